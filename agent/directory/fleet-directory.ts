@@ -1,0 +1,85 @@
+/**
+ * What the rest of mailfleet asks of the directory. One implementation (`LdapFleetDirectory` in
+ * ldap-fleet-directory.ts) speaks LDAP through ldapts to any LDAPv3 server loaded with our schema:
+ * OpenLDAP in production, the embedded `directory` role in the lab.
+ */
+import type {
+  AdminEntry,
+  FleetTree,
+  LogicalStoreEntry,
+  MailAliasEntry,
+  MailDomainEntry,
+  MailGroupEntry,
+  MailUserEntry,
+  NodeState,
+  ServerEntry,
+} from './fleet-entries.js';
+
+/** How to reach and bind to the directory. The password is read from a file, never from a flag. */
+export interface DirectoryConnection {
+  /** `ldap://host:port` or `ldaps://host:port`. */
+  url: string;
+  baseDn: string;
+  bindDn: string;
+  /** Path to a file (mode 0600) holding the bind password. */
+  bindPasswordFile: string;
+}
+
+/** Filter for user searches. Every value is escaped before it reaches an LDAP filter. */
+export interface UserQuery {
+  /** Matches the start of mail, uid, cn or any mailLocalAddress (case-insensitive). */
+  text?: string;
+  domain?: string;
+  /** Logical store name. */
+  mailHost?: string;
+  /** Stop after this many entries (default: all). */
+  limit?: number;
+}
+
+/** Fields of a user that can be written. */
+export interface MailUserInput {
+  mail: string;
+  displayName: string;
+  mailHost: string;
+  mailLocalAddress?: string[];
+  mailRoutingAddress?: string | null;
+  quotaBytes?: number | null;
+  mailboxState?: MailUserEntry['mailboxState'];
+}
+
+/** The fleet directory as the agents and the console use it. */
+export interface FleetDirectory {
+  readonly tree: FleetTree;
+
+  listServers(): Promise<ServerEntry[]>;
+  getServer(name: string): Promise<ServerEntry | undefined>;
+  /** Records a node's state, host keys or endpoints (the agent publishes its own at start). */
+  updateServer(
+    name: string,
+    change: { state?: NodeState; hostKeys?: string[]; endpoints?: Record<string, string> },
+  ): Promise<void>;
+
+  listLogicalStores(): Promise<LogicalStoreEntry[]>;
+  getLogicalStore(name: string): Promise<LogicalStoreEntry | undefined>;
+
+  listAdmins(): Promise<AdminEntry[]>;
+  getAdmin(uid: string): Promise<AdminEntry | undefined>;
+
+  listDomains(): Promise<MailDomainEntry[]>;
+  /** Users matching the query, read with paged searches. */
+  searchUsers(query: UserQuery): Promise<MailUserEntry[]>;
+  /** The user whose mail or mailLocalAddress is this address. */
+  findUserByAddress(address: string): Promise<MailUserEntry | undefined>;
+  addUser(user: MailUserInput, password?: string): Promise<MailUserEntry>;
+  modifyUser(address: string, change: Partial<MailUserInput>): Promise<MailUserEntry>;
+  deleteUser(address: string): Promise<void>;
+  /** Sets a user's password with the LDAP Password Modify extended operation, so the server hashes it. */
+  setPassword(address: string, newPassword: string): Promise<void>;
+  /** Checks a user's password by binding as the user on a separate connection. */
+  verifyPassword(address: string, password: string): Promise<boolean>;
+
+  listAliases(domain: string): Promise<MailAliasEntry[]>;
+  listGroups(domain: string): Promise<MailGroupEntry[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,55 @@
+/**
+ * The Debian packages the tests need, installed by the test set-up itself when it runs as root on
+ * Debian, and otherwise named in a clear message. No test is skipped for a missing program.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** A program the tests run, and the Debian package that provides it. */
+export interface SystemRequirement {
+  program: string;
+  debianPackage: string;
+  why: string;
+}
+
+/** Everything the suite needs from the system. Later issues add Chromium, Dovecot, Postfix, Rspamd, OpenSSH. */
+export const systemRequirements: SystemRequirement[] = [
+  { program: '/usr/sbin/slapd', debianPackage: 'slapd', why: 'directory tests against real OpenLDAP' },
+  {
+    program: '/usr/bin/ldapsearch',
+    debianPackage: 'ldap-utils',
+    why: 'checking the shipped schema with OpenLDAP tools',
+  },
+];
+
+/** Installs what is missing (root on Debian) or throws naming the packages to install. */
+export function ensureSystemRequirements(requirements = systemRequirements): void {
+  const missing = requirements.filter((r) => !existsSync(r.program));
+  if (missing.length === 0) return;
+  const packages = [...new Set(missing.map((r) => r.debianPackage))];
+  const isRoot = process.getuid?.() === 0;
+  const isDebian = existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
+  if (!isRoot || !isDebian) {
+    const lines = missing.map((r) => `  ${r.program} (Debian package ${r.debianPackage}): ${r.why}`);
+    throw new Error(
+      `The tests need programs that are not installed:\n${lines.join('\n')}\n` +
+        `Install them (as root on Debian: apt-get install ${packages.join(' ')}) and run the tests again.`,
+    );
+  }
+  // policy-rc.d stops the packages from starting system-wide daemons: tests start their own.
+  if (!existsSync('/usr/sbin/policy-rc.d')) {
+    execFileSync('sh', [
+      '-c',
+      "printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d",
+    ]);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  process.stderr.write(`installing test prerequisites: ${packages.join(' ')}\n`);
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '-o', 'DPkg::Lock::Timeout=120', ...packages], {
+    stdio: 'inherit',
+    env,
+  });
+  const still = missing.filter((r) => !existsSync(r.program));
+  if (still.length > 0) throw new Error(`apt-get did not provide: ${still.map((r) => r.program).join(', ')}`);
+}
