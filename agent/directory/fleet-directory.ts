@@ -56,7 +56,13 @@ export interface FleetDirectory {
   /** Records a node's state, host keys or endpoints (the agent publishes its own at start). */
   updateServer(
     name: string,
-    change: { state?: NodeState; hostKeys?: string[]; endpoints?: Record<string, string> },
+    change: {
+      state?: NodeState;
+      hostKeys?: string[];
+      endpoints?: Record<string, string>;
+      address?: string;
+      controlPort?: number;
+    },
   ): Promise<void>;
 
   listLogicalStores(): Promise<LogicalStoreEntry[]>;
