@@ -1,0 +1,58 @@
+/**
+ * `mailfleet`: the console's command line. Every command works on the fleet profile named by
+ * --fleet FILE, else MAILFLEET_FLEET, else the default lab's profile.
+ */
+import { auditCommand } from './commands/audit.js';
+import { labCommand } from './commands/lab.js';
+import { nodeCommand } from './commands/node.js';
+import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
+
+const help = `mailfleet: run a mail system made of many small mail servers
+
+  mailfleet status [--json]                 every node, its role, and whether it answers
+  mailfleet node NAME restart SERVICE       restart one service on one node
+  mailfleet node NAME services|info         what a node runs
+  mailfleet audit [NODE] [--limit N]        who did what, when, where
+  mailfleet lab up|down|kill|start ...      a whole fleet on this machine (try 'mailfleet lab')
+  mailfleet start                           the lab (if no fleet is configured) and the console
+
+  --fleet FILE   fleet profile (default: $MAILFLEET_FLEET, else the default lab's fleet.json)
+  --json         machine-readable output`;
+
+/** Runs one command; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  const warn = (text: string) => process.stderr.write(`${text}\n`);
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'status':
+        return await statusCommand(rest, out);
+      case 'node':
+        return await nodeCommand(rest, out);
+      case 'audit':
+        return await auditCommand(rest, out, warn);
+      case 'lab':
+        return await labCommand(rest, out);
+      case 'start':
+        return await startCommand(rest, out);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out(help);
+        return command === undefined ? 2 : 0;
+      default:
+        warn(`unknown command ${JSON.stringify(command)}\n\n${help}`);
+        return 2;
+    }
+  } catch (error) {
+    warn(`mailfleet ${command}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+const exitCode = await main(process.argv.slice(2));
+// Exit explicitly: a half-closed SSH or LDAP socket must not keep a finished command hanging.
+process.exit(exitCode);

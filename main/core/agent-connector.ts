@@ -1,0 +1,47 @@
+/**
+ * Connects the console to agents over SSH as one admin: pinned host keys from the node's server
+ * entry, the admin's private key (kept in this process only), short keepalives so a dead node is
+ * noticed within seconds.
+ */
+import { connectRpc } from '../../agent/control/connect-rpc.js';
+import type { ServerEntry } from '../../agent/directory/fleet-entries.js';
+import type { AgentConnection, AgentConnector } from './node-link.js';
+
+export interface AdminCredentials {
+  uid: string;
+  /** OpenSSH private key text. Never logged, never sent to a renderer. */
+  privateKey: string;
+}
+
+/** Keepalive every second, give up after three missed: a hung node shows as down in about 4 s. */
+const keepaliveIntervalMs = 1000;
+
+/** Builds the connector the FleetClient uses. */
+export function sshAgentConnector(
+  credentials: AdminCredentials,
+  options: { readyTimeoutMs?: number; callTimeoutMs?: number } = {},
+): AgentConnector {
+  return async (server: ServerEntry): Promise<AgentConnection> => {
+    const connection = await connectRpc({
+      host: server.address,
+      port: server.controlPort,
+      username: credentials.uid,
+      privateKey: credentials.privateKey,
+      pinnedHostKeys: server.hostKeys,
+      keepaliveIntervalMs,
+      readyTimeoutMs: options.readyTimeoutMs ?? 5000,
+      rpc: { callTimeoutMs: options.callTimeoutMs ?? 10_000 },
+    });
+    const closed = new Promise<Error | undefined>((resolve) => {
+      connection.once('close', () => resolve(undefined));
+    });
+    return {
+      call: (method, params) => connection.client.call(method, params),
+      onSample: (handler) => {
+        connection.client.onNotification('metrics.sample', (params) => handler(params.sample));
+      },
+      closed,
+      close: () => connection.close(),
+    };
+  };
+}

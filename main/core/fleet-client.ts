@@ -1,0 +1,174 @@
+/**
+ * The console's view of the whole fleet: reads the nodes and their pinned host keys from the
+ * directory, keeps one NodeLink per node, and merges their streams into one FleetSnapshot with
+ * per-node staleness. Plain Node: used by the CLI, the Electron main process and browser mode.
+ */
+import type { MethodName, MethodParams, MethodResult } from '../../agent/contract/methods.js';
+import type { FleetDirectory } from '../../agent/directory/fleet-directory.js';
+import type { ServerEntry } from '../../agent/directory/fleet-entries.js';
+import { EventBus } from './event-bus.js';
+import { type FleetSnapshot, type NodeView, staleAfterMs } from './fleet-snapshot.js';
+import { type AgentConnector, NodeLink } from './node-link.js';
+
+export interface FleetClientOptions {
+  directory: FleetDirectory;
+  connector: AgentConnector;
+  /** Keep 1 Hz metrics streams open (dashboard) or only check each node once (CLI). */
+  subscribe: boolean;
+  /** How often to re-read the server list and host keys from the directory. */
+  directoryRefreshMs?: number;
+  /** How often to publish a snapshot even when nothing changed (staleness grows). */
+  snapshotIntervalMs?: number;
+  now?: () => number;
+}
+
+export interface FleetClientEvents extends Record<string, unknown> {
+  snapshot: FleetSnapshot;
+}
+
+/** Live fleet state for a console. */
+export class FleetClient {
+  readonly events = new EventBus<FleetClientEvents>();
+  private readonly links = new Map<string, NodeLink>();
+  private directoryError: string | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  private started = false;
+
+  constructor(private readonly options: FleetClientOptions) {}
+
+  /** Reads the fleet from the directory and starts every link. Rejects if the directory cannot be read at all. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.refreshServers(true);
+    this.refreshTimer = setInterval(
+      () => void this.refreshServers(false),
+      this.options.directoryRefreshMs ?? 30_000,
+    );
+    this.refreshTimer.unref();
+    this.snapshotTimer = setInterval(
+      () => this.events.emit('snapshot', this.snapshot()),
+      this.options.snapshotIntervalMs ?? 1000,
+    );
+    this.snapshotTimer.unref();
+  }
+
+  /** Closes every link and stops the timers. */
+  stop(): void {
+    this.started = false;
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    for (const link of this.links.values()) link.stop();
+    this.links.clear();
+  }
+
+  /** The merged view now. */
+  snapshot(): FleetSnapshot {
+    const now = this.now();
+    const nodes = [...this.links.values()].map((link) => this.view(link, now));
+    nodes.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+    return {
+      at: now,
+      directory: this.directoryError ? { reachable: false, error: this.directoryError } : { reachable: true },
+      nodes,
+    };
+  }
+
+  /** Calls a method on one node. */
+  async call<M extends MethodName>(
+    node: string,
+    method: M,
+    params: MethodParams<M>,
+  ): Promise<MethodResult<M>> {
+    const link = this.links.get(node);
+    if (!link) throw new Error(`no node named ${node} in the directory`);
+    return link.call(method, params);
+  }
+
+  /** Node names known from the directory. */
+  nodeNames(): string[] {
+    return [...this.links.keys()];
+  }
+
+  /**
+   * Resolves when every node has either answered or failed at least once since start, or when
+   * `timeoutMs` has passed (nodes still trying then count as down).
+   */
+  async settled(timeoutMs: number): Promise<void> {
+    const deadline = this.now() + timeoutMs;
+    while (this.now() < deadline) {
+      const pending = [...this.links.values()].some((l) => l.state === 'connecting' || l.state === 'idle');
+      if (!pending) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private view(link: NodeLink, now: number): NodeView {
+    const server = link.server;
+    const staleMs = link.lastSeenAt === undefined ? undefined : Math.max(0, now - link.lastSeenAt);
+    let observed: NodeView['observed'] = link.state === 'connected' ? 'up' : 'down';
+    let problem = link.problem;
+    if (observed === 'up' && this.options.subscribe && staleMs !== undefined && staleMs > staleAfterMs) {
+      // The connection looks open but the node stopped sending: it is not answering.
+      observed = 'down';
+      problem = {
+        kind: 'stale',
+        message: `no figures from ${server.name} for ${Math.round(staleMs / 1000)} s`,
+      };
+    }
+    const view: NodeView = {
+      name: server.name,
+      role: server.role,
+      directoryState: server.state,
+      address: server.address,
+      controlPort: server.controlPort,
+      observed,
+      since: link.since,
+    };
+    if (link.lastSeenAt !== undefined) view.lastSeenAt = link.lastSeenAt;
+    if (staleMs !== undefined) view.staleMs = staleMs;
+    if (link.lastSample) view.metrics = link.lastSample;
+    if (problem && observed === 'down') view.problem = problem;
+    return view;
+  }
+
+  private async refreshServers(first: boolean): Promise<void> {
+    let servers: ServerEntry[];
+    try {
+      servers = await this.options.directory.listServers();
+      this.directoryError = undefined;
+    } catch (error) {
+      this.directoryError = error instanceof Error ? error.message : String(error);
+      if (first) throw new Error(`cannot read the fleet from the directory: ${this.directoryError}`);
+      return;
+    }
+    if (!this.started) return;
+    const seen = new Set<string>();
+    for (const server of servers) {
+      seen.add(server.name);
+      const existing = this.links.get(server.name);
+      if (existing) {
+        existing.updateServer(server);
+        continue;
+      }
+      const link = new NodeLink(server, {
+        connector: this.options.connector,
+        subscribe: this.options.subscribe,
+        onChange: () => {},
+        ...(this.options.now ? { now: this.options.now } : {}),
+      });
+      this.links.set(server.name, link);
+      link.start();
+    }
+    for (const [name, link] of this.links) {
+      if (seen.has(name)) continue;
+      link.stop();
+      this.links.delete(name);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Files derived from lab.json on every `lab up`: each node's agent.json and the fleet profile. They
+ * are rewritten each time so a port that had to change reaches every node and the console.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { FleetProfile } from '../core/fleet-profile.js';
+import type { LabLayout } from './lab-layout.js';
+import type { LabNode, LabState } from './lab-plan.js';
+
+/** The lab's system administrator (full rights) and a helpdesk admin (limited), both with keys. */
+export const labAdmins = [
+  { uid: 'labadmin', tier: 'system', displayName: 'Lab administrator / ラボ管理者' },
+  { uid: 'labhelpdesk', tier: 'helpdesk', displayName: 'Lab helpdesk / ラボ窓口' },
+] as const;
+
+const loopback = '127.0.0.1';
+
+function directoryNode(state: LabState): LabNode {
+  const node = state.nodes.find((n) => n.role === 'directory');
+  if (!node?.ldapPort) throw new Error('lab.json has no directory node with an LDAP port');
+  return node;
+}
+
+/** `ldap://127.0.0.1:PORT` of the lab's embedded directory. */
+export function labDirectoryUrl(state: LabState): string {
+  return `ldap://${loopback}:${directoryNode(state).ldapPort}`;
+}
+
+/** The agent config of one node, in the format `mailfleet-agent --config` reads (docs/agent.md). */
+export function nodeAgentConfig(layout: LabLayout, state: LabState, node: LabNode): Record<string, unknown> {
+  const config: Record<string, unknown> = {
+    node: node.name,
+    dataDir: layout.nodeData(node.name),
+    directory: {
+      url: labDirectoryUrl(state),
+      baseDn: state.spec.baseDn,
+      bindDn: `cn=${node.name},ou=servers,${state.spec.baseDn}`,
+      bindPasswordFile: layout.nodeBindPassword(node.name),
+    },
+    control: { host: loopback, port: node.controlPort },
+    metricsHttp: { host: loopback, port: node.metricsPort },
+    hostKeyFile: layout.nodeHostKey(node.name),
+    log: { level: 'info' },
+  };
+  if (node.role === 'directory') {
+    config.embeddedDirectory = {
+      host: loopback,
+      port: node.ldapPort,
+      dataDir: layout.directoryData(node.name),
+      baseDn: state.spec.baseDn,
+    };
+  }
+  return config;
+}
+
+/** Service endpoints a node publishes (more come with the mail services). */
+export function nodeEndpoints(node: LabNode): Record<string, string> {
+  const endpoints: Record<string, string> = { 'metrics-http': `${loopback}:${node.metricsPort}` };
+  if (node.ldapPort !== undefined) endpoints.ldap = `${loopback}:${node.ldapPort}`;
+  return endpoints;
+}
+
+/** Writes every node's agent.json and HOME/fleet.json. */
+export async function writeLabFiles(layout: LabLayout, state: LabState): Promise<void> {
+  for (const node of state.nodes) {
+    await mkdir(layout.nodeData(node.name), { recursive: true, mode: 0o700 });
+    await writeFile(
+      layout.nodeConfig(node.name),
+      `${JSON.stringify(nodeAgentConfig(layout, state, node), null, 2)}\n`,
+      { mode: 0o600 },
+    );
+  }
+  const admin = labAdmins[0];
+  const profile: Omit<FleetProfile, 'path'> = {
+    name: `lab at ${layout.home}`,
+    directory: {
+      url: labDirectoryUrl(state),
+      baseDn: state.spec.baseDn,
+      bindDn: `uid=${admin.uid},ou=admins,${state.spec.baseDn}`,
+      bindPasswordFile: layout.adminPasswordFile(admin.uid),
+    },
+    admin: { uid: admin.uid, privateKeyFile: layout.adminKey(admin.uid) },
+    nodes: state.nodes.map((n) => ({
+      name: n.name,
+      role: n.role,
+      control: { host: loopback, port: n.controlPort },
+      services: nodeEndpoints(n),
+    })),
+    endpoints: {},
+  };
+  await writeFile(layout.profile, `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o600 });
+}

@@ -1,0 +1,131 @@
+/**
+ * The lab's made-up university: departments (mail domains) and people with Japanese names, so the
+ * console shows what a real site shows. Addresses are unique; passwords are random per user.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** Departments; each is a mail domain `<id>.univ.example` (`.example` is reserved, RFC 2606). */
+export const labDepartments = [
+  ['eng', '工学部'],
+  ['sci', '理学部'],
+  ['med', '医学部'],
+  ['law', '法学部'],
+  ['econ', '経済学部'],
+  ['lit', '文学部'],
+  ['edu', '教育学部'],
+  ['agr', '農学部'],
+  ['pharm', '薬学部'],
+  ['dent', '歯学部'],
+  ['vet', '獣医学部'],
+  ['info', '情報学部'],
+  ['intl', '国際学部'],
+  ['hum', '人間科学部'],
+  ['arch', '建築学科'],
+  ['nurs', '看護学科'],
+  ['sport', 'スポーツ科学部'],
+  ['art', '芸術学部'],
+  ['lib', '附属図書館'],
+  ['office', '事務局'],
+] as const;
+
+const familyNames: [string, string][] = [
+  ['sato', '佐藤'],
+  ['suzuki', '鈴木'],
+  ['takahashi', '高橋'],
+  ['tanaka', '田中'],
+  ['watanabe', '渡辺'],
+  ['ito', '伊藤'],
+  ['yamamoto', '山本'],
+  ['nakamura', '中村'],
+  ['kobayashi', '小林'],
+  ['kato', '加藤'],
+  ['yoshida', '吉田'],
+  ['yamada', '山田'],
+  ['sasaki', '佐々木'],
+  ['yamaguchi', '山口'],
+  ['matsumoto', '松本'],
+  ['inoue', '井上'],
+  ['kimura', '木村'],
+  ['hayashi', '林'],
+  ['shimizu', '清水'],
+  ['mori', '森'],
+];
+
+const givenNames: [string, string][] = [
+  ['hiroshi', '浩'],
+  ['taro', '太郎'],
+  ['yuki', '由紀'],
+  ['akira', '明'],
+  ['haruka', '遥'],
+  ['kenji', '健二'],
+  ['yui', '結衣'],
+  ['daiki', '大輝'],
+  ['sakura', 'さくら'],
+  ['takumi', '拓海'],
+  ['aoi', '葵'],
+  ['ren', '蓮'],
+  ['mio', '美桜'],
+  ['sota', '蒼太'],
+  ['hina', '陽菜'],
+  ['kaito', '海斗'],
+  ['rin', '凛'],
+  ['yuto', '悠斗'],
+  ['nanami', '七海'],
+  ['shota', '翔太'],
+];
+
+/** One seeded mail user. */
+export interface LabUser {
+  address: string;
+  displayName: string;
+  password: string;
+  /** Logical store name. */
+  mailHost: string;
+}
+
+/** Domain names for `count` departments (20 at most). */
+export function labDomains(count: number): string[] {
+  if (count < 1 || count > labDepartments.length) {
+    throw new Error(`the lab has between 1 and ${labDepartments.length} domains`);
+  }
+  return labDepartments.slice(0, count).map(([id]) => `${id}.univ.example`);
+}
+
+/** Japanese name of a lab domain, for its description. */
+export function labDomainDescription(domain: string): string {
+  const id = domain.split('.')[0];
+  return labDepartments.find(([d]) => d === id)?.[1] ?? domain;
+}
+
+/**
+ * `count` users spread round-robin over `domains` and `stores`. Local parts are `given.family`, with
+ * a number when the name is taken, like a real university's.
+ */
+export function labUsers(count: number, domains: string[], stores: string[]): LabUser[] {
+  const users: LabUser[] = [];
+  const taken = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const [familyRoman, familyKanji] = familyNames[i % familyNames.length]!;
+    const [givenRoman, givenKanji] = givenNames[Math.floor(i / familyNames.length) % givenNames.length]!;
+    // Decoupled from the name indexes so every domain gets every name.
+    const domain = domains[Math.floor(i / 3) % domains.length]!;
+    const base = `${givenRoman}.${familyRoman}`;
+    let local = base;
+    for (let n = 2; taken.has(`${local}@${domain}`); n++) local = `${base}${n}`;
+    const address = `${local}@${domain}`;
+    taken.add(address);
+    users.push({
+      address,
+      displayName: `${familyKanji} ${givenKanji}`,
+      password: randomBytes(9).toString('base64url'),
+      mailHost: stores[i % stores.length]!,
+    });
+  }
+  return users;
+}
+
+/** CSV text of the users (address,password,logical store), for lab-users.csv. */
+export function labUsersCsv(users: LabUser[]): string {
+  const lines = users.map((u) => `${u.address},${u.password},${u.mailHost}`);
+  return `address,password,logical_store\n${lines.join('\n')}\n`;
+}

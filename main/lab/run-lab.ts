@@ -1,0 +1,121 @@
+/**
+ * `mailfleet lab up`: creates the lab on first use (or reuses HOME), starts every node, prints one
+ * line when all answer over SSH, and runs until SIGINT/SIGTERM, then stops every node.
+ */
+import { mkdir } from 'node:fs/promises';
+import { loadFleetProfile } from '../core/fleet-profile.js';
+import { nodeStatuses } from '../core/node-status.js';
+import { openFleet } from '../core/open-fleet.js';
+import { createLab } from './create-lab.js';
+import { findFreePorts, isPortFree } from './free-ports.js';
+import { writeLabFiles } from './lab-files.js';
+import type { LabLayout } from './lab-layout.js';
+import { type LabSpec, type LabState, readLabState, writeLabState } from './lab-plan.js';
+import { LabSupervisor } from './lab-supervisor.js';
+import { runningNodePid } from './node-process.js';
+import { runningSupervisorPid } from './supervisor-pid.js';
+
+/** How long `lab up` waits for every node to answer before saying which have not. */
+const allUpTimeoutMs = 90_000;
+
+/** Runs the lab in the foreground; resolves with the exit code after a signal stopped it. */
+export async function runLab(layout: LabLayout, spec: LabSpec, say: (line: string) => void): Promise<number> {
+  const began = Date.now();
+  await mkdir(layout.home, { recursive: true, mode: 0o700 });
+  const running = await runningSupervisorPid(layout.supervisorPid);
+  if (running !== undefined) throw new Error(`a lab is already running at ${layout.home} (pid ${running})`);
+
+  let state = await readLabState(layout.state);
+  if (state) {
+    say(
+      `reusing the lab at ${layout.home}: ${state.spec.stores} stores, ${state.spec.spares} spare, ` +
+        `${state.spec.users} users in ${state.spec.domains} domains`,
+    );
+  } else {
+    say(`creating a lab at ${layout.home}: ${spec.stores} stores, ${spec.spares} spare, ${spec.users} users`);
+    state = await createLab(layout, spec);
+  }
+  state = await repickTakenPorts(layout, state);
+  await writeLabState(layout.state, state);
+  await writeLabFiles(layout, state);
+
+  const supervisor = new LabSupervisor(layout, state, say);
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= supervisor.stop();
+    return stopping;
+  };
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  try {
+    await supervisor.start();
+    const waited = await Promise.race([
+      waitAllUp(layout, state, began, say),
+      signalled.then(() => undefined),
+    ]);
+    if (waited === undefined) say('stopping before every node was up');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const signal = await signalled;
+  say(`${signal}: stopping the lab`);
+  await stop();
+  say('lab stopped');
+  return 0;
+}
+
+/** Polls over SSH until every node answers; prints the one line that says the lab is up. */
+async function waitAllUp(layout: LabLayout, state: LabState, began: number, say: (line: string) => void) {
+  const profile = await loadFleetProfile(layout.profile);
+  const deadline = Date.now() + allUpTimeoutMs;
+  let open: Awaited<ReturnType<typeof openFleet>> | undefined;
+  try {
+    while (Date.now() < deadline) {
+      try {
+        open ??= await openFleet(profile, { subscribe: false });
+      } catch {
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
+      const statuses = nodeStatuses(open.fleet.snapshot());
+      const up = statuses.filter((s) => s.state === 'up').length;
+      if (statuses.length === state.nodes.length && up === statuses.length) {
+        const seconds = ((Date.now() - began) / 1000).toFixed(1);
+        say(
+          `lab up: all ${up} nodes answering after ${seconds} s; fleet profile ${layout.profile}, ` +
+            `users in ${layout.usersCsv}`,
+        );
+        return true;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const statuses = open ? nodeStatuses(open.fleet.snapshot()) : [];
+    const down = statuses.filter((s) => s.state !== 'up').map((s) => s.name);
+    say(`not every node answered within ${allUpTimeoutMs / 1000} s; still down: ${down.join(', ') || 'all'}`);
+    return false;
+  } finally {
+    await open?.close();
+  }
+}
+
+/** Keeps the saved ports, except those something else has taken since; those get new free ports. */
+async function repickTakenPorts(layout: LabLayout, state: LabState): Promise<LabState> {
+  const nodes = [];
+  for (const node of state.nodes) {
+    if ((await runningNodePid(layout, node.name)) !== undefined) {
+      nodes.push(node); // our own agent holds its ports
+      continue;
+    }
+    const next = { ...node };
+    if (!(await isPortFree(next.controlPort))) [next.controlPort] = (await findFreePorts(1)) as [number];
+    if (!(await isPortFree(next.metricsPort))) [next.metricsPort] = (await findFreePorts(1)) as [number];
+    if (next.ldapPort !== undefined && !(await isPortFree(next.ldapPort))) {
+      [next.ldapPort] = (await findFreePorts(1)) as [number];
+    }
+    nodes.push(next);
+  }
+  return { ...state, nodes };
+}
