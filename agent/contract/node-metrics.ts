@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { nodeRoles } from '../directory/fleet-entries.js';
 
 export const serviceStates = ['running', 'starting', 'stopping', 'stopped', 'failed'] as const;
+export type ServiceState = (typeof serviceStates)[number];
 
 /** One mail or control service run by the agent. */
 export const serviceStatus = z.object({

@@ -1,0 +1,100 @@
+/**
+ * The node's append-only audit log (`dataDir/audit.log`): one JSON line per audited call, written
+ * and fsynced before the caller gets the answer, so an acknowledged change is always on record.
+ * Params are recorded only as a digest: the log proves what was asked without holding secrets.
+ */
+import { createHash } from 'node:crypto';
+import { type FileHandle, open } from 'node:fs/promises';
+import { type AuditEntry, auditEntry } from '../contract/methods.js';
+
+const tailChunkBytes = 64 * 1024;
+
+/** Appends to and reads back one audit log file. */
+export class AuditLog {
+  private handle: FileHandle | undefined;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  /** Opens (creating) the file for appending; mode 0600, it names admins and what they did. */
+  async open(): Promise<void> {
+    this.handle = await open(this.path, 'a', 0o600);
+  }
+
+  async close(): Promise<void> {
+    await this.writes;
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+
+  /** Appends one entry and fsyncs it. Appends are serialised so lines never interleave. */
+  append(entry: AuditEntry): Promise<void> {
+    const line = `${JSON.stringify(auditEntry.parse(entry))}\n`;
+    const write = this.writes.then(async () => {
+      if (!this.handle) throw new Error('audit log is not open');
+      await this.handle.write(line);
+      await this.handle.sync();
+    });
+    this.writes = write.catch(() => undefined);
+    return write;
+  }
+
+  /** The newest `limit` entries, oldest first, read backwards from the end of the file. */
+  async tail(limit: number): Promise<AuditEntry[]> {
+    await this.writes;
+    const file = await open(this.path, 'r');
+    try {
+      const { size } = await file.stat();
+      let position = size;
+      let rest = Buffer.alloc(0);
+      const lines: string[] = [];
+      // Read whole chunks from the end until enough complete lines are in hand.
+      while (position > 0 && lines.length <= limit) {
+        const length = Math.min(tailChunkBytes, position);
+        position -= length;
+        const chunk = Buffer.alloc(length);
+        await file.read(chunk, 0, length, position);
+        const joined = Buffer.concat([chunk, rest]);
+        const parts = joined.toString('utf8').split('\n');
+        // The first part may be the end of a line that starts in an earlier chunk.
+        rest = position > 0 ? Buffer.from(parts.shift() ?? '', 'utf8') : Buffer.alloc(0);
+        lines.unshift(...parts.filter((part) => part.trim() !== ''));
+      }
+      const entries: AuditEntry[] = [];
+      for (const line of lines.slice(-limit)) {
+        const parsed = auditEntry.safeParse(safeJson(line));
+        if (parsed.success) entries.push(parsed.data);
+      }
+      return entries;
+    } finally {
+      await file.close();
+    }
+  }
+}
+
+/** SHA-256 of the canonical JSON (sorted keys) of a call's params. */
+export function paramsDigest(params: unknown): string {
+  return createHash('sha256').update(canonicalJson(params)).digest('hex');
+}
+
+/** JSON with object keys sorted at every level, so equal params give equal digests. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    const record = value as Record<string, unknown>;
+    return `{${keys
+      .filter((key) => record[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+function safeJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}

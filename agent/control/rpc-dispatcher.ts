@@ -1,0 +1,158 @@
+/**
+ * Turns one JSON-RPC line into at most one answer: parse, check the method, authorize the caller,
+ * validate params, run the handler, validate its result against the contract, audit. Every failure
+ * becomes a JSON-RPC error; nothing here throws, so one bad line never costs the connection.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { type RpcResponse, rpcErrorCodes, rpcRequest } from '../contract/json-rpc.js';
+import { isAllowed, type MethodName, methods } from '../contract/methods.js';
+import type { JsonLogger } from '../daemon/json-logger.js';
+import { type AuditLog, paramsDigest } from './audit-log.js';
+import { MethodError, type MethodHandler, type MethodHandlers, type RpcChannel } from './method-handler.js';
+
+type Id = string | number | null;
+
+/** What the dispatcher needs from the agent. */
+export interface RpcDispatcherOptions {
+  node: string;
+  handlers: MethodHandlers;
+  audit: AuditLog;
+  logger: JsonLogger;
+  now?: () => number;
+}
+
+/** Handles the lines of every channel of one agent. */
+export class RpcDispatcher {
+  constructor(private readonly options: RpcDispatcherOptions) {}
+
+  /** The answer to one line, or undefined for a notification (which gets none). */
+  async dispatch(line: string, channel: RpcChannel): Promise<RpcResponse | undefined> {
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      return failure(null, rpcErrorCodes.parseError, 'line is not valid JSON');
+    }
+    const request = rpcRequest.safeParse(message);
+    if (!request.success) {
+      return failure(guessId(message), rpcErrorCodes.invalidRequest, 'not a JSON-RPC 2.0 request');
+    }
+    const { id, method, params } = request.data;
+    const answer = await this.run(method, params, channel);
+    if (id === undefined) return undefined;
+    return 'error' in answer
+      ? failure(id, answer.error.code, answer.error.message, answer.error.data)
+      : { jsonrpc: '2.0', id, result: answer.result };
+  }
+
+  /** An error answer for a line that was too long (sent with a null id: the id was never read). */
+  lineTooLong(bytes: number, limit: number): RpcResponse {
+    return failure(
+      null,
+      rpcErrorCodes.lineTooLong,
+      `line longer than ${limit} bytes (${bytes}+) was discarded`,
+    );
+  }
+
+  private async run(
+    name: string,
+    rawParams: unknown,
+    channel: RpcChannel,
+  ): Promise<{ result: unknown } | { error: { code: number; message: string; data?: unknown } }> {
+    if (!Object.hasOwn(methods, name)) {
+      return { error: { code: rpcErrorCodes.methodNotFound, message: `no method named ${name}` } };
+    }
+    const method = name as MethodName;
+    const spec = methods[method];
+    const { caller } = channel;
+    const audit = (outcome: 'ok' | 'denied' | 'error', error?: string): Promise<void> =>
+      spec.audited
+        ? this.options.audit.append({
+            at: new Date(this.now()).toISOString(),
+            node: this.options.node,
+            caller: { kind: caller.kind, id: caller.id },
+            method,
+            paramsDigest: paramsDigest(rawParams ?? {}),
+            outcome,
+            ...(error === undefined ? {} : { error }),
+          })
+        : Promise.resolve();
+
+    if (!isAllowed(method, caller.kind)) {
+      const message = `tier ${caller.kind} may not call ${method} (allowed: ${spec.allowed.join(', ')})`;
+      // A denied call is still a fact worth keeping for audited methods; if the log fails, the caller is denied anyway.
+      await audit('denied', message).catch((error) => this.logAuditFailure(method, error));
+      return { error: { code: rpcErrorCodes.forbidden, message } };
+    }
+    const params = spec.params.safeParse(rawParams ?? {});
+    if (!params.success) {
+      const message = `invalid params for ${method}: ${z.prettifyError(params.error)}`;
+      await audit('error', 'invalid params').catch((error) => this.logAuditFailure(method, error));
+      return { error: { code: rpcErrorCodes.invalidParams, message, data: { issues: params.error.issues } } };
+    }
+
+    let outcome: { result: unknown } | { error: { code: number; message: string; data?: unknown } };
+    try {
+      const handler = this.options.handlers[method] as MethodHandler<MethodName>;
+      const result = await handler(params.data as never, { caller, channel });
+      const checked = spec.result.safeParse(result);
+      if (checked.success) outcome = { result: checked.data };
+      else outcome = this.internal(method, new Error(`result breaks the contract: ${checked.error.message}`));
+    } catch (error) {
+      outcome =
+        error instanceof MethodError
+          ? { error: { code: error.code, message: error.message, data: error.data } }
+          : this.internal(method, error);
+    }
+    try {
+      await audit(
+        'error' in outcome ? 'error' : 'ok',
+        'error' in outcome ? outcome.error.message : undefined,
+      );
+    } catch (error) {
+      // The change may have happened, but it is not on record: the caller must not read it as a clean success.
+      this.logAuditFailure(method, error);
+      return {
+        error: { code: rpcErrorCodes.internalError, message: `${method} ran but could not be audited` },
+      };
+    }
+    return outcome;
+  }
+
+  private internal(method: string, error: unknown): { error: { code: number; message: string } } {
+    const reference = randomBytes(4).toString('hex');
+    this.options.logger.error('method failed', {
+      method,
+      reference,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return {
+      error: { code: rpcErrorCodes.internalError, message: `internal error (reference ${reference})` },
+    };
+  }
+
+  private logAuditFailure(method: string, error: unknown): void {
+    this.options.logger.error('audit log write failed', {
+      method,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}
+
+function failure(id: Id, code: number, message: string, data?: unknown): RpcResponse {
+  return { jsonrpc: '2.0', id, error: data === undefined ? { code, message } : { code, message, data } };
+}
+
+/** The id of a malformed request, when it has a usable one, so the client can match the error. */
+function guessId(message: unknown): Id {
+  if (message && typeof message === 'object' && 'id' in message) {
+    const { id } = message as { id: unknown };
+    if (typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id))) return id;
+  }
+  return null;
+}
