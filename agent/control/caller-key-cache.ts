@@ -8,6 +8,7 @@
  */
 import type { CallerKind } from '../contract/methods.js';
 import type { FleetDirectory } from '../directory/fleet-directory.js';
+import type { ServerEntry } from '../directory/fleet-entries.js';
 import { parseSshPublicKey, type SshPublicKey } from './ssh-public-key.js';
 
 /** An authenticated caller. */
@@ -29,6 +30,8 @@ export interface CallerKeyCacheOptions {
   now?: () => number;
   /** Told when a refresh fails; the previous keys stay in use. */
   onRefreshError?: (error: unknown) => void;
+  /** Handed the server entries read by each refresh (the agent keeps its own entry current with it). */
+  onServers?: (servers: ServerEntry[]) => void;
 }
 
 /** Map from key to callers, refreshed from the directory. */
@@ -99,6 +102,7 @@ export class CallerKeyCache {
     for (const server of servers)
       for (const line of server.hostKeys) add(line, { kind: 'peer', id: server.name });
     this.callers = callers;
+    this.options.onServers?.(servers);
   }
 
   private lookup(key: SshPublicKey, username?: string): Caller | undefined {

@@ -1,0 +1,103 @@
+/**
+ * `mailfleet-agent --config FILE`: runs one node's agent until SIGTERM/SIGINT. Exit code 0 after a
+ * clean stop, 1 when the agent cannot start (bad configuration, no server entry, port taken...),
+ * 2 for bad arguments.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { Agent } from './daemon/agent.js';
+import { loadAgentConfig } from './daemon/agent-config.js';
+import { JsonLogger } from './daemon/json-logger.js';
+import { productionDependencies } from './daemon/production-dependencies.js';
+import { SystemdNotifier } from './daemon/systemd-notifier.js';
+
+const usage = 'usage: mailfleet-agent --config FILE\n';
+
+/** Runs the agent process; resolves with the exit code. */
+export async function runAgentCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let configPath: string | undefined;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    });
+    if (values.help) {
+      process.stdout.write(usage);
+      return 0;
+    }
+    configPath = values.config;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (!configPath) {
+    process.stderr.write(usage);
+    return 2;
+  }
+
+  let config: Awaited<ReturnType<typeof loadAgentConfig>>;
+  try {
+    config = await loadAgentConfig(configPath);
+  } catch (error) {
+    process.stderr.write(`mailfleet-agent: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const logger = new JsonLogger(config.node, 'cli', config.log.level);
+  const agent = new Agent(config, productionDependencies(await packageVersion()));
+  const systemd = new SystemdNotifier({ env, logger });
+  const aborter = new AbortController();
+
+  let stopRequested: (signal: string) => void = () => {};
+  const stopped = new Promise<string>((resolve) => {
+    stopRequested = resolve;
+  });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info('signal received, stopping', { signal });
+    aborter.abort(new Error(`stopped by ${signal}`));
+    stopRequested(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    try {
+      await agent.start(aborter.signal);
+    } catch (error) {
+      if (aborter.signal.aborted) return 0;
+      const message = (error as Error).message;
+      logger.error('agent could not start', { error: message });
+      process.stderr.write(`mailfleet-agent: ${config.node} could not start: ${message}\n`);
+      return 1;
+    }
+    await systemd.ready(`serving ${config.node}`);
+    await stopped;
+    await systemd.stopping();
+    await agent.stop();
+    return 0;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
+
+/** The version in package.json, looked up from the built file's place (dist/agent) or the source's. */
+async function packageVersion(): Promise<string> {
+  for (const candidate of ['../../package.json', '../package.json']) {
+    try {
+      const text = await readFile(new URL(candidate, import.meta.url), 'utf8');
+      const parsed: unknown = JSON.parse(text);
+      if (
+        parsed &&
+        typeof parsed === 'object' &&
+        'name' in parsed &&
+        parsed.name === 'mailfleet' &&
+        'version' in parsed
+      ) {
+        return String(parsed.version);
+      }
+    } catch {
+      // Not at this level; try the next.
+    }
+  }
+  return '0.0.0-dev';
+}

@@ -1,0 +1,90 @@
+/**
+ * The agent's configuration file (`mailfleet-agent --config FILE`), parsed with zod. It says only
+ * how to reach things; who the node is (role, state, peers) comes from its server entry in the
+ * directory. Secrets are never in this file: the bind password is read from its own file.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { logLevels } from './json-logger.js';
+
+const absolutePath = z.string().refine(isAbsolute, 'must be an absolute path');
+const host = z.string().min(1).max(255);
+const port = z.number().int().min(0).max(65535);
+const listener = z.object({ host, port }).strict();
+
+export const agentConfigSchema = z
+  .object({
+    /** Node name: the `cn` of its server entry, e.g. `store05`. */
+    node: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, starting with a letter'),
+    /** Where the agent keeps its audit log, host key and mail data. */
+    dataDir: absolutePath,
+    directory: z
+      .object({
+        url: z.string().regex(/^ldaps?:\/\/[^\s/]+\/?$/, 'ldap://host:port or ldaps://host:port'),
+        baseDn: z.string().min(1),
+        bindDn: z.string().min(1),
+        bindPasswordFile: absolutePath,
+      })
+      .strict(),
+    /** The SSH control plane. Port 0 picks a free port (published in the server entry). */
+    control: listener,
+    /** Host name or address consoles reach the agent at; default control.host (or the machine's name for a wildcard). */
+    address: host.optional(),
+    /** Read-only Prometheus endpoint; off when absent. */
+    metricsHttp: listener.optional(),
+    /** Default `<dataDir>/ssh_host_ed25519_key`; created on first start. */
+    hostKeyFile: absolutePath.optional(),
+    /** Only on the node of role `directory`: the embedded LDAP server to start before anything else. */
+    embeddedDirectory: z
+      .object({ host, port, dataDir: absolutePath, baseDn: z.string().min(1) })
+      .strict()
+      .optional(),
+    log: z
+      .object({ level: z.enum(logLevels).default('info') })
+      .strict()
+      .default({ level: 'info' }),
+  })
+  .strict();
+
+/** A parsed agent configuration. */
+export type AgentConfig = z.output<typeof agentConfigSchema>;
+/** A configuration as written (defaults not yet applied). */
+export type AgentConfigInput = z.input<typeof agentConfigSchema>;
+
+/** Thrown when the configuration file cannot be read or is not valid. */
+export class AgentConfigError extends Error {
+  override readonly name = 'AgentConfigError';
+}
+
+/** Parses a configuration object (from a file or a test). */
+export function parseAgentConfig(value: unknown, source = 'configuration'): AgentConfig {
+  const parsed = agentConfigSchema.safeParse(value);
+  if (!parsed.success)
+    throw new AgentConfigError(`${source} is not valid:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Reads and parses a configuration file. */
+export async function loadAgentConfig(path: string): Promise<AgentConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new AgentConfigError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new AgentConfigError(`${path} is not JSON: ${(error as Error).message}`);
+  }
+  return parseAgentConfig(value, path);
+}
+
+/** Where the host key lives for this configuration. */
+export function hostKeyPath(config: AgentConfig): string {
+  return config.hostKeyFile ?? join(config.dataDir, 'ssh_host_ed25519_key');
+}

@@ -1,0 +1,83 @@
+/**
+ * What the lifecycle modules of one agent share: the configuration, the registries, and the parts
+ * each module brings up (filled in as modules start). One runtime per Agent, no module-level state,
+ * so many agents can live in one process.
+ */
+import type { AuditLog } from '../control/audit-log.js';
+import type { ControlServer } from '../control/control-server.js';
+import type { DirectoryConnection, FleetDirectory } from '../directory/fleet-directory.js';
+import type { ServerEntry } from '../directory/fleet-entries.js';
+import { CounterRegistry } from '../metrics/counter-registry.js';
+import type { MetricsHttpServer } from '../metrics/metrics-http-server.js';
+import type { MetricsSampler } from '../metrics/metrics-sampler.js';
+import { ServiceRegistry } from '../services/service-registry.js';
+import type { AgentConfig } from './agent-config.js';
+import type { Clock } from './clock.js';
+import type { HostKey } from './host-key.js';
+import type { JsonLogger } from './json-logger.js';
+
+/** Opens the fleet directory (LdapFleetDirectory in production). */
+export type DirectoryFactory = (connection: DirectoryConnection) => FleetDirectory | Promise<FleetDirectory>;
+
+/** A running embedded LDAP server. */
+export interface EmbeddedDirectoryHandle {
+  /** e.g. `listening on ldap://127.0.0.1:3890`. */
+  readonly detail?: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the embedded LDAP server of the `directory` node. */
+export type EmbeddedDirectoryStarter = (
+  options: NonNullable<AgentConfig['embeddedDirectory']>,
+  logger: JsonLogger,
+) => Promise<EmbeddedDirectoryHandle>;
+
+/** The parts modules bring up, in start order. */
+export interface AgentParts {
+  directory: FleetDirectory;
+  server: ServerEntry;
+  hostKey: HostKey;
+  sampler: MetricsSampler;
+  audit: AuditLog;
+  control: ControlServer;
+  metricsHttp: MetricsHttpServer;
+  /** Address consoles reach this node at (published in the server entry). */
+  address: string;
+}
+
+/** Shared state of one agent. */
+export class AgentRuntime {
+  readonly services: ServiceRegistry;
+  readonly counters = new CounterRegistry();
+  readonly startedAt: number;
+  private readonly parts: Partial<AgentParts> = {};
+
+  constructor(
+    readonly config: AgentConfig,
+    readonly logger: JsonLogger,
+    readonly clock: Clock,
+    readonly version: string,
+  ) {
+    this.services = new ServiceRegistry(clock);
+    this.startedAt = clock.now();
+  }
+
+  /** A part that an earlier module must have brought up. */
+  need<K extends keyof AgentParts>(part: K): AgentParts[K] {
+    const value = this.parts[part];
+    if (value === undefined)
+      throw new Error(`agent part ${part} is not available (its module has not started)`);
+    return value as AgentParts[K];
+  }
+
+  /** A part, if it is up. */
+  find<K extends keyof AgentParts>(part: K): AgentParts[K] | undefined {
+    return this.parts[part];
+  }
+
+  /** Records (or, with undefined, forgets) a part. */
+  set<K extends keyof AgentParts>(part: K, value: AgentParts[K] | undefined): void {
+    if (value === undefined) delete this.parts[part];
+    else this.parts[part] = value;
+  }
+}

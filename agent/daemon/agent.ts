@@ -1,0 +1,166 @@
+/**
+ * The agent daemon of one node: a controller that starts lifecycle modules in order (embedded
+ * directory, directory client, metrics, control plane, enrollment) and stops them in reverse.
+ * Agents are plain objects with no module-level state; tests and the scale bench run many in one
+ * process.
+ */
+import type { ServiceStatus } from '../contract/node-metrics.js';
+import type { ServerEntry } from '../directory/fleet-entries.js';
+import type { CounterRegistry } from '../metrics/counter-registry.js';
+import type { ServiceRegistry } from '../services/service-registry.js';
+import type { AgentConfig } from './agent-config.js';
+import type { AgentModule } from './agent-module.js';
+import { AgentRuntime, type DirectoryFactory, type EmbeddedDirectoryStarter } from './agent-runtime.js';
+import { type Clock, systemClock } from './clock.js';
+import { JsonLogger, type LogSink } from './json-logger.js';
+import { ControlModule } from './modules/control-module.js';
+import { DirectoryModule } from './modules/directory-module.js';
+import { EmbeddedDirectoryModule } from './modules/embedded-directory-module.js';
+import { EnrollmentModule } from './modules/enrollment-module.js';
+import { MetricsModule } from './modules/metrics-module.js';
+
+/** What an Agent is built with besides its configuration. */
+export interface AgentDependencies {
+  /** Opens the fleet directory (LdapFleetDirectory in production). */
+  directoryFactory: DirectoryFactory;
+  /** Starts the embedded LDAP server; needed only when the configuration has `embeddedDirectory`. */
+  embeddedDirectory?: EmbeddedDirectoryStarter;
+  clock?: Clock;
+  /** Where JSON log lines go; default stdout. */
+  logSink?: LogSink;
+  /** Reported by node.info. */
+  version?: string;
+}
+
+/** Where a started agent can be reached; for tests, the bench and the lab. */
+export interface AgentEndpoints {
+  address: string;
+  controlPort: number;
+  metricsPort?: number;
+  /** OpenSSH one-line host key, as pinned by consoles. */
+  hostKey: string;
+  hostKeyFingerprint: string;
+}
+
+/** One node's agent. */
+export class Agent {
+  private readonly runtime: AgentRuntime;
+  private started: AgentModule[] = [];
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly config: AgentConfig,
+    private readonly dependencies: AgentDependencies,
+  ) {
+    const logger = new JsonLogger(config.node, 'agent', config.log.level, dependencies.logSink);
+    this.runtime = new AgentRuntime(
+      config,
+      logger,
+      dependencies.clock ?? systemClock,
+      dependencies.version ?? '0.0.0-dev',
+    );
+  }
+
+  /** Node name. */
+  get node(): string {
+    return this.config.node;
+  }
+
+  /** The agent's services (modules of later issues register theirs here). */
+  get services(): ServiceRegistry {
+    return this.runtime.services;
+  }
+
+  /** Role counters shown in metrics. */
+  get counters(): CounterRegistry {
+    return this.runtime.counters;
+  }
+
+  /**
+   * Starts every module in order, checking `signal` between steps. On failure (or abort) the
+   * modules already started are stopped again and the error is rethrown.
+   */
+  async start(signal?: AbortSignal): Promise<void> {
+    if (this.started.length > 0) throw new Error(`agent ${this.node} is already started`);
+    this.stopping = undefined;
+    const modules = this.modules();
+    const logger = this.runtime.logger;
+    logger.info('starting', { version: this.runtime.version });
+    for (const module of modules) {
+      try {
+        signal?.throwIfAborted();
+        await module.start();
+        this.started.push(module);
+      } catch (error) {
+        logger.error('start failed', { module: module.name, error: errorText(error) });
+        // The failing module may have started part of itself; its stop() copes with that.
+        await this.stopModule(module);
+        await this.stop();
+        throw error;
+      }
+    }
+    logger.info('started', { services: this.runtime.services.list().map(describeService) });
+  }
+
+  /** Stops modules in reverse order; a failing module is logged and the rest still stop. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const modules = this.started.reverse();
+      this.started = [];
+      for (const module of modules) await this.stopModule(module);
+      this.runtime.logger.info('stopped');
+    })();
+    return this.stopping;
+  }
+
+  /** Where this agent listens and its host key (after start). */
+  endpoints(): AgentEndpoints {
+    const hostKey = this.runtime.need('hostKey');
+    const metricsHttp = this.runtime.find('metricsHttp');
+    return {
+      address: this.runtime.need('address'),
+      controlPort: this.runtime.need('control').port,
+      ...(metricsHttp ? { metricsPort: metricsHttp.port } : {}),
+      hostKey: hostKey.publicLine,
+      hostKeyFingerprint: hostKey.fingerprint,
+    };
+  }
+
+  /** This node's server entry as last read from the directory. */
+  serverEntry(): ServerEntry | undefined {
+    return this.runtime.find('server');
+  }
+
+  private modules(): AgentModule[] {
+    const modules: AgentModule[] = [];
+    if (this.config.embeddedDirectory) {
+      const starter = this.dependencies.embeddedDirectory;
+      if (!starter)
+        throw new Error('embeddedDirectory is configured but no embedded directory server is available');
+      modules.push(new EmbeddedDirectoryModule(this.runtime, starter));
+    }
+    modules.push(
+      new DirectoryModule(this.runtime, this.dependencies.directoryFactory),
+      new MetricsModule(this.runtime),
+      new ControlModule(this.runtime),
+      new EnrollmentModule(this.runtime),
+    );
+    return modules;
+  }
+
+  private async stopModule(module: AgentModule): Promise<void> {
+    try {
+      await module.stop();
+    } catch (error) {
+      this.runtime.logger.error('stop failed', { module: module.name, error: errorText(error) });
+    }
+  }
+}
+
+function describeService(status: ServiceStatus): string {
+  return `${status.name}:${status.state}${status.detail ? ` (${status.detail})` : ''}`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,118 @@
+/**
+ * The control plane: host key, audit log, the cache of admin and peer keys, and the SSH server as
+ * the `control` service. Restarting `control` closes the listener and opens it again on the same
+ * port; established sessions (including the one that asked for the restart) stay up.
+ */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { AuditLog } from '../../control/audit-log.js';
+import { auditMethods } from '../../control/audit-methods.js';
+import { CallerKeyCache } from '../../control/caller-key-cache.js';
+import { ControlServer } from '../../control/control-server.js';
+import { metricsMethods } from '../../control/metrics-methods.js';
+import { nodeMethods } from '../../control/node-methods.js';
+import { RpcDispatcher } from '../../control/rpc-dispatcher.js';
+import { serviceMethods } from '../../control/service-methods.js';
+import { hostKeyPath } from '../agent-config.js';
+import type { AgentModule } from '../agent-module.js';
+import type { AgentRuntime } from '../agent-runtime.js';
+import { loadOrCreateHostKey } from '../host-key.js';
+
+export class ControlModule implements AgentModule {
+  readonly name = 'control';
+  private keys: CallerKeyCache | undefined;
+
+  constructor(private readonly runtime: AgentRuntime) {}
+
+  async start(): Promise<void> {
+    const { config, services } = this.runtime;
+    const logger = this.runtime.logger.child('control');
+    const directory = this.runtime.need('directory');
+    const sampler = this.runtime.need('sampler');
+
+    const hostKey = await loadOrCreateHostKey(hostKeyPath(config), `mailfleet-agent@${config.node}`);
+    this.runtime.set('hostKey', hostKey);
+    if (hostKey.created) logger.info('host key created', { fingerprint: hostKey.fingerprint });
+
+    const audit = new AuditLog(join(config.dataDir, 'audit.log'));
+    await audit.open();
+    this.runtime.set('audit', audit);
+
+    this.keys = new CallerKeyCache(directory, {
+      now: () => this.runtime.clock.now(),
+      onRefreshError: (error) =>
+        logger.warn('key refresh from the directory failed', { error: String(error) }),
+      onServers: (servers) => {
+        // The periodic read also keeps this node's own entry (state, role) current for node.info.
+        const own = servers.find((server) => server.name === config.node);
+        if (own) this.runtime.set('server', own);
+      },
+    });
+    await this.keys.start();
+
+    const dispatcher = new RpcDispatcher({
+      node: config.node,
+      audit,
+      logger,
+      now: () => this.runtime.clock.now(),
+      handlers: {
+        ...nodeMethods({ facts: () => this.facts(), services, sampler }),
+        ...metricsMethods({ sampler }),
+        ...serviceMethods({ services }),
+        ...auditMethods({ audit }),
+      },
+    });
+    const control = new ControlServer({
+      host: config.control.host,
+      port: config.control.port,
+      hostKey: hostKey.privateKey,
+      keys: this.keys,
+      dispatcher,
+      logger,
+    });
+    this.runtime.set('control', control);
+    services.register({
+      name: 'control',
+      start: () => control.listen(),
+      stop: async () => {
+        await control.stopListening();
+        control.disconnectAll();
+      },
+      restart: async () => {
+        await control.stopListening();
+        return control.listen();
+      },
+    });
+    await services.start('control');
+  }
+
+  async stop(): Promise<void> {
+    const { services } = this.runtime;
+    try {
+      if (services.has('control')) {
+        await services.stop('control');
+        services.unregister('control');
+      }
+    } finally {
+      this.keys?.stop();
+      await this.runtime.find('audit')?.close();
+    }
+  }
+
+  private facts() {
+    const server = this.runtime.need('server');
+    const control = this.runtime.need('control');
+    return {
+      name: this.runtime.config.node,
+      role: server.role,
+      directoryState: server.state,
+      version: this.runtime.version,
+      pid: process.pid,
+      hostname: hostname(),
+      startedAt: this.runtime.startedAt,
+      controlPort: control.port,
+      hostKeyFingerprint: this.runtime.need('hostKey').fingerprint,
+      endpoints: server.endpoints,
+    };
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Connects to the fleet directory and reads this node's server entry, which says what the node is
+ * (role, state). A node without a server entry refuses to start: running an unknown node would
+ * publish nothing and accept nobody.
+ */
+import type { AgentModule } from '../agent-module.js';
+import type { AgentRuntime, DirectoryFactory } from '../agent-runtime.js';
+
+/** The agent cannot start (missing server entry, unreachable directory...). */
+export class AgentStartError extends Error {
+  override readonly name = 'AgentStartError';
+}
+
+export class DirectoryModule implements AgentModule {
+  readonly name = 'directory-client';
+
+  constructor(
+    private readonly runtime: AgentRuntime,
+    private readonly factory: DirectoryFactory,
+  ) {}
+
+  async start(): Promise<void> {
+    const { config } = this.runtime;
+    const directory = await this.factory(config.directory);
+    try {
+      const server = await directory.getServer(config.node).catch((error: Error) => {
+        throw new AgentStartError(
+          `cannot read the server entry of ${config.node} from ${config.directory.url}: ${error.message}`,
+        );
+      });
+      if (!server) {
+        throw new AgentStartError(
+          `no server entry for ${config.node} in the directory (expected ${directory.tree.server(config.node)}); ` +
+            'add the node to the directory before starting its agent',
+        );
+      }
+      this.runtime.set('directory', directory);
+      this.runtime.set('server', server);
+      this.runtime.logger.info('server entry read', { role: server.role, state: server.state });
+    } catch (error) {
+      // start() did not complete, so stop() will not run: close the connection here.
+      await directory.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const directory = this.runtime.find('directory');
+    this.runtime.set('directory', undefined);
+    await directory?.close();
+  }
+}
