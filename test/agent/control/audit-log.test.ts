@@ -1,0 +1,67 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { AuditEntry } from '../../../agent/contract/methods.js';
+import { AuditLog, canonicalJson, paramsDigest } from '../../../agent/control/audit-log.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mailfleet-audit-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function entry(i: number): AuditEntry {
+  return {
+    at: new Date(1_700_000_000_000 + i).toISOString(),
+    node: 'store05',
+    caller: { kind: 'system', id: `admin${i}` },
+    method: 'service.restart',
+    paramsDigest: paramsDigest({ service: `svc${i}` }),
+    outcome: i % 3 === 0 ? 'denied' : 'ok',
+  };
+}
+
+describe('AuditLog', () => {
+  test('appends JSON lines and reads back the newest, oldest first', async () => {
+    const log = new AuditLog(join(dir, 'audit.log'));
+    await log.open();
+    for (let i = 0; i < 5; i++) await log.append(entry(i));
+    expect(await log.tail(3)).toEqual([entry(2), entry(3), entry(4)]);
+    expect(await log.tail(100)).toHaveLength(5);
+    const lines = (await readFile(join(dir, 'audit.log'), 'utf8')).trim().split('\n');
+    expect(lines.map((line) => JSON.parse(line))).toEqual([0, 1, 2, 3, 4].map(entry));
+    await log.close();
+  });
+
+  test('tail reads across chunk boundaries of a large log', async () => {
+    const log = new AuditLog(join(dir, 'audit.log'));
+    await log.open();
+    // About 2,000 lines of ~250 bytes: several 64 KiB chunks.
+    await Promise.all(Array.from({ length: 2000 }, (_, i) => log.append(entry(i))));
+    const tail = await log.tail(1000);
+    expect(tail).toHaveLength(1000);
+    expect(tail[0]).toEqual(entry(1000));
+    expect(tail[999]).toEqual(entry(1999));
+    await log.close();
+  });
+
+  test('an empty log has no entries', async () => {
+    const log = new AuditLog(join(dir, 'audit.log'));
+    await log.open();
+    expect(await log.tail(10)).toEqual([]);
+    await log.close();
+  });
+});
+
+describe('paramsDigest', () => {
+  test('does not depend on key order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}',
+    );
+    expect(paramsDigest({ a: 1, b: 2 })).toBe(paramsDigest({ b: 2, a: 1 }));
+    expect(paramsDigest({ a: 1 })).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

@@ -1,0 +1,90 @@
+import ssh2 from 'ssh2';
+import { describe, expect, test } from 'vitest';
+import { CallerKeyCache, type CallerKeySource } from '../../../agent/control/caller-key-cache.js';
+import { parseSshPublicKey } from '../../../agent/control/ssh-public-key.js';
+import type { AdminEntry, ServerEntry } from '../../../agent/directory/fleet-entries.js';
+
+// A pure unit test of the cache's bookkeeping: an in-memory key source stands in for the
+// directory (the integration tests use the real embedded directory).
+function memorySource(admins: AdminEntry[], servers: ServerEntry[]) {
+  let reads = 0;
+  const source: CallerKeySource = {
+    listAdmins: async () => {
+      reads += 1;
+      return admins;
+    },
+    listServers: async () => servers,
+  };
+  return { source, reads: () => reads };
+}
+
+function admin(uid: string, tier: AdminEntry['tier'], keys: string[]): AdminEntry {
+  return { dn: `uid=${uid},ou=admins,dc=x`, uid, displayName: uid, tier, domains: [], sshPublicKeys: keys };
+}
+
+function server(name: string, keys: string[]): ServerEntry {
+  return {
+    dn: `cn=${name},ou=servers,dc=x`,
+    name,
+    role: 'store',
+    state: 'active',
+    address: '127.0.0.1',
+    controlPort: 1,
+    hostKeys: keys,
+    endpoints: {},
+  };
+}
+
+const key = () => ssh2.utils.generateKeyPairSync('ed25519').public;
+
+describe('CallerKeyCache', () => {
+  test('maps admin keys to their tier and server host keys to peers, ignoring comments', async () => {
+    const [a, b, c] = [key(), key(), key()];
+    const { source } = memorySource(
+      [admin('alice', 'system', [a]), admin('hd1', 'helpdesk', [`${b} laptop`])],
+      [server('store05', [c])],
+    );
+    const cache = new CallerKeyCache(source);
+    await cache.refresh();
+    const bare = (line: string) => parseSshPublicKey(line.split(' ').slice(0, 2).join(' '))!;
+    expect(await cache.identify(bare(a))).toEqual({ kind: 'system', id: 'alice' });
+    expect(await cache.identify(bare(b))).toEqual({ kind: 'helpdesk', id: 'hd1' });
+    expect(await cache.identify(bare(c))).toEqual({ kind: 'peer', id: 'store05' });
+  });
+
+  test('a key held by two entries resolves to the one named by the login name', async () => {
+    const shared = key();
+    const { source } = memorySource(
+      [admin('alice', 'system', [shared]), admin('bob', 'helpdesk', [shared])],
+      [],
+    );
+    const cache = new CallerKeyCache(source);
+    await cache.refresh();
+    expect(await cache.identify(parseSshPublicKey(shared)!, 'bob')).toEqual({ kind: 'helpdesk', id: 'bob' });
+    expect(await cache.identify(parseSshPublicKey(shared)!, 'mallory')).toEqual({
+      kind: 'system',
+      id: 'alice',
+    });
+  });
+
+  test('unknown keys refresh the cache at most once per gap', async () => {
+    let now = 1_000_000;
+    const admins: AdminEntry[] = [];
+    const { source, reads } = memorySource(admins, []);
+    const cache = new CallerKeyCache(source, { minRefreshGapMs: 10_000, now: () => now });
+    await cache.refresh();
+    expect(reads()).toBe(1);
+    now += 20_000;
+    // An attacker cycling keys: only the first unknown key in the gap reaches the directory.
+    for (let i = 0; i < 20; i++) expect(await cache.identify(parseSshPublicKey(key())!)).toBeUndefined();
+    expect(reads()).toBe(2);
+
+    // A key added to the directory is found after the gap.
+    const fresh = key();
+    admins.push(admin('carol', 'domain', [fresh]));
+    expect(await cache.identify(parseSshPublicKey(fresh)!)).toBeUndefined();
+    now += 10_001;
+    expect(await cache.identify(parseSshPublicKey(fresh)!)).toEqual({ kind: 'domain', id: 'carol' });
+    expect(reads()).toBe(3);
+  });
+});

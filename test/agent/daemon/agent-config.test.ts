@@ -1,0 +1,33 @@
+import { describe, expect, test } from 'vitest';
+import { AgentConfigError, hostKeyPath, parseAgentConfig } from '../../../agent/daemon/agent-config.js';
+
+const valid = {
+  node: 'store05',
+  dataDir: '/var/lib/mailfleet',
+  directory: {
+    url: 'ldap://127.0.0.1:3890',
+    baseDn: 'dc=mailfleet,dc=lab',
+    bindDn: 'cn=store05,ou=servers,dc=mailfleet,dc=lab',
+    bindPasswordFile: '/etc/mailfleet/bind-password',
+  },
+  control: { host: '127.0.0.1', port: 40123 },
+};
+
+describe('agent configuration', () => {
+  test('applies defaults', () => {
+    const config = parseAgentConfig(valid);
+    expect(config.log.level).toBe('info');
+    expect(hostKeyPath(config)).toBe('/var/lib/mailfleet/ssh_host_ed25519_key');
+  });
+
+  test('names what is wrong', () => {
+    expect(() => parseAgentConfig({ ...valid, dataDir: 'relative/dir', extra: 1 })).toThrow(AgentConfigError);
+    expect(() => parseAgentConfig({ ...valid, dataDir: 'relative/dir' })).toThrow(/dataDir/);
+    expect(() => parseAgentConfig({ ...valid, control: { host: '127.0.0.1', port: 70000 } })).toThrow(
+      /control/,
+    );
+    expect(() => parseAgentConfig({ ...valid, directory: { ...valid.directory, url: 'http://x' } })).toThrow(
+      /directory/,
+    );
+  });
+});
