@@ -12,6 +12,9 @@ import type { RpcDispatcher } from './rpc-dispatcher.js';
 import { RpcLineSplitter } from './rpc-line-splitter.js';
 
 const maxCallsInFlight = 16;
+// A client that stops reading must not make the agent queue samples for it without end: past this
+// many unsent bytes, notifications are dropped (the sample `seq` shows the gap) while answers still go.
+const maxQueuedNotificationBytes = 1024 * 1024;
 
 /** Serves JSON-RPC on one SSH channel. */
 export class RpcChannelSession implements RpcChannel {
@@ -46,6 +49,7 @@ export class RpcChannelSession implements RpcChannel {
   }
 
   notify(method: string, params: unknown): void {
+    if (this.stream.writableLength > maxQueuedNotificationBytes) return;
     this.send({ jsonrpc: '2.0', method, params });
   }
 
