@@ -13,6 +13,7 @@
  * - `ou=domains`  `cn=<mail domain>`     a mail domain; its users, aliases and groups live below it
  */
 import { z } from 'zod';
+import { escapeDnAttributeValue } from './distinguished-name.js';
 
 /** What a node does in the fleet. The role comes from the node's server entry. */
 export const nodeRoles = ['store', 'spare', 'director', 'gateway', 'directory'] as const;
@@ -162,12 +163,12 @@ export function splitAddress(address: string): [local: string, domain: string] {
   return [address.slice(0, at), address.slice(at + 1).toLowerCase()];
 }
 
-/** Escapes a value for use in a DN (RFC 4514 section 2.4). */
+/**
+ * Escapes a value for use in a DN (RFC 4514 section 2.4). Special characters become hex escapes
+ * (`\2B` for `+`), which every LDAP implementation reads alike (ldapjs mis-reads `\+`).
+ */
 export function escapeDnValue(value: string): string {
-  let out = value.replace(/[\\,+"<>;=\0]/g, (c) => (c === '\0' ? '\\00' : `\\${c}`));
-  if (out.startsWith(' ') || out.startsWith('#')) out = `\\${out}`;
-  if (out.endsWith(' ') && !out.endsWith('\\ ')) out = `${out.slice(0, -1)}\\ `;
-  return out;
+  return escapeDnAttributeValue(value);
 }
 
 /** Schema for a `name=host:port` endpoint value. */
