@@ -1,0 +1,33 @@
+/** The LDAP modifications for a change to a mail user (what `modifyUser` sends). */
+import { Attribute, Change } from 'ldapts';
+import { DirectoryError } from './directory-errors.js';
+import type { MailUserInput } from './fleet-directory.js';
+
+/**
+ * Builds replace modifications from a partial user input. `null` removes an optional attribute.
+ * The primary address is the entry's name and cannot be changed here.
+ */
+export function userChanges(address: string, change: Partial<MailUserInput>): Change[] {
+  if (change.mail !== undefined && change.mail.toLowerCase() !== address.toLowerCase()) {
+    throw new DirectoryError(
+      `changing the primary address of ${address} is not supported: add the new address as a mailLocalAddress`,
+    );
+  }
+  const changes: Change[] = [];
+  const replace = (type: string, values: string[]) =>
+    changes.push(new Change({ operation: 'replace', modification: new Attribute({ type, values }) }));
+  if (change.displayName !== undefined) {
+    replace('displayName', [change.displayName]);
+    replace('cn', [change.displayName]);
+  }
+  if (change.mailHost !== undefined) replace('mailHost', [change.mailHost]);
+  if (change.mailLocalAddress !== undefined) replace('mailLocalAddress', change.mailLocalAddress);
+  if (change.mailRoutingAddress !== undefined) {
+    replace('mailRoutingAddress', change.mailRoutingAddress === null ? [] : [change.mailRoutingAddress]);
+  }
+  if (change.quotaBytes !== undefined) {
+    replace('mailfleetQuota', change.quotaBytes === null ? [] : [String(change.quotaBytes)]);
+  }
+  if (change.mailboxState !== undefined) replace('mailfleetMailboxState', [change.mailboxState]);
+  return changes;
+}
