@@ -44,7 +44,7 @@ export async function runAgentCli(argv: string[], env: NodeJS.ProcessEnv = proce
     return 1;
   }
   const logger = new JsonLogger(config.node, 'cli', config.log.level);
-  const agent = new Agent(config, productionDependencies(await packageVersion()));
+  const agent = new Agent(config, productionDependencies({ version: await packageVersion() }));
   const systemd = new SystemdNotifier({ env, logger });
   const aborter = new AbortController();
 

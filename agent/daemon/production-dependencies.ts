@@ -1,26 +1,30 @@
 /**
  * The real parts an agent process is built with: the LDAP directory client and the embedded LDAP
- * server. Kept apart from Agent so tests and the bench can pass their own clock or log sink while
+ * server. Kept apart from Agent so tests and the bench can add their own clock or log sink while
  * using the same directory code.
  */
-import type { DirectoryConnection, FleetDirectory } from '../directory/fleet-directory.js';
+import { EmbeddedDirectoryServer } from '../directory/embedded/embedded-directory-server.js';
+import { LdapFleetDirectory } from '../directory/ldap-fleet-directory.js';
 import type { AgentDependencies } from './agent.js';
+import type { EmbeddedDirectoryStarter } from './agent-runtime.js';
 
-interface LdapFleetDirectoryModule {
-  LdapFleetDirectory: new (connection: DirectoryConnection) => FleetDirectory;
-}
+/** Starts the embedded LDAP server of the `directory` node. */
+export const startEmbeddedDirectory: EmbeddedDirectoryStarter = async (options) => {
+  const server = new EmbeddedDirectoryServer({
+    dataDir: options.dataDir,
+    baseDn: options.baseDn,
+    host: options.host,
+    port: options.port,
+  });
+  await server.start();
+  return { detail: `listening on ${server.url}`, stop: () => server.stop() };
+};
 
-// The directory client is written alongside this module; loading it by name keeps the agent
-// buildable while it lands. TODO(agent): import it statically once ldap-fleet-directory.ts exists.
-const ldapFleetDirectoryModule = '../directory/ldap-fleet-directory.js';
-
-/** Dependencies of an agent process: LdapFleetDirectory. */
-export function productionDependencies(version: string): AgentDependencies {
+/** Dependencies of an agent process: LdapFleetDirectory and the embedded directory server. */
+export function productionDependencies(overrides: Partial<AgentDependencies> = {}): AgentDependencies {
   return {
-    version,
-    directoryFactory: async (connection) => {
-      const { LdapFleetDirectory } = (await import(ldapFleetDirectoryModule)) as LdapFleetDirectoryModule;
-      return new LdapFleetDirectory(connection);
-    },
+    directoryFactory: (connection) => new LdapFleetDirectory(connection),
+    embeddedDirectory: startEmbeddedDirectory,
+    ...overrides,
   };
 }
