@@ -1,0 +1,15 @@
+/** What a test directory backend (embedded server or real slapd) gives the tests. */
+
+/** A running directory seeded for tests. */
+export interface TestDirectory {
+  kind: 'embedded' | 'slapd';
+  url: string;
+  baseDn: string;
+  /** The root DN (bypasses access control), for seeding and checks. */
+  rootDn: string;
+  rootPassword: string;
+  /** Stops the server and starts it again on the same port with the same data. */
+  restart(): Promise<void>;
+  /** Stops the server and removes its data. */
+  stop(): Promise<void>;
+}
