@@ -99,6 +99,8 @@ export class Agent {
         throw error;
       }
     }
+    // A fresh sample now, so node.metrics and /metrics show the services the later modules started.
+    await this.runtime.find('sampler')?.sampleNow();
     logger.info('started', { services: this.runtime.services.list().map(describeService) });
   }
 

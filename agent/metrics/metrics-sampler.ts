@@ -48,7 +48,7 @@ export class MetricsSampler {
   private previous: Previous | undefined;
   private seq = 0;
   private startedAt = 0;
-  private sampling = false;
+  private inFlight: Promise<NodeMetrics | undefined> | undefined;
   private readonly listeners = new Set<SampleListener>();
 
   constructor(private readonly options: MetricsSamplerOptions) {}
@@ -57,7 +57,7 @@ export class MetricsSampler {
   async start(): Promise<void> {
     this.startedAt = this.options.clock.now();
     await this.sampleNow();
-    this.timer = setInterval(() => void this.sampleNow(), this.options.intervalMs ?? 1000);
+    this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? 1000);
   }
 
   stop(): void {
@@ -76,11 +76,24 @@ export class MetricsSampler {
     return () => this.listeners.delete(listener);
   }
 
-  /** Takes one sample now and hands it out. */
+  /** Takes one sample now (after any sample in progress) and hands it out. */
   async sampleNow(): Promise<NodeMetrics | undefined> {
-    // A slow disk must not pile up overlapping samples.
-    if (this.sampling) return this.latestSample;
-    this.sampling = true;
+    while (this.inFlight) await this.inFlight;
+    const run = this.sampleOnce();
+    this.inFlight = run;
+    try {
+      return await run;
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+
+  private tick(): void {
+    // A slow disk must not pile up overlapping samples: skip this tick instead.
+    if (!this.inFlight) void this.sampleNow();
+  }
+
+  private async sampleOnce(): Promise<NodeMetrics | undefined> {
     try {
       const sample = await this.take();
       this.latestSample = sample;
@@ -95,8 +108,6 @@ export class MetricsSampler {
     } catch (error) {
       this.options.onError?.(error);
       return this.latestSample;
-    } finally {
-      this.sampling = false;
     }
   }
 

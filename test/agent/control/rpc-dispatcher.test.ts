@@ -1,0 +1,110 @@
+/**
+ * The dispatcher alone, with handlers written to misbehave: results that break the contract and
+ * handlers that throw must come out as safe JSON-RPC errors, never as bad data or leaked details.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { rpcErrorCodes } from '../../../agent/contract/json-rpc.js';
+import { AuditLog } from '../../../agent/control/audit-log.js';
+import type { Caller } from '../../../agent/control/caller-key-cache.js';
+import type { MethodHandlers, RpcChannel } from '../../../agent/control/method-handler.js';
+import { MethodError } from '../../../agent/control/method-handler.js';
+import { RpcDispatcher } from '../../../agent/control/rpc-dispatcher.js';
+import { JsonLogger } from '../../../agent/daemon/json-logger.js';
+
+let dir: string;
+let audit: AuditLog;
+const logLines: string[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mailfleet-dispatch-'));
+  audit = new AuditLog(join(dir, 'audit.log'));
+  await audit.open();
+});
+afterEach(async () => {
+  await audit.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const unreachable = () => {
+  throw new Error('not used in this test');
+};
+
+function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
+  const handlers: MethodHandlers = {
+    'node.info': unreachable,
+    'node.metrics': unreachable,
+    'metrics.subscribe': unreachable,
+    'metrics.unsubscribe': unreachable,
+    'service.list': unreachable,
+    'service.restart': unreachable,
+    'audit.tail': unreachable,
+    ...overrides,
+  };
+  return new RpcDispatcher({
+    node: 'store05',
+    handlers,
+    audit,
+    logger: new JsonLogger('store05', 'control', 'debug', (line) => logLines.push(line)),
+  });
+}
+
+function channel(caller: Caller): RpcChannel {
+  return { id: 'test#1', caller, notify: () => {}, onClose: () => () => {} };
+}
+
+const system = channel({ kind: 'system', id: 'sys' });
+const request = (method: string, params: unknown = {}) =>
+  JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
+
+test('a result that breaks the contract is an internalError, not data on the wire', async () => {
+  const answer = await dispatcher({
+    'service.list': () => ({ services: [{ name: 'smtp', state: 'exploding' }] }) as never,
+  }).dispatch(request('service.list'), system);
+  expect(answer).toMatchObject({ id: 1, error: { code: rpcErrorCodes.internalError } });
+  expect(answer && 'result' in answer).toBe(false);
+});
+
+test('an unexpected handler error gives a reference, and its text stays in the log', async () => {
+  const answer = await dispatcher({
+    'service.list': () => {
+      throw new Error('ENOENT /var/lib/secret/path');
+    },
+  }).dispatch(request('service.list'), system);
+  const message = answer && 'error' in answer ? answer.error.message : '';
+  expect(message).toMatch(/^internal error \(reference [0-9a-f]{8}\)$/);
+  const reference = /reference ([0-9a-f]{8})/.exec(message)?.[1];
+  expect(logLines.some((line) => line.includes(reference!) && line.includes('ENOENT'))).toBe(true);
+});
+
+test('a deliberate MethodError passes its code and message; audited failures are recorded', async () => {
+  const answer = await dispatcher({
+    'service.restart': () => {
+      throw new MethodError(rpcErrorCodes.notFound, 'no service named imap on this node');
+    },
+  }).dispatch(request('service.restart', { service: 'imap' }), system);
+  expect(answer).toMatchObject({
+    error: { code: rpcErrorCodes.notFound, message: 'no service named imap on this node' },
+  });
+  expect(await audit.tail(10)).toEqual([
+    expect.objectContaining({
+      method: 'service.restart',
+      outcome: 'error',
+      caller: { kind: 'system', id: 'sys' },
+    }),
+  ]);
+});
+
+test('notifications run but are never answered', async () => {
+  let ran = false;
+  const answer = await dispatcher({
+    'service.list': () => {
+      ran = true;
+      return { services: [] };
+    },
+  }).dispatch(JSON.stringify({ jsonrpc: '2.0', method: 'service.list', params: {} }), system);
+  expect(answer).toBeUndefined();
+  expect(ran).toBe(true);
+});
