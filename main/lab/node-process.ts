@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabLayout } from './lab-layout.js';
 
-/** The built agent entry point (dist/agent/cli.js), found from the package root. */
+/** The agent's command (bin/mailfleet-agent.js, which runs the build in dist/), found from the package root. */
 export function agentEntryPoint(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
@@ -18,9 +18,10 @@ export function agentEntryPoint(): string {
     if (up === dir) throw new Error('cannot find the mailfleet package root');
     dir = up;
   }
-  const entry = join(dir, 'dist', 'agent', 'cli.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run 'npm run build' first`);
-  return entry;
+  if (!existsSync(join(dir, 'dist', 'agent', 'cli.js'))) {
+    throw new Error(`the agent is not built in ${dir}/dist: run 'npm run build' first`);
+  }
+  return join(dir, 'bin', 'mailfleet-agent.js');
 }
 
 /** Starts a node's agent detached from our terminal; its output goes to the node's agent.log. */
