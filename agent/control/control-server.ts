@@ -27,6 +27,13 @@ export interface ControlServerOptions {
 
 // Authentication attempts per connection before it is dropped (OpenSSH's MaxAuthTries default is 6).
 const maxAuthAttempts = 6;
+// A connection must authenticate within this time (OpenSSH's LoginGraceTime), so half-open
+// handshakes cannot hold sockets.
+const loginGraceMs = 30_000;
+// Open connections at once; a fleet has a few consoles and peers, so this only stops floods.
+const maxConnections = 256;
+// RPC channels per connection: a console needs one.
+const maxChannelsPerConnection = 8;
 
 /** SSH server for the control plane. */
 export class ControlServer {
@@ -92,11 +99,24 @@ export class ControlServer {
     const logger = this.options.logger;
     let caller: Caller | undefined;
     let attempts = 0;
-    this.connections.add(connection);
-    connection.on('close', () => this.connections.delete(connection));
+    let channels = 0;
     connection.on('error', (error: Error) =>
       logger.debug('control connection error', { ip, error: error.message }),
     );
+    if (this.connections.size >= maxConnections) {
+      logger.warn('refused connection: too many open', { ip, open: this.connections.size });
+      connection.end();
+      return;
+    }
+    this.connections.add(connection);
+    const grace = setTimeout(() => {
+      logger.warn('dropped connection that did not authenticate in time', { ip });
+      connection.end();
+    }, loginGraceMs);
+    connection.on('close', () => {
+      clearTimeout(grace);
+      this.connections.delete(connection);
+    });
     connection.on('authentication', (context) => {
       attempts += 1;
       if (attempts > maxAuthAttempts) {
@@ -115,11 +135,17 @@ export class ControlServer {
       });
     });
     connection.on('ready', () => {
+      clearTimeout(grace);
       if (!caller) return connection.end();
       const authenticated = caller;
       logger.info('caller connected', { ip, caller: authenticated.id, kind: authenticated.kind });
-      connection.on('session', (acceptSession) => {
+      connection.on('session', (acceptSession, rejectSession) => {
+        if (channels >= maxChannelsPerConnection) return rejectSession();
+        channels += 1;
         const session = acceptSession();
+        session.on('close', () => {
+          channels -= 1;
+        });
         session.on('subsystem', (acceptSubsystem, rejectSubsystem, info) => {
           if (info.name !== rpcSubsystem) return rejectSubsystem();
           const stream = acceptSubsystem();
