@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'status':
-        return await statusCommand(rest, out);
+        return await statusCommand(rest, out, warn);
       case 'node':
         return await nodeCommand(rest, out);
       case 'audit':

@@ -8,6 +8,7 @@ import type { FleetDirectory } from '../../agent/directory/fleet-directory.js';
 import type { ServerEntry } from '../../agent/directory/fleet-entries.js';
 import { EventBus } from './event-bus.js';
 import { type FleetSnapshot, type NodeView, staleAfterMs } from './fleet-snapshot.js';
+import type { KnownNodesStore } from './known-nodes.js';
 import { type AgentConnector, NodeLink } from './node-link.js';
 
 export interface FleetClientOptions {
@@ -15,6 +16,8 @@ export interface FleetClientOptions {
   connector: AgentConnector;
   /** Keep 1 Hz metrics streams open (dashboard) or only check each node once (CLI). */
   subscribe: boolean;
+  /** Last known server list, used when the directory does not answer. */
+  knownNodes?: KnownNodesStore;
   /** How often to re-read the server list and host keys from the directory. */
   directoryRefreshMs?: number;
   /** How often to publish a snapshot even when nothing changed (staleness grows). */
@@ -142,10 +145,14 @@ export class FleetClient {
     try {
       servers = await this.options.directory.listServers();
       this.directoryError = undefined;
+      await this.options.knownNodes?.write(servers).catch(() => {});
     } catch (error) {
       this.directoryError = error instanceof Error ? error.message : String(error);
-      if (first) throw new Error(`cannot read the fleet from the directory: ${this.directoryError}`);
-      return;
+      if (!first) return;
+      // Without the directory, fall back to the keys it gave us last time (never to trust-on-first-use).
+      const known = await this.options.knownNodes?.read();
+      if (!known) throw new Error(`cannot read the fleet from the directory: ${this.directoryError}`);
+      servers = known;
     }
     if (!this.started) return;
     const seen = new Set<string>();

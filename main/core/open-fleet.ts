@@ -8,6 +8,7 @@ import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.j
 import { sshAgentConnector } from './agent-connector.js';
 import { FleetClient } from './fleet-client.js';
 import type { FleetProfile } from './fleet-profile.js';
+import { KnownNodesFile } from './known-nodes.js';
 
 /** An open fleet: close it when done. */
 export interface OpenFleet {
@@ -30,6 +31,7 @@ export async function openFleet(profile: FleetProfile, options: { subscribe: boo
     directory,
     connector: sshAgentConnector({ uid: profile.admin.uid, privateKey }),
     subscribe: options.subscribe,
+    knownNodes: new KnownNodesFile(profile.path.replace(/(\.json)?$/, '.known-nodes.json')),
   });
   try {
     await fleet.start();

@@ -60,7 +60,10 @@ export function nodeEndpoints(node: LabNode): Record<string, string> {
   return endpoints;
 }
 
-/** Writes every node's agent.json and HOME/fleet.json. */
+/**
+ * Writes every node's agent.json, HOME/fleet.json (the system admin's profile) and
+ * HOME/fleet-labhelpdesk.json (the helpdesk admin's, to see what a lower tier may do).
+ */
 export async function writeLabFiles(layout: LabLayout, state: LabState): Promise<void> {
   for (const node of state.nodes) {
     await mkdir(layout.nodeData(node.name), { recursive: true, mode: 0o700 });
@@ -70,23 +73,24 @@ export async function writeLabFiles(layout: LabLayout, state: LabState): Promise
       { mode: 0o600 },
     );
   }
-  const admin = labAdmins[0];
-  const profile: Omit<FleetProfile, 'path'> = {
-    name: `lab at ${layout.home}`,
-    directory: {
-      url: labDirectoryUrl(state),
-      baseDn: state.spec.baseDn,
-      bindDn: `uid=${admin.uid},ou=admins,${state.spec.baseDn}`,
-      bindPasswordFile: layout.adminPasswordFile(admin.uid),
-    },
-    admin: { uid: admin.uid, privateKeyFile: layout.adminKey(admin.uid) },
-    nodes: state.nodes.map((n) => ({
-      name: n.name,
-      role: n.role,
-      control: { host: loopback, port: n.controlPort },
-      services: nodeEndpoints(n),
-    })),
-    endpoints: {},
-  };
-  await writeFile(layout.profile, `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o600 });
+  for (const admin of labAdmins) {
+    const profile: Omit<FleetProfile, 'path'> = {
+      name: `lab at ${layout.home} as ${admin.uid}`,
+      directory: {
+        url: labDirectoryUrl(state),
+        baseDn: state.spec.baseDn,
+        bindDn: `uid=${admin.uid},ou=admins,${state.spec.baseDn}`,
+        bindPasswordFile: layout.adminPasswordFile(admin.uid),
+      },
+      admin: { uid: admin.uid, privateKeyFile: layout.adminKey(admin.uid) },
+      nodes: state.nodes.map((n) => ({
+        name: n.name,
+        role: n.role,
+        control: { host: loopback, port: n.controlPort },
+        services: nodeEndpoints(n),
+      })),
+      endpoints: {},
+    };
+    await writeFile(layout.adminProfile(admin.uid), `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o600 });
+  }
 }

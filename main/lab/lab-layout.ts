@@ -3,7 +3,8 @@
  * and a second `lab up` on the same home reuses its data.
  *
  * ```
- * HOME/fleet.json           fleet profile for the console and CLI
+ * HOME/fleet.json           fleet profile for the console and CLI (labadmin, tier system)
+ * HOME/fleet-labhelpdesk.json  the same as the helpdesk admin
  * HOME/lab.json             what was created: sizes, base DN, node ports
  * HOME/lab-users.csv        address,password,logical store of every seeded user
  * HOME/admin/               lab admin keys and directory password (0600)
@@ -20,6 +21,10 @@ export class LabLayout {
 
   get profile(): string {
     return join(this.home, 'fleet.json');
+  }
+  /** The fleet profile of one lab admin: fleet.json for the system admin, fleet-UID.json for others. */
+  adminProfile(uid: string): string {
+    return uid === 'labadmin' ? this.profile : join(this.home, `fleet-${uid}.json`);
   }
   get state(): string {
     return join(this.home, 'lab.json');

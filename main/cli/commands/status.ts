@@ -7,7 +7,11 @@ import { nodeStatuses } from '../../core/node-status.js';
 import { formatTable } from '../output.js';
 import { answerTimeoutMs, openFleetFromFlag } from './fleet-options.js';
 
-export async function statusCommand(argv: string[], out: (text: string) => void): Promise<number> {
+export async function statusCommand(
+  argv: string[],
+  out: (text: string) => void,
+  warn: (text: string) => void = out,
+): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { json: { type: 'boolean', default: false }, fleet: { type: 'string' } },
@@ -16,7 +20,11 @@ export async function statusCommand(argv: string[], out: (text: string) => void)
   const open = await openFleetFromFlag(values.fleet, false);
   try {
     await open.fleet.settled(answerTimeoutMs);
-    const statuses = nodeStatuses(open.fleet.snapshot());
+    const snapshot = open.fleet.snapshot();
+    const statuses = nodeStatuses(snapshot);
+    if (!snapshot.directory.reachable) {
+      warn(`the directory does not answer (${snapshot.directory.error}); nodes as it last listed them`);
+    }
     if (values.json) {
       out(JSON.stringify(statuses, null, 2));
     } else {
