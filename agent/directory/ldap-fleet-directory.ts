@@ -6,20 +6,18 @@
  * short-lived connection.
  */
 import { readFile } from 'node:fs/promises';
-import { Attribute, Change, Client, InvalidCredentialsError } from 'ldapts';
+import { Attribute, Change } from 'ldapts';
 import { DirectoryError, ldapResultCodes, toDirectoryError } from './directory-errors.js';
 import {
-  entryAttributes,
-  type LdapRecord,
-  toAdminEntry,
-  toLdapRecord,
-  toLogicalStoreEntry,
-  toMailAliasEntry,
-  toMailDomainEntry,
-  toMailGroupEntry,
-  toMailUserEntry,
-  toServerEntry,
-} from './entry-mapping.js';
+  adminKind,
+  type EntryKind,
+  logicalStoreKind,
+  mailAliasKind,
+  mailDomainKind,
+  mailGroupKind,
+  serverKind,
+} from './entry-kinds.js';
+import { entryAttributes, type LdapRecord, toMailUserEntry } from './entry-mapping.js';
 import type { DirectoryConnection, FleetDirectory, MailUserInput, UserQuery } from './fleet-directory.js';
 import {
   type AdminEntry,
@@ -35,8 +33,10 @@ import {
 } from './fleet-entries.js';
 import { and, equals, type LdapFilter, or, startsWith } from './ldap-filter.js';
 import { LdapSession } from './ldap-session.js';
-import { endpointValues, mailUserAttributes } from './seed-entries.js';
-import { userChanges } from './user-changes.js';
+import { pagedSearch, type SearchSpec } from './paged-search.js';
+import { passwordMatches } from './password-check.js';
+import { endpointValues } from './seed-entries.js';
+import { newUserAttributes, userChanges } from './user-changes.js';
 
 /** Tuning of {@link LdapFleetDirectory}. */
 export interface LdapFleetDirectoryOptions {
@@ -88,27 +88,11 @@ export class LdapFleetDirectory implements FleetDirectory {
   }
 
   async listServers(): Promise<ServerEntry[]> {
-    const records = await this.search(
-      'the list of servers',
-      this.tree.servers,
-      'one',
-      equals('objectClass', 'mailfleetServer'),
-      entryAttributes.server,
-    );
-    return records.map(toServerEntry).sort(byName);
+    return (await this.list(serverKind, this.tree.servers)).sort(byName);
   }
 
   async getServer(name: string): Promise<ServerEntry | undefined> {
-    const filter = and(equals('objectClass', 'mailfleetServer'), equals('cn', name));
-    const [record] = await this.search(
-      `the server ${name}`,
-      this.tree.servers,
-      'one',
-      filter,
-      entryAttributes.server,
-      1,
-    );
-    return record ? toServerEntry(record) : undefined;
+    return this.one(serverKind, this.tree.servers, name);
   }
 
   async updateServer(
@@ -139,65 +123,23 @@ export class LdapFleetDirectory implements FleetDirectory {
   }
 
   async listLogicalStores(): Promise<LogicalStoreEntry[]> {
-    const filter = equals('objectClass', 'mailfleetLogicalStore');
-    const records = await this.search(
-      'the list of logical stores',
-      this.tree.stores,
-      'one',
-      filter,
-      entryAttributes.logicalStore,
-    );
-    return records.map(toLogicalStoreEntry).sort(byName);
+    return (await this.list(logicalStoreKind, this.tree.stores)).sort(byName);
   }
 
   async getLogicalStore(name: string): Promise<LogicalStoreEntry | undefined> {
-    const filter = and(equals('objectClass', 'mailfleetLogicalStore'), equals('cn', name));
-    const [record] = await this.search(
-      `the logical store ${name}`,
-      this.tree.stores,
-      'one',
-      filter,
-      entryAttributes.logicalStore,
-      1,
-    );
-    return record ? toLogicalStoreEntry(record) : undefined;
+    return this.one(logicalStoreKind, this.tree.stores, name);
   }
 
   async listAdmins(): Promise<AdminEntry[]> {
-    const filter = equals('objectClass', 'mailfleetAdmin');
-    const records = await this.search(
-      'the list of admins',
-      this.tree.admins,
-      'one',
-      filter,
-      entryAttributes.admin,
-    );
-    return records.map(toAdminEntry).sort((a, b) => compare(a.uid, b.uid));
+    return (await this.list(adminKind, this.tree.admins)).sort((a, b) => compare(a.uid, b.uid));
   }
 
   async getAdmin(uid: string): Promise<AdminEntry | undefined> {
-    const filter = and(equals('objectClass', 'mailfleetAdmin'), equals('uid', uid));
-    const [record] = await this.search(
-      `the admin ${uid}`,
-      this.tree.admins,
-      'one',
-      filter,
-      entryAttributes.admin,
-      1,
-    );
-    return record ? toAdminEntry(record) : undefined;
+    return this.one(adminKind, this.tree.admins, uid);
   }
 
   async listDomains(): Promise<MailDomainEntry[]> {
-    const filter = equals('objectClass', 'mailfleetMailDomain');
-    const records = await this.search(
-      'the list of mail domains',
-      this.tree.domains,
-      'one',
-      filter,
-      entryAttributes.domain,
-    );
-    return records.map(toMailDomainEntry).sort(byName);
+    return (await this.list(mailDomainKind, this.tree.domains)).sort(byName);
   }
 
   async searchUsers(query: UserQuery): Promise<MailUserEntry[]> {
@@ -216,14 +158,14 @@ export class LdapFleetDirectory implements FleetDirectory {
     if (query.mailHost) parts.push(equals('mailHost', query.mailHost));
     const base = query.domain ? this.tree.domain(query.domain) : this.tree.domains;
     try {
-      const records = await this.search(
-        'a user search',
-        base,
-        'sub',
-        and(...parts),
-        entryAttributes.user,
-        query.limit,
-      );
+      const records = await this.search({
+        what: 'a user search',
+        base: base,
+        scope: 'sub',
+        filter: and(...parts),
+        attributes: entryAttributes.user,
+        limit: query.limit,
+      });
       return records.map(toMailUserEntry);
     } catch (error) {
       // A domain that does not exist has no users.
@@ -238,28 +180,20 @@ export class LdapFleetDirectory implements FleetDirectory {
       equals('objectClass', 'mailfleetMailUser'),
       or(equals('mail', address), equals('mailLocalAddress', address)),
     );
-    const [record] = await this.search(
-      `the user ${address}`,
-      this.tree.domains,
-      'sub',
-      filter,
-      entryAttributes.user,
-      1,
-    );
+    const [record] = await this.search({
+      what: `the user ${address}`,
+      base: this.tree.domains,
+      scope: 'sub',
+      filter: filter,
+      attributes: entryAttributes.user,
+      limit: 1,
+    });
     return record ? toMailUserEntry(record) : undefined;
   }
 
   async addUser(user: MailUserInput, password?: string): Promise<MailUserEntry> {
     const dn = this.tree.user(user.mail);
-    const attributes = mailUserAttributes({
-      mail: user.mail,
-      displayName: user.displayName,
-      mailHost: user.mailHost,
-      ...(user.mailLocalAddress ? { mailLocalAddress: user.mailLocalAddress } : {}),
-      ...(user.mailRoutingAddress ? { mailRoutingAddress: user.mailRoutingAddress } : {}),
-      ...(user.quotaBytes !== undefined && user.quotaBytes !== null ? { quotaBytes: user.quotaBytes } : {}),
-      ...(user.mailboxState ? { mailboxState: user.mailboxState } : {}),
-    });
+    const attributes = newUserAttributes(user);
     const [, domain] = splitAddress(user.mail);
     await this.session.write(
       `adding the user ${user.mail}`,
@@ -302,40 +236,19 @@ export class LdapFleetDirectory implements FleetDirectory {
     } catch {
       return false;
     }
-    const client = new Client({ url: this.connection.url, timeout: this.timeoutMs, connectTimeout: 5_000 });
     try {
-      await client.bind(dn, password);
-      return true;
+      return await passwordMatches(this.connection.url, dn, password, this.timeoutMs);
     } catch (error) {
-      if (error instanceof InvalidCredentialsError) return false;
       throw toDirectoryError(error, `the password check of ${address}`, this.connection.url);
-    } finally {
-      await client.unbind().catch(() => {});
     }
   }
 
   async listAliases(domain: string): Promise<MailAliasEntry[]> {
-    const filter = equals('objectClass', 'mailfleetMailAlias');
-    const records = await this.search(
-      `the aliases of ${domain}`,
-      this.tree.domain(domain),
-      'one',
-      filter,
-      entryAttributes.alias,
-    );
-    return records.map(toMailAliasEntry).sort((a, b) => compare(a.mail, b.mail));
+    return (await this.list(mailAliasKind, this.tree.domain(domain))).sort((a, b) => compare(a.mail, b.mail));
   }
 
   async listGroups(domain: string): Promise<MailGroupEntry[]> {
-    const filter = equals('objectClass', 'mailfleetMailGroup');
-    const records = await this.search(
-      `the groups of ${domain}`,
-      this.tree.domain(domain),
-      'one',
-      filter,
-      entryAttributes.group,
-    );
-    return records.map(toMailGroupEntry).sort(byName);
+    return (await this.list(mailGroupKind, this.tree.domain(domain))).sort(byName);
   }
 
   async close(): Promise<void> {
@@ -359,31 +272,32 @@ export class LdapFleetDirectory implements FleetDirectory {
     }
   }
 
-  /** A paged search; stops after `limit` entries. */
-  private search(
-    what: string,
-    base: string,
-    scope: 'one' | 'sub',
-    filter: LdapFilter,
-    attributes: readonly string[],
-    limit?: number,
-  ): Promise<LdapRecord[]> {
-    return this.session.read(what, async (client) => {
-      const records: LdapRecord[] = [];
-      const pages = client.searchPaginated(base, {
-        scope,
-        filter,
-        attributes: [...attributes],
-        paged: { pageSize: limit ? Math.min(limit, this.pageSize) : this.pageSize },
-      });
-      for await (const page of pages) {
-        for (const entry of page.searchEntries) {
-          records.push(toLdapRecord(entry));
-          if (limit !== undefined && records.length >= limit) return records;
-        }
-      }
-      return records;
+  private search(spec: SearchSpec): Promise<LdapRecord[]> {
+    return pagedSearch(this.session, spec, this.pageSize);
+  }
+
+  /** All entries of a kind directly below `base`. */
+  private async list<T>(kind: EntryKind<T>, base: string): Promise<T[]> {
+    const filter = equals('objectClass', kind.objectClass);
+    const what = `the list of ${kind.label}s`;
+    return (await this.search({ what, base, scope: 'one', filter, attributes: kind.attributes })).map(
+      kind.parse,
+    );
+  }
+
+  /** The entry of a kind below `base` named `name`, if any. */
+  private async one<T>(kind: EntryKind<T>, base: string, name: string): Promise<T | undefined> {
+    const filter = and(equals('objectClass', kind.objectClass), equals(kind.naming, name));
+    const what = `the ${kind.label} ${name}`;
+    const [record] = await this.search({
+      what,
+      base,
+      scope: 'one',
+      filter,
+      attributes: kind.attributes,
+      limit: 1,
     });
+    return record ? kind.parse(record) : undefined;
   }
 }
 

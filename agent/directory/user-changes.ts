@@ -1,7 +1,8 @@
-/** The LDAP modifications for a change to a mail user (what `modifyUser` sends). */
+/** What the directory client writes for a mail user: a new entry's attributes, or modifications. */
 import { Attribute, Change } from 'ldapts';
 import { DirectoryError } from './directory-errors.js';
 import type { MailUserInput } from './fleet-directory.js';
+import { mailUserAttributes } from './seed-entries.js';
 
 /**
  * Builds replace modifications from a partial user input. `null` removes an optional attribute.
@@ -30,4 +31,17 @@ export function userChanges(address: string, change: Partial<MailUserInput>): Ch
   }
   if (change.mailboxState !== undefined) replace('mailfleetMailboxState', [change.mailboxState]);
   return changes;
+}
+
+/** The attributes of a new user entry from the client's input (no password: that goes by Password Modify). */
+export function newUserAttributes(user: MailUserInput): Record<string, string[]> {
+  return mailUserAttributes({
+    mail: user.mail,
+    displayName: user.displayName,
+    mailHost: user.mailHost,
+    ...(user.mailLocalAddress ? { mailLocalAddress: user.mailLocalAddress } : {}),
+    ...(user.mailRoutingAddress ? { mailRoutingAddress: user.mailRoutingAddress } : {}),
+    ...(user.quotaBytes !== undefined && user.quotaBytes !== null ? { quotaBytes: user.quotaBytes } : {}),
+    ...(user.mailboxState ? { mailboxState: user.mailboxState } : {}),
+  });
 }
