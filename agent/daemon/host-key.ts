@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import ssh2 from 'ssh2';
+import { generateEd25519KeyPair } from '../control/ssh-key-generation.js';
 import {
   formatSshPublicKey,
   publicKeyOfPrivate,
@@ -33,7 +33,7 @@ export async function loadOrCreateHostKey(path: string, comment: string): Promis
     privateKey = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    privateKey = ssh2.utils.generateKeyPairSync('ed25519', { comment }).private;
+    privateKey = generateEd25519KeyPair(comment).private;
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     try {
       // 'wx': if another start won the race, use its key rather than overwrite it.

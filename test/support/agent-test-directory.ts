@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { generateEd25519KeyPair } from '../../agent/control/ssh-key-generation.js';
 import type { AgentConfigInput } from '../../agent/daemon/agent-config.js';
 import { EmbeddedDirectoryServer } from '../../agent/directory/embedded/embedded-directory-server.js';
 import { importDirectoryEntries } from '../../agent/directory/embedded/import-entries.js';
@@ -30,8 +30,7 @@ export interface TestKeyPair {
 
 /** A new ed25519 key pair. */
 export function newKeyPair(comment = 'test'): TestKeyPair {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-  return { public: pair.public, private: pair.private };
+  return generateEd25519KeyPair(comment);
 }
 
 /** What to seed. Server passwords default to `<name>-secret`. */

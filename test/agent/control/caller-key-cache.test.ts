@@ -1,6 +1,6 @@
-import ssh2 from 'ssh2';
 import { describe, expect, test } from 'vitest';
 import { CallerKeyCache, type CallerKeySource } from '../../../agent/control/caller-key-cache.js';
+import { generateEd25519KeyPair } from '../../../agent/control/ssh-key-generation.js';
 import { parseSshPublicKey } from '../../../agent/control/ssh-public-key.js';
 import type { AdminEntry, ServerEntry } from '../../../agent/directory/fleet-entries.js';
 
@@ -35,7 +35,7 @@ function server(name: string, keys: string[]): ServerEntry {
   };
 }
 
-const key = () => ssh2.utils.generateKeyPairSync('ed25519').public;
+const key = () => generateEd25519KeyPair().public;
 
 describe('CallerKeyCache', () => {
   test('maps admin keys to their tier and server host keys to peers, ignoring comments', async () => {

@@ -3,6 +3,7 @@ import ssh2 from 'ssh2';
 import { afterEach, expect, test } from 'vitest';
 import { connectRpc } from '../../../agent/control/connect-rpc.js';
 import { HostKeyMismatchError } from '../../../agent/control/rpc-errors.js';
+import { generateEd25519KeyPair } from '../../../agent/control/ssh-key-generation.js';
 import { parseSshPublicKey, sshFingerprint } from '../../../agent/control/ssh-public-key.js';
 
 // A real SSH server that only presents its host key; connectRpc must give up before authenticating.
@@ -26,9 +27,9 @@ async function startServer(hostPrivateKey: string): Promise<{ port: number; auth
 }
 
 test('a host key that is not pinned is refused with HostKeyMismatchError naming its fingerprint', async () => {
-  const realHost = ssh2.utils.generateKeyPairSync('ed25519');
-  const pinnedHost = ssh2.utils.generateKeyPairSync('ed25519');
-  const admin = ssh2.utils.generateKeyPairSync('ed25519');
+  const realHost = generateEd25519KeyPair();
+  const pinnedHost = generateEd25519KeyPair();
+  const admin = generateEd25519KeyPair();
   const { port, authAttempts } = await startServer(realHost.private);
 
   const attempt = connectRpc({
@@ -51,8 +52,8 @@ test('a host key that is not pinned is refused with HostKeyMismatchError naming 
 });
 
 test('with no pinned key at all, every host key is refused', async () => {
-  const realHost = ssh2.utils.generateKeyPairSync('ed25519');
-  const admin = ssh2.utils.generateKeyPairSync('ed25519');
+  const realHost = generateEd25519KeyPair();
+  const admin = generateEd25519KeyPair();
   const { port } = await startServer(realHost.private);
   await expect(
     connectRpc({ host: '127.0.0.1', port, username: 'alice', privateKey: admin.private, pinnedHostKeys: [] }),
@@ -60,8 +61,8 @@ test('with no pinned key at all, every host key is refused', async () => {
 });
 
 test('the pinned key passes the host check (and a refused login is not reported as a mismatch)', async () => {
-  const realHost = ssh2.utils.generateKeyPairSync('ed25519');
-  const admin = ssh2.utils.generateKeyPairSync('ed25519');
+  const realHost = generateEd25519KeyPair();
+  const admin = generateEd25519KeyPair();
   const { port, authAttempts } = await startServer(realHost.private);
   const error = await connectRpc({
     host: '127.0.0.1',
