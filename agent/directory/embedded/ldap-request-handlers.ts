@@ -61,6 +61,7 @@ export class LdapRequestHandlers {
    */
   watchBinds(socket: Socket, state: ConnectionState): void {
     const parser = (socket as unknown as { parser?: NodeJS.EventEmitter }).parser;
+    guardParser(socket, parser);
     parser?.prependListener('message', (request: unknown) => {
       if (pick(request, ['protocolOp']).protocolOp === bindRequestOp) state.identity = { kind: 'anonymous' };
     });
@@ -234,4 +235,23 @@ export class LdapRequestHandlers {
       );
     };
   }
+}
+
+/**
+ * ldapjs' parser throws (an assertion) on some malformed BER, from inside the socket's data
+ * handler, which would crash the whole process. Such a client is dropped instead.
+ */
+function guardParser(socket: Socket, parser: unknown): void {
+  if (typeof parser !== 'object' || parser === null) return;
+  const target = parser as { write?: (data: Buffer) => unknown };
+  const write = target.write;
+  if (typeof write !== 'function') return;
+  target.write = (data: Buffer) => {
+    try {
+      return write.call(parser, data);
+    } catch {
+      socket.destroy();
+      return false;
+    }
+  };
 }

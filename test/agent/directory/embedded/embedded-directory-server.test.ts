@@ -2,6 +2,9 @@
  * The embedded directory's own behaviour, checked with a plain LDAP client (ldapts): schema
  * refusals with their result codes, paged results and size limits, bad input, root DSE.
  */
+
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import {
   AlreadyExistsError,
   Attribute,
@@ -161,6 +164,36 @@ describe('embedded directory server', () => {
     expect((await client.search(tree.servers, { scope: 'one' })).searchEntries).toHaveLength(
       seedNames.servers.length,
     );
+  });
+
+  it('drops a connection that sends garbage and goes on serving the others', async () => {
+    const { port } = new URL(server.url);
+    const closed = await new Promise<boolean>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(Buffer.from([0x30, 0x84, 0xff, 0xff, 0xff, 0xff, 0x02, 0x01]));
+        socket.write(Buffer.from('this is not BER at all'));
+      });
+      socket.on('error', () => {});
+      socket.on('close', () => resolve(true));
+      socket.setTimeout(3_000, () => {
+        socket.destroy();
+        resolve(false);
+      });
+    });
+    expect(closed).toBe(true);
+    // Random BER-looking junk on many connections: none may take the server down.
+    for (let i = 0; i < 40; i++) {
+      const junk = randomBytes(1 + ((i * 37) % 300));
+      junk[0] = 0x30;
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(junk));
+        socket.on('error', () => resolve());
+        socket.on('close', () => resolve());
+        socket.resume();
+      });
+    }
+    const { searchEntries } = await client.search(tree.stores, { scope: 'one' });
+    expect(searchEntries.map((e) => e.cn)).toEqual(['store01', 'store02']);
   });
 
   it('shows the root DSE to anyone', async () => {
