@@ -26,6 +26,7 @@ export interface MethodContext {
 /** Params of a method after parsing (defaults applied). */
 export type ParsedParams<M extends MethodName> = z.output<(typeof methods)[M]['params']>;
 
+/** Implements one method: gets parsed params, returns a result the dispatcher checks against the contract. */
 export type MethodHandler<M extends MethodName> = (
   params: ParsedParams<M>,
   context: MethodContext,

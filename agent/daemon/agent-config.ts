@@ -13,6 +13,7 @@ const host = z.string().min(1).max(255);
 const port = z.number().int().min(0).max(65535);
 const listener = z.object({ host, port }).strict();
 
+/** Schema of the agent configuration file. */
 export const agentConfigSchema = z
   .object({
     /** Node name: the `cn` of its server entry, e.g. `store05`. */

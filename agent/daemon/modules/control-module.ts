@@ -18,6 +18,7 @@ import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { loadOrCreateHostKey } from '../host-key.js';
 
+/** Lifecycle module: host key, audit log, caller keys and the `control` service. */
 export class ControlModule implements AgentModule {
   readonly name = 'control';
   private keys: CallerKeyCache | undefined;

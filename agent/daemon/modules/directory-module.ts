@@ -11,6 +11,7 @@ export class AgentStartError extends Error {
   override readonly name = 'AgentStartError';
 }
 
+/** Lifecycle module: the directory client and this node's server entry. */
 export class DirectoryModule implements AgentModule {
   readonly name = 'directory-client';
 

@@ -5,6 +5,7 @@
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime, EmbeddedDirectoryHandle, EmbeddedDirectoryStarter } from '../agent-runtime.js';
 
+/** Lifecycle module: the embedded LDAP server (`directory` service), first of all. */
 export class EmbeddedDirectoryModule implements AgentModule {
   readonly name = 'embedded-directory';
 

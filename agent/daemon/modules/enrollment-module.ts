@@ -11,6 +11,7 @@ import type { AgentRuntime } from '../agent-runtime.js';
 
 const wildcardHosts = new Set(['0.0.0.0', '::', '']);
 
+/** Lifecycle module: publishes the node's address, ports, endpoints and (first time) host key. */
 export class EnrollmentModule implements AgentModule {
   readonly name = 'enrollment';
 

@@ -7,6 +7,7 @@ import { MetricsSampler } from '../../metrics/metrics-sampler.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 
+/** Lifecycle module: the sampler and the `metrics-http` service. */
 export class MetricsModule implements AgentModule {
   readonly name = 'metrics';
 
