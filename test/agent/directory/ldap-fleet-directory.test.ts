@@ -2,6 +2,9 @@
  * The directory client against both backends, the embedded directory and real OpenLDAP slapd,
  * seeded alike: reads, paged user searches, writes, passwords, filter injection, reconnects.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryError } from '../../../agent/directory/directory-errors.js';
@@ -230,6 +233,38 @@ describe.each(directoryBackends)('LdapFleetDirectory against $name', (backend) =
     expect(groups.map((g) => [g.name, g.mail])).toEqual([['staff', 'staff@alpha.example']]);
     expect(groups[0]?.memberDns).toHaveLength(1);
     expect(await directory.listAliases('beta.example')).toEqual([]);
+  });
+
+  it('binds with the password from a password file, and says why it cannot', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mailfleet-password-'));
+    const connection = {
+      url: server.url,
+      baseDn: testBaseDn,
+      bindDn: `uid=${seedNames.admins.viewer},ou=admins,${testBaseDn}`,
+    };
+    const fromFile = new LdapFleetDirectory({
+      ...connection,
+      bindPasswordFile: join(dir, 'viewer.password'),
+    });
+    const missingFile = new LdapFleetDirectory({
+      ...connection,
+      bindPasswordFile: join(dir, 'missing.password'),
+    });
+    const wrongPassword = LdapFleetDirectory.withPassword({
+      ...connection,
+      bindPassword: 'not the password',
+    });
+    try {
+      await writeFile(join(dir, 'viewer.password'), `${seedPasswords.viewer}\n`, { mode: 0o600 });
+      expect((await fromFile.listDomains()).map((d) => d.name)).toEqual(['alpha.example', 'beta.example']);
+      await expect(missingFile.listDomains()).rejects.toThrow(
+        /cannot read the directory password file .*missing\.password/,
+      );
+      await expect(wrongPassword.listDomains()).rejects.toThrow(/refused the credentials of uid=viewer1/);
+    } finally {
+      await Promise.all([fromFile.close(), missingFile.close(), wrongPassword.close()]);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reconnects and binds again after the server restarts', async () => {
