@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import ssh2 from 'ssh2';
+import { generateEd25519KeyPair } from '../../agent/control/ssh-key-generation.js';
 
 /** An OpenSSH key pair: `public` is the one-line form stored in the directory. */
 export interface SshKeyPair {
@@ -12,9 +12,9 @@ export interface SshKeyPair {
   publicKey: string;
 }
 
-/** A new ed25519 key pair in OpenSSH format. */
+/** A new ed25519 key pair in OpenSSH format (checked readable: see ssh-key-generation.ts). */
 export function generateSshKey(comment: string): SshKeyPair {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+  const pair = generateEd25519KeyPair(comment);
   return { privateKey: pair.private, publicKey: pair.public.trim() };
 }
 

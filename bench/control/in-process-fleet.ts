@@ -1,0 +1,111 @@
+/**
+ * Many agents in one process, for the scale part of the control bench: an embedded directory seeded
+ * with N server entries and an admin, then N Agent objects on free loopback ports, each binding to
+ * the directory as its own server entry like a real node.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Agent } from '../../agent/daemon/agent.js';
+import { parseAgentConfig } from '../../agent/daemon/agent-config.js';
+import { productionDependencies } from '../../agent/daemon/production-dependencies.js';
+import { EmbeddedDirectoryServer } from '../../agent/directory/embedded/embedded-directory-server.js';
+import { importDirectoryEntries } from '../../agent/directory/embedded/import-entries.js';
+import { FleetTree } from '../../agent/directory/fleet-entries.js';
+import { adminEntry, directoryBaseEntries, serverEntry } from '../../agent/directory/seed-entries.js';
+import { findFreePorts } from '../../main/lab/free-ports.js';
+import { generateSshKey, writeSshKey } from '../../main/lab/lab-keys.js';
+
+export interface InProcessFleet {
+  directoryUrl: string;
+  baseDn: string;
+  adminBindDn: string;
+  adminPassword: string;
+  adminPrivateKey: string;
+  agents: Agent[];
+  stop(): Promise<void>;
+}
+
+const baseDn = 'dc=bench,dc=lab';
+
+/** Starts a directory and `count` store agents in this process. */
+export async function startInProcessFleet(root: string, count: number): Promise<InProcessFleet> {
+  const tree = new FleetTree(baseDn);
+  const ports = await findFreePorts(count);
+  const admin = generateSshKey('bench-admin');
+  const adminPassword = 'bench-admin-password';
+  const entries = [
+    ...directoryBaseEntries(tree),
+    adminEntry(tree, {
+      uid: 'benchadmin',
+      displayName: 'Bench admin',
+      tier: 'system',
+      sshPublicKeys: [admin.publicKey],
+      password: adminPassword,
+    }),
+  ];
+  const names: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    const name = `store${String(i).padStart(3, '0')}`;
+    names.push(name);
+    const hostKey = generateSshKey(name);
+    const nodeDir = join(root, name);
+    await mkdir(join(nodeDir, 'data'), { recursive: true, mode: 0o700 });
+    await writeSshKey(join(nodeDir, 'host_key'), hostKey);
+    await writeFile(join(nodeDir, 'bind-password'), `${name}-secret`, { mode: 0o600 });
+    entries.push(
+      serverEntry(tree, {
+        name,
+        role: 'store',
+        address: '127.0.0.1',
+        controlPort: ports[i - 1]!,
+        hostKeys: [hostKey.publicKey],
+        password: `${name}-secret`,
+      }),
+    );
+  }
+  await importDirectoryEntries(join(root, 'directory'), baseDn, entries);
+  const directory = new EmbeddedDirectoryServer({
+    dataDir: join(root, 'directory'),
+    baseDn,
+    host: '127.0.0.1',
+    port: 0,
+  });
+  await directory.start();
+
+  const logSink = () => {};
+  const agents = names.map(
+    (name, i) =>
+      new Agent(
+        parseAgentConfig({
+          node: name,
+          dataDir: join(root, name, 'data'),
+          directory: {
+            url: directory.url,
+            baseDn,
+            bindDn: tree.server(name),
+            bindPasswordFile: join(root, name, 'bind-password'),
+          },
+          control: { host: '127.0.0.1', port: ports[i]! },
+          hostKeyFile: join(root, name, 'host_key'),
+          log: { level: 'error' },
+        }),
+        productionDependencies({ logSink }),
+      ),
+  );
+  // Waves: 500 agents binding and publishing at once would measure the directory, not the agents.
+  for (let i = 0; i < agents.length; i += 25) {
+    await Promise.all(agents.slice(i, i + 25).map((agent) => agent.start()));
+  }
+  return {
+    directoryUrl: directory.url,
+    baseDn,
+    adminBindDn: tree.admin('benchadmin'),
+    adminPassword,
+    adminPrivateKey: admin.privateKey,
+    agents,
+    stop: async () => {
+      await Promise.all(agents.map((agent) => agent.stop()));
+      await directory.stop();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * `npm run bench -- NAME`: runs one benchmark. Each compares against the named peer started in the
+ * same run on the same machine where the issue names one, prints ratios, then one final JSON line
+ * with all its figures.
+ */
+import { runControlBench } from './control/control-bench.js';
+import { describeMachine, machineLine } from './machine.js';
+
+const benches: Record<string, (say: (line: string) => void) => Promise<Record<string, unknown>>> = {
+  control: runControlBench,
+};
+
+async function main(): Promise<number> {
+  const name = process.argv[2];
+  const bench = name ? benches[name] : undefined;
+  if (!bench) {
+    process.stderr.write(`usage: npm run bench -- NAME   (one of: ${Object.keys(benches).join(', ')})\n`);
+    return 2;
+  }
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const machine = describeMachine();
+  say(`bench ${name}`);
+  say(machineLine(machine));
+  const figures = await bench(say);
+  say(JSON.stringify({ bench: name, machine, ...figures }));
+  return 0;
+}
+
+process.exit(await main());
