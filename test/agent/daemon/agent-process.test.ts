@@ -9,16 +9,17 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { connectRpc } from '../../../agent/control/connect-rpc.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
-import { compileAgent, compiledAgentBin } from '../../support/compiled-agent.js';
+import { type CompiledAgent, compileAgent } from '../../support/compiled-agent.js';
 import { listenNotifySocket, type NotifySocketListener } from '../../support/notify-socket-listener.js';
 
 const systemKey = newKeyPair('sys');
 let directory: AgentTestDirectory;
 let notifySocket: NotifySocketListener | undefined;
+let compiled: CompiledAgent;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  await compileAgent();
+  compiled = await compileAgent();
   directory = await AgentTestDirectory.start({
     servers: [{ name: 'director01', role: 'director' }],
     admins: [{ uid: 'sys', displayName: 'Sys', tier: 'system', sshPublicKeys: [systemKey.public] }],
@@ -28,6 +29,7 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
   notifySocket?.close();
   await directory?.stop();
+  await compiled?.remove();
 });
 
 interface RunningAgent {
@@ -44,7 +46,7 @@ interface RunningAgent {
 async function spawnAgent(config: unknown, env: NodeJS.ProcessEnv = {}): Promise<RunningAgent> {
   const file = join(directory.root, `agent-${children.length}.json`);
   await writeFile(file, JSON.stringify(config));
-  const child = spawn(process.execPath, [compiledAgentBin, '--config', file], {
+  const child = spawn(process.execPath, [compiled.bin, '--config', file], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
