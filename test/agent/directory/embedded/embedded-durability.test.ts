@@ -14,8 +14,8 @@ import { importDirectoryEntries } from '../../../../agent/directory/embedded/imp
 import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
 import { mailAliasEntry } from '../../../../agent/directory/seed-entries.js';
 import {
+  type CompiledDirectory,
   compileDirectoryModules,
-  compiledDirectoryRoot,
   embeddedDirectoryChild,
 } from '../../../support/compiled-directory.js';
 import { seedEntries, seedNames, testBaseDn } from '../../../support/directory-seed.js';
@@ -26,11 +26,12 @@ const rootPassword = 'root-secret';
 const counterEntries = Object.values(seedNames.admins).map((uid) => tree.admin(uid));
 
 let dataDir: string;
+let compiled: CompiledDirectory;
 
 async function startChild(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [embeddedDirectoryChild, compiledDirectoryRoot, dataDir, testBaseDn, rootDn, rootPassword],
+    [embeddedDirectoryChild, compiled.root, dataDir, testBaseDn, rootDn, rootPassword],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -118,13 +119,14 @@ async function writeUntilKilled(
 
 describe('embedded directory durability', () => {
   beforeAll(async () => {
-    await compileDirectoryModules();
+    compiled = await compileDirectoryModules();
     dataDir = await mkdtemp(join(tmpdir(), 'mailfleet-durability-'));
     await importDirectoryEntries(dataDir, testBaseDn, seedEntries(0));
   });
 
   afterAll(async () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await compiled?.remove();
   });
 
   it('keeps every acknowledged write across ten kill -9 restarts', async () => {
