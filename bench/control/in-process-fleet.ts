@@ -10,7 +10,9 @@ import { parseAgentConfig } from '../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../agent/daemon/production-dependencies.js';
 import { EmbeddedDirectoryServer } from '../../agent/directory/embedded/embedded-directory-server.js';
 import { importDirectoryEntries } from '../../agent/directory/embedded/import-entries.js';
+import type { FleetDirectory } from '../../agent/directory/fleet-directory.js';
 import { FleetTree } from '../../agent/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
 import { adminEntry, directoryBaseEntries, serverEntry } from '../../agent/directory/seed-entries.js';
 import { findFreePorts } from '../../main/lab/free-ports.js';
 import { generateSshKey, writeSshKey } from '../../main/lab/lab-keys.js';
@@ -73,6 +75,17 @@ export async function startInProcessFleet(root: string, count: number): Promise<
   await directory.start();
 
   const logSink = () => {};
+  // 500 agents in one thread each listing all 500 servers for their key caches would measure the
+  // directory's serialisation (O(n^2)), not the control plane: here they share one client whose
+  // list calls are memoised for a few seconds. Separate processes (the lab) each have their own.
+  const shared = sharedDirectory(
+    new LdapFleetDirectory({
+      url: directory.url,
+      baseDn,
+      bindDn: tree.admin('benchadmin'),
+      bindPassword: adminPassword,
+    }),
+  );
   const agents = names.map(
     (name, i) =>
       new Agent(
@@ -89,7 +102,7 @@ export async function startInProcessFleet(root: string, count: number): Promise<
           hostKeyFile: join(root, name, 'host_key'),
           log: { level: 'error' },
         }),
-        productionDependencies({ logSink }),
+        productionDependencies({ logSink, directoryFactory: () => shared.directory }),
       ),
   );
   // Waves: 500 agents binding and publishing at once would measure the directory, not the agents.
@@ -105,7 +118,31 @@ export async function startInProcessFleet(root: string, count: number): Promise<
     agents,
     stop: async () => {
       await Promise.all(agents.map((agent) => agent.stop()));
+      await shared.close();
       await directory.stop();
     },
   };
+}
+
+/** One directory client for many agents: list calls memoised for 5 s, close() left to the owner. */
+function sharedDirectory(inner: LdapFleetDirectory): { directory: FleetDirectory; close(): Promise<void> } {
+  const memo = new Map<string, { at: number; value: Promise<unknown> }>();
+  const remembered = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    const hit = memo.get(key);
+    if (hit && Date.now() - hit.at < 5000) return hit.value as Promise<T>;
+    const value = load();
+    memo.set(key, { at: Date.now(), value });
+    value.catch(() => memo.delete(key));
+    return value;
+  };
+  const directory = new Proxy(inner, {
+    get(target, property, receiver) {
+      if (property === 'listServers') return () => remembered('servers', () => target.listServers());
+      if (property === 'listAdmins') return () => remembered('admins', () => target.listAdmins());
+      if (property === 'close') return async () => {};
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { directory, close: () => inner.close() };
 }

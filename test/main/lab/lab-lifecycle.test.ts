@@ -1,0 +1,127 @@
+/**
+ * A small lab's life: up, the CLI as a lower tier, the directory down, `lab down` from another
+ * process, and a second `lab up` on the same home reusing its data.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LdapFleetDirectory } from '../../../agent/directory/ldap-fleet-directory.js';
+import { loadFleetProfile } from '../../../main/core/fleet-profile.js';
+
+const run = promisify(execFile);
+const cli = join(import.meta.dirname, '../../../bin/mailfleet.js');
+
+let home: string;
+
+async function mailfleet(profile: string, ...args: string[]) {
+  return run(process.execPath, [cli, ...args], {
+    env: { ...process.env, MAILFLEET_FLEET: join(home, profile) },
+    timeout: 60_000,
+  });
+}
+
+/** Starts `lab up` and resolves once it prints its one "lab up" line. */
+async function labUp(): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(
+    process.execPath,
+    [cli, 'lab', 'up', '--home', home, '--stores', '2', '--users', '50'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const began = Date.now();
+  while (!/lab up: all \d+ nodes answering/.test(output)) {
+    if (child.exitCode !== null) throw new Error(`lab up exited: ${output}`);
+    if (Date.now() - began > 60_000) throw new Error(`lab never came up: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => output };
+}
+
+describe('a small lab', () => {
+  let lab: Awaited<ReturnType<typeof labUp>>;
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'mailfleet-lab-small-'));
+    lab = await labUp();
+  }, 90_000);
+
+  afterAll(async () => {
+    if (lab.child.exitCode === null) {
+      lab.child.kill('SIGTERM');
+      await new Promise((r) => lab.child.once('exit', r));
+    }
+    await rm(home, { recursive: true, force: true });
+  }, 60_000);
+
+  it('refuses a service restart to the helpdesk admin, in the agent, naming the tier', async () => {
+    const attempt = mailfleet('fleet-labhelpdesk.json', 'node', 'store01', 'restart', 'metrics-http');
+    await expect(attempt).rejects.toMatchObject({
+      stderr: expect.stringMatching(/tier helpdesk may not call service\.restart/),
+    });
+    // The refusal is in the node's audit log, as seen by the system admin.
+    const { stdout } = await mailfleet('fleet.json', 'audit', 'store01', '--json');
+    const entries = JSON.parse(stdout) as { method: string; outcome: string; caller: { id: string } }[];
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        method: 'service.restart',
+        outcome: 'denied',
+        caller: expect.objectContaining({ id: 'labhelpdesk' }),
+      }),
+    );
+  });
+
+  it('still lists every node from its last known list while the directory is down', async () => {
+    await mailfleet('fleet.json', 'status'); // refreshes the known-nodes list
+    await mailfleet('fleet.json', 'lab', 'kill', 'directory01', '--home', home);
+    const { stdout, stderr } = await mailfleet('fleet.json', 'status', '--json');
+    expect(stderr).toMatch(/the directory does not answer/);
+    const rows = JSON.parse(stdout) as { name: string; state: string }[];
+    expect(rows.find((r) => r.name === 'directory01')?.state).toBe('down');
+    expect(rows.find((r) => r.name === 'store01')?.state).toBe('up');
+    await mailfleet('fleet.json', 'lab', 'start', 'directory01', '--home', home);
+  });
+
+  it('is stopped by lab down from another process and comes back with the same data', {
+    timeout: 120_000,
+  }, async () => {
+    const usersBefore = await readFile(join(home, 'lab-users.csv'), 'utf8');
+    // A directory write before the restart must still be there after it.
+    const profile = await loadFleetProfile(join(home, 'fleet.json'));
+    const firstUser = usersBefore.split('\n')[1]!.split(',')[0]!;
+    for (let i = 0; i < 100; i++) {
+      const directory = new LdapFleetDirectory(profile.directory);
+      try {
+        await directory.modifyUser(firstUser, { displayName: 'Renamed Before Restart' });
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200)); // the directory node is still starting
+      } finally {
+        await directory.close();
+      }
+    }
+    const { stdout } = await mailfleet('fleet.json', 'lab', 'down', '--home', home);
+    expect(stdout).toMatch(/stopped the lab/);
+    if (lab.child.exitCode === null) await new Promise((r) => lab.child.once('exit', r));
+    expect(lab.child.exitCode).toBe(0);
+
+    lab = await labUp();
+    expect(lab.output()).toMatch(/reusing the lab/);
+    expect(await readFile(join(home, 'lab-users.csv'), 'utf8')).toBe(usersBefore);
+    const directory = new LdapFleetDirectory(profile.directory);
+    try {
+      expect((await directory.findUserByAddress(firstUser))?.displayName).toBe('Renamed Before Restart');
+    } finally {
+      await directory.close();
+    }
+  });
+});
