@@ -4,6 +4,7 @@
  * Agents are plain objects with no module-level state; tests and the scale bench run many in one
  * process.
  */
+import { mkdir } from 'node:fs/promises';
 import type { ServiceStatus } from '../contract/node-metrics.js';
 import type { ServerEntry } from '../directory/fleet-entries.js';
 import type { CounterRegistry } from '../metrics/counter-registry.js';
@@ -86,6 +87,8 @@ export class Agent {
     const modules = this.modules();
     const logger = this.runtime.logger;
     logger.info('starting', { version: this.runtime.version });
+    // The data directory holds the audit log and later the mail; private to the agent's user.
+    await mkdir(this.config.dataDir, { recursive: true, mode: 0o700 });
     for (const module of modules) {
       try {
         signal?.throwIfAborted();
