@@ -13,6 +13,43 @@ const host = z.string().min(1).max(255);
 const port = z.number().int().min(0).max(65535);
 const listener = z.object({ host, port }).strict();
 
+/** The certificate the mail services present (STARTTLS/STLS and the implicit-TLS ports). PEM files. */
+const tlsFiles = z
+  .object({
+    /** Certificate chain, leaf first. */
+    certFile: absolutePath,
+    /** Private key (mode 0600). */
+    keyFile: absolutePath,
+  })
+  .strict();
+
+/**
+ * The mail services of a `store` or `spare` node. Ports `0` pick free ports (published in the server
+ * entry). The implicit-TLS ports need `tls`.
+ */
+const mailServices = z
+  .object({
+    /** Where the mail services listen (`0.0.0.0` for every interface). */
+    host,
+    lmtpPort: port,
+    imapPort: port,
+    /** IMAP over implicit TLS (993-style); off when absent. */
+    imapsPort: port.optional(),
+    pop3Port: port,
+    /** POP3 over implicit TLS (995-style); off when absent. */
+    pop3sPort: port.optional(),
+    /** Where the mailboxes live; default `<dataDir>/mail`. */
+    root: absolutePath.optional(),
+    /** Largest message accepted by LMTP and APPEND, in bytes. Default 50 MiB. */
+    maxMessageBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(2 ** 31)
+      .default(50 * 1024 * 1024),
+  })
+  .strict();
+
 /** Schema of the agent configuration file. */
 export const agentConfigSchema = z
   .object({
@@ -43,12 +80,26 @@ export const agentConfigSchema = z
       .object({ host, port, dataDir: absolutePath, baseDn: z.string().min(1) })
       .strict()
       .optional(),
+    /** Certificate of the mail services; without it STARTTLS/STLS are not offered. */
+    tls: tlsFiles.optional(),
+    /** Mail services; only used on nodes of role `store` or `spare`. */
+    mail: mailServices.optional(),
     log: z
       .object({ level: z.enum(logLevels).default('info') })
       .strict()
       .default({ level: 'info' }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    for (const key of ['imapsPort', 'pop3sPort'] as const) {
+      if (config.mail?.[key] !== undefined && !config.tls)
+        context.addIssue({
+          code: 'custom',
+          path: ['mail', key],
+          message: `${key} needs the tls section (certFile, keyFile)`,
+        });
+    }
+  });
 
 /** A parsed agent configuration. */
 export type AgentConfig = z.output<typeof agentConfigSchema>;
@@ -83,6 +134,11 @@ export async function loadAgentConfig(path: string): Promise<AgentConfig> {
     throw new AgentConfigError(`${path} is not JSON: ${(error as Error).message}`);
   }
   return parseAgentConfig(value, path);
+}
+
+/** Where the mailboxes live for this configuration. */
+export function mailRootPath(config: AgentConfig): string {
+  return config.mail?.root ?? join(config.dataDir, 'mail');
 }
 
 /** Where the host key lives for this configuration. */
