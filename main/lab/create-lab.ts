@@ -16,11 +16,19 @@ import {
   serverEntry,
 } from '../../agent/directory/seed-entries.js';
 import { findFreePorts } from './free-ports.js';
+import { mailRoles } from './lab-certificates.js';
 import { labAdmins, nodeEndpoints } from './lab-files.js';
 import { generatePassword, generateSshKey, writeSecret, writeSshKey } from './lab-keys.js';
 import type { LabLayout } from './lab-layout.js';
 import { labDomainDescription, labDomains, labUsers, labUsersCsv } from './lab-people.js';
-import { type LabNode, type LabSpec, type LabState, labLogicalStores, labNodeRoles } from './lab-plan.js';
+import {
+  type LabNode,
+  type LabSpec,
+  type LabState,
+  labLogicalStores,
+  labMailPortNames,
+  labNodeRoles,
+} from './lab-plan.js';
 
 /** Default mailbox quota of a lab domain: 2 GiB. */
 const labDefaultQuotaBytes = 2 * 1024 ** 3;
@@ -28,11 +36,20 @@ const labDefaultQuotaBytes = 2 * 1024 ** 3;
 /** Creates a new lab under `layout.home` and returns its state (not yet saved). */
 export async function createLab(layout: LabLayout, spec: LabSpec): Promise<LabState> {
   const roles = labNodeRoles(spec);
-  const ports = await findFreePorts(roles.length * 2 + 1);
+  const mailNodes = roles.filter(({ role }) => mailRoles.has(role)).length;
+  const ports = await findFreePorts(roles.length * 2 + 1 + mailNodes * labMailPortNames.length);
   const take = () => ports.pop() as number;
   const nodes: LabNode[] = roles.map(({ name, role }) => {
     const node: LabNode = { name, role, controlPort: take(), metricsPort: take() };
     if (role === 'directory') node.ldapPort = take();
+    if (mailRoles.has(role))
+      node.mail = {
+        lmtpPort: take(),
+        imapPort: take(),
+        imapsPort: take(),
+        pop3Port: take(),
+        pop3sPort: take(),
+      };
     return node;
   });
 

@@ -42,6 +42,11 @@ export function nodeAgentConfig(layout: LabLayout, state: LabState, node: LabNod
     hostKeyFile: layout.nodeHostKey(node.name),
     log: { level: 'info' },
   };
+  if (node.mail) {
+    config.tls = { certFile: layout.nodeCert(node.name), keyFile: layout.nodeKey(node.name) };
+    // Mailboxes live under data/mail (the default) and are created on first delivery or login.
+    config.mail = { host: loopback, ...node.mail };
+  }
   if (node.role === 'directory') {
     config.embeddedDirectory = {
       host: loopback,
@@ -53,10 +58,17 @@ export function nodeAgentConfig(layout: LabLayout, state: LabState, node: LabNod
   return config;
 }
 
-/** Service endpoints a node publishes (more come with the mail services). */
+/** Service endpoints a node publishes: metrics, LDAP on the directory, the mail services on stores and spares. */
 export function nodeEndpoints(node: LabNode): Record<string, string> {
   const endpoints: Record<string, string> = { 'metrics-http': `${loopback}:${node.metricsPort}` };
   if (node.ldapPort !== undefined) endpoints.ldap = `${loopback}:${node.ldapPort}`;
+  if (node.mail) {
+    endpoints.lmtp = `${loopback}:${node.mail.lmtpPort}`;
+    endpoints.imap = `${loopback}:${node.mail.imapPort}`;
+    endpoints.imaps = `${loopback}:${node.mail.imapsPort}`;
+    endpoints.pop3 = `${loopback}:${node.mail.pop3Port}`;
+    endpoints.pop3s = `${loopback}:${node.mail.pop3sPort}`;
+  }
   return endpoints;
 }
 
@@ -89,7 +101,8 @@ export async function writeLabFiles(layout: LabLayout, state: LabState): Promise
         control: { host: loopback, port: n.controlPort },
         services: nodeEndpoints(n),
       })),
-      endpoints: {},
+      // Mail clients trust the lab's CA to check the stores' certificates (STARTTLS, IMAPS, POP3S).
+      endpoints: { tlsCaFile: layout.caCert },
     };
     await writeFile(layout.adminProfile(admin.uid), `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o600 });
   }

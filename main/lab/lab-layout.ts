@@ -8,7 +8,9 @@
  * HOME/lab.json             what was created: sizes, base DN, node ports
  * HOME/lab-users.csv        address,password,logical store of every seeded user
  * HOME/admin/               lab admin keys and directory password (0600)
+ * HOME/tls/                 the lab's CA: ca.pem (trust this in mail clients), ca.key (0600)
  * HOME/nodes/NAME/          agent.json, bind-password, host key, data/, agent.log, agent.pid
+ * HOME/nodes/NAME/tls/      cert.pem, key.pem of a mail node (store, spare)
  * HOME/supervisor.pid       the running `lab up`
  * HOME/lab.sock             its control socket (`lab start NODE`)
  * ```
@@ -46,6 +48,25 @@ export class LabLayout {
   }
   adminPasswordFile(uid: string): string {
     return join(this.adminDir, `${uid}.directory-password`);
+  }
+  get tlsDir(): string {
+    return join(this.home, 'tls');
+  }
+  /** The lab CA's certificate: what mail clients trust. */
+  get caCert(): string {
+    return join(this.tlsDir, 'ca.pem');
+  }
+  get caKey(): string {
+    return join(this.tlsDir, 'ca.key');
+  }
+  nodeTlsDir(name: string): string {
+    return join(this.nodeDir(name), 'tls');
+  }
+  nodeCert(name: string): string {
+    return join(this.nodeTlsDir(name), 'cert.pem');
+  }
+  nodeKey(name: string): string {
+    return join(this.nodeTlsDir(name), 'key.pem');
   }
   nodeDir(name: string): string {
     return join(this.home, 'nodes', name);

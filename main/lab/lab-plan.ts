@@ -25,6 +25,21 @@ export const referenceLabSpec: LabSpec = {
   baseDn: 'dc=mailfleet,dc=lab',
 };
 
+const port = z.number().int().min(1).max(65535);
+
+/** Ports of a mail node's services (stores and spares). */
+const labMailPortsSchema = z.object({
+  lmtpPort: port,
+  imapPort: port,
+  imapsPort: port,
+  pop3Port: port,
+  pop3sPort: port,
+});
+export type LabMailPorts = z.infer<typeof labMailPortsSchema>;
+
+/** The mail port names, in the order they are picked. */
+export const labMailPortNames = ['lmtpPort', 'imapPort', 'imapsPort', 'pop3Port', 'pop3sPort'] as const;
+
 const labNodeSchema = z.object({
   name: z.string(),
   role: z.enum(nodeRoles),
@@ -32,6 +47,8 @@ const labNodeSchema = z.object({
   metricsPort: z.number().int(),
   /** LDAP port of the embedded directory (directory node only). */
   ldapPort: z.number().int().optional(),
+  /** Mail services (store and spare nodes); labs made before the mail services get them on the next `lab up`. */
+  mail: labMailPortsSchema.optional(),
 });
 export type LabNode = z.infer<typeof labNodeSchema>;
 

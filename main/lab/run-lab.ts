@@ -8,9 +8,17 @@ import { nodeStatuses } from '../core/node-status.js';
 import { openFleet } from '../core/open-fleet.js';
 import { createLab } from './create-lab.js';
 import { findFreePorts, isPortFree } from './free-ports.js';
+import { ensureLabCertificates, mailRoles } from './lab-certificates.js';
 import { writeLabFiles } from './lab-files.js';
 import type { LabLayout } from './lab-layout.js';
-import { type LabSpec, type LabState, readLabState, writeLabState } from './lab-plan.js';
+import {
+  type LabMailPorts,
+  type LabSpec,
+  type LabState,
+  labMailPortNames,
+  readLabState,
+  writeLabState,
+} from './lab-plan.js';
 import { LabSupervisor } from './lab-supervisor.js';
 import { runningNodePid } from './node-process.js';
 import { runningSupervisorPid } from './supervisor-pid.js';
@@ -37,6 +45,7 @@ export async function runLab(layout: LabLayout, spec: LabSpec, say: (line: strin
   }
   state = await repickTakenPorts(layout, state);
   await writeLabState(layout.state, state);
+  await ensureLabCertificates(layout, state);
   await writeLabFiles(layout, state);
 
   const supervisor = new LabSupervisor(layout, state, say);
@@ -104,6 +113,7 @@ async function waitAllUp(layout: LabLayout, state: LabState, began: number, say:
 /** Keeps the saved ports, except those something else has taken since; those get new free ports. */
 async function repickTakenPorts(layout: LabLayout, state: LabState): Promise<LabState> {
   const nodes = [];
+  const taken = savedPorts(state);
   for (const node of state.nodes) {
     if ((await runningNodePid(layout, node.name)) !== undefined) {
       nodes.push(node); // our own agent holds its ports
@@ -115,7 +125,38 @@ async function repickTakenPorts(layout: LabLayout, state: LabState): Promise<Lab
     if (next.ldapPort !== undefined && !(await isPortFree(next.ldapPort))) {
       [next.ldapPort] = (await findFreePorts(1)) as [number];
     }
+    if (mailRoles.has(next.role)) next.mail = await mailPorts(next.mail, taken);
     nodes.push(next);
   }
   return { ...state, nodes };
+}
+
+/** A mail node's ports: the saved ones that are still free, new free ports for the rest (or all, for an older lab). */
+async function mailPorts(saved: LabMailPorts | undefined, taken: Set<number>): Promise<LabMailPorts> {
+  const ports = {} as LabMailPorts;
+  for (const name of labMailPortNames) {
+    const port = saved?.[name];
+    if (port !== undefined && (await isPortFree(port))) {
+      ports[name] = port;
+      continue;
+    }
+    // Ports saved for other nodes are free while those nodes are down: never hand them out twice.
+    let fresh = (await findFreePorts(1))[0] as number;
+    while (taken.has(fresh)) fresh = (await findFreePorts(1))[0] as number;
+    taken.add(fresh);
+    ports[name] = fresh;
+  }
+  return ports;
+}
+
+/** Every port lab.json assigns. */
+function savedPorts(state: LabState): Set<number> {
+  const ports = new Set<number>();
+  for (const node of state.nodes) {
+    ports.add(node.controlPort);
+    ports.add(node.metricsPort);
+    if (node.ldapPort !== undefined) ports.add(node.ldapPort);
+    for (const name of labMailPortNames) if (node.mail) ports.add(node.mail[name]);
+  }
+  return ports;
 }
