@@ -54,7 +54,16 @@ export interface FolderChanges {
 export class MailStorageError extends Error {
   override readonly name = 'MailStorageError';
   constructor(
-    readonly code: 'no-such-folder' | 'folder-exists' | 'bad-folder-name' | 'over-quota' | 'no-such-message' | 'too-large' | 'held',
+    readonly code:
+      | 'no-such-folder'
+      | 'folder-exists'
+      | 'bad-folder-name'
+      /** DELETE of a folder that has subfolders (Maildir++ cannot keep a \Noselect parent). */
+      | 'has-children'
+      | 'over-quota'
+      | 'no-such-message'
+      | 'too-large'
+      | 'held',
     message: string,
   ) {
     super(message);
@@ -74,7 +83,11 @@ export interface FolderView {
   /** The raw message (RFC 5322 bytes, CRLF line ends). */
   read(uid: number): Promise<Buffer>;
   /** Changes flags; resolves with the new state of each message touched. */
-  setFlags(uids: readonly number[], mode: 'add' | 'remove' | 'replace', flags: readonly string[]): Promise<MessageSummary[]>;
+  setFlags(
+    uids: readonly number[],
+    mode: 'add' | 'remove' | 'replace',
+    flags: readonly string[],
+  ): Promise<MessageSummary[]>;
   /** Copies to another folder of the same user; resolves with source UID to new UID (UIDPLUS). */
   copy(uids: readonly number[], target: string): Promise<Map<number, number>>;
   /** Moves to another folder (copy, then expunge here) atomically per message. */
@@ -102,9 +115,15 @@ export interface UserMailbox {
   setSubscribed(name: string, subscribed: boolean): Promise<void>;
   openFolder(name: string): Promise<FolderView>;
   /** Counts without opening: IMAP STATUS. */
-  folderStatus(name: string): Promise<{ messages: number; unseen: number; uidNext: number; uidValidity: number; recent: number }>;
+  folderStatus(
+    name: string,
+  ): Promise<{ messages: number; unseen: number; uidNext: number; uidValidity: number; recent: number }>;
   /** Adds a message (IMAP APPEND, LMTP delivery); checks quota; resolves with its UID once durable. */
-  append(folder: string, message: Buffer, options?: { flags?: readonly string[]; internalDate?: Date }): Promise<{ uid: number; uidValidity: number }>;
+  append(
+    folder: string,
+    message: Buffer,
+    options?: { flags?: readonly string[]; internalDate?: Date },
+  ): Promise<{ uid: number; uidValidity: number }>;
   quota(): Promise<QuotaUsage>;
   /** Called after any change by anyone to any folder of this mailbox (for IDLE and open sessions). */
   onChange(listener: (folder: string) => void): () => void;

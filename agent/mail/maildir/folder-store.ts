@@ -1,0 +1,257 @@
+/**
+ * One folder's live state, shared by every session of the user in this process: the messages by
+ * UID, the keyword letters, and the UID index on disk. Index changes go through one lane per
+ * folder; deliveries that arrive while a commit is running are committed together in the next one
+ * (group commit: one directory fsync and one uidlist append + fdatasync for the whole batch).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MailStorageError, type MessageSummary } from '../mail-storage.js';
+import { fsyncDirectory } from './durable-fs.js';
+import { loadFolderIndex } from './folder-index-loader.js';
+import { flagsOfLetters, type KeywordTable } from './keyword-table.js';
+import { readKeywordTable, writeKeywordTable } from './keywords-file.js';
+import { SerialLane } from './serial-lane.js';
+import { appendUidlistRecords, rewriteUidlist } from './uidlist-file.js';
+import type { UidlistRecord } from './uidlist-format.js';
+
+/** A message of the folder. `summary` is replaced (never changed) when flags change. */
+export interface StoredMessage {
+  readonly uid: number;
+  readonly base: string;
+  subdir: 'new' | 'cur';
+  /** Current file name in `subdir`. */
+  fileName: string;
+  letters: string;
+  readonly extensions: string;
+  summary: MessageSummary;
+}
+
+/** A message file already in new/ or cur/ (data and entry written) that needs a UID. */
+export interface UncommittedFile {
+  base: string;
+  subdir: 'new' | 'cur';
+  fileName: string;
+  letters: string;
+  size: number;
+  internalDate: Date;
+}
+
+interface PendingCommit {
+  files: UncommittedFile[];
+  resolve: (uids: number[]) => void;
+  reject: (error: Error) => void;
+}
+
+/** Dead uidlist lines (expunged messages) tolerated before the file is compacted. */
+const compactAfterDeadRecords = 256;
+
+/** The live state of one folder. */
+export class FolderStore {
+  readonly lane = new SerialLane();
+  /** Bumped on every change; views compare it to skip work. */
+  version = 0;
+  /** Set when the folder is deleted: views see everything expunged, writes fail. */
+  deleted = false;
+  private pending: PendingCommit[] = [];
+  private commitScheduled = false;
+  private deadRecords = 0;
+  private rewriteNeeded = false;
+
+  private constructor(
+    public name: string,
+    public path: string,
+    readonly uidValidity: number,
+    private readonly guid: string,
+    public uidNext: number,
+    private readonly byUid: Map<number, StoredMessage>,
+    public keywords: KeywordTable,
+  ) {}
+
+  /** Loads a folder directory (which must exist), recovering and rewriting its index if needed. */
+  static async open(
+    name: string,
+    path: string,
+    allocateUidValidity: () => Promise<number>,
+    onRepair: (repairs: string[]) => void = () => {},
+  ): Promise<FolderStore> {
+    await Promise.all(
+      ['cur', 'new', 'tmp'].map((d) => mkdir(join(path, d), { recursive: true, mode: 0o700 })),
+    );
+    const index = await loadFolderIndex(path, allocateUidValidity);
+    const keywords = await readKeywordTable(path);
+    const byUid = new Map<number, StoredMessage>();
+    for (const m of index.messages) {
+      const stored: StoredMessage = {
+        uid: m.uid,
+        base: m.base,
+        subdir: m.subdir,
+        fileName: m.fileName,
+        letters: m.letters,
+        extensions: m.extensions,
+        summary: {
+          uid: m.uid,
+          flags: flagsOfLetters(m.letters, keywords),
+          internalDate: m.internalDate,
+          size: m.size,
+        },
+      };
+      byUid.set(m.uid, stored);
+    }
+    const store = new FolderStore(
+      name,
+      path,
+      index.header.uidValidity,
+      index.header.guid,
+      index.header.uidNext,
+      byUid,
+      keywords,
+    );
+    if (index.repairs.length > 0) {
+      await store.rewriteIndex();
+      onRepair(index.repairs);
+    }
+    return store;
+  }
+
+  /** Messages in UID order. */
+  messages(): StoredMessage[] {
+    return [...this.byUid.values()];
+  }
+
+  /** A message by UID. */
+  get(uid: number): StoredMessage | undefined {
+    return this.byUid.get(uid);
+  }
+
+  /** Number of messages. */
+  get count(): number {
+    return this.byUid.size;
+  }
+
+  /** Absolute path of a message's current file. */
+  filePath(message: StoredMessage): string {
+    return join(this.path, message.subdir, message.fileName);
+  }
+
+  /** The summary for letters (flags resolved through this folder's keywords). */
+  summaryOf(uid: number, letters: string, internalDate: Date, size: number): MessageSummary {
+    return { uid, flags: flagsOfLetters(letters, this.keywords), internalDate, size };
+  }
+
+  /** Makes sure keywords have letters (writing dovecot-keywords first); keywords beyond 26 get none. */
+  async ensureKeywords(keywords: readonly string[]): Promise<void> {
+    if (keywords.every((k) => this.keywords.letterOf(k) !== undefined)) return;
+    await this.lane.run(async () => {
+      let added = false;
+      for (const keyword of keywords) added = this.keywords.assign(keyword).added || added;
+      if (added) await writeKeywordTable(this.path, this.keywords);
+    });
+  }
+
+  /**
+   * Gives UIDs to files already in new/ or cur/ and makes them durable: fsync of the directories,
+   * then the uidlist records appended and fdatasynced. Resolves with the UIDs, in order.
+   */
+  commit(files: UncommittedFile[]): Promise<number[]> {
+    if (this.deleted)
+      return Promise.reject(new MailStorageError('no-such-folder', `folder ${this.name} was deleted`));
+    const done = new Promise<number[]>((resolve, reject) => this.pending.push({ files, resolve, reject }));
+    if (!this.commitScheduled) {
+      this.commitScheduled = true;
+      void this.lane.run(() => this.commitPending());
+    }
+    return done;
+  }
+
+  private async commitPending(): Promise<void> {
+    this.commitScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      if (this.deleted) throw new MailStorageError('no-such-folder', `folder ${this.name} was deleted`);
+      const subdirs = new Set(batch.flatMap((p) => p.files.map((f) => f.subdir)));
+      await Promise.all([...subdirs].map((d) => fsyncDirectory(join(this.path, d))));
+      let uid = this.uidNext;
+      const records: UidlistRecord[] = [];
+      const assigned = batch.map((p) =>
+        p.files.map((file) => {
+          records.push({ uid, base: file.base, extensions: '' });
+          return uid++;
+        }),
+      );
+      if (this.rewriteNeeded) {
+        await rewriteUidlist(this.path, this.header(uid), [...this.records(), ...records]);
+        this.rewriteNeeded = false;
+      } else {
+        await appendUidlistRecords(this.path, records);
+      }
+      this.uidNext = uid;
+      batch.forEach((p, i) => {
+        p.files.forEach((file, k) => {
+          const uid = assigned[i]![k]!;
+          this.byUid.set(uid, {
+            uid,
+            base: file.base,
+            subdir: file.subdir,
+            fileName: file.fileName,
+            letters: file.letters,
+            extensions: '',
+            summary: this.summaryOf(uid, file.letters, file.internalDate, file.size),
+          });
+        });
+      });
+      this.version++;
+      for (const [i, p] of batch.entries()) p.resolve(assigned[i]!);
+    } catch (error) {
+      // A failed append may have left a partial line: the next commit rewrites the whole file.
+      this.rewriteNeeded = true;
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const p of batch) p.reject(failure);
+    }
+  }
+
+  /** Replaces a message's file name and letters after a rename (flag change). */
+  updateFile(message: StoredMessage, subdir: 'new' | 'cur', fileName: string, letters: string): void {
+    message.subdir = subdir;
+    message.fileName = fileName;
+    if (message.letters === letters) return;
+    message.letters = letters;
+    const { internalDate, size } = message.summary;
+    message.summary = this.summaryOf(message.uid, letters, internalDate, size);
+  }
+
+  /** Forgets messages whose files were removed or moved away (caller runs this in the lane). */
+  forget(uids: readonly number[]): void {
+    for (const uid of uids) if (this.byUid.delete(uid)) this.deadRecords++;
+    if (uids.length > 0) this.version++;
+  }
+
+  /** True when enough uidlist lines are dead that a rewrite is worth it. */
+  get wantsCompaction(): boolean {
+    return this.deadRecords > compactAfterDeadRecords && this.deadRecords > this.byUid.size;
+  }
+
+  /** Rewrites dovecot-uidlist from memory (caller runs this in the lane, or before first use). */
+  async rewriteIndex(): Promise<void> {
+    await rewriteUidlist(this.path, this.header(this.uidNext), this.records());
+    this.deadRecords = 0;
+    this.rewriteNeeded = false;
+  }
+
+  /** Marks the folder deleted (views see every message expunged) and wakes pending commits. */
+  markDeleted(): void {
+    this.deleted = true;
+    this.byUid.clear();
+    this.version++;
+  }
+
+  private header(uidNext: number) {
+    return { uidValidity: this.uidValidity, uidNext, guid: this.guid };
+  }
+
+  private records(): UidlistRecord[] {
+    return [...this.byUid.values()].map((m) => ({ uid: m.uid, base: m.base, extensions: m.extensions }));
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * A session's view of a folder (IMAP SELECT): the message list as of its last refresh, so sequence
+ * numbers stay put until the session asks for changes. Changes it makes itself update its own list
+ * at once; changes by others show up in `refresh()`.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  type FolderChanges,
+  type FolderView,
+  MailStorageError,
+  type MessageSummary,
+} from '../mail-storage.js';
+import { toCrlf } from './crlf.js';
+import { isMissing } from './durable-fs.js';
+import { expungeMessages, setMessageFlags } from './folder-changes.js';
+import type { FolderStore } from './folder-store.js';
+import { copyMessages, moveMessages } from './folder-transfer.js';
+import type { MailboxState } from './mailbox-state.js';
+
+/** Compares two UID-ordered lists; a changed summary object means changed flags. */
+export function diffSummaries(
+  before: readonly MessageSummary[],
+  after: readonly MessageSummary[],
+): FolderChanges {
+  const changes: FolderChanges = { added: [], flagsChanged: [], expunged: [] };
+  let i = 0;
+  let k = 0;
+  while (i < before.length || k < after.length) {
+    const old = before[i];
+    const now = after[k];
+    if (old && (!now || old.uid < now.uid)) {
+      changes.expunged.push(old.uid);
+      i++;
+    } else if (now && (!old || now.uid < old.uid)) {
+      changes.added.push(now);
+      k++;
+    } else if (old && now) {
+      if (old !== now) changes.flagsChanged.push(now);
+      i++;
+      k++;
+    }
+  }
+  return changes;
+}
+
+/** FolderView on a FolderStore. */
+export class MaildirFolderView implements FolderView {
+  private snapshot: MessageSummary[];
+  private seenVersion: number;
+  private nextUid: number;
+  private closed = false;
+
+  constructor(
+    private readonly store: FolderStore,
+    private readonly state: MailboxState,
+  ) {
+    this.snapshot = store.messages().map((m) => m.summary);
+    this.seenVersion = store.version;
+    this.nextUid = store.uidNext;
+    state.openViews++;
+  }
+
+  get name(): string {
+    return this.store.name;
+  }
+
+  get uidValidity(): number {
+    return this.store.uidValidity;
+  }
+
+  uidNext(): number {
+    return this.nextUid;
+  }
+
+  messages(): readonly MessageSummary[] {
+    return this.snapshot;
+  }
+
+  async refresh(): Promise<FolderChanges> {
+    if (this.store.version === this.seenVersion) return { added: [], flagsChanged: [], expunged: [] };
+    const current = this.store.messages().map((m) => m.summary);
+    const changes = diffSummaries(this.snapshot, current);
+    this.snapshot = current;
+    this.seenVersion = this.store.version;
+    this.nextUid = this.store.uidNext;
+    return changes;
+  }
+
+  async read(uid: number): Promise<Buffer> {
+    // A flag change by another session may rename the file between lookup and open.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const message = this.store.get(uid);
+      if (!message) break;
+      try {
+        return toCrlf(await readFile(this.store.filePath(message)));
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+      }
+    }
+    throw new MailStorageError('no-such-message', `no message with UID ${uid} in ${this.store.name}`);
+  }
+
+  async setFlags(uids: readonly number[], mode: 'add' | 'remove' | 'replace', flags: readonly string[]) {
+    const changed = await this.state.busy(() => setMessageFlags(this.store, uids, mode, flags));
+    const byUid = new Map(changed.map((s) => [s.uid, s]));
+    // Our own change is answered by the caller; the next refresh should not report it again.
+    this.snapshot = this.snapshot.map((s) => byUid.get(s.uid) ?? s);
+    if (changed.length > 0) this.state.notify(this.store.name);
+    return changed;
+  }
+
+  async copy(uids: readonly number[], target: string): Promise<Map<number, number>> {
+    return this.state.busy(async () => {
+      const destination = await this.state.folder(target);
+      const bytes = uids.reduce((sum, uid) => sum + (this.store.get(uid)?.summary.size ?? 0), 0);
+      this.state.quota.reserve(bytes);
+      let map: Map<number, number>;
+      try {
+        map = await copyMessages(this.store, destination, uids, this.state.context.names);
+      } catch (error) {
+        this.state.quota.release(bytes);
+        throw error;
+      }
+      const copiedBytes = [...map.keys()].reduce(
+        (sum, uid) => sum + (this.store.get(uid)?.summary.size ?? 0),
+        0,
+      );
+      this.state.quota.release(bytes - copiedBytes);
+      await this.state.quota.record({ bytes: copiedBytes, messages: map.size }, copiedBytes);
+      if (map.size > 0) this.state.notify(destination.name);
+      return map;
+    });
+  }
+
+  async move(uids: readonly number[], target: string): Promise<Map<number, number>> {
+    return this.state.busy(async () => {
+      const destination = await this.state.folder(target);
+      const map = await moveMessages(this.store, destination, uids, this.state.context.names);
+      this.dropFromSnapshot([...map.keys()]);
+      if (map.size > 0) {
+        this.state.notify(this.store.name);
+        this.state.notify(destination.name);
+      }
+      return map;
+    });
+  }
+
+  async expunge(uids?: readonly number[]): Promise<number[]> {
+    const removed = await this.state.busy(() => expungeMessages(this.store, uids));
+    this.dropFromSnapshot(removed.uids);
+    if (removed.uids.length > 0) {
+      await this.state.quota.record({ bytes: -removed.bytes, messages: -removed.uids.length });
+      this.state.notify(this.store.name);
+    }
+    return removed.uids;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.state.openViews--;
+  }
+
+  private dropFromSnapshot(uids: readonly number[]): void {
+    if (uids.length === 0) return;
+    const gone = new Set(uids);
+    this.snapshot = this.snapshot.filter((s) => !gone.has(s.uid));
+  }
+}

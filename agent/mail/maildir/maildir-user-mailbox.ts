@@ -1,0 +1,109 @@
+/**
+ * The UserMailbox handle given to sessions. It holds no state of its own: every call looks up the
+ * shared MailboxState through the storage (loading it again if it was evicted while idle).
+ */
+import type { FolderInfo, FolderView, QuotaUsage, UserMailbox } from '../mail-storage.js';
+import { markNewAsSeenByReader } from './folder-changes.js';
+import { createFolder, deleteFolder, listFolders, renameFolder, setSubscribed } from './folder-tree.js';
+import { type AppendOptions, appendMessage } from './mailbox-append.js';
+import type { MailboxState } from './mailbox-state.js';
+import { MaildirFolderView } from './maildir-folder-view.js';
+
+/** How a handle reaches its mailbox's live state: `load` always works, `loaded` only if it is in memory. */
+export interface MailboxStateSource {
+  load(): Promise<MailboxState>;
+  loaded(): MailboxState | undefined;
+}
+
+/** UserMailbox over Maildir++. */
+export class MaildirUserMailbox implements UserMailbox {
+  constructor(
+    readonly user: string,
+    private readonly state: MailboxStateSource,
+  ) {}
+
+  private async with<T>(work: (state: MailboxState) => Promise<T>): Promise<T> {
+    const state = await this.state.load();
+    return state.busy(() => work(state));
+  }
+
+  listFolders(): Promise<FolderInfo[]> {
+    return this.with(listFolders);
+  }
+
+  createFolder(name: string): Promise<void> {
+    return this.with((state) => createFolder(state, name));
+  }
+
+  deleteFolder(name: string): Promise<void> {
+    return this.with((state) => deleteFolder(state, name));
+  }
+
+  renameFolder(from: string, to: string): Promise<void> {
+    return this.with((state) => renameFolder(state, from, to));
+  }
+
+  setSubscribed(name: string, subscribed: boolean): Promise<void> {
+    return this.with((state) => setSubscribed(state, name, subscribed));
+  }
+
+  openFolder(name: string): Promise<FolderView> {
+    return this.with(async (state) => {
+      const store = await state.folder(name);
+      await markNewAsSeenByReader(store);
+      return new MaildirFolderView(store, state);
+    });
+  }
+
+  folderStatus(name: string) {
+    return this.with(async (state) => {
+      const store = await state.folder(name);
+      let unseen = 0;
+      let recent = 0;
+      for (const message of store.messages()) {
+        if (!message.letters.includes('S')) unseen++;
+        if (message.subdir === 'new') recent++;
+      }
+      return {
+        messages: store.count,
+        unseen,
+        uidNext: store.uidNext,
+        uidValidity: store.uidValidity,
+        recent,
+      };
+    });
+  }
+
+  append(
+    folder: string,
+    message: Buffer,
+    options?: AppendOptions,
+  ): Promise<{ uid: number; uidValidity: number }> {
+    return this.with((state) => appendMessage(state, folder, message, options));
+  }
+
+  quota(): Promise<QuotaUsage> {
+    return this.with(async (state) => state.quota.snapshot());
+  }
+
+  onChange(listener: (folder: string) => void): () => void {
+    // Registered on the live state, which is then not evicted while the listener is there.
+    // Synchronously when it is in memory (it is right after mailbox()), so no change is missed.
+    const wrapped = (folder: string): void => listener(folder);
+    const now = this.state.loaded();
+    if (now) {
+      now.listeners.add(wrapped);
+      return () => now.listeners.delete(wrapped);
+    }
+    let removed = false;
+    let remove = (): void => {
+      removed = true;
+    };
+    void this.state.load().then((state) => {
+      if (removed) return;
+      state.listeners.add(wrapped);
+      remove = () => state.listeners.delete(wrapped);
+    });
+    return () => remove();
+  }
+}
