@@ -21,6 +21,22 @@ export const serviceStatus = z.object({
 });
 export type ServiceStatus = z.infer<typeof serviceStatus>;
 
+/** A mailbox near its quota, for the console's "top quota users" list. */
+export const quotaUser = z.object({
+  user: z.string(),
+  usedBytes: z.number().nonnegative(),
+  /** The mailbox's quota; only mailboxes with a quota are listed. */
+  limitBytes: z.number().positive(),
+});
+export type QuotaUser = z.infer<typeof quotaUser>;
+
+/** Figures of a store (or spare) that a counter cannot carry because they have names in them. */
+export const storeMetrics = z.object({
+  /** Mailboxes with the highest share of their quota used, highest first (at most 10). */
+  topQuotaUsers: z.array(quotaUser).max(100),
+});
+export type StoreMetrics = z.infer<typeof storeMetrics>;
+
 export const nodeMetrics = z.object({
   node: z.string(),
   role: z.enum(nodeRoles),
@@ -43,5 +59,7 @@ export const nodeMetrics = z.object({
   services: z.array(serviceStatus),
   /** Role counters, e.g. `queue_depth`, `imap_sessions`; names are snake_case Prometheus-safe. */
   counters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.number()),
+  /** Only on nodes that run mail services (store, spare). */
+  store: storeMetrics.optional(),
 });
 export type NodeMetrics = z.infer<typeof nodeMetrics>;

@@ -7,9 +7,13 @@ import type { AuditLog } from '../control/audit-log.js';
 import type { ControlServer } from '../control/control-server.js';
 import type { DirectoryConnection, FleetDirectory } from '../directory/fleet-directory.js';
 import type { ServerEntry } from '../directory/fleet-entries.js';
+import type { MailAuthenticator } from '../mail/auth/mail-authenticator.js';
+import type { StoreUsers } from '../mail/auth/store-users.js';
+import type { MailStack } from '../mail/mail-stack.js';
 import { CounterRegistry } from '../metrics/counter-registry.js';
 import type { MetricsHttpServer } from '../metrics/metrics-http-server.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
+import { SampleSections } from '../metrics/sample-sections.js';
 import { ServiceRegistry } from '../services/service-registry.js';
 import type { AgentConfig } from './agent-config.js';
 import type { Clock } from './clock.js';
@@ -43,12 +47,22 @@ export interface AgentParts {
   metricsHttp: MetricsHttpServer;
   /** Address consoles reach this node at (published in the server entry). */
   address: string;
+  /** The mail services (store and spare nodes). */
+  mailStack: MailStack;
+  /** Directory reads of the mail services (users, their store and quota). */
+  storeUsers: StoreUsers;
+  /** Mail logins (IMAP, POP3). */
+  mailAuthenticator: MailAuthenticator;
+  /** Endpoints of services started by modules other than control and metrics (`imap=host:port`...), published at enrollment. */
+  serviceEndpoints: Record<string, string>;
 }
 
 /** Shared state of one agent. */
 export class AgentRuntime {
   readonly services: ServiceRegistry;
   readonly counters = new CounterRegistry();
+  /** Sample sections beyond counters (the store module's top quota users). */
+  readonly sampleSections = new SampleSections();
   readonly startedAt: number;
   private readonly parts: Partial<AgentParts> = {};
 

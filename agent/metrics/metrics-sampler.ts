@@ -17,6 +17,7 @@ import {
   readMemory,
   readNetworkCounters,
 } from './machine-readings.js';
+import type { SampleSections } from './sample-sections.js';
 
 /** What the sampler reads from. */
 export interface MetricsSamplerOptions {
@@ -25,6 +26,8 @@ export interface MetricsSamplerOptions {
   dataDir: string;
   services: ServiceRegistry;
   counters: CounterRegistry;
+  /** Sections beyond counters (e.g. `store`); none when absent. */
+  sections?: SampleSections;
   clock: Clock;
   /** Default 1000 ms. */
   intervalMs?: number;
@@ -157,6 +160,7 @@ export class MetricsSampler {
       },
       services: this.options.services.list(),
       counters: this.options.counters.readAll(),
+      ...this.options.sections?.readAll(),
     };
   }
 }

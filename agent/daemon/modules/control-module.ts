@@ -13,6 +13,7 @@ import { metricsMethods } from '../../control/metrics-methods.js';
 import { nodeMethods } from '../../control/node-methods.js';
 import { RpcDispatcher } from '../../control/rpc-dispatcher.js';
 import { serviceMethods } from '../../control/service-methods.js';
+import { storeMethods } from '../../control/store-methods.js';
 import { hostKeyPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
@@ -61,6 +62,12 @@ export class ControlModule implements AgentModule {
         ...metricsMethods({ sampler }),
         ...serviceMethods({ services }),
         ...auditMethods({ audit }),
+        ...storeMethods({
+          stack: () => this.runtime.find('mailStack'),
+          findUser: (address) => this.runtime.need('storeUsers').find(address),
+          adminDomains: async (uid) => (await directory.getAdmin(uid))?.domains ?? [],
+          onKick: (user) => this.runtime.find('mailAuthenticator')?.forgetUser(user),
+        }),
       },
     });
     const control = new ControlServer({

@@ -27,7 +27,11 @@ export class EnrollmentModule implements AgentModule {
     this.runtime.set('address', address);
 
     const controlPort = this.runtime.need('control').port;
-    const endpoints: Record<string, string> = { ...server.endpoints, control: `${address}:${controlPort}` };
+    const endpoints: Record<string, string> = {
+      ...server.endpoints,
+      ...this.runtime.find('serviceEndpoints'),
+      control: `${address}:${controlPort}`,
+    };
     const metricsHttp = this.runtime.find('metricsHttp');
     if (metricsHttp) endpoints.metrics = `${address}:${metricsHttp.port}`;
 

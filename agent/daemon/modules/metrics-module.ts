@@ -23,6 +23,7 @@ export class MetricsModule implements AgentModule {
       dataDir: config.dataDir,
       services,
       counters,
+      sections: this.runtime.sampleSections,
       clock,
       onError: (error) => logger.warn('metrics sample failed', { error: String(error) }),
     });

@@ -41,6 +41,10 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'service.list': unreachable,
     'service.restart': unreachable,
     'audit.tail': unreachable,
+    'mailbox.list': unreachable,
+    'mailbox.stats': unreachable,
+    'session.list': unreachable,
+    'session.kick': unreachable,
     ...overrides,
   };
   return new RpcDispatcher({

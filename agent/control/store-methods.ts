@@ -1,0 +1,124 @@
+/**
+ * `mailbox.list`, `mailbox.stats`, `session.list` and `session.kick` on a store's mail stack.
+ *
+ * Authorization beyond the tier check of the dispatcher: a `domain` admin sees and acts on users of
+ * their delegated domains only (their admin entry's `mailfleetAdminDomain`, read from the directory
+ * at each call so a revoked delegation takes effect at once). Enforced here, in the agent.
+ */
+import { rpcErrorCodes } from '../contract/json-rpc.js';
+import type { MailboxListEntry, MailSession } from '../contract/methods.js';
+import type { StoreUser } from '../mail/auth/store-users.js';
+import type { MailStack } from '../mail/mail-stack.js';
+import type { Caller } from './caller-key-cache.js';
+import { MethodError, type MethodHandlers } from './method-handler.js';
+
+/** What the store methods read. */
+export interface StoreMethodDeps {
+  /** The node's mail stack; undefined on nodes without mail services. */
+  stack: () => MailStack | undefined;
+  /** A user from the directory, with quota and whether this node serves their store. */
+  findUser: (address: string) => Promise<StoreUser | undefined>;
+  /** Delegated domains of an admin (lower case); empty if none or unknown. */
+  adminDomains: (uid: string) => Promise<string[]>;
+  /** Told when an admin kicked a user (to forget cached logins). */
+  onKick?: (user: string) => void;
+}
+
+type StoreMethods = Pick<MethodHandlers, 'mailbox.list' | 'mailbox.stats' | 'session.list' | 'session.kick'>;
+
+/** Handlers of the store group. */
+export function storeMethods(deps: StoreMethodDeps): StoreMethods {
+  const needStack = (): MailStack => {
+    const stack = deps.stack();
+    if (!stack) throw new MethodError(rpcErrorCodes.notFound, 'this node runs no mail services');
+    return stack;
+  };
+  /** The domains a caller is limited to, or undefined for no limit. */
+  const scope = async (caller: Caller): Promise<Set<string> | undefined> =>
+    caller.kind === 'domain' ? new Set(await deps.adminDomains(caller.id)) : undefined;
+  const mayTouch = async (caller: Caller, user: string): Promise<void> => {
+    const domains = await scope(caller);
+    if (domains && !domains.has(domainOf(user)))
+      throw new MethodError(
+        rpcErrorCodes.forbidden,
+        `domain admin ${caller.id} may not act on ${user}: ${domainOf(user)} is not one of their domains`,
+      );
+  };
+
+  return {
+    'mailbox.list': async ({ prefix, offset, limit }, { caller }) => {
+      const stack = needStack();
+      const domains = await scope(caller);
+      const wanted = prefix?.toLowerCase();
+      const all = (await stack.listMailboxes()).filter(
+        (mailbox) =>
+          (!domains || domains.has(domainOf(mailbox.user))) && (!wanted || mailbox.user.startsWith(wanted)),
+      );
+      const mailboxes = all.slice(offset, offset + limit).map((mailbox): MailboxListEntry => {
+        const entry: MailboxListEntry = {
+          user: mailbox.user,
+          sizeBytes: mailbox.sizeBytes,
+          messages: mailbox.messages,
+          quotaBytes: mailbox.quotaBytes,
+        };
+        if (mailbox.quotaBytes > 0)
+          entry.quotaUsedPercent = round((100 * mailbox.sizeBytes) / mailbox.quotaBytes);
+        if (mailbox.lastLoginAt !== undefined) entry.lastLoginAt = mailbox.lastLoginAt;
+        return entry;
+      });
+      return { mailboxes, total: all.length, offset };
+    },
+
+    'mailbox.stats': async ({ user }, { caller }) => {
+      const address = user.toLowerCase();
+      await mayTouch(caller, address);
+      const stack = needStack();
+      const found = await deps.findUser(address);
+      if (found && !found.servedHere)
+        throw new MethodError(
+          rpcErrorCodes.notFound,
+          `${found.user} is on store ${found.entry.mailHost}, which this node does not serve`,
+        );
+      const name = found?.user ?? address;
+      const summary = (await stack.listMailboxes()).find((mailbox) => mailbox.user === name);
+      if (!found && !summary)
+        throw new MethodError(rpcErrorCodes.notFound, `no user or mailbox ${address} on this store`);
+      const detail = await stack.mailboxDetail(name, found?.quotaBytes ?? summary?.quotaBytes ?? 0);
+      return {
+        user: detail.user,
+        exists: detail.exists,
+        folders: detail.folders,
+        quota: detail.quota,
+        ...(detail.lastLoginAt === undefined ? {} : { lastLoginAt: detail.lastLoginAt }),
+      };
+    },
+
+    'session.list': async ({ user }, { caller }) => {
+      const stack = needStack();
+      const domains = await scope(caller);
+      const wanted = user?.toLowerCase();
+      const sessions = stack.sessions().filter((session) => {
+        // A domain admin sees only logged-in sessions of their domains (not who is connecting).
+        if (domains && (!session.user || !domains.has(domainOf(session.user)))) return false;
+        return !wanted || session.user === wanted;
+      });
+      return { sessions: sessions.map((session): MailSession => ({ ...session })) };
+    },
+
+    'session.kick': async ({ user }, { caller }) => {
+      const address = user.toLowerCase();
+      await mayTouch(caller, address);
+      const closed = needStack().kick(address);
+      deps.onKick?.(address);
+      return { closed };
+    },
+  };
+}
+
+function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
