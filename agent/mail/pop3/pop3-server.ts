@@ -10,7 +10,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { type Clock, systemClock } from '../../daemon/clock.js';
 import type { AuthenticateMailLogin } from '../auth/mail-login.js';
 import type { MailStorage } from '../mail-storage.js';
-import type { MailTlsCredentials } from '../tls/mail-tls.js';
+import { type MailTlsCredentials, mailTlsDefaults } from '../tls/mail-tls.js';
 import {
   defaultPop3Limits,
   type Pop3Event,
@@ -77,7 +77,7 @@ export class Pop3Server {
     await listen(this.plain, host, port);
     if (tlsPort !== undefined && tls) {
       this.secure = createTlsServer(
-        { secureContext: tls.secureContext, handshakeTimeout: 30_000 },
+        { ...mailTlsDefaults, cert: tls.cert, key: tls.key, handshakeTimeout: 30_000 },
         (socket) => this.accept(socket, true),
       );
       // A failed handshake is the client's problem; it must not reach the process as an error.
