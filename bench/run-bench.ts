@@ -5,9 +5,11 @@
  */
 import { runControlBench } from './control/control-bench.js';
 import { describeMachine, machineLine } from './machine.js';
+import { runStoreBench } from './store/store-bench.js';
 
 const benches: Record<string, (say: (line: string) => void) => Promise<Record<string, unknown>>> = {
   control: runControlBench,
+  store: runStoreBench,
 };
 
 async function main(): Promise<number> {

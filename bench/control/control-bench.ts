@@ -6,18 +6,16 @@
  *   the 39-process lab (35 stores, spare, director, gateway, directory);
  * - the same over 500 agents in one process.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
 import { sshAgentConnector } from '../../main/core/agent-connector.js';
 import { FleetClient } from '../../main/core/fleet-client.js';
-import { loadFleetProfile } from '../../main/core/fleet-profile.js';
 import { openFleet } from '../../main/core/open-fleet.js';
 import { generateSshKey } from '../../main/lab/lab-keys.js';
 import { msSince, percentile, round } from '../stats.js';
+import { startBenchLab } from '../support/bench-lab.js';
 import { startInProcessFleet } from './in-process-fleet.js';
 import { openEchoChannel, startOpenSshPeer } from './openssh-peer.js';
 
@@ -41,9 +39,9 @@ export async function runControlBench(say: (line: string) => void): Promise<Reco
 async function labFigures(root: string, say: (line: string) => void) {
   const home = join(root, 'lab');
   say('starting the lab (35 stores, 1 spare, director, gateway, directory) ...');
-  const lab = await startLab(home);
+  const lab = await startBenchLab(home, ['--users', '1000']);
   try {
-    const profile = await loadFleetProfile(join(home, 'fleet.json'));
+    const profile = lab.profile;
     const connectStart = process.hrtime.bigint();
     const open = await openFleet(profile, { subscribe: false });
     try {
@@ -106,7 +104,7 @@ async function labFigures(root: string, say: (line: string) => void) {
       await open.close();
     }
   } finally {
-    await stopLab(lab);
+    await lab.stop();
   }
 }
 
@@ -172,28 +170,4 @@ async function fanOutTimes(nodes: string[], call: (node: string) => Promise<unkn
     if (i >= 3) samples.push(msSince(start));
   }
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
-}
-
-function startLab(home: string): Promise<ChildProcess> {
-  const cli = fileURLToPath(new URL('../../../bin/mailfleet.js', import.meta.url));
-  const child = spawn(process.execPath, [cli, 'lab', 'up', '--home', home, '--users', '1000'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/lab up: all \d+ nodes answering/.test(output)) resolve(child);
-      if (/not every node answered/.test(output)) reject(new Error(output));
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', () => reject(new Error(`lab up exited: ${output}`)));
-  });
-}
-
-async function stopLab(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
 }

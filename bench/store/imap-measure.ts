@@ -1,0 +1,93 @@
+/**
+ * IMAP figures measured the same way on our store and on Dovecot, with imapflow as the client:
+ * the time to FETCH a mailbox of 10,000 messages the way a mail client syncs a folder, and the
+ * memory the server spends on idle, logged-in sessions.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { ImapFlow } from 'imapflow';
+
+export interface ImapTarget {
+  port: number;
+  user: string;
+  password: string;
+}
+
+function client(target: ImapTarget): ImapFlow {
+  return new ImapFlow({
+    host: '127.0.0.1',
+    port: target.port,
+    secure: false,
+    auth: { user: target.user, pass: target.password },
+    logger: false,
+    // Plain IMAP on loopback: the bench measures the server, not TLS.
+    doSTARTTLS: false,
+  });
+}
+
+/** Milliseconds to FETCH (UID FLAGS RFC822.SIZE ENVELOPE BODYSTRUCTURE) every message of INBOX. */
+export async function timeFetchAll(target: ImapTarget): Promise<{ ms: number; messages: number }> {
+  const imap = client(target);
+  await imap.connect();
+  try {
+    await imap.mailboxOpen('INBOX');
+    const start = process.hrtime.bigint();
+    let messages = 0;
+    for await (const _ of imap.fetch('1:*', {
+      uid: true,
+      flags: true,
+      size: true,
+      envelope: true,
+      bodyStructure: true,
+    })) {
+      messages++;
+    }
+    return { ms: Number(process.hrtime.bigint() - start) / 1e6, messages };
+  } finally {
+    await imap.logout().catch(() => {});
+  }
+}
+
+/** Resident memory of a process and all its descendants, in bytes (Dovecot runs a process per session). */
+export function treeRssBytes(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let total = 0;
+  const stack = [pid];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    try {
+      const status = readFileSync(`/proc/${current}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      total += kb * 1024;
+    } catch {
+      continue;
+    }
+    stack.push(...(children.get(current) ?? []));
+  }
+  return total;
+}
+
+/** Opens `count` logged-in sessions with INBOX selected; returns a closer. */
+export async function openIdleSessions(target: ImapTarget, count: number): Promise<() => Promise<void>> {
+  const sessions: ImapFlow[] = [];
+  for (let i = 0; i < count; i++) {
+    const imap = client(target);
+    await imap.connect();
+    await imap.mailboxOpen('INBOX');
+    sessions.push(imap);
+  }
+  return async () => {
+    await Promise.all(sessions.map((s) => s.logout().catch(() => {})));
+  };
+}
