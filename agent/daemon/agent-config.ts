@@ -40,6 +40,11 @@ const mailServices = z
     pop3sPort: port.optional(),
     /** Where the mailboxes live; default `<dataDir>/mail`. */
     root: absolutePath.optional(),
+    /**
+     * Accept USER/PASS, LOGIN and AUTH PLAIN without TLS from other than loopback (e.g. the
+     * director's proxy on a private network). Default false: STARTTLS/STLS first.
+     */
+    allowPlaintextAuth: z.boolean().default(false),
     /** Largest message accepted by LMTP and APPEND, in bytes. Default 50 MiB. */
     maxMessageBytes: z
       .number()

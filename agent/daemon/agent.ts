@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { ServiceStatus } from '../contract/node-metrics.js';
 import type { ServerEntry } from '../directory/fleet-entries.js';
+import type { SessionServiceFactory } from '../mail/session-service.js';
 import type { CounterRegistry } from '../metrics/counter-registry.js';
 import type { ServiceRegistry } from '../services/service-registry.js';
 import type { AgentConfig } from './agent-config.js';
@@ -19,6 +20,7 @@ import { DirectoryModule } from './modules/directory-module.js';
 import { EmbeddedDirectoryModule } from './modules/embedded-directory-module.js';
 import { EnrollmentModule } from './modules/enrollment-module.js';
 import { MetricsModule } from './modules/metrics-module.js';
+import { StoreMailModule } from './modules/store-mail-module.js';
 
 /** What an Agent is built with besides its configuration. */
 export interface AgentDependencies {
@@ -31,6 +33,8 @@ export interface AgentDependencies {
   logSink?: LogSink;
   /** Reported by node.info. */
   version?: string;
+  /** Builds the IMAP server of store and spare nodes; without it they run LMTP and POP3 only. */
+  imapServer?: SessionServiceFactory;
 }
 
 /** Where a started agent can be reached; for tests, the bench and the lab. */
@@ -147,6 +151,8 @@ export class Agent {
     modules.push(
       new DirectoryModule(this.runtime, this.dependencies.directoryFactory),
       new MetricsModule(this.runtime),
+      // Before control and enrollment: the store RPCs need the stack, enrollment publishes its endpoints.
+      new StoreMailModule(this.runtime, this.dependencies.imapServer),
       new ControlModule(this.runtime),
       new EnrollmentModule(this.runtime),
     );

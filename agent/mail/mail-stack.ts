@@ -96,8 +96,11 @@ export interface MailStack {
     message: Buffer,
     folder?: string,
   ): Promise<{ uid: number; uidValidity: number }>;
-  /** Holds a user's incoming mail: LMTP answers 4xx until released (used by mailbox moves). */
-  hold(user: string, reason: string): void;
+  /**
+   * Holds a user's incoming mail: deliveries are refused with a temporary reply until released
+   * (mailbox moves). Resolves once deliveries already in flight for the user are durable.
+   */
+  hold(user: string, reason: string): Promise<void>;
   release(user: string): void;
   holds(): DeliveryHoldInfo[];
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateEd25519KeyPair } from '../../agent/control/ssh-key-generation.js';
 import type { AgentConfigInput } from '../../agent/daemon/agent-config.js';
+import type { DirectoryEntry } from '../../agent/directory/directory-entry.js';
 import { EmbeddedDirectoryServer } from '../../agent/directory/embedded/embedded-directory-server.js';
 import { importDirectoryEntries } from '../../agent/directory/embedded/import-entries.js';
 import { FleetTree } from '../../agent/directory/fleet-entries.js';
@@ -38,6 +39,8 @@ export interface TestDirectorySeed {
   servers: Array<Omit<ServerSeed, 'password' | 'address' | 'controlPort'> & Partial<ServerSeed>>;
   admins: AdminSeed[];
   baseDn?: string;
+  /** More entries (logical stores, domains, users) built with the same base DN. */
+  extraEntries?: (tree: FleetTree) => DirectoryEntry[];
 }
 
 /** A running test directory. */
@@ -65,6 +68,7 @@ export class AgentTestDirectory {
       ...directoryBaseEntries(tree),
       ...servers,
       ...seed.admins.map((admin) => adminEntry(tree, admin)),
+      ...(seed.extraEntries?.(tree) ?? []),
     ]);
     const server = new EmbeddedDirectoryServer({ dataDir, baseDn, host: '127.0.0.1', port: 0 });
     await server.start();

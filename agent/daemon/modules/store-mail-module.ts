@@ -1,0 +1,161 @@
+/**
+ * The mail services of a `store` or `spare` node: builds the mail stack (driver `embedded`), the
+ * directory logins and the LMTP recipient check, registers the services `lmtp`, `imap` and `pop3`
+ * (each restartable with `service.restart`), their endpoints for enrollment to publish, and the
+ * store counters. Other roles, and nodes whose configuration has no `mail` section, run no mail
+ * services (the module logs why and does nothing else).
+ */
+import { hostname } from 'node:os';
+import { MailAuthenticator } from '../../mail/auth/mail-authenticator.js';
+import { createRecipientLookup } from '../../mail/auth/recipient-lookup.js';
+import { StoreUsers } from '../../mail/auth/store-users.js';
+import { EmbeddedMailStack } from '../../mail/embedded-mail-stack.js';
+import { type StoreMailService, storeMailServices } from '../../mail/mail-stack.js';
+import { MaildirStorage } from '../../mail/maildir/maildir-storage.js';
+import { Pop3Server } from '../../mail/pop3/pop3-server.js';
+import type { SessionServiceFactory } from '../../mail/session-service.js';
+import { mailRootPath } from '../agent-config.js';
+import type { AgentModule } from '../agent-module.js';
+import type { AgentRuntime } from '../agent-runtime.js';
+import { StoreFigures } from './store-figures.js';
+
+const mailRoles = new Set(['store', 'spare']);
+const wildcardHosts = new Set(['0.0.0.0', '::', '']);
+
+/** Lifecycle module: the store's mail services. */
+export class StoreMailModule implements AgentModule {
+  readonly name = 'store-mail';
+  private figures: StoreFigures | undefined;
+  private registered: StoreMailService[] = [];
+
+  constructor(
+    private readonly runtime: AgentRuntime,
+    /** Builds the IMAP server; without it the node runs LMTP and POP3 only. */
+    private readonly imap: SessionServiceFactory | undefined,
+  ) {}
+
+  async start(): Promise<void> {
+    const { config, clock, services } = this.runtime;
+    const logger = this.runtime.logger.child('store-mail');
+    const server = this.runtime.need('server');
+    if (!mailRoles.has(server.role)) return;
+    const mail = config.mail;
+    if (!mail) {
+      logger.warn(
+        'this node is a mail node but its configuration has no mail section: no mail services run',
+        {
+          role: server.role,
+        },
+      );
+      return;
+    }
+    const directory = this.runtime.need('directory');
+    const users = new StoreUsers({ directory, node: config.node, clock });
+    const authenticator = new MailAuthenticator({
+      users,
+      clock,
+      // Who failed and why, never with what password.
+      onOutcome: ({ login, clientAddress, result, cached }) => {
+        if (result.ok) logger.debug('mail login', { user: result.user, ip: clientAddress, cached });
+        else logger.info('mail login refused', { login, ip: clientAddress, reason: result.reason });
+      },
+    });
+    const storage = new MaildirStorage({
+      root: mailRootPath(config),
+      onRepair: (user, folder, repairs) =>
+        logger.warn('mailbox repaired after a crash', { user, folder, repairs }),
+    });
+    const stack = new EmbeddedMailStack({
+      host: mail.host,
+      publishHost: wildcardHosts.has(mail.host) ? (config.address ?? hostname()) : mail.host,
+      ports: {
+        lmtp: mail.lmtpPort,
+        imap: mail.imapPort,
+        pop3: mail.pop3Port,
+        ...(mail.imapsPort === undefined ? {} : { imaps: mail.imapsPort }),
+        ...(mail.pop3sPort === undefined ? {} : { pop3s: mail.pop3sPort }),
+      },
+      storage,
+      recipientLookup: createRecipientLookup({ users, clock }),
+      authenticate: authenticator.authenticate,
+      ...(config.tls ? { tlsFiles: config.tls } : {}),
+      maxMessageBytes: mail.maxMessageBytes,
+      serverName: config.address ?? config.node,
+      allowPlaintextAuth: mail.allowPlaintextAuth,
+      clock,
+      ...(this.imap ? { imap: this.imap } : {}),
+      pop3: (options) => new Pop3Server(options),
+      log: (level, message, fields) => logger[level](message, fields),
+    });
+    this.runtime.set('storeUsers', users);
+    this.runtime.set('mailAuthenticator', authenticator);
+    this.runtime.set('mailStack', stack);
+
+    for (const name of storeMailServices.filter((service) => service !== 'imap' || this.imap)) {
+      services.register({
+        name,
+        start: async () => {
+          const detail = await stack.startService(name);
+          this.publishEndpoints();
+          return detail;
+        },
+        stop: () => stack.stopService(name),
+      });
+      this.registered.push(name);
+      await services.start(name);
+    }
+    this.runtime.set('serviceEndpoints', stack.endpoints());
+
+    this.figures = new StoreFigures({
+      stack,
+      counters: this.runtime.counters,
+      sections: this.runtime.sampleSections,
+      clock,
+      onScanError: (error) => logger.warn('mailbox scan failed', { error: String(error) }),
+    });
+    await this.figures.start();
+    logger.info('mail services started', { endpoints: stack.endpoints(), tls: config.tls !== undefined });
+  }
+
+  async stop(): Promise<void> {
+    const { services } = this.runtime;
+    this.figures?.stop();
+    this.figures = undefined;
+    for (const name of [...this.registered].reverse()) {
+      try {
+        await services.stop(name);
+      } catch (error) {
+        this.runtime.logger.error('mail service stop failed', { service: name, error: String(error) });
+      }
+      services.unregister(name);
+    }
+    this.registered = [];
+    const stack = this.runtime.find('mailStack');
+    this.runtime.set('mailStack', undefined);
+    this.runtime.set('mailAuthenticator', undefined);
+    this.runtime.set('storeUsers', undefined);
+    this.runtime.set('serviceEndpoints', undefined);
+    await stack?.close();
+  }
+
+  /**
+   * After a restart (enrollment has run), a service on port 0 may listen elsewhere: publish the
+   * endpoints again so the director and consoles find it.
+   */
+  private publishEndpoints(): void {
+    const stack = this.runtime.find('mailStack');
+    const server = this.runtime.find('server');
+    if (!stack || !server || this.runtime.find('address') === undefined) return;
+    const endpoints = { ...server.endpoints, ...stack.endpoints() };
+    if (Object.entries(endpoints).every(([name, value]) => server.endpoints[name] === value)) return;
+    this.runtime.set('serviceEndpoints', stack.endpoints());
+    const directory = this.runtime.need('directory');
+    void directory
+      .updateServer(this.runtime.config.node, { endpoints })
+      .then(() => directory.getServer(this.runtime.config.node))
+      .then((updated) => updated && this.runtime.set('server', updated))
+      .catch((error: unknown) =>
+        this.runtime.logger.warn('could not publish the mail endpoints', { error: String(error) }),
+      );
+  }
+}
