@@ -1,0 +1,39 @@
+/**
+ * Compiles the store's storage and LMTP code alone (agent/mail/maildir, agent/mail/lmtp) into a
+ * fresh directory under test-output, so a child process can run them with plain node (and be
+ * killed with SIGKILL) independent of dist/ and of other work in progress.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const repository = join(import.meta.dirname, '../..');
+
+/** The child script: an LMTP server over MaildirStorage. */
+export const lmtpStoreChild = join(import.meta.dirname, 'lmtp-store-child.mjs');
+
+/** Compiled modules: `root` goes to lmtp-store-child.mjs; `remove()` when done. */
+export interface CompiledMailStore {
+  root: string;
+  remove(): Promise<void>;
+}
+
+/** Runs tsc on mail-store-child.tsconfig.json into a fresh directory; throws with tsc's output on errors. */
+export async function compileMailStoreModules(): Promise<CompiledMailStore> {
+  const tsc = join(repository, 'node_modules/typescript/bin/tsc');
+  await mkdir(join(repository, 'test-output'), { recursive: true });
+  const root = await mkdtemp(join(repository, 'test-output', 'mail-store-child-'));
+  try {
+    const config = join(import.meta.dirname, 'mail-store-child.tsconfig.json');
+    await run(process.execPath, [tsc, '-p', config, '--outDir', root], { cwd: repository });
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(
+      `compiling agent/mail/maildir and agent/mail/lmtp failed:\n${stdout ?? ''}${stderr ?? ''}`,
+    );
+  }
+  return { root, remove: () => rm(root, { recursive: true, force: true }) };
+}
