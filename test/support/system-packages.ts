@@ -20,6 +20,26 @@ export const systemRequirements: SystemRequirement[] = [
     debianPackage: 'ldap-utils',
     why: 'checking the shipped schema with OpenLDAP tools',
   },
+  {
+    program: '/usr/sbin/dovecot',
+    debianPackage: 'dovecot-imapd',
+    why: 'Maildir format test: Dovecot serves what the store wrote',
+  },
+  {
+    program: '/usr/lib/dovecot/imap',
+    debianPackage: 'dovecot-imapd',
+    why: 'Maildir format test and store bench',
+  },
+  {
+    program: '/usr/lib/dovecot/pop3',
+    debianPackage: 'dovecot-pop3d',
+    why: 'store bench and POP3 comparisons',
+  },
+  {
+    program: '/usr/lib/dovecot/lmtp',
+    debianPackage: 'dovecot-lmtpd',
+    why: 'store bench: Dovecot LMTP delivery rate',
+  },
 ];
 
 /** Installs what is missing (root on Debian) or throws naming the packages to install. */
