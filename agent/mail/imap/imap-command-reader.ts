@@ -39,7 +39,15 @@ export type ImapReaderEvent =
    * The command was refused while being framed. `tag` is null when none could be read. With
    * `close`, the stream can no longer be followed and the connection must be closed after replying.
    */
-  | { kind: 'refused'; tag: string | null; code: ReaderRefusalCode; message: string; close: boolean };
+  | {
+      kind: 'refused';
+      tag: string | null;
+      /** NO for an APPEND message over the size limit (RFC 7889), BAD for broken or oversized commands. */
+      status: 'NO' | 'BAD';
+      code: ReaderRefusalCode;
+      message: string;
+      close: boolean;
+    };
 
 const literalMarker = /~?\{(\d{1,20})(\+?)\}$/;
 const tagPattern = /^[\x21-\x7e]{1,64}$/;
@@ -162,6 +170,7 @@ export class ImapCommandReader {
     code: ReaderRefusalCode,
     message: string,
     close: boolean,
+    status: 'NO' | 'BAD' = 'BAD',
   ): ImapReaderEvent {
     if (close) {
       this.closed = true;
@@ -169,7 +178,7 @@ export class ImapCommandReader {
       this.offset = 0;
       this.scanFrom = 0;
     }
-    return { kind: 'refused', tag, code, message, close };
+    return { kind: 'refused', tag, status, code, message, close };
   }
 
   /** Rest of a refused command: follow its non-synchronising literals so their bytes are not taken for commands. */
@@ -202,12 +211,15 @@ export class ImapCommandReader {
     const isAppend = first.subarray(0, 64).toString('latin1').split(' ')[1]?.toUpperCase() === 'APPEND';
     const literalLimit = isAppend ? this.limits.maxAppendBytes : this.limits.maxLiteralBytes;
     const commandLimit = this.limits.maxCommandBytes + (isAppend ? this.limits.maxAppendBytes : 0);
-    let problem: { code: ReaderRefusalCode; message: string } | null = null;
+    let problem: { code: ReaderRefusalCode; message: string; status?: 'NO' } | null = null;
     if (size > literalLimit) {
+      const what = isAppend ? 'Message' : 'Literal';
       problem = {
         code: 'TOOBIG',
-        message: `Literal of ${size} bytes is larger than the limit of ${literalLimit}`,
+        message: `${what} of ${size} bytes is larger than the limit of ${literalLimit}`,
       };
+      // APPENDLIMIT (RFC 7889): a message over the limit is refused with NO [TOOBIG].
+      if (isAppend) problem.status = 'NO';
     } else if (this.literals.length + 1 > this.limits.maxLiterals) {
       problem = { code: 'LIMIT', message: `More than ${this.limits.maxLiterals} literals in one command` };
     } else if (this.commandBytes + size > commandLimit) {
@@ -221,7 +233,7 @@ export class ImapCommandReader {
     const tag = leadingTag(first);
     this.startCommand();
     // A synchronising literal is never sent: the client waits for "+", and our tagged reply ends the command.
-    if (sync) return this.refuse(tag, problem.code, problem.message, false);
+    if (sync) return this.refuse(tag, problem.code, problem.message, false, problem.status);
     // A non-synchronising one is on its way: drop it (RFC 7888 section 4) or, if too big to wait for, hang up.
     if (size > this.limits.maxDiscardBytes) return this.refuse(tag, problem.code, problem.message, true);
     this.discarded = size;

@@ -43,7 +43,8 @@ export function checkMailboxName(name: string): void {
       throw new MailboxNameError(`mailbox name contains control character 0x${code.toString(16)}`);
     }
   }
-  if (name.includes('/')) throw new MailboxNameError('mailbox name may not contain "/"');
+  if (name.includes('/') || name.includes('\\'))
+    throw new MailboxNameError('mailbox name may not contain "/" or "\\"');
   if (name.includes('*') || name.includes('%'))
     throw new MailboxNameError('mailbox name may not contain "*" or "%"');
   if (name.startsWith(hierarchySeparator)) throw new MailboxNameError('mailbox name may not start with "."');

@@ -74,36 +74,36 @@ export function resolveSequenceNumbers(set: SequenceSet, count: number): number[
   return result;
 }
 
-/** First index in ascending `uids` whose value is >= `value`. */
-export function lowerBound(uids: ArrayLike<number>, value: number): number {
+/** First index in [0, length) whose UID (ascending) is >= `value`. */
+export function lowerBound(length: number, uidAt: (index: number) => number, value: number): number {
   let low = 0;
-  let high = uids.length;
+  let high = length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (uids[middle]! < value) low = middle + 1;
+    if (uidAt(middle) < value) low = middle + 1;
     else high = middle;
   }
   return low;
 }
 
 /**
- * Positions (0-based, ascending) in the ascending `uids` of the messages whose UID is in the set.
- * `*` is the highest UID present, so `559:*` always includes the last message (RFC 3501 6.4.8).
+ * Positions (0-based, ascending) of the messages whose UID is in the set, among `length` messages
+ * in ascending UID order. `*` is the highest UID present, so `559:*` always includes the last
+ * message (RFC 3501 6.4.8).
  */
-export function resolveUids(set: SequenceSet, uids: ArrayLike<number>): number[] {
-  const count = uids.length;
-  if (count === 0) return [];
-  const highest = uids[count - 1]!;
-  const marks = new Uint8Array(count);
+export function resolveUids(set: SequenceSet, length: number, uidAt: (index: number) => number): number[] {
+  if (length === 0) return [];
+  const highest = uidAt(length - 1);
+  const marks = new Uint8Array(length);
   for (const [a, b] of set.ranges) {
     const x = a === '*' ? highest : a;
     const y = b === '*' ? highest : b;
-    const from = lowerBound(uids, Math.min(x, y));
-    const to = lowerBound(uids, Math.max(x, y) + 1);
+    const from = lowerBound(length, uidAt, Math.min(x, y));
+    const to = lowerBound(length, uidAt, Math.max(x, y) + 1);
     if (from < to) marks.fill(1, from, to);
   }
   const result: number[] = [];
-  for (let i = 0; i < count; i++) if (marks[i] === 1) result.push(i);
+  for (let i = 0; i < length; i++) if (marks[i] === 1) result.push(i);
   return result;
 }
 

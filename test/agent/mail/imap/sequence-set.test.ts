@@ -32,13 +32,14 @@ describe('sequence sets', () => {
   });
 
   it('resolves UID sets without expanding huge ranges', () => {
-    const uids = [3, 5, 9, 10, 200];
-    expect(resolveUids(parseSequenceSet('1:4294967295'), uids)).toEqual([0, 1, 2, 3, 4]);
-    expect(resolveUids(parseSequenceSet('4:9'), uids)).toEqual([1, 2]);
+    const list = [3, 5, 9, 10, 200];
+    const uids = { length: list.length, at: (i: number) => list[i]! };
+    expect(resolveUids(parseSequenceSet('1:4294967295'), uids.length, uids.at)).toEqual([0, 1, 2, 3, 4]);
+    expect(resolveUids(parseSequenceSet('4:9'), uids.length, uids.at)).toEqual([1, 2]);
     // 559:* always includes the highest UID, even above it.
-    expect(resolveUids(parseSequenceSet('559:*'), uids)).toEqual([4]);
-    expect(resolveUids(parseSequenceSet('6,7,8'), uids)).toEqual([]);
-    expect(resolveUids(parseSequenceSet('*'), [])).toEqual([]);
+    expect(resolveUids(parseSequenceSet('559:*'), uids.length, uids.at)).toEqual([4]);
+    expect(resolveUids(parseSequenceSet('6,7,8'), uids.length, uids.at)).toEqual([]);
+    expect(resolveUids(parseSequenceSet('*'), 0, () => 0)).toEqual([]);
   });
 
   it('formats compact sets in order', () => {

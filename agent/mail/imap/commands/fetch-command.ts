@@ -1,0 +1,152 @@
+/**
+ * FETCH and UID FETCH. Messages are read a few ahead in parallel and in order; a message's bytes
+ * are dropped as soon as its response is written, and parsed structures come from the server's
+ * cache, so a FETCH of 10,000 envelopes reads each file at most once per cache lifetime.
+ */
+import { MailStorageError, type MessageSummary } from '../../mail-storage.js';
+import { sectionBytes } from '../body-section.js';
+import { expectArgs, sequenceSetArg } from '../command-args.js';
+import type { CommandHandler } from '../command-table.js';
+import { type FetchRequest, parseFetchRequest } from '../fetch-items.js';
+import { bad } from '../imap-errors.js';
+import type { ImapSession } from '../imap-session.js';
+import { formatFlags, formatInternalDate } from '../message-attributes.js';
+import { type MessageStructure, messageStructure, structureKey } from '../message-structure-cache.js';
+import { type MimePart, parseMimeTree } from '../mime-tree.js';
+import type { SelectedFolder } from '../selected-folder.js';
+
+/** What a message's response needs beyond its summary; `gone` if it was expunged meanwhile. */
+type Loaded = { raw?: Buffer; structure?: MessageStructure } | { gone: true } | { error: unknown };
+
+function loader(session: ImapSession, selected: SelectedFolder, request: FetchRequest) {
+  const { cache } = session.context;
+  const user = session.user!;
+  return async (summary: MessageSummary): Promise<Loaded> => {
+    const key = request.needsStructure
+      ? structureKey(user, selected.name, selected.view.uidValidity, summary.uid)
+      : '';
+    let structure = request.needsStructure ? cache.get(key) : undefined;
+    if (!request.needsRaw && (!request.needsStructure || structure)) return structure ? { structure } : {};
+    try {
+      const raw = await selected.view.read(summary.uid);
+      if (request.needsStructure && !structure) {
+        structure = messageStructure(raw);
+        cache.set(key, structure);
+      }
+      return { raw: request.needsRaw ? raw : undefined, structure };
+    } catch (error) {
+      if (error instanceof MailStorageError && error.code === 'no-such-message') return { gone: true };
+      return { error };
+    }
+  };
+}
+
+function writeResponse(
+  session: ImapSession,
+  selected: SelectedFolder,
+  request: FetchRequest,
+  seq: number,
+  summary: MessageSummary,
+  loaded: { raw?: Buffer; structure?: MessageStructure },
+  flagsChanged: boolean,
+): void {
+  const out = session.out;
+  let text = `* ${seq} FETCH (`;
+  let first = true;
+  let tree: MimePart | undefined;
+  let sentFlags = false;
+  const add = (piece: string): void => {
+    text += first ? piece : ` ${piece}`;
+    first = false;
+  };
+  for (const item of request.items) {
+    switch (item.kind) {
+      case 'FLAGS':
+        add(`FLAGS ${formatFlags(summary.flags, selected.isRecent(summary.uid))}`);
+        sentFlags = true;
+        break;
+      case 'UID':
+        add(`UID ${summary.uid}`);
+        break;
+      case 'INTERNALDATE':
+        add(`INTERNALDATE ${formatInternalDate(summary.internalDate)}`);
+        break;
+      case 'RFC822.SIZE':
+        add(`RFC822.SIZE ${summary.size}`);
+        break;
+      case 'ENVELOPE':
+        add(`ENVELOPE ${loaded.structure!.envelope}`);
+        break;
+      case 'BODY':
+        add(`BODY ${loaded.structure!.body}`);
+        break;
+      case 'BODYSTRUCTURE':
+        add(`BODYSTRUCTURE ${loaded.structure!.bodyStructure}`);
+        break;
+      case 'section': {
+        const raw = loaded.raw!;
+        const needsTree = item.spec.path.length > 0 || item.spec.kind !== '';
+        if (needsTree) tree ??= parseMimeTree(raw);
+        let bytes = (needsTree ? sectionBytes(raw, tree!, item.spec) : raw) ?? Buffer.alloc(0);
+        if (item.partial) {
+          const start = Math.min(item.partial.offset, bytes.length);
+          bytes = bytes.subarray(start, Math.min(bytes.length, start + item.partial.length));
+        }
+        add(`${item.label} {${bytes.length}}\r\n`);
+        out.write(text);
+        out.write(bytes);
+        text = '';
+        break;
+      }
+    }
+  }
+  // A message newly marked \Seen by this FETCH reports its flags (RFC 3501 6.4.5).
+  if (flagsChanged && !sentFlags) add(`FLAGS ${formatFlags(summary.flags, selected.isRecent(summary.uid))}`);
+  out.write(`${text})\r\n`);
+}
+
+export const fetchCommand: CommandHandler = async (session, command, uid) => {
+  expectArgs(command.args, 2, 3);
+  if (command.args[2] !== undefined) throw bad('FETCH modifiers (CHANGEDSINCE) are not supported');
+  const selected = session.selected!;
+  const positions = selected.positions(sequenceSetArg(command.args[0]), uid);
+  const request = parseFetchRequest(command.args[1], uid);
+  if (positions.length === 0) return undefined;
+  let messages = selected.messages();
+  const newlySeen = new Set<number>();
+  if (request.setsSeen && !selected.readOnly) {
+    for (const index of positions) {
+      const message = messages[index]!;
+      if (!message.flags.includes('\\Seen')) newlySeen.add(message.uid);
+    }
+    if (newlySeen.size > 0) {
+      await selected.view.setFlags([...newlySeen], 'add', ['\\Seen']);
+      // Flags changes replace the snapshot; no message left it, so positions still hold.
+      messages = selected.messages();
+    }
+  }
+  const load = loader(session, selected, request);
+  const { readAhead } = session.context.limits;
+  const window: Array<Promise<Loaded>> = [];
+  let next = 0;
+  const fill = (): void => {
+    while (window.length < readAhead && next < positions.length)
+      window.push(load(messages[positions[next++]!]!));
+  };
+  fill();
+  for (const index of positions) {
+    const loaded = await window.shift()!;
+    fill();
+    if (session.isClosed) return undefined;
+    if ('gone' in loaded) continue;
+    if ('error' in loaded) {
+      // Let reads already started settle before failing the command (no unhandled rejections: they never reject).
+      await Promise.all(window);
+      throw loaded.error;
+    }
+    const summary = messages[index]!;
+    writeResponse(session, selected, request, index + 1, summary, loaded, newlySeen.has(summary.uid));
+    if (session.out.congested) await session.out.drained();
+  }
+  return undefined;
+};

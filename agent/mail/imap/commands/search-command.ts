@@ -1,0 +1,63 @@
+/**
+ * SEARCH and UID SEARCH (RFC 3501 6.4.4) with CHARSET UTF-8. Keys that need message content read
+ * the messages a few ahead in parallel; each message is parsed and decoded once, then dropped.
+ */
+import { MailStorageError } from '../../mail-storage.js';
+import type { CommandHandler } from '../command-table.js';
+import { bad, no } from '../imap-errors.js';
+import { matchesSearch, SearchableMessage, type SearchCandidate } from '../search-match.js';
+import { needsContent, parseSearchQuery, SearchQueryError } from '../search-query.js';
+
+export const searchCommand: CommandHandler = async (session, command, uid) => {
+  const selected = session.selected!;
+  let query: ReturnType<typeof parseSearchQuery>;
+  try {
+    query = parseSearchQuery(command.args);
+  } catch (error) {
+    if (!(error instanceof SearchQueryError)) throw error;
+    if (error.badCharset) throw no(error.message, 'BADCHARSET (UTF-8 US-ASCII)');
+    throw bad(error.message);
+  }
+  const messages = selected.messages();
+  const scope = { count: messages.length, highestUid: messages.at(-1)?.uid ?? 0 };
+  const candidate = (index: number): SearchCandidate => {
+    const summary = messages[index]!;
+    return { ...summary, seq: index + 1, recent: selected.isRecent(summary.uid) };
+  };
+  const found: number[] = [];
+  if (!needsContent(query)) {
+    for (let i = 0; i < messages.length; i++) {
+      if (matchesSearch(query, candidate(i), scope, undefined)) found.push(uid ? messages[i]!.uid : i + 1);
+    }
+  } else {
+    const read = async (index: number): Promise<Buffer | undefined | { error: unknown }> => {
+      try {
+        return await selected.view.read(messages[index]!.uid);
+      } catch (error) {
+        if (error instanceof MailStorageError && error.code === 'no-such-message') return undefined;
+        return { error };
+      }
+    };
+    const window: Array<Promise<Buffer | undefined | { error: unknown }>> = [];
+    let next = 0;
+    const fill = (): void => {
+      while (window.length < session.context.limits.readAhead && next < messages.length)
+        window.push(read(next++));
+    };
+    fill();
+    for (let i = 0; i < messages.length; i++) {
+      const raw = await window.shift()!;
+      fill();
+      if (session.isClosed) return undefined;
+      if (raw === undefined) continue;
+      if (!Buffer.isBuffer(raw)) {
+        await Promise.all(window);
+        throw raw.error;
+      }
+      if (matchesSearch(query, candidate(i), scope, new SearchableMessage(raw)))
+        found.push(uid ? messages[i]!.uid : i + 1);
+    }
+  }
+  session.out.line(found.length > 0 ? `* SEARCH ${found.join(' ')}` : '* SEARCH');
+  return undefined;
+};

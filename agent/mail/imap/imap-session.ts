@@ -1,0 +1,384 @@
+/**
+ * One IMAP connection: reads commands in order (pull-based, so pipelined input waits in the
+ * socket), runs them one at a time, writes untagged updates before each tagged reply, and keeps
+ * per-session state small (the storage's folder view is the sequence-number map).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import type { UserMailbox } from '../mail-storage.js';
+import { capabilities } from './capabilities.js';
+import { type CommandOutcome, commandTable, uidCommands } from './command-table.js';
+import { ImapCommandReader, type ImapReaderEvent } from './imap-command-reader.js';
+import { bad, ImapCommandError, responseText, toImapError } from './imap-errors.js';
+import { ResponseWriter } from './imap-output.js';
+import { ImapParseError, parseCommand } from './imap-parser.js';
+import type { ImapSessionContext } from './imap-session-context.js';
+import type { SelectedFolder } from './selected-folder.js';
+
+/** RFC 3501 connection states. */
+export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
+
+/** One client connection. */
+export class ImapSession {
+  state: SessionState = 'not-authenticated';
+  user: string | undefined;
+  mailbox: UserMailbox | undefined;
+  selected: SelectedFolder | undefined;
+  /** Failed logins on this connection. */
+  failedLogins = 0;
+  /** Set by a command that must end the connection once its tagged reply is out (BYE text). */
+  closeAfterReply: string | undefined;
+  /** In IDLE: changes to the selected folder are sent as they happen. */
+  idling = false;
+  readonly since: number;
+  readonly clientAddress: string;
+  readonly out: ResponseWriter;
+  private readonly reader: ImapCommandReader;
+  private timer: NodeJS.Timeout | undefined;
+  private inputWaiter: (() => void) | undefined;
+  private inputEnded = false;
+  private closed = false;
+  private stopWatching: (() => void) | undefined;
+  private idleRefresh: Promise<void> = Promise.resolve();
+  private idleRefreshQueued = false;
+
+  constructor(
+    private socket: Socket,
+    readonly context: ImapSessionContext,
+    public secure: boolean,
+    private readonly onClosed: (session: ImapSession) => void,
+  ) {
+    this.since = context.now();
+    this.clientAddress = socket.remoteAddress ?? 'unknown';
+    this.out = new ResponseWriter(socket);
+    this.reader = new ImapCommandReader(context.limits);
+  }
+
+  /** Greets the client and starts reading commands. */
+  start(greeting = 'mailfleet IMAP4rev1 ready'): void {
+    this.listen(this.socket);
+    this.socket.on('close', this.onClose);
+    this.armTimer(this.context.limits.preAuthTimeoutMs);
+    this.out.line(`* OK [CAPABILITY ${this.capabilities().join(' ')}] ${responseText(greeting)}`);
+    this.out.flush();
+    void this.run();
+  }
+
+  /** The capability list for this session now. */
+  capabilities(): string[] {
+    return capabilities({
+      authenticated: this.state !== 'not-authenticated',
+      secure: this.secure,
+      tlsAvailable: this.context.secureContext !== undefined,
+      loginAllowed: this.loginAllowed(),
+      appendLimit: this.context.limits.maxAppendBytes,
+    });
+  }
+
+  /** Plaintext credentials are accepted over TLS, from loopback (as Dovecot does), or when configured. */
+  loginAllowed(): boolean {
+    if (this.secure || this.context.allowPlaintextAuth) return true;
+    return (
+      this.clientAddress === '127.0.0.1' ||
+      this.clientAddress === '::1' ||
+      this.clientAddress === '::ffff:127.0.0.1'
+    );
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Sends `* BYE` and closes the connection (kick, shutdown, timeout, too many failures). */
+  closeWithBye(text: string): void {
+    if (this.closed) return;
+    this.out.line(`* BYE ${responseText(text)}`);
+    this.close();
+  }
+
+  /** Flushes what is written and closes; the socket is destroyed if the peer does not close soon. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.state = 'logout';
+    this.out.flush();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+    this.cleanup();
+  }
+
+  /** After login: the mailbox is open and its changes are watched for this session. */
+  enterAuthenticated(user: string, mailbox: UserMailbox): void {
+    this.user = user;
+    this.mailbox = mailbox;
+    this.state = 'authenticated';
+    this.stopWatching = mailbox.onChange((folder) => this.onMailboxChange(folder));
+    this.armTimer(this.context.limits.idleTimeoutMs);
+  }
+
+  /** Leaves the selected state (CLOSE, UNSELECT, a new SELECT). */
+  unselect(): void {
+    this.selected?.view.close();
+    this.selected = undefined;
+    if (this.state === 'selected') this.state = 'authenticated';
+  }
+
+  /** Picks up changes to the selected folder and writes the untagged responses. */
+  async refreshSelected(): Promise<void> {
+    const selected = this.selected;
+    if (!selected) return;
+    try {
+      for (const line of await selected.refresh()) this.out.line(line);
+    } catch (error) {
+      // The folder may have been deleted by another session; the next command will say so.
+      this.context.log.warn('imap refresh failed', { user: this.user, error: String(error) });
+    }
+  }
+
+  /** Reads one raw line (AUTHENTICATE responses, IDLE's DONE); null when the connection closed. */
+  async readLine(): Promise<Buffer | null> {
+    for (;;) {
+      if (this.closed) return null;
+      const event = this.reader.next('line');
+      if (event === null) {
+        if (this.inputEnded) return null;
+        await this.waitForInput();
+        continue;
+      }
+      if (event.kind === 'line') return event.text;
+      if (event.kind === 'refused') {
+        if (event.close) {
+          this.closeWithBye(event.message);
+          return null;
+        }
+        throw bad(event.message, event.code);
+      }
+    }
+  }
+
+  /** IDLE: while true, changes to the selected folder are written as they happen. */
+  async setIdle(idling: boolean): Promise<void> {
+    this.idling = idling;
+    if (!idling) await this.idleRefresh;
+  }
+
+  /** STARTTLS, right after its OK went out: nothing read in clear after it may count (CVE-2011-0411). */
+  startTls(): void {
+    const secureContext = this.context.secureContext;
+    if (!secureContext || this.closed) return;
+    this.reader.reset();
+    const plain = this.socket;
+    plain.off('data', this.onData);
+    plain.off('end', this.onEnd);
+    const secure = new TLSSocket(plain, { isServer: true, secureContext });
+    this.socket = secure;
+    this.out.setSocket(secure);
+    this.listen(secure);
+    secure.once('secure', () => {
+      this.secure = true;
+    });
+  }
+
+  private listen(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('error', this.onError);
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.closed) return;
+    this.reader.push(chunk);
+    this.timer?.refresh();
+    // Back-pressure: stop reading while unprocessed input piles up (pipelined commands).
+    if (this.reader.bufferedBytes > this.context.limits.maxBufferedInput) this.socket.pause();
+    this.wake();
+  };
+
+  private readonly onEnd = (): void => {
+    this.inputEnded = true;
+    this.wake();
+  };
+
+  private readonly onError = (): void => {
+    // A reset or TLS failure: 'close' follows and cleans up.
+  };
+
+  private readonly onClose = (): void => {
+    this.closed = true;
+    this.state = 'logout';
+    this.cleanup();
+    this.wake();
+  };
+
+  private cleanupDone = false;
+
+  private cleanup(): void {
+    if (this.cleanupDone) return;
+    this.cleanupDone = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.stopWatching?.();
+    this.selected?.view.close();
+    this.selected = undefined;
+    this.onClosed(this);
+  }
+
+  private wake(): void {
+    const waiter = this.inputWaiter;
+    this.inputWaiter = undefined;
+    waiter?.();
+  }
+
+  private waitForInput(): Promise<void> {
+    this.out.flush();
+    if (this.socket.isPaused()) this.socket.resume();
+    return new Promise((resolve) => {
+      this.inputWaiter = resolve;
+    });
+  }
+
+  private armTimer(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.closeWithBye('Autologout; idle for too long'), ms);
+  }
+
+  private onMailboxChange(folder: string): void {
+    const selected = this.selected;
+    if (!selected || folder !== selected.name) return;
+    selected.dirty = true;
+    if (!this.idling || this.idleRefreshQueued) return;
+    this.idleRefreshQueued = true;
+    this.idleRefresh = this.idleRefresh.then(async () => {
+      this.idleRefreshQueued = false;
+      if (!this.idling || this.closed) return;
+      await this.refreshSelected();
+      this.out.flush();
+    });
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (!this.closed) {
+        const event = this.reader.next('command');
+        if (event === null) {
+          if (this.inputEnded) {
+            this.close();
+            return;
+          }
+          await this.waitForInput();
+          continue;
+        }
+        await this.handle(event);
+        if (this.out.congested) await this.out.drained();
+      }
+    } catch (error) {
+      this.context.log.error('imap session failed', { error: String(error), user: this.user });
+      this.socket.destroy();
+    }
+  }
+
+  private async handle(event: ImapReaderEvent): Promise<void> {
+    switch (event.kind) {
+      case 'continue':
+        this.out.line('+ Ready for literal data');
+        this.out.flush();
+        return;
+      case 'refused': {
+        const code = `[${event.code}] `;
+        this.out.line(
+          `${event.tag ?? '*'} ${event.tag ? event.status : 'BAD'} ${code}${responseText(event.message)}`,
+        );
+        if (event.close) this.closeWithBye('Input can no longer be followed');
+        return;
+      }
+      case 'command':
+        await this.execute(event.lines, event.literals);
+        return;
+      case 'line':
+        return;
+    }
+  }
+
+  private async execute(lines: Buffer[], literals: Buffer[]): Promise<void> {
+    let parsed: ReturnType<typeof parseCommand>;
+    try {
+      parsed = parseCommand(lines, literals, this.context.limits);
+    } catch (error) {
+      if (!(error instanceof ImapParseError)) throw error;
+      this.out.line(`${error.tag ?? '*'} BAD ${responseText(error.message)}`);
+      return;
+    }
+    this.context.counters.commands++;
+    let { name, args } = parsed;
+    const uid = name === 'UID';
+    if (uid) {
+      const inner = args[0];
+      name = inner?.type === 'atom' ? inner.value.toUpperCase() : '';
+      args = args.slice(1);
+      if (!uidCommands.has(name)) {
+        this.out.line(
+          `${parsed.tag} BAD UID must be followed by FETCH, STORE, SEARCH, COPY, MOVE or EXPUNGE`,
+        );
+        return;
+      }
+    }
+    const spec = commandTable.get(name);
+    if (!spec) {
+      this.out.line(`${parsed.tag} BAD Unknown command ${responseText(name)}`);
+      return;
+    }
+    if (!spec.states.includes(this.state)) {
+      const words =
+        this.state === 'not-authenticated'
+          ? 'before login'
+          : this.state === 'authenticated'
+            ? 'without a selected mailbox'
+            : 'after login';
+      this.out.line(`${parsed.tag} BAD ${name} is not allowed ${words}`);
+      return;
+    }
+    let outcome: CommandOutcome | undefined;
+    let status = 'OK';
+    let code: string | undefined;
+    let text = `${uid ? 'UID ' : ''}${name} completed`;
+    try {
+      outcome = (await spec.run(this, { tag: parsed.tag, name, args }, uid)) ?? undefined;
+      code = outcome?.code;
+      text = outcome?.text ?? text;
+    } catch (error) {
+      const failure = this.failureOf(error, name);
+      status = failure.status;
+      code = failure.code;
+      text = failure.message;
+    }
+    if (this.closed) return;
+    // Untagged EXPUNGE must not interrupt FETCH, STORE or SEARCH by sequence number (RFC 3501 7.4.1).
+    const updatesAllowed = spec.updates === 'any' || (spec.updates === 'uid' && uid);
+    if (this.selected && updatesAllowed && (spec.refresh || this.selected.dirty))
+      await this.refreshSelected();
+    this.out.line(`${parsed.tag} ${status} ${code ? `[${code}] ` : ''}${responseText(text)}`);
+    if (this.closeAfterReply !== undefined) {
+      this.closeWithBye(this.closeAfterReply);
+      return;
+    }
+    if (outcome?.after) {
+      this.out.flush();
+      outcome.after();
+    }
+  }
+
+  private failureOf(error: unknown, name: string): ImapCommandError {
+    try {
+      return toImapError(error);
+    } catch {
+      const reference = randomBytes(4).toString('hex');
+      this.context.log.error('imap command failed', {
+        command: name,
+        reference,
+        user: this.user,
+        error: String(error),
+      });
+      return new ImapCommandError('NO', `Internal error (reference ${reference})`, 'SERVERBUG');
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Turns raw header and body bytes into text for SEARCH: charsets (with the ICU decoders Node ships:
+ * ISO-2022-JP, Shift_JIS, EUC-JP...), RFC 2047 encoded-words, base64 and quoted-printable.
+ */
+
+/** Decodes bytes in a charset; unknown charsets fall back to UTF-8 if valid, else latin1. */
+export function decodeCharset(bytes: Buffer, charset: string | undefined): string {
+  const label = (charset ?? '').trim().toLowerCase();
+  if (label !== '' && label !== 'us-ascii' && label !== 'utf-8' && label !== 'utf8') {
+    try {
+      return new TextDecoder(label).decode(bytes);
+    } catch {
+      // Unknown label: guess below.
+    }
+  }
+  return decodeUnlabelled(bytes);
+}
+
+/** Bytes with no declared charset (raw 8-bit headers): UTF-8 if valid, ISO-2022-JP if it has its escapes, else latin1. */
+export function decodeUnlabelled(bytes: Buffer): string {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // 7-bit ISO-2022-JP is valid UTF-8 too; its escape sequences give it away.
+    if (text.includes('\x1b$B') || text.includes('\x1b$@') || text.includes('\x1b(J')) {
+      return new TextDecoder('iso-2022-jp').decode(bytes);
+    }
+    return text;
+  } catch {
+    return bytes.toString('latin1');
+  }
+}
+
+/** Quoted-printable (RFC 2045 6.7) to bytes; malformed escapes are kept as they are. */
+export function decodeQuotedPrintable(text: string, header = false): Buffer {
+  const out = Buffer.alloc(text.length);
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 0x3d) {
+      const hex = text.slice(i + 1, i + 3);
+      if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
+        out[length++] = Number.parseInt(hex, 16);
+        i += 2;
+        continue;
+      }
+      const soft = /^[ \t]*\r?\n/.exec(text.slice(i + 1, i + 200));
+      if (soft) {
+        i += soft[0].length;
+        continue;
+      }
+    }
+    out[length++] = header && char === 0x5f ? 0x20 : char & 0xff;
+  }
+  return out.subarray(0, length);
+}
+
+const encodedWord = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;
+
+/**
+ * Decodes a raw (latin1) header value: RFC 2047 encoded-words, with whitespace between adjacent
+ * words dropped and the bytes of adjacent words in one charset joined before decoding (a
+ * multi-byte character may be split across two words); the text around them as unlabelled bytes.
+ */
+export function decodeHeaderValue(raw: string): string {
+  let out = '';
+  let last = 0;
+  let pendingCharset: string | null = null;
+  let pendingBytes: Buffer[] = [];
+  const flush = (): void => {
+    if (pendingCharset !== null) out += decodeCharset(Buffer.concat(pendingBytes), pendingCharset);
+    pendingCharset = null;
+    pendingBytes = [];
+  };
+  for (const match of raw.matchAll(encodedWord)) {
+    const between = raw.slice(last, match.index);
+    const charset = match[1]!.split('*')[0]!.toLowerCase();
+    const bytes =
+      match[2]!.toUpperCase() === 'B'
+        ? Buffer.from(match[3]!, 'base64')
+        : decodeQuotedPrintable(match[3]!, true);
+    // Whitespace between two encoded-words is not part of the text (RFC 2047 6.2).
+    if (pendingCharset === null || !/^[ \t\r\n]*$/.test(between)) {
+      flush();
+      out += decodeUnlabelled(Buffer.from(between, 'latin1'));
+    }
+    if (pendingCharset !== charset) flush();
+    pendingCharset = charset;
+    pendingBytes.push(bytes);
+    last = (match.index ?? 0) + match[0].length;
+  }
+  flush();
+  out += decodeUnlabelled(Buffer.from(raw.slice(last), 'latin1'));
+  return out;
+}
+
+/** Text folded for case-insensitive substring matching (full-width forms and case unified). */
+export function searchFold(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
