@@ -1,0 +1,160 @@
+/**
+ * A small lab's mail services, as a user points a mail client at them: `mailfleet lab up` (2 stores,
+ * a spare), a seeded user from lab-users.csv gets a message over LMTP on their store's endpoint from
+ * fleet.json and reads it over POP3 with Python's poplib, trusting the lab CA named in fleet.json
+ * (STLS and POP3S). Separate OS processes, real certificates made by openssl.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createTransport } from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fleetProfileSchema } from '../../../main/core/fleet-profile.js';
+import { labStateSchema } from '../../../main/lab/lab-plan.js';
+
+const run = promisify(execFile);
+const cli = join(import.meta.dirname, '../../../bin/mailfleet.js');
+
+let home: string;
+let lab: ChildProcess;
+let labOutput = '';
+let profile: ReturnType<typeof fleetProfileSchema.parse>;
+let users: Array<{ address: string; password: string; store: string }>;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'mailfleet-lab-mail-'));
+  lab = spawn(
+    process.execPath,
+    [cli, 'lab', 'up', '--home', home, '--stores', '2', '--spares', '1', '--users', '40', '--domains', '2'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  lab.stdout?.on('data', (chunk: Buffer) => {
+    labOutput += chunk.toString();
+  });
+  lab.stderr?.on('data', (chunk: Buffer) => {
+    labOutput += chunk.toString();
+  });
+  const began = Date.now();
+  while (!/lab up: all \d+ nodes answering/.test(labOutput)) {
+    if (lab.exitCode !== null) throw new Error(`lab up exited: ${labOutput}`);
+    if (Date.now() - began > 90_000) throw new Error(`lab never came up: ${labOutput}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  profile = fleetProfileSchema.parse(JSON.parse(await readFile(join(home, 'fleet.json'), 'utf8')));
+  const csv = (await readFile(join(home, 'lab-users.csv'), 'utf8')).trim().split('\n').slice(1);
+  users = csv.map((line) => {
+    const [address = '', password = '', store = ''] = line.split(',');
+    return { address, password, store };
+  });
+}, 120_000);
+
+afterAll(async () => {
+  if (lab && lab.exitCode === null) {
+    lab.kill('SIGTERM');
+    await new Promise((r) => lab.once('exit', r));
+  }
+  await rm(home, { recursive: true, force: true });
+});
+
+function endpoint(node: string, service: string): { host: string; port: number } {
+  const value = profile.nodes.find((n) => n.name === node)?.services[service];
+  if (!value) throw new Error(`fleet.json lists no ${service} for ${node}`);
+  const at = value.lastIndexOf(':');
+  return { host: value.slice(0, at), port: Number(value.slice(at + 1)) };
+}
+
+const poplibSession = `
+import json, os, poplib, ssl
+ctx = ssl.create_default_context(cafile=os.environ['CAFILE'])
+out = {}
+p = poplib.POP3(os.environ['HOST'], int(os.environ['PORT']), timeout=10)
+p.stls(ctx)
+p.user(os.environ['POP_USER'])
+out['login'] = p.pass_(os.environ['POP_PASS']).decode()
+out['message'] = b'\\n'.join(p.retr(1)[1]).decode()
+p.quit()
+s = poplib.POP3_SSL(os.environ['HOST'], int(os.environ['TLS_PORT']), context=ctx, timeout=10)
+s.user(os.environ['POP_USER'])
+s.pass_(os.environ['POP_PASS'])
+out['stat'] = list(s.stat())
+s.quit()
+print(json.dumps(out))
+`;
+
+describe('the lab mail services', () => {
+  it('lists every mail endpoint of stores and spares and the lab CA in fleet.json', async () => {
+    for (const name of ['store01', 'store02', 'spare01']) {
+      const services = profile.nodes.find((n) => n.name === name)?.services ?? {};
+      expect(Object.keys(services)).toEqual(
+        expect.arrayContaining(['lmtp', 'imap', 'imaps', 'pop3', 'pop3s']),
+      );
+    }
+    expect(profile.nodes.find((n) => n.name === 'director01')?.services).not.toHaveProperty('pop3');
+    const ca = await readFile(String(profile.endpoints.tlsCaFile), 'utf8');
+    expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    const state = labStateSchema.parse(JSON.parse(await readFile(join(home, 'lab.json'), 'utf8')));
+    expect(state.nodes.find((n) => n.name === 'store01')?.mail?.pop3Port).toBe(
+      endpoint('store01', 'pop3').port,
+    );
+  });
+
+  it('delivers to a seeded user over LMTP and lets them read it over POP3 with STLS and POP3S', async () => {
+    const user = users.find((u) => u.store === 'store01');
+    if (!user) throw new Error('no lab user on store01');
+    const lmtp = endpoint('store01', 'lmtp');
+    const transport = createTransport({ ...lmtp, lmtp: true, ignoreTLS: true });
+    const info = await transport.sendMail({
+      envelope: { from: 'someone@example.org', to: [user.address] },
+      raw: 'From: someone@example.org\r\nSubject: lab test / ラボ\r\n\r\nHello from the lab test.\r\n',
+    });
+    transport.close();
+    expect(info.accepted).toEqual([user.address]);
+
+    const pop3 = endpoint('store01', 'pop3');
+    const { stdout } = await run('python3', ['-c', poplibSession], {
+      env: {
+        ...process.env,
+        HOST: pop3.host,
+        PORT: String(pop3.port),
+        TLS_PORT: String(endpoint('store01', 'pop3s').port),
+        CAFILE: String(profile.endpoints.tlsCaFile),
+        POP_USER: user.address,
+        POP_PASS: user.password,
+      },
+      timeout: 30_000,
+    });
+    const out = JSON.parse(stdout) as { login: string; message: string; stat: number[] };
+    expect(out.login).toMatch(new RegExp(`^\\+OK ${user.address.replace(/\./g, '\\.')} has 1 messages`));
+    expect(out.message).toContain('Hello from the lab test.');
+    expect(out.stat[0]).toBe(1);
+  });
+
+  it("refuses a user on another store's ports, naming their store", async () => {
+    const user = users.find((u) => u.store === 'store02');
+    if (!user) throw new Error('no lab user on store02');
+    const pop3 = endpoint('store01', 'pop3');
+    const script = `
+import os, poplib
+p = poplib.POP3(os.environ['HOST'], int(os.environ['PORT']), timeout=10)
+p.user(os.environ['POP_USER'])
+try:
+    p.pass_(os.environ['POP_PASS'])
+    print('ok')
+except poplib.error_proto as e:
+    print(e.args[0].decode())
+`;
+    const { stdout } = await run('python3', ['-c', script], {
+      env: {
+        ...process.env,
+        HOST: pop3.host,
+        PORT: String(pop3.port),
+        POP_USER: user.address,
+        POP_PASS: user.password,
+      },
+      timeout: 30_000,
+    });
+    expect(stdout.trim()).toMatch(/^-ERR \[SYS\/PERM\] .*store02/);
+  });
+});
