@@ -3,7 +3,8 @@
  *
  * - a torn last line or a damaged line of dovecot-uidlist is ignored;
  * - UIDNEXT is the larger of the header's N and the last record's UID + 1, so it never goes back;
- * - a record whose file is gone is dropped (the message was expunged);
+ * - a record whose file is gone is skipped (the message was expunged; Dovecot leaves such records
+ *   too) and dropped at the next compaction;
  * - a file without a record gets a NEW UID above every UID ever given: it was never acknowledged
  *   (the record is written before a delivery is acknowledged), so no client has seen a UID for it;
  * - a missing or damaged header means the UIDs cannot be trusted: a new UIDVALIDITY, all renumbered.
@@ -42,6 +43,8 @@ export interface LoadedFolderIndex {
   messages: IndexedMessage[];
   /** What recovery changed, in words (empty when the file was consistent). */
   repairs: string[];
+  /** Records whose file is gone (expunged): harmless, dropped at the next compaction. */
+  deadRecords: number;
 }
 
 /** Files in tmp/ older than this are leftovers of interrupted deliveries (the Maildir rule). */
@@ -143,7 +146,6 @@ export async function loadFolderIndex(
     files.delete(record.base);
     messages.push({ ...fileMessage(file, record.uid), extensions: record.extensions });
   }
-  if (dropped > 0) repairs.push(`${dropped} record(s) without a file dropped`);
   // Files without a record, in name order (names start with the delivery time).
   const unindexed = [...files.values()].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
   for (const file of unindexed) messages.push({ ...fileMessage(file, uidNext++), extensions: '' });
@@ -160,6 +162,7 @@ export async function loadFolderIndex(
     header: { ...header, uidNext },
     messages,
     repairs,
+    deadRecords: dropped,
   };
 }
 

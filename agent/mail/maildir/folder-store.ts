@@ -107,6 +107,7 @@ export class FolderStore {
       byUid,
       keywords,
     );
+    store.deadRecords = index.deadRecords;
     if (index.repairs.length > 0) {
       await store.rewriteIndex();
       onRepair(index.repairs);

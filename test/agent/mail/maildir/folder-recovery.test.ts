@@ -71,7 +71,8 @@ describe('UID index recovery', () => {
     const state = await inboxUids();
     expect(state.uids.map(([uid]) => uid)).toEqual([1]);
     expect(state.uidNext).toBe(8);
-    expect(repairs).toContain('1 record(s) without a file dropped');
+    // A record without its file is an expunged message (Dovecot leaves them too): not a repair.
+    expect(repairs).toEqual([]);
     const { uid } = await (await storage.mailbox(user, 0)).append('INBOX', message('next'));
     expect(uid).toBe(8);
   });
