@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import type { ServiceStatus } from '../contract/node-metrics.js';
 import type { ServerEntry } from '../directory/fleet-entries.js';
 import type { SessionServiceFactory } from '../mail/session-service.js';
+import { imapSessionService } from '../mail/session-services.js';
 import type { CounterRegistry } from '../metrics/counter-registry.js';
 import type { ServiceRegistry } from '../services/service-registry.js';
 import type { AgentConfig } from './agent-config.js';
@@ -33,7 +34,7 @@ export interface AgentDependencies {
   logSink?: LogSink;
   /** Reported by node.info. */
   version?: string;
-  /** Builds the IMAP server of store and spare nodes; without it they run LMTP and POP3 only. */
+  /** Builds the IMAP server of store and spare nodes; default the embedded ImapServer. */
   imapServer?: SessionServiceFactory;
 }
 
@@ -152,7 +153,7 @@ export class Agent {
       new DirectoryModule(this.runtime, this.dependencies.directoryFactory),
       new MetricsModule(this.runtime),
       // Before control and enrollment: the store RPCs need the stack, enrollment publishes its endpoints.
-      new StoreMailModule(this.runtime, this.dependencies.imapServer),
+      new StoreMailModule(this.runtime, this.dependencies.imapServer ?? imapSessionService),
       new ControlModule(this.runtime),
       new EnrollmentModule(this.runtime),
     );

@@ -105,6 +105,7 @@ export class EmbeddedMailStack implements MailStack {
       maxMessageBytes: this.options.maxMessageBytes,
       hostname: this.options.serverName,
       allowPlaintextAuth: this.options.allowPlaintextAuth,
+      log: this.options.log,
     };
     const factory = name === 'imap' ? this.options.imap : this.options.pop3;
     if (!factory) throw new Error(`this mail stack has no ${name} server`);

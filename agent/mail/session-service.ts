@@ -39,6 +39,8 @@ export interface SessionServiceOptions {
   hostname: string;
   /** Plain-text logins from other than loopback without TLS. */
   allowPlaintextAuth: boolean;
+  /** Structured log lines (never passwords or message content). */
+  log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
 /** Builds one protocol server. */

@@ -12,8 +12,8 @@ import { StoreUsers } from '../../mail/auth/store-users.js';
 import { EmbeddedMailStack } from '../../mail/embedded-mail-stack.js';
 import { type StoreMailService, storeMailServices } from '../../mail/mail-stack.js';
 import { MaildirStorage } from '../../mail/maildir/maildir-storage.js';
-import { Pop3Server } from '../../mail/pop3/pop3-server.js';
 import type { SessionServiceFactory } from '../../mail/session-service.js';
+import { pop3SessionService } from '../../mail/session-services.js';
 import { mailRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
@@ -84,7 +84,7 @@ export class StoreMailModule implements AgentModule {
       allowPlaintextAuth: mail.allowPlaintextAuth,
       clock,
       ...(this.imap ? { imap: this.imap } : {}),
-      pop3: (options) => new Pop3Server(options),
+      pop3: pop3SessionService,
       log: (level, message, fields) => logger[level](message, fields),
     });
     this.runtime.set('storeUsers', users);

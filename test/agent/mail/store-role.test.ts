@@ -5,6 +5,7 @@
  * (audited), the store counters and top quota users in node.metrics, endpoints in the directory.
  */
 import { readFile } from 'node:fs/promises';
+import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRpc, type RpcConnection } from '../../../agent/control/connect-rpc.js';
@@ -146,6 +147,36 @@ describe('store role', () => {
     expect(await client.command('QUIT')).toMatch(/^\+OK/);
   });
 
+  it('lets a user log in over IMAP with STARTTLS (imapflow), read the delivery, and be kicked', async () => {
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port: portOf('imap'),
+      secure: false,
+      doSTARTTLS: true,
+      tls: { ca: [await readFile(certificates.caFile, 'utf8')], servername: 'localhost' },
+      auth: { user: carol.mail, pass: carol.password },
+      logger: false,
+    });
+    await client.connect();
+    expect(client.secureConnection).toBe(true);
+    const lock = await client.getMailboxLock('INBOX');
+    try {
+      const message = await client.fetchOne('1', { envelope: true, source: true });
+      expect(message ? message.envelope?.subject : undefined).toBe('welcome');
+    } finally {
+      lock.release();
+    }
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    const hd = await connectAs('hd', keys.hd.private);
+    const listed = await hd.client.call('session.list', { user: carol.mail });
+    expect(listed.sessions).toEqual([
+      expect.objectContaining({ protocol: 'imap', user: carol.mail, secure: true }),
+    ]);
+    expect(await hd.client.call('session.kick', { user: carol.mail })).toEqual({ closed: 1 });
+    await closed;
+    hd.close();
+  });
+
   it('lists mailboxes for staff and peers, only their domains for a domain admin, nothing for tier user', async () => {
     const hd = await connectAs('hd', keys.hd.private);
     const listed = await hd.client.call('mailbox.list', {});
@@ -231,6 +262,7 @@ describe('store role', () => {
     const audit = await hd.client.call('audit.tail', { limit: 20 });
     const kicks = audit.entries.filter((entry) => entry.method === 'session.kick');
     expect(kicks.map((entry) => [entry.caller.id, entry.outcome])).toEqual([
+      ['hd', 'ok'], // the IMAP kick above
       ['alpha-admin', 'error'],
       ['alpha-admin', 'ok'],
       ['store02', 'denied'],
