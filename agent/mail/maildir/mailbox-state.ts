@@ -61,7 +61,10 @@ export class MailboxState {
     public subscriptions: Set<string>,
   ) {}
 
-  /** Opens a mailbox, creating the Maildir and the special-use folders on first use. */
+  /**
+   * Opens a mailbox, creating the Maildir on first use, and any missing special-use folder each
+   * time it is loaded (like Dovecot's `auto = create`); folders it creates are subscribed.
+   */
   static async open(
     user: string,
     maildir: string,
@@ -73,15 +76,21 @@ export class MailboxState {
       await Promise.all(
         ['cur', 'new', 'tmp'].map((d) => mkdir(join(maildir, d), { recursive: true, mode: 0o700 })),
       );
-      for (const folder of specialUseFolders) await createFolderDirectory(maildir, folder.name);
-      const subscriptions = await readSubscriptions(maildir);
-      for (const folder of specialUseFolders) subscriptions.add(folder.name);
+    }
+    const created: string[] = [];
+    for (const folder of specialUseFolders) {
+      if (await exists(join(maildir, folderDirectoryName(folder.name), 'cur'))) continue;
+      if (await createFolderDirectory(maildir, folder.name)) created.push(folder.name);
+    }
+    const subscriptions = await readSubscriptions(maildir);
+    if (created.length > 0 || fresh) {
+      for (const name of created) subscriptions.add(name);
       await writeSubscriptions(maildir, subscriptions);
       await fsyncDirectory(maildir);
       await fsyncDirectory(join(maildir, '..'));
     }
     const quota = await QuotaTracker.load(maildir, limitBytes, context.uncleanShutdown);
-    return new MailboxState(user, maildir, context, quota, await readSubscriptions(maildir));
+    return new MailboxState(user, maildir, context, quota, subscriptions);
   }
 
   /** True when nothing uses the state: it may be evicted. */

@@ -84,7 +84,13 @@ export class MaildirStorage implements MailStorage {
     const states = await Promise.allSettled(this.states.values());
     for (const result of states) {
       if (result.status !== 'fulfilled') continue;
-      await result.value.structure.run(async () => {});
+      const state = result.value;
+      await state.structure.run(async () => {});
+      // Commits queued on a folder's lane finish before the clean-shutdown marker goes.
+      for (const loading of state.loadedFolders().values()) {
+        const store = await loading.catch(() => undefined);
+        if (store) await store.lane.run(async () => {});
+      }
     }
     this.states.clear();
     if (this.context) {

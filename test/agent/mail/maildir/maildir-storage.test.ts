@@ -36,6 +36,23 @@ describe('MaildirStorage', () => {
     });
   });
 
+  it('creates a missing special-use folder again when the mailbox is next loaded', async () => {
+    const mailbox = await storage.mailbox(user, 0);
+    await mailbox.deleteFolder('Trash');
+    await mailbox.setSubscribed('Sent', false);
+    expect((await mailbox.listFolders()).map((f) => f.name)).not.toContain('Trash');
+    await storage.close();
+    storage = new MaildirStorage({ root, hostName: 'store01' });
+    const folders = await (await storage.mailbox(user, 0)).listFolders();
+    expect(folders.find((f) => f.name === 'Trash')).toEqual({
+      name: 'Trash',
+      subscribed: true,
+      specialUse: '\\Trash',
+    });
+    // An existing one keeps the user's choice.
+    expect(folders.find((f) => f.name === 'Sent')?.subscribed).toBe(false);
+  });
+
   it('appends, lists and reads messages with CRLF bytes and stable UIDs', async () => {
     const mailbox = await storage.mailbox(user, 0);
     const first = await mailbox.append('INBOX', Buffer.from('Subject: one\n\nbody one\n'));
