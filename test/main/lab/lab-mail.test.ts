@@ -1,14 +1,15 @@
 /**
  * A small lab's mail services, as a user points a mail client at them: `mailfleet lab up` (2 stores,
  * a spare), a seeded user from lab-users.csv gets a message over LMTP on their store's endpoint from
- * fleet.json and reads it over POP3 with Python's poplib, trusting the lab CA named in fleet.json
- * (STLS and POP3S). Separate OS processes, real certificates made by openssl.
+ * fleet.json and reads it over POP3 with Python's poplib (STLS and POP3S) and over IMAP with imapflow
+ * (STARTTLS), trusting the lab CA named in fleet.json. Separate OS processes, real certificates made by openssl.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetProfileSchema } from '../../../main/core/fleet-profile.js';
@@ -100,7 +101,7 @@ describe('the lab mail services', () => {
     );
   });
 
-  it('delivers to a seeded user over LMTP and lets them read it over POP3 with STLS and POP3S', async () => {
+  it('delivers to a seeded user over LMTP and lets them read it over POP3 (STLS, POP3S) and IMAP', async () => {
     const user = users.find((u) => u.store === 'store01');
     if (!user) throw new Error('no lab user on store01');
     const lmtp = endpoint('store01', 'lmtp');
@@ -129,6 +130,24 @@ describe('the lab mail services', () => {
     expect(out.login).toMatch(new RegExp(`^\\+OK ${user.address.replace(/\./g, '\\.')} has 1 messages`));
     expect(out.message).toContain('Hello from the lab test.');
     expect(out.stat[0]).toBe(1);
+
+    const imap = new ImapFlow({
+      ...endpoint('store01', 'imap'),
+      secure: false,
+      doSTARTTLS: true,
+      tls: { ca: [await readFile(String(profile.endpoints.tlsCaFile), 'utf8')], servername: 'localhost' },
+      auth: { user: user.address, pass: user.password },
+      logger: false,
+    });
+    await imap.connect();
+    const lock = await imap.getMailboxLock('INBOX');
+    try {
+      const message = await imap.fetchOne('1', { envelope: true });
+      expect(message ? message.envelope?.subject : undefined).toBe('lab test / ラボ');
+    } finally {
+      lock.release();
+    }
+    await imap.logout();
   });
 
   it("refuses a user on another store's ports, naming their store", async () => {
