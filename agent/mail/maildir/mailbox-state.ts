@@ -31,6 +31,8 @@ export async function createFolderDirectory(maildir: string, normalised: string)
   );
   // Maildir++ marks folders with an empty `maildirfolder` file (Dovecot writes it too).
   await writeFile(join(staging, 'maildirfolder'), '');
+  // Its cur/new/tmp entries must be durable before the folder becomes visible by the rename.
+  await fsyncDirectory(staging);
   try {
     await rename(staging, join(maildir, folderDirectoryName(normalised)));
     return true;
@@ -87,8 +89,9 @@ export class MailboxState {
       for (const name of created) subscriptions.add(name);
       await writeSubscriptions(maildir, subscriptions);
       await fsyncDirectory(maildir);
-      await fsyncDirectory(join(maildir, '..'));
     }
+    // A new mailbox may have created <domain>/<local>/Maildir: make every new entry durable.
+    if (fresh) for (const up of ['..', '../..', '../../..']) await fsyncDirectory(join(maildir, up));
     const quota = await QuotaTracker.load(maildir, limitBytes, context.uncleanShutdown);
     return new MailboxState(user, maildir, context, quota, subscriptions);
   }
