@@ -172,8 +172,6 @@ export class FolderStore {
     if (batch.length === 0) return;
     try {
       if (this.deleted) throw new MailStorageError('no-such-folder', `folder ${this.name} was deleted`);
-      const subdirs = new Set(batch.flatMap((p) => p.files.map((f) => f.subdir)));
-      await Promise.all([...subdirs].map((d) => fsyncDirectory(join(this.path, d))));
       let uid = this.uidNext;
       const records: UidlistRecord[] = [];
       const assigned = batch.map((p) =>
@@ -182,13 +180,22 @@ export class FolderStore {
           return uid++;
         }),
       );
-      if (this.rewriteNeeded) {
-        await rewriteUidlist(this.path, this.header(uid), [...this.records(), ...records]);
-        this.rewriteNeeded = false;
-      } else {
-        await appendUidlistRecords(this.path, records);
-      }
+      // Taken even if the write fails: a record may have reached the file, and UIDs are cheap.
       this.uidNext = uid;
+      // The directory fsync and the records' write + fdatasync run side by side: nothing is
+      // acknowledged before both are done, and either order of survival is safe after a power
+      // loss (a record without its file reads as expunged; a file without a record gets a new UID).
+      const subdirs = new Set(batch.flatMap((p) => p.files.map((f) => f.subdir)));
+      const writeRecords = this.rewriteNeeded
+        ? rewriteUidlist(this.path, this.header(uid), [...this.records(), ...records])
+        : appendUidlistRecords(this.path, records);
+      const outcomes = await Promise.allSettled([
+        writeRecords,
+        ...[...subdirs].map((d) => fsyncDirectory(join(this.path, d))),
+      ]);
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
+      this.rewriteNeeded = false;
       batch.forEach((p, i) => {
         p.files.forEach((file, k) => {
           const uid = assigned[i]![k]!;
