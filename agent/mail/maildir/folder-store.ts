@@ -12,6 +12,7 @@ import { loadFolderIndex } from './folder-index-loader.js';
 import { flagsOfLetters, type KeywordTable } from './keyword-table.js';
 import { readKeywordTable, writeKeywordTable } from './keywords-file.js';
 import { SerialLane } from './serial-lane.js';
+import type { MaildirStats } from './storage-stats.js';
 import { appendUidlistRecords, rewriteUidlist } from './uidlist-file.js';
 import type { UidlistRecord } from './uidlist-format.js';
 
@@ -35,6 +36,15 @@ export interface UncommittedFile {
   letters: string;
   size: number;
   internalDate: Date;
+}
+
+/** What a folder needs from its mailbox and storage. */
+export interface FolderStoreHooks {
+  /** A UIDVALIDITY never used in the mailbox (for a folder without a usable index). */
+  allocateUidValidity: () => Promise<number>;
+  /** Hears what recovery repaired. */
+  onRepair: (repairs: string[]) => void;
+  stats: MaildirStats;
 }
 
 interface PendingCommit {
@@ -66,19 +76,16 @@ export class FolderStore {
     public uidNext: number,
     private readonly byUid: Map<number, StoredMessage>,
     public keywords: KeywordTable,
+    private readonly stats: MaildirStats,
   ) {}
 
   /** Loads a folder directory (which must exist), recovering and rewriting its index if needed. */
-  static async open(
-    name: string,
-    path: string,
-    allocateUidValidity: () => Promise<number>,
-    onRepair: (repairs: string[]) => void = () => {},
-  ): Promise<FolderStore> {
+  static async open(name: string, path: string, hooks: FolderStoreHooks): Promise<FolderStore> {
     await Promise.all(
       ['cur', 'new', 'tmp'].map((d) => mkdir(join(path, d), { recursive: true, mode: 0o700 })),
     );
-    const index = await loadFolderIndex(path, allocateUidValidity);
+    const index = await loadFolderIndex(path, hooks.allocateUidValidity);
+    hooks.stats.foldersLoaded++;
     const keywords = await readKeywordTable(path);
     const byUid = new Map<number, StoredMessage>();
     for (const m of index.messages) {
@@ -106,11 +113,13 @@ export class FolderStore {
       index.header.uidNext,
       byUid,
       keywords,
+      hooks.stats,
     );
     store.deadRecords = index.deadRecords;
     if (index.repairs.length > 0) {
       await store.rewriteIndex();
-      onRepair(index.repairs);
+      hooks.stats.foldersRepaired++;
+      hooks.onRepair(index.repairs);
     }
     return store;
   }
@@ -211,6 +220,8 @@ export class FolderStore {
         });
       });
       this.version++;
+      this.stats.commits++;
+      this.stats.committedMessages += records.length;
       for (const [i, p] of batch.entries()) p.resolve(assigned[i]!);
     } catch (error) {
       // A failed append may have left a partial line: the next commit rewrites the whole file.

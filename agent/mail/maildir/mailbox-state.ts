@@ -13,6 +13,7 @@ import { allocateUidValidity, readSubscriptions, writeSubscriptions } from './ma
 import type { MessageBaseGenerator } from './message-file-name.js';
 import { QuotaTracker } from './quota-tracker.js';
 import { SerialLane } from './serial-lane.js';
+import type { MaildirStats } from './storage-stats.js';
 
 /** What every mailbox of a storage shares. */
 export interface MailboxContext {
@@ -21,6 +22,7 @@ export interface MailboxContext {
   uncleanShutdown: boolean;
   /** Reports what recovery repaired in a folder's index. */
   onRepair: (user: string, folder: string, repairs: string[]) => void;
+  stats: MaildirStats;
 }
 
 /** Creates a folder directory atomically: built in the Maildir's tmp/, then renamed into place. */
@@ -149,12 +151,11 @@ export class MailboxState {
     if (!(await exists(join(path, 'cur')))) {
       throw new MailStorageError('no-such-folder', `no folder ${normalised}`);
     }
-    return FolderStore.open(
-      normalised,
-      path,
-      () => this.uidValidities.run(() => allocateUidValidity(this.maildir)),
-      (repairs) => this.context.onRepair(this.user, normalised, repairs),
-    );
+    return FolderStore.open(normalised, path, {
+      allocateUidValidity: () => this.uidValidities.run(() => allocateUidValidity(this.maildir)),
+      onRepair: (repairs) => this.context.onRepair(this.user, normalised, repairs),
+      stats: this.context.stats,
+    });
   }
 }
 

@@ -16,6 +16,7 @@ import { type MailboxContext, MailboxState } from './mailbox-state.js';
 import { MaildirUserMailbox } from './maildir-user-mailbox.js';
 import { computeUsage, readMaildirSize } from './maildirsize-file.js';
 import { MessageBaseGenerator } from './message-file-name.js';
+import { type MaildirStats, newMaildirStats } from './storage-stats.js';
 
 /** Options of a MaildirStorage. */
 export interface MaildirStorageOptions {
@@ -33,6 +34,8 @@ const runningMarker = '.mailfleet-storage-open';
 
 /** All mailboxes of a store node, on Maildir++. */
 export class MaildirStorage implements MailStorage {
+  /** Commit, load and repair counts since this storage was made. */
+  readonly stats: MaildirStats = newMaildirStats();
   private readonly states = new Map<string, Promise<MailboxState>>();
   private context: Promise<MailboxContext> | undefined;
 
@@ -192,6 +195,7 @@ export class MaildirStorage implements MailStorage {
       names: new MessageBaseGenerator(this.options.hostName ?? hostname(), process.pid),
       uncleanShutdown,
       onRepair: this.options.onRepair ?? (() => {}),
+      stats: this.stats,
     };
   }
 }

@@ -228,6 +228,19 @@ describe('MaildirStorage', () => {
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(15);
   });
 
+  it('commits concurrent deliveries to one folder together (group commit)', async () => {
+    const mailbox = await storage.mailbox(user, 0);
+    const before = { ...storage.stats };
+    const uids = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => mailbox.append('INBOX', message(`g${i}`))),
+    );
+    expect(uids.map((r) => r.uid).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const commits = storage.stats.commits - before.commits;
+    expect(storage.stats.committedMessages - before.committedMessages).toBe(40);
+    expect(commits).toBeGreaterThan(0);
+    expect(commits).toBeLessThan(40);
+  });
+
   it('lists mailboxes with size, count, quota and last login', async () => {
     const mailbox = await storage.mailbox(user, 1_000_000);
     await mailbox.append('INBOX', message('x'));
