@@ -18,8 +18,10 @@ export class RateMeter {
   read(): number {
     const now = { total: this.total(), at: this.clock.now() };
     const previous = this.last;
+    // Time that did not move keeps the old baseline, so the increase is counted at the next read.
+    if (previous && now.at <= previous.at) return 0;
     this.last = now;
-    if (!previous || now.at <= previous.at) return 0;
+    if (!previous) return 0;
     const rate = ((now.total - previous.total) * 1000) / (now.at - previous.at);
     return Math.max(0, Math.round(rate * 100) / 100);
   }
