@@ -67,6 +67,7 @@ export class FolderStore {
   private commitScheduled = false;
   private deadRecords = 0;
   private rewriteNeeded = false;
+  private cachedSummaries: { version: number; list: readonly MessageSummary[] } | undefined;
 
   private constructor(
     public name: string,
@@ -122,6 +123,14 @@ export class FolderStore {
       hooks.onRepair(index.repairs);
     }
     return store;
+  }
+
+  /** Summaries in UID order, shared by every view until the next change (views never modify it). */
+  summaries(): readonly MessageSummary[] {
+    if (this.cachedSummaries?.version !== this.version) {
+      this.cachedSummaries = { version: this.version, list: [...this.byUid.values()].map((m) => m.summary) };
+    }
+    return this.cachedSummaries.list;
   }
 
   /** Messages in UID order. */

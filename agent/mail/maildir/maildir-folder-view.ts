@@ -45,7 +45,7 @@ export function diffSummaries(
 
 /** FolderView on a FolderStore. */
 export class MaildirFolderView implements FolderView {
-  private snapshot: MessageSummary[];
+  private snapshot: readonly MessageSummary[];
   private seenVersion: number;
   private nextUid: number;
   private closed = false;
@@ -54,7 +54,7 @@ export class MaildirFolderView implements FolderView {
     private readonly store: FolderStore,
     private readonly state: MailboxState,
   ) {
-    this.snapshot = store.messages().map((m) => m.summary);
+    this.snapshot = store.summaries();
     this.seenVersion = store.version;
     this.nextUid = store.uidNext;
     state.openViews++;
@@ -78,7 +78,7 @@ export class MaildirFolderView implements FolderView {
 
   async refresh(): Promise<FolderChanges> {
     if (this.store.version === this.seenVersion) return { added: [], flagsChanged: [], expunged: [] };
-    const current = this.store.messages().map((m) => m.summary);
+    const current = this.store.summaries();
     const changes = diffSummaries(this.snapshot, current);
     this.snapshot = current;
     this.seenVersion = this.store.version;
