@@ -5,8 +5,8 @@
  * LMTP answers), which is what "durable delivery" means for the comparison.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { findFreePorts } from '../../main/lab/free-ports.js';
 import { waitForPort } from '../../main/lab/lab-supervisor.js';
 import { ensureSystemRequirements } from '../../test/support/system-packages.js';
@@ -41,6 +41,9 @@ export async function startDovecotPeer(
   // Dovecot refuses to deliver as root: mail belongs to Debian's `mail` system user.
   const mailUser = systemUser('mail');
   chownSync(join(dir, 'mail'), mailUser.uid, mailUser.gid);
+  // mkdtemp makes 0700 directories; the mail user must be able to walk down to its mail.
+  chmodSync(dir, 0o755);
+  chmodSync(dirname(dir), 0o755);
   const [lmtpPort, imapPort] = (await findFreePorts(2)) as [number, number];
   writeFileSync(join(dir, 'users'), users.map((u) => `${u.address}:{PLAIN}${u.password}`).join('\n'));
   const config = `
