@@ -41,6 +41,11 @@ export class MaildirStorage implements MailStorage {
 
   constructor(private readonly options: MaildirStorageOptions) {}
 
+  /** Mailboxes whose state is in memory now (bounded by `maxOpenMailboxes` plus busy ones). */
+  get loadedMailboxes(): number {
+    return this.resolved.size;
+  }
+
   async mailbox(user: string, quotaBytes: number): Promise<UserMailbox> {
     const { user: normalised } = maildirOfUser(this.options.root, user);
     const state = await this.state(normalised, quotaBytes);

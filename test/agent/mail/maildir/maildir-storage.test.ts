@@ -252,6 +252,24 @@ describe('MaildirStorage', () => {
     expect(list[1]!.sizeBytes).toBe(message('x').length);
   });
 
+  it('keeps a bounded number of idle mailboxes in memory; handles of evicted ones keep working', async () => {
+    await storage.close();
+    storage = new MaildirStorage({ root, hostName: 'store01', maxOpenMailboxes: 2 });
+    const listened = await storage.mailbox('listener@a.example', 0);
+    const heard: string[] = [];
+    listened.onChange((folder) => heard.push(folder));
+    const first = await storage.mailbox('first@a.example', 0);
+    await first.append('INBOX', message('before'));
+    for (let i = 0; i < 5; i++) await storage.mailbox(`other${i}@a.example`, 0);
+    expect(storage.loadedMailboxes).toBe(2);
+    // `first` was evicted (idle); its handle loads it again and sees the same mailbox.
+    const { uid } = await first.append('INBOX', message('after'));
+    expect(uid).toBe(2);
+    // `listener` has a listener, so it stayed: a delivery through a new handle reaches it.
+    await (await storage.mailbox('listener@a.example', 0)).append('INBOX', message('x'));
+    expect(heard).toEqual(['INBOX']);
+  });
+
   it('refuses user names that could leave the root', async () => {
     for (const bad of ['../x@a.example', 'x@../a', '.hidden@a.example', 'a/b@a.example', 'nodomain']) {
       await expect(storage.mailbox(bad, 0)).rejects.toThrow(/not a mailbox address/);
