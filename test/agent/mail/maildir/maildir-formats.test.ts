@@ -138,6 +138,35 @@ describe('dovecot-uidlist format', () => {
   });
 });
 
+describe('dovecot-uidlist under random damage', () => {
+  it('never throws and only returns ordered, unique records from mutated files', () => {
+    const valid =
+      '3 V1764300000 N9 G0123456789abcdef0123456789abcdef\n' +
+      Array.from({ length: 8 }, (_, i) => `${i + 1} :1764300000.M${i}P2.host,S=10,W=12\n`).join('');
+    let seed = 42;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 2000; round++) {
+      const bytes = [...valid];
+      for (let k = random(6); k >= 0; k--) {
+        const at = random(bytes.length);
+        const op = random(3);
+        if (op === 0) bytes.splice(at, 1);
+        else if (op === 1) bytes.splice(at, 0, String.fromCharCode(random(128)));
+        else bytes[at] = String.fromCharCode(random(128));
+      }
+      const parsed = parseUidlist(bytes.join('').slice(0, random(valid.length + 1)));
+      const uids = parsed.records.map((r) => r.uid);
+      expect(uids).toEqual([...uids].sort((a, b) => a - b));
+      expect(new Set(uids).size).toBe(uids.length);
+      expect(new Set(parsed.records.map((r) => r.base)).size).toBe(uids.length);
+      for (const r of parsed.records) expect(r.base).not.toMatch(/[\s/:]/);
+    }
+  });
+});
+
 describe('line ends', () => {
   it('turns bare LF and bare CR into CRLF and leaves CRLF alone', () => {
     expect(toCrlf(Buffer.from('a\nb\rc\r\nd')).toString()).toBe('a\r\nb\r\nc\r\nd');
