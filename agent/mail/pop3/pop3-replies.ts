@@ -17,6 +17,21 @@ export function err(text: string, code?: Pop3ResponseCode): string {
   return code ? `-ERR [${code}] ${text}\r\n` : `-ERR ${text}\r\n`;
 }
 
+/** The CAPA answer (RFC 2449); what is offered depends on the state and on TLS. */
+export function capabilityList(offer: {
+  authorization: boolean;
+  offerStls: boolean;
+  offerLogin: boolean;
+}): string {
+  const lines = ['TOP', 'UIDL', 'RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING', 'EXPIRE NEVER'];
+  if (offer.authorization) {
+    if (offer.offerStls) lines.push('STLS');
+    if (offer.offerLogin) lines.push('USER', 'SASL PLAIN');
+  }
+  lines.push('IMPLEMENTATION mailfleet');
+  return `${ok('capability list follows')}${lines.join('\r\n')}\r\n.\r\n`;
+}
+
 /** The reply to a refused login. */
 export function loginFailureReply(failure: MailLoginFailure): string {
   switch (failure.reason) {

@@ -3,14 +3,14 @@
  * reading command lines, the AUTHORIZATION state, and handing the TRANSACTION state to
  * pop3-transaction.ts. Commands run one at a time in arrival order; clients may pipeline.
  */
-import { isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { MailStorageError } from '../mail-storage.js';
 import { upgradeToTls } from '../tls/start-tls.js';
 import type { Pop3SessionContext } from './pop3-context.js';
 import { Pop3LineReader } from './pop3-line-reader.js';
-import { Pop3Maildrop } from './pop3-maildrop.js';
-import { err, loginFailureReply, ok } from './pop3-replies.js';
+import { isLoopback, openMaildrop } from './pop3-login.js';
+import type { Pop3Maildrop } from './pop3-maildrop.js';
+import { capabilityList, err, loginFailureReply, ok } from './pop3-replies.js';
 import { runTransactionCommand } from './pop3-transaction.js';
 import { decodeSaslPlain } from './sasl-plain.js';
 
@@ -157,7 +157,14 @@ export class Pop3Session {
     const rest = space === -1 ? '' : line.slice(space + 1);
     if (!/^[A-Z]{3,4}$/.test(verb)) return this.bad('that is not a POP3 command');
     if (verb === 'QUIT') return this.quit();
-    if (verb === 'CAPA') return void (await this.write(this.capabilities()));
+    if (verb === 'CAPA')
+      return void (await this.write(
+        capabilityList({
+          authorization: this.state === 'authorization',
+          offerStls: this.context.tls !== undefined && !this.secure,
+          offerLogin: this.plaintextAllowed(),
+        }),
+      ));
     if (this.state === 'transaction' && this.maildrop) {
       const outcome = await runTransactionCommand(verb, rest, this.maildrop, {
         write: (data) => this.write(data),
@@ -181,16 +188,6 @@ export class Pop3Session {
       default:
         return this.bad(`unknown command ${verb} (log in first)`);
     }
-  }
-
-  private capabilities(): string {
-    const lines = ['TOP', 'UIDL', 'RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING', 'EXPIRE NEVER'];
-    if (this.state === 'authorization') {
-      if (this.context.tls && !this.secure) lines.push('STLS');
-      if (this.plaintextAllowed()) lines.push('USER', 'SASL PLAIN');
-    }
-    lines.push('IMPLEMENTATION mailfleet');
-    return `${ok('capability list follows')}${lines.join('\r\n')}\r\n.\r\n`;
   }
 
   private plaintextAllowed(): boolean {
@@ -250,22 +247,9 @@ export class Pop3Session {
         this.close('too many failed logins, closing');
       return;
     }
-    if (!this.context.lockMaildrop(result.user, this))
-      return void (await this.write(
-        err(`the maildrop of ${result.user} is in use by another POP3 session`, 'IN-USE'),
-      ));
-    try {
-      const mailbox = await this.context.storage.mailbox(result.user, result.quotaBytes);
-      this.maildrop = new Pop3Maildrop(await mailbox.openFolder('INBOX'));
-    } catch (error) {
-      this.context.releaseMaildrop(result.user, this);
-      if (error instanceof MailStorageError && error.code === 'held')
-        return void (await this.write(
-          err(`the mailbox of ${result.user} is on hold: try again later`, 'IN-USE'),
-        ));
-      this.context.event({ kind: 'error', clientAddress: this.clientAddress, error: String(error) });
-      return void (await this.write(err('the mailbox cannot be opened now: try again later', 'SYS/TEMP')));
-    }
+    const opened = await openMaildrop(this.context, result, this, this.clientAddress);
+    if ('refusal' in opened) return void (await this.write(opened.refusal));
+    this.maildrop = opened.maildrop;
     this.user = result.user;
     this.state = 'transaction';
     this.stream.setTimeout(this.context.limits.idleTimeoutMs);
@@ -342,8 +326,4 @@ export class Pop3Session {
     if (this.user) this.context.releaseMaildrop(this.user, this);
     this.onClosed(this);
   }
-}
-
-function isLoopback(address: string): boolean {
-  return address === '::1' || (isIP(address) === 4 && address.startsWith('127.'));
 }
