@@ -34,6 +34,7 @@ let pinned: string[];
 let endpoints: Record<string, string>;
 /** Added to the agent's clock, to age the mailbox scan without waiting. */
 let clockOffset = 0;
+const logLines: string[] = [];
 
 beforeAll(async () => {
   directory = await AgentTestDirectory.start({
@@ -62,7 +63,10 @@ beforeAll(async () => {
   });
   agent = new Agent(
     parseAgentConfig(config),
-    productionDependencies({ clock: { now: () => Date.now() + clockOffset }, logSink: () => undefined }),
+    productionDependencies({
+      clock: { now: () => Date.now() + clockOffset },
+      logSink: (line) => logLines.push(line),
+    }),
   );
   await agent.start();
   const entry = await directory.reader('store01').getServer('store01');
@@ -175,6 +179,23 @@ describe('store role', () => {
     expect(await hd.client.call('session.kick', { user: carol.mail })).toEqual({ closed: 1 });
     await closed;
     hd.close();
+  });
+
+  it('logs refused logins with the login name and reason, and never a password', async () => {
+    const client = await LineClient.connect(portOf('pop3'));
+    await client.readLine();
+    const guess = 'Secret-Guess-4711';
+    expect(
+      await client.command(`AUTH PLAIN ${Buffer.from(`\0${dave.mail}\0${guess}`).toString('base64')}`),
+    ).toMatch(/^-ERR \[AUTH\]/);
+    client.close();
+    const refused = logLines.filter((line) => line.includes('mail login refused'));
+    expect(refused.some((line) => line.includes(dave.mail) && line.includes('invalid-credentials'))).toBe(
+      true,
+    );
+    for (const secret of [guess, alice.password, carol.password, dave.password]) {
+      expect(logLines.filter((line) => line.includes(secret))).toEqual([]);
+    }
   });
 
   it('lists mailboxes for staff and peers, only their domains for a domain admin, nothing for tier user', async () => {
