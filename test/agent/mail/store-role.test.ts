@@ -4,7 +4,7 @@
  * real SSH control plane with each tier: mailbox.list, mailbox.stats, session.list, session.kick
  * (audited), the store counters and top quota users in node.metrics, endpoints in the directory.
  */
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -326,5 +326,26 @@ describe('store role', () => {
     expect(await client.readLine()).toMatch(/^\+OK/);
     client.close();
     sys.close();
+  });
+
+  it('serves a renewed certificate after service.restart', async () => {
+    const renewed = await makeTestCertificates('store01');
+    try {
+      await copyFile(renewed.certFile, certificates.certFile);
+      await copyFile(renewed.keyFile, certificates.keyFile);
+      const sys = await connectAs('sys', keys.sys.private);
+      const { service } = await sys.client.call('service.restart', { service: 'pop3' });
+      sys.close();
+      const port = Number(/pop3s on 127\.0\.0\.1:(\d+)/.exec(service.detail ?? '')?.[1]);
+      // The renewed certificate comes from another CA: only that CA's trust works now.
+      await expect(LineClient.connectTls(port, await readFile(certificates.caFile, 'utf8'))).rejects.toThrow(
+        /self[- ]signed|unable to verify|certificate/i,
+      );
+      const client = await LineClient.connectTls(port, await readFile(renewed.caFile, 'utf8'));
+      expect(await client.readLine()).toMatch(/^\+OK/);
+      client.close();
+    } finally {
+      await renewed.remove();
+    }
   });
 });
