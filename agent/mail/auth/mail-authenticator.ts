@@ -15,7 +15,7 @@ import {
   userThrottlePolicy,
 } from './login-throttle.js';
 import type { MailLoginFailure, MailLoginResult, MailLoginSuccess } from './mail-login.js';
-import type { StoreUsers } from './store-users.js';
+import type { StoreUser, StoreUsers } from './store-users.js';
 
 /** Options of {@link MailAuthenticator}. */
 export interface MailAuthenticatorOptions {
@@ -33,6 +33,9 @@ export interface MailAuthenticatorOptions {
   }) => void;
 }
 
+/** What the directory said about a login: the user (if any) and whether the password is theirs. */
+type Verification = { user: StoreUser | undefined; matches: boolean } | 'unavailable';
+
 /** Longest login name accepted; longer ones are refused without asking the directory. */
 const maxLoginLength = 320;
 /** Longest password accepted (a client sending megabytes is not logging in). */
@@ -43,6 +46,7 @@ export class MailAuthenticator {
   private readonly cache: LoginCache;
   private readonly perUser: LoginThrottle;
   private readonly perAddress: LoginThrottle;
+  private readonly verifying = new Map<string, Promise<Verification>>();
 
   constructor(private readonly options: MailAuthenticatorOptions) {
     this.cache = new LoginCache(options.clock, options.cache);
@@ -97,18 +101,14 @@ export class MailAuthenticator {
     const cached = this.cache.get(login, password);
     if (cached) return { result: this.succeeded(login, clientAddress, cached), cached: true };
 
-    let user: Awaited<ReturnType<StoreUsers['find']>>;
-    let matches: boolean;
-    try {
-      user = await this.options.users.find(login);
-      // An unknown user costs a bind attempt too, so the two cases take alike long.
-      matches = user ? await this.options.users.directory.verifyPassword(user.entry.mail, password) : false;
-    } catch {
+    const checked = await this.verify(login, password);
+    if (checked === 'unavailable') {
       return {
         result: failure('unavailable', 'the directory cannot be reached: try again later', 5_000),
         cached: false,
       };
     }
+    const { user, matches } = checked;
     if (!user || !matches) return { result: this.failed(login, clientAddress), cached: false };
 
     // From here the password was right: telling the client why it may not log in leaks nothing.
@@ -136,6 +136,33 @@ export class MailAuthenticator {
     };
     this.cache.set(login, password, success);
     return { result: this.succeeded(login, clientAddress, success), cached: false };
+  }
+
+  /**
+   * Asks the directory. Identical attempts in flight (a client opening several connections at
+   * once) share one search and one bind.
+   */
+  private verify(login: string, password: string): Promise<Verification> {
+    const key = `${login}\0${this.cache.fingerprint(password)}`;
+    let pending = this.verifying.get(key);
+    if (!pending) {
+      pending = (async (): Promise<Verification> => {
+        try {
+          const user = await this.options.users.find(login);
+          // An unknown user costs a bind attempt too, so the two cases take alike long.
+          const matches = await this.options.users.directory.verifyPassword(
+            user?.entry.mail ?? login,
+            password,
+          );
+          return { user, matches: user !== undefined && matches };
+        } catch {
+          return 'unavailable';
+        }
+      })();
+      this.verifying.set(key, pending);
+      void pending.finally(() => this.verifying.delete(key));
+    }
+    return pending;
   }
 
   private failed(login: string, clientAddress: string): MailLoginFailure {

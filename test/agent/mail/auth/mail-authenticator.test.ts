@@ -132,6 +132,21 @@ describe('MailAuthenticator', () => {
     expect(unknown).toEqual(wrong);
   });
 
+  it('shares one directory check among identical logins in flight', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        auth.authenticate(storeUsers.alice.mail, storeUsers.alice.password, '127.0.0.1'),
+      ),
+    );
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(source.binds).toBe(1);
+  });
+
+  it('binds for an unknown user too, so both refusals cost the same', async () => {
+    await auth.authenticate('nobody@alpha.example', 'nope', '127.0.0.1');
+    expect(source.binds).toBe(1);
+  });
+
   it('refuses an empty password without asking the directory', async () => {
     const result = await auth.authenticate(storeUsers.alice.mail, '', '127.0.0.1');
     expect(reasonOf(result)).toBe('invalid-credentials');
