@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +15,7 @@ import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetProfileSchema } from '../../../main/core/fleet-profile.js';
 import { labStateSchema } from '../../../main/lab/lab-plan.js';
+import { LineClient } from '../../support/line-client.js';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '../../../bin/mailfleet.js');
@@ -24,8 +26,9 @@ let labOutput = '';
 let profile: ReturnType<typeof fleetProfileSchema.parse>;
 let users: Array<{ address: string; password: string; store: string }>;
 
-beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'mailfleet-lab-mail-'));
+/** Runs `lab up` on the home (made by the first call) and waits for its one line. */
+async function labUp(): Promise<void> {
+  labOutput = '';
   lab = spawn(
     process.execPath,
     [cli, 'lab', 'up', '--home', home, '--stores', '2', '--spares', '1', '--users', '40', '--domains', '2'],
@@ -44,6 +47,18 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 200));
   }
   profile = fleetProfileSchema.parse(JSON.parse(await readFile(join(home, 'fleet.json'), 'utf8')));
+}
+
+async function labDown(): Promise<void> {
+  if (lab && lab.exitCode === null) {
+    lab.kill('SIGTERM');
+    await new Promise((r) => lab.once('exit', r));
+  }
+}
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'mailfleet-lab-mail-'));
+  await labUp();
   const csv = (await readFile(join(home, 'lab-users.csv'), 'utf8')).trim().split('\n').slice(1);
   users = csv.map((line) => {
     const [address = '', password = '', store = ''] = line.split(',');
@@ -52,10 +67,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (lab && lab.exitCode === null) {
-    lab.kill('SIGTERM');
-    await new Promise((r) => lab.once('exit', r));
-  }
+  await labDown();
   await rm(home, { recursive: true, force: true });
 });
 
@@ -176,4 +188,27 @@ except poplib.error_proto as e:
     });
     expect(stdout.trim()).toMatch(/^-ERR \[SYS\/PERM\] .*store02/);
   });
+
+  it('gives a mail port that something else took a new one on the next lab up, and the user still gets in', async () => {
+    await labDown();
+    const taken = endpoint('store01', 'pop3').port;
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(taken, '127.0.0.1', resolve));
+    try {
+      await labUp();
+      const state = labStateSchema.parse(JSON.parse(await readFile(join(home, 'lab.json'), 'utf8')));
+      const moved = state.nodes.find((n) => n.name === 'store01')?.mail?.pop3Port;
+      expect(moved).not.toBe(taken);
+      expect(endpoint('store01', 'pop3').port).toBe(moved);
+      const user = users.find((u) => u.store === 'store01');
+      if (!user) throw new Error('no lab user on store01');
+      const client = await LineClient.connect(endpoint('store01', 'pop3').port);
+      expect(await client.readLine()).toMatch(/^\+OK/);
+      const auth = Buffer.from(`\0${user.address}\0${user.password}`).toString('base64');
+      expect(await client.command(`AUTH PLAIN ${auth}`)).toMatch(/has 1 messages/);
+      client.close();
+    } finally {
+      squatter.close();
+    }
+  }, 120_000);
 });
