@@ -19,6 +19,17 @@ type Token =
 /** Most addresses read from one header; the rest are dropped (keeps a hostile header's envelope bounded). */
 const maxAddresses = 500;
 
+/**
+ * Past an ISO-2022-JP escape run starting at `at` (raw 8-bit-free Japanese in old mail): a
+ * two-byte run (ESC $ B ... ESC ( B) may contain any of ( ) < > @ , ; : " and is one word.
+ */
+function skipEscapeRun(text: string, at: number): number {
+  const designation = text.slice(at + 1, at + 3);
+  if (designation !== '$B' && designation !== '$@') return Math.min(text.length, at + 3);
+  const back = text.indexOf('\x1b(', at + 3);
+  return back === -1 ? text.length : Math.min(text.length, back + 3);
+}
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -64,7 +75,9 @@ function tokenize(text: string): Token[] {
       i++;
     } else {
       let end = i;
-      while (end < text.length && !' \t\r\n"()[<>@,;:.'.includes(text[end]!)) end++;
+      while (end < text.length && !' \t\r\n"()[<>@,;:.'.includes(text[end]!)) {
+        end = text[end] === '\x1b' ? skipEscapeRun(text, end) : end + 1;
+      }
       tokens.push({ kind: 'word', text: text.slice(i, end) });
       i = end;
     }

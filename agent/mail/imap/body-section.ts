@@ -57,7 +57,9 @@ export function parseSection(tokens: readonly ImapToken[]): SectionSpec {
 export function sectionName(spec: SectionSpec): string {
   const parts = [...spec.path.map(String), ...(spec.kind === '' ? [] : [spec.kind])].join('.');
   if (spec.kind === 'HEADER.FIELDS' || spec.kind === 'HEADER.FIELDS.NOT') {
-    return `${parts} (${spec.fields.map((f) => (/^[A-Za-z0-9-]+$/.test(f) ? f : `"${f.replace(/["\\]/g, '\\$&')}"`)).join(' ')})`;
+    // Field names in upper case, as Dovecot answers; clients match them case-insensitively.
+    const names = spec.fields.map((f) => f.toUpperCase());
+    return `${parts} (${names.map((f) => (/^[A-Z0-9-]+$/.test(f) ? f : `"${f.replace(/["\\]/g, '\\$&')}"`)).join(' ')})`;
   }
   return parts;
 }

@@ -13,10 +13,10 @@ export function formatFlags(flags: readonly string[], recent: boolean): string {
   return `(${recent ? [...flags, '\\Recent'].join(' ') : flags.join(' ')})`;
 }
 
-/** INTERNALDATE in UTC: `"17-Jul-1996 09:44:25 +0000"` (day space-padded, RFC 3501 date-time). */
+/** INTERNALDATE in UTC: `"03-Jul-1996 09:44:25 +0000"` (two-digit day, as Dovecot writes it). */
 export function formatInternalDate(date: Date): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
-  const day = String(date.getUTCDate()).padStart(2, ' ');
+  const day = pad(date.getUTCDate());
   return `"${day}-${months[date.getUTCMonth()]}-${date.getUTCFullYear()} ${pad(date.getUTCHours())}:${pad(
     date.getUTCMinutes(),
   )}:${pad(date.getUTCSeconds())} +0000"`;

@@ -136,7 +136,8 @@ export function matchesSearch(
       return key.larger ? message.size > key.bytes : message.size < key.bytes;
     case 'date': {
       const internal = Math.floor(message.internalDate.getTime() / 86_400_000);
-      const day = key.sent ? (content?.sentDay() ?? internal) : internal;
+      // A message without a readable Date header counts as sent at the epoch, as Dovecot does.
+      const day = key.sent ? (content?.sentDay() ?? 0) : internal;
       return compareDay(day, key.compare, key.day);
     }
     case 'header': {

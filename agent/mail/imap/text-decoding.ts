@@ -83,7 +83,8 @@ export function decodeHeaderValue(raw: string): string {
       flush();
       out += decodeUnlabelled(Buffer.from(between, 'latin1'));
     }
-    if (pendingCharset !== charset) flush();
+    // ISO-2022 words are self-contained (RFC 1468) and its decoder refuses back-to-back escapes.
+    if (pendingCharset !== charset || charset.startsWith('iso-2022')) flush();
     pendingCharset = charset;
     pendingBytes.push(bytes);
     last = (match.index ?? 0) + match[0].length;
