@@ -86,7 +86,7 @@ export async function appendMessage(
       throw error;
     }
     settled = true;
-    await state.quota.record({ bytes: size, messages: 1 }, size);
+    state.quota.record({ bytes: size, messages: 1 }, size);
     state.notify(store.name);
     return { uid, uidValidity: store.uidValidity };
   } finally {

@@ -100,7 +100,7 @@ export class MailboxState {
 
   /** True when nothing uses the state: it may be evicted. */
   get idle(): boolean {
-    return this.openViews === 0 && this.inFlight === 0 && this.listeners.size === 0;
+    return this.openViews === 0 && this.inFlight === 0 && this.listeners.size === 0 && !this.quota.dirty;
   }
 
   /** Runs `work` counted as in flight (so the state is not evicted under it). */

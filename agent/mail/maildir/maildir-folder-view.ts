@@ -126,7 +126,7 @@ export class MaildirFolderView implements FolderView {
         0,
       );
       this.state.quota.release(bytes - copiedBytes);
-      await this.state.quota.record({ bytes: copiedBytes, messages: map.size }, copiedBytes);
+      this.state.quota.record({ bytes: copiedBytes, messages: map.size }, copiedBytes);
       if (map.size > 0) this.state.notify(destination.name);
       return map;
     });
@@ -149,7 +149,7 @@ export class MaildirFolderView implements FolderView {
     const removed = await this.state.busy(() => expungeMessages(this.store, uids));
     this.dropFromSnapshot(removed.uids);
     if (removed.uids.length > 0) {
-      await this.state.quota.record({ bytes: -removed.bytes, messages: -removed.uids.length });
+      this.state.quota.record({ bytes: -removed.bytes, messages: -removed.uids.length });
       this.state.notify(this.store.name);
     }
     return removed.uids;

@@ -90,6 +90,7 @@ export class MaildirStorage implements MailStorage {
   /** Waits for work in flight on loaded mailboxes, then marks the storage closed cleanly. */
   async close(): Promise<void> {
     const states = await Promise.allSettled(this.states.values());
+    let clean = true;
     for (const result of states) {
       if (result.status !== 'fulfilled') continue;
       const state = result.value;
@@ -99,11 +100,16 @@ export class MaildirStorage implements MailStorage {
         const store = await loading.catch(() => undefined);
         if (store) await store.lane.run(async () => {});
       }
+      // Unwritten quota changes leave the marker in place: the next start recomputes.
+      await state.quota.flush().catch(() => {
+        clean = false;
+      });
     }
     this.states.clear();
+    this.resolved.clear();
     if (this.context) {
       await this.context.catch(() => undefined);
-      await rm(join(this.options.root, runningMarker), { force: true });
+      if (clean) await rm(join(this.options.root, runningMarker), { force: true });
       this.context = undefined;
     }
   }
@@ -171,6 +177,10 @@ export class MaildirStorage implements MailStorage {
     if (this.resolved.size <= limit) return;
     for (const [user, state] of this.resolved) {
       if (this.resolved.size <= limit) break;
+      // Only waiting to write its quota figures: write them now, so a later pass can evict it.
+      if (state.quota.dirty && state.openViews === 0 && state.inFlight === 0 && state.listeners.size === 0) {
+        void state.quota.flush().catch(() => undefined);
+      }
       if (!state.idle) continue;
       this.resolved.delete(user);
       this.states.delete(user);

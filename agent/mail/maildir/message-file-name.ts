@@ -43,10 +43,15 @@ export function sortLetters(letters: string): string {
   return [...new Set(letters)].sort().join('');
 }
 
-/** Makes unique bases for new message files: one per storage, so the counter is not global state. */
+/**
+ * Makes unique bases for new message files: one per storage, so the counter is not global state.
+ * Unique by time, pid and counter; a random tag per generator keeps two storages of one process
+ * apart (the tmp/ file is created with O_EXCL, so a clash would fail, never overwrite).
+ */
 export class MessageBaseGenerator {
   private counter = 0;
   private readonly host: string;
+  private readonly tag = randomBytes(3).toString('hex');
 
   constructor(
     hostName: string,
@@ -60,8 +65,7 @@ export class MessageBaseGenerator {
   next(size: number, now = Date.now()): string {
     this.counter++;
     const seconds = Math.floor(now / 1000);
-    const micros = (now % 1000) * 1000 + Math.floor(Math.random() * 1000);
-    const random = randomBytes(4).toString('hex');
-    return `${seconds}.M${micros}P${this.pid}Q${this.counter}R${random}.${this.host},S=${size},W=${size}`;
+    const micros = (now % 1000) * 1000;
+    return `${seconds}.M${micros}P${this.pid}Q${this.counter}R${this.tag}.${this.host},S=${size},W=${size}`;
   }
 }
