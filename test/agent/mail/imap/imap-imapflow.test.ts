@@ -24,6 +24,12 @@ function client(port: number, user = 'taro@univ.example'): ImapFlow {
   });
 }
 
+/** imapflow answers `false` for a refused command; a test wants the value or a failure. */
+function must<T>(value: T | false | undefined): T {
+  if (value === false || value === undefined) throw new Error('imapflow reported a failure');
+  return value;
+}
+
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   if (!condition()) throw new Error(`gave up waiting: ${what}`);
@@ -74,8 +80,8 @@ describe('imapflow against the IMAP server', () => {
 
       const first = await flow.append('INBOX', mixedMessage, ['\\Flagged']);
       const second = await flow.append('INBOX', japaneseMessage);
-      expect(first && first.uid).toBe(1);
-      expect(second && second.uid).toBe(2);
+      expect(must(first).uid).toBe(1);
+      expect(must(second).uid).toBe(2);
 
       const mailbox = await flow.mailboxOpen('INBOX');
       expect(mailbox.exists).toBe(2);
@@ -114,17 +120,15 @@ describe('imapflow against the IMAP server', () => {
 
       // Sections: a part, a MIME header, and a decoded attachment download.
       const parts = await flow.fetchOne('1', { bodyParts: ['1.1', '3.HEADER'], headers: ['subject'] });
-      expect(parts && parts.bodyParts?.get('1.1')?.toString()).toBe(
-        'Hello =E4=BC=9A=E8=AD=B0\r\nsecond line',
-      );
-      expect(parts && parts.bodyParts?.get('3.header')?.toString()).toContain('Subject: inner');
-      expect(parts && parts.headers?.toString()).toContain('Subject: =?UTF-8?B?5Lya6K2w44Gu6LOH5paZ?=');
+      expect(must(parts).bodyParts?.get('1.1')?.toString()).toBe('Hello =E4=BC=9A=E8=AD=B0\r\nsecond line');
+      expect(must(parts).bodyParts?.get('3.header')?.toString()).toContain('Subject: inner');
+      expect(must(parts).headers?.toString()).toContain('Subject: =?UTF-8?B?5Lya6K2w44Gu6LOH5paZ?=');
       const download = await flow.download('1', '2');
       const chunks: Buffer[] = [];
-      for await (const chunk of download.content) chunks.push(chunk as Buffer);
+      for await (const chunk of must(download.content)) chunks.push(chunk as Buffer);
       expect(Buffer.concat(chunks).toString()).toBe('%PDF-1.4\n');
       const source = await flow.fetchOne('2', { source: true });
-      expect(source && source.source?.equals(japaneseMessage)).toBe(true);
+      expect(must(source).source?.equals(japaneseMessage)).toBe(true);
 
       // BODY.PEEK did not set \Seen.
       expect(await flow.search({ seen: false })).toEqual([1, 2]);
@@ -138,13 +142,13 @@ describe('imapflow against the IMAP server', () => {
       await flow.messageFlagsAdd('2', ['\\Seen', '$Work']);
       const flags = await flow.fetchOne('2', { flags: true });
       // Appended before SELECT, so \Recent to this session (as Dovecot reports it too).
-      expect(flags && [...flags.flags!].sort()).toEqual(['$Work', '\\Recent', '\\Seen']);
+      expect([...must(must(flags).flags)].sort()).toEqual(['$Work', '\\Recent', '\\Seen']);
       await flow.messageFlagsRemove('2', ['$Work']);
       expect(await flow.search({ keyword: '$Work' })).toEqual([]);
 
       const moved = await flow.messageMove('1', '研究室.2026');
-      expect(moved && moved.uidMap?.get(1)).toBe(1);
-      expect(flow.mailbox && flow.mailbox.exists).toBe(1);
+      expect(must(moved).uidMap?.get(1)).toBe(1);
+      expect(must(flow.mailbox).exists).toBe(1);
       const status = await flow.status('研究室.2026', { messages: true, uidNext: true });
       expect(status).toMatchObject({ messages: 1, uidNext: 2 });
 
@@ -155,8 +159,8 @@ describe('imapflow against the IMAP server', () => {
       expect(await flow.search({ all: true })).toEqual([]);
 
       const quota = await flow.getQuota('INBOX');
-      expect(quota && quota.storage).toMatchObject({ limit: testQuotaBytes });
-      expect(quota && quota.storage?.usage).toBeGreaterThan(0);
+      expect(must(quota).storage).toMatchObject({ limit: testQuotaBytes });
+      expect(must(quota).storage?.usage).toBeGreaterThan(0);
     } finally {
       await flow.logout();
     }
@@ -190,7 +194,7 @@ describe('imapflow against the IMAP server', () => {
       // Reported, not asserted (no timing asserts on a shared machine).
       console.info(`IDLE woken ${event.at - sent} ms after the LMTP delivery started`);
       const fetched = await flow.fetchOne('*', { envelope: true });
-      expect(fetched && fetched.envelope?.subject).toBe('wake up');
+      expect(must(fetched).envelope?.subject).toBe('wake up');
       await idle.catch(() => undefined);
     } finally {
       await flow.logout();
