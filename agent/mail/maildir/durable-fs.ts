@@ -1,18 +1,68 @@
 /**
  * The few file-system steps that make Maildir writes durable: fsync a directory after creating,
- * renaming or removing entries in it, and replace a small file atomically.
+ * renaming or removing entries in it, write a file durably, and replace a small file atomically.
+ * The hot path (every delivery) uses the callback fs API through promisify: measured here, an
+ * open+close through it costs a quarter of one through fs/promises FileHandles.
  */
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const openFd = promisify(fs.open);
+const closeFd = promisify(fs.close);
+const fsyncFd = promisify(fs.fsync);
+const fdatasyncFd = promisify(fs.fdatasync);
+const futimesFd = promisify(fs.futimes);
 
 /** Fsyncs a directory so that entries created, renamed or removed in it survive a crash. */
 export async function fsyncDirectory(path: string): Promise<void> {
-  const handle = await open(path, 'r');
+  const fd = await openFd(path, 'r');
   try {
-    await handle.sync();
+    await fsyncFd(fd);
   } finally {
-    await handle.close();
+    await closeFd(fd);
+  }
+}
+
+function writeFd(fd: number, data: Buffer, offset: number, length: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fs.write(fd, data, offset, length, null, (error, written) => (error ? reject(error) : resolve(written)));
+  });
+}
+
+async function writeWhole(fd: number, data: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) offset += await writeFd(fd, data, offset, data.length - offset);
+}
+
+/**
+ * Writes a new file (`O_EXCL`: never over another), sets its mtime (Dovecot's received date) and
+ * fdatasyncs it. A failed write leaves no file behind.
+ */
+export async function writeNewFileDurably(path: string, data: Buffer, mtime: Date): Promise<void> {
+  const fd = await openFd(path, 'wx', 0o600);
+  try {
+    await writeWhole(fd, data);
+    await futimesFd(fd, mtime, mtime);
+    await fdatasyncFd(fd);
+  } catch (error) {
+    await closeFd(fd);
+    await rm(path, { force: true });
+    throw error;
+  }
+  await closeFd(fd);
+}
+
+/** Appends to a file (created if missing) and fdatasyncs: resolves once the bytes are durable. */
+export async function appendDurably(path: string, data: Buffer): Promise<void> {
+  const fd = await openFd(path, 'a', 0o600);
+  try {
+    await writeWhole(fd, data);
+    await fdatasyncFd(fd);
+  } finally {
+    await closeFd(fd);
   }
 }
 

@@ -4,9 +4,10 @@
  * folder (directory fsync + uidlist record, shared with concurrent deliveries). Resolves only when
  * all of that is durable.
  */
-import { open, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toCrlf } from './crlf.js';
+import { writeNewFileDurably } from './durable-fs.js';
 import { keywordsOf, lettersOf } from './folder-changes.js';
 import type { FolderStore, UncommittedFile } from './folder-store.js';
 import type { MailboxState } from './mailbox-state.js';
@@ -26,19 +27,9 @@ async function writeTmpFile(
   internalDate: Date,
 ): Promise<string> {
   const path = join(store.path, 'tmp', base);
-  const handle = await open(path, 'wx', 0o600);
-  try {
-    await handle.writeFile(data);
-    // Dovecot reads the received date (INTERNALDATE) from the file's mtime; set it exactly so the
-    // date stays the same after a restart (when it is read back from the file).
-    await handle.utimes(internalDate, internalDate);
-    await handle.datasync();
-  } catch (error) {
-    await handle.close();
-    await rm(path, { force: true });
-    throw error;
-  }
-  await handle.close();
+  // Dovecot reads the received date (INTERNALDATE) from the file's mtime; it is set exactly so the
+  // date stays the same after a restart (when it is read back from the file).
+  await writeNewFileDurably(path, data, internalDate);
   return path;
 }
 

@@ -3,9 +3,9 @@
  * write per batch (a crash can only cut the last line, which the parser ignores); the whole file is
  * rewritten atomically (temp, fsync, rename, fsync directory) when recovery or compaction needs it.
  */
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMissing, replaceFileAtomically } from './durable-fs.js';
+import { appendDurably, isMissing, replaceFileAtomically } from './durable-fs.js';
 import {
   formatUidlistHeader,
   formatUidlistRecord,
@@ -33,13 +33,10 @@ export async function appendUidlistRecords(
   folderPath: string,
   records: readonly UidlistRecord[],
 ): Promise<void> {
-  const handle = await open(join(folderPath, uidlistFileName), 'a', 0o600);
-  try {
-    await handle.writeFile(records.map(formatUidlistRecord).join(''));
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
+  await appendDurably(
+    join(folderPath, uidlistFileName),
+    Buffer.from(records.map(formatUidlistRecord).join('')),
+  );
 }
 
 /** Rewrites the whole file atomically with the given header and records. */
