@@ -32,6 +32,8 @@ export interface ImapServerOptions {
   tlsPort?: number;
   /** Accept LOGIN/AUTHENTICATE without TLS from non-loopback clients (default false). */
   allowPlaintextAuth?: boolean;
+  /** Accept plaintext logins from loopback clients (default true, as Dovecot; tests turn it off). */
+  trustLoopback?: boolean;
   /** Largest APPEND message (overrides limits.maxAppendBytes; the store's message size limit). */
   maxMessageBytes?: number;
   /** Server name in the greeting. */
@@ -87,6 +89,7 @@ export class ImapServer {
       counters: this.tally,
       log: options.log ?? silentLog,
       allowPlaintextAuth: options.allowPlaintextAuth ?? false,
+      trustLoopback: options.trustLoopback ?? true,
       now: options.clock ? () => options.clock!.now() : Date.now,
     };
     const host = options.host ?? '127.0.0.1';
@@ -95,8 +98,15 @@ export class ImapServer {
     await listen(this.plain, host, options.port ?? 0);
     if (options.tlsPort !== undefined) {
       if (!secureContext) throw new Error('an implicit-TLS IMAP listener needs a certificate (tls option)');
+      // tls.Server builds its context from key and cert (it ignores a `secureContext` option).
       this.secure = createTlsServer(
-        { secureContext, allowHalfOpen: true, handshakeTimeout: 30_000 },
+        {
+          key: tls!.key,
+          cert: tls!.cert,
+          minVersion: 'TLSv1.2',
+          allowHalfOpen: true,
+          handshakeTimeout: 30_000,
+        },
         (socket) => this.accept(socket, true),
       );
       // A failed handshake (scanner, wrong protocol) concerns that client only.

@@ -39,5 +39,7 @@ export interface ImapSessionContext {
   readonly log: ImapLog;
   /** LOGIN/AUTHENTICATE without TLS from non-loopback addresses. */
   readonly allowPlaintextAuth: boolean;
+  /** Loopback clients count as secure for plaintext logins (Dovecot's default). */
+  readonly trustLoopback: boolean;
   now(): number;
 }

@@ -79,11 +79,9 @@ export class ImapSession {
   /** Plaintext credentials are accepted over TLS, from loopback (as Dovecot does), or when configured. */
   loginAllowed(): boolean {
     if (this.secure || this.context.allowPlaintextAuth) return true;
-    return (
-      this.clientAddress === '127.0.0.1' ||
-      this.clientAddress === '::1' ||
-      this.clientAddress === '::ffff:127.0.0.1'
-    );
+    if (!this.context.trustLoopback) return false;
+    const address = this.clientAddress.replace(/^::ffff:/, '');
+    return address === '::1' || /^127\./.test(address);
   }
 
   get isClosed(): boolean {

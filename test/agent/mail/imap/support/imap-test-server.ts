@@ -103,6 +103,7 @@ export async function startImapTestServer(
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.tlsPort !== undefined ? { tlsPort: settings.tlsPort } : {}),
     ...(settings.allowPlaintextAuth !== undefined ? { allowPlaintextAuth: settings.allowPlaintextAuth } : {}),
+    ...(settings.trustLoopback !== undefined ? { trustLoopback: settings.trustLoopback } : {}),
   });
   await server.start();
   return {
