@@ -3,7 +3,6 @@
  * numbers stay put until the session asks for changes. Changes it makes itself update its own list
  * at once; changes by others show up in `refresh()`.
  */
-import { readFile } from 'node:fs/promises';
 import {
   type FolderChanges,
   type FolderView,
@@ -11,7 +10,7 @@ import {
   type MessageSummary,
 } from '../mail-storage.js';
 import { toCrlf } from './crlf.js';
-import { isMissing } from './durable-fs.js';
+import { isMissing, readWholeFile } from './durable-fs.js';
 import { expungeMessages, setMessageFlags } from './folder-changes.js';
 import type { FolderStore } from './folder-store.js';
 import { copyMessages, moveMessages } from './folder-transfer.js';
@@ -92,7 +91,7 @@ export class MaildirFolderView implements FolderView {
       const message = this.store.get(uid);
       if (!message) break;
       try {
-        return toCrlf(await readFile(this.store.filePath(message)));
+        return toCrlf(await readWholeFile(this.store.filePath(message)));
       } catch (error) {
         if (!isMissing(error)) throw error;
       }
