@@ -1,0 +1,381 @@
+/**
+ * Hostile and broken input: each case gets a clear protocol error (or a clean close), and another
+ * client is served all the while.
+ */
+import { connect as connectTls } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ImapTestServer,
+  makeTestCertificate,
+  makeTestDir,
+  startImapTestServer,
+  testUsers,
+} from './support/imap-test-server.js';
+import { RawImapClient } from './support/raw-imap-client.js';
+
+const limits = {
+  maxLineBytes: 8 * 1024,
+  maxLiteralBytes: 8 * 1024,
+  maxAppendBytes: 1024 * 1024,
+  maxDiscardBytes: 64 * 1024,
+  maxFailedLogins: 3,
+};
+
+describe('IMAP bad input', () => {
+  let imap: ImapTestServer;
+  let bystander: RawImapClient;
+  let certificate: ReturnType<typeof makeTestCertificate>;
+
+  /** Another client, logged in before the test, still gets answers. */
+  async function othersServed(): Promise<void> {
+    const { tagged } = await bystander.command('NOOP');
+    expect(tagged).toBe('OK NOOP completed');
+    const fresh = await RawImapClient.connect(imap.server.port);
+    await fresh.login('jiro@univ.example', testUsers['jiro@univ.example']!);
+    expect((await fresh.command('SELECT INBOX')).tagged).toMatch(/^OK \[READ-WRITE\]/);
+    fresh.close();
+  }
+
+  async function loggedIn(user = 'taro@univ.example'): Promise<RawImapClient> {
+    const client = await RawImapClient.connect(imap.server.port);
+    await client.login(user, testUsers[user]!);
+    return client;
+  }
+
+  beforeAll(async () => {
+    certificate = makeTestCertificate(await makeTestDir('imap-bad-cert-'));
+    imap = await startImapTestServer({ limits, tls: certificate });
+    bystander = await loggedIn('hanako@univ.example');
+    await bystander.command('SELECT INBOX');
+  });
+
+  afterAll(async () => {
+    bystander.close();
+    await imap.stop();
+  });
+
+  it('refuses a 4 GB synchronising literal before any byte, and the connection stays usable', async () => {
+    const client = await loggedIn();
+    client.send('a1 APPEND INBOX {4294967296}\r\n');
+    expect(await client.readLine()).toBe(
+      'a1 NO [TOOBIG] Message of 4294967296 bytes is larger than the limit of 1048576',
+    );
+    client.send('a2 LOGIN x {4294967296}\r\n');
+    expect(await client.readLine()).toMatch(/^a2 BAD \[TOOBIG\] Literal of 4294967296 bytes/);
+    expect((await client.command('NOOP')).tagged).toBe('OK NOOP completed');
+    await othersServed();
+    client.close();
+  });
+
+  it('closes cleanly on a 4 GB non-synchronising literal, which cannot be skipped', async () => {
+    const client = await loggedIn();
+    client.send('a1 APPEND INBOX {4294967296+}\r\nFrom: x\r\n');
+    expect(await client.readLine()).toMatch(/^a1 BAD \[TOOBIG\]/);
+    expect(await client.readLine()).toMatch(/^\* BYE /);
+    await client.waitClosed();
+    await othersServed();
+  });
+
+  it('drops a small oversized non-synchronising literal without running what it contains', async () => {
+    const client = await loggedIn();
+    const payload = `${'x'.repeat(9000)}\r\nevil1 LOGOUT\r\n`;
+    client.send(`a1 LOGIN {${payload.length}+}\r\n${payload} pass\r\na2 NOOP\r\n`);
+    expect(await client.readLine()).toBe(
+      `a1 BAD [TOOBIG] Literal of ${payload.length} bytes is larger than the limit of 8192`,
+    );
+    expect(await client.readLine()).toBe('a2 OK NOOP completed');
+    expect(client.closed).toBe(false);
+    client.close();
+  });
+
+  it('answers unbalanced parentheses and 10,000-deep nesting with BAD', async () => {
+    const client = await loggedIn();
+    await client.command('SELECT INBOX');
+    expect((await client.command('SEARCH (ALL')).tagged).toBe('BAD Unbalanced parentheses: missing ")"');
+    expect((await client.command('SEARCH ALL))')).tagged).toMatch(/^BAD Unbalanced parentheses/);
+    expect((await client.command('FETCH 1 (FLAGS')).tagged).toMatch(/^BAD Unbalanced/);
+    const deep = `SEARCH ${'('.repeat(10_000)}ALL${')'.repeat(10_000)}`;
+    // 20,000 bytes: over the 8 KiB line limit here, so refused as too long first.
+    expect((await client.command(deep)).tagged).toMatch(/^BAD \[TOOBIG\] Line is longer than 8192 bytes/);
+    const nested = `SEARCH ${'('.repeat(1000)}ALL${')'.repeat(1000)}`;
+    expect((await client.command(nested)).tagged).toBe('BAD Parentheses nested deeper than 32');
+    expect((await client.command('SEARCH NOT NOT NOT NOT ALL')).tagged).toBe('OK SEARCH completed');
+    await othersServed();
+    client.close();
+  });
+
+  it('refuses an overlong line and reads on; hangs up on a line that never ends', async () => {
+    const client = await loggedIn();
+    client.send(`a1 NOOP ${'y'.repeat(20_000)}\r\na2 NOOP\r\n`);
+    expect(await client.readLine()).toBe('a1 BAD [TOOBIG] Line is longer than 8192 bytes');
+    expect(await client.readLine()).toBe('a2 OK NOOP completed');
+    client.send('a3 NOOP ');
+    for (let i = 0; i < 20; i++) client.send('z'.repeat(10_000));
+    expect(await client.readLine()).toBe('a3 BAD [TOOBIG] Line is longer than 8192 bytes');
+    expect(await client.readLine()).toBe('* BAD [TOOBIG] Line too long and never ended');
+    expect(await client.readLine()).toMatch(/^\* BYE /);
+    await client.waitClosed();
+    await othersServed();
+  });
+
+  it('refuses invalid modified UTF-7 and dangerous mailbox names with NO [CANNOT] and a reason', async () => {
+    const client = await loggedIn();
+    const cases: Array<[string, RegExp]> = [
+      [
+        'CREATE &Jjo',
+        /^NO \[CANNOT\] mailbox name is not valid modified UTF-7: "&" at 0 starts a base64 run that never ends/,
+      ],
+      [
+        'SELECT &ZeV-',
+        /^NO \[CANNOT\] mailbox name is not valid modified UTF-7: base64 run at 0 does not end on a UTF-16 boundary/,
+      ],
+      ['CREATE &AGE-', /^NO \[CANNOT\] .*printable ASCII encoded in base64/],
+      ['CREATE a..b', /^NO \[CANNOT\] mailbox name has an empty hierarchy level/],
+      ['CREATE ../../etc', /^NO \[CANNOT\] mailbox name may not contain "\/"/],
+      ['CREATE ..', /^NO \[CANNOT\] mailbox name may not start with "\."/],
+      ['CREATE a/b', /^NO \[CANNOT\] mailbox name may not contain "\/"/],
+      ['CREATE .hidden', /^NO \[CANNOT\] mailbox name may not start with "\."/],
+      ['CREATE "a&AAc-b"', /^NO \[CANNOT\] mailbox name contains control character 0x7/],
+      ['RENAME INBOX "x&AAA-y"', /^NO \[CANNOT\] mailbox name contains a NUL character/],
+      ['APPEND "&AB8-" {1}', /^NO \[CANNOT\] mailbox name contains control character 0x1f/],
+    ];
+    for (const [command, expected] of cases) {
+      if (command.endsWith('{1}')) {
+        client.send(`x1 ${command}\r\n`);
+        expect(await client.readLine()).toBe('+ Ready for literal data');
+        client.send('y\r\n');
+        expect((await client.readUntilTagged('x1')).at(-1)?.slice(3), command).toMatch(expected);
+        continue;
+      }
+      expect((await client.command(command)).tagged, command).toMatch(expected);
+    }
+    // A raw NUL inside a literal is not modified UTF-7; inside a quoted string the parser refuses it.
+    client.send('n1 CREATE {3}\r\n');
+    expect(await client.readLine()).toBe('+ Ready for literal data');
+    client.send('a\u0000b\r\n');
+    expect(await client.readLine()).toBe(
+      'n1 NO [CANNOT] mailbox name is not valid modified UTF-7: character 0x0 at 1 must be base64-encoded',
+    );
+    client.send('n2 CREATE "a\u0000b"\r\n');
+    expect(await client.readLine()).toBe('n2 BAD NUL character in quoted string');
+    // 8-bit names sent raw are not modified UTF-7.
+    client.send(Buffer.concat([Buffer.from('n3 CREATE "'), Buffer.from('研究室'), Buffer.from('"\r\n')]));
+    expect(await client.readLine()).toMatch(
+      /^n3 NO \[CANNOT\] mailbox name is not valid modified UTF-7: character 0xe7/,
+    );
+    expect((await client.command('LIST "" *')).untagged.join('\n')).not.toMatch(/hidden|etc|a\.\.b/);
+    await othersServed();
+    client.close();
+  });
+
+  it('processes 100,000 pipelined commands in order, pausing its reading meanwhile', async () => {
+    const client = await loggedIn();
+    const count = 100_000;
+    let input = '';
+    for (let i = 0; i < count; i++) input += `p${i} NOOP\r\n`;
+    client.send(input);
+    // While the flood is being answered, another client is served.
+    await othersServed();
+    let next = 0;
+    while (next < count) {
+      const line = await client.readLine(30_000);
+      expect(line).toBe(`p${next} OK NOOP completed`);
+      next++;
+    }
+    expect((await client.command('NOOP')).tagged).toBe('OK NOOP completed');
+    client.close();
+  });
+
+  it('stops reading from a client that does not read its answers (no unbounded output buffer)', async () => {
+    const client = await loggedIn();
+    const big = `From: big@univ.example\r\nSubject: big\r\n\r\n${'x'.repeat(200_000)}\r\n`;
+    client.send(`b0 APPEND INBOX {${big.length}+}\r\n${big}\r\n`);
+    expect((await client.readUntilTagged('b0')).at(-1)).toMatch(/^b0 OK \[APPENDUID/);
+    await client.command('SELECT INBOX');
+    // 500,000 FETCHes of 200 KB would be 100 GB of answers; the client reads none of them.
+    const chunk: string[] = [];
+    // Enough requests (14 MB) to fill the kernel's socket buffers in both directions.
+    for (let i = 0; i < 500_000; i++) chunk.push(`f${i} FETCH 1 BODY.PEEK[]\r\n`);
+    client.socket.pause();
+    client.send(chunk.join(''));
+    // The server stops taking commands once its output cannot drain: our side keeps what it could not send.
+    for (let i = 0; i < 100 && client.socket.writableLength === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(client.socket.writableLength).toBeGreaterThan(0);
+    await othersServed();
+    client.close();
+    await othersServed();
+  });
+
+  it('refuses AUTHENTICATE with invalid base64, malformed PLAIN, other mechanisms and cancellation', async () => {
+    const client = await RawImapClient.connect(imap.server.port);
+    expect((await client.command('AUTHENTICATE PLAIN @@@@')).tagged).toBe(
+      'BAD Invalid base64 in authentication response',
+    );
+    expect((await client.command('AUTHENTICATE PLAIN AGE')).tagged).toBe(
+      'BAD Invalid base64 in authentication response',
+    );
+    client.send('a1 AUTHENTICATE PLAIN\r\n');
+    expect(await client.readLine()).toBe('+ ');
+    client.send('not base64!\r\n');
+    expect(await client.readLine()).toBe('a1 BAD Invalid base64 in authentication response');
+    client.send('a2 AUTHENTICATE PLAIN\r\n');
+    expect(await client.readLine()).toBe('+ ');
+    client.send('*\r\n');
+    expect(await client.readLine()).toBe('a2 BAD Authentication cancelled');
+    const noNul = Buffer.from('just-a-user').toString('base64');
+    expect((await client.command(`AUTHENTICATE PLAIN ${noNul}`)).tagged).toMatch(
+      /^BAD Malformed PLAIN response/,
+    );
+    const proxy = Buffer.from('admin\u0000taro@univ.example\u0000taro-secret').toString('base64');
+    expect((await client.command(`AUTHENTICATE PLAIN ${proxy}`)).tagged).toMatch(
+      /^NO \[AUTHORIZATIONFAILED\]/,
+    );
+    expect((await client.command('AUTHENTICATE CRAM-MD5')).tagged).toMatch(
+      /^NO \[CANNOT\] Unsupported authentication mechanism/,
+    );
+    const good = Buffer.from('\u0000taro@univ.example\u0000taro-secret').toString('base64');
+    expect((await client.command(`AUTHENTICATE PLAIN ${good}`)).tagged).toMatch(
+      /^OK \[CAPABILITY IMAP4rev1 /,
+    );
+    await othersServed();
+    client.close();
+  });
+
+  it('closes a connection after 3 failed logins, and maps the authenticator throttle to NO [UNAVAILABLE]', async () => {
+    // Its own server: the throttle below would refuse the other tests' logins from 127.0.0.1.
+    const guarded = await startImapTestServer({ limits, throttleAfter: 6 });
+    try {
+      const client = await RawImapClient.connect(guarded.server.port);
+      for (let i = 1; i <= 2; i++) {
+        expect((await client.command(`LOGIN taro@univ.example wrong${i}`)).tagged).toBe(
+          'NO [AUTHENTICATIONFAILED] Authentication failed',
+        );
+      }
+      client.send('a3 LOGIN taro@univ.example wrong3\r\na4 LOGIN taro@univ.example taro-secret\r\n');
+      expect(await client.readLine()).toBe('a3 NO [AUTHENTICATIONFAILED] Authentication failed');
+      expect(await client.readLine()).toBe('* BYE Too many failed logins on this connection');
+      await client.waitClosed();
+      // The pipelined fourth attempt never reached the authenticator.
+      expect(guarded.attempts.length).toBe(3);
+      // The injected authenticator throttles this address after 6 failures (over two connections).
+      const again = await RawImapClient.connect(guarded.server.port);
+      for (let i = 0; i < 3; i++) await again.command('LOGIN nobody@univ.example wrong');
+      await again.waitClosed();
+      const third = await RawImapClient.connect(guarded.server.port);
+      const { tagged } = await third.command('LOGIN taro@univ.example taro-secret');
+      expect(tagged).toBe('NO [UNAVAILABLE] Too many failed logins; try again in 30 s');
+      expect(guarded.server.counters.failedLogins).toBe(7);
+      expect(guarded.server.counters.logins).toBe(0);
+      third.close();
+      await othersServed();
+    } finally {
+      await guarded.stop();
+    }
+  });
+
+  it('answers junk, wrong states, unknown commands and bad arguments with BAD in words', async () => {
+    const client = await RawImapClient.connect(imap.server.port);
+    const cases: Array<[string, string | RegExp]> = [
+      ['\r\n', '* BAD Empty command line'],
+      ['+x NOOP\r\n', '* BAD Invalid tag'],
+      ['a1\r\n', 'a1 BAD Missing command name'],
+      ['a1 FROB\r\n', 'a1 BAD Unknown command FROB'],
+      ['a1 SELECT INBOX\r\n', 'a1 BAD SELECT is not allowed before login'],
+      ['a1 UID NOOP\r\n', 'a1 BAD UID must be followed by FETCH, STORE, SEARCH, COPY, MOVE or EXPUNGE'],
+      ['a1 LOGIN onlyuser\r\n', 'a1 BAD Missing arguments (expected 2)'],
+      ['a1 NOOP \u00ff\r\n', 'a1 BAD 8-bit characters must be sent in a quoted string or literal'],
+      ['a1 NOOP\u0000\r\n', /^\* BAD Invalid tag|^a1 BAD/],
+      ['\u0016\u0003\u0001\u0000\u00a5\u0001\r\n', '* BAD Invalid tag'],
+    ];
+    for (const [input, expected] of cases) {
+      client.send(Buffer.from(input, 'latin1'));
+      const line = await client.readLine();
+      if (typeof expected === 'string') expect(line, JSON.stringify(input)).toBe(expected);
+      else expect(line, JSON.stringify(input)).toMatch(expected);
+    }
+    await client.login('taro@univ.example', 'taro-secret');
+    expect((await client.command('FETCH 1 FLAGS')).tagged).toBe(
+      'BAD FETCH is not allowed without a selected mailbox',
+    );
+    expect((await client.command('SELECT NoSuchFolder')).tagged).toMatch(
+      /^NO \[NONEXISTENT\] no folder NoSuchFolder/,
+    );
+    await client.command('SELECT INBOX');
+    const cases2: Array<[string, RegExp]> = [
+      ['FETCH 0 FLAGS', /^BAD invalid number "0"/],
+      ['FETCH 99999 FLAGS', /^BAD message sequence number 99999 does not exist/],
+      ['FETCH 1:* FROBS', /^BAD Unknown FETCH attribute FROBS/],
+      ['FETCH 1 BODY[1.FOO]', /^BAD Invalid section/],
+      ['FETCH 1 BINARY[1]', /^BAD BINARY\[\] is not supported/],
+      ['STORE 1 +FLAGS (\\Bogus)', /^BAD Invalid flag \\Bogus/],
+      ['STORE 1 XFLAGS (\\Seen)', /^BAD Unknown STORE action XFLAGS/],
+      ['SEARCH FROB', /^BAD unknown search key FROB/],
+      ['SEARCH SINCE 31-Feb-2026', /^BAD invalid date "31-Feb-2026"/],
+      ['SEARCH CHARSET ISO-8859-99 ALL', /^NO \[BADCHARSET \(UTF-8 US-ASCII\)\]/],
+      ['UID FETCH 1:x FLAGS', /^BAD invalid number "x"/],
+      ['COPY 1 NoSuchFolder', /^NO \[TRYCREATE\]/],
+      ['STATUS INBOX (FROBS)', /^BAD Unknown STATUS item FROBS/],
+      ['LIST "" "\u00e9"', /^BAD Mailbox pattern must be modified UTF-7/],
+    ];
+    for (const [command, expected] of cases2)
+      expect((await client.command(command)).tagged, command).toMatch(expected);
+    await othersServed();
+    client.close();
+  });
+
+  it('ignores commands pipelined after STARTTLS in clear text (CVE-2011-0411 class)', async () => {
+    const client = await RawImapClient.connect(imap.server.port);
+    client.send('s1 STARTTLS\r\ns2 LOGIN taro@univ.example taro-secret\r\n');
+    expect(await client.readLine()).toBe('s1 OK Begin TLS negotiation now');
+    const secure = connectTls({ socket: client.socket, ca: certificate.cert, servername: 'localhost' });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', () => resolve());
+      secure.once('error', reject);
+    });
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      secure.on('data', (data: Buffer) => {
+        text += data.toString();
+        if (text.includes('s3 ')) resolve(text);
+      });
+      secure.write('s3 CAPABILITY\r\n');
+    });
+    expect(answer).not.toContain('s2');
+    expect(answer).toMatch(/\* CAPABILITY IMAP4rev1 .*AUTH=PLAIN/);
+    expect(answer).not.toContain('STARTTLS');
+    secure.destroy();
+    await othersServed();
+  });
+
+  it('logs out idle clients: before login quickly, after login later', async () => {
+    const quick = await startImapTestServer({ limits: { preAuthTimeoutMs: 200, idleTimeoutMs: 400 } });
+    try {
+      const anonymous = await RawImapClient.connect(quick.server.port);
+      expect(await anonymous.readLine()).toBe('* BYE Autologout; idle for too long');
+      await anonymous.waitClosed();
+      const user = await RawImapClient.connect(quick.server.port);
+      await user.login('taro@univ.example', 'taro-secret');
+      expect(await user.readLine()).toBe('* BYE Autologout; idle for too long');
+      await user.waitClosed();
+    } finally {
+      await quick.stop();
+    }
+  });
+
+  it('greets connections over the limit with BYE', async () => {
+    const small = await startImapTestServer({ limits: { maxConnections: 2 } });
+    try {
+      const first = await RawImapClient.connect(small.server.port);
+      const second = await RawImapClient.connect(small.server.port);
+      const third = await RawImapClient.connect(small.server.port);
+      expect(third.greeting).toBe('* BYE Too many connections, try again later');
+      await third.waitClosed();
+      expect((await first.command('NOOP')).tagged).toBe('OK NOOP completed');
+      first.close();
+      second.close();
+    } finally {
+      await small.stop();
+    }
+  });
+});
