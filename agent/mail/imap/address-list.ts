@@ -70,6 +70,9 @@ function tokenize(text: string): Token[] {
       const end = close === -1 ? text.length : close + 1;
       tokens.push({ kind: 'literal', text: text.slice(i, end) });
       i = end;
+    } else if (char === ')') {
+      // A stray closing parenthesis (no comment open) is dropped.
+      i++;
     } else if ('<>@,;:.'.includes(char)) {
       tokens.push({ kind: 'special', text: char });
       i++;

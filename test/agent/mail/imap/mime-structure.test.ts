@@ -120,6 +120,10 @@ describe('ENVELOPE', () => {
     ]);
     expect(parseAddressList('undisclosed-recipients:;')).toEqual([{ mailbox: 'undisclosed-recipients' }, {}]);
     expect(() => parseAddressList('<<<@@@,,,;;;:::"((((')).not.toThrow();
+    // A stray ")" once made the tokenizer loop forever (found by the fuzz test).
+    expect(parseAddressList('a) b@x.example')).toEqual([
+      { name: undefined, mailbox: 'ab', host: 'x.example' },
+    ]);
   });
 });
 
