@@ -7,9 +7,15 @@
 /** `NIL` for undefined/null, else a quoted string or literal carrying the bytes of `value` (latin1). */
 export function imapString(value: string | undefined | null): string {
   if (value === undefined || value === null) return 'NIL';
-  return /^[\x20-\x7e]*$/.test(value) && value.length < 1024
-    ? `"${value.replace(/["\\]/g, '\\$&')}"`
-    : `{${value.length}}\r\n${value}`;
+  // A plain loop: this runs for every string of every ENVELOPE and BODYSTRUCTURE FETCH builds.
+  if (value.length >= 1024) return `{${value.length}}\r\n${value}`;
+  let escapes = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) return `{${value.length}}\r\n${value}`;
+    if (code === 0x22 || code === 0x5c) escapes++;
+  }
+  return escapes === 0 ? `"${value}"` : `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
 
 /** Like {@link imapString} for text already in UTF-8 form (our own strings): encodes to latin1 bytes first. */
