@@ -70,6 +70,8 @@ export function makeTestCertificate(dir: string): { key: Buffer; cert: Buffer; c
 /** Starts a server; `throttleAfter` refuses an address with `throttled` after that many failures. */
 export async function startImapTestServer(
   settings: {
+    /** Quota of every test user (default testQuotaBytes). */
+    quotaBytes?: number;
     limits?: Partial<ImapLimits>;
     tls?: { key: Buffer; cert: Buffer };
     tlsPort?: number;
@@ -91,7 +93,7 @@ export async function startImapTestServer(
     }
     const user = login.toLowerCase();
     if (testUsers[user] !== undefined && testUsers[user] === password) {
-      return { ok: true, user, quotaBytes: testQuotaBytes, mailHost: 'store01' };
+      return { ok: true, user, quotaBytes: settings.quotaBytes ?? testQuotaBytes, mailHost: 'store01' };
     }
     failures.set(clientAddress, (failures.get(clientAddress) ?? 0) + 1);
     return { ok: false, reason: 'invalid-credentials', message: 'invalid credentials' };
@@ -104,6 +106,7 @@ export async function startImapTestServer(
     ...(settings.tlsPort !== undefined ? { tlsPort: settings.tlsPort } : {}),
     ...(settings.allowPlaintextAuth !== undefined ? { allowPlaintextAuth: settings.allowPlaintextAuth } : {}),
     ...(settings.trustLoopback !== undefined ? { trustLoopback: settings.trustLoopback } : {}),
+    ...(settings.log ? { log: settings.log } : {}),
   });
   await server.start();
   return {
