@@ -3,16 +3,14 @@
  * socket), runs them one at a time, writes untagged updates before each tagged reply, and keeps
  * per-session state small (the storage's folder view is the sequence-number map).
  */
-import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import type { UserMailbox } from '../mail-storage.js';
+import { MailStorageError, type UserMailbox } from '../mail-storage.js';
 import { capabilities } from './capabilities.js';
-import { type CommandOutcome, commandTable, uidCommands } from './command-table.js';
+import { runCommand } from './command-runner.js';
 import { ImapCommandReader, type ImapReaderEvent } from './imap-command-reader.js';
-import { bad, ImapCommandError, responseText, toImapError } from './imap-errors.js';
+import { bad, responseText } from './imap-errors.js';
 import { ResponseWriter } from './imap-output.js';
-import { ImapParseError, parseCommand } from './imap-parser.js';
 import type { ImapSessionContext } from './imap-session-context.js';
 import type { SelectedFolder } from './selected-folder.js';
 
@@ -127,9 +125,17 @@ export class ImapSession {
     const selected = this.selected;
     if (!selected) return;
     try {
-      for (const line of await selected.refresh()) this.out.line(line);
+      const lines = await selected.refresh();
+      // Everything gone may mean the folder itself was deleted by another session: check once.
+      if (lines.length > 0 && selected.messages().length === 0)
+        await this.mailbox?.folderStatus(selected.name);
+      for (const line of lines) this.out.line(line);
     } catch (error) {
-      // The folder may have been deleted by another session; the next command will say so.
+      if (error instanceof MailStorageError && error.code === 'no-such-folder') {
+        // Another session deleted the selected folder: its sequence numbers mean nothing any more.
+        this.closeWithBye('The selected mailbox was deleted by another session');
+        return;
+      }
       this.context.log.warn('imap refresh failed', { user: this.user, error: String(error) });
     }
   }
@@ -290,93 +296,10 @@ export class ImapSession {
         return;
       }
       case 'command':
-        await this.execute(event.lines, event.literals);
+        await runCommand(this, event.lines, event.literals);
         return;
       case 'line':
         return;
-    }
-  }
-
-  private async execute(lines: Buffer[], literals: Buffer[]): Promise<void> {
-    let parsed: ReturnType<typeof parseCommand>;
-    try {
-      parsed = parseCommand(lines, literals, this.context.limits);
-    } catch (error) {
-      if (!(error instanceof ImapParseError)) throw error;
-      this.out.line(`${error.tag ?? '*'} BAD ${responseText(error.message)}`);
-      return;
-    }
-    this.context.counters.commands++;
-    let { name, args } = parsed;
-    const uid = name === 'UID';
-    if (uid) {
-      const inner = args[0];
-      name = inner?.type === 'atom' ? inner.value.toUpperCase() : '';
-      args = args.slice(1);
-      if (!uidCommands.has(name)) {
-        this.out.line(
-          `${parsed.tag} BAD UID must be followed by FETCH, STORE, SEARCH, COPY, MOVE or EXPUNGE`,
-        );
-        return;
-      }
-    }
-    const spec = commandTable.get(name);
-    if (!spec) {
-      this.out.line(`${parsed.tag} BAD Unknown command ${responseText(name)}`);
-      return;
-    }
-    if (!spec.states.includes(this.state)) {
-      const words =
-        this.state === 'not-authenticated'
-          ? 'before login'
-          : this.state === 'authenticated'
-            ? 'without a selected mailbox'
-            : 'after login';
-      this.out.line(`${parsed.tag} BAD ${name} is not allowed ${words}`);
-      return;
-    }
-    let outcome: CommandOutcome | undefined;
-    let status = 'OK';
-    let code: string | undefined;
-    let text = `${uid ? 'UID ' : ''}${name} completed`;
-    try {
-      outcome = (await spec.run(this, { tag: parsed.tag, name, args }, uid)) ?? undefined;
-      code = outcome?.code;
-      text = outcome?.text ?? text;
-    } catch (error) {
-      const failure = this.failureOf(error, name);
-      status = failure.status;
-      code = failure.code;
-      text = failure.message;
-    }
-    if (this.closed) return;
-    // Untagged EXPUNGE must not interrupt FETCH, STORE or SEARCH by sequence number (RFC 3501 7.4.1).
-    const updatesAllowed = spec.updates === 'any' || (spec.updates === 'uid' && uid);
-    if (this.selected && updatesAllowed && (spec.refresh || this.selected.dirty))
-      await this.refreshSelected();
-    this.out.line(`${parsed.tag} ${status} ${code ? `[${code}] ` : ''}${responseText(text)}`);
-    if (this.closeAfterReply !== undefined) {
-      this.closeWithBye(this.closeAfterReply);
-      return;
-    }
-    if (outcome?.after) {
-      this.out.flush();
-      outcome.after();
-    }
-  }
-
-  private failureOf(error: unknown, name: string): ImapCommandError {
-    try {
-      return toImapError(error);
-    } catch {
-      const reference = randomBytes(4).toString('hex');
-      this.context.log.error('imap command failed', {
-        command: name,
-        reference,
-        user: this.user,
-        error: String(error),
-      });
-      return new ImapCommandError('NO', `Internal error (reference ${reference})`, 'SERVERBUG');
     }
   }
 }

@@ -222,6 +222,19 @@ describe('IMAP sessions', () => {
     client.close();
   });
 
+  it('says BYE to a session whose selected folder another session deletes', async () => {
+    const victim = await login(imap.server.port, 'hanako@univ.example');
+    const other = await login(imap.server.port, 'hanako@univ.example');
+    await victim.command('CREATE Doomed');
+    await append(victim, 'Doomed', message('doomed'));
+    await victim.command('SELECT Doomed');
+    expect((await other.command('DELETE Doomed')).tagged).toBe('OK DELETE completed');
+    victim.send('d1 NOOP\r\n');
+    expect(await victim.readLine()).toBe('* BYE The selected mailbox was deleted by another session');
+    await victim.waitClosed();
+    other.close();
+  });
+
   it('answers CAPABILITY, NAMESPACE, ID and ENABLE', async () => {
     const client = await RawImapClient.connect(imap.server.port);
     expect(client.greeting).toMatch(
