@@ -84,6 +84,10 @@ service lmtp {
     port = ${lmtpPort}
   }
 }
+protocol imap {
+  # The bench opens 100 idle sessions as one user from one address.
+  mail_max_userip_connections = 200
+}
 protocol lmtp {
   postmaster_address = postmaster@bench.example
 }

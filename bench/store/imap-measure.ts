@@ -47,8 +47,11 @@ export async function timeFetchAll(target: ImapTarget): Promise<{ ms: number; me
   }
 }
 
-/** Resident memory of a process and all its descendants, in bytes (Dovecot runs a process per session). */
-export function treeRssBytes(pid: number): number {
+/**
+ * Proportional set size (PSS) of a process and all its descendants, in bytes: Dovecot runs a process
+ * per session, and PSS counts pages they share (libraries, the config) once, not once per process.
+ */
+export function treePssBytes(pid: number): number {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -67,8 +70,8 @@ export function treeRssBytes(pid: number): number {
   while (stack.length > 0) {
     const current = stack.pop()!;
     try {
-      const status = readFileSync(`/proc/${current}/status`, 'utf8');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const rollup = readFileSync(`/proc/${current}/smaps_rollup`, 'utf8');
+      const kb = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
       total += kb * 1024;
     } catch {
       continue;

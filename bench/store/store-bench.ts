@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { round } from '../stats.js';
 import { startBenchLab } from '../support/bench-lab.js';
 import { startDovecotPeer } from './dovecot-peer.js';
-import { type ImapTarget, openIdleSessions, timeFetchAll, treeRssBytes } from './imap-measure.js';
+import { type ImapTarget, openIdleSessions, timeFetchAll, treePssBytes } from './imap-measure.js';
 import { lmtpLoad } from './lmtp-load.js';
 
 const deliveryMessages = 4000;
@@ -110,10 +110,13 @@ export async function runStoreBench(say: (line: string) => void): Promise<Record
           `${side.name}: FETCH of ${fetchMessages} messages (best of 3): ${round(fetchMs[side.name]!, 0)} ms`,
         );
 
-        const before = treeRssBytes(side.pid);
+        // Warm up once so allocator pools and caches are not counted as session cost.
+        await (await openIdleSessions(target, idleSessions))();
+        await new Promise((r) => setTimeout(r, 2000));
+        const before = treePssBytes(side.pid);
         const close = await openIdleSessions(target, idleSessions);
-        await new Promise((r) => setTimeout(r, 1000));
-        const after = treeRssBytes(side.pid);
+        await new Promise((r) => setTimeout(r, 2000));
+        const after = treePssBytes(side.pid);
         await close();
         idleBytesPer100[side.name] = after - before;
         say(
