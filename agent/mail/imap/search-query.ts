@@ -85,7 +85,11 @@ const dateKeys: Record<string, [boolean, 'before' | 'on' | 'since']> = {
 
 class QueryReader {
   private index = 0;
-  constructor(private readonly tokens: readonly ImapToken[]) {}
+  constructor(
+    private readonly tokens: readonly ImapToken[],
+    /** The CHARSET of string arguments (UTF-8 unless the client named another). */
+    readonly decoder: InstanceType<typeof TextDecoder>,
+  ) {}
 
   done(): boolean {
     return this.index >= this.tokens.length;
@@ -97,11 +101,11 @@ class QueryReader {
     return token;
   }
 
-  /** An astring argument decoded as UTF-8 (the only charsets accepted are UTF-8 and US-ASCII). */
+  /** An astring argument decoded in the search's charset. */
   text(what: string): string {
     const token = this.take(what);
     if (token.type === 'atom') return token.value;
-    if (token.type === 'string') return token.value.toString('utf8');
+    if (token.type === 'string') return this.decoder.decode(token.value);
     throw new SearchQueryError(`${what} must be a string`);
   }
 
@@ -118,7 +122,7 @@ function parseKey(reader: QueryReader, depth: number): SearchKey {
   const token = reader.take('search key');
   if (token.type === 'list') {
     if (token.items.length === 0) throw new SearchQueryError('empty parenthesised search key');
-    const inner = new QueryReader(token.items);
+    const inner = new QueryReader(token.items, reader.decoder);
     const keys: SearchKey[] = [];
     while (!inner.done()) keys.push(parseKey(inner, depth + 1));
     return keys.length === 1 ? keys[0]! : { op: 'and', keys };
@@ -193,6 +197,7 @@ function sequenceSet(text: string): SequenceSet {
 /** Parses SEARCH arguments (with an optional leading `CHARSET name`). */
 export function parseSearchQuery(args: readonly ImapToken[]): SearchKey {
   let rest = args;
+  let decoder = new TextDecoder('utf-8');
   const first = args[0];
   if (first?.type === 'atom' && first.value.toUpperCase() === 'CHARSET') {
     const charset = args[1];
@@ -202,18 +207,20 @@ export function parseSearchQuery(args: readonly ImapToken[]): SearchKey {
         : charset?.type === 'string'
           ? charset.value.toString('latin1')
           : '';
-    if (!['UTF-8', 'US-ASCII', 'UTF8'].includes(name.toUpperCase())) {
+    try {
+      // Any charset Node's ICU decodes: UTF-8, ISO-2022-JP, Shift_JIS, EUC-JP, ISO-8859-*...
+      decoder = new TextDecoder(name);
+    } catch {
       throw new SearchQueryError(`charset ${name.slice(0, 40) || '(none)'} is not supported`, true);
     }
     rest = args.slice(2);
   }
   if (rest.length === 0) throw new SearchQueryError('missing search criteria');
-  const reader = new QueryReader(rest);
+  const reader = new QueryReader(rest, decoder);
   const keys: SearchKey[] = [];
   while (!reader.done()) keys.push(parseKey(reader, 0));
   return keys.length === 1 ? keys[0]! : { op: 'and', keys };
 }
-
 /** Whether evaluating the key needs the message's content (header or body), not just its summary. */
 export function needsContent(key: SearchKey): boolean {
   switch (key.op) {

@@ -15,7 +15,7 @@ export const searchCommand: CommandHandler = async (session, command, uid) => {
     query = parseSearchQuery(command.args);
   } catch (error) {
     if (!(error instanceof SearchQueryError)) throw error;
-    if (error.badCharset) throw no(error.message, 'BADCHARSET (UTF-8 US-ASCII)');
+    if (error.badCharset) throw no(error.message, 'BADCHARSET (UTF-8 US-ASCII ISO-2022-JP SHIFT_JIS EUC-JP)');
     throw bad(error.message);
   }
   const messages = selected.messages();

@@ -236,7 +236,10 @@ describe('IMAP bad input', () => {
       ['STORE 1 XFLAGS (\\Seen)', /^BAD Unknown STORE action XFLAGS/],
       ['SEARCH FROB', /^BAD unknown search key FROB/],
       ['SEARCH SINCE 31-Feb-2026', /^BAD invalid date "31-Feb-2026"/],
-      ['SEARCH CHARSET ISO-8859-99 ALL', /^NO \[BADCHARSET \(UTF-8 US-ASCII\)\]/],
+      [
+        'SEARCH CHARSET ISO-8859-99 ALL',
+        /^NO \[BADCHARSET \(UTF-8 US-ASCII ISO-2022-JP SHIFT_JIS EUC-JP\)\]/,
+      ],
       ['UID FETCH 1:x FLAGS', /^BAD invalid number "x"/],
       ['COPY 1 NoSuchFolder', /^NO \[TRYCREATE\]/],
       ['STATUS INBOX (FROBS)', /^BAD Unknown STATUS item FROBS/],

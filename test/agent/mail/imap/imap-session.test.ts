@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImapTestServer, startImapTestServer, testUsers } from './support/imap-test-server.js';
+import { japaneseMessage } from './support/mime-samples.js';
 import { RawImapClient } from './support/raw-imap-client.js';
 
 const message = (subject: string, body = 'hello\r\n'): string =>
@@ -233,6 +234,52 @@ describe('IMAP sessions', () => {
     expect(await victim.readLine()).toBe('* BYE The selected mailbox was deleted by another session');
     await victim.waitClosed();
     other.close();
+  });
+
+  it('searches Japanese text sent in ISO-2022-JP, Shift_JIS and EUC-JP as well as UTF-8', async () => {
+    const client = await login(imap.server.port, 'jiro@univ.example');
+    await client.command('CREATE Japanese');
+    client.send(
+      Buffer.concat([
+        Buffer.from(`a1 APPEND Japanese {${japaneseMessage.length}+}\r\n`),
+        japaneseMessage,
+        Buffer.from('\r\n'),
+      ]),
+    );
+    expect((await client.readUntilTagged('a1')).at(-1)).toMatch(/^a1 OK \[APPENDUID/);
+    await append(client, 'Japanese', message('plain english'));
+    await client.command('SELECT Japanese');
+    const search = async (charset: string, key: string, bytes: Buffer): Promise<string[]> => {
+      client.send(
+        Buffer.concat([
+          Buffer.from(`j1 SEARCH CHARSET ${charset} ${key} {${bytes.length}+}\r\n`),
+          bytes,
+          Buffer.from('\r\n'),
+        ]),
+      );
+      return client.readUntilTagged('j1');
+    };
+    expect(await search('UTF-8', 'SUBJECT', Buffer.from('会議'))).toEqual([
+      '* SEARCH 1',
+      'j1 OK SEARCH completed',
+    ]);
+    expect(await search('ISO-2022-JP', 'SUBJECT', Buffer.from('1b2442327135441b2842', 'hex'))).toEqual([
+      '* SEARCH 1',
+      'j1 OK SEARCH completed',
+    ]);
+    expect(await search('Shift_JIS', 'FROM', Buffer.from('89ef8b63', 'hex'))).toEqual([
+      '* SEARCH 1',
+      'j1 OK SEARCH completed',
+    ]);
+    expect(await search('EUC-JP', 'BODY', Buffer.from('a4b3a4f3a4cba4c1a4cf', 'hex'))).toEqual([
+      '* SEARCH 1',
+      'j1 OK SEARCH completed',
+    ]);
+    expect(await search('UTF-8', 'TEXT', Buffer.from('ENGLISH'))).toEqual([
+      '* SEARCH 2',
+      'j1 OK SEARCH completed',
+    ]);
+    client.close();
   });
 
   it('answers CAPABILITY, NAMESPACE, ID and ENABLE', async () => {
