@@ -18,6 +18,7 @@ function toCrlf(message: Buffer): Buffer {
   return Buffer.from(message.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
 }
 
+/** APPEND mailbox [(flags)] [date-time] literal; answers OK [APPENDUID]. */
 export const appendCommand: CommandHandler = async (session, command) => {
   const args = command.args;
   if (args.length < 2 || args.length > 4)

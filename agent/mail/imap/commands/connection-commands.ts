@@ -5,6 +5,7 @@ import type { CommandHandler } from '../command-table.js';
 import { bad } from '../imap-errors.js';
 import { imapUtf8String } from '../imap-string.js';
 
+/** CAPABILITY: the list for the current state. */
 export const capabilityCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 0);
   session.out.line(`* CAPABILITY ${session.capabilities().join(' ')}`);
@@ -17,8 +18,10 @@ export const noopCommand: CommandHandler = async (_session, command) => {
   return undefined;
 };
 
+/** CHECK: like NOOP (every write is already durable). */
 export const checkCommand: CommandHandler = noopCommand;
 
+/** LOGOUT: BYE, OK, then the connection is closed. */
 export const logoutCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 0);
   session.out.line('* BYE mailfleet IMAP server logging out');
@@ -26,6 +29,7 @@ export const logoutCommand: CommandHandler = async (session, command) => {
   return { text: 'LOGOUT completed', after: () => session.close() };
 };
 
+/** STARTTLS: OK, then the TLS handshake on the same connection. */
 export const startTlsCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 0);
   if (session.secure) throw bad('Connection is already encrypted');
@@ -66,6 +70,7 @@ export const enableCommand: CommandHandler = async (session, command) => {
   return undefined;
 };
 
+/** NAMESPACE: one personal namespace, "" with separator ".". */
 export const namespaceCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 0);
   session.out.line('* NAMESPACE (("" ".")) NIL NIL');

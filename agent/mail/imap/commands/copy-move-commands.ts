@@ -43,7 +43,9 @@ async function transfer(
   return code ? { code, text: 'COPY completed' } : { text: 'COPY completed' };
 }
 
+/** COPY / UID COPY: OK [COPYUID]. */
 export const copyCommand: CommandHandler = (session, command, uid) =>
   transfer(session, command.args, uid, false);
+/** MOVE / UID MOVE: untagged OK [COPYUID], EXPUNGEs, then OK. */
 export const moveCommand: CommandHandler = (session, command, uid) =>
   transfer(session, command.args, uid, true);

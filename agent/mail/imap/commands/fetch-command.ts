@@ -105,6 +105,7 @@ function writeResponse(
   out.write(`${text})\r\n`);
 }
 
+/** FETCH / UID FETCH. */
 export const fetchCommand: CommandHandler = async (session, command, uid) => {
   expectArgs(command.args, 2, 3);
   if (command.args[2] !== undefined) throw bad('FETCH modifiers (CHANGEDSINCE) are not supported');

@@ -12,6 +12,7 @@ function mailboxOf(session: ImapSession) {
   return mailbox;
 }
 
+/** CREATE (a trailing separator is dropped; parents are created by storage). */
 export const createCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 1);
   const name = mailboxArg(command.args[0], { allowTrailingSeparator: true });
@@ -20,6 +21,7 @@ export const createCommand: CommandHandler = async (session, command) => {
   return undefined;
 };
 
+/** DELETE; deleting the selected folder leaves the selected state with [CLOSED]. */
 export const deleteCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 1);
   const name = mailboxArg(command.args[0]);
@@ -32,6 +34,7 @@ export const deleteCommand: CommandHandler = async (session, command) => {
   return undefined;
 };
 
+/** RENAME (RENAME INBOX moves its messages, in storage). */
 export const renameCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 2);
   const from = mailboxArg(command.args[0]);
@@ -41,12 +44,14 @@ export const renameCommand: CommandHandler = async (session, command) => {
   return undefined;
 };
 
+/** SUBSCRIBE. */
 export const subscribeCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 1);
   await mailboxOf(session).setSubscribed(mailboxArg(command.args[0]), true);
   return undefined;
 };
 
+/** UNSUBSCRIBE. */
 export const unsubscribeCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 1);
   await mailboxOf(session).setSubscribed(mailboxArg(command.args[0]), false);
@@ -86,6 +91,7 @@ export async function statusLine(
   return `* STATUS ${imapString(mailboxToWire(name))} (${items.map((item) => `${item} ${values[item]}`).join(' ')})`;
 }
 
+/** STATUS mailbox (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN). */
 export const statusCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 2);
   const name = mailboxArg(command.args[0]);

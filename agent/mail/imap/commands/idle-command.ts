@@ -6,6 +6,7 @@ import { expectArgs } from '../command-args.js';
 import type { CommandHandler } from '../command-table.js';
 import { bad } from '../imap-errors.js';
 
+/** IDLE until DONE. */
 export const idleCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 0);
   // Anything pending goes out before the continuation.

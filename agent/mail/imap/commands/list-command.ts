@@ -97,6 +97,7 @@ function parseOptions(args: readonly ImapToken[]): {
   return { options, reference, patterns };
 }
 
+/** LIST, with the LIST-EXTENDED selection and return options listed above. */
 export const listCommand: CommandHandler = async (session, command) => {
   if (command.args.length < 2) throw bad('LIST needs a reference and a mailbox pattern');
   const { options, reference, patterns } = parseOptions(command.args);
@@ -164,6 +165,7 @@ export const listCommand: CommandHandler = async (session, command) => {
   return undefined;
 };
 
+/** LSUB: subscribed folders matching the pattern. */
 export const lsubCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 2);
   const reference = patternText(command.args[0], 'Reference');

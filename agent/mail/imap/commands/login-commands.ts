@@ -53,6 +53,7 @@ async function login(session: ImapSession, user: string, password: string): Prom
   return { code: `CAPABILITY ${session.capabilities().join(' ')}`, text: 'Logged in' };
 }
 
+/** LOGIN user password. */
 export const loginCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 2);
   return login(session, astringText(command.args[0], 'User name'), astringText(command.args[1], 'Password'));
@@ -66,6 +67,7 @@ function decodeBase64(text: string): Buffer {
   return Buffer.from(text, 'base64');
 }
 
+/** AUTHENTICATE PLAIN [initial-response]; any other mechanism is refused with NO. */
 export const authenticateCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 1, 2);
   const mechanism = atomText(command.args[0], 'Mechanism').toUpperCase();

@@ -15,6 +15,7 @@ async function quotaLine(session: ImapSession): Promise<string> {
   return `* QUOTA "" (STORAGE ${Math.ceil(usage.usedBytes / 1024)} ${Math.floor(usage.limitBytes / 1024)})`;
 }
 
+/** GETQUOTAROOT mailbox: the root "" and its usage. */
 export const getQuotaRootCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 1);
   const name = mailboxArg(command.args[0]);
@@ -25,6 +26,7 @@ export const getQuotaRootCommand: CommandHandler = async (session, command) => {
   return undefined;
 };
 
+/** GETQUOTA "": STORAGE usage and limit in KiB (an empty list when unlimited). */
 export const getQuotaCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 1);
   const root = command.args[0];
@@ -35,6 +37,7 @@ export const getQuotaCommand: CommandHandler = async (session, command) => {
   return undefined;
 };
 
+/** SETQUOTA: refused (NO [NOPERM]). */
 export const setQuotaCommand: CommandHandler = async () => {
   throw no('Quotas are set in the directory, not over IMAP', 'NOPERM');
 };

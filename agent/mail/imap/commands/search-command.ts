@@ -8,6 +8,7 @@ import { bad, no } from '../imap-errors.js';
 import { matchesSearch, SearchableMessage, type SearchCandidate } from '../search-match.js';
 import { needsContent, parseSearchQuery, SearchQueryError } from '../search-query.js';
 
+/** SEARCH / UID SEARCH. */
 export const searchCommand: CommandHandler = async (session, command, uid) => {
   const selected = session.selected!;
   let query: ReturnType<typeof parseSearchQuery>;

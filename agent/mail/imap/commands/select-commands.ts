@@ -46,9 +46,12 @@ async function open(session: ImapSession, args: Parameters<CommandHandler>[1]['a
   };
 }
 
+/** SELECT: read-write. */
 export const selectCommand: CommandHandler = (session, command) => open(session, command.args, false);
+/** EXAMINE: read-only. */
 export const examineCommand: CommandHandler = (session, command) => open(session, command.args, true);
 
+/** CLOSE: expunge silently (unless read-only) and leave the selected state. */
 export const closeCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 0);
   const selected = session.selected!;
@@ -58,12 +61,14 @@ export const closeCommand: CommandHandler = async (session, command) => {
   return undefined;
 };
 
+/** UNSELECT (RFC 3691): leave the selected state without expunging. */
 export const unselectCommand: CommandHandler = async (session, command) => {
   expectArgs(command.args, 0);
   session.unselect();
   return undefined;
 };
 
+/** EXPUNGE, or UID EXPUNGE set (RFC 4315): untagged EXPUNGE per removed message. */
 export const expungeCommand: CommandHandler = async (session, command, uid) => {
   expectArgs(command.args, uid ? 1 : 0);
   const selected = session.selected!;

@@ -11,6 +11,7 @@ const modes: Record<string, 'replace' | 'add' | 'remove'> = {
   '-FLAGS': 'remove',
 };
 
+/** STORE / UID STORE. */
 export const storeCommand: CommandHandler = async (session, command, uid) => {
   if (command.args.length < 3) throw bad('STORE needs a sequence set, an action and flags');
   const selected = session.selected!;
