@@ -56,9 +56,9 @@ export async function runCommand(session: ImapSession, lines: Buffer[], literals
     const words =
       session.state === 'not-authenticated'
         ? 'before login'
-        : session.state === 'authenticated'
-          ? 'without a selected mailbox'
-          : 'after login';
+        : spec.states.includes('not-authenticated')
+          ? 'after login'
+          : 'without a selected mailbox';
     out.line(`${parsed.tag} BAD ${name} is not allowed ${words}`);
     return;
   }

@@ -222,6 +222,8 @@ describe('IMAP bad input', () => {
     expect((await client.command('FETCH 1 FLAGS')).tagged).toBe(
       'BAD FETCH is not allowed without a selected mailbox',
     );
+    expect((await client.command('LOGIN a b')).tagged).toBe('BAD LOGIN is not allowed after login');
+    expect((await client.command('STARTTLS')).tagged).toBe('BAD STARTTLS is not allowed after login');
     expect((await client.command('SELECT NoSuchFolder')).tagged).toMatch(
       /^NO \[NONEXISTENT\] no folder NoSuchFolder/,
     );
