@@ -39,6 +39,8 @@ export class SearchQueryError extends Error {
 }
 
 const maxDepth = 64;
+/** Most keys in one SEARCH: each is evaluated for every message, so a flood of keys is a CPU flood. */
+const maxKeys = 1000;
 const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /** Day number (days since 1970-01-01) of an IMAP `date` (`1-Feb-1994`), or undefined if invalid. */
@@ -85,6 +87,8 @@ const dateKeys: Record<string, [boolean, 'before' | 'on' | 'since']> = {
 
 class QueryReader {
   private index = 0;
+  /** Keys parsed so far, shared with nested readers. */
+  keys: { count: number } = { count: 0 };
   constructor(
     private readonly tokens: readonly ImapToken[],
     /** The CHARSET of string arguments (UTF-8 unless the client named another). */
@@ -119,10 +123,12 @@ class QueryReader {
 
 function parseKey(reader: QueryReader, depth: number): SearchKey {
   if (depth > maxDepth) throw new SearchQueryError(`search criteria nested deeper than ${maxDepth}`);
+  if (++reader.keys.count > maxKeys) throw new SearchQueryError(`more than ${maxKeys} search keys`);
   const token = reader.take('search key');
   if (token.type === 'list') {
     if (token.items.length === 0) throw new SearchQueryError('empty parenthesised search key');
     const inner = new QueryReader(token.items, reader.decoder);
+    inner.keys = reader.keys;
     const keys: SearchKey[] = [];
     while (!inner.done()) keys.push(parseKey(inner, depth + 1));
     return keys.length === 1 ? keys[0]! : { op: 'and', keys };

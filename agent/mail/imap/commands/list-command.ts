@@ -8,7 +8,8 @@ import type { CommandHandler } from '../command-table.js';
 import { bad } from '../imap-errors.js';
 import type { ImapToken } from '../imap-parser.js';
 import { imapString } from '../imap-string.js';
-import { hierarchySeparator, mailboxToWire, normalizeInbox } from '../mailbox-name.js';
+import { ListPattern, maxPatternLength } from '../list-pattern.js';
+import { hierarchySeparator, mailboxToWire } from '../mailbox-name.js';
 import { parseStatusItems, statusLine } from './folder-commands.js';
 
 interface ListOptions {
@@ -23,18 +24,8 @@ interface ListOptions {
 function patternText(token: ImapToken | undefined, what: string): string {
   const text = astringBytes(token, what).toString('latin1');
   if (!/^[\x20-\x7e]*$/.test(text)) throw bad(`${what} must be modified UTF-7 (7-bit printable)`);
+  if (text.length > maxPatternLength) throw bad(`${what} is longer than ${maxPatternLength} bytes`);
   return text;
-}
-
-/** A LIST pattern as a regular expression: `*` matches anything, `%` anything but the separator. */
-export function patternToRegExp(pattern: string): RegExp {
-  const source = normalizeInbox(pattern)
-    .split('')
-    .map((char) =>
-      char === '*' ? '.*' : char === '%' ? '[^.]*' : char.replace(/[\\^$.|?+()[\]{}]/g, '\\$&'),
-    )
-    .join('');
-  return new RegExp(`^${source}$`);
 }
 
 function parentsOf(name: string): string[] {
@@ -110,7 +101,7 @@ export const listCommand: CommandHandler = async (session, command) => {
   const byName = new Map(folders.map((folder) => [folder.name, folder]));
   const matchers = patterns
     .filter((p) => p !== '')
-    .map((pattern) => ({ regexp: patternToRegExp(reference + pattern), percentEnd: pattern.endsWith('%') }));
+    .map((pattern) => ({ pattern: new ListPattern(reference + pattern), percentEnd: pattern.endsWith('%') }));
   const selectable = (folder: FolderInfo): boolean =>
     (!options.subscribedOnly || folder.subscribed) &&
     (!options.specialUseOnly || folder.specialUse !== undefined);
@@ -120,7 +111,7 @@ export const listCommand: CommandHandler = async (session, command) => {
   const statusFor: string[] = [];
   for (const folder of folders) {
     const wire = mailboxToWire(folder.name);
-    const matched = matchers.some((m) => m.regexp.test(wire));
+    const matched = matchers.some((m) => m.pattern.matches(wire));
     if (matched && selectable(folder)) {
       const attributes = [hasChildren(folder.name) ? '\\HasChildren' : '\\HasNoChildren'];
       if (folder.specialUse) attributes.push(folder.specialUse);
@@ -138,11 +129,11 @@ export const listCommand: CommandHandler = async (session, command) => {
       const byPercent =
         !parentFolder &&
         selectable(folder) &&
-        matchers.some((m) => m.percentEnd && m.regexp.test(parentWire));
+        matchers.some((m) => m.percentEnd && m.pattern.matches(parentWire));
       const byRecursion =
         options.recursiveMatch &&
         selectable(folder) &&
-        matchers.some((m) => m.regexp.test(parentWire)) &&
+        matchers.some((m) => m.pattern.matches(parentWire)) &&
         !(parentFolder && selectable(parentFolder));
       if (!byPercent && !byRecursion) continue;
       const attributes = parentFolder ? ['\\HasChildren'] : ['\\Noselect', '\\HasChildren'];
@@ -171,16 +162,17 @@ export const lsubCommand: CommandHandler = async (session, command) => {
   const reference = patternText(command.args[0], 'Reference');
   const pattern = patternText(command.args[1], 'Mailbox pattern');
   if (pattern === '') return undefined;
-  const regexp = patternToRegExp(reference + pattern);
+  const matcher = new ListPattern(reference + pattern);
   const folders = (await session.mailbox!.listFolders()).filter((folder) => folder.subscribed);
   const lines = new Map<string, string>();
   for (const folder of folders) {
     const wire = mailboxToWire(folder.name);
-    if (regexp.test(wire)) lines.set(folder.name, `* LSUB () "${hierarchySeparator}" ${imapString(wire)}`);
+    if (matcher.matches(wire))
+      lines.set(folder.name, `* LSUB () "${hierarchySeparator}" ${imapString(wire)}`);
     if (!pattern.endsWith('%')) continue;
     for (const parent of parentsOf(folder.name)) {
       const parentWire = mailboxToWire(parent);
-      if (!lines.has(parent) && !folders.some((f) => f.name === parent) && regexp.test(parentWire)) {
+      if (!lines.has(parent) && !folders.some((f) => f.name === parent) && matcher.matches(parentWire)) {
         lines.set(parent, `* LSUB (\\Noselect) "${hierarchySeparator}" ${imapString(parentWire)}`);
       }
     }
