@@ -49,6 +49,7 @@ export type ImapReaderEvent =
       close: boolean;
     };
 
+const empty = Buffer.alloc(0);
 const literalMarker = /~?\{(\d{1,20})(\+?)\}$/;
 const tagPattern = /^[\x21-\x7e]{1,64}$/;
 
@@ -75,7 +76,9 @@ export function leadingTag(line: Buffer): string | null {
 
 /** Pull-based framer of one connection's input. */
 export class ImapCommandReader {
-  private buffer: Buffer = Buffer.alloc(0);
+  private buffer: Buffer = empty;
+  /** Owned, growable space behind `buffer` once pending input had to be joined with a new chunk. */
+  private storage: Buffer | undefined;
   private offset = 0;
   /** Where the next LF search starts, so a long line arriving in pieces is scanned once. */
   private scanFrom = 0;
@@ -99,21 +102,30 @@ export class ImapCommandReader {
   /** Adds bytes read from the socket. */
   push(chunk: Buffer): void {
     if (this.closed) return;
-    if (this.offset >= this.buffer.length) {
+    const pending = this.buffer.length - this.offset;
+    if (pending === 0) {
+      // Nothing pending: use the chunk as it is, no copy.
       this.buffer = chunk;
+      this.storage = undefined;
       this.scanFrom = 0;
+    } else if (this.storage && this.buffer.length + chunk.length <= this.storage.length) {
+      chunk.copy(this.storage, this.buffer.length);
+      this.buffer = this.storage.subarray(0, this.buffer.length + chunk.length);
     } else {
-      this.buffer = Buffer.concat([this.buffer.subarray(this.offset), chunk]);
+      // Grow by doubling: a line arriving a byte at a time costs linear copying, not quadratic.
+      const storage = Buffer.allocUnsafe(Math.max(2 * (pending + chunk.length), 16 * 1024));
+      this.buffer.copy(storage, 0, this.offset);
+      chunk.copy(storage, pending);
+      this.storage = storage;
+      this.buffer = storage.subarray(0, pending + chunk.length);
       this.scanFrom = Math.max(0, this.scanFrom - this.offset);
+      this.offset = 0;
     }
-    this.offset = 0;
   }
 
   /** Drops everything buffered and any half-read command (after STARTTLS nothing sent in clear may count). */
   reset(): void {
-    this.buffer = Buffer.alloc(0);
-    this.offset = 0;
-    this.scanFrom = 0;
+    this.release();
     this.state = { name: 'line' };
     this.discardingCommand = false;
     this.startCommand();
@@ -122,6 +134,20 @@ export class ImapCommandReader {
   /** The next event, or null when more input is needed. `mode: 'line'` reads one raw line. */
   next(mode: 'command' | 'line' = 'command'): ImapReaderEvent | null {
     if (this.closed) return null;
+    const event = this.step(mode);
+    if (event === null && this.offset >= this.buffer.length) this.release();
+    return event;
+  }
+
+  /** All input consumed: drop the references, so an idle session does not pin socket chunks. */
+  private release(): void {
+    this.buffer = empty;
+    this.storage = undefined;
+    this.offset = 0;
+    this.scanFrom = 0;
+  }
+
+  private step(mode: 'command' | 'line'): ImapReaderEvent | null {
     for (;;) {
       const state = this.state;
       if (state.name === 'literal') {
@@ -174,9 +200,7 @@ export class ImapCommandReader {
   ): ImapReaderEvent {
     if (close) {
       this.closed = true;
-      this.buffer = Buffer.alloc(0);
-      this.offset = 0;
-      this.scanFrom = 0;
+      this.release();
     }
     return { kind: 'refused', tag, status, code, message, close };
   }

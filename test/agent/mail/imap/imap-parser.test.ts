@@ -113,6 +113,19 @@ describe('command reader', () => {
     expect(events.map((event) => event.kind === 'refused' && event.close)).toEqual([false, true]);
   });
 
+  it('joins a long line that arrives one byte at a time', () => {
+    const reader = new ImapCommandReader({ ...limits, maxLineBytes: 64 * 1024 });
+    const line = `a1 SEARCH TEXT "${'q'.repeat(50_000)}"\r\n`;
+    const events: ImapReaderEvent[] = [];
+    for (let i = 0; i < line.length; i++) {
+      reader.push(Buffer.from(line[i]!));
+      events.push(...drain(reader));
+    }
+    expect(events).toHaveLength(1);
+    expect(events[0]?.kind === 'command' && events[0].lines[0]?.length).toBe(line.length - 2);
+    expect(reader.bufferedBytes).toBe(0);
+  });
+
   it('reads raw lines in line mode (IDLE DONE, AUTHENTICATE)', () => {
     const reader = new ImapCommandReader(limits);
     reader.push(Buffer.from('DONE\r\na1 NOOP\r\n'));
