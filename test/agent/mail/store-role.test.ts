@@ -181,6 +181,21 @@ describe('store role', () => {
     hd.close();
   });
 
+  it('serves IMAP over implicit TLS', async () => {
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port: portOf('imaps'),
+      secure: true,
+      tls: { ca: [await readFile(certificates.caFile, 'utf8')], servername: 'localhost' },
+      auth: { user: dave.mail, pass: dave.password },
+      logger: false,
+    });
+    await client.connect();
+    const status = await client.status('INBOX', { messages: true });
+    expect(status.messages).toBe(1);
+    await client.logout();
+  });
+
   it('logs refused logins with the login name and reason, and never a password', async () => {
     const client = await LineClient.connect(portOf('pop3'));
     await client.readLine();
