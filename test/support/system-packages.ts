@@ -12,7 +12,7 @@ export interface SystemRequirement {
   why: string;
 }
 
-/** Everything the suite needs from the system. Later issues add Chromium, Dovecot, Postfix, Rspamd, OpenSSH. */
+/** Everything the suite needs from the system. Later issues add Chromium, Postfix, Rspamd. */
 export const systemRequirements: SystemRequirement[] = [
   { program: '/usr/sbin/slapd', debianPackage: 'slapd', why: 'directory tests against real OpenLDAP' },
   {
@@ -40,6 +40,9 @@ export const systemRequirements: SystemRequirement[] = [
     debianPackage: 'dovecot-lmtpd',
     why: 'store bench: Dovecot LMTP delivery rate',
   },
+  { program: '/usr/bin/curl', debianPackage: 'curl', why: "IMAP and POP3 interop with curl's imap:// and pop3://" },
+  { program: '/usr/bin/python3', debianPackage: 'python3', why: "IMAP and POP3 interop with Python's imaplib and poplib" },
+  { program: '/usr/bin/openssl', debianPackage: 'openssl', why: 'test and lab certificates' },
 ];
 
 /** Installs what is missing (root on Debian) or throws naming the packages to install. */
