@@ -192,7 +192,7 @@ describe('store role', () => {
     });
     await client.connect();
     const status = await client.status('INBOX', { messages: true });
-    expect(status.messages).toBe(1);
+    expect(status ? status.messages : undefined).toBe(1);
     await client.logout();
   });
 
