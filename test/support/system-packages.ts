@@ -40,8 +40,16 @@ export const systemRequirements: SystemRequirement[] = [
     debianPackage: 'dovecot-lmtpd',
     why: 'store bench: Dovecot LMTP delivery rate',
   },
-  { program: '/usr/bin/curl', debianPackage: 'curl', why: "IMAP and POP3 interop with curl's imap:// and pop3://" },
-  { program: '/usr/bin/python3', debianPackage: 'python3', why: "IMAP and POP3 interop with Python's imaplib and poplib" },
+  {
+    program: '/usr/bin/curl',
+    debianPackage: 'curl',
+    why: "IMAP and POP3 interop with curl's imap:// and pop3://",
+  },
+  {
+    program: '/usr/bin/python3',
+    debianPackage: 'python3',
+    why: "IMAP and POP3 interop with Python's imaplib and poplib",
+  },
   { program: '/usr/bin/openssl', debianPackage: 'openssl', why: 'test and lab certificates' },
 ];
 
