@@ -1,0 +1,297 @@
+/**
+ * One client connection of the IMAP proxy before login (RFC 3501 not-authenticated state):
+ * CAPABILITY, NOOP, LOGOUT, STARTTLS, LOGIN, AUTHENTICATE PLAIN (with SASL-IR). Input is framed by
+ * the store server's command reader and tokenizer, so line, literal and nesting limits hold before
+ * login. After a successful login the store's tagged OK (with the store's post-login CAPABILITY
+ * code) goes to the client and the connection becomes a byte relay.
+ */
+import type { Socket } from 'node:net';
+import { ImapCommandReader } from '../imap/imap-command-reader.js';
+import { defaultImapLimits } from '../imap/imap-limits.js';
+import { type ImapCommand, ImapParseError, type ImapToken, parseCommand } from '../imap/imap-parser.js';
+import { decodeSaslPlain } from '../pop3/sasl-plain.js';
+import { upgradeToTls } from '../tls/start-tls.js';
+import { relayBytes } from './byte-relay.js';
+import { imapStoreLogin, StoreLoginRefused } from './imap-store-login.js';
+import type { ProxyContext } from './proxy-context.js';
+import { routeLogin } from './proxy-login.js';
+
+type Reply = { close?: boolean; relayed?: boolean } | undefined;
+
+/** The pre-login half of a proxied IMAP connection. */
+export class ImapProxySession {
+  private readonly reader: ImapCommandReader;
+  private busy = false;
+  private done = false;
+  private failures = 0;
+  private readonly clientAddress: string;
+
+  constructor(
+    private socket: Socket,
+    private secure: boolean,
+    private readonly context: ProxyContext,
+  ) {
+    this.reader = new ImapCommandReader({ ...defaultImapLimits, ...context.limits });
+    this.clientAddress = socket.remoteAddress ?? 'unknown';
+  }
+
+  /** Greets and starts reading commands. */
+  start(): void {
+    this.listen();
+    this.socket.setTimeout(this.context.limits.preAuthTimeoutMs, () =>
+      this.bye('autologout: no login in time'),
+    );
+    this.write(`* OK [CAPABILITY ${this.capabilities()}] ${this.context.hostname} mailfleet proxy ready`);
+  }
+
+  private listen(): void {
+    this.socket.on('data', this.onData);
+    this.socket.on('error', () => this.socket.destroy());
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.reader.push(chunk);
+    this.pump();
+  };
+
+  private capabilities(): string {
+    const list = ['IMAP4rev1', 'LITERAL+', 'SASL-IR'];
+    if (this.context.tls && !this.secure) list.push('STARTTLS');
+    list.push(this.loginAllowed() ? 'AUTH=PLAIN' : 'LOGINDISABLED');
+    return list.join(' ');
+  }
+
+  private loginAllowed(): boolean {
+    if (this.secure || this.context.allowPlaintextAuth) return true;
+    const address = this.clientAddress;
+    return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+  }
+
+  private pump(): void {
+    while (!this.busy && !this.done) {
+      const event = this.reader.next();
+      if (!event) return;
+      if (event.kind === 'continue') {
+        this.write('+ go ahead');
+        continue;
+      }
+      if (event.kind === 'line') continue;
+      if (event.kind === 'refused') {
+        this.write(`${event.tag ?? '*'} ${event.status} [${event.code}] ${event.message}`);
+        if (event.close) this.bye('closing: the input cannot be followed');
+        continue;
+      }
+      let command: ImapCommand;
+      try {
+        command = parseCommand(event.lines, event.literals, this.context.limits);
+      } catch (error) {
+        if (!(error instanceof ImapParseError)) throw error;
+        this.write(`${error.tag ?? '*'} BAD ${error.message}`);
+        continue;
+      }
+      this.busy = true;
+      this.socket.pause();
+      void this.run(command).then(
+        (reply) => this.after(reply),
+        () => this.bye('internal error'),
+      );
+    }
+  }
+
+  private after(reply: Reply): void {
+    if (reply?.relayed) return;
+    if (reply?.close) {
+      this.bye('closing');
+      return;
+    }
+    this.busy = false;
+    this.socket.resume();
+    this.pump();
+  }
+
+  private async run(command: ImapCommand): Promise<Reply> {
+    const { tag, name, args } = command;
+    switch (name) {
+      case 'CAPABILITY':
+        this.write(`* CAPABILITY ${this.capabilities()}`);
+        this.write(`${tag} OK CAPABILITY completed`);
+        return undefined;
+      case 'NOOP':
+        this.write(`${tag} OK NOOP completed`);
+        return undefined;
+      case 'LOGOUT':
+        this.write('* BYE logging out');
+        this.write(`${tag} OK LOGOUT completed`);
+        this.done = true;
+        this.socket.end();
+        return { relayed: true };
+      case 'STARTTLS':
+        return this.startTls(tag);
+      case 'LOGIN': {
+        const [user, password] = args.map(astring);
+        if (args.length !== 2 || user === undefined || password === undefined)
+          return this.badArgs(tag, 'LOGIN needs a user name and a password');
+        return this.login(tag, user, password);
+      }
+      case 'AUTHENTICATE':
+        return this.authenticate(tag, args);
+      default:
+        this.write(`${tag} BAD ${name.slice(0, 20)} is not valid before login (log in first)`);
+        return undefined;
+    }
+  }
+
+  private badArgs(tag: string, message: string): Reply {
+    this.write(`${tag} BAD ${message}`);
+    return undefined;
+  }
+
+  private async startTls(tag: string): Promise<Reply> {
+    const tls = this.context.tls;
+    if (!tls || this.secure) return this.badArgs(tag, 'STARTTLS is not available on this connection');
+    this.write(`${tag} OK begin TLS now`);
+    // Whatever was pipelined after STARTTLS in clear text must never count inside TLS.
+    this.reader.reset();
+    this.socket.removeListener('data', this.onData);
+    try {
+      this.socket = await upgradeToTls(this.socket, tls);
+    } catch {
+      this.done = true;
+      this.socket.destroy();
+      return { relayed: true };
+    }
+    this.secure = true;
+    this.listen();
+    return undefined;
+  }
+
+  private async authenticate(tag: string, args: ImapToken[]): Promise<Reply> {
+    const mechanism = args[0]?.type === 'atom' ? args[0].value.toUpperCase() : '';
+    if (mechanism !== 'PLAIN' || args.length > 2)
+      return this.badArgs(tag, 'only AUTHENTICATE PLAIN is supported');
+    let response = args[1]?.type === 'atom' ? args[1].value : undefined;
+    if (args.length === 2 && response === undefined)
+      return this.badArgs(tag, 'the initial response must be base64');
+    if (response === undefined) {
+      this.write('+ ');
+      const line = await this.nextLine();
+      if (line === undefined) return { relayed: true };
+      response = line;
+    }
+    if (response === '*') return this.badArgs(tag, 'AUTHENTICATE cancelled');
+    const decoded = decodeSaslPlain(response === '=' ? '' : response);
+    if (!decoded.ok) return this.badArgs(tag, decoded.error);
+    return this.login(tag, decoded.login, decoded.password);
+  }
+
+  /** One raw line (the SASL response), waiting for input as needed. */
+  private nextLine(): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const tryRead = (): void => {
+        const event = this.reader.next('line');
+        if (!event) return;
+        this.socket.removeListener('data', onData);
+        this.socket.removeListener('close', onClose);
+        resolve(event.kind === 'line' ? event.text.toString('latin1') : '*');
+      };
+      const onData = (chunk: Buffer): void => {
+        this.reader.push(chunk);
+        tryRead();
+      };
+      const onClose = (): void => resolve(undefined);
+      this.socket.removeListener('data', this.onData);
+      this.socket.on('data', onData);
+      this.socket.once('close', onClose);
+      this.socket.resume();
+      tryRead();
+    }).finally(() => {
+      this.socket.pause();
+      if (!this.socket.listeners('data').includes(this.onData)) this.socket.on('data', this.onData);
+    }) as Promise<string | undefined>;
+  }
+
+  private async login(tag: string, login: string, password: string): Promise<Reply> {
+    if (!this.loginAllowed())
+      return this.refuse(tag, 'PRIVACYREQUIRED', 'log in over TLS: send STARTTLS first', false);
+    const route = await routeLogin(this.context.routing, login, password, this.clientAddress, 'imap');
+    if (!route.ok) {
+      if (route.kind === 'auth')
+        return this.refuse(tag, 'AUTHENTICATIONFAILED', 'wrong user name or password', true);
+      if (route.kind === 'disabled') return this.refuse(tag, 'AUTHORIZATIONFAILED', route.message, true);
+      return this.refuse(tag, 'UNAVAILABLE', route.message, false);
+    }
+    let session: Awaited<ReturnType<typeof imapStoreLogin>>;
+    try {
+      session = await imapStoreLogin(route.endpoint, route.user, password, this.context.storeConnect);
+    } catch (error) {
+      this.context.log?.warn('store login failed', {
+        user: route.user,
+        node: route.endpoint.node,
+        error: (error as Error).message,
+      });
+      const words =
+        error instanceof StoreLoginRefused
+          ? `the mail store ${route.endpoint.node} refused the login: try again later`
+          : `the mail store ${route.endpoint.node} is not available: try again later`;
+      return this.refuse(tag, 'UNAVAILABLE', words, false);
+    }
+    if (this.socket.destroyed) {
+      session.connection.destroy();
+      return { relayed: true };
+    }
+    for (const line of session.untagged) this.write(line);
+    this.write(`${tag} ${session.reply}`);
+    const { socket: store, leftover } = session.connection.detach();
+    if (leftover.length > 0) this.socket.write(leftover);
+    this.done = true;
+    this.socket.setTimeout(0);
+    this.socket.removeListener('data', this.onData);
+    this.socket.removeAllListeners('error');
+    const close = relayBytes(this.socket, store, () => unregister());
+    const unregister = this.context.sessions.add(
+      {
+        protocol: 'imap',
+        user: route.user,
+        clientAddress: this.clientAddress,
+        storeNode: route.endpoint.node,
+        since: this.context.clock.now(),
+      },
+      close,
+    );
+    this.context.log?.info('proxied login', {
+      user: route.user,
+      node: route.endpoint.node,
+      ip: this.clientAddress,
+    });
+    return { relayed: true };
+  }
+
+  private async refuse(tag: string, code: string, message: string, counts: boolean): Promise<Reply> {
+    if (counts) {
+      this.failures++;
+      // Slows guessing on one connection; the authenticator throttles across connections.
+      if (this.context.limits.failedLoginDelayMs > 0)
+        await new Promise((resolve) => setTimeout(resolve, this.context.limits.failedLoginDelayMs));
+    }
+    this.write(`${tag} NO [${code}] ${message}`);
+    return { close: this.failures >= this.context.limits.maxFailedLogins };
+  }
+
+  private bye(message: string): void {
+    if (this.socket.destroyed) return;
+    this.done = true;
+    this.write(`* BYE ${message}`);
+    this.socket.end();
+  }
+
+  private write(line: string): void {
+    if (!this.socket.destroyed) this.socket.write(`${line}\r\n`);
+  }
+}
+
+/** An astring argument (atom, quoted or literal) as text, or undefined for lists and sections. */
+function astring(token: ImapToken): string | undefined {
+  if (token.type === 'atom') return token.value;
+  if (token.type === 'string') return token.value.toString('utf8');
+  return undefined;
+}

@@ -1,0 +1,65 @@
+/**
+ * What a proxy connection needs from its server: login routing, the session registry, TLS, limits,
+ * the store connection settings. Kept in its own file so sessions depend on this shape only.
+ */
+import type { Clock } from '../../daemon/clock.js';
+import type { MailTlsCredentials } from '../tls/mail-tls.js';
+import type { ProxyRouting } from './proxy-login.js';
+import type { ProxySessionRegistry } from './proxy-sessions.js';
+import type { StoreConnectOptions } from './store-connection.js';
+
+/** Limits of a proxy before login. */
+export interface ProxyLimits {
+  /** Line (IMAP: between literals) before login. */
+  maxLineBytes: number;
+  /** IMAP literal before login. */
+  maxLiteralBytes: number;
+  /** IMAP command (lines and literals) before login. */
+  maxCommandBytes: number;
+  maxLiterals: number;
+  maxDiscardBytes: number;
+  maxDepth: number;
+  maxTokens: number;
+  /** Hang up on a client that has not logged in after this long. */
+  preAuthTimeoutMs: number;
+  /** Failed logins on one connection before it is closed. */
+  maxFailedLogins: number;
+  /** Wait before answering a failed login. */
+  failedLoginDelayMs: number;
+  /** Open client connections (pre-login and relayed); more are refused. */
+  maxConnections: number;
+}
+
+/** Defaults: small pre-login limits (a login needs little), Dovecot-like timeouts. */
+export const defaultProxyLimits: ProxyLimits = {
+  maxLineBytes: 8 * 1024,
+  maxLiteralBytes: 8 * 1024,
+  maxCommandBytes: 16 * 1024,
+  maxLiterals: 4,
+  maxDiscardBytes: 64 * 1024,
+  maxDepth: 4,
+  maxTokens: 64,
+  preAuthTimeoutMs: 60_000,
+  maxFailedLogins: 3,
+  failedLoginDelayMs: 2_000,
+  maxConnections: 10_000,
+};
+
+/** Minimal logger (JsonLogger fits). Never given passwords. */
+export interface ProxyLog {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Shared by the connections of one proxy. */
+export interface ProxyContext {
+  routing: ProxyRouting;
+  sessions: ProxySessionRegistry;
+  tls: MailTlsCredentials | undefined;
+  allowPlaintextAuth: boolean;
+  hostname: string;
+  limits: ProxyLimits;
+  storeConnect: StoreConnectOptions;
+  clock: Clock;
+  log: ProxyLog | undefined;
+}

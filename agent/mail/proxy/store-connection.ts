@@ -1,0 +1,156 @@
+/**
+ * The proxy's side of a connection to a store: connect with a timeout, read the store's reply lines
+ * (bounded), write commands, upgrade to TLS (STARTTLS/STLS) when the store is not on loopback, then
+ * hand the socket over to the relay together with any bytes already read past the last line.
+ */
+import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+
+/** How the proxy reaches stores. */
+export interface StoreConnectOptions {
+  /** Connect and each reply; default 10 s. */
+  timeoutMs?: number;
+  /**
+   * Use STARTTLS/STLS to stores that are not on loopback (default true). Without it the store must
+   * set `mail.allowPlaintextAuth` (docs/store.md), and passwords cross the network in clear.
+   */
+  tlsToRemoteStores?: boolean;
+  /** CA certificates (PEM) the stores' certificates are checked against; default the system's. */
+  ca?: string | Buffer;
+}
+
+/** A store refused or failed; `message` is for the log, the client gets a generic line. */
+export class StoreConnectionError extends Error {
+  override readonly name = 'StoreConnectionError';
+}
+
+// A store's greeting, capability and login lines are short; a longer one means something is wrong.
+const maxReplyLineBytes = 64 * 1024;
+
+/** A connection to a store before the relay starts. */
+export class StoreConnection {
+  private pending: Buffer = Buffer.alloc(0);
+  private waiter: (() => void) | undefined;
+  private failure: Error | undefined;
+
+  private constructor(
+    private socket: Socket,
+    private readonly timeoutMs: number,
+  ) {
+    this.listen();
+  }
+
+  /** Connects to `host:port`. */
+  static open(host: string, port: number, options: StoreConnectOptions = {}): Promise<StoreConnection> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host, port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new StoreConnectionError(`connecting to ${host}:${port} timed out`));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve(new StoreConnection(socket, timeoutMs));
+      });
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        reject(new StoreConnectionError(`cannot connect to ${host}:${port}: ${error.message}`));
+      });
+    });
+  }
+
+  /** Whether the store is on a loopback address (plaintext logins are allowed there). */
+  get onLoopback(): boolean {
+    const address = this.socket.remoteAddress ?? '';
+    return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+  }
+
+  /** Sends a command line (CRLF added). */
+  send(line: string): void {
+    this.socket.write(`${line}\r\n`);
+  }
+
+  /** The next line the store sends, without CRLF. */
+  async readLine(): Promise<string> {
+    const deadline = setTimeout(
+      () => this.fail(new StoreConnectionError('the store did not answer in time')),
+      this.timeoutMs,
+    );
+    try {
+      for (;;) {
+        const end = this.pending.indexOf(0x0a);
+        if (end !== -1) {
+          const line = this.pending.subarray(0, end).toString('utf8').replace(/\r$/, '');
+          this.pending = this.pending.subarray(end + 1);
+          return line;
+        }
+        if (this.failure) throw this.failure;
+        if (this.pending.length > maxReplyLineBytes)
+          throw new StoreConnectionError('the store sent an overlong line');
+        await new Promise<void>((resolve) => {
+          this.waiter = resolve;
+        });
+      }
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  /** Upgrades to TLS (after the store said yes to STARTTLS/STLS) and checks the store's certificate. */
+  async startTls(servername: string, ca: string | Buffer | undefined): Promise<void> {
+    this.socket.removeAllListeners('data');
+    this.pending = Buffer.alloc(0);
+    const secure = await new Promise<Socket>((resolve, reject) => {
+      const upgraded = tlsConnect({
+        socket: this.socket,
+        servername,
+        ...(ca ? { ca } : {}),
+        minVersion: 'TLSv1.2',
+      });
+      upgraded.once('secureConnect', () => resolve(upgraded));
+      upgraded.once('error', (error) =>
+        reject(new StoreConnectionError(`TLS to the store failed: ${error.message}`)),
+      );
+    });
+    this.socket = secure;
+    this.listen();
+  }
+
+  /** Stops reading and hands over the socket and the bytes read past the last line. */
+  detach(): { socket: Socket; leftover: Buffer } {
+    this.socket.removeAllListeners('data');
+    this.socket.removeAllListeners('error');
+    this.socket.removeAllListeners('end');
+    this.socket.pause();
+    return { socket: this.socket, leftover: this.pending };
+  }
+
+  /** Closes the connection (login failed, client gone). */
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private listen(): void {
+    this.socket.on('data', (chunk: Buffer) => {
+      this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+      this.wake();
+    });
+    this.socket.on('error', (error) =>
+      this.fail(new StoreConnectionError(`the store connection failed: ${error.message}`)),
+    );
+    this.socket.on('end', () => this.fail(new StoreConnectionError('the store closed the connection')));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.();
+  }
+}
