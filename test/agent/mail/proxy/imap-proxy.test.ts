@@ -3,55 +3,16 @@
  * embedded directory: imapflow logs in through the proxy as a store01 user and a store02 user and
  * reads mail delivered over the stores' LMTP; wrong passwords, held users, kick, and a stopped store.
  */
-import { connect, type Socket } from 'node:net';
 import { ImapFlow } from 'imapflow';
-import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent } from '../../../../agent/daemon/agent.js';
-import { parseAgentConfig } from '../../../../agent/daemon/agent-config.js';
-import { productionDependencies } from '../../../../agent/daemon/production-dependencies.js';
-import type { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
 import { ImapProxy } from '../../../../agent/mail/proxy/imap-proxy.js';
-import { ProxyAuthenticator } from '../../../../agent/mail/proxy/proxy-authenticator.js';
-import { StoreLocator } from '../../../../agent/mail/proxy/store-locator.js';
-import { loadMailTls } from '../../../../agent/mail/tls/mail-tls.js';
-import { AgentTestDirectory } from '../../../support/agent-test-directory.js';
-import { storeSeedEntries, storeUsers } from '../../../support/store-seed.js';
-import { makeTestCertificates, type TestCertificates } from '../../../support/test-certificates.js';
+import { storeUsers } from '../../../support/store-seed.js';
+import { type ProxyTestFleet, RawClient, startProxyTestFleet } from './proxy-test-fleet.js';
 
 const { alice, bob, carol } = storeUsers;
-const clock = { now: () => Date.now() };
 
-let directory: AgentTestDirectory;
-let certificates: TestCertificates;
-const agents = new Map<string, Agent>();
-let reader: LdapFleetDirectory;
-let locator: StoreLocator;
+let fleet: ProxyTestFleet;
 let proxy: ImapProxy;
-
-async function startStore(node: string): Promise<Agent> {
-  const config = await directory.agentConfig(node, {
-    tls: { certFile: certificates.certFile, keyFile: certificates.keyFile },
-    mail: { host: '127.0.0.1', lmtpPort: 0, imapPort: 0, pop3Port: 0 },
-  });
-  const agent = new Agent(
-    parseAgentConfig(config),
-    productionDependencies({ clock, logSink: () => undefined }),
-  );
-  await agent.start();
-  return agent;
-}
-
-async function deliver(node: string, to: string, subject: string): Promise<void> {
-  const entry = await reader.getServer(node);
-  const port = Number(entry?.endpoints.lmtp?.split(':').pop());
-  const transport = createTransport({ host: '127.0.0.1', port, lmtp: true, ignoreTLS: true });
-  await transport.sendMail({
-    envelope: { from: 'sender@example.org', to: [to] },
-    raw: `From: sender@example.org\r\nTo: ${to}\r\nSubject: ${subject}\r\n\r\nhello ${to}\r\n`,
-  });
-  transport.close();
-}
 
 function client(user: string, password: string): ImapFlow {
   return new ImapFlow({
@@ -64,19 +25,13 @@ function client(user: string, password: string): ImapFlow {
   });
 }
 
-/** A raw connection: greeting read, then one command and its tagged reply. */
+/** LOGIN over a raw connection; returns the tagged reply line. */
 async function rawLogin(user: string, password: string): Promise<string> {
-  const socket: Socket = connect(proxy.port as number, '127.0.0.1');
-  let text = '';
-  socket.on('data', (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-  });
-  await new Promise((resolve) => socket.once('connect', resolve));
-  await waitFor(() => text.includes('\r\n'));
-  socket.write(`a1 LOGIN "${user}" "${password}"\r\n`);
-  await waitFor(() => /\r\na1 [^\r]*\r\n/.test(text));
-  socket.destroy();
-  return /\r\n(a1 [^\r]*)\r\n/.exec(text)?.[1] ?? '';
+  const raw = await RawClient.connect(proxy.port as number);
+  raw.send(`a1 LOGIN "${user}" "${password}"\r\n`);
+  const reply = await raw.until(/\r\n(a1 [^\r]*)\r\n/);
+  raw.close();
+  return reply[1] ?? '';
 }
 
 async function waitFor(test: () => boolean): Promise<void> {
@@ -84,40 +39,16 @@ async function waitFor(test: () => boolean): Promise<void> {
 }
 
 beforeAll(async () => {
-  directory = await AgentTestDirectory.start({
-    servers: [
-      { name: 'store01', role: 'store' },
-      { name: 'store02', role: 'store' },
-      { name: 'director01', role: 'director' },
-    ],
-    admins: [],
-    extraEntries: storeSeedEntries,
-  });
-  certificates = await makeTestCertificates('director01');
-  agents.set('store01', await startStore('store01'));
-  agents.set('store02', await startStore('store02'));
-  reader = directory.reader('director01');
-  locator = new StoreLocator({ directory: reader, clock });
-  proxy = new ImapProxy({
-    authenticator: new ProxyAuthenticator({ directory: reader, clock }),
-    locator,
-    tls: await loadMailTls({ certFile: certificates.certFile, keyFile: certificates.keyFile }),
-    host: '127.0.0.1',
-    port: 0,
-    tlsPort: 0,
-    limits: { failedLoginDelayMs: 0 },
-  });
+  fleet = await startProxyTestFleet();
+  proxy = new ImapProxy(await fleet.proxyOptions());
   await proxy.start();
-  await deliver('store01', alice.mail, 'for alice on store01');
-  await deliver('store02', bob.mail, 'for bob on store02');
+  await fleet.deliver('store01', alice.mail, 'for alice on store01');
+  await fleet.deliver('store02', bob.mail, 'for bob on store02');
 }, 60_000);
 
 afterAll(async () => {
   await proxy?.stop();
-  for (const agent of agents.values()) await agent.stop();
-  await reader?.close();
-  await directory?.stop();
-  await certificates?.remove();
+  await fleet?.stop();
 });
 
 async function readSubjects(imap: ImapFlow): Promise<string[]> {
@@ -164,15 +95,11 @@ describe('IMAP proxy', () => {
   });
 
   it('answers CAPABILITY itself before login', async () => {
-    const socket = connect(proxy.port as number, '127.0.0.1');
-    let text = '';
-    socket.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-    });
-    await waitFor(() => text.includes('\r\n'));
-    socket.write('c1 CAPABILITY\r\nc2 SELECT INBOX\r\n');
-    await waitFor(() => text.includes('c2 '));
-    socket.destroy();
+    const raw = await RawClient.connect(proxy.port as number);
+    raw.send('c1 CAPABILITY\r\nc2 SELECT INBOX\r\n');
+    await raw.until(/c2 [^\r]*\r\n/);
+    raw.close();
+    const text = raw.received;
     expect(text).toMatch(/\* CAPABILITY IMAP4rev1 LITERAL\+ SASL-IR STARTTLS AUTH=PLAIN\r\n/);
     expect(text).toMatch(/c1 OK/);
     expect(text).toMatch(/c2 BAD/);
@@ -200,7 +127,7 @@ describe('IMAP proxy', () => {
   });
 
   it('answers [UNAVAILABLE] for a stopped store and keeps serving the others', async () => {
-    await agents.get('store02')?.stop();
+    await fleet.agents.get('store02')?.stop();
     expect(await rawLogin(bob.mail, bob.password)).toMatch(
       /^a1 NO \[UNAVAILABLE\] the mail store store02 is not available/,
     );
