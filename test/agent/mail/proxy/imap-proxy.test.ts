@@ -13,6 +13,7 @@ const { alice, bob, carol } = storeUsers;
 
 let fleet: ProxyTestFleet;
 let proxy: ImapProxy;
+const logLines: string[] = [];
 
 function client(user: string, password: string): ImapFlow {
   return new ImapFlow({
@@ -40,7 +41,13 @@ async function waitFor(test: () => boolean): Promise<void> {
 
 beforeAll(async () => {
   fleet = await startProxyTestFleet();
-  proxy = new ImapProxy(await fleet.proxyOptions());
+  proxy = new ImapProxy({
+    ...(await fleet.proxyOptions()),
+    log: {
+      info: (msg, fields) => logLines.push(JSON.stringify({ msg, fields })),
+      warn: (msg, fields) => logLines.push(JSON.stringify({ msg, fields })),
+    },
+  });
   await proxy.start();
   await fleet.deliver('store01', alice.mail, 'for alice on store01');
   await fleet.deliver('store02', bob.mail, 'for bob on store02');
@@ -124,6 +131,43 @@ describe('IMAP proxy', () => {
     expect(proxy.kick(alice.mail.toUpperCase())).toBe(1);
     await closed;
     expect(proxy.sessions()).toEqual([]);
+  });
+
+  it('takes AUTHENTICATE PLAIN after a continuation and LOGIN with literals', async () => {
+    const raw = await RawClient.connect(proxy.port as number);
+    raw.send('a1 AUTHENTICATE PLAIN\r\n');
+    await raw.until(/\r\n\+ \r\n/);
+    raw.send(`${Buffer.from(`\0${carol.mail}\0${carol.password}`).toString('base64')}\r\n`);
+    await raw.until(/\r\na1 OK \[CAPABILITY [^\r]*IDLE[^\r]*\] [^\r]*\r\n/);
+    raw.send('a2 SELECT INBOX\r\n');
+    await raw.until(/\r\na2 OK \[READ-WRITE\]/);
+    raw.close();
+
+    const literal = await RawClient.connect(proxy.port as number);
+    literal.send(`b1 LOGIN {${carol.mail.length}}\r\n`);
+    await literal.until(/\r\n\+ [^\r]*\r\n/);
+    literal.send(`${carol.mail} {${carol.password.length}+}\r\n${carol.password}\r\n`);
+    await literal.until(/\r\nb1 OK \[CAPABILITY /);
+    literal.close();
+  });
+
+  it('bounds lines and literals before login and keeps serving', async () => {
+    const raw = await RawClient.connect(proxy.port as number);
+    raw.send(`x1 LOGIN ${'a'.repeat(20_000)} b\r\n`);
+    await raw.until(/\r\nx1 BAD \[TOOBIG\][^\r]*\r\n/);
+    raw.send('x2 LOGIN {4000000000}\r\n');
+    await raw.until(/\r\nx2 BAD \[TOOBIG\][^\r]*\r\n/);
+    raw.send('x3 CAPABILITY\r\n');
+    await raw.until(/\r\nx3 OK/);
+    raw.close();
+    expect(await rawLogin(carol.mail, carol.password)).toMatch(/^a1 OK /);
+  });
+
+  it('never logs a password', () => {
+    expect(logLines.some((line) => line.includes('proxied login'))).toBe(true);
+    for (const password of [alice.password, bob.password, carol.password]) {
+      expect(logLines.join('\n')).not.toContain(password);
+    }
   });
 
   it('answers [UNAVAILABLE] for a stopped store and keeps serving the others', async () => {
