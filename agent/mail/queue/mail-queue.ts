@@ -1,0 +1,373 @@
+/**
+ * The director's durable mail queue. `enqueue` resolves only once the message is fsynced (the SMTP
+ * server sends 250 after it); each recipient is then routed and delivered on its own, deferred with
+ * exponential backoff on temporary failures, and its final outcome is recorded durably before the
+ * queue forgets it. `start` re-reads the spool after a crash.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../daemon/clock.js';
+import type {
+  DeliveryDestination,
+  DeliveryOutcome,
+  DeliveryRoute,
+  MessageTransport,
+} from './delivery-transport.js';
+import { DestinationSlots } from './destination-slots.js';
+import { type IncomingMessage, isFinal, type QueueEntry, type StateRecord } from './queue-entry.js';
+import { type QueueHold, QueueHolds } from './queue-holds.js';
+import { QueueSpool, spoolHeader } from './queue-spool.js';
+import { defaultRetryBackoff, type RetryBackoff, retryDelayMs } from './retry-backoff.js';
+
+/** Options of a MailQueue. */
+export interface MailQueueOptions {
+  /** Spool directory (created if missing). */
+  root: string;
+  clock: Clock;
+  route: DeliveryRoute;
+  transport: MessageTransport;
+  backoff?: RetryBackoff;
+  /** Deliveries in flight per destination (default 10). */
+  concurrencyPerDestination?: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Counts for the dashboard and `queue.summary`. */
+export interface QueueSummary {
+  messages: number;
+  recipients: { pending: number; deferred: number; held: number };
+  /** Deliveries in flight and waiting per destination. */
+  destinations: Record<string, { active: number; waiting: number }>;
+  holds: QueueHold[];
+}
+
+// Longest sleep of the retry timer, so a clock that jumps (tests, NTP) is noticed soon.
+const maxTimerMs = 30_000;
+// How long a recipient parked behind a held logical store waits before it is routed again.
+const parkedRecheckMs = 60_000;
+
+/** A durable queue with holds, retries and per-destination concurrency. */
+export class MailQueue {
+  private readonly spool: QueueSpool;
+  private readonly holds: QueueHolds;
+  private readonly slots: DestinationSlots;
+  private readonly entries = new Map<string, QueueEntry>();
+  // `<id>:<recipient index>` of recipients being routed or delivered now.
+  private readonly inFlight = new Set<string>();
+  private readonly attempts = new Set<Promise<void>>();
+  // `<id>:<index>` -> when routing found its logical store held; re-routed on release or after a while.
+  private readonly parked = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private dispatchQueued = false;
+  private running = false;
+
+  constructor(private readonly options: MailQueueOptions) {
+    this.spool = new QueueSpool(options.root);
+    this.holds = new QueueHolds(options.root);
+    this.slots = new DestinationSlots(options.concurrencyPerDestination ?? 10);
+  }
+
+  /** Opens the spool, recovers queued messages (torn writes discarded) and starts delivering. */
+  async start(): Promise<void> {
+    await this.spool.open();
+    await this.holds.load();
+    const spooled = await this.spool.load((file, problem) =>
+      this.log('warn', 'spool file skipped', { file, problem }),
+    );
+    for (const { header, records } of spooled) {
+      const entry: QueueEntry = {
+        id: header.id,
+        sender: header.sender,
+        receivedAt: header.receivedAt,
+        size: header.size,
+        recipients: header.recipients.map((r) => ({ ...r, state: 'pending', attempts: 0, nextAttemptAt: 0 })),
+      };
+      for (const record of records) applyRecord(entry, record);
+      if (entry.recipients.every((r) => isFinal(r.state))) await this.spool.remove(entry.id);
+      else this.entries.set(entry.id, entry);
+    }
+    this.running = true;
+    this.log('info', 'queue recovered', { messages: this.entries.size });
+    this.kick();
+  }
+
+  /** Stops delivering; resolves when attempts in flight have recorded their outcomes. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.attempts.size > 0) await Promise.allSettled([...this.attempts]);
+  }
+
+  /** Queues a message durably and returns its id; the caller acknowledges (250) only after this resolves. */
+  async enqueue(message: IncomingMessage): Promise<string> {
+    if (message.recipients.length === 0) throw new Error('a queued message needs at least one recipient');
+    const id = `${this.options.clock.now().toString(36)}${randomBytes(6).toString('hex')}`;
+    const entry: QueueEntry = {
+      id,
+      sender: message.sender,
+      receivedAt: this.options.clock.now(),
+      size: message.content.length,
+      recipients: message.recipients.map((r) => ({
+        address: r.address.toLowerCase(),
+        original: r.original,
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: 0,
+      })),
+    };
+    await this.spool.write(spoolHeader(entry), message.content);
+    this.entries.set(id, entry);
+    this.kick();
+    return id;
+  }
+
+  /** Holds mail (see {@link QueueHold}); recipients being delivered right now finish their attempt. */
+  async hold(hold: QueueHold): Promise<void> {
+    await this.holds.add(hold);
+  }
+
+  /** Releases a hold; held mail is attempted at once. True when the hold existed. */
+  async release(hold: QueueHold): Promise<boolean> {
+    const removed = await this.holds.remove(hold);
+    this.parked.clear();
+    this.kick();
+    return removed;
+  }
+
+  /** Looks at the queue now: deferred recipients whose time has come (on the injected clock) are attempted. */
+  wake(): void {
+    this.kick();
+  }
+
+  /** Makes every deferred recipient due now. */
+  flush(): void {
+    for (const entry of this.entries.values()) for (const r of entry.recipients) r.nextAttemptAt = 0;
+    this.kick();
+  }
+
+  /** Queued messages (copies), oldest first. */
+  list(): QueueEntry[] {
+    return [...this.entries.values()]
+      .sort((a, b) => a.receivedAt - b.receivedAt)
+      .map((e) => ({ ...e, recipients: e.recipients.map((r) => ({ ...r })) }));
+  }
+
+  /** Counts for the dashboard. */
+  summary(): QueueSummary {
+    const recipients = { pending: 0, deferred: 0, held: 0 };
+    for (const entry of this.entries.values()) {
+      for (const r of entry.recipients) {
+        if (isFinal(r.state)) continue;
+        if (this.holds.holdsRecipient(entry.id, r.address)) recipients.held++;
+        else if (r.state === 'deferred') recipients.deferred++;
+        else recipients.pending++;
+      }
+    }
+    return {
+      messages: this.entries.size,
+      recipients,
+      destinations: this.slots.snapshot(),
+      holds: this.holds.list(),
+    };
+  }
+
+  /** Resolves when no delivery attempt is in flight (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.attempts.size > 0 || this.dispatchQueued) {
+      await Promise.allSettled([...this.attempts]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Schedules a pass over the queue (coalesced). */
+  private kick(): void {
+    if (!this.running || this.dispatchQueued) return;
+    this.dispatchQueued = true;
+    setImmediate(() => {
+      this.dispatchQueued = false;
+      if (this.running) this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    const now = this.options.clock.now();
+    let wakeAt = Number.POSITIVE_INFINITY;
+    for (const entry of this.entries.values()) {
+      const due: number[] = [];
+      entry.recipients.forEach((r, index) => {
+        const key = `${entry.id}:${index}`;
+        if (isFinal(r.state) || this.inFlight.has(key)) return;
+        if (this.holds.holdsRecipient(entry.id, r.address)) return;
+        const parkedAt = this.parked.get(key);
+        if (parkedAt !== undefined) {
+          // Re-routed now and then: the user may have moved off the held store.
+          if (now - parkedAt < parkedRecheckMs) {
+            wakeAt = Math.min(wakeAt, parkedAt + parkedRecheckMs);
+            return;
+          }
+          this.parked.delete(key);
+        }
+        if (r.nextAttemptAt <= now) due.push(index);
+        else wakeAt = Math.min(wakeAt, r.nextAttemptAt);
+      });
+      if (due.length > 0) this.track(this.attempt(entry, due));
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (wakeAt !== Number.POSITIVE_INFINITY) {
+      this.timer = setTimeout(() => this.kick(), Math.min(Math.max(wakeAt - now, 0), maxTimerMs));
+      this.timer.unref();
+    }
+  }
+
+  private track(attempt: Promise<void>): void {
+    const tracked = attempt.catch((error: unknown) => {
+      this.log('error', 'delivery attempt failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
+    this.attempts.add(tracked);
+    void tracked.finally(() => {
+      this.attempts.delete(tracked);
+      this.kick();
+    });
+  }
+
+  /** Routes the due recipients of one message, delivers per destination and records the outcomes. */
+  private async attempt(entry: QueueEntry, indexes: number[]): Promise<void> {
+    for (const index of indexes) this.inFlight.add(`${entry.id}:${index}`);
+    try {
+      const groups = new Map<string, { destination: DeliveryDestination; indexes: number[] }>();
+      const outcomes: { index: number; outcome: DeliveryOutcome }[] = [];
+      const decisions = await Promise.all(
+        indexes.map(async (index) => {
+          const address = entry.recipients[index]?.address ?? '';
+          try {
+            return await this.options.route(address);
+          } catch (error) {
+            return { kind: 'defer' as const, reason: `routing failed: ${errorText(error)}` };
+          }
+        }),
+      );
+      decisions.forEach((decision, n) => {
+        const index = indexes[n] as number;
+        const address = entry.recipients[index]?.address ?? '';
+        if (decision.kind !== 'deliver') {
+          outcomes.push({
+            index,
+            outcome: {
+              address,
+              outcome: decision.kind === 'defer' ? 'deferred' : 'bounced',
+              reason: decision.reason,
+            },
+          });
+          return;
+        }
+        const store = decision.destination.logicalStore;
+        // Held store: the recipient stays pending without an attempt counted; release kicks it.
+        if (store && this.holds.holdsLogicalStore(store)) {
+          this.parked.set(`${entry.id}:${index}`, this.options.clock.now());
+          return;
+        }
+        const group = groups.get(decision.destination.key) ?? {
+          destination: decision.destination,
+          indexes: [],
+        };
+        group.indexes.push(index);
+        groups.set(decision.destination.key, group);
+      });
+      await Promise.all(
+        [...groups.values()].map(async ({ destination, indexes: batch }) => {
+          const addresses = batch.map((i) => entry.recipients[i]?.address ?? '');
+          const release = await this.slots.acquire(destination.key);
+          let results: DeliveryOutcome[];
+          try {
+            const content = await this.spool.content(entry.id);
+            results = await this.options.transport.deliver(
+              destination,
+              { id: entry.id, sender: entry.sender, content },
+              addresses,
+            );
+          } catch (error) {
+            results = addresses.map((address) => ({
+              address,
+              outcome: 'deferred',
+              reason: errorText(error),
+            }));
+          } finally {
+            release();
+          }
+          batch.forEach((index, n) => {
+            const address = addresses[n] as string;
+            const result = results.find((r) => r.address.toLowerCase() === address) ?? {
+              address,
+              outcome: 'deferred' as const,
+              reason: 'no reply for this recipient',
+            };
+            outcomes.push({ index, outcome: result });
+          });
+        }),
+      );
+      await this.record(entry, outcomes);
+    } finally {
+      for (const index of indexes) this.inFlight.delete(`${entry.id}:${index}`);
+    }
+  }
+
+  private async record(
+    entry: QueueEntry,
+    outcomes: { index: number; outcome: DeliveryOutcome }[],
+  ): Promise<void> {
+    if (outcomes.length === 0) return;
+    const at = this.options.clock.now();
+    const records: StateRecord[] = outcomes.map(({ index, outcome }) => {
+      const attempts = (entry.recipients[index]?.attempts ?? 0) + 1;
+      const base = { i: index, at, r: outcome.reason.slice(0, 2000) };
+      if (outcome.outcome === 'deferred') {
+        return {
+          ...base,
+          s: 'deferred',
+          next: at + retryDelayMs(this.options.backoff ?? defaultRetryBackoff, attempts),
+        };
+      }
+      return { ...base, s: outcome.outcome };
+    });
+    // Durable before the in-memory state changes: a delivered recipient must never be retried after a crash.
+    await this.spool.record(entry.id, records);
+    for (const record of records) applyRecord(entry, record);
+    for (const record of records) {
+      if (record.s === 'bounced') {
+        // Bounce DSNs are a later step; the outcome is recorded and logged.
+        this.log('warn', 'recipient bounced', {
+          id: entry.id,
+          recipient: entry.recipients[record.i]?.address,
+          reason: record.r,
+        });
+      }
+    }
+    if (entry.recipients.every((r) => isFinal(r.state))) {
+      this.entries.delete(entry.id);
+      entry.recipients.forEach((_r, index) => this.parked.delete(`${entry.id}:${index}`));
+      await this.spool.remove(entry.id);
+    }
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
+    this.options.log?.(level, message, fields);
+  }
+}
+
+function applyRecord(entry: QueueEntry, record: StateRecord): void {
+  const recipient = entry.recipients[record.i];
+  if (!recipient || isFinal(recipient.state)) return;
+  recipient.state = record.s;
+  recipient.lastReason = record.r;
+  if (record.s === 'deferred') {
+    recipient.attempts++;
+    recipient.nextAttemptAt = record.next ?? 0;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
