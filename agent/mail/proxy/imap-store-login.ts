@@ -32,7 +32,7 @@ export async function imapStoreLogin(
     const greeting = await connection.readLine();
     if (!greeting.startsWith('* OK'))
       throw new StoreConnectionError(`the store greeted with ${greeting.slice(0, 100)}`);
-    if (!connection.onLoopback && options.tlsToRemoteStores !== false) {
+    if (connection.needsTls(options.tlsToStores)) {
       connection.send('P0 STARTTLS');
       const { reply } = await tagged(connection, 'P0');
       if (!reply.startsWith('OK'))

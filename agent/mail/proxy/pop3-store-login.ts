@@ -25,7 +25,7 @@ export async function pop3StoreLogin(
     const greeting = await connection.readLine();
     if (!greeting.startsWith('+OK'))
       throw new StoreConnectionError(`the store greeted with ${greeting.slice(0, 100)}`);
-    if (!connection.onLoopback && options.tlsToRemoteStores !== false) {
+    if (connection.needsTls(options.tlsToStores)) {
       connection.send('STLS');
       const reply = await connection.readLine();
       if (!reply.startsWith('+OK'))

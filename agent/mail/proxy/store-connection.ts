@@ -3,7 +3,7 @@
  * (bounded), write commands, upgrade to TLS (STARTTLS/STLS) when the store is not on loopback, then
  * hand the socket over to the relay together with any bytes already read past the last line.
  */
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 
 /** How the proxy reaches stores. */
@@ -11,10 +11,11 @@ export interface StoreConnectOptions {
   /** Connect and each reply; default 10 s. */
   timeoutMs?: number;
   /**
-   * Use STARTTLS/STLS to stores that are not on loopback (default true). Without it the store must
-   * set `mail.allowPlaintextAuth` (docs/store.md), and passwords cross the network in clear.
+   * When to use STARTTLS/STLS to the store: `remote` (default) for stores not on loopback,
+   * `always`, or `never` (then a remote store must set `mail.allowPlaintextAuth`, docs/store.md,
+   * and passwords cross the network in clear).
    */
-  tlsToRemoteStores?: boolean;
+  tlsToStores?: 'remote' | 'always' | 'never';
   /** CA certificates (PEM) the stores' certificates are checked against; default the system's. */
   ca?: string | Buffer;
 }
@@ -61,10 +62,11 @@ export class StoreConnection {
     });
   }
 
-  /** Whether the store is on a loopback address (plaintext logins are allowed there). */
-  get onLoopback(): boolean {
+  /** Whether the login must go over TLS under `policy` (a loopback store allows plaintext logins). */
+  needsTls(policy: StoreConnectOptions['tlsToStores'] = 'remote'): boolean {
+    if (policy !== 'remote') return policy === 'always';
     const address = this.socket.remoteAddress ?? '';
-    return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+    return !(address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.'));
   }
 
   /** Sends a command line (CRLF added). */
@@ -99,13 +101,15 @@ export class StoreConnection {
   }
 
   /** Upgrades to TLS (after the store said yes to STARTTLS/STLS) and checks the store's certificate. */
-  async startTls(servername: string, ca: string | Buffer | undefined): Promise<void> {
+  async startTls(host: string, ca: string | Buffer | undefined): Promise<void> {
     this.socket.removeAllListeners('data');
     this.pending = Buffer.alloc(0);
     const secure = await new Promise<Socket>((resolve, reject) => {
+      // SNI carries host names only (RFC 6066); the certificate is checked against `host` either way.
       const upgraded = tlsConnect({
         socket: this.socket,
-        servername,
+        host,
+        ...(isIP(host) === 0 ? { servername: host } : {}),
         ...(ca ? { ca } : {}),
         minVersion: 'TLSv1.2',
       });

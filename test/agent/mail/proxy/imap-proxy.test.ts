@@ -170,6 +170,44 @@ describe('IMAP proxy', () => {
     }
   });
 
+  it('replays the login over STARTTLS to the store and checks its certificate', async () => {
+    const options = await fleet.proxyOptions();
+    const checked = new ImapProxy({
+      ...options,
+      tlsPort: undefined,
+      storeConnect: { tlsToStores: 'always', ca: fleet.ca },
+    });
+    const unchecked = new ImapProxy({
+      ...options,
+      tlsPort: undefined,
+      storeConnect: { tlsToStores: 'always' },
+    });
+    await checked.start();
+    await unchecked.start();
+    try {
+      const imap = new ImapFlow({
+        host: '127.0.0.1',
+        port: checked.port as number,
+        secure: false,
+        auth: { user: alice.mail, pass: alice.password },
+        logger: false,
+        tls: { rejectUnauthorized: false },
+      });
+      await imap.connect();
+      expect(await readSubjects(imap)).toEqual(['for alice on store01']);
+      await imap.logout();
+      // Without the test CA the store's certificate is not trusted: no login is replayed.
+      const raw = await RawClient.connect(unchecked.port as number);
+      raw.send(`a1 LOGIN ${alice.mail} ${alice.password}\r\n`);
+      const reply = await raw.until(/\r\n(a1 [^\r]*)\r\n/);
+      raw.close();
+      expect(reply[1]).toMatch(/^a1 NO \[UNAVAILABLE\] the mail store store01 is not available/);
+    } finally {
+      await checked.stop();
+      await unchecked.stop();
+    }
+  });
+
   it('answers [UNAVAILABLE] for a stopped store and keeps serving the others', async () => {
     await fleet.agents.get('store02')?.stop();
     expect(await rawLogin(bob.mail, bob.password)).toMatch(

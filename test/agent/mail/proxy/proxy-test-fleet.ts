@@ -3,6 +3,7 @@
  * agents (store01, store02) running the real mail stack on free loopback ports, a directory client
  * bound as the director, and a certificate for the proxy.
  */
+import { readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { createTransport } from 'nodemailer';
 import { Agent } from '../../../../agent/daemon/agent.js';
@@ -23,6 +24,8 @@ const clock = { now: () => Date.now() };
 export interface ProxyTestFleet {
   agents: Map<string, Agent>;
   reader: LdapFleetDirectory;
+  /** PEM of the test CA that signed the stores' certificates. */
+  ca: Buffer;
   /** Options for a proxy on free ports (plain and implicit TLS), no failed-login delay. */
   proxyOptions(): Promise<MailProxyOptions>;
   /** Delivers a message to `to` over the store node's LMTP. */
@@ -59,6 +62,7 @@ export async function startProxyTestFleet(): Promise<ProxyTestFleet> {
   return {
     agents,
     reader,
+    ca: await readFile(certificates.caFile),
     async proxyOptions() {
       return {
         authenticator: new ProxyAuthenticator({ directory: reader, clock }),
