@@ -51,6 +51,11 @@ export const systemRequirements: SystemRequirement[] = [
     why: "IMAP and POP3 interop with Python's imaplib and poplib",
   },
   { program: '/usr/bin/openssl', debianPackage: 'openssl', why: 'test and lab certificates' },
+  {
+    program: '/usr/bin/rspamd',
+    debianPackage: 'rspamd',
+    why: 'gateway content scanning against a real rspamd',
+  },
 ];
 
 /** Installs what is missing (root on Debian) or throws naming the packages to install. */

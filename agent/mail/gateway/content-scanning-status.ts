@@ -1,0 +1,20 @@
+/**
+ * What the gateway says about content scanning in its status: scanned by which rspamd, or plainly
+ * not configured (so nobody believes mail is scanned when it is not).
+ */
+
+/** Content scanning as the gateway's status shows it. */
+export type ContentScanningStatus =
+  | { configured: false; text: 'content scanning: not configured' }
+  | { configured: true; scanner: 'rspamd'; url: string; text: string };
+
+/** The status for a gateway with or without an rspamd URL. */
+export function contentScanningStatus(rspamdUrl: string | undefined): ContentScanningStatus {
+  if (!rspamdUrl) return { configured: false, text: 'content scanning: not configured' };
+  return {
+    configured: true,
+    scanner: 'rspamd',
+    url: rspamdUrl,
+    text: `content scanning: rspamd at ${rspamdUrl}`,
+  };
+}
