@@ -16,6 +16,8 @@ import { imapStoreLogin, StoreLoginRefused } from './imap-store-login.js';
 import type { ProxyContext } from './proxy-context.js';
 import { routeLogin } from './proxy-login.js';
 
+const crlf = Buffer.from('\r\n');
+
 type Reply = { close?: boolean; relayed?: boolean } | undefined;
 
 /** The pre-login half of a proxied IMAP connection. */
@@ -243,6 +245,17 @@ export class ImapProxySession {
     this.write(`${tag} ${session.reply}`);
     const { socket: store, leftover } = session.connection.detach();
     if (leftover.length > 0) this.socket.write(leftover);
+    // Commands the client pipelined after its login go to the store in order. Line mode hands back
+    // the bytes as they came (literal contents included, up to their line ends).
+    for (let event = this.reader.next('line'); event?.kind === 'line'; event = this.reader.next('line')) {
+      store.write(Buffer.concat([event.text, crlf]));
+    }
+    if (this.reader.bufferedBytes > 0) {
+      // A partial line cannot be handed over from the reader; rare enough to ask for a retry.
+      session.connection.destroy();
+      this.bye('pipelined input after login could not be passed on: reconnect');
+      return { relayed: true };
+    }
     this.done = true;
     this.socket.setTimeout(0);
     this.socket.removeListener('data', this.onData);

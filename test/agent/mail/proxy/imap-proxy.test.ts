@@ -151,6 +151,14 @@ describe('IMAP proxy', () => {
     literal.close();
   });
 
+  it('passes commands pipelined after LOGIN on to the store', async () => {
+    const raw = await RawClient.connect(proxy.port as number);
+    raw.send(`p1 LOGIN ${carol.mail} ${carol.password}\r\np2 SELECT INBOX\r\np3 LOGOUT\r\n`);
+    await raw.until(/\r\np3 OK[^\r]*\r\n/);
+    expect(raw.received).toMatch(/\r\np1 OK \[CAPABILITY [^\r]*\r\n(.*\r\n)*p2 OK \[READ-WRITE\]/);
+    raw.close();
+  });
+
   it('bounds lines and literals before login and keeps serving', async () => {
     const raw = await RawClient.connect(proxy.port as number);
     raw.send(`x1 LOGIN ${'a'.repeat(20_000)} b\r\n`);
