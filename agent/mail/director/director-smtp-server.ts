@@ -1,0 +1,247 @@
+/**
+ * The director's inbound SMTP server (smtp-server). Recipients are expanded through the directory
+ * at RCPT: unknown local users get 550 5.1.1 (no backscatter later), non-local recipients are
+ * accepted only from trusted networks or authenticated users (never an open relay). After DATA the
+ * message is queued durably and only then answered with 250. Bare LF / bare CR anywhere closes the
+ * session with 521 (smuggling-guard.ts).
+ */
+import type { AddressInfo, BlockList, Socket } from 'node:net';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { messageDataProblem } from '../lmtp/message-data-check.js';
+import type { IncomingMessage } from '../queue/queue-entry.js';
+import type { RecipientExpansion } from './recipient-expansion.js';
+import { domainOf } from './recipient-router.js';
+import { bareLineEndReply, guardLineEnds } from './smuggling-guard.js';
+import { isTrustedAddress, trustedNetworkList } from './trusted-networks.js';
+
+/** What the SMTP server needs from routing. */
+export interface SmtpRouting {
+  isLocalDomain(domain: string): Promise<boolean>;
+  expand(address: string): Promise<RecipientExpansion>;
+}
+
+/** Options of a DirectorSmtpServer. */
+export interface DirectorSmtpServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  serverName: string;
+  maxMessageBytes: number;
+  /** CIDR networks that may relay without AUTH, e.g. the gateway's address. */
+  trustedNetworks: readonly string[];
+  routing: SmtpRouting;
+  queue: { enqueue(message: IncomingMessage): Promise<string> };
+  /** Checks a user's password (the directory's verifyPassword); absent, AUTH is not offered. */
+  authenticate?: (user: string, password: string) => Promise<boolean>;
+  /** AUTH without TLS; only for loopback tests until STARTTLS/465 are wired. */
+  allowInsecureAuth?: boolean;
+  /** True when an outbound transport exists; otherwise direct non-local recipients get 451 4.3.2. */
+  outboundEnabled?: boolean;
+  /** Recipients per message (default 1,000). */
+  maxRecipients?: number;
+  /** Concurrent connections (default 500). */
+  maxConnections?: number;
+  socketTimeoutMs?: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** An SMTP reply carried as an error, as smtp-server expects. */
+function reply(code: number, text: string): Error {
+  return Object.assign(new Error(text), { responseCode: code });
+}
+
+interface SessionState {
+  /** RCPT address -> final targets. */
+  targets: Map<string, { mailboxes: string[]; remote: string[] }>;
+}
+
+/** The director's SMTP listener. */
+export class DirectorSmtpServer {
+  private server: SMTPServer | undefined;
+  private readonly trusted: BlockList;
+  private readonly sessions = new Map<string, SessionState>();
+  // `address:port` of connections that sent a bare LF or CR.
+  private readonly tainted = new Set<string>();
+
+  constructor(private readonly options: DirectorSmtpServerOptions) {
+    this.trusted = trustedNetworkList(options.trustedNetworks);
+  }
+
+  /** The port listened on (after start). */
+  get port(): number {
+    return (this.server?.server.address() as AddressInfo | null | undefined)?.port ?? 0;
+  }
+
+  /** Starts listening. */
+  async start(): Promise<void> {
+    const auth = this.options.authenticate;
+    const server = new SMTPServer({
+      name: this.options.serverName,
+      banner: 'mailfleet director ESMTP',
+      disableReverseLookup: true,
+      // smtp-server derives the enhanced code from the reply code alone (550 -> 5.1.1 even for a
+      // disabled mailbox); hidden, each reply text carries its own RFC 3463 code instead.
+      hideENHANCEDSTATUSCODES: true,
+      // STARTTLS and 465 come with the submission step; until then no TLS is offered.
+      disabledCommands: auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+      hideSTARTTLS: true,
+      authOptional: true,
+      allowInsecureAuth: this.options.allowInsecureAuth ?? false,
+      authMethods: ['PLAIN', 'LOGIN'],
+      size: this.options.maxMessageBytes,
+      maxClients: this.options.maxConnections ?? 500,
+      socketTimeout: this.options.socketTimeoutMs ?? 5 * 60_000,
+      logger: false,
+      onConnect: (session, callback) => {
+        this.sessions.set(session.id, { targets: new Map() });
+        callback();
+      },
+      onClose: (session) => {
+        this.sessions.delete(session.id);
+        this.tainted.delete(`${session.remoteAddress}:${session.remotePort}`);
+      },
+      onAuth: (authData, _session, callback) => {
+        if (!auth || !authData.username || authData.password == null) {
+          callback(reply(535, '5.7.8 authentication failed'));
+          return;
+        }
+        auth(authData.username, authData.password).then(
+          (ok) =>
+            ok
+              ? callback(null, { user: authData.username })
+              : callback(reply(535, '5.7.8 authentication failed')),
+          () => callback(reply(454, '4.7.0 directory unavailable, try again later')),
+        );
+      },
+      onMailFrom: (_address, session, callback) => {
+        const refusal = this.taintRefusal(session);
+        if (refusal) return callback(refusal);
+        this.state(session).targets.clear();
+        callback();
+      },
+      onRcptTo: (address, session, callback) => {
+        this.checkRecipient(address.address, session).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
+      },
+      onData: (stream, session, callback) => {
+        this.receive(stream, session).then(
+          (id) => callback(null, `2.0.0 queued as ${id}`),
+          (error: Error) => callback(error),
+        );
+      },
+    });
+    server.on('error', (error) => this.log('warn', 'SMTP connection error', { error: error.message }));
+    // Prepended so the guard sees each chunk before smtp-server parses it.
+    server.server.prependListener('connection', (socket: Socket) => {
+      guardLineEnds(socket, () => {
+        this.tainted.add(`${socket.remoteAddress}:${socket.remotePort}`);
+        this.log('warn', 'bare line end: session closed', { client: socket.remoteAddress });
+        socket.end(bareLineEndReply);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(this.options.port, this.options.host, () => {
+        server.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+  }
+
+  /** Stops listening and closes connections. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private state(session: SMTPServerSession): SessionState {
+    let state = this.sessions.get(session.id);
+    if (!state) {
+      state = { targets: new Map() };
+      this.sessions.set(session.id, state);
+    }
+    return state;
+  }
+
+  private taintRefusal(session: SMTPServerSession): Error | undefined {
+    if (!this.tainted.has(`${session.remoteAddress}:${session.remotePort}`)) return undefined;
+    return reply(521, '5.5.2 bare LF or CR in SMTP input refused (SMTP smuggling)');
+  }
+
+  private mayRelay(session: SMTPServerSession): boolean {
+    return session.user !== undefined || isTrustedAddress(this.trusted, session.remoteAddress);
+  }
+
+  private async checkRecipient(address: string, session: SMTPServerSession): Promise<void> {
+    const refusal = this.taintRefusal(session);
+    if (refusal) throw refusal;
+    if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw reply(501, '5.1.3 bad recipient address syntax');
+    let local: boolean;
+    let expansion: RecipientExpansion;
+    try {
+      local = await this.options.routing.isLocalDomain(domainOf(address));
+      expansion = local
+        ? await this.options.routing.expand(address)
+        : { kind: 'targets', mailboxes: [], remote: [address] };
+    } catch (error) {
+      this.log('warn', 'directory lookup failed at RCPT', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw reply(451, '4.4.3 directory unavailable, try again later');
+    }
+    if (!local) {
+      if (!this.mayRelay(session)) throw reply(554, '5.7.1 relay access denied');
+      if (!this.options.outboundEnabled) throw reply(451, '4.3.2 outbound delivery not available yet');
+    }
+    if (expansion.kind === 'unknown') throw reply(550, '5.1.1 no such user here');
+    if (expansion.kind === 'disabled') throw reply(550, '5.2.1 mailbox disabled');
+    this.state(session).targets.set(address.toLowerCase(), expansion);
+  }
+
+  private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    if (stream.sizeExceeded) throw reply(552, '5.3.4 message exceeds the size limit');
+    const refusal = this.taintRefusal(session);
+    if (refusal) throw refusal;
+    const data = Buffer.concat(chunks);
+    const problem = messageDataProblem(data);
+    if (problem) throw reply(550, `5.6.0 ${problem}`);
+    const state = this.state(session);
+    const recipients: IncomingMessage['recipients'] = [];
+    const seen = new Set<string>();
+    for (const rcpt of session.envelope.rcptTo) {
+      const targets = state.targets.get(rcpt.address.toLowerCase());
+      if (!targets) continue;
+      for (const address of [...targets.mailboxes, ...targets.remote]) {
+        // An alias and its member in one envelope deliver one copy.
+        if (seen.has(address)) continue;
+        seen.add(address);
+        recipients.push({ address, original: rcpt.address });
+      }
+    }
+    if (recipients.length === 0) throw reply(554, '5.5.1 no valid recipients');
+    const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const content = Buffer.concat([Buffer.from(this.receivedHeader(session)), data]);
+    try {
+      return await this.options.queue.enqueue({ sender, recipients, content });
+    } catch (error) {
+      this.log('error', 'queueing failed', { error: error instanceof Error ? error.message : String(error) });
+      throw reply(451, '4.3.0 could not queue the message, try again later');
+    }
+  }
+
+  private receivedHeader(session: SMTPServerSession): string {
+    const helo = (session.hostNameAppearsAs ?? 'unknown').replace(/[^\x21-\x7e]/g, '?').slice(0, 255);
+    const protocol = `ESMTP${session.user ? 'A' : ''}`;
+    return `Received: from ${helo} ([${session.remoteAddress}])\r\n\tby ${this.options.serverName} with ${protocol};\r\n\t${new Date().toUTCString()}\r\n`;
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
+    this.options.log?.(level, message, fields);
+  }
+}

@@ -1,0 +1,16 @@
+/** What an RCPT address expands to, and how an invalidation is named. */
+
+/** The result of expanding one recipient address. */
+export type RecipientExpansion =
+  /** No user, alias or group of a local domain has this address: 550 5.1.1 at RCPT. */
+  | { kind: 'unknown' }
+  /** The user exists but the mailbox is disabled: refused at RCPT. */
+  | { kind: 'disabled' }
+  /**
+   * Final targets: `mailboxes` are primary addresses of local users (stored on their logical store),
+   * `remote` are addresses in other domains (forwards, alias members) for the outbound transport.
+   */
+  | { kind: 'targets'; mailboxes: string[]; remote: string[] };
+
+/** What `invalidate` drops from the routing caches. */
+export type RouteInvalidation = { user: string } | { domain: string } | { logicalStore: string };

@@ -1,0 +1,176 @@
+/**
+ * Real parts for director tests: the embedded directory with the store seed plus an alias and a
+ * group, two stores (MaildirStorage + LmtpServer with the store's own directory-backed recipient
+ * lookup) whose `lmtp` endpoints are published in their server entries, and a director (router,
+ * durable queue, LMTP transport, SMTP server) on free loopback ports.
+ */
+import { rm } from 'node:fs/promises';
+import type { Clock } from '../../../../agent/daemon/clock.js';
+import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
+import {
+  directoryBaseEntries,
+  mailAliasEntry,
+  mailGroupEntry,
+  serverEntry,
+} from '../../../../agent/directory/seed-entries.js';
+import type { MailRecipientLookup } from '../../../../agent/mail/auth/mail-login.js';
+import { createRecipientLookup } from '../../../../agent/mail/auth/recipient-lookup.js';
+import { StoreUsers } from '../../../../agent/mail/auth/store-users.js';
+import {
+  DirectorSmtpServer,
+  type DirectorSmtpServerOptions,
+} from '../../../../agent/mail/director/director-smtp-server.js';
+import { LmtpTransport } from '../../../../agent/mail/director/lmtp-transport.js';
+import { RecipientRouter } from '../../../../agent/mail/director/recipient-router.js';
+import { LmtpServer } from '../../../../agent/mail/lmtp/lmtp-server.js';
+import { MaildirStorage } from '../../../../agent/mail/maildir/maildir-storage.js';
+import { MailQueue } from '../../../../agent/mail/queue/mail-queue.js';
+import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';
+import { storeSeedEntries, storeUsers } from '../../../support/store-seed.js';
+import type { TestDirectory } from '../../../support/test-directory.js';
+import { makeTempDir, removeTempDir } from '../maildir/maildir-test-support.js';
+
+/** A store of the fixture. */
+export interface FixtureStore {
+  node: string;
+  storage: MaildirStorage;
+  lmtp: LmtpServer;
+  root: string;
+}
+
+/** Everything a director test runs against. */
+export interface DirectorFixture {
+  directory: TestDirectory;
+  /** Bound as root: reads for the director and the stores, writes for the tests. */
+  ldap: LdapFleetDirectory;
+  stores: Record<'store01' | 'store02', FixtureStore>;
+  router: RecipientRouter;
+  queue: MailQueue;
+  smtp: DirectorSmtpServer;
+  queueRoot: string;
+  /** Texts of the messages in a user's INBOX on one store. */
+  inbox(store: 'store01' | 'store02', user: string): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+/** Alias of the seed: alice (store01) and bob (store02). */
+export const teamAlias = 'team@alpha.example';
+/** Group of the seed: dave (store01) and bob (store02). */
+export const staffGroup = 'staff@beta.example';
+
+/** Starts the fixture. */
+export async function startDirectorFixture(
+  smtpOptions: Partial<DirectorSmtpServerOptions> = {},
+  clock: Clock = { now: () => Date.now() },
+): Promise<DirectorFixture> {
+  const baseDn = 'dc=mailfleet,dc=test';
+  const tree = new FleetTree(baseDn);
+  let lookups: Record<string, MailRecipientLookup> = {};
+  const stores = {} as Record<'store01' | 'store02', FixtureStore>;
+  for (const node of ['store01', 'store02'] as const) {
+    const root = await makeTempDir(`director-${node}-`);
+    const storage = new MaildirStorage({ root, hostName: node });
+    const lmtp = new LmtpServer({
+      host: '127.0.0.1',
+      port: 0,
+      storage,
+      serverName: `${node}.test`,
+      maxMessageBytes: 10_000_000,
+      // Bound once the directory runs (the directory needs the LMTP ports first).
+      recipientLookup: (address) => (lookups[node] as MailRecipientLookup)(address),
+    });
+    await lmtp.start();
+    stores[node] = { node, storage, lmtp, root };
+  }
+  const { alice, bob, dave } = storeUsers;
+  const directory = await startEmbeddedDirectory(baseDn, [
+    ...directoryBaseEntries(tree),
+    ...(['store01', 'store02'] as const).map((name) =>
+      serverEntry(tree, {
+        name,
+        role: 'store',
+        address: '127.0.0.1',
+        controlPort: 1,
+        endpoints: { lmtp: `127.0.0.1:${stores[name].lmtp.port}` },
+        password: `${name}-secret`,
+      }),
+    ),
+    ...storeSeedEntries(tree),
+    mailAliasEntry(tree, { mail: teamAlias, forwardTo: [alice.mail, bob.mail] }),
+    mailGroupEntry(tree, {
+      name: 'staff',
+      domain: 'beta.example',
+      mail: staffGroup,
+      memberDns: [tree.user(dave.mail), tree.user(bob.mail)],
+    }),
+  ]);
+  const ldap = LdapFleetDirectory.withPassword({
+    url: directory.url,
+    baseDn,
+    bindDn: directory.rootDn,
+    bindPassword: directory.rootPassword,
+  });
+  lookups = Object.fromEntries(
+    (['store01', 'store02'] as const).map((node) => [
+      node,
+      createRecipientLookup({
+        users: new StoreUsers({ directory: ldap, node, clock, refreshMs: 0 }),
+        clock,
+        ttlMs: 0,
+      }),
+    ]),
+  );
+  const router = new RecipientRouter({ directory: ldap, clock });
+  const queueRoot = await makeTempDir('director-queue-');
+  const queue = new MailQueue({
+    root: queueRoot,
+    clock,
+    route: (address) => router.route(address),
+    transport: new LmtpTransport({ clientName: 'director01.test' }),
+    backoff: { firstMs: 1_000, maxMs: 5_000 },
+  });
+  await queue.start();
+  const smtp = new DirectorSmtpServer({
+    host: '127.0.0.1',
+    port: 0,
+    serverName: 'director01.test',
+    maxMessageBytes: 100_000,
+    trustedNetworks: [],
+    routing: router,
+    queue,
+    authenticate: (user, password) => ldap.verifyPassword(user, password),
+    allowInsecureAuth: true,
+    ...smtpOptions,
+  });
+  await smtp.start();
+  return {
+    directory,
+    ldap,
+    stores,
+    router,
+    queue,
+    smtp,
+    queueRoot,
+    async inbox(store, user) {
+      const view = await (await stores[store].storage.mailbox(user, 0)).openFolder('INBOX');
+      const texts = await Promise.all(
+        view.messages().map(async (m) => (await view.read(m.uid)).toString('utf8')),
+      );
+      view.close();
+      return texts;
+    },
+    async stop() {
+      await smtp.stop();
+      await queue.stop();
+      for (const store of Object.values(stores)) {
+        await store.lmtp.stop();
+        await store.storage.close();
+        await removeTempDir(store.root);
+      }
+      await ldap.close();
+      await directory.stop();
+      await rm(queueRoot, { recursive: true, force: true });
+    },
+  };
+}
