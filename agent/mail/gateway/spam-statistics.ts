@@ -1,0 +1,198 @@
+/**
+ * The gateway's spam figures for the console: counts per outcome per minute over the last hour, the
+ * same per recipient domain and per client address (top ones), and the last decisions with their
+ * reasons. Everything is bounded: a minute ring, capped maps per minute (the excess counted under
+ * `(other)`), a capped list of decisions.
+ */
+import type { Clock } from '../../daemon/clock.js';
+
+/** What happened to a message or recipient at the gateway. */
+export const spamOutcomes = [
+  'greylisted',
+  'rejectedUnknownRecipient',
+  'rejectedSpam',
+  'tagged',
+  'clean',
+] as const;
+
+/** One of the outcomes the statistics count. */
+export type SpamOutcome = (typeof spamOutcomes)[number];
+
+/** Counts by outcome. */
+export type OutcomeCounts = Record<SpamOutcome, number>;
+
+/** One decision as recorded. */
+export interface GatewayDecision {
+  outcome: SpamOutcome;
+  clientAddress: string;
+  sender: string;
+  recipient: string;
+  /** Recipient domain (lower case). */
+  domain: string;
+  reason: string;
+  score?: number;
+}
+
+/** Limits of what the statistics keep. */
+export interface SpamStatisticsOptions {
+  clock: Clock;
+  /** Minutes in the ring (default 60). */
+  minutes?: number;
+  /** Decisions kept for the "last decisions" list (default 100). */
+  lastDecisions?: number;
+  /** Distinct domains counted per minute before the rest go to `(other)` (default 1,000). */
+  maxDomainsPerMinute?: number;
+  /** Distinct client addresses counted per minute before the rest go to `(other)` (default 2,000). */
+  maxClientsPerMinute?: number;
+  /** Client addresses in the snapshot's top list (default 20). */
+  topClients?: number;
+}
+
+/** The plain, JSON-serialisable snapshot the console shows. */
+export interface SpamStatisticsSnapshot {
+  generatedAt: number;
+  windowMinutes: number;
+  /** Oldest first, one entry per minute of the window (zeros included); `minute` is its start in ms. */
+  perMinute: Array<{ minute: number } & OutcomeCounts>;
+  totals: OutcomeCounts;
+  /** Domains over the window, busiest first. */
+  byDomain: Array<{ domain: string; total: number } & OutcomeCounts>;
+  /** Client addresses over the window, busiest first, at most `topClients`. */
+  topClients: Array<{ address: string; total: number } & OutcomeCounts>;
+  /** The last decisions (at most `lastDecisions`, whatever their age), newest first. */
+  lastDecisions: Array<GatewayDecision & { at: number }>;
+}
+
+interface MinuteBucket {
+  minute: number;
+  counts: OutcomeCounts;
+  byDomain: Map<string, OutcomeCounts>;
+  byClient: Map<string, OutcomeCounts>;
+}
+
+const other = '(other)';
+
+function zeroCounts(): OutcomeCounts {
+  return { greylisted: 0, rejectedUnknownRecipient: 0, rejectedSpam: 0, tagged: 0, clean: 0 };
+}
+
+function addCounts(into: OutcomeCounts, from: OutcomeCounts): void {
+  for (const outcome of spamOutcomes) into[outcome] += from[outcome];
+}
+
+function total(counts: OutcomeCounts): number {
+  let sum = 0;
+  for (const outcome of spamOutcomes) sum += counts[outcome];
+  return sum;
+}
+
+function countIn(map: Map<string, OutcomeCounts>, key: string, limit: number, outcome: SpamOutcome): void {
+  let counts = map.get(key);
+  if (!counts) {
+    const bucketKey = map.size >= limit ? other : key;
+    counts = map.get(bucketKey);
+    if (!counts) {
+      counts = zeroCounts();
+      map.set(bucketKey, counts);
+    }
+  }
+  counts[outcome] += 1;
+}
+
+function ranked<K extends string>(
+  maps: Array<Map<string, OutcomeCounts>>,
+  keyName: K,
+): Array<Record<K, string> & { total: number } & OutcomeCounts> {
+  const sums = new Map<string, OutcomeCounts>();
+  for (const map of maps) {
+    for (const [key, counts] of map) {
+      let sum = sums.get(key);
+      if (!sum) {
+        sum = zeroCounts();
+        sums.set(key, sum);
+      }
+      addCounts(sum, counts);
+    }
+  }
+  return [...sums]
+    .map(
+      ([key, counts]) =>
+        ({ [keyName]: key, total: total(counts), ...counts }) as Record<K, string> & {
+          total: number;
+        } & OutcomeCounts,
+    )
+    .sort((a, b) => b.total - a.total || (a[keyName] < b[keyName] ? -1 : 1));
+}
+
+/** The statistics of one gateway. */
+export class SpamStatistics {
+  private readonly minutes: number;
+  private readonly ring: Array<MinuteBucket | undefined>;
+  private readonly recent: Array<GatewayDecision & { at: number }> = [];
+
+  constructor(private readonly options: SpamStatisticsOptions) {
+    this.minutes = options.minutes ?? 60;
+    this.ring = new Array<MinuteBucket | undefined>(this.minutes).fill(undefined);
+  }
+
+  /** Counts one decision. */
+  record(decision: GatewayDecision): void {
+    const at = this.options.clock.now();
+    const bucket = this.bucketFor(Math.floor(at / 60_000));
+    bucket.counts[decision.outcome] += 1;
+    countIn(bucket.byDomain, decision.domain, this.options.maxDomainsPerMinute ?? 1000, decision.outcome);
+    countIn(
+      bucket.byClient,
+      decision.clientAddress,
+      this.options.maxClientsPerMinute ?? 2000,
+      decision.outcome,
+    );
+    this.recent.unshift({ ...decision, at });
+    if (this.recent.length > (this.options.lastDecisions ?? 100)) this.recent.pop();
+  }
+
+  /** The figures of the last `minutes` minutes, as a plain object. */
+  snapshot(): SpamStatisticsSnapshot {
+    const now = this.options.clock.now();
+    const current = Math.floor(now / 60_000);
+    const live: MinuteBucket[] = [];
+    const perMinute: SpamStatisticsSnapshot['perMinute'] = [];
+    const totals = zeroCounts();
+    for (let minute = current - this.minutes + 1; minute <= current; minute += 1) {
+      const bucket = this.ring[minute % this.minutes];
+      if (bucket && bucket.minute === minute) {
+        live.push(bucket);
+        addCounts(totals, bucket.counts);
+        perMinute.push({ minute: minute * 60_000, ...bucket.counts });
+      } else {
+        perMinute.push({ minute: minute * 60_000, ...zeroCounts() });
+      }
+    }
+    return {
+      generatedAt: now,
+      windowMinutes: this.minutes,
+      perMinute,
+      totals,
+      byDomain: ranked(
+        live.map((b) => b.byDomain),
+        'domain',
+      ),
+      topClients: ranked(
+        live.map((b) => b.byClient),
+        'address',
+      ).slice(0, this.options.topClients ?? 20),
+      lastDecisions: this.recent.map((d) => ({ ...d })),
+    };
+  }
+
+  private bucketFor(minute: number): MinuteBucket {
+    const index = minute % this.minutes;
+    let bucket = this.ring[index];
+    if (!bucket || bucket.minute !== minute) {
+      // A slot from an hour ago (or never used) starts over for this minute.
+      bucket = { minute, counts: zeroCounts(), byDomain: new Map(), byClient: new Map() };
+      this.ring[index] = bucket;
+    }
+    return bucket;
+  }
+}
