@@ -27,6 +27,8 @@ export class ImapProxySession {
   private done = false;
   private failures = 0;
   private readonly clientAddress: string;
+  /** The TCP socket under any TLS layer: the pre-login timer lives there and must be cleared there. */
+  private readonly tcp: Socket;
 
   constructor(
     private socket: Socket,
@@ -35,14 +37,13 @@ export class ImapProxySession {
   ) {
     this.reader = new ImapCommandReader({ ...defaultImapLimits, ...context.limits });
     this.clientAddress = socket.remoteAddress ?? 'unknown';
+    this.tcp = socket;
   }
 
   /** Greets and starts reading commands. */
   start(): void {
     this.listen();
-    this.socket.setTimeout(this.context.limits.preAuthTimeoutMs, () =>
-      this.bye('autologout: no login in time'),
-    );
+    this.tcp.setTimeout(this.context.limits.preAuthTimeoutMs, () => this.bye('autologout: no login in time'));
     this.write(`* OK [CAPABILITY ${this.capabilities()}] ${this.context.hostname} mailfleet proxy ready`);
   }
 
@@ -257,7 +258,7 @@ export class ImapProxySession {
       return { relayed: true };
     }
     this.done = true;
-    this.socket.setTimeout(0);
+    this.tcp.setTimeout(0);
     this.socket.removeListener('data', this.onData);
     this.socket.removeAllListeners('error');
     const close = relayBytes(this.socket, store, () => unregister());

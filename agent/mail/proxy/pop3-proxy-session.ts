@@ -24,6 +24,8 @@ export class Pop3ProxySession {
   private pendingUser: string | undefined;
   private saslPending = false;
   private readonly clientAddress: string;
+  /** The TCP socket under any TLS layer: the pre-login timer lives there and must be cleared there. */
+  private readonly tcp: Socket;
 
   constructor(
     private socket: Socket,
@@ -32,12 +34,13 @@ export class Pop3ProxySession {
   ) {
     this.reader = new Pop3LineReader(context.limits.maxLineBytes);
     this.clientAddress = socket.remoteAddress ?? 'unknown';
+    this.tcp = socket;
   }
 
   /** Greets and starts reading commands. */
   start(): void {
     this.listen();
-    this.socket.setTimeout(this.context.limits.preAuthTimeoutMs, () =>
+    this.tcp.setTimeout(this.context.limits.preAuthTimeoutMs, () =>
       this.close('autologout: no login in time'),
     );
     this.write(`+OK ${this.context.hostname} mailfleet POP3 proxy ready`);
@@ -203,7 +206,7 @@ export class Pop3ProxySession {
     const { socket: store, leftover } = session.connection.detach();
     if (leftover.length > 0) this.socket.write(leftover);
     this.done = true;
-    this.socket.setTimeout(0);
+    this.tcp.setTimeout(0);
     this.socket.removeListener('data', this.onData);
     this.socket.removeAllListeners('error');
     // Commands the client pipelined after its login go to the store, in order.

@@ -216,6 +216,37 @@ describe('IMAP proxy', () => {
     }
   });
 
+  it('logs out silent clients, and a relayed STARTTLS session outlives the pre-login timer', async () => {
+    const quick = new ImapProxy({
+      ...(await fleet.proxyOptions()),
+      tlsPort: undefined,
+      limits: { failedLoginDelayMs: 0, preAuthTimeoutMs: 200 },
+    });
+    await quick.start();
+    try {
+      const silent = await RawClient.connect(quick.port as number);
+      await silent.until(/\* BYE autologout[^\r]*\r\n/);
+      expect(await silent.closed()).toBe(true);
+      const imap = new ImapFlow({
+        host: '127.0.0.1',
+        port: quick.port as number,
+        secure: false,
+        doSTARTTLS: true,
+        auth: { user: alice.mail, pass: alice.password },
+        logger: false,
+        tls: { rejectUnauthorized: false },
+      });
+      await imap.connect();
+      expect(imap.secureConnection).toBe(true);
+      // Idle for longer than the pre-login timeout: the relay must not be closed by it.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(await readSubjects(imap)).toEqual(['for alice on store01']);
+      await imap.logout();
+    } finally {
+      await quick.stop();
+    }
+  });
+
   it('answers [UNAVAILABLE] for a stopped store and keeps serving the others', async () => {
     await fleet.agents.get('store02')?.stop();
     expect(await rawLogin(bob.mail, bob.password)).toMatch(
