@@ -5,6 +5,7 @@
  * -ERR [SYS/TEMP] while other users are still served; kick closes the relayed session.
  */
 import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pop3Proxy } from '../../../../agent/mail/proxy/pop3-proxy.js';
@@ -120,6 +121,40 @@ describe('POP3 proxy', () => {
     await waitFor(() => proxy.sessions().length === 0);
     const closed = await raw.closed();
     expect(closed).toBe(true);
+  });
+
+  it('drops overlong lines and junk before login and keeps serving', async () => {
+    const raw = await RawClient.connect(proxy.port as number);
+    raw.send(`USER ${'x'.repeat(100_000)}\r\n`);
+    await raw.until(/\r\n-ERR line too long\r\n/);
+    raw.send('RETR 1\r\nCAPA\r\n');
+    await raw.until(/-ERR unknown command RETR[^\r]*\r\n\+OK capability list follows/);
+    raw.close();
+    expect(await rawLogin(dave.mail, dave.password)).toMatch(/^\+OK/);
+  });
+
+  it('refuses connections beyond maxConnections', async () => {
+    const small = new Pop3Proxy({
+      ...(await fleet.proxyOptions()),
+      tlsPort: undefined,
+      limits: { maxConnections: 1 },
+    });
+    await small.start();
+    try {
+      const first = await RawClient.connect(small.port as number);
+      const second = connect(small.port as number, '127.0.0.1');
+      second.on('error', () => undefined);
+      let greeted = false;
+      second.on('data', () => {
+        greeted = true;
+      });
+      await new Promise((resolve) => second.once('close', resolve));
+      expect(greeted).toBe(false);
+      first.send('QUIT\r\n');
+      expect(await first.closed()).toBe(true);
+    } finally {
+      await small.stop();
+    }
   });
 
   it('answers -ERR [SYS/TEMP] for a stopped store and keeps serving the others', async () => {
