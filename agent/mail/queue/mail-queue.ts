@@ -6,16 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../daemon/clock.js';
-import type {
-  DeliveryDestination,
-  DeliveryOutcome,
-  DeliveryRoute,
-  MessageTransport,
-} from './delivery-transport.js';
+import type { DeliveryOutcome, DeliveryRoute, MessageTransport } from './delivery-transport.js';
 import { DestinationSlots } from './destination-slots.js';
 import { type IncomingMessage, isFinal, type QueueEntry, type StateRecord } from './queue-entry.js';
 import { type QueueHold, QueueHolds } from './queue-holds.js';
 import { QueueSpool, spoolHeader } from './queue-spool.js';
+import { applyRecord, errorText, routeRecipients } from './recipient-routing.js';
 import { defaultRetryBackoff, type RetryBackoff, retryDelayMs } from './retry-backoff.js';
 
 /** Options of a MailQueue. */
@@ -237,45 +233,14 @@ export class MailQueue {
   private async attempt(entry: QueueEntry, indexes: number[]): Promise<void> {
     for (const index of indexes) this.inFlight.add(`${entry.id}:${index}`);
     try {
-      const groups = new Map<string, { destination: DeliveryDestination; indexes: number[] }>();
-      const outcomes: { index: number; outcome: DeliveryOutcome }[] = [];
-      const decisions = await Promise.all(
-        indexes.map(async (index) => {
-          const address = entry.recipients[index]?.address ?? '';
-          try {
-            return await this.options.route(address);
-          } catch (error) {
-            return { kind: 'defer' as const, reason: `routing failed: ${errorText(error)}` };
-          }
-        }),
+      const { groups, outcomes, storeHeld } = await routeRecipients(
+        entry,
+        indexes,
+        this.options.route,
+        (store) => this.holds.holdsLogicalStore(store),
       );
-      decisions.forEach((decision, n) => {
-        const index = indexes[n] as number;
-        const address = entry.recipients[index]?.address ?? '';
-        if (decision.kind !== 'deliver') {
-          outcomes.push({
-            index,
-            outcome: {
-              address,
-              outcome: decision.kind === 'defer' ? 'deferred' : 'bounced',
-              reason: decision.reason,
-            },
-          });
-          return;
-        }
-        const store = decision.destination.logicalStore;
-        // Held store: the recipient stays pending without an attempt counted; release kicks it.
-        if (store && this.holds.holdsLogicalStore(store)) {
-          this.parked.set(`${entry.id}:${index}`, this.options.clock.now());
-          return;
-        }
-        const group = groups.get(decision.destination.key) ?? {
-          destination: decision.destination,
-          indexes: [],
-        };
-        group.indexes.push(index);
-        groups.set(decision.destination.key, group);
-      });
+      // Held store: the recipient stays pending without an attempt counted; release re-routes it.
+      for (const index of storeHeld) this.parked.set(`${entry.id}:${index}`, this.options.clock.now());
       await Promise.all(
         [...groups.values()].map(async ({ destination, indexes: batch }) => {
           const addresses = batch.map((i) => entry.recipients[i]?.address ?? '');
@@ -347,7 +312,8 @@ export class MailQueue {
     }
     if (entry.recipients.every((r) => isFinal(r.state))) {
       this.entries.delete(entry.id);
-      entry.recipients.forEach((_r, index) => this.parked.delete(`${entry.id}:${index}`));
+      for (let index = 0; index < entry.recipients.length; index++)
+        this.parked.delete(`${entry.id}:${index}`);
       await this.spool.remove(entry.id);
     }
   }
@@ -355,19 +321,4 @@ export class MailQueue {
   private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
     this.options.log?.(level, message, fields);
   }
-}
-
-function applyRecord(entry: QueueEntry, record: StateRecord): void {
-  const recipient = entry.recipients[record.i];
-  if (!recipient || isFinal(recipient.state)) return;
-  recipient.state = record.s;
-  recipient.lastReason = record.r;
-  if (record.s === 'deferred') {
-    recipient.attempts++;
-    recipient.nextAttemptAt = record.next ?? 0;
-  }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
