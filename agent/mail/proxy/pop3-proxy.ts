@@ -34,6 +34,11 @@ export class Pop3Proxy {
     return this.server.tlsPort;
   }
 
+  /** Open client connections (before login and relayed). */
+  get connectionCount(): number {
+    return this.server.connectionCount;
+  }
+
   /** The holds this proxy checks (possibly shared with the POP3 proxy). */
   get holds(): ProxyHolds {
     return this.server.holds;

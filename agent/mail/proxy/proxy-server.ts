@@ -110,6 +110,11 @@ export class MailProxyServer {
     return this.securePort;
   }
 
+  /** Open client connections (before login and relayed). */
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
   /** Relayed sessions. */
   sessions(): ProxiedSession[] {
     return this.sessionRegistry.list();

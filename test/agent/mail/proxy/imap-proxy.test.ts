@@ -242,6 +242,8 @@ describe('IMAP proxy', () => {
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect(await readSubjects(imap)).toEqual(['for alice on store01']);
       await imap.logout();
+      // Both the TLS layer and the TCP socket under it are gone once the client logged out.
+      await waitFor(() => quick.connectionCount === 0 && quick.sessions().length === 0);
     } finally {
       await quick.stop();
     }
