@@ -242,6 +242,17 @@ export class ImapProxySession {
       session.connection.destroy();
       return { relayed: true };
     }
+    // A hold that came while the store login was under way: a cutover's kick would miss this
+    // session, so it must not start.
+    if (this.context.routing.holds.has(route.user)) {
+      session.connection.destroy();
+      return this.refuse(
+        tag,
+        'UNAVAILABLE',
+        `the mailbox ${route.user} is being moved: try again shortly`,
+        false,
+      );
+    }
     for (const line of session.untagged) this.write(line);
     this.write(`${tag} ${session.reply}`);
     const { socket: store, leftover } = session.connection.detach();

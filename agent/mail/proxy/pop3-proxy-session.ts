@@ -202,6 +202,12 @@ export class Pop3ProxySession {
       session.connection.destroy();
       return;
     }
+    // A hold that came while the store login was under way: a cutover's kick would miss this
+    // session, so it must not start.
+    if (this.context.routing.holds.has(route.user)) {
+      session.connection.destroy();
+      return this.write(`-ERR [IN-USE] the mailbox ${route.user} is being moved: try again shortly`);
+    }
     this.write(session.reply);
     const { socket: store, leftover } = session.connection.detach();
     if (leftover.length > 0) this.socket.write(leftover);

@@ -6,6 +6,7 @@
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapProxy } from '../../../../agent/mail/proxy/imap-proxy.js';
+import { StoreLocator } from '../../../../agent/mail/proxy/store-locator.js';
 import { storeUsers } from '../../../support/store-seed.js';
 import { type ProxyTestFleet, RawClient, startProxyTestFleet } from './proxy-test-fleet.js';
 
@@ -122,6 +123,35 @@ describe('IMAP proxy', () => {
     expect(await rawLogin(carol.mail, carol.password)).toMatch(/^a1 NO \[UNAVAILABLE\] .*being moved/);
     expect(proxy.release(carol.mail)).toBe(true);
     expect(await rawLogin(carol.mail, carol.password)).toMatch(/^a1 OK \[CAPABILITY IMAP4rev1 /);
+  });
+
+  it('does not start a session for a user held while their login was under way', async () => {
+    const options = await fleet.proxyOptions();
+    let racing: ImapProxy | undefined;
+    // The hold lands after the proxy checked holds and found the store, as a cutover racing a login.
+    class HoldingLocator extends StoreLocator {
+      override async locate(logicalStore: string, service: 'imap' | 'pop3') {
+        const endpoint = await super.locate(logicalStore, service);
+        racing?.hold(carol.mail);
+        return endpoint;
+      }
+    }
+    racing = new ImapProxy({
+      ...options,
+      tlsPort: undefined,
+      locator: new HoldingLocator({ directory: fleet.reader, clock: { now: () => Date.now() } }),
+    });
+    await racing.start();
+    try {
+      const raw = await RawClient.connect(racing.port as number);
+      raw.send(`a1 LOGIN ${carol.mail} ${carol.password}\r\n`);
+      const reply = await raw.until(/\r\n(a1 [^\r]*)\r\n/);
+      raw.close();
+      expect(reply[1]).toMatch(/^a1 NO \[UNAVAILABLE\] .*being moved/);
+      expect(racing.sessions()).toEqual([]);
+    } finally {
+      await racing.stop();
+    }
   });
 
   it('kick closes the proxied session', async () => {
