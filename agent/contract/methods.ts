@@ -86,6 +86,35 @@ export const mailSession = z.object({
 });
 export type MailSession = z.infer<typeof mailSession>;
 
+/** One recipient of a queued message, as queue.list shows it. */
+export const queueRecipient = z.object({
+  address: z.string(),
+  original: z.string(),
+  state: z.enum(['pending', 'deferred', 'delivered', 'bounced']),
+  attempts: z.number().int().nonnegative(),
+  /** ms since the epoch; 0 = due now. */
+  nextAttemptAt: z.number(),
+  lastReason: z.string().optional(),
+  held: z.boolean(),
+});
+
+/** A queued message (envelope only; content is never listed). */
+export const queueListEntry = z.object({
+  id: z.string(),
+  sender: z.string(),
+  receivedAt: z.number(),
+  sizeBytes: z.number().int().nonnegative(),
+  recipients: z.array(queueRecipient),
+});
+export type QueueListEntry = z.infer<typeof queueListEntry>;
+
+/** A hold on queued mail: by message id, by recipient user, or by logical store. */
+export const queueHold = z.union([
+  z.object({ messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).strict(),
+  z.object({ user: mailUser }).strict(),
+  z.object({ logicalStore: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) }).strict(),
+]);
+
 export const methods = {
   'node.info': {
     params: empty,
@@ -196,6 +225,60 @@ export const methods = {
     allowed: storeActors,
     audited: true,
     summary: 'Close every IMAP and POP3 session of one user on this store; returns how many were closed.',
+  },
+  'queue.summary': {
+    params: empty,
+    result: z.object({
+      messages: z.number().int().nonnegative(),
+      recipients: z.object({
+        pending: z.number().int().nonnegative(),
+        deferred: z.number().int().nonnegative(),
+        held: z.number().int().nonnegative(),
+      }),
+      destinations: z.record(
+        z.string(),
+        z.object({ active: z.number().int().nonnegative(), waiting: z.number().int().nonnegative() }),
+      ),
+      holds: z.array(queueHold),
+    }),
+    allowed: staff,
+    audited: false,
+    summary: "The director's queue: messages, recipients by state, deliveries per destination, holds.",
+  },
+  'queue.list': {
+    params: z
+      .object({
+        /** Only messages with a recipient whose address contains this text (case-insensitive). */
+        recipient: z.string().max(320).optional(),
+        /** Only messages whose sender contains this text (case-insensitive). */
+        sender: z.string().max(320).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(2000).default(500),
+      })
+      .strict(),
+    result: z.object({
+      entries: z.array(queueListEntry),
+      /** Messages matching (before offset/limit). */
+      total: z.number().int().nonnegative(),
+      offset: z.number().int().nonnegative(),
+    }),
+    allowed: staff,
+    audited: false,
+    summary: 'Queued messages, oldest first, with per-recipient state, attempts and last reason.',
+  },
+  'queue.hold': {
+    params: z.object({ hold: queueHold }).strict(),
+    result: z.object({ holds: z.array(queueHold) }),
+    allowed: staff,
+    audited: true,
+    summary: 'Hold queued and future mail by message id, recipient user or logical store.',
+  },
+  'queue.release': {
+    params: z.object({ hold: queueHold }).strict(),
+    result: z.object({ released: z.boolean(), holds: z.array(queueHold) }),
+    allowed: staff,
+    audited: true,
+    summary: 'Release a hold; the held mail is attempted at once.',
   },
   'audit.tail': {
     params: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),

@@ -10,6 +10,7 @@ import type { ServerEntry } from '../directory/fleet-entries.js';
 import type { MailAuthenticator } from '../mail/auth/mail-authenticator.js';
 import type { StoreUsers } from '../mail/auth/store-users.js';
 import type { MailStack } from '../mail/mail-stack.js';
+import type { MailQueue } from '../mail/queue/mail-queue.js';
 import { CounterRegistry } from '../metrics/counter-registry.js';
 import type { MetricsHttpServer } from '../metrics/metrics-http-server.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
@@ -51,6 +52,8 @@ export interface AgentParts {
   mailStack: MailStack;
   /** Directory reads of the mail services (users, their store and quota). */
   storeUsers: StoreUsers;
+  /** The director's durable mail queue (director nodes). */
+  mailQueue: MailQueue;
   /** Mail logins (IMAP, POP3). */
   mailAuthenticator: MailAuthenticator;
   /** Endpoints of services started by modules other than control and metrics (`imap=host:port`...), published at enrollment. */

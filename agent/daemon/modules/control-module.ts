@@ -11,6 +11,7 @@ import { CallerKeyCache } from '../../control/caller-key-cache.js';
 import { ControlServer } from '../../control/control-server.js';
 import { metricsMethods } from '../../control/metrics-methods.js';
 import { nodeMethods } from '../../control/node-methods.js';
+import { queueMethods } from '../../control/queue-methods.js';
 import { RpcDispatcher } from '../../control/rpc-dispatcher.js';
 import { serviceMethods } from '../../control/service-methods.js';
 import { storeMethods } from '../../control/store-methods.js';
@@ -68,6 +69,7 @@ export class ControlModule implements AgentModule {
           adminDomains: async (uid) => (await directory.getAdmin(uid))?.domains ?? [],
           onKick: (user) => this.runtime.find('mailAuthenticator')?.forgetUser(user),
         }),
+        ...queueMethods({ queue: () => this.runtime.find('mailQueue') }),
       },
     });
     const control = new ControlServer({

@@ -135,6 +135,16 @@ export class MailQueue {
     this.kick();
   }
 
+  /** Whether a recipient is held by its message or its user (store holds apply when it is routed). */
+  isHeld(messageId: string, address: string): boolean {
+    return this.holds.holdsRecipient(messageId, address);
+  }
+
+  /** The holds in force. */
+  listHolds(): QueueHold[] {
+    return this.holds.list();
+  }
+
   /** Makes every deferred recipient due now. */
   flush(): void {
     for (const entry of this.entries.values()) for (const r of entry.recipients) r.nextAttemptAt = 0;

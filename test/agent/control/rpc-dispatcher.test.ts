@@ -45,6 +45,10 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'mailbox.stats': unreachable,
     'session.list': unreachable,
     'session.kick': unreachable,
+    'queue.summary': unreachable,
+    'queue.list': unreachable,
+    'queue.hold': unreachable,
+    'queue.release': unreachable,
     ...overrides,
   };
   return new RpcDispatcher({

@@ -103,6 +103,8 @@ describe('MailQueue', () => {
     const byDestination = Object.fromEntries(transport.calls.map((c) => [c.destination, c.addresses.sort()]));
     expect(byDestination).toEqual({ 'lmtp:store01': ['a@x.test', 'c@x.test'], 'lmtp:store02': ['b@x.test'] });
     expect(transport.calls.every((c) => c.id === id && c.content.includes('body'))).toBe(true);
+    // The entry leaves the list before its files are unlinked: wait for the attempt to finish.
+    await queue.settled();
     expect(await readdir(join(root, 'messages'))).toEqual([]);
   });
 

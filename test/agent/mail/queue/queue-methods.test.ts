@@ -1,0 +1,122 @@
+/** The queue RPCs through the real dispatcher (tiers, params parsing, audit) on a real MailQueue. */
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rpcErrorCodes } from '../../../../agent/contract/json-rpc.js';
+import { AuditLog } from '../../../../agent/control/audit-log.js';
+import type { Caller } from '../../../../agent/control/caller-key-cache.js';
+import type { MethodHandlers, RpcChannel } from '../../../../agent/control/method-handler.js';
+import { queueMethods } from '../../../../agent/control/queue-methods.js';
+import { RpcDispatcher } from '../../../../agent/control/rpc-dispatcher.js';
+import { JsonLogger } from '../../../../agent/daemon/json-logger.js';
+import { MailQueue } from '../../../../agent/mail/queue/mail-queue.js';
+import { makeTempDir, removeTempDir } from '../maildir/maildir-test-support.js';
+
+const unreachable = () => {
+  throw new Error('not used in this test');
+};
+
+function channel(caller: Caller): RpcChannel {
+  return { id: 'test#1', caller, notify: () => {}, onClose: () => () => {} };
+}
+
+describe('queue RPCs', () => {
+  let root: string;
+  let audit: AuditLog;
+  let queue: MailQueue | undefined;
+  let dispatcher: RpcDispatcher;
+  let id = 0;
+
+  const call = async (caller: Caller, method: string, params: unknown = {}) => {
+    const answer = await dispatcher.dispatch(
+      JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }),
+      channel(caller),
+    );
+    return answer as { result?: Record<string, unknown>; error?: { code: number; message: string } };
+  };
+  const helpdesk: Caller = { kind: 'helpdesk', id: 'hd' };
+
+  beforeEach(async () => {
+    root = await makeTempDir('queue-rpc-');
+    audit = new AuditLog(join(root, 'audit.log'));
+    await audit.open();
+    // Every delivery is deferred, so queued mail stays for the listing.
+    queue = new MailQueue({
+      root: join(root, 'queue'),
+      clock: { now: () => 5_000 },
+      route: async () => ({ kind: 'defer', reason: '4.3.0 test: store unreachable' }),
+      transport: { deliver: unreachable },
+    });
+    await queue.start();
+    const handlers = new Proxy({} as MethodHandlers, {
+      get: (_target, name) =>
+        (queueMethods({ queue: () => queue }) as Record<string | symbol, unknown>)[name] ?? unreachable,
+    });
+    dispatcher = new RpcDispatcher({
+      node: 'director01',
+      handlers,
+      audit,
+      logger: new JsonLogger('director01', 'control', 'error', () => {}),
+    });
+  });
+  afterEach(async () => {
+    await queue?.stop();
+    await audit.close();
+    await removeTempDir(root);
+  });
+
+  it('summarises, lists with filters and paging, holds and releases (audited)', async () => {
+    for (const to of ['alice@alpha.example', 'bob@beta.example', 'alice@alpha.example']) {
+      await queue?.enqueue({
+        sender: 'x@outside.example',
+        recipients: [{ address: to, original: to }],
+        content: Buffer.from('Subject: q\r\n\r\nq\r\n'),
+      });
+    }
+    await queue?.settled();
+    const held = await call(helpdesk, 'queue.hold', { hold: { user: 'alice@alpha.example' } });
+    expect(held.result).toEqual({ holds: [{ user: 'alice@alpha.example' }] });
+    const summary = await call(helpdesk, 'queue.summary');
+    expect(summary.result).toMatchObject({ messages: 3, recipients: { pending: 0, deferred: 1, held: 2 } });
+    const list = await call(helpdesk, 'queue.list', { recipient: 'ALICE@', limit: 1 });
+    const entries = list.result?.entries as {
+      recipients: { held: boolean; state: string; lastReason: string }[];
+    }[];
+    expect(list.result?.total).toBe(2);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.recipients[0]).toMatchObject({
+      held: true,
+      state: 'deferred',
+      lastReason: '4.3.0 test: store unreachable',
+    });
+    const released = await call({ kind: 'system', id: 'sys' }, 'queue.release', {
+      hold: { user: 'alice@alpha.example' },
+    });
+    expect(released.result).toEqual({ released: true, holds: [] });
+    const entriesAudited = (await audit.tail(10)).map((e) => [e.method, e.caller.kind, e.outcome]);
+    expect(entriesAudited).toEqual([
+      ['queue.hold', 'helpdesk', 'ok'],
+      ['queue.release', 'system', 'ok'],
+    ]);
+  });
+
+  it('refuses domain admins and peers, malformed holds, and nodes without a queue', async () => {
+    const denied = await call({ kind: 'domain', id: 'dom' }, 'queue.hold', {
+      hold: { logicalStore: 'store01' },
+    });
+    expect(denied.error?.code).toBe(rpcErrorCodes.forbidden);
+    expect((await call({ kind: 'peer', id: 'store01' }, 'queue.list')).error?.code).toBe(
+      rpcErrorCodes.forbidden,
+    );
+    const twoKinds = await call(helpdesk, 'queue.hold', {
+      hold: { user: 'a@b.example', logicalStore: 'store01' },
+    });
+    expect(twoKinds.error?.code).toBe(rpcErrorCodes.invalidParams);
+    expect((await call(helpdesk, 'queue.hold', { hold: { logicalStore: '../etc' } })).error?.code).toBe(
+      rpcErrorCodes.invalidParams,
+    );
+    expect(queue?.listHolds()).toEqual([]);
+    await queue?.stop();
+    queue = undefined;
+    expect((await call(helpdesk, 'queue.summary')).error?.code).toBe(rpcErrorCodes.notFound);
+  });
+});
