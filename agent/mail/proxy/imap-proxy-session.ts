@@ -11,10 +11,10 @@ import { defaultImapLimits } from '../imap/imap-limits.js';
 import { type ImapCommand, ImapParseError, type ImapToken, parseCommand } from '../imap/imap-parser.js';
 import { decodeSaslPlain } from '../pop3/sasl-plain.js';
 import { upgradeToTls } from '../tls/start-tls.js';
-import { relayBytes } from './byte-relay.js';
 import { imapStoreLogin, StoreLoginRefused } from './imap-store-login.js';
 import type { ProxyContext } from './proxy-context.js';
 import { routeLogin } from './proxy-login.js';
+import { handOverToStore } from './relay-handover.js';
 
 const crlf = Buffer.from('\r\n');
 
@@ -269,24 +269,14 @@ export class ImapProxySession {
       return { relayed: true };
     }
     this.done = true;
-    this.tcp.setTimeout(0);
-    this.socket.removeListener('data', this.onData);
-    this.socket.removeAllListeners('error');
-    const close = relayBytes(this.socket, store, () => unregister());
-    const unregister = this.context.sessions.add(
-      {
-        protocol: 'imap',
-        user: route.user,
-        clientAddress: this.clientAddress,
-        storeNode: route.endpoint.node,
-        since: this.context.clock.now(),
-      },
-      close,
-    );
-    this.context.log?.info('proxied login', {
+    handOverToStore(this.context, {
+      client: this.socket,
+      tcp: this.tcp,
+      store,
+      protocol: 'imap',
       user: route.user,
-      node: route.endpoint.node,
-      ip: this.clientAddress,
+      storeNode: route.endpoint.node,
+      clientAddress: this.clientAddress,
     });
     return { relayed: true };
   }

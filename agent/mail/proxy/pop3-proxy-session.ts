@@ -7,11 +7,11 @@ import type { Socket } from 'node:net';
 import { Pop3LineReader } from '../pop3/pop3-line-reader.js';
 import { decodeSaslPlain } from '../pop3/sasl-plain.js';
 import { upgradeToTls } from '../tls/start-tls.js';
-import { relayBytes } from './byte-relay.js';
 import { StoreLoginRefused } from './imap-store-login.js';
 import { pop3StoreLogin } from './pop3-store-login.js';
 import type { ProxyContext } from './proxy-context.js';
 import { routeLogin } from './proxy-login.js';
+import { handOverToStore } from './relay-handover.js';
 
 /** The pre-login half of a proxied POP3 connection. */
 export class Pop3ProxySession {
@@ -212,26 +212,16 @@ export class Pop3ProxySession {
     const { socket: store, leftover } = session.connection.detach();
     if (leftover.length > 0) this.socket.write(leftover);
     this.done = true;
-    this.tcp.setTimeout(0);
-    this.socket.removeListener('data', this.onData);
-    this.socket.removeAllListeners('error');
     // Commands the client pipelined after its login go to the store, in order.
     for (const line of this.queue.splice(0)) store.write(`${line}\r\n`);
-    const close = relayBytes(this.socket, store, () => unregister());
-    const unregister = this.context.sessions.add(
-      {
-        protocol: 'pop3',
-        user: route.user,
-        clientAddress: this.clientAddress,
-        storeNode: route.endpoint.node,
-        since: this.context.clock.now(),
-      },
-      close,
-    );
-    this.context.log?.info('proxied login', {
+    handOverToStore(this.context, {
+      client: this.socket,
+      tcp: this.tcp,
+      store,
+      protocol: 'pop3',
       user: route.user,
-      node: route.endpoint.node,
-      ip: this.clientAddress,
+      storeNode: route.endpoint.node,
+      clientAddress: this.clientAddress,
     });
   }
 

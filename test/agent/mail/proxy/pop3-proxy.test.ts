@@ -95,6 +95,13 @@ describe('POP3 proxy', () => {
     raw.close();
   });
 
+  it('passes commands pipelined after the login on to the store', async () => {
+    const raw = await RawClient.connect(proxy.port as number);
+    raw.send(`USER ${alice.mail}\r\nPASS ${alice.password}\r\nSTAT\r\nQUIT\r\n`);
+    await raw.until(/\r\n\+OK 1 \d+\r\n\+OK [^\r]*\r\n/);
+    expect(await raw.closed()).toBe(true);
+  });
+
   it('refuses a wrong password and an unknown user with -ERR [AUTH]', async () => {
     expect(await poplib('stls', alice.mail, 'wrong')).toEqual({
       ok: false,
