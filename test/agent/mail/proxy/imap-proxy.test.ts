@@ -118,6 +118,15 @@ describe('IMAP proxy', () => {
     expect(await rawLogin('nobody@alpha.example', 'x')).toMatch(/^a1 NO \[AUTHENTICATIONFAILED\]/);
   });
 
+  it('closes a connection after three failed logins', async () => {
+    const raw = await RawClient.connect(proxy.port as number);
+    raw.send(
+      'f1 LOGIN ghost1@alpha.example x\r\nf2 LOGIN ghost2@alpha.example x\r\nf3 LOGIN ghost3@alpha.example x\r\n',
+    );
+    await raw.until(/\r\nf3 NO \[AUTHENTICATIONFAILED\][^\r]*\r\n\* BYE [^\r]*\r\n/);
+    expect(await raw.closed()).toBe(true);
+  });
+
   it('refuses a held user with [UNAVAILABLE] until released', async () => {
     proxy.hold(carol.mail);
     expect(await rawLogin(carol.mail, carol.password)).toMatch(/^a1 NO \[UNAVAILABLE\] .*being moved/);
