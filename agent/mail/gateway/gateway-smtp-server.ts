@@ -1,0 +1,287 @@
+/**
+ * The gateway's SMTP server: greylisting and the recipient check at RCPT (with the harvest guard),
+ * the content scan at end of DATA, then relay to the next hop (the director). The gateway keeps no
+ * queue: it answers 250 only after the next hop answered 250, so a message is never acknowledged
+ * twice or lost between them; if the next hop fails, the sender gets 451 and retries.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
+import { createTransport, type Transporter } from 'nodemailer';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { clientNetwork } from './client-network.js';
+import { type ContentScanningStatus, contentScanningStatus } from './content-scanning-status.js';
+import type { SpamPolicyLookup } from './domain-spam-policy.js';
+import { greylistSender, parseEnvelopeAddress } from './envelope-address.js';
+import type { Greylist, GreylistCounts } from './greylist.js';
+import type { RecipientCheck } from './recipient-check.js';
+import type { RecipientHarvestGuard } from './recipient-harvest-guard.js';
+import type { RspamdClient } from './rspamd-client.js';
+import type { RspamdVerdict } from './rspamd-verdict.js';
+import { SmtpInputError, type SmtpReply } from './smtp-refusal.js';
+import { applySpamHeaders, decideSpamAction, type SpamDecision } from './spam-decision.js';
+import type { GatewayDecision, SpamStatistics } from './spam-statistics.js';
+
+/** What the gateway server is made of. */
+export interface GatewaySmtpServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  serverName: string;
+  greylist: Greylist;
+  recipients: RecipientCheck;
+  harvestGuard: RecipientHarvestGuard;
+  statistics: SpamStatistics;
+  spamPolicies: SpamPolicyLookup;
+  /** Without a scanner the gateway accepts unscanned and its status says so. */
+  scanner?: RspamdClient;
+  /** Where accepted mail goes (the director's inbound SMTP). */
+  nextHop: { host: string; port: number };
+  /** Largest message accepted (default 50 MiB). */
+  maxMessageBytes?: number;
+}
+
+function smtpError(reply: SmtpReply): Error {
+  // Enhanced codes are written into the text: smtp-server's own mapping would give 451 4.3.0, not the
+  // 4.7.1 greylisting senders expect; its automatic codes are turned off (hideENHANCEDSTATUSCODES).
+  return Object.assign(new Error(`${reply.enhanced} ${reply.message}`), { responseCode: reply.code });
+}
+
+function replyOf(error: unknown, fallback: SmtpReply): SmtpReply {
+  return error instanceof SmtpInputError ? error.reply : fallback;
+}
+
+function readMessage(stream: Readable): Promise<{ message: Buffer; tooBig: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('error', reject);
+    stream.on('end', () =>
+      resolve({
+        message: Buffer.concat(chunks),
+        tooBig: (stream as Readable & { sizeExceeded?: boolean }).sizeExceeded === true,
+      }),
+    );
+  });
+}
+
+/** The gateway's status, for the console and `node.info`. */
+export interface GatewayStatus {
+  listening: boolean;
+  contentScanning: ContentScanningStatus;
+  greylist: GreylistCounts;
+  /** Clients refused now for harvesting. */
+  blockedClients: string[];
+}
+
+const severity: Record<SpamDecision['action'], number> = { accept: 0, tag: 1, defer: 2, reject: 3 };
+
+/** The gateway's SMTP listener. */
+export class GatewaySmtpServer {
+  private server: SMTPServer | null = null;
+  private relay: Transporter | null = null;
+
+  constructor(private readonly options: GatewaySmtpServerOptions) {}
+
+  /** Listens; resolves when bound. */
+  async start(): Promise<void> {
+    const o = this.options;
+    this.relay = createTransport({
+      host: o.nextHop.host,
+      port: o.nextHop.port,
+      secure: false,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 10,
+    });
+    this.server = new SMTPServer({
+      name: o.serverName,
+      banner: 'mailfleet gateway',
+      authOptional: true,
+      disabledCommands: ['AUTH'],
+      disableReverseLookup: true,
+      hideENHANCEDSTATUSCODES: true,
+      size: o.maxMessageBytes ?? 50 * 1024 * 1024,
+      logger: false,
+      onConnect: (session, callback) => this.onConnect(session, callback),
+      onMailFrom: (address, _session, callback) => {
+        try {
+          greylistSender(address.address);
+          callback();
+        } catch (error) {
+          callback(smtpError(replyOf(error, { code: 451, enhanced: '4.3.0', message: 'internal error' })));
+        }
+      },
+      onRcptTo: (address, session, callback) => {
+        this.onRcptTo(address.address, session).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
+      },
+      onData: (stream, session, callback) => {
+        this.onData(stream, session).then(
+          (text) => callback(null, text),
+          (error: Error) => callback(error),
+        );
+      },
+    });
+    const server = this.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** The bound port. */
+  get port(): number {
+    const address = this.server?.server.address() as AddressInfo | null;
+    return address?.port ?? 0;
+  }
+
+  /** What the gateway is doing, in words where it matters ("content scanning: not configured"). */
+  status(): GatewayStatus {
+    return {
+      listening: this.server !== null,
+      contentScanning: contentScanningStatus(this.options.scanner?.url),
+      greylist: this.options.greylist.counts(),
+      blockedClients: this.options.harvestGuard.blockedClients(),
+    };
+  }
+
+  /** Stops listening, closes sessions and the relay pool. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.relay?.close();
+    this.relay = null;
+  }
+
+  private onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    try {
+      const verdict = this.options.harvestGuard.check(session.remoteAddress);
+      callback(verdict.action === 'drop' ? smtpError(verdict.reply) : null);
+    } catch (error) {
+      callback(smtpError(replyOf(error, { code: 421, enhanced: '4.3.0', message: 'internal error' })));
+    }
+  }
+
+  private record(
+    session: SMTPServerSession,
+    recipient: string,
+    outcome: GatewayDecision['outcome'],
+    reason: string,
+    score?: number,
+  ): void {
+    let client = session.remoteAddress;
+    try {
+      client = clientNetwork(session.remoteAddress).address;
+    } catch {
+      // keep the raw text: the statistics must not fail on it
+    }
+    this.options.statistics.record({
+      outcome,
+      clientAddress: client,
+      sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+      recipient,
+      domain: recipient.slice(recipient.lastIndexOf('@') + 1),
+      reason,
+      ...(score !== undefined ? { score } : {}),
+    });
+  }
+
+  private async onRcptTo(rawRecipient: string, session: SMTPServerSession): Promise<void> {
+    const o = this.options;
+    const client = session.remoteAddress;
+    try {
+      const guard = o.harvestGuard.check(client);
+      if (guard.action === 'drop') throw smtpError(guard.reply);
+      const recipient = parseEnvelopeAddress(rawRecipient, 'recipient');
+      let status: Awaited<ReturnType<RecipientCheck['status']>>;
+      try {
+        status = await o.recipients.status(recipient);
+      } catch {
+        throw smtpError({
+          code: 451,
+          enhanced: '4.3.0',
+          message: 'directory unavailable, please try again later',
+        });
+      }
+      if (status === 'not-local') {
+        throw smtpError({ code: 550, enhanced: '5.7.1', message: `relaying to ${recipient} denied` });
+      }
+      if (status === 'unknown') {
+        this.record(session, recipient, 'rejectedUnknownRecipient', 'no such user in the directory');
+        const verdict = o.harvestGuard.recordUnknownRecipient(client);
+        if (verdict.action === 'drop') throw smtpError(verdict.reply);
+        throw smtpError({ code: 550, enhanced: '5.1.1', message: `no such user here: ${recipient}` });
+      }
+      const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      const decision = o.greylist.decide(client, mailFrom, recipient);
+      if (decision.action === 'defer') {
+        this.record(session, recipient, 'greylisted', decision.reason);
+        throw smtpError(decision.reply);
+      }
+    } catch (error) {
+      if (error instanceof SmtpInputError) throw smtpError(error.reply);
+      throw error;
+    }
+  }
+
+  private async onData(stream: Readable, session: SMTPServerSession): Promise<string> {
+    const o = this.options;
+    const { message, tooBig } = await readMessage(stream);
+    if (tooBig) throw smtpError({ code: 552, enhanced: '5.3.4', message: 'message too big' });
+    const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const recipients = session.envelope.rcptTo.map((r) => parseEnvelopeAddress(r.address, 'recipient'));
+    let outgoing = message;
+    let decision: SpamDecision | null = null;
+    let score: number | undefined;
+    if (o.scanner) {
+      let verdict: RspamdVerdict | null = null;
+      let failure: string | undefined;
+      try {
+        verdict = await o.scanner.scan(message, {
+          sender,
+          recipients,
+          clientAddress: clientNetwork(session.remoteAddress).address,
+          ...(session.hostNameAppearsAs ? { helo: session.hostNameAppearsAs } : {}),
+        });
+        score = verdict.score;
+      } catch (error) {
+        failure = (error as Error).message;
+      }
+      // One answer for the whole message: with recipients in domains of different policies, the
+      // mildest applies (a reject for one domain must not refuse mail another domain wants tagged).
+      const domains = [...new Set(recipients.map((r) => r.slice(r.lastIndexOf('@') + 1)))];
+      for (const domain of domains) {
+        const candidate = decideSpamAction(verdict, await o.spamPolicies(domain), failure);
+        if (!decision || severity[candidate.action] < severity[decision.action]) decision = candidate;
+      }
+    }
+    if (decision?.action === 'reject' || decision?.action === 'defer') {
+      if (decision.action === 'reject') {
+        for (const r of recipients) this.record(session, r, 'rejectedSpam', decision.reason, score);
+      }
+      throw smtpError(decision.reply);
+    }
+    if (decision?.action === 'tag')
+      outgoing = applySpamHeaders(message, decision.headers, decision.subjectPrefix);
+    if (decision?.action === 'accept') outgoing = applySpamHeaders(message, decision.headers);
+    try {
+      await this.relay?.sendMail({ envelope: { from: sender, to: recipients }, raw: outgoing });
+    } catch (error) {
+      throw smtpError({
+        code: 451,
+        enhanced: '4.4.1',
+        message: `next hop did not take the message (${(error as Error).message.slice(0, 100)}); please try again later`,
+      });
+    }
+    const outcome = decision?.action === 'tag' ? 'tagged' : 'clean';
+    for (const r of recipients)
+      this.record(session, r, outcome, decision?.reason ?? 'content scanning: not configured', score);
+    return `2.0.0 relayed to ${recipients.length} recipient(s)`;
+  }
+}
