@@ -17,6 +17,10 @@ import { routeLogin } from './proxy-login.js';
 import { handOverToStore } from './relay-handover.js';
 
 const crlf = Buffer.from('\r\n');
+/** BAD answers before the connection is closed. */
+const maxBadCommands = 20;
+/** Unread input kept before the socket is paused. */
+const maxBufferedInput = 64 * 1024;
 
 type Reply = { close?: boolean; relayed?: boolean } | undefined;
 
@@ -24,8 +28,10 @@ type Reply = { close?: boolean; relayed?: boolean } | undefined;
 export class ImapProxySession {
   private readonly reader: ImapCommandReader;
   private busy = false;
+  private draining = false;
   private done = false;
   private failures = 0;
+  private badCommands = 0;
   private readonly clientAddress: string;
   /** The TCP socket under any TLS layer: the pre-login timer lives there and must be cleared there. */
   private readonly tcp: Socket;
@@ -54,6 +60,8 @@ export class ImapProxySession {
 
   private readonly onData = (chunk: Buffer): void => {
     this.reader.push(chunk);
+    // Pipelined input waits in the socket, not in memory.
+    if (this.reader.bufferedBytes > maxBufferedInput) this.socket.pause();
     this.pump();
   };
 
@@ -72,8 +80,22 @@ export class ImapProxySession {
 
   private pump(): void {
     while (!this.busy && !this.done) {
+      if (this.socket.writableNeedDrain) {
+        // A client that pipelines without reading the answers waits for them to drain first.
+        if (this.draining) return;
+        this.draining = true;
+        this.socket.pause();
+        this.socket.once('drain', () => {
+          this.draining = false;
+          this.pump();
+        });
+        return;
+      }
       const event = this.reader.next();
-      if (!event) return;
+      if (!event) {
+        this.socket.resume();
+        return;
+      }
       if (event.kind === 'continue') {
         this.write('+ go ahead');
         continue;
@@ -82,6 +104,7 @@ export class ImapProxySession {
       if (event.kind === 'refused') {
         this.write(`${event.tag ?? '*'} ${event.status} [${event.code}] ${event.message}`);
         if (event.close) this.bye('closing: the input cannot be followed');
+        else this.countBad();
         continue;
       }
       let command: ImapCommand;
@@ -90,6 +113,7 @@ export class ImapProxySession {
       } catch (error) {
         if (!(error instanceof ImapParseError)) throw error;
         this.write(`${error.tag ?? '*'} BAD ${error.message}`);
+        this.countBad();
         continue;
       }
       this.busy = true;
@@ -108,7 +132,6 @@ export class ImapProxySession {
       return;
     }
     this.busy = false;
-    this.socket.resume();
     this.pump();
   }
 
@@ -139,14 +162,19 @@ export class ImapProxySession {
       case 'AUTHENTICATE':
         return this.authenticate(tag, args);
       default:
-        this.write(`${tag} BAD ${name.slice(0, 20)} is not valid before login (log in first)`);
-        return undefined;
+        return this.badArgs(tag, `${name.slice(0, 20)} is not valid before login (log in first)`);
     }
   }
 
   private badArgs(tag: string, message: string): Reply {
     this.write(`${tag} BAD ${message}`);
+    this.countBad();
     return undefined;
+  }
+
+  /** A client sending only junk is not going to log in. */
+  private countBad(): void {
+    if (++this.badCommands >= maxBadCommands) this.bye('too many bad commands');
   }
 
   private async startTls(tag: string): Promise<Reply> {

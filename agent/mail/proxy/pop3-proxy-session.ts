@@ -18,6 +18,7 @@ export class Pop3ProxySession {
   private readonly reader: Pop3LineReader;
   private readonly queue: string[] = [];
   private busy = false;
+  private draining = false;
   private done = false;
   private failures = 0;
   private badCommands = 0;
@@ -61,7 +62,17 @@ export class Pop3ProxySession {
   };
 
   private pump(): void {
-    if (this.busy || this.done) return;
+    if (this.busy || this.done || this.draining) return;
+    if (this.socket.writableNeedDrain) {
+      // A client that pipelines without reading the answers waits for them to drain first.
+      this.draining = true;
+      this.socket.pause();
+      this.socket.once('drain', () => {
+        this.draining = false;
+        this.pump();
+      });
+      return;
+    }
     const line = this.queue.shift();
     if (line === undefined) {
       this.socket.resume();

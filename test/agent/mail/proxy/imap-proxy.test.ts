@@ -210,6 +210,17 @@ describe('IMAP proxy', () => {
     expect(await rawLogin(carol.mail, carol.password)).toMatch(/^a1 OK /);
   });
 
+  it('answers a long pipelined burst in order, and closes on junk', async () => {
+    const raw = await RawClient.connect(proxy.port as number);
+    const burst = Array.from({ length: 5_000 }, (_, index) => `n${index} NOOP\r\n`).join('');
+    raw.send(burst);
+    await raw.until(/\r\nn4999 OK[^\r]*\r\n/);
+    expect(raw.received.match(/\r\nn\d+ OK /g)).toHaveLength(5_000);
+    raw.send('j1 FETCH 1 BODY[]\r\n'.repeat(25));
+    await raw.until(/\* BYE too many bad commands\r\n/);
+    expect(await raw.closed()).toBe(true);
+  });
+
   it('never logs a password', () => {
     expect(logLines.some((line) => line.includes('proxied login'))).toBe(true);
     for (const password of [alice.password, bob.password, carol.password]) {
