@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
+import { trustedNetworkList } from '../mail/director/trusted-networks.js';
 import { logLevels } from './json-logger.js';
 
 const absolutePath = z.string().refine(isAbsolute, 'must be an absolute path');
@@ -55,6 +56,45 @@ const mailServices = z
   })
   .strict();
 
+/**
+ * The mail routing of a `director` node: inbound SMTP, the durable queue, delivery to stores over
+ * LMTP. Port `0` picks a free port (published in the server entry as `smtp`).
+ */
+const directorServices = z
+  .object({
+    host,
+    smtpPort: port,
+    /** Networks that may relay without AUTH (the gateway, campus servers): `10.0.0.0/8`, `::1`. */
+    trustedNetworks: z
+      .array(z.string().max(64))
+      .max(1000)
+      .default([])
+      .superRefine((networks, context) => {
+        try {
+          trustedNetworkList(networks);
+        } catch (error) {
+          context.addIssue({
+            code: 'custom',
+            message: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }),
+    /** Where the queue's spool lives; default `<dataDir>/queue`. */
+    queueRoot: absolutePath.optional(),
+    /** Largest message accepted, in bytes. Default 50 MiB. */
+    maxMessageBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(2 ** 31)
+      .default(50 * 1024 * 1024),
+    /** Deliveries in flight per store. Default 20. */
+    concurrencyPerDestination: z.number().int().min(1).max(1000).default(20),
+    /** AUTH without TLS (until STARTTLS/465 are wired on the director). Default false. */
+    allowPlaintextAuth: z.boolean().default(false),
+  })
+  .strict();
+
 /** Schema of the agent configuration file. */
 export const agentConfigSchema = z
   .object({
@@ -89,6 +129,8 @@ export const agentConfigSchema = z
     tls: tlsFiles.optional(),
     /** Mail services; only used on nodes of role `store` or `spare`. */
     mail: mailServices.optional(),
+    /** Mail routing; only used on nodes of role `director`. */
+    director: directorServices.optional(),
     log: z
       .object({ level: z.enum(logLevels).default('info') })
       .strict()
@@ -139,6 +181,11 @@ export async function loadAgentConfig(path: string): Promise<AgentConfig> {
     throw new AgentConfigError(`${path} is not JSON: ${(error as Error).message}`);
   }
   return parseAgentConfig(value, path);
+}
+
+/** Where the director's queue lives for this configuration. */
+export function queueRootPath(config: AgentConfig): string {
+  return config.director?.queueRoot ?? join(config.dataDir, 'queue');
 }
 
 /** Where the mailboxes live for this configuration. */

@@ -17,6 +17,7 @@ import { AgentRuntime, type DirectoryFactory, type EmbeddedDirectoryStarter } fr
 import { type Clock, systemClock } from './clock.js';
 import { JsonLogger, type LogSink } from './json-logger.js';
 import { ControlModule } from './modules/control-module.js';
+import { DirectorMailModule } from './modules/director-mail-module.js';
 import { DirectoryModule } from './modules/directory-module.js';
 import { EmbeddedDirectoryModule } from './modules/embedded-directory-module.js';
 import { EnrollmentModule } from './modules/enrollment-module.js';
@@ -154,6 +155,7 @@ export class Agent {
       new MetricsModule(this.runtime),
       // Before control and enrollment: the store RPCs need the stack, enrollment publishes its endpoints.
       new StoreMailModule(this.runtime, this.dependencies.imapServer ?? imapSessionService),
+      new DirectorMailModule(this.runtime),
       new ControlModule(this.runtime),
       new EnrollmentModule(this.runtime),
     );

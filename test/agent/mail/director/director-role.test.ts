@@ -1,0 +1,130 @@
+/**
+ * The director role end to end in real Agents: a store agent and a director agent on the embedded
+ * directory. SMTP (nodemailer) to the director's published `smtp` endpoint arrives in the user's
+ * mailbox on the store (seen through the store's mailbox.stats RPC); the queue RPCs answer over the
+ * real SSH control plane; holds made by RPC keep mail queued until released.
+ */
+import { createTransport } from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRpc, type RpcConnection } from '../../../../agent/control/connect-rpc.js';
+import { Agent } from '../../../../agent/daemon/agent.js';
+import { parseAgentConfig } from '../../../../agent/daemon/agent-config.js';
+import { productionDependencies } from '../../../../agent/daemon/production-dependencies.js';
+import { AgentTestDirectory, newKeyPair } from '../../../support/agent-test-directory.js';
+import { storeSeedEntries, storeUsers } from '../../../support/store-seed.js';
+
+const hdKey = newKeyPair('hd');
+const { carol, dave } = storeUsers;
+
+describe('director role (real store and director agents)', () => {
+  let directory: AgentTestDirectory;
+  let store: Agent;
+  let director: Agent;
+  const connections: RpcConnection[] = [];
+
+  const connect = async (agent: Agent, node: string) => {
+    const entry = await directory.reader(node).getServer(node);
+    const connection = await connectRpc({
+      host: '127.0.0.1',
+      port: agent.endpoints().controlPort,
+      username: 'hd',
+      privateKey: hdKey.private,
+      pinnedHostKeys: entry?.hostKeys ?? [],
+    });
+    connections.push(connection);
+    return connection;
+  };
+  const until = async (check: () => Promise<boolean>) => {
+    while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
+  };
+
+  beforeAll(async () => {
+    directory = await AgentTestDirectory.start({
+      servers: [
+        { name: 'store01', role: 'store' },
+        { name: 'director01', role: 'director' },
+      ],
+      admins: [{ uid: 'hd', displayName: 'Help Desk', tier: 'helpdesk', sshPublicKeys: [hdKey.public] }],
+      extraEntries: storeSeedEntries,
+    });
+    const dependencies = productionDependencies({ clock: { now: () => Date.now() }, logSink: () => {} });
+    store = new Agent(
+      parseAgentConfig(
+        await directory.agentConfig('store01', {
+          mail: { host: '127.0.0.1', lmtpPort: 0, imapPort: 0, pop3Port: 0 },
+        }),
+      ),
+      dependencies,
+    );
+    await store.start();
+    director = new Agent(
+      parseAgentConfig(
+        await directory.agentConfig('director01', { director: { host: '127.0.0.1', smtpPort: 0 } }),
+      ),
+      dependencies,
+    );
+    await director.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const connection of connections) connection.close();
+    await director?.stop();
+    await store?.stop();
+    await directory?.stop();
+  });
+
+  it('routes SMTP to the store, and answers queue RPCs; an RPC hold keeps mail queued until released', async () => {
+    const smtpEndpoint = (await directory.reader('director01').getServer('director01'))?.endpoints.smtp ?? '';
+    const [host, port] = smtpEndpoint.split(':');
+    expect(Number(port)).toBeGreaterThan(0);
+    const storeRpc = await connect(store, 'store01');
+    const directorRpc = await connect(director, 'director01');
+    const messagesOf = async (user: string) =>
+      (
+        (await storeRpc.client.call('mailbox.stats', { user })) as {
+          folders: { name: string; messages: number }[];
+        }
+      ).folders.find((f) => f.name === 'INBOX')?.messages ?? 0;
+    const send = async (to: string, subject: string) => {
+      const transport = createTransport({ host, port: Number(port), ignoreTLS: true });
+      try {
+        return await transport.sendMail({
+          envelope: { from: 'x@outside.example', to: [to] },
+          raw: `Subject: ${subject}\r\n\r\nhi\r\n`,
+        });
+      } finally {
+        transport.close();
+      }
+    };
+
+    await send(dave.mail, 'via director');
+    await until(async () => (await messagesOf(dave.mail)) === 1);
+
+    expect(await directorRpc.client.call('queue.hold', { hold: { user: carol.mail } })).toEqual({
+      holds: [{ user: carol.mail }],
+    });
+    await send(carol.mail, 'held');
+    await until(async () => {
+      const summary = (await directorRpc.client.call('queue.summary', {})) as {
+        recipients: { held: number };
+      };
+      return summary.recipients.held === 1;
+    });
+    const listed = (await directorRpc.client.call('queue.list', { recipient: carol.mail })) as {
+      entries: { recipients: { address: string; held: boolean; state: string }[] }[];
+    };
+    expect(listed.entries[0]?.recipients).toEqual([
+      expect.objectContaining({ address: carol.mail, held: true, state: 'pending' }),
+    ]);
+    expect(await messagesOf(carol.mail)).toBe(0);
+    expect(await directorRpc.client.call('queue.release', { hold: { user: carol.mail } })).toEqual({
+      released: true,
+      holds: [],
+    });
+    await until(async () => (await messagesOf(carol.mail)) === 1);
+    await until(
+      async () =>
+        ((await directorRpc.client.call('queue.summary', {})) as { messages: number }).messages === 0,
+    );
+  });
+});
