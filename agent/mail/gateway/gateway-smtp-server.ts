@@ -50,17 +50,20 @@ function replyOf(error: unknown, fallback: SmtpReply): SmtpReply {
   return error instanceof SmtpInputError ? error.reply : fallback;
 }
 
-function readMessage(stream: Readable): Promise<{ message: Buffer; tooBig: boolean }> {
+function readMessage(stream: Readable, maxBytes: number): Promise<{ message: Buffer; tooBig: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // Past the limit the rest is read and dropped: a 1 GB DATA must not be held in memory.
+      if (size <= maxBytes) chunks.push(chunk);
+    });
     stream.on('error', reject);
-    stream.on('end', () =>
-      resolve({
-        message: Buffer.concat(chunks),
-        tooBig: (stream as Readable & { sizeExceeded?: boolean }).sizeExceeded === true,
-      }),
-    );
+    stream.on('end', () => {
+      const sizeExceeded = (stream as Readable & { sizeExceeded?: boolean }).sizeExceeded === true;
+      resolve({ message: Buffer.concat(chunks), tooBig: sizeExceeded || size > maxBytes });
+    });
   });
 }
 
@@ -80,7 +83,11 @@ export class GatewaySmtpServer {
   private server: SMTPServer | null = null;
   private relay: Transporter | null = null;
 
-  constructor(private readonly options: GatewaySmtpServerOptions) {}
+  private readonly maxMessageBytes: number;
+
+  constructor(private readonly options: GatewaySmtpServerOptions) {
+    this.maxMessageBytes = options.maxMessageBytes ?? 50 * 1024 * 1024;
+  }
 
   /** Listens; resolves when bound. */
   async start(): Promise<void> {
@@ -100,7 +107,7 @@ export class GatewaySmtpServer {
       disabledCommands: ['AUTH'],
       disableReverseLookup: true,
       hideENHANCEDSTATUSCODES: true,
-      size: o.maxMessageBytes ?? 50 * 1024 * 1024,
+      size: this.maxMessageBytes,
       logger: false,
       onConnect: (session, callback) => this.onConnect(session, callback),
       onMailFrom: (address, _session, callback) => {
@@ -232,7 +239,7 @@ export class GatewaySmtpServer {
 
   private async onData(stream: Readable, session: SMTPServerSession): Promise<string> {
     const o = this.options;
-    const { message, tooBig } = await readMessage(stream);
+    const { message, tooBig } = await readMessage(stream, this.maxMessageBytes);
     if (tooBig) throw smtpError({ code: 552, enhanced: '5.3.4', message: 'message too big' });
     const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const recipients = session.envelope.rcptTo.map((r) => parseEnvelopeAddress(r.address, 'recipient'));

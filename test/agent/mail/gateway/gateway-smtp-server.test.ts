@@ -89,6 +89,7 @@ beforeAll(async () => {
     spamPolicies: defaultSpamPolicies,
     scanner: new RspamdClient({ url: rspamd.url, timeoutMs: 20_000 }),
     nextHop: { host: '127.0.0.1', port: sinkPort },
+    maxMessageBytes: 2 * 1024 * 1024,
   });
   await gateway.start();
 });
@@ -178,6 +179,25 @@ describe('gateway SMTP server', () => {
       const result = await send('127.0.2.1', 'f@example.org', [address], 'Hi', 'x');
       expect(result, address).toMatchObject({ ok: false, code: 451 });
     }
+  });
+
+  it('refuses a message over the size limit at end of DATA and relays nothing', async () => {
+    const count = received.length;
+    expect(await send('127.0.3.1', 'g@example.org', [seedNames.bob], 'Big', 'x')).toMatchObject({
+      code: 451,
+    });
+    now += 6 * 60_000;
+    // Sent without SIZE= so the server only finds out while reading DATA.
+    const big = await send(
+      '127.0.3.1',
+      'g@example.org',
+      [seedNames.bob],
+      'Big',
+      `${'y'.repeat(998)}\r\n`.repeat(3000),
+    );
+    expect(big).toMatchObject({ ok: false, code: 552 });
+    expect(received).toHaveLength(count);
+    expect(await send('127.0.3.1', 'g@example.org', [seedNames.bob], 'Small', 'fine')).toEqual({ ok: true });
   });
 
   it('rejects GTUBE at end of DATA and relays nothing', async () => {
