@@ -11,7 +11,9 @@ import { defaultImapLimits } from '../imap/imap-limits.js';
 import { type ImapCommand, ImapParseError, type ImapToken, parseCommand } from '../imap/imap-parser.js';
 import { decodeSaslPlain } from '../pop3/sasl-plain.js';
 import { upgradeToTls } from '../tls/start-tls.js';
+import { readClientLine } from './client-line.js';
 import { imapStoreLogin, StoreLoginRefused } from './imap-store-login.js';
+import { isLoopbackAddress } from './loopback-address.js';
 import type { ProxyContext } from './proxy-context.js';
 import { routeLogin } from './proxy-login.js';
 import { handOverToStore } from './relay-handover.js';
@@ -73,9 +75,7 @@ export class ImapProxySession {
   }
 
   private loginAllowed(): boolean {
-    if (this.secure || this.context.allowPlaintextAuth) return true;
-    const address = this.clientAddress;
-    return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+    return this.secure || this.context.allowPlaintextAuth || isLoopbackAddress(this.clientAddress);
   }
 
   private pump(): void {
@@ -216,29 +216,13 @@ export class ImapProxySession {
   }
 
   /** One raw line (the SASL response), waiting for input as needed. */
-  private nextLine(): Promise<string | undefined> {
-    return new Promise((resolve) => {
-      const tryRead = (): void => {
-        const event = this.reader.next('line');
-        if (!event) return;
-        this.socket.removeListener('data', onData);
-        this.socket.removeListener('close', onClose);
-        resolve(event.kind === 'line' ? event.text.toString('latin1') : '*');
-      };
-      const onData = (chunk: Buffer): void => {
-        this.reader.push(chunk);
-        tryRead();
-      };
-      const onClose = (): void => resolve(undefined);
-      this.socket.removeListener('data', this.onData);
-      this.socket.on('data', onData);
-      this.socket.once('close', onClose);
-      this.socket.resume();
-      tryRead();
-    }).finally(() => {
-      this.socket.pause();
-      if (!this.socket.listeners('data').includes(this.onData)) this.socket.on('data', this.onData);
-    }) as Promise<string | undefined>;
+  private async nextLine(): Promise<string | undefined> {
+    this.socket.removeListener('data', this.onData);
+    try {
+      return await readClientLine(this.socket, this.reader);
+    } finally {
+      this.socket.on('data', this.onData);
+    }
   }
 
   private async login(tag: string, login: string, password: string): Promise<Reply> {

@@ -8,6 +8,7 @@ import { Pop3LineReader } from '../pop3/pop3-line-reader.js';
 import { decodeSaslPlain } from '../pop3/sasl-plain.js';
 import { upgradeToTls } from '../tls/start-tls.js';
 import { StoreLoginRefused } from './imap-store-login.js';
+import { isLoopbackAddress } from './loopback-address.js';
 import { pop3StoreLogin } from './pop3-store-login.js';
 import type { ProxyContext } from './proxy-context.js';
 import { routeLogin } from './proxy-login.js';
@@ -89,9 +90,7 @@ export class Pop3ProxySession {
   }
 
   private loginAllowed(): boolean {
-    if (this.secure || this.context.allowPlaintextAuth) return true;
-    const address = this.clientAddress;
-    return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+    return this.secure || this.context.allowPlaintextAuth || isLoopbackAddress(this.clientAddress);
   }
 
   private async command(line: string): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { connect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { isLoopbackAddress } from './loopback-address.js';
 
 /** How the proxy reaches stores. */
 export interface StoreConnectOptions {
@@ -65,8 +66,7 @@ export class StoreConnection {
   /** Whether the login must go over TLS under `policy` (a loopback store allows plaintext logins). */
   needsTls(policy: StoreConnectOptions['tlsToStores'] = 'remote'): boolean {
     if (policy !== 'remote') return policy === 'always';
-    const address = this.socket.remoteAddress ?? '';
-    return !(address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.'));
+    return !isLoopbackAddress(this.socket.remoteAddress ?? '');
   }
 
   /** Sends a command line (CRLF added). */
