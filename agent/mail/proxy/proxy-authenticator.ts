@@ -8,8 +8,10 @@
  *
  * Passwords go to the directory bind only; nothing here logs.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../daemon/clock.js';
 import type { FleetDirectory } from '../../directory/fleet-directory.js';
+import type { MailUserEntry } from '../../directory/fleet-entries.js';
 import {
   addressThrottlePolicy,
   LoginThrottle,
@@ -39,6 +41,9 @@ export interface ProxyLoginFailure {
 /** Outcome of one proxy login. */
 export type ProxyLoginResult = ProxyLoginSuccess | ProxyLoginFailure;
 
+/** What the directory said: the user (if any) and whether the password is theirs. */
+type Verification = { entry: MailUserEntry | undefined; matches: boolean } | 'unavailable';
+
 /** Options of {@link ProxyAuthenticator}. */
 export interface ProxyAuthenticatorOptions {
   directory: ProxyUserSource;
@@ -55,6 +60,9 @@ const maxPasswordLength = 1024;
 export class ProxyAuthenticator {
   private readonly perUser: LoginThrottle;
   private readonly perAddress: LoginThrottle;
+  private readonly verifying = new Map<string, Promise<Verification>>();
+  /** Key of the in-flight digests; made here, never stored. */
+  private readonly key = randomBytes(32);
 
   constructor(private readonly options: ProxyAuthenticatorOptions) {
     this.perUser = new LoginThrottle(options.userThrottle ?? userThrottlePolicy, options.clock);
@@ -76,15 +84,10 @@ export class ProxyAuthenticator {
     ) {
       return this.failed(name, clientAddress);
     }
-    let entry: Awaited<ReturnType<ProxyUserSource['findUserByAddress']>>;
-    let matches: boolean;
-    try {
-      entry = await this.options.directory.findUserByAddress(name);
-      // An unknown user costs a bind too, so both cases take alike long.
-      matches = await this.options.directory.verifyPassword(entry?.mail ?? name, password);
-    } catch {
+    const checked = await this.verify(name, password);
+    if (checked === 'unavailable')
       return refuse('unavailable', 'the directory cannot be reached: try again later');
-    }
+    const { entry, matches } = checked;
     if (!entry || !matches) return this.failed(name, clientAddress);
     // Only the user's record is cleared, so owning one account does not wipe an address's failures.
     this.perUser.clear(name);
@@ -94,6 +97,30 @@ export class ProxyAuthenticator {
     if (entry.mailboxState === 'moving')
       return refuse('moving', `the mailbox ${user} is being moved: try again shortly`);
     return { ok: true, user, mailHost: entry.mailHost };
+  }
+
+  /**
+   * Asks the directory. Identical attempts in flight (a client opening several connections at
+   * once) share one search and one bind; they are keyed by a digest, never by the password.
+   */
+  private verify(name: string, password: string): Promise<Verification> {
+    const key = `${name}\0${createHmac('sha256', this.key).update(password, 'utf8').digest('hex')}`;
+    let pending = this.verifying.get(key);
+    if (!pending) {
+      pending = (async (): Promise<Verification> => {
+        try {
+          const entry = await this.options.directory.findUserByAddress(name);
+          // An unknown user costs a bind too, so both cases take alike long.
+          const matches = await this.options.directory.verifyPassword(entry?.mail ?? name, password);
+          return { entry, matches };
+        } catch {
+          return 'unavailable';
+        }
+      })();
+      this.verifying.set(key, pending);
+      void pending.finally(() => this.verifying.delete(key));
+    }
+    return pending;
   }
 
   private failed(name: string, clientAddress: string): ProxyLoginFailure {

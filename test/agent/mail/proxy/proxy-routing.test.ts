@@ -118,6 +118,27 @@ describe('proxy login routing', () => {
     });
   });
 
+  it('shares one directory check between identical logins in flight', async () => {
+    let binds = 0;
+    const counting = {
+      findUserByAddress: (address: string) => reader.findUserByAddress(address),
+      verifyPassword: (address: string, password: string) => {
+        binds++;
+        return reader.verifyPassword(address, password);
+      },
+    };
+    const authenticator = new ProxyAuthenticator({ directory: counting, clock });
+    const results = await Promise.all([
+      authenticator.authenticate(dave.mail, dave.password, '10.3.0.1'),
+      authenticator.authenticate(dave.mail, dave.password, '10.3.0.1'),
+      authenticator.authenticate(dave.mail, dave.password, '10.3.0.1'),
+    ]);
+    expect(results.map((result) => result.ok)).toEqual([true, true, true]);
+    expect(binds).toBe(1);
+    await authenticator.authenticate(dave.mail, 'other', '10.3.0.1');
+    expect(binds).toBe(2);
+  });
+
   it('caches store locations for the TTL and reads again after invalidate', async () => {
     const locator = new StoreLocator({ directory: countingSource(), clock, ttlMs: 5_000 });
     listReads = 0;
