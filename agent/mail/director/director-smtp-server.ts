@@ -89,6 +89,9 @@ export class DirectorSmtpServer {
       allowInsecureAuth: this.options.allowInsecureAuth ?? false,
       authMethods: ['PLAIN', 'LOGIN'],
       size: this.options.maxMessageBytes,
+      maxRecipients: this.options.maxRecipients ?? 1000,
+      // RFC 5321 says 512 octets, but MAIL/RCPT parameters and AUTH blobs run longer; Postfix allows 2048.
+      maxCommandLength: 2048,
       maxClients: this.options.maxConnections ?? 500,
       socketTimeout: this.options.socketTimeoutMs ?? 5 * 60_000,
       logger: false,
