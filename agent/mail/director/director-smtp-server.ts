@@ -207,8 +207,15 @@ export class DirectorSmtpServer {
 
   private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    if (stream.sizeExceeded) throw reply(552, '5.3.4 message exceeds the size limit');
+    let received = 0;
+    for await (const chunk of stream) {
+      received += (chunk as Buffer).length;
+      // Past the limit the rest is drained, not kept: a 1 GB DATA must not cost 1 GB of memory.
+      if (received <= this.options.maxMessageBytes) chunks.push(chunk as Buffer);
+    }
+    if (stream.sizeExceeded || received > this.options.maxMessageBytes) {
+      throw reply(552, '5.3.4 message exceeds the size limit');
+    }
     const refusal = this.taintRefusal(session);
     if (refusal) throw refusal;
     const data = Buffer.concat(chunks);

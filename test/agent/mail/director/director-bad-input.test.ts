@@ -82,4 +82,21 @@ describe('director SMTP bad input', () => {
     client.send('QUIT\r\n');
     await client.closed();
   });
+
+  it('a DATA of 64 MB against a 100 kB limit: 552, drained without keeping it, still serving', async () => {
+    const client = await session();
+    expect(await client.command('MAIL FROM:<a@outside.example>')).toMatch(/^250/);
+    expect(await client.command(`RCPT TO:<${carol.mail}>`)).toMatch(/^250/);
+    expect(await client.command('DATA')).toMatch(/^354/);
+    const block = Buffer.from(`${'z'.repeat(1022)}\r\n`.repeat(1024));
+    const before = process.memoryUsage().rss;
+    for (let i = 0; i < 64; i++) client.send(block);
+    client.send('.\r\n');
+    expect(await client.readLine(60_000)).toMatch(/^552 5\.3\.4/);
+    // Not a timing assert: a bound on memory kept, with room for the runtime's own growth.
+    expect(process.memoryUsage().rss - before).toBeLessThan(48 * 1024 * 1024);
+    client.send('QUIT\r\n');
+    await client.closed();
+    await stillServing('after-big-data');
+  });
 });
