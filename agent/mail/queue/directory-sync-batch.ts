@@ -9,7 +9,11 @@ export class DirectorySyncBatch {
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    /** The fsync itself (tests count calls). */
+    private readonly fsync: (path: string) => Promise<void> = fsyncDirectory,
+  ) {}
 
   /** Resolves once an fsync that started after this call has finished. */
   sync(): Promise<void> {
@@ -35,7 +39,7 @@ export class DirectorySyncBatch {
 
   private async run(): Promise<void> {
     try {
-      await fsyncDirectory(this.path);
+      await this.fsync(this.path);
     } finally {
       // Only clear when nothing chained a follow-up onto this run.
       if (!this.next) this.running = undefined;
