@@ -240,10 +240,18 @@ export const methods = {
         z.object({ active: z.number().int().nonnegative(), waiting: z.number().int().nonnegative() }),
       ),
       holds: z.array(queueHold),
+      /** Messages by age since their 250 (qshape buckets). */
+      ages: z.object({
+        '<5m': z.number().int().nonnegative(),
+        '<1h': z.number().int().nonnegative(),
+        '<4h': z.number().int().nonnegative(),
+        '<1d': z.number().int().nonnegative(),
+        '>=1d': z.number().int().nonnegative(),
+      }),
     }),
     allowed: staff,
     audited: false,
-    summary: "The director's queue: messages, recipients by state, deliveries per destination, holds.",
+    summary: "The director's queue: messages, recipients by state, deliveries per destination, holds, ages.",
   },
   'queue.list': {
     params: z

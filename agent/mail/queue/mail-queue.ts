@@ -34,7 +34,19 @@ export interface QueueSummary {
   /** Deliveries in flight and waiting per destination. */
   destinations: Record<string, { active: number; waiting: number }>;
   holds: QueueHold[];
+  /** Messages by age since their 250, as Postfix's qshape buckets them. */
+  ages: Record<QueueAgeBucket, number>;
 }
+
+/** Age buckets of queued messages. */
+export type QueueAgeBucket = '<5m' | '<1h' | '<4h' | '<1d' | '>=1d';
+
+const ageBuckets: [QueueAgeBucket, number][] = [
+  ['<5m', 5 * 60_000],
+  ['<1h', 3_600_000],
+  ['<4h', 4 * 3_600_000],
+  ['<1d', 86_400_000],
+];
 
 // Longest sleep of the retry timer, so a clock that jumps (tests, NTP) is noticed soon.
 const maxTimerMs = 30_000;
@@ -161,7 +173,11 @@ export class MailQueue {
   /** Counts for the dashboard. */
   summary(): QueueSummary {
     const recipients = { pending: 0, deferred: 0, held: 0 };
+    const ages: Record<QueueAgeBucket, number> = { '<5m': 0, '<1h': 0, '<4h': 0, '<1d': 0, '>=1d': 0 };
+    const now = this.options.clock.now();
     for (const entry of this.entries.values()) {
+      const age = now - entry.receivedAt;
+      ages[ageBuckets.find(([, limit]) => age < limit)?.[0] ?? '>=1d']++;
       for (const r of entry.recipients) {
         if (isFinal(r.state)) continue;
         if (this.holds.holdsRecipient(entry.id, r.address)) recipients.held++;
@@ -174,6 +190,7 @@ export class MailQueue {
       recipients,
       destinations: this.slots.snapshot(),
       holds: this.holds.list(),
+      ages,
     };
   }
 

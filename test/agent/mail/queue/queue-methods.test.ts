@@ -25,6 +25,7 @@ describe('queue RPCs', () => {
   let queue: MailQueue | undefined;
   let dispatcher: RpcDispatcher;
   let id = 0;
+  let now = 5_000;
 
   const call = async (caller: Caller, method: string, params: unknown = {}) => {
     const answer = await dispatcher.dispatch(
@@ -36,13 +37,14 @@ describe('queue RPCs', () => {
   const helpdesk: Caller = { kind: 'helpdesk', id: 'hd' };
 
   beforeEach(async () => {
+    now = 5_000;
     root = await makeTempDir('queue-rpc-');
     audit = new AuditLog(join(root, 'audit.log'));
     await audit.open();
     // Every delivery is deferred, so queued mail stays for the listing.
     queue = new MailQueue({
       root: join(root, 'queue'),
-      clock: { now: () => 5_000 },
+      clock: { now: () => now },
       route: async () => ({ kind: 'defer', reason: '4.3.0 test: store unreachable' }),
       transport: { deliver: unreachable },
     });
@@ -65,7 +67,13 @@ describe('queue RPCs', () => {
   });
 
   it('summarises, lists with filters and paging, holds and releases (audited)', async () => {
-    for (const to of ['alice@alpha.example', 'bob@beta.example', 'alice@alpha.example']) {
+    const hour = 3_600_000;
+    for (const [to, at] of [
+      ['alice@alpha.example', 5_000],
+      ['bob@beta.example', 5_000 + 1.5 * hour],
+      ['alice@alpha.example', 5_000 + 25 * hour],
+    ] as const) {
+      now = at;
       await queue?.enqueue({
         sender: 'x@outside.example',
         recipients: [{ address: to, original: to }],
@@ -77,6 +85,14 @@ describe('queue RPCs', () => {
     expect(held.result).toEqual({ holds: [{ user: 'alice@alpha.example' }] });
     const summary = await call(helpdesk, 'queue.summary');
     expect(summary.result).toMatchObject({ messages: 3, recipients: { pending: 0, deferred: 1, held: 2 } });
+    now += 60_000;
+    expect((await call(helpdesk, 'queue.summary')).result?.ages).toEqual({
+      '<5m': 1,
+      '<1h': 0,
+      '<4h': 0,
+      '<1d': 1,
+      '>=1d': 1,
+    });
     const list = await call(helpdesk, 'queue.list', { recipient: 'ALICE@', limit: 1 });
     const entries = list.result?.entries as {
       recipients: { held: boolean; state: string; lastReason: string }[];
