@@ -36,6 +36,8 @@ export interface GatewaySmtpServerOptions {
   scanner?: RspamdClient;
   /** Where accepted mail goes (the director's inbound SMTP). */
   nextHop: { host: string; port: number };
+  /** Certificate for STARTTLS (PEM); without it STARTTLS is not offered. */
+  tls?: { key: Buffer | string; cert: Buffer | string };
   /** Largest message accepted (default 50 MiB). */
   maxMessageBytes?: number;
 }
@@ -104,7 +106,10 @@ export class GatewaySmtpServer {
       name: o.serverName,
       banner: 'mailfleet gateway',
       authOptional: true,
-      disabledCommands: ['AUTH'],
+      // No AUTH (the gateway takes mail for local users only); STARTTLS only with a real certificate,
+      // not smtp-server's built-in self-signed one.
+      disabledCommands: o.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+      ...(o.tls ? { key: o.tls.key, cert: o.tls.cert, minVersion: 'TLSv1.2' as const } : {}),
       disableReverseLookup: true,
       hideENHANCEDSTATUSCODES: true,
       size: this.maxMessageBytes,
