@@ -129,9 +129,14 @@ export class MailQueue {
     return id;
   }
 
-  /** Holds mail (see {@link QueueHold}); recipients being delivered right now finish their attempt. */
+  /**
+   * Holds mail (see {@link QueueHold}). Resolves once every attempt that was in flight has finished,
+   * so after it no delivery matching the hold can still reach a store (mailbox cutover relies on it).
+   */
   async hold(hold: QueueHold): Promise<void> {
     await this.holds.add(hold);
+    // Attempts started from now on skip held recipients; the ones already running may not.
+    await Promise.allSettled([...this.attempts]);
   }
 
   /** Releases a hold; held mail is attempted at once. True when the hold existed. */

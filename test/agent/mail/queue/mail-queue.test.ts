@@ -202,4 +202,27 @@ describe('MailQueue', () => {
     expect(transport.maxActive).toBe(2);
     expect(transport.calls).toHaveLength(6);
   });
+
+  it('hold resolves only after deliveries already in flight have finished', async () => {
+    let open: () => void = () => {};
+    transport.gate = new Promise((resolve) => {
+      open = resolve;
+    });
+    const queue = await startQueue();
+    await queue.enqueue(message(['a@x.test']));
+    await until(() => transport.active === 1);
+    let holdDone = false;
+    const holding = queue.hold({ user: 'a@x.test' }).then(() => {
+      holdDone = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(holdDone).toBe(false);
+    open();
+    await holding;
+    expect(transport.calls.map((c) => c.addresses)).toEqual([['a@x.test']]);
+    await queue.enqueue(message(['a@x.test']));
+    await queue.settled();
+    expect(transport.calls).toHaveLength(1);
+    expect(queue.summary().recipients.held).toBe(1);
+  });
 });
