@@ -10,11 +10,13 @@ import { RecipientHarvestGuard } from '../../../../agent/mail/gateway/recipient-
 import { SpamStatistics } from '../../../../agent/mail/gateway/spam-statistics.js';
 import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
 import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';
+import { probeFreePort } from '../../../support/free-port.js';
 import type { TestDirectory } from '../../../support/test-directory.js';
 import { RawSmtpClient } from './raw-smtp-client.js';
 
 const tree = new FleetTree(testBaseDn);
-const clock = { now: () => Date.UTC(2026, 10, 28, 5, 0, 0) };
+let now = Date.UTC(2026, 10, 28, 5, 0, 0);
+const clock = { now: () => now };
 let backend: TestDirectory;
 let directory: LdapFleetDirectory;
 let gateway: GatewaySmtpServer;
@@ -38,8 +40,8 @@ beforeAll(async () => {
     harvestGuard: new RecipientHarvestGuard({ clock, threshold: 20 }),
     statistics: new SpamStatistics({ clock }),
     spamPolicies: defaultSpamPolicies,
-    // Nothing gets that far here: every recipient is refused or greylisted.
-    nextHop: { host: '127.0.0.1', port: 9 },
+    // A port nobody listens on: the next hop is down.
+    nextHop: { host: '127.0.0.1', port: await probeFreePort() },
   });
   await gateway.start();
 });
@@ -80,6 +82,20 @@ describe('gateway bad input', () => {
     for (const line of badRecipients) expect(await client.command(line), line).toMatch(/^5\d\d /);
     // The null sender's message to a real user is greylisted like any other.
     expect(await client.command(`RCPT TO:<${seedNames.alice}>`)).toMatch(/^451 4\.7\.1 Greylisted/);
+    expect(await client.command('QUIT')).toMatch(/^221 /);
+    client.close();
+  });
+
+  it('answers 451 4.4.1 when the next hop is down: nothing acknowledged that was not passed on', async () => {
+    const client = await session('127.0.6.1');
+    expect(await client.command('MAIL FROM:<n@example.org>')).toMatch(/^250 /);
+    expect(await client.command(`RCPT TO:<${seedNames.bob}>`)).toMatch(/^451 4\.7\.1/);
+    now += 6 * 60_000;
+    expect(await client.command(`RCPT TO:<${seedNames.bob}>`)).toMatch(/^250 /);
+    expect(await client.command('DATA')).toMatch(/^354 /);
+    expect(await client.command('Subject: hello\r\n\r\nhello\r\n.')).toMatch(
+      /^451 4\.4\.1 next hop did not take the message/,
+    );
     expect(await client.command('QUIT')).toMatch(/^221 /);
     client.close();
   });
