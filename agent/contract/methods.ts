@@ -288,6 +288,22 @@ export const methods = {
     audited: true,
     summary: 'Release a hold; the held mail is attempted at once.',
   },
+  'route.invalidate': {
+    params: z
+      .object({
+        target: z.union([
+          z.object({ user: mailUser }).strict(),
+          z.object({ domain: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a mail domain') }).strict(),
+          z.object({ logicalStore: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) }).strict(),
+        ]),
+      })
+      .strict(),
+    result: z.object({ invalidated: z.literal(true) }),
+    allowed: staff,
+    audited: true,
+    summary:
+      "Drop the director's cached routing for a user, a domain or a logical store (after a mailHost flip or failover).",
+  },
   'audit.tail': {
     params: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.object({ entries: z.array(auditEntry) }),

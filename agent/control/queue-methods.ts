@@ -1,9 +1,11 @@
 /**
- * `queue.summary`, `queue.list`, `queue.hold` and `queue.release` on a director's mail queue. Staff
- * tiers only (the contract says so); hold and release are audited by the dispatcher.
+ * `queue.summary`, `queue.list`, `queue.hold`, `queue.release` on a director's mail queue and
+ * `route.invalidate` on its routing caches. Staff tiers only (the contract says so); the writes are
+ * audited by the dispatcher.
  */
 import { rpcErrorCodes } from '../contract/json-rpc.js';
 import type { QueueListEntry } from '../contract/methods.js';
+import type { RecipientRouter } from '../mail/director/recipient-router.js';
 import type { MailQueue } from '../mail/queue/mail-queue.js';
 import type { QueueHold } from '../mail/queue/queue-holds.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
@@ -12,9 +14,14 @@ import { MethodError, type MethodHandlers } from './method-handler.js';
 export interface QueueMethodDeps {
   /** The node's queue; undefined on nodes that do not run one. */
   queue: () => MailQueue | undefined;
+  /** The node's recipient routing; undefined on nodes that do not route. */
+  router: () => RecipientRouter | undefined;
 }
 
-type QueueMethods = Pick<MethodHandlers, 'queue.summary' | 'queue.list' | 'queue.hold' | 'queue.release'>;
+type QueueMethods = Pick<
+  MethodHandlers,
+  'queue.summary' | 'queue.list' | 'queue.hold' | 'queue.release' | 'route.invalidate'
+>;
 
 /** Handlers of the queue group. */
 export function queueMethods(deps: QueueMethodDeps): QueueMethods {
@@ -68,6 +75,12 @@ export function queueMethods(deps: QueueMethodDeps): QueueMethods {
       const queue = needQueue();
       const released = await queue.release(hold as QueueHold);
       return { released, holds: queue.listHolds() };
+    },
+    'route.invalidate': ({ target }) => {
+      const router = deps.router();
+      if (!router) throw new MethodError(rpcErrorCodes.notFound, 'this node does not route mail');
+      router.invalidate(target);
+      return { invalidated: true as const };
     },
   };
 }

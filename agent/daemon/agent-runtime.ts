@@ -9,6 +9,7 @@ import type { DirectoryConnection, FleetDirectory } from '../directory/fleet-dir
 import type { ServerEntry } from '../directory/fleet-entries.js';
 import type { MailAuthenticator } from '../mail/auth/mail-authenticator.js';
 import type { StoreUsers } from '../mail/auth/store-users.js';
+import type { RecipientRouter } from '../mail/director/recipient-router.js';
 import type { MailStack } from '../mail/mail-stack.js';
 import type { MailQueue } from '../mail/queue/mail-queue.js';
 import { CounterRegistry } from '../metrics/counter-registry.js';
@@ -52,6 +53,8 @@ export interface AgentParts {
   mailStack: MailStack;
   /** Directory reads of the mail services (users, their store and quota). */
   storeUsers: StoreUsers;
+  /** The director's recipient routing, for route.invalidate (director nodes). */
+  recipientRouter: RecipientRouter;
   /** The director's durable mail queue (director nodes). */
   mailQueue: MailQueue;
   /** Mail logins (IMAP, POP3). */

@@ -69,7 +69,10 @@ export class ControlModule implements AgentModule {
           adminDomains: async (uid) => (await directory.getAdmin(uid))?.domains ?? [],
           onKick: (user) => this.runtime.find('mailAuthenticator')?.forgetUser(user),
         }),
-        ...queueMethods({ queue: () => this.runtime.find('mailQueue') }),
+        ...queueMethods({
+          queue: () => this.runtime.find('mailQueue'),
+          router: () => this.runtime.find('recipientRouter'),
+        }),
       },
     });
     const control = new ControlServer({

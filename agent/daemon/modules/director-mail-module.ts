@@ -48,6 +48,7 @@ export class DirectorMailModule implements AgentModule {
     await queue.start();
     this.queue = queue;
     this.runtime.set('mailQueue', queue);
+    this.runtime.set('recipientRouter', router);
     const smtp = new DirectorSmtpServer({
       host: settings.host,
       port: settings.smtpPort,
@@ -95,6 +96,7 @@ export class DirectorMailModule implements AgentModule {
     }
     if (this.queue) {
       this.runtime.set('mailQueue', undefined);
+      this.runtime.set('recipientRouter', undefined);
       await this.queue.stop();
       this.queue = undefined;
     }

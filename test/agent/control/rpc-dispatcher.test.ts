@@ -49,6 +49,7 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'queue.list': unreachable,
     'queue.hold': unreachable,
     'queue.release': unreachable,
+    'route.invalidate': unreachable,
     ...overrides,
   };
   return new RpcDispatcher({

@@ -127,4 +127,27 @@ describe('director role (real store and director agents)', () => {
         ((await directorRpc.client.call('queue.summary', {})) as { messages: number }).messages === 0,
     );
   });
+
+  it('route.invalidate is served by the director (audited) and refused by a store', async () => {
+    const directorRpc = await connect(director, 'director01');
+    const storeRpc = await connect(store, 'store01');
+    expect(await directorRpc.client.call('route.invalidate', { target: { user: carol.mail } })).toEqual({
+      invalidated: true,
+    });
+    expect(
+      await directorRpc.client.call('route.invalidate', { target: { logicalStore: 'store01' } }),
+    ).toEqual({
+      invalidated: true,
+    });
+    await expect(
+      storeRpc.client.call('route.invalidate', { target: { domain: 'alpha.example' } }),
+    ).rejects.toThrow(/does not route mail/);
+    const audit = (await directorRpc.client.call('audit.tail', { limit: 20 })) as {
+      entries: { method: string; outcome: string }[];
+    };
+    expect(audit.entries.filter((e) => e.method === 'route.invalidate').map((e) => e.outcome)).toEqual([
+      'ok',
+      'ok',
+    ]);
+  });
 });

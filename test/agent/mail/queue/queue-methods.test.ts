@@ -51,7 +51,9 @@ describe('queue RPCs', () => {
     await queue.start();
     const handlers = new Proxy({} as MethodHandlers, {
       get: (_target, name) =>
-        (queueMethods({ queue: () => queue }) as Record<string | symbol, unknown>)[name] ?? unreachable,
+        (queueMethods({ queue: () => queue, router: () => undefined }) as Record<string | symbol, unknown>)[
+          name
+        ] ?? unreachable,
     });
     dispatcher = new RpcDispatcher({
       node: 'director01',
