@@ -29,6 +29,8 @@ export interface GreylistSettings {
   whitelistAfterPasses: number;
   /** A whitelisted network unseen this long is forgotten (default 36 days). */
   whitelistLifetimeMs: number;
+  /** Expired entries are swept from memory at most this often, during a decision (default 1 h). */
+  sweepIntervalMs: number;
 }
 
 /** Defaults: postgrey's and MailHurdle's usual values. */
@@ -38,6 +40,7 @@ export const defaultGreylistSettings: GreylistSettings = {
   passedLifetimeMs: 36 * 86_400_000,
   whitelistAfterPasses: 5,
   whitelistLifetimeMs: 36 * 86_400_000,
+  sweepIntervalMs: 3_600_000,
 };
 
 /** Why the greylist decided as it did (statistics and logs show this). */
@@ -73,6 +76,7 @@ export interface GreylistCounts {
 export class Greylist {
   readonly settings: GreylistSettings;
   private maps: GreylistMaps = emptyGreylistMaps();
+  private lastSweep = 0;
 
   constructor(private readonly options: GreylistOptions) {
     this.settings = { ...defaultGreylistSettings, ...options.settings };
@@ -93,6 +97,8 @@ export class Greylist {
     const key = `${network}\u0000${greylistSender(sender)}\u0000${parseEnvelopeAddress(recipient, 'recipient')}`;
     const now = this.options.clock.now();
     const s = this.settings;
+    // Lazily, so expired entries do not pile up in memory between compactions (no timer to own).
+    if (now - this.lastSweep >= s.sweepIntervalMs) this.sweep();
 
     const net = this.maps.networks.get(network);
     if (net?.whitelistedAt != null && now - net.lastSeen <= s.whitelistLifetimeMs) {
@@ -127,6 +133,7 @@ export class Greylist {
   /** Removes expired entries (call now and then; `open()` and compaction do). */
   sweep(): number {
     const now = this.options.clock.now();
+    this.lastSweep = now;
     const s = this.settings;
     let removed = 0;
     const drop = (k: string): void => {

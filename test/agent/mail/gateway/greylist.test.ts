@@ -140,7 +140,8 @@ describe('Greylist', () => {
   });
 
   it('starts over when the retry comes after the retry window', () => {
-    const g = greylist({ retryWindowMs: 60 * minute });
+    // No sweep in between, so the greylist still knows the triplet it is starting over.
+    const g = greylist({ retryWindowMs: 60 * minute, sweepIntervalMs: 86_400_000 });
     g.decide('198.51.100.1', 'a@example.org', 'b@univ.example');
     now += 61 * minute;
     expect(g.decide('198.51.100.1', 'a@example.org', 'b@univ.example')).toMatchObject({
@@ -185,6 +186,24 @@ describe('Greylist', () => {
       whitelistedNetworks: 0,
     });
     expect(g.decide('192.0.2.1', 'a@example.org', 'b@univ.example').reason).toBe('first-attempt');
+  });
+
+  it('sweeps expired entries during decisions, at most once per interval', () => {
+    const g = greylist({ retryWindowMs: 60 * minute, sweepIntervalMs: 30 * minute });
+    const add = (n: number): void => {
+      g.decide('192.0.2.1', 'a@example.org', `r${n}@univ.example`);
+    };
+    add(1); // t0 (open() swept at t0)
+    now += 25 * minute;
+    add(2);
+    now += 25 * minute;
+    add(3); // t50: sweeps, nothing expired yet
+    now += 11 * minute;
+    add(4); // t61: the first expired, but the last sweep was 11 minutes ago
+    expect(g.counts().pendingTriplets).toBe(4);
+    now += 19 * minute;
+    add(5); // t80: sweeps the first (the second is 55 minutes old)
+    expect(g.counts().pendingTriplets).toBe(4);
   });
 
   it('answers malformed triplets with SMTP errors and keeps deciding', () => {
