@@ -54,7 +54,7 @@ async function waitForHttp(
 ): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`rspamd exited with ${child.exitCode}:\n${log()}`);
+    if (child.exitCode !== null) throw new RspamdExited(`rspamd exited with ${child.exitCode}:\n${log()}`);
     try {
       const response = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1000) });
       if (response.ok) return;
@@ -66,8 +66,23 @@ async function waitForHttp(
   throw new Error(`rspamd did not answer within ${deadlineMs} ms:\n${log()}`);
 }
 
-/** Starts rspamd and waits until its normal worker answers `/ping`. */
+/**
+ * Starts rspamd and waits until its normal worker answers `/ping`. A probed port can be taken by
+ * someone else before rspamd binds it; then rspamd exits at once and is started again on new ports.
+ */
 export async function startTestRspamd(): Promise<TestRspamd> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce();
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof RspamdExited)) throw error;
+    }
+  }
+}
+
+class RspamdExited extends Error {}
+
+async function startOnce(): Promise<TestRspamd> {
   const root = mkdtempSync(join(tmpdir(), 'mailfleet-rspamd-'));
   const dirs = {
     LOCAL_CONFDIR: join(root, 'conf'),
