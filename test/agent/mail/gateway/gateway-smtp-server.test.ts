@@ -10,7 +10,10 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
 import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
-import { defaultSpamPolicies } from '../../../../agent/mail/gateway/domain-spam-policy.js';
+import {
+  defaultDomainSpamPolicy,
+  defaultSpamPolicies,
+} from '../../../../agent/mail/gateway/domain-spam-policy.js';
 import { GatewaySmtpServer } from '../../../../agent/mail/gateway/gateway-smtp-server.js';
 import { Greylist } from '../../../../agent/mail/gateway/greylist.js';
 import { GreylistJournal } from '../../../../agent/mail/gateway/greylist-journal.js';
@@ -86,7 +89,11 @@ beforeAll(async () => {
     recipients: new RecipientCheck(directory, clock),
     harvestGuard: new RecipientHarvestGuard({ clock, threshold: 3 }),
     statistics,
-    spamPolicies: defaultSpamPolicies,
+    // beta.example only tags spam; every other domain has the default (reject).
+    spamPolicies: async (domain) =>
+      domain === 'beta.example'
+        ? { ...defaultDomainSpamPolicy, mode: 'tag', subjectPrefix: '***SPAM*** ' }
+        : defaultDomainSpamPolicy,
     scanner: new RspamdClient({ url: rspamd.url, timeoutMs: 20_000 }),
     nextHop: { host: '127.0.0.1', port: sinkPort },
     maxMessageBytes: 2 * 1024 * 1024,
@@ -204,15 +211,32 @@ describe('gateway SMTP server', () => {
     const before = received.length;
     const rejectedBefore = totals().rejectedSpam;
     // Past greylisting first (its own client network), so the second attempt reaches the scan.
-    expect(await send('127.0.1.2', 'dave@example.org', [seedNames.bob], 'Offer', gtube)).toMatchObject({
+    expect(await send('127.0.1.2', 'dave@example.org', [seedNames.alice], 'Offer', gtube)).toMatchObject({
       code: 451,
     });
     now += 6 * 60_000;
-    const spam = await send('127.0.1.2', 'dave@example.org', [seedNames.bob], 'Offer', gtube);
+    const spam = await send('127.0.1.2', 'dave@example.org', [seedNames.alice], 'Offer', gtube);
     expect(spam).toMatchObject({ ok: false, code: 550 });
     if (!spam.ok) expect(spam.response).toMatch(/5\.7\.1 message rejected as spam/);
     expect(received).toHaveLength(before);
     expect(totals().rejectedSpam - rejectedBefore).toBe(1);
+  });
+
+  it('tags GTUBE for a domain whose policy is to tag, and relays it', async () => {
+    const count = received.length;
+    const taggedBefore = totals().tagged;
+    expect(await send('127.0.4.2', 'erin@example.org', [seedNames.bob], 'Offer', gtube)).toMatchObject({
+      code: 451,
+    });
+    now += 6 * 60_000;
+    expect(await send('127.0.4.2', 'erin@example.org', [seedNames.bob], 'Offer', gtube)).toEqual({
+      ok: true,
+    });
+    expect(received).toHaveLength(count + 1);
+    const text = received.at(-1)?.text ?? '';
+    expect(text).toMatch(/^X-Spam-Flag: YES\r\nX-Spam-Score: \d+\.\d\d\r\nX-Spam-Status: Yes, score=/);
+    expect(text).toContain('\r\nSubject: ***SPAM*** Offer\r\n');
+    expect(totals().tagged - taggedBefore).toBe(1);
   });
 
   it('drops a client that harvests addresses', async () => {
