@@ -37,11 +37,13 @@ const labDefaultQuotaBytes = 2 * 1024 ** 3;
 export async function createLab(layout: LabLayout, spec: LabSpec): Promise<LabState> {
   const roles = labNodeRoles(spec);
   const mailNodes = roles.filter(({ role }) => mailRoles.has(role)).length;
-  const ports = await findFreePorts(roles.length * 2 + 1 + mailNodes * labMailPortNames.length);
+  const directors = roles.filter(({ role }) => role === 'director').length;
+  const ports = await findFreePorts(roles.length * 2 + 1 + mailNodes * labMailPortNames.length + directors);
   const take = () => ports.pop() as number;
   const nodes: LabNode[] = roles.map(({ name, role }) => {
     const node: LabNode = { name, role, controlPort: take(), metricsPort: take() };
     if (role === 'directory') node.ldapPort = take();
+    if (role === 'director') node.smtpPort = take();
     if (mailRoles.has(role))
       node.mail = {
         lmtpPort: take(),

@@ -47,6 +47,11 @@ export function nodeAgentConfig(layout: LabLayout, state: LabState, node: LabNod
     // Mailboxes live under data/mail (the default) and are created on first delivery or login.
     config.mail = { host: loopback, ...node.mail };
   }
+  if (node.smtpPort !== undefined) {
+    // Inbound SMTP for local users from anyone; relaying stays closed (no trusted networks, no AUTH
+    // without TLS). The gateway will be the director's trusted peer when it joins the lab.
+    config.director = { host: loopback, smtpPort: node.smtpPort };
+  }
   if (node.role === 'directory') {
     config.embeddedDirectory = {
       host: loopback,
@@ -62,6 +67,7 @@ export function nodeAgentConfig(layout: LabLayout, state: LabState, node: LabNod
 export function nodeEndpoints(node: LabNode): Record<string, string> {
   const endpoints: Record<string, string> = { 'metrics-http': `${loopback}:${node.metricsPort}` };
   if (node.ldapPort !== undefined) endpoints.ldap = `${loopback}:${node.ldapPort}`;
+  if (node.smtpPort !== undefined) endpoints.smtp = `${loopback}:${node.smtpPort}`;
   if (node.mail) {
     endpoints.lmtp = `${loopback}:${node.mail.lmtpPort}`;
     endpoints.imap = `${loopback}:${node.mail.imapPort}`;

@@ -49,6 +49,8 @@ const labNodeSchema = z.object({
   ldapPort: z.number().int().optional(),
   /** Mail services (store and spare nodes); labs made before the mail services get them on the next `lab up`. */
   mail: labMailPortsSchema.optional(),
+  /** Inbound SMTP of the director (director node only). */
+  smtpPort: port.optional(),
 });
 export type LabNode = z.infer<typeof labNodeSchema>;
 

@@ -126,6 +126,7 @@ async function repickTakenPorts(layout: LabLayout, state: LabState): Promise<Lab
       [next.ldapPort] = (await findFreePorts(1)) as [number];
     }
     if (mailRoles.has(next.role)) next.mail = await mailPorts(next.mail, taken);
+    if (next.role === 'director') next.smtpPort = await keepOrPick(next.smtpPort, taken);
     nodes.push(next);
   }
   return { ...state, nodes };
@@ -157,6 +158,16 @@ function savedPorts(state: LabState): Set<number> {
     ports.add(node.metricsPort);
     if (node.ldapPort !== undefined) ports.add(node.ldapPort);
     for (const name of labMailPortNames) if (node.mail) ports.add(node.mail[name]);
+    if (node.smtpPort !== undefined) ports.add(node.smtpPort);
   }
   return ports;
+}
+
+/** A saved port if it is still free, else a fresh one no other node of the lab holds (labs made before it get one). */
+async function keepOrPick(saved: number | undefined, taken: Set<number>): Promise<number> {
+  if (saved !== undefined && (await isPortFree(saved))) return saved;
+  let fresh = (await findFreePorts(1))[0] as number;
+  while (taken.has(fresh)) fresh = (await findFreePorts(1))[0] as number;
+  taken.add(fresh);
+  return fresh;
 }

@@ -162,6 +162,58 @@ describe('the lab mail services', () => {
     await imap.logout();
   });
 
+  it("routes SMTP sent to the director to the user's own store, and refuses an unknown user", async () => {
+    const user = users.find((u) => u.store === 'store02');
+    if (!user) throw new Error('no lab user on store02');
+    const smtp = endpoint('director01', 'smtp');
+    const transport = createTransport({ ...smtp, secure: false, ignoreTLS: true });
+    try {
+      const info = await transport.sendMail({
+        envelope: { from: 'someone@example.org', to: [user.address] },
+        raw: 'From: someone@example.org\r\nSubject: via the director\r\n\r\nRouted by LDAP.\r\n',
+      });
+      expect(info.accepted).toEqual([user.address]);
+      const domain = user.address.split('@')[1];
+      await expect(
+        transport.sendMail({
+          envelope: { from: 'someone@example.org', to: [`nobody-here@${domain}`] },
+          raw: 'Subject: x\r\n\r\nx\r\n',
+        }),
+      ).rejects.toMatchObject({ responseCode: 550 });
+    } finally {
+      transport.close();
+    }
+    // The director queued it durably and delivers over LMTP: read it on store02 over IMAP.
+    const imap = new ImapFlow({
+      ...endpoint('store02', 'imap'),
+      secure: false,
+      doSTARTTLS: true,
+      tls: { ca: [await readFile(String(profile.endpoints.tlsCaFile), 'utf8')], servername: 'localhost' },
+      auth: { user: user.address, pass: user.password },
+      logger: false,
+    });
+    await imap.connect();
+    try {
+      // The director answers 250 once the message is in its queue; delivery to the store follows.
+      for (let i = 0; i < 100; i++) {
+        const status = await imap.status('INBOX', { messages: true });
+        if (status && (status.messages ?? 0) > 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const subjects: string[] = [];
+      const lock = await imap.getMailboxLock('INBOX');
+      try {
+        for await (const message of imap.fetch('1:*', { envelope: true }))
+          subjects.push(message.envelope?.subject ?? '');
+      } finally {
+        lock.release();
+      }
+      expect(subjects).toContain('via the director');
+    } finally {
+      await imap.logout();
+    }
+  });
+
   it("refuses a user on another store's ports, naming their store", async () => {
     const user = users.find((u) => u.store === 'store02');
     if (!user) throw new Error('no lab user on store02');
