@@ -1,14 +1,42 @@
 import { defineConfig } from 'vitest/config';
 
-/** Tests start real servers (slapd, agents) on free loopback ports; they need room and time on 2 cores. */
+/**
+ * Tests start real servers (slapd, Dovecot, Rspamd, agents) on free loopback ports; they need room and
+ * time on 2 cores. The lab tests run whole fleets of agent processes (39 for the reference lab), so
+ * they run after everything else, one file at a time, instead of competing with the other suites for
+ * the two cores and for free ports.
+ */
+const shared = {
+  globalSetup: ['test/support/global-setup.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  pool: 'forks' as const,
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
-    maxWorkers: 2,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'components',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/main/lab/**'],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'lab',
+          include: ['test/main/lab/**/*.test.ts'],
+          maxWorkers: 1,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
