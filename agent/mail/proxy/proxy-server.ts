@@ -115,6 +115,19 @@ export class MailProxyServer {
     return this.sockets.size;
   }
 
+  /**
+   * Refuses `user`'s logins (IMAP `NO [UNAVAILABLE]`, POP3 `-ERR [IN-USE]`) until released; sessions
+   * already relayed stay (a cutover kicks them after holding).
+   */
+  hold(user: string): void {
+    this.holds.hold(user);
+  }
+
+  /** Lets `user` log in again; returns whether they were held. */
+  release(user: string): boolean {
+    return this.holds.release(user);
+  }
+
   /** Relayed sessions. */
   sessions(): ProxiedSession[] {
     return this.sessionRegistry.list();
