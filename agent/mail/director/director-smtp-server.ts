@@ -9,6 +9,7 @@ import type { AddressInfo, BlockList, Socket } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { messageDataProblem } from '../lmtp/message-data-check.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
+import { closeSmtpServer, listenSmtpServer } from '../smtp-listener.js';
 import type { RecipientExpansion } from './recipient-expansion.js';
 import { domainOf } from './recipient-router.js';
 import { bareLineEndReply, guardLineEnds } from './smuggling-guard.js';
@@ -144,13 +145,7 @@ export class DirectorSmtpServer {
         socket.end(bareLineEndReply);
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => {
-        server.server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenSmtpServer(server, this.options.port, this.options.host);
     this.server = server;
   }
 
@@ -158,7 +153,7 @@ export class DirectorSmtpServer {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeSmtpServer(server);
   }
 
   private state(session: SMTPServerSession): SessionState {

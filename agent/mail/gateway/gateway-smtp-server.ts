@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { createTransport, type Transporter } from 'nodemailer';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { closeSmtpServer, listenSmtpServer } from '../smtp-listener.js';
 import { clientNetwork } from './client-network.js';
 import { type ContentScanningStatus, contentScanningStatus } from './content-scanning-status.js';
 import type { SpamPolicyLookup } from './domain-spam-policy.js';
@@ -137,13 +138,7 @@ export class GatewaySmtpServer {
       },
     });
     const server = this.server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(o.port, o.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenSmtpServer(server, o.port, o.host);
   }
 
   /** The bound port. */
@@ -166,7 +161,7 @@ export class GatewaySmtpServer {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeSmtpServer(server);
     this.relay?.close();
     this.relay = null;
   }

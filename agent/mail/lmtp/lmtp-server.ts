@@ -13,6 +13,7 @@ import {
 } from 'smtp-server';
 import type { MailRecipient, MailRecipientLookup } from '../auth/mail-login.js';
 import { type MailStorage, MailStorageError } from '../mail-storage.js';
+import { closeSmtpServer, listenSmtpServer } from '../smtp-listener.js';
 import { DeliveryHolds } from './delivery-holds.js';
 import { type LmtpCounters, newLmtpCounters } from './lmtp-counters.js';
 import * as replies from './lmtp-replies.js';
@@ -97,13 +98,7 @@ export class LmtpServer {
       },
     });
     server.on('error', (error) => this.log('warn', 'LMTP connection error', { error: error.message }));
-    await new Promise<void>((resolve, reject) => {
-      server.server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => {
-        server.server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenSmtpServer(server, this.options.port, this.options.host);
     this.server = server;
   }
 
@@ -111,7 +106,7 @@ export class LmtpServer {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeSmtpServer(server);
   }
 
   /** Refuses deliveries to `user` (temporarily) from now on; resolves when those in flight are durable. */
