@@ -2,11 +2,10 @@
  * A lab started for a bench: `mailfleet lab up` in a child process, in a temp home, resolved once it
  * prints that every node answers; stopped with SIGTERM like an operator would.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type FleetProfile, loadFleetProfile } from '../../main/core/fleet-profile.js';
+import { startLabProcess } from '../../test/support/lab-process.js';
 
 export interface BenchLab {
   home: string;
@@ -18,21 +17,7 @@ export interface BenchLab {
 
 /** Starts a lab with the given `lab up` size flags. */
 export async function startBenchLab(home: string, flags: string[]): Promise<BenchLab> {
-  const cli = fileURLToPath(new URL('../../../bin/mailfleet.js', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, [cli, 'lab', 'up', '--home', home, ...flags], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/lab up: all \d+ nodes answering/.test(output)) resolve();
-      if (/not every node answered/.test(output)) reject(new Error(output));
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', () => reject(new Error(`lab up exited: ${output}`)));
-  });
+  const lab = await startLabProcess(home, flags, 180_000);
   const profile = await loadFleetProfile(join(home, 'fleet.json'));
   const csv = (await readFile(join(home, 'lab-users.csv'), 'utf8')).trim().split('\n').slice(1);
   const users = csv.map((line) => {
@@ -43,10 +28,6 @@ export async function startBenchLab(home: string, flags: string[]): Promise<Benc
     home,
     profile,
     users,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
+    stop: () => lab.stop(),
   };
 }

@@ -3,16 +3,17 @@
  * director, a gateway, the directory; 40,000 users), then the CLI against its fleet.json. Everything
  * here is real: separate OS processes, SSH with pinned host keys, the embedded LDAP directory.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LabProcess, mailfleetCli, startLabProcess } from '../../support/lab-process.js';
 
 const run = promisify(execFile);
-const cli = join(import.meta.dirname, '../../../bin/mailfleet.js');
+const cli = mailfleetCli;
 
 interface StatusRow {
   name: string;
@@ -22,8 +23,7 @@ interface StatusRow {
 }
 
 let home: string;
-let lab: ChildProcess;
-let labOutput = '';
+let lab: LabProcess | undefined;
 
 async function mailfleet(...args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, [cli, ...args], {
@@ -56,27 +56,12 @@ const node = (rows: StatusRow[], name: string) => rows.find((r) => r.name === na
 describe('the reference lab fleet', () => {
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'mailfleet-lab-'));
-    lab = spawn(process.execPath, [cli, 'lab', 'up', '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] });
-    lab.stdout?.on('data', (chunk: Buffer) => {
-      labOutput += chunk.toString();
-    });
-    lab.stderr?.on('data', (chunk: Buffer) => {
-      labOutput += chunk.toString();
-    });
     // lab up prints one line when every node answers over SSH.
-    const began = Date.now();
-    while (!/lab up: all \d+ nodes answering/.test(labOutput)) {
-      if (lab.exitCode !== null) throw new Error(`lab up exited: ${labOutput}`);
-      if (Date.now() - began > 150_000) throw new Error(`lab never came up: ${labOutput}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    lab = await startLabProcess(home, [], 150_000);
   }, 180_000);
 
   afterAll(async () => {
-    if (lab && lab.exitCode === null) {
-      lab.kill('SIGTERM');
-      await new Promise((r) => lab.once('exit', r));
-    }
+    await lab?.stop();
     await rm(home, { recursive: true, force: true });
   }, 60_000);
 

@@ -2,7 +2,7 @@
  * A small lab's life: up, the CLI as a lower tier, the directory down, `lab down` from another
  * process, and a second `lab up` on the same home reusing its data.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +10,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LdapFleetDirectory } from '../../../agent/directory/ldap-fleet-directory.js';
 import { loadFleetProfile } from '../../../main/core/fleet-profile.js';
+import { type LabProcess, mailfleetCli, startLabProcess } from '../../support/lab-process.js';
 
 const run = promisify(execFile);
-const cli = join(import.meta.dirname, '../../../bin/mailfleet.js');
+const cli = mailfleetCli;
 
 let home: string;
 
@@ -23,32 +24,13 @@ async function mailfleet(profile: string, ...args: string[]) {
   });
 }
 
-/** Starts `lab up` and resolves once it prints its one "lab up" line. */
-async function labUp(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(
-    process.execPath,
-    [cli, 'lab', 'up', '--home', home, '--stores', '2', '--users', '50'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const began = Date.now();
-  while (!/lab up: all \d+ nodes answering/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`lab up exited: ${output}`);
-    if (Date.now() - began > 60_000) throw new Error(`lab never came up: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, output: () => output };
+/** A two-store lab on `home`. */
+function labUp(): Promise<LabProcess> {
+  return startLabProcess(home, ['--stores', '2', '--users', '50'], 60_000);
 }
 
 describe('a small lab', () => {
-  let lab: Awaited<ReturnType<typeof labUp>>;
+  let lab: LabProcess;
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'mailfleet-lab-small-'));
@@ -56,10 +38,7 @@ describe('a small lab', () => {
   }, 90_000);
 
   afterAll(async () => {
-    if (lab.child.exitCode === null) {
-      lab.child.kill('SIGTERM');
-      await new Promise((r) => lab.child.once('exit', r));
-    }
+    await lab.stop();
     await rm(home, { recursive: true, force: true });
   }, 60_000);
 

@@ -4,7 +4,7 @@
  * fleet.json and reads it over POP3 with Python's poplib (STLS and POP3S) and over IMAP with imapflow
  * (STARTTLS), trusting the lab CA named in fleet.json. Separate OS processes, real certificates made by openssl.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,45 +15,27 @@ import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetProfileSchema } from '../../../main/core/fleet-profile.js';
 import { labStateSchema } from '../../../main/lab/lab-plan.js';
+import { type LabProcess, startLabProcess } from '../../support/lab-process.js';
 import { LineClient } from '../../support/line-client.js';
 
 const run = promisify(execFile);
-const cli = join(import.meta.dirname, '../../../bin/mailfleet.js');
-
 let home: string;
-let lab: ChildProcess;
-let labOutput = '';
+let lab: LabProcess | undefined;
 let profile: ReturnType<typeof fleetProfileSchema.parse>;
 let users: Array<{ address: string; password: string; store: string }>;
 
 /** Runs `lab up` on the home (made by the first call) and waits for its one line. */
 async function labUp(): Promise<void> {
-  labOutput = '';
-  lab = spawn(
-    process.execPath,
-    [cli, 'lab', 'up', '--home', home, '--stores', '2', '--spares', '1', '--users', '40', '--domains', '2'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  lab = await startLabProcess(
+    home,
+    ['--stores', '2', '--spares', '1', '--users', '40', '--domains', '2'],
+    90_000,
   );
-  lab.stdout?.on('data', (chunk: Buffer) => {
-    labOutput += chunk.toString();
-  });
-  lab.stderr?.on('data', (chunk: Buffer) => {
-    labOutput += chunk.toString();
-  });
-  const began = Date.now();
-  while (!/lab up: all \d+ nodes answering/.test(labOutput)) {
-    if (lab.exitCode !== null) throw new Error(`lab up exited: ${labOutput}`);
-    if (Date.now() - began > 90_000) throw new Error(`lab never came up: ${labOutput}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
   profile = fleetProfileSchema.parse(JSON.parse(await readFile(join(home, 'fleet.json'), 'utf8')));
 }
 
 async function labDown(): Promise<void> {
-  if (lab && lab.exitCode === null) {
-    lab.kill('SIGTERM');
-    await new Promise((r) => lab.once('exit', r));
-  }
+  await lab?.stop();
 }
 
 beforeAll(async () => {
