@@ -12,7 +12,7 @@ export interface SystemRequirement {
   why: string;
 }
 
-/** Everything the suite needs from the system. Later issues add Chromium, Postfix, Rspamd. */
+/** Everything the suite needs from the system. */
 export const systemRequirements: SystemRequirement[] = [
   { program: '/usr/sbin/slapd', debianPackage: 'slapd', why: 'directory tests against real OpenLDAP' },
   {
@@ -56,6 +56,21 @@ export const systemRequirements: SystemRequirement[] = [
     debianPackage: 'rspamd',
     why: 'gateway content scanning against a real rspamd',
   },
+  {
+    program: '/usr/sbin/postfix',
+    debianPackage: 'postfix',
+    why: 'director interop: Postfix as the outside sender and receiver, and the director bench peer',
+  },
+  {
+    program: '/usr/bin/chromium',
+    debianPackage: 'chromium',
+    why: 'console end-to-end tests in browser mode (playwright-core drives Debian Chromium)',
+  },
+  {
+    program: '/usr/bin/xvfb-run',
+    debianPackage: 'xvfb',
+    why: 'headed console runs and screenshots under a virtual display',
+  },
 ];
 
 /** Installs what is missing (root on Debian) or throws naming the packages to install. */
@@ -80,6 +95,13 @@ export function ensureSystemRequirements(requirements = systemRequirements): voi
     ]);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (packages.includes('postfix')) {
+    // Without a preseed the postfix package asks which mail setup to write; tests write their own.
+    execFileSync('sh', [
+      '-c',
+      "echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections",
+    ]);
+  }
   process.stderr.write(`installing test prerequisites: ${packages.join(' ')}\n`);
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   execFileSync('apt-get', ['install', '-y', '-qq', '-o', 'DPkg::Lock::Timeout=120', ...packages], {
