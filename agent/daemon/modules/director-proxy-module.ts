@@ -35,6 +35,7 @@ const endpointNames = ['imap', 'imaps', 'pop3', 'pop3s'] as const;
 export class DirectorProxyModule implements AgentModule {
   readonly name = 'director-proxy';
   private registered: ProxyService[] = [];
+  private removeCounters: Array<() => void> = [];
 
   constructor(private readonly runtime: AgentRuntime) {}
 
@@ -117,12 +118,22 @@ export class DirectorProxyModule implements AgentModule {
         },
       });
       await services.start(service.name);
+      this.removeCounters.push(
+        this.runtime.counters.register({
+          name: `proxy_${service.protocol}_sessions`,
+          kind: 'gauge',
+          help: `${service.protocol.toUpperCase()} sessions the director's proxy relays to stores.`,
+          read: () => service.running?.sessions().length ?? 0,
+        }),
+      );
     }
     logger.info('IMAP/POP3 proxy started', { endpoints: this.runtime.find('serviceEndpoints') });
   }
 
   async stop(): Promise<void> {
     const { services } = this.runtime;
+    for (const remove of this.removeCounters) remove();
+    this.removeCounters = [];
     for (const service of [...this.registered].reverse()) {
       try {
         await services.stop(service.name);

@@ -239,6 +239,10 @@ describe('operations over the SSH RPC', () => {
     );
     const metrics = (await gateway.client.call('node.metrics', {})) as { counters: Record<string, number> };
     expect(metrics.counters).toHaveProperty('gateway_greylisted_per_minute');
+    const directorMetrics = (await (await fleet.rpc('director01', 'hd')).client.call('node.metrics', {})) as {
+      counters: Record<string, number>;
+    };
+    expect(directorMetrics.counters).toMatchObject({ queue_messages: 0, proxy_imap_sessions: 0 });
     const store = await fleet.rpc('store01', 'hd');
     await expect(store.client.call('gateway.status', {})).rejects.toThrow(/runs no gateway/);
     await expect(store.client.call('proxy.sessions', {})).rejects.toThrow(/runs no IMAP\/POP3 proxy/);
