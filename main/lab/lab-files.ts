@@ -66,6 +66,8 @@ export function nodeAgentConfig(layout: LabLayout, state: LabState, node: LabNod
         host: loopback,
         smtpPort: node.smtpPort,
         nextHop: { host: loopback, port: director.smtpPort },
+        // One minute instead of five, so someone trying the lab sees greylisting without a long wait.
+        greylist: { minDelayMs: 60_000 },
       };
     }
   }
