@@ -1,6 +1,6 @@
 /** `gateway.status` and `spam.statistics` on a gateway node (staff only, in the contract). */
 import { rpcErrorCodes } from '../contract/json-rpc.js';
-import type { RunningGateway } from '../daemon/modules/gateway-mail-module.js';
+import type { RunningGateway } from '../mail/gateway/running-gateway.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 
 /** What the gateway methods read. */

@@ -5,6 +5,9 @@
  * Authorization beyond the tier check of the dispatcher, as for the store's session methods: a
  * `domain` admin sees and kicks only users of their delegated domains (enforced here, in the agent).
  * Holds are a cutover tool and staff-only in the contract.
+ *
+ * The proxies know users by primary address (what a login resolves to), so an address given here
+ * is looked up first: holding or kicking `a.smith@...` acts on alice's primary address.
  */
 import { rpcErrorCodes } from '../contract/json-rpc.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
@@ -16,6 +19,8 @@ export interface ProxyMethodDeps {
   /** The director's proxies; undefined on nodes that run none. */
   proxies: () => DirectorProxies | undefined;
   adminDomains: AdminDomains;
+  /** The primary address of the user with this address (mail or mailLocalAddress), if any. */
+  primaryAddress: (address: string) => Promise<string | undefined>;
 }
 
 type ProxyMethods = Pick<MethodHandlers, 'proxy.sessions' | 'proxy.kick' | 'proxy.hold' | 'proxy.release'>;
@@ -27,6 +32,8 @@ export function proxyMethods(deps: ProxyMethodDeps): ProxyMethods {
     if (!proxies) throw new MethodError(rpcErrorCodes.notFound, 'this node runs no IMAP/POP3 proxy');
     return proxies;
   };
+  const primary = async (user: string): Promise<string> =>
+    (await deps.primaryAddress(user.toLowerCase()))?.toLowerCase() ?? user.toLowerCase();
   return {
     'proxy.sessions': async ({ user }, { caller }) => {
       const proxies = needProxies();
@@ -37,18 +44,25 @@ export function proxyMethods(deps: ProxyMethodDeps): ProxyMethods {
       return { sessions };
     },
     'proxy.kick': async ({ user }, { caller }) => {
-      const address = user.toLowerCase();
-      await requireUserInScope(caller, address, deps.adminDomains);
-      return { closed: needProxies().kick(address) };
-    },
-    'proxy.hold': ({ user }) => {
       const proxies = needProxies();
-      proxies.hold(user);
+      await requireUserInScope(caller, user, deps.adminDomains);
+      const address = await primary(user);
+      // The primary address may be in another domain than the one given: check that one too.
+      await requireUserInScope(caller, address, deps.adminDomains);
+      return { closed: proxies.kick(address) };
+    },
+    'proxy.hold': async ({ user }) => {
+      const proxies = needProxies();
+      const address = await deps.primaryAddress(user.toLowerCase());
+      // A hold on an address nobody has would hold nothing: say so rather than pretend.
+      if (!address) throw new MethodError(rpcErrorCodes.notFound, `no user has the address ${user}`);
+      proxies.hold(address);
       return { held: proxies.heldUsers() };
     },
-    'proxy.release': ({ user }) => {
+    'proxy.release': async ({ user }) => {
       const proxies = needProxies();
-      const released = proxies.release(user);
+      // A user deleted while held can still be released by the address that was held.
+      const released = proxies.release(await primary(user)) || proxies.release(user);
       return { released, held: proxies.heldUsers() };
     },
   };

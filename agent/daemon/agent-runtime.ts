@@ -10,6 +10,7 @@ import type { ServerEntry } from '../directory/fleet-entries.js';
 import type { MailAuthenticator } from '../mail/auth/mail-authenticator.js';
 import type { StoreUsers } from '../mail/auth/store-users.js';
 import type { RecipientRouter } from '../mail/director/recipient-router.js';
+import type { RunningGateway } from '../mail/gateway/running-gateway.js';
 import type { MailStack } from '../mail/mail-stack.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
 import type { MailQueue } from '../mail/queue/mail-queue.js';
@@ -22,7 +23,6 @@ import type { AgentConfig } from './agent-config.js';
 import type { Clock } from './clock.js';
 import type { HostKey } from './host-key.js';
 import type { JsonLogger } from './json-logger.js';
-import type { RunningGateway } from './modules/gateway-mail-module.js';
 
 /** Opens the fleet directory (LdapFleetDirectory in production). */
 export type DirectoryFactory = (connection: DirectoryConnection) => FleetDirectory | Promise<FleetDirectory>;

@@ -80,7 +80,11 @@ export class ControlModule implements AgentModule {
         ...queue,
         // The director's proxy caches store locations too: route.invalidate drops both caches.
         'route.invalidate': invalidatingProxyCache(queue['route.invalidate'], proxies),
-        ...proxyMethods({ proxies, adminDomains }),
+        ...proxyMethods({
+          proxies,
+          adminDomains,
+          primaryAddress: async (address) => (await directory.findUserByAddress(address))?.mail,
+        }),
         ...gatewayMethods({ gateway: () => this.runtime.find('gateway') }),
       },
     });

@@ -15,19 +15,13 @@ import { GreylistJournal } from '../../mail/gateway/greylist-journal.js';
 import { RecipientCheck } from '../../mail/gateway/recipient-check.js';
 import { RecipientHarvestGuard } from '../../mail/gateway/recipient-harvest-guard.js';
 import { RspamdClient } from '../../mail/gateway/rspamd-client.js';
+import type { RunningGateway } from '../../mail/gateway/running-gateway.js';
 import { SpamStatistics, spamOutcomes } from '../../mail/gateway/spam-statistics.js';
 import { loadMailTls } from '../../mail/tls/mail-tls.js';
 import { greylistDirPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { addServiceEndpoints, publishHost, removeServiceEndpoints } from './service-endpoints.js';
-
-/** What the gateway RPCs read. */
-export interface RunningGateway {
-  statistics: SpamStatistics;
-  /** The SMTP server's status plus where it relays to; undefined while `smtp` is stopped. */
-  status(): (ReturnType<GatewaySmtpServer['status']> & { nextHop: string }) | undefined;
-}
 
 /** Lifecycle module: the gateway's greylisting, recipient check, scanning and SMTP relay. */
 export class GatewayMailModule implements AgentModule {
@@ -72,13 +66,14 @@ export class GatewayMailModule implements AgentModule {
     const nextHop = `${settings.nextHop.host}:${settings.nextHop.port}`;
     let port = settings.smtpPort;
 
-    this.runtime.set('gateway', {
+    const running: RunningGateway = {
       statistics,
       status: () => {
         const status = this.smtp?.status();
         return status ? { ...status, nextHop } : undefined;
       },
-    });
+    };
+    this.runtime.set('gateway', running);
     services.register({
       name: 'smtp',
       start: async () => {

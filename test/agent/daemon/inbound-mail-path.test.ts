@@ -187,7 +187,11 @@ describe('operations over the SSH RPC', () => {
 
   it('proxy.hold refuses IMAP logins with NO [UNAVAILABLE] until proxy.release', async () => {
     const director = await fleet.rpc('director01', 'hd');
-    expect(await director.client.call('proxy.hold', { user: alice.mail })).toEqual({ held: [alice.mail] });
+    // Held by her other address: the proxy knows her by her primary one, whatever she logs in with.
+    expect(await director.client.call('proxy.hold', { user: alice.extra })).toEqual({ held: [alice.mail] });
+    await expect(director.client.call('proxy.hold', { user: 'nobody@alpha.example' })).rejects.toThrow(
+      /no user has the address nobody@alpha\.example/,
+    );
     const held = imapClient(alice.mail, alice.password);
     const error = (await held.connect().then(
       () => undefined,
