@@ -6,6 +6,9 @@
  * director. Then the operations: a mailHost flip with route.invalidate, queue.hold/release,
  * proxy.hold/kick, the gateway's status and statistics, all over the real SSH RPC.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeUsers } from '../../support/store-seed.js';
@@ -68,6 +71,46 @@ async function subjectsViaProxy(user: string, password: string): Promise<string[
   } finally {
     await imap.logout();
   }
+}
+
+// A POP3 user who logs in through the proxy, says so, and on a line from stdin tries a NOOP.
+const poplibSession = `
+import os, poplib, sys
+p = poplib.POP3(os.environ['HOST'], int(os.environ['PORT']), timeout=10)
+p.user(os.environ['POP_USER'])
+print(p.pass_(os.environ['POP_PASS']).decode(), flush=True)
+sys.stdin.readline()
+try:
+    p.noop()
+    print('still open', flush=True)
+except Exception:
+    print('closed', flush=True)
+`;
+
+/** Python's poplib logged in through the director's POP3 proxy; `probe()` says whether it is still connected. */
+async function poplibUser(user: string, password: string) {
+  const child = spawn('python3', ['-c', poplibSession], {
+    env: {
+      ...process.env,
+      HOST: fleet.endpoints.pop3.host,
+      PORT: String(fleet.endpoints.pop3.port),
+      POP_USER: user,
+      POP_PASS: password,
+    },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => String((await lines.next()).value ?? '');
+  const greeting = await next();
+  return {
+    greeting,
+    probe: async () => {
+      child.stdin.write('\n');
+      const answer = await next();
+      await once(child, 'exit');
+      return answer;
+    },
+  };
 }
 
 async function inboxCount(store: 'store01' | 'store02', user: string): Promise<number> {
@@ -207,24 +250,28 @@ describe('operations over the SSH RPC', () => {
     await expect(subjectsViaProxy(alice.mail, alice.password)).resolves.toBeInstanceOf(Array);
   });
 
-  it('proxy.sessions lists a relayed session with its store; proxy.kick closes it (domain admins: own domains only)', async () => {
+  it('proxy.sessions lists relayed IMAP and POP3 sessions with their store; proxy.kick closes them (domain admins: own domains only)', async () => {
     const imap = imapClient(bob.mail, bob.password);
     await imap.connect();
     const closed = new Promise<void>((resolve) => imap.once('close', () => resolve()));
+    const pop3 = await poplibUser(bob.mail, bob.password);
+    expect(pop3.greeting).toMatch(/^\+OK/);
     const director = await fleet.rpc('director01', 'hd');
     const listed = (await director.client.call('proxy.sessions', { user: bob.mail })) as {
       sessions: { protocol: string; user: string; storeNode: string; clientAddress: string }[];
     };
     expect(listed.sessions).toEqual([
       expect.objectContaining({ protocol: 'imap', user: bob.mail, storeNode: 'store02' }),
+      expect.objectContaining({ protocol: 'pop3', user: bob.mail, storeNode: 'store02' }),
     ]);
     const domainAdmin = await fleet.rpc('director01', 'dom');
     await expect(domainAdmin.client.call('proxy.kick', { user: alice.mail })).rejects.toThrow(
       /may not act on alice@alpha\.example/,
     );
     await expect(domainAdmin.client.call('proxy.hold', { user: bob.mail })).rejects.toThrow(/domain/);
-    expect(await domainAdmin.client.call('proxy.kick', { user: bob.mail })).toEqual({ closed: 1 });
+    expect(await domainAdmin.client.call('proxy.kick', { user: bob.mail })).toEqual({ closed: 2 });
     await closed;
+    expect(await pop3.probe()).toBe('closed');
     expect(await director.client.call('proxy.sessions', {})).toEqual({ sessions: [] });
     const audit = (await director.client.call('audit.tail', { limit: 50 })) as {
       entries: { method: string; outcome: string; caller: { id: string } }[];
