@@ -63,7 +63,7 @@ export class DirectorProxyModule implements AgentModule {
       limits: { failedLoginDelayMs: settings.failedLoginDelayMs },
       storeConnect: {
         tlsToStores: settings.tlsToStores,
-        ...(settings.storeCaFile ? { ca: await readFile(settings.storeCaFile) } : {}),
+        ...(settings.storeCaFile ? { ca: await readStoreCa(settings.storeCaFile) } : {}),
       },
       clock,
       log: logger,
@@ -153,5 +153,15 @@ export class DirectorProxyModule implements AgentModule {
     if (service.tlsPort !== undefined && service.running?.tlsPort !== undefined)
       endpoints[`${service.protocol}s`] = `${at}:${service.tlsPort}`;
     addServiceEndpoints(this.runtime, endpoints);
+  }
+}
+
+async function readStoreCa(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new Error(
+      `cannot read the stores' CA file ${path} (proxy.storeCaFile): ${(error as Error).message}`,
+    );
   }
 }
