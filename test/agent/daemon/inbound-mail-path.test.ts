@@ -282,6 +282,29 @@ describe('operations over the SSH RPC', () => {
     ).toEqual(['dom:error', 'dom:ok']);
   });
 
+  it('service.restart of imap-proxy and of the gateway smtp keeps their published ports', async () => {
+    const director = await fleet.rpc('director01', 'sys');
+    const gateway = await fleet.rpc('gateway01', 'sys');
+    expect(await director.client.call('service.restart', { service: 'imap-proxy' })).toMatchObject({
+      service: {
+        name: 'imap-proxy',
+        state: 'running',
+        detail: `listening on 127.0.0.1:${fleet.endpoints.imap.port}`,
+      },
+    });
+    expect(await gateway.client.call('service.restart', { service: 'smtp' })).toMatchObject({
+      service: { name: 'smtp', state: 'running' },
+    });
+    expect(await subjectsViaProxy(bob.mail, bob.password)).toContain('hello bob');
+    const refused = await sendMail(
+      fleet.endpoints.gatewaySmtp,
+      outside,
+      { from: sender, to: ['nobody@alpha.example'] },
+      'after restart',
+    );
+    expect(refused).toMatchObject({ ok: false, code: 550 });
+  });
+
   it('the gateway reports its status and statistics; a store refuses the gateway RPCs', async () => {
     // Traffic of this test's own: one delivered message (greylisted first), one unknown recipient.
     expect((await viaGateway([dave.mail], 'counted', '127.0.9.9')).map((a) => a.ok)).toEqual([false, true]);
