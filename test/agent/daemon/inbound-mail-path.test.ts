@@ -146,6 +146,30 @@ describe('operations over the SSH RPC', () => {
     expect(await subjectsViaProxy(carol.mail, carol.password)).toEqual(['carol on store02']);
   });
 
+  it("route.invalidate also drops the proxy's cached store endpoints", async () => {
+    const director = await fleet.rpc('director01', 'hd');
+    const original = (await fleet.writer.getServer('store02'))?.endpoints ?? {};
+    // A fresh cache (10 s TTL) for the steps below.
+    await director.client.call('route.invalidate', { target: { logicalStore: 'store02' } });
+    expect(await subjectsViaProxy(bob.mail, bob.password)).toContain('hello bob');
+    // store02 "moves" its IMAP endpoint to a port where nothing listens.
+    await fleet.writer.updateServer('store02', { endpoints: { ...original, imap: '127.0.0.1:1' } });
+    try {
+      expect(await subjectsViaProxy(bob.mail, bob.password)).toContain('hello bob'); // still cached
+      await director.client.call('route.invalidate', { target: { logicalStore: 'store02' } });
+      const error = (await subjectsViaProxy(bob.mail, bob.password).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      )) as { serverResponseCode?: string; response?: string } | undefined;
+      expect(error?.serverResponseCode).toBe('UNAVAILABLE');
+      expect(error?.response).toMatch(/store02 is not available/);
+    } finally {
+      await fleet.writer.updateServer('store02', { endpoints: original });
+      await director.client.call('route.invalidate', { target: { logicalStore: 'store02' } });
+    }
+    expect(await subjectsViaProxy(bob.mail, bob.password)).toContain('hello bob');
+  });
+
   it("queue.hold keeps a user's mail queued at the director; queue.release delivers it", async () => {
     const director = await fleet.rpc('director01', 'hd');
     await director.client.call('queue.hold', { hold: { user: dave.mail } });
