@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { type AdminTier, adminTiers, nodeRoles, nodeStates } from '../directory/fleet-entries.js';
+import { gatewayStatus, spamStatistics } from './gateway-figures.js';
 import { nodeMetrics, serviceStatus } from './node-metrics.js';
 
 /** Who is calling: an admin (by tier) or a peer agent. */
@@ -114,6 +115,20 @@ export const queueHold = z.union([
   z.object({ user: mailUser }).strict(),
   z.object({ logicalStore: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) }).strict(),
 ]);
+
+/** One session relayed by the director's IMAP/POP3 proxy. */
+export const proxySession = z.object({
+  /** Unique on this director: `imap-3`, `pop3-1`. */
+  id: z.string(),
+  protocol: z.enum(['imap', 'pop3']),
+  user: z.string(),
+  clientAddress: z.string(),
+  /** The store node the session is relayed to. */
+  storeNode: z.string(),
+  /** ms since the epoch. */
+  since: z.number(),
+});
+export type ProxySession = z.infer<typeof proxySession>;
 
 export const methods = {
   'node.info': {
@@ -303,6 +318,52 @@ export const methods = {
     audited: true,
     summary:
       "Drop the director's cached routing for a user, a domain or a logical store (after a mailHost flip or failover).",
+  },
+  'proxy.sessions': {
+    params: z.object({ user: mailUser.optional() }).strict(),
+    result: z.object({ sessions: z.array(proxySession) }),
+    allowed: storeReaders,
+    audited: false,
+    summary:
+      "Sessions the director's IMAP/POP3 proxy relays, and to which store (a domain admin sees only their domains).",
+  },
+  'proxy.kick': {
+    params: z.object({ user: mailUser }).strict(),
+    result: z.object({ closed: z.number().int().nonnegative() }),
+    allowed: storeActors,
+    audited: true,
+    summary: "Close one user's proxied IMAP and POP3 sessions on the director; returns how many.",
+  },
+  'proxy.hold': {
+    params: z.object({ user: mailUser }).strict(),
+    result: z.object({ held: z.array(z.string()) }),
+    allowed: staff,
+    audited: true,
+    summary:
+      "Refuse one user's proxy logins (NO [UNAVAILABLE] / -ERR [IN-USE]) until released; sessions stay (kick them).",
+  },
+  'proxy.release': {
+    params: z.object({ user: mailUser }).strict(),
+    result: z.object({ released: z.boolean(), held: z.array(z.string()) }),
+    allowed: staff,
+    audited: true,
+    summary: "Let a held user log in through the director's proxy again.",
+  },
+  'gateway.status': {
+    params: empty,
+    result: gatewayStatus,
+    allowed: staff,
+    audited: false,
+    summary:
+      "The gateway's SMTP: content scanning (or not configured), greylist size, blocked clients, next hop.",
+  },
+  'spam.statistics': {
+    params: empty,
+    result: spamStatistics,
+    allowed: staff,
+    audited: false,
+    summary:
+      "The gateway's decisions over the last hour: per minute, per domain, top clients, last decisions.",
   },
   'audit.tail': {
     params: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),

@@ -10,6 +10,7 @@ import type { MailboxListEntry, MailSession } from '../contract/methods.js';
 import type { StoreUser } from '../mail/auth/store-users.js';
 import type { MailStack } from '../mail/mail-stack.js';
 import type { Caller } from './caller-key-cache.js';
+import { callerDomains, domainOf, requireUserInScope } from './domain-scope.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 
 /** What the store methods read. */
@@ -34,16 +35,10 @@ export function storeMethods(deps: StoreMethodDeps): StoreMethods {
     return stack;
   };
   /** The domains a caller is limited to, or undefined for no limit. */
-  const scope = async (caller: Caller): Promise<Set<string> | undefined> =>
-    caller.kind === 'domain' ? new Set(await deps.adminDomains(caller.id)) : undefined;
-  const mayTouch = async (caller: Caller, user: string): Promise<void> => {
-    const domains = await scope(caller);
-    if (domains && !domains.has(domainOf(user)))
-      throw new MethodError(
-        rpcErrorCodes.forbidden,
-        `domain admin ${caller.id} may not act on ${user}: ${domainOf(user)} is not one of their domains`,
-      );
-  };
+  const scope = (caller: Caller): Promise<Set<string> | undefined> =>
+    callerDomains(caller, deps.adminDomains);
+  const mayTouch = (caller: Caller, user: string): Promise<void> =>
+    requireUserInScope(caller, user, deps.adminDomains);
 
   return {
     'mailbox.list': async ({ prefix, offset, limit }, { caller }) => {
@@ -113,10 +108,6 @@ export function storeMethods(deps: StoreMethodDeps): StoreMethods {
       return { closed };
     },
   };
-}
-
-function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
 function round(value: number): number {

@@ -7,7 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { trustedNetworkList } from '../mail/director/trusted-networks.js';
+import { gatewaySettingsSchema } from './gateway-config.js';
 import { logLevels } from './json-logger.js';
+import { proxySettingsSchema } from './proxy-config.js';
 
 const absolutePath = z.string().refine(isAbsolute, 'must be an absolute path');
 const host = z.string().min(1).max(255);
@@ -131,6 +133,10 @@ export const agentConfigSchema = z
     mail: mailServices.optional(),
     /** Mail routing; only used on nodes of role `director`. */
     director: directorServices.optional(),
+    /** The director's IMAP/POP3 proxy; only used on nodes of role `director`. */
+    proxy: proxySettingsSchema.optional(),
+    /** The anti-spam gateway's SMTP; only used on nodes of role `gateway`. */
+    gateway: gatewaySettingsSchema.optional(),
     log: z
       .object({ level: z.enum(logLevels).default('info') })
       .strict()
@@ -143,6 +149,12 @@ export const agentConfigSchema = z
         context.addIssue({
           code: 'custom',
           path: ['mail', key],
+          message: `${key} needs the tls section (certFile, keyFile)`,
+        });
+      if (config.proxy?.[key] !== undefined && !config.tls)
+        context.addIssue({
+          code: 'custom',
+          path: ['proxy', key],
           message: `${key} needs the tls section (certFile, keyFile)`,
         });
     }
@@ -186,6 +198,11 @@ export async function loadAgentConfig(path: string): Promise<AgentConfig> {
 /** Where the director's queue lives for this configuration. */
 export function queueRootPath(config: AgentConfig): string {
   return config.director?.queueRoot ?? join(config.dataDir, 'queue');
+}
+
+/** Where the gateway's greylist journal lives for this configuration. */
+export function greylistDirPath(config: AgentConfig): string {
+  return config.gateway?.greylist.dataDir ?? join(config.dataDir, 'greylist');
 }
 
 /** Where the mailboxes live for this configuration. */

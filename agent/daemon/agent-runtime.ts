@@ -11,6 +11,7 @@ import type { MailAuthenticator } from '../mail/auth/mail-authenticator.js';
 import type { StoreUsers } from '../mail/auth/store-users.js';
 import type { RecipientRouter } from '../mail/director/recipient-router.js';
 import type { MailStack } from '../mail/mail-stack.js';
+import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
 import type { MailQueue } from '../mail/queue/mail-queue.js';
 import { CounterRegistry } from '../metrics/counter-registry.js';
 import type { MetricsHttpServer } from '../metrics/metrics-http-server.js';
@@ -21,6 +22,7 @@ import type { AgentConfig } from './agent-config.js';
 import type { Clock } from './clock.js';
 import type { HostKey } from './host-key.js';
 import type { JsonLogger } from './json-logger.js';
+import type { RunningGateway } from './modules/gateway-mail-module.js';
 
 /** Opens the fleet directory (LdapFleetDirectory in production). */
 export type DirectoryFactory = (connection: DirectoryConnection) => FleetDirectory | Promise<FleetDirectory>;
@@ -57,6 +59,10 @@ export interface AgentParts {
   recipientRouter: RecipientRouter;
   /** The director's durable mail queue (director nodes). */
   mailQueue: MailQueue;
+  /** The director's IMAP/POP3 proxies, for the proxy RPCs and route.invalidate (director nodes). */
+  mailProxies: DirectorProxies;
+  /** The gateway's SMTP, greylist and statistics, for the gateway RPCs (gateway nodes). */
+  gateway: RunningGateway;
   /** Mail logins (IMAP, POP3). */
   mailAuthenticator: MailAuthenticator;
   /** Endpoints of services started by modules other than control and metrics (`imap=host:port`...), published at enrollment. */

@@ -18,9 +18,11 @@ import { type Clock, systemClock } from './clock.js';
 import { JsonLogger, type LogSink } from './json-logger.js';
 import { ControlModule } from './modules/control-module.js';
 import { DirectorMailModule } from './modules/director-mail-module.js';
+import { DirectorProxyModule } from './modules/director-proxy-module.js';
 import { DirectoryModule } from './modules/directory-module.js';
 import { EmbeddedDirectoryModule } from './modules/embedded-directory-module.js';
 import { EnrollmentModule } from './modules/enrollment-module.js';
+import { GatewayMailModule } from './modules/gateway-mail-module.js';
 import { MetricsModule } from './modules/metrics-module.js';
 import { StoreMailModule } from './modules/store-mail-module.js';
 
@@ -156,6 +158,8 @@ export class Agent {
       // Before control and enrollment: the store RPCs need the stack, enrollment publishes its endpoints.
       new StoreMailModule(this.runtime, this.dependencies.imapServer ?? imapSessionService),
       new DirectorMailModule(this.runtime),
+      new DirectorProxyModule(this.runtime),
+      new GatewayMailModule(this.runtime),
       new ControlModule(this.runtime),
       new EnrollmentModule(this.runtime),
     );

@@ -82,7 +82,7 @@ export const entryAttributes = {
   ],
   logicalStore: ['cn', 'mailfleetServedBy', 'mailfleetReplicaNode'],
   admin: ['uid', 'cn', 'displayName', 'mailfleetAdminTier', 'mailfleetAdminDomain', 'sshPublicKey'],
-  domain: ['cn', 'description', 'mailfleetDefaultQuota'],
+  domain: ['cn', 'description', 'mailfleetDefaultQuota', 'mailfleetSpamPolicy'],
   user: [
     'uid',
     'mail',
@@ -178,6 +178,7 @@ const domainSchema = z.object({
   name: z.string().min(1),
   description: z.string().optional(),
   defaultQuotaBytes: integerText.optional(),
+  spamPolicy: z.string().optional(),
 });
 
 /** A mail domain entry (`cn=<domain>,ou=domains`). */
@@ -187,9 +188,11 @@ export function toMailDomainEntry(record: LdapRecord): MailDomainEntry {
     name: first(record, 'cn')?.toLowerCase(),
     description: first(record, 'description'),
     defaultQuotaBytes: first(record, 'mailfleetDefaultQuota'),
+    spamPolicy: first(record, 'mailfleetSpamPolicy'),
   });
   if (entry.description === undefined) delete entry.description;
   if (entry.defaultQuotaBytes === undefined) delete entry.defaultQuotaBytes;
+  if (entry.spamPolicy === undefined) delete entry.spamPolicy;
   return entry;
 }
 

@@ -78,6 +78,11 @@ export interface MailDomainEntry {
   description?: string;
   /** Default quota in bytes for new users of this domain. */
   defaultQuotaBytes?: number;
+  /**
+   * `mailfleetSpamPolicy` as written (`mode=reject; tag=6; reject=15; prefix=[SPAM] `); the gateway
+   * parses it with parseDomainSpamPolicy. Absent: the default policy.
+   */
+  spamPolicy?: string;
 }
 
 /** A mail user: `uid=<local part>,cn=<domain>,ou=domains,<base>`. */

@@ -130,7 +130,7 @@ export function adminEntry(tree: FleetTree, admin: AdminSeed): DirectoryEntry {
 /** `cn=<domain>,ou=domains,<base>`: a mail domain (name in lower case). */
 export function mailDomainEntry(
   tree: FleetTree,
-  domain: { name: string; description?: string; defaultQuotaBytes?: number },
+  domain: { name: string; description?: string; defaultQuotaBytes?: number; spamPolicy?: string },
 ): DirectoryEntry {
   const name = domain.name.toLowerCase();
   const attributes: Record<string, string[]> = { objectClass: ['top', 'mailfleetMailDomain'], cn: [name] };
@@ -140,6 +140,7 @@ export function mailDomainEntry(
     'mailfleetDefaultQuota',
     domain.defaultQuotaBytes !== undefined ? [String(domain.defaultQuotaBytes)] : [],
   );
+  setIfAny(attributes, 'mailfleetSpamPolicy', domain.spamPolicy ? [domain.spamPolicy] : []);
   return { dn: tree.domain(name), attributes };
 }
 

@@ -28,6 +28,7 @@ import {
   labLogicalStores,
   labMailPortNames,
   labNodeRoles,
+  labProxyPortNames,
 } from './lab-plan.js';
 
 /** Default mailbox quota of a lab domain: 2 GiB. */
@@ -38,12 +39,21 @@ export async function createLab(layout: LabLayout, spec: LabSpec): Promise<LabSt
   const roles = labNodeRoles(spec);
   const mailNodes = roles.filter(({ role }) => mailRoles.has(role)).length;
   const directors = roles.filter(({ role }) => role === 'director').length;
-  const ports = await findFreePorts(roles.length * 2 + 1 + mailNodes * labMailPortNames.length + directors);
+  const gateways = roles.filter(({ role }) => role === 'gateway').length;
+  const ports = await findFreePorts(
+    roles.length * 2 +
+      1 +
+      mailNodes * labMailPortNames.length +
+      directors * (1 + labProxyPortNames.length) +
+      gateways,
+  );
   const take = () => ports.pop() as number;
   const nodes: LabNode[] = roles.map(({ name, role }) => {
     const node: LabNode = { name, role, controlPort: take(), metricsPort: take() };
     if (role === 'directory') node.ldapPort = take();
-    if (role === 'director') node.smtpPort = take();
+    if (role === 'director' || role === 'gateway') node.smtpPort = take();
+    if (role === 'director')
+      node.proxy = { imapPort: take(), imapsPort: take(), pop3Port: take(), pop3sPort: take() };
     if (mailRoles.has(role))
       node.mail = {
         lmtpPort: take(),

@@ -1,5 +1,6 @@
 /**
- * The lab's own certificate authority and a TLS certificate per mail node (stores and spares), made
+ * The lab's own certificate authority and a TLS certificate per mail node (stores, spares, the director
+ * and the gateway), made
  * with the `openssl` command (run with execFile, no shell). Made once per lab home and reused; a
  * missing file (an older lab, a deleted node directory) is made again on the next `lab up`.
  *
@@ -16,8 +17,10 @@ import type { LabState } from './lab-plan.js';
 
 const run = promisify(execFile);
 
-/** Roles that run mail services and so need a certificate. */
+/** Roles that run mail services (mailboxes). */
 export const mailRoles = new Set(['store', 'spare']);
+/** Roles that present a certificate: the stores, the director's proxy (IMAPS, POP3S), the gateway (STARTTLS). */
+export const tlsRoles = new Set(['store', 'spare', 'director', 'gateway']);
 
 /** Makes the CA (if missing) and every mail node's certificate (if missing). */
 export async function ensureLabCertificates(layout: LabLayout, state: LabState): Promise<void> {
@@ -25,7 +28,7 @@ export async function ensureLabCertificates(layout: LabLayout, state: LabState):
   if (!(await exists(layout.caCert)) || !(await exists(layout.caKey))) await makeCa(layout);
   const missing = [];
   for (const node of state.nodes) {
-    if (!mailRoles.has(node.role)) continue;
+    if (!tlsRoles.has(node.role)) continue;
     if (!(await exists(layout.nodeCert(node.name))) || !(await exists(layout.nodeKey(node.name))))
       missing.push(node.name);
   }

@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { FleetProfile } from '../core/fleet-profile.js';
+import { tlsRoles } from './lab-certificates.js';
 import type { LabLayout } from './lab-layout.js';
 import type { LabNode, LabState } from './lab-plan.js';
 
@@ -42,15 +43,31 @@ export function nodeAgentConfig(layout: LabLayout, state: LabState, node: LabNod
     hostKeyFile: layout.nodeHostKey(node.name),
     log: { level: 'info' },
   };
-  if (node.mail) {
+  if (tlsRoles.has(node.role))
     config.tls = { certFile: layout.nodeCert(node.name), keyFile: layout.nodeKey(node.name) };
+  if (node.mail) {
     // Mailboxes live under data/mail (the default) and are created on first delivery or login.
     config.mail = { host: loopback, ...node.mail };
   }
-  if (node.smtpPort !== undefined) {
-    // Inbound SMTP for local users from anyone; relaying stays closed (no trusted networks, no AUTH
-    // without TLS). The gateway will be the director's trusted peer when it joins the lab.
-    config.director = { host: loopback, smtpPort: node.smtpPort };
+  if (node.role === 'director' && node.smtpPort !== undefined) {
+    // Only 127.0.0.1 (the gateway's relay) is trusted; outside senders in the lab use other 127.x
+    // addresses, so relaying from them is refused. No AUTH without TLS.
+    config.director = { host: loopback, smtpPort: node.smtpPort, trustedNetworks: ['127.0.0.1/32'] };
+  }
+  if (node.proxy) {
+    // The stores are on loopback, so the proxy logs in to them without TLS (tlsToStores: remote).
+    config.proxy = { host: loopback, ...node.proxy, storeCaFile: layout.caCert };
+  }
+  if (node.role === 'gateway' && node.smtpPort !== undefined) {
+    const director = state.nodes.find((n) => n.role === 'director');
+    if (director?.smtpPort !== undefined) {
+      // Rspamd is not started by the lab: the gateway relays unscanned and its status says so.
+      config.gateway = {
+        host: loopback,
+        smtpPort: node.smtpPort,
+        nextHop: { host: loopback, port: director.smtpPort },
+      };
+    }
   }
   if (node.role === 'directory') {
     config.embeddedDirectory = {
@@ -63,11 +80,20 @@ export function nodeAgentConfig(layout: LabLayout, state: LabState, node: LabNod
   return config;
 }
 
-/** Service endpoints a node publishes: metrics, LDAP on the directory, the mail services on stores and spares. */
+/**
+ * Service endpoints a node publishes: metrics, LDAP on the directory, the mail services on stores and
+ * spares, SMTP and the IMAP/POP3 proxy on the director, SMTP on the gateway.
+ */
 export function nodeEndpoints(node: LabNode): Record<string, string> {
   const endpoints: Record<string, string> = { 'metrics-http': `${loopback}:${node.metricsPort}` };
   if (node.ldapPort !== undefined) endpoints.ldap = `${loopback}:${node.ldapPort}`;
   if (node.smtpPort !== undefined) endpoints.smtp = `${loopback}:${node.smtpPort}`;
+  if (node.proxy) {
+    endpoints.imap = `${loopback}:${node.proxy.imapPort}`;
+    endpoints.imaps = `${loopback}:${node.proxy.imapsPort}`;
+    endpoints.pop3 = `${loopback}:${node.proxy.pop3Port}`;
+    endpoints.pop3s = `${loopback}:${node.proxy.pop3sPort}`;
+  }
   if (node.mail) {
     endpoints.lmtp = `${loopback}:${node.mail.lmtpPort}`;
     endpoints.imap = `${loopback}:${node.mail.imapPort}`;

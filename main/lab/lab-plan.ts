@@ -40,6 +40,18 @@ export type LabMailPorts = z.infer<typeof labMailPortsSchema>;
 /** The mail port names, in the order they are picked. */
 export const labMailPortNames = ['lmtpPort', 'imapPort', 'imapsPort', 'pop3Port', 'pop3sPort'] as const;
 
+/** Ports of the director's IMAP/POP3 proxy. */
+const labProxyPortsSchema = z.object({
+  imapPort: port,
+  imapsPort: port,
+  pop3Port: port,
+  pop3sPort: port,
+});
+export type LabProxyPorts = z.infer<typeof labProxyPortsSchema>;
+
+/** The proxy port names, in the order they are picked. */
+export const labProxyPortNames = ['imapPort', 'imapsPort', 'pop3Port', 'pop3sPort'] as const;
+
 const labNodeSchema = z.object({
   name: z.string(),
   role: z.enum(nodeRoles),
@@ -49,8 +61,10 @@ const labNodeSchema = z.object({
   ldapPort: z.number().int().optional(),
   /** Mail services (store and spare nodes); labs made before the mail services get them on the next `lab up`. */
   mail: labMailPortsSchema.optional(),
-  /** Inbound SMTP of the director (director node only). */
+  /** Inbound SMTP of the director or the gateway; labs made before the gateway's get it on the next `lab up`. */
   smtpPort: port.optional(),
+  /** The director's IMAP/POP3 proxy; labs made before it get it on the next `lab up`. */
+  proxy: labProxyPortsSchema.optional(),
 });
 export type LabNode = z.infer<typeof labNodeSchema>;
 

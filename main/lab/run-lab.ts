@@ -13,9 +13,11 @@ import { writeLabFiles } from './lab-files.js';
 import type { LabLayout } from './lab-layout.js';
 import {
   type LabMailPorts,
+  type LabProxyPorts,
   type LabSpec,
   type LabState,
   labMailPortNames,
+  labProxyPortNames,
   readLabState,
   writeLabState,
 } from './lab-plan.js';
@@ -126,7 +128,9 @@ async function repickTakenPorts(layout: LabLayout, state: LabState): Promise<Lab
       [next.ldapPort] = (await findFreePorts(1)) as [number];
     }
     if (mailRoles.has(next.role)) next.mail = await mailPorts(next.mail, taken);
-    if (next.role === 'director') next.smtpPort = await keepOrPick(next.smtpPort, taken);
+    if (next.role === 'director' || next.role === 'gateway')
+      next.smtpPort = await keepOrPick(next.smtpPort, taken);
+    if (next.role === 'director') next.proxy = await proxyPorts(next.proxy, taken);
     nodes.push(next);
   }
   return { ...state, nodes };
@@ -150,6 +154,13 @@ async function mailPorts(saved: LabMailPorts | undefined, taken: Set<number>): P
   return ports;
 }
 
+/** The director's proxy ports: the saved ones still free, new ones for the rest (or all, for an older lab). */
+async function proxyPorts(saved: LabProxyPorts | undefined, taken: Set<number>): Promise<LabProxyPorts> {
+  const ports = {} as LabProxyPorts;
+  for (const name of labProxyPortNames) ports[name] = await keepOrPick(saved?.[name], taken);
+  return ports;
+}
+
 /** Every port lab.json assigns. */
 function savedPorts(state: LabState): Set<number> {
   const ports = new Set<number>();
@@ -159,6 +170,7 @@ function savedPorts(state: LabState): Set<number> {
     if (node.ldapPort !== undefined) ports.add(node.ldapPort);
     for (const name of labMailPortNames) if (node.mail) ports.add(node.mail[name]);
     if (node.smtpPort !== undefined) ports.add(node.smtpPort);
+    for (const name of labProxyPortNames) if (node.proxy) ports.add(node.proxy[name]);
   }
   return ports;
 }

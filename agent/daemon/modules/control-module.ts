@@ -9,8 +9,10 @@ import { AuditLog } from '../../control/audit-log.js';
 import { auditMethods } from '../../control/audit-methods.js';
 import { CallerKeyCache } from '../../control/caller-key-cache.js';
 import { ControlServer } from '../../control/control-server.js';
+import { gatewayMethods } from '../../control/gateway-methods.js';
 import { metricsMethods } from '../../control/metrics-methods.js';
 import { nodeMethods } from '../../control/node-methods.js';
+import { invalidatingProxyCache, proxyMethods } from '../../control/proxy-methods.js';
 import { queueMethods } from '../../control/queue-methods.js';
 import { RpcDispatcher } from '../../control/rpc-dispatcher.js';
 import { serviceMethods } from '../../control/service-methods.js';
@@ -53,6 +55,12 @@ export class ControlModule implements AgentModule {
     });
     await this.keys.start();
 
+    const adminDomains = async (uid: string) => (await directory.getAdmin(uid))?.domains ?? [];
+    const proxies = () => this.runtime.find('mailProxies');
+    const queue = queueMethods({
+      queue: () => this.runtime.find('mailQueue'),
+      router: () => this.runtime.find('recipientRouter'),
+    });
     const dispatcher = new RpcDispatcher({
       node: config.node,
       audit,
@@ -66,13 +74,14 @@ export class ControlModule implements AgentModule {
         ...storeMethods({
           stack: () => this.runtime.find('mailStack'),
           findUser: (address) => this.runtime.need('storeUsers').find(address),
-          adminDomains: async (uid) => (await directory.getAdmin(uid))?.domains ?? [],
+          adminDomains,
           onKick: (user) => this.runtime.find('mailAuthenticator')?.forgetUser(user),
         }),
-        ...queueMethods({
-          queue: () => this.runtime.find('mailQueue'),
-          router: () => this.runtime.find('recipientRouter'),
-        }),
+        ...queue,
+        // The director's proxy caches store locations too: route.invalidate drops both caches.
+        'route.invalidate': invalidatingProxyCache(queue['route.invalidate'], proxies),
+        ...proxyMethods({ proxies, adminDomains }),
+        ...gatewayMethods({ gateway: () => this.runtime.find('gateway') }),
       },
     });
     const control = new ControlServer({

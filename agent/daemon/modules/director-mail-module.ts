@@ -12,6 +12,7 @@ import { MailQueue } from '../../mail/queue/mail-queue.js';
 import { queueRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
+import { registerQueueCounters } from './director-figures.js';
 
 const wildcardHosts = new Set(['0.0.0.0', '::', '']);
 
@@ -20,6 +21,7 @@ export class DirectorMailModule implements AgentModule {
   readonly name = 'director-mail';
   private smtp: DirectorSmtpServer | undefined;
   private queue: MailQueue | undefined;
+  private removeCounters: (() => void) | undefined;
 
   constructor(private readonly runtime: AgentRuntime) {}
 
@@ -49,6 +51,7 @@ export class DirectorMailModule implements AgentModule {
     this.queue = queue;
     this.runtime.set('mailQueue', queue);
     this.runtime.set('recipientRouter', router);
+    this.removeCounters = registerQueueCounters(this.runtime.counters, queue, clock);
     const smtp = new DirectorSmtpServer({
       host: settings.host,
       port: settings.smtpPort,
@@ -83,6 +86,8 @@ export class DirectorMailModule implements AgentModule {
 
   async stop(): Promise<void> {
     const { services } = this.runtime;
+    this.removeCounters?.();
+    this.removeCounters = undefined;
     if (this.smtp) {
       try {
         await services.stop('smtp');

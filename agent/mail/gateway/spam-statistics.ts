@@ -151,6 +151,13 @@ export class SpamStatistics {
     if (this.recent.length > (this.options.lastDecisions ?? 100)) this.recent.pop();
   }
 
+  /** Counts of the last complete minute (the dashboard's "per minute" figures; cheap, no ranking). */
+  lastMinute(): OutcomeCounts {
+    const minute = Math.floor(this.options.clock.now() / 60_000) - 1;
+    const bucket = this.ring[minute % this.minutes];
+    return bucket && bucket.minute === minute ? { ...bucket.counts } : zeroCounts();
+  }
+
   /** The figures of the last `minutes` minutes, as a plain object. */
   snapshot(): SpamStatisticsSnapshot {
     const now = this.options.clock.now();

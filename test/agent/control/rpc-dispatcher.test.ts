@@ -50,6 +50,12 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'queue.hold': unreachable,
     'queue.release': unreachable,
     'route.invalidate': unreachable,
+    'proxy.sessions': unreachable,
+    'proxy.kick': unreachable,
+    'proxy.hold': unreachable,
+    'proxy.release': unreachable,
+    'gateway.status': unreachable,
+    'spam.statistics': unreachable,
     ...overrides,
   };
   return new RpcDispatcher({

@@ -2,10 +2,12 @@
  * A small lab's mail services, as a user points a mail client at them: `mailfleet lab up` (2 stores,
  * a spare), a seeded user from lab-users.csv gets a message over LMTP on their store's endpoint from
  * fleet.json and reads it over POP3 with Python's poplib (STLS and POP3S) and over IMAP with imapflow
- * (STARTTLS), trusting the lab CA named in fleet.json. Separate OS processes, real certificates made by openssl.
+ * (STARTTLS), trusting the lab CA named in fleet.json; SMTP to the director is read back through
+ * the director's IMAP proxy; the gateway greylists and refuses what it must. Separate OS processes,
+ * real certificates made by openssl.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,7 +88,10 @@ describe('the lab mail services', () => {
         expect.arrayContaining(['lmtp', 'imap', 'imaps', 'pop3', 'pop3s']),
       );
     }
-    expect(profile.nodes.find((n) => n.name === 'director01')?.services).not.toHaveProperty('pop3');
+    expect(Object.keys(profile.nodes.find((n) => n.name === 'director01')?.services ?? {})).toEqual(
+      expect.arrayContaining(['smtp', 'imap', 'imaps', 'pop3', 'pop3s']),
+    );
+    expect(profile.nodes.find((n) => n.name === 'gateway01')?.services).toHaveProperty('smtp');
     const ca = await readFile(String(profile.endpoints.tlsCaFile), 'utf8');
     expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
     const state = labStateSchema.parse(JSON.parse(await readFile(join(home, 'lab.json'), 'utf8')));
@@ -194,6 +199,54 @@ describe('the lab mail services', () => {
     } finally {
       await imap.logout();
     }
+    // The same mailbox through the director's proxy (IMAPS, the director's lab certificate).
+    const proxied = new ImapFlow({
+      ...endpoint('director01', 'imaps'),
+      secure: true,
+      tls: { ca: [await readFile(String(profile.endpoints.tlsCaFile), 'utf8')], servername: 'localhost' },
+      auth: { user: user.address, pass: user.password },
+      logger: false,
+    });
+    await proxied.connect();
+    try {
+      const lock = await proxied.getMailboxLock('INBOX');
+      try {
+        const message = await proxied.fetchOne('*', { envelope: true });
+        expect(message ? message.envelope?.subject : undefined).toBe('via the director');
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await proxied.logout();
+    }
+  });
+
+  it('greylists outside mail at the gateway and refuses unknown users and relaying there and at the director', async () => {
+    const user = users[0];
+    if (!user) throw new Error('no lab user');
+    const send = async (node: string, localAddress: string, to: string) => {
+      const transport = createTransport({ ...endpoint(node, 'smtp'), ignoreTLS: true, localAddress });
+      try {
+        await transport.sendMail({
+          envelope: { from: 'someone@example.org', to: [to] },
+          raw: 'Subject: x\r\n\r\nx\r\n',
+        });
+        return 'accepted';
+      } catch (error) {
+        return String((error as { response?: string }).response);
+      } finally {
+        transport.close();
+      }
+    };
+    // Outside senders use 127.x addresses other than 127.0.0.1, which only the gateway's relay has.
+    expect(await send('gateway01', '127.0.7.7', user.address)).toMatch(/^451 4\.7\.1 Greylisted/);
+    expect(await send('gateway01', '127.0.7.7', `nobody-here@${user.address.split('@')[1]}`)).toMatch(
+      /^550 5\.1\.1/,
+    );
+    expect(await send('gateway01', '127.0.7.7', 'victim@elsewhere.example')).toMatch(/^550 5\.7\.1 relaying/);
+    expect(await send('director01', '127.0.7.7', 'victim@elsewhere.example')).toMatch(
+      /^554 5\.7\.1 relay access denied/,
+    );
   });
 
   it("refuses a user on another store's ports, naming their store", async () => {
@@ -225,6 +278,12 @@ except poplib.error_proto as e:
 
   it('gives a mail port that something else took a new one on the next lab up, and the user still gets in', async () => {
     await labDown();
+    // As a lab made before the proxy and the gateway's SMTP: lab.json without their ports.
+    const saved = labStateSchema.parse(JSON.parse(await readFile(join(home, 'lab.json'), 'utf8')));
+    const older = saved.nodes.map(({ proxy: _proxy, ...node }) =>
+      node.role === 'gateway' ? { ...node, smtpPort: undefined } : node,
+    );
+    await writeFile(join(home, 'lab.json'), JSON.stringify({ ...saved, nodes: older }));
     const taken = endpoint('store01', 'pop3').port;
     const squatter = createServer();
     await new Promise<void>((resolve) => squatter.listen(taken, '127.0.0.1', resolve));
@@ -234,6 +293,11 @@ except poplib.error_proto as e:
       const moved = state.nodes.find((n) => n.name === 'store01')?.mail?.pop3Port;
       expect(moved).not.toBe(taken);
       expect(endpoint('store01', 'pop3').port).toBe(moved);
+      const director = state.nodes.find((n) => n.name === 'director01');
+      expect(director?.proxy?.imapPort).toBe(endpoint('director01', 'imap').port);
+      expect(state.nodes.find((n) => n.name === 'gateway01')?.smtpPort).toBe(
+        endpoint('gateway01', 'smtp').port,
+      );
       const user = users.find((u) => u.store === 'store01');
       if (!user) throw new Error('no lab user on store01');
       const client = await LineClient.connect(endpoint('store01', 'pop3').port);

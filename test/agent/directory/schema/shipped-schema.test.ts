@@ -67,6 +67,7 @@ describe('shipped directory schema', () => {
     const { stdout } = await run('/usr/sbin/slapcat', ['-n0', '-F', configDir, '-a', '(cn={5}mailfleet)']);
     expect(stdout).toMatch(/olcObjectClasses: \{6\}\( mailfleetClass:7 NAME 'mailfleetMailGroup'/);
     expect(stdout).toMatch(/olcAttributeTypes: \{12\}\( mailfleetAttr:13 NAME 'mailfleetDefaultQuota'/);
+    expect(stdout).toMatch(/olcAttributeTypes: \{13\}\( mailfleetAttr:14 NAME 'mailfleetSpamPolicy'/);
   });
 
   it('gives the embedded directory every class and attribute under the private arc', async () => {
@@ -85,6 +86,7 @@ describe('shipped directory schema', () => {
       'mailfleetMailboxState',
       'mailfleetForwardTo',
       'mailfleetDefaultQuota',
+      'mailfleetSpamPolicy',
     ];
     for (const [i, name] of attributes.entries()) {
       expect(schema.attributeType(name)?.oid).toBe(`${arc}.1.${i + 1}`);

@@ -1,0 +1,163 @@
+/**
+ * The anti-spam gateway of a `gateway` node (docs/gateway.md): the greylist (journaled under its
+ * data directory), the recipient check and harvest guard on the directory, the spam statistics,
+ * Rspamd when configured, each domain's spam policy from the directory, and GatewaySmtpServer
+ * relaying to the director, registered as service `smtp` with endpoint `smtp`. The running parts
+ * go into the runtime (`gateway`) for `gateway.status` and `spam.statistics`, and the per-minute
+ * figures become counters of the node's metrics. Other roles, and gateways whose configuration has
+ * no `gateway` section, run none of it.
+ */
+
+import { directorySpamPolicies } from '../../mail/gateway/directory-spam-policies.js';
+import { GatewaySmtpServer } from '../../mail/gateway/gateway-smtp-server.js';
+import { Greylist } from '../../mail/gateway/greylist.js';
+import { GreylistJournal } from '../../mail/gateway/greylist-journal.js';
+import { RecipientCheck } from '../../mail/gateway/recipient-check.js';
+import { RecipientHarvestGuard } from '../../mail/gateway/recipient-harvest-guard.js';
+import { RspamdClient } from '../../mail/gateway/rspamd-client.js';
+import { SpamStatistics, spamOutcomes } from '../../mail/gateway/spam-statistics.js';
+import { loadMailTls } from '../../mail/tls/mail-tls.js';
+import { greylistDirPath } from '../agent-config.js';
+import type { AgentModule } from '../agent-module.js';
+import type { AgentRuntime } from '../agent-runtime.js';
+import { addServiceEndpoints, publishHost, removeServiceEndpoints } from './service-endpoints.js';
+
+/** What the gateway RPCs read. */
+export interface RunningGateway {
+  statistics: SpamStatistics;
+  /** The SMTP server's status plus where it relays to; undefined while `smtp` is stopped. */
+  status(): (ReturnType<GatewaySmtpServer['status']> & { nextHop: string }) | undefined;
+}
+
+/** Lifecycle module: the gateway's greylisting, recipient check, scanning and SMTP relay. */
+export class GatewayMailModule implements AgentModule {
+  readonly name = 'gateway-mail';
+  private greylist: Greylist | undefined;
+  private smtp: GatewaySmtpServer | undefined;
+  private registered = false;
+  private removeCounters: Array<() => void> = [];
+
+  constructor(private readonly runtime: AgentRuntime) {}
+
+  async start(): Promise<void> {
+    const { config, clock, services, counters } = this.runtime;
+    const logger = this.runtime.logger.child('gateway-mail');
+    if (this.runtime.need('server').role !== 'gateway') return;
+    const settings = config.gateway;
+    if (!settings) {
+      logger.warn('this node is a gateway but its configuration has no gateway section: no SMTP runs');
+      return;
+    }
+    const directory = this.runtime.need('directory');
+    const { dataDir: _dir, ...greylistSettings } = settings.greylist;
+    const greylist = new Greylist({
+      clock,
+      settings: greylistSettings,
+      journal: new GreylistJournal({ dir: greylistDirPath(config) }),
+    });
+    greylist.open();
+    this.greylist = greylist;
+    const statistics = new SpamStatistics({ clock });
+    const harvestGuard = new RecipientHarvestGuard({ clock, ...settings.harvest });
+    const recipients = new RecipientCheck(directory, clock);
+    const spamPolicies = directorySpamPolicies({
+      directory,
+      clock,
+      onBadPolicy: (domain, value, error) =>
+        logger.warn('a domain spam policy cannot be used: the default applies', { domain, value, error }),
+    });
+    const scanner = settings.rspamdUrl
+      ? new RspamdClient({ url: settings.rspamdUrl, timeoutMs: settings.scanTimeoutMs })
+      : undefined;
+    const nextHop = `${settings.nextHop.host}:${settings.nextHop.port}`;
+    let port = settings.smtpPort;
+
+    this.runtime.set('gateway', {
+      statistics,
+      status: () => {
+        const status = this.smtp?.status();
+        return status ? { ...status, nextHop } : undefined;
+      },
+    });
+    services.register({
+      name: 'smtp',
+      start: async () => {
+        const tls = config.tls ? await loadMailTls(config.tls) : undefined;
+        const smtp = new GatewaySmtpServer({
+          host: settings.host,
+          port,
+          serverName: config.address ?? config.node,
+          greylist,
+          recipients,
+          harvestGuard,
+          statistics,
+          spamPolicies,
+          ...(scanner ? { scanner } : {}),
+          nextHop: settings.nextHop,
+          ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
+          maxMessageBytes: settings.maxMessageBytes,
+        });
+        await smtp.start();
+        this.smtp = smtp;
+        // Kept for restarts, so the published endpoint stays true.
+        port = smtp.port;
+        addServiceEndpoints(this.runtime, { smtp: `${publishHost(this.runtime, settings.host)}:${port}` });
+        return `listening on ${settings.host}:${port}, relaying to ${nextHop}; ${smtp.status().contentScanning.text}`;
+      },
+      stop: async () => {
+        const smtp = this.smtp;
+        this.smtp = undefined;
+        await smtp?.stop();
+      },
+    });
+    this.registered = true;
+    await services.start('smtp');
+    for (const outcome of spamOutcomes) {
+      this.removeCounters.push(
+        counters.register({
+          name: `gateway_${snakeCase(outcome)}_per_minute`,
+          kind: 'gauge',
+          help: `Gateway decisions "${outcome}" in the last complete minute.`,
+          read: () => statistics.lastMinute()[outcome],
+        }),
+      );
+    }
+    this.removeCounters.push(
+      counters.register({
+        name: 'gateway_greylist_pending_triplets',
+        kind: 'gauge',
+        help: 'Greylist triplets waiting for their retry.',
+        read: () => greylist.counts().pendingTriplets,
+      }),
+    );
+    logger.info('gateway started', {
+      smtp: port,
+      nextHop,
+      scanning: scanner ? settings.rspamdUrl : 'not configured',
+    });
+  }
+
+  async stop(): Promise<void> {
+    const { services } = this.runtime;
+    for (const remove of this.removeCounters) remove();
+    this.removeCounters = [];
+    if (this.registered) {
+      try {
+        await services.stop('smtp');
+      } catch (error) {
+        this.runtime.logger.error('gateway smtp stop failed', { error: String(error) });
+      }
+      services.unregister('smtp');
+      removeServiceEndpoints(this.runtime, ['smtp']);
+      this.registered = false;
+    }
+    this.runtime.set('gateway', undefined);
+    // Writes the buffered greylist records, so a clean stop loses none.
+    this.greylist?.close();
+    this.greylist = undefined;
+  }
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
