@@ -7,16 +7,17 @@ import { parseArgs } from 'node:util';
 import { defaultLabHome } from '../../core/fleet-profile.js';
 import { sendLabControl } from '../../lab/lab-control.js';
 import { LabLayout } from '../../lab/lab-layout.js';
-import { readLabState, referenceLabSpec } from '../../lab/lab-plan.js';
+import { defaultLabSettings, readLabState, referenceLabSpec } from '../../lab/lab-plan.js';
 import { signalNode } from '../../lab/node-process.js';
 import { runLab } from '../../lab/run-lab.js';
 import { stopLab } from '../../lab/stop-lab.js';
 import { runTraffic } from '../../lab/traffic/run-traffic.js';
-import { parseTrafficOptions } from '../../lab/traffic/traffic-options.js';
+import { parseDuration, parseTrafficOptions } from '../../lab/traffic/traffic-options.js';
 import { labTrafficTargets } from '../../lab/traffic/traffic-targets.js';
 
 const usage = `usage:
   mailfleet lab up [--home DIR] [--stores 35] [--spares 1] [--users 40000] [--domains 20]
+                   [--greylist-delay 60s]
   mailfleet lab down [--home DIR]
   mailfleet lab kill NODE [--home DIR]     (SIGKILL, to simulate a crash)
   mailfleet lab start NODE [--home DIR]
@@ -46,6 +47,7 @@ export async function labCommand(argv: string[], out: (text: string) => void): P
       duration: { type: 'string' },
       logins: { type: 'string' },
       seed: { type: 'string' },
+      'greylist-delay': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -60,7 +62,13 @@ export async function labCommand(argv: string[], out: (text: string) => void): P
         users: count(values.users, referenceLabSpec.users, '--users'),
         domains: count(values.domains, referenceLabSpec.domains, '--domains'),
       };
-      return runLab(layout, spec, out);
+      const greylistDelay = values['greylist-delay'];
+      return runLab(layout, spec, out, {
+        ...defaultLabSettings,
+        ...(greylistDelay === undefined
+          ? {}
+          : { greylistDelayMs: parseDuration(greylistDelay, '--greylist-delay') }),
+      });
     }
     case 'down': {
       await stopLab(layout, out);

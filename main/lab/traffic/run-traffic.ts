@@ -117,7 +117,7 @@ export async function runTraffic(
     // Transactions under way finish (each is bounded by the SMTP/IMAP client timeouts).
     while (open.size > 0) await Promise.allSettled([...open]);
   }
-  progress(tally.progressLine(Date.now() - startedAt));
+  progress(`done: ${tally.progressLine(Date.now() - startedAt)}`);
   return { run, summary: tally.summary(), accepted: tally.accepted };
 }
 

@@ -21,10 +21,10 @@ export interface TrafficOptions {
 const durationPattern = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** `10m`, `30s`, `1h`, `500ms` or a number of seconds, in milliseconds. */
-export function parseDuration(text: string): number {
+/** `10m`, `30s`, `1h`, `500ms` or a number of seconds, in milliseconds; `flag` names it in errors. */
+export function parseDuration(text: string, flag = '--duration'): number {
   const match = durationPattern.exec(text.trim());
-  if (!match) throw new Error(`--duration takes a time such as 30s, 10m or 1h, not ${JSON.stringify(text)}`);
+  if (!match) throw new Error(`${flag} takes a time such as 30s, 10m or 1h, not ${JSON.stringify(text)}`);
   return Number(match[1]) * (unitMs[match[2] ?? 's'] ?? 1000);
 }
 
