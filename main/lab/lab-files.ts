@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import type { FleetProfile } from '../core/fleet-profile.js';
 import { tlsRoles } from './lab-certificates.js';
 import type { LabLayout } from './lab-layout.js';
-import type { LabNode, LabState } from './lab-plan.js';
+import { defaultLabSettings, type LabNode, type LabSettings, type LabState } from './lab-plan.js';
 
 /** The lab's system administrator (full rights) and a helpdesk admin (limited), both with keys. */
 export const labAdmins = [
@@ -28,7 +28,12 @@ export function labDirectoryUrl(state: LabState): string {
 }
 
 /** The agent config of one node, in the format `mailfleet-agent --config` reads (docs/agent.md). */
-export function nodeAgentConfig(layout: LabLayout, state: LabState, node: LabNode): Record<string, unknown> {
+export function nodeAgentConfig(
+  layout: LabLayout,
+  state: LabState,
+  node: LabNode,
+  settings: LabSettings = defaultLabSettings,
+): Record<string, unknown> {
   const config: Record<string, unknown> = {
     node: node.name,
     dataDir: layout.nodeData(node.name),
@@ -66,8 +71,7 @@ export function nodeAgentConfig(layout: LabLayout, state: LabState, node: LabNod
         host: loopback,
         smtpPort: node.smtpPort,
         nextHop: { host: loopback, port: director.smtpPort },
-        // One minute instead of five, so someone trying the lab sees greylisting without a long wait.
-        greylist: { minDelayMs: 60_000 },
+        greylist: { minDelayMs: settings.greylistDelayMs },
       };
     }
   }
@@ -110,12 +114,16 @@ export function nodeEndpoints(node: LabNode): Record<string, string> {
  * Writes every node's agent.json, HOME/fleet.json (the system admin's profile) and
  * HOME/fleet-labhelpdesk.json (the helpdesk admin's, to see what a lower tier may do).
  */
-export async function writeLabFiles(layout: LabLayout, state: LabState): Promise<void> {
+export async function writeLabFiles(
+  layout: LabLayout,
+  state: LabState,
+  settings: LabSettings = defaultLabSettings,
+): Promise<void> {
   for (const node of state.nodes) {
     await mkdir(layout.nodeData(node.name), { recursive: true, mode: 0o700 });
     await writeFile(
       layout.nodeConfig(node.name),
-      `${JSON.stringify(nodeAgentConfig(layout, state, node), null, 2)}\n`,
+      `${JSON.stringify(nodeAgentConfig(layout, state, node, settings), null, 2)}\n`,
       { mode: 0o600 },
     );
   }

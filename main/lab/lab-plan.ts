@@ -16,6 +16,21 @@ export const labSpecSchema = z.object({
 /** The size of a lab, from `lab up` flags. */
 export type LabSpec = z.infer<typeof labSpecSchema>;
 
+/**
+ * Settings applied on every `lab up` (unlike the spec, which is fixed when the lab is made): they go
+ * into the agents' configuration files each time.
+ */
+export interface LabSettings {
+  /**
+   * How long the gateway greylists a new sender: 60 s in the lab (sites use 5 minutes), so someone
+   * watching `lab traffic` sees greylisted mail come through.
+   */
+  greylistDelayMs: number;
+}
+
+/** Settings of a `lab up` without flags. */
+export const defaultLabSettings: LabSettings = { greylistDelayMs: 60_000 };
+
 /** The reference site: 35 stores, 1 spare, 40,000 users in 20 domains. */
 export const referenceLabSpec: LabSpec = {
   stores: 35,

@@ -12,8 +12,10 @@ import { ensureLabCertificates, mailRoles } from './lab-certificates.js';
 import { writeLabFiles } from './lab-files.js';
 import type { LabLayout } from './lab-layout.js';
 import {
+  defaultLabSettings,
   type LabMailPorts,
   type LabProxyPorts,
+  type LabSettings,
   type LabSpec,
   type LabState,
   labMailPortNames,
@@ -29,7 +31,12 @@ import { runningSupervisorPid } from './supervisor-pid.js';
 const allUpTimeoutMs = 90_000;
 
 /** Runs the lab in the foreground; resolves with the exit code after a signal stopped it. */
-export async function runLab(layout: LabLayout, spec: LabSpec, say: (line: string) => void): Promise<number> {
+export async function runLab(
+  layout: LabLayout,
+  spec: LabSpec,
+  say: (line: string) => void,
+  settings: LabSettings = defaultLabSettings,
+): Promise<number> {
   const began = Date.now();
   await mkdir(layout.home, { recursive: true, mode: 0o700 });
   const running = await runningSupervisorPid(layout.supervisorPid);
@@ -48,7 +55,7 @@ export async function runLab(layout: LabLayout, spec: LabSpec, say: (line: strin
   state = await repickTakenPorts(layout, state);
   await writeLabState(layout.state, state);
   await ensureLabCertificates(layout, state);
-  await writeLabFiles(layout, state);
+  await writeLabFiles(layout, state, settings);
 
   const supervisor = new LabSupervisor(layout, state, say);
   let stopping: Promise<void> | undefined;

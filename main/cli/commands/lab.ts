@@ -1,21 +1,28 @@
 /**
- * `mailfleet lab up|down|kill|start`: a whole fleet on loopback for trying mailfleet on one machine.
+ * `mailfleet lab up|down|kill|start|traffic`: a whole fleet on loopback for trying mailfleet on one
+ * machine, and mail traffic to watch it work.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultLabHome } from '../../core/fleet-profile.js';
 import { sendLabControl } from '../../lab/lab-control.js';
 import { LabLayout } from '../../lab/lab-layout.js';
-import { readLabState, referenceLabSpec } from '../../lab/lab-plan.js';
+import { defaultLabSettings, readLabState, referenceLabSpec } from '../../lab/lab-plan.js';
 import { signalNode } from '../../lab/node-process.js';
 import { runLab } from '../../lab/run-lab.js';
 import { stopLab } from '../../lab/stop-lab.js';
+import { runTraffic } from '../../lab/traffic/run-traffic.js';
+import { parseDuration, parseTrafficOptions } from '../../lab/traffic/traffic-options.js';
+import { labTrafficTargets } from '../../lab/traffic/traffic-targets.js';
 
 const usage = `usage:
   mailfleet lab up [--home DIR] [--stores 35] [--spares 1] [--users 40000] [--domains 20]
+                   [--greylist-delay 60s]
   mailfleet lab down [--home DIR]
   mailfleet lab kill NODE [--home DIR]     (SIGKILL, to simulate a crash)
-  mailfleet lab start NODE [--home DIR]`;
+  mailfleet lab start NODE [--home DIR]
+  mailfleet lab traffic [--home DIR] [--rate 20] [--spam 0.3] [--duration 10m] [--logins N] [--seed N]
+                                           (mail through the gateway and director; stops on its own)`;
 
 function count(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
@@ -35,6 +42,12 @@ export async function labCommand(argv: string[], out: (text: string) => void): P
       spares: { type: 'string' },
       users: { type: 'string' },
       domains: { type: 'string' },
+      rate: { type: 'string' },
+      spam: { type: 'string' },
+      duration: { type: 'string' },
+      logins: { type: 'string' },
+      seed: { type: 'string' },
+      'greylist-delay': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -49,7 +62,13 @@ export async function labCommand(argv: string[], out: (text: string) => void): P
         users: count(values.users, referenceLabSpec.users, '--users'),
         domains: count(values.domains, referenceLabSpec.domains, '--domains'),
       };
-      return runLab(layout, spec, out);
+      const greylistDelay = values['greylist-delay'];
+      return runLab(layout, spec, out, {
+        ...defaultLabSettings,
+        ...(greylistDelay === undefined
+          ? {}
+          : { greylistDelayMs: parseDuration(greylistDelay, '--greylist-delay') }),
+      });
     }
     case 'down': {
       await stopLab(layout, out);
@@ -69,6 +88,24 @@ export async function labCommand(argv: string[], out: (text: string) => void): P
       const reply = await sendLabControl(layout.controlSocket, { op: 'start', node });
       if (!reply.ok) throw new Error(reply.error);
       out(reply.message);
+      return 0;
+    }
+    case 'traffic': {
+      const options = parseTrafficOptions(values);
+      const targets = await labTrafficTargets(layout);
+      out(
+        `sending about ${options.ratePerSecond} messages/s for ${options.durationMs / 1000} s ` +
+          `(spam share ${options.spamShare}, seed ${options.seed}); Ctrl-C stops early`,
+      );
+      const stop = new AbortController();
+      const onInterrupt = () => stop.abort();
+      process.once('SIGINT', onInterrupt);
+      try {
+        const { run, summary } = await runTraffic(targets, options, out, stop.signal);
+        out(JSON.stringify({ run, ...summary }));
+      } finally {
+        process.off('SIGINT', onInterrupt);
+      }
       return 0;
     }
     default:

@@ -1,0 +1,135 @@
+/**
+ * `mailfleet lab traffic`: offers a realistic mix of mail to a running lab for a while, then stops
+ * on its own. Arrivals are a Poisson process at `--rate`; mail from outside goes to the gateway,
+ * mail between users to the director; a greylisted message is tried again after the delay the
+ * gateway announced, as a real mail server would; mail-client logins (IMAP and POP3 through the
+ * director's proxy) run beside it. Everything goes to loopback, and the run is bounded in time and
+ * in open transactions.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { imapSession, pop3Session } from './mail-client-logins.js';
+import { SeededRandom } from './seeded-random.js';
+import { sendMessage } from './smtp-sender.js';
+import { composeTrafficMessage } from './traffic-mail.js';
+import { type PlannedMessage, planMessage } from './traffic-mix.js';
+import type { TrafficOptions } from './traffic-options.js';
+import { type AcceptedMessage, type TrafficSummary, TrafficTally } from './traffic-tally.js';
+import type { TrafficTargets } from './traffic-targets.js';
+
+/** What a finished run reports. */
+export interface TrafficRun {
+  /** Run id, the prefix of every message's X-Mailfleet-Traffic tag. */
+  run: string;
+  summary: TrafficSummary;
+  accepted: AcceptedMessage[];
+}
+
+// More open transactions than this means the servers are not keeping up: arrivals are counted, not sent.
+const maxOpenTransactions = 200;
+const progressEveryMs = 10_000;
+
+/** Runs traffic against `targets` until the duration ends or `signal` aborts. */
+export async function runTraffic(
+  targets: TrafficTargets,
+  options: TrafficOptions,
+  progress: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<TrafficRun> {
+  const run = `t${Date.now().toString(36)}`;
+  const random = new SeededRandom(options.seed);
+  const tally = new TrafficTally();
+  const startedAt = Date.now();
+  const deadline = startedAt + options.durationMs;
+  const open = new Set<Promise<void>>();
+  const retries = new Set<NodeJS.Timeout>();
+  const track = (work: Promise<void>) => {
+    open.add(work);
+    void work.finally(() => open.delete(work));
+  };
+
+  const attempt = async (planned: PlannedMessage, raw: Buffer, retry: boolean): Promise<void> => {
+    const outcome = await sendMessage(planned.endpoint, planned.envelope, raw, planned.localAddress);
+    tally.outcome({ tag: planned.spec.tag, kind: planned.kind, to: planned.envelope.to }, outcome, retry);
+    if (outcome.kind !== 'greylisted') return;
+    const retryAt = Date.now() + outcome.retryAfterMs + 1000;
+    if (retryAt >= deadline || signal?.aborted) {
+      tally.leftGreylisted();
+      return;
+    }
+    const timer = setTimeout(() => {
+      retries.delete(timer);
+      track(attempt(planned, raw, true));
+    }, retryAt - Date.now());
+    retries.add(timer);
+  };
+
+  const sendLoop = async () => {
+    for (let n = 1; Date.now() < deadline && !signal?.aborted; n++) {
+      if (!(await pause(random.exponentialSeconds(options.ratePerSecond) * 1000, deadline, signal))) break;
+      const planned = planMessage(run, n, targets, options.spamShare, random);
+      tally.offered(planned.kind, planned.spec.charset);
+      if (open.size >= maxOpenTransactions) {
+        tally.skipped();
+        continue;
+      }
+      const raw = await composeTrafficMessage(planned.spec, random);
+      track(attempt(planned, raw, false));
+    }
+  };
+
+  const loginLoop = async () => {
+    const protocols = [
+      ...(targets.imap ? ['imap' as const] : []),
+      ...(targets.pop3s ? ['pop3' as const] : []),
+    ];
+    if (protocols.length === 0 || options.loginsPerSecond === 0) return;
+    while (Date.now() < deadline && !signal?.aborted) {
+      if (!(await pause(random.exponentialSeconds(options.loginsPerSecond) * 1000, deadline, signal))) break;
+      if (open.size >= maxOpenTransactions) continue;
+      const user = random.pick(targets.users);
+      // Most people read with a desktop program (IMAP); some phones still poll with POP3.
+      const protocol = protocols.length === 1 || random.chance(0.7) ? protocols[0] : protocols[1];
+      const session =
+        protocol === 'imap' && targets.imap
+          ? imapSession(targets.imap, user, targets.ca)
+          : targets.pop3s
+            ? pop3Session(targets.pop3s, user, targets.ca)
+            : undefined;
+      if (!session) continue;
+      track(
+        session.then((outcome) =>
+          tally.login(protocol ?? 'imap', outcome.ok, outcome.ok ? undefined : outcome.reason),
+        ),
+      );
+    }
+  };
+
+  const ticker = setInterval(() => progress(tally.progressLine(Date.now() - startedAt)), progressEveryMs);
+  try {
+    await Promise.all([sendLoop(), loginLoop()]);
+  } finally {
+    clearInterval(ticker);
+    for (const timer of retries) {
+      clearTimeout(timer);
+      tally.leftGreylisted();
+    }
+    retries.clear();
+    // Transactions under way finish (each is bounded by the SMTP/IMAP client timeouts).
+    while (open.size > 0) await Promise.allSettled([...open]);
+  }
+  progress(`done: ${tally.progressLine(Date.now() - startedAt)}`);
+  return { run, summary: tally.summary(), accepted: tally.accepted };
+}
+
+/** Waits `ms` unless the deadline comes first or the run is aborted; false when the run should stop. */
+async function pause(ms: number, deadline: number, signal: AbortSignal | undefined): Promise<boolean> {
+  const wait = Math.min(ms, deadline - Date.now());
+  if (wait > 0) {
+    try {
+      await sleep(wait, undefined, signal ? { signal } : undefined);
+    } catch {
+      return false;
+    }
+  }
+  return Date.now() < deadline && !signal?.aborted;
+}
