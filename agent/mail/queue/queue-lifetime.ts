@@ -50,7 +50,11 @@ export function adminBounceRecords(
 }
 
 function describeAge(ms: number): string {
-  if (ms >= 86_400_000) return `${Math.floor(ms / 86_400_000)} days`;
-  if (ms >= 3_600_000) return `${Math.floor(ms / 3_600_000)} hours`;
-  return `${Math.max(1, Math.floor(ms / 60_000))} minutes`;
+  const [count, unit] =
+    ms >= 86_400_000
+      ? [Math.floor(ms / 86_400_000), 'day']
+      : ms >= 3_600_000
+        ? [Math.floor(ms / 3_600_000), 'hour']
+        : [Math.max(1, Math.floor(ms / 60_000)), 'minute'];
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
