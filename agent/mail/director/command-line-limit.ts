@@ -7,6 +7,9 @@
  *
  * The wrap uses smtp-server's per-connection `_onCommand` (smtp-server 3.x). If a later version
  * drops it, `limitCommandLines` reports false and smtp-server's own 421 limit still applies.
+ *
+ * The same place hides AUTH before TLS: smtp-server advertises AUTH in a plain-text EHLO (and only
+ * refuses the command with 538), while a client should never be invited to send a password in clear.
  */
 import type { SMTPServer } from 'smtp-server';
 
@@ -20,15 +23,31 @@ export const commandTooLongReply = '5.5.2 command line too long (RFC 5321: 512 o
 
 interface CommandConnection {
   id: string;
+  secure?: boolean;
   _nextHandler?: unknown;
   _onCommand?: (command: Buffer, callback?: () => void) => void;
+  _isSupported?: (command: string) => boolean;
   send(code: number, text: string, commandName?: string): void;
+}
+
+function findConnection(server: SMTPServer, sessionId: string): CommandConnection | undefined {
+  const connections = (server as unknown as { connections?: Set<CommandConnection> }).connections;
+  return connections ? [...connections].find((c) => c.id === sessionId) : undefined;
+}
+
+/** Makes AUTH unknown (not advertised, refused) on the connection until it runs under TLS; false when it cannot. */
+export function hideAuthBeforeTls(server: SMTPServer, sessionId: string): boolean {
+  const connection = findConnection(server, sessionId);
+  const original = connection?._isSupported;
+  if (!connection || typeof original !== 'function') return false;
+  connection._isSupported = (command: string) =>
+    /^\s*AUTH\s*$/i.test(command) && !connection.secure ? false : original.call(connection, command);
+  return true;
 }
 
 /** Wraps the command handler of the connection with session id `sessionId`; false when it cannot. */
 export function limitCommandLines(server: SMTPServer, sessionId: string): boolean {
-  const connections = (server as unknown as { connections?: Set<CommandConnection> }).connections;
-  const connection = connections ? [...connections].find((c) => c.id === sessionId) : undefined;
+  const connection = findConnection(server, sessionId);
   const original = connection?._onCommand;
   if (!connection || typeof original !== 'function') return false;
   connection._onCommand = (command: Buffer, callback?: () => void) => {

@@ -15,7 +15,7 @@ import { messageDataProblem } from '../lmtp/message-data-check.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
 import { closeSmtpServer, listenSmtpServer } from '../smtp-listener.js';
 import type { MailTlsCredentials } from '../tls/mail-tls.js';
-import { limitCommandLines, maxAuthLineOctets } from './command-line-limit.js';
+import { hideAuthBeforeTls, limitCommandLines, maxAuthLineOctets } from './command-line-limit.js';
 import type { RecipientExpansion } from './recipient-expansion.js';
 import { domainOf } from './recipient-router.js';
 import { bareLineEndReply, guardLineEnds } from './smuggling-guard.js';
@@ -154,6 +154,9 @@ export class DirectorSmtpServer {
         this.sessions.set(session.id, { targets: new Map() });
         if (!limitCommandLines(server, session.id))
           this.log('warn', 'smtp-server internals changed: the 512-octet command limit is not applied');
+        // smtp-server would advertise AUTH in clear and only refuse it with 538.
+        if (auth && !secure && !this.options.allowInsecureAuth && !hideAuthBeforeTls(server, session.id))
+          this.log('warn', 'smtp-server internals changed: AUTH is advertised before TLS');
         callback();
       },
       onSecure: (socket, session, callback) => {
