@@ -19,6 +19,8 @@ export interface QueueRecipient {
   nextAttemptAt: number;
   /** Last delivery reply or failure. */
   lastReason?: string;
+  /** The remote MTA that gave the last reply, when one did (for DSNs). */
+  remoteMta?: string;
 }
 
 /** A queued message (the content stays in the spool file). */

@@ -130,6 +130,7 @@ export class QueueNotices {
         finalRecipient: r.address,
         originalRecipient: r.original,
         reason: r.lastReason ?? 'deferred',
+        remoteMta: r.remoteMta,
       }));
     await this.run(entry.id, () => this.send(entry, delayId(entry), 'delayed', recipients));
   }

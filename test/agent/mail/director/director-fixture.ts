@@ -28,6 +28,7 @@ import { RecipientRouter } from '../../../../agent/mail/director/recipient-route
 import { LmtpServer } from '../../../../agent/mail/lmtp/lmtp-server.js';
 import { MaildirStorage } from '../../../../agent/mail/maildir/maildir-storage.js';
 import { MailQueue, type MailQueueOptions } from '../../../../agent/mail/queue/mail-queue.js';
+import type { SimulatedZone } from '../../../../main/lab/simulated-internet/dns-responder.js';
 import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';
 import { storeSeedEntries, storeUsers } from '../../../support/store-seed.js';
 import type { TestDirectory } from '../../../support/test-directory.js';
@@ -60,6 +61,16 @@ export interface DirectorFixture {
 export const teamAlias = 'team@alpha.example';
 /** Group of the seed: dave (store01) and bob (store02). */
 export const staffGroup = 'staff@beta.example';
+
+/**
+ * The simulated internet's zone of the outbound tests: outside.example and slow.example (a domain
+ * whose MX defers, by the receiving host's rules) both have mx.outside.example on loopback as MX.
+ */
+export const outsideZone: SimulatedZone = {
+  'outside.example': { mx: [{ preference: 10, exchange: 'mx.outside.example' }] },
+  'slow.example': { mx: [{ preference: 10, exchange: 'mx.outside.example' }] },
+  'mx.outside.example': { a: ['127.0.0.1'] },
+};
 
 /** Outbound delivery by MX for a fixture: DNS servers (the simulated internet's) and the MX port. */
 export interface FixtureOutbound {

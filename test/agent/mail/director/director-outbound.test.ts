@@ -18,7 +18,7 @@ import {
 import { LineClient } from '../../../support/line-client.js';
 import { storeUsers } from '../../../support/store-seed.js';
 import { makeTestCertificates, type TestCertificates } from '../../../support/test-certificates.js';
-import { type DirectorFixture, startDirectorFixture } from './director-fixture.js';
+import { type DirectorFixture, outsideZone, startDirectorFixture } from './director-fixture.js';
 
 const { carol, dave } = storeUsers;
 const hour = 3_600_000;
@@ -68,13 +68,7 @@ describe('director outbound, TLS and submission (simulated internet)', () => {
         { match: 'nobody@outside.example', action: 'reject', reply: '550 5.1.1 no such user here' },
       ],
     });
-    dns = await startDnsResponder({
-      zone: {
-        'outside.example': { mx: [{ preference: 10, exchange: 'mx.outside.example' }] },
-        'slow.example': { mx: [{ preference: 10, exchange: 'mx.outside.example' }] },
-        'mx.outside.example': { a: ['127.0.0.1'] },
-      },
-    });
+    dns = await startDnsResponder({ zone: outsideZone });
     fx = await startDirectorFixture(
       {
         tls: certificates.credentials,
