@@ -260,7 +260,7 @@ export class MailQueue {
     let wakeAt = Number.POSITIVE_INFINITY;
     for (const entry of this.entries.values()) {
       if (this.checkAge(entry, now)) continue;
-      wakeAt = Math.min(wakeAt, this.notices.nextAgeCheckAt(entry));
+      wakeAt = Math.min(wakeAt, this.notices.nextAgeCheckAt(entry, now));
       const due: number[] = [];
       entry.recipients.forEach((r, index) => {
         const key = `${entry.id}:${index}`;

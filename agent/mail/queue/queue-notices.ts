@@ -114,12 +114,19 @@ export class QueueNotices {
     );
   }
 
-  /** When the message next needs the queue's attention for its age (delay DSN or expiry). */
-  nextAgeCheckAt(entry: QueueEntry): number {
+  /**
+   * When the message next needs the queue's attention for its age (delay DSN or expiry), if that is
+   * still ahead. A deadline already passed without effect (only held or in-flight recipients) waits
+   * for the release or the attempt's end, which wake the queue anyway: re-arming for it would spin.
+   */
+  nextAgeCheckAt(entry: QueueEntry, now: number): number {
     const expiry = entry.receivedAt + this.settings.maximalQueueLifetimeMs;
     const after = this.settings.delayWarningAfterMs;
-    if (after <= 0 || entry.sender === '' || this.isNoted(entry.id, delayId(entry))) return expiry;
-    return Math.min(expiry, entry.receivedAt + after);
+    const warnAt =
+      after <= 0 || entry.sender === '' || this.isNoted(entry.id, delayId(entry))
+        ? Number.POSITIVE_INFINITY
+        : entry.receivedAt + after;
+    return Math.min(...[expiry, warnAt].filter((at) => at > now), Number.POSITIVE_INFINITY);
   }
 
   /** Queues the delay DSN for the recipients deferred now. */
