@@ -159,6 +159,23 @@ describe('director outbound, TLS and submission (simulated internet)', () => {
     expect(String((refused as { response?: string }).response)).toMatch(/^554 5\.7\.1 relay access denied/);
   });
 
+  it('the smuggling guard watches the decrypted stream after STARTTLS and on 465', async () => {
+    const afterStartTls = await LineClient.connect(fx.smtp.submissionPort);
+    expect(await afterStartTls.readLine()).toMatch(/^220 /);
+    expect(await afterStartTls.command('EHLO x.test')).toMatch(/^250/);
+    while (!(await afterStartTls.readLine()).startsWith('250 ')) {}
+    expect(await afterStartTls.command('STARTTLS')).toMatch(/^220 /);
+    await afterStartTls.startTls(ca);
+    afterStartTls.send('EHLO x.test\nNOOP\r\n');
+    expect(await afterStartTls.readLine()).toMatch(/^521 5\.5\.2 bare LF/);
+    await afterStartTls.closed();
+    const implicit = await LineClient.connectTls(fx.smtp.submissionsPort, ca);
+    expect(await implicit.readLine()).toMatch(/^220 /);
+    implicit.send('NOOP\rNOOP\r\n');
+    expect(await implicit.readLine()).toMatch(/^521 5\.5\.2 bare LF or CR/);
+    await implicit.closed();
+  });
+
   it('TLS handshake garbage on 465 and after STARTTLS is dropped; others are still served', async () => {
     const garbage = Buffer.from(
       '\x16\x03\x01\x02\x00garbage that is not a ClientHello\r\n'.repeat(20),
