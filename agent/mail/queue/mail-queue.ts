@@ -181,10 +181,10 @@ export class MailQueue {
   /**
    * Bounces queued recipients of message `id` (all when `addresses` is absent) with `reason`, e.g.
    * `5.0.0 deleted by the administrator`; the sender gets a bounce DSN unless the message has the
-   * null sender. Recipients in flight are left alone. Returns how many recipients were bounced.
+   * null sender. Recipients in a delivery attempt right now are left alone (an RPC must not wait
+   * for a slow remote host); call again once it ended. Returns how many recipients were bounced.
    */
   async bounce(id: string, addresses: readonly string[] | undefined, reason: string): Promise<number> {
-    await Promise.allSettled([...this.attempts]);
     const entry = this.entries.get(id);
     if (!entry) return 0;
     const records = adminBounceRecords(entry, addresses, reason, this.options.clock.now(), (index) =>
