@@ -315,7 +315,8 @@ export class DirectorSmtpServer {
 
   private receivedHeader(session: SMTPServerSession): string {
     const helo = (session.hostNameAppearsAs ?? 'unknown').replace(/[^\x21-\x7e]/g, '?').slice(0, 255);
-    const protocol = `ESMTP${session.user ? 'A' : ''}`;
+    // RFC 3848: S for TLS, A for an authenticated client.
+    const protocol = `ESMTP${session.secure ? 'S' : ''}${session.user ? 'A' : ''}`;
     return `Received: from ${helo} ([${session.remoteAddress}])\r\n\tby ${this.options.serverName} with ${protocol};\r\n\t${new Date().toUTCString()}\r\n`;
   }
 

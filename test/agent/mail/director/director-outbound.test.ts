@@ -136,7 +136,7 @@ describe('director outbound, TLS and submission (simulated internet)', () => {
     const out = internet.messages[before];
     expect(out?.sender).toBe(carol.mail);
     expect(out?.recipients).toEqual(['friend@outside.example']);
-    expect(out?.content.toString()).toContain('with ESMTPA');
+    expect(out?.content.toString()).toContain('with ESMTPSA');
     await until(async () => (await inboxSubjects(dave.mail)).includes('submitted'));
   });
 
