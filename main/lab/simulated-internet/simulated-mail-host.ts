@@ -13,6 +13,7 @@
  * ```
  */
 import type { AddressInfo } from 'node:net';
+import type { SecureVersion } from 'node:tls';
 import { SMTPServer } from 'smtp-server';
 
 /** What the host does with a recipient. */
@@ -58,8 +59,11 @@ export async function startSimulatedMailHost(options: {
   rules?: SimulatedMailRule[];
   host?: string;
   port?: number;
-  /** Offer STARTTLS with this certificate. */
-  tls?: { cert: Buffer; key: Buffer };
+  /**
+   * Offer STARTTLS with this certificate; `maxVersion: 'TLSv1.1'` makes a host whose handshake
+   * fails with modern clients (they then retry in plain text).
+   */
+  tls?: { cert: Buffer; key: Buffer; maxVersion?: SecureVersion };
   /** Largest message, bytes (default 50 MiB). */
   maxMessageBytes?: number;
 }): Promise<SimulatedMailHost> {
@@ -73,7 +77,9 @@ export async function startSimulatedMailHost(options: {
     disableReverseLookup: true,
     authOptional: true,
     disabledCommands: options.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
-    ...(options.tls ? { cert: options.tls.cert, key: options.tls.key } : {}),
+    ...(options.tls
+      ? { cert: options.tls.cert, key: options.tls.key, maxVersion: options.tls.maxVersion }
+      : {}),
     size: options.maxMessageBytes ?? 50 * 1024 * 1024,
     logger: false,
     onRcptTo: (address, _session, callback) => {

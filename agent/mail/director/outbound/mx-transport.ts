@@ -164,6 +164,7 @@ export class MxTransport implements MessageTransport {
         rejectedErrors?: RecipientReply[];
         responseCode?: unknown;
         code?: unknown;
+        originalCode?: unknown;
         response?: unknown;
       };
       addRefusals(result, addresses, failed.rejectedErrors);
@@ -171,7 +172,9 @@ export class MxTransport implements MessageTransport {
       if (!everyRefused) {
         const code = typeof failed.responseCode === 'number' ? failed.responseCode : 0;
         const text = String(failed.response ?? (error instanceof Error ? error.message : error));
-        result.failure = { code, text, tls: failed.code === 'ETLS' && !plain };
+        // A refused STARTTLS is ETLS; a failed handshake is a socket error with OpenSSL's code.
+        const tls = failed.code === 'ETLS' || /^ERR_(SSL|TLS)_/.test(String(failed.originalCode ?? ''));
+        result.failure = { code, text, tls: tls && !plain };
       }
     } finally {
       transport.close();

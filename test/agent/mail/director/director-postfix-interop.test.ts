@@ -4,7 +4,8 @@
  * store; as the outside receiver it is the MX (through the simulated internet's DNS) of
  * outside.example and keeps the director's outbound mail in Maildirs. A domain whose MX answers 450
  * gives the outside sender a delay DSN and, with a short lifetime, a bounce DSN, both delivered back
- * by Postfix. The director's queue runs on a clock the test moves, not on sleeps.
+ * by Postfix. Both hops use STARTTLS when offered (Postfix's `may`, the director's opportunistic
+ * TLS). The director's queue runs on a clock the test moves, not on sleeps.
  */
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import {
 import { probeFreePort } from '../../../support/free-port.js';
 import { startPostfix, type TestPostfix } from '../../../support/postfix.js';
 import { storeUsers } from '../../../support/store-seed.js';
+import { makeTestCertificates, type TestCertificates } from '../../../support/test-certificates.js';
 import { type DirectorFixture, outsideZone, startDirectorFixture } from './director-fixture.js';
 
 const { carol, dave } = storeUsers;
@@ -37,6 +39,7 @@ describe('director and Debian Postfix, both ways', () => {
   let postfix: TestPostfix;
   let dns: DnsResponder;
   let fx: DirectorFixture;
+  let certificates: TestCertificates;
   let now = Date.now();
 
   const mail = (from: string, subject: string) =>
@@ -57,6 +60,7 @@ describe('director and Debian Postfix, both ways', () => {
     (await postfix.mailbox(address)).filter((text) => text.includes(`Action: ${action}`));
 
   beforeAll(async () => {
+    certificates = await makeTestCertificates('director01');
     const directorPort = await probeFreePort();
     const director = `smtp:[127.0.0.1]:${directorPort}`;
     postfix = await startPostfix({
@@ -65,11 +69,18 @@ describe('director and Debian Postfix, both ways', () => {
       mailboxes: ['friend@outside.example', outsideSender],
       mx: true,
       recipientAccess: { 'slow.example': '450 4.2.0 slow.example takes no mail now' },
+      mainCf: {
+        smtpd_tls_cert_file: certificates.certFile,
+        smtpd_tls_key_file: certificates.keyFile,
+        smtpd_tls_security_level: 'may',
+        smtpd_tls_received_header: 'yes',
+        smtp_tls_security_level: 'may',
+      },
     });
     dns = await startDnsResponder({ zone: outsideZone });
     fx = await startDirectorFixture(
       // Postfix on loopback plays the trusted relay in front of the director (as the gateway does).
-      { port: directorPort, trustedNetworks: ['127.0.0.1/32'] },
+      { port: directorPort, trustedNetworks: ['127.0.0.1/32'], tls: certificates.credentials },
       { now: () => now },
       {
         dnsServers: [dns.server],
@@ -82,6 +93,7 @@ describe('director and Debian Postfix, both ways', () => {
     await fx?.stop();
     await dns?.stop();
     await postfix?.stop();
+    await certificates?.remove();
   });
 
   it('Postfix as the outside sender: relayed to the director, delivered to the user on the store', async () => {
@@ -96,7 +108,8 @@ describe('director and Debian Postfix, both ways', () => {
     expect(text).toMatch(/^Return-Path: <sender@outside\.example>\r\n/);
     // Postfix's own trace header, then the director's.
     expect(text).toMatch(/by mx\.outside\.example \(Postfix\)/);
-    expect(text).toContain('by director01.test with ESMTP');
+    // Postfix's smtp client used STARTTLS to the director.
+    expect(text).toContain('by director01.test with ESMTPS');
   });
 
   it('Postfix as the outside receiver: the director delivers by MX into its Maildir', async () => {
@@ -119,6 +132,10 @@ describe('director and Debian Postfix, both ways', () => {
     expect(text).toContain('Subject: to-postfix');
     expect(text).toMatch(/^Return-Path: <dave@beta\.example>\n/);
     expect(text).toContain('Delivered-To: friend@outside.example');
+    // The director's outbound used Postfix's STARTTLS (smtpd_tls_received_header).
+    expect(text).toMatch(
+      /\(using TLSv1\.[23] with cipher [^\n]+\n[^\n]+\)\n\t\(No client certificate requested\)\n\tby mx\.outside\.example \(Postfix\) with ESMTPS/,
+    );
     await until(() => fx.queue.list().length === 0, 'an empty director queue');
   });
 

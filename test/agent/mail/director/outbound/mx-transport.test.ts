@@ -136,6 +136,25 @@ describe('outbound delivery by MX (MxResolver + MxTransport)', () => {
     expect(primary.messages.at(-1)).toMatchObject({ sender: '', recipients: ['dan@implicit.example'] });
   });
 
+  it('a failed STARTTLS handshake is retried in plain text (opportunistic TLS)', async () => {
+    const oldTls = await startSimulatedMailHost({
+      host: '127.0.0.4',
+      port: primary.port,
+      tls: { cert: certificates.credentials.cert, key: certificates.credentials.key, maxVersion: 'TLSv1.1' },
+    });
+    dns.setName('oldtls.example', { a: ['127.0.0.4'] });
+    try {
+      const [outcome] = await transport.deliver(destination('oldtls.example'), message(), [
+        'eve@oldtls.example',
+      ]);
+      expect(outcome).toMatchObject({ outcome: 'delivered' });
+      expect(oldTls.messages).toHaveLength(1);
+      expect(oldTls.messages[0]?.secure).toBe(false);
+    } finally {
+      await oldTls.stop();
+    }
+  });
+
   it('bounces a null MX and a domain that does not exist, defers a DNS failure', async () => {
     const [nullMx] = await transport.deliver(destination('nomail.example'), message(), ['x@nomail.example']);
     expect(nullMx).toMatchObject({
