@@ -37,6 +37,8 @@ export interface TestPostfixOptions {
   mailboxDomains?: string[];
   /** Addresses with their own Maildir (Postfix allows no pattern substitution in mailbox maps). */
   mailboxes?: string[];
+  /** Where the Maildirs go (absolute; created, owned by nobody); default `<dir>/mail`. Not removed by stop. */
+  mailboxDir?: string;
   /** Open the MX listener too. */
   mx?: boolean;
   /** MX listener rules: recipient domain or address -> access action (`450 4.2.0 try later`, `REJECT`). */
@@ -103,7 +105,7 @@ const services = [
 /** Starts Postfix; rejects with its log when it does not answer on its ports. */
 export async function startPostfix(options: TestPostfixOptions = {}): Promise<TestPostfix> {
   const dir = await mkdtemp(join(tmpdir(), 'mailfleet-postfix-'));
-  const mailboxDir = join(dir, 'mail');
+  const mailboxDir = options.mailboxDir ?? join(dir, 'mail');
   const logFile = join(dir, 'maillog');
   // Postfix's daemons (user postfix) and the virtual agent (nobody) must reach their directories;
   // the queue directory belongs to root, the data directory to postfix (`postfix check` makes the rest).
