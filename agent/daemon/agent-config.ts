@@ -92,8 +92,30 @@ const directorServices = z
       .default(50 * 1024 * 1024),
     /** Deliveries in flight per store. Default 20. */
     concurrencyPerDestination: z.number().int().min(1).max(1000).default(20),
-    /** AUTH without TLS (until STARTTLS/465 are wired on the director). Default false. */
+    /** AUTH without TLS (loopback tests, trusted private networks). Default false: TLS first. */
     allowPlaintextAuth: z.boolean().default(false),
+    /** Submission port (587-style: STARTTLS, AUTH required); off when absent. Needs `tls` unless allowPlaintextAuth. */
+    submissionPort: port.optional(),
+    /** Implicit-TLS submission port (465-style); off when absent. Needs `tls`. */
+    submissionsPort: port.optional(),
+    /** Deliver remote recipients by MX over SMTP. Default true; false defers them (451 at RCPT). */
+    outboundDelivery: z.boolean().default(true),
+    /** Port of the remote MX hosts. Default 25; the lab and tests point it at a loopback port. */
+    outboundPort: port.default(25),
+    /** DNS servers for MX lookups, `address` or `address:port`; default the system's resolvers. */
+    dnsServers: z.array(z.string().min(1).max(64)).max(8).optional(),
+    /** Delay DSN once a message has waited this long; 0 = never. Default 4 hours. */
+    delayWarningAfterMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(4 * 3_600_000),
+    /** Queued recipients are bounced after this long. Default 5 days. */
+    maximalQueueLifetimeMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .default(5 * 86_400_000),
   })
   .strict();
 
@@ -158,6 +180,15 @@ export const agentConfigSchema = z
           message: `${key} needs the tls section (certFile, keyFile)`,
         });
     }
+    const director = config.director;
+    const plainSubmission =
+      director?.submissionPort !== undefined && !config.tls && !director.allowPlaintextAuth;
+    if ((director?.submissionsPort !== undefined && !config.tls) || plainSubmission)
+      context.addIssue({
+        code: 'custom',
+        path: ['director', plainSubmission ? 'submissionPort' : 'submissionsPort'],
+        message: 'submission ports need the tls section (certFile, keyFile)',
+      });
   });
 
 /** A parsed agent configuration. */

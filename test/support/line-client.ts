@@ -56,6 +56,20 @@ export class LineClient {
     this.socket.write(data);
   }
 
+  /** Writes and waits until the socket takes more (backpressure: for sending gigabytes). */
+  async write(data: string | Buffer): Promise<void> {
+    if (this.socket.write(data)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.socket.off('close', done);
+        this.socket.off('drain', done);
+        resolve();
+      };
+      this.socket.once('drain', done);
+      this.socket.once('close', done);
+    });
+  }
+
   /** The next line without its CRLF; rejects if the connection ends first. */
   async readLine(timeoutMs = 10_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;

@@ -7,8 +7,11 @@
 import { hostname } from 'node:os';
 import { DirectorSmtpServer } from '../../mail/director/director-smtp-server.js';
 import { LmtpTransport } from '../../mail/director/lmtp-transport.js';
+import { MxResolver } from '../../mail/director/outbound/mx-resolver.js';
+import { MxTransport } from '../../mail/director/outbound/mx-transport.js';
 import { RecipientRouter } from '../../mail/director/recipient-router.js';
 import { MailQueue } from '../../mail/queue/mail-queue.js';
+import { loadMailTls } from '../../mail/tls/mail-tls.js';
 import { queueRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
@@ -38,13 +41,25 @@ export class DirectorMailModule implements AgentModule {
       return;
     }
     const directory = this.runtime.need('directory');
-    const router = new RecipientRouter({ directory, clock });
+    const serverName = config.address ?? config.node;
+    const outboundPort = settings.outboundDelivery ? settings.outboundPort : undefined;
+    const router = new RecipientRouter({ directory, clock, outboundPort });
+    const resolver = new MxResolver({ servers: settings.dnsServers });
+    const outbound = new MxTransport({ clientName: serverName, resolve: (domain) => resolver.route(domain) });
     const queue = new MailQueue({
       root: queueRootPath(config),
       clock,
       route: (address) => router.route(address),
-      transport: new LmtpTransport({ clientName: config.address ?? config.node }),
+      transport: new LmtpTransport({
+        clientName: serverName,
+        ...(settings.outboundDelivery ? { outbound } : {}),
+      }),
       concurrencyPerDestination: settings.concurrencyPerDestination,
+      notices: {
+        reportingMta: serverName,
+        delayWarningAfterMs: settings.delayWarningAfterMs,
+        maximalQueueLifetimeMs: settings.maximalQueueLifetimeMs,
+      },
       log: (level, message, fields) => logger[level](message, fields),
     });
     await queue.start();
@@ -52,6 +67,8 @@ export class DirectorMailModule implements AgentModule {
     this.runtime.set('mailQueue', queue);
     this.runtime.set('recipientRouter', router);
     this.removeCounters = registerQueueCounters(this.runtime.counters, queue, clock);
+    // Read at each start, so a renewed certificate is picked up by service.restart of the agent.
+    const tls = config.tls ? await loadMailTls(config.tls) : undefined;
     const smtp = new DirectorSmtpServer({
       host: settings.host,
       port: settings.smtpPort,
@@ -62,6 +79,10 @@ export class DirectorMailModule implements AgentModule {
       queue,
       authenticate: (user, password) => directory.verifyPassword(user, password),
       allowInsecureAuth: settings.allowPlaintextAuth,
+      outboundEnabled: settings.outboundDelivery,
+      tls,
+      submissionPort: settings.submissionPort,
+      submissionsPort: settings.submissionsPort,
       log: (level, message, fields) => logger[level](message, fields),
     });
     this.smtp = smtp;
@@ -71,7 +92,12 @@ export class DirectorMailModule implements AgentModule {
       start: async () => {
         await smtp.start();
         // Merged: other director modules (the IMAP/POP proxy) publish their endpoints here too.
-        const endpoints = { ...this.runtime.find('serviceEndpoints'), smtp: `${publishHost}:${smtp.port}` };
+        const endpoints: Record<string, string> = {
+          ...this.runtime.find('serviceEndpoints'),
+          smtp: `${publishHost}:${smtp.port}`,
+        };
+        if (smtp.submissionPort) endpoints.submission = `${publishHost}:${smtp.submissionPort}`;
+        if (smtp.submissionsPort) endpoints.submissions = `${publishHost}:${smtp.submissionsPort}`;
         this.runtime.set('serviceEndpoints', endpoints);
         return `listening on ${settings.host}:${smtp.port}`;
       },
@@ -96,7 +122,12 @@ export class DirectorMailModule implements AgentModule {
       }
       services.unregister('smtp');
       this.smtp = undefined;
-      const { smtp: _smtp, ...others } = this.runtime.find('serviceEndpoints') ?? {};
+      const {
+        smtp: _smtp,
+        submission: _s,
+        submissions: _ss,
+        ...others
+      } = this.runtime.find('serviceEndpoints') ?? {};
       this.runtime.set('serviceEndpoints', others);
     }
     if (this.queue) {

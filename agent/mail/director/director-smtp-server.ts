@@ -4,12 +4,18 @@
  * accepted only from trusted networks or authenticated users (never an open relay). After DATA the
  * message is queued durably and only then answered with 250. Bare LF / bare CR anywhere closes the
  * session with 521 (smuggling-guard.ts).
+ *
+ * Listeners: the inbound port (25-style, STARTTLS when a certificate is configured, AUTH optional),
+ * the submission port (587-style, STARTTLS, AUTH required) and the implicit-TLS port (465-style,
+ * AUTH required). AUTH is offered only under TLS unless `allowInsecureAuth`.
  */
 import type { AddressInfo, BlockList, Socket } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { messageDataProblem } from '../lmtp/message-data-check.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
 import { closeSmtpServer, listenSmtpServer } from '../smtp-listener.js';
+import type { MailTlsCredentials } from '../tls/mail-tls.js';
+import { hideAuthBeforeTls, limitCommandLines, maxAuthLineOctets } from './command-line-limit.js';
 import type { RecipientExpansion } from './recipient-expansion.js';
 import { domainOf } from './recipient-router.js';
 import { bareLineEndReply, guardLineEnds } from './smuggling-guard.js';
@@ -34,8 +40,14 @@ export interface DirectorSmtpServerOptions {
   queue: { enqueue(message: IncomingMessage): Promise<string> };
   /** Checks a user's password (the directory's verifyPassword); absent, AUTH is not offered. */
   authenticate?: (user: string, password: string) => Promise<boolean>;
-  /** AUTH without TLS; only for loopback tests until STARTTLS/465 are wired. */
+  /** AUTH without TLS (tests on loopback, or sites that want it); default false. */
   allowInsecureAuth?: boolean;
+  /** The certificate: STARTTLS on the inbound and submission ports, and the implicit-TLS port. */
+  tls?: MailTlsCredentials;
+  /** Submission port (587-style: STARTTLS, AUTH required); off when absent, 0 picks a free one. */
+  submissionPort?: number;
+  /** Implicit-TLS submission port (465-style: AUTH required); needs `tls`; off when absent. */
+  submissionsPort?: number;
   /** True when an outbound transport exists; otherwise direct non-local recipients get 451 4.3.2. */
   outboundEnabled?: boolean;
   /** Recipients per message (default 1,000). */
@@ -44,6 +56,12 @@ export interface DirectorSmtpServerOptions {
   maxConnections?: number;
   socketTimeoutMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+type ListenerKind = 'inbound' | 'submission' | 'submissions';
+
+function listenerPort(server: SMTPServer | undefined): number {
+  return (server?.server.address() as AddressInfo | null | undefined)?.port ?? 0;
 }
 
 /** An SMTP reply carried as an error, as smtp-server expects. */
@@ -59,6 +77,7 @@ interface SessionState {
 /** The director's SMTP listener. */
 export class DirectorSmtpServer {
   private server: SMTPServer | undefined;
+  private readonly listeners = new Map<ListenerKind, SMTPServer>();
   private readonly trusted: BlockList;
   private readonly sessions = new Map<string, SessionState>();
   // `address:port` of connections that sent a bare LF or CR.
@@ -68,36 +87,82 @@ export class DirectorSmtpServer {
     this.trusted = trustedNetworkList(options.trustedNetworks);
   }
 
-  /** The port listened on (after start). */
+  /** The inbound port listened on (after start). */
   get port(): number {
-    return (this.server?.server.address() as AddressInfo | null | undefined)?.port ?? 0;
+    return listenerPort(this.server);
   }
 
-  /** Starts listening. */
+  /** The submission port (0 when off). */
+  get submissionPort(): number {
+    return listenerPort(this.listeners.get('submission'));
+  }
+
+  /** The implicit-TLS submission port (0 when off). */
+  get submissionsPort(): number {
+    return listenerPort(this.listeners.get('submissions'));
+  }
+
+  /** Starts listening on every configured port; a failure closes what was opened. */
   async start(): Promise<void> {
+    const { tls, submissionPort, submissionsPort } = this.options;
+    if (submissionsPort !== undefined && !tls)
+      throw new Error('the implicit-TLS submission port needs a certificate');
+    const wanted: [ListenerKind, number][] = [['inbound', this.options.port]];
+    if (submissionPort !== undefined) wanted.push(['submission', submissionPort]);
+    if (submissionsPort !== undefined) wanted.push(['submissions', submissionsPort]);
+    try {
+      for (const [kind, port] of wanted) {
+        const server = this.createListener(kind);
+        await listenSmtpServer(server, port, this.options.host);
+        this.listeners.set(kind, server);
+        if (kind === 'inbound') this.server = server;
+      }
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private createListener(kind: ListenerKind): SMTPServer {
     const auth = this.options.authenticate;
-    const server = new SMTPServer({
+    const tls = this.options.tls;
+    const secure = kind === 'submissions';
+    const server: SMTPServer = new SMTPServer({
       name: this.options.serverName,
       banner: 'mailfleet director ESMTP',
       disableReverseLookup: true,
       // smtp-server derives the enhanced code from the reply code alone (550 -> 5.1.1 even for a
       // disabled mailbox); hidden, each reply text carries its own RFC 3463 code instead.
       hideENHANCEDSTATUSCODES: true,
-      // STARTTLS and 465 come with the submission step; until then no TLS is offered.
-      disabledCommands: auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
-      hideSTARTTLS: true,
-      authOptional: true,
+      disabledCommands: [...(tls && !secure ? [] : ['STARTTLS']), ...(auth ? [] : ['AUTH'])],
+      hideSTARTTLS: !tls || secure,
+      secure,
+      ...(tls ? { key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' as const } : {}),
+      // Submission ports serve only authenticated users; the inbound port takes mail for local users.
+      authOptional: kind === 'inbound',
       allowInsecureAuth: this.options.allowInsecureAuth ?? false,
       authMethods: ['PLAIN', 'LOGIN'],
       size: this.options.maxMessageBytes,
       maxRecipients: this.options.maxRecipients ?? 1000,
-      // RFC 5321 says 512 octets, but MAIL/RCPT parameters and AUTH blobs run longer; Postfix allows 2048.
-      maxCommandLength: 2048,
+      // The parser's limit is the AUTH one (RFC 4954); other commands get 500 past 512 octets
+      // (command-line-limit.ts).
+      maxCommandLength: maxAuthLineOctets,
       maxClients: this.options.maxConnections ?? 500,
       socketTimeout: this.options.socketTimeoutMs ?? 5 * 60_000,
       logger: false,
       onConnect: (session, callback) => {
         this.sessions.set(session.id, { targets: new Map() });
+        if (!limitCommandLines(server, session.id))
+          this.log('warn', 'smtp-server internals changed: the 512-octet command limit is not applied');
+        // smtp-server would advertise AUTH in clear and only refuse it with 538.
+        if (auth && !secure && !this.options.allowInsecureAuth && !hideAuthBeforeTls(server, session.id))
+          this.log('warn', 'smtp-server internals changed: AUTH is advertised before TLS');
+        callback();
+      },
+      onSecure: (socket, session, callback) => {
+        // The guard on the plain socket went with STARTTLS (and sees only ciphertext on 465):
+        // watch the decrypted stream instead.
+        this.guard(socket as Socket, session.remoteAddress, session.remotePort);
         callback();
       },
       onClose: (session) => {
@@ -136,24 +201,32 @@ export class DirectorSmtpServer {
         );
       },
     });
+    // TLS handshake garbage ends up here too: that client is dropped, the others go on.
     server.on('error', (error) => this.log('warn', 'SMTP connection error', { error: error.message }));
-    // Prepended so the guard sees each chunk before smtp-server parses it.
-    server.server.prependListener('connection', (socket: Socket) => {
-      guardLineEnds(socket, () => {
-        this.tainted.add(`${socket.remoteAddress}:${socket.remotePort}`);
-        this.log('warn', 'bare line end: session closed', { client: socket.remoteAddress });
-        socket.end(bareLineEndReply);
-      });
+    // Prepended so the guard sees each chunk before smtp-server parses it; on the implicit-TLS
+    // port the raw bytes are ciphertext, so there only onSecure guards.
+    if (!secure) {
+      server.server.prependListener('connection', (socket: Socket) =>
+        this.guard(socket, socket.remoteAddress, socket.remotePort),
+      );
+    }
+    return server;
+  }
+
+  private guard(socket: Socket, address: string | undefined, port: number | undefined): void {
+    guardLineEnds(socket, () => {
+      this.tainted.add(`${address}:${port}`);
+      this.log('warn', 'bare line end: session closed', { client: address });
+      socket.end(bareLineEndReply);
     });
-    await listenSmtpServer(server, this.options.port, this.options.host);
-    this.server = server;
   }
 
   /** Stops listening and closes connections. */
   async stop(): Promise<void> {
-    const server = this.server;
+    const servers = [...this.listeners.values()];
+    this.listeners.clear();
     this.server = undefined;
-    await closeSmtpServer(server);
+    await Promise.all(servers.map((server) => closeSmtpServer(server)));
   }
 
   private state(session: SMTPServerSession): SessionState {
@@ -242,7 +315,8 @@ export class DirectorSmtpServer {
 
   private receivedHeader(session: SMTPServerSession): string {
     const helo = (session.hostNameAppearsAs ?? 'unknown').replace(/[^\x21-\x7e]/g, '?').slice(0, 255);
-    const protocol = `ESMTP${session.user ? 'A' : ''}`;
+    // RFC 3848: S for TLS, A for an authenticated client.
+    const protocol = `ESMTP${session.secure ? 'S' : ''}${session.user ? 'A' : ''}`;
     return `Received: from ${helo} ([${session.remoteAddress}])\r\n\tby ${this.options.serverName} with ${protocol};\r\n\t${new Date().toUTCString()}\r\n`;
   }
 

@@ -2,7 +2,8 @@
  * LDAP routing of the director. At RCPT, `expand` turns an address into local mailboxes (users by
  * mail and mailLocalAddress, aliases and groups expanded, mailRoutingAddress followed) or remote
  * addresses; at each delivery attempt, `route` resolves a mailbox's mailHost (a logical store) to
- * the node serving that store now and that node's `lmtp` endpoint. Lookups are cached with a TTL,
+ * the node serving that store now and that node's `lmtp` endpoint, and a remote address to its
+ * domain's outbound queue `smtp:<domain>` (MX lookup at delivery, outbound/mx-transport.ts). Lookups are cached with a TTL,
  * misses too (shorter), and `invalidate` drops what a directory change made stale.
  */
 import type { Clock } from '../../daemon/clock.js';
@@ -40,6 +41,11 @@ export interface RecipientRouterOptions {
   negativeTtlMs?: number;
   /** Entries per cache (default 50,000). */
   maxEntries?: number;
+  /**
+   * Port of outbound SMTP to remote domains' MX hosts (25 on the internet; the lab and tests use a
+   * loopback port). Absent, remote recipients are deferred: there is no outbound transport.
+   */
+  outboundPort?: number;
 }
 
 // Alias chains deeper than this are a loop or a mistake; RFC 5321 hop counting would stop them later anyway.
@@ -85,11 +91,19 @@ export class RecipientRouter {
     return { kind: 'targets', mailboxes: [...mailboxes], remote: [...remote] };
   }
 
-  /** Where a local mailbox's mail goes now; remote addresses are deferred until an outbound transport exists. */
+  /** Where a recipient's mail goes now: a local mailbox's store, or the remote domain's `smtp:<domain>` queue. */
   async route(mailbox: string): Promise<RouteDecision> {
     const address = mailbox.toLowerCase();
-    if (!(await this.isLocalDomain(domainOf(address)))) {
-      return { kind: 'defer', reason: '4.4.3 no outbound transport configured for remote domains' };
+    const domain = domainOf(address);
+    if (!(await this.isLocalDomain(domain))) {
+      const port = this.options.outboundPort;
+      if (port === undefined)
+        return { kind: 'defer', reason: '4.4.3 no outbound transport configured for remote domains' };
+      // The MX hosts are looked up by the transport at each attempt; the queue key is per domain.
+      return {
+        kind: 'deliver',
+        destination: { key: `smtp:${domain}`, protocol: 'smtp', host: domain, port },
+      };
     }
     const user = await this.user(address);
     if (!user) return { kind: 'bounce', reason: '5.1.1 mailbox no longer in the directory' };

@@ -12,7 +12,7 @@ export interface DeliveryDestination {
   logicalStore?: string;
   host: string;
   port: number;
-  /** `lmtp` for stores; `smtp` reserved for the outbound transport. */
+  /** `lmtp` for stores; `smtp` for outbound delivery by MX, where `host` is the recipient domain. */
   protocol: 'lmtp' | 'smtp';
 }
 
@@ -31,6 +31,8 @@ export interface DeliveryOutcome {
   outcome: 'delivered' | 'deferred' | 'bounced';
   /** The peer's reply or the failure, for the queue listing. */
   reason: string;
+  /** Host name of the remote MTA that gave the reply (outbound SMTP), for the DSN's Remote-MTA. */
+  remoteMta?: string;
 }
 
 /** A message as a transport sends it. */

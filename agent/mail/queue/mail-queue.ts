@@ -10,6 +10,8 @@ import type { DeliveryOutcome, DeliveryRoute, MessageTransport } from './deliver
 import { DestinationSlots } from './destination-slots.js';
 import { type IncomingMessage, isFinal, type QueueEntry, type StateRecord } from './queue-entry.js';
 import { type QueueHold, QueueHolds } from './queue-holds.js';
+import { adminBounceRecords, expiryRecords } from './queue-lifetime.js';
+import { defaultNoticeSettings, type QueueNoticeSettings, QueueNotices } from './queue-notices.js';
 import { QueueSpool, spoolHeader } from './queue-spool.js';
 import { applyRecord, errorText, routeRecipients } from './recipient-routing.js';
 import { defaultRetryBackoff, type RetryBackoff, retryDelayMs } from './retry-backoff.js';
@@ -24,6 +26,8 @@ export interface MailQueueOptions {
   backoff?: RetryBackoff;
   /** Deliveries in flight per destination (default 10). */
   concurrencyPerDestination?: number;
+  /** DSNs and lifetime (queue-notices.ts); reportingMta defaults to `localhost`. */
+  notices?: Partial<QueueNoticeSettings>;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -58,6 +62,7 @@ export class MailQueue {
   private readonly spool: QueueSpool;
   private readonly holds: QueueHolds;
   private readonly slots: DestinationSlots;
+  private readonly notices: QueueNotices;
   private readonly entries = new Map<string, QueueEntry>();
   // `<id>:<recipient index>` of recipients being routed or delivered now.
   private readonly inFlight = new Set<string>();
@@ -72,6 +77,11 @@ export class MailQueue {
     this.spool = new QueueSpool(options.root);
     this.holds = new QueueHolds(options.root);
     this.slots = new DestinationSlots(options.concurrencyPerDestination ?? 10);
+    const settings = { reportingMta: 'localhost', ...defaultNoticeSettings, ...options.notices };
+    this.notices = new QueueNotices(this.spool, options.clock, settings, (dsn) => {
+      this.entries.set(dsn.id, dsn);
+      this.kick();
+    });
   }
 
   /** Opens the spool, recovers queued messages (torn writes discarded) and starts delivering. */
@@ -81,7 +91,8 @@ export class MailQueue {
     const spooled = await this.spool.load((file, problem) =>
       this.log('warn', 'spool file skipped', { file, problem }),
     );
-    for (const { header, records } of spooled) {
+    const spooledIds = new Set(spooled.map((m) => m.header.id));
+    for (const { header, records, notices } of spooled) {
       const entry: QueueEntry = {
         id: header.id,
         sender: header.sender,
@@ -90,8 +101,13 @@ export class MailQueue {
         recipients: header.recipients.map((r) => ({ ...r, state: 'pending', attempts: 0, nextAttemptAt: 0 })),
       };
       for (const record of records) applyRecord(entry, record);
-      if (entry.recipients.every((r) => isFinal(r.state))) await this.spool.remove(entry.id);
-      else this.entries.set(entry.id, entry);
+      this.notices.load(entry.id, notices);
+      // Before anything is delivered: DSNs a crash left planned or un-noted (queue-notices.ts).
+      await this.notices.recover(entry, records, spooledIds);
+      if (entry.recipients.every((r) => isFinal(r.state))) {
+        await this.spool.remove(entry.id);
+        this.notices.forget(entry.id);
+      } else this.entries.set(entry.id, entry);
     }
     this.running = true;
     this.log('info', 'queue recovered', { messages: this.entries.size });
@@ -162,6 +178,28 @@ export class MailQueue {
     return this.holds.list();
   }
 
+  /**
+   * Bounces queued recipients of message `id` (all when `addresses` is absent) with `reason`, e.g.
+   * `5.0.0 deleted by the administrator`; the sender gets a bounce DSN unless the message has the
+   * null sender. Recipients in a delivery attempt right now are left alone (an RPC must not wait
+   * for a slow remote host); call again once it ended. Returns how many recipients were bounced.
+   */
+  async bounce(id: string, addresses: readonly string[] | undefined, reason: string): Promise<number> {
+    const entry = this.entries.get(id);
+    if (!entry) return 0;
+    const records = adminBounceRecords(entry, addresses, reason, this.options.clock.now(), (index) =>
+      this.inFlight.has(`${id}:${index}`),
+    );
+    const keys = records.map((r) => `${id}:${r.i}`);
+    for (const key of keys) this.inFlight.add(key);
+    try {
+      await this.commit(entry, records);
+    } finally {
+      for (const key of keys) this.inFlight.delete(key);
+    }
+    return records.length;
+  }
+
   /** Makes every deferred recipient due now. */
   flush(): void {
     for (const entry of this.entries.values()) for (const r of entry.recipients) r.nextAttemptAt = 0;
@@ -221,6 +259,8 @@ export class MailQueue {
     const now = this.options.clock.now();
     let wakeAt = Number.POSITIVE_INFINITY;
     for (const entry of this.entries.values()) {
+      if (this.checkAge(entry, now)) continue;
+      wakeAt = Math.min(wakeAt, this.notices.nextAgeCheckAt(entry, now));
       const due: number[] = [];
       entry.recipients.forEach((r, index) => {
         const key = `${entry.id}:${index}`;
@@ -246,6 +286,25 @@ export class MailQueue {
       this.timer = setTimeout(() => this.kick(), Math.min(Math.max(wakeAt - now, 0), maxTimerMs));
       this.timer.unref();
     }
+  }
+
+  /** Expires recipients past the lifetime and sends the delay DSN when due; true when it expired some. */
+  private checkAge(entry: QueueEntry, now: number): boolean {
+    const skip = (index: number) =>
+      this.inFlight.has(`${entry.id}:${index}`) ||
+      this.holds.holdsRecipient(entry.id, entry.recipients[index]?.address ?? '');
+    const expired = expiryRecords(entry, now, this.notices.settings.maximalQueueLifetimeMs, skip);
+    if (expired.length > 0) {
+      const keys = expired.map((r) => `${entry.id}:${r.i}`);
+      for (const key of keys) this.inFlight.add(key);
+      const release = () => {
+        for (const key of keys) this.inFlight.delete(key);
+      };
+      this.track(this.commit(entry, expired).finally(release));
+      return true;
+    }
+    if (this.notices.delayDue(entry, now)) this.track(this.notices.warnDelay(entry));
+    return false;
   }
 
   private track(attempt: Promise<void>): void {
@@ -319,7 +378,12 @@ export class MailQueue {
     const at = this.options.clock.now();
     const records: StateRecord[] = outcomes.map(({ index, outcome }) => {
       const attempts = (entry.recipients[index]?.attempts ?? 0) + 1;
-      const base = { i: index, at, r: outcome.reason.slice(0, 2000) };
+      const base = {
+        i: index,
+        at,
+        r: outcome.reason.slice(0, 2000),
+        ...(outcome.remoteMta ? { mta: outcome.remoteMta.slice(0, 255) } : {}),
+      };
       if (outcome.outcome === 'deferred') {
         return {
           ...base,
@@ -329,12 +393,19 @@ export class MailQueue {
       }
       return { ...base, s: outcome.outcome };
     });
+    await this.commit(entry, records);
+  }
+
+  /** Writes outcomes durably, applies them, queues their DSNs, and forgets a finished message. */
+  private async commit(entry: QueueEntry, records: StateRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    this.notices.plan(entry, records);
     // Durable before the in-memory state changes: a delivered recipient must never be retried after a crash.
     await this.spool.record(entry.id, records);
     for (const record of records) applyRecord(entry, record);
+    await this.notices.sendPlanned(entry, records);
     for (const record of records) {
       if (record.s === 'bounced') {
-        // Bounce DSNs are a later step; the outcome is recorded and logged.
         this.log('warn', 'recipient bounced', {
           id: entry.id,
           recipient: entry.recipients[record.i]?.address,
@@ -342,8 +413,11 @@ export class MailQueue {
         });
       }
     }
-    if (entry.recipients.every((r) => isFinal(r.state))) {
+    if (entry.recipients.every((r) => isFinal(r.state)) && this.entries.has(entry.id)) {
       this.entries.delete(entry.id);
+      // A delay DSN being written still reads this message's headers.
+      await this.notices.idle(entry.id);
+      this.notices.forget(entry.id);
       for (let index = 0; index < entry.recipients.length; index++)
         this.parked.delete(`${entry.id}:${index}`);
       await this.spool.remove(entry.id);

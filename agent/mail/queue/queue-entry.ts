@@ -19,6 +19,8 @@ export interface QueueRecipient {
   nextAttemptAt: number;
   /** Last delivery reply or failure. */
   lastReason?: string;
+  /** The remote MTA that gave the last reply, when one did (for DSNs). */
+  remoteMta?: string;
 }
 
 /** A queued message (the content stays in the spool file). */
@@ -62,10 +64,27 @@ export const stateRecordSchema = z.strictObject({
   at: z.number().int().nonnegative(),
   next: z.number().int().nonnegative().optional(),
   r: z.string().max(2000).optional(),
+  /** Bounced: id of the DSN planned for it (written before the DSN, so a crash cannot lose it). */
+  dsn: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+  /** The remote MTA that gave the reply, for the DSN's Remote-MTA field. */
+  mta: z.string().max(255).optional(),
 });
 
 /** One line of a message's state log. */
 export type StateRecord = z.infer<typeof stateRecordSchema>;
+
+/** A line of the state log saying a DSN for this message is in the queue (see queue-notices.ts). */
+export const noticeRecordSchema = z.strictObject({
+  n: z.enum(['delayed', 'failed']),
+  dsn: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  at: z.number().int().nonnegative(),
+});
+
+/** A DSN noted in a message's state log. */
+export type NoticeRecord = z.infer<typeof noticeRecordSchema>;
 
 /** A recipient is final once delivered or bounced: it is never attempted again. */
 export function isFinal(state: RecipientState): boolean {

@@ -5,11 +5,13 @@
  * appended to `<id>.state` and fdatasynced before the queue forgets them, so a delivered recipient is
  * never delivered again after a restart.
  */
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendDurably, isMissing, readWholeFile } from '../maildir/durable-fs.js';
 import { DirectorySyncBatch } from './directory-sync-batch.js';
 import {
+  type NoticeRecord,
+  noticeRecordSchema,
   type QueueEntry,
   type SpoolHeader,
   type StateRecord,
@@ -21,6 +23,8 @@ import {
 export interface SpooledMessage {
   header: SpoolHeader;
   records: StateRecord[];
+  /** DSNs already queued for this message. */
+  notices: NoticeRecord[];
 }
 
 /** The spool directory of one queue. */
@@ -68,6 +72,22 @@ export class QueueSpool {
     await appendDurably(this.statePath(id), lines);
   }
 
+  /** Notes durably that a DSN for message `id` is in the queue. */
+  async note(id: string, notice: NoticeRecord): Promise<void> {
+    await appendDurably(this.statePath(id), Buffer.from(`${JSON.stringify(notice)}\n`));
+  }
+
+  /** Whether a message is in the spool (its 250 or its DSN was durable). */
+  async has(id: string): Promise<boolean> {
+    try {
+      await access(this.messagePath(id));
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
   /** Removes a message whose recipients are all final. */
   async remove(id: string): Promise<void> {
     // The message file goes first: a state log without a message is an orphan recovery deletes.
@@ -92,27 +112,31 @@ export class QueueSpool {
         report(id, 'unreadable spool header');
         continue;
       }
-      found.push({ header, records: await this.readRecords(id) });
+      found.push({ header, ...(await this.readRecords(id)) });
     }
     return found;
   }
 
-  private async readRecords(id: string): Promise<StateRecord[]> {
+  private async readRecords(id: string): Promise<Omit<SpooledMessage, 'header'>> {
     let text: string;
     try {
       text = (await readWholeFile(this.statePath(id))).toString('utf8');
     } catch (error) {
-      if (isMissing(error)) return [];
+      if (isMissing(error)) return { records: [], notices: [] };
       throw error;
     }
     const records: StateRecord[] = [];
+    const notices: NoticeRecord[] = [];
     for (const line of text.split('\n')) {
       if (line === '') continue;
       // A torn last line (crash mid-append) was never acknowledged as durable: ignore it.
-      const parsed = stateRecordSchema.safeParse(safeJson(line));
+      const value = safeJson(line);
+      const parsed = stateRecordSchema.safeParse(value);
       if (parsed.success) records.push(parsed.data);
+      const notice = noticeRecordSchema.safeParse(value);
+      if (notice.success) notices.push(notice.data);
     }
-    return records;
+    return { records, notices };
   }
 
   private messagePath(id: string): string {

@@ -61,6 +61,7 @@ export function applyRecord(entry: QueueEntry, record: StateRecord): void {
   if (!recipient || isFinal(recipient.state)) return;
   recipient.state = record.s;
   recipient.lastReason = record.r;
+  recipient.remoteMta = record.mta;
   if (record.s === 'deferred') {
     recipient.attempts++;
     recipient.nextAttemptAt = record.next ?? 0;

@@ -37,6 +37,41 @@ describe('director configuration', () => {
     ).toThrow(AgentConfigError);
   });
 
+  it('outbound, DSN and submission settings: defaults, and submission ports need the tls section', () => {
+    const director = { host: '0.0.0.0', smtpPort: 25 };
+    expect(parseAgentConfig({ ...base, director }).director).toMatchObject({
+      outboundDelivery: true,
+      outboundPort: 25,
+      delayWarningAfterMs: 4 * 3_600_000,
+      maximalQueueLifetimeMs: 5 * 86_400_000,
+    });
+    const tls = { certFile: '/etc/mailfleet/director.crt', keyFile: '/etc/mailfleet/director.key' };
+    const withTls = parseAgentConfig({
+      ...base,
+      tls,
+      director: { ...director, submissionPort: 587, submissionsPort: 465, dnsServers: ['127.0.0.1:5353'] },
+    });
+    expect(withTls.director).toMatchObject({
+      submissionPort: 587,
+      submissionsPort: 465,
+      dnsServers: ['127.0.0.1:5353'],
+    });
+    expect(() => parseAgentConfig({ ...base, director: { ...director, submissionsPort: 465 } })).toThrow(
+      /submission ports need the tls section/,
+    );
+    expect(() => parseAgentConfig({ ...base, director: { ...director, submissionPort: 587 } })).toThrow(
+      /submission ports need the tls section/,
+    );
+    // Plain-text AUTH allowed: a submission port without TLS is a choice the site made.
+    expect(
+      parseAgentConfig({ ...base, director: { ...director, submissionPort: 587, allowPlaintextAuth: true } })
+        .director?.submissionPort,
+    ).toBe(587);
+    expect(() => parseAgentConfig({ ...base, director: { ...director, maximalQueueLifetimeMs: 5 } })).toThrow(
+      AgentConfigError,
+    );
+  });
+
   it('matches client addresses, IPv4-mapped IPv6 as IPv4', () => {
     const list = trustedNetworkList(['10.1.0.0/16', '192.0.2.7', 'fd00::/8']);
     expect(isTrustedAddress(list, '10.1.200.3')).toBe(true);

@@ -22,10 +22,13 @@ import {
   type DirectorSmtpServerOptions,
 } from '../../../../agent/mail/director/director-smtp-server.js';
 import { LmtpTransport } from '../../../../agent/mail/director/lmtp-transport.js';
+import { MxResolver } from '../../../../agent/mail/director/outbound/mx-resolver.js';
+import { MxTransport } from '../../../../agent/mail/director/outbound/mx-transport.js';
 import { RecipientRouter } from '../../../../agent/mail/director/recipient-router.js';
 import { LmtpServer } from '../../../../agent/mail/lmtp/lmtp-server.js';
 import { MaildirStorage } from '../../../../agent/mail/maildir/maildir-storage.js';
-import { MailQueue } from '../../../../agent/mail/queue/mail-queue.js';
+import { MailQueue, type MailQueueOptions } from '../../../../agent/mail/queue/mail-queue.js';
+import type { SimulatedZone } from '../../../../main/lab/simulated-internet/dns-responder.js';
 import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';
 import { storeSeedEntries, storeUsers } from '../../../support/store-seed.js';
 import type { TestDirectory } from '../../../support/test-directory.js';
@@ -59,10 +62,28 @@ export const teamAlias = 'team@alpha.example';
 /** Group of the seed: dave (store01) and bob (store02). */
 export const staffGroup = 'staff@beta.example';
 
-/** Starts the fixture. */
+/**
+ * The simulated internet's zone of the outbound tests: outside.example and slow.example (a domain
+ * whose MX defers, by the receiving host's rules) both have mx.outside.example on loopback as MX.
+ */
+export const outsideZone: SimulatedZone = {
+  'outside.example': { mx: [{ preference: 10, exchange: 'mx.outside.example' }] },
+  'slow.example': { mx: [{ preference: 10, exchange: 'mx.outside.example' }] },
+  'mx.outside.example': { a: ['127.0.0.1'] },
+};
+
+/** Outbound delivery by MX for a fixture: DNS servers (the simulated internet's) and the MX port. */
+export interface FixtureOutbound {
+  dnsServers: string[];
+  port: number;
+  notices?: MailQueueOptions['notices'];
+}
+
+/** Starts the fixture; with `outbound`, remote recipients go out by MX. */
 export async function startDirectorFixture(
   smtpOptions: Partial<DirectorSmtpServerOptions> = {},
   clock: Clock = { now: () => Date.now() },
+  outbound?: FixtureOutbound,
 ): Promise<DirectorFixture> {
   const baseDn = 'dc=mailfleet,dc=test';
   const tree = new FleetTree(baseDn);
@@ -121,14 +142,21 @@ export async function startDirectorFixture(
       }),
     ]),
   );
-  const router = new RecipientRouter({ directory: ldap, clock });
+  const router = new RecipientRouter({ directory: ldap, clock, outboundPort: outbound?.port });
+  const resolver = new MxResolver({ servers: outbound?.dnsServers, timeoutMs: 2_000 });
+  const mx = new MxTransport({
+    clientName: 'director01.test',
+    resolve: (domain) => resolver.route(domain),
+    connectTimeoutMs: 5_000,
+  });
   const queueRoot = await makeTempDir('director-queue-');
   const queue = new MailQueue({
     root: queueRoot,
     clock,
     route: (address) => router.route(address),
-    transport: new LmtpTransport({ clientName: 'director01.test' }),
+    transport: new LmtpTransport({ clientName: 'director01.test', ...(outbound ? { outbound: mx } : {}) }),
     backoff: { firstMs: 1_000, maxMs: 5_000 },
+    notices: { reportingMta: 'director01.test', ...outbound?.notices },
   });
   await queue.start();
   const smtp = new DirectorSmtpServer({
@@ -141,6 +169,7 @@ export async function startDirectorFixture(
     queue,
     authenticate: (user, password) => ldap.verifyPassword(user, password),
     allowInsecureAuth: true,
+    outboundEnabled: outbound !== undefined,
     ...smtpOptions,
   });
   await smtp.start();

@@ -6,79 +6,33 @@
  */
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRpc, type RpcConnection } from '../../../../agent/control/connect-rpc.js';
-import { Agent } from '../../../../agent/daemon/agent.js';
-import { parseAgentConfig } from '../../../../agent/daemon/agent-config.js';
-import { productionDependencies } from '../../../../agent/daemon/production-dependencies.js';
-import { AgentTestDirectory, newKeyPair } from '../../../support/agent-test-directory.js';
-import { storeSeedEntries, storeUsers } from '../../../support/store-seed.js';
+import { storeUsers } from '../../../support/store-seed.js';
+import { type DirectorAgents, startDirectorAgents } from './director-agents.js';
 
-const hdKey = newKeyPair('hd');
 const { carol, dave } = storeUsers;
 
 describe('director role (real store and director agents)', () => {
-  let directory: AgentTestDirectory;
-  let store: Agent;
-  let director: Agent;
-  const connections: RpcConnection[] = [];
+  let agents: DirectorAgents;
 
-  const connect = async (agent: Agent, node: string) => {
-    const entry = await directory.reader(node).getServer(node);
-    const connection = await connectRpc({
-      host: '127.0.0.1',
-      port: agent.endpoints().controlPort,
-      username: 'hd',
-      privateKey: hdKey.private,
-      pinnedHostKeys: entry?.hostKeys ?? [],
-    });
-    connections.push(connection);
-    return connection;
-  };
   const until = async (check: () => Promise<boolean>) => {
     while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
   };
 
   beforeAll(async () => {
-    directory = await AgentTestDirectory.start({
-      servers: [
-        { name: 'store01', role: 'store' },
-        { name: 'director01', role: 'director' },
-      ],
-      admins: [{ uid: 'hd', displayName: 'Help Desk', tier: 'helpdesk', sshPublicKeys: [hdKey.public] }],
-      extraEntries: storeSeedEntries,
-    });
-    const dependencies = productionDependencies({ clock: { now: () => Date.now() }, logSink: () => {} });
-    store = new Agent(
-      parseAgentConfig(
-        await directory.agentConfig('store01', {
-          mail: { host: '127.0.0.1', lmtpPort: 0, imapPort: 0, pop3Port: 0 },
-        }),
-      ),
-      dependencies,
-    );
-    await store.start();
-    director = new Agent(
-      parseAgentConfig(
-        await directory.agentConfig('director01', { director: { host: '127.0.0.1', smtpPort: 0 } }),
-      ),
-      dependencies,
-    );
-    await director.start();
+    agents = await startDirectorAgents({ director: { host: '127.0.0.1', smtpPort: 0 } });
   }, 60_000);
 
   afterAll(async () => {
-    for (const connection of connections) connection.close();
-    await director?.stop();
-    await store?.stop();
-    await directory?.stop();
+    await agents?.stop();
   });
 
   it('routes SMTP to the store, and answers queue RPCs; an RPC hold keeps mail queued until released', async () => {
-    const smtpEndpoint = (await directory.reader('director01').getServer('director01'))?.endpoints.smtp ?? '';
+    const smtpEndpoint =
+      (await agents.directory.reader('director01').getServer('director01'))?.endpoints.smtp ?? '';
     const [host, port] = smtpEndpoint.split(':');
     expect(Number(port)).toBeGreaterThan(0);
-    const storeRpc = await connect(store, 'store01');
-    const directorRpc = await connect(director, 'director01');
+    const storeRpc = await agents.connect('store01');
+    const directorRpc = await agents.connect('director01');
     const messagesOf = async (user: string) =>
       (
         (await storeRpc.client.call('mailbox.stats', { user })) as {
@@ -129,8 +83,8 @@ describe('director role (real store and director agents)', () => {
   });
 
   it('route.invalidate is served by the director (audited) and refused by a store', async () => {
-    const directorRpc = await connect(director, 'director01');
-    const storeRpc = await connect(store, 'store01');
+    const directorRpc = await agents.connect('director01');
+    const storeRpc = await agents.connect('store01');
     expect(await directorRpc.client.call('route.invalidate', { target: { user: carol.mail } })).toEqual({
       invalidated: true,
     });

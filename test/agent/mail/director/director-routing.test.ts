@@ -86,7 +86,7 @@ describe('director SMTP routing to stores (real directory, real stores, nodemail
     await until(() => hasSubject('store01', carol.mail, 'refusals'));
   });
 
-  it('lets an authenticated user past the relay check (outbound itself is not built yet: 451)', async () => {
+  it('lets an authenticated user past the relay check (outbound delivery off here: 451)', async () => {
     const refused = await send(['someone@elsewhere.example'], 'auth-relay', {
       user: carol.mail,
       pass: carol.password,

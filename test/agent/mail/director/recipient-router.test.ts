@@ -115,6 +115,19 @@ describe('RecipientRouter (embedded directory)', () => {
     });
   });
 
+  it('with an outbound port, routes remote recipients to their domain queue smtp:<domain>', async () => {
+    const r = new RecipientRouter({ directory: ldap, clock: { now: () => now }, outboundPort: 2525 });
+    expect(await r.route('X@Far.Example')).toEqual({
+      kind: 'deliver',
+      destination: { key: 'smtp:far.example', protocol: 'smtp', host: 'far.example', port: 2525 },
+    });
+    // Local users still go to their store.
+    expect(await r.route(alice.mail)).toMatchObject({
+      kind: 'deliver',
+      destination: { key: 'lmtp:store01' },
+    });
+  });
+
   it('caches misses until the TTL or an invalidate, and picks up a new endpoint after invalidate({ logicalStore })', async () => {
     now = 1_000_000;
     const r = router();

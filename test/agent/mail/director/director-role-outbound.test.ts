@@ -1,0 +1,102 @@
+/**
+ * The director role's outbound and submission wiring in real Agents: a director agent configured
+ * with the `tls` section, submission ports and the simulated internet (`dnsServers`,
+ * `outboundPort`) publishes its submission endpoints; mail submitted with AUTH for a remote domain
+ * leaves by MX, and a remote 5xx comes back to the local sender as a bounce DSN in the store.
+ */
+import { readFile } from 'node:fs/promises';
+import { createTransport } from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DnsResponder,
+  startDnsResponder,
+} from '../../../../main/lab/simulated-internet/dns-responder.js';
+import {
+  type SimulatedMailHost,
+  startSimulatedMailHost,
+} from '../../../../main/lab/simulated-internet/simulated-mail-host.js';
+import { storeUsers } from '../../../support/store-seed.js';
+import { makeTestCertificates, type TestCertificates } from '../../../support/test-certificates.js';
+import { type DirectorAgents, startDirectorAgents } from './director-agents.js';
+import { outsideZone } from './director-fixture.js';
+
+const { carol } = storeUsers;
+
+describe('director role with outbound delivery and submission (real agents, simulated internet)', () => {
+  let agents: DirectorAgents;
+  let dns: DnsResponder;
+  let internet: SimulatedMailHost;
+  let certificates: TestCertificates;
+  let ca: Buffer;
+
+  const until = async (check: () => Promise<boolean> | boolean) => {
+    const deadline = Date.now() + 30_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('condition not reached in time');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  beforeAll(async () => {
+    certificates = await makeTestCertificates('director01');
+    ca = await readFile(certificates.caFile);
+    internet = await startSimulatedMailHost({
+      rules: [{ match: 'nobody@outside.example', action: 'reject', reply: '550 5.1.1 unknown here' }],
+    });
+    dns = await startDnsResponder({ zone: outsideZone });
+    agents = await startDirectorAgents({
+      tls: { certFile: certificates.certFile, keyFile: certificates.keyFile },
+      director: {
+        host: '127.0.0.1',
+        smtpPort: 0,
+        submissionPort: 0,
+        submissionsPort: 0,
+        dnsServers: [dns.server],
+        outboundPort: internet.port,
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await agents?.stop();
+    await dns?.stop();
+    await internet?.stop();
+    await certificates?.remove();
+  });
+
+  it('publishes the submission endpoints; submitted mail leaves by MX; a remote 5xx returns as a DSN', async () => {
+    const endpoints = (await agents.directory.reader('director01').getServer('director01'))?.endpoints ?? {};
+    const submission = Number(endpoints.submission?.split(':')[1]);
+    const submissions = Number(endpoints.submissions?.split(':')[1]);
+    expect(submission).toBeGreaterThan(0);
+    expect(submissions).toBeGreaterThan(0);
+    const transport = createTransport({
+      host: '127.0.0.1',
+      port: submissions,
+      secure: true,
+      tls: { ca, servername: 'localhost' },
+      auth: { user: carol.mail, pass: carol.password },
+    });
+    await transport.sendMail({
+      envelope: { from: carol.mail, to: ['friend@outside.example', 'nobody@outside.example'] },
+      raw: `From: ${carol.mail}\r\nSubject: role-out\r\nMessage-ID: <role-out@alpha.example>\r\n\r\nhi\r\n`,
+    });
+    transport.close();
+    await internet.waitForMessages(1);
+    expect(internet.messages[0]?.recipients).toEqual(['friend@outside.example']);
+    expect(internet.messages[0]?.content.toString()).toContain('Subject: role-out');
+    // The bounce DSN for nobody@ goes to carol's INBOX on store01 (the store's mailbox.stats RPC).
+    const storeRpc = await agents.connect('store01');
+    const directorRpc = await agents.connect('director01');
+    await until(async () => {
+      const stats = (await storeRpc.client.call('mailbox.stats', { user: carol.mail })) as {
+        folders: { name: string; messages: number }[];
+      };
+      return stats.folders.find((f) => f.name === 'INBOX')?.messages === 1;
+    });
+    await until(
+      async () =>
+        ((await directorRpc.client.call('queue.summary', {})) as { messages: number }).messages === 0,
+    );
+  });
+});
