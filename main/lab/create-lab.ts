@@ -44,7 +44,7 @@ export async function createLab(layout: LabLayout, spec: LabSpec): Promise<LabSt
     roles.length * 2 +
       1 +
       mailNodes * labMailPortNames.length +
-      directors * (1 + labProxyPortNames.length) +
+      directors * (2 + labProxyPortNames.length) +
       gateways,
   );
   const take = () => ports.pop() as number;
@@ -52,6 +52,7 @@ export async function createLab(layout: LabLayout, spec: LabSpec): Promise<LabSt
     const node: LabNode = { name, role, controlPort: take(), metricsPort: take() };
     if (role === 'directory') node.ldapPort = take();
     if (role === 'director' || role === 'gateway') node.smtpPort = take();
+    if (role === 'director') node.submissionPort = take();
     if (role === 'director')
       node.proxy = { imapPort: take(), imapsPort: take(), pop3Port: take(), pop3sPort: take() };
     if (mailRoles.has(role))

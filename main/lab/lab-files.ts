@@ -57,7 +57,17 @@ export function nodeAgentConfig(
   if (node.role === 'director' && node.smtpPort !== undefined) {
     // Only 127.0.0.1 (the gateway's relay) is trusted; outside senders in the lab use other 127.x
     // addresses, so relaying from them is refused. No AUTH without TLS.
-    config.director = { host: loopback, smtpPort: node.smtpPort, trustedNetworks: ['127.0.0.1/32'] };
+    config.director = {
+      host: loopback,
+      smtpPort: node.smtpPort,
+      trustedNetworks: ['127.0.0.1/32'],
+      // Users submit with AUTH after STARTTLS (the lab CA's certificate) and may then send outside.
+      ...(node.submissionPort === undefined ? {} : { submissionPort: node.submissionPort }),
+      // Outside mail goes to the simulated internet `lab up` runs; without it, nowhere.
+      ...(settings.outside
+        ? { dnsServers: settings.outside.dnsServers, outboundPort: settings.outside.outboundPort }
+        : { outboundDelivery: false }),
+    };
   }
   if (node.proxy) {
     // The stores are on loopback, so the proxy logs in to them without TLS (tlsToStores: remote).
@@ -94,6 +104,7 @@ export function nodeEndpoints(node: LabNode): Record<string, string> {
   const endpoints: Record<string, string> = { 'metrics-http': `${loopback}:${node.metricsPort}` };
   if (node.ldapPort !== undefined) endpoints.ldap = `${loopback}:${node.ldapPort}`;
   if (node.smtpPort !== undefined) endpoints.smtp = `${loopback}:${node.smtpPort}`;
+  if (node.submissionPort !== undefined) endpoints.submission = `${loopback}:${node.submissionPort}`;
   if (node.proxy) {
     endpoints.imap = `${loopback}:${node.proxy.imapPort}`;
     endpoints.imaps = `${loopback}:${node.proxy.imapsPort}`;

@@ -22,6 +22,11 @@ export type LabSpec = z.infer<typeof labSpecSchema>;
  */
 export interface LabSettings {
   /**
+   * Where the director finds the simulated internet (DNS for MX lookups, and the one port every
+   * outside MX listens on); set by `lab up`, which runs it. Without it the director has no outbound.
+   */
+  outside?: { dnsServers: string[]; outboundPort: number };
+  /**
    * How long the gateway greylists a new sender: 60 s in the lab (sites use 5 minutes), so someone
    * watching `lab traffic` sees greylisted mail come through.
    */
@@ -78,6 +83,8 @@ const labNodeSchema = z.object({
   mail: labMailPortsSchema.optional(),
   /** Inbound SMTP of the director or the gateway; labs made before the gateway's get it on the next `lab up`. */
   smtpPort: port.optional(),
+  /** The director's submission port (STARTTLS, AUTH); labs made before it get it on the next `lab up`. */
+  submissionPort: port.optional(),
   /** The director's IMAP/POP3 proxy; labs made before it get it on the next `lab up`. */
   proxy: labProxyPortsSchema.optional(),
 });

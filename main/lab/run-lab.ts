@@ -11,6 +11,7 @@ import { findFreePorts, isPortFree } from './free-ports.js';
 import { ensureLabCertificates, mailRoles } from './lab-certificates.js';
 import { writeLabFiles } from './lab-files.js';
 import type { LabLayout } from './lab-layout.js';
+import { labNoMailDomain, labOutsideRules, labSimulatedDomains } from './lab-outside-world.js';
 import {
   defaultLabSettings,
   type LabMailPorts,
@@ -25,6 +26,7 @@ import {
 } from './lab-plan.js';
 import { LabSupervisor } from './lab-supervisor.js';
 import { runningNodePid } from './node-process.js';
+import { startSimulatedInternet } from './simulated-internet/simulated-internet.js';
 import { runningSupervisorPid } from './supervisor-pid.js';
 
 /** How long `lab up` waits for every node to answer before saying which have not. */
@@ -55,12 +57,20 @@ export async function runLab(
   state = await repickTakenPorts(layout, state);
   await writeLabState(layout.state, state);
   await ensureLabCertificates(layout, state);
-  await writeLabFiles(layout, state, settings);
+  // The outside world the director sends to; it lives as long as this process (on fresh ports each time).
+  const internet = await startSimulatedInternet({
+    domains: labSimulatedDomains(),
+    nullMxDomains: [labNoMailDomain],
+    rules: labOutsideRules,
+    keepMessages: 1000,
+  });
+  const outside = { dnsServers: internet.dnsServers, outboundPort: internet.outboundPort };
+  await writeLabFiles(layout, state, { ...settings, outside });
 
   const supervisor = new LabSupervisor(layout, state, say);
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= supervisor.stop();
+    stopping ??= supervisor.stop().finally(() => internet.stop());
     return stopping;
   };
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
@@ -137,7 +147,10 @@ async function repickTakenPorts(layout: LabLayout, state: LabState): Promise<Lab
     if (mailRoles.has(next.role)) next.mail = await mailPorts(next.mail, taken);
     if (next.role === 'director' || next.role === 'gateway')
       next.smtpPort = await keepOrPick(next.smtpPort, taken);
-    if (next.role === 'director') next.proxy = await proxyPorts(next.proxy, taken);
+    if (next.role === 'director') {
+      next.submissionPort = await keepOrPick(next.submissionPort, taken);
+      next.proxy = await proxyPorts(next.proxy, taken);
+    }
     nodes.push(next);
   }
   return { ...state, nodes };
@@ -177,6 +190,7 @@ function savedPorts(state: LabState): Set<number> {
     if (node.ldapPort !== undefined) ports.add(node.ldapPort);
     for (const name of labMailPortNames) if (node.mail) ports.add(node.mail[name]);
     if (node.smtpPort !== undefined) ports.add(node.smtpPort);
+    if (node.submissionPort !== undefined) ports.add(node.submissionPort);
     for (const name of labProxyPortNames) if (node.proxy) ports.add(node.proxy[name]);
   }
   return ports;

@@ -42,9 +42,15 @@ export async function startSimulatedInternet(options: {
   nullMxDomains?: string[];
   rules?: SimulatedMailRule[];
   host?: string;
+  /** See startSimulatedMailHost. */
+  keepMessages?: number;
 }): Promise<SimulatedInternet> {
   const host = options.host ?? '127.0.0.1';
-  const mailHost = await startSimulatedMailHost({ host, rules: options.rules });
+  const mailHost = await startSimulatedMailHost({
+    host,
+    rules: options.rules,
+    ...(options.keepMessages === undefined ? {} : { keepMessages: options.keepMessages }),
+  });
   const zone: SimulatedZone = { [simulatedMxName]: host.includes(':') ? { aaaa: [host] } : { a: [host] } };
   for (const domain of options.domains)
     zone[domain] = { mx: [{ preference: 10, exchange: simulatedMxName }] };

@@ -66,7 +66,14 @@ export async function startSimulatedMailHost(options: {
   tls?: { cert: Buffer; key: Buffer; maxVersion?: SecureVersion };
   /** Largest message, bytes (default 50 MiB). */
   maxMessageBytes?: number;
+  /**
+   * Keep only the newest this many messages and refusals (default: all). The lab runs for hours
+   * under `lab traffic`; tests keep everything to look at it.
+   */
+  keepMessages?: number;
 }): Promise<SimulatedMailHost> {
+  const keep = options.keepMessages ?? Number.POSITIVE_INFINITY;
+  let acceptedCount = 0;
   let rules = options.rules ?? [];
   const messages: SimulatedMailMessage[] = [];
   const refusals: { recipient: string; reply: string }[] = [];
@@ -87,6 +94,7 @@ export async function startSimulatedMailHost(options: {
       if (!rule || rule.action === 'accept') return callback();
       const reply = rule.reply ?? defaultReplies[rule.action];
       refusals.push({ recipient: address.address, reply });
+      if (refusals.length > keep) refusals.shift();
       const code = Number(reply.slice(0, 3));
       callback(Object.assign(new Error(reply.slice(4)), { responseCode: code }));
     },
@@ -103,6 +111,8 @@ export async function startSimulatedMailHost(options: {
           secure: session.secure,
           helo: session.hostNameAppearsAs,
         });
+        acceptedCount++;
+        if (messages.length > keep) messages.shift();
         for (const wake of waiters) wake();
         callback(null, '2.0.0 accepted by the simulated internet');
       });
@@ -128,7 +138,7 @@ export async function startSimulatedMailHost(options: {
     waitForMessages: (count, timeoutMs = 20_000) =>
       new Promise<void>((resolve, reject) => {
         const check = () => {
-          if (messages.length < count) return;
+          if (acceptedCount < count) return;
           waiters.delete(check);
           clearTimeout(timer);
           resolve();

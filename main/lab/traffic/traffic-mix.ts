@@ -4,6 +4,12 @@
  * from many 127.x addresses in sixteen /24 networks, so greylisting (which keys on the /24) and its
  * client whitelisting both act as they would for real senders.
  */
+import {
+  labDeferringDomain,
+  labNoMailDomain,
+  labOutsideDomains,
+  labRefusingDomain,
+} from '../lab-outside-world.js';
 import type { SeededRandom } from './seeded-random.js';
 import type { SmtpEndpoint } from './smtp-sender.js';
 import type { TrafficCharset, TrafficMessageSpec } from './traffic-mail.js';
@@ -21,17 +27,15 @@ export interface PlannedMessage {
 }
 
 // Shares of the arrivals; the rest is mail from outside (clean or spam).
-const internalShare = 0.3;
+const internalShare = 0.25;
+const outboundShare = 0.08;
 const unknownRecipientShare = 0.07;
 const largeAttachmentShare = 0.03;
 
-const outsideDomains = [
-  'example.com',
-  'example.net',
-  'example.org',
-  'partner-univ.example',
-  'gakkai.example',
-];
+const outsideDomains = labOutsideDomains;
+// Mail from users to the outside: mostly delivered, some to a busy server (queued, delay DSN after
+// hours), some refused (bounce DSN to the user) or to a domain that takes no mail (null MX).
+const outboundDomains = [...labOutsideDomains, labDeferringDomain, labRefusingDomain, labNoMailDomain];
 const outsideNames = ['yamada', 'smith', 'chen', 'kim', 'garcia', 'office', 'info', 'journal'];
 const spamDomains = ['bulk-offers.example', 'prize-center.example'];
 
@@ -56,21 +60,25 @@ export function planMessage(
   const tag = `${run}-${n}`;
   const recipient = random.pick(targets.users);
   const r = random.next();
-  if (r < internalShare) {
+  // Without a submission port (AUTH) users cannot send outside: that share becomes internal mail.
+  const outbound = targets.submission.requireTls ? outboundShare : 0;
+  if (r < internalShare + outbound) {
     const sender = random.pick(targets.users.filter((u) => u !== recipient));
     const endpoint: SmtpEndpoint = targets.submission.requireTls
       ? { ...targets.submission, auth: { user: sender.address, pass: sender.password } }
       : targets.submission;
+    const to =
+      r < outbound ? `${random.pick(outsideNames)}@${random.pick(outboundDomains)}` : recipient.address;
     return {
-      kind: 'internal',
-      spec: spec(tag, sender.address, recipient.address, charsetFor(random), false, 0),
-      envelope: { from: sender.address, to: recipient.address },
+      kind: r < outbound ? 'outbound' : 'internal',
+      spec: spec(tag, sender.address, to, charsetFor(random), false, 0),
+      envelope: { from: sender.address, to },
       endpoint,
     };
   }
   const gateway: SmtpEndpoint = { ...targets.gateway };
   const localAddress = outsideClientAddress(random);
-  if (r < internalShare + unknownRecipientShare) {
+  if (r < internalShare + outbound + unknownRecipientShare) {
     const domain = random.pick(targets.domains);
     const to = `nobody-${random.integer(1000, 9999)}@${domain}`;
     const from = `${random.pick(outsideNames)}@${random.pick(outsideDomains)}`;
@@ -82,7 +90,7 @@ export function planMessage(
       localAddress,
     };
   }
-  if (r < internalShare + unknownRecipientShare + largeAttachmentShare) {
+  if (r < internalShare + outbound + unknownRecipientShare + largeAttachmentShare) {
     const from = `${random.pick(outsideNames)}@${random.pick(outsideDomains)}`;
     return {
       kind: 'largeAttachment',

@@ -6,7 +6,14 @@
 import type { SendOutcome } from './smtp-sender.js';
 
 /** Kinds of mail a run sends. */
-export const trafficKinds = ['internal', 'inbound', 'spam', 'unknownRecipient', 'largeAttachment'] as const;
+export const trafficKinds = [
+  'internal',
+  'outbound',
+  'inbound',
+  'spam',
+  'unknownRecipient',
+  'largeAttachment',
+] as const;
 /** One kind of mail. */
 export type TrafficKind = (typeof trafficKinds)[number];
 
@@ -22,6 +29,8 @@ export interface TrafficSummary {
   offered: Record<TrafficKind, number>;
   charsets: Record<string, number>;
   accepted: number;
+  /** Accepted messages by kind (outbound ones went on to the simulated internet, not a lab mailbox). */
+  acceptedByKind: Record<TrafficKind, number>;
   /** First attempts answered 451 4.7.1 by the gateway. */
   greylisted: number;
   /** Attempts made again after a greylisting, as a real MTA would. */
@@ -44,9 +53,10 @@ export interface TrafficSummary {
 export class TrafficTally {
   readonly accepted: AcceptedMessage[] = [];
   private readonly summaryCounts: TrafficSummary = {
-    offered: { internal: 0, inbound: 0, spam: 0, unknownRecipient: 0, largeAttachment: 0 },
+    offered: zeroPerKind(),
     charsets: {},
     accepted: 0,
+    acceptedByKind: zeroPerKind(),
     greylisted: 0,
     greylistRetries: 0,
     greylistedAtEnd: 0,
@@ -73,6 +83,7 @@ export class TrafficTally {
     switch (outcome.kind) {
       case 'accepted':
         counts.accepted++;
+        counts.acceptedByKind[message.kind]++;
         this.accepted.push(message);
         return;
       case 'greylisted':
@@ -134,4 +145,8 @@ export class TrafficTally {
   private sample(key: string, reply: string): void {
     this.summaryCounts.sampleReplies[key] ??= reply.slice(0, 300);
   }
+}
+
+function zeroPerKind(): Record<TrafficKind, number> {
+  return Object.fromEntries(trafficKinds.map((kind) => [kind, 0])) as Record<TrafficKind, number>;
 }

@@ -89,7 +89,7 @@ describe('the lab mail services', () => {
       );
     }
     expect(Object.keys(profile.nodes.find((n) => n.name === 'director01')?.services ?? {})).toEqual(
-      expect.arrayContaining(['smtp', 'imap', 'imaps', 'pop3', 'pop3s']),
+      expect.arrayContaining(['smtp', 'submission', 'imap', 'imaps', 'pop3', 'pop3s']),
     );
     expect(profile.nodes.find((n) => n.name === 'gateway01')?.services).toHaveProperty('smtp');
     const ca = await readFile(String(profile.endpoints.tlsCaFile), 'utf8');
@@ -247,6 +247,63 @@ describe('the lab mail services', () => {
     expect(await send('director01', '127.0.7.7', 'victim@elsewhere.example')).toMatch(
       /^554 5\.7\.1 relay access denied/,
     );
+  });
+
+  it('lets a user submit to the outside with AUTH after STARTTLS, and bounces a refused one back as a DSN', async () => {
+    const user = users[2];
+    if (!user) throw new Error('no third lab user');
+    const ca = await readFile(String(profile.endpoints.tlsCaFile), 'utf8');
+    const submission = createTransport({
+      ...endpoint('director01', 'submission'),
+      secure: false,
+      requireTLS: true,
+      tls: { ca, servername: 'localhost' },
+      auth: { user: user.address, pass: user.password },
+    });
+    const message = (to: string) =>
+      `From: ${user.address}\r\nTo: ${to}\r\nSubject: to the outside / 学外へ\r\n\r\nHello.\r\n`;
+    try {
+      // Accepted by the director (250) and then delivered by MX to the simulated internet.
+      const sent = await submission.sendMail({
+        envelope: { from: user.address, to: ['colleague@example.org'] },
+        raw: message('colleague@example.org'),
+      });
+      expect(sent.accepted).toEqual(['colleague@example.org']);
+      await submission.sendMail({
+        envelope: { from: user.address, to: ['someone@closed-company.example'] },
+        raw: message('someone@closed-company.example'),
+      });
+    } finally {
+      submission.close();
+    }
+    // The refusing domain's 550 comes back to the user as a bounce DSN, read through the proxy.
+    const imap = new ImapFlow({
+      ...endpoint('director01', 'imap'),
+      secure: false,
+      tls: { ca: [ca], servername: 'localhost' },
+      auth: { user: user.address, pass: user.password },
+      logger: false,
+    });
+    await imap.connect();
+    try {
+      let bounce: string | undefined;
+      for (let round = 0; round < 40 && !bounce; round++) {
+        const box = await imap.mailboxOpen('INBOX', { readOnly: true });
+        if (box.exists > 0) {
+          for await (const m of imap.fetch('1:*', { source: true })) {
+            const text = m.source?.toString() ?? '';
+            if (/multipart\/report/i.test(text) && text.includes('someone@closed-company.example'))
+              bounce = text;
+          }
+        }
+        if (!bounce) await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(bounce).toMatch(/Action: failed/);
+      expect(bounce).toMatch(/Status: 5\.1\.1/);
+      expect(bounce).not.toContain('colleague@example.org');
+    } finally {
+      await imap.logout();
+    }
   });
 
   it("refuses a user on another store's ports, naming their store", async () => {

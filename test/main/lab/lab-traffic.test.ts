@@ -53,7 +53,7 @@ describe('lab traffic', () => {
   it('sends a mix that the fleet delivers once each, greylisting and refusing what it should', async () => {
     const { stdout } = await run(
       process.execPath,
-      [mailfleetCli, 'lab', 'traffic', '--home', home, '--rate', '4', '--duration', '12s', '--seed', '11'],
+      [mailfleetCli, 'lab', 'traffic', '--home', home, '--rate', '5', '--duration', '12s', '--seed', '11'],
       { timeout: 120_000 },
     );
     const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
@@ -77,12 +77,14 @@ describe('lab traffic', () => {
     do {
       found = [];
       for (const user of users) found.push(...(await runMessages(proxy, user, ca, summary.run)));
-      if (found.length >= summary.accepted) break;
+      if (found.length >= summary.accepted - summary.acceptedByKind.outbound) break;
       await new Promise((resolve) => setTimeout(resolve, 2000));
     } while (Date.now() < deadline);
     const tags = found.map((m) => m.tag);
     expect(new Set(tags).size).toBe(tags.length);
-    expect(tags.length).toBe(summary.accepted);
+    // Mail to the outside went on to the simulated internet, not into a lab mailbox.
+    expect(summary.acceptedByKind.outbound).toBeGreaterThan(0);
+    expect(tags.length).toBe(summary.accepted - summary.acceptedByKind.outbound);
 
     const japanese = found.find((m) => /charset=ISO-2022-JP/i.test(m.raw.toString('latin1')));
     expect(japanese).toBeDefined();
@@ -112,7 +114,9 @@ async function runMessages(
     const messages: { tag: string; raw: Buffer }[] = [];
     for await (const message of client.fetch('1:*', { source: true })) {
       const raw = message.source ?? Buffer.alloc(0);
-      const tag = /^X-Mailfleet-Traffic: (\S+)/im.exec(raw.toString('latin1'))?.[1];
+      // Only the message's own header: a bounce DSN quotes the original headers in its body.
+      const header = raw.toString('latin1').split('\r\n\r\n')[0] ?? '';
+      const tag = /^X-Mailfleet-Traffic: (\S+)/im.exec(header)?.[1];
       if (tag?.startsWith(`${runId}-`)) messages.push({ tag, raw });
     }
     return messages;
