@@ -33,7 +33,7 @@ export const messagesEn = {
   'state.up': 'Running',
   'state.down': 'Not answering',
   'state.stale': 'No new figures',
-  'tile.age': 'figures {age} old',
+  'tile.age': 'last figures {age} ago',
   'tile.never': 'never answered',
   'tile.since': 'since {time}',
   'figure.users': 'Mailboxes',

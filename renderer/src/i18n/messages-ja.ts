@@ -35,7 +35,7 @@ export const messagesJa = {
   'state.up': '正常',
   'state.down': '応答なし',
   'state.stale': '数値の更新が止まっています',
-  'tile.age': '{age}前の数値',
+  'tile.age': '最後の数値は{age}前',
   'tile.never': '一度も応答していません',
   'tile.since': '{time} から',
   'figure.users': 'メールボックス',
