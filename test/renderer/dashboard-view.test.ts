@@ -66,7 +66,7 @@ describe('dashboard in browser mode against a lab', () => {
     const storeTiles = await page.locator('section[data-role="store"] li.tile').count();
     expect(storeTiles).toBe(nodeNames.filter((n) => n.startsWith('store')).length);
     await expect
-      .poll(() => page.locator('[data-testid="fleet-totals"]').innerText())
+      .poll(() => page.locator('[data-testid="fleet-totals"]').textContent())
       .toContain(`${nodeNames.length} / ${nodeNames.length}`);
     await page.screenshot({ path: join(screenshots, 'dashboard-en.png'), fullPage: true });
     expect((globalThis as { consoleErrors?: string[] }).consoleErrors).toEqual([]);
@@ -78,27 +78,27 @@ describe('dashboard in browser mode against a lab', () => {
     await expect
       .poll(() => tile('store02').getAttribute('data-state'), { timeout: 5000, interval: 100 })
       .not.toBe('up');
-    await expect.poll(() => tile('store02').innerText()).toContain('Not answering');
+    await expect.poll(() => tile('store02').textContent()).toContain('Not answering');
     await page.screenshot({ path: join(screenshots, 'dashboard-store-down-en.png'), fullPage: true });
     await labCommand('start', 'store02');
     await expect.poll(() => tile('store02').getAttribute('data-state'), { timeout: 30_000 }).toBe('up');
   });
 
   it('switches the visible labels to Japanese and keeps the choice', async () => {
-    await expect.poll(() => page.locator('h2#dashboard-title').innerText()).toBe('Fleet dashboard');
+    await expect.poll(() => page.locator('h2#dashboard-title').textContent()).toBe('Fleet dashboard');
     await page.getByRole('button', { name: '日本語' }).click();
-    await expect.poll(() => page.locator('h2#dashboard-title').innerText()).toBe('全体ダッシュボード');
+    await expect.poll(() => page.locator('h2#dashboard-title').textContent()).toBe('全体ダッシュボード');
     await expect
-      .poll(() => page.locator('section[data-role="store"] h3').innerText())
+      .poll(() => page.locator('section[data-role="store"] h3').textContent())
       .toContain('メール格納サーバー');
     expect(await page.locator('html').getAttribute('lang')).toBe('ja');
     await labCommand('kill', 'store03');
     await expect
-      .poll(() => tile('store03').innerText(), { timeout: 5000, interval: 100 })
+      .poll(() => tile('store03').textContent(), { timeout: 5000, interval: 100 })
       .toContain('応答なし');
     await page.screenshot({ path: join(screenshots, 'dashboard-ja.png'), fullPage: true });
     await page.reload();
-    await expect.poll(() => page.locator('h2#dashboard-title').innerText()).toBe('全体ダッシュボード');
+    await expect.poll(() => page.locator('h2#dashboard-title').textContent()).toBe('全体ダッシュボード');
     await labCommand('start', 'store03');
   });
 });
