@@ -10,25 +10,19 @@ import { fleetTotals, nodeFigures } from '../../renderer/src/store/fleet/fleet-f
 import { nodesByRole } from '../../renderer/src/store/fleet/fleet-selectors';
 import { createFleetStore } from '../../renderer/src/store/fleet/fleet-store';
 import { historyPoints } from '../../renderer/src/store/fleet/history-slice';
+import { nodeMetricsSample } from '../support/node-metrics-sample';
 
 function sample(node: string, counters: Record<string, number>): NodeMetrics {
-  return {
+  return nodeMetricsSample({
     node,
-    role: 'store',
-    at: 1,
-    seq: 1,
-    uptimeSec: 10,
-    cpu: { percent: 12, agentPercent: 1, cores: 2 },
-    load: [0, 0, 0],
     memory: { totalBytes: 100, usedBytes: 40, agentRssBytes: 1 },
     disk: { path: '/', totalBytes: 200, usedBytes: 190 },
-    network: { rxBytesPerSec: 0, txBytesPerSec: 0 },
     services: [
       { name: 'lmtp', state: 'running', since: 1, restarts: 0 },
       { name: 'imap', state: 'failed', since: 1, restarts: 2 },
     ],
     counters,
-  };
+  });
 }
 
 function node(
