@@ -35,7 +35,7 @@ export const messagesEn = {
   'state.stale': 'No new figures',
   'tile.age': 'last figures {age} ago',
   'tile.never': 'never answered',
-  'tile.since': 'since {time}',
+  'tile.since': 'not answering since {time}',
   'figure.users': 'Mailboxes',
   'figure.sessions': 'Sessions',
   'figure.deliveries': 'Deliv./min',

@@ -37,7 +37,7 @@ export const messagesJa = {
   'state.stale': '数値の更新が止まっています',
   'tile.age': '最後の数値は{age}前',
   'tile.never': '一度も応答していません',
-  'tile.since': '{time} から',
+  'tile.since': '{time} 以降応答なし',
   'figure.users': 'メールボックス',
   'figure.sessions': '接続数',
   'figure.deliveries': '配送/分',

@@ -39,9 +39,11 @@ export function DashboardView() {
         <>
           <FleetTotalsBar snapshot={snapshot} />
           <DeliveriesChart />
-          {nodesByRole(snapshot.nodes).map((group) => (
-            <RoleGroup key={group.role} role={group.role} nodes={group.nodes} now={snapshot.at} />
-          ))}
+          <div className="role-groups">
+            {nodesByRole(snapshot.nodes).map((group) => (
+              <RoleGroup key={group.role} role={group.role} nodes={group.nodes} now={snapshot.at} />
+            ))}
+          </div>
         </>
       )}
     </section>
