@@ -53,11 +53,12 @@ function figureRows(role: ConsoleNodeView['role'], f: NodeFigures, tr: Translato
   ];
 }
 
-function ageLine(node: ConsoleNodeView, now: number, tr: Translator): string | undefined {
-  if (node.state === 'up') return undefined;
+/** For a node that is not up: how old its figures are, and since when it does not answer. */
+function ageLines(node: ConsoleNodeView, now: number, tr: Translator): string[] {
+  if (node.state === 'up') return [];
   const age =
     node.ageMs === undefined ? tr.t('tile.never') : tr.t('tile.age', { age: tr.duration(node.ageMs) });
-  return `${age} · ${tr.t('tile.since', { time: tr.time(Math.min(node.since, now)) })}`;
+  return [age, tr.t('tile.since', { time: tr.time(Math.min(node.since, now)) })];
 }
 
 /** A node tile; re-renders only when its node or the language changes. */
@@ -65,7 +66,7 @@ export const NodeTile = memo(function NodeTile({ node, now }: { node: ConsoleNod
   const tr = useTranslator();
   const rows = figureRows(node.role, nodeFigures(node), tr);
   const stateText = tr.t(`state.${node.state}`);
-  const age = ageLine(node, now, tr);
+  const age = ageLines(node, now, tr);
   const problem = node.problem && node.state !== 'up' ? tr.t(`problem.${node.problem.kind}`) : undefined;
   return (
     <li
@@ -74,14 +75,18 @@ export const NodeTile = memo(function NodeTile({ node, now }: { node: ConsoleNod
       data-state={node.state}
       // biome-ignore lint/a11y/noNoninteractiveTabindex: tiles are read one by one from the keyboard
       tabIndex={0}
-      aria-label={[node.name, stateText, age, problem].filter(Boolean).join(', ')}
+      aria-label={[node.name, stateText, ...age, problem].filter(Boolean).join(', ')}
       title={node.problem?.message}
     >
       <div className="tile-head">
         <span className="tile-name">{node.name}</span>
         <span className="tile-state">{stateText}</span>
       </div>
-      {age && <p className="tile-age">{age}</p>}
+      {age.map((line) => (
+        <p key={line} className="tile-age">
+          {line}
+        </p>
+      ))}
       {problem && <p className="tile-problem">{problem}</p>}
       <dl className={node.state === 'up' ? 'tile-figures' : 'tile-figures tile-figures-old'}>
         {rows.map((row) => (
