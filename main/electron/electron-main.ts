@@ -21,7 +21,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   protocol.registerSchemesAsPrivileged(appSchemePrivileges);
   let window: BrowserWindow | undefined;
-  let console: OpenConsole | undefined;
+  let opened: OpenConsole | undefined;
 
   app.on('second-instance', () => {
     if (!window) return;
@@ -36,14 +36,14 @@ if (!app.requestSingleInstanceLock()) {
     .then(async () => {
       denyPermissions(session.defaultSession);
       handleAppProtocol(protocol, rendererRoot());
-      console = await openConsole(chooseProfilePath(undefined), {
+      opened = await openConsole(chooseProfilePath(undefined), {
         systemLocale: consoleLocaleFor(app.getPreferredSystemLanguages()),
       });
-      registerConsoleIpc(ipcMain, console.service);
+      registerConsoleIpc(ipcMain, opened.service);
       window = new BrowserWindow(
         consoleWindowOptions(join(packageRoot(), 'dist', 'electron', 'preload.cjs')),
       );
-      forwardConsoleEvents(console.service, window.webContents);
+      forwardConsoleEvents(opened.service, window.webContents);
       window.once('ready-to-show', () => window?.show());
       await window.loadURL(appEntryUrl);
     })
@@ -53,6 +53,6 @@ if (!app.requestSingleInstanceLock()) {
     });
 
   app.on('window-all-closed', () => {
-    void (console?.close() ?? Promise.resolve()).finally(() => app.quit());
+    void (opened?.close() ?? Promise.resolve()).finally(() => app.quit());
   });
 }

@@ -24,17 +24,17 @@ export async function startCommand(argv: string[], out: (text: string) => void):
   if (configured && existsSync(profilePath)) return consoleCommand(['--fleet', profilePath, ...web], out);
   out('no fleet configured: starting the lab, then the console (Ctrl-C stops both)');
   const layout = new LabLayout(defaultLabHome());
-  let console: Promise<RunningConsole> | undefined;
+  let consoleStarting: Promise<RunningConsole> | undefined;
   const code = await runLab(layout, referenceLabSpec, (line) => {
     out(line);
     // The lab says this once, when every node answers: the console then shows a whole fleet.
-    if (console === undefined && /^lab up: all \d+ nodes answering/.test(line)) {
-      console = startConsole(layout.profile, { web: values.web, port: 0 }, out);
-      console.catch((error: unknown) =>
+    if (consoleStarting === undefined && /^lab up: all \d+ nodes answering/.test(line)) {
+      consoleStarting = startConsole(layout.profile, { web: values.web, port: 0 }, out);
+      consoleStarting.catch((error: unknown) =>
         out(`console did not start: ${error instanceof Error ? error.message : String(error)}`),
       );
     }
   });
-  await console?.then((running) => running.stop()).catch(() => {});
+  await consoleStarting?.then((running) => running.stop()).catch(() => {});
   return code;
 }

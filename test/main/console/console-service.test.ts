@@ -113,3 +113,25 @@ describe('ConsoleService', () => {
     expect(snapshot).not.toMatch(/secret|PRIVATE KEY/);
   });
 });
+
+describe('ConsoleService as a helpdesk admin', () => {
+  let helpdesk: ConsoleTestFleet;
+
+  beforeAll(async () => {
+    helpdesk = await startConsoleTestFleet({ stores: ['store01'], tier: 'helpdesk' });
+    await helpdesk.nodesUp(['store01']);
+  });
+
+  afterAll(async () => {
+    await helpdesk?.stop();
+  });
+
+  it('is refused a service restart by the agent, whatever the console would allow', async () => {
+    const reply = await dispatchConsoleCall(helpdesk.service, 'node.restartService', {
+      node: 'store01',
+      service: 'metrics-http',
+    });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    if (!reply.ok) expect(reply.error.message).toMatch(/helpdesk/);
+  });
+});

@@ -159,6 +159,19 @@ describe('WebBridge', () => {
     }
   });
 
+  it('closes a connection that sends an oversized message, and serves the next one', async () => {
+    const big = await openSocket(apiUrl(token), bridge.origin);
+    if (typeof big === 'number') throw new Error(`refused with ${big}`);
+    const closed = new Promise<number>((resolve) => big.once('close', (code) => resolve(code)));
+    big.on('error', () => {});
+    big.send(JSON.stringify({ id: 1, call: 'locale.get', params: { pad: 'x'.repeat(100_000) } }));
+    expect(await closed).toBe(1009);
+    const next = await openSocket(apiUrl(token), bridge.origin);
+    if (typeof next === 'number') throw new Error(`refused with ${next}`);
+    expect(await ask(next, '{"id":9,"call":"locale.get","params":{}}', 9)).toMatchObject({ ok: true });
+    next.close();
+  });
+
   it('pushes the fleet snapshot to a connected page every second', async () => {
     const socket = await openSocket(apiUrl(token), bridge.origin);
     if (typeof socket === 'number') throw new Error(`refused with ${socket}`);
