@@ -20,7 +20,10 @@ export const consoleNodeView = z.object({
   address: z.string(),
   controlPort: z.number().int(),
   state: z.enum(nodeTileStates),
-  /** When `state` last changed between up and down (ms since the epoch). */
+  /**
+   * When `state` last changed (ms since the epoch, console clock); for `stale`, when the last
+   * figures arrived.
+   */
   since: z.number(),
   /** How old the newest figures are at snapshot time, in ms; absent if the node never answered. */
   ageMs: z.number().nonnegative().optional(),
@@ -43,8 +46,8 @@ export const consoleFleetSnapshot = z.object({
 });
 export type ConsoleFleetSnapshot = z.infer<typeof consoleFleetSnapshot>;
 
-/** The console's view of one node of a core snapshot. */
-export function consoleNodeViewOf(node: NodeView): ConsoleNodeView {
+/** The console's view of one node of a core snapshot taken at `at`. */
+export function consoleNodeViewOf(node: NodeView, at: number): ConsoleNodeView {
   const state: NodeTileState =
     node.observed === 'up' ? 'up' : node.problem?.kind === 'stale' ? 'stale' : 'down';
   const view: ConsoleNodeView = {
@@ -54,7 +57,8 @@ export function consoleNodeViewOf(node: NodeView): ConsoleNodeView {
     address: node.address,
     controlPort: node.controlPort,
     state,
-    since: node.since,
+    // The link has been open all along; what stopped is the figures, so that is when it went silent.
+    since: state === 'stale' && node.staleMs !== undefined ? at - node.staleMs : node.since,
   };
   if (node.staleMs !== undefined) view.ageMs = node.staleMs;
   if (node.metrics) view.sample = node.metrics;
@@ -66,5 +70,9 @@ export function consoleNodeViewOf(node: NodeView): ConsoleNodeView {
 export function consoleSnapshotOf(snapshot: FleetSnapshot): ConsoleFleetSnapshot {
   const directory: ConsoleFleetSnapshot['directory'] = { reachable: snapshot.directory.reachable };
   if (snapshot.directory.error) directory.error = snapshot.directory.error;
-  return { at: snapshot.at, directory, nodes: snapshot.nodes.map(consoleNodeViewOf) };
+  return {
+    at: snapshot.at,
+    directory,
+    nodes: snapshot.nodes.map((node) => consoleNodeViewOf(node, snapshot.at)),
+  };
 }

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabLayout } from '../../main/lab/lab-layout.js';
+import { runningNodePid } from '../../main/lab/node-process.js';
 import { launchChromium } from '../support/chromium.js';
 import { type ConsoleProcess, startConsoleProcess } from '../support/console-process.js';
 import { type LabProcess, mailfleetCli, startLabProcess } from '../support/lab-process.js';
@@ -82,6 +84,36 @@ describe('dashboard in browser mode against a lab', () => {
     await page.screenshot({ path: join(screenshots, 'dashboard-store-down-en.png'), fullPage: true });
     await labCommand('start', 'store02');
     await expect.poll(() => tile('store02').getAttribute('data-state'), { timeout: 30_000 }).toBe('up');
+  });
+
+  it('turns a hung store (SIGSTOP) red within 5 s, saying how old its figures are, and green after SIGCONT', async () => {
+    const pid = await runningNodePid(new LabLayout(home), 'store01');
+    if (pid === undefined) throw new Error('store01 is not running');
+    process.kill(pid, 'SIGSTOP');
+    try {
+      // The bound: a node that stops answering is red within 5 s.
+      await expect
+        .poll(() => tile('store01').getAttribute('data-state'), { timeout: 5000, interval: 100 })
+        .not.toBe('up');
+      await expect.poll(() => tile('store01').textContent()).toMatch(/last figures \d+ s ago/);
+      await page.screenshot({ path: join(screenshots, 'dashboard-store-hung-en.png'), fullPage: true });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await expect.poll(() => tile('store01').getAttribute('data-state'), { timeout: 30_000 }).toBe('up');
+  });
+
+  it('can be used from the keyboard: skip link, then the language buttons', async () => {
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('English');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('日本語');
+    const firstTile = page.locator('li.tile').first();
+    await firstTile.focus();
+    expect(await firstTile.getAttribute('aria-label')).toMatch(/^gateway01, Running/);
   });
 
   it('switches the visible labels to Japanese and keeps the choice', async () => {

@@ -16,18 +16,24 @@ const base: NodeView = {
 
 describe('consoleNodeViewOf', () => {
   it('says up, down, or stale when the link is open but the figures stopped', () => {
-    expect(consoleNodeViewOf({ ...base, staleMs: 400 })).toMatchObject({ state: 'up', ageMs: 400 });
+    expect(consoleNodeViewOf({ ...base, staleMs: 400 }, 10_000)).toMatchObject({ state: 'up', ageMs: 400 });
     expect(
-      consoleNodeViewOf({ ...base, observed: 'down', problem: { kind: 'unreachable', message: 'refused' } }),
-    ).toMatchObject({ state: 'down', problem: { kind: 'unreachable' } });
+      consoleNodeViewOf(
+        { ...base, observed: 'down', problem: { kind: 'unreachable', message: 'refused' } },
+        10_000,
+      ),
+    ).toMatchObject({ state: 'down', since: 1, problem: { kind: 'unreachable' } });
     expect(
-      consoleNodeViewOf({
-        ...base,
-        observed: 'down',
-        staleMs: 9000,
-        problem: { kind: 'stale', message: 'no figures for 9 s' },
-      }),
-    ).toMatchObject({ state: 'stale', ageMs: 9000 });
+      consoleNodeViewOf(
+        {
+          ...base,
+          observed: 'down',
+          staleMs: 9000,
+          problem: { kind: 'stale', message: 'no figures for 9 s' },
+        },
+        10_000,
+      ),
+    ).toMatchObject({ state: 'stale', ageMs: 9000, since: 1000 });
   });
 });
 
