@@ -10,6 +10,7 @@ import { fleetTotals, nodeFigures } from '../../renderer/src/store/fleet/fleet-f
 import { nodesByRole } from '../../renderer/src/store/fleet/fleet-selectors';
 import { createFleetStore } from '../../renderer/src/store/fleet/fleet-store';
 import { historyPoints } from '../../renderer/src/store/fleet/history-slice';
+import { sameTile } from '../../renderer/src/views/dashboard/same-tile';
 import { nodeMetricsSample } from '../support/node-metrics-sample';
 
 function sample(node: string, counters: Record<string, number>): NodeMetrics {
@@ -118,5 +119,20 @@ describe('fleet store', () => {
     expect(history).toHaveLength(historyPoints);
     expect(history[0]?.at).toBe(51_000);
     expect(history.at(-1)?.deliveriesPerMin).toBe((historyPoints + 50) * 60);
+  });
+});
+
+describe('node tile re-rendering', () => {
+  const up = node('store01', 'store', 'up', { mailbox_count: 1 });
+  it('skips a tile whose node sent no new sample and did not change state', () => {
+    expect(sameTile({ node: up, now: 1 }, { node: { ...up, ageMs: 800 }, now: 2 })).toBe(true);
+  });
+  it('redraws on a new sample, a state change, or a new second of age when not up', () => {
+    const newer = { ...up, sample: { ...up.sample!, seq: 2 } };
+    expect(sameTile({ node: up, now: 1 }, { node: newer, now: 2 })).toBe(false);
+    const down = { ...up, state: 'down' as const, ageMs: 1000 };
+    expect(sameTile({ node: up, now: 1 }, { node: down, now: 2 })).toBe(false);
+    expect(sameTile({ node: down, now: 1 }, { node: { ...down, ageMs: 1200 }, now: 2 })).toBe(true);
+    expect(sameTile({ node: down, now: 1 }, { node: { ...down, ageMs: 2000 }, now: 2 })).toBe(false);
   });
 });

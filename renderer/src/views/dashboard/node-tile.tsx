@@ -8,6 +8,7 @@ import type { MessageKey } from '../../i18n/messages-en';
 import type { Translator } from '../../i18n/translate';
 import { useTranslator } from '../../i18n/use-translator';
 import { type NodeFigures, nodeFigures } from '../../store/fleet/fleet-figures';
+import { type NodeTileProps, sameTile } from './same-tile';
 
 interface FigureRow {
   key: MessageKey;
@@ -61,8 +62,8 @@ function ageLines(node: ConsoleNodeView, now: number, tr: Translator): string[] 
   return [age, tr.t('tile.since', { time: tr.time(Math.min(node.since, now)) })];
 }
 
-/** A node tile; re-renders only when its node or the language changes. */
-export const NodeTile = memo(function NodeTile({ node, now }: { node: ConsoleNodeView; now: number }) {
+/** A node tile; re-renders only when what it shows changes (see sameTile) or the language does. */
+export const NodeTile = memo(function NodeTile({ node, now }: NodeTileProps) {
   const tr = useTranslator();
   const rows = figureRows(node.role, nodeFigures(node), tr);
   const stateText = tr.t(`state.${node.state}`);
@@ -98,4 +99,4 @@ export const NodeTile = memo(function NodeTile({ node, now }: { node: ConsoleNod
       </dl>
     </li>
   );
-});
+}, sameTile);
