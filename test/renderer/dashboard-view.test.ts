@@ -116,6 +116,23 @@ describe('dashboard in browser mode against a lab', () => {
     expect(await firstTile.getAttribute('aria-label')).toMatch(/^gateway01, Running/);
   });
 
+  it('speaks Japanese by default on a Japanese system', async () => {
+    const japanese = await startConsoleProcess(join(home, 'fleet.json'), 30_000, {
+      lang: 'ja_JP.UTF-8',
+      settingsFile: join(home, 'console-ja.json'),
+    });
+    // The browser itself says English: the Japanese must come from the console's system language.
+    const jaPage = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    try {
+      await jaPage.goto(japanese.url);
+      await expect.poll(() => jaPage.locator('h2#dashboard-title').textContent()).toBe('全体ダッシュボード');
+      expect(await jaPage.locator('html').getAttribute('lang')).toBe('ja');
+    } finally {
+      await jaPage.close();
+      await japanese.stop();
+    }
+  });
+
   it('switches the visible labels to Japanese and keeps the choice', async () => {
     await expect.poll(() => page.locator('h2#dashboard-title').textContent()).toBe('Fleet dashboard');
     await page.getByRole('button', { name: '日本語' }).click();

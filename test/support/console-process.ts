@@ -13,7 +13,11 @@ export interface ConsoleProcess {
 }
 
 /** Starts browser mode on a fleet profile and waits for its URL. */
-export async function startConsoleProcess(profile: string, timeoutMs: number): Promise<ConsoleProcess> {
+export async function startConsoleProcess(
+  profile: string,
+  timeoutMs: number,
+  options: { lang?: string; settingsFile?: string } = {},
+): Promise<ConsoleProcess> {
   const child = spawn(
     process.execPath,
     [mailfleetCli, 'console', '--web', '--fleet', profile, '--port', '0'],
@@ -21,8 +25,12 @@ export async function startConsoleProcess(profile: string, timeoutMs: number): P
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
-        LANG: 'en_US.UTF-8',
-        MAILFLEET_CONSOLE_SETTINGS: `${profile}.console-test.json`,
+        // The console's language follows the first of these that is set: only LANG decides here.
+        LC_ALL: '',
+        LC_MESSAGES: '',
+        LANGUAGE: '',
+        LANG: options.lang ?? 'en_US.UTF-8',
+        MAILFLEET_CONSOLE_SETTINGS: options.settingsFile ?? `${profile}.console-test.json`,
       },
     },
   );
