@@ -151,3 +151,14 @@ describe('dashboard in browser mode against a lab', () => {
     await labCommand('start', 'store03');
   });
 });
+
+describe('dashboard when the console itself goes away', () => {
+  it('says the connection is lost instead of showing a healthy fleet', async () => {
+    await consoleProcess.stop();
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent(), { timeout: 10_000 })
+      .toContain('コンソールとの接続が切れました');
+    expect(await page.locator('section.dashboard').getAttribute('class')).toContain('dashboard-frozen');
+    await page.screenshot({ path: join(screenshots, 'dashboard-link-lost-ja.png'), fullPage: true });
+  });
+});

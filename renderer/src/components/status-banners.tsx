@@ -9,11 +9,12 @@ export function StatusBanners() {
   const tr = useTranslator();
   const { link, actionError } = useUiStore(useShallow((s) => ({ link: s.link, actionError: s.actionError })));
   const directory = useFleetStore((s) => s.snapshot?.directory);
+  const snapshotAt = useFleetStore((s) => s.snapshot?.at);
   return (
     <div className="banners" aria-live="polite">
       {link === 'closed' && (
         <p className="banner banner-error" role="alert">
-          {tr.t('link.closed')}
+          {tr.t('link.closed', { time: snapshotAt === undefined ? '—' : tr.time(snapshotAt) })}
         </p>
       )}
       {directory && !directory.reachable && (

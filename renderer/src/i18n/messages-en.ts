@@ -7,7 +7,7 @@ export const messagesEn = {
   'locale.ja': '日本語',
   'locale.en': 'English',
   'link.connecting': 'Connecting to the console…',
-  'link.closed': 'The connection to the console was lost. Trying again…',
+  'link.closed': 'The connection to the console was lost: the figures below are from {time}. Trying again…',
   'directory.unreachable': 'The directory does not answer: {error}. Showing the last known node list.',
   'dashboard.title': 'Fleet dashboard',
   'dashboard.loading': 'Loading the fleet…',

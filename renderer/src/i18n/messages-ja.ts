@@ -9,7 +9,7 @@ export const messagesJa = {
   'locale.ja': '日本語',
   'locale.en': 'English',
   'link.connecting': 'コンソールに接続しています…',
-  'link.closed': 'コンソールとの接続が切れました。再接続しています…',
+  'link.closed': 'コンソールとの接続が切れました。下の数値は {time} 時点のものです。再接続しています…',
   'directory.unreachable': 'ディレクトリが応答しません({error})。最後に取得したノード一覧を表示しています。',
   'dashboard.title': '全体ダッシュボード',
   'dashboard.loading': 'ノードの状態を読み込んでいます…',

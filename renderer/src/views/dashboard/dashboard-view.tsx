@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useTranslator } from '../../i18n/use-translator';
 import { nodesByRole } from '../../store/fleet/fleet-selectors';
 import { useFleetStore } from '../../store/fleet/fleet-store';
+import { useUiStore } from '../../store/ui/ui-store';
 import { DeliveriesChart } from './deliveries-chart';
 import { FleetTotalsBar } from './fleet-totals-bar';
 import { RoleGroup } from './role-group';
@@ -13,6 +14,8 @@ export function DashboardView() {
   const { snapshot, status, error } = useFleetStore(
     useShallow((s) => ({ snapshot: s.snapshot, status: s.status, error: s.error })),
   );
+  // Figures from before the console link dropped must not look live.
+  const frozen = useUiStore((s) => s.link === 'closed');
   if (status === 'loading') {
     return (
       <p className="view-state" role="status">
@@ -28,7 +31,10 @@ export function DashboardView() {
     );
   }
   return (
-    <section aria-labelledby="dashboard-title" className="dashboard">
+    <section
+      aria-labelledby="dashboard-title"
+      className={frozen ? 'dashboard dashboard-frozen' : 'dashboard'}
+    >
       <div className="dashboard-heading">
         <h2 id="dashboard-title">{tr.t('dashboard.title')}</h2>
         <span className="dashboard-updated">{tr.t('dashboard.updated', { time: tr.time(snapshot.at) })}</span>
