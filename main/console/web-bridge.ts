@@ -63,10 +63,13 @@ export class WebBridge {
     const sockets = new WebSocketServer({ noServer: true, maxPayload: maxWebMessageBytes });
     this.sockets = sockets;
     const server = createServer((request, response) => {
-      void this.serveFile(request).then(({ status, body, headers }) => {
-        response.writeHead(status, headers);
-        response.end(body);
-      });
+      void this.serveFile(request)
+        // A request the URL parser or the file system chokes on is the client's problem, not ours.
+        .catch(() => ({ status: 400, body: 'bad request\n', headers: { 'content-type': 'text/plain' } }))
+        .then(({ status, body, headers }) => {
+          response.writeHead(status, headers);
+          response.end(body);
+        });
     });
     this.server = server;
     server.on('upgrade', (request, socket, head) => this.upgrade(request, socket, head));
@@ -132,7 +135,12 @@ export class WebBridge {
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const refusal = this.refusal(request);
+    let refusal: string | undefined;
+    try {
+      refusal = this.refusal(request);
+    } catch {
+      refusal = '400 Bad Request';
+    }
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
