@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { consoleCallNames } from '../../../main/console/console-contract.js';
+import { rendererContentSecurityPolicy } from '../../../main/console/content-security-policy.js';
 import { type ConsoleTestFleet, startConsoleTestFleet } from '../../support/console-test-fleet.js';
 import { type fakeIpcMain, type fakeSession, fakeWebContents } from './fake-electron.js';
 
@@ -130,6 +131,11 @@ describe('electron-main', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(await page.text()).toContain('<div id="root">');
+    // The page's own meta CSP says the same as the header (minus what only a header can say).
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(
+      await (await handler(new Request('mailfleet://console/index.html'))).text(),
+    );
+    expect(meta?.[1]).toBe(rendererContentSecurityPolicy.replace("; frame-ancestors 'none'", ''));
     expect((await handler(new Request('mailfleet://other/index.html'))).status).toBe(404);
     expect((await handler(new Request('mailfleet://console/../../package.json'))).status).toBe(404);
   });

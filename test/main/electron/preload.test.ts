@@ -62,3 +62,15 @@ describe('preload', () => {
     expect(electron.off).toHaveBeenCalledWith(channel, forward);
   });
 });
+
+describe('preload bundle', () => {
+  it('requires nothing but electron (a sandboxed preload can load nothing else)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { packageRoot } = await import('../../../main/console/console-paths.js');
+    const bundle = await readFile(join(packageRoot(), 'dist', 'electron', 'preload.cjs'), 'utf8');
+    const required = [...bundle.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+    expect(new Set(required)).toEqual(new Set(['electron']));
+    expect(bundle).not.toMatch(/\bimport\s*\(/);
+  });
+});
