@@ -13,6 +13,9 @@ const shared = {
   pool: 'forks' as const,
 };
 
+/** Suites outside test/main/lab that also start a whole lab fleet. */
+const labFleetSuites = ['test/renderer/dashboard-view.test.ts'];
+
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
@@ -22,7 +25,7 @@ export default defineConfig({
           ...shared,
           name: 'components',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/main/lab/**'],
+          exclude: ['test/main/lab/**', ...labFleetSuites],
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
@@ -31,7 +34,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'lab',
-          include: ['test/main/lab/**/*.test.ts'],
+          include: ['test/main/lab/**/*.test.ts', ...labFleetSuites],
           maxWorkers: 1,
           fileParallelism: false,
           sequence: { groupOrder: 1 },

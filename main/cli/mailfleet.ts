@@ -3,6 +3,7 @@
  * --fleet FILE, else MAILFLEET_FLEET, else the default lab's profile.
  */
 import { auditCommand } from './commands/audit.js';
+import { consoleCommand } from './commands/console.js';
 import { labCommand } from './commands/lab.js';
 import { nodeCommand } from './commands/node.js';
 import { startCommand } from './commands/start.js';
@@ -15,7 +16,8 @@ const help = `mailfleet: run a mail system made of many small mail servers
   mailfleet node NAME services|info         what a node runs
   mailfleet audit [NODE] [--limit N]        who did what, when, where
   mailfleet lab up|down|kill|start ...      a whole fleet on this machine (try 'mailfleet lab')
-  mailfleet start                           the lab (if no fleet is configured) and the console
+  mailfleet console [--web] [--port N]      the graphical console (--web: in your browser)
+  mailfleet start [--web]                   the lab (if no fleet is configured) and the console
 
   --fleet FILE   fleet profile (default: $MAILFLEET_FLEET, else the default lab's fleet.json)
   --json         machine-readable output`;
@@ -35,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
         return await auditCommand(rest, out, warn);
       case 'lab':
         return await labCommand(rest, out);
+      case 'console':
+        return await consoleCommand(rest, out);
       case 'start':
         return await startCommand(rest, out);
       case undefined:

@@ -71,6 +71,11 @@ export const systemRequirements: SystemRequirement[] = [
     debianPackage: 'xvfb',
     why: 'headed console runs and screenshots under a virtual display',
   },
+  {
+    program: '/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf',
+    debianPackage: 'fonts-ipafont-gothic',
+    why: 'Japanese text in console screenshots (Chromium shows boxes without a Japanese font)',
+  },
 ];
 
 /** Installs what is missing (root on Debian) or throws naming the packages to install. */

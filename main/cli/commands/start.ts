@@ -1,7 +1,8 @@
 /**
- * `mailfleet start` (what `npm start` runs): with no fleet configured, starts the lab in this process
- * and shows the fleet's status once it is up. The graphical console arrives with its own issue; until
- * then this prints the status every few seconds.
+ * `mailfleet start` (what `npm start` runs): with a fleet configured (--fleet or MAILFLEET_FLEET),
+ * the console on it. With none, starts the lab in this process and, once every node answers, the
+ * console on the lab's profile. The console is the Electron window when its binary is installed,
+ * else browser mode, which says why and prints the URL.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -9,16 +10,31 @@ import { chooseProfilePath, defaultLabHome } from '../../core/fleet-profile.js';
 import { LabLayout } from '../../lab/lab-layout.js';
 import { referenceLabSpec } from '../../lab/lab-plan.js';
 import { runLab } from '../../lab/run-lab.js';
-import { statusCommand } from './status.js';
+import { consoleCommand, type RunningConsole, startConsole } from './console.js';
 
 export async function startCommand(argv: string[], out: (text: string) => void): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { fleet: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { fleet: { type: 'string' }, web: { type: 'boolean', default: false } },
+    strict: true,
+  });
   const profilePath = chooseProfilePath(values.fleet);
   const configured = values.fleet !== undefined || process.env.MAILFLEET_FLEET !== undefined;
-  if (configured && existsSync(profilePath)) {
-    out(`fleet profile ${profilePath}; the graphical console is not built yet, so here is the status:`);
-    return statusCommand(['--fleet', profilePath], out);
-  }
-  out('no fleet configured: starting the lab (Ctrl-C stops it)');
-  return runLab(new LabLayout(defaultLabHome()), referenceLabSpec, out);
+  const web = values.web ? ['--web'] : [];
+  if (configured && existsSync(profilePath)) return consoleCommand(['--fleet', profilePath, ...web], out);
+  out('no fleet configured: starting the lab, then the console (Ctrl-C stops both)');
+  const layout = new LabLayout(defaultLabHome());
+  let consoleStarting: Promise<RunningConsole> | undefined;
+  const code = await runLab(layout, referenceLabSpec, (line) => {
+    out(line);
+    // The lab says this once, when every node answers: the console then shows a whole fleet.
+    if (consoleStarting === undefined && /^lab up: all \d+ nodes answering/.test(line)) {
+      consoleStarting = startConsole(layout.profile, { web: values.web, port: 0 }, out);
+      consoleStarting.catch((error: unknown) =>
+        out(`console did not start: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+  });
+  await consoleStarting?.then((running) => running.stop()).catch(() => {});
+  return code;
 }

@@ -12,6 +12,7 @@ import {
   RpcProtocolError,
   RpcTimeoutError,
 } from '../../../agent/control/rpc-errors.js';
+import { nodeMetricsSample } from '../../support/node-metrics-sample.js';
 
 /** A client wired to a fake far end: `requests` yields what the client sent; `reply` answers. */
 function link() {
@@ -101,18 +102,5 @@ test('notifications reach listeners after their params are checked', async () =>
 });
 
 function sample() {
-  return {
-    node: 'store05',
-    role: 'store',
-    at: 1,
-    seq: 0,
-    uptimeSec: 0,
-    cpu: { percent: 0, agentPercent: 0, cores: 1 },
-    load: [0, 0, 0],
-    memory: { totalBytes: 1, usedBytes: 0, agentRssBytes: 1 },
-    disk: { path: '/', totalBytes: 1, usedBytes: 0 },
-    network: { rxBytesPerSec: 0, txBytesPerSec: 0 },
-    services: [],
-    counters: {},
-  };
+  return nodeMetricsSample({ node: 'store05' });
 }

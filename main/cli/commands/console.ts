@@ -1,0 +1,95 @@
+/**
+ * `mailfleet console [--web] [--fleet FILE] [--port N]`: the graphical console on a fleet. The
+ * Electron window when its binary is installed; otherwise (or with --web) browser mode: the same
+ * renderer and contract on 127.0.0.1, at a URL with a one-time token that is printed here.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { electronBinary, packageRoot, rendererRoot } from '../../console/console-paths.js';
+import { openConsole } from '../../console/open-console.js';
+import { consoleLocaleFor, environmentLanguages } from '../../console/system-locale.js';
+import { WebBridge } from '../../console/web-bridge.js';
+import { chooseProfilePath } from '../../core/fleet-profile.js';
+
+/** A running console; `stopped` settles when it ends by itself (the window was closed). */
+export interface RunningConsole {
+  stop(): Promise<void>;
+  stopped: Promise<void>;
+}
+
+/** Starts the console on a profile: Electron, or browser mode saying why. */
+export async function startConsole(
+  profilePath: string,
+  options: { web: boolean; port: number },
+  say: (line: string) => void,
+): Promise<RunningConsole> {
+  if (!existsSync(join(rendererRoot(), 'index.html'))) {
+    throw new Error(`the console is not built (${rendererRoot()} is missing): run 'npm run build'`);
+  }
+  if (!options.web) {
+    const electron = electronBinary();
+    if ('path' in electron) return startElectron(electron.path, profilePath, say);
+    say(`no Electron window: ${electron.missing}; serving the console to your browser instead`);
+  }
+  const open = await openConsole(profilePath, { systemLocale: consoleLocaleFor(environmentLanguages()) });
+  const bridge = new WebBridge({ service: open.service, rendererRoot: rendererRoot(), port: options.port });
+  try {
+    await bridge.start();
+  } catch (error) {
+    await open.close();
+    throw error;
+  }
+  say(`console: open ${bridge.url}`);
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= bridge.stop().then(() => open.close());
+    return stopping;
+  };
+  return { stop, stopped: new Promise(() => {}) };
+}
+
+function startElectron(binary: string, profilePath: string, say: (line: string) => void): RunningConsole {
+  const main = join(packageRoot(), 'dist', 'main', 'electron', 'electron-main.js');
+  const child = spawn(binary, [main], {
+    stdio: 'inherit',
+    env: { ...process.env, MAILFLEET_FLEET: profilePath },
+  });
+  say(`console: Electron window (pid ${child.pid})`);
+  const stopped = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    stopped,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await stopped;
+    },
+  };
+}
+
+export async function consoleCommand(argv: string[], out: (text: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      fleet: { type: 'string' },
+      profile: { type: 'string' },
+      web: { type: 'boolean', default: false },
+      port: { type: 'string', default: '0' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port takes 0 to 65535');
+  const running = await startConsole(
+    chooseProfilePath(values.profile ?? values.fleet),
+    { web: values.web, port },
+    out,
+  );
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await Promise.race([signalled, running.stopped]);
+  await running.stop();
+  return 0;
+}

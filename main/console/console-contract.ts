@@ -1,0 +1,169 @@
+/**
+ * The console API: every call the renderer may make and every event main pushes to it, as zod
+ * schemas with derived types (the idea of GitHub Desktop's `ipc-shared.ts`). The Electron IPC
+ * handlers, the preload, the web bridge and the renderer's services all take their names and
+ * payload types from here, so a call name or payload cannot drift between them.
+ *
+ * Node operations reuse the agent's own schemas (agent/contract/methods.ts): the console adds which
+ * node to ask and nothing else. Nothing here carries a secret: the admin key and the directory's
+ * bind password stay in main.
+ */
+import { z } from 'zod';
+import { auditEntry, methods } from '../../agent/contract/methods.js';
+import { consoleFleetSnapshot } from './console-fleet-snapshot.js';
+
+/** A node name as the directory spells it (`store07`, `director01`). */
+export const nodeName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a node name (store07, director01...)');
+
+/** Languages the console speaks. */
+export const consoleLocales = ['ja', 'en'] as const;
+export const consoleLocale = z.enum(consoleLocales);
+export type ConsoleLocale = z.infer<typeof consoleLocale>;
+
+const onNode = z.object({ node: nodeName });
+const empty = z.object({}).strict();
+
+/** A node that did not answer a fleet-wide call, and why, in words. */
+const nodeFailure = z.object({ node: z.string(), message: z.string() });
+
+/** Declaration of one console call. */
+export interface ConsoleCallSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  params: P;
+  result: R;
+  summary: string;
+}
+
+export const consoleCalls = {
+  'fleet.snapshot': {
+    params: empty,
+    result: consoleFleetSnapshot,
+    summary: 'Every node: role, state (up, down, stale), its newest sample and how old it is.',
+  },
+  'node.restartService': {
+    params: methods['service.restart'].params.extend(onNode.shape),
+    result: methods['service.restart'].result,
+    summary: 'Restart one service on one node (system tier; the agent decides).',
+  },
+  'queue.summary': {
+    params: onNode.strict(),
+    result: methods['queue.summary'].result,
+    summary: "A node's queue: messages, recipients by state, destinations, holds, ages.",
+  },
+  'queue.list': {
+    params: methods['queue.list'].params.extend(onNode.shape),
+    result: methods['queue.list'].result,
+    summary: 'Queued messages on a node, oldest first (envelopes only, never content).',
+  },
+  'queue.hold': {
+    params: methods['queue.hold'].params.extend(onNode.shape),
+    result: methods['queue.hold'].result,
+    summary: 'Hold queued and future mail on a node by message id, recipient or logical store.',
+  },
+  'queue.release': {
+    params: methods['queue.release'].params.extend(onNode.shape),
+    result: methods['queue.release'].result,
+    summary: 'Release a hold on a node; the held mail is attempted at once.',
+  },
+  'audit.tail': {
+    params: z
+      .object({
+        /** Only these nodes; every node when absent. */
+        nodes: z.array(nodeName).max(1000).optional(),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+    result: z.object({ entries: z.array(auditEntry), failures: z.array(nodeFailure) }),
+    summary: 'The newest audit entries, merged across nodes by time, oldest first.',
+  },
+  'locale.get': {
+    params: empty,
+    result: z.object({ locale: consoleLocale, system: consoleLocale }),
+    summary: "The console's language, and the one the system suggests.",
+  },
+  'locale.set': {
+    params: z.object({ locale: consoleLocale }).strict(),
+    result: z.object({ locale: consoleLocale, system: consoleLocale }),
+    summary: 'Choose the console language; kept for the next start.',
+  },
+} as const satisfies Record<string, ConsoleCallSpec>;
+
+/** Events main pushes to the renderer. */
+export const consoleEvents = {
+  /** The whole fleet once a second: node states, newest samples and their age. */
+  'fleet.snapshot': consoleFleetSnapshot,
+} as const satisfies Record<string, z.ZodType>;
+
+export type ConsoleCallName = keyof typeof consoleCalls;
+export type ConsoleCallParams<C extends ConsoleCallName> = z.input<(typeof consoleCalls)[C]['params']>;
+export type ConsoleCallResult<C extends ConsoleCallName> = z.output<(typeof consoleCalls)[C]['result']>;
+export type ConsoleEventName = keyof typeof consoleEvents;
+export type ConsoleEventPayload<E extends ConsoleEventName> = z.output<(typeof consoleEvents)[E]>;
+
+/** Every call name, for the preload and the transports to enumerate. */
+export const consoleCallNames = Object.keys(consoleCalls) as ConsoleCallName[];
+
+/** Whether `name` (from the wire, so unknown) is a call of the contract. */
+export function isConsoleCallName(name: unknown): name is ConsoleCallName {
+  return typeof name === 'string' && Object.hasOwn(consoleCalls, name);
+}
+
+/** Why a call failed, in categories the renderer can show in words. */
+export const consoleErrorCodes = [
+  /** The payload failed the contract's schema (or the call does not exist). */
+  'bad-request',
+  /** The agent refused the caller's tier. */
+  'forbidden',
+  /** The node is not connected or did not answer. */
+  'unavailable',
+  /** No such node, service or hold. */
+  'not-found',
+  /** Anything else; the message says what. */
+  'failed',
+] as const;
+export type ConsoleErrorCode = (typeof consoleErrorCodes)[number];
+
+/** What a transport sends back for one call. */
+export const consoleReply = z.union([
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({ code: z.enum(consoleErrorCodes), message: z.string() }),
+  }),
+]);
+export type ConsoleReply = z.infer<typeof consoleReply>;
+
+/** The first part of a call name: `fleet`, `node`, `queue`... */
+export type ConsoleDomain = ConsoleCallName extends `${infer Domain}.${string}` ? Domain : never;
+
+/**
+ * The API as the renderer sees it: `api.node.restartService({ node, service })`. Derived from the
+ * call names, so adding a call to `consoleCalls` adds its verb everywhere.
+ */
+export type ConsoleApi = {
+  [D in ConsoleDomain]: {
+    [C in ConsoleCallName as C extends `${D}.${infer Verb}` ? Verb : never]: (
+      params: ConsoleCallParams<C>,
+    ) => Promise<ConsoleCallResult<C>>;
+  };
+} & {
+  events: {
+    /** Calls `listener` for every pushed snapshot; returns a function that stops it. */
+    onFleetSnapshot(listener: (snapshot: ConsoleEventPayload<'fleet.snapshot'>) => void): () => void;
+  };
+};
+
+/** Splits `node.restartService` into its domain and verb. */
+export function splitCallName(name: ConsoleCallName): { domain: string; verb: string } {
+  const dot = name.indexOf('.');
+  return { domain: name.slice(0, dot), verb: name.slice(dot + 1) };
+}
+
+/**
+ * What the Electron preload exposes as `window.mailfleet`: the same verbs as {@link ConsoleApi},
+ * each resolving to the reply envelope (the renderer's preload adapter unwraps it).
+ */
+export type ConsolePreloadApi = {
+  [D in keyof Omit<ConsoleApi, 'events'>]: {
+    [V in keyof ConsoleApi[D]]: (params: unknown) => Promise<ConsoleReply>;
+  };
+} & { events: ConsoleApi['events'] };

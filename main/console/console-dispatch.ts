@@ -1,0 +1,32 @@
+/**
+ * The one door into the console service for a transport (Electron IPC, the browser-mode WebSocket):
+ * the call name and the params arrive as `unknown`, are checked against the contract, run, and the
+ * result is parsed by its schema on the way out, so only fields the contract names ever leave main.
+ */
+
+import { consoleErrorOf } from './console-call-error.js';
+import { type ConsoleReply, consoleCalls, isConsoleCallName } from './console-contract.js';
+import type { ConsoleService } from './console-service.js';
+
+/** Runs one call from a transport; never throws, the reply says what went wrong. */
+export async function dispatchConsoleCall(
+  service: ConsoleService,
+  name: unknown,
+  params: unknown,
+): Promise<ConsoleReply> {
+  if (!isConsoleCallName(name)) {
+    return { ok: false, error: { code: 'bad-request', message: `no console call named ${String(name)}` } };
+  }
+  const spec = consoleCalls[name];
+  const parsed = spec.params.safeParse(params ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`);
+    return { ok: false, error: { code: 'bad-request', message: `${name}: ${issues.join('; ')}` } };
+  }
+  try {
+    const result = await service.run(name, parsed.data as never);
+    return { ok: true, result: spec.result.parse(result) };
+  } catch (error) {
+    return { ok: false, error: consoleErrorOf(error) };
+  }
+}

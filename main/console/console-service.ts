@@ -1,0 +1,115 @@
+/**
+ * The console service: implements every call of the console contract on main/core's FleetClient,
+ * and pushes the fleet snapshot once a second. Plain Node (no Electron import): the Electron shell
+ * and the browser-mode web bridge both sit on it. Secrets (the admin key, the bind password) live in
+ * the FleetClient's connector and directory client; nothing here returns them.
+ */
+import type { z } from 'zod';
+import type { AuditEntry } from '../../agent/contract/methods.js';
+import { EventBus } from '../core/event-bus.js';
+import type { FleetClient } from '../core/fleet-client.js';
+import { ConsoleCallError } from './console-call-error.js';
+import type { ConsoleCallName, ConsoleCallResult, ConsoleLocale, consoleCalls } from './console-contract.js';
+import { type ConsoleFleetSnapshot, consoleSnapshotOf } from './console-fleet-snapshot.js';
+import type { ConsoleSettingsStore } from './console-settings.js';
+
+/** The part of FleetClient the console uses. */
+export type ConsoleFleet = Pick<FleetClient, 'snapshot' | 'call' | 'nodeNames' | 'events'>;
+
+/** Options of {@link ConsoleService}. */
+export interface ConsoleServiceOptions {
+  fleet: ConsoleFleet;
+  settings: ConsoleSettingsStore;
+  /** The language the system suggests (see system-locale.ts). */
+  systemLocale: ConsoleLocale;
+}
+
+/** Events the service pushes to every window or browser connection. */
+export interface ConsoleServiceEvents extends Record<string, unknown> {
+  'fleet.snapshot': ConsoleFleetSnapshot;
+}
+
+type ParsedParams<C extends ConsoleCallName> = z.output<(typeof consoleCalls)[C]['params']>;
+type Handlers = { [C in ConsoleCallName]: (params: ParsedParams<C>) => Promise<ConsoleCallResult<C>> };
+
+/** Every console call, on one fleet. */
+export class ConsoleService {
+  readonly events = new EventBus<ConsoleServiceEvents>();
+  private started = false;
+
+  constructor(private readonly options: ConsoleServiceOptions) {}
+
+  /** Starts forwarding the fleet's 1 Hz snapshots as `fleet.snapshot` events. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.options.fleet.events.on('snapshot', this, (snapshot) =>
+      this.events.emit('fleet.snapshot', consoleSnapshotOf(snapshot)),
+    );
+  }
+
+  /** Stops forwarding (the fleet itself belongs to whoever opened it). */
+  stop(): void {
+    this.started = false;
+    this.options.fleet.events.removeOwner(this);
+  }
+
+  /** Runs one call whose params already passed the contract's schema. */
+  run<C extends ConsoleCallName>(name: C, params: ParsedParams<C>): Promise<ConsoleCallResult<C>> {
+    return (this.handlers[name] as (p: ParsedParams<C>) => Promise<ConsoleCallResult<C>>)(params);
+  }
+
+  private readonly handlers: Handlers = {
+    'fleet.snapshot': async () => consoleSnapshotOf(this.options.fleet.snapshot()),
+    'node.restartService': async ({ node, service }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'service.restart', { service })),
+    'queue.summary': async ({ node }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'queue.summary', {})),
+    'queue.list': async ({ node, ...filter }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'queue.list', filter)),
+    'queue.hold': async ({ node, hold }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'queue.hold', { hold })),
+    'queue.release': async ({ node, hold }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'queue.release', { hold })),
+    'audit.tail': async ({ nodes, limit }) => this.auditTail(nodes, limit),
+    'locale.get': async () => this.locale(),
+    'locale.set': async ({ locale }) => {
+      const settings = await this.options.settings.read();
+      await this.options.settings.write({ ...settings, locale });
+      return this.locale();
+    },
+  };
+
+  private async locale(): Promise<{ locale: ConsoleLocale; system: ConsoleLocale }> {
+    const { locale } = await this.options.settings.read();
+    return { locale: locale ?? this.options.systemLocale, system: this.options.systemLocale };
+  }
+
+  private onNode<T>(node: string, call: () => Promise<T>): Promise<T> {
+    if (!this.options.fleet.nodeNames().includes(node)) {
+      throw new ConsoleCallError('not-found', `no node named ${node} in the directory`);
+    }
+    return call();
+  }
+
+  private async auditTail(nodes: string[] | undefined, limit: number) {
+    const known = this.options.fleet.nodeNames();
+    const names = nodes ?? known;
+    const unknown = names.find((name) => !known.includes(name));
+    if (unknown) throw new ConsoleCallError('not-found', `no node named ${unknown} in the directory`);
+    const entries: AuditEntry[] = [];
+    const failures: Array<{ node: string; message: string }> = [];
+    await Promise.all(
+      names.map(async (node) => {
+        try {
+          entries.push(...(await this.options.fleet.call(node, 'audit.tail', { limit })).entries);
+        } catch (error) {
+          failures.push({ node, message: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    );
+    entries.sort((a, b) => a.at.localeCompare(b.at));
+    failures.sort((a, b) => a.node.localeCompare(b.node, 'en', { numeric: true }));
+    return { entries: entries.slice(-limit), failures };
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Opens a console on a fleet profile: the fleet with live 1 Hz streams, and the console service on
+ * it. The Electron main process and browser mode both start here.
+ */
+import { loadFleetProfile } from '../core/fleet-profile.js';
+import { openFleet } from '../core/open-fleet.js';
+import type { ConsoleLocale } from './console-contract.js';
+import { consoleSettingsPath } from './console-paths.js';
+import { ConsoleService } from './console-service.js';
+import { ConsoleSettingsFile, type ConsoleSettingsStore } from './console-settings.js';
+
+/** An open console: close it when the window or the server goes. */
+export interface OpenConsole {
+  service: ConsoleService;
+  close(): Promise<void>;
+}
+
+/** Reads the profile, connects to the fleet and starts the service. */
+export async function openConsole(
+  profilePath: string,
+  options: { systemLocale: ConsoleLocale; settings?: ConsoleSettingsStore },
+): Promise<OpenConsole> {
+  const profile = await loadFleetProfile(profilePath);
+  const fleet = await openFleet(profile, { subscribe: true });
+  const service = new ConsoleService({
+    fleet: fleet.fleet,
+    settings: options.settings ?? new ConsoleSettingsFile(consoleSettingsPath()),
+    systemLocale: options.systemLocale,
+  });
+  service.start();
+  return {
+    service,
+    close: async () => {
+      service.stop();
+      await fleet.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Turning keys into words and figures into text in the chosen language: `{name}` placeholders,
+ * numbers and times through Intl for that locale (ja-JP, en-US).
+ */
+import type { ConsoleLocale } from '../../../main/console/console-contract';
+import { type MessageKey, messagesEn } from './messages-en';
+import { messagesJa } from './messages-ja';
+
+const catalogs: Record<ConsoleLocale, Record<MessageKey, string>> = { en: messagesEn, ja: messagesJa };
+const intlLocales: Record<ConsoleLocale, string> = { en: 'en-US', ja: 'ja-JP' };
+
+/** Text and formatting for one language. */
+export interface Translator {
+  locale: ConsoleLocale;
+  t(key: MessageKey, values?: Record<string, string | number>): string;
+  number(value: number, fractionDigits?: number): string;
+  percent(value: number): string;
+  time(ms: number): string;
+  /** A duration in the largest whole unit (12 s, 3 min, 2 h). */
+  duration(ms: number): string;
+}
+
+const translators = new Map<ConsoleLocale, Translator>();
+
+/** The translator for a language (cached: formatters are costly to build and rendered every second). */
+export function translator(locale: ConsoleLocale): Translator {
+  const cached = translators.get(locale);
+  if (cached) return cached;
+  const catalog = catalogs[locale];
+  const numbers = [0, 1, 2].map(
+    (digits) =>
+      new Intl.NumberFormat(intlLocales[locale], { maximumFractionDigits: digits, minimumFractionDigits: 0 }),
+  );
+  const percent = new Intl.NumberFormat(intlLocales[locale], { style: 'percent', maximumFractionDigits: 0 });
+  const time = new Intl.DateTimeFormat(intlLocales[locale], {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
+  const t = (key: MessageKey, values?: Record<string, string | number>) =>
+    catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+      values && name in values ? String(values[name]) : whole,
+    );
+  const made: Translator = {
+    locale,
+    t,
+    number: (value, fractionDigits = 0) => (numbers[fractionDigits] ?? numbers[0]!).format(value),
+    percent: (value) => percent.format(value),
+    time: (ms) => time.format(ms),
+    duration: (ms) => {
+      const seconds = Math.max(0, Math.round(ms / 1000));
+      if (seconds < 120) return t('duration.seconds', { n: seconds });
+      if (seconds < 7200) return t('duration.minutes', { n: Math.floor(seconds / 60) });
+      return t('duration.hours', { n: Math.floor(seconds / 3600) });
+    },
+  };
+  translators.set(locale, made);
+  return made;
+}
+
+/** The language a browser suggests before main has said which one is chosen. */
+export function browserLocale(languages: readonly string[]): ConsoleLocale {
+  return languages[0]?.toLowerCase().startsWith('ja') ? 'ja' : 'en';
+}

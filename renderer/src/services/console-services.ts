@@ -1,0 +1,26 @@
+/**
+ * The services the views use, on the one console client of this window. Views call these; only
+ * services/ touches the API.
+ */
+import type { ConsoleLocale } from '../../../main/console/console-contract';
+import { useFleetStore } from '../store/fleet/fleet-store';
+import { useUiStore } from '../store/ui/ui-store';
+import { type ConsoleClient, openConsoleClient } from './console-client';
+import { startFleetFeed } from './fleet-service';
+import { chooseLocale, loadLocale } from './locale-service';
+
+let client: ConsoleClient | undefined;
+
+/** Connects the window to the console and starts the feeds (once). */
+export function startConsoleServices(): void {
+  if (client) return;
+  client = openConsoleClient();
+  client.onLinkState((state) => useUiStore.getState().showLink(state));
+  startFleetFeed(client.api, useFleetStore);
+  void loadLocale(client.api, useUiStore).catch(() => {});
+}
+
+/** The user picked a language. */
+export function switchLocale(locale: ConsoleLocale): void {
+  if (client) void chooseLocale(client.api, useUiStore, locale);
+}

@@ -1,0 +1,83 @@
+/**
+ * Figures the dashboard shows, computed from the samples the agents stream (agent/contract/
+ * node-metrics.ts): role counters by name, disk and memory shares, fleet totals. A counter a node
+ * does not publish yet is `undefined` and is shown as a dash, never as zero.
+ */
+import type { NodeMetrics } from '../../../../agent/contract/node-metrics';
+import type { ConsoleFleetSnapshot, ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+
+/** A counter of a sample, or undefined when the node does not publish it. */
+export function counter(sample: NodeMetrics | undefined, name: string): number | undefined {
+  const value = sample?.counters[name];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** Used share of a total, 0..1, or undefined without a total. */
+export function share(used: number | undefined, total: number | undefined): number | undefined {
+  return used === undefined || !total ? undefined : Math.min(1, Math.max(0, used / total));
+}
+
+/** What one node tile shows. */
+export interface NodeFigures {
+  mailboxes?: number;
+  sessions?: number;
+  deliveriesPerMin?: number;
+  failedLoginsPerMin?: number;
+  queueDepth?: number;
+  diskShare?: number;
+  memoryShare?: number;
+  cpuPercent?: number;
+  servicesRunning?: number;
+  servicesTotal?: number;
+}
+
+const perMinute = (perSecond: number | undefined) => (perSecond === undefined ? undefined : perSecond * 60);
+
+function sum(values: Array<number | undefined>): number | undefined {
+  const present = values.filter((v): v is number => v !== undefined);
+  return present.length === 0 ? undefined : present.reduce((a, b) => a + b, 0);
+}
+
+/** The figures of one node from its newest sample. */
+export function nodeFigures(node: ConsoleNodeView): NodeFigures {
+  const sample = node.sample;
+  if (!sample) return {};
+  return {
+    mailboxes: counter(sample, 'mailbox_count'),
+    sessions: sum([counter(sample, 'imap_sessions'), counter(sample, 'pop3_sessions')]),
+    deliveriesPerMin: perMinute(counter(sample, 'deliveries_per_sec')),
+    failedLoginsPerMin: perMinute(counter(sample, 'failed_logins_per_sec')),
+    queueDepth: counter(sample, 'queue_depth'),
+    diskShare: share(sample.disk.usedBytes, sample.disk.totalBytes),
+    memoryShare: share(sample.memory.usedBytes, sample.memory.totalBytes),
+    cpuPercent: sample.cpu.percent,
+    servicesRunning: sample.services.filter((s) => s.state === 'running').length,
+    servicesTotal: sample.services.length,
+  };
+}
+
+/** The fleet's totals across nodes that answer. */
+export interface FleetTotals {
+  total: number;
+  up: number;
+  notAnswering: number;
+  mailboxes?: number;
+  sessions?: number;
+  deliveriesPerMin?: number;
+  failedLoginsPerMin?: number;
+}
+
+/** Totals of a snapshot; figures count only nodes that are up (a dead node's last figures are old). */
+export function fleetTotals(snapshot: ConsoleFleetSnapshot): FleetTotals {
+  const up = snapshot.nodes.filter((n) => n.state === 'up');
+  const figures = up.map(nodeFigures);
+  return {
+    total: snapshot.nodes.length,
+    up: up.length,
+    notAnswering: snapshot.nodes.length - up.length,
+    mailboxes: sum(figures.map((f) => f.mailboxes)),
+    sessions: sum(figures.map((f) => f.sessions)),
+    deliveriesPerMin: sum(figures.map((f) => f.deliveriesPerMin)),
+    failedLoginsPerMin: sum(figures.map((f) => f.failedLoginsPerMin)),
+  };
+}

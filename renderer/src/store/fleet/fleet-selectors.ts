@@ -1,0 +1,23 @@
+/** Views of the fleet store the dashboard reads. */
+import type { NodeRole } from '../../../../agent/directory/fleet-entries';
+import type { ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+import type { FleetStore } from './fleet-store';
+
+/** The order roles appear on the dashboard: the path mail takes, then the rest. */
+export const roleOrder: readonly NodeRole[] = ['gateway', 'director', 'store', 'spare', 'directory'];
+
+/** Nodes grouped by role in dashboard order; roles without nodes are left out. */
+export function nodesByRole(
+  nodes: readonly ConsoleNodeView[],
+): Array<{ role: NodeRole; nodes: ConsoleNodeView[] }> {
+  return roleOrder
+    .map((role) => ({ role, nodes: nodes.filter((n) => n.role === role) }))
+    .filter((group) => group.nodes.length > 0);
+}
+
+export const fleetSelectors = {
+  snapshot: (s: FleetStore) => s.snapshot,
+  status: (s: FleetStore) => s.status,
+  error: (s: FleetStore) => s.error,
+  history: (s: FleetStore) => s.history,
+};

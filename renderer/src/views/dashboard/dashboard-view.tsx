@@ -1,0 +1,57 @@
+/** The dashboard: fleet totals, the delivery-rate chart, and every node as a tile grouped by role. */
+import { useShallow } from 'zustand/react/shallow';
+import { useTranslator } from '../../i18n/use-translator';
+import { nodesByRole } from '../../store/fleet/fleet-selectors';
+import { useFleetStore } from '../../store/fleet/fleet-store';
+import { useUiStore } from '../../store/ui/ui-store';
+import { DeliveriesChart } from './deliveries-chart';
+import { FleetTotalsBar } from './fleet-totals-bar';
+import { RoleGroup } from './role-group';
+
+/** The first view. */
+export function DashboardView() {
+  const tr = useTranslator();
+  const { snapshot, status, error } = useFleetStore(
+    useShallow((s) => ({ snapshot: s.snapshot, status: s.status, error: s.error })),
+  );
+  // Figures from before the console link dropped must not look live.
+  const frozen = useUiStore((s) => s.link === 'closed');
+  if (status === 'loading') {
+    return (
+      <p className="view-state" role="status">
+        {tr.t('dashboard.loading')}
+      </p>
+    );
+  }
+  if (status === 'error' || !snapshot) {
+    return (
+      <p className="view-state view-state-error" role="alert">
+        {tr.t('dashboard.error', { error: error ?? '' })}
+      </p>
+    );
+  }
+  return (
+    <section
+      aria-labelledby="dashboard-title"
+      className={frozen ? 'dashboard dashboard-frozen' : 'dashboard'}
+    >
+      <div className="dashboard-heading">
+        <h2 id="dashboard-title">{tr.t('dashboard.title')}</h2>
+        <span className="dashboard-updated">{tr.t('dashboard.updated', { time: tr.time(snapshot.at) })}</span>
+      </div>
+      {snapshot.nodes.length === 0 ? (
+        <p className="view-state">{tr.t('dashboard.empty')}</p>
+      ) : (
+        <>
+          <FleetTotalsBar snapshot={snapshot} />
+          <DeliveriesChart />
+          <div className="role-groups">
+            {nodesByRole(snapshot.nodes).map((group) => (
+              <RoleGroup key={group.role} role={group.role} nodes={group.nodes} now={snapshot.at} />
+            ))}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * The fleet store and the dashboard's figures: snapshots in, totals and per-node figures from the
+ * counters the agents stream, missing counters shown as missing (not zero), the chart's history
+ * bounded, and roles in the order mail flows.
+ */
+import { describe, expect, it } from 'vitest';
+import type { NodeMetrics } from '../../agent/contract/node-metrics';
+import type { ConsoleFleetSnapshot, ConsoleNodeView } from '../../main/console/console-fleet-snapshot';
+import { fleetTotals, nodeFigures } from '../../renderer/src/store/fleet/fleet-figures';
+import { nodesByRole } from '../../renderer/src/store/fleet/fleet-selectors';
+import { createFleetStore } from '../../renderer/src/store/fleet/fleet-store';
+import { historyPoints } from '../../renderer/src/store/fleet/history-slice';
+import { sameTile } from '../../renderer/src/views/dashboard/same-tile';
+import { nodeMetricsSample } from '../support/node-metrics-sample';
+
+function sample(node: string, counters: Record<string, number>): NodeMetrics {
+  return nodeMetricsSample({
+    node,
+    memory: { totalBytes: 100, usedBytes: 40, agentRssBytes: 1 },
+    disk: { path: '/', totalBytes: 200, usedBytes: 190 },
+    services: [
+      { name: 'lmtp', state: 'running', since: 1, restarts: 0 },
+      { name: 'imap', state: 'failed', since: 1, restarts: 2 },
+    ],
+    counters,
+  });
+}
+
+function node(
+  name: string,
+  role: ConsoleNodeView['role'],
+  state: ConsoleNodeView['state'],
+  counters?: Record<string, number>,
+): ConsoleNodeView {
+  const view: ConsoleNodeView = {
+    name,
+    role,
+    directoryState: 'active',
+    address: '127.0.0.1',
+    controlPort: 1,
+    state,
+    since: 0,
+  };
+  if (counters) view.sample = sample(name, counters);
+  return view;
+}
+
+const snapshot = (at: number, nodes: ConsoleNodeView[]): ConsoleFleetSnapshot => ({
+  at,
+  directory: { reachable: true },
+  nodes,
+});
+
+describe('fleet figures', () => {
+  it("reads a store's figures from its counters and its disk", () => {
+    const figures = nodeFigures(
+      node('store01', 'store', 'up', {
+        mailbox_count: 1150,
+        imap_sessions: 40,
+        pop3_sessions: 2,
+        deliveries_per_sec: 0.5,
+      }),
+    );
+    expect(figures).toMatchObject({
+      mailboxes: 1150,
+      sessions: 42,
+      deliveriesPerMin: 30,
+      servicesRunning: 1,
+      servicesTotal: 2,
+    });
+    expect(figures.diskShare).toBeCloseTo(0.95);
+    expect(figures.queueDepth).toBeUndefined();
+  });
+
+  it('totals only nodes that answer, and leaves a figure no node publishes undefined', () => {
+    const totals = fleetTotals(
+      snapshot(1, [
+        node('store01', 'store', 'up', { mailbox_count: 100, deliveries_per_sec: 1 }),
+        node('store02', 'store', 'down', { mailbox_count: 999, deliveries_per_sec: 9 }),
+        node('director01', 'director', 'up', {}),
+      ]),
+    );
+    expect(totals).toMatchObject({ total: 3, up: 2, notAnswering: 1, mailboxes: 100, deliveriesPerMin: 60 });
+    expect(totals.sessions).toBeUndefined();
+  });
+
+  it('groups nodes by role in the order mail flows', () => {
+    const groups = nodesByRole([
+      node('store01', 'store', 'up'),
+      node('gateway01', 'gateway', 'up'),
+      node('directory01', 'directory', 'up'),
+      node('director01', 'director', 'up'),
+    ]);
+    expect(groups.map((g) => g.role)).toEqual(['gateway', 'director', 'store', 'directory']);
+  });
+});
+
+describe('fleet store', () => {
+  it('goes from loading to ready, and keeps figures on screen when a later call fails', () => {
+    const store = createFleetStore();
+    expect(store.getState().status).toBe('loading');
+    store.getState().receiveSnapshot(snapshot(1, [node('store01', 'store', 'up')]));
+    store.getState().failSnapshot('link lost');
+    expect(store.getState()).toMatchObject({ status: 'ready', error: 'link lost' });
+    const fresh = createFleetStore();
+    fresh.getState().failSnapshot('no console');
+    expect(fresh.getState().status).toBe('error');
+  });
+
+  it('keeps a bounded history, one point per snapshot time', () => {
+    const store = createFleetStore();
+    for (let i = 1; i <= historyPoints + 50; i++) {
+      store
+        .getState()
+        .recordPoint(snapshot(i * 1000, [node('store01', 'store', 'up', { deliveries_per_sec: i })]));
+    }
+    store.getState().recordPoint(snapshot((historyPoints + 50) * 1000, []));
+    const history = store.getState().history;
+    expect(history).toHaveLength(historyPoints);
+    expect(history[0]?.at).toBe(51_000);
+    expect(history.at(-1)?.deliveriesPerMin).toBe((historyPoints + 50) * 60);
+  });
+});
+
+describe('node tile re-rendering', () => {
+  const up = node('store01', 'store', 'up', { mailbox_count: 1 });
+  it('skips a tile whose node sent no new sample and did not change state', () => {
+    expect(sameTile({ node: up, now: 1 }, { node: { ...up, ageMs: 800 }, now: 2 })).toBe(true);
+  });
+  it('redraws on a new sample, a state change, or a new second of age when not up', () => {
+    const newer = { ...up, sample: { ...up.sample!, seq: 2 } };
+    expect(sameTile({ node: up, now: 1 }, { node: newer, now: 2 })).toBe(false);
+    const down = { ...up, state: 'down' as const, ageMs: 1000 };
+    expect(sameTile({ node: up, now: 1 }, { node: down, now: 2 })).toBe(false);
+    expect(sameTile({ node: down, now: 1 }, { node: { ...down, ageMs: 1200 }, now: 2 })).toBe(true);
+    expect(sameTile({ node: down, now: 1 }, { node: { ...down, ageMs: 2000 }, now: 2 })).toBe(false);
+  });
+});

@@ -1,0 +1,18 @@
+/** Debian's Chromium through playwright-core, headless, with the flags this machine needs. */
+import { type Browser, chromium } from 'playwright-core';
+
+/** Launches /usr/bin/chromium headless. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}
