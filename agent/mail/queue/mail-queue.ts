@@ -64,6 +64,8 @@ export class MailQueue {
   private readonly attempts = new Set<Promise<void>>();
   // `<id>:<index>` -> when routing found its logical store held; re-routed on release or after a while.
   private readonly parked = new Map<string, number>();
+  // Ids being deleted by an administrator: not attempted any more (queue-admin.ts).
+  private readonly discarding = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private dispatchQueued = false;
   private running = false;
@@ -162,10 +164,80 @@ export class MailQueue {
     return this.holds.list();
   }
 
-  /** Makes every deferred recipient due now. */
-  flush(): void {
-    for (const entry of this.entries.values()) for (const r of entry.recipients) r.nextAttemptAt = 0;
+  /**
+   * Makes the recipients of these messages (every message when absent) due now. With `resetBackoff`
+   * (`postsuper -r`), attempts count from zero again and store-held parking is re-checked at once.
+   * The reset lives in memory: after a restart the recorded backoff applies again.
+   */
+  flush(ids?: Iterable<string>, options: { resetBackoff?: boolean } = {}): void {
+    const entries = ids ? [...ids].map((id) => this.entries.get(id)) : this.entries.values();
+    for (const entry of entries) {
+      if (!entry) continue;
+      entry.recipients.forEach((r, index) => {
+        r.nextAttemptAt = 0;
+        if (!options.resetBackoff) return;
+        r.attempts = 0;
+        this.parked.delete(`${entry.id}:${index}`);
+      });
+    }
     this.kick();
+  }
+
+  /** One queued message (the live entry: read, do not change), or undefined. */
+  entry(id: string): Readonly<QueueEntry> | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Every queued message (live entries, queue order), so listings of thousands copy only one page. */
+  entriesView(): IterableIterator<Readonly<QueueEntry>> {
+    return this.entries.values();
+  }
+
+  /** A queued message's content as spooled. */
+  content(id: string): Promise<Buffer> {
+    return this.spool.content(id);
+  }
+
+  /**
+   * Deletes messages for good; resolves with how many were deleted once that is durable. With
+   * `bounceReason`, every unfinished recipient is first recorded `bounced` through the same durable
+   * record path as a store's 5xx; without, the spool files are removed and the directory fsynced.
+   * Attempts in flight finish first, so a recipient a store already accepted stays delivered.
+   */
+  async discard(ids: string[], bounceReason?: string): Promise<number> {
+    const wanted = [...new Set(ids)].filter((id) => this.entries.has(id));
+    for (const id of wanted) this.discarding.add(id);
+    try {
+      await Promise.allSettled([...this.attempts]);
+      let deleted = 0;
+      for (const id of wanted) {
+        const entry = this.entries.get(id);
+        // Delivered to everyone while we waited: nothing left to delete.
+        if (!entry) continue;
+        if (bounceReason !== undefined) {
+          const open = entry.recipients.flatMap((r, index) => (isFinal(r.state) ? [] : [index]));
+          await this.record(
+            entry,
+            open.map((index) => ({
+              index,
+              outcome: {
+                address: entry.recipients[index]?.address ?? '',
+                outcome: 'bounced',
+                reason: bounceReason,
+              },
+            })),
+          );
+        }
+        if (this.entries.delete(id)) await this.spool.remove(id);
+        for (let index = 0; index < entry.recipients.length; index++) this.parked.delete(`${id}:${index}`);
+        deleted++;
+      }
+      // The removals are durable only once the spool directory is: a deleted message must not come back.
+      await this.spool.syncRemovals();
+      return deleted;
+    } finally {
+      for (const id of wanted) this.discarding.delete(id);
+    }
   }
 
   /** Queued messages (copies), oldest first. */
@@ -221,6 +293,7 @@ export class MailQueue {
     const now = this.options.clock.now();
     let wakeAt = Number.POSITIVE_INFINITY;
     for (const entry of this.entries.values()) {
+      if (this.discarding.has(entry.id)) continue;
       const due: number[] = [];
       entry.recipients.forEach((r, index) => {
         const key = `${entry.id}:${index}`;
@@ -273,6 +346,11 @@ export class MailQueue {
       );
       // Held store: the recipient stays pending without an attempt counted; release re-routes it.
       for (const index of storeHeld) this.parked.set(`${entry.id}:${index}`, this.options.clock.now());
+      for (const { destination, indexes: batch } of groups.values())
+        for (const index of batch) {
+          const recipient = entry.recipients[index];
+          if (recipient) recipient.destination = destination.key;
+        }
       await Promise.all(
         [...groups.values()].map(async ({ destination, indexes: batch }) => {
           const addresses = batch.map((i) => entry.recipients[i]?.address ?? '');

@@ -19,6 +19,8 @@ export interface QueueRecipient {
   nextAttemptAt: number;
   /** Last delivery reply or failure. */
   lastReason?: string;
+  /** Destination key of the last routing (`lmtp:store07`); in memory only, set again on each attempt. */
+  destination?: string;
 }
 
 /** A queued message (the content stays in the spool file). */

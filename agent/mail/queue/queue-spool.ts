@@ -75,6 +75,11 @@ export class QueueSpool {
     await rm(this.statePath(id), { force: true });
   }
 
+  /** Makes earlier removals durable (one directory fsync, shared with concurrent writes). */
+  async syncRemovals(): Promise<void> {
+    await this.batch.sync();
+  }
+
   /** Every message in the spool with its state records; unreadable files are reported and skipped. */
   async load(report: (file: string, problem: string) => void): Promise<SpooledMessage[]> {
     const names = await readdir(this.messages);

@@ -50,6 +50,11 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'queue.hold': unreachable,
     'queue.release': unreachable,
     'route.invalidate': unreachable,
+    'queue.show': unreachable,
+    'queue.showBody': unreachable,
+    'queue.flush': unreachable,
+    'queue.requeue': unreachable,
+    'queue.delete': unreachable,
     ...overrides,
   };
   return new RpcDispatcher({
