@@ -14,6 +14,7 @@ import { AgentTestDirectory, newKeyPair } from '../../../support/agent-test-dire
 import { storeSeedEntries, storeUsers } from '../../../support/store-seed.js';
 
 const hdKey = newKeyPair('hd');
+const sysKey = newKeyPair('sys');
 const { carol, dave } = storeUsers;
 
 describe('director role (real store and director agents)', () => {
@@ -22,13 +23,13 @@ describe('director role (real store and director agents)', () => {
   let director: Agent;
   const connections: RpcConnection[] = [];
 
-  const connect = async (agent: Agent, node: string) => {
+  const connect = async (agent: Agent, node: string, username = 'hd', key = hdKey) => {
     const entry = await directory.reader(node).getServer(node);
     const connection = await connectRpc({
       host: '127.0.0.1',
       port: agent.endpoints().controlPort,
-      username: 'hd',
-      privateKey: hdKey.private,
+      username,
+      privateKey: key.private,
       pinnedHostKeys: entry?.hostKeys ?? [],
     });
     connections.push(connection);
@@ -44,7 +45,10 @@ describe('director role (real store and director agents)', () => {
         { name: 'store01', role: 'store' },
         { name: 'director01', role: 'director' },
       ],
-      admins: [{ uid: 'hd', displayName: 'Help Desk', tier: 'helpdesk', sshPublicKeys: [hdKey.public] }],
+      admins: [
+        { uid: 'hd', displayName: 'Help Desk', tier: 'helpdesk', sshPublicKeys: [hdKey.public] },
+        { uid: 'sys', displayName: 'Postmaster', tier: 'system', sshPublicKeys: [sysKey.public] },
+      ],
       extraEntries: storeSeedEntries,
     });
     const dependencies = productionDependencies({ clock: { now: () => Date.now() }, logSink: () => {} });
@@ -73,10 +77,22 @@ describe('director role (real store and director agents)', () => {
     await directory?.stop();
   });
 
-  it('routes SMTP to the store, and answers queue RPCs; an RPC hold keeps mail queued until released', async () => {
+  const send = async (to: string, subject: string) => {
     const smtpEndpoint = (await directory.reader('director01').getServer('director01'))?.endpoints.smtp ?? '';
     const [host, port] = smtpEndpoint.split(':');
     expect(Number(port)).toBeGreaterThan(0);
+    const transport = createTransport({ host, port: Number(port), ignoreTLS: true });
+    try {
+      return await transport.sendMail({
+        envelope: { from: 'x@outside.example', to: [to] },
+        raw: `Subject: ${subject}\r\n\r\nhi\r\n`,
+      });
+    } finally {
+      transport.close();
+    }
+  };
+
+  it('routes SMTP to the store, and answers queue RPCs; an RPC hold keeps mail queued until released', async () => {
     const storeRpc = await connect(store, 'store01');
     const directorRpc = await connect(director, 'director01');
     const messagesOf = async (user: string) =>
@@ -85,17 +101,6 @@ describe('director role (real store and director agents)', () => {
           folders: { name: string; messages: number }[];
         }
       ).folders.find((f) => f.name === 'INBOX')?.messages ?? 0;
-    const send = async (to: string, subject: string) => {
-      const transport = createTransport({ host, port: Number(port), ignoreTLS: true });
-      try {
-        return await transport.sendMail({
-          envelope: { from: 'x@outside.example', to: [to] },
-          raw: `Subject: ${subject}\r\n\r\nhi\r\n`,
-        });
-      } finally {
-        transport.close();
-      }
-    };
 
     await send(dave.mail, 'via director');
     await until(async () => (await messagesOf(dave.mail)) === 1);
@@ -148,6 +153,68 @@ describe('director role (real store and director agents)', () => {
     expect(audit.entries.filter((e) => e.method === 'route.invalidate').map((e) => e.outcome)).toEqual([
       'ok',
       'ok',
+    ]);
+  });
+
+  it('queue.show, showBody and delete over SSH: helpdesk reads headers, only system reads bodies and deletes', async () => {
+    const hd = await connect(director, 'director01');
+    const sys = await connect(director, 'director01', 'sys', sysKey);
+    await hd.client.call('queue.hold', { hold: { user: carol.mail } });
+    await send(carol.mail, 'first held');
+    await send(carol.mail, 'second held');
+    const listed = async () =>
+      (await hd.client.call('queue.list', { recipient: carol.mail })) as {
+        entries: { id: string }[];
+        total: number;
+      };
+    await until(async () => (await listed()).total === 2);
+    const [first, second] = (await listed()).entries.map((e) => e.id) as [string, string];
+    const shown = (await hd.client.call('queue.show', { id: first })) as {
+      subject: string;
+      headers: { name: string }[];
+      entry: { recipients: { held: boolean }[] };
+    };
+    expect(shown.subject).toBe('first held');
+    expect(shown.entry.recipients[0]?.held).toBe(true);
+    expect(JSON.stringify(shown)).not.toContain('"hi');
+    await expect(hd.client.call('queue.showBody', { id: first })).rejects.toThrow(/tier helpdesk may not/);
+    expect(await sys.client.call('queue.showBody', { id: first })).toMatchObject({
+      body: 'hi\r\n',
+      truncated: false,
+    });
+    await expect(hd.client.call('queue.delete', { ids: [first], bounce: false })).rejects.toThrow(
+      /tier helpdesk may not/,
+    );
+    expect(
+      await sys.client.call('queue.delete', {
+        filter: { recipient: carol.mail },
+        bounce: false,
+        dryRun: true,
+      }),
+    ).toEqual({ messages: 2, recipients: 2, dryRun: true });
+    expect(await sys.client.call('queue.delete', { ids: [first], bounce: true })).toMatchObject({
+      messages: 1,
+    });
+    expect(
+      await sys.client.call('queue.delete', { filter: { recipient: carol.mail }, bounce: false }),
+    ).toMatchObject({ messages: 1 });
+    await expect(hd.client.call('queue.show', { id: second })).rejects.toThrow(/no queued message/);
+    await hd.client.call('queue.release', { hold: { user: carol.mail } });
+    expect(((await hd.client.call('queue.summary', {})) as { messages: number }).messages).toBe(0);
+    const audit = (await sys.client.call('audit.tail', { limit: 50 })) as {
+      entries: { method: string; caller: { kind: string }; outcome: string }[];
+    };
+    expect(
+      audit.entries
+        .filter((e) => e.method === 'queue.showBody' || e.method === 'queue.delete')
+        .map((e) => [e.method, e.caller.kind, e.outcome]),
+    ).toEqual([
+      ['queue.showBody', 'helpdesk', 'denied'],
+      ['queue.showBody', 'system', 'ok'],
+      ['queue.delete', 'helpdesk', 'denied'],
+      ['queue.delete', 'system', 'ok'],
+      ['queue.delete', 'system', 'ok'],
+      ['queue.delete', 'system', 'ok'],
     ]);
   });
 });
