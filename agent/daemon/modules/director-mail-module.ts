@@ -41,7 +41,10 @@ export class DirectorMailModule implements AgentModule {
       root: queueRootPath(config),
       clock,
       route: (address) => router.route(address),
-      transport: new LmtpTransport({ clientName: config.address ?? config.node }),
+      transport: new LmtpTransport({
+        clientName: config.address ?? config.node,
+        maxConnectionsPerDestination: settings.concurrencyPerDestination,
+      }),
       concurrencyPerDestination: settings.concurrencyPerDestination,
       log: (level, message, fields) => logger[level](message, fields),
     });

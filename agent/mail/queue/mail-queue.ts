@@ -106,6 +106,7 @@ export class MailQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.attempts.size > 0) await Promise.allSettled([...this.attempts]);
+    this.options.transport.close?.();
   }
 
   /** Queues a message durably and returns its id; the caller acknowledges (250) only after this resolves. */
