@@ -1,6 +1,6 @@
 /**
  * Open LMTP connections to stores, kept for the next message (nodemailer's SMTPConnection in LMTP
- * mode). After each transaction the connection is reset with RSET and parked; a parked connection
+ * mode). After each transaction the connection is parked and reset with RSET; a parked connection
  * closes after an idle time, or as soon as the store closes it. At most `maxIdlePerDestination` are
  * parked per store; the queue's per-destination concurrency bounds how many are busy at once.
  */
@@ -29,6 +29,8 @@ export interface LentConnection {
 interface Parked {
   connection: SMTPConnection;
   timer: NodeJS.Timeout;
+  /** The RSET after its last transaction: true once the store answered 250. */
+  reset: Promise<boolean>;
 }
 
 /** Connection reuse per destination. */
@@ -48,27 +50,32 @@ export class LmtpConnectionPool {
       const parked = list.pop() as Parked;
       clearTimeout(parked.timer);
       if (list.length === 0) this.parked.delete(key);
-      if (!this.ended.has(parked.connection)) return { connection: parked.connection, reused: true };
+      // Waiting for an RSET reply costs far less than a new connection and greeting.
+      if ((await parked.reset) && !this.ended.has(parked.connection)) {
+        return { connection: parked.connection, reused: true };
+      }
+      parked.connection.close();
     }
     return { connection: await this.open(destination), reused: false };
   }
 
   /**
-   * Gives a connection back after a transaction. A healthy one is reset (RSET) in the background and
-   * parked when the store answers 250; anything else closes it.
+   * Gives a connection back after a transaction. A healthy one is parked at once while its RSET is
+   * answered (the next user waits for that reply); anything else closes it.
    */
   release(destination: DeliveryDestination, connection: SMTPConnection, healthy: boolean): void {
     if (!healthy || this.closed || this.ended.has(connection)) {
       connection.close();
       return;
     }
-    connection.reset((error) => {
-      if (error || this.closed || this.ended.has(connection)) {
-        connection.close();
-        return;
-      }
-      this.park(poolKey(destination), connection);
+    const reset = new Promise<boolean>((resolve) => {
+      connection.reset((error) => {
+        const usable = !error && !this.closed && !this.ended.has(connection);
+        if (!usable) connection.close();
+        resolve(usable);
+      });
     });
+    this.park(poolKey(destination), connection, reset);
   }
 
   /** Closes every parked connection; later releases close theirs. */
@@ -88,14 +95,15 @@ export class LmtpConnectionPool {
     return Object.fromEntries([...this.parked].map(([key, list]) => [key, list.length]));
   }
 
-  private park(key: string, connection: SMTPConnection): void {
+  private park(key: string, connection: SMTPConnection, reset: Promise<boolean>): void {
     const list = this.parked.get(key) ?? [];
     if (list.length >= (this.options.maxIdlePerDestination ?? 20)) {
-      connection.quit();
+      void reset.then((usable) => usable && connection.quit());
       return;
     }
     const entry: Parked = {
       connection,
+      reset,
       timer: setTimeout(() => this.drop(key, entry, true), this.options.idleMs ?? 10_000),
     };
     entry.timer.unref();

@@ -5,7 +5,7 @@
  * appended to `<id>.state` and fdatasynced before the queue forgets them, so a delivered recipient is
  * never delivered again after a restart.
  */
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendDurably, isMissing, readWholeFile } from '../maildir/durable-fs.js';
 import { DirectorySyncBatch } from './directory-sync-batch.js';
@@ -71,8 +71,8 @@ export class QueueSpool {
   /** Removes a message whose recipients are all final. */
   async remove(id: string): Promise<void> {
     // The message file goes first: a state log without a message is an orphan recovery deletes.
-    await rm(this.messagePath(id), { force: true });
-    await rm(this.statePath(id), { force: true });
+    await unlinkIfPresent(this.messagePath(id));
+    await unlinkIfPresent(this.statePath(id));
   }
 
   /** Makes earlier removals durable (one directory fsync, shared with concurrent writes). */
@@ -149,6 +149,15 @@ function parseHeader(whole: Buffer): SpoolHeader | undefined {
   // A size mismatch means the file is not the one that was fsynced before the 250.
   if (whole.length - end - 1 !== parsed.data.size) return undefined;
   return parsed.data;
+}
+
+// Plain unlink: rm({ force }) stats every path first, which the director bench's profile showed.
+async function unlinkIfPresent(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
 }
 
 function safeJson(text: string): unknown {
