@@ -7,12 +7,12 @@
  * directories, as TESTBED.md says; Postfix's own defaults are kept where the setup does not need
  * a change (20 deliveries per destination, like the director's default concurrency).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findFreePorts } from '../../main/lab/free-ports.js';
-import { waitForPort } from '../../main/lab/lab-supervisor.js';
 import { ensureSystemRequirements } from '../../test/support/system-packages.js';
+import { startForegroundDaemon } from '../support/foreground-daemon.js';
 
 /** How Postfix finds recipients in the directory. */
 export interface PostfixLdapSettings {
@@ -111,31 +111,13 @@ export async function startPostfixPeer(
   );
   writeFileSync(join(config, 'master.cf'), masterCf(smtpPort));
   execFileSync('/usr/sbin/postfix', ['-c', config, 'check'], { stdio: 'pipe' });
-  const child: ChildProcess = spawn('/usr/sbin/postfix', ['-c', config, 'start-fg'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  try {
-    await waitForPort(smtpPort, 20_000, 'postfix smtpd');
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}: ${output}`);
-  }
-  return {
+  const daemon = await startForegroundDaemon(
+    '/usr/sbin/postfix',
+    ['-c', config, 'start-fg'],
     smtpPort,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+    'postfix smtpd',
+  );
+  return { smtpPort, stop: () => daemon.stop() };
 }
 
 function masterCf(smtpPort: number): string {

@@ -4,12 +4,12 @@
  * delegation protocol (name=value lines, an empty line; it answers `action=...`). Fed the same mix
  * of triplets as our benchGreylistDecisions, with auto-whitelisting off on both sides.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { findFreePorts } from '../../main/lab/free-ports.js';
-import { waitForPort } from '../../main/lab/lab-supervisor.js';
 import { ensureSystemRequirements } from '../../test/support/system-packages.js';
+import { startForegroundDaemon } from '../support/foreground-daemon.js';
 
 /** A running postgrey. */
 export interface PostgreyPeer {
@@ -32,30 +32,13 @@ export async function startPostgreyPeer(dir: string): Promise<PostgreyPeer> {
   const gid = Number(execFileSync('id', ['-g', 'postgrey'], { encoding: 'utf8' }).trim());
   chownSync(dir, uid, gid);
   const [port] = (await findFreePorts(1)) as [number];
-  const child: ChildProcess = spawn(
+  const daemon = await startForegroundDaemon(
     '/usr/sbin/postgrey',
     [`--inet=127.0.0.1:${port}`, `--dbdir=${dir}`, '--delay=60', '--auto-whitelist-clients=0', '--quiet'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  try {
-    await waitForPort(port, 20_000, 'postgrey');
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}: ${stderr}`);
-  }
-  return {
     port,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+    'postgrey',
+  );
+  return { port, stop: () => daemon.stop() };
 }
 
 /** The i-th triplet of the mix (the same shape as benchGreylistDecisions feeds ours). */

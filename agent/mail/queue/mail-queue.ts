@@ -408,6 +408,18 @@ export class MailQueue {
       }
       return { ...base, s: outcome.outcome };
     });
+    const done = new Set(records.map((r) => r.i));
+    if (
+      records.every((r) => r.s === 'delivered') &&
+      entry.recipients.every((r, index) => isFinal(r.state) || done.has(index))
+    ) {
+      // Delivered to every recipient: removing the message (unlink, then a group-committed directory
+      // fsync) is the durable record, one fdatasync'ed state append cheaper (Postfix does the same).
+      await this.spool.removeDurably(entry.id);
+      for (const record of records) applyRecord(entry, record);
+      this.forget(entry);
+      return;
+    }
     // Durable before the in-memory state changes: a delivered recipient must never be retried after a crash.
     await this.spool.record(entry.id, records);
     for (const record of records) applyRecord(entry, record);
@@ -422,11 +434,14 @@ export class MailQueue {
       }
     }
     if (entry.recipients.every((r) => isFinal(r.state))) {
-      this.entries.delete(entry.id);
-      for (let index = 0; index < entry.recipients.length; index++)
-        this.parked.delete(`${entry.id}:${index}`);
+      this.forget(entry);
       await this.spool.remove(entry.id);
     }
+  }
+
+  private forget(entry: QueueEntry): void {
+    this.entries.delete(entry.id);
+    for (let index = 0; index < entry.recipients.length; index++) this.parked.delete(`${entry.id}:${index}`);
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {

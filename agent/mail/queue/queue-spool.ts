@@ -75,6 +75,16 @@ export class QueueSpool {
     await unlinkIfPresent(this.statePath(id));
   }
 
+  /**
+   * Removes a message delivered to everyone, durably: the message file, then a directory fsync
+   * (shared with concurrent writes), then its state log (an orphan log is deleted on recovery).
+   */
+  async removeDurably(id: string): Promise<void> {
+    await unlinkIfPresent(this.messagePath(id));
+    await this.batch.sync();
+    await unlinkIfPresent(this.statePath(id));
+  }
+
   /** Makes earlier removals durable (one directory fsync, shared with concurrent writes). */
   async syncRemovals(): Promise<void> {
     await this.batch.sync();
