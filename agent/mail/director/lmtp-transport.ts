@@ -25,7 +25,7 @@ export interface LmtpTransportOptions {
   outbound?: MessageTransport;
   /** Open connections kept per store between messages (default 20; the queue's per-destination concurrency). */
   maxConnectionsPerDestination?: number;
-  /** How long an unused connection stays open (default 10 s). */
+  /** How long an unused connection stays open (default 2 s). */
   idleMs?: number;
 }
 
