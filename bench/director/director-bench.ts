@@ -8,6 +8,7 @@
  *   alone, RecipientRouter.expand called in-process);
  * - greylist decisions per second: ours (benchGreylistDecisions, in-process) and postgrey through
  *   the policy protocol (a socket round trip per decision: not the same thing, said in the output).
+ * - queue.list on 5,000 queued messages (ours only; Postfix's postqueue -j has no filters or pages).
  * Ratios above 1.0 mean we are better. `MAILFLEET_BENCH_CPU_PROF=DIR` writes a CPU profile of our
  * director process there and prints where its time went.
  */
@@ -34,6 +35,7 @@ import { summariseCpuProfiles } from './cpu-profile-summary.js';
 import { startLmtpSink } from './lmtp-sink.js';
 import { startPostfixPeer } from './postfix-peer.js';
 import { postgreyDecisionsPerSecond, startPostgreyPeer } from './postgrey-peer.js';
+import { measureQueueList } from './queue-list-measure.js';
 import { timeRcpts } from './rcpt-latency.js';
 import { type RelayResult, runRelayLoad } from './relay-load.js';
 
@@ -198,6 +200,12 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
         '(policy protocol over a socket: includes a round trip per decision, so not like for like)',
     );
 
+    const queueList = await measureQueueList();
+    say(
+      `queue.list on ${queueList.messages} queued messages, first page of 500 (p50): all ${round(queueList.allMs ?? 0)} ms, ` +
+        `domain filter ${round(queueList.domainMs ?? 0)} ms, reason + age filter ${round(queueList.reasonAndAgeMs ?? 0)} ms (no peer)`,
+    );
+
     const ratio = (a: number, b: number) => round(a / b, 3);
     const t = throughput as Record<'mailfleet' | 'postfix', Record<'reused' | 'perMessage', RelayResult>>;
     const l = latency as Record<
@@ -237,6 +245,7 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       throughputRuns: runs,
       latency: { ...latency, mailfleetRouterInProcess: router },
       greylist: { mailfleet: greylistOurs, postgrey: greylistPeer },
+      queueList,
       ratios,
       settings: {
         users,
