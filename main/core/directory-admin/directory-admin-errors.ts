@@ -112,13 +112,26 @@ export function refuse(code: DirectoryAdminErrorCode, detail: string, field: str
   throw new AdminRefusal(directoryAdminError(code, detail, field));
 }
 
+/** Fields that exist on a user but are written by other operations, and which operation. */
+const notEditableHere: Record<string, string> = {
+  logicalStore: 'the logical store is changed by a mailbox move, not by an edit',
+  mailHost: 'the logical store is changed by a mailbox move, not by an edit',
+  mail: 'the primary address cannot be changed: add the new address as a further address',
+};
+
 /** Refused input, from the first zod issue (a wrong confirmation gets its own code). */
 export function inputError(error: z.ZodError): DirectoryAdminError {
   const issue = error.issues[0];
-  const field = issue?.path.map(String).join('.') || null;
+  if (!issue) return directoryAdminError('invalid-input');
+  if (issue.code === 'unrecognized_keys') {
+    const field = issue.keys[0] ?? null;
+    const why = (field && notEditableHere[field]) ?? 'not a field of this operation';
+    return directoryAdminError('invalid-input', `${field}: ${why}`, field);
+  }
+  const field = issue.path.map(String).join('.') || null;
   const code = field === 'confirm' ? 'not-confirmed' : 'invalid-input';
   // zod's messages name the rule, never the refused value, so a password cannot leak through here.
-  return directoryAdminError(code, issue ? `${field ?? 'input'}: ${issue.message}` : null, field);
+  return directoryAdminError(code, `${field ?? 'input'}: ${issue.message}`, field);
 }
 
 /** Any failure of a directory operation, in words. */

@@ -5,10 +5,12 @@
  */
 
 const whiteSpace = /\s+/gu;
+// The index separates fields and users with control characters, so a search must not contain any.
+const controls = /[\p{Cc}\p{Cf}]/gu;
 
-/** Folds text for substring matching. */
+/** Folds text for substring matching (white space and control characters dropped). */
 export function foldSearchText(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(whiteSpace, '');
+  return text.normalize('NFKC').toLowerCase().replace(whiteSpace, '').replace(controls, '');
 }
 
 /** Folds text for sorting: like {@link foldSearchText}, but keeps single spaces between words. */

@@ -19,7 +19,9 @@ interface IndexedUser {
   sortKeys: Record<UserSortKey, string>;
 }
 
+/** Between the texts of one user, and between users: neither survives {@link foldSearchText}. */
 const separator = '\u0000';
+const userSeparator = '\u0001';
 
 /** The user row of an entry. */
 export function toUserSummary(entry: MailUserEntry): UserSummary {
@@ -47,18 +49,37 @@ export function dnKey(dn: string): string {
   }
 }
 
+/**
+ * The users in one sort order, laid out for scanning: every user's folded text joined into one
+ * string (so a search is a few `indexOf` calls over contiguous memory instead of 40,000 scattered
+ * objects: ten times faster), where each user's text starts, and their domain and store as codes.
+ */
+interface OrderedView {
+  users: IndexedUser[];
+  text: string;
+  starts: Int32Array;
+  domains: Uint16Array;
+  stores: Uint16Array;
+}
+
 /** The in-memory user index. */
 export class UserIndex {
   private readonly users = new Map<string, IndexedUser>();
   /** Every address (primary and further) to the primary address. */
   private readonly addresses = new Map<string, string>();
-  private readonly dns = new Map<string, string>();
+  /** DN keys to addresses, built on first use (groups) and dropped on writes. */
+  private dns: Map<string, string> | undefined;
   /** Users sorted by each key, built when first asked for and kept in order on writes. */
   private readonly orders = new Map<UserSortKey, IndexedUser[]>();
+  /** Scan layouts of the orders, rebuilt on the first search after a write. */
+  private readonly views = new Map<UserSortKey, OrderedView>();
+  private readonly domainCodes = new Map<string, number>();
+  private readonly storeCodes = new Map<string, number>();
   /** The matches of the last search, so scrolling through one result list costs only its window. */
-  private lastMatches: { key: string; matches: IndexedUser[] } | undefined;
+  private lastMatches: { key: string; view: OrderedView; matches: Int32Array } | undefined;
   private loading: Promise<number> | undefined;
   private loadedAtMs = 0;
+  private rebuildScheduled = false;
 
   constructor(private readonly directory: Pick<FleetDirectory, 'searchUsers'>) {}
 
@@ -95,11 +116,12 @@ export class UserIndex {
 
   /** One window of the users matching a search, and how many matched in all. */
   search(query: UserSearch): UserSearchResult {
-    const matches = this.matches(query);
+    const { view, matches } = this.matches(query);
     const { offset, limit } = query;
     const window: UserSummary[] = [];
     for (let i = offset; i < Math.min(matches.length, offset + limit); i++) {
-      const user = query.descending ? matches[matches.length - 1 - i] : matches[i];
+      const at = matches[query.descending ? matches.length - 1 - i : i];
+      const user = at === undefined ? undefined : view.users[at];
       if (user) window.push(user.summary);
     }
     return { total: matches.length, offset, users: window, indexed: this.size, loadedAt: this.loadedAtMs };
@@ -113,6 +135,10 @@ export class UserIndex {
 
   /** The primary address of the user with this DN. */
   addressOfDn(dn: string): string | undefined {
+    if (!this.dns) {
+      this.dns = new Map();
+      for (const user of this.users.values()) this.dns.set(dnKey(user.entry.dn), user.summary.mail);
+    }
     return this.dns.get(dnKey(dn));
   }
 
@@ -127,12 +153,11 @@ export class UserIndex {
 
   /** Adds a user or replaces it with what the directory now holds. */
   upsert(entry: MailUserEntry): void {
-    const mail = entry.mail.toLowerCase();
-    this.remove(mail);
+    this.remove(entry.mail);
     const user = indexed(entry);
     this.add(user);
     for (const [key, order] of this.orders) order.splice(insertionPoint(order, user, key), 0, user);
-    this.lastMatches = undefined;
+    this.changed();
   }
 
   /** Removes a user (by primary address). */
@@ -144,21 +169,35 @@ export class UserIndex {
     for (const a of [mail, ...user.summary.aliases]) {
       if (this.addresses.get(a) === mail) this.addresses.delete(a);
     }
-    this.dns.delete(dnKey(user.entry.dn));
     for (const order of this.orders.values()) {
       const at = order.indexOf(user);
       if (at >= 0) order.splice(at, 1);
     }
+    this.changed();
+  }
+
+  private changed(): void {
+    const stale = [...this.views.keys()];
+    this.views.clear();
+    this.dns = undefined;
     this.lastMatches = undefined;
+    // Rebuild the layouts that were in use right after the write has answered, not on the clerk's
+    // next keystroke (a rebuild of 40,000 users takes some milliseconds).
+    if (stale.length > 0 && !this.rebuildScheduled) {
+      this.rebuildScheduled = true;
+      setImmediate(() => {
+        this.rebuildScheduled = false;
+        for (const key of stale) this.view(key);
+      }).unref();
+    }
   }
 
   private async readAll(): Promise<number> {
     const entries = await this.directory.searchUsers({});
     this.users.clear();
     this.addresses.clear();
-    this.dns.clear();
     this.orders.clear();
-    this.lastMatches = undefined;
+    this.changed();
     for (const entry of entries) this.add(indexed(entry));
     this.loadedAtMs = Date.now();
     return this.users.size;
@@ -170,32 +209,68 @@ export class UserIndex {
     for (const a of aliases) this.addresses.set(a, mail);
     // The primary address wins over another user's further address.
     this.addresses.set(mail, mail);
-    this.dns.set(dnKey(user.entry.dn), mail);
   }
 
-  private matches(query: UserSearch): IndexedUser[] {
+  private matches(query: UserSearch): { view: OrderedView; matches: Int32Array } {
     const text = foldSearchText(query.text);
     const key = [text, query.domain ?? '', query.logicalStore ?? '', query.sort].join(separator);
-    if (this.lastMatches?.key === key) return this.lastMatches.matches;
-    const matches: IndexedUser[] = [];
-    for (const user of this.ordered(query.sort)) {
-      if (query.domain !== undefined && user.summary.domain !== query.domain) continue;
-      if (query.logicalStore !== undefined && user.summary.logicalStore !== query.logicalStore) continue;
-      if (text !== '' && !user.haystack.includes(text)) continue;
-      matches.push(user);
+    if (this.lastMatches?.key === key) return this.lastMatches;
+    const view = this.view(query.sort);
+    // -1: no filter; a name the index has never seen gets a code no user has.
+    const domain = query.domain === undefined ? -1 : (this.domainCodes.get(query.domain) ?? 0xffff);
+    const store = query.logicalStore === undefined ? -1 : (this.storeCodes.get(query.logicalStore) ?? 0xffff);
+    const passes = (i: number) =>
+      (domain < 0 || view.domains[i] === domain) && (store < 0 || view.stores[i] === store);
+    const found: number[] = [];
+    const count = view.users.length;
+    if (text === '') {
+      for (let i = 0; i < count; i++) if (passes(i)) found.push(i);
+    } else {
+      let i = 0;
+      for (let at = view.text.indexOf(text); at >= 0; ) {
+        while (i + 1 < count && view.starts[i + 1]! <= at) i++;
+        if (passes(i)) found.push(i);
+        if (i + 1 >= count) break;
+        // One hit per user: go on from the next user's text.
+        at = view.text.indexOf(text, view.starts[i + 1]);
+      }
     }
-    this.lastMatches = { key, matches };
-    return matches;
+    this.lastMatches = { key, view, matches: Int32Array.from(found) };
+    return this.lastMatches;
   }
 
-  private ordered(key: UserSortKey): IndexedUser[] {
-    let order = this.orders.get(key);
-    if (!order) {
-      order = [...this.users.values()].sort((a, b) => compareBy(a, b, key));
-      this.orders.set(key, order);
+  private view(key: UserSortKey): OrderedView {
+    const existing = this.views.get(key);
+    if (existing) return existing;
+    let users = this.orders.get(key);
+    if (!users) {
+      users = [...this.users.values()].sort((a, b) => compareBy(a, b, key));
+      this.orders.set(key, users);
     }
-    return order;
+    const starts = new Int32Array(users.length);
+    const domains = new Uint16Array(users.length);
+    const stores = new Uint16Array(users.length);
+    let offset = 0;
+    for (const [i, user] of users.entries()) {
+      starts[i] = offset;
+      offset += user.haystack.length + 1;
+      domains[i] = code(this.domainCodes, user.summary.domain);
+      stores[i] = code(this.storeCodes, user.summary.logicalStore);
+    }
+    const view = { users, text: users.map((u) => u.haystack).join(userSeparator), starts, domains, stores };
+    this.views.set(key, view);
+    return view;
   }
+}
+
+/** The code of a domain or store name, made on first sight. */
+function code(codes: Map<string, number>, name: string): number {
+  let value = codes.get(name);
+  if (value === undefined) {
+    value = codes.size;
+    codes.set(name, value);
+  }
+  return value;
 }
 
 function indexed(entry: MailUserEntry): IndexedUser {
