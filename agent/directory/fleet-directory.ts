@@ -104,11 +104,13 @@ export interface FleetDirectory {
   addAlias(alias: MailAliasInput): Promise<MailAliasEntry>;
   /** Replaces the targets of an alias (at least one: `mailfleetForwardTo` is required). */
   setAliasTargets(mail: string, forwardTo: string[]): Promise<MailAliasEntry>;
+  /** Deletes an alias entry. */
   deleteAlias(mail: string): Promise<void>;
   /** Adds a group entry with member user DNs (may be empty). */
   addGroup(group: MailGroupInput): Promise<MailGroupEntry>;
   /** Replaces the member DNs of a group (an empty list leaves it with no members). */
   setGroupMembers(domain: string, name: string, memberDns: string[]): Promise<MailGroupEntry>;
+  /** Deletes a group entry (its members' entries stay). */
   deleteGroup(domain: string, name: string): Promise<void>;
 
   close(): Promise<void>;
