@@ -240,6 +240,19 @@ describe.each(directoryBackends)('DirectoryAdmin on $name', (backend) => {
     expect(succeeded('user', await helpdesk.user({ address: bob })).displayName).toBe('Bob J.');
     // What the index holds is what the server lets this identity read (the rules let any bound entry read).
     expect(succeeded('search', await alphaAdmin.search({ domain: 'beta.example' })).total).toBe(1);
+    // An identity the server lets read nothing gets an empty index or a refusal, never the users.
+    const anonymous = new DirectoryAdmin({
+      directory: LdapFleetDirectory.withPassword({
+        url: server.url,
+        baseDn: testBaseDn,
+        bindDn: '',
+        bindPassword: '',
+      }),
+    });
+    admins.push(anonymous);
+    const seen = await anonymous.search({});
+    if (seen.ok) expect(seen.value.indexed).toBe(0);
+    else expect(['not-allowed', 'not-found']).toContain(seen.error.code);
     const viewer = as(seedNames.admins.viewer, seedPasswords.viewer);
     expect(refused('updateUser', await viewer.updateUser({ address: bob, displayName: 'x' })).code).toBe(
       'not-allowed',
