@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { DirectoryError, ldapResultCodes } from '../../../agent/directory/directory-errors.js';
 import type { FleetDirectory, MailUserInput } from '../../../agent/directory/fleet-directory.js';
 import type { MailUserEntry } from '../../../agent/directory/fleet-entries.js';
+import { addressHolder } from './address-holder.js';
 import {
   type DirectoryAdminCall,
   type DirectoryAdminResult,
@@ -151,9 +152,9 @@ export class DirectoryAdmin {
         if (!stores.some((s) => s.name === user.logicalStore)) {
           refuse('not-found', `no logical store ${user.logicalStore}`, 'logicalStore');
         }
-        if (await this.findUser(user.address)) {
-          refuse('already-exists', `${user.address} is already a user's address`, 'address');
-        }
+        const holder = await addressHolder(this.directory, user.address);
+        if (holder) refuse('already-exists', `${user.address} is already used by ${holder}`, 'address');
+
         if (user.aliases) await this.checkFurtherAddresses(user.aliases, user.address);
         try {
           const added = await this.directory.addUser(
@@ -313,15 +314,15 @@ export class DirectoryAdmin {
     };
   }
 
-  /** Further addresses must be in a domain of the directory and not another user's address. */
+  /** Further addresses must be in a domain of the directory and not used by another user, an alias or a group. */
   private async checkFurtherAddresses(addresses: string[], owner: string): Promise<void> {
     const domains = new Set((await this.directory.listDomains()).map((d) => d.name));
     for (const [i, address] of addresses.entries()) {
       const domain = address.slice(address.lastIndexOf('@') + 1);
       if (!domains.has(domain)) refuse('not-found', `no mail domain ${domain}`, `aliases.${i}`);
-      const holder = await this.directory.findUserByAddress(address);
-      if (holder && holder.mail.toLowerCase() !== owner.toLowerCase()) {
-        refuse('already-exists', `${address} is an address of ${holder.mail}`, `aliases.${i}`);
+      const holder = await addressHolder(this.directory, address);
+      if (holder && holder !== `the user ${owner.toLowerCase()}`) {
+        refuse('already-exists', `${address} is already used by ${holder}`, `aliases.${i}`);
       }
     }
   }

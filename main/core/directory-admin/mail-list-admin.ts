@@ -7,6 +7,7 @@
 import { DirectoryError, ldapResultCodes } from '../../../agent/directory/directory-errors.js';
 import type { FleetDirectory } from '../../../agent/directory/fleet-directory.js';
 import type { MailGroupEntry, MailUserEntry } from '../../../agent/directory/fleet-entries.js';
+import { addressHolder } from './address-holder.js';
 import type {
   AliasWrite,
   GroupMembersWrite,
@@ -35,8 +36,8 @@ export class MailListAdmin {
 
   /** Adds an alias; its address must not be a user's. */
   async addAlias(alias: AliasWrite): Promise<MailAlias> {
-    const holder = await this.directory.findUserByAddress(alias.address);
-    if (holder) refuse('already-exists', `${alias.address} is an address of ${holder.mail}`, 'address');
+    const holder = await addressHolder(this.directory, alias.address);
+    if (holder) refuse('already-exists', `${alias.address} is already used by ${holder}`, 'address');
     const added = await this.directory.addAlias({ mail: alias.address, forwardTo: alias.forwardTo });
     return { address: added.mail.toLowerCase(), forwardTo: added.forwardTo };
   }
@@ -64,6 +65,8 @@ export class MailListAdmin {
     if (!group.address.endsWith(`@${group.domain}`)) {
       refuse('invalid-input', `the group's address must be in ${group.domain}`, 'address');
     }
+    const holder = await addressHolder(this.directory, group.address);
+    if (holder) refuse('already-exists', `${group.address} is already used by ${holder}`, 'address');
     const memberDns = await this.memberDns(group.members);
     const added = await this.directory.addGroup({
       name: group.name,

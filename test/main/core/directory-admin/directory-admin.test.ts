@@ -259,6 +259,33 @@ describe.each(directoryBackends)('DirectoryAdmin on $name', (backend) => {
     );
   });
 
+  it('refuses an address already used by a user, an alias or a group', async () => {
+    const taken = [
+      await helpdesk.addUser({
+        address: 'postmaster@alpha.example',
+        displayName: 'Post Master',
+        logicalStore: 'store01',
+        password: 'Post-Master-1',
+      }),
+      await helpdesk.updateUser({ address: bob, aliases: ['staff@alpha.example'] }),
+      await helpdesk.addAlias({ address: 'staff@alpha.example', forwardTo: [bob] }),
+      await helpdesk.addGroup({
+        domain: 'alpha.example',
+        name: 'pm',
+        address: 'postmaster@alpha.example',
+        members: [],
+      }),
+    ];
+    expect(taken.map((result) => refused('addUser', result).code)).toEqual([
+      'already-exists',
+      'already-exists',
+      'already-exists',
+      'already-exists',
+    ]);
+    expect(refused('addUser', taken[0]!).detail).toMatch(/the alias postmaster@alpha\.example/);
+    expect(refused('addUser', taken[2]!).detail).toMatch(/the group staff of alpha\.example/);
+  });
+
   it('manages aliases and groups with members by address', async () => {
     expect(succeeded('aliases', await helpdesk.aliases({ domain: 'alpha.example' }))).toEqual([
       { address: 'postmaster@alpha.example', forwardTo: [alice] },
