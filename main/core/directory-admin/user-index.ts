@@ -25,6 +25,9 @@ interface IndexedUser {
   sortKeys: Record<UserSortKey, string>;
 }
 
+/** A write recorded while a load runs. */
+type IndexWrite = { upsert: MailUserEntry } | { remove: string };
+
 /** Between the texts of one user, and between users: neither survives {@link foldSearchText}. */
 const separator = '\u0000';
 const userSeparator = '\u0001';
@@ -86,6 +89,8 @@ export class UserIndex {
   private loading: Promise<number> | undefined;
   private loadedAtMs = 0;
   private rebuildScheduled = false;
+  /** Writes made through the index while a load reads the directory. */
+  private writesDuringLoad: IndexWrite[] | undefined;
 
   constructor(private readonly directory: Pick<FleetDirectory, 'searchUsers'>) {}
 
@@ -159,7 +164,8 @@ export class UserIndex {
 
   /** Adds a user or replaces it with what the directory now holds. */
   upsert(entry: MailUserEntry): void {
-    this.remove(entry.mail);
+    this.writesDuringLoad?.push({ upsert: entry });
+    this.drop(entry.mail);
     const user = indexed(entry);
     this.add(user);
     for (const [key, order] of this.orders) order.splice(insertionPoint(order, user, key), 0, user);
@@ -168,6 +174,11 @@ export class UserIndex {
 
   /** Removes a user (by primary address). */
   remove(address: string): void {
+    this.writesDuringLoad?.push({ remove: address });
+    this.drop(address);
+  }
+
+  private drop(address: string): void {
     const mail = address.toLowerCase();
     const user = this.users.get(mail);
     if (!user) return;
@@ -199,12 +210,27 @@ export class UserIndex {
   }
 
   private async readAll(): Promise<number> {
-    const entries = await this.directory.searchUsers({});
+    // A write made while the pages are read may be older or newer than what they return: it is
+    // applied again on top of the loaded users, so the index never loses a write made through it.
+    const writes: IndexWrite[] = [];
+    this.writesDuringLoad = writes;
+    let entries: MailUserEntry[];
+    try {
+      entries = await this.directory.searchUsers({});
+    } finally {
+      this.writesDuringLoad = undefined;
+    }
     this.users.clear();
     this.addresses.clear();
     this.orders.clear();
     this.changed();
     for (const entry of entries) this.add(indexed(entry));
+    for (const write of writes) {
+      if ('upsert' in write) {
+        this.drop(write.upsert.mail);
+        this.add(indexed(write.upsert));
+      } else this.drop(write.remove);
+    }
     // Every sort order is laid out now, as part of the load, so no search pays for a first sort.
     for (const key of userSortKeys) this.view(key);
     this.loadedAtMs = Date.now();

@@ -144,6 +144,17 @@ describe('user index', () => {
     expect(search({ text: other.address })?.users[0]?.logicalStore).toBe('store03');
   });
 
+  it('keeps a write made through it while a load is reading the directory', async () => {
+    const someone = people[11]!;
+    const entry = index.get(someone.address)!;
+    const loading = index.load();
+    // The load is still reading pages: this write lands in the middle of it.
+    index.upsert({ ...entry, displayName: '途中 書込' });
+    await loading;
+    expect(search({ text: '途中書込' }).users.map((u) => u.mail)).toEqual([someone.address]);
+    expect(search({}).total).toBe(1200);
+  });
+
   it('maps group member DNs back to addresses', () => {
     const someone = people[3]!;
     expect(index.addressOfDn(tree.user(someone.address).toUpperCase())).toBe(someone.address);
