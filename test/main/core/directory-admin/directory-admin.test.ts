@@ -342,7 +342,7 @@ describe.each(directoryBackends)('DirectoryAdmin on $name', (backend) => {
     expect(refused('deleteGroup', await helpdesk.deleteGroup(group)).code).toBe('not-found');
   });
 
-  it('says the directory is down when it cannot be reached, and bad credentials in words', async () => {
+  it('says the directory is down when it cannot be reached, goes on after a restart, and words bad credentials', async () => {
     const port = await probeFreePort();
     const down = new DirectoryAdmin({
       directory: LdapFleetDirectory.withPassword(
@@ -352,6 +352,9 @@ describe.each(directoryBackends)('DirectoryAdmin on $name', (backend) => {
     });
     admins.push(down);
     expect(refused('search', await down.search({})).code).toBe('directory-down');
+    // After the directory restarts the same service goes on (the client reconnects and binds again).
+    await server.restart();
+    expect(succeeded('user', await helpdesk.user({ address: alice })).mail).toBe(alice);
     const wrong = as(seedNames.admins.helpdesk, 'not-the-password');
     expect(refused('user', await wrong.user({ address: alice })).code).toBe('bad-credentials');
   });
