@@ -6,15 +6,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../daemon/clock.js';
-import type { DeliveryOutcome, DeliveryRoute, MessageTransport } from './delivery-transport.js';
+import type { DeliveryRoute, MessageTransport } from './delivery-transport.js';
+
+import { deliverToDestination } from './destination-delivery.js';
 import { DestinationSlots } from './destination-slots.js';
+import { type IndexedOutcome, outcomeRecords } from './outcome-records.js';
 import { type IncomingMessage, isFinal, type QueueEntry, type StateRecord } from './queue-entry.js';
 import { type QueueHold, QueueHolds } from './queue-holds.js';
 import { adminBounceRecords, expiryRecords } from './queue-lifetime.js';
 import { defaultNoticeSettings, type QueueNoticeSettings, QueueNotices } from './queue-notices.js';
 import { QueueSpool, spoolHeader } from './queue-spool.js';
-import { applyRecord, errorText, routeRecipients } from './recipient-routing.js';
-import { defaultRetryBackoff, type RetryBackoff, retryDelayMs } from './retry-backoff.js';
+import { type QueueSummary, summarizeQueue } from './queue-summary.js';
+import { applyRecord, routeRecipients } from './recipient-routing.js';
+import { defaultRetryBackoff, type RetryBackoff } from './retry-backoff.js';
+
+export type { QueueAgeBucket, QueueSummary } from './queue-summary.js';
 
 /** Options of a MailQueue. */
 export interface MailQueueOptions {
@@ -30,27 +36,6 @@ export interface MailQueueOptions {
   notices?: Partial<QueueNoticeSettings>;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
-
-/** Counts for the dashboard and `queue.summary`. */
-export interface QueueSummary {
-  messages: number;
-  recipients: { pending: number; deferred: number; held: number };
-  /** Deliveries in flight and waiting per destination. */
-  destinations: Record<string, { active: number; waiting: number }>;
-  holds: QueueHold[];
-  /** Messages by age since their 250, as Postfix's qshape buckets them. */
-  ages: Record<QueueAgeBucket, number>;
-}
-
-/** Age buckets of queued messages. */
-export type QueueAgeBucket = '<5m' | '<1h' | '<4h' | '<1d' | '>=1d';
-
-const ageBuckets: [QueueAgeBucket, number][] = [
-  ['<5m', 5 * 60_000],
-  ['<1h', 3_600_000],
-  ['<4h', 4 * 3_600_000],
-  ['<1d', 86_400_000],
-];
 
 // Longest sleep of the retry timer, so a clock that jumps (tests, NTP) is noticed soon.
 const maxTimerMs = 30_000;
@@ -282,26 +267,14 @@ export class MailQueue {
 
   /** Counts for the dashboard. */
   summary(): QueueSummary {
-    const recipients = { pending: 0, deferred: 0, held: 0 };
-    const ages: Record<QueueAgeBucket, number> = { '<5m': 0, '<1h': 0, '<4h': 0, '<1d': 0, '>=1d': 0 };
-    const now = this.options.clock.now();
-    for (const entry of this.entries.values()) {
-      const age = now - entry.receivedAt;
-      ages[ageBuckets.find(([, limit]) => age < limit)?.[0] ?? '>=1d']++;
-      for (const r of entry.recipients) {
-        if (isFinal(r.state)) continue;
-        if (this.holds.holdsRecipient(entry.id, r.address)) recipients.held++;
-        else if (r.state === 'deferred') recipients.deferred++;
-        else recipients.pending++;
-      }
-    }
-    return {
-      messages: this.entries.size,
-      recipients,
-      destinations: this.slots.snapshot(),
+    return summarizeQueue({
+      entries: this.entries.values(),
+      messageCount: this.entries.size,
+      isHeld: (id, address) => this.holds.holdsRecipient(id, address),
       holds: this.holds.list(),
-      ages,
-    };
+      destinations: this.slots.snapshot(),
+      now: this.options.clock.now(),
+    });
   }
 
   /** Resolves when no delivery attempt is in flight (tests, shutdown). */
@@ -405,68 +378,23 @@ export class MailQueue {
           const recipient = entry.recipients[index];
           if (recipient) recipient.destination = destination.key;
         }
-      await Promise.all(
-        [...groups.values()].map(async ({ destination, indexes: batch }) => {
-          const addresses = batch.map((i) => entry.recipients[i]?.address ?? '');
-          const release = await this.slots.acquire(destination.key);
-          let results: DeliveryOutcome[];
-          try {
-            const content = await this.spool.content(entry.id);
-            results = await this.options.transport.deliver(
-              destination,
-              { id: entry.id, sender: entry.sender, content },
-              addresses,
-            );
-          } catch (error) {
-            results = addresses.map((address) => ({
-              address,
-              outcome: 'deferred',
-              reason: errorText(error),
-            }));
-          } finally {
-            release();
-          }
-          batch.forEach((index, n) => {
-            const address = addresses[n] as string;
-            const result = results.find((r) => r.address.toLowerCase() === address) ?? {
-              address,
-              outcome: 'deferred' as const,
-              reason: 'no reply for this recipient',
-            };
-            outcomes.push({ index, outcome: result });
-          });
-        }),
+      const parts = { slots: this.slots, spool: this.spool, transport: this.options.transport };
+      const delivered = await Promise.all(
+        [...groups.values()].map(({ destination, indexes: batch }) =>
+          deliverToDestination(parts, entry, destination, batch),
+        ),
       );
+      outcomes.push(...delivered.flat());
       await this.record(entry, outcomes);
     } finally {
       for (const index of indexes) this.inFlight.delete(`${entry.id}:${index}`);
     }
   }
 
-  private async record(
-    entry: QueueEntry,
-    outcomes: { index: number; outcome: DeliveryOutcome }[],
-  ): Promise<void> {
+  private async record(entry: QueueEntry, outcomes: IndexedOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
-    const at = this.options.clock.now();
-    const records: StateRecord[] = outcomes.map(({ index, outcome }) => {
-      const attempts = (entry.recipients[index]?.attempts ?? 0) + 1;
-      const base = {
-        i: index,
-        at,
-        r: outcome.reason.slice(0, 2000),
-        ...(outcome.remoteMta ? { mta: outcome.remoteMta.slice(0, 255) } : {}),
-      };
-      if (outcome.outcome === 'deferred') {
-        return {
-          ...base,
-          s: 'deferred',
-          next: at + retryDelayMs(this.options.backoff ?? defaultRetryBackoff, attempts),
-        };
-      }
-      return { ...base, s: outcome.outcome };
-    });
-    await this.commit(entry, records);
+    const backoff = this.options.backoff ?? defaultRetryBackoff;
+    await this.commit(entry, outcomeRecords(entry, outcomes, this.options.clock.now(), backoff));
   }
 
   /** Writes outcomes durably, applies them, queues their DSNs, and forgets a finished message. */
