@@ -1,0 +1,28 @@
+/** The queues store: the fleet's queues, one node's queued messages, and the bulk action under way. */
+import { create } from 'zustand';
+import { createFleetQueuesSlice, type FleetQueuesActions, type FleetQueuesState } from './fleet-queues-slice';
+import { createQueueActionSlice, type QueueActionActions, type QueueActionState } from './queue-action-slice';
+import {
+  createQueueEntriesSlice,
+  type QueueEntriesActions,
+  type QueueEntriesState,
+} from './queue-entries-slice';
+
+export type QueuesStore = FleetQueuesState &
+  FleetQueuesActions &
+  QueueEntriesState &
+  QueueEntriesActions &
+  QueueActionState &
+  QueueActionActions;
+
+/** Creates a queues store (one per window; tests make their own). */
+export function createQueuesStore() {
+  return create<QueuesStore>()((...a) => ({
+    ...createFleetQueuesSlice(...a),
+    ...createQueueEntriesSlice(...a),
+    ...createQueueActionSlice(...a),
+  }));
+}
+
+/** The window's queues store. */
+export const useQueuesStore = createQueuesStore();
