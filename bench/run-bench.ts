@@ -4,11 +4,13 @@
  * with all its figures.
  */
 import { runControlBench } from './control/control-bench.js';
+import { runDirectorBench } from './director/director-bench.js';
 import { describeMachine, machineLine } from './machine.js';
 import { runStoreBench } from './store/store-bench.js';
 
 const benches: Record<string, (say: (line: string) => void) => Promise<Record<string, unknown>>> = {
   control: runControlBench,
+  director: runDirectorBench,
   store: runStoreBench,
 };
 
