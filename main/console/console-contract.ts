@@ -62,6 +62,26 @@ export const consoleCalls = {
     result: methods['queue.release'].result,
     summary: 'Release a hold on a node; the held mail is attempted at once.',
   },
+  'queue.show': {
+    params: methods['queue.show'].params.extend(onNode.shape),
+    result: methods['queue.show'].result,
+    summary: 'One queued message on a node: envelope, per-recipient state and its headers (no body).',
+  },
+  'queue.flush': {
+    params: methods['queue.flush'].params.extend(onNode.shape),
+    result: methods['queue.flush'].result,
+    summary: 'Attempt queued mail on a node now (ids or filter; dryRun counts only).',
+  },
+  'queue.requeue': {
+    params: methods['queue.requeue'].params.extend(onNode.shape),
+    result: methods['queue.requeue'].result,
+    summary: 'Re-route queued mail on a node with fresh lookups (ids or filter; dryRun counts only).',
+  },
+  'queue.delete': {
+    params: methods['queue.delete'].params.extend(onNode.shape),
+    result: methods['queue.delete'].result,
+    summary: 'Delete queued mail on a node, with or without a bounce (system tier; dryRun counts only).',
+  },
   'queue.fleet': {
     params: z.object({ nodes: z.array(nodeName).max(1000).optional() }).strict(),
     result: fleetQueuesResult,

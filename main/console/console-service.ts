@@ -72,6 +72,14 @@ export class ConsoleService {
       this.onNode(node, () => this.options.fleet.call(node, 'queue.hold', { hold })),
     'queue.release': async ({ node, hold }) =>
       this.onNode(node, () => this.options.fleet.call(node, 'queue.release', { hold })),
+    'queue.show': async ({ node, ...params }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'queue.show', params)),
+    'queue.flush': async ({ node, ...params }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'queue.flush', params)),
+    'queue.requeue': async ({ node, ...params }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'queue.requeue', params)),
+    'queue.delete': async ({ node, ...params }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'queue.delete', params)),
     'queue.fleet': async ({ nodes }) => this.fleetQueues(nodes),
     'gateway.status': async ({ node }) =>
       this.onNode(node, () => this.options.fleet.call(node, 'gateway.status', {})),

@@ -1,9 +1,11 @@
 /**
- * The Queues view's calls: the fleet's queues, one node's messages under a filter, and the hold and
- * release actions, each counted by the agent before the user confirms it.
+ * The Queues view's calls: the fleet's queues, one node's messages under a filter, a message's
+ * headers, and the actions (hold, release, flush, requeue, delete with or without a bounce), each
+ * counted by the agent (its dry run) before the user confirms it.
  */
 import type { ConsoleApi } from '../../../main/console/console-contract';
 import type { QueueActionRequest, QueueHoldTarget } from '../store/queues/queue-action-slice';
+import { agentFilterOf } from '../store/queues/queue-filter';
 import type { useQueuesStore } from '../store/queues/queues-store';
 import { shownErrorOf } from './shown-error';
 
@@ -28,12 +30,7 @@ export async function refreshQueueEntries(api: ConsoleApi, store: QueuesStoreApi
   if (!node) return;
   store.getState().loadingEntries();
   try {
-    const listed = await api.queue.list({
-      node,
-      sender: filter.sender.trim() || undefined,
-      recipient: filter.recipient.trim() || undefined,
-      limit: queuePageSize,
-    });
+    const listed = await api.queue.list({ node, ...agentFilterOf(filter), limit: queuePageSize });
     store.getState().receiveEntries(node, listed.entries, listed.total, Date.now());
   } catch (error) {
     store.getState().failEntries(shownErrorOf(error));
@@ -50,6 +47,23 @@ async function countHeldBy(api: ConsoleApi, node: string, hold: QueueHoldTarget)
   return listed.entries.filter((entry) => entry.recipients.some((r) => r.held)).length;
 }
 
+type BulkRequest = Extract<QueueActionRequest, { filter: unknown }>;
+
+/** A bulk action on the filtered messages; with `dryRun` the agent only counts. */
+function runBulk(api: ConsoleApi, request: BulkRequest, dryRun: boolean) {
+  const target = { node: request.node, filter: request.filter, dryRun };
+  switch (request.kind) {
+    case 'flush':
+      return api.queue.flush(target);
+    case 'requeue':
+      return api.queue.requeue(target);
+    case 'delete':
+      return api.queue.delete({ ...target, bounce: false });
+    case 'deleteBounce':
+      return api.queue.delete({ ...target, bounce: true });
+  }
+}
+
 /** First step of an action: ask the agent what it would touch, then ask the user. */
 export async function askQueueAction(
   api: ConsoleApi,
@@ -58,7 +72,12 @@ export async function askQueueAction(
 ): Promise<void> {
   store.getState().countingAction(request);
   try {
-    store.getState().confirmAction(await countHeldBy(api, request.node, request.hold));
+    if (request.kind === 'hold' || request.kind === 'release') {
+      store.getState().confirmAction(await countHeldBy(api, request.node, request.hold));
+    } else {
+      const counted = await runBulk(api, request, true);
+      store.getState().confirmAction(counted.messages, counted.recipients);
+    }
   } catch (error) {
     store.getState().failAction(shownErrorOf(error));
   }
@@ -70,11 +89,32 @@ export async function runQueueAction(api: ConsoleApi, store: QueuesStoreApi): Pr
   if (!request) return;
   store.getState().actingAction();
   try {
-    if (request.kind === 'hold') await api.queue.hold({ node: request.node, hold: request.hold });
-    else await api.queue.release({ node: request.node, hold: request.hold });
-    store.getState().finishAction(actionCount ?? 0);
+    if (request.kind === 'hold') {
+      await api.queue.hold({ node: request.node, hold: request.hold });
+      store.getState().finishAction(actionCount ?? 0);
+    } else if (request.kind === 'release') {
+      await api.queue.release({ node: request.node, hold: request.hold });
+      store.getState().finishAction(actionCount ?? 0);
+    } else {
+      store.getState().finishAction((await runBulk(api, request, false)).messages);
+    }
   } catch (error) {
     store.getState().failAction(shownErrorOf(error));
   }
   await Promise.all([refreshFleetQueues(api, store), refreshQueueEntries(api, store)]);
+}
+
+/** Reads one message's envelope and headers for the headers dialog. */
+export async function showQueueMessage(
+  api: ConsoleApi,
+  store: QueuesStoreApi,
+  node: string,
+  id: string,
+): Promise<void> {
+  store.getState().showingMessage(node, id);
+  try {
+    store.getState().receiveMessage(id, await api.queue.show({ node, id }));
+  } catch (error) {
+    store.getState().failMessage(id, shownErrorOf(error));
+  }
 }

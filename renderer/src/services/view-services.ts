@@ -11,7 +11,13 @@ import { useSpamStore } from '../store/spam/spam-store';
 import { refreshAuditTail } from './audit-service';
 import { consoleApi } from './console-services';
 import { refreshNodeQueue, restartConfirmedService, watchNode } from './node-service';
-import { askQueueAction, refreshFleetQueues, refreshQueueEntries, runQueueAction } from './queue-service';
+import {
+  askQueueAction,
+  refreshFleetQueues,
+  refreshQueueEntries,
+  runQueueAction,
+  showQueueMessage,
+} from './queue-service';
 import { refreshSpam } from './spam-service';
 
 /** Views call these; each resolves when the store has the answer (or the error). */
@@ -21,6 +27,8 @@ export const viewServices = {
   askQueueAction: (request: QueueActionRequest) =>
     withApi((api) => askQueueAction(api, useQueuesStore, request)),
   runQueueAction: () => withApi((api) => runQueueAction(api, useQueuesStore)),
+  showQueueMessage: (node: string, id: string) =>
+    withApi((api) => showQueueMessage(api, useQueuesStore, node, id)),
   refreshSpam: () => withApi((api) => refreshSpam(api, useSpamStore)),
   refreshAuditTail: (scope: string) => withApi((api) => refreshAuditTail(api, useAuditStore, scope)),
   watchNode: (node: string | undefined) => watchNode(useFleetStore, useNodeStore, node),

@@ -1,9 +1,9 @@
 /**
- * The Queues view's filter as the user types it, and what it means for one queued message. Sender
- * and recipient go to the agent (`queue.list`); domain, state and age are matched here on the
- * listed page until the agent's listing takes them too.
+ * The Queues view's filter as the user types it, and the agent's queue filter it stands for: the
+ * agent matches it, for the listing and for the bulk actions alike, so what is listed is what a
+ * bulk action touches.
  */
-import type { ConsoleCallResult } from '../../../../main/console/console-contract';
+import type { ConsoleCallParams, ConsoleCallResult } from '../../../../main/console/console-contract';
 
 /** A queued message as queue.list returns it. */
 export type QueueEntry = ConsoleCallResult<'queue.list'>['entries'][number];
@@ -18,13 +18,16 @@ export type QueueFilterState = (typeof queueFilterStates)[number];
 export const queueFilterAges = ['any', 'over5m', 'over1h', 'over4h', 'over1d'] as const;
 export type QueueFilterAge = (typeof queueFilterAges)[number];
 
-const ageFloorMs: Record<QueueFilterAge, number> = {
+const ageFloorSeconds: Record<QueueFilterAge, number> = {
   any: 0,
-  over5m: 5 * 60_000,
-  over1h: 3_600_000,
-  over4h: 4 * 3_600_000,
-  over1d: 86_400_000,
+  over5m: 5 * 60,
+  over1h: 3600,
+  over4h: 4 * 3600,
+  over1d: 86_400,
 };
+
+/** The agent's queue filter (queue.list, queue.flush, queue.delete...). */
+export type AgentQueueFilter = NonNullable<ConsoleCallParams<'queue.flush'>['filter']>;
 
 /** What the user typed and chose. */
 export interface QueueFilter {
@@ -54,16 +57,28 @@ export function unfinished(recipient: QueueEntryRecipient): boolean {
   return recipient.state === 'pending' || recipient.state === 'deferred';
 }
 
-function recipientMatches(r: QueueEntryRecipient, filter: QueueFilter): boolean {
-  const domain = filter.domain.trim().toLowerCase();
-  if (domain && domainOf(r.address) !== domain && domainOf(r.original) !== domain) return false;
-  if (filter.state === 'held') return r.held && unfinished(r);
-  if (filter.state !== 'any') return r.state === filter.state && !r.held;
-  return true;
+/** The agent's filter for what the user typed and chose (empty text means no criterion). */
+export function agentFilterOf(filter: QueueFilter): AgentQueueFilter {
+  const text = (value: string) => value.trim() || undefined;
+  const agent: AgentQueueFilter = {
+    sender: text(filter.sender),
+    recipient: text(filter.recipient),
+    domain: text(filter.domain)?.toLowerCase(),
+  };
+  if (filter.state === 'held') agent.held = true;
+  else if (filter.state !== 'any') {
+    agent.state = filter.state;
+    // "Waiting" and "deferred" mean mail the queue will still try by itself.
+    agent.held = false;
+  }
+  if (filter.age !== 'any') agent.olderThanSeconds = ageFloorSeconds[filter.age];
+  for (const key of Object.keys(agent) as Array<keyof AgentQueueFilter>) {
+    if (agent[key] === undefined) delete agent[key];
+  }
+  return agent;
 }
 
-/** Whether a listed message passes the part of the filter matched in the page. */
-export function entryMatches(entry: QueueEntry, filter: QueueFilter, now: number): boolean {
-  if (now - entry.receivedAt < ageFloorMs[filter.age]) return false;
-  return entry.recipients.some((r) => recipientMatches(r, filter));
+/** Whether the filter names any criterion (deleting needs one: "everything" is never a default). */
+export function filterNamesMessages(filter: QueueFilter): boolean {
+  return Object.keys(agentFilterOf(filter)).length > 0;
 }

@@ -26,7 +26,7 @@ export interface QueueShapeRow {
   ages: Record<QueueAgeBucket, number>;
 }
 
-/** How to group: by the recipient's domain (where the mail goes) or by the last reply. */
+/** How to group: by where the mail goes (the queue's destination) or by the last reply. */
 export type QueueShapeGrouping = 'destination' | 'reason';
 
 /** The reason key of a recipient never tried, so it groups apart from real replies. */

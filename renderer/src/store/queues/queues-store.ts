@@ -1,4 +1,4 @@
-/** The queues store: the fleet's queues, one node's queued messages, and the bulk action under way. */
+/** The queues store: the fleet's queues, one node's queued messages, the action under way, a message's headers. */
 import { create } from 'zustand';
 import { createFleetQueuesSlice, type FleetQueuesActions, type FleetQueuesState } from './fleet-queues-slice';
 import { createQueueActionSlice, type QueueActionActions, type QueueActionState } from './queue-action-slice';
@@ -7,13 +7,20 @@ import {
   type QueueEntriesActions,
   type QueueEntriesState,
 } from './queue-entries-slice';
+import {
+  createQueueMessageSlice,
+  type QueueMessageActions,
+  type QueueMessageState,
+} from './queue-message-slice';
 
 export type QueuesStore = FleetQueuesState &
   FleetQueuesActions &
   QueueEntriesState &
   QueueEntriesActions &
   QueueActionState &
-  QueueActionActions;
+  QueueActionActions &
+  QueueMessageState &
+  QueueMessageActions;
 
 /** Creates a queues store (one per window; tests make their own). */
 export function createQueuesStore() {
@@ -21,6 +28,7 @@ export function createQueuesStore() {
     ...createFleetQueuesSlice(...a),
     ...createQueueEntriesSlice(...a),
     ...createQueueActionSlice(...a),
+    ...createQueueMessageSlice(...a),
   }));
 }
 

@@ -8,6 +8,7 @@ import { errorWords } from '../../components/error-words';
 import { useTranslator } from '../../i18n/use-translator';
 import { viewServices } from '../../services/view-services';
 import { useQueuesStore } from '../../store/queues/queues-store';
+import { filterWords } from './filter-words';
 import { holdWords } from './hold-words';
 
 /** The dialog (one for the whole view). */
@@ -21,7 +22,11 @@ export function QueueActionDialog() {
       error: s.actionError,
     })),
   );
-  const what = request ? holdWords(tr, request.hold) : '';
+  const what = !request
+    ? ''
+    : 'hold' in request
+      ? holdWords(tr, request.hold)
+      : filterWords(tr, request.filter);
   const node = request?.node ?? '';
   const n = count ?? 0;
   const kind = request?.kind ?? 'hold';
@@ -29,19 +34,24 @@ export function QueueActionDialog() {
     <ConfirmDialog
       open={phase !== 'idle'}
       title={tr.t(`queues.action.${kind}.title`)}
-      confirmLabel={phase === 'confirming' ? tr.t(`queues.action.${kind}.confirm`) : undefined}
+      // Nothing to confirm when the agent counted no message.
+      confirmLabel={phase === 'confirming' && n > 0 ? tr.t(`queues.action.${kind}.confirm`) : undefined}
+      danger={kind === 'delete' || kind === 'deleteBounce'}
       busy={phase === 'counting' || phase === 'acting'}
       onConfirm={() => void viewServices.runQueueAction()}
       onClose={() => useQueuesStore.getState().dismissAction()}
     >
       <p data-testid="queue-action-message">
         {phase === 'counting' && tr.t('queues.action.counting')}
-        {phase === 'confirming' && tr.t(`queues.action.${kind}.question`, { n: tr.number(n), what, node })}
+        {phase === 'confirming' &&
+          (n > 0
+            ? tr.t(`queues.action.${kind}.question`, { n: tr.number(n), what, node })
+            : tr.t('queues.action.nothing', { what, node }))}
         {phase === 'acting' && tr.t('queues.action.acting')}
         {phase === 'done' && tr.t(`queues.action.${kind}.done`, { n: tr.number(n), what, node })}
         {phase === 'error' && error && errorWords(tr, error)}
       </p>
-      {phase === 'confirming' && kind === 'hold' && 'user' in (request?.hold ?? {}) && (
+      {phase === 'confirming' && request?.kind === 'hold' && 'user' in request.hold && (
         <p className="hint">{tr.t('queues.action.hold.future')}</p>
       )}
     </ConfirmDialog>

@@ -62,7 +62,14 @@ export function QueueMessagesTable({
                 </ul>
               </td>
               <td className="number">{tr.bytes(entry.sizeBytes)}</td>
-              <td>
+              <td className="row-actions">
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => void viewServices.showQueueMessage(node, entry.id)}
+                >
+                  {tr.t('queues.msg.headers')}
+                </button>
                 <button
                   type="button"
                   className="button"

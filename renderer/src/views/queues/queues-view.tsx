@@ -9,11 +9,12 @@ import { useRefresh } from '../../components/use-refresh';
 import { useTranslator } from '../../i18n/use-translator';
 import { queuePageSize } from '../../services/queue-service';
 import { viewServices } from '../../services/view-services';
-import { entryMatches } from '../../store/queues/queue-filter';
 import { useQueuesStore } from '../../store/queues/queues-store';
 import { FleetQueuesTable } from './fleet-queues-table';
 import { QueueActionDialog } from './queue-action-dialog';
+import { QueueBulkActions } from './queue-bulk-actions';
 import { QueueFilters } from './queue-filters';
+import { QueueHeadersDialog } from './queue-headers-dialog';
 import { QueueHoldsPanel } from './queue-holds-panel';
 import { QueueMessagesTable } from './queue-messages-table';
 import { QueueShapeTable } from './queue-shape-table';
@@ -21,24 +22,25 @@ import { QueueShapeTable } from './queue-shape-table';
 /** The chosen node's messages under the filter. */
 function QueueMessages({ node }: { node: string }) {
   const tr = useTranslator();
-  const { entries, total, status, error, filter, at } = useQueuesStore(
+  const { entries, total, status, error, at } = useQueuesStore(
     useShallow((s) => ({
       entries: s.entries,
       total: s.entriesTotal,
       status: s.entriesStatus,
       error: s.entriesError,
-      filter: s.filter,
       at: s.entriesAt,
     })),
   );
   const now = at ?? Date.now();
-  const shown = entries.filter((entry) => entryMatches(entry, filter, now));
+  // The agent matched the whole filter, so what is listed is what a bulk action touches.
+  const shown = entries;
   return (
     <>
       <QueueShapeTable entries={shown} now={now} />
       <section className="panel" aria-labelledby="queue-messages-title">
         <h3 id="queue-messages-title">{tr.t('queues.msg.title', { node })}</h3>
         <QueueFilters />
+        <QueueBulkActions node={node} />
         <LoadStatusPanel status={status} error={error} empty="queues.msg.empty" isEmpty={shown.length === 0}>
           <p className="muted" data-testid="queue-messages-count">
             {tr.t('queues.msg.count', { shown: tr.number(shown.length), total: tr.number(total) })}
@@ -71,6 +73,7 @@ export function QueuesView() {
       {node && <QueueHoldsPanel node={node} />}
       {node && <QueueMessages node={node} />}
       <QueueActionDialog />
+      <QueueHeadersDialog />
     </section>
   );
 }
