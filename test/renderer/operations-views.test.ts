@@ -126,7 +126,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   await page.goto(systemConsole.url);
-  await expect.poll(() => page.locator('li.tile').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+  await page.locator('li.tile').first().waitFor({ timeout: 30_000 });
 }, 240_000);
 
 afterAll(async () => {

@@ -44,7 +44,10 @@ export function queueShape(
     for (const recipient of entry.recipients) {
       if (!unfinished(recipient)) continue;
       const key =
-        grouping === 'destination' ? domainOf(recipient.address) : (recipient.lastReason ?? notTriedYet);
+        grouping === 'destination'
+          ? // The destination the queue last routed to (`lmtp:store07`); before a first try, the domain.
+            (recipient.destination ?? domainOf(recipient.address))
+          : (recipient.lastReason ?? notTriedYet);
       let row = rows.get(key);
       if (!row) {
         row = { key, total: 0, held: 0, ages: { '<5m': 0, '<1h': 0, '<4h': 0, '<1d': 0, '>=1d': 0 } };
