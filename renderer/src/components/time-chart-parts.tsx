@@ -36,7 +36,8 @@ export function timeChartParts(
       allowDecimals={allowDecimals}
       width={48}
       fontSize={12}
-      tickFormatter={(v: number) => tr.number(v)}
+      // Small figures (KB/s) need their decimal or the ticks read 1, 1, 1, 0.
+      tickFormatter={(v: number) => tr.number(v, digits > 0 ? 1 : 0)}
     />,
     <Tooltip
       key="tooltip"

@@ -30,12 +30,15 @@ export function QueueActionDialog() {
   const node = request?.node ?? '';
   const n = count ?? 0;
   const kind = request?.kind ?? 'hold';
+  const bulk = request !== undefined && 'filter' in request;
   return (
     <ConfirmDialog
       open={phase !== 'idle'}
       title={tr.t(`queues.action.${kind}.title`)}
-      // Nothing to confirm when the agent counted no message.
-      confirmLabel={phase === 'confirming' && n > 0 ? tr.t(`queues.action.${kind}.confirm`) : undefined}
+      // A bulk action over no message has nothing to confirm; a hold also covers mail still to come.
+      confirmLabel={
+        phase === 'confirming' && (n > 0 || !bulk) ? tr.t(`queues.action.${kind}.confirm`) : undefined
+      }
       danger={kind === 'delete' || kind === 'deleteBounce'}
       busy={phase === 'counting' || phase === 'acting'}
       onConfirm={() => void viewServices.runQueueAction()}
@@ -44,7 +47,7 @@ export function QueueActionDialog() {
       <p data-testid="queue-action-message">
         {phase === 'counting' && tr.t('queues.action.counting')}
         {phase === 'confirming' &&
-          (n > 0
+          (n > 0 || !bulk
             ? tr.t(`queues.action.${kind}.question`, { n: tr.number(n), what, node })
             : tr.t('queues.action.nothing', { what, node }))}
         {phase === 'acting' && tr.t('queues.action.acting')}

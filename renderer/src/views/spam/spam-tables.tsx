@@ -2,6 +2,7 @@
 import { useTranslator } from '../../i18n/use-translator';
 import type { SpamStatistics } from '../../store/spam/spam-store';
 import { spamOutcomeLabel, spamOutcomes } from './spam-outcomes';
+import { spamReasonWords } from './spam-reason-words';
 
 /** Decisions per recipient domain over the window. */
 export function SpamDomainsTable({ byDomain }: { byDomain: SpamStatistics['byDomain'] }) {
@@ -37,11 +38,15 @@ export function SpamDomainsTable({ byDomain }: { byDomain: SpamStatistics['byDom
   );
 }
 
+/** How many recent decisions the table shows. */
+export const shownDecisions = 30;
+
 /** The newest decisions first, each with its reason. */
 export function SpamDecisionsTable({ decisions }: { decisions: SpamStatistics['lastDecisions'] }) {
   const tr = useTranslator();
   if (decisions.length === 0) return <p className="view-state">{tr.t('spam.decisions.empty')}</p>;
-  const newestFirst = [...decisions].sort((a, b) => b.at - a.at);
+  // The newest only: a page of hundreds of rows hides what just happened.
+  const newestFirst = [...decisions].sort((a, b) => b.at - a.at).slice(0, shownDecisions);
   return (
     <table className="table" data-testid="spam-decisions">
       <thead>
@@ -64,7 +69,9 @@ export function SpamDecisionsTable({ decisions }: { decisions: SpamStatistics['l
             <td className="mono">{d.clientAddress}</td>
             <td className="detail">{d.sender || tr.t('queues.msg.nullSender')}</td>
             <td className="detail">{d.recipient}</td>
-            <td className="detail">{d.reason}</td>
+            <td className="detail" title={d.reason}>
+              {spamReasonWords(tr, d.reason)}
+            </td>
             <td className="number">{d.score === undefined ? '—' : tr.number(d.score, 1)}</td>
           </tr>
         ))}

@@ -13,7 +13,7 @@ import { useFleetStore } from '../../store/fleet/fleet-store';
 import { useSpamStore } from '../../store/spam/spam-store';
 import { SpamMinutesChart } from './spam-minutes-chart';
 import { spamOutcomeLabel, spamOutcomes } from './spam-outcomes';
-import { SpamDecisionsTable, SpamDomainsTable } from './spam-tables';
+import { SpamDecisionsTable, SpamDomainsTable, shownDecisions } from './spam-tables';
 
 /** Greylist and scanning figures. */
 function GatewayFigures() {
@@ -120,7 +120,7 @@ export function SpamView() {
                 <SpamDomainsTable byDomain={statistics.byDomain} />
               </section>
               <section className="panel" aria-labelledby="spam-decisions-title">
-                <h3 id="spam-decisions-title">{tr.t('spam.decisions.title')}</h3>
+                <h3 id="spam-decisions-title">{tr.t('spam.decisions.title', { n: shownDecisions })}</h3>
                 <SpamDecisionsTable decisions={statistics.lastDecisions} />
               </section>
             </>
