@@ -136,7 +136,7 @@ export const viewMessagesEn = {
   'queues.msg.sender': 'Sender',
   'queues.msg.nullSender': '(none: a delivery report)',
   'queues.msg.recipients': 'Recipients',
-  'queues.msg.attempts': '{n} attempts',
+  'queues.msg.attempts': 'attempts: {n}',
   'queues.msg.size': 'Size',
   'queues.msg.hold': 'Hold',
   'queues.msg.release': 'Release',

@@ -102,7 +102,7 @@ export const viewMessagesJa = {
   'hold.store': '論理ストア {store}',
   'queues.shape.title': '滞留状況(受信からの経過時間別)',
   'queues.shape.groupBy': '集計の単位',
-  'queues.shape.by.destination': '宛先別',
+  'queues.shape.by.destination': '配送先別',
   'queues.shape.by.reason': '最後の応答別',
   'queues.shape.key.destination': '配送先(格納サーバー、または外部ドメイン)',
   'queues.shape.key.reason': '受信側サーバーの最後の応答',
