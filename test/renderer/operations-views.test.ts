@@ -232,6 +232,18 @@ describe('operations views in browser mode against a lab with traffic', () => {
       .poll(() => page.locator('[data-testid="queue-messages-count"]').textContent())
       .toBe('3 shown of 3 queued');
     await page.screenshot({ path: join(screenshots, 'queues-filtered-en.png'), fullPage: true });
+    // The headers of one of them, as the director spooled them (queue.show).
+    await page
+      .locator('[data-testid="queue-messages"] tbody tr')
+      .first()
+      .getByRole('button', { name: 'Headers' })
+      .click();
+    await expect
+      .poll(() => page.locator('[data-testid="queue-headers"]').textContent())
+      .toMatch(/Subject: bulk \d/);
+    expect(await page.locator('[data-testid="queue-headers"]').textContent()).toContain(sender);
+    await page.screenshot({ path: join(screenshots, 'queues-headers-en.png') });
+    await dialog().getByRole('button', { name: 'Close' }).click();
 
     await page.locator('button[data-action="delete"]').click();
     await expect

@@ -188,6 +188,7 @@ export const viewMessagesEn = {
   'queues.msg.headers': 'Headers',
   'queues.headers.title': 'Headers of message {id}',
   'queues.headers.subject': 'Subject:',
+  'queues.headers.sender': 'Sender (envelope):',
   'queues.headers.truncated': 'More header fields exist than are shown.',
   'filterWords.all': 'every message in the queue',
   'filterWords.sender': 'sender contains "{text}"',

@@ -186,6 +186,7 @@ export const viewMessagesJa = {
   'queues.msg.headers': 'ヘッダー',
   'queues.headers.title': 'メール {id} のヘッダー',
   'queues.headers.subject': '件名:',
+  'queues.headers.sender': '差出人(エンベロープ):',
   'queues.headers.truncated': '表示しきれないヘッダーがあります。',
   'filterWords.all': 'キューのすべてのメール',
   'filterWords.sender': '差出人に「{text}」を含む',

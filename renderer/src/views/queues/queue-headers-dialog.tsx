@@ -24,7 +24,7 @@ export function QueueHeadersDialog() {
             <strong>{tr.t('queues.headers.subject')}</strong> {result.subject ?? '—'}
           </p>
           <p>
-            <strong>{tr.t('queues.msg.sender')}</strong>{' '}
+            <strong>{tr.t('queues.headers.sender')}</strong>{' '}
             {result.entry.sender || tr.t('queues.msg.nullSender')}
           </p>
           <table className="table headers-table">
