@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { auditEntry, methods } from '../../agent/contract/methods.js';
+import { fleetQueuesResult, nodeFailure } from './console-fleet-queues.js';
 import { consoleFleetSnapshot } from './console-fleet-snapshot.js';
 
 /** A node name as the directory spells it (`store07`, `director01`). */
@@ -22,9 +23,6 @@ export type ConsoleLocale = z.infer<typeof consoleLocale>;
 
 const onNode = z.object({ node: nodeName });
 const empty = z.object({}).strict();
-
-/** A node that did not answer a fleet-wide call, and why, in words. */
-const nodeFailure = z.object({ node: z.string(), message: z.string() });
 
 /** Declaration of one console call. */
 export interface ConsoleCallSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
@@ -63,6 +61,42 @@ export const consoleCalls = {
     params: methods['queue.release'].params.extend(onNode.shape),
     result: methods['queue.release'].result,
     summary: 'Release a hold on a node; the held mail is attempted at once.',
+  },
+  'queue.show': {
+    params: methods['queue.show'].params.extend(onNode.shape),
+    result: methods['queue.show'].result,
+    summary: 'One queued message on a node: envelope, per-recipient state and its headers (no body).',
+  },
+  'queue.flush': {
+    params: methods['queue.flush'].params.extend(onNode.shape),
+    result: methods['queue.flush'].result,
+    summary: 'Attempt queued mail on a node now (ids or filter; dryRun counts only).',
+  },
+  'queue.requeue': {
+    params: methods['queue.requeue'].params.extend(onNode.shape),
+    result: methods['queue.requeue'].result,
+    summary: 'Re-route queued mail on a node with fresh lookups (ids or filter; dryRun counts only).',
+  },
+  'queue.delete': {
+    params: methods['queue.delete'].params.extend(onNode.shape),
+    result: methods['queue.delete'].result,
+    summary: 'Delete queued mail on a node, with or without a bounce (system tier; dryRun counts only).',
+  },
+  'queue.fleet': {
+    params: z.object({ nodes: z.array(nodeName).max(1000).optional() }).strict(),
+    result: fleetQueuesResult,
+    summary:
+      "Every queue of the fleet in one answer: each director's and gateway's queue.summary, the nodes that run none, and the ones that did not answer.",
+  },
+  'gateway.status': {
+    params: onNode.strict(),
+    result: methods['gateway.status'].result,
+    summary: "A gateway's SMTP: content scanning, greylist figures, blocked clients, next hop.",
+  },
+  'spam.statistics': {
+    params: onNode.strict(),
+    result: methods['spam.statistics'].result,
+    summary: "A gateway's decisions over the last hour: per minute, per domain, last decisions with reasons.",
   },
   'audit.tail': {
     params: z

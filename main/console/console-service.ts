@@ -8,8 +8,9 @@ import type { z } from 'zod';
 import type { AuditEntry } from '../../agent/contract/methods.js';
 import { EventBus } from '../core/event-bus.js';
 import type { FleetClient } from '../core/fleet-client.js';
-import { ConsoleCallError } from './console-call-error.js';
+import { ConsoleCallError, consoleErrorOf } from './console-call-error.js';
 import type { ConsoleCallName, ConsoleCallResult, ConsoleLocale, consoleCalls } from './console-contract.js';
+import { byNodeName, type FleetQueuesResult, queueRoles } from './console-fleet-queues.js';
 import { type ConsoleFleetSnapshot, consoleSnapshotOf } from './console-fleet-snapshot.js';
 import type { ConsoleSettingsStore } from './console-settings.js';
 
@@ -71,6 +72,19 @@ export class ConsoleService {
       this.onNode(node, () => this.options.fleet.call(node, 'queue.hold', { hold })),
     'queue.release': async ({ node, hold }) =>
       this.onNode(node, () => this.options.fleet.call(node, 'queue.release', { hold })),
+    'queue.show': async ({ node, ...params }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'queue.show', params)),
+    'queue.flush': async ({ node, ...params }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'queue.flush', params)),
+    'queue.requeue': async ({ node, ...params }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'queue.requeue', params)),
+    'queue.delete': async ({ node, ...params }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'queue.delete', params)),
+    'queue.fleet': async ({ nodes }) => this.fleetQueues(nodes),
+    'gateway.status': async ({ node }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'gateway.status', {})),
+    'spam.statistics': async ({ node }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'spam.statistics', {})),
     'audit.tail': async ({ nodes, limit }) => this.auditTail(nodes, limit),
     'locale.get': async () => this.locale(),
     'locale.set': async ({ locale }) => {
@@ -90,6 +104,39 @@ export class ConsoleService {
       throw new ConsoleCallError('not-found', `no node named ${node} in the directory`);
     }
     return call();
+  }
+
+  private knownNodes(nodes: string[] | undefined): string[] {
+    const known = this.options.fleet.nodeNames();
+    const unknown = (nodes ?? []).find((name) => !known.includes(name));
+    if (unknown) throw new ConsoleCallError('not-found', `no node named ${unknown} in the directory`);
+    return nodes ?? known;
+  }
+
+  /** Asks every director and gateway (or the nodes named) for its queue summary. */
+  private async fleetQueues(nodes: string[] | undefined): Promise<FleetQueuesResult> {
+    const roles = new Map(this.options.fleet.snapshot().nodes.map((n) => [n.name, n.role as string]));
+    const names = nodes
+      ? this.knownNodes(nodes)
+      : this.knownNodes(undefined).filter((name) => queueRoles.includes(roles.get(name) ?? ''));
+    const result: FleetQueuesResult = { queues: [], withoutQueue: [], failures: [] };
+    await Promise.all(
+      names.map(async (node) => {
+        try {
+          const summary = await this.options.fleet.call(node, 'queue.summary', {});
+          result.queues.push({ node, role: roles.get(node) ?? 'unknown', summary });
+        } catch (error) {
+          // The agent says `not-found` when it runs no queue: that is an answer, not a failure.
+          const { code, message } = consoleErrorOf(error);
+          if (code === 'not-found') result.withoutQueue.push(node);
+          else result.failures.push({ node, message });
+        }
+      }),
+    );
+    result.queues.sort((a, b) => byNodeName(a.node, b.node));
+    result.withoutQueue.sort(byNodeName);
+    result.failures.sort((a, b) => byNodeName(a.node, b.node));
+    return result;
   }
 
   private async auditTail(nodes: string[] | undefined, limit: number) {

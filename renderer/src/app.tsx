@@ -1,13 +1,43 @@
-/** The console window: header with the language switch, banners, and the current view. */
-import { useEffect } from 'react';
+/** The console window: header with the navigation and the language switch, banners, the current view. */
+import { useEffect, useRef } from 'react';
+import { AppNav } from './components/app-nav';
 import { LocaleSwitch } from './components/locale-switch';
 import { StatusBanners } from './components/status-banners';
 import { useTranslator } from './i18n/use-translator';
+import { useUiStore } from './store/ui/ui-store';
+import type { ConsoleView } from './store/ui/view-slice';
+import { AuditView } from './views/audit/audit-view';
 import { DashboardView } from './views/dashboard/dashboard-view';
+import { NodeView } from './views/nodes/node-view';
+import { QueuesView } from './views/queues/queues-view';
+import { SpamView } from './views/spam/spam-view';
+
+const views: Record<ConsoleView, () => React.JSX.Element> = {
+  dashboard: DashboardView,
+  nodes: NodeView,
+  queues: QueuesView,
+  spam: SpamView,
+  audit: AuditView,
+};
 
 /** The whole page. */
 export function App() {
   const tr = useTranslator();
+  const view = useUiStore((s) => s.place.view);
+  const node = useUiStore((s) => s.place.node);
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // After a move to another view, focus goes to its content so a keyboard or screen-reader user
+  // starts there (not on the first load: the skip link comes first then).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each change of place
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [view, node]);
+  const View = views[view];
   useEffect(() => {
     document.documentElement.lang = tr.locale;
     document.title = tr.t('app.title');
@@ -19,16 +49,12 @@ export function App() {
       </a>
       <header className="app-header">
         <h1 className="app-title">{tr.t('app.title')}</h1>
-        <nav aria-label={tr.t('nav.dashboard')} className="app-nav">
-          <span className="app-nav-current" aria-current="page">
-            {tr.t('nav.dashboard')}
-          </span>
-        </nav>
+        <AppNav />
         <LocaleSwitch />
       </header>
       <StatusBanners />
-      <main id="main" className="app-main" tabIndex={-1}>
-        <DashboardView />
+      <main id="main" className="app-main" tabIndex={-1} ref={main} data-view={view}>
+        <View />
       </main>
     </div>
   );

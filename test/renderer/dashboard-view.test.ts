@@ -103,12 +103,19 @@ describe('dashboard in browser mode against a lab', () => {
     await expect.poll(() => tile('store01').getAttribute('data-state'), { timeout: 30_000 }).toBe('up');
   });
 
-  it('can be used from the keyboard: skip link, then the language buttons', async () => {
+  it('can be used from the keyboard: skip link, the navigation, then the language buttons', async () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('English');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Dashboard');
+    // Then every other view of the navigation, and the language buttons after them.
+    const focused: string[] = [];
+    for (let n = 0; n < 12 && focused.at(-1) !== 'English'; n++) {
+      await page.keyboard.press('Tab');
+      focused.push((await page.evaluate(() => document.activeElement?.textContent)) ?? '');
+    }
+    expect(focused.slice(0, 4)).toEqual(['Nodes', 'Queues', 'Spam', 'Audit']);
+    expect(focused.at(-1)).toBe('English');
     await page.keyboard.press('Shift+Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('日本語');
     const firstTile = page.locator('li.tile').first();

@@ -1,4 +1,6 @@
 /** English strings of the console. Keys are shared with messages-ja.ts, which must have every one. */
+import { viewMessagesEn } from './messages-views-en';
+
 export const messagesEn = {
   'app.title': 'mailfleet console',
   'app.skipToContent': 'Skip to content',
@@ -54,6 +56,7 @@ export const messagesEn = {
   'duration.seconds': '{n} s',
   'duration.minutes': '{n} min',
   'duration.hours': '{n} h',
+  ...viewMessagesEn,
 } as const;
 
 /** A message key. */

@@ -1,5 +1,6 @@
 /** 日本語の文言。messages-en.ts と同じキーをすべて持つこと(型で確かめる)。 */
 import type { MessageKey } from './messages-en';
+import { viewMessagesJa } from './messages-views-ja';
 
 export const messagesJa = {
   'app.title': 'mailfleet 管理コンソール',
@@ -56,4 +57,5 @@ export const messagesJa = {
   'duration.seconds': '{n}秒',
   'duration.minutes': '{n}分',
   'duration.hours': '{n}時間',
+  ...viewMessagesJa,
 } as const satisfies Record<MessageKey, string>;

@@ -16,6 +16,10 @@ export interface Translator {
   number(value: number, fractionDigits?: number): string;
   percent(value: number): string;
   time(ms: number): string;
+  /** A size in bytes in the largest fitting unit (812 B, 4.2 KB, 3.1 MB). */
+  bytes(value: number): string;
+  /** Date and time, for what may be days old (audit entries, queued mail). */
+  dateTime(ms: number): string;
   /** A duration in the largest whole unit (12 s, 3 min, 2 h). */
   duration(ms: number): string;
 }
@@ -38,6 +42,15 @@ export function translator(locale: ConsoleLocale): Translator {
     second: '2-digit',
     hour12: false,
   });
+  const dateTime = new Intl.DateTimeFormat(intlLocales[locale], {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  });
   const t = (key: MessageKey, values?: Record<string, string | number>) =>
     catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
       values && name in values ? String(values[name]) : whole,
@@ -48,6 +61,12 @@ export function translator(locale: ConsoleLocale): Translator {
     number: (value, fractionDigits = 0) => (numbers[fractionDigits] ?? numbers[0]!).format(value),
     percent: (value) => percent.format(value),
     time: (ms) => time.format(ms),
+    dateTime: (ms) => dateTime.format(ms),
+    bytes: (value) => {
+      if (value < 1024) return `${numbers[0]!.format(value)} B`;
+      if (value < 1024 * 1024) return `${numbers[1]!.format(value / 1024)} KB`;
+      return `${numbers[1]!.format(value / (1024 * 1024))} MB`;
+    },
     duration: (ms) => {
       const seconds = Math.max(0, Math.round(ms / 1000));
       if (seconds < 120) return t('duration.seconds', { n: seconds });

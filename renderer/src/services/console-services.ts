@@ -2,12 +2,15 @@
  * The services the views use, on the one console client of this window. Views call these; only
  * services/ touches the API.
  */
-import type { ConsoleLocale } from '../../../main/console/console-contract';
+import type { ConsoleApi, ConsoleLocale } from '../../../main/console/console-contract';
 import { useFleetStore } from '../store/fleet/fleet-store';
+import { useNodeStore } from '../store/nodes/node-store';
 import { useUiStore } from '../store/ui/ui-store';
 import { type ConsoleClient, openConsoleClient } from './console-client';
 import { startFleetFeed } from './fleet-service';
 import { chooseLocale, loadLocale } from './locale-service';
+import { startNavigation } from './navigation-service';
+import { startNodeHistory } from './node-service';
 
 let client: ConsoleClient | undefined;
 
@@ -17,10 +20,17 @@ export function startConsoleServices(): void {
   client = openConsoleClient();
   client.onLinkState((state) => useUiStore.getState().showLink(state));
   startFleetFeed(client.api, useFleetStore);
+  startNavigation(useUiStore);
+  startNodeHistory(useFleetStore, useNodeStore);
   void loadLocale(client.api, useUiStore).catch(() => {});
 }
 
 /** The user picked a language. */
 export function switchLocale(locale: ConsoleLocale): void {
   if (client) void chooseLocale(client.api, useUiStore, locale);
+}
+
+/** This window's console API, once started (for the other services of this folder only). */
+export function consoleApi(): ConsoleApi | undefined {
+  return client?.api;
 }

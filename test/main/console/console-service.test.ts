@@ -66,6 +66,33 @@ describe('ConsoleService', () => {
     });
   });
 
+  it('files each node asked for the fleet queues: stores run none, unknown nodes are refused', async () => {
+    // Without names only directors and gateways are asked; this fleet has only stores.
+    expect(await dispatchConsoleCall(fleet.service, 'queue.fleet', {})).toEqual({
+      ok: true,
+      result: { queues: [], withoutQueue: [], failures: [] },
+    });
+    expect(
+      await dispatchConsoleCall(fleet.service, 'queue.fleet', { nodes: ['store02', 'store01'] }),
+    ).toEqual({
+      ok: true,
+      result: { queues: [], withoutQueue: ['store01', 'store02'], failures: [] },
+    });
+    expect(await dispatchConsoleCall(fleet.service, 'queue.fleet', { nodes: ['store99'] })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found', message: 'no node named store99 in the directory' },
+    });
+    // A bulk queue action on a node with no queue gets the agent's answer, dry run or not.
+    expect(
+      await dispatchConsoleCall(fleet.service, 'queue.delete', {
+        node: 'store01',
+        filter: { sender: 'x' },
+        bounce: false,
+        dryRun: true,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
   it('says so when a node is not in the directory', async () => {
     const reply = await dispatchConsoleCall(fleet.service, 'queue.hold', {
       node: 'store99',

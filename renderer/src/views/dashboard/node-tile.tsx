@@ -7,6 +7,7 @@ import type { ConsoleNodeView } from '../../../../main/console/console-fleet-sna
 import type { MessageKey } from '../../i18n/messages-en';
 import type { Translator } from '../../i18n/translate';
 import { useTranslator } from '../../i18n/use-translator';
+import { goTo } from '../../services/navigation-service';
 import { type NodeFigures, nodeFigures } from '../../store/fleet/fleet-figures';
 import { type NodeTileProps, sameTile } from './same-tile';
 
@@ -77,10 +78,16 @@ export const NodeTile = memo(function NodeTile({ node, now }: NodeTileProps) {
       // biome-ignore lint/a11y/noNoninteractiveTabindex: tiles are read one by one from the keyboard
       tabIndex={0}
       aria-label={[node.name, stateText, ...age, problem].filter(Boolean).join(', ')}
+      // Enter on a focused tile opens its node, as a click on its name does.
+      onKeyDown={(event) => {
+        if (event.key === 'Enter') goTo({ view: 'nodes', node: node.name });
+      }}
       title={node.problem?.message}
     >
       <div className="tile-head">
-        <span className="tile-name">{node.name}</span>
+        <a className="tile-name" href={`#/nodes/${encodeURIComponent(node.name)}`} tabIndex={-1}>
+          {node.name}
+        </a>
         <span className="tile-state">{stateText}</span>
       </div>
       {age.map((line) => (

@@ -1,0 +1,47 @@
+/**
+ * The console's navigation: one link per view, the current one marked (`aria-current`), in the
+ * chosen language. Plain links to `#/view`, so the keyboard, the back button and a reload work.
+ */
+import type { MessageKey } from '../i18n/messages-en';
+import { useTranslator } from '../i18n/use-translator';
+import { useUiStore } from '../store/ui/ui-store';
+import { type ConsoleView, hashOfPlace } from '../store/ui/view-slice';
+
+/** One entry of the navigation. */
+export interface NavEntry {
+  view: ConsoleView;
+  label: MessageKey;
+}
+
+/** The entries, in the order mail administrators work: overview, a node, queues, spam, audit. */
+export const navEntries: readonly NavEntry[] = [
+  { view: 'dashboard', label: 'nav.dashboard' },
+  { view: 'nodes', label: 'nav.nodes' },
+  { view: 'queues', label: 'nav.queues' },
+  { view: 'spam', label: 'nav.spam' },
+  { view: 'audit', label: 'nav.audit' },
+];
+
+/** The navigation bar in the header. */
+export function AppNav() {
+  const tr = useTranslator();
+  const current = useUiStore((s) => s.place.view);
+  return (
+    <nav aria-label={tr.t('nav.label')} className="app-nav">
+      <ul className="app-nav-list">
+        {navEntries.map((entry) => (
+          <li key={entry.view}>
+            <a
+              className={entry.view === current ? 'app-nav-link app-nav-current' : 'app-nav-link'}
+              href={hashOfPlace({ view: entry.view })}
+              aria-current={entry.view === current ? 'page' : undefined}
+              data-view={entry.view}
+            >
+              {tr.t(entry.label)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,8 @@
+/** A failed call in words the clerk can act on: what kind of failure, then the agent's detail. */
+import type { Translator } from '../i18n/translate';
+import type { ShownError } from '../store/queues/load-state';
+
+/** The sentence for an error (the agent's own message stays, for the technical staff). */
+export function errorWords(tr: Translator, error: ShownError): string {
+  return tr.t(`error.${error.code}`, { detail: error.message });
+}

@@ -1,0 +1,44 @@
+/**
+ * The calls of the Node, Queues, Spam and Audit views, bound to this window's console API and
+ * stores, for components to call (components never touch the API themselves).
+ */
+import { useAuditStore } from '../store/audit/audit-store';
+import { useFleetStore } from '../store/fleet/fleet-store';
+import { useNodeStore } from '../store/nodes/node-store';
+import type { QueueActionRequest } from '../store/queues/queue-action-slice';
+import { useQueuesStore } from '../store/queues/queues-store';
+import { useSpamStore } from '../store/spam/spam-store';
+import { refreshAuditTail } from './audit-service';
+import { consoleApi } from './console-services';
+import { refreshNodeQueue, restartConfirmedService, watchNode } from './node-service';
+import {
+  askQueueAction,
+  refreshFleetQueues,
+  refreshQueueEntries,
+  runQueueAction,
+  showQueueMessage,
+} from './queue-service';
+import { refreshSpam } from './spam-service';
+
+/** Views call these; each resolves when the store has the answer (or the error). */
+export const viewServices = {
+  refreshFleetQueues: () => withApi((api) => refreshFleetQueues(api, useQueuesStore)),
+  refreshQueueEntries: () => withApi((api) => refreshQueueEntries(api, useQueuesStore)),
+  askQueueAction: (request: QueueActionRequest) =>
+    withApi((api) => askQueueAction(api, useQueuesStore, request)),
+  runQueueAction: () => withApi((api) => runQueueAction(api, useQueuesStore)),
+  showQueueMessage: (node: string, id: string) =>
+    withApi((api) => showQueueMessage(api, useQueuesStore, node, id)),
+  refreshSpam: () => withApi((api) => refreshSpam(api, useSpamStore)),
+  refreshAuditTail: (scope: string) => withApi((api) => refreshAuditTail(api, useAuditStore, scope)),
+  watchNode: (node: string | undefined) => watchNode(useFleetStore, useNodeStore, node),
+  refreshNodeQueue: (node: string) => withApi((api) => refreshNodeQueue(api, useNodeStore, node)),
+  restartConfirmedService: () => withApi((api) => restartConfirmedService(api, useNodeStore)),
+};
+
+async function withApi(
+  run: (api: NonNullable<ReturnType<typeof consoleApi>>) => Promise<void>,
+): Promise<void> {
+  const api = consoleApi();
+  if (api) await run(api);
+}

@@ -1,0 +1,58 @@
+/** One node's queued messages (`queue.list`) under the view's filter. */
+import type { StateCreator } from 'zustand';
+import type { LoadStatus, ShownError } from './load-state';
+import { emptyQueueFilter, type QueueEntry, type QueueFilter } from './queue-filter';
+import type { QueuesStore } from './queues-store';
+
+export interface QueueEntriesState {
+  /** The node whose messages are listed (a director, by default the first). */
+  entriesNode: string | undefined;
+  filter: QueueFilter;
+  entries: QueueEntry[];
+  /** Messages the agent matched (the list shows at most a page of them). */
+  entriesTotal: number;
+  entriesStatus: LoadStatus;
+  entriesError: ShownError | undefined;
+  entriesAt: number | undefined;
+}
+
+export interface QueueEntriesActions {
+  chooseEntriesNode(node: string): void;
+  changeFilter(change: Partial<QueueFilter>): void;
+  loadingEntries(): void;
+  receiveEntries(node: string, entries: QueueEntry[], total: number, at: number): void;
+  failEntries(error: ShownError): void;
+}
+
+export const queueEntriesInitialState: QueueEntriesState = {
+  entriesNode: undefined,
+  filter: emptyQueueFilter,
+  entries: [],
+  entriesTotal: 0,
+  entriesStatus: 'idle',
+  entriesError: undefined,
+  entriesAt: undefined,
+};
+
+export const createQueueEntriesSlice: StateCreator<
+  QueuesStore,
+  [],
+  [],
+  QueueEntriesState & QueueEntriesActions
+> = (set) => ({
+  ...queueEntriesInitialState,
+  chooseEntriesNode: (entriesNode) =>
+    set((s) => (s.entriesNode === entriesNode ? {} : { entriesNode, entries: [], entriesStatus: 'idle' })),
+  changeFilter: (change) => set((s) => ({ filter: { ...s.filter, ...change } })),
+  loadingEntries: () =>
+    set((s) => (s.entriesStatus === 'ready' ? {} : { entriesStatus: 'loading', entriesError: undefined })),
+  receiveEntries: (node, entries, entriesTotal, at) =>
+    set((s) =>
+      // An answer for a node no longer chosen is dropped: the user moved on.
+      s.entriesNode !== node
+        ? {}
+        : { entries, entriesTotal, entriesAt: at, entriesStatus: 'ready', entriesError: undefined },
+    ),
+  failEntries: (error) =>
+    set((s) => ({ entriesStatus: s.entriesStatus === 'ready' ? 'ready' : 'error', entriesError: error })),
+});
