@@ -46,6 +46,8 @@ export const auditEntry = z.object({
   paramsDigest: z.string(),
   outcome: z.enum(auditOutcomes),
   error: z.string().optional(),
+  /** The call only counted what it would touch (`dryRun: true`): nothing was changed. */
+  dryRun: z.literal(true).optional(),
 });
 export type AuditEntry = z.infer<typeof auditEntry>;
 

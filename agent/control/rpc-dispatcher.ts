@@ -76,6 +76,8 @@ export class RpcDispatcher {
             paramsDigest: paramsDigest(rawParams ?? {}),
             outcome,
             ...(error === undefined ? {} : { error }),
+            // A dry run changes nothing; marked so that a reader does not count it as the action.
+            ...(isDryRun(rawParams) ? { dryRun: true as const } : {}),
           })
         : Promise.resolve();
 
@@ -155,4 +157,11 @@ function guessId(message: unknown): Id {
     if (typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id))) return id;
   }
   return null;
+}
+
+/** Whether the raw params ask for a dry run (bulk queue actions). */
+function isDryRun(rawParams: unknown): boolean {
+  return (
+    typeof rawParams === 'object' && rawParams !== null && (rawParams as { dryRun?: unknown }).dryRun === true
+  );
 }

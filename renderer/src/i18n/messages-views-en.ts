@@ -248,6 +248,7 @@ export const viewMessagesEn = {
   'audit.who': 'Who',
   'audit.what': 'What',
   'audit.outcome': 'Outcome',
+  'audit.dryRun': 'count only (dry run), nothing changed',
   'audit.allNodes': 'All nodes',
   'audit.allOutcomes': 'All outcomes',
   'audit.count': '{n} entries (newest first)',

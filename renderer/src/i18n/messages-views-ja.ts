@@ -246,6 +246,7 @@ export const viewMessagesJa = {
   'audit.who': '操作した人',
   'audit.what': '操作',
   'audit.outcome': '結果',
+  'audit.dryRun': '件数の確認のみ(変更なし)',
   'audit.allNodes': 'すべてのノード',
   'audit.allOutcomes': 'すべての結果',
   'audit.count': '{n} 件(新しい順)',

@@ -51,7 +51,10 @@ export function AuditTable({ entries, showNode = true, testId }: AuditTableProps
             <td>{tr.dateTime(Date.parse(entry.at))}</td>
             {showNode && <td>{entry.node}</td>}
             <td>{callerWords(tr, entry.caller)}</td>
-            <td title={entry.method}>{methodWords(tr, entry.method)}</td>
+            <td title={entry.method}>
+              {methodWords(tr, entry.method)}
+              {entry.dryRun && <span className="outcome-detail">{tr.t('audit.dryRun')}</span>}
+            </td>
             <td className={`outcome outcome-${entry.outcome}`}>
               {tr.t(`outcome.${entry.outcome}`)}
               {entry.error && <span className="outcome-detail">{entry.error}</span>}
