@@ -36,7 +36,9 @@ export async function runTraffic(
   signal?: AbortSignal,
 ): Promise<TrafficRun> {
   const run = `t${Date.now().toString(36)}`;
+  // Two streams: the mail mix must not depend on how the login loop's draws interleave with it.
   const random = new SeededRandom(options.seed);
+  const loginRandom = new SeededRandom(options.seed ^ 0x9e3779b9);
   const tally = new TrafficTally();
   const startedAt = Date.now();
   const deadline = startedAt + options.durationMs;
@@ -49,7 +51,11 @@ export async function runTraffic(
 
   const attempt = async (planned: PlannedMessage, raw: Buffer, retry: boolean): Promise<void> => {
     const outcome = await sendMessage(planned.endpoint, planned.envelope, raw, planned.localAddress);
-    tally.outcome({ tag: planned.spec.tag, kind: planned.kind, to: planned.envelope.to }, outcome, retry);
+    tally.outcome(
+      { tag: planned.spec.tag, kind: planned.kind, to: planned.envelope.to, charset: planned.spec.charset },
+      outcome,
+      retry,
+    );
     if (outcome.kind !== 'greylisted') return;
     const retryAt = Date.now() + outcome.retryAfterMs + 1000;
     if (retryAt >= deadline || signal?.aborted) {
@@ -84,11 +90,12 @@ export async function runTraffic(
     ];
     if (protocols.length === 0 || options.loginsPerSecond === 0) return;
     while (Date.now() < deadline && !signal?.aborted) {
-      if (!(await pause(random.exponentialSeconds(options.loginsPerSecond) * 1000, deadline, signal))) break;
+      if (!(await pause(loginRandom.exponentialSeconds(options.loginsPerSecond) * 1000, deadline, signal)))
+        break;
       if (open.size >= maxOpenTransactions) continue;
-      const user = random.pick(targets.users);
+      const user = loginRandom.pick(targets.users);
       // Most people read with a desktop program (IMAP); some phones still poll with POP3.
-      const protocol = protocols.length === 1 || random.chance(0.7) ? protocols[0] : protocols[1];
+      const protocol = protocols.length === 1 || loginRandom.chance(0.7) ? protocols[0] : protocols[1];
       const session =
         protocol === 'imap' && targets.imap
           ? imapSession(targets.imap, user, targets.ca)

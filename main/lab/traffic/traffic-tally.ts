@@ -22,6 +22,7 @@ export interface AcceptedMessage {
   tag: string;
   kind: TrafficKind;
   to: string;
+  charset: string;
 }
 
 /** Counts of one run. */
@@ -31,6 +32,8 @@ export interface TrafficSummary {
   accepted: number;
   /** Accepted messages by kind (outbound ones went on to the simulated internet, not a lab mailbox). */
   acceptedByKind: Record<TrafficKind, number>;
+  /** Accepted messages by character set of their text. */
+  acceptedByCharset: Record<string, number>;
   /** First attempts answered 451 4.7.1 by the gateway. */
   greylisted: number;
   /** Attempts made again after a greylisting, as a real MTA would. */
@@ -57,6 +60,7 @@ export class TrafficTally {
     charsets: {},
     accepted: 0,
     acceptedByKind: zeroPerKind(),
+    acceptedByCharset: {},
     greylisted: 0,
     greylistRetries: 0,
     greylistedAtEnd: 0,
@@ -84,6 +88,7 @@ export class TrafficTally {
       case 'accepted':
         counts.accepted++;
         counts.acceptedByKind[message.kind]++;
+        counts.acceptedByCharset[message.charset] = (counts.acceptedByCharset[message.charset] ?? 0) + 1;
         this.accepted.push(message);
         return;
       case 'greylisted':
