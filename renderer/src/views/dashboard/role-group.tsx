@@ -1,12 +1,23 @@
 /** The tiles of one role (stores, directors...), with how many answer. */
+import { memo, useMemo } from 'react';
 import type { NodeRole } from '../../../../agent/directory/fleet-entries';
 import type { ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
 import { useTranslator } from '../../i18n/use-translator';
 import { NodeTile } from './node-tile';
+import { tileFace } from './tile-face';
 
-/** A heading and a grid of tiles. */
-export function RoleGroup({ role, nodes, now }: { role: NodeRole; nodes: ConsoleNodeView[]; now: number }) {
+/** A heading and a grid of tiles; every tile's face is computed here, each tile redraws on its own. */
+export const RoleGroup = memo(function RoleGroup({
+  role,
+  nodes,
+  now,
+}: {
+  role: NodeRole;
+  nodes: ConsoleNodeView[];
+  now: number;
+}) {
   const tr = useTranslator();
+  const faces = useMemo(() => nodes.map((node) => tileFace(node, now, tr)), [nodes, now, tr]);
   const up = nodes.filter((n) => n.state === 'up').length;
   const headingId = `role-${role}`;
   return (
@@ -17,11 +28,11 @@ export function RoleGroup({ role, nodes, now }: { role: NodeRole; nodes: Console
           {tr.t('role.count', { up, total: nodes.length })}
         </span>
       </h3>
-      <ul className="tiles">
-        {nodes.map((node) => (
-          <NodeTile key={node.name} node={node} now={now} />
+      <ul className={nodes.length > 60 ? 'tiles tiles-many' : 'tiles'}>
+        {faces.map((face) => (
+          <NodeTile key={face.name} face={face} />
         ))}
       </ul>
     </section>
   );
-}
+});
