@@ -10,6 +10,9 @@ import { z } from 'zod';
 import { type AdminTier, adminTiers, nodeRoles, nodeStates } from '../directory/fleet-entries.js';
 import { gatewayStatus, spamStatistics } from './gateway-figures.js';
 import { nodeMetrics, serviceStatus } from './node-metrics.js';
+import { queueAdminMethods, queueFilter, queueListEntry } from './queue-admin-contract.js';
+
+export { type QueueListEntry, queueListEntry } from './queue-admin-contract.js';
 
 /** Who is calling: an admin (by tier) or a peer agent. */
 export type CallerKind = AdminTier | 'peer';
@@ -86,28 +89,6 @@ export const mailSession = z.object({
   secure: z.boolean(),
 });
 export type MailSession = z.infer<typeof mailSession>;
-
-/** One recipient of a queued message, as queue.list shows it. */
-export const queueRecipient = z.object({
-  address: z.string(),
-  original: z.string(),
-  state: z.enum(['pending', 'deferred', 'delivered', 'bounced']),
-  attempts: z.number().int().nonnegative(),
-  /** ms since the epoch; 0 = due now. */
-  nextAttemptAt: z.number(),
-  lastReason: z.string().optional(),
-  held: z.boolean(),
-});
-
-/** A queued message (envelope only; content is never listed). */
-export const queueListEntry = z.object({
-  id: z.string(),
-  sender: z.string(),
-  receivedAt: z.number(),
-  sizeBytes: z.number().int().nonnegative(),
-  recipients: z.array(queueRecipient),
-});
-export type QueueListEntry = z.infer<typeof queueListEntry>;
 
 /** A hold on queued mail: by message id, by recipient user, or by logical store. */
 export const queueHold = z.union([
@@ -269,12 +250,9 @@ export const methods = {
     summary: "The director's queue: messages, recipients by state, deliveries per destination, holds, ages.",
   },
   'queue.list': {
-    params: z
-      .object({
-        /** Only messages with a recipient whose address contains this text (case-insensitive). */
-        recipient: z.string().max(320).optional(),
-        /** Only messages whose sender contains this text (case-insensitive). */
-        sender: z.string().max(320).optional(),
+    // Filters (sender, recipient, domain, destination, age, last reason, state, held): queue-admin-contract.ts.
+    params: queueFilter
+      .extend({
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(2000).default(500),
       })
@@ -365,6 +343,7 @@ export const methods = {
     summary:
       "The gateway's decisions over the last hour: per minute, per domain, top clients, last decisions.",
   },
+  ...queueAdminMethods,
   'audit.tail': {
     params: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.object({ entries: z.array(auditEntry) }),

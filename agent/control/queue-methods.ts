@@ -1,14 +1,15 @@
 /**
  * `queue.summary`, `queue.list`, `queue.hold`, `queue.release` on a director's mail queue and
- * `route.invalidate` on its routing caches. Staff tiers only (the contract says so); the writes are
- * audited by the dispatcher.
+ * `route.invalidate` on its routing caches; the queue operations (show, flush, requeue, delete) are
+ * in queue-admin-methods.ts. Staff tiers only (the contract says so); the writes are audited by the
+ * dispatcher.
  */
 import { rpcErrorCodes } from '../contract/json-rpc.js';
-import type { QueueListEntry } from '../contract/methods.js';
 import type { RecipientRouter } from '../mail/director/recipient-router.js';
 import type { MailQueue } from '../mail/queue/mail-queue.js';
 import type { QueueHold } from '../mail/queue/queue-holds.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
+import { queueAdminMethods, queueListEntryOf, selectFor } from './queue-admin-methods.js';
 
 /** What the queue methods act on. */
 export interface QueueMethodDeps {
@@ -16,11 +17,22 @@ export interface QueueMethodDeps {
   queue: () => MailQueue | undefined;
   /** The node's recipient routing; undefined on nodes that do not route. */
   router: () => RecipientRouter | undefined;
+  /** Clock for message ages in filters (default Date.now; the queue's clock in tests). */
+  now?: () => number;
 }
 
 type QueueMethods = Pick<
   MethodHandlers,
-  'queue.summary' | 'queue.list' | 'queue.hold' | 'queue.release' | 'route.invalidate'
+  | 'queue.summary'
+  | 'queue.list'
+  | 'queue.hold'
+  | 'queue.release'
+  | 'route.invalidate'
+  | 'queue.show'
+  | 'queue.showBody'
+  | 'queue.flush'
+  | 'queue.requeue'
+  | 'queue.delete'
 >;
 
 /** Handlers of the queue group. */
@@ -32,38 +44,11 @@ export function queueMethods(deps: QueueMethodDeps): QueueMethods {
   };
   return {
     'queue.summary': () => needQueue().summary(),
-    'queue.list': ({ recipient, sender, offset, limit }) => {
+    'queue.list': ({ offset, limit, ...filter }) => {
       const queue = needQueue();
-      const wantedRecipient = recipient?.toLowerCase();
-      const wantedSender = sender?.toLowerCase();
-      const matching = queue
-        .list()
-        .filter(
-          (entry) =>
-            (!wantedSender || entry.sender.toLowerCase().includes(wantedSender)) &&
-            (!wantedRecipient ||
-              entry.recipients.some(
-                (r) =>
-                  r.address.includes(wantedRecipient) || r.original.toLowerCase().includes(wantedRecipient),
-              )),
-        );
-      const entries = matching.slice(offset, offset + limit).map(
-        (entry): QueueListEntry => ({
-          id: entry.id,
-          sender: entry.sender,
-          receivedAt: entry.receivedAt,
-          sizeBytes: entry.size,
-          recipients: entry.recipients.map((r) => ({
-            address: r.address,
-            original: r.original,
-            state: r.state,
-            attempts: r.attempts,
-            nextAttemptAt: r.nextAttemptAt,
-            ...(r.lastReason === undefined ? {} : { lastReason: r.lastReason }),
-            held: queue.isHeld(entry.id, r.address),
-          })),
-        }),
-      );
+      const matching = selectFor(queue, (deps.now ?? Date.now)(), filter);
+      // Only the page is copied out: the filter itself walks the live entries.
+      const entries = matching.slice(offset, offset + limit).map((entry) => queueListEntryOf(queue, entry));
       return { entries, total: matching.length, offset };
     },
     'queue.hold': async ({ hold }) => {
@@ -82,5 +67,6 @@ export function queueMethods(deps: QueueMethodDeps): QueueMethods {
       router.invalidate(target);
       return { invalidated: true as const };
     },
+    ...queueAdminMethods(deps, needQueue),
   };
 }

@@ -47,6 +47,20 @@ export interface MailUserInput {
   mailboxState?: MailUserEntry['mailboxState'];
 }
 
+/** A new alias: its address and where mail to it goes. */
+export interface MailAliasInput {
+  mail: string;
+  forwardTo: string[];
+}
+
+/** A new group of a domain: its name (the entry's `cn`), address and member user DNs. */
+export interface MailGroupInput {
+  name: string;
+  domain: string;
+  mail: string;
+  memberDns: string[];
+}
+
 /** The fleet directory as the agents and the console use it. */
 export interface FleetDirectory {
   readonly tree: FleetTree;
@@ -86,6 +100,18 @@ export interface FleetDirectory {
 
   listAliases(domain: string): Promise<MailAliasEntry[]>;
   listGroups(domain: string): Promise<MailGroupEntry[]>;
+  /** Adds an alias entry (`mail` forwarding to `forwardTo`) below the alias's domain. */
+  addAlias(alias: MailAliasInput): Promise<MailAliasEntry>;
+  /** Replaces the targets of an alias (at least one: `mailfleetForwardTo` is required). */
+  setAliasTargets(mail: string, forwardTo: string[]): Promise<MailAliasEntry>;
+  /** Deletes an alias entry. */
+  deleteAlias(mail: string): Promise<void>;
+  /** Adds a group entry with member user DNs (may be empty). */
+  addGroup(group: MailGroupInput): Promise<MailGroupEntry>;
+  /** Replaces the member DNs of a group (an empty list leaves it with no members). */
+  setGroupMembers(domain: string, name: string, memberDns: string[]): Promise<MailGroupEntry>;
+  /** Deletes a group entry (its members' entries stay). */
+  deleteGroup(domain: string, name: string): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -18,7 +18,14 @@ import {
   serverKind,
 } from './entry-kinds.js';
 import { entryAttributes, type LdapRecord, toMailUserEntry } from './entry-mapping.js';
-import type { DirectoryConnection, FleetDirectory, MailUserInput, UserQuery } from './fleet-directory.js';
+import type {
+  DirectoryConnection,
+  FleetDirectory,
+  MailAliasInput,
+  MailGroupInput,
+  MailUserInput,
+  UserQuery,
+} from './fleet-directory.js';
 import {
   type AdminEntry,
   FleetTree,
@@ -35,7 +42,7 @@ import { and, equals, type LdapFilter, or, startsWith } from './ldap-filter.js';
 import { LdapSession } from './ldap-session.js';
 import { pagedSearch, type SearchSpec } from './paged-search.js';
 import { passwordMatches } from './password-check.js';
-import { endpointValues } from './seed-entries.js';
+import { endpointValues, mailAliasEntry, mailGroupEntry } from './seed-entries.js';
 import { newUserAttributes, userChanges } from './user-changes.js';
 
 /** Tuning of {@link LdapFleetDirectory}. */
@@ -251,6 +258,61 @@ export class LdapFleetDirectory implements FleetDirectory {
     return (await this.list(mailGroupKind, this.tree.domain(domain))).sort(byName);
   }
 
+  async addAlias(alias: MailAliasInput): Promise<MailAliasEntry> {
+    const entry = mailAliasEntry(this.tree, alias);
+    const [, domain] = splitAddress(alias.mail);
+    await this.session.write(
+      `adding the alias ${alias.mail}`,
+      (c) => c.add(entry.dn, entry.attributes),
+      `no such mail domain ${domain}`,
+    );
+    return this.requireAlias(alias.mail);
+  }
+
+  async setAliasTargets(mail: string, forwardTo: string[]): Promise<MailAliasEntry> {
+    const change = replaceValues('mailfleetForwardTo', forwardTo);
+    await this.session.write(
+      `the change of alias ${mail}`,
+      (c) => c.modify(this.tree.alias(mail), change),
+      `no such alias ${mail}`,
+    );
+    return this.requireAlias(mail);
+  }
+
+  async deleteAlias(mail: string): Promise<void> {
+    const dn = this.tree.alias(mail);
+    await this.session.write(`deleting the alias ${mail}`, (c) => c.del(dn), `no such alias ${mail}`);
+  }
+
+  async addGroup(group: MailGroupInput): Promise<MailGroupEntry> {
+    const entry = mailGroupEntry(this.tree, group);
+    await this.session.write(
+      `adding the group ${group.name} of ${group.domain}`,
+      (c) => c.add(entry.dn, entry.attributes),
+      `no such mail domain ${group.domain}`,
+    );
+    return this.requireGroup(group.domain, group.name);
+  }
+
+  async setGroupMembers(domain: string, name: string, memberDns: string[]): Promise<MailGroupEntry> {
+    const change = replaceValues('member', memberDns);
+    await this.session.write(
+      `the change of group ${name} of ${domain}`,
+      (c) => c.modify(this.tree.group(name, domain), change),
+      `no such group ${name} in ${domain}`,
+    );
+    return this.requireGroup(domain, name);
+  }
+
+  async deleteGroup(domain: string, name: string): Promise<void> {
+    const dn = this.tree.group(name, domain);
+    await this.session.write(
+      `deleting the group ${name} of ${domain}`,
+      (c) => c.del(dn),
+      `no such group ${name} in ${domain}`,
+    );
+  }
+
   async close(): Promise<void> {
     await this.session.close();
   }
@@ -259,6 +321,19 @@ export class LdapFleetDirectory implements FleetDirectory {
     const user = await this.findUserByAddress(address);
     if (!user) throw new DirectoryError(`no such user ${address}`, ldapResultCodes.noSuchObject);
     return user;
+  }
+
+  private async requireAlias(mail: string): Promise<MailAliasEntry> {
+    const [, domain] = splitAddress(mail);
+    const alias = await this.one(mailAliasKind, this.tree.domain(domain), mail);
+    if (!alias) throw new DirectoryError(`no such alias ${mail}`, ldapResultCodes.noSuchObject);
+    return alias;
+  }
+
+  private async requireGroup(domain: string, name: string): Promise<MailGroupEntry> {
+    const group = await this.one(mailGroupKind, this.tree.domain(domain), name);
+    if (!group) throw new DirectoryError(`no such group ${name} in ${domain}`, ldapResultCodes.noSuchObject);
+    return group;
   }
 
   private async bindPassword(): Promise<string> {
@@ -299,6 +374,11 @@ export class LdapFleetDirectory implements FleetDirectory {
     });
     return record ? kind.parse(record) : undefined;
   }
+}
+
+/** A replace modification; an empty list removes the attribute. */
+function replaceValues(type: string, values: string[]): Change {
+  return new Change({ operation: 'replace', modification: new Attribute({ type, values }) });
 }
 
 function compare(a: string, b: string): number {

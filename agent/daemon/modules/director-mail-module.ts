@@ -52,6 +52,7 @@ export class DirectorMailModule implements AgentModule {
       route: (address) => router.route(address),
       transport: new LmtpTransport({
         clientName: serverName,
+        maxConnectionsPerDestination: settings.concurrencyPerDestination,
         ...(settings.outboundDelivery ? { outbound } : {}),
       }),
       concurrencyPerDestination: settings.concurrencyPerDestination,

@@ -84,6 +84,9 @@ export class EmbeddedDirectoryServer {
     const connections = new Map<Socket, ConnectionState>();
     const ldapServer = ldap.createServer({
       connectionRouter: (socket: Socket) => {
+        // A search answer is several small writes (entries, then done): without this, Nagle's
+        // algorithm and the client's delayed ACK hold the last one back ~40 ms.
+        socket.setNoDelay(true);
         const state = handlers.newConnectionState();
         connections.set(socket, state);
         socket.on('close', () => connections.delete(socket));

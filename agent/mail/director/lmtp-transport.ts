@@ -1,15 +1,17 @@
 /**
- * Delivery from the director's queue to stores over LMTP (RFC 2033) with nodemailer: one
- * transaction per message and destination, and one outcome per recipient from the store's
+ * Delivery from the director's queue to stores over LMTP (RFC 2033) with nodemailer's SMTPConnection:
+ * one transaction per message and destination, and one outcome per recipient from the store's
  * per-recipient replies (2xx delivered, 4xx deferred, 5xx bounced). A connection failure defers all.
+ * Connections are reused per store (lmtp-connection-pool.ts, RSET between transactions).
  */
-import { createTransport } from 'nodemailer';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type {
   DeliveryDestination,
   DeliveryOutcome,
   MessageTransport,
   OutgoingMessage,
 } from '../queue/delivery-transport.js';
+import { LmtpConnectionPool } from './lmtp-connection-pool.js';
 
 /** Options of an LmtpTransport. */
 export interface LmtpTransportOptions {
@@ -21,6 +23,10 @@ export interface LmtpTransportOptions {
   socketTimeoutMs?: number;
   /** Remote (non-LMTP) destinations; absent, they are deferred (outbound delivery is a later step). */
   outbound?: MessageTransport;
+  /** Open connections kept per store between messages (default 20; the queue's per-destination concurrency). */
+  maxConnectionsPerDestination?: number;
+  /** How long an unused connection stays open (default 2 s). */
+  idleMs?: number;
 }
 
 interface RecipientError {
@@ -32,7 +38,19 @@ interface RecipientError {
 
 /** The queue's transport to stores. */
 export class LmtpTransport implements MessageTransport {
-  constructor(private readonly options: LmtpTransportOptions) {}
+  private readonly pool: LmtpConnectionPool;
+
+  constructor(private readonly options: LmtpTransportOptions) {
+    this.pool = new LmtpConnectionPool({
+      clientName: options.clientName,
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      socketTimeoutMs: options.socketTimeoutMs ?? 600_000,
+      ...(options.maxConnectionsPerDestination === undefined
+        ? {}
+        : { maxIdlePerDestination: options.maxConnectionsPerDestination }),
+      ...(options.idleMs === undefined ? {} : { idleMs: options.idleMs }),
+    });
+  }
 
   /** Delivers one message to the recipients at one destination. */
   async deliver(
@@ -48,21 +66,47 @@ export class LmtpTransport implements MessageTransport {
         reason: 'no outbound transport configured',
       }));
     }
-    const transport = createTransport({
-      host: destination.host,
-      port: destination.port,
-      lmtp: true,
-      ignoreTLS: true,
-      name: this.options.clientName,
-      connectionTimeout: this.options.connectTimeoutMs ?? 30_000,
-      greetingTimeout: this.options.connectTimeoutMs ?? 30_000,
-      socketTimeout: this.options.socketTimeoutMs ?? 600_000,
-    });
     try {
-      const info = await transport.sendMail({
-        envelope: { from: message.sender, to: addresses },
-        raw: message.content,
+      const lent = await this.pool.acquire(destination);
+      const first = await this.transaction(destination, lent.connection, message, addresses);
+      // A parked connection the store closed meanwhile fails before any reply: try once on a new one.
+      // Retrying can only repeat what a deferral would retry later anyway, so no outcome gets weaker.
+      if (!lent.reused || !('connectionLost' in first))
+        return 'connectionLost' in first ? first.outcomes : first;
+      const fresh = await this.pool.acquire(destination);
+      const second = await this.transaction(destination, fresh.connection, message, addresses);
+      return 'connectionLost' in second ? second.outcomes : second;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return addresses.map((address) => ({ address, outcome: 'deferred', reason }));
+    }
+  }
+
+  /** Connections parked per destination now (tests, status). */
+  idleConnections(): Record<string, number> {
+    return this.pool.idleCounts();
+  }
+
+  /** Closes the connections kept open (the queue calls this when it stops). */
+  close(): void {
+    this.pool.close();
+  }
+
+  /** One LMTP transaction; a lost connection is reported apart so the caller may retry it. */
+  private async transaction(
+    destination: DeliveryDestination,
+    connection: SMTPConnection,
+    message: OutgoingMessage,
+    addresses: string[],
+  ): Promise<DeliveryOutcome[] | { connectionLost: true; outcomes: DeliveryOutcome[] }> {
+    try {
+      const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) => {
+        connection.send({ from: message.sender, to: addresses }, message.content, (error, sent) => {
+          if (error || !sent) reject(error ?? new Error('no answer from the store'));
+          else resolve(sent);
+        });
       });
+      this.pool.release(destination, connection, true);
       return outcomes(
         addresses,
         info.accepted,
@@ -71,12 +115,18 @@ export class LmtpTransport implements MessageTransport {
       );
     } catch (error) {
       const rejected = (error as { rejectedErrors?: RecipientError[] }).rejectedErrors;
-      // Every recipient refused at RCPT: nodemailer throws, but each refusal still has its own reply.
-      if (rejected && rejected.length > 0) return outcomes(addresses, [], rejected, '');
+      // Every recipient refused at RCPT: the store answered each, and the connection is still good.
+      if (rejected && rejected.length > 0) {
+        this.pool.release(destination, connection, true);
+        return outcomes(addresses, [], rejected, '');
+      }
+      this.pool.release(destination, connection, false);
       const reason = error instanceof Error ? error.message : String(error);
-      return addresses.map((address) => ({ address, outcome: 'deferred', reason }));
-    } finally {
-      transport.close();
+      const deferred = addresses.map((address) => ({ address, outcome: 'deferred' as const, reason }));
+      const code = (error as { code?: unknown }).code;
+      return code === 'ECONNECTION' || code === 'ESOCKET'
+        ? { connectionLost: true, outcomes: deferred }
+        : deferred;
     }
   }
 }

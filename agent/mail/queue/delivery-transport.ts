@@ -49,4 +49,6 @@ export interface MessageTransport {
     message: OutgoingMessage,
     addresses: string[],
   ): Promise<DeliveryOutcome[]>;
+  /** Closes connections kept open between deliveries (called when the queue stops). */
+  close?(): void;
 }

@@ -69,6 +69,8 @@ export class MailQueue {
   private readonly attempts = new Set<Promise<void>>();
   // `<id>:<index>` -> when routing found its logical store held; re-routed on release or after a while.
   private readonly parked = new Map<string, number>();
+  // Ids being deleted by an administrator: not attempted any more (queue-admin.ts).
+  private readonly discarding = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private dispatchQueued = false;
   private running = false;
@@ -120,6 +122,7 @@ export class MailQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.attempts.size > 0) await Promise.allSettled([...this.attempts]);
+    this.options.transport.close?.();
   }
 
   /** Queues a message durably and returns its id; the caller acknowledges (250) only after this resolves. */
@@ -200,10 +203,74 @@ export class MailQueue {
     return records.length;
   }
 
-  /** Makes every deferred recipient due now. */
-  flush(): void {
-    for (const entry of this.entries.values()) for (const r of entry.recipients) r.nextAttemptAt = 0;
+  /**
+   * Makes the recipients of these messages (every message when absent) due now. With `resetBackoff`
+   * (`postsuper -r`), attempts count from zero again and store-held parking is re-checked at once.
+   * The reset lives in memory: after a restart the recorded backoff applies again.
+   */
+  flush(ids?: Iterable<string>, options: { resetBackoff?: boolean } = {}): void {
+    const entries = ids ? [...ids].map((id) => this.entries.get(id)) : this.entries.values();
+    for (const entry of entries) {
+      if (!entry) continue;
+      entry.recipients.forEach((r, index) => {
+        r.nextAttemptAt = 0;
+        if (!options.resetBackoff) return;
+        r.attempts = 0;
+        this.parked.delete(`${entry.id}:${index}`);
+      });
+    }
     this.kick();
+  }
+
+  /** One queued message (the live entry: read, do not change), or undefined. */
+  entry(id: string): Readonly<QueueEntry> | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Every queued message (live entries, queue order), so listings of thousands copy only one page. */
+  entriesView(): IterableIterator<Readonly<QueueEntry>> {
+    return this.entries.values();
+  }
+
+  /** A queued message's content as spooled. */
+  content(id: string): Promise<Buffer> {
+    return this.spool.content(id);
+  }
+
+  /**
+   * Deletes messages for good; resolves with how many were deleted once that is durable. With
+   * `bounceReason`, every unfinished recipient is first recorded `bounced` through the same durable
+   * record path as a store's 5xx; without, the spool files are removed and the directory fsynced.
+   * Attempts in flight finish first, so a recipient a store already accepted stays delivered.
+   */
+  async discard(ids: string[], bounceReason?: string): Promise<number> {
+    const wanted = [...new Set(ids)].filter((id) => this.entries.has(id));
+    for (const id of wanted) this.discarding.add(id);
+    try {
+      await Promise.allSettled([...this.attempts]);
+      let deleted = 0;
+      for (const id of wanted) {
+        const entry = this.entries.get(id);
+        // Delivered to everyone while we waited: nothing left to delete.
+        if (!entry) continue;
+        // With a bounce, the sender gets a DSN and the message leaves the queue once every recipient
+        // is final (commit); without, it is dropped here.
+        if (bounceReason !== undefined) await this.bounce(id, undefined, bounceReason);
+        if (this.entries.has(id)) {
+          this.entries.delete(id);
+          // A delay DSN being written still reads this message's headers.
+          await this.notices.idle(id);
+          this.forget(entry);
+          await this.spool.remove(id);
+        }
+        deleted++;
+      }
+      // The removals are durable only once the spool directory is: a deleted message must not come back.
+      await this.spool.syncRemovals();
+      return deleted;
+    } finally {
+      for (const id of wanted) this.discarding.delete(id);
+    }
   }
 
   /** Queued messages (copies), oldest first. */
@@ -259,6 +326,7 @@ export class MailQueue {
     const now = this.options.clock.now();
     let wakeAt = Number.POSITIVE_INFINITY;
     for (const entry of this.entries.values()) {
+      if (this.discarding.has(entry.id)) continue;
       if (this.checkAge(entry, now)) continue;
       wakeAt = Math.min(wakeAt, this.notices.nextAgeCheckAt(entry, now));
       const due: number[] = [];
@@ -332,6 +400,11 @@ export class MailQueue {
       );
       // Held store: the recipient stays pending without an attempt counted; release re-routes it.
       for (const index of storeHeld) this.parked.set(`${entry.id}:${index}`, this.options.clock.now());
+      for (const { destination, indexes: batch } of groups.values())
+        for (const index of batch) {
+          const recipient = entry.recipients[index];
+          if (recipient) recipient.destination = destination.key;
+        }
       await Promise.all(
         [...groups.values()].map(async ({ destination, indexes: batch }) => {
           const addresses = batch.map((i) => entry.recipients[i]?.address ?? '');
@@ -399,6 +472,22 @@ export class MailQueue {
   /** Writes outcomes durably, applies them, queues their DSNs, and forgets a finished message. */
   private async commit(entry: QueueEntry, records: StateRecord[]): Promise<void> {
     if (records.length === 0) return;
+    const done = new Set(records.map((r) => r.i));
+    if (
+      records.every((r) => r.s === 'delivered') &&
+      entry.recipients.every((r, index) => isFinal(r.state) || done.has(index)) &&
+      this.entries.has(entry.id)
+    ) {
+      // Delivered to every recipient: removing the message (unlink, then a group-committed directory
+      // fsync) is the durable record, one fdatasync'ed state append cheaper (Postfix does the same).
+      // No DSN follows a delivery, but a delay DSN being written may still read the headers.
+      this.entries.delete(entry.id);
+      await this.notices.idle(entry.id);
+      await this.spool.removeDurably(entry.id);
+      for (const record of records) applyRecord(entry, record);
+      this.forget(entry);
+      return;
+    }
     this.notices.plan(entry, records);
     // Durable before the in-memory state changes: a delivered recipient must never be retried after a crash.
     await this.spool.record(entry.id, records);
@@ -417,11 +506,16 @@ export class MailQueue {
       this.entries.delete(entry.id);
       // A delay DSN being written still reads this message's headers.
       await this.notices.idle(entry.id);
-      this.notices.forget(entry.id);
-      for (let index = 0; index < entry.recipients.length; index++)
-        this.parked.delete(`${entry.id}:${index}`);
+      this.forget(entry);
       await this.spool.remove(entry.id);
     }
+  }
+
+  /** Drops a finished or deleted message from memory (its spool files are the caller's). */
+  private forget(entry: QueueEntry): void {
+    this.entries.delete(entry.id);
+    this.notices.forget(entry.id);
+    for (let index = 0; index < entry.recipients.length; index++) this.parked.delete(`${entry.id}:${index}`);
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {

@@ -21,6 +21,8 @@ export interface QueueRecipient {
   lastReason?: string;
   /** The remote MTA that gave the last reply, when one did (for DSNs). */
   remoteMta?: string;
+  /** Destination key of the last routing (`lmtp:store07`); in memory only, set again on each attempt. */
+  destination?: string;
 }
 
 /** A queued message (the content stays in the spool file). */

@@ -56,6 +56,11 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'proxy.release': unreachable,
     'gateway.status': unreachable,
     'spam.statistics': unreachable,
+    'queue.show': unreachable,
+    'queue.showBody': unreachable,
+    'queue.flush': unreachable,
+    'queue.requeue': unreachable,
+    'queue.delete': unreachable,
     ...overrides,
   };
   return new RpcDispatcher({

@@ -1,6 +1,6 @@
 /**
- * Real agents for the director role tests: the embedded directory with the store seed and a
- * helpdesk admin key, a store agent (store01) and a director agent (director01) whose configuration
+ * Real agents for the director role tests: the embedded directory with the store seed, a helpdesk
+ * admin key and a system admin key, a store agent (store01) and a director agent (director01) whose configuration
  * the test gives, and SSH RPC connections to them with pinned host keys.
  */
 import { connectRpc, type RpcConnection } from '../../../../agent/control/connect-rpc.js';
@@ -15,8 +15,8 @@ export interface DirectorAgents {
   directory: AgentTestDirectory;
   store: Agent;
   director: Agent;
-  /** An RPC connection as the helpdesk admin `hd`. */
-  connect(node: 'store01' | 'director01'): Promise<RpcConnection>;
+  /** An RPC connection as the helpdesk admin `hd` (default) or the system admin `sys`. */
+  connect(node: 'store01' | 'director01', admin?: 'hd' | 'sys'): Promise<RpcConnection>;
   stop(): Promise<void>;
 }
 
@@ -24,13 +24,16 @@ export interface DirectorAgents {
 export async function startDirectorAgents(
   directorConfig: Partial<AgentConfigInput>,
 ): Promise<DirectorAgents> {
-  const hdKey = newKeyPair('hd');
+  const keys = { hd: newKeyPair('hd'), sys: newKeyPair('sys') };
   const directory = await AgentTestDirectory.start({
     servers: [
       { name: 'store01', role: 'store' },
       { name: 'director01', role: 'director' },
     ],
-    admins: [{ uid: 'hd', displayName: 'Help Desk', tier: 'helpdesk', sshPublicKeys: [hdKey.public] }],
+    admins: [
+      { uid: 'hd', displayName: 'Help Desk', tier: 'helpdesk', sshPublicKeys: [keys.hd.public] },
+      { uid: 'sys', displayName: 'Postmaster', tier: 'system', sshPublicKeys: [keys.sys.public] },
+    ],
     extraEntries: storeSeedEntries,
   });
   const dependencies = productionDependencies({ clock: { now: () => Date.now() }, logSink: () => {} });
@@ -53,13 +56,13 @@ export async function startDirectorAgents(
     directory,
     store,
     director,
-    async connect(node) {
+    async connect(node, admin = 'hd') {
       const entry = await directory.reader(node).getServer(node);
       const connection = await connectRpc({
         host: '127.0.0.1',
         port: (node === 'store01' ? store : director).endpoints().controlPort,
-        username: 'hd',
-        privateKey: hdKey.private,
+        username: admin,
+        privateKey: keys[admin].private,
         pinnedHostKeys: entry?.hostKeys ?? [],
       });
       connections.push(connection);

@@ -37,6 +37,7 @@ describe('LmtpTransport (real store LMTP server)', () => {
     destination = { key: 'lmtp:s', logicalStore: 's', protocol: 'lmtp', host: '127.0.0.1', port: lmtp.port };
   });
   afterAll(async () => {
+    transport.close();
     await lmtp.stop();
     await storage.close();
     await removeTempDir(root);

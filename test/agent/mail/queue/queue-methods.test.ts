@@ -1,72 +1,36 @@
 /** The queue RPCs through the real dispatcher (tiers, params parsing, audit) on a real MailQueue. */
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rpcErrorCodes } from '../../../../agent/contract/json-rpc.js';
-import { AuditLog } from '../../../../agent/control/audit-log.js';
 import type { Caller } from '../../../../agent/control/caller-key-cache.js';
-import type { MethodHandlers, RpcChannel } from '../../../../agent/control/method-handler.js';
-import { queueMethods } from '../../../../agent/control/queue-methods.js';
-import { RpcDispatcher } from '../../../../agent/control/rpc-dispatcher.js';
-import { JsonLogger } from '../../../../agent/daemon/json-logger.js';
-import { MailQueue } from '../../../../agent/mail/queue/mail-queue.js';
 import { makeTempDir, removeTempDir } from '../maildir/maildir-test-support.js';
-
-const unreachable = () => {
-  throw new Error('not used in this test');
-};
-
-function channel(caller: Caller): RpcChannel {
-  return { id: 'test#1', caller, notify: () => {}, onClose: () => () => {} };
-}
+import { QueueRpcHarness } from './queue-rpc-harness.js';
 
 describe('queue RPCs', () => {
   let root: string;
-  let audit: AuditLog;
-  let queue: MailQueue | undefined;
-  let dispatcher: RpcDispatcher;
-  let id = 0;
+  let harness: QueueRpcHarness;
   let now = 5_000;
-
-  const call = async (caller: Caller, method: string, params: unknown = {}) => {
-    const answer = await dispatcher.dispatch(
-      JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }),
-      channel(caller),
-    );
-    return answer as { result?: Record<string, unknown>; error?: { code: number; message: string } };
-  };
+  const call = (caller: Caller, method: string, params: unknown = {}) => harness.call(caller, method, params);
   const helpdesk: Caller = { kind: 'helpdesk', id: 'hd' };
 
   beforeEach(async () => {
     now = 5_000;
     root = await makeTempDir('queue-rpc-');
-    audit = new AuditLog(join(root, 'audit.log'));
-    await audit.open();
     // Every delivery is deferred, so queued mail stays for the listing.
-    queue = new MailQueue({
-      root: join(root, 'queue'),
+    harness = new QueueRpcHarness(root, {
       clock: { now: () => now },
       route: async () => ({ kind: 'defer', reason: '4.3.0 test: store unreachable' }),
-      transport: { deliver: unreachable },
+      transport: {
+        deliver: () => {
+          throw new Error('not used in this test');
+        },
+      },
       // The clock jumps a day: no delay DSNs in the listing.
       notices: { delayWarningAfterMs: 0 },
     });
-    await queue.start();
-    const handlers = new Proxy({} as MethodHandlers, {
-      get: (_target, name) =>
-        (queueMethods({ queue: () => queue, router: () => undefined }) as Record<string | symbol, unknown>)[
-          name
-        ] ?? unreachable,
-    });
-    dispatcher = new RpcDispatcher({
-      node: 'director01',
-      handlers,
-      audit,
-      logger: new JsonLogger('director01', 'control', 'error', () => {}),
-    });
+    await harness.start();
   });
   afterEach(async () => {
-    await queue?.stop();
-    await audit.close();
+    await harness.stop();
     await removeTempDir(root);
   });
 
@@ -78,13 +42,13 @@ describe('queue RPCs', () => {
       ['alice@alpha.example', 5_000 + 25 * hour],
     ] as const) {
       now = at;
-      await queue?.enqueue({
+      await harness.queue?.enqueue({
         sender: 'x@outside.example',
         recipients: [{ address: to, original: to }],
         content: Buffer.from('Subject: q\r\n\r\nq\r\n'),
       });
     }
-    await queue?.settled();
+    await harness.queue?.settled();
     const held = await call(helpdesk, 'queue.hold', { hold: { user: 'alice@alpha.example' } });
     expect(held.result).toEqual({ holds: [{ user: 'alice@alpha.example' }] });
     const summary = await call(helpdesk, 'queue.summary');
@@ -112,7 +76,7 @@ describe('queue RPCs', () => {
       hold: { user: 'alice@alpha.example' },
     });
     expect(released.result).toEqual({ released: true, holds: [] });
-    const entriesAudited = (await audit.tail(10)).map((e) => [e.method, e.caller.kind, e.outcome]);
+    const entriesAudited = (await harness.audit.tail(10)).map((e) => [e.method, e.caller.kind, e.outcome]);
     expect(entriesAudited).toEqual([
       ['queue.hold', 'helpdesk', 'ok'],
       ['queue.release', 'system', 'ok'],
@@ -134,9 +98,9 @@ describe('queue RPCs', () => {
     expect((await call(helpdesk, 'queue.hold', { hold: { logicalStore: '../etc' } })).error?.code).toBe(
       rpcErrorCodes.invalidParams,
     );
-    expect(queue?.listHolds()).toEqual([]);
-    await queue?.stop();
-    queue = undefined;
+    expect(harness.queue?.listHolds()).toEqual([]);
+    await harness.queue?.stop();
+    harness.queue = undefined;
     expect((await call(helpdesk, 'queue.summary')).error?.code).toBe(rpcErrorCodes.notFound);
   });
 });

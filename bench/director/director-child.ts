@@ -1,0 +1,61 @@
+/**
+ * Our director for the bench, in a process of its own like Postfix's daemons are: the directory
+ * router, the durable queue, the LMTP transport and the SMTP server, wired as the director role
+ * wires them. Started by director-bench.ts with one JSON argument; prints {"port": N} once it listens
+ * and stops on SIGTERM. Run under `node --cpu-prof` to see where its time goes.
+ */
+import { z } from 'zod';
+import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
+import { DirectorSmtpServer } from '../../agent/mail/director/director-smtp-server.js';
+import { LmtpTransport } from '../../agent/mail/director/lmtp-transport.js';
+import { RecipientRouter } from '../../agent/mail/director/recipient-router.js';
+import { MailQueue } from '../../agent/mail/queue/mail-queue.js';
+
+const settingsSchema = z.strictObject({
+  ldapUrl: z.string(),
+  baseDn: z.string(),
+  bindDn: z.string(),
+  bindPassword: z.string(),
+  queueRoot: z.string(),
+  concurrencyPerDestination: z.number().int().positive(),
+});
+
+const settings = settingsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
+const clock = { now: () => Date.now() };
+const directory = LdapFleetDirectory.withPassword({
+  url: settings.ldapUrl,
+  baseDn: settings.baseDn,
+  bindDn: settings.bindDn,
+  bindPassword: settings.bindPassword,
+});
+const router = new RecipientRouter({ directory, clock });
+const queue = new MailQueue({
+  root: settings.queueRoot,
+  clock,
+  route: (address) => router.route(address),
+  transport: new LmtpTransport({
+    clientName: 'director.bench',
+    maxConnectionsPerDestination: settings.concurrencyPerDestination,
+  }),
+  concurrencyPerDestination: settings.concurrencyPerDestination,
+});
+await queue.start();
+const smtp = new DirectorSmtpServer({
+  host: '127.0.0.1',
+  port: 0,
+  serverName: 'director.bench',
+  maxMessageBytes: 10 * 1024 * 1024,
+  trustedNetworks: ['127.0.0.0/8'],
+  routing: router,
+  queue,
+});
+await smtp.start();
+process.stdout.write(`${JSON.stringify({ port: smtp.port })}\n`);
+process.on('SIGTERM', () => {
+  void (async () => {
+    await smtp.stop();
+    await queue.stop();
+    await directory.close();
+    process.exit(0);
+  })();
+});
