@@ -12,6 +12,7 @@ import { ConsoleCallError } from './console-call-error.js';
 import type { ConsoleCallName, ConsoleCallResult, ConsoleLocale, consoleCalls } from './console-contract.js';
 import { type ConsoleFleetSnapshot, consoleSnapshotOf } from './console-fleet-snapshot.js';
 import type { ConsoleSettingsStore } from './console-settings.js';
+import { type DirectoryAdministration, directoryHandlers } from './directory-handlers.js';
 
 /** The part of FleetClient the console uses. */
 export type ConsoleFleet = Pick<FleetClient, 'snapshot' | 'call' | 'nodeNames' | 'events'>;
@@ -22,6 +23,8 @@ export interface ConsoleServiceOptions {
   settings: ConsoleSettingsStore;
   /** The language the system suggests (see system-locale.ts). */
   systemLocale: ConsoleLocale;
+  /** Directory administration; without it the `directory.*` calls answer `unavailable`. */
+  directory?: DirectoryAdministration;
 }
 
 /** Events the service pushes to every window or browser connection. */
@@ -78,6 +81,7 @@ export class ConsoleService {
       await this.options.settings.write({ ...settings, locale });
       return this.locale();
     },
+    ...directoryHandlers(() => this.options),
   };
 
   private async locale(): Promise<{ locale: ConsoleLocale; system: ConsoleLocale }> {

@@ -1,4 +1,5 @@
 /** English strings of the console. Keys are shared with messages-ja.ts, which must have every one. */
+import { directoryMessagesEn } from './directory-messages-en';
 export const messagesEn = {
   'app.title': 'mailfleet console',
   'app.skipToContent': 'Skip to content',
@@ -54,6 +55,7 @@ export const messagesEn = {
   'duration.seconds': '{n} s',
   'duration.minutes': '{n} min',
   'duration.hours': '{n} h',
+  ...directoryMessagesEn,
 } as const;
 
 /** A message key. */

@@ -1,4 +1,5 @@
 /** 日本語の文言。messages-en.ts と同じキーをすべて持つこと(型で確かめる)。 */
+import { directoryMessagesJa } from './directory-messages-ja';
 import type { MessageKey } from './messages-en';
 
 export const messagesJa = {
@@ -56,4 +57,5 @@ export const messagesJa = {
   'duration.seconds': '{n}秒',
   'duration.minutes': '{n}分',
   'duration.hours': '{n}時間',
+  ...directoryMessagesJa,
 } as const satisfies Record<MessageKey, string>;

@@ -3,13 +3,16 @@
  * services/ touches the API.
  */
 import type { ConsoleLocale } from '../../../main/console/console-contract';
+import { useDirectoryStore } from '../store/directory/directory-store';
 import { useFleetStore } from '../store/fleet/fleet-store';
 import { useUiStore } from '../store/ui/ui-store';
 import { type ConsoleClient, openConsoleClient } from './console-client';
+import { DirectoryService } from './directory-service';
 import { startFleetFeed } from './fleet-service';
 import { chooseLocale, loadLocale } from './locale-service';
 
 let client: ConsoleClient | undefined;
+let directory: DirectoryService | undefined;
 
 /** Connects the window to the console and starts the feeds (once). */
 export function startConsoleServices(): void {
@@ -23,4 +26,10 @@ export function startConsoleServices(): void {
 /** The user picked a language. */
 export function switchLocale(locale: ConsoleLocale): void {
   if (client) void chooseLocale(client.api, useUiStore, locale);
+}
+
+/** The directory view's services (undefined before the console services start). */
+export function directoryServices(): DirectoryService | undefined {
+  if (!directory && client) directory = new DirectoryService(client.api, useDirectoryStore);
+  return directory;
 }
