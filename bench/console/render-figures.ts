@@ -16,6 +16,9 @@ export interface RenderFigures {
   skippedTicks: number;
   samplesShown: number;
   sampleToPixelMs: Spread;
+  /** Its parts: the agent's sample to main's 1 Hz snapshot, and the snapshot to the pixels. */
+  sampleToSnapshotMs: Spread;
+  snapshotToPixelMs: Spread;
   /** Store update, React render and DOM writes. */
   tickJsMs: Spread;
   /** Style, layout and paint of the frame that shows the tick. */
@@ -35,7 +38,13 @@ function spread(values: number[]): Spread {
 /** Figures of `ticks`. */
 export function renderFigures(ticks: RenderTick[]): RenderFigures {
   const latencies: number[] = [];
-  for (const tick of ticks) for (const at of tick.newSampleAts) latencies.push(tick.paintedEpochMs - at);
+  const waits: number[] = [];
+  for (const tick of ticks) {
+    for (const at of tick.newSampleAts) {
+      latencies.push(tick.paintedEpochMs - at);
+      waits.push(tick.snapshotAt - at);
+    }
+  }
   const js = ticks.map((t) => t.committedAt - t.receivedAt);
   const frame = ticks.map((t) => t.paintedAt - t.frameStartAt);
   let skipped = 0;
@@ -48,6 +57,8 @@ export function renderFigures(ticks: RenderTick[]): RenderFigures {
     skippedTicks: skipped,
     samplesShown: latencies.length,
     sampleToPixelMs: spread(latencies),
+    sampleToSnapshotMs: spread(waits),
+    snapshotToPixelMs: spread(ticks.map((t) => t.paintedEpochMs - t.snapshotAt)),
     tickJsMs: spread(js),
     tickFrameMs: spread(frame),
     tickRenderMs: spread(js.map((v, i) => v + frame[i]!)),
@@ -57,7 +68,8 @@ export function renderFigures(ticks: RenderTick[]): RenderFigures {
 /** One line for the bench's output. */
 export function renderLine(f: RenderFigures): string {
   return (
-    `sample-to-pixel p50 ${f.sampleToPixelMs.p50} ms, p95 ${f.sampleToPixelMs.p95} ms; ` +
+    `sample-to-pixel p50 ${f.sampleToPixelMs.p50} ms, p95 ${f.sampleToPixelMs.p95} ms ` +
+    `(in main before the 1 Hz push p50 ${f.sampleToSnapshotMs.p50} ms, push to pixels p50 ${f.snapshotToPixelMs.p50} ms); ` +
     `per-tick render p50 ${f.tickRenderMs.p50} ms, p95 ${f.tickRenderMs.p95} ms ` +
     `(JS p95 ${f.tickJsMs.p95} ms, frame p95 ${f.tickFrameMs.p95} ms); ${f.ticks} ticks, ${f.skippedTicks} skipped`
   );

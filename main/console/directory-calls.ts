@@ -14,7 +14,7 @@ import {
   resultSchema,
   userRefSchema,
 } from '../core/directory-admin/directory-admin-contract.js';
-import type { directoryAdminErrorSchema } from '../core/directory-admin/directory-admin-errors.js';
+import type { directoryAdminErrorSchema } from '../core/directory-admin/directory-admin-error-words.js';
 
 function adminCall<I extends z.ZodType, V extends z.ZodType>(spec: { input: I; value: V }, summary: string) {
   return { params: spec.input, result: resultSchema(spec.value), summary };
