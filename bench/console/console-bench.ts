@@ -29,12 +29,15 @@ function option(name: string, fallback: number): number {
 export async function runConsoleBench(say: (line: string) => void): Promise<Record<string, unknown>> {
   const minutes = option('minutes', 30);
   const scale = option('scale', 1000);
+  // `--only lab` or `--only scale`: one half, for trying a change (the JSON says which ran).
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   say('no peer console to compare with: figures are against the issue goals');
   say('  (38 nodes: p95 sample-to-pixel < 1000 ms, per-tick render < 16 ms; 1,000 nodes: render < 50 ms)');
   const root = await mkdtemp(join(tmpdir(), 'mailfleet-bench-console-'));
   try {
-    const lab = await labFigures(join(root, 'lab'), minutes, say);
-    const inProcess = await inProcessFigures(join(root, 'in-process'), scale, say);
+    const lab = only === 'scale' ? undefined : await labFigures(join(root, 'lab'), minutes, say);
+    const inProcess =
+      only === 'lab' ? undefined : await inProcessFigures(join(root, 'in-process'), scale, say);
     return { minutes, lab, inProcess };
   } finally {
     await rm(root, { recursive: true, force: true, maxRetries: 5 }).catch((error: unknown) =>
@@ -50,7 +53,7 @@ async function measure(
   seconds: number,
   say: (line: string) => void,
 ): Promise<RenderFigures & { heapStartMiB: number; heapEndMiB: number }> {
-  const session = await openRenderSession(fleet);
+  const session = await openRenderSession(fleet, say);
   try {
     await session.waitForTicks(10, nodes, 120_000);
     await session.drain();

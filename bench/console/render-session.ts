@@ -24,7 +24,10 @@ export interface RenderSession {
 }
 
 /** Opens the console on `fleet` in Chromium, with the probe on. */
-export async function openRenderSession(fleet: ConsoleFleet): Promise<RenderSession> {
+export async function openRenderSession(
+  fleet: ConsoleFleet,
+  say: (line: string) => void,
+): Promise<RenderSession> {
   const service = new ConsoleService({ fleet, settings: new MemorySettings(), systemLocale: 'en' });
   service.start();
   const bridge = new WebBridge({ service, rendererRoot: rendererRoot() });
@@ -43,6 +46,9 @@ export async function openRenderSession(fleet: ConsoleFleet): Promise<RenderSess
       };
     });
     page = await context.newPage();
+    // What goes wrong in the page is said in the bench's output, not lost.
+    page.on('pageerror', (error) => say(`page error: ${error.message}`));
+    page.on('crash', () => say('the page crashed'));
     cdp = await context.newCDPSession(page);
     await page.goto(bridge.url);
   } catch (error) {
@@ -53,10 +59,14 @@ export async function openRenderSession(fleet: ConsoleFleet): Promise<RenderSess
   }
   const collected: RenderTick[] = [];
   const drain = async (): Promise<RenderTick[]> => {
-    const fresh = await page.evaluate(() => {
-      const probe = (globalThis as { mailfleetRenderProbe?: { ticks: unknown[] } }).mailfleetRenderProbe;
-      return probe ? probe.ticks.splice(0) : [];
-    });
+    const fresh = await withTimeout(
+      page.evaluate(() => {
+        const probe = (globalThis as { mailfleetRenderProbe?: { ticks: unknown[] } }).mailfleetRenderProbe;
+        return probe ? probe.ticks.splice(0) : [];
+      }),
+      60_000,
+      "reading the page's ticks",
+    );
     collected.push(...(fresh as RenderTick[]));
     return collected.splice(0);
   };
@@ -77,8 +87,8 @@ export async function openRenderSession(fleet: ConsoleFleet): Promise<RenderSess
     },
     drain,
     heapBytes: async () => {
-      await cdp.send('HeapProfiler.collectGarbage');
-      const usage = await cdp.send('Runtime.getHeapUsage');
+      await withTimeout(cdp.send('HeapProfiler.collectGarbage'), 60_000, 'a GC in the page');
+      const usage = await withTimeout(cdp.send('Runtime.getHeapUsage'), 60_000, 'the page heap');
       return usage.usedSize;
     },
     close: async () => {
@@ -87,4 +97,13 @@ export async function openRenderSession(fleet: ConsoleFleet): Promise<RenderSess
       service.stop();
     },
   };
+}
+
+/** `promise`, or an error naming `what` after `ms`: a page that stops answering must end the run. */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from the page for ${what} in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

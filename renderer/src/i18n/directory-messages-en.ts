@@ -70,6 +70,8 @@ export const directoryMessagesEn = {
   'dir.notice.added': 'Added {address}.',
   'dir.notice.deleted': 'Deleted {address}.',
   'dir.lists.domain': 'Aliases and groups of',
+  'dir.aliases.new': 'New alias',
+  'dir.groups.new': 'New group',
   'dir.lists.pickDomain': 'Choose a domain',
   'dir.aliases.title': 'Aliases (an address that forwards to others)',
   'dir.aliases.none': 'This domain has no aliases.',

@@ -14,9 +14,8 @@ export function ErrorInWords({ error }: { error: ShownError | undefined }) {
     error.kind === 'directory' ? error.message[tr.locale] : tr.t(`consoleError.${error.code}` as MessageKey);
   return (
     <div className="dir-error" role="alert" data-error-code={error.code}>
-      <p className="dir-error-words">
-        <strong>{tr.t('dir.error.title')}</strong> {words}
-      </p>
+      <p className="dir-error-title">{tr.t('dir.error.title')}</p>
+      <p className="dir-error-words">{words}</p>
       {error.detail && (
         <p className="dir-error-detail">{tr.t('dir.error.detail', { detail: error.detail })}</p>
       )}

@@ -1,5 +1,5 @@
 /** A domain's aliases and groups: each listed with change and delete, and a form to add one. */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useTranslator } from '../../i18n/use-translator';
 import { directoryServices } from '../../services/console-services';
@@ -7,7 +7,7 @@ import { useDirectoryStore } from '../../store/directory/directory-store';
 import type { ShownError } from '../../store/directory/shown-error';
 import { addressLines } from './directory-format';
 import { ErrorInWords } from './error-in-words';
-import { TextField } from './form-parts';
+import { DirForm, TextField } from './form-parts';
 import { ListEntry } from './list-entry';
 
 /** The aliases-and-groups tab. */
@@ -62,6 +62,7 @@ export function MailListsPanel() {
                 { name: 'address', label: tr.t('dir.aliases.address') },
                 { name: 'targets', label: tr.t('dir.aliases.targets'), lines: true },
               ]}
+              title={tr.t('dir.aliases.new')}
               submitLabel={tr.t('dir.aliases.add')}
               onSubmit={(v) => services.writeAlias(v.address ?? '', addressLines(v.targets ?? ''), false)}
             />
@@ -90,6 +91,7 @@ export function MailListsPanel() {
                 { name: 'address', label: tr.t('dir.groups.address') },
                 { name: 'members', label: tr.t('dir.groups.members'), lines: true },
               ]}
+              title={tr.t('dir.groups.new')}
               submitLabel={tr.t('dir.groups.add')}
               onSubmit={(v) =>
                 services.addGroup(listDomain, v.name ?? '', v.address ?? '', addressLines(v.members ?? ''))
@@ -104,21 +106,25 @@ export function MailListsPanel() {
 
 /** A small add form of named text fields. */
 function AddForm({
+  title,
   fields,
   submitLabel,
   onSubmit,
 }: {
+  title: string;
   fields: Array<{ name: string; label: string; lines?: boolean }>;
   submitLabel: string;
   onSubmit(values: Record<string, string>): Promise<ShownError | undefined>;
 }) {
   const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState<ShownError | undefined>();
+  const id = useId();
   return (
-    <form
-      className="dir-form dir-add-form"
-      onSubmit={async (event) => {
-        event.preventDefault();
+    <DirForm
+      id={id}
+      className="dir-add-form"
+      title={<h4 id={id}>{title}</h4>}
+      onSubmit={async () => {
         const failure = await onSubmit(values);
         setError(failure);
         if (!failure) setValues({});
@@ -140,6 +146,6 @@ function AddForm({
       <button type="submit" className="dir-button dir-button-main">
         {submitLabel}
       </button>
-    </form>
+    </DirForm>
   );
 }

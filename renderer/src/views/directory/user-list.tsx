@@ -65,7 +65,8 @@ export function UserList() {
     <div
       ref={box}
       className="dir-list"
-      style={{ height: viewHeight }}
+      // As tall as its rows up to the view's height: one match does not sit in an empty box.
+      style={{ height: Math.min(viewHeight, total * rowHeight + 2) }}
       onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
     >
       <ul aria-label={tr.t('dir.list.label')} style={{ height: total * rowHeight }} className="dir-list-body">

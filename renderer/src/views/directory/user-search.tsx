@@ -27,7 +27,6 @@ export function UserSearch() {
           type="search"
           name="search"
           value={query.text}
-          placeholder={tr.t('dir.search.hint')}
           aria-describedby="dir-search-hint"
           onChange={(e) => void search?.search({ text: e.target.value })}
         />
