@@ -11,7 +11,7 @@ import { fleetTotals, nodeFigures } from '../../renderer/src/store/fleet/fleet-f
 import { nodesByRole } from '../../renderer/src/store/fleet/fleet-selectors';
 import { createFleetStore } from '../../renderer/src/store/fleet/fleet-store';
 import { historyPoints } from '../../renderer/src/store/fleet/history-slice';
-import { tileFace } from '../../renderer/src/views/dashboard/tile-face';
+import { briefTileFace, tileFace } from '../../renderer/src/views/dashboard/tile-face';
 import { nodeMetricsSample } from '../support/node-metrics-sample';
 
 function sample(node: string, counters: Record<string, number>): NodeMetrics {
@@ -142,6 +142,13 @@ describe('node tile re-rendering', () => {
     expect(face(down)).not.toBe(face(up));
     expect(face({ ...down, ageMs: 1200 })).toBe(face(down));
     expect(face({ ...down, ageMs: 2000 })).not.toBe(face(down));
+  });
+  it('keeps a tile far from the window to name and state, redrawn only when the state changes', () => {
+    const brief = briefTileFace(up, tr);
+    expect(brief.rows).toEqual([]);
+    const busier = { ...up, sample: { ...up.sample!, seq: 3, counters: { deliveries_per_sec: 9 } } };
+    expect(briefTileFace(busier, tr).key).toBe(brief.key);
+    expect(briefTileFace({ ...up, state: 'down' }, tr).key).not.toBe(brief.key);
   });
   it('redraws when the language changes', () => {
     expect(tileFace(up, 1, translator('ja')).key).not.toBe(face(up));

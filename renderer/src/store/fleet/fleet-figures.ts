@@ -67,8 +67,19 @@ export interface FleetTotals {
   failedLoginsPerMin?: number;
 }
 
+// The totals bar and the history both ask for the same snapshot's totals: computed once.
+const totalsOf = new WeakMap<ConsoleFleetSnapshot, FleetTotals>();
+
 /** Totals of a snapshot; figures count only nodes that are up (a dead node's last figures are old). */
 export function fleetTotals(snapshot: ConsoleFleetSnapshot): FleetTotals {
+  const known = totalsOf.get(snapshot);
+  if (known) return known;
+  const totals = computeTotals(snapshot);
+  totalsOf.set(snapshot, totals);
+  return totals;
+}
+
+function computeTotals(snapshot: ConsoleFleetSnapshot): FleetTotals {
   const up = snapshot.nodes.filter((n) => n.state === 'up');
   const figures = up.map(nodeFigures);
   return {

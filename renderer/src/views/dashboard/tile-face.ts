@@ -87,3 +87,22 @@ export function tileFace(node: ConsoleNodeView, now: number, tr: Translator): Ti
   ].join('\u0001');
   return { name: node.name, state: node.state, stateText, ageLines, problem, problemDetail, rows, key };
 }
+
+/**
+ * The face of a tile far from the window in a large group: name and state only (its colour), so
+ * the state of every node is still right when it scrolls in, and nothing else is computed.
+ */
+export function briefTileFace(node: ConsoleNodeView, tr: Translator): TileFace {
+  const stateText = tr.t(`state.${node.state}`);
+  const key = ['brief', node.name, node.state, stateText].join('\u0001');
+  return {
+    name: node.name,
+    state: node.state,
+    stateText,
+    ageLines: [],
+    problem: undefined,
+    problemDetail: undefined,
+    rows: [],
+    key,
+  };
+}

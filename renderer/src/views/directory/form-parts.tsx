@@ -55,25 +55,31 @@ export function TextField({
   type?: 'text' | 'email' | 'password' | 'numeric';
   lines?: number;
 }) {
-  const bad = fieldError(error, field ?? name);
-  return (
-    <label className={bad ? 'dir-field dir-field-bad' : 'dir-field'}>
-      <span>{label}</span>
-      {lines ? (
+  const className = fieldError(error, field ?? name) ? 'dir-field dir-field-bad' : 'dir-field';
+  const small = hint ? <small>{hint}</small> : null;
+  if (lines) {
+    return (
+      <label className={className}>
+        <span>{label}</span>
         <textarea name={name} rows={lines} value={value} onChange={(e) => onChange(e.target.value)} />
-      ) : (
-        <input
-          name={name}
-          type={type === 'numeric' ? 'text' : type}
-          inputMode={type === 'numeric' ? 'numeric' : undefined}
-          // A password field is for a new password: the browser must not fill in a saved one.
-          autoComplete={type === 'password' ? 'new-password' : 'off'}
-          spellCheck={false}
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      )}
-      {hint && <small>{hint}</small>}
+        {small}
+      </label>
+    );
+  }
+  return (
+    <label className={className}>
+      <span>{label}</span>
+      <input
+        name={name}
+        type={type === 'numeric' ? 'text' : type}
+        inputMode={type === 'numeric' ? 'numeric' : undefined}
+        // A password field is for a new password: the browser must not fill in a saved one.
+        autoComplete={type === 'password' ? 'new-password' : 'off'}
+        spellCheck={false}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      {small}
     </label>
   );
 }
