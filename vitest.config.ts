@@ -14,7 +14,11 @@ const shared = {
 };
 
 /** Suites outside test/main/lab that also start a whole lab fleet. */
-const labFleetSuites = ['test/renderer/dashboard-view.test.ts', 'test/renderer/operations-views.test.ts'];
+const labFleetSuites = [
+  'test/renderer/dashboard-view.test.ts',
+  'test/renderer/operations-views.test.ts',
+  'test/renderer/directory-view.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -3,12 +3,14 @@
  * same run on the same machine where the issue names one, prints ratios, then one final JSON line
  * with all its figures.
  */
+import { runConsoleBench } from './console/console-bench.js';
 import { runControlBench } from './control/control-bench.js';
 import { runDirectorBench } from './director/director-bench.js';
 import { describeMachine, machineLine } from './machine.js';
 import { runStoreBench } from './store/store-bench.js';
 
 const benches: Record<string, (say: (line: string) => void) => Promise<Record<string, unknown>>> = {
+  console: runConsoleBench,
   control: runControlBench,
   director: runDirectorBench,
   store: runStoreBench,

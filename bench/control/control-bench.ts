@@ -9,14 +9,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
-import { sshAgentConnector } from '../../main/core/agent-connector.js';
-import { FleetClient } from '../../main/core/fleet-client.js';
 import { openFleet } from '../../main/core/open-fleet.js';
 import { generateSshKey } from '../../main/lab/lab-keys.js';
 import { msSince, percentile, round } from '../stats.js';
 import { startBenchLab } from '../support/bench-lab.js';
-import { startInProcessFleet } from './in-process-fleet.js';
+import { consoleClientOf, startInProcessFleet } from './in-process-fleet.js';
 import { openEchoChannel, startOpenSshPeer } from './openssh-peer.js';
 
 const roundTrips = 2000;
@@ -113,20 +110,7 @@ async function inProcessFigures(root: string, count: number, say: (line: string)
   const startAgents = process.hrtime.bigint();
   const fleet = await startInProcessFleet(root, count);
   const agentsStartMs = msSince(startAgents);
-  const directory = new LdapFleetDirectory({
-    url: fleet.directoryUrl,
-    baseDn: fleet.baseDn,
-    bindDn: fleet.adminBindDn,
-    bindPassword: fleet.adminPassword,
-  });
-  const client = new FleetClient({
-    directory,
-    connector: sshAgentConnector(
-      { uid: 'benchadmin', privateKey: fleet.adminPrivateKey },
-      { readyTimeoutMs: 60_000 },
-    ),
-    subscribe: false,
-  });
+  const { client, directory } = consoleClientOf(fleet, { subscribe: false, readyTimeoutMs: 60_000 });
   try {
     const connectStart = process.hrtime.bigint();
     await client.start();

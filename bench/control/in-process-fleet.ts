@@ -14,6 +14,8 @@ import type { FleetDirectory } from '../../agent/directory/fleet-directory.js';
 import { FleetTree } from '../../agent/directory/fleet-entries.js';
 import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
 import { adminEntry, directoryBaseEntries, serverEntry } from '../../agent/directory/seed-entries.js';
+import { sshAgentConnector } from '../../main/core/agent-connector.js';
+import { FleetClient } from '../../main/core/fleet-client.js';
 import { findFreePorts } from '../../main/lab/free-ports.js';
 import { generateSshKey, writeSshKey } from '../../main/lab/lab-keys.js';
 
@@ -145,4 +147,29 @@ function sharedDirectory(inner: LdapFleetDirectory): { directory: FleetDirectory
     },
   });
   return { directory, close: () => inner.close() };
+}
+
+/**
+ * A console's FleetClient on an in-process fleet, as its admin (`subscribe`: with the 1 Hz metrics
+ * streams). Stop the client, then close the directory client.
+ */
+export function consoleClientOf(
+  fleet: InProcessFleet,
+  options: { subscribe: boolean; readyTimeoutMs: number },
+): { client: FleetClient; directory: LdapFleetDirectory } {
+  const directory = new LdapFleetDirectory({
+    url: fleet.directoryUrl,
+    baseDn: fleet.baseDn,
+    bindDn: fleet.adminBindDn,
+    bindPassword: fleet.adminPassword,
+  });
+  const client = new FleetClient({
+    directory,
+    connector: sshAgentConnector(
+      { uid: 'benchadmin', privateKey: fleet.adminPrivateKey },
+      { readyTimeoutMs: options.readyTimeoutMs },
+    ),
+    subscribe: options.subscribe,
+  });
+  return { client, directory };
 }

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { auditEntry, methods } from '../../agent/contract/methods.js';
 import { fleetQueuesResult, nodeFailure } from './console-fleet-queues.js';
 import { consoleFleetSnapshot } from './console-fleet-snapshot.js';
+import { directoryConsoleCalls } from './directory-calls.js';
 
 /** A node name as the directory spells it (`store07`, `director01`). */
 export const nodeName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a node name (store07, director01...)');
@@ -119,6 +120,7 @@ export const consoleCalls = {
     result: z.object({ locale: consoleLocale, system: consoleLocale }),
     summary: 'Choose the console language; kept for the next start.',
   },
+  ...directoryConsoleCalls,
 } as const satisfies Record<string, ConsoleCallSpec>;
 
 /** Events main pushes to the renderer. */

@@ -13,6 +13,7 @@ import type { ConsoleCallName, ConsoleCallResult, ConsoleLocale, consoleCalls } 
 import { byNodeName, type FleetQueuesResult, queueRoles } from './console-fleet-queues.js';
 import { type ConsoleFleetSnapshot, consoleSnapshotOf } from './console-fleet-snapshot.js';
 import type { ConsoleSettingsStore } from './console-settings.js';
+import { type DirectoryAdministration, directoryHandlers } from './directory-handlers.js';
 
 /** The part of FleetClient the console uses. */
 export type ConsoleFleet = Pick<FleetClient, 'snapshot' | 'call' | 'nodeNames' | 'events'>;
@@ -23,6 +24,8 @@ export interface ConsoleServiceOptions {
   settings: ConsoleSettingsStore;
   /** The language the system suggests (see system-locale.ts). */
   systemLocale: ConsoleLocale;
+  /** Directory administration; without it the `directory.*` calls answer `unavailable`. */
+  directory?: DirectoryAdministration;
 }
 
 /** Events the service pushes to every window or browser connection. */
@@ -92,6 +95,7 @@ export class ConsoleService {
       await this.options.settings.write({ ...settings, locale });
       return this.locale();
     },
+    ...directoryHandlers(() => this.options),
   };
 
   private async locale(): Promise<{ locale: ConsoleLocale; system: ConsoleLocale }> {

@@ -2,6 +2,7 @@
  * Opens a console on a fleet profile: the fleet with live 1 Hz streams, and the console service on
  * it. The Electron main process and browser mode both start here.
  */
+import { DirectoryAdmin } from '../core/directory-admin/directory-admin.js';
 import { loadFleetProfile } from '../core/fleet-profile.js';
 import { openFleet } from '../core/open-fleet.js';
 import type { ConsoleLocale } from './console-contract.js';
@@ -26,6 +27,9 @@ export async function openConsole(
     fleet: fleet.fleet,
     settings: options.settings ?? new ConsoleSettingsFile(consoleSettingsPath()),
     systemLocale: options.systemLocale,
+    // Bound as the admin's own directory entry: the directory's access rules decide what it may
+    // change. It shares the fleet's client, which fleet.close() closes.
+    directory: { admin: new DirectoryAdmin({ directory: fleet.directory }), directory: fleet.directory },
   });
   service.start();
   return {

@@ -8,6 +8,7 @@ import { useUiStore } from './store/ui/ui-store';
 import type { ConsoleView } from './store/ui/view-slice';
 import { AuditView } from './views/audit/audit-view';
 import { DashboardView } from './views/dashboard/dashboard-view';
+import { DirectoryView } from './views/directory/directory-view';
 import { NodeView } from './views/nodes/node-view';
 import { QueuesView } from './views/queues/queues-view';
 import { SpamView } from './views/spam/spam-view';
@@ -18,6 +19,7 @@ const views: Record<ConsoleView, () => React.JSX.Element> = {
   queues: QueuesView,
   spam: SpamView,
   audit: AuditView,
+  directory: DirectoryView,
 };
 
 /** The whole page. */

@@ -6,11 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeMetrics } from '../../agent/contract/node-metrics';
 import type { ConsoleFleetSnapshot, ConsoleNodeView } from '../../main/console/console-fleet-snapshot';
+import { translator } from '../../renderer/src/i18n/translate';
 import { fleetTotals, nodeFigures } from '../../renderer/src/store/fleet/fleet-figures';
 import { nodesByRole } from '../../renderer/src/store/fleet/fleet-selectors';
 import { createFleetStore } from '../../renderer/src/store/fleet/fleet-store';
 import { historyPoints } from '../../renderer/src/store/fleet/history-slice';
-import { sameTile } from '../../renderer/src/views/dashboard/same-tile';
+import { briefTileFace, tileFace } from '../../renderer/src/views/dashboard/tile-face';
 import { nodeMetricsSample } from '../support/node-metrics-sample';
 
 function sample(node: string, counters: Record<string, number>): NodeMetrics {
@@ -123,16 +124,33 @@ describe('fleet store', () => {
 });
 
 describe('node tile re-rendering', () => {
-  const up = node('store01', 'store', 'up', { mailbox_count: 1 });
-  it('skips a tile whose node sent no new sample and did not change state', () => {
-    expect(sameTile({ node: up, now: 1 }, { node: { ...up, ageMs: 800 }, now: 2 })).toBe(true);
+  const tr = translator('en');
+  const face = (n: ConsoleNodeView, now = 1) => tileFace(n, now, tr).key;
+  const up = node('store01', 'store', 'up', { mailbox_count: 1, deliveries_per_sec: 1 });
+  it('skips a tile whose figures read the same, even on a new sample', () => {
+    expect(face({ ...up, ageMs: 800 })).toBe(face(up));
+    expect(face({ ...up, sample: { ...up.sample!, seq: 2 } })).toBe(face(up));
   });
-  it('redraws on a new sample, a state change, or a new second of age when not up', () => {
-    const newer = { ...up, sample: { ...up.sample!, seq: 2 } };
-    expect(sameTile({ node: up, now: 1 }, { node: newer, now: 2 })).toBe(false);
+  it('redraws when a figure, the state, or a second of age when not up changes', () => {
+    const busier = {
+      ...up,
+      sample: { ...up.sample!, seq: 2, counters: { mailbox_count: 1, deliveries_per_sec: 2 } },
+    };
+    expect(face(busier)).not.toBe(face(up));
+    expect(tileFace(busier, 1, tr).rows.find((r) => r.key === 'figure.deliveries')?.value).toBe('120');
     const down = { ...up, state: 'down' as const, ageMs: 1000 };
-    expect(sameTile({ node: up, now: 1 }, { node: down, now: 2 })).toBe(false);
-    expect(sameTile({ node: down, now: 1 }, { node: { ...down, ageMs: 1200 }, now: 2 })).toBe(true);
-    expect(sameTile({ node: down, now: 1 }, { node: { ...down, ageMs: 2000 }, now: 2 })).toBe(false);
+    expect(face(down)).not.toBe(face(up));
+    expect(face({ ...down, ageMs: 1200 })).toBe(face(down));
+    expect(face({ ...down, ageMs: 2000 })).not.toBe(face(down));
+  });
+  it('keeps a tile far from the window to name and state, redrawn only when the state changes', () => {
+    const brief = briefTileFace(up, tr);
+    expect(brief.rows).toEqual([]);
+    const busier = { ...up, sample: { ...up.sample!, seq: 3, counters: { deliveries_per_sec: 9 } } };
+    expect(briefTileFace(busier, tr).key).toBe(brief.key);
+    expect(briefTileFace({ ...up, state: 'down' }, tr).key).not.toBe(brief.key);
+  });
+  it('redraws when the language changes', () => {
+    expect(tileFace(up, 1, translator('ja')).key).not.toBe(face(up));
   });
 });

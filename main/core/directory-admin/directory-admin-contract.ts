@@ -4,7 +4,7 @@
  * Inputs arrive as `unknown` and are parsed here; results are plain serialisable data.
  */
 import { z } from 'zod';
-import { directoryAdminErrorSchema } from './directory-admin-errors.js';
+import { directoryAdminErrorSchema } from './directory-admin-error-words.js';
 
 /** Longest address accepted (RFC 5321: 254 octets in a path). */
 const maxAddressLength = 254;

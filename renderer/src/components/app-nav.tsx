@@ -20,6 +20,7 @@ export const navEntries: readonly NavEntry[] = [
   { view: 'queues', label: 'nav.queues' },
   { view: 'spam', label: 'nav.spam' },
   { view: 'audit', label: 'nav.audit' },
+  { view: 'directory', label: 'nav.directory' },
 ];
 
 /** The navigation bar in the header. */

@@ -1,6 +1,7 @@
 /** English strings of the console. Keys are shared with messages-ja.ts, which must have every one. */
-import { viewMessagesEn } from './messages-views-en';
 
+import { directoryMessagesEn } from './directory-messages-en';
+import { viewMessagesEn } from './messages-views-en';
 export const messagesEn = {
   'app.title': 'mailfleet console',
   'app.skipToContent': 'Skip to content',
@@ -45,6 +46,10 @@ export const messagesEn = {
   'figure.cpu': 'CPU',
   'figure.memory': 'Memory',
   'figure.queue': 'Queue',
+  'figure.deferred': 'Deferred',
+  'figure.proxySessions': 'IMAP/POP via proxy',
+  'figure.greylisted': 'Greylisted/min',
+  'figure.spam': 'Spam/min',
   'figure.services': 'Services',
   'figure.servicesValue': '{running}/{total}',
   'figure.failedLogins': 'Failed logins/min',
@@ -57,6 +62,7 @@ export const messagesEn = {
   'duration.minutes': '{n} min',
   'duration.hours': '{n} h',
   ...viewMessagesEn,
+  ...directoryMessagesEn,
 } as const;
 
 /** A message key. */

@@ -1,4 +1,5 @@
 /** 日本語の文言。messages-en.ts と同じキーをすべて持つこと(型で確かめる)。 */
+import { directoryMessagesJa } from './directory-messages-ja';
 import type { MessageKey } from './messages-en';
 import { viewMessagesJa } from './messages-views-ja';
 
@@ -46,6 +47,10 @@ export const messagesJa = {
   'figure.cpu': 'CPU',
   'figure.memory': 'メモリ',
   'figure.queue': '配送待ち',
+  'figure.deferred': '再送待ち',
+  'figure.proxySessions': '中継中の接続',
+  'figure.greylisted': '一時拒否/分',
+  'figure.spam': '迷惑メール/分',
   'figure.services': 'サービス',
   'figure.servicesValue': '{running}/{total}',
   'figure.failedLogins': 'ログイン失敗/分',
@@ -58,4 +63,5 @@ export const messagesJa = {
   'duration.minutes': '{n}分',
   'duration.hours': '{n}時間',
   ...viewMessagesJa,
+  ...directoryMessagesJa,
 } as const satisfies Record<MessageKey, string>;

@@ -3,16 +3,19 @@
  * services/ touches the API.
  */
 import type { ConsoleApi, ConsoleLocale } from '../../../main/console/console-contract';
+import { useDirectoryStore } from '../store/directory/directory-store';
 import { useFleetStore } from '../store/fleet/fleet-store';
 import { useNodeStore } from '../store/nodes/node-store';
 import { useUiStore } from '../store/ui/ui-store';
 import { type ConsoleClient, openConsoleClient } from './console-client';
+import { DirectoryService } from './directory-service';
 import { startFleetFeed } from './fleet-service';
 import { chooseLocale, loadLocale } from './locale-service';
 import { startNavigation } from './navigation-service';
 import { startNodeHistory } from './node-service';
 
 let client: ConsoleClient | undefined;
+let directory: DirectoryService | undefined;
 
 /** Connects the window to the console and starts the feeds (once). */
 export function startConsoleServices(): void {
@@ -33,4 +36,10 @@ export function switchLocale(locale: ConsoleLocale): void {
 /** This window's console API, once started (for the other services of this folder only). */
 export function consoleApi(): ConsoleApi | undefined {
   return client?.api;
+}
+
+/** The directory view's services (undefined before the console services start). */
+export function directoryServices(): DirectoryService | undefined {
+  if (!directory && client) directory = new DirectoryService(client.api, useDirectoryStore);
+  return directory;
 }

@@ -5,12 +5,14 @@
  */
 import type { ConsoleApi } from '../../../main/console/console-contract';
 import type { useFleetStore } from '../store/fleet/fleet-store';
+import { snapshotArrived } from './render-probe';
 
 type FleetStoreApi = Pick<typeof useFleetStore, 'getState'>;
 
 /** Starts the feed; returns a function that stops it. */
 export function startFleetFeed(api: ConsoleApi, store: FleetStoreApi): () => void {
   const receive = (snapshot: Parameters<ReturnType<FleetStoreApi['getState']>['receiveSnapshot']>[0]) => {
+    snapshotArrived(snapshot);
     const state = store.getState();
     state.receiveSnapshot(snapshot);
     state.recordPoint(snapshot);

@@ -29,6 +29,14 @@ export interface NodeFigures {
   cpuPercent?: number;
   servicesRunning?: number;
   servicesTotal?: number;
+  /** Recipients waiting for a retry in the director's queue. */
+  queueDeferred?: number;
+  /** IMAP and POP3 sessions the director's proxy relays. */
+  proxySessions?: number;
+  /** Gateway: first attempts greylisted in the last complete minute. */
+  greylistedPerMin?: number;
+  /** Gateway: messages rejected or tagged as spam in the last complete minute. */
+  spamPerMin?: number;
 }
 
 const perMinute = (perSecond: number | undefined) => (perSecond === undefined ? undefined : perSecond * 60);
@@ -47,7 +55,15 @@ export function nodeFigures(node: ConsoleNodeView): NodeFigures {
     sessions: sum([counter(sample, 'imap_sessions'), counter(sample, 'pop3_sessions')]),
     deliveriesPerMin: perMinute(counter(sample, 'deliveries_per_sec')),
     failedLoginsPerMin: perMinute(counter(sample, 'failed_logins_per_sec')),
-    queueDepth: counter(sample, 'queue_depth'),
+    // The director's queue (director-figures.ts on the agent); the gateway keeps no queue.
+    queueDepth: counter(sample, 'queue_messages'),
+    queueDeferred: counter(sample, 'queue_recipients_deferred'),
+    proxySessions: sum([counter(sample, 'proxy_imap_sessions'), counter(sample, 'proxy_pop3_sessions')]),
+    greylistedPerMin: counter(sample, 'gateway_greylisted_per_minute'),
+    spamPerMin: sum([
+      counter(sample, 'gateway_rejected_spam_per_minute'),
+      counter(sample, 'gateway_tagged_per_minute'),
+    ]),
     diskShare: share(sample.disk.usedBytes, sample.disk.totalBytes),
     memoryShare: share(sample.memory.usedBytes, sample.memory.totalBytes),
     cpuPercent: sample.cpu.percent,
@@ -67,8 +83,19 @@ export interface FleetTotals {
   failedLoginsPerMin?: number;
 }
 
+// The totals bar and the history both ask for the same snapshot's totals: computed once.
+const totalsOf = new WeakMap<ConsoleFleetSnapshot, FleetTotals>();
+
 /** Totals of a snapshot; figures count only nodes that are up (a dead node's last figures are old). */
 export function fleetTotals(snapshot: ConsoleFleetSnapshot): FleetTotals {
+  const known = totalsOf.get(snapshot);
+  if (known) return known;
+  const totals = computeTotals(snapshot);
+  totalsOf.set(snapshot, totals);
+  return totals;
+}
+
+function computeTotals(snapshot: ConsoleFleetSnapshot): FleetTotals {
   const up = snapshot.nodes.filter((n) => n.state === 'up');
   const figures = up.map(nodeFigures);
   return {

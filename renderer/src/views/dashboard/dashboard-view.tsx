@@ -1,6 +1,8 @@
 /** The dashboard: fleet totals, the delivery-rate chart, and every node as a tile grouped by role. */
+import { useLayoutEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useTranslator } from '../../i18n/use-translator';
+import { snapshotCommitted } from '../../services/render-probe';
 import { nodesByRole } from '../../store/fleet/fleet-selectors';
 import { useFleetStore } from '../../store/fleet/fleet-store';
 import { useUiStore } from '../../store/ui/ui-store';
@@ -16,6 +18,13 @@ export function DashboardView() {
   );
   // Figures from before the console link dropped must not look live.
   const frozen = useUiStore((s) => s.link === 'closed');
+  const shownAt = snapshot?.at;
+  // After the commit that put this snapshot in the DOM (children's effects have run by now); tells
+  // the render bench's probe, which does nothing unless a bench asks.
+  useLayoutEffect(() => {
+    if (shownAt !== undefined) snapshotCommitted(shownAt);
+  }, [shownAt]);
+  const groups = useMemo(() => (snapshot ? nodesByRole(snapshot.nodes) : []), [snapshot]);
   if (status === 'loading') {
     return (
       <p className="view-state" role="status">
@@ -46,7 +55,7 @@ export function DashboardView() {
           <FleetTotalsBar snapshot={snapshot} />
           <DeliveriesChart />
           <div className="role-groups">
-            {nodesByRole(snapshot.nodes).map((group) => (
+            {groups.map((group) => (
               <RoleGroup key={group.role} role={group.role} nodes={group.nodes} now={snapshot.at} />
             ))}
           </div>

@@ -1,0 +1,128 @@
+/**
+ * `npm run bench -- console [--minutes N] [--scale N]`: how fast the console's dashboard shows the
+ * fleet, in Debian's Chromium through playwright-core against browser mode.
+ * - the reference lab (`mailfleet lab up`: 35 stores, spare, director, gateway, directory, every
+ *   agent its own process) for N minutes (default 30), then the page's JS heap;
+ * - `--scale` agents (default 1,000) in this process, for a minute.
+ * Per tick: sample-to-pixel (an agent's sample time to the end of the frame that shows it) and the
+ * renderer's work (JS: store update, React render and DOM writes; frame: style, layout, paint).
+ * There is no peer console to compare with: the figures stand against the issue's goals.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConsoleFleet } from '../../main/console/console-service.js';
+import { openFleet } from '../../main/core/open-fleet.js';
+import { consoleClientOf, startInProcessFleet } from '../control/in-process-fleet.js';
+import { startBenchLab } from '../support/bench-lab.js';
+import { type RenderFigures, renderFigures, renderLine } from './render-figures.js';
+import { openRenderSession } from './render-session.js';
+
+/** Whole-number option `--name N` from the command line, or `fallback`. */
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
+  return value;
+}
+
+export async function runConsoleBench(say: (line: string) => void): Promise<Record<string, unknown>> {
+  const minutes = option('minutes', 30);
+  const scale = option('scale', 1000);
+  // `--only lab` or `--only scale`: one half, for trying a change (the JSON says which ran).
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  say('no peer console to compare with: figures are against the issue goals');
+  say('  (38 nodes: p95 sample-to-pixel < 1000 ms, per-tick render < 16 ms; 1,000 nodes: render < 50 ms)');
+  const root = await mkdtemp(join(tmpdir(), 'mailfleet-bench-console-'));
+  try {
+    const lab = only === 'scale' ? undefined : await labFigures(join(root, 'lab'), minutes, say);
+    const inProcess =
+      only === 'lab' ? undefined : await inProcessFigures(join(root, 'in-process'), scale, say);
+    return { minutes, lab, inProcess };
+  } finally {
+    await rm(root, { recursive: true, force: true, maxRetries: 5 }).catch((error: unknown) =>
+      say(`could not remove ${root}: ${(error as Error).message}`),
+    );
+  }
+}
+
+/** Measures a page on `fleet` for `seconds` after a warm-up; heap at the start and the end. */
+async function measure(
+  fleet: ConsoleFleet,
+  nodes: number,
+  seconds: number,
+  say: (line: string) => void,
+): Promise<RenderFigures & { heapStartMiB: number; heapEndMiB: number }> {
+  const session = await openRenderSession(fleet, say);
+  try {
+    await session.waitForTicks(10, nodes, 120_000);
+    await session.drain();
+    const heapStart = await session.heapBytes();
+    const ticks = [];
+    const end = Date.now() + seconds * 1000;
+    let nextReport = Date.now() + 60_000;
+    while (Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 5000));
+      ticks.push(...(await session.drain()));
+      if (Date.now() >= nextReport) {
+        nextReport += 60_000;
+        say(`  ${ticks.length} ticks so far; ${renderLine(renderFigures(ticks))}`);
+      }
+    }
+    const heapEnd = await session.heapBytes();
+    const mib = (bytes: number) => Math.round((bytes / 1024 ** 2) * 10) / 10;
+    return { ...renderFigures(ticks), heapStartMiB: mib(heapStart), heapEndMiB: mib(heapEnd) };
+  } finally {
+    await session.close();
+  }
+}
+
+async function labFigures(home: string, minutes: number, say: (line: string) => void) {
+  say('starting the reference lab (35 stores, spare, director, gateway, directory) ...');
+  const lab = await startBenchLab(home, []);
+  try {
+    const open = await openFleet(lab.profile, { subscribe: true });
+    try {
+      await open.fleet.settled(60_000);
+      const nodes = open.fleet.nodeNames().length;
+      say(`console on ${nodes} nodes; measuring ${minutes} min ...`);
+      const figures = await measure(open.fleet, nodes, minutes * 60, say);
+      say(`${nodes} nodes, ${minutes} min: ${renderLine(figures)}`);
+      say(
+        `  renderer JS heap ${figures.heapStartMiB} MiB after warm-up, ${figures.heapEndMiB} MiB after ${minutes} min`,
+      );
+      return { nodes, ...figures };
+    } finally {
+      await open.close();
+    }
+  } finally {
+    await lab.stop();
+  }
+}
+
+async function inProcessFigures(root: string, count: number, say: (line: string) => void) {
+  say(`starting ${count} agents in this process ...`);
+  const fleet = await startInProcessFleet(root, count);
+  const { client, directory } = consoleClientOf(fleet, { subscribe: true, readyTimeoutMs: 120_000 });
+  try {
+    await client.start();
+    await client.settled(300_000);
+    // Links that lost the race for the two cores retry on their own: give them a few minutes.
+    const upCount = () => client.snapshot().nodes.filter((n) => n.observed === 'up').length;
+    for (const until = Date.now() + 300_000; upCount() < count * 0.95 && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+    const up = upCount();
+    say(`console connected to ${up} of ${count} in-process agents; measuring 1 min ...`);
+    const figures = await measure(client, count, 60, say);
+    say(`${count} in-process nodes, 1 min: ${renderLine(figures)}`);
+    say(
+      `  renderer JS heap ${figures.heapStartMiB} MiB after warm-up, ${figures.heapEndMiB} MiB after 1 min`,
+    );
+    return { nodes: count, up, ...figures };
+  } finally {
+    client.stop();
+    await directory.close();
+    await fleet.stop();
+  }
+}

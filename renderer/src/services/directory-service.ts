@@ -1,0 +1,233 @@
+/**
+ * The directory view's services: the only code that calls `directory.*`. Answers go into the
+ * directory store; a refusal of the directory arrives as an error in words (the call's result), a
+ * failure of the console link or of a store node as a ConsoleError; both become a ShownError.
+ * A password typed for a reset or a new user is passed to the call once and kept nowhere.
+ */
+import type { ConsoleApi } from '../../../main/console/console-contract';
+import type {
+  DirectoryAdminResult,
+  NewUser,
+  UserUpdate,
+} from '../../../main/core/directory-admin/directory-admin-contract';
+import type { useDirectoryStore } from '../store/directory/directory-store';
+import { searchBlockSize, type UserQuery } from '../store/directory/search-slice';
+import type { ShownError } from '../store/directory/shown-error';
+import { ConsoleError } from './console-error';
+
+type DirectoryStoreApi = Pick<typeof useDirectoryStore, 'getState'>;
+
+/** A failure of any kind as the view shows it. */
+export function shownErrorOf(error: unknown): ShownError {
+  if (error instanceof ConsoleError) return { kind: 'console', code: error.code, detail: error.message };
+  return { kind: 'console', code: 'failed', detail: error instanceof Error ? error.message : String(error) };
+}
+
+/** The value of a directory result, or its error in words thrown as a {@link DirectoryRefusal}. */
+class DirectoryRefusal extends Error {
+  constructor(readonly shown: ShownError) {
+    super('refused');
+  }
+}
+
+async function acceptedValue<T>(result: Promise<DirectoryAdminResult<T>>): Promise<T> {
+  const answer = await result;
+  if (answer.ok) return answer.value;
+  throw new DirectoryRefusal({ kind: 'directory', ...answer.error });
+}
+
+const shown = (error: unknown): ShownError =>
+  error instanceof DirectoryRefusal ? error.shown : shownErrorOf(error);
+
+/** The directory services of one window. */
+export class DirectoryService {
+  constructor(
+    private readonly api: ConsoleApi,
+    private readonly store: DirectoryStoreApi,
+  ) {}
+
+  /** Domains and logical stores for the filters. */
+  async loadOverview(): Promise<void> {
+    try {
+      this.store.getState().receiveOverview(await acceptedValue(this.api.directory.overview({})));
+    } catch (error) {
+      this.store.getState().failOverview(shown(error));
+    }
+  }
+
+  /** A new search (each keystroke): the first block of rows. */
+  search(query: Partial<UserQuery>): Promise<void> {
+    const serial = this.store.getState().ask(query);
+    return this.fetchBlock(serial, 0);
+  }
+
+  /** Fetches the blocks covering rows `first`..`last` that have not arrived. */
+  async ensureRows(first: number, last: number): Promise<void> {
+    const state = this.store.getState();
+    const wanted: number[] = [];
+    for (let b = Math.floor(first / searchBlockSize); b <= Math.floor(last / searchBlockSize); b++) {
+      if (!state.blocks[b] && !this.inFlight.has(`${state.serial}:${b}`)) wanted.push(b);
+    }
+    await Promise.all(wanted.map((block) => this.fetchBlock(state.serial, block)));
+  }
+
+  private readonly inFlight = new Set<string>();
+
+  private async fetchBlock(serial: number, block: number): Promise<void> {
+    const key = `${serial}:${block}`;
+    this.inFlight.add(key);
+    const { query } = this.store.getState();
+    try {
+      const result = await acceptedValue(
+        this.api.directory.search({
+          text: query.text,
+          ...(query.domain ? { domain: query.domain } : {}),
+          ...(query.logicalStore ? { logicalStore: query.logicalStore } : {}),
+          offset: block * searchBlockSize,
+          limit: searchBlockSize,
+        }),
+      );
+      this.store.getState().receiveBlock(serial, block, result.total, result.indexed, result.users);
+    } catch (error) {
+      this.store.getState().failSearch(serial, shown(error));
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** Opens a user's page: the directory entry, then the mailbox's use from its store. */
+  async openUser(address: string): Promise<void> {
+    this.store.getState().openUser(address);
+    await this.reloadUser(address);
+  }
+
+  private async reloadUser(address: string): Promise<void> {
+    try {
+      this.store.getState().receivePage(await acceptedValue(this.api.directory.user({ address })));
+    } catch (error) {
+      this.store.getState().failPage(address, shown(error));
+      return;
+    }
+    try {
+      this.store.getState().receiveUsage(await acceptedValue(this.api.directory.mailbox({ address })));
+    } catch (error) {
+      this.store.getState().failUsage(address, shown(error));
+    }
+  }
+
+  /** Saves an edit; resolves with the error to show next to the form, if any. */
+  async saveUser(edit: UserUpdate): Promise<ShownError | undefined> {
+    return this.write(async () => {
+      const page = await acceptedValue(this.api.directory.updateUser(edit));
+      this.store.getState().receivePage(page);
+      this.store.getState().tell('saved', page.mail);
+      this.refreshList();
+    });
+  }
+
+  /** Sets a new password; the password is not kept, logged or shown after this call. */
+  async resetPassword(address: string, newPassword: string): Promise<ShownError | undefined> {
+    return this.write(async () => {
+      await acceptedValue(this.api.directory.resetPassword({ address, newPassword }));
+      this.store.getState().tell('passwordReset', address);
+    });
+  }
+
+  /** Adds a user and opens their page. */
+  async addUser(user: NewUser): Promise<ShownError | undefined> {
+    return this.write(async () => {
+      const page = await acceptedValue(this.api.directory.addUser(user));
+      this.store.getState().openUser(page.mail);
+      this.store.getState().receivePage(page);
+      this.store.getState().tell('added', page.mail);
+      this.refreshList();
+    });
+  }
+
+  /** Deletes a user; `confirm` is the address as the admin typed it again. */
+  async deleteUser(address: string, confirm: string): Promise<ShownError | undefined> {
+    return this.write(async () => {
+      await acceptedValue(this.api.directory.deleteUser({ address, confirm }));
+      this.store.getState().closeUser();
+      this.store.getState().tell('deleted', address);
+      this.refreshList();
+    });
+  }
+
+  /** Shows a domain's aliases and groups. */
+  async showLists(domain: string): Promise<void> {
+    this.store.getState().showLists(domain);
+    try {
+      const [aliases, groups] = await Promise.all([
+        acceptedValue(this.api.directory.aliases({ domain })),
+        acceptedValue(this.api.directory.groups({ domain })),
+      ]);
+      this.store.getState().receiveLists(domain, aliases, groups);
+    } catch (error) {
+      this.store.getState().failLists(domain, shown(error));
+    }
+  }
+
+  /** Adds an alias (or replaces its targets when `replace`). */
+  async writeAlias(address: string, forwardTo: string[], replace: boolean): Promise<ShownError | undefined> {
+    return this.write(async () => {
+      const call = replace ? this.api.directory.setAliasTargets : this.api.directory.addAlias;
+      await acceptedValue(call({ address, forwardTo }));
+      await this.reloadLists();
+    });
+  }
+
+  /** Deletes an alias. */
+  async deleteAlias(address: string): Promise<ShownError | undefined> {
+    return this.write(async () => {
+      await acceptedValue(this.api.directory.deleteAlias({ address }));
+      await this.reloadLists();
+    });
+  }
+
+  /** Adds a group. */
+  async addGroup(domain: string, name: string, address: string, members: string[]) {
+    return this.write(async () => {
+      await acceptedValue(this.api.directory.addGroup({ domain, name, address, members }));
+      await this.reloadLists();
+    });
+  }
+
+  /** Replaces a group's members. */
+  async setGroupMembers(domain: string, name: string, members: string[]) {
+    return this.write(async () => {
+      await acceptedValue(this.api.directory.setGroupMembers({ domain, name, members }));
+      await this.reloadLists();
+    });
+  }
+
+  /** Deletes a group. */
+  async deleteGroup(domain: string, name: string) {
+    return this.write(async () => {
+      await acceptedValue(this.api.directory.deleteGroup({ domain, name }));
+      await this.reloadLists();
+    });
+  }
+
+  private async reloadLists(): Promise<void> {
+    const domain = this.store.getState().listDomain;
+    if (domain) {
+      this.store.getState().showLists(domain);
+      await this.showLists(domain);
+    }
+  }
+
+  private refreshList(): void {
+    void this.search({});
+    void this.loadOverview();
+  }
+
+  private async write(work: () => Promise<void>): Promise<ShownError | undefined> {
+    try {
+      await work();
+      return undefined;
+    } catch (error) {
+      return shown(error);
+    }
+  }
+}

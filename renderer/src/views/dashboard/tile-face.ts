@@ -1,0 +1,123 @@
+/**
+ * What a node tile shows, as text: computed from the node once per tick so that a tile re-renders
+ * only when a word or figure on it changes (a new sample with the same figures changes nothing on
+ * screen, so React does no work and the browser no layout for that tile).
+ */
+import type { ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+import type { MessageKey } from '../../i18n/messages-en';
+import type { Translator } from '../../i18n/translate';
+import { type NodeFigures, nodeFigures } from '../../store/fleet/fleet-figures';
+
+/** One figure line of a tile. */
+export interface FigureRow {
+  key: MessageKey;
+  value: string;
+  alarm?: boolean;
+}
+
+/** Everything a tile draws. */
+export interface TileFace {
+  name: string;
+  state: ConsoleNodeView['state'];
+  stateText: string;
+  ageLines: string[];
+  problem: string | undefined;
+  problemDetail: string | undefined;
+  rows: FigureRow[];
+  /** All of the above in one string: two faces with the same key draw the same tile. */
+  key: string;
+}
+
+/** Figures of one node, chosen by role. */
+function figureRows(role: ConsoleNodeView['role'], f: NodeFigures, tr: Translator): FigureRow[] {
+  const dash = (value: number | undefined, digits = 0) =>
+    value === undefined ? '—' : tr.number(value, digits);
+  const pct = (value: number | undefined) => (value === undefined ? '—' : tr.percent(value));
+  const cpu: FigureRow = {
+    key: 'figure.cpu',
+    value: f.cpuPercent === undefined ? '—' : tr.percent(f.cpuPercent / 100),
+  };
+  const services: FigureRow = {
+    key: 'figure.services',
+    value:
+      f.servicesTotal === undefined
+        ? '—'
+        : tr.t('figure.servicesValue', { running: f.servicesRunning ?? 0, total: f.servicesTotal }),
+    alarm: f.servicesTotal !== undefined && f.servicesRunning !== f.servicesTotal,
+  };
+  const disk: FigureRow = { key: 'figure.disk', value: pct(f.diskShare), alarm: (f.diskShare ?? 0) > 0.9 };
+  if (role === 'store' || role === 'spare') {
+    return [
+      { key: 'figure.users', value: dash(f.mailboxes) },
+      { key: 'figure.sessions', value: dash(f.sessions) },
+      { key: 'figure.deliveries', value: dash(f.deliveriesPerMin) },
+      disk,
+      services,
+    ];
+  }
+  if (role === 'director') {
+    return [
+      { key: 'figure.queue', value: dash(f.queueDepth) },
+      { key: 'figure.deferred', value: dash(f.queueDeferred) },
+      { key: 'figure.proxySessions', value: dash(f.proxySessions) },
+      disk,
+      services,
+    ];
+  }
+  if (role === 'gateway') {
+    return [
+      { key: 'figure.greylisted', value: dash(f.greylistedPerMin) },
+      { key: 'figure.spam', value: dash(f.spamPerMin) },
+      cpu,
+      disk,
+      services,
+    ];
+  }
+  return [cpu, disk, services];
+}
+
+/** For a node that is not up: how old its figures are, and since when it does not answer. */
+function ageLinesOf(node: ConsoleNodeView, now: number, tr: Translator): string[] {
+  if (node.state === 'up') return [];
+  const age =
+    node.ageMs === undefined ? tr.t('tile.never') : tr.t('tile.age', { age: tr.duration(node.ageMs) });
+  return [age, tr.t('tile.since', { time: tr.time(Math.min(node.since, now)) })];
+}
+
+/** The face of one node's tile at snapshot time `now`. */
+export function tileFace(node: ConsoleNodeView, now: number, tr: Translator): TileFace {
+  const rows = figureRows(node.role, nodeFigures(node), tr);
+  const stateText = tr.t(`state.${node.state}`);
+  const ageLines = ageLinesOf(node, now, tr);
+  const problem = node.problem && node.state !== 'up' ? tr.t(`problem.${node.problem.kind}`) : undefined;
+  const problemDetail = node.problem?.message;
+  const key = [
+    node.name,
+    node.state,
+    stateText,
+    ...ageLines,
+    problem ?? '',
+    problemDetail ?? '',
+    ...rows.map((row) => `${row.value}${row.alarm ? '!' : ''}`),
+  ].join('\u0001');
+  return { name: node.name, state: node.state, stateText, ageLines, problem, problemDetail, rows, key };
+}
+
+/**
+ * The face of a tile far from the window in a large group: name and state only (its colour), so
+ * the state of every node is still right when it scrolls in, and nothing else is computed.
+ */
+export function briefTileFace(node: ConsoleNodeView, tr: Translator): TileFace {
+  const stateText = tr.t(`state.${node.state}`);
+  const key = ['brief', node.name, node.state, stateText].join('\u0001');
+  return {
+    name: node.name,
+    state: node.state,
+    stateText,
+    ageLines: [],
+    problem: undefined,
+    problemDetail: undefined,
+    rows: [],
+    key,
+  };
+}

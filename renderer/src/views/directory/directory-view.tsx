@@ -1,0 +1,90 @@
+/**
+ * The directory view: the mail domains on top; a users tab (instant search over the whole index,
+ * a virtualised list, the chosen user's page with edit, password reset and delete, and adding); and
+ * an aliases-and-groups tab per domain. Every change goes through main's DirectoryAdmin.
+ */
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import './directory.css';
+import { useTranslator } from '../../i18n/use-translator';
+import { directoryServices } from '../../services/console-services';
+import { useDirectoryStore } from '../../store/directory/directory-store';
+import { ErrorInWords } from './error-in-words';
+import { MailListsPanel } from './mail-lists-panel';
+import { UserPagePanel } from './user-page';
+import { UserSearch } from './user-search';
+
+type Tab = 'users' | 'lists';
+
+/** The whole view. */
+export function DirectoryView() {
+  const tr = useTranslator();
+  const [tab, setTab] = useState<Tab>('users');
+  const { overview, overviewError, query } = useDirectoryStore(
+    useShallow((s) => ({ overview: s.overview, overviewError: s.overviewError, query: s.query })),
+  );
+  useEffect(() => {
+    const services = directoryServices();
+    void services?.loadOverview();
+    void services?.search({});
+  }, []);
+  return (
+    <section className="directory" aria-labelledby="directory-title">
+      <h2 id="directory-title">{tr.t('dir.title')}</h2>
+      <ErrorInWords error={overviewError} />
+      {overview && (
+        <section className="dir-domains" aria-labelledby="dir-domains-title">
+          <h3 id="dir-domains-title">{tr.t('dir.domains')}</h3>
+          <ul className="dir-domain-list">
+            {overview.domains.map((domain) => (
+              <li key={domain.name}>
+                <button
+                  type="button"
+                  className="dir-domain"
+                  aria-pressed={query.domain === domain.name}
+                  onClick={() => {
+                    const services = directoryServices();
+                    void services?.search({ domain: query.domain === domain.name ? undefined : domain.name });
+                    void services?.showLists(domain.name);
+                  }}
+                >
+                  <span className="dir-domain-name">{domain.name}</span>
+                  {domain.description && <span className="dir-domain-description">{domain.description}</span>}
+                  <span className="dir-domain-users">
+                    {tr.t('dir.domainUsers', { n: tr.number(domain.users) })}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <div className="dir-tabs" role="tablist" aria-label={tr.t('dir.title')}>
+        {(['users', 'lists'] as const).map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            id={`dir-tab-${name}`}
+            aria-selected={tab === name}
+            aria-controls={`dir-panel-${name}`}
+            className="dir-tab"
+            onClick={() => setTab(name)}
+          >
+            {tr.t(name === 'users' ? 'dir.tab.users' : 'dir.tab.lists')}
+          </button>
+        ))}
+      </div>
+      {tab === 'users' ? (
+        <div id="dir-panel-users" role="tabpanel" aria-labelledby="dir-tab-users" className="dir-users">
+          <UserSearch />
+          <UserPagePanel />
+        </div>
+      ) : (
+        <div id="dir-panel-lists" role="tabpanel" aria-labelledby="dir-tab-lists">
+          <MailListsPanel />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,101 @@
+/** The users tab's left side: search text, domain and store filters, the count, and the list. */
+import { useShallow } from 'zustand/react/shallow';
+import { useTranslator } from '../../i18n/use-translator';
+import { directoryServices } from '../../services/console-services';
+import { useDirectoryStore } from '../../store/directory/directory-store';
+import { ErrorInWords } from './error-in-words';
+import { UserList } from './user-list';
+
+/** Search and filters; every keystroke searches the whole index at once. */
+export function UserSearch() {
+  const tr = useTranslator();
+  const { query, total, indexed, overview, searchError } = useDirectoryStore(
+    useShallow((s) => ({
+      query: s.query,
+      total: s.total,
+      indexed: s.indexed,
+      overview: s.overview,
+      searchError: s.searchError,
+    })),
+  );
+  const search = directoryServices();
+  return (
+    <section className="dir-search" aria-labelledby="dir-search-label">
+      <label className="dir-field dir-search-text">
+        <span id="dir-search-label">{tr.t('dir.search.label')}</span>
+        <input
+          type="search"
+          name="search"
+          value={query.text}
+          aria-describedby="dir-search-hint"
+          onChange={(e) => void search?.search({ text: e.target.value })}
+        />
+        <small id="dir-search-hint">{tr.t('dir.search.hint')}</small>
+      </label>
+      <div className="dir-filters">
+        <FilterSelect
+          name="domain"
+          label={tr.t('dir.filter.domain')}
+          value={query.domain}
+          choices={overview?.domains.map((d) => d.name) ?? []}
+          onChange={(domain) => void search?.search({ domain })}
+        />
+        <FilterSelect
+          name="logicalStore"
+          label={tr.t('dir.filter.store')}
+          value={query.logicalStore}
+          choices={overview?.logicalStores ?? []}
+          onChange={(logicalStore) => void search?.search({ logicalStore })}
+        />
+      </div>
+      <div className="dir-count-line">
+        <p className="dir-count" role="status" data-testid="dir-count">
+          {total === undefined
+            ? tr.t('dir.loading')
+            : total === 0
+              ? tr.t('dir.none')
+              : tr.t('dir.count', { shown: tr.number(total), total: tr.number(indexed ?? total) })}
+        </p>
+        <button
+          type="button"
+          className="dir-button"
+          onClick={() => useDirectoryStore.getState().openAddForm()}
+        >
+          {tr.t('dir.add')}
+        </button>
+      </div>
+      <ErrorInWords error={searchError} />
+      {total !== undefined && total > 0 && <UserList />}
+    </section>
+  );
+}
+
+/** A filter: one of `choices`, or all (undefined). */
+function FilterSelect({
+  name,
+  label,
+  value,
+  choices,
+  onChange,
+}: {
+  name: string;
+  label: string;
+  value: string | undefined;
+  choices: string[];
+  onChange(value: string | undefined): void;
+}) {
+  const tr = useTranslator();
+  return (
+    <label className="dir-field">
+      <span>{label}</span>
+      <select name={name} value={value ?? ''} onChange={(e) => onChange(e.target.value || undefined)}>
+        <option value="">{tr.t('dir.filter.all')}</option>
+        {choices.map((choice) => (
+          <option key={choice} value={choice}>
+            {choice}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
