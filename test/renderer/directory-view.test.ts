@@ -74,7 +74,7 @@ beforeAll(async () => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
   await page.goto(consoleProcess.url);
-  await page.getByRole('button', { name: 'Directory' }).click();
+  await page.locator('nav.app-nav a[data-view="directory"]').click();
 }, 200_000);
 
 afterAll(async () => {

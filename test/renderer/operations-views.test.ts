@@ -152,6 +152,7 @@ describe('operations views in browser mode against a lab with traffic', () => {
       'Queues',
       'Spam',
       'Audit',
+      'Directory',
     ]);
     expect(await nav.locator('a[aria-current="page"]').textContent()).toBe('Dashboard');
     await nav.locator('a[data-view="queues"]').focus();
@@ -376,6 +377,7 @@ describe('operations views in browser mode against a lab with traffic', () => {
       '配送待ちキュー',
       '迷惑メール',
       '操作記録',
+      '利用者管理',
     ]);
     for (const view of views) {
       await openView(page, view.hash);
