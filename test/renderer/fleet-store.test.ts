@@ -12,6 +12,7 @@ import { nodesByRole } from '../../renderer/src/store/fleet/fleet-selectors';
 import { createFleetStore } from '../../renderer/src/store/fleet/fleet-store';
 import { historyPoints } from '../../renderer/src/store/fleet/history-slice';
 import { briefTileFace, tileFace } from '../../renderer/src/views/dashboard/tile-face';
+import { consoleNodeView } from '../support/console-node-view';
 import { nodeMetricsSample } from '../support/node-metrics-sample';
 
 function sample(node: string, counters: Record<string, number>): NodeMetrics {
@@ -33,15 +34,7 @@ function node(
   state: ConsoleNodeView['state'],
   counters?: Record<string, number>,
 ): ConsoleNodeView {
-  const view: ConsoleNodeView = {
-    name,
-    role,
-    directoryState: 'active',
-    address: '127.0.0.1',
-    controlPort: 1,
-    state,
-    since: 0,
-  };
+  const view = consoleNodeView(name, role, state);
   if (counters) view.sample = sample(name, counters);
   return view;
 }

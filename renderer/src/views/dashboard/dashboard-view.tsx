@@ -1,4 +1,4 @@
-/** The dashboard: fleet totals, the delivery-rate chart, and every node as a tile grouped by role. */
+/** The dashboard: fleet totals, the alarm list, the delivery-rate chart, and every node as a tile grouped by role. */
 import { useLayoutEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useTranslator } from '../../i18n/use-translator';
@@ -6,6 +6,7 @@ import { snapshotCommitted } from '../../services/render-probe';
 import { nodesByRole } from '../../store/fleet/fleet-selectors';
 import { useFleetStore } from '../../store/fleet/fleet-store';
 import { useUiStore } from '../../store/ui/ui-store';
+import { AlarmList } from './alarm-list';
 import { DeliveriesChart } from './deliveries-chart';
 import { FleetTotalsBar } from './fleet-totals-bar';
 import { RoleGroup } from './role-group';
@@ -53,6 +54,7 @@ export function DashboardView() {
       ) : (
         <>
           <FleetTotalsBar snapshot={snapshot} />
+          <AlarmList snapshot={snapshot} />
           <DeliveriesChart />
           <div className="role-groups">
             {groups.map((group) => (
