@@ -81,9 +81,14 @@ describe('dashboard in browser mode against a lab', () => {
       .poll(() => tile('store02').getAttribute('data-state'), { timeout: 5000, interval: 100 })
       .not.toBe('up');
     await expect.poll(() => tile('store02').textContent()).toContain('Not answering');
+    // The alarm list under the totals names it in words, with a link to its Node view.
+    const alarmList = page.locator('[data-testid="alarm-list"]');
+    await expect.poll(() => alarmList.textContent()).toContain('store02 is not answering (since ');
+    expect(await alarmList.locator('a[href="#/nodes/store02"]').count()).toBe(1);
     await page.screenshot({ path: join(screenshots, 'dashboard-store-down-en.png'), fullPage: true });
     await labCommand('start', 'store02');
     await expect.poll(() => tile('store02').getAttribute('data-state'), { timeout: 30_000 }).toBe('up');
+    await expect.poll(() => alarmList.locator('li[data-node="store02"]').count()).toBe(0);
   });
 
   it('turns a hung store (SIGSTOP) red within 5 s, saying how old its figures are, and green after SIGCONT', async () => {
