@@ -98,8 +98,8 @@ describe('directory view in browser mode against a lab', () => {
     await expect
       .poll(() => facts.locator('[data-fact="store"] dd').textContent())
       .toMatch(new RegExp(`^${user.store} \\(on server \\w+\\)$`));
-    expect(await facts.locator('[data-fact="quota-use"] dd').textContent()).not.toBe('Loading…');
-    expect(await facts.locator('[data-fact="last-login"] dd').textContent()).not.toBe('—');
+    await expect.poll(() => facts.locator('[data-fact="quota-use"] dd').textContent()).not.toBe('Loading…');
+    await expect.poll(() => facts.locator('[data-fact="last-login"] dd').textContent()).not.toBe('—');
     await page.screenshot({ path: join(screenshots, 'directory-user-en.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
