@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FleetProfile, loadFleetProfile } from '../../main/core/fleet-profile.js';
+import { parseLabUsers } from '../../main/lab/lab-people.js';
 import { startLabProcess } from '../../test/support/lab-process.js';
 
 export interface BenchLab {
@@ -19,11 +20,7 @@ export interface BenchLab {
 export async function startBenchLab(home: string, flags: string[]): Promise<BenchLab> {
   const lab = await startLabProcess(home, flags, 180_000);
   const profile = await loadFleetProfile(join(home, 'fleet.json'));
-  const csv = (await readFile(join(home, 'lab-users.csv'), 'utf8')).trim().split('\n').slice(1);
-  const users = csv.map((line) => {
-    const [address = '', password = '', store = ''] = line.split(',');
-    return { address, password, store };
-  });
+  const users = parseLabUsers(await readFile(join(home, 'lab-users.csv'), 'utf8'));
   return {
     home,
     profile,

@@ -129,3 +129,21 @@ export function labUsersCsv(users: LabUser[]): string {
   const lines = users.map((u) => `${u.address},${u.password},${u.mailHost}`);
   return `address,password,logical_store\n${lines.join('\n')}\n`;
 }
+
+/** One line of lab-users.csv read back. */
+export interface LabUserLine {
+  address: string;
+  password: string;
+  /** The user's logical store. */
+  store: string;
+}
+
+/** Reads lab-users.csv (as {@link labUsersCsv} writes it): the lines after the header. */
+export function parseLabUsers(csv: string): LabUserLine[] {
+  return csv
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(','))
+    .filter((fields) => fields.length >= 2 && fields[0]?.includes('@'))
+    .map(([address = '', password = '', store = '']) => ({ address, password, store }));
+}

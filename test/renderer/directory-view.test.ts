@@ -14,6 +14,7 @@ import { ImapFlow } from 'imapflow';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetProfileSchema } from '../../main/core/fleet-profile.js';
+import { parseLabUsers } from '../../main/lab/lab-people.js';
 import { launchChromium } from '../support/chromium.js';
 import { type ConsoleProcess, startConsoleProcess } from '../support/console-process.js';
 import { type LabProcess, startLabProcess } from '../support/lab-process.js';
@@ -61,11 +62,7 @@ beforeAll(async () => {
   await mkdir(screenshots, { recursive: true });
   lab = await startLabProcess(home, ['--stores', '2', '--users', '50', '--domains', '2'], 150_000);
   profile = fleetProfileSchema.parse(JSON.parse(await readFile(join(home, 'fleet.json'), 'utf8')));
-  const csv = (await readFile(join(home, 'lab-users.csv'), 'utf8')).trim().split('\n').slice(1);
-  users = csv.map((line) => {
-    const [address = '', password = '', store = ''] = line.split(',');
-    return { address, password, store };
-  });
+  users = parseLabUsers(await readFile(join(home, 'lab-users.csv'), 'utf8'));
   consoleProcess = await startConsoleProcess(join(home, 'fleet.json'), 30_000);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'en-US' });

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadFleetProfile } from '../../core/fleet-profile.js';
 import type { LabLayout } from '../lab-layout.js';
+import { parseLabUsers } from '../lab-people.js';
 import type { HostPort, MailLogin } from './mail-client-logins.js';
 import type { SmtpEndpoint } from './smtp-sender.js';
 
@@ -55,16 +56,6 @@ export async function labTrafficTargets(layout: LabLayout): Promise<TrafficTarge
     users,
     domains: [...new Set(users.map((u) => u.address.slice(u.address.indexOf('@') + 1)))],
   };
-}
-
-/** `address,password,logical_store` lines after a header line. */
-export function parseLabUsers(csv: string): MailLogin[] {
-  return csv
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim().split(','))
-    .filter((fields) => fields.length >= 2 && fields[0]?.includes('@'))
-    .map(([address, password]) => ({ address: address as string, password: password as string }));
 }
 
 /** `host:port` (an IPv6 host in brackets or not) as a HostPort. */

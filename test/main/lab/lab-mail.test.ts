@@ -16,6 +16,7 @@ import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetProfileSchema } from '../../../main/core/fleet-profile.js';
+import { parseLabUsers } from '../../../main/lab/lab-people.js';
 import { labStateSchema } from '../../../main/lab/lab-plan.js';
 import { type LabProcess, startLabProcess } from '../../support/lab-process.js';
 import { LineClient } from '../../support/line-client.js';
@@ -43,11 +44,7 @@ async function labDown(): Promise<void> {
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'mailfleet-lab-mail-'));
   await labUp();
-  const csv = (await readFile(join(home, 'lab-users.csv'), 'utf8')).trim().split('\n').slice(1);
-  users = csv.map((line) => {
-    const [address = '', password = '', store = ''] = line.split(',');
-    return { address, password, store };
-  });
+  users = parseLabUsers(await readFile(join(home, 'lab-users.csv'), 'utf8'));
 }, 120_000);
 
 afterAll(async () => {

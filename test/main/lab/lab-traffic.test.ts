@@ -14,7 +14,8 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetProfileSchema } from '../../../main/core/fleet-profile.js';
-import { hostPort, parseLabUsers } from '../../../main/lab/traffic/traffic-targets.js';
+import { parseLabUsers } from '../../../main/lab/lab-people.js';
+import { hostPort } from '../../../main/lab/traffic/traffic-targets.js';
 import { type LabProcess, mailfleetCli, startLabProcess } from '../../support/lab-process.js';
 
 const run = promisify(execFile);
