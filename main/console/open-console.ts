@@ -5,6 +5,7 @@
 import { DirectoryAdmin } from '../core/directory-admin/directory-admin.js';
 import { loadFleetProfile } from '../core/fleet-profile.js';
 import { openFleet } from '../core/open-fleet.js';
+import type { SecretVault } from '../core/secret-vault.js';
 import type { ConsoleLocale } from './console-contract.js';
 import { consoleSettingsPath } from './console-paths.js';
 import { ConsoleService } from './console-service.js';
@@ -19,10 +20,11 @@ export interface OpenConsole {
 /** Reads the profile, connects to the fleet and starts the service. */
 export async function openConsole(
   profilePath: string,
-  options: { systemLocale: ConsoleLocale; settings?: ConsoleSettingsStore },
+  options: { systemLocale: ConsoleLocale; settings?: ConsoleSettingsStore; vault?: SecretVault },
 ): Promise<OpenConsole> {
   const profile = await loadFleetProfile(profilePath);
-  const fleet = await openFleet(profile, { subscribe: true });
+  // No vault: plain 0600 files (browser mode); the Electron shell brings the keychain's.
+  const fleet = await openFleet(profile, { subscribe: true, vault: options.vault });
   const service = new ConsoleService({
     fleet: fleet.fleet,
     settings: options.settings ?? new ConsoleSettingsFile(consoleSettingsPath()),

@@ -1,14 +1,15 @@
 /**
  * Opens a fleet from its profile: the directory client bound as the admin, the admin's SSH key, and a
- * FleetClient over both. Shared by the CLI and (later) the Electron main process and browser mode.
+ * FleetClient over both. Shared by the CLI, browser mode and the Electron main process; the secrets
+ * come from a {@link SecretVault} (plain 0600 files unless the caller brings the keychain's vault).
  */
-import { readFile } from 'node:fs/promises';
 import type { FleetDirectory } from '../../agent/directory/fleet-directory.js';
 import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
 import { sshAgentConnector } from './agent-connector.js';
 import { FleetClient } from './fleet-client.js';
 import type { FleetProfile } from './fleet-profile.js';
 import { KnownNodesFile } from './known-nodes.js';
+import { plainSecretVault, type SecretVault } from './secret-vault.js';
 
 /** An open fleet: close it when done. */
 export interface OpenFleet {
@@ -19,14 +20,16 @@ export interface OpenFleet {
 }
 
 /** Connects to the directory and starts links to every node it lists. */
-export async function openFleet(profile: FleetProfile, options: { subscribe: boolean }): Promise<OpenFleet> {
-  let privateKey: string;
-  try {
-    privateKey = await readFile(profile.admin.privateKeyFile, 'utf8');
-  } catch {
-    throw new Error(`cannot read the admin key ${profile.admin.privateKeyFile}`);
-  }
-  const directory = new LdapFleetDirectory(profile.directory);
+export async function openFleet(
+  profile: FleetProfile,
+  options: { subscribe: boolean; vault?: SecretVault },
+): Promise<OpenFleet> {
+  const vault = options.vault ?? plainSecretVault();
+  // Both read before anything connects, so a refused secret stops the start with its reason.
+  const privateKey = await vault.read('admin-key', profile.admin.privateKeyFile);
+  const bindPassword = await vault.read('directory-password', profile.directory.bindPasswordFile);
+  const { url, baseDn, bindDn } = profile.directory;
+  const directory = LdapFleetDirectory.withPassword({ url, baseDn, bindDn, bindPassword });
   const fleet = new FleetClient({
     directory,
     connector: sshAgentConnector({ uid: profile.admin.uid, privateKey }),

@@ -1,22 +1,38 @@
 /**
  * The Electron main process: one window on the console service, single instance. The only entry
  * point that imports Electron; everything it shows comes from main/console through the contract.
- * Started by `mailfleet console` with MAILFLEET_FLEET naming the fleet profile.
+ * Started by `mailfleet console` with MAILFLEET_FLEET naming the fleet profile; with
+ * MAILFLEET_SEAL_SECRETS=1 (`mailfleet console --seal-secrets`) it only seals the profile's secrets
+ * with the OS keychain and exits.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session } from 'electron';
 import { packageRoot, rendererRoot } from '../console/console-paths.js';
 import { type OpenConsole, openConsole } from '../console/open-console.js';
 import { consoleLocaleFor } from '../console/system-locale.js';
 import { chooseProfilePath } from '../core/fleet-profile.js';
 import { appEntryUrl } from './app-origin.js';
 import { appSchemePrivileges, handleAppProtocol } from './app-protocol.js';
+import { choosePasswordStore, consoleSecretVault, isSealRun, runSealSecrets } from './console-secrets.js';
 import { forwardConsoleEvents, registerConsoleIpc } from './ipc-handlers.js';
 import { denyPermissions, guardWebContents } from './web-contents-guards.js';
 import { consoleWindowOptions } from './window-options.js';
 
-// A second start focuses the first window instead of opening a second link to every node.
-if (!app.requestSingleInstanceLock()) {
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const passwordStoreRefusal = choosePasswordStore(app.commandLine);
+
+if (passwordStoreRefusal) {
+  say(`mailfleet console: ${passwordStoreRefusal}`);
+  app.exit(2);
+} else if (isSealRun()) {
+  // No window and no fleet links, so no single-instance lock: sealing while a console runs is fine
+  // (the running one keeps the secrets it read; the next start reads the sealed files).
+  void app
+    .whenReady()
+    .then(() => runSealSecrets(chooseProfilePath(undefined), safeStorage, say))
+    .then((code) => app.exit(code));
+} else if (!app.requestSingleInstanceLock()) {
+  // A second start focuses the first window instead of opening a second link to every node.
   app.quit();
 } else {
   protocol.registerSchemesAsPrivileged(appSchemePrivileges);
@@ -38,6 +54,8 @@ if (!app.requestSingleInstanceLock()) {
       handleAppProtocol(protocol, rendererRoot());
       opened = await openConsole(chooseProfilePath(undefined), {
         systemLocale: consoleLocaleFor(app.getPreferredSystemLanguages()),
+        // After ready: before it, Linux has not chosen its keyring.
+        vault: consoleSecretVault(safeStorage, (line) => say(`mailfleet console: ${line}`)),
       });
       registerConsoleIpc(ipcMain, opened.service);
       window = new BrowserWindow(
@@ -48,7 +66,7 @@ if (!app.requestSingleInstanceLock()) {
       await window.loadURL(appEntryUrl);
     })
     .catch((error: unknown) => {
-      process.stderr.write(`mailfleet console: ${error instanceof Error ? error.message : String(error)}\n`);
+      say(`mailfleet console: ${error instanceof Error ? error.message : String(error)}`);
       app.exit(1);
     });
 

@@ -6,23 +6,22 @@
  * language switch changes the visible labels. Screenshots go to test-output/console/.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabLayout } from '../../main/lab/lab-layout.js';
 import { runningNodePid } from '../../main/lab/node-process.js';
-import { launchChromium } from '../support/chromium.js';
+import { type ConsoleLab, startConsoleLab } from '../support/console-lab.js';
 import { type ConsoleProcess, startConsoleProcess } from '../support/console-process.js';
-import { type LabProcess, mailfleetCli, startLabProcess } from '../support/lab-process.js';
+import { mailfleetCli } from '../support/lab-process.js';
 
 const run = promisify(execFile);
 const screenshots = join(import.meta.dirname, '..', '..', 'test-output', 'console');
 
 let home: string;
-let lab: LabProcess;
+let consoleLab: ConsoleLab;
 let consoleProcess: ConsoleProcess;
 let browser: Browser;
 let page: Page;
@@ -35,30 +34,21 @@ async function labCommand(...args: string[]): Promise<void> {
 const tile = (name: string) => page.locator(`li.tile[data-node="${name}"]`);
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'mailfleet-console-e2e-'));
-  await mkdir(screenshots, { recursive: true });
-  lab = await startLabProcess(home, ['--stores', '3', '--users', '50', '--domains', '2'], 150_000);
+  consoleLab = await startConsoleLab({
+    name: 'console-e2e',
+    labFlags: ['--stores', '3', '--users', '50', '--domains', '2'],
+    viewport: { width: 1280, height: 900 },
+  });
+  ({ home, console: consoleProcess, browser, page } = consoleLab);
   const profile = JSON.parse(await readFile(join(home, 'fleet.json'), 'utf8')) as {
     nodes: Array<{ name: string }>;
   };
   nodeNames = profile.nodes.map((n) => n.name);
-  consoleProcess = await startConsoleProcess(join(home, 'fleet.json'), 30_000);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  (globalThis as { consoleErrors?: string[] }).consoleErrors = errors;
-  await page.goto(consoleProcess.url);
+  (globalThis as { consoleErrors?: string[] }).consoleErrors = consoleLab.pageErrors;
 }, 200_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await consoleProcess?.stop();
-  await lab?.stop();
-  if (home) await rm(home, { recursive: true, force: true });
+  await consoleLab?.stop();
 }, 120_000);
 
 describe('dashboard in browser mode against a lab', () => {

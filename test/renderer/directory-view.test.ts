@@ -7,28 +7,24 @@
  * the old one is refused; switching to Japanese changes the labels; a wrong deletion confirmation
  * cannot be sent and a refused write is said in words. Screenshots go to test-output/console/.
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetProfileSchema } from '../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../main/lab/lab-people.js';
-import { launchChromium } from '../support/chromium.js';
-import { type ConsoleProcess, startConsoleProcess } from '../support/console-process.js';
-import { type LabProcess, startLabProcess } from '../support/lab-process.js';
+import {
+  type ConsoleLab,
+  consoleScreenshots as screenshots,
+  startConsoleLab,
+} from '../support/console-lab.js';
 
-const screenshots = join(import.meta.dirname, '..', '..', 'test-output', 'console');
-
-let home: string;
-let lab: LabProcess;
-let consoleProcess: ConsoleProcess;
-let browser: Browser;
+let consoleLab: ConsoleLab;
 let page: Page;
 let profile: ReturnType<typeof fleetProfileSchema.parse>;
 let users: Array<{ address: string; password: string; store: string }>;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 /** Logs in over IMAPS through the director's proxy; resolves true on success, false when refused. */
 async function imapLogin(address: string, password: string): Promise<boolean> {
@@ -58,27 +54,20 @@ const row = (address: string) => page.locator(`button.dir-row[data-address="${ad
 const search = (text: string) => page.locator('input[name="search"]').fill(text);
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'mailfleet-directory-e2e-'));
-  await mkdir(screenshots, { recursive: true });
-  lab = await startLabProcess(home, ['--stores', '2', '--users', '50', '--domains', '2'], 150_000);
+  consoleLab = await startConsoleLab({
+    name: 'directory-e2e',
+    labFlags: ['--stores', '2', '--users', '50', '--domains', '2'],
+    viewport: { width: 1280, height: 1000 },
+  });
+  ({ page, pageErrors } = consoleLab);
+  const { home } = consoleLab;
   profile = fleetProfileSchema.parse(JSON.parse(await readFile(join(home, 'fleet.json'), 'utf8')));
   users = parseLabUsers(await readFile(join(home, 'lab-users.csv'), 'utf8'));
-  consoleProcess = await startConsoleProcess(join(home, 'fleet.json'), 30_000);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'en-US' });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(consoleProcess.url);
   await page.locator('nav.app-nav a[data-view="directory"]').click();
 }, 200_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await consoleProcess?.stop();
-  await lab?.stop();
-  if (home) await rm(home, { recursive: true, force: true });
+  await consoleLab?.stop();
 }, 120_000);
 
 describe('directory view in browser mode against a lab', () => {

@@ -12,8 +12,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
@@ -23,18 +22,20 @@ import { loadFleetProfile } from '../../main/core/fleet-profile.js';
 import { type OpenFleet, openFleet } from '../../main/core/open-fleet.js';
 import { parseLabUsers } from '../../main/lab/lab-people.js';
 import { hostPort } from '../../main/lab/traffic/traffic-targets.js';
-import { launchChromium } from '../support/chromium.js';
+import {
+  type ConsoleLab,
+  consoleScreenshots as screenshots,
+  startConsoleLab,
+} from '../support/console-lab.js';
 import { type ConsoleProcess, startConsoleProcess } from '../support/console-process.js';
-import { type LabProcess, mailfleetCli, startLabProcess } from '../support/lab-process.js';
+import { mailfleetCli } from '../support/lab-process.js';
 
-const screenshots = join(import.meta.dirname, '..', '..', 'test-output', 'console');
 const director = 'director01';
 
 let home: string;
-let lab: LabProcess;
+let consoleLab: ConsoleLab;
 let traffic: ChildProcess | undefined;
 let admin: OpenFleet;
-let systemConsole: ConsoleProcess;
 let helpdeskConsole: ConsoleProcess;
 let browser: Browser;
 let page: Page;
@@ -99,13 +100,13 @@ async function openView(target: Page, hash: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'mailfleet-console-views-'));
-  await mkdir(screenshots, { recursive: true });
-  lab = await startLabProcess(
-    home,
-    ['--stores', '2', '--users', '40', '--domains', '2', '--greylist-delay', '3s'],
-    150_000,
-  );
+  // The system admin's console and page; the helpdesk admin's console is started below.
+  consoleLab = await startConsoleLab({
+    name: 'console-views',
+    labFlags: ['--stores', '2', '--users', '40', '--domains', '2', '--greylist-delay', '3s'],
+    viewport: { width: 1280, height: 900 },
+  });
+  ({ home, browser, page } = consoleLab);
   const profile = await loadFleetProfile(join(home, 'fleet.json'));
   const directorEntry = profile.nodes.find((n) => n.name === director);
   if (!directorEntry?.services.smtp || !directorEntry.services.imap) throw new Error('no director SMTP/IMAP');
@@ -120,13 +121,9 @@ beforeAll(async () => {
     [mailfleetCli, 'lab', 'traffic', '--home', home, '--rate', '2', '--duration', '15m', '--seed', '5'],
     { stdio: 'ignore' },
   );
-  systemConsole = await startConsoleProcess(join(home, 'fleet.json'), 30_000);
   helpdeskConsole = await startConsoleProcess(join(home, 'fleet-labhelpdesk.json'), 30_000, {
     settingsFile: join(home, 'console-helpdesk.json'),
   });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  await page.goto(systemConsole.url);
   await page.locator('li.tile').first().waitFor({ timeout: 30_000 });
 }, 240_000);
 
@@ -136,12 +133,9 @@ afterAll(async () => {
     process.kill(traffic.pid, 'SIGINT');
     await exited;
   }
-  await browser?.close();
-  await systemConsole?.stop();
   await helpdeskConsole?.stop();
   await admin?.close();
-  await lab?.stop();
-  if (home) await rm(home, { recursive: true, force: true });
+  await consoleLab?.stop();
 }, 120_000);
 
 describe('operations views in browser mode against a lab with traffic', () => {

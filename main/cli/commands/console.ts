@@ -2,6 +2,7 @@
  * `mailfleet console [--web] [--fleet FILE] [--port N]`: the graphical console on a fleet. The
  * Electron window when its binary is installed; otherwise (or with --web) browser mode: the same
  * renderer and contract on 127.0.0.1, at a URL with a one-time token that is printed here.
+ * `--seal-secrets` starts Electron only to seal the profile's secrets with the OS keychain.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -50,9 +51,13 @@ export async function startConsole(
   return { stop, stopped: new Promise(() => {}) };
 }
 
+/** The built Electron main process. */
+function electronMain(): string {
+  return join(packageRoot(), 'dist', 'main', 'electron', 'electron-main.js');
+}
+
 function startElectron(binary: string, profilePath: string, say: (line: string) => void): RunningConsole {
-  const main = join(packageRoot(), 'dist', 'main', 'electron', 'electron-main.js');
-  const child = spawn(binary, [main], {
+  const child = spawn(binary, [electronMain()], {
     stdio: 'inherit',
     env: { ...process.env, MAILFLEET_FLEET: profilePath },
   });
@@ -67,6 +72,28 @@ function startElectron(binary: string, profilePath: string, say: (line: string) 
   };
 }
 
+/**
+ * Runs the Electron binary in its seal mode (safeStorage exists only inside Electron) and returns
+ * its exit code; what it sealed, or why not, it says itself on stderr.
+ */
+export async function sealSecrets(profilePath: string, say: (line: string) => void): Promise<number> {
+  const electron = electronBinary();
+  if ('missing' in electron) {
+    throw new Error(
+      `sealing needs the Electron console (the OS keychain is reached through Electron's safeStorage), and ${electron.missing}; the CLI and browser mode keep reading the plain files (mode 0600)`,
+    );
+  }
+  const child = spawn(electron.path, [electronMain()], {
+    stdio: 'inherit',
+    env: { ...process.env, MAILFLEET_FLEET: profilePath, MAILFLEET_SEAL_SECRETS: '1' },
+  });
+  say(`sealing the secrets of ${profilePath} (Electron pid ${child.pid})`);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+}
+
 export async function consoleCommand(argv: string[], out: (text: string) => void): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -75,9 +102,11 @@ export async function consoleCommand(argv: string[], out: (text: string) => void
       profile: { type: 'string' },
       web: { type: 'boolean', default: false },
       port: { type: 'string', default: '0' },
+      'seal-secrets': { type: 'boolean', default: false },
     },
     strict: true,
   });
+  if (values['seal-secrets']) return sealSecrets(chooseProfilePath(values.profile ?? values.fleet), out);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port takes 0 to 65535');
   const running = await startConsole(

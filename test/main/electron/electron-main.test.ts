@@ -2,12 +2,20 @@
  * The Electron main process with the `electron` module mocked (the binary cannot run here) and the
  * console opened on a real fleet: a second instance quits at once; the first serves the renderer
  * on the app scheme, refuses permissions, guards every page, registers the IPC handlers and opens
- * one window with the secure options on the app's entry URL.
+ * one window with the secure options on the app's entry URL, opening the fleet with the keychain's
+ * vault; with MAILFLEET_SEAL_SECRETS=1 it seals the profile's secrets (real files) and exits
+ * without a window, and refuses to when the keychain is Linux's `basic_text`.
  */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { consoleCallNames } from '../../../main/console/console-contract.js';
 import { rendererContentSecurityPolicy } from '../../../main/console/content-security-policy.js';
+import { openConsole } from '../../../main/console/open-console.js';
+import type { SecretVault } from '../../../main/core/secret-vault.js';
 import { type ConsoleTestFleet, startConsoleTestFleet } from '../../support/console-test-fleet.js';
+import { type FakeSafeStorage, plainSecretsProfile } from '../../support/fake-safe-storage.js';
 import { type fakeIpcMain, type fakeSession, fakeWebContents } from './fake-electron.js';
 
 const shell = vi.hoisted(() => ({
@@ -16,6 +24,8 @@ const shell = vi.hoisted(() => ({
   appHandlers: new Map<string, (...args: unknown[]) => void>(),
   windows: [] as Array<{ options: Record<string, unknown>; loadURL: ReturnType<typeof vi.fn> }>,
   quit: vi.fn(),
+  exit: vi.fn(),
+  safeStorage: undefined as unknown,
   schemes: [] as unknown[],
   protocolHandlers: new Map<string, (request: Request) => Promise<Response>>(),
   ipcMain: undefined as unknown,
@@ -26,6 +36,7 @@ const shell = vi.hoisted(() => ({
 
 vi.mock('electron', async () => {
   const fake = await import('./fake-electron.js');
+  shell.safeStorage = (await import('../../support/fake-safe-storage.js')).fakeSafeStorage();
   shell.ipcMain = fake.fakeIpcMain();
   shell.session = fake.fakeSession();
   class BrowserWindow {
@@ -46,7 +57,8 @@ vi.mock('electron', async () => {
     app: {
       requestSingleInstanceLock: () => shell.lock,
       quit: shell.quit,
-      exit: vi.fn(),
+      exit: shell.exit,
+      commandLine: { appendSwitch: vi.fn() },
       on: (event: string, handler: (...args: unknown[]) => void) => shell.appHandlers.set(event, handler),
       whenReady: () => {
         shell.ready = Promise.resolve();
@@ -55,6 +67,7 @@ vi.mock('electron', async () => {
       getPreferredSystemLanguages: () => ['ja-JP', 'en-US'],
     },
     BrowserWindow,
+    safeStorage: shell.safeStorage,
     ipcMain: shell.ipcMain,
     session: { defaultSession: shell.session },
     protocol: {
@@ -125,6 +138,23 @@ describe('electron-main', () => {
     expect(preventDefault).toHaveBeenCalledOnce();
   });
 
+  it("opens the fleet with the keychain's vault, which says a plain secret is not sealed", async () => {
+    const options = vi.mocked(openConsole).mock.calls.at(-1)?.[1] as { vault?: SecretVault };
+    expect(options.vault).toBeDefined();
+    const dir = await mkdtemp(join(tmpdir(), 'mailfleet-electron-vault-'));
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await writeFile(join(dir, 'key'), 'KEY-TEXT', { mode: 0o600 });
+      expect(await options.vault!.read('admin-key', join(dir, 'key'))).toBe('KEY-TEXT');
+      const said = stderr.mock.calls.map(([text]) => String(text)).join('');
+      expect(said).toContain("is a plain file: run 'mailfleet console --seal-secrets'");
+      expect(said).not.toContain('KEY-TEXT');
+    } finally {
+      stderr.mockRestore();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('serves the renderer build with the CSP on the app scheme, and nothing else', async () => {
     const handler = shell.protocolHandlers.get('mailfleet')!;
     const page = await handler(new Request('mailfleet://console/index.html'));
@@ -138,5 +168,58 @@ describe('electron-main', () => {
     expect(meta?.[1]).toBe(rendererContentSecurityPolicy.replace("; frame-ancestors 'none'", ''));
     expect((await handler(new Request('mailfleet://other/index.html'))).status).toBe(404);
     expect((await handler(new Request('mailfleet://console/../../package.json'))).status).toBe(404);
+  });
+});
+
+describe('electron-main --seal-secrets', () => {
+  let home: string;
+  const said: string[] = [];
+
+  beforeAll(async () => {
+    home = await plainSecretsProfile({ key: 'KEY-TEXT\n', password: 'PW-TEXT\n' });
+    vi.stubEnv('MAILFLEET_SEAL_SECRETS', '1');
+    vi.stubEnv('MAILFLEET_FLEET', join(home, 'fleet.json'));
+    vi.spyOn(process.stderr, 'write').mockImplementation((text) => {
+      said.push(String(text));
+      return true;
+    });
+  });
+
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  /** Starts the main process in seal mode and returns the code it exits with. */
+  async function sealRun(): Promise<number> {
+    shell.exit.mockClear();
+    said.length = 0;
+    const windows = shell.windows.length;
+    vi.resetModules();
+    await import('../../../main/electron/electron-main.js');
+    await vi.waitFor(() => {
+      if (shell.exit.mock.calls.length === 0) throw new Error('not exited yet');
+    });
+    expect(shell.windows).toHaveLength(windows);
+    return shell.exit.mock.calls[0]![0] as number;
+  }
+
+  it("refuses on Linux's basic_text keychain, sealing nothing", async () => {
+    (shell.safeStorage as FakeSafeStorage).backend = 'basic_text';
+    expect(await sealRun()).toBe(1);
+    expect(said.join('')).toContain('the secrets stay as they are: no keyring service was found');
+    await expect(readFile(join(home, 'key.sealed'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('seals the secrets with the keychain and exits without a window', async () => {
+    (shell.safeStorage as FakeSafeStorage).backend = 'gnome_libsecret';
+    expect(await sealRun()).toBe(0);
+    expect(said.join('')).toContain(`sealed the directory bind password into ${join(home, 'pw.sealed')}`);
+    expect(said.join('')).not.toMatch(/KEY-TEXT|PW-TEXT/);
+    const sealed = JSON.parse(await readFile(join(home, 'key.sealed'), 'utf8'));
+    expect(
+      (shell.safeStorage as FakeSafeStorage).decryptString(Buffer.from(sealed.ciphertext, 'base64')),
+    ).toBe('KEY-TEXT\n');
   });
 });
