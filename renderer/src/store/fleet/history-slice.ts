@@ -1,39 +1,96 @@
 /**
- * A bounded window of fleet figures over time for the charts: one point per snapshot, at most
- * `historyPoints` (5 minutes at 1 Hz), so memory and chart work stay flat however long it runs.
+ * Bounded windows of fleet figures over time for the dashboard's charts and alarms: one point per
+ * snapshot, at most `historyPoints` (5 minutes at 1 Hz), with the fleet's message rates and the
+ * queue depth of each node that holds a queue; and per node a few minutes of failed logins, so the
+ * alarm list can tell a spike from that node's normal. Memory and work stay flat however long the
+ * console runs and however many nodes the fleet has.
  */
 import type { StateCreator } from 'zustand';
 import type { ConsoleFleetSnapshot } from '../../../../main/console/console-fleet-snapshot';
-import { fleetTotals } from './fleet-figures';
+import { counter, fleetTotals } from './fleet-figures';
 import type { FleetStore } from './fleet-store';
+import { type LoginHistory, recordLogins } from './login-history';
 
 /** 5 minutes of 1 Hz snapshots. */
 export const historyPoints = 300;
 
-/** One point of the fleet's history. */
+/**
+ * Queues a point keeps by name, deepest first; the rest are summed in `otherQueues`. A site has one
+ * or two directors and a gateway; the bound only matters for a fleet with many queue nodes, whose
+ * chart would otherwise be a thicket of lines nobody can read.
+ */
+export const queueNodesKept = 8;
+
+/** One point of the fleet's history; null where no node publishes the figure (a gap in the chart). */
 export interface FleetPoint {
   at: number;
+  /** Stores: messages delivered into mailboxes per minute. */
   deliveriesPerMin: number | null;
   sessions: number | null;
+  /** Directors' queues: recipients received, delivered, deferred (attempts), bounced, per minute. */
+  receivedPerMin: number | null;
+  deliveredPerMin: number | null;
+  deferredPerMin: number | null;
+  bouncedPerMin: number | null;
+  /** Messages queued on each node that holds a queue (up nodes only), at most `queueNodesKept`. */
+  queues: Readonly<Record<string, number>>;
+  /** Messages queued on the queue nodes beyond `queueNodesKept`; null when there are none. */
+  otherQueues: number | null;
 }
 
 export interface HistoryState {
   history: FleetPoint[];
+  /** Failed logins per node over the last minutes (nodes that publish them and answer). */
+  loginHistory: Readonly<Record<string, LoginHistory>>;
 }
 
 export interface HistoryActions {
   recordPoint(snapshot: ConsoleFleetSnapshot): void;
 }
 
-export const historyInitialState: HistoryState = { history: [] };
+export const historyInitialState: HistoryState = { history: [], loginHistory: {} };
 
-/** The point a snapshot adds (null where no node publishes the figure, so the chart shows a gap). */
+const perMinute = (perSecond: number | undefined) => (perSecond === undefined ? null : perSecond * 60);
+
+/** The sum of a counter over the nodes that answer and publish it, or undefined when none does. */
+function fleetSum(snapshot: ConsoleFleetSnapshot, name: string): number | undefined {
+  let total: number | undefined;
+  for (const node of snapshot.nodes) {
+    if (node.state !== 'up') continue;
+    const value = counter(node.sample, name);
+    if (value !== undefined) total = (total ?? 0) + value;
+  }
+  return total;
+}
+
+/** Queue depth of every up node that publishes `queue_messages`, deepest first, then by name. */
+function queueDepths(snapshot: ConsoleFleetSnapshot): Pick<FleetPoint, 'queues' | 'otherQueues'> {
+  const depths: Array<[string, number]> = [];
+  for (const node of snapshot.nodes) {
+    if (node.state !== 'up') continue;
+    const depth = counter(node.sample, 'queue_messages');
+    if (depth !== undefined) depths.push([node.name, depth]);
+  }
+  depths.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'en', { numeric: true }));
+  const rest = depths.slice(queueNodesKept);
+  return {
+    queues: Object.fromEntries(depths.slice(0, queueNodesKept)),
+    otherQueues: rest.length === 0 ? null : rest.reduce((sum, [, depth]) => sum + depth, 0),
+  };
+}
+
+/** The point a snapshot adds. */
 export function pointOf(snapshot: ConsoleFleetSnapshot): FleetPoint {
   const totals = fleetTotals(snapshot);
   return {
     at: snapshot.at,
     deliveriesPerMin: totals.deliveriesPerMin ?? null,
     sessions: totals.sessions ?? null,
+    receivedPerMin: perMinute(fleetSum(snapshot, 'queue_received_per_sec')),
+    deliveredPerMin: perMinute(fleetSum(snapshot, 'queue_delivered_per_sec')),
+    deferredPerMin: perMinute(fleetSum(snapshot, 'queue_deferred_per_sec')),
+    bouncedPerMin: perMinute(fleetSum(snapshot, 'queue_bounced_per_sec')),
+    ...queueDepths(snapshot),
   };
 }
 
@@ -45,6 +102,9 @@ export const createHistorySlice: StateCreator<FleetStore, [], [], HistoryState &
       // The same snapshot may arrive twice (the first fetch and the first push): keep one point.
       if (last && last.at >= snapshot.at) return state;
       const history = [...state.history, pointOf(snapshot)];
-      return { history: history.length > historyPoints ? history.slice(-historyPoints) : history };
+      return {
+        history: history.length > historyPoints ? history.slice(-historyPoints) : history,
+        loginHistory: recordLogins(state.loginHistory, snapshot),
+      };
     }),
 });
