@@ -1,11 +1,13 @@
 /**
  * The console end to end, as an administrator uses it: a real small lab (3 stores, a spare, a
- * director, a gateway, the directory; every agent its own process), `mailfleet console --web` on
- * it, and Debian's Chromium driving the page. The dashboard shows every node grouped by role; a
- * store agent killed with SIGKILL turns red within 5 s and green again after it is started; the
- * language switch changes the visible labels. Screenshots go to test-output/console/.
+ * director, a gateway, the directory; every agent its own process) with `mailfleet lab traffic`
+ * running, `mailfleet console --web` on it, and Debian's Chromium driving the page. The dashboard
+ * shows every node grouped by role; its charts draw the traffic (the director's queue line, the
+ * fleet's mail per minute, greylisted mail in the spam funnel); a store agent killed with SIGKILL
+ * turns red within 5 s and green again after it is started; the language switch changes the
+ * visible labels, the charts' included. Screenshots go to test-output/console/.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +25,7 @@ const screenshots = join(import.meta.dirname, '..', '..', 'test-output', 'consol
 
 let home: string;
 let lab: LabProcess;
+let traffic: ChildProcess | undefined;
 let consoleProcess: ConsoleProcess;
 let browser: Browser;
 let page: Page;
@@ -37,11 +40,22 @@ const tile = (name: string) => page.locator(`li.tile[data-node="${name}"]`);
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'mailfleet-console-e2e-'));
   await mkdir(screenshots, { recursive: true });
-  lab = await startLabProcess(home, ['--stores', '3', '--users', '50', '--domains', '2'], 150_000);
+  // A short greylist delay, so greylisted mail is seen to come through (accepted) while the test runs.
+  lab = await startLabProcess(
+    home,
+    ['--stores', '3', '--users', '50', '--domains', '2', '--greylist-delay', '3s'],
+    150_000,
+  );
   const profile = JSON.parse(await readFile(join(home, 'fleet.json'), 'utf8')) as {
     nodes: Array<{ name: string }>;
   };
   nodeNames = profile.nodes.map((n) => n.name);
+  // Real mail all along, so the charts have something to draw; stopped in afterAll by its pid.
+  traffic = spawn(
+    process.execPath,
+    [mailfleetCli, 'lab', 'traffic', '--home', home, '--rate', '2', '--duration', '15m', '--seed', '7'],
+    { stdio: 'ignore' },
+  );
   consoleProcess = await startConsoleProcess(join(home, 'fleet.json'), 30_000);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
@@ -55,6 +69,11 @@ beforeAll(async () => {
 }, 200_000);
 
 afterAll(async () => {
+  if (traffic?.pid !== undefined && traffic.exitCode === null) {
+    const exited = new Promise((r) => traffic?.once('exit', r));
+    process.kill(traffic.pid, 'SIGINT');
+    await exited;
+  }
   await browser?.close();
   await consoleProcess?.stop();
   await lab?.stop();
@@ -72,6 +91,65 @@ describe('dashboard in browser mode against a lab', () => {
       .toContain(`${nodeNames.length} / ${nodeNames.length}`);
     await page.screenshot({ path: join(screenshots, 'dashboard-en.png'), fullPage: true });
     expect((globalThis as { consoleErrors?: string[] }).consoleErrors).toEqual([]);
+  });
+
+  it('draws the charts with the traffic: mail per minute, a queue line for the director, the spam funnel', async () => {
+    const rate = page.locator('[data-chart="chart-message-rate"]');
+    const queues = page.locator('[data-chart="chart-queue-depth"]');
+    const funnel = page.locator('[data-chart="chart-spam-funnel"]');
+    // The director publishes its rates: the four lines are drawn, named in the legend.
+    await expect.poll(() => rate.locator('path.recharts-line-curve').count(), { timeout: 30_000 }).toBe(4);
+    expect(await rate.locator('.recharts-legend-item-text').allTextContents()).toEqual([
+      'Received',
+      'Delivered',
+      'Deferred',
+      'Bounced',
+    ]);
+    // Mail went through the director: the received line is not flat at zero (its points differ in height).
+    const heights = async () => {
+      const d = (await rate.locator('path.recharts-line-curve').first().getAttribute('d')) ?? '';
+      return new Set([...d.matchAll(/[ML]-?[\d.]+,(-?[\d.]+)/g)].map((m) => m[1])).size;
+    };
+    await expect.poll(heights, { timeout: 60_000 }).toBeGreaterThan(1);
+    // One line per node that holds a queue: the director (the lab's gateway keeps none), no store.
+    await expect
+      .poll(() => queues.locator('.recharts-legend-item-text').allTextContents(), { timeout: 30_000 })
+      .toEqual(['director01']);
+    expect(await queues.locator('path.recharts-line-curve').count()).toBe(1);
+    // Outside mail reaches the gateway from new networks: its first attempts are greylisted.
+    const greylisted = funnel.locator('tr[data-stage="greylisted"] td');
+    await expect
+      .poll(async () => Number((await greylisted.textContent())?.replace(/,/g, '') ?? 0), {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(0);
+    const seen = Number((await funnel.locator('tr[data-stage="seen"] td').textContent())?.replace(/,/g, ''));
+    expect(seen).toBeGreaterThanOrEqual(Number((await greylisted.textContent())?.replace(/,/g, '')));
+    expect(await funnel.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
+    // Retried after the greylist delay, the same mail is accepted: the funnel's last step fills too.
+    await expect
+      .poll(
+        async () =>
+          Number((await funnel.locator('tr[data-stage="clean"] td').textContent())?.replace(/,/g, '')),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBeGreaterThan(0);
+    // Half a minute of points before the picture, so it shows lines rather than a start.
+    await expect
+      .poll(
+        async () =>
+          ((await rate.locator('path.recharts-line-curve').first().getAttribute('d')) ?? '').split('L')
+            .length,
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBeGreaterThan(30);
+    expect(await funnel.textContent()).toContain('from 1 gateway');
+    await page.locator('.fleet-charts').screenshot({ path: join(screenshots, 'dashboard-charts-en.png') });
+    await page.screenshot({ path: join(screenshots, 'dashboard-en.png'), fullPage: true });
   });
 
   it('turns a SIGKILLed store red within 5 s and green again after it is started', async () => {
@@ -157,6 +235,15 @@ describe('dashboard in browser mode against a lab', () => {
     await expect
       .poll(() => tile('store03').textContent(), { timeout: 5000, interval: 100 })
       .toContain('応答なし');
+    // The charts speak Japanese too: titles, legends and the funnel's steps.
+    const charts = page.locator('.fleet-charts');
+    await expect.poll(() => charts.textContent()).toContain('ノード別の配送待ちメール数');
+    expect(
+      await page.locator('[data-chart="chart-message-rate"] .recharts-legend-item-text').allTextContents(),
+    ).toEqual(['受付', '配送済み', '再送待ち', 'エラー返送']);
+    expect(await charts.textContent()).toContain('一時拒否(グレイリスト)');
+    expect(await charts.textContent()).toContain('ゲートウェイ 1 台の合計');
+    await page.locator('.fleet-charts').screenshot({ path: join(screenshots, 'dashboard-charts-ja.png') });
     await page.screenshot({ path: join(screenshots, 'dashboard-ja.png'), fullPage: true });
     await page.reload();
     await expect.poll(() => page.locator('h2#dashboard-title').textContent()).toBe('全体ダッシュボード');

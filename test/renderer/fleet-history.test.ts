@@ -56,9 +56,29 @@ describe('fleet history points', () => {
       deliveredPerMin: 90,
       deferredPerMin: 15,
       bouncedPerMin: 0,
+      readings: { received: 3, delivered: 1.5, deferred: 0.25, bounced: 0 },
       queues: { director01: 12, director02: 3 },
       otherQueues: null,
     });
+  });
+
+  it('draws the rates as the mean of the last half minute of 1 Hz readings', () => {
+    const fleet = createFleetStore();
+    // Two recipients every other second: the raw readings jump between 0 and 120 a minute.
+    for (let second = 1; second <= 90; second++) {
+      const received = second % 2 === 0 ? 2 : 0;
+      fleet
+        .getState()
+        .recordPoint(
+          snapshot(second * 1000, [node('director01', 'director', { queue_received_per_sec: received })]),
+        );
+    }
+    const history = fleet.getState().history;
+    expect(history.at(-1)?.readings.received).toBe(2);
+    // Over the last 30 s (15 readings of 2, 15 of 0): one a second, 60 a minute.
+    expect(history.at(-1)?.receivedPerMin).toBe(60);
+    expect(history.at(-2)?.receivedPerMin).toBe(60);
+    expect(history.at(-1)?.deliveredPerMin).toBeNull();
   });
 
   it('leaves rates missing (a gap, not zero) when no node publishes them', () => {

@@ -2,7 +2,7 @@
  * The console's live line chart over time (the dashboard's fleet charts, the Node view's history):
  * a titled figure, "waiting" until some line has figures, then recharts with animations off,
  * stable dataKeys, formatters that stay the same between renders, and a time axis with its ticks on
- * whole minutes, so the labels are the same text second after second and recharts finds their sizes
+ * whole minutes (quarter-minutes in a short window), so the labels are the same text second after second and recharts finds their sizes
  * in its text-measure cache instead of laying out new text (its largest cost per tick).
  */
 import { memo, useMemo } from 'react';
@@ -43,10 +43,15 @@ const read = <P,>(point: P, value: TimeSeries<P>['value']): number | null => {
   return typeof field === 'number' ? field : null;
 };
 
-/** Whole minutes within [first, last]; the first point's time when the window is under a minute. */
-export function minuteTicks(first: number, last: number): number[] {
+/**
+ * Ticks on whole minutes within [first, last]; on whole quarter-minutes while the window is under
+ * two minutes (a console just opened), so it is not one lone label; the first point's time when
+ * none falls inside.
+ */
+export function timeTicks(first: number, last: number): number[] {
+  const step = last - first < 120_000 ? 15_000 : 60_000;
   const ticks: number[] = [];
-  for (let at = Math.ceil(first / 60_000) * 60_000; at <= last; at += 60_000) ticks.push(at);
+  for (let at = Math.ceil(first / step) * step; at <= last; at += step) ticks.push(at);
   return ticks.length > 0 ? ticks : [first];
 }
 
@@ -64,7 +69,7 @@ function TimeChartOf<P extends { at: number }>({
   const shown = series.filter((line) => points.some((point) => read(point, line.value) !== null));
   const first = points[0]?.at ?? 0;
   const last = points.at(-1)?.at ?? 0;
-  const ticks = useMemo(() => minuteTicks(first, last), [first, last]);
+  const ticks = useMemo(() => timeTicks(first, last), [first, last]);
   const format = useMemo(
     () => ({
       time: (at: number) => tr.time(at),
@@ -102,7 +107,8 @@ function TimeChartOf<P extends { at: number }>({
                 labelFormatter={format.tooltipLabel}
                 formatter={format.tooltipValue}
               />
-              <Legend />
+              {/* In the order of the lines (received, delivered...), not sorted by name. */}
+              <Legend itemSorter={null} />
               {shown.map((line) => (
                 <Line
                   key={line.id}

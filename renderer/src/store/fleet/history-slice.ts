@@ -21,17 +21,33 @@ export const historyPoints = 300;
  */
 export const queueNodesKept = 8;
 
+/**
+ * Seconds the message rates are averaged over. An agent's rate is the increase over one second, so
+ * at a university's 2 messages a second the raw line jumps between 0, 60 and 180 a minute every
+ * second; half a minute of readings gives a line that shows the trend and still moves within it.
+ */
+export const rateSmoothingMs = 30_000;
+
+/** The four message rates of the directors' queues. */
+export const messageRates = ['received', 'delivered', 'deferred', 'bounced'] as const;
+export type MessageRate = (typeof messageRates)[number];
+
 /** One point of the fleet's history; null where no node publishes the figure (a gap in the chart). */
 export interface FleetPoint {
   at: number;
   /** Stores: messages delivered into mailboxes per minute. */
   deliveriesPerMin: number | null;
   sessions: number | null;
-  /** Directors' queues: recipients received, delivered, deferred (attempts), bounced, per minute. */
+  /**
+   * Directors' queues: recipients received, delivered, deferred (attempts), bounced, per minute,
+   * the mean over the last `rateSmoothingMs` of readings.
+   */
   receivedPerMin: number | null;
   deliveredPerMin: number | null;
   deferredPerMin: number | null;
   bouncedPerMin: number | null;
+  /** This snapshot's own readings of the rates (per second, summed over the fleet), for the means. */
+  readings: Readonly<Record<MessageRate, number | null>>;
   /** Messages queued on each node that holds a queue (up nodes only), at most `queueNodesKept`. */
   queues: Readonly<Record<string, number>>;
   /** Messages queued on the queue nodes beyond `queueNodesKept`; null when there are none. */
@@ -49,8 +65,6 @@ export interface HistoryActions {
 }
 
 export const historyInitialState: HistoryState = { history: [], loginHistory: {} };
-
-const perMinute = (perSecond: number | undefined) => (perSecond === undefined ? null : perSecond * 60);
 
 /** The sum of a counter over the nodes that answer and publish it, or undefined when none does. */
 function fleetSum(snapshot: ConsoleFleetSnapshot, name: string): number | undefined {
@@ -79,17 +93,38 @@ function queueDepths(snapshot: ConsoleFleetSnapshot): Pick<FleetPoint, 'queues' 
   };
 }
 
-/** The point a snapshot adds. */
-export function pointOf(snapshot: ConsoleFleetSnapshot): FleetPoint {
+/** The mean per minute of one rate's readings within `rateSmoothingMs` before `at` (null with none). */
+function smoothed(rate: MessageRate, latest: number | null, earlier: readonly FleetPoint[], at: number) {
+  let sum = latest ?? 0;
+  let count = latest === null ? 0 : 1;
+  for (let i = earlier.length - 1; i >= 0; i--) {
+    const point = earlier[i];
+    if (!point || point.at <= at - rateSmoothingMs) break;
+    const reading = point.readings[rate];
+    if (reading !== null) {
+      sum += reading;
+      count += 1;
+    }
+  }
+  return count === 0 ? null : (sum / count) * 60;
+}
+
+/** The point a snapshot adds after the `earlier` points (the history so far, for the rates' means). */
+export function pointOf(snapshot: ConsoleFleetSnapshot, earlier: readonly FleetPoint[] = []): FleetPoint {
   const totals = fleetTotals(snapshot);
+  const readings = Object.fromEntries(
+    messageRates.map((rate) => [rate, fleetSum(snapshot, `queue_${rate}_per_sec`) ?? null]),
+  ) as Record<MessageRate, number | null>;
+  const mean = (rate: MessageRate) => smoothed(rate, readings[rate], earlier, snapshot.at);
   return {
     at: snapshot.at,
     deliveriesPerMin: totals.deliveriesPerMin ?? null,
     sessions: totals.sessions ?? null,
-    receivedPerMin: perMinute(fleetSum(snapshot, 'queue_received_per_sec')),
-    deliveredPerMin: perMinute(fleetSum(snapshot, 'queue_delivered_per_sec')),
-    deferredPerMin: perMinute(fleetSum(snapshot, 'queue_deferred_per_sec')),
-    bouncedPerMin: perMinute(fleetSum(snapshot, 'queue_bounced_per_sec')),
+    receivedPerMin: mean('received'),
+    deliveredPerMin: mean('delivered'),
+    deferredPerMin: mean('deferred'),
+    bouncedPerMin: mean('bounced'),
+    readings,
     ...queueDepths(snapshot),
   };
 }
@@ -101,7 +136,7 @@ export const createHistorySlice: StateCreator<FleetStore, [], [], HistoryState &
       const last = state.history[state.history.length - 1];
       // The same snapshot may arrive twice (the first fetch and the first push): keep one point.
       if (last && last.at >= snapshot.at) return state;
-      const history = [...state.history, pointOf(snapshot)];
+      const history = [...state.history, pointOf(snapshot, state.history)];
       return {
         history: history.length > historyPoints ? history.slice(-historyPoints) : history,
         loginHistory: recordLogins(state.loginHistory, snapshot),
