@@ -150,6 +150,21 @@ describe('dashboard in browser mode against a lab', () => {
     expect(await funnel.textContent()).toContain('from 1 gateway');
     await page.locator('.fleet-charts').screenshot({ path: join(screenshots, 'dashboard-charts-en.png') });
     await page.screenshot({ path: join(screenshots, 'dashboard-en.png'), fullPage: true });
+    // The Node view's history charts are the same shared time chart: the director's queue over time.
+    await page.locator('li.tile[data-node="director01"] a.tile-name').click();
+    const nodeQueue = page.locator('[data-chart="node-chart-queue"]');
+    await expect
+      .poll(() => nodeQueue.locator('path.recharts-line-curve').count(), { timeout: 30_000 })
+      .toBe(1);
+    expect(await nodeQueue.locator('.recharts-legend-item-text').allTextContents()).toEqual([
+      'Queued messages',
+    ]);
+    await page.screenshot({ path: join(screenshots, 'dashboard-node-director-en.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await tile('director01').waitFor();
+    // The keyboard test below starts from the top of a fresh page, not from where this one left focus.
+    await page.reload();
+    await tile('director01').waitFor();
   });
 
   it('turns a SIGKILLed store red within 5 s and green again after it is started', async () => {
