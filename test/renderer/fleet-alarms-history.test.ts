@@ -17,13 +17,19 @@ import {
 } from '../../renderer/src/store/fleet/fleet-alarms';
 import { quotaShareLimit } from '../../renderer/src/store/fleet/fleet-figures';
 import { createFleetStore } from '../../renderer/src/store/fleet/fleet-store';
-import { loginBaselineMinutes, loginRecentReadings } from '../../renderer/src/store/fleet/login-history';
+import {
+  loginBaselineMinutes,
+  loginBlockMs,
+  loginRecentBlocks,
+} from '../../renderer/src/store/fleet/login-history';
 import { alarmLine } from '../../renderer/src/views/dashboard/alarm-line';
 import { tileFace } from '../../renderer/src/views/dashboard/tile-face';
 import { consoleNodeView } from '../support/console-node-view';
 import { nodeMetricsSample } from '../support/node-metrics-sample';
 
 const start = new Date(2026, 11, 1, 9, 0, 0).getTime();
+// Seconds that fill the rate "now" with new readings only: the complete blocks and the current one.
+const recentSeconds = ((loginRecentBlocks + 1) * loginBlockMs) / 1000;
 
 function store(name: string, failedPerMin: number, topQuotaUsers?: QuotaUser[]): ConsoleNodeView {
   return {
@@ -70,8 +76,8 @@ describe('failed-logins spike', () => {
     const fleet = createFleetStore();
     // Ten quiet minutes: 2 failed logins a minute (staff mistyping).
     let at = feed(fleet, start, loginBaselineMinutes * 60, () => 2);
-    // Then half a minute at 12 a minute: over the floor (10) and over 5 × 2, under the fixed 30.
-    at = feed(fleet, at, loginRecentReadings, () => 12);
+    // Then 40 s at 12 a minute: over the floor (10) and over 5 × 2, under the fixed 30.
+    at = feed(fleet, at, recentSeconds, () => 12);
     const alarms = alarmsNow(fleet, at, [store('store01', 12)]);
     expect(alarms).toHaveLength(1);
     expect(alarms[0]).toMatchObject({
@@ -95,9 +101,9 @@ describe('failed-logins spike', () => {
     const fleet = createFleetStore();
     // A busy store: 4 a minute normally, so the limit is 20.
     let at = feed(fleet, start, loginBaselineMinutes * 60, () => 4);
-    at = feed(fleet, at, loginRecentReadings, () => 4 * failedLoginsSpikeFactor);
+    at = feed(fleet, at, recentSeconds, () => 4 * failedLoginsSpikeFactor);
     expect(alarmsNow(fleet, at, [store('store01', 20)])).toEqual([]);
-    at = feed(fleet, at, loginRecentReadings, () => 25);
+    at = feed(fleet, at, recentSeconds, () => 25);
     expect(alarmsNow(fleet, at, [store('store01', 25)]).map((a) => [a.kind, a.limit])).toEqual([
       ['failed-logins-spike', 20],
     ]);
@@ -107,7 +113,7 @@ describe('failed-logins spike', () => {
     const fleet = createFleetStore();
     // Only two minutes known: no normal to compare with yet.
     let at = feed(fleet, start, (failedLoginsBaselineMinMinutes - 1) * 60, () => 0);
-    at = feed(fleet, at, loginRecentReadings, () => 20);
+    at = feed(fleet, at, recentSeconds, () => 20);
     expect(alarmsNow(fleet, at, [store('store01', 20)])).toEqual([]);
     // Ten quiet minutes with one minute of 40 a minute in them (a class logging in at once): the
     // median stays 0, so 20 a minute is a spike against the floor.
@@ -115,7 +121,7 @@ describe('failed-logins spike', () => {
     at = feed(other, start, loginBaselineMinutes * 60, (_name, second) =>
       second >= 300 && second < 360 ? 40 : 0,
     );
-    at = feed(other, at, loginRecentReadings, () => 20);
+    at = feed(other, at, recentSeconds, () => 20);
     expect(alarmsNow(other, at, [store('store01', 20)])[0]).toMatchObject({
       kind: 'failed-logins-spike',
       baseline: 0,
@@ -125,7 +131,7 @@ describe('failed-logins spike', () => {
   it('is not raised over the fixed limit (that alarm says it) nor for a node that does not answer', () => {
     const fleet = createFleetStore();
     let at = feed(fleet, start, loginBaselineMinutes * 60, () => 1);
-    at = feed(fleet, at, loginRecentReadings, () => 45);
+    at = feed(fleet, at, recentSeconds, () => 45);
     expect(alarmsNow(fleet, at, [store('store01', 45)]).map((a) => a.kind)).toEqual(['failed-logins']);
     const down = { ...store('store01', 45), state: 'down' as const, since: at - 5000 };
     expect(alarmsNow(fleet, at, [down]).map((a) => a.kind)).toEqual(['node-down']);
@@ -136,7 +142,7 @@ describe('failed-logins spike', () => {
     const at = feed(fleet, start, 30 * 60, (name) => (name === 'store01' ? 1 : 3), ['store01', 'store02']);
     const logins = fleet.getState().loginHistory;
     expect(logins.store01?.minutes).toHaveLength(loginBaselineMinutes);
-    expect(logins.store01?.recent).toHaveLength(loginRecentReadings);
+    expect(logins.store01?.blocks).toHaveLength(loginRecentBlocks);
     expect(logins.store02?.minutes.every((m) => Math.abs(m - 3) < 1e-9)).toBe(true);
     fleet.getState().recordPoint(snapshot(at, [store('store02', 3)]));
     expect(Object.keys(fleet.getState().loginHistory)).toEqual(['store02']);

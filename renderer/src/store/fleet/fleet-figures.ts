@@ -85,6 +85,18 @@ function sum(values: Array<number | undefined>): number | undefined {
 export function nodeFigures(node: ConsoleNodeView): NodeFigures {
   const sample = node.sample;
   if (!sample) return {};
+  const known = figuresOf.get(sample);
+  if (known) return known;
+  const figures = figuresOfSample(sample);
+  figuresOf.set(sample, figures);
+  return figures;
+}
+
+// The totals, the history, the alarms and the tiles all read a node's figures every tick; a sample
+// is a new object when it is new (parsed from the wire), so its figures are computed once.
+const figuresOf = new WeakMap<NodeMetrics, NodeFigures>();
+
+function figuresOfSample(sample: NodeMetrics): NodeFigures {
   return {
     mailboxes: counter(sample, 'mailbox_count'),
     sessions: sum([counter(sample, 'imap_sessions'), counter(sample, 'pop3_sessions')]),
