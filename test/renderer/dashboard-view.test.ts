@@ -257,7 +257,7 @@ describe('dashboard in browser mode against a lab', () => {
       await page.locator('[data-chart="chart-message-rate"] .recharts-legend-item-text').allTextContents(),
     ).toEqual(['受付', '配送済み', '再送待ち', 'エラー返送']);
     expect(await charts.textContent()).toContain('一時拒否(グレイリスト)');
-    expect(await charts.textContent()).toContain('ゲートウェイ 1 台の合計');
+    expect(await charts.textContent()).toContain('ゲートウェイ 1 台分');
     await page.locator('.fleet-charts').screenshot({ path: join(screenshots, 'dashboard-charts-ja.png') });
     await page.screenshot({ path: join(screenshots, 'dashboard-ja.png'), fullPage: true });
     await page.reload();

@@ -36,7 +36,7 @@ export const messagesJa = {
   'chart.funnel.title': '迷惑メール対策の段階別件数（直近1時間、宛先ごとの判定）',
   'chart.funnel.seen': '判定の総数',
   'chart.funnel.series': '件数',
-  'chart.funnel.gateways': 'ゲートウェイ {n} 台の合計',
+  'chart.funnel.gateways': 'ゲートウェイ {n} 台分',
   'chart.funnel.noGateway': 'ゲートウェイがありません。',
   'chart.funnel.loading': 'ゲートウェイの数値を読み込んでいます…',
   'chart.funnel.error': 'ゲートウェイの数値を読めませんでした: {error}',
