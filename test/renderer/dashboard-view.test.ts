@@ -5,17 +5,24 @@
  * shows every node grouped by role; its charts draw the traffic (the director's queue line, the
  * fleet's mail per minute, greylisted mail in the spam funnel); a store agent killed with SIGKILL
  * turns red within 5 s and green again after it is started; the language switch changes the
- * visible labels, the charts' included. Screenshots go to test-output/console/.
+ * visible labels, the charts' included; a mailbox filled over 90 % of its limit is named on its
+ * store's tile and in the alarm list. Screenshots go to test-output/console/.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectoryAdmin } from '../../main/core/directory-admin/directory-admin.js';
+import { loadFleetProfile } from '../../main/core/fleet-profile.js';
+import { openFleet } from '../../main/core/open-fleet.js';
 import { LabLayout } from '../../main/lab/lab-layout.js';
+import { parseLabUsers } from '../../main/lab/lab-people.js';
 import { runningNodePid } from '../../main/lab/node-process.js';
+import { hostPort } from '../../main/lab/traffic/traffic-targets.js';
 import { launchChromium } from '../support/chromium.js';
 import { type ConsoleProcess, startConsoleProcess } from '../support/console-process.js';
 import { type LabProcess, mailfleetCli, startLabProcess } from '../support/lab-process.js';
@@ -263,6 +270,58 @@ describe('dashboard in browser mode against a lab', () => {
     await page.reload();
     await expect.poll(() => page.locator('h2#dashboard-title').textContent()).toBe('全体ダッシュボード');
     await labCommand('start', 'store03');
+  });
+});
+
+describe('quota on the dashboard', () => {
+  it('names a store with a mailbox over 90 % of its limit on its tile and in the alarm list', async () => {
+    // A new user with the smallest limit an admin may set (1 MiB), through the console core's
+    // directory admin as the lab's system admin, then a 0.92 MiB message through the director.
+    const profile = await loadFleetProfile(join(home, 'fleet.json'));
+    const fleet = await openFleet(profile, { subscribe: false });
+    const address = `quota-e2e@${parseLabUsers(await readFile(join(home, 'lab-users.csv'), 'utf8'))[0]?.address.split('@')[1]}`;
+    try {
+      const admin = new DirectoryAdmin({ directory: fleet.directory });
+      const added = await admin.addUser({
+        address,
+        displayName: '容量 試験',
+        logicalStore: 'store01',
+        password: 'quota-e2e-password-1',
+        quotaBytes: 1_048_576,
+      });
+      expect(added.ok).toBe(true);
+      const director = profile.nodes.find((n) => n.name === 'director01');
+      if (!director?.services.smtp) throw new Error('no director SMTP');
+      const transport = nodemailer.createTransport({
+        ...hostPort(director.services.smtp),
+        secure: false,
+        ignoreTLS: true,
+        // The one address the lab's director trusts as its gateway.
+        localAddress: '127.0.0.1',
+      });
+      try {
+        const line = `${'x'.repeat(76)}\r\n`;
+        await transport.sendMail({
+          from: 'dashboard-e2e@example.com',
+          to: address,
+          subject: 'quota',
+          // About 0.9 MiB with headers: over 90 % of the limit, under it, so the store takes it.
+          text: line.repeat(Math.floor(960_000 / line.length)),
+        });
+      } finally {
+        transport.close();
+      }
+    } finally {
+      await fleet.close();
+    }
+    // The store rescans its mailboxes every 30 s; the page is in Japanese since the test above.
+    const alarm = page.locator('[data-testid="alarm-list"] li[data-node="store01"]');
+    await expect
+      .poll(() => alarm.textContent(), { timeout: 60_000 })
+      .toContain('容量の 90% を超えたメールボックスが 1 件あります');
+    expect(await alarm.textContent()).toContain(`最も多いのは ${address}、9`);
+    expect(await tile('store01').textContent()).toContain('容量の90%超1 件');
+    await page.screenshot({ path: join(screenshots, 'dashboard-quota-ja.png'), fullPage: true });
   });
 });
 
