@@ -173,7 +173,7 @@ describe('operations views in browser mode against a lab with traffic', () => {
     await page.locator('form.inline-form button[type="submit"]').click();
     await expect
       .poll(() => actionMessage().textContent())
-      .toMatch(/^\d+ messages will be held on director01/);
+      .toMatch(/^\d+ messages? will be held on director01/);
     await dialog().getByRole('button', { name: 'Hold', exact: true }).click();
     await expect
       .poll(() => actionMessage().textContent())
@@ -201,7 +201,7 @@ describe('operations views in browser mode against a lab with traffic', () => {
     await page.locator('[data-testid="holds"] button', { hasText: user.address }).click();
     await expect
       .poll(() => actionMessage().textContent())
-      .toMatch(/^[1-9]\d* messages will be released on director01 \(mail for .*\) and delivered now\.$/);
+      .toMatch(/^[1-9]\d* messages? will be released on director01 \(mail for .*\) and delivered now\.$/);
     await dialog().getByRole('button', { name: 'Release', exact: true }).click();
     await expect.poll(() => actionMessage().textContent()).toContain('Released on director01');
     await dialog().getByRole('button', { name: 'Close' }).click();

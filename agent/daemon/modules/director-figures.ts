@@ -1,10 +1,13 @@
 /**
- * The director's queue figures as counters of the node's metrics (the dashboard's queue depth):
- * messages queued and recipients pending, deferred and held. One queue summary serves all four
- * counters of a sample.
+ * The director's queue figures as counters of the node's metrics (the dashboard's queue depth and
+ * fleet message rate): messages queued and recipients pending, deferred and held (one queue summary
+ * serves them all in a sample), and per-second rates of recipients received, delivered, deferred
+ * and bounced.
  */
 import type { MailQueue, QueueSummary } from '../../mail/queue/mail-queue.js';
+import type { QueueActivityTotals } from '../../mail/queue/queue-activity.js';
 import type { CounterRegistry } from '../../metrics/counter-registry.js';
+import { RateMeter } from '../../metrics/rate-meter.js';
 import type { Clock } from '../clock.js';
 
 /** Registers the queue counters; returns the function that removes them. */
@@ -31,8 +34,24 @@ export function registerQueueCounters(counters: CounterRegistry, queue: MailQueu
         read: () => summary().recipients[state],
       }),
     ),
+    ...(Object.keys(rateHelp) as Array<keyof QueueActivityTotals>).map((outcome) => {
+      const meter = new RateMeter(clock, () => queue.activity()[outcome]);
+      return counters.register({
+        name: `queue_${outcome}_per_sec`,
+        kind: 'gauge',
+        help: rateHelp[outcome],
+        read: () => meter.read(),
+      });
+    }),
   ];
   return () => {
     for (const remove of removers) remove();
   };
 }
+
+const rateHelp: Record<keyof QueueActivityTotals, string> = {
+  received: 'Recipients queued per second (one per recipient of each message the director accepted).',
+  delivered: 'Recipients delivered per second (to a store or the outside).',
+  deferred: 'Delivery attempts deferred per second (temporary failures, retried later).',
+  bounced: 'Recipients bounced per second (failed for good: 5xx, expired, deleted with a bounce).',
+};

@@ -11,6 +11,7 @@ import type { DeliveryRoute, MessageTransport } from './delivery-transport.js';
 import { deliverToDestination } from './destination-delivery.js';
 import { DestinationSlots } from './destination-slots.js';
 import { type IndexedOutcome, outcomeRecords } from './outcome-records.js';
+import { countOutcomes, emptyQueueActivity, type QueueActivityTotals } from './queue-activity.js';
 import { type IncomingMessage, isFinal, type QueueEntry, type StateRecord } from './queue-entry.js';
 import { type QueueHold, QueueHolds } from './queue-holds.js';
 import { adminBounceRecords, expiryRecords } from './queue-lifetime.js';
@@ -59,6 +60,7 @@ export class MailQueue {
   private timer: NodeJS.Timeout | undefined;
   private dispatchQueued = false;
   private running = false;
+  private readonly totals = emptyQueueActivity();
 
   constructor(private readonly options: MailQueueOptions) {
     this.spool = new QueueSpool(options.root);
@@ -128,6 +130,7 @@ export class MailQueue {
       })),
     };
     await this.spool.write(spoolHeader(entry), message.content);
+    this.totals.received += entry.recipients.length;
     this.entries.set(id, entry);
     this.kick();
     return id;
@@ -154,6 +157,11 @@ export class MailQueue {
   /** Looks at the queue now: deferred recipients whose time has come (on the injected clock) are attempted. */
   wake(): void {
     this.kick();
+  }
+
+  /** Recipients received and outcomes recorded since start (a copy), for the metrics' rates. */
+  activity(): QueueActivityTotals {
+    return { ...this.totals };
   }
 
   /** Whether a recipient is held by its message or its user (store holds apply when it is routed). */
@@ -412,6 +420,7 @@ export class MailQueue {
       this.entries.delete(entry.id);
       await this.notices.idle(entry.id);
       await this.spool.removeDurably(entry.id);
+      countOutcomes(this.totals, records);
       for (const record of records) applyRecord(entry, record);
       this.forget(entry);
       return;
@@ -419,6 +428,7 @@ export class MailQueue {
     this.notices.plan(entry, records);
     // Durable before the in-memory state changes: a delivered recipient must never be retried after a crash.
     await this.spool.record(entry.id, records);
+    countOutcomes(this.totals, records);
     for (const record of records) applyRecord(entry, record);
     await this.notices.sendPlanned(entry, records);
     for (const record of records) {

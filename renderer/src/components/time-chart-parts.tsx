@@ -1,7 +1,8 @@
 /**
- * The parts every time chart of the console shares: a light grid, a time X axis and a Y axis in the
- * chosen locale, a tooltip without animation. Returned as an array of elements to place inside a
- * recharts chart (recharts reads its axes from the chart's children).
+ * The parts of a bar chart over time (the Spam view's decisions per minute): a light grid, a time X
+ * axis and a Y axis in the chosen locale, a tooltip without animation. Returned as an array of
+ * elements to place inside a recharts chart (recharts reads its axes from the chart's children).
+ * Line charts over time use the whole component in time-chart.tsx.
  */
 import { CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Translator } from '../i18n/translate';

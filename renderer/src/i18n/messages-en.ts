@@ -2,6 +2,7 @@
 
 import { directoryMessagesEn } from './directory-messages-en';
 import { viewMessagesEn } from './messages-views-en';
+import { plural } from './plural-text';
 export const messagesEn = {
   'app.title': 'mailfleet console',
   'app.skipToContent': 'Skip to content',
@@ -24,9 +25,23 @@ export const messagesEn = {
   'totals.sessions': 'IMAP / POP sessions',
   'totals.deliveries': 'Deliveries per minute',
   'totals.failedLogins': 'Failed logins per minute',
-  'chart.deliveries.title': 'Fleet deliveries per minute (last 5 minutes)',
-  'chart.deliveries.series': 'Deliveries / min',
   'chart.empty': 'Waiting for figures…',
+  'chart.rate.title': 'Fleet mail per minute (recipients at the directors, last 5 minutes)',
+  'chart.rate.received': 'Received',
+  'chart.rate.delivered': 'Delivered',
+  'chart.rate.deferred': 'Deferred',
+  'chart.rate.bounced': 'Bounced',
+  'chart.queues.title': 'Queue depth by node (messages, last 5 minutes)',
+  'chart.queues.others': 'Other nodes',
+  'chart.queues.none': 'No node of the fleet holds a mail queue.',
+  'chart.funnel.title': 'Spam funnel, last hour (gateway decisions, one per recipient)',
+  'chart.funnel.seen': 'Seen',
+  'chart.funnel.series': 'Decisions',
+  'chart.funnel.gateways': plural({ one: 'from {n} gateway', other: 'sum of {n} gateways' }),
+  'chart.funnel.noGateway': 'No gateway in the fleet.',
+  'chart.funnel.loading': 'Reading the gateway’s figures…',
+  'chart.funnel.error': 'The gateway’s figures could not be read: {error}',
+  'chart.funnel.empty': 'No mail reached the gateway in the last hour.',
   'role.store': 'Stores',
   'role.spare': 'Spares',
   'role.director': 'Directors',
@@ -53,6 +68,9 @@ export const messagesEn = {
   'figure.services': 'Services',
   'figure.servicesValue': '{running}/{total}',
   'figure.failedLogins': 'Failed logins/min',
+  'figure.quota': 'Over 90 % of quota',
+  'figure.quotaValue': plural({ one: '{n} mailbox', other: '{n} mailboxes' }),
+  'figure.quotaValueAtLeast': '{n}+ mailboxes',
   'problem.unreachable': 'Cannot connect',
   'problem.host-key-mismatch': 'Host key does not match the directory (possible impersonation)',
   'problem.refused': 'The node refused the console',
@@ -68,6 +86,15 @@ export const messagesEn = {
   'alarm.queue-deferred': '{node} has {value} recipients waiting for a retry (alarm above {limit})',
   'alarm.disk-full': 'The disk of {node} is {value} full (alarm above {limit})',
   'alarm.failed-logins': '{node} sees {value} failed logins per minute (alarm above {limit})',
+  'alarm.failed-logins-spike':
+    '{node} sees {value} failed logins per minute, far above its usual {baseline} (alarm above {limit})',
+  'alarm.quota-near-limit': plural({
+    count: 'value',
+    one: '{node} has {value} mailbox over {limit} of its limit: {user} ({share})',
+    other: '{node} has {value} mailboxes over {limit} of their limit; the fullest is {user} ({share})',
+  }),
+  'alarm.quota-near-limit.atLeast':
+    '{node} has {value} or more mailboxes over {limit} of their limit; the fullest is {user} ({share})',
   'duration.seconds': '{n} s',
   'duration.minutes': '{n} min',
   'duration.hours': '{n} h',

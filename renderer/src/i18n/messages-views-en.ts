@@ -2,6 +2,7 @@
  * English strings of the navigation and of the Node, Queues, Spam and Audit views (kept apart from
  * messages-en.ts so each view's words live together; spread into the one catalog).
  */
+import { plural } from './plural-text';
 export const viewMessagesEn = {
   'nav.label': 'Views',
   'nav.nodes': 'Nodes',
@@ -147,36 +148,66 @@ export const viewMessagesEn = {
   'queues.action.counting': 'Asking the node how many messages this concerns…',
   'queues.action.acting': 'Working…',
   'queues.action.hold.title': 'Hold mail',
-  'queues.action.hold.question': '{n} messages will be held on {node} ({what}).',
+  'queues.action.hold.question': plural({
+    one: '{n} message will be held on {node} ({what}).',
+    other: '{n} messages will be held on {node} ({what}).',
+  }),
   'queues.action.hold.future': 'Mail arriving later for this address is held too, until released.',
   'queues.action.hold.confirm': 'Hold',
-  'queues.action.hold.done': 'Held on {node}: {what} ({n} messages now).',
+  'queues.action.hold.done': plural({
+    one: 'Held on {node}: {what} ({n} message now).',
+    other: 'Held on {node}: {what} ({n} messages now).',
+  }),
   'queues.action.release.title': 'Release held mail',
-  'queues.action.release.question': '{n} messages will be released on {node} ({what}) and delivered now.',
+  'queues.action.release.question': plural({
+    one: '{n} message will be released on {node} ({what}) and delivered now.',
+    other: '{n} messages will be released on {node} ({what}) and delivered now.',
+  }),
   'queues.action.release.confirm': 'Release',
   'queues.action.release.done': 'Released on {node}: {what}. Delivery is being attempted now.',
   'queues.action.nothing': 'No message on {node} matches ({what}): nothing to do.',
   'queues.action.flush.title': 'Retry now',
-  'queues.action.flush.question':
-    '{n} messages on {node} will be tried again now ({what}). Held mail stays held.',
+  'queues.action.flush.question': plural({
+    one: '{n} message on {node} will be tried again now ({what}). Held mail stays held.',
+    other: '{n} messages on {node} will be tried again now ({what}). Held mail stays held.',
+  }),
   'queues.action.flush.confirm': 'Retry now',
-  'queues.action.flush.done': '{n} messages on {node} are being tried again.',
+  'queues.action.flush.done': plural({
+    one: '{n} message on {node} is being tried again.',
+    other: '{n} messages on {node} are being tried again.',
+  }),
   'queues.action.requeue.title': 'Re-route',
-  'queues.action.requeue.question':
-    '{n} messages on {node} will be routed again with fresh directory lookups and tried now ({what}).',
+  'queues.action.requeue.question': plural({
+    one: '{n} message on {node} will be routed again with fresh directory lookups and tried now ({what}).',
+    other: '{n} messages on {node} will be routed again with fresh directory lookups and tried now ({what}).',
+  }),
   'queues.action.requeue.confirm': 'Re-route',
-  'queues.action.requeue.done': '{n} messages on {node} were re-routed.',
+  'queues.action.requeue.done': plural({
+    one: '{n} message on {node} was re-routed.',
+    other: '{n} messages on {node} were re-routed.',
+  }),
   'queues.action.delete.title': 'Delete mail',
-  'queues.action.delete.question':
-    '{n} messages will be deleted from the queue of {node} ({what}). Nobody is told; this cannot be undone.',
+  'queues.action.delete.question': plural({
+    one: '{n} message will be deleted from the queue of {node} ({what}). Nobody is told; this cannot be undone.',
+    other:
+      '{n} messages will be deleted from the queue of {node} ({what}). Nobody is told; this cannot be undone.',
+  }),
   'queues.action.delete.confirm': 'Delete',
-  'queues.action.delete.done': '{n} messages were deleted from the queue of {node}.',
+  'queues.action.delete.done': plural({
+    one: '{n} message was deleted from the queue of {node}.',
+    other: '{n} messages were deleted from the queue of {node}.',
+  }),
   'queues.action.deleteBounce.title': 'Delete and notify the senders',
-  'queues.action.deleteBounce.question':
-    '{n} messages will be deleted from the queue of {node} ({what}) and each sender gets a non-delivery notice. This cannot be undone.',
+  'queues.action.deleteBounce.question': plural({
+    one: '{n} message will be deleted from the queue of {node} ({what}) and its sender gets a non-delivery notice. This cannot be undone.',
+    other:
+      '{n} messages will be deleted from the queue of {node} ({what}) and each sender gets a non-delivery notice. This cannot be undone.',
+  }),
   'queues.action.deleteBounce.confirm': 'Delete and notify',
-  'queues.action.deleteBounce.done':
-    '{n} messages were deleted from the queue of {node}; the senders are notified.',
+  'queues.action.deleteBounce.done': plural({
+    one: '{n} message was deleted from the queue of {node}; the sender is notified.',
+    other: '{n} messages were deleted from the queue of {node}; the senders are notified.',
+  }),
   'queues.bulk.title': 'Actions on the listed messages',
   'queues.bulk.forFilter': 'For every message matching the filter:',
   'queues.bulk.forAll': 'For every message in this queue:',
@@ -251,7 +282,7 @@ export const viewMessagesEn = {
   'audit.dryRun': 'count only (dry run), nothing changed',
   'audit.allNodes': 'All nodes',
   'audit.allOutcomes': 'All outcomes',
-  'audit.count': '{n} entries (newest first)',
+  'audit.count': plural({ one: '{n} entry', other: '{n} entries (newest first)' }),
   'audit.empty': 'No audit entries.',
   'audit.nodeFailed': "{node}'s log could not be read: {detail}",
   'outcome.ok': 'Done',

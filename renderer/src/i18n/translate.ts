@@ -1,12 +1,26 @@
 /**
  * Turning keys into words and figures into text in the chosen language: `{name}` placeholders,
- * numbers and times through Intl for that locale (ja-JP, en-US).
+ * plural forms chosen by Intl.PluralRules (English "1 message" / "2 messages"; Japanese has one
+ * form), numbers and times through Intl for that locale (ja-JP, en-US).
  */
 import type { ConsoleLocale } from '../../../main/console/console-contract';
 import { type MessageKey, messagesEn } from './messages-en';
 import { messagesJa } from './messages-ja';
+import type { PluralText } from './plural-text';
 
-const catalogs: Record<ConsoleLocale, Record<MessageKey, string>> = { en: messagesEn, ja: messagesJa };
+type CatalogText = string | PluralText;
+
+const catalogs: Record<ConsoleLocale, Record<MessageKey, CatalogText>> = { en: messagesEn, ja: messagesJa };
+
+/**
+ * The placeholder holding the count of a key, from the English catalog (the one with plural forms):
+ * its value is given as a number and formatted here in every language, so a caller passes the count
+ * itself and the Japanese text gets the same grouping ("1,234 通").
+ */
+function countNameOf(key: MessageKey): string | undefined {
+  const english: CatalogText = messagesEn[key];
+  return typeof english === 'string' ? undefined : (english.count ?? 'n');
+}
 const intlLocales: Record<ConsoleLocale, string> = { en: 'en-US', ja: 'ja-JP' };
 
 /** Text and formatting for one language. */
@@ -51,10 +65,21 @@ export function translator(locale: ConsoleLocale): Translator {
     second: '2-digit',
     hour12: false,
   });
-  const t = (key: MessageKey, values?: Record<string, string | number>) =>
-    catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-      values && name in values ? String(values[name]) : whole,
-    );
+  const plurals = new Intl.PluralRules(intlLocales[locale]);
+  const t = (key: MessageKey, values?: Record<string, string | number>) => {
+    const text = catalog[key];
+    const countName = countNameOf(key);
+    const count = countName === undefined ? undefined : values?.[countName];
+    const chosen =
+      typeof text === 'string'
+        ? text
+        : (text[typeof count === 'number' ? plurals.select(count) : 'other'] ?? text.other);
+    return chosen.replace(/\{(\w+)\}/g, (whole, name: string) => {
+      if (!values || !(name in values)) return whole;
+      const value = values[name];
+      return name === countName && typeof value === 'number' ? numbers[0]!.format(value) : String(value);
+    });
+  };
   const made: Translator = {
     locale,
     t,

@@ -7,6 +7,7 @@ import { useFleetStore } from '../store/fleet/fleet-store';
 import { useNodeStore } from '../store/nodes/node-store';
 import type { QueueActionRequest } from '../store/queues/queue-action-slice';
 import { useQueuesStore } from '../store/queues/queues-store';
+import { useSpamFunnelStore } from '../store/spam/spam-funnel-store';
 import { useSpamStore } from '../store/spam/spam-store';
 import { refreshAuditTail } from './audit-service';
 import { consoleApi } from './console-services';
@@ -18,6 +19,7 @@ import {
   runQueueAction,
   showQueueMessage,
 } from './queue-service';
+import { refreshSpamFunnel } from './spam-funnel-service';
 import { refreshSpam } from './spam-service';
 
 /** Views call these; each resolves when the store has the answer (or the error). */
@@ -30,6 +32,7 @@ export const viewServices = {
   showQueueMessage: (node: string, id: string) =>
     withApi((api) => showQueueMessage(api, useQueuesStore, node, id)),
   refreshSpam: () => withApi((api) => refreshSpam(api, useSpamStore)),
+  refreshSpamFunnel: () => withApi((api) => refreshSpamFunnel(api, useFleetStore, useSpamFunnelStore)),
   refreshAuditTail: (scope: string) => withApi((api) => refreshAuditTail(api, useAuditStore, scope)),
   watchNode: (node: string | undefined) => watchNode(useFleetStore, useNodeStore, node),
   refreshNodeQueue: (node: string) => withApi((api) => refreshNodeQueue(api, useNodeStore, node)),

@@ -1,10 +1,13 @@
 /**
- * The dashboard's alarm list, computed from one fleet snapshot: nodes that do not answer, nodes
- * whose figures stopped, a director queue that grows, a disk nearly full, and failed logins that
- * look like someone guessing passwords. A pure function, so it is tested without a browser.
+ * The dashboard's alarm list, computed from one fleet snapshot and the failed-logins history the
+ * store keeps: nodes that do not answer, nodes whose figures stopped, a director queue that grows,
+ * a disk nearly full, failed logins that look like someone guessing passwords (over a fixed limit,
+ * or far above the node's own normal), and mailboxes nearly at their limit. A pure function, so it
+ * is tested without a browser.
  */
 import type { ConsoleFleetSnapshot, ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
-import { nodeFigures } from './fleet-figures';
+import { nodeFigures, quotaShareLimit } from './fleet-figures';
+import { type LoginHistory, loginBaseline, recentLoginRate } from './login-history';
 
 /**
  * Messages in a director's queue above which the queue is an alarm. The director hands mail to a
@@ -33,6 +36,25 @@ export const diskShareLimit = 0.9;
  */
 export const failedLoginsPerMinLimit = 30;
 
+/**
+ * How many times its own median a node's failed-logins rate must be to be a spike. Staff mistyping
+ * passwords vary by two or three times between quiet and busy minutes; five times is a change in
+ * kind (a new client with an old password in a loop, someone guessing), not the morning rush.
+ */
+export const failedLoginsSpikeFactor = 5;
+
+/**
+ * Failed logins per minute a spike must also be over: on a quiet store the median is 0 or 1, and
+ * five times that is a handful of typos; ten a minute for half a minute is not a person typing.
+ */
+export const failedLoginsSpikeFloorPerMin = 10;
+
+/**
+ * Complete minutes of a node's history before it has a normal to compare with: a console just
+ * opened (or a node just up) knows nothing yet, and a median of one or two minutes is noise.
+ */
+export const failedLoginsBaselineMinMinutes = 3;
+
 /** What is wrong. */
 export const alarmKinds = [
   'node-down',
@@ -41,6 +63,8 @@ export const alarmKinds = [
   'queue-deferred',
   'disk-full',
   'failed-logins',
+  'failed-logins-spike',
+  'quota-near-limit',
 ] as const;
 export type AlarmKind = (typeof alarmKinds)[number];
 
@@ -59,11 +83,18 @@ export interface FleetAlarm {
   since?: number;
   /**
    * The figure that raised it: ms without answer or figures (node-down, data-stale), messages,
-   * recipients, the disk's used share 0..1, or failed logins per minute.
+   * recipients, the disk's used share 0..1, failed logins per minute (now, for a spike), or
+   * mailboxes over the quota share.
    */
   value: number;
-  /** The limit it is over (absent for node-down and data-stale). */
+  /** The limit it is over (absent for node-down and data-stale; the share 0..1 for quota). */
   limit?: number;
+  /** failed-logins-spike: the node's median failed logins per minute over its recent minutes. */
+  baseline?: number;
+  /** quota-near-limit: the count is a lower bound (the agent lists only its fullest mailboxes). */
+  atLeast?: boolean;
+  /** quota-near-limit: the fullest mailbox and its used share 0..1. */
+  fullest?: { user: string; share: number };
 }
 
 const severityOf: Record<AlarmKind, AlarmSeverity> = {
@@ -73,12 +104,26 @@ const severityOf: Record<AlarmKind, AlarmSeverity> = {
   'queue-messages': 'warning',
   'queue-deferred': 'warning',
   'failed-logins': 'warning',
+  'failed-logins-spike': 'warning',
+  'quota-near-limit': 'warning',
 };
 
 const severityRank: Record<AlarmSeverity, number> = { critical: 0, warning: 1 };
 
+/** The node's failed logins now far above its own median (and over the floor), or undefined. */
+function loginSpike(node: ConsoleNodeView, history: LoginHistory | undefined): FleetAlarm | undefined {
+  if (!history) return undefined;
+  const baseline = loginBaseline(history, failedLoginsBaselineMinMinutes);
+  const now = recentLoginRate(history);
+  if (baseline === undefined || now === undefined) return undefined;
+  const limit = Math.max(baseline * failedLoginsSpikeFactor, failedLoginsSpikeFloorPerMin);
+  if (now <= limit) return undefined;
+  const kind = 'failed-logins-spike';
+  return { node: node.name, kind, severity: severityOf[kind], value: now, limit, baseline };
+}
+
 /** The alarms of one node at snapshot time `at`. */
-function nodeAlarms(node: ConsoleNodeView, at: number): FleetAlarm[] {
+function nodeAlarms(node: ConsoleNodeView, at: number, history: LoginHistory | undefined): FleetAlarm[] {
   if (node.state !== 'up') {
     // A node that does not answer has one alarm: its last figures are old, so no others from them.
     const kind: AlarmKind = node.state === 'down' ? 'node-down' : 'data-stale';
@@ -96,26 +141,50 @@ function nodeAlarms(node: ConsoleNodeView, at: number): FleetAlarm[] {
   over('queue-messages', figures.queueDepth, queueMessagesLimit);
   over('queue-deferred', figures.queueDeferred, queueDeferredLimit);
   over('failed-logins', figures.failedLoginsPerMin, failedLoginsPerMinLimit);
+  // Over the fixed limit says it already; the spike is for a node well below it but far off its normal.
+  const spike = alarms.some((a) => a.kind === 'failed-logins') ? undefined : loginSpike(node, history);
+  if (spike) alarms.push(spike);
+  const quota = figures.quotaOver;
+  if (quota && quota.count > 0) {
+    alarms.push({
+      node: node.name,
+      kind: 'quota-near-limit',
+      severity: severityOf['quota-near-limit'],
+      value: quota.count,
+      limit: quotaShareLimit,
+      atLeast: quota.atLeast,
+      ...(quota.fullest ? { fullest: quota.fullest } : {}),
+    });
+  }
   return alarms;
 }
 
-// The alarm list renders once per snapshot; computed once for each.
-const alarmsOf = new WeakMap<ConsoleFleetSnapshot, FleetAlarm[]>();
+// The alarm list renders once per snapshot; computed once for each (and the history it came with).
+const alarmsOf = new WeakMap<
+  ConsoleFleetSnapshot,
+  { logins: Readonly<Record<string, LoginHistory>>; alarms: FleetAlarm[] }
+>();
+
+const noLogins: Readonly<Record<string, LoginHistory>> = {};
 
 /**
  * Every alarm of the fleet, critical first, then by node name, then in the order of `alarmKinds`.
+ * `logins` is the store's failed-logins history (login-history.ts); without it no spike is raised.
  */
-export function fleetAlarms(snapshot: ConsoleFleetSnapshot): FleetAlarm[] {
+export function fleetAlarms(
+  snapshot: ConsoleFleetSnapshot,
+  logins: Readonly<Record<string, LoginHistory>> = noLogins,
+): FleetAlarm[] {
   const known = alarmsOf.get(snapshot);
-  if (known) return known;
+  if (known && known.logins === logins) return known.alarms;
   const alarms = snapshot.nodes
-    .flatMap((node) => nodeAlarms(node, snapshot.at))
+    .flatMap((node) => nodeAlarms(node, snapshot.at, logins[node.name]))
     .sort(
       (a, b) =>
         severityRank[a.severity] - severityRank[b.severity] ||
         a.node.localeCompare(b.node, 'en', { numeric: true }) ||
         alarmKinds.indexOf(a.kind) - alarmKinds.indexOf(b.kind),
     );
-  alarmsOf.set(snapshot, alarms);
+  alarmsOf.set(snapshot, { logins, alarms });
   return alarms;
 }

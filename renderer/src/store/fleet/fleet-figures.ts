@@ -37,7 +37,42 @@ export interface NodeFigures {
   greylistedPerMin?: number;
   /** Gateway: messages rejected or tagged as spam in the last complete minute. */
   spamPerMin?: number;
+  /** Store: mailboxes over `quotaShareLimit` of their limit (undefined when the node sends no list). */
+  quotaOver?: QuotaOver;
 }
+
+/**
+ * Share of a mailbox's limit above which it is counted as nearly full: over 90 % a busy user's
+ * mailbox fills within days, then the store refuses their mail (552) and senders get bounces.
+ */
+export const quotaShareLimit = 0.9;
+
+/** The mailboxes of a store over `quotaShareLimit` of their limit. */
+export interface QuotaOver {
+  count: number;
+  /** The agent sends only its fullest mailboxes (10): when all of them are over, there may be more. */
+  atLeast: boolean;
+  /** The fullest one, when any is over. */
+  fullest?: { user: string; share: number };
+}
+
+/** Counts the mailboxes over the limit in the sample's list of fullest mailboxes. */
+export function quotaOver(sample: NodeMetrics | undefined): QuotaOver | undefined {
+  const top = sample?.store?.topQuotaUsers;
+  if (!top) return undefined;
+  const over = top
+    .map((m) => ({ user: m.user, share: m.usedBytes / m.limitBytes }))
+    .filter((m) => m.share > quotaShareLimit)
+    .sort((a, b) => b.share - a.share || (a.user < b.user ? -1 : 1));
+  return {
+    count: over.length,
+    atLeast: over.length > 0 && over.length === top.length && top.length >= topQuotaListLength,
+    ...(over[0] ? { fullest: over[0] } : {}),
+  };
+}
+
+// How many mailboxes the store agent lists (agent/daemon/modules/store-figures.ts, topQuotaCount).
+const topQuotaListLength = 10;
 
 const perMinute = (perSecond: number | undefined) => (perSecond === undefined ? undefined : perSecond * 60);
 
@@ -50,6 +85,18 @@ function sum(values: Array<number | undefined>): number | undefined {
 export function nodeFigures(node: ConsoleNodeView): NodeFigures {
   const sample = node.sample;
   if (!sample) return {};
+  const known = figuresOf.get(sample);
+  if (known) return known;
+  const figures = figuresOfSample(sample);
+  figuresOf.set(sample, figures);
+  return figures;
+}
+
+// The totals, the history, the alarms and the tiles all read a node's figures every tick; a sample
+// is a new object when it is new (parsed from the wire), so its figures are computed once.
+const figuresOf = new WeakMap<NodeMetrics, NodeFigures>();
+
+function figuresOfSample(sample: NodeMetrics): NodeFigures {
   return {
     mailboxes: counter(sample, 'mailbox_count'),
     sessions: sum([counter(sample, 'imap_sessions'), counter(sample, 'pop3_sessions')]),
@@ -64,6 +111,7 @@ export function nodeFigures(node: ConsoleNodeView): NodeFigures {
       counter(sample, 'gateway_rejected_spam_per_minute'),
       counter(sample, 'gateway_tagged_per_minute'),
     ]),
+    quotaOver: quotaOver(sample),
     diskShare: share(sample.disk.usedBytes, sample.disk.totalBytes),
     memoryShare: share(sample.memory.usedBytes, sample.memory.totalBytes),
     cpuPercent: sample.cpu.percent,

@@ -65,7 +65,7 @@ export function AuditView() {
         empty="audit.empty"
         isEmpty={shown.length === 0}
       >
-        <p className="muted">{tr.t('audit.count', { n: tr.number(shown.length) })}</p>
+        <p className="muted">{tr.t('audit.count', { n: shown.length })}</p>
         <AuditTable entries={shown} testId="audit-entries" />
       </LoadStatusPanel>
     </section>

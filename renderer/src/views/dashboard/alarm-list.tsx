@@ -6,12 +6,14 @@ import { memo } from 'react';
 import type { ConsoleFleetSnapshot } from '../../../../main/console/console-fleet-snapshot';
 import { useTranslator } from '../../i18n/use-translator';
 import { fleetAlarms } from '../../store/fleet/fleet-alarms';
+import { useFleetStore } from '../../store/fleet/fleet-store';
 import { type AlarmLine, alarmLine } from './alarm-line';
 
 /** Computes the lines once per snapshot; the list below draws only when their text changes. */
 export function AlarmList({ snapshot }: { snapshot: ConsoleFleetSnapshot }) {
   const tr = useTranslator();
-  const lines = fleetAlarms(snapshot).map((alarm) => alarmLine(alarm, tr));
+  const logins = useFleetStore((s) => s.loginHistory);
+  const lines = fleetAlarms(snapshot, logins).map((alarm) => alarmLine(alarm, tr));
   // The dashboard renders at 1 Hz; the alarms' words rarely change, so this is the only key.
   const linesKey = lines.map((line) => `${line.severity}\u0001${line.text}`).join('\u0002');
   return <AlarmRows lines={lines} linesKey={linesKey} />;

@@ -1,4 +1,4 @@
-/** The dashboard: fleet totals, the alarm list, the delivery-rate chart, and every node as a tile grouped by role. */
+/** The dashboard: fleet totals, the alarm list, the fleet charts, and every node as a tile grouped by role. */
 import { useLayoutEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useTranslator } from '../../i18n/use-translator';
@@ -7,7 +7,7 @@ import { nodesByRole } from '../../store/fleet/fleet-selectors';
 import { useFleetStore } from '../../store/fleet/fleet-store';
 import { useUiStore } from '../../store/ui/ui-store';
 import { AlarmList } from './alarm-list';
-import { DeliveriesChart } from './deliveries-chart';
+import { FleetCharts } from './fleet-charts';
 import { FleetTotalsBar } from './fleet-totals-bar';
 import { RoleGroup } from './role-group';
 
@@ -55,7 +55,7 @@ export function DashboardView() {
         <>
           <FleetTotalsBar snapshot={snapshot} />
           <AlarmList snapshot={snapshot} />
-          <DeliveriesChart />
+          <FleetCharts />
           <div className="role-groups">
             {groups.map((group) => (
               <RoleGroup key={group.role} role={group.role} nodes={group.nodes} now={snapshot.at} />

@@ -47,13 +47,20 @@ function figureRows(role: ConsoleNodeView['role'], f: NodeFigures, tr: Translato
   };
   const disk: FigureRow = { key: 'figure.disk', value: pct(f.diskShare), alarm: (f.diskShare ?? 0) > 0.9 };
   if (role === 'store' || role === 'spare') {
-    return [
+    const rows: FigureRow[] = [
       { key: 'figure.users', value: dash(f.mailboxes) },
       { key: 'figure.sessions', value: dash(f.sessions) },
       { key: 'figure.deliveries', value: dash(f.deliveriesPerMin) },
       disk,
       services,
     ];
+    // Only when some mailbox is nearly full: the line is a warning, not a figure to watch.
+    const quota = f.quotaOver;
+    if (quota && quota.count > 0) {
+      const words = quota.atLeast ? 'figure.quotaValueAtLeast' : 'figure.quotaValue';
+      rows.push({ key: 'figure.quota', value: tr.t(words, { n: quota.count }), alarm: true });
+    }
+    return rows;
   }
   if (role === 'director') {
     return [

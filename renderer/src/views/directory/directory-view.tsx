@@ -50,9 +50,7 @@ export function DirectoryView() {
                 >
                   <span className="dir-domain-name">{domain.name}</span>
                   {domain.description && <span className="dir-domain-description">{domain.description}</span>}
-                  <span className="dir-domain-users">
-                    {tr.t('dir.domainUsers', { n: tr.number(domain.users) })}
-                  </span>
+                  <span className="dir-domain-users">{tr.t('dir.domainUsers', { n: domain.users })}</span>
                 </button>
               </li>
             ))}

@@ -54,7 +54,7 @@ export function UserSearch() {
             ? tr.t('dir.loading')
             : total === 0
               ? tr.t('dir.none')
-              : tr.t('dir.count', { shown: tr.number(total), total: tr.number(indexed ?? total) })}
+              : tr.t('dir.count', { shown: tr.number(total), total: indexed ?? total })}
         </p>
         <button
           type="button"

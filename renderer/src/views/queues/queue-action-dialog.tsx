@@ -48,10 +48,10 @@ export function QueueActionDialog() {
         {phase === 'counting' && tr.t('queues.action.counting')}
         {phase === 'confirming' &&
           (n > 0 || !bulk
-            ? tr.t(`queues.action.${kind}.question`, { n: tr.number(n), what, node })
+            ? tr.t(`queues.action.${kind}.question`, { n, what, node })
             : tr.t('queues.action.nothing', { what, node }))}
         {phase === 'acting' && tr.t('queues.action.acting')}
-        {phase === 'done' && tr.t(`queues.action.${kind}.done`, { n: tr.number(n), what, node })}
+        {phase === 'done' && tr.t(`queues.action.${kind}.done`, { n, what, node })}
         {phase === 'error' && error && errorWords(tr, error)}
       </p>
       {phase === 'confirming' && request?.kind === 'hold' && 'user' in request.hold && (
