@@ -163,7 +163,8 @@ export class LdapRequestHandlers {
     const { reads, entries } = this.context;
     const send = (key: string, attributes: string[], typesOnly: boolean) => {
       const entry = entries.get(key);
-      if (!entry) return false;
+      // Checked again at send time: a paged search's later pages may follow a rebind or a move.
+      if (!entry || !reads.mayRead(state.identity, entry)) return false;
       response.send({ dn: entry.dn, attributes: reads.selectAttributes(entry, attributes, typesOnly) }, true);
       return true;
     };
