@@ -130,9 +130,9 @@ export class ReadOperations {
     }
   }
 
-  /** Whether the identity may read the entry now (a paged search checks again at each page). */
-  mayRead(identity: Identity, entry: StoredEntry): boolean {
-    return this.policy.readableBy(identity)(entry);
+  /** Which entries the identity may read now (a paged search checks again at each page). */
+  readableBy(identity: Identity): (entry: StoredEntry) => boolean {
+    return this.policy.readableBy(identity);
   }
 
   /** The entry, or noSuchObject (32) both when it is missing and when the identity may not read it. */

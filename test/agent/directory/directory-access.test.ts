@@ -199,6 +199,29 @@ describe.each(directoryBackends)('directory access rules on $name', (backend) =>
     }
   });
 
+  it('sends the rest of a paged search after a rebind only as the new identity may read', async () => {
+    const client = await raw(tree.admin(seedNames.admins.helpdesk), seedPasswords.helpdesk);
+    try {
+      const pages = client.searchPaginated(tree.domains, {
+        filter: '(objectClass=inetOrgPerson)',
+        attributes: ['mail'],
+        paged: { pageSize: 4 },
+      });
+      const first = await pages.next();
+      expect(first.done).toBe(false);
+      await client.bind(tree.admin(seedNames.admins.domainAdmin), seedPasswords.domainAdmin);
+      const later: string[] = [];
+      try {
+        for await (const page of pages) later.push(...page.searchEntries.map((e) => String(e.mail)));
+      } catch {
+        // A server may also end the paged search at the rebind; then nothing more is sent at all.
+      }
+      expect(later.filter((mail) => !mail.endsWith('@alpha.example'))).toEqual([]);
+    } finally {
+      await client.unbind();
+    }
+  });
+
   it('lets the helpdesk, servers, user-tier admins and mail users read every domain', async () => {
     const system = as(tree.admin(seedNames.admins.system), seedPasswords.system);
     const everyUser = (await system.searchUsers({})).length;
