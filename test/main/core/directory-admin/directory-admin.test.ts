@@ -332,6 +332,33 @@ describe.each(directoryBackends)('DirectoryAdmin on $name', (backend) => {
     succeeded('updateUser', await helpdesk.updateUser({ address: bob, aliases: [] }));
   });
 
+  it("keeps a group's members from another department when a domain admin replaces the members", async () => {
+    const group = { domain: 'alpha.example', name: 'liaison' };
+    succeeded(
+      'addGroup',
+      await helpdesk.addGroup({ ...group, address: 'liaison@alpha.example', members: [alice, bob] }),
+    );
+    const seen = succeeded('groups', await alphaAdmin.groups({ domain: 'alpha.example' })).find(
+      (g) => g.name === 'liaison',
+    );
+    // bob is of beta.example: this admin sees the member by DN only and cannot name it.
+    expect(seen?.members).toEqual([
+      { dn: tree.user(alice), address: alice },
+      { dn: tree.user(bob), address: null },
+    ]);
+    const changed = succeeded(
+      'setGroupMembers',
+      await alphaAdmin.setGroupMembers({ ...group, members: ['user0004@alpha.example'] }),
+    );
+    expect(changed.members.map((m) => m.dn)).toEqual([tree.user('user0004@alpha.example'), tree.user(bob)]);
+    const asHelpdesk = succeeded(
+      'setGroupMembers',
+      await helpdesk.setGroupMembers({ ...group, members: [alice] }),
+    );
+    expect(asHelpdesk.members.map((m) => m.address)).toEqual([alice]);
+    succeeded('deleteGroup', await helpdesk.deleteGroup(group));
+  });
+
   it('manages aliases and groups with members by address', async () => {
     expect(succeeded('aliases', await helpdesk.aliases({ domain: 'alpha.example' }))).toEqual([
       { address: 'postmaster@alpha.example', forwardTo: [alice] },
