@@ -1,8 +1,8 @@
 /**
  * slapd.conf for the test slapd: Debian's core, cosine, inetorgperson and misc schema plus our
- * shipped schema files, back_mdb and pw-sha2 as modules, {SSHA512} for Password Modify, and
- * access rules with the same meaning as the embedded directory's (agent/directory/embedded/
- * access-control.ts); docs/directory.md explains them.
+ * shipped schema files, back_mdb, pw-sha2 and unique as modules, {SSHA512} for Password Modify,
+ * unique addresses below ou=domains, and access rules with the same meaning as the embedded
+ * directory's (agent/directory/embedded/access-control.ts); docs/directory.md explains them.
  */
 import { join } from 'node:path';
 
@@ -25,6 +25,9 @@ export function fleetAccessRules(baseDn: string): string {
   const helpdesk = 'set="user/mailfleetAdminTier & [helpdesk]"';
   // A domain admin: tier `domain` AND the domain among its mailfleetAdminDomain values ("+" concatenates).
   const domainAdmin = 'set.expand="user/mailfleetAdminTier + [/] + user/mailfleetAdminDomain & [domain/$1]"';
+  // Any domain-tier admin; placed after the clause of its own domains, it stops the others at "none"
+  // (not even disclose, so another department's entries answer noSuchObject, as missing ones do).
+  const anyDomainAdmin = 'set="user/mailfleetAdminTier & [domain]"';
   return `
 access to dn.base="" by * read
 access to dn.base="cn=Subschema" by * read
@@ -53,6 +56,7 @@ access to dn.regex="^.+,cn=([^,]+),ou=domains,${base}$"
   by ${system} write
   by ${helpdesk} write
   by ${domainAdmin} write
+  by ${anyDomainAdmin} none
   by users read
   by * none
 
@@ -60,6 +64,21 @@ access to dn.regex="^cn=([^,]+),ou=domains,${base}$" attrs=children
   by ${system} write
   by ${helpdesk} write
   by ${domainAdmin} write
+  by ${anyDomainAdmin} none
+  by users read
+  by * none
+
+access to dn.regex="^cn=([^,]+),ou=domains,${base}$"
+  by ${system} write
+  by ${domainAdmin} read
+  by ${anyDomainAdmin} none
+  by users read
+  by * none
+
+access to dn.one="ou=admins,${baseDn}"
+  by ${system} write
+  by self read
+  by ${anyDomainAdmin} none
   by users read
   by * none
 
@@ -67,6 +86,19 @@ access to *
   by ${system} write
   by users read
   by * none
+`;
+}
+
+/**
+ * The unique overlay (slapo-unique): no two entries below ou=domains hold the same `mail`, nor the
+ * same `mailLocalAddress`, whoever writes (it searches as the rootdn, so a domain admin cannot
+ * add an address held in a department it may not read). slapo-unique compares each attribute
+ * with itself only: a `mail` equal to another entry's `mailLocalAddress` is not refused here
+ * (docs/directory.md, "Unique addresses").
+ */
+export function fleetUniqueAddresses(baseDn: string): string {
+  return `overlay unique
+unique_uri ldap:///ou=domains,${baseDn}?mail,mailLocalAddress?sub
 `;
 }
 
@@ -81,6 +113,7 @@ pidfile ${options.pidFile}
 modulepath /usr/lib/ldap
 moduleload back_mdb
 moduleload pw-sha2
+moduleload unique
 password-hash {SSHA512}
 sizelimit size.soft=500 size.hard=500 size.prtotal=unlimited
 
@@ -94,5 +127,5 @@ dbnosync
 index objectClass eq
 index uid,cn,mail eq,sub
 index mailLocalAddress,mailHost eq
-${fleetAccessRules(options.baseDn)}`;
+${fleetUniqueAddresses(options.baseDn)}${fleetAccessRules(options.baseDn)}`;
 }

@@ -1,8 +1,14 @@
 /**
- * Who may do what in the embedded directory. The same rules are written as slapd ACLs in the
- * test harness (test/support/slapd.ts) and in docs/directory.md:
+ * Who may do what in the embedded directory. The same rules are written as slapd ACLs in
+ * `fleetAccessRules()` (test/support/slapd-config.ts) and explained in docs/directory.md:
  * - anonymous may only bind (and read the root DSE);
- * - any bound entry may read everything except userPassword, which nobody reads;
+ * - userPassword is read by nobody (only a bind checks it);
+ * - a `domain`-tier admin reads only its own entry, the servers and logical stores, the tree's
+ *   containers, and its own domains (the domain entries and everything below them): another
+ *   department's users, aliases and groups, and the other admins, do not exist for it (a search
+ *   leaves them out; a search based on one, or a compare on one, is noSuchObject (32), as slapd
+ *   answers for an entry it may not disclose);
+ * - every other bound entry (system, helpdesk, user-tier admins, servers, mail users) reads the rest;
  * - an admin of tier `system` may write everything;
  * - `helpdesk` may write entries below the mail domains (users, aliases, groups) and their passwords;
  * - `domain` may write entries below the domains named in its mailfleetAdminDomain values;
@@ -36,6 +42,7 @@ export const serverSelfAttributes: ReadonlySet<string> = new Set([
 export class AccessPolicy {
   private readonly serversKey: string;
   private readonly domainsKey: string;
+  private readonly adminsKey: string;
 
   constructor(
     baseDn: string,
@@ -44,11 +51,32 @@ export class AccessPolicy {
   ) {
     this.serversKey = parseEntryDn(schema, `ou=servers,${baseDn}`).key;
     this.domainsKey = parseEntryDn(schema, `ou=domains,${baseDn}`).key;
+    this.adminsKey = parseEntryDn(schema, `ou=admins,${baseDn}`).key;
   }
 
   /** Whether the identity may search beyond the root DSE. */
   canRead(identity: Identity): boolean {
     return identity.kind !== 'anonymous';
+  }
+
+  /**
+   * Which entries the identity may read (see the rules above), as a test to run on each entry of
+   * a search: the identity's tier and domains are looked up once, not once per entry.
+   */
+  readableBy(identity: Identity): (entry: Pick<StoredEntry, 'key' | 'parentKey' | 'rdn'>) => boolean {
+    if (identity.kind === 'root') return () => true;
+    if (identity.kind === 'anonymous') return () => false;
+    const self = this.entries.get(identity.key);
+    // An entry deleted since its bind keeps "any bound entry" reads, as in slapd (its sets are empty).
+    if (!self || valuesOf(self, 'mailfleetadmintier')[0]?.toLowerCase() !== 'domain') return () => true;
+    const domains = new Set(valuesOf(self, 'mailfleetadmindomain').map((d) => d.toLowerCase()));
+    return (entry) => {
+      if (entry.key === identity.key) return true;
+      if (entry.parentKey === this.adminsKey) return false;
+      const domain =
+        entry.parentKey === this.domainsKey ? entry.rdn[0]?.value.toLowerCase() : this.domainAbove(entry);
+      return domain === undefined || domains.has(domain);
+    };
   }
 
   /**

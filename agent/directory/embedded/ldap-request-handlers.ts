@@ -161,9 +161,11 @@ export class LdapRequestHandlers {
     }
     const paged = pagedResultsControl(fields.controls);
     const { reads, entries } = this.context;
+    // Checked again at send time: a paged search's later pages may follow a rebind or a move.
+    const readable = reads.readableBy(state.identity);
     const send = (key: string, attributes: string[], typesOnly: boolean) => {
       const entry = entries.get(key);
-      if (!entry) return false;
+      if (!entry || !readable(entry)) return false;
       response.send({ dn: entry.dn, attributes: reads.selectAttributes(entry, attributes, typesOnly) }, true);
       return true;
     };

@@ -1,6 +1,8 @@
 /**
  * The reads of the embedded directory: bind, compare and search (scope walk or index lookup,
  * filter, attribute selection). userPassword is never returned or compared; only a bind checks it.
+ * An entry the identity may not read (access-control.ts) is left out of searches, and a search
+ * based on it or a compare on it is noSuchObject (32), as slapd answers when it may not disclose.
  */
 import type { DirectorySchema } from '../schema/directory-schema.js';
 import type { AccessPolicy, Identity } from './access-control.js';
@@ -59,7 +61,7 @@ export class ReadOperations {
   /** Compare: whether the entry has the value (never for userPassword). */
   compare(identity: Identity, dn: string, attribute: string, value: string): boolean {
     this.requireRead(identity);
-    const entry = this.entry(dn);
+    const entry = this.readableEntry(identity, dn);
     const key = this.schema.attributeKey(attribute);
     if (!key)
       throw new LdapResultError(
@@ -78,11 +80,12 @@ export class ReadOperations {
   /** Keys of the entries in scope that match the filter, in tree order for scope walks. */
   search(identity: Identity, baseDn: string, scope: SearchScope, filter: SearchFilter): string[] {
     this.requireRead(identity);
-    const base = this.entry(baseDn);
+    const readable = this.policy.readableBy(identity);
+    const base = this.readableEntry(identity, baseDn, readable);
     const candidates = indexCandidates(filter, this.schema, this.entries);
     const keys: string[] = [];
     const consider = (entry: StoredEntry) => {
-      if (this.evaluator.matches(filter, entry)) keys.push(entry.key);
+      if (readable(entry) && this.evaluator.matches(filter, entry)) keys.push(entry.key);
     };
     if (candidates) {
       for (const key of candidates) {
@@ -127,10 +130,22 @@ export class ReadOperations {
     }
   }
 
-  private entry(dn: string): StoredEntry {
+  /** Which entries the identity may read now (a paged search checks again at each page). */
+  readableBy(identity: Identity): (entry: StoredEntry) => boolean {
+    return this.policy.readableBy(identity);
+  }
+
+  /** The entry, or noSuchObject (32) both when it is missing and when the identity may not read it. */
+  private readableEntry(
+    identity: Identity,
+    dn: string,
+    readable = this.policy.readableBy(identity),
+  ): StoredEntry {
     const { key } = parseEntryDn(this.schema, dn);
     const entry = this.entries.get(key);
-    if (!entry) throw new LdapResultError(resultCodes.noSuchObject, `no such entry: ${dn}`);
+    // The same words either way, so the answer does not tell a hidden entry from a missing one.
+    if (!entry || !readable(entry))
+      throw new LdapResultError(resultCodes.noSuchObject, `no such entry: ${dn}`);
     return entry;
   }
 

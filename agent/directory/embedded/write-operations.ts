@@ -2,7 +2,9 @@
  * The writes of the embedded directory: add, modify, delete, rename and password change. Each one
  * checks access and the schema against the current entries, then commits; it resolves only once
  * the change is durable. Checks and the in-memory apply run without an await between them, so
- * concurrent writes cannot interleave inside one operation.
+ * concurrent writes cannot interleave inside one operation. A routed address is held by one entry
+ * only (unique-addresses.ts); that check follows the access check, so a writer who may not write
+ * an entry learns nothing about the addresses of others.
  */
 import type { DirectorySchema } from '../schema/directory-schema.js';
 import type { AccessPolicy, Identity } from './access-control.js';
@@ -11,6 +13,7 @@ import { validateEntry } from './entry-validation.js';
 import { LdapResultError, resultCodes } from './ldap-result-error.js';
 import { hashPassword, isSupportedHash } from './password-hash.js';
 import { parseEntryDn, type StoredAttribute, type StoredEntry, toStoredEntry } from './stored-entry.js';
+import { UniqueAddresses } from './unique-addresses.js';
 
 /** One change of a modify request. */
 export interface AttributeModification {
@@ -21,12 +24,16 @@ export interface AttributeModification {
 
 /** Adds, modifies, deletes and renames entries for a bound identity. */
 export class WriteOperations {
+  private readonly uniqueAddresses: UniqueAddresses;
+
   constructor(
     private readonly db: DirectoryDatabase,
     private readonly schema: DirectorySchema,
     private readonly policy: AccessPolicy,
     private readonly baseDn: string,
-  ) {}
+  ) {
+    this.uniqueAddresses = new UniqueAddresses(baseDn, schema, db.entries);
+  }
 
   /** Adds an entry; its parent must exist unless it is the suffix entry. */
   add(identity: Identity, dn: string, attributes: Record<string, string[]>): Promise<void> {
@@ -39,6 +46,7 @@ export class WriteOperations {
     this.policy.checkWrite(identity, 'add', entry);
     hashPasswords(entry);
     validateEntry(this.schema, entry);
+    this.uniqueAddresses.check(entry);
     return this.db.commit([{ put: entry }]);
   }
 
@@ -56,6 +64,13 @@ export class WriteOperations {
     const next: StoredEntry = { ...current, attributes };
     hashPasswords(next);
     validateEntry(this.schema, next);
+    // As slapd's unique overlay: the values added or put in place are checked, not those deleted.
+    this.uniqueAddresses.check(
+      next,
+      modifications.flatMap((m, i) =>
+        m.operation === 'delete' ? [] : [[touched[i] as string, m.values] as const],
+      ),
+    );
     return this.db.commit([{ put: next }]);
   }
 
@@ -130,6 +145,12 @@ export class WriteOperations {
     this.policy.checkWrite(identity, 'delete', current);
     this.policy.checkWrite(identity, 'add', next);
     validateEntry(this.schema, next);
+    // As slapd's unique overlay on a rename: only the values the new RDN brings are checked.
+    this.uniqueAddresses.check(
+      next,
+      newRdnParts.map((part) => [this.attributeKey(part.type), [part.value]] as const),
+      current.key,
+    );
     const changes: EntryChange[] =
       target.key === current.key ? [{ put: next }] : [{ remove: current }, { put: next }];
     return this.db.commit(changes);

@@ -1,8 +1,11 @@
 /**
  * Who already uses an address: a user (as primary or further address), an alias or a group. The
  * director routes an address to exactly one of them, so a second holder would make mail to it go
- * wherever the router looks first; the directory itself does not forbid it (the entries have
- * different names), so the console checks before writing.
+ * wherever the router looks first. The directory itself refuses a second holder (slapd's unique
+ * overlay, the embedded directory's same rule: constraintViolation, worded by
+ * directory-admin-errors.ts), whoever writes; this check comes first because it can name the
+ * holder. It sees only what the login may read: a domain admin's check misses holders in other
+ * departments, and then the directory's refusal is the answer.
  */
 import { DirectoryError, ldapResultCodes } from '../../../agent/directory/directory-errors.js';
 import type { FleetDirectory } from '../../../agent/directory/fleet-directory.js';

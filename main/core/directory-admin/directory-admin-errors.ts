@@ -86,6 +86,7 @@ export function toDirectoryAdminError(error: unknown): DirectoryAdminError {
   if (error instanceof AdminRefusal) return error.error;
   if (error instanceof z.ZodError) return inputError(error);
   if (error instanceof DirectoryError) {
+    if (error.code === 19 && /non-unique/i.test(error.message)) return secondHolder(error.message);
     const mapped = error.code === undefined ? undefined : codesByLdapResult[error.code];
     if (mapped) return directoryAdminError(mapped, error.message);
     if (error.code === undefined && isConnectionError(error.cause)) {
@@ -95,4 +96,29 @@ export function toDirectoryAdminError(error: unknown): DirectoryAdminError {
   }
   if (isConnectionError(error)) return directoryAdminError('directory-down', (error as Error).message);
   return directoryAdminError('directory-error', error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * The directory refused a second holder of an address (slapd's unique overlay, the embedded
+ * directory's same rule; both answer constraintViolation, 19). The holder may be in a domain this
+ * login cannot read, so the words say so rather than naming it.
+ */
+function secondHolder(message: string): DirectoryAdminError {
+  // slapd: "non-unique attributes found with (|(mail=a@x))"; embedded: "... the address a@x is already held ...".
+  const addresses = [
+    ...[...message.matchAll(/\((?:mail|mailLocalAddress)=([^()]+)\)/gi)].map((m) => m[1]),
+    ...[...message.matchAll(/the address (\S+) is already held/gi)].map((m) => m[1]),
+  ];
+  // slapd names every address the write carries, not the one held: then it is "one of" them.
+  const distinct = [...new Set(addresses)];
+  const which =
+    distinct.length === 0
+      ? 'an address'
+      : distinct.length === 1
+        ? distinct[0]
+        : `one of ${distinct.join(', ')}`;
+  return directoryAdminError(
+    'already-exists',
+    `${which} is already used by another user, alias or group (perhaps in a domain this login cannot read)`,
+  );
 }

@@ -148,7 +148,7 @@ export class DirectoryAdmin {
           this.directory.listLogicalStores(),
         ]);
         if (!domains.some((d) => d.name === domain))
-          refuse('not-found', `no mail domain ${domain}`, 'address');
+          refuse('not-found', `no mail domain ${domain} that this login may read`, 'address');
         if (!stores.some((s) => s.name === user.logicalStore)) {
           refuse('not-found', `no logical store ${user.logicalStore}`, 'logicalStore');
         }
@@ -319,7 +319,8 @@ export class DirectoryAdmin {
     const domains = new Set((await this.directory.listDomains()).map((d) => d.name));
     for (const [i, address] of addresses.entries()) {
       const domain = address.slice(address.lastIndexOf('@') + 1);
-      if (!domains.has(domain)) refuse('not-found', `no mail domain ${domain}`, `aliases.${i}`);
+      if (!domains.has(domain))
+        refuse('not-found', `no mail domain ${domain} that this login may read`, `aliases.${i}`);
       const holder = await addressHolder(this.directory, address);
       if (holder && holder !== `the user ${owner.toLowerCase()}`) {
         refuse('already-exists', `${address} is already used by ${holder}`, `aliases.${i}`);

@@ -5,6 +5,7 @@
  * directory holds the users' DNs.
  */
 import { DirectoryError, ldapResultCodes } from '../../../agent/directory/directory-errors.js';
+import { parseDn } from '../../../agent/directory/distinguished-name.js';
 import type { FleetDirectory } from '../../../agent/directory/fleet-directory.js';
 import type { MailGroupEntry, MailUserEntry } from '../../../agent/directory/fleet-entries.js';
 import { addressHolder } from './address-holder.js';
@@ -79,10 +80,10 @@ export class MailListAdmin {
 
   /** Replaces a group's members. */
   async setGroupMembers(group: GroupMembersWrite): Promise<MailGroup> {
-    const memberDns = await this.memberDns(group.members);
+    const [memberDns, hidden] = await Promise.all([this.memberDns(group.members), this.hiddenMembers(group)]);
     return this.group(
       group.domain,
-      await this.directory.setGroupMembers(group.domain, group.name, memberDns),
+      await this.directory.setGroupMembers(group.domain, group.name, [...memberDns, ...hidden]),
     );
   }
 
@@ -101,10 +102,29 @@ export class MailListAdmin {
     };
   }
 
+  /**
+   * The group's current members in domains this login cannot read. A domain admin sees them by DN
+   * only and cannot name them by address, so a replace of the members keeps them rather than
+   * dropping another department's people unseen; the helpdesk reads every domain and keeps none.
+   */
+  private async hiddenMembers(group: { domain: string; name: string }): Promise<string[]> {
+    const [groups, domains] = await Promise.all([
+      this.directory.listGroups(group.domain),
+      this.directory.listDomains(),
+    ]);
+    const readable = new Set(domains.map((d) => d.name.toLowerCase()));
+    const current = groups.find((g) => g.name.toLowerCase() === group.name.toLowerCase());
+    return (current?.memberDns ?? []).filter((dn) => {
+      const domain = domainOfEntryDn(dn);
+      return domain !== undefined && !readable.has(domain);
+    });
+  }
+
   private async memberDns(addresses: string[]): Promise<string[]> {
     const dns: string[] = [];
     for (const [i, address] of addresses.entries()) {
-      // The index knows 40,000 users; the directory is asked only about an address it does not know.
+      // The index knows every user this login may read (all 40,000 for the helpdesk); the directory is
+      // asked only about an address it does not know.
       const known = this.index.get(address);
       if (known) {
         dns.push(known.dn);
@@ -120,4 +140,19 @@ export class MailListAdmin {
     }
     return dns;
   }
+}
+
+/** The mail domain (lower case) of an entry below `cn=<domain>,ou=domains,…`, if the DN is one. */
+function domainOfEntryDn(dn: string): string | undefined {
+  let rdns: ReturnType<typeof parseDn>;
+  try {
+    rdns = parseDn(dn);
+  } catch {
+    return undefined;
+  }
+  const at = rdns.findIndex(
+    (rdn) => rdn[0]?.type.toLowerCase() === 'ou' && rdn[0].value.toLowerCase() === 'domains',
+  );
+  const domain = at > 1 ? rdns[at - 1]?.[0] : undefined;
+  return domain?.type.toLowerCase() === 'cn' ? domain.value.toLowerCase() : undefined;
 }

@@ -1,18 +1,65 @@
 /**
- * Access rules, the same on the embedded directory and on slapd: who may write what, and that
- * refusals are insufficientAccessRights (50) explained in words.
+ * Access rules, the same on the embedded directory and on slapd: who may read and write what,
+ * that refusals are insufficientAccessRights (50) explained in words, that a domain admin's
+ * hidden entries answer noSuchObject (32) as missing ones do, and that an address has one holder.
  */
-import { Attribute, BerWriter, Change, Client, InsufficientAccessError } from 'ldapts';
+import {
+  Attribute,
+  BerWriter,
+  Change,
+  Client,
+  ConstraintViolationError,
+  InsufficientAccessError,
+  NoSuchObjectError,
+} from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryError } from '../../../agent/directory/directory-errors.js';
 import { FleetTree } from '../../../agent/directory/fleet-entries.js';
 import { LdapFleetDirectory } from '../../../agent/directory/ldap-fleet-directory.js';
 import { passwordModifyOid } from '../../../agent/directory/ldap-session.js';
+import { mailAliasEntry, mailGroupEntry, mailUserEntry } from '../../../agent/directory/seed-entries.js';
 import { directoryBackends } from '../../support/directory-backends.js';
 import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../support/directory-seed.js';
 import type { TestDirectory } from '../../support/test-directory.js';
 
 const tree = new FleetTree(testBaseDn);
+
+/** beta.example's own users (enough for several pages), an alias and a group, beside the seed. */
+const betaUserCount = 12;
+const carol = 'carol@beta.example';
+/** A further address in alpha.example held by carol, a user of beta.example. */
+const carolsAlphaAddress = 'carol.alpha@alpha.example';
+const carolsPassword = 'carol-secret';
+const bulkAlphaUsers = 15;
+
+function betaEntries() {
+  const users = Array.from({ length: betaUserCount }, (_, i) =>
+    mailUserEntry(tree, { mail: `beta${i}@beta.example`, displayName: `Beta ${i}`, mailHost: 'store02' }),
+  );
+  return [
+    mailUserEntry(tree, {
+      mail: carol,
+      displayName: 'Carol Beta',
+      mailHost: 'store02',
+      mailLocalAddress: [carolsAlphaAddress],
+      password: carolsPassword,
+    }),
+    ...users,
+    mailAliasEntry(tree, { mail: 'postmaster@beta.example', forwardTo: [seedNames.bob] }),
+    mailGroupEntry(tree, { name: 'team', domain: 'beta.example', mail: 'team@beta.example', memberDns: [] }),
+  ];
+}
+
+/** Expects a DirectoryError with result code 19 (slapd's unique overlay, and the embedded rule). */
+async function expectSecondHolderRefused(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DirectoryError);
+  expect((error as DirectoryError).code).toBe(19);
+  expect((error as DirectoryError).message).toMatch(/non-unique/);
+}
 
 /** Expects a DirectoryError with result code 50 whose message says what was refused. */
 async function expectRefused(promise: Promise<unknown>, what: RegExp): Promise<void> {
@@ -29,13 +76,12 @@ async function expectRefused(promise: Promise<unknown>, what: RegExp): Promise<v
 describe.each(directoryBackends)('directory access rules on $name', (backend) => {
   let server: TestDirectory;
   const clients: LdapFleetDirectory[] = [];
+  // A small page size, so every listing below runs as a paged search of several pages.
   const as = (bindDn: string, bindPassword: string) => {
-    const client = LdapFleetDirectory.withPassword({
-      url: server.url,
-      baseDn: testBaseDn,
-      bindDn,
-      bindPassword,
-    });
+    const client = LdapFleetDirectory.withPassword(
+      { url: server.url, baseDn: testBaseDn, bindDn, bindPassword },
+      { pageSize: 5 },
+    );
     clients.push(client);
     return client;
   };
@@ -46,7 +92,7 @@ describe.each(directoryBackends)('directory access rules on $name', (backend) =>
   };
 
   beforeAll(async () => {
-    server = await backend.start(testBaseDn, seedEntries(0));
+    server = await backend.start(testBaseDn, [...seedEntries(bulkAlphaUsers), ...betaEntries()]);
   });
 
   afterAll(async () => {
@@ -98,7 +144,146 @@ describe.each(directoryBackends)('directory access rules on $name', (backend) =>
     );
     await expectRefused(alphaAdmin.setPassword(seedNames.bob, 'taken-over'), /password change/);
     await expectRefused(alphaAdmin.updateServer('store01', { state: 'down' }), /server store01/);
-    expect((await alphaAdmin.findUserByAddress(seedNames.bob))?.mailboxState).toBe('active');
+    const helpdesk = as(tree.admin(seedNames.admins.helpdesk), seedPasswords.helpdesk);
+    expect((await helpdesk.findUserByAddress(seedNames.bob))?.mailboxState).toBe('active');
+  });
+
+  it("shows a domain admin its own domains and what it needs outside them, not another department's", async () => {
+    const alphaAdmin = as(tree.admin(seedNames.admins.domainAdmin), seedPasswords.domainAdmin);
+    const users = await alphaAdmin.searchUsers({});
+    expect(users.length).toBe(1 + bulkAlphaUsers);
+    expect(new Set(users.map((u) => u.mail.split('@')[1]))).toEqual(new Set(['alpha.example']));
+    expect(await alphaAdmin.searchUsers({ domain: 'beta.example' })).toEqual([]);
+    expect(await alphaAdmin.findUserByAddress(seedNames.bob)).toBeUndefined();
+    // carol lives in beta.example: her further address in alpha.example does not make her readable.
+    expect(await alphaAdmin.findUserByAddress(carolsAlphaAddress)).toBeUndefined();
+    expect((await alphaAdmin.listDomains()).map((d) => d.name)).toEqual(['alpha.example']);
+    expect((await alphaAdmin.listAliases('alpha.example')).map((a) => a.mail)).toEqual([
+      'postmaster@alpha.example',
+    ]);
+    expect((await alphaAdmin.listGroups('alpha.example')).map((g) => g.name)).toEqual(['staff']);
+    for (const hidden of [alphaAdmin.listAliases('beta.example'), alphaAdmin.listGroups('beta.example')]) {
+      await expect(hidden).rejects.toMatchObject({ code: 32 });
+    }
+    // What the console needs outside the domains: nodes and their host keys, stores, its own entry.
+    expect((await alphaAdmin.listServers()).map((s) => s.name)).toEqual([...seedNames.servers]);
+    expect((await alphaAdmin.getServer('store01'))?.hostKeys).toHaveLength(1);
+    expect(await alphaAdmin.listLogicalStores()).toHaveLength(seedNames.stores.length);
+    expect((await alphaAdmin.listAdmins()).map((a) => a.uid)).toEqual([seedNames.admins.domainAdmin]);
+    expect((await alphaAdmin.getAdmin(seedNames.admins.domainAdmin))?.domains).toEqual(['alpha.example']);
+    expect(await alphaAdmin.getAdmin(seedNames.admins.helpdesk)).toBeUndefined();
+  });
+
+  it('answers a domain admin about a hidden entry as about a missing one (noSuchObject, 32)', async () => {
+    const client = await raw(tree.admin(seedNames.admins.domainAdmin), seedPasswords.domainAdmin);
+    try {
+      for (const dn of [tree.user(seedNames.bob), tree.domain('beta.example'), tree.admin('helpdesk1')]) {
+        await expect(client.search(dn, { scope: 'base' })).rejects.toBeInstanceOf(NoSuchObjectError);
+        await expect(client.compare(dn, 'objectClass', 'top')).rejects.toBeInstanceOf(NoSuchObjectError);
+      }
+      await expect(client.search(tree.user('nobody@beta.example'), { scope: 'base' })).rejects.toBeInstanceOf(
+        NoSuchObjectError,
+      );
+      // A subtree search over all domains leaves the other department out without an error.
+      const { searchEntries } = await client.search(tree.domains, {
+        filter: '(mail=*)',
+        attributes: ['mail'],
+        paged: { pageSize: 4 },
+      });
+      const domains = new Set(searchEntries.map((e) => String(e.mail).split('@')[1]));
+      expect(domains).toEqual(new Set(['alpha.example']));
+      expect(searchEntries.length).toBe(1 + bulkAlphaUsers + 2);
+      expect(await client.compare(tree.user(seedNames.alice), 'mail', seedNames.alice)).toBe(true);
+    } finally {
+      await client.unbind();
+    }
+  });
+
+  it('sends the rest of a paged search after a rebind only as the new identity may read', async () => {
+    const client = await raw(tree.admin(seedNames.admins.helpdesk), seedPasswords.helpdesk);
+    try {
+      const pages = client.searchPaginated(tree.domains, {
+        filter: '(objectClass=inetOrgPerson)',
+        attributes: ['mail'],
+        paged: { pageSize: 4 },
+      });
+      const first = await pages.next();
+      expect(first.done).toBe(false);
+      await client.bind(tree.admin(seedNames.admins.domainAdmin), seedPasswords.domainAdmin);
+      const later: string[] = [];
+      try {
+        for await (const page of pages) later.push(...page.searchEntries.map((e) => String(e.mail)));
+      } catch {
+        // A server may also end the paged search at the rebind; then nothing more is sent at all.
+      }
+      expect(later.filter((mail) => !mail.endsWith('@alpha.example'))).toEqual([]);
+    } finally {
+      await client.unbind();
+    }
+  });
+
+  it('lets the helpdesk, servers, user-tier admins and mail users read every domain', async () => {
+    const system = as(tree.admin(seedNames.admins.system), seedPasswords.system);
+    const everyUser = (await system.searchUsers({})).length;
+    // The seed's users of both domains, and any an earlier test added.
+    expect(everyUser).toBeGreaterThanOrEqual(2 + bulkAlphaUsers + 1 + betaUserCount);
+    const readers = [
+      as(tree.admin(seedNames.admins.helpdesk), seedPasswords.helpdesk),
+      as(tree.admin(seedNames.admins.viewer), seedPasswords.viewer),
+      as(tree.server('director01'), seedPasswords.server('director01')),
+      as(tree.user(carol), carolsPassword),
+    ];
+    for (const reader of readers) {
+      expect(await reader.searchUsers({})).toHaveLength(everyUser);
+      expect((await reader.findUserByAddress(carolsAlphaAddress))?.mail).toBe(carol);
+      expect((await reader.listDomains()).map((d) => d.name)).toEqual([...seedNames.domains]);
+      expect(await reader.listGroups('beta.example')).toHaveLength(1);
+    }
+    expect(await readers[0]?.listAdmins()).toHaveLength(Object.keys(seedNames.admins).length);
+  });
+
+  it('refuses a second holder of an address, even one the writer cannot read', async () => {
+    const alphaAdmin = as(tree.admin(seedNames.admins.domainAdmin), seedPasswords.domainAdmin);
+    // carol (beta.example, hidden from this admin) holds carol.alpha@alpha.example as a further address.
+    await expectSecondHolderRefused(
+      alphaAdmin.modifyUser(seedNames.alice, {
+        mailLocalAddress: [seedNames.aliceLocalAddress, carolsAlphaAddress],
+      }),
+    );
+    await expectSecondHolderRefused(
+      alphaAdmin.addUser({
+        mail: 'new-one@alpha.example',
+        displayName: 'New One',
+        mailHost: 'store01',
+        mailLocalAddress: [carolsAlphaAddress],
+      }),
+    );
+    // The group staff holds staff@alpha.example: a user of that address is a second holder.
+    await expectSecondHolderRefused(
+      alphaAdmin.addUser({ mail: 'staff@alpha.example', displayName: 'Staff', mailHost: 'store01' }),
+    );
+    const helpdesk = as(tree.admin(seedNames.admins.helpdesk), seedPasswords.helpdesk);
+    await expectSecondHolderRefused(
+      helpdesk.modifyUser(seedNames.bob, { mailLocalAddress: [seedNames.aliceLocalAddress] }),
+    );
+    const client = await raw(tree.admin(seedNames.admins.system), seedPasswords.system);
+    try {
+      const change = new Change({
+        operation: 'add',
+        modification: new Attribute({ type: 'mailLocalAddress', values: [carolsAlphaAddress] }),
+      });
+      await expect(client.modify(tree.user(seedNames.bob), change)).rejects.toBeInstanceOf(
+        ConstraintViolationError,
+      );
+    } finally {
+      await client.unbind();
+    }
+    // The entry's own addresses are not a second holder: alice keeps hers and adds a free one.
+    const alice = await alphaAdmin.modifyUser(seedNames.alice, {
+      mailLocalAddress: [seedNames.aliceLocalAddress, 'alice.s@alpha.example'],
+    });
+    expect(alice.mailLocalAddress).toEqual([seedNames.aliceLocalAddress, 'alice.s@alpha.example']);
+    expect((await helpdesk.findUserByAddress(carolsAlphaAddress))?.mail).toBe(carol);
   });
 
   it('lets a server update its own entry and nothing else', async () => {

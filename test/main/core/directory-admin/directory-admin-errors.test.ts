@@ -1,7 +1,8 @@
 /**
  * The words for what real directory servers answer: refusals provoked on the embedded directory and
- * on slapd (schema violations, duplicate and multiple values, missing entries, refused access) and
- * what toDirectoryAdminError makes of them, plus the codes that need no server.
+ * on slapd (schema violations, duplicate and multiple values, a second holder of an address,
+ * missing entries, refused access) and what toDirectoryAdminError makes of them, plus the codes
+ * that need no server.
  */
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,16 @@ describe.each(directoryBackends)('directory errors from $name in words', (backen
       helpdesk.addAlias({ mail: 'postmaster@alpha.example', forwardTo: ['x@y.example'] }),
     );
     expect(toDirectoryAdminError(twice).code).toBe('already-exists');
+    // A second holder of an address (slapd's unique overlay, the embedded rule: 19) is in use too.
+    const secondHolder = await failure(
+      helpdesk.modifyUser(seedNames.bob, { mailLocalAddress: [seedNames.aliceLocalAddress] }),
+    );
+    expect(secondHolder).toMatchObject({ code: 19 });
+    expect(toDirectoryAdminError(secondHolder)).toMatchObject({
+      code: 'already-exists',
+      message: directoryAdminErrorTexts['already-exists'],
+      detail: `${seedNames.aliceLocalAddress} is already used by another user, alias or group (perhaps in a domain this login cannot read)`,
+    });
     const alphaAdmin = LdapFleetDirectory.withPassword({
       url: server.url,
       baseDn: testBaseDn,
