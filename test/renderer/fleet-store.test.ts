@@ -101,6 +101,47 @@ describe('fleet store', () => {
     expect(fresh.getState().status).toBe('error');
   });
 
+  it('merges partial pushes into the whole snapshot, keeping unchanged nodes as they were', () => {
+    const store = createFleetStore();
+    const up = (name: string, deliveries: number) =>
+      node(name, 'store', 'up', { deliveries_per_sec: deliveries });
+    // A partial push before any whole snapshot has nothing to merge into: dropped, still loading.
+    expect(store.getState().receiveSnapshot({ ...snapshot(500, [up('store01', 9)]), partial: true })).toBe(
+      false,
+    );
+    expect(store.getState().status).toBe('loading');
+    store.getState().receiveSnapshot(snapshot(1000, [up('store01', 1), up('store02', 1), up('store10', 1)]));
+    const whole = store.getState().snapshot!;
+    const changed = up('store02', 5);
+    store.getState().receiveSnapshot({ ...snapshot(1150, [changed, up('store03', 1)]), partial: true });
+    const merged = store.getState().snapshot!;
+    expect(merged.at).toBe(1150);
+    // A new node is put in name order (store03 before store10, as main sorts).
+    expect(merged.nodes.map((n) => n.name)).toEqual(['store01', 'store02', 'store03', 'store10']);
+    expect(merged.nodes[1]).toBe(changed);
+    expect(merged.nodes[0]).toBe(whole.nodes[0]);
+    // Nothing changed: a new time, the same nodes array (views keyed on it do nothing).
+    store.getState().receiveSnapshot({ ...snapshot(2150, []), partial: true });
+    expect(store.getState().snapshot!.at).toBe(2150);
+    expect(store.getState().snapshot!.nodes).toBe(merged.nodes);
+    // A node gone from the directory leaves; the directory's state comes with every push.
+    store.getState().receiveSnapshot({
+      at: 3150,
+      directory: { reachable: false, error: 'ldap down' },
+      nodes: [],
+      partial: true,
+      removed: ['store01'],
+    });
+    expect(store.getState().snapshot!.nodes.map((n) => n.name)).toEqual(['store02', 'store03', 'store10']);
+    expect(store.getState().snapshot!.directory.reachable).toBe(false);
+    // An answer to the first call that arrives after later pushes is older: it changes nothing.
+    expect(store.getState().receiveSnapshot(snapshot(1000, [up('store01', 1)]))).toBe(false);
+    expect(store.getState().snapshot!.at).toBe(3150);
+    // A whole snapshot (a page that fell behind gets one) replaces everything.
+    store.getState().receiveSnapshot(snapshot(4000, [up('store99', 2)]));
+    expect(store.getState().snapshot!.nodes.map((n) => n.name)).toEqual(['store99']);
+  });
+
   it('keeps a bounded history, one point per snapshot time', () => {
     const store = createFleetStore();
     for (let i = 1; i <= historyPoints + 50; i++) {
