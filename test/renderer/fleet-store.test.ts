@@ -11,7 +11,8 @@ import { fleetTotals, nodeFigures } from '../../renderer/src/store/fleet/fleet-f
 import { nodesByRole } from '../../renderer/src/store/fleet/fleet-selectors';
 import { createFleetStore } from '../../renderer/src/store/fleet/fleet-store';
 import { historyPoints } from '../../renderer/src/store/fleet/history-slice';
-import { briefTileFace, tileFace } from '../../renderer/src/views/dashboard/tile-face';
+import { chunkSummary } from '../../renderer/src/views/dashboard/tile-chunk';
+import { TileFaceCache, tileFace } from '../../renderer/src/views/dashboard/tile-face';
 import { consoleNodeView } from '../support/console-node-view';
 import { nodeMetricsSample } from '../support/node-metrics-sample';
 
@@ -177,12 +178,30 @@ describe('node tile re-rendering', () => {
     expect(face({ ...down, ageMs: 1200 })).toBe(face(down));
     expect(face({ ...down, ageMs: 2000 })).not.toBe(face(down));
   });
-  it('keeps a tile far from the window to name and state, redrawn only when the state changes', () => {
-    const brief = briefTileFace(up, tr);
-    expect(brief.rows).toEqual([]);
+  it('computes a face once per node view: an unchanged node of a partial push costs a look-up', () => {
+    const cache = new TileFaceCache();
+    const first = cache.faceOf(up, 1, tr);
+    expect(cache.faceOf(up, 2, tr)).toBe(first);
     const busier = { ...up, sample: { ...up.sample!, seq: 3, counters: { deliveries_per_sec: 9 } } };
-    expect(briefTileFace(busier, tr).key).toBe(brief.key);
-    expect(briefTileFace({ ...up, state: 'down' }, tr).key).not.toBe(brief.key);
+    expect(cache.faceOf(busier, 2, tr).key).not.toBe(first.key);
+    // Another language: every face anew, in that language.
+    expect(cache.faceOf(up, 2, translator('ja')).key).toBe(tileFace(up, 2, translator('ja')).key);
+  });
+  it('says of a block of tiles far from the window which of its nodes do not answer', () => {
+    const block = [
+      node('store061', 'store', 'up'),
+      node('store062', 'store', 'down'),
+      node('store063', 'store', 'stale'),
+      node('store064', 'store', 'up'),
+    ];
+    expect(chunkSummary(block)).toEqual({
+      first: 'store061',
+      last: 'store064',
+      total: 4,
+      up: 2,
+      notAnswering: ['store062', 'store063'],
+    });
+    expect(chunkSummary(block.filter((n) => n.state === 'up')).notAnswering).toEqual([]);
   });
   it('redraws when the language changes', () => {
     expect(tileFace(up, 1, translator('ja')).key).not.toBe(face(up));
