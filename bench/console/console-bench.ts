@@ -9,7 +9,7 @@
  * renderer's work (JS: store update, React render and DOM writes; frame: style, layout, paint).
  * There is no peer console to compare with: the figures stand against the issue's goals.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConsoleFleet } from '../../main/console/console-service.js';
@@ -19,6 +19,12 @@ import { startBenchLab } from '../support/bench-lab.js';
 import { type RenderFigures, renderFigures, renderLine } from './render-figures.js';
 import { openRenderSession } from './render-session.js';
 import { startScaleFleet } from './scale-fleet.js';
+
+/** Where the bench leaves pictures of the measured page. */
+const screenshots = join(import.meta.dirname, '..', '..', '..', 'test-output', 'console');
+
+/** A share as a percentage, one decimal. */
+const pct = (share: number) => `${Math.round(share * 1000) / 10} %`;
 
 /** Whole-number option `--name N` from the command line, or `fallback`. */
 function option(name: string, fallback: number): number {
@@ -55,13 +61,20 @@ async function measure(
   seconds: number,
   say: (line: string) => void,
 ): Promise<
-  RenderFigures & { heapStartMiB: number; heapEndMiB: number; load1: { min: number; max: number } }
+  RenderFigures & {
+    heapStartMiB: number;
+    heapEndMiB: number;
+    load1: { min: number; max: number };
+    pageThread: Record<string, number>;
+  }
 > {
   const session = await openRenderSession(fleet, say);
   try {
     await session.waitForTicks(10, nodes, 120_000);
     await session.drain();
     const heapStart = await session.heapBytes();
+    const timesStart = await session.pageTimes();
+    const began = Date.now();
     const ticks = [];
     const end = Date.now() + seconds * 1000;
     let nextReport = Date.now() + 60_000;
@@ -78,11 +91,40 @@ async function measure(
         );
       }
     }
+    const timesEnd = await session.pageTimes();
+    const wallSec = (Date.now() - began) / 1000;
+    // Where the page's main thread went over the run, as a share of the run's time.
+    const share = (kind: keyof typeof timesEnd) =>
+      Math.round(((timesEnd[kind] - timesStart[kind]) / wallSec) * 1000) / 1000;
+    const pageThread = {
+      script: share('script'),
+      style: share('style'),
+      layout: share('layout'),
+      tasks: share('tasks'),
+    };
+    say(
+      `  page main thread over the run: tasks ${pct(pageThread.tasks)} of the time ` +
+        `(script ${pct(pageThread.script)}, style ${pct(pageThread.style)}, layout ${pct(pageThread.layout)})`,
+    );
     const heapEnd = await session.heapBytes();
+    // What the figures are of: the top of the page and a part far down the tile grid.
+    await mkdir(screenshots, { recursive: true });
+    for (const [name, y] of [
+      ['top', 0],
+      ['scrolled', 6000],
+    ] as const) {
+      await session.screenshot(join(screenshots, `bench-${nodes}-nodes-${name}.png`), y);
+    }
     const mib = (bytes: number) => Math.round((bytes / 1024 ** 2) * 10) / 10;
     const load1 = { min: Math.min(...loads), max: Math.max(...loads) };
     say(`  load average (1 min) over the run: ${load1.min.toFixed(2)} to ${load1.max.toFixed(2)}`);
-    return { ...renderFigures(ticks), heapStartMiB: mib(heapStart), heapEndMiB: mib(heapEnd), load1 };
+    return {
+      ...renderFigures(ticks),
+      heapStartMiB: mib(heapStart),
+      heapEndMiB: mib(heapEnd),
+      load1,
+      pageThread,
+    };
   } finally {
     await session.close();
   }

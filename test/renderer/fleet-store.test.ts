@@ -5,8 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NodeMetrics } from '../../agent/contract/node-metrics';
-import type { ConsoleFleetSnapshot, ConsoleNodeView } from '../../main/console/console-fleet-snapshot';
+import type { ConsoleApi } from '../../main/console/console-contract';
+import type {
+  ConsoleFleetPush,
+  ConsoleFleetSnapshot,
+  ConsoleNodeView,
+} from '../../main/console/console-fleet-snapshot';
 import { translator } from '../../renderer/src/i18n/translate';
+import { startFleetFeed } from '../../renderer/src/services/fleet-service';
 import { fleetTotals, nodeFigures } from '../../renderer/src/store/fleet/fleet-figures';
 import { nodesByRole } from '../../renderer/src/store/fleet/fleet-selectors';
 import { createFleetStore } from '../../renderer/src/store/fleet/fleet-store';
@@ -141,6 +147,26 @@ describe('fleet store', () => {
     // A whole snapshot (a page that fell behind gets one) replaces everything.
     store.getState().receiveSnapshot(snapshot(4000, [up('store99', 2)]));
     expect(store.getState().snapshot!.nodes.map((n) => n.name)).toEqual(['store99']);
+  });
+
+  it('feeds the history one point a second however often pushes come', async () => {
+    const store = createFleetStore();
+    let push: (p: ConsoleFleetPush) => void = () => {};
+    const api = {
+      events: {
+        onFleetSnapshot: (listener: typeof push) => {
+          push = listener;
+          return () => {};
+        },
+      },
+      fleet: { snapshot: async () => snapshot(0, [node('store01', 'store', 'up')]) },
+    } as unknown as ConsoleApi;
+    startFleetFeed(api, store);
+    await Promise.resolve();
+    // Three seconds of pushes 150 ms apart: 20 pushes, the merged snapshot updated by each.
+    for (let at = 150; at <= 3000; at += 150) push({ ...snapshot(at, []), partial: true });
+    expect(store.getState().snapshot?.at).toBe(3000);
+    expect(store.getState().history.map((p) => p.at)).toEqual([0, 1050, 2100]);
   });
 
   it('keeps a bounded history, one point per snapshot time', () => {

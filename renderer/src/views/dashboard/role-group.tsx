@@ -10,8 +10,8 @@ import { useChunksInView } from './use-tiles-in-view';
 
 /** From this many tiles a group keeps in the DOM only the blocks of tiles near the window. */
 const manyTiles = 60;
-/** Tiles per block: a multiple of 2 to 6 columns, so each block's last row is full on most widths. */
-export const chunkSize = 60;
+/** Tiles per block: a multiple of 2, 3, 5 and 6 columns, so a block's last row is full on most widths. */
+export const chunkSize = 30;
 /** A tile's height in a large group (app.css `.tiles-many .tile` min-height) plus the grid gap. */
 const tileRowPx = 150 + 8;
 const tileColumnPx = 210 + 8;

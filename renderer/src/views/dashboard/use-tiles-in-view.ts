@@ -7,7 +7,7 @@
 import { type RefObject, useEffect, useState } from 'react';
 
 /** How far outside the window a block counts as near (its tiles are drawn before it scrolls in). */
-const nearMargin = '600px 0px';
+const nearMargin = '400px 0px';
 
 /** The blocks near the window and the heights measured of blocks that had their tiles. */
 export interface ChunksInView {
