@@ -64,6 +64,8 @@ async function measure(
   RenderFigures & {
     heapStartMiB: number;
     heapEndMiB: number;
+    /** Heap after a forced GC every 5 minutes of the run: flat, or growing. */
+    heapEvery5MinMiB: number[];
     load1: { min: number; max: number };
     pageThread: Record<string, number>;
   }
@@ -78,12 +80,21 @@ async function measure(
     const ticks = [];
     const end = Date.now() + seconds * 1000;
     let nextReport = Date.now() + 60_000;
+    let nextHeap = Date.now() + 300_000;
+    const mib = (bytes: number) => Math.round((bytes / 1024 ** 2) * 10) / 10;
+    const heapEvery5MinMiB: number[] = [];
     // The machine is shared: the load over the run says how much of it the figures had.
     const loads: number[] = [];
     while (Date.now() < end) {
       await new Promise((r) => setTimeout(r, 5000));
       loads.push(loadavg()[0] ?? 0);
       ticks.push(...(await session.drain()));
+      if (Date.now() >= nextHeap && Date.now() < end - 60_000) {
+        // One forced GC in ~1,700 ticks: it slows the tick it lands on, not the percentiles.
+        nextHeap += 300_000;
+        heapEvery5MinMiB.push(mib(await session.heapBytes()));
+        say(`  renderer JS heap after a GC: ${heapEvery5MinMiB.join(', ')} MiB (every 5 min)`);
+      }
       if (Date.now() >= nextReport) {
         nextReport += 60_000;
         say(
@@ -115,13 +126,13 @@ async function measure(
     ] as const) {
       await session.screenshot(join(screenshots, `bench-${nodes}-nodes-${name}.png`), y);
     }
-    const mib = (bytes: number) => Math.round((bytes / 1024 ** 2) * 10) / 10;
     const load1 = { min: Math.min(...loads), max: Math.max(...loads) };
     say(`  load average (1 min) over the run: ${load1.min.toFixed(2)} to ${load1.max.toFixed(2)}`);
     return {
       ...renderFigures(ticks),
       heapStartMiB: mib(heapStart),
       heapEndMiB: mib(heapEnd),
+      heapEvery5MinMiB,
       load1,
       pageThread,
     };
