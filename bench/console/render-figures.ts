@@ -12,11 +12,16 @@ export interface Spread {
 /** What a bench reports for a page. */
 export interface RenderFigures {
   ticks: number;
-  /** Snapshots the page never showed (a gap of more than 1.5 s between shown snapshot times). */
+  /** Seconds in which the page showed nothing new (a gap of more than 1.5 s between shown pushes). */
   skippedTicks: number;
+  /** Pushes the page got, per second of the run; and how many came before the previous was painted. */
+  pushesPerSec: number;
+  pushesShownTogether: number;
+  /** Nodes a push carried (the changed ones). */
+  changedNodes: Spread;
   samplesShown: number;
   sampleToPixelMs: Spread;
-  /** Its parts: the agent's sample to main's 1 Hz snapshot, and the snapshot to the pixels. */
+  /** Its parts: the agent's sample to main's push, and the push to the pixels. */
   sampleToSnapshotMs: Spread;
   snapshotToPixelMs: Spread;
   /** Store update, React render and DOM writes. */
@@ -25,6 +30,8 @@ export interface RenderFigures {
   tickFrameMs: Spread;
   /** Both: the renderer's work per tick. */
   tickRenderMs: Spread;
+  /** Share of the run's time the page spent on ticks (JS + frame): what is left for the admin. */
+  renderBusyShare: number;
 }
 
 function spread(values: number[]): Spread {
@@ -52,9 +59,15 @@ export function renderFigures(ticks: RenderTick[]): RenderFigures {
     const gap = ticks[i]!.snapshotAt - ticks[i - 1]!.snapshotAt;
     if (gap > 1500) skipped += Math.round(gap / 1000) - 1;
   }
+  const pushes = ticks.reduce((sum, t) => sum + t.pushes, 0);
+  const spanMs = ticks.length > 1 ? ticks.at(-1)!.paintedAt - ticks[0]!.receivedAt : Number.NaN;
+  const busyMs = js.reduce((sum, v, i) => sum + v + frame[i]!, 0);
   return {
     ticks: ticks.length,
     skippedTicks: skipped,
+    pushesPerSec: round(pushes / (spanMs / 1000), 2),
+    pushesShownTogether: pushes - ticks.length,
+    changedNodes: spread(ticks.map((t) => t.changedNodes)),
     samplesShown: latencies.length,
     sampleToPixelMs: spread(latencies),
     sampleToSnapshotMs: spread(waits),
@@ -62,6 +75,7 @@ export function renderFigures(ticks: RenderTick[]): RenderFigures {
     tickJsMs: spread(js),
     tickFrameMs: spread(frame),
     tickRenderMs: spread(js.map((v, i) => v + frame[i]!)),
+    renderBusyShare: round(busyMs / spanMs, 3),
   };
 }
 
@@ -69,8 +83,11 @@ export function renderFigures(ticks: RenderTick[]): RenderFigures {
 export function renderLine(f: RenderFigures): string {
   return (
     `sample-to-pixel p50 ${f.sampleToPixelMs.p50} ms, p95 ${f.sampleToPixelMs.p95} ms ` +
-    `(in main before the 1 Hz push p50 ${f.sampleToSnapshotMs.p50} ms, push to pixels p50 ${f.snapshotToPixelMs.p50} ms); ` +
+    `(in main before the push p50 ${f.sampleToSnapshotMs.p50} / p95 ${f.sampleToSnapshotMs.p95} ms, ` +
+    `push to pixels p50 ${f.snapshotToPixelMs.p50} / p95 ${f.snapshotToPixelMs.p95} ms); ` +
     `per-tick render p50 ${f.tickRenderMs.p50} ms, p95 ${f.tickRenderMs.p95} ms ` +
-    `(JS p95 ${f.tickJsMs.p95} ms, frame p95 ${f.tickFrameMs.p95} ms); ${f.ticks} ticks, ${f.skippedTicks} skipped`
+    `(JS p95 ${f.tickJsMs.p95} ms, frame p95 ${f.tickFrameMs.p95} ms); ${f.ticks} ticks ` +
+    `(${f.pushesPerSec} pushes/s, ${f.changedNodes.p50} nodes each p50, ${f.pushesShownTogether} shown with the next), ` +
+    `page busy ${Math.round(f.renderBusyShare * 1000) / 10} % of the time, ${f.skippedTicks} s without a push shown`
   );
 }

@@ -12,6 +12,17 @@ import { WebBridge } from '../../main/console/web-bridge.js';
 import type { RenderTick } from '../../renderer/src/services/render-tick.js';
 import { launchChromium } from '../../test/support/chromium.js';
 
+/** The page's window, as far as the bench scrolls it (no DOM types in the bench). */
+type Scrollable = { scrollTo(x: number, y: number): void };
+
+/** Cumulative main-thread seconds of the page, by kind. */
+export interface PageTimes {
+  script: number;
+  style: number;
+  layout: number;
+  tasks: number;
+}
+
 /** A measured page. */
 export interface RenderSession {
   /** Waits until the page has shown `count` ticks of `nodes` nodes. */
@@ -20,6 +31,13 @@ export interface RenderSession {
   drain(): Promise<RenderTick[]>;
   /** The page's used JS heap after a full GC, in bytes. */
   heapBytes(): Promise<number>;
+  /**
+   * The page's main-thread time so far, in seconds, by kind (Chromium's Performance domain): script,
+   * style recalculation, layout, and all tasks; differences over a run say where the frames went.
+   */
+  pageTimes(): Promise<PageTimes>;
+  /** Writes what the page shows (the window, scrolled `scrollY` down) to `path`, to look at. */
+  screenshot(path: string, scrollY: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +68,7 @@ export async function openRenderSession(
     page.on('pageerror', (error) => say(`page error: ${error.message}`));
     page.on('crash', () => say('the page crashed'));
     cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
     await page.goto(bridge.url);
   } catch (error) {
     await browser.close();
@@ -90,6 +109,23 @@ export async function openRenderSession(
       await withTimeout(cdp.send('HeapProfiler.collectGarbage'), 60_000, 'a GC in the page');
       const usage = await withTimeout(cdp.send('Runtime.getHeapUsage'), 60_000, 'the page heap');
       return usage.usedSize;
+    },
+    pageTimes: async () => {
+      const { metrics } = await withTimeout(cdp.send('Performance.getMetrics'), 60_000, 'page metrics');
+      const value = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+      return {
+        script: value('ScriptDuration'),
+        style: value('RecalcStyleDuration'),
+        layout: value('LayoutDuration'),
+        tasks: value('TaskDuration'),
+      };
+    },
+    screenshot: async (path, scrollY) => {
+      await page.evaluate((y) => (globalThis as unknown as Scrollable).scrollTo(0, y), scrollY);
+      // Two frames: the blocks coming near get their tiles before the picture is taken.
+      await page.waitForTimeout(500);
+      await page.screenshot({ path });
+      await page.evaluate(() => (globalThis as unknown as Scrollable).scrollTo(0, 0));
     },
     close: async () => {
       await browser.close();

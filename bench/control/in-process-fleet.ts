@@ -1,6 +1,7 @@
 /**
  * Many agents in one process, for the scale part of the control bench: an embedded directory seeded
- * with N server entries and an admin, then N Agent objects on free loopback ports, each binding to
+ * with N server entries and an admin, then N Agent objects on loopback ports of their own choosing
+ * (port 0: each publishes its port in its entry, as a real node does), each binding to
  * the directory as its own server entry like a real node.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,7 +17,6 @@ import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.j
 import { adminEntry, directoryBaseEntries, serverEntry } from '../../agent/directory/seed-entries.js';
 import { sshAgentConnector } from '../../main/core/agent-connector.js';
 import { FleetClient } from '../../main/core/fleet-client.js';
-import { findFreePorts } from '../../main/lab/free-ports.js';
 import { generateSshKey, writeSshKey } from '../../main/lab/lab-keys.js';
 
 export interface InProcessFleet {
@@ -31,10 +31,24 @@ export interface InProcessFleet {
 
 const baseDn = 'dc=bench,dc=lab';
 
+/** Options of {@link startInProcessFleet}. */
+export interface InProcessFleetOptions {
+  /**
+   * Whether each agent reads every server's host key (as peers' keys, default true). Without, each
+   * agent's key cache holds the admins' keys and its own entry: 1,000 agents in one process each
+   * parsing 1,000 keys every 30 s is a core's worth of work that real nodes do on their own CPUs,
+   * and would measure that, not a console watching them.
+   */
+  peerKeys?: boolean;
+}
+
 /** Starts a directory and `count` store agents in this process. */
-export async function startInProcessFleet(root: string, count: number): Promise<InProcessFleet> {
+export async function startInProcessFleet(
+  root: string,
+  count: number,
+  options: InProcessFleetOptions = {},
+): Promise<InProcessFleet> {
   const tree = new FleetTree(baseDn);
-  const ports = await findFreePorts(count);
   const admin = generateSshKey('bench-admin');
   const adminPassword = 'bench-admin-password';
   const entries = [
@@ -61,7 +75,9 @@ export async function startInProcessFleet(root: string, count: number): Promise<
         name,
         role: 'store',
         address: '127.0.0.1',
-        controlPort: ports[i - 1]!,
+        // Replaced by the port the agent listens on when it starts: ports probed free beforehand
+        // are taken by other processes on a shared machine before 1,000 agents get to them.
+        controlPort: 1,
         hostKeys: [hostKey.publicKey],
         password: `${name}-secret`,
       }),
@@ -89,7 +105,7 @@ export async function startInProcessFleet(root: string, count: number): Promise<
     }),
   );
   const agents = names.map(
-    (name, i) =>
+    (name) =>
       new Agent(
         parseAgentConfig({
           node: name,
@@ -100,11 +116,15 @@ export async function startInProcessFleet(root: string, count: number): Promise<
             bindDn: tree.server(name),
             bindPasswordFile: join(root, name, 'bind-password'),
           },
-          control: { host: '127.0.0.1', port: ports[i]! },
+          control: { host: '127.0.0.1', port: 0 },
           hostKeyFile: join(root, name, 'host_key'),
           log: { level: 'error' },
         }),
-        productionDependencies({ logSink, directoryFactory: () => shared.directory }),
+        productionDependencies({
+          logSink,
+          directoryFactory: () =>
+            options.peerKeys === false ? ownEntryOnly(shared.directory, name) : shared.directory,
+        }),
       ),
   );
   // Waves: 500 agents binding and publishing at once would measure the directory, not the agents.
@@ -149,12 +169,36 @@ function sharedDirectory(inner: LdapFleetDirectory): { directory: FleetDirectory
   return { directory, close: () => inner.close() };
 }
 
+/** What a console needs to reach such a fleet (also from another process: it is plain JSON). */
+export type InProcessFleetAccess = Pick<
+  InProcessFleet,
+  'directoryUrl' | 'baseDn' | 'adminBindDn' | 'adminPassword' | 'adminPrivateKey'
+>;
+
+/** The access part of `fleet`, to hand to a console in another process. */
+export function accessOf(fleet: InProcessFleet): InProcessFleetAccess {
+  const { directoryUrl, baseDn, adminBindDn, adminPassword, adminPrivateKey } = fleet;
+  return { directoryUrl, baseDn, adminBindDn, adminPassword, adminPrivateKey };
+}
+
+/** `directory` as one agent sees it when it reads no peers' keys: its own server entry only. */
+function ownEntryOnly(directory: FleetDirectory, name: string): FleetDirectory {
+  return new Proxy(directory, {
+    get(target, property, receiver) {
+      if (property === 'listServers') {
+        return async () => (await target.listServers()).filter((server) => server.name === name);
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
 /**
  * A console's FleetClient on an in-process fleet, as its admin (`subscribe`: with the 1 Hz metrics
  * streams). Stop the client, then close the directory client.
  */
 export function consoleClientOf(
-  fleet: InProcessFleet,
+  fleet: InProcessFleetAccess,
   options: { subscribe: boolean; readyTimeoutMs: number },
 ): { client: FleetClient; directory: LdapFleetDirectory } {
   const directory = new LdapFleetDirectory({

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { auditEntry, methods } from '../../agent/contract/methods.js';
 import { fleetQueuesResult, nodeFailure } from './console-fleet-queues.js';
-import { consoleFleetSnapshot } from './console-fleet-snapshot.js';
+import { consoleFleetPush, consoleFleetSnapshot } from './console-fleet-snapshot.js';
 import { directoryConsoleCalls } from './directory-calls.js';
 
 /** A node name as the directory spells it (`store07`, `director01`). */
@@ -125,8 +125,11 @@ export const consoleCalls = {
 
 /** Events main pushes to the renderer. */
 export const consoleEvents = {
-  /** The whole fleet once a second: node states, newest samples and their age. */
-  'fleet.snapshot': consoleFleetSnapshot,
+  /**
+   * The fleet soon after samples arrive (and at least once a second): a whole snapshot first,
+   * then `partial` pushes of the nodes whose view changed (see console-fleet-snapshot.ts).
+   */
+  'fleet.snapshot': consoleFleetPush,
 } as const satisfies Record<string, z.ZodType>;
 
 export type ConsoleCallName = keyof typeof consoleCalls;
@@ -183,7 +186,7 @@ export type ConsoleApi = {
   };
 } & {
   events: {
-    /** Calls `listener` for every pushed snapshot; returns a function that stops it. */
+    /** Calls `listener` for every push (whole or partial); returns a function that stops it. */
     onFleetSnapshot(listener: (snapshot: ConsoleEventPayload<'fleet.snapshot'>) => void): () => void;
   };
 };

@@ -1,12 +1,13 @@
 /**
- * The fleet as the console window sees it, once a second: per node what the directory says, what
+ * The fleet as the console window sees it: per node what the directory says, what
  * the console observes (`up`, `down`, or `stale` when the link is open but the figures stopped), its
- * newest sample and how old that is. Built from main/core's FleetSnapshot; serialisable.
+ * newest sample and how old that is. Built from main/core's FleetSnapshot; serialisable. Pushed as
+ * changes (`partial`: only the nodes whose view changed) after a whole one.
  */
 import { z } from 'zod';
 import { nodeMetrics } from '../../agent/contract/node-metrics.js';
 import { nodeRoles, nodeStates } from '../../agent/directory/fleet-entries.js';
-import type { FleetSnapshot, NodeView } from '../core/fleet-snapshot.js';
+import type { FleetChanges, FleetSnapshot, NodeView } from '../core/fleet-snapshot.js';
 
 /** What the console sees of a node right now. */
 export const nodeTileStates = ['up', 'down', 'stale'] as const;
@@ -46,6 +47,19 @@ export const consoleFleetSnapshot = z.object({
 });
 export type ConsoleFleetSnapshot = z.infer<typeof consoleFleetSnapshot>;
 
+/**
+ * What the `fleet.snapshot` event carries: a whole snapshot (no `partial`), or with `partial` only
+ * the nodes whose view changed since the previous push, each whole, and the names of nodes gone
+ * from the directory. A page merges a partial push into the whole snapshot it holds; with none yet
+ * (before its first `fleet.snapshot` call answers) it drops the push: the answer covers it.
+ */
+export const consoleFleetPush = consoleFleetSnapshot.extend({
+  partial: z.literal(true).optional(),
+  /** Nodes no longer in the directory (partial pushes only). */
+  removed: z.array(z.string()).optional(),
+});
+export type ConsoleFleetPush = z.infer<typeof consoleFleetPush>;
+
 /** The console's view of one node of a core snapshot taken at `at`. */
 export function consoleNodeViewOf(node: NodeView, at: number): ConsoleNodeView {
   const state: NodeTileState =
@@ -66,8 +80,10 @@ export function consoleNodeViewOf(node: NodeView, at: number): ConsoleNodeView {
   return view;
 }
 
-/** The console's view of a core snapshot. */
-export function consoleSnapshotOf(snapshot: FleetSnapshot): ConsoleFleetSnapshot {
+/** The console's view of a core snapshot (or of the nodes of a change set). */
+export function consoleSnapshotOf(
+  snapshot: Pick<FleetSnapshot, 'at' | 'directory' | 'nodes'>,
+): ConsoleFleetSnapshot {
   const directory: ConsoleFleetSnapshot['directory'] = { reachable: snapshot.directory.reachable };
   if (snapshot.directory.error) directory.error = snapshot.directory.error;
   return {
@@ -75,4 +91,13 @@ export function consoleSnapshotOf(snapshot: FleetSnapshot): ConsoleFleetSnapshot
     directory,
     nodes: snapshot.nodes.map((node) => consoleNodeViewOf(node, snapshot.at)),
   };
+}
+
+/** The console's push of a core change set: partial unless it lists every node. */
+export function consolePushOf(changes: FleetChanges): ConsoleFleetPush {
+  const push: ConsoleFleetPush = consoleSnapshotOf(changes);
+  if (changes.full) return push;
+  push.partial = true;
+  if (changes.removed.length > 0) push.removed = changes.removed;
+  return push;
 }

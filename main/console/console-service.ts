@@ -1,6 +1,6 @@
 /**
  * The console service: implements every call of the console contract on main/core's FleetClient,
- * and pushes the fleet snapshot once a second. Plain Node (no Electron import): the Electron shell
+ * and pushes the fleet's changes as they arrive. Plain Node (no Electron import): the Electron shell
  * and the browser-mode web bridge both sit on it. Secrets (the admin key, the bind password) live in
  * the FleetClient's connector and directory client; nothing here returns them.
  */
@@ -11,7 +11,12 @@ import type { FleetClient } from '../core/fleet-client.js';
 import { ConsoleCallError, consoleErrorOf } from './console-call-error.js';
 import type { ConsoleCallName, ConsoleCallResult, ConsoleLocale, consoleCalls } from './console-contract.js';
 import { byNodeName, type FleetQueuesResult, queueRoles } from './console-fleet-queues.js';
-import { type ConsoleFleetSnapshot, consoleSnapshotOf } from './console-fleet-snapshot.js';
+import {
+  type ConsoleFleetPush,
+  type ConsoleFleetSnapshot,
+  consolePushOf,
+  consoleSnapshotOf,
+} from './console-fleet-snapshot.js';
 import type { ConsoleSettingsStore } from './console-settings.js';
 import { type DirectoryAdministration, directoryHandlers } from './directory-handlers.js';
 
@@ -30,7 +35,7 @@ export interface ConsoleServiceOptions {
 
 /** Events the service pushes to every window or browser connection. */
 export interface ConsoleServiceEvents extends Record<string, unknown> {
-  'fleet.snapshot': ConsoleFleetSnapshot;
+  'fleet.snapshot': ConsoleFleetPush;
 }
 
 type ParsedParams<C extends ConsoleCallName> = z.output<(typeof consoleCalls)[C]['params']>;
@@ -43,13 +48,18 @@ export class ConsoleService {
 
   constructor(private readonly options: ConsoleServiceOptions) {}
 
-  /** Starts forwarding the fleet's 1 Hz snapshots as `fleet.snapshot` events. */
+  /** Starts forwarding the fleet's pushes (whole, then partial) as `fleet.snapshot` events. */
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.options.fleet.events.on('snapshot', this, (snapshot) =>
-      this.events.emit('fleet.snapshot', consoleSnapshotOf(snapshot)),
+    this.options.fleet.events.on('changes', this, (changes) =>
+      this.events.emit('fleet.snapshot', consolePushOf(changes)),
     );
+  }
+
+  /** The whole fleet now, for a transport whose page missed a push (it cannot merge past a gap). */
+  snapshot(): ConsoleFleetSnapshot {
+    return consoleSnapshotOf(this.options.fleet.snapshot());
   }
 
   /** Stops forwarding (the fleet itself belongs to whoever opened it). */
@@ -64,7 +74,7 @@ export class ConsoleService {
   }
 
   private readonly handlers: Handlers = {
-    'fleet.snapshot': async () => consoleSnapshotOf(this.options.fleet.snapshot()),
+    'fleet.snapshot': async () => this.snapshot(),
     'node.restartService': async ({ node, service }) =>
       this.onNode(node, () => this.options.fleet.call(node, 'service.restart', { service })),
     'queue.summary': async ({ node }) =>

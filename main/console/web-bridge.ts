@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ConsoleEventName } from './console-contract.js';
 import { dispatchConsoleCall } from './console-dispatch.js';
+import type { ConsoleFleetPush } from './console-fleet-snapshot.js';
 import type { ConsoleService } from './console-service.js';
 import { rendererSecurityHeaders } from './content-security-policy.js';
 import { readStaticFile } from './static-files.js';
@@ -43,6 +44,11 @@ export class WebBridge {
   private sockets: WebSocketServer | undefined;
   private readonly token: string;
   private port = 0;
+  /**
+   * Pages that cannot merge the next partial push: new connections, and pages that missed one
+   * because they fell behind. They get the whole snapshot instead, once.
+   */
+  private readonly behind = new WeakSet<WebSocket>();
 
   constructor(private readonly options: WebBridgeOptions) {
     this.token = options.token ?? randomBytes(24).toString('base64url');
@@ -161,6 +167,7 @@ export class WebBridge {
   }
 
   private serveClient(client: WebSocket): void {
+    this.behind.add(client);
     client.on('message', (data, isBinary) => {
       void this.answer(client, isBinary ? undefined : data.toString());
     });
@@ -188,12 +195,24 @@ export class WebBridge {
     this.send(client, { id: call.data.id, reply });
   }
 
-  private broadcast(event: ConsoleEventName, payload: unknown): void {
-    const message: WebEvent = { event, payload };
-    const text = JSON.stringify(message);
+  private broadcast(event: ConsoleEventName, payload: ConsoleFleetPush): void {
+    const text = JSON.stringify({ event, payload } satisfies WebEvent);
+    let whole: string | undefined;
     for (const client of this.sockets?.clients ?? []) {
-      // A page that cannot keep up misses a snapshot rather than growing our memory.
-      if (client.readyState === client.OPEN && client.bufferedAmount < 4 * 1024 * 1024) client.send(text);
+      if (client.readyState !== client.OPEN) continue;
+      if (client.bufferedAmount >= 4 * 1024 * 1024) {
+        // A page that cannot keep up misses a push rather than growing our memory; it gets the
+        // whole snapshot once it drains, since it cannot merge changes past the one it missed.
+        this.behind.add(client);
+        continue;
+      }
+      if (payload.partial && this.behind.has(client)) {
+        whole ??= JSON.stringify({ event, payload: this.options.service.snapshot() } satisfies WebEvent);
+        client.send(whole);
+      } else {
+        client.send(text);
+      }
+      this.behind.delete(client);
     }
   }
 

@@ -1,15 +1,17 @@
 /**
  * The console's view of the whole fleet: reads the nodes and their pinned host keys from the
  * directory, keeps one NodeLink per node, and merges their streams into one FleetSnapshot with
- * per-node staleness. Plain Node: used by the CLI, the Electron main process and browser mode.
+ * per-node staleness. Publishes what changed soon after samples arrive (see push-schedule.ts).
+ * Plain Node: used by the CLI, the Electron main process and browser mode.
  */
 import type { MethodName, MethodParams, MethodResult } from '../../agent/contract/methods.js';
 import type { FleetDirectory } from '../../agent/directory/fleet-directory.js';
 import type { ServerEntry } from '../../agent/directory/fleet-entries.js';
 import { EventBus } from './event-bus.js';
-import { type FleetSnapshot, type NodeView, staleAfterMs } from './fleet-snapshot.js';
+import { type FleetChanges, type FleetSnapshot, type NodeView, staleAfterMs } from './fleet-snapshot.js';
 import type { KnownNodesStore } from './known-nodes.js';
 import { type AgentConnector, NodeLink } from './node-link.js';
+import { PushSchedule } from './push-schedule.js';
 
 export interface FleetClientOptions {
   directory: FleetDirectory;
@@ -20,14 +22,20 @@ export interface FleetClientOptions {
   knownNodes?: KnownNodesStore;
   /** How often to re-read the server list and host keys from the directory. */
   directoryRefreshMs?: number;
-  /** How often to publish a snapshot even when nothing changed (staleness grows). */
+  /** Publish at the latest this long after the previous push, even when nothing changed (ages grow). */
   snapshotIntervalMs?: number;
+  /** After the first change, wait this long before publishing, so a burst of samples is one push. */
+  pushDelayMs?: number;
   now?: () => number;
 }
 
 export interface FleetClientEvents extends Record<string, unknown> {
-  snapshot: FleetSnapshot;
+  /** The nodes whose view changed since the previous push (every node in the first). */
+  changes: FleetChanges;
 }
+
+/** Default wait after the first change: long enough to gather a second's samples into a few pushes. */
+export const defaultPushDelayMs = 150;
 
 /** Live fleet state for a console. */
 export class FleetClient {
@@ -35,10 +43,19 @@ export class FleetClient {
   private readonly links = new Map<string, NodeLink>();
   private directoryError: string | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
-  private snapshotTimer: NodeJS.Timeout | undefined;
+  private readonly schedule: PushSchedule;
+  /** What each node's view looked like at the previous push (see {@link pushKey}). */
+  private readonly pushed = new Map<string, string>();
+  private pushedOnce = false;
   private started = false;
 
-  constructor(private readonly options: FleetClientOptions) {}
+  constructor(private readonly options: FleetClientOptions) {
+    this.schedule = new PushSchedule({
+      coalesceMs: options.pushDelayMs ?? defaultPushDelayMs,
+      idleMs: options.snapshotIntervalMs ?? 1000,
+      push: () => this.publish(),
+    });
+  }
 
   /** Reads the fleet from the directory and starts every link. Rejects if the directory cannot be read at all. */
   async start(): Promise<void> {
@@ -50,20 +67,43 @@ export class FleetClient {
       this.options.directoryRefreshMs ?? 30_000,
     );
     this.refreshTimer.unref();
-    this.snapshotTimer = setInterval(
-      () => this.events.emit('snapshot', this.snapshot()),
-      this.options.snapshotIntervalMs ?? 1000,
-    );
-    this.snapshotTimer.unref();
+    this.schedule.start();
   }
 
   /** Closes every link and stops the timers. */
   stop(): void {
     this.started = false;
     if (this.refreshTimer) clearInterval(this.refreshTimer);
-    if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    this.schedule.stop();
     for (const link of this.links.values()) link.stop();
     this.links.clear();
+    this.pushed.clear();
+    this.pushedOnce = false;
+  }
+
+  /**
+   * Publishes the nodes whose view changed since the previous push, and the nodes gone from the
+   * directory. Called by the schedule; a whole snapshot is computed (staleness depends on the
+   * time) but only what differs leaves, so 1,000 quiet nodes cost a comparison each, not a send.
+   */
+  private publish(): void {
+    const snapshot = this.snapshot();
+    const nodes: NodeView[] = [];
+    for (const node of snapshot.nodes) {
+      const key = pushKey(node);
+      if (this.pushedOnce && this.pushed.get(node.name) === key) continue;
+      this.pushed.set(node.name, key);
+      nodes.push(node);
+    }
+    const removed: string[] = [];
+    if (this.pushed.size > snapshot.nodes.length) {
+      const present = new Set(snapshot.nodes.map((n) => n.name));
+      for (const name of this.pushed.keys()) if (!present.has(name)) removed.push(name);
+      for (const name of removed) this.pushed.delete(name);
+    }
+    const full = !this.pushedOnce;
+    this.pushedOnce = true;
+    this.events.emit('changes', { at: snapshot.at, directory: snapshot.directory, full, nodes, removed });
   }
 
   /** The merged view now. */
@@ -166,7 +206,7 @@ export class FleetClient {
       const link = new NodeLink(server, {
         connector: this.options.connector,
         subscribe: this.options.subscribe,
-        onChange: () => {},
+        onChange: () => this.schedule.changed(),
         ...(this.options.now ? { now: this.options.now } : {}),
       });
       this.links.set(server.name, link);
@@ -177,5 +217,29 @@ export class FleetClient {
       link.stop();
       this.links.delete(name);
     }
+    // A directory change (new node, new state, node gone) is shown as soon as a sample would be.
+    this.schedule.changed();
   }
+}
+
+/**
+ * What of a node's view the console shows, as one string: two views with the same key need no
+ * push. The age of an up node's figures is left out (it grows every millisecond and is shown
+ * only once the node stops answering); for a node not up it counts in whole seconds.
+ */
+export function pushKey(node: NodeView): string {
+  const age = node.observed === 'up' || node.staleMs === undefined ? '' : Math.floor(node.staleMs / 1000);
+  const sample = node.metrics ? `${node.metrics.seq}@${node.metrics.at}` : '';
+  return [
+    node.role,
+    node.directoryState,
+    node.address,
+    node.controlPort,
+    node.observed,
+    node.since,
+    node.problem?.kind ?? '',
+    node.problem?.message ?? '',
+    sample,
+    age,
+  ].join('|');
 }

@@ -42,3 +42,17 @@ export interface FleetSnapshot {
 
 /** A sample older than this means the node is no longer answering (the stream is 1 Hz). */
 export const staleAfterMs = 3000;
+
+/**
+ * What the fleet client publishes after samples arrive: the nodes whose view changed since the
+ * previous push (each a whole NodeView, so applying a push twice or after a full snapshot taken
+ * in between is harmless) and the nodes no longer in the directory. `full` when `nodes` is every
+ * node (the first push).
+ */
+export interface FleetChanges {
+  at: number;
+  directory: FleetSnapshot['directory'];
+  full: boolean;
+  nodes: NodeView[];
+  removed: string[];
+}

@@ -5,13 +5,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NodeMetrics } from '../../agent/contract/node-metrics';
-import type { ConsoleFleetSnapshot, ConsoleNodeView } from '../../main/console/console-fleet-snapshot';
+import type { ConsoleApi } from '../../main/console/console-contract';
+import type {
+  ConsoleFleetPush,
+  ConsoleFleetSnapshot,
+  ConsoleNodeView,
+} from '../../main/console/console-fleet-snapshot';
 import { translator } from '../../renderer/src/i18n/translate';
+import { startFleetFeed } from '../../renderer/src/services/fleet-service';
 import { fleetTotals, nodeFigures } from '../../renderer/src/store/fleet/fleet-figures';
 import { nodesByRole } from '../../renderer/src/store/fleet/fleet-selectors';
 import { createFleetStore } from '../../renderer/src/store/fleet/fleet-store';
 import { historyPoints } from '../../renderer/src/store/fleet/history-slice';
-import { briefTileFace, tileFace } from '../../renderer/src/views/dashboard/tile-face';
+import { chunkSummary } from '../../renderer/src/views/dashboard/tile-chunk';
+import { TileFaceCache, tileFace } from '../../renderer/src/views/dashboard/tile-face';
 import { consoleNodeView } from '../support/console-node-view';
 import { nodeMetricsSample } from '../support/node-metrics-sample';
 
@@ -101,6 +108,67 @@ describe('fleet store', () => {
     expect(fresh.getState().status).toBe('error');
   });
 
+  it('merges partial pushes into the whole snapshot, keeping unchanged nodes as they were', () => {
+    const store = createFleetStore();
+    const up = (name: string, deliveries: number) =>
+      node(name, 'store', 'up', { deliveries_per_sec: deliveries });
+    // A partial push before any whole snapshot has nothing to merge into: dropped, still loading.
+    expect(store.getState().receiveSnapshot({ ...snapshot(500, [up('store01', 9)]), partial: true })).toBe(
+      false,
+    );
+    expect(store.getState().status).toBe('loading');
+    store.getState().receiveSnapshot(snapshot(1000, [up('store01', 1), up('store02', 1), up('store10', 1)]));
+    const whole = store.getState().snapshot!;
+    const changed = up('store02', 5);
+    store.getState().receiveSnapshot({ ...snapshot(1150, [changed, up('store03', 1)]), partial: true });
+    const merged = store.getState().snapshot!;
+    expect(merged.at).toBe(1150);
+    // A new node is put in name order (store03 before store10, as main sorts).
+    expect(merged.nodes.map((n) => n.name)).toEqual(['store01', 'store02', 'store03', 'store10']);
+    expect(merged.nodes[1]).toBe(changed);
+    expect(merged.nodes[0]).toBe(whole.nodes[0]);
+    // Nothing changed: a new time, the same nodes array (views keyed on it do nothing).
+    store.getState().receiveSnapshot({ ...snapshot(2150, []), partial: true });
+    expect(store.getState().snapshot!.at).toBe(2150);
+    expect(store.getState().snapshot!.nodes).toBe(merged.nodes);
+    // A node gone from the directory leaves; the directory's state comes with every push.
+    store.getState().receiveSnapshot({
+      at: 3150,
+      directory: { reachable: false, error: 'ldap down' },
+      nodes: [],
+      partial: true,
+      removed: ['store01'],
+    });
+    expect(store.getState().snapshot!.nodes.map((n) => n.name)).toEqual(['store02', 'store03', 'store10']);
+    expect(store.getState().snapshot!.directory.reachable).toBe(false);
+    // An answer to the first call that arrives after later pushes is older: it changes nothing.
+    expect(store.getState().receiveSnapshot(snapshot(1000, [up('store01', 1)]))).toBe(false);
+    expect(store.getState().snapshot!.at).toBe(3150);
+    // A whole snapshot (a page that fell behind gets one) replaces everything.
+    store.getState().receiveSnapshot(snapshot(4000, [up('store99', 2)]));
+    expect(store.getState().snapshot!.nodes.map((n) => n.name)).toEqual(['store99']);
+  });
+
+  it('feeds the history one point a second however often pushes come', async () => {
+    const store = createFleetStore();
+    let push: (p: ConsoleFleetPush) => void = () => {};
+    const api = {
+      events: {
+        onFleetSnapshot: (listener: typeof push) => {
+          push = listener;
+          return () => {};
+        },
+      },
+      fleet: { snapshot: async () => snapshot(0, [node('store01', 'store', 'up')]) },
+    } as unknown as ConsoleApi;
+    startFleetFeed(api, store);
+    await Promise.resolve();
+    // Three seconds of pushes 150 ms apart: 20 pushes, the merged snapshot updated by each.
+    for (let at = 150; at <= 3000; at += 150) push({ ...snapshot(at, []), partial: true });
+    expect(store.getState().snapshot?.at).toBe(3000);
+    expect(store.getState().history.map((p) => p.at)).toEqual([0, 1050, 2100]);
+  });
+
   it('keeps a bounded history, one point per snapshot time', () => {
     const store = createFleetStore();
     for (let i = 1; i <= historyPoints + 50; i++) {
@@ -136,12 +204,30 @@ describe('node tile re-rendering', () => {
     expect(face({ ...down, ageMs: 1200 })).toBe(face(down));
     expect(face({ ...down, ageMs: 2000 })).not.toBe(face(down));
   });
-  it('keeps a tile far from the window to name and state, redrawn only when the state changes', () => {
-    const brief = briefTileFace(up, tr);
-    expect(brief.rows).toEqual([]);
+  it('computes a face once per node view: an unchanged node of a partial push costs a look-up', () => {
+    const cache = new TileFaceCache();
+    const first = cache.faceOf(up, 1, tr);
+    expect(cache.faceOf(up, 2, tr)).toBe(first);
     const busier = { ...up, sample: { ...up.sample!, seq: 3, counters: { deliveries_per_sec: 9 } } };
-    expect(briefTileFace(busier, tr).key).toBe(brief.key);
-    expect(briefTileFace({ ...up, state: 'down' }, tr).key).not.toBe(brief.key);
+    expect(cache.faceOf(busier, 2, tr).key).not.toBe(first.key);
+    // Another language: every face anew, in that language.
+    expect(cache.faceOf(up, 2, translator('ja')).key).toBe(tileFace(up, 2, translator('ja')).key);
+  });
+  it('says of a block of tiles far from the window which of its nodes do not answer', () => {
+    const block = [
+      node('store061', 'store', 'up'),
+      node('store062', 'store', 'down'),
+      node('store063', 'store', 'stale'),
+      node('store064', 'store', 'up'),
+    ];
+    expect(chunkSummary(block)).toEqual({
+      first: 'store061',
+      last: 'store064',
+      total: 4,
+      up: 2,
+      notAnswering: ['store062', 'store063'],
+    });
+    expect(chunkSummary(block.filter((n) => n.state === 'up')).notAnswering).toEqual([]);
   });
   it('redraws when the language changes', () => {
     expect(tileFace(up, 1, translator('ja')).key).not.toBe(face(up));

@@ -18,6 +18,8 @@ export const messagesEn = {
   'dashboard.empty': 'The directory lists no nodes yet.',
   'dashboard.error': 'Could not read the fleet: {error}',
   'dashboard.updated': 'Updated {time}',
+  'dashboard.chunk': '{first} – {last}: {up} of {total} answering',
+  'dashboard.chunkDown': 'Not answering: {nodes}',
   'totals.nodes': 'Nodes answering',
   'totals.nodesValue': '{up} / {total}',
   'totals.down': 'Not answering',

@@ -18,6 +18,8 @@ export const messagesJa = {
   'dashboard.empty': 'ディレクトリにノードがまだ登録されていません。',
   'dashboard.error': 'ノードの状態を取得できませんでした: {error}',
   'dashboard.updated': '{time} 更新',
+  'dashboard.chunk': '{first} ～ {last}: {total} 台中 {up} 台が応答',
+  'dashboard.chunkDown': '応答なし: {nodes}',
   'totals.nodes': '応答中のノード',
   'totals.nodesValue': '{up} / {total} 台',
   'totals.down': '応答なしのノード',

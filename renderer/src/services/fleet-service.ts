@@ -1,21 +1,35 @@
 /**
- * Feeds the fleet store: the first snapshot by call, then every pushed one (1 Hz). Also the page's
- * watchdog: if no snapshot arrives for a while the store hears of it, so a dead console never looks
- * like a healthy fleet.
+ * Feeds the fleet store: the first whole snapshot by call, then every push main sends (a whole
+ * snapshot, then the nodes that changed, soon after their samples arrive), merged by the store.
  */
 import type { ConsoleApi } from '../../../main/console/console-contract';
+import type { ConsoleFleetPush } from '../../../main/console/console-fleet-snapshot';
 import type { useFleetStore } from '../store/fleet/fleet-store';
-import { snapshotArrived } from './render-probe';
+import { snapshotArrived, snapshotDropped } from './render-probe';
 
 type FleetStoreApi = Pick<typeof useFleetStore, 'getState'>;
 
+/**
+ * The history keeps one point a second (its window is counted in seconds) while pushes come
+ * several times a second; a little under 1 s so points do not drift past whole seconds.
+ */
+const historyStepMs = 950;
+
 /** Starts the feed; returns a function that stops it. */
 export function startFleetFeed(api: ConsoleApi, store: FleetStoreApi): () => void {
-  const receive = (snapshot: Parameters<ReturnType<FleetStoreApi['getState']>['receiveSnapshot']>[0]) => {
-    snapshotArrived(snapshot);
+  let pointAt = Number.NEGATIVE_INFINITY;
+  const receive = (push: ConsoleFleetPush) => {
+    snapshotArrived(push);
     const state = store.getState();
-    state.receiveSnapshot(snapshot);
-    state.recordPoint(snapshot);
+    if (!state.receiveSnapshot(push)) {
+      snapshotDropped();
+      return;
+    }
+    const merged = store.getState().snapshot;
+    if (merged && merged.at - pointAt >= historyStepMs) {
+      pointAt = merged.at;
+      state.recordPoint(merged);
+    }
   };
   const stop = api.events.onFleetSnapshot(receive);
   api.fleet

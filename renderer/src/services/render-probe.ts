@@ -1,10 +1,11 @@
 /**
- * What the render bench (`npm run bench -- console`) reads from the page: per pushed snapshot, when
- * it arrived, when React committed it, how long React worked, when the frame showing it was done, and
- * the sample times of the tiles it changed. Off unless the page defines `window.mailfleetRenderProbe`
+ * What the render bench (`npm run bench -- console`) reads from the page: per push (whole or
+ * partial), when it arrived, when React committed it, how long React worked, when the frame showing
+ * it was done, and the sample times of the nodes it brought new samples for. Pushes that arrive
+ * before the previous one was painted are reported with it, as one tick (their samples too). Off unless the page defines `window.mailfleetRenderProbe`
  * (the bench does, through the browser's devtools protocol): the console does nothing extra then.
  */
-import type { ConsoleFleetSnapshot } from '../../../main/console/console-fleet-snapshot';
+import type { ConsoleFleetPush } from '../../../main/console/console-fleet-snapshot';
 import type { RenderTick } from './render-tick';
 
 interface ProbeSink {
@@ -14,37 +15,50 @@ interface ProbeSink {
 const sink = (): ProbeSink | undefined =>
   (globalThis as { mailfleetRenderProbe?: ProbeSink }).mailfleetRenderProbe;
 
-let pending: Omit<RenderTick, 'committedAt' | 'frameStartAt' | 'paintedAt' | 'paintedEpochMs'> | undefined;
+type PendingTick = Omit<
+  RenderTick,
+  'nodes' | 'committedAt' | 'frameStartAt' | 'paintedAt' | 'paintedEpochMs'
+>;
+
+let pending: PendingTick | undefined;
 const lastSeq = new Map<string, number>();
 
-/** Called by the fleet feed when a snapshot arrives, before the store hears of it. */
-export function snapshotArrived(snapshot: ConsoleFleetSnapshot): void {
+/** Called by the fleet feed when a push arrives, before the store hears of it. */
+export function snapshotArrived(push: ConsoleFleetPush): void {
   if (!sink()) return;
-  const newSampleAts: number[] = [];
-  for (const node of snapshot.nodes) {
+  const newSampleAts: number[] = pending ? pending.newSampleAts : [];
+  for (const node of push.nodes) {
     const sample = node.sample;
     if (!sample || lastSeq.get(node.name) === sample.seq) continue;
     lastSeq.set(node.name, sample.seq);
     newSampleAts.push(sample.at);
   }
   pending = {
-    snapshotAt: snapshot.at,
-    nodes: snapshot.nodes.length,
+    snapshotAt: push.at,
+    changedNodes: (pending?.changedNodes ?? 0) + push.nodes.length,
+    partial: push.partial === true,
+    pushes: (pending?.pushes ?? 0) + 1,
     newSampleAts,
     receivedAt: performance.now(),
   };
 }
 
-/**
- * Called from the dashboard's layout effect once the DOM shows snapshot `at`. The frame that paints
- * it starts at the next requestAnimationFrame; a message posted from that callback runs once the
- * browser has done style, layout and paint of that frame, which is when the pixels are there.
- */
-export function snapshotCommitted(at: number): void {
-  const tick = pending;
-  const out = sink();
-  if (!tick || !out || tick.snapshotAt !== at) return;
+/** Called by the fleet feed when the store dropped a push (nothing to merge it into yet). */
+export function snapshotDropped(): void {
   pending = undefined;
+}
+
+/**
+ * Called from the dashboard's layout effect once the DOM shows snapshot `at` of `nodes` nodes. The
+ * frame that paints it starts at the next requestAnimationFrame; a message posted from that callback
+ * runs once the browser has done style, layout and paint of that frame: the pixels are there.
+ */
+export function snapshotCommitted(at: number, nodes: number): void {
+  const arrived = pending;
+  const out = sink();
+  if (!arrived || !out || arrived.snapshotAt !== at) return;
+  pending = undefined;
+  const tick = { ...arrived, nodes };
   const committedAt = performance.now();
   requestAnimationFrame(() => {
     const frameStartAt = performance.now();

@@ -4,7 +4,14 @@
 export interface RenderTick {
   /** Snapshot time (console clock, ms since the epoch). */
   snapshotAt: number;
+  /** Nodes on the page after this tick. */
   nodes: number;
+  /** Nodes the push carried (every node for a whole snapshot). */
+  changedNodes: number;
+  /** Whether the (last) push was partial. */
+  partial: boolean;
+  /** Pushes shown by this tick: more than 1 when pushes came faster than the page painted. */
+  pushes: number;
   /** Sample times (agent clocks, ms since the epoch) of the nodes whose sample is new in this tick. */
   newSampleAts: number[];
   receivedAt: number;

@@ -6,7 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchConsoleCall } from '../../../main/console/console-dispatch.js';
-import { consoleFleetSnapshot } from '../../../main/console/console-fleet-snapshot.js';
+import {
+  type ConsoleFleetPush,
+  consoleFleetPush,
+  consoleFleetSnapshot,
+} from '../../../main/console/console-fleet-snapshot.js';
 import { type ConsoleTestFleet, startConsoleTestFleet } from '../../support/console-test-fleet.js';
 
 let fleet: ConsoleTestFleet;
@@ -32,13 +36,32 @@ describe('ConsoleService', () => {
     expect(store01.ageMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('pushes a snapshot every second', async () => {
-    const seen: number[] = [];
+  it("pushes each node's new samples as partial pushes, in the contract's schema", async () => {
+    const reply = await dispatchConsoleCall(fleet.service, 'fleet.snapshot', {});
+    const whole = consoleFleetSnapshot.parse(reply.ok ? reply.result : undefined);
+    const seqOf = (nodes: ConsoleFleetPush['nodes'], name: string) =>
+      nodes.find((n) => n.name === name)?.sample?.seq ?? -1;
+    const seen: ConsoleFleetPush[] = [];
     const owner = {};
-    fleet.service.events.on('fleet.snapshot', owner, (snapshot) => seen.push(snapshot.at));
-    await expect.poll(() => seen.length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    fleet.service.events.on('fleet.snapshot', owner, (push) => seen.push(consoleFleetPush.parse(push)));
+    // Both agents send a sample a second: each shows up in a push, newer than the whole snapshot.
+    await expect
+      .poll(
+        () =>
+          ['store01', 'store02'].every((name) =>
+            seen.some((push) => seqOf(push.nodes, name) > seqOf(whole.nodes, name)),
+          ),
+        { timeout: 5000 },
+      )
+      .toBe(true);
     fleet.service.events.removeOwner(owner);
-    expect(seen[1]!).toBeGreaterThan(seen[0]!);
+    // The fleet's first push (every node) may come after this test started listening; then only
+    // partial ones.
+    expect(seen.slice(1).every((push) => push.partial === true)).toBe(true);
+    // Only what changed travels: no push repeats a node's sample it already carried.
+    const carried = seen.flatMap((push) => push.nodes.map((n) => `${n.name}#${n.sample?.seq}`));
+    expect(new Set(carried).size).toBe(carried.length);
+    expect(seen.at(-1)!.at).toBeGreaterThan(whole.at);
   });
 
   it('restarts a service on a node and the audit tail shows who did it', async () => {

@@ -7,6 +7,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { consoleFleetPush } from '../../../main/console/console-fleet-snapshot.js';
 import { rendererRoot } from '../../../main/console/console-paths.js';
 import { WebBridge } from '../../../main/console/web-bridge.js';
 import { type ConsoleTestFleet, startConsoleTestFleet } from '../../support/console-test-fleet.js';
@@ -172,17 +173,21 @@ describe('WebBridge', () => {
     next.close();
   });
 
-  it('pushes the fleet snapshot to a connected page every second', async () => {
+  it('pushes a newly connected page the whole snapshot first, then partial pushes', async () => {
     const socket = await openSocket(apiUrl(token), bridge.origin);
     if (typeof socket === 'number') throw new Error(`refused with ${socket}`);
-    const event = await new Promise<{ event: string; payload: { nodes: unknown[] } }>((resolve) =>
-      socket.on('message', (data) => {
-        const message = JSON.parse(data.toString());
-        if (message.event) resolve(message);
-      }),
-    );
+    const events: Array<{ event: string; payload: unknown }> = [];
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString());
+      if (message.event) events.push(message);
+    });
+    await expect.poll(() => events.length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
     socket.close();
-    expect(event.event).toBe('fleet.snapshot');
-    expect(event.payload.nodes).toHaveLength(1);
+    const pushes = events.map((e) => consoleFleetPush.parse(e.payload));
+    expect(events.every((e) => e.event === 'fleet.snapshot')).toBe(true);
+    // The page cannot merge changes into nothing: what it gets first is every node.
+    expect(pushes[0]!.partial).toBeUndefined();
+    expect(pushes[0]!.nodes.map((n) => n.name)).toEqual(['store01']);
+    expect(pushes[1]!.partial).toBe(true);
   });
 });

@@ -6,17 +6,9 @@ import { describe, expect, it } from 'vitest';
 import type { ServerEntry } from '../../../agent/directory/fleet-entries.js';
 import type { AgentConnection } from '../../../main/core/node-link.js';
 import { NodeLink } from '../../../main/core/node-link.js';
+import { storeServerEntry } from '../../support/server-entry.js';
 
-const server: ServerEntry = {
-  dn: 'cn=store01,ou=servers,dc=x',
-  name: 'store01',
-  role: 'store',
-  state: 'active',
-  address: '127.0.0.1',
-  controlPort: 1,
-  hostKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPAuKoIxDf+4ngnIdX2Fxk4CWjSZacnmRjJXr09NG4OD x'],
-  endpoints: {},
-};
+const server: ServerEntry = storeServerEntry('store01');
 
 function scriptedConnection() {
   let end: (reason: Error | undefined) => void = () => {};

@@ -20,12 +20,14 @@ export function DashboardView() {
   // Figures from before the console link dropped must not look live.
   const frozen = useUiStore((s) => s.link === 'closed');
   const shownAt = snapshot?.at;
+  const shownNodes = snapshot?.nodes;
   // After the commit that put this snapshot in the DOM (children's effects have run by now); tells
   // the render bench's probe, which does nothing unless a bench asks.
   useLayoutEffect(() => {
-    if (shownAt !== undefined) snapshotCommitted(shownAt);
-  }, [shownAt]);
-  const groups = useMemo(() => (snapshot ? nodesByRole(snapshot.nodes) : []), [snapshot]);
+    if (shownAt !== undefined) snapshotCommitted(shownAt, shownNodes?.length ?? 0);
+  }, [shownAt, shownNodes]);
+  // A push that changed no node keeps the same `nodes` array: the groups are not redone.
+  const groups = useMemo(() => (shownNodes ? nodesByRole(shownNodes) : []), [shownNodes]);
   if (status === 'loading') {
     return (
       <p className="view-state" role="status">

@@ -111,20 +111,26 @@ export function tileFace(node: ConsoleNodeView, now: number, tr: Translator): Ti
 }
 
 /**
- * The face of a tile far from the window in a large group: name and state only (its colour), so
- * the state of every node is still right when it scrolls in, and nothing else is computed.
+ * Faces remembered per node view: a partial push keeps the view object of every node it does not
+ * carry, so at 1,000 nodes a tick computes the faces of the few nodes that changed and looks the
+ * others up. A language change draws every face anew.
  */
-export function briefTileFace(node: ConsoleNodeView, tr: Translator): TileFace {
-  const stateText = tr.t(`state.${node.state}`);
-  const key = ['brief', node.name, node.state, stateText].join('\u0001');
-  return {
-    name: node.name,
-    state: node.state,
-    stateText,
-    ageLines: [],
-    problem: undefined,
-    problemDetail: undefined,
-    rows: [],
-    key,
-  };
+export class TileFaceCache {
+  private faces = new WeakMap<ConsoleNodeView, TileFace>();
+  private tr: Translator | undefined;
+
+  /** The face of `node` at snapshot time `now`. */
+  faceOf(node: ConsoleNodeView, now: number, tr: Translator): TileFace {
+    if (tr !== this.tr) {
+      this.tr = tr;
+      this.faces = new WeakMap();
+    }
+    let face = this.faces.get(node);
+    if (!face) {
+      // `now` only bounds a not-up node's "since" (clock skew); such a node comes anew every second.
+      face = tileFace(node, now, tr);
+      this.faces.set(node, face);
+    }
+    return face;
+  }
 }
