@@ -36,7 +36,7 @@ function store(name: string, failedPerMin: number, topQuotaUsers?: QuotaUser[]):
     ...consoleNodeView(name, 'store', 'up'),
     sample: nodeMetricsSample({
       node: name,
-      counters: { failed_logins_per_sec: failedPerMin / 60 },
+      counters: { failed_logins_per_sec: failedPerMin / 60, failed_logins_last_minute: failedPerMin },
       ...(topQuotaUsers ? { store: { topQuotaUsers } } : {}),
     }),
   };

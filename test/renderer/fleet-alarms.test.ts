@@ -64,7 +64,7 @@ describe('fleet alarms', () => {
           state: 'down',
           since: downSince,
           disk: 0.99,
-          counters: { failed_logins_per_sec: 9 },
+          counters: { failed_logins_last_minute: 540 },
         }),
         node('store06', { state: 'stale', since: downSince }),
       ),
@@ -100,8 +100,9 @@ describe('fleet alarms', () => {
     ]);
   });
 
-  it('raises failed-logins over 30 a minute (the agent counts per second) and not at 30', () => {
-    const store = (perSec: number) => node('store01', { counters: { failed_logins_per_sec: perSec } });
+  it('raises failed-logins over 30 a minute (the agent counts the last minute) and not at 30', () => {
+    const store = (perSec: number) =>
+      node('store01', { counters: { failed_logins_last_minute: perSec * 60 } });
     expect(fleetAlarms(snapshot(store(failedLoginsPerMinLimit / 60)))).toEqual([]);
     const alarms = fleetAlarms(snapshot(store(31 / 60)));
     expect(kinds(alarms)).toEqual(['store01:failed-logins']);
@@ -112,8 +113,8 @@ describe('fleet alarms', () => {
   it('sorts critical first, then by node name (store2 before store10), then by kind', () => {
     const alarms = fleetAlarms(
       snapshot(
-        node('store10', { counters: { failed_logins_per_sec: 1 } }),
-        node('store2', { disk: 0.95, counters: { failed_logins_per_sec: 1 } }),
+        node('store10', { counters: { failed_logins_last_minute: 60 } }),
+        node('store2', { disk: 0.95, counters: { failed_logins_last_minute: 60 } }),
         node('director01', {
           role: 'director',
           counters: { queue_recipients_deferred: 900, queue_messages: 5000 },
@@ -139,7 +140,7 @@ describe('alarm words', () => {
     snapshot(
       node('store05', { state: 'down', since: downSince }),
       node('store06', { state: 'stale', since: downSince }),
-      node('store07', { disk: 0.93, counters: { failed_logins_per_sec: 0.75 } }),
+      node('store07', { disk: 0.93, counters: { failed_logins_last_minute: 45 } }),
       node('director01', {
         role: 'director',
         counters: { queue_messages: 1234, queue_recipients_deferred: 612 },

@@ -45,7 +45,7 @@ describe('fleet history points', () => {
         node('director02', 'director', { queue_messages: 3, queue_received_per_sec: 1 }),
         // A director that does not answer: its old figures count for nothing.
         node('director03', 'director', { queue_messages: 999, queue_received_per_sec: 50 }, 'down'),
-        node('store01', 'store', { deliveries_per_sec: 1 }),
+        node('store01', 'store', { deliveries_last_minute: 60 }),
       ]),
     );
     expect(point).toEqual({
@@ -82,7 +82,7 @@ describe('fleet history points', () => {
   });
 
   it('leaves rates missing (a gap, not zero) when no node publishes them', () => {
-    const point = pointOf(snapshot(1, [node('store01', 'store', { deliveries_per_sec: 0 })]));
+    const point = pointOf(snapshot(1, [node('store01', 'store', { deliveries_last_minute: 0 })]));
     expect(point).toMatchObject({ receivedPerMin: null, bouncedPerMin: null, queues: {}, otherQueues: null });
   });
 
@@ -90,7 +90,7 @@ describe('fleet history points', () => {
     const nodes = Array.from({ length: 1000 }, (_, i) =>
       i < 20
         ? node(`director${i + 1}`, 'director', { queue_messages: i + 1 })
-        : node(`store${i}`, 'store', { deliveries_per_sec: 1 }),
+        : node(`store${i}`, 'store', { deliveries_last_minute: 60 }),
     );
     const point = pointOf(snapshot(1, nodes));
     expect(Object.keys(point.queues)).toHaveLength(queueNodesKept);

@@ -59,7 +59,7 @@ describe('fleet figures', () => {
         mailbox_count: 1150,
         imap_sessions: 40,
         pop3_sessions: 2,
-        deliveries_per_sec: 0.5,
+        deliveries_last_minute: 30,
       }),
     );
     expect(figures).toMatchObject({
@@ -76,8 +76,8 @@ describe('fleet figures', () => {
   it('totals only nodes that answer, and leaves a figure no node publishes undefined', () => {
     const totals = fleetTotals(
       snapshot(1, [
-        node('store01', 'store', 'up', { mailbox_count: 100, deliveries_per_sec: 1 }),
-        node('store02', 'store', 'down', { mailbox_count: 999, deliveries_per_sec: 9 }),
+        node('store01', 'store', 'up', { mailbox_count: 100, deliveries_last_minute: 60 }),
+        node('store02', 'store', 'down', { mailbox_count: 999, deliveries_last_minute: 540 }),
         node('director01', 'director', 'up', {}),
       ]),
     );
@@ -111,7 +111,7 @@ describe('fleet store', () => {
   it('merges partial pushes into the whole snapshot, keeping unchanged nodes as they were', () => {
     const store = createFleetStore();
     const up = (name: string, deliveries: number) =>
-      node(name, 'store', 'up', { deliveries_per_sec: deliveries });
+      node(name, 'store', 'up', { deliveries_last_minute: deliveries * 60 });
     // A partial push before any whole snapshot has nothing to merge into: dropped, still loading.
     expect(store.getState().receiveSnapshot({ ...snapshot(500, [up('store01', 9)]), partial: true })).toBe(
       false,
@@ -174,7 +174,9 @@ describe('fleet store', () => {
     for (let i = 1; i <= historyPoints + 50; i++) {
       store
         .getState()
-        .recordPoint(snapshot(i * 1000, [node('store01', 'store', 'up', { deliveries_per_sec: i })]));
+        .recordPoint(
+          snapshot(i * 1000, [node('store01', 'store', 'up', { deliveries_last_minute: i * 60 })]),
+        );
     }
     store.getState().recordPoint(snapshot((historyPoints + 50) * 1000, []));
     const history = store.getState().history;
@@ -184,10 +186,32 @@ describe('fleet store', () => {
   });
 });
 
+describe('tile throughput', () => {
+  const tr = translator('en');
+  const row = (n: ConsoleNodeView, key: string) => tileFace(n, 1, tr).rows.find((r) => r.key === key)?.value;
+  it("shows the director's recipients delivered in the agent's last minute, and the gateway's accepted ones", () => {
+    const director = node('director01', 'director', 'up', {
+      queue_messages: 3,
+      queue_delivered_last_minute: 1234,
+      queue_delivered_per_sec: 1,
+    });
+    expect(row(director, 'figure.relayed')).toBe('1,234');
+    const gateway = node('gateway01', 'gateway', 'up', {
+      gateway_clean_per_minute: 40,
+      gateway_tagged_per_minute: 2,
+      gateway_rejected_spam_per_minute: 5,
+    });
+    expect(row(gateway, 'figure.accepted')).toBe('42');
+    expect(row(gateway, 'figure.spam')).toBe('7');
+    // A node that does not publish the figure shows a dash, never 0.
+    expect(row(node('director02', 'director', 'up', { queue_messages: 0 }), 'figure.relayed')).toBe('—');
+  });
+});
+
 describe('node tile re-rendering', () => {
   const tr = translator('en');
   const face = (n: ConsoleNodeView, now = 1) => tileFace(n, now, tr).key;
-  const up = node('store01', 'store', 'up', { mailbox_count: 1, deliveries_per_sec: 1 });
+  const up = node('store01', 'store', 'up', { mailbox_count: 1, deliveries_last_minute: 60 });
   it('skips a tile whose figures read the same, even on a new sample', () => {
     expect(face({ ...up, ageMs: 800 })).toBe(face(up));
     expect(face({ ...up, sample: { ...up.sample!, seq: 2 } })).toBe(face(up));
@@ -195,7 +219,7 @@ describe('node tile re-rendering', () => {
   it('redraws when a figure, the state, or a second of age when not up changes', () => {
     const busier = {
       ...up,
-      sample: { ...up.sample!, seq: 2, counters: { mailbox_count: 1, deliveries_per_sec: 2 } },
+      sample: { ...up.sample!, seq: 2, counters: { mailbox_count: 1, deliveries_last_minute: 120 } },
     };
     expect(face(busier)).not.toBe(face(up));
     expect(tileFace(busier, 1, tr).rows.find((r) => r.key === 'figure.deliveries')?.value).toBe('120');
@@ -208,7 +232,7 @@ describe('node tile re-rendering', () => {
     const cache = new TileFaceCache();
     const first = cache.faceOf(up, 1, tr);
     expect(cache.faceOf(up, 2, tr)).toBe(first);
-    const busier = { ...up, sample: { ...up.sample!, seq: 3, counters: { deliveries_per_sec: 9 } } };
+    const busier = { ...up, sample: { ...up.sample!, seq: 3, counters: { deliveries_last_minute: 540 } } };
     expect(cache.faceOf(busier, 2, tr).key).not.toBe(first.key);
     // Another language: every face anew, in that language.
     expect(cache.faceOf(up, 2, translator('ja')).key).toBe(tileFace(up, 2, translator('ja')).key);

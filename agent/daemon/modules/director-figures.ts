@@ -2,11 +2,12 @@
  * The director's queue figures as counters of the node's metrics (the dashboard's queue depth and
  * fleet message rate): messages queued and recipients pending, deferred and held (one queue summary
  * serves them all in a sample), and per-second rates of recipients received, delivered, deferred
- * and bounced.
+ * and bounced, and recipients received and delivered in the last minute (the tile's throughput).
  */
 import type { MailQueue, QueueSummary } from '../../mail/queue/mail-queue.js';
 import type { QueueActivityTotals } from '../../mail/queue/queue-activity.js';
 import type { CounterRegistry } from '../../metrics/counter-registry.js';
+import { LastMinuteCount } from '../../metrics/last-minute-count.js';
 import { RateMeter } from '../../metrics/rate-meter.js';
 import type { Clock } from '../clock.js';
 
@@ -41,6 +42,16 @@ export function registerQueueCounters(counters: CounterRegistry, queue: MailQueu
         kind: 'gauge',
         help: rateHelp[outcome],
         read: () => meter.read(),
+      });
+    }),
+    // The tile's throughput: the minute itself, not the last second times 60 (last-minute-count.ts).
+    ...(['received', 'delivered'] as const).map((outcome) => {
+      const count = new LastMinuteCount(clock, () => queue.activity()[outcome]);
+      return counters.register({
+        name: `queue_${outcome}_last_minute`,
+        kind: 'gauge',
+        help: `Recipients ${outcome} by the queue in the last 60 seconds.`,
+        read: () => count.read(),
       });
     }),
   ];

@@ -9,6 +9,7 @@ import type { QuotaUser } from '../../contract/node-metrics.js';
 import type { MailStack } from '../../mail/mail-stack.js';
 import type { MailboxSummary } from '../../mail/mail-storage.js';
 import type { CounterRegistry } from '../../metrics/counter-registry.js';
+import { LastMinuteCount } from '../../metrics/last-minute-count.js';
 import { RateMeter } from '../../metrics/rate-meter.js';
 import type { SampleSections } from '../../metrics/sample-sections.js';
 import type { Clock } from '../clock.js';
@@ -42,6 +43,10 @@ export class StoreFigures {
       const meter = new RateMeter(clock, total);
       return () => meter.read();
     };
+    const lastMinute = (total: () => number) => {
+      const count = new LastMinuteCount(clock, total);
+      return () => count.read();
+    };
     const activity = () => stack.activity();
     this.removers = [
       counters.register({
@@ -67,6 +72,18 @@ export class StoreFigures {
         kind: 'gauge',
         help: 'Refused IMAP and POP3 logins per second (wrong password, throttled, other store...).',
         read: rate(() => activity().failedLoginsTotal),
+      }),
+      counters.register({
+        name: 'failed_logins_last_minute',
+        kind: 'gauge',
+        help: 'Refused IMAP and POP3 logins in the last 60 seconds.',
+        read: lastMinute(() => activity().failedLoginsTotal),
+      }),
+      counters.register({
+        name: 'deliveries_last_minute',
+        kind: 'gauge',
+        help: 'Messages delivered into mailboxes in the last 60 seconds (one per recipient).',
+        read: lastMinute(() => activity().deliveriesTotal),
       }),
       counters.register({
         name: 'deliveries_per_sec',

@@ -64,6 +64,8 @@ export const messagesEn = {
   'figure.memory': 'Memory',
   'figure.queue': 'Queue',
   'figure.deferred': 'Deferred',
+  'figure.relayed': 'Delivered/min',
+  'figure.accepted': 'Accepted/min',
   'figure.proxySessions': 'IMAP/POP via proxy',
   'figure.greylisted': 'Greylisted/min',
   'figure.spam': 'Spam/min',

@@ -64,6 +64,8 @@ export const messagesJa = {
   'figure.memory': 'メモリ',
   'figure.queue': '配送待ち',
   'figure.deferred': '再送待ち',
+  'figure.relayed': '配送済み/分',
+  'figure.accepted': '受付/分',
   'figure.proxySessions': '中継中の接続',
   'figure.greylisted': '一時拒否/分',
   'figure.spam': '迷惑メール/分',

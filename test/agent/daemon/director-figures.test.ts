@@ -63,7 +63,7 @@ describe('director queue counters', () => {
     await removeTempDir(root);
   });
 
-  it('publishes received, delivered, deferred and bounced recipients per second', async () => {
+  it('publishes received, delivered, deferred and bounced recipients per second, and received and delivered in the last minute', async () => {
     const counters = new CounterRegistry();
     const remove = registerQueueCounters(counters, queue, { now: () => now });
     // The first read sets the rate meters' baseline.
@@ -98,7 +98,18 @@ describe('director queue counters', () => {
       queue_recipients_deferred: 2,
     });
     now += 1000;
-    expect(counters.readAll()).toMatchObject({ queue_received_per_sec: 0, queue_delivered_per_sec: 0 });
+    // The per-second rates fall back to 0 a second later; the tile's last-minute counts do not.
+    expect(counters.readAll()).toMatchObject({
+      queue_received_per_sec: 0,
+      queue_delivered_per_sec: 0,
+      queue_received_last_minute: 6,
+      queue_delivered_last_minute: 2,
+    });
+    now += 61_000;
+    expect(counters.readAll()).toMatchObject({
+      queue_received_last_minute: 0,
+      queue_delivered_last_minute: 0,
+    });
     remove();
     expect(counters.readAll()).toEqual({});
   });

@@ -35,6 +35,10 @@ export interface NodeFigures {
   proxySessions?: number;
   /** Gateway: first attempts greylisted in the last complete minute. */
   greylistedPerMin?: number;
+  /** Director: recipients its queue delivered (to stores and outside) in the last 60 s. */
+  deliveredPerMin?: number;
+  /** Gateway: recipients accepted and passed to the director (clean or tagged) in the last complete minute. */
+  acceptedPerMin?: number;
   /** Gateway: messages rejected or tagged as spam in the last complete minute. */
   spamPerMin?: number;
   /** Store: mailboxes over `quotaShareLimit` of their limit (undefined when the node sends no list). */
@@ -74,8 +78,6 @@ export function quotaOver(sample: NodeMetrics | undefined): QuotaOver | undefine
 // How many mailboxes the store agent lists (agent/daemon/modules/store-figures.ts, topQuotaCount).
 const topQuotaListLength = 10;
 
-const perMinute = (perSecond: number | undefined) => (perSecond === undefined ? undefined : perSecond * 60);
-
 function sum(values: Array<number | undefined>): number | undefined {
   const present = values.filter((v): v is number => v !== undefined);
   return present.length === 0 ? undefined : present.reduce((a, b) => a + b, 0);
@@ -100,8 +102,10 @@ function figuresOfSample(sample: NodeMetrics): NodeFigures {
   return {
     mailboxes: counter(sample, 'mailbox_count'),
     sessions: sum([counter(sample, 'imap_sessions'), counter(sample, 'pop3_sessions')]),
-    deliveriesPerMin: perMinute(counter(sample, 'deliveries_per_sec')),
-    failedLoginsPerMin: perMinute(counter(sample, 'failed_logins_per_sec')),
+    // Counts over the agent's last 60 s: a per-second rate times 60 jumps between 0 and 60 on one event.
+    deliveriesPerMin: counter(sample, 'deliveries_last_minute'),
+    failedLoginsPerMin: counter(sample, 'failed_logins_last_minute'),
+    deliveredPerMin: counter(sample, 'queue_delivered_last_minute'),
     // The director's queue (director-figures.ts on the agent); the gateway keeps no queue.
     queueDepth: counter(sample, 'queue_messages'),
     queueDeferred: counter(sample, 'queue_recipients_deferred'),
@@ -109,6 +113,10 @@ function figuresOfSample(sample: NodeMetrics): NodeFigures {
     greylistedPerMin: counter(sample, 'gateway_greylisted_per_minute'),
     spamPerMin: sum([
       counter(sample, 'gateway_rejected_spam_per_minute'),
+      counter(sample, 'gateway_tagged_per_minute'),
+    ]),
+    acceptedPerMin: sum([
+      counter(sample, 'gateway_clean_per_minute'),
       counter(sample, 'gateway_tagged_per_minute'),
     ]),
     quotaOver: quotaOver(sample),

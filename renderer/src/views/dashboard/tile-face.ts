@@ -66,6 +66,7 @@ function figureRows(role: ConsoleNodeView['role'], f: NodeFigures, tr: Translato
     return [
       { key: 'figure.queue', value: dash(f.queueDepth) },
       { key: 'figure.deferred', value: dash(f.queueDeferred) },
+      { key: 'figure.relayed', value: dash(f.deliveredPerMin) },
       { key: 'figure.proxySessions', value: dash(f.proxySessions) },
       disk,
       services,
@@ -73,6 +74,7 @@ function figureRows(role: ConsoleNodeView['role'], f: NodeFigures, tr: Translato
   }
   if (role === 'gateway') {
     return [
+      { key: 'figure.accepted', value: dash(f.acceptedPerMin) },
       { key: 'figure.greylisted', value: dash(f.greylistedPerMin) },
       { key: 'figure.spam', value: dash(f.spamPerMin) },
       cpu,
