@@ -3,6 +3,7 @@ import { CallerKeyCache, type CallerKeySource } from '../../../agent/control/cal
 import { generateEd25519KeyPair } from '../../../agent/control/ssh-key-generation.js';
 import { parseSshPublicKey } from '../../../agent/control/ssh-public-key.js';
 import type { AdminEntry, ServerEntry } from '../../../agent/directory/fleet-entries.js';
+import { storeServerEntry } from '../../support/server-entry.js';
 
 // A pure unit test of the cache's bookkeeping: an in-memory key source stands in for the
 // directory (the integration tests use the real embedded directory).
@@ -22,19 +23,6 @@ function admin(uid: string, tier: AdminEntry['tier'], keys: string[]): AdminEntr
   return { dn: `uid=${uid},ou=admins,dc=x`, uid, displayName: uid, tier, domains: [], sshPublicKeys: keys };
 }
 
-function server(name: string, keys: string[]): ServerEntry {
-  return {
-    dn: `cn=${name},ou=servers,dc=x`,
-    name,
-    role: 'store',
-    state: 'active',
-    address: '127.0.0.1',
-    controlPort: 1,
-    hostKeys: keys,
-    endpoints: {},
-  };
-}
-
 const key = () => generateEd25519KeyPair().public;
 
 describe('CallerKeyCache', () => {
@@ -42,7 +30,7 @@ describe('CallerKeyCache', () => {
     const [a, b, c] = [key(), key(), key()];
     const { source } = memorySource(
       [admin('alice', 'system', [a]), admin('hd1', 'helpdesk', [`${b} laptop`])],
-      [server('store05', [c])],
+      [storeServerEntry('store05', [c])],
     );
     const cache = new CallerKeyCache(source);
     await cache.refresh();

@@ -49,7 +49,7 @@ const names = (changes: FleetChanges | undefined) => changes?.nodes.map((n) => n
 
 beforeEach(async () => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-  servers = ['store01', 'store02', 'store03'].map(server);
+  servers = ['store01', 'store02', 'store03'].map((name) => server(name));
   pushes = [];
   seq.clear();
   sendSample.clear();
