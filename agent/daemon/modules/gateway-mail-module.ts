@@ -91,6 +91,7 @@ export class GatewayMailModule implements AgentModule {
           nextHop: settings.nextHop,
           ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
           maxMessageBytes: settings.maxMessageBytes,
+          log: (level, message, fields) => logger[level](message, fields),
         });
         await smtp.start();
         this.smtp = smtp;

@@ -3,7 +3,7 @@
  * at RCPT: unknown local users get 550 5.1.1 (no backscatter later), non-local recipients are
  * accepted only from trusted networks or authenticated users (never an open relay). After DATA the
  * message is queued durably and only then answered with 250. Bare LF / bare CR anywhere closes the
- * session with 521 (smuggling-guard.ts).
+ * session with 521 (../smtp-smuggling-guard.ts, the same guard as the gateway's).
  *
  * Listeners: the inbound port (25-style, STARTTLS when a certificate is configured, AUTH optional),
  * the submission port (587-style, STARTTLS, AUTH required) and the implicit-TLS port (465-style,
@@ -11,14 +11,13 @@
  */
 import type { AddressInfo, BlockList, Socket } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { messageDataProblem } from '../lmtp/message-data-check.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
 import { closeSmtpServer, listenSmtpServer } from '../smtp-listener.js';
+import { SmtpSmugglingGuard } from '../smtp-smuggling-guard.js';
 import type { MailTlsCredentials } from '../tls/mail-tls.js';
 import { hideAuthBeforeTls, limitCommandLines, maxAuthLineOctets } from './command-line-limit.js';
 import type { RecipientExpansion } from './recipient-expansion.js';
 import { domainOf } from './recipient-router.js';
-import { bareLineEndReply, guardLineEnds } from './smuggling-guard.js';
 import { isTrustedAddress, trustedNetworkList } from './trusted-networks.js';
 
 /** What the SMTP server needs from routing. */
@@ -80,11 +79,11 @@ export class DirectorSmtpServer {
   private readonly listeners = new Map<ListenerKind, SMTPServer>();
   private readonly trusted: BlockList;
   private readonly sessions = new Map<string, SessionState>();
-  // `address:port` of connections that sent a bare LF or CR.
-  private readonly tainted = new Set<string>();
+  private readonly smuggling: SmtpSmugglingGuard;
 
   constructor(private readonly options: DirectorSmtpServerOptions) {
     this.trusted = trustedNetworkList(options.trustedNetworks);
+    this.smuggling = new SmtpSmugglingGuard((message, fields) => this.log('warn', message, fields));
   }
 
   /** The inbound port listened on (after start). */
@@ -162,12 +161,12 @@ export class DirectorSmtpServer {
       onSecure: (socket, session, callback) => {
         // The guard on the plain socket went with STARTTLS (and sees only ciphertext on 465):
         // watch the decrypted stream instead.
-        this.guard(socket as Socket, session.remoteAddress, session.remotePort);
+        this.smuggling.watch(socket as Socket, session.remoteAddress, session.remotePort);
         callback();
       },
       onClose: (session) => {
         this.sessions.delete(session.id);
-        this.tainted.delete(`${session.remoteAddress}:${session.remotePort}`);
+        this.smuggling.forget(session);
       },
       onAuth: (authData, _session, callback) => {
         if (!auth || !authData.username || authData.password == null) {
@@ -183,7 +182,7 @@ export class DirectorSmtpServer {
         );
       },
       onMailFrom: (_address, session, callback) => {
-        const refusal = this.taintRefusal(session);
+        const refusal = this.smuggling.refusal(session);
         if (refusal) return callback(refusal);
         this.state(session).targets.clear();
         callback();
@@ -203,22 +202,10 @@ export class DirectorSmtpServer {
     });
     // TLS handshake garbage ends up here too: that client is dropped, the others go on.
     server.on('error', (error) => this.log('warn', 'SMTP connection error', { error: error.message }));
-    // Prepended so the guard sees each chunk before smtp-server parses it; on the implicit-TLS
-    // port the raw bytes are ciphertext, so there only onSecure guards.
-    if (!secure) {
-      server.server.prependListener('connection', (socket: Socket) =>
-        this.guard(socket, socket.remoteAddress, socket.remotePort),
-      );
-    }
+    // The guard sees each chunk before smtp-server parses it; on the implicit-TLS port the raw
+    // bytes are ciphertext, so there only onSecure guards.
+    this.smuggling.attach(server, secure);
     return server;
-  }
-
-  private guard(socket: Socket, address: string | undefined, port: number | undefined): void {
-    guardLineEnds(socket, () => {
-      this.tainted.add(`${address}:${port}`);
-      this.log('warn', 'bare line end: session closed', { client: address });
-      socket.end(bareLineEndReply);
-    });
   }
 
   /** Stops listening and closes connections. */
@@ -238,17 +225,12 @@ export class DirectorSmtpServer {
     return state;
   }
 
-  private taintRefusal(session: SMTPServerSession): Error | undefined {
-    if (!this.tainted.has(`${session.remoteAddress}:${session.remotePort}`)) return undefined;
-    return reply(521, '5.5.2 bare LF or CR in SMTP input refused (SMTP smuggling)');
-  }
-
   private mayRelay(session: SMTPServerSession): boolean {
     return session.user !== undefined || isTrustedAddress(this.trusted, session.remoteAddress);
   }
 
   private async checkRecipient(address: string, session: SMTPServerSession): Promise<void> {
-    const refusal = this.taintRefusal(session);
+    const refusal = this.smuggling.refusal(session);
     if (refusal) throw refusal;
     if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw reply(501, '5.1.3 bad recipient address syntax');
     let local: boolean;
@@ -284,11 +266,9 @@ export class DirectorSmtpServer {
     if (stream.sizeExceeded || received > this.options.maxMessageBytes) {
       throw reply(552, '5.3.4 message exceeds the size limit');
     }
-    const refusal = this.taintRefusal(session);
-    if (refusal) throw refusal;
     const data = Buffer.concat(chunks);
-    const problem = messageDataProblem(data);
-    if (problem) throw reply(550, `5.6.0 ${problem}`);
+    const refusal = this.smuggling.dataRefusal(session, data);
+    if (refusal) throw refusal;
     const state = this.state(session);
     const recipients: IncomingMessage['recipients'] = [];
     const seen = new Set<string>();

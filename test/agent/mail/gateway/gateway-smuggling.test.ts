@@ -1,0 +1,146 @@
+/**
+ * SMTP smuggling and NUL bytes at the gateway's edge, from raw sockets on chosen 127.x addresses:
+ * a bare LF (in a command or hiding a second message in DATA) closes the session with 521 and
+ * nothing reaches the next hop; NUL bytes in DATA get 550 5.6.0 and the session goes on; other
+ * clients are served all along. The next hop is a real smtp-server that records what it gets.
+ */
+import { createTransport } from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
+import { defaultSpamPolicies } from '../../../../agent/mail/gateway/domain-spam-policy.js';
+import { GatewaySmtpServer } from '../../../../agent/mail/gateway/gateway-smtp-server.js';
+import { Greylist } from '../../../../agent/mail/gateway/greylist.js';
+import { RecipientCheck } from '../../../../agent/mail/gateway/recipient-check.js';
+import { RecipientHarvestGuard } from '../../../../agent/mail/gateway/recipient-harvest-guard.js';
+import { SpamStatistics } from '../../../../agent/mail/gateway/spam-statistics.js';
+import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
+import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';
+import type { TestDirectory } from '../../../support/test-directory.js';
+import { RawSmtpClient } from './raw-smtp-client.js';
+
+const tree = new FleetTree(testBaseDn);
+let now = Date.UTC(2026, 10, 28, 5, 0, 0);
+const clock = { now: () => now };
+let backend: TestDirectory;
+let directory: LdapFleetDirectory;
+let sink: SMTPServer;
+let gateway: GatewaySmtpServer;
+/** What the next hop received: envelope sender and the message text. */
+const relayed: { from: string; text: string }[] = [];
+
+beforeAll(async () => {
+  backend = await startEmbeddedDirectory(testBaseDn, seedEntries(0));
+  directory = LdapFleetDirectory.withPassword({
+    url: backend.url,
+    baseDn: testBaseDn,
+    bindDn: tree.server('gateway01'),
+    bindPassword: seedPasswords.server('gateway01'),
+  });
+  sink = new SMTPServer({
+    authOptional: true,
+    disableReverseLookup: true,
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        relayed.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          text: Buffer.concat(chunks).toString('latin1'),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const greylist = new Greylist({ clock });
+  greylist.open();
+  gateway = new GatewaySmtpServer({
+    host: '127.0.0.1',
+    port: 0,
+    serverName: 'gateway01.test',
+    greylist,
+    recipients: new RecipientCheck(directory, clock),
+    harvestGuard: new RecipientHarvestGuard({ clock, threshold: 20 }),
+    statistics: new SpamStatistics({ clock }),
+    spamPolicies: defaultSpamPolicies,
+    nextHop: { host: '127.0.0.1', port: (sink.server.address() as { port: number }).port },
+  });
+  await gateway.start();
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await new Promise<void>((resolve) => (sink ? sink.close(() => resolve()) : resolve()));
+  await directory?.close();
+  await backend?.stop();
+});
+
+/** A session from `localAddress` with its envelope accepted (greylisting passed), ready for DATA. */
+async function readyForData(localAddress: string, sender: string): Promise<RawSmtpClient> {
+  const client = await RawSmtpClient.open(gateway.port, localAddress);
+  expect(await client.reply()).toMatch(/^220 /);
+  expect(await client.command('EHLO outside.example')).toMatch(/^250 /);
+  expect(await client.command(`MAIL FROM:<${sender}>`)).toMatch(/^250 /);
+  expect(await client.command(`RCPT TO:<${seedNames.alice}>`)).toMatch(/^451 4\.7\.1 Greylisted/);
+  now += 6 * 60_000;
+  expect(await client.command(`RCPT TO:<${seedNames.alice}>`)).toMatch(/^250 /);
+  expect(await client.command('DATA')).toMatch(/^354 /);
+  return client;
+}
+
+/** nodemailer from another address: the gateway still relays a normal message. */
+async function stillServing(subject: string): Promise<void> {
+  const send = () =>
+    createTransport({
+      host: '127.0.0.1',
+      port: gateway.port,
+      ignoreTLS: true,
+      localAddress: '127.0.9.9',
+    } as Parameters<typeof createTransport>[0]).sendMail({
+      envelope: { from: `good-${subject}@outside.example`, to: [seedNames.bob] },
+      raw: `Subject: ${subject}\r\n\r\nhello\r\n`,
+    });
+  await expect(send()).rejects.toThrow(/451 4\.7\.1/);
+  now += 6 * 60_000;
+  const info = await send();
+  expect(info.accepted).toEqual([seedNames.bob]);
+  expect(relayed.some((message) => message.text.includes(`Subject: ${subject}`))).toBe(true);
+}
+
+describe('gateway edge guard', () => {
+  it('closes a session whose DATA hides a second message behind <LF>.<CR><LF> (521), relaying nothing', async () => {
+    const client = await readyForData('127.0.7.1', 'smuggler@outside.example');
+    // What another hop would split off as a second message from a forged sender.
+    client.send(
+      'Subject: cover\r\n\r\nhello\n.\r\nMAIL FROM:<president@alpha.example>\r\nRCPT TO:<' +
+        `${seedNames.bob}>\r\nDATA\r\nSubject: smuggled\r\n\r\npay now\r\n.\r\n`,
+    );
+    expect(await client.reply()).toMatch(/^521 5\.5\.2 bare LF or CR in SMTP input refused/);
+    await client.closed();
+    expect(relayed.filter((m) => m.text.includes('smuggled') || m.text.includes('cover'))).toEqual([]);
+    await stillServing('after-smuggling');
+  });
+
+  it('closes a session that ends a command with a bare LF (521)', async () => {
+    const client = await RawSmtpClient.open(gateway.port, '127.0.7.2');
+    expect(await client.reply()).toMatch(/^220 /);
+    expect(await client.command('EHLO outside.example')).toMatch(/^250 /);
+    client.send('MAIL FROM:<lf@outside.example>\n');
+    expect(await client.reply()).toMatch(/^521 5\.5\.2/);
+    await client.closed();
+  });
+
+  it('refuses NUL bytes in DATA with 550 5.6.0, relays nothing, and the session goes on', async () => {
+    const client = await readyForData('127.0.7.3', 'nul@outside.example');
+    client.send('Subject: with-nul\r\n\r\nhel\0lo\r\n.\r\n');
+    expect(await client.reply()).toMatch(/^550 5\.6\.0 message contains NUL bytes/);
+    expect(relayed.some((m) => m.text.includes('with-nul'))).toBe(false);
+    expect(await client.command('RSET')).toMatch(/^250 /);
+    expect(await client.command('QUIT')).toMatch(/^221 /);
+    client.close();
+    await stillServing('after-nul');
+  });
+});
