@@ -10,6 +10,7 @@ import { capabilities } from './capabilities.js';
 import { runCommand } from './command-runner.js';
 import { ImapCommandReader, type ImapReaderEvent } from './imap-command-reader.js';
 import { bad, responseText } from './imap-errors.js';
+import { preLoginReaderLimits } from './imap-limits.js';
 import { ResponseWriter } from './imap-output.js';
 import type { ImapSessionContext } from './imap-session-context.js';
 import type { SelectedFolder } from './selected-folder.js';
@@ -50,7 +51,8 @@ export class ImapSession {
     this.since = context.now();
     this.clientAddress = socket.remoteAddress ?? 'unknown';
     this.out = new ResponseWriter(socket);
-    this.reader = new ImapCommandReader(context.limits);
+    // Small limits until login (imap-limits.ts); enterAuthenticated lifts them.
+    this.reader = new ImapCommandReader(preLoginReaderLimits(context.limits));
   }
 
   /** Greets the client and starts reading commands. */
@@ -109,6 +111,7 @@ export class ImapSession {
     this.user = user;
     this.mailbox = mailbox;
     this.state = 'authenticated';
+    this.reader.useLimits(this.context.limits);
     this.stopWatching = mailbox.onChange((folder) => this.onMailboxChange(folder));
     this.armTimer(this.context.limits.idleTimeoutMs);
   }
