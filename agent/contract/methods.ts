@@ -113,6 +113,20 @@ export const proxySession = z.object({
 });
 export type ProxySession = z.infer<typeof proxySession>;
 
+/** A login name or client address whose password checks must wait now (login-guard.ts). */
+export const loginLockout = z.object({
+  /** `user`: a login name as clients typed it (lower case); `address`: a client IP address. */
+  kind: z.enum(['user', 'address']),
+  key: z.string(),
+  /** Failed checks in the throttle's window (15 min). */
+  failures: z.number().int().nonnegative(),
+  /** ms since the epoch: when the next attempt may succeed. */
+  until: z.number(),
+  /** True for a lock (10 failures of a user, 30 of an address), false for a growing delay. */
+  locked: z.boolean(),
+});
+export type LoginLockout = z.infer<typeof loginLockout>;
+
 export const methods = {
   'node.info': {
     params: empty,
@@ -344,6 +358,29 @@ export const methods = {
     audited: false,
     summary:
       "The gateway's decisions over the last hour: per minute, per domain, top clients, last decisions.",
+  },
+  'auth.lockouts': {
+    params: z.object({ limit: z.number().int().min(1).max(1000).default(500) }).strict(),
+    result: z.object({ lockouts: z.array(loginLockout) }),
+    allowed: storeActors,
+    audited: false,
+    summary:
+      "Login names and client addresses whose password checks on this node are throttled or locked now, locked first (a domain admin sees only their domains' users).",
+  },
+  'auth.unlock': {
+    params: z
+      .object({
+        target: z.union([
+          z.object({ user: z.string().min(1).max(320) }).strict(),
+          z.object({ address: z.string().min(2).max(64) }).strict(),
+        ]),
+      })
+      .strict(),
+    result: z.object({ unlocked: z.boolean() }),
+    allowed: storeActors,
+    audited: true,
+    summary:
+      "Forget the failed password checks of a login name or a client address on this node (domain admins: their domains' users only).",
   },
   ...queueAdminMethods,
   'audit.tail': {

@@ -7,6 +7,7 @@ import type { AuditLog } from '../control/audit-log.js';
 import type { ControlServer } from '../control/control-server.js';
 import type { DirectoryConnection, FleetDirectory } from '../directory/fleet-directory.js';
 import type { ServerEntry } from '../directory/fleet-entries.js';
+import { LoginGuard } from '../mail/auth/login-guard.js';
 import type { MailAuthenticator } from '../mail/auth/mail-authenticator.js';
 import type { StoreUsers } from '../mail/auth/store-users.js';
 import type { RecipientRouter } from '../mail/director/recipient-router.js';
@@ -75,6 +76,11 @@ export class AgentRuntime {
   readonly counters = new CounterRegistry();
   /** Sample sections beyond counters (the store module's top quota users). */
   readonly sampleSections = new SampleSections();
+  /**
+   * Failed password checks per login name and client address, shared by every password check of
+   * this node (IMAP, POP3, the proxy, SMTP AUTH); listed by `auth.lockouts`.
+   */
+  readonly loginGuard: LoginGuard;
   readonly startedAt: number;
   private readonly parts: Partial<AgentParts> = {};
 
@@ -85,6 +91,7 @@ export class AgentRuntime {
     readonly version: string,
   ) {
     this.services = new ServiceRegistry(clock);
+    this.loginGuard = new LoginGuard({ clock });
     this.startedAt = clock.now();
   }
 

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../../control/audit-log.js';
 import { auditMethods } from '../../control/audit-methods.js';
+import { authMethods } from '../../control/auth-methods.js';
 import { CallerKeyCache } from '../../control/caller-key-cache.js';
 import { ControlServer } from '../../control/control-server.js';
 import { gatewayMethods } from '../../control/gateway-methods.js';
@@ -22,10 +23,14 @@ import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { loadOrCreateHostKey } from '../host-key.js';
 
+/** Roles whose agent checks passwords (mail logins, SMTP AUTH, LDAP binds): they publish `login_lockouts`. */
+const passwordCheckingRoles = new Set(['store', 'spare', 'director', 'directory']);
+
 /** Lifecycle module: host key, audit log, caller keys and the `control` service. */
 export class ControlModule implements AgentModule {
   readonly name = 'control';
   private keys: CallerKeyCache | undefined;
+  private removeLockoutCounter: (() => void) | undefined;
 
   constructor(private readonly runtime: AgentRuntime) {}
 
@@ -54,6 +59,16 @@ export class ControlModule implements AgentModule {
       },
     });
     await this.keys.start();
+
+    if (passwordCheckingRoles.has(this.runtime.need('server').role)) {
+      const guard = this.runtime.loginGuard;
+      this.removeLockoutCounter = this.runtime.counters.register({
+        name: 'login_lockouts',
+        kind: 'gauge',
+        help: 'Login names and client addresses locked now after too many failed password checks.',
+        read: () => guard.lockedCount(),
+      });
+    }
 
     const adminDomains = async (uid: string) => (await directory.getAdmin(uid))?.domains ?? [];
     const proxies = () => this.runtime.find('mailProxies');
@@ -86,6 +101,7 @@ export class ControlModule implements AgentModule {
           primaryAddress: async (address) => (await directory.findUserByAddress(address))?.mail,
         }),
         ...gatewayMethods({ gateway: () => this.runtime.find('gateway') }),
+        ...authMethods({ guard: this.runtime.loginGuard, adminDomains }),
       },
     });
     const control = new ControlServer({
@@ -120,6 +136,7 @@ export class ControlModule implements AgentModule {
         services.unregister('control');
       }
     } finally {
+      this.removeLockoutCounter?.();
       this.keys?.stop();
       await this.runtime.find('audit')?.close();
     }

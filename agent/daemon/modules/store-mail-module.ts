@@ -55,6 +55,7 @@ export class StoreMailModule implements AgentModule {
     const authenticator = new MailAuthenticator({
       users,
       clock,
+      guard: this.runtime.loginGuard,
       // Who failed and why, never with what password.
       onOutcome: ({ login, clientAddress, result, cached }) => {
         if (result.ok) logger.debug('mail login', { user: result.user, ip: clientAddress, cached });

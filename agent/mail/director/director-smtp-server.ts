@@ -7,10 +7,14 @@
  *
  * Listeners: the inbound port (25-style, STARTTLS when a certificate is configured, AUTH optional),
  * the submission port (587-style, STARTTLS, AUTH required) and the implicit-TLS port (465-style,
- * AUTH required). AUTH is offered only under TLS unless `allowInsecureAuth`.
+ * AUTH required). AUTH is offered only under TLS unless `allowInsecureAuth`; it goes through the
+ * node's DirectorAuthenticator (throttled per user and address like IMAP/POP, disabled mailboxes
+ * refused), and an authenticated client may use only its own addresses as envelope sender
+ * (sender-login.ts).
  */
 import type { AddressInfo, BlockList, Socket } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { DirectorLoginResult } from '../auth/director-authenticator.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
 import { closeSmtpServer, listenSmtpServer } from '../smtp-listener.js';
 import { SmtpSmugglingGuard } from '../smtp-smuggling-guard.js';
@@ -18,6 +22,7 @@ import type { MailTlsCredentials } from '../tls/mail-tls.js';
 import { hideAuthBeforeTls, limitCommandLines, maxAuthLineOctets } from './command-line-limit.js';
 import type { RecipientExpansion } from './recipient-expansion.js';
 import { domainOf } from './recipient-router.js';
+import { authReply, senderLoginMismatch } from './sender-login.js';
 import { isTrustedAddress, trustedNetworkList } from './trusted-networks.js';
 
 /** What the SMTP server needs from routing. */
@@ -37,8 +42,11 @@ export interface DirectorSmtpServerOptions {
   trustedNetworks: readonly string[];
   routing: SmtpRouting;
   queue: { enqueue(message: IncomingMessage): Promise<string> };
-  /** Checks a user's password (the directory's verifyPassword); absent, AUTH is not offered. */
-  authenticate?: (user: string, password: string) => Promise<boolean>;
+  /**
+   * Checks a login (DirectorAuthenticator.authenticate: throttled, disabled mailboxes refused);
+   * absent, AUTH is not offered.
+   */
+  authenticate?: (login: string, password: string, clientAddress: string) => Promise<DirectorLoginResult>;
   /** AUTH without TLS (tests on loopback, or sites that want it); default false. */
   allowInsecureAuth?: boolean;
   /** The certificate: STARTTLS on the inbound and submission ports, and the implicit-TLS port. */
@@ -71,6 +79,8 @@ function reply(code: number, text: string): Error {
 interface SessionState {
   /** RCPT address -> final targets. */
   targets: Map<string, { mailboxes: string[]; remote: string[] }>;
+  /** After AUTH: the envelope senders the login may use (its own addresses). */
+  senders?: ReadonlySet<string>;
 }
 
 /** The director's SMTP listener. */
@@ -168,23 +178,27 @@ export class DirectorSmtpServer {
         this.sessions.delete(session.id);
         this.smuggling.forget(session);
       },
-      onAuth: (authData, _session, callback) => {
+      onAuth: (authData, session, callback) => {
         if (!auth || !authData.username || authData.password == null) {
           callback(reply(535, '5.7.8 authentication failed'));
           return;
         }
-        auth(authData.username, authData.password).then(
-          (ok) =>
-            ok
-              ? callback(null, { user: authData.username })
-              : callback(reply(535, '5.7.8 authentication failed')),
+        auth(authData.username, authData.password, session.remoteAddress).then(
+          (result) => {
+            if (!result.ok) return callback(authReply(result));
+            this.state(session).senders = new Set(result.addresses);
+            callback(null, { user: result.user });
+          },
           () => callback(reply(454, '4.7.0 directory unavailable, try again later')),
         );
       },
-      onMailFrom: (_address, session, callback) => {
+      onMailFrom: (address, session, callback) => {
         const refusal = this.smuggling.refusal(session);
         if (refusal) return callback(refusal);
-        this.state(session).targets.clear();
+        const state = this.state(session);
+        const mismatch = senderLoginMismatch(address.address, session.user, state.senders);
+        if (mismatch) return callback(mismatch);
+        state.targets.clear();
         callback();
       },
       onRcptTo: (address, session, callback) => {

@@ -2,13 +2,13 @@
  * The protocol-independent part of a proxied login: check the user, refuse held users, find the
  * store endpoint. The IMAP and POP3 proxies map the outcome to their own replies.
  */
-import type { ProxyAuthenticator } from './proxy-authenticator.js';
+import type { DirectorAuthenticator } from '../auth/director-authenticator.js';
 import type { ProxyHolds } from './proxy-holds.js';
 import { type StoreEndpoint, StoreLocationError, type StoreLocator } from './store-locator.js';
 
 /** What a proxy needs to route logins. */
 export interface ProxyRouting {
-  authenticator: ProxyAuthenticator;
+  authenticator: DirectorAuthenticator;
   locator: StoreLocator;
   holds: ProxyHolds;
 }

@@ -6,8 +6,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { type Clock, systemClock } from '../../daemon/clock.js';
+import type { DirectorAuthenticator } from '../auth/director-authenticator.js';
 import type { MailTlsCredentials } from '../tls/mail-tls.js';
-import type { ProxyAuthenticator } from './proxy-authenticator.js';
 import { defaultProxyLimits, type ProxyContext, type ProxyLimits, type ProxyLog } from './proxy-context.js';
 import { ProxyHolds } from './proxy-holds.js';
 import { type ProxiedSession, ProxySessionRegistry } from './proxy-sessions.js';
@@ -16,7 +16,7 @@ import type { StoreLocator } from './store-locator.js';
 
 /** Options of a proxy (IMAP or POP3). */
 export interface MailProxyOptions {
-  authenticator: ProxyAuthenticator;
+  authenticator: DirectorAuthenticator;
   locator: StoreLocator;
   /** Shared with the other proxy so one hold covers IMAP and POP3; a new set by default. */
   holds?: ProxyHolds;

@@ -1,53 +1,56 @@
 /**
- * Logins at the director's IMAP/POP3 proxy, checked against the directory: find the user by any of
- * their addresses, bind as the user to check the password. Unlike the store's MailAuthenticator
- * (auth/mail-authenticator.ts) every logical store is fine here: the proxy's job is to send the
- * user to whichever store holds them. Failed logins are throttled per login name and per client
- * address with the store's throttle, so guessing through the director costs what it costs on a
- * store.
+ * Logins at the director, checked against the directory: the IMAP/POP3 proxy's (docs/proxy.md) and
+ * SMTP AUTH on the submission ports (docs/director.md). Find the user by any of their addresses,
+ * bind as the user to check the password, refuse disabled mailboxes. Unlike the store's
+ * MailAuthenticator (mail-authenticator.ts) every logical store is fine here: the proxy's job is to
+ * send the user to whichever store holds them, and anyone may send mail.
  *
- * Passwords go to the directory bind only; nothing here logs.
+ * Failed logins go to the node's LoginGuard (login-guard.ts), the same guard and policies as a
+ * store's, so guessing through the director costs what it costs on a store, whichever protocol is
+ * used. Passwords go to the directory bind only; nothing here logs.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../daemon/clock.js';
 import type { FleetDirectory } from '../../directory/fleet-directory.js';
 import type { MailUserEntry } from '../../directory/fleet-entries.js';
-import {
-  addressThrottlePolicy,
-  LoginThrottle,
-  type LoginThrottlePolicy,
-  userThrottlePolicy,
-} from '../auth/login-throttle.js';
+import { LoginGuard } from './login-guard.js';
+import type { LoginThrottlePolicy } from './login-throttle.js';
 
-/** The part of the directory the proxy's logins use. */
-export type ProxyUserSource = Pick<FleetDirectory, 'findUserByAddress' | 'verifyPassword'>;
+/** The part of the directory the director's logins use. */
+export type DirectorUserSource = Pick<FleetDirectory, 'findUserByAddress' | 'verifyPassword'>;
 
-/** A user who may be proxied: primary address (lower case) and logical store. */
-export interface ProxyLoginSuccess {
+/** A user who may be proxied or send: primary address (lower case), logical store, own addresses. */
+export interface DirectorLoginSuccess {
   ok: true;
   user: string;
   mailHost: string;
+  /** `mail` and every `mailLocalAddress`, lower case: the envelope senders this login may use. */
+  addresses: string[];
 }
 
-/** Why a proxy login was refused. */
-export interface ProxyLoginFailure {
+/** Why a director login was refused. */
+export interface DirectorLoginFailure {
   ok: false;
   /** `invalid-credentials` for unknown users and wrong passwords alike. */
   reason: 'invalid-credentials' | 'throttled' | 'disabled' | 'moving' | 'unavailable';
   /** Words for the client; never the password. */
   message: string;
+  /** For `throttled`: how long until another attempt may succeed. */
+  retryAfterMs?: number;
 }
 
-/** Outcome of one proxy login. */
-export type ProxyLoginResult = ProxyLoginSuccess | ProxyLoginFailure;
+/** Outcome of one director login. */
+export type DirectorLoginResult = DirectorLoginSuccess | DirectorLoginFailure;
 
 /** What the directory said: the user (if any) and whether the password is theirs. */
 type Verification = { entry: MailUserEntry | undefined; matches: boolean } | 'unavailable';
 
-/** Options of {@link ProxyAuthenticator}. */
-export interface ProxyAuthenticatorOptions {
-  directory: ProxyUserSource;
+/** Options of {@link DirectorAuthenticator}. */
+export interface DirectorAuthenticatorOptions {
+  directory: DirectorUserSource;
   clock: Clock;
+  /** The node's shared guard (AgentRuntime.loginGuard); absent, one of its own from the policies below. */
+  guard?: LoginGuard;
   userThrottle?: LoginThrottlePolicy;
   addressThrottle?: LoginThrottlePolicy;
 }
@@ -56,25 +59,32 @@ export interface ProxyAuthenticatorOptions {
 const maxLoginLength = 320;
 const maxPasswordLength = 1024;
 
-/** Checks proxy logins against the directory, with throttling of failures. */
-export class ProxyAuthenticator {
-  private readonly perUser: LoginThrottle;
-  private readonly perAddress: LoginThrottle;
+/** Checks director logins against the directory, with throttling of failures. */
+export class DirectorAuthenticator {
+  private readonly guard: LoginGuard;
   private readonly verifying = new Map<string, Promise<Verification>>();
   /** Key of the in-flight digests; made here, never stored. */
   private readonly key = randomBytes(32);
 
-  constructor(private readonly options: ProxyAuthenticatorOptions) {
-    this.perUser = new LoginThrottle(options.userThrottle ?? userThrottlePolicy, options.clock);
-    this.perAddress = new LoginThrottle(options.addressThrottle ?? addressThrottlePolicy, options.clock);
+  constructor(private readonly options: DirectorAuthenticatorOptions) {
+    this.guard =
+      options.guard ??
+      new LoginGuard({
+        clock: options.clock,
+        ...(options.userThrottle ? { userPolicy: options.userThrottle } : {}),
+        ...(options.addressThrottle ? { addressPolicy: options.addressThrottle } : {}),
+      });
   }
 
   /** Checks one login. Never rejects: a directory failure is `reason: 'unavailable'`. */
-  async authenticate(login: string, password: string, clientAddress: string): Promise<ProxyLoginResult> {
+  async authenticate(login: string, password: string, clientAddress: string): Promise<DirectorLoginResult> {
     const name = login.trim().toLowerCase();
-    const wait = Math.max(this.perUser.retryAfterMs(name), this.perAddress.retryAfterMs(clientAddress));
+    const wait = this.guard.retryAfterMs(name, clientAddress);
     if (wait > 0) {
-      return refuse('throttled', `too many failed logins: try again in ${Math.ceil(wait / 1000)} s`);
+      return {
+        ...refuse('throttled', `too many failed logins: try again in ${Math.ceil(wait / 1000)} s`),
+        retryAfterMs: wait,
+      };
     }
     if (
       name === '' ||
@@ -89,14 +99,14 @@ export class ProxyAuthenticator {
       return refuse('unavailable', 'the directory cannot be reached: try again later');
     const { entry, matches } = checked;
     if (!entry || !matches) return this.failed(name, clientAddress);
-    // Only the user's record is cleared, so owning one account does not wipe an address's failures.
-    this.perUser.clear(name);
+    this.guard.succeeded(name);
     const user = entry.mail.toLowerCase();
     // The password was right: saying why the login cannot go on leaks nothing.
     if (entry.mailboxState === 'disabled') return refuse('disabled', `the mailbox ${user} is disabled`);
     if (entry.mailboxState === 'moving')
       return refuse('moving', `the mailbox ${user} is being moved: try again shortly`);
-    return { ok: true, user, mailHost: entry.mailHost };
+    const addresses = [...new Set([user, ...entry.mailLocalAddress.map((a) => a.toLowerCase())])];
+    return { ok: true, user, mailHost: entry.mailHost, addresses };
   }
 
   /**
@@ -123,13 +133,12 @@ export class ProxyAuthenticator {
     return pending;
   }
 
-  private failed(name: string, clientAddress: string): ProxyLoginFailure {
-    this.perUser.fail(name);
-    this.perAddress.fail(clientAddress);
+  private failed(name: string, clientAddress: string): DirectorLoginFailure {
+    this.guard.failed(name, clientAddress);
     return refuse('invalid-credentials', 'wrong user name or password');
   }
 }
 
-function refuse(reason: ProxyLoginFailure['reason'], message: string): ProxyLoginFailure {
+function refuse(reason: DirectorLoginFailure['reason'], message: string): DirectorLoginFailure {
   return { ok: false, reason, message };
 }
