@@ -98,6 +98,11 @@ const directorServices = z
       .min(1024)
       .max(2 ** 31)
       .default(50 * 1024 * 1024),
+    /**
+     * Concurrent SMTP connections of one client address outside `trustedNetworks`, on every port
+     * (Postfix anvil's default: 50).
+     */
+    maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(50),
     /** Deliveries in flight per store. Default 20. */
     concurrencyPerDestination: z.number().int().min(1).max(1000).default(20),
     /** AUTH without TLS (loopback tests, trusted private networks). Default false: TLS first. */

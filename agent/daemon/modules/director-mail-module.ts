@@ -78,6 +78,7 @@ export class DirectorMailModule implements AgentModule {
       serverName: config.address ?? config.node,
       maxMessageBytes: settings.maxMessageBytes,
       trustedNetworks: settings.trustedNetworks,
+      maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
       routing: router,
       queue,
       // Through the node's login guard, like the proxy's logins: throttled, disabled refused.

@@ -61,7 +61,11 @@ export class DirectorProxyModule implements AgentModule {
       host: settings.host,
       allowPlaintextAuth: settings.allowPlaintextAuth,
       hostname: config.address ?? config.node,
-      limits: { failedLoginDelayMs: settings.failedLoginDelayMs },
+      limits: {
+        failedLoginDelayMs: settings.failedLoginDelayMs,
+        maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
+        maxSessionsPerUserAddress: settings.maxSessionsPerUserAddress,
+      },
       storeConnect: {
         tlsToStores: settings.tlsToStores,
         ...(settings.storeCaFile ? { ca: await readStoreCa(settings.storeCaFile) } : {}),

@@ -16,6 +16,7 @@ import type { AddressInfo, BlockList, Socket } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { DirectorLoginResult } from '../auth/director-authenticator.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
+import { SmtpClientLimit } from '../smtp-client-limit.js';
 import { closeSmtpServer, listenSmtpServer } from '../smtp-listener.js';
 import { SmtpSmugglingGuard } from '../smtp-smuggling-guard.js';
 import type { MailTlsCredentials } from '../tls/mail-tls.js';
@@ -61,6 +62,8 @@ export interface DirectorSmtpServerOptions {
   maxRecipients?: number;
   /** Concurrent connections (default 500). */
   maxConnections?: number;
+  /** Concurrent connections of one client address outside the trusted networks (default 50). */
+  maxConnectionsPerAddress?: number;
   socketTimeoutMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
@@ -90,9 +93,13 @@ export class DirectorSmtpServer {
   private readonly trusted: BlockList;
   private readonly sessions = new Map<string, SessionState>();
   private readonly smuggling: SmtpSmugglingGuard;
+  private readonly perAddress: SmtpClientLimit;
 
   constructor(private readonly options: DirectorSmtpServerOptions) {
     this.trusted = trustedNetworkList(options.trustedNetworks);
+    this.perAddress = new SmtpClientLimit(options.maxConnectionsPerAddress ?? 50, (address) =>
+      isTrustedAddress(this.trusted, address),
+    );
     this.smuggling = new SmtpSmugglingGuard((message, fields) => this.log('warn', message, fields));
   }
 
@@ -160,6 +167,12 @@ export class DirectorSmtpServer {
       socketTimeout: this.options.socketTimeoutMs ?? 5 * 60_000,
       logger: false,
       onConnect: (session, callback) => {
+        // One address's flood must not take every slot of maxClients (the gateway is exempt).
+        const busy = this.perAddress.admit(session);
+        if (busy) {
+          this.log('warn', 'too many connections from one address', { client: session.remoteAddress });
+          return callback(busy);
+        }
         this.sessions.set(session.id, { targets: new Map() });
         if (!limitCommandLines(server, session.id))
           this.log('warn', 'smtp-server internals changed: the 512-octet command limit is not applied');
@@ -175,6 +188,7 @@ export class DirectorSmtpServer {
         callback();
       },
       onClose: (session) => {
+        this.perAddress.release(session);
         this.sessions.delete(session.id);
         this.smuggling.forget(session);
       },

@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { createTransport, type Transporter } from 'nodemailer';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { SmtpClientLimit } from '../smtp-client-limit.js';
 import { closeSmtpServer, listenSmtpServer } from '../smtp-listener.js';
 import { SmtpSmugglingGuard } from '../smtp-smuggling-guard.js';
 import { clientNetwork } from './client-network.js';
@@ -44,6 +45,10 @@ export interface GatewaySmtpServerOptions {
   tls?: { key: Buffer | string; cert: Buffer | string };
   /** Largest message accepted (default 50 MiB). */
   maxMessageBytes?: number;
+  /** Concurrent connections (default 1,000). */
+  maxConnections?: number;
+  /** Concurrent connections of one client address (default 50, Postfix anvil's). */
+  maxConnectionsPerAddress?: number;
   log?: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -92,9 +97,11 @@ export class GatewaySmtpServer {
 
   private readonly maxMessageBytes: number;
   private readonly smuggling: SmtpSmugglingGuard;
+  private readonly perAddress: SmtpClientLimit;
 
   constructor(private readonly options: GatewaySmtpServerOptions) {
     this.maxMessageBytes = options.maxMessageBytes ?? 50 * 1024 * 1024;
+    this.perAddress = new SmtpClientLimit(options.maxConnectionsPerAddress ?? 50);
     this.smuggling = new SmtpSmugglingGuard((message, fields) => options.log?.('warn', message, fields));
   }
 
@@ -120,6 +127,7 @@ export class GatewaySmtpServer {
       disableReverseLookup: true,
       hideENHANCEDSTATUSCODES: true,
       size: this.maxMessageBytes,
+      maxClients: o.maxConnections ?? 1000,
       logger: false,
       onConnect: (session, callback) => this.onConnect(session, callback),
       onSecure: (socket, session, callback) => {
@@ -127,7 +135,10 @@ export class GatewaySmtpServer {
         this.smuggling.watch(socket as Socket, session.remoteAddress, session.remotePort);
         callback();
       },
-      onClose: (session) => this.smuggling.forget(session),
+      onClose: (session) => {
+        this.perAddress.release(session);
+        this.smuggling.forget(session);
+      },
       onMailFrom: (address, session, callback) => {
         const refusal = this.smuggling.refusal(session);
         if (refusal) return callback(refusal);
@@ -182,6 +193,9 @@ export class GatewaySmtpServer {
   }
 
   private onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    // One address's flood must not take every connection slot: it alone is refused (421).
+    const busy = this.perAddress.admit(session);
+    if (busy) return callback(busy);
     try {
       const verdict = this.options.harvestGuard.check(session.remoteAddress);
       callback(verdict.action === 'drop' ? smtpError(verdict.reply) : null);

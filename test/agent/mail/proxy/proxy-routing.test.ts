@@ -54,6 +54,8 @@ describe('proxy login routing', () => {
       authenticator: new DirectorAuthenticator({ directory: reader, clock }),
       locator: new StoreLocator({ directory: reader, clock }),
       holds: new ProxyHolds(),
+      sessionsOf: () => 0,
+      maxSessionsPerUserAddress: 10,
     };
     expect(await routeLogin(routing, alice.extra.toUpperCase(), alice.password, '10.0.0.1', 'imap')).toEqual({
       ok: true,

@@ -1,8 +1,9 @@
 /**
- * SMTP smuggling and NUL bytes at the gateway's edge, from raw sockets on chosen 127.x addresses:
+ * The gateway's edge against raw sockets on chosen 127.x addresses (issue 10, findings 14 and 8):
  * a bare LF (in a command or hiding a second message in DATA) closes the session with 521 and
- * nothing reaches the next hop; NUL bytes in DATA get 550 5.6.0 and the session goes on; other
- * clients are served all along. The next hop is a real smtp-server that records what it gets.
+ * nothing reaches the next hop; NUL bytes in DATA get 550 5.6.0 and the session goes on; one
+ * address's flood of idle connections is capped (421) and does not lock others out. Other clients
+ * (nodemailer) are served all along. The next hop is a real smtp-server that records what it gets.
  */
 import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
@@ -67,6 +68,8 @@ beforeAll(async () => {
     statistics: new SpamStatistics({ clock }),
     spamPolicies: defaultSpamPolicies,
     nextHop: { host: '127.0.0.1', port: (sink.server.address() as { port: number }).port },
+    // Small enough that one address's 200 idle connections would take every slot without the cap.
+    maxConnections: 80,
   });
   await gateway.start();
 });
@@ -143,4 +146,20 @@ describe('gateway edge guard', () => {
     client.close();
     await stillServing('after-nul');
   });
+
+  it('caps one address at 50 connections (421 4.7.0); others are still served', async () => {
+    const flood: RawSmtpClient[] = [];
+    for (let i = 0; i < 200; i++) flood.push(await RawSmtpClient.open(gateway.port, '127.0.8.1'));
+    const first = await Promise.all(flood.map((client) => client.reply().catch(() => 'closed')));
+    expect(first.filter((line) => line.startsWith('220 ')).length).toBe(50);
+    // The rest are refused: by the per-address cap, or (while refused ones are being closed) by the
+    // global one; none is served.
+    const refused = first.filter((line) => !line.startsWith('220 '));
+    expect(refused.every((line) => line.startsWith('421 '))).toBe(true);
+    expect(
+      refused.some((line) => /^421 4\.7\.0 127\.0\.8\.1: too many connections from your address/.test(line)),
+    ).toBe(true);
+    await stillServing('during-flood');
+    for (const client of flood) client.close();
+  }, 60_000);
 });
