@@ -115,9 +115,9 @@ export type ProxySession = z.infer<typeof proxySession>;
 
 /** A login name or client address whose password checks must wait now (login-guard.ts). */
 export const loginLockout = z.object({
-  /** `user`: a login name as clients typed it (lower case); `address`: a client IP address. */
   kind: z.enum(['user', 'address']),
-  key: z.string(),
+  /** `user`: the login name as clients typed it (lower case); `address`: the client's IP address. */
+  name: z.string(),
   /** Failed checks in the throttle's window (15 min). */
   failures: z.number().int().nonnegative(),
   /** ms since the epoch: when the next attempt may succeed. */

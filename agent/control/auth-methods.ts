@@ -23,12 +23,20 @@ export function authMethods(deps: AuthMethodDeps): AuthMethods {
     'auth.lockouts': async ({ limit }, { caller }) => {
       const domains = await callerDomains(caller, deps.adminDomains);
       const all = deps.guard.lockouts(domains ? Number.POSITIVE_INFINITY : limit);
-      const lockouts = domains
+      const shown = domains
         ? all
             .filter((lockout) => lockout.kind === 'user' && domains.has(domainOf(lockout.key)))
             .slice(0, limit)
         : all;
-      return { lockouts };
+      return {
+        lockouts: shown.map(({ kind, key, failures, until, locked }) => ({
+          kind,
+          name: key,
+          failures,
+          until,
+          locked,
+        })),
+      };
     },
     'auth.unlock': async ({ target }, { caller }) => {
       if ('address' in target) {

@@ -195,7 +195,10 @@ export class GatewaySmtpServer {
   private onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void): void {
     // One address's flood must not take every connection slot: it alone is refused (421).
     const busy = this.perAddress.admit(session);
-    if (busy) return callback(busy);
+    if (busy) {
+      callback(busy);
+      return;
+    }
     try {
       const verdict = this.options.harvestGuard.check(session.remoteAddress);
       callback(verdict.action === 'drop' ? smtpError(verdict.reply) : null);

@@ -95,7 +95,7 @@ export class ImapCommandReader {
   constructor(private limits: ImapReaderLimits) {}
 
   /** Changes the limits for the next commands (after login: the small pre-login ones give way). */
-  useLimits(limits: ImapReaderLimits): void {
+  applyLimits(limits: ImapReaderLimits): void {
     this.limits = limits;
   }
 

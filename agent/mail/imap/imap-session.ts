@@ -111,7 +111,7 @@ export class ImapSession {
     this.user = user;
     this.mailbox = mailbox;
     this.state = 'authenticated';
-    this.reader.useLimits(this.context.limits);
+    this.reader.applyLimits(this.context.limits);
     this.stopWatching = mailbox.onChange((folder) => this.onMailboxChange(folder));
     this.armTimer(this.context.limits.idleTimeoutMs);
   }

@@ -43,6 +43,8 @@ export interface NodeFigures {
   spamPerMin?: number;
   /** Store: mailboxes over `quotaShareLimit` of their limit (undefined when the node sends no list). */
   quotaOver?: QuotaOver;
+  /** Login names and client addresses locked now after too many failed password checks. */
+  loginLockouts?: number;
 }
 
 /**
@@ -120,6 +122,7 @@ function figuresOfSample(sample: NodeMetrics): NodeFigures {
       counter(sample, 'gateway_tagged_per_minute'),
     ]),
     quotaOver: quotaOver(sample),
+    loginLockouts: counter(sample, 'login_lockouts'),
     diskShare: share(sample.disk.usedBytes, sample.disk.totalBytes),
     memoryShare: share(sample.memory.usedBytes, sample.memory.totalBytes),
     cpuPercent: sample.cpu.percent,

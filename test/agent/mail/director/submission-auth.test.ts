@@ -116,7 +116,7 @@ describe('SMTP AUTH on the director', () => {
     expect(await imapLogin(carol.mail, carol.password)).toMatch(/too many failed logins/);
 
     const { lockouts } = await helpdesk.client.call('auth.lockouts', {});
-    const carolLockout = lockouts.find((l) => l.kind === 'user' && l.key === carol.mail);
+    const carolLockout = lockouts.find((l) => l.kind === 'user' && l.name === carol.mail);
     expect(carolLockout).toMatchObject({ failures: 4, locked: false });
     expect(carolLockout?.until).toBeGreaterThan(clock.now());
     // The address has had 4 failures: within its 10 free ones (a campus NAT), so not listed.
@@ -125,7 +125,7 @@ describe('SMTP AUTH on the director', () => {
     // A domain admin of alpha.example sees carol, not the client address; and may unlock her.
     const alpha = await agents.connect('director01', 'alpha');
     const seen = await alpha.client.call('auth.lockouts', {});
-    expect(seen.lockouts.map((l) => `${l.kind}:${l.key}`)).toEqual([`user:${carol.mail}`]);
+    expect(seen.lockouts.map((l) => `${l.kind}:${l.name}`)).toEqual([`user:${carol.mail}`]);
     await expect(alpha.client.call('auth.unlock', { target: { address: '127.0.30.1' } })).rejects.toThrow(
       /may not unlock a client address/,
     );
@@ -152,7 +152,7 @@ describe('SMTP AUTH on the director', () => {
       offset += 61_000; // past any delay of the curve, within the 15 min window after 10 of them
     }
     const { lockouts } = await helpdesk.client.call('auth.lockouts', {});
-    expect(lockouts[0]).toMatchObject({ kind: 'user', key: bob.mail, failures: 10, locked: true });
+    expect(lockouts[0]).toMatchObject({ kind: 'user', name: bob.mail, failures: 10, locked: true });
     await expect
       .poll(async () => (await helpdesk.client.call('node.metrics', {})).counters.login_lockouts, {
         timeout: 5_000,
