@@ -9,12 +9,12 @@
  * store's, so guessing through the director costs what it costs on a store, whichever protocol is
  * used. Passwords go to the directory bind only; nothing here logs.
  */
-import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../../daemon/clock.js';
 import type { FleetDirectory } from '../../directory/fleet-directory.js';
 import type { MailUserEntry } from '../../directory/fleet-entries.js';
 import { LoginGuard } from './login-guard.js';
 import type { LoginThrottlePolicy } from './login-throttle.js';
+import { PasswordChecksInFlight } from './password-checks-in-flight.js';
 
 /** The part of the directory the director's logins use. */
 export type DirectorUserSource = Pick<FleetDirectory, 'findUserByAddress' | 'verifyPassword'>;
@@ -62,9 +62,7 @@ const maxPasswordLength = 1024;
 /** Checks director logins against the directory, with throttling of failures. */
 export class DirectorAuthenticator {
   private readonly guard: LoginGuard;
-  private readonly verifying = new Map<string, Promise<Verification>>();
-  /** Key of the in-flight digests; made here, never stored. */
-  private readonly key = randomBytes(32);
+  private readonly verifying = new PasswordChecksInFlight<Verification>();
 
   constructor(private readonly options: DirectorAuthenticatorOptions) {
     this.guard =
@@ -109,28 +107,18 @@ export class DirectorAuthenticator {
     return { ok: true, user, mailHost: entry.mailHost, addresses };
   }
 
-  /**
-   * Asks the directory. Identical attempts in flight (a client opening several connections at
-   * once) share one search and one bind; they are keyed by a digest, never by the password.
-   */
+  /** Asks the directory; identical attempts in flight share one search and one bind. */
   private verify(name: string, password: string): Promise<Verification> {
-    const key = `${name}\0${createHmac('sha256', this.key).update(password, 'utf8').digest('hex')}`;
-    let pending = this.verifying.get(key);
-    if (!pending) {
-      pending = (async (): Promise<Verification> => {
-        try {
-          const entry = await this.options.directory.findUserByAddress(name);
-          // An unknown user costs a bind too, so both cases take alike long.
-          const matches = await this.options.directory.verifyPassword(entry?.mail ?? name, password);
-          return { entry, matches };
-        } catch {
-          return 'unavailable';
-        }
-      })();
-      this.verifying.set(key, pending);
-      void pending.finally(() => this.verifying.delete(key));
-    }
-    return pending;
+    return this.verifying.run(name, password, async (): Promise<Verification> => {
+      try {
+        const entry = await this.options.directory.findUserByAddress(name);
+        // An unknown user costs a bind too, so both cases take alike long.
+        const matches = await this.options.directory.verifyPassword(entry?.mail ?? name, password);
+        return { entry, matches };
+      } catch {
+        return 'unavailable';
+      }
+    });
   }
 
   private failed(name: string, clientAddress: string): DirectorLoginFailure {

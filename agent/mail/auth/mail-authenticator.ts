@@ -11,6 +11,7 @@ import { LoginCache, type LoginCacheOptions } from './login-cache.js';
 import { LoginGuard } from './login-guard.js';
 import type { LoginThrottlePolicy } from './login-throttle.js';
 import type { MailLoginFailure, MailLoginResult, MailLoginSuccess } from './mail-login.js';
+import { PasswordChecksInFlight } from './password-checks-in-flight.js';
 import type { StoreUser, StoreUsers } from './store-users.js';
 
 /** Options of {@link MailAuthenticator}. */
@@ -43,7 +44,7 @@ const maxPasswordLength = 1024;
 export class MailAuthenticator {
   private readonly cache: LoginCache;
   private readonly guard: LoginGuard;
-  private readonly verifying = new Map<string, Promise<Verification>>();
+  private readonly verifying = new PasswordChecksInFlight<Verification>();
 
   constructor(private readonly options: MailAuthenticatorOptions) {
     this.cache = new LoginCache(options.clock, options.cache);
@@ -145,26 +146,19 @@ export class MailAuthenticator {
    * once) share one search and one bind.
    */
   private verify(login: string, password: string): Promise<Verification> {
-    const key = `${login}\0${this.cache.fingerprint(password)}`;
-    let pending = this.verifying.get(key);
-    if (!pending) {
-      pending = (async (): Promise<Verification> => {
-        try {
-          const user = await this.options.users.find(login);
-          // An unknown user costs a bind attempt too, so the two cases take alike long.
-          const matches = await this.options.users.directory.verifyPassword(
-            user?.entry.mail ?? login,
-            password,
-          );
-          return { user, matches: user !== undefined && matches };
-        } catch {
-          return 'unavailable';
-        }
-      })();
-      this.verifying.set(key, pending);
-      void pending.finally(() => this.verifying.delete(key));
-    }
-    return pending;
+    return this.verifying.run(login, password, async (): Promise<Verification> => {
+      try {
+        const user = await this.options.users.find(login);
+        // An unknown user costs a bind attempt too, so the two cases take alike long.
+        const matches = await this.options.users.directory.verifyPassword(
+          user?.entry.mail ?? login,
+          password,
+        );
+        return { user, matches: user !== undefined && matches };
+      } catch {
+        return 'unavailable';
+      }
+    });
   }
 
   private failed(login: string, clientAddress: string): MailLoginFailure {

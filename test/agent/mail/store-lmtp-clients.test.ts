@@ -5,13 +5,13 @@
  * address (127.0.0.5) and from another store (127.0.0.3); nothing reaches the mailbox. A director
  * whose entry moves to a new address is let in from there without restarting the store.
  */
-import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
 import { AgentTestDirectory } from '../../support/agent-test-directory.js';
+import { inboxSubjects } from '../../support/inbox-subjects.js';
 import { storeSeedEntries, storeUsers } from '../../support/store-seed.js';
 
 const { alice } = storeUsers;
@@ -70,23 +70,6 @@ async function deliverFrom(localAddress: string, subject: string) {
   }
 }
 
-async function inboxSubjects(): Promise<string[]> {
-  const client = new ImapFlow({
-    host: '127.0.0.1',
-    port: imapPort,
-    secure: false,
-    auth: { user: alice.mail, pass: alice.password },
-    logger: false,
-  });
-  await client.connect();
-  await client.mailboxOpen('INBOX');
-  const subjects: string[] = [];
-  for await (const message of client.fetch('1:*', { envelope: true }))
-    subjects.push(message.envelope?.subject ?? '');
-  await client.logout();
-  return subjects;
-}
-
 describe('LMTP clients of a store', () => {
   it('takes mail from the director and from the store itself', async () => {
     expect((await deliverFrom('127.0.0.2', 'from director01')).accepted).toEqual([alice.mail]);
@@ -98,7 +81,10 @@ describe('LMTP clients of a store', () => {
       /554 5\.7\.1 127\.0\.0\.5: LMTP delivery is accepted from the directors only/,
     );
     await expect(deliverFrom('127.0.0.3', 'from store02')).rejects.toThrow(/554 5\.7\.1/);
-    expect(await inboxSubjects()).toEqual(['from director01', 'from the store itself']);
+    expect(await inboxSubjects(imapPort, alice.mail, alice.password)).toEqual([
+      'from director01',
+      'from the store itself',
+    ]);
   });
 
   it('lets a director in from its new address once its entry says so', async () => {

@@ -6,7 +6,6 @@
  * (nodemailer) are served all along. The next hop is a real smtp-server that records what it gets.
  */
 import { createTransport } from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
 import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
@@ -20,16 +19,17 @@ import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../../supp
 import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';
 import type { TestDirectory } from '../../../support/test-directory.js';
 import { RawSmtpClient } from './raw-smtp-client.js';
+import { type RecordingSink, type SinkMessage, startRecordingSink } from './recording-sink.js';
 
 const tree = new FleetTree(testBaseDn);
 let now = Date.UTC(2026, 10, 28, 5, 0, 0);
 const clock = { now: () => now };
 let backend: TestDirectory;
 let directory: LdapFleetDirectory;
-let sink: SMTPServer;
+let sink: RecordingSink;
 let gateway: GatewaySmtpServer;
-/** What the next hop received: envelope sender and the message text. */
-const relayed: { from: string; text: string }[] = [];
+/** What the next hop received. */
+let relayed: SinkMessage[];
 
 beforeAll(async () => {
   backend = await startEmbeddedDirectory(testBaseDn, seedEntries(0));
@@ -39,23 +39,8 @@ beforeAll(async () => {
     bindDn: tree.server('gateway01'),
     bindPassword: seedPasswords.server('gateway01'),
   });
-  sink = new SMTPServer({
-    authOptional: true,
-    disableReverseLookup: true,
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        relayed.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          text: Buffer.concat(chunks).toString('latin1'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  sink = await startRecordingSink();
+  relayed = sink.received;
   const greylist = new Greylist({ clock });
   greylist.open();
   gateway = new GatewaySmtpServer({
@@ -67,7 +52,7 @@ beforeAll(async () => {
     harvestGuard: new RecipientHarvestGuard({ clock, threshold: 20 }),
     statistics: new SpamStatistics({ clock }),
     spamPolicies: defaultSpamPolicies,
-    nextHop: { host: '127.0.0.1', port: (sink.server.address() as { port: number }).port },
+    nextHop: { host: '127.0.0.1', port: sink.port },
     // Small enough that one address's 200 idle connections would take every slot without the cap.
     maxConnections: 80,
   });
@@ -76,7 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.stop();
-  await new Promise<void>((resolve) => (sink ? sink.close(() => resolve()) : resolve()));
+  await sink?.stop();
   await directory?.close();
   await backend?.stop();
 });

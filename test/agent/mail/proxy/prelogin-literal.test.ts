@@ -7,9 +7,9 @@
  * sent, and a normal client (imapflow) is served on both afterwards.
  */
 import { connect, type Socket } from 'node:net';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapProxy } from '../../../../agent/mail/proxy/imap-proxy.js';
+import { inboxSubjects } from '../../../support/inbox-subjects.js';
 import { storeUsers } from '../../../support/store-seed.js';
 import { type ProxyTestFleet, startProxyTestFleet } from './proxy-test-fleet.js';
 
@@ -83,24 +83,6 @@ async function writeAll(socket: Socket, block: Buffer, times: number): Promise<v
   }
 }
 
-async function readInbox(port: number): Promise<string[]> {
-  const client = new ImapFlow({
-    host: '127.0.0.1',
-    port,
-    secure: false,
-    auth: { user: alice.mail, pass: alice.password },
-    logger: false,
-    tls: { rejectUnauthorized: false },
-  });
-  await client.connect();
-  await client.mailboxOpen('INBOX');
-  const subjects: string[] = [];
-  for await (const message of client.fetch('1:*', { envelope: true }))
-    subjects.push(message.envelope?.subject ?? '');
-  await client.logout();
-  return subjects;
-}
-
 const servers = [
   { name: "a store's IMAP server", port: () => storePort, base: 20 },
   { name: "the director's IMAP proxy", port: () => proxy.port as number, base: 21 },
@@ -144,7 +126,7 @@ describe.each(servers)('APPEND before login on $name', ({ port, base }) => {
     // Not a timing assert: 200 MiB held would show; a bound with room for the runtime.
     expect(peak - before.rss).toBeLessThan(80 * 1024 * 1024);
     for (const client of clients) expect(client.text()).not.toMatch(/\r\n\+ /);
-    expect(await readInbox(port())).toEqual(['for alice']);
+    expect(await inboxSubjects(port(), alice.mail, alice.password)).toEqual(['for alice']);
     for (const client of clients) client.socket.destroy();
   }, 120_000);
 });
