@@ -12,7 +12,7 @@
 import type { Clock } from '../../daemon/clock.js';
 import type { FleetDirectory } from '../../directory/fleet-directory.js';
 import type { MailUserEntry } from '../../directory/fleet-entries.js';
-import { LoginGuard } from './login-guard.js';
+import { type LoginGuard, loginGuardOf } from './login-guard.js';
 import type { LoginThrottlePolicy } from './login-throttle.js';
 import { PasswordChecksInFlight } from './password-checks-in-flight.js';
 
@@ -65,13 +65,7 @@ export class DirectorAuthenticator {
   private readonly verifying = new PasswordChecksInFlight<Verification>();
 
   constructor(private readonly options: DirectorAuthenticatorOptions) {
-    this.guard =
-      options.guard ??
-      new LoginGuard({
-        clock: options.clock,
-        ...(options.userThrottle ? { userPolicy: options.userThrottle } : {}),
-        ...(options.addressThrottle ? { addressPolicy: options.addressThrottle } : {}),
-      });
+    this.guard = loginGuardOf(options);
   }
 
   /** Checks one login. Never rejects: a directory failure is `reason: 'unavailable'`. */

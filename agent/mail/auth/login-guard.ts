@@ -31,6 +31,27 @@ export interface LoginGuardOptions {
   addressPolicy?: LoginThrottlePolicy;
 }
 
+/** How an authenticator gets its guard: the node's shared one, else one of its own from policies. */
+export interface LoginGuardChoice {
+  clock: Clock;
+  /** The node's shared guard (AgentRuntime.loginGuard). */
+  guard?: LoginGuard;
+  userThrottle?: LoginThrottlePolicy;
+  addressThrottle?: LoginThrottlePolicy;
+}
+
+/** The guard `choice` names, or a new one from its policies (tests, tools without an agent). */
+export function loginGuardOf(choice: LoginGuardChoice): LoginGuard {
+  return (
+    choice.guard ??
+    new LoginGuard({
+      clock: choice.clock,
+      ...(choice.userThrottle ? { userPolicy: choice.userThrottle } : {}),
+      ...(choice.addressThrottle ? { addressPolicy: choice.addressThrottle } : {}),
+    })
+  );
+}
+
 /** Per-user and per-address throttles of failed password checks. */
 export class LoginGuard {
   private readonly perUser: LoginThrottle;

@@ -8,7 +8,7 @@
  */
 import type { Clock } from '../../daemon/clock.js';
 import { LoginCache, type LoginCacheOptions } from './login-cache.js';
-import { LoginGuard } from './login-guard.js';
+import { type LoginGuard, loginGuardOf } from './login-guard.js';
 import type { LoginThrottlePolicy } from './login-throttle.js';
 import type { MailLoginFailure, MailLoginResult, MailLoginSuccess } from './mail-login.js';
 import { PasswordChecksInFlight } from './password-checks-in-flight.js';
@@ -48,13 +48,7 @@ export class MailAuthenticator {
 
   constructor(private readonly options: MailAuthenticatorOptions) {
     this.cache = new LoginCache(options.clock, options.cache);
-    this.guard =
-      options.guard ??
-      new LoginGuard({
-        clock: options.clock,
-        ...(options.userThrottle ? { userPolicy: options.userThrottle } : {}),
-        ...(options.addressThrottle ? { addressPolicy: options.addressThrottle } : {}),
-      });
+    this.guard = loginGuardOf(options);
   }
 
   /**
