@@ -73,12 +73,6 @@ async function failLogins(user: string, count: number, localAddress: string): Pr
   }
 }
 
-async function openView(target: Page, hash: string): Promise<void> {
-  await target.evaluate((h) => {
-    window.location.hash = h;
-  }, hash);
-}
-
 const row = (name: string) => helpdesk.locator(`[data-testid="lockouts"] tr[data-name="${name}"]`);
 
 beforeAll(async () => {
