@@ -210,7 +210,7 @@ export class DirectorSmtpServer {
         const refusal = this.smuggling.refusal(session);
         if (refusal) return callback(refusal);
         const state = this.state(session);
-        const mismatch = senderLoginMismatch(address.address, session.user, state.senders);
+        const mismatch = senderLoginMismatch(address.address, session.user || undefined, state.senders);
         if (mismatch) return callback(mismatch);
         state.targets.clear();
         callback();
@@ -254,7 +254,9 @@ export class DirectorSmtpServer {
   }
 
   private mayRelay(session: SMTPServerSession): boolean {
-    return session.user !== undefined || isTrustedAddress(this.trusted, session.remoteAddress);
+    // smtp-server sets `user` to false (not undefined) when STARTTLS resets the session: only a
+    // real login counts, or every client that says STARTTLS could relay.
+    return Boolean(session.user) || isTrustedAddress(this.trusted, session.remoteAddress);
   }
 
   private async checkRecipient(address: string, session: SMTPServerSession): Promise<void> {

@@ -41,7 +41,7 @@ export function senderLoginMismatch(
   login: string | undefined,
   senders: ReadonlySet<string> | undefined,
 ): Error | undefined {
-  if (login === undefined || sender === '') return undefined;
+  if (!login || sender === '') return undefined;
   if (senders?.has(sender.toLowerCase())) return undefined;
   return smtpReply(553, `5.7.1 <${sender}>: sender address rejected: not owned by user ${login}`);
 }
