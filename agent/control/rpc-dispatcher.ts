@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { allowedKinds, isAllowed, isDomainScoped } from '../contract/access-matrix.js';
 import { parseBoundedJson } from '../contract/bounded-json.js';
-import { type RpcResponse, rpcErrorCodes, rpcRequest } from '../contract/json-rpc.js';
+import { type RpcResponse, rpcErrorCodes, rpcId, rpcRequest } from '../contract/json-rpc.js';
 import { type MethodName, methods } from '../contract/methods.js';
 import type { JsonLogger } from '../daemon/json-logger.js';
 import { type AuditLog, paramsDigest } from './audit-log.js';
@@ -205,11 +205,14 @@ function failure(id: Id, code: number, message: string, data?: unknown): RpcResp
   return { jsonrpc: '2.0', id, error: data === undefined ? { code, message } : { code, message, data } };
 }
 
-/** The id of a malformed request, when it has a usable one, so the client can match the error. */
+/**
+ * The id of a malformed request, when it has one a response may carry (the contract's id schema),
+ * so the client can match the error.
+ */
 function guessId(message: unknown): Id {
   if (message && typeof message === 'object' && 'id' in message) {
-    const { id } = message as { id: unknown };
-    if (typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id))) return id;
+    const id = rpcId.safeParse((message as { id: unknown }).id);
+    if (id.success) return id.data;
   }
   return null;
 }
