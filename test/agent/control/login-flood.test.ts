@@ -55,11 +55,6 @@ test('a flood of unauthenticated connections from one address leaves consoles on
 }, async () => {
   const port = agent.endpoints().controlPort;
   for (let i = 0; i < 300; i++) flood.push(await halfOpen(port, '127.0.0.2', i % 2 === 0));
-  // Most of the flood was dropped at once; a few are held (at most 8 from one address), not 256.
-  const held = flood.filter((socket) => !socket.closed);
-  expect(held.length).toBeGreaterThan(0);
-  expect(held.length).toBeLessThanOrEqual(8);
-
   // A console on another address logs in and calls while the flood's connections are still open.
   const consoleLink = await connectRpc({
     host: '127.0.0.1',
@@ -72,7 +67,11 @@ test('a flood of unauthenticated connections from one address leaves consoles on
   expect((await consoleLink.client.call('node.info', {})).name).toBe('store01');
   const metrics = await consoleLink.client.call('node.metrics', {});
   consoleLink.close();
-  expect(flood.filter((socket) => !socket.closed).length).toBeGreaterThan(0);
+  // Most of the flood was dropped at once; a few are held (at most 8 from one address), not 256,
+  // and they were still open while the console worked.
+  const held = flood.filter((socket) => !socket.closed);
+  expect(held.length).toBeGreaterThan(0);
+  expect(held.length).toBeLessThanOrEqual(8);
   // The refusals are counted (the sample is taken once a second: it may lag the flood a little).
   expect(metrics.counters).toHaveProperty('control_refused_connections_total');
 
