@@ -152,9 +152,11 @@ export class RpcDispatcher {
           : this.internal(method, error);
     }
     try {
+      // A handler's own `forbidden` (the user an address resolves to is out of scope) is a denial too.
+      const failed = 'error' in outcome ? outcome.error : undefined;
       await audit(
-        'error' in outcome ? 'error' : 'ok',
-        'error' in outcome ? outcome.error.message : undefined,
+        failed === undefined ? 'ok' : failed.code === rpcErrorCodes.forbidden ? 'denied' : 'error',
+        failed?.message,
       );
     } catch (error) {
       // The change may have happened, but it is not on record: the caller must not read it as a clean success.
