@@ -1,6 +1,6 @@
 /**
- * Random and malformed JSON-RPC lines for the control plane's fuzz test, from a seeded PRNG so a
- * failure replays with the same seed. Each line comes with what JSON-RPC 2.0 (and docs/agent.md)
+ * Random and malformed JSON-RPC lines for the control plane's fuzz test, from a seeded PRNG (the
+ * lab traffic generator's mulberry32) so a failure replays with the same seed. Each line comes with what JSON-RPC 2.0 (and docs/agent.md)
  * says the agent must answer: an error with a given code (and id, when the id could be read), a
  * result, or nothing (a notification).
  *
@@ -8,6 +8,7 @@
  * system admin, so the fuzz reaches params validation and handlers, and must not restart services.
  */
 import { rpcErrorCodes } from '../../agent/contract/json-rpc.js';
+import { SeededRandom } from '../../main/lab/traffic/seeded-random.js';
 
 /** What the agent must send back for one line. */
 export type FuzzExpectation =
@@ -20,18 +21,6 @@ export interface FuzzLine {
   kind: string;
   bytes: Buffer;
   expect: FuzzExpectation;
-}
-
-/** mulberry32: small, fast, good enough to pick cases; the same seed gives the same lines. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Methods a system admin may call that change nothing and answer on any node.
@@ -51,11 +40,15 @@ const strictParams = [
 
 /** Makes fuzz lines; `next()` gives the next one. */
 export class RpcFuzzLines {
-  private readonly random: () => number;
+  private readonly seeded: SeededRandom;
   private nextId = 1;
 
   constructor(seed: number) {
-    this.random = seededRandom(seed);
+    this.seeded = new SeededRandom(seed);
+  }
+
+  private random(): number {
+    return this.seeded.next();
   }
 
   next(): FuzzLine {
@@ -80,11 +73,11 @@ export class RpcFuzzLines {
   }
 
   private int(max: number): number {
-    return Math.floor(this.random() * max);
+    return this.seeded.integer(0, max - 1);
   }
 
   private pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
+    return this.seeded.pick(items);
   }
 
   private id(): number {
