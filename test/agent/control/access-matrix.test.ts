@@ -127,7 +127,7 @@ test('the matrix keeps the lines issue 10 drew: peers get node.info only, user t
   expect(allowedTo('peer')).toEqual(['node.info']);
   expect(allowedTo('user')).toEqual([]);
   expect(allowedTo('unknownKey')).toEqual([]);
-  expect(allowedTo('system')).toEqual(Object.keys(methods));
+  expect(allowedTo('system').sort()).toEqual(Object.keys(methods).sort());
   // A domain admin reaches mail users only through methods that keep it to its domains.
   for (const method of [
     'mailbox.list',
