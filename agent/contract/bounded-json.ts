@@ -36,15 +36,15 @@ export function parseBoundedJson(text: string, maxDepth = maxJsonDepth): Bounded
 export function jsonTextDepth(text: string, stopAbove = Number.POSITIVE_INFINITY): number {
   let depth = 0;
   let deepest = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 0x5c)
-        i++; // backslash: the next character is escaped
-      else if (code === 0x22) inString = false;
-    } else if (code === 0x22) inString = true;
-    else if (code === 0x5b || code === 0x7b) {
+    if (code === 0x22) {
+      // A string: jump to its closing quote (one not escaped by an odd run of backslashes).
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1 && escapedAt(text, end)) end = text.indexOf('"', end + 1);
+      if (end === -1) return deepest;
+      i = end;
+    } else if (code === 0x5b || code === 0x7b) {
       depth++;
       if (depth > deepest) {
         deepest = depth;
@@ -53,6 +53,13 @@ export function jsonTextDepth(text: string, stopAbove = Number.POSITIVE_INFINITY
     } else if (code === 0x5d || code === 0x7d) depth--;
   }
   return deepest;
+}
+
+/** Whether the character at `index` follows an odd number of backslashes. */
+function escapedAt(text: string, index: number): boolean {
+  let backslashes = 0;
+  for (let j = index - 1; j >= 0 && text.charCodeAt(j) === 0x5c; j--) backslashes++;
+  return backslashes % 2 === 1;
 }
 
 /** Limits on a value that arrives already built (Electron IPC gives structured clones). */

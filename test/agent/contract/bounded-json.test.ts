@@ -22,6 +22,9 @@ describe('parseBoundedJson', () => {
   test('brackets inside strings and escaped quotes do not count as nesting', () => {
     expect(jsonTextDepth('{"a":"[[[[\\"{{{{"}')).toBe(1);
     expect(jsonTextDepth('[{"k":["]"]}]')).toBe(3);
+    // An escaped backslash does not escape the quote after it: the string ends there.
+    expect(jsonTextDepth('["\\\\",[[1]]]')).toBe(3);
+    expect(jsonTextDepth('["\\\\\\"[[[["]')).toBe(1);
   });
 });
 
