@@ -23,10 +23,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import {
-  type DirectoryCredentials,
-  LdapFleetDirectory,
-} from '../../agent/directory/ldap-fleet-directory.js';
+import { type DirectoryCredentials, LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
 import { RecipientRouter } from '../../agent/mail/director/recipient-router.js';
 import { benchGreylistDecisions } from '../../agent/mail/gateway/greylist-bench.js';
 import { percentile, round } from '../stats.js';
@@ -197,7 +194,10 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       Record<'uncached' | 'cached', { p50Ms: number; p99Ms: number }>
     >;
     const relay = (mode: string) =>
-      ratio(rate(nodemailer.medians, peerSides.ours, mode), rate(nodemailer.medians, peerSides.inBench, mode));
+      ratio(
+        rate(nodemailer.medians, peerSides.ours, mode),
+        rate(nodemailer.medians, peerSides.inBench, mode),
+      );
     const ratios = {
       // nodemailer load, ours / Postfix in the bench.
       relayReused: relay('reused'),
