@@ -34,7 +34,7 @@ import { peerFigures, peerSides } from './peer-figures.js';
 import { startPostfixPeer } from './postfix-peer.js';
 import { postgreyDecisionsPerSecond, startPostgreyPeer } from './postgrey-peer.js';
 import { measureQueueList } from './queue-list-measure.js';
-import { timeRcpts } from './rcpt-latency.js';
+import { rcptReply, timeRcpts } from './rcpt-latency.js';
 import { runNodemailerLoad, runSmtpSourceLoad } from './relay-load.js';
 import { type RelayMode, rate, runRelayRounds } from './relay-rounds.js';
 
@@ -102,6 +102,20 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       [peerSides.inBench]: postfix.smtpPort,
       [peerSides.alone]: postfixAlone.smtpPort,
     };
+    // Each side's recipient check, shown: an address not in the directory is refused by the two that
+    // look recipients up, and accepted by Postfix alone, which has no table.
+    const unknown = `nobody@${domain}`;
+    const unknownReplies: Record<string, string> = {};
+    for (const [name, port] of Object.entries(sides)) unknownReplies[name] = await rcptReply(port, unknown);
+    say(
+      `RCPT TO:<${unknown}> (not in the directory): ` +
+        Object.entries(unknownReplies)
+          .map(([name, reply]) => `${name} "${reply}"`)
+          .join(', '),
+    );
+    const refuses = (name: string) => unknownReplies[name]?.startsWith('5') === true;
+    if (!refuses(peerSides.ours) || !refuses(peerSides.inBench) || refuses(peerSides.alone))
+      throw new Error('a relay does not check recipients as the bench sets it up (replies above)');
     const relayUsers = range(1, 1000);
     // Warm-up: Postfix forks its daemons, ours opens its LDAP and LMTP connections; not counted.
     for (const port of Object.values(sides)) {
@@ -234,6 +248,7 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       throughput: { nodemailer: nodemailer.medians, smtpSource: smtpSource.medians },
       throughputRuns: { nodemailer: nodemailer.runs, smtpSource: smtpSource.runs },
       peers,
+      unknownRecipientReplies: unknownReplies,
       latency: { ...latency, mailfleetRouterInProcess: router },
       greylist: { mailfleet: greylistOurs, postgrey: greylistPeer },
       queueList,
