@@ -26,6 +26,7 @@ import { createInterface } from 'node:readline';
 import { type DirectoryCredentials, LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
 import { RecipientRouter } from '../../agent/mail/director/recipient-router.js';
 import { benchGreylistDecisions } from '../../agent/mail/gateway/greylist-bench.js';
+import { describeMachine } from '../machine.js';
 import { percentile, round } from '../stats.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import { startBenchDirectory } from './bench-directory.js';
@@ -124,7 +125,7 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       await runSmtpSourceLoad({ ...warmUp, numbered });
     }
     const nodemailer = await runRelayRounds({
-      load: 'nodemailer',
+      client: 'nodemailer',
       sides: { [peerSides.ours]: ours.port, [peerSides.inBench]: postfix.smtpPort },
       modes,
       repetitions,
@@ -141,7 +142,7 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       say,
     });
     const smtpSource = await runRelayRounds({
-      load: 'smtp-source',
+      client: 'smtp-source',
       sides,
       modes,
       repetitions,
@@ -229,6 +230,8 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       greylist: ratio(greylistOurs.decisionsPerSecond, greylistPeer.decisionsPerSecond),
     };
     say(`ratios to Postfix (above 1.0 = mailfleet better): ${JSON.stringify(ratios)}`);
+    const loadAtEnd = describeMachine().load1;
+    say(`load at the end: ${loadAtEnd}`);
     say(
       `goal: relay throughput ratio >= 1.0: nodemailer reused ${ratios.relayReused}, one connection per message ${ratios.relayPerMessage}; ` +
         `smtp-source reused ${ratios.smtpSourceReused}, one connection per message ${ratios.smtpSourcePerMessage}`,
@@ -249,6 +252,7 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       throughputRuns: { nodemailer: nodemailer.runs, smtpSource: smtpSource.runs },
       peers,
       unknownRecipientReplies: unknownReplies,
+      loadAtEnd,
       latency: { ...latency, mailfleetRouterInProcess: router },
       greylist: { mailfleet: greylistOurs, postgrey: greylistPeer },
       queueList,
