@@ -42,7 +42,7 @@ export async function startSmtpSink(options: { lmtp: boolean }): Promise<Countin
   let ended = 0;
   let pending = '';
   let errors = '';
-  let waiters: { count: number; resolve: () => void }[] = [];
+  let waiters: { count: number; resolve: () => void; reject: (error: Error) => void }[] = [];
   child.stdout?.setEncoding('latin1');
   child.stdout?.on('data', (chunk: string) => {
     pending += chunk;
@@ -62,7 +62,14 @@ export async function startSmtpSink(options: { lmtp: boolean }): Promise<Countin
   child.stderr?.on('data', (chunk: Buffer) => {
     errors += chunk.toString();
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      // A run waiting for its messages learns at once that they will not come.
+      for (const w of waiters) w.reject(new Error(`smtp-sink exited (${code ?? signal}): ${errors}`));
+      waiters = [];
+      resolve();
+    }),
+  );
   try {
     await waitForPort(port, 10_000, 'smtp-sink');
   } catch (error) {
@@ -88,6 +95,10 @@ export async function startSmtpSink(options: { lmtp: boolean }): Promise<Countin
           resolve: () => {
             clearTimeout(timer);
             resolve();
+          },
+          reject: (error) => {
+            clearTimeout(timer);
+            reject(error);
           },
         });
       }),
