@@ -72,7 +72,14 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
   const profileDir = process.env.MAILFLEET_BENCH_CPU_PROF;
   const sink = await startSmtpSink({ lmtp: true });
   say(`seeding slapd with ${users} users ...`);
-  const directory = await startBenchDirectory({ domain, addresses: range(1, users), sinkPort: sink.port });
+  const directory = await startBenchDirectory({
+    domain,
+    addresses: range(1, users),
+    sinkPort: sink.port,
+  }).catch(async (error: unknown) => {
+    await sink.stop();
+    throw error;
+  });
   const credentials = directory.credentials;
   let ours: { child: ChildProcess; port: number } | undefined;
   let postfix: Awaited<ReturnType<typeof startPostfixPeer>> | undefined;
