@@ -18,6 +18,13 @@ export const baseCapabilities = [
   'MOVE',
   'QUOTA',
   'QUOTA=RES-STORAGE',
+  'ESEARCH',
+  'SEARCHRES',
+  'SORT',
+  'SORT=DISPLAY',
+  'ESORT',
+  'THREAD=REFERENCES',
+  'THREAD=ORDEREDSUBJECT',
 ] as const;
 
 /** What the session is, as far as capabilities go. */

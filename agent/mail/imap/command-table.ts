@@ -35,6 +35,7 @@ import {
   selectCommand,
   unselectCommand,
 } from './commands/select-commands.js';
+import { sortCommand, threadCommand } from './commands/sort-command.js';
 import { storeCommand } from './commands/store-command.js';
 import type { ImapCommand } from './imap-parser.js';
 import type { ImapSession, SessionState } from './imap-session.js';
@@ -78,6 +79,8 @@ export const uidCommands: ReadonlySet<string> = new Set([
   'COPY',
   'MOVE',
   'EXPUNGE',
+  'SORT',
+  'THREAD',
 ]);
 
 /** The command table. */
@@ -115,4 +118,6 @@ export const commandTable: ReadonlyMap<string, CommandSpec> = new Map<string, Co
   ['STORE', { states: selected, updates: 'uid', run: storeCommand }],
   ['COPY', { states: selected, updates: 'any', run: copyCommand }],
   ['MOVE', { states: selected, updates: 'any', run: moveCommand }],
+  ['SORT', { states: selected, updates: 'uid', run: sortCommand }],
+  ['THREAD', { states: selected, updates: 'uid', run: threadCommand }],
 ]);

@@ -202,7 +202,10 @@ describe('IMAP bad input', () => {
       ['a1\r\n', 'a1 BAD Missing command name'],
       ['a1 FROB\r\n', 'a1 BAD Unknown command FROB'],
       ['a1 SELECT INBOX\r\n', 'a1 BAD SELECT is not allowed before login'],
-      ['a1 UID NOOP\r\n', 'a1 BAD UID must be followed by FETCH, STORE, SEARCH, COPY, MOVE or EXPUNGE'],
+      [
+        'a1 UID NOOP\r\n',
+        'a1 BAD UID must be followed by FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE, SORT, THREAD',
+      ],
       ['a1 LOGIN onlyuser\r\n', 'a1 BAD Missing arguments (expected 2)'],
       ['a1 NOOP \u00ff\r\n', 'a1 BAD 8-bit characters must be sent in a quoted string or literal'],
       ['a1 NOOP\u0000\r\n', /^\* BAD Invalid tag|^a1 BAD/],

@@ -295,7 +295,7 @@ describe('IMAP sessions', () => {
     await client.login('taro@univ.example', testUsers['taro@univ.example']!);
     const capability = (await client.command('CAPABILITY')).untagged[0];
     expect(capability).toBe(
-      '* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE UIDPLUS MOVE QUOTA QUOTA=RES-STORAGE APPENDLIMIT=52428800',
+      '* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE UIDPLUS MOVE QUOTA QUOTA=RES-STORAGE ESEARCH SEARCHRES SORT SORT=DISPLAY ESORT THREAD=REFERENCES THREAD=ORDEREDSUBJECT APPENDLIMIT=52428800',
     );
     expect((await client.command('NAMESPACE')).untagged).toEqual(['* NAMESPACE (("" ".")) NIL NIL']);
     expect((await client.command('ENABLE CONDSTORE')).untagged).toEqual(['* ENABLED']);
