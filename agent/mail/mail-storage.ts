@@ -113,6 +113,8 @@ export interface UserMailbox {
   deleteFolder(name: string): Promise<void>;
   renameFolder(from: string, to: string): Promise<void>;
   setSubscribed(name: string, subscribed: boolean): Promise<void>;
+  /** Every subscribed name, also of folders that do not exist (RFC 3501 6.3.6: kept after DELETE). */
+  listSubscriptions(): Promise<string[]>;
   openFolder(name: string): Promise<FolderView>;
   /** Counts without opening: IMAP STATUS. */
   folderStatus(

@@ -54,7 +54,7 @@ export async function createFolder(state: MailboxState, name: string): Promise<v
   state.notify(normalised);
 }
 
-/** DELETE: removes the folder and its messages (durably out of sight first, then the files). */
+/** DELETE: removes the folder and its messages (durably out of sight first, then the files); subscriptions stay. */
 export async function deleteFolder(state: MailboxState, name: string): Promise<void> {
   const normalised = normaliseFolderName(name);
   await state.structure.run(async () => {
@@ -75,8 +75,7 @@ export async function deleteFolder(state: MailboxState, name: string): Promise<v
     await rename(join(state.maildir, folderDirectoryName(normalised)), graveyard);
     await fsyncDirectory(state.maildir);
     state.loadedFolders().delete(normalised);
-    state.subscriptions.delete(normalised);
-    await state.saveSubscriptions();
+    // The subscription stays: a server must not drop one on its own (RFC 3501 6.3.6), as Dovecot.
     await rm(graveyard, { recursive: true, force: true });
     await state.quota.recompute();
   });

@@ -47,6 +47,10 @@ export class MaildirUserMailbox implements UserMailbox {
     return this.with((state) => setSubscribed(state, name, subscribed));
   }
 
+  listSubscriptions(): Promise<string[]> {
+    return this.with(async (state) => [...state.subscriptions].sort());
+  }
+
   openFolder(name: string): Promise<FolderView> {
     return this.with(async (state) => {
       const store = await state.folder(name);
