@@ -25,6 +25,7 @@ export const baseCapabilities = [
   'ESORT',
   'THREAD=REFERENCES',
   'THREAD=ORDEREDSUBJECT',
+  'BINARY',
 ] as const;
 
 /** What the session is, as far as capabilities go. */

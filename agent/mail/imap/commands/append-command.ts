@@ -1,4 +1,8 @@
-/** APPEND (RFC 3501 6.3.11) with APPENDUID (RFC 4315); the literal's size was checked when it was announced. */
+/**
+ * APPEND (RFC 3501 6.3.11) with APPENDUID (RFC 4315) and literal8 messages (BINARY, RFC 3516); the
+ * literal's size was checked when it was announced.
+ */
+import { encodeBinaryParts } from '../binary-content.js';
 import { atomText, mailboxArg } from '../command-args.js';
 import type { CommandHandler } from '../command-table.js';
 import { bad, no, toImapError } from '../imap-errors.js';
@@ -41,10 +45,17 @@ export const appendCommand: CommandHandler = async (session, command) => {
       );
     }
   }
-  const message = messageToken.value;
-  if (message.length === 0) throw no('Message is empty');
-  // Without BINARY (RFC 3516) a message cannot carry NUL bytes (RFC 3501 4.3).
-  if (message.includes(0)) throw no('Message contains NUL bytes', 'CANNOT');
+  if (messageToken.value.length === 0) throw no('Message is empty');
+  // A literal8 (BINARY, RFC 3516) may carry binary parts: they are stored as base64.
+  const message = messageToken.binary ? encodeBinaryParts(messageToken.value) : messageToken.value;
+  // Outside a part's body NUL bytes cannot be stored; in a plain literal they are not allowed (RFC 3501 4.3).
+  if (message.includes(0))
+    throw no(
+      messageToken.binary
+        ? 'NUL bytes outside a MIME body part'
+        : 'Message contains NUL bytes (send it as literal8)',
+      'CANNOT',
+    );
   let result: { uid: number; uidValidity: number };
   try {
     result = await session.mailbox!.append(folder, toCrlf(message), {

@@ -236,7 +236,7 @@ describe('IMAP bad input', () => {
       ['FETCH 99999 FLAGS', /^BAD message sequence number 99999 does not exist/],
       ['FETCH 1:* FROBS', /^BAD Unknown FETCH attribute FROBS/],
       ['FETCH 1 BODY[1.FOO]', /^BAD Invalid section/],
-      ['FETCH 1 BINARY[1]', /^BAD BINARY\[\] is not supported/],
+      ['FETCH 1 BINARY[1.TEXT]', /^BAD BINARY\[\] takes part numbers only, not TEXT/],
       ['STORE 1 +FLAGS (\\Bogus)', /^BAD Invalid flag \\Bogus/],
       ['STORE 1 XFLAGS (\\Seen)', /^BAD Unknown STORE action XFLAGS/],
       ['SEARCH FROB', /^BAD unknown search key FROB/],

@@ -62,6 +62,8 @@ const corpus = [
   'd4 UID THREAD ORDEREDSUBJECT US-ASCII ALL',
   'd5 SEARCH RETURN (SAVE MIN COUNT) UNSEEN',
   'd6 UID FETCH $ (UID FLAGS)',
+  'd7 FETCH 1:* (BINARY.SIZE[1] BINARY.PEEK[2.1]<3.40> BINARY[])',
+  'd8 APPEND INBOX ~{30+}\r\nContent-Type: a/b\r\n\r\n\u0000\u0001body\r\n',
 ];
 const specials = [
   '{',
