@@ -126,6 +126,17 @@ export interface UserMailbox {
     message: Buffer,
     options?: { flags?: readonly string[]; internalDate?: Date },
   ): Promise<{ uid: number; uidValidity: number }>;
+  /**
+   * Adds several messages to one folder, all or none (IMAP MULTIAPPEND): one quota check for all,
+   * and nothing visible or kept unless every one is durable. Resolves with their UIDs, in order.
+   */
+  appendMany(
+    folder: string,
+    messages: ReadonlyArray<{
+      message: Buffer;
+      options?: { flags?: readonly string[]; internalDate?: Date };
+    }>,
+  ): Promise<{ uids: number[]; uidValidity: number }>;
   quota(): Promise<QuotaUsage>;
   /** Called after any change by anyone to any folder of this mailbox (for IDLE and open sessions). */
   onChange(listener: (folder: string) => void): () => void;

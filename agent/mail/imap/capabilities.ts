@@ -26,6 +26,8 @@ export const baseCapabilities = [
   'THREAD=REFERENCES',
   'THREAD=ORDEREDSUBJECT',
   'BINARY',
+  'MULTIAPPEND',
+  'CATENATE',
 ] as const;
 
 /** What the session is, as far as capabilities go. */

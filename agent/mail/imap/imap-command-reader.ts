@@ -248,6 +248,8 @@ export class ImapCommandReader {
       problem = { code: 'LIMIT', message: `More than ${this.limits.maxLiterals} literals in one command` };
     } else if (this.commandBytes + size > commandLimit) {
       problem = { code: 'TOOBIG', message: `Command is larger than the limit of ${commandLimit} bytes` };
+      // Messages of a MULTIAPPEND together over the limit: refused like one large message (RFC 7889).
+      if (isAppend) problem.status = 'NO';
     }
     if (!problem) {
       this.commandBytes += size;

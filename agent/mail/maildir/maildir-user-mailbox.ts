@@ -5,7 +5,7 @@
 import type { FolderInfo, FolderView, QuotaUsage, UserMailbox } from '../mail-storage.js';
 import { markNewAsSeenByReader } from './folder-changes.js';
 import { createFolder, deleteFolder, listFolders, renameFolder, setSubscribed } from './folder-tree.js';
-import { type AppendOptions, appendMessage } from './mailbox-append.js';
+import { type AppendOptions, appendMessage, appendMessages } from './mailbox-append.js';
 import type { MailboxState } from './mailbox-state.js';
 import { MaildirFolderView } from './maildir-folder-view.js';
 
@@ -84,6 +84,13 @@ export class MaildirUserMailbox implements UserMailbox {
     options?: AppendOptions,
   ): Promise<{ uid: number; uidValidity: number }> {
     return this.with((state) => appendMessage(state, folder, message, options));
+  }
+
+  appendMany(
+    folder: string,
+    messages: ReadonlyArray<{ message: Buffer; options?: AppendOptions }>,
+  ): Promise<{ uids: number[]; uidValidity: number }> {
+    return this.with((state) => appendMessages(state, folder, messages));
   }
 
   quota(): Promise<QuotaUsage> {

@@ -63,6 +63,8 @@ const corpus = [
   'd5 SEARCH RETURN (SAVE MIN COUNT) UNSEEN',
   'd6 UID FETCH $ (UID FLAGS)',
   'd7 FETCH 1:* (BINARY.SIZE[1] BINARY.PEEK[2.1]<3.40> BINARY[])',
+  'd9 APPEND INBOX (\\Seen) CATENATE (URL "/INBOX;UIDVALIDITY=1/;UID=1/;SECTION=1.MIME" TEXT {6+}\r\nhello!) {4+}\r\nX: y',
+  'e1 APPEND Trash CATENATE (URL "imap://a@b/INBOX/;UID=*/;PARTIAL=0.10" URL "/%ZZ/;UID=1")',
   'd8 APPEND INBOX ~{30+}\r\nContent-Type: a/b\r\n\r\n\u0000\u0001body\r\n',
 ];
 const specials = [
