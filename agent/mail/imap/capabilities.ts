@@ -28,6 +28,7 @@ export const baseCapabilities = [
   'BINARY',
   'MULTIAPPEND',
   'CATENATE',
+  'COMPRESS=DEFLATE',
 ] as const;
 
 /** What the session is, as far as capabilities go. */

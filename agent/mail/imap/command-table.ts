@@ -3,6 +3,7 @@
  * follow it, and its handler (agent/mail/imap/commands/).
  */
 import { appendCommand } from './commands/append-command.js';
+import { compressCommand } from './commands/compress-command.js';
 import {
   capabilityCommand,
   checkCommand,
@@ -109,6 +110,7 @@ export const commandTable: ReadonlyMap<string, CommandSpec> = new Map<string, Co
   ['GETQUOTAROOT', { states: authenticated, updates: 'any', run: getQuotaRootCommand }],
   ['SETQUOTA', { states: authenticated, updates: 'any', run: setQuotaCommand }],
   ['IDLE', { states: authenticated, updates: 'any', run: idleCommand }],
+  ['COMPRESS', { states: authenticated, updates: 'none', run: compressCommand }],
   ['CHECK', { states: selected, updates: 'any', refresh: true, run: checkCommand }],
   ['CLOSE', { states: selected, updates: 'none', run: closeCommand }],
   ['UNSELECT', { states: selected, updates: 'none', run: unselectCommand }],

@@ -131,6 +131,13 @@ export class ImapCommandReader {
     this.startCommand();
   }
 
+  /** Takes the bytes received and not yet framed (after COMPRESS they are compressed data). */
+  takeBuffered(): Buffer {
+    const rest = Buffer.from(this.buffer.subarray(this.offset));
+    this.release();
+    return rest;
+  }
+
   /** The next event, or null when more input is needed. `mode: 'line'` reads one raw line. */
   next(mode: 'command' | 'line' = 'command'): ImapReaderEvent | null {
     if (this.closed) return null;

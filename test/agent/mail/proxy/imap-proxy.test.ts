@@ -172,6 +172,34 @@ describe('IMAP proxy', () => {
     expect(proxy.sessions()).toEqual([]);
   });
 
+  it('lets COMPRESS=DEFLATE through end to end: client and store compress, the proxy relays bytes', async () => {
+    const sent: string[] = [];
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port: proxy.tlsPort as number,
+      secure: true,
+      auth: { user: alice.mail, pass: alice.password },
+      tls: { rejectUnauthorized: false },
+      logger: {
+        debug: (entry: { src?: string; msg?: string }) => {
+          if (entry.src === 'c' && entry.msg) sent.push(entry.msg);
+        },
+        info: () => {},
+        warn: () => {},
+        error: () => {},
+      },
+    });
+    await imap.connect();
+    // The proxy does not offer it before login; the store's list after login does.
+    expect(imap.capabilities.has('COMPRESS=DEFLATE')).toBe(true);
+    expect(sent.some((line) => / COMPRESS DEFLATE$/.test(line))).toBe(true);
+    expect(await readSubjects(imap)).toEqual(['for alice on store01']);
+    // A kick cuts a compressed relay like any other.
+    const closed = new Promise((resolve) => imap.once('close', resolve));
+    expect(proxy.kick(alice.mail)).toBe(1);
+    await closed;
+  });
+
   it('takes AUTHENTICATE PLAIN after a continuation and LOGIN with literals', async () => {
     const raw = await RawClient.connect(proxy.port as number);
     raw.send('a1 AUTHENTICATE PLAIN\r\n');
