@@ -36,7 +36,7 @@ export interface MessageSummary {
 /** A folder as LIST/STATUS see it. */
 export interface FolderInfo {
   name: string;
-  /** `\Drafts`, `\Sent`, `\Trash`, `\Junk`, or undefined. */
+  /** `\Drafts`, `\Sent`, `\Trash`, `\Junk`, `\Archive` (several separated by spaces), or undefined. */
   specialUse?: string;
   subscribed: boolean;
 }
@@ -109,7 +109,8 @@ export interface QuotaUsage {
 export interface UserMailbox {
   readonly user: string;
   listFolders(): Promise<FolderInfo[]>;
-  createFolder(name: string): Promise<void>;
+  /** Creates a folder (and missing parents); `specialUse` (RFC 6154 CREATE-SPECIAL-USE) is kept with it. */
+  createFolder(name: string, options?: { specialUse?: string }): Promise<void>;
   deleteFolder(name: string): Promise<void>;
   renameFolder(from: string, to: string): Promise<void>;
   setSubscribed(name: string, subscribed: boolean): Promise<void>;

@@ -29,6 +29,7 @@ export const baseCapabilities = [
   'MULTIAPPEND',
   'CATENATE',
   'COMPRESS=DEFLATE',
+  'CREATE-SPECIAL-USE',
 ] as const;
 
 /** What the session is, as far as capabilities go. */

@@ -31,8 +31,8 @@ export class MaildirUserMailbox implements UserMailbox {
     return this.with(listFolders);
   }
 
-  createFolder(name: string): Promise<void> {
-    return this.with((state) => createFolder(state, name));
+  createFolder(name: string, options?: { specialUse?: string }): Promise<void> {
+    return this.with((state) => createFolder(state, name, options?.specialUse));
   }
 
   deleteFolder(name: string): Promise<void> {

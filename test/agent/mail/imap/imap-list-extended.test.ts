@@ -1,8 +1,10 @@
 /**
- * LIST-EXTENDED (RFC 5258), LIST-STATUS (RFC 5819) and SPECIAL-USE (RFC 6154): imapflow's folder
- * listing (one LIST with RETURN (STATUS ... SPECIAL-USE CHILDREN SUBSCRIBED)), and raw lines for
- * subscriptions of deleted folders, RECURSIVEMATCH's CHILDINFO, and refusals.
+ * LIST-EXTENDED (RFC 5258), LIST-STATUS (RFC 5819) and SPECIAL-USE with CREATE-SPECIAL-USE
+ * (RFC 6154): imapflow's folder listing (one LIST with RETURN (STATUS ... SPECIAL-USE CHILDREN
+ * SUBSCRIBED)), and raw lines for subscriptions of deleted folders, RECURSIVEMATCH's CHILDINFO,
+ * special uses given at CREATE, and refusals.
  */
+import { rm } from 'node:fs/promises';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImapTestServer, startImapTestServer, testUsers } from './support/imap-test-server.js';
@@ -73,6 +75,58 @@ describe('LIST-EXTENDED, LIST-STATUS and SPECIAL-USE', () => {
       expect(received).toContain('* STATUS "Sent" (MESSAGES 2 UNSEEN 1 UIDNEXT 3)');
     } finally {
       await client.logout();
+    }
+  });
+
+  it('keeps a special use given at CREATE through RENAME and a restart, and refuses virtual ones', async () => {
+    const first = await startImapTestServer();
+    const client = await login(first.server.port, 'jiro@univ.example');
+    expect((await client.command('CREATE Archive (USE (\\archive))')).tagged).toBe('OK CREATE completed');
+    expect((await client.command('CREATE Outbox (USE (\\Sent \\Drafts))')).tagged).toBe(
+      'OK CREATE completed',
+    );
+    expect((await client.command('CREATE Everything (USE (\\All))')).tagged).toBe(
+      'NO [USEATTR] Special use \\All cannot be given to a folder here',
+    );
+    expect((await client.command('CREATE Odd (USE (\\Important))')).tagged).toMatch(/^NO \[USEATTR\]/);
+    expect((await client.command('CREATE Odd (COLOR (red))')).tagged).toBe(
+      'BAD CREATE takes (USE (special-use attributes)) as its only parameter',
+    );
+    await client.command('RENAME Archive 2026.Archive');
+    expect((await client.command('LIST "" *')).untagged).toEqual([
+      '* LIST (\\HasNoChildren) "." "INBOX"',
+      '* LIST (\\HasChildren) "." "2026"',
+      '* LIST (\\HasNoChildren \\Archive) "." "2026.Archive"',
+      '* LIST (\\HasNoChildren \\Drafts) "." "Drafts"',
+      '* LIST (\\HasNoChildren \\Junk) "." "Junk"',
+      '* LIST (\\HasNoChildren \\Sent \\Drafts) "." "Outbox"',
+      '* LIST (\\HasNoChildren \\Sent) "." "Sent"',
+      '* LIST (\\HasNoChildren \\Trash) "." "Trash"',
+    ]);
+    client.close();
+    // Read back from the Maildir by a fresh storage, and seen by imapflow.
+    await first.server.stop();
+    await first.storage.close();
+    const again = await startImapTestServer({ dir: first.dir });
+    try {
+      const flow = new ImapFlow({
+        host: '127.0.0.1',
+        port: again.server.port,
+        secure: false,
+        auth: { user: 'jiro@univ.example', pass: testUsers['jiro@univ.example']! },
+        logger: false,
+      });
+      await flow.connect();
+      // imapflow also guesses uses from names: the source says the server sent this one.
+      const archive = async () => (await flow.list()).find((folder) => folder.path === '2026.Archive');
+      expect(await archive()).toMatchObject({ specialUse: '\\Archive', specialUseSource: 'extension' });
+      await flow.mailboxDelete('2026.Archive');
+      await flow.mailboxCreate('2026.Archive');
+      expect((await archive())?.specialUseSource).not.toBe('extension');
+      await flow.logout();
+    } finally {
+      await again.stop();
+      await rm(first.dir, { recursive: true, force: true });
     }
   });
 

@@ -76,9 +76,11 @@ export async function startImapTestServer(
     tls?: { key: Buffer; cert: Buffer };
     tlsPort?: number;
     throttleAfter?: number;
+    /** Reuse the files of an earlier test server (a restart); the caller removes this directory. */
+    dir?: string;
   } & Partial<ImapServerOptions> = {},
 ): Promise<ImapTestServer> {
-  const dir = await makeTestDir('imap-');
+  const dir = settings.dir ?? (await makeTestDir('imap-'));
   const storage = new MaildirStorage({ root: join(dir, 'mail'), hostName: 'imap-test' });
   const attempts: ImapTestServer['attempts'] = [];
   const failures = new Map<string, number>();
@@ -117,7 +119,7 @@ export async function startImapTestServer(
     stop: async () => {
       await server.stop();
       await storage.close();
-      await rm(dir, { recursive: true, force: true });
+      if (!settings.dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }
