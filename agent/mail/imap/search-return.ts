@@ -44,12 +44,15 @@ export function parseSearchReturn(args: readonly ImapToken[], allowSave: boolean
  * The `* ESEARCH` line for `results`: sequence numbers or UIDs, ascending for SEARCH, in sort
  * order for SORT (MIN and MAX are then the first and last sorted, RFC 5267 3.1, and ALL lists them
  * in that order). Undefined when SAVE was the only option (RFC 5182 2.1: no response at all).
+ * `modseq` is the highest mod-sequence of the messages reported (see reportedResults) for a
+ * search with a MODSEQ key (RFC 7162 3.1.5).
  */
 export function esearchLine(
   tag: string,
   uid: boolean,
   results: readonly number[],
   options: ReadonlySet<SearchReturnOption>,
+  modseq?: number,
 ): string | undefined {
   if (options.size === 1 && options.has('SAVE')) return undefined;
   let line = `* ESEARCH (TAG ${imapString(tag)})${uid ? ' UID' : ''}`;
@@ -59,14 +62,19 @@ export function esearchLine(
     if (options.has('ALL')) line += ` ALL ${formatSequence(results)}`;
   }
   if (options.has('COUNT')) line += ` COUNT ${results.length}`;
+  if (modseq !== undefined && results.length > 0) line += ` MODSEQ ${modseq}`;
   return line;
 }
 
 /**
- * What SEARCH RETURN (SAVE) keeps as `$` (RFC 5182 2.4): the whole result, or only its minimum
- * and/or maximum when MIN or MAX are asked without ALL or COUNT.
+ * The results an ESEARCH reports on: the whole result, or only its minimum and/or maximum when
+ * MIN or MAX are asked without ALL or COUNT. That is what SAVE keeps as `$` (RFC 5182 2.4) and
+ * whose highest mod-sequence MODSEQ gives (RFC 7162 3.1.5).
  */
-export function savedSubset(results: readonly number[], options: ReadonlySet<SearchReturnOption>): number[] {
+export function reportedResults(
+  results: readonly number[],
+  options: ReadonlySet<SearchReturnOption>,
+): number[] {
   if (results.length === 0) return [];
   if (options.has('ALL') || options.has('COUNT') || !(options.has('MIN') || options.has('MAX')))
     return [...results];

@@ -6,7 +6,7 @@ import type { CommandHandler } from '../command-table.js';
 import { bad, no } from '../imap-errors.js';
 import type { ImapToken } from '../imap-parser.js';
 import { parseSearchQuery, type SearchKey, SearchQueryError } from '../search-query.js';
-import { esearchLine, parseSearchReturn, savedSubset } from '../search-return.js';
+import { esearchLine, parseSearchReturn, reportedResults } from '../search-return.js';
 import { searchPositions } from '../search-run.js';
 
 /** The charsets named in BADCHARSET (any label Node's ICU decodes is accepted). */
@@ -39,7 +39,7 @@ export const searchCommand: CommandHandler = async (session, command, uid) => {
     return undefined;
   }
   if (options.has('SAVE')) {
-    const saved = savedSubset(positions, options);
+    const saved = reportedResults(positions, options);
     selected.savedResult = saved.map((index) => messages[index]!.uid);
   }
   const line = esearchLine(command.tag, uid, results, options);
