@@ -4,17 +4,10 @@
  * the user's own messages; bad URLs, other users' mailboxes, missing targets and size limits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ImapTestServer, startImapTestServer, testUsers } from './support/imap-test-server.js';
-import { RawImapClient } from './support/raw-imap-client.js';
+import { type ImapTestServer, loginAs, startImapTestServer } from './support/imap-test-server.js';
 
 /** `{n+}` literal of a text (UTF-8 bytes counted). */
 const literal = (text: string): string => `{${Buffer.byteLength(text)}+}\r\n${text}`;
-
-async function login(port: number, user: string): Promise<RawImapClient> {
-  const client = await RawImapClient.connect(port);
-  await client.login(user, testUsers[user]!);
-  return client;
-}
 
 describe('MULTIAPPEND and CATENATE', () => {
   let imap: ImapTestServer;
@@ -28,7 +21,7 @@ describe('MULTIAPPEND and CATENATE', () => {
   });
 
   it('appends several messages at once with their own flags and dates, answering APPENDUID with a set', async () => {
-    const client = await login(imap.server.port, 'taro@univ.example');
+    const client = await loginAs(imap.server.port, 'taro@univ.example');
     await client.command('CREATE Batch');
     await client.command('SELECT Batch');
     const { untagged, tagged } = await client.command(
@@ -47,7 +40,7 @@ describe('MULTIAPPEND and CATENATE', () => {
   });
 
   it('stores none of the messages when one of them is refused', async () => {
-    const client = await login(imap.server.port, 'taro@univ.example');
+    const client = await loginAs(imap.server.port, 'taro@univ.example');
     await client.command('CREATE Atomic');
     const before = (await client.command('STATUS Atomic (MESSAGES UIDNEXT)')).untagged;
     // The third message carries a NUL byte in a plain literal.
@@ -65,7 +58,7 @@ describe('MULTIAPPEND and CATENATE', () => {
   });
 
   it('builds messages from text and URLs of messages the user has, and refuses bad URLs', async () => {
-    const client = await login(imap.server.port, 'hanako@univ.example');
+    const client = await loginAs(imap.server.port, 'hanako@univ.example');
     await client.command('CREATE "&eBR6dluk-"');
     const original = 'From: sensei@univ.example\r\nSubject: =?UTF-8?B?5Lya6K2w?=\r\n\r\nagenda\r\n';
     const appended = await client.command(`APPEND "&eBR6dluk-" ${literal(original)}`);

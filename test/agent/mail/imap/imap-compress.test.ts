@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { constants, createDeflateRaw, createInflateRaw, type DeflateRaw } from 'node:zlib';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ImapTestServer,
@@ -16,6 +15,7 @@ import {
   testUsers,
 } from './support/imap-test-server.js';
 import { RawImapClient } from './support/raw-imap-client.js';
+import { recordingImapFlow } from './support/recording-imapflow.js';
 
 /** A connection that logs in, sends COMPRESS DEFLATE and then talks DEFLATE both ways. */
 class CompressedClient {
@@ -129,21 +129,12 @@ describe('COMPRESS=DEFLATE', () => {
 
   for (const secure of [false, true]) {
     it(`imapflow compresses a whole session${secure ? ' over implicit TLS' : ''}`, async () => {
-      const sent: string[] = [];
-      const client = new ImapFlow({
+      const { client, sent } = recordingImapFlow({
         host: '127.0.0.1',
         port: secure ? imap.server.tlsPort! : imap.server.port,
         secure,
         tls: { rejectUnauthorized: false },
         auth: { user: 'taro@univ.example', pass: testUsers['taro@univ.example']! },
-        logger: {
-          debug: (entry: { src?: string; msg?: string }) => {
-            if (entry.src === 'c' && entry.msg) sent.push(entry.msg);
-          },
-          info: () => {},
-          warn: () => {},
-          error: () => {},
-        },
       });
       await client.connect();
       try {

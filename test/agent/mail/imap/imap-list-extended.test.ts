@@ -7,14 +7,8 @@
 import { rm } from 'node:fs/promises';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ImapTestServer, startImapTestServer, testUsers } from './support/imap-test-server.js';
-import { RawImapClient } from './support/raw-imap-client.js';
-
-async function login(port: number, user: string): Promise<RawImapClient> {
-  const client = await RawImapClient.connect(port);
-  await client.login(user, testUsers[user]!);
-  return client;
-}
+import { type ImapTestServer, loginAs, startImapTestServer, testUsers } from './support/imap-test-server.js';
+import { recordingImapFlow } from './support/recording-imapflow.js';
 
 describe('LIST-EXTENDED, LIST-STATUS and SPECIAL-USE', () => {
   let imap: ImapTestServer;
@@ -28,28 +22,17 @@ describe('LIST-EXTENDED, LIST-STATUS and SPECIAL-USE', () => {
   });
 
   it('imapflow gets special uses, subscriptions and STATUS in one LIST', async () => {
-    const raw = await login(imap.server.port, 'taro@univ.example');
+    const raw = await loginAs(imap.server.port, 'taro@univ.example');
     await raw.command('CREATE "&eBR6dluk-.2026"');
     const text = 'Subject: x\r\n\r\nx\r\n';
     await raw.command(`APPEND Sent (\\Seen) {${text.length}+}\r\n${text}`);
     await raw.command(`APPEND Sent {${text.length}+}\r\n${text}`);
     raw.close();
-    const sent: string[] = [];
-    const received: string[] = [];
-    const client = new ImapFlow({
+    const { client, sent, received } = recordingImapFlow({
       host: '127.0.0.1',
       port: imap.server.port,
       secure: false,
       auth: { user: 'taro@univ.example', pass: testUsers['taro@univ.example']! },
-      logger: {
-        debug: (entry: { src?: string; msg?: string }) => {
-          if (entry.src === 'c' && entry.msg) sent.push(entry.msg);
-          if (entry.src === 's' && entry.msg) received.push(entry.msg);
-        },
-        info: () => {},
-        warn: () => {},
-        error: () => {},
-      },
     });
     await client.connect();
     try {
@@ -80,7 +63,7 @@ describe('LIST-EXTENDED, LIST-STATUS and SPECIAL-USE', () => {
 
   it('keeps a special use given at CREATE through RENAME and a restart, and refuses virtual ones', async () => {
     const first = await startImapTestServer();
-    const client = await login(first.server.port, 'jiro@univ.example');
+    const client = await loginAs(first.server.port, 'jiro@univ.example');
     expect((await client.command('CREATE Archive (USE (\\archive))')).tagged).toBe('OK CREATE completed');
     expect((await client.command('CREATE Outbox (USE (\\Sent \\Drafts))')).tagged).toBe(
       'OK CREATE completed',
@@ -131,7 +114,7 @@ describe('LIST-EXTENDED, LIST-STATUS and SPECIAL-USE', () => {
   });
 
   it('keeps the subscription of a deleted folder and lists it as \\NonExistent (RFC 3501 6.3.6)', async () => {
-    const client = await login(imap.server.port, 'hanako@univ.example');
+    const client = await loginAs(imap.server.port, 'hanako@univ.example');
     for (const name of ['Lab', 'Lab.Old', 'Lab.New']) await client.command(`CREATE ${name}`);
     await client.command('SUBSCRIBE Lab.Old');
     await client.command('DELETE Lab.Old');
@@ -155,7 +138,7 @@ describe('LIST-EXTENDED, LIST-STATUS and SPECIAL-USE', () => {
   });
 
   it('gives CHILDINFO only to parents whose subscribed children the patterns miss (RECURSIVEMATCH)', async () => {
-    const client = await login(imap.server.port, 'jiro@univ.example');
+    const client = await loginAs(imap.server.port, 'jiro@univ.example');
     for (const name of ['Work', 'Work.A', 'Work.B', 'Home', 'Home.Kids'])
       await client.command(`CREATE ${name}`);
     await client.command('SUBSCRIBE Work.A');

@@ -5,10 +5,10 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImapTestServer, startImapTestServer, testUsers } from './support/imap-test-server.js';
 import { RawImapClient } from './support/raw-imap-client.js';
+import { recordingImapFlow } from './support/recording-imapflow.js';
 
 const run = promisify(execFile);
 
@@ -20,7 +20,7 @@ const messages = [
   'From: jiro@univ.example\r\nTo: lab@univ.example\r\nSubject: Re: budget\r\nDate: Tue, 2 Jun 2026 08:00:00 +0900\r\nMessage-ID: <m4@univ.example>\r\nReferences: <m3@univ.example>\r\n\r\nmore numbers, a longer body\r\n',
 ];
 
-const pythonSession = String.raw`
+const pythonSession = `
 import imaplib, json, sys
 port, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 m = imaplib.IMAP4('127.0.0.1', port)
@@ -101,20 +101,11 @@ describe('SORT, THREAD and extended SEARCH', () => {
   });
 
   it('imapflow asks for ESEARCH results and gets them from the server', async () => {
-    const serverLines: string[] = [];
-    const client = new ImapFlow({
+    const { client, received: serverLines } = recordingImapFlow({
       host: '127.0.0.1',
       port: imap.server.port,
       secure: false,
       auth: { user: 'taro@univ.example', pass: testUsers['taro@univ.example']! },
-      logger: {
-        debug: (entry: { src?: string; msg?: string }) => {
-          if (entry.src === 's' && entry.msg) serverLines.push(entry.msg);
-        },
-        info: () => {},
-        warn: () => {},
-        error: () => {},
-      },
     });
     await client.connect();
     try {

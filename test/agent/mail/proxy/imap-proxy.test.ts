@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapProxy } from '../../../../agent/mail/proxy/imap-proxy.js';
 import { StoreLocator } from '../../../../agent/mail/proxy/store-locator.js';
 import { storeUsers } from '../../../support/store-seed.js';
+import { recordingImapFlow } from '../imap/support/recording-imapflow.js';
 import { type ProxyTestFleet, RawClient, startProxyTestFleet } from './proxy-test-fleet.js';
 
 const { alice, bob, carol } = storeUsers;
@@ -173,21 +174,12 @@ describe('IMAP proxy', () => {
   });
 
   it('lets COMPRESS=DEFLATE through end to end: client and store compress, the proxy relays bytes', async () => {
-    const sent: string[] = [];
-    const imap = new ImapFlow({
+    const { client: imap, sent } = recordingImapFlow({
       host: '127.0.0.1',
       port: proxy.tlsPort as number,
       secure: true,
       auth: { user: alice.mail, pass: alice.password },
       tls: { rejectUnauthorized: false },
-      logger: {
-        debug: (entry: { src?: string; msg?: string }) => {
-          if (entry.src === 'c' && entry.msg) sent.push(entry.msg);
-        },
-        info: () => {},
-        warn: () => {},
-        error: () => {},
-      },
     });
     await imap.connect();
     // The proxy does not offer it before login; the store's list after login does.

@@ -11,6 +11,7 @@ import type { AuthenticateMailLogin, MailLoginResult } from '../../../../../agen
 import type { ImapLimits } from '../../../../../agent/mail/imap/imap-limits.js';
 import { ImapServer, type ImapServerOptions } from '../../../../../agent/mail/imap/imap-server.js';
 import { MaildirStorage } from '../../../../../agent/mail/maildir/maildir-storage.js';
+import { RawImapClient } from './raw-imap-client.js';
 
 const repository = join(import.meta.dirname, '../../../../..');
 
@@ -31,6 +32,13 @@ export interface ImapTestServer {
   /** Login attempts seen by authenticate, in order. */
   attempts: Array<{ user: string; clientAddress: string }>;
   stop(): Promise<void>;
+}
+
+/** A raw connection logged in as one of the test users. */
+export async function loginAs(port: number, user: string): Promise<RawImapClient> {
+  const client = await RawImapClient.connect(port);
+  await client.login(user, testUsers[user]!);
+  return client;
 }
 
 /** A fresh directory under test-output/. */
