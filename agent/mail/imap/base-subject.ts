@@ -8,8 +8,9 @@
 const leader = /^(?:(?:\[[^[\]]*\][ \t]*)*(?:re|fwd?)[ \t]*(?:\[[^[\]]*\][ \t]*)?:|[ \t])/i;
 /** `subj-blob`: a bracketed tag and the whitespace after it. */
 const blob = /^\[[^[\]]*\][ \t]*/;
-/** Bound on the work for a hostile subject: each removal shortens it, so this is generous. */
+/** Bounds on the work for a hostile subject (thousands of `[x]` tags): characters read, pieces removed. */
 const maxSubjectChars = 4096;
+const maxRemovals = 256;
 
 /** The base subject of a decoded subject, and whether it is a reply or forward (RFC 5256 2.1). */
 export function baseSubject(decoded: string): { subject: string; replyOrForward: boolean } {
@@ -19,9 +20,11 @@ export function baseSubject(decoded: string): { subject: string; replyOrForward:
     .replace(/[\t\r\n]/g, ' ')
     .replace(/ {2,}/g, ' ');
   let replyOrForward = false;
+  let removals = 0;
   for (;;) {
     // (2) Trailing whitespace and "(fwd)" trailers.
     for (;;) {
+      if (++removals > maxRemovals) return { subject: text, replyOrForward };
       if (text.endsWith(' ')) text = text.slice(0, -1);
       else if (/\(fwd\)$/i.test(text)) {
         text = text.slice(0, -5);
@@ -30,6 +33,7 @@ export function baseSubject(decoded: string): { subject: string; replyOrForward:
     }
     // (3)-(5) Leaders, and leading blobs unless nothing would be left.
     for (;;) {
+      if (++removals > maxRemovals) return { subject: text, replyOrForward };
       const lead = leader.exec(text);
       if (lead) {
         if (lead[0] !== ' ' && lead[0] !== '\t') replyOrForward = true;

@@ -60,11 +60,15 @@ describe('base subject (RFC 5256 2.1)', () => {
     expect(casemapKey('z') < casemapKey('あ')).toBe(true);
   });
 
-  it('reads at most 4,096 characters of a hostile subject', () => {
-    const result = baseSubject(`${'Re: '.repeat(50_000)}x`);
-    expect(result.replyOrForward).toBe(true);
-    // Only leaders fit in the first 4,096 characters, so nothing of "x" is left.
-    expect(result.subject).toBe('');
+  it('bounds the work on a hostile subject: 4,096 characters read, 256 pieces taken off', () => {
+    const leaders = baseSubject(`${'Re: '.repeat(50_000)}x`);
+    expect(leaders.replyOrForward).toBe(true);
+    // About 128 leaders (and the spaces after them) are taken off the first 4,096 characters.
+    expect(leaders.subject).toMatch(/^(Re: )+Re:$/);
+    expect(leaders.subject.length).toBeGreaterThan(4096 - 4 * 130);
+    const tags = baseSubject(`${'[x]'.repeat(2000)}y`);
+    expect(tags.subject).toMatch(/^(\[x\])+$/);
+    expect(tags.subject.length).toBeGreaterThan(4096 - 3 * 257);
   });
 });
 
