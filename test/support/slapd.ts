@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type { DirectoryEntry } from '../../agent/directory/directory-entry.js';
 import { writeLdifFile } from '../../agent/directory/ldif.js';
 import { shippedSchemaDir } from '../../agent/directory/schema/shipped-schema.js';
+import { passwordPolicyEntries } from '../../agent/directory/slapd/database-rules.js';
 import { probeFreePort } from './free-port.js';
 import { slapdConfig } from './slapd-config.js';
 import type { TestDirectory } from './test-directory.js';
@@ -39,7 +40,9 @@ export async function startSlapd(baseDn: string, entries: DirectoryEntry[]): Pro
     }),
   );
   const seedFile = join(workDir, 'seed.ldif');
-  await writeLdifFile(seedFile, entries);
+  // The default password policy slapo-ppolicy reads, after the suffix entry.
+  const [suffix, ...rest] = entries;
+  await writeLdifFile(seedFile, suffix ? [suffix, ...passwordPolicyEntries(baseDn), ...rest] : []);
   try {
     await run('/usr/sbin/slapadd', ['-f', configFile, '-q', '-l', seedFile]);
   } catch (error) {

@@ -107,7 +107,12 @@ describe.each(directoryBackends)('admin identity on $name', (backend) => {
     return client;
   };
   const reader = (dn: string, password: string) =>
-    LdapFleetDirectory.withPassword({ url: server.url, baseDn: testBaseDn, bindDn: dn, bindPassword: password });
+    LdapFleetDirectory.withPassword({
+      url: server.url,
+      baseDn: testBaseDn,
+      bindDn: dn,
+      bindPassword: password,
+    });
   const adminTier = async (uid: string) => {
     const system = reader(tree.admin(seedNames.admins.system), seedPasswords.system);
     try {
@@ -187,7 +192,10 @@ describe.each(directoryBackends)('admin identity on $name', (backend) => {
     );
     expect(
       await refusal(
-        alphaAdmin.modify(user.dn, [add('objectClass', ['mailfleetAdmin']), add('mailfleetAdminTier', ['system'])]),
+        alphaAdmin.modify(user.dn, [
+          add('objectClass', ['mailfleetAdmin']),
+          add('mailfleetAdminTier', ['system']),
+        ]),
       ),
     ).toBeInstanceOf(InsufficientAccessError);
     expect(
@@ -249,7 +257,9 @@ describe.each(directoryBackends)('admin identity on $name', (backend) => {
     const fake = await bound(planted.dn, planted.password);
     // Raise another admin (the attacker raised one to system).
     expect(
-      await refusal(fake.modify(tree.admin(seedNames.admins.viewer), [replace('mailfleetAdminTier', ['system'])])),
+      await refusal(
+        fake.modify(tree.admin(seedNames.admins.viewer), [replace('mailfleetAdminTier', ['system'])]),
+      ),
     ).toBeInstanceOf(InsufficientAccessError);
     expect(
       await refusal(
@@ -267,7 +277,9 @@ describe.each(directoryBackends)('admin identity on $name', (backend) => {
     ).toBeInstanceOf(InsufficientAccessError);
     // Read other departments and the admins: nothing of them is there for it.
     const { searchEntries } = await fake.search(tree.domains, { filter: '(mail=*)', attributes: ['mail'] });
-    expect(new Set(searchEntries.map((e) => String(e.mail).split('@')[1]))).toEqual(new Set(['alpha.example']));
+    expect(new Set(searchEntries.map((e) => String(e.mail).split('@')[1]))).toEqual(
+      new Set(['alpha.example']),
+    );
     const admins = await fake.search(tree.admins, { scope: 'one', filter: '(objectClass=*)' });
     expect(admins.searchEntries).toEqual([]);
   });
