@@ -11,8 +11,9 @@
  * connection, so the lab and a site that lists nothing still keep their nodes apart from outsiders.
  * The per-DN throttle applies to everyone, nodes included.
  */
-import { BlockList, isIP } from 'node:net';
+import { type BlockList, isIP } from 'node:net';
 import type { Clock } from '../../daemon/clock.js';
+import { isTrustedAddress, trustedNetworkList } from '../../mail/director/trusted-networks.js';
 
 /** Default memory of a node address after its last server bind: a day. */
 export const defaultNodeMemoryMs = 24 * 3_600_000;
@@ -31,18 +32,18 @@ export interface FleetAddressesOptions {
 
 /** The client addresses of the fleet's own nodes. */
 export class FleetAddresses {
-  private readonly listed = new BlockList();
+  private readonly listed: BlockList;
   /** Address -> time of its last server bind; Map order = least recent first. */
   private readonly boundNodes = new Map<string, number>();
 
+  /** Throws for an entry of `exemptAddresses` that is not an address or CIDR range. */
   constructor(private readonly options: FleetAddressesOptions) {
-    for (const entry of options.exemptAddresses ?? []) addToList(this.listed, entry);
+    this.listed = trustedNetworkList(options.exemptAddresses ?? []);
   }
 
   /** Whether per-address limits leave `address` alone. */
   isFleetNode(address: string): boolean {
-    const family = isIP(address);
-    if (family !== 0 && this.listed.check(address, family === 6 ? 'ipv6' : 'ipv4')) return true;
+    if (isTrustedAddress(this.listed, address)) return true;
     const at = this.boundNodes.get(address);
     if (at === undefined) return false;
     if (this.options.clock.now() - at <= (this.options.nodeMemoryMs ?? defaultNodeMemoryMs)) return true;
@@ -67,20 +68,4 @@ export function clientAddress(remoteAddress: string | undefined): string {
   return remoteAddress.startsWith('::ffff:') && isIP(remoteAddress.slice(7)) === 4
     ? remoteAddress.slice(7)
     : remoteAddress;
-}
-
-/** Adds an address or CIDR range; throws for anything else (a typo must not widen nothing silently). */
-function addToList(list: BlockList, entry: string): void {
-  const [address = '', prefix] = entry.trim().split('/');
-  const family = isIP(address);
-  if (family === 0) throw new Error(`not an IP address or CIDR range: ${JSON.stringify(entry)}`);
-  const type = family === 6 ? 'ipv6' : 'ipv4';
-  if (prefix === undefined) {
-    list.addAddress(address, type);
-    return;
-  }
-  const bits = Number(prefix);
-  if (!/^\d+$/.test(prefix) || bits > (family === 6 ? 128 : 32))
-    throw new Error(`not a CIDR range: ${JSON.stringify(entry)}`);
-  list.addSubnet(address, bits, type);
 }
