@@ -1,7 +1,8 @@
 /**
  * Throttling of simple binds in the embedded directory, per DN and per client address, with the
- * fleet's one throttle implementation (agent/mail/auth/login-throttle.ts, the same curve as IMAP
- * and POP3 logins): a few free failures, then growing delays, then a lock of some minutes.
+ * fleet's one throttle implementation (agent/mail/auth/login-throttle.ts): per DN as slapd's
+ * shipped password policy locks (10 failures in 15 minutes, 5 minutes), per client address with
+ * the mail logins' per-address curve (free failures, growing delays, then a lock).
  *
  * A bind that must wait is answered exactly like a wrong password, invalidCredentials (49), and
  * its password is not checked, as slapd's ppolicy answers a locked account (without
@@ -11,12 +12,8 @@
  * throttled per address (fleet-addresses.ts says why); every DN is, nodes' included.
  */
 import type { Clock } from '../../daemon/clock.js';
-import {
-  addressThrottlePolicy,
-  LoginThrottle,
-  type LoginThrottlePolicy,
-  userThrottlePolicy,
-} from '../../mail/auth/login-throttle.js';
+import { addressThrottlePolicy, LoginThrottle, type LoginThrottlePolicy } from '../../mail/auth/login-throttle.js';
+import { passwordPolicy } from '../slapd/database-rules.js';
 import type { FleetAddresses } from './fleet-addresses.js';
 
 /** A DN or client address that must wait before its next bind is even checked. */
@@ -37,9 +34,26 @@ export type BindThrottleEvent =
   | { type: 'locked'; kind: 'dn' | 'address'; key: string; failures: number; lockMs: number }
   | { type: 'throttled'; dn: string; address: string; retryAfterMs: number };
 
+/**
+ * Per DN by default: what slapd's shipped password policy does (slapd/database-rules.ts), no
+ * delays, locked 5 minutes by the 10th failure within 15 minutes. Not the mail logins' curve with
+ * its delays from the 4th failure: the stores and the director throttle each user that way in
+ * front of the directory already, on their own clocks, and one user's typos on two of them must
+ * not make the directory refuse the right password a store has just let through.
+ */
+export const dnThrottlePolicy: LoginThrottlePolicy = {
+  windowMs: passwordPolicy.failureCountIntervalSeconds * 1000,
+  freeFailures: passwordPolicy.maxFailures - 1,
+  baseDelayMs: 0,
+  maxDelayMs: 0,
+  lockAfterFailures: passwordPolicy.maxFailures,
+  lockMs: passwordPolicy.lockoutDurationSeconds * 1000,
+  maxKeys: 50_000,
+};
+
 /** Tuning of the bind throttle. */
 export interface BindThrottleOptions {
-  /** Per DN; default the mail logins' per-user policy (locked 5 min after 10 failures in 15 min). */
+  /** Per DN; default {@link dnThrottlePolicy}. */
   perDn?: LoginThrottlePolicy;
   /** Per client address; default the mail logins' per-address policy (30 failures in 15 min). */
   perAddress?: LoginThrottlePolicy;
@@ -68,7 +82,7 @@ export class BindThrottle {
     private readonly fleet: FleetAddresses,
     private readonly onEvent: (event: BindThrottleEvent) => void = () => {},
   ) {
-    this.dnPolicy = options.perDn ?? userThrottlePolicy;
+    this.dnPolicy = options.perDn ?? dnThrottlePolicy;
     this.addressPolicy = options.perAddress ?? addressThrottlePolicy;
     this.perDn = new LoginThrottle(this.dnPolicy, clock);
     this.perAddress = new LoginThrottle(this.addressPolicy, clock);

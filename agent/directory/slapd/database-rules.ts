@@ -13,9 +13,10 @@ import { fleetAccessRules } from './access-rules.js';
 export const slapdModules = ['back_mdb', 'pw-sha2', 'unique', 'ppolicy'] as const;
 
 /**
- * Lockout of a DN after failed binds, as the embedded directory's per-DN throttle locks it: 10
- * failures within 15 minutes lock it for 5 minutes. A locked bind is answered invalidCredentials
- * (49) like a wrong password (no `ppolicy_use_lockout`, so nothing tells a guesser the lock).
+ * Lockout of a DN after failed binds, the same on both servers (the embedded directory's per-DN
+ * throttle uses these numbers): 10 failures within 15 minutes lock it for 5 minutes. A locked
+ * bind is answered invalidCredentials (49) like a wrong password (no `ppolicy_use_lockout`, so
+ * nothing tells a guesser the lock).
  */
 export const passwordPolicy = {
   maxFailures: 10,

@@ -103,7 +103,6 @@ describe('the directory role', () => {
     const sys = tree.admin('sys');
     for (let i = 0; i < 10; i++) {
       expect(await bindFrom(attacker, sys, `guess-${i}`)).toBeInstanceOf(InvalidCredentialsError);
-      clockOffset += 61_000;
     }
     expect(await bindFrom(attacker, sys, 'sys-secret')).toBeInstanceOf(InvalidCredentialsError);
     // The counters are read at most every 500 ms by the agent's clock.

@@ -53,8 +53,6 @@ describe.each(directoryBackends)('bind throttle and idle connections on $name', 
     const bob = tree.user(seedNames.bob);
     for (let i = 0; i < guesses; i++) {
       expect(await tryBind(server.url, bob, `guess-${i}`)).toBeInstanceOf(InvalidCredentialsError);
-      // Past each delay of the embedded throttle (slapd's policy has none): only the lock remains.
-      server.advanceClock?.(61_000);
     }
     // Locked: the right password gets the same answer as a wrong one, invalidCredentials (49).
     expect(await tryBind(server.url, bob, 'bob-secret')).toBeInstanceOf(InvalidCredentialsError);
