@@ -5,11 +5,7 @@
  * as the embedded directory's); docs/directory.md explains them.
  */
 import { join } from 'node:path';
-import {
-  fleetDatabaseRules,
-  slapdIdleTimeoutSeconds,
-  slapdModules,
-} from '../../agent/directory/slapd/database-rules.js';
+import { fleetDatabaseRules, slapdGlobalLines } from '../../agent/directory/slapd/database-rules.js';
 
 /** What the configuration needs. */
 export interface SlapdConfigOptions {
@@ -32,12 +28,7 @@ export function slapdConfig(options: SlapdConfigOptions): string {
   const ours = ['openssh-lpk', 'mailfleet'].map((n) => `include ${join(options.schemaDir, `${n}.schema`)}`);
   return `${[...standard, ...ours].join('\n')}
 pidfile ${options.pidFile}
-modulepath /usr/lib/ldap
-${slapdModules.map((m) => `moduleload ${m}`).join('\n')}
-password-hash {SSHA512}
-idletimeout ${options.idleTimeoutSeconds ?? slapdIdleTimeoutSeconds}
-sizelimit size.soft=500 size.hard=500 size.prtotal=unlimited
-
+${slapdGlobalLines(options.idleTimeoutSeconds)}
 database mdb
 maxsize 1073741824
 suffix "${options.baseDn}"

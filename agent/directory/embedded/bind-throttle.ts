@@ -12,7 +12,11 @@
  * throttled per address (fleet-addresses.ts says why); every DN is, nodes' included.
  */
 import type { Clock } from '../../daemon/clock.js';
-import { addressThrottlePolicy, LoginThrottle, type LoginThrottlePolicy } from '../../mail/auth/login-throttle.js';
+import {
+  addressThrottlePolicy,
+  LoginThrottle,
+  type LoginThrottlePolicy,
+} from '../../mail/auth/login-throttle.js';
 import { passwordPolicy } from '../slapd/database-rules.js';
 import type { FleetAddresses } from './fleet-addresses.js';
 

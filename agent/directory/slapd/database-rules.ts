@@ -27,6 +27,16 @@ export const passwordPolicy = {
 /** Seconds of silence after which slapd closes a client connection (`idletimeout`, global). */
 export const slapdIdleTimeoutSeconds = 15 * 60;
 
+/** The global slapd.conf lines (before `database`): modules, hashing, idle time, size limits. */
+export function slapdGlobalLines(idleTimeoutSeconds = slapdIdleTimeoutSeconds): string {
+  return `modulepath /usr/lib/ldap
+${slapdModules.map((m) => `moduleload ${m}`).join('\n')}
+password-hash {SSHA512}
+idletimeout ${idleTimeoutSeconds}
+sizelimit size.soft=500 size.hard=500 size.prtotal=unlimited
+`;
+}
+
 /** The DN of the default password policy entry. */
 export function passwordPolicyDn(baseDn: string): string {
   return `cn=default,ou=policies,${baseDn}`;
