@@ -47,6 +47,13 @@ export function fleetAccessRules(baseDn: string): string {
   by ${who.anyDomainEntry} none
   by users read
   by * none`;
+  // Who writes and reads an admin entry (its admin attributes have a rule of their own, first).
+  const adminEntryRights = `  by ${who.system} write
+  by self read
+  by ${who.anyDomainAdmin} none
+  by ${who.anyDomainEntry} none
+  by users read
+  by * none`;
   // A held address (mail, mailLocalAddress) of an entry below a domain: a domain admin may add a
   // value only in a domain it administers; it may still delete values and read them.
   const addressRules = (attribute: string) => `
@@ -62,12 +69,7 @@ access to dn.base="" by * read
 access to dn.base="cn=Subschema" by * read
 
 access to dn.one="ou=admins,${baseDn}" attrs=mailfleetAdminTier,mailfleetAdminDomain
-  by ${who.system} write
-  by self read
-  by ${who.anyDomainAdmin} none
-  by ${who.anyDomainEntry} none
-  by users read
-  by * none
+${adminEntryRights}
 
 access to attrs=mailfleetAdminTier,mailfleetAdminDomain
   by * none
@@ -116,12 +118,7 @@ access to ${domainEntry}
 ${domainReaders}
 
 access to dn.one="ou=admins,${baseDn}"
-  by ${who.system} write
-  by self read
-  by ${who.anyDomainAdmin} none
-  by ${who.anyDomainEntry} none
-  by users read
-  by * none
+${adminEntryRights}
 
 access to *
   by ${who.system} write

@@ -4,10 +4,9 @@
  * its role counters, its Prometheus endpoint and its log.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, InvalidCredentialsError } from 'ldapts';
+import { InvalidCredentialsError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
@@ -15,6 +14,8 @@ import { productionDependencies } from '../../../agent/daemon/production-depende
 import { importDirectoryEntries } from '../../../agent/directory/embedded/import-entries.js';
 import { FleetTree } from '../../../agent/directory/fleet-entries.js';
 import { adminEntry, directoryBaseEntries, serverEntry } from '../../../agent/directory/seed-entries.js';
+import { probeFreePort } from '../../support/free-port.js';
+import { tryBind } from '../../support/ldap-bind.js';
 
 const baseDn = 'dc=mailfleet,dc=lab';
 const tree = new FleetTree(baseDn);
@@ -25,33 +26,8 @@ let ldapUrl: string;
 let clockOffset = 0;
 const logLines: string[] = [];
 
-/** A loopback port that was free a moment ago (the embedded LDAP port must be known before start). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function bindFrom(localAddress: string, dn: string, password: string): Promise<unknown> {
-  const client = new Client({
-    url: ldapUrl,
-    createConnection: ((port: number, host: string) =>
-      connect({ port, host, localAddress })) as unknown as typeof connect,
-  });
-  try {
-    await client.bind(dn, password);
-    return undefined;
-  } catch (error) {
-    return error;
-  } finally {
-    await client.unbind().catch(() => {});
-  }
+function bindFrom(localAddress: string, dn: string, password: string): Promise<unknown> {
+  return tryBind(ldapUrl, dn, password, localAddress);
 }
 
 beforeAll(async () => {
@@ -68,7 +44,7 @@ beforeAll(async () => {
     }),
     adminEntry(tree, { uid: 'sys', displayName: 'Sys', tier: 'system', password: 'sys-secret' }),
   ]);
-  const ldapPort = await freePort();
+  const ldapPort = await probeFreePort();
   ldapUrl = `ldap://127.0.0.1:${ldapPort}`;
   const bindPasswordFile = join(root, 'bind-password');
   await writeFile(bindPasswordFile, 'directory01-secret', { mode: 0o600 });

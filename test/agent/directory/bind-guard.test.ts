@@ -11,24 +11,12 @@ import { FleetTree } from '../../../agent/directory/fleet-entries.js';
 import { passwordPolicy } from '../../../agent/directory/slapd/database-rules.js';
 import { directoryBackends } from '../../support/directory-backends.js';
 import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../support/directory-seed.js';
+import { tryBind } from '../../support/ldap-bind.js';
 import type { TestDirectory } from '../../support/test-directory.js';
 
 const tree = new FleetTree(testBaseDn);
 /** Guessing run of the per-DN throttle: the lock comes with the 10th failure on both servers. */
 const guesses = passwordPolicy.maxFailures;
-
-/** Binds on a new connection; resolves with the error, or undefined when the bind succeeded. */
-async function tryBind(url: string, dn: string, password: string): Promise<unknown> {
-  const client = new Client({ url });
-  try {
-    await client.bind(dn, password);
-    return undefined;
-  } catch (error) {
-    return error;
-  } finally {
-    await client.unbind().catch(() => {});
-  }
-}
 
 /** Resolves once the server closes the socket. */
 function closed(socket: Socket): Promise<void> {

@@ -18,6 +18,7 @@ import { importDirectoryEntries } from '../../../../agent/directory/embedded/imp
 import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
 import { addressThrottlePolicy } from '../../../../agent/mail/auth/login-throttle.js';
 import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
+import { tryBind } from '../../../support/ldap-bind.js';
 
 const tree = new FleetTree(testBaseDn);
 const outsider = '127.0.0.2';
@@ -66,21 +67,8 @@ function clientFrom(server: EmbeddedDirectoryServer, localAddress: string): Clie
   return client;
 }
 
-async function bindFrom(
-  server: EmbeddedDirectoryServer,
-  localAddress: string,
-  dn: string,
-  password: string,
-): Promise<unknown> {
-  const client = clientFrom(server, localAddress);
-  try {
-    await client.bind(dn, password);
-    return undefined;
-  } catch (error) {
-    return error;
-  } finally {
-    await client.unbind().catch(() => {});
-  }
+function bindFrom(server: EmbeddedDirectoryServer, localAddress: string, dn: string, password: string) {
+  return tryBind(server.url, dn, password, localAddress);
 }
 
 /** Opens a raw connection and resolves with the first LDAP message the server sends, if any. */
