@@ -87,6 +87,8 @@ interface RunningServer {
   ldapServer: LdapjsServer;
   database: DirectoryDatabase;
   connections: Map<Socket, ConnectionState>;
+  /** Connections over a cap, being told why. */
+  refused: Set<Socket>;
   throttle: BindThrottle;
   limits: ConnectionLimits;
   url: string;
@@ -137,12 +139,16 @@ export class EmbeddedDirectoryServer {
       sizeLimit: this.options.sizeLimit ?? 500,
     });
     const connections = new Map<Socket, ConnectionState>();
+    const refused = new Set<Socket>();
     const ldapServer = ldap.createServer({
       connectionRouter: (socket: Socket) => {
         const address = clientAddress(socket.remoteAddress);
         const admission = limits.admit(address);
         if (!admission.admitted) {
           refuseConnection(socket, address, admission.why);
+          // Closed within a second anyway; a stop must not wait for that.
+          refused.add(socket);
+          socket.once('close', () => refused.delete(socket));
           onGuardEvent({ type: 'connection-refused', address, why: admission.why });
           return;
         }
@@ -191,6 +197,7 @@ export class EmbeddedDirectoryServer {
       ldapServer,
       database,
       connections,
+      refused,
       throttle,
       limits,
       url: `ldap://${shownHost}:${port}`,
@@ -225,7 +232,7 @@ export class EmbeddedDirectoryServer {
     this.running = undefined;
     await new Promise<void>((resolve) => {
       running.ldapServer.server.close(() => resolve());
-      for (const socket of running.connections.keys()) socket.destroy();
+      for (const socket of [...running.connections.keys(), ...running.refused]) socket.destroy();
     });
     await running.database.close();
   }

@@ -16,6 +16,7 @@ import {
 } from '../../../../agent/directory/embedded/embedded-directory-server.js';
 import { importDirectoryEntries } from '../../../../agent/directory/embedded/import-entries.js';
 import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
 import { addressThrottlePolicy } from '../../../../agent/mail/auth/login-throttle.js';
 import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
 import { tryBind } from '../../../support/ldap-bind.js';
@@ -197,5 +198,25 @@ describe('the embedded directory guards binds and connections', () => {
     const again = clientFrom(server, outsider);
     await again.bind(...viewer);
     expect(await again.exop('1.3.6.1.4.1.4203.1.11.3')).toMatchObject({ value: `dn:${viewer[0]}` });
+  });
+
+  it('lets the fleet directory client write on after its idle connection was closed', async () => {
+    const server = await start({ connectionLimits: { idleTimeoutMs: 300 } });
+    const helpdesk = LdapFleetDirectory.withPassword({
+      url: server.url,
+      baseDn: testBaseDn,
+      bindDn: tree.admin(seedNames.admins.helpdesk),
+      bindPassword: seedPasswords.helpdesk,
+    });
+    try {
+      expect((await helpdesk.findUserByAddress(seedNames.alice))?.displayName).toBe('Alice Smith');
+      while (server.guardFigures().idleClosed < 1) await new Promise((r) => setTimeout(r, 50));
+      expect(server.guardFigures().connections).toBe(0);
+      // Writes are not retried by the client: it must see the closed connection and open a new one.
+      const changed = await helpdesk.modifyUser(seedNames.alice, { displayName: 'Alice After Idle' });
+      expect(changed.displayName).toBe('Alice After Idle');
+    } finally {
+      await helpdesk.close();
+    }
   });
 });
