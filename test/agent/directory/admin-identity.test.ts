@@ -207,6 +207,12 @@ describe.each(directoryBackends)('admin identity on $name', (backend) => {
         ]),
       ),
     ).toBeInstanceOf(InsufficientAccessError);
+    // The class alone cannot be added either: it must have a tier (objectClassViolation, 65).
+    expect(await refusal(alphaAdmin.modify(user.dn, [add('objectClass', ['mailfleetAdmin'])]))).toMatchObject(
+      {
+        code: 65,
+      },
+    );
     // Had it worked, the next steps of the exploit: its password, a bind, another admin raised.
     const fakeExists = await alphaAdmin.search(fake, { scope: 'base' }).then(
       () => true,
