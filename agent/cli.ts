@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { Agent } from './daemon/agent.js';
 import { loadAgentConfig } from './daemon/agent-config.js';
 import { JsonLogger } from './daemon/json-logger.js';
+import { ProcessFaults } from './daemon/process-faults.js';
 import { productionDependencies } from './daemon/production-dependencies.js';
 import { SystemdNotifier } from './daemon/systemd-notifier.js';
 import { renderPasswordPolicyLdif, renderSlapdSiteConfig } from './directory/slapd/site-config.js';
@@ -62,7 +63,13 @@ export async function runAgentCli(argv: string[], env: NodeJS.ProcessEnv = proce
     return 1;
   }
   const logger = new JsonLogger(config.node, 'cli', config.log.level);
-  const agent = new Agent(config, productionDependencies({ version: await packageVersion() }));
+  // From here on the process serves: a stray rejection or exception is logged and counted, not fatal.
+  const faults = new ProcessFaults(new JsonLogger(config.node, 'process', config.log.level));
+  const uninstallFaults = faults.install();
+  const agent = new Agent(
+    config,
+    productionDependencies({ version: await packageVersion(), processFaults: faults }),
+  );
   const systemd = new SystemdNotifier({ env, logger });
   const aborter = new AbortController();
 
@@ -95,6 +102,7 @@ export async function runAgentCli(argv: string[], env: NodeJS.ProcessEnv = proce
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    uninstallFaults();
   }
 }
 

@@ -5,6 +5,10 @@
  * The cache refreshes on a timer, and early when an unknown key shows up (a key just added in the
  * directory should work at once) - but at most once per `minRefreshGapMs`, so someone cycling
  * through keys cannot turn each attempt into a directory search.
+ *
+ * An open SSH session is checked again at every call (`current`): the keys are re-read when they
+ * are older than the caller's age limit, so a key removed or a tier lowered in the directory takes
+ * effect on the next call of a connection opened before, not only at the next login.
  */
 import type { CallerKind } from '../contract/methods.js';
 import type { FleetDirectory } from '../directory/fleet-directory.js';
@@ -40,6 +44,7 @@ export class CallerKeyCache {
   private lastRefreshAt = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly refreshListeners = new Set<() => void>();
 
   constructor(
     private readonly source: CallerKeySource,
@@ -78,6 +83,32 @@ export class CallerKeyCache {
     return found;
   }
 
+  /**
+   * The caller a key belongs to now, as the directory said at most `maxAgeMs` ago (re-read first
+   * if older): for the check at every call of an open session. Undefined once the key is gone. If
+   * the directory cannot be read, the keys last read stay in force (as at login).
+   */
+  async current(
+    key: SshPublicKey,
+    username: string | undefined,
+    maxAgeMs: number,
+  ): Promise<Caller | undefined> {
+    if (this.now() - this.lastRefreshAt >= maxAgeMs)
+      await this.refresh().catch((error) => this.options.onRefreshError?.(error));
+    return this.lookup(key, username);
+  }
+
+  /** The caller a key belongs to in the keys last read (no directory access). */
+  find(key: SshPublicKey, username?: string): Caller | undefined {
+    return this.lookup(key, username);
+  }
+
+  /** Runs after every successful refresh (open sessions are checked against the new keys). */
+  onRefresh(listener: () => void): () => void {
+    this.refreshListeners.add(listener);
+    return () => this.refreshListeners.delete(listener);
+  }
+
   /** Re-reads the directory; concurrent callers share one refresh. */
   refresh(): Promise<void> {
     this.refreshing ??= this.load().finally(() => {
@@ -107,6 +138,7 @@ export class CallerKeyCache {
       for (const line of server.hostKeys) add(line, { kind: 'peer', id: server.name });
     this.callers = callers;
     this.options.onServers?.(servers);
+    for (const listener of this.refreshListeners) listener();
   }
 
   private lookup(key: SshPublicKey, username?: string): Caller | undefined {
