@@ -22,8 +22,8 @@ export interface Caller {
   id: string;
 }
 
-/** The part of the directory the cache reads. */
-export type CallerKeySource = Pick<FleetDirectory, 'listAdmins' | 'listServers'>;
+/** The part of the directory the cache reads (the tree says where admin entries are). */
+export type CallerKeySource = Pick<FleetDirectory, 'tree' | 'listAdmins' | 'listServers'>;
 
 /** Timing of the cache. */
 export interface CallerKeyCacheOptions {
@@ -128,8 +128,12 @@ export class CallerKeyCache {
       const id = keyId(key);
       callers.set(id, [...(callers.get(id) ?? []), caller]);
     };
-    for (const admin of admins)
+    for (const admin of admins) {
+      // A tier counts only on an entry directly under ou=admins (issue 10): whatever a source
+      // returns, a look-alike elsewhere (below a mail domain) gets no admin key.
+      if (!this.source.tree.isAdminEntry(admin.dn)) continue;
       for (const line of admin.sshPublicKeys) add(line, { kind: admin.tier, id: admin.uid });
+    }
     for (const server of servers)
       for (const line of server.hostKeys) add(line, { kind: 'peer', id: server.name });
     this.callers = callers;
