@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { round } from '../stats.js';
 import { startBenchLab } from '../support/bench-lab.js';
+import { measureDovecotAlone } from './dovecot-alone.js';
 import { startDovecotPeer } from './dovecot-peer.js';
 import { type ImapTarget, openIdleSessions, timeFetchAll, treePssBytes } from './imap-measure.js';
 import { lmtpLoad } from './lmtp-load.js';
@@ -126,6 +127,7 @@ export async function runStoreBench(say: (line: string) => void): Promise<Record
       const fetchRatio = fetchMs.Dovecot! / fetchMs.mailfleet!;
       say(`IMAP FETCH speed ours/Dovecot: ${round(fetchRatio, 2)}`);
       return {
+        ...(await measureDovecotAlone(join(root, 'dovecot-alone'), users.slice(1), delivery.mailfleet!, say)),
         deliveriesPerSecond: {
           mailfleet: round(delivery.mailfleet!, 0),
           dovecot: round(delivery.Dovecot!, 0),

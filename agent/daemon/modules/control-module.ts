@@ -22,6 +22,7 @@ import { hostKeyPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { loadOrCreateHostKey } from '../host-key.js';
+import type { ProcessFaultCount } from '../process-faults.js';
 
 /** Roles whose agent checks passwords (mail logins, SMTP AUTH, LDAP binds): they publish `login_lockouts`. */
 const passwordCheckingRoles = new Set(['store', 'spare', 'director', 'directory']);
@@ -30,9 +31,15 @@ const passwordCheckingRoles = new Set(['store', 'spare', 'director', 'directory'
 export class ControlModule implements AgentModule {
   readonly name = 'control';
   private keys: CallerKeyCache | undefined;
-  private removeLockoutCounter: (() => void) | undefined;
+  private unregisterCounters: Array<() => void> = [];
+  /** Errors the dispatcher caught outside any handler (0 unless there is a bug). */
+  private dispatchFailures = 0;
 
-  constructor(private readonly runtime: AgentRuntime) {}
+  constructor(
+    private readonly runtime: AgentRuntime,
+    /** The process's survived faults, when the process installed ProcessFaults (the agent binary does). */
+    private readonly processFaults?: ProcessFaultCount,
+  ) {}
 
   async start(): Promise<void> {
     const { config, services } = this.runtime;
@@ -60,16 +67,6 @@ export class ControlModule implements AgentModule {
     });
     await this.keys.start();
 
-    if (passwordCheckingRoles.has(this.runtime.need('server').role)) {
-      const guard = this.runtime.loginGuard;
-      this.removeLockoutCounter = this.runtime.counters.register({
-        name: 'login_lockouts',
-        kind: 'gauge',
-        help: 'Login names and client addresses locked now after too many failed password checks.',
-        read: () => guard.lockedCount(),
-      });
-    }
-
     const adminDomains = async (uid: string) => (await directory.getAdmin(uid))?.domains ?? [];
     const proxies = () => this.runtime.find('mailProxies');
     const queue = queueMethods({
@@ -80,7 +77,9 @@ export class ControlModule implements AgentModule {
       node: config.node,
       audit,
       logger,
+      adminDomains,
       now: () => this.runtime.clock.now(),
+      onUnexpectedError: () => this.dispatchFailures++,
       handlers: {
         ...nodeMethods({ facts: () => this.facts(), services, sampler }),
         ...metricsMethods({ sampler }),
@@ -113,6 +112,31 @@ export class ControlModule implements AgentModule {
       logger,
     });
     this.runtime.set('control', control);
+    this.unregisterCounters = [
+      this.runtime.counters.register({
+        name: 'unhandled_errors_total',
+        kind: 'counter',
+        help: 'Errors that escaped their handler and were caught by a last-resort handler (the process, the RPC dispatcher); the agent kept serving.',
+        read: () => (this.processFaults?.count ?? 0) + this.dispatchFailures + control.failedLines,
+      }),
+      this.runtime.counters.register({
+        name: 'control_refused_connections_total',
+        kind: 'counter',
+        help: 'Connections to the control port dropped by the admission limits (per address, unauthenticated, in all).',
+        read: () => control.refusedConnections,
+      }),
+    ];
+    if (passwordCheckingRoles.has(this.runtime.need('server').role)) {
+      const guard = this.runtime.loginGuard;
+      this.unregisterCounters.push(
+        this.runtime.counters.register({
+          name: 'login_lockouts',
+          kind: 'gauge',
+          help: 'Login names and client addresses locked now after too many failed password checks.',
+          read: () => guard.lockedCount(),
+        }),
+      );
+    }
     services.register({
       name: 'control',
       start: () => control.listen(),
@@ -136,7 +160,8 @@ export class ControlModule implements AgentModule {
         services.unregister('control');
       }
     } finally {
-      this.removeLockoutCounter?.();
+      for (const unregister of this.unregisterCounters) unregister();
+      this.unregisterCounters = [];
       this.keys?.stop();
       await this.runtime.find('audit')?.close();
     }

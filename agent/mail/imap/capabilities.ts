@@ -18,6 +18,18 @@ export const baseCapabilities = [
   'MOVE',
   'QUOTA',
   'QUOTA=RES-STORAGE',
+  'ESEARCH',
+  'SEARCHRES',
+  'SORT',
+  'SORT=DISPLAY',
+  'ESORT',
+  'THREAD=REFERENCES',
+  'THREAD=ORDEREDSUBJECT',
+  'BINARY',
+  'MULTIAPPEND',
+  'CATENATE',
+  'COMPRESS=DEFLATE',
+  'CREATE-SPECIAL-USE',
 ] as const;
 
 /** What the session is, as far as capabilities go. */

@@ -11,6 +11,8 @@ import { lowerBound, resolveSequenceNumbers, resolveUids, type SequenceSet } fro
 export class SelectedFolder {
   /** Another session or a delivery changed the folder since the last refresh. */
   dirty = false;
+  /** UIDs saved by SEARCH RETURN (SAVE), ascending: what `$` names (RFC 5182). */
+  savedResult: readonly number[] = [];
 
   /**
    * @param firstRecentUid Messages with this UID or higher are \Recent to this session: those that
@@ -42,6 +44,11 @@ export class SelectedFolder {
   /** Positions (0-based, ascending) named by a sequence set of UIDs or sequence numbers. */
   positions(set: SequenceSet, uid: boolean): number[] {
     const messages = this.messages();
+    // `$` names the same messages in both forms; expunged ones have simply left the list.
+    if (set.saved)
+      return this.savedResult
+        .map((saved) => this.positionOf(saved, messages))
+        .filter((index) => index !== -1);
     if (uid) return resolveUids(set, messages.length, (i) => messages[i]!.uid);
     return resolveSequenceNumbers(set, messages.length).map((seq) => seq - 1);
   }

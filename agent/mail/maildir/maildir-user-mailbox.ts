@@ -5,7 +5,7 @@
 import type { FolderInfo, FolderView, QuotaUsage, UserMailbox } from '../mail-storage.js';
 import { markNewAsSeenByReader } from './folder-changes.js';
 import { createFolder, deleteFolder, listFolders, renameFolder, setSubscribed } from './folder-tree.js';
-import { type AppendOptions, appendMessage } from './mailbox-append.js';
+import { type AppendOptions, appendMessage, appendMessages } from './mailbox-append.js';
 import type { MailboxState } from './mailbox-state.js';
 import { MaildirFolderView } from './maildir-folder-view.js';
 
@@ -31,8 +31,8 @@ export class MaildirUserMailbox implements UserMailbox {
     return this.with(listFolders);
   }
 
-  createFolder(name: string): Promise<void> {
-    return this.with((state) => createFolder(state, name));
+  createFolder(name: string, options?: { specialUse?: string }): Promise<void> {
+    return this.with((state) => createFolder(state, name, options?.specialUse));
   }
 
   deleteFolder(name: string): Promise<void> {
@@ -45,6 +45,10 @@ export class MaildirUserMailbox implements UserMailbox {
 
   setSubscribed(name: string, subscribed: boolean): Promise<void> {
     return this.with((state) => setSubscribed(state, name, subscribed));
+  }
+
+  listSubscriptions(): Promise<string[]> {
+    return this.with(async (state) => [...state.subscriptions].sort());
   }
 
   openFolder(name: string): Promise<FolderView> {
@@ -80,6 +84,13 @@ export class MaildirUserMailbox implements UserMailbox {
     options?: AppendOptions,
   ): Promise<{ uid: number; uidValidity: number }> {
     return this.with((state) => appendMessage(state, folder, message, options));
+  }
+
+  appendMany(
+    folder: string,
+    messages: ReadonlyArray<{ message: Buffer; options?: AppendOptions }>,
+  ): Promise<{ uids: number[]; uidValidity: number }> {
+    return this.with((state) => appendMessages(state, folder, messages));
   }
 
   quota(): Promise<QuotaUsage> {
