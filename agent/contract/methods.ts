@@ -100,10 +100,18 @@ export const proxySession = z.object({
 });
 export type ProxySession = z.infer<typeof proxySession>;
 
-/** A login name or client address whose password checks must wait now (login-guard.ts). */
+/**
+ * A login name, directory entry or client address whose password checks must wait now: the mail
+ * logins' guard (login-guard.ts) or the embedded directory's bind throttle (bind-throttle.ts).
+ */
 export const loginLockout = z.object({
-  kind: z.enum(['user', 'address']),
-  /** `user`: the login name as clients typed it (lower case); `address`: the client's IP address. */
+  /** `mail`: IMAP, POP3, SMTP AUTH; `directory`: binds to the embedded LDAP server. */
+  service: z.enum(['mail', 'directory']),
+  kind: z.enum(['user', 'dn', 'address']),
+  /**
+   * `user`: the login name as clients typed it (lower case); `dn`: the entry's DN as the client
+   * wrote it; `address`: the client's IP address.
+   */
   name: z.string(),
   /** Failed checks in the throttle's window (15 min). */
   failures: z.number().int().nonnegative(),
@@ -335,8 +343,11 @@ export const methods = {
   'auth.unlock': {
     params: z
       .object({
+        /** Whose checks: the mail logins' (default) or the embedded directory's binds. */
+        service: z.enum(['mail', 'directory']).default('mail'),
         target: z.union([
           z.object({ user: z.string().min(1).max(320) }).strict(),
+          z.object({ dn: z.string().min(3).max(1024) }).strict(),
           z.object({ address: z.string().min(2).max(64) }).strict(),
         ]),
       })
@@ -344,7 +355,7 @@ export const methods = {
     result: z.object({ unlocked: z.boolean() }),
     audited: true,
     summary:
-      "Forget the failed password checks of a login name or a client address on this node (domain admins: their domains' users only).",
+      "Forget the failed password checks of a login name or client address (mail: IMAP, POP3, SMTP AUTH), or of a directory entry or client address (the embedded directory's binds), on this node. Domain admins: their domains' mail users only.",
   },
   ...queueAdminMethods,
   'audit.tail': {

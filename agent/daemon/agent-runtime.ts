@@ -37,6 +37,8 @@ export interface EmbeddedDirectoryHandle {
   stop(): Promise<void>;
   /** DNs and client addresses whose binds must wait now (the bind throttle). */
   lockouts?(): BindLockout[];
+  /** Lifts the bind throttle of a DN or client address (the helpdesk's `auth.unlock`). */
+  unlock?(kind: BindLockout['kind'], key: string): boolean;
   /** Connections, refusals, failed and throttled binds, what is locked now. */
   guardFigures?(): DirectoryGuardFigures;
 }
@@ -48,10 +50,12 @@ export type EmbeddedDirectoryStarter = (
   clock: Clock,
 ) => Promise<EmbeddedDirectoryHandle>;
 
-/** The embedded directory's locked DNs and addresses, for the helpdesk (a later `auth.lockouts`). */
+/** The embedded directory's locked DNs and addresses, for the helpdesk (`auth.lockouts`, `auth.unlock`). */
 export interface DirectoryLockouts {
   /** Empty when the directory is not running. */
   list(): BindLockout[];
+  /** Lifts one; false when it had no failures or the directory is not running. */
+  unlock(kind: BindLockout['kind'], key: string): boolean;
 }
 
 /** The parts modules bring up, in start order. */

@@ -100,7 +100,13 @@ export class ControlModule implements AgentModule {
           primaryAddress: async (address) => (await directory.findUserByAddress(address))?.mail,
         }),
         ...gatewayMethods({ gateway: () => this.runtime.find('gateway') }),
-        ...authMethods({ guard: this.runtime.loginGuard, adminDomains }),
+        ...authMethods({
+          guard: this.runtime.loginGuard,
+          directoryLockouts: () => this.runtime.find('directoryLockouts')?.list() ?? [],
+          directoryUnlock: (kind, key) => this.runtime.find('directoryLockouts')?.unlock(kind, key) ?? false,
+          adminDomains,
+          now: () => this.runtime.clock.now(),
+        }),
       },
     });
     const control = new ControlServer({

@@ -23,11 +23,12 @@ export async function unlockLogin(
   store: LockoutsStoreApi,
   lockout: FleetLockout,
 ): Promise<void> {
-  const { node, kind, name } = lockout;
+  const { node, service, kind, name } = lockout;
+  const target = kind === 'user' ? { user: name } : kind === 'dn' ? { dn: name } : { address: name };
   try {
-    await api.auth.unlock({ node, target: kind === 'user' ? { user: name } : { address: name } });
-    store.getState().unlocked({ node, kind, name });
+    await api.auth.unlock({ node, service, target });
+    store.getState().unlocked({ node, service, kind, name });
   } catch (error) {
-    store.getState().unlocked({ node, kind, name, error: shownErrorOf(error) });
+    store.getState().unlocked({ node, service, kind, name, error: shownErrorOf(error) });
   }
 }

@@ -10,6 +10,7 @@ import type { LoadStatus, ShownError } from '../queues/load-state';
 /** What the last unlock did: which lockout, and its error if it failed. */
 export interface UnlockOutcome {
   node: string;
+  service: FleetLockout['service'];
   kind: FleetLockout['kind'];
   name: string;
   error?: ShownError;
@@ -51,7 +52,13 @@ export function createLockoutsStore() {
         lockouts: outcome.error
           ? s.lockouts
           : s.lockouts.filter(
-              (l) => !(l.node === outcome.node && l.kind === outcome.kind && l.name === outcome.name),
+              (l) =>
+                !(
+                  l.service === outcome.service &&
+                  l.node === outcome.node &&
+                  l.kind === outcome.kind &&
+                  l.name === outcome.name
+                ),
             ),
       })),
   }));

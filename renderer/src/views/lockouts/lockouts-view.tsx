@@ -49,6 +49,7 @@ export function LockoutsView() {
           <thead>
             <tr>
               <th scope="col">{tr.t('lockouts.node')}</th>
+              <th scope="col">{tr.t('lockouts.service')}</th>
               <th scope="col">{tr.t('lockouts.kind')}</th>
               <th scope="col">{tr.t('lockouts.name')}</th>
               <th scope="col" className="number">
@@ -64,18 +65,21 @@ export function LockoutsView() {
           <tbody>
             {lockouts.map((lockout) => (
               <tr
-                key={`${lockout.node}\u0001${lockout.kind}\u0001${lockout.name}`}
+                key={`${lockout.node}\u0001${lockout.service}\u0001${lockout.kind}\u0001${lockout.name}`}
                 data-node={lockout.node}
                 data-name={lockout.name}
                 className={lockout.locked ? 'lockout-locked' : undefined}
               >
                 <td>{lockout.node}</td>
+                <td>{tr.t(`lockouts.service.${lockout.service}`)}</td>
                 <td>{tr.t(`lockouts.kind.${lockout.kind}`)}</td>
-                <td>{lockout.name}</td>
+                <td className="detail">{lockout.name}</td>
                 <td className="number">{tr.number(lockout.failures)}</td>
                 <td>{tr.time(lockout.until)}</td>
-                <td>{tr.t(lockout.locked ? 'lockouts.locked' : 'lockouts.waiting')}</td>
-                <td>
+                <td className="lockout-keep">
+                  {tr.t(lockout.locked ? 'lockouts.locked' : 'lockouts.waiting')}
+                </td>
+                <td className="lockout-keep">
                   <button
                     type="button"
                     className="button"
