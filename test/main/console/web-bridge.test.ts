@@ -15,6 +15,7 @@ import WebSocket from 'ws';
 import { consoleFleetPush } from '../../../main/console/console-fleet-snapshot.js';
 import { rendererRoot } from '../../../main/console/console-paths.js';
 import { WebBridge } from '../../../main/console/web-bridge.js';
+import { consoleSessionCookie } from '../../support/console-session.js';
 import { type ConsoleTestFleet, startConsoleTestFleet } from '../../support/console-test-fleet.js';
 
 const run = promisify(execFile);
@@ -29,8 +30,7 @@ beforeAll(async () => {
   fleet = await startConsoleTestFleet({ stores: ['store01'] });
   bridge = new WebBridge({ service: fleet.service, rendererRoot: rendererRoot(), token });
   await bridge.start();
-  const exchanged = await get(`/?token=${token}`, { host: new URL(bridge.origin).host });
-  cookie = String(exchanged.headers['set-cookie']).split(';')[0] ?? '';
+  cookie = await consoleSessionCookie(bridge);
 });
 
 afterAll(async () => {
