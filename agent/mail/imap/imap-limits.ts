@@ -47,3 +47,32 @@ export const defaultImapLimits: ImapLimits = {
   readAhead: 8,
   maxBufferedInput: 256 * 1024,
 };
+
+/**
+ * Before login a client needs a LOGIN or AUTHENTICATE at most, so input is kept as small as that
+ * (Dovecot's imap-login does the same): no APPEND-sized literal is announced, let alone buffered,
+ * by someone who has not logged in. A bigger synchronising literal gets a tagged refusal and no `+`;
+ * a bigger non-synchronising one closes the connection once more than `maxDiscardBytes` would have
+ * to be read and dropped.
+ */
+export const preLoginReaderCaps: ImapReaderLimits = {
+  maxLineBytes: 8 * 1024,
+  maxLiteralBytes: 8 * 1024,
+  maxAppendBytes: 8 * 1024,
+  maxCommandBytes: 16 * 1024,
+  maxLiterals: 4,
+  maxDiscardBytes: 64 * 1024,
+};
+
+/** The reader limits before login: each the smaller of `limits` and the pre-login cap; APPEND gets no more than any literal. */
+export function preLoginReaderLimits(limits: Omit<ImapReaderLimits, 'maxAppendBytes'>): ImapReaderLimits {
+  const maxLiteralBytes = Math.min(limits.maxLiteralBytes, preLoginReaderCaps.maxLiteralBytes);
+  return {
+    maxLineBytes: Math.min(limits.maxLineBytes, preLoginReaderCaps.maxLineBytes),
+    maxLiteralBytes,
+    maxAppendBytes: maxLiteralBytes,
+    maxCommandBytes: Math.min(limits.maxCommandBytes, preLoginReaderCaps.maxCommandBytes),
+    maxLiterals: Math.min(limits.maxLiterals, preLoginReaderCaps.maxLiterals),
+    maxDiscardBytes: Math.min(limits.maxDiscardBytes, preLoginReaderCaps.maxDiscardBytes),
+  };
+}
