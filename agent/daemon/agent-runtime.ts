@@ -21,6 +21,8 @@ import { CounterRegistry } from '../metrics/counter-registry.js';
 import type { MetricsHttpServer } from '../metrics/metrics-http-server.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
 import { SampleSections } from '../metrics/sample-sections.js';
+import type { CutoverHolds } from '../moves/cutover-holds.js';
+import type { MoveNode } from '../moves/move-node.js';
 import { ServiceRegistry } from '../services/service-registry.js';
 import type { AgentConfig } from './agent-config.js';
 import type { Clock } from './clock.js';
@@ -85,6 +87,10 @@ export interface AgentParts {
   mailAuthenticator: MailAuthenticator;
   /** The embedded directory's bind lockouts (directory nodes). */
   directoryLockouts: DirectoryLockouts;
+  /** The node's mailbox moves (store and spare nodes). */
+  moves: MoveNode;
+  /** The holds mailbox moves placed on this director (director nodes). */
+  cutoverHolds: CutoverHolds;
   /** Endpoints of services started by modules other than control and metrics (`imap=host:port`...), published at enrollment. */
   serviceEndpoints: Record<string, string>;
 }

@@ -10,8 +10,10 @@ import { auditMethods } from '../../control/audit-methods.js';
 import { authMethods } from '../../control/auth-methods.js';
 import { CallerKeyCache } from '../../control/caller-key-cache.js';
 import { ControlServer } from '../../control/control-server.js';
+import { cutoverMethods } from '../../control/cutover-methods.js';
 import { gatewayMethods } from '../../control/gateway-methods.js';
 import { metricsMethods } from '../../control/metrics-methods.js';
+import { moveMethods } from '../../control/move-methods.js';
 import { nodeMethods } from '../../control/node-methods.js';
 import { invalidatingProxyCache, proxyMethods } from '../../control/proxy-methods.js';
 import { queueMethods } from '../../control/queue-methods.js';
@@ -107,6 +109,8 @@ export class ControlModule implements AgentModule {
           adminDomains,
           now: () => this.runtime.clock.now(),
         }),
+        ...moveMethods({ moves: () => this.runtime.find('moves'), adminDomains }),
+        ...cutoverMethods({ holds: () => this.runtime.find('cutoverHolds'), directory }),
       },
     });
     const control = new ControlServer({

@@ -33,6 +33,8 @@ export interface AccessFixture {
   agent: Agent;
   directory: AgentTestDirectory;
   connect(name: CallerName | 'stranger', privateKey?: string): Promise<RpcConnection>;
+  /** Move jobs on store01 of a user inside alpha.example and of one outside it. */
+  jobs: { inside: string; outside: string };
   stop(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ export async function startAccessFixture(): Promise<AccessFixture> {
   return {
     agent,
     directory,
+    jobs: { inside: 'mv-store01-inside', outside: 'mv-store01-outside' },
     connect: (name, privateKey) =>
       connectRpc({
         host: '127.0.0.1',
