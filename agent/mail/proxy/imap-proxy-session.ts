@@ -68,7 +68,7 @@ export class ImapProxySession {
   };
 
   private capabilities(): string {
-    const list = ['IMAP4rev1', 'LITERAL+', 'SASL-IR'];
+    const list = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID'];
     if (this.context.tls && !this.secure) list.push('STARTTLS');
     list.push(this.loginAllowed() ? 'AUTH=PLAIN' : 'LOGINDISABLED');
     return list.join(' ');
@@ -144,6 +144,11 @@ export class ImapProxySession {
         return undefined;
       case 'NOOP':
         this.write(`${tag} OK NOOP completed`);
+        return undefined;
+      case 'ID':
+        // RFC 2971: clients may identify themselves before login; the proxy answers for itself.
+        this.write('* ID ("name" "mailfleet")');
+        this.write(`${tag} OK ID completed`);
         return undefined;
       case 'LOGOUT':
         this.write('* BYE logging out');

@@ -32,13 +32,14 @@ export interface ProxyLimits {
 
 /** Defaults: small pre-login limits (a login needs little), Dovecot-like timeouts. */
 export const defaultProxyLimits: ProxyLimits = {
-  maxLineBytes: 8 * 1024,
+  // The largest pre-login command is an RFC 2971 ID: 30 field-value pairs of up to 1,024 bytes each.
+  maxLineBytes: 32 * 1024,
   maxLiteralBytes: 8 * 1024,
-  maxCommandBytes: 16 * 1024,
+  maxCommandBytes: 40 * 1024,
   maxLiterals: 4,
   maxDiscardBytes: 64 * 1024,
   maxDepth: 4,
-  maxTokens: 64,
+  maxTokens: 72,
   preAuthTimeoutMs: 60_000,
   maxFailedLogins: 3,
   failedLoginDelayMs: 2_000,
