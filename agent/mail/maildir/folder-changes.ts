@@ -8,7 +8,7 @@ import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MailStorageError, type MessageSummary } from '../mail-storage.js';
 import { fsyncDirectory, isMissing } from './durable-fs.js';
-import type { FolderStore } from './folder-store.js';
+import type { FolderStore, StoredMessage } from './folder-store.js';
 import { foreignLetters, isValidKeyword, type KeywordTable, systemFlagLetters } from './keyword-table.js';
 import { formatMessageFileName, sortLetters } from './message-file-name.js';
 
@@ -36,39 +36,66 @@ function nextLetters(current: string, mode: 'add' | 'remove' | 'replace', letter
   return sortLetters(foreignLetters(current) + letters);
 }
 
-/** Changes flags; resolves with the state of every requested message that exists, once durable. */
+/** What a flag change did: the state of every requested message that exists, and those refused. */
+export interface FlagChangeOutcome {
+  stored: MessageSummary[];
+  /** UIDs left alone because they changed after UNCHANGEDSINCE (RFC 7162 3.1.3). */
+  modified: number[];
+}
+
+/**
+ * Changes flags under one new mod-sequence; resolves once durable. With `unchangedSince`, messages
+ * whose mod-sequence is higher are left alone and reported in `modified`.
+ */
 export async function setMessageFlags(
   store: FolderStore,
   uids: readonly number[],
   mode: 'add' | 'remove' | 'replace',
   flags: readonly string[],
-): Promise<MessageSummary[]> {
+  unchangedSince?: number,
+): Promise<FlagChangeOutcome> {
   if (mode !== 'remove') await store.ensureKeywords(keywordsOf(flags));
   return store.lane.run(async () => {
     if (store.deleted) throw new MailStorageError('no-such-folder', `folder ${store.name} was deleted`);
     const letters = lettersOf(flags, store.keywords);
     const touchedDirs = new Set<string>();
-    const result: MessageSummary[] = [];
+    const renamed: Array<{ message: StoredMessage; letters: string }> = [];
+    const outcome: FlagChangeOutcome = { stored: [], modified: [] };
     for (const uid of uids) {
       const message = store.get(uid);
       if (!message) continue;
-      const next = nextLetters(message.letters, mode, letters);
-      if (next !== message.letters) {
-        const fileName = formatMessageFileName(message.base, next);
-        try {
-          await rename(store.filePath(message), join(store.path, 'cur', fileName));
-        } catch (error) {
-          if (isMissing(error)) continue;
-          throw error;
-        }
-        touchedDirs.add(message.subdir).add('cur');
-        store.updateFile(message, 'cur', fileName, next);
+      if (unchangedSince !== undefined && message.modseq > unchangedSince) {
+        outcome.modified.push(uid);
+        continue;
       }
-      result.push(message.summary);
+      const next = nextLetters(message.letters, mode, letters);
+      if (next === message.letters) continue;
+      const fileName = formatMessageFileName(message.base, next);
+      try {
+        await rename(store.filePath(message), join(store.path, 'cur', fileName));
+      } catch (error) {
+        if (isMissing(error)) continue;
+        throw error;
+      }
+      touchedDirs.add(message.subdir).add('cur');
+      store.moveFile(message, 'cur', fileName);
+      renamed.push({ message, letters: next });
     }
-    await Promise.all([...touchedDirs].map((d) => fsyncDirectory(join(store.path, d))));
-    if (touchedDirs.size > 0) store.version++;
-    return result;
+    if (renamed.length > 0) {
+      const modseq = await store.modseqs.next();
+      for (const { message, letters: next } of renamed) store.changeLetters(message, next, modseq);
+      await Promise.all([
+        store.saveModseqs(),
+        ...[...touchedDirs].map((d) => fsyncDirectory(join(store.path, d))),
+      ]);
+      store.version++;
+    }
+    const refused = new Set(outcome.modified);
+    for (const uid of uids) {
+      const message = store.get(uid);
+      if (message && !refused.has(uid)) outcome.stored.push(message.summary);
+    }
+    return outcome;
   });
 }
 
@@ -92,21 +119,28 @@ export async function expungeMessages(
       touchedDirs.add(message.subdir);
       bytes += message.summary.size;
     }
-    await Promise.all([...touchedDirs].map((d) => fsyncDirectory(join(store.path, d))));
     const removed = doomed.map((m) => m.uid);
-    store.forget(removed);
+    if (removed.length > 0) store.forget(removed, await store.modseqs.next());
+    await Promise.all([
+      store.saveModseqs(),
+      ...[...touchedDirs].map((d) => fsyncDirectory(join(store.path, d))),
+    ]);
     if (store.wantsCompaction) await store.rewriteIndex();
     return { uids: removed, bytes };
   });
 }
 
-/** Moves messages of new/ into cur/ (a reader has seen them, as Maildir readers do); no fsync needed. */
-export async function markNewAsSeenByReader(store: FolderStore): Promise<void> {
-  if (!store.messages().some((m) => m.subdir === 'new')) return;
+/**
+ * Moves the given messages still in new/ to cur/: a session took them as \Recent, so they are not
+ * new any more (as Maildir readers do). No fsync: a message found in new/ after a crash is only
+ * \Recent once more.
+ */
+export async function moveNewToCur(store: FolderStore, uids: readonly number[]): Promise<void> {
+  if (!uids.some((uid) => store.get(uid)?.subdir === 'new')) return;
   await store.lane.run(async () => {
-    let moved = false;
-    for (const message of store.messages()) {
-      if (message.subdir !== 'new') continue;
+    for (const uid of uids) {
+      const message = store.get(uid);
+      if (message?.subdir !== 'new') continue;
       const fileName = formatMessageFileName(message.base, message.letters);
       try {
         await rename(store.filePath(message), join(store.path, 'cur', fileName));
@@ -114,9 +148,7 @@ export async function markNewAsSeenByReader(store: FolderStore): Promise<void> {
         if (isMissing(error)) continue;
         throw error;
       }
-      store.updateFile(message, 'cur', fileName, message.letters);
-      moved = true;
+      store.moveFile(message, 'cur', fileName);
     }
-    if (moved) store.version++;
   });
 }

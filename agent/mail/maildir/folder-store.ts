@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { MailStorageError, type MessageSummary } from '../mail-storage.js';
 import { fsyncDirectory } from './durable-fs.js';
 import { loadFolderIndex } from './folder-index-loader.js';
+import { FolderModseqs } from './folder-modseqs.js';
 import { flagsOfLetters, type KeywordTable } from './keyword-table.js';
 import { readKeywordTable, writeKeywordTable } from './keywords-file.js';
+import { messageLine } from './modseq-log.js';
 import { SerialLane } from './serial-lane.js';
 import type { MaildirStats } from './storage-stats.js';
 import { appendUidlistRecords, rewriteUidlist } from './uidlist-file.js';
@@ -25,6 +27,8 @@ export interface StoredMessage {
   fileName: string;
   letters: string;
   readonly extensions: string;
+  /** RFC 7162 mod-sequence of the last change (also in `summary`). */
+  modseq: number;
   summary: MessageSummary;
 }
 
@@ -45,6 +49,8 @@ export interface FolderStoreHooks {
   /** Hears what recovery repaired. */
   onRepair: (repairs: string[]) => void;
   stats: MaildirStats;
+  /** The previous process did not close the storage: mod-sequences restart above the ceiling. */
+  afterCrash: boolean;
 }
 
 interface PendingCommit {
@@ -68,6 +74,8 @@ export class FolderStore {
   private deadRecords = 0;
   private rewriteNeeded = false;
   private cachedSummaries: { version: number; list: readonly MessageSummary[] } | undefined;
+  /** \Recent messages no session has taken yet (RFC 3501: \Recent belongs to one session). */
+  private readonly unclaimed = new Set<number>();
 
   private constructor(
     public name: string,
@@ -78,6 +86,7 @@ export class FolderStore {
     private readonly byUid: Map<number, StoredMessage>,
     public keywords: KeywordTable,
     private readonly stats: MaildirStats,
+    readonly modseqs: FolderModseqs,
   ) {}
 
   /** Loads a folder directory (which must exist), recovering and rewriting its index if needed. */
@@ -88,8 +97,15 @@ export class FolderStore {
     const index = await loadFolderIndex(path, hooks.allocateUidValidity);
     hooks.stats.foldersLoaded++;
     const keywords = await readKeywordTable(path);
+    const { modseqs, perMessage } = await FolderModseqs.load(
+      path,
+      index.header.uidValidity,
+      index.messages,
+      hooks.afterCrash,
+    );
     const byUid = new Map<number, StoredMessage>();
-    for (const m of index.messages) {
+    for (const [i, m] of index.messages.entries()) {
+      const modseq = perMessage[i]!;
       const stored: StoredMessage = {
         uid: m.uid,
         base: m.base,
@@ -97,11 +113,13 @@ export class FolderStore {
         fileName: m.fileName,
         letters: m.letters,
         extensions: m.extensions,
+        modseq,
         summary: {
           uid: m.uid,
           flags: flagsOfLetters(m.letters, keywords),
           internalDate: m.internalDate,
           size: m.size,
+          modseq,
         },
       };
       byUid.set(m.uid, stored);
@@ -115,7 +133,10 @@ export class FolderStore {
       byUid,
       keywords,
       hooks.stats,
+      modseqs,
     );
+    // Files still in new/ have not been seen by a mail reader: they are \Recent (as in Dovecot).
+    for (const m of index.messages) if (m.subdir === 'new') store.unclaimed.add(m.uid);
     store.deadRecords = index.deadRecords;
     if (index.repairs.length > 0) {
       await store.rewriteIndex();
@@ -154,8 +175,33 @@ export class FolderStore {
   }
 
   /** The summary for letters (flags resolved through this folder's keywords). */
-  summaryOf(uid: number, letters: string, internalDate: Date, size: number): MessageSummary {
-    return { uid, flags: flagsOfLetters(letters, this.keywords), internalDate, size };
+  summaryOf(uid: number, letters: string, internalDate: Date, size: number, modseq: number): MessageSummary {
+    return { uid, flags: flagsOfLetters(letters, this.keywords), internalDate, size, modseq };
+  }
+
+  /** The folder directory was renamed. */
+  relocate(name: string, path: string): void {
+    this.name = name;
+    this.path = path;
+    this.modseqs.moveTo(path);
+  }
+
+  /** \Recent messages no session has taken yet. */
+  get unclaimedRecent(): number {
+    return this.unclaimed.size;
+  }
+
+  /** UIDs (ascending) of the given messages, or all, that are \Recent and not yet taken. */
+  peekRecent(uids?: readonly number[]): number[] {
+    const found = uids ? uids.filter((uid) => this.unclaimed.has(uid)) : [...this.unclaimed];
+    return found.sort((a, b) => a - b);
+  }
+
+  /** Takes \Recent messages for one session: they are \Recent to no other. */
+  claimRecent(uids?: readonly number[]): number[] {
+    const taken = this.peekRecent(uids);
+    for (const uid of taken) this.unclaimed.delete(uid);
+    return taken;
   }
 
   /** Makes sure keywords have letters (writing dovecot-keywords first); keywords beyond 26 get none. */
@@ -200,6 +246,11 @@ export class FolderStore {
       );
       // Taken even if the write fails: a record may have reached the file, and UIDs are cheap.
       this.uidNext = uid;
+      const modseq = await this.modseqs.next();
+      for (const [i, p] of batch.entries()) {
+        for (const [k, file] of p.files.entries())
+          this.modseqs.recordMessage(assigned[i]![k]!, modseq, file.letters);
+      }
       // The directory fsync and the records' write + fdatasync run side by side: nothing is
       // acknowledged before both are done, and either order of survival is safe after a power
       // loss (a record without its file reads as expunged; a file without a record gets a new UID).
@@ -209,6 +260,7 @@ export class FolderStore {
         : appendUidlistRecords(this.path, records);
       const outcomes = await Promise.allSettled([
         writeRecords,
+        this.modseqs.flush(),
         ...[...subdirs].map((d) => fsyncDirectory(join(this.path, d))),
       ]);
       const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -224,8 +276,10 @@ export class FolderStore {
             fileName: file.fileName,
             letters: file.letters,
             extensions: '',
-            summary: this.summaryOf(uid, file.letters, file.internalDate, file.size),
+            modseq,
+            summary: this.summaryOf(uid, file.letters, file.internalDate, file.size, modseq),
           });
+          this.unclaimed.add(uid);
         });
       });
       this.version++;
@@ -240,20 +294,41 @@ export class FolderStore {
     }
   }
 
-  /** Replaces a message's file name and letters after a rename (flag change). */
-  updateFile(message: StoredMessage, subdir: 'new' | 'cur', fileName: string, letters: string): void {
+  /** Notes a message's new file name after a rename that kept its flags (new/ to cur/). */
+  moveFile(message: StoredMessage, subdir: 'new' | 'cur', fileName: string): void {
     message.subdir = subdir;
     message.fileName = fileName;
-    if (message.letters === letters) return;
-    message.letters = letters;
-    const { internalDate, size } = message.summary;
-    message.summary = this.summaryOf(message.uid, letters, internalDate, size);
   }
 
-  /** Forgets messages whose files were removed or moved away (caller runs this in the lane). */
-  forget(uids: readonly number[]): void {
-    for (const uid of uids) if (this.byUid.delete(uid)) this.deadRecords++;
+  /** A message's flags changed at `modseq` (its file already renamed): a new summary, logged. */
+  changeLetters(message: StoredMessage, letters: string, modseq: number): void {
+    message.letters = letters;
+    message.modseq = modseq;
+    const { internalDate, size } = message.summary;
+    message.summary = this.summaryOf(message.uid, letters, internalDate, size, modseq);
+    this.modseqs.recordMessage(message.uid, modseq, letters);
+  }
+
+  /** Forgets messages whose files were removed or moved away at `modseq` (caller runs this in the lane). */
+  forget(uids: readonly number[], modseq: number): void {
+    for (const uid of uids) {
+      if (!this.byUid.delete(uid)) continue;
+      this.deadRecords++;
+      this.unclaimed.delete(uid);
+      this.modseqs.recordExpunge(uid, modseq);
+    }
     if (uids.length > 0) this.version++;
+  }
+
+  /** Writes the mod-sequence lines noted, and compacts the file when it has grown (in the lane). */
+  async saveModseqs(): Promise<void> {
+    if (this.modseqs.wantsCompaction(this.byUid.size)) {
+      let body = '';
+      for (const m of this.byUid.values()) body += messageLine(m.uid, m.modseq, m.letters);
+      await this.modseqs.rewrite(body, this.byUid.size);
+    } else {
+      await this.modseqs.flush();
+    }
   }
 
   /** True when enough uidlist lines are dead that a rewrite is worth it. */

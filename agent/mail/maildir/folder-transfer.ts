@@ -92,7 +92,8 @@ export async function moveMessages(
       sources.push(current.uid);
       files.push(file);
     }
-    source.forget(sources);
+    if (sources.length > 0) source.forget(sources, await source.modseqs.next());
+    await source.saveModseqs();
     return { sources, files, dirs };
   });
   const map = await commitTransfers(target, sources, files);

@@ -155,6 +155,7 @@ export class MailboxState {
       allocateUidValidity: () => this.uidValidities.run(() => allocateUidValidity(this.maildir)),
       onRepair: (repairs) => this.context.onRepair(this.user, normalised, repairs),
       stats: this.context.stats,
+      afterCrash: this.context.uncleanShutdown,
     });
   }
 }

@@ -11,9 +11,10 @@ import {
 } from '../mail-storage.js';
 import { toCrlf } from './crlf.js';
 import { isMissing, readWholeFile } from './durable-fs.js';
-import { expungeMessages, setMessageFlags } from './folder-changes.js';
+import { expungeMessages, moveNewToCur, setMessageFlags } from './folder-changes.js';
 import type { FolderStore } from './folder-store.js';
 import { copyMessages, moveMessages } from './folder-transfer.js';
+import { maxKeywords } from './keyword-table.js';
 import type { MailboxState } from './mailbox-state.js';
 
 /** Compares two UID-ordered lists; a changed summary object means changed flags. */
@@ -47,6 +48,7 @@ export class MaildirFolderView implements FolderView {
   private snapshot: readonly MessageSummary[];
   private seenVersion: number;
   private nextUid: number;
+  private highest: number;
   private closed = false;
 
   constructor(
@@ -56,6 +58,7 @@ export class MaildirFolderView implements FolderView {
     this.snapshot = store.summaries();
     this.seenVersion = store.version;
     this.nextUid = store.uidNext;
+    this.highest = store.modseqs.highest;
     state.openViews++;
   }
 
@@ -75,6 +78,33 @@ export class MaildirFolderView implements FolderView {
     return this.snapshot;
   }
 
+  highestModseq(): number {
+    return this.highest;
+  }
+
+  keywords(): readonly string[] {
+    return this.store.keywords.keywords();
+  }
+
+  keywordsFull(): boolean {
+    return this.store.keywords.keywords().length >= maxKeywords;
+  }
+
+  async claimRecent(uids?: readonly number[]): Promise<number[]> {
+    const taken = this.store.claimRecent(uids);
+    // Taken messages are not new any more: out of new/ (in the background: it is only bookkeeping).
+    if (taken.length > 0) void moveNewToCur(this.store, taken).catch(() => undefined);
+    return taken;
+  }
+
+  peekRecent(uids?: readonly number[]): number[] {
+    return this.store.peekRecent(uids);
+  }
+
+  expungedSince(modseq: number): number[] | undefined {
+    return this.store.modseqs.expungedSince(modseq);
+  }
+
   async refresh(): Promise<FolderChanges> {
     if (this.store.version === this.seenVersion) return { added: [], flagsChanged: [], expunged: [] };
     const current = this.store.summaries();
@@ -82,6 +112,7 @@ export class MaildirFolderView implements FolderView {
     this.snapshot = current;
     this.seenVersion = this.store.version;
     this.nextUid = this.store.uidNext;
+    this.highest = this.store.modseqs.highest;
     return changes;
   }
 
@@ -100,12 +131,26 @@ export class MaildirFolderView implements FolderView {
   }
 
   async setFlags(uids: readonly number[], mode: 'add' | 'remove' | 'replace', flags: readonly string[]) {
-    const changed = await this.state.busy(() => setMessageFlags(this.store, uids, mode, flags));
-    const byUid = new Map(changed.map((s) => [s.uid, s]));
-    // Our own change is answered by the caller; the next refresh should not report it again.
-    this.snapshot = this.snapshot.map((s) => byUid.get(s.uid) ?? s);
-    if (changed.length > 0) this.state.notify(this.store.name);
-    return changed;
+    return (await this.storeFlags(uids, mode, flags)).stored;
+  }
+
+  async storeFlags(
+    uids: readonly number[],
+    mode: 'add' | 'remove' | 'replace',
+    flags: readonly string[],
+    unchangedSince?: number,
+  ) {
+    const outcome = await this.state.busy(() =>
+      setMessageFlags(this.store, uids, mode, flags, unchangedSince),
+    );
+    const changed = outcome.stored.filter((s) => s !== this.summaryInSnapshot(s.uid));
+    if (changed.length > 0) {
+      const byUid = new Map(changed.map((s) => [s.uid, s]));
+      // Our own change is answered by the caller; the next refresh should not report it again.
+      this.snapshot = this.snapshot.map((s) => byUid.get(s.uid) ?? s);
+      this.state.notify(this.store.name);
+    }
+    return outcome;
   }
 
   async copy(uids: readonly number[], target: string): Promise<Map<number, number>> {
@@ -158,6 +203,18 @@ export class MaildirFolderView implements FolderView {
     if (this.closed) return;
     this.closed = true;
     this.state.openViews--;
+  }
+
+  private summaryInSnapshot(uid: number): MessageSummary | undefined {
+    let low = 0;
+    let high = this.snapshot.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.snapshot[middle]!.uid < uid) low = middle + 1;
+      else high = middle;
+    }
+    const found = this.snapshot[low];
+    return found?.uid === uid ? found : undefined;
   }
 
   private dropFromSnapshot(uids: readonly number[]): void {
