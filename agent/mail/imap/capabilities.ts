@@ -18,6 +18,8 @@ export const baseCapabilities = [
   'MOVE',
   'QUOTA',
   'QUOTA=RES-STORAGE',
+  'CONDSTORE',
+  'QRESYNC',
 ] as const;
 
 /** What the session is, as far as capabilities go. */

@@ -12,7 +12,7 @@ import { ImapCommandReader, type ImapReaderEvent } from './imap-command-reader.j
 import { bad, responseText } from './imap-errors.js';
 import { ResponseWriter } from './imap-output.js';
 import type { ImapSessionContext } from './imap-session-context.js';
-import type { SelectedFolder } from './selected-folder.js';
+import type { ModseqMode, SelectedFolder } from './selected-folder.js';
 
 /** RFC 3501 connection states. */
 export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -29,6 +29,8 @@ export class ImapSession {
   closeAfterReply: string | undefined;
   /** In IDLE: changes to the selected folder are sent as they happen. */
   idling = false;
+  /** RFC 7162: CONDSTORE/QRESYNC turned on for this session (ENABLE, or a CONDSTORE-enabling command). */
+  readonly modseqMode: ModseqMode = { condstore: false, qresync: false };
   readonly since: number;
   readonly clientAddress: string;
   readonly out: ResponseWriter;

@@ -5,8 +5,9 @@
 import { MailStorageError } from '../../mail-storage.js';
 import type { CommandHandler } from '../command-table.js';
 import { bad, no } from '../imap-errors.js';
+import { enableCondstore } from '../modseq-mode.js';
 import { matchesSearch, SearchableMessage, type SearchCandidate } from '../search-match.js';
-import { needsContent, parseSearchQuery, SearchQueryError } from '../search-query.js';
+import { needsContent, parseSearchQuery, SearchQueryError, usesModseq } from '../search-query.js';
 
 /** SEARCH / UID SEARCH. */
 export const searchCommand: CommandHandler = async (session, command, uid) => {
@@ -59,6 +60,15 @@ export const searchCommand: CommandHandler = async (session, command, uid) => {
         found.push(uid ? messages[i]!.uid : i + 1);
     }
   }
-  session.out.line(found.length > 0 ? `* SEARCH ${found.join(' ')}` : '* SEARCH');
+  // SEARCH MODSEQ answers with the highest mod-sequence of what it found (RFC 7162 3.1.5).
+  let modseq = '';
+  if (usesModseq(query)) {
+    enableCondstore(session);
+    let highest = 0;
+    for (const n of found)
+      highest = Math.max(highest, messages[uid ? selected.positionOf(n) : n - 1]?.modseq ?? 0);
+    if (found.length > 0) modseq = ` (MODSEQ ${highest})`;
+  }
+  session.out.line(found.length > 0 ? `* SEARCH ${found.join(' ')}${modseq}` : '* SEARCH');
   return undefined;
 };
