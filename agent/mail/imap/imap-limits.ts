@@ -23,6 +23,8 @@ export interface ImapLimits extends ImapReaderLimits, ImapParserLimits {
   readAhead: number;
   /** Input buffered unread before the socket is paused. */
   maxBufferedInput: number;
+  /** In IDLE: how often the folder's files are checked for changes by other programs (Dovecot: 30 s). */
+  idleCheckIntervalMs: number;
 }
 
 /** Defaults: 64 KiB lines, 64 KiB literals (APPEND: 50 MiB), 1 MiB commands, nesting 32. */
@@ -43,4 +45,5 @@ export const defaultImapLimits: ImapLimits = {
   structureCacheBytes: 32 * 1024 * 1024,
   readAhead: 8,
   maxBufferedInput: 256 * 1024,
+  idleCheckIntervalMs: 30_000,
 };

@@ -42,6 +42,7 @@ export class ImapSession {
   private stopWatching: (() => void) | undefined;
   private idleRefresh: Promise<void> = Promise.resolve();
   private idleRefreshQueued = false;
+  private idleCheck: NodeJS.Timeout | undefined;
 
   constructor(
     private socket: Socket,
@@ -166,6 +167,15 @@ export class ImapSession {
   /** IDLE: while true, changes to the selected folder are written as they happen. */
   async setIdle(idling: boolean): Promise<void> {
     this.idling = idling;
+    if (this.idleCheck) clearInterval(this.idleCheck);
+    this.idleCheck = undefined;
+    if (idling) {
+      // Other programs' changes to the files send no notification: look now and then.
+      this.idleCheck = setInterval(() => {
+        if (this.selected) this.onMailboxChange(this.selected.name);
+      }, this.context.limits.idleCheckIntervalMs);
+      this.idleCheck.unref();
+    }
     if (!idling) await this.idleRefresh;
   }
 
@@ -223,6 +233,7 @@ export class ImapSession {
     if (this.cleanupDone) return;
     this.cleanupDone = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.idleCheck) clearInterval(this.idleCheck);
     this.stopWatching?.();
     this.selected?.view.close();
     this.selected = undefined;

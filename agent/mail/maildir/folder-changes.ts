@@ -61,26 +61,28 @@ export async function setMessageFlags(
     const touchedDirs = new Set<string>();
     const renamed: Array<{ message: StoredMessage; letters: string }> = [];
     const outcome: FlagChangeOutcome = { stored: [], modified: [] };
-    for (const uid of uids) {
-      const message = store.get(uid);
-      if (!message) continue;
-      if (unchangedSince !== undefined && message.modseq > unchangedSince) {
-        outcome.modified.push(uid);
-        continue;
+    await store.ownChange(async () => {
+      for (const uid of uids) {
+        const message = store.get(uid);
+        if (!message) continue;
+        if (unchangedSince !== undefined && message.modseq > unchangedSince) {
+          outcome.modified.push(uid);
+          continue;
+        }
+        const next = nextLetters(message.letters, mode, letters);
+        if (next === message.letters) continue;
+        const fileName = formatMessageFileName(message.base, next);
+        try {
+          await rename(store.filePath(message), join(store.path, 'cur', fileName));
+        } catch (error) {
+          if (isMissing(error)) continue;
+          throw error;
+        }
+        touchedDirs.add(message.subdir).add('cur');
+        store.moveFile(message, 'cur', fileName);
+        renamed.push({ message, letters: next });
       }
-      const next = nextLetters(message.letters, mode, letters);
-      if (next === message.letters) continue;
-      const fileName = formatMessageFileName(message.base, next);
-      try {
-        await rename(store.filePath(message), join(store.path, 'cur', fileName));
-      } catch (error) {
-        if (isMissing(error)) continue;
-        throw error;
-      }
-      touchedDirs.add(message.subdir).add('cur');
-      store.moveFile(message, 'cur', fileName);
-      renamed.push({ message, letters: next });
-    }
+    });
     if (renamed.length > 0) {
       const modseq = await store.modseqs.next();
       for (const { message, letters: next } of renamed) store.changeLetters(message, next, modseq);
@@ -110,15 +112,17 @@ export async function expungeMessages(
     const doomed = store.messages().filter((m) => m.letters.includes('T') && (!only || only.has(m.uid)));
     const touchedDirs = new Set<string>();
     let bytes = 0;
-    for (const message of doomed) {
-      try {
-        await unlink(store.filePath(message));
-      } catch (error) {
-        if (!isMissing(error)) throw error;
+    await store.ownChange(async () => {
+      for (const message of doomed) {
+        try {
+          await unlink(store.filePath(message));
+        } catch (error) {
+          if (!isMissing(error)) throw error;
+        }
+        touchedDirs.add(message.subdir);
+        bytes += message.summary.size;
       }
-      touchedDirs.add(message.subdir);
-      bytes += message.summary.size;
-    }
+    });
     const removed = doomed.map((m) => m.uid);
     if (removed.length > 0) store.forget(removed, await store.modseqs.next());
     await Promise.all([
@@ -137,18 +141,20 @@ export async function expungeMessages(
  */
 export async function moveNewToCur(store: FolderStore, uids: readonly number[]): Promise<void> {
   if (!uids.some((uid) => store.get(uid)?.subdir === 'new')) return;
-  await store.lane.run(async () => {
-    for (const uid of uids) {
-      const message = store.get(uid);
-      if (message?.subdir !== 'new') continue;
-      const fileName = formatMessageFileName(message.base, message.letters);
-      try {
-        await rename(store.filePath(message), join(store.path, 'cur', fileName));
-      } catch (error) {
-        if (isMissing(error)) continue;
-        throw error;
+  await store.lane.run(() =>
+    store.ownChange(async () => {
+      for (const uid of uids) {
+        const message = store.get(uid);
+        if (message?.subdir !== 'new') continue;
+        const fileName = formatMessageFileName(message.base, message.letters);
+        try {
+          await rename(store.filePath(message), join(store.path, 'cur', fileName));
+        } catch (error) {
+          if (isMissing(error)) continue;
+          throw error;
+        }
+        store.moveFile(message, 'cur', fileName);
       }
-      store.moveFile(message, 'cur', fileName);
-    }
-  });
+    }),
+  );
 }

@@ -55,7 +55,8 @@ const statFile = promisify(fs.stat);
 /** Files in tmp/ older than this are leftovers of interrupted deliveries (the Maildir rule). */
 const staleTmpMs = 36 * 3600 * 1000;
 
-interface FoundFile {
+/** A message file found in new/ or cur/. */
+export interface FoundFile {
   name: string;
   subdir: 'new' | 'cur';
   base: string;
@@ -63,7 +64,8 @@ interface FoundFile {
   vsize: number | undefined;
 }
 
-async function listMessageFiles(folderPath: string): Promise<Map<string, FoundFile>> {
+/** The message files of a folder by base name (cur/ wins when a base is in both). */
+export async function listMessageFiles(folderPath: string): Promise<Map<string, FoundFile>> {
   const found = new Map<string, FoundFile>();
   // cur/ first: if a base is in both (a copy interrupted between link and unlink), cur/ wins.
   for (const subdir of ['cur', 'new'] as const) {
@@ -184,7 +186,8 @@ function fileMessage(file: FoundFile, uid: number): IndexedMessage {
   };
 }
 
-function crlfSize(data: Buffer): number {
+/** Size with CRLF line ends (RFC822.SIZE) of a file written with LF or CRLF. */
+export function crlfSize(data: Buffer): number {
   let size = data.length;
   for (let i = 0; i < data.length; i++) {
     const byte = data[i];

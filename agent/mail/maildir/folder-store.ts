@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MailStorageError, type MessageSummary } from '../mail-storage.js';
 import { fsyncDirectory } from './durable-fs.js';
+import { type DiskChanges, directoryTimes, noDiskChanges, scanFolderFiles } from './folder-disk-sync.js';
 import { loadFolderIndex } from './folder-index-loader.js';
 import { FolderModseqs } from './folder-modseqs.js';
 import { flagsOfLetters, type KeywordTable } from './keyword-table.js';
@@ -76,6 +77,10 @@ export class FolderStore {
   private cachedSummaries: { version: number; list: readonly MessageSummary[] } | undefined;
   /** \Recent messages no session has taken yet (RFC 3501: \Recent belongs to one session). */
   private readonly unclaimed = new Set<number>();
+  /** Bases of our own files already in new/ or cur/ and waiting for their commit. */
+  private readonly incoming = new Set<string>();
+  /** new/ and cur/ modification times after our last change or scan (folder-disk-sync.ts). */
+  private diskTimes: string | undefined;
 
   private constructor(
     public name: string,
@@ -138,6 +143,7 @@ export class FolderStore {
     // Files still in new/ have not been seen by a mail reader: they are \Recent (as in Dovecot).
     for (const m of index.messages) if (m.subdir === 'new') store.unclaimed.add(m.uid);
     store.deadRecords = index.deadRecords;
+    store.diskTimes = await directoryTimes(path);
     if (index.repairs.length > 0) {
       await store.rewriteIndex();
       hooks.stats.foldersRepaired++;
@@ -197,6 +203,62 @@ export class FolderStore {
     return found.sort((a, b) => a - b);
   }
 
+  /** Our own file of `base` is in new/ or cur/ and will be committed: a disk scan leaves it alone. */
+  expectIncoming(base: string): void {
+    this.incoming.add(base);
+  }
+
+  /** True for our own file waiting for its commit. */
+  isIncoming(base: string): boolean {
+    return this.incoming.has(base);
+  }
+
+  /** Our own file of `base` will not be committed after all (its write failed). */
+  dropIncoming(base: string): void {
+    this.incoming.delete(base);
+  }
+
+  /**
+   * Runs a change of ours to the folder's files. When new/ and cur/ were as last seen before it,
+   * their times after it are noted, so our own change does not look like another program's.
+   * (Another program's change during ours waits for the next forced scan: SELECT does one.)
+   */
+  async ownChange<T>(work: () => Promise<T>): Promise<T> {
+    const before = await directoryTimes(this.path).catch(() => undefined);
+    const result = await work();
+    if (before !== undefined && before === this.diskTimes)
+      this.diskTimes = await directoryTimes(this.path).catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Picks up changes another program made to the folder's files (folder-disk-sync.ts); cheap when
+   * new/ and cur/ did not change, unless `force` (a full listing). Resolves with what changed, if anything.
+   */
+  async syncWithDisk(force = false): Promise<DiskChanges | undefined> {
+    if (this.deleted) return undefined;
+    const now = await directoryTimes(this.path).catch(() => undefined);
+    if (now === undefined || (now === this.diskTimes && !force)) return undefined;
+    const { changes, newFiles } = await this.lane.run(async () => {
+      if (this.deleted) return { changes: noDiskChanges, newFiles: [] };
+      // Taken before the listing: whatever changes during the scan shows up next time.
+      const times = await directoryTimes(this.path);
+      const found = await scanFolderFiles(this);
+      this.diskTimes = times;
+      return found;
+    });
+    // A failed commit leaves the files unnumbered: the next scan tries again.
+    if (
+      newFiles.length > 0 &&
+      !(await this.commit(newFiles).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return undefined;
+    return changes.added + changes.flagsChanged + changes.removed > 0 ? changes : undefined;
+  }
+
   /** Takes \Recent messages for one session: they are \Recent to no other. */
   claimRecent(uids?: readonly number[]): number[] {
     const taken = this.peekRecent(uids);
@@ -221,6 +283,7 @@ export class FolderStore {
   commit(files: UncommittedFile[]): Promise<number[]> {
     if (this.deleted)
       return Promise.reject(new MailStorageError('no-such-folder', `folder ${this.name} was deleted`));
+    for (const file of files) this.incoming.add(file.base);
     const done = new Promise<number[]>((resolve, reject) => this.pending.push({ files, resolve, reject }));
     if (!this.commitScheduled) {
       this.commitScheduled = true;
@@ -285,10 +348,12 @@ export class FolderStore {
       this.version++;
       this.stats.commits++;
       this.stats.committedMessages += records.length;
+      for (const p of batch) for (const file of p.files) this.incoming.delete(file.base);
       for (const [i, p] of batch.entries()) p.resolve(assigned[i]!);
     } catch (error) {
       // A failed append may have left a partial line: the next commit rewrites the whole file.
       this.rewriteNeeded = true;
+      for (const p of batch) for (const file of p.files) this.incoming.delete(file.base);
       const failure = error instanceof Error ? error : new Error(String(error));
       for (const p of batch) p.reject(failure);
     }

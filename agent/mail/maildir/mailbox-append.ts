@@ -41,6 +41,8 @@ export async function appendMessage(
   options: AppendOptions = {},
 ): Promise<{ uid: number; uidValidity: number }> {
   const store = await state.folder(folder);
+  // What another program put in the folder is numbered first, as Dovecot's delivery would.
+  await state.syncFolder(store);
   const data = toCrlf(message);
   const size = data.length;
   state.quota.reserve(size);
@@ -62,9 +64,11 @@ export async function appendMessage(
       internalDate,
     };
     const finalPath = join(store.path, file.subdir, file.fileName);
+    store.expectIncoming(base);
     try {
-      await rename(tmpPath, finalPath);
+      await store.ownChange(() => rename(tmpPath, finalPath));
     } catch (error) {
+      store.dropIncoming(base);
       await rm(tmpPath, { force: true });
       throw error;
     }

@@ -141,6 +141,22 @@ export class MailboxState {
     }
   }
 
+  /**
+   * Picks up what another program changed in a folder's files (`force`: list them even if new/ and
+   * cur/ look unchanged): quota figures follow, and every session with the folder open hears of it.
+   * Resolves true when something changed.
+   */
+  async syncFolder(store: FolderStore, force = false): Promise<boolean> {
+    const changes = await store.syncWithDisk(force);
+    if (!changes) return false;
+    this.quota.record({
+      bytes: changes.addedBytes - changes.removedBytes,
+      messages: changes.added - changes.removed,
+    });
+    this.notify(store.name);
+    return true;
+  }
+
   /** Saves the subscriptions set. */
   async saveSubscriptions(): Promise<void> {
     await writeSubscriptions(this.maildir, this.subscriptions);

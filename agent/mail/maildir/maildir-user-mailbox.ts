@@ -49,6 +49,8 @@ export class MaildirUserMailbox implements UserMailbox {
   openFolder(name: string): Promise<FolderView> {
     return this.with(async (state) => {
       const store = await state.folder(name);
+      // Opening (SELECT, a POP3 login) lists the files whatever their directories' times say.
+      await state.syncFolder(store, true);
       return new MaildirFolderView(store, state);
     });
   }
@@ -56,6 +58,7 @@ export class MaildirUserMailbox implements UserMailbox {
   folderStatus(name: string): Promise<FolderStatus> {
     return this.with(async (state) => {
       const store = await state.folder(name);
+      await state.syncFolder(store);
       let unseen = 0;
       for (const message of store.messages()) if (!message.letters.includes('S')) unseen++;
       return {
