@@ -99,6 +99,11 @@ export interface FolderView {
   refresh(): Promise<FolderChanges>;
   /** The raw message (RFC 5322 bytes, CRLF line ends). */
   read(uid: number): Promise<Buffer>;
+  /**
+   * The headers of several messages, each up to and including the blank line after it (CRLF line
+   * ends); undefined for a message that is gone. Callers keep batches small (a few hundred).
+   */
+  readHeaders(uids: readonly number[]): Promise<Array<Buffer | undefined>>;
   /** Changes flags; resolves with the new state of each message touched. */
   setFlags(
     uids: readonly number[],

@@ -66,17 +66,17 @@ export class SearchableMessage {
     return this.root().fields;
   }
 
-  /** Decoded, folded values of every field called `key`. */
+  /** Decoded, folded values of every field called `key` (only the fields asked about are decoded). */
   headerValues(key: string): string[] {
-    if (!this.decodedHeaders) {
-      this.decodedHeaders = new Map();
-      for (const field of this.fields) {
-        const list = this.decodedHeaders.get(field.key) ?? [];
-        list.push(searchFold(decodeHeaderValue(field.value)));
-        this.decodedHeaders.set(field.key, list);
-      }
+    this.decodedHeaders ??= new Map();
+    let values = this.decodedHeaders.get(key);
+    if (!values) {
+      values = [];
+      for (const field of this.fields)
+        if (field.key === key) values.push(searchFold(decodeHeaderValue(field.value)));
+      this.decodedHeaders.set(key, values);
     }
-    return this.decodedHeaders.get(key) ?? [];
+    return values;
   }
 
   /** `local@domain` of each address in fields called `key`, folded for matching. */

@@ -267,6 +267,23 @@ export function parseSearchQuery(args: readonly ImapToken[]): SearchKey {
   while (!reader.done()) keys.push(parseKey(reader, 0));
   return keys.length === 1 ? keys[0]! : { op: 'and', keys };
 }
+/** Whether evaluating the key needs the message's body (BODY, TEXT), not only its header. */
+export function needsBody(key: SearchKey): boolean {
+  switch (key.op) {
+    case 'body':
+    case 'text':
+      return true;
+    case 'not':
+      return needsBody(key.key);
+    case 'or':
+      return needsBody(key.left) || needsBody(key.right);
+    case 'and':
+      return key.keys.some(needsBody);
+    default:
+      return false;
+  }
+}
+
 /** Whether evaluating the key needs the message's content (header or body), not just its summary. */
 export function needsContent(key: SearchKey): boolean {
   switch (key.op) {

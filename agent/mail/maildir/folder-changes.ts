@@ -4,6 +4,7 @@
  * unlinks the files and fsyncs. dovecot-uidlist is not touched (it maps the unchanging base names);
  * its dead lines are compacted away now and then.
  */
+import { renameSync } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MailStorageError, type MessageSummary } from '../mail-storage.js';
@@ -11,6 +12,10 @@ import { fsyncDirectory, isMissing } from './durable-fs.js';
 import type { FolderStore, StoredMessage } from './folder-store.js';
 import { foreignLetters, isValidKeyword, type KeywordTable, systemFlagLetters } from './keyword-table.js';
 import { formatMessageFileName, sortLetters } from './message-file-name.js';
+
+/** Files moved from new/ to cur/ in one turn of the folder's lane, and the pause between turns. */
+const renameSlice = 250;
+const renamePauseMs = 10;
 
 /** Keywords (non-system flags) in a flag list that are valid atoms; `\Recent` and unknown `\X` are left out. */
 export function keywordsOf(flags: readonly string[]): string[] {
@@ -140,21 +145,28 @@ export async function expungeMessages(
  * \Recent once more.
  */
 export async function moveNewToCur(store: FolderStore, uids: readonly number[]): Promise<void> {
-  if (!uids.some((uid) => store.get(uid)?.subdir === 'new')) return;
-  await store.lane.run(() =>
-    store.ownChange(async () => {
-      for (const uid of uids) {
-        const message = store.get(uid);
-        if (message?.subdir !== 'new') continue;
-        const fileName = formatMessageFileName(message.base, message.letters);
-        try {
-          await rename(store.filePath(message), join(store.path, 'cur', fileName));
-        } catch (error) {
-          if (isMissing(error)) continue;
-          throw error;
+  // Low-priority bookkeeping: slices of synchronous renames, each its own short turn in the
+  // folder's lane, with a pause between them, so 100,000 renames after a first SELECT never hold
+  // up a STORE, a delivery or another session's FETCH for long.
+  for (let from = 0; from < uids.length; from += renameSlice) {
+    const slice = uids.slice(from, from + renameSlice);
+    if (!slice.some((uid) => store.get(uid)?.subdir === 'new')) continue;
+    if (from > 0) await new Promise((resolve) => setTimeout(resolve, renamePauseMs));
+    await store.lane.run(() =>
+      store.ownChange(async () => {
+        for (const uid of slice) {
+          const message = store.get(uid);
+          if (message?.subdir !== 'new') continue;
+          const fileName = formatMessageFileName(message.base, message.letters);
+          try {
+            renameSync(store.filePath(message), join(store.path, 'cur', fileName));
+          } catch (error) {
+            if (isMissing(error)) continue;
+            throw error;
+          }
+          store.moveFile(message, 'cur', fileName);
         }
-        store.moveFile(message, 'cur', fileName);
-      }
-    }),
-  );
+      }),
+    );
+  }
 }

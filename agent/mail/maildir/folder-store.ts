@@ -81,6 +81,7 @@ export class FolderStore {
   private readonly incoming = new Set<string>();
   /** new/ and cur/ modification times after our last change or scan (folder-disk-sync.ts). */
   private diskTimes: string | undefined;
+  private justLoaded = true;
 
   private constructor(
     public name: string,
@@ -102,12 +103,23 @@ export class FolderStore {
     const index = await loadFolderIndex(path, hooks.allocateUidValidity);
     hooks.stats.foldersLoaded++;
     const keywords = await readKeywordTable(path);
+    // The uidlist rewrite (after a repair) and the mod-sequence file's run side by side.
+    const repairing =
+      index.repairs.length > 0
+        ? rewriteUidlist(
+            path,
+            index.header,
+            index.messages.map((m) => ({ uid: m.uid, base: m.base, extensions: m.extensions })),
+          )
+        : Promise.resolve();
+    repairing.catch(() => undefined);
     const { modseqs, perMessage } = await FolderModseqs.load(
       path,
       index.header.uidValidity,
       index.messages,
       hooks.afterCrash,
     );
+    await repairing;
     const byUid = new Map<number, StoredMessage>();
     for (const [i, m] of index.messages.entries()) {
       const modseq = perMessage[i]!;
@@ -142,10 +154,10 @@ export class FolderStore {
     );
     // Files still in new/ have not been seen by a mail reader: they are \Recent (as in Dovecot).
     for (const m of index.messages) if (m.subdir === 'new') store.unclaimed.add(m.uid);
-    store.deadRecords = index.deadRecords;
+    // After a repair the file was rewritten with live records only.
+    store.deadRecords = index.repairs.length > 0 ? 0 : index.deadRecords;
     store.diskTimes = await directoryTimes(path);
     if (index.repairs.length > 0) {
-      await store.rewriteIndex();
       hooks.stats.foldersRepaired++;
       hooks.onRepair(index.repairs);
     }
@@ -237,6 +249,9 @@ export class FolderStore {
    */
   async syncWithDisk(force = false): Promise<DiskChanges | undefined> {
     if (this.deleted) return undefined;
+    // Loading listed the files a moment ago: the first forced listing would find the same.
+    if (this.justLoaded) force = false;
+    this.justLoaded = false;
     const now = await directoryTimes(this.path).catch(() => undefined);
     if (now === undefined || (now === this.diskTimes && !force)) return undefined;
     const { changes, newFiles } = await this.lane.run(async () => {

@@ -10,7 +10,7 @@ import {
   type MessageSummary,
 } from '../mail-storage.js';
 import { toCrlf } from './crlf.js';
-import { isMissing, readWholeFile } from './durable-fs.js';
+import { isMissing, readMessageHeaderSync, readWholeFile } from './durable-fs.js';
 import { expungeMessages, moveNewToCur, setMessageFlags } from './folder-changes.js';
 import type { FolderStore } from './folder-store.js';
 import { copyMessages, moveMessages } from './folder-transfer.js';
@@ -118,13 +118,38 @@ export class MaildirFolderView implements FolderView {
     return changes;
   }
 
-  async read(uid: number): Promise<Buffer> {
+  read(uid: number): Promise<Buffer> {
+    return this.readFile(uid, readWholeFile);
+  }
+
+  async readHeaders(uids: readonly number[]): Promise<Array<Buffer | undefined>> {
+    const headers: Array<Buffer | undefined> = [];
+    for (const uid of uids) {
+      let header: Buffer | undefined;
+      // A flag change by another session may rename the file between lookup and open.
+      for (let attempt = 0; attempt < 3 && header === undefined; attempt++) {
+        const message = this.store.get(uid);
+        if (!message) break;
+        try {
+          header = toCrlf(readMessageHeaderSync(this.store.filePath(message)));
+        } catch (error) {
+          if (!isMissing(error)) throw error;
+        }
+      }
+      headers.push(header);
+    }
+    // The reads above were synchronous: let other sessions run before the next batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    return headers;
+  }
+
+  private async readFile(uid: number, reader: (path: string) => Promise<Buffer>): Promise<Buffer> {
     // A flag change by another session may rename the file between lookup and open.
     for (let attempt = 0; attempt < 3; attempt++) {
       const message = this.store.get(uid);
       if (!message) break;
       try {
-        return toCrlf(await readWholeFile(this.store.filePath(message)));
+        return toCrlf(await reader(this.store.filePath(message)));
       } catch (error) {
         if (!isMissing(error)) throw error;
       }

@@ -157,6 +157,16 @@ export const fetchCommand: CommandHandler = async (session, command, uid) => {
   }
   // A keyword another session created must be announced before it shows in a FETCH (RFC 3501 7.2.6).
   for (const line of selected.keywordLines()) session.out.line(line);
+  if (!request.needsRaw && !request.needsStructure) {
+    // Answered from the summaries alone (FLAGS, UID, sizes, dates): no reads, no promise per message.
+    for (const index of positions) {
+      const summary = messages[index]!;
+      writeResponse(session, selected, request, index + 1, summary, {}, newlySeen.has(summary.uid));
+      if (session.out.congested) await session.out.drained();
+      if (session.isClosed) return undefined;
+    }
+    return undefined;
+  }
   const load = loader(session, selected, request);
   const { readAhead } = session.context.limits;
   const window: Array<Promise<Loaded>> = [];

@@ -7,7 +7,10 @@ import type { CommandHandler } from '../command-table.js';
 import { bad, no } from '../imap-errors.js';
 import { enableCondstore } from '../modseq-mode.js';
 import { matchesSearch, SearchableMessage, type SearchCandidate } from '../search-match.js';
-import { needsContent, parseSearchQuery, SearchQueryError, usesModseq } from '../search-query.js';
+import { needsBody, needsContent, parseSearchQuery, SearchQueryError, usesModseq } from '../search-query.js';
+
+/** Headers read per turn of the event loop (synchronous reads: a few ms, then others run). */
+const headerSlice = 256;
 
 /** SEARCH / UID SEARCH. */
 export const searchCommand: CommandHandler = async (session, command, uid) => {
@@ -30,6 +33,18 @@ export const searchCommand: CommandHandler = async (session, command, uid) => {
   if (!needsContent(query)) {
     for (let i = 0; i < messages.length; i++) {
       if (matchesSearch(query, candidate(i), scope, undefined)) found.push(uid ? messages[i]!.uid : i + 1);
+    }
+  } else if (!needsBody(query)) {
+    // Header keys alone (FROM, SUBJECT, HEADER, SENT*) need only each file's header, read in slices.
+    for (let from = 0; from < messages.length; from += headerSlice) {
+      const slice = messages.slice(from, from + headerSlice);
+      const headers = await selected.view.readHeaders(slice.map((m) => m.uid));
+      if (session.isClosed) return undefined;
+      headers.forEach((header, k) => {
+        const i = from + k;
+        if (header && matchesSearch(query, candidate(i), scope, new SearchableMessage(header)))
+          found.push(uid ? messages[i]!.uid : i + 1);
+      });
     }
   } else {
     const read = async (index: number): Promise<Buffer | undefined | { error: unknown }> => {
