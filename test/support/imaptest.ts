@@ -11,7 +11,14 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const repository = resolve(import.meta.dirname, '../..');
+
+/** The repository root: test/support/ from the sources, dist/test/support/ when the bench runs it compiled. */
+function findRepository(): string {
+  const up = resolve(import.meta.dirname, '../..');
+  return existsSync(join(up, 'package.json')) ? up : resolve(up, '..');
+}
+
+const repository = findRepository();
 
 /**
  * Where the imaptest sources and build script live: `../shared/peers/imaptest` from the repository
