@@ -43,7 +43,11 @@ export class ImapProxySession {
     private secure: boolean,
     private readonly context: ProxyContext,
   ) {
-    this.reader = new ImapCommandReader({ ...defaultImapLimits, ...context.limits });
+    this.reader = new ImapCommandReader({
+      ...defaultImapLimits,
+      ...context.limits,
+      maxLineBytes: context.limits.maxImapLineBytes,
+    });
     this.clientAddress = socket.remoteAddress ?? 'unknown';
     this.tcp = socket;
   }
