@@ -22,6 +22,19 @@ export async function directoryTimes(folderPath: string): Promise<string> {
   return `${fresh.mtimeNs}/${current.mtimeNs}`;
 }
 
+/**
+ * The kernel stamps directory times with a coarse clock (a few ms): a change by another program
+ * in the same tick as ours leaves the same time. Times this close to now cannot tell the two apart,
+ * so a client's next sync lists the files anyway (Dovecot does the same with its one-second times).
+ */
+export function timesTooFresh(times: string | undefined, now = Date.now()): boolean {
+  if (times === undefined) return false;
+  const newest = times.split('/').reduce((max, ns) => (BigInt(ns) > max ? BigInt(ns) : max), 0n);
+  return BigInt(now) * 1_000_000n - newest < freshWindowNs;
+}
+
+const freshWindowNs = 500_000_000n;
+
 /** What a scan found changed. */
 export interface DiskChanges {
   added: number;

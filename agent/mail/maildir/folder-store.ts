@@ -8,7 +8,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MailStorageError, type MessageSummary } from '../mail-storage.js';
 import { fsyncDirectory } from './durable-fs.js';
-import { type DiskChanges, directoryTimes, noDiskChanges, scanFolderFiles } from './folder-disk-sync.js';
+import {
+  type DiskChanges,
+  directoryTimes,
+  noDiskChanges,
+  scanFolderFiles,
+  timesTooFresh,
+} from './folder-disk-sync.js';
 import { loadFolderIndex } from './folder-index-loader.js';
 import { FolderModseqs } from './folder-modseqs.js';
 import { flagsOfLetters, type KeywordTable } from './keyword-table.js';
@@ -82,6 +88,8 @@ export class FolderStore {
   /** new/ and cur/ modification times after our last change or scan (folder-disk-sync.ts). */
   private diskTimes: string | undefined;
   private justLoaded = true;
+  /** The noted times were too close to a change to rule out another one in the same tick. */
+  private diskTimesFresh = false;
 
   private constructor(
     public name: string,
@@ -238,28 +246,36 @@ export class FolderStore {
   async ownChange<T>(work: () => Promise<T>): Promise<T> {
     const before = await directoryTimes(this.path).catch(() => undefined);
     const result = await work();
-    if (before !== undefined && before === this.diskTimes)
+    if (before !== undefined && before === this.diskTimes) {
       this.diskTimes = await directoryTimes(this.path).catch(() => undefined);
+      this.diskTimesFresh = timesTooFresh(this.diskTimes);
+    }
     return result;
   }
 
   /**
-   * Picks up changes another program made to the folder's files (folder-disk-sync.ts); cheap when
-   * new/ and cur/ did not change, unless `force` (a full listing). Resolves with what changed, if anything.
+   * Picks up changes another program made to the folder's files (folder-disk-sync.ts). `when`:
+   * 'open' (SELECT, a POP3 login) always lists the files; 'client' (NOOP, STATUS, IDLE) lists them
+   * when new/ or cur/ changed since our last look or our last look was too close to a change of
+   * ours to tell; 'delivery' only when they changed (a delivery must stay cheap in a folder of
+   * 100,000 messages). Resolves with what changed, if anything.
    */
-  async syncWithDisk(force = false): Promise<DiskChanges | undefined> {
+  async syncWithDisk(when: 'open' | 'client' | 'delivery'): Promise<DiskChanges | undefined> {
     if (this.deleted) return undefined;
-    // Loading listed the files a moment ago: the first forced listing would find the same.
-    if (this.justLoaded) force = false;
+    // Loading listed the files a moment ago: the first listing would find the same.
+    const justLoaded = this.justLoaded;
     this.justLoaded = false;
     const now = await directoryTimes(this.path).catch(() => undefined);
-    if (now === undefined || (now === this.diskTimes && !force)) return undefined;
+    if (now === undefined) return undefined;
+    const unsure = this.diskTimesFresh && when !== 'delivery';
+    if (now === this.diskTimes && (justLoaded || (when !== 'open' && !unsure))) return undefined;
     const { changes, newFiles } = await this.lane.run(async () => {
       if (this.deleted) return { changes: noDiskChanges, newFiles: [] };
       // Taken before the listing: whatever changes during the scan shows up next time.
       const times = await directoryTimes(this.path);
       const found = await scanFolderFiles(this);
       this.diskTimes = times;
+      this.diskTimesFresh = timesTooFresh(times);
       return found;
     });
     // A failed commit leaves the files unnumbered: the next scan tries again.

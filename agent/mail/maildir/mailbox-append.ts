@@ -42,7 +42,7 @@ export async function appendMessage(
 ): Promise<{ uid: number; uidValidity: number }> {
   const store = await state.folder(folder);
   // What another program put in the folder is numbered first, as Dovecot's delivery would.
-  await state.syncFolder(store);
+  await state.syncFolder(store, 'delivery');
   const data = toCrlf(message);
   const size = data.length;
   state.quota.reserve(size);

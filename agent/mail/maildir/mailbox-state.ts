@@ -142,12 +142,12 @@ export class MailboxState {
   }
 
   /**
-   * Picks up what another program changed in a folder's files (`force`: list them even if new/ and
-   * cur/ look unchanged): quota figures follow, and every session with the folder open hears of it.
+   * Picks up what another program changed in a folder's files (`when`: see FolderStore.syncWithDisk):
+   * quota figures follow, and every session with the folder open hears of it.
    * Resolves true when something changed.
    */
-  async syncFolder(store: FolderStore, force = false): Promise<boolean> {
-    const changes = await store.syncWithDisk(force);
+  async syncFolder(store: FolderStore, when: 'open' | 'client' | 'delivery'): Promise<boolean> {
+    const changes = await store.syncWithDisk(when);
     if (!changes) return false;
     this.quota.record({
       bytes: changes.addedBytes - changes.removedBytes,

@@ -107,7 +107,7 @@ export class MaildirFolderView implements FolderView {
 
   async refresh(): Promise<FolderChanges> {
     // Changes another program made to the files show up like any other session's.
-    await this.state.syncFolder(this.store);
+    await this.state.syncFolder(this.store, 'client');
     if (this.store.version === this.seenVersion) return { added: [], flagsChanged: [], expunged: [] };
     const current = this.store.summaries();
     const changes = diffSummaries(this.snapshot, current);

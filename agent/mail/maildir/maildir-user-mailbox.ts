@@ -50,7 +50,7 @@ export class MaildirUserMailbox implements UserMailbox {
     return this.with(async (state) => {
       const store = await state.folder(name);
       // Opening (SELECT, a POP3 login) lists the files whatever their directories' times say.
-      await state.syncFolder(store, true);
+      await state.syncFolder(store, 'open');
       return new MaildirFolderView(store, state);
     });
   }
@@ -58,7 +58,7 @@ export class MaildirUserMailbox implements UserMailbox {
   folderStatus(name: string): Promise<FolderStatus> {
     return this.with(async (state) => {
       const store = await state.folder(name);
-      await state.syncFolder(store);
+      await state.syncFolder(store, 'client');
       let unseen = 0;
       for (const message of store.messages()) if (!message.letters.includes('S')) unseen++;
       return {
