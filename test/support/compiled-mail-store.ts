@@ -3,9 +3,10 @@
  * fresh directory under test-output, so a child process can run them with plain node (and be
  * killed with SIGKILL) independent of dist/ and of other work in progress.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -37,4 +38,17 @@ export async function compileMailStoreModules(): Promise<CompiledMailStore> {
     throw new Error(`compiling agent/mail/maildir, lmtp and imap failed:\n${stdout ?? ''}${stderr ?? ''}`);
   }
   return { root, remove: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** Starts a child script (lmtpStoreChild, imapStoreChild) with its arguments; resolves with the port it prints. */
+export function startStoreChild(
+  script: string,
+  args: string[],
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => resolve({ child, port: (JSON.parse(line) as { port: number }).port }));
+    child.once('exit', (code) => reject(new Error(`store child exited early (${code})`)));
+  });
 }

@@ -202,3 +202,17 @@ export function parseStressSummary(output: string): ImaptestStressSummary {
     forcedStop: /Second timeout triggered/.test(output),
   };
 }
+
+/** The numbers a clean scripted run shows: no failed group or command, no protocol error. */
+export function cleanSuiteFigures(summary: ImaptestSuiteSummary): Record<string, unknown> {
+  return {
+    failures: summary.failures,
+    errors: summary.errors,
+    failedGroups: summary.failedGroups,
+    baseFailed: summary.baseFailed,
+    extensionsFailed: summary.extensionsFailed,
+  };
+}
+
+/** What cleanSuiteFigures of a clean run is. */
+export const cleanSuite = { failures: [], errors: [], failedGroups: 0, baseFailed: 0, extensionsFailed: 0 };

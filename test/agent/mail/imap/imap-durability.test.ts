@@ -10,15 +10,15 @@
  * - an acknowledged expunge is gone; an acknowledged rename is under its new name only;
  * - HIGHESTMODSEQ never goes back below anything acknowledged.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MaildirStorage } from '../../../../agent/mail/maildir/maildir-storage.js';
 import {
   type CompiledMailStore,
   compileMailStoreModules,
   imapStoreChild,
+  startStoreChild,
 } from '../../../support/compiled-mail-store.js';
 import { makeTempDir, removeTempDir } from '../maildir/maildir-test-support.js';
 
@@ -43,14 +43,7 @@ interface Acknowledged {
 }
 
 function startChild(compiled: string, mailRoot: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [imapStoreChild, compiled, mailRoot, password], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => resolve({ child, port: (JSON.parse(line) as { port: number }).port }));
-    child.once('exit', (code) => reject(new Error(`store child exited early (${code})`)));
-  });
+  return startStoreChild(imapStoreChild, [compiled, mailRoot, password]);
 }
 
 /** A sequential IMAP client: one command at a time, resolves with its untagged lines and tagged reply. */

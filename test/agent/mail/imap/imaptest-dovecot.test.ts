@@ -7,7 +7,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DovecotImapServer, startDovecotImap } from '../../../support/dovecot-imap-server.js';
-import { buildImaptest, parseSuiteSummary, runImaptest } from '../../../support/imaptest.js';
+import {
+  buildImaptest,
+  cleanSuite,
+  cleanSuiteFigures,
+  parseSuiteSummary,
+  runImaptest,
+} from '../../../support/imaptest.js';
 import { makeTempDir, removeTempDir } from '../maildir/maildir-test-support.js';
 
 const user = { address: 'reference@dovecot.example', password: 'reference-pw' };
@@ -39,10 +45,7 @@ describe('imaptest against Dovecot (the reference)', () => {
     process.stdout.write(
       `imaptest vs Dovecot: ${summary.groups} groups, ${summary.failedGroups} failed; base ${summary.baseFailed}/${summary.baseTotal}; extensions ${summary.extensionsFailed}/${summary.extensionsTotal}\n`,
     );
-    expect(summary.failures).toEqual([]);
-    expect(summary.failedGroups).toBe(0);
-    expect(summary.baseFailed).toBe(0);
-    expect(summary.extensionsFailed).toBe(0);
+    expect(cleanSuiteFigures(summary)).toEqual(cleanSuite);
     expect(summary.extensionsTotal).toBeGreaterThan(summary.baseTotal / 2);
   }, 240_000);
 });

@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildImaptest,
+  cleanSuite,
+  cleanSuiteFigures,
   type ImaptestTarget,
   parseStressSummary,
   parseSuiteSummary,
@@ -55,11 +57,7 @@ describe('imaptest against a store', () => {
     const run = await runImaptest(target, [`test=${tests}`], 180_000);
     expect(run.exitedByItself).toBe(true);
     const summary = parseSuiteSummary(run.output);
-    expect(summary.failures).toEqual([]);
-    expect(summary.errors).toEqual([]);
-    expect(summary.failedGroups).toBe(0);
-    expect(summary.baseFailed).toBe(0);
-    expect(summary.extensionsFailed).toBe(0);
+    expect(cleanSuiteFigures(summary)).toEqual(cleanSuite);
     expect(summary.groups).toBeGreaterThanOrEqual(71);
     expect(summary.baseTotal).toBeGreaterThanOrEqual(457);
   }, 240_000);
