@@ -8,10 +8,15 @@ import { parseArgs } from 'node:util';
 import { Agent } from './daemon/agent.js';
 import { loadAgentConfig } from './daemon/agent-config.js';
 import { JsonLogger } from './daemon/json-logger.js';
+import { ProcessFaults } from './daemon/process-faults.js';
 import { productionDependencies } from './daemon/production-dependencies.js';
 import { SystemdNotifier } from './daemon/systemd-notifier.js';
+import { renderPasswordPolicyLdif, renderSlapdSiteConfig } from './directory/slapd/site-config.js';
 
-const usage = 'usage: mailfleet-agent --config FILE\n';
+const usage = `usage: mailfleet-agent --config FILE
+       mailfleet-agent --slapd-config BASE_DN    print the slapd.conf lines for the fleet tree
+       mailfleet-agent --slapd-ppolicy BASE_DN   print the default password policy entry (LDIF)
+`;
 
 /** Runs the agent process; resolves with the exit code. */
 export async function runAgentCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -19,11 +24,25 @@ export async function runAgentCli(argv: string[], env: NodeJS.ProcessEnv = proce
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        help: { type: 'boolean', short: 'h' },
+        'slapd-config': { type: 'string' },
+        'slapd-ppolicy': { type: 'string' },
+      },
       strict: true,
     });
     if (values.help) {
       process.stdout.write(usage);
+      return 0;
+    }
+    // For sites running OpenLDAP: what to add to slapd for the fleet (docs/directory.md).
+    if (values['slapd-config'] !== undefined) {
+      process.stdout.write(renderSlapdSiteConfig(values['slapd-config']));
+      return 0;
+    }
+    if (values['slapd-ppolicy'] !== undefined) {
+      process.stdout.write(renderPasswordPolicyLdif(values['slapd-ppolicy']));
       return 0;
     }
     configPath = values.config;
@@ -44,7 +63,13 @@ export async function runAgentCli(argv: string[], env: NodeJS.ProcessEnv = proce
     return 1;
   }
   const logger = new JsonLogger(config.node, 'cli', config.log.level);
-  const agent = new Agent(config, productionDependencies({ version: await packageVersion() }));
+  // From here on the process serves: a stray rejection or exception is logged and counted, not fatal.
+  const faults = new ProcessFaults(new JsonLogger(config.node, 'process', config.log.level));
+  const uninstallFaults = faults.install();
+  const agent = new Agent(
+    config,
+    productionDependencies({ version: await packageVersion(), processFaults: faults }),
+  );
   const systemd = new SystemdNotifier({ env, logger });
   const aborter = new AbortController();
 
@@ -77,6 +102,7 @@ export async function runAgentCli(argv: string[], env: NodeJS.ProcessEnv = proce
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    uninstallFaults();
   }
 }
 

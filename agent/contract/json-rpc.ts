@@ -30,7 +30,9 @@ export const rpcErrorCodes = {
   unavailable: -32005,
 } as const;
 
-const id = z.union([z.string().max(200), z.number().int()]);
+/** A request id: a short string or a safe integer (null ids are not accepted). */
+export const rpcId = z.union([z.string().max(200), z.number().int()]);
+const id = rpcId;
 
 /** A request (with id) or a notification (without). */
 export const rpcRequest = z.object({

@@ -1,36 +1,28 @@
 /**
  * The agent's wire contract: every JSON-RPC method it serves, with its params and result schemas,
- * the callers allowed, and whether a call is written to the node's audit log.
+ * and whether a call is written to the node's audit log.
  *
  * The agent owns this file (the server owns its API). The console derives its call types from it,
- * so a method name or payload cannot drift between the two. Authorization is enforced by the agent
- * from `allowed`; the console only uses it to grey out buttons.
+ * so a method name or payload cannot drift between the two. Who may call each method is the one
+ * table in access-matrix.ts, which must have a row for every method here.
  */
 import { z } from 'zod';
-import { type AdminTier, adminTiers, nodeRoles, nodeStates } from '../directory/fleet-entries.js';
+import { adminTiers, nodeRoles, nodeStates } from '../directory/fleet-entries.js';
 import { gatewayStatus, spamStatistics } from './gateway-figures.js';
 import { nodeMetrics, serviceStatus } from './node-metrics.js';
 import { queueAdminMethods, queueFilter, queueListEntry } from './queue-admin-contract.js';
 
+export type { CallerKind } from './access-matrix.js';
 export { type QueueListEntry, queueListEntry } from './queue-admin-contract.js';
-
-/** Who is calling: an admin (by tier) or a peer agent. */
-export type CallerKind = AdminTier | 'peer';
 
 /** Declaration of one method. */
 export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   params: P;
   result: R;
-  /** Caller kinds allowed; everyone else gets `forbidden` naming their tier. */
-  allowed: readonly CallerKind[];
   /** Whether each call (allowed or not) is appended to the audit log. */
   audited: boolean;
   summary: string;
 }
-
-const operators: readonly CallerKind[] = ['system', 'helpdesk', 'domain', 'peer'];
-const staff: readonly CallerKind[] = ['system', 'helpdesk'];
-const systemOnly: readonly CallerKind[] = ['system'];
 
 const empty = z.object({}).strict();
 
@@ -59,11 +51,6 @@ const mailUser = z
   .min(3)
   .max(320)
   .regex(/^[^\s@]+@[^\s@]+$/, 'a mail address (local@domain)');
-
-/** Who may read a store's mailboxes and sessions: staff, domain admins (their domains only), peers. */
-const storeReaders: readonly CallerKind[] = ['system', 'helpdesk', 'domain', 'peer'];
-/** Who may act on a user's sessions: staff, and domain admins for their own domains. */
-const storeActors: readonly CallerKind[] = ['system', 'helpdesk', 'domain'];
 
 /** One mailbox on a store, as mailbox.list shows it. */
 export const mailboxListEntry = z.object({
@@ -130,42 +117,36 @@ export const methods = {
       endpoints: z.record(z.string(), z.string()),
       services: z.array(serviceStatus),
     }),
-    allowed: operators,
     audited: false,
     summary: 'Who this node is and what it runs.',
   },
   'node.metrics': {
     params: empty,
     result: nodeMetrics,
-    allowed: operators,
     audited: false,
     summary: 'The latest metrics sample.',
   },
   'metrics.subscribe': {
     params: z.object({}).strict(),
     result: z.object({ subscription: z.string() }),
-    allowed: operators,
     audited: false,
     summary: 'Start a 1 Hz stream of `metrics.sample` notifications on this channel.',
   },
   'metrics.unsubscribe': {
     params: z.object({ subscription: z.string() }).strict(),
     result: z.object({ stopped: z.boolean() }),
-    allowed: operators,
     audited: false,
     summary: 'Stop a metrics stream.',
   },
   'service.list': {
     params: empty,
     result: z.object({ services: z.array(serviceStatus) }),
-    allowed: operators,
     audited: false,
     summary: 'Services this node runs and their state.',
   },
   'service.restart': {
     params: z.object({ service: serviceName }).strict(),
     result: z.object({ service: serviceStatus }),
-    allowed: systemOnly,
     audited: true,
     summary: 'Stop and start one service.',
   },
@@ -184,7 +165,6 @@ export const methods = {
       total: z.number().int().nonnegative(),
       offset: z.number().int().nonnegative(),
     }),
-    allowed: storeReaders,
     audited: false,
     summary: 'Mailboxes on this store, by address: size, message count, quota use, last login.',
   },
@@ -205,14 +185,12 @@ export const methods = {
       quota: z.object({ usedBytes: z.number(), messages: z.number().int(), limitBytes: z.number() }),
       lastLoginAt: z.number().optional(),
     }),
-    allowed: storeReaders,
     audited: false,
     summary: "One user's mailbox on this store: folders with counts and sizes, quota.",
   },
   'session.list': {
     params: z.object({ user: mailUser.optional() }).strict(),
     result: z.object({ sessions: z.array(mailSession) }),
-    allowed: storeReaders,
     audited: false,
     summary:
       'IMAP and POP3 sessions on this store (a domain admin sees only logged-in users of their domains).',
@@ -220,7 +198,6 @@ export const methods = {
   'session.kick': {
     params: z.object({ user: mailUser }).strict(),
     result: z.object({ closed: z.number().int().nonnegative() }),
-    allowed: storeActors,
     audited: true,
     summary: 'Close every IMAP and POP3 session of one user on this store; returns how many were closed.',
   },
@@ -247,7 +224,6 @@ export const methods = {
         '>=1d': z.number().int().nonnegative(),
       }),
     }),
-    allowed: staff,
     audited: false,
     summary: "The director's queue: messages, recipients by state, deliveries per destination, holds, ages.",
   },
@@ -265,21 +241,18 @@ export const methods = {
       total: z.number().int().nonnegative(),
       offset: z.number().int().nonnegative(),
     }),
-    allowed: staff,
     audited: false,
     summary: 'Queued messages, oldest first, with per-recipient state, attempts and last reason.',
   },
   'queue.hold': {
     params: z.object({ hold: queueHold }).strict(),
     result: z.object({ holds: z.array(queueHold) }),
-    allowed: staff,
     audited: true,
     summary: 'Hold queued and future mail by message id, recipient user or logical store.',
   },
   'queue.release': {
     params: z.object({ hold: queueHold }).strict(),
     result: z.object({ released: z.boolean(), holds: z.array(queueHold) }),
-    allowed: staff,
     audited: true,
     summary: 'Release a hold; the held mail is attempted at once.',
   },
@@ -294,7 +267,6 @@ export const methods = {
       })
       .strict(),
     result: z.object({ invalidated: z.literal(true) }),
-    allowed: staff,
     audited: true,
     summary:
       "Drop the director's cached routing for a user, a domain or a logical store (after a mailHost flip or failover).",
@@ -302,7 +274,6 @@ export const methods = {
   'proxy.sessions': {
     params: z.object({ user: mailUser.optional() }).strict(),
     result: z.object({ sessions: z.array(proxySession) }),
-    allowed: storeReaders,
     audited: false,
     summary:
       "Sessions the director's IMAP/POP3 proxy relays, and to which store (a domain admin sees only their domains).",
@@ -310,14 +281,12 @@ export const methods = {
   'proxy.kick': {
     params: z.object({ user: mailUser }).strict(),
     result: z.object({ closed: z.number().int().nonnegative() }),
-    allowed: storeActors,
     audited: true,
     summary: "Close one user's proxied IMAP and POP3 sessions on the director; returns how many.",
   },
   'proxy.hold': {
     params: z.object({ user: mailUser }).strict(),
     result: z.object({ held: z.array(z.string()) }),
-    allowed: staff,
     audited: true,
     summary:
       "Refuse one user's proxy logins (NO [UNAVAILABLE] / -ERR [IN-USE]) until released; sessions stay (kick them).",
@@ -325,14 +294,12 @@ export const methods = {
   'proxy.release': {
     params: z.object({ user: mailUser }).strict(),
     result: z.object({ released: z.boolean(), held: z.array(z.string()) }),
-    allowed: staff,
     audited: true,
     summary: "Let a held user log in through the director's proxy again.",
   },
   'gateway.status': {
     params: empty,
     result: gatewayStatus,
-    allowed: staff,
     audited: false,
     summary:
       "The gateway's SMTP: content scanning (or not configured), greylist size, blocked clients, next hop.",
@@ -340,7 +307,6 @@ export const methods = {
   'spam.statistics': {
     params: empty,
     result: spamStatistics,
-    allowed: staff,
     audited: false,
     summary:
       "The gateway's decisions over the last hour: per minute, per domain, top clients, last decisions.",
@@ -349,7 +315,6 @@ export const methods = {
   'audit.tail': {
     params: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.object({ entries: z.array(auditEntry) }),
-    allowed: staff,
     audited: false,
     summary: 'The newest audit entries of this node, oldest first.',
   },
@@ -365,10 +330,5 @@ export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['pa
 export type MethodResult<M extends MethodName> = z.output<(typeof methods)[M]['result']>;
 export type NotificationName = keyof typeof notifications;
 export type NotificationParams<N extends NotificationName> = z.output<(typeof notifications)[N]>;
-
-/** Whether a caller kind may call a method. */
-export function isAllowed(method: MethodName, caller: CallerKind): boolean {
-  return (methods[method].allowed as readonly CallerKind[]).includes(caller);
-}
 
 export { adminTiers };

@@ -1,20 +1,17 @@
 /**
  * The queue operations of the wire contract: the filter every queue listing and bulk action takes,
  * and `queue.show`, `queue.showBody`, `queue.flush`, `queue.requeue`, `queue.delete`. methods.ts
- * spreads these into the one method map, so tiers and audit are enforced by the dispatcher as for
- * every other method.
+ * spreads these into the one method map, so tiers (access-matrix.ts) and audit are enforced by the
+ * dispatcher as for every other method.
  *
- * Tiers, as a postmaster would set them: staff (system, helpdesk) may look at envelopes and headers,
- * flush and requeue (each only speeds up what the queue does anyway); reading a body is system-only
- * and audited (it is someone's mail); deleting is system-only, because it destroys mail the site
- * already acknowledged, and without a bounce nobody is ever told. Helpdesk staff hold mail instead
- * (reversible) and ask the system administrator.
+ * Tiers (in access-matrix.ts), as a postmaster would set them: staff (system, helpdesk) may look
+ * at envelopes and headers, flush and requeue (each only speeds up what the queue does anyway);
+ * reading a body is system-only and audited (it is someone's mail); deleting is system-only,
+ * because it destroys mail the site already acknowledged, and without a bounce nobody is ever told.
+ * Helpdesk staff hold mail instead (reversible) and ask the system administrator.
  */
 import { z } from 'zod';
-import type { CallerKind, MethodSpec } from './methods.js';
-
-const staff: readonly CallerKind[] = ['system', 'helpdesk'];
-const systemOnly: readonly CallerKind[] = ['system'];
+import type { MethodSpec } from './methods.js';
 
 /** A queue id as the director's queue makes them. */
 export const queueMessageId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a queue id');
@@ -102,7 +99,6 @@ export const queueAdminMethods = {
       /** More header fields than are returned (a cap keeps the answer small). */
       headersTruncated: z.boolean(),
     }),
-    allowed: staff,
     audited: false,
     summary: 'One queued message: envelope, per-recipient state and the message headers (no body).',
   },
@@ -115,21 +111,18 @@ export const queueAdminMethods = {
       bodyBytes: z.number().int().nonnegative(),
       truncated: z.boolean(),
     }),
-    allowed: systemOnly,
     audited: true,
     summary: "A queued message's body. System tier only; every call is audited.",
   },
   'queue.flush': {
     params: z.object(bulkTarget).strict(),
     result: queueBulkResult,
-    allowed: staff,
     audited: true,
     summary: 'Attempt queued mail now (all, by ids or by filter, e.g. a destination); held mail stays held.',
   },
   'queue.requeue': {
     params: z.object(bulkTarget).strict(),
     result: queueBulkResult,
-    allowed: staff,
     audited: true,
     summary:
       'Re-route queued mail now with fresh directory lookups and the retry backoff reset (as postsuper -r).',
@@ -146,7 +139,6 @@ export const queueAdminMethods = {
         message: 'name the messages: ids, or a filter with at least one criterion',
       }),
     result: queueBulkResult,
-    allowed: systemOnly,
     audited: true,
     summary:
       'Delete queued messages by ids or filter, with or without a bounce to the sender. System tier only.',

@@ -77,18 +77,47 @@ export function paramsDigest(params: unknown): string {
   return createHash('sha256').update(canonicalJson(params)).digest('hex');
 }
 
-/** JSON with object keys sorted at every level, so equal params give equal digests. */
+/**
+ * JSON with object keys sorted at every level, so equal params give equal digests. A loop over an
+ * explicit stack, not recursion: params nested 200,000 levels deep must not overflow the stack of
+ * the process that is asked to record them.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    const record = value as Record<string, unknown>;
-    return `{${keys
-      .filter((key) => record[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
-      .join(',')}}`;
+  const out: string[] = [];
+  // Work still to write, last first: a value to serialise, or punctuation already decided.
+  const pending: Array<{ value: unknown } | string> = [{ value }];
+  while (pending.length > 0) {
+    const next = pending.pop() as { value: unknown } | string;
+    if (typeof next === 'string') {
+      out.push(next);
+      continue;
+    }
+    const item = next.value;
+    if (Array.isArray(item)) {
+      out.push('[');
+      pending.push(']');
+      for (let i = item.length - 1; i >= 0; i--) {
+        pending.push({ value: item[i] });
+        if (i > 0) pending.push(',');
+      }
+    } else if (item !== null && typeof item === 'object') {
+      const record = item as Record<string, unknown>;
+      const keys = Object.keys(record)
+        .sort()
+        .filter((key) => record[key] !== undefined);
+      out.push('{');
+      pending.push('}');
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i] as string;
+        pending.push({ value: record[key] });
+        pending.push(`${JSON.stringify(key)}:`);
+        if (i > 0) pending.push(',');
+      }
+    } else {
+      out.push(JSON.stringify(item ?? null));
+    }
   }
-  return JSON.stringify(value ?? null);
+  return out.join('');
 }
 
 function safeJson(line: string): unknown {

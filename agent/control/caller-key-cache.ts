@@ -5,6 +5,10 @@
  * The cache refreshes on a timer, and early when an unknown key shows up (a key just added in the
  * directory should work at once) - but at most once per `minRefreshGapMs`, so someone cycling
  * through keys cannot turn each attempt into a directory search.
+ *
+ * An open SSH session is checked again at every call (`current`): the keys are re-read when they
+ * are older than the caller's age limit, so a key removed or a tier lowered in the directory takes
+ * effect on the next call of a connection opened before, not only at the next login.
  */
 import type { CallerKind } from '../contract/methods.js';
 import type { FleetDirectory } from '../directory/fleet-directory.js';
@@ -18,8 +22,8 @@ export interface Caller {
   id: string;
 }
 
-/** The part of the directory the cache reads. */
-export type CallerKeySource = Pick<FleetDirectory, 'listAdmins' | 'listServers'>;
+/** The part of the directory the cache reads (the tree says where admin entries are). */
+export type CallerKeySource = Pick<FleetDirectory, 'tree' | 'listAdmins' | 'listServers'>;
 
 /** Timing of the cache. */
 export interface CallerKeyCacheOptions {
@@ -40,6 +44,7 @@ export class CallerKeyCache {
   private lastRefreshAt = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly refreshListeners = new Set<() => void>();
 
   constructor(
     private readonly source: CallerKeySource,
@@ -78,6 +83,32 @@ export class CallerKeyCache {
     return found;
   }
 
+  /**
+   * The caller a key belongs to now, as the directory said at most `maxAgeMs` ago (re-read first
+   * if older): for the check at every call of an open session. Undefined once the key is gone. If
+   * the directory cannot be read, the keys last read stay in force (as at login).
+   */
+  async current(
+    key: SshPublicKey,
+    username: string | undefined,
+    maxAgeMs: number,
+  ): Promise<Caller | undefined> {
+    if (this.now() - this.lastRefreshAt >= maxAgeMs)
+      await this.refresh().catch((error) => this.options.onRefreshError?.(error));
+    return this.lookup(key, username);
+  }
+
+  /** The caller a key belongs to in the keys last read (no directory access). */
+  find(key: SshPublicKey, username?: string): Caller | undefined {
+    return this.lookup(key, username);
+  }
+
+  /** Runs after every successful refresh (open sessions are checked against the new keys). */
+  onRefresh(listener: () => void): () => void {
+    this.refreshListeners.add(listener);
+    return () => this.refreshListeners.delete(listener);
+  }
+
   /** Re-reads the directory; concurrent callers share one refresh. */
   refresh(): Promise<void> {
     this.refreshing ??= this.load().finally(() => {
@@ -97,12 +128,17 @@ export class CallerKeyCache {
       const id = keyId(key);
       callers.set(id, [...(callers.get(id) ?? []), caller]);
     };
-    for (const admin of admins)
+    for (const admin of admins) {
+      // A tier counts only on an entry directly under ou=admins (issue 10): whatever a source
+      // returns, a look-alike elsewhere (below a mail domain) gets no admin key.
+      if (!this.source.tree.isAdminEntry(admin.dn)) continue;
       for (const line of admin.sshPublicKeys) add(line, { kind: admin.tier, id: admin.uid });
+    }
     for (const server of servers)
       for (const line of server.hostKeys) add(line, { kind: 'peer', id: server.name });
     this.callers = callers;
     this.options.onServers?.(servers);
+    for (const listener of this.refreshListeners) listener();
   }
 
   private lookup(key: SshPublicKey, username?: string): Caller | undefined {

@@ -20,6 +20,8 @@ export interface ConnectRpcOptions {
   privateKey: string | Buffer;
   /** The node's host keys as published in its server entry (OpenSSH one-line). Nothing else is accepted. */
   pinnedHostKeys: string[];
+  /** Local address to connect from (a console on a machine with several). */
+  localAddress?: string;
   keepaliveIntervalMs?: number;
   readyTimeoutMs?: number;
   rpc?: RpcClientOptions;
@@ -85,6 +87,7 @@ export function connectRpc(options: ConnectRpcOptions): Promise<RpcConnection> {
       port: options.port,
       username: options.username,
       privateKey: options.privateKey,
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
       keepaliveInterval: options.keepaliveIntervalMs ?? 15_000,
       readyTimeout: options.readyTimeoutMs ?? 20_000,
       hostVerifier: (blob: Buffer) => {

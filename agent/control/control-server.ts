@@ -3,15 +3,22 @@
  * or a server entry in the directory (CallerKeyCache) and its signature must verify. The only thing
  * an authenticated caller can open is the `mailfleet-rpc` subsystem; shells, exec, port forwarding
  * and SFTP are refused.
+ *
+ * Connections are admitted as OpenSSH admits them (login-gate.ts: few unauthenticated connections
+ * per address, early random drop past a threshold, a short login grace time), counted from the TCP
+ * accept, so a flood of half-open connections from one address cannot lock consoles out. After
+ * login, the caller is checked against the directory again at every call and whenever the keys are
+ * re-read: a removed key closes the session, a changed tier applies to the next call.
  */
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import { rpcSubsystem } from '../contract/json-rpc.js';
 import type { JsonLogger } from '../daemon/json-logger.js';
 import type { Caller, CallerKeyCache } from './caller-key-cache.js';
-import { RpcChannelSession } from './rpc-channel-session.js';
+import { controlLoginLimits, LoginGate, type LoginGateLimits, type LoginTicket } from './login-gate.js';
+import { RpcChannelSession, type SessionCaller } from './rpc-channel-session.js';
 import type { RpcDispatcher } from './rpc-dispatcher.js';
-import { parseSshPublicKey } from './ssh-public-key.js';
+import { parseSshPublicKey, type SshPublicKey } from './ssh-public-key.js';
 
 /** Where and how the control server listens. */
 export interface ControlServerOptions {
@@ -23,25 +30,56 @@ export interface ControlServerOptions {
   keys: CallerKeyCache;
   dispatcher: RpcDispatcher;
   logger: JsonLogger;
+  /** How old the keys may be when a call of an open session is checked. Default 5 s. */
+  callerMaxAgeMs?: number;
+  /** Time to authenticate from the TCP accept. Default 10 s. */
+  loginGraceMs?: number;
+  /** Admission limits. Default {@link controlLoginLimits}. */
+  limits?: LoginGateLimits;
 }
 
 // Authentication attempts per connection before it is dropped (OpenSSH's MaxAuthTries default is 6).
 const maxAuthAttempts = 6;
-// A connection must authenticate within this time (OpenSSH's LoginGraceTime), so half-open
-// handshakes cannot hold sockets.
-const loginGraceMs = 30_000;
-// Open connections at once; a fleet has a few consoles and peers, so this only stops floods.
-const maxConnections = 256;
+// A console authenticates in well under a second; OpenSSH's 120 s default would let half-open
+// connections sit for minutes.
+const defaultLoginGraceMs = 10_000;
+// Short enough that a removed key or lowered tier counts within seconds on an open session, long
+// enough that a busy console costs the directory at most one read of the keys per interval.
+const defaultCallerMaxAgeMs = 5_000;
 // RPC channels per connection: a console needs one.
 const maxChannelsPerConnection = 8;
+// Refusals during a flood are logged once per interval with a count, not once each.
+const refusalLogIntervalMs = 10_000;
+
+/** One SSH connection and who it authenticated as. */
+interface ControlConnection {
+  readonly ip: string;
+  readonly connection: ssh2.Connection;
+  key?: SshPublicKey;
+  username?: string;
+  caller?: Caller;
+  /** Its key is gone from the directory: closing. */
+  revoked: boolean;
+}
 
 /** SSH server for the control plane. */
 export class ControlServer {
-  private server: ssh2.Server | undefined;
+  private listener: Server | undefined;
   private boundPort: number | undefined;
-  private readonly connections = new Set<ssh2.Connection>();
+  private gate: LoginGate | undefined;
+  /** Sockets admitted by the gate, by `ip|port`, until they close. */
+  private readonly admitted = new Map<
+    string,
+    { socket: Socket; ticket: LoginTicket; grace: NodeJS.Timeout }
+  >();
+  private readonly connections = new Set<ControlConnection>();
   private readonly sessions = new Set<RpcChannelSession>();
   private nextChannel = 1;
+  private stopSweep: (() => void) | undefined;
+  private refusedTotal = 0;
+  private refusalsUnlogged = 0;
+  private lastRefusalLogAt = Number.NEGATIVE_INFINITY;
+  private channelFailures = 0;
 
   constructor(private readonly options: ControlServerOptions) {}
 
@@ -56,33 +94,49 @@ export class ControlServer {
     return this.sessions.size;
   }
 
+  /** Connections refused by the admission limits since start (a metric). */
+  get refusedConnections(): number {
+    return this.refusedTotal;
+  }
+
+  /** RPC lines whose handling failed outside the dispatcher's error answers (a metric; 0 unless a bug). */
+  get failedLines(): number {
+    return this.channelFailures;
+  }
+
   /** Starts listening; resolves with the detail the service registry shows. */
   async listen(): Promise<string> {
-    const server = new ssh2.Server({ hostKeys: [this.options.hostKey] }, (connection, info) =>
-      this.accept(connection, info.ip),
+    this.gate ??= new LoginGate(this.options.limits ?? controlLoginLimits);
+    // Re-read keys apply to idle sessions too: a removed key closes its session without a call.
+    this.stopSweep ??= this.options.keys.onRefresh(() => this.sweep());
+    const ssh = new ssh2.Server({ hostKeys: [this.options.hostKey] }, (connection, info) =>
+      this.accept(connection, info.ip, info.port),
     );
+    // Our own TCP listener, so connections are counted and timed from the accept, before ssh2
+    // sees a byte (ssh2 reports a connection only once the client has sent its version line).
+    const listener = createServer((socket) => this.admit(socket, ssh));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.boundPort ?? this.options.port, this.options.host, () => {
-        server.off('error', reject);
+      listener.once('error', reject);
+      listener.listen(this.boundPort ?? this.options.port, this.options.host, () => {
+        listener.off('error', reject);
         resolve();
       });
     });
-    server.on('error', (error: Error) =>
+    listener.on('error', (error: Error) =>
       this.options.logger.error('control server error', { error: error.message }),
     );
-    this.server = server;
-    this.boundPort = (server.address() as AddressInfo).port;
+    this.listener = listener;
+    this.boundPort = (listener.address() as AddressInfo).port;
     return `listening on ${this.options.host}:${this.boundPort}`;
   }
 
   /** Stops accepting connections; established sessions stay open (see docs/agent.md). */
   async stopListening(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
+    const listener = this.listener;
+    this.listener = undefined;
+    if (!listener) return;
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
+      listener.close(() => resolve());
       // close() waits for every connection; established sessions are ended separately.
       setImmediate(resolve);
     });
@@ -90,33 +144,64 @@ export class ControlServer {
 
   /** Ends every connection (agent shutdown). */
   disconnectAll(): void {
+    this.stopSweep?.();
+    this.stopSweep = undefined;
     for (const session of this.sessions) session.close();
-    for (const connection of this.connections) connection.end();
+    for (const { connection } of this.connections) connection.end();
     this.connections.clear();
+    // Connections still in the handshake are not sessions yet: they go too.
+    for (const { socket } of this.admitted.values()) socket.destroy();
   }
 
-  private accept(connection: ssh2.Connection, ip: string): void {
+  /** Lets a new TCP connection in, or drops it at once (OpenSSH's MaxStartups and per-source limits). */
+  private admit(socket: Socket, ssh: ssh2.Server): void {
+    const ip = socket.remoteAddress ?? '';
+    socket.on('error', () => {});
+    const ticket = this.gate?.admit(ip) ?? 'too many connections';
+    if (typeof ticket === 'string') {
+      this.noteRefusal(ip, ticket);
+      socket.destroy();
+      return;
+    }
+    const key = `${ip}|${socket.remotePort}`;
+    const grace = setTimeout(() => {
+      this.options.logger.warn('dropped connection that did not authenticate in time', { ip });
+      socket.destroy();
+    }, this.options.loginGraceMs ?? defaultLoginGraceMs);
+    this.admitted.set(key, { socket, ticket, grace });
+    socket.once('close', () => {
+      clearTimeout(grace);
+      ticket.release();
+      this.admitted.delete(key);
+    });
+    ssh.injectSocket(socket);
+  }
+
+  private noteRefusal(ip: string, reason: string): void {
+    this.refusedTotal++;
+    this.refusalsUnlogged++;
+    const now = Date.now();
+    if (now - this.lastRefusalLogAt < refusalLogIntervalMs) return;
+    this.options.logger.warn('refused connections', { ip, reason, count: this.refusalsUnlogged });
+    this.refusalsUnlogged = 0;
+    this.lastRefusalLogAt = now;
+  }
+
+  private accept(connection: ssh2.Connection, ip: string, port: number): void {
     const logger = this.options.logger;
-    let caller: Caller | undefined;
+    const state: ControlConnection = { ip, connection, revoked: false };
     let attempts = 0;
     let channels = 0;
     connection.on('error', (error: Error) =>
       logger.debug('control connection error', { ip, error: error.message }),
     );
-    if (this.connections.size >= maxConnections) {
-      logger.warn('refused connection: too many open', { ip, open: this.connections.size });
+    const admitted = this.admitted.get(`${ip}|${port}`);
+    if (!admitted) {
       connection.end();
       return;
     }
-    this.connections.add(connection);
-    const grace = setTimeout(() => {
-      logger.warn('dropped connection that did not authenticate in time', { ip });
-      connection.end();
-    }, loginGraceMs);
-    connection.on('close', () => {
-      clearTimeout(grace);
-      this.connections.delete(connection);
-    });
+    this.connections.add(state);
+    connection.on('close', () => this.connections.delete(state));
     connection.on('authentication', (context) => {
       attempts += 1;
       if (attempts > maxAuthAttempts) {
@@ -130,15 +215,25 @@ export class ControlServer {
         context.reject(['publickey']);
         return;
       }
-      void this.checkKey(context, ip, (found) => {
-        caller = found;
+      void this.checkKey(context, ip, (caller, key) => {
+        state.caller = caller;
+        state.key = key;
+        state.username = context.username;
       });
     });
     connection.on('ready', () => {
-      clearTimeout(grace);
-      if (!caller) return connection.end();
-      const authenticated = caller;
+      admitted.ticket.authenticated();
+      clearTimeout(admitted.grace);
+      const authenticated = state.caller;
+      if (!authenticated) return connection.end();
       logger.info('caller connected', { ip, caller: authenticated.id, kind: authenticated.kind });
+      const sessionCaller: SessionCaller = {
+        get current() {
+          return state.caller ?? authenticated;
+        },
+        confirm: () => this.confirm(state),
+        disconnect: () => connection.end(),
+      };
       connection.on('session', (acceptSession, rejectSession) => {
         if (channels >= maxChannelsPerConnection) return rejectSession();
         channels += 1;
@@ -151,10 +246,11 @@ export class ControlServer {
           const stream = acceptSubsystem();
           const channel = new RpcChannelSession(
             `${authenticated.id}#${this.nextChannel++}`,
-            authenticated,
+            sessionCaller,
             stream,
             this.options.dispatcher,
             logger,
+            () => this.channelFailures++,
           );
           this.sessions.add(channel);
           channel.onClose(() => this.sessions.delete(channel));
@@ -164,11 +260,52 @@ export class ControlServer {
     });
   }
 
+  /** The connection's caller now (keys at most callerMaxAgeMs old), or undefined once its key is gone. */
+  private async confirm(state: ControlConnection): Promise<Caller | undefined> {
+    if (state.revoked || !state.key) return undefined;
+    const maxAge = this.options.callerMaxAgeMs ?? defaultCallerMaxAgeMs;
+    return this.settle(state, await this.options.keys.current(state.key, state.username, maxAge));
+  }
+
+  /** After the keys were re-read: closes sessions whose key is gone, updates changed tiers. */
+  private sweep(): void {
+    for (const state of this.connections) {
+      if (!state.key || !state.caller || state.revoked) continue;
+      if (!this.settle(state, this.options.keys.find(state.key, state.username))) state.connection.end();
+    }
+  }
+
+  /** Records what the directory says about a connection's caller now; undefined = key gone. */
+  private settle(state: ControlConnection, found: Caller | undefined): Caller | undefined {
+    const before = state.caller;
+    if (!found) {
+      if (!state.revoked)
+        this.options.logger.warn('closing session: its key is no longer in the directory', {
+          ip: state.ip,
+          caller: before?.id,
+          kind: before?.kind,
+        });
+      state.revoked = true;
+      return undefined;
+    }
+    if (before && (before.kind !== found.kind || before.id !== found.id)) {
+      this.options.logger.warn('caller changed in the directory', {
+        ip: state.ip,
+        caller: before.id,
+        kind: before.kind,
+        nowCaller: found.id,
+        nowKind: found.kind,
+      });
+    }
+    state.caller = found;
+    return found;
+  }
+
   /** Accepts a key query or a signed attempt if the key is known and the signature verifies. */
   private async checkKey(
     context: ssh2.PublicKeyAuthContext,
     ip: string,
-    authenticated: (caller: Caller) => void,
+    authenticated: (caller: Caller, key: SshPublicKey) => void,
   ): Promise<void> {
     const key = parseSshPublicKey(context.key.data);
     const caller = key ? await this.options.keys.identify(key, context.username) : undefined;
@@ -191,7 +328,7 @@ export class ControlServer {
       return;
     }
     // Recorded before accept(): ssh2 may emit `ready` from inside accept().
-    authenticated(caller);
+    authenticated(caller, key);
     context.accept();
   }
 }

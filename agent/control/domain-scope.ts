@@ -18,18 +18,25 @@ export async function callerDomains(
   return caller.kind === 'domain' ? new Set(await adminDomains(caller.id)) : undefined;
 }
 
+/** Why the caller may not act on `user` (a domain admin and another department's user), or undefined. */
+export async function userOutOfScope(
+  caller: Caller,
+  user: string,
+  adminDomains: AdminDomains,
+): Promise<string | undefined> {
+  const domains = await callerDomains(caller, adminDomains);
+  if (!domains || domains.has(domainOf(user))) return undefined;
+  return `domain admin ${caller.id} may not act on ${user}: ${domainOf(user)} is not one of their domains`;
+}
+
 /** Throws `forbidden` unless the caller may act on `user`. */
 export async function requireUserInScope(
   caller: Caller,
   user: string,
   adminDomains: AdminDomains,
 ): Promise<void> {
-  const domains = await callerDomains(caller, adminDomains);
-  if (domains && !domains.has(domainOf(user)))
-    throw new MethodError(
-      rpcErrorCodes.forbidden,
-      `domain admin ${caller.id} may not act on ${user}: ${domainOf(user)} is not one of their domains`,
-    );
+  const refusal = await userOutOfScope(caller, user, adminDomains);
+  if (refusal) throw new MethodError(rpcErrorCodes.forbidden, refusal);
 }
 
 /** The domain of an address, lower case. */

@@ -10,7 +10,14 @@ import type { Caller } from './caller-key-cache.js';
 export interface RpcChannel {
   /** Unique per channel within the agent. */
   readonly id: string;
+  /** The caller as last checked against the directory (a tier lowered since login shows here). */
   readonly caller: Caller;
+  /**
+   * Checks the caller against the directory's current keys (read at most a few seconds ago): the
+   * caller now, or undefined when its key is gone, in which case the connection is closed once the
+   * answer is sent. The dispatcher calls it before every call.
+   */
+  confirmCaller(): Promise<Caller | undefined>;
   /** Sends a notification on this channel (dropped once the channel is closed). */
   notify(method: string, params: unknown): void;
   /** Runs when the channel closes; returns a function that cancels the listener. */

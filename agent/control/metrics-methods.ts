@@ -3,6 +3,7 @@
  * that asked, until it unsubscribes or closes. Streams share the agent's one sampler.
  */
 import { randomBytes } from 'node:crypto';
+import { isAllowed } from '../contract/access-matrix.js';
 import { rpcErrorCodes } from '../contract/json-rpc.js';
 import type { NotificationParams } from '../contract/methods.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
@@ -33,6 +34,8 @@ export function metricsMethods(deps: {
       }
       const subscription = `metrics-${randomBytes(6).toString('hex')}`;
       const stopSamples = deps.sampler.onSample((sample) => {
+        // A caller whose tier was lowered since it subscribed stops getting what it may not ask for.
+        if (!isAllowed('metrics.subscribe', channel.caller.kind)) return stop();
         const params: NotificationParams<'metrics.sample'> = { subscription, sample };
         channel.notify('metrics.sample', params);
       });

@@ -2,9 +2,10 @@
  * `proxy.sessions`, `proxy.kick`, `proxy.hold` and `proxy.release` on the director's IMAP/POP3
  * proxies, and the proxy's part of `route.invalidate`.
  *
- * Authorization beyond the tier check of the dispatcher, as for the store's session methods: a
- * `domain` admin sees and kicks only users of their delegated domains (enforced here, in the agent).
- * Holds are a cutover tool and staff-only in the contract.
+ * Authorization beyond the dispatcher's (access-matrix.ts), as for the store's session methods: a
+ * `domain` admin sees and kicks only users of their delegated domains; the dispatcher has checked
+ * the address given, the user it resolves to is checked here. Holds are a cutover tool and
+ * staff-only in the matrix.
  *
  * The proxies know users by primary address (what a login resolves to), so an address given here
  * is looked up first: holding or kicking `a.smith@...` acts on alice's primary address.
@@ -45,7 +46,6 @@ export function proxyMethods(deps: ProxyMethodDeps): ProxyMethods {
     },
     'proxy.kick': async ({ user }, { caller }) => {
       const proxies = needProxies();
-      await requireUserInScope(caller, user, deps.adminDomains);
       const address = await primary(user);
       // The primary address may be in another domain than the one given: check that one too.
       await requireUserInScope(caller, address, deps.adminDomains);

@@ -16,25 +16,55 @@ const maxCallsInFlight = 16;
 // many unsent bytes, notifications are dropped (the sample `seq` shows the gap) while answers still go.
 const maxQueuedNotificationBytes = 1024 * 1024;
 
+/** The SSH connection's caller, as the control server keeps it checked against the directory. */
+export interface SessionCaller {
+  /** The caller as last checked. */
+  readonly current: Caller;
+  /** Checks again (keys read at most a few seconds ago); undefined once the key is gone. */
+  confirm(): Promise<Caller | undefined>;
+  /** Ends the SSH connection (a caller whose key is gone, once its answer is sent). */
+  disconnect(): void;
+}
+
 /** Serves JSON-RPC on one SSH channel. */
 export class RpcChannelSession implements RpcChannel {
   private inFlight = 0;
   private closed = false;
+  private revoked = false;
   private readonly closeListeners = new Set<() => void>();
 
   constructor(
     readonly id: string,
-    readonly caller: Caller,
+    private readonly sessionCaller: SessionCaller,
     private readonly stream: Duplex,
     private readonly dispatcher: RpcDispatcher,
     private readonly logger: JsonLogger,
+    /** Told when handling a line failed outside the dispatcher's own error handling (a metric). */
+    private readonly onFailure: () => void = () => {},
   ) {}
+
+  get caller(): Caller {
+    return this.sessionCaller.current;
+  }
+
+  async confirmCaller(): Promise<Caller | undefined> {
+    const caller = await this.sessionCaller.confirm();
+    if (!caller) this.revoked = true;
+    return caller;
+  }
 
   /** Starts reading the channel. */
   serve(): void {
     const splitter = new RpcLineSplitter(maxRpcLineBytes, {
-      line: (text) => void this.handle(text),
+      line: (text) => {
+        this.handle(text).catch((error: unknown) => {
+          // The dispatcher answers every failure itself; reaching here is a bug, logged and counted.
+          this.onFailure();
+          this.logger.error('rpc line handling failed', { channel: this.id, error: String(error) });
+        });
+      },
       tooLong: (bytes) => this.send(this.dispatcher.lineTooLong(bytes, maxRpcLineBytes)),
+      notUtf8: () => this.send(this.dispatcher.notUtf8()),
     });
     this.stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     this.stream.on('close', () => this.markClosed());
@@ -71,6 +101,7 @@ export class RpcChannelSession implements RpcChannel {
     try {
       const answer = await this.dispatcher.dispatch(text, this);
       if (answer) this.send(answer);
+      if (this.revoked) this.sessionCaller.disconnect();
     } finally {
       this.inFlight -= 1;
       if (this.inFlight < maxCallsInFlight && !this.closed) this.stream.resume();

@@ -4,6 +4,7 @@
  * and every answer is parsed with the method's result schema before the caller sees it.
  */
 import type { Duplex } from 'node:stream';
+import { parseBoundedJson } from '../contract/bounded-json.js';
 import { maxRpcLineBytes, rpcNotification, rpcResponse } from '../contract/json-rpc.js';
 import {
   type MethodName,
@@ -48,6 +49,7 @@ export class RpcClient {
     this.splitter = new RpcLineSplitter(maxRpcLineBytes, {
       line: (text) => this.receive(text),
       tooLong: (bytes) => this.protocolError(`answer line longer than ${maxRpcLineBytes} bytes (${bytes})`),
+      notUtf8: () => this.protocolError('answer line is not UTF-8'),
     });
     stream.on('data', (chunk: Buffer | string) =>
       this.splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk),
@@ -132,13 +134,13 @@ export class RpcClient {
   }
 
   private receive(text: string): void {
-    let message: unknown;
-    try {
-      message = JSON.parse(text);
-    } catch {
-      this.protocolError('answer is not JSON');
+    // Bounded: an answer nested thousands deep must not reach code that walks it recursively.
+    const parsed = parseBoundedJson(text);
+    if (!parsed.ok) {
+      this.protocolError(`answer is ${parsed.message}`);
       return;
     }
+    const message = parsed.value;
     const response = rpcResponse.safeParse(message);
     if (response.success) {
       const id = response.data.id;

@@ -1,7 +1,8 @@
 /**
  * Splits a byte stream into JSON-RPC lines, bounded: a line longer than the limit is reported once
  * and its bytes are dropped as they arrive, up to the next newline, so a peer sending an endless
- * line cannot make this process buffer it.
+ * line cannot make this process buffer it. A line that is not UTF-8 is reported, not decoded with
+ * replacement characters: JSON text is UTF-8 (RFC 8259), and what is checked must be what was sent.
  */
 
 /** What the splitter reports. */
@@ -9,7 +10,11 @@ export interface RpcLineSink {
   line(text: string): void;
   /** A line passed the limit; its remaining bytes up to the next newline are being discarded. */
   tooLong(bytesSeen: number): void;
+  /** A complete line whose bytes are not UTF-8; it is dropped. */
+  notUtf8(): void;
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Incremental newline splitter with a per-line byte limit. */
 export class RpcLineSplitter {
@@ -46,8 +51,13 @@ export class RpcLineSplitter {
         const whole = this.pending.length === 0 ? piece : Buffer.concat([...this.pending, piece]);
         this.pending = [];
         this.pendingBytes = 0;
-        const text = whole.toString('utf8').replace(/\r$/, '');
-        if (text.trim() !== '') this.sink.line(text);
+        let text: string | undefined;
+        try {
+          text = utf8.decode(whole).replace(/\r$/, '');
+        } catch {
+          this.sink.notUtf8();
+        }
+        if (text !== undefined && text.trim() !== '') this.sink.line(text);
       }
       start = end + 1;
     }

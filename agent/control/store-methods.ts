@@ -1,9 +1,11 @@
 /**
  * `mailbox.list`, `mailbox.stats`, `session.list` and `session.kick` on a store's mail stack.
  *
- * Authorization beyond the tier check of the dispatcher: a `domain` admin sees and acts on users of
- * their delegated domains only (their admin entry's `mailfleetAdminDomain`, read from the directory
- * at each call so a revoked delegation takes effect at once). Enforced here, in the agent.
+ * Authorization beyond the dispatcher's (access-matrix.ts): a `domain` admin sees and acts on users
+ * of their delegated domains only (their admin entry's `mailfleetAdminDomain`, read from the
+ * directory at each call so a revoked delegation takes effect at once). The dispatcher has checked
+ * the address given; here the check is on the user that address belongs to, because an address
+ * in the admin's domain (an alias) may belong to another department's user.
  */
 import { rpcErrorCodes } from '../contract/json-rpc.js';
 import type { MailboxListEntry, MailSession } from '../contract/methods.js';
@@ -66,9 +68,10 @@ export function storeMethods(deps: StoreMethodDeps): StoreMethods {
 
     'mailbox.stats': async ({ user }, { caller }) => {
       const address = user.toLowerCase();
-      await mayTouch(caller, address);
       const stack = needStack();
       const found = await deps.findUser(address);
+      // Before anything about the user is told (even which store holds them).
+      if (found) await mayTouch(caller, found.user);
       if (found && !found.servedHere)
         throw new MethodError(
           rpcErrorCodes.notFound,
@@ -101,9 +104,11 @@ export function storeMethods(deps: StoreMethodDeps): StoreMethods {
     },
 
     'session.kick': async ({ user }, { caller }) => {
-      const address = user.toLowerCase();
+      const stack = needStack();
+      // Sessions and cached logins are by primary address: kicking `a.smith@...` kicks alice.
+      const address = (await deps.findUser(user.toLowerCase()))?.user ?? user.toLowerCase();
       await mayTouch(caller, address);
-      const closed = needStack().kick(address);
+      const closed = stack.kick(address);
       deps.onKick?.(address);
       return { closed };
     },

@@ -146,7 +146,37 @@ export const agentConfigSchema = z
     hostKeyFile: absolutePath.optional(),
     /** Only on the node of role `directory`: the embedded LDAP server to start before anything else. */
     embeddedDirectory: z
-      .object({ host, port, dataDir: absolutePath, baseDn: z.string().min(1) })
+      .object({
+        host,
+        port,
+        dataDir: absolutePath,
+        baseDn: z.string().min(1),
+        /**
+         * Addresses or CIDR ranges of the fleet's nodes: never throttled or capped per address
+         * (an address a server entry binds from is treated so anyway). docs/directory.md.
+         */
+        exemptAddresses: z
+          .array(z.string().min(1).max(64))
+          .max(1_024)
+          .refine(
+            (networks) => {
+              try {
+                trustedNetworkList(networks);
+                return true;
+              } catch {
+                return false;
+              }
+            },
+            { message: 'addresses or CIDR ranges, e.g. 10.1.0.0/16' },
+          )
+          .optional(),
+        /** Connections from addresses that are not fleet nodes, in all. Default 1,024. */
+        maxConnections: z.number().int().min(1).max(1_000_000).optional(),
+        /** Connections from one address that is not a fleet node. Default 64. */
+        maxConnectionsPerAddress: z.number().int().min(1).max(1_000_000).optional(),
+        /** Seconds before an idle bound connection is closed (slapd's idletimeout); 0: never. Default 900. */
+        idleTimeoutSeconds: z.number().int().min(0).max(86_400).optional(),
+      })
       .strict()
       .optional(),
     /** Certificate of the mail services; without it STARTTLS/STLS are not offered. */

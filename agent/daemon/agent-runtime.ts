@@ -5,6 +5,8 @@
  */
 import type { AuditLog } from '../control/audit-log.js';
 import type { ControlServer } from '../control/control-server.js';
+import type { BindLockout } from '../directory/embedded/bind-throttle.js';
+import type { DirectoryGuardFigures } from '../directory/embedded/embedded-directory-server.js';
 import type { DirectoryConnection, FleetDirectory } from '../directory/fleet-directory.js';
 import type { ServerEntry } from '../directory/fleet-entries.js';
 import type { MailAuthenticator } from '../mail/auth/mail-authenticator.js';
@@ -32,13 +34,24 @@ export interface EmbeddedDirectoryHandle {
   /** e.g. `listening on ldap://127.0.0.1:3890`. */
   readonly detail?: string;
   stop(): Promise<void>;
+  /** DNs and client addresses whose binds must wait now (the bind throttle). */
+  lockouts?(): BindLockout[];
+  /** Connections, refusals, failed and throttled binds, what is locked now. */
+  guardFigures?(): DirectoryGuardFigures;
 }
 
 /** Starts the embedded LDAP server of the `directory` node. */
 export type EmbeddedDirectoryStarter = (
   options: NonNullable<AgentConfig['embeddedDirectory']>,
   logger: JsonLogger,
+  clock: Clock,
 ) => Promise<EmbeddedDirectoryHandle>;
+
+/** The embedded directory's locked DNs and addresses, for the helpdesk (a later `auth.lockouts`). */
+export interface DirectoryLockouts {
+  /** Empty when the directory is not running. */
+  list(): BindLockout[];
+}
 
 /** The parts modules bring up, in start order. */
 export interface AgentParts {
@@ -65,6 +78,8 @@ export interface AgentParts {
   gateway: RunningGateway;
   /** Mail logins (IMAP, POP3). */
   mailAuthenticator: MailAuthenticator;
+  /** The embedded directory's bind lockouts (directory nodes). */
+  directoryLockouts: DirectoryLockouts;
   /** Endpoints of services started by modules other than control and metrics (`imap=host:port`...), published at enrollment. */
   serviceEndpoints: Record<string, string>;
 }

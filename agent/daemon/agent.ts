@@ -25,6 +25,7 @@ import { EnrollmentModule } from './modules/enrollment-module.js';
 import { GatewayMailModule } from './modules/gateway-mail-module.js';
 import { MetricsModule } from './modules/metrics-module.js';
 import { StoreMailModule } from './modules/store-mail-module.js';
+import type { ProcessFaultCount } from './process-faults.js';
 
 /** What an Agent is built with besides its configuration. */
 export interface AgentDependencies {
@@ -39,6 +40,8 @@ export interface AgentDependencies {
   version?: string;
   /** Builds the IMAP server of store and spare nodes; default the embedded ImapServer. */
   imapServer?: SessionServiceFactory;
+  /** Faults the process survived (the agent process installs ProcessFaults), for `unhandled_errors_total`. */
+  processFaults?: ProcessFaultCount;
 }
 
 /** Where a started agent can be reached; for tests, the bench and the lab. */
@@ -160,7 +163,7 @@ export class Agent {
       new DirectorMailModule(this.runtime),
       new DirectorProxyModule(this.runtime),
       new GatewayMailModule(this.runtime),
-      new ControlModule(this.runtime),
+      new ControlModule(this.runtime, this.dependencies.processFaults),
       new EnrollmentModule(this.runtime),
     );
     return modules;

@@ -3,21 +3,38 @@
  * server. Kept apart from Agent so tests and the bench can add their own clock or log sink while
  * using the same directory code.
  */
+import { directoryGuardLog } from '../directory/embedded/directory-guard-log.js';
 import { EmbeddedDirectoryServer } from '../directory/embedded/embedded-directory-server.js';
 import { LdapFleetDirectory } from '../directory/ldap-fleet-directory.js';
 import type { AgentDependencies } from './agent.js';
 import type { EmbeddedDirectoryStarter } from './agent-runtime.js';
 
 /** Starts the embedded LDAP server of the `directory` node. */
-export const startEmbeddedDirectory: EmbeddedDirectoryStarter = async (options) => {
+export const startEmbeddedDirectory: EmbeddedDirectoryStarter = async (options, logger, clock) => {
+  const idle = options.idleTimeoutSeconds;
   const server = new EmbeddedDirectoryServer({
     dataDir: options.dataDir,
     baseDn: options.baseDn,
     host: options.host,
     port: options.port,
+    clock,
+    exemptAddresses: options.exemptAddresses ?? [],
+    connectionLimits: {
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+      ...(options.maxConnectionsPerAddress === undefined
+        ? {}
+        : { maxConnectionsPerAddress: options.maxConnectionsPerAddress }),
+      ...(idle === undefined ? {} : { idleTimeoutMs: idle * 1000 }),
+    },
+    onGuardEvent: directoryGuardLog(logger, clock),
   });
   await server.start();
-  return { detail: `listening on ${server.url}`, stop: () => server.stop() };
+  return {
+    detail: `listening on ${server.url}`,
+    stop: () => server.stop(),
+    lockouts: () => server.lockouts(),
+    guardFigures: () => server.guardFigures(),
+  };
 };
 
 /** Dependencies of an agent process: LdapFleetDirectory and the embedded directory server. */

@@ -63,10 +63,15 @@ export function toDirectoryError(
     switch (error.code) {
       case ldapResultCodes.noSuchObject:
         return new DirectoryError(notFound ?? `no such entry (${what})`, error.code, { cause: error });
-      case ldapResultCodes.insufficientAccessRights:
-        return new DirectoryError(`the directory refused ${what}: insufficient access`, error.code, {
-          cause: error,
-        });
+      case ldapResultCodes.insufficientAccessRights: {
+        // The embedded directory says why ("... may not give the address a@x ..."); slapd says nothing.
+        const why = detail.replace(/^insufficient access:?\s*/i, '');
+        return new DirectoryError(
+          `the directory refused ${what}: insufficient access${why ? `: ${why}` : ''}`,
+          error.code,
+          { cause: error },
+        );
+      }
       case ldapResultCodes.invalidCredentials:
         return new DirectoryError(`the directory refused the credentials (${what})`, error.code, {
           cause: error,

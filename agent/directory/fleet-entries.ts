@@ -13,7 +13,7 @@
  * - `ou=domains`  `cn=<mail domain>`     a mail domain; its users, aliases and groups live below it
  */
 import { z } from 'zod';
-import { escapeDnAttributeValue } from './distinguished-name.js';
+import { escapeDnAttributeValue, parseDn, type Rdn } from './distinguished-name.js';
 
 /** What a node does in the fleet. The role comes from the node's server entry. */
 export const nodeRoles = ['store', 'spare', 'director', 'gateway', 'directory'] as const;
@@ -158,6 +158,30 @@ export class FleetTree {
   }
   group(name: string, domain: string): string {
     return `cn=${escapeDnValue(name)},${this.domain(domain)}`;
+  }
+
+  /**
+   * Whether `dn` is an admin entry: directly under ou=admins. Only there do a tier and delegated
+   * domains count (a look-alike below a mail domain is not an admin, whatever it holds).
+   */
+  isAdminEntry(dn: string): boolean {
+    let rdns: Rdn[];
+    try {
+      rdns = parseDn(dn);
+    } catch {
+      return false;
+    }
+    const admins = parseDn(this.admins);
+    if (rdns.length !== admins.length + 1) return false;
+    // ou and dc compare without case; the RDNs are compared part by part, not as text.
+    const same = (a: Rdn, b: Rdn) =>
+      a.length === b.length &&
+      a.every(
+        (part, i) =>
+          part.type.toLowerCase() === b[i]?.type.toLowerCase() &&
+          part.value.toLowerCase() === b[i]?.value.toLowerCase(),
+      );
+    return admins.every((rdn, i) => same(rdn, rdns[i + 1] as Rdn));
   }
 }
 

@@ -38,7 +38,7 @@ export interface MessageSummary {
 /** A folder as LIST/STATUS see it. */
 export interface FolderInfo {
   name: string;
-  /** `\Drafts`, `\Sent`, `\Trash`, `\Junk`, or undefined. */
+  /** `\Drafts`, `\Sent`, `\Trash`, `\Junk`, `\Archive` (several separated by spaces), or undefined. */
   specialUse?: string;
   subscribed: boolean;
 }
@@ -152,10 +152,13 @@ export interface QuotaUsage {
 export interface UserMailbox {
   readonly user: string;
   listFolders(): Promise<FolderInfo[]>;
-  createFolder(name: string): Promise<void>;
+  /** Creates a folder (and missing parents); `specialUse` (RFC 6154 CREATE-SPECIAL-USE) is kept with it. */
+  createFolder(name: string, options?: { specialUse?: string }): Promise<void>;
   deleteFolder(name: string): Promise<void>;
   renameFolder(from: string, to: string): Promise<void>;
   setSubscribed(name: string, subscribed: boolean): Promise<void>;
+  /** Every subscribed name, also of folders that do not exist (RFC 3501 6.3.6: kept after DELETE). */
+  listSubscriptions(): Promise<string[]>;
   openFolder(name: string): Promise<FolderView>;
   /** Counts without opening: IMAP STATUS. */
   folderStatus(name: string): Promise<FolderStatus>;
@@ -165,6 +168,17 @@ export interface UserMailbox {
     message: Buffer,
     options?: { flags?: readonly string[]; internalDate?: Date },
   ): Promise<{ uid: number; uidValidity: number }>;
+  /**
+   * Adds several messages to one folder, all or none (IMAP MULTIAPPEND): one quota check for all,
+   * and nothing visible or kept unless every one is durable. Resolves with their UIDs, in order.
+   */
+  appendMany(
+    folder: string,
+    messages: ReadonlyArray<{
+      message: Buffer;
+      options?: { flags?: readonly string[]; internalDate?: Date };
+    }>,
+  ): Promise<{ uids: number[]; uidValidity: number }>;
   quota(): Promise<QuotaUsage>;
   /** Called after any change by anyone to any folder of this mailbox (for IDLE and open sessions). */
   onChange(listener: (folder: string) => void): () => void;

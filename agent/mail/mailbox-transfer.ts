@@ -72,7 +72,11 @@ export async function importMailbox(
     if (record.kind === 'folder') {
       if (record.name.toUpperCase() !== 'INBOX') {
         try {
-          await mailbox.createFolder(record.name);
+          // A special use given at CREATE moves with the folder (the default folders exist already).
+          await mailbox.createFolder(
+            record.name,
+            record.specialUse ? { specialUse: record.specialUse } : undefined,
+          );
         } catch (error) {
           if (!(error instanceof MailStorageError && error.code === 'folder-exists')) throw error;
         }

@@ -1,9 +1,14 @@
 /**
- * `npm run bench -- director`: our director (its own process: RecipientRouter on the embedded
- * directory, durable MailQueue, LMTP transport, SMTP server) against Debian's Postfix configured as
- * the same relay (postfix-peer.ts), both relaying to one LMTP sink that acknowledges without storing:
- * - durable relay throughput, 4 KB messages, 50 sessions, connections reused and one per message
- *   (each run three times, the sides alternating which goes first; medians compared);
+ * `npm run bench -- director`: our director (its own process: RecipientRouter, durable MailQueue,
+ * LMTP transport, SMTP server) against Debian's Postfix configured as a site runs it in front of its
+ * stores (postfix-peer.ts: `relay_recipient_maps = proxy:ldap:`), both looking recipients up in
+ * Debian's slapd holding the same users (bench-directory.ts) and relaying to Postfix's `smtp-sink -L`
+ * (C, no greeting delay), which acknowledges without storing:
+ * - durable relay throughput, 4 KB messages, 50 sessions, connections reused and one per message,
+ *   each run three times with the sides taking turns going first, medians compared; once with
+ *   nodemailer as the load (our director and Postfix), once with Postfix's `smtp-source` (C, a new
+ *   recipient per message) for our director, Postfix and Postfix alone (no recipient table: the
+ *   peer's standalone figure), with the ratios ours / Postfix in the bench and ours / Postfix alone;
  * - routing lookup latency p50/p99, uncached then cached, as RCPT round trips on both (and, for ours
  *   alone, RecipientRouter.expand called in-process);
  * - greylist decisions per second: ours (benchGreylistDecisions, in-process) and postgrey through
@@ -18,35 +23,34 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { FleetTree } from '../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
-import {
-  directoryBaseEntries,
-  logicalStoreEntry,
-  mailDomainEntry,
-  mailUserEntry,
-  serverEntry,
-} from '../../agent/directory/seed-entries.js';
+import { type DirectoryCredentials, LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
 import { RecipientRouter } from '../../agent/mail/director/recipient-router.js';
 import { benchGreylistDecisions } from '../../agent/mail/gateway/greylist-bench.js';
-import { startEmbeddedDirectory } from '../../test/support/embedded-directory.js';
+import { describeMachine } from '../machine.js';
 import { percentile, round } from '../stats.js';
+import { startSmtpSink } from '../support/smtp-sink.js';
+import { startBenchDirectory } from './bench-directory.js';
 import { summariseCpuProfiles } from './cpu-profile-summary.js';
-import { startLmtpSink } from './lmtp-sink.js';
+import { peerFigures, peerSides } from './peer-figures.js';
 import { startPostfixPeer } from './postfix-peer.js';
 import { postgreyDecisionsPerSecond, startPostgreyPeer } from './postgrey-peer.js';
 import { measureQueueList } from './queue-list-measure.js';
-import { timeRcpts } from './rcpt-latency.js';
-import { type RelayResult, runRelayLoad } from './relay-load.js';
+import { rcptReply, timeRcpts } from './rcpt-latency.js';
+import { runNodemailerLoad, runSmtpSourceLoad } from './relay-load.js';
+import { type RelayMode, rate, runRelayRounds } from './relay-rounds.js';
 
 const domain = 'univ.bench';
-const users = 3000;
+const users = 4000;
 const sessions = 50;
-const reusedMessages = 2000;
-const perConnectionMessages = 1000;
+const modes: RelayMode[] = [
+  { name: 'reused', reuseConnections: true, messages: 2000 },
+  { name: 'perMessage', reuseConnections: false, messages: 1000 },
+];
 const concurrencyPerDestination = 20;
 const repetitions = 3;
-const address = (n: number) => `user${n}@${domain}`;
+// `1user@univ.bench` ...: smtp-source -N puts the message's number in front of `user@univ.bench`.
+const numbered = `user@${domain}`;
+const address = (n: number) => `${n}${numbered}`;
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => address(from + i));
 
 async function startOurDirector(settings: Record<string, unknown>, profileDir: string | undefined) {
@@ -66,115 +70,115 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
   // Postfix's and postgrey's daemons drop root: they must be able to reach their directories inside.
   await chmod(root, 0o755);
   const profileDir = process.env.MAILFLEET_BENCH_CPU_PROF;
-  const sink = await startLmtpSink();
-  const baseDn = 'dc=mailfleet,dc=bench';
-  const tree = new FleetTree(baseDn);
-  say(`seeding the embedded directory with ${users} users ...`);
-  const directory = await startEmbeddedDirectory(baseDn, [
-    ...directoryBaseEntries(tree),
-    serverEntry(tree, {
-      name: 'sink01',
-      role: 'store',
-      address: '127.0.0.1',
-      controlPort: 1,
-      endpoints: { lmtp: `127.0.0.1:${sink.port}` },
-      password: 'sink01-secret',
-    }),
-    logicalStoreEntry(tree, { name: 'store01', servedBy: 'sink01' }),
-    mailDomainEntry(tree, { name: domain }),
-    ...Array.from({ length: users }, (_, n) =>
-      mailUserEntry(tree, { mail: address(n), displayName: `User ${n}`, mailHost: 'store01' }),
-    ),
-  ]);
-  const credentials = {
-    url: directory.url,
-    baseDn,
-    bindDn: directory.rootDn,
-    bindPassword: directory.rootPassword,
-  };
+  const sink = await startSmtpSink({ lmtp: true });
+  say(`seeding slapd with ${users} users ...`);
+  const directory = await startBenchDirectory({
+    domain,
+    addresses: range(1, users),
+    sinkPort: sink.port,
+  }).catch(async (error: unknown) => {
+    await sink.stop();
+    throw error;
+  });
+  const credentials = directory.credentials;
   let ours: { child: ChildProcess; port: number } | undefined;
   let postfix: Awaited<ReturnType<typeof startPostfixPeer>> | undefined;
+  let postfixAlone: Awaited<ReturnType<typeof startPostfixPeer>> | undefined;
   let postgrey: Awaited<ReturnType<typeof startPostgreyPeer>> | undefined;
   try {
-    say('starting our director and Postfix (postfix-ldap) ...');
+    say('starting our director, Postfix (proxy:ldap:) and Postfix alone (no recipient table) ...');
     ours = await startOurDirector(
       {
-        ldapUrl: directory.url,
-        baseDn,
-        bindDn: directory.rootDn,
-        bindPassword: directory.rootPassword,
+        ldapUrl: credentials.url,
+        baseDn: credentials.baseDn,
+        bindDn: credentials.bindDn,
+        bindPassword: credentials.bindPassword,
         queueRoot: join(root, 'queue'),
         concurrencyPerDestination,
       },
       profileDir,
     );
     postfix = await startPostfixPeer(join(root, 'postfix'), domain, sink.port, {
-      url: directory.url,
-      searchBase: tree.domains,
-      bindDn: directory.rootDn,
-      bindPassword: directory.rootPassword,
+      url: credentials.url,
+      searchBase: directory.usersBase,
+      bindDn: credentials.bindDn,
+      bindPassword: credentials.bindPassword,
     });
-    const sides = { mailfleet: ours.port, postfix: postfix.smtpPort };
-    const relayUsers = range(0, 1000);
-    // Warm-up: Postfix forks its daemons, ours fills its routing cache and LMTP pool; not counted.
+    postfixAlone = await startPostfixPeer(join(root, 'postfix-alone'), domain, sink.port, undefined);
+    const sides = {
+      [peerSides.ours]: ours.port,
+      [peerSides.inBench]: postfix.smtpPort,
+      [peerSides.alone]: postfixAlone.smtpPort,
+    };
+    // Each side's recipient check, shown: an address not in the directory is refused by the two that
+    // look recipients up, and accepted by Postfix alone, which has no table.
+    const unknown = `nobody@${domain}`;
+    const unknownReplies: Record<string, string> = {};
+    for (const [name, port] of Object.entries(sides)) unknownReplies[name] = await rcptReply(port, unknown);
+    say(
+      `RCPT TO:<${unknown}> (not in the directory): ` +
+        Object.entries(unknownReplies)
+          .map(([name, reply]) => `${name} "${reply}"`)
+          .join(', '),
+    );
+    const refuses = (name: string) => unknownReplies[name]?.startsWith('5') === true;
+    if (!refuses(peerSides.ours) || !refuses(peerSides.inBench) || refuses(peerSides.alone))
+      throw new Error('a relay does not check recipients as the bench sets it up (replies above)');
+    const relayUsers = range(1, 1000);
+    // Warm-up: Postfix forks its daemons, ours opens its LDAP and LMTP connections; not counted.
     for (const port of Object.values(sides)) {
-      await runRelayLoad({
-        port,
-        sink,
-        recipients: relayUsers,
-        messages: 200,
-        sessions,
-        reuseConnections: true,
-      });
+      const warmUp = { port, sink, messages: 200, sessions, reuseConnections: true };
+      await runNodemailerLoad({ ...warmUp, recipients: relayUsers });
+      await runSmtpSourceLoad({ ...warmUp, numbered });
     }
-    // Each run is repeated and the sides alternate which goes first, because the machine is shared:
-    // the median of each side is compared, and every run is in the JSON line.
-    const throughput: Record<string, Record<string, RelayResult>> = { mailfleet: {}, postfix: {} };
-    const runs: Record<string, Record<string, RelayResult[]>> = { mailfleet: {}, postfix: {} };
-    for (const [mode, reuse, messages] of [
-      ['reused', true, reusedMessages],
-      ['perMessage', false, perConnectionMessages],
-    ] as const) {
-      for (let repetition = 0; repetition < repetitions; repetition++) {
-        const order = Object.entries(sides);
-        if (repetition % 2 === 1) order.reverse();
-        for (const [name, port] of order) {
-          const result = await runRelayLoad({
-            port,
-            sink,
-            recipients: relayUsers,
-            messages,
-            sessions,
-            reuseConnections: reuse,
-          });
-          const byMode = runs[name] as Record<string, RelayResult[]>;
-          byMode[mode] = [...(byMode[mode] ?? []), result];
-          say(
-            `relay ${mode.padEnd(10)} ${name.padEnd(9)} ${round(result.messagesPerSecond, 1)} msg/s ` +
-              `(${messages} x 4 KB, ${sessions} sessions, ${round(result.seconds, 2)} s, ${result.sinkSessions} LMTP sessions)`,
-          );
-        }
-      }
-      for (const name of Object.keys(sides)) {
-        const list = [...((runs[name] as Record<string, RelayResult[]>)[mode] ?? [])].sort(
-          (a, b) => a.messagesPerSecond - b.messagesPerSecond,
-        );
-        (throughput[name] as Record<string, RelayResult>)[mode] = list[
-          Math.floor(list.length / 2)
-        ] as RelayResult;
-      }
-      say(
-        `relay ${mode} medians of ${repetitions}: ` +
-          Object.keys(sides)
-            .map((name) => `${name} ${round(throughput[name]?.[mode]?.messagesPerSecond ?? 0, 1)} msg/s`)
-            .join(', '),
-      );
-    }
+    const nodemailer = await runRelayRounds({
+      client: 'nodemailer',
+      sides: { [peerSides.ours]: ours.port, [peerSides.inBench]: postfix.smtpPort },
+      modes,
+      repetitions,
+      sessions,
+      run: (port, mode) =>
+        runNodemailerLoad({
+          port,
+          sink,
+          recipients: relayUsers,
+          messages: mode.messages,
+          sessions,
+          reuseConnections: mode.reuseConnections,
+        }),
+      say,
+    });
+    const smtpSource = await runRelayRounds({
+      client: 'smtp-source',
+      sides,
+      modes,
+      repetitions,
+      sessions,
+      run: (port, mode) =>
+        runSmtpSourceLoad({
+          port,
+          sink,
+          numbered,
+          messages: mode.messages,
+          sessions,
+          reuseConnections: mode.reuseConnections,
+        }),
+      say,
+    });
+    const peers = peerFigures(
+      smtpSource,
+      [
+        { name: 'reused', label: 'connections reused' },
+        { name: 'perMessage', label: 'one connection per message' },
+      ],
+      say,
+    );
 
-    // Latency: addresses never looked up before (uncached), then the same again (cached).
+    // Latency: addresses no run above used (uncached), then the same again (cached). Postfix alone
+    // has no table to look in: its RCPT is not a lookup.
     const latency: Record<string, Record<string, { p50Ms: number; p99Ms: number; count: number }>> = {};
-    let from = 1000;
-    for (const [name, port] of Object.entries(sides)) {
+    let from = 2001;
+    for (const [name, port] of Object.entries(sides).filter(([name]) => name !== peerSides.alone)) {
       const fresh = range(from, 400);
       from += 400;
       const uncached = await timeRcpts(port, fresh);
@@ -207,17 +211,24 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
     );
 
     const ratio = (a: number, b: number) => round(a / b, 3);
-    const t = throughput as Record<'mailfleet' | 'postfix', Record<'reused' | 'perMessage', RelayResult>>;
     const l = latency as Record<
       'mailfleet' | 'postfix',
       Record<'uncached' | 'cached', { p50Ms: number; p99Ms: number }>
     >;
+    const relay = (mode: string) =>
+      ratio(
+        rate(nodemailer.medians, peerSides.ours, mode),
+        rate(nodemailer.medians, peerSides.inBench, mode),
+      );
     const ratios = {
-      relayReused: ratio(t.mailfleet.reused.messagesPerSecond, t.postfix.reused.messagesPerSecond),
-      relayPerMessage: ratio(
-        t.mailfleet.perMessage.messagesPerSecond,
-        t.postfix.perMessage.messagesPerSecond,
-      ),
+      // nodemailer load, ours / Postfix in the bench.
+      relayReused: relay('reused'),
+      relayPerMessage: relay('perMessage'),
+      // smtp-source load, ours / Postfix in the bench and ours / Postfix alone.
+      smtpSourceReused: peers.reused?.oursToPostfixInBench,
+      smtpSourcePerMessage: peers.perMessage?.oursToPostfixInBench,
+      smtpSourceReusedToPostfixAlone: peers.reused?.oursToPostfixAlone,
+      smtpSourcePerMessageToPostfixAlone: peers.perMessage?.oursToPostfixAlone,
       // Latency: Postfix time / ours, so above 1.0 is still better for us.
       rcptUncachedP50: ratio(l.postfix.uncached.p50Ms, l.mailfleet.uncached.p50Ms),
       rcptUncachedP99: ratio(l.postfix.uncached.p99Ms, l.mailfleet.uncached.p99Ms),
@@ -226,8 +237,11 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       greylist: ratio(greylistOurs.decisionsPerSecond, greylistPeer.decisionsPerSecond),
     };
     say(`ratios to Postfix (above 1.0 = mailfleet better): ${JSON.stringify(ratios)}`);
+    const loadAtEnd = describeMachine().load1;
+    say(`load at the end: ${loadAtEnd}`);
     say(
-      `goal: relay throughput ratio >= 1.0: reused ${ratios.relayReused}, one connection per message ${ratios.relayPerMessage}`,
+      `goal: relay throughput ratio >= 1.0: nodemailer reused ${ratios.relayReused}, one connection per message ${ratios.relayPerMessage}; ` +
+        `smtp-source reused ${ratios.smtpSourceReused}, one connection per message ${ratios.smtpSourcePerMessage}`,
     );
 
     if (ours) {
@@ -241,8 +255,11 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       for (const line of profile) say(`  ${line}`);
     }
     return {
-      throughput,
-      throughputRuns: runs,
+      throughput: { nodemailer: nodemailer.medians, smtpSource: smtpSource.medians },
+      throughputRuns: { nodemailer: nodemailer.runs, smtpSource: smtpSource.runs },
+      peers,
+      unknownRecipientReplies: unknownReplies,
+      loadAtEnd,
       latency: { ...latency, mailfleetRouterInProcess: router },
       greylist: { mailfleet: greylistOurs, postgrey: greylistPeer },
       queueList,
@@ -250,10 +267,12 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       settings: {
         users,
         sessions,
-        reusedMessages,
-        perConnectionMessages,
+        modes,
+        repetitions,
         concurrencyPerDestination,
         messageBytes: 4096,
+        directory: 'slapd',
+        sink: 'smtp-sink -L',
       },
     };
   } finally {
@@ -262,6 +281,7 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       await once(ours.child, 'exit');
     }
     await postfix?.stop();
+    await postfixAlone?.stop();
     await postgrey?.stop();
     await sink.stop();
     await directory.stop();
@@ -270,10 +290,7 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
 }
 
 /** RecipientRouter.expand timed in-process against the same directory, uncached then cached. */
-async function routerLatency(
-  credentials: { url: string; baseDn: string; bindDn: string; bindPassword: string },
-  addresses: string[],
-) {
+async function routerLatency(credentials: DirectoryCredentials, addresses: string[]) {
   const ldap = LdapFleetDirectory.withPassword(credentials);
   try {
     const router = new RecipientRouter({ directory: ldap, clock: { now: () => Date.now() } });
@@ -288,7 +305,7 @@ async function routerLatency(
       return { p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), count: times.length };
     };
     // One lookup outside the figures: it opens the LDAP connection and reads the domain lists.
-    await router.expand(address(users - 1));
+    await router.expand(address(users));
     const uncached = await time();
     const cached = await time();
     return { uncached, cached };

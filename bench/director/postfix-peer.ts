@@ -1,18 +1,25 @@
 /**
- * The peer of the director bench: Debian's Postfix configured as the same relay as our director.
- * It takes SMTP on a free loopback port from 127.0.0.0/8, checks each recipient at RCPT against the
- * same directory through an `ldap:` table (postfix-ldap), queues durably (Postfix's cleanup fsyncs
- * before 250) and relays every accepted message by `lmtp:inet:127.0.0.1:SINK` to the same sink.
+ * The peer of the director bench: Debian's Postfix configured as a site runs it in front of its
+ * stores. It takes SMTP on a free loopback port from 127.0.0.0/8, checks each recipient at RCPT
+ * against the directory through `relay_recipient_maps = proxy:ldap:ldap-relay.cf` (postfix-ldap
+ * behind the proxymap service, so the smtpd processes share its LDAP connection instead of each
+ * opening one), queues durably (Postfix fsyncs each queue file before 250) and relays every accepted
+ * message by `lmtp:inet:127.0.0.1:SINK` to the bench's sink. Without `ldap` it is the same Postfix
+ * with no recipient table (every address of the domain accepted): the peer's standalone figure.
  * Postfix runs in the foreground through the interop tests' launcher
  * (test/support/foreground-postfix.ts), with these relay lines added to its main.cf basics;
  * Postfix's own defaults are kept where the setup does not need a change (20 deliveries per
  * destination, like the director's default concurrency; its retry timers).
  */
-import { mkdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { findFreePorts } from '../../main/lab/free-ports.js';
 import { startForegroundPostfix } from '../../test/support/foreground-postfix.js';
 import { ensureSystemRequirements } from '../../test/support/system-packages.js';
+
+const run = promisify(execFile);
 
 /** How Postfix finds recipients in the directory. */
 export interface PostfixLdapSettings {
@@ -29,12 +36,12 @@ export interface PostfixPeer {
   stop(): Promise<void>;
 }
 
-/** Starts Postfix relaying `domain` to the LMTP sink at `sinkPort`. */
+/** Starts Postfix relaying `domain` to the LMTP sink at `sinkPort`, recipients checked in `ldap` if given. */
 export async function startPostfixPeer(
   dir: string,
   domain: string,
   sinkPort: number,
-  ldap: PostfixLdapSettings,
+  ldap: PostfixLdapSettings | undefined,
 ): Promise<PostfixPeer> {
   ensureSystemRequirements([
     {
@@ -50,39 +57,46 @@ export async function startPostfixPeer(
   ]);
   await mkdir(dir, { recursive: true });
   const [smtpPort] = (await findFreePorts(1)) as [number];
-  const url = new URL(ldap.url);
-  const recipients = join(dir, 'ldap-recipients.cf');
+  const mainCf: Record<string, string> = {
+    local_recipient_maps: '',
+    relay_domains: domain,
+    relay_transport: `lmtp:inet:127.0.0.1:${sinkPort}`,
+    // No DNS on this machine: numeric LMTP next hop (ours does no lookups either).
+    lmtp_host_lookup: 'native',
+    smtp_host_lookup: 'native',
+  };
+  if (ldap) {
+    const table = join(dir, 'ldap-relay.cf');
+    await writeRecipientTable(table, ldap);
+    mainCf.relay_recipient_maps = `proxy:ldap:${table}`;
+  }
   const postfix = await startForegroundPostfix({
     dir,
-    hostName: 'postfix-peer.bench',
+    hostName: ldap ? 'postfix-peer.bench' : 'postfix-alone.bench',
     listeners: [{ port: smtpPort }],
-    files: {
-      // Holds the bind password: not for other users.
-      'ldap-recipients.cf': {
-        text: [
-          `server_host = ${url.hostname}`,
-          `server_port = ${url.port}`,
-          'version = 3',
-          `search_base = ${ldap.searchBase}`,
-          'scope = sub',
-          'query_filter = (&(objectClass=inetLocalMailRecipient)(|(mail=%s)(mailLocalAddress=%s)))',
-          'result_attribute = mail',
-          'bind = yes',
-          `bind_dn = ${ldap.bindDn}`,
-          `bind_pw = ${ldap.bindPassword}`,
-        ].join('\n'),
-        mode: 0o640,
-      },
-    },
-    mainCf: {
-      local_recipient_maps: '',
-      relay_domains: domain,
-      relay_recipient_maps: `ldap:${recipients}`,
-      relay_transport: `lmtp:inet:127.0.0.1:${sinkPort}`,
-      // No DNS on this machine: numeric LMTP next hop (ours does no lookups either).
-      lmtp_host_lookup: 'native',
-      smtp_host_lookup: 'native',
-    },
+    mainCf,
   });
   return { smtpPort, stop: () => postfix.stop() };
+}
+
+/**
+ * The ldap: table's configuration. It holds the bind password, so it is readable by root and the
+ * postfix group only: proxymap opens it after dropping root to the postfix user.
+ */
+async function writeRecipientTable(file: string, ldap: PostfixLdapSettings): Promise<void> {
+  const url = new URL(ldap.url);
+  const lines = [
+    `server_host = ${url.hostname}`,
+    `server_port = ${url.port}`,
+    'version = 3',
+    `search_base = ${ldap.searchBase}`,
+    'scope = sub',
+    'query_filter = (&(objectClass=inetLocalMailRecipient)(|(mail=%s)(mailLocalAddress=%s)))',
+    'result_attribute = mail',
+    'bind = yes',
+    `bind_dn = ${ldap.bindDn}`,
+    `bind_pw = ${ldap.bindPassword}`,
+  ];
+  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o640 });
+  await run('chgrp', ['postfix', file]);
 }

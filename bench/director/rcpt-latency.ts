@@ -49,13 +49,16 @@ class ReplyReader {
   }
 }
 
-/** Times RCPT TO for each address in order on one session; every reply must be 250. */
-export async function timeRcpts(port: number, addresses: string[]): Promise<LatencyFigures> {
+/** An SMTP session past EHLO and MAIL FROM: `send` writes one command and returns its reply. */
+async function openTransaction(port: number) {
   const socket = connect(port, '127.0.0.1');
   const replies = new ReplyReader(socket);
-  const command = async (line: string, expect: string) => {
+  const send = async (line: string) => {
     socket.write(`${line}\r\n`);
-    const reply = await replies.next();
+    return replies.next();
+  };
+  const command = async (line: string, expect: string) => {
+    const reply = await send(line);
     if (!reply.startsWith(expect)) throw new Error(`${line} got ${reply}`);
   };
   try {
@@ -63,20 +66,41 @@ export async function timeRcpts(port: number, addresses: string[]): Promise<Late
     if (!greeting.startsWith('220')) throw new Error(`greeting ${greeting}`);
     await command('EHLO latency.bench', '250');
     await command('MAIL FROM:<probe@outside.example>', '250');
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  return { send, command, close: () => socket.destroy() };
+}
+
+/** Times RCPT TO for each address in order on one session; every reply must be 250. */
+export async function timeRcpts(port: number, addresses: string[]): Promise<LatencyFigures> {
+  const session = await openTransaction(port);
+  try {
     const times: number[] = [];
     for (const [n, address] of addresses.entries()) {
       // Both relays cap recipients per message; start a new transaction well before that.
       if (n > 0 && n % 200 === 0) {
-        await command('RSET', '250');
-        await command('MAIL FROM:<probe@outside.example>', '250');
+        await session.command('RSET', '250');
+        await session.command('MAIL FROM:<probe@outside.example>', '250');
       }
       const started = process.hrtime.bigint();
-      await command(`RCPT TO:<${address}>`, '250');
+      await session.command(`RCPT TO:<${address}>`, '250');
       times.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
-    await command('QUIT', '221');
+    await session.command('QUIT', '221');
     return { p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), count: times.length };
   } finally {
-    socket.destroy();
+    session.close();
+  }
+}
+
+/** The reply to RCPT TO `address` (to show a relay really consults its recipient table). */
+export async function rcptReply(port: number, address: string): Promise<string> {
+  const session = await openTransaction(port);
+  try {
+    return await session.send(`RCPT TO:<${address}>`);
+  } finally {
+    session.close();
   }
 }

@@ -1,19 +1,24 @@
 /**
- * The load of the director bench, the same for our director and for Postfix: nodemailer clients
- * sending 4 KB messages to local users over `sessions` concurrent SMTP sessions, either each session
- * on one connection kept open for all its messages (pooled transport), or a new connection per
- * message. A run is timed from the first connection until the sink has acknowledged every message:
- * durable relay throughput, not just acceptance.
+ * The loads of the director bench, the same for our director and for Postfix, sending to local users
+ * over `sessions` concurrent SMTP sessions, either each session on one connection kept open for all
+ * its messages, or a new connection per message:
+ * - nodemailer clients (pooled transport for kept connections) sending 4 KB messages round-robin to
+ *   the given recipients;
+ * - Postfix's smtp-source (C, bench/support/smtp-source.ts) sending about 4 KB messages (its four
+ *   header lines and 3,968 payload bytes) to `1<local>@domain`, `2<local>@domain`, ...: a new
+ *   recipient for every message of a run.
+ * A run is timed from the first connection until the sink has acknowledged every message: durable
+ * relay throughput, not just acceptance.
  */
 import { createTransport } from 'nodemailer';
 import { msSince } from '../stats.js';
-import type { LmtpSink } from './lmtp-sink.js';
+import type { CountingSink } from '../support/smtp-sink.js';
+import { runSmtpSource } from '../support/smtp-source.js';
 
-/** One throughput run. */
+/** Where a run sends and how. */
 export interface RelayRun {
   port: number;
-  sink: LmtpSink;
-  recipients: string[];
+  sink: CountingSink;
   messages: number;
   sessions: number;
   reuseConnections: boolean;
@@ -24,8 +29,8 @@ export interface RelayResult {
   messages: number;
   seconds: number;
   messagesPerSecond: number;
-  /** LMTP sessions the relay opened to the sink during the run. */
-  sinkSessions: number;
+  /** LMTP sessions to the sink that ended during the run (a kept connection counts when it closes). */
+  sinkSessionsEnded: number;
 }
 
 /** A 4 KB message (headers + body) with a unique token. */
@@ -35,42 +40,65 @@ export function benchMessage(token: string, to: string): string {
   return head + line.repeat(Math.ceil((4096 - head.length) / line.length)).slice(0, 4096 - head.length);
 }
 
-/** Sends `messages` messages over `sessions` sessions and waits until the sink has them all. */
-export async function runRelayLoad(run: RelayRun): Promise<RelayResult> {
-  const startDelivered = run.sink.delivered();
-  const startSessions = run.sink.sessions();
-  let next = 0;
-  const started = process.hrtime.bigint();
-  const session = async (n: number) => {
-    const options = { host: '127.0.0.1', port: run.port, ignoreTLS: true, name: `load${n}.bench` };
-    const pooled = run.reuseConnections
-      ? createTransport({ ...options, pool: true, maxConnections: 1 })
-      : undefined;
-    try {
-      while (next < run.messages) {
-        const i = next++;
-        const to = run.recipients[i % run.recipients.length] as string;
-        const transport = pooled ?? createTransport(options);
-        try {
-          await transport.sendMail({
-            envelope: { from: 'load@outside.example', to: [to] },
-            raw: benchMessage(`m${i}`, to),
-          });
-        } finally {
-          if (!pooled) transport.close();
+/** nodemailer: sends `messages` messages to `recipients` in turn and waits until the sink has them all. */
+export function runNodemailerLoad(run: RelayRun & { recipients: string[] }): Promise<RelayResult> {
+  return timedUntilDelivered(run, async () => {
+    let next = 0;
+    const session = async (n: number) => {
+      const options = { host: '127.0.0.1', port: run.port, ignoreTLS: true, name: `load${n}.bench` };
+      const pooled = run.reuseConnections
+        ? createTransport({ ...options, pool: true, maxConnections: 1 })
+        : undefined;
+      try {
+        while (next < run.messages) {
+          const i = next++;
+          const to = run.recipients[i % run.recipients.length] as string;
+          const transport = pooled ?? createTransport(options);
+          try {
+            await transport.sendMail({
+              envelope: { from: 'load@outside.example', to: [to] },
+              raw: benchMessage(`m${i}`, to),
+            });
+          } finally {
+            if (!pooled) transport.close();
+          }
         }
+      } finally {
+        pooled?.close();
       }
-    } finally {
-      pooled?.close();
-    }
-  };
-  await Promise.all(Array.from({ length: run.sessions }, (_, n) => session(n)));
+    };
+    await Promise.all(Array.from({ length: run.sessions }, (_, n) => session(n)));
+  });
+}
+
+/** smtp-source: sends `messages` messages to `1<numbered>`, `2<numbered>`, ... and waits for the sink. */
+export function runSmtpSourceLoad(run: RelayRun & { numbered: string }): Promise<RelayResult> {
+  return timedUntilDelivered(run, () =>
+    runSmtpSource({
+      port: run.port,
+      sessions: run.sessions,
+      messages: run.messages,
+      payloadBytes: 3968,
+      reuseConnections: run.reuseConnections,
+      recipient: run.numbered,
+      numberRecipients: true,
+      sender: 'load@outside.example',
+      heloName: 'load.bench',
+    }),
+  );
+}
+
+async function timedUntilDelivered(run: RelayRun, send: () => Promise<void>): Promise<RelayResult> {
+  const startDelivered = run.sink.delivered();
+  const startSessions = run.sink.sessionsEnded();
+  const started = process.hrtime.bigint();
+  await send();
   await run.sink.waitFor(startDelivered + run.messages, 600_000);
   const seconds = msSince(started) / 1000;
   return {
     messages: run.messages,
     seconds,
     messagesPerSecond: run.messages / seconds,
-    sinkSessions: run.sink.sessions() - startSessions,
+    sinkSessionsEnded: run.sink.sessionsEnded() - startSessions,
   };
 }

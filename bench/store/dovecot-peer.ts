@@ -2,7 +2,8 @@
  * Debian's Dovecot as the store bench's peer: LMTP and IMAP on free loopback ports, Maildir storage in
  * a temp directory, users from a passwd-file, started in the foreground (`dovecot -F`) and stopped by
  * pid. Dovecot keeps its default durability (`mail_fsync = optimized`: the message is fsynced before
- * LMTP answers), which is what "durable delivery" means for the comparison.
+ * LMTP answers), which is what "durable delivery" means for the comparison; `mailFsync: 'always'`
+ * also fsyncs everything else it writes (dovecot-alone.ts, the standalone figure).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ export interface DovecotPeer {
 export async function startDovecotPeer(
   dir: string,
   users: { address: string; password: string }[],
+  options: { mailFsync?: 'optimized' | 'always' } = {},
 ): Promise<DovecotPeer> {
   ensureSystemRequirements([
     {
@@ -60,6 +62,7 @@ auth_failure_delay = 0
 first_valid_uid = 1
 mail_uid = ${mailUser.uid}
 mail_gid = ${mailUser.gid}
+mail_fsync = ${options.mailFsync ?? 'optimized'}
 mail_location = maildir:${join(dir, 'mail')}/%d/%n/Maildir
 passdb {
   driver = passwd-file

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { round } from '../stats.js';
 import { startBenchLab } from '../support/bench-lab.js';
+import { measureDovecotAlone } from './dovecot-alone.js';
 import { startDovecotPeer } from './dovecot-peer.js';
 import { type ImapTarget, openIdleSessions, timeFetchAll, treePssBytes } from './imap-measure.js';
 import { type LargeMailboxFigures, runLargeMailboxSide, writeLargeMaildir } from './large-mailbox.js';
@@ -192,6 +193,7 @@ export async function runStoreBench(say: (line: string) => void): Promise<Record
       );
       say(`imaptest stress commands/s ours/Dovecot: ${stressRatio}`);
       return {
+        ...(await measureDovecotAlone(join(root, 'dovecot-alone'), users.slice(1), delivery.mailfleet!, say)),
         deliveriesPerSecond: {
           mailfleet: round(delivery.mailfleet!, 0),
           dovecot: round(delivery.Dovecot!, 0),

@@ -1,9 +1,11 @@
 /**
  * The one door into the console service for a transport (Electron IPC, the browser-mode WebSocket):
- * the call name and the params arrive as `unknown`, are checked against the contract, run, and the
- * result is parsed by its schema on the way out, so only fields the contract names ever leave main.
+ * the call name and the params arrive as `unknown`, are bounded in depth and size (bounded-json.ts),
+ * checked against the contract, run, and the result is parsed by its schema on the way out, so only
+ * fields the contract names ever leave main.
  */
 
+import { consolePayloadLimits, valueLimitBreach } from '../../agent/contract/bounded-json.js';
 import { consoleErrorOf } from './console-call-error.js';
 import { type ConsoleReply, consoleCalls, isConsoleCallName } from './console-contract.js';
 import type { ConsoleService } from './console-service.js';
@@ -17,6 +19,10 @@ export async function dispatchConsoleCall(
   if (!isConsoleCallName(name)) {
     return { ok: false, error: { code: 'bad-request', message: `no console call named ${String(name)}` } };
   }
+  // Before any schema or code walks the payload: a page must not hand main a value nested
+  // thousands deep or millions wide (Electron IPC has no size limit of its own).
+  const breach = valueLimitBreach(params, consolePayloadLimits);
+  if (breach) return { ok: false, error: { code: 'bad-request', message: `${name}: params ${breach}` } };
   const spec = consoleCalls[name];
   const parsed = spec.params.safeParse(params ?? {});
   if (!parsed.success) {

@@ -91,6 +91,9 @@ export function nodeAgentConfig(
       port: node.ldapPort,
       dataDir: layout.directoryData(node.name),
       baseDn: state.spec.baseDn,
+      // Every lab node binds from loopback: never throttle or cap it per address, even in the
+      // moment after a start before the first node has bound (docs/directory.md).
+      exemptAddresses: [loopback],
     };
   }
   return config;

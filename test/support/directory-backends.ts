@@ -2,12 +2,12 @@
 import type { DirectoryEntry } from '../../agent/directory/directory-entry.js';
 import { startEmbeddedDirectory } from './embedded-directory.js';
 import { startSlapd } from './slapd.js';
-import type { TestDirectory } from './test-directory.js';
+import type { TestDirectory, TestDirectoryOptions } from './test-directory.js';
 
 /** A backend: its name (for describe.each) and how to start it. */
 export interface DirectoryBackend {
   name: 'embedded' | 'slapd';
-  start(baseDn: string, entries: DirectoryEntry[]): Promise<TestDirectory>;
+  start(baseDn: string, entries: DirectoryEntry[], options?: TestDirectoryOptions): Promise<TestDirectory>;
 }
 
 export const directoryBackends: DirectoryBackend[] = [

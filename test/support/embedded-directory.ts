@@ -5,18 +5,30 @@ import { join } from 'node:path';
 import type { DirectoryEntry } from '../../agent/directory/directory-entry.js';
 import { EmbeddedDirectoryServer } from '../../agent/directory/embedded/embedded-directory-server.js';
 import { importDirectoryEntries } from '../../agent/directory/embedded/import-entries.js';
-import type { TestDirectory } from './test-directory.js';
+import type { TestDirectory, TestDirectoryOptions } from './test-directory.js';
 
 /** Starts an embedded directory seeded with `entries`. */
 export async function startEmbeddedDirectory(
   baseDn: string,
   entries: DirectoryEntry[],
+  settings: TestDirectoryOptions = {},
 ): Promise<TestDirectory> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mailfleet-embedded-'));
   await importDirectoryEntries(dataDir, baseDn, entries);
   const rootDn = `cn=root,${baseDn}`;
   const rootPassword = 'root-secret';
-  const options = { dataDir, baseDn, rootDn, rootPassword };
+  let clockOffset = 0;
+  const idleMs = settings.idleTimeoutSeconds === undefined ? undefined : settings.idleTimeoutSeconds * 1000;
+  const options = {
+    dataDir,
+    baseDn,
+    rootDn,
+    rootPassword,
+    clock: { now: () => Date.now() + clockOffset },
+    ...(idleMs === undefined
+      ? {}
+      : { connectionLimits: { idleTimeoutMs: idleMs, unboundIdleTimeoutMs: idleMs } }),
+  };
   let server = new EmbeddedDirectoryServer({ ...options, port: 0 });
   await server.start();
   let url = server.url;
@@ -35,6 +47,9 @@ export async function startEmbeddedDirectory(
       server = new EmbeddedDirectoryServer({ ...options, port });
       await server.start();
       url = server.url;
+    },
+    advanceClock(ms: number) {
+      clockOffset += ms;
     },
     async stop() {
       if (stopped) return;

@@ -12,15 +12,20 @@ import { promisify } from 'node:util';
 import type { DirectoryEntry } from '../../agent/directory/directory-entry.js';
 import { writeLdifFile } from '../../agent/directory/ldif.js';
 import { shippedSchemaDir } from '../../agent/directory/schema/shipped-schema.js';
+import { passwordPolicyEntries } from '../../agent/directory/slapd/database-rules.js';
 import { probeFreePort } from './free-port.js';
 import { slapdConfig } from './slapd-config.js';
-import type { TestDirectory } from './test-directory.js';
+import type { TestDirectory, TestDirectoryOptions } from './test-directory.js';
 
 const run = promisify(execFile);
 const slapdProgram = '/usr/sbin/slapd';
 
 /** Starts a slapd seeded with `entries`. */
-export async function startSlapd(baseDn: string, entries: DirectoryEntry[]): Promise<TestDirectory> {
+export async function startSlapd(
+  baseDn: string,
+  entries: DirectoryEntry[],
+  settings: TestDirectoryOptions = {},
+): Promise<TestDirectory> {
   const workDir = await mkdtemp(join(tmpdir(), 'mailfleet-slapd-'));
   const dataDir = join(workDir, 'db');
   await mkdir(dataDir);
@@ -36,10 +41,15 @@ export async function startSlapd(baseDn: string, entries: DirectoryEntry[]): Pro
       dataDir,
       pidFile: join(workDir, 'slapd.pid'),
       schemaDir: shippedSchemaDir(),
+      ...(settings.idleTimeoutSeconds === undefined
+        ? {}
+        : { idleTimeoutSeconds: settings.idleTimeoutSeconds }),
     }),
   );
   const seedFile = join(workDir, 'seed.ldif');
-  await writeLdifFile(seedFile, entries);
+  // The default password policy slapo-ppolicy reads, after the suffix entry.
+  const [suffix, ...rest] = entries;
+  await writeLdifFile(seedFile, suffix ? [suffix, ...passwordPolicyEntries(baseDn), ...rest] : []);
   try {
     await run('/usr/sbin/slapadd', ['-f', configFile, '-q', '-l', seedFile]);
   } catch (error) {

@@ -12,4 +12,15 @@ export interface TestDirectory {
   restart(): Promise<void>;
   /** Stops the server and removes its data. */
   stop(): Promise<void>;
+  /**
+   * Moves the server's clock on (the embedded directory's bind throttle); absent on slapd, whose
+   * clock is the machine's.
+   */
+  advanceClock?(ms: number): void;
+}
+
+/** Settings a test may give a backend. */
+export interface TestDirectoryOptions {
+  /** Close connections idle this long (slapd `idletimeout`, the embedded idle times). */
+  idleTimeoutSeconds?: number;
 }

@@ -21,13 +21,21 @@ import { hostKeyPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { loadOrCreateHostKey } from '../host-key.js';
+import type { ProcessFaultCount } from '../process-faults.js';
 
 /** Lifecycle module: host key, audit log, caller keys and the `control` service. */
 export class ControlModule implements AgentModule {
   readonly name = 'control';
   private keys: CallerKeyCache | undefined;
+  private unregisterCounters: Array<() => void> = [];
+  /** Errors the dispatcher caught outside any handler (0 unless there is a bug). */
+  private dispatchFailures = 0;
 
-  constructor(private readonly runtime: AgentRuntime) {}
+  constructor(
+    private readonly runtime: AgentRuntime,
+    /** The process's survived faults, when the process installed ProcessFaults (the agent binary does). */
+    private readonly processFaults?: ProcessFaultCount,
+  ) {}
 
   async start(): Promise<void> {
     const { config, services } = this.runtime;
@@ -65,7 +73,9 @@ export class ControlModule implements AgentModule {
       node: config.node,
       audit,
       logger,
+      adminDomains,
       now: () => this.runtime.clock.now(),
+      onUnexpectedError: () => this.dispatchFailures++,
       handlers: {
         ...nodeMethods({ facts: () => this.facts(), services, sampler }),
         ...metricsMethods({ sampler }),
@@ -97,6 +107,20 @@ export class ControlModule implements AgentModule {
       logger,
     });
     this.runtime.set('control', control);
+    this.unregisterCounters = [
+      this.runtime.counters.register({
+        name: 'unhandled_errors_total',
+        kind: 'counter',
+        help: 'Errors that escaped their handler and were caught by a last-resort handler (the process, the RPC dispatcher); the agent kept serving.',
+        read: () => (this.processFaults?.count ?? 0) + this.dispatchFailures + control.failedLines,
+      }),
+      this.runtime.counters.register({
+        name: 'control_refused_connections_total',
+        kind: 'counter',
+        help: 'Connections to the control port dropped by the admission limits (per address, unauthenticated, in all).',
+        read: () => control.refusedConnections,
+      }),
+    ];
     services.register({
       name: 'control',
       start: () => control.listen(),
@@ -120,6 +144,8 @@ export class ControlModule implements AgentModule {
         services.unregister('control');
       }
     } finally {
+      for (const unregister of this.unregisterCounters) unregister();
+      this.unregisterCounters = [];
       this.keys?.stop();
       await this.runtime.find('audit')?.close();
     }

@@ -1,13 +1,49 @@
 /**
  * On the node of role `directory`: starts the embedded LDAP server before anything else, as the
- * `directory` service, so the agent can then connect to it like every other node does.
+ * `directory` service, so the agent can then connect to it like every other node does. Its bind
+ * throttle and connection caps report as role counters, and its locked DNs and addresses are the
+ * `directoryLockouts` part (for the helpdesk's lockout list).
  */
+import type { DirectoryGuardFigures } from '../../directory/embedded/embedded-directory-server.js';
+import type { RoleCounter } from '../../metrics/counter-registry.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime, EmbeddedDirectoryHandle, EmbeddedDirectoryStarter } from '../agent-runtime.js';
+
+/** The role counters of the directory's guard: name, kind, help, figure. */
+const guardCounters: Array<[string, RoleCounter['kind'], string, keyof DirectoryGuardFigures]> = [
+  ['directory_connections', 'gauge', 'Open LDAP connections to the embedded directory.', 'connections'],
+  [
+    'directory_connections_refused_total',
+    'counter',
+    'LDAP connections refused by the per-address or total cap.',
+    'connectionsRefused',
+  ],
+  ['directory_idle_closed_total', 'counter', 'LDAP connections closed after their idle time.', 'idleClosed'],
+  [
+    'directory_binds_failed_total',
+    'counter',
+    'Binds refused for a wrong password or unknown DN.',
+    'bindsFailed',
+  ],
+  [
+    'directory_binds_throttled_total',
+    'counter',
+    'Binds refused unchecked because their DN or client address must wait (answered 49).',
+    'bindsThrottled',
+  ],
+  ['directory_locked_dns', 'gauge', 'DNs locked now after failed binds.', 'lockedDns'],
+  [
+    'directory_locked_addresses',
+    'gauge',
+    'Client addresses locked now after failed binds.',
+    'lockedAddresses',
+  ],
+];
 
 /** Lifecycle module: the embedded LDAP server (`directory` service), first of all. */
 export class EmbeddedDirectoryModule implements AgentModule {
   readonly name = 'embedded-directory';
+  private removers: Array<() => void> = [];
 
   constructor(
     private readonly runtime: AgentRuntime,
@@ -22,7 +58,7 @@ export class EmbeddedDirectoryModule implements AgentModule {
     this.runtime.services.register({
       name: 'directory',
       start: async () => {
-        handle = await this.starter(options, logger);
+        handle = await this.starter(options, logger, this.runtime.clock);
         return handle.detail ?? `listening on ldap://${options.host}:${options.port}`;
       },
       stop: async () => {
@@ -30,10 +66,30 @@ export class EmbeddedDirectoryModule implements AgentModule {
         handle = undefined;
       },
     });
+    // Read through the current handle: the service may be restarted (service.restart).
+    this.runtime.set('directoryLockouts', { list: () => handle?.lockouts?.() ?? [] });
+    // One look at the throttle per sample, not one per counter (the lockout scan walks every key).
+    let last: { at: number; figures: DirectoryGuardFigures | undefined } | undefined;
+    const figures = () => {
+      const now = this.runtime.clock.now();
+      if (!last || now - last.at >= 500) last = { at: now, figures: handle?.guardFigures?.() };
+      return last.figures;
+    };
+    this.removers = guardCounters.map(([name, kind, help, figure]) =>
+      this.runtime.counters.register({
+        name,
+        kind,
+        help,
+        // A stopped directory has no figures: the counter is left out of that sample.
+        read: () => figures()?.[figure] ?? Number.NaN,
+      }),
+    );
     await this.runtime.services.start('directory');
   }
 
   async stop(): Promise<void> {
+    for (const remove of this.removers.splice(0)) remove();
+    this.runtime.set('directoryLockouts', undefined);
     if (!this.runtime.services.has('directory')) return;
     await this.runtime.services.stop('directory');
     this.runtime.services.unregister('directory');

@@ -1,6 +1,10 @@
 /**
  * Who may do what in the embedded directory. The same rules are written as slapd ACLs in
- * `fleetAccessRules()` (test/support/slapd-config.ts) and explained in docs/directory.md:
+ * `fleetAccessRules()` (agent/directory/slapd/access-rules.ts) and explained in docs/directory.md:
+ * - an admin is an entry directly under ou=admins: a tier (mailfleetAdminTier) or delegated
+ *   domains (mailfleetAdminDomain) count nowhere else, and nobody but the root DN may write those
+ *   attributes on any other entry (so a domain admin cannot make itself a system admin below its
+ *   own domain);
  * - anonymous may only bind (and read the root DSE);
  * - userPassword is read by nobody (only a bind checks it);
  * - a `domain`-tier admin reads only its own entry, the servers and logical stores, the tree's
@@ -8,13 +12,18 @@
  *   department's users, aliases and groups, and the other admins, do not exist for it (a search
  *   leaves them out; a search based on one, or a compare on one, is noSuchObject (32), as slapd
  *   answers for an entry it may not disclose);
- * - every other bound entry (system, helpdesk, user-tier admins, servers, mail users) reads the rest;
+ * - an entry below the mail domains (a mail user, or anything an admin made there) reads the same
+ *   with its own domain (the one it lies in) in place of the admin's domains;
+ * - every other bound entry (system, helpdesk, user-tier admins, servers) reads the rest;
  * - an admin of tier `system` may write everything;
  * - `helpdesk` may write entries below the mail domains (users, aliases, groups) and their passwords;
- * - `domain` may write entries below the domains named in its mailfleetAdminDomain values;
+ * - `domain` may write entries below the domains named in its mailfleetAdminDomain values, and give
+ *   addresses (mail, mailLocalAddress) only in those domains;
  * - a server entry may modify its own state, endpoints, address, control port and sshPublicKey;
  * - any entry may change its own password.
  */
+import { formatDn } from '../distinguished-name.js';
+import type { AdminTier } from '../fleet-entries.js';
 import type { DirectorySchema } from '../schema/directory-schema.js';
 import type { EntryIndex } from './entry-index.js';
 import { LdapResultError, resultCodes } from './ldap-result-error.js';
@@ -29,6 +38,15 @@ export type Identity =
 /** What a write does to its target. */
 export type WriteKind = 'add' | 'delete' | 'modify' | 'rename' | 'password';
 
+/**
+ * What a write puts in place: the attributes it touches (lower-case canonical names, deletes
+ * included) and the values it adds or replaces, by attribute.
+ */
+export interface WrittenValues {
+  attributes: readonly string[];
+  values: ReadonlyArray<readonly [attribute: string, values: readonly string[]]>;
+}
+
 /** Attributes a server entry may change in its own entry. */
 export const serverSelfAttributes: ReadonlySet<string> = new Set([
   'mailfleetnodestate',
@@ -38,19 +56,40 @@ export const serverSelfAttributes: ReadonlySet<string> = new Set([
   'sshpublickey',
 ]);
 
+/** The admin attributes: honoured, and writable, only on entries directly under ou=admins. */
+export const adminAttributes: ReadonlySet<string> = new Set(['mailfleetadmintier', 'mailfleetadmindomain']);
+
+/** The attributes that hold an address the director routes (lower-case canonical names). */
+const heldAddressAttributes: ReadonlySet<string> = new Set(['mail', 'maillocaladdress']);
+
+/** What the rules see of a bound entry, looked up once per request. */
+interface Standing {
+  /** The tier, only for an entry directly under ou=admins. */
+  tier: AdminTier | undefined;
+  /** A domain admin's domains (lower case). */
+  adminDomains: ReadonlySet<string>;
+  /** For an entry below the mail domains: the domain it lies in (lower case). */
+  ownDomain: string | undefined;
+}
+
+const tiers: ReadonlySet<string> = new Set<AdminTier>(['system', 'helpdesk', 'domain', 'user']);
+
 /** Decides reads and writes for bound identities. */
 export class AccessPolicy {
   private readonly serversKey: string;
   private readonly domainsKey: string;
   private readonly adminsKey: string;
+  private readonly domainsDepth: number;
 
   constructor(
     baseDn: string,
-    schema: DirectorySchema,
+    private readonly schema: DirectorySchema,
     private readonly entries: EntryIndex,
   ) {
     this.serversKey = parseEntryDn(schema, `ou=servers,${baseDn}`).key;
-    this.domainsKey = parseEntryDn(schema, `ou=domains,${baseDn}`).key;
+    const domains = parseEntryDn(schema, `ou=domains,${baseDn}`);
+    this.domainsKey = domains.key;
+    this.domainsDepth = domains.rdns.length;
     this.adminsKey = parseEntryDn(schema, `ou=admins,${baseDn}`).key;
   }
 
@@ -66,10 +105,16 @@ export class AccessPolicy {
   readableBy(identity: Identity): (entry: Pick<StoredEntry, 'key' | 'parentKey' | 'rdn'>) => boolean {
     if (identity.kind === 'root') return () => true;
     if (identity.kind === 'anonymous') return () => false;
-    const self = this.entries.get(identity.key);
-    // An entry deleted since its bind keeps "any bound entry" reads, as in slapd (its sets are empty).
-    if (!self || valuesOf(self, 'mailfleetadmintier')[0]?.toLowerCase() !== 'domain') return () => true;
-    const domains = new Set(valuesOf(self, 'mailfleetadmindomain').map((d) => d.toLowerCase()));
+    const standing = this.standing(identity);
+    // An admin entry deleted since its bind keeps "any bound entry" reads, as in slapd (its sets
+    // are empty); an entry below the domains keeps its own domain, which slapd reads from its DN.
+    const domains =
+      standing.tier === 'domain'
+        ? standing.adminDomains
+        : standing.ownDomain !== undefined
+          ? new Set([standing.ownDomain])
+          : undefined;
+    if (!domains) return () => true;
     return (entry) => {
       if (entry.key === identity.key) return true;
       if (entry.parentKey === this.adminsKey) return false;
@@ -81,41 +126,81 @@ export class AccessPolicy {
 
   /**
    * Throws insufficientAccessRights (50) unless the identity may perform the write.
-   * `target` is the entry written (for an add: the new entry, whose parent exists).
+   * `target` is the entry written (for an add: the new entry, whose parent exists); `written`
+   * what the write puts in place (for the admin attributes and the addresses a domain admin gives).
    */
   checkWrite(
     identity: Identity,
     kind: WriteKind,
     target: Pick<StoredEntry, 'dn' | 'key' | 'parentKey'>,
-    attributes: string[] = [],
+    written: WrittenValues = { attributes: [], values: [] },
   ): void {
-    if (this.mayWrite(identity, kind, target, attributes)) return;
-    const who = identity.kind === 'anonymous' ? 'an anonymous connection' : identity.dn;
-    throw new LdapResultError(
-      resultCodes.insufficientAccessRights,
-      `insufficient access: ${who} may not ${describe(kind)} ${target.dn}`,
-    );
+    if (identity.kind === 'root') return;
+    if (identity.kind === 'anonymous') {
+      throw new LdapResultError(
+        resultCodes.insufficientAccessRights,
+        `insufficient access: an anonymous connection may not ${describe(kind)} ${target.dn}`,
+      );
+    }
+    const who = identity.dn;
+    const standing = this.standing(identity);
+    if (!this.mayWrite(identity, standing, kind, target, written.attributes)) {
+      throw new LdapResultError(
+        resultCodes.insufficientAccessRights,
+        `insufficient access: ${who} may not ${describe(kind)} ${target.dn}`,
+      );
+    }
+    if (target.parentKey !== this.adminsKey) {
+      const admin = written.attributes.find((a) => adminAttributes.has(a));
+      if (admin) {
+        throw new LdapResultError(
+          resultCodes.insufficientAccessRights,
+          `insufficient access: ${who} may not write ${this.schema.attributeType(admin)?.name ?? admin} on ${target.dn}: admin attributes belong to entries directly under ou=admins only`,
+        );
+      }
+    }
+    if (standing.tier === 'domain' && this.domainAbove(target) !== undefined) {
+      this.checkAddressDomains(who, standing.adminDomains, target, written);
+    }
+  }
+
+  /** A domain admin gives addresses only in its own domains (another's postmaster@ would be its mail). */
+  private checkAddressDomains(
+    who: string,
+    domains: ReadonlySet<string>,
+    target: Pick<StoredEntry, 'dn'>,
+    written: WrittenValues,
+  ): void {
+    for (const [attribute, values] of written.values) {
+      if (!heldAddressAttributes.has(attribute)) continue;
+      for (const value of values) {
+        const at = value.lastIndexOf('@');
+        const domain = at < 0 ? '' : value.slice(at + 1).toLowerCase();
+        if (domains.has(domain)) continue;
+        throw new LdapResultError(
+          resultCodes.insufficientAccessRights,
+          `insufficient access: ${who} may not give the address ${value} to ${target.dn}: ${domain === '' ? 'it has no domain' : `${domain} is not one of its mail domains`}`,
+        );
+      }
+    }
   }
 
   private mayWrite(
-    identity: Identity,
+    identity: Extract<Identity, { kind: 'entry' }>,
+    standing: Standing,
     kind: WriteKind,
     target: Pick<StoredEntry, 'key' | 'parentKey'>,
-    attributes: string[],
+    attributes: readonly string[],
   ): boolean {
-    if (identity.kind === 'root') return true;
-    if (identity.kind === 'anonymous') return false;
-    const self = this.entries.get(identity.key);
-    if (!self) return false;
-    const tier = valuesOf(self, 'mailfleetadmintier')[0]?.toLowerCase();
+    // A bound entry deleted since its bind may write nothing (slapd's sets on it are empty).
+    if (!this.entries.has(identity.key)) return false;
+    const { tier } = standing;
     if (tier === 'system') return true;
     if (kind === 'password' && target.key === identity.key) return true;
     const domain = this.domainAbove(target);
     if (domain !== undefined) {
       if (tier === 'helpdesk') return true;
-      if (tier === 'domain') {
-        return valuesOf(self, 'mailfleetadmindomain').some((d) => d.toLowerCase() === domain);
-      }
+      if (tier === 'domain') return standing.adminDomains.has(domain);
       return false;
     }
     return (
@@ -124,6 +209,30 @@ export class AccessPolicy {
       target.parentKey === this.serversKey &&
       attributes.every((a) => serverSelfAttributes.has(a))
     );
+  }
+
+  /** The tier and domains of a bound entry: from the admin attributes only under ou=admins. */
+  private standing(identity: Extract<Identity, { kind: 'entry' }>): Standing {
+    const self = this.entries.get(identity.key);
+    const isAdmin = self !== undefined && self.parentKey === this.adminsKey;
+    const tier = isAdmin ? valuesOf(self, 'mailfleetadmintier')[0]?.toLowerCase() : undefined;
+    return {
+      tier: tier !== undefined && tiers.has(tier) ? (tier as AdminTier) : undefined,
+      adminDomains: new Set(
+        isAdmin ? valuesOf(self, 'mailfleetadmindomain').map((d) => d.toLowerCase()) : [],
+      ),
+      ownDomain: this.domainOfDn(identity),
+    };
+  }
+
+  /** The mail domain (lower case) a bound DN lies in or is, from the DN alone. */
+  private domainOfDn(identity: Extract<Identity, { kind: 'entry' }>): string | undefined {
+    const { rdns } = parseEntryDn(this.schema, identity.dn);
+    if (rdns.length <= this.domainsDepth) return undefined;
+    // Compared as parsed RDNs, not as text: an escaped comma in a value cannot fake the suffix.
+    if (parseEntryDn(this.schema, formatDn(rdns.slice(-this.domainsDepth))).key !== this.domainsKey)
+      return undefined;
+    return rdns[rdns.length - this.domainsDepth - 1]?.[0]?.value.toLowerCase();
   }
 
   /** The mail domain (lower case) a target lies strictly below, if any. */

@@ -1,15 +1,31 @@
 /**
  * The embedded directory (agent role `directory`): an LDAPv3 server on ldapjs for labs and small
  * sites, loaded with the shipped schema, with the same access rules as the slapd configuration,
- * and durable writes (a write is answered only after it is fsynced to the journal).
+ * durable writes (a write is answered only after it is fsynced to the journal), a bind throttle
+ * per DN and per client address, and connection caps and idle times.
  */
 import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import ldap from 'ldapjs';
+import { type Clock, systemClock } from '../../daemon/clock.js';
 import type { DirectorySchema } from '../schema/directory-schema.js';
 import { loadDirectorySchema } from '../schema/shipped-schema.js';
 import { AccessPolicy } from './access-control.js';
+import { BindGate } from './bind-gate.js';
+import {
+  type BindLockout,
+  BindThrottle,
+  type BindThrottleEvent,
+  type BindThrottleOptions,
+} from './bind-throttle.js';
+import {
+  type ConnectionLimitOptions,
+  ConnectionLimits,
+  type ConnectionRefusal,
+  refuseConnection,
+} from './connection-limits.js';
 import { DirectoryDatabase } from './directory-database.js';
+import { clientAddress, FleetAddresses } from './fleet-addresses.js';
 import { type ConnectionState, LdapRequestHandlers } from './ldap-request-handlers.js';
 import type { LdapjsServer } from './ldapjs-server-types.js';
 import { ReadOperations } from './read-operations.js';
@@ -35,12 +51,46 @@ export interface EmbeddedDirectoryOptions {
   sizeLimit?: number;
   /** Journal size that triggers compaction into a new snapshot (default 64 MiB). */
   compactAfterBytes?: number;
+  /** Bind throttle per DN and per client address (default: the mail logins' policies). */
+  bindThrottle?: BindThrottleOptions;
+  /** Connection caps and idle times (defaults in connection-limits.ts). */
+  connectionLimits?: ConnectionLimitOptions;
+  /**
+   * Addresses or CIDR ranges of the fleet's nodes, never throttled or capped per address (an
+   * address a server entry bound from is treated so anyway; fleet-addresses.ts).
+   */
+  exemptAddresses?: readonly string[];
+  /** Time source of the throttle (tests drive it). Default the machine's clock. */
+  clock?: Clock;
+  /** Told about locks, throttled binds and refused connections, for the log (no passwords). */
+  onGuardEvent?: (event: DirectoryGuardEvent) => void;
+}
+
+/** What the bind throttle and the connection caps report. */
+export type DirectoryGuardEvent =
+  | BindThrottleEvent
+  | { type: 'connection-refused'; address: string; why: ConnectionRefusal };
+
+/** The guard's figures since start, for metrics. */
+export interface DirectoryGuardFigures {
+  connections: number;
+  connectionsRefused: number;
+  idleClosed: number;
+  bindsFailed: number;
+  bindsThrottled: number;
+  /** DNs and addresses locked now (not only slowed down). */
+  lockedDns: number;
+  lockedAddresses: number;
 }
 
 interface RunningServer {
   ldapServer: LdapjsServer;
   database: DirectoryDatabase;
   connections: Map<Socket, ConnectionState>;
+  /** Connections over a cap, being told why. */
+  refused: Set<Socket>;
+  throttle: BindThrottle;
+  limits: ConnectionLimits;
   url: string;
 }
 
@@ -74,24 +124,53 @@ export class EmbeddedDirectoryServer {
       this.options.rootDn && this.options.rootPassword
         ? { dn: this.options.rootDn, password: this.options.rootPassword }
         : undefined;
+    const clock = this.options.clock ?? systemClock;
+    const onGuardEvent = this.options.onGuardEvent ?? (() => {});
+    const fleet = new FleetAddresses({ exemptAddresses: this.options.exemptAddresses, clock });
+    const throttle = new BindThrottle(this.options.bindThrottle ?? {}, clock, fleet, onGuardEvent);
+    const limits = new ConnectionLimits(this.options.connectionLimits ?? {}, fleet);
+    const reads = new ReadOperations(database.entries, schema, policy, root);
     const handlers = new LdapRequestHandlers({
       baseDn,
-      reads: new ReadOperations(database.entries, schema, policy, root),
+      reads,
+      binds: new BindGate(baseDn, schema, reads, throttle, fleet),
       writes: new WriteOperations(database, schema, policy, baseDn),
       entries: database.entries,
       sizeLimit: this.options.sizeLimit ?? 500,
     });
     const connections = new Map<Socket, ConnectionState>();
+    const refused = new Set<Socket>();
     const ldapServer = ldap.createServer({
       connectionRouter: (socket: Socket) => {
+        const address = clientAddress(socket.remoteAddress);
+        const admission = limits.admit(address);
+        if (!admission.admitted) {
+          refuseConnection(socket, address, admission.why);
+          // Closed within a second anyway; a stop must not wait for that.
+          refused.add(socket);
+          socket.once('close', () => refused.delete(socket));
+          onGuardEvent({ type: 'connection-refused', address, why: admission.why });
+          return;
+        }
         // A search answer is several small writes (entries, then done): without this, Nagle's
         // algorithm and the client's delayed ACK hold the last one back ~40 ms.
         socket.setNoDelay(true);
-        const state = handlers.newConnectionState();
+        const state = handlers.newConnectionState(address);
         connections.set(socket, state);
-        socket.on('close', () => connections.delete(socket));
+        socket.on('close', () => {
+          connections.delete(socket);
+          admission.release();
+        });
         ldapServer.newConnection(socket);
         handlers.watchBinds(socket, state);
+        const watchIdle = () =>
+          limits.watchIdle(
+            socket,
+            () => state.identity.kind !== 'anonymous',
+            () => state.inFlight,
+          );
+        state.onBound = watchIdle;
+        watchIdle();
       },
     } as ldap.ServerOptions) as unknown as LdapjsServer;
     // ldapjs emits errors for broken client connections; they concern that client only.
@@ -114,7 +193,36 @@ export class EmbeddedDirectoryServer {
     const address = ldapServer.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     const shownHost = host.includes(':') ? `[${host}]` : host;
-    this.running = { ldapServer, database, connections, url: `ldap://${shownHost}:${port}` };
+    this.running = {
+      ldapServer,
+      database,
+      connections,
+      refused,
+      throttle,
+      limits,
+      url: `ldap://${shownHost}:${port}`,
+    };
+  }
+
+  /** DNs and client addresses whose binds must wait now (for the helpdesk's lockout list). */
+  lockouts(): BindLockout[] {
+    return this.running?.throttle.lockouts() ?? [];
+  }
+
+  /** Connections, refusals and binds since start, and what is locked now. */
+  guardFigures(): DirectoryGuardFigures {
+    const running = this.running;
+    if (!running) throw new Error('the embedded directory is not started');
+    const lockouts = running.throttle.lockouts();
+    return {
+      connections: running.limits.connections,
+      connectionsRefused: running.limits.counts.refused,
+      idleClosed: running.limits.counts.idleClosed,
+      bindsFailed: running.throttle.counts.failed,
+      bindsThrottled: running.throttle.counts.throttled,
+      lockedDns: lockouts.filter((l) => l.kind === 'dn' && l.locked).length,
+      lockedAddresses: lockouts.filter((l) => l.kind === 'address' && l.locked).length,
+    };
   }
 
   /** Stops listening, drops connections and closes the journal (pending writes finish first). */
@@ -124,7 +232,7 @@ export class EmbeddedDirectoryServer {
     this.running = undefined;
     await new Promise<void>((resolve) => {
       running.ldapServer.server.close(() => resolve());
-      for (const socket of running.connections.keys()) socket.destroy();
+      for (const socket of [...running.connections.keys(), ...running.refused]) socket.destroy();
     });
     await running.database.close();
   }

@@ -7,6 +7,7 @@
 import type { Socket } from 'node:net';
 import { z } from 'zod';
 import type { Identity } from './access-control.js';
+import type { BindGate } from './bind-gate.js';
 import type { EntryIndex } from './entry-index.js';
 import { LdapResultError, resultCodes } from './ldap-result-error.js';
 import {
@@ -31,6 +32,12 @@ import type { WriteOperations } from './write-operations.js';
 export interface ConnectionState {
   identity: Identity;
   cursors: PagedCursors;
+  /** The client's address (throttling key). */
+  address: string;
+  /** Operations answered by our handlers and not finished yet (a connection with one is not idle). */
+  inFlight: number;
+  /** Told after a successful bind (the idle time of a bound connection applies from then). */
+  onBound?: () => void;
 }
 
 const passwordModifyOid = '1.3.6.1.4.1.4203.1.11.1';
@@ -42,6 +49,7 @@ const bindRequestOp = 0x60;
 export interface HandlerContext {
   baseDn: string;
   reads: ReadOperations;
+  binds: BindGate;
   writes: WriteOperations;
   entries: EntryIndex;
   sizeLimit: number;
@@ -49,10 +57,12 @@ export interface HandlerContext {
 
 /** Registers the operation handlers on an ldapjs server. */
 export class LdapRequestHandlers {
+  private stateOf: (socket: Socket) => ConnectionState | undefined = () => undefined;
+
   constructor(private readonly context: HandlerContext) {}
 
-  newConnectionState(): ConnectionState {
-    return { identity: { kind: 'anonymous' }, cursors: new PagedCursors() };
+  newConnectionState(address: string): ConnectionState {
+    return { identity: { kind: 'anonymous' }, cursors: new PagedCursors(), address, inFlight: 0 };
   }
 
   /**
@@ -68,19 +78,22 @@ export class LdapRequestHandlers {
   }
 
   mount(server: LdapjsServer, stateOf: (socket: Socket) => ConnectionState | undefined): void {
+    this.stateOf = stateOf;
     const state = (request: unknown): ConnectionState => {
       const socket = pick(request, ['connection']).connection as Socket;
       const found = stateOf(socket);
       if (!found) throw new LdapResultError(resultCodes.unavailable, 'the connection is closing');
       return found;
     };
-    const { reads, writes } = this.context;
+    const { reads, writes, binds } = this.context;
     server.bind(
       '',
       this.handle(async (request) => {
         const { credentials } = z.object({ credentials: z.string() }).parse(pick(request, ['credentials']));
         const dn = dnFromLdapjs(pick(request, ['name']).name);
-        state(request).identity = reads.bind(dn, credentials);
+        const connection = state(request);
+        connection.identity = binds.bind(dn, credentials, connection.address);
+        connection.onBound?.();
       }),
     );
     server.add(
@@ -219,9 +232,18 @@ export class LdapRequestHandlers {
     operation: (request: unknown, response: LdapjsResponse) => Promise<unknown>,
   ): (request: unknown, response: LdapjsResponse) => void {
     return (request, response) => {
+      const connection = this.stateOf(pick(request, ['connection']).connection as Socket);
+      if (connection) connection.inFlight++;
+      const done = () => {
+        if (connection) connection.inFlight--;
+      };
       operation(request, response).then(
-        (code) => response.end(typeof code === 'number' ? code : resultCodes.success),
+        (code) => {
+          done();
+          response.end(typeof code === 'number' ? code : resultCodes.success);
+        },
         (error: unknown) => {
+          done();
           if (error instanceof LdapResultError) {
             response.diagnosticMessage = error.message;
             response.matchedDN = error.matchedDn;

@@ -7,7 +7,7 @@
  * an entry learns nothing about the addresses of others.
  */
 import type { DirectorySchema } from '../schema/directory-schema.js';
-import type { AccessPolicy, Identity } from './access-control.js';
+import type { AccessPolicy, Identity, WrittenValues } from './access-control.js';
 import type { DirectoryDatabase, EntryChange } from './directory-database.js';
 import { validateEntry } from './entry-validation.js';
 import { LdapResultError, resultCodes } from './ldap-result-error.js';
@@ -43,7 +43,7 @@ export class WriteOperations {
     }
     const isSuffix = entry.key === parseEntryDn(this.schema, this.baseDn).key;
     if (!isSuffix) this.requireParent(entry);
-    this.policy.checkWrite(identity, 'add', entry);
+    this.policy.checkWrite(identity, 'add', entry, writtenByAdd(entry));
     hashPasswords(entry);
     validateEntry(this.schema, entry);
     this.uniqueAddresses.check(entry);
@@ -54,7 +54,11 @@ export class WriteOperations {
   modify(identity: Identity, dn: string, modifications: AttributeModification[]): Promise<void> {
     const current = this.existing(dn);
     const touched = modifications.map((m) => this.attributeKey(m.attribute));
-    this.policy.checkWrite(identity, 'modify', current, touched);
+    // The values added or put in place (not those deleted), as slapd's ACLs and unique overlay see them.
+    const written = modifications.flatMap((m, i) =>
+      m.operation === 'delete' ? [] : [[touched[i] as string, m.values] as const],
+    );
+    this.policy.checkWrite(identity, 'modify', current, { attributes: touched, values: written });
     const attributes = new Map<string, StoredAttribute>();
     for (const [key, attribute] of current.attributes)
       attributes.set(key, { ...attribute, values: [...attribute.values] });
@@ -64,13 +68,7 @@ export class WriteOperations {
     const next: StoredEntry = { ...current, attributes };
     hashPasswords(next);
     validateEntry(this.schema, next);
-    // As slapd's unique overlay: the values added or put in place are checked, not those deleted.
-    this.uniqueAddresses.check(
-      next,
-      modifications.flatMap((m, i) =>
-        m.operation === 'delete' ? [] : [[touched[i] as string, m.values] as const],
-      ),
-    );
+    this.uniqueAddresses.check(next, written);
     return this.db.commit([{ put: next }]);
   }
 
@@ -142,15 +140,13 @@ export class WriteOperations {
       attributes,
     };
     this.requireParent(next);
+    // As slapd on a rename: only the values the new RDN brings are new (addresses, unique check);
+    // the admin attributes are judged on the whole entry, which must not leave ou=admins with them.
+    const rdnValues = newRdnParts.map((part) => [this.attributeKey(part.type), [part.value]] as const);
     this.policy.checkWrite(identity, 'delete', current);
-    this.policy.checkWrite(identity, 'add', next);
+    this.policy.checkWrite(identity, 'add', next, { attributes: [...attributes.keys()], values: rdnValues });
     validateEntry(this.schema, next);
-    // As slapd's unique overlay on a rename: only the values the new RDN brings are checked.
-    this.uniqueAddresses.check(
-      next,
-      newRdnParts.map((part) => [this.attributeKey(part.type), [part.value]] as const),
-      current.key,
-    );
+    this.uniqueAddresses.check(next, rdnValues, current.key);
     const changes: EntryChange[] =
       target.key === current.key ? [{ put: next }] : [{ remove: current }, { put: next }];
     return this.db.commit(changes);
@@ -264,6 +260,14 @@ export class WriteOperations {
       }
     }
   }
+}
+
+/** What an add writes: every attribute and value of the new entry. */
+function writtenByAdd(entry: StoredEntry): WrittenValues {
+  return {
+    attributes: [...entry.attributes.keys()],
+    values: [...entry.attributes].map(([key, attribute]) => [key, attribute.values] as const),
+  };
 }
 
 /** Replaces cleartext userPassword values with {SSHA512} hashes; recognised hashes stay as they are. */

@@ -43,7 +43,7 @@ export async function runCommand(session: ImapSession, lines: Buffer[], literals
     name = inner?.type === 'atom' ? inner.value.toUpperCase() : '';
     args = args.slice(1);
     if (!uidCommands.has(name)) {
-      out.line(`${parsed.tag} BAD UID must be followed by FETCH, STORE, SEARCH, COPY, MOVE or EXPUNGE`);
+      out.line(`${parsed.tag} BAD UID must be followed by ${[...uidCommands].join(', ')}`);
       return;
     }
   }

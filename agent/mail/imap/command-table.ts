@@ -3,6 +3,7 @@
  * follow it, and its handler (agent/mail/imap/commands/).
  */
 import { appendCommand } from './commands/append-command.js';
+import { compressCommand } from './commands/compress-command.js';
 import {
   capabilityCommand,
   checkCommand,
@@ -35,6 +36,7 @@ import {
   selectCommand,
   unselectCommand,
 } from './commands/select-commands.js';
+import { sortCommand, threadCommand } from './commands/sort-command.js';
 import { storeCommand } from './commands/store-command.js';
 import type { ImapCommand } from './imap-parser.js';
 import type { ImapSession, SessionState } from './imap-session.js';
@@ -78,6 +80,8 @@ export const uidCommands: ReadonlySet<string> = new Set([
   'COPY',
   'MOVE',
   'EXPUNGE',
+  'SORT',
+  'THREAD',
 ]);
 
 /** The command table. */
@@ -106,6 +110,7 @@ export const commandTable: ReadonlyMap<string, CommandSpec> = new Map<string, Co
   ['GETQUOTAROOT', { states: authenticated, updates: 'any', run: getQuotaRootCommand }],
   ['SETQUOTA', { states: authenticated, updates: 'any', run: setQuotaCommand }],
   ['IDLE', { states: authenticated, updates: 'any', run: idleCommand }],
+  ['COMPRESS', { states: authenticated, updates: 'none', run: compressCommand }],
   ['CHECK', { states: selected, updates: 'any', refresh: true, run: checkCommand }],
   ['CLOSE', { states: selected, updates: 'none', run: closeCommand }],
   ['UNSELECT', { states: selected, updates: 'none', run: unselectCommand }],
@@ -115,4 +120,6 @@ export const commandTable: ReadonlyMap<string, CommandSpec> = new Map<string, Co
   ['STORE', { states: selected, updates: 'uid', run: storeCommand }],
   ['COPY', { states: selected, updates: 'any', run: copyCommand }],
   ['MOVE', { states: selected, updates: 'any', run: moveCommand }],
+  ['SORT', { states: selected, updates: 'uid', run: sortCommand }],
+  ['THREAD', { states: selected, updates: 'uid', run: threadCommand }],
 ]);

@@ -1,4 +1,7 @@
-/** FETCH attributes (RFC 3501 6.4.5) parsed from tokens, with what they need from the message. */
+/**
+ * FETCH attributes (RFC 3501 6.4.5, BINARY RFC 3516) parsed from tokens, with what they need from
+ * the message.
+ */
 import { parseSection, type SectionSpec, sectionName } from './body-section.js';
 import { bad } from './imap-errors.js';
 import type { ImapToken } from './imap-parser.js';
@@ -24,6 +27,17 @@ export type FetchItem =
       spec: SectionSpec;
       partial?: { offset: number; length: number };
       /** Marks the message \Seen (BODY[...] and RFC822, RFC822.TEXT; not PEEK, not RFC822.HEADER). */
+      setsSeen: boolean;
+    }
+  | {
+      /** BINARY[part]<partial> (content decoded) or BINARY.SIZE[part] (its size). */
+      kind: 'binary' | 'binary-size';
+      /** `BINARY[1.2]<0>`, `BINARY.SIZE[1.2]`. */
+      label: string;
+      /** Part numbers; empty for the whole message. */
+      path: number[];
+      partial?: { offset: number; length: number };
+      /** BINARY[] (not PEEK) marks the message \Seen. */
       setsSeen: boolean;
     };
 
@@ -53,10 +67,28 @@ const macros: Record<string, SimpleFetchItem[]> = {
   FULL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY'],
 };
 
+function parseBinaryItem(token: ImapToken & { type: 'section' }): FetchItem {
+  const spec = parseSection(token.section);
+  // section-binary is part numbers only (RFC 3516 4.2).
+  if (spec.kind !== '') throw bad(`${token.name}[] takes part numbers only, not ${spec.kind}`);
+  const part = spec.path.join('.');
+  if (token.name === 'BINARY.SIZE') {
+    if (token.partial) throw bad('BINARY.SIZE takes no partial range');
+    return { kind: 'binary-size', label: `BINARY.SIZE[${part}]`, path: spec.path, setsSeen: false };
+  }
+  const item: FetchItem = {
+    kind: 'binary',
+    label: `BINARY[${part}]${token.partial ? `<${token.partial.offset}>` : ''}`,
+    path: spec.path,
+    setsSeen: token.name === 'BINARY',
+  };
+  if (token.partial) item.partial = token.partial;
+  return item;
+}
+
 function parseItem(token: ImapToken): FetchItem {
   if (token.type === 'section') {
-    if (token.name !== 'BODY' && token.name !== 'BODY.PEEK')
-      throw bad(`${token.name}[] is not supported (no BINARY)`);
+    if (token.name.startsWith('BINARY')) return parseBinaryItem(token);
     const spec = parseSection(token.section);
     const item: FetchItem = {
       kind: 'section',
@@ -106,16 +138,19 @@ export function parseFetchRequest(token: ImapToken | undefined, uid: boolean): F
   }
   const unique: FetchItem[] = [];
   for (const item of items) {
-    if (item.kind !== 'section' && unique.some((other) => other.kind === item.kind)) continue;
+    const simpleItem = item.kind !== 'section' && item.kind !== 'binary' && item.kind !== 'binary-size';
+    if (simpleItem && unique.some((other) => other.kind === item.kind)) continue;
     unique.push(item);
   }
   if (uid && !unique.some((item) => item.kind === 'UID')) unique.unshift({ kind: 'UID' });
   return {
     items: unique,
-    needsRaw: unique.some((item) => item.kind === 'section'),
+    needsRaw: unique.some(
+      (item) => item.kind === 'section' || item.kind === 'binary' || item.kind === 'binary-size',
+    ),
     needsStructure: unique.some(
       (item) => item.kind === 'ENVELOPE' || item.kind === 'BODY' || item.kind === 'BODYSTRUCTURE',
     ),
-    setsSeen: unique.some((item) => item.kind === 'section' && item.setsSeen),
+    setsSeen: unique.some((item) => (item.kind === 'section' || item.kind === 'binary') && item.setsSeen),
   };
 }

@@ -133,6 +133,13 @@ export class ImapCommandReader {
     this.startCommand();
   }
 
+  /** Takes the bytes received and not yet framed (after COMPRESS they are compressed data). */
+  takeBuffered(): Buffer {
+    const rest = Buffer.from(this.buffer.subarray(this.offset));
+    this.release();
+    return rest;
+  }
+
   /** The next event, or null when more input is needed. `mode: 'line'` reads one raw line. */
   next(mode: 'command' | 'line' = 'command'): ImapReaderEvent | null {
     if (this.closed) return null;
@@ -250,6 +257,8 @@ export class ImapCommandReader {
       problem = { code: 'LIMIT', message: `More than ${this.limits.maxLiterals} literals in one command` };
     } else if (this.commandBytes + size > commandLimit) {
       problem = { code: 'TOOBIG', message: `Command is larger than the limit of ${commandLimit} bytes` };
+      // Messages of a MULTIAPPEND together over the limit: refused like one large message (RFC 7889).
+      if (isAppend) problem.status = 'NO';
     }
     if (!problem) {
       this.commandBytes += size;

@@ -19,6 +19,8 @@ export interface ImapLimits extends ImapReaderLimits, ImapParserLimits {
   maxConnections: number;
   /** Bytes of parsed ENVELOPE/BODYSTRUCTURE kept for FETCH (shared by all sessions). */
   structureCacheBytes: number;
+  /** Bytes of SORT/THREAD keys kept (shared by all sessions). */
+  sortCacheBytes: number;
   /** Messages read ahead in parallel by FETCH and SEARCH. */
   readAhead: number;
   /** Input buffered unread before the socket is paused. */
@@ -43,6 +45,7 @@ export const defaultImapLimits: ImapLimits = {
   failedLoginDelayMs: 2000,
   maxConnections: 5000,
   structureCacheBytes: 32 * 1024 * 1024,
+  sortCacheBytes: 16 * 1024 * 1024,
   readAhead: 8,
   maxBufferedInput: 256 * 1024,
   idleCheckIntervalMs: 30_000,

@@ -10,8 +10,8 @@ import { literalAnnouncement } from './imap-command-reader.js';
 export type ImapToken =
   /** An atom (also NIL, numbers, sequence sets, flags like `\Seen`, list patterns with `*`/`%`). */
   | { type: 'atom'; value: string }
-  /** A quoted string or a literal, as bytes. */
-  | { type: 'string'; value: Buffer; literal: boolean }
+  /** A quoted string or a literal, as bytes; `binary` for a literal8 (`~{n}`, RFC 3516), APPEND only. */
+  | { type: 'string'; value: Buffer; literal: boolean; binary?: true }
   | { type: 'list'; items: ImapToken[] }
   /** A fetch attribute with a section: `BODY.PEEK[1.HEADER.FIELDS (From)]<0.100>`. */
   | { type: 'section'; name: string; section: ImapToken[]; partial?: { offset: number; length: number } };
@@ -89,7 +89,8 @@ export function parseCommand(lines: Buffer[], literals: Buffer[], limits: ImapPa
   if (nameEnd === first.length - 1) throw new ImapParseError(tag, 'Trailing space after command name');
   if (first[nameEnd + 1] === 0x20) throw new ImapParseError(tag, 'Double space between arguments');
   try {
-    const args = tokenize(lines, literals, nameEnd + 1, limits);
+    // literal8 carries message data with NUL bytes: only APPEND takes it (RFC 3516 4.4).
+    const args = tokenize(lines, literals, nameEnd + 1, limits, name === 'APPEND');
     return { tag, name, args };
   } catch (error) {
     if (error instanceof ImapParseError) throw new ImapParseError(tag, error.message);
@@ -101,7 +102,13 @@ function fail(message: string): never {
   throw new ImapParseError(null, message);
 }
 
-function tokenize(lines: Buffer[], literals: Buffer[], start: number, limits: ImapParserLimits): ImapToken[] {
+function tokenize(
+  lines: Buffer[],
+  literals: Buffer[],
+  start: number,
+  limits: ImapParserLimits,
+  allowLiteral8: boolean,
+): ImapToken[] {
   const top: Frame = { items: [], closer: 0x29 };
   const stack: Frame[] = [top];
   let tokens = 0;
@@ -177,13 +184,17 @@ function tokenize(lines: Buffer[], literals: Buffer[], start: number, limits: Im
           ? literalAnnouncement(marker)
           : null;
       if (!announced || lineIndex >= lines.length - 1) fail('Invalid literal marker');
-      if (byte === 0x7e) fail('literal8 (BINARY) is not supported');
+      if (byte === 0x7e && !allowLiteral8) fail('literal8 (~{n}) is only allowed in APPEND');
       const literal = literals[lineIndex]!;
       if (literal.length !== announced.size) fail('Literal size mismatch');
       lineIndex++;
       line = lines[lineIndex]!;
       pos = 0;
-      push({ type: 'string', value: literal, literal: true });
+      push(
+        byte === 0x7e
+          ? { type: 'string', value: literal, literal: true, binary: true }
+          : { type: 'string', value: literal, literal: true },
+      );
       continue;
     }
     const inSection = frame.sectionName !== undefined;

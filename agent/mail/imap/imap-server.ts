@@ -17,6 +17,7 @@ import { defaultImapLimits, type ImapLimits } from './imap-limits.js';
 import { ImapSession } from './imap-session.js';
 import type { ImapCounters, ImapLog, ImapSessionContext } from './imap-session-context.js';
 import { MessageStructureCache } from './message-structure-cache.js';
+import { SortKeyCache } from './sort-keys.js';
 
 /** Construction options. */
 export interface ImapServerOptions {
@@ -86,6 +87,7 @@ export class ImapServer {
       secureContext,
       limits,
       cache: new MessageStructureCache(limits.structureCacheBytes),
+      sortKeys: new SortKeyCache(limits.sortCacheBytes),
       counters: this.tally,
       log: options.log ?? silentLog,
       allowPlaintextAuth: options.allowPlaintextAuth ?? false,
@@ -124,6 +126,7 @@ export class ImapServer {
     for (const session of [...this.live.keys()]) session.closeWithBye('Server shutting down');
     await Promise.all(closed);
     this.context?.cache.clear();
+    this.context?.sortKeys.clear();
   }
 
   /** The plain listener's port. */

@@ -7,6 +7,7 @@ import type { AuthenticateMailLogin } from '../auth/mail-login.js';
 import type { MailStorage } from '../mail-storage.js';
 import type { ImapLimits } from './imap-limits.js';
 import type { MessageStructureCache } from './message-structure-cache.js';
+import type { SortKeyCache } from './sort-keys.js';
 
 /** Counters of one server (read by the agent's metrics). */
 export interface ImapCounters {
@@ -35,6 +36,8 @@ export interface ImapSessionContext {
   readonly secureContext: SecureContext | undefined;
   readonly limits: ImapLimits;
   readonly cache: MessageStructureCache;
+  /** SORT and THREAD keys of messages already read. */
+  readonly sortKeys: SortKeyCache;
   readonly counters: ImapCounters;
   readonly log: ImapLog;
   /** LOGIN/AUTHENTICATE without TLS from non-loopback addresses. */

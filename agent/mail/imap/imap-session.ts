@@ -4,10 +4,12 @@
  * per-session state small (the storage's folder view is the sequence-number map).
  */
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { MailStorageError, type UserMailbox } from '../mail-storage.js';
 import { capabilities } from './capabilities.js';
 import { runCommand } from './command-runner.js';
+import { deflateStreams } from './compression.js';
 import { ImapCommandReader, type ImapReaderEvent } from './imap-command-reader.js';
 import { bad, responseText } from './imap-errors.js';
 import { ResponseWriter } from './imap-output.js';
@@ -35,6 +37,10 @@ export class ImapSession {
   readonly clientAddress: string;
   readonly out: ResponseWriter;
   private readonly reader: ImapCommandReader;
+  /** Where commands come from: the socket, or the inflater after COMPRESS (paused for back-pressure). */
+  private input: Readable;
+  private compressing = false;
+  private inflater: Readable | undefined;
   private timer: NodeJS.Timeout | undefined;
   private inputWaiter: (() => void) | undefined;
   private inputEnded = false;
@@ -54,6 +60,7 @@ export class ImapSession {
     this.clientAddress = socket.remoteAddress ?? 'unknown';
     this.out = new ResponseWriter(socket);
     this.reader = new ImapCommandReader(context.limits);
+    this.input = socket;
   }
 
   /** Greets the client and starts reading commands. */
@@ -101,8 +108,7 @@ export class ImapSession {
     if (this.closed) return;
     this.closed = true;
     this.state = 'logout';
-    this.out.flush();
-    this.socket.end();
+    this.out.end();
     setTimeout(() => this.socket.destroy(), 2000).unref();
     this.cleanup();
   }
@@ -189,11 +195,45 @@ export class ImapSession {
     plain.off('end', this.onEnd);
     const secure = new TLSSocket(plain, { isServer: true, secureContext });
     this.socket = secure;
+    this.input = secure;
     this.out.setSocket(secure);
     this.listen(secure);
     secure.once('secure', () => {
       this.secure = true;
     });
+  }
+
+  /** COMPRESS=DEFLATE is on (RFC 4978). */
+  get compressed(): boolean {
+    return this.compressing;
+  }
+
+  /** COMPRESS, right after its OK went out: from now on both directions are raw DEFLATE (RFC 4978). */
+  startCompression(): void {
+    if (this.closed || this.compressing) return;
+    this.compressing = true;
+    const { inflate, deflate } = deflateStreams();
+    const socket = this.socket;
+    socket.off('data', this.onData);
+    socket.off('end', this.onEnd);
+    // The end of input is the inflater's end, after it has given out everything it was sent.
+    inflate.on('data', this.onData);
+    inflate.on('end', this.onEnd);
+    for (const stream of [inflate, deflate]) {
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        // A client that hangs up ends its stream mid-block: that is an end of input, not a fault.
+        if (stream === inflate && error.code === 'Z_BUF_ERROR') return this.onEnd();
+        this.context.log.warn('imap compression failed', { user: this.user, error: String(error) });
+        socket.destroy();
+      });
+    }
+    this.inflater = inflate;
+    // Anything the client sent after the command was already compressed.
+    const early = this.reader.takeBuffered();
+    socket.pipe(inflate);
+    if (early.length > 0) inflate.write(early);
+    this.input = inflate;
+    this.out.compress(deflate);
   }
 
   private listen(socket: Socket): void {
@@ -207,7 +247,7 @@ export class ImapSession {
     this.reader.push(chunk);
     this.timer?.refresh();
     // Back-pressure: stop reading while unprocessed input piles up (pipelined commands).
-    if (this.reader.bufferedBytes > this.context.limits.maxBufferedInput) this.socket.pause();
+    if (this.reader.bufferedBytes > this.context.limits.maxBufferedInput) this.input.pause();
     this.wake();
   };
 
@@ -235,6 +275,11 @@ export class ImapSession {
     if (this.timer) clearTimeout(this.timer);
     if (this.idleCheck) clearInterval(this.idleCheck);
     this.stopWatching?.();
+    // Nothing more is read: input still arriving is not inflated for nothing.
+    if (this.inflater) {
+      this.socket.unpipe();
+      this.inflater.destroy();
+    }
     this.selected?.view.close();
     this.selected = undefined;
     this.onClosed(this);
@@ -248,7 +293,7 @@ export class ImapSession {
 
   private waitForInput(): Promise<void> {
     this.out.flush();
-    if (this.socket.isPaused()) this.socket.resume();
+    if (this.input.isPaused()) this.input.resume();
     return new Promise((resolve) => {
       this.inputWaiter = resolve;
     });

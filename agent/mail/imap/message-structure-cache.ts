@@ -5,6 +5,7 @@
  */
 import { formatBodyStructure } from './body-structure.js';
 import { formatEnvelope } from './envelope.js';
+import { LruByteCache } from './lru-byte-cache.js';
 import { parseMimeTree } from './mime-tree.js';
 
 /** Parsed, formatted structure of one message (latin1 strings, ready to send). */
@@ -30,51 +31,8 @@ export function structureKey(user: string, folder: string, uidValidity: number, 
 }
 
 /** Bounded LRU of message structures. */
-export class MessageStructureCache {
-  private readonly entries = new Map<string, MessageStructure>();
-  private bytes = 0;
-
-  constructor(private readonly maxBytes: number) {}
-
-  /** Entries held (for tests and metrics). */
-  get size(): number {
-    return this.entries.size;
-  }
-
-  get(key: string): MessageStructure | undefined {
-    const entry = this.entries.get(key);
-    if (entry) {
-      // Most recently used last, so eviction takes the oldest.
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-    }
-    return entry;
-  }
-
-  set(key: string, entry: MessageStructure): void {
-    const cost = this.cost(key, entry);
-    if (cost > this.maxBytes / 4) return;
-    const old = this.entries.get(key);
-    if (old) {
-      this.bytes -= this.cost(key, old);
-      this.entries.delete(key);
-    }
-    this.entries.set(key, entry);
-    this.bytes += cost;
-    for (const [oldest, value] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= this.cost(oldest, value);
-    }
-  }
-
-  clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
-  }
-
-  private cost(key: string, entry: MessageStructure): number {
-    // Strings of latin1 chars take one byte each; plus the map entry's own overhead.
-    return key.length + entry.envelope.length + entry.body.length + entry.bodyStructure.length + 96;
+export class MessageStructureCache extends LruByteCache<MessageStructure> {
+  constructor(maxBytes: number) {
+    super(maxBytes, (entry) => entry.envelope.length + entry.body.length + entry.bodyStructure.length);
   }
 }

@@ -23,10 +23,12 @@ export interface SearchCandidate {
   recent: boolean;
 }
 
-/** Mailbox-wide values that `*` stands for. */
+/** Mailbox-wide values that `*` and `$` stand for. */
 export interface SearchScope {
   count: number;
   highestUid: number;
+  /** UIDs saved by SEARCH RETURN (SAVE) (RFC 5182), for `$`. */
+  saved?: ReadonlySet<number>;
 }
 
 /** Header fields holding address lists. */
@@ -147,8 +149,10 @@ export function matchesSearch(
     case 'new':
       return message.recent && !hasFlag(message.flags, '\\Seen');
     case 'sequence':
+      if (key.set.saved) return scope.saved?.has(message.uid) ?? false;
       return inSet(key.set, message.seq, scope.count);
     case 'uid':
+      if (key.set.saved) return scope.saved?.has(message.uid) ?? false;
       return inSet(key.set, message.uid, scope.highestUid);
     case 'size':
       return key.larger ? message.size > key.bytes : message.size < key.bytes;

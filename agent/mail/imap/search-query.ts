@@ -143,6 +143,8 @@ function parseKey(reader: QueryReader, depth: number): SearchKey {
   }
   if (token.type !== 'atom') throw new SearchQueryError('search key expected, got a string');
   const name = token.value.toUpperCase();
+  // SEARCHRES (RFC 5182): `$` is the saved result, the same messages as a UID set would name.
+  if (token.value === '$') return { op: 'uid', set: sequenceSet('$') };
   if (looksLikeSequenceSet(token.value)) return { op: 'sequence', set: sequenceSet(token.value) };
   const flag = flagKeys[name];
   if (flag) return { op: 'flag', flag: flag[0], set: flag[1] };

@@ -30,6 +30,8 @@ export class SelectedFolder {
   private readonly recent = new UidRanges();
   /** Keywords (lower case) the client has been told about in FLAGS. */
   private readonly announced = new Set<string>();
+  /** UIDs saved by SEARCH RETURN (SAVE), ascending: what `$` names (RFC 5182). */
+  savedResult: readonly number[] = [];
 
   private constructor(
     readonly view: FolderView,
@@ -100,6 +102,11 @@ export class SelectedFolder {
   /** Positions (0-based, ascending) named by a sequence set of UIDs or sequence numbers. */
   positions(set: SequenceSet, uid: boolean): number[] {
     const messages = this.messages();
+    // `$` names the same messages in both forms; expunged ones have simply left the list.
+    if (set.saved)
+      return this.savedResult
+        .map((saved) => this.positionOf(saved, messages))
+        .filter((index) => index !== -1);
     if (uid) return resolveUids(set, messages.length, (i) => messages[i]!.uid);
     return resolveSequenceNumbers(set, messages.length).map((seq) => seq - 1);
   }

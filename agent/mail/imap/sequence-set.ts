@@ -9,6 +9,8 @@ export type SequenceBound = number | '*';
 /** A parsed sequence set: its ranges as sent (a single number is a range of one). */
 export interface SequenceSet {
   ranges: ReadonlyArray<readonly [SequenceBound, SequenceBound]>;
+  /** `$`: the result saved by SEARCH RETURN (SAVE) (RFC 5182); `ranges` is then empty. */
+  saved?: true;
 }
 
 /** A sequence set that does not parse or names messages that do not exist. */
@@ -31,6 +33,7 @@ function parseBound(text: string): SequenceBound {
 /** Parses a sequence set strictly; throws {@link SequenceSetError}. */
 export function parseSequenceSet(text: string): SequenceSet {
   if (text === '') throw new SequenceSetError('empty sequence set');
+  if (text === '$') return { ranges: [], saved: true };
   const ranges: Array<readonly [SequenceBound, SequenceBound]> = [];
   for (const part of text.split(',')) {
     const colon = part.indexOf(':');

@@ -30,26 +30,40 @@ export function decodeUnlabelled(bytes: Buffer): string {
   }
 }
 
-/** Quoted-printable (RFC 2045 6.7) to bytes; malformed escapes are kept as they are. */
+/**
+ * Quoted-printable (RFC 2045 6.7) to bytes: `=XX` escapes, soft line breaks (`=` at a line's end,
+ * transport padding after it allowed), and whitespace at the end of a line dropped (rule 3: it was
+ * added in transport). Malformed escapes are kept as they are. `header` is the Q encoding of
+ * encoded-words (RFC 2047 4.2: `_` is a space, no line structure).
+ */
 export function decodeQuotedPrintable(text: string, header = false): Buffer {
   const out = Buffer.alloc(text.length);
   let length = 0;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (char === 0x3d) {
-      const hex = text.slice(i + 1, i + 3);
-      if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
-        out[length++] = Number.parseInt(hex, 16);
-        i += 2;
-        continue;
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    const newline = header ? -1 : text.indexOf('\n', lineStart);
+    const lineEnd = newline === -1 ? text.length : newline;
+    const breakStart = newline > lineStart && text.charCodeAt(newline - 1) === 0x0d ? newline - 1 : lineEnd;
+    let end = breakStart;
+    if (!header) while (end > lineStart && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+    const soft = !header && end > lineStart && text[end - 1] === '=';
+    if (soft) end--;
+    for (let i = lineStart; i < end; i++) {
+      const char = text.charCodeAt(i);
+      if (char === 0x3d && i + 2 < end) {
+        const hex = text.slice(i + 1, i + 3);
+        if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
+          out[length++] = Number.parseInt(hex, 16);
+          i += 2;
+          continue;
+        }
       }
-      const soft = /^[ \t]*\r?\n/.exec(text.slice(i + 1, i + 200));
-      if (soft) {
-        i += soft[0].length;
-        continue;
-      }
+      out[length++] = header && char === 0x5f ? 0x20 : char & 0xff;
     }
-    out[length++] = header && char === 0x5f ? 0x20 : char & 0xff;
+    if (newline === -1) break;
+    // A hard line break stays as it was written (CRLF in stored mail).
+    if (!soft) for (let i = breakStart; i <= newline; i++) out[length++] = text.charCodeAt(i);
+    lineStart = newline + 1;
   }
   return out.subarray(0, length);
 }

@@ -16,6 +16,7 @@ import {
 } from './folder-names.js';
 import { moveMessages } from './folder-transfer.js';
 import { createFolderDirectory, type MailboxState } from './mailbox-state.js';
+import { saveSpecialUses, specialUsesOf } from './special-use-file.js';
 
 /** Every folder name on disk, INBOX first, then in name order. */
 export async function folderNames(state: MailboxState): Promise<string[]> {
@@ -28,18 +29,19 @@ export async function folderNames(state: MailboxState): Promise<string[]> {
   return ['INBOX', ...names.sort()];
 }
 
-/** LIST: every folder with its special use and subscription. */
+/** LIST: every folder with its special use (given at CREATE, else by name) and subscription. */
 export async function listFolders(state: MailboxState): Promise<FolderInfo[]> {
+  const given = await specialUsesOf(state);
   return (await folderNames(state)).map((name) => {
     const info: FolderInfo = { name, subscribed: state.subscriptions.has(name) };
-    const use = specialUseFolders.find((f) => f.name === name)?.use;
+    const use = given.get(name) ?? specialUseFolders.find((f) => f.name === name)?.use;
     if (use) info.specialUse = use;
     return info;
   });
 }
 
 /** CREATE: the folder and any missing parents; 'folder-exists' if it is already there. */
-export async function createFolder(state: MailboxState, name: string): Promise<void> {
+export async function createFolder(state: MailboxState, name: string, specialUse?: string): Promise<void> {
   const normalised = normaliseFolderName(name);
   await state.structure.run(async () => {
     if (normalised === 'INBOX') throw new MailStorageError('folder-exists', 'INBOX always exists');
@@ -50,11 +52,16 @@ export async function createFolder(state: MailboxState, name: string): Promise<v
       throw new MailStorageError('folder-exists', `folder ${normalised} already exists`);
     }
     await fsyncDirectory(state.maildir);
+    const uses = await specialUsesOf(state);
+    if (specialUse !== undefined || uses.delete(normalised)) {
+      if (specialUse !== undefined) uses.set(normalised, specialUse);
+      await saveSpecialUses(state, uses);
+    }
   });
   state.notify(normalised);
 }
 
-/** DELETE: removes the folder and its messages (durably out of sight first, then the files). */
+/** DELETE: removes the folder and its messages (durably out of sight first, then the files); subscriptions stay. */
 export async function deleteFolder(state: MailboxState, name: string): Promise<void> {
   const normalised = normaliseFolderName(name);
   await state.structure.run(async () => {
@@ -75,8 +82,9 @@ export async function deleteFolder(state: MailboxState, name: string): Promise<v
     await rename(join(state.maildir, folderDirectoryName(normalised)), graveyard);
     await fsyncDirectory(state.maildir);
     state.loadedFolders().delete(normalised);
-    state.subscriptions.delete(normalised);
-    await state.saveSubscriptions();
+    const uses = await specialUsesOf(state);
+    if (uses.delete(normalised)) await saveSpecialUses(state, uses);
+    // The subscription stays: a server must not drop one on its own (RFC 3501 6.3.6), as Dovecot.
     await rm(graveyard, { recursive: true, force: true });
     await state.quota.recompute();
   });
@@ -117,9 +125,29 @@ export async function renameFolder(state: MailboxState, from: string, to: string
     }
     await fsyncDirectory(state.maildir);
     await state.saveSubscriptions();
+    await moveSpecialUses(state, moving, source, target);
   });
   state.notify(source);
   state.notify(target);
+}
+
+/** A special use given at CREATE follows its folder (and those of its children) on RENAME. */
+async function moveSpecialUses(
+  state: MailboxState,
+  moving: string[],
+  source: string,
+  target: string,
+): Promise<void> {
+  const uses = await specialUsesOf(state);
+  let changed = false;
+  for (const old of moving) {
+    const attributes = uses.get(old);
+    if (attributes === undefined) continue;
+    uses.delete(old);
+    uses.set(target + old.slice(source.length), attributes);
+    changed = true;
+  }
+  if (changed) await saveSpecialUses(state, uses);
 }
 
 async function renameInbox(state: MailboxState, target: string): Promise<void> {

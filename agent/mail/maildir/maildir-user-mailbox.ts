@@ -4,7 +4,7 @@
  */
 import type { FolderInfo, FolderStatus, FolderView, QuotaUsage, UserMailbox } from '../mail-storage.js';
 import { createFolder, deleteFolder, listFolders, renameFolder, setSubscribed } from './folder-tree.js';
-import { type AppendOptions, appendMessage } from './mailbox-append.js';
+import { type AppendOptions, appendMessage, appendMessages } from './mailbox-append.js';
 import type { MailboxState } from './mailbox-state.js';
 import { MaildirFolderView } from './maildir-folder-view.js';
 
@@ -30,8 +30,8 @@ export class MaildirUserMailbox implements UserMailbox {
     return this.with(listFolders);
   }
 
-  createFolder(name: string): Promise<void> {
-    return this.with((state) => createFolder(state, name));
+  createFolder(name: string, options?: { specialUse?: string }): Promise<void> {
+    return this.with((state) => createFolder(state, name, options?.specialUse));
   }
 
   deleteFolder(name: string): Promise<void> {
@@ -44,6 +44,10 @@ export class MaildirUserMailbox implements UserMailbox {
 
   setSubscribed(name: string, subscribed: boolean): Promise<void> {
     return this.with((state) => setSubscribed(state, name, subscribed));
+  }
+
+  listSubscriptions(): Promise<string[]> {
+    return this.with(async (state) => [...state.subscriptions].sort());
   }
 
   openFolder(name: string): Promise<FolderView> {
@@ -78,6 +82,13 @@ export class MaildirUserMailbox implements UserMailbox {
     options?: AppendOptions,
   ): Promise<{ uid: number; uidValidity: number }> {
     return this.with((state) => appendMessage(state, folder, message, options));
+  }
+
+  appendMany(
+    folder: string,
+    messages: ReadonlyArray<{ message: Buffer; options?: AppendOptions }>,
+  ): Promise<{ uids: number[]; uidValidity: number }> {
+    return this.with((state) => appendMessages(state, folder, messages));
   }
 
   quota(): Promise<QuotaUsage> {

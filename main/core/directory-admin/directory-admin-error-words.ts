@@ -10,6 +10,7 @@ export const directoryAdminErrorCodes = [
   'invalid-input',
   'not-confirmed',
   'not-allowed',
+  'address-not-administered',
   'not-found',
   'already-exists',
   'constraint',
@@ -31,6 +32,10 @@ export const directoryAdminErrorTexts: Record<DirectoryAdminErrorCode, { en: str
   'not-allowed': {
     en: 'You are not allowed to do this: the directory refused it.',
     ja: 'この操作は許可されていません（ディレクトリが拒否しました）。',
+  },
+  'address-not-administered': {
+    en: 'This address is in a mail domain this login does not administer: the directory refused it.',
+    ja: 'このアドレスは、このログインが管理していないメールドメインのものです（ディレクトリが拒否しました）。',
   },
   'not-found': {
     en: 'There is no such entry in the directory.',

@@ -87,6 +87,10 @@ export function toDirectoryAdminError(error: unknown): DirectoryAdminError {
   if (error instanceof z.ZodError) return inputError(error);
   if (error instanceof DirectoryError) {
     if (error.code === 19 && /non-unique/i.test(error.message)) return secondHolder(error.message);
+    if (error.code === 50) {
+      const foreign = foreignAddress(error.message);
+      if (foreign) return foreign;
+    }
     const mapped = error.code === undefined ? undefined : codesByLdapResult[error.code];
     if (mapped) return directoryAdminError(mapped, error.message);
     if (error.code === undefined && isConnectionError(error.cause)) {
@@ -96,6 +100,27 @@ export function toDirectoryAdminError(error: unknown): DirectoryAdminError {
   }
   if (isConnectionError(error)) return directoryAdminError('directory-down', (error as Error).message);
   return directoryAdminError('directory-error', error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * The directory refused an address in a domain the writer does not administer (the embedded
+ * directory says which and why; slapd's access rules refuse it with no reason, which stays
+ * `not-allowed`).
+ */
+function foreignAddress(message: string): DirectoryAdminError | undefined {
+  // embedded: "... may not give the address a@x to <dn>: x is not one of its mail domains"
+  const found =
+    /may not give the address (\S+) to .*: (?:(\S+) is not one of its mail domains|it has no domain)$/.exec(
+      message,
+    );
+  if (!found) return undefined;
+  const [, address, domain] = found;
+  return directoryAdminError(
+    'address-not-administered',
+    domain
+      ? `${address} is in ${domain}, which is not one of the mail domains this login administers`
+      : `${address} has no mail domain`,
+  );
 }
 
 /**

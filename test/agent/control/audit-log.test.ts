@@ -64,4 +64,13 @@ describe('paramsDigest', () => {
     expect(paramsDigest({ a: 1, b: 2 })).toBe(paramsDigest({ b: 2, a: 1 }));
     expect(paramsDigest({ a: 1 })).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  test('digests params nested 200,000 levels deep without recursing (no stack overflow)', () => {
+    let deep: unknown = { z: 1, a: [] };
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    const text = canonicalJson(deep);
+    expect(text.length).toBe(400_000 + '{"a":[],"z":1}'.length);
+    expect(text.slice(199_998, 200_016)).toBe('[[{"a":[],"z":1}]]');
+    expect(paramsDigest(deep)).toMatch(/^[0-9a-f]{64}$/);
+  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { CallerKeyCache, type CallerKeySource } from '../../../agent/control/caller-key-cache.js';
 import { generateEd25519KeyPair } from '../../../agent/control/ssh-key-generation.js';
 import { parseSshPublicKey } from '../../../agent/control/ssh-public-key.js';
-import type { AdminEntry, ServerEntry } from '../../../agent/directory/fleet-entries.js';
+import { type AdminEntry, FleetTree, type ServerEntry } from '../../../agent/directory/fleet-entries.js';
 import { storeServerEntry } from '../../support/server-entry.js';
 
 // A pure unit test of the cache's bookkeeping: an in-memory key source stands in for the
@@ -10,6 +10,7 @@ import { storeServerEntry } from '../../support/server-entry.js';
 function memorySource(admins: AdminEntry[], servers: ServerEntry[]) {
   let reads = 0;
   const source: CallerKeySource = {
+    tree: new FleetTree('dc=x'),
     listAdmins: async () => {
       reads += 1;
       return admins;
@@ -74,5 +75,25 @@ describe('CallerKeyCache', () => {
     now += 10_001;
     expect(await cache.identify(parseSshPublicKey(fresh)!)).toEqual({ kind: 'domain', id: 'carol' });
     expect(reads()).toBe(3);
+  });
+
+  test('maps a key to an admin tier only from an entry directly under ou=admins (issue 10)', async () => {
+    const [real, belowDomain, fakeAdmins, otherBase] = [key(), key(), key(), key()];
+    const lookAlike = (dn: string, line: string): AdminEntry => ({ ...admin('x', 'system', [line]), dn });
+    const { source } = memorySource(
+      [
+        { ...admin('real', 'system', [real]), dn: 'UID=real, OU=Admins, DC=X' },
+        // What a domain admin could make below its own domain, and an ou=admins of its own there.
+        lookAlike('uid=x,cn=alpha.example,ou=domains,dc=x', belowDomain),
+        lookAlike('uid=x,ou=admins,cn=alpha.example,ou=domains,dc=x', fakeAdmins),
+        lookAlike('uid=x,ou=admins,dc=y', otherBase),
+      ],
+      [],
+    );
+    const cache = new CallerKeyCache(source);
+    await cache.refresh();
+    expect(await cache.identify(parseSshPublicKey(real)!)).toEqual({ kind: 'system', id: 'real' });
+    for (const line of [belowDomain, fakeAdmins, otherBase])
+      expect(await cache.identify(parseSshPublicKey(line)!)).toBeUndefined();
   });
 });

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { rpcErrorCodes } from '../../../agent/contract/json-rpc.js';
 import { AuditLog } from '../../../agent/control/audit-log.js';
-import type { Caller } from '../../../agent/control/caller-key-cache.js';
-import type { MethodHandlers, RpcChannel } from '../../../agent/control/method-handler.js';
+import type { MethodHandlers } from '../../../agent/control/method-handler.js';
 import { MethodError } from '../../../agent/control/method-handler.js';
 import { RpcDispatcher } from '../../../agent/control/rpc-dispatcher.js';
 import { JsonLogger } from '../../../agent/daemon/json-logger.js';
+import { fixedCallerChannel } from '../../support/fixed-caller-channel.js';
 
 let dir: string;
 let audit: AuditLog;
@@ -68,14 +68,11 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     handlers,
     audit,
     logger: new JsonLogger('store05', 'control', 'debug', (line) => logLines.push(line)),
+    adminDomains: async () => [],
   });
 }
 
-function channel(caller: Caller): RpcChannel {
-  return { id: 'test#1', caller, notify: () => {}, onClose: () => () => {} };
-}
-
-const system = channel({ kind: 'system', id: 'sys' });
+const system = fixedCallerChannel({ kind: 'system', id: 'sys' });
 const request = (method: string, params: unknown = {}) =>
   JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
 

@@ -6,6 +6,7 @@ function collect(limit: number) {
   const splitter = new RpcLineSplitter(limit, {
     line: (text) => events.push(`line:${text}`),
     tooLong: () => events.push('tooLong'),
+    notUtf8: () => events.push('notUtf8'),
   });
   return { events, splitter };
 }
@@ -17,6 +18,16 @@ describe('RpcLineSplitter', () => {
     splitter.push(Buffer.from(':2}\r\n\n{"c":3}'));
     splitter.push(Buffer.from('\n'));
     expect(events).toEqual(['line:{"a":1}', 'line:{"b":2}', 'line:{"c":3}']);
+  });
+
+  test('reports a line that is not UTF-8 instead of decoding it with replacement characters', () => {
+    const { events, splitter } = collect(100);
+    splitter.push(Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]));
+    // A UTF-8 character split across two chunks is still one valid line.
+    const snow = Buffer.from('{"b":"雪"}\n');
+    splitter.push(snow.subarray(0, 7));
+    splitter.push(snow.subarray(7));
+    expect(events).toEqual(['notUtf8', 'line:{"b":"雪"}']);
   });
 
   test('reports an over-long line once, drops it, and carries on with the next line', () => {

@@ -30,4 +30,31 @@ describe('agent configuration', () => {
       /directory/,
     );
   });
+
+  test("takes the embedded directory's limits and refuses an exempt address that is none", () => {
+    const embedded = {
+      host: '127.0.0.1',
+      port: 3890,
+      dataDir: '/var/lib/ldap',
+      baseDn: 'dc=mailfleet,dc=lab',
+    };
+    const limits = {
+      exemptAddresses: ['10.1.0.0/16', '192.0.2.7', '2001:db8::/32'],
+      maxConnections: 2_000,
+      maxConnectionsPerAddress: 32,
+      idleTimeoutSeconds: 600,
+    };
+    expect(
+      parseAgentConfig({ ...valid, embeddedDirectory: { ...embedded, ...limits } }).embeddedDirectory,
+    ).toEqual({
+      ...embedded,
+      ...limits,
+    });
+    expect(() =>
+      parseAgentConfig({
+        ...valid,
+        embeddedDirectory: { ...embedded, exemptAddresses: ['store01.example'] },
+      }),
+    ).toThrow(/CIDR[\s\S]*embeddedDirectory\.exemptAddresses/);
+  });
 });

@@ -2,12 +2,10 @@
  * `mailfleet-agent --config FILE` as a process: JSON logs, systemd notifications, SIGTERM -> clean
  * stop and exit 0, and exit 1 for a node the directory does not know.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { connectRpc } from '../../../agent/control/connect-rpc.js';
+import { type AgentChild, spawnAgentChild } from '../../support/agent-child.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
 import { type CompiledAgent, compileAgent } from '../../support/compiled-agent.js';
 import { listenNotifySocket, type NotifySocketListener } from '../../support/notify-socket-listener.js';
@@ -16,7 +14,7 @@ const systemKey = newKeyPair('sys');
 let directory: AgentTestDirectory;
 let notifySocket: NotifySocketListener | undefined;
 let compiled: CompiledAgent;
-const children: ChildProcess[] = [];
+const children: AgentChild[] = [];
 
 beforeAll(async () => {
   compiled = await compileAgent();
@@ -26,68 +24,22 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+  for (const child of children) child.kill();
   notifySocket?.close();
   await directory?.stop();
   await compiled?.remove();
 });
 
-interface RunningAgent {
-  child: ChildProcess;
-  /** Every stdout line, parsed. */
-  logs: Array<Record<string, unknown>>;
-  /** Lines that were not JSON. */
-  otherLines: string[];
-  stderr: string[];
-  waitForLog(msg: string): Promise<Record<string, unknown>>;
-  exited: Promise<number | null>;
-}
-
-async function spawnAgent(config: unknown, env: NodeJS.ProcessEnv = {}): Promise<RunningAgent> {
-  const file = join(directory.root, `agent-${children.length}.json`);
-  await writeFile(file, JSON.stringify(config));
-  const child = spawn(process.execPath, [compiled.bin, '--config', file], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+async function spawnAgent(config: unknown, env: NodeJS.ProcessEnv = {}): Promise<AgentChild> {
+  const agent = await spawnAgentChild({
+    bin: compiled.bin,
+    config,
+    configDir: directory.root,
+    configFile: `agent-${children.length}.json`,
+    env,
   });
-  children.push(child);
-  const logs: Array<Record<string, unknown>> = [];
-  const otherLines: string[] = [];
-  const stderr: string[] = [];
-  const waiters: Array<{ msg: string; resolve: (line: Record<string, unknown>) => void }> = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      otherLines.push(line);
-      return;
-    }
-    logs.push(parsed);
-    for (const waiter of waiters.filter((w) => w.msg === parsed.msg)) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve(parsed);
-    }
-  });
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    logs,
-    otherLines,
-    stderr,
-    exited,
-    waitForLog: (msg) => {
-      const seen = logs.find((line) => line.msg === msg);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ msg, resolve });
-        void exited.then((code) =>
-          reject(new Error(`agent exited (${code}) before logging "${msg}": ${stderr.join('\n')}`)),
-        );
-      });
-    },
-  };
+  children.push(agent);
+  return agent;
 }
 
 test('SIGTERM stops a running agent cleanly: exit 0, JSON logs, systemd told READY and STOPPING', async () => {

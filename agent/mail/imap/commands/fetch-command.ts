@@ -4,10 +4,11 @@
  * cache, so a FETCH of 10,000 envelopes reads each file at most once per cache lifetime.
  */
 import { MailStorageError, type MessageSummary } from '../../mail-storage.js';
+import { binarySection } from '../binary-content.js';
 import { sectionBytes } from '../body-section.js';
 import { expectArgs, sequenceSetArg } from '../command-args.js';
 import type { CommandHandler } from '../command-table.js';
-import { type FetchRequest, parseFetchRequest } from '../fetch-items.js';
+import { type FetchItem, type FetchRequest, parseFetchRequest } from '../fetch-items.js';
 import { bad } from '../imap-errors.js';
 import type { ImapSession } from '../imap-session.js';
 import { formatFlags, formatInternalDate } from '../message-attributes.js';
@@ -64,6 +65,13 @@ function writeResponse(
     first = false;
   };
   let sentModseq = false;
+  // Decoded first: an UNKNOWN-CTE failure must come before any byte of this response is written.
+  const binaries = new Map<FetchItem, Buffer>();
+  for (const item of request.items) {
+    if (item.kind !== 'binary' && item.kind !== 'binary-size') continue;
+    if (item.path.length > 0) tree ??= parseMimeTree(loaded.raw!);
+    binaries.set(item, binarySection(loaded.raw!, tree!, item.path) ?? Buffer.alloc(0));
+  }
   for (const item of request.items) {
     switch (item.kind) {
       case 'FLAGS':
@@ -102,6 +110,24 @@ function writeResponse(
           bytes = bytes.subarray(start, Math.min(bytes.length, start + item.partial.length));
         }
         add(`${item.label} {${bytes.length}}\r\n`);
+        out.write(text);
+        out.write(bytes);
+        text = '';
+        break;
+      }
+      case 'binary':
+      case 'binary-size': {
+        let bytes = binaries.get(item)!;
+        if (item.kind === 'binary-size') {
+          add(`${item.label} ${bytes.length}`);
+          break;
+        }
+        if (item.partial) {
+          const start = Math.min(item.partial.offset, bytes.length);
+          bytes = bytes.subarray(start, Math.min(bytes.length, start + item.partial.length));
+        }
+        // literal8 only when it must be (NUL bytes): every client reads a plain literal (RFC 3516 4.2).
+        add(`${item.label} ${bytes.includes(0) ? '~' : ''}{${bytes.length}}\r\n`);
         out.write(text);
         out.write(bytes);
         text = '';

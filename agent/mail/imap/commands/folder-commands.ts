@@ -1,6 +1,7 @@
 /** CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE and STATUS. */
 import { expectArgs, listItems, mailboxArg } from '../command-args.js';
 import type { CommandHandler } from '../command-table.js';
+import { createSpecialUse } from '../create-special-use.js';
 import { bad, no, toImapError } from '../imap-errors.js';
 import type { ImapSession } from '../imap-session.js';
 import { imapString } from '../imap-string.js';
@@ -13,12 +14,13 @@ function mailboxOf(session: ImapSession) {
   return mailbox;
 }
 
-/** CREATE (a trailing separator is dropped; parents are created by storage). */
+/** CREATE (a trailing separator is dropped; parents are created by storage), with `(USE (...))` (RFC 6154). */
 export const createCommand: CommandHandler = async (session, command) => {
-  expectArgs(command.args, 1);
+  expectArgs(command.args, 1, 2);
   const name = mailboxArg(command.args[0], { allowTrailingSeparator: true });
+  const specialUse = command.args[1] === undefined ? undefined : createSpecialUse(command.args[1]);
   if (name === 'INBOX') throw no('INBOX always exists', 'ALREADYEXISTS');
-  await mailboxOf(session).createFolder(name);
+  await mailboxOf(session).createFolder(name, specialUse ? { specialUse } : undefined);
   return undefined;
 };
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapProxy } from '../../../../agent/mail/proxy/imap-proxy.js';
 import { StoreLocator } from '../../../../agent/mail/proxy/store-locator.js';
 import { storeUsers } from '../../../support/store-seed.js';
+import { recordingImapFlow } from '../imap/support/recording-imapflow.js';
 import { type ProxyTestFleet, RawClient, startProxyTestFleet } from './proxy-test-fleet.js';
 
 const { alice, bob, carol } = storeUsers;
@@ -177,6 +178,25 @@ describe('IMAP proxy', () => {
     expect(proxy.kick(alice.mail.toUpperCase())).toBe(1);
     await closed;
     expect(proxy.sessions()).toEqual([]);
+  });
+
+  it('lets COMPRESS=DEFLATE through end to end: client and store compress, the proxy relays bytes', async () => {
+    const { client: imap, sent } = recordingImapFlow({
+      host: '127.0.0.1',
+      port: proxy.tlsPort as number,
+      secure: true,
+      auth: { user: alice.mail, pass: alice.password },
+      tls: { rejectUnauthorized: false },
+    });
+    await imap.connect();
+    // The proxy does not offer it before login; the store's list after login does.
+    expect(imap.capabilities.has('COMPRESS=DEFLATE')).toBe(true);
+    expect(sent.some((line) => / COMPRESS DEFLATE$/.test(line))).toBe(true);
+    expect(await readSubjects(imap)).toEqual(['for alice on store01']);
+    // A kick cuts a compressed relay like any other.
+    const closed = new Promise((resolve) => imap.once('close', resolve));
+    expect(proxy.kick(alice.mail)).toBe(1);
+    await closed;
   });
 
   it('takes AUTHENTICATE PLAIN after a continuation and LOGIN with literals', async () => {

@@ -2,11 +2,12 @@
 import { join } from 'node:path';
 import { AuditLog } from '../../../../agent/control/audit-log.js';
 import type { Caller } from '../../../../agent/control/caller-key-cache.js';
-import type { MethodHandlers, RpcChannel } from '../../../../agent/control/method-handler.js';
+import type { MethodHandlers } from '../../../../agent/control/method-handler.js';
 import { queueMethods } from '../../../../agent/control/queue-methods.js';
 import { RpcDispatcher } from '../../../../agent/control/rpc-dispatcher.js';
 import { JsonLogger } from '../../../../agent/daemon/json-logger.js';
 import { MailQueue, type MailQueueOptions } from '../../../../agent/mail/queue/mail-queue.js';
+import { fixedCallerChannel } from '../../../support/fixed-caller-channel.js';
 
 /** An RPC answer as the tests read it. */
 export interface Answer {
@@ -45,6 +46,7 @@ export class QueueRpcHarness {
       handlers,
       audit: this.audit,
       logger: new JsonLogger('director01', 'control', 'error', () => {}),
+      adminDomains: async () => [],
     });
   }
 
@@ -63,7 +65,7 @@ export class QueueRpcHarness {
 
   /** Calls a method as `caller` through the dispatcher. */
   async call(caller: Caller, method: string, params: unknown = {}): Promise<Answer> {
-    const channel: RpcChannel = { id: 'test#1', caller, notify: () => {}, onClose: () => () => {} };
+    const channel = fixedCallerChannel(caller);
     const line = JSON.stringify({ jsonrpc: '2.0', id: ++this.id, method, params });
     return (await this.dispatcher.dispatch(line, channel)) as Answer;
   }

@@ -11,6 +11,7 @@ import type { AuthenticateMailLogin, MailLoginResult } from '../../../../../agen
 import type { ImapLimits } from '../../../../../agent/mail/imap/imap-limits.js';
 import { ImapServer, type ImapServerOptions } from '../../../../../agent/mail/imap/imap-server.js';
 import { MaildirStorage } from '../../../../../agent/mail/maildir/maildir-storage.js';
+import { RawImapClient } from './raw-imap-client.js';
 
 const repository = join(import.meta.dirname, '../../../../..');
 
@@ -31,6 +32,13 @@ export interface ImapTestServer {
   /** Login attempts seen by authenticate, in order. */
   attempts: Array<{ user: string; clientAddress: string }>;
   stop(): Promise<void>;
+}
+
+/** A raw connection logged in as one of the test users. */
+export async function loginAs(port: number, user: string): Promise<RawImapClient> {
+  const client = await RawImapClient.connect(port);
+  await client.login(user, testUsers[user]!);
+  return client;
 }
 
 /** A fresh directory under test-output/. */
@@ -76,9 +84,11 @@ export async function startImapTestServer(
     tls?: { key: Buffer; cert: Buffer };
     tlsPort?: number;
     throttleAfter?: number;
+    /** Reuse the files of an earlier test server (a restart); the caller removes this directory. */
+    dir?: string;
   } & Partial<ImapServerOptions> = {},
 ): Promise<ImapTestServer> {
-  const dir = await makeTestDir('imap-');
+  const dir = settings.dir ?? (await makeTestDir('imap-'));
   const storage = new MaildirStorage({ root: join(dir, 'mail'), hostName: 'imap-test' });
   const attempts: ImapTestServer['attempts'] = [];
   const failures = new Map<string, number>();
@@ -117,7 +127,7 @@ export async function startImapTestServer(
     stop: async () => {
       await server.stop();
       await storage.close();
-      await rm(dir, { recursive: true, force: true });
+      if (!settings.dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

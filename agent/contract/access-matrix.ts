@@ -1,0 +1,106 @@
+/**
+ * Who may call what: every method of the contract against every kind of caller, in one table. The
+ * agent's dispatcher enforces it (agent/control/rpc-dispatcher.ts); the console reads it only to grey
+ * out buttons. The row type is keyed by the contract's method names, so a method added to
+ * methods.ts without a row here does not compile, and test/agent/control/access-matrix.test.ts
+ * walks every cell against a real agent over SSH.
+ *
+ * Columns are the caller kinds: the four admin tiers of the directory, `peer` (another node's agent,
+ * by its host key) and an unknown key (refused at the SSH login, before any method: the column is
+ * there so the table says it).
+ */
+import type { AdminTier } from '../directory/fleet-entries.js';
+import type { MethodName } from './methods.js';
+
+/** Who is calling: an admin (by tier) or a peer agent. */
+export type CallerKind = AdminTier | 'peer';
+
+/** A caller kind's access to a method. */
+export type Access = 'allow' | 'deny';
+
+/**
+ * A domain admin's access to a method:
+ * - `deny`;
+ * - `allow`: the method names no mail user (node facts, metrics);
+ * - `own-domains`: the method shows or acts on mail users, and only on those of the admin's
+ *   delegated domains. A `user` named in the params must be in them (the dispatcher refuses others
+ *   before the handler runs), the handler checks the user that address belongs to as well (an alias
+ *   in the admin's domain may belong to another department's user), and listings leave everyone
+ *   else out.
+ */
+export type DomainAccess = 'deny' | 'allow' | 'own-domains';
+
+/** One method's row. */
+export interface AccessRow {
+  system: Access;
+  helpdesk: Access;
+  domain: DomainAccess;
+  user: Access;
+  peer: Access;
+  /** A key no admin or server entry holds: refused at the SSH login. */
+  unknownKey: 'deny';
+}
+
+// Short names keep the table readable as a table.
+const Y = 'allow' as const;
+const N = 'deny' as const;
+const own = 'own-domains' as const;
+
+function row(system: Access, helpdesk: Access, domain: DomainAccess, user: Access, peer: Access): AccessRow {
+  return { system, helpdesk, domain, user, peer, unknownKey: N };
+}
+
+/**
+ * The matrix. Peers get `node.info` only: no agent calls another agent's methods yet (the mail
+ * services talk LMTP/IMAP, not RPC), and node.info tells a peer nothing its server entry does not
+ * (name, role, state, endpoints), while letting it check it reached the node it meant. A method for
+ * a peer is added here when an agent starts calling it, never by default: one compromised node
+ * must not list every store's mailboxes and client addresses.
+ */
+// biome-ignore format: a table is easier to check by eye aligned
+export const accessMatrix = {
+  //                      system helpdesk domain user peer
+  'node.info':            row(Y, Y, Y, N, Y),
+  'node.metrics':         row(Y, Y, Y, N, N),
+  'metrics.subscribe':    row(Y, Y, Y, N, N),
+  'metrics.unsubscribe':  row(Y, Y, Y, N, N),
+  'service.list':         row(Y, Y, Y, N, N),
+  'service.restart':      row(Y, N, N, N, N),
+  'audit.tail':           row(Y, Y, N, N, N),
+  'mailbox.list':         row(Y, Y, own, N, N),
+  'mailbox.stats':        row(Y, Y, own, N, N),
+  'session.list':         row(Y, Y, own, N, N),
+  'session.kick':         row(Y, Y, own, N, N),
+  'queue.summary':        row(Y, Y, N, N, N),
+  'queue.list':           row(Y, Y, N, N, N),
+  'queue.show':           row(Y, Y, N, N, N),
+  'queue.showBody':       row(Y, N, N, N, N),
+  'queue.hold':           row(Y, Y, N, N, N),
+  'queue.release':        row(Y, Y, N, N, N),
+  'queue.flush':          row(Y, Y, N, N, N),
+  'queue.requeue':        row(Y, Y, N, N, N),
+  'queue.delete':         row(Y, N, N, N, N),
+  'route.invalidate':     row(Y, Y, N, N, N),
+  'proxy.sessions':       row(Y, Y, own, N, N),
+  'proxy.kick':           row(Y, Y, own, N, N),
+  'proxy.hold':           row(Y, Y, N, N, N),
+  'proxy.release':        row(Y, Y, N, N, N),
+  'gateway.status':       row(Y, Y, N, N, N),
+  'spam.statistics':      row(Y, Y, N, N, N),
+} as const satisfies Record<MethodName, AccessRow>;
+
+/** Whether a caller kind may call a method at all (a domain admin then only for its own domains). */
+export function isAllowed(method: MethodName, caller: CallerKind): boolean {
+  return accessMatrix[method][caller] !== 'deny';
+}
+
+/** The caller kinds that may call a method, for error messages. */
+export function allowedKinds(method: MethodName): CallerKind[] {
+  const kinds: CallerKind[] = ['system', 'helpdesk', 'domain', 'user', 'peer'];
+  return kinds.filter((kind) => isAllowed(method, kind));
+}
+
+/** Whether a domain admin's call of this method is limited to the users of its domains. */
+export function isDomainScoped(method: MethodName): boolean {
+  return accessMatrix[method].domain === 'own-domains';
+}

@@ -1,0 +1,49 @@
+/**
+ * What a site running OpenLDAP slapd adds for the fleet, as text to paste or include: the global
+ * lines and the database lines (slapd.conf form), and the default password policy entry (LDIF).
+ * `build/ldap/mailfleet-slapd.conf` and `build/ldap/mailfleet-ppolicy.ldif` are these for
+ * {@link exampleSuffix}; `mailfleet-agent --slapd-config <base DN>` prints them for a site's own.
+ */
+import { formatLdif } from '../ldif.js';
+import {
+  fleetDatabaseRules,
+  passwordPolicy,
+  passwordPolicyEntries,
+  slapdGlobalLines,
+  slapdIdleTimeoutSeconds,
+} from './database-rules.js';
+
+/** The suffix the shipped files are rendered for. */
+export const exampleSuffix = 'dc=univ,dc=example';
+
+/** The slapd.conf lines for the fleet tree under `baseDn`, with what each part is for. */
+export function renderSlapdSiteConfig(baseDn: string): string {
+  return `# mailfleet: the slapd.conf lines a directory serving the fleet tree under
+# ${baseDn} needs, besides the schema (include core, cosine, inetorgperson, misc,
+# openssh-lpk.schema and mailfleet.schema). Printed by
+#   mailfleet-agent --slapd-config ${baseDn}
+# (docs/directory.md). In cn=config: olcModuleLoad, olcPasswordHash, olcIdleTimeout on cn=config,
+# olcAddContentAcl and one olcAccess value per "access to" block, in this order, on the database,
+# and an olcOverlay entry per overlay.
+
+# --- global section, before "database": the modules; Password Modify stores {SSHA512}
+# hashes (the clients never hash); connections idle for ${slapdIdleTimeoutSeconds / 60} minutes are closed (agents and
+# consoles reconnect); paged searches of the fleet's identities read every entry, 500 a page.
+${slapdGlobalLines()}
+# --- in the database of ${baseDn}, after suffix, rootdn, directory and:
+# index objectClass eq
+# index uid,cn,mail eq,sub
+# index mailLocalAddress,mailHost eq
+# Then: the content of an add is checked attribute by attribute (so no admin attribute can be
+# added outside ou=admins); one holder per address (unique); a DN is locked for ${passwordPolicy.lockoutDurationSeconds / 60} minutes
+# after ${passwordPolicy.maxFailures} failed binds in ${passwordPolicy.failureCountIntervalSeconds / 60} minutes (ppolicy; add mailfleet-ppolicy.ldif first);
+# the access rules.
+${fleetDatabaseRules(baseDn)}`;
+}
+
+/** The password policy container and default policy entry, as LDIF for ldapadd. */
+export function renderPasswordPolicyLdif(baseDn: string): string {
+  return `# mailfleet: the default password policy slapo-ppolicy applies (ppolicy_default), for
+# ${baseDn}. Add once: ldapadd -x -D <rootdn> -W -f mailfleet-ppolicy.ldif
+${formatLdif(passwordPolicyEntries(baseDn))}`;
+}

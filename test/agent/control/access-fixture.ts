@@ -1,0 +1,112 @@
+/**
+ * One real store agent for the authorization tests (the tier x method matrix, delegated scope,
+ * peers): the embedded directory with the store seed, one admin of each tier, a domain admin of
+ * alpha.example, a peer's host key, and a beta.example user (frank) who also holds an address in
+ * alpha.example. Mail is delivered over LMTP to alpha and beta users so that listings have someone
+ * from each department to show or hide, and beta's dave keeps a POP3 session open.
+ */
+import { createTransport } from 'nodemailer';
+import { connectRpc, type RpcConnection } from '../../../agent/control/connect-rpc.js';
+import { Agent } from '../../../agent/daemon/agent.js';
+import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
+import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
+import { mailUserEntry } from '../../../agent/directory/seed-entries.js';
+import { AgentTestDirectory, newKeyPair, type TestKeyPair } from '../../support/agent-test-directory.js';
+import { LineClient } from '../../support/line-client.js';
+import { storeSeedEntries, storeUsers } from '../../support/store-seed.js';
+
+/** frank works in beta.example; an alias of his sits in alpha.example. */
+export const frank = { mail: 'frank@beta.example', alias: 'frank.sato@alpha.example', password: 'frank-pw' };
+
+/** The callers, by the uid (or node name) they log in as. */
+export const callerKeys = {
+  sys: newKeyPair('sys'),
+  hd: newKeyPair('hd'),
+  'alpha-admin': newKeyPair('alpha-admin'),
+  viewer: newKeyPair('viewer'),
+  store02: newKeyPair('store02'),
+} satisfies Record<string, TestKeyPair>;
+export type CallerName = keyof typeof callerKeys;
+
+/** The running store and how to reach it. */
+export interface AccessFixture {
+  agent: Agent;
+  directory: AgentTestDirectory;
+  connect(name: CallerName | 'stranger', privateKey?: string): Promise<RpcConnection>;
+  stop(): Promise<void>;
+}
+
+/** Starts the directory and store01 with mail services, delivers mail, opens dave's POP3 session. */
+export async function startAccessFixture(): Promise<AccessFixture> {
+  const directory = await AgentTestDirectory.start({
+    servers: [
+      { name: 'store01', role: 'store' },
+      { name: 'store02', role: 'store', hostKeys: [callerKeys.store02.public] },
+    ],
+    admins: [
+      { uid: 'sys', displayName: 'System', tier: 'system', sshPublicKeys: [callerKeys.sys.public] },
+      { uid: 'hd', displayName: 'Help Desk', tier: 'helpdesk', sshPublicKeys: [callerKeys.hd.public] },
+      {
+        uid: 'alpha-admin',
+        displayName: 'Alpha Admin',
+        tier: 'domain',
+        domains: ['alpha.example'],
+        sshPublicKeys: [callerKeys['alpha-admin'].public],
+      },
+      { uid: 'viewer', displayName: 'Viewer', tier: 'user', sshPublicKeys: [callerKeys.viewer.public] },
+    ],
+    extraEntries: (tree) => [
+      ...storeSeedEntries(tree),
+      mailUserEntry(tree, {
+        mail: frank.mail,
+        displayName: 'Frank Sato',
+        mailHost: 'store01',
+        mailLocalAddress: [frank.alias],
+        password: frank.password,
+      }),
+    ],
+  });
+  const config = await directory.agentConfig('store01', {
+    mail: { host: '127.0.0.1', lmtpPort: 0, imapPort: 0, pop3Port: 0 },
+    log: { level: 'warn' },
+  });
+  const agent = new Agent(parseAgentConfig(config), productionDependencies({ logSink: () => {} }));
+  await agent.start();
+  const entry = await directory.reader('store01').getServer('store01');
+  const pinned = entry?.hostKeys ?? [];
+  const port = (name: string) => Number(entry?.endpoints[name]?.split(':').pop());
+
+  const transport = createTransport({ host: '127.0.0.1', port: port('lmtp'), lmtp: true, ignoreTLS: true });
+  await transport.sendMail({
+    envelope: {
+      from: 'sender@example.org',
+      to: [storeUsers.alice.mail, storeUsers.carol.mail, storeUsers.dave.mail, frank.mail],
+    },
+    raw: 'From: sender@example.org\r\nSubject: hello\r\n\r\nhello\r\n',
+  });
+  transport.close();
+  const pop3 = await LineClient.connect(port('pop3'));
+  await pop3.readLine();
+  const plain = Buffer.from(`\0${storeUsers.dave.mail}\0${storeUsers.dave.password}`).toString('base64');
+  const reply = await pop3.command(`AUTH PLAIN ${plain}`);
+  if (!reply.startsWith('+OK')) throw new Error(`dave's POP3 login failed: ${reply}`);
+
+  return {
+    agent,
+    directory,
+    connect: (name, privateKey) =>
+      connectRpc({
+        host: '127.0.0.1',
+        port: agent.endpoints().controlPort,
+        username: name,
+        privateKey: privateKey ?? callerKeys[name as CallerName].private,
+        pinnedHostKeys: pinned,
+        readyTimeoutMs: 20_000,
+      }),
+    stop: async () => {
+      pop3.close();
+      await agent.stop();
+      await directory.stop();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The slapd configuration we ship (build/ldap/mailfleet-slapd.conf, mailfleet-ppolicy.ldif) is
+ * what the code renders (the same the test slapd runs), slapd accepts it, and the agent's CLI
+ * prints it for a site's own suffix.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAgentCli } from '../../../../agent/cli.js';
+import { parseLdif } from '../../../../agent/directory/ldif.js';
+import { shippedSchemaDir } from '../../../../agent/directory/schema/shipped-schema.js';
+import { passwordPolicyEntries } from '../../../../agent/directory/slapd/database-rules.js';
+import {
+  exampleSuffix,
+  renderPasswordPolicyLdif,
+  renderSlapdSiteConfig,
+} from '../../../../agent/directory/slapd/site-config.js';
+
+const run = promisify(execFile);
+const buildDir = shippedSchemaDir();
+
+describe('shipped slapd configuration', () => {
+  let workDir: string;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'mailfleet-slapd-site-'));
+  });
+
+  afterAll(async () => {
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('ships the rendered rules and password policy for the example suffix', async () => {
+    expect(await readFile(join(buildDir, 'mailfleet-slapd.conf'), 'utf8')).toBe(
+      renderSlapdSiteConfig(exampleSuffix),
+    );
+    const ldif = await readFile(join(buildDir, 'mailfleet-ppolicy.ldif'), 'utf8');
+    expect(ldif).toBe(renderPasswordPolicyLdif(exampleSuffix));
+    expect(parseLdif(ldif)).toEqual(passwordPolicyEntries(exampleSuffix));
+  });
+
+  it('is accepted by slapd with the schema, the database lines in place (slaptest)', async () => {
+    const dbDir = join(workDir, 'db');
+    await mkdir(dbDir);
+    const shipped = await readFile(join(buildDir, 'mailfleet-slapd.conf'), 'utf8');
+    const [globalPart, databasePart] = shipped.split(/^# --- in the database.*$/m);
+    const includes = [
+      ...['core', 'cosine', 'inetorgperson', 'misc'].map((n) => `/etc/ldap/schema/${n}.schema`),
+      join(buildDir, 'openssh-lpk.schema'),
+      join(buildDir, 'mailfleet.schema'),
+    ].map((file) => `include ${file}`);
+    const config = join(workDir, 'slapd.conf');
+    await writeFile(
+      config,
+      `${includes.join('\n')}
+${globalPart}
+database mdb
+suffix "${exampleSuffix}"
+rootdn "cn=root,${exampleSuffix}"
+directory ${dbDir}
+index objectClass eq
+index uid,cn,mail eq,sub
+index mailLocalAddress,mailHost eq
+${databasePart}`,
+    );
+    const { stderr } = await run('/usr/sbin/slaptest', ['-u', '-f', config]);
+    expect(stderr).toMatch(/config file testing succeeded/);
+  });
+
+  it("prints both for a site's own suffix", async () => {
+    const written: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => {
+      written.push(chunk);
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      expect(await runAgentCli(['--slapd-config', 'dc=uni,dc=ac,dc=jp'])).toBe(0);
+      expect(await runAgentCli(['--slapd-ppolicy', 'dc=uni,dc=ac,dc=jp'])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(written[0]).toBe(renderSlapdSiteConfig('dc=uni,dc=ac,dc=jp'));
+    expect(written[0]).toMatch(/^access to dn\.one="ou=admins,dc=uni,dc=ac,dc=jp" attrs=mailfleetAdminTier/m);
+    expect(written[1]).toBe(renderPasswordPolicyLdif('dc=uni,dc=ac,dc=jp'));
+  });
+});
