@@ -93,7 +93,8 @@ export class MaildirFolderView implements FolderView {
   async claimRecent(uids?: readonly number[]): Promise<number[]> {
     const taken = this.store.claimRecent(uids);
     // Taken messages are not new any more: out of new/ (in the background: it is only bookkeeping).
-    if (taken.length > 0) void moveNewToCur(this.store, taken).catch(() => undefined);
+    // Counted as work in flight, so the mailbox is not dropped and loaded again under the renames.
+    if (taken.length > 0) void this.state.busy(() => moveNewToCur(this.store, taken)).catch(() => undefined);
     return taken;
   }
 
