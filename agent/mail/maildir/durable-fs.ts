@@ -27,7 +27,8 @@ export const readWholeFile = promisify(fs.readFile) as (path: string) => Promise
 export function readMessageHeaderSync(path: string): Buffer {
   const fd = fs.openSync(path, 'r');
   try {
-    let data = Buffer.allocUnsafe(8192);
+    // One scratch buffer for every read (the reads are synchronous): only the header is copied out.
+    let data = headerScratch;
     let total = 0;
     for (;;) {
       if (total === data.length) {
@@ -50,6 +51,8 @@ export function readMessageHeaderSync(path: string): Buffer {
     fs.closeSync(fd);
   }
 }
+
+const headerScratch = Buffer.allocUnsafe(16 * 1024);
 
 /** Fsyncs a directory so that entries created, renamed or removed in it survive a crash. */
 export async function fsyncDirectory(path: string): Promise<void> {

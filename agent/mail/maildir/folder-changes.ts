@@ -13,9 +13,10 @@ import type { FolderStore, StoredMessage } from './folder-store.js';
 import { foreignLetters, isValidKeyword, type KeywordTable, systemFlagLetters } from './keyword-table.js';
 import { formatMessageFileName, sortLetters } from './message-file-name.js';
 
-/** Files moved from new/ to cur/ in one turn of the folder's lane, and the pause between turns. */
+/** Files moved from new/ to cur/ in one turn of the folder's lane, the pause between turns, and before the first. */
 const renameSlice = 250;
-const renamePauseMs = 10;
+const renamePauseMs = 25;
+const renameStartMs = 3000;
 
 /** Keywords (non-system flags) in a flag list that are valid atoms; `\Recent` and unknown `\X` are left out. */
 export function keywordsOf(flags: readonly string[]): string[] {
@@ -148,6 +149,8 @@ export async function moveNewToCur(store: FolderStore, uids: readonly number[]):
   // Low-priority bookkeeping: slices of synchronous renames, each its own short turn in the
   // folder's lane, with a pause between them, so 100,000 renames after a first SELECT never hold
   // up a STORE, a delivery or another session's FETCH for long.
+  // A client usually FETCHes or SEARCHes right after SELECT: start once that is likely done.
+  await new Promise((resolve) => setTimeout(resolve, renameStartMs));
   for (let from = 0; from < uids.length; from += renameSlice) {
     const slice = uids.slice(from, from + renameSlice);
     if (!slice.some((uid) => store.get(uid)?.subdir === 'new')) continue;
