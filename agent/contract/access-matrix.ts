@@ -87,6 +87,8 @@ export const accessMatrix = {
   'proxy.release':        row(Y, Y, N, N, N),
   'gateway.status':       row(Y, Y, N, N, N),
   'spam.statistics':      row(Y, Y, N, N, N),
+  'auth.lockouts':        row(Y, Y, own, N, N),
+  'auth.unlock':          row(Y, Y, own, N, N),
 } as const satisfies Record<MethodName, AccessRow>;
 
 /** Whether a caller kind may call a method at all (a domain admin then only for its own domains). */

@@ -26,6 +26,22 @@ const tlsFiles = z
   })
   .strict();
 
+/** CIDR networks (`10.0.0.0/8`, `::1`), checked when the configuration is read. */
+const networks = z
+  .array(z.string().max(64))
+  .max(1000)
+  .default([])
+  .superRefine((list, context) => {
+    try {
+      trustedNetworkList(list);
+    } catch (error) {
+      context.addIssue({
+        code: 'custom',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  });
+
 /**
  * The mail services of a `store` or `spare` node. Ports `0` pick free ports (published in the server
  * entry). The implicit-TLS ports need `tls`.
@@ -48,6 +64,11 @@ const mailServices = z
      * director's proxy on a private network). Default false: STARTTLS/STLS first.
      */
     allowPlaintextAuth: z.boolean().default(false),
+    /**
+     * Networks that may deliver over LMTP besides the directors (their server entries' addresses)
+     * and this node itself: a director that connects from another address than its entry names.
+     */
+    lmtpTrustedNetworks: networks,
     /** Largest message accepted by LMTP and APPEND, in bytes. Default 50 MiB. */
     maxMessageBytes: z
       .number()
@@ -67,20 +88,7 @@ const directorServices = z
     host,
     smtpPort: port,
     /** Networks that may relay without AUTH (the gateway, campus servers): `10.0.0.0/8`, `::1`. */
-    trustedNetworks: z
-      .array(z.string().max(64))
-      .max(1000)
-      .default([])
-      .superRefine((networks, context) => {
-        try {
-          trustedNetworkList(networks);
-        } catch (error) {
-          context.addIssue({
-            code: 'custom',
-            message: error instanceof Error ? error.message : String(error),
-          });
-        }
-      }),
+    trustedNetworks: networks,
     /** Where the queue's spool lives; default `<dataDir>/queue`. */
     queueRoot: absolutePath.optional(),
     /** Largest message accepted, in bytes. Default 50 MiB. */
@@ -90,6 +98,11 @@ const directorServices = z
       .min(1024)
       .max(2 ** 31)
       .default(50 * 1024 * 1024),
+    /**
+     * Concurrent SMTP connections of one client address outside `trustedNetworks`, on every port
+     * (Postfix anvil's default: 50).
+     */
+    maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(50),
     /** Deliveries in flight per store. Default 20. */
     concurrencyPerDestination: z.number().int().min(1).max(1000).default(20),
     /** AUTH without TLS (loopback tests, trusted private networks). Default false: TLS first. */

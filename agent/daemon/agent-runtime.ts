@@ -9,6 +9,7 @@ import type { BindLockout } from '../directory/embedded/bind-throttle.js';
 import type { DirectoryGuardFigures } from '../directory/embedded/embedded-directory-server.js';
 import type { DirectoryConnection, FleetDirectory } from '../directory/fleet-directory.js';
 import type { ServerEntry } from '../directory/fleet-entries.js';
+import { LoginGuard } from '../mail/auth/login-guard.js';
 import type { MailAuthenticator } from '../mail/auth/mail-authenticator.js';
 import type { StoreUsers } from '../mail/auth/store-users.js';
 import type { RecipientRouter } from '../mail/director/recipient-router.js';
@@ -36,6 +37,8 @@ export interface EmbeddedDirectoryHandle {
   stop(): Promise<void>;
   /** DNs and client addresses whose binds must wait now (the bind throttle). */
   lockouts?(): BindLockout[];
+  /** Lifts the bind throttle of a DN or client address (the helpdesk's `auth.unlock`). */
+  unlock?(kind: BindLockout['kind'], key: string): boolean;
   /** Connections, refusals, failed and throttled binds, what is locked now. */
   guardFigures?(): DirectoryGuardFigures;
 }
@@ -47,10 +50,12 @@ export type EmbeddedDirectoryStarter = (
   clock: Clock,
 ) => Promise<EmbeddedDirectoryHandle>;
 
-/** The embedded directory's locked DNs and addresses, for the helpdesk (a later `auth.lockouts`). */
+/** The embedded directory's locked DNs and addresses, for the helpdesk (`auth.lockouts`, `auth.unlock`). */
 export interface DirectoryLockouts {
   /** Empty when the directory is not running. */
   list(): BindLockout[];
+  /** Lifts one; false when it had no failures or the directory is not running. */
+  unlock(kind: BindLockout['kind'], key: string): boolean;
 }
 
 /** The parts modules bring up, in start order. */
@@ -90,6 +95,11 @@ export class AgentRuntime {
   readonly counters = new CounterRegistry();
   /** Sample sections beyond counters (the store module's top quota users). */
   readonly sampleSections = new SampleSections();
+  /**
+   * Failed password checks per login name and client address, shared by every password check of
+   * this node (IMAP, POP3, the proxy, SMTP AUTH); listed by `auth.lockouts`.
+   */
+  readonly loginGuard: LoginGuard;
   readonly startedAt: number;
   private readonly parts: Partial<AgentParts> = {};
 
@@ -100,6 +110,7 @@ export class AgentRuntime {
     readonly version: string,
   ) {
     this.services = new ServiceRegistry(clock);
+    this.loginGuard = new LoginGuard({ clock });
     this.startedAt = clock.now();
   }
 

@@ -30,6 +30,10 @@ export const gatewaySettingsSchema = z
     nextHop: z.object({ host: z.string().min(1).max(255), port: port.min(1) }).strict(),
     /** Largest message accepted, in bytes. Default 50 MiB. */
     maxMessageBytes: messageSize.default(50 * 1024 * 1024),
+    /** Concurrent SMTP connections. Default 1,000. */
+    maxConnections: z.number().int().min(1).max(100_000).default(1000),
+    /** Concurrent SMTP connections of one client address (Postfix anvil's default: 50). */
+    maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(50),
     /** `http://host:port` of rspamd's normal worker; without it mail is relayed unscanned, and the status says so. */
     rspamdUrl: z.url({ protocol: /^http$/ }).optional(),
     /** Whole-scan deadline in ms. Default 15 s. */

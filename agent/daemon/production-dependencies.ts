@@ -33,6 +33,7 @@ export const startEmbeddedDirectory: EmbeddedDirectoryStarter = async (options, 
     detail: `listening on ${server.url}`,
     stop: () => server.stop(),
     lockouts: () => server.lockouts(),
+    unlock: (kind, key) => server.unlock(kind, key),
     guardFigures: () => server.guardFigures(),
   };
 };

@@ -29,6 +29,10 @@ export const proxySettingsSchema = z
     storeCacheMs: z.number().int().min(0).max(3_600_000).default(10_000),
     /** Wait before answering a failed login, in ms. Default 2 s. */
     failedLoginDelayMs: z.number().int().min(0).max(60_000).default(2_000),
+    /** Connections one client address may hold before login (Postfix anvil's default: 50). */
+    maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(50),
+    /** Relayed sessions per user and client address (Dovecot's mail_max_userip_connections: 10). */
+    maxSessionsPerUserAddress: z.number().int().min(1).max(10_000).default(10),
   })
   .strict();
 

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../daemon/clock.js';
 import type { AuthenticateMailLogin, MailRecipient, MailRecipientLookup } from './auth/mail-login.js';
-import { LmtpServer } from './lmtp/lmtp-server.js';
+import { LmtpServer, type LmtpServerOptions } from './lmtp/lmtp-server.js';
 import type {
   DeliveryHoldInfo,
   MailActivity,
@@ -41,6 +41,8 @@ export interface EmbeddedMailStackOptions {
   ports: EmbeddedMailPorts;
   storage: MailStorage;
   recipientLookup: MailRecipientLookup;
+  /** Who may deliver over LMTP (the directors); absent, anyone who reaches the port. */
+  lmtpClientCheck?: LmtpServerOptions['clientCheck'];
   authenticate: AuthenticateMailLogin;
   /** The certificate files; read at each IMAP/POP3 start. Without them no TLS is offered. */
   tlsFiles?: MailTlsFiles;
@@ -73,6 +75,7 @@ export class EmbeddedMailStack implements MailStack {
       recipientLookup: options.recipientLookup,
       serverName: options.serverName,
       maxMessageBytes: options.maxMessageBytes,
+      ...(options.lmtpClientCheck ? { clientCheck: options.lmtpClientCheck } : {}),
       log: options.log,
     });
     this.countedAuthenticate = async (login, password, clientAddress) => {

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { auditEntry, methods } from '../../agent/contract/methods.js';
+import { fleetLockoutsResult } from './console-fleet-lockouts.js';
 import { fleetQueuesResult, nodeFailure } from './console-fleet-queues.js';
 import { consoleFleetPush, consoleFleetSnapshot } from './console-fleet-snapshot.js';
 import { directoryConsoleCalls } from './directory-calls.js';
@@ -109,6 +110,23 @@ export const consoleCalls = {
       .strict(),
     result: z.object({ entries: z.array(auditEntry), failures: z.array(nodeFailure) }),
     summary: 'The newest audit entries, merged across nodes by time, oldest first.',
+  },
+  'auth.lockouts': {
+    params: z
+      .object({
+        /** Only these nodes; every store, spare, director and directory node when absent. */
+        nodes: z.array(nodeName).max(1000).optional(),
+      })
+      .strict(),
+    result: fleetLockoutsResult,
+    summary:
+      'Login names and client addresses whose password checks are throttled or locked now, on every node that checks passwords, locked first.',
+  },
+  'auth.unlock': {
+    params: methods['auth.unlock'].params.extend(onNode.shape),
+    result: methods['auth.unlock'].result,
+    summary:
+      'Forget the failed password checks of a login name or client address on one node (audited there).',
   },
   'locale.get': {
     params: empty,

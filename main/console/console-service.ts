@@ -10,6 +10,7 @@ import { EventBus } from '../core/event-bus.js';
 import type { FleetClient } from '../core/fleet-client.js';
 import { ConsoleCallError, consoleErrorOf } from './console-call-error.js';
 import type { ConsoleCallName, ConsoleCallResult, ConsoleLocale, consoleCalls } from './console-contract.js';
+import { fleetLockouts } from './console-fleet-lockouts.js';
 import { byNodeName, type FleetQueuesResult, queueRoles } from './console-fleet-queues.js';
 import {
   type ConsoleFleetPush,
@@ -99,6 +100,10 @@ export class ConsoleService {
     'spam.statistics': async ({ node }) =>
       this.onNode(node, () => this.options.fleet.call(node, 'spam.statistics', {})),
     'audit.tail': async ({ nodes, limit }) => this.auditTail(nodes, limit),
+    'auth.lockouts': async ({ nodes }) =>
+      fleetLockouts(this.options.fleet, nodes === undefined ? undefined : this.knownNodes(nodes)),
+    'auth.unlock': async ({ node, target }) =>
+      this.onNode(node, () => this.options.fleet.call(node, 'auth.unlock', { target })),
     'locale.get': async () => this.locale(),
     'locale.set': async ({ locale }) => {
       const settings = await this.options.settings.read();

@@ -3,7 +3,7 @@
  * directory listing, with the content types a browser needs to run them.
  */
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, posix, sep } from 'node:path';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -16,19 +16,33 @@ const contentTypes: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** A file to send, or undefined when the path is outside the root or does not exist. */
-export async function readStaticFile(
-  root: string,
-  urlPath: string,
-): Promise<{ body: Buffer; contentType: string } | undefined> {
+/**
+ * The one form of a request's path everything is decided on: percent-decoded once, `..` and `.`
+ * resolved, `/` as `/index.html`. Undefined for a path that cannot be decoded or holds NUL or a
+ * backslash. Deciding on one form and serving that same form is what keeps `/%69ndex.html` from
+ * being served as the page without the session that `/index.html` needs.
+ */
+export function canonicalRequestPath(urlPath: string): string | undefined {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
   } catch {
     return undefined;
   }
-  if (decoded.includes('\0')) return undefined;
-  const relative = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^([/\\])+/, '');
+  if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
+  const path = posix.normalize(`/${decoded}`);
+  return path === '/' ? '/index.html' : path;
+}
+
+/**
+ * A file to send for a canonical path (canonicalRequestPath: never decoded again here), or undefined
+ * when it is outside the root or does not exist.
+ */
+export async function readStaticFile(
+  root: string,
+  canonicalPath: string,
+): Promise<{ body: Buffer; contentType: string } | undefined> {
+  const relative = normalize(canonicalPath).replace(/^([/\\])+/, '');
   const path = join(root, relative);
   // normalize() resolved every `..`; anything still escaping the root is refused.
   if (relative.startsWith('..') || !path.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined;

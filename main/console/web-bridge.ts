@@ -2,12 +2,15 @@
  * Browser mode: serves the built renderer and the console contract over a WebSocket on 127.0.0.1,
  * for machines without the Electron binary and for end-to-end tests in Chromium.
  *
- * Who may talk to it: a page that knows the one-time token (random per start, printed in the URL
- * only) and whose Origin is this server. The Host header must name this server too, so a page on
- * another site cannot reach it by DNS rebinding. Every message arrives as `unknown` and is checked;
- * a bad one gets an error answer and the connection keeps serving.
+ * Who may talk to it: the browser that first opened the printed URL. Its one-time token (random per
+ * start) is exchanged at that first use for a session cookie (web-session.ts); every file and the
+ * WebSocket then need the cookie, and the WebSocket also our own Origin. The Host header must name
+ * this server, so a page on another site cannot reach it by DNS rebinding. Each request's path is
+ * decoded and normalised once (static-files.ts), and what is decided is what is served. Every
+ * message arrives as `unknown` and is checked; a bad one gets an error answer and the connection
+ * keeps serving.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -17,7 +20,8 @@ import { dispatchConsoleCall } from './console-dispatch.js';
 import type { ConsoleFleetPush } from './console-fleet-snapshot.js';
 import type { ConsoleService } from './console-service.js';
 import { rendererSecurityHeaders } from './content-security-policy.js';
-import { readStaticFile } from './static-files.js';
+import { canonicalRequestPath, readStaticFile } from './static-files.js';
+import { WebSessionGate } from './web-session.js';
 import {
   maxWebMessageBytes,
   type WebEvent,
@@ -44,6 +48,7 @@ export class WebBridge {
   private sockets: WebSocketServer | undefined;
   private readonly token: string;
   private port = 0;
+  private gate: WebSessionGate | undefined;
   /**
    * Pages that cannot merge the next partial push: new connections, and pages that missed one
    * because they fell behind. They get the whole snapshot instead, once.
@@ -54,7 +59,10 @@ export class WebBridge {
     this.token = options.token ?? randomBytes(24).toString('base64url');
   }
 
-  /** The URL to open (it carries the token: show it only to the person starting the console). */
+  /**
+   * The URL to open (it carries the one-time token: show it only to the person starting the
+   * console; it works once, in one browser).
+   */
   get url(): string {
     return `${this.origin}/?${webTokenParameter}=${this.token}`;
   }
@@ -87,6 +95,8 @@ export class WebBridge {
       });
     });
     this.port = (server.address() as AddressInfo).port;
+    // Named by port: the browser shares 127.0.0.1's cookies between its ports.
+    this.gate = new WebSessionGate(this.token, `mailfleet-console-${this.port}`);
     this.options.service.events.on('fleet.snapshot', this, (payload) =>
       this.broadcast('fleet.snapshot', payload),
     );
@@ -107,11 +117,8 @@ export class WebBridge {
     );
   }
 
-  private tokenMatches(request: IncomingMessage): boolean {
-    const given = new URL(request.url ?? '/', this.origin).searchParams.get(webTokenParameter) ?? '';
-    const expected = Buffer.from(this.token);
-    const actual = Buffer.from(given);
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  private hasSession(request: IncomingMessage): boolean {
+    return this.gate?.hasSession(request) ?? false;
   }
 
   private async serveFile(
@@ -122,12 +129,15 @@ export class WebBridge {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return { status: 405, body: 'only GET\n', headers: plain };
     }
-    const path = new URL(request.url ?? '/', this.origin).pathname;
-    // The page itself needs the token; the scripts and styles it loads are the public build.
-    if ((path === '/' || path === '/index.html') && !this.tokenMatches(request)) {
+    const url = new URL(request.url ?? '/', this.origin);
+    const path = canonicalRequestPath(url.pathname);
+    if (path === undefined) return { status: 400, body: 'bad path\n', headers: plain };
+    const token = url.searchParams.get(webTokenParameter);
+    if (token !== null && path === '/index.html') return this.exchangeToken(request, token, plain);
+    if (!this.hasSession(request)) {
       return {
         status: 403,
-        body: 'mailfleet console: open the address printed by `mailfleet console --web` (it carries a token).\n',
+        body: 'mailfleet console: open the address printed by `mailfleet console --web` (it carries a one-time token).\n',
         headers: plain,
       };
     }
@@ -138,6 +148,28 @@ export class WebBridge {
       body: file.body,
       headers: { 'content-type': file.contentType, 'cache-control': 'no-store', ...rendererSecurityHeaders },
     };
+  }
+
+  /**
+   * The printed URL: its token, at first use, becomes the session cookie and the browser is sent on
+   * to `/` (so the page's own URL holds no secret); used again, it is refused unless this very
+   * browser already has the session (a reload of the printed URL).
+   */
+  private exchangeToken(
+    request: IncomingMessage,
+    token: string,
+    plain: Record<string, string>,
+  ): { status: number; body: string; headers: Record<string, string> } {
+    const exchanged = this.gate?.exchange(token);
+    const onward = { ...plain, location: '/', 'cache-control': 'no-store' };
+    if (exchanged?.ok)
+      return { status: 303, body: '', headers: { ...onward, 'set-cookie': exchanged.setCookie } };
+    if (this.hasSession(request)) return { status: 303, body: '', headers: onward };
+    const why =
+      exchanged?.reason === 'used'
+        ? 'this console address was already used by a browser, and works only once: start the console again for a new one'
+        : 'this console address is not valid: open the one printed by `mailfleet console --web`';
+    return { status: 403, body: `mailfleet console: ${why}.\n`, headers: plain };
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -156,13 +188,13 @@ export class WebBridge {
 
   /** Why a WebSocket upgrade is refused (an HTTP status line), or undefined to accept it. */
   private refusal(request: IncomingMessage): string | undefined {
-    const path = new URL(request.url ?? '/', this.origin).pathname;
+    const path = canonicalRequestPath(new URL(request.url ?? '/', this.origin).pathname);
     if (path !== webApiPath) return '404 Not Found';
     if (!this.hostIsOurs(request)) return '421 Misdirected Request';
     // A page from any other site could open this socket from the admin's browser: only our own page.
     const origin = request.headers.origin;
     if (origin !== this.origin && origin !== `http://localhost:${this.port}`) return '403 Forbidden';
-    if (!this.tokenMatches(request)) return '401 Unauthorized';
+    if (!this.hasSession(request)) return '401 Unauthorized';
     return undefined;
   }
 

@@ -5,7 +5,7 @@
  */
 import type { Protocol } from 'electron';
 import { rendererSecurityHeaders } from '../console/content-security-policy.js';
-import { readStaticFile } from '../console/static-files.js';
+import { canonicalRequestPath, readStaticFile } from '../console/static-files.js';
 import { appHost, appScheme } from './app-origin.js';
 
 /** Options for `protocol.registerSchemesAsPrivileged`, called before `app.ready`. */
@@ -21,7 +21,8 @@ export function handleAppProtocol(protocol: Protocol, rendererRoot: string): voi
   protocol.handle(appScheme, async (request) => {
     const url = new URL(request.url);
     if (url.host !== appHost || request.method !== 'GET') return new Response('not found', { status: 404 });
-    const file = await readStaticFile(rendererRoot, url.pathname);
+    const path = canonicalRequestPath(url.pathname);
+    const file = path === undefined ? undefined : await readStaticFile(rendererRoot, path);
     if (!file) return new Response('not found', { status: 404 });
     return new Response(new Uint8Array(file.body), {
       status: 200,

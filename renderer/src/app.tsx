@@ -9,6 +9,7 @@ import type { ConsoleView } from './store/ui/view-slice';
 import { AuditView } from './views/audit/audit-view';
 import { DashboardView } from './views/dashboard/dashboard-view';
 import { DirectoryView } from './views/directory/directory-view';
+import { LockoutsView } from './views/lockouts/lockouts-view';
 import { NodeView } from './views/nodes/node-view';
 import { QueuesView } from './views/queues/queues-view';
 import { SpamView } from './views/spam/spam-view';
@@ -20,6 +21,7 @@ const views: Record<ConsoleView, () => React.JSX.Element> = {
   spam: SpamView,
   audit: AuditView,
   directory: DirectoryView,
+  lockouts: LockoutsView,
 };
 
 /** The whole page. */

@@ -110,6 +110,36 @@ describe('fleet alarms', () => {
     expect(alarms[0]?.severity).toBe('warning');
   });
 
+  it('raises logins-locked as soon as a node has a locked login, and says it in both languages', () => {
+    expect(
+      fleetAlarms(snapshot(node('director01', { role: 'director', counters: { login_lockouts: 0 } }))),
+    ).toEqual([]);
+    const alarms = fleetAlarms(
+      snapshot(
+        node('director01', { role: 'director', counters: { login_lockouts: 1 } }),
+        node('store03', { counters: { login_lockouts: 3 } }),
+        // The embedded directory's bind locks count too (entries and addresses).
+        node('directory01', {
+          role: 'directory',
+          counters: { directory_locked_dns: 1, directory_locked_addresses: 1 },
+        }),
+      ),
+    );
+    expect(alarms).toEqual([
+      { node: 'director01', kind: 'logins-locked', severity: 'warning', value: 1, limit: 0 },
+      { node: 'directory01', kind: 'logins-locked', severity: 'warning', value: 2, limit: 0 },
+      { node: 'store03', kind: 'logins-locked', severity: 'warning', value: 3, limit: 0 },
+    ]);
+    expect(alarms.map((alarm) => alarmLine(alarm, translator('en')).text)).toEqual([
+      'director01 has locked 1 login after too many wrong passwords (see Lockouts)',
+      'directory01 has locked 2 logins after too many wrong passwords (see Lockouts)',
+      'store03 has locked 3 logins after too many wrong passwords (see Lockouts)',
+    ]);
+    expect(alarmLine(alarms[2] as FleetAlarm, translator('ja')).text).toBe(
+      'store03 でパスワードの誤りが続いたため 3 件のログインを停止しています（「ログイン制限」で確認できます）',
+    );
+  });
+
   it('sorts critical first, then by node name (store2 before store10), then by kind', () => {
     const alarms = fleetAlarms(
       snapshot(

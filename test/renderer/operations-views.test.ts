@@ -148,6 +148,7 @@ describe('operations views in browser mode against a lab with traffic', () => {
       'Spam',
       'Audit',
       'Directory',
+      'Lockouts',
     ]);
     expect(await nav.locator('a[aria-current="page"]').textContent()).toBe('Dashboard');
     await nav.locator('a[data-view="queues"]').focus();
@@ -373,6 +374,7 @@ describe('operations views in browser mode against a lab with traffic', () => {
       '迷惑メール',
       '操作記録',
       '利用者管理',
+      'ログイン制限',
     ]);
     for (const view of views) {
       await openView(page, view.hash);

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../../control/audit-log.js';
 import { auditMethods } from '../../control/audit-methods.js';
+import { authMethods } from '../../control/auth-methods.js';
 import { CallerKeyCache } from '../../control/caller-key-cache.js';
 import { ControlServer } from '../../control/control-server.js';
 import { gatewayMethods } from '../../control/gateway-methods.js';
@@ -22,6 +23,9 @@ import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { loadOrCreateHostKey } from '../host-key.js';
 import type { ProcessFaultCount } from '../process-faults.js';
+
+/** Roles whose agent checks passwords (mail logins, SMTP AUTH, LDAP binds): they publish `login_lockouts`. */
+const passwordCheckingRoles = new Set(['store', 'spare', 'director', 'directory']);
 
 /** Lifecycle module: host key, audit log, caller keys and the `control` service. */
 export class ControlModule implements AgentModule {
@@ -96,6 +100,13 @@ export class ControlModule implements AgentModule {
           primaryAddress: async (address) => (await directory.findUserByAddress(address))?.mail,
         }),
         ...gatewayMethods({ gateway: () => this.runtime.find('gateway') }),
+        ...authMethods({
+          guard: this.runtime.loginGuard,
+          directoryLockouts: () => this.runtime.find('directoryLockouts')?.list() ?? [],
+          directoryUnlock: (kind, key) => this.runtime.find('directoryLockouts')?.unlock(kind, key) ?? false,
+          adminDomains,
+          now: () => this.runtime.clock.now(),
+        }),
       },
     });
     const control = new ControlServer({
@@ -121,6 +132,17 @@ export class ControlModule implements AgentModule {
         read: () => control.refusedConnections,
       }),
     ];
+    if (passwordCheckingRoles.has(this.runtime.need('server').role)) {
+      const guard = this.runtime.loginGuard;
+      this.unregisterCounters.push(
+        this.runtime.counters.register({
+          name: 'login_lockouts',
+          kind: 'gauge',
+          help: 'Login names and client addresses locked now after too many failed password checks.',
+          read: () => guard.lockedCount(),
+        }),
+      );
+    }
     services.register({
       name: 'control',
       start: () => control.listen(),

@@ -5,6 +5,7 @@
  * configuration has no `director` section, run none of it (the module logs why).
  */
 import { hostname } from 'node:os';
+import { DirectorAuthenticator } from '../../mail/auth/director-authenticator.js';
 import { DirectorSmtpServer } from '../../mail/director/director-smtp-server.js';
 import { LmtpTransport } from '../../mail/director/lmtp-transport.js';
 import { MxResolver } from '../../mail/director/outbound/mx-resolver.js';
@@ -70,15 +71,19 @@ export class DirectorMailModule implements AgentModule {
     this.removeCounters = registerQueueCounters(this.runtime.counters, queue, clock);
     // Read at each start, so a renewed certificate is picked up by service.restart of the agent.
     const tls = config.tls ? await loadMailTls(config.tls) : undefined;
+    const submissionLogins = new DirectorAuthenticator({ directory, clock, guard: this.runtime.loginGuard });
     const smtp = new DirectorSmtpServer({
       host: settings.host,
       port: settings.smtpPort,
       serverName: config.address ?? config.node,
       maxMessageBytes: settings.maxMessageBytes,
       trustedNetworks: settings.trustedNetworks,
+      maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
       routing: router,
       queue,
-      authenticate: (user, password) => directory.verifyPassword(user, password),
+      // Through the node's login guard, like the proxy's logins: throttled, disabled refused.
+      authenticate: (login, password, clientAddress) =>
+        submissionLogins.authenticate(login, password, clientAddress),
       allowInsecureAuth: settings.allowPlaintextAuth,
       outboundEnabled: settings.outboundDelivery,
       tls,

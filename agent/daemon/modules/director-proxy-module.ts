@@ -1,15 +1,15 @@
 /**
- * The IMAP/POP3 proxy of a `director` node (docs/proxy.md): one ProxyAuthenticator, StoreLocator
+ * The IMAP/POP3 proxy of a `director` node (docs/proxy.md): one DirectorAuthenticator, StoreLocator
  * and ProxyHolds shared by an ImapProxy and a Pop3Proxy, registered as services `imap-proxy` and
  * `pop3-proxy`, with endpoints `imap`, `imaps`, `pop3`, `pop3s` published at enrollment. The pair
  * goes into the runtime (`mailProxies`) for the `proxy.*` RPCs and `route.invalidate`. Other
  * roles, and directors whose configuration has no `proxy` section, run none of it.
  */
 import { readFile } from 'node:fs/promises';
+import { DirectorAuthenticator } from '../../mail/auth/director-authenticator.js';
 import { DirectorProxies } from '../../mail/proxy/director-proxies.js';
 import { ImapProxy } from '../../mail/proxy/imap-proxy.js';
 import { Pop3Proxy } from '../../mail/proxy/pop3-proxy.js';
-import { ProxyAuthenticator } from '../../mail/proxy/proxy-authenticator.js';
 import { ProxyHolds } from '../../mail/proxy/proxy-holds.js';
 import type { MailProxyOptions, MailProxyServer } from '../../mail/proxy/proxy-server.js';
 import { StoreLocator } from '../../mail/proxy/store-locator.js';
@@ -54,13 +54,18 @@ export class DirectorProxyModule implements AgentModule {
     const locator = new StoreLocator({ directory, clock, ttlMs: settings.storeCacheMs });
     const holds = new ProxyHolds();
     const shared: Omit<MailProxyOptions, 'port' | 'tlsPort' | 'tls'> = {
-      authenticator: new ProxyAuthenticator({ directory, clock }),
+      // The node's guard: failures here count against SMTP AUTH too, and the helpdesk sees them.
+      authenticator: new DirectorAuthenticator({ directory, clock, guard: this.runtime.loginGuard }),
       locator,
       holds,
       host: settings.host,
       allowPlaintextAuth: settings.allowPlaintextAuth,
       hostname: config.address ?? config.node,
-      limits: { failedLoginDelayMs: settings.failedLoginDelayMs },
+      limits: {
+        failedLoginDelayMs: settings.failedLoginDelayMs,
+        maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
+        maxSessionsPerUserAddress: settings.maxSessionsPerUserAddress,
+      },
       storeConnect: {
         tlsToStores: settings.tlsToStores,
         ...(settings.storeCaFile ? { ca: await readStoreCa(settings.storeCaFile) } : {}),

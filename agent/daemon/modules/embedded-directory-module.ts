@@ -67,7 +67,10 @@ export class EmbeddedDirectoryModule implements AgentModule {
       },
     });
     // Read through the current handle: the service may be restarted (service.restart).
-    this.runtime.set('directoryLockouts', { list: () => handle?.lockouts?.() ?? [] });
+    this.runtime.set('directoryLockouts', {
+      list: () => handle?.lockouts?.() ?? [],
+      unlock: (kind, key) => handle?.unlock?.(kind, key) ?? false,
+    });
     // One look at the throttle per sample, not one per counter (the lockout scan walks every key).
     let last: { at: number; figures: DirectoryGuardFigures | undefined } | undefined;
     const figures = () => {

@@ -91,6 +91,9 @@ export class GatewayMailModule implements AgentModule {
           nextHop: settings.nextHop,
           ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
           maxMessageBytes: settings.maxMessageBytes,
+          maxConnections: settings.maxConnections,
+          maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
+          log: (level, message, fields) => logger[level](message, fields),
         });
         await smtp.start();
         this.smtp = smtp;

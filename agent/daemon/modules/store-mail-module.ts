@@ -10,6 +10,7 @@ import { MailAuthenticator } from '../../mail/auth/mail-authenticator.js';
 import { createRecipientLookup } from '../../mail/auth/recipient-lookup.js';
 import { StoreUsers } from '../../mail/auth/store-users.js';
 import { EmbeddedMailStack } from '../../mail/embedded-mail-stack.js';
+import { LmtpClientCheck } from '../../mail/lmtp/lmtp-client-check.js';
 import { type StoreMailService, storeMailServices } from '../../mail/mail-stack.js';
 import { MaildirStorage } from '../../mail/maildir/maildir-storage.js';
 import type { SessionServiceFactory } from '../../mail/session-service.js';
@@ -54,11 +55,19 @@ export class StoreMailModule implements AgentModule {
     const authenticator = new MailAuthenticator({
       users,
       clock,
+      guard: this.runtime.loginGuard,
       // Who failed and why, never with what password.
       onOutcome: ({ login, clientAddress, result, cached }) => {
         if (result.ok) logger.debug('mail login', { user: result.user, ip: clientAddress, cached });
         else logger.info('mail login refused', { login, ip: clientAddress, reason: result.reason });
       },
+    });
+    // Only the directors (and this node) deliver here: mail from anywhere else skipped the gateway.
+    const lmtpClients = new LmtpClientCheck({
+      directory,
+      node: config.node,
+      trustedNetworks: mail.lmtpTrustedNetworks,
+      clock,
     });
     const storage = new MaildirStorage({
       root: mailRootPath(config),
@@ -77,6 +86,7 @@ export class StoreMailModule implements AgentModule {
       },
       storage,
       recipientLookup: createRecipientLookup({ users, clock }),
+      lmtpClientCheck: (address) => lmtpClients.verdict(address),
       authenticate: authenticator.authenticate,
       ...(config.tls ? { tlsFiles: config.tls } : {}),
       maxMessageBytes: mail.maxMessageBytes,

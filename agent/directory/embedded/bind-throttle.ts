@@ -130,6 +130,27 @@ export class BindThrottle {
     this.failedDns.delete(dnKey);
   }
 
+  /**
+   * Forgets the failures of a DN (as the lockout list shows it) or a client address, so its next
+   * bind is checked at once (the helpdesk's `auth.unlock`); whether it had any.
+   */
+  unlock(kind: BindLockout['kind'], key: string): boolean {
+    if (kind === 'address') {
+      const had = this.perAddress.failureCount(key) > 0;
+      this.perAddress.clear(key);
+      this.failedAddresses.delete(key);
+      return had;
+    }
+    let had = false;
+    for (const [dnKey, shown] of [...this.failedDns]) {
+      if (shown !== key) continue;
+      had = had || this.perDn.failureCount(dnKey) > 0;
+      this.perDn.clear(dnKey);
+      this.failedDns.delete(dnKey);
+    }
+    return had;
+  }
+
   /** DNs and addresses that must wait now, most recently failed last. */
   lockouts(): BindLockout[] {
     const list: BindLockout[] = [];

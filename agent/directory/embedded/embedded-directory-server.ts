@@ -209,6 +209,11 @@ export class EmbeddedDirectoryServer {
     return this.running?.throttle.lockouts() ?? [];
   }
 
+  /** Lifts the throttle of a DN (as lockouts() shows it) or a client address; whether it had failures. */
+  unlock(kind: BindLockout['kind'], key: string): boolean {
+    return this.running?.throttle.unlock(kind, key) ?? false;
+  }
+
   /** Connections, refusals and binds since start, and what is locked now. */
   guardFigures(): DirectoryGuardFigures {
     const running = this.running;

@@ -85,11 +85,6 @@ export class LoginCache {
     return this.entries.size;
   }
 
-  /** A keyed digest of a password, hex: to tell identical attempts apart without keeping the password. */
-  fingerprint(password: string): string {
-    return this.digest(password).toString('hex');
-  }
-
   private digest(password: string): Buffer {
     return createHmac('sha256', this.key).update(password, 'utf8').digest();
   }

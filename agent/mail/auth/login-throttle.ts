@@ -1,8 +1,12 @@
 /**
- * Throttling of failed mail logins, per key (a login name, or a client address). Each key keeps the
- * times of its recent failures in a sliding window; after `freeFailures` failures every further
+ * Throttling of failed password checks, per key (a login name, or a client address). Each key keeps
+ * the times of its recent failures in a sliding window; after `freeFailures` failures every further
  * attempt must wait an exponentially growing delay after the last failure, and after
  * `lockAfterFailures` the key is locked for `lockMs`. A success clears the key.
+ *
+ * This is the one throttle of every password check of the fleet (IMAP, POP3 and SMTP AUTH through
+ * login-guard.ts, the embedded directory's LDAP binds): change the curve here and it changes
+ * everywhere.
  *
  * Memory is bounded: at most `maxKeys` keys are tracked (the least recently failed are forgotten
  * first), so someone trying millions of user names cannot grow the agent without bound.
@@ -51,6 +55,15 @@ export const addressThrottlePolicy: LoginThrottlePolicy = {
   maxKeys: 50_000,
 };
 
+/** A key that must wait now: its failures in the window and until when (ms since the epoch). */
+export interface ThrottledKey {
+  key: string;
+  failures: number;
+  until: number;
+  /** True for a lock (`lockAfterFailures` reached), false for a growing delay. */
+  locked: boolean;
+}
+
 /** Sliding-window failure record per key. */
 export class LoginThrottle {
   /** Failure times per key, oldest first; Map order = least recently failed first. */
@@ -96,6 +109,29 @@ export class LoginThrottle {
   /** Failures of `key` still in the window. */
   failureCount(key: string): number {
     return this.recent(key).length;
+  }
+
+  /** Keys that must wait now, locked ones first, then the longest wait first; at most `limit`. */
+  throttled(limit = Number.POSITIVE_INFINITY): ThrottledKey[] {
+    const now = this.clock.now();
+    const found: ThrottledKey[] = [];
+    for (const key of [...this.failures.keys()]) {
+      const wait = this.retryAfterMs(key);
+      if (wait <= 0) continue;
+      const failures = this.failureCount(key);
+      found.push({ key, failures, until: now + wait, locked: failures >= this.policy.lockAfterFailures });
+    }
+    found.sort((a, b) => Number(b.locked) - Number(a.locked) || b.until - a.until);
+    return found.slice(0, limit);
+  }
+
+  /** Keys locked now (`lockAfterFailures` reached and the lock not over). */
+  lockedCount(): number {
+    let count = 0;
+    for (const key of [...this.failures.keys()]) {
+      if (this.failureCount(key) >= this.policy.lockAfterFailures && this.retryAfterMs(key) > 0) count++;
+    }
+    return count;
   }
 
   /** Keys tracked now (for tests and metrics). */

@@ -8,13 +8,10 @@
  */
 import type { Clock } from '../../daemon/clock.js';
 import { LoginCache, type LoginCacheOptions } from './login-cache.js';
-import {
-  addressThrottlePolicy,
-  LoginThrottle,
-  type LoginThrottlePolicy,
-  userThrottlePolicy,
-} from './login-throttle.js';
+import { type LoginGuard, loginGuardOf } from './login-guard.js';
+import type { LoginThrottlePolicy } from './login-throttle.js';
 import type { MailLoginFailure, MailLoginResult, MailLoginSuccess } from './mail-login.js';
+import { PasswordChecksInFlight } from './password-checks-in-flight.js';
 import type { StoreUser, StoreUsers } from './store-users.js';
 
 /** Options of {@link MailAuthenticator}. */
@@ -22,6 +19,8 @@ export interface MailAuthenticatorOptions {
   users: StoreUsers;
   clock: Clock;
   cache?: LoginCacheOptions;
+  /** The node's shared guard (AgentRuntime.loginGuard); absent, one of its own from the policies below. */
+  guard?: LoginGuard;
   userThrottle?: LoginThrottlePolicy;
   addressThrottle?: LoginThrottlePolicy;
   /** Told about every outcome (counters); gets no password. */
@@ -44,14 +43,12 @@ const maxPasswordLength = 1024;
 /** Checks mail logins for one store node. */
 export class MailAuthenticator {
   private readonly cache: LoginCache;
-  private readonly perUser: LoginThrottle;
-  private readonly perAddress: LoginThrottle;
-  private readonly verifying = new Map<string, Promise<Verification>>();
+  private readonly guard: LoginGuard;
+  private readonly verifying = new PasswordChecksInFlight<Verification>();
 
   constructor(private readonly options: MailAuthenticatorOptions) {
     this.cache = new LoginCache(options.clock, options.cache);
-    this.perUser = new LoginThrottle(options.userThrottle ?? userThrottlePolicy, options.clock);
-    this.perAddress = new LoginThrottle(options.addressThrottle ?? addressThrottlePolicy, options.clock);
+    this.guard = loginGuardOf(options);
   }
 
   /**
@@ -79,7 +76,7 @@ export class MailAuthenticator {
     password: string,
     clientAddress: string,
   ): Promise<{ result: MailLoginResult; cached: boolean }> {
-    const wait = Math.max(this.perUser.retryAfterMs(login), this.perAddress.retryAfterMs(clientAddress));
+    const wait = this.guard.retryAfterMs(login, clientAddress);
     if (wait > 0) {
       return {
         result: failure(
@@ -143,38 +140,28 @@ export class MailAuthenticator {
    * once) share one search and one bind.
    */
   private verify(login: string, password: string): Promise<Verification> {
-    const key = `${login}\0${this.cache.fingerprint(password)}`;
-    let pending = this.verifying.get(key);
-    if (!pending) {
-      pending = (async (): Promise<Verification> => {
-        try {
-          const user = await this.options.users.find(login);
-          // An unknown user costs a bind attempt too, so the two cases take alike long.
-          const matches = await this.options.users.directory.verifyPassword(
-            user?.entry.mail ?? login,
-            password,
-          );
-          return { user, matches: user !== undefined && matches };
-        } catch {
-          return 'unavailable';
-        }
-      })();
-      this.verifying.set(key, pending);
-      void pending.finally(() => this.verifying.delete(key));
-    }
-    return pending;
+    return this.verifying.run(login, password, async (): Promise<Verification> => {
+      try {
+        const user = await this.options.users.find(login);
+        // An unknown user costs a bind attempt too, so the two cases take alike long.
+        const matches = await this.options.users.directory.verifyPassword(
+          user?.entry.mail ?? login,
+          password,
+        );
+        return { user, matches: user !== undefined && matches };
+      } catch {
+        return 'unavailable';
+      }
+    });
   }
 
   private failed(login: string, clientAddress: string): MailLoginFailure {
-    this.perUser.fail(login);
-    this.perAddress.fail(clientAddress);
+    this.guard.failed(login, clientAddress);
     return failure('invalid-credentials', 'wrong user name or password');
   }
 
   private succeeded(login: string, _clientAddress: string, success: MailLoginSuccess): MailLoginSuccess {
-    // Only the user's record is cleared: an attacker who owns one account must not be able to wipe
-    // their address's failures by logging in to it between guesses.
-    this.perUser.clear(login);
+    this.guard.succeeded(login);
     return success;
   }
 }

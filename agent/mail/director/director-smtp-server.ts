@@ -3,22 +3,27 @@
  * at RCPT: unknown local users get 550 5.1.1 (no backscatter later), non-local recipients are
  * accepted only from trusted networks or authenticated users (never an open relay). After DATA the
  * message is queued durably and only then answered with 250. Bare LF / bare CR anywhere closes the
- * session with 521 (smuggling-guard.ts).
+ * session with 521 (../smtp-smuggling-guard.ts, the same guard as the gateway's).
  *
  * Listeners: the inbound port (25-style, STARTTLS when a certificate is configured, AUTH optional),
  * the submission port (587-style, STARTTLS, AUTH required) and the implicit-TLS port (465-style,
- * AUTH required). AUTH is offered only under TLS unless `allowInsecureAuth`.
+ * AUTH required). AUTH is offered only under TLS unless `allowInsecureAuth`; it goes through the
+ * node's DirectorAuthenticator (throttled per user and address like IMAP/POP, disabled mailboxes
+ * refused), and an authenticated client may use only its own addresses as envelope sender
+ * (sender-login.ts).
  */
 import type { AddressInfo, BlockList, Socket } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { messageDataProblem } from '../lmtp/message-data-check.js';
+import type { DirectorLoginResult } from '../auth/director-authenticator.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
+import { SmtpClientLimit } from '../smtp-client-limit.js';
 import { closeSmtpServer, listenSmtpServer } from '../smtp-listener.js';
+import { SmtpSmugglingGuard } from '../smtp-smuggling-guard.js';
 import type { MailTlsCredentials } from '../tls/mail-tls.js';
 import { hideAuthBeforeTls, limitCommandLines, maxAuthLineOctets } from './command-line-limit.js';
 import type { RecipientExpansion } from './recipient-expansion.js';
 import { domainOf } from './recipient-router.js';
-import { bareLineEndReply, guardLineEnds } from './smuggling-guard.js';
+import { authReply, senderLoginMismatch } from './sender-login.js';
 import { isTrustedAddress, trustedNetworkList } from './trusted-networks.js';
 
 /** What the SMTP server needs from routing. */
@@ -38,8 +43,11 @@ export interface DirectorSmtpServerOptions {
   trustedNetworks: readonly string[];
   routing: SmtpRouting;
   queue: { enqueue(message: IncomingMessage): Promise<string> };
-  /** Checks a user's password (the directory's verifyPassword); absent, AUTH is not offered. */
-  authenticate?: (user: string, password: string) => Promise<boolean>;
+  /**
+   * Checks a login (DirectorAuthenticator.authenticate: throttled, disabled mailboxes refused);
+   * absent, AUTH is not offered.
+   */
+  authenticate?: (login: string, password: string, clientAddress: string) => Promise<DirectorLoginResult>;
   /** AUTH without TLS (tests on loopback, or sites that want it); default false. */
   allowInsecureAuth?: boolean;
   /** The certificate: STARTTLS on the inbound and submission ports, and the implicit-TLS port. */
@@ -54,6 +62,8 @@ export interface DirectorSmtpServerOptions {
   maxRecipients?: number;
   /** Concurrent connections (default 500). */
   maxConnections?: number;
+  /** Concurrent connections of one client address outside the trusted networks (default 50). */
+  maxConnectionsPerAddress?: number;
   socketTimeoutMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
@@ -72,6 +82,8 @@ function reply(code: number, text: string): Error {
 interface SessionState {
   /** RCPT address -> final targets. */
   targets: Map<string, { mailboxes: string[]; remote: string[] }>;
+  /** After AUTH: the envelope senders the login may use (its own addresses). */
+  senders?: ReadonlySet<string>;
 }
 
 /** The director's SMTP listener. */
@@ -80,11 +92,15 @@ export class DirectorSmtpServer {
   private readonly listeners = new Map<ListenerKind, SMTPServer>();
   private readonly trusted: BlockList;
   private readonly sessions = new Map<string, SessionState>();
-  // `address:port` of connections that sent a bare LF or CR.
-  private readonly tainted = new Set<string>();
+  private readonly smuggling: SmtpSmugglingGuard;
+  private readonly perAddress: SmtpClientLimit;
 
   constructor(private readonly options: DirectorSmtpServerOptions) {
     this.trusted = trustedNetworkList(options.trustedNetworks);
+    this.perAddress = new SmtpClientLimit(options.maxConnectionsPerAddress ?? 50, (address) =>
+      isTrustedAddress(this.trusted, address),
+    );
+    this.smuggling = new SmtpSmugglingGuard((message, fields) => this.log('warn', message, fields));
   }
 
   /** The inbound port listened on (after start). */
@@ -151,6 +167,12 @@ export class DirectorSmtpServer {
       socketTimeout: this.options.socketTimeoutMs ?? 5 * 60_000,
       logger: false,
       onConnect: (session, callback) => {
+        // One address's flood must not take every slot of maxClients (the gateway is exempt).
+        const busy = this.perAddress.admit(session);
+        if (busy) {
+          this.log('warn', 'too many connections from one address', { client: session.remoteAddress });
+          return callback(busy);
+        }
         this.sessions.set(session.id, { targets: new Map() });
         if (!limitCommandLines(server, session.id))
           this.log('warn', 'smtp-server internals changed: the 512-octet command limit is not applied');
@@ -162,30 +184,35 @@ export class DirectorSmtpServer {
       onSecure: (socket, session, callback) => {
         // The guard on the plain socket went with STARTTLS (and sees only ciphertext on 465):
         // watch the decrypted stream instead.
-        this.guard(socket as Socket, session.remoteAddress, session.remotePort);
+        this.smuggling.watch(socket as Socket, session.remoteAddress, session.remotePort);
         callback();
       },
       onClose: (session) => {
+        this.perAddress.release(session);
         this.sessions.delete(session.id);
-        this.tainted.delete(`${session.remoteAddress}:${session.remotePort}`);
+        this.smuggling.forget(session);
       },
-      onAuth: (authData, _session, callback) => {
+      onAuth: (authData, session, callback) => {
         if (!auth || !authData.username || authData.password == null) {
           callback(reply(535, '5.7.8 authentication failed'));
           return;
         }
-        auth(authData.username, authData.password).then(
-          (ok) =>
-            ok
-              ? callback(null, { user: authData.username })
-              : callback(reply(535, '5.7.8 authentication failed')),
+        auth(authData.username, authData.password, session.remoteAddress).then(
+          (result) => {
+            if (!result.ok) return callback(authReply(result));
+            this.state(session).senders = new Set(result.addresses);
+            callback(null, { user: result.user });
+          },
           () => callback(reply(454, '4.7.0 directory unavailable, try again later')),
         );
       },
-      onMailFrom: (_address, session, callback) => {
-        const refusal = this.taintRefusal(session);
+      onMailFrom: (address, session, callback) => {
+        const refusal = this.smuggling.refusal(session);
         if (refusal) return callback(refusal);
-        this.state(session).targets.clear();
+        const state = this.state(session);
+        const mismatch = senderLoginMismatch(address.address, session.user || undefined, state.senders);
+        if (mismatch) return callback(mismatch);
+        state.targets.clear();
         callback();
       },
       onRcptTo: (address, session, callback) => {
@@ -203,22 +230,10 @@ export class DirectorSmtpServer {
     });
     // TLS handshake garbage ends up here too: that client is dropped, the others go on.
     server.on('error', (error) => this.log('warn', 'SMTP connection error', { error: error.message }));
-    // Prepended so the guard sees each chunk before smtp-server parses it; on the implicit-TLS
-    // port the raw bytes are ciphertext, so there only onSecure guards.
-    if (!secure) {
-      server.server.prependListener('connection', (socket: Socket) =>
-        this.guard(socket, socket.remoteAddress, socket.remotePort),
-      );
-    }
+    // The guard sees each chunk before smtp-server parses it; on the implicit-TLS port the raw
+    // bytes are ciphertext, so there only onSecure guards.
+    this.smuggling.attach(server, secure);
     return server;
-  }
-
-  private guard(socket: Socket, address: string | undefined, port: number | undefined): void {
-    guardLineEnds(socket, () => {
-      this.tainted.add(`${address}:${port}`);
-      this.log('warn', 'bare line end: session closed', { client: address });
-      socket.end(bareLineEndReply);
-    });
   }
 
   /** Stops listening and closes connections. */
@@ -238,17 +253,14 @@ export class DirectorSmtpServer {
     return state;
   }
 
-  private taintRefusal(session: SMTPServerSession): Error | undefined {
-    if (!this.tainted.has(`${session.remoteAddress}:${session.remotePort}`)) return undefined;
-    return reply(521, '5.5.2 bare LF or CR in SMTP input refused (SMTP smuggling)');
-  }
-
   private mayRelay(session: SMTPServerSession): boolean {
-    return session.user !== undefined || isTrustedAddress(this.trusted, session.remoteAddress);
+    // smtp-server sets `user` to false (not undefined) when STARTTLS resets the session: only a
+    // real login counts, or every client that says STARTTLS could relay.
+    return Boolean(session.user) || isTrustedAddress(this.trusted, session.remoteAddress);
   }
 
   private async checkRecipient(address: string, session: SMTPServerSession): Promise<void> {
-    const refusal = this.taintRefusal(session);
+    const refusal = this.smuggling.refusal(session);
     if (refusal) throw refusal;
     if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw reply(501, '5.1.3 bad recipient address syntax');
     let local: boolean;
@@ -284,11 +296,9 @@ export class DirectorSmtpServer {
     if (stream.sizeExceeded || received > this.options.maxMessageBytes) {
       throw reply(552, '5.3.4 message exceeds the size limit');
     }
-    const refusal = this.taintRefusal(session);
-    if (refusal) throw refusal;
     const data = Buffer.concat(chunks);
-    const problem = messageDataProblem(data);
-    if (problem) throw reply(550, `5.6.0 ${problem}`);
+    const refusal = this.smuggling.dataRefusal(session, data);
+    if (refusal) throw refusal;
     const state = this.state(session);
     const recipients: IncomingMessage['recipients'] = [];
     const seen = new Set<string>();

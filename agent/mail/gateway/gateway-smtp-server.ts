@@ -2,13 +2,17 @@
  * The gateway's SMTP server: greylisting and the recipient check at RCPT (with the harvest guard),
  * the content scan at end of DATA, then relay to the next hop (the director). The gateway keeps no
  * queue: it answers 250 only after the next hop answered 250, so a message is never acknowledged
- * twice or lost between them; if the next hop fails, the sender gets 451 and retries.
+ * twice or lost between them; if the next hop fails, the sender gets 451 and retries. Bare LF / bare
+ * CR anywhere closes the session with 521, NUL bytes in DATA get 550 5.6.0: the director's guard
+ * (../smtp-smuggling-guard.ts), at the edge.
  */
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { createTransport, type Transporter } from 'nodemailer';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { SmtpClientLimit } from '../smtp-client-limit.js';
 import { closeSmtpServer, listenSmtpServer } from '../smtp-listener.js';
+import { SmtpSmugglingGuard } from '../smtp-smuggling-guard.js';
 import { clientNetwork } from './client-network.js';
 import { type ContentScanningStatus, contentScanningStatus } from './content-scanning-status.js';
 import type { SpamPolicyLookup } from './domain-spam-policy.js';
@@ -41,6 +45,11 @@ export interface GatewaySmtpServerOptions {
   tls?: { key: Buffer | string; cert: Buffer | string };
   /** Largest message accepted (default 50 MiB). */
   maxMessageBytes?: number;
+  /** Concurrent connections (default 1,000). */
+  maxConnections?: number;
+  /** Concurrent connections of one client address (default 50, Postfix anvil's). */
+  maxConnectionsPerAddress?: number;
+  log?: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
 }
 
 function smtpError(reply: SmtpReply): Error {
@@ -87,9 +96,13 @@ export class GatewaySmtpServer {
   private relay: Transporter | null = null;
 
   private readonly maxMessageBytes: number;
+  private readonly smuggling: SmtpSmugglingGuard;
+  private readonly perAddress: SmtpClientLimit;
 
   constructor(private readonly options: GatewaySmtpServerOptions) {
     this.maxMessageBytes = options.maxMessageBytes ?? 50 * 1024 * 1024;
+    this.perAddress = new SmtpClientLimit(options.maxConnectionsPerAddress ?? 50);
+    this.smuggling = new SmtpSmugglingGuard((message, fields) => options.log?.('warn', message, fields));
   }
 
   /** Listens; resolves when bound. */
@@ -114,9 +127,21 @@ export class GatewaySmtpServer {
       disableReverseLookup: true,
       hideENHANCEDSTATUSCODES: true,
       size: this.maxMessageBytes,
+      maxClients: o.maxConnections ?? 1000,
       logger: false,
       onConnect: (session, callback) => this.onConnect(session, callback),
-      onMailFrom: (address, _session, callback) => {
+      onSecure: (socket, session, callback) => {
+        // The guard on the plain socket went with STARTTLS: watch the decrypted stream instead.
+        this.smuggling.watch(socket as Socket, session.remoteAddress, session.remotePort);
+        callback();
+      },
+      onClose: (session) => {
+        this.perAddress.release(session);
+        this.smuggling.forget(session);
+      },
+      onMailFrom: (address, session, callback) => {
+        const refusal = this.smuggling.refusal(session);
+        if (refusal) return callback(refusal);
         try {
           greylistSender(address.address);
           callback();
@@ -138,6 +163,7 @@ export class GatewaySmtpServer {
       },
     });
     const server = this.server;
+    this.smuggling.attach(server, false);
     await listenSmtpServer(server, o.port, o.host);
   }
 
@@ -167,6 +193,12 @@ export class GatewaySmtpServer {
   }
 
   private onConnect(session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    // One address's flood must not take every connection slot: it alone is refused (421).
+    const busy = this.perAddress.admit(session);
+    if (busy) {
+      callback(busy);
+      return;
+    }
     try {
       const verdict = this.options.harvestGuard.check(session.remoteAddress);
       callback(verdict.action === 'drop' ? smtpError(verdict.reply) : null);
@@ -202,6 +234,8 @@ export class GatewaySmtpServer {
   private async onRcptTo(rawRecipient: string, session: SMTPServerSession): Promise<void> {
     const o = this.options;
     const client = session.remoteAddress;
+    const refusal = this.smuggling.refusal(session);
+    if (refusal) throw refusal;
     try {
       const guard = o.harvestGuard.check(client);
       if (guard.action === 'drop') throw smtpError(guard.reply);
@@ -241,6 +275,9 @@ export class GatewaySmtpServer {
     const o = this.options;
     const { message, tooBig } = await readMessage(stream, this.maxMessageBytes);
     if (tooBig) throw smtpError({ code: 552, enhanced: '5.3.4', message: 'message too big' });
+    // Refused here, at the edge, before a scanner or the next hop sees it.
+    const refusal = this.smuggling.dataRefusal(session, message);
+    if (refusal) throw refusal;
     const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const recipients = session.envelope.rcptTo.map((r) => parseEnvelopeAddress(r.address, 'recipient'));
     let outgoing = message;

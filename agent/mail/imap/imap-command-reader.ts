@@ -92,7 +92,12 @@ export class ImapCommandReader {
   /** After a refusal that closes the connection nothing more is read. */
   private closed = false;
 
-  constructor(private readonly limits: ImapReaderLimits) {}
+  constructor(private limits: ImapReaderLimits) {}
+
+  /** Changes the limits for the next commands (after login: the small pre-login ones give way). */
+  applyLimits(limits: ImapReaderLimits): void {
+    this.limits = limits;
+  }
 
   /** Bytes received and not yet consumed. */
   get bufferedBytes(): number {

@@ -50,3 +50,34 @@ export const defaultImapLimits: ImapLimits = {
   maxBufferedInput: 256 * 1024,
   idleCheckIntervalMs: 30_000,
 };
+
+/**
+ * Before login a client needs a LOGIN or AUTHENTICATE at most, so input is kept as small as that
+ * (Dovecot's imap-login does the same): no APPEND-sized literal is announced, let alone buffered,
+ * by someone who has not logged in. A bigger synchronising literal gets a tagged refusal and no `+`;
+ * a bigger non-synchronising one closes the connection once more than `maxDiscardBytes` would have
+ * to be read and dropped.
+ */
+export const preLoginReaderCaps: ImapReaderLimits = {
+  // The longest command a client sends before login is an RFC 2971 ID: up to 30 field-value pairs
+  // of 1,024-byte values (imaptest's id group sends exactly that; Dovecot's imap-login takes it).
+  maxLineBytes: 32 * 1024,
+  maxLiteralBytes: 8 * 1024,
+  maxAppendBytes: 8 * 1024,
+  maxCommandBytes: 40 * 1024,
+  maxLiterals: 4,
+  maxDiscardBytes: 64 * 1024,
+};
+
+/** The reader limits before login: each the smaller of `limits` and the pre-login cap; APPEND gets no more than any literal. */
+export function preLoginReaderLimits(limits: Omit<ImapReaderLimits, 'maxAppendBytes'>): ImapReaderLimits {
+  const maxLiteralBytes = Math.min(limits.maxLiteralBytes, preLoginReaderCaps.maxLiteralBytes);
+  return {
+    maxLineBytes: Math.min(limits.maxLineBytes, preLoginReaderCaps.maxLineBytes),
+    maxLiteralBytes,
+    maxAppendBytes: maxLiteralBytes,
+    maxCommandBytes: Math.min(limits.maxCommandBytes, preLoginReaderCaps.maxCommandBytes),
+    maxLiterals: Math.min(limits.maxLiterals, preLoginReaderCaps.maxLiterals),
+    maxDiscardBytes: Math.min(limits.maxDiscardBytes, preLoginReaderCaps.maxDiscardBytes),
+  };
+}

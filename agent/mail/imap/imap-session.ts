@@ -12,6 +12,7 @@ import { runCommand } from './command-runner.js';
 import { deflateStreams } from './compression.js';
 import { ImapCommandReader, type ImapReaderEvent } from './imap-command-reader.js';
 import { bad, responseText } from './imap-errors.js';
+import { preLoginReaderLimits } from './imap-limits.js';
 import { ResponseWriter } from './imap-output.js';
 import type { ImapSessionContext } from './imap-session-context.js';
 import type { ModseqMode, SelectedFolder } from './selected-folder.js';
@@ -59,7 +60,8 @@ export class ImapSession {
     this.since = context.now();
     this.clientAddress = socket.remoteAddress ?? 'unknown';
     this.out = new ResponseWriter(socket);
-    this.reader = new ImapCommandReader(context.limits);
+    // Small limits until login (imap-limits.ts); enterAuthenticated lifts them.
+    this.reader = new ImapCommandReader(preLoginReaderLimits(context.limits));
     this.input = socket;
   }
 
@@ -118,6 +120,7 @@ export class ImapSession {
     this.user = user;
     this.mailbox = mailbox;
     this.state = 'authenticated';
+    this.reader.applyLimits(this.context.limits);
     this.stopWatching = mailbox.onChange((folder) => this.onMailboxChange(folder));
     this.armTimer(this.context.limits.idleTimeoutMs);
   }

@@ -15,6 +15,8 @@ export interface LmtpCounters {
   temporaryFailures: number;
   /** Connections accepted. */
   sessions: number;
+  /** Connections refused at connect: not a director (lmtp-client-check.ts). */
+  refusedClients: number;
 }
 
 /** Fresh counters, all zero. */
@@ -30,5 +32,6 @@ export function newLmtpCounters(): LmtpCounters {
     badData: 0,
     temporaryFailures: 0,
     sessions: 0,
+    refusedClients: 0,
   };
 }

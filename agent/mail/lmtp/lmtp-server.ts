@@ -15,6 +15,7 @@ import type { MailRecipient, MailRecipientLookup } from '../auth/mail-login.js';
 import { type MailStorage, MailStorageError } from '../mail-storage.js';
 import { closeSmtpServer, listenSmtpServer } from '../smtp-listener.js';
 import { DeliveryHolds } from './delivery-holds.js';
+import type { LmtpClientVerdict } from './lmtp-client-check.js';
 import { type LmtpCounters, newLmtpCounters } from './lmtp-counters.js';
 import * as replies from './lmtp-replies.js';
 import { messageDataProblem } from './message-data-check.js';
@@ -40,6 +41,11 @@ export interface LmtpServerOptions {
   maxConnections?: number;
   /** Idle connection timeout (default 5 minutes, as RFC 5321 suggests for DATA). */
   socketTimeoutMs?: number;
+  /**
+   * Who may connect (lmtp-client-check.ts: the directors); absent, anyone who reaches the port.
+   * `refused` gets 554 5.7.1 at connect, `unknown` (the directory not read yet) 421 4.3.0.
+   */
+  clientCheck?: (clientAddress: string) => Promise<LmtpClientVerdict>;
   /** Structured log lines (no message content). */
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
@@ -79,9 +85,11 @@ export class LmtpServer {
       maxClients: this.options.maxConnections ?? 200,
       socketTimeout: this.options.socketTimeoutMs ?? 5 * 60_000,
       logger: false,
-      onConnect: (_session, callback) => {
+      onConnect: (session, callback) => {
         this.counters.sessions++;
-        callback();
+        this.admit(session.remoteAddress).then(callback, () =>
+          callback(connectRefusal(421, '4.3.0 cannot check who may deliver here: try again later')),
+        );
       },
       onRcptTo: (address, session, callback) => {
         this.checkRecipient(address, session).then(
@@ -122,6 +130,22 @@ export class LmtpServer {
   /** Users held now. */
   heldUsers(): string[] {
     return this.holds.heldUsers();
+  }
+
+  /** Null when the client may deliver, else the refusal sent before closing. */
+  private async admit(clientAddress: string): Promise<Error | null> {
+    const check = this.options.clientCheck;
+    if (!check) return null;
+    const verdict = await check(clientAddress);
+    if (verdict === 'allowed') return null;
+    if (verdict === 'unknown')
+      return connectRefusal(421, '4.3.0 cannot check who may deliver here: try again later');
+    this.counters.refusedClients++;
+    this.log('warn', 'LMTP client refused: not a director', { client: clientAddress });
+    return connectRefusal(
+      554,
+      `5.7.1 ${clientAddress}: LMTP delivery is accepted from the directors only; send mail through the gateway`,
+    );
   }
 
   private async checkRecipient(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
@@ -249,4 +273,9 @@ export class LmtpServer {
   private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
     this.options.log?.(level, message, fields);
   }
+}
+
+/** A refusal at connect; smtp-server sends it without an automatic enhanced code, so the text has one. */
+function connectRefusal(code: number, text: string): Error {
+  return Object.assign(new Error(text), { responseCode: code });
 }

@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { ImapCommandReader } from '../imap/imap-command-reader.js';
-import { defaultImapLimits } from '../imap/imap-limits.js';
+import { preLoginReaderLimits } from '../imap/imap-limits.js';
 import { type ImapCommand, ImapParseError, type ImapToken, parseCommand } from '../imap/imap-parser.js';
 import { decodeSaslPlain } from '../pop3/sasl-plain.js';
 import { upgradeToTls } from '../tls/start-tls.js';
@@ -43,11 +43,11 @@ export class ImapProxySession {
     private secure: boolean,
     private readonly context: ProxyContext,
   ) {
-    this.reader = new ImapCommandReader({
-      ...defaultImapLimits,
-      ...context.limits,
-      maxLineBytes: context.limits.maxImapLineBytes,
-    });
+    // The proxy only ever reads pre-login input: an APPEND literal gets no more than a login's; lines
+    // have their own limit, room for an RFC 2971 ID.
+    this.reader = new ImapCommandReader(
+      preLoginReaderLimits({ ...context.limits, maxLineBytes: context.limits.maxImapLineBytes }),
+    );
     this.clientAddress = socket.remoteAddress ?? 'unknown';
     this.tcp = socket;
   }

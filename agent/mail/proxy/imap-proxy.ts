@@ -9,6 +9,10 @@ import { type MailProxyOptions, MailProxyServer } from './proxy-server.js';
 /** IMAP proxy: `start()`, `port`/`tlsPort`, `hold`/`release`, `sessions()`, `kick(user)`, `stop()`. */
 export class ImapProxy extends MailProxyServer {
   constructor(options: MailProxyOptions) {
-    super(options, (socket, secure, context) => new ImapProxySession(socket, secure, context));
+    super(
+      options,
+      (socket, secure, context) => new ImapProxySession(socket, secure, context),
+      '* BYE [UNAVAILABLE] Too many connections from your address: try again later\r\n',
+    );
   }
 }

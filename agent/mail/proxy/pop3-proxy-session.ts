@@ -191,7 +191,8 @@ export class Pop3ProxySession {
         if (this.failures >= this.context.limits.maxFailedLogins) this.close('too many failed logins');
         return;
       }
-      return this.write(`-ERR [${route.kind === 'held' ? 'IN-USE' : 'SYS/TEMP'}] ${route.message}`);
+      const code = route.kind === 'held' || route.kind === 'limit' ? 'IN-USE' : 'SYS/TEMP';
+      return this.write(`-ERR [${code}] ${route.message}`);
     }
     let session: Awaited<ReturnType<typeof pop3StoreLogin>>;
     try {

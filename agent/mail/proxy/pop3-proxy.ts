@@ -9,6 +9,10 @@ import { type MailProxyOptions, MailProxyServer } from './proxy-server.js';
 /** POP3 proxy: `start()`, `port`/`tlsPort`, `hold`/`release`, `sessions()`, `kick(user)`, `stop()`. */
 export class Pop3Proxy extends MailProxyServer {
   constructor(options: MailProxyOptions) {
-    super(options, (socket, secure, context) => new Pop3ProxySession(socket, secure, context));
+    super(
+      options,
+      (socket, secure, context) => new Pop3ProxySession(socket, secure, context),
+      '-ERR [SYS/TEMP] too many connections from your address: try again later\r\n',
+    );
   }
 }

@@ -2,6 +2,7 @@
  * What a proxy connection needs from its server: login routing, the session registry, TLS, limits,
  * the store connection settings. Kept in its own file so sessions depend on this shape only.
  */
+import type { Socket } from 'node:net';
 import type { Clock } from '../../daemon/clock.js';
 import type { MailTlsCredentials } from '../tls/mail-tls.js';
 import type { ProxyRouting } from './proxy-login.js';
@@ -30,6 +31,10 @@ export interface ProxyLimits {
   failedLoginDelayMs: number;
   /** Open client connections (pre-login and relayed); more are refused. */
   maxConnections: number;
+  /** Connections one client address may hold before login (Postfix anvil's default: 50). */
+  maxConnectionsPerAddress: number;
+  /** Relayed sessions one user may have from one address (Dovecot's mail_max_userip_connections: 10). */
+  maxSessionsPerUserAddress: number;
 }
 
 /** Defaults: small pre-login limits (a login needs little), Dovecot-like timeouts. */
@@ -47,6 +52,8 @@ export const defaultProxyLimits: ProxyLimits = {
   maxFailedLogins: 3,
   failedLoginDelayMs: 2_000,
   maxConnections: 10_000,
+  maxConnectionsPerAddress: 50,
+  maxSessionsPerUserAddress: 10,
 };
 
 /** Minimal logger (JsonLogger fits). Never given passwords. */
@@ -66,4 +73,6 @@ export interface ProxyContext {
   storeConnect: StoreConnectOptions;
   clock: Clock;
   log: ProxyLog | undefined;
+  /** Called when a connection is handed over to a store (its pre-login slot is given back). */
+  loggedIn: (tcp: Socket) => void;
 }

@@ -2,15 +2,19 @@
  * The protocol-independent part of a proxied login: check the user, refuse held users, find the
  * store endpoint. The IMAP and POP3 proxies map the outcome to their own replies.
  */
-import type { ProxyAuthenticator } from './proxy-authenticator.js';
+import type { DirectorAuthenticator } from '../auth/director-authenticator.js';
 import type { ProxyHolds } from './proxy-holds.js';
 import { type StoreEndpoint, StoreLocationError, type StoreLocator } from './store-locator.js';
 
 /** What a proxy needs to route logins. */
 export interface ProxyRouting {
-  authenticator: ProxyAuthenticator;
+  authenticator: DirectorAuthenticator;
   locator: StoreLocator;
   holds: ProxyHolds;
+  /** Relayed sessions of a user from an address now (this proxy's). */
+  sessionsOf: (user: string, clientAddress: string) => number;
+  /** Relayed sessions one user may have from one address (Dovecot's mail_max_userip_connections). */
+  maxSessionsPerUserAddress: number;
 }
 
 /** Outcome of routing one login. */
@@ -18,8 +22,11 @@ export type ProxyLoginRoute =
   | { ok: true; user: string; endpoint: StoreEndpoint }
   | {
       ok: false;
-      /** auth: wrong credentials; disabled: right password, mailbox off; held/unavailable: try later. */
-      kind: 'auth' | 'disabled' | 'held' | 'unavailable';
+      /**
+       * auth: wrong credentials; disabled: right password, mailbox off; held/unavailable: try
+       * later; limit: the user has too many sessions from this address.
+       */
+      kind: 'auth' | 'disabled' | 'held' | 'unavailable' | 'limit';
       message: string;
     };
 
@@ -49,6 +56,14 @@ export async function routeLogin(
       ok: false,
       kind: 'held',
       message: `the mailbox ${checked.user} is being moved: try again shortly`,
+    };
+  }
+  // Checked at login: logins in flight at the same moment may pass together (as in Dovecot).
+  if (routing.sessionsOf(checked.user, clientAddress) >= routing.maxSessionsPerUserAddress) {
+    return {
+      ok: false,
+      kind: 'limit',
+      message: `maximum number of connections from user+IP exceeded (${routing.maxSessionsPerUserAddress}): close some and try again`,
     };
   }
   try {

@@ -6,8 +6,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { type Clock, systemClock } from '../../daemon/clock.js';
+import { AddressConnectionLimit } from '../address-connection-limit.js';
+import type { DirectorAuthenticator } from '../auth/director-authenticator.js';
 import type { MailTlsCredentials } from '../tls/mail-tls.js';
-import type { ProxyAuthenticator } from './proxy-authenticator.js';
 import { defaultProxyLimits, type ProxyContext, type ProxyLimits, type ProxyLog } from './proxy-context.js';
 import { ProxyHolds } from './proxy-holds.js';
 import { type ProxiedSession, ProxySessionRegistry } from './proxy-sessions.js';
@@ -16,7 +17,7 @@ import type { StoreLocator } from './store-locator.js';
 
 /** Options of a proxy (IMAP or POP3). */
 export interface MailProxyOptions {
-  authenticator: ProxyAuthenticator;
+  authenticator: DirectorAuthenticator;
   locator: StoreLocator;
   /** Shared with the other proxy so one hold covers IMAP and POP3; a new set by default. */
   holds?: ProxyHolds;
@@ -54,6 +55,8 @@ export class MailProxyServer {
   constructor(
     private readonly options: MailProxyOptions,
     private readonly open: (socket: Socket, secure: boolean, context: ProxyContext) => ProxyConnection,
+    /** The protocol's line (CRLF included) to a connection refused because its address holds too many. */
+    private readonly busyLine: string,
   ) {
     this.holds = options.holds ?? new ProxyHolds();
   }
@@ -63,16 +66,27 @@ export class MailProxyServer {
     const { options } = this;
     if (options.tlsPort !== undefined && !options.tls)
       throw new Error('an implicit-TLS port needs a certificate');
+    const limits = { ...defaultProxyLimits, ...options.limits };
+    const preLogin = new AddressConnectionLimit(limits.maxConnectionsPerAddress);
+    // The pre-login slot of each connection, given back at login or close.
+    const preLoginSlots = new WeakMap<Socket, () => void>();
     const context: ProxyContext = {
-      routing: { authenticator: options.authenticator, locator: options.locator, holds: this.holds },
+      routing: {
+        authenticator: options.authenticator,
+        locator: options.locator,
+        holds: this.holds,
+        sessionsOf: (user, address) => this.sessionRegistry.count(user, address),
+        maxSessionsPerUserAddress: limits.maxSessionsPerUserAddress,
+      },
       sessions: this.sessionRegistry,
       tls: options.tls,
       allowPlaintextAuth: options.allowPlaintextAuth ?? false,
       hostname: options.hostname ?? 'director',
-      limits: { ...defaultProxyLimits, ...options.limits },
+      limits,
       storeConnect: options.storeConnect ?? {},
       clock: options.clock ?? systemClock,
       log: options.log,
+      loggedIn: (tcp) => preLoginSlots.get(tcp)?.(),
     };
     const accept = (socket: Socket, secure: boolean): void => {
       socket.on('error', () => socket.destroy());
@@ -81,8 +95,21 @@ export class MailProxyServer {
         socket.destroy();
         return;
       }
+      const slot = preLogin.acquire(socket.remoteAddress);
+      if (!slot) {
+        // One address's flood must not take the whole proxy (anvil-style): it alone is refused.
+        options.log?.warn('too many connections from one address before login', {
+          ip: socket.remoteAddress,
+        });
+        socket.end(this.busyLine);
+        return;
+      }
+      preLoginSlots.set(socket, slot);
       this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
+      socket.once('close', () => {
+        slot();
+        this.sockets.delete(socket);
+      });
       this.open(socket, secure, context).start();
     };
     const plain = createServer((socket) => accept(socket, false));

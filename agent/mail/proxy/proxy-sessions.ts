@@ -2,6 +2,7 @@
  * The proxied sessions of one proxy (IMAP or POP3): who, from where, to which store node, since
  * when, and how to close them (kick before a mailbox cutover, or by an admin).
  */
+import { clientAddressKey } from '../address-connection-limit.js';
 
 /** A proxied session as `sessions()` reports it. */
 export interface ProxiedSession {
@@ -33,6 +34,15 @@ export class ProxySessionRegistry {
     return () => {
       this.entries.delete(id);
     };
+  }
+
+  /** Sessions of `user` (primary address, lower case) from `clientAddress` (IPv4-mapped folded). */
+  count(user: string, clientAddress: string): number {
+    const address = clientAddressKey(clientAddress);
+    let count = 0;
+    for (const { session } of this.entries.values())
+      if (session.user === user && clientAddressKey(session.clientAddress) === address) count++;
+    return count;
   }
 
   /** Snapshots of the sessions, oldest first. */

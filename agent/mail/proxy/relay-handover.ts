@@ -25,6 +25,7 @@ export function handOverToStore(context: ProxyContext, handover: RelayHandover):
   const { client, tcp, store } = handover;
   // The pre-login timer lives on the TCP socket; left there it would close an idle relayed session.
   tcp.setTimeout(0);
+  context.loggedIn(tcp);
   client.removeAllListeners('data');
   client.removeAllListeners('error');
   const close = relayBytes(client, store, () => unregister());

@@ -1,6 +1,7 @@
 /** English strings of the console. Keys are shared with messages-ja.ts, which must have every one. */
 
 import { directoryMessagesEn } from './directory-messages-en';
+import { lockoutMessagesEn } from './lockout-messages-en';
 import { viewMessagesEn } from './messages-views-en';
 import { plural } from './plural-text';
 export const messagesEn = {
@@ -92,6 +93,11 @@ export const messagesEn = {
   'alarm.failed-logins': '{node} sees {value} failed logins per minute (alarm above {limit})',
   'alarm.failed-logins-spike':
     '{node} sees {value} failed logins per minute, far above its usual {baseline} (alarm above {limit})',
+  'alarm.logins-locked': plural({
+    count: 'value',
+    one: '{node} has locked {value} login after too many wrong passwords (see Lockouts)',
+    other: '{node} has locked {value} logins after too many wrong passwords (see Lockouts)',
+  }),
   'alarm.quota-near-limit': plural({
     count: 'value',
     one: '{node} has {value} mailbox over {limit} of its limit: {user} ({share})',
@@ -104,6 +110,7 @@ export const messagesEn = {
   'duration.hours': '{n} h',
   ...viewMessagesEn,
   ...directoryMessagesEn,
+  ...lockoutMessagesEn,
 } as const;
 
 /** A message key. */

@@ -1,5 +1,6 @@
 /** 日本語の文言。messages-en.ts と同じキーをすべて持つこと(型で確かめる)。 */
 import { directoryMessagesJa } from './directory-messages-ja';
+import { lockoutMessagesJa } from './lockout-messages-ja';
 import type { MessageKey } from './messages-en';
 import { viewMessagesJa } from './messages-views-ja';
 
@@ -92,6 +93,8 @@ export const messagesJa = {
   'alarm.failed-logins': '{node} でログイン失敗が1分あたり {value} 回あります（{limit} 回を超えると警報）',
   'alarm.failed-logins-spike':
     '{node} でログイン失敗が1分あたり {value} 回あり、普段（{baseline} 回）を大きく上回っています（{limit} 回を超えると警報）',
+  'alarm.logins-locked':
+    '{node} でパスワードの誤りが続いたため {value} 件のログインを停止しています（「ログイン制限」で確認できます）',
   'alarm.quota-near-limit':
     '{node} で容量の {limit} を超えたメールボックスが {value} 件あります（最も多いのは {user}、{share}）',
   'alarm.quota-near-limit.atLeast':
@@ -101,4 +104,5 @@ export const messagesJa = {
   'duration.hours': '{n}時間',
   ...viewMessagesJa,
   ...directoryMessagesJa,
+  ...lockoutMessagesJa,
 } as const satisfies Record<MessageKey, string>;

@@ -1,9 +1,12 @@
 /**
- * The calls of the Node, Queues, Spam and Audit views, bound to this window's console API and
+ * The calls of the Node, Queues, Spam, Audit and Lockouts views, bound to this window's console API and
  * stores, for components to call (components never touch the API themselves).
  */
+
+import type { FleetLockout } from '../../../main/console/console-fleet-lockouts';
 import { useAuditStore } from '../store/audit/audit-store';
 import { useFleetStore } from '../store/fleet/fleet-store';
+import { useLockoutsStore } from '../store/lockouts/lockouts-store';
 import { useNodeStore } from '../store/nodes/node-store';
 import type { QueueActionRequest } from '../store/queues/queue-action-slice';
 import { useQueuesStore } from '../store/queues/queues-store';
@@ -11,6 +14,7 @@ import { useSpamFunnelStore } from '../store/spam/spam-funnel-store';
 import { useSpamStore } from '../store/spam/spam-store';
 import { refreshAuditTail } from './audit-service';
 import { consoleApi } from './console-services';
+import { refreshLockouts, unlockLogin } from './lockout-service';
 import { refreshNodeQueue, restartConfirmedService, watchNode } from './node-service';
 import {
   askQueueAction,
@@ -34,6 +38,8 @@ export const viewServices = {
   refreshSpam: () => withApi((api) => refreshSpam(api, useSpamStore)),
   refreshSpamFunnel: () => withApi((api) => refreshSpamFunnel(api, useFleetStore, useSpamFunnelStore)),
   refreshAuditTail: (scope: string) => withApi((api) => refreshAuditTail(api, useAuditStore, scope)),
+  refreshLockouts: () => withApi((api) => refreshLockouts(api, useLockoutsStore)),
+  unlockLogin: (lockout: FleetLockout) => withApi((api) => unlockLogin(api, useLockoutsStore, lockout)),
   watchNode: (node: string | undefined) => watchNode(useFleetStore, useNodeStore, node),
   refreshNodeQueue: (node: string) => withApi((api) => refreshNodeQueue(api, useNodeStore, node)),
   restartConfirmedService: () => withApi((api) => restartConfirmedService(api, useNodeStore)),

@@ -1,6 +1,6 @@
 /**
- * The console API in browser mode: calls and pushed events over the bridge's WebSocket, at the
- * address and with the token the page was opened with. The verbs are built on demand from their
+ * The console API in browser mode: calls and pushed events over the bridge's WebSocket, on the
+ * page's own host, with the session cookie the bridge gave this browser. The verbs are built on demand from their
  * names (`api.queue.hold(...)` sends call `queue.hold`); main checks every name and payload.
  * A lost connection is retried every 2 s; calls made meanwhile fail as `unavailable`.
  */
@@ -24,11 +24,13 @@ export class WebSocketConsoleLink {
 
   constructor(private readonly url: string) {}
 
-  /** The URL of the bridge for the page at `location` (same host, the page's token). */
-  static urlFor(location: Pick<Location, 'host' | 'search' | 'protocol'>): string {
-    const token = new URLSearchParams(location.search).get('token') ?? '';
+  /**
+   * The URL of the bridge for the page at `location` (same host). The browser sends the session
+   * cookie the bridge set when the page's one-time URL was opened; no secret is in the URL.
+   */
+  static urlFor(location: Pick<Location, 'host' | 'protocol'>): string {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    return `${scheme}://${location.host}/api?token=${encodeURIComponent(token)}`;
+    return `${scheme}://${location.host}/api`;
   }
 
   /** Reports link state changes; returns a function that stops reporting. */

@@ -53,6 +53,12 @@ const sampleParams = {
   'proxy.release': { inScope: { user: inside } },
   'gateway.status': { inScope: {} },
   'spam.statistics': { inScope: {} },
+  // The handler keeps a domain admin to its domains' login names (the user is inside `target`).
+  'auth.lockouts': { inScope: {}, outOfScope: {} },
+  'auth.unlock': {
+    inScope: { target: { user: 'nobody@alpha.example' } },
+    outOfScope: { target: { user: 'nobody@beta.example' } },
+  },
 } satisfies SampleParams;
 
 type Case =

@@ -61,6 +61,8 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'queue.flush': unreachable,
     'queue.requeue': unreachable,
     'queue.delete': unreachable,
+    'auth.lockouts': unreachable,
+    'auth.unlock': unreachable,
     ...overrides,
   };
   return new RpcDispatcher({

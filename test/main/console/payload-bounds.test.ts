@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { rendererRoot } from '../../../main/console/console-paths.js';
 import { WebBridge } from '../../../main/console/web-bridge.js';
 import { registerConsoleIpc } from '../../../main/electron/ipc-handlers.js';
+import { consoleSessionCookie } from '../../support/console-session.js';
 import { type ConsoleTestFleet, startConsoleTestFleet } from '../../support/console-test-fleet.js';
 import { fakeIpcMain, frame } from '../electron/fake-electron.js';
 
@@ -35,8 +36,11 @@ const nested = (depth: number): unknown => {
 };
 
 test('a WebSocket call with params nested 30,000 deep is refused and the page keeps being served', async () => {
-  const socket = new WebSocket(`${bridge.origin.replace('http', 'ws')}/api?token=${token}`, {
+  // The page's session, as a browser gets it from the printed URL (the token works once).
+  const cookie = await consoleSessionCookie(bridge);
+  const socket = new WebSocket(`${bridge.origin.replace('http', 'ws')}/api`, {
     origin: bridge.origin,
+    headers: { cookie },
   });
   await new Promise((resolve, reject) => {
     socket.once('open', resolve);

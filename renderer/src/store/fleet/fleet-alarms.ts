@@ -55,6 +55,14 @@ export const failedLoginsSpikeFloorPerMin = 10;
  */
 export const failedLoginsBaselineMinMinutes = 3;
 
+/**
+ * Locked logins on one node above which it is an alarm: none. A lock takes ten wrong passwords for
+ * one user (or thirty from one address) within 15 minutes, with waits between them: no one mistypes
+ * that much. Either someone is guessing, or a user's client keeps an old password and the user is
+ * locked out of their mail; the helpdesk should know at once (the Lockouts view says who).
+ */
+export const loginLockoutsLimit = 0;
+
 /** What is wrong. */
 export const alarmKinds = [
   'node-down',
@@ -64,6 +72,7 @@ export const alarmKinds = [
   'disk-full',
   'failed-logins',
   'failed-logins-spike',
+  'logins-locked',
   'quota-near-limit',
 ] as const;
 export type AlarmKind = (typeof alarmKinds)[number];
@@ -83,8 +92,8 @@ export interface FleetAlarm {
   since?: number;
   /**
    * The figure that raised it: ms without answer or figures (node-down, data-stale), messages,
-   * recipients, the disk's used share 0..1, failed logins per minute (now, for a spike), or
-   * mailboxes over the quota share.
+   * recipients, the disk's used share 0..1, failed logins per minute (now, for a spike), locked
+   * logins, or mailboxes over the quota share.
    */
   value: number;
   /** The limit it is over (absent for node-down and data-stale; the share 0..1 for quota). */
@@ -105,6 +114,7 @@ const severityOf: Record<AlarmKind, AlarmSeverity> = {
   'queue-deferred': 'warning',
   'failed-logins': 'warning',
   'failed-logins-spike': 'warning',
+  'logins-locked': 'warning',
   'quota-near-limit': 'warning',
 };
 
@@ -144,6 +154,7 @@ function nodeAlarms(node: ConsoleNodeView, at: number, history: LoginHistory | u
   // Over the fixed limit says it already; the spike is for a node well below it but far off its normal.
   const spike = alarms.some((a) => a.kind === 'failed-logins') ? undefined : loginSpike(node, history);
   if (spike) alarms.push(spike);
+  over('logins-locked', figures.loginLockouts, loginLockoutsLimit);
   const quota = figures.quotaOver;
   if (quota && quota.count > 0) {
     alarms.push({

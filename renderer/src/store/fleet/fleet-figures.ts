@@ -43,6 +43,11 @@ export interface NodeFigures {
   spamPerMin?: number;
   /** Store: mailboxes over `quotaShareLimit` of their limit (undefined when the node sends no list). */
   quotaOver?: QuotaOver;
+  /**
+   * Login names, directory entries and client addresses locked now after too many wrong passwords:
+   * the mail logins' (`login_lockouts`) and the embedded directory's binds (`directory_locked_*`).
+   */
+  loginLockouts?: number;
 }
 
 /**
@@ -120,6 +125,11 @@ function figuresOfSample(sample: NodeMetrics): NodeFigures {
       counter(sample, 'gateway_tagged_per_minute'),
     ]),
     quotaOver: quotaOver(sample),
+    loginLockouts: sum([
+      counter(sample, 'login_lockouts'),
+      counter(sample, 'directory_locked_dns'),
+      counter(sample, 'directory_locked_addresses'),
+    ]),
     diskShare: share(sample.disk.usedBytes, sample.disk.totalBytes),
     memoryShare: share(sample.memory.usedBytes, sample.memory.totalBytes),
     cpuPercent: sample.cpu.percent,

@@ -7,7 +7,15 @@ import type { StateCreator } from 'zustand';
 import type { UiStore } from './ui-store';
 
 /** The views of the console, in the order the navigation shows them. */
-export const consoleViews = ['dashboard', 'nodes', 'queues', 'spam', 'audit', 'directory'] as const;
+export const consoleViews = [
+  'dashboard',
+  'nodes',
+  'queues',
+  'spam',
+  'audit',
+  'directory',
+  'lockouts',
+] as const;
 export type ConsoleView = (typeof consoleViews)[number];
 
 /** A place in the console: a view, and for the node view which node. */

@@ -33,6 +33,7 @@ function figuresOf(alarm: FleetAlarm, tr: Translator): Record<string, string | n
       share: alarm.fullest ? tr.percent(alarm.fullest.share) : '—',
     };
   }
+  if (alarm.kind === 'logins-locked') return { value: alarm.value };
   const format = alarm.kind === 'disk-full' ? tr.percent : (n: number) => tr.number(n);
   return {
     value: format(alarm.value),

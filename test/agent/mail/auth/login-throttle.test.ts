@@ -45,4 +45,19 @@ describe('LoginThrottle', () => {
     expect(t.failureCount('user999')).toBe(1);
     expect(t.failureCount('user0')).toBe(0);
   });
+
+  it('lists the keys that must wait, locked first, with until-when, and counts the locked ones', () => {
+    const { clock, throttle: t } = throttle();
+    for (let i = 0; i < 4; i++) t.fail('delayed');
+    for (let i = 0; i < 10; i++) t.fail('locked');
+    t.fail('free');
+    expect(t.throttled()).toEqual([
+      { key: 'locked', failures: 10, until: 300_000, locked: true },
+      { key: 'delayed', failures: 4, until: 1000, locked: false },
+    ]);
+    expect(t.lockedCount()).toBe(1);
+    clock.at = 300_000;
+    expect(t.throttled()).toEqual([]);
+    expect(t.lockedCount()).toBe(0);
+  });
 });

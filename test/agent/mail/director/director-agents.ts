@@ -1,6 +1,6 @@
 /**
  * Real agents for the director role tests: the embedded directory with the store seed, a helpdesk
- * admin key and a system admin key, a store agent (store01) and a director agent (director01) whose configuration
+ * admin key, a system admin key and a domain admin key (alpha.example), a store agent (store01) and a director agent (director01) whose configuration
  * the test gives, and SSH RPC connections to them with pinned host keys.
  */
 import { connectRpc, type RpcConnection } from '../../../../agent/control/connect-rpc.js';
@@ -15,16 +15,23 @@ export interface DirectorAgents {
   directory: AgentTestDirectory;
   store: Agent;
   director: Agent;
-  /** An RPC connection as the helpdesk admin `hd` (default) or the system admin `sys`. */
-  connect(node: 'store01' | 'director01', admin?: 'hd' | 'sys'): Promise<RpcConnection>;
+  /**
+   * An RPC connection as the helpdesk admin `hd` (default), the system admin `sys` or `alpha`, the
+   * domain admin of alpha.example.
+   */
+  connect(node: 'store01' | 'director01', admin?: 'hd' | 'sys' | 'alpha'): Promise<RpcConnection>;
   stop(): Promise<void>;
 }
 
-/** Starts the directory, the store agent and the director agent (with `directorConfig` merged in). */
+/**
+ * Starts the directory, the store agent and the director agent (with `directorConfig` merged in);
+ * `clock` is the agents' time (default the system's).
+ */
 export async function startDirectorAgents(
   directorConfig: Partial<AgentConfigInput>,
+  clock: { now(): number } = { now: () => Date.now() },
 ): Promise<DirectorAgents> {
-  const keys = { hd: newKeyPair('hd'), sys: newKeyPair('sys') };
+  const keys = { hd: newKeyPair('hd'), sys: newKeyPair('sys'), alpha: newKeyPair('alpha') };
   const directory = await AgentTestDirectory.start({
     servers: [
       { name: 'store01', role: 'store' },
@@ -33,10 +40,17 @@ export async function startDirectorAgents(
     admins: [
       { uid: 'hd', displayName: 'Help Desk', tier: 'helpdesk', sshPublicKeys: [keys.hd.public] },
       { uid: 'sys', displayName: 'Postmaster', tier: 'system', sshPublicKeys: [keys.sys.public] },
+      {
+        uid: 'alpha',
+        displayName: 'Alpha Admin',
+        tier: 'domain',
+        domains: ['alpha.example'],
+        sshPublicKeys: [keys.alpha.public],
+      },
     ],
     extraEntries: storeSeedEntries,
   });
-  const dependencies = productionDependencies({ clock: { now: () => Date.now() }, logSink: () => {} });
+  const dependencies = productionDependencies({ clock, logSink: () => {} });
   const store = new Agent(
     parseAgentConfig(
       await directory.agentConfig('store01', {

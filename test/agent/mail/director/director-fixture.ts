@@ -14,6 +14,7 @@ import {
   mailGroupEntry,
   serverEntry,
 } from '../../../../agent/directory/seed-entries.js';
+import { DirectorAuthenticator } from '../../../../agent/mail/auth/director-authenticator.js';
 import type { MailRecipientLookup } from '../../../../agent/mail/auth/mail-login.js';
 import { createRecipientLookup } from '../../../../agent/mail/auth/recipient-lookup.js';
 import { StoreUsers } from '../../../../agent/mail/auth/store-users.js';
@@ -159,6 +160,7 @@ export async function startDirectorFixture(
     notices: { reportingMta: 'director01.test', ...outbound?.notices },
   });
   await queue.start();
+  const logins = new DirectorAuthenticator({ directory: ldap, clock });
   const smtp = new DirectorSmtpServer({
     host: '127.0.0.1',
     port: 0,
@@ -167,7 +169,7 @@ export async function startDirectorFixture(
     trustedNetworks: [],
     routing: router,
     queue,
-    authenticate: (user, password) => ldap.verifyPassword(user, password),
+    authenticate: (login, password, clientAddress) => logins.authenticate(login, password, clientAddress),
     allowInsecureAuth: true,
     outboundEnabled: outbound !== undefined,
     ...smtpOptions,

@@ -118,6 +118,29 @@ describe('director outbound, TLS and submission (simulated internet)', () => {
     await client.closed();
   });
 
+  it('does not let an unauthenticated client relay after STARTTLS on the inbound port (554 5.7.1)', async () => {
+    // smtp-server resets the session's user to false at STARTTLS; that must not read as a login.
+    const before = internet.messages.length;
+    const stranger = createTransport({
+      host: '127.0.0.1',
+      port: fx.smtp.port,
+      requireTLS: true,
+      tls: { ca: ca, servername: 'localhost' },
+      localAddress: '127.0.0.7',
+    } as Parameters<typeof createTransport>[0]);
+    await expect(
+      stranger.sendMail({
+        envelope: { from: 'x@outside.example', to: ['victim@outside.example'] },
+        raw: mail('relay'),
+      }),
+    ).rejects.toMatchObject({
+      responseCode: 554,
+      response: expect.stringMatching(/5\.7\.1 relay access denied/),
+    });
+    stranger.close();
+    expect(internet.messages.length).toBe(before);
+  });
+
   it('submission (587-style) needs AUTH; authenticated users relay out by MX and deliver locally', async () => {
     const unauthenticated = createTransport({
       host: '127.0.0.1',

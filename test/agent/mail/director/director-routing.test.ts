@@ -21,7 +21,8 @@ describe('director SMTP routing to stores (real directory, real stores, nodemail
     const transport = createTransport({ host: '127.0.0.1', port: fx.smtp.port, ignoreTLS: true, auth });
     try {
       return await transport.sendMail({
-        envelope: { from: 'sender@outside.example', to },
+        // An authenticated user sends as themself (the director refuses other senders: 553 5.7.1).
+        envelope: { from: auth?.user ?? 'sender@outside.example', to },
         raw: mail(subject),
       });
     } finally {

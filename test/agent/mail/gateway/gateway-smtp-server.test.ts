@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
 import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
@@ -25,24 +24,18 @@ import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../../supp
 import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';
 import { startTestRspamd, type TestRspamd } from '../../../support/rspamd.js';
 import type { TestDirectory } from '../../../support/test-directory.js';
+import { type RecordingSink, type SinkMessage, startRecordingSink } from './recording-sink.js';
 
 const gtube = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
 const tree = new FleetTree(testBaseDn);
-
-interface Received {
-  from: string;
-  to: string[];
-  text: string;
-}
 
 let now = Date.UTC(2026, 10, 28, 5, 0, 0);
 const clock = { now: () => now };
 let backend: TestDirectory;
 let directory: LdapFleetDirectory;
 let rspamd: TestRspamd;
-let sink: SMTPServer;
-let sinkPort = 0;
-const received: Received[] = [];
+let sink: RecordingSink;
+let received: SinkMessage[];
 let gateway: GatewaySmtpServer;
 let statistics: SpamStatistics;
 let stateDir: string;
@@ -58,25 +51,8 @@ beforeAll(async () => {
     bindDn: tree.server('gateway01'),
     bindPassword: seedPasswords.server('gateway01'),
   });
-  sink = new SMTPServer({
-    authOptional: true,
-    disableReverseLookup: true,
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          text: Buffer.concat(chunks).toString(),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  sinkPort = (sink.server.address() as { port: number }).port;
+  sink = await startRecordingSink();
+  received = sink.received;
   stateDir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
   statistics = new SpamStatistics({ clock });
   const greylist = new Greylist({ clock, journal: new GreylistJournal({ dir: stateDir }) });
@@ -95,7 +71,7 @@ beforeAll(async () => {
         ? { ...defaultDomainSpamPolicy, mode: 'tag', subjectPrefix: '***SPAM*** ' }
         : defaultDomainSpamPolicy,
     scanner: new RspamdClient({ url: rspamd.url, timeoutMs: 20_000 }),
-    nextHop: { host: '127.0.0.1', port: sinkPort },
+    nextHop: { host: '127.0.0.1', port: sink.port },
     maxMessageBytes: 2 * 1024 * 1024,
   });
   await gateway.start();
@@ -103,7 +79,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.stop();
-  await new Promise<void>((resolve) => (sink ? sink.close(() => resolve()) : resolve()));
+  await sink?.stop();
   await directory?.close();
   await Promise.all([backend?.stop(), rspamd?.stop()]);
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
@@ -286,7 +262,7 @@ describe('gateway SMTP server', () => {
       harvestGuard: new RecipientHarvestGuard({ clock }),
       statistics: new SpamStatistics({ clock }),
       spamPolicies: defaultSpamPolicies,
-      nextHop: { host: '127.0.0.1', port: sinkPort },
+      nextHop: { host: '127.0.0.1', port: sink.port },
     });
     await unscanned.start();
     try {

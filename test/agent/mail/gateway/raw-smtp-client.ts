@@ -58,6 +58,11 @@ export class RawSmtpClient {
     return this.replies.shift() as string;
   }
 
+  /** Sends bytes as they are (bare line ends, NUL bytes, several commands at once). */
+  send(data: string): void {
+    this.socket.write(Buffer.from(data, 'latin1'));
+  }
+
   /** Sends one command line and reads its reply. */
   async command(line: string): Promise<string> {
     this.socket.write(`${line}\r\n`);

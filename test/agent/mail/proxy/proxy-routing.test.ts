@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
-import { ProxyAuthenticator } from '../../../../agent/mail/proxy/proxy-authenticator.js';
+import { DirectorAuthenticator } from '../../../../agent/mail/auth/director-authenticator.js';
 import { ProxyHolds } from '../../../../agent/mail/proxy/proxy-holds.js';
 import { routeLogin } from '../../../../agent/mail/proxy/proxy-login.js';
 import { parseEndpoint, StoreLocator } from '../../../../agent/mail/proxy/store-locator.js';
@@ -51,9 +51,11 @@ function countingSource() {
 describe('proxy login routing', () => {
   it('routes users of both stores, by any of their addresses', async () => {
     const routing = {
-      authenticator: new ProxyAuthenticator({ directory: reader, clock }),
+      authenticator: new DirectorAuthenticator({ directory: reader, clock }),
       locator: new StoreLocator({ directory: reader, clock }),
       holds: new ProxyHolds(),
+      sessionsOf: () => 0,
+      maxSessionsPerUserAddress: 10,
     };
     expect(await routeLogin(routing, alice.extra.toUpperCase(), alice.password, '10.0.0.1', 'imap')).toEqual({
       ok: true,
@@ -88,7 +90,7 @@ describe('proxy login routing', () => {
   });
 
   it('throttles failed logins per user, and a right password waits too', async () => {
-    const authenticator = new ProxyAuthenticator({ directory: reader, clock });
+    const authenticator = new DirectorAuthenticator({ directory: reader, clock });
     for (let attempt = 0; attempt < 4; attempt++) {
       const result = await authenticator.authenticate(carol.mail, 'wrong', `10.1.0.${attempt}`);
       expect(result).toMatchObject({ ok: false, reason: 'invalid-credentials' });
@@ -105,7 +107,7 @@ describe('proxy login routing', () => {
   });
 
   it('throttles failed logins per client address across user names', async () => {
-    const authenticator = new ProxyAuthenticator({ directory: reader, clock });
+    const authenticator = new DirectorAuthenticator({ directory: reader, clock });
     for (let attempt = 0; attempt < 11; attempt++) {
       await authenticator.authenticate(`guess${attempt}@alpha.example`, 'x', '10.2.0.1');
     }
@@ -127,7 +129,7 @@ describe('proxy login routing', () => {
         return reader.verifyPassword(address, password);
       },
     };
-    const authenticator = new ProxyAuthenticator({ directory: counting, clock });
+    const authenticator = new DirectorAuthenticator({ directory: counting, clock });
     const results = await Promise.all([
       authenticator.authenticate(dave.mail, dave.password, '10.3.0.1'),
       authenticator.authenticate(dave.mail, dave.password, '10.3.0.1'),

@@ -10,7 +10,7 @@ import { Agent } from '../../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../../agent/daemon/production-dependencies.js';
 import type { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
-import { ProxyAuthenticator } from '../../../../agent/mail/proxy/proxy-authenticator.js';
+import { DirectorAuthenticator } from '../../../../agent/mail/auth/director-authenticator.js';
 import type { MailProxyOptions } from '../../../../agent/mail/proxy/proxy-server.js';
 import { StoreLocator } from '../../../../agent/mail/proxy/store-locator.js';
 import { loadMailTls } from '../../../../agent/mail/tls/mail-tls.js';
@@ -65,7 +65,7 @@ export async function startProxyTestFleet(): Promise<ProxyTestFleet> {
     ca: await readFile(certificates.caFile),
     async proxyOptions() {
       return {
-        authenticator: new ProxyAuthenticator({ directory: reader, clock }),
+        authenticator: new DirectorAuthenticator({ directory: reader, clock }),
         locator: new StoreLocator({ directory: reader, clock }),
         tls: await loadMailTls({ certFile: certificates.certFile, keyFile: certificates.keyFile }),
         host: '127.0.0.1',
