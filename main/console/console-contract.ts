@@ -14,6 +14,7 @@ import { fleetLockoutsResult } from './console-fleet-lockouts.js';
 import { fleetQueuesResult, nodeFailure } from './console-fleet-queues.js';
 import { consoleFleetPush, consoleFleetSnapshot } from './console-fleet-snapshot.js';
 import { directoryConsoleCalls } from './directory-calls.js';
+import { moveConsoleCalls, moveProgressEvent } from './move-calls.js';
 
 /** A node name as the directory spells it (`store07`, `director01`). */
 export const nodeName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a node name (store07, director01...)');
@@ -139,6 +140,7 @@ export const consoleCalls = {
     summary: 'Choose the console language; kept for the next start.',
   },
   ...directoryConsoleCalls,
+  ...moveConsoleCalls,
 } as const satisfies Record<string, ConsoleCallSpec>;
 
 /** Events main pushes to the renderer. */
@@ -148,6 +150,8 @@ export const consoleEvents = {
    * then `partial` pushes of the nodes whose view changed (see console-fleet-snapshot.ts).
    */
   'fleet.snapshot': consoleFleetPush,
+  /** A move job changed (phase, progress, result), on any store node this console reaches. */
+  'move.progress': moveProgressEvent,
 } as const satisfies Record<string, z.ZodType>;
 
 export type ConsoleCallName = keyof typeof consoleCalls;
@@ -174,6 +178,8 @@ export const consoleErrorCodes = [
   'unavailable',
   /** No such node, service or hold. */
   'not-found',
+  /** Well formed, and refused by the node's rules (a move of a finished job...); the message says why. */
+  'refused',
   /** Anything else; the message says what. */
   'failed',
 ] as const;
@@ -206,6 +212,8 @@ export type ConsoleApi = {
   events: {
     /** Calls `listener` for every push (whole or partial); returns a function that stops it. */
     onFleetSnapshot(listener: (snapshot: ConsoleEventPayload<'fleet.snapshot'>) => void): () => void;
+    /** Calls `listener` for every change of a move job; returns a function that stops it. */
+    onMoveProgress(listener: (progress: ConsoleEventPayload<'move.progress'>) => void): () => void;
   };
 };
 
