@@ -233,6 +233,6 @@ function isNotLockedAnyMore(error: unknown): boolean {
 }
 
 function reason(outcome: PromiseSettledResult<unknown> | undefined): string {
-  if (!outcome || outcome.status !== 'rejected') return 'unknown';
+  if (outcome?.status !== 'rejected') return 'unknown';
   return outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
 }
