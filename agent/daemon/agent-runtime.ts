@@ -15,6 +15,7 @@ import type { StoreUsers } from '../mail/auth/store-users.js';
 import type { RecipientRouter } from '../mail/director/recipient-router.js';
 import type { RunningGateway } from '../mail/gateway/running-gateway.js';
 import type { MailStack } from '../mail/mail-stack.js';
+import type { MaildirStorage } from '../mail/maildir/maildir-storage.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
 import type { MailQueue } from '../mail/queue/mail-queue.js';
 import { CounterRegistry } from '../metrics/counter-registry.js';
@@ -73,6 +74,8 @@ export interface AgentParts {
   address: string;
   /** The mail services (store and spare nodes). */
   mailStack: MailStack;
+  /** The mailboxes under the mail stack (store and spare nodes): mailbox moves read and place them. */
+  mailStorage: MaildirStorage;
   /** Directory reads of the mail services (users, their store and quota). */
   storeUsers: StoreUsers;
   /** The director's recipient routing, for route.invalidate (director nodes). */

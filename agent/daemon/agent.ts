@@ -24,6 +24,7 @@ import { EmbeddedDirectoryModule } from './modules/embedded-directory-module.js'
 import { EnrollmentModule } from './modules/enrollment-module.js';
 import { GatewayMailModule } from './modules/gateway-mail-module.js';
 import { MetricsModule } from './modules/metrics-module.js';
+import { MovesModule } from './modules/moves-module.js';
 import { StoreMailModule } from './modules/store-mail-module.js';
 import type { ProcessFaultCount } from './process-faults.js';
 
@@ -165,6 +166,8 @@ export class Agent {
       new GatewayMailModule(this.runtime),
       new ControlModule(this.runtime, this.dependencies.processFaults),
       new EnrollmentModule(this.runtime),
+      // Last: a move resuming at start calls its peers with the host key control loaded.
+      new MovesModule(this.runtime),
     );
     return modules;
   }

@@ -6,8 +6,9 @@
  *
  * Every hold a move placed is also written down here (`cutover-holds.json`, replaced atomically)
  * with its job, so none is ever left behind: at start and every minute, a hold whose user's move
- * lock no longer names its job (the job finished or rolled back while this director was down or
- * unreachable) is released, and the proxy holds (kept in memory) are placed again for the others.
+ * lock no longer names its job in the cutover phase (the job flipped, finished or rolled back
+ * while this director was down or unreachable) is released, and the proxy holds (kept in memory)
+ * are placed again for the others.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -96,7 +97,8 @@ export class CutoverHolds {
       let lockedByJob: boolean;
       try {
         const entry = await this.options.directory.findUserByAddress(hold.user);
-        lockedByJob = entry?.moveState?.job === hold.job;
+        // Held only while its move is in the cutover (before the flip, or a job that stopped there).
+        lockedByJob = entry?.moveState?.job === hold.job && entry.moveState.phase === 'cutover';
       } catch (error) {
         this.options.logger.warn('cannot check a cutover hold against the directory', {
           job: hold.job,

@@ -3,6 +3,7 @@
  * (plans, jobs, batches, the progress stream) and the source side (figures, holds, the old copy,
  * moving a user back). `MoveEngine` (move-engine.ts) implements it on store and spare nodes.
  */
+import type { Duplex } from 'node:stream';
 import type { KeptMailboxCopy, MoveBatch, MoveEvent, MoveJob, MovePlan } from '../contract/move-contract.js';
 
 /** An administrator's request to move users to a store this node serves. */
@@ -45,4 +46,6 @@ export interface MoveNode {
   releaseForMove(job: string, user: string, peer: string): Promise<{ released: boolean }>;
   finishForMove(job: string, user: string, peer: string, keepUntil: number): Promise<{ kept: boolean }>;
   reverse(job: string, peer: string, requestedBy: string): Promise<MoveJob>;
+  /** Serves one `mailfleet-sync` channel a peer opened (the bulk data of a move). */
+  serveSyncChannel(stream: Duplex, peer: string): Promise<void>;
 }

@@ -20,6 +20,7 @@ import { queueMethods } from '../../control/queue-methods.js';
 import { RpcDispatcher } from '../../control/rpc-dispatcher.js';
 import { serviceMethods } from '../../control/service-methods.js';
 import { storeMethods } from '../../control/store-methods.js';
+import { syncSubsystem } from '../../moves/sync/sync-protocol.js';
 import { hostKeyPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
@@ -120,6 +121,14 @@ export class ControlModule implements AgentModule {
       keys: this.keys,
       dispatcher,
       logger,
+      peerSubsystem: {
+        name: syncSubsystem,
+        serve: (stream, peer) => {
+          const moves = this.runtime.find('moves');
+          if (moves) void moves.serveSyncChannel(stream, peer);
+          else stream.end();
+        },
+      },
     });
     this.runtime.set('control', control);
     this.unregisterCounters = [
