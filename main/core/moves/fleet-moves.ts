@@ -188,7 +188,7 @@ export class FleetMoves {
       [...storesOf].map(async ([node, served]) => {
         const view = views.get(node);
         const diskBytes = view?.metrics?.disk.totalBytes;
-        if (!view || view.observed !== 'up' || diskBytes === undefined) {
+        if (view?.observed !== 'up' || diskBytes === undefined) {
           failures.push({ node, message: `${node} does not answer` });
           return;
         }
