@@ -16,6 +16,18 @@ import { consoleFleetPush, consoleFleetSnapshot } from './console-fleet-snapshot
 import { directoryConsoleCalls } from './directory-calls.js';
 import { moveConsoleCalls, moveProgressEvent } from './move-calls.js';
 
+// Shapes of the move calls the page shows (it imports types only, and from this file).
+export type {
+  KeptMailboxCopy,
+  MoveBatch,
+  MoveJob,
+  MovePhase,
+  MovePlan,
+  MoveRefusal,
+  MoveRefusalCode,
+} from '../../agent/contract/move-contract.js';
+export type { FleetMoveListResult, MoveStartAnswer, MoveSuggestion, StoreOnNode } from './move-calls.js';
+
 /** A node name as the directory spells it (`store07`, `director01`). */
 export const nodeName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a node name (store07, director01...)');
 

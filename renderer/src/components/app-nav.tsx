@@ -21,6 +21,7 @@ export const navEntries: readonly NavEntry[] = [
   { view: 'spam', label: 'nav.spam' },
   { view: 'audit', label: 'nav.audit' },
   { view: 'directory', label: 'nav.directory' },
+  { view: 'moves', label: 'nav.moves' },
   { view: 'lockouts', label: 'nav.lockouts' },
 ];
 

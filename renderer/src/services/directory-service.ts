@@ -73,6 +73,42 @@ export class DirectoryService {
 
   private readonly inFlight = new Set<string>();
 
+  /**
+   * Reads again the blocks the list has (same search, same place): after moves change users'
+   * stores, the rows say so without the list jumping to the top.
+   */
+  async refreshLoadedRows(): Promise<void> {
+    const state = this.store.getState();
+    await Promise.all(Object.keys(state.blocks).map((block) => this.fetchBlock(state.serial, Number(block))));
+  }
+
+  /** Reads the open user's page again when it is `address` (a move changed their store). */
+  async refreshOpenUser(address: string): Promise<void> {
+    if (this.store.getState().openAddress === address) await this.reloadUser(address);
+  }
+
+  /**
+   * Every address a search matches, in the list's order, read in windows of 1,000 (a move of
+   * "all results" names each user). A refusal of the directory rejects as a ConsoleError with
+   * the directory's English words as its detail.
+   */
+  async addressesOf(query: UserQuery, total: number): Promise<string[]> {
+    const addresses: string[] = [];
+    const limit = 1000;
+    for (let offset = 0; offset < total; offset += limit) {
+      const answer = await this.api.directory.search({
+        text: query.text,
+        ...(query.domain ? { domain: query.domain } : {}),
+        ...(query.logicalStore ? { logicalStore: query.logicalStore } : {}),
+        offset,
+        limit,
+      });
+      if (!answer.ok) throw new ConsoleError('failed', answer.error.message.en);
+      addresses.push(...answer.value.users.map((user) => user.mail));
+    }
+    return addresses;
+  }
+
   private async fetchBlock(serial: number, block: number): Promise<void> {
     const key = `${serial}:${block}`;
     this.inFlight.add(key);
