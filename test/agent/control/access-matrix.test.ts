@@ -69,7 +69,7 @@ const sampleParams = {
     outOfScope: { users: [outside], to: 'store01' },
   },
   'move.list': { inScope: {}, outOfScope: {} },
-  // The fixture ran one move of each department (a failed one: its source is not running).
+  // The fixture ran one move of each department to store01; their source (store02) is stopped since.
   'move.show': {
     get inScope() {
       return { job: fixture.jobs.inside };
