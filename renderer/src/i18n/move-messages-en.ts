@@ -64,6 +64,7 @@ export const moveMessagesEn = {
   'moves.intro':
     'Every move on every store server, newest first. A move copies the mailbox while the user goes on working, then holds their mail for a moment, copies the last changes and switches them to the new store.',
   'moves.empty': 'No moves yet. In Directory, drag users onto a store to move them.',
+  'moves.nodeDown': '{node} does not answer now: the moves it runs are not shown until it is back.',
   'moves.nodeFailed': 'The moves on {node} cannot be read now: {detail}',
   'moves.user': 'User',
   'moves.route': 'From → to',

@@ -19,12 +19,15 @@ import { shownErrorOf } from './shown-error';
 type MovesStoreApi = Pick<typeof useMovesStore, 'getState'>;
 type DirectoryStoreApi = Pick<typeof useDirectoryStore, 'getState'>;
 
-// Many moves flip within a second in a batch: the Directory view reads its rows once for them.
+// Many moves flip within a second in a batch: the Directory view reads its rows once for them,
+// and the listing (kept old copies appear once a move is done) is read once for them.
 const rowsRefreshDelayMs = 1000;
+const listRefreshDelayMs = 2000;
 
 /** The move services of one window. */
 export class MoveService {
   private rowsTimer: ReturnType<typeof setTimeout> | undefined;
+  private listTimer: ReturnType<typeof setTimeout> | undefined;
   private stopFollowing: (() => void) | undefined;
 
   constructor(
@@ -221,10 +224,13 @@ export class MoveService {
     )
       return;
     void this.directory()?.refreshOpenUser(job.user);
-    if (this.rowsTimer) return;
-    this.rowsTimer = setTimeout(() => {
+    this.rowsTimer ??= setTimeout(() => {
       this.rowsTimer = undefined;
       void this.directory()?.refreshLoadedRows();
     }, rowsRefreshDelayMs);
+    this.listTimer ??= setTimeout(() => {
+      this.listTimer = undefined;
+      void this.refreshMoves();
+    }, listRefreshDelayMs);
   }
 }

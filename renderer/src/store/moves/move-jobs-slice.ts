@@ -20,7 +20,6 @@ export interface MoveActionOutcome {
 export interface MoveJobsState {
   /** Newest first. */
   jobs: MoveJob[];
-  batches: FleetMoveListResult['batches'];
   keptCopies: FleetMoveListResult['keptCopies'];
   /** Nodes whose moves could not be listed. */
   failures: FleetMoveListResult['failures'];
@@ -47,7 +46,6 @@ export interface MoveJobsActions {
 
 export const moveJobsInitialState: MoveJobsState = {
   jobs: [],
-  batches: [],
   keptCopies: [],
   failures: [],
   listStatus: 'idle',
@@ -92,7 +90,6 @@ export const createMoveJobsSlice: StateCreator<MovesStore, [], [], MoveJobsState
       jobs.sort(newestFirst);
       return {
         jobs,
-        batches: list.batches,
         keptCopies: list.keptCopies,
         failures: list.failures,
         listStatus: 'ready',
@@ -147,4 +144,51 @@ export function canRollBack(job: MoveJob, jobs: readonly MoveJob[], now: number)
 /** Whether a job can still be cancelled (before its flip). */
 export function canCancel(job: Pick<MoveJob, 'phase'>): boolean {
   return !isFinished(job) && job.phase !== 'finishing' && job.phase !== 'rolling-back';
+}
+
+/** A batch as the jobs the page holds say it is now (pushes keep them current between listings). */
+export interface BatchProgress {
+  batch: string;
+  /** The node running it. */
+  node: string;
+  target: string;
+  requestedBy: string;
+  createdAt: number;
+  jobs: number;
+  waiting: number;
+  running: number;
+  done: number;
+  failed: number;
+}
+
+/** The batches of `jobs` with moves still to run, oldest first. */
+export function runningBatches(jobs: readonly MoveJob[]): BatchProgress[] {
+  const batches = new Map<string, BatchProgress>();
+  for (const job of jobs) {
+    let batch = batches.get(job.batch);
+    if (!batch) {
+      batch = {
+        batch: job.batch,
+        node: job.node,
+        target: job.target,
+        requestedBy: job.requestedBy,
+        createdAt: job.createdAt,
+        jobs: 0,
+        waiting: 0,
+        running: 0,
+        done: 0,
+        failed: 0,
+      };
+      batches.set(job.batch, batch);
+    }
+    batch.jobs++;
+    batch.createdAt = Math.min(batch.createdAt, job.createdAt);
+    if (job.phase === 'waiting') batch.waiting++;
+    else if (job.phase === 'done') batch.done++;
+    else if (isFinished(job)) batch.failed++;
+    else batch.running++;
+  }
+  return [...batches.values()]
+    .filter((batch) => batch.waiting + batch.running > 0)
+    .sort((a, b) => a.createdAt - b.createdAt);
 }

@@ -1,13 +1,17 @@
 /** The batches with moves still to run: how far each is, and "Cancel the rest" (before the switch-over). */
+
+import { useMemo } from 'react';
 import { useTranslator } from '../../i18n/use-translator';
 import { moveServices } from '../../services/console-services';
+import { runningBatches } from '../../store/moves/move-jobs-slice';
 import { useMovesStore } from '../../store/moves/moves-store';
 
 /** Running batches, or nothing when none runs. */
 export function MoveBatches() {
   const tr = useTranslator();
-  const batches = useMovesStore((s) => s.batches);
-  const running = batches.filter((batch) => batch.running + batch.waiting > 0);
+  const jobs = useMovesStore((s) => s.jobs);
+  // From the jobs, which pushes keep current (a listing's batch counts are as old as the listing).
+  const running = useMemo(() => runningBatches(jobs), [jobs]);
   if (running.length === 0) return null;
   return (
     <section className="panel move-batches" aria-labelledby="move-batches-title">

@@ -32,7 +32,7 @@ export const MoveJobRow = memo(
         className={`move-row move-${job.phase}`}
       >
         <td className="detail">{job.user}</td>
-        <td>{tr.t('moves.routeValue', { source: job.source, target: job.target })}</td>
+        <td className="move-route">{tr.t('moves.routeValue', { source: job.source, target: job.target })}</td>
         <td className="move-phase">{figures.phase}</td>
         <td className="move-progress-cell">
           <progress

@@ -47,14 +47,18 @@ export function RefusalList({ plan, refusals }: { plan: MovePlan; refusals: read
     <div className="move-refusals" role="alert">
       <p className="move-refusals-title">{tr.t('move.plan.refusedTitle', { n: refusals.length })}</p>
       <ul className="move-refusal-list">
-        {refusals.map((refusal) => (
-          <li key={`${refusal.user}-${refusal.code}`} data-code={refusal.code} data-user={refusal.user}>
-            <span className="move-refusal-words">
-              {refusalWords(tr, refusal, plan.target, sourceOf.get(refusal.user))}
-            </span>
-            <span className="muted move-refusal-reason">{refusal.reason}</span>
-          </li>
-        ))}
+        {refusals.map((refusal) => {
+          const words = refusalWords(tr, refusal, plan.target, sourceOf.get(refusal.user));
+          return (
+            <li key={`${refusal.user}-${refusal.code}`} data-code={refusal.code} data-user={refusal.user}>
+              <span className="move-refusal-words">{words}</span>
+              {/* The agent's sentence, for the technical staff, unless it says no more than the words. */}
+              {!words.startsWith(refusal.reason) && (
+                <span className="muted move-refusal-reason">{refusal.reason}</span>
+              )}
+            </li>
+          );
+        })}
       </ul>
     </div>
   );

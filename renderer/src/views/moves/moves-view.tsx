@@ -4,12 +4,14 @@
  * batches still running, with "Cancel the rest"; and the old copies kept after moves, with the
  * date each server deletes them and "Delete now".
  */
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { errorWords } from '../../components/error-words';
 import { LoadStatusPanel } from '../../components/load-status';
 import { useRefresh } from '../../components/use-refresh';
 import { useTranslator } from '../../i18n/use-translator';
 import { moveServices } from '../../services/console-services';
+import { useFleetStore } from '../../store/fleet/fleet-store';
 import { canRollBack } from '../../store/moves/move-jobs-slice';
 import { useMovesStore } from '../../store/moves/moves-store';
 import { KeptCopiesTable } from './kept-copies-table';
@@ -30,6 +32,11 @@ export function MovesView() {
     })),
   );
   useRefresh(async () => moveServices()?.refreshMoves(), 5000, 'moves');
+  const nodes = useFleetStore((s) => s.snapshot?.nodes);
+  const down = useMemo(
+    () => new Set((nodes ?? []).filter((n) => n.state !== 'up').map((n) => n.name)),
+    [nodes],
+  );
   const now = Date.now();
   return (
     <section aria-labelledby="moves-title" className="moves-view">
@@ -56,7 +63,9 @@ export function MovesView() {
       )}
       {failures.map((failure) => (
         <p key={failure.node} className="view-state view-state-error" role="alert">
-          {tr.t('moves.nodeFailed', { node: failure.node, detail: failure.message })}
+          {down.has(failure.node)
+            ? tr.t('moves.nodeDown', { node: failure.node })
+            : tr.t('moves.nodeFailed', { node: failure.node, detail: failure.message })}
         </p>
       ))}
       <MoveBatches />
