@@ -11,7 +11,12 @@ import { translator } from '../../renderer/src/i18n/translate';
 import { createDirectoryStore } from '../../renderer/src/store/directory/directory-store';
 import { userSelectionOf } from '../../renderer/src/store/directory/selection-slice';
 import { movableUsers } from '../../renderer/src/store/moves/move-dialog-slice';
-import { activeJobOf, canCancel, canRollBack } from '../../renderer/src/store/moves/move-jobs-slice';
+import {
+  activeJobOf,
+  canCancel,
+  canRollBack,
+  runningBatches,
+} from '../../renderer/src/store/moves/move-jobs-slice';
 import { createMovesStore } from '../../renderer/src/store/moves/moves-store';
 import { storesServedBy } from '../../renderer/src/store/moves/store-list-slice';
 import {
@@ -112,6 +117,10 @@ describe('move jobs in the page', () => {
     expect(canRollBack(done, [back, done], now)).toBe(false);
     // A rollback that failed leaves the first move undoable again.
     expect(canRollBack(done, [{ ...back, phase: 'failed' }, done], now)).toBe(true);
+    // A move back is not moved back in turn.
+    expect(canRollBack({ ...back, phase: 'done', sourceCopyKeptUntil: now + 1 }, [back, done], now)).toBe(
+      false,
+    );
     expect(['waiting', 'copy', 'catch-up', 'cutover'].every((phase) => canCancel({ phase } as MoveJob))).toBe(
       true,
     );
@@ -121,6 +130,30 @@ describe('move jobs in the page', () => {
       ),
     ).toBe(false);
     expect(activeJobOf([done, back], 'sato@example.ac.jp')?.job).toBe('mv-b');
+  });
+
+  it('counts the batches still running from the jobs the page holds', () => {
+    const jobs = [
+      job({ job: 'mv-1', phase: 'done' }),
+      job({ job: 'mv-2', phase: 'copy', createdAt: 900 }),
+      job({ job: 'mv-3', phase: 'waiting' }),
+      job({ job: 'mv-4', phase: 'failed' }),
+      job({ job: 'mv-5', batch: 'mb-store03-2', phase: 'done', target: 'store03' }),
+    ];
+    expect(runningBatches(jobs)).toEqual([
+      {
+        batch: 'mb-store02-1',
+        node: 'store02',
+        target: 'store02',
+        requestedBy: 'sys',
+        createdAt: 900,
+        jobs: 4,
+        waiting: 1,
+        running: 1,
+        done: 1,
+        failed: 1,
+      },
+    ]);
   });
 
   it('drops the answer to a dialog that was closed or replaced', () => {

@@ -131,14 +131,19 @@ export function activeJobOf(jobs: readonly MoveJob[], user: string): MoveJob | u
   return jobs.find((job) => job.user === user && !isFinished(job));
 }
 
+/** Whether a later job moves this one's user back (and has not failed). */
+export function isRolledBack(job: MoveJob, jobs: readonly MoveJob[]): boolean {
+  return jobs.some((other) => other.rollbackOf === job.job && other.phase !== 'failed');
+}
+
 /**
- * Whether a finished move can still be rolled back: done, its old copy still kept, and not rolled
- * back already (a later job undoes it).
+ * Whether a finished move can still be rolled back: done, its old copy still kept, not rolled back
+ * already, and not itself a move back (that would be the first move again: start it as one).
  */
 export function canRollBack(job: MoveJob, jobs: readonly MoveJob[], now: number): boolean {
-  if (job.phase !== 'done' || job.sourceCopyKeptUntil === undefined || job.sourceCopyKeptUntil <= now)
-    return false;
-  return !jobs.some((other) => other.rollbackOf === job.job && other.phase !== 'failed');
+  if (job.phase !== 'done' || job.rollbackOf !== undefined) return false;
+  if (job.sourceCopyKeptUntil === undefined || job.sourceCopyKeptUntil <= now) return false;
+  return !isRolledBack(job, jobs);
 }
 
 /** Whether a job can still be cancelled (before its flip). */

@@ -8,7 +8,7 @@ import { memo } from 'react';
 import type { MoveJob } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
 import { moveServices } from '../../services/console-services';
-import { canCancel, isFinished } from '../../store/moves/move-jobs-slice';
+import { canCancel, isFinished, isRolledBack } from '../../store/moves/move-jobs-slice';
 import { copiedShare, jobFigures, jobResult } from './move-words';
 
 interface MoveJobRowProps {
@@ -50,12 +50,15 @@ export const MoveJobRow = memo(
         <td className="number move-pause">{figures.pause}</td>
         <td className="move-result">
           {jobResult(tr, job, jobs)}
-          {job.phase === 'done' && job.sourceCopyKeptUntil !== undefined && !job.rollbackOf && (
-            <span className="muted move-kept">
-              {' '}
-              {tr.t('moves.kept', { source: job.source, date: tr.dateTime(job.sourceCopyKeptUntil) })}
-            </span>
-          )}
+          {job.phase === 'done' &&
+            job.sourceCopyKeptUntil !== undefined &&
+            !job.rollbackOf &&
+            !isRolledBack(job, jobs) && (
+              <span className="muted move-kept">
+                {' '}
+                {tr.t('moves.kept', { source: job.source, date: tr.dateTime(job.sourceCopyKeptUntil) })}
+              </span>
+            )}
         </td>
         <td className="move-actions">
           {!finished && canCancel(job) && (
