@@ -316,26 +316,64 @@ describe('mailbox moves in the console (browser mode, real lab)', () => {
     ]);
   });
 
+  it('proposes moves that even out disk use, and turns one into a batch with one click', async () => {
+    await openDirectory();
+    await page.getByRole('button', { name: 'Propose moves' }).click();
+    const proposal = page.getByTestId('balance-suggestion');
+    await proposal.waitFor({ timeout: 30_000 });
+    // Each store's mail now and after, and the gap between the fullest and the emptiest.
+    expect(await proposal.locator('.balance-table tbody tr').count()).toBe(3);
+    expect(await proposal.getByRole('status').textContent()).toMatch(
+      /^Gap between the fullest and the emptiest store: .+ of their disk now, .+ after these moves\.$/,
+    );
+    // store02 took three mailboxes and store03 none: some of store02's go to the emptier stores.
+    const batch = proposal.locator('.balance-batch').first();
+    const to = await batch.getAttribute('data-to');
+    expect(to === 'store01' || to === 'store03').toBe(true);
+    expect(await batch.locator('p').first().textContent()).toMatch(
+      new RegExp(`^To ${to}: \\d+ mailbox(es)? \\([\\d.]+ (B|KB)\\) from store02$`),
+    );
+    await page.locator('.stores-list').screenshot({ path: join(screenshots, 'stores-balance-en.png') });
+    const who = ((await batch.locator('.balance-users').textContent()) ?? '')
+      .replace(/^Who: /, '')
+      .split(', ');
+    await batch.getByRole('button', { name: 'Move these' }).click();
+    await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('plan');
+    expect(await dialog().locator('[data-fact="mailboxes"] dd').textContent()).toBe(String(who.length));
+    await dialog()
+      .getByRole('button', { name: /^Move \d+ mailbox/ })
+      .click();
+    await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('started');
+    await dialog().getByRole('button', { name: 'Close' }).click();
+    // The batch taken is no longer proposed.
+    await expect.poll(() => proposal.locator(`.balance-batch[data-to="${to}"]`).count()).toBe(0);
+    await page.locator('nav.app-nav a[data-view="moves"]').click();
+    for (const address of who)
+      await expect
+        .poll(() => page.locator(`tr.move-row[data-user="${address}"]`).first().getAttribute('data-phase'), {
+          timeout: 90_000,
+        })
+        .toBe('done');
+  });
+
   it('speaks Japanese: the dialog and the Moves view', async () => {
     await page.getByRole('button', { name: '日本語' }).click();
     await expect.poll(() => page.locator('nav.app-nav a[data-view="moves"]').textContent()).toBe('移動');
     await page.screenshot({ path: join(screenshots, 'moves-ja.png'), fullPage: true });
     expect(await page.locator('#moves-title').textContent()).toBe('メールボックスの移動');
-    expect(await jobRow(moved[0]!.address).locator('.move-phase').textContent()).toBe('完了');
+    expect(await jobRow(moved[0]!.address).last().locator('.move-phase').textContent()).toBe('完了');
     await openDirectory();
-    await page.locator('select[name="logicalStore"]').selectOption('store02');
-    await search('');
-    await pickBox(moved[0]!.address).check();
-    await pickBox(moved[1]!.address).check();
-    await page.dragAndDrop(
-      `button.dir-row[data-address="${moved[0]!.address}"]`,
-      '.store-tile[data-store="store01"]',
-    );
+    const user = moved[0]!.address;
+    await search(user);
+    const now = await row(user).locator('.dir-row-store').textContent();
+    const target = now === 'store01' ? 'store03' : 'store01';
+    await page.dragAndDrop(`button.dir-row[data-address="${user}"]`, `.store-tile[data-store="${target}"]`);
     await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('plan');
     expect(await dialog().locator('.move-ask').textContent()).toBe(
-      '2 件のメールボックスを store01 へ移動しますか？',
+      `1 件のメールボックスを ${target} へ移動しますか？`,
     );
     expect(await dialog().locator('[data-fact="messages"] dt').textContent()).toBe('メール件数');
+    expect(await storeTile(target).locator('.store-tile-move').textContent()).toBe('ここへ移動');
     await page.screenshot({ path: join(screenshots, 'move-dialog-ja.png') });
     await dialog().getByRole('button', { name: 'キャンセル' }).click();
     await page.getByRole('button', { name: 'English' }).click();
