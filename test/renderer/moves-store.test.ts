@@ -6,6 +6,7 @@
  * and refusal said in words in Japanese and English.
  */
 import { describe, expect, it } from 'vitest';
+import { moveRefusalCodes } from '../../agent/contract/move-contract';
 import type { MoveJob, MovePlan } from '../../main/console/console-contract';
 import { translator } from '../../renderer/src/i18n/translate';
 import { createDirectoryStore } from '../../renderer/src/store/directory/directory-store';
@@ -331,19 +332,8 @@ describe('moves in words', () => {
   });
 
   it('says every refusal in words, naming the user and the store', () => {
-    const codes = [
-      'same-store',
-      'no-such-user',
-      'already-moving',
-      'no-such-store',
-      'not-served-here',
-      'target-down',
-      'target-full',
-      'source-down',
-      'out-of-scope',
-      'duplicate',
-    ] as const;
-    for (const code of codes) {
+    // Every code the agent may give, so a new one without words fails here.
+    for (const code of moveRefusalCodes) {
       for (const tr of [en, ja]) {
         const words = refusalWords(tr, { user: 'ito@x.jp', code, reason: 'r' }, 'store02', 'store01');
         expect(words, `${tr.locale} ${code}`).not.toMatch(/\{\w+\}|move\.refusal/);
