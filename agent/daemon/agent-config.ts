@@ -142,6 +142,11 @@ const moveSettingsSchema = z
     retryDelaysMs: z.array(z.number().int().min(0).max(3_600_000)).min(1).max(50).optional(),
     /** Cutover attempts before a move fails (default 3). */
     cutoverAttempts: z.number().int().min(1).max(100).optional(),
+    /**
+     * A pause after every journaled step of a move (ms; default 0): for failure drills, where an
+     * operator (or a test) stops a node at a chosen step and watches the move recover.
+     */
+    stepPauseMs: z.number().int().min(0).max(600_000).optional(),
   })
   .strict();
 

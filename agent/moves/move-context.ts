@@ -25,6 +25,8 @@ export interface MoveTuning {
   cutoverAttempts: number;
   /** How long the old copy is kept after a move (days). */
   keepDays: number;
+  /** A pause after every journaled step (failure drills; 0 in normal use). */
+  stepPauseMs: number;
 }
 
 export const defaultMoveTuning: MoveTuning = {
@@ -34,6 +36,7 @@ export const defaultMoveTuning: MoveTuning = {
   smallDeltaBytes: 4 * 1024 * 1024,
   cutoverAttempts: 3,
   keepDays: 7,
+  stepPauseMs: 0,
 };
 
 /** A node's moves, as its jobs see them. */

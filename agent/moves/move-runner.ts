@@ -75,6 +75,7 @@ export class MoveRunner {
     }
     await this.context.journal.saveJob(this.record);
     this.context.changed(this.record);
+    if (event && this.context.tuning.stepPauseMs > 0) await this.sleep(this.context.tuning.stepPauseMs);
   }
 
   /**
@@ -280,7 +281,11 @@ export class MoveRunner {
 
   private async pause(attempt: number): Promise<void> {
     const delays = this.context.tuning.retryDelaysMs;
-    const ms = delays[Math.min(attempt, delays.length - 1)] ?? 1000;
+    await this.sleep(delays[Math.min(attempt, delays.length - 1)] ?? 1000);
+  }
+
+  /** Waits, or less when the job is stopped or cancelled. */
+  private async sleep(ms: number): Promise<void> {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       const signals = [this.stop, this.cancel];

@@ -3,7 +3,6 @@
  * the errors main/core and the agent raise to those categories.
  */
 import { RpcCallError, RpcClosedError, RpcTimeoutError } from '../../agent/control/rpc-errors.js';
-import { MoveRouteError } from '../core/moves/fleet-moves.js';
 import type { ConsoleErrorCode } from './console-contract.js';
 
 /** A refused or failed console call. */
@@ -19,8 +18,7 @@ export class ConsoleCallError extends Error {
 
 /** The console's category for any error a call raised. */
 export function consoleErrorOf(error: unknown): { code: ConsoleErrorCode; message: string } {
-  if (error instanceof ConsoleCallError || error instanceof MoveRouteError)
-    return { code: error.code, message: error.message };
+  if (error instanceof ConsoleCallError) return { code: error.code, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof RpcCallError) {
     switch (error.codeName) {

@@ -9,7 +9,7 @@ import type { AuditEntry } from '../../agent/contract/methods.js';
 import { finishedMovePhases, type MoveJob } from '../../agent/contract/move-contract.js';
 import { EventBus } from '../core/event-bus.js';
 import type { FleetClient } from '../core/fleet-client.js';
-import type { FleetMoves } from '../core/moves/fleet-moves.js';
+import type { MoveFleet } from '../core/moves/fleet-moves.js';
 import { ConsoleCallError, consoleErrorOf } from './console-call-error.js';
 import type { ConsoleCallName, ConsoleCallResult, ConsoleLocale, consoleCalls } from './console-contract.js';
 import { fleetLockouts } from './console-fleet-lockouts.js';
@@ -36,7 +36,7 @@ export interface ConsoleServiceOptions {
   /** Directory administration; without it the `directory.*` calls answer `unavailable`. */
   directory?: DirectoryAdministration;
   /** Mailbox moves; without them the `move.*` calls answer `unavailable`. */
-  moves?: FleetMoves;
+  moves?: MoveFleet;
 }
 
 /** Events the service pushes to every window or browser connection. */

@@ -1,8 +1,8 @@
 /**
  * The mailbox-move calls of the console contract (`move.*`), merged into `consoleCalls`. They reuse
- * the agent's move contract (agent/contract/move-contract.ts) and add which node to ask where the
- * page knows it (a job's `node`); plans and starts name only the target store and main/core's
- * FleetMoves finds the node serving it. Refusals of a batch come back as data (`started: false`
+ * the agent's move contract (agent/contract/move-contract.ts); main/core/moves/fleet-moves.ts finds
+ * the node to ask (the one serving the target store for plans and starts, the one a job's id names
+ * for the rest); a purge names the node keeping the old copy. Refusals of a batch come back as data (`started: false`
  * with every reason), so the dialog can say each one in words.
  */
 import { z } from 'zod';
@@ -43,38 +43,24 @@ export type MoveStartAnswer = z.infer<typeof moveStartAnswer>;
 export const storeOnNode = z.object({ store: z.string(), node, replicaNode: node.optional() });
 export type StoreOnNode = z.infer<typeof storeOnNode>;
 
-const storeShare = z.object({
-  node,
-  store: z.string(),
-  mailBytes: z.number().nonnegative(),
-  diskBytes: z.number().nonnegative(),
-  share: z.number().nonnegative(),
-});
-const balanceFigures = z.object({
-  stores: z.array(storeShare),
-  spread: z.number().nonnegative(),
-  mean: z.number().nonnegative(),
-});
-
-/** `move.suggest`: moves that even out the store nodes' disks (main/core/moves/balance-suggestion.ts). */
+/** `move.suggest`: moves that even out the mail the stores hold (main/core/moves/move-suggestions.ts). */
 export const moveSuggestion = z.object({
-  moves: z.array(
-    z.object({ user: z.string(), from: z.string(), to: z.string(), bytes: z.number(), messages: count }),
-  ),
+  moves: z.array(z.object({ user: z.string(), from: z.string(), to: z.string(), bytes: z.number() })),
+  /** The moves to one store: one batch when the administrator takes them. */
   batches: z.array(
     z.object({
       to: z.string(),
       node,
       users: z.array(z.string()),
+      /** Stores the users leave, by name. */
       from: z.array(z.string()),
       bytes: z.number(),
-      messages: count,
     }),
   ),
-  before: balanceFigures,
-  after: balanceFigures,
-  stoppedBecause: z.enum(['balanced', 'no-mailbox-fits', 'move-limit', 'too-few-stores']),
-  failures: z.array(nodeFailure),
+  /** The most mail a store holds minus the least, before and after the moves. */
+  spreadBefore: z.number(),
+  spreadAfter: z.number(),
+  stores: z.array(z.object({ store: z.string(), node, bytesBefore: z.number(), bytesAfter: z.number() })),
 });
 export type MoveSuggestion = z.infer<typeof moveSuggestion>;
 
@@ -100,20 +86,17 @@ export const moveConsoleCalls = {
     summary: "Every store and spare node's move jobs (newest first), batches and kept old copies, merged.",
   },
   'move.show': {
-    params: z.object({ node, job: moveJobId }).strict(),
+    params: z.object({ job: moveJobId }).strict(),
     result: z.object({ job: moveJob, events: z.array(moveEvent) }),
     summary: 'One move job and its history, from the node running it.',
   },
   'move.cancel': {
-    params: z.union([
-      z.object({ node, job: moveJobId }).strict(),
-      z.object({ node, batch: moveBatchId }).strict(),
-    ]),
+    params: z.union([z.object({ job: moveJobId }).strict(), z.object({ batch: moveBatchId }).strict()]),
     result: z.object({ cancelled: z.array(moveJobId) }),
-    summary: 'Cancel a move (or the unfinished moves of a batch) before its flip, on the node running it.',
+    summary: 'Cancel a move (or the unfinished moves of a batch) before its flip, on the node its id names.',
   },
   'move.rollback': {
-    params: z.object({ node, job: moveJobId }).strict(),
+    params: z.object({ job: moveJobId }).strict(),
     result: z.object({ job: moveJob }),
     summary:
       'Move a user back after a finished move while the old copy is kept (asked of the node that ran it).',
@@ -132,7 +115,8 @@ export const moveConsoleCalls = {
     params: z
       .object({
         maxMoves: z.number().int().min(1).max(10_000).optional(),
-        tolerance: z.number().min(0).max(1).optional(),
+        /** A move must narrow the gap by this much (default 1 MB). */
+        minGainBytes: z.number().int().min(1).optional(),
       })
       .strict(),
     result: moveSuggestion,

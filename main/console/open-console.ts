@@ -4,7 +4,6 @@
  */
 import { DirectoryAdmin } from '../core/directory-admin/directory-admin.js';
 import { loadFleetProfile } from '../core/fleet-profile.js';
-import { FleetMoves } from '../core/moves/fleet-moves.js';
 import { openFleet } from '../core/open-fleet.js';
 import type { SecretVault } from '../core/secret-vault.js';
 import type { ConsoleLocale } from './console-contract.js';
@@ -33,7 +32,7 @@ export async function openConsole(
     // Bound as the admin's own directory entry: the directory's access rules decide what it may
     // change. It shares the fleet's client, which fleet.close() closes.
     directory: { admin: new DirectoryAdmin({ directory: fleet.directory }), directory: fleet.directory },
-    moves: new FleetMoves(fleet.fleet, () => fleet.directory.listLogicalStores()),
+    moves: { fleet: fleet.fleet, directory: fleet.directory },
   });
   service.start();
   return {

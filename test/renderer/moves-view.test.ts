@@ -124,13 +124,15 @@ beforeAll(async () => {
   const onStore01 = users.filter((u) => u.store === 'store01');
   moved = onStore01.slice(0, 3);
   byKeyboard = onStore01[3]!;
-  // Mail for each of them, through the director (it trusts 127.0.0.1) to store01.
+  // Mail for each of them, through the director (it trusts 127.0.0.1) to store01: 3 messages of
+  // some 400 KB, so a mailbox is over the 1 MB a proposed move must at least even out.
   const transport = createTransport({ ...endpoint('director01', 'smtp'), ignoreTLS: true });
+  const filler = `${'x'.repeat(78)}\r\n`.repeat(5000);
   for (const user of [...moved, byKeyboard])
     for (const n of [1, 2, 3])
       await transport.sendMail({
         envelope: { from: 'lab@outside.example', to: [user.address] },
-        raw: `From: lab@outside.example\r\nTo: ${user.address}\r\nSubject: before the move ${n}\r\n\r\nbody ${n}\r\n`,
+        raw: `From: lab@outside.example\r\nTo: ${user.address}\r\nSubject: before the move ${n}\r\n\r\nbody ${n}\r\n${filler}`,
       });
   transport.close();
   // Delivered (the director relays at once) before anything moves.
@@ -162,7 +164,7 @@ describe('mailbox moves in the console (browser mode, real lab)', () => {
     expect(await dialog().locator('.move-ask').textContent()).toBe('Move 3 mailboxes to store02?');
     expect(await fact('mailboxes')).toBe('3');
     expect(await fact('messages')).toBe('9');
-    expect(await fact('bytes')).toMatch(/^[\d.]+ (B|KB)$/);
+    expect(await fact('bytes')).toMatch(/^[\d.]+ MB$/);
     expect(await fact('disk-after')).toMatch(/^\d+% full \([\d.,]+ [KMGT]?B of [\d.,]+ [KMGT]?B\)$/);
     expect(await fact('time')).toMatch(/^about \d+ (s|min)$/);
     await page.screenshot({ path: join(screenshots, 'move-dialog-en.png') });
@@ -185,7 +187,7 @@ describe('mailbox moves in the console (browser mode, real lab)', () => {
       ).toBe(1);
       expect(await jobRow(user.address).locator('.move-percent').textContent()).toBe('100%');
       expect(await jobRow(user.address).locator('.move-result').textContent()).toMatch(
-        /^Moved 3 messages \([\d.]+ (B|KB)\) to store02, all checked\. Old copy kept on store01 until /,
+        /^Moved 3 messages \([\d.]+ MB\) to store02, all checked\. Old copy kept on store01 until /,
       );
       expect(await jobRow(user.address).locator('.move-pause').textContent()).toMatch(/^\d+\.?\d* s$/);
     }
@@ -324,16 +326,16 @@ describe('mailbox moves in the console (browser mode, real lab)', () => {
     // Each store's mail now and after, and the gap between the fullest and the emptiest.
     expect(await proposal.locator('.balance-table tbody tr').count()).toBe(3);
     expect(await proposal.getByRole('status').textContent()).toMatch(
-      /^Gap between the fullest and the emptiest store: .+ of their disk now, .+ after these moves\.$/,
+      /^Gap between the store with the most mail and the one with the least: [\d.]+ MB now, [\d.]+ MB after these moves\.$/,
     );
-    // store02 took three mailboxes and store03 none: some of store02's go to the emptier stores.
+    // store02 took three mailboxes, store01 has one and store03 none: one of store02's goes to store03.
     const batch = proposal.locator('.balance-batch').first();
     const to = await batch.getAttribute('data-to');
     expect(to === 'store01' || to === 'store03').toBe(true);
     expect(await batch.locator('p').first().textContent()).toMatch(
-      new RegExp(`^To ${to}: \\d+ mailbox(es)? \\([\\d.]+ (B|KB)\\) from store02$`),
+      new RegExp(`^To ${to}: \\d+ mailbox(es)? \\([\\d.]+ MB\\) from store02$`),
     );
-    await page.locator('.stores-list').screenshot({ path: join(screenshots, 'stores-balance-en.png') });
+    await page.screenshot({ path: join(screenshots, 'stores-balance-en.png'), fullPage: true });
     const who = ((await batch.locator('.balance-users').textContent()) ?? '')
       .replace(/^Who: /, '')
       .split(', ');

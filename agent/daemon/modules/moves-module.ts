@@ -65,6 +65,7 @@ export class MovesModule implements AgentModule {
       ...(settings ? { keepDays: settings.keepDays } : {}),
       ...(settings?.retryDelaysMs ? { retryDelaysMs: settings.retryDelaysMs } : {}),
       ...(settings?.cutoverAttempts ? { cutoverAttempts: settings.cutoverAttempts } : {}),
+      ...(settings?.stepPauseMs ? { stepPauseMs: settings.stepPauseMs } : {}),
     };
     this.links = new PeerLinks({
       node: config.node,

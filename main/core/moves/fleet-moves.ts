@@ -1,246 +1,132 @@
 /**
- * Mailbox moves seen from the console core: each call goes to the agent that must answer it, and
- * the fleet-wide ones are merged. A move runs on the agent serving the TARGET logical store (it
- * plans, starts and journals it: docs/moves.md), so plans and starts go to the node the
- * directory names for that store; a job is shown, cancelled or rolled back on the node that runs
- * it; the listing asks every store and spare node and merges their jobs, batches and kept old
- * copies. Plain Node, used by the console service and the CLI.
+ * Mailbox moves as the console core sees them: which agent to ask (a move runs on the node serving
+ * the target store; a job's id names its node), the store figures behind the suggestions and the
+ * drain, and every node's jobs merged into one list. The CLI and the console call these; the
+ * agents decide and enforce (docs/moves.md).
  */
-import type {
-  KeptMailboxCopy,
-  MoveBatch,
-  MoveJob,
-  MovePlan,
-  MoveRefusal,
-} from '../../../agent/contract/move-contract.js';
-import { moveRefusal } from '../../../agent/contract/move-contract.js';
-import { RpcCallError } from '../../../agent/control/rpc-errors.js';
-import type { LogicalStoreEntry } from '../../../agent/directory/fleet-entries.js';
+import type { MethodParams, MethodResult } from '../../../agent/contract/methods.js';
+import type { KeptMailboxCopy, MoveBatch, MoveJob } from '../../../agent/contract/move-contract.js';
+import type { FleetDirectory } from '../../../agent/directory/fleet-directory.js';
 import type { FleetClient } from '../fleet-client.js';
-import {
-  type BalanceOptions,
-  type BalanceSuggestion,
-  type StoreNodeLoad,
-  suggestBalance,
-} from './balance-suggestion.js';
+import { planDrain, type Rebalance, type StoreLoad } from './move-suggestions.js';
 
-/** The part of FleetClient moves use. */
-export type MoveFleet = Pick<FleetClient, 'call' | 'nodeNames' | 'snapshot'>;
-
-/** Roles whose agents run mailbox moves (and keep old copies). */
-export const moveRoles: readonly string[] = ['store', 'spare'];
-
-/** A move call that could not reach its agent: no such store or node, or the node does not answer. */
-export class MoveRouteError extends Error {
-  override readonly name = 'MoveRouteError';
-  constructor(
-    readonly code: 'not-found' | 'unavailable',
-    message: string,
-  ) {
-    super(message);
-  }
+/** What these functions use of an open fleet. */
+export interface MoveFleet {
+  fleet: Pick<FleetClient, 'call' | 'nodeNames' | 'snapshot'>;
+  directory: Pick<FleetDirectory, 'getLogicalStore' | 'listLogicalStores' | 'searchUsers'>;
 }
 
-/** A node that did not answer a fleet-wide call. */
-export interface MoveNodeFailure {
-  node: string;
-  message: string;
+/** The node serving a logical store, in words when there is none. */
+export async function nodeOfStore(fleet: MoveFleet, store: string): Promise<string> {
+  const entry = await fleet.directory.getLogicalStore(store);
+  if (!entry) throw new Error(`there is no store ${store}`);
+  return entry.servedBy;
 }
 
-/** Every node's moves in one listing. */
-export interface FleetMoveList {
-  /** Newest first. */
-  jobs: MoveJob[];
-  batches: Array<MoveBatch & { node: string }>;
-  /** Old copies of moved mailboxes, on the node that keeps each. */
-  keptCopies: Array<KeptMailboxCopy & { node: string }>;
-  failures: MoveNodeFailure[];
+/** The node that runs a job: its id is `mv-<node>-<time>-<random>`. */
+export function nodeOfJob(job: string): string {
+  const match = /^m[vb]-(.+)-[0-9a-z]+-[0-9a-f]{6}$/.exec(job);
+  if (!match) throw new Error(`not a move job id: ${job}`);
+  return match[1]!;
 }
 
-/** What starting a batch answered: started, or refused as a whole with every reason. */
-export type MoveStartAnswer =
-  | { started: true; batch: MoveBatch; jobs: MoveJob[] }
-  | { started: false; message: string; refusals: MoveRefusal[] };
-
-/** A logical store and the node serving it now. */
-export interface StoreOnNode {
-  store: string;
-  node: string;
-  replicaNode?: string;
+/** `move.plan` on the target's node. */
+export async function planMove(
+  fleet: MoveFleet,
+  users: string[],
+  to: string,
+): Promise<MethodResult<'move.plan'>> {
+  return fleet.fleet.call(await nodeOfStore(fleet, to), 'move.plan', { users, to });
 }
 
-/** The moves of a whole fleet. */
-export class FleetMoves {
-  constructor(
-    private readonly fleet: MoveFleet,
-    /** The logical stores from the directory (read at each call: failover rewrites them). */
-    private readonly logicalStores: () => Promise<LogicalStoreEntry[]>,
-  ) {}
+/** `move.start` on the target's node. */
+export async function startMove(
+  fleet: MoveFleet,
+  params: MethodParams<'move.start'>,
+): Promise<MethodResult<'move.start'>> {
+  return fleet.fleet.call(await nodeOfStore(fleet, params.to), 'move.start', params);
+}
 
-  /** Every logical store and the node serving it, by name. */
-  async stores(): Promise<StoreOnNode[]> {
-    const stores = await this.logicalStores();
-    return stores
-      .map((s) => ({
-        store: s.name,
-        node: s.servedBy,
-        ...(s.replicaNode ? { replicaNode: s.replicaNode } : {}),
-      }))
-      .sort((a, b) => byName(a.store, b.store));
-  }
+/** A kept copy with the node that keeps it. */
+export type KeptCopyOnNode = KeptMailboxCopy & { node: string };
 
-  /** The node serving `store`, answering now. */
-  async nodeServing(store: string): Promise<string> {
-    const entry = (await this.logicalStores()).find((s) => s.name === store);
-    if (!entry) throw new MoveRouteError('not-found', `there is no store ${store} in the directory`);
-    this.requireUp(entry.servedBy, `${entry.servedBy}, the server of ${store},`);
-    return entry.servedBy;
-  }
-
-  /** What moving `users` to `to` would do (the target's agent answers). */
-  async plan(users: string[], to: string): Promise<MovePlan> {
-    const node = await this.nodeServing(to);
-    return this.fleet.call(node, 'move.plan', { users, to });
-  }
-
-  /** Starts a batch on the target's agent; a refusal comes back as data with every reason. */
-  async start(request: {
-    users: string[];
-    to: string;
-    concurrency?: number;
-    bandwidthBytesPerSecond?: number;
-  }): Promise<MoveStartAnswer> {
-    const node = await this.nodeServing(request.to);
-    try {
-      const { batch, jobs } = await this.fleet.call(node, 'move.start', request);
-      return { started: true, batch, jobs };
-    } catch (error) {
-      const refusals = refusalsOf(error);
-      if (!refusals) throw error;
-      return { started: false, message: (error as Error).message, refusals };
+/** Every store node's jobs (newest first), batches and kept copies; nodes that do not answer are named. */
+export async function listMoves(
+  fleet: MoveFleet,
+  state: 'active' | 'finished' | 'all' = 'all',
+): Promise<{ jobs: MoveJob[]; batches: MoveBatch[]; keptCopies: KeptCopyOnNode[]; unanswered: string[] }> {
+  const stores = fleet.fleet
+    .snapshot()
+    .nodes.filter((n) => n.role === 'store' || n.role === 'spare')
+    .map((n) => n.name);
+  const answers = await Promise.allSettled(
+    stores.map((node) => fleet.fleet.call(node, 'move.list', { state })),
+  );
+  const merged = {
+    jobs: [] as MoveJob[],
+    batches: [] as MoveBatch[],
+    keptCopies: [] as KeptCopyOnNode[],
+    unanswered: [] as string[],
+  };
+  answers.forEach((answer, i) => {
+    if (answer.status === 'rejected') {
+      merged.unanswered.push(stores[i]!);
+      return;
     }
-  }
+    merged.jobs.push(...answer.value.jobs);
+    merged.batches.push(...answer.value.batches);
+    merged.keptCopies.push(...answer.value.keptCopies.map((c) => ({ ...c, node: stores[i]! })));
+  });
+  merged.jobs.sort((a, b) => b.createdAt - a.createdAt);
+  return merged;
+}
 
-  /** Every store and spare node's jobs, batches and kept copies, merged; nodes not answering named. */
-  async list(filter: { state: 'active' | 'finished' | 'all'; limit: number }): Promise<FleetMoveList> {
-    const result: FleetMoveList = { jobs: [], batches: [], keptCopies: [], failures: [] };
-    const nodes = this.fleet.snapshot().nodes.filter((n) => moveRoles.includes(n.role));
-    await Promise.all(
-      nodes.map(async (node) => {
-        if (node.observed !== 'up') {
-          result.failures.push({ node: node.name, message: `${node.name} does not answer` });
-          return;
-        }
-        try {
-          const answer = await this.fleet.call(node.name, 'move.list', filter);
-          result.jobs.push(...answer.jobs);
-          result.batches.push(...answer.batches.map((b) => ({ ...b, node: node.name })));
-          result.keptCopies.push(...answer.keptCopies.map((c) => ({ ...c, node: node.name })));
-        } catch (error) {
-          result.failures.push({ node: node.name, message: messageOf(error) });
-        }
-      }),
-    );
-    result.jobs.sort((a, b) => b.createdAt - a.createdAt || a.job.localeCompare(b.job));
-    result.jobs.splice(filter.limit);
-    result.batches.sort((a, b) => b.createdAt - a.createdAt);
-    result.keptCopies.sort((a, b) => a.keepUntil - b.keepUntil || a.user.localeCompare(b.user));
-    result.failures.sort((a, b) => byName(a.node, b.node));
-    return result;
-  }
+/** One job and its history, from its node. */
+export function showMove(fleet: MoveFleet, job: string): Promise<MethodResult<'move.show'>> {
+  return fleet.fleet.call(nodeOfJob(job), 'move.show', { job });
+}
 
-  /** One job and its history, from the node running it. */
-  show(node: string, job: string) {
-    this.requireUp(node, node);
-    return this.fleet.call(node, 'move.show', { job });
-  }
+/** Cancels a job (or a batch: `mb-...`) on its node. */
+export function cancelMove(fleet: MoveFleet, id: string): Promise<MethodResult<'move.cancel'>> {
+  return fleet.fleet.call(nodeOfJob(id), 'move.cancel', id.startsWith('mb-') ? { batch: id } : { job: id });
+}
 
-  /** Cancels a job or the unfinished jobs of a batch, on the node running it. */
-  cancel(node: string, which: { job: string } | { batch: string }) {
-    this.requireUp(node, node);
-    return this.fleet.call(node, 'move.cancel', which);
-  }
+/** Moves the user of a finished job back (asked of the job's node). */
+export function rollbackMove(fleet: MoveFleet, job: string): Promise<MethodResult<'move.rollback'>> {
+  return fleet.fleet.call(nodeOfJob(job), 'move.rollback', { job });
+}
 
-  /** Moves a user back after a finished move, asked of the node that ran it. */
-  rollback(node: string, job: string) {
-    this.requireUp(node, node);
-    return this.fleet.call(node, 'move.rollback', { job });
-  }
-
-  /** Deletes now the old copy `node` keeps of a mailbox moved away. */
-  purge(node: string, user: string) {
-    this.requireUp(node, node);
-    return this.fleet.call(node, 'move.purge', { user });
-  }
-
-  /**
-   * Moves that would even out the store nodes' disks (balance-suggestion.ts): each node that
-   * serves a logical store and answers lists its mailboxes; the others are named and left out.
-   */
-  async suggest(options: BalanceOptions = {}): Promise<BalanceSuggestion & { failures: MoveNodeFailure[] }> {
-    const stores = await this.stores();
-    const storesOf = new Map<string, string[]>();
-    for (const { store, node } of stores) storesOf.set(node, [...(storesOf.get(node) ?? []), store]);
-    const failures: MoveNodeFailure[] = [];
-    const views = new Map(this.fleet.snapshot().nodes.map((n) => [n.name, n]));
-    const loads: StoreNodeLoad[] = [];
-    await Promise.all(
-      [...storesOf].map(async ([node, served]) => {
-        const view = views.get(node);
-        const diskBytes = view?.metrics?.disk.totalBytes;
-        if (view?.observed !== 'up' || diskBytes === undefined) {
-          failures.push({ node, message: `${node} does not answer` });
-          return;
-        }
-        try {
-          const mailboxes = await this.mailboxesOf(node);
-          // A node serving several stores (a spare after a failover) takes mail into its first;
-          // which store each mailbox is on is the directory's to say, so the plan reads it there.
-          loads.push({ node, store: served[0]!, diskBytes, mailboxes });
-        } catch (error) {
-          failures.push({ node, message: messageOf(error) });
-        }
-      }),
-    );
-    failures.sort((a, b) => byName(a.node, b.node));
-    return { ...suggestBalance(loads, options), failures };
-  }
-
-  private async mailboxesOf(node: string): Promise<StoreNodeLoad['mailboxes']> {
-    const mailboxes: Array<{ user: string; bytes: number; messages: number }> = [];
-    const limit = 2000;
-    for (let offset = 0; ; offset += limit) {
-      const page = await this.fleet.call(node, 'mailbox.list', { offset, limit });
-      mailboxes.push(
-        ...page.mailboxes.map((m) => ({ user: m.user, bytes: m.sizeBytes, messages: m.messages })),
-      );
-      if (page.mailboxes.length < limit || offset + limit >= page.total) return mailboxes;
+/**
+ * Each logical store's mailboxes and their sizes (mailbox.list on its node, every page), for the
+ * suggestions and a drain. Users of the store without a mailbox yet count with 0 bytes.
+ */
+export async function storeLoads(fleet: MoveFleet): Promise<StoreLoad[]> {
+  const loads: StoreLoad[] = [];
+  for (const store of await fleet.directory.listLogicalStores()) {
+    const sizes = new Map<string, number>();
+    for (let offset = 0; ; ) {
+      const page = await fleet.fleet.call(store.servedBy, 'mailbox.list', { offset, limit: 2000 });
+      for (const mailbox of page.mailboxes) sizes.set(mailbox.user, mailbox.sizeBytes);
+      offset += page.mailboxes.length;
+      if (page.mailboxes.length === 0 || offset >= page.total) break;
     }
+    const users = await fleet.directory.searchUsers({ mailHost: store.name });
+    loads.push({
+      store: store.name,
+      mailboxes: users.map((u) => ({
+        user: u.mail.toLowerCase(),
+        bytes: sizes.get(u.mail.toLowerCase()) ?? 0,
+      })),
+    });
   }
-
-  private requireUp(node: string, named: string): void {
-    const view = this.fleet.snapshot().nodes.find((n) => n.name === node);
-    if (!view) throw new MoveRouteError('not-found', `there is no server ${node} in the directory`);
-    if (view.observed !== 'up')
-      throw new MoveRouteError(
-        'unavailable',
-        `${named} does not answer${view.problem ? ` (${view.problem.message})` : ''}`,
-      );
-  }
+  return loads;
 }
 
-/** The reasons of a `refused` answer to move.start, if that is what `error` is. */
-function refusalsOf(error: unknown): MoveRefusal[] | undefined {
-  if (!(error instanceof RpcCallError) || error.codeName !== 'refused') return undefined;
-  const data = error.data as { refusals?: unknown } | undefined;
-  const parsed = moveRefusal.array().safeParse(data?.refusals);
-  return parsed.success ? parsed.data : [];
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function byName(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+/** What a drain of `store` would start: one batch per target store, and the spread. */
+export async function planStoreDrain(
+  fleet: MoveFleet,
+  store: string,
+  targets: string[] = [],
+): Promise<Rebalance> {
+  return planDrain(await storeLoads(fleet), store, targets);
 }

@@ -150,15 +150,12 @@ export const moveMessagesEn = {
 
   'balance.title': 'Even out disk use',
   'balance.intro':
-    'Proposes which mailboxes to move so that every store server holds about the same share of its disk in mail.',
+    'Proposes which mailboxes to move so that every store holds about as much mail as the others.',
   'balance.ask': 'Propose moves',
   'balance.asking': 'Reading every store’s mailboxes…',
   'balance.spread':
-    'Gap between the fullest and the emptiest store: {before} of their disk now, {after} after these moves.',
-  'balance.none.balanced': 'The stores are even already: nothing to move.',
-  'balance.none.no-mailbox-fits': 'No single mailbox would make the stores more even.',
-  'balance.none.move-limit': 'These are the first moves; propose again after them for more.',
-  'balance.none.too-few-stores': 'This needs at least two store servers that answer.',
+    'Gap between the store with the most mail and the one with the least: {before} now, {after} after these moves.',
+  'balance.none': 'No single move would narrow the gap by 1 MB or more: nothing to move.',
   'balance.batch': plural({
     one: 'To {to}: {n} mailbox ({bytes}) from {from}',
     other: 'To {to}: {n} mailboxes ({bytes}) from {from}',
@@ -172,8 +169,6 @@ export const moveMessagesEn = {
   'balance.store': 'Store',
   'balance.now': 'Mail now',
   'balance.after': 'Mail after',
-  'balance.shareValue': '{bytes} ({share} of disk)',
-  'balance.nodeFailed': '{node} is left out: {detail}',
 
   'pick.count': plural({ one: '{n} user picked', other: '{n} users picked' }),
   'pick.all': plural({ one: 'Pick the {n} result', other: 'Pick all {n} results' }),

@@ -127,15 +127,13 @@ export const moveMessagesJa = {
 
   'balance.title': 'ディスク使用量の平準化',
   'balance.intro':
-    '各メール格納サーバーのディスクに占めるメールの割合がそろうように、どのメールボックスを移動すればよいかを提案します。',
+    '各メール格納先のメールの量がそろうように、どのメールボックスを移動すればよいかを提案します。',
   'balance.ask': '移動案を作る',
   'balance.asking': '各メール格納先のメールボックスを読み取っています…',
   'balance.spread':
-    '最も多いメール格納先と最も少ないメール格納先の差（ディスクに占める割合）: 現在 {before}、この移動の後 {after}。',
-  'balance.none.balanced': 'すでにそろっています。移動の必要はありません。',
-  'balance.none.no-mailbox-fits': 'どのメールボックスを 1 つ移動しても、これ以上そろいません。',
-  'balance.none.move-limit': 'これは最初の移動案です。実行後にもう一度移動案を作ると続きが出ます。',
-  'balance.none.too-few-stores': '応答しているメール格納サーバーが 2 台以上必要です。',
+    'メールが最も多いメール格納先と最も少ないメール格納先の差: 現在 {before}、この移動の後 {after}。',
+  'balance.none':
+    'どのメールボックスを 1 つ移動しても、差が 1 MB 以上は縮まりません。移動の必要はありません。',
   'balance.batch': '{to} へ: {from} から {n} 件（{bytes}）',
   'balance.users': '対象: {users}',
   'balance.take': 'この案で移動',
@@ -143,8 +141,6 @@ export const moveMessagesJa = {
   'balance.store': 'メール格納先',
   'balance.now': '現在のメール量',
   'balance.after': '移動後のメール量',
-  'balance.shareValue': '{bytes}（ディスクの {share}）',
-  'balance.nodeFailed': '{node} は対象外です: {detail}',
 
   'pick.count': '{n} 人を選択中',
   'pick.all': '検索結果の {n} 人をすべて選ぶ',

@@ -162,20 +162,18 @@ export class MoveService {
 
   /** Cancels a move before its flip. */
   async cancel(job: MoveJob): Promise<void> {
-    await this.act('cancel', job.user, () => this.api.move.cancel({ node: job.node, job: job.job }));
+    await this.act('cancel', job.user, () => this.api.move.cancel({ job: job.job }));
   }
 
   /** Cancels the moves of a batch that have not switched over. */
-  async cancelBatch(batch: { node: string; batch: string; target: string }): Promise<void> {
-    await this.act('cancelBatch', batch.target, () =>
-      this.api.move.cancel({ node: batch.node, batch: batch.batch }),
-    );
+  async cancelBatch(batch: { batch: string; target: string }): Promise<void> {
+    await this.act('cancelBatch', batch.target, () => this.api.move.cancel({ batch: batch.batch }));
   }
 
   /** Moves a user back after a finished move (the old copy is still kept). */
   async rollBack(job: MoveJob): Promise<void> {
     await this.act('rollback', job.user, async () => {
-      const { job: back } = await this.api.move.rollback({ node: job.node, job: job.job });
+      const { job: back } = await this.api.move.rollback({ job: job.job });
       this.moves.getState().receiveStarted([back]);
     });
   }

@@ -16,9 +16,9 @@ import type {
 import { dispatchConsoleCall } from '../../../main/console/console-dispatch.js';
 import { ConsoleService } from '../../../main/console/console-service.js';
 import { MemorySettings } from '../../../main/console/console-settings.js';
+import { suggestionOf } from '../../../main/console/move-handlers.js';
 import { sshAgentConnector } from '../../../main/core/agent-connector.js';
 import { FleetClient } from '../../../main/core/fleet-client.js';
-import { FleetMoves } from '../../../main/core/moves/fleet-moves.js';
 import {
   admins,
   type MailPathFleet,
@@ -62,7 +62,7 @@ beforeAll(async () => {
     fleet: client,
     settings: new MemorySettings(),
     systemLocale: 'en',
-    moves: new FleetMoves(client, () => directory.listLogicalStores()),
+    moves: { fleet: client, directory },
   });
   service.start();
   service.events.on('move.progress', progress, ({ job }) => progress.push(job));
@@ -134,7 +134,7 @@ describe('the console move calls', () => {
       code: 'not-found',
       message: 'there is no store store99 in the directory',
     });
-    const bad = await refused('move.cancel', { node: 'store02', job: 'not-a-job' });
+    const bad = await refused('move.cancel', { job: 'not-a-job' });
     expect(bad.code).toBe('bad-request');
   });
 
@@ -168,25 +168,66 @@ describe('the console move calls', () => {
         messages: 3,
       }),
     ]);
-    const shown = await call('move.show', { node: 'store02', job: job.job });
+    const shown = await call('move.show', { job: job.job });
     expect(shown.job.phase).toBe('done');
     expect(shown.events.length).toBeGreaterThan(2);
   });
 
   it("refuses cancelling a finished move in the agent's words", async () => {
     const [job] = (await call('move.list', {})).jobs;
-    const error = await refused('move.cancel', { node: 'store02', job: job!.job });
+    const error = await refused('move.cancel', { job: job!.job });
     expect(error.code).toBe('refused');
     expect(error.message).toContain('is done');
   });
 
-  it("proposes moves from both stores' mailbox lists", async () => {
-    const suggestion = await call('move.suggest', {});
-    expect(suggestion.failures).toEqual([]);
-    expect(suggestion.before.stores.map((s) => s.node)).toEqual(['store01', 'store02']);
-    // dave's mail is on store02 now: store02 holds at least his three messages' bytes.
-    expect(suggestion.before.stores[1]!.mailBytes).toBeGreaterThan(0);
+  it("proposes moves from both stores' mailboxes, one batch per target store", async () => {
+    const suggestion = await call('move.suggest', { minGainBytes: 1 });
+    // dave's mail is on store02 now.
+    expect(suggestion.stores.map((s) => [s.store, s.node])).toEqual([
+      ['store01', 'store01'],
+      ['store02', 'store02'],
+    ]);
+    expect(suggestion.stores[1]!.bytesBefore).toBeGreaterThan(0);
+    expect(suggestion.spreadBefore).toBe(
+      Math.abs(suggestion.stores[0]!.bytesBefore - suggestion.stores[1]!.bytesBefore),
+    );
     for (const move of suggestion.moves) expect(move.from).not.toBe(move.to);
+    // The grouping the page shows: one batch per target store, its users in order, its stores left.
+    const grouped = suggestionOf(
+      {
+        moves: [
+          { user: 'a@x.jp', from: 'store03', to: 'store02', bytes: 5 },
+          { user: 'b@x.jp', from: 'store01', to: 'store02', bytes: 7 },
+          { user: 'c@x.jp', from: 'store01', to: 'store04', bytes: 1 },
+        ],
+        bytes: 13,
+        spreadBefore: 20,
+        spreadAfter: 4,
+        after: { store01: 2, store02: 12 },
+      },
+      [
+        { store: 'store02', bytes: 0 },
+        { store: 'store01', bytes: 10 },
+      ],
+      new Map([
+        ['store02', 'store02'],
+        ['store04', 'spare01'],
+      ]),
+    );
+    expect(grouped.batches).toEqual([
+      {
+        to: 'store02',
+        node: 'store02',
+        users: ['a@x.jp', 'b@x.jp'],
+        from: ['store01', 'store03'],
+        bytes: 12,
+      },
+      { to: 'store04', node: 'spare01', users: ['c@x.jp'], from: ['store01'], bytes: 1 },
+    ]);
+    expect(grouped.stores).toEqual([
+      { store: 'store01', node: 'store01', bytesBefore: 10, bytesAfter: 2 },
+      { store: 'store02', node: 'store02', bytesBefore: 0, bytesAfter: 12 },
+    ]);
   });
 
   it('says a store whose server does not answer in words', async () => {
@@ -194,7 +235,7 @@ describe('the console move calls', () => {
     await until(() => client.snapshot().nodes.find((n) => n.name === 'store02')?.observed === 'down');
     const error = await refused('move.plan', { users: [storeUsers.alice.mail], to: 'store02' });
     expect(error.code).toBe('unavailable');
-    expect(error.message).toMatch(/^store02, the server of store02, does not answer/);
+    expect(error.message).toMatch(/^store02 is not connected/);
     const list = await call('move.list', {});
     expect(list.failures).toEqual([{ node: 'store02', message: 'store02 does not answer' }]);
   });
