@@ -21,7 +21,6 @@ import {
 import { nodeFailure } from './console-fleet-queues.js';
 
 const node = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a node name (store07...)');
-const count = z.number().int().nonnegative();
 
 /** `move.list` in the console: every store and spare node's moves, merged. */
 export const fleetMoveList = z.object({
