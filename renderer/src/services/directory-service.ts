@@ -88,6 +88,24 @@ export class DirectoryService {
   }
 
   /**
+   * Unpicks one user of "all results": every other result of that search stays picked, one by one
+   * (read from the directory, not only the rows the list has loaded).
+   */
+  async unpickOneOfAll(address: string, index: number): Promise<void> {
+    const all = this.store.getState().allOfSearch;
+    if (!all) return;
+    const addresses = await this.addressesOf(all.query, all.total);
+    const state = this.store.getState();
+    // The picks changed meanwhile: that newer choice stands.
+    if (state.allOfSearch !== all) return;
+    state.clearPicks();
+    state.pickRange(
+      addresses.filter((other) => other !== address),
+      index,
+    );
+  }
+
+  /**
    * Every address a search matches, in the list's order, read in windows of 1,000 (a move of
    * "all results" names each user). A refusal of the directory rejects as a ConsoleError with
    * the directory's English words as its detail.

@@ -83,15 +83,8 @@ export function UserList() {
               aria-label={tr.t('pick.row', { address: user.mail })}
               onChange={() => {
                 const state = useDirectoryStore.getState();
-                // Unticking one of "all results" leaves the others of the loaded rows picked.
-                if (state.allOfSearch) {
-                  const others = Object.values(state.blocks)
-                    .flat()
-                    .map((u) => u.mail)
-                    .filter((mail) => mail !== user.mail);
-                  state.clearPicks();
-                  state.pickRange(others, index);
-                } else state.togglePicked(user.mail, index);
+                if (state.allOfSearch) void directoryServices()?.unpickOneOfAll(user.mail, index);
+                else state.togglePicked(user.mail, index);
               }}
             />
             <button

@@ -16,11 +16,13 @@ interface MoveJobRowProps {
   /** Every job, for the result of a move later moved back (only read when the row draws). */
   jobs: readonly MoveJob[];
   rollBackable: boolean;
+  /** A Cancel or Move back of this user that was refused, in words. */
+  actionError?: string | undefined;
 }
 
 /** A job's row. */
 export const MoveJobRow = memo(
-  function MoveJobRow({ job, jobs, rollBackable }: MoveJobRowProps) {
+  function MoveJobRow({ job, jobs, rollBackable, actionError }: MoveJobRowProps) {
     const tr = useTranslator();
     const figures = jobFigures(tr, job);
     const finished = isFinished(job);
@@ -61,6 +63,11 @@ export const MoveJobRow = memo(
             )}
         </td>
         <td className="move-actions">
+          {actionError && (
+            <p className="move-action-error" role="alert">
+              {actionError}
+            </p>
+          )}
           {!finished && canCancel(job) && (
             <button
               type="button"
@@ -88,6 +95,7 @@ export const MoveJobRow = memo(
   (before, after) =>
     before.job === after.job &&
     before.rollBackable === after.rollBackable &&
+    before.actionError === after.actionError &&
     // A finished move's result names a later move back: redraw when the list changes then.
     (!isFinished(after.job) || before.jobs === after.jobs),
 );

@@ -94,7 +94,18 @@ export function MovesView() {
           </thead>
           <tbody>
             {jobs.map((job) => (
-              <MoveJobRow key={job.job} job={job} jobs={jobs} rollBackable={canRollBack(job, jobs, now)} />
+              <MoveJobRow
+                key={job.job}
+                job={job}
+                jobs={jobs}
+                rollBackable={canRollBack(job, jobs, now)}
+                // A refused Cancel or Move back is said in the row pressed too, where the clerk looks.
+                actionError={
+                  lastAction?.error && lastAction.subject === job.user
+                    ? errorWords(tr, lastAction.error)
+                    : undefined
+                }
+              />
             ))}
           </tbody>
         </table>
