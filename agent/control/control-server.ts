@@ -1,7 +1,8 @@
 /**
  * The agent's SSH control server. Public-key authentication only: the key must belong to an admin
  * or a server entry in the directory (CallerKeyCache) and its signature must verify. The only thing
- * an authenticated caller can open is the `mailfleet-rpc` subsystem; shells, exec, port forwarding
+ * an authenticated caller can open is the `mailfleet-rpc` subsystem, and a peer (another node's
+ * agent) also the bulk channel of mailbox moves (`peerSubsystem`); shells, exec, port forwarding
  * and SFTP are refused.
  *
  * Connections are admitted as OpenSSH admits them (login-gate.ts: few unauthenticated connections
