@@ -15,7 +15,7 @@
  * the store numbers them when it first opens them, before the moves start.
  */
 import { execFile } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, utimesSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,9 +62,14 @@ function writeMaildir(maildir: string, sizes: number[], tag: string): number {
   return total;
 }
 
+/** A user's Maildir under a lab node's mail root (its data directory's `mail`, as the lab configures it). */
 function userMaildir(home: string, node: string, address: string): string {
+  const config = JSON.parse(readFileSync(join(home, 'nodes', node, 'agent.json'), 'utf8')) as {
+    dataDir: string;
+    mail?: { root?: string };
+  };
   const [local, domain] = address.split('@');
-  return join(home, 'nodes', node, 'mail', domain!, local!, 'Maildir');
+  return join(config.mail?.root ?? join(config.dataDir, 'mail'), domain!, local!, 'Maildir');
 }
 
 export async function runMoveBench(say: (line: string) => void): Promise<Record<string, unknown>> {

@@ -183,7 +183,7 @@ async function fetchInto(
     const listed = byUid.get(frame.uid);
     if (!listed || frame.body.length !== frame.size)
       throw new SyncRequestError(`the source sent a message it was not asked for (UID ${frame.uid})`);
-    await source.limit.take(frame.body.length);
+    await source.limit.take(frame.body.length, source.signal);
     batch.push({
       uid: frame.uid,
       flags: listed[4],
