@@ -157,7 +157,7 @@ async function renameInbox(state: MailboxState, target: string): Promise<void> {
   await moveMessages(
     inbox,
     destination,
-    inbox.messages().map((m) => m.uid),
+    Array.from(inbox.table.uidArray.subarray(0, inbox.count)),
     state.context.names,
   );
   state.notify('INBOX');
