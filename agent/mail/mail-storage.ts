@@ -46,6 +46,8 @@ export interface MessageList {
   uid(index: number): number;
   /** RFC 7162 mod-sequence at a position. */
   modseq(index: number): number;
+  /** RFC822.SIZE at a position. */
+  size(index: number): number;
   /** Flags at a position: a read-only list shared by every message with the same flags. */
   flags(index: number): readonly string[];
   /** The summary at a position (a new object at each call). */

@@ -10,7 +10,6 @@ import { no } from './imap-errors.js';
 import type { ImapSession } from './imap-session.js';
 import { checkMailboxName, mailboxFromWire, normalizeInbox } from './mailbox-name.js';
 import { parseMimeTree } from './mime-tree.js';
-import { lowerBound } from './sequence-set.js';
 
 /** A URL that names something this server will not or cannot give: `NO [BADURL url]`. */
 export function badUrl(url: string, why: string): Error {
@@ -141,9 +140,7 @@ export async function resolveMessageUrl(session: ImapSession, url: string): Prom
   try {
     if (target.uidValidity !== undefined && target.uidValidity !== view.uidValidity)
       throw badUrl(url, 'UIDVALIDITY does not match');
-    const messages = view.messages();
-    const index = lowerBound(messages.length, (i) => messages[i]!.uid, target.uid);
-    if (messages[index]?.uid !== target.uid) throw badUrl(url, 'no such message');
+    if (view.list().indexOf(target.uid) < 0) throw badUrl(url, 'no such message');
     const raw = await view.read(target.uid).catch(() => {
       throw badUrl(url, 'the message is gone');
     });

@@ -25,11 +25,11 @@ export async function searchPositions(
   const messages = selected.messages();
   const scope = {
     count: messages.length,
-    highestUid: messages.at(-1)?.uid ?? 0,
+    highestUid: messages.length > 0 ? messages.uid(messages.length - 1) : 0,
     saved: new Set(selected.savedResult),
   };
   const candidate = (index: number): SearchCandidate => {
-    const summary = messages[index]!;
+    const summary = messages.at(index);
     return { ...summary, seq: index + 1, recent: selected.isRecent(summary.uid) };
   };
   const found: number[] = [];
@@ -42,8 +42,9 @@ export async function searchPositions(
   if (!needsBody(query)) {
     // Header keys alone (FROM, SUBJECT, HEADER, SENT*) need only each file's header, read in slices.
     for (let from = 0; from < messages.length; from += headerSlice) {
-      const slice = messages.slice(from, from + headerSlice);
-      const headers = await selected.view.readHeaders(slice.map((m) => m.uid));
+      const uids: number[] = [];
+      for (let i = from; i < Math.min(messages.length, from + headerSlice); i++) uids.push(messages.uid(i));
+      const headers = await selected.view.readHeaders(uids);
       if (session.isClosed) return undefined;
       headers.forEach((header, k) => {
         const i = from + k;
@@ -54,7 +55,7 @@ export async function searchPositions(
   }
   const read = async (index: number): Promise<Buffer | undefined> => {
     try {
-      return await selected.view.read(messages[index]!.uid);
+      return await selected.view.read(messages.uid(index));
     } catch (error) {
       if (error instanceof MailStorageError && error.code === 'no-such-message') return undefined;
       throw error;

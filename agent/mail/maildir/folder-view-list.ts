@@ -70,6 +70,13 @@ export class FolderViewList implements MessageList {
     return row < 0 ? 0 : this.store.table.modseq(row);
   }
 
+  size(index: number): number {
+    const kept = this.keptAt(index);
+    if (kept) return kept.size;
+    const row = this.rowAt(index);
+    return row < 0 ? 0 : this.store.table.size(row);
+  }
+
   flags(index: number): readonly string[] {
     const kept = this.keptAt(index);
     if (kept) return this.store.flagsOf(kept.letterSet);

@@ -26,14 +26,14 @@ type Loaded = { raw?: Buffer; structure?: MessageStructure } | { gone: true } | 
 function loader(session: ImapSession, selected: SelectedFolder, request: FetchRequest) {
   const { cache } = session.context;
   const user = session.user!;
-  return async (summary: MessageSummary): Promise<Loaded> => {
+  return async (uid: number): Promise<Loaded> => {
     const key = request.needsStructure
-      ? structureKey(user, selected.name, selected.view.uidValidity, summary.uid)
+      ? structureKey(user, selected.name, selected.view.uidValidity, uid)
       : '';
     let structure = request.needsStructure ? cache.get(key) : undefined;
     if (!request.needsRaw && (!request.needsStructure || structure)) return structure ? { structure } : {};
     try {
-      const raw = await selected.view.read(summary.uid);
+      const raw = await selected.view.read(uid);
       if (request.needsStructure && !structure) {
         structure = messageStructure(raw);
         cache.set(key, structure);
@@ -165,15 +165,14 @@ export const fetchCommand: CommandHandler = async (session, command, uid) => {
       const vanished = vanishedSince(selected, since, set);
       if (vanished.length > 0) session.out.line(`* VANISHED (EARLIER) ${formatSequence(vanished)}`);
     }
-    positions = positions.filter((index) => messages[index]!.modseq > since);
+    positions = positions.filter((index) => messages.modseq(index) > since);
     if (!request.items.some((item) => item.kind === 'MODSEQ')) request.items.push({ kind: 'MODSEQ' });
   }
   if (positions.length === 0) return undefined;
   const newlySeen = new Set<number>();
   if (request.setsSeen && !selected.readOnly) {
     for (const index of positions) {
-      const message = messages[index]!;
-      if (!message.flags.includes('\\Seen')) newlySeen.add(message.uid);
+      if (!messages.flags(index).includes('\\Seen')) newlySeen.add(messages.uid(index));
     }
     if (newlySeen.size > 0) {
       await selected.view.setFlags([...newlySeen], 'add', ['\\Seen']);
@@ -186,7 +185,7 @@ export const fetchCommand: CommandHandler = async (session, command, uid) => {
   if (!request.needsRaw && !request.needsStructure) {
     // Answered from the summaries alone (FLAGS, UID, sizes, dates): no reads, no promise per message.
     for (const index of positions) {
-      const summary = messages[index]!;
+      const summary = messages.at(index);
       writeResponse(session, selected, request, index + 1, summary, {}, newlySeen.has(summary.uid));
       if (session.out.congested) await session.out.drained();
       if (session.isClosed) return undefined;
@@ -199,7 +198,7 @@ export const fetchCommand: CommandHandler = async (session, command, uid) => {
   let next = 0;
   const fill = (): void => {
     while (window.length < readAhead && next < positions.length)
-      window.push(load(messages[positions[next++]!]!));
+      window.push(load(messages.uid(positions[next++]!)));
   };
   fill();
   for (const index of positions) {
@@ -212,7 +211,7 @@ export const fetchCommand: CommandHandler = async (session, command, uid) => {
       await Promise.all(window);
       throw loaded.error;
     }
-    const summary = messages[index]!;
+    const summary = messages.at(index);
     writeResponse(session, selected, request, index + 1, summary, loaded, newlySeen.has(summary.uid));
     if (session.out.congested) await session.out.drained();
   }

@@ -24,10 +24,10 @@ async function open(session: ImapSession, args: Parameters<CommandHandler>[1]['a
   const selected = await SelectedFolder.open(view, readOnly, session.modseqMode);
   session.selected = selected;
   session.state = 'selected';
-  const messages = view.messages();
+  const messages = view.list();
   let firstUnseen = 0;
   for (let i = 0; i < messages.length; i++) {
-    if (!messages[i]!.flags.includes('\\Seen')) {
+    if (!messages.flags(i).includes('\\Seen')) {
       firstUnseen = i + 1;
       break;
     }
@@ -57,9 +57,10 @@ function resyncLines(selected: SelectedFolder, qresync: QresyncParams): string[]
   const lines: string[] = [];
   const vanished = vanishedSince(selected, qresync.modseq, qresync.knownUids);
   if (vanished.length > 0) lines.push(`* VANISHED (EARLIER) ${formatSequence(vanished)}`);
-  messages.forEach((summary, index) => {
-    if (summary.modseq > qresync.modseq) lines.push(selected.flagsFetchLine(index + 1, summary, true));
-  });
+  for (let index = 0; index < messages.length; index++) {
+    if (messages.modseq(index) > qresync.modseq)
+      lines.push(selected.flagsFetchLine(index + 1, messages.at(index), true));
+  }
   return lines;
 }
 
@@ -85,8 +86,8 @@ export function vanishedSince(selected: SelectedFolder, modseq: number, within?:
   const gone: number[] = [];
   let next = 0;
   for (let uid = 1; uid < uidNext && gone.length < 1_000_000; uid++) {
-    while (next < messages.length && messages[next]!.uid < uid) next++;
-    if (messages[next]?.uid !== uid && inRange(uid)) gone.push(uid);
+    while (next < messages.length && messages.uid(next) < uid) next++;
+    if ((next < messages.length ? messages.uid(next) : 0) !== uid && inRange(uid)) gone.push(uid);
   }
   return gone;
 }
@@ -121,7 +122,7 @@ export const expungeCommand: CommandHandler = async (session, command, uid) => {
   let uids: number[] | undefined;
   if (uid) {
     const messages = selected.messages();
-    uids = selected.positions(sequenceSetArg(command.args[0]), true).map((index) => messages[index]!.uid);
+    uids = selected.positions(sequenceSetArg(command.args[0]), true).map((index) => messages.uid(index));
     if (uids.length === 0) return undefined;
   }
   const before = selected.messages();
