@@ -174,10 +174,10 @@ export async function loadFolderIndex(
   let uidNext = Math.max(header.uidNext, lastUid + 1);
 
   // Files without a record, in name order (names start with the delivery time).
-  const unindexed: Array<{ base: string; index: number }> = [];
-  for (const [base, index] of byBase) if (!taken[index]) unindexed.push({ base, index });
-  unindexed.sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
-  for (const { base, index } of unindexed) add(uidNext++, index, base, '');
+  const unindexed: string[] = [];
+  for (const [base, index] of byBase) if (!taken[index]) unindexed.push(base);
+  unindexed.sort();
+  for (const base of unindexed) add(uidNext++, byBase.get(base)!, base, '');
   if (unindexed.length > 0) repairs.push(`${unindexed.length} file(s) without a UID given new UIDs`);
 
   // Synchronous stats in slices: for 100,000 files a quarter of the time of thread-pool round

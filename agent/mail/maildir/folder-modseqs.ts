@@ -13,6 +13,7 @@ import {
   rewriteModseqLog,
   scanModseqLog,
 } from './modseq-log.js';
+import { TextChunks } from './text-chunks.js';
 
 /** Mod-sequences reserved by one fsynced ceiling line. */
 const reserveAhead = 4096;
@@ -153,10 +154,11 @@ export class FolderModseqs {
   }
 
   /** Rewrites the file from the live messages' lines plus the expunge history. */
-  async rewrite(messageLines: string, messageCount: number): Promise<void> {
-    let body = messageLines;
+  async rewrite(messageLines: Buffer, messageCount: number): Promise<void> {
+    const expunges = new TextChunks();
     for (let i = 0; i < this.expungedUids.length; i++)
-      body += expungeLine(this.expungedUids[i]!, this.expungedModseqs[i]!);
+      expunges.add(expungeLine(this.expungedUids[i]!, this.expungedModseqs[i]!));
+    const body = Buffer.concat([messageLines, expunges.toBuffer()]);
     this.ceiling = Math.max(this.ceiling, this.highest + reserveAhead);
     this.pending = '';
     await rewriteModseqLog(this.path, this.uidValidity, this.ceiling, body);
@@ -208,9 +210,9 @@ export class FolderModseqs {
 }
 
 /** The message lines of every row of a table (the body of a rewritten file). */
-export function messageLines(table: MessageTable): string {
-  const lines: string[] = [];
+export function messageLines(table: MessageTable): Buffer {
+  const lines = new TextChunks();
   for (let row = 0; row < table.length; row++)
-    lines.push(messageLine(table.uid(row), table.modseq(row), table.letters(row)));
-  return lines.join('');
+    lines.add(messageLine(table.uid(row), table.modseq(row), table.letters(row)));
+  return lines.toBuffer();
 }

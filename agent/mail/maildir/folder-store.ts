@@ -480,10 +480,8 @@ export class FolderStore {
   }
 }
 
-/** The uidlist records of every row. */
-function recordsOf(table: MessageTable): UidlistRecord[] {
-  const records: UidlistRecord[] = [];
+/** The uidlist records of every row, one at a time. */
+function* recordsOf(table: MessageTable): Generator<UidlistRecord> {
   for (let row = 0; row < table.length; row++)
-    records.push({ uid: table.uid(row), base: table.base(row), extensions: table.extensions(row) });
-  return records;
+    yield { uid: table.uid(row), base: table.base(row), extensions: table.extensions(row) };
 }

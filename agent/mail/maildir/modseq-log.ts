@@ -150,10 +150,11 @@ export async function rewriteModseqLog(
   folderPath: string,
   uidValidity: number,
   ceiling: number,
-  body: string,
+  body: string | Buffer,
 ): Promise<void> {
+  const head = `mailfleet-modseq 1 V${uidValidity}\nC ${ceiling}\n`;
   await replaceFileAtomically(
     join(folderPath, modseqFileName),
-    `mailfleet-modseq 1 V${uidValidity}\nC ${ceiling}\n${body}`,
+    typeof body === 'string' ? head + body : Buffer.concat([Buffer.from(head), body]),
   );
 }

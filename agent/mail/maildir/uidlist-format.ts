@@ -88,7 +88,8 @@ export function scanUidlist(
   };
   if (lastNewline < 0) return scanned;
   const firstEnd = text.indexOf('\n');
-  scanned.header = parseUidlistHeader(text.slice(0, firstEnd));
+  // Copied out: a slice of the text would keep the whole file in memory as long as the folder.
+  scanned.header = parseUidlistHeader(detached(text.slice(0, firstEnd)));
   if (!scanned.header) scanned.badLines++;
   let lastUid = 0;
   for (let start = firstEnd + 1; start <= lastNewline; ) {
@@ -96,13 +97,19 @@ export function scanUidlist(
     const match = recordPattern.exec(text.slice(start, end));
     start = end + 1;
     const uid = match ? Number(match[1]) : 0;
-    if (!match || uid > maxUid || uid <= lastUid || !onRecord(uid, match[3]!, match[2]!.trim())) {
+    const extensions = match?.[2] ? detached(match[2].trim()) : '';
+    if (!match || uid > maxUid || uid <= lastUid || !onRecord(uid, match[3]!, extensions)) {
       scanned.badLines++;
       continue;
     }
     lastUid = uid;
   }
   return scanned;
+}
+
+/** A string of its own (V8 keeps a slice of a big string as a pointer into all of it). */
+function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 /** Parses the file; never throws: damage is reported, not fatal. */
