@@ -248,6 +248,8 @@ export class MaildirFolderView implements FolderView, FolderWatcher {
     this.closed = true;
     this.store.watchers.delete(this);
     this.state.openViews--;
+    // The folder may be the one to drop now, if the storage is over its folder budget.
+    this.state.context.folders.trim();
   }
 
   private sizeOf(uid: number): number {
