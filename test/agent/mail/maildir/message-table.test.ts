@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { letterSetOf, lettersOfSet, type MessageRow, MessageTable } from '../../../../agent/mail/maildir/message-table.js';
+import {
+  letterSetOf,
+  lettersOfSet,
+  type MessageRow,
+  MessageTable,
+} from '../../../../agent/mail/maildir/message-table.js';
 
 function row(uid: number, fileName: string, subdir: 'new' | 'cur' = 'cur'): MessageRow {
   return {
