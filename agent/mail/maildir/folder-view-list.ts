@@ -6,6 +6,7 @@
  */
 import type { MessageList, MessageSummary } from '../mail-storage.js';
 import type { FolderStore } from './folder-store.js';
+import { indexOfUid } from './message-table.js';
 
 /** A message as the list must go on showing it (changed or removed after the refresh). */
 interface KeptMessage {
@@ -52,15 +53,7 @@ export class FolderViewList implements MessageList {
   }
 
   indexOf(uid: number): number {
-    let low = 0;
-    let high = this.length;
-    const uids = this.uids;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (uids[middle]! < uid) low = middle + 1;
-      else high = middle;
-    }
-    return low < this.length && uids[low] === uid ? low : -1;
+    return indexOfUid(this.uids, this.length, uid);
   }
 
   modseq(index: number): number {

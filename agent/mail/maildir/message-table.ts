@@ -58,6 +58,18 @@ export function lettersOfSet(set: number): string {
   return letters;
 }
 
+/** Where `uid` is among the first `length` entries of an ascending UID column, or -1. */
+export function indexOfUid(uids: Uint32Array, length: number, uid: number): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (uids[middle]! < uid) low = middle + 1;
+    else high = middle;
+  }
+  return low < length && uids[low] === uid ? low : -1;
+}
+
 /** A row's values as given to `push`. */
 export interface MessageRow {
   uid: number;
@@ -142,15 +154,7 @@ export class MessageTable {
 
   /** The row of a UID, or -1. */
   rowOf(uid: number): number {
-    let low = 0;
-    let high = this.length;
-    const uids = this.uids;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (uids[middle]! < uid) low = middle + 1;
-      else high = middle;
-    }
-    return low < this.length && uids[low] === uid ? low : -1;
+    return indexOfUid(this.uids, this.length, uid);
   }
 
   uid(row: number): number {

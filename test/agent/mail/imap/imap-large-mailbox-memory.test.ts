@@ -18,7 +18,11 @@ import { createInterface, type Interface } from 'node:readline';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompiledMailStore, compileMailStoreModules } from '../../../support/compiled-mail-store.js';
+import {
+  type CompiledMailStore,
+  compileMailStoreModules,
+  imapStoreChild,
+} from '../../../support/compiled-mail-store.js';
 import { makeTempDir, removeTempDir } from '../maildir/maildir-test-support.js';
 
 const run = promisify(execFile);
@@ -27,7 +31,6 @@ const mib = 1024 * 1024;
 const perFolderBound = 16 * mib;
 const password = 'large';
 const users = ['big1@large.example', 'big2@large.example', 'big3@large.example'];
-const childScript = join(import.meta.dirname, '../../../support/imap-memory-child.mjs');
 
 /** The child's memory after full collections. */
 interface Memory {
@@ -85,13 +88,8 @@ describe('memory of large mailboxes', () => {
       // Hard links: the same files, each user's own directories and index files.
       await run('cp', ['-al', template, join(root, 'mail', domain, local, 'Maildir')]);
     }
-    child = spawn(
-      process.execPath,
-      ['--expose-gc', childScript, compiled.root, join(root, 'mail'), password],
-      {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      },
-    );
+    const args = [imapStoreChild, compiled.root, join(root, 'mail'), password, '--measure'];
+    child = spawn(process.execPath, ['--expose-gc', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     lines = createInterface({ input: child.stdout! });
     port = (JSON.parse(await nextLine()) as { port: number }).port;
   }, 240_000);
