@@ -8,7 +8,6 @@
  * `:2,`, kept as bits (A..Z and a..z), so the name is rebuilt as `base` or `base:2,<letters>`. A
  * name that cannot be rebuilt that way (another program's unusual name) is kept whole on the side.
  */
-import { parseMessageFileName } from './message-file-name.js';
 
 /** In cur/ (else new/). */
 const formCur = 1;
@@ -148,7 +147,7 @@ export class MessageTable {
     this.namesUsed += bytes;
     this.forms[at] = 0;
     if (row.extensions !== '') this.extensionsByUid.set(row.uid, row.extensions);
-    this.setFile(at, row.subdir, row.fileName);
+    this.placeFile(at, row.base, row.subdir, row.fileName);
     if (row.recent) this.setRecent(at, true);
   }
 
@@ -229,16 +228,21 @@ export class MessageTable {
 
   /** Notes a row's file under a new name or subdirectory (its base stays). */
   setFile(row: number, subdir: 'new' | 'cur', fileName: string): void {
+    this.placeFile(row, this.base(row), subdir, fileName);
+  }
+
+  private placeFile(row: number, base: string, subdir: 'new' | 'cur', fileName: string): void {
     const uid = this.uids[row]!;
-    const parsed = parseMessageFileName(fileName);
-    const letters = parsed?.letters ?? '';
+    // The name is the base, or the base, `:` and an info part: `2,` and the flag letters.
+    const info = fileName.length > base.length ? fileName.slice(base.length + 1) : '';
+    const letters = info.startsWith('2,') ? info.slice(2) : '';
     const set = letterSetOf(letters);
     let form = (this.forms[row]! & formRecent) | (subdir === 'cur' ? formCur : 0);
     this.irregular.delete(uid);
-    const base = this.base(row);
-    if (set >= 0 && fileName === base) {
+    const rebuilt = fileName.startsWith(base) && (info === '' || fileName.charCodeAt(base.length) === 0x3a);
+    if (rebuilt && set >= 0 && fileName.length === base.length) {
       this.letterSets[row] = 0;
-    } else if (set >= 0 && fileName === `${base}:2,${letters}`) {
+    } else if (rebuilt && set >= 0 && info.startsWith('2,')) {
       form |= formInfo;
       this.letterSets[row] = set;
     } else {
