@@ -3,12 +3,31 @@
  * it). Keys that need message content read the messages a few ahead in parallel; each message is
  * parsed and decoded once, then dropped.
  */
-import { MailStorageError } from '../mail-storage.js';
+import { MailStorageError, type MessageList } from '../mail-storage.js';
 import type { ImapSession } from './imap-session.js';
+import { MessageCursor } from './message-cursor.js';
 import { visitInOrder } from './read-window.js';
 import { matchesSearch, SearchableMessage, type SearchCandidate } from './search-match.js';
 import { needsBody, needsContent, type SearchKey } from './search-query.js';
 import type { SelectedFolder } from './selected-folder.js';
+
+/** The message at `index` as search criteria see it (message-cursor.ts). */
+class SearchCursor extends MessageCursor implements SearchCandidate {
+  constructor(
+    list: MessageList,
+    private readonly isRecent: (uid: number) => boolean,
+  ) {
+    super(list);
+  }
+
+  get seq(): number {
+    return this.index + 1;
+  }
+
+  get recent(): boolean {
+    return this.isRecent(this.uid);
+  }
+}
 
 /** Headers read per turn of the event loop (synchronous reads: a few ms, then others run). */
 const headerSlice = 256;
@@ -28,9 +47,10 @@ export async function searchPositions(
     highestUid: messages.length > 0 ? messages.uid(messages.length - 1) : 0,
     saved: new Set(selected.savedResult),
   };
+  const cursor = new SearchCursor(messages, (uid) => selected.isRecent(uid));
   const candidate = (index: number): SearchCandidate => {
-    const summary = messages.at(index);
-    return { ...summary, seq: index + 1, recent: selected.isRecent(summary.uid) };
+    cursor.index = index;
+    return cursor;
   };
   const found: number[] = [];
   if (!needsContent(query)) {

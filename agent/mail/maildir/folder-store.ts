@@ -188,7 +188,10 @@ export class FolderStore {
 
   /** Absolute path of a message's current file. */
   filePath(row: number): string {
-    return join(this.path, this.table.subdir(row), this.table.fileName(row));
+    // Plain concatenation: the folder path is already normal and a file name holds no `/` (a
+    // listing skips such names), and path.join's normalising costs more than a header read's
+    // syscalls for a SEARCH over 100,000 messages.
+    return `${this.path}/${this.table.subdir(row)}/${this.table.fileName(row)}`;
   }
 
   /** The IMAP flags of a letter set (message-table.ts), one shared read-only list per set. */

@@ -12,6 +12,7 @@ import { type FetchItem, type FetchRequest, parseFetchRequest } from '../fetch-i
 import { bad } from '../imap-errors.js';
 import type { ImapSession } from '../imap-session.js';
 import { formatFlags, formatInternalDate } from '../message-attributes.js';
+import { MessageCursor } from '../message-cursor.js';
 import { type MessageStructure, messageStructure, structureKey } from '../message-structure-cache.js';
 import { type MimePart, parseMimeTree } from '../mime-tree.js';
 import { parseFetchModifiers } from '../modseq-args.js';
@@ -184,8 +185,9 @@ export const fetchCommand: CommandHandler = async (session, command, uid) => {
   for (const line of selected.keywordLines()) session.out.line(line);
   if (!request.needsRaw && !request.needsStructure) {
     // Answered from the summaries alone (FLAGS, UID, sizes, dates): no reads, no promise per message.
+    const summary = new MessageCursor(messages);
     for (const index of positions) {
-      const summary = messages.at(index);
+      summary.index = index;
       writeResponse(session, selected, request, index + 1, summary, {}, newlySeen.has(summary.uid));
       if (session.out.congested) await session.out.drained();
       if (session.isClosed) return undefined;
