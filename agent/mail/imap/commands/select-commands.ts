@@ -22,6 +22,12 @@ async function open(session: ImapSession, args: Parameters<CommandHandler>[1]['a
   if (params.condstore) session.modseqMode.condstore = true;
   const view = await session.mailbox!.openFolder(name);
   const selected = await SelectedFolder.open(view, readOnly, session.modseqMode);
+  // The connection closed while the folder loaded: no one would close this view (and the folder
+  // would stay in memory for good).
+  if (session.isClosed) {
+    view.close();
+    return undefined;
+  }
   session.selected = selected;
   session.state = 'selected';
   const messages = view.list();
