@@ -1,5 +1,5 @@
 /** `gateway.status` and `spam.statistics` on a gateway node (staff only, in the contract). */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { RunningGateway } from '../mail/gateway/running-gateway.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 

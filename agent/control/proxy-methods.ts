@@ -10,7 +10,7 @@
  * The proxies know users by primary address (what a login resolves to), so an address given here
  * is looked up first: holding or kicking `a.smith@...` acts on alice's primary address.
  */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
 import { type AdminDomains, callerDomains, domainOf, requireUserInScope } from './domain-scope.js';
 import { MethodError, type MethodHandler, type MethodHandlers } from './method-handler.js';

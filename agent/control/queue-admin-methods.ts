@@ -3,8 +3,8 @@
  * queue. Tiers and audit come from the contract (queue-admin-contract.ts) and are enforced by the
  * dispatcher; every bulk action takes ids and/or a filter and, with `dryRun`, only counts.
  */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
-import type { QueueFilterParams, QueueListEntry } from '../contract/queue-admin-contract.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import type { QueueFilterParams, QueueListEntry } from '../common/contract/queue-admin-contract.js';
 import { isMissing } from '../mail/maildir/durable-fs.js';
 import type { MailQueue } from '../mail/queue/mail-queue.js';
 import { isFinal, type QueueEntry } from '../mail/queue/queue-entry.js';

@@ -4,7 +4,7 @@
  * in queue-admin-methods.ts. Staff tiers only (the contract says so); the writes are audited by the
  * dispatcher.
  */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { RecipientRouter } from '../mail/director/recipient-router.js';
 import type { MailQueue } from '../mail/queue/mail-queue.js';
 import type { QueueHold } from '../mail/queue/queue-holds.js';

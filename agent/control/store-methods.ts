@@ -7,8 +7,8 @@
  * the address given; here the check is on the user that address belongs to, because an address
  * in the admin's domain (an alias) may belong to another department's user.
  */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
-import type { MailboxListEntry, MailSession } from '../contract/methods.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import type { MailboxListEntry, MailSession } from '../common/contract/methods.js';
 import type { StoreUser } from '../mail/auth/store-users.js';
 import type { MailStack } from '../mail/mail-stack.js';
 import type { Caller } from './caller-key-cache.js';

@@ -3,12 +3,15 @@
  * each module brings up (filled in as modules start). One runtime per Agent, no module-level state,
  * so many agents can live in one process.
  */
+
+import type { Clock } from '../common/clock.js';
+import type { DirectoryConnection, FleetDirectory } from '../common/directory/fleet-directory.js';
+import type { ServerEntry } from '../common/directory/fleet-entries.js';
+import type { JsonLogger } from '../common/json-logger.js';
 import type { AuditLog } from '../control/audit-log.js';
 import type { ControlServer } from '../control/control-server.js';
 import type { BindLockout } from '../directory/embedded/bind-throttle.js';
 import type { DirectoryGuardFigures } from '../directory/embedded/embedded-directory-server.js';
-import type { DirectoryConnection, FleetDirectory } from '../directory/fleet-directory.js';
-import type { ServerEntry } from '../directory/fleet-entries.js';
 import { LoginGuard } from '../mail/auth/login-guard.js';
 import type { MailAuthenticator } from '../mail/auth/mail-authenticator.js';
 import type { StoreUsers } from '../mail/auth/store-users.js';
@@ -23,9 +26,7 @@ import type { MetricsSampler } from '../metrics/metrics-sampler.js';
 import { SampleSections } from '../metrics/sample-sections.js';
 import { ServiceRegistry } from '../services/service-registry.js';
 import type { AgentConfig } from './agent-config.js';
-import type { Clock } from './clock.js';
 import type { HostKey } from './host-key.js';
-import type { JsonLogger } from './json-logger.js';
 
 /** Opens the fleet directory (LdapFleetDirectory in production). */
 export type DirectoryFactory = (connection: DirectoryConnection) => FleetDirectory | Promise<FleetDirectory>;

@@ -5,8 +5,10 @@
  * process.
  */
 import { mkdir } from 'node:fs/promises';
-import type { ServiceStatus } from '../contract/node-metrics.js';
-import type { ServerEntry } from '../directory/fleet-entries.js';
+import { type Clock, systemClock } from '../common/clock.js';
+import type { ServiceStatus } from '../common/contract/node-metrics.js';
+import type { ServerEntry } from '../common/directory/fleet-entries.js';
+import { JsonLogger, type LogSink } from '../common/json-logger.js';
 import type { SessionServiceFactory } from '../mail/session-service.js';
 import { imapSessionService } from '../mail/session-services.js';
 import type { CounterRegistry } from '../metrics/counter-registry.js';
@@ -14,8 +16,6 @@ import type { ServiceRegistry } from '../services/service-registry.js';
 import type { AgentConfig } from './agent-config.js';
 import type { AgentModule } from './agent-module.js';
 import { AgentRuntime, type DirectoryFactory, type EmbeddedDirectoryStarter } from './agent-runtime.js';
-import { type Clock, systemClock } from './clock.js';
-import { JsonLogger, type LogSink } from './json-logger.js';
 import { ControlModule } from './modules/control-module.js';
 import { DirectorMailModule } from './modules/director-mail-module.js';
 import { DirectorProxyModule } from './modules/director-proxy-module.js';

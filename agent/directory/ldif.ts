@@ -4,7 +4,7 @@
  * Change records (`changetype:`) and URL values (`:<`) are not supported.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import type { DirectoryEntry } from './directory-entry.js';
+import type { DirectoryEntry } from '../common/directory/directory-entry.js';
 
 /** Thrown for text that is not LDIF this reader supports; names the line. */
 export class LdifSyntaxError extends Error {

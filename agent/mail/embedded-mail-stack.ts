@@ -4,7 +4,7 @@
  * registry restarts them one by one); IMAP and POP3 are built anew at each start, reading the TLS
  * certificate again, so a renewed certificate takes effect with `service.restart`.
  */
-import type { Clock } from '../daemon/clock.js';
+import type { Clock } from '../common/clock.js';
 import type { AuthenticateMailLogin, MailRecipient, MailRecipientLookup } from './auth/mail-login.js';
 import { LmtpServer, type LmtpServerOptions } from './lmtp/lmtp-server.js';
 import type {

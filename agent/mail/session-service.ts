@@ -3,7 +3,7 @@
  * server is built the same way: a fresh server object per service start (which re-reads the TLS
  * certificate), sessions to list and kick.
  */
-import type { Clock } from '../daemon/clock.js';
+import type { Clock } from '../common/clock.js';
 import type { AuthenticateMailLogin } from './auth/mail-login.js';
 import type { MailSessionInfo } from './mail-stack.js';
 import type { MailStorage } from './mail-storage.js';

@@ -23,7 +23,10 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type DirectoryCredentials, LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
+import {
+  type DirectoryCredentials,
+  LdapFleetDirectory,
+} from '../../agent/common/directory/ldap-fleet-directory.js';
 import { RecipientRouter } from '../../agent/mail/director/recipient-router.js';
 import { benchGreylistDecisions } from '../../agent/mail/gateway/greylist-bench.js';
 import { describeMachine } from '../machine.js';

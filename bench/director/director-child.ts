@@ -5,7 +5,7 @@
  * and stops on SIGTERM. Run under `node --cpu-prof` to see where its time goes.
  */
 import { z } from 'zod';
-import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
+import { LdapFleetDirectory } from '../../agent/common/directory/ldap-fleet-directory.js';
 import { DirectorSmtpServer } from '../../agent/mail/director/director-smtp-server.js';
 import { LmtpTransport } from '../../agent/mail/director/lmtp-transport.js';
 import { RecipientRouter } from '../../agent/mail/director/recipient-router.js';

@@ -4,12 +4,12 @@
  * handlers, the preload, the web bridge and the renderer's services all take their names and
  * payload types from here, so a call name or payload cannot drift between them.
  *
- * Node operations reuse the agent's own schemas (agent/contract/methods.ts): the console adds which
+ * Node operations reuse the agent's own schemas (agent/common/contract/methods.ts): the console adds which
  * node to ask and nothing else. Nothing here carries a secret: the admin key and the directory's
  * bind password stay in main.
  */
 import { z } from 'zod';
-import { auditEntry, methods } from '../../agent/contract/methods.js';
+import { auditEntry, methods } from '../../agent/common/contract/methods.js';
 import { fleetLockoutsResult } from './console-fleet-lockouts.js';
 import { fleetQueuesResult, nodeFailure } from './console-fleet-queues.js';
 import { consoleFleetPush, consoleFleetSnapshot } from './console-fleet-snapshot.js';

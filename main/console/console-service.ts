@@ -5,7 +5,7 @@
  * the FleetClient's connector and directory client; nothing here returns them.
  */
 import type { z } from 'zod';
-import type { AuditEntry } from '../../agent/contract/methods.js';
+import type { AuditEntry } from '../../agent/common/contract/methods.js';
 import { EventBus } from '../core/event-bus.js';
 import type { FleetClient } from '../core/fleet-client.js';
 import { ConsoleCallError, consoleErrorOf } from './console-call-error.js';

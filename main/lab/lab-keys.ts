@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { generateEd25519KeyPair } from '../../agent/control/ssh-key-generation.js';
+import { generateEd25519KeyPair } from '../../agent/common/rpc/ssh-key-generation.js';
 
 /** An OpenSSH key pair: `public` is the one-line form stored in the directory. */
 export interface SshKeyPair {

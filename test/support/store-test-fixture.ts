@@ -6,10 +6,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '../../agent/daemon/clock.js';
-import { FleetTree } from '../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
-import { directoryBaseEntries, serverEntry } from '../../agent/directory/seed-entries.js';
+import type { Clock } from '../../agent/common/clock.js';
+import { FleetTree } from '../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../agent/common/directory/ldap-fleet-directory.js';
+import { directoryBaseEntries, serverEntry } from '../../agent/common/directory/seed-entries.js';
 import { MailAuthenticator } from '../../agent/mail/auth/mail-authenticator.js';
 import { StoreUsers } from '../../agent/mail/auth/store-users.js';
 import { MaildirStorage } from '../../agent/mail/maildir/maildir-storage.js';

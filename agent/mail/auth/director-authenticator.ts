@@ -9,9 +9,9 @@
  * store's, so guessing through the director costs what it costs on a store, whichever protocol is
  * used. Passwords go to the directory bind only; nothing here logs.
  */
-import type { Clock } from '../../daemon/clock.js';
-import type { FleetDirectory } from '../../directory/fleet-directory.js';
-import type { MailUserEntry } from '../../directory/fleet-entries.js';
+import type { Clock } from '../../common/clock.js';
+import type { FleetDirectory } from '../../common/directory/fleet-directory.js';
+import type { MailUserEntry } from '../../common/directory/fleet-entries.js';
 import { type LoginGuard, loginGuardOf } from './login-guard.js';
 import type { LoginThrottlePolicy } from './login-throttle.js';
 import { PasswordChecksInFlight } from './password-checks-in-flight.js';

@@ -13,7 +13,7 @@
  * password stops working here from that moment.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { MailLoginSuccess } from './mail-login.js';
 
 /** Size and lifetime of the cache. */

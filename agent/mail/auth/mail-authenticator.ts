@@ -6,7 +6,7 @@
  *
  * Passwords never leave this file except to the directory bind; nothing here logs.
  */
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 import { LoginCache, type LoginCacheOptions } from './login-cache.js';
 import { type LoginGuard, loginGuardOf } from './login-guard.js';
 import type { LoginThrottlePolicy } from './login-throttle.js';

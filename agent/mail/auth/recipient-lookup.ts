@@ -6,7 +6,7 @@
  * Only positive answers are cached, briefly: a negative cache would bounce (550, permanent) the
  * first mail of a user created a moment ago.
  */
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { MailRecipient, MailRecipientLookup } from './mail-login.js';
 import type { StoreUsers } from './store-users.js';
 

@@ -8,9 +8,9 @@
  * caller, and a failed refresh keeps the previous answer so a directory hiccup does not refuse
  * every login.
  */
-import type { Clock } from '../../daemon/clock.js';
-import type { FleetDirectory } from '../../directory/fleet-directory.js';
-import type { MailUserEntry } from '../../directory/fleet-entries.js';
+import type { Clock } from '../../common/clock.js';
+import type { FleetDirectory } from '../../common/directory/fleet-directory.js';
+import type { MailUserEntry } from '../../common/directory/fleet-entries.js';
 
 /** The part of the directory the store's mail services use. */
 export type StoreUserSource = Pick<

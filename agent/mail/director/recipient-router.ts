@@ -6,15 +6,15 @@
  * domain's outbound queue `smtp:<domain>` (MX lookup at delivery, outbound/mx-transport.ts). Lookups are cached with a TTL,
  * misses too (shorter), and `invalidate` drops what a directory change made stale.
  */
-import type { Clock } from '../../daemon/clock.js';
-import type { FleetDirectory } from '../../directory/fleet-directory.js';
+import type { Clock } from '../../common/clock.js';
+import type { FleetDirectory } from '../../common/directory/fleet-directory.js';
 import type {
   LogicalStoreEntry,
   MailAliasEntry,
   MailGroupEntry,
   MailUserEntry,
   ServerEntry,
-} from '../../directory/fleet-entries.js';
+} from '../../common/directory/fleet-entries.js';
 import type { RouteDecision } from '../queue/delivery-transport.js';
 import type { RecipientExpansion, RouteInvalidation } from './recipient-expansion.js';
 import { TtlCache } from './ttl-cache.js';

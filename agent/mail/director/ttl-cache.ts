@@ -1,5 +1,5 @@
 /** A bounded map whose entries expire after a time-to-live, on an injectable clock. */
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 /** Entries with an expiry; the oldest entry is dropped when the cache is full. */
 export class TtlCache<V> {

@@ -4,7 +4,7 @@
  * reasons. Everything is bounded: a minute ring, capped maps per minute (the excess counted under
  * `(other)`), a capped list of decisions.
  */
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 /** What happened to a message or recipient at the gateway. */
 export const spamOutcomes = [

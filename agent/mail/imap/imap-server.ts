@@ -10,7 +10,7 @@ import {
   type SecureContext,
   type Server as TlsServer,
 } from 'node:tls';
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { AuthenticateMailLogin } from '../auth/mail-login.js';
 import type { MailStorage } from '../mail-storage.js';
 import { defaultImapLimits, type ImapLimits } from './imap-limits.js';

@@ -12,8 +12,8 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { Clock } from '../../daemon/clock.js';
-import type { FleetDirectory } from '../../directory/fleet-directory.js';
+import type { Clock } from '../../common/clock.js';
+import type { FleetDirectory } from '../../common/directory/fleet-directory.js';
 import { isTrustedAddress, trustedNetworkList } from '../director/trusted-networks.js';
 
 /** Options of {@link LmtpClientCheck}. */

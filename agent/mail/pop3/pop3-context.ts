@@ -1,5 +1,5 @@
 /** What a POP3 session gets from its server: storage, login check, TLS, limits, locks, counters. */
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { AuthenticateMailLogin } from '../auth/mail-login.js';
 import type { MailStorage } from '../mail-storage.js';
 import type { MailTlsCredentials } from '../tls/mail-tls.js';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import { type Clock, systemClock } from '../../daemon/clock.js';
+import { type Clock, systemClock } from '../../common/clock.js';
 import type { AuthenticateMailLogin } from '../auth/mail-login.js';
 import type { MailStorage } from '../mail-storage.js';
 import { type MailTlsCredentials, mailTlsDefaults } from '../tls/mail-tls.js';

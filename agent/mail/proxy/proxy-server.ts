@@ -5,7 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import { type Clock, systemClock } from '../../daemon/clock.js';
+import { type Clock, systemClock } from '../../common/clock.js';
 import { AddressConnectionLimit } from '../address-connection-limit.js';
 import type { DirectorAuthenticator } from '../auth/director-authenticator.js';
 import type { MailTlsCredentials } from '../tls/mail-tls.js';

@@ -5,7 +5,7 @@
  * queue forgets it. `start` re-reads the spool after a crash.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { DeliveryRoute, MessageTransport } from './delivery-transport.js';
 
 import { deliverToDestination } from './destination-delivery.js';

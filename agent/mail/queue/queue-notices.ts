@@ -13,7 +13,7 @@
  * file exists: recovery only notes it (the id is deterministic, so it is never written twice). The
  * delay DSN has the fixed id `<id>-d`, so the same holds for it.
  */
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 import { buildDsn, type DsnRecipient } from '../dsn/delivery-status-notice.js';
 import type { NoticeRecord, QueueEntry, StateRecord } from './queue-entry.js';
 import { type QueueSpool, spoolHeader } from './queue-spool.js';

@@ -1,5 +1,5 @@
 /** Views of the fleet store the dashboard reads. */
-import type { NodeRole } from '../../../../agent/directory/fleet-entries';
+import type { NodeRole } from '../../../../agent/common/directory/fleet-entries';
 import type { ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
 import type { FleetStore } from './fleet-store';
 

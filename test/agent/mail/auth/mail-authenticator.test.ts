@@ -4,9 +4,13 @@
  * cache's timing driven by an injected clock.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
-import { adminEntry, directoryBaseEntries, serverEntry } from '../../../../agent/directory/seed-entries.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
+import {
+  adminEntry,
+  directoryBaseEntries,
+  serverEntry,
+} from '../../../../agent/common/directory/seed-entries.js';
 import { MailAuthenticator } from '../../../../agent/mail/auth/mail-authenticator.js';
 import type { MailLoginResult } from '../../../../agent/mail/auth/mail-login.js';
 import { type StoreUserSource, StoreUsers } from '../../../../agent/mail/auth/store-users.js';

@@ -1,8 +1,8 @@
 /** The LMTP recipient lookup against the real embedded directory. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
-import { directoryBaseEntries, serverEntry } from '../../../../agent/directory/seed-entries.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
+import { directoryBaseEntries, serverEntry } from '../../../../agent/common/directory/seed-entries.js';
 import { createRecipientLookup } from '../../../../agent/mail/auth/recipient-lookup.js';
 import { StoreUsers } from '../../../../agent/mail/auth/store-users.js';
 import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';

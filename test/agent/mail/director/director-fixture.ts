@@ -5,15 +5,15 @@
  * durable queue, LMTP transport, SMTP server) on free loopback ports.
  */
 import { rm } from 'node:fs/promises';
-import type { Clock } from '../../../../agent/daemon/clock.js';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
+import type { Clock } from '../../../../agent/common/clock.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import {
   directoryBaseEntries,
   mailAliasEntry,
   mailGroupEntry,
   serverEntry,
-} from '../../../../agent/directory/seed-entries.js';
+} from '../../../../agent/common/directory/seed-entries.js';
 import { DirectorAuthenticator } from '../../../../agent/mail/auth/director-authenticator.js';
 import type { MailRecipientLookup } from '../../../../agent/mail/auth/mail-login.js';
 import { createRecipientLookup } from '../../../../agent/mail/auth/recipient-lookup.js';

@@ -1,13 +1,13 @@
 /** RecipientRouter against the real embedded directory: expansion, forwards, caches and invalidation. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import {
   directoryBaseEntries,
   mailAliasEntry,
   mailUserEntry,
   serverEntry,
-} from '../../../../agent/directory/seed-entries.js';
+} from '../../../../agent/common/directory/seed-entries.js';
 import { RecipientRouter } from '../../../../agent/mail/director/recipient-router.js';
 import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';
 import { storeSeedEntries, storeUsers } from '../../../support/store-seed.js';

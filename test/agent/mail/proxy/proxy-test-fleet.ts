@@ -6,10 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { createTransport } from 'nodemailer';
+import type { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import { Agent } from '../../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../../agent/daemon/production-dependencies.js';
-import type { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
 import { DirectorAuthenticator } from '../../../../agent/mail/auth/director-authenticator.js';
 import type { MailProxyOptions } from '../../../../agent/mail/proxy/proxy-server.js';
 import { StoreLocator } from '../../../../agent/mail/proxy/store-locator.js';

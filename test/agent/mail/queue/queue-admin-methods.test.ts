@@ -6,7 +6,7 @@
  * bounce surviving a restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rpcErrorCodes } from '../../../../agent/contract/json-rpc.js';
+import { rpcErrorCodes } from '../../../../agent/common/contract/json-rpc.js';
 import type { Caller } from '../../../../agent/control/caller-key-cache.js';
 import type { DeliveryDestination } from '../../../../agent/mail/queue/delivery-transport.js';
 import { makeTempDir, removeTempDir } from '../maildir/maildir-test-support.js';

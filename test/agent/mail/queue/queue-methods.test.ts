@@ -1,6 +1,6 @@
 /** The queue RPCs through the real dispatcher (tiers, params parsing, audit) on a real MailQueue. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rpcErrorCodes } from '../../../../agent/contract/json-rpc.js';
+import { rpcErrorCodes } from '../../../../agent/common/contract/json-rpc.js';
 import type { Caller } from '../../../../agent/control/caller-key-cache.js';
 import { makeTempDir, removeTempDir } from '../maildir/maildir-test-support.js';
 import { QueueRpcHarness } from './queue-rpc-harness.js';

@@ -1,11 +1,11 @@
 /** A real MailQueue behind the real dispatcher and audit log, for the queue RPC tests. */
 import { join } from 'node:path';
+import { JsonLogger } from '../../../../agent/common/json-logger.js';
 import { AuditLog } from '../../../../agent/control/audit-log.js';
 import type { Caller } from '../../../../agent/control/caller-key-cache.js';
 import type { MethodHandlers } from '../../../../agent/control/method-handler.js';
 import { queueMethods } from '../../../../agent/control/queue-methods.js';
 import { RpcDispatcher } from '../../../../agent/control/rpc-dispatcher.js';
-import { JsonLogger } from '../../../../agent/daemon/json-logger.js';
 import { MailQueue, type MailQueueOptions } from '../../../../agent/mail/queue/mail-queue.js';
 import { fixedCallerChannel } from '../../../support/fixed-caller-channel.js';
 

@@ -5,14 +5,14 @@
  */
 import { Duplex, PassThrough } from 'node:stream';
 import { expect, test } from 'vitest';
-import { RpcClient } from '../../../agent/control/rpc-client.js';
+import { RpcClient } from '../../../../agent/common/rpc/rpc-client.js';
 import {
   RpcCallError,
   RpcClosedError,
   RpcProtocolError,
   RpcTimeoutError,
-} from '../../../agent/control/rpc-errors.js';
-import { nodeMetricsSample } from '../../support/node-metrics-sample.js';
+} from '../../../../agent/common/rpc/rpc-errors.js';
+import { nodeMetricsSample } from '../../../support/node-metrics-sample.js';
 
 /** A client wired to a fake far end: `requests` yields what the client sent; `reply` answers. */
 function link() {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { RpcLineSplitter } from '../../../agent/control/rpc-line-splitter.js';
+import { RpcLineSplitter } from '../../../../agent/common/rpc/rpc-line-splitter.js';
 
 function collect(limit: number) {
   const events: string[] = [];

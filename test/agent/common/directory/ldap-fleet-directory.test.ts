@@ -7,17 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DirectoryError } from '../../../agent/directory/directory-errors.js';
-import { LdapFleetDirectory } from '../../../agent/directory/ldap-fleet-directory.js';
-import { directoryBackends } from '../../support/directory-backends.js';
+import { DirectoryError } from '../../../../agent/common/directory/directory-errors.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
+import { directoryBackends } from '../../../support/directory-backends.js';
 import {
   bulkUserAddress,
   seedEntries,
   seedNames,
   seedPasswords,
   testBaseDn,
-} from '../../support/directory-seed.js';
-import type { TestDirectory } from '../../support/test-directory.js';
+} from '../../../support/directory-seed.js';
+import type { TestDirectory } from '../../../support/test-directory.js';
 
 const bulkUsers = 1_200;
 

@@ -8,7 +8,7 @@ import {
   maxJsonDepth,
   parseBoundedJson,
   valueLimitBreach,
-} from '../../../agent/contract/bounded-json.js';
+} from '../../../../agent/common/contract/bounded-json.js';
 
 describe('parseBoundedJson', () => {
   test('parses JSON up to the depth limit and refuses one level more, 300,000 levels without overflow', () => {

@@ -4,12 +4,12 @@
  * as the director reads it, and refusals carry the LDAP result code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DirectoryError } from '../../../agent/directory/directory-errors.js';
-import { FleetTree } from '../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../agent/directory/ldap-fleet-directory.js';
-import { directoryBackends } from '../../support/directory-backends.js';
-import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../support/directory-seed.js';
-import type { TestDirectory } from '../../support/test-directory.js';
+import { DirectoryError } from '../../../../agent/common/directory/directory-errors.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
+import { directoryBackends } from '../../../support/directory-backends.js';
+import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
+import type { TestDirectory } from '../../../support/test-directory.js';
 
 const tree = new FleetTree(testBaseDn);
 

@@ -1,7 +1,7 @@
 import ssh2 from 'ssh2';
 import { expect, test } from 'vitest';
-import { generateEd25519KeyPair } from '../../../agent/control/ssh-key-generation.js';
-import { publicKeyOfPrivate, sshFingerprint } from '../../../agent/control/ssh-public-key.js';
+import { generateEd25519KeyPair } from '../../../../agent/common/rpc/ssh-key-generation.js';
+import { publicKeyOfPrivate, sshFingerprint } from '../../../../agent/common/rpc/ssh-public-key.js';
 
 test('every generated pair parses back and its halves match', () => {
   // ssh2's raw generator fails about 1 in 300 draws; 1,000 draws would almost surely meet one.

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
 import { afterEach, expect, test } from 'vitest';
-import { connectRpc } from '../../../agent/control/connect-rpc.js';
-import { HostKeyMismatchError } from '../../../agent/control/rpc-errors.js';
-import { generateEd25519KeyPair } from '../../../agent/control/ssh-key-generation.js';
-import { parseSshPublicKey, sshFingerprint } from '../../../agent/control/ssh-public-key.js';
+import { connectRpc } from '../../../../agent/common/rpc/connect-rpc.js';
+import { HostKeyMismatchError } from '../../../../agent/common/rpc/rpc-errors.js';
+import { generateEd25519KeyPair } from '../../../../agent/common/rpc/ssh-key-generation.js';
+import { parseSshPublicKey, sshFingerprint } from '../../../../agent/common/rpc/ssh-public-key.js';
 
 // A real SSH server that only presents its host key; connectRpc must give up before authenticating.
 let server: ssh2.Server | undefined;
