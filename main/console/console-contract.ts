@@ -15,6 +15,27 @@ import { fleetQueuesResult, nodeFailure } from './console-fleet-queues.js';
 import { consoleFleetPush, consoleFleetSnapshot } from './console-fleet-snapshot.js';
 import { directoryConsoleCalls } from './directory-calls.js';
 
+// The page (renderer/) imports types from this file and from nowhere else outside renderer/
+// (test/architecture/floors.test.ts): the shapes it shows are named here, wherever the agent's
+// contract or the console core declares them.
+export type { AuditEntry } from '../../agent/common/contract/methods.js';
+export type { NodeMetrics, QuotaUser, ServiceStatus } from '../../agent/common/contract/node-metrics.js';
+export type { NodeRole } from '../../agent/common/directory/fleet-entries.js';
+export type {
+  DirectoryAdminResult,
+  DirectoryOverview,
+  MailAlias,
+  MailGroup,
+  NewUser,
+  UserPage,
+  UserSummary,
+  UserUpdate,
+} from '../core/directory-admin/directory-admin-contract.js';
+export type { FleetLockout } from './console-fleet-lockouts.js';
+export type { FleetQueuesResult } from './console-fleet-queues.js';
+export type { ConsoleFleetPush, ConsoleFleetSnapshot, ConsoleNodeView } from './console-fleet-snapshot.js';
+export type { MailboxUsage } from './directory-calls.js';
+
 /** A node name as the directory spells it (`store07`, `director01`). */
 export const nodeName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a node name (store07, director01...)');
 

@@ -4,12 +4,12 @@
  * failure of the console link or of a store node as a ConsoleError; both become a ShownError.
  * A password typed for a reset or a new user is passed to the call once and kept nowhere.
  */
-import type { ConsoleApi } from '../../../main/console/console-contract';
 import type {
+  ConsoleApi,
   DirectoryAdminResult,
   NewUser,
   UserUpdate,
-} from '../../../main/core/directory-admin/directory-admin-contract';
+} from '../../../main/console/console-contract';
 import type { useDirectoryStore } from '../store/directory/directory-store';
 import { searchBlockSize, type UserQuery } from '../store/directory/search-slice';
 import type { ShownError } from '../store/directory/shown-error';

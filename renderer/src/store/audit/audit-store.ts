@@ -3,7 +3,7 @@
  * Audit view, a node name for that node's page), and the Audit view's filter.
  */
 import { create } from 'zustand';
-import type { AuditEntry } from '../../../../agent/common/contract/methods';
+import type { AuditEntry } from '../../../../main/console/console-contract';
 import type { LoadStatus, ShownError } from '../queues/load-state';
 
 /** One tail: entries newest first, and the nodes that did not answer. */

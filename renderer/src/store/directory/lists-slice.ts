@@ -1,10 +1,6 @@
 /** The domains and logical stores (for the filters), and the aliases and groups of one domain. */
 import type { StateCreator } from 'zustand';
-import type {
-  DirectoryOverview,
-  MailAlias,
-  MailGroup,
-} from '../../../../main/core/directory-admin/directory-admin-contract';
+import type { DirectoryOverview, MailAlias, MailGroup } from '../../../../main/console/console-contract';
 import type { DirectoryStore } from './directory-store';
 import type { ShownError } from './shown-error';
 

@@ -5,7 +5,7 @@
  * dropped.
  */
 import type { StateCreator } from 'zustand';
-import type { UserSummary } from '../../../../main/core/directory-admin/directory-admin-contract';
+import type { UserSummary } from '../../../../main/console/console-contract';
 import type { DirectoryStore } from './directory-store';
 import type { ShownError } from './shown-error';
 

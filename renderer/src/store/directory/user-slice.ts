@@ -1,7 +1,6 @@
 /** The user page that is open: the directory's entry, its mailbox use, and what last happened to it. */
 import type { StateCreator } from 'zustand';
-import type { MailboxUsage } from '../../../../main/console/directory-calls';
-import type { UserPage } from '../../../../main/core/directory-admin/directory-admin-contract';
+import type { MailboxUsage, UserPage } from '../../../../main/console/console-contract';
 import type { DirectoryStore } from './directory-store';
 import type { ShownError } from './shown-error';
 

@@ -3,8 +3,11 @@
  * node-metrics.ts): role counters by name, disk and memory shares, fleet totals. A counter a node
  * does not publish yet is `undefined` and is shown as a dash, never as zero.
  */
-import type { NodeMetrics } from '../../../../agent/common/contract/node-metrics';
-import type { ConsoleFleetSnapshot, ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+import type {
+  ConsoleFleetSnapshot,
+  ConsoleNodeView,
+  NodeMetrics,
+} from '../../../../main/console/console-contract';
 
 /** A counter of a sample, or undefined when the node does not publish it. */
 export function counter(sample: NodeMetrics | undefined, name: string): number | undefined {

@@ -1,6 +1,5 @@
 /** Views of the fleet store the dashboard reads. */
-import type { NodeRole } from '../../../../agent/common/directory/fleet-entries';
-import type { ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleNodeView, NodeRole } from '../../../../main/console/console-contract';
 import type { FleetStore } from './fleet-store';
 
 /** The order roles appear on the dashboard: the path mail takes, then the rest. */

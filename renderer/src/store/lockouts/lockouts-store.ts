@@ -4,7 +4,7 @@
  * directory node), the nodes that did not answer, and the outcome of the last unlock.
  */
 import { create } from 'zustand';
-import type { FleetLockout } from '../../../../main/console/console-fleet-lockouts';
+import type { FleetLockout } from '../../../../main/console/console-contract';
 import type { LoadStatus, ShownError } from '../queues/load-state';
 
 /** What the last unlock did: which lockout, and its error if it failed. */

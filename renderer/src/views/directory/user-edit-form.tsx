@@ -1,6 +1,6 @@
 /** Changing a user's name, mailbox limit, other addresses, forwarding and state. */
 import { useState } from 'react';
-import type { UserPage } from '../../../../main/core/directory-admin/directory-admin-contract';
+import type { UserPage } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
 import { directoryServices } from '../../services/console-services';
 import type { ShownError } from '../../store/directory/shown-error';

@@ -1,7 +1,6 @@
 /** What the directory and the user's store say about a user: store, mailbox use, addresses, login. */
 
-import type { MailboxUsage } from '../../../../main/console/directory-calls';
-import type { UserPage } from '../../../../main/core/directory-admin/directory-admin-contract';
+import type { MailboxUsage, UserPage } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
 import type { ShownError } from '../../store/directory/shown-error';
 import { sizeText } from './directory-format';
