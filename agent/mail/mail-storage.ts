@@ -31,6 +31,8 @@ export interface MessageSummary {
   internalDate: Date;
   /** Size in bytes with CRLF line ends (IMAP RFC822.SIZE). */
   size: number;
+  /** RFC 7162 mod-sequence of its last change (arrival or flags); never goes back. */
+  modseq: number;
 }
 
 /** A folder as LIST/STATUS see it. */
@@ -78,16 +80,46 @@ export interface FolderView {
   uidNext(): number;
   /** Messages in UID order, as of the last refresh. */
   messages(): readonly MessageSummary[];
+  /** HIGHESTMODSEQ as of the last refresh (RFC 7162). */
+  highestModseq(): number;
+  /** Every keyword the folder defines now (IMAP FLAGS lists them). */
+  keywords(): readonly string[];
+  /** True when the folder can take no new keyword (PERMANENTFLAGS then has no `\*`). */
+  keywordsFull(): boolean;
+  /**
+   * Takes the \Recent messages among `uids` (all when omitted) that no session has taken yet:
+   * \Recent belongs to one session (RFC 3501 2.3.2). Resolves with their UIDs, ascending.
+   */
+  claimRecent(uids?: readonly number[]): Promise<number[]>;
+  /** The \Recent messages among `uids` (all when omitted) not yet taken, without taking them (EXAMINE). */
+  peekRecent(uids?: readonly number[]): number[];
+  /** UIDs expunged after `modseq`; undefined when the history does not reach back that far. */
+  expungedSince(modseq: number): number[] | undefined;
   /** Picks up changes made by others (deliveries, other sessions) since the last refresh. */
   refresh(): Promise<FolderChanges>;
   /** The raw message (RFC 5322 bytes, CRLF line ends). */
   read(uid: number): Promise<Buffer>;
+  /**
+   * The headers of several messages, each up to and including the blank line after it (CRLF line
+   * ends); undefined for a message that is gone. Callers keep batches small (a few hundred).
+   */
+  readHeaders(uids: readonly number[]): Promise<Array<Buffer | undefined>>;
   /** Changes flags; resolves with the new state of each message touched. */
   setFlags(
     uids: readonly number[],
     mode: 'add' | 'remove' | 'replace',
     flags: readonly string[],
   ): Promise<MessageSummary[]>;
+  /**
+   * Like setFlags, with RFC 7162 UNCHANGEDSINCE: messages whose mod-sequence is higher are left
+   * alone and listed in `modified`.
+   */
+  storeFlags(
+    uids: readonly number[],
+    mode: 'add' | 'remove' | 'replace',
+    flags: readonly string[],
+    unchangedSince?: number,
+  ): Promise<{ stored: MessageSummary[]; modified: number[] }>;
   /** Copies to another folder of the same user; resolves with source UID to new UID (UIDPLUS). */
   copy(uids: readonly number[], target: string): Promise<Map<number, number>>;
   /** Moves to another folder (copy, then expunge here) atomically per message. */
@@ -95,6 +127,17 @@ export interface FolderView {
   /** Removes messages flagged \Deleted (only those in `uids` when given); resolves with the UIDs removed. */
   expunge(uids?: readonly number[]): Promise<number[]>;
   close(): void;
+}
+
+/** IMAP STATUS figures of a folder. */
+export interface FolderStatus {
+  messages: number;
+  unseen: number;
+  uidNext: number;
+  uidValidity: number;
+  /** \Recent messages no session has taken yet. */
+  recent: number;
+  highestModseq: number;
 }
 
 /** Quota state of one mailbox. */
@@ -118,9 +161,7 @@ export interface UserMailbox {
   listSubscriptions(): Promise<string[]>;
   openFolder(name: string): Promise<FolderView>;
   /** Counts without opening: IMAP STATUS. */
-  folderStatus(
-    name: string,
-  ): Promise<{ messages: number; unseen: number; uidNext: number; uidValidity: number; recent: number }>;
+  folderStatus(name: string): Promise<FolderStatus>;
   /** Adds a message (IMAP APPEND, LMTP delivery); checks quota; resolves with its UID once durable. */
   append(
     folder: string,

@@ -3,23 +3,35 @@
  * directory logins) against Debian's Dovecot started in the same run, with the same clients:
  * - LMTP durable delivery rate, 4 KB messages, 20 concurrent connections;
  * - IMAP FETCH (UID FLAGS RFC822.SIZE ENVELOPE BODYSTRUCTURE) of a 10,000-message INBOX with imapflow;
- * - memory per 100 idle, logged-in IMAP sessions.
+ * - memory per 100 idle, logged-in IMAP sessions;
+ * - a 100,000-message INBOX put into the Maildir by another program (large-mailbox.ts): first SELECT,
+ *   FETCH 1:* (UID FLAGS), SEARCH SUBJECT, STORE on 1,000, second SELECT, memory with one and three
+ *   such INBOXes, and imaptest's stress throughput (50 clients, 30 s).
  * Ratios are written so that above 1.0 means we are better.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { round } from '../stats.js';
 import { startBenchLab } from '../support/bench-lab.js';
 import { measureDovecotAlone } from './dovecot-alone.js';
 import { startDovecotPeer } from './dovecot-peer.js';
 import { type ImapTarget, openIdleSessions, timeFetchAll, treePssBytes } from './imap-measure.js';
+import { type LargeMailboxFigures, runLargeMailboxSide, writeLargeMaildir } from './large-mailbox.js';
 import { lmtpLoad } from './lmtp-load.js';
 
 const deliveryMessages = 4000;
 const fetchMessages = 10_000;
 const concurrency = 20;
 const idleSessions = 100;
+const largeMessages = 100_000;
+const run = promisify(execFile);
+
+function sum(values: Record<string, number>): number {
+  return Object.values(values).reduce((total, value) => total + value, 0);
+}
 
 interface Side {
   name: string;
@@ -43,7 +55,7 @@ export async function runStoreBench(say: (line: string) => void): Promise<Record
     '--spares',
     '0',
     '--users',
-    '21',
+    '25',
     '--domains',
     '1',
   ]);
@@ -66,8 +78,10 @@ export async function runStoreBench(say: (line: string) => void): Promise<Record
         imapPort: dovecot.imapPort,
         pid: dovecot.pid,
       };
-      const recipients = users.slice(1).map((u) => u.address);
+      const recipients = users.slice(1, 21).map((u) => u.address);
       const reader = users[0]!;
+      const large = users.slice(21, 24);
+      const stressUser = users[24]!;
 
       const delivery: Record<string, number> = {};
       for (const side of [theirs, ours]) {
@@ -126,6 +140,58 @@ export async function runStoreBench(say: (line: string) => void): Promise<Record
       }
       const fetchRatio = fetchMs.Dovecot! / fetchMs.mailfleet!;
       say(`IMAP FETCH speed ours/Dovecot: ${round(fetchRatio, 2)}`);
+
+      say(`writing a ${largeMessages}-message Maildir ...`);
+      const template = join(root, 'large-template');
+      writeLargeMaildir(template, largeMessages);
+      const largeFigures: Record<string, LargeMailboxFigures> = {};
+      for (const side of [
+        {
+          name: 'Dovecot',
+          imapPort: theirs.imapPort,
+          pid: theirs.pid,
+          mailRoot: join(root, 'dovecot', 'mail'),
+          prepare: async (maildirs: string[]) => {
+            for (const maildir of maildirs) await run('chown', ['-R', 'mail:mail', join(maildir, '..')]);
+          },
+        },
+        {
+          name: 'mailfleet',
+          imapPort: ours.imapPort,
+          pid: ours.pid,
+          mailRoot: join(lab.home, 'nodes', 'store01', 'data', 'mail'),
+        },
+      ]) {
+        say(
+          `load average now: ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')}`,
+        );
+        largeFigures[side.name] = await runLargeMailboxSide(
+          side,
+          template,
+          largeMessages,
+          large,
+          stressUser,
+          treePssBytes,
+          say,
+        );
+      }
+      const ourLarge = largeFigures.mailfleet!;
+      const theirLarge = largeFigures.Dovecot!;
+      const timeKeys = ['firstSelect', 'fetchUidFlags', 'searchSubject', 'storeFlags1000', 'secondSelect'];
+      const largeRatios = Object.fromEntries(
+        timeKeys.map((key) => {
+          const k = key as keyof typeof ourLarge.times;
+          return [key, round(theirLarge.times[k] / ourLarge.times[k], 2)];
+        }),
+      );
+      say(`large INBOX speed ours/Dovecot: ${JSON.stringify(largeRatios)}`);
+      const stressRatio = round(
+        sum(ourLarge.stress.perSecond) / Math.max(1, sum(theirLarge.stress.perSecond)),
+        2,
+      );
+      say(`imaptest stress commands/s ours/Dovecot: ${stressRatio}`);
       return {
         ...(await measureDovecotAlone(join(root, 'dovecot-alone'), users.slice(1), delivery.mailfleet!, say)),
         deliveriesPerSecond: {
@@ -138,6 +204,13 @@ export async function runStoreBench(say: (line: string) => void): Promise<Record
         idleSessionsMiBPer100: {
           mailfleet: round(idleBytesPer100.mailfleet! / 1024 ** 2, 1),
           dovecot: round(idleBytesPer100.Dovecot! / 1024 ** 2, 1),
+        },
+        largeInbox: {
+          messages: largeMessages,
+          mailfleet: ourLarge,
+          dovecot: theirLarge,
+          ratios: largeRatios,
+          stressRatio,
         },
       };
     } finally {

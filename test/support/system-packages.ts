@@ -52,6 +52,16 @@ export const systemRequirements: SystemRequirement[] = [
   },
   { program: '/usr/bin/openssl', debianPackage: 'openssl', why: 'test and lab certificates' },
   {
+    program: '/usr/lib/dovecot/dovecot-config',
+    debianPackage: 'dovecot-dev',
+    why: "building Dovecot's imaptest (IMAP compliance and stress tests)",
+  },
+  { program: '/usr/bin/autoreconf', debianPackage: 'autoconf', why: 'building imaptest' },
+  { program: '/usr/bin/automake', debianPackage: 'automake', why: 'building imaptest' },
+  { program: '/usr/bin/libtoolize', debianPackage: 'libtool', why: 'building imaptest' },
+  { program: '/usr/bin/pkg-config', debianPackage: 'pkg-config', why: 'building imaptest' },
+  { program: '/usr/bin/cc', debianPackage: 'build-essential', why: 'building imaptest' },
+  {
     program: '/usr/bin/rspamd',
     debianPackage: 'rspamd',
     why: 'gateway content scanning against a real rspamd',

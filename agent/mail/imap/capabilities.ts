@@ -30,6 +30,8 @@ export const baseCapabilities = [
   'CATENATE',
   'COMPRESS=DEFLATE',
   'CREATE-SPECIAL-USE',
+  'CONDSTORE',
+  'QRESYNC',
 ] as const;
 
 /** What the session is, as far as capabilities go. */

@@ -14,7 +14,8 @@ export type SimpleFetchItem =
   | 'RFC822.SIZE'
   | 'ENVELOPE'
   | 'BODY'
-  | 'BODYSTRUCTURE';
+  | 'BODYSTRUCTURE'
+  | 'MODSEQ';
 
 /** One requested attribute. */
 export type FetchItem =
@@ -58,6 +59,7 @@ const simple = new Set<string>([
   'ENVELOPE',
   'BODY',
   'BODYSTRUCTURE',
+  'MODSEQ',
 ]);
 const macros: Record<string, SimpleFetchItem[]> = {
   ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],

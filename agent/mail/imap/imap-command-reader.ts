@@ -109,9 +109,11 @@ export class ImapCommandReader {
     if (this.closed) return;
     const pending = this.buffer.length - this.offset;
     if (pending === 0) {
-      // Nothing pending: use the chunk as it is, no copy.
+      // Nothing pending: use the chunk as it is, no copy. The offset restarts too: the previous
+      // command may have consumed its buffer to the end without a later next() releasing it.
       this.buffer = chunk;
       this.storage = undefined;
+      this.offset = 0;
       this.scanFrom = 0;
     } else if (this.storage && this.buffer.length + chunk.length <= this.storage.length) {
       chunk.copy(this.storage, this.buffer.length);

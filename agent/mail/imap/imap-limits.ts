@@ -25,6 +25,8 @@ export interface ImapLimits extends ImapReaderLimits, ImapParserLimits {
   readAhead: number;
   /** Input buffered unread before the socket is paused. */
   maxBufferedInput: number;
+  /** In IDLE: how often the folder's files are checked for changes by other programs (Dovecot: 30 s). */
+  idleCheckIntervalMs: number;
 }
 
 /** Defaults: 64 KiB lines, 64 KiB literals (APPEND: 50 MiB), 1 MiB commands, nesting 32. */
@@ -46,6 +48,7 @@ export const defaultImapLimits: ImapLimits = {
   sortCacheBytes: 16 * 1024 * 1024,
   readAhead: 8,
   maxBufferedInput: 256 * 1024,
+  idleCheckIntervalMs: 30_000,
 };
 
 /**
@@ -56,10 +59,12 @@ export const defaultImapLimits: ImapLimits = {
  * to be read and dropped.
  */
 export const preLoginReaderCaps: ImapReaderLimits = {
-  maxLineBytes: 8 * 1024,
+  // The longest command a client sends before login is an RFC 2971 ID: up to 30 field-value pairs
+  // of 1,024-byte values (imaptest's id group sends exactly that; Dovecot's imap-login takes it).
+  maxLineBytes: 32 * 1024,
   maxLiteralBytes: 8 * 1024,
   maxAppendBytes: 8 * 1024,
-  maxCommandBytes: 16 * 1024,
+  maxCommandBytes: 40 * 1024,
   maxLiterals: 4,
   maxDiscardBytes: 64 * 1024,
 };

@@ -15,7 +15,7 @@ import { bad, responseText } from './imap-errors.js';
 import { preLoginReaderLimits } from './imap-limits.js';
 import { ResponseWriter } from './imap-output.js';
 import type { ImapSessionContext } from './imap-session-context.js';
-import type { SelectedFolder } from './selected-folder.js';
+import type { ModseqMode, SelectedFolder } from './selected-folder.js';
 
 /** RFC 3501 connection states. */
 export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -32,6 +32,8 @@ export class ImapSession {
   closeAfterReply: string | undefined;
   /** In IDLE: changes to the selected folder are sent as they happen. */
   idling = false;
+  /** RFC 7162: CONDSTORE/QRESYNC turned on for this session (ENABLE, or a CONDSTORE-enabling command). */
+  readonly modseqMode: ModseqMode = { condstore: false, qresync: false };
   readonly since: number;
   readonly clientAddress: string;
   readonly out: ResponseWriter;
@@ -47,6 +49,7 @@ export class ImapSession {
   private stopWatching: (() => void) | undefined;
   private idleRefresh: Promise<void> = Promise.resolve();
   private idleRefreshQueued = false;
+  private idleCheck: NodeJS.Timeout | undefined;
 
   constructor(
     private socket: Socket,
@@ -173,6 +176,15 @@ export class ImapSession {
   /** IDLE: while true, changes to the selected folder are written as they happen. */
   async setIdle(idling: boolean): Promise<void> {
     this.idling = idling;
+    if (this.idleCheck) clearInterval(this.idleCheck);
+    this.idleCheck = undefined;
+    if (idling) {
+      // Other programs' changes to the files send no notification: look now and then.
+      this.idleCheck = setInterval(() => {
+        if (this.selected) this.onMailboxChange(this.selected.name);
+      }, this.context.limits.idleCheckIntervalMs);
+      this.idleCheck.unref();
+    }
     if (!idling) await this.idleRefresh;
   }
 
@@ -264,6 +276,7 @@ export class ImapSession {
     if (this.cleanupDone) return;
     this.cleanupDone = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.idleCheck) clearInterval(this.idleCheck);
     this.stopWatching?.();
     // Nothing more is read: input still arriving is not inflated for nothing.
     if (this.inflater) {

@@ -4,6 +4,7 @@
  * charsets such as ISO-2022-JP, base64 and quoted-printable), matched case-insensitively.
  */
 
+import { parseAddressList } from './address-list.js';
 import { type HeaderField, headerValue } from './message-headers.js';
 import { bodyText, headerText } from './message-text.js';
 import { type MimePart, parseMimeTree } from './mime-tree.js';
@@ -18,6 +19,7 @@ export interface SearchCandidate {
   flags: readonly string[];
   internalDate: Date;
   size: number;
+  modseq: number;
   recent: boolean;
 }
 
@@ -28,6 +30,9 @@ export interface SearchScope {
   /** UIDs saved by SEARCH RETURN (SAVE) (RFC 5182), for `$`. */
   saved?: ReadonlySet<number>;
 }
+
+/** Header fields holding address lists. */
+const addressFields = new Set(['from', 'to', 'cc', 'bcc', 'sender', 'reply-to']);
 
 const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -63,17 +68,30 @@ export class SearchableMessage {
     return this.root().fields;
   }
 
-  /** Decoded, folded values of every field called `key`. */
+  /** Decoded, folded values of every field called `key` (only the fields asked about are decoded). */
   headerValues(key: string): string[] {
-    if (!this.decodedHeaders) {
-      this.decodedHeaders = new Map();
-      for (const field of this.fields) {
-        const list = this.decodedHeaders.get(field.key) ?? [];
-        list.push(searchFold(decodeHeaderValue(field.value)));
-        this.decodedHeaders.set(field.key, list);
+    this.decodedHeaders ??= new Map();
+    let values = this.decodedHeaders.get(key);
+    if (!values) {
+      values = [];
+      for (const field of this.fields)
+        if (field.key === key) values.push(searchFold(decodeHeaderValue(field.value)));
+      this.decodedHeaders.set(key, values);
+    }
+    return values;
+  }
+
+  /** `local@domain` of each address in fields called `key`, folded for matching. */
+  addresses(key: string): string[] {
+    const found: string[] = [];
+    for (const field of this.fields) {
+      if (field.key !== key) continue;
+      for (const address of parseAddressList(field.value)) {
+        if (address.mailbox !== undefined && address.host !== undefined)
+          found.push(searchFold(`${address.mailbox}@${address.host}`));
       }
     }
-    return this.decodedHeaders.get(key) ?? [];
+    return found;
   }
 
   bodyText(): string {
@@ -138,6 +156,8 @@ export function matchesSearch(
       return inSet(key.set, message.uid, scope.highestUid);
     case 'size':
       return key.larger ? message.size > key.bytes : message.size < key.bytes;
+    case 'modseq':
+      return message.modseq >= key.modseq;
     case 'date': {
       const internal = Math.floor(message.internalDate.getTime() / 86_400_000);
       // A message without a readable Date header counts as sent at the epoch, as Dovecot does.
@@ -149,7 +169,9 @@ export function matchesSearch(
       const needle = searchFold(key.text);
       const values = content.headerValues(key.field);
       // HEADER field "" matches every message that has the field (RFC 3501 6.4.4).
-      return values.some((value) => value.includes(needle));
+      if (values.some((value) => value.includes(needle))) return true;
+      // Addresses also match as `local@domain` with comments and spacing taken out (as Dovecot).
+      return addressFields.has(key.field) && content.addresses(key.field).some((a) => a.includes(needle));
     }
     case 'body':
       return content ? content.bodyText().includes(searchFold(key.text)) : false;

@@ -23,6 +23,8 @@ export type SearchKey =
   | { op: 'text'; text: string }
   | { op: 'date'; sent: boolean; compare: 'before' | 'on' | 'since'; day: number }
   | { op: 'size'; larger: boolean; bytes: number }
+  /** RFC 7162 MODSEQ: changed at or after the mod-sequence (the per-flag entry form is read and ignored). */
+  | { op: 'modseq'; modseq: number }
   | { op: 'not'; key: SearchKey }
   | { op: 'or'; left: SearchKey; right: SearchKey }
   | { op: 'and'; keys: SearchKey[] };
@@ -113,6 +115,12 @@ class QueryReader {
     throw new SearchQueryError(`${what} must be a string`);
   }
 
+  /** The next token when it is an atom, without taking it. */
+  peekAtom(): string | undefined {
+    const token = this.tokens[this.index];
+    return token?.type === 'atom' ? token.value : undefined;
+  }
+
   atom(what: string): string {
     const token = this.take(what);
     if (token.type === 'atom') return token.value;
@@ -184,12 +192,44 @@ function parseKey(reader: QueryReader, depth: number): SearchKey {
     }
     case 'UID':
       return { op: 'uid', set: sequenceSet(reader.atom('UID set')) };
+    case 'MODSEQ':
+      return parseModseqKey(reader);
     case 'NOT':
       return { op: 'not', key: parseKey(reader, depth + 1) };
     case 'OR':
       return { op: 'or', left: parseKey(reader, depth + 1), right: parseKey(reader, depth + 1) };
     default:
       throw new SearchQueryError(`unknown search key ${name.slice(0, 40)}`);
+  }
+}
+
+/** MODSEQ ["entry-name" entry-type] value (RFC 7162 3.1.5). */
+function parseModseqKey(reader: QueryReader): SearchKey {
+  if (reader.peekAtom() === undefined) {
+    reader.text('MODSEQ entry name');
+    const type = reader.atom('MODSEQ entry type').toLowerCase();
+    if (!['priv', 'shared', 'all'].includes(type))
+      throw new SearchQueryError('MODSEQ entry type must be priv, shared or all');
+  }
+  const text = reader.atom('MODSEQ value');
+  if (!/^\d{1,19}$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw new SearchQueryError(`invalid mod-sequence "${text.slice(0, 20)}"`);
+  return { op: 'modseq', modseq: Number(text) };
+}
+
+/** True when the key uses MODSEQ (SEARCH then answers with the highest mod-sequence found). */
+export function usesModseq(key: SearchKey): boolean {
+  switch (key.op) {
+    case 'modseq':
+      return true;
+    case 'not':
+      return usesModseq(key.key);
+    case 'or':
+      return usesModseq(key.left) || usesModseq(key.right);
+    case 'and':
+      return key.keys.some(usesModseq);
+    default:
+      return false;
   }
 }
 
@@ -229,6 +269,23 @@ export function parseSearchQuery(args: readonly ImapToken[]): SearchKey {
   while (!reader.done()) keys.push(parseKey(reader, 0));
   return keys.length === 1 ? keys[0]! : { op: 'and', keys };
 }
+/** Whether evaluating the key needs the message's body (BODY, TEXT), not only its header. */
+export function needsBody(key: SearchKey): boolean {
+  switch (key.op) {
+    case 'body':
+    case 'text':
+      return true;
+    case 'not':
+      return needsBody(key.key);
+    case 'or':
+      return needsBody(key.left) || needsBody(key.right);
+    case 'and':
+      return key.keys.some(needsBody);
+    default:
+      return false;
+  }
+}
+
 /** Whether evaluating the key needs the message's content (header or body), not just its summary. */
 export function needsContent(key: SearchKey): boolean {
   switch (key.op) {

@@ -7,8 +7,11 @@ import { MailStorageError } from '../mail-storage.js';
 import type { ImapSession } from './imap-session.js';
 import { visitInOrder } from './read-window.js';
 import { matchesSearch, SearchableMessage, type SearchCandidate } from './search-match.js';
-import { needsContent, type SearchKey } from './search-query.js';
+import { needsBody, needsContent, type SearchKey } from './search-query.js';
 import type { SelectedFolder } from './selected-folder.js';
+
+/** Headers read per turn of the event loop (synchronous reads: a few ms, then others run). */
+const headerSlice = 256;
 
 /**
  * Positions (0-based, ascending) of the messages matching `query`, or undefined when the session
@@ -33,6 +36,19 @@ export async function searchPositions(
   if (!needsContent(query)) {
     for (let i = 0; i < messages.length; i++) {
       if (matchesSearch(query, candidate(i), scope, undefined)) found.push(i);
+    }
+    return found;
+  }
+  if (!needsBody(query)) {
+    // Header keys alone (FROM, SUBJECT, HEADER, SENT*) need only each file's header, read in slices.
+    for (let from = 0; from < messages.length; from += headerSlice) {
+      const slice = messages.slice(from, from + headerSlice);
+      const headers = await selected.view.readHeaders(slice.map((m) => m.uid));
+      if (session.isClosed) return undefined;
+      headers.forEach((header, k) => {
+        const i = from + k;
+        if (header && matchesSearch(query, candidate(i), scope, new SearchableMessage(header))) found.push(i);
+      });
     }
     return found;
   }

@@ -13,9 +13,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { isMissing } from './durable-fs.js';
 import { parseMessageFileName } from './message-file-name.js';
 import { readUidlist } from './uidlist-file.js';
@@ -49,13 +48,14 @@ export interface LoadedFolderIndex {
   deadRecords: number;
 }
 
-// A folder of 10,000 messages is 10,000 stats: the callback API costs a fraction of fs/promises'.
-const statFile = promisify(fs.stat);
+/** Files stat'ed per turn of the event loop when a folder is loaded. */
+const statSlice = 512;
 
 /** Files in tmp/ older than this are leftovers of interrupted deliveries (the Maildir rule). */
 const staleTmpMs = 36 * 3600 * 1000;
 
-interface FoundFile {
+/** A message file found in new/ or cur/. */
+export interface FoundFile {
   name: string;
   subdir: 'new' | 'cur';
   base: string;
@@ -63,7 +63,8 @@ interface FoundFile {
   vsize: number | undefined;
 }
 
-async function listMessageFiles(folderPath: string): Promise<Map<string, FoundFile>> {
+/** The message files of a folder by base name (cur/ wins when a base is in both). */
+export async function listMessageFiles(folderPath: string): Promise<Map<string, FoundFile>> {
   const found = new Map<string, FoundFile>();
   // cur/ first: if a base is in both (a copy interrupted between link and unlink), cur/ wins.
   for (const subdir of ['cur', 'new'] as const) {
@@ -156,13 +157,17 @@ export async function loadFolderIndex(
   for (const file of unindexed) messages.push({ ...fileMessage(file, uidNext++), extensions: '' });
   if (unindexed.length > 0) repairs.push(`${unindexed.length} file(s) without a UID given new UIDs`);
 
-  await forEachLimited(messages, 32, async (message) => {
-    const path = join(folderPath, message.subdir, message.fileName);
-    const info = await statFile(path);
-    message.internalDate = info.mtime;
-    // Files from other tools may lack W= (or use LF line ends): measure what IMAP will count.
-    if (message.size < 0) message.size = crlfSize(await readFile(path));
-  });
+  // Synchronous stats in slices: for 100,000 files a quarter of the time of thread-pool round
+  // trips (measured), and other sessions still run between slices.
+  for (let from = 0; from < messages.length; from += statSlice) {
+    for (const message of messages.slice(from, from + statSlice)) {
+      const path = join(folderPath, message.subdir, message.fileName);
+      message.internalDate = fs.statSync(path).mtime;
+      // Files from other tools may lack W= (or use LF line ends): measure what IMAP will count.
+      if (message.size < 0) message.size = crlfSize(fs.readFileSync(path));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return {
     header: { ...header, uidNext },
     messages,
@@ -184,7 +189,8 @@ function fileMessage(file: FoundFile, uid: number): IndexedMessage {
   };
 }
 
-function crlfSize(data: Buffer): number {
+/** Size with CRLF line ends (RFC822.SIZE) of a file written with LF or CRLF. */
+export function crlfSize(data: Buffer): number {
   let size = data.length;
   for (let i = 0; i < data.length; i++) {
     const byte = data[i];

@@ -48,19 +48,25 @@ export async function copyMessages(
   const files: UncommittedFile[] = [];
   for (const message of messages) {
     const file = targetFile(target, message, names);
+    // Ours, on its way to a commit: a disk scan of the target must not number it too.
+    target.expectIncoming(file.base);
     // A flag change may rename the source between lookup and link: look it up again.
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = source.get(message.uid);
       if (!current) break;
       try {
-        await link(source.filePath(current), join(target.path, 'cur', file.fileName));
+        await target.ownChange(() => link(source.filePath(current), join(target.path, 'cur', file.fileName)));
         sources.push(message.uid);
         files.push(file);
         break;
       } catch (error) {
-        if (!isMissing(error)) throw error;
+        if (!isMissing(error)) {
+          target.dropIncoming(file.base);
+          throw error;
+        }
       }
     }
+    if (!files.includes(file)) target.dropIncoming(file.base);
   }
   return commitTransfers(target, sources, files);
 }
@@ -82,9 +88,14 @@ export async function moveMessages(
       const current = source.get(message.uid);
       if (!current) continue;
       const file = targetFile(target, current, names);
+      target.expectIncoming(file.base);
       try {
-        await rename(source.filePath(current), join(target.path, 'cur', file.fileName));
+        const from = source.filePath(current);
+        await source.ownChange(() =>
+          target.ownChange(() => rename(from, join(target.path, 'cur', file.fileName))),
+        );
       } catch (error) {
+        target.dropIncoming(file.base);
         if (isMissing(error)) continue;
         throw error;
       }
@@ -92,7 +103,8 @@ export async function moveMessages(
       sources.push(current.uid);
       files.push(file);
     }
-    source.forget(sources);
+    if (sources.length > 0) source.forget(sources, await source.modseqs.next());
+    await source.saveModseqs();
     return { sources, files, dirs };
   });
   const map = await commitTransfers(target, sources, files);

@@ -117,8 +117,7 @@ export async function renameFolder(state: MailboxState, from: string, to: string
       if (loaded) {
         const store = await loaded.catch(() => undefined);
         if (store) {
-          store.name = renamed;
-          store.path = newPath;
+          store.relocate(renamed, newPath);
           state.loadedFolders().set(renamed, Promise.resolve(store));
         }
       }

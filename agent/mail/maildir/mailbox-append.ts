@@ -5,7 +5,7 @@
  * Resolves only when all of that is durable.
  */
 import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { toCrlf } from './crlf.js';
 import { writeNewFileDurably } from './durable-fs.js';
 import { keywordsOf, lettersOf } from './folder-changes.js';
@@ -56,6 +56,8 @@ export async function appendMessages(
   messages: ReadonlyArray<{ message: Buffer; options?: AppendOptions }>,
 ): Promise<{ uids: number[]; uidValidity: number }> {
   const store = await state.folder(folder);
+  // What another program put in the folder is numbered first, as Dovecot's delivery would.
+  await state.syncFolder(store, 'delivery');
   const data = messages.map((entry) => toCrlf(entry.message));
   const total = data.reduce((sum, bytes) => sum + bytes.length, 0);
   state.quota.reserve(total);
@@ -84,7 +86,9 @@ export async function appendMessages(
     }
     for (const [i, file] of files.entries()) {
       const finalPath = join(store.path, file.subdir, file.fileName);
-      await rename(tmpPaths[i]!, finalPath);
+      // Ours, on its way to the commit: a scan for other programs' files must not number it too.
+      store.expectIncoming(file.base);
+      await store.ownChange(() => rename(tmpPaths[i]!, finalPath));
       finalPaths.push(finalPath);
     }
     const uids = (await store.commit(files)) as number[];
@@ -93,6 +97,8 @@ export async function appendMessages(
     state.notify(store.name);
     return { uids, uidValidity: store.uidValidity };
   } catch (error) {
+    for (const path of finalPaths) store.dropIncoming(basename(path).split(':')[0]!);
+    for (const path of tmpPaths) store.dropIncoming(basename(path));
     // Not acknowledged: take every file back, so a retry does not deliver any of them twice.
     await Promise.all([...tmpPaths, ...finalPaths].map((path) => rm(path, { force: true })));
     throw error;

@@ -141,6 +141,22 @@ export class MailboxState {
     }
   }
 
+  /**
+   * Picks up what another program changed in a folder's files (`when`: see FolderStore.syncWithDisk):
+   * quota figures follow, and every session with the folder open hears of it.
+   * Resolves true when something changed.
+   */
+  async syncFolder(store: FolderStore, when: 'open' | 'client' | 'delivery'): Promise<boolean> {
+    const changes = await store.syncWithDisk(when);
+    if (!changes) return false;
+    this.quota.record({
+      bytes: changes.addedBytes - changes.removedBytes,
+      messages: changes.added - changes.removed,
+    });
+    this.notify(store.name);
+    return true;
+  }
+
   /** Saves the subscriptions set. */
   async saveSubscriptions(): Promise<void> {
     await writeSubscriptions(this.maildir, this.subscriptions);
@@ -155,6 +171,7 @@ export class MailboxState {
       allocateUidValidity: () => this.uidValidities.run(() => allocateUidValidity(this.maildir)),
       onRepair: (repairs) => this.context.onRepair(this.user, normalised, repairs),
       stats: this.context.stats,
+      afterCrash: this.context.uncleanShutdown,
     });
   }
 }

@@ -10,10 +10,11 @@ import {
   type MessageSummary,
 } from '../mail-storage.js';
 import { toCrlf } from './crlf.js';
-import { isMissing, readWholeFile } from './durable-fs.js';
-import { expungeMessages, setMessageFlags } from './folder-changes.js';
+import { isMissing, readMessageHeaderSync, readWholeFile } from './durable-fs.js';
+import { expungeMessages, moveNewToCur, setMessageFlags } from './folder-changes.js';
 import type { FolderStore } from './folder-store.js';
 import { copyMessages, moveMessages } from './folder-transfer.js';
+import { maxKeywords } from './keyword-table.js';
 import type { MailboxState } from './mailbox-state.js';
 
 /** Compares two UID-ordered lists; a changed summary object means changed flags. */
@@ -47,6 +48,7 @@ export class MaildirFolderView implements FolderView {
   private snapshot: readonly MessageSummary[];
   private seenVersion: number;
   private nextUid: number;
+  private highest: number;
   private closed = false;
 
   constructor(
@@ -56,6 +58,7 @@ export class MaildirFolderView implements FolderView {
     this.snapshot = store.summaries();
     this.seenVersion = store.version;
     this.nextUid = store.uidNext;
+    this.highest = store.modseqs.highest;
     state.openViews++;
   }
 
@@ -75,23 +78,79 @@ export class MaildirFolderView implements FolderView {
     return this.snapshot;
   }
 
+  highestModseq(): number {
+    return this.highest;
+  }
+
+  keywords(): readonly string[] {
+    return this.store.keywords.keywords();
+  }
+
+  keywordsFull(): boolean {
+    return this.store.keywords.keywords().length >= maxKeywords;
+  }
+
+  async claimRecent(uids?: readonly number[]): Promise<number[]> {
+    const taken = this.store.claimRecent(uids);
+    // Taken messages are not new any more: out of new/ (in the background: it is only bookkeeping).
+    // Counted as work in flight, so the mailbox is not dropped and loaded again under the renames.
+    if (taken.length > 0) void this.state.busy(() => moveNewToCur(this.store, taken)).catch(() => undefined);
+    return taken;
+  }
+
+  peekRecent(uids?: readonly number[]): number[] {
+    return this.store.peekRecent(uids);
+  }
+
+  expungedSince(modseq: number): number[] | undefined {
+    return this.store.modseqs.expungedSince(modseq);
+  }
+
   async refresh(): Promise<FolderChanges> {
+    // Changes another program made to the files show up like any other session's.
+    await this.state.syncFolder(this.store, 'client');
     if (this.store.version === this.seenVersion) return { added: [], flagsChanged: [], expunged: [] };
     const current = this.store.summaries();
     const changes = diffSummaries(this.snapshot, current);
     this.snapshot = current;
     this.seenVersion = this.store.version;
     this.nextUid = this.store.uidNext;
+    this.highest = this.store.modseqs.highest;
     return changes;
   }
 
-  async read(uid: number): Promise<Buffer> {
+  read(uid: number): Promise<Buffer> {
+    return this.readFile(uid, readWholeFile);
+  }
+
+  async readHeaders(uids: readonly number[]): Promise<Array<Buffer | undefined>> {
+    const headers: Array<Buffer | undefined> = [];
+    for (const uid of uids) {
+      let header: Buffer | undefined;
+      // A flag change by another session may rename the file between lookup and open.
+      for (let attempt = 0; attempt < 3 && header === undefined; attempt++) {
+        const message = this.store.get(uid);
+        if (!message) break;
+        try {
+          header = toCrlf(readMessageHeaderSync(this.store.filePath(message)));
+        } catch (error) {
+          if (!isMissing(error)) throw error;
+        }
+      }
+      headers.push(header);
+    }
+    // The reads above were synchronous: let other sessions run before the next batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    return headers;
+  }
+
+  private async readFile(uid: number, reader: (path: string) => Promise<Buffer>): Promise<Buffer> {
     // A flag change by another session may rename the file between lookup and open.
     for (let attempt = 0; attempt < 3; attempt++) {
       const message = this.store.get(uid);
       if (!message) break;
       try {
-        return toCrlf(await readWholeFile(this.store.filePath(message)));
+        return toCrlf(await reader(this.store.filePath(message)));
       } catch (error) {
         if (!isMissing(error)) throw error;
       }
@@ -100,12 +159,26 @@ export class MaildirFolderView implements FolderView {
   }
 
   async setFlags(uids: readonly number[], mode: 'add' | 'remove' | 'replace', flags: readonly string[]) {
-    const changed = await this.state.busy(() => setMessageFlags(this.store, uids, mode, flags));
-    const byUid = new Map(changed.map((s) => [s.uid, s]));
-    // Our own change is answered by the caller; the next refresh should not report it again.
-    this.snapshot = this.snapshot.map((s) => byUid.get(s.uid) ?? s);
-    if (changed.length > 0) this.state.notify(this.store.name);
-    return changed;
+    return (await this.storeFlags(uids, mode, flags)).stored;
+  }
+
+  async storeFlags(
+    uids: readonly number[],
+    mode: 'add' | 'remove' | 'replace',
+    flags: readonly string[],
+    unchangedSince?: number,
+  ) {
+    const outcome = await this.state.busy(() =>
+      setMessageFlags(this.store, uids, mode, flags, unchangedSince),
+    );
+    const changed = outcome.stored.filter((s) => s !== this.summaryInSnapshot(s.uid));
+    if (changed.length > 0) {
+      const byUid = new Map(changed.map((s) => [s.uid, s]));
+      // Our own change is answered by the caller; the next refresh should not report it again.
+      this.snapshot = this.snapshot.map((s) => byUid.get(s.uid) ?? s);
+      this.state.notify(this.store.name);
+    }
+    return outcome;
   }
 
   async copy(uids: readonly number[], target: string): Promise<Map<number, number>> {
@@ -158,6 +231,18 @@ export class MaildirFolderView implements FolderView {
     if (this.closed) return;
     this.closed = true;
     this.state.openViews--;
+  }
+
+  private summaryInSnapshot(uid: number): MessageSummary | undefined {
+    let low = 0;
+    let high = this.snapshot.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.snapshot[middle]!.uid < uid) low = middle + 1;
+      else high = middle;
+    }
+    const found = this.snapshot[low];
+    return found?.uid === uid ? found : undefined;
   }
 
   private dropFromSnapshot(uids: readonly number[]): void {

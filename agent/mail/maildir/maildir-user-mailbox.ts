@@ -2,8 +2,7 @@
  * The UserMailbox handle given to sessions. It holds no state of its own: every call looks up the
  * shared MailboxState through the storage (loading it again if it was evicted while idle).
  */
-import type { FolderInfo, FolderView, QuotaUsage, UserMailbox } from '../mail-storage.js';
-import { markNewAsSeenByReader } from './folder-changes.js';
+import type { FolderInfo, FolderStatus, FolderView, QuotaUsage, UserMailbox } from '../mail-storage.js';
 import { createFolder, deleteFolder, listFolders, renameFolder, setSubscribed } from './folder-tree.js';
 import { type AppendOptions, appendMessage, appendMessages } from './mailbox-append.js';
 import type { MailboxState } from './mailbox-state.js';
@@ -54,26 +53,25 @@ export class MaildirUserMailbox implements UserMailbox {
   openFolder(name: string): Promise<FolderView> {
     return this.with(async (state) => {
       const store = await state.folder(name);
-      await markNewAsSeenByReader(store);
+      // Opening (SELECT, a POP3 login) lists the files whatever their directories' times say.
+      await state.syncFolder(store, 'open');
       return new MaildirFolderView(store, state);
     });
   }
 
-  folderStatus(name: string) {
+  folderStatus(name: string): Promise<FolderStatus> {
     return this.with(async (state) => {
       const store = await state.folder(name);
+      await state.syncFolder(store, 'client');
       let unseen = 0;
-      let recent = 0;
-      for (const message of store.messages()) {
-        if (!message.letters.includes('S')) unseen++;
-        if (message.subdir === 'new') recent++;
-      }
+      for (const message of store.messages()) if (!message.letters.includes('S')) unseen++;
       return {
         messages: store.count,
         unseen,
         uidNext: store.uidNext,
         uidValidity: store.uidValidity,
-        recent,
+        recent: store.unclaimedRecent,
+        highestModseq: store.modseqs.highest,
       };
     });
   }

@@ -43,8 +43,11 @@ export class ImapProxySession {
     private secure: boolean,
     private readonly context: ProxyContext,
   ) {
-    // The proxy only ever reads pre-login input: an APPEND literal gets no more than a login's.
-    this.reader = new ImapCommandReader(preLoginReaderLimits(context.limits));
+    // The proxy only ever reads pre-login input: an APPEND literal gets no more than a login's; lines
+    // have their own limit, room for an RFC 2971 ID.
+    this.reader = new ImapCommandReader(
+      preLoginReaderLimits({ ...context.limits, maxLineBytes: context.limits.maxImapLineBytes }),
+    );
     this.clientAddress = socket.remoteAddress ?? 'unknown';
     this.tcp = socket;
   }
@@ -69,7 +72,7 @@ export class ImapProxySession {
   };
 
   private capabilities(): string {
-    const list = ['IMAP4rev1', 'LITERAL+', 'SASL-IR'];
+    const list = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID'];
     if (this.context.tls && !this.secure) list.push('STARTTLS');
     list.push(this.loginAllowed() ? 'AUTH=PLAIN' : 'LOGINDISABLED');
     return list.join(' ');
@@ -145,6 +148,11 @@ export class ImapProxySession {
         return undefined;
       case 'NOOP':
         this.write(`${tag} OK NOOP completed`);
+        return undefined;
+      case 'ID':
+        // RFC 2971: clients may identify themselves before login; the proxy answers for itself.
+        this.write('* ID ("name" "mailfleet")');
+        this.write(`${tag} OK ID completed`);
         return undefined;
       case 'LOGOUT':
         this.write('* BYE logging out');

@@ -11,8 +11,10 @@ import type { StoreConnectOptions } from './store-connection.js';
 
 /** Limits of a proxy before login. */
 export interface ProxyLimits {
-  /** Line (IMAP: between literals) before login. */
+  /** POP3 line before login. */
   maxLineBytes: number;
+  /** IMAP line (between literals) before login: an RFC 2971 ID of 30 pairs of 1,024-byte values needs 32 KiB. */
+  maxImapLineBytes: number;
   /** IMAP literal before login. */
   maxLiteralBytes: number;
   /** IMAP command (lines and literals) before login. */
@@ -38,12 +40,14 @@ export interface ProxyLimits {
 /** Defaults: small pre-login limits (a login needs little), Dovecot-like timeouts. */
 export const defaultProxyLimits: ProxyLimits = {
   maxLineBytes: 8 * 1024,
+  // The largest IMAP command before login is an RFC 2971 ID: 30 field-value pairs of up to 1,024 bytes.
+  maxImapLineBytes: 32 * 1024,
   maxLiteralBytes: 8 * 1024,
-  maxCommandBytes: 16 * 1024,
+  maxCommandBytes: 40 * 1024,
   maxLiterals: 4,
   maxDiscardBytes: 64 * 1024,
   maxDepth: 4,
-  maxTokens: 64,
+  maxTokens: 72,
   preAuthTimeoutMs: 60_000,
   maxFailedLogins: 3,
   failedLoginDelayMs: 2_000,

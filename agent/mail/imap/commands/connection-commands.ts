@@ -4,6 +4,7 @@ import { expectArgs } from '../command-args.js';
 import type { CommandHandler } from '../command-table.js';
 import { bad } from '../imap-errors.js';
 import { imapUtf8String } from '../imap-string.js';
+import { enableCondstore, enableQresync } from '../modseq-mode.js';
 
 /** CAPABILITY: the list for the current state. */
 export const capabilityCommand: CommandHandler = async (session, command) => {
@@ -61,12 +62,19 @@ export const idCommand: CommandHandler = async (session, command) => {
   return undefined;
 };
 
-/** No extension here changes behaviour when enabled (no CONDSTORE, no UTF8=ACCEPT): nothing is enabled. */
+/** ENABLE (RFC 5161): CONDSTORE and QRESYNC (RFC 7162) can be enabled; others are ignored. */
 export const enableCommand: CommandHandler = async (session, command) => {
   if (command.args.length === 0) throw bad('ENABLE needs at least one capability');
-  for (const argument of command.args)
+  const enabled: string[] = [];
+  for (const argument of command.args) {
     if (argument.type !== 'atom') throw bad('ENABLE takes capability atoms');
-  session.out.line('* ENABLED');
+    const name = argument.value.toUpperCase();
+    if (name === 'CONDSTORE') enableCondstore(session);
+    else if (name === 'QRESYNC') enableQresync(session);
+    else continue;
+    if (!enabled.includes(name)) enabled.push(name);
+  }
+  session.out.line(`* ENABLED${enabled.map((name) => ` ${name}`).join('')}`);
   return undefined;
 };
 

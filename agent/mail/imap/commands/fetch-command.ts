@@ -14,7 +14,11 @@ import type { ImapSession } from '../imap-session.js';
 import { formatFlags, formatInternalDate } from '../message-attributes.js';
 import { type MessageStructure, messageStructure, structureKey } from '../message-structure-cache.js';
 import { type MimePart, parseMimeTree } from '../mime-tree.js';
+import { parseFetchModifiers } from '../modseq-args.js';
+import { enableCondstore } from '../modseq-mode.js';
 import type { SelectedFolder } from '../selected-folder.js';
+import { formatSequence } from '../sequence-set.js';
+import { vanishedSince } from './select-commands.js';
 
 /** What a message's response needs beyond its summary; `gone` if it was expunged meanwhile. */
 type Loaded = { raw?: Buffer; structure?: MessageStructure } | { gone: true } | { error: unknown };
@@ -60,6 +64,7 @@ function writeResponse(
     text += first ? piece : ` ${piece}`;
     first = false;
   };
+  let sentModseq = false;
   // Decoded first: an UNKNOWN-CTE failure must come before any byte of this response is written.
   const binaries = new Map<FetchItem, Buffer>();
   for (const item of request.items) {
@@ -72,6 +77,10 @@ function writeResponse(
       case 'FLAGS':
         add(`FLAGS ${formatFlags(summary.flags, selected.isRecent(summary.uid))}`);
         sentFlags = true;
+        break;
+      case 'MODSEQ':
+        add(`MODSEQ (${summary.modseq})`);
+        sentModseq = true;
         break;
       case 'UID':
         add(`UID ${summary.uid}`);
@@ -127,19 +136,39 @@ function writeResponse(
     }
   }
   // A message newly marked \Seen by this FETCH reports its flags (RFC 3501 6.4.5).
-  if (flagsChanged && !sentFlags) add(`FLAGS ${formatFlags(summary.flags, selected.isRecent(summary.uid))}`);
+  if (flagsChanged && !sentFlags) {
+    add(`FLAGS ${formatFlags(summary.flags, selected.isRecent(summary.uid))}`);
+    sentFlags = true;
+  }
+  // With CONDSTORE on, every FETCH carrying FLAGS carries MODSEQ too (RFC 7162 3.1.4.1).
+  if (sentFlags && !sentModseq && session.modseqMode.condstore) add(`MODSEQ (${summary.modseq})`);
   out.write(`${text})\r\n`);
 }
 
 /** FETCH / UID FETCH. */
 export const fetchCommand: CommandHandler = async (session, command, uid) => {
   expectArgs(command.args, 2, 3);
-  if (command.args[2] !== undefined) throw bad('FETCH modifiers (CHANGEDSINCE) are not supported');
   const selected = session.selected!;
-  const positions = selected.positions(sequenceSetArg(command.args[0]), uid);
+  const set = sequenceSetArg(command.args[0]);
+  let positions = selected.positions(set, uid);
   const request = parseFetchRequest(command.args[1], uid);
-  if (positions.length === 0) return undefined;
+  const modifiers = parseFetchModifiers(command.args[2]);
+  if (modifiers.vanished && !(uid && session.modseqMode.qresync))
+    throw bad('VANISHED needs UID FETCH with QRESYNC enabled');
+  // MODSEQ and CHANGEDSINCE are CONDSTORE-enabling (RFC 7162 3.1).
+  if (modifiers.changedSince !== undefined || request.items.some((item) => item.kind === 'MODSEQ'))
+    enableCondstore(session);
   let messages = selected.messages();
+  if (modifiers.changedSince !== undefined) {
+    const since = modifiers.changedSince;
+    if (modifiers.vanished) {
+      const vanished = vanishedSince(selected, since, set);
+      if (vanished.length > 0) session.out.line(`* VANISHED (EARLIER) ${formatSequence(vanished)}`);
+    }
+    positions = positions.filter((index) => messages[index]!.modseq > since);
+    if (!request.items.some((item) => item.kind === 'MODSEQ')) request.items.push({ kind: 'MODSEQ' });
+  }
+  if (positions.length === 0) return undefined;
   const newlySeen = new Set<number>();
   if (request.setsSeen && !selected.readOnly) {
     for (const index of positions) {
@@ -151,6 +180,18 @@ export const fetchCommand: CommandHandler = async (session, command, uid) => {
       // Flags changes replace the snapshot; no message left it, so positions still hold.
       messages = selected.messages();
     }
+  }
+  // A keyword another session created must be announced before it shows in a FETCH (RFC 3501 7.2.6).
+  for (const line of selected.keywordLines()) session.out.line(line);
+  if (!request.needsRaw && !request.needsStructure) {
+    // Answered from the summaries alone (FLAGS, UID, sizes, dates): no reads, no promise per message.
+    for (const index of positions) {
+      const summary = messages[index]!;
+      writeResponse(session, selected, request, index + 1, summary, {}, newlySeen.has(summary.uid));
+      if (session.out.congested) await session.out.drained();
+      if (session.isClosed) return undefined;
+    }
+    return undefined;
   }
   const load = loader(session, selected, request);
   const { readAhead } = session.context.limits;

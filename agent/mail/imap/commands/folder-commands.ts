@@ -6,6 +6,7 @@ import { bad, no, toImapError } from '../imap-errors.js';
 import type { ImapSession } from '../imap-session.js';
 import { imapString } from '../imap-string.js';
 import { mailboxToWire } from '../mailbox-name.js';
+import { enableCondstore } from '../modseq-mode.js';
 
 function mailboxOf(session: ImapSession) {
   const mailbox = session.mailbox;
@@ -60,7 +61,7 @@ export const unsubscribeCommand: CommandHandler = async (session, command) => {
   return undefined;
 };
 
-const statusItems = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN'] as const;
+const statusItems = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'HIGHESTMODSEQ'] as const;
 type StatusItem = (typeof statusItems)[number];
 
 /** Parses a STATUS item list (also used by LIST-STATUS, RFC 5819). */
@@ -89,7 +90,10 @@ export async function statusLine(
     UIDNEXT: status.uidNext,
     UIDVALIDITY: status.uidValidity,
     UNSEEN: status.unseen,
+    HIGHESTMODSEQ: status.highestModseq,
   };
+  // STATUS (HIGHESTMODSEQ) is a CONDSTORE-enabling command (RFC 7162 3.1).
+  if (items.includes('HIGHESTMODSEQ')) enableCondstore(session);
   return `* STATUS ${imapString(mailboxToWire(name))} (${items.map((item) => `${item} ${values[item]}`).join(' ')})`;
 }
 

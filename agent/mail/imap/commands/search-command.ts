@@ -5,7 +5,8 @@
 import type { CommandHandler } from '../command-table.js';
 import { bad, no } from '../imap-errors.js';
 import type { ImapToken } from '../imap-parser.js';
-import { parseSearchQuery, type SearchKey, SearchQueryError } from '../search-query.js';
+import { enableCondstore } from '../modseq-mode.js';
+import { parseSearchQuery, type SearchKey, SearchQueryError, usesModseq } from '../search-query.js';
 import { esearchLine, parseSearchReturn, reportedResults } from '../search-return.js';
 import { searchPositions } from '../search-run.js';
 
@@ -34,15 +35,23 @@ export const searchCommand: CommandHandler = async (session, command, uid) => {
   if (positions === undefined) return undefined;
   const messages = selected.messages();
   const results = uid ? positions.map((index) => messages[index]!.uid) : positions.map((index) => index + 1);
+  // SEARCH MODSEQ answers with the highest mod-sequence of what it reports (RFC 7162 3.1.5).
+  let modseq: number | undefined;
+  if (usesModseq(query)) {
+    enableCondstore(session);
+    const reported = options ? reportedResults(positions, options) : positions;
+    modseq = reported.reduce((highest, index) => Math.max(highest, messages[index]!.modseq), 0);
+  }
   if (!options) {
-    session.out.line(results.length > 0 ? `* SEARCH ${results.join(' ')}` : '* SEARCH');
+    const suffix = modseq !== undefined && results.length > 0 ? ` (MODSEQ ${modseq})` : '';
+    session.out.line(results.length > 0 ? `* SEARCH ${results.join(' ')}${suffix}` : '* SEARCH');
     return undefined;
   }
   if (options.has('SAVE')) {
     const saved = reportedResults(positions, options);
     selected.savedResult = saved.map((index) => messages[index]!.uid);
   }
-  const line = esearchLine(command.tag, uid, results, options);
+  const line = esearchLine(command.tag, uid, results, options, modseq);
   if (line) session.out.line(line);
   return undefined;
 };

@@ -1,49 +1,94 @@
 /** SELECT, EXAMINE, CLOSE, UNSELECT (RFC 3691) and EXPUNGE / UID EXPUNGE (RFC 4315). */
-import { systemFlags } from '../../mail-storage.js';
 import { expectArgs, mailboxArg, sequenceSetArg } from '../command-args.js';
 import type { CommandHandler } from '../command-table.js';
 import { bad, no } from '../imap-errors.js';
 import type { ImapSession } from '../imap-session.js';
+import { parseSelectParams, type QresyncParams } from '../modseq-args.js';
 import { SelectedFolder } from '../selected-folder.js';
+import { formatSequence, type SequenceSet } from '../sequence-set.js';
 
 async function open(session: ImapSession, args: Parameters<CommandHandler>[1]['args'], readOnly: boolean) {
   expectArgs(args, 1, 2);
-  if (args[1] !== undefined) throw bad('SELECT parameters (CONDSTORE, QRESYNC) are not supported');
   const name = mailboxArg(args[0]);
+  const params = parseSelectParams(args[1]);
+  if (params.qresync && !session.modseqMode.qresync)
+    throw bad('QRESYNC must be enabled first (ENABLE QRESYNC)');
   // Leaving the old folder first: a failed SELECT leaves no folder selected (RFC 3501 6.3.1).
   if (session.selected) {
     session.unselect();
     session.out.line('* OK [CLOSED] Previous mailbox closed');
   }
-  const mailbox = session.mailbox!;
-  // Messages still in new/ are \Recent; opening the folder moves them to cur/, so count first.
-  const status = await mailbox.folderStatus(name);
-  const view = await mailbox.openFolder(name);
-  const messages = view.messages();
-  const firstRecent = messages[Math.max(0, messages.length - status.recent)]?.uid ?? view.uidNext();
-  const selected = new SelectedFolder(view, readOnly, status.recent > 0 ? firstRecent : view.uidNext());
+  // SELECT (CONDSTORE) turns CONDSTORE on for the session (RFC 7162 3.1.8).
+  if (params.condstore) session.modseqMode.condstore = true;
+  const view = await session.mailbox!.openFolder(name);
+  const selected = await SelectedFolder.open(view, readOnly, session.modseqMode);
   session.selected = selected;
   session.state = 'selected';
-  const keywords = new Set<string>();
+  const messages = view.messages();
   let firstUnseen = 0;
-  messages.forEach((message, index) => {
-    for (const flag of message.flags) if (!flag.startsWith('\\')) keywords.add(flag);
-    if (firstUnseen === 0 && !message.flags.includes('\\Seen')) firstUnseen = index + 1;
-  });
-  const flags = [...systemFlags, ...keywords].join(' ');
-  session.out.line(`* FLAGS (${flags})`);
-  session.out.line(
-    `* OK [PERMANENTFLAGS (${readOnly ? '' : `${systemFlags.join(' ')} \\*`})] Flags permitted`,
-  );
+  for (let i = 0; i < messages.length; i++) {
+    if (!messages[i]!.flags.includes('\\Seen')) {
+      firstUnseen = i + 1;
+      break;
+    }
+  }
+  for (const line of selected.flagsLines()) session.out.line(line);
   session.out.line(`* ${messages.length} EXISTS`);
   session.out.line(`* ${selected.recentCount()} RECENT`);
   if (firstUnseen > 0) session.out.line(`* OK [UNSEEN ${firstUnseen}] First unseen`);
   session.out.line(`* OK [UIDVALIDITY ${view.uidValidity}] UIDs valid`);
   session.out.line(`* OK [UIDNEXT ${view.uidNext()}] Predicted next UID`);
+  if (session.modseqMode.condstore) session.out.line(`* OK [HIGHESTMODSEQ ${view.highestModseq()}] Highest`);
+  if (params.qresync && params.qresync.uidValidity === view.uidValidity) {
+    for (const line of resyncLines(selected, params.qresync)) session.out.line(line);
+  }
   return {
     code: readOnly ? 'READ-ONLY' : 'READ-WRITE',
     text: `${readOnly ? 'EXAMINE' : 'SELECT'} completed`,
   };
+}
+
+/**
+ * QRESYNC at SELECT (RFC 7162 3.2.5): the UIDs expunged since the client's mod-sequence (among those
+ * it knows), then the flags of every message changed since.
+ */
+function resyncLines(selected: SelectedFolder, qresync: QresyncParams): string[] {
+  const messages = selected.messages();
+  const lines: string[] = [];
+  const vanished = vanishedSince(selected, qresync.modseq, qresync.knownUids);
+  if (vanished.length > 0) lines.push(`* VANISHED (EARLIER) ${formatSequence(vanished)}`);
+  messages.forEach((summary, index) => {
+    if (summary.modseq > qresync.modseq) lines.push(selected.flagsFetchLine(index + 1, summary, true));
+  });
+  return lines;
+}
+
+/**
+ * UIDs expunged after `modseq`, limited to `within` (a UID set; all when undefined). Without the
+ * history that far back, every UID of `within` below UIDNEXT that is not in the folder (RFC 7162
+ * allows naming UIDs the client never saw).
+ */
+export function vanishedSince(selected: SelectedFolder, modseq: number, within?: SequenceSet): number[] {
+  const messages = selected.messages();
+  const uidNext = selected.view.uidNext();
+  const inRange = (uid: number): boolean =>
+    !within ||
+    within.ranges.some(([a, b]) => {
+      const low = a === '*' ? uidNext - 1 : a;
+      const high = b === '*' ? uidNext - 1 : b;
+      return uid >= Math.min(low, high) && uid <= Math.max(low, high);
+    });
+  const known = selected.view.expungedSince(modseq);
+  if (known) {
+    return [...new Set(known)].filter(inRange).sort((a, b) => a - b);
+  }
+  const gone: number[] = [];
+  let next = 0;
+  for (let uid = 1; uid < uidNext && gone.length < 1_000_000; uid++) {
+    while (next < messages.length && messages[next]!.uid < uid) next++;
+    if (messages[next]?.uid !== uid && inRange(uid)) gone.push(uid);
+  }
+  return gone;
 }
 
 /** SELECT: read-write. */

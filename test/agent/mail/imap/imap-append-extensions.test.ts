@@ -30,7 +30,13 @@ describe('MULTIAPPEND and CATENATE', () => {
       )} (\\Flagged $Work) ${literal('Subject: 三\r\n\r\n3\r\n')}`,
     );
     expect(tagged).toMatch(/^OK \[APPENDUID \d+ 1:3\] APPEND completed$/);
-    expect(untagged).toEqual(['* 3 EXISTS', '* 3 RECENT']);
+    // $Work is new to the folder: announced in FLAGS before any FETCH shows it (RFC 3501 7.2.6).
+    expect(untagged).toEqual([
+      '* 3 EXISTS',
+      '* 3 RECENT',
+      '* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Work)',
+      '* OK [PERMANENTFLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Work \\*)] Flags permitted',
+    ]);
     expect((await client.command('FETCH 1:3 (FLAGS INTERNALDATE)')).untagged).toEqual([
       expect.stringMatching(/^\* 1 FETCH \(FLAGS \(\\Recent\) INTERNALDATE/),
       '* 2 FETCH (FLAGS (\\Seen \\Recent) INTERNALDATE "01-Apr-2026 00:00:00 +0000")',

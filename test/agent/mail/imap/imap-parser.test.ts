@@ -60,6 +60,20 @@ describe('command reader', () => {
     expect(kinds).toEqual(['command', 'continue', 'command', 'command']);
   });
 
+  it('reads input that arrives while the previous command, which ended its chunk, is still running', () => {
+    // The session takes a command and runs it; the client's next command arrives before the session
+    // asks for more (pipelining, or an APPEND's LITERAL+ message in its own segment).
+    const reader = new ImapCommandReader(limits);
+    reader.push(Buffer.from('a1 APPEND INBOX {5+}\r\n'));
+    expect(reader.next()).toBeNull();
+    reader.push(Buffer.from('hello\r\n'));
+    const append = reader.next();
+    expect(append?.kind === 'command' && append.literals.map(String)).toEqual(['hello']);
+    reader.push(Buffer.from('a2 NOOP and some more words\r\n'));
+    const noop = reader.next();
+    expect(noop?.kind === 'command' && noop.lines.map(String)).toEqual(['a2 NOOP and some more words']);
+  });
+
   it('refuses a 4 GB synchronising literal before buffering it, and carries on', () => {
     const reader = new ImapCommandReader(limits);
     reader.push(Buffer.from('big APPEND INBOX {4294967296}\r\nnext NOOP\r\n'));

@@ -93,14 +93,14 @@ describe('Python imaplib and curl against the IMAP server', () => {
     expect(out.select).toBe('1');
     expect(out.search).toBe('1');
     const fetch = JSON.stringify(out.fetch);
-    // Appended with a flag, it is stored in cur/: not \Recent (our simplified \Recent is "still in new/").
-    expect(fetch).toContain('FLAGS (\\\\Seen)');
+    // Appended while no session had INBOX selected: \Recent to the first session that selects it.
+    expect(fetch).toContain('FLAGS (\\\\Seen \\\\Recent)');
     expect(fetch).toContain('INTERNALDATE \\"01-Jan-2026 00:00:00 +0000\\"');
     expect(fetch).toContain('Subject: =?UTF-8?B?5Lya6K2w?=');
     expect(fetch).toContain(
       'BODYSTRUCTURE (\\"text\\" \\"plain\\" (\\"charset\\" \\"us-ascii\\") NIL NIL \\"7bit\\" 14 1 NIL NIL NIL NIL)',
     );
-    expect(out.store).toBe('1 (FLAGS (\\Flagged \\Seen))');
+    expect(out.store).toBe('1 (FLAGS (\\Flagged \\Seen \\Recent))');
     expect(out.copy).toMatch(/^\[COPYUID \d+ 1 1\]/);
     expect(out.imaps_select).toBe('1');
     expect(out.imaps_body).toBe('from imaplib\r\n');

@@ -54,7 +54,8 @@ describe('IMAP sessions', () => {
     expect(await append(one, 'INBOX', message('second'))).toMatch(
       /^\* 2 EXISTS\n\* 2 RECENT\nOK \[APPENDUID \d+ 2\]/,
     );
-    expect((await two.command('NOOP')).untagged).toEqual(['* 2 EXISTS', '* 1 RECENT']);
+    // \Recent belongs to one session: the one that heard of the message first (here: at its APPEND).
+    expect((await two.command('NOOP')).untagged).toEqual(['* 2 EXISTS', '* 0 RECENT']);
 
     expect((await two.command('STORE 1 +FLAGS (\\Flagged)')).untagged).toEqual([
       '* 1 FETCH (FLAGS (\\Flagged))',
@@ -295,10 +296,10 @@ describe('IMAP sessions', () => {
     await client.login('taro@univ.example', testUsers['taro@univ.example']!);
     const capability = (await client.command('CAPABILITY')).untagged[0];
     expect(capability).toBe(
-      '* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE UIDPLUS MOVE QUOTA QUOTA=RES-STORAGE ESEARCH SEARCHRES SORT SORT=DISPLAY ESORT THREAD=REFERENCES THREAD=ORDEREDSUBJECT BINARY MULTIAPPEND CATENATE COMPRESS=DEFLATE CREATE-SPECIAL-USE APPENDLIMIT=52428800',
+      '* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE UIDPLUS MOVE QUOTA QUOTA=RES-STORAGE ESEARCH SEARCHRES SORT SORT=DISPLAY ESORT THREAD=REFERENCES THREAD=ORDEREDSUBJECT BINARY MULTIAPPEND CATENATE COMPRESS=DEFLATE CREATE-SPECIAL-USE CONDSTORE QRESYNC APPENDLIMIT=52428800',
     );
     expect((await client.command('NAMESPACE')).untagged).toEqual(['* NAMESPACE (("" ".")) NIL NIL']);
-    expect((await client.command('ENABLE CONDSTORE')).untagged).toEqual(['* ENABLED']);
+    expect((await client.command('ENABLE CONDSTORE X-UNKNOWN')).untagged).toEqual(['* ENABLED CONDSTORE']);
     client.close();
   });
 

@@ -22,6 +22,7 @@ function rows(headers: readonly string[], arrived = Date.UTC(2026, 0, 1)): SortR
         flags: [],
         internalDate: new Date(arrived + position),
         size: raw.length,
+        modseq: 1,
       },
       keys: messageSortKeys(raw),
     };

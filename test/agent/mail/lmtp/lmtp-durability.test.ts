@@ -5,15 +5,15 @@
  * 250 is there exactly once, with the UID the reply named; no message is there twice; a UID never
  * names two messages within one UIDVALIDITY.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MaildirStorage } from '../../../../agent/mail/maildir/maildir-storage.js';
 import {
   type CompiledMailStore,
   compileMailStoreModules,
   lmtpStoreChild,
+  startStoreChild,
 } from '../../../support/compiled-mail-store.js';
 import { makeTempDir, removeTempDir } from '../maildir/maildir-test-support.js';
 
@@ -26,14 +26,7 @@ const connections = 6;
 type Acknowledged = Map<string, Map<string, number>>;
 
 function startChild(compiled: string, mailRoot: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [lmtpStoreChild, compiled, mailRoot, domain], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => resolve({ child, port: (JSON.parse(line) as { port: number }).port }));
-    child.once('exit', (code) => reject(new Error(`store child exited early (${code})`)));
-  });
+  return startStoreChild(lmtpStoreChild, [compiled, mailRoot, domain]);
 }
 
 /** One connection delivering messages back to back until the socket dies; records each 250. */

@@ -83,7 +83,8 @@ async function readWithImap(
         })) {
           messages.push({
             uid: m.uid,
-            flags: [...(m.flags ?? [])].sort(),
+            // \Recent is per session (messages our storage left in new/ are \Recent to Dovecot's).
+            flags: [...(m.flags ?? [])].filter((flag) => flag !== '\\Recent').sort(),
             size: m.size ?? -1,
             internalDate: Math.floor(new Date(m.internalDate ?? 0).getTime() / 1000),
             source: m.source?.toString('utf8') ?? '',

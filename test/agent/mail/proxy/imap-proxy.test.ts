@@ -109,9 +109,16 @@ describe('IMAP proxy', () => {
     await raw.until(/c2 [^\r]*\r\n/);
     raw.close();
     const text = raw.received;
-    expect(text).toMatch(/\* CAPABILITY IMAP4rev1 LITERAL\+ SASL-IR STARTTLS AUTH=PLAIN\r\n/);
+    expect(text).toMatch(/\* CAPABILITY IMAP4rev1 LITERAL\+ SASL-IR ID STARTTLS AUTH=PLAIN\r\n/);
     expect(text).toMatch(/c1 OK/);
     expect(text).toMatch(/c2 BAD/);
+    // ID is answered before login too (RFC 2971), with the largest ID RFC 2971 allows.
+    const id = await RawClient.connect(proxy.port as number);
+    const pairs = Array.from({ length: 30 }, (_, i) => `"field${i}" "${'v'.repeat(1024)}"`).join(' ');
+    id.send(`i1 ID (${pairs})\r\n`);
+    await id.until(/\r\ni1 OK[^\r]*\r\n/);
+    expect(id.received).toContain('* ID ("name" "mailfleet")');
+    id.close();
   });
 
   it('refuses a wrong password and an unknown user alike', async () => {
@@ -220,7 +227,7 @@ describe('IMAP proxy', () => {
 
   it('bounds lines and literals before login and keeps serving', async () => {
     const raw = await RawClient.connect(proxy.port as number);
-    raw.send(`x1 LOGIN ${'a'.repeat(20_000)} b\r\n`);
+    raw.send(`x1 LOGIN ${'a'.repeat(40_000)} b\r\n`);
     await raw.until(/\r\nx1 BAD \[TOOBIG\][^\r]*\r\n/);
     raw.send('x2 LOGIN {4000000000}\r\n');
     await raw.until(/\r\nx2 BAD \[TOOBIG\][^\r]*\r\n/);
