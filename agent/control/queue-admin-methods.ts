@@ -5,7 +5,7 @@
  */
 import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { QueueFilterParams, QueueListEntry } from '../common/contract/queue-admin-contract.js';
-import { isMissing } from '../mail/maildir/durable-fs.js';
+import { isMissing } from '../common/durable-fs.js';
 import type { MailQueue } from '../mail/queue/mail-queue.js';
 import { isFinal, type QueueEntry } from '../mail/queue/queue-entry.js';
 import { selectQueueEntries } from '../mail/queue/queue-filter.js';

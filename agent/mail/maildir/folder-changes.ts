@@ -7,8 +7,8 @@
 import { renameSync } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsyncDirectory, isMissing } from '../../common/durable-fs.js';
 import { MailStorageError, type MessageSummary } from '../mail-storage.js';
-import { fsyncDirectory, isMissing } from './durable-fs.js';
 import type { FolderStore, StoredMessage } from './folder-store.js';
 import { foreignLetters, isValidKeyword, type KeywordTable, systemFlagLetters } from './keyword-table.js';
 import { formatMessageFileName, sortLetters } from './message-file-name.js';

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMissing } from './durable-fs.js';
+import { isMissing } from '../../common/durable-fs.js';
 import { parseMessageFileName } from './message-file-name.js';
 import { readUidlist } from './uidlist-file.js';
 import type { UidlistHeader } from './uidlist-format.js';

@@ -6,8 +6,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsyncDirectory } from '../../common/durable-fs.js';
 import { MailStorageError, type MessageSummary } from '../mail-storage.js';
-import { fsyncDirectory } from './durable-fs.js';
 import {
   type DiskChanges,
   directoryTimes,

@@ -7,7 +7,7 @@
  */
 import { link, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsyncDirectory, isMissing } from './durable-fs.js';
+import { fsyncDirectory, isMissing } from '../../common/durable-fs.js';
 import { keywordsOf, lettersOf } from './folder-changes.js';
 import type { FolderStore, StoredMessage, UncommittedFile } from './folder-store.js';
 import { formatMessageFileName, type MessageBaseGenerator } from './message-file-name.js';

@@ -5,8 +5,8 @@
  */
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsyncDirectory } from '../../common/durable-fs.js';
 import { type FolderInfo, MailStorageError, specialUseFolders } from '../mail-storage.js';
-import { fsyncDirectory } from './durable-fs.js';
 import {
   folderDirectoryName,
   folderNameOfDirectory,

@@ -1,7 +1,7 @@
 /** A folder's `dovecot-keywords` file (keyword letters), read leniently and replaced atomically. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMissing, replaceFileAtomically } from './durable-fs.js';
+import { isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
 import { KeywordTable } from './keyword-table.js';
 
 /** The file name Dovecot uses. */

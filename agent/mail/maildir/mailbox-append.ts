@@ -6,8 +6,8 @@
  */
 import { rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { writeNewFileDurably } from '../../common/durable-fs.js';
 import { toCrlf } from './crlf.js';
-import { writeNewFileDurably } from './durable-fs.js';
 import { keywordsOf, lettersOf } from './folder-changes.js';
 import type { FolderStore, UncommittedFile } from './folder-store.js';
 import type { MailboxState } from './mailbox-state.js';

@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMissing, replaceFileAtomically } from './durable-fs.js';
+import { isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
 import { normaliseFolderName } from './folder-names.js';
 import { decodeModifiedUtf7, encodeModifiedUtf7 } from './modified-utf7.js';
 

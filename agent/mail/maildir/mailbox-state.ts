@@ -5,8 +5,8 @@
  */
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsyncDirectory, isMissing } from '../../common/durable-fs.js';
 import { MailStorageError, specialUseFolders } from '../mail-storage.js';
-import { fsyncDirectory, isMissing } from './durable-fs.js';
 import { folderDirectoryName, normaliseFolderName } from './folder-names.js';
 import { FolderStore } from './folder-store.js';
 import { allocateUidValidity, readSubscriptions, writeSubscriptions } from './mailbox-files.js';

@@ -3,6 +3,8 @@
  * numbers stay put until the session asks for changes. Changes it makes itself update its own list
  * at once; changes by others show up in `refresh()`.
  */
+
+import { isMissing, readWholeFile } from '../../common/durable-fs.js';
 import {
   type FolderChanges,
   type FolderView,
@@ -10,12 +12,12 @@ import {
   type MessageSummary,
 } from '../mail-storage.js';
 import { toCrlf } from './crlf.js';
-import { isMissing, readMessageHeaderSync, readWholeFile } from './durable-fs.js';
 import { expungeMessages, moveNewToCur, setMessageFlags } from './folder-changes.js';
 import type { FolderStore } from './folder-store.js';
 import { copyMessages, moveMessages } from './folder-transfer.js';
 import { maxKeywords } from './keyword-table.js';
 import type { MailboxState } from './mailbox-state.js';
+import { readMessageHeaderSync } from './message-header-file.js';
 
 /** Compares two UID-ordered lists; a changed summary object means changed flags. */
 export function diffSummaries(

@@ -8,8 +8,8 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fsyncDirectory, isMissing, writeFileSynced } from '../../common/durable-fs.js';
 import type { MailboxSummary, MailStorage, UserMailbox } from '../mail-storage.js';
-import { fsyncDirectory, isMissing, writeFileSynced } from './durable-fs.js';
 import { readLastLogin, writeLastLogin } from './mailbox-files.js';
 import { maildirOfUser } from './mailbox-path.js';
 import { type MailboxContext, MailboxState } from './mailbox-state.js';

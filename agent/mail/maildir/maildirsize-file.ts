@@ -6,7 +6,7 @@
  */
 import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMissing, replaceFileAtomically } from './durable-fs.js';
+import { isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
 import { folderNameOfDirectory } from './folder-names.js';
 import { parseMessageFileName } from './message-file-name.js';
 

@@ -18,7 +18,7 @@
  */
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendDurably, isMissing, replaceFileAtomically } from './durable-fs.js';
+import { appendDurably, isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
 
 /** The file name in each folder directory. */
 export const modseqFileName = 'mailfleet-modseq';

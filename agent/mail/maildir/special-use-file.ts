@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMissing, replaceFileAtomically } from './durable-fs.js';
+import { isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
 import type { MailboxState } from './mailbox-state.js';
 
 const fileName = 'mailfleet-special-use';

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendDurably, isMissing, replaceFileAtomically } from './durable-fs.js';
+import { appendDurably, isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
 import {
   formatUidlistHeader,
   formatUidlistRecord,

@@ -2,7 +2,7 @@
  * Group commit of directory fsyncs: renames that arrive while one fsync of the spool directory runs
  * all wait for the next one, so N concurrent messages cost two directory fsyncs, not N.
  */
-import { fsyncDirectory } from '../maildir/durable-fs.js';
+import { fsyncDirectory } from '../../common/durable-fs.js';
 
 /** Coalesces fsyncs of one directory. */
 export class DirectorySyncBatch {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { isMissing, readWholeFile, replaceFileAtomically } from '../maildir/durable-fs.js';
+import { isMissing, readWholeFile, replaceFileAtomically } from '../../common/durable-fs.js';
 
 /** What a hold applies to. */
 export type QueueHold = { messageId: string } | { user: string } | { logicalStore: string };

@@ -7,7 +7,7 @@
  */
 import { access, mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendDurably, isMissing, readWholeFile } from '../maildir/durable-fs.js';
+import { appendDurably, isMissing, readWholeFile } from '../../common/durable-fs.js';
 import { DirectorySyncBatch } from './directory-sync-batch.js';
 import {
   type NoticeRecord,

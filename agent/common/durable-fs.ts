@@ -1,8 +1,9 @@
 /**
- * The few file-system steps that make Maildir writes durable: fsync a directory after creating,
- * renaming or removing entries in it, write a file durably, and replace a small file atomically.
- * The hot path (every delivery) uses the callback fs API through promisify: measured here, an
- * open+close through it costs a quarter of one through fs/promises FileHandles.
+ * The few file-system steps that make writes durable (the Maildir, the director's queue, the
+ * console's sealed secrets): fsync a directory after creating, renaming or removing entries in it,
+ * write or append a file durably, and replace a small file atomically. The hot path (every
+ * delivery) uses the callback fs API through promisify: measured here, an open+close through it
+ * costs a quarter of one through fs/promises FileHandles.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -18,41 +19,6 @@ const futimesFd = promisify(fs.futimes);
 
 /** Reads a whole file (callback API: about a third of fs/promises' cost per small file, measured). */
 export const readWholeFile = promisify(fs.readFile) as (path: string) => Promise<Buffer>;
-
-/**
- * The start of a file up to and including the blank line that ends a message's header (or the whole
- * file when it has none), read synchronously: SEARCH on header fields reads 100,000 of these in
- * slices, and a synchronous open+read+close costs a quarter of three thread-pool round trips (measured).
- */
-export function readMessageHeaderSync(path: string): Buffer {
-  const fd = fs.openSync(path, 'r');
-  try {
-    // One scratch buffer for every read (the reads are synchronous): only the header is copied out.
-    let data = headerScratch;
-    let total = 0;
-    for (;;) {
-      if (total === data.length) {
-        const bigger = Buffer.allocUnsafe(data.length * 4);
-        data.copy(bigger, 0, 0, total);
-        data = bigger;
-      }
-      const read = fs.readSync(fd, data, total, data.length - total, total);
-      if (read === 0) return Buffer.from(data.subarray(0, total));
-      // Look back a few bytes: the blank line may straddle two reads.
-      const from = Math.max(0, total - 3);
-      total += read;
-      const view = data.subarray(0, total);
-      const crlf = view.indexOf('\r\n\r\n', from);
-      const lf = view.indexOf('\n\n', from);
-      const end = crlf === -1 ? (lf === -1 ? -1 : lf + 2) : lf === -1 || crlf < lf ? crlf + 4 : lf + 2;
-      if (end !== -1) return Buffer.from(data.subarray(0, end));
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-const headerScratch = Buffer.allocUnsafe(16 * 1024);
 
 /** Fsyncs a directory so that entries created, renamed or removed in it survive a crash. */
 export async function fsyncDirectory(path: string): Promise<void> {
