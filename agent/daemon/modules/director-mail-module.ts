@@ -1,8 +1,9 @@
 /**
  * The mail routing of a `director` node: the directory-driven recipient router, the durable queue
  * (recovered from its spool at start) with LMTP delivery to the stores, and the inbound SMTP
- * server registered as service `smtp` with its endpoint published. Other roles, and directors whose
- * configuration has no `director` section, run none of it (the module logs why).
+ * server registered as service `smtp` with its endpoint published. Run on the roles agent/roles.ts
+ * gives it; a director whose configuration has no `director` section runs none of it (the module
+ * logs why).
  */
 import { hostname } from 'node:os';
 import { DirectorAuthenticator } from '../../mail/auth/director-authenticator.js';
@@ -32,8 +33,6 @@ export class DirectorMailModule implements AgentModule {
   async start(): Promise<void> {
     const { config, clock, services } = this.runtime;
     const logger = this.runtime.logger.child('director-mail');
-    const server = this.runtime.need('server');
-    if (server.role !== 'director') return;
     const settings = config.director;
     if (!settings) {
       logger.warn(

@@ -3,7 +3,8 @@
  * and ProxyHolds shared by an ImapProxy and a Pop3Proxy, registered as services `imap-proxy` and
  * `pop3-proxy`, with endpoints `imap`, `imaps`, `pop3`, `pop3s` published at enrollment. The pair
  * goes into the runtime (`mailProxies`) for the `proxy.*` RPCs and `route.invalidate`. Other
- * roles, and directors whose configuration has no `proxy` section, run none of it.
+ * roles do not run it (agent/roles.ts); a director whose configuration has no `proxy` section runs
+ * none of it.
  */
 import { readFile } from 'node:fs/promises';
 import { DirectorAuthenticator } from '../../mail/auth/director-authenticator.js';
@@ -42,7 +43,6 @@ export class DirectorProxyModule implements AgentModule {
   async start(): Promise<void> {
     const { config, clock, services } = this.runtime;
     const logger = this.runtime.logger.child('director-proxy');
-    if (this.runtime.need('server').role !== 'director') return;
     const settings = config.proxy;
     if (!settings) {
       logger.warn(

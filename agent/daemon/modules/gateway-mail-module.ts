@@ -4,8 +4,8 @@
  * Rspamd when configured, each domain's spam policy from the directory, and GatewaySmtpServer
  * relaying to the director, registered as service `smtp` with endpoint `smtp`. The running parts
  * go into the runtime (`gateway`) for `gateway.status` and `spam.statistics`, and the per-minute
- * figures become counters of the node's metrics. Other roles, and gateways whose configuration has
- * no `gateway` section, run none of it.
+ * figures become counters of the node's metrics. Run on the roles agent/roles.ts gives it; a gateway
+ * whose configuration has no `gateway` section runs none of it.
  */
 
 import { directorySpamPolicies } from '../../mail/gateway/directory-spam-policies.js';
@@ -36,7 +36,6 @@ export class GatewayMailModule implements AgentModule {
   async start(): Promise<void> {
     const { config, clock, services, counters } = this.runtime;
     const logger = this.runtime.logger.child('gateway-mail');
-    if (this.runtime.need('server').role !== 'gateway') return;
     const settings = config.gateway;
     if (!settings) {
       logger.warn('this node is a gateway but its configuration has no gateway section: no SMTP runs');

@@ -2,8 +2,8 @@
  * The mail services of a `store` or `spare` node: builds the mail stack (driver `embedded`), the
  * directory logins and the LMTP recipient check, registers the services `lmtp`, `imap` and `pop3`
  * (each restartable with `service.restart`), their endpoints for enrollment to publish, and the
- * store counters. Other roles, and nodes whose configuration has no `mail` section, run no mail
- * services (the module logs why and does nothing else).
+ * store counters. The roles that run it are in agent/roles.ts; a node whose configuration has no
+ * `mail` section runs no mail services (the module logs why and does nothing else).
  */
 import { hostname } from 'node:os';
 import { MailAuthenticator } from '../../mail/auth/mail-authenticator.js';
@@ -20,7 +20,6 @@ import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { StoreFigures } from './store-figures.js';
 
-const mailRoles = new Set(['store', 'spare']);
 const wildcardHosts = new Set(['0.0.0.0', '::', '']);
 
 /** Lifecycle module: the store's mail services. */
@@ -39,7 +38,6 @@ export class StoreMailModule implements AgentModule {
     const { config, clock, services } = this.runtime;
     const logger = this.runtime.logger.child('store-mail');
     const server = this.runtime.need('server');
-    if (!mailRoles.has(server.role)) return;
     const mail = config.mail;
     if (!mail) {
       logger.warn(
