@@ -33,10 +33,12 @@ const queue = new MailQueue({
   root: settings.queueRoot,
   clock,
   route: (address) => router.route(address),
-  transport: new LmtpTransport({
-    clientName: 'director.bench',
-    maxConnectionsPerDestination: settings.concurrencyPerDestination,
-  }),
+  transports: {
+    lmtp: new LmtpTransport({
+      clientName: 'director.bench',
+      maxConnectionsPerDestination: settings.concurrencyPerDestination,
+    }),
+  },
   concurrencyPerDestination: settings.concurrencyPerDestination,
 });
 await queue.start();

@@ -50,11 +50,13 @@ export class DirectorMailModule implements AgentModule {
       root: queueRootPath(config),
       clock,
       route: (address) => router.route(address),
-      transport: new LmtpTransport({
-        clientName: serverName,
-        maxConnectionsPerDestination: settings.concurrencyPerDestination,
-        ...(settings.outboundDelivery ? { outbound } : {}),
-      }),
+      transports: {
+        lmtp: new LmtpTransport({
+          clientName: serverName,
+          maxConnectionsPerDestination: settings.concurrencyPerDestination,
+        }),
+        ...(settings.outboundDelivery ? { smtp: outbound } : {}),
+      },
       concurrencyPerDestination: settings.concurrencyPerDestination,
       notices: {
         reportingMta: serverName,

@@ -21,8 +21,6 @@ export interface LmtpTransportOptions {
   connectTimeoutMs?: number;
   /** Whole-transaction timeout per reply (default 10 minutes: a store fsyncs before replying). */
   socketTimeoutMs?: number;
-  /** Remote (non-LMTP) destinations; absent, they are deferred (outbound delivery is a later step). */
-  outbound?: MessageTransport;
   /** Open connections kept per store between messages (default 20; the queue's per-destination concurrency). */
   maxConnectionsPerDestination?: number;
   /** How long an unused connection stays open (default 2 s). */
@@ -40,7 +38,7 @@ interface RecipientError {
 export class LmtpTransport implements MessageTransport {
   private readonly pool: LmtpConnectionPool;
 
-  constructor(private readonly options: LmtpTransportOptions) {
+  constructor(options: LmtpTransportOptions) {
     this.pool = new LmtpConnectionPool({
       clientName: options.clientName,
       connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
@@ -58,14 +56,6 @@ export class LmtpTransport implements MessageTransport {
     message: OutgoingMessage,
     addresses: string[],
   ): Promise<DeliveryOutcome[]> {
-    if (destination.protocol !== 'lmtp') {
-      if (this.options.outbound) return this.options.outbound.deliver(destination, message, addresses);
-      return addresses.map((address) => ({
-        address,
-        outcome: 'deferred',
-        reason: 'no outbound transport configured',
-      }));
-    }
     try {
       const lent = await this.pool.acquire(destination);
       const first = await this.transaction(destination, lent.connection, message, addresses);

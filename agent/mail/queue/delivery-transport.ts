@@ -1,10 +1,11 @@
 /**
  * What the queue needs from the outside: where a recipient goes now (routing is re-done on every
- * attempt, so a flipped mailHost or a failover takes effect for mail already queued) and a
- * transport that delivers one message to a batch of recipients at one destination.
- */
+ * attempt, so a flipped mailHost or a failover takes effect for mail already queued) and, per
+ * destination protocol, a transport that delivers one message to a batch of recipients at one
+ * destination: LMTP to a logical store, SMTP by MX to the internet (as Postfix's qmgr picks the
+ * lmtp or smtp delivery agent per next hop).
 
-/** A place mail is handed to: a store's LMTP endpoint now; an MX host once outbound exists. */
+/** A place mail is handed to: a store's LMTP endpoint, or a remote domain's MX hosts. */
 export interface DeliveryDestination {
   /** Queue key: deliveries with the same key share one concurrency limit (e.g. `lmtp:store01`). */
   key: string;
@@ -51,4 +52,12 @@ export interface MessageTransport {
   ): Promise<DeliveryOutcome[]>;
   /** Closes connections kept open between deliveries (called when the queue stops). */
   close?(): void;
+}
+
+/** The queue's transports, one per destination protocol. */
+export interface QueueTransports {
+  /** To the stores (`lmtp` destinations). */
+  lmtp: MessageTransport;
+  /** To the internet by MX (`smtp` destinations); absent, remote recipients are deferred. */
+  smtp?: MessageTransport;
 }

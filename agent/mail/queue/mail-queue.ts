@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../common/clock.js';
-import type { DeliveryRoute, MessageTransport } from './delivery-transport.js';
+import type { DeliveryRoute, QueueTransports } from './delivery-transport.js';
 
 import { deliverToDestination } from './destination-delivery.js';
 import { DestinationSlots } from './destination-slots.js';
@@ -29,7 +29,8 @@ export interface MailQueueOptions {
   root: string;
   clock: Clock;
   route: DeliveryRoute;
-  transport: MessageTransport;
+  /** The transport of each destination protocol: LMTP to the stores, SMTP by MX to the internet. */
+  transports: QueueTransports;
   backoff?: RetryBackoff;
   /** Deliveries in flight per destination (default 10). */
   concurrencyPerDestination?: number;
@@ -109,7 +110,8 @@ export class MailQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.attempts.size > 0) await Promise.allSettled([...this.attempts]);
-    this.options.transport.close?.();
+    this.options.transports.lmtp.close?.();
+    this.options.transports.smtp?.close?.();
   }
 
   /** Queues a message durably and returns its id; the caller acknowledges (250) only after this resolves. */
@@ -386,7 +388,7 @@ export class MailQueue {
           const recipient = entry.recipients[index];
           if (recipient) recipient.destination = destination.key;
         }
-      const parts = { slots: this.slots, spool: this.spool, transport: this.options.transport };
+      const parts = { slots: this.slots, spool: this.spool, transports: this.options.transports };
       const delivered = await Promise.all(
         [...groups.values()].map(({ destination, indexes: batch }) =>
           deliverToDestination(parts, entry, destination, batch),

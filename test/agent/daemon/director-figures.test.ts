@@ -54,7 +54,7 @@ describe('director queue counters', () => {
   beforeEach(async () => {
     root = await makeTempDir();
     now = 1_800_000_000_000;
-    queue = new MailQueue({ root, clock: { now: () => now }, route, transport });
+    queue = new MailQueue({ root, clock: { now: () => now }, route, transports: { lmtp: transport } });
     await queue.start();
   });
 

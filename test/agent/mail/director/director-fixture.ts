@@ -155,7 +155,10 @@ export async function startDirectorFixture(
     root: queueRoot,
     clock,
     route: (address) => router.route(address),
-    transport: new LmtpTransport({ clientName: 'director01.test', ...(outbound ? { outbound: mx } : {}) }),
+    transports: {
+      lmtp: new LmtpTransport({ clientName: 'director01.test' }),
+      ...(outbound ? { smtp: mx } : {}),
+    },
     backoff: { firstMs: 1_000, maxMs: 5_000 },
     notices: { reportingMta: 'director01.test', ...outbound?.notices },
   });

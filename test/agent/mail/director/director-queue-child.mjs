@@ -28,7 +28,7 @@ const queue = new MailQueue({
           },
         }
       : { kind: 'bounce', reason: '5.1.1 not local' },
-  transport: new LmtpTransport({ clientName: 'director-child' }),
+  transports: { lmtp: new LmtpTransport({ clientName: 'director-child' }) },
   backoff: { firstMs: 200, maxMs: 1000 },
 });
 await queue.start();

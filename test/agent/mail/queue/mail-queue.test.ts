@@ -71,7 +71,7 @@ describe('MailQueue', () => {
       root,
       clock: { now: () => now },
       route,
-      transport,
+      transports: { lmtp: transport },
       backoff: { firstMs: 60_000, maxMs: 600_000 },
       concurrencyPerDestination: limit,
     });
@@ -94,6 +94,48 @@ describe('MailQueue', () => {
   afterEach(async () => {
     for (const queue of queues.splice(0)) await queue.stop();
     await removeTempDir(root);
+  });
+
+  it('hands each destination to the transport of its protocol; remote mail waits when there is no smtp transport', async () => {
+    const remoteRoute = async (address: string): Promise<RouteDecision> =>
+      address.endsWith('@far.test')
+        ? {
+            kind: 'deliver',
+            destination: { key: 'smtp:far.test', host: 'far.test', port: 25, protocol: 'smtp' },
+          }
+        : route(address);
+    const mx = new ScriptedTransport();
+    const both = new MailQueue({
+      root,
+      clock: { now: () => now },
+      route: remoteRoute,
+      transports: { lmtp: transport, smtp: mx },
+    });
+    queues.push(both);
+    await both.start();
+    await both.enqueue(message(['a@x.test', 'z@far.test']));
+    await until(() => both.list().length === 0);
+    expect(transport.calls.map((c) => [c.destination, c.addresses])).toEqual([
+      ['lmtp:store01', ['a@x.test']],
+    ]);
+    expect(mx.calls.map((c) => [c.destination, c.addresses])).toEqual([['smtp:far.test', ['z@far.test']]]);
+    await both.stop();
+
+    const lmtpOnly = new MailQueue({
+      root: join(root, 'lmtp-only'),
+      clock: { now: () => now },
+      route: remoteRoute,
+      transports: { lmtp: transport },
+    });
+    queues.push(lmtpOnly);
+    await lmtpOnly.start();
+    const id = await lmtpOnly.enqueue(message(['z@far.test']));
+    await until(() => lmtpOnly.list()[0]?.recipients[0]?.state === 'deferred');
+    expect(lmtpOnly.list()[0]).toMatchObject({
+      id,
+      recipients: [{ address: 'z@far.test', lastReason: 'no outbound transport configured' }],
+    });
+    expect(transport.calls).toHaveLength(1);
   });
 
   it('delivers per destination, then forgets the message and its spool files', async () => {

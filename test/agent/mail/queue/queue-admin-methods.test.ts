@@ -71,15 +71,17 @@ describe('queue operations on 5,200 queued messages', () => {
           ? { kind: 'deliver', destination }
           : { kind: 'defer', reason: 'routing failed: 4.4.3 directory unreachable' };
       },
-      transport: {
-        deliver: async (destination, message, addresses) => {
-          if (!failStores) {
-            delivered.push(message.id);
-            return addresses.map((address) => ({ address, outcome: 'delivered', reason: '250 2.0.0 ok' }));
-          }
-          const reason =
-            destination.key === 'lmtp:store01' ? '452 4.2.2 Mailbox full' : '421 4.3.2 store busy';
-          return addresses.map((address) => ({ address, outcome: 'deferred', reason }));
+      transports: {
+        lmtp: {
+          deliver: async (destination, message, addresses) => {
+            if (!failStores) {
+              delivered.push(message.id);
+              return addresses.map((address) => ({ address, outcome: 'delivered', reason: '250 2.0.0 ok' }));
+            }
+            const reason =
+              destination.key === 'lmtp:store01' ? '452 4.2.2 Mailbox full' : '421 4.3.2 store busy';
+            return addresses.map((address) => ({ address, outcome: 'deferred', reason }));
+          },
         },
       },
     });

@@ -11,9 +11,11 @@ const queue = new MailQueue({
   root: queueRoot,
   clock: { now: () => Date.now() },
   route: async () => ({ kind: 'defer', reason: '4.3.0 store unreachable (test)' }),
-  transport: {
-    deliver: async () => {
-      throw new Error('never routed');
+  transports: {
+    lmtp: {
+      deliver: async () => {
+        throw new Error('never routed');
+      },
     },
   },
   backoff: { firstMs: 3_600_000, maxMs: 3_600_000 },

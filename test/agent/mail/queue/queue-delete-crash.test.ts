@@ -68,7 +68,7 @@ describe('queue.delete under SIGKILL', () => {
         root,
         clock: { now: () => Date.now() },
         route: async () => ({ kind: 'defer', reason: 'not now' }),
-        transport: { deliver: async () => [] },
+        transports: { lmtp: { deliver: async () => [] } },
         backoff: { firstMs: 3_600_000, maxMs: 3_600_000 },
         log: (level, message, fields) => {
           if (level !== 'info') skipped.push({ message, ...fields });

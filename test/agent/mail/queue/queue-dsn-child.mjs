@@ -18,13 +18,20 @@ const queue = new MailQueue({
     kind: 'deliver',
     destination: { key: 'smtp:remote.test', host: 'remote.test', port: 25, protocol: 'smtp' },
   }),
-  transport: {
-    deliver: async (_destination, message, addresses) =>
-      addresses.map((address) =>
-        message.sender === ''
-          ? { address, outcome: 'deferred', reason: '451 4.3.0 DSNs stay queued in this test' }
-          : { address, outcome: 'bounced', reason: '550 5.1.1 no such user', remoteMta: 'mx.remote.test' },
-      ),
+  transports: {
+    smtp: {
+      deliver: async (_destination, message, addresses) =>
+        addresses.map((address) =>
+          message.sender === ''
+            ? { address, outcome: 'deferred', reason: '451 4.3.0 DSNs stay queued in this test' }
+            : { address, outcome: 'bounced', reason: '550 5.1.1 no such user', remoteMta: 'mx.remote.test' },
+        ),
+    },
+    lmtp: {
+      deliver: async () => {
+        throw new Error('every destination is remote in this test');
+      },
+    },
   },
   backoff: { firstMs: 3_600_000, maxMs: 3_600_000 },
   notices: { reportingMta: 'crash.test', delayWarningAfterMs: 0 },

@@ -19,9 +19,11 @@ describe('queue RPCs', () => {
     harness = new QueueRpcHarness(root, {
       clock: { now: () => now },
       route: async () => ({ kind: 'defer', reason: '4.3.0 test: store unreachable' }),
-      transport: {
-        deliver: () => {
-          throw new Error('not used in this test');
+      transports: {
+        lmtp: {
+          deliver: () => {
+            throw new Error('not used in this test');
+          },
         },
       },
       // The clock jumps a day: no delay DSNs in the listing.

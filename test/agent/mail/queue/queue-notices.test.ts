@@ -72,7 +72,7 @@ describe('MailQueue DSNs and lifetime', () => {
       root,
       clock: { now: () => now },
       route,
-      transport,
+      transports: { lmtp: transport, smtp: transport },
       backoff: { firstMs: 60_000, maxMs: hour },
       notices: { reportingMta: 'director01.test', ...notices },
     });
