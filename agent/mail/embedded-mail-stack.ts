@@ -19,7 +19,7 @@ import type {
 } from './mail-stack.js';
 import { type MailboxSummary, type MailStorage, MailStorageError, type QuotaUsage } from './mail-storage.js';
 import { exportMailbox, importMailbox, mailboxDetail } from './mailbox-transfer.js';
-import type { SessionService, SessionServiceFactory, SessionServiceOptions } from './session-service.js';
+import type { SessionService, SessionServiceFactory, SessionServiceOptions } from './session-servers.js';
 import { loadMailTls, type MailTlsFiles } from './tls/mail-tls.js';
 
 /** Listen ports of the embedded stack (0 = a free port). */

@@ -12,7 +12,7 @@ import { createRecipientLookup } from '../../../agent/mail/auth/recipient-lookup
 import { EmbeddedMailStack } from '../../../agent/mail/embedded-mail-stack.js';
 import { MailStorageError } from '../../../agent/mail/mail-storage.js';
 import { MaildirStorage } from '../../../agent/mail/maildir/maildir-storage.js';
-import { imapSessionService, pop3SessionService } from '../../../agent/mail/session-services.js';
+import { imapSessionService, pop3SessionService } from '../../../agent/mail/session-servers.js';
 import { storeUsers } from '../../support/store-seed.js';
 import { type StoreTestFixture, startStoreFixture } from '../../support/store-test-fixture.js';
 
