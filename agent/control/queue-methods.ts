@@ -4,9 +4,9 @@
  * (the contract says so); the writes are audited by the dispatcher.
  */
 import { rpcErrorCodes } from '../common/contract/json-rpc.js';
-import type { RecipientRouter } from '../mail/director/recipient-router.js';
-import type { MailQueue } from '../mail/queue/mail-queue.js';
-import type { QueueHold } from '../mail/queue/queue-holds.js';
+import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
+import type { MailQueue } from '../mail/director/queue/mail-queue.js';
+import type { QueueHold } from '../mail/director/queue/queue-holds.js';
 import { roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 import { queueAdminMethods, queueListEntryOf, selectFor } from './queue-admin-methods.js';

@@ -4,7 +4,7 @@
  * the next proxy login go to the new node. A director that runs only one of them drops that one.
  */
 import { rpcErrorCodes } from '../common/contract/json-rpc.js';
-import type { RecipientRouter } from '../mail/director/recipient-router.js';
+import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
 import { roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';

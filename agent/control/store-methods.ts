@@ -9,8 +9,8 @@
  */
 import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { MailboxListEntry, MailSession } from '../common/contract/methods.js';
-import type { StoreUser } from '../mail/auth/store-users.js';
-import type { MailStack } from '../mail/mail-stack.js';
+import type { MailStack } from '../mail/store/mail-stack.js';
+import type { StoreUser } from '../mail/store/store-users.js';
 import type { Caller } from './caller-key-cache.js';
 import { callerDomains, domainOf, requireUserInScope } from './domain-scope.js';
 import { roleGroups } from './method-groups.js';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { logLevels } from '../common/json-logger.js';
-import { trustedNetworkList } from '../mail/director/trusted-networks.js';
+import { trustedNetworkList } from '../mail/protocol/trusted-networks.js';
 import { gatewaySettingsSchema } from './gateway-config.js';
 import { proxySettingsSchema } from './proxy-config.js';
 

@@ -10,7 +10,7 @@ import { type Clock, systemClock } from '../common/clock.js';
 import type { ServiceStatus } from '../common/contract/node-metrics.js';
 import type { ServerEntry } from '../common/directory/fleet-entries.js';
 import { JsonLogger, type LogSink } from '../common/json-logger.js';
-import { imapSessionService, type SessionServiceFactory } from '../mail/session-servers.js';
+import { imapSessionService, type SessionServiceFactory } from '../mail/store/session-servers.js';
 import type { CounterRegistry } from '../metrics/counter-registry.js';
 import { type RoleModuleName, type RoleSpec, roles } from '../roles.js';
 import type { ServiceRegistry } from '../services/service-registry.js';

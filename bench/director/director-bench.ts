@@ -27,7 +27,7 @@ import {
   type DirectoryCredentials,
   LdapFleetDirectory,
 } from '../../agent/common/directory/ldap-fleet-directory.js';
-import { RecipientRouter } from '../../agent/mail/director/recipient-router.js';
+import { RecipientRouter } from '../../agent/mail/director/inbound/recipient-router.js';
 import { benchGreylistDecisions } from '../../agent/mail/gateway/greylist-bench.js';
 import { describeMachine } from '../machine.js';
 import { percentile, round } from '../stats.js';

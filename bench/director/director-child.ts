@@ -6,10 +6,10 @@
  */
 import { z } from 'zod';
 import { LdapFleetDirectory } from '../../agent/common/directory/ldap-fleet-directory.js';
-import { DirectorSmtpServer } from '../../agent/mail/director/director-smtp-server.js';
-import { LmtpTransport } from '../../agent/mail/director/lmtp-transport.js';
-import { RecipientRouter } from '../../agent/mail/director/recipient-router.js';
-import { MailQueue } from '../../agent/mail/queue/mail-queue.js';
+import { DirectorSmtpServer } from '../../agent/mail/director/inbound/director-smtp-server.js';
+import { RecipientRouter } from '../../agent/mail/director/inbound/recipient-router.js';
+import { LmtpTransport } from '../../agent/mail/director/outbound/lmtp-transport.js';
+import { MailQueue } from '../../agent/mail/director/queue/mail-queue.js';
 
 const settingsSchema = z.strictObject({
   ldapUrl: z.string(),

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queueMethods } from '../../agent/control/queue-methods.js';
-import { MailQueue } from '../../agent/mail/queue/mail-queue.js';
+import { MailQueue } from '../../agent/mail/director/queue/mail-queue.js';
 import { percentile } from '../stats.js';
 
 /** p50 of each listing, in ms. */

@@ -69,7 +69,9 @@ export function importsOf(file: string, text: string, known: ReadonlySet<string>
  * The rules. The floor (`agent/common/`) holds what the agent and the console both use and imports
  * nothing of either; the console (`main/`) takes from the agent only the floor, and the lab the
  * embedded directory it seeds; the page (`renderer/`) takes only types, and only through the
- * console API's one file; the agent takes nothing of the console.
+ * console API's one file; the agent takes nothing of the console. Inside agent/mail/, the protocol
+ * floor (codecs and checks every role shares) imports no role's code, and the rooms of the roles
+ * (store, director, gateway, and the director's proxy) import none of each other's.
  */
 export function floorViolations(edges: readonly ImportEdge[]): FloorViolation[] {
   const violations: FloorViolation[] = [];
@@ -83,13 +85,18 @@ export function floorViolations(edges: readonly ImportEdge[]): FloorViolation[] 
 const floor = 'agent/common/';
 const consoleApi = 'main/console/console-contract.ts';
 
+const mailProtocol = 'agent/mail/protocol/';
+// The mail rooms of each role (agent/roles.ts); the proxy is the director's.
+const mailRooms = ['store', 'director', 'gateway', 'proxy'].map((room) => `agent/mail/${room}/`);
+const mayUse: Record<string, readonly string[]> = { 'agent/mail/proxy/': ['agent/mail/director/'] };
+
 function brokenRule({ from, to, typeOnly }: ImportEdge): string | undefined {
   if (from.startsWith(floor)) {
     return to.startsWith(floor) ? undefined : 'the floor (agent/common/) imports nothing outside itself';
   }
   if (from.startsWith('agent/')) {
     if (to.startsWith('main/') || to.startsWith('renderer/')) return 'the agent imports no console code';
-    return undefined;
+    return mailRule(from, to);
   }
   if (from.startsWith('main/')) {
     if (to.startsWith('renderer/')) return 'the console core imports nothing of the page';
@@ -104,6 +111,17 @@ function brokenRule({ from, to, typeOnly }: ImportEdge): string | undefined {
     return typeOnly ? undefined : 'the page imports only types from the console core';
   }
   return undefined;
+}
+
+function mailRule(from: string, to: string): string | undefined {
+  if (from.startsWith(mailProtocol)) {
+    if (to.startsWith(mailProtocol) || to.startsWith(floor)) return undefined;
+    return 'the mail protocol floor (agent/mail/protocol/) imports only itself and agent/common/';
+  }
+  const fromRoom = mailRooms.find((room) => from.startsWith(room));
+  const toRoom = mailRooms.find((room) => to.startsWith(room));
+  if (!fromRoom || !toRoom || fromRoom === toRoom || mayUse[fromRoom]?.includes(toRoom)) return undefined;
+  return "a role's mail room (store, director, gateway, proxy) imports no other role's room";
 }
 
 function importIsTypeOnly(node: ts.ImportDeclaration): boolean {

@@ -6,8 +6,8 @@
  */
 
 import type { Clock } from '../../common/clock.js';
-import type { MailQueue, QueueSummary } from '../../mail/queue/mail-queue.js';
-import type { QueueActivityTotals } from '../../mail/queue/queue-activity.js';
+import type { MailQueue, QueueSummary } from '../../mail/director/queue/mail-queue.js';
+import type { QueueActivityTotals } from '../../mail/director/queue/queue-activity.js';
 import type { CounterRegistry } from '../../metrics/counter-registry.js';
 import { LastMinuteCount } from '../../metrics/last-minute-count.js';
 import { RateMeter } from '../../metrics/rate-meter.js';

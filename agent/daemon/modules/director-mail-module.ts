@@ -6,14 +6,14 @@
  * logs why).
  */
 import { hostname } from 'node:os';
-import { DirectorAuthenticator } from '../../mail/auth/director-authenticator.js';
-import { DirectorSmtpServer } from '../../mail/director/director-smtp-server.js';
-import { LmtpTransport } from '../../mail/director/lmtp-transport.js';
+import { DirectorAuthenticator } from '../../mail/director/director-authenticator.js';
+import { DirectorSmtpServer } from '../../mail/director/inbound/director-smtp-server.js';
+import { RecipientRouter } from '../../mail/director/inbound/recipient-router.js';
+import { LmtpTransport } from '../../mail/director/outbound/lmtp-transport.js';
 import { MxResolver } from '../../mail/director/outbound/mx-resolver.js';
 import { MxTransport } from '../../mail/director/outbound/mx-transport.js';
-import { RecipientRouter } from '../../mail/director/recipient-router.js';
-import { MailQueue } from '../../mail/queue/mail-queue.js';
-import { loadMailTls } from '../../mail/tls/mail-tls.js';
+import { MailQueue } from '../../mail/director/queue/mail-queue.js';
+import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
 import { queueRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';

@@ -7,14 +7,14 @@
  * none of it.
  */
 import { readFile } from 'node:fs/promises';
-import { DirectorAuthenticator } from '../../mail/auth/director-authenticator.js';
+import { DirectorAuthenticator } from '../../mail/director/director-authenticator.js';
+import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
 import { DirectorProxies } from '../../mail/proxy/director-proxies.js';
 import { ImapProxy } from '../../mail/proxy/imap-proxy.js';
 import { Pop3Proxy } from '../../mail/proxy/pop3-proxy.js';
 import { ProxyHolds } from '../../mail/proxy/proxy-holds.js';
 import type { MailProxyOptions, MailProxyServer } from '../../mail/proxy/proxy-server.js';
 import { StoreLocator } from '../../mail/proxy/store-locator.js';
-import { loadMailTls } from '../../mail/tls/mail-tls.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { addServiceEndpoints, publishHost, removeServiceEndpoints } from './service-endpoints.js';

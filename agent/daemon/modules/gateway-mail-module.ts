@@ -17,7 +17,7 @@ import { RecipientHarvestGuard } from '../../mail/gateway/recipient-harvest-guar
 import { RspamdClient } from '../../mail/gateway/rspamd-client.js';
 import type { RunningGateway } from '../../mail/gateway/running-gateway.js';
 import { SpamStatistics, spamOutcomes } from '../../mail/gateway/spam-statistics.js';
-import { loadMailTls } from '../../mail/tls/mail-tls.js';
+import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
 import { greylistDirPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';

@@ -8,8 +8,8 @@
 
 import type { Clock } from '../../common/clock.js';
 import type { QuotaUser } from '../../common/contract/node-metrics.js';
-import type { MailStack } from '../../mail/mail-stack.js';
-import type { MailboxSummary } from '../../mail/mail-storage.js';
+import type { MailStack } from '../../mail/store/mail-stack.js';
+import type { MailboxSummary } from '../../mail/store/mail-storage.js';
 import type { CounterRegistry } from '../../metrics/counter-registry.js';
 import { LastMinuteCount } from '../../metrics/last-minute-count.js';
 import { RateMeter } from '../../metrics/rate-meter.js';

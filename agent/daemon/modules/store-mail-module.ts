@@ -6,14 +6,14 @@
  * `mail` section runs no mail services (the module logs why and does nothing else).
  */
 import { hostname } from 'node:os';
-import { MailAuthenticator } from '../../mail/auth/mail-authenticator.js';
-import { createRecipientLookup } from '../../mail/auth/recipient-lookup.js';
-import { StoreUsers } from '../../mail/auth/store-users.js';
-import { EmbeddedMailStack } from '../../mail/embedded-mail-stack.js';
-import { LmtpClientCheck } from '../../mail/lmtp/lmtp-client-check.js';
-import { type StoreMailService, storeMailServices } from '../../mail/mail-stack.js';
-import { MaildirStorage } from '../../mail/maildir/maildir-storage.js';
-import { pop3SessionService, type SessionServiceFactory } from '../../mail/session-servers.js';
+import { EmbeddedMailStack } from '../../mail/store/embedded-mail-stack.js';
+import { LmtpClientCheck } from '../../mail/store/lmtp/lmtp-client-check.js';
+import { MailAuthenticator } from '../../mail/store/mail-authenticator.js';
+import { type StoreMailService, storeMailServices } from '../../mail/store/mail-stack.js';
+import { MaildirStorage } from '../../mail/store/maildir/maildir-storage.js';
+import { createRecipientLookup } from '../../mail/store/recipient-lookup.js';
+import { pop3SessionService, type SessionServiceFactory } from '../../mail/store/session-servers.js';
+import { StoreUsers } from '../../mail/store/store-users.js';
 import { mailRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';

@@ -13,7 +13,7 @@
  */
 import { type BlockList, isIP } from 'node:net';
 import type { Clock } from '../../common/clock.js';
-import { isTrustedAddress, trustedNetworkList } from '../../mail/director/trusted-networks.js';
+import { isTrustedAddress, trustedNetworkList } from '../../mail/protocol/trusted-networks.js';
 
 /** Default memory of a node address after its last server bind: a day. */
 export const defaultNodeMemoryMs = 24 * 3_600_000;

@@ -6,11 +6,16 @@
  * code) goes to the client and the connection becomes a byte relay.
  */
 import type { Socket } from 'node:net';
-import { ImapCommandReader } from '../imap/imap-command-reader.js';
-import { preLoginReaderLimits } from '../imap/imap-limits.js';
-import { type ImapCommand, ImapParseError, type ImapToken, parseCommand } from '../imap/imap-parser.js';
-import { decodeSaslPlain } from '../pop3/sasl-plain.js';
-import { upgradeToTls } from '../tls/start-tls.js';
+import { ImapCommandReader } from '../protocol/imap/imap-command-reader.js';
+import { preLoginReaderLimits } from '../protocol/imap/imap-limits.js';
+import {
+  type ImapCommand,
+  ImapParseError,
+  type ImapToken,
+  parseCommand,
+} from '../protocol/imap/imap-parser.js';
+import { decodeSaslPlain } from '../protocol/pop3/sasl-plain.js';
+import { upgradeToTls } from '../protocol/tls/start-tls.js';
 import { readClientLine } from './client-line.js';
 import { imapStoreLogin, StoreLoginRefused } from './imap-store-login.js';
 import { isLoopbackAddress } from './loopback-address.js';

@@ -4,9 +4,9 @@
  * `+OK` goes to the client and the connection becomes a byte relay.
  */
 import type { Socket } from 'node:net';
-import { Pop3LineReader } from '../pop3/pop3-line-reader.js';
-import { decodeSaslPlain } from '../pop3/sasl-plain.js';
-import { upgradeToTls } from '../tls/start-tls.js';
+import { Pop3LineReader } from '../protocol/pop3/pop3-line-reader.js';
+import { decodeSaslPlain } from '../protocol/pop3/sasl-plain.js';
+import { upgradeToTls } from '../protocol/tls/start-tls.js';
 import { StoreLoginRefused } from './imap-store-login.js';
 import { isLoopbackAddress } from './loopback-address.js';
 import { pop3StoreLogin } from './pop3-store-login.js';

@@ -4,7 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Clock } from '../../common/clock.js';
-import type { MailTlsCredentials } from '../tls/mail-tls.js';
+import type { MailTlsCredentials } from '../protocol/tls/mail-tls.js';
 import type { ProxyRouting } from './proxy-login.js';
 import type { ProxySessionRegistry } from './proxy-sessions.js';
 import type { StoreConnectOptions } from './store-connection.js';

@@ -1,7 +1,7 @@
 /**
  * Aliases (`mailfleetMailAlias`: an address forwarding to others) and groups (`mailfleetMailGroup`:
  * an address whose members are user DNs) of a domain, as the director's recipient router reads them
- * (agent/mail/director/recipient-router.ts). Members are given and shown as addresses; the
+ * (agent/mail/director/inbound/recipient-router.ts). Members are given and shown as addresses; the
  * directory holds the users' DNs.
  */
 import { DirectoryError, ldapResultCodes } from '../../../agent/common/directory/directory-errors.js';

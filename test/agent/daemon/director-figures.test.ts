@@ -11,10 +11,10 @@ import type {
   MessageTransport,
   OutgoingMessage,
   RouteDecision,
-} from '../../../agent/mail/queue/delivery-transport.js';
-import { MailQueue } from '../../../agent/mail/queue/mail-queue.js';
+} from '../../../agent/mail/director/queue/delivery-transport.js';
+import { MailQueue } from '../../../agent/mail/director/queue/mail-queue.js';
 import { CounterRegistry } from '../../../agent/metrics/counter-registry.js';
-import { makeTempDir, removeTempDir } from '../mail/maildir/maildir-test-support.js';
+import { makeTempDir, removeTempDir } from '../mail/store/maildir/maildir-test-support.js';
 
 // Each recipient's fate by its local part: a@ delivered, b@ deferred, c@ bounced by the store.
 const replies: Record<string, DeliveryOutcome['outcome']> = {

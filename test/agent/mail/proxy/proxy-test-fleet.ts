@@ -10,10 +10,10 @@ import type { LdapFleetDirectory } from '../../../../agent/common/directory/ldap
 import { Agent } from '../../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../../agent/daemon/production-dependencies.js';
-import { DirectorAuthenticator } from '../../../../agent/mail/auth/director-authenticator.js';
+import { DirectorAuthenticator } from '../../../../agent/mail/director/director-authenticator.js';
+import { loadMailTls } from '../../../../agent/mail/protocol/tls/mail-tls.js';
 import type { MailProxyOptions } from '../../../../agent/mail/proxy/proxy-server.js';
 import { StoreLocator } from '../../../../agent/mail/proxy/store-locator.js';
-import { loadMailTls } from '../../../../agent/mail/tls/mail-tls.js';
 import { AgentTestDirectory } from '../../../support/agent-test-directory.js';
 import { storeSeedEntries } from '../../../support/store-seed.js';
 import { makeTestCertificates, type TestCertificates } from '../../../support/test-certificates.js';
