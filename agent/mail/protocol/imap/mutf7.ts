@@ -1,6 +1,8 @@
 /**
  * Modified UTF-7 (RFC 3501 section 5.1.3), the encoding IMAP4rev1 clients use for mailbox names on
- * the wire. Storage keeps names in UTF-8; the IMAP server converts at the protocol edge.
+ * the wire, and Dovecot for Maildir++ folder names on disk (so a folder created here shows under the
+ * same, for example Japanese, name in Dovecot and the other way round). Storage and the IMAP
+ * server keep names in UTF-8 and convert at their edges with this one codec.
  */
 
 /** RFC 3501 modified BASE64: RFC 2045 base64 with `,` instead of `/`, never padded. */
@@ -123,4 +125,17 @@ export function decodeMailboxName(wire: string): string {
   if (encodeMailboxName(out) !== wire)
     throw new InvalidModifiedUtf7Error('not the canonical modified UTF-7 encoding');
   return out;
+}
+
+/**
+ * {@link decodeMailboxName} for names read from disk (Dovecot's folder directories and
+ * `subscriptions`): undefined for anything a conforming encoder would not write.
+ */
+export function decodeMailboxNameOrUndefined(encoded: string): string | undefined {
+  try {
+    return decodeMailboxName(encoded);
+  } catch (error) {
+    if (error instanceof InvalidModifiedUtf7Error) return undefined;
+    throw error;
+  }
 }

@@ -2,8 +2,9 @@
  * IMAP folder names (UTF-8, separator `.`) and their Maildir++ directories: INBOX is the Maildir
  * itself, `A.B` is `.A.B` with each name in modified UTF-7, exactly as Dovecot lays them out.
  */
+
+import { decodeMailboxNameOrUndefined, encodeMailboxName } from '../../protocol/imap/mutf7.js';
 import { MailStorageError } from '../mail-storage.js';
-import { decodeModifiedUtf7, encodeModifiedUtf7 } from './modified-utf7.js';
 
 /** The hierarchy separator (Dovecot's Maildir++ default). */
 export const folderSeparator = '.';
@@ -37,7 +38,7 @@ export function normaliseFolderName(name: string): string {
 /** The directory name under the Maildir root: '' for INBOX, `.Name` otherwise (modified UTF-7). */
 export function folderDirectoryName(normalised: string): string {
   if (normalised === 'INBOX') return '';
-  return `.${encodeModifiedUtf7(normalised)}`;
+  return `.${encodeMailboxName(normalised)}`;
 }
 
 /**
@@ -46,7 +47,7 @@ export function folderDirectoryName(normalised: string): string {
  */
 export function folderNameOfDirectory(entry: string): string | undefined {
   if (!entry.startsWith('.') || entry === '.' || entry === '..') return undefined;
-  const decoded = decodeModifiedUtf7(entry.slice(1));
+  const decoded = decodeMailboxNameOrUndefined(entry.slice(1));
   if (decoded === undefined) return undefined;
   try {
     return normaliseFolderName(decoded) === decoded ? decoded : undefined;

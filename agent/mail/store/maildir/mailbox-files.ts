@@ -7,8 +7,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMissing, replaceFileAtomically } from '../../../common/durable-fs.js';
+import { decodeMailboxNameOrUndefined, encodeMailboxName } from '../../protocol/imap/mutf7.js';
 import { normaliseFolderName } from './folder-names.js';
-import { decodeModifiedUtf7, encodeModifiedUtf7 } from './modified-utf7.js';
 
 async function readOptional(path: string): Promise<string | undefined> {
   try {
@@ -30,7 +30,7 @@ export async function readSubscriptions(maildir: string): Promise<Set<string>> {
     // Dovecot's version-2 format (a `V\t2` header, tab-separated levels) is not written by 2.3.
     if (line === '' || line.includes('\t')) continue;
     try {
-      names.add(normaliseFolderName(decodeModifiedUtf7(line) ?? line));
+      names.add(normaliseFolderName(decodeMailboxNameOrUndefined(line) ?? line));
     } catch {
       // Not a folder name we could use.
     }
@@ -40,7 +40,7 @@ export async function readSubscriptions(maildir: string): Promise<Set<string>> {
 
 /** Writes the subscriptions file atomically (modified UTF-7, one name per line). */
 export async function writeSubscriptions(maildir: string, names: Iterable<string>): Promise<void> {
-  const lines = [...names].sort().map((name) => `${encodeModifiedUtf7(name)}\n`);
+  const lines = [...names].sort().map((name) => `${encodeMailboxName(name)}\n`);
   await replaceFileAtomically(join(maildir, 'subscriptions'), lines.join(''));
 }
 

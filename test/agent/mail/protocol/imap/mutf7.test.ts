@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   decodeMailboxName,
+  decodeMailboxNameOrUndefined,
   encodeMailboxName,
   InvalidModifiedUtf7Error,
 } from '../../../../../agent/mail/protocol/imap/mutf7.js';
@@ -52,6 +53,34 @@ describe('modified UTF-7', () => {
     ];
     for (const wire of bad) {
       expect(() => decodeMailboxName(wire), wire).toThrow(InvalidModifiedUtf7Error);
+    }
+  });
+});
+
+describe('modified UTF-7 of folder names on disk (Dovecot Maildir++)', () => {
+  it('encodes and decodes the RFC 3501 examples and Japanese names', () => {
+    expect(encodeMailboxName('~peter/mail/台北/日本語')).toBe('~peter/mail/&U,BTFw-/&ZeVnLIqe-');
+    expect(decodeMailboxNameOrUndefined('~peter/mail/&U,BTFw-/&ZeVnLIqe-')).toBe('~peter/mail/台北/日本語');
+    expect(encodeMailboxName('研究室')).toBe('&eBR6dluk-');
+    expect(encodeMailboxName('R&D')).toBe('R&-D');
+    expect(decodeMailboxNameOrUndefined('R&-D')).toBe('R&D');
+    for (const name of ['📧 mail', 'Ünïcödé', '受信箱.下書き', 'a&b&c']) {
+      expect(decodeMailboxNameOrUndefined(encodeMailboxName(name))).toBe(name);
+    }
+  });
+
+  it('refuses what no conforming encoder writes', () => {
+    for (const bad of [
+      '&Jjo!',
+      '&U,BTFw',
+      '&U,BTFw-&ZeVnLIqe-',
+      '&AGE-',
+      '&U/BTFw-',
+      'caf\u00e9',
+      '&2D0-',
+      '&AAA-'.slice(0, 3),
+    ]) {
+      expect(decodeMailboxNameOrUndefined(bad), bad).toBeUndefined();
     }
   });
 });

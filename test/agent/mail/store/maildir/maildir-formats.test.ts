@@ -11,42 +11,10 @@ import {
   parseMessageFileName,
 } from '../../../../../agent/mail/store/maildir/message-file-name.js';
 import {
-  decodeModifiedUtf7,
-  encodeModifiedUtf7,
-} from '../../../../../agent/mail/store/maildir/modified-utf7.js';
-import {
   formatUidlistHeader,
   formatUidlistRecord,
   parseUidlist,
 } from '../../../../../agent/mail/store/maildir/uidlist-format.js';
-
-describe('modified UTF-7', () => {
-  it('encodes and decodes the RFC 3501 examples and Japanese names', () => {
-    expect(encodeModifiedUtf7('~peter/mail/台北/日本語')).toBe('~peter/mail/&U,BTFw-/&ZeVnLIqe-');
-    expect(decodeModifiedUtf7('~peter/mail/&U,BTFw-/&ZeVnLIqe-')).toBe('~peter/mail/台北/日本語');
-    expect(encodeModifiedUtf7('研究室')).toBe('&eBR6dluk-');
-    expect(encodeModifiedUtf7('R&D')).toBe('R&-D');
-    expect(decodeModifiedUtf7('R&-D')).toBe('R&D');
-    for (const name of ['📧 mail', 'Ünïcödé', '受信箱.下書き', 'a&b&c']) {
-      expect(decodeModifiedUtf7(encodeModifiedUtf7(name))).toBe(name);
-    }
-  });
-
-  it('refuses what no conforming encoder writes', () => {
-    for (const bad of [
-      '&Jjo!',
-      '&U,BTFw',
-      '&U,BTFw-&ZeVnLIqe-',
-      '&AGE-',
-      '&U/BTFw-',
-      'caf\u00e9',
-      '&2D0-',
-      '&AAA-'.slice(0, 3),
-    ]) {
-      expect(decodeModifiedUtf7(bad), bad).toBeUndefined();
-    }
-  });
-});
 
 describe('folder names', () => {
   it('normalises INBOX and maps folders to Dovecot directory names', () => {
