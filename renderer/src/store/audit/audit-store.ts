@@ -4,7 +4,8 @@
  */
 import { create } from 'zustand';
 import type { AuditEntry } from '../../../../main/console/console-contract';
-import type { LoadStatus, ShownError } from '../queues/load-state';
+import type { LoadStatus } from '../queues/load-state';
+import type { ShownError } from '../shown-error';
 
 /** One tail: entries newest first, and the nodes that did not answer. */
 export interface AuditTail {

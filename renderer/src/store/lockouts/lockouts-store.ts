@@ -5,7 +5,8 @@
  */
 import { create } from 'zustand';
 import type { FleetLockout } from '../../../../main/console/console-contract';
-import type { LoadStatus, ShownError } from '../queues/load-state';
+import type { LoadStatus } from '../queues/load-state';
+import type { ShownError } from '../shown-error';
 
 /** What the last unlock did: which lockout, and its error if it failed. */
 export interface UnlockOutcome {

@@ -2,7 +2,7 @@
 
 import type { MailboxUsage, UserPage } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
-import type { ShownError } from '../../store/directory/shown-error';
+import type { DirectoryViewError } from '../../store/shown-error';
 import { sizeText } from './directory-format';
 import { ErrorInWords } from './error-in-words';
 
@@ -14,7 +14,7 @@ export function UserFacts({
 }: {
   page: UserPage;
   usage: MailboxUsage | undefined;
-  usageError: ShownError | undefined;
+  usageError: DirectoryViewError | undefined;
 }) {
   const tr = useTranslator();
   const none = tr.t('dir.user.none');
