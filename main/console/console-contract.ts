@@ -18,6 +18,7 @@ import { directoryConsoleCalls } from './directory-calls.js';
 // The page (renderer/) imports types from this file and from nowhere else outside renderer/
 // (test/architecture/floors.test.ts): the shapes it shows are named here, wherever the agent's
 // contract or the console core declares them.
+export type { SpamOutcome } from '../../agent/common/contract/gateway-figures.js';
 export type { AuditEntry } from '../../agent/common/contract/methods.js';
 export type { NodeMetrics, QuotaUser, ServiceStatus } from '../../agent/common/contract/node-metrics.js';
 export type { NodeRole } from '../../agent/common/directory/fleet-entries.js';

@@ -7,14 +7,22 @@ import { z } from 'zod';
 
 const count = z.number().int().nonnegative();
 
+/** What happened to a message or recipient at the gateway, in the order of the funnel. */
+export const spamOutcomes = [
+  'greylisted',
+  'rejectedUnknownRecipient',
+  'rejectedSpam',
+  'tagged',
+  'clean',
+] as const;
+
+/** One of the gateway's decisions. */
+export type SpamOutcome = (typeof spamOutcomes)[number];
+
 /** Counts per gateway decision. */
-export const spamOutcomeCounts = z.object({
-  greylisted: count,
-  rejectedUnknownRecipient: count,
-  rejectedSpam: count,
-  tagged: count,
-  clean: count,
-});
+export const spamOutcomeCounts = z.object(
+  Object.fromEntries(spamOutcomes.map((outcome) => [outcome, count])) as Record<SpamOutcome, typeof count>,
+);
 
 /** `gateway.status` result. */
 export const gatewayStatus = z.object({
@@ -41,7 +49,7 @@ export const gatewayStatus = z.object({
 /** One decision in `spam.statistics`' last-decisions list. */
 const spamDecision = z.object({
   at: z.number(),
-  outcome: z.enum(['greylisted', 'rejectedUnknownRecipient', 'rejectedSpam', 'tagged', 'clean']),
+  outcome: z.enum(spamOutcomes),
   clientAddress: z.string(),
   sender: z.string(),
   recipient: z.string(),

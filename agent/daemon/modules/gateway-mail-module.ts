@@ -8,6 +8,7 @@
  * whose configuration has no `gateway` section runs none of it.
  */
 
+import { spamOutcomes } from '../../common/contract/gateway-figures.js';
 import { directorySpamPolicies } from '../../mail/gateway/directory-spam-policies.js';
 import { GatewaySmtpServer } from '../../mail/gateway/gateway-smtp-server.js';
 import { Greylist } from '../../mail/gateway/greylist.js';
@@ -16,7 +17,7 @@ import { RecipientCheck } from '../../mail/gateway/recipient-check.js';
 import { RecipientHarvestGuard } from '../../mail/gateway/recipient-harvest-guard.js';
 import { RspamdClient } from '../../mail/gateway/rspamd-client.js';
 import type { RunningGateway } from '../../mail/gateway/running-gateway.js';
-import { SpamStatistics, spamOutcomes } from '../../mail/gateway/spam-statistics.js';
+import { SpamStatistics } from '../../mail/gateway/spam-statistics.js';
 import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
 import { greylistDirPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';

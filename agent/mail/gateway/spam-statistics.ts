@@ -5,18 +5,7 @@
  * `(other)`), a capped list of decisions.
  */
 import type { Clock } from '../../common/clock.js';
-
-/** What happened to a message or recipient at the gateway. */
-export const spamOutcomes = [
-  'greylisted',
-  'rejectedUnknownRecipient',
-  'rejectedSpam',
-  'tagged',
-  'clean',
-] as const;
-
-/** One of the outcomes the statistics count. */
-export type SpamOutcome = (typeof spamOutcomes)[number];
+import { type SpamOutcome, spamOutcomes } from '../../common/contract/gateway-figures.js';
 
 /** Counts by outcome. */
 export type OutcomeCounts = Record<SpamOutcome, number>;
