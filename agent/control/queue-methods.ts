@@ -6,7 +6,6 @@
 import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
 import type { MailQueue } from '../mail/director/queue/mail-queue.js';
-import type { QueueHold } from '../mail/director/queue/queue-holds.js';
 import { roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 import { queueAdminMethods, queueListEntryOf, selectFor } from './queue-admin-methods.js';
@@ -52,12 +51,12 @@ export function queueMethods(deps: QueueMethodDeps): QueueMethods {
     },
     'queue.hold': async ({ hold }) => {
       const queue = needQueue();
-      await queue.hold(hold as QueueHold);
+      await queue.hold(hold);
       return { holds: queue.listHolds() };
     },
     'queue.release': async ({ hold }) => {
       const queue = needQueue();
-      const released = await queue.release(hold as QueueHold);
+      const released = await queue.release(hold);
       return { released, holds: queue.listHolds() };
     },
     ...queueAdminMethods(deps, needQueue),

@@ -85,6 +85,7 @@ export const queueHold = z.union([
   z.object({ user: mailUser }).strict(),
   z.object({ logicalStore: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/) }).strict(),
 ]);
+export type QueueHold = z.infer<typeof queueHold>;
 
 /** One session relayed by the director's IMAP/POP3 proxy. */
 export const proxySession = z.object({

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../common/clock.js';
+import type { QueueHold } from '../../../common/contract/methods.js';
 import type { DeliveryRoute, QueueTransports } from './delivery-transport.js';
 
 import { deliverToDestination } from './destination-delivery.js';
@@ -13,7 +14,7 @@ import { DestinationSlots } from './destination-slots.js';
 import { type IndexedOutcome, outcomeRecords } from './outcome-records.js';
 import { countOutcomes, emptyQueueActivity, type QueueActivityTotals } from './queue-activity.js';
 import { type IncomingMessage, isFinal, type QueueEntry, type StateRecord } from './queue-entry.js';
-import { type QueueHold, QueueHolds } from './queue-holds.js';
+import { QueueHolds } from './queue-holds.js';
 import { adminBounceRecords, expiryRecords } from './queue-lifetime.js';
 import { defaultNoticeSettings, type QueueNoticeSettings, QueueNotices } from './queue-notices.js';
 import { QueueSpool, spoolHeader } from './queue-spool.js';

@@ -5,17 +5,8 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { QueueHold } from '../../../common/contract/methods.js';
 import { isMissing, readWholeFile, replaceFileAtomically } from '../../../common/durable-fs.js';
-
-/** What a hold applies to. */
-export type QueueHold = { messageId: string } | { user: string } | { logicalStore: string };
-
-/** Parses a hold that arrives from outside (RPC, file). */
-export const queueHoldSchema = z.union([
-  z.strictObject({ messageId: z.string().min(1).max(64) }),
-  z.strictObject({ user: z.string().min(3).max(320) }),
-  z.strictObject({ logicalStore: z.string().min(1).max(64) }),
-]);
 
 const holdsFileSchema = z.strictObject({
   messageIds: z.array(z.string()),

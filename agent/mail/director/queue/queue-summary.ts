@@ -2,8 +2,9 @@
  * What `queue.summary` and the dashboard show of the queue: recipients by state, deliveries per
  * destination, the holds, and messages by age as Postfix's qshape buckets them.
  */
+
+import type { QueueHold } from '../../../common/contract/methods.js';
 import { isFinal, type QueueEntry } from './queue-entry.js';
-import type { QueueHold } from './queue-holds.js';
 
 /** Counts for the dashboard and `queue.summary`. */
 export interface QueueSummary {
