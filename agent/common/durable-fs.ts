@@ -102,8 +102,3 @@ export async function replaceFileAtomically(path: string, data: Buffer | string)
 export function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
-
-/** True for "file exists". */
-export function isExisting(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'EEXIST';
-}

@@ -57,11 +57,6 @@ export class JsonLogger {
   }
 }
 
-/** Renders an error for a log field without its stack's local paths mattering to readers. */
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function maskSecrets(fields: LogFields): LogFields {
   const out: LogFields = {};
   for (const [name, value] of Object.entries(fields)) {

@@ -15,12 +15,3 @@ export const directoryEntrySchema = z.object({
   dn: z.string(),
   attributes: z.record(z.string(), z.array(z.string())),
 });
-
-/** The values of an attribute, looked up without regard to case; empty when absent. */
-export function attributeValues(entry: DirectoryEntry, name: string): string[] {
-  const wanted = name.toLowerCase();
-  for (const [key, values] of Object.entries(entry.attributes)) {
-    if (key.toLowerCase() === wanted) return values;
-  }
-  return [];
-}
