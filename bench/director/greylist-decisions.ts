@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Greylist } from './greylist.js';
-import { GreylistJournal } from './greylist-journal.js';
+import { Greylist } from '../../agent/mail/gateway/greylist.js';
+import { GreylistJournal } from '../../agent/mail/gateway/greylist-journal.js';
 
 /** What the bench measured. */
 export interface GreylistBenchResult {
