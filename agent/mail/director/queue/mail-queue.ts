@@ -1,8 +1,9 @@
 /**
- * The director's durable mail queue. `enqueue` resolves only once the message is fsynced (the SMTP
- * server sends 250 after it); each recipient is then routed and delivered on its own, deferred with
- * exponential backoff on temporary failures, and its final outcome is recorded durably before the
- * queue forgets it. `start` re-reads the spool after a crash.
+ * The director's durable mail queue: the delivery state machine. `enqueue` resolves only once the
+ * message is fsynced (the SMTP server sends 250 after it); each recipient is then routed and
+ * delivered on its own, deferred with exponential backoff on temporary failures, and its final
+ * outcome is recorded durably before the queue forgets it. `start` re-reads the spool after a
+ * crash. The administrator's operations (bounce, flush, delete) are in queue-admin.ts.
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../common/clock.js';
@@ -13,12 +14,23 @@ import { deliverToDestination } from './destination-delivery.js';
 import { DestinationSlots } from './destination-slots.js';
 import { type IndexedOutcome, outcomeRecords } from './outcome-records.js';
 import { countOutcomes, emptyQueueActivity, type QueueActivityTotals } from './queue-activity.js';
+import {
+  bounceRecipients,
+  discardMessages,
+  flushMessages,
+  holdMail,
+  listMessages,
+  type QueueInternals,
+  releaseMail,
+  summarizeMessages,
+} from './queue-admin.js';
 import { type IncomingMessage, isFinal, type QueueEntry, type StateRecord } from './queue-entry.js';
 import { QueueHolds } from './queue-holds.js';
-import { adminBounceRecords, expiryRecords } from './queue-lifetime.js';
+import { expiryRecords } from './queue-lifetime.js';
 import { defaultNoticeSettings, type QueueNoticeSettings, QueueNotices } from './queue-notices.js';
+import { recoverSpool } from './queue-recovery.js';
 import { QueueSpool, spoolHeader } from './queue-spool.js';
-import { type QueueSummary, summarizeQueue } from './queue-summary.js';
+import type { QueueSummary } from './queue-summary.js';
 import { applyRecord, routeRecipients } from './recipient-routing.js';
 import { defaultRetryBackoff, type RetryBackoff } from './retry-backoff.js';
 
@@ -63,6 +75,8 @@ export class MailQueue {
   private dispatchQueued = false;
   private running = false;
   private readonly totals = emptyQueueActivity();
+  /** What the admin operations (queue-admin.ts) reach of this queue. */
+  private readonly internals: QueueInternals;
 
   constructor(private readonly options: MailQueueOptions) {
     this.spool = new QueueSpool(options.root);
@@ -73,33 +87,30 @@ export class MailQueue {
       this.entries.set(dsn.id, dsn);
       this.kick();
     });
+    this.internals = {
+      clock: options.clock,
+      spool: this.spool,
+      holds: this.holds,
+      slots: this.slots,
+      entries: this.entries,
+      inFlight: this.inFlight,
+      parked: this.parked,
+      discarding: this.discarding,
+      attemptsSettled: () => Promise.allSettled([...this.attempts]).then(() => undefined),
+      commit: (entry, records) => this.commit(entry, records),
+      retire: (entry) => this.retire(entry),
+      kick: () => this.kick(),
+    };
   }
 
   /** Opens the spool, recovers queued messages (torn writes discarded) and starts delivering. */
   async start(): Promise<void> {
     await this.spool.open();
     await this.holds.load();
-    const spooled = await this.spool.load((file, problem) =>
+    const pending = await recoverSpool(this.spool, this.notices, (file, problem) =>
       this.log('warn', 'spool file skipped', { file, problem }),
     );
-    const spooledIds = new Set(spooled.map((m) => m.header.id));
-    for (const { header, records, notices } of spooled) {
-      const entry: QueueEntry = {
-        id: header.id,
-        sender: header.sender,
-        receivedAt: header.receivedAt,
-        size: header.size,
-        recipients: header.recipients.map((r) => ({ ...r, state: 'pending', attempts: 0, nextAttemptAt: 0 })),
-      };
-      for (const record of records) applyRecord(entry, record);
-      this.notices.load(entry.id, notices);
-      // Before anything is delivered: DSNs a crash left planned or un-noted (queue-notices.ts).
-      await this.notices.recover(entry, records, spooledIds);
-      if (entry.recipients.every((r) => isFinal(r.state))) {
-        await this.spool.remove(entry.id);
-        this.notices.forget(entry.id);
-      } else this.entries.set(entry.id, entry);
-    }
+    for (const entry of pending) this.entries.set(entry.id, entry);
     this.running = true;
     this.log('info', 'queue recovered', { messages: this.entries.size });
     this.kick();
@@ -139,22 +150,14 @@ export class MailQueue {
     return id;
   }
 
-  /**
-   * Holds mail (see {@link QueueHold}). Resolves once every attempt that was in flight has finished,
-   * so after it no delivery matching the hold can still reach a store (mailbox cutover relies on it).
-   */
-  async hold(hold: QueueHold): Promise<void> {
-    await this.holds.add(hold);
-    // Attempts started from now on skip held recipients; the ones already running may not.
-    await Promise.allSettled([...this.attempts]);
+  /** Holds mail; resolves once no delivery matching the hold can still reach a store (queue-admin.ts). */
+  hold(hold: QueueHold): Promise<void> {
+    return holdMail(this.internals, hold);
   }
 
   /** Releases a hold; held mail is attempted at once. True when the hold existed. */
-  async release(hold: QueueHold): Promise<boolean> {
-    const removed = await this.holds.remove(hold);
-    this.parked.clear();
-    this.kick();
-    return removed;
+  release(hold: QueueHold): Promise<boolean> {
+    return releaseMail(this.internals, hold);
   }
 
   /** Looks at the queue now: deferred recipients whose time has come (on the injected clock) are attempted. */
@@ -179,43 +182,15 @@ export class MailQueue {
 
   /**
    * Bounces queued recipients of message `id` (all when `addresses` is absent) with `reason`, e.g.
-   * `5.0.0 deleted by the administrator`; the sender gets a bounce DSN unless the message has the
-   * null sender. Recipients in a delivery attempt right now are left alone (an RPC must not wait
-   * for a slow remote host); call again once it ended. Returns how many recipients were bounced.
+   * `5.0.0 deleted by the administrator`; returns how many (queue-admin.ts).
    */
   async bounce(id: string, addresses: readonly string[] | undefined, reason: string): Promise<number> {
-    const entry = this.entries.get(id);
-    if (!entry) return 0;
-    const records = adminBounceRecords(entry, addresses, reason, this.options.clock.now(), (index) =>
-      this.inFlight.has(`${id}:${index}`),
-    );
-    const keys = records.map((r) => `${id}:${r.i}`);
-    for (const key of keys) this.inFlight.add(key);
-    try {
-      await this.commit(entry, records);
-    } finally {
-      for (const key of keys) this.inFlight.delete(key);
-    }
-    return records.length;
+    return bounceRecipients(this.internals, id, addresses, reason);
   }
 
-  /**
-   * Makes the recipients of these messages (every message when absent) due now. With `resetBackoff`
-   * (`postsuper -r`), attempts count from zero again and store-held parking is re-checked at once.
-   * The reset lives in memory: after a restart the recorded backoff applies again.
-   */
+  /** Makes the recipients of these messages (every message when absent) due now (queue-admin.ts). */
   flush(ids?: Iterable<string>, options: { resetBackoff?: boolean } = {}): void {
-    const entries = ids ? [...ids].map((id) => this.entries.get(id)) : this.entries.values();
-    for (const entry of entries) {
-      if (!entry) continue;
-      entry.recipients.forEach((r, index) => {
-        r.nextAttemptAt = 0;
-        if (!options.resetBackoff) return;
-        r.attempts = 0;
-        this.parked.delete(`${entry.id}:${index}`);
-      });
-    }
-    this.kick();
+    flushMessages(this.internals, ids, options);
   }
 
   /** One queued message (the live entry: read, do not change), or undefined. */
@@ -233,59 +208,19 @@ export class MailQueue {
     return this.spool.content(id);
   }
 
-  /**
-   * Deletes messages for good; resolves with how many were deleted once that is durable. With
-   * `bounceReason`, every unfinished recipient is first recorded `bounced` through the same durable
-   * record path as a store's 5xx; without, the spool files are removed and the directory fsynced.
-   * Attempts in flight finish first, so a recipient a store already accepted stays delivered.
-   */
+  /** Deletes messages for good, with or without a bounce; resolves once that is durable (queue-admin.ts). */
   async discard(ids: string[], bounceReason?: string): Promise<number> {
-    const wanted = [...new Set(ids)].filter((id) => this.entries.has(id));
-    for (const id of wanted) this.discarding.add(id);
-    try {
-      await Promise.allSettled([...this.attempts]);
-      let deleted = 0;
-      for (const id of wanted) {
-        const entry = this.entries.get(id);
-        // Delivered to everyone while we waited: nothing left to delete.
-        if (!entry) continue;
-        // With a bounce, the sender gets a DSN and the message leaves the queue once every recipient
-        // is final (commit); without, it is dropped here.
-        if (bounceReason !== undefined) await this.bounce(id, undefined, bounceReason);
-        if (this.entries.has(id)) {
-          this.entries.delete(id);
-          // A delay DSN being written still reads this message's headers.
-          await this.notices.idle(id);
-          this.forget(entry);
-          await this.spool.remove(id);
-        }
-        deleted++;
-      }
-      // The removals are durable only once the spool directory is: a deleted message must not come back.
-      await this.spool.syncRemovals();
-      return deleted;
-    } finally {
-      for (const id of wanted) this.discarding.delete(id);
-    }
+    return discardMessages(this.internals, ids, bounceReason);
   }
 
   /** Queued messages (copies), oldest first. */
   list(): QueueEntry[] {
-    return [...this.entries.values()]
-      .sort((a, b) => a.receivedAt - b.receivedAt)
-      .map((e) => ({ ...e, recipients: e.recipients.map((r) => ({ ...r })) }));
+    return listMessages(this.internals);
   }
 
   /** Counts for the dashboard. */
   summary(): QueueSummary {
-    return summarizeQueue({
-      entries: this.entries.values(),
-      messageCount: this.entries.size,
-      isHeld: (id, address) => this.holds.holdsRecipient(id, address),
-      holds: this.holds.list(),
-      destinations: this.slots.snapshot(),
-      now: this.options.clock.now(),
-    });
+    return summarizeMessages(this.internals);
   }
 
   /** Resolves when no delivery attempt is in flight (tests, shutdown). */
@@ -434,22 +369,21 @@ export class MailQueue {
     countOutcomes(this.totals, records);
     for (const record of records) applyRecord(entry, record);
     await this.notices.sendPlanned(entry, records);
-    for (const record of records) {
-      if (record.s === 'bounced') {
-        this.log('warn', 'recipient bounced', {
-          id: entry.id,
-          recipient: entry.recipients[record.i]?.address,
-          reason: record.r,
-        });
-      }
+    for (const record of records.filter((r) => r.s === 'bounced')) {
+      const recipient = entry.recipients[record.i]?.address;
+      this.log('warn', 'recipient bounced', { id: entry.id, recipient, reason: record.r });
     }
-    if (entry.recipients.every((r) => isFinal(r.state)) && this.entries.has(entry.id)) {
-      this.entries.delete(entry.id);
-      // A delay DSN being written still reads this message's headers.
-      await this.notices.idle(entry.id);
-      this.forget(entry);
-      await this.spool.remove(entry.id);
-    }
+    if (entry.recipients.every((r) => isFinal(r.state)) && this.entries.has(entry.id))
+      await this.retire(entry);
+  }
+
+  /** Takes a message out of the queue: out of memory, then its spool files (not yet fsynced). */
+  private async retire(entry: QueueEntry): Promise<void> {
+    this.entries.delete(entry.id);
+    // A delay DSN being written still reads this message's headers.
+    await this.notices.idle(entry.id);
+    this.forget(entry);
+    await this.spool.remove(entry.id);
   }
 
   /** Drops a finished or deleted message from memory (its spool files are the caller's). */
