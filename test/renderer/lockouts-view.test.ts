@@ -20,7 +20,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetTree } from '../../agent/directory/fleet-entries.js';
+import { FleetTree } from '../../agent/common/directory/fleet-entries.js';
 import { loadFleetProfile } from '../../main/core/fleet-profile.js';
 import { type OpenFleet, openFleet } from '../../main/core/open-fleet.js';
 import { parseLabUsers } from '../../main/lab/lab-people.js';

@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BerReader, Client, InvalidCredentialsError } from 'ldapts';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import {
   type EmbeddedDirectoryOptions,
   EmbeddedDirectoryServer,
 } from '../../../../agent/directory/embedded/embedded-directory-server.js';
 import { importDirectoryEntries } from '../../../../agent/directory/embedded/import-entries.js';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
 import { addressThrottlePolicy } from '../../../../agent/mail/auth/login-throttle.js';
 import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
 import { tryBind } from '../../../support/ldap-bind.js';
