@@ -2,8 +2,8 @@
  * Renders a metrics sample in the Prometheus text exposition format (version 0.0.4): the same
  * figures as `metrics.sample`, every series labelled with the node and its role.
  */
-import type { NodeMetrics } from '../contract/node-metrics.js';
-import { serviceStates } from '../contract/node-metrics.js';
+import type { NodeMetrics } from '../common/contract/node-metrics.js';
+import { serviceStates } from '../common/contract/node-metrics.js';
 import type { CounterKind } from './counter-registry.js';
 
 /** Help text and kind of a role counter, as registered. */

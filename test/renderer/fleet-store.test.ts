@@ -4,7 +4,7 @@
  * bounded, and roles in the order mail flows.
  */
 import { describe, expect, it } from 'vitest';
-import type { NodeMetrics } from '../../agent/contract/node-metrics';
+import type { NodeMetrics } from '../../agent/common/contract/node-metrics';
 import type { ConsoleApi } from '../../main/console/console-contract';
 import type {
   ConsoleFleetPush,

@@ -10,8 +10,8 @@ import { pathToFileURL } from 'node:url';
 
 const [compiledRoot, mailRoot, password, mode] = process.argv.slice(2);
 const load = (path) => import(pathToFileURL(join(compiledRoot, path)).href);
-const { MaildirStorage } = await load('agent/mail/maildir/maildir-storage.js');
-const { ImapServer } = await load('agent/mail/imap/imap-server.js');
+const { MaildirStorage } = await load('agent/mail/store/maildir/maildir-storage.js');
+const { ImapServer } = await load('agent/mail/store/imap/imap-server.js');
 
 const storage = new MaildirStorage({ root: mailRoot, hostName: 'durability' });
 const server = new ImapServer({

@@ -22,8 +22,8 @@
  * - a server entry may modify its own state, endpoints, address, control port and sshPublicKey;
  * - any entry may change its own password.
  */
-import { formatDn } from '../distinguished-name.js';
-import type { AdminTier } from '../fleet-entries.js';
+import { formatDn } from '../../common/directory/distinguished-name.js';
+import type { AdminTier } from '../../common/directory/fleet-entries.js';
 import type { DirectorySchema } from '../schema/directory-schema.js';
 import type { EntryIndex } from './entry-index.js';
 import { LdapResultError, resultCodes } from './ldap-result-error.js';

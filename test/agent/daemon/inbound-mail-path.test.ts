@@ -11,6 +11,9 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MethodName } from '../../../agent/common/contract/methods.js';
+import { type RoleGroupName, roleGroups } from '../../../agent/control/method-groups.js';
+import { roles } from '../../../agent/roles.js';
 import { storeUsers } from '../../support/store-seed.js';
 import {
   greylistDelayMs,
@@ -352,5 +355,30 @@ describe('operations over the SSH RPC', () => {
     const store = await fleet.rpc('store01', 'hd');
     await expect(store.client.call('gateway.status', {})).rejects.toThrow(/runs no gateway/);
     await expect(store.client.call('proxy.sessions', {})).rejects.toThrow(/runs no IMAP\/POP3 proxy/);
+  });
+
+  it('each role answers the method groups agent/roles.ts gives it and refuses the others in their words', async () => {
+    const oneCallOf: Record<RoleGroupName, [MethodName, unknown]> = {
+      store: ['mailbox.list', {}],
+      queue: ['queue.summary', {}],
+      route: ['route.invalidate', { target: { domain: 'gamma.example' } }],
+      proxy: ['proxy.sessions', {}],
+      gateway: ['gateway.status', {}],
+    };
+    const nodes = [
+      ['store01', 'store'],
+      ['director01', 'director'],
+      ['gateway01', 'gateway'],
+    ] as const;
+    for (const [node, role] of nodes) {
+      const rpc = await fleet.rpc(node, 'sys');
+      for (const group of Object.keys(roleGroups) as RoleGroupName[]) {
+        const [method, params] = oneCallOf[group];
+        const answer = rpc.client.call(method, params as never);
+        if (roles[role].methodGroups.includes(group))
+          await expect(answer, `${node} ${method}`).resolves.toBeTypeOf('object');
+        else await expect(answer, `${node} ${method}`).rejects.toThrow(roleGroups[group].absent);
+      }
+    }
   });
 });

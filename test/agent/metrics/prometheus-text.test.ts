@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { NodeMetrics } from '../../../agent/contract/node-metrics.js';
+import type { NodeMetrics } from '../../../agent/common/contract/node-metrics.js';
 import { renderPrometheusText } from '../../../agent/metrics/prometheus-text.js';
 import { parsePrometheusText } from '../../support/prometheus-text-format.js';
 

@@ -1,10 +1,13 @@
 /**
- * Figures the dashboard shows, computed from the samples the agents stream (agent/contract/
+ * Figures the dashboard shows, computed from the samples the agents stream (agent/common/contract/
  * node-metrics.ts): role counters by name, disk and memory shares, fleet totals. A counter a node
  * does not publish yet is `undefined` and is shown as a dash, never as zero.
  */
-import type { NodeMetrics } from '../../../../agent/contract/node-metrics';
-import type { ConsoleFleetSnapshot, ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+import type {
+  ConsoleFleetSnapshot,
+  ConsoleNodeView,
+  NodeMetrics,
+} from '../../../../main/console/console-contract';
 
 /** A counter of a sample, or undefined when the node does not publish it. */
 export function counter(sample: NodeMetrics | undefined, name: string): number | undefined {
