@@ -3,7 +3,8 @@
 // Usage: node [--expose-gc] imap-store-child.mjs COMPILED_ROOT MAIL_ROOT PASSWORD [--measure]
 // Every login with PASSWORD is a user (no quota). Prints {"port": N} on one line once it listens.
 // With --measure (and --expose-gc), each line "measure" on stdin is answered with one JSON line of
-// the process's memory after two full garbage collections; the end of stdin stops the server.
+// the process's memory after two full garbage collections (and its RSS just before them); the end
+// of stdin stops the server.
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -34,10 +35,17 @@ process.on('SIGTERM', stop);
 if (mode === '--measure') {
   createInterface({ input: process.stdin }).on('line', (line) => {
     if (line.trim() !== 'measure') return;
+    // What top shows before a collection: the loads' garbage V8 has not collected yet counts too.
+    const rssBeforeCollection = process.memoryUsage.rss();
     globalThis.gc();
     globalThis.gc();
     const usage = process.memoryUsage();
-    const figures = { heapUsed: usage.heapUsed, arrayBuffers: usage.arrayBuffers, rss: usage.rss };
+    const figures = {
+      heapUsed: usage.heapUsed,
+      arrayBuffers: usage.arrayBuffers,
+      rss: usage.rss,
+      rssBeforeCollection,
+    };
     const folders = { loadedFolders: storage.folders.size, folderBytes: storage.folders.bytes };
     process.stdout.write(`${JSON.stringify({ ...figures, ...folders })}\n`);
   });

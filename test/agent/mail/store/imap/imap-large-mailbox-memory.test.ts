@@ -37,6 +37,8 @@ interface Memory {
   heapUsed: number;
   arrayBuffers: number;
   rss: number;
+  /** RSS before the collections (what top shows, garbage included). */
+  rssBeforeCollection: number;
   loadedFolders: number;
   folderBytes: number;
 }
@@ -133,7 +135,8 @@ describe('memory of large mailboxes', () => {
     console.log(
       `large mailboxes: ${messages} messages per INBOX; kept after one selected ${(kept(one) / mib).toFixed(1)} MiB, ` +
         `after three ${(kept(three) / mib).toFixed(1)} MiB (JS heap +${((three.heapUsed - base.heapUsed) / mib).toFixed(1)} MiB, ` +
-        `folder tables ${(three.folderBytes / mib).toFixed(1)} MiB, RSS +${((three.rss - base.rss) / mib).toFixed(0)} MiB)`,
+        `folder tables ${(three.folderBytes / mib).toFixed(1)} MiB, RSS +${((three.rss - base.rss) / mib).toFixed(0)} MiB; ` +
+        `RSS before collecting: one +${((one.rssBeforeCollection - base.rss) / mib).toFixed(0)} MiB, three +${((three.rssBeforeCollection - base.rss) / mib).toFixed(0)} MiB)`,
     );
     expect(three.loadedFolders).toBe(3);
     expect(kept(one)).toBeLessThan(perFolderBound);
