@@ -16,13 +16,14 @@ import { closeSync, mkdirSync, openSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { promisify } from 'node:util';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CompiledMailStore,
   compileMailStoreModules,
   imapStoreChild,
 } from '../../../../support/compiled-mail-store.js';
+import { loopbackImapFlow } from '../../../../support/loopback-imapflow.js';
 import { makeTempDir, removeTempDir } from '../maildir/maildir-test-support.js';
 
 const run = promisify(execFile);
@@ -109,13 +110,7 @@ describe('memory of large mailboxes', () => {
 
   it('three INBOXes of 100,000 messages selected at once keep under 16 MiB each, the third as little as the first', async () => {
     for (const user of users) {
-      const client = new ImapFlow({
-        host: '127.0.0.1',
-        port,
-        secure: false,
-        auth: { user, pass: password },
-        logger: false,
-      });
+      const client = loopbackImapFlow(port, user, password);
       await client.connect();
       clients.push(client);
     }
