@@ -35,6 +35,27 @@ export interface MessageSummary {
   modseq: number;
 }
 
+/**
+ * A folder's messages as a session sees them, by position (0-based, in UID order), without an
+ * object per message: a folder of 100,000 messages is a few typed arrays in the store, and a
+ * session reads what it needs. Summaries and flag lists it hands out are not kept by the list.
+ */
+export interface MessageList {
+  readonly length: number;
+  /** UID at a position. */
+  uid(index: number): number;
+  /** RFC 7162 mod-sequence at a position. */
+  modseq(index: number): number;
+  /** RFC822.SIZE at a position. */
+  size(index: number): number;
+  /** Flags at a position: a read-only list shared by every message with the same flags. */
+  flags(index: number): readonly string[];
+  /** The summary at a position (a new object at each call). */
+  at(index: number): MessageSummary;
+  /** Position of a UID, or -1. */
+  indexOf(uid: number): number;
+}
+
 /** A folder as LIST/STATUS see it. */
 export interface FolderInfo {
   name: string;
@@ -78,8 +99,13 @@ export interface FolderView {
   readonly uidValidity: number;
   /** The next UID this folder will assign. */
   uidNext(): number;
-  /** Messages in UID order, as of the last refresh. */
+  /**
+   * Messages in UID order, as of the last refresh, as a new array of summaries at each call (one
+   * object per message: for a folder of 100,000, `list()` reads the same without them).
+   */
   messages(): readonly MessageSummary[];
+  /** The messages as of the last refresh, read by position (what IMAP sessions use). */
+  list(): MessageList;
   /** HIGHESTMODSEQ as of the last refresh (RFC 7162). */
   highestModseq(): number;
   /** Every keyword the folder defines now (IMAP FLAGS lists them). */

@@ -4,8 +4,6 @@
  * to this server or absolute (`imap://taro@store05/...`, the user must be the one logged in).
  * Anything else (another user, URLAUTH, a message that is not there) is a bad URL.
  */
-
-import { lowerBound } from '../../protocol/imap/sequence-set.js';
 import type { FolderView } from '../mail-storage.js';
 import { type SectionSpec, sectionBytes } from './body-section.js';
 import { no } from './imap-errors.js';
@@ -142,9 +140,7 @@ export async function resolveMessageUrl(session: ImapSession, url: string): Prom
   try {
     if (target.uidValidity !== undefined && target.uidValidity !== view.uidValidity)
       throw badUrl(url, 'UIDVALIDITY does not match');
-    const messages = view.messages();
-    const index = lowerBound(messages.length, (i) => messages[i]!.uid, target.uid);
-    if (messages[index]?.uid !== target.uid) throw badUrl(url, 'no such message');
+    if (view.list().indexOf(target.uid) < 0) throw badUrl(url, 'no such message');
     const raw = await view.read(target.uid).catch(() => {
       throw badUrl(url, 'the message is gone');
     });

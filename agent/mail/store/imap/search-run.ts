@@ -3,12 +3,31 @@
  * it). Keys that need message content read the messages a few ahead in parallel; each message is
  * parsed and decoded once, then dropped.
  */
-import { MailStorageError } from '../mail-storage.js';
+import { MailStorageError, type MessageList } from '../mail-storage.js';
 import type { ImapSession } from './imap-session.js';
+import { MessageCursor } from './message-cursor.js';
 import { visitInOrder } from './read-window.js';
 import { matchesSearch, SearchableMessage, type SearchCandidate } from './search-match.js';
 import { needsBody, needsContent, type SearchKey } from './search-query.js';
 import type { SelectedFolder } from './selected-folder.js';
+
+/** The message at `index` as search criteria see it (message-cursor.ts). */
+class SearchCursor extends MessageCursor implements SearchCandidate {
+  constructor(
+    list: MessageList,
+    private readonly isRecent: (uid: number) => boolean,
+  ) {
+    super(list);
+  }
+
+  get seq(): number {
+    return this.index + 1;
+  }
+
+  get recent(): boolean {
+    return this.isRecent(this.uid);
+  }
+}
 
 /** Headers read per turn of the event loop (synchronous reads: a few ms, then others run). */
 const headerSlice = 256;
@@ -25,12 +44,13 @@ export async function searchPositions(
   const messages = selected.messages();
   const scope = {
     count: messages.length,
-    highestUid: messages.at(-1)?.uid ?? 0,
+    highestUid: messages.length > 0 ? messages.uid(messages.length - 1) : 0,
     saved: new Set(selected.savedResult),
   };
+  const cursor = new SearchCursor(messages, (uid) => selected.isRecent(uid));
   const candidate = (index: number): SearchCandidate => {
-    const summary = messages[index]!;
-    return { ...summary, seq: index + 1, recent: selected.isRecent(summary.uid) };
+    cursor.index = index;
+    return cursor;
   };
   const found: number[] = [];
   if (!needsContent(query)) {
@@ -42,8 +62,9 @@ export async function searchPositions(
   if (!needsBody(query)) {
     // Header keys alone (FROM, SUBJECT, HEADER, SENT*) need only each file's header, read in slices.
     for (let from = 0; from < messages.length; from += headerSlice) {
-      const slice = messages.slice(from, from + headerSlice);
-      const headers = await selected.view.readHeaders(slice.map((m) => m.uid));
+      const uids: number[] = [];
+      for (let i = from; i < Math.min(messages.length, from + headerSlice); i++) uids.push(messages.uid(i));
+      const headers = await selected.view.readHeaders(uids);
       if (session.isClosed) return undefined;
       headers.forEach((header, k) => {
         const i = from + k;
@@ -54,7 +75,7 @@ export async function searchPositions(
   }
   const read = async (index: number): Promise<Buffer | undefined> => {
     try {
-      return await selected.view.read(messages[index]!.uid);
+      return await selected.view.read(messages.uid(index));
     } catch (error) {
       if (error instanceof MailStorageError && error.code === 'no-such-message') return undefined;
       throw error;

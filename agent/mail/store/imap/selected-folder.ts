@@ -4,15 +4,13 @@
  * messages that are \Recent to this session, the keywords announced to the client, and turning
  * refreshed changes into untagged EXPUNGE (or VANISHED) / EXISTS / RECENT / FETCH.
  */
-
 import {
   formatSequence,
-  lowerBound,
   resolveSequenceNumbers,
   resolveUids,
   type SequenceSet,
 } from '../../protocol/imap/sequence-set.js';
-import { type FolderView, type MessageSummary, systemFlags } from '../mail-storage.js';
+import { type FolderView, type MessageList, type MessageSummary, systemFlags } from '../mail-storage.js';
 import { formatFlags } from './message-attributes.js';
 import { UidRanges } from './uid-ranges.js';
 
@@ -54,8 +52,9 @@ export class SelectedFolder {
     return this.view.name;
   }
 
-  messages(): readonly MessageSummary[] {
-    return this.view.messages();
+  /** The session's message list (its sequence numbers), as of the last refresh. */
+  messages(): MessageList {
+    return this.view.list();
   }
 
   isRecent(uid: number): boolean {
@@ -64,7 +63,7 @@ export class SelectedFolder {
 
   recentCount(): number {
     const messages = this.messages();
-    return this.recent.countIn(messages.length, (i) => messages[i]!.uid);
+    return this.recent.countIn(messages.length, (i) => messages.uid(i));
   }
 
   /** The `FLAGS (...)` and `OK [PERMANENTFLAGS (...)]` lines for the folder's keywords now. */
@@ -108,21 +107,20 @@ export class SelectedFolder {
       return this.savedResult
         .map((saved) => this.positionOf(saved, messages))
         .filter((index) => index !== -1);
-    if (uid) return resolveUids(set, messages.length, (i) => messages[i]!.uid);
+    if (uid) return resolveUids(set, messages.length, (i) => messages.uid(i));
     return resolveSequenceNumbers(set, messages.length).map((seq) => seq - 1);
   }
 
   /** Position of a UID in the current list, or -1. */
-  positionOf(uid: number, messages: readonly MessageSummary[] = this.messages()): number {
-    const index = lowerBound(messages.length, (i) => messages[i]!.uid, uid);
-    return messages[index]?.uid === uid ? index : -1;
+  positionOf(uid: number, messages: MessageList = this.messages()): number {
+    return messages.indexOf(uid);
   }
 
   /**
    * How the client hears that UIDs left `before`: `* VANISHED uids` with QRESYNC (RFC 7162 3.2.10),
    * else sequence numbers as EXPUNGE, highest first, so each number is valid when read (RFC 3501 7.4.1).
    */
-  expungeLines(before: readonly MessageSummary[], uids: readonly number[]): string[] {
+  expungeLines(before: MessageList, uids: readonly number[]): string[] {
     const present = uids.filter((uid) => this.positionOf(uid, before) !== -1);
     if (present.length === 0) return [];
     if (this.mode.qresync) return [`* VANISHED ${formatSequence([...present].sort((a, b) => a - b))}`];

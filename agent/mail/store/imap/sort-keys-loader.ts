@@ -33,13 +33,13 @@ export async function loadSortKeys(
   const messages = selected.messages();
   const user = session.user!;
   const keyOf = (index: number): string =>
-    structureKey(user, selected.name, selected.view.uidValidity, messages[positions[index]!]!.uid);
+    structureKey(user, selected.name, selected.view.uidValidity, messages.uid(positions[index]!));
   const load = async (index: number): Promise<SortKeys> => {
     const key = keyOf(index);
     const cached = sortKeys.get(key);
     if (cached) return cached;
     try {
-      const keys = messageSortKeys(await selected.view.read(messages[positions[index]!]!.uid));
+      const keys = messageSortKeys(await selected.view.read(messages.uid(positions[index]!)));
       sortKeys.set(key, keys);
       return keys;
     } catch (error) {

@@ -9,7 +9,7 @@ import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDirectory, isMissing } from '../../../common/durable-fs.js';
 import { MailStorageError, type MessageSummary } from '../mail-storage.js';
-import type { FolderStore, StoredMessage } from './folder-store.js';
+import type { FolderStore } from './folder-store.js';
 import { foreignLetters, isValidKeyword, type KeywordTable, systemFlagLetters } from './keyword-table.js';
 import { formatMessageFileName, sortLetters } from './message-file-name.js';
 
@@ -65,33 +65,39 @@ export async function setMessageFlags(
     if (store.deleted) throw new MailStorageError('no-such-folder', `folder ${store.name} was deleted`);
     const letters = lettersOf(flags, store.keywords);
     const touchedDirs = new Set<string>();
-    const renamed: Array<{ message: StoredMessage; letters: string }> = [];
     const outcome: FlagChangeOutcome = { stored: [], modified: [] };
+    const table = store.table;
+    // Taken at the first real change, before any file is renamed: the table follows each rename
+    // at once (a reader finds the file under its new name) with its new mod-sequence.
+    let modseq: number | undefined;
     await store.ownChange(async () => {
       for (const uid of uids) {
-        const message = store.get(uid);
-        if (!message) continue;
-        if (unchangedSince !== undefined && message.modseq > unchangedSince) {
+        let row = table.rowOf(uid);
+        if (row < 0) continue;
+        if (unchangedSince !== undefined && table.modseq(row) > unchangedSince) {
           outcome.modified.push(uid);
           continue;
         }
-        const next = nextLetters(message.letters, mode, letters);
-        if (next === message.letters) continue;
-        const fileName = formatMessageFileName(message.base, next);
+        const current = table.letters(row);
+        const next = nextLetters(current, mode, letters);
+        if (next === current) continue;
+        modseq ??= await store.modseqs.next();
+        // The lane keeps rows still, but the await above let reads run: look again.
+        row = table.rowOf(uid);
+        const from = store.filePath(row);
+        const subdir = table.subdir(row);
+        const fileName = formatMessageFileName(table.base(row), next);
         try {
-          await rename(store.filePath(message), join(store.path, 'cur', fileName));
+          await rename(from, join(store.path, 'cur', fileName));
         } catch (error) {
           if (isMissing(error)) continue;
           throw error;
         }
-        touchedDirs.add(message.subdir).add('cur');
-        store.moveFile(message, 'cur', fileName);
-        renamed.push({ message, letters: next });
+        touchedDirs.add(subdir).add('cur');
+        store.changeFile(table.rowOf(uid), 'cur', fileName, modseq);
       }
     });
-    if (renamed.length > 0) {
-      const modseq = await store.modseqs.next();
-      for (const { message, letters: next } of renamed) store.changeLetters(message, next, modseq);
+    if (modseq !== undefined) {
       await Promise.all([
         store.saveModseqs(),
         ...[...touchedDirs].map((d) => fsyncDirectory(join(store.path, d))),
@@ -100,8 +106,8 @@ export async function setMessageFlags(
     }
     const refused = new Set(outcome.modified);
     for (const uid of uids) {
-      const message = store.get(uid);
-      if (message && !refused.has(uid)) outcome.stored.push(message.summary);
+      const row = table.rowOf(uid);
+      if (row >= 0 && !refused.has(uid)) outcome.stored.push(store.summaryAt(row));
     }
     return outcome;
   });
@@ -114,29 +120,38 @@ export async function expungeMessages(
 ): Promise<{ uids: number[]; bytes: number }> {
   return store.lane.run(async () => {
     if (store.deleted) throw new MailStorageError('no-such-folder', `folder ${store.name} was deleted`);
-    const only = uids ? new Set(uids) : undefined;
-    const doomed = store.messages().filter((m) => m.letters.includes('T') && (!only || only.has(m.uid)));
+    const table = store.table;
+    const doomed: number[] = [];
+    if (uids) {
+      for (const uid of new Set(uids)) {
+        const row = table.rowOf(uid);
+        if (row >= 0 && table.hasLetter(row, 'T')) doomed.push(uid);
+      }
+      doomed.sort((a, b) => a - b);
+    } else {
+      for (let row = 0; row < table.length; row++) if (table.hasLetter(row, 'T')) doomed.push(table.uid(row));
+    }
     const touchedDirs = new Set<string>();
     let bytes = 0;
     await store.ownChange(async () => {
-      for (const message of doomed) {
+      for (const uid of doomed) {
+        const row = table.rowOf(uid);
+        touchedDirs.add(table.subdir(row));
+        bytes += table.size(row);
         try {
-          await unlink(store.filePath(message));
+          await unlink(store.filePath(row));
         } catch (error) {
           if (!isMissing(error)) throw error;
         }
-        touchedDirs.add(message.subdir);
-        bytes += message.summary.size;
       }
     });
-    const removed = doomed.map((m) => m.uid);
-    if (removed.length > 0) store.forget(removed, await store.modseqs.next());
+    if (doomed.length > 0) store.forget(doomed, await store.modseqs.next());
     await Promise.all([
       store.saveModseqs(),
       ...[...touchedDirs].map((d) => fsyncDirectory(join(store.path, d))),
     ]);
     if (store.wantsCompaction) await store.rewriteIndex();
-    return { uids: removed, bytes };
+    return { uids: doomed, bytes };
   });
 }
 
@@ -151,23 +166,28 @@ export async function moveNewToCur(store: FolderStore, uids: readonly number[]):
   // up a STORE, a delivery or another session's FETCH for long.
   // A client usually FETCHes or SEARCHes right after SELECT: start once that is likely done.
   await new Promise((resolve) => setTimeout(resolve, renameStartMs));
+  const table = store.table;
+  const inNew = (uid: number): boolean => {
+    const row = table.rowOf(uid);
+    return row >= 0 && table.subdir(row) === 'new';
+  };
   for (let from = 0; from < uids.length; from += renameSlice) {
     const slice = uids.slice(from, from + renameSlice);
-    if (!slice.some((uid) => store.get(uid)?.subdir === 'new')) continue;
+    if (!slice.some(inNew)) continue;
     if (from > 0) await new Promise((resolve) => setTimeout(resolve, renamePauseMs));
     await store.lane.run(() =>
       store.ownChange(async () => {
         for (const uid of slice) {
-          const message = store.get(uid);
-          if (message?.subdir !== 'new') continue;
-          const fileName = formatMessageFileName(message.base, message.letters);
+          if (!inNew(uid)) continue;
+          const row = table.rowOf(uid);
+          const fileName = formatMessageFileName(table.base(row), table.letters(row));
           try {
-            renameSync(store.filePath(message), join(store.path, 'cur', fileName));
+            renameSync(store.filePath(row), join(store.path, 'cur', fileName));
           } catch (error) {
             if (isMissing(error)) continue;
             throw error;
           }
-          store.moveFile(message, 'cur', fileName);
+          store.moveFile(row, 'cur', fileName);
         }
       }),
     );

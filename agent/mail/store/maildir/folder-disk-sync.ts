@@ -10,8 +10,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crlfSize, listMessageFiles } from './folder-index-loader.js';
-import type { FolderStore, StoredMessage, UncommittedFile } from './folder-store.js';
+import { crlfSize, listedSubdir, listMessageFiles } from './folder-index-loader.js';
+import type { FolderStore, UncommittedFile } from './folder-store.js';
+import { parseMessageFileName } from './message-file-name.js';
 
 /** Modification times of new/ and cur/ (ns precision as text, so no float rounding hides a change). */
 export async function directoryTimes(folderPath: string): Promise<string> {
@@ -61,26 +62,31 @@ export const noDiskChanges: DiskChanges = {
 export async function scanFolderFiles(
   store: FolderStore,
 ): Promise<{ changes: DiskChanges; newFiles: UncommittedFile[] }> {
-  const found = await listMessageFiles(store.path);
+  const listing = await listMessageFiles(store.path);
+  const { names, byBase } = listing;
   const changes: DiskChanges = { ...noDiskChanges };
+  const table = store.table;
   const gone: number[] = [];
-  const renamed: Array<{ message: StoredMessage; letters: string }> = [];
-  for (const message of store.messages()) {
-    const file = found.get(message.base);
-    if (!file) {
-      gone.push(message.uid);
-      changes.removedBytes += message.summary.size;
+  const renamed: Array<{ uid: number; subdir: 'new' | 'cur'; fileName: string }> = [];
+  for (let row = 0; row < table.length; row++) {
+    const base = table.base(row);
+    const index = byBase.get(base);
+    if (index === undefined) {
+      gone.push(table.uid(row));
+      changes.removedBytes += table.size(row);
       continue;
     }
-    found.delete(message.base);
-    if (file.name !== message.fileName || file.subdir !== message.subdir) {
-      store.moveFile(message, file.subdir, file.name);
-      if (file.letters !== message.letters) renamed.push({ message, letters: file.letters });
-    }
+    byBase.delete(base);
+    const name = names[index]!;
+    const subdir = listedSubdir(listing, index);
+    if (name === table.fileName(row) && subdir === table.subdir(row)) continue;
+    if (parseMessageFileName(name)?.letters === table.letters(row)) store.moveFile(row, subdir, name);
+    else renamed.push({ uid: table.uid(row), subdir, fileName: name });
   }
   if (gone.length > 0 || renamed.length > 0) {
     const modseq = await store.modseqs.next();
-    for (const { message, letters } of renamed) store.changeLetters(message, letters, modseq);
+    for (const { uid, subdir, fileName } of renamed)
+      store.changeFile(table.rowOf(uid), subdir, fileName, modseq);
     store.forget(gone, modseq);
     if (renamed.length > 0) store.version++;
     await store.saveModseqs();
@@ -89,20 +95,23 @@ export async function scanFolderFiles(
   changes.removed = gone.length;
   const newFiles: UncommittedFile[] = [];
   // In name order, as Dovecot numbers files it finds (names start with the delivery time).
-  const candidates = [...found.values()]
-    .filter((file) => !store.isIncoming(file.base))
-    .sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
-  for (const file of candidates) {
-    const path = join(store.path, file.subdir, file.name);
+  const candidates = [...byBase.entries()]
+    .filter(([base]) => !store.isIncoming(base))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [base, index] of candidates) {
+    const name = names[index]!;
+    const subdir = listedSubdir(listing, index);
+    const path = join(store.path, subdir, name);
     const info = await stat(path).catch(() => undefined);
     if (!info) continue;
-    const size = file.vsize ?? crlfSize(await readFile(path));
-    store.expectIncoming(file.base);
+    const parsed = parseMessageFileName(name);
+    const size = parsed?.vsize ?? crlfSize(await readFile(path));
+    store.expectIncoming(base);
     newFiles.push({
-      base: file.base,
-      subdir: file.subdir,
-      fileName: file.name,
-      letters: file.letters,
+      base,
+      subdir,
+      fileName: name,
+      letters: parsed?.letters ?? '',
       size,
       internalDate: info.mtime,
     });

@@ -1,8 +1,9 @@
 /**
- * One folder's live state, shared by every session of the user in this process: the messages by
- * UID, the keyword letters, and the UID index on disk. Index changes go through one lane per
- * folder; deliveries that arrive while a commit is running are committed together in the next one
- * (group commit: one directory fsync and one uidlist append + fdatasync for the whole batch).
+ * One folder's live state, shared by every session of the user in this process: the messages as a
+ * compact table (message-table.ts), the keyword letters, and the UID index on disk. Index changes
+ * go through one lane per folder; deliveries that arrive while a commit is running are committed
+ * together in the next one (group commit: one directory fsync and one uidlist append + fdatasync
+ * for the whole batch).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,28 +17,14 @@ import {
   timesTooFresh,
 } from './folder-disk-sync.js';
 import { loadFolderIndex } from './folder-index-loader.js';
-import { FolderModseqs } from './folder-modseqs.js';
+import { FolderModseqs, messageLines } from './folder-modseqs.js';
 import { flagsOfLetters, type KeywordTable } from './keyword-table.js';
 import { readKeywordTable, writeKeywordTable } from './keywords-file.js';
-import { messageLine } from './modseq-log.js';
+import { lettersOfSet, type MessageTable } from './message-table.js';
 import { SerialLane } from './serial-lane.js';
 import type { MaildirStats } from './storage-stats.js';
 import { appendUidlistRecords, rewriteUidlist } from './uidlist-file.js';
 import type { UidlistRecord } from './uidlist-format.js';
-
-/** A message of the folder. `summary` is replaced (never changed) when flags change. */
-export interface StoredMessage {
-  readonly uid: number;
-  readonly base: string;
-  subdir: 'new' | 'cur';
-  /** Current file name in `subdir`. */
-  fileName: string;
-  letters: string;
-  readonly extensions: string;
-  /** RFC 7162 mod-sequence of the last change (also in `summary`). */
-  modseq: number;
-  summary: MessageSummary;
-}
 
 /** A message file already in new/ or cur/ (data and entry written) that needs a UID. */
 export interface UncommittedFile {
@@ -49,6 +36,24 @@ export interface UncommittedFile {
   internalDate: Date;
 }
 
+/** A session's view of the folder: told before a message it may show changes flags or goes away. */
+export interface FolderWatcher {
+  /** Row `row` still holds the message as it was: keep what the session must go on seeing. */
+  beforeRowChange(row: number): void;
+}
+
+/**
+ * What a folder dropped from memory leaves for its next load, so nothing a client saw goes back:
+ * UIDNEXT, HIGHESTMODSEQ, and the \Recent messages in cur/ no session took (those in new/ are
+ * \Recent again anyway).
+ */
+export interface FolderMemo {
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: number;
+  recentInCur: number[];
+}
+
 /** What a folder needs from its mailbox and storage. */
 export interface FolderStoreHooks {
   /** A UIDVALIDITY never used in the mailbox (for a folder without a usable index). */
@@ -58,6 +63,8 @@ export interface FolderStoreHooks {
   stats: MaildirStats;
   /** The previous process did not close the storage: mod-sequences restart above the ceiling. */
   afterCrash: boolean;
+  /** Left by this folder when it was last dropped from memory. */
+  memo?: FolderMemo | undefined;
 }
 
 interface PendingCommit {
@@ -76,13 +83,14 @@ export class FolderStore {
   version = 0;
   /** Set when the folder is deleted: views see everything expunged, writes fail. */
   deleted = false;
+  /** Open views, told before messages change under them. */
+  readonly watchers = new Set<FolderWatcher>();
   private pending: PendingCommit[] = [];
   private commitScheduled = false;
   private deadRecords = 0;
   private rewriteNeeded = false;
-  private cachedSummaries: { version: number; list: readonly MessageSummary[] } | undefined;
-  /** \Recent messages no session has taken yet (RFC 3501: \Recent belongs to one session). */
-  private readonly unclaimed = new Set<number>();
+  /** Flag lists by letter set, shared by every summary (dropped when a keyword is added). */
+  private readonly flagLists = new Map<number, readonly string[]>();
   /** Bases of our own files already in new/ or cur/ and waiting for their commit. */
   private readonly incoming = new Set<string>();
   /** new/ and cur/ modification times after our last change or scan (folder-disk-sync.ts). */
@@ -97,7 +105,7 @@ export class FolderStore {
     readonly uidValidity: number,
     private readonly guid: string,
     public uidNext: number,
-    private readonly byUid: Map<number, StoredMessage>,
+    readonly table: MessageTable,
     public keywords: KeywordTable,
     private readonly stats: MaildirStats,
     readonly modseqs: FolderModseqs,
@@ -108,101 +116,104 @@ export class FolderStore {
     await Promise.all(
       ['cur', 'new', 'tmp'].map((d) => mkdir(join(path, d), { recursive: true, mode: 0o700 })),
     );
-    const index = await loadFolderIndex(path, hooks.allocateUidValidity);
+    const { header, table, repairs, deadRecords } = await loadFolderIndex(path, hooks.allocateUidValidity);
     hooks.stats.foldersLoaded++;
+    const memo = hooks.memo?.uidValidity === header.uidValidity ? hooks.memo : undefined;
+    const uidNext = Math.max(header.uidNext, memo?.uidNext ?? 0);
     const keywords = await readKeywordTable(path);
     // The uidlist rewrite (after a repair) and the mod-sequence file's run side by side.
     const repairing =
-      index.repairs.length > 0
-        ? rewriteUidlist(
-            path,
-            index.header,
-            index.messages.map((m) => ({ uid: m.uid, base: m.base, extensions: m.extensions })),
-          )
-        : Promise.resolve();
+      repairs.length > 0 ? rewriteUidlist(path, { ...header, uidNext }, recordsOf(table)) : Promise.resolve();
     repairing.catch(() => undefined);
-    const { modseqs, perMessage } = await FolderModseqs.load(
+    const modseqs = await FolderModseqs.load(
       path,
-      index.header.uidValidity,
-      index.messages,
+      header.uidValidity,
+      table,
       hooks.afterCrash,
+      memo?.highestModseq,
     );
     await repairing;
-    const byUid = new Map<number, StoredMessage>();
-    for (const [i, m] of index.messages.entries()) {
-      const modseq = perMessage[i]!;
-      const stored: StoredMessage = {
-        uid: m.uid,
-        base: m.base,
-        subdir: m.subdir,
-        fileName: m.fileName,
-        letters: m.letters,
-        extensions: m.extensions,
-        modseq,
-        summary: {
-          uid: m.uid,
-          flags: flagsOfLetters(m.letters, keywords),
-          internalDate: m.internalDate,
-          size: m.size,
-          modseq,
-        },
-      };
-      byUid.set(m.uid, stored);
-    }
     const store = new FolderStore(
       name,
       path,
-      index.header.uidValidity,
-      index.header.guid,
-      index.header.uidNext,
-      byUid,
+      header.uidValidity,
+      header.guid,
+      uidNext,
+      table,
       keywords,
       hooks.stats,
       modseqs,
     );
-    // Files still in new/ have not been seen by a mail reader: they are \Recent (as in Dovecot).
-    for (const m of index.messages) if (m.subdir === 'new') store.unclaimed.add(m.uid);
+    for (const uid of memo?.recentInCur ?? []) {
+      const row = table.rowOf(uid);
+      if (row >= 0) table.setRecent(row, true);
+    }
     // After a repair the file was rewritten with live records only.
-    store.deadRecords = index.repairs.length > 0 ? 0 : index.deadRecords;
+    store.deadRecords = repairs.length > 0 ? 0 : deadRecords;
     store.diskTimes = await directoryTimes(path);
-    if (index.repairs.length > 0) {
+    if (repairs.length > 0) {
       hooks.stats.foldersRepaired++;
-      hooks.onRepair(index.repairs);
+      hooks.onRepair(repairs);
     }
     return store;
   }
 
-  /** Summaries in UID order, shared by every view until the next change (views never modify it). */
-  summaries(): readonly MessageSummary[] {
-    if (this.cachedSummaries?.version !== this.version) {
-      this.cachedSummaries = { version: this.version, list: [...this.byUid.values()].map((m) => m.summary) };
-    }
-    return this.cachedSummaries.list;
+  /** What the next load of this folder must not go back on (see FolderMemo). */
+  memo(): FolderMemo {
+    const recentInCur: number[] = [];
+    for (let row = 0; row < this.table.length; row++)
+      if (this.table.isRecent(row) && this.table.subdir(row) === 'cur') recentInCur.push(this.table.uid(row));
+    return {
+      uidValidity: this.uidValidity,
+      uidNext: this.uidNext,
+      highestModseq: this.modseqs.highest,
+      recentInCur,
+    };
   }
 
-  /** Messages in UID order. */
-  messages(): StoredMessage[] {
-    return [...this.byUid.values()];
-  }
-
-  /** A message by UID. */
-  get(uid: number): StoredMessage | undefined {
-    return this.byUid.get(uid);
+  /** Bytes the folder holds in memory, roughly (what the storage's folder budget counts). */
+  get byteSize(): number {
+    return this.table.byteSize + this.modseqs.byteSize + 4096;
   }
 
   /** Number of messages. */
   get count(): number {
-    return this.byUid.size;
+    return this.table.length;
+  }
+
+  /** The row of a UID, or -1. */
+  rowOf(uid: number): number {
+    return this.table.rowOf(uid);
   }
 
   /** Absolute path of a message's current file. */
-  filePath(message: StoredMessage): string {
-    return join(this.path, message.subdir, message.fileName);
+  filePath(row: number): string {
+    // Plain concatenation: the folder path is already normal and a file name holds no `/` (a
+    // listing skips such names), and path.join's normalising costs more than a header read's
+    // syscalls for a SEARCH over 100,000 messages.
+    return `${this.path}/${this.table.subdir(row)}/${this.table.fileName(row)}`;
   }
 
-  /** The summary for letters (flags resolved through this folder's keywords). */
-  summaryOf(uid: number, letters: string, internalDate: Date, size: number, modseq: number): MessageSummary {
-    return { uid, flags: flagsOfLetters(letters, this.keywords), internalDate, size, modseq };
+  /** The IMAP flags of a letter set (message-table.ts), one shared read-only list per set. */
+  flagsOf(letterSet: number): readonly string[] {
+    let flags = this.flagLists.get(letterSet);
+    if (!flags) {
+      flags = Object.freeze(flagsOfLetters(lettersOfSet(letterSet), this.keywords));
+      this.flagLists.set(letterSet, flags);
+    }
+    return flags;
+  }
+
+  /** The summary of a row (a new object, not kept). */
+  summaryAt(row: number): MessageSummary {
+    const table = this.table;
+    return {
+      uid: table.uid(row),
+      flags: this.flagsOf(table.letterSet(row)),
+      internalDate: new Date(table.internalTime(row)),
+      size: table.size(row),
+      modseq: table.modseq(row),
+    };
   }
 
   /** The folder directory was renamed. */
@@ -214,13 +225,30 @@ export class FolderStore {
 
   /** \Recent messages no session has taken yet. */
   get unclaimedRecent(): number {
-    return this.unclaimed.size;
+    return this.table.recentCount;
   }
 
   /** UIDs (ascending) of the given messages, or all, that are \Recent and not yet taken. */
   peekRecent(uids?: readonly number[]): number[] {
-    const found = uids ? uids.filter((uid) => this.unclaimed.has(uid)) : [...this.unclaimed];
-    return found.sort((a, b) => a - b);
+    const table = this.table;
+    const found: number[] = [];
+    if (table.recentCount === 0) return found;
+    if (uids) {
+      for (const uid of uids) {
+        const row = table.rowOf(uid);
+        if (row >= 0 && table.isRecent(row)) found.push(uid);
+      }
+      return found.sort((a, b) => a - b);
+    }
+    for (let row = 0; row < table.length; row++) if (table.isRecent(row)) found.push(table.uid(row));
+    return found;
+  }
+
+  /** Takes \Recent messages for one session: they are \Recent to no other. */
+  claimRecent(uids?: readonly number[]): number[] {
+    const taken = this.peekRecent(uids);
+    for (const uid of taken) this.table.setRecent(this.table.rowOf(uid), false);
+    return taken;
   }
 
   /** Our own file of `base` is in new/ or cur/ and will be committed: a disk scan leaves it alone. */
@@ -290,20 +318,16 @@ export class FolderStore {
     return changes.added + changes.flagsChanged + changes.removed > 0 ? changes : undefined;
   }
 
-  /** Takes \Recent messages for one session: they are \Recent to no other. */
-  claimRecent(uids?: readonly number[]): number[] {
-    const taken = this.peekRecent(uids);
-    for (const uid of taken) this.unclaimed.delete(uid);
-    return taken;
-  }
-
   /** Makes sure keywords have letters (writing dovecot-keywords first); keywords beyond 26 get none. */
   async ensureKeywords(keywords: readonly string[]): Promise<void> {
     if (keywords.every((k) => this.keywords.letterOf(k) !== undefined)) return;
     await this.lane.run(async () => {
       let added = false;
       for (const keyword of keywords) added = this.keywords.assign(keyword).added || added;
-      if (added) await writeKeywordTable(this.path, this.keywords);
+      if (added) {
+        await writeKeywordTable(this.path, this.keywords);
+        this.flagLists.clear();
+      }
     });
   }
 
@@ -321,6 +345,11 @@ export class FolderStore {
       void this.lane.run(() => this.commitPending());
     }
     return done;
+  }
+
+  /** True while commits are queued or running (the folder must stay in memory for them). */
+  get committing(): boolean {
+    return this.commitScheduled || this.pending.length > 0 || this.incoming.size > 0;
   }
 
   private async commitPending(): Promise<void> {
@@ -350,7 +379,7 @@ export class FolderStore {
       // loss (a record without its file reads as expunged; a file without a record gets a new UID).
       const subdirs = new Set(batch.flatMap((p) => p.files.map((f) => f.subdir)));
       const writeRecords = this.rewriteNeeded
-        ? rewriteUidlist(this.path, this.header(uid), [...this.records(), ...records])
+        ? rewriteUidlist(this.path, this.header(uid), [...recordsOf(this.table), ...records])
         : appendUidlistRecords(this.path, records);
       const outcomes = await Promise.allSettled([
         writeRecords,
@@ -362,18 +391,17 @@ export class FolderStore {
       this.rewriteNeeded = false;
       batch.forEach((p, i) => {
         p.files.forEach((file, k) => {
-          const uid = assigned[i]![k]!;
-          this.byUid.set(uid, {
-            uid,
+          this.table.push({
+            uid: assigned[i]![k]!,
             base: file.base,
             subdir: file.subdir,
             fileName: file.fileName,
-            letters: file.letters,
-            extensions: '',
+            size: file.size,
+            internalTime: file.internalDate.getTime(),
             modseq,
-            summary: this.summaryOf(uid, file.letters, file.internalDate, file.size, modseq),
+            extensions: '',
+            recent: true,
           });
-          this.unclaimed.add(uid);
         });
       });
       this.version++;
@@ -391,37 +419,41 @@ export class FolderStore {
   }
 
   /** Notes a message's new file name after a rename that kept its flags (new/ to cur/). */
-  moveFile(message: StoredMessage, subdir: 'new' | 'cur', fileName: string): void {
-    message.subdir = subdir;
-    message.fileName = fileName;
+  moveFile(row: number, subdir: 'new' | 'cur', fileName: string): void {
+    this.table.setFile(row, subdir, fileName);
   }
 
-  /** A message's flags changed at `modseq` (its file already renamed): a new summary, logged. */
-  changeLetters(message: StoredMessage, letters: string, modseq: number): void {
-    message.letters = letters;
-    message.modseq = modseq;
-    const { internalDate, size } = message.summary;
-    message.summary = this.summaryOf(message.uid, letters, internalDate, size, modseq);
-    this.modseqs.recordMessage(message.uid, modseq, letters);
+  /** A message's file was renamed to other flag letters at `modseq`: noted, and logged. */
+  changeFile(row: number, subdir: 'new' | 'cur', fileName: string, modseq: number): void {
+    for (const watcher of this.watchers) watcher.beforeRowChange(row);
+    const table = this.table;
+    table.setFile(row, subdir, fileName);
+    table.setModseq(row, modseq);
+    this.modseqs.recordMessage(table.uid(row), modseq, table.letters(row));
   }
 
   /** Forgets messages whose files were removed or moved away at `modseq` (caller runs this in the lane). */
   forget(uids: readonly number[], modseq: number): void {
+    const rows: number[] = [];
     for (const uid of uids) {
-      if (!this.byUid.delete(uid)) continue;
-      this.deadRecords++;
-      this.unclaimed.delete(uid);
-      this.modseqs.recordExpunge(uid, modseq);
+      const row = this.table.rowOf(uid);
+      if (row >= 0) rows.push(row);
     }
-    if (uids.length > 0) this.version++;
+    if (rows.length === 0) return;
+    rows.sort((a, b) => a - b);
+    for (const row of rows) {
+      for (const watcher of this.watchers) watcher.beforeRowChange(row);
+      this.modseqs.recordExpunge(this.table.uid(row), modseq);
+    }
+    this.table.remove(rows);
+    this.deadRecords += rows.length;
+    this.version++;
   }
 
   /** Writes the mod-sequence lines noted, and compacts the file when it has grown (in the lane). */
   async saveModseqs(): Promise<void> {
-    if (this.modseqs.wantsCompaction(this.byUid.size)) {
-      let body = '';
-      for (const m of this.byUid.values()) body += messageLine(m.uid, m.modseq, m.letters);
-      await this.modseqs.rewrite(body, this.byUid.size);
+    if (this.modseqs.wantsCompaction(this.table.length)) {
+      await this.modseqs.rewrite(messageLines(this.table), this.table.length);
     } else {
       await this.modseqs.flush();
     }
@@ -429,12 +461,12 @@ export class FolderStore {
 
   /** True when enough uidlist lines are dead that a rewrite is worth it. */
   get wantsCompaction(): boolean {
-    return this.deadRecords > compactAfterDeadRecords && this.deadRecords > this.byUid.size;
+    return this.deadRecords > compactAfterDeadRecords && this.deadRecords > this.table.length;
   }
 
   /** Rewrites dovecot-uidlist from memory (caller runs this in the lane, or before first use). */
   async rewriteIndex(): Promise<void> {
-    await rewriteUidlist(this.path, this.header(this.uidNext), this.records());
+    await rewriteUidlist(this.path, this.header(this.uidNext), recordsOf(this.table));
     this.deadRecords = 0;
     this.rewriteNeeded = false;
   }
@@ -442,15 +474,17 @@ export class FolderStore {
   /** Marks the folder deleted (views see every message expunged) and wakes pending commits. */
   markDeleted(): void {
     this.deleted = true;
-    this.byUid.clear();
+    this.table.clear();
     this.version++;
   }
 
   private header(uidNext: number) {
     return { uidValidity: this.uidValidity, uidNext, guid: this.guid };
   }
+}
 
-  private records(): UidlistRecord[] {
-    return [...this.byUid.values()].map((m) => ({ uid: m.uid, base: m.base, extensions: m.extensions }));
-  }
+/** The uidlist records of every row, one at a time. */
+function* recordsOf(table: MessageTable): Generator<UidlistRecord> {
+  for (let row = 0; row < table.length; row++)
+    yield { uid: table.uid(row), base: table.base(row), extensions: table.extensions(row) };
 }

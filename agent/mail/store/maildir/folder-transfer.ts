@@ -9,21 +9,30 @@ import { link, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDirectory, isMissing } from '../../../common/durable-fs.js';
 import { keywordsOf, lettersOf } from './folder-changes.js';
-import type { FolderStore, StoredMessage, UncommittedFile } from './folder-store.js';
+import type { FolderStore, UncommittedFile } from './folder-store.js';
 import { formatMessageFileName, type MessageBaseGenerator } from './message-file-name.js';
 
 /** Source UID -> target UID for what was copied or moved. */
 export type TransferMap = Map<number, number>;
 
+/** The target's file for the message at `row` of `source`: a new base, its flags in the target's letters. */
 function targetFile(
+  source: FolderStore,
+  row: number,
   target: FolderStore,
-  message: StoredMessage,
   names: MessageBaseGenerator,
 ): UncommittedFile {
-  const { size, internalDate, flags } = message.summary;
+  const size = source.table.size(row);
   const base = names.next(size);
-  const letters = lettersOf(flags, target.keywords);
-  return { base, subdir: 'cur', fileName: formatMessageFileName(base, letters), letters, size, internalDate };
+  const letters = lettersOf(source.flagsOf(source.table.letterSet(row)), target.keywords);
+  return {
+    base,
+    subdir: 'cur',
+    fileName: formatMessageFileName(base, letters),
+    letters,
+    size,
+    internalDate: new Date(source.table.internalTime(row)),
+  };
 }
 
 async function commitTransfers(
@@ -35,6 +44,17 @@ async function commitTransfers(
   return new Map(sources.map((uid, i) => [uid, uids[i]!]));
 }
 
+/** The keywords of the messages of `uids` that exist in `source`. */
+function keywordsOfMessages(source: FolderStore, uids: readonly number[]): string[] {
+  const keywords = new Set<string>();
+  for (const uid of uids) {
+    const row = source.rowOf(uid);
+    if (row >= 0)
+      for (const keyword of keywordsOf(source.flagsOf(source.table.letterSet(row)))) keywords.add(keyword);
+  }
+  return [...keywords];
+}
+
 /** Copies messages (those that still exist) into `target`; resolves once durable. */
 export async function copyMessages(
   source: FolderStore,
@@ -42,21 +62,23 @@ export async function copyMessages(
   uids: readonly number[],
   names: MessageBaseGenerator,
 ): Promise<TransferMap> {
-  const messages = uids.map((uid) => source.get(uid)).filter((m): m is StoredMessage => m !== undefined);
-  await target.ensureKeywords(keywordsOf(messages.flatMap((m) => m.summary.flags)));
+  const present = uids.filter((uid) => source.rowOf(uid) >= 0);
+  await target.ensureKeywords(keywordsOfMessages(source, present));
   const sources: number[] = [];
   const files: UncommittedFile[] = [];
-  for (const message of messages) {
-    const file = targetFile(target, message, names);
+  for (const uid of present) {
+    const row = source.rowOf(uid);
+    if (row < 0) continue;
+    const file = targetFile(source, row, target, names);
     // Ours, on its way to a commit: a disk scan of the target must not number it too.
     target.expectIncoming(file.base);
     // A flag change may rename the source between lookup and link: look it up again.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const current = source.get(message.uid);
-      if (!current) break;
+      const current = source.rowOf(uid);
+      if (current < 0) break;
       try {
         await target.ownChange(() => link(source.filePath(current), join(target.path, 'cur', file.fileName)));
-        sources.push(message.uid);
+        sources.push(uid);
         files.push(file);
         break;
       } catch (error) {
@@ -78,19 +100,19 @@ export async function moveMessages(
   uids: readonly number[],
   names: MessageBaseGenerator,
 ): Promise<TransferMap> {
-  const messages = uids.map((uid) => source.get(uid)).filter((m): m is StoredMessage => m !== undefined);
-  await target.ensureKeywords(keywordsOf(messages.flatMap((m) => m.summary.flags)));
+  await target.ensureKeywords(keywordsOfMessages(source, uids));
   const { sources, files, dirs } = await source.lane.run(async () => {
     const sources: number[] = [];
     const files: UncommittedFile[] = [];
     const dirs = new Set<string>();
-    for (const message of messages) {
-      const current = source.get(message.uid);
-      if (!current) continue;
-      const file = targetFile(target, current, names);
+    for (const uid of uids) {
+      const row = source.rowOf(uid);
+      if (row < 0) continue;
+      const file = targetFile(source, row, target, names);
+      const subdir = source.table.subdir(row);
       target.expectIncoming(file.base);
       try {
-        const from = source.filePath(current);
+        const from = source.filePath(row);
         await source.ownChange(() =>
           target.ownChange(() => rename(from, join(target.path, 'cur', file.fileName))),
         );
@@ -99,8 +121,8 @@ export async function moveMessages(
         if (isMissing(error)) continue;
         throw error;
       }
-      dirs.add(current.subdir);
-      sources.push(current.uid);
+      dirs.add(subdir);
+      sources.push(uid);
       files.push(file);
     }
     if (sources.length > 0) source.forget(sources, await source.modseqs.next());

@@ -81,7 +81,7 @@ export async function deleteFolder(state: MailboxState, name: string): Promise<v
     if (store) await store.lane.run(async () => store.markDeleted());
     await rename(join(state.maildir, folderDirectoryName(normalised)), graveyard);
     await fsyncDirectory(state.maildir);
-    state.loadedFolders().delete(normalised);
+    state.forgetFolder(normalised);
     const uses = await specialUsesOf(state);
     if (uses.delete(normalised)) await saveSpecialUses(state, uses);
     // The subscription stays: a server must not drop one on its own (RFC 3501 6.3.6), as Dovecot.
@@ -112,15 +112,7 @@ export async function renameFolder(state: MailboxState, from: string, to: string
       const renamed = target + old.slice(source.length);
       const newPath = join(state.maildir, folderDirectoryName(renamed));
       await rename(join(state.maildir, folderDirectoryName(old)), newPath);
-      const loaded = state.loadedFolders().get(old);
-      state.loadedFolders().delete(old);
-      if (loaded) {
-        const store = await loaded.catch(() => undefined);
-        if (store) {
-          store.relocate(renamed, newPath);
-          state.loadedFolders().set(renamed, Promise.resolve(store));
-        }
-      }
+      await state.relocateFolder(old, renamed, newPath);
       if (state.subscriptions.delete(old)) state.subscriptions.add(renamed);
     }
     await fsyncDirectory(state.maildir);
@@ -157,7 +149,7 @@ async function renameInbox(state: MailboxState, target: string): Promise<void> {
   await moveMessages(
     inbox,
     destination,
-    inbox.messages().map((m) => m.uid),
+    Array.from(inbox.table.uidArray.subarray(0, inbox.count)),
     state.context.names,
   );
   state.notify('INBOX');

@@ -7,8 +7,9 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDirectory, isMissing } from '../../../common/durable-fs.js';
 import { MailStorageError, specialUseFolders } from '../mail-storage.js';
+import type { FolderCache, FolderOwner } from './folder-cache.js';
 import { folderDirectoryName, normaliseFolderName } from './folder-names.js';
-import { FolderStore } from './folder-store.js';
+import { type FolderMemo, FolderStore } from './folder-store.js';
 import { allocateUidValidity, readSubscriptions, writeSubscriptions } from './mailbox-files.js';
 import type { MessageBaseGenerator } from './message-file-name.js';
 import { QuotaTracker } from './quota-tracker.js';
@@ -23,6 +24,8 @@ export interface MailboxContext {
   /** Reports what recovery repaired in a folder's index. */
   onRepair: (user: string, folder: string, repairs: string[]) => void;
   stats: MaildirStats;
+  /** Every loaded folder of the storage, within its byte budget. */
+  folders: FolderCache;
 }
 
 /** Creates a folder directory atomically: built in the Maildir's tmp/, then renamed into place. */
@@ -47,7 +50,7 @@ export async function createFolderDirectory(maildir: string, normalised: string)
 }
 
 /** The live state of one mailbox. */
-export class MailboxState {
+export class MailboxState implements FolderOwner {
   /** Structural changes (folders, subscriptions) run one at a time. */
   readonly structure = new SerialLane();
   // Its own lane: folders load (and may need a UIDVALIDITY) inside structural changes.
@@ -56,6 +59,10 @@ export class MailboxState {
   openViews = 0;
   inFlight = 0;
   private readonly folders = new Map<string, Promise<FolderStore>>();
+  /** The loaded folders among `folders`, by name. */
+  private readonly settled = new Map<string, FolderStore>();
+  /** What folders dropped from memory left for their next load, by name. */
+  private readonly memos = new Map<string, FolderMemo>();
 
   private constructor(
     readonly user: string,
@@ -103,6 +110,11 @@ export class MailboxState {
     return this.openViews === 0 && this.inFlight === 0 && this.listeners.size === 0 && !this.quota.dirty;
   }
 
+  /** True while work runs in the mailbox (its folders are not dropped from memory meanwhile). */
+  get busyNow(): boolean {
+    return this.inFlight > 0;
+  }
+
   /** Runs `work` counted as in flight (so the state is not evicted under it). */
   async busy<T>(work: () => Promise<T>): Promise<T> {
     this.inFlight++;
@@ -110,6 +122,8 @@ export class MailboxState {
       return await work();
     } finally {
       this.inFlight--;
+      // Folders this work kept in memory may go now, if the storage is over its folder budget.
+      if (this.inFlight === 0) this.context.folders.trim();
     }
   }
 
@@ -117,17 +131,66 @@ export class MailboxState {
   folder(name: string): Promise<FolderStore> {
     const normalised = normaliseFolderName(name);
     let loading = this.folders.get(normalised);
-    if (!loading) {
-      loading = this.loadFolder(normalised);
-      this.folders.set(normalised, loading);
-      loading.catch(() => this.folders.delete(normalised));
+    if (loading) {
+      const store = this.settled.get(normalised);
+      if (store) this.context.folders.use(store, this);
+      return loading;
     }
+    loading = this.loadFolder(normalised);
+    this.folders.set(normalised, loading);
+    loading.then(
+      (store) => {
+        if (this.folders.get(normalised) !== loading) return;
+        this.settled.set(normalised, store);
+        this.context.folders.use(store, this);
+      },
+      () => {
+        if (this.folders.get(normalised) === loading) this.folders.delete(normalised);
+      },
+    );
     return loading;
   }
 
-  /** Folders currently loaded (for rename and delete, which update them). */
-  loadedFolders(): Map<string, Promise<FolderStore>> {
+  /** Folders currently loaded or loading (close waits for their work). */
+  loadedFolders(): ReadonlyMap<string, Promise<FolderStore>> {
     return this.folders;
+  }
+
+  /** A folder was deleted: out of memory, with nothing left for a folder made later under its name. */
+  forgetFolder(name: string): void {
+    const store = this.settled.get(name);
+    if (store) this.context.folders.forget(store);
+    this.folders.delete(name);
+    this.settled.delete(name);
+    this.memos.delete(name);
+  }
+
+  /** A folder directory was renamed: its loaded state (if any) follows under the new name. */
+  async relocateFolder(from: string, to: string, path: string): Promise<void> {
+    const loading = this.folders.get(from);
+    this.folders.delete(from);
+    this.settled.delete(from);
+    const memo = this.memos.get(from);
+    this.memos.delete(from);
+    if (memo) this.memos.set(to, memo);
+    const store = await loading?.catch(() => undefined);
+    if (!store) return;
+    store.relocate(to, path);
+    this.folders.set(to, Promise.resolve(store));
+    this.settled.set(to, store);
+  }
+
+  /** Drops an unused folder from memory (the storage's folder budget), keeping what its next load needs. */
+  dropFolder(store: FolderStore): void {
+    if (this.settled.get(store.name) !== store) return;
+    this.settled.delete(store.name);
+    this.folders.delete(store.name);
+    this.memos.set(store.name, store.memo());
+  }
+
+  /** The mailbox leaves memory: its folders leave the storage's folder budget. */
+  release(): void {
+    for (const store of this.settled.values()) this.context.folders.forget(store);
   }
 
   /** Tells every listener that a folder changed. */
@@ -172,6 +235,7 @@ export class MailboxState {
       onRepair: (repairs) => this.context.onRepair(this.user, normalised, repairs),
       stats: this.context.stats,
       afterCrash: this.context.uncleanShutdown,
+      memo: this.memos.get(normalised),
     });
   }
 }

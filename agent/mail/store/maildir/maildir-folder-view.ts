@@ -1,7 +1,7 @@
 /**
  * A session's view of a folder (IMAP SELECT): the message list as of its last refresh, so sequence
- * numbers stay put until the session asks for changes. Changes it makes itself update its own list
- * at once; changes by others show up in `refresh()`.
+ * numbers stay put until the session asks for changes (folder-view-list.ts: no object per message).
+ * Changes it makes itself update its own list at once; changes by others show up in `refresh()`.
  */
 
 import { isMissing, readWholeFile } from '../../../common/durable-fs.js';
@@ -9,45 +9,21 @@ import {
   type FolderChanges,
   type FolderView,
   MailStorageError,
+  type MessageList,
   type MessageSummary,
 } from '../mail-storage.js';
 import { toCrlf } from './crlf.js';
 import { expungeMessages, moveNewToCur, setMessageFlags } from './folder-changes.js';
-import type { FolderStore } from './folder-store.js';
+import type { FolderStore, FolderWatcher } from './folder-store.js';
 import { copyMessages, moveMessages } from './folder-transfer.js';
+import { FolderViewList } from './folder-view-list.js';
 import { maxKeywords } from './keyword-table.js';
 import type { MailboxState } from './mailbox-state.js';
 import { readMessageHeaderSync } from './message-header-file.js';
 
-/** Compares two UID-ordered lists; a changed summary object means changed flags. */
-export function diffSummaries(
-  before: readonly MessageSummary[],
-  after: readonly MessageSummary[],
-): FolderChanges {
-  const changes: FolderChanges = { added: [], flagsChanged: [], expunged: [] };
-  let i = 0;
-  let k = 0;
-  while (i < before.length || k < after.length) {
-    const old = before[i];
-    const now = after[k];
-    if (old && (!now || old.uid < now.uid)) {
-      changes.expunged.push(old.uid);
-      i++;
-    } else if (now && (!old || now.uid < old.uid)) {
-      changes.added.push(now);
-      k++;
-    } else if (old && now) {
-      if (old !== now) changes.flagsChanged.push(now);
-      i++;
-      k++;
-    }
-  }
-  return changes;
-}
-
 /** FolderView on a FolderStore. */
-export class MaildirFolderView implements FolderView {
-  private snapshot: readonly MessageSummary[];
+export class MaildirFolderView implements FolderView, FolderWatcher {
+  private current: FolderViewList;
   private seenVersion: number;
   private nextUid: number;
   private highest: number;
@@ -57,11 +33,16 @@ export class MaildirFolderView implements FolderView {
     private readonly store: FolderStore,
     private readonly state: MailboxState,
   ) {
-    this.snapshot = store.summaries();
+    this.current = FolderViewList.current(store);
     this.seenVersion = store.version;
     this.nextUid = store.uidNext;
     this.highest = store.modseqs.highest;
+    store.watchers.add(this);
     state.openViews++;
+  }
+
+  beforeRowChange(row: number): void {
+    this.current.keep(row);
   }
 
   get name(): string {
@@ -77,7 +58,12 @@ export class MaildirFolderView implements FolderView {
   }
 
   messages(): readonly MessageSummary[] {
-    return this.snapshot;
+    const list = this.current;
+    return Array.from({ length: list.length }, (_, index) => list.at(index));
+  }
+
+  list(): MessageList {
+    return this.current;
   }
 
   highestModseq(): number {
@@ -112,12 +98,46 @@ export class MaildirFolderView implements FolderView {
     // Changes another program made to the files show up like any other session's.
     await this.state.syncFolder(this.store, 'client');
     if (this.store.version === this.seenVersion) return { added: [], flagsChanged: [], expunged: [] };
-    const current = this.store.summaries();
-    const changes = diffSummaries(this.snapshot, current);
-    this.snapshot = current;
+    const changes = this.changesSince(this.current);
+    this.current = FolderViewList.current(this.store);
     this.seenVersion = this.store.version;
     this.nextUid = this.store.uidNext;
     this.highest = this.store.modseqs.highest;
+    return changes;
+  }
+
+  /** What differs between a list and the folder now. */
+  private changesSince(before: FolderViewList): FolderChanges {
+    const store = this.store;
+    const table = store.table;
+    const changes: FolderChanges = { added: [], flagsChanged: [], expunged: [] };
+    if (before.rowsHold) {
+      // Nothing removed since: the rows after the list's end are the arrivals.
+      for (let row = before.length; row < table.length; row++) changes.added.push(store.summaryAt(row));
+    } else {
+      let i = 0;
+      let row = 0;
+      while (i < before.length || row < table.length) {
+        const old = i < before.length ? before.uid(i) : Number.POSITIVE_INFINITY;
+        const now = row < table.length ? table.uid(row) : Number.POSITIVE_INFINITY;
+        if (old < now) {
+          changes.expunged.push(old);
+          i++;
+        } else if (now < old) {
+          changes.added.push(store.summaryAt(row));
+          row++;
+        } else {
+          i++;
+          row++;
+        }
+      }
+    }
+    // Kept messages still there changed flags (the list kept them as they were).
+    const changed = [...before.kept.keys()].sort((a, b) => a - b);
+    for (const uid of changed) {
+      const row = table.rowOf(uid);
+      if (row >= 0) changes.flagsChanged.push(store.summaryAt(row));
+    }
     return changes;
   }
 
@@ -131,10 +151,10 @@ export class MaildirFolderView implements FolderView {
       let header: Buffer | undefined;
       // A flag change by another session may rename the file between lookup and open.
       for (let attempt = 0; attempt < 3 && header === undefined; attempt++) {
-        const message = this.store.get(uid);
-        if (!message) break;
+        const row = this.store.rowOf(uid);
+        if (row < 0) break;
         try {
-          header = toCrlf(readMessageHeaderSync(this.store.filePath(message)));
+          header = toCrlf(readMessageHeaderSync(this.store.filePath(row)));
         } catch (error) {
           if (!isMissing(error)) throw error;
         }
@@ -149,10 +169,10 @@ export class MaildirFolderView implements FolderView {
   private async readFile(uid: number, reader: (path: string) => Promise<Buffer>): Promise<Buffer> {
     // A flag change by another session may rename the file between lookup and open.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const message = this.store.get(uid);
-      if (!message) break;
+      const row = this.store.rowOf(uid);
+      if (row < 0) break;
       try {
-        return toCrlf(await reader(this.store.filePath(message)));
+        return toCrlf(await reader(this.store.filePath(row)));
       } catch (error) {
         if (!isMissing(error)) throw error;
       }
@@ -170,23 +190,22 @@ export class MaildirFolderView implements FolderView {
     flags: readonly string[],
     unchangedSince?: number,
   ) {
+    const version = this.store.version;
     const outcome = await this.state.busy(() =>
       setMessageFlags(this.store, uids, mode, flags, unchangedSince),
     );
-    const changed = outcome.stored.filter((s) => s !== this.summaryInSnapshot(s.uid));
-    if (changed.length > 0) {
-      const byUid = new Map(changed.map((s) => [s.uid, s]));
-      // Our own change is answered by the caller; the next refresh should not report it again.
-      this.snapshot = this.snapshot.map((s) => byUid.get(s.uid) ?? s);
-      this.state.notify(this.store.name);
-    }
+    // Our own change is answered by the caller: the list shows it now, and the next refresh does
+    // not report it again (nor an earlier change by others to the same messages, now shown too).
+    let shown = false;
+    for (const summary of outcome.stored) shown = this.current.kept.delete(summary.uid) || shown;
+    if (shown || this.store.version !== version) this.state.notify(this.store.name);
     return outcome;
   }
 
   async copy(uids: readonly number[], target: string): Promise<Map<number, number>> {
     return this.state.busy(async () => {
       const destination = await this.state.folder(target);
-      const bytes = uids.reduce((sum, uid) => sum + (this.store.get(uid)?.summary.size ?? 0), 0);
+      const bytes = uids.reduce((sum, uid) => sum + this.sizeOf(uid), 0);
       this.state.quota.reserve(bytes);
       let map: Map<number, number>;
       try {
@@ -195,10 +214,7 @@ export class MaildirFolderView implements FolderView {
         this.state.quota.release(bytes);
         throw error;
       }
-      const copiedBytes = [...map.keys()].reduce(
-        (sum, uid) => sum + (this.store.get(uid)?.summary.size ?? 0),
-        0,
-      );
+      const copiedBytes = [...map.keys()].reduce((sum, uid) => sum + this.sizeOf(uid), 0);
       this.state.quota.release(bytes - copiedBytes);
       this.state.quota.record({ bytes: copiedBytes, messages: map.size }, copiedBytes);
       if (map.size > 0) this.state.notify(destination.name);
@@ -232,24 +248,19 @@ export class MaildirFolderView implements FolderView {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.store.watchers.delete(this);
     this.state.openViews--;
+    // The folder may be the one to drop now, if the storage is over its folder budget.
+    this.state.context.folders.trim();
   }
 
-  private summaryInSnapshot(uid: number): MessageSummary | undefined {
-    let low = 0;
-    let high = this.snapshot.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.snapshot[middle]!.uid < uid) low = middle + 1;
-      else high = middle;
-    }
-    const found = this.snapshot[low];
-    return found?.uid === uid ? found : undefined;
+  private sizeOf(uid: number): number {
+    const row = this.store.rowOf(uid);
+    return row < 0 ? 0 : this.store.table.size(row);
   }
 
   private dropFromSnapshot(uids: readonly number[]): void {
     if (uids.length === 0) return;
-    const gone = new Set(uids);
-    this.snapshot = this.snapshot.filter((s) => !gone.has(s.uid));
+    this.current = this.current.without(new Set(uids));
   }
 }

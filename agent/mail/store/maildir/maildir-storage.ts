@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fsyncDirectory, isMissing, writeFileSynced } from '../../../common/durable-fs.js';
 import type { MailboxSummary, MailStorage, UserMailbox } from '../mail-storage.js';
+import { FolderCache } from './folder-cache.js';
 import { readLastLogin, writeLastLogin } from './mailbox-files.js';
 import { maildirOfUser } from './mailbox-path.js';
 import { type MailboxContext, MailboxState } from './mailbox-state.js';
@@ -24,6 +25,11 @@ export interface MaildirStorageOptions {
   root: string;
   /** Idle mailboxes kept in memory (default 2,000: a store serves about 1,150 users). */
   maxOpenMailboxes?: number;
+  /**
+   * Bytes of loaded folders kept in memory (default 64 MiB; a folder of 100,000 messages weighs
+   * about 9 MiB): beyond it, folders no session has open are dropped, least recently used first.
+   */
+  folderCacheBytes?: number;
   /** Host name in message file names (default os.hostname()). */
   hostName?: string;
   /** Hears what crash recovery repaired (for the log). */
@@ -39,7 +45,12 @@ export class MaildirStorage implements MailStorage {
   private readonly states = new Map<string, Promise<MailboxState>>();
   private context: Promise<MailboxContext> | undefined;
 
-  constructor(private readonly options: MaildirStorageOptions) {}
+  constructor(private readonly options: MaildirStorageOptions) {
+    this.folders = new FolderCache(options.folderCacheBytes);
+  }
+
+  /** Loaded folders of every mailbox, within `folderCacheBytes`. */
+  readonly folders: FolderCache;
 
   /** Mailboxes whose state is in memory now (bounded by `maxOpenMailboxes` plus busy ones). */
   get loadedMailboxes(): number {
@@ -184,6 +195,7 @@ export class MaildirStorage implements MailStorage {
       if (!state.idle) continue;
       this.resolved.delete(user);
       this.states.delete(user);
+      state.release();
     }
   }
 
@@ -211,6 +223,7 @@ export class MaildirStorage implements MailStorage {
       uncleanShutdown,
       onRepair: this.options.onRepair ?? (() => {}),
       stats: this.stats,
+      folders: this.folders,
     };
   }
 }

@@ -64,7 +64,7 @@ export class MaildirUserMailbox implements UserMailbox {
       const store = await state.folder(name);
       await state.syncFolder(store, 'client');
       let unseen = 0;
-      for (const message of store.messages()) if (!message.letters.includes('S')) unseen++;
+      for (let row = 0; row < store.count; row++) if (!store.table.hasLetter(row, 'S')) unseen++;
       return {
         messages: store.count,
         unseen,

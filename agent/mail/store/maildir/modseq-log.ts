@@ -47,8 +47,25 @@ export interface ModseqLog {
   lines: number;
 }
 
-/** Reads the log; undefined when missing, or written for another UIDVALIDITY (then it means nothing). */
-export async function readModseqLog(folderPath: string, uidValidity: number): Promise<ModseqLog | undefined> {
+/** Hears each line of the file in order (see scanModseqLog). */
+export interface ModseqLogVisitor {
+  /** A message's state at its last change (a later line for the same UID replaces it). */
+  message(uid: number, modseq: number, letters: string): void;
+  /** An expunge (the UID has no state any more). */
+  expunge(uid: number, modseq: number): void;
+}
+
+/**
+ * Reads the file line by line into `visitor`, holding no more than a line at a time (a folder of
+ * 100,000 messages has as many lines). Resolves with the highest mod-sequence that may have been
+ * handed out (ceiling included) and the number of lines, or undefined when the file is missing or
+ * was written for another UIDVALIDITY (then it means nothing).
+ */
+export async function scanModseqLog(
+  folderPath: string,
+  uidValidity: number,
+  visitor: ModseqLogVisitor,
+): Promise<{ highest: number; lines: number } | undefined> {
   let text: string;
   try {
     text = await readFile(join(folderPath, modseqFileName), 'latin1');
@@ -56,33 +73,51 @@ export async function readModseqLog(folderPath: string, uidValidity: number): Pr
     if (isMissing(error)) return undefined;
     throw error;
   }
-  const lines = text.split('\n');
+  const firstEnd = text.indexOf('\n');
+  if (firstEnd < 0 || text.slice(0, firstEnd) !== `mailfleet-modseq 1 V${uidValidity}`) return undefined;
+  let highest = 0;
+  let lines = 1;
   // A torn last line (no newline) is dropped: its change is found again by the check at load.
-  lines.pop();
-  if (lines[0] !== `mailfleet-modseq 1 V${uidValidity}`) return undefined;
-  const log: ModseqLog = { messages: new Map(), expunges: [], highest: 0, lines: lines.length };
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const fields = line.split(' ');
+  for (
+    let start = firstEnd + 1, end = text.indexOf('\n', start);
+    end >= 0;
+    start = end + 1, end = text.indexOf('\n', start)
+  ) {
+    lines++;
+    const fields = text.slice(start, end).split(' ');
     if (fields[0] === 'C' && fields.length === 2) {
-      log.highest = Math.max(log.highest, number(fields[1]));
+      highest = Math.max(highest, number(fields[1]));
     } else if (fields[0] === 'X' && fields.length === 3) {
       const uid = number(fields[1]);
       const modseq = number(fields[2]);
       if (uid === 0 || modseq === 0) continue;
-      log.messages.delete(uid);
-      log.expunges.push({ uid, modseq });
-      log.highest = Math.max(log.highest, modseq);
+      visitor.expunge(uid, modseq);
+      highest = Math.max(highest, modseq);
     } else if (fields.length === 3 && fields[2]!.startsWith(':')) {
       const uid = number(fields[0]);
       const modseq = number(fields[1]);
       if (uid === 0 || modseq === 0) continue;
-      log.messages.set(uid, { modseq, letters: fields[2]!.slice(1) });
-      log.highest = Math.max(log.highest, modseq);
+      visitor.message(uid, modseq, fields[2]!.slice(1));
+      highest = Math.max(highest, modseq);
     }
   }
-  log.expunges.sort((a, b) => a.modseq - b.modseq);
-  return log;
+  return { highest, lines };
+}
+
+/** Reads the whole log into maps; undefined when missing, or written for another UIDVALIDITY. */
+export async function readModseqLog(folderPath: string, uidValidity: number): Promise<ModseqLog | undefined> {
+  const messages = new Map<number, ModseqRecord>();
+  const expunges: ExpungeRecord[] = [];
+  const scanned = await scanModseqLog(folderPath, uidValidity, {
+    message: (uid, modseq, letters) => messages.set(uid, { modseq, letters }),
+    expunge: (uid, modseq) => {
+      messages.delete(uid);
+      expunges.push({ uid, modseq });
+    },
+  });
+  if (!scanned) return undefined;
+  expunges.sort((a, b) => a.modseq - b.modseq);
+  return { messages, expunges, highest: scanned.highest, lines: scanned.lines };
 }
 
 function number(text: string | undefined): number {
@@ -115,10 +150,11 @@ export async function rewriteModseqLog(
   folderPath: string,
   uidValidity: number,
   ceiling: number,
-  body: string,
+  body: string | Buffer,
 ): Promise<void> {
+  const head = `mailfleet-modseq 1 V${uidValidity}\nC ${ceiling}\n`;
   await replaceFileAtomically(
     join(folderPath, modseqFileName),
-    `mailfleet-modseq 1 V${uidValidity}\nC ${ceiling}\n${body}`,
+    typeof body === 'string' ? head + body : Buffer.concat([Buffer.from(head), body]),
   );
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendDurably, isMissing, replaceFileAtomically } from '../../../common/durable-fs.js';
+import { TextChunks } from './text-chunks.js';
 import {
   formatUidlistHeader,
   formatUidlistRecord,
@@ -39,12 +40,14 @@ export async function appendUidlistRecords(
   );
 }
 
-/** Rewrites the whole file atomically with the given header and records. */
+/** Rewrites the whole file atomically with the given header and records (in UID order). */
 export async function rewriteUidlist(
   folderPath: string,
   header: UidlistHeader,
-  records: readonly UidlistRecord[],
+  records: Iterable<UidlistRecord>,
 ): Promise<void> {
-  const text = formatUidlistHeader(header) + records.map(formatUidlistRecord).join('');
-  await replaceFileAtomically(join(folderPath, uidlistFileName), text);
+  const text = new TextChunks();
+  text.add(formatUidlistHeader(header));
+  for (const record of records) text.add(formatUidlistRecord(record));
+  await replaceFileAtomically(join(folderPath, uidlistFileName), text.toBuffer());
 }

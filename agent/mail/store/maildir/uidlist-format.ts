@@ -41,7 +41,8 @@ export interface ParsedUidlist {
 
 const maxUid = 0xffffffff;
 
-function parseHeader(line: string): UidlistHeader | undefined {
+/** The header line (without its newline), or undefined when it is damaged. */
+export function parseUidlistHeader(line: string): UidlistHeader | undefined {
   const fields = line.split(' ');
   if (fields[0] !== '3') return undefined;
   let uidValidity: number | undefined;
@@ -60,30 +61,68 @@ function parseHeader(line: string): UidlistHeader | undefined {
 
 const recordPattern = /^([1-9]\d{0,9})((?: [A-Z][^ :]*)*) :([^\s/:][^\s/:]*)$/;
 
-/** Parses the file; never throws: damage is reported, not fatal. */
-export function parseUidlist(text: string): ParsedUidlist {
-  const lines = text.split('\n');
-  const tail = lines.pop() ?? '';
-  const parsed: ParsedUidlist = { header: undefined, records: [], tornTail: tail.length > 0, badLines: 0 };
-  const first = lines.shift();
-  if (first === undefined) return parsed;
-  parsed.header = parseHeader(first);
-  if (!parsed.header) parsed.badLines++;
-  const bases = new Set<string>();
+/** What a scan of the file found besides its records. */
+export interface ScannedUidlist {
+  /** Undefined when the header is missing or damaged. */
+  header: UidlistHeader | undefined;
+  /** Bytes after the last newline: a write cut short by a crash. Ignored. */
+  tornTail: boolean;
+  /** Complete lines that did not parse, broke the order, or that `onRecord` refused; ignored. */
+  badLines: number;
+}
+
+/**
+ * Reads the file's records in order into `onRecord` (UIDs strictly increasing), one line at a time
+ * (a folder of 100,000 messages has as many lines, and no list of them is built). `onRecord`
+ * returns false to refuse a record (it then counts as a bad line). Never throws.
+ */
+export function scanUidlist(
+  text: string,
+  onRecord: (uid: number, base: string, extensions: string) => boolean,
+): ScannedUidlist {
+  const lastNewline = text.lastIndexOf('\n');
+  const scanned: ScannedUidlist = {
+    header: undefined,
+    tornTail: lastNewline < text.length - 1,
+    badLines: 0,
+  };
+  if (lastNewline < 0) return scanned;
+  const firstEnd = text.indexOf('\n');
+  // Copied out: a slice of the text would keep the whole file in memory as long as the folder.
+  scanned.header = parseUidlistHeader(detached(text.slice(0, firstEnd)));
+  if (!scanned.header) scanned.badLines++;
   let lastUid = 0;
-  for (const line of lines) {
-    const match = recordPattern.exec(line);
+  for (let start = firstEnd + 1; start <= lastNewline; ) {
+    const end = text.indexOf('\n', start);
+    const match = recordPattern.exec(text.slice(start, end));
+    start = end + 1;
     const uid = match ? Number(match[1]) : 0;
-    const base = match?.[3] ?? '';
-    if (!match || uid > maxUid || uid <= lastUid || bases.has(base)) {
-      parsed.badLines++;
+    const extensions = match?.[2] ? detached(match[2].trim()) : '';
+    if (!match || uid > maxUid || uid <= lastUid || !onRecord(uid, match[3]!, extensions)) {
+      scanned.badLines++;
       continue;
     }
     lastUid = uid;
-    bases.add(base);
-    parsed.records.push({ uid, base, extensions: match[2]!.trim() });
   }
-  return parsed;
+  return scanned;
+}
+
+/** A string of its own (V8 keeps a slice of a big string as a pointer into all of it). */
+function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+/** Parses the file; never throws: damage is reported, not fatal. */
+export function parseUidlist(text: string): ParsedUidlist {
+  const bases = new Set<string>();
+  const records: UidlistRecord[] = [];
+  const scanned = scanUidlist(text, (uid, base, extensions) => {
+    if (bases.has(base)) return false;
+    bases.add(base);
+    records.push({ uid, base, extensions });
+    return true;
+  });
+  return { ...scanned, records };
 }
 
 /** The header line with its newline. */

@@ -6,12 +6,7 @@
  * UIDL is `<uidvalidity>.<uid>`: unique and never reused while the folder keeps its UIDVALIDITY,
  * which is what POP3 clients that "leave mail on the server" rely on.
  */
-import type { FolderView, MessageSummary } from '../mail-storage.js';
-
-interface MaildropMessage {
-  summary: MessageSummary;
-  deleted: boolean;
-}
+import type { FolderView } from '../mail-storage.js';
 
 /** One message as LIST/UIDL show it. */
 export interface MaildropEntry {
@@ -20,22 +15,31 @@ export interface MaildropEntry {
   uidl: string;
 }
 
-/** The INBOX snapshot of one POP3 session. */
+/** The INBOX snapshot of one POP3 session: UIDs, sizes and marks in arrays (an INBOX may hold 100,000). */
 export class Pop3Maildrop {
-  private readonly messages: MaildropMessage[];
+  private readonly uids: Uint32Array;
+  private readonly sizes: Float64Array;
+  private readonly deleted: Uint8Array;
 
   constructor(private readonly folder: FolderView) {
-    this.messages = folder.messages().map((summary) => ({ summary, deleted: false }));
+    const list = folder.list();
+    this.uids = new Uint32Array(list.length);
+    this.sizes = new Float64Array(list.length);
+    this.deleted = new Uint8Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      this.uids[i] = list.uid(i);
+      this.sizes[i] = list.size(i);
+    }
   }
 
   /** Messages not marked deleted, and their total size. */
   stat(): { count: number; bytes: number } {
     let count = 0;
     let bytes = 0;
-    for (const message of this.messages) {
-      if (message.deleted) continue;
+    for (let i = 0; i < this.uids.length; i++) {
+      if (this.deleted[i]) continue;
       count += 1;
-      bytes += message.summary.size;
+      bytes += this.sizes[i]!;
     }
     return { count, bytes };
   }
@@ -43,42 +47,39 @@ export class Pop3Maildrop {
   /** Every message not marked deleted. */
   list(): MaildropEntry[] {
     const entries: MaildropEntry[] = [];
-    this.messages.forEach((message, index) => {
-      if (!message.deleted) entries.push(this.entry(index + 1, message));
-    });
+    for (let i = 0; i < this.uids.length; i++) if (!this.deleted[i]) entries.push(this.entry(i + 1));
     return entries;
   }
 
   /** One message by number, or why not (words for the `-ERR` line). */
   find(number: number): { entry: MaildropEntry } | { error: string } {
-    const message = this.messages[number - 1];
-    if (!message || number < 1)
-      return { error: `no message ${number} (the maildrop has ${this.messages.length})` };
-    if (message.deleted) return { error: `message ${number} is already deleted` };
-    return { entry: this.entry(number, message) };
+    if (!Number.isInteger(number) || number < 1 || number > this.uids.length)
+      return { error: `no message ${number} (the maildrop has ${this.uids.length})` };
+    if (this.deleted[number - 1]) return { error: `message ${number} is already deleted` };
+    return { entry: this.entry(number) };
   }
 
   /** The raw message. */
   read(number: number): Promise<Buffer> {
-    const message = this.messages[number - 1];
-    if (!message) return Promise.reject(new Error(`no message ${number}`));
-    return this.folder.read(message.summary.uid);
+    if (!Number.isInteger(number) || number < 1 || number > this.uids.length)
+      return Promise.reject(new Error(`no message ${number}`));
+    return this.folder.read(this.uids[number - 1]!);
   }
 
   /** Marks a message for deletion at QUIT. */
   markDeleted(number: number): void {
-    const message = this.messages[number - 1];
-    if (message) message.deleted = true;
+    if (Number.isInteger(number) && number >= 1 && number <= this.uids.length) this.deleted[number - 1] = 1;
   }
 
   /** Drops every deletion mark (RSET). */
   unmarkAll(): void {
-    for (const message of this.messages) message.deleted = false;
+    this.deleted.fill(0);
   }
 
   /** Removes the marked messages (the UPDATE state); resolves with how many were removed. */
   async commit(): Promise<number> {
-    const uids = this.messages.filter((message) => message.deleted).map((message) => message.summary.uid);
+    const uids: number[] = [];
+    for (let i = 0; i < this.uids.length; i++) if (this.deleted[i]) uids.push(this.uids[i]!);
     if (uids.length === 0) return 0;
     await this.folder.setFlags(uids, 'add', ['\\Deleted']);
     const removed = await this.folder.expunge(uids);
@@ -89,7 +90,11 @@ export class Pop3Maildrop {
     this.folder.close();
   }
 
-  private entry(number: number, message: MaildropMessage): MaildropEntry {
-    return { number, size: message.summary.size, uidl: `${this.folder.uidValidity}.${message.summary.uid}` };
+  private entry(number: number): MaildropEntry {
+    return {
+      number,
+      size: this.sizes[number - 1]!,
+      uidl: `${this.folder.uidValidity}.${this.uids[number - 1]}`,
+    };
   }
 }

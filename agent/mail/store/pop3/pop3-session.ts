@@ -249,6 +249,12 @@ export class Pop3Session {
     }
     const opened = await openMaildrop(this.context, result, this, this.clientAddress);
     if ('refusal' in opened) return void (await this.write(opened.refusal));
+    if (this.closed()) {
+      // The connection went while the INBOX opened: nothing else would close it or free the lock.
+      opened.maildrop.close();
+      this.context.releaseMaildrop(result.user, this);
+      return;
+    }
     this.maildrop = opened.maildrop;
     this.user = result.user;
     this.state = 'transaction';

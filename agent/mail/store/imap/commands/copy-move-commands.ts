@@ -19,7 +19,7 @@ async function transfer(
   if (move && selected.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
   const positions = selected.positions(set, uid);
   const before = selected.messages();
-  const uids = positions.map((index) => before[index]!.uid);
+  const uids = positions.map((index) => before.uid(index));
   if (uids.length === 0) return { text: `${move ? 'MOVE' : 'COPY'} completed: no messages` };
   let mapping: Map<number, number>;
   let uidValidity: number;

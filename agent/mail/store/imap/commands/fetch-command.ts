@@ -14,6 +14,7 @@ import { type FetchItem, type FetchRequest, parseFetchRequest } from '../fetch-i
 import { bad } from '../imap-errors.js';
 import type { ImapSession } from '../imap-session.js';
 import { formatFlags, formatInternalDate } from '../message-attributes.js';
+import { MessageCursor } from '../message-cursor.js';
 import { type MessageStructure, messageStructure, structureKey } from '../message-structure-cache.js';
 import { type MimePart, parseMimeTree } from '../mime-tree.js';
 import { parseFetchModifiers } from '../modseq-args.js';
@@ -27,14 +28,14 @@ type Loaded = { raw?: Buffer; structure?: MessageStructure } | { gone: true } | 
 function loader(session: ImapSession, selected: SelectedFolder, request: FetchRequest) {
   const { cache } = session.context;
   const user = session.user!;
-  return async (summary: MessageSummary): Promise<Loaded> => {
+  return async (uid: number): Promise<Loaded> => {
     const key = request.needsStructure
-      ? structureKey(user, selected.name, selected.view.uidValidity, summary.uid)
+      ? structureKey(user, selected.name, selected.view.uidValidity, uid)
       : '';
     let structure = request.needsStructure ? cache.get(key) : undefined;
     if (!request.needsRaw && (!request.needsStructure || structure)) return structure ? { structure } : {};
     try {
-      const raw = await selected.view.read(summary.uid);
+      const raw = await selected.view.read(uid);
       if (request.needsStructure && !structure) {
         structure = messageStructure(raw);
         cache.set(key, structure);
@@ -166,15 +167,14 @@ export const fetchCommand: CommandHandler = async (session, command, uid) => {
       const vanished = vanishedSince(selected, since, set);
       if (vanished.length > 0) session.out.line(`* VANISHED (EARLIER) ${formatSequence(vanished)}`);
     }
-    positions = positions.filter((index) => messages[index]!.modseq > since);
+    positions = positions.filter((index) => messages.modseq(index) > since);
     if (!request.items.some((item) => item.kind === 'MODSEQ')) request.items.push({ kind: 'MODSEQ' });
   }
   if (positions.length === 0) return undefined;
   const newlySeen = new Set<number>();
   if (request.setsSeen && !selected.readOnly) {
     for (const index of positions) {
-      const message = messages[index]!;
-      if (!message.flags.includes('\\Seen')) newlySeen.add(message.uid);
+      if (!messages.flags(index).includes('\\Seen')) newlySeen.add(messages.uid(index));
     }
     if (newlySeen.size > 0) {
       await selected.view.setFlags([...newlySeen], 'add', ['\\Seen']);
@@ -186,8 +186,9 @@ export const fetchCommand: CommandHandler = async (session, command, uid) => {
   for (const line of selected.keywordLines()) session.out.line(line);
   if (!request.needsRaw && !request.needsStructure) {
     // Answered from the summaries alone (FLAGS, UID, sizes, dates): no reads, no promise per message.
+    const summary = new MessageCursor(messages);
     for (const index of positions) {
-      const summary = messages[index]!;
+      summary.index = index;
       writeResponse(session, selected, request, index + 1, summary, {}, newlySeen.has(summary.uid));
       if (session.out.congested) await session.out.drained();
       if (session.isClosed) return undefined;
@@ -200,7 +201,7 @@ export const fetchCommand: CommandHandler = async (session, command, uid) => {
   let next = 0;
   const fill = (): void => {
     while (window.length < readAhead && next < positions.length)
-      window.push(load(messages[positions[next++]!]!));
+      window.push(load(messages.uid(positions[next++]!)));
   };
   fill();
   for (const index of positions) {
@@ -213,7 +214,7 @@ export const fetchCommand: CommandHandler = async (session, command, uid) => {
       await Promise.all(window);
       throw loaded.error;
     }
-    const summary = messages[index]!;
+    const summary = messages.at(index);
     writeResponse(session, selected, request, index + 1, summary, loaded, newlySeen.has(summary.uid));
     if (session.out.congested) await session.out.drained();
   }

@@ -35,13 +35,13 @@ export const searchCommand: CommandHandler = async (session, command, uid) => {
   const positions = await searchPositions(session, selected, query);
   if (positions === undefined) return undefined;
   const messages = selected.messages();
-  const results = uid ? positions.map((index) => messages[index]!.uid) : positions.map((index) => index + 1);
+  const results = uid ? positions.map((index) => messages.uid(index)) : positions.map((index) => index + 1);
   // SEARCH MODSEQ answers with the highest mod-sequence of what it reports (RFC 7162 3.1.5).
   let modseq: number | undefined;
   if (usesModseq(query)) {
     enableCondstore(session);
     const reported = options ? reportedResults(positions, options) : positions;
-    modseq = reported.reduce((highest, index) => Math.max(highest, messages[index]!.modseq), 0);
+    modseq = reported.reduce((highest, index) => Math.max(highest, messages.modseq(index)), 0);
   }
   if (!options) {
     const suffix = modseq !== undefined && results.length > 0 ? ` (MODSEQ ${modseq})` : '';
@@ -50,7 +50,7 @@ export const searchCommand: CommandHandler = async (session, command, uid) => {
   }
   if (options.has('SAVE')) {
     const saved = reportedResults(positions, options);
-    selected.savedResult = saved.map((index) => messages[index]!.uid);
+    selected.savedResult = saved.map((index) => messages.uid(index));
   }
   const line = esearchLine(command.tag, uid, results, options, modseq);
   if (line) session.out.line(line);

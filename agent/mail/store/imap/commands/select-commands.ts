@@ -23,12 +23,18 @@ async function open(session: ImapSession, args: Parameters<CommandHandler>[1]['a
   if (params.condstore) session.modseqMode.condstore = true;
   const view = await session.mailbox!.openFolder(name);
   const selected = await SelectedFolder.open(view, readOnly, session.modseqMode);
+  // The connection closed while the folder loaded: no one would close this view (and the folder
+  // would stay in memory for good).
+  if (session.isClosed) {
+    view.close();
+    return undefined;
+  }
   session.selected = selected;
   session.state = 'selected';
-  const messages = view.messages();
+  const messages = view.list();
   let firstUnseen = 0;
   for (let i = 0; i < messages.length; i++) {
-    if (!messages[i]!.flags.includes('\\Seen')) {
+    if (!messages.flags(i).includes('\\Seen')) {
       firstUnseen = i + 1;
       break;
     }
@@ -58,9 +64,10 @@ function resyncLines(selected: SelectedFolder, qresync: QresyncParams): string[]
   const lines: string[] = [];
   const vanished = vanishedSince(selected, qresync.modseq, qresync.knownUids);
   if (vanished.length > 0) lines.push(`* VANISHED (EARLIER) ${formatSequence(vanished)}`);
-  messages.forEach((summary, index) => {
-    if (summary.modseq > qresync.modseq) lines.push(selected.flagsFetchLine(index + 1, summary, true));
-  });
+  for (let index = 0; index < messages.length; index++) {
+    if (messages.modseq(index) > qresync.modseq)
+      lines.push(selected.flagsFetchLine(index + 1, messages.at(index), true));
+  }
   return lines;
 }
 
@@ -86,8 +93,8 @@ export function vanishedSince(selected: SelectedFolder, modseq: number, within?:
   const gone: number[] = [];
   let next = 0;
   for (let uid = 1; uid < uidNext && gone.length < 1_000_000; uid++) {
-    while (next < messages.length && messages[next]!.uid < uid) next++;
-    if (messages[next]?.uid !== uid && inRange(uid)) gone.push(uid);
+    while (next < messages.length && messages.uid(next) < uid) next++;
+    if ((next < messages.length ? messages.uid(next) : 0) !== uid && inRange(uid)) gone.push(uid);
   }
   return gone;
 }
@@ -122,7 +129,7 @@ export const expungeCommand: CommandHandler = async (session, command, uid) => {
   let uids: number[] | undefined;
   if (uid) {
     const messages = selected.messages();
-    uids = selected.positions(sequenceSetArg(command.args[0]), true).map((index) => messages[index]!.uid);
+    uids = selected.positions(sequenceSetArg(command.args[0]), true).map((index) => messages.uid(index));
     if (uids.length === 0) return undefined;
   }
   const before = selected.messages();

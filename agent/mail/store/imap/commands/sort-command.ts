@@ -39,7 +39,7 @@ async function matchingRows(
   const keys = withKeys ? await loadSortKeys(session, selected, positions) : [];
   if (keys === undefined) return undefined;
   return positions.map((position, i) => {
-    const row: SortRow = { position, summary: messages[position]! };
+    const row: SortRow = { position, summary: messages.at(position) };
     if (withKeys) row.keys = keys[i]!;
     return row;
   });

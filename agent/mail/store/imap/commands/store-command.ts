@@ -44,8 +44,8 @@ export const storeCommand: CommandHandler = async (session, command, uid) => {
   const positions = selected.positions(set, uid);
   if (positions.length === 0) return undefined;
   const before = selected.messages();
-  const uids = positions.map((index) => before[index]!.uid);
-  const modseqBefore = new Map(positions.map((index) => [before[index]!.uid, before[index]!.modseq]));
+  const uids = positions.map((index) => before.uid(index));
+  const modseqBefore = new Map(positions.map((index) => [before.uid(index), before.modseq(index)]));
   const { stored, modified } = await selected.view.storeFlags(uids, mode, flags, unchangedSince);
   for (const line of selected.keywordLines()) session.out.line(line);
   const after = selected.messages();

@@ -7,11 +7,11 @@
  * MaildirStorage reads back, with Dovecot's UIDs.
  */
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageSummary } from '../../../../../agent/mail/store/mail-storage.js';
 import { MaildirStorage } from '../../../../../agent/mail/store/maildir/maildir-storage.js';
 import { type DovecotImapServer, startDovecotImap } from '../../../../support/dovecot-imap-server.js';
+import { loopbackImapFlow } from '../../../../support/loopback-imapflow.js';
 import { makeTempDir, removeTempDir } from './maildir-test-support.js';
 
 const user = 'taro@eng.univ.example';
@@ -57,13 +57,7 @@ async function readWithStorage(root: string): Promise<Map<string, FolderContent>
 async function readWithImap(
   port: number,
 ): Promise<{ folders: Map<string, FolderContent>; subscribed: string[] }> {
-  const client = new ImapFlow({
-    host: '127.0.0.1',
-    port,
-    secure: false,
-    auth: { user, pass: password },
-    logger: false,
-  });
+  const client = loopbackImapFlow(port, user, password);
   await client.connect();
   const folders = new Map<string, FolderContent>();
   const list = await client.list();
@@ -176,13 +170,7 @@ describe('Maildir format: Dovecot serves what MaildirStorage wrote', () => {
   });
 
   it('reads back what Dovecot changed: a new Japanese folder, an APPEND with a keyword, flags, an expunge', async () => {
-    const client = new ImapFlow({
-      host: '127.0.0.1',
-      port: dovecot!.port,
-      secure: false,
-      auth: { user, pass: password },
-      logger: false,
-    });
+    const client = loopbackImapFlow(dovecot!.port, user, password);
     await client.connect();
     await client.mailboxCreate('共有.メモ');
     await client.mailboxSubscribe('共有.メモ');

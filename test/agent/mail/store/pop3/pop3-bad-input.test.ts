@@ -3,6 +3,8 @@
  * serving other clients. Also the protocol rules a client library would never break: AUTH PLAIN in
  * both forms, STLS with pipelined plain text, the maildrop lock, RSET and dropped connections.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pop3Server } from '../../../../../agent/mail/store/pop3/pop3-server.js';
 import { LineClient } from '../../../../support/line-client.js';
@@ -217,5 +219,27 @@ describe('POP3 bad input', () => {
     const inbox = await (await fixture.storage.mailbox(dave.mail, 0)).folderStatus('INBOX');
     expect(inbox.messages).toBe(3);
     expect(server.counters()).toMatchObject({ loginsTotal: expect.any(Number), failedLoginsTotal: 5 });
+  });
+
+  it('frees the maildrop of a client that drops the connection while its INBOX opens', async () => {
+    // 20,000 files put in by another program: opening the INBOX lists and numbers them (a while).
+    const fresh = join(fixture.mailRoot, 'beta.example', 'dave', 'Maildir', 'new');
+    for (let i = 0; i < 20_000; i++)
+      writeFileSync(join(fresh, `${1_767_225_600 + i}.M${i}P1Q${i}.other`), 'x\r\n');
+    const dropped = await connected();
+    expect(await dropped.command(`USER ${dave.mail}`)).toMatch(/^\+OK/);
+    dropped.send(`PASS ${dave.password}\r\n`);
+    dropped.close();
+    // The lock is the dropped session's while its INBOX opens, then free: the next login gets in.
+    let reply = '';
+    for (let attempt = 0; attempt < 100 && !reply.startsWith('+OK'); attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      const client = await connected();
+      await client.command(`USER ${dave.mail}`);
+      reply = await client.command(`PASS ${dave.password}`);
+      expect(reply).toMatch(/^\+OK|^-ERR \[IN-USE\]/);
+      client.close();
+    }
+    expect(reply).toMatch(/^\+OK dave@beta.example has 20003 messages/);
   });
 });
