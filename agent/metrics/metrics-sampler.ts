@@ -153,7 +153,12 @@ export class MetricsSampler {
         usedBytes: memory?.usedBytes ?? 0,
         agentRssBytes: process.memoryUsage.rss(),
       },
-      disk: { path: dataDir, totalBytes: disk?.totalBytes ?? 0, usedBytes: disk?.usedBytes ?? 0 },
+      disk: {
+        path: dataDir,
+        totalBytes: disk?.totalBytes ?? 0,
+        usedBytes: disk?.usedBytes ?? 0,
+        availableBytes: disk?.availableBytes ?? 0,
+      },
       network: {
         rxBytesPerSec: round(rate(network?.rxBytes, previous?.network?.rxBytes)),
         txBytesPerSec: round(rate(network?.txBytes, previous?.network?.txBytes)),

@@ -72,6 +72,15 @@ export function renderPrometheusText(sample: NodeMetrics, counters: CounterDescr
       help: 'Space used on the file system holding the data directory.',
       series: [{ labels: { path: sample.disk.path }, value: sample.disk.usedBytes }],
     },
+    {
+      name: 'mailfleet_disk_available_bytes',
+      kind: 'gauge',
+      help: 'Space unprivileged writers can still use on that file system (statfs bavail, as df).',
+      series:
+        sample.disk.availableBytes === undefined
+          ? []
+          : [{ labels: { path: sample.disk.path }, value: sample.disk.availableBytes }],
+    },
     g(
       'mailfleet_network_receive_bytes_per_second',
       'Bytes received per second, all interfaces but loopback.',

@@ -73,6 +73,20 @@ describe('fleet figures', () => {
     expect(figures.queueDepth).toBeUndefined();
   });
 
+  it("gives a disk's share as df does: the blocks kept for root are not space for mail", () => {
+    const withDisk = (disk: NodeMetrics['disk']) => {
+      const store = node('store01', 'store', 'up', {});
+      store.sample = { ...store.sample!, disk };
+      return nodeFigures(store).diskShare;
+    };
+    // 200 GB, 150 used, 30 left to the agent (20 kept for root): df says 150 / 180.
+    expect(withDisk({ path: '/', totalBytes: 200, usedBytes: 150, availableBytes: 30 })).toBeCloseTo(
+      150 / 180,
+    );
+    // An older agent sends no available figure: used / size.
+    expect(withDisk({ path: '/', totalBytes: 200, usedBytes: 150 })).toBeCloseTo(0.75);
+  });
+
   it('totals only nodes that answer, and leaves a figure no node publishes undefined', () => {
     const totals = fleetTotals(
       snapshot(1, [

@@ -54,7 +54,13 @@ export const nodeMetrics = z.object({
   }),
   load: z.tuple([z.number(), z.number(), z.number()]),
   memory: z.object({ totalBytes: z.number(), usedBytes: z.number(), agentRssBytes: z.number() }),
-  disk: z.object({ path: z.string(), totalBytes: z.number(), usedBytes: z.number() }),
+  disk: z.object({
+    path: z.string(),
+    totalBytes: z.number(),
+    usedBytes: z.number(),
+    /** What unprivileged writers can still use (statfs bavail); absent from older agents. */
+    availableBytes: z.number().optional(),
+  }),
   network: z.object({ rxBytesPerSec: z.number(), txBytesPerSec: z.number() }),
   services: z.array(serviceStatus),
   /** Role counters, e.g. `queue_depth`, `imap_sessions`; names are snake_case Prometheus-safe. */
