@@ -14,13 +14,13 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import { rpcSubsystem } from '../contract/json-rpc.js';
-import type { JsonLogger } from '../daemon/json-logger.js';
+import { rpcSubsystem } from '../common/contract/json-rpc.js';
+import type { JsonLogger } from '../common/json-logger.js';
+import { parseSshPublicKey, type SshPublicKey } from '../common/rpc/ssh-public-key.js';
 import type { Caller, CallerKeyCache } from './caller-key-cache.js';
 import { controlLoginLimits, LoginGate, type LoginGateLimits, type LoginTicket } from './login-gate.js';
 import { RpcChannelSession, type SessionCaller } from './rpc-channel-session.js';
 import type { RpcDispatcher } from './rpc-dispatcher.js';
-import { parseSshPublicKey, type SshPublicKey } from './ssh-public-key.js';
 
 /** Where and how the control server listens. */
 export interface ControlServerOptions {

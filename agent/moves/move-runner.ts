@@ -12,8 +12,8 @@
  * LDAP modify: a user always has exactly one authoritative mailHost.
  */
 import { dirname } from 'node:path';
-import { finishedMovePhases } from '../contract/move-contract.js';
-import { MoveLockConflict, type MoveState } from '../directory/move-state.js';
+import { finishedMovePhases } from '../common/contract/move-contract.js';
+import { MoveLockConflict, type MoveState } from '../common/directory/move-state.js';
 import { type MoveContext, MoveRefused, stagingPathOf } from './move-context.js';
 import { cutoverOnce, finishMove, releaseCutover, settleCutover } from './move-cutover.js';
 import type { MoveJobRecord } from './move-journal.js';

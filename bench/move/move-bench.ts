@@ -20,7 +20,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { MoveJob } from '../../agent/contract/move-contract.js';
+import type { MoveJob } from '../../agent/common/contract/move-contract.js';
 import { openFleet } from '../../main/core/open-fleet.js';
 import { ensureSystemRequirements } from '../../test/support/system-packages.js';
 import { percentile, round } from '../stats.js';

@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { MoveEvent, MoveJob } from '../../../agent/contract/move-contract.js';
+import type { MoveEvent, MoveJob } from '../../../agent/common/contract/move-contract.js';
 import { fleetProfileSchema } from '../../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../../main/lab/lab-people.js';
 import { type LabProcess, mailfleetCli, startLabProcess } from '../../support/lab-process.js';
