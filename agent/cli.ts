@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { JsonLogger } from './common/json-logger.js';
 import { Agent } from './daemon/agent.js';
 import { loadAgentConfig } from './daemon/agent-config.js';
-import { JsonLogger } from './daemon/json-logger.js';
 import { ProcessFaults } from './daemon/process-faults.js';
 import { productionDependencies } from './daemon/production-dependencies.js';
 import { SystemdNotifier } from './daemon/systemd-notifier.js';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
-import { type AuditEntry, auditEntry } from '../contract/methods.js';
+import { type AuditEntry, auditEntry } from '../common/contract/methods.js';
 
 const tailChunkBytes = 64 * 1024;
 

@@ -10,8 +10,8 @@
  * address carries users of every domain and the directory holds the admins too.
  */
 
-import { rpcErrorCodes } from '../contract/json-rpc.js';
-import type { LoginLockout } from '../contract/methods.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import type { LoginLockout } from '../common/contract/methods.js';
 import type { BindLockout } from '../directory/embedded/bind-throttle.js';
 import type { LoginGuard } from '../mail/auth/login-guard.js';
 import { type AdminDomains, callerDomains, domainOf, requireUserInScope } from './domain-scope.js';

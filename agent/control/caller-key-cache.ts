@@ -10,10 +10,10 @@
  * are older than the caller's age limit, so a key removed or a tier lowered in the directory takes
  * effect on the next call of a connection opened before, not only at the next login.
  */
-import type { CallerKind } from '../contract/methods.js';
-import type { FleetDirectory } from '../directory/fleet-directory.js';
-import type { ServerEntry } from '../directory/fleet-entries.js';
-import { parseSshPublicKey, type SshPublicKey } from './ssh-public-key.js';
+import type { CallerKind } from '../common/contract/methods.js';
+import type { FleetDirectory } from '../common/directory/fleet-directory.js';
+import type { ServerEntry } from '../common/directory/fleet-entries.js';
+import { parseSshPublicKey, type SshPublicKey } from '../common/rpc/ssh-public-key.js';
 
 /** An authenticated caller. */
 export interface Caller {

@@ -1,7 +1,8 @@
 /**
  * The agent's SSH control server. Public-key authentication only: the key must belong to an admin
  * or a server entry in the directory (CallerKeyCache) and its signature must verify. The only thing
- * an authenticated caller can open is the `mailfleet-rpc` subsystem; shells, exec, port forwarding
+ * an authenticated caller can open is the `mailfleet-rpc` subsystem, and a peer (another node's
+ * agent) also the bulk channel of mailbox moves (`peerSubsystem`); shells, exec, port forwarding
  * and SFTP are refused.
  *
  * Connections are admitted as OpenSSH admits them (login-gate.ts: few unauthenticated connections
@@ -13,13 +14,13 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
-import { rpcSubsystem } from '../contract/json-rpc.js';
-import type { JsonLogger } from '../daemon/json-logger.js';
+import { rpcSubsystem } from '../common/contract/json-rpc.js';
+import type { JsonLogger } from '../common/json-logger.js';
+import { parseSshPublicKey, type SshPublicKey } from '../common/rpc/ssh-public-key.js';
 import type { Caller, CallerKeyCache } from './caller-key-cache.js';
 import { controlLoginLimits, LoginGate, type LoginGateLimits, type LoginTicket } from './login-gate.js';
 import { RpcChannelSession, type SessionCaller } from './rpc-channel-session.js';
 import type { RpcDispatcher } from './rpc-dispatcher.js';
-import { parseSshPublicKey, type SshPublicKey } from './ssh-public-key.js';
 
 /** Where and how the control server listens. */
 export interface ControlServerOptions {

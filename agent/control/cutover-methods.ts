@@ -3,7 +3,7 @@
  * and releases one user's mail and logins (agent/moves/cutover-holds.ts). Only for a user whose
  * move lock names the calling node's store as target and the job given (agent/moves/peer-lock.ts).
  */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { CutoverHolds } from '../moves/cutover-holds.js';
 import { type MoveLockSource, requireMoveLock } from '../moves/peer-lock.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';

@@ -3,7 +3,7 @@
  * domains only (their admin entry's `mailfleetAdminDomain`, read from the directory at each call so
  * a revoked delegation takes effect at once). Staff and peers are not limited.
  */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { Caller } from './caller-key-cache.js';
 import { MethodError } from './method-handler.js';
 

@@ -1,6 +1,7 @@
 /** `gateway.status` and `spam.statistics` on a gateway node (staff only, in the contract). */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { RunningGateway } from '../mail/gateway/running-gateway.js';
+import { roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 
 /** What the gateway methods read. */
@@ -15,7 +16,7 @@ type GatewayMethods = Pick<MethodHandlers, 'gateway.status' | 'spam.statistics'>
 export function gatewayMethods(deps: GatewayMethodDeps): GatewayMethods {
   const needGateway = (): RunningGateway => {
     const gateway = deps.gateway();
-    if (!gateway) throw new MethodError(rpcErrorCodes.notFound, 'this node runs no gateway');
+    if (!gateway) throw new MethodError(rpcErrorCodes.notFound, roleGroups.gateway.absent);
     return gateway;
   };
   return {

@@ -3,7 +3,7 @@
  * small files per method group (node-methods.ts, metrics-methods.ts, ...).
  */
 import type { z } from 'zod';
-import type { MethodName, MethodResult, methods } from '../contract/methods.js';
+import type { MethodName, MethodResult, methods } from '../common/contract/methods.js';
 import type { Caller } from './caller-key-cache.js';
 
 /** The channel a call came in on: for streams (notifications) and per-channel state. */

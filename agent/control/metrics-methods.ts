@@ -3,9 +3,9 @@
  * that asked, until it unsubscribes or closes. Streams share the agent's one sampler.
  */
 import { randomBytes } from 'node:crypto';
-import { isAllowed } from '../contract/access-matrix.js';
-import { rpcErrorCodes } from '../contract/json-rpc.js';
-import type { NotificationParams } from '../contract/methods.js';
+import { isAllowed } from '../common/contract/access-matrix.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import type { NotificationParams } from '../common/contract/methods.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 

@@ -1,6 +1,6 @@
 /**
- * `move.*` (administrators) and `sync.*` (the target store's agent, a peer) on a store node's
- * moves (agent/moves/). Authorization beyond the dispatcher's (access-matrix.ts):
+ * `move.*` (administrators) on a store node's moves (agent/moves/); the peers' `sync.*` are in
+ * sync-methods.ts. Authorization beyond the dispatcher's (access-matrix.ts):
  * - a `domain` admin acts only on users of its delegated domains: every address of a plan or a
  *   start is checked before anything is read about it, and the user it resolves to as well (an
  *   alias in its domain may belong to another department); a job is shown, cancelled or rolled
@@ -9,9 +9,9 @@
  *   moves themselves).
  */
 import { randomBytes } from 'node:crypto';
-import { isAllowed } from '../contract/access-matrix.js';
-import { rpcErrorCodes } from '../contract/json-rpc.js';
-import type { NotificationParams } from '../contract/methods.js';
+import { isAllowed } from '../common/contract/access-matrix.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import type { NotificationParams } from '../common/contract/methods.js';
 import type { MoveNode, MoveRequester } from '../moves/move-node.js';
 import type { Caller } from './caller-key-cache.js';
 import { type AdminDomains, callerDomains, domainOf, requireUserInScope } from './domain-scope.js';
@@ -35,11 +35,6 @@ type MoveMethods = Pick<
   | 'move.purge'
   | 'move.subscribe'
   | 'move.unsubscribe'
-  | 'sync.figures'
-  | 'sync.hold'
-  | 'sync.release'
-  | 'sync.finish'
-  | 'sync.reverse'
 >;
 
 // A console follows one node's moves with one stream; a few allow for a second window.
@@ -47,11 +42,7 @@ const maxSubscriptionsPerChannel = 4;
 
 /** Handlers of the move group; subscriptions live as long as this object. */
 export function moveMethods(deps: MoveMethodDeps): MoveMethods {
-  const needMoves = (): MoveNode => {
-    const moves = deps.moves();
-    if (!moves) throw new MethodError(rpcErrorCodes.notFound, 'this node runs no mailbox moves');
-    return moves;
-  };
+  const needMoves = movesOf(deps.moves);
   const requesterOf = async (caller: Caller): Promise<MoveRequester> => {
     const domains = await callerDomains(caller, deps.adminDomains);
     return {
@@ -119,13 +110,14 @@ export function moveMethods(deps: MoveMethodDeps): MoveMethods {
       found.stop();
       return { stopped: true };
     },
-    'sync.figures': ({ user }) => needMoves().figures(user.toLowerCase()),
-    'sync.hold': ({ job, user }, { caller }) => needMoves().holdForMove(job, user, caller.id),
-    'sync.release': ({ job, user }, { caller }) => needMoves().releaseForMove(job, user, caller.id),
-    'sync.finish': ({ job, user, keepUntil }, { caller }) =>
-      needMoves().finishForMove(job, user, caller.id, keepUntil),
-    'sync.reverse': async ({ job, requestedBy }, { caller }) => ({
-      job: await needMoves().reverse(job, caller.id, requestedBy),
-    }),
+  };
+}
+
+/** The node's moves at call time, or not-found in words (a store without mail services runs none). */
+export function movesOf(moves: () => MoveNode | undefined): () => MoveNode {
+  return () => {
+    const found = moves();
+    if (!found) throw new MethodError(rpcErrorCodes.notFound, 'this node runs no mailbox moves');
+    return found;
   };
 }

@@ -1,6 +1,6 @@
 /** `node.info` and `node.metrics`: who this node is, what it runs, and its latest figures. */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
-import type { MethodResult } from '../contract/methods.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import type { MethodResult } from '../common/contract/methods.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
 import type { ServiceRegistry } from '../services/service-registry.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';

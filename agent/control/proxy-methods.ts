@@ -1,6 +1,6 @@
 /**
  * `proxy.sessions`, `proxy.kick`, `proxy.hold` and `proxy.release` on the director's IMAP/POP3
- * proxies, and the proxy's part of `route.invalidate`.
+ * proxies (their part of `route.invalidate` is in route-methods.ts).
  *
  * Authorization beyond the dispatcher's (access-matrix.ts), as for the store's session methods: a
  * `domain` admin sees and kicks only users of their delegated domains; the dispatcher has checked
@@ -10,10 +10,11 @@
  * The proxies know users by primary address (what a login resolves to), so an address given here
  * is looked up first: holding or kicking `a.smith@...` acts on alice's primary address.
  */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
 import { type AdminDomains, callerDomains, domainOf, requireUserInScope } from './domain-scope.js';
-import { MethodError, type MethodHandler, type MethodHandlers } from './method-handler.js';
+import { roleGroups } from './method-groups.js';
+import { MethodError, type MethodHandlers } from './method-handler.js';
 
 /** What the proxy methods act on. */
 export interface ProxyMethodDeps {
@@ -30,7 +31,7 @@ type ProxyMethods = Pick<MethodHandlers, 'proxy.sessions' | 'proxy.kick' | 'prox
 export function proxyMethods(deps: ProxyMethodDeps): ProxyMethods {
   const needProxies = (): DirectorProxies => {
     const proxies = deps.proxies();
-    if (!proxies) throw new MethodError(rpcErrorCodes.notFound, 'this node runs no IMAP/POP3 proxy');
+    if (!proxies) throw new MethodError(rpcErrorCodes.notFound, roleGroups.proxy.absent);
     return proxies;
   };
   const primary = async (user: string): Promise<string> =>
@@ -65,27 +66,5 @@ export function proxyMethods(deps: ProxyMethodDeps): ProxyMethods {
       const released = proxies.release(await primary(user)) || proxies.release(user);
       return { released, held: proxies.heldUsers() };
     },
-  };
-}
-
-/**
- * `route.invalidate` that also drops the proxy's cached store list and server entries, so after a
- * failover or a store move the next proxy login goes to the new node. On a director without mail
- * routing but with a proxy, the proxy's cache alone is dropped.
- */
-export function invalidatingProxyCache(
-  routeInvalidate: MethodHandler<'route.invalidate'>,
-  proxies: () => DirectorProxies | undefined,
-): MethodHandler<'route.invalidate'> {
-  return async (params, context) => {
-    const proxy = proxies();
-    proxy?.invalidate();
-    try {
-      return await routeInvalidate(params, context);
-    } catch (error) {
-      if (proxy && error instanceof MethodError && error.code === rpcErrorCodes.notFound)
-        return { invalidated: true as const };
-      throw error;
-    }
   };
 }

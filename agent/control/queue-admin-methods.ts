@@ -3,13 +3,13 @@
  * queue. Tiers and audit come from the contract (queue-admin-contract.ts) and are enforced by the
  * dispatcher; every bulk action takes ids and/or a filter and, with `dryRun`, only counts.
  */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
-import type { QueueFilterParams, QueueListEntry } from '../contract/queue-admin-contract.js';
-import { isMissing } from '../mail/maildir/durable-fs.js';
-import type { MailQueue } from '../mail/queue/mail-queue.js';
-import { isFinal, type QueueEntry } from '../mail/queue/queue-entry.js';
-import { selectQueueEntries } from '../mail/queue/queue-filter.js';
-import { bodyOffset, readQueuedHeaders } from '../mail/queue/queue-headers.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import type { QueueFilterParams, QueueListEntry } from '../common/contract/queue-admin-contract.js';
+import { isMissing } from '../common/durable-fs.js';
+import type { MailQueue } from '../mail/director/queue/mail-queue.js';
+import { isFinal, type QueueEntry } from '../mail/director/queue/queue-entry.js';
+import { selectQueueEntries } from '../mail/director/queue/queue-filter.js';
+import { bodyOffset, readQueuedHeaders } from '../mail/director/queue/queue-headers.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 import type { QueueMethodDeps } from './queue-methods.js';
 

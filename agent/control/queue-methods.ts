@@ -1,13 +1,12 @@
 /**
- * `queue.summary`, `queue.list`, `queue.hold`, `queue.release` on a director's mail queue and
- * `route.invalidate` on its routing caches; the queue operations (show, flush, requeue, delete) are
- * in queue-admin-methods.ts. Staff tiers only (the contract says so); the writes are audited by the
- * dispatcher.
+ * `queue.summary`, `queue.list`, `queue.hold`, `queue.release` on a director's mail queue; the
+ * queue operations (show, flush, requeue, delete) are in queue-admin-methods.ts. Staff tiers only
+ * (the contract says so); the writes are audited by the dispatcher.
  */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
-import type { RecipientRouter } from '../mail/director/recipient-router.js';
-import type { MailQueue } from '../mail/queue/mail-queue.js';
-import type { QueueHold } from '../mail/queue/queue-holds.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
+import type { MailQueue } from '../mail/director/queue/mail-queue.js';
+import { roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 import { queueAdminMethods, queueListEntryOf, selectFor } from './queue-admin-methods.js';
 
@@ -15,7 +14,7 @@ import { queueAdminMethods, queueListEntryOf, selectFor } from './queue-admin-me
 export interface QueueMethodDeps {
   /** The node's queue; undefined on nodes that do not run one. */
   queue: () => MailQueue | undefined;
-  /** The node's recipient routing; undefined on nodes that do not route. */
+  /** The node's recipient routing, whose cached lookups queue.requeue drops; undefined on nodes that do not route. */
   router: () => RecipientRouter | undefined;
   /** Clock for message ages in filters (default Date.now; the queue's clock in tests). */
   now?: () => number;
@@ -27,7 +26,6 @@ type QueueMethods = Pick<
   | 'queue.list'
   | 'queue.hold'
   | 'queue.release'
-  | 'route.invalidate'
   | 'queue.show'
   | 'queue.showBody'
   | 'queue.flush'
@@ -39,7 +37,7 @@ type QueueMethods = Pick<
 export function queueMethods(deps: QueueMethodDeps): QueueMethods {
   const needQueue = (): MailQueue => {
     const queue = deps.queue();
-    if (!queue) throw new MethodError(rpcErrorCodes.notFound, 'this node runs no mail queue');
+    if (!queue) throw new MethodError(rpcErrorCodes.notFound, roleGroups.queue.absent);
     return queue;
   };
   return {
@@ -53,19 +51,13 @@ export function queueMethods(deps: QueueMethodDeps): QueueMethods {
     },
     'queue.hold': async ({ hold }) => {
       const queue = needQueue();
-      await queue.hold(hold as QueueHold);
+      await queue.hold(hold);
       return { holds: queue.listHolds() };
     },
     'queue.release': async ({ hold }) => {
       const queue = needQueue();
-      const released = await queue.release(hold as QueueHold);
+      const released = await queue.release(hold);
       return { released, holds: queue.listHolds() };
-    },
-    'route.invalidate': ({ target }) => {
-      const router = deps.router();
-      if (!router) throw new MethodError(rpcErrorCodes.notFound, 'this node does not route mail');
-      router.invalidate(target);
-      return { invalidated: true as const };
     },
     ...queueAdminMethods(deps, needQueue),
   };

@@ -4,12 +4,12 @@
  * calls in flight is paused, so a client flooding requests is slowed instead of buffered.
  */
 import type { Duplex } from 'node:stream';
-import { maxRpcLineBytes } from '../contract/json-rpc.js';
-import type { JsonLogger } from '../daemon/json-logger.js';
+import { maxRpcLineBytes } from '../common/contract/json-rpc.js';
+import type { JsonLogger } from '../common/json-logger.js';
+import { RpcLineSplitter } from '../common/rpc/rpc-line-splitter.js';
 import type { Caller } from './caller-key-cache.js';
 import type { RpcChannel } from './method-handler.js';
 import type { RpcDispatcher } from './rpc-dispatcher.js';
-import { RpcLineSplitter } from './rpc-line-splitter.js';
 
 const maxCallsInFlight = 16;
 // A client that stops reading must not make the agent queue samples for it without end: past this

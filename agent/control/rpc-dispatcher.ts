@@ -7,11 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { allowedKinds, isAllowed, isDomainScoped } from '../contract/access-matrix.js';
-import { parseBoundedJson } from '../contract/bounded-json.js';
-import { type RpcResponse, rpcErrorCodes, rpcId, rpcRequest } from '../contract/json-rpc.js';
-import { type MethodName, methods } from '../contract/methods.js';
-import type { JsonLogger } from '../daemon/json-logger.js';
+import { allowedKinds, isAllowed, isDomainScoped } from '../common/contract/access-matrix.js';
+import { parseBoundedJson } from '../common/contract/bounded-json.js';
+import { type RpcResponse, rpcErrorCodes, rpcId, rpcRequest } from '../common/contract/json-rpc.js';
+import { type MethodName, methods } from '../common/contract/methods.js';
+import type { JsonLogger } from '../common/json-logger.js';
 import { type AuditLog, paramsDigest } from './audit-log.js';
 import type { Caller } from './caller-key-cache.js';
 import { type AdminDomains, userOutOfScope } from './domain-scope.js';

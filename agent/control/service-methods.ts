@@ -1,5 +1,5 @@
 /** `service.list` and `service.restart`, on the agent's service registry. */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import { type ServiceRegistry, UnknownServiceError } from '../services/service-registry.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 

@@ -7,12 +7,13 @@
  * the address given; here the check is on the user that address belongs to, because an address
  * in the admin's domain (an alias) may belong to another department's user.
  */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
-import type { MailboxListEntry, MailSession } from '../contract/methods.js';
-import type { StoreUser } from '../mail/auth/store-users.js';
-import type { MailStack } from '../mail/mail-stack.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import type { MailboxListEntry, MailSession } from '../common/contract/methods.js';
+import type { MailStack } from '../mail/store/mail-stack.js';
+import type { StoreUser } from '../mail/store/store-users.js';
 import type { Caller } from './caller-key-cache.js';
 import { callerDomains, domainOf, requireUserInScope } from './domain-scope.js';
+import { roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 
 /** What the store methods read. */
@@ -33,7 +34,7 @@ type StoreMethods = Pick<MethodHandlers, 'mailbox.list' | 'mailbox.stats' | 'ses
 export function storeMethods(deps: StoreMethodDeps): StoreMethods {
   const needStack = (): MailStack => {
     const stack = deps.stack();
-    if (!stack) throw new MethodError(rpcErrorCodes.notFound, 'this node runs no mail services');
+    if (!stack) throw new MethodError(rpcErrorCodes.notFound, roleGroups.store.absent);
     return stack;
   };
   /** The domains a caller is limited to, or undefined for no limit. */

@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { trustedNetworkList } from '../mail/director/trusted-networks.js';
+import { logLevels } from '../common/json-logger.js';
+import { trustedNetworkList } from '../mail/protocol/trusted-networks.js';
 import { gatewaySettingsSchema } from './gateway-config.js';
-import { logLevels } from './json-logger.js';
 import { proxySettingsSchema } from './proxy-config.js';
 
 const absolutePath = z.string().refine(isAbsolute, 'must be an absolute path');

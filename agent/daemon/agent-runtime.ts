@@ -3,21 +3,24 @@
  * each module brings up (filled in as modules start). One runtime per Agent, no module-level state,
  * so many agents can live in one process.
  */
+
+import type { Clock } from '../common/clock.js';
+import type { DirectoryConnection, FleetDirectory } from '../common/directory/fleet-directory.js';
+import type { ServerEntry } from '../common/directory/fleet-entries.js';
+import type { JsonLogger } from '../common/json-logger.js';
 import type { AuditLog } from '../control/audit-log.js';
 import type { ControlServer } from '../control/control-server.js';
 import type { BindLockout } from '../directory/embedded/bind-throttle.js';
 import type { DirectoryGuardFigures } from '../directory/embedded/embedded-directory-server.js';
-import type { DirectoryConnection, FleetDirectory } from '../directory/fleet-directory.js';
-import type { ServerEntry } from '../directory/fleet-entries.js';
 import { LoginGuard } from '../mail/auth/login-guard.js';
-import type { MailAuthenticator } from '../mail/auth/mail-authenticator.js';
-import type { StoreUsers } from '../mail/auth/store-users.js';
-import type { RecipientRouter } from '../mail/director/recipient-router.js';
+import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
+import type { MailQueue } from '../mail/director/queue/mail-queue.js';
 import type { RunningGateway } from '../mail/gateway/running-gateway.js';
-import type { MailStack } from '../mail/mail-stack.js';
-import type { MaildirStorage } from '../mail/maildir/maildir-storage.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
-import type { MailQueue } from '../mail/queue/mail-queue.js';
+import type { MailAuthenticator } from '../mail/store/mail-authenticator.js';
+import type { MailStack } from '../mail/store/mail-stack.js';
+import type { MaildirStorage } from '../mail/store/maildir/maildir-storage.js';
+import type { StoreUsers } from '../mail/store/store-users.js';
 import { CounterRegistry } from '../metrics/counter-registry.js';
 import type { MetricsHttpServer } from '../metrics/metrics-http-server.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
@@ -26,9 +29,7 @@ import type { CutoverHolds } from '../moves/cutover-holds.js';
 import type { MoveNode } from '../moves/move-node.js';
 import { ServiceRegistry } from '../services/service-registry.js';
 import type { AgentConfig } from './agent-config.js';
-import type { Clock } from './clock.js';
 import type { HostKey } from './host-key.js';
-import type { JsonLogger } from './json-logger.js';
 
 /** Opens the fleet directory (LdapFleetDirectory in production). */
 export type DirectoryFactory = (connection: DirectoryConnection) => FleetDirectory | Promise<FleetDirectory>;

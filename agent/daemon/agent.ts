@@ -1,22 +1,24 @@
 /**
  * The agent daemon of one node: a controller that starts lifecycle modules in order (embedded
- * directory, directory client, metrics, control plane, enrollment) and stops them in reverse.
+ * directory, directory client, metrics, the role's modules from agent/roles.ts, control plane,
+ * enrollment) and stops them in reverse.
  * Agents are plain objects with no module-level state; tests and the scale bench run many in one
  * process.
  */
 import { mkdir } from 'node:fs/promises';
-import type { ServiceStatus } from '../contract/node-metrics.js';
-import type { ServerEntry } from '../directory/fleet-entries.js';
-import type { SessionServiceFactory } from '../mail/session-service.js';
-import { imapSessionService } from '../mail/session-services.js';
+import { type Clock, systemClock } from '../common/clock.js';
+import type { ServiceStatus } from '../common/contract/node-metrics.js';
+import type { ServerEntry } from '../common/directory/fleet-entries.js';
+import { JsonLogger, type LogSink } from '../common/json-logger.js';
+import { imapSessionService, type SessionServiceFactory } from '../mail/store/session-servers.js';
 import type { CounterRegistry } from '../metrics/counter-registry.js';
+import { type RoleModuleName, type RoleSpec, roles } from '../roles.js';
 import type { ServiceRegistry } from '../services/service-registry.js';
 import type { AgentConfig } from './agent-config.js';
 import type { AgentModule } from './agent-module.js';
 import { AgentRuntime, type DirectoryFactory, type EmbeddedDirectoryStarter } from './agent-runtime.js';
-import { type Clock, systemClock } from './clock.js';
-import { JsonLogger, type LogSink } from './json-logger.js';
 import { ControlModule } from './modules/control-module.js';
+import { CutoverHoldsModule } from './modules/cutover-holds-module.js';
 import { DirectorMailModule } from './modules/director-mail-module.js';
 import { DirectorProxyModule } from './modules/director-proxy-module.js';
 import { DirectoryModule } from './modules/directory-module.js';
@@ -24,8 +26,8 @@ import { EmbeddedDirectoryModule } from './modules/embedded-directory-module.js'
 import { EnrollmentModule } from './modules/enrollment-module.js';
 import { GatewayMailModule } from './modules/gateway-mail-module.js';
 import { MetricsModule } from './modules/metrics-module.js';
-import { MovesModule } from './modules/moves-module.js';
 import { StoreMailModule } from './modules/store-mail-module.js';
+import { StoreMovesModule } from './modules/store-moves-module.js';
 import type { ProcessFaultCount } from './process-faults.js';
 
 /** What an Agent is built with besides its configuration. */
@@ -90,30 +92,21 @@ export class Agent {
   }
 
   /**
-   * Starts every module in order, checking `signal` between steps. On failure (or abort) the
-   * modules already started are stopped again and the error is rethrown.
+   * Starts every module in order, checking `signal` between steps: the every-node modules up to
+   * metrics, then (the role now read from the directory) the role's modules from agent/roles.ts,
+   * then the control plane and enrollment, then the role's modules after control. On failure (or
+   * abort) the modules already started are stopped again and the error is rethrown.
    */
   async start(signal?: AbortSignal): Promise<void> {
     if (this.started.length > 0) throw new Error(`agent ${this.node} is already started`);
     this.stopping = undefined;
-    const modules = this.modules();
     const logger = this.runtime.logger;
     logger.info('starting', { version: this.runtime.version });
     // The data directory holds the audit log and later the mail; private to the agent's user.
     await mkdir(this.config.dataDir, { recursive: true, mode: 0o700 });
-    for (const module of modules) {
-      try {
-        signal?.throwIfAborted();
-        await module.start();
-        this.started.push(module);
-      } catch (error) {
-        logger.error('start failed', { module: module.name, error: errorText(error) });
-        // The failing module may have started part of itself; its stop() copes with that.
-        await this.stopModule(module);
-        await this.stop();
-        throw error;
-      }
-    }
+    for (const module of this.modulesBeforeRole()) await this.startModule(module, signal);
+    const role = roles[this.runtime.need('server').role];
+    for (const module of this.modulesOfRole(role)) await this.startModule(module, signal);
     // A fresh sample now, so node.metrics and /metrics show the services the later modules started.
     await this.runtime.find('sampler')?.sampleNow();
     logger.info('started', { services: this.runtime.services.list().map(describeService) });
@@ -148,7 +141,23 @@ export class Agent {
     return this.runtime.find('server');
   }
 
-  private modules(): AgentModule[] {
+  /** Starts one module; on failure (or abort) stops it and every started one, and rethrows. */
+  private async startModule(module: AgentModule, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      signal?.throwIfAborted();
+      await module.start();
+      this.started.push(module);
+    } catch (error) {
+      this.runtime.logger.error('start failed', { module: module.name, error: errorText(error) });
+      // The failing module may have started part of itself; its stop() copes with that.
+      await this.stopModule(module);
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** What every node runs before its role is known: the role is read from the directory. */
+  private modulesBeforeRole(): AgentModule[] {
     const modules: AgentModule[] = [];
     if (this.config.embeddedDirectory) {
       const starter = this.dependencies.embeddedDirectory;
@@ -159,17 +168,30 @@ export class Agent {
     modules.push(
       new DirectoryModule(this.runtime, this.dependencies.directoryFactory),
       new MetricsModule(this.runtime),
-      // Before control and enrollment: the store RPCs need the stack, enrollment publishes its endpoints.
-      new StoreMailModule(this.runtime, this.dependencies.imapServer ?? imapSessionService),
-      new DirectorMailModule(this.runtime),
-      new DirectorProxyModule(this.runtime),
-      new GatewayMailModule(this.runtime),
-      new ControlModule(this.runtime, this.dependencies.processFaults),
-      new EnrollmentModule(this.runtime),
-      // Last: a move resuming at start calls its peers with the host key control loaded.
-      new MovesModule(this.runtime),
     );
     return modules;
+  }
+
+  /**
+   * The role's modules (agent/roles.ts), then the control plane with the role's method groups,
+   * then enrollment, then the role's modules that call peers with the host key control loaded.
+   */
+  private modulesOfRole(role: RoleSpec): AgentModule[] {
+    const build: Record<RoleModuleName, () => AgentModule> = {
+      'store-mail': () =>
+        new StoreMailModule(this.runtime, this.dependencies.imapServer ?? imapSessionService),
+      'store-moves': () => new StoreMovesModule(this.runtime),
+      'director-mail': () => new DirectorMailModule(this.runtime),
+      'director-proxy': () => new DirectorProxyModule(this.runtime),
+      'cutover-holds': () => new CutoverHoldsModule(this.runtime),
+      'gateway-mail': () => new GatewayMailModule(this.runtime),
+    };
+    return [
+      ...role.modules.map((name) => build[name]()),
+      new ControlModule(this.runtime, role, this.dependencies.processFaults),
+      new EnrollmentModule(this.runtime),
+      ...role.modulesAfterControl.map((name) => build[name]()),
+    ];
   }
 
   private async stopModule(module: AgentModule): Promise<void> {

@@ -4,13 +4,13 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { generateEd25519KeyPair } from '../control/ssh-key-generation.js';
+import { generateEd25519KeyPair } from '../common/rpc/ssh-key-generation.js';
 import {
   formatSshPublicKey,
   publicKeyOfPrivate,
   type SshPublicKey,
   sshFingerprint,
-} from '../control/ssh-public-key.js';
+} from '../common/rpc/ssh-public-key.js';
 
 /** A loaded host key. */
 export interface HostKey {

@@ -11,7 +11,7 @@
  * kills the process). systemd then restarts the agent (`Restart=on-failure`).
  */
 import { randomBytes } from 'node:crypto';
-import type { JsonLogger } from './json-logger.js';
+import type { JsonLogger } from '../common/json-logger.js';
 
 /** How many faults the process has survived; read by the agents' counters. */
 export interface ProcessFaultCount {

@@ -3,9 +3,10 @@
  * server. Kept apart from Agent so tests and the bench can add their own clock or log sink while
  * using the same directory code.
  */
+
+import { LdapFleetDirectory } from '../common/directory/ldap-fleet-directory.js';
 import { directoryGuardLog } from '../directory/embedded/directory-guard-log.js';
 import { EmbeddedDirectoryServer } from '../directory/embedded/embedded-directory-server.js';
-import { LdapFleetDirectory } from '../directory/ldap-fleet-directory.js';
 import type { AgentDependencies } from './agent.js';
 import type { EmbeddedDirectoryStarter } from './agent-runtime.js';
 

@@ -6,7 +6,7 @@
  * Without NOTIFY_SOCKET every call does nothing.
  */
 import { execFile } from 'node:child_process';
-import type { JsonLogger } from './json-logger.js';
+import type { JsonLogger } from '../common/json-logger.js';
 
 /** How to reach systemd. */
 export interface SystemdNotifierOptions {

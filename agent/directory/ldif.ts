@@ -3,8 +3,8 @@
  * directory can be seeded from a file (`importDirectoryEntries`, `slapadd`) or exported.
  * Change records (`changetype:`) and URL values (`:<`) are not supported.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import type { DirectoryEntry } from './directory-entry.js';
+import { writeFile } from 'node:fs/promises';
+import type { DirectoryEntry } from '../common/directory/directory-entry.js';
 
 /** Thrown for text that is not LDIF this reader supports; names the line. */
 export class LdifSyntaxError extends Error {
@@ -114,11 +114,6 @@ function fold(line: string): string[] {
   const out = [line.slice(0, 76)];
   for (let i = 76; i < line.length; i += 75) out.push(` ${line.slice(i, i + 75)}`);
   return out;
-}
-
-/** Reads the entries of an LDIF file. */
-export async function readLdifFile(path: string): Promise<DirectoryEntry[]> {
-  return parseLdif(await readFile(path, 'utf8'));
 }
 
 /** Writes entries to an LDIF file (mode 0600: seeds may hold passwords). */

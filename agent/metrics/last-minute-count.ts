@@ -4,7 +4,7 @@
  * second times 60: with a per-second rate, one delivery in the last second reads as 60 a minute and
  * the next second as 0, and one failed login reads as 60 a minute, over the console's alarm limit.
  */
-import type { Clock } from '../daemon/clock.js';
+import type { Clock } from '../common/clock.js';
 
 /** The window the count covers. */
 export const lastMinuteMs = 60_000;

@@ -5,6 +5,7 @@
  * undefined rather than failing the sample.
  */
 import { readFile, statfs } from 'node:fs/promises';
+import type { DiskFigures } from '../common/disk-use.js';
 
 /** Cumulative CPU jiffies of the whole machine. */
 export interface CpuTimes {
@@ -73,10 +74,9 @@ export async function readNetworkCounters(path = '/proc/net/dev'): Promise<Netwo
   return { rxBytes, txBytes };
 }
 
-/** Size and use of the file system holding a path. */
-export interface DiskReading {
-  totalBytes: number;
-  usedBytes: number;
+/** Size, use and space left of the file system holding a path. */
+export interface DiskReading extends DiskFigures {
+  availableBytes: number;
 }
 
 /** statfs of the data directory: what matters is the space left for mail. */
@@ -84,5 +84,9 @@ export async function readDisk(path: string): Promise<DiskReading | undefined> {
   const stats = await statfs(path).catch(() => undefined);
   if (!stats) return undefined;
   const totalBytes = stats.blocks * stats.bsize;
-  return { totalBytes, usedBytes: Math.max(0, totalBytes - stats.bfree * stats.bsize) };
+  return {
+    totalBytes,
+    usedBytes: Math.max(0, totalBytes - stats.bfree * stats.bsize),
+    availableBytes: stats.bavail * stats.bsize,
+  };
 }

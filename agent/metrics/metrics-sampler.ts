@@ -4,9 +4,9 @@
  * watching a node costs the node nothing extra.
  */
 import { cpus, loadavg } from 'node:os';
-import type { NodeMetrics } from '../contract/node-metrics.js';
-import type { Clock } from '../daemon/clock.js';
-import type { NodeRole } from '../directory/fleet-entries.js';
+import type { Clock } from '../common/clock.js';
+import type { NodeMetrics } from '../common/contract/node-metrics.js';
+import type { NodeRole } from '../common/directory/fleet-entries.js';
 import type { ServiceRegistry } from '../services/service-registry.js';
 import type { CounterRegistry } from './counter-registry.js';
 import {
@@ -153,7 +153,12 @@ export class MetricsSampler {
         usedBytes: memory?.usedBytes ?? 0,
         agentRssBytes: process.memoryUsage.rss(),
       },
-      disk: { path: dataDir, totalBytes: disk?.totalBytes ?? 0, usedBytes: disk?.usedBytes ?? 0 },
+      disk: {
+        path: dataDir,
+        totalBytes: disk?.totalBytes ?? 0,
+        usedBytes: disk?.usedBytes ?? 0,
+        availableBytes: disk?.availableBytes ?? 0,
+      },
       network: {
         rxBytesPerSec: round(rate(network?.rxBytes, previous?.network?.rxBytes)),
         txBytesPerSec: round(rate(network?.txBytes, previous?.network?.txBytes)),

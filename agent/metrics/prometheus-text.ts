@@ -2,8 +2,8 @@
  * Renders a metrics sample in the Prometheus text exposition format (version 0.0.4): the same
  * figures as `metrics.sample`, every series labelled with the node and its role.
  */
-import type { NodeMetrics } from '../contract/node-metrics.js';
-import { serviceStates } from '../contract/node-metrics.js';
+import type { NodeMetrics } from '../common/contract/node-metrics.js';
+import { serviceStates } from '../common/contract/node-metrics.js';
 import type { CounterKind } from './counter-registry.js';
 
 /** Help text and kind of a role counter, as registered. */
@@ -71,6 +71,15 @@ export function renderPrometheusText(sample: NodeMetrics, counters: CounterDescr
       kind: 'gauge',
       help: 'Space used on the file system holding the data directory.',
       series: [{ labels: { path: sample.disk.path }, value: sample.disk.usedBytes }],
+    },
+    {
+      name: 'mailfleet_disk_available_bytes',
+      kind: 'gauge',
+      help: 'Space unprivileged writers can still use on that file system (statfs bavail, as df).',
+      series:
+        sample.disk.availableBytes === undefined
+          ? []
+          : [{ labels: { path: sample.disk.path }, value: sample.disk.availableBytes }],
     },
     g(
       'mailfleet_network_receive_bytes_per_second',

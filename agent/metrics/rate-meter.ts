@@ -3,7 +3,7 @@
  * the increase since the previous read divided by the time between them. The sampler reads
  * counters once per sample, so the rate is over the sample interval.
  */
-import type { Clock } from '../daemon/clock.js';
+import type { Clock } from '../common/clock.js';
 
 /** Rate of a monotonic total. */
 export class RateMeter {

@@ -2,7 +2,7 @@
  * Parts of a metrics sample beyond counters, supplied by the module that owns them (the store
  * module supplies `store`, e.g. the top quota users). Read once per sample like counters.
  */
-import type { NodeMetrics } from '../contract/node-metrics.js';
+import type { NodeMetrics } from '../common/contract/node-metrics.js';
 
 /** The optional sections of a sample. */
 export type SampleSectionValues = Pick<NodeMetrics, 'store'>;

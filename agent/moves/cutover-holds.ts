@@ -12,11 +12,11 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { JsonLogger } from '../daemon/json-logger.js';
-import type { RecipientRouter } from '../mail/director/recipient-router.js';
-import { isMissing, readWholeFile, replaceFileAtomically } from '../mail/maildir/durable-fs.js';
+import { isMissing, readWholeFile, replaceFileAtomically } from '../common/durable-fs.js';
+import type { JsonLogger } from '../common/json-logger.js';
+import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
+import type { MailQueue } from '../mail/director/queue/mail-queue.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
-import type { MailQueue } from '../mail/queue/mail-queue.js';
 import type { MoveLockSource } from './peer-lock.js';
 
 /** What a director's cutover holds act on (each may be absent: a director without a proxy...). */

@@ -3,11 +3,11 @@
  * context per node, shared by its jobs.
  */
 import { join } from 'node:path';
-import type { JsonLogger } from '../daemon/json-logger.js';
-import type { FleetDirectory } from '../directory/fleet-directory.js';
-import { maildirOfUser } from '../mail/maildir/mailbox-path.js';
-import type { MaildirStorage } from '../mail/maildir/maildir-storage.js';
-import type { MessageBaseGenerator } from '../mail/maildir/message-file-name.js';
+import type { FleetDirectory } from '../common/directory/fleet-directory.js';
+import type { JsonLogger } from '../common/json-logger.js';
+import { maildirOfUser } from '../mail/store/maildir/mailbox-path.js';
+import type { MaildirStorage } from '../mail/store/maildir/maildir-storage.js';
+import type { MessageBaseGenerator } from '../mail/store/maildir/message-file-name.js';
 import type { MoveJobRecord, MoveJournal } from './move-journal.js';
 import type { PeerLinks } from './peer-links.js';
 import type { SourceSide } from './source-side.js';
@@ -70,28 +70,6 @@ export function replacedPathOf(mailRoot: string, job: string): string {
 /** The user's live Maildir on this node. */
 export function liveMaildirOf(mailRoot: string, user: string): string {
   return maildirOfUser(mailRoot, user).maildir;
-}
-
-/** Sizes in words: 1.2 MB. */
-export function sizeInWords(bytes: number): string {
-  if (bytes < 1000) return `${bytes} bytes`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
-
-/** Durations in words: 850 ms, 2.4 s, 3 min 5 s. */
-export function durationInWords(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
 }
 
 /** Thrown when a step must not be tried again (the user is locked by another job...). */

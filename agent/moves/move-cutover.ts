@@ -15,16 +15,10 @@
  *    flows to the target (the cutover pause ends here); the source keeps its copy aside until its
  *    purge (`sync.finish`); the lock is removed.
  */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
-import { RpcCallError } from '../control/rpc-errors.js';
-import {
-  durationInWords,
-  liveMaildirOf,
-  type MoveContext,
-  MoveRefused,
-  replacedPathOf,
-  sizeInWords,
-} from './move-context.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import { durationInWords, sizeInWords } from '../common/in-words.js';
+import { RpcCallError } from '../common/rpc/rpc-errors.js';
+import { liveMaildirOf, type MoveContext, MoveRefused, replacedPathOf } from './move-context.js';
 import type { MoveRunner } from './move-runner.js';
 import { BandwidthLimit } from './sync/bandwidth-limit.js';
 import { copyRound, verifyCopy } from './sync/mailbox-copy.js';

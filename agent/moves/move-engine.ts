@@ -2,10 +2,10 @@
  * The moves of one store node (MoveNode): as a target it plans, starts, lists, cancels and rolls
  * back move jobs (move-scheduler.ts runs them); as a source it serves its users' mailboxes, holds
  * them for cutovers and keeps their old copies (source-side.ts, sync/sync-source.ts). Built by the
- * `moves` lifecycle module on store and spare nodes.
+ * `store-moves` lifecycle module on store and spare nodes.
  */
 import type { Duplex } from 'node:stream';
-import { rpcErrorCodes } from '../contract/json-rpc.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import {
   finishedMovePhases,
   type KeptMailboxCopy,
@@ -13,7 +13,7 @@ import {
   type MoveEvent,
   type MoveJob,
   type MovePlan,
-} from '../contract/move-contract.js';
+} from '../common/contract/move-contract.js';
 import { MethodError } from '../control/method-handler.js';
 import { type MoveContext, stagingPathOf } from './move-context.js';
 import type { MoveBatchRecord, MoveJobRecord } from './move-journal.js';

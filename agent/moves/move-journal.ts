@@ -8,8 +8,8 @@
 import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { moveBatch, moveEvent, moveJob } from '../contract/move-contract.js';
-import { isMissing, replaceFileAtomically } from '../mail/maildir/durable-fs.js';
+import { moveBatch, moveEvent, moveJob } from '../common/contract/move-contract.js';
+import { isMissing, replaceFileAtomically } from '../common/durable-fs.js';
 
 /** A job as journaled: what the contract shows, and what a restart needs besides. */
 export const moveJobRecord = moveJob.extend({

@@ -4,7 +4,13 @@
  * moving a user back). `MoveEngine` (move-engine.ts) implements it on store and spare nodes.
  */
 import type { Duplex } from 'node:stream';
-import type { KeptMailboxCopy, MoveBatch, MoveEvent, MoveJob, MovePlan } from '../contract/move-contract.js';
+import type {
+  KeptMailboxCopy,
+  MoveBatch,
+  MoveEvent,
+  MoveJob,
+  MovePlan,
+} from '../common/contract/move-contract.js';
 
 /** An administrator's request to move users to a store this node serves. */
 export interface MoveRequest {

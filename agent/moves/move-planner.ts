@@ -12,9 +12,9 @@
  *   (forbidden), before anything about that user is read.
  */
 import { statfs } from 'node:fs/promises';
-import type { MovePlan, MoveRefusal } from '../contract/move-contract.js';
-import type { FleetDirectory } from '../directory/fleet-directory.js';
-import { sizeInWords } from './move-context.js';
+import type { MovePlan, MoveRefusal } from '../common/contract/move-contract.js';
+import type { FleetDirectory } from '../common/directory/fleet-directory.js';
+import { sizeInWords } from '../common/in-words.js';
 import type { MoveRequest, MoveRequester } from './move-node.js';
 import type { PeerLinks } from './peer-links.js';
 

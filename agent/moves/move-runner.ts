@@ -12,7 +12,8 @@
  * LDAP modify: a user always has exactly one authoritative mailHost.
  */
 import { dirname } from 'node:path';
-import { MoveLockConflict, type MoveState } from '../directory/move-state.js';
+import { finishedMovePhases } from '../common/contract/move-contract.js';
+import { MoveLockConflict, type MoveState } from '../common/directory/move-state.js';
 import { type MoveContext, MoveRefused, stagingPathOf } from './move-context.js';
 import { cutoverOnce, finishMove, releaseCutover, settleCutover } from './move-cutover.js';
 import type { MoveJobRecord } from './move-journal.js';
@@ -42,6 +43,8 @@ export class MoveRunner {
   async run(): Promise<void> {
     while (!this.stop.aborted) {
       const phase = this.record.phase;
+      // A finished job stays finished (a cancel asked for earlier does not start a rollback again).
+      if (finishedMovePhases.has(phase)) return;
       try {
         if (this.record.cancelRequested && !['finishing', 'rolling-back'].includes(phase))
           throw new MoveRefused('cancelled by an administrator');
@@ -51,8 +54,7 @@ export class MoveRunner {
           await this.cutover();
         } else if (phase === 'cutover') await settleCutover(this.context, this);
         else if (phase === 'finishing') await finishMove(this.context, this);
-        else if (phase === 'rolling-back') await this.rollBack();
-        else return;
+        else await this.rollBack();
       } catch (error) {
         if (this.stop.aborted) return;
         await this.failed(error);

@@ -5,7 +5,7 @@
  * Changes of jobs reach the progress stream at most once a second per job (phase changes at once).
  */
 import { randomBytes } from 'node:crypto';
-import { finishedMovePhases, type MoveBatch, type MoveJob } from '../contract/move-contract.js';
+import { finishedMovePhases, type MoveBatch, type MoveJob } from '../common/contract/move-contract.js';
 import type { MoveContext } from './move-context.js';
 import type { MoveBatchRecord, MoveJobRecord } from './move-journal.js';
 import { MoveRunner } from './move-runner.js';

@@ -6,9 +6,9 @@
  * and opens its bulk channels on them.
  */
 import type { Duplex } from 'node:stream';
-import type { MethodName, MethodParams, MethodResult } from '../contract/methods.js';
-import { connectRpc, type RpcConnection } from '../control/connect-rpc.js';
-import type { FleetDirectory } from '../directory/fleet-directory.js';
+import type { MethodName, MethodParams, MethodResult } from '../common/contract/methods.js';
+import type { FleetDirectory } from '../common/directory/fleet-directory.js';
+import { connectRpc, type RpcConnection } from '../common/rpc/connect-rpc.js';
 import { syncSubsystem } from './sync/sync-protocol.js';
 
 const authRetryDelaysMs = [300, 1000, 3000, 10_000];

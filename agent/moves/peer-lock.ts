@@ -4,11 +4,11 @@
  * store served by the calling node. So a store's agent can pull, hold or release only the
  * mailboxes the directory says it is moving now, whatever it asks.
  */
-import { rpcErrorCodes } from '../contract/json-rpc.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import type { FleetDirectory } from '../common/directory/fleet-directory.js';
+import type { MailUserEntry } from '../common/directory/fleet-entries.js';
+import type { MoveState } from '../common/directory/move-state.js';
 import { MethodError } from '../control/method-handler.js';
-import type { FleetDirectory } from '../directory/fleet-directory.js';
-import type { MailUserEntry } from '../directory/fleet-entries.js';
-import type { MoveState } from '../directory/move-state.js';
 
 /** The directory reads of the check. */
 export type MoveLockSource = Pick<FleetDirectory, 'findUserByAddress' | 'listLogicalStores'>;

@@ -15,22 +15,17 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { rpcErrorCodes } from '../contract/json-rpc.js';
-import type { KeptMailboxCopy } from '../contract/move-contract.js';
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import type { KeptMailboxCopy } from '../common/contract/move-contract.js';
+import { fsyncDirectory, isMissing, readWholeFile, replaceFileAtomically } from '../common/durable-fs.js';
+import type { JsonLogger } from '../common/json-logger.js';
 import { MethodError } from '../control/method-handler.js';
-import type { JsonLogger } from '../daemon/json-logger.js';
-import type { MailAuthenticator } from '../mail/auth/mail-authenticator.js';
-import type { StoreUsers } from '../mail/auth/store-users.js';
-import type { MailStack } from '../mail/mail-stack.js';
-import {
-  fsyncDirectory,
-  isMissing,
-  readWholeFile,
-  replaceFileAtomically,
-} from '../mail/maildir/durable-fs.js';
-import { maildirOfUser } from '../mail/maildir/mailbox-path.js';
-import type { MaildirStorage } from '../mail/maildir/maildir-storage.js';
-import { computeUsage } from '../mail/maildir/maildirsize-file.js';
+import type { MailAuthenticator } from '../mail/store/mail-authenticator.js';
+import type { MailStack } from '../mail/store/mail-stack.js';
+import { maildirOfUser } from '../mail/store/maildir/mailbox-path.js';
+import type { MaildirStorage } from '../mail/store/maildir/maildir-storage.js';
+import { computeUsage } from '../mail/store/maildir/maildirsize-file.js';
+import type { StoreUsers } from '../mail/store/store-users.js';
 import { type MoveLockSource, requireMoveLock } from './peer-lock.js';
 
 /** What the source side acts on. */

@@ -3,8 +3,9 @@
  * and later smtp, lmtp, imap, pop3), each with a state the console shows and `service.restart`
  * acts on. Lifecycle modules register their services here; the registry tracks state and restarts.
  */
-import type { ServiceState, ServiceStatus } from '../contract/node-metrics.js';
-import type { Clock } from '../daemon/clock.js';
+
+import type { Clock } from '../common/clock.js';
+import type { ServiceState, ServiceStatus } from '../common/contract/node-metrics.js';
 
 /** What a lifecycle module hands the registry. */
 export interface ManagedService {

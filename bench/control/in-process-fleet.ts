@@ -6,15 +6,15 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FleetDirectory } from '../../agent/common/directory/fleet-directory.js';
+import { FleetTree } from '../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../agent/common/directory/ldap-fleet-directory.js';
+import { adminEntry, directoryBaseEntries, serverEntry } from '../../agent/common/directory/seed-entries.js';
 import { Agent } from '../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../agent/daemon/production-dependencies.js';
 import { EmbeddedDirectoryServer } from '../../agent/directory/embedded/embedded-directory-server.js';
 import { importDirectoryEntries } from '../../agent/directory/embedded/import-entries.js';
-import type { FleetDirectory } from '../../agent/directory/fleet-directory.js';
-import { FleetTree } from '../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
-import { adminEntry, directoryBaseEntries, serverEntry } from '../../agent/directory/seed-entries.js';
 import { sshAgentConnector } from '../../main/core/agent-connector.js';
 import { FleetClient } from '../../main/core/fleet-client.js';
 import { generateSshKey, writeSshKey } from '../../main/lab/lab-keys.js';

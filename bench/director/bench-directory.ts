@@ -5,15 +5,15 @@
  * here and both bind as that director entry, the read-only service account a site gives its MTA,
  * so slapd's access rules are evaluated for their searches as they would be on a site.
  */
-import { FleetTree } from '../../agent/directory/fleet-entries.js';
-import type { DirectoryCredentials } from '../../agent/directory/ldap-fleet-directory.js';
+import { FleetTree } from '../../agent/common/directory/fleet-entries.js';
+import type { DirectoryCredentials } from '../../agent/common/directory/ldap-fleet-directory.js';
 import {
   directoryBaseEntries,
   logicalStoreEntry,
   mailDomainEntry,
   mailUserEntry,
   serverEntry,
-} from '../../agent/directory/seed-entries.js';
+} from '../../agent/common/directory/seed-entries.js';
 import { startSlapd } from '../../test/support/slapd.js';
 import { ensureSystemRequirements } from '../../test/support/system-packages.js';
 

@@ -23,14 +23,17 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type DirectoryCredentials, LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
-import { RecipientRouter } from '../../agent/mail/director/recipient-router.js';
-import { benchGreylistDecisions } from '../../agent/mail/gateway/greylist-bench.js';
+import {
+  type DirectoryCredentials,
+  LdapFleetDirectory,
+} from '../../agent/common/directory/ldap-fleet-directory.js';
+import { RecipientRouter } from '../../agent/mail/director/inbound/recipient-router.js';
 import { describeMachine } from '../machine.js';
 import { percentile, round } from '../stats.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import { startBenchDirectory } from './bench-directory.js';
 import { summariseCpuProfiles } from './cpu-profile-summary.js';
+import { benchGreylistDecisions } from './greylist-decisions.js';
 import { peerFigures, peerSides } from './peer-figures.js';
 import { startPostfixPeer } from './postfix-peer.js';
 import { postgreyDecisionsPerSecond, startPostgreyPeer } from './postgrey-peer.js';

@@ -5,11 +5,11 @@
  * and stops on SIGTERM. Run under `node --cpu-prof` to see where its time goes.
  */
 import { z } from 'zod';
-import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
-import { DirectorSmtpServer } from '../../agent/mail/director/director-smtp-server.js';
-import { LmtpTransport } from '../../agent/mail/director/lmtp-transport.js';
-import { RecipientRouter } from '../../agent/mail/director/recipient-router.js';
-import { MailQueue } from '../../agent/mail/queue/mail-queue.js';
+import { LdapFleetDirectory } from '../../agent/common/directory/ldap-fleet-directory.js';
+import { DirectorSmtpServer } from '../../agent/mail/director/inbound/director-smtp-server.js';
+import { RecipientRouter } from '../../agent/mail/director/inbound/recipient-router.js';
+import { LmtpTransport } from '../../agent/mail/director/outbound/lmtp-transport.js';
+import { MailQueue } from '../../agent/mail/director/queue/mail-queue.js';
 
 const settingsSchema = z.strictObject({
   ldapUrl: z.string(),
@@ -33,10 +33,12 @@ const queue = new MailQueue({
   root: settings.queueRoot,
   clock,
   route: (address) => router.route(address),
-  transport: new LmtpTransport({
-    clientName: 'director.bench',
-    maxConnectionsPerDestination: settings.concurrencyPerDestination,
-  }),
+  transports: {
+    lmtp: new LmtpTransport({
+      clientName: 'director.bench',
+      maxConnectionsPerDestination: settings.concurrencyPerDestination,
+    }),
+  },
   concurrencyPerDestination: settings.concurrencyPerDestination,
 });
 await queue.start();

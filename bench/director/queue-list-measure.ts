@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queueMethods } from '../../agent/control/queue-methods.js';
-import { MailQueue } from '../../agent/mail/queue/mail-queue.js';
+import { MailQueue } from '../../agent/mail/director/queue/mail-queue.js';
 import { percentile } from '../stats.js';
 
 /** p50 of each listing, in ms. */
@@ -20,7 +20,7 @@ export async function measureQueueList(messages = 5000): Promise<Record<string, 
       kind: 'defer',
       reason: address.endsWith('@a.bench') ? '4.2.2 over quota' : '4.4.1 no answer',
     }),
-    transport: { deliver: async () => [] },
+    transports: { lmtp: { deliver: async () => [] } },
     backoff: { firstMs: 3_600_000, maxMs: 3_600_000 },
   });
   await queue.start();

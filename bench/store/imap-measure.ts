@@ -47,11 +47,18 @@ export async function timeFetchAll(target: ImapTarget): Promise<{ ms: number; me
   }
 }
 
+/** Memory of a process tree: proportional and resident set sizes, in bytes. */
+export interface TreeMemory {
+  pss: number;
+  rss: number;
+}
+
 /**
- * Proportional set size (PSS) of a process and all its descendants, in bytes: Dovecot runs a process
- * per session, and PSS counts pages they share (libraries, the config) once, not once per process.
+ * Memory of a process and all its descendants. PSS is the fair figure for Dovecot, which runs a
+ * process per session: it counts pages they share (libraries, the config) once, not once per
+ * process; RSS is what `ps` and `top` show an administrator (for one process such as the agent).
  */
-export function treePssBytes(pid: number): number {
+export function treeMemoryBytes(pid: number): TreeMemory {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -65,20 +72,25 @@ export function treePssBytes(pid: number): number {
       // the process ended while we looked
     }
   }
-  let total = 0;
+  const total = { pss: 0, rss: 0 };
   const stack = [pid];
   while (stack.length > 0) {
     const current = stack.pop()!;
     try {
       const rollup = readFileSync(`/proc/${current}/smaps_rollup`, 'utf8');
-      const kb = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      total += kb * 1024;
+      total.pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
+      total.rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
     } catch {
       continue;
     }
     stack.push(...(children.get(current) ?? []));
   }
   return total;
+}
+
+/** PSS of a process tree in bytes (see treeMemoryBytes). */
+export function treePssBytes(pid: number): number {
+  return treeMemoryBytes(pid).pss;
 }
 
 /** Opens `count` logged-in sessions with INBOX selected; returns a closer. */

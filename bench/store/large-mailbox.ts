@@ -9,6 +9,7 @@ import { closeSync, mkdirSync, openSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildImaptest, parseStressSummary, runImaptest } from '../../test/support/imaptest.js';
+import type { TreeMemory } from './imap-measure.js';
 
 const run = promisify(execFile);
 
@@ -155,8 +156,11 @@ export interface LargeMailboxSide {
 /** Figures of one side. */
 export interface LargeMailboxFigures {
   times: LargeMailboxTimes;
-  /** Memory growth (PSS of the process tree) after the timed session, and with three such INBOXes selected. */
-  memoryMiB: { oneMailbox: number; threeMailboxesOpen: number };
+  /**
+   * Memory of the process tree (MiB, PSS and RSS): before any large INBOX, after the timed session
+   * (one INBOX used), and with three such INBOXes selected at once.
+   */
+  memoryMiB: { before: TreeMemory; oneMailbox: TreeMemory; threeMailboxesOpen: TreeMemory };
   stress: { perSecond: Record<string, number>; errors: number };
 }
 
@@ -170,7 +174,7 @@ export async function runLargeMailboxSide(
   count: number,
   large: { address: string; password: string }[],
   stressUser: { address: string; password: string },
-  treePssBytes: (pid: number) => number,
+  treeMemory: (pid: number) => TreeMemory,
   say: (line: string) => void,
 ): Promise<LargeMailboxFigures> {
   const maildirs = large.map((user) => {
@@ -182,22 +186,24 @@ export async function runLargeMailboxSide(
     await run('cp', ['-al', template, maildir]);
   }
   await side.prepare?.(maildirs);
-  const before = treePssBytes(side.pid);
+  const before = treeMemory(side.pid);
   const times = await timeLargeMailbox(side.imapPort, large[0]!.address, large[0]!.password, count);
-  const one = treePssBytes(side.pid);
+  const one = treeMemory(side.pid);
   say(
     `${side.name}: ${count} x 4 KB INBOX: first SELECT ${times.firstSelect.toFixed(2)} s, FETCH 1:* (UID FLAGS) ${times.fetchUidFlags.toFixed(2)} s, SEARCH SUBJECT ${times.searchSubject.toFixed(2)} s, STORE +FLAGS on 1,000 ${times.storeFlags1000.toFixed(2)} s, second SELECT ${times.secondSelect.toFixed(2)} s`,
   );
   const release = await holdSelected(side.imapPort, large);
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const three = treePssBytes(side.pid);
+  const three = treeMemory(side.pid);
   release();
-  const memoryMiB = {
-    oneMailbox: Math.round((one - before) / 1024 ** 2),
-    threeMailboxesOpen: Math.round((three - before) / 1024 ** 2),
-  };
+  const mib = (memory: TreeMemory): TreeMemory => ({
+    pss: Math.round(memory.pss / 1024 ** 2),
+    rss: Math.round(memory.rss / 1024 ** 2),
+  });
+  const memoryMiB = { before: mib(before), oneMailbox: mib(one), threeMailboxesOpen: mib(three) };
+  const shown = (memory: TreeMemory) => `PSS ${memory.pss} MiB, RSS ${memory.rss} MiB`;
   say(
-    `${side.name}: memory growth with that INBOX: ${memoryMiB.oneMailbox} MiB; with ${large.length} such INBOXes selected: ${memoryMiB.threeMailboxesOpen} MiB`,
+    `${side.name}: memory before: ${shown(memoryMiB.before)}; with that INBOX used: ${shown(memoryMiB.oneMailbox)}; with ${large.length} such INBOXes selected: ${shown(memoryMiB.threeMailboxesOpen)}`,
   );
   const stress = await stressThroughput(side.imapPort, stressUser.address, stressUser.password, 50, 30);
   say(

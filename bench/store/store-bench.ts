@@ -18,7 +18,13 @@ import { round } from '../stats.js';
 import { startBenchLab } from '../support/bench-lab.js';
 import { measureDovecotAlone } from './dovecot-alone.js';
 import { startDovecotPeer } from './dovecot-peer.js';
-import { type ImapTarget, openIdleSessions, timeFetchAll, treePssBytes } from './imap-measure.js';
+import {
+  type ImapTarget,
+  openIdleSessions,
+  timeFetchAll,
+  treeMemoryBytes,
+  treePssBytes,
+} from './imap-measure.js';
 import { type LargeMailboxFigures, runLargeMailboxSide, writeLargeMaildir } from './large-mailbox.js';
 import { lmtpLoad } from './lmtp-load.js';
 
@@ -173,7 +179,7 @@ export async function runStoreBench(say: (line: string) => void): Promise<Record
           largeMessages,
           large,
           stressUser,
-          treePssBytes,
+          treeMemoryBytes,
           say,
         );
       }

@@ -10,11 +10,3 @@ export function formatTable(header: string[], rows: string[][]): string {
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
-
-/** "3 s ago", "2 min ago" from a duration in ms. */
-export function formatAge(ms: number): string {
-  if (ms < 1000) return 'now';
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s ago`;
-  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min ago`;
-  return `${Math.round(ms / 3_600_000)} h ago`;
-}

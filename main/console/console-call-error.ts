@@ -2,7 +2,7 @@
  * A console call that failed, with a category the renderer turns into words, and the mapping from
  * the errors main/core and the agent raise to those categories.
  */
-import { RpcCallError, RpcClosedError, RpcTimeoutError } from '../../agent/control/rpc-errors.js';
+import { RpcCallError, RpcClosedError, RpcTimeoutError } from '../../agent/common/rpc/rpc-errors.js';
 import type { ConsoleErrorCode } from './console-contract.js';
 
 /** A refused or failed console call. */

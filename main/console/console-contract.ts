@@ -4,18 +4,23 @@
  * handlers, the preload, the web bridge and the renderer's services all take their names and
  * payload types from here, so a call name or payload cannot drift between them.
  *
- * Node operations reuse the agent's own schemas (agent/contract/methods.ts): the console adds which
+ * Node operations reuse the agent's own schemas (agent/common/contract/methods.ts): the console adds which
  * node to ask and nothing else. Nothing here carries a secret: the admin key and the directory's
  * bind password stay in main.
  */
 import { z } from 'zod';
-import { auditEntry, methods } from '../../agent/contract/methods.js';
+import { auditEntry, type MethodName, methods } from '../../agent/common/contract/methods.js';
 import { fleetLockoutsResult } from './console-fleet-lockouts.js';
 import { fleetQueuesResult, nodeFailure } from './console-fleet-queues.js';
 import { consoleFleetPush, consoleFleetSnapshot } from './console-fleet-snapshot.js';
 import { directoryConsoleCalls } from './directory-calls.js';
 import { moveConsoleCalls, moveProgressEvent } from './move-calls.js';
 
+// The page (renderer/) imports types from this file and from nowhere else outside renderer/
+// (test/architecture/floors.test.ts): the shapes it shows are named here, wherever the agent's
+// contract or the console core declares them.
+export type { SpamOutcome } from '../../agent/common/contract/gateway-figures.js';
+export type { AuditEntry } from '../../agent/common/contract/methods.js';
 // Shapes of the move calls the page shows (it imports types only, and from this file).
 export type {
   KeptMailboxCopy,
@@ -25,7 +30,23 @@ export type {
   MovePlan,
   MoveRefusal,
   MoveRefusalCode,
-} from '../../agent/contract/move-contract.js';
+} from '../../agent/common/contract/move-contract.js';
+export type { NodeMetrics, QuotaUser, ServiceStatus } from '../../agent/common/contract/node-metrics.js';
+export type { NodeRole } from '../../agent/common/directory/fleet-entries.js';
+export type {
+  DirectoryAdminResult,
+  DirectoryOverview,
+  MailAlias,
+  MailGroup,
+  NewUser,
+  UserPage,
+  UserSummary,
+  UserUpdate,
+} from '../core/directory-admin/directory-admin-contract.js';
+export type { FleetLockout } from './console-fleet-lockouts.js';
+export type { FleetQueuesResult } from './console-fleet-queues.js';
+export type { ConsoleFleetPush, ConsoleFleetSnapshot, ConsoleNodeView } from './console-fleet-snapshot.js';
+export type { MailboxUsage } from './directory-calls.js';
 export type { FleetMoveListResult, MoveStartAnswer, MoveSuggestion, StoreOnNode } from './move-calls.js';
 
 /** A node name as the directory spells it (`store07`, `director01`). */
@@ -44,7 +65,32 @@ export interface ConsoleCallSpec<P extends z.ZodType = z.ZodType, R extends z.Zo
   params: P;
   result: R;
   summary: string;
+  /** The agent method this call asks of the node named in `node`, with the other params as they are. */
+  onNode?: MethodName;
 }
+
+/**
+ * A call that asks one node one agent method: the agent's own params plus which node, the agent's
+ * own result. The console service forwards every such call the same way (console-service.ts).
+ */
+function onNodeCall<M extends MethodName>(
+  method: M,
+  summary: string,
+): { params: OnNodeParams<M>; result: (typeof methods)[M]['result']; summary: string; onNode: M } {
+  const params = methods[method].params as z.ZodObject;
+  return {
+    params: params.extend(onNode.shape) as OnNodeParams<M>,
+    result: methods[method].result,
+    summary,
+    onNode: method,
+  };
+}
+
+/** The agent method's params with the node to ask. */
+type OnNodeParams<M extends MethodName> =
+  (typeof methods)[M]['params'] extends z.ZodObject<infer Shape, infer Config>
+    ? z.ZodObject<Shape & typeof onNode.shape, Config>
+    : never;
 
 export const consoleCalls = {
   'fleet.snapshot': {
@@ -52,67 +98,56 @@ export const consoleCalls = {
     result: consoleFleetSnapshot,
     summary: 'Every node: role, state (up, down, stale), its newest sample and how old it is.',
   },
-  'node.restartService': {
-    params: methods['service.restart'].params.extend(onNode.shape),
-    result: methods['service.restart'].result,
-    summary: 'Restart one service on one node (system tier; the agent decides).',
-  },
-  'queue.summary': {
-    params: onNode.strict(),
-    result: methods['queue.summary'].result,
-    summary: "A node's queue: messages, recipients by state, destinations, holds, ages.",
-  },
-  'queue.list': {
-    params: methods['queue.list'].params.extend(onNode.shape),
-    result: methods['queue.list'].result,
-    summary: 'Queued messages on a node, oldest first (envelopes only, never content).',
-  },
-  'queue.hold': {
-    params: methods['queue.hold'].params.extend(onNode.shape),
-    result: methods['queue.hold'].result,
-    summary: 'Hold queued and future mail on a node by message id, recipient or logical store.',
-  },
-  'queue.release': {
-    params: methods['queue.release'].params.extend(onNode.shape),
-    result: methods['queue.release'].result,
-    summary: 'Release a hold on a node; the held mail is attempted at once.',
-  },
-  'queue.show': {
-    params: methods['queue.show'].params.extend(onNode.shape),
-    result: methods['queue.show'].result,
-    summary: 'One queued message on a node: envelope, per-recipient state and its headers (no body).',
-  },
-  'queue.flush': {
-    params: methods['queue.flush'].params.extend(onNode.shape),
-    result: methods['queue.flush'].result,
-    summary: 'Attempt queued mail on a node now (ids or filter; dryRun counts only).',
-  },
-  'queue.requeue': {
-    params: methods['queue.requeue'].params.extend(onNode.shape),
-    result: methods['queue.requeue'].result,
-    summary: 'Re-route queued mail on a node with fresh lookups (ids or filter; dryRun counts only).',
-  },
-  'queue.delete': {
-    params: methods['queue.delete'].params.extend(onNode.shape),
-    result: methods['queue.delete'].result,
-    summary: 'Delete queued mail on a node, with or without a bounce (system tier; dryRun counts only).',
-  },
+  'node.restartService': onNodeCall(
+    'service.restart',
+    'Restart one service on one node (system tier; the agent decides).',
+  ),
+  'queue.summary': onNodeCall(
+    'queue.summary',
+    "A node's queue: messages, recipients by state, destinations, holds, ages.",
+  ),
+  'queue.list': onNodeCall(
+    'queue.list',
+    'Queued messages on a node, oldest first (envelopes only, never content).',
+  ),
+  'queue.hold': onNodeCall(
+    'queue.hold',
+    'Hold queued and future mail on a node by message id, recipient or logical store.',
+  ),
+  'queue.release': onNodeCall(
+    'queue.release',
+    'Release a hold on a node; the held mail is attempted at once.',
+  ),
+  'queue.show': onNodeCall(
+    'queue.show',
+    'One queued message on a node: envelope, per-recipient state and its headers (no body).',
+  ),
+  'queue.flush': onNodeCall(
+    'queue.flush',
+    'Attempt queued mail on a node now (ids or filter; dryRun counts only).',
+  ),
+  'queue.requeue': onNodeCall(
+    'queue.requeue',
+    'Re-route queued mail on a node with fresh lookups (ids or filter; dryRun counts only).',
+  ),
+  'queue.delete': onNodeCall(
+    'queue.delete',
+    'Delete queued mail on a node, with or without a bounce (system tier; dryRun counts only).',
+  ),
   'queue.fleet': {
     params: z.object({ nodes: z.array(nodeName).max(1000).optional() }).strict(),
     result: fleetQueuesResult,
     summary:
       "Every queue of the fleet in one answer: each director's and gateway's queue.summary, the nodes that run none, and the ones that did not answer.",
   },
-  'gateway.status': {
-    params: onNode.strict(),
-    result: methods['gateway.status'].result,
-    summary: "A gateway's SMTP: content scanning, greylist figures, blocked clients, next hop.",
-  },
-  'spam.statistics': {
-    params: onNode.strict(),
-    result: methods['spam.statistics'].result,
-    summary: "A gateway's decisions over the last hour: per minute, per domain, last decisions with reasons.",
-  },
+  'gateway.status': onNodeCall(
+    'gateway.status',
+    "A gateway's SMTP: content scanning, greylist figures, blocked clients, next hop.",
+  ),
+  'spam.statistics': onNodeCall(
+    'spam.statistics',
+    "A gateway's decisions over the last hour: per minute, per domain, last decisions with reasons.",
+  ),
   'audit.tail': {
     params: z
       .object({
@@ -135,12 +170,10 @@ export const consoleCalls = {
     summary:
       'Login names and client addresses whose password checks are throttled or locked now, on every node that checks passwords, locked first.',
   },
-  'auth.unlock': {
-    params: methods['auth.unlock'].params.extend(onNode.shape),
-    result: methods['auth.unlock'].result,
-    summary:
-      'Forget the failed password checks of a login name or client address on one node (audited there).',
-  },
+  'auth.unlock': onNodeCall(
+    'auth.unlock',
+    'Forget the failed password checks of a login name or client address on one node (audited there).',
+  ),
   'locale.get': {
     params: empty,
     result: z.object({ locale: consoleLocale, system: consoleLocale }),
@@ -167,6 +200,10 @@ export const consoleEvents = {
 } as const satisfies Record<string, z.ZodType>;
 
 export type ConsoleCallName = keyof typeof consoleCalls;
+/** The calls that forward one agent method to one node. */
+export type NodeCallName = {
+  [C in ConsoleCallName]: (typeof consoleCalls)[C] extends { onNode: MethodName } ? C : never;
+}[ConsoleCallName];
 export type ConsoleCallParams<C extends ConsoleCallName> = z.input<(typeof consoleCalls)[C]['params']>;
 export type ConsoleCallResult<C extends ConsoleCallName> = z.output<(typeof consoleCalls)[C]['result']>;
 export type ConsoleEventName = keyof typeof consoleEvents;

@@ -5,7 +5,7 @@
  * fields the contract names ever leave main.
  */
 
-import { consolePayloadLimits, valueLimitBreach } from '../../agent/contract/bounded-json.js';
+import { consolePayloadLimits, valueLimitBreach } from '../../agent/common/contract/bounded-json.js';
 import { consoleErrorOf } from './console-call-error.js';
 import { type ConsoleReply, consoleCalls, isConsoleCallName } from './console-contract.js';
 import type { ConsoleService } from './console-service.js';

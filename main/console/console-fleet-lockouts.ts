@@ -5,7 +5,7 @@
  * is named with the reason in words, and the others still count.
  */
 import { z } from 'zod';
-import { loginLockout } from '../../agent/contract/methods.js';
+import { loginLockout } from '../../agent/common/contract/methods.js';
 import type { FleetClient } from '../core/fleet-client.js';
 import { byNodeName, nodeFailure } from './console-fleet-queues.js';
 

@@ -5,7 +5,7 @@
  * and files each answer as a queue, "runs none" or a failure in words.
  */
 import { z } from 'zod';
-import { methods } from '../../agent/contract/methods.js';
+import { methods } from '../../agent/common/contract/methods.js';
 
 /** A node that did not answer a fleet-wide call, and why, in words. */
 export const nodeFailure = z.object({ node: z.string(), message: z.string() });

@@ -5,8 +5,8 @@
  * changes (`partial`: only the nodes whose view changed) after a whole one.
  */
 import { z } from 'zod';
-import { nodeMetrics } from '../../agent/contract/node-metrics.js';
-import { nodeRoles, nodeStates } from '../../agent/directory/fleet-entries.js';
+import { nodeMetrics } from '../../agent/common/contract/node-metrics.js';
+import { nodeRoles, nodeStates } from '../../agent/common/directory/fleet-entries.js';
 import type { FleetChanges, FleetSnapshot, NodeView } from '../core/fleet-snapshot.js';
 
 /** What the console sees of a node right now. */

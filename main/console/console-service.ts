@@ -5,13 +5,21 @@
  * the FleetClient's connector and directory client; nothing here returns them.
  */
 import type { z } from 'zod';
-import type { AuditEntry } from '../../agent/contract/methods.js';
-import { finishedMovePhases, type MoveJob } from '../../agent/contract/move-contract.js';
+import type { AuditEntry } from '../../agent/common/contract/methods.js';
+import { finishedMovePhases, type MoveJob } from '../../agent/common/contract/move-contract.js';
 import { EventBus } from '../core/event-bus.js';
 import type { FleetClient } from '../core/fleet-client.js';
 import type { MoveFleet } from '../core/moves/fleet-moves.js';
 import { ConsoleCallError, consoleErrorOf } from './console-call-error.js';
-import type { ConsoleCallName, ConsoleCallResult, ConsoleLocale, consoleCalls } from './console-contract.js';
+import {
+  type ConsoleCallName,
+  type ConsoleCallResult,
+  type ConsoleCallSpec,
+  type ConsoleLocale,
+  consoleCallNames,
+  consoleCalls,
+  type NodeCallName,
+} from './console-contract.js';
 import { fleetLockouts } from './console-fleet-lockouts.js';
 import { byNodeName, type FleetQueuesResult, queueRoles } from './console-fleet-queues.js';
 import {
@@ -92,35 +100,12 @@ export class ConsoleService {
   }
 
   private readonly handlers: Handlers = {
+    ...this.nodeCallHandlers(),
     'fleet.snapshot': async () => this.snapshot(),
-    'node.restartService': async ({ node, service }) =>
-      this.onNode(node, () => this.options.fleet.call(node, 'service.restart', { service })),
-    'queue.summary': async ({ node }) =>
-      this.onNode(node, () => this.options.fleet.call(node, 'queue.summary', {})),
-    'queue.list': async ({ node, ...filter }) =>
-      this.onNode(node, () => this.options.fleet.call(node, 'queue.list', filter)),
-    'queue.hold': async ({ node, hold }) =>
-      this.onNode(node, () => this.options.fleet.call(node, 'queue.hold', { hold })),
-    'queue.release': async ({ node, hold }) =>
-      this.onNode(node, () => this.options.fleet.call(node, 'queue.release', { hold })),
-    'queue.show': async ({ node, ...params }) =>
-      this.onNode(node, () => this.options.fleet.call(node, 'queue.show', params)),
-    'queue.flush': async ({ node, ...params }) =>
-      this.onNode(node, () => this.options.fleet.call(node, 'queue.flush', params)),
-    'queue.requeue': async ({ node, ...params }) =>
-      this.onNode(node, () => this.options.fleet.call(node, 'queue.requeue', params)),
-    'queue.delete': async ({ node, ...params }) =>
-      this.onNode(node, () => this.options.fleet.call(node, 'queue.delete', params)),
     'queue.fleet': async ({ nodes }) => this.fleetQueues(nodes),
-    'gateway.status': async ({ node }) =>
-      this.onNode(node, () => this.options.fleet.call(node, 'gateway.status', {})),
-    'spam.statistics': async ({ node }) =>
-      this.onNode(node, () => this.options.fleet.call(node, 'spam.statistics', {})),
     'audit.tail': async ({ nodes, limit }) => this.auditTail(nodes, limit),
     'auth.lockouts': async ({ nodes }) =>
       fleetLockouts(this.options.fleet, nodes === undefined ? undefined : this.knownNodes(nodes)),
-    'auth.unlock': async ({ node, target }) =>
-      this.onNode(node, () => this.options.fleet.call(node, 'auth.unlock', { target })),
     'locale.get': async () => this.locale(),
     'locale.set': async ({ locale }) => {
       const settings = await this.options.settings.read();
@@ -134,6 +119,21 @@ export class ConsoleService {
   private async locale(): Promise<{ locale: ConsoleLocale; system: ConsoleLocale }> {
     const { locale } = await this.options.settings.read();
     return { locale: locale ?? this.options.systemLocale, system: this.options.systemLocale };
+  }
+
+  /**
+   * The calls that ask one node one agent method (`onNode` in the contract): the node must be in
+   * the directory, and the agent gets the call's other params as they are.
+   */
+  private nodeCallHandlers(): Pick<Handlers, NodeCallName> {
+    const handlers: Partial<Record<NodeCallName, (params: { node: string }) => Promise<unknown>>> = {};
+    for (const name of consoleCallNames) {
+      const method = (consoleCalls[name] as ConsoleCallSpec).onNode;
+      if (!method) continue;
+      handlers[name as NodeCallName] = ({ node, ...params }) =>
+        this.onNode(node, () => this.options.fleet.call(node, method, params as never));
+    }
+    return handlers as Pick<Handlers, NodeCallName>;
   }
 
   private onNode<T>(node: string, call: () => Promise<T>): Promise<T> {

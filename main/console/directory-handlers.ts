@@ -3,7 +3,7 @@
  * and the store agent serving a user's logical store for quota use and last login. A DirectoryAdmin
  * never throws: its refusals come back as errors in words, which the console passes on as results.
  */
-import type { FleetDirectory } from '../../agent/directory/fleet-directory.js';
+import type { FleetDirectory } from '../../agent/common/directory/fleet-directory.js';
 import type { DirectoryAdmin } from '../core/directory-admin/directory-admin.js';
 import type { DirectoryAdminResult } from '../core/directory-admin/directory-admin-contract.js';
 import {

@@ -1,12 +1,12 @@
 /**
  * The mailbox-move calls of the console contract (`move.*`), merged into `consoleCalls`. They reuse
- * the agent's move contract (agent/contract/move-contract.ts); main/core/moves/fleet-moves.ts finds
+ * the agent's move contract (agent/common/contract/move-contract.ts); main/core/moves/fleet-moves.ts finds
  * the node to ask (the one serving the target store for plans and starts, the one a job's id names
  * for the rest); a purge names the node keeping the old copy. Refusals of a batch come back as data (`started: false`
  * with every reason), so the dialog can say each one in words.
  */
 import { z } from 'zod';
-import { mailUser } from '../../agent/contract/mail-user.js';
+import { mailUser } from '../../agent/common/contract/mail-user.js';
 import {
   keptMailboxCopy,
   moveBatch,
@@ -17,7 +17,7 @@ import {
   moveMethods,
   movePlan,
   moveRefusal,
-} from '../../agent/contract/move-contract.js';
+} from '../../agent/common/contract/move-contract.js';
 import { nodeFailure } from './console-fleet-queues.js';
 
 const node = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a node name (store07...)');

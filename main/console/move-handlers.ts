@@ -6,8 +6,8 @@
  * asked, a refused batch comes back as data with every reason, and the proposal is grouped into
  * one batch per target store. The agents decide who may do what.
  */
-import { moveRefusal } from '../../agent/contract/move-contract.js';
-import { RpcCallError } from '../../agent/control/rpc-errors.js';
+import { moveRefusal } from '../../agent/common/contract/move-contract.js';
+import { RpcCallError } from '../../agent/common/rpc/rpc-errors.js';
 import {
   cancelMove,
   listMoves,

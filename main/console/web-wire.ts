@@ -4,7 +4,7 @@
  * channels per call (main/electron/ipc-channels.ts).
  */
 import { z } from 'zod';
-import { type ConsoleEventName, type ConsoleReply, consoleReply } from './console-contract.js';
+import type { ConsoleEventName, ConsoleReply } from './console-contract.js';
 
 /** Path of the WebSocket on the bridge's HTTP server. */
 export const webApiPath = '/api';
@@ -21,11 +21,6 @@ export const webCall = z.object({
 });
 export type WebCall = z.infer<typeof webCall>;
 
-/** What the console sends: an answer to a call, or an event. */
-export const webServerMessage = z.union([
-  z.object({ id: z.number().int().nullable(), reply: consoleReply }),
-  z.object({ event: z.string(), payload: z.unknown() }),
-]);
 /** An answer to one call (`id` null when the message could not be read at all). */
 export type WebReply = { id: number | null; reply: ConsoleReply };
 /** A pushed event. */

@@ -3,8 +3,9 @@
  * entry, the admin's private key (kept in this process only), short keepalives so a dead node is
  * noticed within seconds.
  */
-import { connectRpc } from '../../agent/control/connect-rpc.js';
-import type { ServerEntry } from '../../agent/directory/fleet-entries.js';
+
+import type { ServerEntry } from '../../agent/common/directory/fleet-entries.js';
+import { connectRpc } from '../../agent/common/rpc/connect-rpc.js';
 import type { AgentConnection, AgentConnector } from './node-link.js';
 
 export interface AdminCredentials {

@@ -5,10 +5,10 @@
  * Plain Node: used by the CLI, the Electron main process and browser mode.
  */
 
-import type { MethodName, MethodParams, MethodResult } from '../../agent/contract/methods.js';
-import type { MoveJob } from '../../agent/contract/move-contract.js';
-import type { FleetDirectory } from '../../agent/directory/fleet-directory.js';
-import type { ServerEntry } from '../../agent/directory/fleet-entries.js';
+import type { MethodName, MethodParams, MethodResult } from '../../agent/common/contract/methods.js';
+import type { MoveJob } from '../../agent/common/contract/move-contract.js';
+import type { FleetDirectory } from '../../agent/common/directory/fleet-directory.js';
+import type { ServerEntry } from '../../agent/common/directory/fleet-entries.js';
 import { EventBus } from './event-bus.js';
 import { type FleetChanges, type FleetSnapshot, type NodeView, staleAfterMs } from './fleet-snapshot.js';
 import type { KnownNodesStore } from './known-nodes.js';

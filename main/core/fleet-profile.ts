@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { nodeRoles } from '../../agent/directory/fleet-entries.js';
+import { nodeRoles } from '../../agent/common/directory/fleet-entries.js';
 
 const hostPort = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) });
 

@@ -2,8 +2,8 @@
  * The console's merged view of the fleet: one entry per node, what the directory says about it and
  * what the console observes of it right now. Serialisable (it crosses IPC to the renderer later).
  */
-import type { NodeMetrics } from '../../agent/contract/node-metrics.js';
-import type { NodeRole, NodeState } from '../../agent/directory/fleet-entries.js';
+import type { NodeMetrics } from '../../agent/common/contract/node-metrics.js';
+import type { NodeRole, NodeState } from '../../agent/common/directory/fleet-entries.js';
 
 /** What the console sees: `up` when the node answers, `down` when it does not. */
 export type ObservedState = 'up' | 'down';

@@ -6,7 +6,7 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { nodeRoles, nodeStates, type ServerEntry } from '../../agent/directory/fleet-entries.js';
+import { nodeRoles, nodeStates, type ServerEntry } from '../../agent/common/directory/fleet-entries.js';
 
 const serverEntrySchema = z.object({
   dn: z.string(),

@@ -4,10 +4,10 @@
  * samples), and reconnects with jittered backoff. Every error ends in a state, never a crash.
  */
 
-import type { MethodName, MethodParams, MethodResult } from '../../agent/contract/methods.js';
-import type { MoveJob } from '../../agent/contract/move-contract.js';
-import type { NodeMetrics } from '../../agent/contract/node-metrics.js';
-import type { ServerEntry } from '../../agent/directory/fleet-entries.js';
+import type { MethodName, MethodParams, MethodResult } from '../../agent/common/contract/methods.js';
+import type { MoveJob } from '../../agent/common/contract/move-contract.js';
+import type { NodeMetrics } from '../../agent/common/contract/node-metrics.js';
+import type { ServerEntry } from '../../agent/common/directory/fleet-entries.js';
 import { type BackoffPolicy, backoffDelay, defaultBackoff } from './backoff.js';
 import type { LinkProblem } from './fleet-snapshot.js';
 

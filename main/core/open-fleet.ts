@@ -3,8 +3,8 @@
  * FleetClient over both. Shared by the CLI, browser mode and the Electron main process; the secrets
  * come from a {@link SecretVault} (plain 0600 files unless the caller brings the keychain's vault).
  */
-import type { FleetDirectory } from '../../agent/directory/fleet-directory.js';
-import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
+import type { FleetDirectory } from '../../agent/common/directory/fleet-directory.js';
+import { LdapFleetDirectory } from '../../agent/common/directory/ldap-fleet-directory.js';
 import { sshAgentConnector } from './agent-connector.js';
 import { FleetClient } from './fleet-client.js';
 import type { FleetProfile } from './fleet-profile.js';

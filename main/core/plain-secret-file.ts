@@ -4,7 +4,7 @@
  * sealed envelope (which only the Electron console can open).
  */
 import { open } from 'node:fs/promises';
-import { isMissing } from '../../agent/mail/maildir/durable-fs.js';
+import { isMissing } from '../../agent/common/durable-fs.js';
 import { looksSealed, sealedSuffix } from './sealed-secret-file.js';
 
 /** The two secrets a fleet profile names. */

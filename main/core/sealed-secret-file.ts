@@ -13,7 +13,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
-import { isMissing, replaceFileAtomically } from '../../agent/mail/maildir/durable-fs.js';
+import { isMissing, replaceFileAtomically } from '../../agent/common/durable-fs.js';
 
 /** The envelope's `format` field: how a file says it is one of ours. */
 export const sealedSecretFormat = 'mailfleet-sealed-secret';

@@ -4,9 +4,8 @@
  * lab-users.csv. Everything secret is written 0600 under the home and never printed.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import type { DirectoryEntry } from '../../agent/directory/directory-entry.js';
-import { importDirectoryEntries } from '../../agent/directory/embedded/import-entries.js';
-import { FleetTree } from '../../agent/directory/fleet-entries.js';
+import type { DirectoryEntry } from '../../agent/common/directory/directory-entry.js';
+import { FleetTree } from '../../agent/common/directory/fleet-entries.js';
 import {
   adminEntry,
   directoryBaseEntries,
@@ -14,7 +13,8 @@ import {
   mailDomainEntry,
   mailUserEntry,
   serverEntry,
-} from '../../agent/directory/seed-entries.js';
+} from '../../agent/common/directory/seed-entries.js';
+import { importDirectoryEntries } from '../../agent/directory/embedded/import-entries.js';
 import { findFreePorts } from './free-ports.js';
 import { mailRoles } from './lab-certificates.js';
 import { labAdmins, nodeEndpoints } from './lab-files.js';

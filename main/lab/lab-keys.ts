@@ -2,9 +2,9 @@
  * Key and secret files for the lab. Private material is written with mode 0600 and never printed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { generateEd25519KeyPair } from '../../agent/control/ssh-key-generation.js';
+import { generateEd25519KeyPair } from '../../agent/common/rpc/ssh-key-generation.js';
 
 /** An OpenSSH key pair: `public` is the one-line form stored in the directory. */
 export interface SshKeyPair {
@@ -33,13 +33,4 @@ export async function writeSecret(path: string, content: string): Promise<void> 
 export async function writeSshKey(path: string, pair: SshKeyPair): Promise<void> {
   await writeSecret(path, pair.privateKey);
   await writeFile(`${path}.pub`, `${pair.publicKey}\n`, { mode: 0o644 });
-}
-
-/** Reads a key pair written by writeSshKey. */
-export async function readSshKey(path: string): Promise<SshKeyPair> {
-  const [privateKey, publicKey] = await Promise.all([
-    readFile(path, 'utf8'),
-    readFile(`${path}.pub`, 'utf8'),
-  ]);
-  return { privateKey, publicKey: publicKey.trim() };
 }

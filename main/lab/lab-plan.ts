@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { type NodeRole, nodeRoles } from '../../agent/directory/fleet-entries.js';
+import { type NodeRole, nodeRoles } from '../../agent/common/directory/fleet-entries.js';
 
 export const labSpecSchema = z.object({
   stores: z.number().int().min(1).max(999),

@@ -5,7 +5,7 @@
  * words in both languages and the quota line of the store's tile.
  */
 import { describe, expect, it } from 'vitest';
-import type { QuotaUser } from '../../agent/contract/node-metrics';
+import type { QuotaUser } from '../../agent/common/contract/node-metrics';
 import type { ConsoleFleetSnapshot, ConsoleNodeView } from '../../main/console/console-fleet-snapshot';
 import { translator } from '../../renderer/src/i18n/translate';
 import {

@@ -4,7 +4,7 @@
  * bounded, and roles in the order mail flows.
  */
 import { describe, expect, it } from 'vitest';
-import type { NodeMetrics } from '../../agent/contract/node-metrics';
+import type { NodeMetrics } from '../../agent/common/contract/node-metrics';
 import type { ConsoleApi } from '../../main/console/console-contract';
 import type {
   ConsoleFleetPush,
@@ -71,6 +71,20 @@ describe('fleet figures', () => {
     });
     expect(figures.diskShare).toBeCloseTo(0.95);
     expect(figures.queueDepth).toBeUndefined();
+  });
+
+  it("gives a disk's share as df does: the blocks kept for root are not space for mail", () => {
+    const withDisk = (disk: NodeMetrics['disk']) => {
+      const store = node('store01', 'store', 'up', {});
+      store.sample = { ...store.sample!, disk };
+      return nodeFigures(store).diskShare;
+    };
+    // 200 GB, 150 used, 30 left to the agent (20 kept for root): df says 150 / 180.
+    expect(withDisk({ path: '/', totalBytes: 200, usedBytes: 150, availableBytes: 30 })).toBeCloseTo(
+      150 / 180,
+    );
+    // An older agent sends no available figure: used / size.
+    expect(withDisk({ path: '/', totalBytes: 200, usedBytes: 150 })).toBeCloseTo(0.75);
   });
 
   it('totals only nodes that answer, and leaves a figure no node publishes undefined', () => {

@@ -6,7 +6,7 @@
  * and refusal said in words in Japanese and English.
  */
 import { describe, expect, it } from 'vitest';
-import { moveRefusalCodes } from '../../agent/contract/move-contract';
+import { moveRefusalCodes } from '../../agent/common/contract/move-contract';
 import type { MoveJob, MovePlan } from '../../main/console/console-contract';
 import { translator } from '../../renderer/src/i18n/translate';
 import { createDirectoryStore } from '../../renderer/src/store/directory/directory-store';

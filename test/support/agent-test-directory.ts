@@ -6,20 +6,20 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateEd25519KeyPair } from '../../agent/control/ssh-key-generation.js';
-import type { AgentConfigInput } from '../../agent/daemon/agent-config.js';
-import type { DirectoryEntry } from '../../agent/directory/directory-entry.js';
-import { EmbeddedDirectoryServer } from '../../agent/directory/embedded/embedded-directory-server.js';
-import { importDirectoryEntries } from '../../agent/directory/embedded/import-entries.js';
-import { FleetTree } from '../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
+import type { DirectoryEntry } from '../../agent/common/directory/directory-entry.js';
+import { FleetTree } from '../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../agent/common/directory/ldap-fleet-directory.js';
 import {
   type AdminSeed,
   adminEntry,
   directoryBaseEntries,
   type ServerSeed,
   serverEntry,
-} from '../../agent/directory/seed-entries.js';
+} from '../../agent/common/directory/seed-entries.js';
+import { generateEd25519KeyPair } from '../../agent/common/rpc/ssh-key-generation.js';
+import type { AgentConfigInput } from '../../agent/daemon/agent-config.js';
+import { EmbeddedDirectoryServer } from '../../agent/directory/embedded/embedded-directory-server.js';
+import { importDirectoryEntries } from '../../agent/directory/embedded/import-entries.js';
 
 /** An ed25519 key pair in OpenSSH form. */
 export interface TestKeyPair {

@@ -3,11 +3,12 @@
  * process, a FleetClient with live 1 Hz streams logged in as an admin of the given tier, and the
  * ConsoleService on it (settings in memory).
  */
+
+import type { AdminTier } from '../../agent/common/directory/fleet-entries.js';
+import type { LdapFleetDirectory } from '../../agent/common/directory/ldap-fleet-directory.js';
 import { Agent } from '../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../agent/daemon/production-dependencies.js';
-import type { AdminTier } from '../../agent/directory/fleet-entries.js';
-import type { LdapFleetDirectory } from '../../agent/directory/ldap-fleet-directory.js';
 import type { ConsoleLocale } from '../../main/console/console-contract.js';
 import { ConsoleService } from '../../main/console/console-service.js';
 import { MemorySettings } from '../../main/console/console-settings.js';

@@ -1,5 +1,5 @@
 /** The two directory backends every directory client test runs against. */
-import type { DirectoryEntry } from '../../agent/directory/directory-entry.js';
+import type { DirectoryEntry } from '../../agent/common/directory/directory-entry.js';
 import { startEmbeddedDirectory } from './embedded-directory.js';
 import { startSlapd } from './slapd.js';
 import type { TestDirectory, TestDirectoryOptions } from './test-directory.js';

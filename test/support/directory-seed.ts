@@ -2,8 +2,8 @@
  * The small directory both test backends (embedded and slapd) are seeded with: a few servers,
  * two logical stores, an admin of each tier, two mail domains, users, an alias and a group.
  */
-import type { DirectoryEntry } from '../../agent/directory/directory-entry.js';
-import { FleetTree } from '../../agent/directory/fleet-entries.js';
+import type { DirectoryEntry } from '../../agent/common/directory/directory-entry.js';
+import { FleetTree } from '../../agent/common/directory/fleet-entries.js';
 import {
   adminEntry,
   directoryBaseEntries,
@@ -13,7 +13,7 @@ import {
   mailGroupEntry,
   mailUserEntry,
   serverEntry,
-} from '../../agent/directory/seed-entries.js';
+} from '../../agent/common/directory/seed-entries.js';
 
 /** Base DN of the test directories. */
 export const testBaseDn = 'dc=mailfleet,dc=test';

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DirectoryEntry } from '../../agent/directory/directory-entry.js';
+import type { DirectoryEntry } from '../../agent/common/directory/directory-entry.js';
 import { EmbeddedDirectoryServer } from '../../agent/directory/embedded/embedded-directory-server.js';
 import { importDirectoryEntries } from '../../agent/directory/embedded/import-entries.js';
 import type { TestDirectory, TestDirectoryOptions } from './test-directory.js';

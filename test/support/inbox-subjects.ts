@@ -2,18 +2,11 @@
  * The subjects of a user's INBOX, read with imapflow (a client no one here wrote) from an IMAP port
  * on 127.0.0.1; STARTTLS is used when offered, without checking the test certificate.
  */
-import { ImapFlow } from 'imapflow';
+import { loopbackImapFlow } from './loopback-imapflow.js';
 
 /** Logs in, reads every message's subject in order, logs out. */
 export async function inboxSubjects(port: number, user: string, password: string): Promise<string[]> {
-  const client = new ImapFlow({
-    host: '127.0.0.1',
-    port,
-    secure: false,
-    auth: { user, pass: password },
-    logger: false,
-    tls: { rejectUnauthorized: false },
-  });
+  const client = loopbackImapFlow(port, user, password, { tls: { rejectUnauthorized: false } });
   await client.connect();
   try {
     await client.mailboxOpen('INBOX');

@@ -6,8 +6,8 @@ import { pathToFileURL } from 'node:url';
 
 const [compiledRoot, mailRoot, domain] = process.argv.slice(2);
 const load = (path) => import(pathToFileURL(join(compiledRoot, path)).href);
-const { MaildirStorage } = await load('agent/mail/maildir/maildir-storage.js');
-const { LmtpServer } = await load('agent/mail/lmtp/lmtp-server.js');
+const { MaildirStorage } = await load('agent/mail/store/maildir/maildir-storage.js');
+const { LmtpServer } = await load('agent/mail/store/lmtp/lmtp-server.js');
 
 const storage = new MaildirStorage({ root: mailRoot, hostName: 'durability' });
 const server = new LmtpServer({

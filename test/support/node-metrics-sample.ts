@@ -1,5 +1,5 @@
 /** A valid metrics sample for tests that need one, with the fields a test cares about overridden. */
-import type { NodeMetrics } from '../../agent/contract/node-metrics.js';
+import type { NodeMetrics } from '../../agent/common/contract/node-metrics.js';
 
 /** A quiet store's sample: nothing busy, one core, tiny disk; pass what the test is about. */
 export function nodeMetricsSample(overrides: Partial<NodeMetrics> = {}): NodeMetrics {

@@ -5,7 +5,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import ssh2 from 'ssh2';
-import { rpcSubsystem } from '../../agent/contract/json-rpc.js';
+import { rpcSubsystem } from '../../agent/common/contract/json-rpc.js';
 
 /** An open raw channel. */
 export interface RawRpcChannel {

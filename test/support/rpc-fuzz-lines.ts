@@ -7,7 +7,7 @@
  * The generator never produces a valid call of a method that changes anything: the caller is a
  * system admin, so the fuzz reaches params validation and handlers, and must not restart services.
  */
-import { rpcErrorCodes } from '../../agent/contract/json-rpc.js';
+import { rpcErrorCodes } from '../../agent/common/contract/json-rpc.js';
 import { SeededRandom } from '../../main/lab/traffic/seeded-random.js';
 
 /** What the agent must send back for one line. */

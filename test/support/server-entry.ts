@@ -1,5 +1,5 @@
 /** A directory server entry for tests that drive the console's links without a directory. */
-import type { ServerEntry } from '../../agent/directory/fleet-entries.js';
+import type { ServerEntry } from '../../agent/common/directory/fleet-entries.js';
 
 // A fixed ed25519 key: the tests that use the default script their connector and never verify it.
 const fixedHostKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPAuKoIxDf+4ngnIdX2Fxk4CWjSZacnmRjJXr09NG4OD x';

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { DirectoryEntry } from '../../agent/directory/directory-entry.js';
+import type { DirectoryEntry } from '../../agent/common/directory/directory-entry.js';
 import { writeLdifFile } from '../../agent/directory/ldif.js';
 import { shippedSchemaDir } from '../../agent/directory/schema/shipped-schema.js';
 import { passwordPolicyEntries } from '../../agent/directory/slapd/database-rules.js';

@@ -4,9 +4,13 @@
  * and users in each case the mail services care about (own quota, domain default, other store,
  * disabled, an extra address).
  */
-import type { DirectoryEntry } from '../../agent/directory/directory-entry.js';
-import type { FleetTree } from '../../agent/directory/fleet-entries.js';
-import { logicalStoreEntry, mailDomainEntry, mailUserEntry } from '../../agent/directory/seed-entries.js';
+import type { DirectoryEntry } from '../../agent/common/directory/directory-entry.js';
+import type { FleetTree } from '../../agent/common/directory/fleet-entries.js';
+import {
+  logicalStoreEntry,
+  mailDomainEntry,
+  mailUserEntry,
+} from '../../agent/common/directory/seed-entries.js';
 
 /** The seeded mail users and their passwords. */
 export const storeUsers = {

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadMailTls, type MailTlsCredentials } from '../../agent/mail/tls/mail-tls.js';
+import { loadMailTls, type MailTlsCredentials } from '../../agent/mail/protocol/tls/mail-tls.js';
 import { ensureLabCertificates } from '../../main/lab/lab-certificates.js';
 import { LabLayout } from '../../main/lab/lab-layout.js';
 import { referenceLabSpec } from '../../main/lab/lab-plan.js';

@@ -6,29 +6,17 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../../control/audit-log.js';
-import { auditMethods } from '../../control/audit-methods.js';
-import { authMethods } from '../../control/auth-methods.js';
 import { CallerKeyCache } from '../../control/caller-key-cache.js';
 import { ControlServer } from '../../control/control-server.js';
-import { cutoverMethods } from '../../control/cutover-methods.js';
-import { gatewayMethods } from '../../control/gateway-methods.js';
-import { metricsMethods } from '../../control/metrics-methods.js';
-import { moveMethods } from '../../control/move-methods.js';
-import { nodeMethods } from '../../control/node-methods.js';
-import { invalidatingProxyCache, proxyMethods } from '../../control/proxy-methods.js';
-import { queueMethods } from '../../control/queue-methods.js';
+import { methodTable } from '../../control/method-table.js';
 import { RpcDispatcher } from '../../control/rpc-dispatcher.js';
-import { serviceMethods } from '../../control/service-methods.js';
-import { storeMethods } from '../../control/store-methods.js';
 import { syncSubsystem } from '../../moves/sync/sync-protocol.js';
+import type { RoleSpec } from '../../roles.js';
 import { hostKeyPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { loadOrCreateHostKey } from '../host-key.js';
 import type { ProcessFaultCount } from '../process-faults.js';
-
-/** Roles whose agent checks passwords (mail logins, SMTP AUTH, LDAP binds): they publish `login_lockouts`. */
-const passwordCheckingRoles = new Set(['store', 'spare', 'director', 'directory']);
 
 /** Lifecycle module: host key, audit log, caller keys and the `control` service. */
 export class ControlModule implements AgentModule {
@@ -40,6 +28,8 @@ export class ControlModule implements AgentModule {
 
   constructor(
     private readonly runtime: AgentRuntime,
+    /** What the node's role runs (agent/roles.ts): its RPC method groups, whether it checks passwords. */
+    private readonly role: RoleSpec,
     /** The process's survived faults, when the process installed ProcessFaults (the agent binary does). */
     private readonly processFaults?: ProcessFaultCount,
   ) {}
@@ -71,48 +61,41 @@ export class ControlModule implements AgentModule {
     await this.keys.start();
 
     const adminDomains = async (uid: string) => (await directory.getAdmin(uid))?.domains ?? [];
+    const now = () => this.runtime.clock.now();
     const proxies = () => this.runtime.find('mailProxies');
-    const queue = queueMethods({
-      queue: () => this.runtime.find('mailQueue'),
-      router: () => this.runtime.find('recipientRouter'),
-    });
+    const router = () => this.runtime.find('recipientRouter');
     const dispatcher = new RpcDispatcher({
       node: config.node,
       audit,
       logger,
       adminDomains,
-      now: () => this.runtime.clock.now(),
+      now,
       onUnexpectedError: () => this.dispatchFailures++,
-      handlers: {
-        ...nodeMethods({ facts: () => this.facts(), services, sampler }),
-        ...metricsMethods({ sampler }),
-        ...serviceMethods({ services }),
-        ...auditMethods({ audit }),
-        ...storeMethods({
+      handlers: methodTable(this.role.methodGroups, {
+        facts: () => this.facts(),
+        services,
+        sampler,
+        audit,
+        adminDomains,
+        now,
+        loginGuard: this.runtime.loginGuard,
+        directoryLockouts: () => this.runtime.find('directoryLockouts')?.list() ?? [],
+        directoryUnlock: (kind, key) => this.runtime.find('directoryLockouts')?.unlock(kind, key) ?? false,
+        store: {
           stack: () => this.runtime.find('mailStack'),
           findUser: (address) => this.runtime.need('storeUsers').find(address),
-          adminDomains,
           onKick: (user) => this.runtime.find('mailAuthenticator')?.forgetUser(user),
-        }),
-        ...queue,
-        // The director's proxy caches store locations too: route.invalidate drops both caches.
-        'route.invalidate': invalidatingProxyCache(queue['route.invalidate'], proxies),
-        ...proxyMethods({
+        },
+        queue: { queue: () => this.runtime.find('mailQueue'), router },
+        route: { router, proxies },
+        proxy: {
           proxies,
-          adminDomains,
           primaryAddress: async (address) => (await directory.findUserByAddress(address))?.mail,
-        }),
-        ...gatewayMethods({ gateway: () => this.runtime.find('gateway') }),
-        ...authMethods({
-          guard: this.runtime.loginGuard,
-          directoryLockouts: () => this.runtime.find('directoryLockouts')?.list() ?? [],
-          directoryUnlock: (kind, key) => this.runtime.find('directoryLockouts')?.unlock(kind, key) ?? false,
-          adminDomains,
-          now: () => this.runtime.clock.now(),
-        }),
-        ...moveMethods({ moves: () => this.runtime.find('moves'), adminDomains }),
-        ...cutoverMethods({ holds: () => this.runtime.find('cutoverHolds'), directory }),
-      },
+        },
+        gateway: { gateway: () => this.runtime.find('gateway') },
+        moves: { moves: () => this.runtime.find('moves') },
+        cutover: { holds: () => this.runtime.find('cutoverHolds'), directory },
+      }),
     });
     const control = new ControlServer({
       host: config.control.host,
@@ -121,14 +104,19 @@ export class ControlModule implements AgentModule {
       keys: this.keys,
       dispatcher,
       logger,
-      peerSubsystem: {
-        name: syncSubsystem,
-        serve: (stream, peer) => {
-          const moves = this.runtime.find('moves');
-          if (moves) void moves.serveSyncChannel(stream, peer);
-          else stream.end();
-        },
-      },
+      // The bulk channel of mailbox moves, on the roles that are a move's source (the sync group).
+      ...(this.role.methodGroups.includes('sync')
+        ? {
+            peerSubsystem: {
+              name: syncSubsystem,
+              serve: (stream, peer) => {
+                const moves = this.runtime.find('moves');
+                if (moves) void moves.serveSyncChannel(stream, peer);
+                else stream.end();
+              },
+            },
+          }
+        : {}),
     });
     this.runtime.set('control', control);
     this.unregisterCounters = [
@@ -145,7 +133,7 @@ export class ControlModule implements AgentModule {
         read: () => control.refusedConnections,
       }),
     ];
-    if (passwordCheckingRoles.has(this.runtime.need('server').role)) {
+    if (this.role.checksPasswords) {
       const guard = this.runtime.loginGuard;
       this.unregisterCounters.push(
         this.runtime.counters.register({

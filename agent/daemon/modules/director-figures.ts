@@ -4,12 +4,13 @@
  * serves them all in a sample), and per-second rates of recipients received, delivered, deferred
  * and bounced, and recipients received and delivered in the last minute (the tile's throughput).
  */
-import type { MailQueue, QueueSummary } from '../../mail/queue/mail-queue.js';
-import type { QueueActivityTotals } from '../../mail/queue/queue-activity.js';
+
+import type { Clock } from '../../common/clock.js';
+import type { MailQueue, QueueSummary } from '../../mail/director/queue/mail-queue.js';
+import type { QueueActivityTotals } from '../../mail/director/queue/queue-activity.js';
 import type { CounterRegistry } from '../../metrics/counter-registry.js';
 import { LastMinuteCount } from '../../metrics/last-minute-count.js';
 import { RateMeter } from '../../metrics/rate-meter.js';
-import type { Clock } from '../clock.js';
 
 /** Registers the queue counters; returns the function that removes them. */
 export function registerQueueCounters(counters: CounterRegistry, queue: MailQueue, clock: Clock): () => void {

@@ -1,18 +1,19 @@
 /**
  * The mail routing of a `director` node: the directory-driven recipient router, the durable queue
  * (recovered from its spool at start) with LMTP delivery to the stores, and the inbound SMTP
- * server registered as service `smtp` with its endpoint published. Other roles, and directors whose
- * configuration has no `director` section, run none of it (the module logs why).
+ * server registered as service `smtp` with its endpoint published. Run on the roles agent/roles.ts
+ * gives it; a director whose configuration has no `director` section runs none of it (the module
+ * logs why).
  */
 import { hostname } from 'node:os';
-import { DirectorAuthenticator } from '../../mail/auth/director-authenticator.js';
-import { DirectorSmtpServer } from '../../mail/director/director-smtp-server.js';
-import { LmtpTransport } from '../../mail/director/lmtp-transport.js';
+import { DirectorAuthenticator } from '../../mail/director/director-authenticator.js';
+import { DirectorSmtpServer } from '../../mail/director/inbound/director-smtp-server.js';
+import { RecipientRouter } from '../../mail/director/inbound/recipient-router.js';
+import { LmtpTransport } from '../../mail/director/outbound/lmtp-transport.js';
 import { MxResolver } from '../../mail/director/outbound/mx-resolver.js';
 import { MxTransport } from '../../mail/director/outbound/mx-transport.js';
-import { RecipientRouter } from '../../mail/director/recipient-router.js';
-import { MailQueue } from '../../mail/queue/mail-queue.js';
-import { loadMailTls } from '../../mail/tls/mail-tls.js';
+import { MailQueue } from '../../mail/director/queue/mail-queue.js';
+import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
 import { queueRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
@@ -32,8 +33,6 @@ export class DirectorMailModule implements AgentModule {
   async start(): Promise<void> {
     const { config, clock, services } = this.runtime;
     const logger = this.runtime.logger.child('director-mail');
-    const server = this.runtime.need('server');
-    if (server.role !== 'director') return;
     const settings = config.director;
     if (!settings) {
       logger.warn(
@@ -51,11 +50,13 @@ export class DirectorMailModule implements AgentModule {
       root: queueRootPath(config),
       clock,
       route: (address) => router.route(address),
-      transport: new LmtpTransport({
-        clientName: serverName,
-        maxConnectionsPerDestination: settings.concurrencyPerDestination,
-        ...(settings.outboundDelivery ? { outbound } : {}),
-      }),
+      transports: {
+        lmtp: new LmtpTransport({
+          clientName: serverName,
+          maxConnectionsPerDestination: settings.concurrencyPerDestination,
+        }),
+        ...(settings.outboundDelivery ? { smtp: outbound } : {}),
+      },
       concurrencyPerDestination: settings.concurrencyPerDestination,
       notices: {
         reportingMta: serverName,

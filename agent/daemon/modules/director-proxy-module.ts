@@ -3,17 +3,18 @@
  * and ProxyHolds shared by an ImapProxy and a Pop3Proxy, registered as services `imap-proxy` and
  * `pop3-proxy`, with endpoints `imap`, `imaps`, `pop3`, `pop3s` published at enrollment. The pair
  * goes into the runtime (`mailProxies`) for the `proxy.*` RPCs and `route.invalidate`. Other
- * roles, and directors whose configuration has no `proxy` section, run none of it.
+ * roles do not run it (agent/roles.ts); a director whose configuration has no `proxy` section runs
+ * none of it.
  */
 import { readFile } from 'node:fs/promises';
-import { DirectorAuthenticator } from '../../mail/auth/director-authenticator.js';
+import { DirectorAuthenticator } from '../../mail/director/director-authenticator.js';
+import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
 import { DirectorProxies } from '../../mail/proxy/director-proxies.js';
 import { ImapProxy } from '../../mail/proxy/imap-proxy.js';
 import { Pop3Proxy } from '../../mail/proxy/pop3-proxy.js';
 import { ProxyHolds } from '../../mail/proxy/proxy-holds.js';
 import type { MailProxyOptions, MailProxyServer } from '../../mail/proxy/proxy-server.js';
 import { StoreLocator } from '../../mail/proxy/store-locator.js';
-import { loadMailTls } from '../../mail/tls/mail-tls.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { addServiceEndpoints, publishHost, removeServiceEndpoints } from './service-endpoints.js';
@@ -42,7 +43,6 @@ export class DirectorProxyModule implements AgentModule {
   async start(): Promise<void> {
     const { config, clock, services } = this.runtime;
     const logger = this.runtime.logger.child('director-proxy');
-    if (this.runtime.need('server').role !== 'director') return;
     const settings = config.proxy;
     if (!settings) {
       logger.warn(

@@ -5,7 +5,7 @@
  * administrator re-enrolls it, and the agent says so loudly.
  */
 import { hostname } from 'node:os';
-import { parseSshPublicKey, sameSshKey } from '../../control/ssh-public-key.js';
+import { parseSshPublicKey, sameSshKey } from '../../common/rpc/ssh-public-key.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 

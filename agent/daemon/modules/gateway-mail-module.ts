@@ -4,10 +4,11 @@
  * Rspamd when configured, each domain's spam policy from the directory, and GatewaySmtpServer
  * relaying to the director, registered as service `smtp` with endpoint `smtp`. The running parts
  * go into the runtime (`gateway`) for `gateway.status` and `spam.statistics`, and the per-minute
- * figures become counters of the node's metrics. Other roles, and gateways whose configuration has
- * no `gateway` section, run none of it.
+ * figures become counters of the node's metrics. Run on the roles agent/roles.ts gives it; a gateway
+ * whose configuration has no `gateway` section runs none of it.
  */
 
+import { spamOutcomes } from '../../common/contract/gateway-figures.js';
 import { directorySpamPolicies } from '../../mail/gateway/directory-spam-policies.js';
 import { GatewaySmtpServer } from '../../mail/gateway/gateway-smtp-server.js';
 import { Greylist } from '../../mail/gateway/greylist.js';
@@ -16,8 +17,8 @@ import { RecipientCheck } from '../../mail/gateway/recipient-check.js';
 import { RecipientHarvestGuard } from '../../mail/gateway/recipient-harvest-guard.js';
 import { RspamdClient } from '../../mail/gateway/rspamd-client.js';
 import type { RunningGateway } from '../../mail/gateway/running-gateway.js';
-import { SpamStatistics, spamOutcomes } from '../../mail/gateway/spam-statistics.js';
-import { loadMailTls } from '../../mail/tls/mail-tls.js';
+import { SpamStatistics } from '../../mail/gateway/spam-statistics.js';
+import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
 import { greylistDirPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
@@ -36,7 +37,6 @@ export class GatewayMailModule implements AgentModule {
   async start(): Promise<void> {
     const { config, clock, services, counters } = this.runtime;
     const logger = this.runtime.logger.child('gateway-mail');
-    if (this.runtime.need('server').role !== 'gateway') return;
     const settings = config.gateway;
     if (!settings) {
       logger.warn('this node is a gateway but its configuration has no gateway section: no SMTP runs');

@@ -5,14 +5,15 @@
  * would cost more than the figure is worth). A sample that finds the scan too old starts a new one
  * in the background; its figures show in the next samples.
  */
-import type { QuotaUser } from '../../contract/node-metrics.js';
-import type { MailStack } from '../../mail/mail-stack.js';
-import type { MailboxSummary } from '../../mail/mail-storage.js';
+
+import type { Clock } from '../../common/clock.js';
+import type { QuotaUser } from '../../common/contract/node-metrics.js';
+import type { MailStack } from '../../mail/store/mail-stack.js';
+import type { MailboxSummary } from '../../mail/store/mail-storage.js';
 import type { CounterRegistry } from '../../metrics/counter-registry.js';
 import { LastMinuteCount } from '../../metrics/last-minute-count.js';
 import { RateMeter } from '../../metrics/rate-meter.js';
 import type { SampleSections } from '../../metrics/sample-sections.js';
-import type { Clock } from '../clock.js';
 
 /** How many top quota users the sample carries. */
 const topQuotaCount = 10;

@@ -2,25 +2,23 @@
  * The mail services of a `store` or `spare` node: builds the mail stack (driver `embedded`), the
  * directory logins and the LMTP recipient check, registers the services `lmtp`, `imap` and `pop3`
  * (each restartable with `service.restart`), their endpoints for enrollment to publish, and the
- * store counters. Other roles, and nodes whose configuration has no `mail` section, run no mail
- * services (the module logs why and does nothing else).
+ * store counters. The roles that run it are in agent/roles.ts; a node whose configuration has no
+ * `mail` section runs no mail services (the module logs why and does nothing else).
  */
 import { hostname } from 'node:os';
-import { MailAuthenticator } from '../../mail/auth/mail-authenticator.js';
-import { createRecipientLookup } from '../../mail/auth/recipient-lookup.js';
-import { StoreUsers } from '../../mail/auth/store-users.js';
-import { EmbeddedMailStack } from '../../mail/embedded-mail-stack.js';
-import { LmtpClientCheck } from '../../mail/lmtp/lmtp-client-check.js';
-import { type StoreMailService, storeMailServices } from '../../mail/mail-stack.js';
-import { MaildirStorage } from '../../mail/maildir/maildir-storage.js';
-import type { SessionServiceFactory } from '../../mail/session-service.js';
-import { pop3SessionService } from '../../mail/session-services.js';
+import { EmbeddedMailStack } from '../../mail/store/embedded-mail-stack.js';
+import { LmtpClientCheck } from '../../mail/store/lmtp/lmtp-client-check.js';
+import { MailAuthenticator } from '../../mail/store/mail-authenticator.js';
+import { type StoreMailService, storeMailServices } from '../../mail/store/mail-stack.js';
+import { MaildirStorage } from '../../mail/store/maildir/maildir-storage.js';
+import { createRecipientLookup } from '../../mail/store/recipient-lookup.js';
+import { pop3SessionService, type SessionServiceFactory } from '../../mail/store/session-servers.js';
+import { StoreUsers } from '../../mail/store/store-users.js';
 import { mailRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { StoreFigures } from './store-figures.js';
 
-const mailRoles = new Set(['store', 'spare']);
 const wildcardHosts = new Set(['0.0.0.0', '::', '']);
 
 /** Lifecycle module: the store's mail services. */
@@ -39,7 +37,6 @@ export class StoreMailModule implements AgentModule {
     const { config, clock, services } = this.runtime;
     const logger = this.runtime.logger.child('store-mail');
     const server = this.runtime.need('server');
-    if (!mailRoles.has(server.role)) return;
     const mail = config.mail;
     if (!mail) {
       logger.warn(

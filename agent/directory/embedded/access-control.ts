@@ -24,8 +24,8 @@
  *   and mailfleetMailboxState (a mailbox move runs on the target store's agent and flips them);
  * - any entry may change its own password.
  */
-import { formatDn } from '../distinguished-name.js';
-import type { AdminTier } from '../fleet-entries.js';
+import { formatDn } from '../../common/directory/distinguished-name.js';
+import type { AdminTier } from '../../common/directory/fleet-entries.js';
 import type { DirectorySchema } from '../schema/directory-schema.js';
 import type { EntryIndex } from './entry-index.js';
 import { LdapResultError, resultCodes } from './ldap-result-error.js';

@@ -11,7 +11,7 @@
  * address reaching its lock is reported once (for the log). The fleet's own nodes are not
  * throttled per address (fleet-addresses.ts says why); every DN is, nodes' included.
  */
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 import {
   addressThrottlePolicy,
   LoginThrottle,

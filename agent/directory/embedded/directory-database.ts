@@ -7,7 +7,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type DirectoryEntry, directoryEntrySchema } from '../directory-entry.js';
+import { type DirectoryEntry, directoryEntrySchema } from '../../common/directory/directory-entry.js';
 import type { DirectorySchema } from '../schema/directory-schema.js';
 import { EntryIndex } from './entry-index.js';
 import { JournalWriter, readJournal } from './journal.js';

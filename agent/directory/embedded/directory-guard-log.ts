@@ -4,7 +4,7 @@
  * flood produces by the thousand, at most once a minute per DN or address (info), with the number
  * left out since. No password ever reaches these events.
  */
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { DirectoryGuardEvent } from './embedded-directory-server.js';
 
 /** The part of the agent's logger used here. */

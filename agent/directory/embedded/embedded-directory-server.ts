@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import ldap from 'ldapjs';
-import { type Clock, systemClock } from '../../daemon/clock.js';
+import { type Clock, systemClock } from '../../common/clock.js';
 import type { DirectorySchema } from '../schema/directory-schema.js';
 import { loadDirectorySchema } from '../schema/shipped-schema.js';
 import { AccessPolicy } from './access-control.js';

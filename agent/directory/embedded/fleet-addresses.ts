@@ -12,8 +12,8 @@
  * The per-DN throttle applies to everyone, nodes included.
  */
 import { type BlockList, isIP } from 'node:net';
-import type { Clock } from '../../daemon/clock.js';
-import { isTrustedAddress, trustedNetworkList } from '../../mail/director/trusted-networks.js';
+import type { Clock } from '../../common/clock.js';
+import { isTrustedAddress, trustedNetworkList } from '../../mail/protocol/trusted-networks.js';
 
 /** Default memory of a node address after its last server bind: a day. */
 export const defaultNodeMemoryMs = 24 * 3_600_000;

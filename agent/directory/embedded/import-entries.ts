@@ -4,7 +4,7 @@
  * no journal traffic. The directory must not be running on that data directory meanwhile.
  */
 import { mkdir } from 'node:fs/promises';
-import type { DirectoryEntry } from '../directory-entry.js';
+import type { DirectoryEntry } from '../../common/directory/directory-entry.js';
 import { loadDirectorySchema } from '../schema/shipped-schema.js';
 import { DirectoryDatabase } from './directory-database.js';
 import { validateEntry } from './entry-validation.js';

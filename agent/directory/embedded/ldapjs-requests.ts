@@ -4,7 +4,7 @@
  * (its own DN string form is lossy for some escapes).
  */
 import { z } from 'zod';
-import { formatDn, type Rdn } from '../distinguished-name.js';
+import { formatDn, type Rdn } from '../../common/directory/distinguished-name.js';
 import type { AttributeModification } from './write-operations.js';
 
 const callable = z.custom<(...args: never[]) => unknown>(

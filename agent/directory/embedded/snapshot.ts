@@ -6,7 +6,7 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type DirectoryEntry, directoryEntrySchema } from '../directory-entry.js';
+import { type DirectoryEntry, directoryEntrySchema } from '../../common/directory/directory-entry.js';
 import { fsyncDirectory } from './fsync-directory.js';
 
 /** File name of the snapshot inside the data directory. */

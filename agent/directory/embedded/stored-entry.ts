@@ -2,8 +2,8 @@
  * Entries as the embedded directory keeps them: attribute names resolved to the schema's
  * spelling, keyed by lower-case canonical name, and the normalized DN used as the entry's key.
  */
-import type { DirectoryEntry } from '../directory-entry.js';
-import { parseDn, type Rdn } from '../distinguished-name.js';
+import type { DirectoryEntry } from '../../common/directory/directory-entry.js';
+import { parseDn, type Rdn } from '../../common/directory/distinguished-name.js';
 import type { DirectorySchema } from '../schema/directory-schema.js';
 import { LdapResultError, resultCodes } from './ldap-result-error.js';
 

@@ -3,7 +3,7 @@
  * from the shipped `.schema` files (inheritance applied), with the value normalizers that
  * equality, substring and ordering matching use.
  */
-import { formatDn, parseDn, type Rdn } from '../distinguished-name.js';
+import { formatDn, parseDn, type Rdn } from '../../common/directory/distinguished-name.js';
 import { dnSyntaxOid, equalityNormalizer, isValidForSyntax, orderingCompare } from './matching-rules.js';
 import type { AttributeTypeDefinition, ObjectClassDefinition, SchemaDefinition } from './schema-text.js';
 

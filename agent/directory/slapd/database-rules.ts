@@ -6,7 +6,7 @@
  * `build/ldap/mailfleet-ppolicy.ldif` are these, rendered for an example suffix; the test slapd
  * runs exactly them. docs/directory.md says what a site sets.
  */
-import type { DirectoryEntry } from '../directory-entry.js';
+import type { DirectoryEntry } from '../../common/directory/directory-entry.js';
 import { fleetAccessRules } from './access-rules.js';
 
 /** Modules the database lines need (`moduleload`, before the database). */

@@ -7,7 +7,7 @@
  * The helpdesk sees who is throttled (`auth.lockouts`) and may lift it (`auth.unlock`); the node's
  * `login_lockouts` counter feeds the dashboard's alarm.
  */
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 import {
   addressThrottlePolicy,
   LoginThrottle,

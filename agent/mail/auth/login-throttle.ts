@@ -11,7 +11,7 @@
  * Memory is bounded: at most `maxKeys` keys are tracked (the least recently failed are forgotten
  * first), so someone trying millions of user names cannot grow the agent without bound.
  */
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 /** Tuning of one throttle. */
 export interface LoginThrottlePolicy {

@@ -4,8 +4,8 @@
  * whose value does not parse gets the default policy, and the bad value is logged once (not at
  * every message) so an administrator can fix the entry.
  */
-import type { Clock } from '../../daemon/clock.js';
-import type { FleetDirectory } from '../../directory/fleet-directory.js';
+import type { Clock } from '../../common/clock.js';
+import type { FleetDirectory } from '../../common/directory/fleet-directory.js';
 import {
   type DomainSpamPolicy,
   defaultDomainSpamPolicy,

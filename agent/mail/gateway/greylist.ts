@@ -5,7 +5,7 @@
  * passed lifetime. A client network that passed `whitelistAfterPasses` times skips greylisting.
  * Decisions are Map lookups; state changes go to a `GreylistJournal` so they survive a restart.
  */
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 import { clientNetwork } from './client-network.js';
 import { greylistSender, parseEnvelopeAddress } from './envelope-address.js';
 import type { GreylistJournal } from './greylist-journal.js';

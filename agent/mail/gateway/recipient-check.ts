@@ -4,8 +4,8 @@
  * address in the directory each time (an indexed lookup); the domain list and each domain's aliases
  * and groups are cached for `cacheMs`, since those change rarely and listing them costs more.
  */
-import type { Clock } from '../../daemon/clock.js';
-import type { FleetDirectory } from '../../directory/fleet-directory.js';
+import type { Clock } from '../../common/clock.js';
+import type { FleetDirectory } from '../../common/directory/fleet-directory.js';
 
 /** What the directory says about a recipient. */
 export type RecipientStatus = 'user' | 'alias' | 'group' | 'unknown' | 'not-local';

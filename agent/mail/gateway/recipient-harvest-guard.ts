@@ -4,7 +4,7 @@
  * told 421 and dropped, and for `blockMs` after that every attempt from it gets the same. Pure
  * logic; the SMTP server asks `check` before RCPT and reports each unknown recipient.
  */
-import type { Clock } from '../../daemon/clock.js';
+import type { Clock } from '../../common/clock.js';
 import { clientNetwork } from './client-network.js';
 import type { SmtpReply } from './smtp-refusal.js';
 

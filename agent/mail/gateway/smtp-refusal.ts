@@ -19,8 +19,3 @@ export class SmtpInputError extends Error {
     this.name = 'SmtpInputError';
   }
 }
-
-/** One-line text of a reply, as it appears on the wire after the code. */
-export function formatSmtpReply(reply: SmtpReply): string {
-  return `${reply.code} ${reply.enhanced} ${reply.message}`;
-}

@@ -4,19 +4,8 @@
  * reasons. Everything is bounded: a minute ring, capped maps per minute (the excess counted under
  * `(other)`), a capped list of decisions.
  */
-import type { Clock } from '../../daemon/clock.js';
-
-/** What happened to a message or recipient at the gateway. */
-export const spamOutcomes = [
-  'greylisted',
-  'rejectedUnknownRecipient',
-  'rejectedSpam',
-  'tagged',
-  'clean',
-] as const;
-
-/** One of the outcomes the statistics count. */
-export type SpamOutcome = (typeof spamOutcomes)[number];
+import type { Clock } from '../../common/clock.js';
+import { type SpamOutcome, spamOutcomes } from '../../common/contract/gateway-figures.js';
 
 /** Counts by outcome. */
 export type OutcomeCounts = Record<SpamOutcome, number>;

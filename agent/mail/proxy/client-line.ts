@@ -3,7 +3,7 @@
  * `AUTHENTICATE PLAIN` without an initial response), bounded by the command reader's line limit.
  */
 import type { Socket } from 'node:net';
-import type { ImapCommandReader } from '../imap/imap-command-reader.js';
+import type { ImapCommandReader } from '../protocol/imap/imap-command-reader.js';
 
 /**
  * The next line, as latin1 text; `*` (cancel) when the reader refused it as too long; undefined

@@ -6,17 +6,22 @@
  * code) goes to the client and the connection becomes a byte relay.
  */
 import type { Socket } from 'node:net';
-import { ImapCommandReader } from '../imap/imap-command-reader.js';
-import { preLoginReaderLimits } from '../imap/imap-limits.js';
-import { type ImapCommand, ImapParseError, type ImapToken, parseCommand } from '../imap/imap-parser.js';
-import { decodeSaslPlain } from '../pop3/sasl-plain.js';
-import { upgradeToTls } from '../tls/start-tls.js';
+import { ImapCommandReader } from '../protocol/imap/imap-command-reader.js';
+import { preLoginReaderLimits } from '../protocol/imap/imap-limits.js';
+import {
+  type ImapCommand,
+  ImapParseError,
+  type ImapToken,
+  parseCommand,
+} from '../protocol/imap/imap-parser.js';
+import { decodeSaslPlain } from '../protocol/pop3/sasl-plain.js';
+import { upgradeToTls } from '../protocol/tls/start-tls.js';
 import { readClientLine } from './client-line.js';
 import { imapStoreLogin, StoreLoginRefused } from './imap-store-login.js';
-import { isLoopbackAddress } from './loopback-address.js';
 import type { ProxyContext } from './proxy-context.js';
 import { routeLogin } from './proxy-login.js';
 import { handOverToStore } from './relay-handover.js';
+import { openStoreSession, PreLoginSession } from './store-session.js';
 
 const crlf = Buffer.from('\r\n');
 /** BAD answers before the connection is closed. */
@@ -27,29 +32,20 @@ const maxBufferedInput = 64 * 1024;
 type Reply = { close?: boolean; relayed?: boolean } | undefined;
 
 /** The pre-login half of a proxied IMAP connection. */
-export class ImapProxySession {
+export class ImapProxySession extends PreLoginSession {
   private readonly reader: ImapCommandReader;
   private busy = false;
-  private draining = false;
   private done = false;
   private failures = 0;
   private badCommands = 0;
-  private readonly clientAddress: string;
-  /** The TCP socket under any TLS layer: the pre-login timer lives there and must be cleared there. */
-  private readonly tcp: Socket;
 
-  constructor(
-    private socket: Socket,
-    private secure: boolean,
-    private readonly context: ProxyContext,
-  ) {
+  constructor(socket: Socket, secure: boolean, context: ProxyContext) {
+    super(socket, secure, context);
     // The proxy only ever reads pre-login input: an APPEND literal gets no more than a login's; lines
     // have their own limit, room for an RFC 2971 ID.
     this.reader = new ImapCommandReader(
       preLoginReaderLimits({ ...context.limits, maxLineBytes: context.limits.maxImapLineBytes }),
     );
-    this.clientAddress = socket.remoteAddress ?? 'unknown';
-    this.tcp = socket;
   }
 
   /** Greets and starts reading commands. */
@@ -78,23 +74,9 @@ export class ImapProxySession {
     return list.join(' ');
   }
 
-  private loginAllowed(): boolean {
-    return this.secure || this.context.allowPlaintextAuth || isLoopbackAddress(this.clientAddress);
-  }
-
   private pump(): void {
     while (!this.busy && !this.done) {
-      if (this.socket.writableNeedDrain) {
-        // A client that pipelines without reading the answers waits for them to drain first.
-        if (this.draining) return;
-        this.draining = true;
-        this.socket.pause();
-        this.socket.once('drain', () => {
-          this.draining = false;
-          this.pump();
-        });
-        return;
-      }
+      if (this.backpressure.holds(this.socket, () => this.pump())) return;
       const event = this.reader.next();
       if (!event) {
         this.socket.resume();
@@ -244,36 +226,25 @@ export class ImapProxySession {
       if (route.kind === 'disabled') return this.refuse(tag, 'AUTHORIZATIONFAILED', route.message, true);
       return this.refuse(tag, 'UNAVAILABLE', route.message, false);
     }
-    let session: Awaited<ReturnType<typeof imapStoreLogin>>;
-    try {
-      session = await imapStoreLogin(route.endpoint, route.user, password, this.context.storeConnect);
-    } catch (error) {
-      this.context.log?.warn('store login failed', {
-        user: route.user,
-        node: route.endpoint.node,
-        error: (error as Error).message,
-      });
-      const words =
-        error instanceof StoreLoginRefused
-          ? `the mail store ${route.endpoint.node} refused the login: try again later`
-          : `the mail store ${route.endpoint.node} is not available: try again later`;
-      return this.refuse(tag, 'UNAVAILABLE', words, false);
-    }
-    if (this.socket.destroyed) {
-      session.connection.destroy();
-      return { relayed: true };
-    }
-    // A hold that came while the store login was under way: a cutover's kick would miss this
-    // session, so it must not start.
-    if (this.context.routing.holds.has(route.user)) {
-      session.connection.destroy();
+    const opening = await openStoreSession(this.context, this.socket, route, () =>
+      imapStoreLogin(route.endpoint, route.user, password, this.context.storeConnect),
+    );
+    if (opening.kind === 'gone') return { relayed: true };
+    if (opening.kind === 'held')
       return this.refuse(
         tag,
         'UNAVAILABLE',
         `the mailbox ${route.user} is being moved: try again shortly`,
         false,
       );
+    if (opening.kind === 'failed') {
+      const words =
+        opening.error instanceof StoreLoginRefused
+          ? `the mail store ${route.endpoint.node} refused the login: try again later`
+          : `the mail store ${route.endpoint.node} is not available: try again later`;
+      return this.refuse(tag, 'UNAVAILABLE', words, false);
     }
+    const { session } = opening;
     for (const line of session.untagged) this.write(line);
     this.write(`${tag} ${session.reply}`);
     const { socket: store, leftover } = session.connection.detach();
@@ -318,10 +289,6 @@ export class ImapProxySession {
     this.done = true;
     this.write(`* BYE ${message}`);
     this.socket.end();
-  }
-
-  private write(line: string): void {
-    if (!this.socket.destroyed) this.socket.write(`${line}\r\n`);
   }
 }
 

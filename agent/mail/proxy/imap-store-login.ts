@@ -3,7 +3,9 @@
  * store is not on loopback, then AUTHENTICATE PLAIN with an initial response (RFC 4959), which
  * needs no quoting whatever the password holds. Both the embedded store and Dovecot offer it.
  */
-import { StoreConnection, StoreConnectionError, type StoreConnectOptions } from './store-connection.js';
+
+import type { StoreConnection, StoreConnectOptions, StoreGreeting } from './store-connection.js';
+import { loggedInAtStore, StoreConnectionError } from './store-connection.js';
 import type { StoreEndpoint } from './store-locator.js';
 
 /** A store session logged in: untagged lines the store sent with its OK, and the OK's text. */
@@ -21,35 +23,31 @@ export class StoreLoginRefused extends Error {
 }
 
 /** Connects to the store and logs `user` in. Rejects with StoreConnectionError or StoreLoginRefused. */
-export async function imapStoreLogin(
+export function imapStoreLogin(
   endpoint: StoreEndpoint,
   user: string,
   password: string,
   options: StoreConnectOptions,
 ): Promise<ImapStoreSession> {
-  const connection = await StoreConnection.open(endpoint.host, endpoint.port, options);
-  try {
-    const greeting = await connection.readLine();
-    if (!greeting.startsWith('* OK'))
-      throw new StoreConnectionError(`the store greeted with ${greeting.slice(0, 100)}`);
-    if (connection.needsTls(options.tlsToStores)) {
-      connection.send('P0 STARTTLS');
-      const { reply } = await tagged(connection, 'P0');
-      if (!reply.startsWith('OK'))
-        throw new StoreConnectionError(`the store refused STARTTLS: ${reply.slice(0, 100)}`);
-      await connection.startTls(endpoint.host, options.ca);
-    }
+  return loggedInAtStore(endpoint, options, imapGreeting, async (connection) => {
     const plain = Buffer.from(`\0${user}\0${password}`, 'utf8').toString('base64');
     connection.send(`P1 AUTHENTICATE PLAIN ${plain}`);
     const { untagged, reply } = await tagged(connection, 'P1');
     if (!reply.startsWith('OK'))
       throw new StoreLoginRefused(`the store refused the login: ${reply.slice(0, 200)}`);
     return { connection, untagged, reply };
-  } catch (error) {
-    connection.destroy();
-    throw error;
-  }
+  });
 }
+
+const imapGreeting: StoreGreeting = {
+  greeting: '* OK',
+  askForTls: async (connection) => {
+    connection.send('P0 STARTTLS');
+    const { reply } = await tagged(connection, 'P0');
+    if (!reply.startsWith('OK'))
+      throw new StoreConnectionError(`the store refused STARTTLS: ${reply.slice(0, 100)}`);
+  },
+};
 
 /** Reads up to the tagged reply of `tag`; a continuation means the store wants more than we send. */
 async function tagged(

@@ -4,39 +4,30 @@
  * `+OK` goes to the client and the connection becomes a byte relay.
  */
 import type { Socket } from 'node:net';
-import { Pop3LineReader } from '../pop3/pop3-line-reader.js';
-import { decodeSaslPlain } from '../pop3/sasl-plain.js';
-import { upgradeToTls } from '../tls/start-tls.js';
+import { Pop3LineReader } from '../protocol/pop3/pop3-line-reader.js';
+import { decodeSaslPlain } from '../protocol/pop3/sasl-plain.js';
+import { upgradeToTls } from '../protocol/tls/start-tls.js';
 import { StoreLoginRefused } from './imap-store-login.js';
-import { isLoopbackAddress } from './loopback-address.js';
 import { pop3StoreLogin } from './pop3-store-login.js';
 import type { ProxyContext } from './proxy-context.js';
 import { routeLogin } from './proxy-login.js';
 import { handOverToStore } from './relay-handover.js';
+import { openStoreSession, PreLoginSession } from './store-session.js';
 
 /** The pre-login half of a proxied POP3 connection. */
-export class Pop3ProxySession {
+export class Pop3ProxySession extends PreLoginSession {
   private readonly reader: Pop3LineReader;
   private readonly queue: string[] = [];
   private busy = false;
-  private draining = false;
   private done = false;
   private failures = 0;
   private badCommands = 0;
   private pendingUser: string | undefined;
   private saslPending = false;
-  private readonly clientAddress: string;
-  /** The TCP socket under any TLS layer: the pre-login timer lives there and must be cleared there. */
-  private readonly tcp: Socket;
 
-  constructor(
-    private socket: Socket,
-    private secure: boolean,
-    private readonly context: ProxyContext,
-  ) {
+  constructor(socket: Socket, secure: boolean, context: ProxyContext) {
+    super(socket, secure, context);
     this.reader = new Pop3LineReader(context.limits.maxLineBytes);
-    this.clientAddress = socket.remoteAddress ?? 'unknown';
-    this.tcp = socket;
   }
 
   /** Greets and starts reading commands. */
@@ -63,17 +54,7 @@ export class Pop3ProxySession {
   };
 
   private pump(): void {
-    if (this.busy || this.done || this.draining) return;
-    if (this.socket.writableNeedDrain) {
-      // A client that pipelines without reading the answers waits for them to drain first.
-      this.draining = true;
-      this.socket.pause();
-      this.socket.once('drain', () => {
-        this.draining = false;
-        this.pump();
-      });
-      return;
-    }
+    if (this.busy || this.done || this.backpressure.holds(this.socket, () => this.pump())) return;
     const line = this.queue.shift();
     if (line === undefined) {
       this.socket.resume();
@@ -87,10 +68,6 @@ export class Pop3ProxySession {
       },
       () => this.close('internal error'),
     );
-  }
-
-  private loginAllowed(): boolean {
-    return this.secure || this.context.allowPlaintextAuth || isLoopbackAddress(this.clientAddress);
   }
 
   private async command(line: string): Promise<void> {
@@ -194,31 +171,21 @@ export class Pop3ProxySession {
       const code = route.kind === 'held' || route.kind === 'limit' ? 'IN-USE' : 'SYS/TEMP';
       return this.write(`-ERR [${code}] ${route.message}`);
     }
-    let session: Awaited<ReturnType<typeof pop3StoreLogin>>;
-    try {
-      session = await pop3StoreLogin(route.endpoint, route.user, password, this.context.storeConnect);
-    } catch (error) {
-      this.context.log?.warn('store login failed', {
-        user: route.user,
-        node: route.endpoint.node,
-        error: (error as Error).message,
-      });
+    const opening = await openStoreSession(this.context, this.socket, route, () =>
+      pop3StoreLogin(route.endpoint, route.user, password, this.context.storeConnect),
+    );
+    if (opening.kind === 'gone') return;
+    if (opening.kind === 'held')
+      return this.write(`-ERR [IN-USE] the mailbox ${route.user} is being moved: try again shortly`);
+    if (opening.kind === 'failed') {
+      const { error } = opening;
       if (error instanceof StoreLoginRefused && /^-ERR \[IN-USE\]/.test(error.message))
         return this.write(error.message);
       return this.write(
         `-ERR [SYS/TEMP] the mail store ${route.endpoint.node} is not available: try again later`,
       );
     }
-    if (this.socket.destroyed) {
-      session.connection.destroy();
-      return;
-    }
-    // A hold that came while the store login was under way: a cutover's kick would miss this
-    // session, so it must not start.
-    if (this.context.routing.holds.has(route.user)) {
-      session.connection.destroy();
-      return this.write(`-ERR [IN-USE] the mailbox ${route.user} is being moved: try again shortly`);
-    }
+    const { session } = opening;
     this.write(session.reply);
     const { socket: store, leftover } = session.connection.detach();
     if (leftover.length > 0) this.socket.write(leftover);
@@ -247,9 +214,5 @@ export class Pop3ProxySession {
     this.done = true;
     this.write(`-ERR ${message}`);
     this.socket.end();
-  }
-
-  private write(line: string): void {
-    if (!this.socket.destroyed) this.socket.write(`${line}\r\n`);
   }
 }

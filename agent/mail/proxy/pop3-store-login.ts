@@ -4,7 +4,8 @@
  * whatever the password holds.
  */
 import { StoreLoginRefused } from './imap-store-login.js';
-import { StoreConnection, StoreConnectionError, type StoreConnectOptions } from './store-connection.js';
+import type { StoreConnection, StoreConnectOptions, StoreGreeting } from './store-connection.js';
+import { loggedInAtStore, StoreConnectionError } from './store-connection.js';
 import type { StoreEndpoint } from './store-locator.js';
 
 /** A store session logged in, and the store's `+OK` line (passed on to the client). */
@@ -14,24 +15,13 @@ export interface Pop3StoreSession {
 }
 
 /** Connects to the store and logs `user` in. Rejects with StoreConnectionError or StoreLoginRefused. */
-export async function pop3StoreLogin(
+export function pop3StoreLogin(
   endpoint: StoreEndpoint,
   user: string,
   password: string,
   options: StoreConnectOptions,
 ): Promise<Pop3StoreSession> {
-  const connection = await StoreConnection.open(endpoint.host, endpoint.port, options);
-  try {
-    const greeting = await connection.readLine();
-    if (!greeting.startsWith('+OK'))
-      throw new StoreConnectionError(`the store greeted with ${greeting.slice(0, 100)}`);
-    if (connection.needsTls(options.tlsToStores)) {
-      connection.send('STLS');
-      const reply = await connection.readLine();
-      if (!reply.startsWith('+OK'))
-        throw new StoreConnectionError(`the store refused STLS: ${reply.slice(0, 100)}`);
-      await connection.startTls(endpoint.host, options.ca);
-    }
+  return loggedInAtStore(endpoint, options, pop3Greeting, async (connection) => {
     connection.send(`AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`, 'utf8').toString('base64')}`);
     const reply = await connection.readLine();
     if (!reply.startsWith('+OK')) {
@@ -39,8 +29,15 @@ export async function pop3StoreLogin(
       throw new StoreLoginRefused(reply.slice(0, 200));
     }
     return { connection, reply };
-  } catch (error) {
-    connection.destroy();
-    throw error;
-  }
+  });
 }
+
+const pop3Greeting: StoreGreeting = {
+  greeting: '+OK',
+  askForTls: async (connection) => {
+    connection.send('STLS');
+    const reply = await connection.readLine();
+    if (!reply.startsWith('+OK'))
+      throw new StoreConnectionError(`the store refused STLS: ${reply.slice(0, 100)}`);
+  },
+};

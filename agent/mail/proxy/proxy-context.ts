@@ -3,8 +3,8 @@
  * the store connection settings. Kept in its own file so sessions depend on this shape only.
  */
 import type { Socket } from 'node:net';
-import type { Clock } from '../../daemon/clock.js';
-import type { MailTlsCredentials } from '../tls/mail-tls.js';
+import type { Clock } from '../../common/clock.js';
+import type { MailTlsCredentials } from '../protocol/tls/mail-tls.js';
 import type { ProxyRouting } from './proxy-login.js';
 import type { ProxySessionRegistry } from './proxy-sessions.js';
 import type { StoreConnectOptions } from './store-connection.js';

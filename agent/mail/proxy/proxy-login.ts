@@ -2,7 +2,7 @@
  * The protocol-independent part of a proxied login: check the user, refuse held users, find the
  * store endpoint. The IMAP and POP3 proxies map the outcome to their own replies.
  */
-import type { DirectorAuthenticator } from '../auth/director-authenticator.js';
+import type { DirectorAuthenticator } from '../director/director-authenticator.js';
 import type { ProxyHolds } from './proxy-holds.js';
 import { type StoreEndpoint, StoreLocationError, type StoreLocator } from './store-locator.js';
 

@@ -5,10 +5,10 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import { type Clock, systemClock } from '../../daemon/clock.js';
-import { AddressConnectionLimit } from '../address-connection-limit.js';
-import type { DirectorAuthenticator } from '../auth/director-authenticator.js';
-import type { MailTlsCredentials } from '../tls/mail-tls.js';
+import { type Clock, systemClock } from '../../common/clock.js';
+import type { DirectorAuthenticator } from '../director/director-authenticator.js';
+import { AddressConnectionLimit } from '../protocol/address-connection-limit.js';
+import type { MailTlsCredentials } from '../protocol/tls/mail-tls.js';
 import { defaultProxyLimits, type ProxyContext, type ProxyLimits, type ProxyLog } from './proxy-context.js';
 import { ProxyHolds } from './proxy-holds.js';
 import { type ProxiedSession, ProxySessionRegistry } from './proxy-sessions.js';

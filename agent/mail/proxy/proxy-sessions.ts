@@ -2,7 +2,7 @@
  * The proxied sessions of one proxy (IMAP or POP3): who, from where, to which store node, since
  * when, and how to close them (kick before a mailbox cutover, or by an admin).
  */
-import { clientAddressKey } from '../address-connection-limit.js';
+import { clientAddressKey } from '../protocol/address-connection-limit.js';
 
 /** A proxied session as `sessions()` reports it. */
 export interface ProxiedSession {

@@ -6,6 +6,7 @@
 import { connect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { isLoopbackAddress } from './loopback-address.js';
+import type { StoreEndpoint } from './store-locator.js';
 
 /** How the proxy reaches stores. */
 export interface StoreConnectOptions {
@@ -156,5 +157,39 @@ export class StoreConnection {
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.();
+  }
+}
+
+/** How a protocol opens a session at a store: the greeting it expects, and how it asks for TLS. */
+export interface StoreGreeting {
+  /** What the store's first line starts with (`* OK`, `+OK`). */
+  greeting: string;
+  /** Asks the store for TLS in the protocol's words; rejects when the store refuses. */
+  askForTls(connection: StoreConnection): Promise<void>;
+}
+
+/**
+ * Connects to the store, checks its greeting, starts TLS unless the store is on loopback (or the
+ * policy says otherwise), and runs `login` on the connection. Any failure closes the connection.
+ */
+export async function loggedInAtStore<T>(
+  endpoint: StoreEndpoint,
+  options: StoreConnectOptions,
+  protocol: StoreGreeting,
+  login: (connection: StoreConnection) => Promise<T>,
+): Promise<T> {
+  const connection = await StoreConnection.open(endpoint.host, endpoint.port, options);
+  try {
+    const greeting = await connection.readLine();
+    if (!greeting.startsWith(protocol.greeting))
+      throw new StoreConnectionError(`the store greeted with ${greeting.slice(0, 100)}`);
+    if (connection.needsTls(options.tlsToStores)) {
+      await protocol.askForTls(connection);
+      await connection.startTls(endpoint.host, options.ca);
+    }
+    return await login(connection);
+  } catch (error) {
+    connection.destroy();
+    throw error;
   }
 }

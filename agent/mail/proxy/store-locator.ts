@@ -4,9 +4,9 @@
  * `pop3=host:port`). The store list and server entries are cached for a short time (failover
  * rewrites a store entry; a few seconds of staleness is what `invalidate()` is for).
  */
-import type { Clock } from '../../daemon/clock.js';
-import type { FleetDirectory } from '../../directory/fleet-directory.js';
-import type { LogicalStoreEntry, ServerEntry } from '../../directory/fleet-entries.js';
+import type { Clock } from '../../common/clock.js';
+import type { FleetDirectory } from '../../common/directory/fleet-directory.js';
+import type { LogicalStoreEntry, ServerEntry } from '../../common/directory/fleet-entries.js';
 
 /** The part of the directory the locator reads. */
 export type StoreLocationSource = Pick<FleetDirectory, 'listLogicalStores' | 'listServers'>;

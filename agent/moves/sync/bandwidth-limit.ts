@@ -21,8 +21,10 @@ export class BandwidthLimit {
     this.bytesPerSecond = bytesPerSecond;
   }
 
-  /** Resolves once `bytes` may go (at once when there is no limit). */
-  async take(bytes: number): Promise<void> {
+  /** Resolves once `bytes` may go (at once when there is no limit); rejects when `signal` aborts. */
+  async take(bytes: number, signal?: AbortSignal): Promise<void> {
+    // Aborted before the wait begins: an abort listener added now would never be called.
+    signal?.throwIfAborted();
     if (this.bytesPerSecond <= 0) return;
     const at = this.now();
     this.tokens = Math.min(
@@ -32,7 +34,17 @@ export class BandwidthLimit {
     this.last = at;
     this.tokens -= bytes;
     // In debt: wait until the debt is paid at the rate (a message larger than a second's worth waits longer).
-    if (this.tokens < 0)
-      await new Promise((resolve) => setTimeout(resolve, (-this.tokens / this.bytesPerSecond) * 1000));
+    if (this.tokens >= 0) return;
+    const ms = (-this.tokens / this.bytesPerSecond) * 1000;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        if (signal?.aborted) reject(signal.reason);
+        else resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 }

@@ -12,7 +12,7 @@
  * Used for the bulk copy, each catch-up round and the final delta under the cutover's hold.
  * `verifyCopy` then compares each folder's count, UIDs, bytes and body digests with the source's.
  */
-import type { MessageBaseGenerator } from '../../mail/maildir/message-file-name.js';
+import type { MessageBaseGenerator } from '../../mail/store/maildir/message-file-name.js';
 import type { BandwidthLimit } from './bandwidth-limit.js';
 import type { IncomingMessage } from './staging-folder.js';
 import type { StagingMaildir } from './staging-maildir.js';
@@ -183,7 +183,7 @@ async function fetchInto(
     const listed = byUid.get(frame.uid);
     if (!listed || frame.body.length !== frame.size)
       throw new SyncRequestError(`the source sent a message it was not asked for (UID ${frame.uid})`);
-    await source.limit.take(frame.body.length);
+    await source.limit.take(frame.body.length, source.signal);
     batch.push({
       uid: frame.uid,
       flags: listed[4],

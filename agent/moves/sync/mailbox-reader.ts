@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import type { FolderView, UserMailbox } from '../../mail/mail-storage.js';
+import type { FolderView, UserMailbox } from '../../mail/store/mail-storage.js';
 import { writeFrame } from './sync-frames.js';
 import { type ManifestMessage, manifestChunkMessages, type SyncAnswer } from './sync-protocol.js';
 import { formatUidSet } from './uid-set.js';

@@ -7,7 +7,7 @@
  */
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fsyncDirectory, isMissing, replaceFileAtomically } from '../../mail/maildir/durable-fs.js';
+import { fsyncDirectory, isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
 import type { SourceManifest } from './mailbox-copy.js';
 import type { StagingMaildir } from './staging-maildir.js';
 

@@ -17,22 +17,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  appendDurably,
-  fsyncDirectory,
-  isMissing,
-  writeNewFileDurably,
-} from '../../mail/maildir/durable-fs.js';
-import { KeywordTable, systemFlagLetters } from '../../mail/maildir/keyword-table.js';
-import { readKeywordTable, writeKeywordTable } from '../../mail/maildir/keywords-file.js';
+import { appendDurably, fsyncDirectory, isMissing, writeNewFileDurably } from '../../common/durable-fs.js';
+import { KeywordTable, systemFlagLetters } from '../../mail/store/maildir/keyword-table.js';
+import { readKeywordTable, writeKeywordTable } from '../../mail/store/maildir/keywords-file.js';
 import {
   formatMessageFileName,
   type MessageBaseGenerator,
   parseMessageFileName,
   sortLetters,
-} from '../../mail/maildir/message-file-name.js';
-import { expungeLine, messageLine, rewriteModseqLog } from '../../mail/maildir/modseq-log.js';
-import { appendUidlistRecords, readUidlist, rewriteUidlist } from '../../mail/maildir/uidlist-file.js';
+} from '../../mail/store/maildir/message-file-name.js';
+import { expungeLine, messageLine, rewriteModseqLog } from '../../mail/store/maildir/modseq-log.js';
+import { appendUidlistRecords, readUidlist, rewriteUidlist } from '../../mail/store/maildir/uidlist-file.js';
 import { bodyDigest, digestLine } from './mailbox-reader.js';
 
 const digestsFileName = 'mailfleet-move-digests';

@@ -7,10 +7,10 @@
  */
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { specialUseFolders } from '../../mail/mail-storage.js';
-import { isMissing, replaceFileAtomically } from '../../mail/maildir/durable-fs.js';
-import { folderDirectoryName, folderNameOfDirectory } from '../../mail/maildir/folder-names.js';
-import { writeSubscriptions } from '../../mail/maildir/mailbox-files.js';
+import { isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
+import { specialUseFolders } from '../../mail/store/mail-storage.js';
+import { folderDirectoryName, folderNameOfDirectory } from '../../mail/store/maildir/folder-names.js';
+import { writeSubscriptions } from '../../mail/store/maildir/mailbox-files.js';
 import { StagingFolder } from './staging-folder.js';
 import type { ManifestFolder } from './sync-protocol.js';
 

@@ -6,10 +6,10 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { JsonLogger } from '../../daemon/json-logger.js';
-import type { StoreUsers } from '../../mail/auth/store-users.js';
-import type { MailStorage, UserMailbox } from '../../mail/mail-storage.js';
-import { maildirOfUser } from '../../mail/maildir/mailbox-path.js';
+import type { JsonLogger } from '../../common/json-logger.js';
+import type { MailStorage, UserMailbox } from '../../mail/store/mail-storage.js';
+import { maildirOfUser } from '../../mail/store/maildir/mailbox-path.js';
+import type { StoreUsers } from '../../mail/store/store-users.js';
 import { type MoveLockSource, requireMoveLock } from '../peer-lock.js';
 import { BodyDigests, sendDigests, sendManifest, sendMessages } from './mailbox-reader.js';
 import { readFrames, writeFrame } from './sync-frames.js';

@@ -3,7 +3,7 @@
  * Without NODE the audit logs of every answering node are merged by time.
  */
 import { parseArgs } from 'node:util';
-import type { AuditEntry } from '../../../agent/contract/methods.js';
+import type { AuditEntry } from '../../../agent/common/contract/methods.js';
 import { formatTable } from '../output.js';
 import { answerTimeoutMs, openFleetFromFlag } from './fleet-options.js';
 

@@ -10,8 +10,8 @@
  * The agents decide: a refusal is printed in their words and the command exits 1.
  */
 import { parseArgs } from 'node:util';
-import type { MoveJob, MovePlan } from '../../../agent/contract/move-contract.js';
-import { durationInWords, sizeInWords } from '../../../agent/moves/move-context.js';
+import type { MoveJob, MovePlan } from '../../../agent/common/contract/move-contract.js';
+import { durationInWords, sizeInWords } from '../../../agent/common/in-words.js';
 import {
   cancelMove,
   listMoves,

@@ -7,8 +7,8 @@
  * holder. It sees only what the login may read: a domain admin's check misses holders in other
  * departments, and then the directory's refusal is the answer.
  */
-import { DirectoryError, ldapResultCodes } from '../../../agent/directory/directory-errors.js';
-import type { FleetDirectory } from '../../../agent/directory/fleet-directory.js';
+import { DirectoryError, ldapResultCodes } from '../../../agent/common/directory/directory-errors.js';
+import type { FleetDirectory } from '../../../agent/common/directory/fleet-directory.js';
 
 /** Who holds `address`, in words (`the user alice@x`), or undefined when it is free. */
 export async function addressHolder(

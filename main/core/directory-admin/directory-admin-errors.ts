@@ -4,7 +4,7 @@
  * console shows (and may branch on).
  */
 import { z } from 'zod';
-import { DirectoryError, isConnectionError } from '../../../agent/directory/directory-errors.js';
+import { DirectoryError, isConnectionError } from '../../../agent/common/directory/directory-errors.js';
 import {
   type DirectoryAdminError,
   type DirectoryAdminErrorCode,

@@ -8,9 +8,9 @@
  * binds as (docs/directory.md), not here: a refusal comes back as `not-allowed`.
  */
 import type { z } from 'zod';
-import { DirectoryError, ldapResultCodes } from '../../../agent/directory/directory-errors.js';
-import type { FleetDirectory, MailUserInput } from '../../../agent/directory/fleet-directory.js';
-import type { MailUserEntry } from '../../../agent/directory/fleet-entries.js';
+import { DirectoryError, ldapResultCodes } from '../../../agent/common/directory/directory-errors.js';
+import type { FleetDirectory, MailUserInput } from '../../../agent/common/directory/fleet-directory.js';
+import type { MailUserEntry } from '../../../agent/common/directory/fleet-entries.js';
 import { addressHolder } from './address-holder.js';
 import {
   type DirectoryAdminCall,

@@ -1,13 +1,13 @@
 /**
  * Aliases (`mailfleetMailAlias`: an address forwarding to others) and groups (`mailfleetMailGroup`:
  * an address whose members are user DNs) of a domain, as the director's recipient router reads them
- * (agent/mail/director/recipient-router.ts). Members are given and shown as addresses; the
+ * (agent/mail/director/inbound/recipient-router.ts). Members are given and shown as addresses; the
  * directory holds the users' DNs.
  */
-import { DirectoryError, ldapResultCodes } from '../../../agent/directory/directory-errors.js';
-import { parseDn } from '../../../agent/directory/distinguished-name.js';
-import type { FleetDirectory } from '../../../agent/directory/fleet-directory.js';
-import type { MailGroupEntry, MailUserEntry } from '../../../agent/directory/fleet-entries.js';
+import { DirectoryError, ldapResultCodes } from '../../../agent/common/directory/directory-errors.js';
+import { parseDn } from '../../../agent/common/directory/distinguished-name.js';
+import type { FleetDirectory } from '../../../agent/common/directory/fleet-directory.js';
+import type { MailGroupEntry, MailUserEntry } from '../../../agent/common/directory/fleet-entries.js';
 import { addressHolder } from './address-holder.js';
 import type {
   AliasWrite,

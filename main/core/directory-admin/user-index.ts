@@ -5,9 +5,9 @@
  * windows for a virtualised list. Writes made through `DirectoryAdmin` update it in place; `load()`
  * again picks up what others changed.
  */
-import { InvalidDnError, parseDn } from '../../../agent/directory/distinguished-name.js';
-import type { FleetDirectory } from '../../../agent/directory/fleet-directory.js';
-import type { MailUserEntry } from '../../../agent/directory/fleet-entries.js';
+import { InvalidDnError, parseDn } from '../../../agent/common/directory/distinguished-name.js';
+import type { FleetDirectory } from '../../../agent/common/directory/fleet-directory.js';
+import type { MailUserEntry } from '../../../agent/common/directory/fleet-entries.js';
 import {
   type UserSearch,
   type UserSearchResult,

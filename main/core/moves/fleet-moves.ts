@@ -4,9 +4,9 @@
  * drain, and every node's jobs merged into one list. The CLI and the console call these; the
  * agents decide and enforce (docs/moves.md).
  */
-import type { MethodParams, MethodResult } from '../../../agent/contract/methods.js';
-import type { KeptMailboxCopy, MoveBatch, MoveJob } from '../../../agent/contract/move-contract.js';
-import type { FleetDirectory } from '../../../agent/directory/fleet-directory.js';
+import type { MethodParams, MethodResult } from '../../../agent/common/contract/methods.js';
+import type { KeptMailboxCopy, MoveBatch, MoveJob } from '../../../agent/common/contract/move-contract.js';
+import type { FleetDirectory } from '../../../agent/common/directory/fleet-directory.js';
 import type { FleetClient } from '../fleet-client.js';
 import { planDrain, type Rebalance, type StoreLoad } from './move-suggestions.js';
 

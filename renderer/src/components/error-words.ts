@@ -1,6 +1,6 @@
 /** A failed call in words the clerk can act on: what kind of failure, then the agent's detail. */
 import type { Translator } from '../i18n/translate';
-import type { ShownError } from '../store/queues/load-state';
+import type { ShownError } from '../store/shown-error';
 
 /** The sentence for an error (the agent's own message stays, for the technical staff). */
 export function errorWords(tr: Translator, error: ShownError): string {

@@ -2,7 +2,8 @@
 import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages-en';
 import { useTranslator } from '../i18n/use-translator';
-import type { LoadStatus, ShownError } from '../store/queues/load-state';
+import type { LoadStatus } from '../store/queues/load-state';
+import type { ShownError } from '../store/shown-error';
 import { errorWords } from './error-words';
 
 interface LoadStatusProps {

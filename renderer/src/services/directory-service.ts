@@ -1,31 +1,26 @@
 /**
  * The directory view's services: the only code that calls `directory.*`. Answers go into the
  * directory store; a refusal of the directory arrives as an error in words (the call's result), a
- * failure of the console link or of a store node as a ConsoleError; both become a ShownError.
+ * failure of the console link or of a store node as a ConsoleError; both become a DirectoryViewError.
  * A password typed for a reset or a new user is passed to the call once and kept nowhere.
  */
-import type { ConsoleApi } from '../../../main/console/console-contract';
 import type {
+  ConsoleApi,
   DirectoryAdminResult,
   NewUser,
   UserUpdate,
-} from '../../../main/core/directory-admin/directory-admin-contract';
+} from '../../../main/console/console-contract';
 import type { useDirectoryStore } from '../store/directory/directory-store';
 import { searchBlockSize, type UserQuery } from '../store/directory/search-slice';
-import type { ShownError } from '../store/directory/shown-error';
+import type { DirectoryViewError } from '../store/shown-error';
 import { ConsoleError } from './console-error';
+import { shownErrorOf } from './shown-error';
 
 type DirectoryStoreApi = Pick<typeof useDirectoryStore, 'getState'>;
 
-/** A failure of any kind as the view shows it. */
-export function shownErrorOf(error: unknown): ShownError {
-  if (error instanceof ConsoleError) return { kind: 'console', code: error.code, detail: error.message };
-  return { kind: 'console', code: 'failed', detail: error instanceof Error ? error.message : String(error) };
-}
-
 /** The value of a directory result, or its error in words thrown as a {@link DirectoryRefusal}. */
 class DirectoryRefusal extends Error {
-  constructor(readonly shown: ShownError) {
+  constructor(readonly shown: DirectoryViewError) {
     super('refused');
   }
 }
@@ -36,7 +31,7 @@ async function acceptedValue<T>(result: Promise<DirectoryAdminResult<T>>): Promi
   throw new DirectoryRefusal({ kind: 'directory', ...answer.error });
 }
 
-const shown = (error: unknown): ShownError =>
+const shown = (error: unknown): DirectoryViewError =>
   error instanceof DirectoryRefusal ? error.shown : shownErrorOf(error);
 
 /** The directory services of one window. */
@@ -170,7 +165,7 @@ export class DirectoryService {
   }
 
   /** Saves an edit; resolves with the error to show next to the form, if any. */
-  async saveUser(edit: UserUpdate): Promise<ShownError | undefined> {
+  async saveUser(edit: UserUpdate): Promise<DirectoryViewError | undefined> {
     return this.write(async () => {
       const page = await acceptedValue(this.api.directory.updateUser(edit));
       this.store.getState().receivePage(page);
@@ -180,7 +175,7 @@ export class DirectoryService {
   }
 
   /** Sets a new password; the password is not kept, logged or shown after this call. */
-  async resetPassword(address: string, newPassword: string): Promise<ShownError | undefined> {
+  async resetPassword(address: string, newPassword: string): Promise<DirectoryViewError | undefined> {
     return this.write(async () => {
       await acceptedValue(this.api.directory.resetPassword({ address, newPassword }));
       this.store.getState().tell('passwordReset', address);
@@ -188,7 +183,7 @@ export class DirectoryService {
   }
 
   /** Adds a user and opens their page. */
-  async addUser(user: NewUser): Promise<ShownError | undefined> {
+  async addUser(user: NewUser): Promise<DirectoryViewError | undefined> {
     return this.write(async () => {
       const page = await acceptedValue(this.api.directory.addUser(user));
       this.store.getState().openUser(page.mail);
@@ -199,7 +194,7 @@ export class DirectoryService {
   }
 
   /** Deletes a user; `confirm` is the address as the admin typed it again. */
-  async deleteUser(address: string, confirm: string): Promise<ShownError | undefined> {
+  async deleteUser(address: string, confirm: string): Promise<DirectoryViewError | undefined> {
     return this.write(async () => {
       await acceptedValue(this.api.directory.deleteUser({ address, confirm }));
       this.store.getState().closeUser();
@@ -223,7 +218,11 @@ export class DirectoryService {
   }
 
   /** Adds an alias (or replaces its targets when `replace`). */
-  async writeAlias(address: string, forwardTo: string[], replace: boolean): Promise<ShownError | undefined> {
+  async writeAlias(
+    address: string,
+    forwardTo: string[],
+    replace: boolean,
+  ): Promise<DirectoryViewError | undefined> {
     return this.write(async () => {
       const call = replace ? this.api.directory.setAliasTargets : this.api.directory.addAlias;
       await acceptedValue(call({ address, forwardTo }));
@@ -232,7 +231,7 @@ export class DirectoryService {
   }
 
   /** Deletes an alias. */
-  async deleteAlias(address: string): Promise<ShownError | undefined> {
+  async deleteAlias(address: string): Promise<DirectoryViewError | undefined> {
     return this.write(async () => {
       await acceptedValue(this.api.directory.deleteAlias({ address }));
       await this.reloadLists();
@@ -276,7 +275,7 @@ export class DirectoryService {
     void this.loadOverview();
   }
 
-  private async write(work: () => Promise<void>): Promise<ShownError | undefined> {
+  private async write(work: () => Promise<void>): Promise<DirectoryViewError | undefined> {
     try {
       await work();
       return undefined;

@@ -2,8 +2,7 @@
  * Feeds the fleet store: the first whole snapshot by call, then every push main sends (a whole
  * snapshot, then the nodes that changed, soon after their samples arrive), merged by the store.
  */
-import type { ConsoleApi } from '../../../main/console/console-contract';
-import type { ConsoleFleetPush } from '../../../main/console/console-fleet-snapshot';
+import type { ConsoleApi, ConsoleFleetPush } from '../../../main/console/console-contract';
 import type { useFleetStore } from '../store/fleet/fleet-store';
 import { snapshotArrived, snapshotDropped } from './render-probe';
 

@@ -1,6 +1,5 @@
 /** Lockouts for the helpdesk: read them across the fleet, and lift one on its node. */
-import type { ConsoleApi } from '../../../main/console/console-contract';
-import type { FleetLockout } from '../../../main/console/console-fleet-lockouts';
+import type { ConsoleApi, FleetLockout } from '../../../main/console/console-contract';
 import type { useLockoutsStore } from '../store/lockouts/lockouts-store';
 import { shownErrorOf } from './shown-error';
 

@@ -106,6 +106,7 @@ export class MoveService {
         step: 'failed',
         to,
         error: {
+          kind: 'console',
           code: 'bad-request',
           message: `at most ${maxUsersPerBatch} users in one batch (${count} picked)`,
         },

@@ -5,7 +5,7 @@
  * before the previous one was painted are reported with it, as one tick (their samples too). Off unless the page defines `window.mailfleetRenderProbe`
  * (the bench does, through the browser's devtools protocol): the console does nothing extra then.
  */
-import type { ConsoleFleetPush } from '../../../main/console/console-fleet-snapshot';
+import type { ConsoleFleetPush } from '../../../main/console/console-contract';
 import type { RenderTick } from './render-tick';
 
 interface ProbeSink {

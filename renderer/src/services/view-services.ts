@@ -3,7 +3,7 @@
  * stores, for components to call (components never touch the API themselves).
  */
 
-import type { FleetLockout } from '../../../main/console/console-fleet-lockouts';
+import type { FleetLockout } from '../../../main/console/console-contract';
 import { useAuditStore } from '../store/audit/audit-store';
 import { useFleetStore } from '../store/fleet/fleet-store';
 import { useLockoutsStore } from '../store/lockouts/lockouts-store';

@@ -10,11 +10,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
-import { connectRpc, type RpcConnection } from '../../../agent/control/connect-rpc.js';
+import { mailUserEntry } from '../../../agent/common/directory/seed-entries.js';
+import { connectRpc, type RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
-import { mailUserEntry } from '../../../agent/directory/seed-entries.js';
 import { AgentTestDirectory, newKeyPair, type TestKeyPair } from '../../support/agent-test-directory.js';
 import { LineClient } from '../../support/line-client.js';
 import { storeSeedEntries, storeUsers } from '../../support/store-seed.js';

@@ -1,5 +1,5 @@
 /**
- * The tier x method matrix (agent/contract/access-matrix.ts), cell by cell, against a real store
+ * The tier x method matrix (agent/common/contract/access-matrix.ts), cell by cell, against a real store
  * agent over SSH: every method of the contract, called by every kind of caller (system, helpdesk,
  * a domain admin with params inside its domains and with another department's, a user-tier admin,
  * a peer's host key, and an unknown key), must be allowed or refused as the table says.
@@ -10,10 +10,10 @@
  * without a row in the matrix, or without sample params here, fails the type check and this test.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type AccessRow, accessMatrix } from '../../../agent/contract/access-matrix.js';
-import { type MethodName, type MethodParams, methods } from '../../../agent/contract/methods.js';
-import type { RpcConnection } from '../../../agent/control/connect-rpc.js';
-import { RpcCallError } from '../../../agent/control/rpc-errors.js';
+import { type AccessRow, accessMatrix } from '../../../agent/common/contract/access-matrix.js';
+import { type MethodName, type MethodParams, methods } from '../../../agent/common/contract/methods.js';
+import type { RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
+import { RpcCallError } from '../../../agent/common/rpc/rpc-errors.js';
 import { newKeyPair } from '../../support/agent-test-directory.js';
 import { storeUsers } from '../../support/store-seed.js';
 import { type AccessFixture, type CallerName, frank, startAccessFixture } from './access-fixture.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { AuditEntry } from '../../../agent/contract/methods.js';
+import type { AuditEntry } from '../../../agent/common/contract/methods.js';
 import { AuditLog, canonicalJson, paramsDigest } from '../../../agent/control/audit-log.js';
 
 let dir: string;

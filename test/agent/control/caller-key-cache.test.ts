@@ -1,8 +1,12 @@
 import { describe, expect, test } from 'vitest';
+import {
+  type AdminEntry,
+  FleetTree,
+  type ServerEntry,
+} from '../../../agent/common/directory/fleet-entries.js';
+import { generateEd25519KeyPair } from '../../../agent/common/rpc/ssh-key-generation.js';
+import { parseSshPublicKey } from '../../../agent/common/rpc/ssh-public-key.js';
 import { CallerKeyCache, type CallerKeySource } from '../../../agent/control/caller-key-cache.js';
-import { generateEd25519KeyPair } from '../../../agent/control/ssh-key-generation.js';
-import { parseSshPublicKey } from '../../../agent/control/ssh-public-key.js';
-import { type AdminEntry, FleetTree, type ServerEntry } from '../../../agent/directory/fleet-entries.js';
 import { storeServerEntry } from '../../support/server-entry.js';
 
 // A pure unit test of the cache's bookkeeping: an in-memory key source stands in for the

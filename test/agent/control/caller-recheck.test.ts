@@ -6,12 +6,12 @@
  */
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { connectRpc, type RpcConnection } from '../../../agent/control/connect-rpc.js';
-import { RpcCallError } from '../../../agent/control/rpc-errors.js';
+import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
+import { connectRpc, type RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
+import { RpcCallError } from '../../../agent/common/rpc/rpc-errors.js';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
-import { FleetTree } from '../../../agent/directory/fleet-entries.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
 
 const keys = {

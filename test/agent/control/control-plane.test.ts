@@ -4,10 +4,10 @@
  */
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { maxRpcLineBytes, rpcErrorCodes, rpcResponse } from '../../../agent/contract/json-rpc.js';
-import { notifications } from '../../../agent/contract/methods.js';
-import { connectRpc, type RpcConnection } from '../../../agent/control/connect-rpc.js';
-import { HostKeyMismatchError, RpcCallError } from '../../../agent/control/rpc-errors.js';
+import { maxRpcLineBytes, rpcErrorCodes, rpcResponse } from '../../../agent/common/contract/json-rpc.js';
+import { notifications } from '../../../agent/common/contract/methods.js';
+import { connectRpc, type RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
+import { HostKeyMismatchError, RpcCallError } from '../../../agent/common/rpc/rpc-errors.js';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';

@@ -4,8 +4,8 @@
  * admin's domain, and a node's host key listing a store's mailboxes and sessions.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { RpcConnection } from '../../../agent/control/connect-rpc.js';
-import { RpcCallError } from '../../../agent/control/rpc-errors.js';
+import type { RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
+import { RpcCallError } from '../../../agent/common/rpc/rpc-errors.js';
 import { storeUsers } from '../../support/store-seed.js';
 import { type AccessFixture, frank, startAccessFixture } from './access-fixture.js';
 

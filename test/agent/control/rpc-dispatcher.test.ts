@@ -6,12 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { rpcErrorCodes } from '../../../agent/contract/json-rpc.js';
+import { rpcErrorCodes } from '../../../agent/common/contract/json-rpc.js';
+import { JsonLogger } from '../../../agent/common/json-logger.js';
 import { AuditLog } from '../../../agent/control/audit-log.js';
 import type { MethodHandlers } from '../../../agent/control/method-handler.js';
 import { MethodError } from '../../../agent/control/method-handler.js';
 import { RpcDispatcher } from '../../../agent/control/rpc-dispatcher.js';
-import { JsonLogger } from '../../../agent/daemon/json-logger.js';
 import { fixedCallerChannel } from '../../support/fixed-caller-channel.js';
 
 let dir: string;

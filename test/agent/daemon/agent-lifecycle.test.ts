@@ -7,13 +7,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectRpc } from '../../../agent/control/connect-rpc.js';
+import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
+import {
+  adminEntry,
+  directoryBaseEntries,
+  serverEntry,
+} from '../../../agent/common/directory/seed-entries.js';
+import { connectRpc } from '../../../agent/common/rpc/connect-rpc.js';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
 import { importDirectoryEntries } from '../../../agent/directory/embedded/import-entries.js';
-import { FleetTree } from '../../../agent/directory/fleet-entries.js';
-import { adminEntry, directoryBaseEntries, serverEntry } from '../../../agent/directory/seed-entries.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
 
 const systemKey = newKeyPair('sys');

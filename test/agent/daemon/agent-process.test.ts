@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { connectRpc } from '../../../agent/control/connect-rpc.js';
+import { connectRpc } from '../../../agent/common/rpc/connect-rpc.js';
 import { type AgentChild, spawnAgentChild } from '../../support/agent-child.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
 import { type CompiledAgent, compileAgent } from '../../support/compiled-agent.js';

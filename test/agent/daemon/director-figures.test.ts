@@ -11,10 +11,10 @@ import type {
   MessageTransport,
   OutgoingMessage,
   RouteDecision,
-} from '../../../agent/mail/queue/delivery-transport.js';
-import { MailQueue } from '../../../agent/mail/queue/mail-queue.js';
+} from '../../../agent/mail/director/queue/delivery-transport.js';
+import { MailQueue } from '../../../agent/mail/director/queue/mail-queue.js';
 import { CounterRegistry } from '../../../agent/metrics/counter-registry.js';
-import { makeTempDir, removeTempDir } from '../mail/maildir/maildir-test-support.js';
+import { makeTempDir, removeTempDir } from '../mail/store/maildir/maildir-test-support.js';
 
 // Each recipient's fate by its local part: a@ delivered, b@ deferred, c@ bounced by the store.
 const replies: Record<string, DeliveryOutcome['outcome']> = {
@@ -54,7 +54,7 @@ describe('director queue counters', () => {
   beforeEach(async () => {
     root = await makeTempDir();
     now = 1_800_000_000_000;
-    queue = new MailQueue({ root, clock: { now: () => now }, route, transport });
+    queue = new MailQueue({ root, clock: { now: () => now }, route, transports: { lmtp: transport } });
     await queue.start();
   });
 

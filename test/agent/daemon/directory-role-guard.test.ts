@@ -8,12 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidCredentialsError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
+import {
+  adminEntry,
+  directoryBaseEntries,
+  serverEntry,
+} from '../../../agent/common/directory/seed-entries.js';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
 import { importDirectoryEntries } from '../../../agent/directory/embedded/import-entries.js';
-import { FleetTree } from '../../../agent/directory/fleet-entries.js';
-import { adminEntry, directoryBaseEntries, serverEntry } from '../../../agent/directory/seed-entries.js';
 import { probeFreePort } from '../../support/free-port.js';
 import { tryBind } from '../../support/ldap-bind.js';
 

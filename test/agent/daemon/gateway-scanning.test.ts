@@ -8,11 +8,11 @@
 import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRpc } from '../../../agent/control/connect-rpc.js';
+import { mailDomainEntry, mailUserEntry } from '../../../agent/common/directory/seed-entries.js';
+import { connectRpc } from '../../../agent/common/rpc/connect-rpc.js';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
-import { mailDomainEntry, mailUserEntry } from '../../../agent/directory/seed-entries.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
 import { startTestRspamd, type TestRspamd } from '../../support/rspamd.js';
 

@@ -5,13 +5,13 @@
  * senders connect from other 127.x addresses, which the director does not trust.
  */
 import { createTransport } from 'nodemailer';
-import { connectRpc, type RpcConnection } from '../../../agent/control/connect-rpc.js';
+import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
+import { mailAliasEntry } from '../../../agent/common/directory/seed-entries.js';
+import { connectRpc, type RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
-import { FleetTree } from '../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../agent/directory/ldap-fleet-directory.js';
-import { mailAliasEntry } from '../../../agent/directory/seed-entries.js';
 import { AgentTestDirectory, newKeyPair, type TestKeyPair } from '../../support/agent-test-directory.js';
 import { storeSeedEntries, storeUsers } from '../../support/store-seed.js';
 

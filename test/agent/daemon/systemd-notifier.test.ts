@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { JsonLogger } from '../../../agent/daemon/json-logger.js';
+import { JsonLogger } from '../../../agent/common/json-logger.js';
 import { SystemdNotifier } from '../../../agent/daemon/systemd-notifier.js';
 import { listenNotifySocket, type NotifySocketListener } from '../../support/notify-socket-listener.js';
 

@@ -6,15 +6,15 @@
  */
 import { Attribute, Change, Client, InsufficientAccessError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DirectoryError } from '../../../agent/directory/directory-errors.js';
-import { FleetTree } from '../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../agent/directory/ldap-fleet-directory.js';
+import { DirectoryError } from '../../../agent/common/directory/directory-errors.js';
+import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
 import {
   adminEntry,
   mailAliasEntry,
   mailGroupEntry,
   mailUserEntry,
-} from '../../../agent/directory/seed-entries.js';
+} from '../../../agent/common/directory/seed-entries.js';
 import { toDirectoryAdminError } from '../../../main/core/directory-admin/directory-admin-errors.js';
 import { directoryBackends } from '../../support/directory-backends.js';
 import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../support/directory-seed.js';

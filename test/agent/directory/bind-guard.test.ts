@@ -7,7 +7,7 @@
 import { connect, type Socket } from 'node:net';
 import { Attribute, Change, Client, InvalidCredentialsError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetTree } from '../../../agent/directory/fleet-entries.js';
+import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
 import { passwordPolicy } from '../../../agent/directory/slapd/database-rules.js';
 import { directoryBackends } from '../../support/directory-backends.js';
 import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../support/directory-seed.js';

@@ -13,11 +13,15 @@ import {
   NoSuchObjectError,
 } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DirectoryError } from '../../../agent/directory/directory-errors.js';
-import { FleetTree } from '../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../agent/directory/ldap-fleet-directory.js';
-import { passwordModifyOid } from '../../../agent/directory/ldap-session.js';
-import { mailAliasEntry, mailGroupEntry, mailUserEntry } from '../../../agent/directory/seed-entries.js';
+import { DirectoryError } from '../../../agent/common/directory/directory-errors.js';
+import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
+import { passwordModifyOid } from '../../../agent/common/directory/ldap-session.js';
+import {
+  mailAliasEntry,
+  mailGroupEntry,
+  mailUserEntry,
+} from '../../../agent/common/directory/seed-entries.js';
 import { directoryBackends } from '../../support/directory-backends.js';
 import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../support/directory-seed.js';
 import type { TestDirectory } from '../../support/test-directory.js';

@@ -1,6 +1,6 @@
 /** LDIF reading and writing: a round trip, and files as other tools write them. */
 import { describe, expect, it } from 'vitest';
-import type { DirectoryEntry } from '../../../agent/directory/directory-entry.js';
+import type { DirectoryEntry } from '../../../agent/common/directory/directory-entry.js';
 import { formatLdif, LdifSyntaxError, parseLdif } from '../../../agent/directory/ldif.js';
 
 describe('LDIF', () => {

@@ -1,15 +1,15 @@
 /**
- * The move lock (`mailfleetMoveState`, agent/directory/move-state.ts) on both directory servers:
+ * The move lock (`mailfleetMoveState`, agent/common/directory/move-state.ts) on both directory servers:
  * a store's agent takes it with one add, a second job is refused while it is held, every later
  * change is a compare-and-set on the exact value, the flip changes mailHost in the same modify,
  * and only store and spare nodes (besides staff) may write it: a director's or gateway's entry may
  * not, nor may a store node touch anything else of a user.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DirectoryError } from '../../../agent/directory/directory-errors.js';
-import { FleetTree } from '../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../agent/directory/ldap-fleet-directory.js';
-import { MoveLockConflict, type MoveState } from '../../../agent/directory/move-state.js';
+import { DirectoryError } from '../../../agent/common/directory/directory-errors.js';
+import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
+import { MoveLockConflict, type MoveState } from '../../../agent/common/directory/move-state.js';
 import { directoryBackends } from '../../support/directory-backends.js';
 import { bulkUserAddress, seedEntries, seedPasswords, testBaseDn } from '../../support/directory-seed.js';
 import type { TestDirectory } from '../../support/test-directory.js';

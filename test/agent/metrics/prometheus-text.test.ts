@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { NodeMetrics } from '../../../agent/contract/node-metrics.js';
+import type { NodeMetrics } from '../../../agent/common/contract/node-metrics.js';
 import { renderPrometheusText } from '../../../agent/metrics/prometheus-text.js';
 import { parsePrometheusText } from '../../support/prometheus-text-format.js';
 
@@ -12,7 +12,7 @@ const sample: NodeMetrics = {
   cpu: { percent: 3.5, agentPercent: 1.25, cores: 2 },
   load: [0.5, 0.25, 0.1],
   memory: { totalBytes: 4e9, usedBytes: 1e9, agentRssBytes: 5e7 },
-  disk: { path: '/var/lib/"mail"\\x', totalBytes: 1e11, usedBytes: 2e10 },
+  disk: { path: '/var/lib/"mail"\\x', totalBytes: 1e11, usedBytes: 2e10, availableBytes: 7.5e10 },
   network: { rxBytesPerSec: 100, txBytesPerSec: 200 },
   services: [{ name: 'control', state: 'running', since: 1, restarts: 2 }],
   counters: { queue_depth: 42 },
@@ -32,6 +32,7 @@ describe('renderPrometheusText', () => {
     expect(value('mailfleet_cpu_busy_percent')).toBe(3.5);
     expect(value('mailfleet_load_average', { window: '5m' })).toBe(0.25);
     expect(value('mailfleet_disk_used_bytes', { path: '/var/lib/"mail"\\x' })).toBe(2e10);
+    expect(value('mailfleet_disk_available_bytes', { path: '/var/lib/"mail"\\x' })).toBe(7.5e10);
     expect(value('mailfleet_service_state', { service: 'control', state: 'running' })).toBe(1);
     expect(value('mailfleet_service_state', { service: 'control', state: 'failed' })).toBe(0);
     expect(value('mailfleet_service_restarts_total', { service: 'control' })).toBe(2);

@@ -3,14 +3,20 @@
  * driven over SSH as an administrator would: a plan, a start, the job's phases to `done`, the
  * mailbox on the new store with the same UIDs and flags through the director's proxy, mail sent
  * afterwards delivered there, no hold left on the director, the old copy kept on the old store,
- * and a rollback that brings the user back with what arrived meanwhile. Bad input is refused in
- * words and changes nothing.
+ * and a rollback that brings the user back with what arrived meanwhile. A batch runs in order
+ * within its concurrency (seen on the `move.progress` stream); a cancelled move rolls back;
+ * `move.purge` deletes an old copy. Bad input is refused in words and changes nothing, and the
+ * bulk channel is refused to an administrator's key.
  */
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MoveJob } from '../../../agent/contract/move-contract.js';
-import type { RpcConnection } from '../../../agent/control/connect-rpc.js';
-import { RpcCallError } from '../../../agent/control/rpc-errors.js';
+import type { MoveJob } from '../../../agent/common/contract/move-contract.js';
+import type { RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
+import { RpcCallError } from '../../../agent/common/rpc/rpc-errors.js';
+import { mailRootPath } from '../../../agent/daemon/agent-config.js';
+import { stagingPathOf } from '../../../agent/moves/move-context.js';
 import { storeUsers } from '../../support/store-seed.js';
 import { type MailPathFleet, sendMail, startMailPathFleet, until } from '../daemon/mail-path-fleet.js';
 
@@ -219,5 +225,114 @@ describe('a move job', () => {
     const list = await hd.client.call('move.list', {});
     expect(list.jobs.filter((j) => j.user === alice)).toEqual([]);
     expect((await fleet.writer.findUserByAddress(alice))?.mailHost).toBe('store01');
+  }, 60_000);
+
+  it('runs a batch in order within its concurrency, streams its progress, cancels, and purges old copies', async () => {
+    const sys = await fleet.rpc('store02');
+    const phases = new Map<string, string[]>();
+    let mostAtOnce = 0;
+    const running = new Set<string>();
+    sys.client.onNotification('move.progress', ({ job }) => {
+      phases.set(job.user, [...(phases.get(job.user) ?? []), job.phase]);
+      if (!['waiting', 'done', 'failed', 'cancelled'].includes(job.phase)) running.add(job.job);
+      else running.delete(job.job);
+      mostAtOnce = Math.max(mostAtOnce, running.size);
+    });
+    await sys.client.call('move.subscribe', {});
+    const users = [storeUsers.carol.mail, storeUsers.dave.mail, storeUsers.alice.mail]; // all on store01
+    const { batch, jobs } = await sys.client.call('move.start', { users, to: 'store02', concurrency: 1 });
+    expect(batch).toMatchObject({ concurrency: 1, jobs: 3 });
+    for (const job of jobs) await waitForJob(sys, job.job, (j) => j.phase === 'done');
+    expect(mostAtOnce).toBe(1);
+    // In the order given: each started only once the one before it was done.
+    const firstSeen = users.map((u) => jobs.find((j) => j.user === u)!.job);
+    const { jobs: listed } = await sys.client.call('move.list', { state: 'finished' });
+    const started = firstSeen.map((id) => listed.find((j) => j.job === id)!.startedAt ?? 0);
+    const ended = firstSeen.map((id) => listed.find((j) => j.job === id)!.finishedAt ?? 0);
+    expect(started[1]!).toBeGreaterThanOrEqual(ended[0]!);
+    expect(started[2]!).toBeGreaterThanOrEqual(ended[1]!);
+    // The stream's last notification may arrive just after move.show said done.
+    await until(() => users.every((u) => phases.get(u)?.includes('done')));
+    for (const user of users)
+      expect(phases.get(user)).toEqual(expect.arrayContaining(['copy', 'cutover', 'done']));
+
+    // A move cancelled while it copies rolls back: the user stays, no lock, no staging copy.
+    // Carol needs a message for the copy to wait on: at 1 byte a second it takes minutes.
+    const sent = await sendMail(
+      fleet.endpoints.directorSmtp,
+      '127.0.0.1',
+      { from: 'a@example.org', to: [storeUsers.carol.mail] },
+      'to be copied slowly',
+    );
+    expect(sent.ok).toBe(true);
+    await until(async () =>
+      (await sys.client.call('mailbox.stats', { user: storeUsers.carol.mail })).folders.some(
+        (f) => f.name === 'INBOX' && f.messages === 1,
+      ),
+    );
+    const slow = await sys.client
+      .call('move.start', {
+        users: [storeUsers.carol.mail],
+        to: 'store01',
+        bandwidthBytesPerSecond: 1,
+      })
+      .catch((e: unknown) => e);
+    expect((slow as RpcCallError).message).toMatch(/served by node store01, not by store02/);
+    const back = await fleet.rpc('store01');
+    const { jobs: moving } = await back.client.call('move.start', {
+      users: [storeUsers.carol.mail],
+      to: 'store01',
+      bandwidthBytesPerSecond: 1,
+    });
+    const copying = await waitForJob(back, moving[0]!.job, (j) => j.phase !== 'waiting');
+    expect(copying.phase).toBe('copy');
+    expect((await back.client.call('move.cancel', { job: moving[0]!.job })).cancelled).toEqual([
+      moving[0]!.job,
+    ]);
+    const cancelled = await waitForJob(back, moving[0]!.job, (j) =>
+      ['done', 'failed', 'cancelled'].includes(j.phase),
+    );
+    expect(cancelled).toMatchObject({
+      phase: 'cancelled',
+      result: `cancelled: ${storeUsers.carol.mail} stays on store02`,
+    });
+    // Once: a cancelled job does not roll back again and again.
+    const { events: history } = await back.client.call('move.show', { job: moving[0]!.job });
+    expect(history.map((e) => e.text).filter((t) => t.startsWith('cancelled'))).toEqual([
+      'cancelled: rolling back',
+      `cancelled: ${storeUsers.carol.mail} stays on store02`,
+    ]);
+    const carol = await fleet.writer.findUserByAddress(storeUsers.carol.mail);
+    expect(carol).toMatchObject({ mailHost: 'store02', mailboxState: 'active' });
+    expect(carol?.moveState).toBeUndefined();
+    expect(
+      existsSync(dirname(stagingPathOf(mailRootPath(fleet.agents.store01.config), moving[0]!.job))),
+    ).toBe(false);
+
+    // Old copies on store01: purged on request (staff), a user without one is not.
+    const store01 = await fleet.rpc('store01');
+    const kept = (await store01.client.call('move.list', {})).keptCopies.map((c) => c.user);
+    expect(kept).toEqual(expect.arrayContaining(users));
+    expect((await store01.client.call('move.purge', { user: storeUsers.alice.mail })).purged).toBe(true);
+    expect((await store01.client.call('move.list', {})).keptCopies.map((c) => c.user)).not.toContain(
+      storeUsers.alice.mail,
+    );
+    expect((await store01.client.call('move.purge', { user: storeUsers.alice.mail })).purged).toBe(false);
+  }, 120_000);
+
+  it('refuses a store whose node is in maintenance, and the bulk channel to an administrator', async () => {
+    const hd = await fleet.rpc('store01', 'hd');
+    await fleet.writer.updateServer('store01', { state: 'maintenance' });
+    try {
+      const refused = await refusal(
+        hd.client.call('move.start', { users: [storeUsers.bob.mail], to: 'store01' }),
+      );
+      expect(refused.message).toBe('nothing was moved: the node of store01 (store01) is marked maintenance');
+    } finally {
+      await fleet.writer.updateServer('store01', { state: 'active' });
+    }
+    await expect(hd.openSubsystem('mailfleet-sync')).rejects.toThrow();
+    // The connection still serves the administrator's calls.
+    expect((await hd.client.call('move.list', {})).jobs).toBeDefined();
   }, 60_000);
 });

@@ -15,8 +15,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MoveEvent, MoveJob } from '../../../agent/contract/move-contract.js';
-import type { RpcConnection } from '../../../agent/control/connect-rpc.js';
+import type { MoveEvent, MoveJob } from '../../../agent/common/contract/move-contract.js';
+import type { RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
 import { type CompiledAgent, compileAgent } from '../../support/compiled-agent.js';
 import {
   type CrashFleet,

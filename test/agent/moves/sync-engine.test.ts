@@ -13,13 +13,13 @@ import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JsonLogger } from '../../../agent/daemon/json-logger.js';
-import type { MoveState } from '../../../agent/directory/move-state.js';
-import { StoreUsers } from '../../../agent/mail/auth/store-users.js';
-import type { UserMailbox } from '../../../agent/mail/mail-storage.js';
-import { maildirOfUser } from '../../../agent/mail/maildir/mailbox-path.js';
-import { MaildirStorage } from '../../../agent/mail/maildir/maildir-storage.js';
-import { MessageBaseGenerator } from '../../../agent/mail/maildir/message-file-name.js';
+import type { MoveState } from '../../../agent/common/directory/move-state.js';
+import { JsonLogger } from '../../../agent/common/json-logger.js';
+import type { UserMailbox } from '../../../agent/mail/store/mail-storage.js';
+import { maildirOfUser } from '../../../agent/mail/store/maildir/mailbox-path.js';
+import { MaildirStorage } from '../../../agent/mail/store/maildir/maildir-storage.js';
+import { MessageBaseGenerator } from '../../../agent/mail/store/maildir/message-file-name.js';
+import { StoreUsers } from '../../../agent/mail/store/store-users.js';
 import { BandwidthLimit } from '../../../agent/moves/sync/bandwidth-limit.js';
 import {
   type CopySource,

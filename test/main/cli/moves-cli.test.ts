@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MoveJob } from '../../../agent/contract/move-contract.js';
+import type { MoveJob } from '../../../agent/common/contract/move-contract.js';
 import { fleetProfileSchema } from '../../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../../main/lab/lab-people.js';
 import { type LabProcess, mailfleetCli, startLabProcess } from '../../support/lab-process.js';

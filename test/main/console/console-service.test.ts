@@ -89,6 +89,27 @@ describe('ConsoleService', () => {
     });
   });
 
+  it('forwards every param of a node call to the agent: auth.unlock keeps which guard to lift', async () => {
+    // The directory locks entries by DN, so the agent refuses a user name for it: the refusal shows
+    // that `service` reached the agent (a console that dropped it would lift the mail guard instead).
+    expect(
+      await dispatchConsoleCall(fleet.service, 'auth.unlock', {
+        node: 'store01',
+        service: 'directory',
+        target: { user: 'someone@alpha.example' },
+      }),
+    ).toEqual({
+      ok: false,
+      error: { code: 'bad-request', message: 'the directory locks entries by DN: give target.dn' },
+    });
+    expect(
+      await dispatchConsoleCall(fleet.service, 'auth.unlock', {
+        node: 'store01',
+        target: { user: 'someone@alpha.example' },
+      }),
+    ).toEqual({ ok: true, result: { unlocked: false } });
+  });
+
   it('files each node asked for the fleet queues: stores run none, unknown nodes are refused', async () => {
     // Without names only directors and gateways are asked; this fleet has only stores.
     expect(await dispatchConsoleCall(fleet.service, 'queue.fleet', {})).toEqual({

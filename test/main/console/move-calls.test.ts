@@ -7,7 +7,7 @@
  * store is said in words, all through the console's one door (dispatchConsoleCall).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MoveJob } from '../../../agent/contract/move-contract.js';
+import type { MoveJob } from '../../../agent/common/contract/move-contract.js';
 import type {
   ConsoleCallName,
   ConsoleCallResult,

@@ -7,9 +7,9 @@
  * fleet-client.test.ts's.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { NodeMetrics } from '../../../agent/contract/node-metrics.js';
-import type { FleetDirectory } from '../../../agent/directory/fleet-directory.js';
-import type { ServerEntry } from '../../../agent/directory/fleet-entries.js';
+import type { NodeMetrics } from '../../../agent/common/contract/node-metrics.js';
+import type { FleetDirectory } from '../../../agent/common/directory/fleet-directory.js';
+import type { ServerEntry } from '../../../agent/common/directory/fleet-entries.js';
 import { FleetClient } from '../../../main/core/fleet-client.js';
 import type { FleetChanges } from '../../../main/core/fleet-snapshot.js';
 import type { AgentConnection } from '../../../main/core/node-link.js';

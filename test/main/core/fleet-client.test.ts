@@ -4,10 +4,10 @@
  * key does not match its directory entry refused as a possible impersonation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
-import type { LdapFleetDirectory } from '../../../agent/directory/ldap-fleet-directory.js';
 import { sshAgentConnector } from '../../../main/core/agent-connector.js';
 import { FleetClient } from '../../../main/core/fleet-client.js';
 import type { FleetSnapshot } from '../../../main/core/fleet-snapshot.js';

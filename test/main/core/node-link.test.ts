@@ -3,7 +3,7 @@
  * lab tests (test/main/lab); here the connector is scripted to reach every state deterministically.
  */
 import { describe, expect, it } from 'vitest';
-import type { ServerEntry } from '../../../agent/directory/fleet-entries.js';
+import type { ServerEntry } from '../../../agent/common/directory/fleet-entries.js';
 import type { AgentConnection } from '../../../main/core/node-link.js';
 import { NodeLink } from '../../../main/core/node-link.js';
 import { storeServerEntry } from '../../support/server-entry.js';

@@ -9,10 +9,10 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
-import { FleetTree } from '../../../agent/directory/fleet-entries.js';
 import { loadFleetProfile } from '../../../main/core/fleet-profile.js';
 import { type OpenFleet, openFleet } from '../../../main/core/open-fleet.js';
 import { describeSealOutcomes, sealProfileSecrets } from '../../../main/core/seal-profile-secrets.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LdapFleetDirectory } from '../../../agent/directory/ldap-fleet-directory.js';
+import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
 import { loadFleetProfile } from '../../../main/core/fleet-profile.js';
 import { type LabProcess, mailfleetCli, startLabProcess } from '../../support/lab-process.js';
 

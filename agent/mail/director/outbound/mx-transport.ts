@@ -12,7 +12,7 @@ import type {
   DeliveryOutcome,
   MessageTransport,
   OutgoingMessage,
-} from '../../queue/delivery-transport.js';
+} from '../queue/delivery-transport.js';
 import type { MxRoute } from './mx-resolver.js';
 
 /** Options of an MxTransport. */

@@ -3,8 +3,9 @@
  * Audit view, a node name for that node's page), and the Audit view's filter.
  */
 import { create } from 'zustand';
-import type { AuditEntry } from '../../../../agent/contract/methods';
-import type { LoadStatus, ShownError } from '../queues/load-state';
+import type { AuditEntry } from '../../../../main/console/console-contract';
+import type { LoadStatus } from '../queues/load-state';
+import type { ShownError } from '../shown-error';
 
 /** One tail: entries newest first, and the nodes that did not answer. */
 export interface AuditTail {

@@ -1,29 +1,25 @@
 /** The domains and logical stores (for the filters), and the aliases and groups of one domain. */
 import type { StateCreator } from 'zustand';
-import type {
-  DirectoryOverview,
-  MailAlias,
-  MailGroup,
-} from '../../../../main/core/directory-admin/directory-admin-contract';
+import type { DirectoryOverview, MailAlias, MailGroup } from '../../../../main/console/console-contract';
+import type { DirectoryViewError } from '../shown-error';
 import type { DirectoryStore } from './directory-store';
-import type { ShownError } from './shown-error';
 
 export interface ListsState {
   overview: DirectoryOverview | undefined;
-  overviewError: ShownError | undefined;
+  overviewError: DirectoryViewError | undefined;
   /** The domain whose aliases and groups are shown. */
   listDomain: string | undefined;
   aliases: MailAlias[] | undefined;
   groups: MailGroup[] | undefined;
-  listsError: ShownError | undefined;
+  listsError: DirectoryViewError | undefined;
 }
 
 export interface ListsActions {
   receiveOverview(overview: DirectoryOverview): void;
-  failOverview(error: ShownError): void;
+  failOverview(error: DirectoryViewError): void;
   showLists(domain: string): void;
   receiveLists(domain: string, aliases: MailAlias[], groups: MailGroup[]): void;
-  failLists(domain: string, error: ShownError): void;
+  failLists(domain: string, error: DirectoryViewError): void;
 }
 
 export const listsInitialState: ListsState = {

@@ -5,9 +5,9 @@
  * dropped.
  */
 import type { StateCreator } from 'zustand';
-import type { UserSummary } from '../../../../main/core/directory-admin/directory-admin-contract';
+import type { UserSummary } from '../../../../main/console/console-contract';
+import type { DirectoryViewError } from '../shown-error';
 import type { DirectoryStore } from './directory-store';
-import type { ShownError } from './shown-error';
 
 /** Rows per fetched block. */
 export const searchBlockSize = 100;
@@ -27,14 +27,14 @@ export interface SearchState {
   /** Users in the index. */
   indexed: number | undefined;
   blocks: Record<number, UserSummary[]>;
-  searchError: ShownError | undefined;
+  searchError: DirectoryViewError | undefined;
 }
 
 export interface SearchActions {
   /** A new question: forgets the rows of the old one; returns its serial. */
   ask(query: Partial<UserQuery>): number;
   receiveBlock(serial: number, block: number, total: number, indexed: number, users: UserSummary[]): void;
-  failSearch(serial: number, error: ShownError): void;
+  failSearch(serial: number, error: DirectoryViewError): void;
 }
 
 export const searchInitialState: SearchState = {

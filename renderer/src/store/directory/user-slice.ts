@@ -1,9 +1,8 @@
 /** The user page that is open: the directory's entry, its mailbox use, and what last happened to it. */
 import type { StateCreator } from 'zustand';
-import type { MailboxUsage } from '../../../../main/console/directory-calls';
-import type { UserPage } from '../../../../main/core/directory-admin/directory-admin-contract';
+import type { MailboxUsage, UserPage } from '../../../../main/console/console-contract';
+import type { DirectoryViewError } from '../shown-error';
 import type { DirectoryStore } from './directory-store';
-import type { ShownError } from './shown-error';
 
 /** What the view says after a write went through. */
 export type DirectoryNotice = 'saved' | 'passwordReset' | 'added' | 'deleted';
@@ -13,9 +12,9 @@ export interface UserState {
   openAddress: string | undefined;
   adding: boolean;
   page: UserPage | undefined;
-  pageError: ShownError | undefined;
+  pageError: DirectoryViewError | undefined;
   usage: MailboxUsage | undefined;
-  usageError: ShownError | undefined;
+  usageError: DirectoryViewError | undefined;
   notice: { kind: DirectoryNotice; address: string } | undefined;
 }
 
@@ -24,9 +23,9 @@ export interface UserActions {
   openAddForm(): void;
   closeUser(): void;
   receivePage(page: UserPage): void;
-  failPage(address: string, error: ShownError): void;
+  failPage(address: string, error: DirectoryViewError): void;
   receiveUsage(usage: MailboxUsage): void;
-  failUsage(address: string, error: ShownError): void;
+  failUsage(address: string, error: DirectoryViewError): void;
   tell(kind: DirectoryNotice, address: string): void;
 }
 

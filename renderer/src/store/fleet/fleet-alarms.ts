@@ -5,7 +5,7 @@
  * or far above the node's own normal), and mailboxes nearly at their limit. A pure function, so it
  * is tested without a browser.
  */
-import type { ConsoleFleetSnapshot, ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleFleetSnapshot, ConsoleNodeView } from '../../../../main/console/console-contract';
 import { nodeFigures, quotaShareLimit } from './fleet-figures';
 import { type LoginHistory, loginBaseline, recentLoginRate } from './login-history';
 

@@ -1,10 +1,14 @@
 /**
- * Figures the dashboard shows, computed from the samples the agents stream (agent/contract/
+ * Figures the dashboard shows, computed from the samples the agents stream (agent/common/contract/
  * node-metrics.ts): role counters by name, disk and memory shares, fleet totals. A counter a node
  * does not publish yet is `undefined` and is shown as a dash, never as zero.
  */
-import type { NodeMetrics } from '../../../../agent/contract/node-metrics';
-import type { ConsoleFleetSnapshot, ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+
+import type {
+  ConsoleFleetSnapshot,
+  ConsoleNodeView,
+  NodeMetrics,
+} from '../../../../main/console/console-contract';
 
 /** A counter of a sample, or undefined when the node does not publish it. */
 export function counter(sample: NodeMetrics | undefined, name: string): number | undefined {
@@ -130,7 +134,14 @@ function figuresOfSample(sample: NodeMetrics): NodeFigures {
       counter(sample, 'directory_locked_dns'),
       counter(sample, 'directory_locked_addresses'),
     ]),
-    diskShare: share(sample.disk.usedBytes, sample.disk.totalBytes),
+    // As df's Use% and the move planner (agent/common/disk-use.ts): the blocks kept for root are
+    // not space for mail. An agent before 2026-12 sends no available figure: used / size.
+    diskShare: share(
+      sample.disk.usedBytes,
+      sample.disk.availableBytes === undefined
+        ? sample.disk.totalBytes
+        : sample.disk.usedBytes + sample.disk.availableBytes,
+    ),
     memoryShare: share(sample.memory.usedBytes, sample.memory.totalBytes),
     cpuPercent: sample.cpu.percent,
     servicesRunning: sample.services.filter((s) => s.state === 'running').length,

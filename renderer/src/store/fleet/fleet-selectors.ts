@@ -1,7 +1,5 @@
 /** Views of the fleet store the dashboard reads. */
-import type { NodeRole } from '../../../../agent/directory/fleet-entries';
-import type { ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
-import type { FleetStore } from './fleet-store';
+import type { ConsoleNodeView, NodeRole } from '../../../../main/console/console-contract';
 
 /** The order roles appear on the dashboard: the path mail takes, then the rest. */
 export const roleOrder: readonly NodeRole[] = ['gateway', 'director', 'store', 'spare', 'directory'];
@@ -14,10 +12,3 @@ export function nodesByRole(
     .map((role) => ({ role, nodes: nodes.filter((n) => n.role === role) }))
     .filter((group) => group.nodes.length > 0);
 }
-
-export const fleetSelectors = {
-  snapshot: (s: FleetStore) => s.snapshot,
-  status: (s: FleetStore) => s.status,
-  error: (s: FleetStore) => s.error,
-  history: (s: FleetStore) => s.history,
-};

@@ -6,7 +6,7 @@
  * console runs and however many nodes the fleet has.
  */
 import type { StateCreator } from 'zustand';
-import type { ConsoleFleetSnapshot } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleFleetSnapshot } from '../../../../main/console/console-contract';
 import { counter, fleetTotals } from './fleet-figures';
 import type { FleetStore } from './fleet-store';
 import { type LoginHistory, recordLogins } from './login-history';

@@ -5,7 +5,7 @@
  * now. Bounded per node; nodes that leave the fleet are dropped. Per tick a node costs one small
  * object (arrays change once per block or minute), which matters at 1,000 nodes.
  */
-import type { ConsoleFleetSnapshot } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleFleetSnapshot } from '../../../../main/console/console-contract';
 import { counter } from './fleet-figures';
 
 /**

@@ -5,7 +5,7 @@
  * whole one.
  */
 import type { StateCreator } from 'zustand';
-import type { ConsoleFleetPush, ConsoleFleetSnapshot } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleFleetPush, ConsoleFleetSnapshot } from '../../../../main/console/console-contract';
 import type { FleetStore } from './fleet-store';
 
 export interface SnapshotState {

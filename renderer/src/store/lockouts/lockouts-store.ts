@@ -4,8 +4,9 @@
  * directory node), the nodes that did not answer, and the outcome of the last unlock.
  */
 import { create } from 'zustand';
-import type { FleetLockout } from '../../../../main/console/console-fleet-lockouts';
-import type { LoadStatus, ShownError } from '../queues/load-state';
+import type { FleetLockout } from '../../../../main/console/console-contract';
+import type { LoadStatus } from '../queues/load-state';
+import type { ShownError } from '../shown-error';
 
 /** What the last unlock did: which lockout, and its error if it failed. */
 export interface UnlockOutcome {

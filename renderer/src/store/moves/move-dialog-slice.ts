@@ -6,7 +6,7 @@
  */
 import type { StateCreator } from 'zustand';
 import type { MoveJob, MovePlan, MoveRefusal } from '../../../../main/console/console-contract';
-import type { ShownError } from '../queues/load-state';
+import type { ShownError } from '../shown-error';
 import type { MovesStore } from './moves-store';
 
 /** Where the dialog is. */

@@ -6,7 +6,8 @@
  */
 import type { StateCreator } from 'zustand';
 import type { FleetMoveListResult, MoveJob } from '../../../../main/console/console-contract';
-import type { LoadStatus, ShownError } from '../queues/load-state';
+import type { LoadStatus } from '../queues/load-state';
+import type { ShownError } from '../shown-error';
 import type { MovesStore } from './moves-store';
 
 /** What the last cancel, rollback or purge did. */

@@ -4,7 +4,8 @@
  */
 import type { StateCreator } from 'zustand';
 import type { MoveSuggestion, StoreOnNode } from '../../../../main/console/console-contract';
-import type { LoadStatus, ShownError } from '../queues/load-state';
+import type { LoadStatus } from '../queues/load-state';
+import type { ShownError } from '../shown-error';
 import type { MovesStore } from './moves-store';
 
 export interface StoreListState {

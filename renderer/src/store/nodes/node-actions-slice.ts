@@ -4,7 +4,8 @@
  */
 import type { StateCreator } from 'zustand';
 import type { ConsoleCallResult } from '../../../../main/console/console-contract';
-import type { LoadStatus, ShownError } from '../queues/load-state';
+import type { LoadStatus } from '../queues/load-state';
+import type { ShownError } from '../shown-error';
 import type { NodeStore } from './node-store';
 
 export type NodeQueueSummary = ConsoleCallResult<'queue.summary'>;

@@ -4,7 +4,7 @@
  * Opening another node starts a new window.
  */
 import type { StateCreator } from 'zustand';
-import type { ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleNodeView } from '../../../../main/console/console-contract';
 import { nodeFigures } from '../fleet/fleet-figures';
 import type { NodeStore } from './node-store';
 

@@ -1,7 +1,8 @@
 /** Every queue of the fleet (`queue.fleet`): one row per node that runs a queue. */
 import type { StateCreator } from 'zustand';
-import type { FleetQueuesResult } from '../../../../main/console/console-fleet-queues';
-import type { LoadStatus, ShownError } from './load-state';
+import type { FleetQueuesResult } from '../../../../main/console/console-contract';
+import type { ShownError } from '../shown-error';
+import type { LoadStatus } from './load-state';
 import type { QueuesStore } from './queues-store';
 
 export interface FleetQueuesState {

@@ -5,7 +5,7 @@
  */
 import type { StateCreator } from 'zustand';
 import type { ConsoleCallParams } from '../../../../main/console/console-contract';
-import type { ShownError } from './load-state';
+import type { ShownError } from '../shown-error';
 import type { AgentQueueFilter } from './queue-filter';
 import type { QueuesStore } from './queues-store';
 

@@ -1,6 +1,7 @@
 /** One node's queued messages (`queue.list`) under the view's filter. */
 import type { StateCreator } from 'zustand';
-import type { LoadStatus, ShownError } from './load-state';
+import type { ShownError } from '../shown-error';
+import type { LoadStatus } from './load-state';
 import { emptyQueueFilter, type QueueEntry, type QueueFilter } from './queue-filter';
 import type { QueuesStore } from './queues-store';
 

@@ -1,7 +1,7 @@
 /** The message whose headers the user opened (`queue.show`): envelope, headers, decoded subject. */
 import type { StateCreator } from 'zustand';
 import type { ConsoleCallResult } from '../../../../main/console/console-contract';
-import type { ShownError } from './load-state';
+import type { ShownError } from '../shown-error';
 import type { QueuesStore } from './queues-store';
 
 export type QueueMessageShown = ConsoleCallResult<'queue.show'>;

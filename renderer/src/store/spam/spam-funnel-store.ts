@@ -4,7 +4,8 @@
  * shows one chosen gateway in detail.
  */
 import { create } from 'zustand';
-import type { LoadStatus, ShownError } from '../queues/load-state';
+import type { LoadStatus } from '../queues/load-state';
+import type { ShownError } from '../shown-error';
 import type { SpamStatistics } from './spam-store';
 
 /** Decisions per outcome over the window. */

@@ -4,7 +4,8 @@
  */
 import { create } from 'zustand';
 import type { ConsoleCallResult } from '../../../../main/console/console-contract';
-import type { LoadStatus, ShownError } from '../queues/load-state';
+import type { LoadStatus } from '../queues/load-state';
+import type { ShownError } from '../shown-error';
 
 export type GatewayStatus = ConsoleCallResult<'gateway.status'>;
 export type SpamStatistics = ConsoleCallResult<'spam.statistics'>;

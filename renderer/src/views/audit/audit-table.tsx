@@ -2,7 +2,7 @@
  * Audit entries as a table, newest first: when, which node, who (tier and id), what (the method,
  * named in words where the console knows it), and the outcome in words and colour.
  */
-import type { AuditEntry } from '../../../../agent/contract/methods';
+import type { AuditEntry } from '../../../../main/console/console-contract';
 import type { MessageKey } from '../../i18n/messages-en';
 import { messagesEn } from '../../i18n/messages-en';
 import type { Translator } from '../../i18n/translate';

@@ -3,7 +3,7 @@
  * node's name a link to its Node view, or "No alarms" when there is none.
  */
 import { memo } from 'react';
-import type { ConsoleFleetSnapshot } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleFleetSnapshot } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
 import { fleetAlarms } from '../../store/fleet/fleet-alarms';
 import { useFleetStore } from '../../store/fleet/fleet-store';

@@ -1,5 +1,5 @@
 /** Fleet totals across the nodes that answer, on top of the dashboard. */
-import type { ConsoleFleetSnapshot } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleFleetSnapshot } from '../../../../main/console/console-contract';
 import type { MessageKey } from '../../i18n/messages-en';
 import { useTranslator } from '../../i18n/use-translator';
 import { fleetTotals } from '../../store/fleet/fleet-figures';

@@ -1,7 +1,6 @@
 /** The tiles of one role (stores, directors...), with how many answer. */
 import { memo, useMemo, useRef } from 'react';
-import type { NodeRole } from '../../../../agent/directory/fleet-entries';
-import type { ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleNodeView, NodeRole } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
 import { NodeTile } from './node-tile';
 import { TileChunk } from './tile-chunk';

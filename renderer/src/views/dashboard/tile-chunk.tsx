@@ -4,7 +4,7 @@
  * the height the tiles took, so the page neither jumps nor keeps hundreds of tiles it does not show.
  */
 import { memo } from 'react';
-import type { ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleNodeView } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
 import { NodeTile } from './node-tile';
 import type { TileFaceCache } from './tile-face';

@@ -3,7 +3,7 @@
  * only when a word or figure on it changes (a new sample with the same figures changes nothing on
  * screen, so React does no work and the browser no layout for that tile).
  */
-import type { ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleNodeView } from '../../../../main/console/console-contract';
 import type { MessageKey } from '../../i18n/messages-en';
 import type { Translator } from '../../i18n/translate';
 import { type NodeFigures, nodeFigures } from '../../store/fleet/fleet-figures';

@@ -4,26 +4,25 @@
  */
 import type { MessageKey } from '../../i18n/messages-en';
 import { useTranslator } from '../../i18n/use-translator';
-import type { ShownError } from '../../store/directory/shown-error';
+import type { DirectoryViewError } from '../../store/shown-error';
 
 /** A role=alert box saying what went wrong. */
-export function ErrorInWords({ error }: { error: ShownError | undefined }) {
+export function ErrorInWords({ error }: { error: DirectoryViewError | undefined }) {
   const tr = useTranslator();
   if (!error) return null;
   const words =
     error.kind === 'directory' ? error.message[tr.locale] : tr.t(`consoleError.${error.code}` as MessageKey);
+  const detail = error.kind === 'directory' ? error.detail : error.message;
   return (
     <div className="dir-error" role="alert" data-error-code={error.code}>
       <p className="dir-error-title">{tr.t('dir.error.title')}</p>
       <p className="dir-error-words">{words}</p>
-      {error.detail && (
-        <p className="dir-error-detail">{tr.t('dir.error.detail', { detail: error.detail })}</p>
-      )}
+      {detail && <p className="dir-error-detail">{tr.t('dir.error.detail', { detail })}</p>}
     </div>
   );
 }
 
 /** The directory's words for a refused form field, if the error names it. */
-export function fieldError(error: ShownError | undefined, field: string): boolean {
+export function fieldError(error: DirectoryViewError | undefined, field: string): boolean {
   return error?.kind === 'directory' && error.field !== null && error.field.split('.')[0] === field;
 }

@@ -1,6 +1,7 @@
 /** The pieces every directory form is made of: the form box with its title, and labelled fields. */
-import type { ReactNode } from 'react';
-import type { ShownError } from '../../store/directory/shown-error';
+import { type ReactNode, useState } from 'react';
+import { useTranslator } from '../../i18n/use-translator';
+import type { DirectoryViewError } from '../../store/shown-error';
 import { fieldError } from './error-in-words';
 
 /** A form with a heading; submitting runs `onSubmit` instead of leaving the page. */
@@ -48,7 +49,7 @@ export function TextField({
   label: string;
   value: string;
   onChange(value: string): void;
-  error?: ShownError | undefined;
+  error?: DirectoryViewError | undefined;
   /** The input's name in the directory's terms, when it differs from `name`. */
   field?: string;
   hint?: string;
@@ -84,30 +85,85 @@ export function TextField({
   );
 }
 
-/** The mailbox limit in MB; empty means the domain default (the hint names it). */
-export function QuotaField({
-  value,
-  onChange,
-  error,
-  label,
-  hint,
-}: {
+/** A text field bound to a form's state (`useDirForm().field(name)`). */
+export interface BoundField {
+  name: string;
   value: string;
   onChange(value: string): void;
-  error: ShownError | undefined;
-  label: string;
-  hint: string;
-}) {
+  error: DirectoryViewError | undefined;
+}
+
+/**
+ * A directory form's state: its text fields, the directory's refusal of the last call, and whether
+ * a call is under way. `field(name)` gives the props that bind an input to one field.
+ */
+export function useDirForm<K extends string>(initial: Record<K, string>) {
+  const [values, setValues] = useState(initial);
+  const [error, setError] = useState<DirectoryViewError | undefined>();
+  const [busy, setBusy] = useState(false);
+  const set = (name: K, value: string) => setValues((current) => ({ ...current, [name]: value }));
+  return {
+    values,
+    set,
+    error,
+    setError,
+    busy,
+    field: (name: K): BoundField => ({
+      name,
+      value: values[name],
+      onChange: (value) => set(name, value),
+      error,
+    }),
+    /** Runs one directory call; its refusal (or none) is what the form shows next. */
+    async send(call: () => Promise<DirectoryViewError | undefined> | undefined): Promise<void> {
+      setBusy(true);
+      setError(await call());
+      setBusy(false);
+    },
+  };
+}
+
+/** The mailbox limit in MB; empty means `emptyMeans` (the domain default, or none yet). */
+export function QuotaField({ emptyMeans, ...bound }: BoundField & { emptyMeans: string }) {
+  const tr = useTranslator();
   return (
     <TextField
-      name="quota"
+      {...bound}
       field="quotaBytes"
       type="numeric"
-      label={label}
-      hint={hint}
-      value={value}
-      onChange={onChange}
-      error={error}
+      label={tr.t('dir.edit.quota')}
+      hint={tr.t('dir.edit.quotaHint', { default: emptyMeans })}
     />
+  );
+}
+
+/** A labelled drop-down of a directory form, marked when the directory refused it. */
+export function ChoiceField<V extends string>({
+  name,
+  label,
+  value,
+  choices,
+  onChange,
+  error,
+}: {
+  name: string;
+  label: string;
+  value: V;
+  /** Each choice's value and words. */
+  choices: ReadonlyArray<{ value: V; words: string }>;
+  onChange(value: V): void;
+  error?: DirectoryViewError | undefined;
+}) {
+  return (
+    <label className={fieldError(error, name) ? 'dir-field dir-field-bad' : 'dir-field'}>
+      <span>{label}</span>
+      <select name={name} value={value} onChange={(e) => onChange(e.target.value as V)}>
+        {choices.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.words}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

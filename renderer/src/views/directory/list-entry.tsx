@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { useTranslator } from '../../i18n/use-translator';
-import type { ShownError } from '../../store/directory/shown-error';
+import type { DirectoryViewError } from '../../store/shown-error';
 import { addressLines } from './directory-format';
 import { ErrorInWords } from './error-in-words';
 
@@ -13,8 +13,8 @@ export interface ListEntryProps {
   title: string;
   subtitle?: string;
   lines: string[];
-  onSave(lines: string[]): Promise<ShownError | undefined>;
-  onDelete(): Promise<ShownError | undefined>;
+  onSave(lines: string[]): Promise<DirectoryViewError | undefined>;
+  onDelete(): Promise<DirectoryViewError | undefined>;
 }
 
 /** An alias or group row. */
@@ -23,7 +23,7 @@ export function ListEntry({ title, subtitle, lines, onSave, onDelete }: ListEntr
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(lines.join('\n'));
   const [asking, setAsking] = useState(false);
-  const [error, setError] = useState<ShownError | undefined>();
+  const [error, setError] = useState<DirectoryViewError | undefined>();
   return (
     <li className="dir-list-entry" data-entry={title}>
       <div className="dir-list-entry-head">

@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useTranslator } from '../../i18n/use-translator';
 import { directoryServices } from '../../services/console-services';
 import { useDirectoryStore } from '../../store/directory/directory-store';
-import type { ShownError } from '../../store/directory/shown-error';
+import type { DirectoryViewError } from '../../store/shown-error';
 import { addressLines } from './directory-format';
 import { ErrorInWords } from './error-in-words';
 import { DirForm, TextField } from './form-parts';
@@ -114,10 +114,10 @@ function AddForm({
   title: string;
   fields: Array<{ name: string; label: string; lines?: boolean }>;
   submitLabel: string;
-  onSubmit(values: Record<string, string>): Promise<ShownError | undefined>;
+  onSubmit(values: Record<string, string>): Promise<DirectoryViewError | undefined>;
 }) {
   const [values, setValues] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ShownError | undefined>();
+  const [error, setError] = useState<DirectoryViewError | undefined>();
   const id = useId();
   return (
     <DirForm

@@ -5,31 +5,27 @@
 import { useState } from 'react';
 import { useTranslator } from '../../i18n/use-translator';
 import { directoryServices } from '../../services/console-services';
-import type { ShownError } from '../../store/directory/shown-error';
 import { ErrorInWords } from './error-in-words';
-import { DirForm, TextField } from './form-parts';
+import { DirForm, TextField, useDirForm } from './form-parts';
 
 /** The password reset box of a user page. */
 export function PasswordResetForm({ address }: { address: string }) {
   const tr = useTranslator();
-  const [first, setFirst] = useState('');
-  const [again, setAgain] = useState('');
+  const form = useDirForm({ newPassword: '', newPasswordAgain: '' });
   const [problem, setProblem] = useState<'mismatch' | 'short' | undefined>();
-  const [error, setError] = useState<ShownError | undefined>();
-  const [busy, setBusy] = useState(false);
   const submit = async () => {
-    setError(undefined);
-    if (first.length < 8) return setProblem('short');
-    if (first !== again) return setProblem('mismatch');
+    const { newPassword, newPasswordAgain } = form.values;
+    form.setError(undefined);
+    if (newPassword.length < 8) return setProblem('short');
+    if (newPassword !== newPasswordAgain) return setProblem('mismatch');
     setProblem(undefined);
-    setBusy(true);
-    const password = first;
     // Cleared before the answer: the password lives only in this call from here on.
-    setFirst('');
-    setAgain('');
-    setError(await directoryServices()?.resetPassword(address, password));
-    setBusy(false);
+    form.set('newPassword', '');
+    form.set('newPasswordAgain', '');
+    await form.send(() => directoryServices()?.resetPassword(address, newPassword));
   };
+  // The directory refuses a password as a whole, never one of the two fields.
+  const unmarked = (name: 'newPassword' | 'newPasswordAgain') => ({ ...form.field(name), error: undefined });
   return (
     <DirForm
       id="dir-password-title"
@@ -37,27 +33,15 @@ export function PasswordResetForm({ address }: { address: string }) {
       onSubmit={submit}
     >
       <p className="dir-hint">{tr.t('dir.password.hint')}</p>
-      <TextField
-        name="newPassword"
-        type="password"
-        label={tr.t('dir.password.new')}
-        value={first}
-        onChange={setFirst}
-      />
-      <TextField
-        name="newPasswordAgain"
-        type="password"
-        label={tr.t('dir.password.again')}
-        value={again}
-        onChange={setAgain}
-      />
+      <TextField {...unmarked('newPassword')} type="password" label={tr.t('dir.password.new')} />
+      <TextField {...unmarked('newPasswordAgain')} type="password" label={tr.t('dir.password.again')} />
       {problem && (
         <p className="dir-error dir-error-words" role="alert">
           {tr.t(problem === 'short' ? 'dir.password.short' : 'dir.password.mismatch')}
         </p>
       )}
-      <ErrorInWords error={error} />
-      <button type="submit" className="dir-button dir-button-main" disabled={busy}>
+      <ErrorInWords error={form.error} />
+      <button type="submit" className="dir-button dir-button-main" disabled={form.busy}>
         {tr.t('dir.password.submit')}
       </button>
     </DirForm>

@@ -1,41 +1,32 @@
 /** Adding a user: address, name, the mail store the mailbox lives on, a first password, a limit. */
-import { useState } from 'react';
 import { useTranslator } from '../../i18n/use-translator';
 import { directoryServices } from '../../services/console-services';
 import { useDirectoryStore } from '../../store/directory/directory-store';
-import type { ShownError } from '../../store/directory/shown-error';
 import { quotaOfField } from './directory-format';
-import { ErrorInWords, fieldError } from './error-in-words';
-import { DirForm, QuotaField, TextField } from './form-parts';
+import { ErrorInWords } from './error-in-words';
+import { ChoiceField, DirForm, QuotaField, TextField, useDirForm } from './form-parts';
 import { badQuota } from './user-edit-form';
 
 /** The add form (in place of a user page). */
 export function UserAddForm() {
   const tr = useTranslator();
   const stores = useDirectoryStore((s) => s.overview?.logicalStores);
-  const [address, setAddress] = useState('');
-  const [displayName, setDisplayName] = useState('');
-  const [logicalStore, setLogicalStore] = useState('');
-  const [password, setPassword] = useState('');
-  const [quota, setQuota] = useState('');
-  const [error, setError] = useState<ShownError | undefined>();
-  const [busy, setBusy] = useState(false);
+  const form = useDirForm({ address: '', displayName: '', logicalStore: '', password: '', quota: '' });
   const submit = async () => {
+    const { address, displayName, logicalStore, password, quota } = form.values;
     const quotaBytes = quotaOfField(quota);
-    if (Number.isNaN(quotaBytes)) return setError(badQuota(quota));
-    setBusy(true);
-    const first = password;
-    setPassword('');
-    setError(
-      await directoryServices()?.addUser({
+    if (Number.isNaN(quotaBytes)) return form.setError(badQuota(quota));
+    // Cleared before the answer: the password lives only in this call from here on.
+    form.set('password', '');
+    await form.send(() =>
+      directoryServices()?.addUser({
         address: address.trim().toLowerCase(),
         displayName,
         logicalStore: logicalStore || (stores?.[0] ?? ''),
-        password: first,
+        password,
         quotaBytes,
       }),
     );
-    setBusy(false);
   };
   return (
     <DirForm
@@ -48,50 +39,23 @@ export function UserAddForm() {
       }
       onSubmit={submit}
     >
-      <TextField
-        name="address"
-        type="email"
-        label={tr.t('dir.addForm.address')}
-        value={address}
-        onChange={setAddress}
-        error={error}
+      <TextField {...form.field('address')} type="email" label={tr.t('dir.addForm.address')} />
+      <TextField {...form.field('displayName')} label={tr.t('dir.edit.displayName')} />
+      <ChoiceField
+        {...form.field('logicalStore')}
+        label={tr.t('dir.addForm.store')}
+        choices={(stores ?? []).map((store) => ({ value: store, words: store }))}
       />
       <TextField
-        name="displayName"
-        label={tr.t('dir.edit.displayName')}
-        value={displayName}
-        onChange={setDisplayName}
-        error={error}
-      />
-      <label className={fieldError(error, 'logicalStore') ? 'dir-field dir-field-bad' : 'dir-field'}>
-        <span>{tr.t('dir.addForm.store')}</span>
-        <select name="logicalStore" value={logicalStore} onChange={(e) => setLogicalStore(e.target.value)}>
-          {(stores ?? []).map((store) => (
-            <option key={store} value={store}>
-              {store}
-            </option>
-          ))}
-        </select>
-      </label>
-      <TextField
-        name="password"
+        {...form.field('password')}
         type="password"
         label={tr.t('dir.addForm.password')}
         hint={tr.t('dir.password.hint')}
-        value={password}
-        onChange={setPassword}
-        error={error}
       />
-      <QuotaField
-        label={tr.t('dir.edit.quota')}
-        hint={tr.t('dir.edit.quotaHint', { default: tr.t('dir.user.none') })}
-        value={quota}
-        onChange={setQuota}
-        error={error}
-      />
-      <ErrorInWords error={error} />
+      <QuotaField {...form.field('quota')} emptyMeans={tr.t('dir.user.none')} />
+      <ErrorInWords error={form.error} />
       <div className="dir-buttons">
-        <button type="submit" className="dir-button dir-button-main" disabled={busy}>
+        <button type="submit" className="dir-button dir-button-main" disabled={form.busy}>
           {tr.t('dir.addForm.submit')}
         </button>
         <button type="button" className="dir-button" onClick={() => useDirectoryStore.getState().closeUser()}>

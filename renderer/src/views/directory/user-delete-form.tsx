@@ -1,23 +1,18 @@
 /** Deleting a user: the address must be typed again; the button waits until it matches. */
-import { useState } from 'react';
 import { useTranslator } from '../../i18n/use-translator';
 import { directoryServices } from '../../services/console-services';
-import type { ShownError } from '../../store/directory/shown-error';
 import { ErrorInWords } from './error-in-words';
-import { DirForm, TextField } from './form-parts';
+import { DirForm, TextField, useDirForm } from './form-parts';
 
 /** The delete box of a user page. */
 export function UserDeleteForm({ address }: { address: string }) {
   const tr = useTranslator();
-  const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<ShownError | undefined>();
-  const [busy, setBusy] = useState(false);
+  const form = useDirForm({ confirm: '' });
+  const { confirm } = form.values;
   const matches = confirm.trim().toLowerCase() === address;
   const submit = async () => {
     if (!matches) return;
-    setBusy(true);
-    setError(await directoryServices()?.deleteUser(address, confirm));
-    setBusy(false);
+    await form.send(() => directoryServices()?.deleteUser(address, confirm));
   };
   return (
     <DirForm
@@ -27,15 +22,9 @@ export function UserDeleteForm({ address }: { address: string }) {
       onSubmit={submit}
     >
       <p className="dir-hint">{tr.t('dir.delete.warning', { address })}</p>
-      <TextField
-        name="confirm"
-        label={tr.t('dir.delete.confirm')}
-        value={confirm}
-        onChange={setConfirm}
-        error={error}
-      />
-      <ErrorInWords error={error} />
-      <button type="submit" className="dir-button dir-button-danger" disabled={!matches || busy}>
+      <TextField {...form.field('confirm')} label={tr.t('dir.delete.confirm')} />
+      <ErrorInWords error={form.error} />
+      <button type="submit" className="dir-button dir-button-danger" disabled={!matches || form.busy}>
         {tr.t('dir.delete.submit')}
       </button>
     </DirForm>

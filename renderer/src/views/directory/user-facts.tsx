@@ -1,9 +1,8 @@
 /** What the directory and the user's store say about a user: store, mailbox use, addresses, login. */
 
-import type { MailboxUsage } from '../../../../main/console/directory-calls';
-import type { UserPage } from '../../../../main/core/directory-admin/directory-admin-contract';
+import type { MailboxUsage, UserPage } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
-import type { ShownError } from '../../store/directory/shown-error';
+import type { DirectoryViewError } from '../../store/shown-error';
 import { sizeText } from './directory-format';
 import { ErrorInWords } from './error-in-words';
 
@@ -15,7 +14,7 @@ export function UserFacts({
 }: {
   page: UserPage;
   usage: MailboxUsage | undefined;
-  usageError: ShownError | undefined;
+  usageError: DirectoryViewError | undefined;
 }) {
   const tr = useTranslator();
   const none = tr.t('dir.user.none');

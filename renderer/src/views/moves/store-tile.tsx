@@ -4,8 +4,7 @@
  * on it move there (after the dialog); "Move here" does the same for the users picked, from the
  * keyboard.
  */
-import type { StoreOnNode } from '../../../../main/console/console-contract';
-import type { ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleNodeView, StoreOnNode } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
 import { moveServices } from '../../services/console-services';
 import type { UserSelection } from '../../store/directory/selection-slice';

@@ -1,5 +1,5 @@
 /** The Node view's history charts, chosen by role (a store's mail figures, a director's queue). */
-import type { NodeRole } from '../../../../agent/directory/fleet-entries';
+import type { NodeRole } from '../../../../main/console/console-contract';
 import { type ChartSeries, NodeHistoryChart } from './node-history-chart';
 
 const machine: readonly ChartSeries[] = [

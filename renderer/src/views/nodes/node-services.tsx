@@ -2,7 +2,7 @@
  * A node's services (from its newest sample) with a restart button each. A restart is confirmed
  * first; the agent decides who may (system tier), and a refusal is shown in words.
  */
-import type { ServiceStatus } from '../../../../agent/contract/node-metrics';
+import type { ServiceStatus } from '../../../../main/console/console-contract';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { errorWords } from '../../components/error-words';
 import { useTranslator } from '../../i18n/use-translator';

@@ -4,7 +4,7 @@
  * (directors and gateways) and its audit tail.
  */
 import { useEffect } from 'react';
-import type { ConsoleNodeView } from '../../../../main/console/console-fleet-snapshot';
+import type { ConsoleNodeView } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
 import { viewServices } from '../../services/view-services';
 import { nodesByRole } from '../../store/fleet/fleet-selectors';

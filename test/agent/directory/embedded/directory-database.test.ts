@@ -3,16 +3,16 @@ import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DirectoryDatabase } from '../../../../agent/directory/embedded/directory-database.js';
-import { toStoredEntry } from '../../../../agent/directory/embedded/stored-entry.js';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import type { DirectorySchema } from '../../../../agent/directory/schema/directory-schema.js';
-import { loadDirectorySchema } from '../../../../agent/directory/schema/shipped-schema.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
 import {
   directoryBaseEntries,
   mailDomainEntry,
   mailUserEntry,
-} from '../../../../agent/directory/seed-entries.js';
+} from '../../../../agent/common/directory/seed-entries.js';
+import { DirectoryDatabase } from '../../../../agent/directory/embedded/directory-database.js';
+import { toStoredEntry } from '../../../../agent/directory/embedded/stored-entry.js';
+import type { DirectorySchema } from '../../../../agent/directory/schema/directory-schema.js';
+import { loadDirectorySchema } from '../../../../agent/directory/schema/shipped-schema.js';
 
 const baseDn = 'dc=recovery,dc=test';
 const tree = new FleetTree(baseDn);

@@ -19,8 +19,8 @@ import {
   UndefinedTypeError,
 } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { mailUserEntry } from '../../../../agent/directory/seed-entries.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { mailUserEntry } from '../../../../agent/common/directory/seed-entries.js';
 import { seedEntries, seedNames, testBaseDn } from '../../../support/directory-seed.js';
 import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';
 import type { TestDirectory } from '../../../support/test-directory.js';

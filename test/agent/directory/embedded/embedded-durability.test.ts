@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { mailAliasEntry } from '../../../../agent/common/directory/seed-entries.js';
 import { importDirectoryEntries } from '../../../../agent/directory/embedded/import-entries.js';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { mailAliasEntry } from '../../../../agent/directory/seed-entries.js';
 import {
   type CompiledDirectory,
   compileDirectoryModules,

@@ -3,18 +3,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DirectoryEntry } from '../../../../agent/directory/directory-entry.js';
-import { EmbeddedDirectoryServer } from '../../../../agent/directory/embedded/embedded-directory-server.js';
-import { importDirectoryEntries } from '../../../../agent/directory/embedded/import-entries.js';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
+import type { DirectoryEntry } from '../../../../agent/common/directory/directory-entry.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import {
   adminEntry,
   directoryBaseEntries,
   logicalStoreEntry,
   mailDomainEntry,
   mailUserEntry,
-} from '../../../../agent/directory/seed-entries.js';
+} from '../../../../agent/common/directory/seed-entries.js';
+import { EmbeddedDirectoryServer } from '../../../../agent/directory/embedded/embedded-directory-server.js';
+import { importDirectoryEntries } from '../../../../agent/directory/embedded/import-entries.js';
 
 const baseDn = 'dc=university,dc=test';
 const tree = new FleetTree(baseDn);

@@ -6,9 +6,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
 import { describe, expect, it } from 'vitest';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { adminEntry, directoryBaseEntries } from '../../../../agent/common/directory/seed-entries.js';
 import { hashPassword, verifyPassword } from '../../../../agent/directory/embedded/password-hash.js';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { adminEntry, directoryBaseEntries } from '../../../../agent/directory/seed-entries.js';
 import { startSlapd } from '../../../support/slapd.js';
 
 const run = promisify(execFile);

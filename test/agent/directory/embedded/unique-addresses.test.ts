@@ -7,9 +7,9 @@
  */
 import { Attribute, Change, Client, ConstraintViolationError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
-import { mailAliasEntry, mailUserEntry } from '../../../../agent/directory/seed-entries.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
+import { mailAliasEntry, mailUserEntry } from '../../../../agent/common/directory/seed-entries.js';
 import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
 import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';
 import type { TestDirectory } from '../../../support/test-directory.js';

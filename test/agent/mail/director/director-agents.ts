@@ -3,7 +3,7 @@
  * admin key, a system admin key and a domain admin key (alpha.example), a store agent (store01) and a director agent (director01) whose configuration
  * the test gives, and SSH RPC connections to them with pinned host keys.
  */
-import { connectRpc, type RpcConnection } from '../../../../agent/control/connect-rpc.js';
+import { connectRpc, type RpcConnection } from '../../../../agent/common/rpc/connect-rpc.js';
 import { Agent } from '../../../../agent/daemon/agent.js';
 import { type AgentConfigInput, parseAgentConfig } from '../../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../../agent/daemon/production-dependencies.js';

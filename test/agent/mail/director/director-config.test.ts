@@ -1,7 +1,7 @@
 /** The agent configuration's `director` section and the trusted network parser behind it. */
 import { describe, expect, it } from 'vitest';
 import { AgentConfigError, parseAgentConfig, queueRootPath } from '../../../../agent/daemon/agent-config.js';
-import { isTrustedAddress, trustedNetworkList } from '../../../../agent/mail/director/trusted-networks.js';
+import { isTrustedAddress, trustedNetworkList } from '../../../../agent/mail/protocol/trusted-networks.js';
 
 const base = {
   node: 'director01',

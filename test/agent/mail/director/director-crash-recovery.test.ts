@@ -6,11 +6,11 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LmtpServer } from '../../../../agent/mail/lmtp/lmtp-server.js';
-import { MaildirStorage } from '../../../../agent/mail/maildir/maildir-storage.js';
-import { isFinal } from '../../../../agent/mail/queue/queue-entry.js';
-import { QueueSpool } from '../../../../agent/mail/queue/queue-spool.js';
-import { makeTempDir, removeTempDir } from '../maildir/maildir-test-support.js';
+import { isFinal } from '../../../../agent/mail/director/queue/queue-entry.js';
+import { QueueSpool } from '../../../../agent/mail/director/queue/queue-spool.js';
+import { LmtpServer } from '../../../../agent/mail/store/lmtp/lmtp-server.js';
+import { MaildirStorage } from '../../../../agent/mail/store/maildir/maildir-storage.js';
+import { makeTempDir, removeTempDir } from '../store/maildir/maildir-test-support.js';
 
 const run = promisify(execFile);
 const repository = join(import.meta.dirname, '../../../..');

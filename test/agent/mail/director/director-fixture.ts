@@ -5,35 +5,35 @@
  * durable queue, LMTP transport, SMTP server) on free loopback ports.
  */
 import { rm } from 'node:fs/promises';
-import type { Clock } from '../../../../agent/daemon/clock.js';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
+import type { Clock } from '../../../../agent/common/clock.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import {
   directoryBaseEntries,
   mailAliasEntry,
   mailGroupEntry,
   serverEntry,
-} from '../../../../agent/directory/seed-entries.js';
-import { DirectorAuthenticator } from '../../../../agent/mail/auth/director-authenticator.js';
-import type { MailRecipientLookup } from '../../../../agent/mail/auth/mail-login.js';
-import { createRecipientLookup } from '../../../../agent/mail/auth/recipient-lookup.js';
-import { StoreUsers } from '../../../../agent/mail/auth/store-users.js';
+} from '../../../../agent/common/directory/seed-entries.js';
+import { DirectorAuthenticator } from '../../../../agent/mail/director/director-authenticator.js';
 import {
   DirectorSmtpServer,
   type DirectorSmtpServerOptions,
-} from '../../../../agent/mail/director/director-smtp-server.js';
-import { LmtpTransport } from '../../../../agent/mail/director/lmtp-transport.js';
+} from '../../../../agent/mail/director/inbound/director-smtp-server.js';
+import { RecipientRouter } from '../../../../agent/mail/director/inbound/recipient-router.js';
+import { LmtpTransport } from '../../../../agent/mail/director/outbound/lmtp-transport.js';
 import { MxResolver } from '../../../../agent/mail/director/outbound/mx-resolver.js';
 import { MxTransport } from '../../../../agent/mail/director/outbound/mx-transport.js';
-import { RecipientRouter } from '../../../../agent/mail/director/recipient-router.js';
-import { LmtpServer } from '../../../../agent/mail/lmtp/lmtp-server.js';
-import { MaildirStorage } from '../../../../agent/mail/maildir/maildir-storage.js';
-import { MailQueue, type MailQueueOptions } from '../../../../agent/mail/queue/mail-queue.js';
+import { MailQueue, type MailQueueOptions } from '../../../../agent/mail/director/queue/mail-queue.js';
+import { LmtpServer } from '../../../../agent/mail/store/lmtp/lmtp-server.js';
+import type { MailRecipientLookup } from '../../../../agent/mail/store/mail-login.js';
+import { MaildirStorage } from '../../../../agent/mail/store/maildir/maildir-storage.js';
+import { createRecipientLookup } from '../../../../agent/mail/store/recipient-lookup.js';
+import { StoreUsers } from '../../../../agent/mail/store/store-users.js';
 import type { SimulatedZone } from '../../../../main/lab/simulated-internet/dns-responder.js';
 import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';
 import { storeSeedEntries, storeUsers } from '../../../support/store-seed.js';
 import type { TestDirectory } from '../../../support/test-directory.js';
-import { makeTempDir, removeTempDir } from '../maildir/maildir-test-support.js';
+import { makeTempDir, removeTempDir } from '../store/maildir/maildir-test-support.js';
 
 /** A store of the fixture. */
 export interface FixtureStore {
@@ -155,7 +155,10 @@ export async function startDirectorFixture(
     root: queueRoot,
     clock,
     route: (address) => router.route(address),
-    transport: new LmtpTransport({ clientName: 'director01.test', ...(outbound ? { outbound: mx } : {}) }),
+    transports: {
+      lmtp: new LmtpTransport({ clientName: 'director01.test' }),
+      ...(outbound ? { smtp: mx } : {}),
+    },
     backoff: { firstMs: 1_000, maxMs: 5_000 },
     notices: { reportingMta: 'director01.test', ...outbound?.notices },
   });

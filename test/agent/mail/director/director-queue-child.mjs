@@ -7,9 +7,9 @@ import { pathToFileURL } from 'node:url';
 
 const [compiledRoot, queueRoot, lmtpPort, domain] = process.argv.slice(2);
 const load = (path) => import(pathToFileURL(join(compiledRoot, path)).href);
-const { MailQueue } = await load('agent/mail/queue/mail-queue.js');
-const { LmtpTransport } = await load('agent/mail/director/lmtp-transport.js');
-const { DirectorSmtpServer } = await load('agent/mail/director/director-smtp-server.js');
+const { MailQueue } = await load('agent/mail/director/queue/mail-queue.js');
+const { LmtpTransport } = await load('agent/mail/director/outbound/lmtp-transport.js');
+const { DirectorSmtpServer } = await load('agent/mail/director/inbound/director-smtp-server.js');
 
 const local = (address) => address.toLowerCase().endsWith(`@${domain}`);
 const queue = new MailQueue({
@@ -28,7 +28,7 @@ const queue = new MailQueue({
           },
         }
       : { kind: 'bounce', reason: '5.1.1 not local' },
-  transport: new LmtpTransport({ clientName: 'director-child' }),
+  transports: { lmtp: new LmtpTransport({ clientName: 'director-child' }) },
   backoff: { firstMs: 200, maxMs: 1000 },
 });
 await queue.start();

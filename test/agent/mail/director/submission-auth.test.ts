@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RpcConnection } from '../../../../agent/control/connect-rpc.js';
+import type { RpcConnection } from '../../../../agent/common/rpc/connect-rpc.js';
 import { storeUsers } from '../../../support/store-seed.js';
 import { type DirectorAgents, startDirectorAgents } from './director-agents.js';
 

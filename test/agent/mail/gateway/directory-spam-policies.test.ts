@@ -4,9 +4,9 @@
  * one gives the default and is reported once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
-import { directoryBaseEntries, mailDomainEntry } from '../../../../agent/directory/seed-entries.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
+import { directoryBaseEntries, mailDomainEntry } from '../../../../agent/common/directory/seed-entries.js';
 import { directorySpamPolicies } from '../../../../agent/mail/gateway/directory-spam-policies.js';
 import { defaultDomainSpamPolicy } from '../../../../agent/mail/gateway/domain-spam-policy.js';
 import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';

@@ -7,8 +7,8 @@
  */
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import { defaultSpamPolicies } from '../../../../agent/mail/gateway/domain-spam-policy.js';
 import { GatewaySmtpServer } from '../../../../agent/mail/gateway/gateway-smtp-server.js';
 import { Greylist } from '../../../../agent/mail/gateway/greylist.js';

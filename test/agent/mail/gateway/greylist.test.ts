@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientNetwork } from '../../../../agent/mail/gateway/client-network.js';
 import { greylistSender, parseEnvelopeAddress } from '../../../../agent/mail/gateway/envelope-address.js';
 import { Greylist, type GreylistSettings } from '../../../../agent/mail/gateway/greylist.js';
-import { benchGreylistDecisions } from '../../../../agent/mail/gateway/greylist-bench.js';
 import { GreylistJournal } from '../../../../agent/mail/gateway/greylist-journal.js';
 import { SmtpInputError } from '../../../../agent/mail/gateway/smtp-refusal.js';
 
@@ -259,14 +258,5 @@ describe('Greylist', () => {
   it('refuses a damaged snapshot rather than start with half the state', () => {
     writeFileSync(join(dir, 'greylist.snapshot'), '{"t":"pending","k":"x"}\n');
     expect(() => greylist({}, true)).toThrow(/snapshot line 1/);
-  });
-
-  it('benchmarks decisions per second', () => {
-    const result = benchGreylistDecisions(60_000);
-    expect(result.decisions).toBe(60_000);
-    expect(result.passed + result.deferred).toBe(60_000);
-    expect(result.passed).toBeGreaterThan(0);
-    expect(result.deferred).toBeGreaterThan(0);
-    expect(result.decisionsPerSecond).toBeGreaterThan(0);
   });
 });

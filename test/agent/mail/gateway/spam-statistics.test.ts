@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type GatewayDecision,
-  type SpamOutcome,
-  SpamStatistics,
-} from '../../../../agent/mail/gateway/spam-statistics.js';
+import type { SpamOutcome } from '../../../../agent/common/contract/gateway-figures.js';
+import { type GatewayDecision, SpamStatistics } from '../../../../agent/mail/gateway/spam-statistics.js';
 
 const start = Date.UTC(2026, 10, 28, 5, 0, 0);
 

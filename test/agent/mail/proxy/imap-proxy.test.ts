@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapProxy } from '../../../../agent/mail/proxy/imap-proxy.js';
 import { StoreLocator } from '../../../../agent/mail/proxy/store-locator.js';
 import { storeUsers } from '../../../support/store-seed.js';
-import { recordingImapFlow } from '../imap/support/recording-imapflow.js';
+import { recordingImapFlow } from '../store/imap/support/recording-imapflow.js';
 import { type ProxyTestFleet, RawClient, startProxyTestFleet } from './proxy-test-fleet.js';
 
 const { alice, bob, carol } = storeUsers;

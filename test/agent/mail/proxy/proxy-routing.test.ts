@@ -4,8 +4,8 @@
  * locator's cache and its invalidate hook, and endpoint parsing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
-import { DirectorAuthenticator } from '../../../../agent/mail/auth/director-authenticator.js';
+import type { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
+import { DirectorAuthenticator } from '../../../../agent/mail/director/director-authenticator.js';
 import { ProxyHolds } from '../../../../agent/mail/proxy/proxy-holds.js';
 import { routeLogin } from '../../../../agent/mail/proxy/proxy-login.js';
 import { parseEndpoint, StoreLocator } from '../../../../agent/mail/proxy/store-locator.js';

@@ -6,14 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { createTransport } from 'nodemailer';
+import type { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import { Agent } from '../../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../../agent/daemon/production-dependencies.js';
-import type { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
-import { DirectorAuthenticator } from '../../../../agent/mail/auth/director-authenticator.js';
+import { DirectorAuthenticator } from '../../../../agent/mail/director/director-authenticator.js';
+import { loadMailTls } from '../../../../agent/mail/protocol/tls/mail-tls.js';
 import type { MailProxyOptions } from '../../../../agent/mail/proxy/proxy-server.js';
 import { StoreLocator } from '../../../../agent/mail/proxy/store-locator.js';
-import { loadMailTls } from '../../../../agent/mail/tls/mail-tls.js';
 import { AgentTestDirectory } from '../../../support/agent-test-directory.js';
 import { storeSeedEntries } from '../../../support/store-seed.js';
 import { makeTestCertificates, type TestCertificates } from '../../../support/test-certificates.js';

@@ -3,8 +3,8 @@
  * a domain, and DirectoryAdmin services bound as its admins, closed after the suite.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import {
   DirectoryAdmin,
   type DirectoryAdminChange,

@@ -5,7 +5,7 @@
  * words; a group's members from another department are kept when it replaces the members.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import { DirectoryAdmin } from '../../../../main/core/directory-admin/directory-admin.js';
 import { directoryBackends } from '../../../support/directory-backends.js';
 import { seedNames, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';

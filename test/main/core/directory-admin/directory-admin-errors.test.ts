@@ -7,9 +7,9 @@
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DirectoryError } from '../../../../agent/directory/directory-errors.js';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
+import { DirectoryError } from '../../../../agent/common/directory/directory-errors.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import {
   directoryAdminErrorCodes,
   directoryAdminErrorSchema,

@@ -8,11 +8,11 @@
 import { readFile } from 'node:fs/promises';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import { Agent } from '../../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../../agent/daemon/production-dependencies.js';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
 import { DirectoryAdmin } from '../../../../main/core/directory-admin/directory-admin.js';
 import { AgentTestDirectory } from '../../../support/agent-test-directory.js';
 import { storeSeedEntries, storeUsers } from '../../../support/store-seed.js';

@@ -4,15 +4,15 @@
  * windows and totals, staying true after writes through it, and a refresh seeing others' writes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetTree } from '../../../../agent/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../../agent/directory/ldap-fleet-directory.js';
+import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import {
   adminEntry,
   directoryBaseEntries,
   logicalStoreEntry,
   mailDomainEntry,
   mailUserEntry,
-} from '../../../../agent/directory/seed-entries.js';
+} from '../../../../agent/common/directory/seed-entries.js';
 import {
   type UserSearchInput,
   userSearchSchema,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MxResolver } from '../../../../../agent/mail/director/outbound/mx-resolver.js';
 import { MxTransport } from '../../../../../agent/mail/director/outbound/mx-transport.js';
-import type { DeliveryDestination } from '../../../../../agent/mail/queue/delivery-transport.js';
+import type { DeliveryDestination } from '../../../../../agent/mail/director/queue/delivery-transport.js';
 import {
   type DnsResponder,
   startDnsResponder,

@@ -1,0 +1,95 @@
+/**
+ * The one method table of an agent: the handlers of the groups every node answers, of the role
+ * groups its role runs (agent/roles.ts), and for the other role groups a refusal in the group's
+ * words. The control module builds it once, at start, from the runtime's parts; the parts are
+ * looked up at each call, so a service restarted under another object is still found.
+ */
+import { rpcErrorCodes } from '../common/contract/json-rpc.js';
+import type { MethodName } from '../common/contract/methods.js';
+import type { BindLockout } from '../directory/embedded/bind-throttle.js';
+import type { LoginGuard } from '../mail/auth/login-guard.js';
+import type { MetricsSampler } from '../metrics/metrics-sampler.js';
+import type { ServiceRegistry } from '../services/service-registry.js';
+import type { AuditLog } from './audit-log.js';
+import { auditMethods } from './audit-methods.js';
+import { authMethods } from './auth-methods.js';
+import { type CutoverMethodDeps, cutoverMethods } from './cutover-methods.js';
+import type { AdminDomains } from './domain-scope.js';
+import { type GatewayMethodDeps, gatewayMethods } from './gateway-methods.js';
+import { type RoleGroupMethod, type RoleGroupName, roleGroups } from './method-groups.js';
+import { MethodError, type MethodHandler, type MethodHandlers } from './method-handler.js';
+import { metricsMethods } from './metrics-methods.js';
+import { type MoveMethodDeps, moveMethods } from './move-methods.js';
+import { type NodeFacts, nodeMethods } from './node-methods.js';
+import { type ProxyMethodDeps, proxyMethods } from './proxy-methods.js';
+import { type QueueMethodDeps, queueMethods } from './queue-methods.js';
+import { type RouteMethodDeps, routeMethods } from './route-methods.js';
+import { serviceMethods } from './service-methods.js';
+import { type StoreMethodDeps, storeMethods } from './store-methods.js';
+import { type SyncMethodDeps, syncMethods } from './sync-methods.js';
+
+/** What the handlers read: the node's registries and, through getters, the parts its modules run. */
+export interface MethodTableDeps {
+  facts: () => NodeFacts;
+  services: ServiceRegistry;
+  sampler: MetricsSampler;
+  audit: AuditLog;
+  adminDomains: AdminDomains;
+  now: () => number;
+  /** The node's password-guessing guard (mail logins). */
+  loginGuard: LoginGuard;
+  /** The embedded directory's bind lockouts now (empty on nodes that run none). */
+  directoryLockouts: () => BindLockout[];
+  /** Lifts one of them; false when it had none or the node runs no embedded directory. */
+  directoryUnlock: (kind: BindLockout['kind'], key: string) => boolean;
+  store: Omit<StoreMethodDeps, 'adminDomains'>;
+  queue: QueueMethodDeps;
+  route: RouteMethodDeps;
+  proxy: Omit<ProxyMethodDeps, 'adminDomains'>;
+  gateway: GatewayMethodDeps;
+  /** Mailbox moves (`move` and `sync` groups): the node's moves. */
+  moves: Omit<MoveMethodDeps, 'adminDomains'> & SyncMethodDeps;
+  cutover: CutoverMethodDeps;
+}
+
+type RoleGroupHandlers<G extends RoleGroupName> = Pick<MethodHandlers, RoleGroupMethod<G>>;
+
+const roleGroupHandlers: { [G in RoleGroupName]: (deps: MethodTableDeps) => RoleGroupHandlers<G> } = {
+  store: (deps) => storeMethods({ ...deps.store, adminDomains: deps.adminDomains }),
+  queue: (deps) => queueMethods(deps.queue),
+  route: (deps) => routeMethods(deps.route),
+  proxy: (deps) => proxyMethods({ ...deps.proxy, adminDomains: deps.adminDomains }),
+  gateway: (deps) => gatewayMethods(deps.gateway),
+  move: (deps) => moveMethods({ ...deps.moves, adminDomains: deps.adminDomains }),
+  sync: (deps) => syncMethods(deps.moves),
+  cutover: (deps) => cutoverMethods(deps.cutover),
+};
+
+/** Every method of the contract for a node that runs `groups` besides the every-node groups. */
+export function methodTable(groups: readonly RoleGroupName[], deps: MethodTableDeps): MethodHandlers {
+  const table: Partial<Record<MethodName, MethodHandler<MethodName>>> = {
+    ...nodeMethods({ facts: deps.facts, services: deps.services, sampler: deps.sampler }),
+    ...metricsMethods({ sampler: deps.sampler }),
+    ...serviceMethods({ services: deps.services }),
+    ...auditMethods({ audit: deps.audit }),
+    ...authMethods({
+      guard: deps.loginGuard,
+      directoryLockouts: deps.directoryLockouts,
+      directoryUnlock: deps.directoryUnlock,
+      adminDomains: deps.adminDomains,
+      now: deps.now,
+    }),
+  } as Partial<Record<MethodName, MethodHandler<MethodName>>>;
+  const runs = new Set(groups);
+  for (const group of Object.keys(roleGroups) as RoleGroupName[]) {
+    if (runs.has(group)) Object.assign(table, roleGroupHandlers[group](deps));
+    else for (const method of roleGroups[group].methods) table[method] = refusal(roleGroups[group].absent);
+  }
+  return table as MethodHandlers;
+}
+
+function refusal(absent: string): MethodHandler<MethodName> {
+  return () => {
+    throw new MethodError(rpcErrorCodes.notFound, absent);
+  };
+}
