@@ -186,10 +186,16 @@ export const movePlan = z.object({
   mailboxes: count,
   messages: count,
   bytes,
-  /** The target's mail file system now and after the move. */
+  /**
+   * The target's mail file system now and after the move, read as the store's metrics are:
+   * `usedPercentAfter` is df's share (used / (used + available), agent/common/disk-use.ts), the
+   * percentage the dashboard's tile shows for that disk once the mail is there.
+   */
   targetDisk: z.object({
     totalBytes: bytes,
     usedBytes: bytes,
+    /** What the agent's mail writers can still use now (statfs bavail; blocks kept for root are not). */
+    availableBytes: bytes,
     usedAfterBytes: bytes,
     usedPercentAfter: z.number().nonnegative(),
   }),

@@ -17,7 +17,7 @@ export const moveMessagesEn = {
   'move.plan.messages': 'Messages',
   'move.plan.bytes': 'Data',
   'move.plan.diskAfter': 'Disk of {store} after the move',
-  'move.plan.diskAfterValue': '{percent} full ({used} of {total})',
+  'move.plan.diskAfterValue': '{percent} full, {left} left',
   'move.plan.time': 'Estimated time',
   'move.plan.timeValue': 'about {duration}',
   'move.plan.server':
@@ -136,7 +136,7 @@ export const moveMessagesEn = {
   'stores.hint': 'Drag users onto a store to move them there, or pick users and press “Move here”.',
   'stores.server': 'server {node}',
   'stores.disk': 'Disk',
-  'stores.diskValue': '{percent} of {total}',
+  'stores.diskValue': '{percent} full, {left} left',
   'stores.mailboxes': 'Mailboxes',
   'stores.sessions': 'IMAP sessions',
   'stores.movesIn': 'Moves coming in',

@@ -11,7 +11,7 @@ export const moveMessagesJa = {
   'move.plan.messages': 'メール件数',
   'move.plan.bytes': 'データ量',
   'move.plan.diskAfter': '移動後の {store} のディスク',
-  'move.plan.diskAfterValue': '{percent} 使用（{total} 中 {used}）',
+  'move.plan.diskAfterValue': '{percent} 使用（残り {left}）',
   'move.plan.time': '所要時間の目安',
   'move.plan.timeValue': '約 {duration}',
   'move.plan.server':
@@ -116,7 +116,7 @@ export const moveMessagesJa = {
     '利用者をメール格納先へドラッグすると移動できます。または利用者を選んで「ここへ移動」を押してください。',
   'stores.server': 'サーバー {node}',
   'stores.disk': 'ディスク',
-  'stores.diskValue': '{total} 中 {percent}',
+  'stores.diskValue': '{percent} 使用（残り {left}）',
   'stores.mailboxes': 'メールボックス',
   'stores.sessions': 'IMAP 接続数',
   'stores.movesIn': '受け入れ中の移動',

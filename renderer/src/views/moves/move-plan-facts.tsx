@@ -14,10 +14,11 @@ export function MovePlanFacts({ plan }: { plan: MovePlan }) {
     [
       'disk-after',
       tr.t('move.plan.diskAfter', { store: plan.target }),
+      // The share as the store's tile shows it (df's, agent/common/disk-use.ts), and the room left:
+      // "x of the disk's size" would not add up, the blocks kept for root are in the size.
       tr.t('move.plan.diskAfterValue', {
         percent: tr.percent(disk.usedPercentAfter / 100),
-        used: tr.bytes(disk.usedAfterBytes),
-        total: tr.bytes(disk.totalBytes),
+        left: tr.bytes(Math.max(0, disk.availableBytes - plan.bytes)),
       }),
     ],
     [

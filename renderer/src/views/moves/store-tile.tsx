@@ -4,7 +4,7 @@
  * on it move there (after the dialog); "Move here" does the same for the users picked, from the
  * keyboard.
  */
-import type { ConsoleNodeView, StoreOnNode } from '../../../../main/console/console-contract';
+import type { ConsoleNodeView, NodeMetrics, StoreOnNode } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
 import { moveServices } from '../../services/console-services';
 import type { UserSelection } from '../../store/directory/selection-slice';
@@ -18,6 +18,11 @@ interface StoreTileProps {
   node: ConsoleNodeView | undefined;
   movesIn: number;
   picked: UserSelection | undefined;
+}
+
+/** What mail can still use on a disk (an agent before 2026-12 sends no available figure: size minus used). */
+function diskLeftBytes(disk: NodeMetrics['disk']): number {
+  return disk.availableBytes ?? Math.max(0, disk.totalBytes - disk.usedBytes);
 }
 
 /** One store as a drop target. */
@@ -50,7 +55,7 @@ export function StoreTile({ store, node, movesIn, picked }: StoreTileProps) {
           {sample && figures.diskShare !== undefined
             ? tr.t('stores.diskValue', {
                 percent: tr.percent(figures.diskShare),
-                total: tr.bytes(sample.disk.totalBytes),
+                left: tr.bytes(diskLeftBytes(sample.disk)),
               })
             : dash}
         </dd>
