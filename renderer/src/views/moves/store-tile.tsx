@@ -52,13 +52,12 @@ export function StoreTile({ store, node, movesIn, picked }: StoreTileProps) {
       <dl className="store-tile-figures">
         <dt>{tr.t('stores.disk')}</dt>
         <dd data-figure="disk">
-          {sample && figures.diskShare !== undefined
-            ? tr.t('stores.diskValue', {
-                percent: tr.percent(figures.diskShare),
-                left: tr.bytes(diskLeftBytes(sample.disk)),
-              })
-            : dash}
+          {figures.diskShare === undefined
+            ? dash
+            : tr.t('stores.diskValue', { percent: tr.percent(figures.diskShare) })}
         </dd>
+        <dt>{tr.t('stores.diskLeft')}</dt>
+        <dd data-figure="disk-left">{sample ? tr.bytes(diskLeftBytes(sample.disk)) : dash}</dd>
         <dt>{tr.t('stores.mailboxes')}</dt>
         <dd data-figure="mailboxes">
           {figures.mailboxes === undefined ? dash : tr.number(figures.mailboxes)}
