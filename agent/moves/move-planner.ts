@@ -15,6 +15,7 @@ import { statfs } from 'node:fs/promises';
 import type { MovePlan, MoveRefusal } from '../common/contract/move-contract.js';
 import type { FleetDirectory } from '../common/directory/fleet-directory.js';
 import { sizeInWords } from '../common/in-words.js';
+import { mapInParallel } from './in-parallel.js';
 import type { MoveRequest, MoveRequester } from './move-node.js';
 import type { PeerLinks } from './peer-links.js';
 
@@ -44,6 +45,8 @@ const assumedRate = 30 * 1000 * 1000;
 // The cutover and the catch-up rounds of one mailbox, whatever its size.
 const perMailboxSeconds = 3;
 const badNodeStates = new Set(['down', 'failed', 'maintenance']);
+// Directory lookups and source figures asked at once for a batch.
+const lookupsAtOnce = 16;
 
 /** Plans a move of `request.users` to `request.to`. */
 export async function planMoves(
@@ -65,6 +68,12 @@ export async function planMoves(
     refusals.push(refusal);
     entries.push({ user, ...(source ? { source } : {}), messages: 0, bytes: 0, refusal });
   };
+  // Every address is looked up first, a few at once (the caller checked that each is theirs).
+  const addresses = [...new Set(request.users.map((address) => address.toLowerCase()))];
+  const looked = await mapInParallel(addresses, lookupsAtOnce, (address) =>
+    directory.findUserByAddress(address),
+  );
+  const entryOf = new Map(addresses.map((address, i) => [address, looked[i]]));
   for (const address of request.users) {
     const given = address.toLowerCase();
     if (seen.has(given)) {
@@ -72,7 +81,7 @@ export async function planMoves(
       continue;
     }
     seen.add(given);
-    const entry = await directory.findUserByAddress(given);
+    const entry = entryOf.get(given);
     if (!entry) {
       refuse(given, 'no-such-user', `no user has the address ${given}`);
       continue;
@@ -103,15 +112,13 @@ export async function planMoves(
   }
 
   const movable: MovableUser[] = [];
-  const figures = await Promise.all(
-    candidates.map(async (candidate) => {
-      try {
-        return await deps.links.call(candidate.sourceNode, 'sync.figures', { user: candidate.user });
-      } catch (error) {
-        return error instanceof Error ? error : new Error(String(error));
-      }
-    }),
-  );
+  const figures = await mapInParallel(candidates, lookupsAtOnce, async (candidate) => {
+    try {
+      return await deps.links.call(candidate.sourceNode, 'sync.figures', { user: candidate.user });
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  });
   candidates.forEach((candidate, i) => {
     const answer = figures[i]!;
     if (answer instanceof Error) {
