@@ -16,6 +16,7 @@ import type { FleetDirectory } from '../common/directory/fleet-directory.js';
 import { diskUsedShare } from '../common/disk-use.js';
 import { sizeInWords } from '../common/in-words.js';
 import { readDisk } from '../metrics/machine-readings.js';
+import { mapInParallel } from './in-parallel.js';
 import type { MoveRequest, MoveRequester } from './move-node.js';
 import type { PeerLinks } from './peer-links.js';
 
@@ -46,6 +47,8 @@ const assumedRate = 30 * 1000 * 1000;
 // The cutover and the catch-up rounds of one mailbox, whatever its size.
 const perMailboxSeconds = 3;
 const badNodeStates = new Set(['down', 'failed', 'maintenance']);
+// Directory lookups and source figures asked at once for a batch.
+const lookupsAtOnce = 16;
 
 /** Plans a move of `request.users` to `request.to`. */
 export async function planMoves(
@@ -67,6 +70,12 @@ export async function planMoves(
     refusals.push(refusal);
     entries.push({ user, ...(source ? { source } : {}), messages: 0, bytes: 0, refusal });
   };
+  // Every address is looked up first, a few at once (the caller checked that each is theirs).
+  const addresses = [...new Set(request.users.map((address) => address.toLowerCase()))];
+  const looked = await mapInParallel(addresses, lookupsAtOnce, (address) =>
+    directory.findUserByAddress(address),
+  );
+  const entryOf = new Map(addresses.map((address, i) => [address, looked[i]]));
   for (const address of request.users) {
     const given = address.toLowerCase();
     if (seen.has(given)) {
@@ -74,7 +83,7 @@ export async function planMoves(
       continue;
     }
     seen.add(given);
-    const entry = await directory.findUserByAddress(given);
+    const entry = entryOf.get(given);
     if (!entry) {
       refuse(given, 'no-such-user', `no user has the address ${given}`);
       continue;
@@ -105,15 +114,13 @@ export async function planMoves(
   }
 
   const movable: MovableUser[] = [];
-  const figures = await Promise.all(
-    candidates.map(async (candidate) => {
-      try {
-        return await deps.links.call(candidate.sourceNode, 'sync.figures', { user: candidate.user });
-      } catch (error) {
-        return error instanceof Error ? error : new Error(String(error));
-      }
-    }),
-  );
+  const figures = await mapInParallel(candidates, lookupsAtOnce, async (candidate) => {
+    try {
+      return await deps.links.call(candidate.sourceNode, 'sync.figures', { user: candidate.user });
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  });
   candidates.forEach((candidate, i) => {
     const answer = figures[i]!;
     if (answer instanceof Error) {
@@ -167,8 +174,8 @@ export async function planMoves(
     targetDisk: {
       totalBytes: disk.totalBytes,
       usedBytes: disk.usedBytes,
-      availableBytes: disk.availableBytes,
       usedAfterBytes,
+      availableAfterBytes: Math.max(0, disk.availableBytes - bytes),
       usedPercentAfter: Math.round(1000 * shareAfter) / 10,
     },
     estimatedSeconds: Math.round(

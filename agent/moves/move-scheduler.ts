@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { finishedMovePhases, type MoveBatch, type MoveJob } from '../common/contract/move-contract.js';
+import { mapInParallel } from './in-parallel.js';
 import type { MoveContext } from './move-context.js';
 import type { MoveBatchRecord, MoveJobRecord } from './move-journal.js';
 import { MoveRunner } from './move-runner.js';
@@ -15,6 +16,8 @@ import { BandwidthLimit } from './sync/bandwidth-limit.js';
 const keepFinishedMs = 30 * 86_400_000;
 const keepFinishedJobs = 5000;
 const progressIntervalMs = 1000;
+// Job files written at once when a batch is added: their fsyncs overlap.
+const journalWritesAtOnce = 16;
 
 /** A new id: `mv-<node>-<time>-<random>` or `mb-...`. */
 export function newMoveId(kind: 'mv' | 'mb', node: string, now: number): string {
@@ -67,7 +70,7 @@ export class MoveScheduler {
 
   /** Adds a batch of new jobs (journaled first) and starts what its concurrency allows. */
   async add(batch: MoveBatchRecord, jobs: MoveJobRecord[]): Promise<void> {
-    for (const job of jobs) await this.context.journal.saveJob(job);
+    await mapInParallel(jobs, journalWritesAtOnce, (job) => this.context.journal.saveJob(job));
     await this.context.journal.saveBatch(batch);
     this.batches.set(batch.batch, batch);
     for (const job of jobs) this.jobs.set(job.job, job);

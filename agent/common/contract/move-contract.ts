@@ -194,9 +194,9 @@ export const movePlan = z.object({
   targetDisk: z.object({
     totalBytes: bytes,
     usedBytes: bytes,
-    /** What the agent's mail writers can still use now (statfs bavail; blocks kept for root are not). */
-    availableBytes: bytes,
     usedAfterBytes: bytes,
+    /** What the agent's mail writers could still use after the move (statfs bavail less the move; root's blocks are not). */
+    availableAfterBytes: bytes,
     usedPercentAfter: z.number().nonnegative(),
   }),
   /** At the batch's bandwidth limit and the copy rate this node has seen. */

@@ -9,6 +9,7 @@
 import { CutoverHolds } from '../../moves/cutover-holds.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
+import { startPeriodicSweep } from './periodic-sweep.js';
 
 const sweepIntervalMs = 60_000;
 
@@ -32,13 +33,7 @@ export class CutoverHoldsModule implements AgentModule {
     });
     await holds.load();
     this.runtime.set('cutoverHolds', holds);
-    const sweep = () =>
-      holds
-        .sweep()
-        .catch((error: unknown) => logger.warn('cutover hold sweep failed', { error: String(error) }));
-    void sweep();
-    this.timer = setInterval(sweep, sweepIntervalMs);
-    this.timer.unref();
+    this.timer = startPeriodicSweep(() => holds.sweep(), logger, 'cutover hold sweep', sweepIntervalMs);
   }
 
   async stop(): Promise<void> {

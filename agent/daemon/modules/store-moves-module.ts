@@ -22,6 +22,7 @@ import { SyncSource } from '../../moves/sync/sync-source.js';
 import { mailRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
+import { startPeriodicSweep } from './periodic-sweep.js';
 
 const sweepIntervalMs = 60_000;
 
@@ -96,11 +97,7 @@ export class StoreMovesModule implements AgentModule {
     await engine.open();
     this.engine = engine;
     this.runtime.set('moves', engine);
-    const sweep = () =>
-      engine.sweep().catch((error: unknown) => logger.warn('move sweep failed', { error: String(error) }));
-    void sweep();
-    this.timer = setInterval(sweep, sweepIntervalMs);
-    this.timer.unref();
+    this.timer = startPeriodicSweep(() => engine.sweep(), logger, 'move sweep', sweepIntervalMs);
   }
 
   async stop(): Promise<void> {

@@ -15,9 +15,15 @@
  * here), so HIGHESTMODSEQ and every message's MODSEQ are the source's after the move.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendDurably, fsyncDirectory, isMissing, writeNewFileDurably } from '../../common/durable-fs.js';
+import {
+  appendDurably,
+  fsyncDirectory,
+  isMissing,
+  readdirOrEmpty,
+  writeNewFileDurably,
+} from '../../common/durable-fs.js';
 import { KeywordTable, systemFlagLetters } from '../../mail/store/maildir/keyword-table.js';
 import { readKeywordTable, writeKeywordTable } from '../../mail/store/maildir/keywords-file.js';
 import {
@@ -306,15 +312,6 @@ async function readDigests(path: string): Promise<Map<number, string>> {
     if (match) digests.set(Number(match[1]), match[2]!);
   }
   return digests;
-}
-
-async function readdirOrEmpty(path: string): Promise<string[]> {
-  try {
-    return await readdir(path);
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
-  }
 }
 
 async function emptyDirectory(path: string): Promise<void> {

@@ -123,7 +123,8 @@ describe('the console move calls', () => {
     expect(tileShare).toBeDefined();
     expect(Math.abs(100 * tileShare! - plan.targetDisk.usedPercentAfter)).toBeLessThan(2);
     expect(plan.targetDisk.usedPercentAfter).toBeCloseTo(
-      (100 * plan.targetDisk.usedAfterBytes) / (plan.targetDisk.usedBytes + plan.targetDisk.availableBytes),
+      (100 * plan.targetDisk.usedAfterBytes) /
+        (plan.targetDisk.usedAfterBytes + plan.targetDisk.availableAfterBytes),
       1,
     );
   });

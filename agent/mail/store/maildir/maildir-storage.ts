@@ -5,10 +5,10 @@
  * this one stopped cleanly (if not, quota figures are recomputed).
  */
 
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { fsyncDirectory, isMissing, writeFileSynced } from '../../../common/durable-fs.js';
+import { fsyncDirectory, isMissing, readdirOrEmpty, writeFileSynced } from '../../../common/durable-fs.js';
 import type { MailboxSummary, MailStorage, UserMailbox } from '../mail-storage.js';
 import { FolderCache } from './folder-cache.js';
 import { readLastLogin, writeLastLogin } from './mailbox-files.js';
@@ -248,14 +248,5 @@ export class MaildirStorage implements MailStorage {
       stats: this.stats,
       folders: this.folders,
     };
-  }
-}
-
-async function readdirOrEmpty(path: string): Promise<string[]> {
-  try {
-    return await readdir(path);
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
   }
 }

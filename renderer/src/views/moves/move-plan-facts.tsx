@@ -18,7 +18,7 @@ export function MovePlanFacts({ plan }: { plan: MovePlan }) {
       // "x of the disk's size" would not add up, the blocks kept for root are in the size.
       tr.t('move.plan.diskAfterValue', {
         percent: tr.percent(disk.usedPercentAfter / 100),
-        left: tr.bytes(Math.max(0, disk.availableBytes - plan.bytes)),
+        left: tr.bytes(disk.availableAfterBytes),
       }),
     ],
     [
