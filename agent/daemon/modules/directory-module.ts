@@ -3,6 +3,7 @@
  * (role, state). A node without a server entry refuses to start: running an unknown node would
  * publish nothing and accept nobody.
  */
+import { describeDirectoryUrls } from '../../common/directory/directory-urls.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime, DirectoryFactory } from '../agent-runtime.js';
 
@@ -26,7 +27,7 @@ export class DirectoryModule implements AgentModule {
     try {
       const server = await directory.getServer(config.node).catch((error: Error) => {
         throw new AgentStartError(
-          `cannot read the server entry of ${config.node} from ${config.directory.url}: ${error.message}`,
+          `cannot read the server entry of ${config.node} from ${describeDirectoryUrls(config.directory.url)}: ${error.message}`,
         );
       });
       if (!server) {
