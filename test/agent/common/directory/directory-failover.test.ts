@@ -5,7 +5,7 @@
  * provider only once it has caught up; a write whose answer is lost is reported in words and not
  * sent again (an idempotent one is); cached routes keep serving while no provider answers.
  */
-import { BerWriter, Client } from 'ldapts';
+import { Attribute, BerWriter, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryOutcomeUnknown } from '../../../../agent/common/directory/directory-errors.js';
 import { FleetTree } from '../../../../agent/common/directory/fleet-entries.js';
@@ -234,6 +234,32 @@ describe('LdapFleetDirectory over two slapd providers', () => {
     } finally {
       await directory.close();
       for (const provider of pair.providers) await provider.start();
+    }
+  });
+
+  it('gives the replication account read access to everything and no write', async () => {
+    const client = new Client({ url: pair.urls[0], timeout: 10_000 });
+    try {
+      await client.bind(replicatorDn(testBaseDn), pair.replicatorPassword);
+      const { searchEntries } = await client.search(tree.user(seedNames.alice), {
+        scope: 'base',
+        attributes: ['userPassword', 'mail'],
+      });
+      // The other provider checks binds: the stored value must travel (the seed stores it as given).
+      expect(String(searchEntries[0]?.userPassword)).toBe(seedPasswords.alice);
+      const admins = await client.search(`ou=admins,${testBaseDn}`, { scope: 'one', attributes: ['uid'] });
+      expect(admins.searchEntries.length).toBe(4);
+      await expect(
+        client.modify(
+          tree.user(seedNames.alice),
+          new Change({
+            operation: 'replace',
+            modification: new Attribute({ type: 'displayName', values: ['x'] }),
+          }),
+        ),
+      ).rejects.toMatchObject({ code: 50 });
+    } finally {
+      await client.unbind().catch(() => undefined);
     }
   });
 

@@ -14,7 +14,9 @@ import { parseLdif } from '../../../../agent/directory/ldif.js';
 import { shippedSchemaDir } from '../../../../agent/directory/schema/shipped-schema.js';
 import { passwordPolicyEntries } from '../../../../agent/directory/slapd/database-rules.js';
 import {
+  exampleProviders,
   exampleSuffix,
+  renderMultiProviderSiteConfig,
   renderPasswordPolicyLdif,
   renderSlapdSiteConfig,
 } from '../../../../agent/directory/slapd/site-config.js';
@@ -68,6 +70,41 @@ ${databasePart}`,
     );
     const { stderr } = await run('/usr/sbin/slaptest', ['-u', '-f', config]);
     expect(stderr).toMatch(/config file testing succeeded/);
+  });
+
+  it('ships the multi-provider lines, and slapd accepts them with the fleet rules (slaptest)', async () => {
+    const multi = await readFile(join(buildDir, 'mailfleet-slapd-multi-provider.conf'), 'utf8');
+    expect(multi).toBe(renderMultiProviderSiteConfig(exampleSuffix, exampleProviders));
+    const dbDir = join(workDir, 'db-multi');
+    await mkdir(dbDir);
+    const single = await readFile(join(buildDir, 'mailfleet-slapd.conf'), 'utf8');
+    const [globalPart, databasePart] = single.split(/^# --- in the database.*$/m);
+    const [multiGlobal, multiDatabase] = multi.split(/^# --- in the database.*$/m);
+    const includes = [
+      ...['core', 'cosine', 'inetorgperson', 'misc'].map((n) => `/etc/ldap/schema/${n}.schema`),
+      join(buildDir, 'openssh-lpk.schema'),
+      join(buildDir, 'mailfleet.schema'),
+    ].map((file) => `include ${file}`);
+    const config = join(workDir, 'slapd-multi.conf');
+    await writeFile(
+      config,
+      `${includes.join('\n')}
+${globalPart}
+${multiGlobal}
+database mdb
+suffix "${exampleSuffix}"
+rootdn "cn=root,${exampleSuffix}"
+directory ${dbDir}
+index objectClass eq
+index uid,cn,mail eq,sub
+index mailLocalAddress,mailHost eq
+${multiDatabase}
+${databasePart}`,
+    );
+    const { stderr } = await run('/usr/sbin/slaptest', ['-u', '-f', config]);
+    expect(stderr).toMatch(/config file testing succeeded/);
+    expect(multi).toMatch(/^serverID 1 ldap:\/\/ldap1\.univ\.example\/$/m);
+    expect(multi).toMatch(/^ {2}by dn\.exact="cn=replicator,dc=univ,dc=example" read\n {2}by \* break$/m);
   });
 
   it("prints both for a site's own suffix", async () => {
