@@ -47,9 +47,14 @@ export function describeDirectoryUrls(url: DirectoryUrls): string {
   return directoryUrlList(url).join(', ');
 }
 
-/** A URL that stopped answering: since when (ms since the epoch) and why, in words. */
+/**
+ * A URL not in use because it stopped answering, or because it answers again but does not yet
+ * hold every change of the server in use (`catching-up`); since when (ms since the epoch) and
+ * why, in words.
+ */
 export interface UnansweredUrl {
   url: string;
+  state: 'not-answering' | 'catching-up';
   since: number;
   reason: string;
 }
@@ -69,7 +74,14 @@ export const directoryLinkStatus = z.object({
   urls: z.array(z.string().max(300)).max(maxDirectoryUrls),
   inUse: z.string().max(300).optional(),
   unanswered: z
-    .array(z.object({ url: z.string().max(300), since: z.number(), reason: z.string().max(500) }))
+    .array(
+      z.object({
+        url: z.string().max(300),
+        state: z.enum(['not-answering', 'catching-up']),
+        since: z.number(),
+        reason: z.string().max(500),
+      }),
+    )
     .max(maxDirectoryUrls),
 });
 

@@ -286,7 +286,8 @@ export class LdapSession {
         candidate = await this.open(url);
         const stamps = await readChangeStamps(candidate, this.options.baseDn);
         if (!hasCaughtUp(stamps, reference)) {
-          this.unanswered.set(url, { since: this.now(), reason: 'still catching up with the other server' });
+          const reason = `does not hold every change of ${this.clientUrl} yet`;
+          this.unanswered.set(url, { state: 'catching-up', since: this.now(), reason });
           await candidate.unbind().catch(() => {});
           continue;
         }
@@ -309,7 +310,11 @@ export class LdapSession {
   private markUnanswered(url: string, error: unknown): void {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     const known = this.unanswered.get(url);
-    this.unanswered.set(url, { since: known?.since ?? this.now(), reason: reason ?? 'no answer' });
+    this.unanswered.set(url, {
+      state: 'not-answering',
+      since: known?.state === 'not-answering' ? known.since : this.now(),
+      reason: reason ?? 'no answer',
+    });
   }
 
   /**

@@ -15,6 +15,7 @@ export class AgentStartError extends Error {
 /** Lifecycle module: the directory client and this node's server entry. */
 export class DirectoryModule implements AgentModule {
   readonly name = 'directory-client';
+  private readonly unpublish: Array<() => void> = [];
 
   constructor(
     private readonly runtime: AgentRuntime,
@@ -38,6 +39,16 @@ export class DirectoryModule implements AgentModule {
       }
       this.runtime.set('directory', directory);
       this.runtime.set('server', server);
+      // Which directory server the node uses, in every sample and on /metrics.
+      this.unpublish.push(
+        this.runtime.sampleSections.register('directory', () => directory.linkStatus()),
+        this.runtime.counters.register({
+          name: 'directory_urls_unanswered',
+          kind: 'gauge',
+          help: 'Directory URLs of this node whose last attempt failed (0 when every one answers).',
+          read: () => directory.linkStatus().unanswered.length,
+        }),
+      );
       this.runtime.logger.info('server entry read', { role: server.role, state: server.state });
     } catch (error) {
       // start() did not complete, so stop() will not run: close the connection here.
@@ -47,6 +58,7 @@ export class DirectoryModule implements AgentModule {
   }
 
   async stop(): Promise<void> {
+    for (const undo of this.unpublish.splice(0)) undo();
     const directory = this.runtime.find('directory');
     this.runtime.set('directory', undefined);
     await directory?.close();

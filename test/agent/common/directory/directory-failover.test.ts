@@ -90,7 +90,7 @@ describe('LdapFleetDirectory over two slapd providers', () => {
       expect((await directory.findUserByAddress(seedNames.alice))?.mail).toBe(seedNames.alice);
       const status = directory.linkStatus();
       expect(status.inUse).toBe(second.url);
-      expect(status.unanswered.map((u) => u.url)).toEqual([first.url]);
+      expect(status.unanswered.map((u) => [u.url, u.state])).toEqual([[first.url, 'not-answering']]);
       await directory.addUser(
         { mail: 'carol@alpha.example', displayName: 'Carol', mailHost: 'store02' },
         'carol-secret',
