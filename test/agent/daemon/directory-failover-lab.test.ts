@@ -34,7 +34,6 @@ let directory: AgentTestDirectory;
 const agents: Agent[] = [];
 let open: OpenFleet;
 let home: string;
-let director: Agent;
 
 beforeAll(async () => {
   directory = await AgentTestDirectory.start(
@@ -68,7 +67,7 @@ beforeAll(async () => {
   const mail = { host: '127.0.0.1', lmtpPort: 0, imapPort: 0, pop3Port: 0 };
   await start('store01', { mail });
   await start('store02', { mail });
-  director = await start('director01', {
+  await start('director01', {
     director: { host: '127.0.0.1', smtpPort: 0, trustedNetworks: ['127.0.0.1/32'] },
     proxy: { host: '127.0.0.1', imapPort: 0, pop3Port: 0, failedLoginDelayMs: 0 },
   });
