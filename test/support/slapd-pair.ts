@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'ldapts';
 import type { DirectoryEntry } from '../../agent/common/directory/directory-entry.js';
 import { hashPassword } from '../../agent/directory/embedded/password-hash.js';
 import { writeLdifFile } from '../../agent/directory/ldif.js';
@@ -43,6 +44,8 @@ export interface SlapdPair {
   urls: [string, string];
   /** Everything both slapds wrote to stderr (with `debugLevel`). */
   output(): string;
+  /** An entry's attributes read from one provider as its root DN (undefined: no such entry). */
+  readAsRoot(url: string, dn: string): Promise<Record<string, unknown> | undefined>;
   stop(): Promise<void>;
 }
 
@@ -146,6 +149,26 @@ export async function startSlapdPair(
     providers,
     urls: [providers[0].url, providers[1].url],
     output: () => output,
+    readAsRoot: (url, dn) => readAsRoot(url, dn, rootDn, rootPassword),
     stop,
   };
+}
+
+async function readAsRoot(
+  url: string,
+  dn: string,
+  rootDn: string,
+  rootPassword: string,
+): Promise<Record<string, unknown> | undefined> {
+  const client = new Client({ url, timeout: 10_000, connectTimeout: 5_000 });
+  try {
+    await client.bind(rootDn, rootPassword);
+    const { searchEntries } = await client.search(dn, { scope: 'base', attributes: ['*'] });
+    return searchEntries[0];
+  } catch (error) {
+    if ((error as { code?: number }).code === 32) return undefined;
+    throw error;
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
 }

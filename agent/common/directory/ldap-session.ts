@@ -49,6 +49,16 @@ export interface LdapSessionOptions {
 /** The Password Modify extended operation (RFC 3062). */
 export const passwordModifyOid = '1.3.6.1.4.1.4203.1.11.1';
 
+/** The request value of a Password Modify setting `dn`'s password to `newPassword`. */
+export function passwordModifyRequest(dn: string, newPassword: string): Buffer {
+  const value = new BerWriter();
+  value.startSequence();
+  value.writeString(dn, 0x80); // userIdentity
+  value.writeString(newPassword, 0x82); // newPasswd
+  value.endSequence();
+  return value.buffer;
+}
+
 /** How a write may be sent again after its server stopped answering. */
 export interface WriteOptions {
   /** Sending it twice leaves the same entry (replace modifications, Password Modify). */
@@ -92,18 +102,9 @@ export class LdapSession {
   }
 
   /** Runs a read; sent again, on the next server if need be, when its server stopped answering. */
-  async read<T>(what: string, run: (client: Client) => Promise<T>, notFound?: string): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const client = await this.connected(what);
-      try {
-        return await this.use(client, run);
-      } catch (error) {
-        const url = this.forget(client, error);
-        if (failureKind(error) === 'answered' || attempt >= this.urls.length) {
-          throw toDirectoryError(error, what, url, notFound);
-        }
-      }
-    }
+  read<T>(what: string, run: (client: Client) => Promise<T>, notFound?: string): Promise<T> {
+    // A read changes nothing: like an idempotent write, it may always be sent again.
+    return this.write(what, run, notFound, { idempotent: true });
   }
 
   /**
@@ -134,12 +135,7 @@ export class LdapSession {
 
   /** Sets an entry's password with Password Modify, so the server hashes it. */
   async changePassword(dn: string, newPassword: string, notFound?: string): Promise<void> {
-    const value = new BerWriter();
-    value.startSequence();
-    value.writeString(dn, 0x80);
-    value.writeString(newPassword, 0x82);
-    value.endSequence();
-    const request = value.buffer;
+    const request = passwordModifyRequest(dn, newPassword);
     // Setting the same password twice leaves the same entry.
     await this.write(
       `the password change of ${dn}`,

@@ -44,21 +44,28 @@ describe('shipped slapd configuration', () => {
     expect(parseLdif(ldif)).toEqual(passwordPolicyEntries(exampleSuffix));
   });
 
-  it('is accepted by slapd with the schema, the database lines in place (slaptest)', async () => {
-    const dbDir = join(workDir, 'db');
+  /**
+   * Runs slaptest on the schema plus the shipped files' parts: each file's global lines before
+   * `database`, its database lines after the suffix, rootdn, directory and indexes.
+   */
+  async function slaptest(name: string, files: string[]): Promise<string> {
+    const dbDir = join(workDir, `db-${name}`);
     await mkdir(dbDir);
-    const shipped = await readFile(join(buildDir, 'mailfleet-slapd.conf'), 'utf8');
-    const [globalPart, databasePart] = shipped.split(/^# --- in the database.*$/m);
+    const parts = await Promise.all(
+      files.map(async (file) =>
+        (await readFile(join(buildDir, file), 'utf8')).split(/^# --- in the database.*$/m),
+      ),
+    );
     const includes = [
       ...['core', 'cosine', 'inetorgperson', 'misc'].map((n) => `/etc/ldap/schema/${n}.schema`),
       join(buildDir, 'openssh-lpk.schema'),
       join(buildDir, 'mailfleet.schema'),
     ].map((file) => `include ${file}`);
-    const config = join(workDir, 'slapd.conf');
+    const config = join(workDir, `${name}.conf`);
     await writeFile(
       config,
       `${includes.join('\n')}
-${globalPart}
+${parts.map(([globalPart]) => globalPart).join('\n')}
 database mdb
 suffix "${exampleSuffix}"
 rootdn "cn=root,${exampleSuffix}"
@@ -66,43 +73,25 @@ directory ${dbDir}
 index objectClass eq
 index uid,cn,mail eq,sub
 index mailLocalAddress,mailHost eq
-${databasePart}`,
+${[...parts]
+  .reverse()
+  .map(([, databasePart]) => databasePart)
+  .join('\n')}`,
     );
-    const { stderr } = await run('/usr/sbin/slaptest', ['-u', '-f', config]);
-    expect(stderr).toMatch(/config file testing succeeded/);
+    return (await run('/usr/sbin/slaptest', ['-u', '-f', config])).stderr;
+  }
+
+  it('is accepted by slapd with the schema, the database lines in place (slaptest)', async () => {
+    expect(await slaptest('single', ['mailfleet-slapd.conf'])).toMatch(/config file testing succeeded/);
   });
 
   it('ships the multi-provider lines, and slapd accepts them with the fleet rules (slaptest)', async () => {
     const multi = await readFile(join(buildDir, 'mailfleet-slapd-multi-provider.conf'), 'utf8');
     expect(multi).toBe(renderMultiProviderSiteConfig(exampleSuffix, exampleProviders));
-    const dbDir = join(workDir, 'db-multi');
-    await mkdir(dbDir);
-    const single = await readFile(join(buildDir, 'mailfleet-slapd.conf'), 'utf8');
-    const [globalPart, databasePart] = single.split(/^# --- in the database.*$/m);
-    const [multiGlobal, multiDatabase] = multi.split(/^# --- in the database.*$/m);
-    const includes = [
-      ...['core', 'cosine', 'inetorgperson', 'misc'].map((n) => `/etc/ldap/schema/${n}.schema`),
-      join(buildDir, 'openssh-lpk.schema'),
-      join(buildDir, 'mailfleet.schema'),
-    ].map((file) => `include ${file}`);
-    const config = join(workDir, 'slapd-multi.conf');
-    await writeFile(
-      config,
-      `${includes.join('\n')}
-${globalPart}
-${multiGlobal}
-database mdb
-suffix "${exampleSuffix}"
-rootdn "cn=root,${exampleSuffix}"
-directory ${dbDir}
-index objectClass eq
-index uid,cn,mail eq,sub
-index mailLocalAddress,mailHost eq
-${multiDatabase}
-${databasePart}`,
+    // The multi-provider database lines go before the fleet's (reversed order of the files).
+    expect(await slaptest('multi', ['mailfleet-slapd.conf', 'mailfleet-slapd-multi-provider.conf'])).toMatch(
+      /config file testing succeeded/,
     );
-    const { stderr } = await run('/usr/sbin/slaptest', ['-u', '-f', config]);
-    expect(stderr).toMatch(/config file testing succeeded/);
     expect(multi).toMatch(/^serverID 1 ldap:\/\/ldap1\.univ\.example\/$/m);
     expect(multi).toMatch(/^ {2}by dn\.exact="cn=replicator,dc=univ,dc=example" read\n {2}by \* break$/m);
   });
