@@ -5,7 +5,9 @@
  * 100 ms and the admin adds users and edits one all along; the first provider is killed with
  * SIGKILL in the middle and started again later. Then: every edit the console acknowledged is on
  * both providers, every message the director acknowledged (250) is in its mailbox exactly once,
- * and the console core and the director's samples said which directory they used.
+ * and the console core and the director's samples said which directory they used. Then the
+ * console in Chromium (browser mode, `mailfleet console --web` on the same profile) says which
+ * directory it and the director use, in English and Japanese (screenshots in test-output/console).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,9 @@ import { DirectoryAdmin } from '../../../main/core/directory-admin/directory-adm
 import { loadFleetProfile } from '../../../main/core/fleet-profile.js';
 import { type OpenFleet, openFleet } from '../../../main/core/open-fleet.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
+import { launchChromium } from '../../support/chromium.js';
+import { consoleScreenshots } from '../../support/console-lab.js';
+import { startConsoleProcess } from '../../support/console-process.js';
 import { inboxSubjects } from '../../support/inbox-subjects.js';
 import { storeSeedEntries, storeUsers } from '../../support/store-seed.js';
 import { sendMail } from './mail-path-fleet.js';
@@ -211,4 +216,60 @@ describe('a directory provider killed under mail traffic and admin edits', () =>
     const total = [...accepted.values()].reduce((n, subjects) => n + subjects.length, 0);
     expect(total).toBeGreaterThanOrEqual(40);
   });
+
+  it('shows in the console which directory the console and the director use, in English and Japanese', async () => {
+    const pair = directory.pair;
+    if (!pair) throw new Error('not replicated');
+    const [first, second] = pair.providers;
+    const name = (url: string) => url.replace(/^ldap:\/\//, '');
+    await first.start();
+    const consoleProcess = await startConsoleProcess(join(home, 'fleet.json'), 60_000);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+      await page.goto(consoleProcess.url);
+      const header = page.locator('.app-directory');
+      await expect
+        .poll(() => header.textContent(), { timeout: 30_000 })
+        .toBe(`Directory: ${name(first.url)}`);
+
+      await first.kill();
+      // The console notices at its next directory read (the node list, every 30 s).
+      await expect
+        .poll(() => header.textContent(), { timeout: 90_000 })
+        .toBe(`Directory: ${name(second.url)} (${name(first.url)} does not answer)`);
+      // The director notices at its next lookup: mail to a user it has not looked up yet.
+      const admin = new DirectoryAdmin({ directory: open.directory });
+      const added = await admin.addUser({
+        address: 'console-walk@alpha.example',
+        displayName: 'Console Walk',
+        logicalStore: 'store01',
+        password: newUserPassword,
+      });
+      expect(added.ok).toBe(true);
+      const smtp = await directorSmtp();
+      const to = ['console-walk@alpha.example'];
+      expect((await sendMail(smtp, '127.0.0.1', { from: 'a@outside.example', to }, 'walk')).ok).toBe(true);
+      // This file is compiled without the DOM's types: the page runs the expression.
+      await page.evaluate("location.hash = '#/nodes/director01'");
+      const nodeLine = page.locator('.node-directory-server');
+      await expect
+        .poll(() => nodeLine.textContent(), { timeout: 30_000 })
+        .toBe(`${name(second.url)} (${name(first.url)} does not answer)`);
+      await page.screenshot({ path: join(consoleScreenshots, 'directory-failover-en.png'), fullPage: true });
+
+      await page.getByRole('button', { name: '日本語' }).click();
+      await expect
+        .poll(() => header.textContent())
+        .toBe(`ディレクトリ: ${name(second.url)}(${name(first.url)} が応答しません)`);
+      await expect
+        .poll(() => nodeLine.textContent())
+        .toBe(`${name(second.url)}(${name(first.url)} が応答しません)`);
+      await page.screenshot({ path: join(consoleScreenshots, 'directory-failover-ja.png'), fullPage: true });
+    } finally {
+      await browser.close();
+      await consoleProcess.stop();
+      await first.start();
+    }
+  }, 240_000);
 });
