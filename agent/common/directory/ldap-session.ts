@@ -304,12 +304,15 @@ export class LdapSession {
   }
 
   private markUnanswered(url: string, error: unknown): void {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    // A busy/unavailable answer carries the server's own text: keep one short line of it (the
+    // reason travels in every metrics sample, whose schema bounds it).
+    const text = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    const reason = text.length > 200 ? `${text.slice(0, 199)}…` : text;
     const known = this.unanswered.get(url);
     this.unanswered.set(url, {
       state: 'not-answering',
       since: known?.state === 'not-answering' ? known.since : this.now(),
-      reason: reason ?? 'no answer',
+      reason: reason || 'no answer',
     });
   }
 

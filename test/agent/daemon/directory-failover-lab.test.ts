@@ -17,6 +17,7 @@ import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
+import { statusCommand } from '../../../main/cli/commands/status.js';
 import { DirectoryAdmin } from '../../../main/core/directory-admin/directory-admin.js';
 import { loadFleetProfile } from '../../../main/core/fleet-profile.js';
 import { type OpenFleet, openFleet } from '../../../main/core/open-fleet.js';
@@ -238,6 +239,16 @@ describe('a directory provider killed under mail traffic and admin edits', () =>
       await expect
         .poll(() => header.textContent(), { timeout: 90_000 })
         .toBe(`Directory: ${name(second.url)} (${name(first.url)} does not answer)`);
+      // The CLI says it too (on its own connection, which finds the first provider gone).
+      const said: string[] = [];
+      expect(
+        await statusCommand(
+          ['--fleet', join(home, 'fleet.json')],
+          () => {},
+          (line) => said.push(line),
+        ),
+      ).toBe(0);
+      expect(said).toContain(`directory: using ${second.url} (${first.url} does not answer)`);
       // The director notices at its next lookup: mail to a user it has not looked up yet.
       const admin = new DirectoryAdmin({ directory: open.directory });
       const added = await admin.addUser({
