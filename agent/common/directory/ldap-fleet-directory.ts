@@ -53,6 +53,8 @@ export interface LdapFleetDirectoryOptions {
   timeoutMs?: number;
   /** Milliseconds on a less preferred server before the preferred ones are tried again (default 60 s). */
   returnAfterMs?: number;
+  /** Told when the server in use changes or one stops answering (LdapSessionOptions.onLinkChange). */
+  onLinkChange?: (status: DirectoryLinkStatus) => void;
 }
 
 /** Connection details with the password itself (tests, tools that already hold it). */
@@ -88,6 +90,7 @@ export class LdapFleetDirectory implements FleetDirectory {
       password: () => this.bindPassword(),
       timeoutMs: this.timeoutMs,
       ...(options.returnAfterMs === undefined ? {} : { returnAfterMs: options.returnAfterMs }),
+      ...(options.onLinkChange ? { onLinkChange: options.onLinkChange } : {}),
     });
   }
 

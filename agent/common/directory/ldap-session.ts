@@ -44,6 +44,11 @@ export interface LdapSessionOptions {
   returnAfterMs?: number;
   /** The clock (ms since the epoch); tests move it. */
   now?: () => number;
+  /**
+   * Told when the server in use changes, or a server stops answering or is found behind (for the
+   * agent's log). Not told of every failed attempt, only of a change of state.
+   */
+  onLinkChange?: (status: DirectoryLinkStatus) => void;
 }
 
 /** The Password Modify extended operation (RFC 3062). */
@@ -206,8 +211,10 @@ export class LdapSession {
       try {
         const client = await this.open(url);
         this.client = client;
-        if (url !== this.clientUrl && url !== this.urls[0]) this.returnAt = this.now() + this.returnAfterMs;
+        const moved = url !== this.clientUrl;
+        if (moved && url !== this.urls[0]) this.returnAt = this.now() + this.returnAfterMs;
         this.clientUrl = url;
+        if (moved) this.announce();
         return client;
       } catch (error) {
         if (error instanceof DirectoryError || failureKind(error) === 'answered') throw error;
@@ -283,7 +290,9 @@ export class LdapSession {
         const stamps = await readChangeStamps(candidate, this.options.baseDn);
         if (!hasCaughtUp(stamps, reference)) {
           const reason = `does not hold every change of ${this.clientUrl} yet`;
+          const before = this.unanswered.get(url)?.state;
           this.unanswered.set(url, { state: 'catching-up', since: this.now(), reason });
+          if (before !== 'catching-up') this.announce();
           await candidate.unbind().catch(() => {});
           continue;
         }
@@ -294,6 +303,7 @@ export class LdapSession {
         this.client = candidate;
         this.clientUrl = url;
         this.unanswered.delete(url);
+        this.announce();
         if (!this.running.has(current)) await current.unbind().catch(() => {});
         return;
       } catch (error) {
@@ -314,6 +324,15 @@ export class LdapSession {
       since: known?.state === 'not-answering' ? known.since : this.now(),
       reason: reason || 'no answer',
     });
+    if (known?.state !== 'not-answering') this.announce();
+  }
+
+  private announce(): void {
+    try {
+      this.options.onLinkChange?.(this.status());
+    } catch {
+      // A listener's failure must not fail the directory operation that caused the change.
+    }
   }
 
   /**

@@ -24,7 +24,15 @@ export class DirectoryModule implements AgentModule {
 
   async start(): Promise<void> {
     const { config } = this.runtime;
-    const directory = await this.factory(config.directory);
+    const logger = this.runtime.logger;
+    const directory = await this.factory(config.directory, {
+      // Which directory server the node uses is in every sample; the log says when it changes.
+      onLinkChange: (link) => {
+        const unanswered = link.unanswered.map((u) => `${u.url} ${u.state}: ${u.reason}`);
+        if (unanswered.length === 0) logger.info('directory server in use', { url: link.inUse });
+        else logger.warn('directory server in use', { url: link.inUse ?? 'none', unanswered });
+      },
+    });
     try {
       const server = await directory.getServer(config.node).catch((error: Error) => {
         throw new AgentStartError(

@@ -39,6 +39,8 @@ let directory: AgentTestDirectory;
 const agents: Agent[] = [];
 let open: OpenFleet;
 let home: string;
+/** Every agent's log lines (JSON). */
+const logLines: string[] = [];
 
 beforeAll(async () => {
   directory = await AgentTestDirectory.start(
@@ -62,7 +64,10 @@ beforeAll(async () => {
     },
     { replicated: true },
   );
-  const dependencies = productionDependencies({ clock: { now: () => Date.now() }, logSink: () => {} });
+  const dependencies = productionDependencies({
+    clock: { now: () => Date.now() },
+    logSink: (line) => logLines.push(line),
+  });
   const start = async (node: string, overrides: Parameters<AgentTestDirectory['agentConfig']>[1]) => {
     const agent = new Agent(parseAgentConfig(await directory.agentConfig(node, overrides)), dependencies);
     await agent.start();
@@ -180,8 +185,18 @@ describe('a directory provider killed under mail traffic and admin edits', () =>
     await first.start();
     for (let i = 36; i < 44; i++) await round(i);
 
-    // The console core and the director said they used the second provider while the first was down.
+    // The console core and the director said they used the second provider while the first was down,
+    // and the director's log said when it moved.
     expect(seen).toEqual({ console: second.url, director: second.url });
+    type LogLine = { node?: string; msg?: string; fields?: { url?: string; unanswered?: string[] } };
+    const moved = logLines
+      .map((line) => JSON.parse(line) as LogLine)
+      .filter((line) => line.node === 'director01' && line.msg === 'directory server in use');
+    expect(
+      moved.some(
+        (line) => line.fields?.url === second.url && line.fields.unanswered?.[0]?.startsWith(first.url),
+      ),
+    ).toBe(true);
     // Edits made while the first provider was down were acknowledged (an edit in flight at the
     // kill may be refused, in words).
     expect(addedUsers.filter((a) => Number(a.match(/\d+/)?.[0]) >= 14).length).toBeGreaterThanOrEqual(10);
