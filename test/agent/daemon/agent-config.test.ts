@@ -37,6 +37,7 @@ describe('agent configuration', () => {
       parseAgentConfig({ ...valid, directory: { ...valid.directory, url: urls } }).directory.url,
     ).toEqual(urls);
     for (const url of [
+      'ldap://admin:secret@ldap1:389',
       ['ldap://ldap1:389', 'ldap://admin:secret@ldap2:389'],
       ['ldap://ldap1:389', 'ldap://LDAP1:389/'],
       ['ldap://ldap1:389/dc=x'],
