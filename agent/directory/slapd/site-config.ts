@@ -4,6 +4,9 @@
  * `build/ldap/mailfleet-slapd.conf` and `build/ldap/mailfleet-ppolicy.ldif` are these for
  * {@link exampleSuffix}; `mailfleet-agent --slapd-config <base DN>` prints them for a site's own.
  */
+
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../embedded/password-hash.js';
 import { formatLdif } from '../ldif.js';
 import {
   fleetDatabaseRules,
@@ -12,7 +15,12 @@ import {
   slapdGlobalLines,
   slapdIdleTimeoutSeconds,
 } from './database-rules.js';
-import { multiProviderDatabaseLines, multiProviderGlobalLines } from './multi-provider.js';
+import {
+  multiProviderDatabaseLines,
+  multiProviderGlobalLines,
+  replicatorDn,
+  replicatorEntries,
+} from './multi-provider.js';
 
 /** The suffix the shipped files are rendered for. */
 export const exampleSuffix = 'dc=univ,dc=example';
@@ -75,4 +83,16 @@ ${multiProviderGlobalLines(options)}
 # replication account reads everything with no limit and writes nothing; one syncrepl per
 # provider (the one to itself is skipped); syncprov sends the changes and keeps contextCSN.
 ${multiProviderDatabaseLines(options)}`;
+}
+
+/**
+ * The replication account and its password policy as LDIF for ldapadd on one provider. Its
+ * password is a random one nobody knows: set the real one with Password Modify afterwards
+ * (`ldappasswd -x -D <rootdn> -W -S cn=replicator,<base>`), so it is never in a file but slapd.conf.
+ */
+export function renderReplicatorLdif(baseDn: string): string {
+  return `# mailfleet: the replication account of multi-provider replication for ${baseDn}, and its
+# password policy (no lockout). Add once on one provider: ldapadd -x -D <rootdn> -W -f FILE
+# then set its password: ldappasswd -x -D <rootdn> -W -S ${replicatorDn(baseDn)}
+${formatLdif(replicatorEntries(baseDn, hashPassword(randomBytes(32).toString('base64'))))}`;
 }

@@ -113,4 +113,38 @@ ${[...parts]
     expect(written[0]).toMatch(/^access to dn\.one="ou=admins,dc=uni,dc=ac,dc=jp" attrs=mailfleetAdminTier/m);
     expect(written[1]).toBe(renderPasswordPolicyLdif('dc=uni,dc=ac,dc=jp'));
   });
+
+  it("prints the multi-provider lines and the replication account for a site's own suffix and URLs", async () => {
+    const written: string[] = [];
+    const errors: string[] = [];
+    const write = process.stdout.write;
+    const writeError = process.stderr.write;
+    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => errors.push(chunk) > 0) as typeof process.stderr.write;
+    const providers = ['ldap://ldap-a.uni.ac.jp/', 'ldap://ldap-b.uni.ac.jp/'];
+    const site = 'dc=uni,dc=ac,dc=jp';
+    try {
+      const args = ['--slapd-multi-provider', site, ...providers.flatMap((url) => ['--provider', url])];
+      expect(await runAgentCli(args)).toBe(0);
+      expect(await runAgentCli(['--slapd-replicator', site])).toBe(0);
+      const bad = [
+        '--slapd-multi-provider',
+        site,
+        '--provider',
+        providers[0] as string,
+        '--provider',
+        'ldap://u:pw@x/',
+      ];
+      expect(await runAgentCli(bad)).toBe(2);
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = writeError;
+    }
+    expect(written[0]).toBe(renderMultiProviderSiteConfig(site, providers));
+    const entries = parseLdif(written[1] as string);
+    expect(entries.map((e) => e.dn)).toEqual([`cn=replicator,ou=policies,${site}`, `cn=replicator,${site}`]);
+    // A random password nobody knows, hashed: the real one is set with Password Modify.
+    expect(entries[1]?.attributes.userPassword?.[0]).toMatch(/^\{SSHA512\}/);
+    expect(errors.join('')).toMatch(/--provider: two to eight/);
+  });
 });
