@@ -119,9 +119,20 @@ export class FleetClient {
     nodes.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
     return {
       at: now,
-      directory: this.directoryError ? { reachable: false, error: this.directoryError } : { reachable: true },
+      directory: this.directoryView(),
       nodes,
     };
+  }
+
+  /** The directory as the console reaches it: read last time or not, and which server it uses. */
+  private directoryView(): FleetSnapshot['directory'] {
+    const view: FleetSnapshot['directory'] = this.directoryError
+      ? { reachable: false, error: this.directoryError }
+      : { reachable: true };
+    // Test fleets may bring a directory without link status.
+    const link = this.options.directory.linkStatus?.();
+    if (link) view.link = link;
+    return view;
   }
 
   /** Calls a method on one node. */

@@ -1,9 +1,11 @@
 /** The console window: header with the navigation and the language switch, banners, the current view. */
 import { useEffect, useRef } from 'react';
 import { AppNav } from './components/app-nav';
+import { DirectoryInUse } from './components/directory-in-use';
 import { LocaleSwitch } from './components/locale-switch';
 import { StatusBanners } from './components/status-banners';
 import { useTranslator } from './i18n/use-translator';
+import { useFleetStore } from './store/fleet/fleet-store';
 import { useUiStore } from './store/ui/ui-store';
 import type { ConsoleView } from './store/ui/view-slice';
 import { AuditView } from './views/audit/audit-view';
@@ -45,6 +47,7 @@ export function App() {
     main.current?.focus();
   }, [view, node]);
   const View = views[view];
+  const directoryLink = useFleetStore((s) => s.snapshot?.directory.link);
   useEffect(() => {
     document.documentElement.lang = tr.locale;
     document.title = tr.t('app.title');
@@ -58,6 +61,7 @@ export function App() {
         <h1 className="app-title">{tr.t('app.title')}</h1>
         <AppNav />
         <LocaleSwitch />
+        <DirectoryInUse link={directoryLink} className="app-directory" />
       </header>
       <StatusBanners />
       <main id="main" className="app-main" tabIndex={-1} ref={main} data-view={view}>

@@ -40,6 +40,7 @@ export const viewMessagesEn = {
   'node.back': 'All nodes',
   'node.unknown': 'The directory lists no node named {node}.',
   'node.address': 'Address',
+  'node.directoryServer': 'Directory in use',
   'node.directoryState': 'Directory state',
   'node.uptime': 'Agent running for',
   'node.lastFigures': 'Last figures',

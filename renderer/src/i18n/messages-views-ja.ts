@@ -38,6 +38,7 @@ export const viewMessagesJa = {
   'node.back': 'ノード一覧へ',
   'node.unknown': 'ディレクトリに {node} というノードはありません。',
   'node.address': 'アドレス',
+  'node.directoryServer': '使用中のディレクトリ',
   'node.directoryState': 'ディレクトリ上の状態',
   'node.uptime': 'エージェント稼働時間',
   'node.lastFigures': '最新の数値',
