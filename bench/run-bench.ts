@@ -7,12 +7,14 @@ import { runConsoleBench } from './console/console-bench.js';
 import { runControlBench } from './control/control-bench.js';
 import { runDirectorBench } from './director/director-bench.js';
 import { describeMachine, machineLine } from './machine.js';
+import { runMoveBench } from './move/move-bench.js';
 import { runStoreBench } from './store/store-bench.js';
 
 const benches: Record<string, (say: (line: string) => void) => Promise<Record<string, unknown>>> = {
   console: runConsoleBench,
   control: runControlBench,
   director: runDirectorBench,
+  move: runMoveBench,
   store: runStoreBench,
 };
 

@@ -1,7 +1,8 @@
 /**
  * The agent's SSH control server. Public-key authentication only: the key must belong to an admin
  * or a server entry in the directory (CallerKeyCache) and its signature must verify. The only thing
- * an authenticated caller can open is the `mailfleet-rpc` subsystem; shells, exec, port forwarding
+ * an authenticated caller can open is the `mailfleet-rpc` subsystem, and a peer (another node's
+ * agent) also the bulk channel of mailbox moves (`peerSubsystem`); shells, exec, port forwarding
  * and SFTP are refused.
  *
  * Connections are admitted as OpenSSH admits them (login-gate.ts: few unauthenticated connections
@@ -11,6 +12,7 @@
  * re-read: a removed key closes the session, a changed tier applies to the next call.
  */
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import { rpcSubsystem } from '../common/contract/json-rpc.js';
 import type { JsonLogger } from '../common/json-logger.js';
@@ -36,6 +38,11 @@ export interface ControlServerOptions {
   loginGraceMs?: number;
   /** Admission limits. Default {@link controlLoginLimits}. */
   limits?: LoginGateLimits;
+  /**
+   * A bulk-data subsystem besides `mailfleet-rpc`, opened only by peers (other nodes' agents):
+   * the mailbox moves' `mailfleet-sync`. Its server checks what each request may touch.
+   */
+  peerSubsystem?: { name: string; serve: (stream: Duplex, peer: string) => void };
 }
 
 // Authentication attempts per connection before it is dropped (OpenSSH's MaxAuthTries default is 6).
@@ -242,6 +249,13 @@ export class ControlServer {
           channels -= 1;
         });
         session.on('subsystem', (acceptSubsystem, rejectSubsystem, info) => {
+          const peerSubsystem = this.options.peerSubsystem;
+          if (peerSubsystem && info.name === peerSubsystem.name) {
+            // Checked again now: a key removed or re-tiered since login opens nothing more.
+            if (sessionCaller.current.kind !== 'peer' || state.revoked) return rejectSubsystem();
+            peerSubsystem.serve(acceptSubsystem(), sessionCaller.current.id);
+            return;
+          }
           if (info.name !== rpcSubsystem) return rejectSubsystem();
           const stream = acceptSubsystem();
           const channel = new RpcChannelSession(

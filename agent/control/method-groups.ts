@@ -48,6 +48,28 @@ export const roleGroups = {
     absent: 'this node runs no IMAP/POP3 proxy',
   },
   gateway: { methods: ['gateway.status', 'spam.statistics'], absent: 'this node runs no gateway' },
+  // Mailbox moves (docs/moves.md): administrators ask the target store's node.
+  move: {
+    methods: [
+      'move.plan',
+      'move.start',
+      'move.list',
+      'move.show',
+      'move.cancel',
+      'move.rollback',
+      'move.purge',
+      'move.subscribe',
+      'move.unsubscribe',
+    ],
+    absent: 'this node runs no mailbox moves',
+  },
+  // A move's target store asks its source store (peers only).
+  sync: {
+    methods: ['sync.figures', 'sync.hold', 'sync.release', 'sync.finish', 'sync.reverse'],
+    absent: 'this node runs no mailbox moves',
+  },
+  // A move's target store holds the user's mail and logins on every director (peers only).
+  cutover: { methods: ['cutover.hold', 'cutover.release'], absent: 'this node is not a director' },
 } as const satisfies Record<string, RoleGroupSpec>;
 
 export type RoleGroupName = keyof typeof roleGroups;

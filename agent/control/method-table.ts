@@ -13,17 +13,20 @@ import type { ServiceRegistry } from '../services/service-registry.js';
 import type { AuditLog } from './audit-log.js';
 import { auditMethods } from './audit-methods.js';
 import { authMethods } from './auth-methods.js';
+import { type CutoverMethodDeps, cutoverMethods } from './cutover-methods.js';
 import type { AdminDomains } from './domain-scope.js';
 import { type GatewayMethodDeps, gatewayMethods } from './gateway-methods.js';
 import { type RoleGroupMethod, type RoleGroupName, roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandler, type MethodHandlers } from './method-handler.js';
 import { metricsMethods } from './metrics-methods.js';
+import { type MoveMethodDeps, moveMethods } from './move-methods.js';
 import { type NodeFacts, nodeMethods } from './node-methods.js';
 import { type ProxyMethodDeps, proxyMethods } from './proxy-methods.js';
 import { type QueueMethodDeps, queueMethods } from './queue-methods.js';
 import { type RouteMethodDeps, routeMethods } from './route-methods.js';
 import { serviceMethods } from './service-methods.js';
 import { type StoreMethodDeps, storeMethods } from './store-methods.js';
+import { type SyncMethodDeps, syncMethods } from './sync-methods.js';
 
 /** What the handlers read: the node's registries and, through getters, the parts its modules run. */
 export interface MethodTableDeps {
@@ -44,6 +47,9 @@ export interface MethodTableDeps {
   route: RouteMethodDeps;
   proxy: Omit<ProxyMethodDeps, 'adminDomains'>;
   gateway: GatewayMethodDeps;
+  /** Mailbox moves (`move` and `sync` groups): the node's moves. */
+  moves: Omit<MoveMethodDeps, 'adminDomains'> & SyncMethodDeps;
+  cutover: CutoverMethodDeps;
 }
 
 type RoleGroupHandlers<G extends RoleGroupName> = Pick<MethodHandlers, RoleGroupMethod<G>>;
@@ -54,6 +60,9 @@ const roleGroupHandlers: { [G in RoleGroupName]: (deps: MethodTableDeps) => Role
   route: (deps) => routeMethods(deps.route),
   proxy: (deps) => proxyMethods({ ...deps.proxy, adminDomains: deps.adminDomains }),
   gateway: (deps) => gatewayMethods(deps.gateway),
+  move: (deps) => moveMethods({ ...deps.moves, adminDomains: deps.adminDomains }),
+  sync: (deps) => syncMethods(deps.moves),
+  cutover: (deps) => cutoverMethods(deps.cutover),
 };
 
 /** Every method of the contract for a node that runs `groups` besides the every-node groups. */

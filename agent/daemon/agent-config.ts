@@ -134,6 +134,23 @@ const directorServices = z
   .strict();
 
 /** Schema of the agent configuration file. */
+/** Mailbox moves on a store: how long old copies are kept, how patient jobs are with peers. */
+const moveSettingsSchema = z
+  .object({
+    /** Days the old copy of a moved mailbox is kept on its former store (default 7). */
+    keepDays: z.number().min(0).max(3650).default(7),
+    /** Waits between attempts when a peer fails (ms; default 1 s rising to 60 s, 7 attempts). */
+    retryDelaysMs: z.array(z.number().int().min(0).max(3_600_000)).min(1).max(50).optional(),
+    /** Cutover attempts before a move fails (default 3). */
+    cutoverAttempts: z.number().int().min(1).max(100).optional(),
+    /**
+     * A pause after every journaled step of a move (ms; default 0): for failure drills, where an
+     * operator (or a test) stops a node at a chosen step and watches the move recover.
+     */
+    stepPauseMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .strict();
+
 export const agentConfigSchema = z
   .object({
     /** Node name: the `cn` of its server entry, e.g. `store05`. */
@@ -204,6 +221,8 @@ export const agentConfigSchema = z
     proxy: proxySettingsSchema.optional(),
     /** The anti-spam gateway's SMTP; only used on nodes of role `gateway`. */
     gateway: gatewaySettingsSchema.optional(),
+    /** Mailbox moves (store and spare nodes; docs/moves.md). */
+    moves: moveSettingsSchema.optional(),
     log: z
       .object({ level: z.enum(logLevels).default('info') })
       .strict()

@@ -20,11 +20,14 @@ import type { RunningGateway } from '../mail/gateway/running-gateway.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
 import type { MailAuthenticator } from '../mail/store/mail-authenticator.js';
 import type { MailStack } from '../mail/store/mail-stack.js';
+import type { MaildirStorage } from '../mail/store/maildir/maildir-storage.js';
 import type { StoreUsers } from '../mail/store/store-users.js';
 import { CounterRegistry } from '../metrics/counter-registry.js';
 import type { MetricsHttpServer } from '../metrics/metrics-http-server.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
 import { SampleSections } from '../metrics/sample-sections.js';
+import type { CutoverHolds } from '../moves/cutover-holds.js';
+import type { MoveNode } from '../moves/move-node.js';
 import { ServiceRegistry } from '../services/service-registry.js';
 import type { AgentConfig } from './agent-config.js';
 import type { HostKey } from './host-key.js';
@@ -76,6 +79,8 @@ export interface AgentParts {
   address: string;
   /** The mail services (store and spare nodes). */
   mailStack: MailStack;
+  /** The mailboxes under the mail stack (store and spare nodes): mailbox moves read and place them. */
+  mailStorage: MaildirStorage;
   /** Directory reads of the mail services (users, their store and quota). */
   storeUsers: StoreUsers;
   /** The director's recipient routing, for route.invalidate (director nodes). */
@@ -90,6 +95,10 @@ export interface AgentParts {
   mailAuthenticator: MailAuthenticator;
   /** The embedded directory's bind lockouts (directory nodes). */
   directoryLockouts: DirectoryLockouts;
+  /** The node's mailbox moves (store and spare nodes). */
+  moves: MoveNode;
+  /** The holds mailbox moves placed on this director (director nodes). */
+  cutoverHolds: CutoverHolds;
   /** Endpoints of services started by modules other than control and metrics (`imap=host:port`...), published at enrollment. */
   serviceEndpoints: Record<string, string>;
 }

@@ -18,6 +18,7 @@ import type { AgentConfig } from './agent-config.js';
 import type { AgentModule } from './agent-module.js';
 import { AgentRuntime, type DirectoryFactory, type EmbeddedDirectoryStarter } from './agent-runtime.js';
 import { ControlModule } from './modules/control-module.js';
+import { CutoverHoldsModule } from './modules/cutover-holds-module.js';
 import { DirectorMailModule } from './modules/director-mail-module.js';
 import { DirectorProxyModule } from './modules/director-proxy-module.js';
 import { DirectoryModule } from './modules/directory-module.js';
@@ -26,6 +27,7 @@ import { EnrollmentModule } from './modules/enrollment-module.js';
 import { GatewayMailModule } from './modules/gateway-mail-module.js';
 import { MetricsModule } from './modules/metrics-module.js';
 import { StoreMailModule } from './modules/store-mail-module.js';
+import { StoreMovesModule } from './modules/store-moves-module.js';
 import type { ProcessFaultCount } from './process-faults.js';
 
 /** What an Agent is built with besides its configuration. */
@@ -92,8 +94,8 @@ export class Agent {
   /**
    * Starts every module in order, checking `signal` between steps: the every-node modules up to
    * metrics, then (the role now read from the directory) the role's modules from agent/roles.ts,
-   * then the control plane and enrollment. On failure (or abort) the modules already started are
-   * stopped again and the error is rethrown.
+   * then the control plane and enrollment, then the role's modules after control. On failure (or
+   * abort) the modules already started are stopped again and the error is rethrown.
    */
   async start(signal?: AbortSignal): Promise<void> {
     if (this.started.length > 0) throw new Error(`agent ${this.node} is already started`);
@@ -170,19 +172,25 @@ export class Agent {
     return modules;
   }
 
-  /** The role's modules (agent/roles.ts), then the control plane with the role's method groups, then enrollment. */
+  /**
+   * The role's modules (agent/roles.ts), then the control plane with the role's method groups,
+   * then enrollment, then the role's modules that call peers with the host key control loaded.
+   */
   private modulesOfRole(role: RoleSpec): AgentModule[] {
     const build: Record<RoleModuleName, () => AgentModule> = {
       'store-mail': () =>
         new StoreMailModule(this.runtime, this.dependencies.imapServer ?? imapSessionService),
+      'store-moves': () => new StoreMovesModule(this.runtime),
       'director-mail': () => new DirectorMailModule(this.runtime),
       'director-proxy': () => new DirectorProxyModule(this.runtime),
+      'cutover-holds': () => new CutoverHoldsModule(this.runtime),
       'gateway-mail': () => new GatewayMailModule(this.runtime),
     };
     return [
       ...role.modules.map((name) => build[name]()),
       new ControlModule(this.runtime, role, this.dependencies.processFaults),
       new EnrollmentModule(this.runtime),
+      ...role.modulesAfterControl.map((name) => build[name]()),
     ];
   }
 

@@ -5,6 +5,7 @@
 import { auditCommand } from './commands/audit.js';
 import { consoleCommand } from './commands/console.js';
 import { labCommand } from './commands/lab.js';
+import { drainCommand, moveCommand, movesCommand } from './commands/moves.js';
 import { nodeCommand } from './commands/node.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
@@ -15,6 +16,11 @@ const help = `mailfleet: run a mail system made of many small mail servers
   mailfleet node NAME restart SERVICE       restart one service on one node
   mailfleet node NAME services|info         what a node runs
   mailfleet audit [NODE] [--limit N]        who did what, when, where
+  mailfleet move USER... --to STORE [--dry-run] [--wait]   move mailboxes to another store
+  mailfleet moves [--json] [--active]       every move job, its phase and progress; old copies kept
+  mailfleet moves show|cancel|rollback JOB  one move (cancel also takes a batch, mb-...)
+  mailfleet moves suggest [--json]          moves that even out disk use between the stores
+  mailfleet drain STORE [--to S1,S2] [--dry-run]   move every user of STORE to the other stores
   mailfleet lab up|down|kill|start ...      a whole fleet on this machine (try 'mailfleet lab')
   mailfleet console [--web] [--port N]      the graphical console (--web: in your browser)
   mailfleet console --seal-secrets          seal the profile's key and password with the OS keychain
@@ -36,6 +42,12 @@ export async function main(argv: string[]): Promise<number> {
         return await nodeCommand(rest, out);
       case 'audit':
         return await auditCommand(rest, out, warn);
+      case 'move':
+        return await moveCommand(rest, out);
+      case 'moves':
+        return await movesCommand(rest, out, warn);
+      case 'drain':
+        return await drainCommand(rest, out, warn);
       case 'lab':
         return await labCommand(rest, out);
       case 'console':

@@ -12,6 +12,8 @@ import { AuditView } from './views/audit/audit-view';
 import { DashboardView } from './views/dashboard/dashboard-view';
 import { DirectoryView } from './views/directory/directory-view';
 import { LockoutsView } from './views/lockouts/lockouts-view';
+import { MoveDialog } from './views/moves/move-dialog';
+import { MovesView } from './views/moves/moves-view';
 import { NodeView } from './views/nodes/node-view';
 import { QueuesView } from './views/queues/queues-view';
 import { SpamView } from './views/spam/spam-view';
@@ -23,6 +25,7 @@ const views: Record<ConsoleView, () => React.JSX.Element> = {
   spam: SpamView,
   audit: AuditView,
   directory: DirectoryView,
+  moves: MovesView,
   lockouts: LockoutsView,
 };
 
@@ -64,6 +67,7 @@ export function App() {
       <main id="main" className="app-main" tabIndex={-1} ref={main} data-view={view}>
         <View />
       </main>
+      <MoveDialog />
     </div>
   );
 }

@@ -54,6 +54,14 @@ beforeAll(async () => {
     route: { router: () => undefined, proxies: () => undefined },
     proxy: { proxies: () => undefined, primaryAddress: async () => undefined },
     gateway: { gateway: () => undefined },
+    moves: { moves: () => undefined },
+    cutover: {
+      holds: () => undefined,
+      directory: {
+        findUserByAddress: async () => undefined,
+        listLogicalStores: async () => [],
+      },
+    },
   };
 });
 

@@ -51,11 +51,18 @@ function row(system: Access, helpdesk: Access, domain: DomainAccess, user: Acces
 }
 
 /**
- * The matrix. Peers get `node.info` only: no agent calls another agent's methods yet (the mail
- * services talk LMTP/IMAP, not RPC), and node.info tells a peer nothing its server entry does not
- * (name, role, state, endpoints), while letting it check it reached the node it meant. A method for
- * a peer is added here when an agent starts calling it, never by default: one compromised node
- * must not list every store's mailboxes and client addresses.
+ * The matrix. Peers get `node.info` (it tells a peer nothing its server entry does not, while
+ * letting it check it reached the node it meant) and the calls a mailbox move makes (docs/moves.md):
+ * the target store's agent asks the source's (`sync.*`) and every director (`cutover.*`). Those are
+ * peer-only, and their handlers serve only a user whose move lock in the directory names the
+ * calling node's store as the target (and the job given), so a node can pull or hold only the
+ * mailboxes the directory says it is moving. A method for a peer is added here when an agent
+ * starts calling it, never by default: one compromised node must not list every store's
+ * mailboxes and client addresses. No admin calls the peer methods (the move methods are theirs).
+ *
+ * Moves: staff (system, helpdesk) move anyone; a domain admin moves, follows, cancels and rolls
+ * back only its own domains' users (each user of a call is checked by the handler, and a listing
+ * leaves others out); purging an old copy early is staff's (it only frees disk, which is theirs).
  */
 // biome-ignore format: a table is easier to check by eye aligned
 export const accessMatrix = {
@@ -89,6 +96,22 @@ export const accessMatrix = {
   'spam.statistics':      row(Y, Y, N, N, N),
   'auth.lockouts':        row(Y, Y, own, N, N),
   'auth.unlock':          row(Y, Y, own, N, N),
+  'move.plan':            row(Y, Y, own, N, N),
+  'move.start':           row(Y, Y, own, N, N),
+  'move.list':            row(Y, Y, own, N, N),
+  'move.show':            row(Y, Y, own, N, N),
+  'move.cancel':          row(Y, Y, own, N, N),
+  'move.rollback':        row(Y, Y, own, N, N),
+  'move.purge':           row(Y, Y, N, N, N),
+  'move.subscribe':       row(Y, Y, own, N, N),
+  'move.unsubscribe':     row(Y, Y, own, N, N),
+  'sync.figures':         row(N, N, N, N, Y),
+  'sync.hold':            row(N, N, N, N, Y),
+  'sync.release':         row(N, N, N, N, Y),
+  'sync.finish':          row(N, N, N, N, Y),
+  'sync.reverse':         row(N, N, N, N, Y),
+  'cutover.hold':         row(N, N, N, N, Y),
+  'cutover.release':      row(N, N, N, N, Y),
 } as const satisfies Record<MethodName, AccessRow>;
 
 /** Whether a caller kind may call a method at all (a domain admin then only for its own domains). */

@@ -28,6 +28,11 @@ export const rpcErrorCodes = {
   notFound: -32004,
   /** The node is busy or shutting down; try again. */
   unavailable: -32005,
+  /**
+   * Well formed, and refused by the node's rules (a mailbox move to the store the user is on, a
+   * user already being moved): the message says why, `data` may list each reason.
+   */
+  refused: -32006,
 } as const;
 
 /** A request id: a short string or a safe integer (null ids are not accepted). */

@@ -9,6 +9,8 @@
 import { z } from 'zod';
 import { adminTiers, nodeRoles, nodeStates } from '../directory/fleet-entries.js';
 import { gatewayStatus, spamStatistics } from './gateway-figures.js';
+import { mailUser } from './mail-user.js';
+import { moveMethods, moveNotifications } from './move-contract.js';
 import { nodeMetrics, serviceStatus } from './node-metrics.js';
 import { queueAdminMethods, queueFilter, queueListEntry } from './queue-admin-contract.js';
 
@@ -44,13 +46,6 @@ export const auditEntry = z.object({
 export type AuditEntry = z.infer<typeof auditEntry>;
 
 const serviceName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/);
-
-/** A mail user by primary address (lower-cased before use). */
-const mailUser = z
-  .string()
-  .min(3)
-  .max(320)
-  .regex(/^[^\s@]+@[^\s@]+$/, 'a mail address (local@domain)');
 
 /** One mailbox on a store, as mailbox.list shows it. */
 export const mailboxListEntry = z.object({
@@ -359,6 +354,7 @@ export const methods = {
       "Forget the failed password checks of a login name or client address (mail: IMAP, POP3, SMTP AUTH), or of a directory entry or client address (the embedded directory's binds), on this node. Domain admins: their domains' mail users only.",
   },
   ...queueAdminMethods,
+  ...moveMethods,
   'audit.tail': {
     params: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.object({ entries: z.array(auditEntry) }),
@@ -370,6 +366,7 @@ export const methods = {
 /** Notifications the agent sends. */
 export const notifications = {
   'metrics.sample': z.object({ subscription: z.string(), sample: nodeMetrics }),
+  ...moveNotifications,
 } as const;
 
 export type MethodName = keyof typeof methods;

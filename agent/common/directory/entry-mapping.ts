@@ -17,6 +17,7 @@ import {
   nodeStates,
   type ServerEntry,
 } from './fleet-entries.js';
+import { moveState, parseMoveState } from './move-state.js';
 
 const attributeValue = z.union([z.string(), z.instanceof(Buffer)]);
 const rawEntrySchema = z
@@ -93,6 +94,7 @@ export const entryAttributes = {
     'mailRoutingAddress',
     'mailfleetQuota',
     'mailfleetMailboxState',
+    'mailfleetMoveState',
   ],
   alias: ['cn', 'mail', 'mailfleetForwardTo'],
   group: ['cn', 'mail', 'member'],
@@ -206,6 +208,7 @@ const userSchema = z.object({
   mailRoutingAddress: z.string().optional(),
   quotaBytes: integerText.optional(),
   mailboxState: z.enum(['active', 'disabled', 'moving']),
+  moveState: moveState.optional(),
 });
 
 /** A mail user entry (`uid=<local>,cn=<domain>,ou=domains`). */
@@ -220,7 +223,9 @@ export function toMailUserEntry(record: LdapRecord): MailUserEntry {
     mailRoutingAddress: first(record, 'mailRoutingAddress'),
     quotaBytes: first(record, 'mailfleetQuota'),
     mailboxState: first(record, 'mailfleetMailboxState')?.toLowerCase() ?? 'active',
+    moveState: parseMoveState(first(record, 'mailfleetMoveState')),
   });
+  if (entry.moveState === undefined) delete entry.moveState;
   if (entry.mailRoutingAddress === undefined) delete entry.mailRoutingAddress;
   if (entry.quotaBytes === undefined) delete entry.quotaBytes;
   return entry;

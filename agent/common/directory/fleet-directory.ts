@@ -15,6 +15,7 @@ import type {
   NodeState,
   ServerEntry,
 } from './fleet-entries.js';
+import type { MoveStateChange } from './move-state.js';
 
 /** How to reach and bind to the directory. The password is read from a file, never from a flag. */
 export interface DirectoryConnection {
@@ -98,6 +99,11 @@ export interface FleetDirectory {
   addUser(user: MailUserInput, password?: string): Promise<MailUserEntry>;
   modifyUser(address: string, change: Partial<MailUserInput>): Promise<MailUserEntry>;
   deleteUser(address: string): Promise<void>;
+  /**
+   * Takes, advances or removes a user's move lock in one compare-and-set (move-state.ts); rejects
+   * with MoveLockConflict when the lock in place is not `change.from`.
+   */
+  changeMoveState(address: string, change: MoveStateChange): Promise<MailUserEntry>;
   /** Sets a user's password with the LDAP Password Modify extended operation, so the server hashes it. */
   setPassword(address: string, newPassword: string): Promise<void>;
   /** Checks a user's password by binding as the user on a separate connection. */

@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { escapeDnAttributeValue, parseDn, type Rdn } from './distinguished-name.js';
+import type { MoveState } from './move-state.js';
 
 /** What a node does in the fleet. The role comes from the node's server entry. */
 export const nodeRoles = ['store', 'spare', 'director', 'gateway', 'directory'] as const;
@@ -102,6 +103,8 @@ export interface MailUserEntry {
   quotaBytes?: number;
   /** `active`, `disabled` (no login, mail refused) or `moving` (cutover in progress). */
   mailboxState: 'active' | 'disabled' | 'moving';
+  /** The move lock (`mailfleetMoveState`) while a move job moves this mailbox (move-state.ts). */
+  moveState?: MoveState;
 }
 
 /** An alias address that forwards to one or more addresses: `cn=<alias>,cn=<domain>,ou=domains,<base>`. */

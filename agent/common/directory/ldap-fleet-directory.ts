@@ -41,6 +41,12 @@ import {
 } from './fleet-entries.js';
 import { and, equals, type LdapFilter, or, startsWith } from './ldap-filter.js';
 import { LdapSession } from './ldap-session.js';
+import {
+  isMoveLockConflict,
+  MoveLockConflict,
+  type MoveStateChange,
+  moveStateChanges,
+} from './move-state.js';
 import { pagedSearch, type SearchSpec } from './paged-search.js';
 import { endpointValues, mailAliasEntry, mailGroupEntry } from './seed-entries.js';
 import { newUserAttributes, userChanges } from './user-changes.js';
@@ -232,6 +238,23 @@ export class LdapFleetDirectory implements FleetDirectory {
         `no such user ${address}`,
         idempotent,
       );
+    }
+    return this.requireUser(address);
+  }
+
+  async changeMoveState(address: string, change: MoveStateChange): Promise<MailUserEntry> {
+    const dn = this.tree.user(address);
+    try {
+      await this.session.write(
+        `the move lock of ${address}`,
+        (c) => c.modify(dn, moveStateChanges(change)),
+        `no such user ${address}`,
+      );
+    } catch (error) {
+      if (!isMoveLockConflict(error)) throw error;
+      throw new MoveLockConflict(address, (await this.findUserByAddress(address))?.moveState, {
+        cause: error,
+      });
     }
     return this.requireUser(address);
   }

@@ -38,6 +38,16 @@ export class RpcConnection extends EventEmitter<{ close: [] }> {
     super();
   }
 
+  /**
+   * Opens another subsystem on the same SSH connection: the bulk channel of mailbox moves
+   * (`mailfleet-sync`), which the agent opens only for peers.
+   */
+  openSubsystem(name: string): Promise<ssh2.ClientChannel> {
+    return new Promise((resolve, reject) =>
+      this.ssh.subsys(name, (error, channel) => (error ? reject(error) : resolve(channel))),
+    );
+  }
+
   /** Ends the channel and the SSH connection. */
   close(): void {
     this.client.close();

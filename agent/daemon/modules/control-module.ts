@@ -10,6 +10,7 @@ import { CallerKeyCache } from '../../control/caller-key-cache.js';
 import { ControlServer } from '../../control/control-server.js';
 import { methodTable } from '../../control/method-table.js';
 import { RpcDispatcher } from '../../control/rpc-dispatcher.js';
+import { syncSubsystem } from '../../moves/sync/sync-protocol.js';
 import type { RoleSpec } from '../../roles.js';
 import { hostKeyPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
@@ -92,6 +93,8 @@ export class ControlModule implements AgentModule {
           primaryAddress: async (address) => (await directory.findUserByAddress(address))?.mail,
         },
         gateway: { gateway: () => this.runtime.find('gateway') },
+        moves: { moves: () => this.runtime.find('moves') },
+        cutover: { holds: () => this.runtime.find('cutoverHolds'), directory },
       }),
     });
     const control = new ControlServer({
@@ -101,6 +104,19 @@ export class ControlModule implements AgentModule {
       keys: this.keys,
       dispatcher,
       logger,
+      // The bulk channel of mailbox moves, on the roles that are a move's source (the sync group).
+      ...(this.role.methodGroups.includes('sync')
+        ? {
+            peerSubsystem: {
+              name: syncSubsystem,
+              serve: (stream, peer) => {
+                const moves = this.runtime.find('moves');
+                if (moves) void moves.serveSyncChannel(stream, peer);
+                else stream.end();
+              },
+            },
+          }
+        : {}),
     });
     this.runtime.set('control', control);
     this.unregisterCounters = [

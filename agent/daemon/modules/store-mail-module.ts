@@ -97,6 +97,7 @@ export class StoreMailModule implements AgentModule {
     this.runtime.set('storeUsers', users);
     this.runtime.set('mailAuthenticator', authenticator);
     this.runtime.set('mailStack', stack);
+    this.runtime.set('mailStorage', storage);
 
     for (const name of storeMailServices.filter((service) => service !== 'imap' || this.imap)) {
       services.register({
@@ -139,6 +140,7 @@ export class StoreMailModule implements AgentModule {
     this.registered = [];
     const stack = this.runtime.find('mailStack');
     this.runtime.set('mailStack', undefined);
+    this.runtime.set('mailStorage', undefined);
     this.runtime.set('mailAuthenticator', undefined);
     this.runtime.set('storeUsers', undefined);
     this.runtime.set('serviceEndpoints', undefined);

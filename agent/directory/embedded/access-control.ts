@@ -20,6 +20,8 @@
  * - `domain` may write entries below the domains named in its mailfleetAdminDomain values, and give
  *   addresses (mail, mailLocalAddress) only in those domains;
  * - a server entry may modify its own state, endpoints, address, control port and sshPublicKey;
+ * - the server entry of a `store` or `spare` node may modify users' mailHost, mailfleetMoveState
+ *   and mailfleetMailboxState (a mailbox move runs on the target store's agent and flips them);
  * - any entry may change its own password.
  */
 import { formatDn } from '../../common/directory/distinguished-name.js';
@@ -55,6 +57,16 @@ export const serverSelfAttributes: ReadonlySet<string> = new Set([
   'mailfleetcontrolport',
   'sshpublickey',
 ]);
+
+/** What a store or spare node's agent may change on a user entry: a mailbox move's lock and flip. */
+export const moverAttributes: ReadonlySet<string> = new Set([
+  'mailhost',
+  'mailfleetmovestate',
+  'mailfleetmailboxstate',
+]);
+
+/** Roles whose agents move mailboxes (the move job runs on the target store). */
+const moverRoles: ReadonlySet<string> = new Set(['store', 'spare']);
 
 /** The admin attributes: honoured, and writable, only on entries directly under ou=admins. */
 export const adminAttributes: ReadonlySet<string> = new Set(['mailfleetadmintier', 'mailfleetadmindomain']);
@@ -201,7 +213,12 @@ export class AccessPolicy {
     if (domain !== undefined) {
       if (tier === 'helpdesk') return true;
       if (tier === 'domain') return standing.adminDomains.has(domain);
-      return false;
+      return (
+        kind === 'modify' &&
+        this.isMoverNode(identity) &&
+        attributes.length > 0 &&
+        attributes.every((a) => moverAttributes.has(a))
+      );
     }
     return (
       kind === 'modify' &&
@@ -209,6 +226,14 @@ export class AccessPolicy {
       target.parentKey === this.serversKey &&
       attributes.every((a) => serverSelfAttributes.has(a))
     );
+  }
+
+  /** Whether the bound entry is the server entry of a store or spare node. */
+  private isMoverNode(identity: Extract<Identity, { kind: 'entry' }>): boolean {
+    const self = this.entries.get(identity.key);
+    if (self === undefined || self.parentKey !== this.serversKey) return false;
+    const role = valuesOf(self, 'mailfleetrole')[0]?.toLowerCase();
+    return role !== undefined && moverRoles.has(role);
   }
 
   /** The tier and domains of a bound entry: from the admin attributes only under ou=admins. */

@@ -30,6 +30,8 @@ function whoClauses(baseDn: string) {
     sameDomainEntry: `dn.subtree,expand="cn=$1,ou=domains,${baseDn}"`,
     // Any entry below the mail domains: it reads its own domain only.
     anyDomainEntry: `dn.subtree="ou=domains,${baseDn}"`,
+    // The agent of a store or spare node: a mailbox move runs there and moves users' mailboxes.
+    moverNode: `dn.one="ou=servers,${baseDn}" set="user/mailfleetRole & ([store] | [spare])"`,
   };
 }
 
@@ -98,6 +100,13 @@ access to ${belowDomain} attrs=mail,mailLocalAddress
   by ${who.system} write
   by ${who.helpdesk} write
   by ${who.domainAdmin} =zrscxd
+${domainReaders}
+
+access to ${belowDomain} attrs=mailHost,mailfleetMoveState,mailfleetMailboxState
+  by ${who.system} write
+  by ${who.helpdesk} write
+  by ${who.domainAdmin} write
+  by ${who.moverNode} write
 ${domainReaders}
 
 access to ${belowDomain}

@@ -3,6 +3,7 @@
 import { directoryMessagesEn } from './directory-messages-en';
 import { lockoutMessagesEn } from './lockout-messages-en';
 import { viewMessagesEn } from './messages-views-en';
+import { moveMessagesEn } from './move-messages-en';
 import { plural } from './plural-text';
 export const messagesEn = {
   'app.title': 'mailfleet console',
@@ -116,6 +117,7 @@ export const messagesEn = {
   ...viewMessagesEn,
   ...directoryMessagesEn,
   ...lockoutMessagesEn,
+  ...moveMessagesEn,
 } as const;
 
 /** A message key. */

@@ -3,6 +3,7 @@ import { directoryMessagesJa } from './directory-messages-ja';
 import { lockoutMessagesJa } from './lockout-messages-ja';
 import type { MessageKey } from './messages-en';
 import { viewMessagesJa } from './messages-views-ja';
+import { moveMessagesJa } from './move-messages-ja';
 
 export const messagesJa = {
   'app.title': 'mailfleet 管理コンソール',
@@ -110,4 +111,5 @@ export const messagesJa = {
   ...viewMessagesJa,
   ...directoryMessagesJa,
   ...lockoutMessagesJa,
+  ...moveMessagesJa,
 } as const satisfies Record<MessageKey, string>;

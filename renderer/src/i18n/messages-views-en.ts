@@ -17,6 +17,7 @@ export const viewMessagesEn = {
   'error.forbidden': 'Not allowed for your administrator account: {detail}',
   'error.unavailable': 'The node does not answer now: {detail}',
   'error.not-found': 'Not found: {detail}',
+  'error.refused': 'Refused: {detail}',
   'error.failed': 'It did not work: {detail}',
   'roleOne.store': 'store',
   'roleOne.spare': 'spare',

@@ -15,6 +15,7 @@ export const viewMessagesJa = {
   'error.forbidden': 'お使いの管理者アカウントにはこの操作の権限がありません: {detail}',
   'error.unavailable': 'ノードが現在応答していません: {detail}',
   'error.not-found': '見つかりません: {detail}',
+  'error.refused': '受け付けられませんでした: {detail}',
   'error.failed': '処理できませんでした: {detail}',
   'roleOne.store': 'メール格納サーバー',
   'roleOne.spare': '予備サーバー',

@@ -3,8 +3,12 @@
  * peers): the embedded directory with the store seed, one admin of each tier, a domain admin of
  * alpha.example, a peer's host key, and a beta.example user (frank) who also holds an address in
  * alpha.example. Mail is delivered over LMTP to alpha and beta users so that listings have someone
- * from each department to show or hide, and beta's dave keeps a POP3 session open.
+ * from each department to show or hide, and beta's dave keeps a POP3 session open. store02 runs
+ * for a moment as a real agent (with the peer key as its host key) so that store01 holds two
+ * finished move jobs, one of each department (gina of alpha, bob of beta, moved to store01).
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { mailUserEntry } from '../../../agent/common/directory/seed-entries.js';
 import { connectRpc, type RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
@@ -14,6 +18,9 @@ import { productionDependencies } from '../../../agent/daemon/production-depende
 import { AgentTestDirectory, newKeyPair, type TestKeyPair } from '../../support/agent-test-directory.js';
 import { LineClient } from '../../support/line-client.js';
 import { storeSeedEntries, storeUsers } from '../../support/store-seed.js';
+
+/** gina (alpha.example) starts on store02 and is moved to store01 by the fixture. */
+export const gina = { mail: 'gina@alpha.example', password: 'gina-pw' };
 
 /** frank works in beta.example; an alias of his sits in alpha.example. */
 export const frank = { mail: 'frank@beta.example', alias: 'frank.sato@alpha.example', password: 'frank-pw' };
@@ -33,6 +40,8 @@ export interface AccessFixture {
   agent: Agent;
   directory: AgentTestDirectory;
   connect(name: CallerName | 'stranger', privateKey?: string): Promise<RpcConnection>;
+  /** Move jobs on store01 of a user inside alpha.example and of one outside it. */
+  jobs: { inside: string; outside: string };
   stop(): Promise<void>;
 }
 
@@ -64,6 +73,12 @@ export async function startAccessFixture(): Promise<AccessFixture> {
         mailLocalAddress: [frank.alias],
         password: frank.password,
       }),
+      mailUserEntry(tree, {
+        mail: gina.mail,
+        displayName: 'Gina Ota',
+        mailHost: 'store02',
+        password: gina.password,
+      }),
     ],
   });
   const config = await directory.agentConfig('store01', {
@@ -72,6 +87,7 @@ export async function startAccessFixture(): Promise<AccessFixture> {
   });
   const agent = new Agent(parseAgentConfig(config), productionDependencies({ logSink: () => {} }));
   await agent.start();
+  const jobs = await finishedMoves(directory, agent);
   const entry = await directory.reader('store01').getServer('store01');
   const pinned = entry?.hostKeys ?? [];
   const port = (name: string) => Number(entry?.endpoints[name]?.split(':').pop());
@@ -94,6 +110,7 @@ export async function startAccessFixture(): Promise<AccessFixture> {
   return {
     agent,
     directory,
+    jobs,
     connect: (name, privateKey) =>
       connectRpc({
         host: '127.0.0.1',
@@ -109,4 +126,54 @@ export async function startAccessFixture(): Promise<AccessFixture> {
       await directory.stop();
     },
   };
+}
+
+/**
+ * Moves gina (alpha) and bob (beta) from store02 to store01 with a real store02 agent, then stops
+ * store02: the jobs stay on store01, done, and a rollback of them is refused (store02 is gone).
+ */
+async function finishedMoves(
+  directory: AgentTestDirectory,
+  store01: Agent,
+): Promise<{ inside: string; outside: string }> {
+  const config = await directory.agentConfig('store02', {
+    mail: { host: '127.0.0.1', lmtpPort: 0, imapPort: 0, pop3Port: 0 },
+    log: { level: 'warn' },
+  });
+  const keyFile = join(config.dataDir, 'ssh_host_ed25519_key');
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await writeFile(keyFile, callerKeys.store02.private, { mode: 0o600 });
+  const store02 = new Agent(
+    parseAgentConfig({ ...config, hostKeyFile: keyFile }),
+    productionDependencies({ logSink: () => {} }),
+  );
+  await store02.start();
+  const pinned = (await directory.reader('store01').getServer('store01'))?.hostKeys ?? [];
+  const sys = await connectRpc({
+    host: '127.0.0.1',
+    port: store01.endpoints().controlPort,
+    username: 'sys',
+    privateKey: callerKeys.sys.private,
+    pinnedHostKeys: pinned,
+  });
+  try {
+    const started = await sys.client.call('move.start', {
+      users: [gina.mail, storeUsers.bob.mail],
+      to: 'store01',
+    });
+    const [inside, outside] = started.jobs.map((j) => j.job) as [string, string];
+    for (const job of [inside, outside]) {
+      for (;;) {
+        const { job: state } = await sys.client.call('move.show', { job });
+        if (state.phase === 'done') break;
+        if (state.phase === 'failed' || state.phase === 'cancelled')
+          throw new Error(`fixture move ${job}: ${state.result}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    return { inside, outside };
+  } finally {
+    sys.close();
+    await store02.stop();
+  }
 }

@@ -59,6 +59,52 @@ const sampleParams = {
     inScope: { target: { user: 'nobody@alpha.example' } },
     outOfScope: { target: { user: 'nobody@beta.example' } },
   },
+  // carol is on store01 already: an allowed caller is refused in words (same store), nothing moves.
+  'move.plan': {
+    inScope: { users: [inside], to: 'store01' },
+    outOfScope: { users: [frank.alias], to: 'store01' },
+  },
+  'move.start': {
+    inScope: { users: [inside], to: 'store01' },
+    outOfScope: { users: [outside], to: 'store01' },
+  },
+  'move.list': { inScope: {}, outOfScope: {} },
+  // The fixture ran one move of each department to store01; their source (store02) is stopped since.
+  'move.show': {
+    get inScope() {
+      return { job: fixture.jobs.inside };
+    },
+    get outOfScope() {
+      return { job: fixture.jobs.outside };
+    },
+  },
+  'move.cancel': {
+    get inScope() {
+      return { job: fixture.jobs.inside };
+    },
+    get outOfScope() {
+      return { job: fixture.jobs.outside };
+    },
+  },
+  'move.rollback': {
+    get inScope() {
+      return { job: fixture.jobs.inside };
+    },
+    get outOfScope() {
+      return { job: fixture.jobs.outside };
+    },
+  },
+  'move.purge': { inScope: { user: 'nobody@alpha.example' } },
+  'move.subscribe': { inScope: {} },
+  'move.unsubscribe': { inScope: { subscription: 'moves-none' } },
+  // A peer whose store no lock names is refused by the handler (refused, not forbidden).
+  'sync.figures': { inScope: { user: inside } },
+  'sync.hold': { inScope: { job: 'mv-none', user: inside } },
+  'sync.release': { inScope: { job: 'mv-none', user: inside } },
+  'sync.finish': { inScope: { job: 'mv-none', user: inside, keepUntil: 0 } },
+  'sync.reverse': { inScope: { job: 'mv-none', requestedBy: 'sys' } },
+  'cutover.hold': { inScope: { job: 'mv-none', user: inside } },
+  'cutover.release': { inScope: { job: 'mv-none', user: inside } },
 } satisfies SampleParams;
 
 type Case =
@@ -127,13 +173,28 @@ test('every method of the contract has a matrix row and sample params', () => {
   expect(Object.keys(sampleParams).sort()).toEqual(names);
 });
 
-test('the matrix keeps the lines issue 10 drew: peers get node.info only, user tier and unknown keys nothing', () => {
-  const allowedTo = (kind: 'system' | 'user' | 'peer' | 'unknownKey') =>
+test("the matrix keeps the lines issue 10 drew: peers get node.info and the moves' peer calls only, user tier and unknown keys nothing", () => {
+  const allowedTo = (kind: 'system' | 'helpdesk' | 'user' | 'peer' | 'unknownKey') =>
     (Object.keys(accessMatrix) as MethodName[]).filter((method) => accessMatrix[method][kind] === 'allow');
-  expect(allowedTo('peer')).toEqual(['node.info']);
+  const peerCalls = [
+    'sync.figures',
+    'sync.hold',
+    'sync.release',
+    'sync.finish',
+    'sync.reverse',
+    'cutover.hold',
+    'cutover.release',
+  ];
+  expect(allowedTo('peer').sort()).toEqual(['node.info', ...peerCalls].sort());
   expect(allowedTo('user')).toEqual([]);
   expect(allowedTo('unknownKey')).toEqual([]);
-  expect(allowedTo('system').sort()).toEqual(Object.keys(methods).sort());
+  // The move's peer calls are the agents' alone: no administrator calls them.
+  expect(allowedTo('system').sort()).toEqual(
+    Object.keys(methods)
+      .filter((method) => !peerCalls.includes(method))
+      .sort(),
+  );
+  for (const method of peerCalls) expect(allowedTo('helpdesk')).not.toContain(method);
   // A domain admin reaches mail users only through methods that keep it to its domains.
   for (const method of [
     'mailbox.list',
@@ -142,6 +203,12 @@ test('the matrix keeps the lines issue 10 drew: peers get node.info only, user t
     'session.kick',
     'proxy.sessions',
     'proxy.kick',
+    'move.plan',
+    'move.start',
+    'move.list',
+    'move.show',
+    'move.cancel',
+    'move.rollback',
   ] as const)
     expect(accessMatrix[method].domain).toBe('own-domains');
 });

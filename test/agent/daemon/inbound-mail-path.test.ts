@@ -8,11 +8,14 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName } from '../../../agent/common/contract/methods.js';
 import { type RoleGroupName, roleGroups } from '../../../agent/control/method-groups.js';
+import { hostKeyPath } from '../../../agent/daemon/agent-config.js';
+import { PeerLinks } from '../../../agent/moves/peer-links.js';
 import { roles } from '../../../agent/roles.js';
 import { storeUsers } from '../../support/store-seed.js';
 import {
@@ -358,27 +361,49 @@ describe('operations over the SSH RPC', () => {
   });
 
   it('each role answers the method groups agent/roles.ts gives it and refuses the others in their words', async () => {
-    const oneCallOf: Record<RoleGroupName, [MethodName, unknown]> = {
-      store: ['mailbox.list', {}],
-      queue: ['queue.summary', {}],
-      route: ['route.invalidate', { target: { domain: 'gamma.example' } }],
-      proxy: ['proxy.sessions', {}],
-      gateway: ['gateway.status', {}],
+    // The `sync` and `cutover` groups are for peers only: store02's agent (its host key) calls them.
+    const peer = new PeerLinks({
+      node: 'store02',
+      privateKey: () => readFileSync(hostKeyPath(fleet.agents.store02.config), 'utf8'),
+      directory: fleet.writer,
+    });
+    const alice = storeUsers.alice.mail;
+    const oneCallOf: Record<RoleGroupName, [MethodName, unknown, 'sys' | 'peer']> = {
+      store: ['mailbox.list', {}, 'sys'],
+      queue: ['queue.summary', {}, 'sys'],
+      route: ['route.invalidate', { target: { domain: 'gamma.example' } }, 'sys'],
+      proxy: ['proxy.sessions', {}, 'sys'],
+      gateway: ['gateway.status', {}, 'sys'],
+      move: ['move.list', {}, 'sys'],
+      sync: ['sync.figures', { user: alice }, 'peer'],
+      cutover: ['cutover.release', { job: 'mv-store02-none', user: alice }, 'peer'],
     };
     const nodes = [
       ['store01', 'store'],
       ['director01', 'director'],
       ['gateway01', 'gateway'],
     ] as const;
-    for (const [node, role] of nodes) {
-      const rpc = await fleet.rpc(node, 'sys');
-      for (const group of Object.keys(roleGroups) as RoleGroupName[]) {
-        const [method, params] = oneCallOf[group];
-        const answer = rpc.client.call(method, params as never);
-        if (roles[role].methodGroups.includes(group))
-          await expect(answer, `${node} ${method}`).resolves.toBeTypeOf('object');
-        else await expect(answer, `${node} ${method}`).rejects.toThrow(roleGroups[group].absent);
+    try {
+      for (const [node, role] of nodes) {
+        const rpc = await fleet.rpc(node, 'sys');
+        for (const group of Object.keys(roleGroups) as RoleGroupName[]) {
+          const [method, params, by] = oneCallOf[group];
+          const answer =
+            by === 'sys'
+              ? rpc.client.call(method, params as never)
+              : peer.call(node, method, params as never);
+          if (!roles[role].methodGroups.includes(group))
+            await expect(answer, `${node} ${method}`).rejects.toThrow(roleGroups[group].absent);
+          // Answered by the group's handler: alice is in no move of store02's, so her lock refuses it.
+          else if (group === 'cutover')
+            await expect(answer, `${node} ${method}`).rejects.toThrow(
+              `${alice} is not being moved by job mv-store02-none`,
+            );
+          else await expect(answer, `${node} ${method}`).resolves.toBeTypeOf('object');
+        }
       }
+    } finally {
+      peer.close();
     }
   });
 });

@@ -5,10 +5,10 @@
  * this one stopped cleanly (if not, quota figures are recomputed).
  */
 
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { fsyncDirectory, isMissing, writeFileSynced } from '../../../common/durable-fs.js';
+import { fsyncDirectory, isMissing, readdirOrEmpty, writeFileSynced } from '../../../common/durable-fs.js';
 import type { MailboxSummary, MailStorage, UserMailbox } from '../mail-storage.js';
 import { FolderCache } from './folder-cache.js';
 import { readLastLogin, writeLastLogin } from './mailbox-files.js';
@@ -90,6 +90,29 @@ export class MaildirStorage implements MailStorage {
       }
     }
     return summaries.sort((a, b) => (a.user < b.user ? -1 : 1));
+  }
+
+  /**
+   * Lets go of a mailbox, so that its directory can be renamed away or into place (a mailbox
+   * move): waits up to `waitMs` for it to be idle (no open views, listeners or work in flight,
+   * quota figures written), then forgets its state. False when it stayed in use.
+   */
+  async detach(user: string, waitMs = 5000): Promise<boolean> {
+    const { user: normalised } = maildirOfUser(this.options.root, user);
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const loading = this.states.get(normalised);
+      if (!loading) return true;
+      const state = await loading.catch(() => undefined);
+      if (state?.quota.dirty) await state.quota.flush().catch(() => undefined);
+      if (!state || state.idle) {
+        this.states.delete(normalised);
+        this.resolved.delete(normalised);
+        return true;
+      }
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async recordLogin(user: string, at: number): Promise<void> {
@@ -225,14 +248,5 @@ export class MaildirStorage implements MailStorage {
       stats: this.stats,
       folders: this.folders,
     };
-  }
-}
-
-async function readdirOrEmpty(path: string): Promise<string[]> {
-  try {
-    return await readdir(path);
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
   }
 }

@@ -1,0 +1,245 @@
+/**
+ * One round of the sync engine, on the target: read the source's manifest, compare it with the
+ * staging copy, and make the copy equal to what the manifest says. The delta is computed by
+ * comparing UID lists and flags folder by folder (not by mod-sequence: a full manifest costs a few
+ * bytes per message and is right also after a restart on either side, when an earlier round's
+ * mod-sequence would say nothing about what reached the disk here):
+ *
+ * - a folder whose UIDVALIDITY changed, or is new, starts empty; folders gone are removed;
+ * - UIDs gone from the source are expunged here; flags that differ are renamed here;
+ * - UIDs missing here are fetched in batches (one channel each) and written durably.
+ *
+ * Used for the bulk copy, each catch-up round and the final delta under the cutover's hold.
+ * `verifyCopy` then compares each folder's count, UIDs, bytes and body digests with the source's.
+ */
+import type { MessageBaseGenerator } from '../../mail/store/maildir/message-file-name.js';
+import type { BandwidthLimit } from './bandwidth-limit.js';
+import type { IncomingMessage } from './staging-folder.js';
+import type { StagingMaildir } from './staging-maildir.js';
+import { type OpenSyncChannel, SyncRequestError, syncRequestFrames } from './sync-client.js';
+import type { ManifestFolder, ManifestMessage } from './sync-protocol.js';
+import { formatUidSet, parseUidSet } from './uid-set.js';
+
+/** The source's mailbox as one manifest showed it. */
+export interface SourceManifest {
+  exists: boolean;
+  subscriptions: string[];
+  folders: Array<{ info: ManifestFolder; messages: ManifestMessage[]; expunged: number[] }>;
+}
+
+/** What a round did. */
+export interface RoundFigures {
+  messagesCopied: number;
+  bytesCopied: number;
+  flagChanges: number;
+  expunged: number;
+  foldersReset: number;
+  foldersRemoved: number;
+  /** The source's totals at the manifest. */
+  messagesTotal: number;
+  bytesTotal: number;
+}
+
+/** Where a round reads from and how fast it may go. */
+export interface CopySource {
+  open: OpenSyncChannel;
+  job: string;
+  user: string;
+  limit: BandwidthLimit;
+  names: MessageBaseGenerator;
+  /** Told after each batch is durable: messages and bytes just copied. */
+  onProgress?: (messages: number, bytes: number) => void;
+  /** Checked between batches: a cancelled move stops copying at once. */
+  signal?: AbortSignal;
+}
+
+// A fetch asks for at most this many messages or bytes (a channel each), and writes land in
+// batches of this many bytes: large enough for few fsyncs, small enough to resume cheaply.
+const fetchMaxMessages = 2000;
+const fetchMaxBytes = 64 * 1024 * 1024;
+const writeBatchBytes = 8 * 1024 * 1024;
+const writeBatchMessages = 256;
+
+/** Reads the source's manifest. */
+export async function readManifest(
+  open: OpenSyncChannel,
+  job: string,
+  user: string,
+): Promise<SourceManifest> {
+  const manifest: SourceManifest = { exists: false, subscriptions: [], folders: [] };
+  for await (const frame of syncRequestFrames(open, { op: 'manifest', job, user })) {
+    if (frame.kind === 'mailbox') {
+      manifest.exists = frame.exists;
+      manifest.subscriptions = frame.subscriptions;
+    } else if (frame.kind === 'folder') {
+      manifest.folders.push({ info: { ...frame }, messages: [], expunged: [] });
+    } else if (frame.kind === 'messages' || frame.kind === 'expunged') {
+      const folder = manifest.folders[manifest.folders.length - 1];
+      if (folder?.info.name !== frame.folder) throw new SyncRequestError('the manifest is out of order');
+      if (frame.kind === 'messages') folder.messages.push(...frame.messages);
+      else folder.expunged = parseUidSet(frame.uids, 10_000_000);
+    } else throw new SyncRequestError(`unexpected ${frame.kind} in a manifest`);
+  }
+  return manifest;
+}
+
+/** One round: makes the staging copy equal to the source's mailbox as its manifest shows it now. */
+export async function copyRound(
+  staging: StagingMaildir,
+  source: CopySource,
+): Promise<{ manifest: SourceManifest; figures: RoundFigures }> {
+  const manifest = await readManifest(source.open, source.job, source.user);
+  const figures: RoundFigures = {
+    messagesCopied: 0,
+    bytesCopied: 0,
+    flagChanges: 0,
+    expunged: 0,
+    foldersReset: 0,
+    foldersRemoved: 0,
+    messagesTotal: 0,
+    bytesTotal: 0,
+  };
+  for (const { messages } of manifest.folders) {
+    figures.messagesTotal += messages.length;
+    for (const message of messages) figures.bytesTotal += message[2];
+  }
+  figures.foldersRemoved = await staging.keepOnly(new Set(manifest.folders.map((f) => f.info.name)));
+  for (const { info, messages } of manifest.folders) {
+    source.signal?.throwIfAborted();
+    const before = staging.folders.get(info.name);
+    const folder = await staging.folderFor(info);
+    if (folder !== before) figures.foldersReset++;
+    const wanted = new Map(messages.map((m) => [m[0], m]));
+    const gone = [...folder.messages.keys()].filter((uid) => !wanted.has(uid));
+    await folder.expunge(gone);
+    figures.expunged += gone.length;
+    const missing: ManifestMessage[] = [];
+    for (const message of messages) {
+      if (!folder.messages.has(message[0])) missing.push(message);
+      else if (await folder.setFlags(message[0], message[4], message[5] === 1)) figures.flagChanges++;
+    }
+    if (gone.length > 0 || figures.flagChanges > 0) await folder.sync();
+    for (const group of fetchGroups(missing)) {
+      source.signal?.throwIfAborted();
+      const copied = await fetchInto(source, info, group, async (batch) => {
+        await folder.add(batch, source.names);
+        const bytes = batch.reduce((sum, m) => sum + m.body.length, 0);
+        source.onProgress?.(batch.length, bytes);
+      });
+      figures.messagesCopied += copied.messages;
+      figures.bytesCopied += copied.bytes;
+    }
+  }
+  return { manifest, figures };
+}
+
+/** Splits the messages to fetch into requests of bounded count and size. */
+function fetchGroups(missing: readonly ManifestMessage[]): ManifestMessage[][] {
+  const groups: ManifestMessage[][] = [];
+  let current: ManifestMessage[] = [];
+  let bytes = 0;
+  for (const message of missing) {
+    if (current.length > 0 && (current.length >= fetchMaxMessages || bytes + message[2] > fetchMaxBytes)) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += message[2];
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/** Fetches one group and hands the bodies on in write batches (awaited: back-pressure to the source). */
+async function fetchInto(
+  source: CopySource,
+  info: ManifestFolder,
+  group: readonly ManifestMessage[],
+  write: (batch: IncomingMessage[]) => Promise<void>,
+): Promise<{ messages: number; bytes: number }> {
+  const byUid = new Map(group.map((m) => [m[0], m]));
+  const request = {
+    op: 'fetch' as const,
+    job: source.job,
+    user: source.user,
+    folder: info.name,
+    uidValidity: info.uidValidity,
+    uids: formatUidSet(group.map((m) => m[0])),
+  };
+  let batch: IncomingMessage[] = [];
+  let batchBytes = 0;
+  const totals = { messages: 0, bytes: 0 };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const writing = batch;
+    batch = [];
+    batchBytes = 0;
+    await write(writing);
+  };
+  for await (const frame of syncRequestFrames(source.open, request)) {
+    if (frame.kind === 'gone') continue;
+    if (frame.kind !== 'message') throw new SyncRequestError(`unexpected ${frame.kind} in a fetch`);
+    const listed = byUid.get(frame.uid);
+    if (!listed || frame.body.length !== frame.size)
+      throw new SyncRequestError(`the source sent a message it was not asked for (UID ${frame.uid})`);
+    await source.limit.take(frame.body.length, source.signal);
+    batch.push({
+      uid: frame.uid,
+      flags: listed[4],
+      recent: listed[5] === 1,
+      internalDate: listed[3],
+      body: frame.body,
+    });
+    batchBytes += frame.body.length;
+    totals.messages++;
+    totals.bytes += frame.body.length;
+    if (batch.length >= writeBatchMessages || batchBytes >= writeBatchBytes) await flush();
+  }
+  await flush();
+  return totals;
+}
+
+/** What verification found. */
+export interface VerifyOutcome {
+  ok: boolean;
+  folders: number;
+  messages: number;
+  bytes: number;
+  /** Each difference in words (empty when ok). */
+  differences: string[];
+}
+
+/** Compares every folder of the staging copy with the source: count, UID list, bytes, body digests. */
+export async function verifyCopy(staging: StagingMaildir, open: OpenSyncChannel, job: string, user: string) {
+  const outcome: VerifyOutcome = { ok: true, folders: 0, messages: 0, bytes: 0, differences: [] };
+  const seen = new Set<string>();
+  for await (const frame of syncRequestFrames(open, { op: 'verify', job, user })) {
+    if (frame.kind !== 'folder-digest')
+      throw new SyncRequestError(`unexpected ${frame.kind} in a verification`);
+    seen.add(frame.name);
+    const folder = staging.folders.get(frame.name);
+    if (!folder) {
+      outcome.differences.push(`folder ${frame.name} is missing`);
+      continue;
+    }
+    const mine = await folder.digest();
+    outcome.folders++;
+    outcome.messages += mine.count;
+    outcome.bytes += mine.bytes;
+    if (folder.uidValidity !== frame.uidValidity)
+      outcome.differences.push(
+        `${frame.name}: UIDVALIDITY ${folder.uidValidity}, the source has ${frame.uidValidity}`,
+      );
+    else if (mine.count !== frame.count || formatUidSet(mine.uids) !== frame.uids)
+      outcome.differences.push(
+        `${frame.name}: ${mine.count} messages, the source has ${frame.count} (UIDs differ)`,
+      );
+    else if (mine.bytes !== frame.bytes) outcome.differences.push(`${frame.name}: sizes differ`);
+    else if (mine.digest !== frame.digest) outcome.differences.push(`${frame.name}: message contents differ`);
+  }
+  for (const name of staging.folders.keys())
+    if (!seen.has(name)) outcome.differences.push(`folder ${name} is not on the source`);
+  outcome.ok = outcome.differences.length === 0;
+  return outcome;
+}

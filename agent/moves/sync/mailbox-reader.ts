@@ -1,0 +1,169 @@
+/**
+ * The source's side of the sync engine: a mailbox read through the store's own storage (the same
+ * view IMAP sessions have, so what it lists is consistent and every listed message is one the store
+ * acknowledged), answered as sync frames: the manifest, message bodies, and per-folder digests.
+ *
+ * Message bodies never change once stored (only their flags do), so the SHA-256 of each body is
+ * remembered from the first time it is sent: the verification at cutover reads only what it has
+ * not sent before.
+ */
+import { createHash } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import type { FolderView, UserMailbox } from '../../mail/store/mail-storage.js';
+import { writeFrame } from './sync-frames.js';
+import { type ManifestMessage, manifestChunkMessages, type SyncAnswer } from './sync-protocol.js';
+import { formatUidSet } from './uid-set.js';
+
+/** Body digests by folder, UIDVALIDITY and UID (one per move job). */
+export class BodyDigests {
+  private readonly digests = new Map<string, string>();
+
+  get(folder: string, uidValidity: number, uid: number): string | undefined {
+    return this.digests.get(key(folder, uidValidity, uid));
+  }
+
+  set(folder: string, uidValidity: number, uid: number, digest: string): void {
+    this.digests.set(key(folder, uidValidity, uid), digest);
+  }
+}
+
+function key(folder: string, uidValidity: number, uid: number): string {
+  return `${folder}\0${uidValidity}\0${uid}`;
+}
+
+/** The SHA-256 of a body, hex. */
+export function bodyDigest(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/** The digest line of one message in a folder digest (the target computes the same). */
+export function digestLine(uid: number, size: number, body: string): string {
+  return `${uid} ${size} ${body}\n`;
+}
+
+const answer = (out: Writable, frame: SyncAnswer, body?: Buffer) => writeFrame(out, frame, body);
+
+/** Sends the manifest of a mailbox (`exists: false` and nothing else when there is none). */
+export async function sendManifest(mailbox: UserMailbox | undefined, out: Writable): Promise<void> {
+  if (!mailbox) {
+    await answer(out, { kind: 'mailbox', exists: false, subscriptions: [] });
+    return;
+  }
+  await answer(out, { kind: 'mailbox', exists: true, subscriptions: await mailbox.listSubscriptions() });
+  for (const folder of await mailbox.listFolders()) {
+    const view = await mailbox.openFolder(folder.name);
+    try {
+      const messages = view.messages();
+      const recent = new Set(view.peekRecent());
+      await answer(out, {
+        kind: 'folder',
+        name: folder.name,
+        subscribed: folder.subscribed,
+        ...(folder.specialUse ? { specialUse: folder.specialUse } : {}),
+        uidValidity: view.uidValidity,
+        uidNext: view.uidNext(),
+        highestModseq: view.highestModseq(),
+        count: messages.length,
+      });
+      for (let start = 0; start < messages.length; start += manifestChunkMessages) {
+        const chunk: ManifestMessage[] = messages
+          .slice(start, start + manifestChunkMessages)
+          .map((m) => [
+            m.uid,
+            m.modseq,
+            m.size,
+            m.internalDate.getTime(),
+            [...m.flags],
+            recent.has(m.uid) ? 1 : 0,
+          ]);
+        await answer(out, { kind: 'messages', folder: folder.name, messages: chunk });
+      }
+      const expunged = view.expungedSince(0) ?? [];
+      if (expunged.length > 0)
+        await answer(out, {
+          kind: 'expunged',
+          folder: folder.name,
+          uids: formatUidSet([...expunged].sort((a, b) => a - b)),
+        });
+    } finally {
+      view.close();
+    }
+  }
+}
+
+/** Sends the bodies of `uids` of one folder (`gone` for those expunged since the manifest). */
+export async function sendMessages(
+  mailbox: UserMailbox,
+  folder: string,
+  uidValidity: number,
+  uids: readonly number[],
+  digests: BodyDigests,
+  out: Writable,
+): Promise<void> {
+  const view = await mailbox.openFolder(folder);
+  try {
+    if (view.uidValidity !== uidValidity)
+      throw new Error(`folder ${folder} has UIDVALIDITY ${view.uidValidity} now, not ${uidValidity}`);
+    const present = new Set(view.messages().map((m) => m.uid));
+    for (const uid of uids) {
+      const body = present.has(uid) ? await readIfPresent(view, uid) : undefined;
+      if (!body) {
+        await answer(out, { kind: 'gone', uid });
+        continue;
+      }
+      digests.set(folder, uidValidity, uid, bodyDigest(body));
+      await answer(out, { kind: 'message', uid, size: body.length }, body);
+    }
+  } finally {
+    view.close();
+  }
+}
+
+/** Sends every folder's digest (count, UIDs, bytes, and the digest over UID, size and body). */
+export async function sendDigests(
+  mailbox: UserMailbox | undefined,
+  digests: BodyDigests,
+  out: Writable,
+): Promise<void> {
+  for (const folder of mailbox ? await mailbox.listFolders() : []) {
+    const view = await mailbox!.openFolder(folder.name);
+    try {
+      const hash = createHash('sha256');
+      const uids: number[] = [];
+      let bytes = 0;
+      for (const message of view.messages()) {
+        let body = digests.get(folder.name, view.uidValidity, message.uid);
+        if (body === undefined) {
+          const read = await readIfPresent(view, message.uid);
+          if (!read) continue;
+          body = bodyDigest(read);
+          digests.set(folder.name, view.uidValidity, message.uid, body);
+        }
+        uids.push(message.uid);
+        bytes += message.size;
+        hash.update(digestLine(message.uid, message.size, body));
+      }
+      await answer(out, {
+        kind: 'folder-digest',
+        name: folder.name,
+        uidValidity: view.uidValidity,
+        count: uids.length,
+        uids: formatUidSet(uids),
+        bytes,
+        digest: hash.digest('hex'),
+      });
+    } finally {
+      view.close();
+    }
+  }
+}
+
+/** The body, or undefined when the message went away between the listing and the read. */
+async function readIfPresent(view: FolderView, uid: number): Promise<Buffer | undefined> {
+  try {
+    return await view.read(uid);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'no-such-message') return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * A fleet of real `mailfleet-agent` processes for the moves' crash tests: the embedded directory
+ * (in the test process), store01 and store02 (mail services, moves with a pause after each
+ * journaled step, the failure drill setting), and director01 (SMTP routing, queue, IMAP proxy).
+ * Every port is fixed when the fleet is made, so a node killed with SIGKILL and started again
+ * listens where it did. Users `m01@alpha.example`... live on store01.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { createTransport } from 'nodemailer';
+import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
+import { mailUserEntry } from '../../../agent/common/directory/seed-entries.js';
+import { connectRpc, type RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
+import { type AgentChild, spawnAgentChild } from '../../support/agent-child.js';
+import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
+import type { CompiledAgent } from '../../support/compiled-agent.js';
+import { storeSeedEntries } from '../../support/store-seed.js';
+
+export type CrashNode = 'store01' | 'store02' | 'director01';
+export const crashNodes: CrashNode[] = ['store01', 'store02', 'director01'];
+
+/** The users of the crash tests, and their password. */
+export const crashUser = (i: number) => `m${String(i).padStart(2, '0')}@alpha.example`;
+export const crashPassword = 'crash-pw';
+
+const sys = newKeyPair('sys');
+const sysPassword = 'sys-directory-pw';
+
+/** The running fleet. */
+export interface CrashFleet {
+  directory: AgentTestDirectory;
+  writer: LdapFleetDirectory;
+  /** Each node's data directory. */
+  dataDir(node: CrashNode): string;
+  /** A new RPC connection as the system admin (the caller closes it). */
+  rpc(node: CrashNode): Promise<RpcConnection>;
+  kill(node: CrashNode): Promise<void>;
+  start(node: CrashNode): Promise<void>;
+  /** Sends one message through the director; true when it answered 250. */
+  send(to: string, messageId: string, bodyBytes?: number): Promise<boolean>;
+  /** Message-IDs of every message in every folder of a user's mailbox on a store (IMAP). */
+  messageIds(store: 'store01' | 'store02', user: string): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+/** Starts the directory (with `users` users on store01) and the three agent processes. */
+export async function startCrashFleet(compiled: CompiledAgent, users: number): Promise<CrashFleet> {
+  const directory = await AgentTestDirectory.start({
+    servers: [
+      { name: 'store01', role: 'store' },
+      { name: 'store02', role: 'store' },
+      { name: 'director01', role: 'director' },
+    ],
+    admins: [
+      {
+        uid: 'sys',
+        displayName: 'System',
+        tier: 'system',
+        sshPublicKeys: [sys.public],
+        password: sysPassword,
+      },
+    ],
+    extraEntries: (tree) => [
+      ...storeSeedEntries(tree),
+      ...Array.from({ length: users }, (_, i) =>
+        mailUserEntry(tree, {
+          mail: crashUser(i + 1),
+          displayName: `Crash ${i + 1}`,
+          mailHost: 'store01',
+          password: crashPassword,
+          // alpha.example's default quota (1 MB) would bounce most of what the tests send.
+          quotaBytes: 100_000_000,
+        }),
+      ),
+    ],
+  });
+  // Held open together while they are picked, so no two are the same.
+  const free = await Promise.all(Array.from({ length: 12 }, () => holdFreePort()));
+  let next = 0;
+  const port = async () => free[next++]!.port;
+  const ports = {
+    store01: { control: await port(), lmtp: await port(), imap: await port(), pop3: await port() },
+    store02: { control: await port(), lmtp: await port(), imap: await port(), pop3: await port() },
+    director01: { control: await port(), smtp: await port(), imap: await port(), pop3: await port() },
+  };
+  const moves = { stepPauseMs: 1200, retryDelaysMs: [300, 600, 1000, 2000, 3000, 5000], cutoverAttempts: 6 };
+  const configs: Record<CrashNode, Record<string, unknown>> = {
+    store01: {
+      ...(await directory.agentConfig('store01', {
+        control: { host: '127.0.0.1', port: ports.store01.control },
+      })),
+      mail: {
+        host: '127.0.0.1',
+        lmtpPort: ports.store01.lmtp,
+        imapPort: ports.store01.imap,
+        pop3Port: ports.store01.pop3,
+      },
+      moves,
+      metricsHttp: undefined,
+      log: { level: 'info' },
+    },
+    store02: {
+      ...(await directory.agentConfig('store02', {
+        control: { host: '127.0.0.1', port: ports.store02.control },
+      })),
+      mail: {
+        host: '127.0.0.1',
+        lmtpPort: ports.store02.lmtp,
+        imapPort: ports.store02.imap,
+        pop3Port: ports.store02.pop3,
+      },
+      moves,
+      metricsHttp: undefined,
+      log: { level: 'info' },
+    },
+    director01: {
+      ...(await directory.agentConfig('director01', {
+        control: { host: '127.0.0.1', port: ports.director01.control },
+      })),
+      director: { host: '127.0.0.1', smtpPort: ports.director01.smtp, trustedNetworks: ['127.0.0.1/32'] },
+      proxy: {
+        host: '127.0.0.1',
+        imapPort: ports.director01.imap,
+        pop3Port: ports.director01.pop3,
+        failedLoginDelayMs: 0,
+      },
+      metricsHttp: undefined,
+      log: { level: 'info' },
+    },
+  };
+  const running = new Map<CrashNode, AgentChild>();
+  const start = async (node: CrashNode) => {
+    const child = await spawnAgentChild({
+      bin: compiled.bin,
+      config: JSON.parse(JSON.stringify(configs[node])),
+      configDir: directory.root,
+      configFile: `${node}.json`,
+    });
+    running.set(node, child);
+    await child.waitForLog('started');
+  };
+  const kill = async (node: CrashNode) => {
+    const child = running.get(node);
+    running.delete(node);
+    if (!child || child.child.exitCode !== null) return;
+    child.kill();
+    await child.exited;
+  };
+  for (const { close } of free) await close();
+  try {
+    for (const node of crashNodes) await start(node);
+  } catch (error) {
+    for (const node of crashNodes) await kill(node);
+    await directory.stop();
+    throw error;
+  }
+  const writer = LdapFleetDirectory.withPassword({
+    url: directory.url,
+    baseDn: directory.baseDn,
+    bindDn: new FleetTree(directory.baseDn).admin('sys'),
+    bindPassword: sysPassword,
+  });
+  return {
+    directory,
+    writer,
+    dataDir: (node) => configs[node].dataDir as string,
+    rpc: async (node) => {
+      const entry = await directory.reader(node).getServer(node);
+      return connectRpc({
+        host: '127.0.0.1',
+        port: ports[node].control,
+        username: 'sys',
+        privateKey: sys.private,
+        pinnedHostKeys: entry?.hostKeys ?? [],
+        readyTimeoutMs: 5000,
+      });
+    },
+    kill,
+    start,
+    send: async (to, messageId, bodyBytes = 200) => {
+      const transport = createTransport({ host: '127.0.0.1', port: ports.director01.smtp, ignoreTLS: true });
+      try {
+        await transport.sendMail({
+          envelope: { from: 'sender@example.org', to: [to] },
+          raw: `From: sender@example.org\r\nTo: ${to}\r\nSubject: ${messageId}\r\nMessage-ID: <${messageId}>\r\n\r\n${'y'.repeat(bodyBytes)}\r\n`,
+        });
+        return true;
+      } catch {
+        return false;
+      } finally {
+        transport.close();
+      }
+    },
+    messageIds: async (store, user) => {
+      const client = new ImapFlow({
+        host: '127.0.0.1',
+        port: ports[store].imap,
+        secure: false,
+        auth: { user, pass: crashPassword },
+        logger: false,
+      });
+      await client.connect();
+      const ids: string[] = [];
+      try {
+        for (const folder of await client.list()) {
+          const lock = await client.getMailboxLock(folder.path);
+          try {
+            if (client.mailbox !== false && client.mailbox.exists > 0)
+              for await (const message of client.fetch('1:*', { envelope: true }))
+                ids.push(message.envelope?.messageId?.replace(/^<|>$/g, '') ?? '');
+          } finally {
+            lock.release();
+          }
+        }
+      } finally {
+        await client.logout();
+      }
+      return ids;
+    },
+    stop: async () => {
+      await writer.close();
+      for (const node of crashNodes) await kill(node);
+      await directory.stop();
+    },
+  };
+}
+
+/** A JSON file of a node's data directory, parsed ([] when missing). */
+export async function readNodeJson(path: string): Promise<unknown[]> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as unknown[];
+  } catch {
+    return [];
+  }
+}
+
+export const cutoverHoldsFile = (dataDir: string) => join(dataDir, 'cutover-holds.json');
+export const sourceHoldsFile = (dataDir: string) => join(dataDir, 'moves', 'source-holds.json');
+
+/** A free loopback port, held by a listening socket until `close`. */
+function holdFreePort(): Promise<{ port: number; close: () => Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ port, close: () => new Promise((done) => server.close(() => done())) });
+    });
+  });
+}
