@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Attribute, Change } from 'ldapts';
-import { DirectoryError, ldapResultCodes } from './directory-errors.js';
+import { DirectoryError, DirectoryOutcomeUnknown, ldapResultCodes } from './directory-errors.js';
 import { type DirectoryLinkStatus, type DirectoryUrls, directoryUrlList } from './directory-urls.js';
 import {
   adminKind,
@@ -46,6 +46,7 @@ import {
   MoveLockConflict,
   type MoveStateChange,
   moveStateChanges,
+  sameMoveState,
 } from './move-state.js';
 import { pagedSearch, type SearchSpec } from './paged-search.js';
 import { endpointValues, mailAliasEntry, mailGroupEntry } from './seed-entries.js';
@@ -243,11 +244,31 @@ export class LdapFleetDirectory implements FleetDirectory {
   }
 
   async changeMoveState(address: string, change: MoveStateChange): Promise<MailUserEntry> {
-    const dn = this.tree.user(address);
+    try {
+      await this.writeMoveState(address, change);
+    } catch (error) {
+      if (!(error instanceof DirectoryOutcomeUnknown)) throw error;
+      // The answer was lost (the server stopped answering after the change was sent): read the
+      // lock where it is now, on whichever server answers, before anything is sent again.
+      const entry = await this.findUserByAddress(address);
+      const now = entry?.moveState;
+      // It landed (and reached this server): the change is done; a retry would be refused as
+      // "already locked" and mistaken for another job's lock.
+      if (entry && sameMoveState(now, change.to)) return entry;
+      // It did not land here: sent once more, still a compare-and-set, so it can only land if the
+      // lock is still the one this change expects.
+      if (sameMoveState(now, change.from)) await this.writeMoveState(address, change);
+      else throw new MoveLockConflict(address, now, { cause: error });
+    }
+    return this.requireUser(address);
+  }
+
+  /** One compare-and-set modify of the move lock; a conflict reads and names the lock in place. */
+  private async writeMoveState(address: string, change: MoveStateChange): Promise<void> {
     try {
       await this.session.write(
         `the move lock of ${address}`,
-        (c) => c.modify(dn, moveStateChanges(change)),
+        (c) => c.modify(this.tree.user(address), moveStateChanges(change)),
         `no such user ${address}`,
       );
     } catch (error) {
@@ -256,7 +277,6 @@ export class LdapFleetDirectory implements FleetDirectory {
         cause: error,
       });
     }
-    return this.requireUser(address);
   }
 
   async deleteUser(address: string): Promise<void> {
