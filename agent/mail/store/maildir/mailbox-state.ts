@@ -3,10 +3,12 @@
  * quota, subscriptions, change listeners. MaildirStorage keeps these in a bounded map; handles
  * (MaildirUserMailbox) look the state up on every call, so evicting an idle one is always safe.
  */
+
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDirectory, isMissing } from '../../../common/durable-fs.js';
 import { MailStorageError, specialUseFolders } from '../mail-storage.js';
+import type { MailboxChangeFeed } from '../mailbox-change-feed.js';
 import type { FolderCache, FolderOwner } from './folder-cache.js';
 import { folderDirectoryName, normaliseFolderName } from './folder-names.js';
 import { type FolderMemo, FolderStore } from './folder-store.js';
@@ -26,6 +28,8 @@ export interface MailboxContext {
   stats: MaildirStats;
   /** Every loaded folder of the storage, within its byte budget. */
   folders: FolderCache;
+  /** Where every change goes for replication (read at each change: it is attached after start). */
+  changeFeed: () => MailboxChangeFeed | undefined;
 }
 
 /** Creates a folder directory atomically: built in the Maildir's tmp/, then renamed into place. */
@@ -194,7 +198,8 @@ export class MailboxState implements FolderOwner {
   }
 
   /** Tells every listener that a folder changed. */
-  notify(folder: string): void {
+  notify(folder: string, options?: { fed: boolean }): void {
+    if (!options?.fed) this.context.changeFeed()?.changed(this.user, folder);
     for (const listener of this.listeners) {
       try {
         listener(folder);

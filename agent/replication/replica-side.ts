@@ -1,0 +1,225 @@
+/**
+ * The replica holder's side (docs/replication.md): serves `mailfleet-replica` channels from the
+ * nodes that serve the stores placed here, holds each store's ledger and copies, and copies the
+ * users whose changes it acknowledged (a delta round each, a short while after their last change,
+ * at most `concurrency` at once). A channel from a node the directory does not name for that
+ * store is refused with an `error` frame and closed.
+ */
+import type { Duplex } from 'node:stream';
+import type { JsonLogger } from '../common/json-logger.js';
+import type { MessageBaseGenerator } from '../mail/store/maildir/message-file-name.js';
+import type { IncomingMessage } from '../moves/sync/staging-folder.js';
+import { readFrames, writeFrame } from '../moves/sync/sync-frames.js';
+import { type ReplicaAccessSource, requireReplicaOf } from './replica-access.js';
+import { ReplicaCopies } from './replica-copies.js';
+import { ReplicaLedger } from './replica-ledger.js';
+import { type PrimaryFrame, primaryFrame } from './replication-protocol.js';
+
+/** What the replica side needs. */
+export interface ReplicaSideOptions {
+  node: string;
+  directory: ReplicaAccessSource;
+  dataDir: string;
+  mailRoot: string;
+  names: MessageBaseGenerator;
+  /** Opens a sync channel to the node serving a store (for delta rounds). */
+  openSync: (node: string) => Promise<Duplex>;
+  logger: JsonLogger;
+  now: () => number;
+  /** Wait after a user's last change before copying (changes in a burst make one round). */
+  settleMs?: number;
+  concurrency?: number;
+}
+
+// The placement is read again this often while a stream runs: a moved replica stops taking changes.
+const recheckMs = 30_000;
+const retryAfterFailureMs = 5_000;
+
+interface ReplicatedStore {
+  ledger: ReplicaLedger;
+  copies: ReplicaCopies;
+  primary: string;
+  channel: Duplex | undefined;
+  running: Set<string>;
+  /** Users whose round failed: not before this time. */
+  notBefore: Map<string, number>;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** The replicas this node holds. */
+export class ReplicaSide {
+  private readonly stores = new Map<string, Promise<ReplicatedStore>>();
+  private closed = false;
+
+  constructor(private readonly options: ReplicaSideOptions) {}
+
+  /** Serves one channel a peer opened; never throws. */
+  async serve(stream: Duplex, peer: string): Promise<void> {
+    const { logger } = this.options;
+    stream.on('error', () => {});
+    let store: ReplicatedStore | undefined;
+    try {
+      const frames = readFrames(stream);
+      const first = await frames.next();
+      if (first.done) return;
+      const hello = primaryFrame.parse(first.value.header);
+      if (hello.kind !== 'hello') throw new Error('the stream must begin with hello');
+      await requireReplicaOf(this.options.directory, this.options.node, peer, hello.store);
+      store = await this.storeOf(hello.store, peer);
+      // One stream per store: a reconnecting primary replaces the old channel.
+      store.channel?.destroy();
+      store.channel = stream;
+      if (store.ledger.journal !== hello.journal) await store.ledger.follow(hello.journal);
+      await writeFrame(stream, { kind: 'ready', held: store.ledger.held });
+      // Copies owed since before a restart start now.
+      this.schedule(store);
+      let checked = this.options.now();
+      for await (const frame of frames) {
+        if (this.options.now() - checked > recheckMs) {
+          await requireReplicaOf(this.options.directory, this.options.node, peer, hello.store);
+          checked = this.options.now();
+        }
+        const change = primaryFrame.parse(frame.header);
+        await this.apply(store, change, frame.body);
+        await writeFrame(stream, this.ackOf(store, store.ledger.held));
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      logger.warn('replication stream refused or broken', { peer, error: message });
+      if (stream.writable) await writeFrame(stream, { kind: 'error', message }).catch(() => {});
+    } finally {
+      if (store?.channel === stream) store.channel = undefined;
+      stream.end();
+    }
+  }
+
+  /** What the replica of each store owes, for status. */
+  async status(): Promise<Array<{ store: string; primary: string; held: number; pendingUsers: number }>> {
+    const out = [];
+    for (const [name, pending] of this.stores) {
+      const store = await pending;
+      out.push({
+        store: name,
+        primary: store.primary,
+        held: store.ledger.held,
+        pendingUsers: store.ledger.pending.size,
+      });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const pending of this.stores.values()) {
+      const store = await pending.catch(() => undefined);
+      if (!store) continue;
+      clearTimeout(store.timer);
+      store.channel?.destroy();
+      await store.ledger.close();
+    }
+  }
+
+  private async apply(store: ReplicatedStore, change: PrimaryFrame, body: Buffer): Promise<void> {
+    if (change.kind === 'hello') throw new Error('hello twice');
+    // Sent again after a reconnection: already held.
+    if (change.seq <= store.ledger.held) return;
+    if (change.seq !== store.ledger.held + 1)
+      throw new Error(`change ${change.seq} arrived after ${store.ledger.held}: a change is missing`);
+    if (change.kind === 'deliver') {
+      const messages: IncomingMessage[] = [];
+      let offset = 0;
+      for (const [uid, flags, internalDate, size] of change.messages) {
+        if (offset + size > body.length) throw new Error('a delivery frame is shorter than its messages');
+        messages.push({ uid, flags, recent: true, internalDate, body: body.subarray(offset, offset + size) });
+        offset += size;
+      }
+      await store.copies.deliver(change.user, change.folder, change.uidValidity, messages);
+      // The user's indexes (mod-sequences) follow in a round, like any change.
+      await store.ledger.hold(change.seq, [change.user]);
+    } else if (change.kind === 'change') {
+      await store.ledger.hold(change.seq, [change.user]);
+    } else {
+      await store.ledger.hold(change.seq, change.users);
+    }
+    this.schedule(store);
+  }
+
+  private ackOf(store: ReplicatedStore, seq: number) {
+    return {
+      kind: 'ack' as const,
+      seq: Math.max(1, seq),
+      pendingUsers: store.ledger.pending.size,
+      oldestPendingMs: store.ledger.oldestPendingMs(),
+    };
+  }
+
+  private storeOf(name: string, primary: string): Promise<ReplicatedStore> {
+    let pending = this.stores.get(name);
+    if (!pending) {
+      pending = (async () => {
+        const { dataDir, mailRoot, names, openSync, now } = this.options;
+        const ledger = await ReplicaLedger.open(dataDir, name, now);
+        const store: ReplicatedStore = {
+          ledger,
+          copies: new ReplicaCopies(mailRoot, name, { openSync: () => openSync(store.primary) }, names),
+          primary,
+          channel: undefined,
+          running: new Set(),
+          notBefore: new Map(),
+          timer: undefined,
+        };
+        return store;
+      })();
+      this.stores.set(name, pending);
+      pending.catch(() => this.stores.delete(name));
+    }
+    return pending.then((store) => {
+      store.primary = primary;
+      return store;
+    });
+  }
+
+  /** Starts the rounds that are due; sets a timer for the next. */
+  private schedule(store: ReplicatedStore): void {
+    if (this.closed) return;
+    clearTimeout(store.timer);
+    store.timer = undefined;
+    const settleMs = this.options.settleMs ?? 300;
+    const concurrency = this.options.concurrency ?? 2;
+    const now = this.options.now();
+    let nextDue = Number.POSITIVE_INFINITY;
+    for (const [user, entry] of store.ledger.pending) {
+      if (store.running.size >= concurrency) break;
+      if (store.running.has(user)) continue;
+      const due = Math.max(entry.since + settleMs, store.notBefore.get(user) ?? 0);
+      if (due > now) {
+        nextDue = Math.min(nextDue, due);
+        continue;
+      }
+      void this.copy(store, user, entry.through);
+    }
+    if (nextDue !== Number.POSITIVE_INFINITY && store.running.size < concurrency)
+      store.timer = setTimeout(() => this.schedule(store), Math.max(10, nextDue - now));
+  }
+
+  private async copy(store: ReplicatedStore, user: string, through: number): Promise<void> {
+    store.running.add(user);
+    try {
+      await store.copies.copyUser(user);
+      await store.ledger.done(user, through);
+      store.notBefore.delete(user);
+      if (store.channel?.writable)
+        await writeFrame(store.channel, this.ackOf(store, store.ledger.held)).catch(() => {});
+    } catch (error) {
+      store.notBefore.set(user, this.options.now() + retryAfterFailureMs);
+      this.options.logger.warn('replica copy of a mailbox failed; tried again shortly', {
+        store: store.copies.store,
+        user,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      store.running.delete(user);
+      this.schedule(store);
+    }
+  }
+}
