@@ -8,8 +8,8 @@
 import type { Duplex } from 'node:stream';
 import type { JsonLogger } from '../common/json-logger.js';
 import type { MessageBaseGenerator } from '../mail/store/maildir/message-file-name.js';
-import type { IncomingMessage } from '../moves/sync/staging-folder.js';
 import { readFrames, writeFrame } from '../moves/sync/sync-frames.js';
+import { DeliverySpool } from './delivery-spool.js';
 import { type ReplicaAccessSource, requireReplicaOf } from './replica-access.js';
 import { ReplicaCopies } from './replica-copies.js';
 import { ReplicaLedger } from './replica-ledger.js';
@@ -37,6 +37,7 @@ const retryAfterFailureMs = 5_000;
 
 interface ReplicatedStore {
   ledger: ReplicaLedger;
+  spool: DeliverySpool;
   copies: ReplicaCopies;
   primary: string;
   channel: Duplex | undefined;
@@ -126,22 +127,35 @@ export class ReplicaSide {
     if (change.seq !== store.ledger.held + 1)
       throw new Error(`change ${change.seq} arrived after ${store.ledger.held}: a change is missing`);
     if (change.kind === 'deliver') {
-      const messages: IncomingMessage[] = [];
-      let offset = 0;
-      for (const [uid, flags, internalDate, size] of change.messages) {
-        if (offset + size > body.length) throw new Error('a delivery frame is shorter than its messages');
-        messages.push({ uid, flags, recent: true, internalDate, body: body.subarray(offset, offset + size) });
-        offset += size;
-      }
-      await store.copies.deliver(change.user, change.folder, change.uidValidity, messages);
-      // The user's indexes (mod-sequences) follow in a round, like any change.
+      // Held once its spool file is on disk; written into the copy right after, in the user's
+      // turn, so the ack never waits for a round that pulls from the primary.
+      await store.spool.hold(change, body);
       await store.ledger.hold(change.seq, [change.user]);
+      void this.applySpooled(store, change.seq);
     } else if (change.kind === 'change') {
       await store.ledger.hold(change.seq, [change.user]);
     } else {
       await store.ledger.hold(change.seq, change.users);
     }
     this.schedule(store);
+  }
+
+  /** Writes a spooled delivery into the user's copy, then drops it from the spool. */
+  private async applySpooled(store: ReplicatedStore, seq: number): Promise<void> {
+    try {
+      const spooled = await store.spool.read(seq);
+      if (!spooled) return;
+      const { delivery, messages } = spooled;
+      await store.copies.deliver(delivery.user, delivery.folder, delivery.uidValidity, messages);
+      await store.spool.drop(seq);
+    } catch (error) {
+      // It stays in the spool: applied at the next start (and copied by the user's next round).
+      this.options.logger.warn('a spooled delivery was not written into the replica', {
+        store: store.copies.store,
+        seq,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   private ackOf(store: ReplicatedStore, seq: number) {
@@ -159,8 +173,10 @@ export class ReplicaSide {
       pending = (async () => {
         const { dataDir, mailRoot, names, openSync, now } = this.options;
         const ledger = await ReplicaLedger.open(dataDir, name, now);
+        const spool = await DeliverySpool.open(dataDir, name);
         const store: ReplicatedStore = {
           ledger,
+          spool,
           copies: new ReplicaCopies(mailRoot, name, { openSync: () => openSync(store.primary) }, names),
           primary,
           channel: undefined,
@@ -168,6 +184,8 @@ export class ReplicaSide {
           notBefore: new Map(),
           timer: undefined,
         };
+        // Deliveries held before a restart but not yet written into the copies.
+        for (const seq of await spool.list()) void this.applySpooled(store, seq);
         return store;
       })();
       this.stores.set(name, pending);
