@@ -5,6 +5,7 @@
  * read from store02's disk. No timing is asserted: a state is waited for, and the suite's timeout
  * bounds the wait.
  */
+import { readdir, readFile } from 'node:fs/promises';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFrames, writeFrame } from '../../../agent/moves/sync/sync-frames.js';
@@ -150,7 +151,6 @@ describe('replication of store01 on store02', () => {
       '\\Flagged',
     ]);
     expect(await maildirMessageIds(replica)).not.toContain('changes-3@test');
-    const { readdir, readFile } = await import('node:fs/promises');
     const folders = (await readdir(replica)).filter((name) => name.startsWith('.'));
     expect(folders).toContain('.Archive2026');
     expect(folders).not.toContain('.Projects');
@@ -166,10 +166,10 @@ describe('replication of store01 on store02', () => {
       await writeFrame(channel, { kind: 'hello', store: 'store01', journal: '0'.repeat(32), head: 0 });
       const answer = await readFrames(channel).next();
       expect(answer.done).toBe(false);
-      expect(answer.value?.header).toMatchObject({ kind: 'error' });
-      expect(String((answer.value?.header as { message: string }).message)).toMatch(
-        /store03 does not serve store01/,
-      );
+      expect(answer.value?.header).toMatchObject({
+        kind: 'error',
+        message: expect.stringMatching(/store03 does not serve store01/),
+      });
     } finally {
       toReplica.close();
     }
@@ -179,10 +179,10 @@ describe('replication of store01 on store02', () => {
       const channel = await toPrimary.openSubsystem('mailfleet-sync');
       await writeFrame(channel, { op: 'manifest', job: 'rp-store01', user: replUser(1) });
       const answer = await readFrames(channel).next();
-      expect(answer.value?.header).toMatchObject({ kind: 'error' });
-      expect(String((answer.value?.header as { message: string }).message)).toMatch(
-        /does not place the replica of store01 on store03/,
-      );
+      expect(answer.value?.header).toMatchObject({
+        kind: 'error',
+        message: expect.stringMatching(/does not place the replica of store01 on store03/),
+      });
     } finally {
       toPrimary.close();
     }
