@@ -24,6 +24,11 @@ const line = z.union([
 export interface PendingUser {
   through: number;
   since: number;
+  /**
+   * Only deliveries, already written in with their UIDs: the round that follows only writes the
+   * indexes (mod-sequences), so it may wait longer and take many deliveries at once.
+   */
+  deliveriesOnly: boolean;
 }
 
 const compactAfterLines = 8192;
@@ -68,10 +73,13 @@ export class ReplicaLedger {
     await this.rewrite();
   }
 
-  /** Changes for these users are held (written down before the ack); one line each. */
-  async hold(seq: number, users: readonly string[]): Promise<void> {
+  /**
+   * Changes for these users are held (written down before the ack); one line each. Lines go to the
+   * file in the order of the calls, so calls may overlap (group commit) and still land in order.
+   */
+  async hold(seq: number, users: readonly string[], deliveriesOnly = false): Promise<void> {
     await this.log.append(users.length > 0 ? users.map((user) => ({ seq, user })) : [{ held: seq }]);
-    for (const user of users) this.note(seq, user);
+    for (const user of users) this.note(seq, user, deliveriesOnly);
     this.held = Math.max(this.held, seq);
     this.lines += Math.max(1, users.length);
     if (this.lines > compactAfterLines) await this.rewrite();
@@ -95,11 +103,13 @@ export class ReplicaLedger {
     return this.log.close();
   }
 
-  private note(seq: number, user: string): void {
+  private note(seq: number, user: string, deliveriesOnly = false): void {
     this.held = Math.max(this.held, seq);
     const entry = this.pending.get(user);
-    if (entry) entry.through = Math.max(entry.through, seq);
-    else this.pending.set(user, { through: seq, since: this.now() });
+    if (entry) {
+      entry.through = Math.max(entry.through, seq);
+      entry.deliveriesOnly &&= deliveriesOnly;
+    } else this.pending.set(user, { through: seq, since: this.now(), deliveriesOnly });
   }
 
   private settle(user: string, through: number): void {

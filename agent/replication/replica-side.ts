@@ -26,8 +26,10 @@ export interface ReplicaSideOptions {
   openSync: (node: string) => Promise<Duplex>;
   logger: JsonLogger;
   now: () => number;
-  /** Wait after a user's last change before copying (changes in a burst make one round). */
+  /** Wait after a user's first change not yet copied before its round (a burst makes one round). */
   settleMs?: number;
+  /** The same when the user's changes are deliveries only (written in already): their indexes wait longer. */
+  deliveriesSettleMs?: number;
   concurrency?: number;
 }
 
@@ -75,15 +77,45 @@ export class ReplicaSide {
       // Copies owed since before a restart start now.
       this.schedule(store);
       let checked = this.options.now();
+      let expected = store.ledger.held;
+      // Frames are taken in as they come: a delivery's spool file is written at once, the ledger
+      // lines are queued in sequence order (one fdatasync for all that wait), and the acks go
+      // out in sequence order. So many deliveries in flight share their fsyncs.
+      let queued: Promise<unknown> = Promise.resolve();
+      let acks: Promise<unknown> = Promise.resolve();
+      let failure: Error | undefined;
+      const held = store;
       for await (const frame of frames) {
+        if (failure) throw failure;
         if (this.options.now() - checked > recheckMs) {
           await requireReplicaOf(this.options.directory, this.options.node, peer, hello.store);
           checked = this.options.now();
         }
         const change = primaryFrame.parse(frame.header);
-        await this.apply(store, change, frame.body);
-        await writeFrame(stream, this.ackOf(store, store.ledger.held));
+        if (change.kind === 'hello') throw new Error('hello twice');
+        // Sent again after a reconnection: already held.
+        if (change.seq <= expected) continue;
+        if (change.seq !== expected + 1)
+          throw new Error(`change ${change.seq} arrived after ${expected}: a change is missing`);
+        expected = change.seq;
+        const spooled = change.kind === 'deliver' ? held.spool.hold(change, frame.body) : Promise.resolve();
+        const turn = queued.then(() => spooled).then(() => ({ durable: this.holdInLedger(held, change) }));
+        queued = turn.catch(() => undefined);
+        const acked = turn.then(({ durable }) => durable);
+        acks = acks
+          .then(() => acked)
+          .then(async () => {
+            if (change.kind === 'deliver') void this.applySpooled(held, change.seq);
+            this.schedule(held);
+            await writeFrame(stream, this.ackOf(held, change.seq));
+          })
+          .catch((error: unknown) => {
+            failure ??= error instanceof Error ? error : new Error(String(error));
+            stream.destroy(failure);
+          });
       }
+      await acks;
+      if (failure) throw failure;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       logger.warn('replication stream refused or broken', { peer, error: message });
@@ -120,24 +152,14 @@ export class ReplicaSide {
     }
   }
 
-  private async apply(store: ReplicatedStore, change: PrimaryFrame, body: Buffer): Promise<void> {
-    if (change.kind === 'hello') throw new Error('hello twice');
-    // Sent again after a reconnection: already held.
-    if (change.seq <= store.ledger.held) return;
-    if (change.seq !== store.ledger.held + 1)
-      throw new Error(`change ${change.seq} arrived after ${store.ledger.held}: a change is missing`);
-    if (change.kind === 'deliver') {
-      // Held once its spool file is on disk; written into the copy right after, in the user's
-      // turn, so the ack never waits for a round that pulls from the primary.
-      await store.spool.hold(change, body);
-      await store.ledger.hold(change.seq, [change.user]);
-      void this.applySpooled(store, change.seq);
-    } else if (change.kind === 'change') {
-      await store.ledger.hold(change.seq, [change.user]);
-    } else {
-      await store.ledger.hold(change.seq, change.users);
-    }
-    this.schedule(store);
+  /** Queues the ledger line of a change; resolves once it is on disk. */
+  private holdInLedger(
+    store: ReplicatedStore,
+    change: Exclude<PrimaryFrame, { kind: 'hello' }>,
+  ): Promise<void> {
+    if (change.kind === 'deliver') return store.ledger.hold(change.seq, [change.user], true);
+    if (change.kind === 'change') return store.ledger.hold(change.seq, [change.user]);
+    return store.ledger.hold(change.seq, change.users);
   }
 
   /** Writes a spooled delivery into the user's copy, then drops it from the spool. */
@@ -203,13 +225,15 @@ export class ReplicaSide {
     clearTimeout(store.timer);
     store.timer = undefined;
     const settleMs = this.options.settleMs ?? 300;
+    const deliveriesSettleMs = this.options.deliveriesSettleMs ?? 10_000;
     const concurrency = this.options.concurrency ?? 2;
     const now = this.options.now();
     let nextDue = Number.POSITIVE_INFINITY;
     for (const [user, entry] of store.ledger.pending) {
       if (store.running.size >= concurrency) break;
       if (store.running.has(user)) continue;
-      const due = Math.max(entry.since + settleMs, store.notBefore.get(user) ?? 0);
+      const wait = entry.deliveriesOnly ? deliveriesSettleMs : settleMs;
+      const due = Math.max(entry.since + wait, store.notBefore.get(user) ?? 0);
       if (due > now) {
         nextDue = Math.min(nextDue, due);
         continue;

@@ -96,6 +96,15 @@ export class MaildirStorage implements MailStorage {
   }
 
   /**
+   * A mailbox's directory was put in place or taken away whole (a mailbox move's install on the
+   * target, its old copy moved aside on the source): replication hears of it like any change, so
+   * the replica copies it in or drops it (docs/replication.md).
+   */
+  mailboxReplaced(user: string): void {
+    this.options.changeFeed?.()?.changed(maildirOfUser(this.options.root, user).user, 'INBOX');
+  }
+
+  /**
    * Lets go of a mailbox, so that its directory can be renamed away or into place (a mailbox
    * move): waits up to `waitMs` for it to be idle (no open views, listeners or work in flight,
    * quota figures written), then forgets its state. False when it stayed in use.
