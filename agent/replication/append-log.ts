@@ -3,9 +3,9 @@
  * way go together in the next write and its one fdatasync. `append` resolves once its lines are
  * durable. Used by both journals of replication (change-journal.ts, replica-ledger.ts).
  */
-import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fsyncDirectory, isMissing, replaceFileAtomically } from '../common/durable-fs.js';
+import { fsyncDirectory, isMissing, pathExists, replaceFileAtomically } from '../common/durable-fs.js';
 
 interface Waiting {
   text: string;
@@ -78,7 +78,7 @@ export class AppendLog {
         this.waiting = [];
         try {
           if (!this.handle) {
-            const fresh = !(await exists(this.path));
+            const fresh = !(await pathExists(this.path));
             this.handle = await open(this.path, 'a', 0o600);
             if (fresh) await fsyncDirectory(dirname(this.path));
           }
@@ -95,15 +95,5 @@ export class AppendLog {
     } finally {
       this.writing = false;
     }
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    if (isMissing(error)) return false;
-    throw error;
   }
 }

@@ -10,7 +10,6 @@
  */
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { fsyncDirectory, isMissing, writeNewFileDurably } from '../common/durable-fs.js';
 import type { IncomingMessage } from '../moves/sync/staging-folder.js';
 import { type PrimaryFrame, primaryFrame } from './replication-protocol.js';

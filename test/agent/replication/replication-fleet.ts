@@ -7,15 +7,13 @@
  * did. Users `r01@alpha.example`... live on store01.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createTransport } from 'nodemailer';
 import type { StoreReplication } from '../../../agent/common/contract/node-metrics.js';
 import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
 import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
 import { logicalStoreEntry, mailUserEntry } from '../../../agent/common/directory/seed-entries.js';
 import { connectRpc, type RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
-import { type AgentChild, spawnAgentChild } from '../../support/agent-child.js';
+import { agentProcesses, freePorts, sendTestMessage } from '../../support/agent-processes.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
 import type { CompiledAgent } from '../../support/compiled-agent.js';
 import { storeSeedEntries } from '../../support/store-seed.js';
@@ -99,9 +97,9 @@ export async function startReplicationFleet(
       ),
     ],
   });
-  const free = await Promise.all(Array.from({ length: 16 }, () => holdFreePort()));
+  const free = await freePorts(16);
   let next = 0;
-  const port = () => free[next++]!.port;
+  const port = () => free[next++]!;
   const ports: Record<ReplicationNode, Record<string, number>> = {
     store01: { control: port(), lmtp: port(), imap: port(), pop3: port() },
     store02: { control: port(), lmtp: port(), imap: port(), pop3: port() },
@@ -138,29 +136,10 @@ export async function startReplicationFleet(
     metricsHttp: undefined,
     log: { level: 'info' },
   };
-  const running = new Map<ReplicationNode, AgentChild>();
-  const start = async (node: ReplicationNode) => {
-    const child = await spawnAgentChild({
-      bin: compiled.bin,
-      config: JSON.parse(JSON.stringify(configs[node])),
-      configDir: directory.root,
-      configFile: `${node}.json`,
-    });
-    running.set(node, child);
-    await child.waitForLog('started');
-  };
-  const kill = async (node: ReplicationNode) => {
-    const child = running.get(node);
-    running.delete(node);
-    if (!child || child.child.exitCode !== null) return;
-    child.kill();
-    await child.exited;
-  };
-  for (const { close } of free) await close();
+  const agents = agentProcesses(compiled, directory.root, configs);
   try {
-    for (const node of nodes) await start(node);
+    await agents.startAll(nodes);
   } catch (error) {
-    for (const node of nodes) await kill(node);
     await directory.stop();
     throw error;
   }
@@ -211,41 +190,18 @@ export async function startReplicationFleet(
         }
       }
     },
-    kill,
-    start,
-    send: async (to, messageId) => {
-      const transport = createTransport({ host: '127.0.0.1', port: ports.director01.smtp, ignoreTLS: true });
-      try {
-        await transport.sendMail({
-          envelope: { from: 'sender@example.org', to: [to] },
-          raw: `From: sender@example.org\r\nTo: ${to}\r\nSubject: ${messageId}\r\nMessage-ID: <${messageId}>\r\n\r\nreplicated ${messageId}\r\n`,
-        });
-        return true;
-      } catch {
-        return false;
-      } finally {
-        transport.close();
-      }
-    },
-    deliver: async (to, messageId) => {
-      const transport = createTransport({
-        host: '127.0.0.1',
-        port: ports.store01.lmtp,
+    kill: agents.kill,
+    start: agents.start,
+    send: (to, messageId) =>
+      sendTestMessage({ port: ports.director01.smtp!, to, messageId, body: `replicated ${messageId}` }),
+    deliver: (to, messageId) =>
+      sendTestMessage({
+        port: ports.store01.lmtp!,
         lmtp: true,
-        ignoreTLS: true,
-      });
-      try {
-        await transport.sendMail({
-          envelope: { from: 'sender@example.org', to: [to] },
-          raw: `From: sender@example.org\r\nTo: ${to}\r\nSubject: ${messageId}\r\nMessage-ID: <${messageId}>\r\n\r\nreplicated ${messageId}\r\n`,
-        });
-        return true;
-      } catch {
-        return false;
-      } finally {
-        transport.close();
-      }
-    },
+        to,
+        messageId,
+        body: `replicated ${messageId}`,
+      }),
     stream: async () => {
       const connection = await rpc('store01');
       try {
@@ -274,7 +230,7 @@ export async function startReplicationFleet(
       return ids;
     },
     replicationLog: (node) =>
-      (running.get(node)?.logs ?? [])
+      (agents.child(node)?.logs ?? [])
         .filter(
           (line) =>
             String(line.component ?? line.module ?? '').includes('replication') ||
@@ -283,7 +239,7 @@ export async function startReplicationFleet(
         .map((line) => JSON.stringify(line)),
     stop: async () => {
       await writer.close();
-      for (const node of nodes) await kill(node);
+      for (const node of nodes) await agents.kill(node);
       await directory.stop();
     },
   };
@@ -328,19 +284,6 @@ export async function eventually<T>(check: () => Promise<T | undefined>, pauseMs
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
-}
-
-/** A free loopback port, held by a listening socket until `close`. */
-function holdFreePort(): Promise<{ port: number; close: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ port, close: () => new Promise((done) => server.close(() => done())) });
-    });
-  });
 }
 
 /** One folder of a replica copy: UIDVALIDITY, and per UID its Message-ID and IMAP flags. */
