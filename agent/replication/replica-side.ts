@@ -1,13 +1,14 @@
 /**
  * The replica holder's side (docs/replication.md): serves `mailfleet-replica` channels from the
- * nodes that serve the stores placed here, holds each store's ledger and copies, and copies the
- * users whose changes it acknowledged (a delta round each, a short while after their last change,
- * at most `concurrency` at once). A channel from a node the directory does not name for that
+ * nodes that serve the stores placed here, holds each store's ledger, spool and copies, and at each
+ * owed user's turn (a short while after its first change not yet copied, at most `concurrency` at
+ * once) writes its spooled deliveries into its copy, then copies its delta from the primary. A channel from a node the directory does not name for that
  * store is refused with an `error` frame and closed.
  */
 import type { Duplex } from 'node:stream';
 import type { JsonLogger } from '../common/json-logger.js';
 import type { MessageBaseGenerator } from '../mail/store/maildir/message-file-name.js';
+import type { IncomingMessage } from '../moves/sync/staging-folder.js';
 import { readFrames, writeFrame } from '../moves/sync/sync-frames.js';
 import { DeliverySpool } from './delivery-spool.js';
 import { type ReplicaAccessSource, requireReplicaOf } from './replica-access.js';
@@ -40,6 +41,8 @@ const retryAfterFailureMs = 5_000;
 interface ReplicatedStore {
   ledger: ReplicaLedger;
   spool: DeliverySpool;
+  /** Spooled deliveries not yet in the copies, by user (sequence numbers, in order). */
+  spooled: Map<string, number[]>;
   copies: ReplicaCopies;
   primary: string;
   channel: Duplex | undefined;
@@ -105,7 +108,7 @@ export class ReplicaSide {
         acks = acks
           .then(() => acked)
           .then(async () => {
-            if (change.kind === 'deliver') void this.applySpooled(held, change.seq);
+            if (change.kind === 'deliver') spooledOf(held, change.user).push(change.seq);
             this.schedule(held);
             await writeFrame(stream, this.ackOf(held, change.seq));
           })
@@ -162,21 +165,34 @@ export class ReplicaSide {
     return store.ledger.hold(change.seq, change.users);
   }
 
-  /** Writes a spooled delivery into the user's copy, then drops it from the spool. */
-  private async applySpooled(store: ReplicatedStore, seq: number): Promise<void> {
+  /**
+   * Writes a user's spooled deliveries into the copy, all in one batch per folder (one directory
+   * fsync and one uidlist append for all), then drops them from the spool. Runs at the user's
+   * turn, before its round: it needs nothing from the primary.
+   */
+  private async applySpool(store: ReplicatedStore, user: string): Promise<void> {
+    const seqs = store.spooled.get(user);
+    if (!seqs || seqs.length === 0) return;
+    store.spooled.delete(user);
+    const taken = [...seqs];
     try {
-      const spooled = await store.spool.read(seq);
-      if (!spooled) return;
-      const { delivery, messages } = spooled;
-      await store.copies.deliver(delivery.user, delivery.folder, delivery.uidValidity, messages);
-      await store.spool.drop(seq);
+      const batches = new Map<string, { folder: string; uidValidity: number; messages: IncomingMessage[] }>();
+      for (const seq of taken) {
+        const spooled = await store.spool.read(seq);
+        if (!spooled) continue;
+        const { folder, uidValidity } = spooled.delivery;
+        const key = `${uidValidity}/${folder}`;
+        const batch = batches.get(key) ?? { folder, uidValidity, messages: [] };
+        batch.messages.push(...spooled.messages);
+        batches.set(key, batch);
+      }
+      for (const batch of batches.values())
+        await store.copies.deliver(user, batch.folder, batch.uidValidity, batch.messages);
+      for (const seq of taken) await store.spool.drop(seq);
     } catch (error) {
-      // It stays in the spool: applied at the next start (and copied by the user's next round).
-      this.options.logger.warn('a spooled delivery was not written into the replica', {
-        store: store.copies.store,
-        seq,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      // Still spooled: tried again at the user's next turn.
+      spooledOf(store, user).unshift(...taken);
+      throw error;
     }
   }
 
@@ -199,6 +215,7 @@ export class ReplicaSide {
         const store: ReplicatedStore = {
           ledger,
           spool,
+          spooled: new Map(),
           copies: new ReplicaCopies(mailRoot, name, { openSync: () => openSync(store.primary) }, names),
           primary,
           channel: undefined,
@@ -207,7 +224,10 @@ export class ReplicaSide {
           timer: undefined,
         };
         // Deliveries held before a restart but not yet written into the copies.
-        for (const seq of await spool.list()) void this.applySpooled(store, seq);
+        for (const seq of await spool.list()) {
+          const spooled = await spool.read(seq).catch(() => undefined);
+          if (spooled) spooledOf(store, spooled.delivery.user).push(seq);
+        }
         return store;
       })();
       this.stores.set(name, pending);
@@ -247,6 +267,7 @@ export class ReplicaSide {
   private async copy(store: ReplicatedStore, user: string, through: number): Promise<void> {
     store.running.add(user);
     try {
+      await this.applySpool(store, user);
       await store.copies.copyUser(user);
       await store.ledger.done(user, through);
       store.notBefore.delete(user);
@@ -264,4 +285,13 @@ export class ReplicaSide {
       this.schedule(store);
     }
   }
+}
+
+function spooledOf(store: ReplicatedStore, user: string): number[] {
+  let seqs = store.spooled.get(user);
+  if (!seqs) {
+    seqs = [];
+    store.spooled.set(user, seqs);
+  }
+  return seqs;
 }

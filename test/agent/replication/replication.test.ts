@@ -82,7 +82,7 @@ describe('replication of store01 on store02', () => {
     await eventually(async () =>
       (await maildirMessageIds(fleet.primaryMaildir(user))).includes('via-director@test') ? true : undefined,
     );
-    expect(await maildirMessageIds(fleet.replicaMaildir(user))).toContain('via-director@test');
+    expect(await fleet.replicaHolds(user)).toContain('via-director@test');
     expect((await fleet.stream()).state).toBe('protected');
   }, 120_000);
 
