@@ -98,7 +98,8 @@ export class ReplicaSide {
         if (change.kind === 'hello') throw new Error('hello twice');
         // Sent again after a reconnection: already held.
         if (change.seq <= expected) continue;
-        if (change.seq !== expected + 1)
+        // A resync covers everything before it: the journal may have dropped what came between.
+        if (change.seq !== expected + 1 && change.kind !== 'resync')
           throw new Error(`change ${change.seq} arrived after ${expected}: a change is missing`);
         expected = change.seq;
         const spooled = change.kind === 'deliver' ? held.spool.hold(change, frame.body) : Promise.resolve();

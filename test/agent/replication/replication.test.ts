@@ -33,6 +33,16 @@ afterAll(async () => {
   await compiled?.remove();
 }, 60_000);
 
+/** store01's full resyncs of a replica that held something (not the first connection's). */
+function fullResyncs(): Array<Record<string, unknown>> {
+  return fleet
+    .replicationLog('store01')
+    .filter(
+      (line) =>
+        line.msg === 'replica needs a full resync' && Number((line.fields as { held: number }).held) > 0,
+    );
+}
+
 /** Waits until store01 says its store is protected by store02. */
 async function protectedAgain(): Promise<void> {
   await eventually(async () => ((await fleet.stream()).state === 'protected' ? true : undefined));
@@ -232,6 +242,26 @@ describe('replication of store01 on store02', () => {
     expect([...onReplica].sort()).toEqual([...accepted].sort());
     expect(new Set(onReplica).size).toBe(onReplica.length);
     expect((await maildirMessageIds(fleet.primaryMaildir(user))).sort()).toEqual([...accepted].sort());
+    // Caught up from the journal's sequence: no full resync after the first connection.
+    expect(fullResyncs()).toEqual([]);
+  }, 240_000);
+
+  it('copies the whole store again when the journal lost what a returning replica needs', async () => {
+    await protectedAgain();
+    const user = replUser(5);
+    await fleet.kill('store02');
+    // More changes than the journal keeps (200): the oldest are dropped.
+    const ids = Array.from({ length: 240 }, (_, i) => `while-away-${i}@test`);
+    for (const id of ids) expect(await fleet.deliver(user, id)).toBe(true);
+    expect((await fleet.stream()).state).toBe('unprotected');
+    await fleet.start('store02');
+    await settled();
+    expect(fullResyncs().length).toBe(1);
+    const onReplica = await eventually(async () => {
+      const found = await maildirMessageIds(fleet.replicaMaildir(user));
+      return found.length >= ids.length ? found : undefined;
+    });
+    expect(onReplica.sort()).toEqual([...ids].sort());
   }, 240_000);
 
   it('has on the replica a message whose primary was killed right after its 250', async () => {
