@@ -5,7 +5,7 @@
  * read from store02's disk. No timing is asserted: a state is waited for, and the suite's timeout
  * bounds the wait.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFrames, writeFrame } from '../../../agent/moves/sync/sync-frames.js';
@@ -118,6 +118,14 @@ describe('replication of store01 on store02', () => {
     } finally {
       await client.logout();
     }
+    // Another program's delivery into the primary's Maildir, found by the next SELECT's scan.
+    await writeFile(
+      `${fleet.primaryMaildir(user)}/new/1765000000.M1P1Q1.external`,
+      'From: other@example.org\r\nMessage-ID: <external-1@test>\r\nSubject: dropped in\r\n\r\nby another program\r\n',
+    );
+    const rescan = await imapAs(user);
+    await rescan.mailboxOpen('INBOX');
+    await rescan.logout();
     await settled();
 
     // The primary as IMAP shows it, folder by folder.
@@ -141,7 +149,7 @@ describe('replication of store01 on store02', () => {
     } finally {
       await check.logout();
     }
-    expect(primary.get('INBOX')!.messages.size).toBe(2);
+    expect(primary.get('INBOX')!.messages.size).toBe(3);
     expect(primary.get('Archive2026')!.messages.size).toBe(1);
 
     const replica = fleet.replicaMaildir(user);
@@ -161,6 +169,7 @@ describe('replication of store01 on store02', () => {
       '\\Flagged',
     ]);
     expect(await maildirMessageIds(replica)).not.toContain('changes-3@test');
+    expect(await maildirMessageIds(replica)).toContain('external-1@test');
     const folders = (await readdir(replica)).filter((name) => name.startsWith('.'));
     expect(folders).toContain('.Archive2026');
     expect(folders).not.toContain('.Projects');
@@ -263,6 +272,33 @@ describe('replication of store01 on store02', () => {
     });
     expect(onReplica.sort()).toEqual([...ids].sort());
   }, 240_000);
+
+  it("drops a user's copy from the replica when the mailbox moves to another store", async () => {
+    await protectedAgain();
+    const user = replUser(6);
+    for (let i = 1; i <= 3; i++) expect(await fleet.deliver(user, `moving-${i}@test`)).toBe(true);
+    await eventually(async () =>
+      (await maildirMessageIds(fleet.replicaMaildir(user))).length === 3 ? true : undefined,
+    );
+    // A mailbox move to store03 (which serves a store with no replica), run by store03's agent.
+    const target = await fleet.rpc('store03');
+    try {
+      const { jobs } = await target.client.call('move.start', { users: [user], to: 'store03' });
+      const job = jobs[0]!.job;
+      const done = await eventually(async () => {
+        const { job: state } = await target.client.call('move.show', { job });
+        return ['done', 'failed', 'cancelled'].includes(state.phase) ? state.phase : undefined;
+      });
+      expect(done).toBe('done');
+    } finally {
+      target.close();
+    }
+    // The old copy was moved aside on store01: its replica hears of it and drops the user's copy.
+    await eventually(async () =>
+      (await readdir(fleet.replicaMaildir(user)).catch(() => undefined)) === undefined ? true : undefined,
+    );
+    expect(await maildirMessageIds(fleet.replicaMaildir(user))).toEqual([]);
+  }, 120_000);
 
   it('has on the replica a message whose primary was killed right after its 250', async () => {
     await protectedAgain();
