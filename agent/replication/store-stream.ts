@@ -72,6 +72,8 @@ export interface StreamStatus {
   reason?: string;
 }
 
+const notConnectedYet = 'not connected yet';
+
 /** Users the replica may owe a copy and the store still count as protected (a resync owes them all). */
 const pendingUsersBound = 64;
 
@@ -94,7 +96,7 @@ export class StoreStream {
   private waiters: AckWaiter[] = [];
   private state: ProtectionState = 'unprotected';
   private since: number;
-  private reason: string | undefined = 'not connected yet';
+  private reason: string | undefined = notConnectedYet;
   /** When each unacknowledged sequence was journaled (for the lag in seconds). */
   private readonly journaledAt = new Map<number, number>();
   /** Times the store went unprotected. */
@@ -319,13 +321,15 @@ export class StoreStream {
       waiter.resolve(false);
     }
     this.waiters = [];
-    if (this.state !== 'unprotected' || this.reason === undefined) {
-      this.options.logger.warn('store unprotected: its replica is not in step', {
-        store: this.options.store,
-        replica: this.options.replicaNode,
-        reason,
-      });
-    }
+    if (this.stopped) return;
+    // The first reason stays (the channel's own end that follows a drop says less), but for the
+    // start's placeholder: the first attempt's failure says why.
+    if (this.state === 'unprotected' && this.reason !== undefined && this.reason !== notConnectedYet) return;
+    this.options.logger.warn('store unprotected: its replica is not in step', {
+      store: this.options.store,
+      replica: this.options.replicaNode,
+      reason,
+    });
     this.reason = reason;
     this.setState('unprotected');
   }
