@@ -18,6 +18,7 @@ const labFleetSuites = [
   'test/renderer/dashboard-view.test.ts',
   'test/renderer/operations-views.test.ts',
   'test/renderer/directory-view.test.ts',
+  'test/renderer/moves-view.test.ts',
 ];
 
 export default defineConfig({

@@ -5,17 +5,28 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ldapUrl, maxDirectoryUrls } from './common/directory/directory-urls.js';
 import { JsonLogger } from './common/json-logger.js';
 import { Agent } from './daemon/agent.js';
 import { loadAgentConfig } from './daemon/agent-config.js';
 import { ProcessFaults } from './daemon/process-faults.js';
 import { productionDependencies } from './daemon/production-dependencies.js';
 import { SystemdNotifier } from './daemon/systemd-notifier.js';
-import { renderPasswordPolicyLdif, renderSlapdSiteConfig } from './directory/slapd/site-config.js';
+import {
+  renderMultiProviderSiteConfig,
+  renderPasswordPolicyLdif,
+  renderReplicatorLdif,
+  renderSlapdSiteConfig,
+} from './directory/slapd/site-config.js';
 
 const usage = `usage: mailfleet-agent --config FILE
        mailfleet-agent --slapd-config BASE_DN    print the slapd.conf lines for the fleet tree
        mailfleet-agent --slapd-ppolicy BASE_DN   print the default password policy entry (LDIF)
+       mailfleet-agent --slapd-multi-provider BASE_DN --provider URL --provider URL
+                                                 print the lines of multi-provider replication
+       mailfleet-agent --slapd-replicator BASE_DN
+                                                 print the replication account's entries (LDIF)
 `;
 
 /** Runs the agent process; resolves with the exit code. */
@@ -29,6 +40,9 @@ export async function runAgentCli(argv: string[], env: NodeJS.ProcessEnv = proce
         help: { type: 'boolean', short: 'h' },
         'slapd-config': { type: 'string' },
         'slapd-ppolicy': { type: 'string' },
+        'slapd-multi-provider': { type: 'string' },
+        provider: { type: 'string', multiple: true },
+        'slapd-replicator': { type: 'string' },
       },
       strict: true,
     });
@@ -43,6 +57,21 @@ export async function runAgentCli(argv: string[], env: NodeJS.ProcessEnv = proce
     }
     if (values['slapd-ppolicy'] !== undefined) {
       process.stdout.write(renderPasswordPolicyLdif(values['slapd-ppolicy']));
+      return 0;
+    }
+    if (values['slapd-multi-provider'] !== undefined) {
+      const providers = z
+        .array(ldapUrl)
+        .min(2)
+        .max(maxDirectoryUrls)
+        .safeParse(values.provider ?? []);
+      if (!providers.success)
+        throw new Error('--provider: two to eight ldap://host:port URLs, one per provider');
+      process.stdout.write(renderMultiProviderSiteConfig(values['slapd-multi-provider'], providers.data));
+      return 0;
+    }
+    if (values['slapd-replicator'] !== undefined) {
+      process.stdout.write(renderReplicatorLdif(values['slapd-replicator']));
       return 0;
     }
     configPath = values.config;

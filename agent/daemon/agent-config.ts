@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
+import { directoryUrls } from '../common/directory/directory-urls.js';
 import { logLevels } from '../common/json-logger.js';
 import { trustedNetworkList } from '../mail/protocol/trusted-networks.js';
 import { gatewaySettingsSchema } from './gateway-config.js';
@@ -160,7 +161,8 @@ export const agentConfigSchema = z
     dataDir: absolutePath,
     directory: z
       .object({
-        url: z.string().regex(/^ldaps?:\/\/[^\s/]+\/?$/, 'ldap://host:port or ldaps://host:port'),
+        /** One URL, or several servers holding the same tree in order of preference. */
+        url: directoryUrls,
         baseDn: z.string().min(1),
         bindDn: z.string().min(1),
         bindPasswordFile: absolutePath,

@@ -5,6 +5,7 @@
  */
 
 import type { Clock } from '../common/clock.js';
+import type { DirectoryLinkStatus } from '../common/directory/directory-urls.js';
 import type { DirectoryConnection, FleetDirectory } from '../common/directory/fleet-directory.js';
 import type { ServerEntry } from '../common/directory/fleet-entries.js';
 import type { JsonLogger } from '../common/json-logger.js';
@@ -32,7 +33,10 @@ import type { AgentConfig } from './agent-config.js';
 import type { HostKey } from './host-key.js';
 
 /** Opens the fleet directory (LdapFleetDirectory in production). */
-export type DirectoryFactory = (connection: DirectoryConnection) => FleetDirectory | Promise<FleetDirectory>;
+export type DirectoryFactory = (
+  connection: DirectoryConnection,
+  options?: { onLinkChange?: (status: DirectoryLinkStatus) => void },
+) => FleetDirectory | Promise<FleetDirectory>;
 
 /** A running embedded LDAP server. */
 export interface EmbeddedDirectoryHandle {

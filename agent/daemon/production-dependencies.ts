@@ -42,7 +42,7 @@ export const startEmbeddedDirectory: EmbeddedDirectoryStarter = async (options, 
 /** Dependencies of an agent process: LdapFleetDirectory and the embedded directory server. */
 export function productionDependencies(overrides: Partial<AgentDependencies> = {}): AgentDependencies {
   return {
-    directoryFactory: (connection) => new LdapFleetDirectory(connection),
+    directoryFactory: (connection, options) => new LdapFleetDirectory(connection, options),
     embeddedDirectory: startEmbeddedDirectory,
     ...overrides,
   };

@@ -1,11 +1,12 @@
 /**
  * Parts of a metrics sample beyond counters, supplied by the module that owns them (the store
- * module supplies `store`, e.g. the top quota users). Read once per sample like counters.
+ * module supplies `store`, e.g. the top quota users; the directory client `directory`, the
+ * server it uses). Read once per sample like counters.
  */
 import type { NodeMetrics } from '../common/contract/node-metrics.js';
 
 /** The optional sections of a sample. */
-export type SampleSectionValues = Pick<NodeMetrics, 'store'>;
+export type SampleSectionValues = Pick<NodeMetrics, 'store' | 'directory'>;
 type SectionName = keyof SampleSectionValues;
 
 /** The section providers of one agent. */

@@ -11,10 +11,11 @@
  *   answer (`source-down`). A domain admin naming someone else's user is refused outright
  *   (forbidden), before anything about that user is read.
  */
-import { statfs } from 'node:fs/promises';
 import type { MovePlan, MoveRefusal } from '../common/contract/move-contract.js';
 import type { FleetDirectory } from '../common/directory/fleet-directory.js';
+import { diskUsedShare } from '../common/disk-use.js';
 import { sizeInWords } from '../common/in-words.js';
+import { readDisk } from '../metrics/machine-readings.js';
 import { mapInParallel } from './in-parallel.js';
 import type { MoveRequest, MoveRequester } from './move-node.js';
 import type { PeerLinks } from './peer-links.js';
@@ -38,7 +39,8 @@ export interface PlannerDeps {
   observedRate: () => number | undefined;
 }
 
-// A store fuller than this after a move is refused: Maildir needs room for tmp/ and growth.
+// A store fuller than this after a move (df's share, as the dashboard's disk alarm) is refused:
+// Maildir needs room for tmp/ and growth.
 const maxDiskUse = 0.9;
 // When no move has run yet: what one move copies per second on a small store (docs/moves.md).
 const assumedRate = 30 * 1000 * 1000;
@@ -133,13 +135,15 @@ export async function planMoves(
     movable.push({ ...candidate, messages: answer.messages, bytes: answer.bytes });
   });
 
-  const disk = await statfs(deps.mailRoot);
-  const totalBytes = disk.blocks * disk.bsize;
-  const usedBytes = totalBytes - disk.bavail * disk.bsize;
+  // The disk as the store's tile reads it (the metrics sampler's reading, df's share), so the
+  // dialog's "disk after" and the 90 % limit never name another percentage than the dashboard.
+  const disk = await readDisk(deps.mailRoot);
+  if (!disk) throw new Error(`the disk of ${target}'s mail (${deps.mailRoot}) cannot be read`);
   const bytes = movable.reduce((sum, m) => sum + m.bytes, 0);
-  const usedAfterBytes = usedBytes + bytes;
-  if (movable.length > 0 && usedAfterBytes > totalBytes * maxDiskUse) {
-    const percent = Math.round((100 * usedAfterBytes) / totalBytes);
+  const usedAfterBytes = disk.usedBytes + bytes;
+  const shareAfter = diskUsedShare(disk, bytes) ?? 1;
+  if (movable.length > 0 && shareAfter > maxDiskUse) {
+    const percent = Math.round(100 * shareAfter);
     for (const m of movable.splice(0))
       refuse(
         m.user,
@@ -168,10 +172,11 @@ export async function planMoves(
     bytes: movingBytes,
     // What the disk would hold if everyone named moved (also when that is what refuses them).
     targetDisk: {
-      totalBytes,
-      usedBytes,
+      totalBytes: disk.totalBytes,
+      usedBytes: disk.usedBytes,
       usedAfterBytes,
-      usedPercentAfter: totalBytes > 0 ? Math.round((1000 * usedAfterBytes) / totalBytes) / 10 : 0,
+      availableAfterBytes: Math.max(0, disk.availableBytes - bytes),
+      usedPercentAfter: Math.round(1000 * shareAfter) / 10,
     },
     estimatedSeconds: Math.round(
       movingBytes / rate + (movable.length * perMailboxSeconds) / batch.concurrency,

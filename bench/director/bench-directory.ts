@@ -20,7 +20,8 @@ import { ensureSystemRequirements } from '../../test/support/system-packages.js'
 /** A running bench directory. */
 export interface BenchDirectory {
   /** Bound as the director's server entry. */
-  credentials: DirectoryCredentials;
+  /** One slapd: a single URL. */
+  credentials: DirectoryCredentials & { url: string };
   /** Where the mail users live (below ou=domains). */
   usersBase: string;
   stop(): Promise<void>;

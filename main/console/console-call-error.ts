@@ -30,6 +30,8 @@ export function consoleErrorOf(error: unknown): { code: ConsoleErrorCode; messag
         return { code: 'bad-request', message };
       case 'unavailable':
         return { code: 'unavailable', message };
+      case 'refused':
+        return { code: 'refused', message };
       default:
         return { code: 'failed', message };
     }

@@ -14,12 +14,23 @@ import { fleetLockoutsResult } from './console-fleet-lockouts.js';
 import { fleetQueuesResult, nodeFailure } from './console-fleet-queues.js';
 import { consoleFleetPush, consoleFleetSnapshot } from './console-fleet-snapshot.js';
 import { directoryConsoleCalls } from './directory-calls.js';
+import { moveConsoleCalls, moveProgressEvent } from './move-calls.js';
 
 // The page (renderer/) imports types from this file and from nowhere else outside renderer/
 // (test/architecture/floors.test.ts): the shapes it shows are named here, wherever the agent's
 // contract or the console core declares them.
 export type { SpamOutcome } from '../../agent/common/contract/gateway-figures.js';
 export type { AuditEntry } from '../../agent/common/contract/methods.js';
+// Shapes of the move calls the page shows (it imports types only, and from this file).
+export type {
+  KeptMailboxCopy,
+  MoveBatch,
+  MoveJob,
+  MovePhase,
+  MovePlan,
+  MoveRefusal,
+  MoveRefusalCode,
+} from '../../agent/common/contract/move-contract.js';
 export type { NodeMetrics, QuotaUser, ServiceStatus } from '../../agent/common/contract/node-metrics.js';
 export type { NodeRole } from '../../agent/common/directory/fleet-entries.js';
 export type {
@@ -36,6 +47,7 @@ export type { FleetLockout } from './console-fleet-lockouts.js';
 export type { FleetQueuesResult } from './console-fleet-queues.js';
 export type { ConsoleFleetPush, ConsoleFleetSnapshot, ConsoleNodeView } from './console-fleet-snapshot.js';
 export type { MailboxUsage } from './directory-calls.js';
+export type { FleetMoveListResult, MoveStartAnswer, MoveSuggestion, StoreOnNode } from './move-calls.js';
 
 /** A node name as the directory spells it (`store07`, `director01`). */
 export const nodeName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a node name (store07, director01...)');
@@ -173,6 +185,7 @@ export const consoleCalls = {
     summary: 'Choose the console language; kept for the next start.',
   },
   ...directoryConsoleCalls,
+  ...moveConsoleCalls,
 } as const satisfies Record<string, ConsoleCallSpec>;
 
 /** Events main pushes to the renderer. */
@@ -182,6 +195,8 @@ export const consoleEvents = {
    * then `partial` pushes of the nodes whose view changed (see console-fleet-snapshot.ts).
    */
   'fleet.snapshot': consoleFleetPush,
+  /** A move job changed (phase, progress, result), on any store node this console reaches. */
+  'move.progress': moveProgressEvent,
 } as const satisfies Record<string, z.ZodType>;
 
 export type ConsoleCallName = keyof typeof consoleCalls;
@@ -212,6 +227,8 @@ export const consoleErrorCodes = [
   'unavailable',
   /** No such node, service or hold. */
   'not-found',
+  /** Well formed, and refused by the node's rules (a move of a finished job...); the message says why. */
+  'refused',
   /** Anything else; the message says what. */
   'failed',
 ] as const;
@@ -244,6 +261,8 @@ export type ConsoleApi = {
   events: {
     /** Calls `listener` for every push (whole or partial); returns a function that stops it. */
     onFleetSnapshot(listener: (snapshot: ConsoleEventPayload<'fleet.snapshot'>) => void): () => void;
+    /** Calls `listener` for every change of a move job; returns a function that stops it. */
+    onMoveProgress(listener: (progress: ConsoleEventPayload<'move.progress'>) => void): () => void;
   };
 };
 

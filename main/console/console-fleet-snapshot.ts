@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { nodeMetrics } from '../../agent/common/contract/node-metrics.js';
+import { directoryLinkStatus } from '../../agent/common/directory/directory-urls.js';
 import { nodeRoles, nodeStates } from '../../agent/common/directory/fleet-entries.js';
 import type { FleetChanges, FleetSnapshot, NodeView } from '../core/fleet-snapshot.js';
 
@@ -42,7 +43,12 @@ export type ConsoleNodeView = z.infer<typeof consoleNodeView>;
 export const consoleFleetSnapshot = z.object({
   /** Snapshot time, ms since the epoch (console clock). */
   at: z.number(),
-  directory: z.object({ reachable: z.boolean(), error: z.string().optional() }),
+  directory: z.object({
+    reachable: z.boolean(),
+    error: z.string().optional(),
+    /** Which directory server the console uses now, and which did not answer. */
+    link: directoryLinkStatus.optional(),
+  }),
   nodes: z.array(consoleNodeView),
 });
 export type ConsoleFleetSnapshot = z.infer<typeof consoleFleetSnapshot>;
@@ -86,6 +92,7 @@ export function consoleSnapshotOf(
 ): ConsoleFleetSnapshot {
   const directory: ConsoleFleetSnapshot['directory'] = { reachable: snapshot.directory.reachable };
   if (snapshot.directory.error) directory.error = snapshot.directory.error;
+  if (snapshot.directory.link) directory.link = snapshot.directory.link;
   return {
     at: snapshot.at,
     directory,

@@ -6,8 +6,10 @@
  */
 import type { z } from 'zod';
 import type { AuditEntry } from '../../agent/common/contract/methods.js';
+import { finishedMovePhases, type MoveJob } from '../../agent/common/contract/move-contract.js';
 import { EventBus } from '../core/event-bus.js';
 import type { FleetClient } from '../core/fleet-client.js';
+import type { MoveFleet } from '../core/moves/fleet-moves.js';
 import { ConsoleCallError, consoleErrorOf } from './console-call-error.js';
 import {
   type ConsoleCallName,
@@ -28,6 +30,7 @@ import {
 } from './console-fleet-snapshot.js';
 import type { ConsoleSettingsStore } from './console-settings.js';
 import { type DirectoryAdministration, directoryHandlers } from './directory-handlers.js';
+import { moveHandlers } from './move-handlers.js';
 
 /** The part of FleetClient the console uses. */
 export type ConsoleFleet = Pick<FleetClient, 'snapshot' | 'call' | 'nodeNames' | 'events'>;
@@ -40,11 +43,14 @@ export interface ConsoleServiceOptions {
   systemLocale: ConsoleLocale;
   /** Directory administration; without it the `directory.*` calls answer `unavailable`. */
   directory?: DirectoryAdministration;
+  /** Mailbox moves; without them the `move.*` calls answer `unavailable`. */
+  moves?: MoveFleet;
 }
 
 /** Events the service pushes to every window or browser connection. */
 export interface ConsoleServiceEvents extends Record<string, unknown> {
   'fleet.snapshot': ConsoleFleetPush;
+  'move.progress': { job: MoveJob };
 }
 
 type ParsedParams<C extends ConsoleCallName> = z.output<(typeof consoleCalls)[C]['params']>;
@@ -64,6 +70,17 @@ export class ConsoleService {
     this.options.fleet.events.on('changes', this, (changes) =>
       this.events.emit('fleet.snapshot', consolePushOf(changes)),
     );
+    this.options.fleet.events.on('moveProgress', this, ({ job }) => this.moveChanged(job));
+  }
+
+  /** Passes a job's change on; once it flipped or ended, the user's row in the search is read anew. */
+  private moveChanged(job: MoveJob): void {
+    this.events.emit('move.progress', { job });
+    const admin = this.options.directory?.admin;
+    if (admin && (job.phase === 'finishing' || finishedMovePhases.has(job.phase))) {
+      // The index in memory still has the old store; the user page reads the directory itself.
+      void admin.user({ address: job.user }).catch(() => {});
+    }
   }
 
   /** The whole fleet now, for a transport whose page missed a push (it cannot merge past a gap). */
@@ -96,6 +113,7 @@ export class ConsoleService {
       return this.locale();
     },
     ...directoryHandlers(() => this.options),
+    ...moveHandlers(() => this.options.moves),
   };
 
   private async locale(): Promise<{ locale: ConsoleLocale; system: ConsoleLocale }> {

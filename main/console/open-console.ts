@@ -24,7 +24,7 @@ export async function openConsole(
 ): Promise<OpenConsole> {
   const profile = await loadFleetProfile(profilePath);
   // No vault: plain 0600 files (browser mode); the Electron shell brings the keychain's.
-  const fleet = await openFleet(profile, { subscribe: true, vault: options.vault });
+  const fleet = await openFleet(profile, { subscribe: true, followMoves: true, vault: options.vault });
   const service = new ConsoleService({
     fleet: fleet.fleet,
     settings: options.settings ?? new ConsoleSettingsFile(consoleSettingsPath()),
@@ -32,6 +32,7 @@ export async function openConsole(
     // Bound as the admin's own directory entry: the directory's access rules decide what it may
     // change. It shares the fleet's client, which fleet.close() closes.
     directory: { admin: new DirectoryAdmin({ directory: fleet.directory }), directory: fleet.directory },
+    moves: { fleet: fleet.fleet, directory: fleet.directory },
   });
   service.start();
   return {

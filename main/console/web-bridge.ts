@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { ConsoleEventName } from './console-contract.js';
+import type { ConsoleEventName, ConsoleEventPayload } from './console-contract.js';
 import { dispatchConsoleCall } from './console-dispatch.js';
 import type { ConsoleFleetPush } from './console-fleet-snapshot.js';
 import type { ConsoleService } from './console-service.js';
@@ -100,6 +100,7 @@ export class WebBridge {
     this.options.service.events.on('fleet.snapshot', this, (payload) =>
       this.broadcast('fleet.snapshot', payload),
     );
+    this.options.service.events.on('move.progress', this, (payload) => this.broadcastProgress(payload));
   }
 
   /** Closes every connection and the server. */
@@ -245,6 +246,17 @@ export class WebBridge {
         client.send(text);
       }
       this.behind.delete(client);
+    }
+  }
+
+  /**
+   * A move job's change, to every page that keeps up. A page over the buffer limit misses it: the
+   * next change of the job carries the whole job again, and the Moves view re-reads the list.
+   */
+  private broadcastProgress(payload: ConsoleEventPayload<'move.progress'>): void {
+    const text = JSON.stringify({ event: 'move.progress', payload } satisfies WebEvent);
+    for (const client of this.sockets?.clients ?? []) {
+      if (client.readyState === client.OPEN && client.bufferedAmount < 4 * 1024 * 1024) client.send(text);
     }
   }
 

@@ -41,6 +41,9 @@ export function sshAgentConnector(
       onSample: (handler) => {
         connection.client.onNotification('metrics.sample', (params) => handler(params.sample));
       },
+      onMoveProgress: (handler) => {
+        connection.client.onNotification('move.progress', (params) => handler(params.job));
+      },
       closed,
       close: () => connection.close(),
     };

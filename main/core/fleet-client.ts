@@ -4,7 +4,9 @@
  * per-node staleness. Publishes what changed soon after samples arrive (see push-schedule.ts).
  * Plain Node: used by the CLI, the Electron main process and browser mode.
  */
+
 import type { MethodName, MethodParams, MethodResult } from '../../agent/common/contract/methods.js';
+import type { MoveJob } from '../../agent/common/contract/move-contract.js';
 import type { FleetDirectory } from '../../agent/common/directory/fleet-directory.js';
 import type { ServerEntry } from '../../agent/common/directory/fleet-entries.js';
 import { EventBus } from './event-bus.js';
@@ -18,6 +20,8 @@ export interface FleetClientOptions {
   connector: AgentConnector;
   /** Keep 1 Hz metrics streams open (dashboard) or only check each node once (CLI). */
   subscribe: boolean;
+  /** Follow every store and spare node's mailbox moves (`moveProgress` events). */
+  followMoves?: boolean;
   /** Last known server list, used when the directory does not answer. */
   knownNodes?: KnownNodesStore;
   /** How often to re-read the server list and host keys from the directory. */
@@ -32,6 +36,8 @@ export interface FleetClientOptions {
 export interface FleetClientEvents extends Record<string, unknown> {
   /** The nodes whose view changed since the previous push (every node in the first). */
   changes: FleetChanges;
+  /** A move job changed on `node` (with `followMoves`). */
+  moveProgress: { node: string; job: MoveJob };
 }
 
 /** Default wait after the first change: long enough to gather a second's samples into a few pushes. */
@@ -113,9 +119,20 @@ export class FleetClient {
     nodes.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
     return {
       at: now,
-      directory: this.directoryError ? { reachable: false, error: this.directoryError } : { reachable: true },
+      directory: this.directoryView(),
       nodes,
     };
+  }
+
+  /** The directory as the console reaches it: read last time or not, and which server it uses. */
+  private directoryView(): FleetSnapshot['directory'] {
+    const view: FleetSnapshot['directory'] = this.directoryError
+      ? { reachable: false, error: this.directoryError }
+      : { reachable: true };
+    // Test fleets may bring a directory without link status.
+    const link = this.options.directory.linkStatus?.();
+    if (link) view.link = link;
+    return view;
   }
 
   /** Calls a method on one node. */
@@ -207,6 +224,9 @@ export class FleetClient {
         connector: this.options.connector,
         subscribe: this.options.subscribe,
         onChange: () => this.schedule.changed(),
+        ...(this.options.followMoves
+          ? { onMoveProgress: (job: MoveJob) => this.events.emit('moveProgress', { node: server.name, job }) }
+          : {}),
         ...(this.options.now ? { now: this.options.now } : {}),
       });
       this.links.set(server.name, link);

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { directoryUrls } from '../../agent/common/directory/directory-urls.js';
 import { nodeRoles } from '../../agent/common/directory/fleet-entries.js';
 
 const hostPort = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) });
@@ -15,7 +16,8 @@ const hostPort = z.object({ host: z.string().min(1), port: z.number().int().min(
 export const fleetProfileSchema = z.object({
   name: z.string().min(1),
   directory: z.object({
-    url: z.string().regex(/^ldaps?:\/\//),
+    /** One URL, or several servers holding the same tree in order of preference. */
+    url: directoryUrls,
     baseDn: z.string().min(1),
     bindDn: z.string().min(1),
     /** File holding the bind password (mode 0600); relative paths are relative to the profile. */

@@ -3,6 +3,7 @@
  * what the console observes of it right now. Serialisable (it crosses IPC to the renderer later).
  */
 import type { NodeMetrics } from '../../agent/common/contract/node-metrics.js';
+import type { DirectoryLinkStatus } from '../../agent/common/directory/directory-urls.js';
 import type { NodeRole, NodeState } from '../../agent/common/directory/fleet-entries.js';
 
 /** What the console sees: `up` when the node answers, `down` when it does not. */
@@ -36,7 +37,8 @@ export interface NodeView {
 
 export interface FleetSnapshot {
   at: number;
-  directory: { reachable: boolean; error?: string };
+  /** The console's own directory: read last time or not, and which server it uses. */
+  directory: { reachable: boolean; error?: string; link?: DirectoryLinkStatus };
   nodes: NodeView[];
 }
 

@@ -3,7 +3,9 @@
  * metrics stream open, notices loss at once (connection close) or within seconds (keepalive, stale
  * samples), and reconnects with jittered backoff. Every error ends in a state, never a crash.
  */
+
 import type { MethodName, MethodParams, MethodResult } from '../../agent/common/contract/methods.js';
+import type { MoveJob } from '../../agent/common/contract/move-contract.js';
 import type { NodeMetrics } from '../../agent/common/contract/node-metrics.js';
 import type { ServerEntry } from '../../agent/common/directory/fleet-entries.js';
 import { type BackoffPolicy, backoffDelay, defaultBackoff } from './backoff.js';
@@ -14,6 +16,8 @@ export interface AgentConnection {
   call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>>;
   /** Registers the metrics sample handler. */
   onSample(handler: (sample: NodeMetrics) => void): void;
+  /** Registers the move progress handler (`move.progress` notifications); absent on connections without moves. */
+  onMoveProgress?(handler: (job: MoveJob) => void): void;
   /** Resolves once when the connection ends, with the reason. */
   closed: Promise<Error | undefined>;
   close(): void;
@@ -37,8 +41,16 @@ export interface NodeLinkOptions {
   /** After a host key mismatch, wait this long before trying again (the directory may have been fixed). */
   refusedRetryMs?: number;
   onChange: (link: NodeLink) => void;
+  /**
+   * Follow the node's mailbox moves (`move.subscribe`) when it runs them (store and spare roles);
+   * each job change is passed here. A node that refuses the stream (tier, no moves) stays up.
+   */
+  onMoveProgress?: (job: MoveJob) => void;
   now?: () => number;
 }
+
+/** Roles whose agents run mailbox moves. */
+const moveRunningRoles: readonly string[] = ['store', 'spare'];
 
 /** One node's connection lifecycle. */
 export class NodeLink {
@@ -159,10 +171,21 @@ export class NodeLink {
       this.attempt = 0;
       this.server = { ...this.server, role: info.role };
       this.setState('connected');
+      this.followMoves(connection);
     } catch (error) {
       connection.close();
       this.failed(error);
     }
+  }
+
+  /** Opens the move stream on a new connection (each reconnect needs its own). */
+  private followMoves(connection: AgentConnection): void {
+    const onMoveProgress = this.options.onMoveProgress;
+    if (!onMoveProgress || !connection.onMoveProgress || !moveRunningRoles.includes(this.server.role)) return;
+    connection.onMoveProgress(onMoveProgress);
+    // A refusal (a tier without moves, an agent without them) leaves the link as it is: the
+    // listing then says why when asked.
+    connection.call('move.subscribe', {}).catch(() => {});
   }
 
   private lost(connection: AgentConnection, reason: Error | undefined): void {

@@ -22,7 +22,7 @@ export interface OpenFleet {
 /** Connects to the directory and starts links to every node it lists. */
 export async function openFleet(
   profile: FleetProfile,
-  options: { subscribe: boolean; vault?: SecretVault },
+  options: { subscribe: boolean; followMoves?: boolean; vault?: SecretVault },
 ): Promise<OpenFleet> {
   const vault = options.vault ?? plainSecretVault();
   // Both read before anything connects, so a refused secret stops the start with its reason.
@@ -34,6 +34,7 @@ export async function openFleet(
     directory,
     connector: sshAgentConnector({ uid: profile.admin.uid, privateKey }),
     subscribe: options.subscribe,
+    followMoves: options.followMoves ?? false,
     knownNodes: new KnownNodesFile(profile.path.replace(/(\.json)?$/, '.known-nodes.json')),
   });
   try {

@@ -42,5 +42,9 @@ export function forwardConsoleEvents(service: ConsoleService, contents: WebConte
     if (contents.isDestroyed() || !isAppUrl(contents.getURL())) return;
     contents.send(eventChannel('fleet.snapshot'), snapshot);
   });
+  service.events.on('move.progress', contents, (progress) => {
+    if (contents.isDestroyed() || !isAppUrl(contents.getURL())) return;
+    contents.send(eventChannel('move.progress'), progress);
+  });
   contents.once('destroyed', () => service.events.removeOwner(contents));
 }

@@ -5,7 +5,7 @@
  * `{ ok: false, error }`): an Error would lose its code crossing the context bridge.
  */
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
-import { consoleCallNames, splitCallName } from '../console/console-contract.js';
+import { type ConsoleEventName, consoleCallNames, splitCallName } from '../console/console-contract.js';
 import { callChannel, eventChannel } from './ipc-channels.js';
 
 const api: Record<string, Record<string, unknown>> = {};
@@ -15,13 +15,17 @@ for (const name of consoleCallNames) {
   const channel = callChannel(name);
   api[domain][verb] = (params: unknown) => ipcRenderer.invoke(channel, params);
 }
+/** A listener on one event's channel; returns a function that removes it. */
+function onEvent(name: ConsoleEventName, listener: (payload: unknown) => void): () => void {
+  const channel = eventChannel(name);
+  const forward = (_event: IpcRendererEvent, payload: unknown) => listener(payload);
+  ipcRenderer.on(channel, forward);
+  return () => ipcRenderer.off(channel, forward);
+}
+
 api.events = {
-  onFleetSnapshot(listener: (snapshot: unknown) => void): () => void {
-    const channel = eventChannel('fleet.snapshot');
-    const forward = (_event: IpcRendererEvent, snapshot: unknown) => listener(snapshot);
-    ipcRenderer.on(channel, forward);
-    return () => ipcRenderer.off(channel, forward);
-  },
+  onFleetSnapshot: (listener: (snapshot: unknown) => void) => onEvent('fleet.snapshot', listener),
+  onMoveProgress: (listener: (progress: unknown) => void) => onEvent('move.progress', listener),
 };
 
 contextBridge.exposeInMainWorld('mailfleet', api);

@@ -1,15 +1,19 @@
 /** The console window: header with the navigation and the language switch, banners, the current view. */
 import { useEffect, useRef } from 'react';
 import { AppNav } from './components/app-nav';
+import { DirectoryInUse } from './components/directory-in-use';
 import { LocaleSwitch } from './components/locale-switch';
 import { StatusBanners } from './components/status-banners';
 import { useTranslator } from './i18n/use-translator';
+import { useFleetStore } from './store/fleet/fleet-store';
 import { useUiStore } from './store/ui/ui-store';
 import type { ConsoleView } from './store/ui/view-slice';
 import { AuditView } from './views/audit/audit-view';
 import { DashboardView } from './views/dashboard/dashboard-view';
 import { DirectoryView } from './views/directory/directory-view';
 import { LockoutsView } from './views/lockouts/lockouts-view';
+import { MoveDialog } from './views/moves/move-dialog';
+import { MovesView } from './views/moves/moves-view';
 import { NodeView } from './views/nodes/node-view';
 import { QueuesView } from './views/queues/queues-view';
 import { SpamView } from './views/spam/spam-view';
@@ -21,6 +25,7 @@ const views: Record<ConsoleView, () => React.JSX.Element> = {
   spam: SpamView,
   audit: AuditView,
   directory: DirectoryView,
+  moves: MovesView,
   lockouts: LockoutsView,
 };
 
@@ -42,6 +47,7 @@ export function App() {
     main.current?.focus();
   }, [view, node]);
   const View = views[view];
+  const directoryLink = useFleetStore((s) => s.snapshot?.directory.link);
   useEffect(() => {
     document.documentElement.lang = tr.locale;
     document.title = tr.t('app.title');
@@ -55,11 +61,13 @@ export function App() {
         <h1 className="app-title">{tr.t('app.title')}</h1>
         <AppNav />
         <LocaleSwitch />
+        <DirectoryInUse link={directoryLink} className="app-directory" />
       </header>
       <StatusBanners />
       <main id="main" className="app-main" tabIndex={-1} ref={main} data-view={view}>
         <View />
       </main>
+      <MoveDialog />
     </div>
   );
 }

@@ -148,6 +148,7 @@ describe('operations views in browser mode against a lab with traffic', () => {
       'Spam',
       'Audit',
       'Directory',
+      'Moves',
       'Lockouts',
     ]);
     expect(await nav.locator('a[aria-current="page"]').textContent()).toBe('Dashboard');
@@ -374,6 +375,7 @@ describe('operations views in browser mode against a lab with traffic', () => {
       '迷惑メール',
       '操作記録',
       '利用者管理',
+      '移動',
       'ログイン制限',
     ]);
     for (const view of views) {

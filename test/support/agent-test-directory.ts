@@ -1,7 +1,8 @@
 /**
- * A real fleet directory for agent tests: the embedded LDAP server on a free loopback port, seeded
- * offline with the fleet tree, the given servers and admins, plus helpers to write agent
- * configurations and SSH keys for them. Everything lives in one temporary directory.
+ * A real fleet directory for agent tests: the embedded LDAP server on a free loopback port (or,
+ * with `replicated`, two real slapd providers in multi-provider replication), seeded offline with
+ * the fleet tree, the given servers and admins, plus helpers to write agent configurations and
+ * SSH keys for them. Everything lives in one temporary directory.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { generateEd25519KeyPair } from '../../agent/common/rpc/ssh-key-generatio
 import type { AgentConfigInput } from '../../agent/daemon/agent-config.js';
 import { EmbeddedDirectoryServer } from '../../agent/directory/embedded/embedded-directory-server.js';
 import { importDirectoryEntries } from '../../agent/directory/embedded/import-entries.js';
+import { type SlapdPair, startSlapdPair } from './slapd-pair.js';
 
 /** An ed25519 key pair in OpenSSH form. */
 export interface TestKeyPair {
@@ -43,17 +45,26 @@ export interface TestDirectorySeed {
   extraEntries?: (tree: FleetTree) => DirectoryEntry[];
 }
 
+/** The directory server(s) behind a test directory. */
+type Backend = { kind: 'embedded'; server: EmbeddedDirectoryServer } | { kind: 'pair'; pair: SlapdPair };
+
 /** A running test directory. */
 export class AgentTestDirectory {
   private constructor(
     readonly root: string,
     readonly baseDn: string,
-    private readonly server: EmbeddedDirectoryServer,
+    private readonly backend: Backend,
     private readonly passwords: Map<string, string>,
   ) {}
 
-  /** Seeds a data directory and starts the embedded server on a free port. */
-  static async start(seed: TestDirectorySeed): Promise<AgentTestDirectory> {
+  /**
+   * Seeds a data directory and starts the embedded server on a free port; with `replicated`, two
+   * slapd providers in multi-provider replication instead (agents get both URLs).
+   */
+  static async start(
+    seed: TestDirectorySeed,
+    options: { replicated?: boolean } = {},
+  ): Promise<AgentTestDirectory> {
     const root = await mkdtemp(join(tmpdir(), 'mailfleet-agent-test-'));
     const baseDn = seed.baseDn ?? 'dc=mailfleet,dc=lab';
     const tree = new FleetTree(baseDn);
@@ -63,21 +74,36 @@ export class AgentTestDirectory {
       passwords.set(server.name, password);
       return serverEntry(tree, { address: '127.0.0.1', controlPort: 1, ...server, password });
     });
-    const dataDir = join(root, 'directory');
-    await importDirectoryEntries(dataDir, baseDn, [
+    const entries = [
       ...directoryBaseEntries(tree),
       ...servers,
       ...seed.admins.map((admin) => adminEntry(tree, admin)),
       ...(seed.extraEntries?.(tree) ?? []),
-    ]);
+    ];
+    if (options.replicated) {
+      const pair = await startSlapdPair(baseDn, entries);
+      return new AgentTestDirectory(root, baseDn, { kind: 'pair', pair }, passwords);
+    }
+    const dataDir = join(root, 'directory');
+    await importDirectoryEntries(dataDir, baseDn, entries);
     const server = new EmbeddedDirectoryServer({ dataDir, baseDn, host: '127.0.0.1', port: 0 });
     await server.start();
-    return new AgentTestDirectory(root, baseDn, server, passwords);
+    return new AgentTestDirectory(root, baseDn, { kind: 'embedded', server }, passwords);
   }
 
-  /** `ldap://127.0.0.1:port` */
+  /** `ldap://127.0.0.1:port` (the first provider's when replicated) */
   get url(): string {
-    return this.server.url;
+    return this.backend.kind === 'embedded' ? this.backend.server.url : this.backend.pair.urls[0];
+  }
+
+  /** Every URL agents and consoles are given: one, or both providers'. */
+  get urls(): string | string[] {
+    return this.backend.kind === 'embedded' ? this.url : [...this.backend.pair.urls];
+  }
+
+  /** The two providers, when replicated. */
+  get pair(): SlapdPair | undefined {
+    return this.backend.kind === 'pair' ? this.backend.pair : undefined;
   }
 
   /**
@@ -93,7 +119,7 @@ export class AgentTestDirectory {
       node,
       dataDir,
       directory: {
-        url: this.url,
+        url: this.urls,
         baseDn: this.baseDn,
         bindDn: new FleetTree(this.baseDn).server(node),
         bindPasswordFile,
@@ -108,7 +134,7 @@ export class AgentTestDirectory {
   /** A directory client bound as a seeded server (any bound entry may read the fleet). */
   reader(node: string): LdapFleetDirectory {
     return LdapFleetDirectory.withPassword({
-      url: this.url,
+      url: this.urls,
       baseDn: this.baseDn,
       bindDn: new FleetTree(this.baseDn).server(node),
       bindPassword: this.passwords.get(node) ?? `${node}-secret`,
@@ -116,7 +142,8 @@ export class AgentTestDirectory {
   }
 
   async stop(): Promise<void> {
-    await this.server.stop();
+    if (this.backend.kind === 'embedded') await this.backend.server.stop();
+    else await this.backend.pair.stop();
     await rm(this.root, { recursive: true, force: true });
   }
 }

@@ -6,6 +6,11 @@
  */
 import { join } from 'node:path';
 import { fleetDatabaseRules, slapdGlobalLines } from '../../agent/directory/slapd/database-rules.js';
+import {
+  type MultiProviderOptions,
+  multiProviderDatabaseLines,
+  multiProviderGlobalLines,
+} from '../../agent/directory/slapd/multi-provider.js';
 
 /** What the configuration needs. */
 export interface SlapdConfigOptions {
@@ -18,6 +23,8 @@ export interface SlapdConfigOptions {
   schemaDir: string;
   /** slapd's `idletimeout` in seconds (default the shipped one). */
   idleTimeoutSeconds?: number;
+  /** One of several providers in multi-provider replication (the shipped multi-provider lines). */
+  multiProvider?: MultiProviderOptions;
 }
 
 /** The whole slapd.conf. */
@@ -28,7 +35,7 @@ export function slapdConfig(options: SlapdConfigOptions): string {
   const ours = ['openssh-lpk', 'mailfleet'].map((n) => `include ${join(options.schemaDir, `${n}.schema`)}`);
   return `${[...standard, ...ours].join('\n')}
 pidfile ${options.pidFile}
-${slapdGlobalLines(options.idleTimeoutSeconds)}
+${slapdGlobalLines(options.idleTimeoutSeconds)}${options.multiProvider ? multiProviderGlobalLines(options.multiProvider) : ''}
 database mdb
 maxsize 1073741824
 suffix "${options.baseDn}"
@@ -39,5 +46,5 @@ dbnosync
 index objectClass eq
 index uid,cn,mail eq,sub
 index mailLocalAddress,mailHost eq
-${fleetDatabaseRules(options.baseDn)}`;
+${options.multiProvider ? multiProviderDatabaseLines(options.multiProvider) : ''}${fleetDatabaseRules(options.baseDn)}`;
 }

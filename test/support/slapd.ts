@@ -55,7 +55,7 @@ export async function startSlapd(
   } catch (error) {
     throw new Error(`slapadd failed: ${(error as { stderr?: string }).stderr ?? String(error)}`);
   }
-  let { process: child, port } = await launch(configFile);
+  let { process: child, port } = await launchSlapd(configFile);
   let stopped = false;
   return {
     kind: 'slapd',
@@ -67,7 +67,7 @@ export async function startSlapd(
     rootPassword,
     async restart() {
       await stopProcess(child);
-      ({ process: child, port } = await launch(configFile, port));
+      ({ process: child, port } = await launchSlapd(configFile, port));
     },
     async stop() {
       if (stopped) return;
@@ -78,20 +78,26 @@ export async function startSlapd(
   };
 }
 
-/** Starts slapd on a free port (or on `fixedPort`), retrying when another process took the port first. */
-async function launch(
+/**
+ * Starts slapd on a free port (or on `fixedPort`), retrying when another process took the port
+ * first. `onStderr` sees what slapd writes (its debug output with `debugLevel`).
+ */
+export async function launchSlapd(
   configFile: string,
   fixedPort?: number,
+  options: { debugLevel?: string; onStderr?: (text: string) => void } = {},
 ): Promise<{ process: ChildProcess; port: number }> {
   let lastError = '';
   for (let attempt = 0; attempt < 8; attempt++) {
     const port = fixedPort ?? (await probeFreePort());
-    const child = spawn(slapdProgram, ['-f', configFile, '-h', `ldap://127.0.0.1:${port}/`, '-d', '0'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const args = ['-f', configFile, '-h', `ldap://127.0.0.1:${port}/`, '-d', options.debugLevel ?? '0'];
+    const child = spawn(slapdProgram, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+      const text = chunk.toString();
+      options.onStderr?.(text);
+      // Only the end matters for a failed start; a debug run writes a lot.
+      stderr = (stderr + text).slice(-4_000);
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const ready = await Promise.race([waitForPort(port).then(() => true), exited.then(() => false)]);
@@ -103,7 +109,8 @@ async function launch(
   throw new Error(`slapd did not start: ${lastError}`);
 }
 
-async function waitForPort(port: number): Promise<void> {
+/** Waits until something listens on the loopback port. */
+export async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
@@ -119,7 +126,8 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nothing listens on port ${port}`);
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
+/** Stops slapd with SIGTERM (SIGKILL after 5 s) and waits for it to exit. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');

@@ -186,11 +186,17 @@ export const movePlan = z.object({
   mailboxes: count,
   messages: count,
   bytes,
-  /** The target's mail file system now and after the move. */
+  /**
+   * The target's mail file system now and after the move, read as the store's metrics are:
+   * `usedPercentAfter` is df's share (used / (used + available), agent/common/disk-use.ts), the
+   * percentage the dashboard's tile shows for that disk once the mail is there.
+   */
   targetDisk: z.object({
     totalBytes: bytes,
     usedBytes: bytes,
     usedAfterBytes: bytes,
+    /** What the agent's mail writers could still use after the move (statfs bavail less the move; root's blocks are not). */
+    availableAfterBytes: bytes,
     usedPercentAfter: z.number().nonnegative(),
   }),
   /** At the batch's bandwidth limit and the copy rate this node has seen. */

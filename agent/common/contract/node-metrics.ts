@@ -4,6 +4,7 @@
  * add figures without changing the wire shape.
  */
 import { z } from 'zod';
+import { directoryLinkStatus } from '../directory/directory-urls.js';
 import { nodeRoles } from '../directory/fleet-entries.js';
 
 export const serviceStates = ['running', 'starting', 'stopping', 'stopped', 'failed'] as const;
@@ -67,5 +68,7 @@ export const nodeMetrics = z.object({
   counters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.number()),
   /** Only on nodes that run mail services (store, spare). */
   store: storeMetrics.optional(),
+  /** Which directory server the agent uses now, and which did not answer (absent from older agents). */
+  directory: directoryLinkStatus.optional(),
 });
 export type NodeMetrics = z.infer<typeof nodeMetrics>;

@@ -10,6 +10,7 @@ export const ldapResultCodes = {
   noSuchObject: 32,
   invalidCredentials: 49,
   insufficientAccessRights: 50,
+  busy: 51,
   unavailable: 52,
   entryAlreadyExists: 68,
 } as const;
@@ -41,9 +42,51 @@ export function isConnectionError(error: unknown): boolean {
   ) {
     return true;
   }
-  return /connection closed|socket error|connection timeout|socket has been ended|write after end|not connected/i.test(
+  return /connection closed|socket error|connection timeout|operation timed out|socket has been ended|write after end|not connected|connection not established/i.test(
     error.message,
   );
+}
+
+/**
+ * What a failed operation means for trying it on another directory server:
+ * - `answered`: the server answered (a refusal, no such entry, ...); final, on any server;
+ * - `not-applied`: the request never reached a server that could act on it (connection refused,
+ *   no connection) or the server said it cannot work now (busy 51, unavailable 52): another
+ *   server may take it, writes included;
+ * - `unknown`: the connection was lost or timed out after the request was sent: a write may have
+ *   landed (docs/directory.md, "Several directory servers").
+ */
+export type FailureKind = 'answered' | 'not-applied' | 'unknown';
+
+/** Sorts an error of an LDAP operation into a {@link FailureKind}. */
+export function failureKind(error: unknown): FailureKind {
+  if (error instanceof ResultCodeError) {
+    return error.code === ldapResultCodes.busy || error.code === ldapResultCodes.unavailable
+      ? 'not-applied'
+      : 'answered';
+  }
+  if (!isConnectionError(error)) return 'answered';
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNREFUSED' || /connection not established/i.test((error as Error).message)) {
+    return 'not-applied';
+  }
+  return 'unknown';
+}
+
+/**
+ * A write whose outcome is not known: the directory stopped answering after the request was sent,
+ * so the change may or may not have been made (and, if it was, it reaches the other servers when
+ * that one is back). It is not sent again; the caller reads the entry before trying again.
+ */
+export class DirectoryOutcomeUnknown extends DirectoryError {
+  constructor(what: string, url: string, options?: { cause?: unknown }) {
+    super(
+      `the directory at ${url} stopped answering during ${what}: the change may or may not have been made; read the entry before trying again`,
+      undefined,
+      options,
+    );
+    this.name = 'DirectoryOutcomeUnknown';
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
  * ldap-fleet-directory.ts) speaks LDAP through ldapts to any LDAPv3 server loaded with our schema:
  * OpenLDAP in production, the embedded `directory` role in the lab.
  */
+import type { DirectoryLinkStatus, DirectoryUrls } from './directory-urls.js';
 import type {
   AdminEntry,
   FleetTree,
@@ -18,8 +19,12 @@ import type { MoveStateChange } from './move-state.js';
 
 /** How to reach and bind to the directory. The password is read from a file, never from a flag. */
 export interface DirectoryConnection {
-  /** `ldap://host:port` or `ldaps://host:port`. */
-  url: string;
+  /**
+   * `ldap://host:port` or `ldaps://host:port`, or several such URLs of servers holding the same
+   * tree (replicating providers) in order of preference: the client moves to the next when one
+   * stops answering.
+   */
+  url: DirectoryUrls;
   baseDn: string;
   bindDn: string;
   /** Path to a file (mode 0600) holding the bind password. */
@@ -118,6 +123,9 @@ export interface FleetDirectory {
   setGroupMembers(domain: string, name: string, memberDns: string[]): Promise<MailGroupEntry>;
   /** Deletes a group entry (its members' entries stay). */
   deleteGroup(domain: string, name: string): Promise<void>;
+
+  /** Which directory server the client uses now, and which did not answer. */
+  linkStatus(): DirectoryLinkStatus;
 
   close(): Promise<void>;
 }

@@ -7,7 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Attribute, Change } from 'ldapts';
-import { DirectoryError, ldapResultCodes, toDirectoryError } from './directory-errors.js';
+import { DirectoryError, DirectoryOutcomeUnknown, ldapResultCodes } from './directory-errors.js';
+import { type DirectoryLinkStatus, type DirectoryUrls, directoryUrlList } from './directory-urls.js';
 import {
   adminKind,
   type EntryKind,
@@ -45,9 +46,9 @@ import {
   MoveLockConflict,
   type MoveStateChange,
   moveStateChanges,
+  sameMoveState,
 } from './move-state.js';
 import { pagedSearch, type SearchSpec } from './paged-search.js';
-import { passwordMatches } from './password-check.js';
 import { endpointValues, mailAliasEntry, mailGroupEntry } from './seed-entries.js';
 import { newUserAttributes, userChanges } from './user-changes.js';
 
@@ -57,11 +58,16 @@ export interface LdapFleetDirectoryOptions {
   pageSize?: number;
   /** Milliseconds before an operation times out (default 30 s). */
   timeoutMs?: number;
+  /** Milliseconds on a less preferred server before the preferred ones are tried again (default 60 s). */
+  returnAfterMs?: number;
+  /** Told when the server in use changes or one stops answering (LdapSessionOptions.onLinkChange). */
+  onLinkChange?: (status: DirectoryLinkStatus) => void;
 }
 
 /** Connection details with the password itself (tests, tools that already hold it). */
 export interface DirectoryCredentials {
-  url: string;
+  /** One URL, or several in order of preference. */
+  url: DirectoryUrls;
   baseDn: string;
   bindDn: string;
   bindPassword: string;
@@ -85,10 +91,13 @@ export class LdapFleetDirectory implements FleetDirectory {
     this.pageSize = options.pageSize ?? 500;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.session = new LdapSession({
-      url: connection.url,
+      urls: directoryUrlList(connection.url),
+      baseDn: connection.baseDn,
       bindDn: connection.bindDn,
       password: () => this.bindPassword(),
       timeoutMs: this.timeoutMs,
+      ...(options.returnAfterMs === undefined ? {} : { returnAfterMs: options.returnAfterMs }),
+      ...(options.onLinkChange ? { onLinkChange: options.onLinkChange } : {}),
     });
   }
 
@@ -128,10 +137,12 @@ export class LdapFleetDirectory implements FleetDirectory {
     if (change.controlPort !== undefined) replace('mailfleetControlPort', [String(change.controlPort)]);
     if (changes.length === 0) return;
     const dn = this.tree.server(name);
+    // Replace modifications only: sending them again on another server leaves the same entry.
     await this.session.write(
       `the update of server ${name}`,
       (c) => c.modify(dn, changes),
       `no such server ${name}`,
+      idempotent,
     );
   }
 
@@ -226,17 +237,38 @@ export class LdapFleetDirectory implements FleetDirectory {
         `the change of user ${address}`,
         (c) => c.modify(dn, changes),
         `no such user ${address}`,
+        idempotent,
       );
     }
     return this.requireUser(address);
   }
 
   async changeMoveState(address: string, change: MoveStateChange): Promise<MailUserEntry> {
-    const dn = this.tree.user(address);
+    try {
+      await this.writeMoveState(address, change);
+    } catch (error) {
+      if (!(error instanceof DirectoryOutcomeUnknown)) throw error;
+      // The answer was lost (the server stopped answering after the change was sent): read the
+      // lock where it is now, on whichever server answers, before anything is sent again.
+      const entry = await this.findUserByAddress(address);
+      const now = entry?.moveState;
+      // It landed (and reached this server): the change is done; a retry would be refused as
+      // "already locked" and mistaken for another job's lock.
+      if (entry && sameMoveState(now, change.to)) return entry;
+      // It did not land here: sent once more, still a compare-and-set, so it can only land if the
+      // lock is still the one this change expects.
+      if (sameMoveState(now, change.from)) await this.writeMoveState(address, change);
+      else throw new MoveLockConflict(address, now, { cause: error });
+    }
+    return this.requireUser(address);
+  }
+
+  /** One compare-and-set modify of the move lock; a conflict reads and names the lock in place. */
+  private async writeMoveState(address: string, change: MoveStateChange): Promise<void> {
     try {
       await this.session.write(
         `the move lock of ${address}`,
-        (c) => c.modify(dn, moveStateChanges(change)),
+        (c) => c.modify(this.tree.user(address), moveStateChanges(change)),
         `no such user ${address}`,
       );
     } catch (error) {
@@ -245,7 +277,6 @@ export class LdapFleetDirectory implements FleetDirectory {
         cause: error,
       });
     }
-    return this.requireUser(address);
   }
 
   async deleteUser(address: string): Promise<void> {
@@ -266,11 +297,7 @@ export class LdapFleetDirectory implements FleetDirectory {
     } catch {
       return false;
     }
-    try {
-      return await passwordMatches(this.connection.url, dn, password, this.timeoutMs);
-    } catch (error) {
-      throw toDirectoryError(error, `the password check of ${address}`, this.connection.url);
-    }
+    return this.session.checkPassword(dn, password, `the password check of ${address}`);
   }
 
   async listAliases(domain: string): Promise<MailAliasEntry[]> {
@@ -298,6 +325,7 @@ export class LdapFleetDirectory implements FleetDirectory {
       `the change of alias ${mail}`,
       (c) => c.modify(this.tree.alias(mail), change),
       `no such alias ${mail}`,
+      idempotent,
     );
     return this.requireAlias(mail);
   }
@@ -323,6 +351,7 @@ export class LdapFleetDirectory implements FleetDirectory {
       `the change of group ${name} of ${domain}`,
       (c) => c.modify(this.tree.group(name, domain), change),
       `no such group ${name} in ${domain}`,
+      idempotent,
     );
     return this.requireGroup(domain, name);
   }
@@ -334,6 +363,10 @@ export class LdapFleetDirectory implements FleetDirectory {
       (c) => c.del(dn),
       `no such group ${name} in ${domain}`,
     );
+  }
+
+  linkStatus(): DirectoryLinkStatus {
+    return this.session.status();
   }
 
   async close(): Promise<void> {
@@ -398,6 +431,9 @@ export class LdapFleetDirectory implements FleetDirectory {
     return record ? kind.parse(record) : undefined;
   }
 }
+
+/** Writes made only of replace modifications: the same entry however often they are applied. */
+const idempotent = { idempotent: true } as const;
 
 /** A replace modification; an empty list removes the attribute. */
 function replaceValues(type: string, values: string[]): Change {

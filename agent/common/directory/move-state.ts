@@ -61,6 +61,12 @@ export interface MoveStateChange {
   mailboxState?: 'active' | 'moving';
 }
 
+/** Whether two locks are the same value (both absent counts as the same). */
+export function sameMoveState(a: MoveState | undefined, b: MoveState | undefined): boolean {
+  if (!a || !b) return a === b;
+  return formatMoveState(a) === formatMoveState(b);
+}
+
 /** The LDAP modifications of a {@link MoveStateChange}, in the order the server must apply them. */
 export function moveStateChanges(change: MoveStateChange): Change[] {
   const changes: Change[] = [];

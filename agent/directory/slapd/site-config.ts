@@ -4,6 +4,9 @@
  * `build/ldap/mailfleet-slapd.conf` and `build/ldap/mailfleet-ppolicy.ldif` are these for
  * {@link exampleSuffix}; `mailfleet-agent --slapd-config <base DN>` prints them for a site's own.
  */
+
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../embedded/password-hash.js';
 import { formatLdif } from '../ldif.js';
 import {
   fleetDatabaseRules,
@@ -12,6 +15,12 @@ import {
   slapdGlobalLines,
   slapdIdleTimeoutSeconds,
 } from './database-rules.js';
+import {
+  multiProviderDatabaseLines,
+  multiProviderGlobalLines,
+  replicatorDn,
+  replicatorEntries,
+} from './multi-provider.js';
 
 /** The suffix the shipped files are rendered for. */
 export const exampleSuffix = 'dc=univ,dc=example';
@@ -46,4 +55,44 @@ export function renderPasswordPolicyLdif(baseDn: string): string {
   return `# mailfleet: the default password policy slapo-ppolicy applies (ppolicy_default), for
 # ${baseDn}. Add once: ldapadd -x -D <rootdn> -W -f mailfleet-ppolicy.ldif
 ${formatLdif(passwordPolicyEntries(baseDn))}`;
+}
+
+/** The providers the shipped multi-provider file is rendered for. */
+export const exampleProviders = ['ldap://ldap1.univ.example/', 'ldap://ldap2.univ.example/'] as const;
+
+/** What the shipped file has where a site puts the replication account's password. */
+export const replicatorPasswordPlaceholder = 'REPLACE-WITH-THE-REPLICATOR-PASSWORD';
+
+/**
+ * The lines two providers in multi-provider replication add to {@link renderSlapdSiteConfig}'s
+ * (the same file on both: each finds its serverID by the URL it listens on).
+ */
+export function renderMultiProviderSiteConfig(baseDn: string, providers: readonly string[]): string {
+  const options = { baseDn, providers, replicatorPassword: replicatorPasswordPlaceholder };
+  return `# mailfleet: multi-provider replication of the fleet tree under ${baseDn}
+# between ${providers.join(' and ')}
+# (docs/directory.md, "Two providers"). The same lines on every provider, next to those of
+# mailfleet-slapd.conf. Keep this file mode 0640 root:openldap: it holds the
+# replication account's password (put it where ${replicatorPasswordPlaceholder} stands). slapd's
+# "-h" must list each provider's own URL exactly as written in its serverID line.
+
+# --- global section, after mailfleet-slapd.conf's global lines:
+${multiProviderGlobalLines(options)}
+# --- in the database of ${baseDn}, after suffix, rootdn, directory and the indexes, BEFORE
+# mailfleet-slapd.conf's database lines (add_content_acl, the overlays, the access rules): the
+# replication account reads everything with no limit and writes nothing; one syncrepl per
+# provider (the one to itself is skipped); syncprov sends the changes and keeps contextCSN.
+${multiProviderDatabaseLines(options)}`;
+}
+
+/**
+ * The replication account and its password policy as LDIF for ldapadd on one provider. Its
+ * password is a random one nobody knows: set the real one with Password Modify afterwards
+ * (`ldappasswd -x -D <rootdn> -W -S cn=replicator,<base>`), so it is never in a file but slapd.conf.
+ */
+export function renderReplicatorLdif(baseDn: string): string {
+  return `# mailfleet: the replication account of multi-provider replication for ${baseDn}, and its
+# password policy (no lockout). Add once on one provider: ldapadd -x -D <rootdn> -W -f FILE
+# then set its password: ldappasswd -x -D <rootdn> -W -S ${replicatorDn(baseDn)}
+${formatLdif(replicatorEntries(baseDn, hashPassword(randomBytes(32).toString('base64'))))}`;
 }

@@ -267,7 +267,7 @@ function jobRow(job: MoveJob): string[] {
 function planText(plan: MovePlan): string {
   const lines = [
     `to ${plan.target} (node ${plan.node}): ${plan.mailboxes} mailbox(es), ${plan.messages} messages, ${sizeInWords(plan.bytes)}`,
-    `disk of ${plan.target} after: ${sizeInWords(plan.targetDisk.usedAfterBytes)} of ${sizeInWords(plan.targetDisk.totalBytes)} (${plan.targetDisk.usedPercentAfter} %)`,
+    `disk of ${plan.target} after: ${plan.targetDisk.usedPercentAfter} % full, ${sizeInWords(plan.targetDisk.availableAfterBytes)} left`,
     `estimated time: ${durationInWords(plan.estimatedSeconds * 1000)}`,
   ];
   for (const refusal of plan.refusals) lines.push(`cannot move ${refusal.user}: ${refusal.reason}`);

@@ -25,6 +25,13 @@ export async function statusCommand(
     if (!snapshot.directory.reachable) {
       warn(`the directory does not answer (${snapshot.directory.error}); nodes as it last listed them`);
     }
+    const link = snapshot.directory.link;
+    if (link && link.unanswered.length > 0) {
+      const others = link.unanswered.map(
+        (u) => `${u.url} ${u.state === 'catching-up' ? 'is still catching up' : 'does not answer'}`,
+      );
+      warn(`directory: using ${link.inUse ?? 'none'} (${others.join(', ')})`);
+    }
     if (values.json) {
       out(JSON.stringify(statuses, null, 2));
     } else {

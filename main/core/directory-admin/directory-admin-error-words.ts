@@ -17,6 +17,7 @@ export const directoryAdminErrorCodes = [
   'invalid-value',
   'bad-credentials',
   'directory-down',
+  'outcome-unknown',
   'directory-error',
 ] as const;
 /** An error code (also its message key). */
@@ -60,6 +61,10 @@ export const directoryAdminErrorTexts: Record<DirectoryAdminErrorCode, { en: str
   'directory-down': {
     en: 'The directory cannot be reached. Try again in a moment.',
     ja: 'ディレクトリに接続できません。しばらくしてから再度お試しください。',
+  },
+  'outcome-unknown': {
+    en: 'The directory stopped answering while the change was being made: it may or may not have been saved. Look at the entry before trying again.',
+    ja: '変更の途中でディレクトリが応答しなくなりました。変更が保存されたかどうかは分かりません。もう一度行う前に、項目を確認してください。',
   },
   'directory-error': { en: 'The directory refused the operation.', ja: 'ディレクトリが操作を拒否しました。' },
 };

@@ -4,7 +4,11 @@
  * console shows (and may branch on).
  */
 import { z } from 'zod';
-import { DirectoryError, isConnectionError } from '../../../agent/common/directory/directory-errors.js';
+import {
+  DirectoryError,
+  DirectoryOutcomeUnknown,
+  isConnectionError,
+} from '../../../agent/common/directory/directory-errors.js';
 import {
   type DirectoryAdminError,
   type DirectoryAdminErrorCode,
@@ -85,6 +89,7 @@ export function inputError(error: z.ZodError): DirectoryAdminError {
 export function toDirectoryAdminError(error: unknown): DirectoryAdminError {
   if (error instanceof AdminRefusal) return error.error;
   if (error instanceof z.ZodError) return inputError(error);
+  if (error instanceof DirectoryOutcomeUnknown) return directoryAdminError('outcome-unknown', error.message);
   if (error instanceof DirectoryError) {
     if (error.code === 19 && /non-unique/i.test(error.message)) return secondHolder(error.message);
     if (error.code === 50) {

@@ -2,10 +2,19 @@
  * The console's navigation: one link per view, the current one marked (`aria-current`), in the
  * chosen language. Plain links to `#/view`, so the keyboard, the back button and a reload work.
  */
+import { useRef } from 'react';
 import type { MessageKey } from '../i18n/messages-en';
 import { useTranslator } from '../i18n/use-translator';
+import { goTo } from '../services/navigation-service';
 import { useUiStore } from '../store/ui/ui-store';
 import { type ConsoleView, hashOfPlace } from '../store/ui/view-slice';
+import { mayCarryUsers } from '../views/moves/move-drag';
+
+/**
+ * Users dragged from the Directory view and held over a link for this long open its view, so they
+ * can be dropped on the dashboard's store tiles (as a file manager opens a folder held over).
+ */
+const springLoadMs = 700;
 
 /** One entry of the navigation. */
 export interface NavEntry {
@@ -21,6 +30,7 @@ export const navEntries: readonly NavEntry[] = [
   { view: 'spam', label: 'nav.spam' },
   { view: 'audit', label: 'nav.audit' },
   { view: 'directory', label: 'nav.directory' },
+  { view: 'moves', label: 'nav.moves' },
   { view: 'lockouts', label: 'nav.lockouts' },
 ];
 
@@ -28,6 +38,8 @@ export const navEntries: readonly NavEntry[] = [
 export function AppNav() {
   const tr = useTranslator();
   const current = useUiStore((s) => s.place.view);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const stop = () => clearTimeout(timer.current);
   return (
     <nav aria-label={tr.t('nav.label')} className="app-nav">
       <ul className="app-nav-list">
@@ -38,6 +50,13 @@ export function AppNav() {
               href={hashOfPlace({ view: entry.view })}
               aria-current={entry.view === current ? 'page' : undefined}
               data-view={entry.view}
+              onDragEnter={(event) => {
+                if (!mayCarryUsers([...event.dataTransfer.types]) || entry.view === current) return;
+                stop();
+                timer.current = setTimeout(() => goTo({ view: entry.view }), springLoadMs);
+              }}
+              onDragLeave={stop}
+              onDrop={stop}
             >
               {tr.t(entry.label)}
             </a>

@@ -100,5 +100,6 @@ export const directoryMessagesEn = {
   'consoleError.forbidden': 'You are not allowed to do this.',
   'consoleError.unavailable': 'A server needed for this does not answer. Try again in a moment.',
   'consoleError.not-found': 'Not found.',
+  'consoleError.refused': 'The server refused this by its rules.',
   'consoleError.failed': 'The operation failed.',
 } as const;

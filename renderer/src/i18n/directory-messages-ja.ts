@@ -97,5 +97,6 @@ export const directoryMessagesJa = {
   'consoleError.forbidden': 'この操作は許可されていません。',
   'consoleError.unavailable': 'この操作に必要なサーバーが応答しません。しばらくしてから再度お試しください。',
   'consoleError.not-found': '見つかりません。',
+  'consoleError.refused': 'サーバーの規則により、この操作は受け付けられませんでした。',
   'consoleError.failed': '操作に失敗しました。',
 } as const satisfies Record<keyof typeof directoryMessagesEn, string>;

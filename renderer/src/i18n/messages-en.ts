@@ -3,6 +3,7 @@
 import { directoryMessagesEn } from './directory-messages-en';
 import { lockoutMessagesEn } from './lockout-messages-en';
 import { viewMessagesEn } from './messages-views-en';
+import { moveMessagesEn } from './move-messages-en';
 import { plural } from './plural-text';
 export const messagesEn = {
   'app.title': 'mailfleet console',
@@ -14,6 +15,11 @@ export const messagesEn = {
   'link.connecting': 'Connecting to the console…',
   'link.closed': 'The connection to the console was lost: the figures below are from {time}. Trying again…',
   'directory.unreachable': 'The directory does not answer: {error}. Showing the last known node list.',
+  'directory.line': 'Directory: {status}',
+  'directory.serverWith': '{server} ({problems})',
+  'directory.noServer': 'none answers ({problems})',
+  'directory.notAnswering': '{server} does not answer',
+  'directory.catchingUp': '{server} is still catching up',
   'dashboard.title': 'Fleet dashboard',
   'dashboard.loading': 'Loading the fleet…',
   'dashboard.empty': 'The directory lists no nodes yet.',
@@ -111,6 +117,7 @@ export const messagesEn = {
   ...viewMessagesEn,
   ...directoryMessagesEn,
   ...lockoutMessagesEn,
+  ...moveMessagesEn,
 } as const;
 
 /** A message key. */

@@ -3,6 +3,7 @@ import { directoryMessagesJa } from './directory-messages-ja';
 import { lockoutMessagesJa } from './lockout-messages-ja';
 import type { MessageKey } from './messages-en';
 import { viewMessagesJa } from './messages-views-ja';
+import { moveMessagesJa } from './move-messages-ja';
 
 export const messagesJa = {
   'app.title': 'mailfleet 管理コンソール',
@@ -14,6 +15,11 @@ export const messagesJa = {
   'link.connecting': 'コンソールに接続しています…',
   'link.closed': 'コンソールとの接続が切れました。下の数値は {time} 時点のものです。再接続しています…',
   'directory.unreachable': 'ディレクトリが応答しません({error})。最後に取得したノード一覧を表示しています。',
+  'directory.line': 'ディレクトリ: {status}',
+  'directory.serverWith': '{server}({problems})',
+  'directory.noServer': '応答するサーバーがありません({problems})',
+  'directory.notAnswering': '{server} が応答しません',
+  'directory.catchingUp': '{server} は更新を取り込み中です',
   'dashboard.title': '全体ダッシュボード',
   'dashboard.loading': 'ノードの状態を読み込んでいます…',
   'dashboard.empty': 'ディレクトリにノードがまだ登録されていません。',
@@ -105,4 +111,5 @@ export const messagesJa = {
   ...viewMessagesJa,
   ...directoryMessagesJa,
   ...lockoutMessagesJa,
+  ...moveMessagesJa,
 } as const satisfies Record<MessageKey, string>;

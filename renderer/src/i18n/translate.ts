@@ -30,7 +30,7 @@ export interface Translator {
   number(value: number, fractionDigits?: number): string;
   percent(value: number): string;
   time(ms: number): string;
-  /** A size in bytes in the largest fitting unit (812 B, 4.2 KB, 3.1 MB). */
+  /** A size in bytes in the largest fitting unit (812 B, 4.2 KB, 3.1 MB, 252 GB). */
   bytes(value: number): string;
   /** Date and time, for what may be days old (audit entries, queued mail). */
   dateTime(ms: number): string;
@@ -90,7 +90,10 @@ export function translator(locale: ConsoleLocale): Translator {
     bytes: (value) => {
       if (value < 1024) return `${numbers[0]!.format(value)} B`;
       if (value < 1024 * 1024) return `${numbers[1]!.format(value / 1024)} KB`;
-      return `${numbers[1]!.format(value / (1024 * 1024))} MB`;
+      if (value < 1024 ** 3) return `${numbers[1]!.format(value / (1024 * 1024))} MB`;
+      // Disks and whole stores: 252 GB, not 258,032 MB.
+      if (value < 1024 ** 4) return `${numbers[1]!.format(value / 1024 ** 3)} GB`;
+      return `${numbers[1]!.format(value / 1024 ** 4)} TB`;
     },
     duration: (ms) => {
       const seconds = Math.max(0, Math.round(ms / 1000));

@@ -5,17 +5,20 @@
 import type { ConsoleApi, ConsoleLocale } from '../../../main/console/console-contract';
 import { useDirectoryStore } from '../store/directory/directory-store';
 import { useFleetStore } from '../store/fleet/fleet-store';
+import { useMovesStore } from '../store/moves/moves-store';
 import { useNodeStore } from '../store/nodes/node-store';
 import { useUiStore } from '../store/ui/ui-store';
 import { type ConsoleClient, openConsoleClient } from './console-client';
 import { DirectoryService } from './directory-service';
 import { startFleetFeed } from './fleet-service';
 import { chooseLocale, loadLocale } from './locale-service';
+import { MoveService } from './move-service';
 import { startNavigation } from './navigation-service';
 import { startNodeHistory } from './node-service';
 
 let client: ConsoleClient | undefined;
 let directory: DirectoryService | undefined;
+let moves: MoveService | undefined;
 
 /** Connects the window to the console and starts the feeds (once). */
 export function startConsoleServices(): void {
@@ -26,6 +29,7 @@ export function startConsoleServices(): void {
   startNavigation(useUiStore);
   startNodeHistory(useFleetStore, useNodeStore);
   void loadLocale(client.api, useUiStore).catch(() => {});
+  moveServices()?.start();
 }
 
 /** The user picked a language. */
@@ -42,4 +46,11 @@ export function consoleApi(): ConsoleApi | undefined {
 export function directoryServices(): DirectoryService | undefined {
   if (!directory && client) directory = new DirectoryService(client.api, useDirectoryStore);
   return directory;
+}
+
+/** Mailbox moves' services (undefined before the console services start). */
+export function moveServices(): MoveService | undefined {
+  if (!moves && client)
+    moves = new MoveService(client.api, useMovesStore, useDirectoryStore, directoryServices);
+  return moves;
 }

@@ -13,6 +13,7 @@ import type {
 import type { useDirectoryStore } from '../store/directory/directory-store';
 import { searchBlockSize, type UserQuery } from '../store/directory/search-slice';
 import type { DirectoryViewError } from '../store/shown-error';
+import { ConsoleError } from './console-error';
 import { shownErrorOf } from './shown-error';
 
 type DirectoryStoreApi = Pick<typeof useDirectoryStore, 'getState'>;
@@ -66,6 +67,60 @@ export class DirectoryService {
   }
 
   private readonly inFlight = new Set<string>();
+
+  /**
+   * Reads again the blocks the list has (same search, same place): after moves change users'
+   * stores, the rows say so without the list jumping to the top.
+   */
+  async refreshLoadedRows(): Promise<void> {
+    const state = this.store.getState();
+    await Promise.all(Object.keys(state.blocks).map((block) => this.fetchBlock(state.serial, Number(block))));
+  }
+
+  /** Reads the open user's page again when it is `address` (a move changed their store). */
+  async refreshOpenUser(address: string): Promise<void> {
+    if (this.store.getState().openAddress === address) await this.reloadUser(address);
+  }
+
+  /**
+   * Unpicks one user of "all results": every other result of that search stays picked, one by one
+   * (read from the directory, not only the rows the list has loaded).
+   */
+  async unpickOneOfAll(address: string, index: number): Promise<void> {
+    const all = this.store.getState().allOfSearch;
+    if (!all) return;
+    const addresses = await this.addressesOf(all.query, all.total);
+    const state = this.store.getState();
+    // The picks changed meanwhile: that newer choice stands.
+    if (state.allOfSearch !== all) return;
+    state.clearPicks();
+    state.pickRange(
+      addresses.filter((other) => other !== address),
+      index,
+    );
+  }
+
+  /**
+   * Every address a search matches, in the list's order, read in windows of 1,000 (a move of
+   * "all results" names each user). A refusal of the directory rejects as a ConsoleError with
+   * the directory's English words as its detail.
+   */
+  async addressesOf(query: UserQuery, total: number): Promise<string[]> {
+    const addresses: string[] = [];
+    const limit = 1000;
+    for (let offset = 0; offset < total; offset += limit) {
+      const answer = await this.api.directory.search({
+        text: query.text,
+        ...(query.domain ? { domain: query.domain } : {}),
+        ...(query.logicalStore ? { logicalStore: query.logicalStore } : {}),
+        offset,
+        limit,
+      });
+      if (!answer.ok) throw new ConsoleError('failed', answer.error.message.en);
+      addresses.push(...answer.value.users.map((user) => user.mail));
+    }
+    return addresses;
+  }
 
   private async fetchBlock(serial: number, block: number): Promise<void> {
     const key = `${serial}:${block}`;

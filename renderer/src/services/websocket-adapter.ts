@@ -8,6 +8,7 @@ import type { ConsoleApi, ConsoleEventPayload, ConsoleReply } from '../../../mai
 import { ConsoleError, unwrapReply } from './console-error';
 
 type SnapshotListener = (snapshot: ConsoleEventPayload<'fleet.snapshot'>) => void;
+type ProgressListener = (progress: ConsoleEventPayload<'move.progress'>) => void;
 
 /** Connection state, for the page's banner. */
 export type LinkState = 'connecting' | 'open' | 'closed';
@@ -18,6 +19,7 @@ export class WebSocketConsoleLink {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: ConsoleReply) => void }>();
   private readonly snapshotListeners = new Set<SnapshotListener>();
+  private readonly progressListeners = new Set<ProgressListener>();
   private readonly stateListeners = new Set<(state: LinkState) => void>();
   private opened: Promise<void> | undefined;
   state: LinkState = 'connecting';
@@ -47,6 +49,11 @@ export class WebSocketConsoleLink {
         this.snapshotListeners.add(listener);
         this.connect();
         return () => this.snapshotListeners.delete(listener);
+      },
+      onMoveProgress: (listener) => {
+        this.progressListeners.add(listener);
+        this.connect();
+        return () => this.progressListeners.delete(listener);
       },
     };
     return new Proxy({} as ConsoleApi, {
@@ -121,6 +128,12 @@ export class WebSocketConsoleLink {
     if (message.event === 'fleet.snapshot') {
       for (const listener of this.snapshotListeners) {
         listener(message.payload as ConsoleEventPayload<'fleet.snapshot'>);
+      }
+      return;
+    }
+    if (message.event === 'move.progress') {
+      for (const listener of this.progressListeners) {
+        listener(message.payload as ConsoleEventPayload<'move.progress'>);
       }
       return;
     }

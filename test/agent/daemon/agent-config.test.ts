@@ -31,6 +31,24 @@ describe('agent configuration', () => {
     );
   });
 
+  test('takes several directory URLs in order of preference, and refuses a user part or a URL twice', () => {
+    const urls = ['ldap://ldap1.univ.example:389', 'ldaps://ldap2.univ.example', 'ldap://[2001:db8::7]:389/'];
+    expect(
+      parseAgentConfig({ ...valid, directory: { ...valid.directory, url: urls } }).directory.url,
+    ).toEqual(urls);
+    for (const url of [
+      'ldap://admin:secret@ldap1:389',
+      ['ldap://ldap1:389', 'ldap://admin:secret@ldap2:389'],
+      ['ldap://ldap1:389', 'ldap://LDAP1:389/'],
+      ['ldap://ldap1:389/dc=x'],
+      [],
+    ]) {
+      expect(() => parseAgentConfig({ ...valid, directory: { ...valid.directory, url } })).toThrow(
+        /directory/,
+      );
+    }
+  });
+
   test("takes the embedded directory's limits and refuses an exempt address that is none", () => {
     const embedded = {
       host: '127.0.0.1',

@@ -67,6 +67,9 @@ describe('mailfleet move, moves and drain', () => {
     const dry = await mailfleet('move', user.address, '--to', 'store02', '--dry-run', '--json');
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ mailboxes: 1, messages: 5, refusals: [] });
+    // In words: how full the target's disk would be, as df and the console's tiles count it.
+    const words = await mailfleet('move', user.address, '--to', 'store02', '--dry-run');
+    expect(words.stdout).toMatch(/^disk of store02 after: [\d.]+ % full, [\d.]+ (bytes|kB|MB|GB|TB) left$/m);
 
     const same = await mailfleet('move', user.address, '--to', 'store01');
     expect(same.code).toBe(1);

@@ -263,4 +263,21 @@ describe('WebBridge', () => {
     expect(pushes[0]!.nodes.map((n) => n.name)).toEqual(['store01']);
     expect(pushes[1]!.partial).toBe(true);
   });
+
+  it('pushes move progress to a connected page as its own event', async () => {
+    const socket = await openSocket(apiUrl(), bridge.origin);
+    if (typeof socket === 'number') throw new Error(`refused with ${socket}`);
+    const progress: unknown[] = [];
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString());
+      if (message.event === 'move.progress') progress.push(message.payload);
+    });
+    // The page is connected once it has its first snapshot.
+    await new Promise((resolve) => socket.once('message', resolve));
+    // What the fleet's store nodes push reaches the service's bus (move-calls.test.ts follows a real move).
+    const payload = { job: { job: 'mv-store01-1', phase: 'copy' } } as never;
+    fleet.service.events.emit('move.progress', payload);
+    await expect.poll(() => progress, { timeout: 5000 }).toEqual([payload]);
+    socket.close();
+  });
 });

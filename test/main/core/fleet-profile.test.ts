@@ -27,6 +27,22 @@ describe('fleet profile', () => {
     expect(profile.nodes[0]?.services).toEqual({});
   });
 
+  it('takes one directory URL or several, and refuses one with a user part', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mf-profile-'));
+    const urls = ['ldap://ldap1.univ.example:389', 'ldap://ldap2.univ.example:389'];
+    await writeFile(
+      join(dir, 'two.json'),
+      JSON.stringify({ ...valid, directory: { ...valid.directory, url: urls } }),
+    );
+    expect((await loadFleetProfile(join(dir, 'two.json'))).directory.url).toEqual(urls);
+    const withUser = {
+      ...valid,
+      directory: { ...valid.directory, url: [urls[0], 'ldap://x:pw@evil.example'] },
+    };
+    await writeFile(join(dir, 'user.json'), JSON.stringify(withUser));
+    await expect(loadFleetProfile(join(dir, 'user.json'))).rejects.toThrow(/directory\.url/);
+  });
+
   it('says which field is wrong', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mf-profile-'));
     const bad = { ...valid, nodes: [{ name: 'x', role: 'mainframe', control: { host: 'h', port: 1 } }] };

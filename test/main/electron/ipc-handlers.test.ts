@@ -96,6 +96,20 @@ describe('console IPC', () => {
     expect(page.send.mock.calls.length).toBe(sentBefore);
   });
 
+  it("passes move progress to the console's page only, on its own channel", () => {
+    const page = fakeWebContents();
+    const elsewhere = fakeWebContents('https://attacker.example/');
+    forwardConsoleEvents(fleet.service, page as never);
+    forwardConsoleEvents(fleet.service, elsewhere as never);
+    // The service emits what the fleet's store nodes push (move-calls.test.ts follows a real move).
+    const progress = { job: { job: 'mv-store01-1' } } as never;
+    fleet.service.events.emit('move.progress', progress);
+    expect(page.send).toHaveBeenCalledWith(eventChannel('move.progress'), progress);
+    expect(elsewhere.send).not.toHaveBeenCalled();
+    page.emit('destroyed');
+    elsewhere.emit('destroyed');
+  });
+
   it('removes every handler it registered', () => {
     unregister();
     expect(ipcMain.handlers.size).toBe(0);

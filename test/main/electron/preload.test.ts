@@ -61,6 +61,19 @@ describe('preload', () => {
     stop();
     expect(electron.off).toHaveBeenCalledWith(channel, forward);
   });
+
+  it('delivers pushed move progress on its own channel until the listener is removed', () => {
+    const events = api.events as unknown as { onMoveProgress(l: (p: unknown) => void): () => void };
+    const listener = vi.fn();
+    electron.on.mockClear();
+    const stop = events.onMoveProgress(listener);
+    const [channel, forward] = electron.on.mock.calls[0] as [string, (event: unknown, p: unknown) => void];
+    expect(channel).toBe('mailfleet-event:move.progress');
+    forward({ sender: 'ignored' }, { job: { job: 'mv-1' } });
+    expect(listener).toHaveBeenCalledWith({ job: { job: 'mv-1' } });
+    stop();
+    expect(electron.off).toHaveBeenCalledWith(channel, forward);
+  });
 });
 
 describe('preload bundle', () => {

@@ -1,7 +1,8 @@
-/** The directory store: search, the open user page, domains with their aliases and groups. */
+/** The directory store: search, the users picked for a move, the open user page, domains with their aliases and groups. */
 import { create } from 'zustand';
 import { createListsSlice, type ListsActions, type ListsState } from './lists-slice';
 import { createSearchSlice, type SearchActions, type SearchState } from './search-slice';
+import { createSelectionSlice, type SelectionActions, type SelectionState } from './selection-slice';
 import { createUserSlice, type UserActions, type UserState } from './user-slice';
 
 export type DirectoryStore = SearchState &
@@ -9,7 +10,9 @@ export type DirectoryStore = SearchState &
   UserState &
   UserActions &
   ListsState &
-  ListsActions;
+  ListsActions &
+  SelectionState &
+  SelectionActions;
 
 /** Creates a directory store (one per window; tests make their own). */
 export function createDirectoryStore() {
@@ -17,6 +20,7 @@ export function createDirectoryStore() {
     ...createSearchSlice(...a),
     ...createUserSlice(...a),
     ...createListsSlice(...a),
+    ...createSelectionSlice(...a),
   }));
 }
 

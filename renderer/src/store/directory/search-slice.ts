@@ -53,7 +53,15 @@ export const createSearchSlice: StateCreator<DirectoryStore, [], [], SearchState
   ...searchInitialState,
   ask: (query) => {
     const serial = get().serial + 1;
-    set((state) => ({ query: { ...state.query, ...query }, serial, blocks: {}, searchError: undefined }));
+    // "All results" was of the old search; picks of single users stay.
+    set((state) => ({
+      query: { ...state.query, ...query },
+      serial,
+      blocks: {},
+      searchError: undefined,
+      allOfSearch: undefined,
+      anchor: undefined,
+    }));
     return serial;
   },
   receiveBlock: (serial, block, total, indexed, users) =>

@@ -14,6 +14,7 @@ export const consoleViews = [
   'spam',
   'audit',
   'directory',
+  'moves',
   'lockouts',
 ] as const;
 export type ConsoleView = (typeof consoleViews)[number];

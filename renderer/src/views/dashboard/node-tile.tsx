@@ -4,7 +4,9 @@
  */
 import { memo } from 'react';
 import { useTranslator } from '../../i18n/use-translator';
+import { moveServices } from '../../services/console-services';
 import { goTo } from '../../services/navigation-service';
+import { useUsersDrop } from '../moves/use-users-drop';
 import type { TileFace } from './tile-face';
 
 /**
@@ -14,9 +16,13 @@ import type { TileFace } from './tile-face';
 export const NodeTile = memo(
   function NodeTile({ face }: { face: TileFace }) {
     const tr = useTranslator();
+    // Users dragged from the Directory view (or addresses from elsewhere) move to the store this
+    // server serves, after the move dialog.
+    const drop = useUsersDrop((selection) => void moveServices()?.dropOnNode(face.name, selection));
     return (
       <li
-        className={`tile tile-${face.state}`}
+        className={`tile tile-${face.state}${drop.over ? ' tile-drop-over' : ''}`}
+        {...(face.takesMoves ? drop.handlers : {})}
         data-node={face.name}
         data-state={face.state}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: tiles are read one by one from the keyboard

@@ -24,6 +24,8 @@ export interface TileFace {
   problem: string | undefined;
   problemDetail: string | undefined;
   rows: FigureRow[];
+  /** A store or spare: users dropped on its tile move to a store it serves. */
+  takesMoves: boolean;
   /** All of the above in one string: two faces with the same key draw the same tile. */
   key: string;
 }
@@ -109,7 +111,18 @@ export function tileFace(node: ConsoleNodeView, now: number, tr: Translator): Ti
     problemDetail ?? '',
     ...rows.map((row) => `${row.value}${row.alarm ? '!' : ''}`),
   ].join('\u0001');
-  return { name: node.name, state: node.state, stateText, ageLines, problem, problemDetail, rows, key };
+  const takesMoves = node.role === 'store' || node.role === 'spare';
+  return {
+    name: node.name,
+    state: node.state,
+    stateText,
+    ageLines,
+    problem,
+    problemDetail,
+    rows,
+    takesMoves,
+    key,
+  };
 }
 
 /**

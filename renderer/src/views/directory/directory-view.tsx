@@ -9,6 +9,8 @@ import './directory.css';
 import { useTranslator } from '../../i18n/use-translator';
 import { directoryServices } from '../../services/console-services';
 import { useDirectoryStore } from '../../store/directory/directory-store';
+import { writeUsersDrag } from '../moves/move-drag';
+import { StoresList } from '../moves/stores-list';
 import { ErrorInWords } from './error-in-words';
 import { MailListsPanel } from './mail-lists-panel';
 import { UserPagePanel } from './user-page';
@@ -42,6 +44,16 @@ export function DirectoryView() {
                   type="button"
                   className="dir-domain"
                   aria-pressed={query.domain === domain.name}
+                  // A domain dragged onto a store moves every user of it.
+                  draggable={domain.users > 0}
+                  title={tr.t('dir.domainDrag', { domain: domain.name })}
+                  onDragStart={(event) =>
+                    writeUsersDrag(event.dataTransfer, {
+                      kind: 'query',
+                      query: { text: '', domain: domain.name, logicalStore: undefined },
+                      total: domain.users,
+                    })
+                  }
                   onClick={() => {
                     const services = directoryServices();
                     void services?.search({ domain: query.domain === domain.name ? undefined : domain.name });
@@ -77,6 +89,7 @@ export function DirectoryView() {
         <div id="dir-panel-users" role="tabpanel" aria-labelledby="dir-tab-users" className="dir-users">
           <UserSearch />
           <UserPagePanel />
+          <StoresList />
         </div>
       ) : (
         <div id="dir-panel-lists" role="tabpanel" aria-labelledby="dir-tab-lists">

@@ -4,6 +4,7 @@ import { useTranslator } from '../../i18n/use-translator';
 import { directoryServices } from '../../services/console-services';
 import { useDirectoryStore } from '../../store/directory/directory-store';
 import { ErrorInWords } from './error-in-words';
+import { PickBar } from './pick-bar';
 import { UserList } from './user-list';
 
 /** Search and filters; every keystroke searches the whole index at once. */
@@ -65,6 +66,8 @@ export function UserSearch() {
         </button>
       </div>
       <ErrorInWords error={searchError} />
+      <PickBar />
+      <p className="hint pick-hint">{tr.t('pick.hint')}</p>
       {total !== undefined && total > 0 && <UserList />}
     </section>
   );

@@ -5,6 +5,7 @@
  */
 import { useEffect } from 'react';
 import type { ConsoleNodeView } from '../../../../main/console/console-contract';
+import { directoryStatusText } from '../../components/directory-in-use';
 import { useTranslator } from '../../i18n/use-translator';
 import { viewServices } from '../../services/view-services';
 import { nodesByRole } from '../../store/fleet/fleet-selectors';
@@ -64,6 +65,12 @@ function NodePage({ node }: { node: ConsoleNodeView }) {
         <div>
           <dt>{tr.t('node.directoryState')}</dt>
           <dd>{tr.t(`directoryState.${node.directoryState}`)}</dd>
+        </div>
+        <div>
+          <dt>{tr.t('node.directoryServer')}</dt>
+          <dd className="node-directory-server">
+            {sample?.directory ? directoryStatusText(tr, sample.directory) : '—'}
+          </dd>
         </div>
         <div>
           <dt>{tr.t('node.uptime')}</dt>
