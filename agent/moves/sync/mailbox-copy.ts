@@ -170,34 +170,55 @@ async function fetchInto(
   let batch: IncomingMessage[] = [];
   let batchBytes = 0;
   const totals = { messages: 0, bytes: 0 };
+  // One batch is written while the next one is received: the disk and the channel work at the
+  // same time instead of taking turns (measured: the writes were a third to a half of the copy's
+  // time, the channel idle meanwhile). At most one write is in flight, so batches still land in
+  // order (a folder's records are appended one batch after the other), and at most two batches
+  // are held in memory: the next flush waits for the previous write, and while it waits the
+  // channel is not read, so the source is slowed through SSH's window as before.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batch.length === 0) return;
-    const writing = batch;
+    const next = batch;
     batch = [];
     batchBytes = 0;
-    await write(writing);
+    await writing;
+    writing = write(next);
+    // A failed write is reported by the next flush or the last one, not as an unhandled rejection.
+    writing.catch(() => {});
   };
-  for await (const frame of syncRequestFrames(source.open, request)) {
-    if (frame.kind === 'gone') continue;
-    if (frame.kind !== 'message') throw new SyncRequestError(`unexpected ${frame.kind} in a fetch`);
-    const listed = byUid.get(frame.uid);
-    if (!listed || frame.body.length !== frame.size)
-      throw new SyncRequestError(`the source sent a message it was not asked for (UID ${frame.uid})`);
-    await source.limit.take(frame.body.length, source.signal);
-    batch.push({
-      uid: frame.uid,
-      flags: listed[4],
-      recent: listed[5] === 1,
-      internalDate: listed[3],
-      body: frame.body,
-    });
-    batchBytes += frame.body.length;
-    totals.messages++;
-    totals.bytes += frame.body.length;
-    if (batch.length >= writeBatchMessages || batchBytes >= writeBatchBytes) await flush();
+  try {
+    await receive();
+    await flush();
+  } finally {
+    // Never leave a write running behind the caller (a failed fetch, an abort): the caller may
+    // remove or reload the staging copy next.
+    await writing.catch(() => {});
   }
-  await flush();
+  await writing;
   return totals;
+
+  async function receive(): Promise<void> {
+    for await (const frame of syncRequestFrames(source.open, request)) {
+      if (frame.kind === 'gone') continue;
+      if (frame.kind !== 'message') throw new SyncRequestError(`unexpected ${frame.kind} in a fetch`);
+      const listed = byUid.get(frame.uid);
+      if (!listed || frame.body.length !== frame.size)
+        throw new SyncRequestError(`the source sent a message it was not asked for (UID ${frame.uid})`);
+      await source.limit.take(frame.body.length, source.signal);
+      batch.push({
+        uid: frame.uid,
+        flags: listed[4],
+        recent: listed[5] === 1,
+        internalDate: listed[3],
+        body: frame.body,
+      });
+      batchBytes += frame.body.length;
+      totals.messages++;
+      totals.bytes += frame.body.length;
+      if (batch.length >= writeBatchMessages || batchBytes >= writeBatchBytes) await flush();
+    }
+  }
 }
 
 /** What verification found. */
