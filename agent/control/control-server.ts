@@ -55,6 +55,9 @@ const defaultLoginGraceMs = 10_000;
 const defaultCallerMaxAgeMs = 5_000;
 // RPC channels per connection: a console needs one.
 const maxChannelsPerConnection = 8;
+// A peer (another node's agent) also opens a bulk channel per request of each mailbox move it runs
+// from this node: batches of up to 16 moves at once, several batches, on its one connection.
+const maxChannelsPerPeerConnection = 64;
 // Refusals during a flood are logged once per interval with a count, not once each.
 const refusalLogIntervalMs = 10_000;
 
@@ -242,7 +245,8 @@ export class ControlServer {
         disconnect: () => connection.end(),
       };
       connection.on('session', (acceptSession, rejectSession) => {
-        if (channels >= maxChannelsPerConnection) return rejectSession();
+        const limit = authenticated.kind === 'peer' ? maxChannelsPerPeerConnection : maxChannelsPerConnection;
+        if (channels >= limit) return rejectSession();
         channels += 1;
         const session = acceptSession();
         session.on('close', () => {

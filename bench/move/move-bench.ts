@@ -21,6 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MoveJob } from '../../agent/common/contract/move-contract.js';
+import { startMove } from '../../main/core/moves/fleet-moves.js';
 import { openFleet } from '../../main/core/open-fleet.js';
 import { ensureSystemRequirements } from '../../test/support/system-packages.js';
 import { percentile, round } from '../stats.js';
@@ -217,12 +218,11 @@ async function moveAndWait(
   bandwidthBytesPerSecond: number,
   concurrency: number,
 ): Promise<MoveJob[]> {
-  const started = await open.fleet.call('store02', 'move.start', {
-    users,
-    to: 'store02',
-    bandwidthBytesPerSecond,
-    concurrency,
-  });
+  // As the console and the CLI start a batch (the answer waits as long as the batch needs).
+  const started = await startMove(
+    { fleet: open.fleet, directory: open.directory },
+    { users, to: 'store02', bandwidthBytesPerSecond, concurrency },
+  );
   const pending = new Set(started.jobs.map((j) => j.job));
   const finished = new Map<string, MoveJob>();
   while (pending.size > 0) {

@@ -37,7 +37,7 @@ export function sshAgentConnector(
       connection.once('close', () => resolve(undefined));
     });
     return {
-      call: (method, params) => connection.client.call(method, params),
+      call: (method, params, callOptions) => connection.client.call(method, params, callOptions),
       onSample: (handler) => {
         connection.client.onNotification('metrics.sample', (params) => handler(params.sample));
       },

@@ -12,7 +12,7 @@ import type { ServerEntry } from '../../agent/common/directory/fleet-entries.js'
 import { EventBus } from './event-bus.js';
 import { type FleetChanges, type FleetSnapshot, type NodeView, staleAfterMs } from './fleet-snapshot.js';
 import type { KnownNodesStore } from './known-nodes.js';
-import { type AgentConnector, NodeLink } from './node-link.js';
+import { type AgentConnector, type CallOptions, NodeLink } from './node-link.js';
 import { PushSchedule } from './push-schedule.js';
 
 export interface FleetClientOptions {
@@ -140,10 +140,11 @@ export class FleetClient {
     node: string,
     method: M,
     params: MethodParams<M>,
+    options?: CallOptions,
   ): Promise<MethodResult<M>> {
     const link = this.links.get(node);
     if (!link) throw new Error(`no node named ${node} in the directory`);
-    return link.call(method, params);
+    return link.call(method, params, options);
   }
 
   /** Node names known from the directory. */

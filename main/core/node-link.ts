@@ -11,9 +11,19 @@ import type { ServerEntry } from '../../agent/common/directory/fleet-entries.js'
 import { type BackoffPolicy, backoffDelay, defaultBackoff } from './backoff.js';
 import type { LinkProblem } from './fleet-snapshot.js';
 
+/** Per-call options: a call whose work grows with its input waits longer than the default. */
+export interface CallOptions {
+  /** How long to wait for the answer (default: the connection's, 10 s for the console). */
+  timeoutMs?: number;
+}
+
 /** An open RPC connection to one agent, as the link needs it. */
 export interface AgentConnection {
-  call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>>;
+  call<M extends MethodName>(
+    method: M,
+    params: MethodParams<M>,
+    options?: CallOptions,
+  ): Promise<MethodResult<M>>;
   /** Registers the metrics sample handler. */
   onSample(handler: (sample: NodeMetrics) => void): void;
   /** Registers the move progress handler (`move.progress` notifications); absent on connections without moves. */
@@ -110,12 +120,16 @@ export class NodeLink {
   }
 
   /** Calls a method on this node; rejects with a clear message when the node is not connected. */
-  async call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
+  async call<M extends MethodName>(
+    method: M,
+    params: MethodParams<M>,
+    options?: CallOptions,
+  ): Promise<MethodResult<M>> {
     const connection = this.connection;
     if (!connection || this.state !== 'connected') {
       throw new Error(`${this.server.name} is not connected (${this.problem?.message ?? this.state})`);
     }
-    const result = await connection.call(method, params);
+    const result = await connection.call(method, params, options);
     this.lastSeenAt = this.now();
     return result;
   }

@@ -59,6 +59,9 @@ const fetchMaxMessages = 2000;
 const fetchMaxBytes = 64 * 1024 * 1024;
 const writeBatchBytes = 8 * 1024 * 1024;
 const writeBatchMessages = 256;
+// ...or what arrived in this long: under a bandwidth limit (400 kB/s takes 20 s to fill 8 MiB)
+// progress is still reported and made durable about once a second, so a restart loses little.
+const writeBatchMs = 1000;
 
 /** Reads the source's manifest. */
 export async function readManifest(
@@ -119,15 +122,22 @@ export async function copyRound(
       else if (await folder.setFlags(message[0], message[4], message[5] === 1)) figures.flagChanges++;
     }
     if (gone.length > 0 || figures.flagChanges > 0) await folder.sync();
-    for (const group of fetchGroups(missing)) {
-      source.signal?.throwIfAborted();
-      const copied = await fetchInto(source, info, group, async (batch) => {
-        await folder.add(batch, source.names);
-        const bytes = batch.reduce((sum, m) => sum + m.body.length, 0);
-        source.onProgress?.(batch.length, bytes);
-      });
-      figures.messagesCopied += copied.messages;
-      figures.bytesCopied += copied.bytes;
+    const writer = new BatchWriter(async (batch) => {
+      await folder.add(batch, source.names);
+      const bytes = batch.reduce((sum, m) => sum + m.body.length, 0);
+      source.onProgress?.(batch.length, bytes);
+    });
+    try {
+      for (const group of fetchGroups(missing)) {
+        source.signal?.throwIfAborted();
+        const copied = await fetchInto(source, info, group, writer);
+        figures.messagesCopied += copied.messages;
+        figures.bytesCopied += copied.bytes;
+      }
+      await writer.drain();
+    } finally {
+      // Never leave a write running behind the caller: it may remove or reload the copy next.
+      await writer.settle();
     }
   }
   return { manifest, figures };
@@ -151,12 +161,45 @@ function fetchGroups(missing: readonly ManifestMessage[]): ManifestMessage[][] {
   return groups;
 }
 
-/** Fetches one group and hands the bodies on in write batches (awaited: back-pressure to the source). */
+/**
+ * Writes a folder's batches one after the other while the next ones are received: the disk and
+ * the channel work at the same time instead of taking turns (measured: the writes were a third to
+ * a half of the copy's time, the channel idle meanwhile). At most one write is in flight, so a
+ * folder's batches land in order (its records are appended one batch after the other) and at most
+ * two batches are held in memory: `push` waits for the previous write, and while it waits the
+ * channel is not read, so the source is slowed through SSH's window as before. One writer serves
+ * all of a folder's fetches, so the last batch of one fetch is written while the next is asked for.
+ */
+class BatchWriter {
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly write: (batch: IncomingMessage[]) => Promise<void>) {}
+
+  /** Waits for the previous batch's write (throwing its error), then starts this one's. */
+  async push(batch: IncomingMessage[]): Promise<void> {
+    await this.writing;
+    this.writing = this.write(batch);
+    // A failed write is thrown by the next push or by drain, not as an unhandled rejection.
+    this.writing.catch(() => {});
+  }
+
+  /** Resolves once the last batch is durable; throws its error. */
+  drain(): Promise<void> {
+    return this.writing;
+  }
+
+  /** Waits for a write in flight, whatever its outcome (the copy failed and may be removed next). */
+  async settle(): Promise<void> {
+    await this.writing.catch(() => {});
+  }
+}
+
+/** Fetches one group and hands the bodies on in write batches (back-pressure to the source). */
 async function fetchInto(
   source: CopySource,
   info: ManifestFolder,
   group: readonly ManifestMessage[],
-  write: (batch: IncomingMessage[]) => Promise<void>,
+  writer: BatchWriter,
 ): Promise<{ messages: number; bytes: number }> {
   const byUid = new Map(group.map((m) => [m[0], m]));
   const request = {
@@ -169,35 +212,46 @@ async function fetchInto(
   };
   let batch: IncomingMessage[] = [];
   let batchBytes = 0;
+  let batchBegan = 0;
   const totals = { messages: 0, bytes: 0 };
   const flush = async () => {
     if (batch.length === 0) return;
-    const writing = batch;
+    const next = batch;
     batch = [];
     batchBytes = 0;
-    await write(writing);
+    await writer.push(next);
   };
-  for await (const frame of syncRequestFrames(source.open, request)) {
-    if (frame.kind === 'gone') continue;
-    if (frame.kind !== 'message') throw new SyncRequestError(`unexpected ${frame.kind} in a fetch`);
-    const listed = byUid.get(frame.uid);
-    if (!listed || frame.body.length !== frame.size)
-      throw new SyncRequestError(`the source sent a message it was not asked for (UID ${frame.uid})`);
-    await source.limit.take(frame.body.length, source.signal);
-    batch.push({
-      uid: frame.uid,
-      flags: listed[4],
-      recent: listed[5] === 1,
-      internalDate: listed[3],
-      body: frame.body,
-    });
-    batchBytes += frame.body.length;
-    totals.messages++;
-    totals.bytes += frame.body.length;
-    if (batch.length >= writeBatchMessages || batchBytes >= writeBatchBytes) await flush();
-  }
+  await receive();
   await flush();
   return totals;
+
+  async function receive(): Promise<void> {
+    for await (const frame of syncRequestFrames(source.open, request)) {
+      if (frame.kind === 'gone') continue;
+      if (frame.kind !== 'message') throw new SyncRequestError(`unexpected ${frame.kind} in a fetch`);
+      const listed = byUid.get(frame.uid);
+      if (!listed || frame.body.length !== frame.size)
+        throw new SyncRequestError(`the source sent a message it was not asked for (UID ${frame.uid})`);
+      await source.limit.take(frame.body.length, source.signal);
+      if (batch.length === 0) batchBegan = performance.now();
+      batch.push({
+        uid: frame.uid,
+        flags: listed[4],
+        recent: listed[5] === 1,
+        internalDate: listed[3],
+        body: frame.body,
+      });
+      batchBytes += frame.body.length;
+      totals.messages++;
+      totals.bytes += frame.body.length;
+      if (
+        batch.length >= writeBatchMessages ||
+        batchBytes >= writeBatchBytes ||
+        performance.now() - batchBegan >= writeBatchMs
+      )
+        await flush();
+    }
+  }
 }
 
 /** What verification found. */

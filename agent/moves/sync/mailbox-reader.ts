@@ -41,6 +41,9 @@ export function digestLine(uid: number, size: number, body: string): string {
   return `${uid} ${size} ${body}\n`;
 }
 
+// Bytes of bodies read ahead of the one being sent (the source's share of the pipeline).
+const readAheadBytes = 4 * 1024 * 1024;
+
 const answer = (out: Writable, frame: SyncAnswer, body?: Buffer) => writeFrame(out, frame, body);
 
 /** Sends the manifest of a mailbox (`exists: false` and nothing else when there is none). */
@@ -104,9 +107,28 @@ export async function sendMessages(
   try {
     if (view.uidValidity !== uidValidity)
       throw new Error(`folder ${folder} has UIDVALIDITY ${view.uidValidity} now, not ${uidValidity}`);
-    const present = new Set(view.messages().map((m) => m.uid));
+    const sizes = new Map(view.messages().map((m) => [m.uid, m.size]));
+    // Bodies are read ahead of the one being sent (up to readAheadBytes, at least one): the disk
+    // reads the next messages while the current one is framed, encrypted and waits for the
+    // channel's window, instead of the two taking turns.
+    const reads: Array<Promise<Buffer | undefined>> = [];
+    let readBytes = 0;
+    let readNext = 0;
+    const fill = () => {
+      while (readNext < uids.length && (reads.length === 0 || readBytes < readAheadBytes)) {
+        const uid = uids[readNext++]!;
+        const size = sizes.get(uid);
+        const read = size === undefined ? Promise.resolve(undefined) : readIfPresent(view, uid);
+        // A read still pending when the request fails is not reported twice.
+        read.catch(() => {});
+        reads.push(read);
+        readBytes += size ?? 0;
+      }
+    };
     for (const uid of uids) {
-      const body = present.has(uid) ? await readIfPresent(view, uid) : undefined;
+      fill();
+      const body = await reads.shift();
+      readBytes -= sizes.get(uid) ?? 0;
       if (!body) {
         await answer(out, { kind: 'gone', uid });
         continue;

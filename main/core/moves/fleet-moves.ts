@@ -30,13 +30,28 @@ export function nodeOfJob(job: string): string {
   return match[1]!;
 }
 
+/**
+ * How long a plan or a start may take to answer: the agent looks every user up and asks each
+ * source for its figures (16 at a time), so a drain of a 1,150-user store takes far longer than the
+ * console's 10 s for one call, and a start that timed out would leave the console not knowing
+ * whether the batch began. 10 s, plus 100 ms a user (a 1,150-user drain: about two minutes).
+ */
+export function batchCallTimeoutMs(users: number): number {
+  return 10_000 + 100 * users;
+}
+
 /** `move.plan` on the target's node. */
 export async function planMove(
   fleet: MoveFleet,
   users: string[],
   to: string,
 ): Promise<MethodResult<'move.plan'>> {
-  return fleet.fleet.call(await nodeOfStore(fleet, to), 'move.plan', { users, to });
+  return fleet.fleet.call(
+    await nodeOfStore(fleet, to),
+    'move.plan',
+    { users, to },
+    { timeoutMs: batchCallTimeoutMs(users.length) },
+  );
 }
 
 /** `move.start` on the target's node. */
@@ -44,7 +59,9 @@ export async function startMove(
   fleet: MoveFleet,
   params: MethodParams<'move.start'>,
 ): Promise<MethodResult<'move.start'>> {
-  return fleet.fleet.call(await nodeOfStore(fleet, params.to), 'move.start', params);
+  return fleet.fleet.call(await nodeOfStore(fleet, params.to), 'move.start', params, {
+    timeoutMs: batchCallTimeoutMs(params.users.length),
+  });
 }
 
 /** A kept copy with the node that keeps it. */

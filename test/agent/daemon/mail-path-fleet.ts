@@ -67,8 +67,10 @@ export async function until(check: () => Promise<boolean> | boolean): Promise<vo
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-/** Starts the directory and the four agents. */
-export async function startMailPathFleet(): Promise<MailPathFleet> {
+/** Starts the directory and the four agents; `mailRoots` puts a store's mail on another file system. */
+export async function startMailPathFleet(
+  options: { mailRoots?: Partial<Record<'store01' | 'store02', string>> } = {},
+): Promise<MailPathFleet> {
   const directory = await AgentTestDirectory.start({
     servers: [
       { name: 'store01', role: 'store' },
@@ -114,8 +116,10 @@ export async function startMailPathFleet(): Promise<MailPathFleet> {
   };
   try {
     const mail = { host: '127.0.0.1', lmtpPort: 0, imapPort: 0, pop3Port: 0 };
-    const store01 = await start('store01', { mail });
-    const store02 = await start('store02', { mail });
+    const rootOf = (store: 'store01' | 'store02') =>
+      options.mailRoots?.[store] ? { root: options.mailRoots[store] } : {};
+    const store01 = await start('store01', { mail: { ...mail, ...rootOf('store01') } });
+    const store02 = await start('store02', { mail: { ...mail, ...rootOf('store02') } });
     const director01 = await start('director01', {
       director: { host: '127.0.0.1', smtpPort: 0, trustedNetworks: ['127.0.0.1/32'] },
       proxy: { host: '127.0.0.1', imapPort: 0, pop3Port: 0, failedLoginDelayMs: 0 },

@@ -8,15 +8,16 @@
  * `move.purge` deletes an old copy. Bad input is refused in words and changes nothing, and the
  * bulk channel is refused to an administrator's key.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MoveJob } from '../../../agent/common/contract/move-contract.js';
 import type { RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
 import { RpcCallError } from '../../../agent/common/rpc/rpc-errors.js';
-import { mailRootPath } from '../../../agent/daemon/agent-config.js';
+import { hostKeyPath, mailRootPath } from '../../../agent/daemon/agent-config.js';
 import { stagingPathOf } from '../../../agent/moves/move-context.js';
+import { PeerLinks } from '../../../agent/moves/peer-links.js';
 import { storeUsers } from '../../support/store-seed.js';
 import { type MailPathFleet, sendMail, startMailPathFleet, until } from '../daemon/mail-path-fleet.js';
 
@@ -319,6 +320,23 @@ describe('a move job', () => {
     );
     expect((await store01.client.call('move.purge', { user: storeUsers.alice.mail })).purged).toBe(false);
   }, 120_000);
+
+  it('lets a peer open the bulk channels of a batch of moves at once on its one connection', async () => {
+    // A batch of 16 moves from one source: 16 bulk channels beside the RPC channel (an admin has 8).
+    const peer = new PeerLinks({
+      node: 'store02',
+      privateKey: () => readFileSync(hostKeyPath(fleet.agents.store02.config), 'utf8'),
+      directory: fleet.writer,
+    });
+    try {
+      await peer.call('store01', 'sync.figures', { user: storeUsers.bob.mail });
+      const channels = await Promise.all(Array.from({ length: 16 }, () => peer.openSync('store01')));
+      expect(channels).toHaveLength(16);
+      for (const channel of channels) channel.destroy();
+    } finally {
+      peer.close();
+    }
+  }, 60_000);
 
   it('refuses a store whose node is in maintenance, and the bulk channel to an administrator', async () => {
     const hd = await fleet.rpc('store01', 'hd');
