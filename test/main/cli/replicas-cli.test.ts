@@ -4,30 +4,17 @@
  * then says protected, a placement on the serving node or the spare is refused in words and
  * changes nothing, and `--none` removes one.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LabProcess, mailfleetCli, startLabProcess } from '../../support/lab-process.js';
+import { type LabProcess, runMailfleet, startLabProcess } from '../../support/lab-process.js';
 
-const run = promisify(execFile);
 let home: string;
 let lab: LabProcess | undefined;
 
-async function mailfleet(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [mailfleetCli, ...args], {
-      env: { ...process.env, MAILFLEET_FLEET: join(home, 'fleet.json') },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+/** The CLI on this test's lab. */
+const mailfleet = (...args: string[]) => runMailfleet(home, ...args);
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'mailfleet-replicas-cli-'));
