@@ -17,6 +17,7 @@ import type { RoleGroupName } from './control/method-groups.js';
 export type RoleModuleName =
   | 'store-mail'
   | 'store-moves'
+  | 'store-replication'
   | 'director-mail'
   | 'director-proxy'
   | 'cutover-holds'
@@ -37,13 +38,15 @@ export interface RoleSpec {
 /** Which role runs what. */
 export const roles: Readonly<Record<NodeRole, RoleSpec>> = {
   store: {
-    modules: ['store-mail'],
+    // Replication first: the mail services' storage journals every change through it.
+    modules: ['store-replication', 'store-mail'],
     modulesAfterControl: ['store-moves'],
     methodGroups: ['store', 'move', 'sync'],
     checksPasswords: true,
   },
   spare: {
-    modules: ['store-mail'],
+    // Replication first: the mail services' storage journals every change through it.
+    modules: ['store-replication', 'store-mail'],
     modulesAfterControl: ['store-moves'],
     methodGroups: ['store', 'move', 'sync'],
     checksPasswords: true,

@@ -6,6 +6,7 @@
 import { runConsoleBench } from './console/console-bench.js';
 import { runControlBench } from './control/control-bench.js';
 import { runDirectorBench } from './director/director-bench.js';
+import { runFailoverBench } from './failover/failover-bench.js';
 import { describeMachine, machineLine } from './machine.js';
 import { runMoveBench } from './move/move-bench.js';
 import { runStoreBench } from './store/store-bench.js';
@@ -14,6 +15,7 @@ const benches: Record<string, (say: (line: string) => void) => Promise<Record<st
   console: runConsoleBench,
   control: runControlBench,
   director: runDirectorBench,
+  failover: runFailoverBench,
   move: runMoveBench,
   store: runStoreBench,
 };

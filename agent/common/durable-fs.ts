@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -96,6 +96,17 @@ export async function replaceFileAtomically(path: string, data: Buffer | string)
     throw error;
   }
   await fsyncDirectory(directory);
+}
+
+/** Whether a path exists (a missing one is false; any other failure throws). */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
 }
 
 /** True for "no such file or directory". */

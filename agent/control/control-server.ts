@@ -2,7 +2,7 @@
  * The agent's SSH control server. Public-key authentication only: the key must belong to an admin
  * or a server entry in the directory (CallerKeyCache) and its signature must verify. The only thing
  * an authenticated caller can open is the `mailfleet-rpc` subsystem, and a peer (another node's
- * agent) also the bulk channel of mailbox moves (`peerSubsystem`); shells, exec, port forwarding
+ * agent) also the bulk channels of mailbox moves and replication (`peerSubsystems`); shells, exec, port forwarding
  * and SFTP are refused.
  *
  * Connections are admitted as OpenSSH admits them (login-gate.ts: few unauthenticated connections
@@ -42,7 +42,7 @@ export interface ControlServerOptions {
    * A bulk-data subsystem besides `mailfleet-rpc`, opened only by peers (other nodes' agents):
    * the mailbox moves' `mailfleet-sync`. Its server checks what each request may touch.
    */
-  peerSubsystem?: { name: string; serve: (stream: Duplex, peer: string) => void };
+  peerSubsystems?: ReadonlyArray<{ name: string; serve: (stream: Duplex, peer: string) => void }>;
 }
 
 // Authentication attempts per connection before it is dropped (OpenSSH's MaxAuthTries default is 6).
@@ -253,8 +253,8 @@ export class ControlServer {
           channels -= 1;
         });
         session.on('subsystem', (acceptSubsystem, rejectSubsystem, info) => {
-          const peerSubsystem = this.options.peerSubsystem;
-          if (peerSubsystem && info.name === peerSubsystem.name) {
+          const peerSubsystem = this.options.peerSubsystems?.find((p) => p.name === info.name);
+          if (peerSubsystem) {
             // Checked again now: a key removed or re-tiered since login opens nothing more.
             if (sessionCaller.current.kind !== 'peer' || state.revoked) return rejectSubsystem();
             peerSubsystem.serve(acceptSubsystem(), sessionCaller.current.id);

@@ -25,7 +25,7 @@ export interface RoleGroupSpec {
 /** Groups run by the roles that list them (agent/roles.ts). */
 export const roleGroups = {
   store: {
-    methods: ['mailbox.list', 'mailbox.stats', 'session.list', 'session.kick'],
+    methods: ['mailbox.list', 'mailbox.stats', 'session.list', 'session.kick', 'replication.status'],
     absent: 'this node runs no mail services',
   },
   queue: {

@@ -11,6 +11,7 @@ import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { MailboxListEntry, MailSession } from '../common/contract/methods.js';
 import type { MailStack } from '../mail/store/mail-stack.js';
 import type { StoreUser } from '../mail/store/store-users.js';
+import type { StoreReplication } from '../replication/store-replication.js';
 import type { Caller } from './caller-key-cache.js';
 import { callerDomains, domainOf, requireUserInScope } from './domain-scope.js';
 import { roleGroups } from './method-groups.js';
@@ -26,9 +27,14 @@ export interface StoreMethodDeps {
   adminDomains: (uid: string) => Promise<string[]>;
   /** Told when an admin kicked a user (to forget cached logins). */
   onKick?: (user: string) => void;
+  /** The node's replication (docs/replication.md); undefined on nodes without mail services. */
+  replication?: () => StoreReplication | undefined;
 }
 
-type StoreMethods = Pick<MethodHandlers, 'mailbox.list' | 'mailbox.stats' | 'session.list' | 'session.kick'>;
+type StoreMethods = Pick<
+  MethodHandlers,
+  'mailbox.list' | 'mailbox.stats' | 'session.list' | 'session.kick' | 'replication.status'
+>;
 
 /** Handlers of the store group. */
 export function storeMethods(deps: StoreMethodDeps): StoreMethods {
@@ -102,6 +108,12 @@ export function storeMethods(deps: StoreMethodDeps): StoreMethods {
         return !wanted || session.user === wanted;
       });
       return { sessions: sessions.map((session): MailSession => ({ ...session })) };
+    },
+
+    'replication.status': async () => {
+      const replication = deps.replication?.();
+      if (!replication) throw new MethodError(rpcErrorCodes.notFound, roleGroups.store.absent);
+      return { streams: replication.status(), replicas: (await replication.replicas?.status()) ?? [] };
     },
 
     'session.kick': async ({ user }, { caller }) => {

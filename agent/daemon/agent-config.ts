@@ -151,6 +151,17 @@ const moveSettingsSchema = z
   })
   .strict();
 
+const replicationSettingsSchema = z
+  .object({
+    /** A delivery's wait for the replica's ack before the store goes unprotected (ms; default 5 s). */
+    ackTimeoutMs: z.number().int().min(50).max(600_000).optional(),
+    /** How far behind (ms) the replica's copies may be and the store still count as protected (default 30 s). */
+    lagBoundMs: z.number().int().min(100).max(3_600_000).optional(),
+    /** Changes a journal keeps for an absent replica; beyond, it needs a full resync (default 200,000). */
+    maxJournalRecords: z.number().int().min(10).max(100_000_000).optional(),
+  })
+  .strict();
+
 export const agentConfigSchema = z
   .object({
     /** Node name: the `cn` of its server entry, e.g. `store05`. */
@@ -223,6 +234,8 @@ export const agentConfigSchema = z
     gateway: gatewaySettingsSchema.optional(),
     /** Mailbox moves (store and spare nodes; docs/moves.md). */
     moves: moveSettingsSchema.optional(),
+    /** Replication of logical stores (docs/replication.md); store and spare nodes. */
+    replication: replicationSettingsSchema.optional(),
     log: z
       .object({ level: z.enum(logLevels).default('info') })
       .strict()

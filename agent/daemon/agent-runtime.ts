@@ -28,6 +28,8 @@ import type { MetricsSampler } from '../metrics/metrics-sampler.js';
 import { SampleSections } from '../metrics/sample-sections.js';
 import type { CutoverHolds } from '../moves/cutover-holds.js';
 import type { MoveNode } from '../moves/move-node.js';
+import type { PeerLinks } from '../moves/peer-links.js';
+import type { StoreReplication } from '../replication/store-replication.js';
 import { ServiceRegistry } from '../services/service-registry.js';
 import type { AgentConfig } from './agent-config.js';
 import type { HostKey } from './host-key.js';
@@ -97,6 +99,10 @@ export interface AgentParts {
   directoryLockouts: DirectoryLockouts;
   /** The node's mailbox moves (store and spare nodes). */
   moves: MoveNode;
+  /** This node's connections to other agents, as a peer (store and spare nodes). */
+  peerLinks: PeerLinks;
+  /** Replication of the stores this node serves, and the replicas it holds (docs/replication.md). */
+  replication: StoreReplication;
   /** The holds mailbox moves placed on this director (director nodes). */
   cutoverHolds: CutoverHolds;
   /** Endpoints of services started by modules other than control and metrics (`imap=host:port`...), published at enrollment. */

@@ -28,6 +28,7 @@ import { GatewayMailModule } from './modules/gateway-mail-module.js';
 import { MetricsModule } from './modules/metrics-module.js';
 import { StoreMailModule } from './modules/store-mail-module.js';
 import { StoreMovesModule } from './modules/store-moves-module.js';
+import { StoreReplicationModule } from './modules/store-replication-module.js';
 import type { ProcessFaultCount } from './process-faults.js';
 
 /** What an Agent is built with besides its configuration. */
@@ -181,6 +182,7 @@ export class Agent {
       'store-mail': () =>
         new StoreMailModule(this.runtime, this.dependencies.imapServer ?? imapSessionService),
       'store-moves': () => new StoreMovesModule(this.runtime),
+      'store-replication': () => new StoreReplicationModule(this.runtime),
       'director-mail': () => new DirectorMailModule(this.runtime),
       'director-proxy': () => new DirectorProxyModule(this.runtime),
       'cutover-holds': () => new CutoverHoldsModule(this.runtime),

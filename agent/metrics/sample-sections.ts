@@ -6,7 +6,7 @@
 import type { NodeMetrics } from '../common/contract/node-metrics.js';
 
 /** The optional sections of a sample. */
-export type SampleSectionValues = Pick<NodeMetrics, 'store' | 'directory'>;
+export type SampleSectionValues = Pick<NodeMetrics, 'store' | 'directory' | 'replication'>;
 type SectionName = keyof SampleSectionValues;
 
 /** The section providers of one agent. */

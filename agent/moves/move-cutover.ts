@@ -91,6 +91,8 @@ export async function cutoverOnce(context: MoveContext, job: MoveRunner): Promis
     mailHost: record.target,
     mailboxState: 'active',
   });
+  // Only now the user is this store's: its replica may copy the mailbox in (docs/replication.md).
+  storage?.mailboxReplaced(record.user);
   await context.sourceSide.welcome(record.user);
   record.phase = 'finishing';
   await job.save(`flipped: ${record.user} is on ${record.target} now`);

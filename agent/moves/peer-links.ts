@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { MethodName, MethodParams, MethodResult } from '../common/contract/methods.js';
 import type { FleetDirectory } from '../common/directory/fleet-directory.js';
 import { connectRpc, type RpcConnection } from '../common/rpc/connect-rpc.js';
+import { replicaSubsystem } from '../replication/replication-protocol.js';
 import { syncSubsystem } from './sync/sync-protocol.js';
 
 const authRetryDelaysMs = [300, 1000, 3000, 10_000];
@@ -42,10 +43,19 @@ export class PeerLinks {
   }
 
   /** Opens a new sync channel to a node (one per request). */
-  async openSync(node: string): Promise<Duplex> {
+  openSync(node: string): Promise<Duplex> {
+    return this.openChannel(node, syncSubsystem);
+  }
+
+  /** Opens a replication stream channel to a node (docs/replication.md). */
+  openReplica(node: string): Promise<Duplex> {
+    return this.openChannel(node, replicaSubsystem);
+  }
+
+  private async openChannel(node: string, subsystem: string): Promise<Duplex> {
     const connection = await this.connection(node);
     try {
-      return await connection.openSubsystem(syncSubsystem);
+      return await connection.openSubsystem(subsystem);
     } catch (error) {
       // A connection that cannot open channels any more is dropped; the next call makes a new one.
       this.drop(node, connection);

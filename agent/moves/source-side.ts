@@ -229,6 +229,7 @@ export class SourceSide {
       await mkdir(dirname(kept), { recursive: true, mode: 0o700 });
       await rename(maildir, kept);
       await fsyncDirectory(dirname(maildir));
+      storage?.mailboxReplaced(user);
     }
     const record: HoldRecord = {
       ...(existing?.movedFrom ? { movedFrom: existing.movedFrom } : {}),

@@ -7,6 +7,7 @@ import { consoleCommand } from './commands/console.js';
 import { labCommand } from './commands/lab.js';
 import { drainCommand, moveCommand, movesCommand } from './commands/moves.js';
 import { nodeCommand } from './commands/node.js';
+import { replicasCommand } from './commands/replicas.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 
@@ -21,6 +22,9 @@ const help = `mailfleet: run a mail system made of many small mail servers
   mailfleet moves show|cancel|rollback JOB  one move (cancel also takes a batch, mb-...)
   mailfleet moves suggest [--json]          moves that even out disk use between the stores
   mailfleet drain STORE [--to S1,S2] [--dry-run]   move every user of STORE to the other stores
+  mailfleet replicas [--json]               each store's replica, protected / catching up / unprotected
+  mailfleet replicas place STORE --on NODE  place a store's replica (--none: no replica; system admins)
+  mailfleet replicas ring [--dry-run]       the default placement: each store on the next store node
   mailfleet lab up|down|kill|start ...      a whole fleet on this machine (try 'mailfleet lab')
   mailfleet console [--web] [--port N]      the graphical console (--web: in your browser)
   mailfleet console --seal-secrets          seal the profile's key and password with the OS keychain
@@ -48,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         return await movesCommand(rest, out, warn);
       case 'drain':
         return await drainCommand(rest, out, warn);
+      case 'replicas':
+        return await replicasCommand(rest, out);
       case 'lab':
         return await labCommand(rest, out);
       case 'console':

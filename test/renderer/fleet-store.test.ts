@@ -222,6 +222,42 @@ describe('tile throughput', () => {
   });
 });
 
+describe('store tile replication', () => {
+  const stream = (state: 'protected' | 'catching-up' | 'unprotected') => ({
+    store: 'store01',
+    replicaNode: 'store02',
+    state,
+    lagChanges: 12,
+    lagSeconds: 3.5,
+    head: 40,
+    acked: 28,
+    since: 1,
+  });
+  const withReplication = (state: 'protected' | 'catching-up' | 'unprotected') => {
+    const view = node('store01', 'store', 'up', { mailbox_count: 1 });
+    view.sample = { ...view.sample!, replication: [stream(state)] };
+    return view;
+  };
+  const line = (view: ConsoleNodeView, language: 'en' | 'ja') =>
+    tileFace(view, 1, translator(language)).rows.find((r) => r.key === 'figure.replica');
+  it('says in both languages whether the store is protected and where its replica is', () => {
+    expect(line(withReplication('protected'), 'en')).toEqual({
+      key: 'figure.replica',
+      value: 'protected on store02',
+      alarm: false,
+    });
+    expect(line(withReplication('catching-up'), 'en')?.value).toBe(
+      'catching up on store02: 12 changes, 3.5 s behind',
+    );
+    expect(line(withReplication('unprotected'), 'en')).toMatchObject({ alarm: true });
+    expect(line(withReplication('unprotected'), 'ja')?.value).toBe(
+      '保護されていません（store02 が同期していません）',
+    );
+    // A store without a replica placed shows no such line.
+    expect(line(node('store02', 'store', 'up', { mailbox_count: 1 }), 'en')).toBeUndefined();
+  });
+});
+
 describe('node tile re-rendering', () => {
   const tr = translator('en');
   const face = (n: ConsoleNodeView, now = 1) => tileFace(n, now, tr).key;

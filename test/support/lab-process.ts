@@ -2,12 +2,33 @@
  * `mailfleet lab up` as a user runs it, in a child process: resolves once it prints its one line
  * saying every node answers; `stop()` sends SIGTERM and waits for the lab to stop all its nodes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 
 /** The CLI entry point (bin/mailfleet.js of the package), from the sources or from their build in dist/. */
 export const mailfleetCli = join(packageRoot(import.meta.dirname), 'bin', 'mailfleet.js');
+
+/**
+ * Runs the CLI on the lab whose home is `home` (its fleet.json); never throws for a non-zero exit
+ * (the test looks at it).
+ */
+export async function runMailfleet(
+  home: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [mailfleetCli, ...args], {
+      env: { ...process.env, MAILFLEET_FLEET: join(home, 'fleet.json') },
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
 
 function packageRoot(start: string): string {
   let dir = start;

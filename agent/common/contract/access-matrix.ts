@@ -60,6 +60,11 @@ function row(system: Access, helpdesk: Access, domain: DomainAccess, user: Acces
  * starts calling it, never by default: one compromised node must not list every store's
  * mailboxes and client addresses. No admin calls the peer methods (the move methods are theirs).
  *
+ * Replication: staff see how each store is protected (`replication.status`). The placement of a
+ * replica is written in the directory by a system admin's own bind (the directory's access rules
+ * allow no one else; docs/replication.md), not through an agent: an agent able to write placements
+ * could place another store's replica on itself and receive its mail.
+ *
  * Moves: staff (system, helpdesk) move anyone; a domain admin moves, follows, cancels and rolls
  * back only its own domains' users (each user of a call is checked by the handler, and a listing
  * leaves others out); purging an old copy early is staff's (it only frees disk, which is theirs).
@@ -105,6 +110,7 @@ export const accessMatrix = {
   'move.purge':           row(Y, Y, N, N, N),
   'move.subscribe':       row(Y, Y, own, N, N),
   'move.unsubscribe':     row(Y, Y, own, N, N),
+  'replication.status':   row(Y, Y, N, N, N),
   'sync.figures':         row(N, N, N, N, Y),
   'sync.hold':            row(N, N, N, N, Y),
   'sync.release':         row(N, N, N, N, Y),

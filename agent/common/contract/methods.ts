@@ -13,6 +13,7 @@ import { mailUser } from './mail-user.js';
 import { moveMethods, moveNotifications } from './move-contract.js';
 import { nodeMetrics, serviceStatus } from './node-metrics.js';
 import { queueAdminMethods, queueFilter, queueListEntry } from './queue-admin-contract.js';
+import { replicationMethods } from './replication-contract.js';
 
 export type { CallerKind } from './access-matrix.js';
 export { type QueueListEntry, queueListEntry } from './queue-admin-contract.js';
@@ -355,6 +356,7 @@ export const methods = {
   },
   ...queueAdminMethods,
   ...moveMethods,
+  ...replicationMethods,
   'audit.tail': {
     params: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.object({ entries: z.array(auditEntry) }),

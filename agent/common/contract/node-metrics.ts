@@ -38,6 +38,27 @@ export const storeMetrics = z.object({
 });
 export type StoreMetrics = z.infer<typeof storeMetrics>;
 
+/** Protection of a logical store by its replica (docs/replication.md). */
+export const replicationStates = ['protected', 'catching-up', 'unprotected'] as const;
+
+/** One logical store this node serves, and how its replica keeps up. */
+export const storeReplication = z.object({
+  store: z.string(),
+  replicaNode: z.string(),
+  state: z.enum(replicationStates),
+  /** Changes not yet acknowledged plus users the replica has yet to copy in. */
+  lagChanges: z.number().int().nonnegative(),
+  /** Age of the oldest of those, seconds. */
+  lagSeconds: z.number().nonnegative(),
+  head: z.number().int().nonnegative(),
+  acked: z.number().int().nonnegative(),
+  /** ms since the epoch of the last change of state. */
+  since: z.number(),
+  /** Why it is unprotected, in words (English; the console shows the state in its own words). */
+  reason: z.string().max(500).optional(),
+});
+export type StoreReplication = z.infer<typeof storeReplication>;
+
 export const nodeMetrics = z.object({
   node: z.string(),
   role: z.enum(nodeRoles),
@@ -70,5 +91,7 @@ export const nodeMetrics = z.object({
   store: storeMetrics.optional(),
   /** Which directory server the agent uses now, and which did not answer (absent from older agents). */
   directory: directoryLinkStatus.optional(),
+  /** Store and spare nodes: each logical store served here that has a replica placed. */
+  replication: z.array(storeReplication).optional(),
 });
 export type NodeMetrics = z.infer<typeof nodeMetrics>;

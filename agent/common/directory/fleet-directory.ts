@@ -87,6 +87,11 @@ export interface FleetDirectory {
 
   listLogicalStores(): Promise<LogicalStoreEntry[]>;
   getLogicalStore(name: string): Promise<LogicalStoreEntry | undefined>;
+  /**
+   * Places a logical store's replica on a node, or removes its placement (`undefined`). Only a
+   * system admin may write it (the directory's access rules, docs/directory.md).
+   */
+  setReplicaNode(store: string, replicaNode: string | undefined): Promise<void>;
 
   listAdmins(): Promise<AdminEntry[]>;
   getAdmin(uid: string): Promise<AdminEntry | undefined>;

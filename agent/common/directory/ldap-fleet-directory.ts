@@ -154,6 +154,20 @@ export class LdapFleetDirectory implements FleetDirectory {
     return this.one(logicalStoreKind, this.tree.stores, name);
   }
 
+  async setReplicaNode(store: string, replicaNode: string | undefined): Promise<void> {
+    const modification = new Attribute({
+      type: 'mailfleetReplicaNode',
+      values: replicaNode === undefined ? [] : [replicaNode],
+    });
+    // A replace (of nothing, for a removal): sent again on another server, it leaves the same entry.
+    await this.session.write(
+      `placing the replica of ${store}`,
+      (c) => c.modify(this.tree.store(store), [new Change({ operation: 'replace', modification })]),
+      `no such logical store ${store}`,
+      idempotent,
+    );
+  }
+
   async listAdmins(): Promise<AdminEntry[]> {
     return (await this.list(adminKind, this.tree.admins)).sort((a, b) => compare(a.uid, b.uid));
   }

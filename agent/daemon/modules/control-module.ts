@@ -5,12 +5,14 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { AuditLog } from '../../control/audit-log.js';
 import { CallerKeyCache } from '../../control/caller-key-cache.js';
 import { ControlServer } from '../../control/control-server.js';
 import { methodTable } from '../../control/method-table.js';
 import { RpcDispatcher } from '../../control/rpc-dispatcher.js';
 import { syncSubsystem } from '../../moves/sync/sync-protocol.js';
+import { replicaSubsystem } from '../../replication/replication-protocol.js';
 import type { RoleSpec } from '../../roles.js';
 import { hostKeyPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
@@ -85,6 +87,7 @@ export class ControlModule implements AgentModule {
           stack: () => this.runtime.find('mailStack'),
           findUser: (address) => this.runtime.need('storeUsers').find(address),
           onKick: (user) => this.runtime.find('mailAuthenticator')?.forgetUser(user),
+          replication: () => this.runtime.find('replication'),
         },
         queue: { queue: () => this.runtime.find('mailQueue'), router },
         route: { router, proxies },
@@ -104,17 +107,28 @@ export class ControlModule implements AgentModule {
       keys: this.keys,
       dispatcher,
       logger,
-      // The bulk channel of mailbox moves, on the roles that are a move's source (the sync group).
+      // The bulk channels of mailbox moves and of replication, on the roles that hold mailboxes
+      // (the sync group). Each server checks what the peer may touch.
       ...(this.role.methodGroups.includes('sync')
         ? {
-            peerSubsystem: {
-              name: syncSubsystem,
-              serve: (stream, peer) => {
-                const moves = this.runtime.find('moves');
-                if (moves) void moves.serveSyncChannel(stream, peer);
-                else stream.end();
+            peerSubsystems: [
+              {
+                name: syncSubsystem,
+                serve: (stream: Duplex, peer: string) => {
+                  const moves = this.runtime.find('moves');
+                  if (moves) void moves.serveSyncChannel(stream, peer);
+                  else stream.end();
+                },
               },
-            },
+              {
+                name: replicaSubsystem,
+                serve: (stream: Duplex, peer: string) => {
+                  const replicas = this.runtime.find('replication')?.replicas;
+                  if (replicas) void replicas.serve(stream, peer);
+                  else stream.end();
+                },
+              },
+            ],
           }
         : {}),
     });

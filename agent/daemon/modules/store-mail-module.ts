@@ -70,6 +70,8 @@ export class StoreMailModule implements AgentModule {
       root: mailRootPath(config),
       onRepair: (user, folder, repairs) =>
         logger.warn('mailbox repaired after a crash', { user, folder, repairs }),
+      // Every change goes to replication (docs/replication.md), started before these services.
+      changeFeed: () => this.runtime.find('replication'),
     });
     const stack = new EmbeddedMailStack({
       host: mail.host,

@@ -59,6 +59,7 @@ export class StoreMovesModule implements AgentModule {
       privateKey: () => this.runtime.need('hostKey').privateKey,
       directory,
     });
+    this.runtime.set('peerLinks', this.links);
     const sourceSide = new SourceSide({
       dataDir: config.dataDir,
       mailRoot,
@@ -75,6 +76,7 @@ export class StoreMovesModule implements AgentModule {
       users: () => this.runtime.find('storeUsers'),
       mailRoot,
       directory,
+      node: config.node,
       logger,
     });
     const engine = new MoveEngine(
@@ -104,6 +106,7 @@ export class StoreMovesModule implements AgentModule {
     clearInterval(this.timer);
     this.timer = undefined;
     this.runtime.set('moves', undefined);
+    this.runtime.set('peerLinks', undefined);
     await this.engine?.close();
     this.engine = undefined;
     this.links?.close();

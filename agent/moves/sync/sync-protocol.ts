@@ -23,7 +23,8 @@ export const manifestChunkMessages = 2000;
 /** Most UIDs one fetch may ask for. */
 export const maxFetchUids = 20_000;
 
-const job = z.string().regex(/^mv-[A-Za-z0-9._-]{1,80}$/);
+// A move's job (`mv-…`), or a replica's pulls of one logical store (`rp-<store>`, docs/replication.md).
+const job = z.string().regex(/^(mv|rp)-[A-Za-z0-9._-]{1,80}$/);
 const user = z.string().min(3).max(320);
 const folderName = z.string().min(1).max(1000);
 const uid = z.number().int().min(1).max(0xffffffff);

@@ -10,6 +10,7 @@ import type { JsonLogger } from '../../common/json-logger.js';
 import type { MailStorage, UserMailbox } from '../../mail/store/mail-storage.js';
 import { maildirOfUser } from '../../mail/store/maildir/mailbox-path.js';
 import type { StoreUsers } from '../../mail/store/store-users.js';
+import { type ReplicaAccessSource, requireReplicaPull } from '../../replication/replica-access.js';
 import { type MoveLockSource, requireMoveLock } from '../peer-lock.js';
 import { BodyDigests, sendDigests, sendManifest, sendMessages } from './mailbox-reader.js';
 import { readFrames, writeFrame } from './sync-frames.js';
@@ -22,7 +23,9 @@ export interface SyncSourceOptions {
   users: () => StoreUsers | undefined;
   /** The mail root (to tell whether a mailbox exists without creating it). */
   mailRoot: string;
-  directory: MoveLockSource;
+  directory: MoveLockSource & ReplicaAccessSource;
+  /** This node's name (a replica's pulls are checked against the store it serves). */
+  node: string;
   logger: JsonLogger;
 }
 
@@ -42,19 +45,27 @@ export class SyncSource {
       const first = await frames.next();
       if (first.done) return;
       const request = syncRequest.parse(first.value.header);
-      const locked = await requireMoveLock(this.options.directory, peer, request.job, request.user);
-      const mailbox = await this.openIfExists(locked.user);
+      const allowed = await this.allowedUser(peer, request.job, request.user);
+      if (allowed === undefined) {
+        // Not (or no longer) the replicated store's user: the replica hears only that there is none.
+        if (request.op !== 'manifest') throw new Error(`${request.user} is not a user of this store`);
+        await writeFrame(stream, { kind: 'mailbox', exists: false, subscriptions: [] });
+        await writeFrame(stream, { kind: 'end' });
+        return;
+      }
+      const mailbox = await this.openIfExists(allowed);
       if (request.op === 'manifest') await sendManifest(mailbox, stream);
       else if (request.op === 'verify') await sendDigests(mailbox, this.digestsOf(request.job), stream);
       else {
-        if (!mailbox) throw new Error(`${locked.user} has no mailbox on this store`);
+        if (!mailbox) throw new Error(`${allowed} has no mailbox on this store`);
         const uids = parseUidSet(request.uids, maxFetchUids);
         await sendMessages(
           mailbox,
           request.folder,
           request.uidValidity,
           uids,
-          this.digestsOf(request.job),
+          // A replica's pulls never verify: remembering every body's digest would only grow.
+          request.job.startsWith('rp-') ? new BodyDigests() : this.digestsOf(request.job),
           stream,
         );
       }
@@ -66,6 +77,17 @@ export class SyncSource {
     } finally {
       stream.end();
     }
+  }
+
+  /**
+   * The user a request may read: a move's user when the lock names the peer's store as target, a
+   * replicated store's user when the peer holds its replica (undefined: not the store's user).
+   */
+  private async allowedUser(peer: string, job: string, user: string): Promise<string | undefined> {
+    if (!job.startsWith('rp-')) return (await requireMoveLock(this.options.directory, peer, job, user)).user;
+    const { directory, node } = this.options;
+    const pull = await requireReplicaPull(directory, node, peer, job.slice(3), user);
+    return pull.ofStore ? pull.user : undefined;
   }
 
   /** Forgets a job's digests (it finished). */

@@ -37,6 +37,7 @@ const sampleParams = {
   'mailbox.stats': { inScope: { user: inside }, outOfScope: { user: frank.alias } },
   'session.list': { inScope: {}, outOfScope: { user: outside } },
   'session.kick': { inScope: { user: 'nobody@alpha.example' }, outOfScope: { user: 'nobody@beta.example' } },
+  'replication.status': { inScope: {} },
   'queue.summary': { inScope: {} },
   'queue.list': { inScope: {} },
   'queue.show': { inScope: { id: 'q1' } },

@@ -45,6 +45,7 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'mailbox.stats': unreachable,
     'session.list': unreachable,
     'session.kick': unreachable,
+    'replication.status': unreachable,
     'queue.summary': unreachable,
     'queue.list': unreachable,
     'queue.hold': unreachable,

@@ -344,6 +344,25 @@ describe.each(directoryBackends)('directory access rules on $name', (backend) =>
     expect((await store01.getServer('store01'))?.role).toBe('store');
   });
 
+  it("lets only a system admin place a store's replica (not the helpdesk, a domain admin or a store node)", async () => {
+    // A store node able to place replicas could place another store's replica on itself and
+    // receive that store's mail (docs/replication.md).
+    const store02 = as(tree.server('store02'), seedPasswords.server('store02'));
+    await expectRefused(store02.setReplicaNode('store01', 'store02'), /replica of store01/);
+    await expectRefused(store02.setReplicaNode('store02', 'store01'), /replica of store02/);
+    const helpdesk = as(tree.admin(seedNames.admins.helpdesk), seedPasswords.helpdesk);
+    await expectRefused(helpdesk.setReplicaNode('store01', 'store02'), /replica of store01/);
+    const domainAdmin = as(tree.admin(seedNames.admins.domainAdmin), seedPasswords.domainAdmin);
+    await expectRefused(domainAdmin.setReplicaNode('store01', 'store02'), /replica of store01/);
+    expect((await store02.getLogicalStore('store01'))?.replicaNode).toBe('spare01');
+    const system = as(tree.admin(seedNames.admins.system), seedPasswords.system);
+    await system.setReplicaNode('store01', 'store02');
+    expect((await store02.getLogicalStore('store01'))?.replicaNode).toBe('store02');
+    await system.setReplicaNode('store01', undefined);
+    expect((await store02.getLogicalStore('store01'))?.replicaNode).toBeUndefined();
+    await system.setReplicaNode('store01', 'spare01');
+  });
+
   it('lets a user-tier admin read but not write', async () => {
     const viewer = as(tree.admin(seedNames.admins.viewer), seedPasswords.viewer);
     expect(await viewer.listServers()).toHaveLength(seedNames.servers.length);

@@ -6,15 +6,13 @@
  * listens where it did. Users `m01@alpha.example`... live on store01.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { createTransport } from 'nodemailer';
 import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
 import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
 import { mailUserEntry } from '../../../agent/common/directory/seed-entries.js';
 import { connectRpc, type RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
-import { type AgentChild, spawnAgentChild } from '../../support/agent-child.js';
+import { agentProcesses, freePorts, sendTestMessage } from '../../support/agent-processes.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
 import type { CompiledAgent } from '../../support/compiled-agent.js';
 import { storeSeedEntries } from '../../support/store-seed.js';
@@ -77,10 +75,9 @@ export async function startCrashFleet(compiled: CompiledAgent, users: number): P
       ),
     ],
   });
-  // Held open together while they are picked, so no two are the same.
-  const free = await Promise.all(Array.from({ length: 12 }, () => holdFreePort()));
+  const free = await freePorts(12);
   let next = 0;
-  const port = async () => free[next++]!.port;
+  const port = async () => free[next++]!;
   const ports = {
     store01: { control: await port(), lmtp: await port(), imap: await port(), pop3: await port() },
     store02: { control: await port(), lmtp: await port(), imap: await port(), pop3: await port() },
@@ -131,29 +128,11 @@ export async function startCrashFleet(compiled: CompiledAgent, users: number): P
       log: { level: 'info' },
     },
   };
-  const running = new Map<CrashNode, AgentChild>();
-  const start = async (node: CrashNode) => {
-    const child = await spawnAgentChild({
-      bin: compiled.bin,
-      config: JSON.parse(JSON.stringify(configs[node])),
-      configDir: directory.root,
-      configFile: `${node}.json`,
-    });
-    running.set(node, child);
-    await child.waitForLog('started');
-  };
-  const kill = async (node: CrashNode) => {
-    const child = running.get(node);
-    running.delete(node);
-    if (!child || child.child.exitCode !== null) return;
-    child.kill();
-    await child.exited;
-  };
-  for (const { close } of free) await close();
+  const agents = agentProcesses(compiled, directory.root, configs);
+  const { start, kill } = agents;
   try {
-    for (const node of crashNodes) await start(node);
+    await agents.startAll(crashNodes);
   } catch (error) {
-    for (const node of crashNodes) await kill(node);
     await directory.stop();
     throw error;
   }
@@ -180,20 +159,8 @@ export async function startCrashFleet(compiled: CompiledAgent, users: number): P
     },
     kill,
     start,
-    send: async (to, messageId, bodyBytes = 200) => {
-      const transport = createTransport({ host: '127.0.0.1', port: ports.director01.smtp, ignoreTLS: true });
-      try {
-        await transport.sendMail({
-          envelope: { from: 'sender@example.org', to: [to] },
-          raw: `From: sender@example.org\r\nTo: ${to}\r\nSubject: ${messageId}\r\nMessage-ID: <${messageId}>\r\n\r\n${'y'.repeat(bodyBytes)}\r\n`,
-        });
-        return true;
-      } catch {
-        return false;
-      } finally {
-        transport.close();
-      }
-    },
+    send: (to, messageId, bodyBytes = 200) =>
+      sendTestMessage({ port: ports.director01.smtp, to, messageId, body: 'y'.repeat(bodyBytes) }),
     messageIds: async (store, user) => {
       const client = new ImapFlow({
         host: '127.0.0.1',
@@ -239,16 +206,3 @@ export async function readNodeJson(path: string): Promise<unknown[]> {
 
 export const cutoverHoldsFile = (dataDir: string) => join(dataDir, 'cutover-holds.json');
 export const sourceHoldsFile = (dataDir: string) => join(dataDir, 'moves', 'source-holds.json');
-
-/** A free loopback port, held by a listening socket until `close`. */
-function holdFreePort(): Promise<{ port: number; close: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ port, close: () => new Promise((done) => server.close(() => done())) });
-    });
-  });
-}

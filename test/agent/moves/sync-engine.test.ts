@@ -123,6 +123,7 @@ beforeAll(async () => {
     users: () => users,
     mailRoot: join(work, 'source'),
     directory: reader,
+    node: 'store01',
     logger: new JsonLogger('store01', 'test', 'error', () => {}),
   });
   server = createServer((socket) => {

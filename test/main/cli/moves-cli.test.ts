@@ -5,36 +5,22 @@
  * changes nothing, `moves suggest` and `drain --dry-run` spread the users, `drain` moves every user
  * of a store to the other one.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MoveJob } from '../../../agent/common/contract/move-contract.js';
 import { fleetProfileSchema } from '../../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../../main/lab/lab-people.js';
-import { type LabProcess, mailfleetCli, startLabProcess } from '../../support/lab-process.js';
+import { type LabProcess, runMailfleet, startLabProcess } from '../../support/lab-process.js';
 
-const run = promisify(execFile);
 let home: string;
 let lab: LabProcess | undefined;
 let users: Array<{ address: string; password: string; store: string }>;
 
-/** Runs the CLI; never throws for a non-zero exit (the test looks at it). */
-async function mailfleet(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [mailfleetCli, ...args], {
-      env: { ...process.env, MAILFLEET_FLEET: join(home, 'fleet.json') },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+/** The CLI on this test's lab. */
+const mailfleet = (...args: string[]) => runMailfleet(home, ...args);
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'mailfleet-moves-cli-'));

@@ -163,4 +163,6 @@ export async function setSubscribed(state: MailboxState, name: string, subscribe
     else state.subscriptions.delete(normalised);
     await state.saveSubscriptions();
   });
+  // No session shows subscriptions, but replication copies them.
+  state.context.changeFeed()?.changed(state.user, normalised);
 }

@@ -94,7 +94,23 @@ export async function appendMessages(
     const uids = (await store.commit(files)) as number[];
     settled = true;
     state.quota.record({ bytes: total, messages: files.length }, total);
-    state.notify(store.name);
+    // The replica holds them too before the client hears they are stored (RPO 0 for delivered
+    // mail), unless the store is unprotected now: the feed then journals them and resolves.
+    const feed = state.context.changeFeed();
+    if (feed) {
+      await feed.appended(
+        state.user,
+        store.name,
+        store.uidValidity,
+        files.map((file, i) => ({
+          uid: uids[i]!,
+          flags: messages[i]!.options?.flags ?? [],
+          internalDate: file.internalDate.getTime(),
+          body: data[i]!,
+        })),
+      );
+    }
+    notifyOthers(state, store.name);
     return { uids, uidValidity: store.uidValidity };
   } catch (error) {
     for (const path of finalPaths) store.dropIncoming(basename(path).split(':')[0]!);
@@ -105,4 +121,9 @@ export async function appendMessages(
   } finally {
     if (!settled) state.quota.release(total);
   }
+}
+
+/** Tells the sessions of the mailbox, but not the feed: it heard of the append already. */
+function notifyOthers(state: MailboxState, folder: string): void {
+  state.notify(folder, { fed: true });
 }

@@ -3,10 +3,12 @@
  * quota, subscriptions, change listeners. MaildirStorage keeps these in a bounded map; handles
  * (MaildirUserMailbox) look the state up on every call, so evicting an idle one is always safe.
  */
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsyncDirectory, isMissing } from '../../../common/durable-fs.js';
+import { fsyncDirectory, pathExists } from '../../../common/durable-fs.js';
 import { MailStorageError, specialUseFolders } from '../mail-storage.js';
+import type { MailboxChangeFeed } from '../mailbox-change-feed.js';
 import type { FolderCache, FolderOwner } from './folder-cache.js';
 import { folderDirectoryName, normaliseFolderName } from './folder-names.js';
 import { type FolderMemo, FolderStore } from './folder-store.js';
@@ -26,6 +28,8 @@ export interface MailboxContext {
   stats: MaildirStats;
   /** Every loaded folder of the storage, within its byte budget. */
   folders: FolderCache;
+  /** Where every change goes for replication (read at each change: it is attached after start). */
+  changeFeed: () => MailboxChangeFeed | undefined;
 }
 
 /** Creates a folder directory atomically: built in the Maildir's tmp/, then renamed into place. */
@@ -82,7 +86,7 @@ export class MailboxState implements FolderOwner {
     limitBytes: number,
     context: MailboxContext,
   ): Promise<MailboxState> {
-    const fresh = !(await exists(join(maildir, 'cur')));
+    const fresh = !(await pathExists(join(maildir, 'cur')));
     if (fresh) {
       await Promise.all(
         ['cur', 'new', 'tmp'].map((d) => mkdir(join(maildir, d), { recursive: true, mode: 0o700 })),
@@ -90,7 +94,7 @@ export class MailboxState implements FolderOwner {
     }
     const created: string[] = [];
     for (const folder of specialUseFolders) {
-      if (await exists(join(maildir, folderDirectoryName(folder.name), 'cur'))) continue;
+      if (await pathExists(join(maildir, folderDirectoryName(folder.name), 'cur'))) continue;
       if (await createFolderDirectory(maildir, folder.name)) created.push(folder.name);
     }
     const subscriptions = await readSubscriptions(maildir);
@@ -194,7 +198,8 @@ export class MailboxState implements FolderOwner {
   }
 
   /** Tells every listener that a folder changed. */
-  notify(folder: string): void {
+  notify(folder: string, options?: { fed: boolean }): void {
+    if (!options?.fed) this.context.changeFeed()?.changed(this.user, folder);
     for (const listener of this.listeners) {
       try {
         listener(folder);
@@ -227,7 +232,7 @@ export class MailboxState implements FolderOwner {
 
   private async loadFolder(normalised: string): Promise<FolderStore> {
     const path = join(this.maildir, folderDirectoryName(normalised));
-    if (!(await exists(join(path, 'cur')))) {
+    if (!(await pathExists(join(path, 'cur')))) {
       throw new MailStorageError('no-such-folder', `no folder ${normalised}`);
     }
     return FolderStore.open(normalised, path, {
@@ -237,15 +242,5 @@ export class MailboxState implements FolderOwner {
       afterCrash: this.context.uncleanShutdown,
       memo: this.memos.get(normalised),
     });
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    if (isMissing(error)) return false;
-    throw error;
   }
 }

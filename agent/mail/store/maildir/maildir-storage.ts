@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fsyncDirectory, isMissing, readdirOrEmpty, writeFileSynced } from '../../../common/durable-fs.js';
 import type { MailboxSummary, MailStorage, UserMailbox } from '../mail-storage.js';
+import type { MailboxChangeFeed } from '../mailbox-change-feed.js';
 import { FolderCache } from './folder-cache.js';
 import { readLastLogin, writeLastLogin } from './mailbox-files.js';
 import { maildirOfUser } from './mailbox-path.js';
@@ -34,6 +35,8 @@ export interface MaildirStorageOptions {
   hostName?: string;
   /** Hears what crash recovery repaired (for the log). */
   onRepair?: (user: string, folder: string, repairs: string[]) => void;
+  /** Hears every mailbox change, for replication (docs/replication.md); read at each change. */
+  changeFeed?: () => MailboxChangeFeed | undefined;
 }
 
 const runningMarker = '.mailfleet-storage-open';
@@ -90,6 +93,15 @@ export class MaildirStorage implements MailStorage {
       }
     }
     return summaries.sort((a, b) => (a.user < b.user ? -1 : 1));
+  }
+
+  /**
+   * A mailbox's directory was put in place or taken away whole (a mailbox move's install on the
+   * target, its old copy moved aside on the source): replication hears of it like any change, so
+   * the replica copies it in or drops it (docs/replication.md).
+   */
+  mailboxReplaced(user: string): void {
+    this.options.changeFeed?.()?.changed(maildirOfUser(this.options.root, user).user, 'INBOX');
   }
 
   /**
@@ -247,6 +259,7 @@ export class MaildirStorage implements MailStorage {
       onRepair: this.options.onRepair ?? (() => {}),
       stats: this.stats,
       folders: this.folders,
+      changeFeed: this.options.changeFeed ?? (() => undefined),
     };
   }
 }

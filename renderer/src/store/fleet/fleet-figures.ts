@@ -47,6 +47,8 @@ export interface NodeFigures {
   spamPerMin?: number;
   /** Store: mailboxes over `quotaShareLimit` of their limit (undefined when the node sends no list). */
   quotaOver?: QuotaOver;
+  /** Each logical store served here that has a replica: its protection and where the replica is. */
+  replication?: NodeMetrics['replication'];
   /**
    * Login names, directory entries and client addresses locked now after too many wrong passwords:
    * the mail logins' (`login_lockouts`) and the embedded directory's binds (`directory_locked_*`).
@@ -129,6 +131,7 @@ function figuresOfSample(sample: NodeMetrics): NodeFigures {
       counter(sample, 'gateway_tagged_per_minute'),
     ]),
     quotaOver: quotaOver(sample),
+    replication: sample.replication,
     loginLockouts: sum([
       counter(sample, 'login_lockouts'),
       counter(sample, 'directory_locked_dns'),

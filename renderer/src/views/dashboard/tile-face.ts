@@ -56,6 +56,20 @@ function figureRows(role: ConsoleNodeView['role'], f: NodeFigures, tr: Translato
       disk,
       services,
     ];
+    // One line per replicated store: how it is protected, and where its replica is.
+    for (const stream of f.replication ?? []) {
+      const words =
+        stream.state === 'protected'
+          ? 'figure.replicaProtected'
+          : stream.state === 'catching-up'
+            ? 'figure.replicaCatchingUp'
+            : 'figure.replicaUnprotected';
+      rows.push({
+        key: 'figure.replica',
+        value: tr.t(words, { node: stream.replicaNode, n: stream.lagChanges, s: stream.lagSeconds }),
+        alarm: stream.state !== 'protected',
+      });
+    }
     // Only when some mailbox is nearly full: the line is a warning, not a figure to watch.
     const quota = f.quotaOver;
     if (quota && quota.count > 0) {

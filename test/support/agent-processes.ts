@@ -1,0 +1,102 @@
+/**
+ * Real `mailfleet-agent` processes for fleet tests, one per node, each started from its own
+ * configuration and stopped by pid (SIGKILL: the crash tests' kill -9), plus what such tests share:
+ * loopback ports fixed before the fleet starts (so a node started again listens where it did) and
+ * one raw message sent by SMTP or LMTP.
+ */
+import { createServer } from 'node:net';
+import { createTransport } from 'nodemailer';
+import { type AgentChild, spawnAgentChild } from './agent-child.js';
+import type { CompiledAgent } from './compiled-agent.js';
+
+/** The running agents of a fleet, by node name. */
+export interface AgentProcesses<N extends string> {
+  start(node: N): Promise<void>;
+  /** SIGKILL, then waits for the exit. */
+  kill(node: N): Promise<void>;
+  /** The running child of a node, if any. */
+  child(node: N): AgentChild | undefined;
+  /** Starts every node in order; on a failure kills those started and rethrows. */
+  startAll(nodes: readonly N[]): Promise<void>;
+}
+
+/** Agents started from `configs` (written to `<configDir>/<node>.json` at each start). */
+export function agentProcesses<N extends string>(
+  compiled: CompiledAgent,
+  configDir: string,
+  configs: Record<N, Record<string, unknown>>,
+): AgentProcesses<N> {
+  const running = new Map<N, AgentChild>();
+  const start = async (node: N) => {
+    const child = await spawnAgentChild({
+      bin: compiled.bin,
+      config: JSON.parse(JSON.stringify(configs[node])),
+      configDir,
+      configFile: `${node}.json`,
+    });
+    running.set(node, child);
+    await child.waitForLog('started');
+  };
+  const kill = async (node: N) => {
+    const child = running.get(node);
+    running.delete(node);
+    if (!child || child.child.exitCode !== null) return;
+    child.kill();
+    await child.exited;
+  };
+  return {
+    start,
+    kill,
+    child: (node) => running.get(node),
+    startAll: async (nodes) => {
+      try {
+        for (const node of nodes) await start(node);
+      } catch (error) {
+        for (const node of nodes) await kill(node);
+        throw error;
+      }
+    },
+  };
+}
+
+/** `count` distinct free loopback ports (held open together while picked, then released). */
+export async function freePorts(count: number): Promise<number[]> {
+  const held = await Promise.all(Array.from({ length: count }, () => holdFreePort()));
+  for (const { close } of held) await close();
+  return held.map((h) => h.port);
+}
+
+/** Sends one small message with this Message-ID by SMTP (or LMTP); true when it was accepted. */
+export async function sendTestMessage(options: {
+  port: number;
+  lmtp?: boolean;
+  to: string;
+  messageId: string;
+  body: string;
+}): Promise<boolean> {
+  const { port, lmtp = false, to, messageId, body } = options;
+  const transport = createTransport({ host: '127.0.0.1', port, lmtp, ignoreTLS: true });
+  try {
+    await transport.sendMail({
+      envelope: { from: 'sender@example.org', to: [to] },
+      raw: `From: sender@example.org\r\nTo: ${to}\r\nSubject: ${messageId}\r\nMessage-ID: <${messageId}>\r\n\r\n${body}\r\n`,
+    });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    transport.close();
+  }
+}
+
+function holdFreePort(): Promise<{ port: number; close: () => Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ port, close: () => new Promise((done) => server.close(() => done())) });
+    });
+  });
+}
