@@ -58,10 +58,14 @@ export function App() {
         {tr.t('app.skipToContent')}
       </a>
       <header className="app-header">
-        <h1 className="app-title">{tr.t('app.title')}</h1>
+        {/* The directory in use sits under the title, not in the row: beside the navigation it
+            pushed the last Japanese entry onto a second line at 1280 px. */}
+        <div className="app-brand">
+          <h1 className="app-title">{tr.t('app.title')}</h1>
+          <DirectoryInUse link={directoryLink} className="app-directory" />
+        </div>
         <AppNav />
         <LocaleSwitch />
-        <DirectoryInUse link={directoryLink} className="app-directory" />
       </header>
       <StatusBanners />
       <main id="main" className="app-main" tabIndex={-1} ref={main} data-view={view}>
