@@ -2,7 +2,9 @@
  * A real rspamd (Debian's package) for tests, in the foreground on free loopback ports, with its
  * configuration, database, run and log directories in a temporary directory owned by `_rspamd`.
  * There is no internet here, so modules that ask DNS lists or fetch maps are turned off and DNS goes
- * to a closed loopback port (refused at once instead of waiting for time-outs).
+ * to a closed loopback port (refused at once instead of waiting for time-outs). With `dnsServer`
+ * (the simulated internet's responder) DNS goes there instead and rspamd's own SPF, DKIM, DMARC and
+ * ARC checks run: a verifier no one here wrote.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,15 @@ export interface TestRspamd {
   stop(): Promise<void>;
 }
 
+/** rspamd's sender authentication modules: they need DNS, so they run only with `dnsServer`. */
+const authenticationModules = ['spf', 'dkim', 'dmarc', 'arc'];
+
+/** What a test rspamd checks beyond content. */
+export interface TestRspamdOptions {
+  /** `host:port` of a DNS server to ask (the simulated internet's); SPF/DKIM/DMARC/ARC then run. */
+  dnsServer?: string;
+}
+
 // Modules that reach the internet (DNS lists, URL lists, fuzzy storage, remote maps) or need Redis.
 const networkModules = [
   'rbl',
@@ -29,10 +40,7 @@ const networkModules = [
   'fuzzy_check',
   'phishing',
   'asn',
-  'spf',
-  'dkim',
-  'dmarc',
-  'arc',
+  ...authenticationModules,
   'mx_check',
   'url_redirector',
   'rspamd_update',
@@ -70,10 +78,10 @@ async function waitForHttp(
  * Starts rspamd and waits until its normal worker answers `/ping`. A probed port can be taken by
  * someone else before rspamd binds it; then rspamd exits at once and is started again on new ports.
  */
-export async function startTestRspamd(): Promise<TestRspamd> {
+export async function startTestRspamd(options: TestRspamdOptions = {}): Promise<TestRspamd> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startOnce();
+      return await startOnce(options);
     } catch (error) {
       if (attempt >= 3 || !(error instanceof RspamdExited)) throw error;
     }
@@ -82,7 +90,7 @@ export async function startTestRspamd(): Promise<TestRspamd> {
 
 class RspamdExited extends Error {}
 
-async function startOnce(): Promise<TestRspamd> {
+async function startOnce(options: TestRspamdOptions): Promise<TestRspamd> {
   const root = mkdtempSync(join(tmpdir(), 'mailfleet-rspamd-'));
   const dirs = {
     LOCAL_CONFDIR: join(root, 'conf'),
@@ -106,10 +114,15 @@ async function startOnce(): Promise<TestRspamd> {
   override('worker-proxy.inc', `bind_socket = "127.0.0.1:${proxy}";\ncount = 1;\n`);
   override(
     'options.inc',
-    `dns {\n  nameserver = ["127.0.0.1:${dns}"];\n  timeout = 0.2s;\n  retransmits = 1;\n}\n` +
+    (options.dnsServer
+      ? `dns {\n  nameserver = ["${options.dnsServer}"];\n  timeout = 0.5s;\n  retransmits = 2;\n}\n`
+      : `dns {\n  nameserver = ["127.0.0.1:${dns}"];\n  timeout = 0.2s;\n  retransmits = 1;\n}\n`) +
       'map_watch_interval = 1d;\n',
   );
-  for (const module of networkModules) override(`${module}.conf`, 'enabled = false;\n');
+  for (const module of networkModules) {
+    if (options.dnsServer && authenticationModules.includes(module)) continue;
+    override(`${module}.conf`, 'enabled = false;\n');
+  }
   override('logging.inc', 'level = "info";\n');
   execFileSync('chown', ['-R', '_rspamd:_rspamd', root]);
 

@@ -7,6 +7,8 @@
  */
 import { hostname } from 'node:os';
 import { DirectorAuthenticator } from '../../mail/director/director-authenticator.js';
+import { DkimKeyFiles } from '../../mail/director/dkim/dkim-key-files.js';
+import { DkimSigner } from '../../mail/director/dkim/dkim-signer.js';
 import { DirectorSmtpServer } from '../../mail/director/inbound/director-smtp-server.js';
 import { RecipientRouter } from '../../mail/director/inbound/recipient-router.js';
 import { LmtpTransport } from '../../mail/director/outbound/lmtp-transport.js';
@@ -14,7 +16,7 @@ import { MxResolver } from '../../mail/director/outbound/mx-resolver.js';
 import { MxTransport } from '../../mail/director/outbound/mx-transport.js';
 import { MailQueue } from '../../mail/director/queue/mail-queue.js';
 import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
-import { queueRootPath } from '../agent-config.js';
+import { dkimKeyDirPath, queueRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { registerQueueCounters } from './director-figures.js';
@@ -73,6 +75,17 @@ export class DirectorMailModule implements AgentModule {
     // Read at each start, so a renewed certificate is picked up by service.restart of the agent.
     const tls = config.tls ? await loadMailTls(config.tls) : undefined;
     const submissionLogins = new DirectorAuthenticator({ directory, clock, guard: this.runtime.loginGuard });
+    let signer: DkimSigner | undefined;
+    if (settings.dkim) {
+      const keyFiles = new DkimKeyFiles(dkimKeyDirPath(config));
+      signer = new DkimSigner({
+        directory,
+        keyFiles,
+        clock,
+        log: (level, message, fields) => logger[level](message, fields),
+      });
+      this.runtime.set('dkim', { signer, keyFiles });
+    }
     const smtp = new DirectorSmtpServer({
       host: settings.host,
       port: settings.smtpPort,
@@ -90,6 +103,7 @@ export class DirectorMailModule implements AgentModule {
       tls,
       submissionPort: settings.submissionPort,
       submissionsPort: settings.submissionsPort,
+      signer,
       log: (level, message, fields) => logger[level](message, fields),
     });
     this.smtp = smtp;
