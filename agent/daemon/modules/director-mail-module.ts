@@ -7,8 +7,10 @@
  */
 import { hostname } from 'node:os';
 import { DirectorAuthenticator } from '../../mail/director/director-authenticator.js';
+import { txtLookup } from '../../mail/director/dkim/department-dns.js';
 import { DkimKeyFiles } from '../../mail/director/dkim/dkim-key-files.js';
 import { DkimSigner } from '../../mail/director/dkim/dkim-signer.js';
+import { DomainDkimKeys } from '../../mail/director/dkim/domain-dkim-keys.js';
 import { DirectorSmtpServer } from '../../mail/director/inbound/director-smtp-server.js';
 import { RecipientRouter } from '../../mail/director/inbound/recipient-router.js';
 import { LmtpTransport } from '../../mail/director/outbound/lmtp-transport.js';
@@ -20,6 +22,7 @@ import { dkimKeyDirPath, queueRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { registerQueueCounters } from './director-figures.js';
+import { startPeriodicSweep } from './periodic-sweep.js';
 
 const wildcardHosts = new Set(['0.0.0.0', '::', '']);
 
@@ -29,6 +32,7 @@ export class DirectorMailModule implements AgentModule {
   private smtp: DirectorSmtpServer | undefined;
   private queue: MailQueue | undefined;
   private removeCounters: (() => void) | undefined;
+  private dkimSweep: NodeJS.Timeout | undefined;
 
   constructor(private readonly runtime: AgentRuntime) {}
 
@@ -78,13 +82,21 @@ export class DirectorMailModule implements AgentModule {
     let signer: DkimSigner | undefined;
     if (settings.dkim) {
       const keyFiles = new DkimKeyFiles(dkimKeyDirPath(config));
-      signer = new DkimSigner({
+      const log = (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) =>
+        logger[level](message, fields);
+      signer = new DkimSigner({ directory, keyFiles, clock, log });
+      const keys = new DomainDkimKeys({
         directory,
         keyFiles,
+        signer,
         clock,
-        log: (level, message, fields) => logger[level](message, fields),
+        lookup: txtLookup(settings.dnsServers),
+        policy: { spf: settings.dkim.spf, dmarcPolicy: settings.dkim.dmarcPolicy },
+        log,
       });
-      this.runtime.set('dkim', { signer, keyFiles });
+      this.runtime.set('dkim', keys);
+      // Retired keys leave DNS and disk after their grace period; hourly is precise enough for days.
+      this.dkimSweep = startPeriodicSweep(() => keys.sweep(), logger, 'the DKIM key sweep', 3_600_000);
     }
     const smtp = new DirectorSmtpServer({
       host: settings.host,
@@ -133,6 +145,8 @@ export class DirectorMailModule implements AgentModule {
 
   async stop(): Promise<void> {
     const { services } = this.runtime;
+    if (this.dkimSweep) clearInterval(this.dkimSweep);
+    this.dkimSweep = undefined;
     this.removeCounters?.();
     this.removeCounters = undefined;
     if (this.smtp) {
