@@ -115,7 +115,11 @@ export class SenderAuthenticator {
     const dkim = dkimWord(result.dkim.results);
     const dmarc = result.dmarc ? word(result.dmarc.status.result) : 'none';
     const arc = result.arc ? word(result.arc.status.result) : 'none';
-    const fromDomain = (result.dmarc ? result.dmarc.domain : '')?.toLowerCase() ?? '';
+    // The From: header's own domain (DMARC's `domain` can be the organisational one it fell back to).
+    const headerFrom = result.dkim.headerFrom?.[0] ?? '';
+    const fromDomain = headerFrom.includes('@')
+      ? headerFrom.slice(headerFrom.lastIndexOf('@') + 1).toLowerCase()
+      : '';
     // The policy the From: domain publishes (sp= for a subdomain, mailauth picks it).
     const policy = result.dmarc
       ? String(result.dmarc.policy || result.dmarc.p || 'none').toLowerCase()

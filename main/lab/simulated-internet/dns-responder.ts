@@ -54,6 +54,8 @@ export interface DnsResponder {
   readonly queries: { name: string; type: number }[];
   /** Adds or replaces a name's records. */
   setName(name: string, records: SimulatedDnsName): void;
+  /** A name's records now, or undefined (NXDOMAIN). */
+  records(name: string): SimulatedDnsName | undefined;
   /** Removes a name (it answers NXDOMAIN again). */
   removeName(name: string): void;
   stop(): Promise<void>;
@@ -96,6 +98,7 @@ export async function startDnsResponder(options: {
     server: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
     queries,
     setName: (name, records) => zone.set(normalize(name), records),
+    records: (name) => zone.get(normalize(name)),
     removeName: (name) => zone.delete(normalize(name)),
     async stop() {
       await new Promise<void>((resolve) => socket.close(() => resolve()));

@@ -274,7 +274,7 @@ export const viewMessagesEn = {
   'spam.decision.recipient': 'Recipient',
   'spam.decision.reason': 'Reason',
   'spam.decision.score': 'Score',
-  'spam.outcome.rejectedAuthentication': 'Refused: forged sender (DMARC)',
+  'spam.outcome.rejectedAuthentication': 'Forged sender (DMARC)',
   'spam.outcome.rejectedVirus': 'Refused: virus',
   'spam.outcome.quarantined': 'Quarantined (DMARC)',
   'spam.virus.on': 'Virus scanning: ClamAV at {address}',
