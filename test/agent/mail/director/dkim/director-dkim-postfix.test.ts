@@ -1,0 +1,146 @@
+/**
+ * Issue 14's must-hold, literally: mail from a lab user, DKIM-signed by the director, delivered by MX
+ * to Debian's Postfix acting as the outside world (its MX through the simulated internet's DNS), and
+ * the message as Postfix stored it in its Maildir verified by Debian rspamd's own DKIM module against
+ * the key the simulated DNS publishes; after a rotation, mail signed with the new selector verifies
+ * and the mail signed with the old one still does while its record stays published (grace period).
+ */
+import { join } from 'node:path';
+import { createTransport } from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DkimKeyFiles } from '../../../../../agent/mail/director/dkim/dkim-key-files.js';
+import {
+  type DkimKeyValue,
+  dkimTxtRecord,
+  formatDkimKeyValue,
+} from '../../../../../agent/mail/director/dkim/dkim-key-value.js';
+import { activatePending, withNewKeys } from '../../../../../agent/mail/director/dkim/dkim-rotation.js';
+import { DkimSigner } from '../../../../../agent/mail/director/dkim/dkim-signer.js';
+import { RspamdClient } from '../../../../../agent/mail/gateway/rspamd-client.js';
+import {
+  type DnsResponder,
+  startDnsResponder,
+} from '../../../../../main/lab/simulated-internet/dns-responder.js';
+import { startPostfix, type TestPostfix } from '../../../../support/postfix.js';
+import { startTestRspamd, type TestRspamd } from '../../../../support/rspamd.js';
+import { storeUsers } from '../../../../support/store-seed.js';
+import { makeTempDir, removeTempDir } from '../../store/maildir/maildir-test-support.js';
+import { type DirectorFixture, outsideZone, startDirectorFixture } from '../director-fixture.js';
+
+const { dave } = storeUsers;
+
+describe('DKIM-signed mail received by Debian Postfix as the outside world, verified by rspamd', () => {
+  let postfix: TestPostfix;
+  let dns: DnsResponder;
+  let rspamd: TestRspamd;
+  let fx: DirectorFixture;
+  let keyDir: string;
+  let keyFiles: DkimKeyFiles;
+  let signer: DkimSigner;
+  let keys: DkimKeyValue[] = [];
+
+  const publish = async (next: DkimKeyValue[]) => {
+    keys = next;
+    await fx.ldap.setDomainDkimKeys('beta.example', keys.map(formatDkimKeyValue));
+    for (const key of keys)
+      dns.setName(`${key.selector}._domainkey.beta.example`, { txt: [dkimTxtRecord(key)] });
+    signer.invalidate();
+  };
+  const fresh = async () => [
+    await keyFiles.create('beta.example', 'rsa-sha256', new Date()),
+    await keyFiles.create('beta.example', 'ed25519-sha256', new Date()),
+  ];
+  const sendAndReceive = async (subject: string) => {
+    const transport = createTransport({
+      host: '127.0.0.1',
+      port: fx.smtp.port,
+      ignoreTLS: true,
+      auth: { user: dave.mail, pass: dave.password },
+    });
+    try {
+      await transport.sendMail({
+        envelope: { from: dave.mail, to: ['friend@outside.example'] },
+        raw: `From: Dave <${dave.mail}>\r\nTo: friend@outside.example\r\nSubject: ${subject}\r\nDate: Mon, 07 Dec 2026 07:00:00 +0000\r\nMessage-ID: <${subject}@beta.example>\r\n\r\n学会の案内を送ります。\r\n`,
+      });
+    } finally {
+      transport.close();
+    }
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const found = (await postfix.mailbox('friend@outside.example')).find((t) =>
+        t.includes(`Subject: ${subject}`),
+      );
+      if (found) return Buffer.from(found.replace(/\r?\n/g, '\r\n'), 'utf8');
+      if (Date.now() > deadline) throw new Error(`${subject} did not reach Postfix's Maildir`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const verdict = async (message: Buffer) => {
+    const result = await new RspamdClient({ url: rspamd.url }).scan(message, {
+      sender: dave.mail,
+      recipients: ['friend@outside.example'],
+      // Not loopback: rspamd skips DKIM for its local networks.
+      clientAddress: '192.0.2.25',
+      helo: 'director01.test',
+    });
+    return result.symbols.map((s) => s.name);
+  };
+  const selectorsIn = (message: Buffer) =>
+    [...message.toString('latin1').matchAll(/[;\s]s=([a-z0-9-]+);/g)].map((m) => m[1]).sort();
+
+  beforeAll(async () => {
+    postfix = await startPostfix({
+      mailboxDomains: ['outside.example'],
+      mailboxes: ['friend@outside.example'],
+      mx: true,
+    });
+    dns = await startDnsResponder({ zone: outsideZone });
+    rspamd = await startTestRspamd({ dnsServer: dns.server });
+    keyDir = await makeTempDir('director-dkim-postfix-');
+    keyFiles = new DkimKeyFiles(join(keyDir, 'dkim'));
+    let directory: DirectorFixture['ldap'] | undefined;
+    signer = new DkimSigner({
+      directory: { listDomains: () => (directory as DirectorFixture['ldap']).listDomains() },
+      keyFiles,
+      clock: { now: () => Date.now() },
+    });
+    fx = await startDirectorFixture(
+      { signer },
+      { now: () => Date.now() },
+      { dnsServers: [dns.server], port: postfix.mxPort },
+    );
+    directory = fx.ldap;
+    await publish(activatePending(withNewKeys([], await fresh()), new Date()));
+  }, 180_000);
+  afterAll(async () => {
+    await fx?.stop();
+    await rspamd?.stop();
+    await dns?.stop();
+    await postfix?.stop();
+    if (keyDir) await removeTempDir(keyDir);
+  });
+
+  it('verifies as Postfix stored it; after a rotation the new selector verifies and the old one still does', async () => {
+    const before = await sendAndReceive('before-rotation');
+    const oldSelectors = keys.map((k) => k.selector).sort();
+    expect(selectorsIn(before)).toEqual(oldSelectors);
+    expect(before.toString('utf8')).toContain('by mx.outside.example (Postfix)');
+    expect(await verdict(before)).toContain('R_DKIM_ALLOW');
+    // Rotation: the new records are published first, then the new keys sign; the old ones retire.
+    const next = await fresh();
+    await publish(withNewKeys(keys, next));
+    await publish(activatePending(keys, new Date()));
+    expect(
+      keys
+        .filter((k) => k.state === 'retiring')
+        .map((k) => k.selector)
+        .sort(),
+    ).toEqual(oldSelectors);
+    const after = await sendAndReceive('after-rotation');
+    expect(selectorsIn(after)).toEqual(next.map((k) => k.selector).sort());
+    expect(await verdict(after)).toContain('R_DKIM_ALLOW');
+    expect(await verdict(before)).toContain('R_DKIM_ALLOW');
+    const tampered = Buffer.from(after.toString('utf8').replace('学会', '大会'), 'utf8');
+    expect(await verdict(tampered)).toContain('R_DKIM_REJECT');
+  }, 120_000);
+});
