@@ -84,7 +84,7 @@ export async function runLab(
   try {
     await supervisor.start();
     const waited = await Promise.race([
-      waitAllUp(layout, state, began, say, internet.dns),
+      waitAllUp(layout, state, began, say, internet.dns, edge.ready),
       signalled.then(() => undefined),
     ]);
     if (waited === undefined) say('stopping before every node was up');
@@ -106,6 +106,7 @@ async function waitAllUp(
   began: number,
   say: (line: string) => void,
   dns: DnsResponder,
+  scannersReady: Promise<void>,
 ) {
   const profile = await loadFleetProfile(layout.profile);
   const deadline = Date.now() + allUpTimeoutMs;
@@ -121,6 +122,8 @@ async function waitAllUp(
       const statuses = nodeStatuses(open.fleet.snapshot());
       const up = statuses.filter((s) => s.state === 'up').length;
       if (statuses.length === state.nodes.length && up === statuses.length) {
+        // The gateway scans with them: "up" means they answer too (they started beside the agents).
+        await scannersReady;
         const seconds = ((Date.now() - began) / 1000).toFixed(1);
         say(
           `lab up: all ${up} nodes answering after ${seconds} s; fleet profile ${layout.profile}, ` +

@@ -13,14 +13,20 @@ import { type ForegroundRspamd, rspamdProgram, startForegroundRspamd } from './f
 
 /** The scanners running for a lab. */
 export interface LabEdgeDaemons {
-  /** For the gateway's `rspamdUrl`; absent when rspamd is not installed or did not start. */
+  /** For the gateway's `rspamdUrl`; absent when rspamd is not installed. */
   rspamdUrl?: string;
-  /** For the gateway's `clamdAddress`; absent when clamd is not installed or did not start. */
+  /** For the gateway's `clamdAddress`; absent when clamd is not installed. */
   clamdAddress?: string;
+  /** Resolves when both have answered or failed (said in a line); never rejects. */
+  ready: Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts what is installed; `dnsServer` is the simulated internet's (rspamd asks it, never the internet). */
+/**
+ * Picks their ports and starts what is installed, without waiting: the agents start meanwhile
+ * (rspamd's cold start takes seconds; until it answers, the gateway defers mail with 451 rather than
+ * let it in unscanned). `dnsServer` is the simulated internet's: rspamd asks it, never the internet.
+ */
 export async function startLabEdgeDaemons(
   home: string,
   dnsServer: string,
@@ -28,43 +34,60 @@ export async function startLabEdgeDaemons(
 ): Promise<LabEdgeDaemons> {
   let rspamd: ForegroundRspamd | undefined;
   let clamd: ForegroundClamd | undefined;
+  const starting: Promise<void>[] = [];
+  let rspamdUrl: string | undefined;
+  let clamdAddress: string | undefined;
   if (!existsSync(rspamdProgram)) {
     say('rspamd is not installed (Debian package rspamd): the gateway relays mail without a content scan');
   } else {
-    try {
-      const dir = join(home, 'edge', 'rspamd');
-      // Its run directory holds sockets and pids of the last run: a fresh one each time.
-      await rm(join(dir, 'run'), { recursive: true, force: true });
-      await mkdir(dir, { recursive: true });
-      const [normal, controller, proxy] = (await findFreePorts(3)) as [number, number, number];
-      rspamd = await startForegroundRspamd({ dir, ports: { normal, controller, proxy }, dnsServer });
-    } catch (error) {
-      say(`rspamd did not start: ${(error as Error).message.split('\n')[0]}; the gateway relays unscanned`);
-    }
+    const dir = join(home, 'edge', 'rspamd');
+    const [normal, controller, proxy] = (await findFreePorts(3)) as [number, number, number];
+    rspamdUrl = `http://127.0.0.1:${normal}`;
+    starting.push(
+      (async () => {
+        // Its run directory holds sockets and pids of the last run: a fresh one each time.
+        await rm(join(dir, 'run'), { recursive: true, force: true });
+        await mkdir(dir, { recursive: true });
+        rspamd = await startForegroundRspamd({ dir, ports: { normal, controller, proxy }, dnsServer });
+      })().catch((error: unknown) => {
+        say(
+          `rspamd did not start: ${(error as Error).message.split('\n')[0]}; the gateway defers mail (451)`,
+        );
+      }),
+    );
   }
   if (!existsSync(clamdProgram)) {
     say('clamd is not installed (Debian package clamav-daemon): the gateway does not scan for viruses');
   } else {
-    try {
-      const [port] = (await findFreePorts(1)) as [number];
-      clamd = await startForegroundClamd({ dir: join(home, 'edge', 'clamd'), port });
-    } catch (error) {
-      say(`clamd did not start: ${(error as Error).message.split('\n')[0]}; no virus scanning`);
-    }
-  }
-  if (rspamd || clamd)
-    say(
-      `scanners: ${[
-        rspamd ? `rspamd at ${rspamd.url}` : '',
-        clamd ? `clamd at ${clamd.address} (EICAR test signature only)` : '',
-      ]
-        .filter(Boolean)
-        .join(', ')}`,
+    const [port] = (await findFreePorts(1)) as [number];
+    clamdAddress = `127.0.0.1:${port}`;
+    starting.push(
+      startForegroundClamd({ dir: join(home, 'edge', 'clamd'), port }).then(
+        (started) => {
+          clamd = started;
+        },
+        (error: unknown) => {
+          say(
+            `clamd did not start: ${(error as Error).message.split('\n')[0]}; the gateway defers mail (451)`,
+          );
+        },
+      ),
     );
+  }
+  const ready = Promise.all(starting).then(() => {
+    const running = [
+      rspamd ? `rspamd at ${rspamd.url}` : '',
+      clamd ? `clamd at ${clamd.address} (EICAR test signature only)` : '',
+    ];
+    if (rspamd || clamd) say(`scanners: ${running.filter(Boolean).join(', ')}`);
+  });
   return {
-    ...(rspamd ? { rspamdUrl: rspamd.url } : {}),
-    ...(clamd ? { clamdAddress: clamd.address } : {}),
+    ...(rspamdUrl ? { rspamdUrl } : {}),
+    ...(clamdAddress ? { clamdAddress } : {}),
+    ready,
     async stop() {
+      // One still starting is stopped once it has started (or failed).
+      await ready;
       await Promise.all([rspamd?.stop(), clamd?.stop()]);
     },
   };
