@@ -129,13 +129,10 @@ export class SenderAuthenticator {
       .filter((line) => !/^ARC-/i.test(line))
       .join('\r\n');
     const summary = `spf=${spf} dkim=${dkim} dmarc=${dmarc} arc=${arc}`;
+    const found = { spf, dkim, dmarc, arc, fromDomain, header };
     if (dmarc === 'fail' && policy === 'reject' && arc !== 'pass')
       return {
-        spf,
-        dkim,
-        dmarc,
-        arc,
-        fromDomain,
+        ...found,
         action: 'reject',
         reason: `DMARC policy of ${fromDomain}: reject (${summary})`,
         reply: {
@@ -143,19 +140,13 @@ export class SenderAuthenticator {
           enhanced: '5.7.1',
           message: `rejected by the DMARC policy of ${fromDomain}: the sender is not authenticated (SPF and DKIM not aligned with the From: domain)`,
         },
-        header,
       };
     if (dmarc === 'fail' && (policy === 'quarantine' || policy === 'reject'))
       return {
-        spf,
-        dkim,
-        dmarc,
-        arc,
-        fromDomain,
+        ...found,
         action: 'quarantine',
         reason: `DMARC policy of ${fromDomain}: ${policy}${policy === 'reject' ? ', quarantined for a valid ARC chain' : ''} (${summary})`,
-        header,
       };
-    return { spf, dkim, dmarc, arc, fromDomain, action: 'none', reason: summary, header };
+    return { ...found, action: 'none', reason: summary };
   }
 }

@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { stopChild } from './stop-child.js';
 
 /** Where Debian installs clamd. */
 export const clamdProgram = '/usr/sbin/clamd';
@@ -90,16 +91,7 @@ export async function startForegroundClamd(options: {
     const file = await readFile(logFile, 'utf8').catch(() => '');
     return `${output}\n${file}`.slice(-4000);
   };
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    process.kill(child.pid, 'SIGTERM');
-    const timer = setTimeout(() => {
-      if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
-    }, 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopChild(child);
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`clamd exited with ${child.exitCode}: ${await log()}`);

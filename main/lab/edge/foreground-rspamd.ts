@@ -8,6 +8,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stopChild } from './stop-child.js';
 
 /** Where Debian installs rspamd. */
 export const rspamdProgram = '/usr/bin/rspamd';
@@ -119,16 +120,7 @@ export async function startForegroundRspamd(options: ForegroundRspamdOptions): P
     return `${output}\n${file}`.slice(-8000);
   };
   const url = `http://127.0.0.1:${normal}`;
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    process.kill(child.pid, 'SIGTERM');
-    const timer = setTimeout(() => {
-      if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
-    }, 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopChild(child);
   const deadline = Date.now() + (options.readyTimeoutMs ?? 100_000);
   for (;;) {
     if (child.exitCode !== null) throw new RspamdExited(`rspamd exited with ${child.exitCode}:\n${log()}`);

@@ -9,14 +9,9 @@ import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DkimKeyFiles } from '../../../../../agent/mail/director/dkim/dkim-key-files.js';
-import {
-  type DkimKeyValue,
-  dkimTxtRecord,
-  formatDkimKeyValue,
-} from '../../../../../agent/mail/director/dkim/dkim-key-value.js';
+import type { DkimKeyValue } from '../../../../../agent/mail/director/dkim/dkim-key-value.js';
 import { activatePending, withNewKeys } from '../../../../../agent/mail/director/dkim/dkim-rotation.js';
 import { DkimSigner } from '../../../../../agent/mail/director/dkim/dkim-signer.js';
-import { RspamdClient } from '../../../../../agent/mail/gateway/rspamd-client.js';
 import {
   type DnsResponder,
   startDnsResponder,
@@ -26,6 +21,7 @@ import { startTestRspamd, type TestRspamd } from '../../../../support/rspamd.js'
 import { storeUsers } from '../../../../support/store-seed.js';
 import { makeTempDir, removeTempDir } from '../../store/maildir/maildir-test-support.js';
 import { type DirectorFixture, outsideZone, startDirectorFixture } from '../director-fixture.js';
+import { freshDkimKeys, publishDkimKeys, rspamdDkimSymbols, signingSelectors } from './dkim-test-keys.js';
 
 const { dave } = storeUsers;
 
@@ -41,15 +37,9 @@ describe('DKIM-signed mail received by Debian Postfix as the outside world, veri
 
   const publish = async (next: DkimKeyValue[]) => {
     keys = next;
-    await fx.ldap.setDomainDkimKeys('beta.example', keys.map(formatDkimKeyValue));
-    for (const key of keys)
-      dns.setName(`${key.selector}._domainkey.beta.example`, { txt: [dkimTxtRecord(key)] });
-    signer.invalidate();
+    await publishDkimKeys({ ldap: fx.ldap, dns, signer }, 'beta.example', keys);
   };
-  const fresh = async () => [
-    await keyFiles.create('beta.example', 'rsa-sha256', new Date()),
-    await keyFiles.create('beta.example', 'ed25519-sha256', new Date()),
-  ];
+  const fresh = () => freshDkimKeys(keyFiles, 'beta.example');
   const sendAndReceive = async (subject: string) => {
     const transport = createTransport({
       host: '127.0.0.1',
@@ -75,18 +65,9 @@ describe('DKIM-signed mail received by Debian Postfix as the outside world, veri
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
-  const verdict = async (message: Buffer) => {
-    const result = await new RspamdClient({ url: rspamd.url }).scan(message, {
-      sender: dave.mail,
-      recipients: ['friend@outside.example'],
-      // Not loopback: rspamd skips DKIM for its local networks.
-      clientAddress: '192.0.2.25',
-      helo: 'director01.test',
-    });
-    return result.symbols.map((s) => s.name);
-  };
-  const selectorsIn = (message: Buffer) =>
-    [...message.toString('latin1').matchAll(/[;\s]s=([a-z0-9-]+);/g)].map((m) => m[1]).sort();
+  const verdict = (message: Buffer) =>
+    rspamdDkimSymbols(rspamd.url, message, dave.mail, 'friend@outside.example');
+  const selectorsIn = signingSelectors;
 
   beforeAll(async () => {
     postfix = await startPostfix({

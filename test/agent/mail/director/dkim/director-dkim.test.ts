@@ -14,8 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DkimKeyFiles } from '../../../../../agent/mail/director/dkim/dkim-key-files.js';
 import {
   type DkimKeyValue,
-  dkimTxtRecord,
-  formatDkimKeyValue,
   parseDkimKeyValue,
 } from '../../../../../agent/mail/director/dkim/dkim-key-value.js';
 import {
@@ -24,7 +22,6 @@ import {
   withoutExpired,
 } from '../../../../../agent/mail/director/dkim/dkim-rotation.js';
 import { DkimSigner } from '../../../../../agent/mail/director/dkim/dkim-signer.js';
-import { RspamdClient } from '../../../../../agent/mail/gateway/rspamd-client.js';
 import {
   type DnsResponder,
   startDnsResponder,
@@ -37,6 +34,7 @@ import { startTestRspamd, type TestRspamd } from '../../../../support/rspamd.js'
 import { storeUsers } from '../../../../support/store-seed.js';
 import { makeTempDir, removeTempDir } from '../../store/maildir/maildir-test-support.js';
 import { type DirectorFixture, outsideZone, startDirectorFixture } from '../director-fixture.js';
+import { freshDkimKeys, publishDkimKeys, rspamdDkimSymbols, signingSelectors } from './dkim-test-keys.js';
 
 const { carol } = storeUsers;
 const day = 86_400_000;
@@ -46,19 +44,13 @@ describe('DKIM signing at the director, verified by rspamd', () => {
   let dns: DnsResponder;
   let internet: SimulatedMailHost;
   let rspamd: TestRspamd;
-  let scanner: RspamdClient;
   let keyDir: string;
   let keyFiles: DkimKeyFiles;
   let signer: DkimSigner;
   let now = Date.now();
 
-  /** Writes the keys to the directory and publishes every one's TXT record, as a department does. */
-  const publish = async (keys: DkimKeyValue[]) => {
-    await fx.ldap.setDomainDkimKeys('alpha.example', keys.map(formatDkimKeyValue));
-    for (const key of keys)
-      dns.setName(`${key.selector}._domainkey.alpha.example`, { txt: [dkimTxtRecord(key)] });
-    signer.invalidate();
-  };
+  const publish = (keys: DkimKeyValue[]) =>
+    publishDkimKeys({ ldap: fx.ldap, dns, signer }, 'alpha.example', keys);
   const currentKeys = async () =>
     ((await fx.ldap.listDomains()).find((d) => d.name === 'alpha.example')?.dkimKeys ?? []).map((text) => {
       const parsed = parseDkimKeyValue(text);
@@ -91,18 +83,8 @@ describe('DKIM signing at the director, verified by rspamd', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
-  const dkimSymbols = async (message: Buffer) => {
-    const verdict = await scanner.scan(message, {
-      sender: carol.mail,
-      recipients: ['someone@outside.example'],
-      // Not loopback: rspamd skips DKIM and SPF for its local networks.
-      clientAddress: '192.0.2.25',
-      helo: 'director01.test',
-    });
-    return verdict.symbols
-      .map((s) => s.name)
-      .filter((name) => name.startsWith('R_DKIM') || name === 'DKIM_TRACE');
-  };
+  const dkimSymbols = (message: Buffer) =>
+    rspamdDkimSymbols(rspamd.url, message, carol.mail, 'someone@outside.example');
   /** The message with only the DKIM-Signature whose s= is `selector` (the other one removed). */
   const onlySignature = (message: Buffer, selector: string) => {
     const text = message.toString('latin1');
@@ -113,14 +95,12 @@ describe('DKIM signing at the director, verified by rspamd', () => {
     );
     return Buffer.from(`${kept.join('\r\n')}${text.slice(end)}`, 'latin1');
   };
-  const selectorsIn = (message: Buffer) =>
-    [...message.toString('latin1').matchAll(/[;\s]s=([a-z0-9-]+);/g)].map((m) => m[1]);
+  const selectorsIn = signingSelectors;
 
   beforeAll(async () => {
     internet = await startSimulatedMailHost({});
     dns = await startDnsResponder({ zone: outsideZone });
     rspamd = await startTestRspamd({ dnsServer: dns.server });
-    scanner = new RspamdClient({ url: rspamd.url });
     keyDir = await makeTempDir('director-dkim-');
     keyFiles = new DkimKeyFiles(join(keyDir, 'dkim'));
     let directory: DirectorFixture['ldap'] | undefined;
@@ -137,11 +117,12 @@ describe('DKIM signing at the director, verified by rspamd', () => {
       { dnsServers: [dns.server], port: internet.port },
     );
     directory = fx.ldap;
-    const fresh = [
-      await keyFiles.create('alpha.example', 'rsa-sha256', new Date(now)),
-      await keyFiles.create('alpha.example', 'ed25519-sha256', new Date(now)),
-    ];
-    await publish(activatePending(withNewKeys([], fresh), new Date(now)));
+    await publish(
+      activatePending(
+        withNewKeys([], await freshDkimKeys(keyFiles, 'alpha.example', new Date(now))),
+        new Date(now),
+      ),
+    );
   }, 180_000);
   afterAll(async () => {
     await fx?.stop();
@@ -196,10 +177,7 @@ describe('DKIM signing at the director, verified by rspamd', () => {
     const oldSelectors = (await currentKeys()).map((k) => k.selector).sort();
     expect(selectorsIn(before).sort()).toEqual(oldSelectors);
     // Step 1: new keys pending and published; mail is still signed with the old ones.
-    const fresh = [
-      await keyFiles.create('alpha.example', 'rsa-sha256', new Date(now + day)),
-      await keyFiles.create('alpha.example', 'ed25519-sha256', new Date(now + day)),
-    ];
+    const fresh = await freshDkimKeys(keyFiles, 'alpha.example', new Date(now + day));
     await publish(withNewKeys(await currentKeys(), fresh));
     await submit('while-pending');
     expect(selectorsIn(await arrived('while-pending')).sort()).toEqual(oldSelectors);
