@@ -131,6 +131,15 @@ const directorServices = z
       .min(60_000)
       .default(5 * 86_400_000),
     /**
+     * MTA-STS (RFC 8461) on outbound delivery, always on: `policyPort` is the policy hosts' HTTPS
+     * port (443; the lab and tests use another), `caFile` extra trusted CAs (PEM) for policy hosts
+     * and MX certificates (the system's always count).
+     */
+    mtaSts: z
+      .object({ policyPort: port.min(1).default(443), caFile: absolutePath.optional() })
+      .strict()
+      .default({ policyPort: 443 }),
+    /**
      * DKIM signing of submitted mail (docs/edge.md); off when absent. Private keys live in
      * `keyDir` (default `<dataDir>/dkim`, mode 0700, files 0600); `spf` is what each department's
      * SPF record should authorise (the addresses this director sends from, as SPF mechanisms:

@@ -5,6 +5,7 @@
  * gives it; a director whose configuration has no `director` section runs none of it (the module
  * logs why).
  */
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { DirectorAuthenticator } from '../../mail/director/director-authenticator.js';
 import { txtLookup } from '../../mail/director/dkim/department-dns.js';
@@ -14,6 +15,7 @@ import { DomainDkimKeys } from '../../mail/director/dkim/domain-dkim-keys.js';
 import { DirectorSmtpServer } from '../../mail/director/inbound/director-smtp-server.js';
 import { RecipientRouter } from '../../mail/director/inbound/recipient-router.js';
 import { LmtpTransport } from '../../mail/director/outbound/lmtp-transport.js';
+import { MtaStsPolicies } from '../../mail/director/outbound/mta-sts.js';
 import { MxResolver } from '../../mail/director/outbound/mx-resolver.js';
 import { MxTransport } from '../../mail/director/outbound/mx-transport.js';
 import { MailQueue } from '../../mail/director/queue/mail-queue.js';
@@ -51,7 +53,18 @@ export class DirectorMailModule implements AgentModule {
     const outboundPort = settings.outboundDelivery ? settings.outboundPort : undefined;
     const router = new RecipientRouter({ directory, clock, outboundPort });
     const resolver = new MxResolver({ servers: settings.dnsServers });
-    const outbound = new MxTransport({ clientName: serverName, resolve: (domain) => resolver.route(domain) });
+    const stsCa = settings.mtaSts.caFile ? await readFile(settings.mtaSts.caFile) : undefined;
+    const outbound = new MxTransport({
+      clientName: serverName,
+      resolve: (domain) => resolver.route(domain),
+      mtaSts: new MtaStsPolicies({
+        clock,
+        ...(settings.dnsServers ? { servers: settings.dnsServers } : {}),
+        ...(stsCa ? { ca: stsCa } : {}),
+        policyPort: settings.mtaSts.policyPort,
+      }),
+      ...(stsCa ? { tlsCa: stsCa } : {}),
+    });
     const queue = new MailQueue({
       root: queueRootPath(config),
       clock,

@@ -32,6 +32,16 @@ describe('agent config: the edge', () => {
     expect(dkimKeyDirPath(placed)).toBe('/etc/mailfleet/dkim');
   });
 
+  it('checks MTA-STS on outbound mail always, on port 443 unless told, with extra CAs when given', () => {
+    expect(parseAgentConfig({ ...base, director }).director?.mtaSts).toEqual({ policyPort: 443 });
+    expect(
+      parseAgentConfig({
+        ...base,
+        director: { ...director, mtaSts: { policyPort: 8443, caFile: '/etc/ssl/lab-ca.pem' } },
+      }).director?.mtaSts,
+    ).toEqual({ policyPort: 8443, caFile: '/etc/ssl/lab-ca.pem' });
+  });
+
   it('refuses an SPF entry that is not a mechanism and an unknown DMARC policy, naming them', () => {
     expect(() =>
       parseAgentConfig({ ...base, director: { ...director, dkim: { spf: ['v=spf1 -all'] } } }),
