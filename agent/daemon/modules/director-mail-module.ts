@@ -15,7 +15,7 @@ import { DomainDkimKeys } from '../../mail/director/dkim/domain-dkim-keys.js';
 import { DirectorSmtpServer } from '../../mail/director/inbound/director-smtp-server.js';
 import { RecipientRouter } from '../../mail/director/inbound/recipient-router.js';
 import { LmtpTransport } from '../../mail/director/outbound/lmtp-transport.js';
-import { MtaStsPolicies } from '../../mail/director/outbound/mta-sts.js';
+import { MtaStsPolicies, tlsFailureTypes } from '../../mail/director/outbound/mta-sts.js';
 import { MxResolver } from '../../mail/director/outbound/mx-resolver.js';
 import { MxTransport } from '../../mail/director/outbound/mx-transport.js';
 import { MailQueue } from '../../mail/director/queue/mail-queue.js';
@@ -88,7 +88,21 @@ export class DirectorMailModule implements AgentModule {
     this.queue = queue;
     this.runtime.set('mailQueue', queue);
     this.runtime.set('recipientRouter', router);
-    this.removeCounters = registerQueueCounters(this.runtime.counters, queue, clock);
+    const removeQueueCounters = registerQueueCounters(this.runtime.counters, queue, clock);
+    // TLS-RPT-style failure counts of outbound delivery (MTA-STS), summed over destinations: /metrics.
+    const removeTlsCounters = tlsFailureTypes.map((type) =>
+      this.runtime.counters.register({
+        name: `outbound_tls_${type.replaceAll('-', '_')}`,
+        kind: 'counter',
+        help: `Outbound deliveries that met the TLS-RPT failure "${type}" (MTA-STS) since start.`,
+        read: () =>
+          Object.values(outbound.tlsFailures()).reduce((sum, counts) => sum + (counts[type] ?? 0), 0),
+      }),
+    );
+    this.removeCounters = () => {
+      removeQueueCounters();
+      for (const remove of removeTlsCounters) remove();
+    };
     // Read at each start, so a renewed certificate is picked up by service.restart of the agent.
     const tls = config.tls ? await loadMailTls(config.tls) : undefined;
     const submissionLogins = new DirectorAuthenticator({ directory, clock, guard: this.runtime.loginGuard });

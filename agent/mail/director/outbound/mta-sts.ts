@@ -23,14 +23,16 @@ export interface MtaStsPolicy {
 }
 
 /** The TLS-RPT result types the director reports. */
-export type TlsFailureType =
-  | 'sts-policy-fetch-error'
-  | 'sts-policy-invalid'
-  | 'starttls-not-supported'
-  | 'certificate-host-mismatch'
-  | 'certificate-expired'
-  | 'certificate-not-trusted'
-  | 'validation-failure';
+export const tlsFailureTypes = [
+  'sts-policy-fetch-error',
+  'sts-policy-invalid',
+  'starttls-not-supported',
+  'certificate-host-mismatch',
+  'certificate-expired',
+  'certificate-not-trusted',
+  'validation-failure',
+] as const;
+export type TlsFailureType = (typeof tlsFailureTypes)[number];
 
 /** What the transport does for a domain: no policy, or one (and a fetch failure to report). */
 export type MtaStsLookup =
