@@ -1,17 +1,9 @@
-/**
- * Issue 14's must-hold, literally: mail from a lab user, DKIM-signed by the director, delivered by MX
- * to Debian's Postfix acting as the outside world (its MX through the simulated internet's DNS), and
- * the message as Postfix stored it in its Maildir verified by Debian rspamd's own DKIM module against
- * the key the simulated DNS publishes; after a rotation, mail signed with the new selector verifies
- * and the mail signed with the old one still does while its record stays published (grace period).
- */
-import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DkimKeyFiles } from '../../../../../agent/mail/director/dkim/dkim-key-files.js';
+import type { DkimKeyFiles } from '../../../../../agent/mail/director/dkim/dkim-key-files.js';
 import type { DkimKeyValue } from '../../../../../agent/mail/director/dkim/dkim-key-value.js';
 import { activatePending, withNewKeys } from '../../../../../agent/mail/director/dkim/dkim-rotation.js';
-import { DkimSigner } from '../../../../../agent/mail/director/dkim/dkim-signer.js';
+import type { DkimSigner } from '../../../../../agent/mail/director/dkim/dkim-signer.js';
 import {
   type DnsResponder,
   startDnsResponder,
@@ -19,9 +11,15 @@ import {
 import { startPostfix, type TestPostfix } from '../../../../support/postfix.js';
 import { startTestRspamd, type TestRspamd } from '../../../../support/rspamd.js';
 import { storeUsers } from '../../../../support/store-seed.js';
-import { makeTempDir, removeTempDir } from '../../store/maildir/maildir-test-support.js';
-import { type DirectorFixture, outsideZone, startDirectorFixture } from '../director-fixture.js';
-import { freshDkimKeys, publishDkimKeys, rspamdDkimSymbols, signingSelectors } from './dkim-test-keys.js';
+import { type DirectorFixture, outsideZone } from '../director-fixture.js';
+import {
+  freshDkimKeys,
+  publishDkimKeys,
+  rspamdDkimSymbols,
+  type SigningDirector,
+  signingSelectors,
+  startSigningDirector,
+} from './dkim-test-keys.js';
 
 const { dave } = storeUsers;
 
@@ -29,8 +27,8 @@ describe('DKIM-signed mail received by Debian Postfix as the outside world, veri
   let postfix: TestPostfix;
   let dns: DnsResponder;
   let rspamd: TestRspamd;
+  let director: SigningDirector;
   let fx: DirectorFixture;
-  let keyDir: string;
   let keyFiles: DkimKeyFiles;
   let signer: DkimSigner;
   let keys: DkimKeyValue[] = [];
@@ -77,28 +75,18 @@ describe('DKIM-signed mail received by Debian Postfix as the outside world, veri
     });
     dns = await startDnsResponder({ zone: outsideZone });
     rspamd = await startTestRspamd({ dnsServer: dns.server });
-    keyDir = await makeTempDir('director-dkim-postfix-');
-    keyFiles = new DkimKeyFiles(join(keyDir, 'dkim'));
-    let directory: DirectorFixture['ldap'] | undefined;
-    signer = new DkimSigner({
-      directory: { listDomains: () => (directory as DirectorFixture['ldap']).listDomains() },
-      keyFiles,
-      clock: { now: () => Date.now() },
-    });
-    fx = await startDirectorFixture(
-      { signer },
-      { now: () => Date.now() },
+    director = await startSigningDirector(
       { dnsServers: [dns.server], port: postfix.mxPort },
+      'director-dkim-postfix',
     );
-    directory = fx.ldap;
+    ({ fx, keyFiles, signer } = director);
     await publish(activatePending(withNewKeys([], await fresh()), new Date()));
   }, 180_000);
   afterAll(async () => {
-    await fx?.stop();
+    await director?.stop();
     await rspamd?.stop();
     await dns?.stop();
     await postfix?.stop();
-    if (keyDir) await removeTempDir(keyDir);
   });
 
   it('verifies as Postfix stored it; after a rotation the new selector verifies and the old one still does', async () => {

@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DkimKeyFiles } from '../../../../../agent/mail/director/dkim/dkim-key-files.js';
+import type { DkimKeyFiles } from '../../../../../agent/mail/director/dkim/dkim-key-files.js';
 import {
   type DkimKeyValue,
   parseDkimKeyValue,
@@ -21,7 +21,7 @@ import {
   withNewKeys,
   withoutExpired,
 } from '../../../../../agent/mail/director/dkim/dkim-rotation.js';
-import { DkimSigner } from '../../../../../agent/mail/director/dkim/dkim-signer.js';
+import type { DkimSigner } from '../../../../../agent/mail/director/dkim/dkim-signer.js';
 import {
   type DnsResponder,
   startDnsResponder,
@@ -32,14 +32,21 @@ import {
 } from '../../../../../main/lab/simulated-internet/simulated-mail-host.js';
 import { startTestRspamd, type TestRspamd } from '../../../../support/rspamd.js';
 import { storeUsers } from '../../../../support/store-seed.js';
-import { makeTempDir, removeTempDir } from '../../store/maildir/maildir-test-support.js';
-import { type DirectorFixture, outsideZone, startDirectorFixture } from '../director-fixture.js';
-import { freshDkimKeys, publishDkimKeys, rspamdDkimSymbols, signingSelectors } from './dkim-test-keys.js';
+import { type DirectorFixture, outsideZone } from '../director-fixture.js';
+import {
+  freshDkimKeys,
+  publishDkimKeys,
+  rspamdDkimSymbols,
+  type SigningDirector,
+  signingSelectors,
+  startSigningDirector,
+} from './dkim-test-keys.js';
 
 const { carol } = storeUsers;
 const day = 86_400_000;
 
 describe('DKIM signing at the director, verified by rspamd', () => {
+  let director: SigningDirector;
   let fx: DirectorFixture;
   let dns: DnsResponder;
   let internet: SimulatedMailHost;
@@ -101,22 +108,8 @@ describe('DKIM signing at the director, verified by rspamd', () => {
     internet = await startSimulatedMailHost({});
     dns = await startDnsResponder({ zone: outsideZone });
     rspamd = await startTestRspamd({ dnsServer: dns.server });
-    keyDir = await makeTempDir('director-dkim-');
-    keyFiles = new DkimKeyFiles(join(keyDir, 'dkim'));
-    let directory: DirectorFixture['ldap'] | undefined;
-    signer = new DkimSigner({
-      directory: { listDomains: () => (directory as DirectorFixture['ldap']).listDomains() },
-      keyFiles,
-      // The real clock: a signature's t= in the future is ignored by verifiers. `now` drives only the
-      // keys' life (created, until).
-      clock: { now: () => Date.now() },
-    });
-    fx = await startDirectorFixture(
-      { signer },
-      { now: () => Date.now() },
-      { dnsServers: [dns.server], port: internet.port },
-    );
-    directory = fx.ldap;
+    director = await startSigningDirector({ dnsServers: [dns.server], port: internet.port }, 'director-dkim');
+    ({ fx, keyFiles, signer, keyDir } = director);
     await publish(
       activatePending(
         withNewKeys([], await freshDkimKeys(keyFiles, 'alpha.example', new Date(now))),
@@ -125,11 +118,10 @@ describe('DKIM signing at the director, verified by rspamd', () => {
     );
   }, 180_000);
   afterAll(async () => {
-    await fx?.stop();
+    await director?.stop();
     await rspamd?.stop();
     await internet?.stop();
     await dns?.stop();
-    if (keyDir) await removeTempDir(keyDir);
   });
 
   it('keeps the private keys in mode 0600 files in a 0700 directory, and only public keys in the directory', async () => {

@@ -3,16 +3,19 @@
  * disk, publish them (directory values and TXT records in the simulated DNS), and ask Debian
  * rspamd's DKIM module what it thinks of a message.
  */
+import { join } from 'node:path';
 import type { LdapFleetDirectory } from '../../../../../agent/common/directory/ldap-fleet-directory.js';
-import type { DkimKeyFiles } from '../../../../../agent/mail/director/dkim/dkim-key-files.js';
+import { DkimKeyFiles } from '../../../../../agent/mail/director/dkim/dkim-key-files.js';
 import {
   type DkimKeyValue,
   dkimTxtRecord,
   formatDkimKeyValue,
 } from '../../../../../agent/mail/director/dkim/dkim-key-value.js';
-import type { DkimSigner } from '../../../../../agent/mail/director/dkim/dkim-signer.js';
+import { DkimSigner } from '../../../../../agent/mail/director/dkim/dkim-signer.js';
 import { RspamdClient } from '../../../../../agent/mail/gateway/rspamd-client.js';
 import type { DnsResponder } from '../../../../../main/lab/simulated-internet/dns-responder.js';
+import { makeTempDir, removeTempDir } from '../../store/maildir/maildir-test-support.js';
+import { type DirectorFixture, type FixtureOutbound, startDirectorFixture } from '../director-fixture.js';
 
 /** A new RSA 2048 and Ed25519 key of `domain` (pending), made at `at`. */
 export async function freshDkimKeys(
@@ -60,4 +63,43 @@ export async function rspamdDkimSymbols(
 /** The selectors of a message's DKIM-Signature fields, sorted. */
 export function signingSelectors(message: Buffer): string[] {
   return [...message.toString('latin1').matchAll(/[;\s]s=([a-z0-9-]+);/g)].map((m) => m[1] ?? '').sort();
+}
+
+/** A director fixture that DKIM-signs submissions, its keys on disk in a temporary directory. */
+export interface SigningDirector {
+  fx: DirectorFixture;
+  keyFiles: DkimKeyFiles;
+  signer: DkimSigner;
+  /** Where the private keys are (`<keyDir>/dkim/<domain>/<selector>.pem`). */
+  keyDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the director fixture with a signer, delivering remote mail by MX as `outbound` says. */
+export async function startSigningDirector(
+  outbound: FixtureOutbound,
+  name: string,
+): Promise<SigningDirector> {
+  const keyDir = await makeTempDir(`${name}-`);
+  const keyFiles = new DkimKeyFiles(join(keyDir, 'dkim'));
+  let directory: LdapFleetDirectory | undefined;
+  const signer = new DkimSigner({
+    directory: { listDomains: () => (directory as LdapFleetDirectory).listDomains() },
+    keyFiles,
+    // The real clock: a signature's t= in the future is ignored by verifiers; tests drive the keys'
+    // life (created, until) with their own times.
+    clock: { now: () => Date.now() },
+  });
+  const fx = await startDirectorFixture({ signer }, { now: () => Date.now() }, outbound);
+  directory = fx.ldap;
+  return {
+    fx,
+    keyFiles,
+    signer,
+    keyDir,
+    async stop() {
+      await fx.stop();
+      await removeTempDir(keyDir);
+    },
+  };
 }
