@@ -55,7 +55,7 @@ export const roles: Readonly<Record<NodeRole, RoleSpec>> = {
     // The cutover holds act on the queue, the proxies and the routes: after the modules that make them.
     modules: ['director-mail', 'director-proxy', 'cutover-holds'],
     modulesAfterControl: [],
-    methodGroups: ['queue', 'route', 'proxy', 'cutover'],
+    methodGroups: ['queue', 'route', 'proxy', 'cutover', 'dkim'],
     checksPasswords: true,
   },
   gateway: {

@@ -29,6 +29,17 @@ export async function userOutOfScope(
   return `domain admin ${caller.id} may not act on ${user}: ${domainOf(user)} is not one of their domains`;
 }
 
+/** Why the caller may not act on a mail domain (a domain admin and another department's), or undefined. */
+export async function mailDomainOutOfScope(
+  caller: Caller,
+  domain: string,
+  adminDomains: AdminDomains,
+): Promise<string | undefined> {
+  const domains = await callerDomains(caller, adminDomains);
+  if (!domains || domains.has(domain.toLowerCase())) return undefined;
+  return `domain admin ${caller.id} may not act on ${domain}: it is not one of their domains`;
+}
+
 /** Throws `forbidden` unless the caller may act on `user`. */
 export async function requireUserInScope(
   caller: Caller,

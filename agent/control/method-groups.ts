@@ -48,6 +48,11 @@ export const roleGroups = {
     absent: 'this node runs no IMAP/POP3 proxy',
   },
   gateway: { methods: ['gateway.status', 'spam.statistics'], absent: 'this node runs no gateway' },
+  // DKIM keys live on the director, which signs (docs/edge.md).
+  dkim: {
+    methods: ['dkim.records', 'dkim.rotate', 'dkim.activate'],
+    absent: 'this node signs no mail (DKIM runs on the director)',
+  },
   // Mailbox moves (docs/moves.md): administrators ask the target store's node.
   move: {
     methods: [

@@ -14,6 +14,7 @@ import type { AuditLog } from './audit-log.js';
 import { auditMethods } from './audit-methods.js';
 import { authMethods } from './auth-methods.js';
 import { type CutoverMethodDeps, cutoverMethods } from './cutover-methods.js';
+import { type DkimMethodDeps, dkimMethods } from './dkim-methods.js';
 import type { AdminDomains } from './domain-scope.js';
 import { type GatewayMethodDeps, gatewayMethods } from './gateway-methods.js';
 import { type RoleGroupMethod, type RoleGroupName, roleGroups } from './method-groups.js';
@@ -47,6 +48,7 @@ export interface MethodTableDeps {
   route: RouteMethodDeps;
   proxy: Omit<ProxyMethodDeps, 'adminDomains'>;
   gateway: GatewayMethodDeps;
+  dkim: DkimMethodDeps;
   /** Mailbox moves (`move` and `sync` groups): the node's moves. */
   moves: Omit<MoveMethodDeps, 'adminDomains'> & SyncMethodDeps;
   cutover: CutoverMethodDeps;
@@ -60,6 +62,7 @@ const roleGroupHandlers: { [G in RoleGroupName]: (deps: MethodTableDeps) => Role
   route: (deps) => routeMethods(deps.route),
   proxy: (deps) => proxyMethods({ ...deps.proxy, adminDomains: deps.adminDomains }),
   gateway: (deps) => gatewayMethods(deps.gateway),
+  dkim: (deps) => dkimMethods(deps.dkim),
   move: (deps) => moveMethods({ ...deps.moves, adminDomains: deps.adminDomains }),
   sync: (deps) => syncMethods(deps.moves),
   cutover: (deps) => cutoverMethods(deps.cutover),

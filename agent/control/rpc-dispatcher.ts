@@ -14,7 +14,7 @@ import { type MethodName, methods } from '../common/contract/methods.js';
 import type { JsonLogger } from '../common/json-logger.js';
 import { type AuditLog, paramsDigest } from './audit-log.js';
 import type { Caller } from './caller-key-cache.js';
-import { type AdminDomains, userOutOfScope } from './domain-scope.js';
+import { type AdminDomains, mailDomainOutOfScope, userOutOfScope } from './domain-scope.js';
 import { MethodError, type MethodHandler, type MethodHandlers, type RpcChannel } from './method-handler.js';
 
 type Id = string | number | null;
@@ -169,11 +169,17 @@ export class RpcDispatcher {
   }
 
   /**
-   * For a domain admin calling a method the matrix limits to its domains: why the user named in
-   * the params is not theirs, or undefined. (The handler checks the user an address resolves to.)
+   * For a domain admin calling a method the matrix limits to its domains: why the user or mail
+   * domain named in the params is not theirs, or undefined. (The handler checks the user an address
+   * resolves to.)
    */
   private async outOfScope(method: MethodName, caller: Caller, params: unknown): Promise<string | undefined> {
     if (caller.kind !== 'domain' || !isDomainScoped(method)) return undefined;
+    const domain = (params as { domain?: unknown }).domain;
+    if (typeof domain === 'string') {
+      const refusal = await mailDomainOutOfScope(caller, domain, this.options.adminDomains);
+      if (refusal) return refusal;
+    }
     const user = (params as { user?: unknown }).user;
     if (typeof user !== 'string') return undefined;
     return userOutOfScope(caller, user, this.options.adminDomains);

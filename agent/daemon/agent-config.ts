@@ -130,6 +130,32 @@ const directorServices = z
       .int()
       .min(60_000)
       .default(5 * 86_400_000),
+    /**
+     * MTA-STS (RFC 8461) on outbound delivery, always on: `policyPort` is the policy hosts' HTTPS
+     * port (443; the lab and tests use another), `caFile` extra trusted CAs (PEM) for policy hosts
+     * and MX certificates (the system's always count).
+     */
+    mtaSts: z
+      .object({ policyPort: port.min(1).default(443), caFile: absolutePath.optional() })
+      .strict()
+      .default({ policyPort: 443 }),
+    /**
+     * DKIM signing of submitted mail (docs/edge.md); off when absent. Private keys live in
+     * `keyDir` (default `<dataDir>/dkim`, mode 0700, files 0600); `spf` is what each department's
+     * SPF record should authorise (the addresses this director sends from, as SPF mechanisms:
+     * `ip4:192.0.2.25`); `dmarcPolicy` the DMARC policy the console suggests.
+     */
+    dkim: z
+      .object({
+        keyDir: absolutePath.optional(),
+        spf: z
+          .array(z.string().regex(/^(ip4:|ip6:|a:|mx:|include:|a$|mx$)[^\s;]*$/, 'an SPF mechanism'))
+          .max(20)
+          .default(['mx']),
+        dmarcPolicy: z.enum(['none', 'quarantine', 'reject']).default('quarantine'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -301,6 +327,11 @@ export async function loadAgentConfig(path: string): Promise<AgentConfig> {
     throw new AgentConfigError(`${path} is not JSON: ${(error as Error).message}`);
   }
   return parseAgentConfig(value, path);
+}
+
+/** Where the director's DKIM private keys live for this configuration. */
+export function dkimKeyDirPath(config: AgentConfig): string {
+  return config.director?.dkim?.keyDir ?? join(config.dataDir, 'dkim');
 }
 
 /** Where the director's queue lives for this configuration. */

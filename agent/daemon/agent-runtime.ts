@@ -14,6 +14,7 @@ import type { ControlServer } from '../control/control-server.js';
 import type { BindLockout } from '../directory/embedded/bind-throttle.js';
 import type { DirectoryGuardFigures } from '../directory/embedded/embedded-directory-server.js';
 import { LoginGuard } from '../mail/auth/login-guard.js';
+import type { DomainDkimKeys } from '../mail/director/dkim/domain-dkim-keys.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
 import type { MailQueue } from '../mail/director/queue/mail-queue.js';
 import type { RunningGateway } from '../mail/gateway/running-gateway.js';
@@ -87,6 +88,8 @@ export interface AgentParts {
   storeUsers: StoreUsers;
   /** The director's recipient routing, for route.invalidate (director nodes). */
   recipientRouter: RecipientRouter;
+  /** The director's DKIM keys of every domain (director nodes with `director.dkim`). */
+  dkim: DomainDkimKeys;
   /** The director's durable mail queue (director nodes). */
   mailQueue: MailQueue;
   /** The director's IMAP/POP3 proxies, for the proxy RPCs and route.invalidate (director nodes). */

@@ -38,6 +38,23 @@ export const gatewaySettingsSchema = z
     rspamdUrl: z.url({ protocol: /^http$/ }).optional(),
     /** Whole-scan deadline in ms. Default 15 s. */
     scanTimeoutMs: z.number().int().min(100).max(300_000).default(15_000),
+    /**
+     * ClamAV's daemon (`host:port` of clamd's TCP socket, `TCPSocket` in clamd.conf); without it no
+     * virus scan runs, and the status says so (docs/edge.md).
+     */
+    clamdAddress: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, 'host:port')
+      .optional(),
+    /**
+     * Sender authentication (SPF, DKIM, DMARC with the sender's policy, ARC) at end of DATA, with
+     * an Authentication-Results field added; off when absent. `dnsServers`: the resolvers to ask
+     * (`address` or `address:port`), default the system's.
+     */
+    senderAuthentication: z
+      .object({ dnsServers: z.array(z.string().min(1).max(64)).max(8).optional() })
+      .strict()
+      .optional(),
     greylist: z
       .object({
         /** Where the greylist journal lives; default `<dataDir>/greylist`. */

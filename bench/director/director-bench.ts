@@ -33,6 +33,7 @@ import { percentile, round } from '../stats.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import { startBenchDirectory } from './bench-directory.js';
 import { summariseCpuProfiles } from './cpu-profile-summary.js';
+import { measureDkimSigningCost } from './dkim-signing-cost.js';
 import { benchGreylistDecisions } from './greylist-decisions.js';
 import { peerFigures, peerSides } from './peer-figures.js';
 import { startPostfixPeer } from './postfix-peer.js';
@@ -213,6 +214,17 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
         `domain filter ${round(queueList.domainMs ?? 0)} ms, reason + age filter ${round(queueList.reasonAndAgeMs ?? 0)} ms (no peer)`,
     );
 
+    const dkimSigning = await measureDkimSigningCost({
+      root,
+      directory: credentials,
+      domain,
+      sink,
+      recipients: relayUsers,
+      sessions,
+      concurrencyPerDestination,
+      say,
+    });
+
     const ratio = (a: number, b: number) => round(a / b, 3);
     const l = latency as Record<
       'mailfleet' | 'postfix',
@@ -266,6 +278,7 @@ export async function runDirectorBench(say: (line: string) => void): Promise<Rec
       latency: { ...latency, mailfleetRouterInProcess: router },
       greylist: { mailfleet: greylistOurs, postgrey: greylistPeer },
       queueList,
+      dkimSigning,
       ratios,
       settings: {
         users,

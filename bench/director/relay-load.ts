@@ -34,18 +34,31 @@ export interface RelayResult {
 }
 
 /** A 4 KB message (headers + body) with a unique token. */
-export function benchMessage(token: string, to: string): string {
-  const head = `From: load@outside.example\r\nTo: ${to}\r\nSubject: bench ${token}\r\nMessage-ID: <${token}@bench>\r\n\r\n`;
+export function benchMessage(token: string, to: string, from = 'load@outside.example'): string {
+  const head = `From: ${from}\r\nTo: ${to}\r\nSubject: bench ${token}\r\nMessage-ID: <${token}@bench>\r\n\r\n`;
   const line = 'The quick brown fox jumps over the lazy dog; mail relay bench text.\r\n';
   return head + line.repeat(Math.ceil((4096 - head.length) / line.length)).slice(0, 4096 - head.length);
 }
 
-/** nodemailer: sends `messages` messages to `recipients` in turn and waits until the sink has them all. */
-export function runNodemailerLoad(run: RelayRun & { recipients: string[] }): Promise<RelayResult> {
+/**
+ * nodemailer: sends `messages` messages to `recipients` in turn and waits until the sink has them all.
+ * With `login`, each session logs in (AUTH PLAIN) as that user and sends from its address (the
+ * submission path, where the director DKIM-signs).
+ */
+export function runNodemailerLoad(
+  run: RelayRun & { recipients: string[]; login?: { user: string; pass: string } },
+): Promise<RelayResult> {
+  const from = run.login?.user ?? 'load@outside.example';
   return timedUntilDelivered(run, async () => {
     let next = 0;
     const session = async (n: number) => {
-      const options = { host: '127.0.0.1', port: run.port, ignoreTLS: true, name: `load${n}.bench` };
+      const options = {
+        host: '127.0.0.1',
+        port: run.port,
+        ignoreTLS: true,
+        name: `load${n}.bench`,
+        ...(run.login ? { auth: run.login } : {}),
+      };
       const pooled = run.reuseConnections
         ? createTransport({ ...options, pool: true, maxConnections: 1 })
         : undefined;
@@ -56,8 +69,8 @@ export function runNodemailerLoad(run: RelayRun & { recipients: string[] }): Pro
           const transport = pooled ?? createTransport(options);
           try {
             await transport.sendMail({
-              envelope: { from: 'load@outside.example', to: [to] },
-              raw: benchMessage(`m${i}`, to),
+              envelope: { from, to: [to] },
+              raw: benchMessage(`m${i}`, to, from),
             });
           } finally {
             if (!pooled) transport.close();

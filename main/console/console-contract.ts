@@ -148,6 +148,10 @@ export const consoleCalls = {
     'spam.statistics',
     "A gateway's decisions over the last hour: per minute, per domain, last decisions with reasons.",
   ),
+  'dkim.records': onNodeCall(
+    'dkim.records',
+    "The DNS records a mail domain's department publishes (DKIM keys, SPF, DMARC), checked against DNS by a director.",
+  ),
   'audit.tail': {
     params: z
       .object({

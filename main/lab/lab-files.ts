@@ -67,6 +67,9 @@ export function nodeAgentConfig(
       ...(settings.outside
         ? { dnsServers: settings.outside.dnsServers, outboundPort: settings.outside.outboundPort }
         : { outboundDelivery: false }),
+      // Submitted mail is DKIM-signed; the director sends from 127.0.0.1, which the lab domains'
+      // SPF names, and they publish DMARC p=reject (main/lab/edge/lab-domain-records.ts).
+      dkim: { spf: ['ip4:127.0.0.1'], dmarcPolicy: 'reject' },
     };
   }
   if (node.proxy) {
@@ -76,12 +79,16 @@ export function nodeAgentConfig(
   if (node.role === 'gateway' && node.smtpPort !== undefined) {
     const director = state.nodes.find((n) => n.role === 'director');
     if (director?.smtpPort !== undefined) {
-      // Rspamd is not started by the lab: the gateway relays unscanned and its status says so.
+      // The scanners `lab up` started (none: the gateway relays unscanned and its status says so);
+      // sender checks ask the simulated internet's DNS.
       config.gateway = {
         host: loopback,
         smtpPort: node.smtpPort,
         nextHop: { host: loopback, port: director.smtpPort },
         greylist: { minDelayMs: settings.greylistDelayMs },
+        ...(settings.edge?.rspamdUrl ? { rspamdUrl: settings.edge.rspamdUrl } : {}),
+        ...(settings.edge?.clamdAddress ? { clamdAddress: settings.edge.clamdAddress } : {}),
+        ...(settings.outside ? { senderAuthentication: { dnsServers: settings.outside.dnsServers } } : {}),
       };
     }
   }

@@ -31,6 +31,8 @@ export interface LabSettings {
    * watching `lab traffic` sees greylisted mail come through.
    */
   greylistDelayMs: number;
+  /** The scanners `lab up` runs (main/lab/edge/): the gateway scans with those that started. */
+  edge?: { rspamdUrl?: string; clamdAddress?: string };
 }
 
 /** Settings of a `lab up` without flags. */

@@ -7,6 +7,8 @@ import { loadFleetProfile } from '../core/fleet-profile.js';
 import { nodeStatuses } from '../core/node-status.js';
 import { openFleet } from '../core/open-fleet.js';
 import { createLab } from './create-lab.js';
+import { publishLabDomainRecords } from './edge/lab-domain-records.js';
+import { startLabEdgeDaemons } from './edge/lab-edge-daemons.js';
 import { findFreePorts, isPortFree } from './free-ports.js';
 import { ensureLabCertificates, mailRoles } from './lab-certificates.js';
 import { writeLabFiles } from './lab-files.js';
@@ -26,6 +28,7 @@ import {
 } from './lab-plan.js';
 import { LabSupervisor } from './lab-supervisor.js';
 import { runningNodePid } from './node-process.js';
+import type { DnsResponder } from './simulated-internet/dns-responder.js';
 import { startSimulatedInternet } from './simulated-internet/simulated-internet.js';
 import { runningSupervisorPid } from './supervisor-pid.js';
 
@@ -65,12 +68,13 @@ export async function runLab(
     keepMessages: 1000,
   });
   const outside = { dnsServers: internet.dnsServers, outboundPort: internet.outboundPort };
-  await writeLabFiles(layout, state, { ...settings, outside });
+  const edge = await startLabEdgeDaemons(layout.home, internet.dns.server, say);
+  await writeLabFiles(layout, state, { ...settings, outside, edge });
 
   const supervisor = new LabSupervisor(layout, state, say);
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= supervisor.stop().finally(() => internet.stop());
+    stopping ??= supervisor.stop().finally(() => Promise.all([internet.stop(), edge.stop()]));
     return stopping;
   };
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
@@ -80,7 +84,7 @@ export async function runLab(
   try {
     await supervisor.start();
     const waited = await Promise.race([
-      waitAllUp(layout, state, began, say),
+      waitAllUp(layout, state, began, say, internet.dns, edge.ready),
       signalled.then(() => undefined),
     ]);
     if (waited === undefined) say('stopping before every node was up');
@@ -96,7 +100,14 @@ export async function runLab(
 }
 
 /** Polls over SSH until every node answers; prints the one line that says the lab is up. */
-async function waitAllUp(layout: LabLayout, state: LabState, began: number, say: (line: string) => void) {
+async function waitAllUp(
+  layout: LabLayout,
+  state: LabState,
+  began: number,
+  say: (line: string) => void,
+  dns: DnsResponder,
+  scannersReady: Promise<void>,
+) {
   const profile = await loadFleetProfile(layout.profile);
   const deadline = Date.now() + allUpTimeoutMs;
   let open: Awaited<ReturnType<typeof openFleet>> | undefined;
@@ -111,11 +122,14 @@ async function waitAllUp(layout: LabLayout, state: LabState, began: number, say:
       const statuses = nodeStatuses(open.fleet.snapshot());
       const up = statuses.filter((s) => s.state === 'up').length;
       if (statuses.length === state.nodes.length && up === statuses.length) {
+        // The gateway scans with them: "up" means they answer too (they started beside the agents).
+        await scannersReady;
         const seconds = ((Date.now() - began) / 1000).toFixed(1);
         say(
           `lab up: all ${up} nodes answering after ${seconds} s; fleet profile ${layout.profile}, ` +
             `users in ${layout.usersCsv}`,
         );
+        await publishDomainRecords(open, state, dns, say);
         return true;
       }
       await new Promise((r) => setTimeout(r, 250));
@@ -126,6 +140,27 @@ async function waitAllUp(layout: LabLayout, state: LabState, began: number, say:
     return false;
   } finally {
     await open?.close();
+  }
+}
+
+/** The lab domains' DKIM, SPF and DMARC records into the simulated DNS (new keys where none). */
+async function publishDomainRecords(
+  open: Awaited<ReturnType<typeof openFleet>>,
+  state: LabState,
+  dns: DnsResponder,
+  say: (line: string) => void,
+): Promise<void> {
+  const director = state.nodes.find((node) => node.role === 'director')?.name;
+  if (!director) return;
+  try {
+    const domains = (await open.directory.listDomains()).map((domain) => domain.name);
+    const made = await publishLabDomainRecords(open.fleet, director, domains, dns);
+    say(
+      `DNS: ${domains.length} lab domains publish DKIM, SPF and DMARC (p=reject)` +
+        (made ? `; ${made} got new DKIM keys` : ''),
+    );
+  } catch (error) {
+    say(`the lab domains' DNS records could not be published: ${(error as Error).message}`);
   }
 }
 

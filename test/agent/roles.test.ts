@@ -54,6 +54,7 @@ beforeAll(async () => {
     route: { router: () => undefined, proxies: () => undefined },
     proxy: { proxies: () => undefined, primaryAddress: async () => undefined },
     gateway: { gateway: () => undefined },
+    dkim: { keys: () => undefined },
     moves: { moves: () => undefined },
     cutover: {
       holds: () => undefined,

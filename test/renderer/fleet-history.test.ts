@@ -132,7 +132,10 @@ describe('spam funnel', () => {
   const totals = (greylisted: number, clean: number): SpamStatistics['totals'] => ({
     greylisted,
     rejectedUnknownRecipient: 1,
+    rejectedAuthentication: 1,
+    rejectedVirus: 2,
     rejectedSpam: 2,
+    quarantined: 1,
     tagged: 3,
     clean,
   });
@@ -142,16 +145,22 @@ describe('spam funnel', () => {
     expect(sum).toEqual({
       greylisted: 14,
       rejectedUnknownRecipient: 2,
+      rejectedAuthentication: 2,
+      rejectedVirus: 4,
       rejectedSpam: 4,
+      quarantined: 2,
       tagged: 6,
       clean: 6,
     });
     const steps = funnelSteps(sum!, translator('en'));
     expect(steps.map((s) => [s.stage, s.label, s.count])).toEqual([
-      ['seen', 'Seen', 32],
+      ['seen', 'Seen', 40],
       ['greylisted', 'Greylisted', 14],
       ['rejectedUnknownRecipient', 'Unknown recipient', 2],
+      ['rejectedAuthentication', 'Forged sender (DMARC)', 2],
+      ['rejectedVirus', 'Refused: virus', 4],
       ['rejectedSpam', 'Refused as spam', 4],
+      ['quarantined', 'Quarantined (DMARC)', 2],
       ['tagged', 'Marked as spam', 6],
       ['clean', 'Accepted', 6],
     ]);

@@ -67,6 +67,12 @@ export const systemRequirements: SystemRequirement[] = [
     why: 'gateway content scanning against a real rspamd',
   },
   {
+    program: '/usr/sbin/clamd',
+    debianPackage: 'clamav-daemon',
+    why: "the gateway's virus scanning against a real clamd (a test-made EICAR signature)",
+  },
+  { program: '/usr/bin/zip', debianPackage: 'zip', why: 'EICAR inside a zip attachment' },
+  {
     program: '/usr/sbin/postfix',
     debianPackage: 'postfix',
     why: 'director interop: Postfix as the outside sender and receiver, and the director bench peer',

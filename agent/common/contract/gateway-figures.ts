@@ -11,10 +11,16 @@ const count = z.number().int().nonnegative();
 export const spamOutcomes = [
   'greylisted',
   'rejectedUnknownRecipient',
+  'rejectedAuthentication',
+  'rejectedVirus',
   'rejectedSpam',
+  'quarantined',
   'tagged',
   'clean',
 ] as const;
+
+/** The sender authentication checks the gateway counts (docs/edge.md). */
+export const authenticationChecks = ['spf', 'dkim', 'dmarc', 'arc'] as const;
 
 /** One of the gateway's decisions. */
 export type SpamOutcome = (typeof spamOutcomes)[number];
@@ -34,6 +40,17 @@ export const gatewayStatus = z.object({
     scanner: z.literal('rspamd').optional(),
     url: z.string().optional(),
   }),
+  /** `virus scanning: not configured` or `virus scanning: clamd at host:port`. */
+  virusScanning: z
+    .object({
+      configured: z.boolean(),
+      text: z.string(),
+      scanner: z.literal('clamd').optional(),
+      address: z.string().optional(),
+    })
+    .default({ configured: false, text: 'virus scanning: not configured' }),
+  /** Whether SPF, DKIM, DMARC and ARC are checked (Authentication-Results added). */
+  senderAuthentication: z.boolean().default(false),
   greylist: z.object({
     pendingTriplets: count,
     passedTriplets: count,
@@ -58,6 +75,14 @@ const spamDecision = z.object({
   score: z.number().optional(),
 });
 
+/** How often one check gave one result for one From: domain over the window. */
+const authenticationCount = z.object({
+  domain: z.string(),
+  check: z.enum(authenticationChecks),
+  result: z.string(),
+  count,
+});
+
 /** `spam.statistics` result. */
 export const spamStatistics = z.object({
   generatedAt: z.number(),
@@ -67,4 +92,6 @@ export const spamStatistics = z.object({
   byDomain: z.array(spamOutcomeCounts.extend({ domain: z.string(), total: count })),
   topClients: z.array(spamOutcomeCounts.extend({ address: z.string(), total: count })),
   lastDecisions: z.array(spamDecision),
+  /** SPF, DKIM, DMARC, ARC results per From: domain, most frequent first (at most 200). */
+  authentication: z.array(authenticationCount).default([]),
 });

@@ -83,7 +83,7 @@ export const entryAttributes = {
   ],
   logicalStore: ['cn', 'mailfleetServedBy', 'mailfleetReplicaNode'],
   admin: ['uid', 'cn', 'displayName', 'mailfleetAdminTier', 'mailfleetAdminDomain', 'sshPublicKey'],
-  domain: ['cn', 'description', 'mailfleetDefaultQuota', 'mailfleetSpamPolicy'],
+  domain: ['cn', 'description', 'mailfleetDefaultQuota', 'mailfleetSpamPolicy', 'mailfleetDkimKey'],
   user: [
     'uid',
     'mail',
@@ -181,6 +181,7 @@ const domainSchema = z.object({
   description: z.string().optional(),
   defaultQuotaBytes: integerText.optional(),
   spamPolicy: z.string().optional(),
+  dkimKeys: z.array(z.string()).optional(),
 });
 
 /** A mail domain entry (`cn=<domain>,ou=domains`). */
@@ -191,10 +192,12 @@ export function toMailDomainEntry(record: LdapRecord): MailDomainEntry {
     description: first(record, 'description'),
     defaultQuotaBytes: first(record, 'mailfleetDefaultQuota'),
     spamPolicy: first(record, 'mailfleetSpamPolicy'),
+    dkimKeys: all(record, 'mailfleetDkimKey'),
   });
   if (entry.description === undefined) delete entry.description;
   if (entry.defaultQuotaBytes === undefined) delete entry.defaultQuotaBytes;
   if (entry.spamPolicy === undefined) delete entry.spamPolicy;
+  if (!entry.dkimKeys?.length) delete entry.dkimKeys;
   return entry;
 }
 

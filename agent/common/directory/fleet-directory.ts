@@ -97,6 +97,11 @@ export interface FleetDirectory {
   getAdmin(uid: string): Promise<AdminEntry | undefined>;
 
   listDomains(): Promise<MailDomainEntry[]>;
+  /**
+   * Replaces a domain's `mailfleetDkimKey` values (public keys and selectors; docs/edge.md). Only a
+   * system admin may write the domain entry (the directory's access rules).
+   */
+  setDomainDkimKeys(domain: string, values: string[]): Promise<void>;
   /** Users matching the query, read with paged searches. */
   searchUsers(query: UserQuery): Promise<MailUserEntry[]>;
   /** The user whose mail or mailLocalAddress is this address. */

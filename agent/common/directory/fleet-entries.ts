@@ -84,6 +84,11 @@ export interface MailDomainEntry {
    * parses it with parseDomainSpamPolicy. Absent: the default policy.
    */
   spamPolicy?: string;
+  /**
+   * `mailfleetDkimKey` values as written (`selector=…; algorithm=…; state=…; key=…`, public keys
+   * only); the director reads them with parseDkimKeyValue (agent/mail/director/dkim/).
+   */
+  dkimKeys?: string[];
 }
 
 /** A mail user: `uid=<local part>,cn=<domain>,ou=domains,<base>`. */

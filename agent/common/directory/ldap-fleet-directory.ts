@@ -180,6 +180,17 @@ export class LdapFleetDirectory implements FleetDirectory {
     return (await this.list(mailDomainKind, this.tree.domains)).sort(byName);
   }
 
+  async setDomainDkimKeys(domain: string, values: string[]): Promise<void> {
+    const modification = new Attribute({ type: 'mailfleetDkimKey', values });
+    // A replace of the whole set: sent again on another server, it leaves the same entry.
+    await this.session.write(
+      `writing the DKIM keys of ${domain}`,
+      (c) => c.modify(this.tree.domain(domain), [new Change({ operation: 'replace', modification })]),
+      `no such mail domain ${domain}`,
+      idempotent,
+    );
+  }
+
   async searchUsers(query: UserQuery): Promise<MailUserEntry[]> {
     const parts: LdapFilter[] = [equals('objectClass', 'mailfleetMailUser')];
     if (query.text) {

@@ -130,7 +130,13 @@ export function adminEntry(tree: FleetTree, admin: AdminSeed): DirectoryEntry {
 /** `cn=<domain>,ou=domains,<base>`: a mail domain (name in lower case). */
 export function mailDomainEntry(
   tree: FleetTree,
-  domain: { name: string; description?: string; defaultQuotaBytes?: number; spamPolicy?: string },
+  domain: {
+    name: string;
+    description?: string;
+    defaultQuotaBytes?: number;
+    spamPolicy?: string;
+    dkimKeys?: string[];
+  },
 ): DirectoryEntry {
   const name = domain.name.toLowerCase();
   const attributes: Record<string, string[]> = { objectClass: ['top', 'mailfleetMailDomain'], cn: [name] };
@@ -141,6 +147,7 @@ export function mailDomainEntry(
     domain.defaultQuotaBytes !== undefined ? [String(domain.defaultQuotaBytes)] : [],
   );
   setIfAny(attributes, 'mailfleetSpamPolicy', domain.spamPolicy ? [domain.spamPolicy] : []);
+  setIfAny(attributes, 'mailfleetDkimKey', domain.dkimKeys ?? []);
   return { dn: tree.domain(name), attributes };
 }
 

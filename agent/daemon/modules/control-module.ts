@@ -96,6 +96,7 @@ export class ControlModule implements AgentModule {
           primaryAddress: async (address) => (await directory.findUserByAddress(address))?.mail,
         },
         gateway: { gateway: () => this.runtime.find('gateway') },
+        dkim: { keys: () => this.runtime.find('dkim') },
         moves: { moves: () => this.runtime.find('moves') },
         cutover: { holds: () => this.runtime.find('cutoverHolds'), directory },
       }),

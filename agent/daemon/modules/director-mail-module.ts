@@ -5,19 +5,26 @@
  * gives it; a director whose configuration has no `director` section runs none of it (the module
  * logs why).
  */
+import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { DirectorAuthenticator } from '../../mail/director/director-authenticator.js';
+import { txtLookup } from '../../mail/director/dkim/department-dns.js';
+import { DkimKeyFiles } from '../../mail/director/dkim/dkim-key-files.js';
+import { DkimSigner } from '../../mail/director/dkim/dkim-signer.js';
+import { DomainDkimKeys } from '../../mail/director/dkim/domain-dkim-keys.js';
 import { DirectorSmtpServer } from '../../mail/director/inbound/director-smtp-server.js';
 import { RecipientRouter } from '../../mail/director/inbound/recipient-router.js';
 import { LmtpTransport } from '../../mail/director/outbound/lmtp-transport.js';
+import { MtaStsPolicies, tlsFailureTypes } from '../../mail/director/outbound/mta-sts.js';
 import { MxResolver } from '../../mail/director/outbound/mx-resolver.js';
 import { MxTransport } from '../../mail/director/outbound/mx-transport.js';
 import { MailQueue } from '../../mail/director/queue/mail-queue.js';
 import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
-import { queueRootPath } from '../agent-config.js';
+import { dkimKeyDirPath, queueRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { registerQueueCounters } from './director-figures.js';
+import { startPeriodicSweep } from './periodic-sweep.js';
 
 const wildcardHosts = new Set(['0.0.0.0', '::', '']);
 
@@ -27,6 +34,7 @@ export class DirectorMailModule implements AgentModule {
   private smtp: DirectorSmtpServer | undefined;
   private queue: MailQueue | undefined;
   private removeCounters: (() => void) | undefined;
+  private dkimSweep: NodeJS.Timeout | undefined;
 
   constructor(private readonly runtime: AgentRuntime) {}
 
@@ -45,7 +53,18 @@ export class DirectorMailModule implements AgentModule {
     const outboundPort = settings.outboundDelivery ? settings.outboundPort : undefined;
     const router = new RecipientRouter({ directory, clock, outboundPort });
     const resolver = new MxResolver({ servers: settings.dnsServers });
-    const outbound = new MxTransport({ clientName: serverName, resolve: (domain) => resolver.route(domain) });
+    const stsCa = settings.mtaSts.caFile ? await readFile(settings.mtaSts.caFile) : undefined;
+    const outbound = new MxTransport({
+      clientName: serverName,
+      resolve: (domain) => resolver.route(domain),
+      mtaSts: new MtaStsPolicies({
+        clock,
+        ...(settings.dnsServers ? { servers: settings.dnsServers } : {}),
+        ...(stsCa ? { ca: stsCa } : {}),
+        policyPort: settings.mtaSts.policyPort,
+      }),
+      ...(stsCa ? { tlsCa: stsCa } : {}),
+    });
     const queue = new MailQueue({
       root: queueRootPath(config),
       clock,
@@ -69,10 +88,43 @@ export class DirectorMailModule implements AgentModule {
     this.queue = queue;
     this.runtime.set('mailQueue', queue);
     this.runtime.set('recipientRouter', router);
-    this.removeCounters = registerQueueCounters(this.runtime.counters, queue, clock);
+    const removeQueueCounters = registerQueueCounters(this.runtime.counters, queue, clock);
+    // TLS-RPT-style failure counts of outbound delivery (MTA-STS), summed over destinations: /metrics.
+    const removeTlsCounters = tlsFailureTypes.map((type) =>
+      this.runtime.counters.register({
+        name: `outbound_tls_${type.replaceAll('-', '_')}`,
+        kind: 'counter',
+        help: `Outbound deliveries that met the TLS-RPT failure "${type}" (MTA-STS) since start.`,
+        read: () =>
+          Object.values(outbound.tlsFailures()).reduce((sum, counts) => sum + (counts[type] ?? 0), 0),
+      }),
+    );
+    this.removeCounters = () => {
+      removeQueueCounters();
+      for (const remove of removeTlsCounters) remove();
+    };
     // Read at each start, so a renewed certificate is picked up by service.restart of the agent.
     const tls = config.tls ? await loadMailTls(config.tls) : undefined;
     const submissionLogins = new DirectorAuthenticator({ directory, clock, guard: this.runtime.loginGuard });
+    let signer: DkimSigner | undefined;
+    if (settings.dkim) {
+      const keyFiles = new DkimKeyFiles(dkimKeyDirPath(config));
+      const log = (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) =>
+        logger[level](message, fields);
+      signer = new DkimSigner({ directory, keyFiles, clock, log });
+      const keys = new DomainDkimKeys({
+        directory,
+        keyFiles,
+        signer,
+        clock,
+        lookup: txtLookup(settings.dnsServers),
+        policy: { spf: settings.dkim.spf, dmarcPolicy: settings.dkim.dmarcPolicy },
+        log,
+      });
+      this.runtime.set('dkim', keys);
+      // Retired keys leave DNS and disk after their grace period; hourly is precise enough for days.
+      this.dkimSweep = startPeriodicSweep(() => keys.sweep(), logger, 'the DKIM key sweep', 3_600_000);
+    }
     const smtp = new DirectorSmtpServer({
       host: settings.host,
       port: settings.smtpPort,
@@ -90,6 +142,7 @@ export class DirectorMailModule implements AgentModule {
       tls,
       submissionPort: settings.submissionPort,
       submissionsPort: settings.submissionsPort,
+      signer,
       log: (level, message, fields) => logger[level](message, fields),
     });
     this.smtp = smtp;
@@ -119,6 +172,8 @@ export class DirectorMailModule implements AgentModule {
 
   async stop(): Promise<void> {
     const { services } = this.runtime;
+    if (this.dkimSweep) clearInterval(this.dkimSweep);
+    this.dkimSweep = undefined;
     this.removeCounters?.();
     this.removeCounters = undefined;
     if (this.smtp) {

@@ -9,6 +9,7 @@
  */
 
 import { spamOutcomes } from '../../common/contract/gateway-figures.js';
+import { ClamdClient } from '../../mail/gateway/clamd-client.js';
 import { directorySpamPolicies } from '../../mail/gateway/directory-spam-policies.js';
 import { GatewaySmtpServer } from '../../mail/gateway/gateway-smtp-server.js';
 import { Greylist } from '../../mail/gateway/greylist.js';
@@ -17,6 +18,7 @@ import { RecipientCheck } from '../../mail/gateway/recipient-check.js';
 import { RecipientHarvestGuard } from '../../mail/gateway/recipient-harvest-guard.js';
 import { RspamdClient } from '../../mail/gateway/rspamd-client.js';
 import type { RunningGateway } from '../../mail/gateway/running-gateway.js';
+import { SenderAuthenticator } from '../../mail/gateway/sender-authentication.js';
 import { SpamStatistics } from '../../mail/gateway/spam-statistics.js';
 import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
 import { greylistDirPath } from '../agent-config.js';
@@ -63,6 +65,18 @@ export class GatewayMailModule implements AgentModule {
     const scanner = settings.rspamdUrl
       ? new RspamdClient({ url: settings.rspamdUrl, timeoutMs: settings.scanTimeoutMs })
       : undefined;
+    const [clamdHost = '', clamdPort = '0'] = settings.clamdAddress?.split(':') ?? [];
+    const virusScanner = settings.clamdAddress
+      ? new ClamdClient({ host: clamdHost, port: Number(clamdPort) })
+      : undefined;
+    const authenticator = settings.senderAuthentication
+      ? new SenderAuthenticator({
+          serverName: config.address ?? config.node,
+          ...(settings.senderAuthentication.dnsServers
+            ? { dnsServers: settings.senderAuthentication.dnsServers }
+            : {}),
+        })
+      : undefined;
     const nextHop = `${settings.nextHop.host}:${settings.nextHop.port}`;
     let port = settings.smtpPort;
 
@@ -88,6 +102,8 @@ export class GatewayMailModule implements AgentModule {
           statistics,
           spamPolicies,
           ...(scanner ? { scanner } : {}),
+          ...(virusScanner ? { virusScanner } : {}),
+          ...(authenticator ? { authenticator } : {}),
           nextHop: settings.nextHop,
           ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
           maxMessageBytes: settings.maxMessageBytes,
@@ -100,7 +116,8 @@ export class GatewayMailModule implements AgentModule {
         // Kept for restarts, so the published endpoint stays true.
         port = smtp.port;
         addServiceEndpoints(this.runtime, { smtp: `${publishHost(this.runtime, settings.host)}:${port}` });
-        return `listening on ${settings.host}:${port}, relaying to ${nextHop}; ${smtp.status().contentScanning.text}`;
+        const status = smtp.status();
+        return `listening on ${settings.host}:${port}, relaying to ${nextHop}; ${status.contentScanning.text}; ${status.virusScanning.text}`;
       },
       stop: async () => {
         const smtp = this.smtp;
@@ -132,6 +149,8 @@ export class GatewayMailModule implements AgentModule {
       smtp: port,
       nextHop,
       scanning: scanner ? settings.rspamdUrl : 'not configured',
+      antivirus: settings.clamdAddress ?? 'not configured',
+      senderAuthentication: authenticator ? 'on' : 'off',
     });
   }
 

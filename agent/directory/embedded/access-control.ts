@@ -22,6 +22,8 @@
  * - a server entry may modify its own state, endpoints, address, control port and sshPublicKey;
  * - the server entry of a `store` or `spare` node may modify users' mailHost, mailfleetMoveState
  *   and mailfleetMailboxState (a mailbox move runs on the target store's agent and flips them);
+ * - the server entry of a `director` node may modify a domain entry's mailfleetDkimKey (the
+ *   director makes the DKIM keys and publishes their selectors and public keys there);
  * - any entry may change its own password.
  */
 import { formatDn } from '../../common/directory/distinguished-name.js';
@@ -220,6 +222,13 @@ export class AccessPolicy {
         attributes.every((a) => moverAttributes.has(a))
       );
     }
+    if (
+      kind === 'modify' &&
+      target.parentKey === this.domainsKey &&
+      attributes.length > 0 &&
+      attributes.every((a) => a === 'mailfleetdkimkey')
+    )
+      return this.nodeRole(identity) === 'director';
     return (
       kind === 'modify' &&
       target.key === identity.key &&
@@ -230,10 +239,15 @@ export class AccessPolicy {
 
   /** Whether the bound entry is the server entry of a store or spare node. */
   private isMoverNode(identity: Extract<Identity, { kind: 'entry' }>): boolean {
-    const self = this.entries.get(identity.key);
-    if (self === undefined || self.parentKey !== this.serversKey) return false;
-    const role = valuesOf(self, 'mailfleetrole')[0]?.toLowerCase();
+    const role = this.nodeRole(identity);
     return role !== undefined && moverRoles.has(role);
+  }
+
+  /** The role (lower case) of a bound server entry; undefined for any other entry. */
+  private nodeRole(identity: Extract<Identity, { kind: 'entry' }>): string | undefined {
+    const self = this.entries.get(identity.key);
+    if (self === undefined || self.parentKey !== this.serversKey) return undefined;
+    return valuesOf(self, 'mailfleetrole')[0]?.toLowerCase();
   }
 
   /** The tier and domains of a bound entry: from the admin attributes only under ou=admins. */

@@ -32,6 +32,8 @@ function whoClauses(baseDn: string) {
     anyDomainEntry: `dn.subtree="ou=domains,${baseDn}"`,
     // The agent of a store or spare node: a mailbox move runs there and moves users' mailboxes.
     moverNode: `dn.one="ou=servers,${baseDn}" set="user/mailfleetRole & ([store] | [spare])"`,
+    // The agent of a director node: it makes the domains' DKIM keys and publishes their selectors.
+    directorNode: `dn.one="ou=servers,${baseDn}" set="user/mailfleetRole & [director]"`,
   };
 }
 
@@ -113,6 +115,12 @@ access to ${belowDomain}
   by ${who.system} write
   by ${who.helpdesk} write
   by ${who.domainAdmin} write
+${domainReaders}
+
+access to ${domainEntry} attrs=mailfleetDkimKey
+  by ${who.system} write
+  by ${who.directorNode} write
+  by ${who.domainAdmin} read
 ${domainReaders}
 
 access to ${domainEntry} attrs=children

@@ -5,6 +5,11 @@
  * twice or lost between them; if the next hop fails, the sender gets 451 and retries. Bare LF / bare
  * CR anywhere closes the session with 521, NUL bytes in DATA get 550 5.6.0: the director's guard
  * (../smtp-smuggling-guard.ts), at the edge.
+ *
+ * At end of DATA, in order: forged Authentication-Results removed; antivirus (clamd: a virus is
+ * refused with 554 5.7.1 naming it); sender authentication (SPF, DKIM, DMARC, ARC: a DMARC reject
+ * is refused with 550 5.7.1, a quarantine delivered marked as spam); the content scan; the
+ * gateway's Authentication-Results on top; relay (docs/edge.md).
  */
 import type { AddressInfo, Socket } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -13,15 +18,28 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { SmtpClientLimit } from '../protocol/smtp/smtp-client-limit.js';
 import { closeSmtpServer, listenSmtpServer } from '../protocol/smtp/smtp-listener.js';
 import { SmtpSmugglingGuard } from '../protocol/smtp/smtp-smuggling-guard.js';
+import type { ClamdClient, VirusVerdict } from './clamd-client.js';
 import { clientNetwork } from './client-network.js';
-import { type ContentScanningStatus, contentScanningStatus } from './content-scanning-status.js';
+import {
+  type ContentScanningStatus,
+  contentScanningStatus,
+  type VirusScanningStatus,
+  virusScanningStatus,
+} from './content-scanning-status.js';
 import type { SpamPolicyLookup } from './domain-spam-policy.js';
 import { greylistSender, parseEnvelopeAddress } from './envelope-address.js';
 import type { Greylist, GreylistCounts } from './greylist.js';
+import { withoutHeaderFields } from './header-fields.js';
+import { readMessage } from './read-message.js';
 import type { RecipientCheck } from './recipient-check.js';
 import type { RecipientHarvestGuard } from './recipient-harvest-guard.js';
 import type { RspamdClient } from './rspamd-client.js';
 import type { RspamdVerdict } from './rspamd-verdict.js';
+import {
+  type SenderAuthentication,
+  type SenderAuthenticator,
+  withoutAuthenticationResults,
+} from './sender-authentication.js';
 import { SmtpInputError, type SmtpReply } from './smtp-refusal.js';
 import { applySpamHeaders, decideSpamAction, type SpamDecision } from './spam-decision.js';
 import type { GatewayDecision, SpamStatistics } from './spam-statistics.js';
@@ -39,6 +57,10 @@ export interface GatewaySmtpServerOptions {
   spamPolicies: SpamPolicyLookup;
   /** Without a scanner the gateway accepts unscanned and its status says so. */
   scanner?: RspamdClient;
+  /** Antivirus (clamd); without it no virus scan runs and the status says so. */
+  virusScanner?: ClamdClient;
+  /** SPF, DKIM, DMARC and ARC checks; without them no Authentication-Results is added. */
+  authenticator?: SenderAuthenticator;
   /** Where accepted mail goes (the director's inbound SMTP). */
   nextHop: { host: string; port: number };
   /** Certificate for STARTTLS (PEM); without it STARTTLS is not offered. */
@@ -62,27 +84,13 @@ function replyOf(error: unknown, fallback: SmtpReply): SmtpReply {
   return error instanceof SmtpInputError ? error.reply : fallback;
 }
 
-function readMessage(stream: Readable, maxBytes: number): Promise<{ message: Buffer; tooBig: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // Past the limit the rest is read and dropped: a 1 GB DATA must not be held in memory.
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    stream.on('error', reject);
-    stream.on('end', () => {
-      const sizeExceeded = (stream as Readable & { sizeExceeded?: boolean }).sizeExceeded === true;
-      resolve({ message: Buffer.concat(chunks), tooBig: sizeExceeded || size > maxBytes });
-    });
-  });
-}
-
 /** The gateway's status, for the console and `node.info`. */
 export interface GatewayStatus {
   listening: boolean;
   contentScanning: ContentScanningStatus;
+  virusScanning: VirusScanningStatus;
+  /** Whether SPF, DKIM, DMARC and ARC are checked. */
+  senderAuthentication: boolean;
   greylist: GreylistCounts;
   /** Clients refused now for harvesting. */
   blockedClients: string[];
@@ -178,6 +186,8 @@ export class GatewaySmtpServer {
     return {
       listening: this.server !== null,
       contentScanning: contentScanningStatus(this.options.scanner?.url),
+      virusScanning: virusScanningStatus(this.options.virusScanner?.address),
+      senderAuthentication: this.options.authenticator !== undefined,
       greylist: this.options.greylist.counts(),
       blockedClients: this.options.harvestGuard.blockedClients(),
     };
@@ -280,14 +290,24 @@ export class GatewaySmtpServer {
     if (refusal) throw refusal;
     const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const recipients = session.envelope.rcptTo.map((r) => parseEnvelopeAddress(r.address, 'recipient'));
-    let outgoing = message;
+    // An Authentication-Results from outside is a claim no one here made (RFC 8601 5): it goes.
+    const received = withoutAuthenticationResults(message);
+    await this.refuseViruses(received, session, recipients);
+    const authentication = await this.authenticate(received, session, sender);
+    if (authentication?.action === 'reject') {
+      for (const r of recipients) this.record(session, r, 'rejectedAuthentication', authentication.reason);
+      throw smtpError(
+        authentication.reply ?? { code: 550, enhanced: '5.7.1', message: 'rejected by DMARC policy' },
+      );
+    }
+    let outgoing = received;
     let decision: SpamDecision | null = null;
     let score: number | undefined;
     if (o.scanner) {
       let verdict: RspamdVerdict | null = null;
       let failure: string | undefined;
       try {
-        verdict = await o.scanner.scan(message, {
+        verdict = await o.scanner.scan(received, {
           sender,
           recipients,
           clientAddress: clientNetwork(session.remoteAddress).address,
@@ -312,8 +332,20 @@ export class GatewaySmtpServer {
       throw smtpError(decision.reply);
     }
     if (decision?.action === 'tag')
-      outgoing = applySpamHeaders(message, decision.headers, decision.subjectPrefix);
-    if (decision?.action === 'accept') outgoing = applySpamHeaders(message, decision.headers);
+      outgoing = applySpamHeaders(received, decision.headers, decision.subjectPrefix);
+    if (decision?.action === 'accept') outgoing = applySpamHeaders(received, decision.headers);
+    const quarantined = authentication?.action === 'quarantine' && decision?.action !== 'tag';
+    if (quarantined) {
+      // Marked as spam the way a tag is (the flag and the domain's subject prefix), so mail clients
+      // and filters file it with the Junk.
+      const domain = recipients[0]?.slice(recipients[0].lastIndexOf('@') + 1) ?? '';
+      outgoing = applySpamHeaders(
+        withoutHeaderFields(outgoing, ['X-Spam-Flag']),
+        [['X-Spam-Flag', 'YES']],
+        (await o.spamPolicies(domain)).subjectPrefix,
+      );
+    }
+    if (authentication) outgoing = Buffer.concat([Buffer.from(authentication.header, 'latin1'), outgoing]);
     try {
       await this.relay?.sendMail({ envelope: { from: sender, to: recipients }, raw: outgoing });
     } catch (error) {
@@ -323,9 +355,65 @@ export class GatewaySmtpServer {
         message: `next hop did not take the message (${(error as Error).message.slice(0, 100)}); please try again later`,
       });
     }
-    const outcome = decision?.action === 'tag' ? 'tagged' : 'clean';
-    for (const r of recipients)
-      this.record(session, r, outcome, decision?.reason ?? 'content scanning: not configured', score);
+    const outcome = quarantined ? 'quarantined' : decision?.action === 'tag' ? 'tagged' : 'clean';
+    const reason = quarantined
+      ? (authentication?.reason ?? '')
+      : (decision?.reason ?? 'content scanning: not configured');
+    for (const r of recipients) this.record(session, r, outcome, reason, score);
     return `2.0.0 relayed to ${recipients.length} recipient(s)`;
+  }
+
+  /** Refuses an infected message (554 5.7.1 naming the signature); a scanner failure defers. */
+  private async refuseViruses(
+    message: Buffer,
+    session: SMTPServerSession,
+    recipients: string[],
+  ): Promise<void> {
+    const scanner = this.options.virusScanner;
+    if (!scanner) return;
+    let verdict: VirusVerdict;
+    try {
+      verdict = await scanner.scan(message);
+    } catch (error) {
+      this.options.log?.('warn', 'virus scan failed: message deferred', { error: (error as Error).message });
+      throw smtpError({
+        code: 451,
+        enhanced: '4.7.1',
+        message: 'virus scanner unavailable, please try again later',
+      });
+    }
+    if (!verdict.infected) return;
+    for (const r of recipients) this.record(session, r, 'rejectedVirus', `virus: ${verdict.signature}`);
+    throw smtpError({
+      code: 554,
+      enhanced: '5.7.1',
+      message: `message refused: it contains a virus (${verdict.signature})`,
+    });
+  }
+
+  /** Sender authentication, counted per From: domain; a failure of the checks themselves is logged, not fatal. */
+  private async authenticate(
+    message: Buffer,
+    session: SMTPServerSession,
+    sender: string,
+  ): Promise<SenderAuthentication | undefined> {
+    const authenticator = this.options.authenticator;
+    if (!authenticator) return undefined;
+    try {
+      const result = await authenticator.check(message, {
+        clientAddress: clientNetwork(session.remoteAddress).address,
+        sender,
+        ...(session.hostNameAppearsAs ? { helo: session.hostNameAppearsAs } : {}),
+      });
+      this.options.statistics.recordAuthentication({
+        domain: result.fromDomain,
+        results: { spf: result.spf, dkim: result.dkim, dmarc: result.dmarc, arc: result.arc },
+      });
+      return result;
+    } catch (error) {
+      // DNS trouble is the sender's DMARC's temperror: delivered without a verdict, not refused.
+      this.options.log?.('warn', 'sender authentication failed', { error: (error as Error).message });
+      return undefined;
+    }
   }
 }

@@ -5,7 +5,17 @@
  * `(other)`), a capped list of decisions.
  */
 import type { Clock } from '../../common/clock.js';
-import { type SpamOutcome, spamOutcomes } from '../../common/contract/gateway-figures.js';
+import {
+  type authenticationChecks,
+  type SpamOutcome,
+  spamOutcomes,
+} from '../../common/contract/gateway-figures.js';
+
+/** One check's result for a message's From: domain (sender-authentication.ts). */
+export interface AuthenticationOutcome {
+  domain: string;
+  results: Record<(typeof authenticationChecks)[number], string>;
+}
 
 /** Counts by outcome. */
 export type OutcomeCounts = Record<SpamOutcome, number>;
@@ -50,6 +60,13 @@ export interface SpamStatisticsSnapshot {
   topClients: Array<{ address: string; total: number } & OutcomeCounts>;
   /** The last decisions (at most `lastDecisions`, whatever their age), newest first. */
   lastDecisions: Array<GatewayDecision & { at: number }>;
+  /** SPF, DKIM, DMARC, ARC results per From: domain over the window, most frequent first. */
+  authentication: Array<{
+    domain: string;
+    check: (typeof authenticationChecks)[number];
+    result: string;
+    count: number;
+  }>;
 }
 
 interface MinuteBucket {
@@ -57,13 +74,18 @@ interface MinuteBucket {
   counts: OutcomeCounts;
   byDomain: Map<string, OutcomeCounts>;
   byClient: Map<string, OutcomeCounts>;
+  /** `domain\tcheck\tresult` to a count. */
+  authentication: Map<string, number>;
 }
 
 const other = '(other)';
 
 function zeroCounts(): OutcomeCounts {
-  return { greylisted: 0, rejectedUnknownRecipient: 0, rejectedSpam: 0, tagged: 0, clean: 0 };
+  return Object.fromEntries(spamOutcomes.map((outcome) => [outcome, 0])) as OutcomeCounts;
 }
+
+/** Authentication results listed in a snapshot: the most frequent; the rest are noise for a screen. */
+const maxAuthenticationRows = 200;
 
 function addCounts(into: OutcomeCounts, from: OutcomeCounts): void {
   for (const outcome of spamOutcomes) into[outcome] += from[outcome];
@@ -140,6 +162,18 @@ export class SpamStatistics {
     if (this.recent.length > (this.options.lastDecisions ?? 100)) this.recent.pop();
   }
 
+  /** Counts one message's sender authentication results (per From: domain and check). */
+  recordAuthentication(outcome: AuthenticationOutcome): void {
+    const bucket = this.bucketFor(Math.floor(this.options.clock.now() / 60_000));
+    const limit = (this.options.maxDomainsPerMinute ?? 1000) * 4;
+    for (const [check, result] of Object.entries(outcome.results)) {
+      let key = `${outcome.domain || '(none)'}\t${check}\t${result}`;
+      if (!bucket.authentication.has(key) && bucket.authentication.size >= limit)
+        key = `${other}\t${check}\t${result}`;
+      bucket.authentication.set(key, (bucket.authentication.get(key) ?? 0) + 1);
+    }
+  }
+
   /** Counts of the last complete minute (the dashboard's "per minute" figures; cheap, no ranking). */
   lastMinute(): OutcomeCounts {
     const minute = Math.floor(this.options.clock.now() / 60_000) - 1;
@@ -178,6 +212,7 @@ export class SpamStatistics {
         'address',
       ).slice(0, this.options.topClients ?? 20),
       lastDecisions: this.recent.map((d) => ({ ...d })),
+      authentication: authenticationRows(live),
     };
   }
 
@@ -186,9 +221,28 @@ export class SpamStatistics {
     let bucket = this.ring[index];
     if (!bucket || bucket.minute !== minute) {
       // A slot from an hour ago (or never used) starts over for this minute.
-      bucket = { minute, counts: zeroCounts(), byDomain: new Map(), byClient: new Map() };
+      bucket = {
+        minute,
+        counts: zeroCounts(),
+        byDomain: new Map(),
+        byClient: new Map(),
+        authentication: new Map(),
+      };
       this.ring[index] = bucket;
     }
     return bucket;
   }
+}
+
+function authenticationRows(buckets: readonly MinuteBucket[]): SpamStatisticsSnapshot['authentication'] {
+  const sums = new Map<string, number>();
+  for (const bucket of buckets)
+    for (const [key, count] of bucket.authentication) sums.set(key, (sums.get(key) ?? 0) + count);
+  return [...sums]
+    .map(([key, count]) => {
+      const [domain = '', check = 'spf', result = ''] = key.split('\t');
+      return { domain, check: check as (typeof authenticationChecks)[number], result, count };
+    })
+    .sort((a, b) => b.count - a.count || a.domain.localeCompare(b.domain) || a.check.localeCompare(b.check))
+    .slice(0, maxAuthenticationRows);
 }

@@ -1,12 +1,13 @@
 /**
  * The few DNS wire-format pieces (RFC 1035) the simulated internet's responder needs: parse one
  * question defensively (any length or label error is a format error, never a crash) and encode an
- * authoritative answer with MX, A and AAAA records.
+ * authoritative answer with MX, A, AAAA, TXT (SPF, DKIM, DMARC, MTA-STS, TLS-RPT) and TLSA (DANE)
+ * records.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 
 /** Record types the responder answers. */
-export const dnsTypes = { A: 1, MX: 15, AAAA: 28 } as const;
+export const dnsTypes = { A: 1, MX: 15, TXT: 16, AAAA: 28, TLSA: 52 } as const;
 
 /** Response codes used. */
 export const dnsRcodes = { noError: 0, formErr: 1, servFail: 2, nxDomain: 3, notImp: 4 } as const;
@@ -21,6 +22,11 @@ export interface DnsQuestion {
   type: number;
   /** The question section as received, echoed in the answer. */
   raw: Buffer;
+  /**
+   * The largest UDP answer the asker takes: 512 octets (RFC 1035), or what its EDNS0 OPT record
+   * offers (RFC 6891). A larger answer is sent truncated (TC) so the asker retries over TCP.
+   */
+  udpPayloadLimit: number;
 }
 
 /** What parsing found: a question, a query to refuse with a code, or nothing worth answering. */
@@ -33,7 +39,11 @@ export type ParsedQuery =
 export type DnsAnswer =
   | { type: typeof dnsTypes.MX; preference: number; exchange: string }
   | { type: typeof dnsTypes.A; address: string }
-  | { type: typeof dnsTypes.AAAA; address: string };
+  | { type: typeof dnsTypes.AAAA; address: string }
+  /** One TXT record; longer than 255 octets is split into several character-strings (RFC 7208 3.3). */
+  | { type: typeof dnsTypes.TXT; text: string }
+  /** A DANE TLSA record (RFC 6698): usage, selector, matching type and the data in hex. */
+  | { type: typeof dnsTypes.TLSA; usage: number; selector: number; matchingType: number; data: string };
 
 const headerBytes = 12;
 
@@ -63,6 +73,7 @@ export function parseQuery(datagram: Buffer): ParsedQuery {
   if (offset + 4 > datagram.length) return { kind: 'refuse', id, rcode: dnsRcodes.formErr };
   const type = datagram.readUInt16BE(offset);
   const raw = datagram.subarray(headerBytes, offset + 4);
+  const udpPayloadLimit = ednsPayloadLimit(datagram, offset + 4);
   return {
     kind: 'question',
     question: {
@@ -71,17 +82,43 @@ export function parseQuery(datagram: Buffer): ParsedQuery {
       name: labels.join('.').toLowerCase(),
       type,
       raw: Buffer.from(raw),
+      udpPayloadLimit,
     },
   };
 }
 
-/** Encodes an authoritative answer (or an error with the question echoed). */
-export function encodeAnswer(question: DnsQuestion, rcode: number, answers: DnsAnswer[], ttl = 60): Buffer {
+/**
+ * The UDP size an EDNS0 OPT record (type 41, root name) in the additional section offers; 512 when
+ * there is none or it cannot be read (answer and authority sections are empty in a query).
+ */
+function ednsPayloadLimit(datagram: Buffer, additionalOffset: number): number {
+  if (datagram.readUInt16BE(10) < 1) return 512;
+  // The OPT record's owner is the root: one zero octet, then type and class (the size).
+  if (datagram[additionalOffset] !== 0 || additionalOffset + 5 > datagram.length) return 512;
+  if (datagram.readUInt16BE(additionalOffset + 1) !== 41) return 512;
+  return Math.max(512, Math.min(4096, datagram.readUInt16BE(additionalOffset + 3)));
+}
+
+/**
+ * Encodes an authoritative answer (or an error with the question echoed). With `truncated` the
+ * answer section is left out and TC set: the asker's UDP limit was too small, it asks again by TCP.
+ */
+export function encodeAnswer(
+  question: DnsQuestion,
+  rcode: number,
+  answers: DnsAnswer[],
+  ttl = 60,
+  truncated = false,
+): Buffer {
   const header = Buffer.alloc(headerBytes);
   header.writeUInt16BE(question.id, 0);
-  // QR, AA, RD as asked, RA (so stub resolvers accept it).
-  header.writeUInt16BE(0x8000 | 0x0400 | (question.recursionDesired ? 0x0100 : 0) | 0x0080 | rcode, 2);
+  // QR, AA, TC when truncated, RD as asked, RA (so stub resolvers accept it).
+  header.writeUInt16BE(
+    0x8000 | 0x0400 | (truncated ? 0x0200 : 0) | (question.recursionDesired ? 0x0100 : 0) | 0x0080 | rcode,
+    2,
+  );
   header.writeUInt16BE(1, 4);
+  if (truncated) return Buffer.concat([header, question.raw]);
   header.writeUInt16BE(answers.length, 6);
   const records = answers.map((answer) => {
     const data = recordData(answer);
@@ -125,11 +162,31 @@ function recordData(answer: DnsAnswer): Buffer {
     preference.writeUInt16BE(answer.preference, 0);
     return Buffer.concat([preference, encodeName(answer.exchange)]);
   }
+  if (answer.type === dnsTypes.TXT) return characterStrings(answer.text);
+  if (answer.type === dnsTypes.TLSA) {
+    if (!/^([0-9a-f]{2})+$/i.test(answer.data)) throw new Error('TLSA data must be hex');
+    return Buffer.concat([
+      Buffer.from([answer.usage, answer.selector, answer.matchingType]),
+      Buffer.from(answer.data, 'hex'),
+    ]);
+  }
   if (answer.type === dnsTypes.A) {
     if (!isIPv4(answer.address)) throw new Error(`not an IPv4 address: ${answer.address}`);
     return Buffer.from(answer.address.split('.').map(Number));
   }
   return ipv6Bytes(answer.address);
+}
+
+/** A TXT record's data: the text in character-strings of at most 255 octets each. */
+function characterStrings(text: string): Buffer {
+  const bytes = Buffer.from(text, 'utf8');
+  const parts: Buffer[] = [];
+  for (let offset = 0; offset < bytes.length || offset === 0; offset += 255) {
+    const chunk = bytes.subarray(offset, offset + 255);
+    parts.push(Buffer.from([chunk.length]), chunk);
+    if (bytes.length === 0) break;
+  }
+  return Buffer.concat(parts);
 }
 
 function ipv6Bytes(address: string): Buffer {

@@ -1,7 +1,9 @@
 /**
- * The simulated internet's DNS: a tiny authoritative responder on a loopback UDP port that answers
- * MX, A and AAAA for the domains it is given and NXDOMAIN for any other name. Point the director's
- * `dnsServers` at it (`127.0.0.1:<port>`). Malformed datagrams get FORMERR or are dropped; the
+ * The simulated internet's DNS: a tiny authoritative responder on a loopback port (UDP and TCP, the
+ * same number) that answers MX, A, AAAA, TXT and TLSA for the names it is given and NXDOMAIN for any
+ * other name. Point the director's `dnsServers` at it (`127.0.0.1:<port>`). An answer larger than
+ * the asker's UDP limit (512 octets, or its EDNS0 size) is sent truncated and the asker retries over
+ * TCP, as for a 2048-bit DKIM key's TXT record. Malformed queries get FORMERR or are dropped; the
  * responder keeps answering others.
  *
  * ```ts
@@ -9,12 +11,14 @@
  *   'outside.example': { mx: [{ preference: 10, exchange: 'mx.outside.example' }] },
  *   'mx.outside.example': { a: ['127.0.0.1'] },
  *   'nomail.example': { mx: [{ preference: 0, exchange: '.' }] }, // null MX (RFC 7505)
+ *   '_dmarc.outside.example': { txt: ['v=DMARC1; p=reject'] },
  * } });
  * dns.server; // '127.0.0.1:53xxx'
  * await dns.stop();
  * ```
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Socket as TcpSocket } from 'node:net';
 import {
   type DnsAnswer,
   dnsRcodes,
@@ -29,6 +33,10 @@ export interface SimulatedDnsName {
   mx?: { preference: number; exchange: string }[];
   a?: string[];
   aaaa?: string[];
+  /** TXT records, one string each (split into 255-octet character-strings on the wire). */
+  txt?: string[];
+  /** DANE TLSA records (names like `_25._tcp.mx.example`). */
+  tlsa?: { usage: number; selector: number; matchingType: number; data: string }[];
   /** Answer SERVFAIL for this name (a DNS outage: senders defer). */
   servfail?: boolean;
 }
@@ -46,6 +54,8 @@ export interface DnsResponder {
   readonly queries: { name: string; type: number }[];
   /** Adds or replaces a name's records. */
   setName(name: string, records: SimulatedDnsName): void;
+  /** A name's records now, or undefined (NXDOMAIN). */
+  records(name: string): SimulatedDnsName | undefined;
   /** Removes a name (it answers NXDOMAIN again). */
   removeName(name: string): void;
   stop(): Promise<void>;
@@ -62,7 +72,7 @@ export async function startDnsResponder(options: {
   const queries: { name: string; type: number }[] = [];
   const socket: Socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   socket.on('message', (datagram, peer) => {
-    const reply = answer(datagram, zone, queries);
+    const reply = answer(datagram, zone, queries, 'udp');
     if (reply) socket.send(reply, peer.port, peer.address);
   });
   // A send error to one peer must not stop the responder.
@@ -75,14 +85,80 @@ export async function startDnsResponder(options: {
     });
   });
   const port = socket.address().port;
+  let tcp: { close(): Promise<void> };
+  try {
+    tcp = await listenTcp(host, port, (query) => answer(query, zone, queries, 'tcp'));
+  } catch (error) {
+    socket.close();
+    throw error;
+  }
   return {
     host,
     port,
     server: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
     queries,
     setName: (name, records) => zone.set(normalize(name), records),
+    records: (name) => zone.get(normalize(name)),
     removeName: (name) => zone.delete(normalize(name)),
-    stop: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+    async stop() {
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+      await tcp.close();
+    },
+  };
+}
+
+/** Largest TCP query taken: a question is far smaller; more is a confused or hostile peer. */
+const maxTcpQueryBytes = 4096;
+
+/**
+ * DNS over TCP (RFC 1035 4.2.2, RFC 7766) on the UDP port's number: each message is preceded by
+ * its two-octet length. Used by askers that got a truncated UDP answer.
+ */
+async function listenTcp(
+  host: string,
+  port: number,
+  answerQuery: (query: Buffer) => Buffer | undefined,
+): Promise<{ close(): Promise<void> }> {
+  const sockets = new Set<TcpSocket>();
+  const server = createServer((connection) => {
+    sockets.add(connection);
+    connection.on('close', () => sockets.delete(connection));
+    connection.on('error', () => connection.destroy());
+    // An idle asker is dropped, so connections cannot pile up.
+    connection.setTimeout(10_000, () => connection.destroy());
+    let pending = Buffer.alloc(0);
+    connection.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 2) {
+        const length = pending.readUInt16BE(0);
+        if (length > maxTcpQueryBytes) {
+          connection.destroy();
+          return;
+        }
+        if (pending.length < 2 + length) break;
+        const reply = answerQuery(pending.subarray(2, 2 + length));
+        pending = pending.subarray(2 + length);
+        if (reply) {
+          const prefix = Buffer.alloc(2);
+          prefix.writeUInt16BE(reply.length, 0);
+          connection.write(Buffer.concat([prefix, reply]));
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    close() {
+      // server.close() waits for open connections; stopping must not hang on an idle asker.
+      for (const connection of sockets) connection.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
@@ -90,6 +166,7 @@ function answer(
   datagram: Buffer,
   zone: Map<string, SimulatedDnsName>,
   queries: { name: string; type: number }[],
+  transport: 'udp' | 'tcp',
 ): Buffer | undefined {
   const parsed = parseQuery(datagram);
   if (parsed.kind === 'drop') return undefined;
@@ -106,8 +183,15 @@ function answer(
     for (const address of records.a ?? []) answers.push({ type: dnsTypes.A, address });
   if (question.type === dnsTypes.AAAA)
     for (const address of records.aaaa ?? []) answers.push({ type: dnsTypes.AAAA, address });
+  if (question.type === dnsTypes.TXT)
+    for (const text of records.txt ?? []) answers.push({ type: dnsTypes.TXT, text });
+  if (question.type === dnsTypes.TLSA)
+    for (const tlsa of records.tlsa ?? []) answers.push({ type: dnsTypes.TLSA, ...tlsa });
   // A known name without records of that type: NOERROR and no answers (NODATA).
-  return encodeAnswer(question, dnsRcodes.noError, answers);
+  const reply = encodeAnswer(question, dnsRcodes.noError, answers);
+  if (transport === 'udp' && reply.length > question.udpPayloadLimit)
+    return encodeAnswer(question, dnsRcodes.noError, answers, 60, true);
+  return reply;
 }
 
 function normalize(name: string): string {

@@ -1,12 +1,13 @@
 /**
  * The messages a traffic run sends: the kind of mail a Japanese university sees (meeting notices,
  * lecture material, library reminders) in ISO-2022-JP (what many Japanese mail programs still send),
- * UTF-8 and plain ASCII, some with large attachments, and spam (GTUBE, so a configured Rspamd
+ * UTF-8 and plain ASCII, some with large attachments, a few with the EICAR anti-virus test file, and spam (GTUBE, so a configured Rspamd
  * rejects or tags it for sure). Each message carries an `X-Mailfleet-Traffic` header with its run
  * and number, so the run (and its test) can find where each one landed.
  */
 import Encoding from 'encoding-japanese';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { eicarTestFile } from '../edge/foreground-clamd.js';
 import type { SeededRandom } from './seeded-random.js';
 
 /** GTUBE: the test string every spam filter scores as spam (Rspamd rejects it). */
@@ -27,6 +28,8 @@ export interface TrafficMessageSpec {
   attachmentBytes: number;
   /** Host part of the Message-ID. */
   messageIdDomain: string;
+  /** Attach the EICAR anti-virus test file (a scanning gateway refuses the message). */
+  eicar?: boolean;
 }
 
 const japaneseTopics: [string, string][] = [
@@ -72,8 +75,8 @@ export async function composeTrafficMessage(spec: TrafficMessageSpec, random: Se
     date: new Date(),
     textEncoding: 'base64',
     headers: { 'X-Mailfleet-Traffic': spec.tag },
-    attachments:
-      spec.attachmentBytes > 0
+    attachments: [
+      ...(spec.attachmentBytes > 0
         ? [
             {
               filename: '研究データ.bin',
@@ -81,7 +84,11 @@ export async function composeTrafficMessage(spec: TrafficMessageSpec, random: Se
               contentType: 'application/octet-stream',
             },
           ]
-        : [],
+        : []),
+      ...(spec.eicar
+        ? [{ filename: '請求書.com', content: eicarTestFile, contentType: 'application/octet-stream' }]
+        : []),
+    ],
   });
   return composer.compile().build();
 }

@@ -31,6 +31,10 @@ const internalShare = 0.25;
 const outboundShare = 0.08;
 const unknownRecipientShare = 0.07;
 const largeAttachmentShare = 0.03;
+// An attachment holding the EICAR test file (a clamd-scanning gateway refuses it), and a stranger
+// writing as a lab domain's address (refused by the domain's DMARC p=reject).
+const virusShare = 0.02;
+const forgedSenderShare = 0.02;
 
 const outsideDomains = labOutsideDomains;
 // Mail from users to the outside: mostly delivered, some to a busy server (queued, delay DSN after
@@ -95,6 +99,27 @@ export function planMessage(
     return {
       kind: 'largeAttachment',
       spec: spec(tag, from, recipient.address, 'utf-8', false, random.integer(1, 4) * 1024 * 1024),
+      envelope: { from, to: recipient.address },
+      endpoint: gateway,
+      localAddress,
+    };
+  }
+  const edge = internalShare + outbound + unknownRecipientShare + largeAttachmentShare;
+  if (r < edge + virusShare) {
+    const from = `${random.pick(outsideNames)}@${random.pick(outsideDomains)}`;
+    return {
+      kind: 'virus',
+      spec: { ...spec(tag, from, recipient.address, 'utf-8', false, 0), eicar: true },
+      envelope: { from, to: recipient.address },
+      endpoint: gateway,
+      localAddress,
+    };
+  }
+  if (r < edge + virusShare + forgedSenderShare) {
+    const from = `jimu@${random.pick(targets.domains)}`;
+    return {
+      kind: 'forgedSender',
+      spec: spec(tag, from, recipient.address, 'utf-8', false, 0),
       envelope: { from, to: recipient.address },
       endpoint: gateway,
       localAddress,

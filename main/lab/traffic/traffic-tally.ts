@@ -13,6 +13,8 @@ export const trafficKinds = [
   'spam',
   'unknownRecipient',
   'largeAttachment',
+  'virus',
+  'forgedSender',
 ] as const;
 /** One kind of mail. */
 export type TrafficKind = (typeof trafficKinds)[number];
@@ -42,6 +44,10 @@ export interface TrafficSummary {
   greylistedAtEnd: number;
   refusedUnknownRecipient: number;
   refusedSpam: number;
+  /** Refused at DATA for a virus (the EICAR test file, when the lab runs clamd). */
+  refusedVirus: number;
+  /** Refused by a lab domain's DMARC policy (a forged From: of that domain). */
+  refusedForged: number;
   refusedOther: number;
   deferred: number;
   failed: number;
@@ -66,6 +72,8 @@ export class TrafficTally {
     greylistedAtEnd: 0,
     refusedUnknownRecipient: 0,
     refusedSpam: 0,
+    refusedVirus: 0,
+    refusedForged: 0,
     refusedOther: 0,
     deferred: 0,
     failed: 0,
@@ -97,6 +105,8 @@ export class TrafficTally {
         return;
       case 'refused':
         if (/5\.1\.1/.test(outcome.reply)) counts.refusedUnknownRecipient++;
+        else if (/virus/i.test(outcome.reply)) counts.refusedVirus++;
+        else if (/DMARC/.test(outcome.reply)) counts.refusedForged++;
         else if (/spam/i.test(outcome.reply)) counts.refusedSpam++;
         else counts.refusedOther++;
         this.sample(`refused ${outcome.code}`, outcome.reply);

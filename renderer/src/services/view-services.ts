@@ -10,10 +10,12 @@ import { useLockoutsStore } from '../store/lockouts/lockouts-store';
 import { useNodeStore } from '../store/nodes/node-store';
 import type { QueueActionRequest } from '../store/queues/queue-action-slice';
 import { useQueuesStore } from '../store/queues/queues-store';
+import { useDnsRecordsStore } from '../store/spam/dns-records-store';
 import { useSpamFunnelStore } from '../store/spam/spam-funnel-store';
 import { useSpamStore } from '../store/spam/spam-store';
 import { refreshAuditTail } from './audit-service';
 import { consoleApi } from './console-services';
+import { refreshDnsRecords } from './dns-records-service';
 import { refreshLockouts, unlockLogin } from './lockout-service';
 import { refreshNodeQueue, restartConfirmedService, watchNode } from './node-service';
 import {
@@ -36,6 +38,8 @@ export const viewServices = {
   showQueueMessage: (node: string, id: string) =>
     withApi((api) => showQueueMessage(api, useQueuesStore, node, id)),
   refreshSpam: () => withApi((api) => refreshSpam(api, useSpamStore)),
+  refreshDnsRecords: (domain: string) =>
+    withApi((api) => refreshDnsRecords(api, useFleetStore, useDnsRecordsStore, domain)),
   refreshSpamFunnel: () => withApi((api) => refreshSpamFunnel(api, useFleetStore, useSpamFunnelStore)),
   refreshAuditTail: (scope: string) => withApi((api) => refreshAuditTail(api, useAuditStore, scope)),
   refreshLockouts: () => withApi((api) => refreshLockouts(api, useLockoutsStore)),

@@ -54,6 +54,13 @@ const sampleParams = {
   'proxy.release': { inScope: { user: inside } },
   'gateway.status': { inScope: {} },
   'spam.statistics': { inScope: {} },
+  // A store signs nothing (notFound); a domain admin naming another department's domain is refused first.
+  'dkim.records': { inScope: { domain: 'alpha.example' }, outOfScope: { domain: 'beta.example' } },
+  'dkim.rotate': { inScope: { domain: 'alpha.example' }, outOfScope: { domain: 'beta.example' } },
+  'dkim.activate': {
+    inScope: { domain: 'alpha.example', force: false },
+    outOfScope: { domain: 'beta.example', force: false },
+  },
   // The handler keeps a domain admin to its domains' login names (the user is inside `target`).
   'auth.lockouts': { inScope: {}, outOfScope: {} },
   'auth.unlock': {

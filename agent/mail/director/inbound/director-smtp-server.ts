@@ -20,8 +20,10 @@ import { SmtpSmugglingGuard } from '../../protocol/smtp/smtp-smuggling-guard.js'
 import type { MailTlsCredentials } from '../../protocol/tls/mail-tls.js';
 import { isTrustedAddress, trustedNetworkList } from '../../protocol/trusted-networks.js';
 import type { DirectorLoginResult } from '../director-authenticator.js';
+import type { DkimSigning } from '../dkim/dkim-signer.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
 import { hideAuthBeforeTls, limitCommandLines, maxAuthLineOctets } from './command-line-limit.js';
+import { alignedFromDomain } from './from-alignment.js';
 import type { RecipientExpansion } from './recipient-expansion.js';
 import { domainOf } from './recipient-router.js';
 import { authReply, senderLoginMismatch } from './sender-login.js';
@@ -58,6 +60,13 @@ export interface DirectorSmtpServerOptions {
   submissionsPort?: number;
   /** True when an outbound transport exists; otherwise direct non-local recipients get 451 4.3.2. */
   outboundEnabled?: boolean;
+  /**
+   * DKIM signing of authenticated users' mail (DkimSigner). When set, a submission's From: domain
+   * must be one of the login's own domains (from-alignment.ts), and the message is signed with that
+   * domain's active keys before it is queued. Mail from the trusted networks (the gateway's relay)
+   * is someone else's and is not signed.
+   */
+  signer?: { sign(message: Buffer, domain: string): Promise<DkimSigning> };
   /** Recipients per message (default 1,000). */
   maxRecipients?: number;
   /** Concurrent connections (default 500). */
@@ -314,7 +323,20 @@ export class DirectorSmtpServer {
     }
     if (recipients.length === 0) throw reply(554, '5.5.1 no valid recipients');
     const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-    const content = Buffer.concat([Buffer.from(this.receivedHeader(session)), data]);
+    let content: Buffer = Buffer.concat([Buffer.from(this.receivedHeader(session)), data]);
+    if (this.options.signer && session.user && state.senders) {
+      const domain = alignedFromDomain(data, String(session.user), state.senders);
+      if (domain instanceof Error) throw domain;
+      try {
+        content = (await this.options.signer.sign(content, domain)).message;
+      } catch (error) {
+        this.log('error', 'DKIM signing failed', {
+          domain,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        throw reply(451, '4.3.0 could not sign the message, try again later');
+      }
+    }
     try {
       return await this.options.queue.enqueue({ sender, recipients, content });
     } catch (error) {

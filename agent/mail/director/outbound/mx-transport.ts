@@ -6,6 +6,7 @@
  * recipient: 2xx delivered, 5xx bounced, 4xx and connection failures go on to the next host, and
  * whatever is left after the last host is deferred with the last reason.
  */
+import { rootCertificates } from 'node:tls';
 import { createTransport } from 'nodemailer';
 import type {
   DeliveryDestination,
@@ -13,6 +14,7 @@ import type {
   MessageTransport,
   OutgoingMessage,
 } from '../queue/delivery-transport.js';
+import { type MtaStsLookup, mxMatchesPolicy, type TlsFailureType } from './mta-sts.js';
 import type { MxRoute } from './mx-resolver.js';
 
 /** Options of an MxTransport. */
@@ -25,6 +27,10 @@ export interface MxTransportOptions {
   connectTimeoutMs?: number;
   /** Timeout of each reply (default 5 minutes). */
   socketTimeoutMs?: number;
+  /** MTA-STS policies of destinations (mta-sts.ts); without it TLS stays opportunistic everywhere. */
+  mtaSts?: { lookup(domain: string): Promise<MtaStsLookup> };
+  /** Extra trusted CA certificates (PEM) for MX hosts under an enforced policy; the system's always count. */
+  tlsCa?: string | Buffer;
 }
 
 interface RecipientReply {
@@ -34,11 +40,16 @@ interface RecipientReply {
   message?: unknown;
 }
 
+/** How a session must use TLS: opportunistic (`may`), or required with a checked certificate. */
+type TlsRequirement = { kind: 'may' } | { kind: 'verify'; mode: 'enforce' | 'testing' };
+
 interface SessionResult {
   delivered: Map<string, string>;
   refused: Map<string, { code: number; text: string }>;
   /** A failure for the whole session (connection, TLS, MAIL FROM or DATA reply). */
-  failure?: { code: number; text: string; tls: boolean };
+  failure?: { code: number; text: string; tls: boolean; tlsFailure?: TlsFailureType };
+  /** Under a `testing` policy: the certificate check that failed before delivering without it. */
+  testingFailure?: TlsFailureType;
 }
 
 /** The queue's transport to the internet. */
@@ -60,11 +71,33 @@ export class MxTransport implements MessageTransport {
     let remaining = [...addresses];
     let lastReason = 'no mail host answered';
     let lastMta: string | undefined;
-    for (const host of route.hosts) {
+    const sts = await this.stsFor(destination.host);
+    if (sts.report) this.report(destination.host, sts.report.failure);
+    let hosts = route.hosts;
+    if (sts.requirement.kind === 'verify') {
+      const patterns = sts.patterns;
+      const matching = hosts.filter((host) => mxMatchesPolicy(host.name, patterns));
+      if (matching.length < hosts.length) this.report(destination.host, 'validation-failure');
+      if (sts.requirement.mode === 'enforce') {
+        hosts = matching;
+        if (hosts.length === 0)
+          lastReason = `4.7.5 MTA-STS (validation-failure): no MX host of ${destination.host} matches its policy (${patterns.join(', ')})`;
+      }
+    }
+    for (const host of hosts) {
       for (const ip of host.addresses) {
         if (remaining.length === 0) break;
         const said = `${host.name}[${ip}]`;
-        const session = await this.session(ip, destination.port, host.name, message, remaining);
+        const session = await this.session(
+          ip,
+          destination.port,
+          host.name,
+          message,
+          remaining,
+          sts.requirement,
+        );
+        const tlsFailure = session.failure?.tlsFailure ?? session.testingFailure;
+        if (tlsFailure) this.report(destination.host, tlsFailure);
         for (const [address, reply] of session.delivered)
           results.set(address, {
             address,
@@ -97,7 +130,9 @@ export class MxTransport implements MessageTransport {
                   remoteMta: host.name,
                 });
           } else {
-            lastReason = `${said}: ${session.failure.text}`;
+            lastReason = session.failure.tlsFailure
+              ? `4.7.5 MTA-STS (${session.failure.tlsFailure}): ${said}: ${session.failure.text}`
+              : `${said}: ${session.failure.text}`;
             lastMta = session.failure.code > 0 ? host.name : undefined;
           }
         }
@@ -115,17 +150,54 @@ export class MxTransport implements MessageTransport {
     );
   }
 
-  /** One SMTP session with one address of one MX host; a failed STARTTLS is retried in plain text. */
+  /** TLS-RPT-style failure counts per destination domain since start (the queue's reasons name each). */
+  tlsFailures(): Record<string, Partial<Record<TlsFailureType, number>>> {
+    return Object.fromEntries([...this.failures].map(([domain, counts]) => [domain, { ...counts }]));
+  }
+
+  private readonly failures = new Map<string, Partial<Record<TlsFailureType, number>>>();
+
+  private report(domain: string, failure: TlsFailureType): void {
+    const counts = this.failures.get(domain) ?? {};
+    counts[failure] = (counts[failure] ?? 0) + 1;
+    this.failures.set(domain, counts);
+  }
+
+  /** The TLS requirement of a destination from its MTA-STS policy (none, or its fetch failed: `may`). */
+  private async stsFor(
+    domain: string,
+  ): Promise<{ requirement: TlsRequirement; patterns: string[]; report?: { failure: TlsFailureType } }> {
+    const found = this.options.mtaSts ? await this.options.mtaSts.lookup(domain) : { kind: 'none' as const };
+    if (found.kind === 'failed')
+      return { requirement: { kind: 'may' }, patterns: [], report: { failure: found.failure } };
+    if (found.kind === 'none' || found.policy.mode === 'none')
+      return { requirement: { kind: 'may' }, patterns: [] };
+    return { requirement: { kind: 'verify', mode: found.policy.mode }, patterns: found.policy.mx };
+  }
+
+  /**
+   * One SMTP session with one address of one MX host. Opportunistic: a failed STARTTLS is retried
+   * in plain text. Under a policy the certificate is checked; `testing` still delivers when the
+   * check fails (reported), `enforce` never without it.
+   */
   private async session(
     ip: string,
     port: number,
     name: string,
     message: OutgoingMessage,
     addresses: string[],
+    requirement: TlsRequirement = { kind: 'may' },
   ): Promise<SessionResult> {
-    const first = await this.send(ip, port, name, message, addresses, false);
+    if (requirement.kind === 'verify') {
+      const checked = await this.send(ip, port, name, message, addresses, 'verify');
+      if (requirement.mode === 'enforce' || !checked.failure?.tlsFailure) return checked;
+      const testingFailure = checked.failure.tlsFailure;
+      const unchecked = await this.session(ip, port, name, message, addresses);
+      return { ...unchecked, testingFailure };
+    }
+    const first = await this.send(ip, port, name, message, addresses, 'may');
     if (!first.failure?.tls) return first;
-    return this.send(ip, port, name, message, addresses, true);
+    return this.send(ip, port, name, message, addresses, 'plain');
   }
 
   private async send(
@@ -134,15 +206,24 @@ export class MxTransport implements MessageTransport {
     name: string,
     message: OutgoingMessage,
     addresses: string[],
-    plain: boolean,
+    tlsUse: 'may' | 'plain' | 'verify',
   ): Promise<SessionResult> {
+    const plain = tlsUse === 'plain';
+    const verify = tlsUse === 'verify';
     const transport = createTransport({
       host: ip,
       port,
       secure: false,
       ignoreTLS: plain,
-      // Opportunistic TLS: encryption when offered, no certificate check (RFC 7435).
-      tls: { servername: name, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+      requireTLS: verify,
+      // Opportunistic TLS: encryption when offered, no certificate check (RFC 7435); under an
+      // MTA-STS policy the certificate must be valid for the MX host name.
+      tls: {
+        servername: name,
+        rejectUnauthorized: verify,
+        minVersion: 'TLSv1.2',
+        ...(verify && this.options.tlsCa ? { ca: [...rootCertificates, String(this.options.tlsCa)] } : {}),
+      },
       name: this.options.clientName,
       connectionTimeout: this.options.connectTimeoutMs ?? 30_000,
       greetingTimeout: this.options.connectTimeoutMs ?? 30_000,
@@ -174,7 +255,8 @@ export class MxTransport implements MessageTransport {
         const text = String(failed.response ?? (error instanceof Error ? error.message : error));
         // A refused STARTTLS is ETLS; a failed handshake is a socket error with OpenSSL's code.
         const tls = failed.code === 'ETLS' || /^ERR_(SSL|TLS)_/.test(String(failed.originalCode ?? ''));
-        result.failure = { code, text, tls: tls && !plain };
+        const tlsFailure = verify ? tlsFailureType(error) : undefined;
+        result.failure = { code, text, tls: tls && !plain, ...(tlsFailure ? { tlsFailure } : {}) };
       }
     } finally {
       transport.close();
@@ -198,4 +280,18 @@ function addRefusals(
       text: String(reply.response ?? reply.message ?? 'refused'),
     });
   }
+}
+
+/** The TLS-RPT result type of a failed checked session, or undefined when TLS was not the problem. */
+function tlsFailureType(error: unknown): TlsFailureType | undefined {
+  const failed = error as { code?: unknown; originalCode?: unknown; message?: unknown };
+  const code = String(failed.originalCode ?? failed.code ?? '');
+  const message = String(failed.message ?? '');
+  if (failed.code === 'ETLS' && /STARTTLS/i.test(message)) return 'starttls-not-supported';
+  if (/ALTNAME|Hostname\/IP does not match/i.test(`${code} ${message}`)) return 'certificate-host-mismatch';
+  if (/CERT_HAS_EXPIRED|certificate has expired/i.test(`${code} ${message}`)) return 'certificate-expired';
+  if (/SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|unable to verify|self[- ]signed/i.test(`${code} ${message}`))
+    return 'certificate-not-trusted';
+  if (failed.code === 'ETLS' || /^ERR_(SSL|TLS)_/.test(code)) return 'validation-failure';
+  return undefined;
 }

@@ -75,7 +75,7 @@ export function SpamFunnelChart() {
         <p className="chart-empty">{tr.t('chart.funnel.empty')}</p>
       ) : (
         <div className="chart-body">
-          <ResponsiveContainer width="100%" height={200}>
+          <ResponsiveContainer width="100%" height={steps.length * 26 + 30}>
             <BarChart data={steps} layout="vertical" margin={{ top: 4, right: 48, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="#e3e6ea" horizontal={false} />
               <XAxis type="number" allowDecimals={false} fontSize={12} tickFormatter={format.count} />

@@ -10,7 +10,10 @@ import type { MessageKey } from '../../i18n/messages-en';
 export const spamOutcomeColors: Record<SpamOutcome, string> = {
   greylisted: '#8a5a00',
   rejectedUnknownRecipient: '#7a3fb0',
+  rejectedAuthentication: '#9f1239',
+  rejectedVirus: '#7f1d1d',
   rejectedSpam: '#b3261e',
+  quarantined: '#b45309',
   tagged: '#d97706',
   clean: '#1e7a46',
 };

@@ -11,6 +11,8 @@ import { useTranslator } from '../../i18n/use-translator';
 import { viewServices } from '../../services/view-services';
 import { useFleetStore } from '../../store/fleet/fleet-store';
 import { useSpamStore } from '../../store/spam/spam-store';
+import { DnsRecordsPanel } from './dns-records-panel';
+import { SenderAuthenticationTable } from './sender-authentication-table';
 import { SpamMinutesChart } from './spam-minutes-chart';
 import { spamOutcomeLabel, spamOutcomes } from './spam-outcomes';
 import { SpamDecisionsTable, SpamDomainsTable, shownDecisions } from './spam-tables';
@@ -49,6 +51,14 @@ function GatewayFigures() {
         {status.contentScanning.configured
           ? tr.t('spam.scanning.on', { url: status.contentScanning.url ?? '' })
           : tr.t('spam.scanning.off')}
+      </p>
+      <p data-testid="virus-scanning">
+        {status.virusScanning.configured
+          ? tr.t('spam.virus.on', { address: status.virusScanning.address ?? '' })
+          : tr.t('spam.virus.off')}
+      </p>
+      <p data-testid="sender-authentication">
+        {tr.t(status.senderAuthentication ? 'spam.auth.on' : 'spam.auth.off')}
       </p>
       {status.blockedClients.length > 0 && (
         <p>{tr.t('spam.blockedList', { clients: status.blockedClients.join(tr.t('list.separator')) })}</p>
@@ -119,6 +129,10 @@ export function SpamView() {
                 <h3 id="spam-domains-title">{tr.t('spam.domains.title')}</h3>
                 <SpamDomainsTable byDomain={statistics.byDomain} />
               </section>
+              <section className="panel" aria-labelledby="spam-auth-title">
+                <h3 id="spam-auth-title">{tr.t('spam.auth.title')}</h3>
+                <SenderAuthenticationTable rows={statistics.authentication} />
+              </section>
               <section className="panel" aria-labelledby="spam-decisions-title">
                 <h3 id="spam-decisions-title">{tr.t('spam.decisions.title', { n: shownDecisions })}</h3>
                 <SpamDecisionsTable decisions={statistics.lastDecisions} />
@@ -127,6 +141,7 @@ export function SpamView() {
           )}
         </LoadStatusPanel>
       )}
+      <DnsRecordsPanel suggestions={statistics?.byDomain.map((row) => row.domain) ?? []} />
     </section>
   );
 }

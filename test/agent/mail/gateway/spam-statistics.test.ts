@@ -36,7 +36,10 @@ describe('SpamStatistics', () => {
       minute: start + 60_000,
       greylisted: 0,
       rejectedUnknownRecipient: 1,
+      rejectedAuthentication: 0,
+      rejectedVirus: 0,
       rejectedSpam: 1,
+      quarantined: 0,
       tagged: 1,
       clean: 0,
     });
@@ -44,7 +47,10 @@ describe('SpamStatistics', () => {
     expect(s.totals).toEqual({
       greylisted: 1,
       rejectedUnknownRecipient: 1,
+      rejectedAuthentication: 0,
+      rejectedVirus: 0,
       rejectedSpam: 1,
+      quarantined: 0,
       tagged: 1,
       clean: 1,
     });
@@ -79,7 +85,10 @@ describe('SpamStatistics', () => {
     expect(stats.snapshot().totals).toEqual({
       greylisted: 0,
       rejectedUnknownRecipient: 0,
+      rejectedAuthentication: 0,
+      rejectedVirus: 0,
       rejectedSpam: 0,
+      quarantined: 0,
       tagged: 0,
       clean: 0,
     });
