@@ -57,46 +57,78 @@ export class SyncFrameError extends Error {
   override readonly name = 'SyncFrameError';
 }
 
+/**
+ * Bytes received and not yet taken, as the chunks they came in. Taking copies each byte once,
+ * straight into the buffer it ends in: a body is one allocation of its own size, never a
+ * concatenation of everything pending (measured on the target of a 1 GiB move: the copies of the
+ * earlier concat-then-copy made a third of its time garbage collection).
+ */
+class PendingBytes {
+  private readonly chunks: Buffer[] = [];
+  /** Where the first chunk's unread bytes begin. */
+  private offset = 0;
+  length = 0;
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** Takes `bytes` (at most `length`) into a new buffer. */
+  take(bytes: number): Buffer {
+    const out = Buffer.allocUnsafe(bytes);
+    let filled = 0;
+    while (filled < bytes) {
+      const chunk = this.chunks[0]!;
+      const n = Math.min(chunk.length - this.offset, bytes - filled);
+      chunk.copy(out, filled, this.offset, this.offset + n);
+      filled += n;
+      this.offset += n;
+      if (this.offset === chunk.length) {
+        this.chunks.shift();
+        this.offset = 0;
+      }
+    }
+    this.length -= bytes;
+    return out;
+  }
+
+  /** Takes a big-endian u32. */
+  takeUInt32(): number {
+    return this.take(4).readUInt32BE(0);
+  }
+}
+
 /** Reads frames until the stream ends; throws SyncFrameError on a malformed or oversized frame. */
 export async function* readFrames(stream: Readable): AsyncGenerator<SyncFrame> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const take = (bytes: number): Buffer => {
-    const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    const taken = all.subarray(0, bytes);
-    const rest = all.subarray(bytes);
-    pending = rest.length > 0 ? [rest] : [];
-    pendingBytes = rest.length;
-    return taken;
-  };
+  const pending = new PendingBytes();
   let headerLength: number | undefined;
   let header: unknown;
   let bodyLength: number | undefined;
   for await (const chunk of stream) {
-    const data = chunk as Buffer;
-    pending.push(data);
-    pendingBytes += data.length;
+    pending.push(chunk as Buffer);
     for (;;) {
       if (headerLength === undefined) {
-        if (pendingBytes < 4) break;
-        headerLength = take(4).readUInt32BE(0);
+        if (pending.length < 4) break;
+        headerLength = pending.takeUInt32();
         if (headerLength > maxFrameHeaderBytes)
           throw new SyncFrameError(`frame header of ${headerLength} bytes is over the limit`);
       }
-      if (header === undefined) {
-        if (pendingBytes < headerLength + 4) break;
-        const text = take(headerLength).toString('utf8');
+      if (bodyLength === undefined) {
+        if (pending.length < headerLength + 4) break;
+        const text = pending.take(headerLength).toString('utf8');
         try {
           header = JSON.parse(text) as unknown;
         } catch {
           throw new SyncFrameError('frame header is not JSON');
         }
-        bodyLength = take(4).readUInt32BE(0);
+        bodyLength = pending.takeUInt32();
         if (bodyLength > maxFrameBodyBytes)
           throw new SyncFrameError(`frame body of ${bodyLength} bytes is over the limit`);
       }
-      if (pendingBytes < (bodyLength ?? 0)) break;
-      const body = bodyLength ? Buffer.from(take(bodyLength)) : empty;
+      if (pending.length < bodyLength) break;
+      const body = bodyLength > 0 ? pending.take(bodyLength) : empty;
       const frame: SyncFrame = { header, body };
       headerLength = undefined;
       header = undefined;
@@ -104,6 +136,6 @@ export async function* readFrames(stream: Readable): AsyncGenerator<SyncFrame> {
       yield frame;
     }
   }
-  if (headerLength !== undefined || pendingBytes > 0)
+  if (headerLength !== undefined || pending.length > 0)
     throw new SyncFrameError('the channel ended inside a frame');
 }
