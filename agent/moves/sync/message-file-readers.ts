@@ -7,7 +7,7 @@
  * close) through libuv's thread pool, and 1 s digesting bodies, beside encrypting for SSH. Here a
  * group of files costs it two messages, and the bytes come back in one buffer, moved (not copied).
  */
-import { Worker } from 'node:worker_threads';
+import { FileThreads } from './file-thread.js';
 
 /** A body read, with its SHA-256 (hex). */
 export interface ReadBody {
@@ -19,9 +19,7 @@ export interface ReadBody {
 const readerThreads = 2;
 
 /**
- * The worker's code, plain JavaScript evaluated by `new Worker(..., { eval: true })`: the same
- * text runs from the TypeScript sources (tests) and from the build, with no file to locate.
- * A file that is missing (renamed by a flag change, or expunged) is answered with length -1.
+ * The thread's code (file-thread.ts). A file that is missing (renamed by a flag change, or expunged) is answered with length -1.
  */
 const workerSource = `
 const fs = require('node:fs');
@@ -61,76 +59,22 @@ parentPort.on('message', ({ id, paths }) => {
 });
 `;
 
-interface Answer {
-  id: number;
-  lengths?: number[];
-  digests?: string[];
-  bytes?: ArrayBuffer;
-  error?: { message: string; code?: string };
-}
-
-/** One worker thread and the groups it was given. */
-class ReaderThread {
-  private readonly worker: Worker;
-  private readonly waiting = new Map<number, (answer: Answer) => void>();
-  private nextId = 0;
-  broken = false;
-
-  constructor() {
-    this.worker = new Worker(workerSource, { eval: true });
-    // An idle thread does not keep the process alive; one reading does (ref/unref around groups).
-    this.worker.unref();
-    this.worker.on('message', (answer: Answer) => {
-      const done = this.waiting.get(answer.id);
-      if (!done) return;
-      this.waiting.delete(answer.id);
-      if (this.waiting.size === 0) this.worker.unref();
-      done(answer);
-    });
-    const fail = (error: Error) => {
-      this.broken = true;
-      for (const done of this.waiting.values()) done({ id: -1, error: { message: error.message } });
-      this.waiting.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', () => fail(new Error('a message file reader thread stopped')));
-  }
-
-  async read(paths: readonly string[]): Promise<Array<ReadBody | undefined>> {
-    const id = this.nextId++;
-    const answer = await new Promise<Answer>((resolve) => {
-      if (this.waiting.size === 0) this.worker.ref();
-      this.waiting.set(id, resolve);
-      this.worker.postMessage({ id, paths });
-    });
-    if (answer.error) {
-      const error = new Error(answer.error.message) as NodeJS.ErrnoException;
-      if (answer.error.code) error.code = answer.error.code;
-      throw error;
-    }
-    const bytes = answer.bytes ?? new ArrayBuffer(0);
-    const digests = answer.digests ?? [];
-    let offset = 0;
-    return (answer.lengths ?? []).map((length, i) => {
-      if (length < 0) return undefined;
-      const body = Buffer.from(bytes, offset, length);
-      offset += length;
-      return { body, digest: digests[i]! };
-    });
-  }
-}
-
-let threads: ReaderThread[] = [];
-let turn = 0;
+const threads = new FileThreads(workerSource, readerThreads);
 
 /**
  * Reads the files at `paths` (in order); undefined for a file that is not there (the caller reads
- * that message the ordinary way: a flag change may have renamed it). Other errors reject.
+ * that message the ordinary way: a flag change may have renamed it). Other errors reject. Calls go
+ * to the threads in turn: a sender reading ahead keeps both busy.
  */
-export function readMessageFiles(paths: readonly string[]): Promise<Array<ReadBody | undefined>> {
-  threads = threads.filter((t) => !t.broken);
-  while (threads.length < readerThreads) threads.push(new ReaderThread());
-  // Groups go to the threads in turn: a sender reading ahead keeps both busy.
-  const thread = threads[turn++ % threads.length]!;
-  return thread.read(paths);
+export async function readMessageFiles(paths: readonly string[]): Promise<Array<ReadBody | undefined>> {
+  const answer = await threads.next().call({ paths });
+  const bytes = answer.bytes as ArrayBuffer;
+  const digests = answer.digests as string[];
+  let offset = 0;
+  return (answer.lengths as number[]).map((length, i) => {
+    if (length < 0) return undefined;
+    const body = Buffer.from(bytes, offset, length);
+    offset += length;
+    return { body, digest: digests[i]! };
+  });
 }

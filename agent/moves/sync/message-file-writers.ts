@@ -13,7 +13,7 @@
  * Durability is the same as `writeNewFileDurably`: a file is complete and fdatasynced when its
  * batch resolves; a failed write removes its file (the caller fsyncs the directories after).
  */
-import { Worker } from 'node:worker_threads';
+import { type FileThread, FileThreads } from './file-thread.js';
 
 /** One file to write. */
 export interface MessageFile {
@@ -27,10 +27,7 @@ export interface MessageFile {
 // fdatasync), so more threads than the 2 cores here still overlap.
 const writerThreads = 4;
 
-/**
- * The worker's code, plain JavaScript evaluated by `new Worker(..., { eval: true })`: the same
- * text runs from the TypeScript sources (tests) and from the build, with no file to locate.
- */
+/** The thread's code (file-thread.ts). */
 const workerSource = `
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
@@ -63,73 +60,22 @@ parentPort.on('message', ({ id, files, bytes }) => {
 });
 `;
 
-interface Waiting {
-  resolve: (digests: string[]) => void;
-  reject: (error: Error) => void;
-}
+const threads = new FileThreads(workerSource, writerThreads);
 
-/** One worker thread and the batches it was given. */
-class WriterThread {
-  private readonly worker: Worker;
-  private readonly waiting = new Map<number, Waiting>();
-  private nextId = 0;
-  broken = false;
-
-  constructor() {
-    this.worker = new Worker(workerSource, { eval: true });
-    // An idle thread does not keep the process alive; one writing does (ref/unref around batches).
-    this.worker.unref();
-    this.worker.on(
-      'message',
-      (answer: { id: number; digests?: string[]; error?: { message: string; code?: string } }) => {
-        const waiting = this.waiting.get(answer.id);
-        if (!waiting) return;
-        this.waiting.delete(answer.id);
-        if (this.waiting.size === 0) this.worker.unref();
-        if (answer.error) {
-          const error = new Error(answer.error.message) as NodeJS.ErrnoException;
-          if (answer.error.code) error.code = answer.error.code;
-          waiting.reject(error);
-        } else waiting.resolve(answer.digests ?? []);
-      },
-    );
-    const fail = (error: Error) => {
-      this.broken = true;
-      for (const waiting of this.waiting.values()) waiting.reject(error);
-      this.waiting.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', () => fail(new Error('a message file writer thread stopped')));
+/** Writes files on one thread: their bodies copied into one buffer, moved (not copied again). */
+async function writeOn(thread: FileThread, files: readonly MessageFile[]): Promise<string[]> {
+  const bytes = new ArrayBuffer(files.reduce((sum, f) => sum + f.body.length, 0));
+  const view = new Uint8Array(bytes);
+  let offset = 0;
+  for (const file of files) {
+    view.set(file.body, offset);
+    offset += file.body.length;
   }
-
-  write(files: readonly MessageFile[]): Promise<string[]> {
-    const total = files.reduce((sum, f) => sum + f.body.length, 0);
-    // One buffer for the batch, moved (not copied again) to the thread.
-    const bytes = new ArrayBuffer(total);
-    const view = new Uint8Array(bytes);
-    let offset = 0;
-    for (const file of files) {
-      view.set(file.body, offset);
-      offset += file.body.length;
-    }
-    const id = this.nextId++;
-    return new Promise<string[]>((resolve, reject) => {
-      if (this.waiting.size === 0) this.worker.ref();
-      this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage(
-        { id, files: files.map((f) => ({ path: f.path, length: f.body.length, mtime: f.mtime })), bytes },
-        [bytes],
-      );
-    });
-  }
-}
-
-let threads: WriterThread[] = [];
-
-function writerThreadsNow(): WriterThread[] {
-  threads = threads.filter((t) => !t.broken);
-  while (threads.length < writerThreads) threads.push(new WriterThread());
-  return threads;
+  const answer = await thread.call(
+    { files: files.map((f) => ({ path: f.path, length: f.body.length, mtime: f.mtime })), bytes },
+    [bytes],
+  );
+  return answer.digests as string[];
 }
 
 /**
@@ -140,11 +86,11 @@ function writerThreadsNow(): WriterThread[] {
  */
 export async function writeMessageFiles(files: readonly MessageFile[]): Promise<string[]> {
   if (files.length === 0) return [];
-  const pool = writerThreadsNow();
+  const pool = threads.all();
   // Contiguous shares of about equal bytes, one per thread.
   const total = files.reduce((sum, f) => sum + f.body.length, 0);
   const share = total / pool.length;
-  const parts: Array<{ thread: WriterThread; from: number; to: number }> = [];
+  const parts: Array<{ thread: FileThread; from: number; to: number }> = [];
   let from = 0;
   let bytes = 0;
   for (let i = 0; i < files.length; i++) {
@@ -155,7 +101,7 @@ export async function writeMessageFiles(files: readonly MessageFile[]): Promise<
       from = i + 1;
     }
   }
-  const results = await Promise.allSettled(parts.map((p) => p.thread.write(files.slice(p.from, p.to))));
+  const results = await Promise.allSettled(parts.map((p) => writeOn(p.thread, files.slice(p.from, p.to))));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return results.flatMap((r) => (r as PromiseFulfilledResult<string[]>).value);
