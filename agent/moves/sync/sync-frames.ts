@@ -112,14 +112,71 @@ class PendingBytes {
   }
 }
 
+/**
+ * The chunks of a stream one by one as they came, with back-pressure (the stream is paused until
+ * the consumer asks for the next). Not `for await` over the stream: in paused mode each read joins
+ * everything buffered into one new buffer (up to SSH's window, 2 MiB), a copy of every byte.
+ */
+async function* chunksOf(stream: Readable): AsyncGenerator<Buffer> {
+  const queue: Buffer[] = [];
+  let done = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const onData = (chunk: Buffer) => {
+    queue.push(chunk);
+    stream.pause();
+    notify();
+  };
+  const onEnd = () => {
+    done = true;
+    notify();
+  };
+  const onError = (error: Error) => {
+    failure = error;
+    notify();
+  };
+  stream.on('data', onData);
+  stream.on('end', onEnd);
+  stream.on('close', onEnd);
+  stream.on('error', onError);
+  try {
+    for (;;) {
+      const chunk = queue.shift();
+      if (chunk) {
+        yield chunk;
+        continue;
+      }
+      if (failure) throw failure;
+      if (done) return;
+      const woken = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      stream.resume();
+      await woken;
+    }
+  } finally {
+    // Left before the end (the consumer stopped, or a frame was bad): as `for await` over a
+    // stream does, the stream is destroyed.
+    if (!done) stream.destroy();
+    stream.off('data', onData);
+    stream.off('end', onEnd);
+    stream.off('close', onEnd);
+    stream.off('error', onError);
+  }
+}
+
 /** Reads frames until the stream ends; throws SyncFrameError on a malformed or oversized frame. */
 export async function* readFrames(stream: Readable): AsyncGenerator<SyncFrame> {
   const pending = new PendingBytes();
   let headerLength: number | undefined;
   let header: unknown;
   let bodyLength: number | undefined;
-  for await (const chunk of stream) {
-    pending.push(chunk as Buffer);
+  for await (const chunk of chunksOf(stream)) {
+    pending.push(chunk);
     for (;;) {
       if (headerLength === undefined) {
         if (pending.length < 4) break;
