@@ -26,6 +26,9 @@ export interface MessageFile {
 // Threads writing at once. Their time is mostly spent waiting in the kernel (allocation,
 // fdatasync), so more threads than the 2 cores here still overlap.
 const writerThreads = 4;
+// A thread is given this many files or bytes at a time (at least one file).
+const pieceFiles = 16;
+const pieceBytes = 512 * 1024;
 
 /** The thread's code (file-thread.ts). */
 const workerSource = `
@@ -81,28 +84,43 @@ async function writeOn(thread: FileThread, files: readonly MessageFile[]): Promi
 /**
  * Writes new files (O_EXCL: never over another), each with its mtime, fdatasynced; resolves with
  * each body's SHA-256 (hex, in the order given) once every file is durable. On a failure the
- * files that failed are removed and it rejects (files written by other threads stay: the caller's
- * records do not name them, so a reload removes them as any file cut short).
+ * file that failed is removed, no more pieces are started, and it rejects once the pieces under
+ * way are done (files written stay: the caller's records do not name them, so a reload removes
+ * them as any file cut short).
  */
 export async function writeMessageFiles(files: readonly MessageFile[]): Promise<string[]> {
-  if (files.length === 0) return [];
-  const pool = threads.all();
-  // Contiguous shares of about equal bytes, one per thread.
-  const total = files.reduce((sum, f) => sum + f.body.length, 0);
-  const share = total / pool.length;
-  const parts: Array<{ thread: FileThread; from: number; to: number }> = [];
-  let from = 0;
-  let bytes = 0;
-  for (let i = 0; i < files.length; i++) {
-    bytes += files[i]!.body.length;
-    const last = i === files.length - 1;
-    if (last || bytes >= share * (parts.length + 1)) {
-      parts.push({ thread: pool[parts.length % pool.length]!, from, to: i + 1 });
-      from = i + 1;
-    }
+  // Small pieces that each thread takes in turn as it finishes the last (not one share each: on a
+  // loaded machine one thread waiting for a core would hold up the whole batch).
+  const pieces: Array<{ from: number; to: number }> = [];
+  for (let from = 0; from < files.length; ) {
+    let to = from;
+    let bytes = 0;
+    while (
+      to < files.length &&
+      to - from < pieceFiles &&
+      (to === from || bytes + files[to]!.body.length <= pieceBytes)
+    )
+      bytes += files[to++]!.body.length;
+    pieces.push({ from, to });
+    from = to;
   }
-  const results = await Promise.allSettled(parts.map((p) => writeOn(p.thread, files.slice(p.from, p.to))));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results.flatMap((r) => (r as PromiseFulfilledResult<string[]>).value);
+  const digests: string[] = new Array(files.length);
+  let next = 0;
+  let failure: unknown;
+  const work = async (thread: FileThread) => {
+    while (next < pieces.length && failure === undefined) {
+      const { from, to } = pieces[next++]!;
+      try {
+        const written = await writeOn(thread, files.slice(from, to));
+        written.forEach((digest, i) => {
+          digests[from + i] = digest;
+        });
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(threads.all().map(work));
+  if (failure !== undefined) throw failure;
+  return digests;
 }
