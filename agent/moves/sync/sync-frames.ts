@@ -81,12 +81,7 @@ class PendingBytes {
     const first = this.chunks[0]!;
     if (first.length - this.offset >= bytes) {
       const view = first.subarray(this.offset, this.offset + bytes);
-      this.offset += bytes;
-      if (this.offset === first.length) {
-        this.chunks.shift();
-        this.offset = 0;
-      }
-      this.length -= bytes;
+      this.advance(bytes);
       return view;
     }
     const out = Buffer.allocUnsafe(bytes);
@@ -96,14 +91,19 @@ class PendingBytes {
       const n = Math.min(chunk.length - this.offset, bytes - filled);
       chunk.copy(out, filled, this.offset, this.offset + n);
       filled += n;
-      this.offset += n;
-      if (this.offset === chunk.length) {
-        this.chunks.shift();
-        this.offset = 0;
-      }
+      this.advance(n);
     }
-    this.length -= bytes;
     return out;
+  }
+
+  /** Drops `bytes` taken from the first chunk. */
+  private advance(bytes: number): void {
+    this.offset += bytes;
+    this.length -= bytes;
+    if (this.offset === this.chunks[0]!.length) {
+      this.chunks.shift();
+      this.offset = 0;
+    }
   }
 
   /** Takes a big-endian u32. */
