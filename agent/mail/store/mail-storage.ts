@@ -126,6 +126,13 @@ export interface FolderView {
   /** The raw message (RFC 5322 bytes, CRLF line ends). */
   read(uid: number): Promise<Buffer>;
   /**
+   * Where the files of `uids` are now (undefined: no such message), for a reader that reads many
+   * at once off the event loop (a move's source). The bytes are as stored: the reader makes their
+   * line ends CRLF as `read` does, and reads with `read` a file it finds missing (a flag change
+   * renames it). Storages without message files leave it out.
+   */
+  messageFilePaths?(uids: readonly number[]): Array<string | undefined>;
+  /**
    * The headers of several messages, each up to and including the blank line after it (CRLF line
    * ends); undefined for a message that is gone. Callers keep batches small (a few hundred).
    */

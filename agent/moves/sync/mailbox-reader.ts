@@ -10,6 +10,8 @@
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { FolderView, UserMailbox } from '../../mail/store/mail-storage.js';
+import { toCrlf } from '../../mail/store/maildir/crlf.js';
+import { type ReadBody, readMessageFiles } from './message-file-readers.js';
 import { writeFrame } from './sync-frames.js';
 import { type ManifestMessage, manifestChunkMessages, type SyncAnswer } from './sync-protocol.js';
 import { formatUidSet } from './uid-set.js';
@@ -41,8 +43,11 @@ export function digestLine(uid: number, size: number, body: string): string {
   return `${uid} ${size} ${body}\n`;
 }
 
-// Bytes of bodies read ahead of the one being sent (the source's share of the pipeline).
+// Bytes of bodies read ahead of the ones being sent (the source's share of the pipeline), in
+// groups of this many messages or bytes (one message to a reader thread each).
 const readAheadBytes = 4 * 1024 * 1024;
+const readGroupMessages = 64;
+const readGroupBytes = 1024 * 1024;
 
 const answer = (out: Writable, frame: SyncAnswer, body?: Buffer) => writeFrame(out, frame, body);
 
@@ -108,37 +113,92 @@ export async function sendMessages(
     if (view.uidValidity !== uidValidity)
       throw new Error(`folder ${folder} has UIDVALIDITY ${view.uidValidity} now, not ${uidValidity}`);
     const sizes = new Map(view.messages().map((m) => [m.uid, m.size]));
-    // Bodies are read ahead of the one being sent (up to readAheadBytes, at least one): the disk
-    // reads the next messages while the current one is framed, encrypted and waits for the
-    // channel's window, instead of the two taking turns.
-    const reads: Array<Promise<Buffer | undefined>> = [];
+    const groups = readGroups(uids, sizes);
+    // Groups are read ahead of the one being sent (up to readAheadBytes, at least one): the reader
+    // threads read the next messages while the current ones are framed, encrypted and wait for
+    // the channel's window, instead of the two taking turns.
+    const reads: Array<Promise<Array<ReadBody | undefined>>> = [];
     let readBytes = 0;
     let readNext = 0;
     const fill = () => {
-      while (readNext < uids.length && (reads.length === 0 || readBytes < readAheadBytes)) {
-        const uid = uids[readNext++]!;
-        const size = sizes.get(uid);
-        const read = size === undefined ? Promise.resolve(undefined) : readIfPresent(view, uid);
+      while (readNext < groups.length && (reads.length === 0 || readBytes < readAheadBytes)) {
+        const group = groups[readNext++]!;
+        const read = readGroup(view, group.uids, sizes);
         // A read still pending when the request fails is not reported twice.
         read.catch(() => {});
         reads.push(read);
-        readBytes += size ?? 0;
+        readBytes += group.bytes;
       }
     };
-    for (const uid of uids) {
+    for (const group of groups) {
       fill();
-      const body = await reads.shift();
-      readBytes -= sizes.get(uid) ?? 0;
-      if (!body) {
-        await answer(out, { kind: 'gone', uid });
-        continue;
+      const bodies = await reads.shift()!;
+      readBytes -= group.bytes;
+      for (const [i, uid] of group.uids.entries()) {
+        const read = bodies[i];
+        if (!read) {
+          await answer(out, { kind: 'gone', uid });
+          continue;
+        }
+        digests.set(folder, uidValidity, uid, read.digest);
+        await answer(out, { kind: 'message', uid, size: read.body.length }, read.body);
       }
-      digests.set(folder, uidValidity, uid, bodyDigest(body));
-      await answer(out, { kind: 'message', uid, size: body.length }, body);
     }
   } finally {
     view.close();
   }
+}
+
+/** The UIDs to send in groups of at most readGroupMessages or readGroupBytes (listed UIDs only). */
+function readGroups(uids: readonly number[], sizes: ReadonlyMap<number, number>) {
+  const groups: Array<{ uids: number[]; bytes: number }> = [];
+  let current = { uids: [] as number[], bytes: 0 };
+  for (const uid of uids) {
+    const size = sizes.get(uid) ?? 0;
+    if (
+      current.uids.length > 0 &&
+      (current.uids.length >= readGroupMessages || current.bytes + size > readGroupBytes)
+    ) {
+      groups.push(current);
+      current = { uids: [], bytes: 0 };
+    }
+    current.uids.push(uid);
+    current.bytes += size;
+  }
+  if (current.uids.length > 0) groups.push(current);
+  return groups;
+}
+
+/**
+ * Reads a group of messages (undefined: gone, or not listed in the view): on the reader threads
+ * when the storage says where its files are, else (and for a file a flag change renamed
+ * meanwhile) through the view.
+ */
+async function readGroup(
+  view: FolderView,
+  uids: readonly number[],
+  sizes: ReadonlyMap<number, number>,
+): Promise<Array<ReadBody | undefined>> {
+  const listed = uids.filter((uid) => sizes.has(uid));
+  const found = view.messageFilePaths?.(listed) ?? [];
+  const paths = new Map<number, string>();
+  for (const [i, uid] of listed.entries()) if (found[i] !== undefined) paths.set(uid, found[i]);
+  const located = [...paths.keys()];
+  const read = located.length > 0 ? await readMessageFiles(located.map((uid) => paths.get(uid)!)) : [];
+  const fromThreads = new Map(located.map((uid, k) => [uid, read[k]]));
+  return Promise.all(
+    uids.map(async (uid) => {
+      if (!sizes.has(uid)) return undefined;
+      const read = fromThreads.get(uid);
+      if (read) {
+        // As `read` gives it: CRLF line ends (the same buffer, and digest, when it already has them).
+        const body = toCrlf(read.body);
+        return body === read.body ? read : { body, digest: bodyDigest(body) };
+      }
+      const body = await readIfPresent(view, uid);
+      return body && { body, digest: bodyDigest(body) };
+    }),
+  );
 }
 
 /** Sends every folder's digest (count, UIDs, bytes, and the digest over UID, size and body). */

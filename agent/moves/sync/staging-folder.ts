@@ -36,10 +36,9 @@ import {
 import { expungeLine, messageLine, rewriteModseqLog } from '../../mail/store/maildir/modseq-log.js';
 import { appendUidlistRecords, readUidlist, rewriteUidlist } from '../../mail/store/maildir/uidlist-file.js';
 import { bodyDigest, digestLine } from './mailbox-reader.js';
+import { writeMessageFiles } from './message-file-writers.js';
 
 const digestsFileName = 'mailfleet-move-digests';
-// Message files written at once: each ends with its own fdatasync, which the disk takes together.
-const parallelWrites = 8;
 // Mod-sequences reserved above the highest by the ceiling line of a new modseq file (as the store).
 const modseqReserve = 4096;
 
@@ -181,23 +180,22 @@ export class StagingFolder {
         letters,
         inNew: message.recent && letters === '',
         size: message.body.length,
-        digest: bodyDigest(message.body),
       });
     }
     if (staged.length === 0) return;
-    let next = 0;
-    const writer = async () => {
-      while (next < staged.length) {
-        const message = staged[next++]!;
+    // Straight into cur/ or new/, not through tmp/ and a rename as a delivery goes: nobody reads
+    // the staging copy before the cutover, and a file cut short by a crash has no record yet
+    // (records are appended only once the files are durable), so `load` removes it. Written on
+    // the writer threads, which give back the body digests (message-file-writers.ts).
+    const digests = await writeMessageFiles(
+      staged.map((message) => {
         const { body, internalDate } = bodies.get(message.uid)!;
-        // Straight into cur/ or new/, not through tmp/ and a rename as a delivery goes: nobody
-        // reads the staging copy before the cutover, and a file cut short by a crash has no
-        // record yet (records are appended only once the files are durable), so `load` removes
-        // it. One rename (and its trip through the thread pool) a message less.
-        await writeNewFileDurably(this.filePath(message), body, new Date(internalDate));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallelWrites, staged.length) }, writer));
+        return { path: this.filePath(message), body, mtime: internalDate };
+      }),
+    );
+    staged.forEach((message, i) => {
+      message.digest = digests[i]!;
+    });
     await Promise.all([fsyncDirectory(join(this.path, 'cur')), fsyncDirectory(join(this.path, 'new'))]);
     staged.sort((a, b) => a.uid - b.uid);
     // Records in UID order: a message older than the last recorded one makes the file rewritten.

@@ -57,46 +57,147 @@ export class SyncFrameError extends Error {
   override readonly name = 'SyncFrameError';
 }
 
+/**
+ * Bytes received and not yet taken, as the chunks they came in. A range inside one chunk is taken
+ * as a view of it (no copy: a chunk is what one read of the channel gave, so a body keeps at most
+ * that alive until it is written); a range across chunks is copied once into a buffer of its own
+ * size. Never a concatenation of everything pending: measured on the target of a 1 GiB move, the
+ * earlier concat-then-copy made a third of its time garbage collection.
+ */
+class PendingBytes {
+  private readonly chunks: Buffer[] = [];
+  /** Where the first chunk's unread bytes begin. */
+  private offset = 0;
+  length = 0;
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** Takes `bytes` (at most `length`). */
+  take(bytes: number): Buffer {
+    const first = this.chunks[0]!;
+    if (first.length - this.offset >= bytes) {
+      const view = first.subarray(this.offset, this.offset + bytes);
+      this.advance(bytes);
+      return view;
+    }
+    const out = Buffer.allocUnsafe(bytes);
+    let filled = 0;
+    while (filled < bytes) {
+      const chunk = this.chunks[0]!;
+      const n = Math.min(chunk.length - this.offset, bytes - filled);
+      chunk.copy(out, filled, this.offset, this.offset + n);
+      filled += n;
+      this.advance(n);
+    }
+    return out;
+  }
+
+  /** Drops `bytes` taken from the first chunk. */
+  private advance(bytes: number): void {
+    this.offset += bytes;
+    this.length -= bytes;
+    if (this.offset === this.chunks[0]!.length) {
+      this.chunks.shift();
+      this.offset = 0;
+    }
+  }
+
+  /** Takes a big-endian u32. */
+  takeUInt32(): number {
+    return this.take(4).readUInt32BE(0);
+  }
+}
+
+/**
+ * The chunks of a stream one by one as they came, with back-pressure (the stream is paused until
+ * the consumer asks for the next). Not `for await` over the stream: in paused mode each read joins
+ * everything buffered into one new buffer (up to SSH's window, 2 MiB), a copy of every byte.
+ */
+async function* chunksOf(stream: Readable): AsyncGenerator<Buffer> {
+  const queue: Buffer[] = [];
+  let done = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const onData = (chunk: Buffer) => {
+    queue.push(chunk);
+    stream.pause();
+    notify();
+  };
+  const onEnd = () => {
+    done = true;
+    notify();
+  };
+  const onError = (error: Error) => {
+    failure = error;
+    notify();
+  };
+  stream.on('data', onData);
+  stream.on('end', onEnd);
+  stream.on('close', onEnd);
+  stream.on('error', onError);
+  try {
+    for (;;) {
+      const chunk = queue.shift();
+      if (chunk) {
+        yield chunk;
+        continue;
+      }
+      if (failure) throw failure;
+      if (done) return;
+      const woken = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      stream.resume();
+      await woken;
+    }
+  } finally {
+    // Left before the end (the consumer stopped, or a frame was bad): as `for await` over a
+    // stream does, the stream is destroyed.
+    if (!done) stream.destroy();
+    stream.off('data', onData);
+    stream.off('end', onEnd);
+    stream.off('close', onEnd);
+    stream.off('error', onError);
+  }
+}
+
 /** Reads frames until the stream ends; throws SyncFrameError on a malformed or oversized frame. */
 export async function* readFrames(stream: Readable): AsyncGenerator<SyncFrame> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const take = (bytes: number): Buffer => {
-    const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    const taken = all.subarray(0, bytes);
-    const rest = all.subarray(bytes);
-    pending = rest.length > 0 ? [rest] : [];
-    pendingBytes = rest.length;
-    return taken;
-  };
+  const pending = new PendingBytes();
   let headerLength: number | undefined;
   let header: unknown;
   let bodyLength: number | undefined;
-  for await (const chunk of stream) {
-    const data = chunk as Buffer;
-    pending.push(data);
-    pendingBytes += data.length;
+  for await (const chunk of chunksOf(stream)) {
+    pending.push(chunk);
     for (;;) {
       if (headerLength === undefined) {
-        if (pendingBytes < 4) break;
-        headerLength = take(4).readUInt32BE(0);
+        if (pending.length < 4) break;
+        headerLength = pending.takeUInt32();
         if (headerLength > maxFrameHeaderBytes)
           throw new SyncFrameError(`frame header of ${headerLength} bytes is over the limit`);
       }
-      if (header === undefined) {
-        if (pendingBytes < headerLength + 4) break;
-        const text = take(headerLength).toString('utf8');
+      if (bodyLength === undefined) {
+        if (pending.length < headerLength + 4) break;
+        const text = pending.take(headerLength).toString('utf8');
         try {
           header = JSON.parse(text) as unknown;
         } catch {
           throw new SyncFrameError('frame header is not JSON');
         }
-        bodyLength = take(4).readUInt32BE(0);
+        bodyLength = pending.takeUInt32();
         if (bodyLength > maxFrameBodyBytes)
           throw new SyncFrameError(`frame body of ${bodyLength} bytes is over the limit`);
       }
-      if (pendingBytes < (bodyLength ?? 0)) break;
-      const body = bodyLength ? Buffer.from(take(bodyLength)) : empty;
+      if (pending.length < bodyLength) break;
+      const body = bodyLength > 0 ? pending.take(bodyLength) : empty;
       const frame: SyncFrame = { header, body };
       headerLength = undefined;
       header = undefined;
@@ -104,6 +205,6 @@ export async function* readFrames(stream: Readable): AsyncGenerator<SyncFrame> {
       yield frame;
     }
   }
-  if (headerLength !== undefined || pendingBytes > 0)
+  if (headerLength !== undefined || pending.length > 0)
     throw new SyncFrameError('the channel ended inside a frame');
 }

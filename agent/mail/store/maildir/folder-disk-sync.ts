@@ -11,8 +11,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crlfSize, listedSubdir, listMessageFiles } from './folder-index-loader.js';
-import type { FolderStore, UncommittedFile } from './folder-store.js';
+import type { FolderStore } from './folder-store.js';
 import { parseMessageFileName } from './message-file-name.js';
+import type { UncommittedFile } from './uidlist-group-commit.js';
 
 /** Modification times of new/ and cur/ (ns precision as text, so no float rounding hides a change). */
 export async function directoryTimes(folderPath: string): Promise<string> {

@@ -1,14 +1,12 @@
 /**
  * One folder's live state, shared by every session of the user in this process: the messages as a
  * compact table (message-table.ts), the keyword letters, and the UID index on disk. Index changes
- * go through one lane per folder; deliveries that arrive while a commit is running are committed
- * together in the next one (group commit: one directory fsync and one uidlist append + fdatasync
- * for the whole batch).
+ * go through one lane per folder; new messages get their UIDs by group commit
+ * (uidlist-group-commit.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsyncDirectory } from '../../../common/durable-fs.js';
-import { MailStorageError, type MessageSummary } from '../mail-storage.js';
+import type { MessageSummary } from '../mail-storage.js';
 import {
   type DiskChanges,
   directoryTimes,
@@ -23,18 +21,9 @@ import { readKeywordTable, writeKeywordTable } from './keywords-file.js';
 import { lettersOfSet, type MessageTable } from './message-table.js';
 import { SerialLane } from './serial-lane.js';
 import type { MaildirStats } from './storage-stats.js';
-import { appendUidlistRecords, rewriteUidlist } from './uidlist-file.js';
-import type { UidlistRecord } from './uidlist-format.js';
-
-/** A message file already in new/ or cur/ (data and entry written) that needs a UID. */
-export interface UncommittedFile {
-  base: string;
-  subdir: 'new' | 'cur';
-  fileName: string;
-  letters: string;
-  size: number;
-  internalDate: Date;
-}
+import { rewriteUidlist } from './uidlist-file.js';
+import type { UidlistHeader } from './uidlist-format.js';
+import { recordsOf, UidlistGroupCommit, type UncommittedFile } from './uidlist-group-commit.js';
 
 /** A session's view of the folder: told before a message it may show changes flags or goes away. */
 export interface FolderWatcher {
@@ -67,12 +56,6 @@ export interface FolderStoreHooks {
   memo?: FolderMemo | undefined;
 }
 
-interface PendingCommit {
-  files: UncommittedFile[];
-  resolve: (uids: number[]) => void;
-  reject: (error: Error) => void;
-}
-
 /** Dead uidlist lines (expunged messages) tolerated before the file is compacted. */
 const compactAfterDeadRecords = 256;
 
@@ -85,14 +68,10 @@ export class FolderStore {
   deleted = false;
   /** Open views, told before messages change under them. */
   readonly watchers = new Set<FolderWatcher>();
-  private pending: PendingCommit[] = [];
-  private commitScheduled = false;
+  private readonly commits: UidlistGroupCommit;
   private deadRecords = 0;
-  private rewriteNeeded = false;
   /** Flag lists by letter set, shared by every summary (dropped when a keyword is added). */
   private readonly flagLists = new Map<number, readonly string[]>();
-  /** Bases of our own files already in new/ or cur/ and waiting for their commit. */
-  private readonly incoming = new Set<string>();
   /** new/ and cur/ modification times after our last change or scan (folder-disk-sync.ts). */
   private diskTimes: string | undefined;
   private justLoaded = true;
@@ -109,7 +88,11 @@ export class FolderStore {
     public keywords: KeywordTable,
     private readonly stats: MaildirStats,
     readonly modseqs: FolderModseqs,
-  ) {}
+  ) {
+    this.commits = new UidlistGroupCommit(this, stats, () => {
+      this.version++;
+    });
+  }
 
   /** Loads a folder directory (which must exist), recovering and rewriting its index if needed. */
   static async open(name: string, path: string, hooks: FolderStoreHooks): Promise<FolderStore> {
@@ -253,17 +236,17 @@ export class FolderStore {
 
   /** Our own file of `base` is in new/ or cur/ and will be committed: a disk scan leaves it alone. */
   expectIncoming(base: string): void {
-    this.incoming.add(base);
+    this.commits.incoming.add(base);
   }
 
   /** True for our own file waiting for its commit. */
   isIncoming(base: string): boolean {
-    return this.incoming.has(base);
+    return this.commits.incoming.has(base);
   }
 
   /** Our own file of `base` will not be committed after all (its write failed). */
   dropIncoming(base: string): void {
-    this.incoming.delete(base);
+    this.commits.incoming.delete(base);
   }
 
   /**
@@ -336,86 +319,12 @@ export class FolderStore {
    * then the uidlist records appended and fdatasynced. Resolves with the UIDs, in order.
    */
   commit(files: UncommittedFile[]): Promise<number[]> {
-    if (this.deleted)
-      return Promise.reject(new MailStorageError('no-such-folder', `folder ${this.name} was deleted`));
-    for (const file of files) this.incoming.add(file.base);
-    const done = new Promise<number[]>((resolve, reject) => this.pending.push({ files, resolve, reject }));
-    if (!this.commitScheduled) {
-      this.commitScheduled = true;
-      void this.lane.run(() => this.commitPending());
-    }
-    return done;
+    return this.commits.commit(files);
   }
 
   /** True while commits are queued or running (the folder must stay in memory for them). */
   get committing(): boolean {
-    return this.commitScheduled || this.pending.length > 0 || this.incoming.size > 0;
-  }
-
-  private async commitPending(): Promise<void> {
-    this.commitScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    try {
-      if (this.deleted) throw new MailStorageError('no-such-folder', `folder ${this.name} was deleted`);
-      let uid = this.uidNext;
-      const records: UidlistRecord[] = [];
-      const assigned = batch.map((p) =>
-        p.files.map((file) => {
-          records.push({ uid, base: file.base, extensions: '' });
-          return uid++;
-        }),
-      );
-      // Taken even if the write fails: a record may have reached the file, and UIDs are cheap.
-      this.uidNext = uid;
-      const modseq = await this.modseqs.next();
-      for (const [i, p] of batch.entries()) {
-        for (const [k, file] of p.files.entries())
-          this.modseqs.recordMessage(assigned[i]![k]!, modseq, file.letters);
-      }
-      // The directory fsync and the records' write + fdatasync run side by side: nothing is
-      // acknowledged before both are done, and either order of survival is safe after a power
-      // loss (a record without its file reads as expunged; a file without a record gets a new UID).
-      const subdirs = new Set(batch.flatMap((p) => p.files.map((f) => f.subdir)));
-      const writeRecords = this.rewriteNeeded
-        ? rewriteUidlist(this.path, this.header(uid), [...recordsOf(this.table), ...records])
-        : appendUidlistRecords(this.path, records);
-      const outcomes = await Promise.allSettled([
-        writeRecords,
-        this.modseqs.flush(),
-        ...[...subdirs].map((d) => fsyncDirectory(join(this.path, d))),
-      ]);
-      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-      if (failed) throw failed.reason;
-      this.rewriteNeeded = false;
-      batch.forEach((p, i) => {
-        p.files.forEach((file, k) => {
-          this.table.push({
-            uid: assigned[i]![k]!,
-            base: file.base,
-            subdir: file.subdir,
-            fileName: file.fileName,
-            size: file.size,
-            internalTime: file.internalDate.getTime(),
-            modseq,
-            extensions: '',
-            recent: true,
-          });
-        });
-      });
-      this.version++;
-      this.stats.commits++;
-      this.stats.committedMessages += records.length;
-      for (const p of batch) for (const file of p.files) this.incoming.delete(file.base);
-      for (const [i, p] of batch.entries()) p.resolve(assigned[i]!);
-    } catch (error) {
-      // A failed append may have left a partial line: the next commit rewrites the whole file.
-      this.rewriteNeeded = true;
-      for (const p of batch) for (const file of p.files) this.incoming.delete(file.base);
-      const failure = error instanceof Error ? error : new Error(String(error));
-      for (const p of batch) p.reject(failure);
-    }
+    return this.commits.busy;
   }
 
   /** Notes a message's new file name after a rename that kept its flags (new/ to cur/). */
@@ -466,9 +375,9 @@ export class FolderStore {
 
   /** Rewrites dovecot-uidlist from memory (caller runs this in the lane, or before first use). */
   async rewriteIndex(): Promise<void> {
-    await rewriteUidlist(this.path, this.header(this.uidNext), recordsOf(this.table));
+    await rewriteUidlist(this.path, this.uidlistHeader(this.uidNext), recordsOf(this.table));
     this.deadRecords = 0;
-    this.rewriteNeeded = false;
+    this.commits.rewriteNeeded = false;
   }
 
   /** Marks the folder deleted (views see every message expunged) and wakes pending commits. */
@@ -478,13 +387,8 @@ export class FolderStore {
     this.version++;
   }
 
-  private header(uidNext: number) {
+  /** The uidlist header with `uidNext`. */
+  uidlistHeader(uidNext: number): UidlistHeader {
     return { uidValidity: this.uidValidity, uidNext, guid: this.guid };
   }
-}
-
-/** The uidlist records of every row, one at a time. */
-function* recordsOf(table: MessageTable): Generator<UidlistRecord> {
-  for (let row = 0; row < table.length; row++)
-    yield { uid: table.uid(row), base: table.base(row), extensions: table.extensions(row) };
 }

@@ -9,8 +9,9 @@ import { link, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDirectory, isMissing } from '../../../common/durable-fs.js';
 import { keywordsOf, lettersOf } from './folder-changes.js';
-import type { FolderStore, UncommittedFile } from './folder-store.js';
+import type { FolderStore } from './folder-store.js';
 import { formatMessageFileName, type MessageBaseGenerator } from './message-file-name.js';
+import type { UncommittedFile } from './uidlist-group-commit.js';
 
 /** Source UID -> target UID for what was copied or moved. */
 export type TransferMap = Map<number, number>;

@@ -9,9 +9,10 @@ import { basename, join } from 'node:path';
 import { writeNewFileDurably } from '../../../common/durable-fs.js';
 import { toCrlf } from './crlf.js';
 import { keywordsOf, lettersOf } from './folder-changes.js';
-import type { FolderStore, UncommittedFile } from './folder-store.js';
+import type { FolderStore } from './folder-store.js';
 import type { MailboxState } from './mailbox-state.js';
 import { formatMessageFileName } from './message-file-name.js';
+import type { UncommittedFile } from './uidlist-group-commit.js';
 
 /** Options of an append. */
 export interface AppendOptions {

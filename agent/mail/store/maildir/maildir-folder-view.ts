@@ -145,6 +145,13 @@ export class MaildirFolderView implements FolderView, FolderWatcher {
     return this.readFile(uid, readWholeFile);
   }
 
+  messageFilePaths(uids: readonly number[]): Array<string | undefined> {
+    return uids.map((uid) => {
+      const row = this.store.rowOf(uid);
+      return row < 0 ? undefined : this.store.filePath(row);
+    });
+  }
+
   async readHeaders(uids: readonly number[]): Promise<Array<Buffer | undefined>> {
     const headers: Array<Buffer | undefined> = [];
     for (const uid of uids) {

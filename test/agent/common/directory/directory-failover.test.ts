@@ -14,6 +14,7 @@ import { passwordModifyOid, passwordModifyRequest } from '../../../../agent/comm
 import { replicatorDn } from '../../../../agent/directory/slapd/multi-provider.js';
 import { RecipientRouter } from '../../../../agent/mail/director/inbound/recipient-router.js';
 import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
+import { pauseProcess, resumeProcess } from '../../../support/paused-process.js';
 import { type SlapdPair, startSlapdPair } from '../../../support/slapd-pair.js';
 
 const tree = new FleetTree(testBaseDn);
@@ -160,8 +161,9 @@ describe('LdapFleetDirectory over two slapd providers', () => {
     try {
       expect((await directory.listDomains()).length).toBe(2);
       expect(directory.linkStatus().inUse).toBe(first.url);
-      // Stopped, not dead: the request is sent, no answer comes, the operation times out.
-      process.kill(pid, 'SIGSTOP');
+      // Stopped, not dead: the request is sent, no answer comes, the operation times out. Every
+      // thread stopped before the add is sent: one still running could answer it.
+      await pauseProcess(pid);
       const adding = directory.addUser({
         mail: 'erin@alpha.example',
         displayName: 'Erin',
@@ -181,7 +183,7 @@ describe('LdapFleetDirectory over two slapd providers', () => {
         'Alice Again',
       );
     } finally {
-      process.kill(pid, 'SIGCONT');
+      resumeProcess(pid);
       await directory.close();
     }
     // The rule for the caller: read before trying again. Whatever the stopped provider did with

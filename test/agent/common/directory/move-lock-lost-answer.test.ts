@@ -16,6 +16,7 @@ import {
   parseMoveState,
 } from '../../../../agent/common/directory/move-state.js';
 import { seedEntries, seedNames, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
+import { pauseProcess, resumeProcess } from '../../../support/paused-process.js';
 import { type SlapdPair, startSlapdPair } from '../../../support/slapd-pair.js';
 
 const tree = new FleetTree(testBaseDn);
@@ -71,11 +72,12 @@ describe('the move lock when the directory stops answering mid-change', () => {
     try {
       await directory.listDomains(); // connected to the first
       expect(directory.linkStatus().inUse).toBe(first.url);
-      process.kill(pid, 'SIGSTOP');
+      // Every thread stopped before the request is sent: one still running could answer it.
+      await pauseProcess(pid);
       await body(directory);
       expect(directory.linkStatus().inUse).toBe(second.url);
     } finally {
-      process.kill(pid, 'SIGCONT');
+      resumeProcess(pid);
       await directory.close();
     }
   }

@@ -1,0 +1,126 @@
+/**
+ * Writes a batch of message files of a staging copy durably on a few worker threads, each file
+ * with plain synchronous calls (open O_EXCL, write, futimes, fdatasync, close), and gives back each
+ * body's SHA-256 computed there.
+ *
+ * Why threads and not the promise API: measured on the target of a 1 GiB move (20,000 messages),
+ * the agent's main thread spent about 5 s only starting and finishing those five calls per file
+ * through libuv's thread pool (which has 4 threads, shared with the store's own work), plus 1.5 s
+ * digesting bodies, while it also has to decrypt SSH and parse frames. Here a batch costs the main
+ * thread one copy of its bytes and two messages, and the files of a batch are written by several
+ * threads at once (their fdatasyncs wait on the disk together).
+ *
+ * Durability is the same as `writeNewFileDurably`: a file is complete and fdatasynced when its
+ * batch resolves; a failed write removes its file (the caller fsyncs the directories after).
+ */
+import { type FileThread, FileThreads } from './file-thread.js';
+
+/** One file to write. */
+export interface MessageFile {
+  path: string;
+  body: Buffer;
+  /** Its mtime (Dovecot's received date), ms since the epoch. */
+  mtime: number;
+}
+
+// Threads writing at once. Their time is mostly spent waiting in the kernel (allocation,
+// fdatasync), so more threads than the 2 cores here still overlap.
+const writerThreads = 4;
+// A thread is given this many files or bytes at a time (at least one file).
+const pieceFiles = 16;
+const pieceBytes = 512 * 1024;
+
+/** The thread's code (file-thread.ts). */
+const workerSource = `
+const fs = require('node:fs');
+const { createHash } = require('node:crypto');
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', ({ id, files, bytes }) => {
+  const digests = [];
+  let offset = 0;
+  try {
+    for (const file of files) {
+      const body = Buffer.from(bytes, offset, file.length);
+      offset += file.length;
+      const fd = fs.openSync(file.path, 'wx', 0o600);
+      try {
+        let written = 0;
+        while (written < body.length) written += fs.writeSync(fd, body, written, body.length - written);
+        fs.futimesSync(fd, file.mtime / 1000, file.mtime / 1000);
+        fs.fdatasyncSync(fd);
+      } catch (error) {
+        fs.closeSync(fd);
+        fs.rmSync(file.path, { force: true });
+        throw error;
+      }
+      fs.closeSync(fd);
+      digests.push(createHash('sha256').update(body).digest('hex'));
+    }
+    parentPort.postMessage({ id, digests });
+  } catch (error) {
+    parentPort.postMessage({ id, error: { message: error.message, code: error.code } });
+  }
+});
+`;
+
+const threads = new FileThreads(workerSource, writerThreads);
+
+/** Writes files on one thread: their bodies copied into one buffer, moved (not copied again). */
+async function writeOn(thread: FileThread, files: readonly MessageFile[]): Promise<string[]> {
+  const bytes = new ArrayBuffer(files.reduce((sum, f) => sum + f.body.length, 0));
+  const view = new Uint8Array(bytes);
+  let offset = 0;
+  for (const file of files) {
+    view.set(file.body, offset);
+    offset += file.body.length;
+  }
+  const answer = await thread.call(
+    { files: files.map((f) => ({ path: f.path, length: f.body.length, mtime: f.mtime })), bytes },
+    [bytes],
+  );
+  return answer.digests as string[];
+}
+
+/**
+ * Writes new files (O_EXCL: never over another), each with its mtime, fdatasynced; resolves with
+ * each body's SHA-256 (hex, in the order given) once every file is durable. On a failure the
+ * file that failed is removed, no more pieces are started, and it rejects once the pieces under
+ * way are done (files written stay: the caller's records do not name them, so a reload removes
+ * them as any file cut short).
+ */
+export async function writeMessageFiles(files: readonly MessageFile[]): Promise<string[]> {
+  // Small pieces that each thread takes in turn as it finishes the last (not one share each: on a
+  // loaded machine one thread waiting for a core would hold up the whole batch).
+  const pieces: Array<{ from: number; to: number }> = [];
+  for (let from = 0; from < files.length; ) {
+    let to = from;
+    let bytes = 0;
+    while (
+      to < files.length &&
+      to - from < pieceFiles &&
+      (to === from || bytes + files[to]!.body.length <= pieceBytes)
+    )
+      bytes += files[to++]!.body.length;
+    pieces.push({ from, to });
+    from = to;
+  }
+  const digests: string[] = new Array(files.length);
+  let next = 0;
+  let failure: unknown;
+  const work = async (thread: FileThread) => {
+    while (next < pieces.length && failure === undefined) {
+      const { from, to } = pieces[next++]!;
+      try {
+        const written = await writeOn(thread, files.slice(from, to));
+        written.forEach((digest, i) => {
+          digests[from + i] = digest;
+        });
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(threads.all().map(work));
+  if (failure !== undefined) throw failure;
+  return digests;
+}
