@@ -50,7 +50,7 @@ export function UserAddForm() {
         {...form.field('password')}
         type="password"
         label={tr.t('dir.addForm.password')}
-        hint={tr.t('dir.password.hint')}
+        hint={tr.t('dir.password.rules')}
       />
       <QuotaField {...form.field('quota')} emptyMeans={tr.t('dir.user.none')} />
       <ErrorInWords error={form.error} />
