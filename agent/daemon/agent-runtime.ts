@@ -22,6 +22,7 @@ import type { MailAuthenticator } from '../mail/store/mail-authenticator.js';
 import type { MailStack } from '../mail/store/mail-stack.js';
 import type { MaildirStorage } from '../mail/store/maildir/maildir-storage.js';
 import type { StoreUsers } from '../mail/store/store-users.js';
+import { MailTraceLog } from '../mail/trace/mail-trace-log.js';
 import { CounterRegistry } from '../metrics/counter-registry.js';
 import type { MetricsHttpServer } from '../metrics/metrics-http-server.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
@@ -120,6 +121,8 @@ export class AgentRuntime {
    * this node (IMAP, POP3, the proxy, SMTP AUTH); listed by `auth.lockouts`.
    */
   readonly loginGuard: LoginGuard;
+  /** Where mail went on this node (gateways and directors write it; `mail.trace` reads it). */
+  readonly mailTrace = new MailTraceLog();
   readonly startedAt: number;
   private readonly parts: Partial<AgentParts> = {};
 

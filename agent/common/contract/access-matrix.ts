@@ -99,6 +99,7 @@ export const accessMatrix = {
   'proxy.release':        row(Y, Y, N, N, N),
   'gateway.status':       row(Y, Y, N, N, N),
   'spam.statistics':      row(Y, Y, N, N, N),
+  'mail.trace':           row(Y, Y, own, N, N),
   'auth.lockouts':        row(Y, Y, own, N, N),
   'auth.unlock':          row(Y, Y, own, N, N),
   'move.plan':            row(Y, Y, own, N, N),

@@ -64,6 +64,8 @@ export const queueListEntry = z.object({
   id: z.string(),
   sender: z.string(),
   receivedAt: z.number(),
+  /** When the queue gives up (its lifetime): unfinished recipients are then bounced to the sender. */
+  expiresAt: z.number().optional(),
   sizeBytes: z.number().int().nonnegative(),
   recipients: z.array(queueRecipient),
 });

@@ -98,6 +98,7 @@ export class ControlModule implements AgentModule {
         gateway: { gateway: () => this.runtime.find('gateway') },
         moves: { moves: () => this.runtime.find('moves') },
         cutover: { holds: () => this.runtime.find('cutoverHolds'), directory },
+        trace: { trace: this.runtime.mailTrace },
       }),
     });
     const control = new ControlServer({

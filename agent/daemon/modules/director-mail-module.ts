@@ -14,6 +14,7 @@ import { MxResolver } from '../../mail/director/outbound/mx-resolver.js';
 import { MxTransport } from '../../mail/director/outbound/mx-transport.js';
 import { MailQueue } from '../../mail/director/queue/mail-queue.js';
 import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
+import { DirectorTraceRecorder } from '../../mail/trace/trace-recorders.js';
 import { queueRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
@@ -46,6 +47,7 @@ export class DirectorMailModule implements AgentModule {
     const router = new RecipientRouter({ directory, clock, outboundPort });
     const resolver = new MxResolver({ servers: settings.dnsServers });
     const outbound = new MxTransport({ clientName: serverName, resolve: (domain) => resolver.route(domain) });
+    const traced = new DirectorTraceRecorder(this.runtime.mailTrace, () => clock.now());
     const queue = new MailQueue({
       root: queueRootPath(config),
       clock,
@@ -64,6 +66,7 @@ export class DirectorMailModule implements AgentModule {
         maximalQueueLifetimeMs: settings.maximalQueueLifetimeMs,
       },
       log: (level, message, fields) => logger[level](message, fields),
+      onRecorded: (entry, records) => traced.recorded(entry, records),
     });
     await queue.start();
     this.queue = queue;
@@ -81,7 +84,14 @@ export class DirectorMailModule implements AgentModule {
       trustedNetworks: settings.trustedNetworks,
       maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
       routing: router,
-      queue,
+      // Each accepted message is noted in the mail trace with its Message-ID.
+      queue: {
+        enqueue: async (message) => {
+          const id = await queue.enqueue(message);
+          traced.received(id, message);
+          return id;
+        },
+      },
       // Through the node's login guard, like the proxy's logins: throttled, disabled refused.
       authenticate: (login, password, clientAddress) =>
         submissionLogins.authenticate(login, password, clientAddress),

@@ -54,6 +54,7 @@ const sampleParams = {
   'proxy.release': { inScope: { user: inside } },
   'gateway.status': { inScope: {} },
   'spam.statistics': { inScope: {} },
+  'mail.trace': { inScope: { address: inside } },
   // The handler keeps a domain admin to its domains' login names (the user is inside `target`).
   'auth.lockouts': { inScope: {}, outOfScope: {} },
   'auth.unlock': {

@@ -57,6 +57,7 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'proxy.release': unreachable,
     'gateway.status': unreachable,
     'spam.statistics': unreachable,
+    'mail.trace': unreachable,
     'queue.show': unreachable,
     'queue.showBody': unreachable,
     'queue.flush': unreachable,

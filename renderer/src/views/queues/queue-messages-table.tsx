@@ -5,6 +5,7 @@
 import { useTranslator } from '../../i18n/use-translator';
 import { viewServices } from '../../services/view-services';
 import type { QueueEntry } from '../../store/queues/queue-filter';
+import { recipientStory } from './mail-story';
 
 /** The table. */
 export function QueueMessagesTable({
@@ -56,7 +57,13 @@ export function QueueMessagesTable({
                       {r.attempts > 0 && (
                         <span className="muted">{tr.t('queues.msg.attempts', { n: r.attempts })}</span>
                       )}
-                      {r.lastReason && <div className="reason">{r.lastReason}</div>}
+                      <p className="mail-story">{recipientStory(tr, r, entry.expiresAt, now)}</p>
+                      {r.lastReason && (
+                        <details className="raw-reply">
+                          <summary>{tr.t('story.rawReply')}</summary>
+                          <div className="reason">{r.lastReason}</div>
+                        </details>
+                      )}
                     </li>
                   ))}
                 </ul>
