@@ -66,9 +66,34 @@ export async function fleetMailTrace(
       result.steps.push(...extra);
     }
   }
-  result.steps.sort((a, b) => a.at - b.at || byNodeName(a.node, b.node));
+  const order = relayOrder(result.steps);
+  result.steps.sort((a, b) => (order.get(a) ?? a.at) - (order.get(b) ?? b.at) || byNodeName(a.node, b.node));
   result.failures.sort((a, b) => byNodeName(a.node, b.node));
   return result;
+}
+
+/**
+ * The gateway notes a relay once the director has answered it, so by the clock its "relayed"
+ * comes just after the director's "received" of the same mail; it happened first. Such a relay is
+ * ordered just before that receipt (the latest receipt of the pair up to 10 s before it).
+ */
+function relayOrder(steps: MailTraceResult['steps']): Map<MailTraceResult['steps'][number], number> {
+  const order = new Map<MailTraceResult['steps'][number], number>();
+  for (const relay of steps) {
+    if (relay.kind !== 'relayed') continue;
+    const receipt = steps
+      .filter(
+        (s) =>
+          s.kind === 'received' &&
+          s.sender === relay.sender &&
+          s.recipient === relay.recipient &&
+          s.at <= relay.at &&
+          relay.at - s.at < 10_000,
+      )
+      .sort((a, b) => b.at - a.at)[0];
+    if (receipt) order.set(relay, receipt.at - 0.5);
+  }
+  return order;
 }
 
 async function askOne(

@@ -35,4 +35,25 @@ export const clerkMessagesEn = {
   'story.why.permanent': 'the receiving server refused it for good',
   'story.why.other': 'it could not be delivered',
   'story.rawReply': 'The server’s reply (for the technical staff)',
+  'nav.trace': 'Mail trace',
+  'trace.title': 'Mail trace: where is this mail?',
+  'trace.hint':
+    'Type an address (the sender’s or the recipient’s) or a Message-ID. Every gateway and director says what it did with the mail.',
+  'trace.search.label': 'Address or Message-ID',
+  'trace.search.submit': 'Trace',
+  'trace.search.again': 'Look again',
+  'trace.empty': 'No gateway or director has seen mail like this (they remember the last 50,000 steps each).',
+  'trace.truncated': 'Only the newest steps are shown: narrow the search to see older ones.',
+  'trace.failures': 'These servers did not answer, so their part is missing: {nodes}',
+  'trace.pair': 'From {sender} to {recipient}',
+  'trace.details': 'Details (for the technical staff)',
+  'trace.step.greylisted':
+    '{node} (the gateway) asked the sending server to try again in a few minutes: a first message from a new sender is held back once (greylisting), which real mail servers retry and most spam does not.',
+  'trace.step.refusedUnknownUser': '{node} (the gateway) refused it: there is no such user here.',
+  'trace.step.refusedSpam': '{node} (the gateway) refused it as spam.',
+  'trace.step.relayedScanned':
+    '{node} (the gateway) received it from {client}, checked it for spam and passed it to the director.',
+  'trace.step.relayedUnscanned':
+    '{node} (the gateway) received it from {client} and passed it to the director (content scanning is off, so it was not checked for spam).',
+  'trace.step.received': '{node} (the director) took it into its queue for delivery.',
 } as const;

@@ -33,4 +33,27 @@ export const clerkMessagesJa = {
   'story.why.permanent': '受信サーバーに受け取りを断られました（再送しても届きません）',
   'story.why.other': '配送できませんでした',
   'story.rawReply': 'サーバーの応答（技術担当者向け）',
+  'nav.trace': 'メール追跡',
+  'trace.title': 'メール追跡: このメールはどこにある？',
+  'trace.hint':
+    'メールアドレス（差出人または宛先）か Message-ID を入力してください。各ゲートウェイと振り分けサーバーが、そのメールをどう扱ったかを示します。',
+  'trace.search.label': 'メールアドレスまたは Message-ID',
+  'trace.search.submit': '追跡',
+  'trace.search.again': 'もう一度調べる',
+  'trace.empty':
+    'このようなメールを扱ったゲートウェイ・振り分けサーバーはありません（各サーバーは直近の 50,000 件の記録を覚えています）。',
+  'trace.truncated': '新しい記録だけを表示しています。古い記録を見るには条件を絞ってください。',
+  'trace.failures': '次のサーバーが応答しなかったため、その部分は表示できません: {nodes}',
+  'trace.pair': '{sender} から {recipient} へ',
+  'trace.details': '詳細（技術担当者向け）',
+  'trace.step.greylisted':
+    '{node}（ゲートウェイ）が送信元のサーバーに数分後の再送を求めました。初めての送信元からのメールは一度だけ保留する仕組み（グレイリスト）で、正規のメールサーバーは再送しますが、迷惑メールの多くは再送しません。',
+  'trace.step.refusedUnknownUser':
+    '{node}（ゲートウェイ）が受け取りを拒否しました。この宛先の利用者はいません。',
+  'trace.step.refusedSpam': '{node}（ゲートウェイ）が迷惑メールとして受け取りを拒否しました。',
+  'trace.step.relayedScanned':
+    '{node}（ゲートウェイ）が {client} から受け取り、迷惑メール検査をしてから振り分けサーバーに渡しました。',
+  'trace.step.relayedUnscanned':
+    '{node}（ゲートウェイ）が {client} から受け取り、振り分けサーバーに渡しました（内容検査が無効のため、迷惑メール検査はしていません）。',
+  'trace.step.received': '{node}（振り分けサーバー）が配送待ちキューに受け付けました。',
 } as const satisfies Record<keyof typeof clerkMessagesEn, string>;

@@ -12,6 +12,7 @@ import type { QueueActionRequest } from '../store/queues/queue-action-slice';
 import { useQueuesStore } from '../store/queues/queues-store';
 import { useSpamFunnelStore } from '../store/spam/spam-funnel-store';
 import { useSpamStore } from '../store/spam/spam-store';
+import { useTraceStore } from '../store/trace/trace-store';
 import { refreshAuditTail } from './audit-service';
 import { consoleApi } from './console-services';
 import { refreshLockouts, unlockLogin } from './lockout-service';
@@ -25,6 +26,7 @@ import {
 } from './queue-service';
 import { refreshSpamFunnel } from './spam-funnel-service';
 import { refreshSpam } from './spam-service';
+import { traceMail } from './trace-service';
 
 /** Views call these; each resolves when the store has the answer (or the error). */
 export const viewServices = {
@@ -40,6 +42,7 @@ export const viewServices = {
   refreshAuditTail: (scope: string) => withApi((api) => refreshAuditTail(api, useAuditStore, scope)),
   refreshLockouts: () => withApi((api) => refreshLockouts(api, useLockoutsStore)),
   unlockLogin: (lockout: FleetLockout) => withApi((api) => unlockLogin(api, useLockoutsStore, lockout)),
+  traceMail: (text: string) => withApi((api) => traceMail(api, useTraceStore, text)),
   watchNode: (node: string | undefined) => watchNode(useFleetStore, useNodeStore, node),
   refreshNodeQueue: (node: string) => withApi((api) => refreshNodeQueue(api, useNodeStore, node)),
   restartConfirmedService: () => withApi((api) => restartConfirmedService(api, useNodeStore)),

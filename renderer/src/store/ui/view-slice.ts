@@ -11,6 +11,7 @@ export const consoleViews = [
   'dashboard',
   'nodes',
   'queues',
+  'trace',
   'spam',
   'audit',
   'directory',
