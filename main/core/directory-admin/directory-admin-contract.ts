@@ -67,6 +67,17 @@ export const newPasswordSchema = z
   // password) is the directory's, checked with its words by checkPassword and again by the directory.
   .max(1024, 'a password has at most 1024 characters');
 
+/**
+ * The reading of a display name (furigana), in kana as people type it; stored as typed
+ * (`msDS-PhoneticDisplayName`), matched by hiragana, katakana and romaji alike.
+ */
+export const readingSchema = z
+  .string()
+  .trim()
+  .min(1, 'the reading is empty')
+  .max(128, 'a reading has at most 128 characters')
+  .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'the reading has control characters');
+
 /** Further addresses of a mailbox (`mailLocalAddress`), unique, at most 50. */
 export const aliasAddressesSchema = z
   .array(mailAddressSchema)
@@ -81,6 +92,8 @@ export const userSummarySchema = z.object({
   mail: z.string(),
   uid: z.string(),
   displayName: z.string(),
+  /** The display name's reading in kana, `null` when the directory has none. */
+  reading: z.string().nullable(),
   domain: z.string(),
   logicalStore: z.string(),
   /** `mailLocalAddress` values. */
@@ -93,13 +106,16 @@ export const userSummarySchema = z.object({
 export type UserSummary = z.infer<typeof userSummarySchema>;
 
 /** Sort keys of the user list. */
-export const userSortKeys = ['mail', 'displayName', 'logicalStore'] as const;
+export const userSortKeys = ['mail', 'displayName', 'reading', 'logicalStore'] as const;
 /** A sort key of the user list. */
 export type UserSortKey = (typeof userSortKeys)[number];
 
 /** A search of the user index: text, filters, sort, and the window the list shows. */
 export const userSearchSchema = z.strictObject({
-  /** Substring of the address, any further address, the display name or the uid. */
+  /**
+   * Substring of the address, any further address, the display name, its reading (hiragana,
+   * katakana or romaji) or the uid.
+   */
   text: z.string().max(200).default(''),
   domain: mailDomainNameSchema.optional(),
   logicalStore: logicalStoreNameSchema.optional(),
@@ -147,6 +163,8 @@ export type UserPage = z.infer<typeof userPageSchema>;
 export const userUpdateSchema = z.strictObject({
   address: mailAddressSchema,
   displayName: displayNameSchema.optional(),
+  /** `null` removes the reading. */
+  reading: readingSchema.nullable().optional(),
   quotaBytes: quotaSchema.optional(),
   aliases: aliasAddressesSchema.optional(),
   forwardTo: mailAddressSchema.nullable().optional(),
@@ -170,6 +188,7 @@ export const passwordResetResultSchema = z.object({ address: z.string(), changed
 export const newUserSchema = z.strictObject({
   address: mailAddressSchema,
   displayName: displayNameSchema,
+  reading: readingSchema.optional(),
   logicalStore: logicalStoreNameSchema,
   password: newPasswordSchema,
   quotaBytes: quotaSchema.optional(),

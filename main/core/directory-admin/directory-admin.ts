@@ -108,6 +108,7 @@ export class DirectoryAdmin {
         if (edit.aliases) await this.checkFurtherAddresses(edit.aliases, user.mail);
         const change: Partial<MailUserInput> = {};
         if (edit.displayName !== undefined) change.displayName = edit.displayName;
+        if (edit.reading !== undefined) change.reading = edit.reading;
         if (edit.quotaBytes !== undefined) change.quotaBytes = edit.quotaBytes;
         if (edit.aliases !== undefined) change.mailLocalAddress = edit.aliases;
         if (edit.forwardTo !== undefined) change.mailRoutingAddress = edit.forwardTo;
@@ -164,6 +165,7 @@ export class DirectoryAdmin {
             {
               mail: user.address,
               displayName: user.displayName,
+              ...(user.reading ? { reading: user.reading } : {}),
               mailHost: user.logicalStore,
               mailLocalAddress: user.aliases ?? [],
               mailRoutingAddress: user.forwardTo ?? null,
