@@ -88,8 +88,12 @@ export function MailTraceView() {
                 })}
               </h3>
               <ol className="trace-steps">
-                {pair.steps.map((step, index) => (
-                  <li key={`${step.node}-${step.at}-${index}`} data-kind={step.kind} data-node={step.node}>
+                {pair.steps.map((step) => (
+                  <li
+                    key={`${step.node} ${step.at} ${step.kind} ${step.queueId ?? ''} ${step.reason ?? ''}`}
+                    data-kind={step.kind}
+                    data-node={step.node}
+                  >
                     <time className="trace-time">{tr.dateTime(step.at)}</time>{' '}
                     <span className="trace-words">{traceStepWords(tr, step)}</span>
                     {(step.reason || step.messageId || step.queueId) && (
