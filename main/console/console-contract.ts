@@ -41,6 +41,7 @@ export type {
   MailGroup,
   NewUser,
   UserPage,
+  UserSortKey,
   UserSummary,
   UserUpdate,
 } from '../core/directory-admin/directory-admin-contract.js';

@@ -36,6 +36,15 @@ export const clerkMessagesEn = {
   'story.why.other': 'it could not be delivered',
   'story.rawReply': 'The server’s reply (for the technical staff)',
   'nav.trace': 'Mail trace',
+  'dir.edit.reading': 'Reading of the name (kana)',
+  'dir.edit.readingHint':
+    'Family name first, e.g. さとう ひろし. Search finds it in hiragana, katakana or romaji.',
+  'dir.sort.label': 'Order',
+  'dir.sort.mail': 'By address',
+  'dir.sort.displayName': 'By name',
+  'dir.sort.reading': 'By reading (あいうえお)',
+  'dir.sort.logicalStore': 'By mail store',
+  'dir.fact.reading': 'Reading',
   'trace.title': 'Mail trace: where is this mail?',
   'trace.hint':
     'Type an address (the sender’s or the recipient’s) or a Message-ID. Every gateway and director says what it did with the mail.',

@@ -34,6 +34,15 @@ export const clerkMessagesJa = {
   'story.why.other': '配送できませんでした',
   'story.rawReply': 'サーバーの応答（技術担当者向け）',
   'nav.trace': 'メール追跡',
+  'dir.edit.reading': '氏名の読み（かな）',
+  'dir.edit.readingHint':
+    '姓を先に（例: さとう ひろし）。ひらがな・カタカナ・ローマ字のどれでも検索できます。',
+  'dir.sort.label': '並び順',
+  'dir.sort.mail': 'アドレス順',
+  'dir.sort.displayName': '氏名順',
+  'dir.sort.reading': '読み順（あいうえお順）',
+  'dir.sort.logicalStore': 'メール格納先順',
+  'dir.fact.reading': '読み',
   'trace.title': 'メール追跡: このメールはどこにある？',
   'trace.hint':
     'メールアドレス（差出人または宛先）か Message-ID を入力してください。各ゲートウェイと振り分けサーバーが、そのメールをどう扱ったかを示します。',

@@ -9,7 +9,8 @@ export const directoryMessagesEn = {
   'dir.domainUsers': plural({ one: '{n} user', other: '{n} users' }),
   'dir.loading': 'Reading the directory…',
   'dir.search.label': 'Search users',
-  'dir.search.hint': 'Part of the address, the name (kanji or kana) or the user ID',
+  'dir.search.hint':
+    'Part of the address, the name (kanji), its reading (hiragana, katakana or romaji) or the user ID',
   'dir.filter.domain': 'Domain',
   'dir.filter.store': 'Mail store',
   'dir.filter.all': 'All',

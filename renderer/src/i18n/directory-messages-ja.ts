@@ -10,7 +10,8 @@ export const directoryMessagesJa = {
   'dir.domainUsers': '{n} 人',
   'dir.loading': 'ディレクトリを読み込んでいます…',
   'dir.search.label': '利用者を検索',
-  'dir.search.hint': 'アドレスの一部、氏名（漢字・かな）、利用者 ID で検索できます',
+  'dir.search.hint':
+    'アドレスの一部、氏名（漢字）、読み（ひらがな・カタカナ・ローマ字）、利用者 ID で検索できます',
   'dir.filter.domain': 'ドメイン',
   'dir.filter.store': 'メール格納先',
   'dir.filter.all': 'すべて',

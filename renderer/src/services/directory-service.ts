@@ -113,6 +113,7 @@ export class DirectoryService {
         text: query.text,
         ...(query.domain ? { domain: query.domain } : {}),
         ...(query.logicalStore ? { logicalStore: query.logicalStore } : {}),
+        ...(query.sort ? { sort: query.sort } : {}),
         offset,
         limit,
       });
@@ -132,6 +133,7 @@ export class DirectoryService {
           text: query.text,
           ...(query.domain ? { domain: query.domain } : {}),
           ...(query.logicalStore ? { logicalStore: query.logicalStore } : {}),
+          ...(query.sort ? { sort: query.sort } : {}),
           offset: block * searchBlockSize,
           limit: searchBlockSize,
         }),

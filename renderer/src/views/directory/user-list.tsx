@@ -108,7 +108,10 @@ export function UserList() {
                 else void directoryServices()?.openUser(user.mail);
               }}
             >
-              <span className="dir-row-name">{user.displayName}</span>
+              <span className="dir-row-title">
+                <span className="dir-row-name">{user.displayName}</span>
+                {user.reading && <span className="dir-row-reading">{user.reading}</span>}
+              </span>
               <span className="dir-row-address">{user.mail}</span>
               <span className="dir-row-store">{user.logicalStore}</span>
               {moving ? (

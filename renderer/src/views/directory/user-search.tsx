@@ -1,11 +1,15 @@
 /** The users tab's left side: search text, domain and store filters, the count, and the list. */
 import { useShallow } from 'zustand/react/shallow';
+import type { UserSortKey } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
 import { directoryServices } from '../../services/console-services';
 import { useDirectoryStore } from '../../store/directory/directory-store';
 import { ErrorInWords } from './error-in-words';
 import { PickBar } from './pick-bar';
 import { UserList } from './user-list';
+
+/** The list's orders (the contract's sort keys). */
+const userSortChoices: readonly UserSortKey[] = ['mail', 'displayName', 'reading', 'logicalStore'];
 
 /** Search and filters; every keystroke searches the whole index at once. */
 export function UserSearch() {
@@ -48,6 +52,20 @@ export function UserSearch() {
           choices={overview?.logicalStores ?? []}
           onChange={(logicalStore) => void search?.search({ logicalStore })}
         />
+        <label className="dir-field">
+          <span>{tr.t('dir.sort.label')}</span>
+          <select
+            name="sort"
+            value={query.sort ?? 'mail'}
+            onChange={(e) => void search?.search({ sort: e.target.value as UserSortKey })}
+          >
+            {userSortChoices.map((key) => (
+              <option key={key} value={key}>
+                {tr.t(`dir.sort.${key}`)}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <div className="dir-count-line">
         <p className="dir-count" role="status" data-testid="dir-count">
