@@ -36,6 +36,24 @@ export const clerkMessagesEn = {
   'story.why.other': 'it could not be delivered',
   'story.rawReply': 'The server’s reply (for the technical staff)',
   'nav.trace': 'Mail trace',
+  'nodeDown.title': '{node} has not answered since {time} ({age} ago).',
+  'nodeDown.meaning.store':
+    'Its users cannot read their mail: logins to their mailboxes fail. New mail for them waits in the director’s queue and is delivered when the store answers again; nothing is lost while it waits.',
+  'nodeDown.meaning.spare': 'No user’s mail is on it, but a failed store has nowhere to go while it is down.',
+  'nodeDown.meaning.director':
+    'No mail is delivered to the mailboxes and mail programs cannot log in (the director routes mail and logins). Mail from outside waits at the sending servers, which try again.',
+  'nodeDown.meaning.gateway':
+    'Mail from outside cannot arrive: the sending servers keep it and try again, usually for several days. Mail inside the university is not affected.',
+  'nodeDown.meaning.directory':
+    'Logins and mail routing that need the user directory fail, unless another directory server answers.',
+  'nodeDown.todo': 'What to do',
+  'nodeDown.restart':
+    'Restart {node} (its machine, or the mailfleet-agent service on it), or ask the technical staff to.',
+  'nodeDown.failover':
+    'If it cannot come back soon, fail its mail store over to the spare, so its users can read their mail again.',
+  'nodeDown.back': 'This page changes by itself as soon as the node answers again.',
+  'nodeDown.noCharts': 'No charts: {node} sends no figures while it does not answer.',
+  'node.services.notKnown': 'Not known now (last reported: {state})',
   'dir.edit.reading': 'Reading of the name (kana)',
   'dir.edit.readingHint':
     'Family name first, e.g. さとう ひろし. Search finds it in hiragana, katakana or romaji.',

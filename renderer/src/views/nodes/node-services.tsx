@@ -45,7 +45,12 @@ export function NodeServices({ node, services, reachable }: NodeServicesProps) {
             {services.map((service) => (
               <tr key={service.name} data-service={service.name}>
                 <th scope="row">{service.name}</th>
-                <td className={`service-${service.state}`}>{tr.t(`service.${service.state}`)}</td>
+                {/* A node that does not answer has no services known now: never green. */}
+                <td className={reachable ? `service-${service.state}` : 'service-unknown'}>
+                  {reachable
+                    ? tr.t(`service.${service.state}`)
+                    : tr.t('node.services.notKnown', { state: tr.t(`service.${service.state}`) })}
+                </td>
                 <td>{tr.dateTime(service.since)}</td>
                 <td className="number">{tr.number(service.restarts)}</td>
                 <td className="detail">{service.detail ?? ''}</td>
