@@ -16,6 +16,7 @@ import type { DirectoryGuardFigures } from '../directory/embedded/embedded-direc
 import { LoginGuard } from '../mail/auth/login-guard.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
 import type { MailQueue } from '../mail/director/queue/mail-queue.js';
+import { QueueSubjects } from '../mail/director/queue/queue-subjects.js';
 import type { RunningGateway } from '../mail/gateway/running-gateway.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
 import type { MailAuthenticator } from '../mail/store/mail-authenticator.js';
@@ -123,6 +124,8 @@ export class AgentRuntime {
   readonly loginGuard: LoginGuard;
   /** Where mail went on this node (gateways and directors write it; `mail.trace` reads it). */
   readonly mailTrace = new MailTraceLog();
+  /** Decoded subjects of the director's queued messages (`queue.list`'s subject column). */
+  readonly queueSubjects = new QueueSubjects();
   readonly startedAt: number;
   private readonly parts: Partial<AgentParts> = {};
 

@@ -89,7 +89,7 @@ export class ControlModule implements AgentModule {
           onKick: (user) => this.runtime.find('mailAuthenticator')?.forgetUser(user),
           replication: () => this.runtime.find('replication'),
         },
-        queue: { queue: () => this.runtime.find('mailQueue'), router },
+        queue: { queue: () => this.runtime.find('mailQueue'), router, subjects: this.runtime.queueSubjects },
         route: { router, proxies },
         proxy: {
           proxies,

@@ -48,6 +48,7 @@ export class DirectorMailModule implements AgentModule {
     const resolver = new MxResolver({ servers: settings.dnsServers });
     const outbound = new MxTransport({ clientName: serverName, resolve: (domain) => resolver.route(domain) });
     const traced = new DirectorTraceRecorder(this.runtime.mailTrace, () => clock.now());
+    const subjects = this.runtime.queueSubjects;
     const queue = new MailQueue({
       root: queueRootPath(config),
       clock,
@@ -66,7 +67,11 @@ export class DirectorMailModule implements AgentModule {
         maximalQueueLifetimeMs: settings.maximalQueueLifetimeMs,
       },
       log: (level, message, fields) => logger[level](message, fields),
-      onRecorded: (entry, records) => traced.recorded(entry, records),
+      onRecorded: (entry, records) => {
+        traced.recorded(entry, records);
+        if (entry.recipients.every((r) => r.state === 'delivered' || r.state === 'bounced'))
+          subjects.forget(entry.id);
+      },
     });
     await queue.start();
     this.queue = queue;
@@ -89,6 +94,7 @@ export class DirectorMailModule implements AgentModule {
         enqueue: async (message) => {
           const id = await queue.enqueue(message);
           traced.received(id, message);
+          await subjects.noteQueued(id, message.content).catch(() => {});
           return id;
         },
       },

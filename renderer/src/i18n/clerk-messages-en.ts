@@ -2,6 +2,8 @@
  * English strings of the clerk's console (issue 17): why mail waits, the Mail Trace, the dead
  * node's page. One block, so merges with other work on the translation tables stay easy.
  */
+import { plural } from './plural-text';
+
 export const clerkMessagesEn = {
   'story.place.store': 'mail store {store}',
   'story.place.remote': 'the receiving server of {domain}',
@@ -36,6 +38,18 @@ export const clerkMessagesEn = {
   'story.why.other': 'it could not be delivered',
   'story.rawReply': 'The server’s reply (for the technical staff)',
   'nav.trace': 'Mail trace',
+  'queues.msg.subject': 'Subject',
+  'queues.msg.noSubject': '(no subject)',
+  'queues.whole': plural({
+    one: 'The whole queue of {node}: {n} message ({deferred} recipients waiting to be tried again, {pending} for a first try, {held} held).',
+    other:
+      'The whole queue of {node}: {n} messages ({deferred} recipients waiting to be tried again, {pending} for a first try, {held} held).',
+  }),
+  'queues.filterInForce': plural({
+    one: 'Filter in force: {filter}. The table and the list below show only the {n} matching message.',
+    other: 'Filter in force: {filter}. The table and the list below show only the {n} matching messages.',
+  }),
+  'queues.filterClear': 'Show the whole queue',
   'nodeDown.title': '{node} has not answered since {time} ({age} ago).',
   'nodeDown.meaning.store':
     'Its users cannot read their mail: logins to their mailboxes fail. New mail for them waits in the director’s queue and is delivered when the store answers again; nothing is lost while it waits.',

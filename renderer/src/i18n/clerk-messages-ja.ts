@@ -34,6 +34,12 @@ export const clerkMessagesJa = {
   'story.why.other': '配送できませんでした',
   'story.rawReply': 'サーバーの応答（技術担当者向け）',
   'nav.trace': 'メール追跡',
+  'queues.msg.subject': '件名',
+  'queues.msg.noSubject': '（件名なし）',
+  'queues.whole':
+    '{node} のキュー全体: {n} 通（再送待ちの宛先 {deferred} 件、初回配送待ち {pending} 件、保留中 {held} 件）。',
+  'queues.filterInForce': '絞り込み中: {filter}。下の表と一覧は、条件に合う {n} 通だけを表示しています。',
+  'queues.filterClear': 'キュー全体を表示',
   'nodeDown.title': '{node} は {time} から応答していません（{age}前から）。',
   'nodeDown.meaning.store':
     'このサーバーの利用者はメールを読めません（メールボックスへのログインができません）。新しいメールは振り分けサーバーの配送待ちキューで待ち、サーバーが応答すれば配達されます。待っている間にメールが失われることはありません。',

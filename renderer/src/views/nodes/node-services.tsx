@@ -34,7 +34,9 @@ export function NodeServices({ node, services, reachable }: NodeServicesProps) {
               <th scope="col">{tr.t('node.services.name')}</th>
               <th scope="col">{tr.t('node.services.state')}</th>
               <th scope="col">{tr.t('node.services.since')}</th>
-              <th scope="col">{tr.t('node.services.restarts')}</th>
+              <th scope="col" className="number">
+                {tr.t('node.services.restarts')}
+              </th>
               <th scope="col">{tr.t('node.services.detail')}</th>
               <th scope="col">
                 <span className="visually-hidden">{tr.t('node.services.actions')}</span>

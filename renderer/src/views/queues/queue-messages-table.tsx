@@ -25,8 +25,11 @@ export function QueueMessagesTable({
           <th scope="col">{tr.t('queues.msg.id')}</th>
           <th scope="col">{tr.t('queues.msg.received')}</th>
           <th scope="col">{tr.t('queues.msg.sender')}</th>
+          <th scope="col">{tr.t('queues.msg.subject')}</th>
           <th scope="col">{tr.t('queues.msg.recipients')}</th>
-          <th scope="col">{tr.t('queues.msg.size')}</th>
+          <th scope="col" className="number">
+            {tr.t('queues.msg.size')}
+          </th>
           <th scope="col">
             <span className="visually-hidden">{tr.t('queues.actions')}</span>
           </th>
@@ -46,6 +49,8 @@ export function QueueMessagesTable({
                 </span>
               </td>
               <td className="detail">{entry.sender || tr.t('queues.msg.nullSender')}</td>
+              {/* Decoded by the agent (=?UTF-8?B?…?= reads as written). */}
+              <td className="queue-subject">{entry.subject || tr.t('queues.msg.noSubject')}</td>
               <td>
                 <ul className="plain-list">
                   {entry.recipients.map((r) => (
