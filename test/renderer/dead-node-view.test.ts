@@ -5,9 +5,7 @@
  * for figures; the "since" time stays the same across 10 reloads of the page. English and Japanese;
  * screenshots go to test-output/console/.
  */
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +13,7 @@ import {
   consoleScreenshots as screenshots,
   startConsoleLab,
 } from '../support/console-lab.js';
-import { mailfleetCli } from '../support/lab-process.js';
+import { runMailfleet } from '../support/lab-process.js';
 
 let consoleLab: ConsoleLab;
 let page: Page;

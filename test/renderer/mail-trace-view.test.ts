@@ -8,21 +8,18 @@
  * delivered to that store — in English and in Japanese, by address and by Message-ID.
  * Screenshots go to test-output/console/.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import nodemailer from 'nodemailer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleetProfileSchema } from '../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../main/lab/lab-people.js';
 import {
   type ConsoleLab,
   consoleScreenshots as screenshots,
   startConsoleLab,
 } from '../support/console-lab.js';
-import { mailfleetCli } from '../support/lab-process.js';
+import { runMailfleet } from '../support/lab-process.js';
+import { labSmtpTransport } from '../support/lab-smtp.js';
 
 let consoleLab: ConsoleLab;
 let page: Page;
@@ -31,20 +28,14 @@ const sender = 'professor@partner-univ.example';
 const messageId = 'trace-e2e-1@partner-univ.example';
 
 async function labCommand(...args: string[]): Promise<void> {
-  await promisify(execFile)(process.execPath, [mailfleetCli, 'lab', ...args, '--home', consoleLab.home]);
+  const { code, stderr } = await runMailfleet(consoleLab.home, 'lab', ...args, '--home', consoleLab.home);
+  if (code !== 0) throw new Error(`lab ${args.join(' ')}: ${stderr}`);
 }
 
 /** Sends one message to the gateway from an outside address; resolves with the SMTP reply or error text. */
-async function sendFromOutside(gateway: string): Promise<string> {
-  const at = gateway.lastIndexOf(':');
-  const transport = nodemailer.createTransport({
-    host: gateway.slice(0, at),
-    port: Number(gateway.slice(at + 1)),
-    secure: false,
-    ignoreTLS: true,
-    // An outside server's address: never 127.0.0.1, which the lab's director trusts.
-    localAddress: '127.1.3.9',
-  });
+async function sendFromOutside(): Promise<string> {
+  // An outside server's address: never 127.0.0.1, which the lab's director trusts.
+  const transport = await labSmtpTransport(consoleLab.home, 'gateway01', '127.1.3.9');
   try {
     const info = await transport.sendMail({
       from: sender,
@@ -78,16 +69,11 @@ beforeAll(async () => {
   page = consoleLab.page;
   const users = parseLabUsers(await readFile(join(consoleLab.home, 'lab-users.csv'), 'utf8'));
   recipient = users.find((u) => u.store === 'store01')!.address;
-  const profile = fleetProfileSchema.parse(
-    JSON.parse(await readFile(join(consoleLab.home, 'fleet.json'), 'utf8')),
-  );
-  const gateway = profile.nodes.find((n) => n.name === 'gateway01')?.services.smtp;
-  if (!gateway) throw new Error('fleet.json lists no smtp for gateway01');
   await labCommand('kill', 'store01');
   // Greylisted first (451 4.7.1), accepted when retried after the lab's 3 s.
-  expect(await sendFromOutside(gateway)).toMatch(/4\.7\.1/);
+  expect(await sendFromOutside()).toMatch(/4\.7\.1/);
   await new Promise((resolve) => setTimeout(resolve, 4_000));
-  expect(await sendFromOutside(gateway)).toMatch(/^250/);
+  expect(await sendFromOutside()).toMatch(/^250/);
 }, 240_000);
 
 afterAll(async () => {

@@ -6,21 +6,18 @@
  * numbers right-aligned under right-aligned headers. English and Japanese; screenshots go to
  * test-output/console/.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import nodemailer from 'nodemailer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleetProfileSchema } from '../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../main/lab/lab-people.js';
 import {
   type ConsoleLab,
   consoleScreenshots as screenshots,
   startConsoleLab,
 } from '../support/console-lab.js';
-import { mailfleetCli } from '../support/lab-process.js';
+import { runMailfleet } from '../support/lab-process.js';
+import { labSmtpTransport } from '../support/lab-smtp.js';
 
 let consoleLab: ConsoleLab;
 let page: Page;
@@ -45,22 +42,13 @@ beforeAll(async () => {
   });
   page = consoleLab.page;
   const home = consoleLab.home;
-  await promisify(execFile)(process.execPath, [mailfleetCli, 'lab', 'kill', 'store01', '--home', home]);
+  const killed = await runMailfleet(home, 'lab', 'kill', 'store01', '--home', home);
+  if (killed.code !== 0) throw new Error(`lab kill store01: ${killed.stderr}`);
   const users = parseLabUsers(await readFile(join(home, 'lab-users.csv'), 'utf8')).filter(
     (u) => u.store === 'store01',
   );
-  const profile = fleetProfileSchema.parse(JSON.parse(await readFile(join(home, 'fleet.json'), 'utf8')));
-  const smtp = profile.nodes.find((n) => n.name === 'director01')?.services.smtp;
-  if (!smtp) throw new Error('fleet.json lists no smtp for director01');
-  const at = smtp.lastIndexOf(':');
-  const transport = nodemailer.createTransport({
-    host: smtp.slice(0, at),
-    port: Number(smtp.slice(at + 1)),
-    secure: false,
-    ignoreTLS: true,
-    // The one address the lab's director trusts as its gateway.
-    localAddress: '127.0.0.1',
-  });
+  // From the one address the lab's director trusts as its gateway.
+  const transport = await labSmtpTransport(home, 'director01', '127.0.0.1');
   try {
     for (let i = 0; i < 5; i++) {
       await transport.sendMail({
