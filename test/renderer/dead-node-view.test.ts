@@ -32,14 +32,8 @@ beforeAll(async () => {
     viewport: { width: 1280, height: 1000 },
   });
   page = consoleLab.page;
-  await promisify(execFile)(process.execPath, [
-    mailfleetCli,
-    'lab',
-    'kill',
-    'store02',
-    '--home',
-    consoleLab.home,
-  ]);
+  const killed = await runMailfleet(consoleLab.home, 'lab', 'kill', 'store02', '--home', consoleLab.home);
+  if (killed.code !== 0) throw new Error(`lab kill store02: ${killed.stderr}`);
   await page.evaluate(() => {
     window.location.hash = '#/nodes/store02';
   });
