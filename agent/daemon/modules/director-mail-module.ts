@@ -94,7 +94,8 @@ export class DirectorMailModule implements AgentModule {
         enqueue: async (message) => {
           const id = await queue.enqueue(message);
           traced.received(id, message);
-          await subjects.noteQueued(id, message.content).catch(() => {});
+          // Not awaited: the sender's 250 must not wait for the subject column.
+          void subjects.noteQueued(id, message.content).catch(() => {});
           return id;
         },
       },
