@@ -110,13 +110,16 @@ export const userSortKeys = ['mail', 'displayName', 'reading', 'logicalStore'] a
 /** A sort key of the user list. */
 export type UserSortKey = (typeof userSortKeys)[number];
 
+/** The longest search text: longer than any address or name, short enough to answer at once. */
+export const userSearchMaxCharacters = 200;
+
 /** A search of the user index: text, filters, sort, and the window the list shows. */
 export const userSearchSchema = z.strictObject({
   /**
    * Substring of the address, any further address, the display name, its reading (hiragana,
    * katakana or romaji) or the uid.
    */
-  text: z.string().max(200).default(''),
+  text: z.string().max(userSearchMaxCharacters).default(''),
   domain: mailDomainNameSchema.optional(),
   logicalStore: logicalStoreNameSchema.optional(),
   sort: z.enum(userSortKeys).default('mail'),

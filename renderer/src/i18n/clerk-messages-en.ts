@@ -38,6 +38,8 @@ export const clerkMessagesEn = {
   'story.why.other': 'it could not be delivered',
   'story.rawReply': 'The server’s reply (for the technical staff)',
   'nav.trace': 'Mail trace',
+  'dir.search.limit':
+    'A search is at most {n} characters (longer than any address or name): only the first {n} are searched.',
   'queues.msg.subject': 'Subject',
   'queues.msg.noSubject': '(no subject)',
   'queues.whole': plural({

@@ -34,6 +34,8 @@ export const clerkMessagesJa = {
   'story.why.other': '配送できませんでした',
   'story.rawReply': 'サーバーの応答（技術担当者向け）',
   'nav.trace': 'メール追跡',
+  'dir.search.limit':
+    '検索できるのは {n} 文字までです（どのアドレスや氏名よりも長い長さです）。最初の {n} 文字で検索しています。',
   'queues.msg.subject': '件名',
   'queues.msg.noSubject': '（件名なし）',
   'queues.whole':

@@ -8,6 +8,9 @@ import { ErrorInWords } from './error-in-words';
 import { PickBar } from './pick-bar';
 import { UserList } from './user-list';
 
+/** The longest search the directory answers (its contract's bound: userSearchMaxCharacters). */
+const searchMaxCharacters = 200;
+
 /** The list's orders (the contract's sort keys). */
 const userSortChoices: readonly UserSortKey[] = ['mail', 'displayName', 'reading', 'logicalStore'];
 
@@ -32,10 +35,17 @@ export function UserSearch() {
           type="search"
           name="search"
           value={query.text}
+          // The index answers at most this much; a longer paste is cut here, and said below.
+          maxLength={searchMaxCharacters}
           aria-describedby="dir-search-hint"
-          onChange={(e) => void search?.search({ text: e.target.value })}
+          onChange={(e) => void search?.search({ text: e.target.value.slice(0, searchMaxCharacters) })}
         />
         <small id="dir-search-hint">{tr.t('dir.search.hint')}</small>
+        {query.text.length >= searchMaxCharacters && (
+          <small className="dir-search-limit" role="status" data-testid="dir-search-limit">
+            {tr.t('dir.search.limit', { n: searchMaxCharacters })}
+          </small>
+        )}
       </label>
       <div className="dir-filters">
         <FilterSelect
