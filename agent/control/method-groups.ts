@@ -13,6 +13,8 @@ export const everyNodeGroups = {
   service: ['service.list', 'service.restart'],
   audit: ['audit.tail'],
   auth: ['auth.lockouts', 'auth.unlock'],
+  // Where mail went (agent/mail/trace/): gateways and directors write it; the others answer empty.
+  trace: ['mail.trace'],
 } as const satisfies Record<string, readonly MethodName[]>;
 
 /** A group that only some roles run. */

@@ -28,6 +28,7 @@ import { type RouteMethodDeps, routeMethods } from './route-methods.js';
 import { serviceMethods } from './service-methods.js';
 import { type StoreMethodDeps, storeMethods } from './store-methods.js';
 import { type SyncMethodDeps, syncMethods } from './sync-methods.js';
+import { type TraceMethodDeps, traceMethods } from './trace-methods.js';
 
 /** What the handlers read: the node's registries and, through getters, the parts its modules run. */
 export interface MethodTableDeps {
@@ -52,6 +53,7 @@ export interface MethodTableDeps {
   /** Mailbox moves (`move` and `sync` groups): the node's moves. */
   moves: Omit<MoveMethodDeps, 'adminDomains'> & SyncMethodDeps;
   cutover: CutoverMethodDeps;
+  trace: Omit<TraceMethodDeps, 'adminDomains'>;
 }
 
 type RoleGroupHandlers<G extends RoleGroupName> = Pick<MethodHandlers, RoleGroupMethod<G>>;
@@ -82,6 +84,7 @@ export function methodTable(groups: readonly RoleGroupName[], deps: MethodTableD
       adminDomains: deps.adminDomains,
       now: deps.now,
     }),
+    ...traceMethods({ ...deps.trace, adminDomains: deps.adminDomains }),
   } as Partial<Record<MethodName, MethodHandler<MethodName>>>;
   const runs = new Set(groups);
   for (const group of Object.keys(roleGroups) as RoleGroupName[]) {

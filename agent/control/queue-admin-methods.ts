@@ -27,6 +27,7 @@ export function queueListEntryOf(queue: MailQueue, entry: Readonly<QueueEntry>):
     id: entry.id,
     sender: entry.sender,
     receivedAt: entry.receivedAt,
+    expiresAt: queue.expiresAt(entry.receivedAt),
     sizeBytes: entry.size,
     recipients: entry.recipients.map((r) => ({
       address: r.address,

@@ -6,6 +6,7 @@
 import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
 import type { MailQueue } from '../mail/director/queue/mail-queue.js';
+import type { QueueSubjects } from '../mail/director/queue/queue-subjects.js';
 import { roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 import { queueAdminMethods, queueListEntryOf, selectFor } from './queue-admin-methods.js';
@@ -18,6 +19,8 @@ export interface QueueMethodDeps {
   router: () => RecipientRouter | undefined;
   /** Clock for message ages in filters (default Date.now; the queue's clock in tests). */
   now?: () => number;
+  /** Decoded subjects of queued messages, for the list's subject column. */
+  subjects?: QueueSubjects;
 }
 
 type QueueMethods = Pick<
@@ -42,11 +45,23 @@ export function queueMethods(deps: QueueMethodDeps): QueueMethods {
   };
   return {
     'queue.summary': () => needQueue().summary(),
-    'queue.list': ({ offset, limit, ...filter }) => {
+    'queue.list': async ({ offset, limit, ...filter }) => {
       const queue = needQueue();
       const matching = selectFor(queue, (deps.now ?? Date.now)(), filter);
       // Only the page is copied out: the filter itself walks the live entries.
-      const entries = matching.slice(offset, offset + limit).map((entry) => queueListEntryOf(queue, entry));
+      const page = matching.slice(offset, offset + limit);
+      const entries = await Promise.all(
+        page.map(async (entry) => {
+          const listed = queueListEntryOf(queue, entry);
+          const subjects = deps.subjects;
+          if (!subjects) return listed;
+          // A message delivered meanwhile has no content left: listed without a subject.
+          const subject = await subjects
+            .subjectOf(entry.id, () => queue.content(entry.id))
+            .catch(() => undefined);
+          return subject === undefined ? listed : { ...listed, subject };
+        }),
+      );
       return { entries, total: matching.length, offset };
     },
     'queue.hold': async ({ hold }) => {

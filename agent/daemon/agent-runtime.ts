@@ -17,12 +17,14 @@ import { LoginGuard } from '../mail/auth/login-guard.js';
 import type { DomainDkimKeys } from '../mail/director/dkim/domain-dkim-keys.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
 import type { MailQueue } from '../mail/director/queue/mail-queue.js';
+import { QueueSubjects } from '../mail/director/queue/queue-subjects.js';
 import type { RunningGateway } from '../mail/gateway/running-gateway.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
 import type { MailAuthenticator } from '../mail/store/mail-authenticator.js';
 import type { MailStack } from '../mail/store/mail-stack.js';
 import type { MaildirStorage } from '../mail/store/maildir/maildir-storage.js';
 import type { StoreUsers } from '../mail/store/store-users.js';
+import { MailTraceLog } from '../mail/trace/mail-trace-log.js';
 import { CounterRegistry } from '../metrics/counter-registry.js';
 import type { MetricsHttpServer } from '../metrics/metrics-http-server.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
@@ -123,6 +125,10 @@ export class AgentRuntime {
    * this node (IMAP, POP3, the proxy, SMTP AUTH); listed by `auth.lockouts`.
    */
   readonly loginGuard: LoginGuard;
+  /** Where mail went on this node (gateways and directors write it; `mail.trace` reads it). */
+  readonly mailTrace = new MailTraceLog();
+  /** Decoded subjects of the director's queued messages (`queue.list`'s subject column). */
+  readonly queueSubjects = new QueueSubjects();
   readonly startedAt: number;
   private readonly parts: Partial<AgentParts> = {};
 

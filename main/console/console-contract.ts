@@ -13,6 +13,7 @@ import { auditEntry, type MethodName, methods } from '../../agent/common/contrac
 import { fleetLockoutsResult } from './console-fleet-lockouts.js';
 import { fleetQueuesResult, nodeFailure } from './console-fleet-queues.js';
 import { consoleFleetPush, consoleFleetSnapshot } from './console-fleet-snapshot.js';
+import { mailTraceParams, mailTraceResult } from './console-mail-trace.js';
 import { directoryConsoleCalls } from './directory-calls.js';
 import { moveConsoleCalls, moveProgressEvent } from './move-calls.js';
 
@@ -40,6 +41,7 @@ export type {
   MailGroup,
   NewUser,
   UserPage,
+  UserSortKey,
   UserSummary,
   UserUpdate,
 } from '../core/directory-admin/directory-admin-contract.js';
@@ -139,6 +141,12 @@ export const consoleCalls = {
     result: fleetQueuesResult,
     summary:
       "Every queue of the fleet in one answer: each director's and gateway's queue.summary, the nodes that run none, and the ones that did not answer.",
+  },
+  'mail.trace': {
+    params: mailTraceParams,
+    result: mailTraceResult,
+    summary:
+      'Where mail went, by address or Message-ID, across every director and gateway: each step with its node, oldest first.',
   },
   'gateway.status': onNodeCall(
     'gateway.status',

@@ -28,6 +28,7 @@ import {
   consolePushOf,
   consoleSnapshotOf,
 } from './console-fleet-snapshot.js';
+import { fleetMailTrace } from './console-mail-trace.js';
 import type { ConsoleSettingsStore } from './console-settings.js';
 import { type DirectoryAdministration, directoryHandlers } from './directory-handlers.js';
 import { moveHandlers } from './move-handlers.js';
@@ -103,6 +104,7 @@ export class ConsoleService {
     ...this.nodeCallHandlers(),
     'fleet.snapshot': async () => this.snapshot(),
     'queue.fleet': async ({ nodes }) => this.fleetQueues(nodes),
+    'mail.trace': async (query) => fleetMailTrace(this.options.fleet, query),
     'audit.tail': async ({ nodes, limit }) => this.auditTail(nodes, limit),
     'auth.lockouts': async ({ nodes }) =>
       fleetLockouts(this.options.fleet, nodes === undefined ? undefined : this.knownNodes(nodes)),

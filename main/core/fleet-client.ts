@@ -189,7 +189,9 @@ export class FleetClient {
       address: server.address,
       controlPort: server.controlPort,
       observed,
-      since: link.since,
+      // Down: since it last answered (a sample or a call), which no reconnect attempt moves; a
+      // node never seen up is down since the link started trying.
+      since: observed === 'down' && link.lastSeenAt !== undefined ? link.lastSeenAt : link.since,
     };
     if (link.lastSeenAt !== undefined) view.lastSeenAt = link.lastSeenAt;
     if (staleMs !== undefined) view.staleMs = staleMs;

@@ -69,7 +69,11 @@ export class NodeLink {
   lastSample: NodeMetrics | undefined;
   /** Console clock when the agent last answered (sample or call). */
   lastSeenAt: number | undefined;
-  /** Console clock when `state` last changed. */
+  /**
+   * Console clock when the link last became connected, or stopped being connected. Reconnect
+   * attempts (connecting, disconnected, connecting...) do not move it: a dead node's "not answering
+   * since" stays the time it was first seen down.
+   */
   since: number;
   private connection: AgentConnection | undefined;
   private attempt = 0;
@@ -139,7 +143,7 @@ export class NodeLink {
   }
 
   private setState(state: LinkState, problem?: LinkProblem): void {
-    if (state !== this.state) this.since = this.now();
+    if ((state === 'connected') !== (this.state === 'connected')) this.since = this.now();
     this.state = state;
     this.problem = problem;
     this.options.onChange(this);

@@ -117,6 +117,7 @@ export async function createLab(layout: LabLayout, spec: LabSpec): Promise<LabSt
       mailUserEntry(tree, {
         mail: user.address,
         displayName: user.displayName,
+        reading: user.reading,
         mailHost: user.mailHost,
         password: user.password,
       }),

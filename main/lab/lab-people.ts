@@ -28,56 +28,60 @@ export const labDepartments = [
   ['office', '事務局'],
 ] as const;
 
-const familyNames: [string, string][] = [
-  ['sato', '佐藤'],
-  ['suzuki', '鈴木'],
-  ['takahashi', '高橋'],
-  ['tanaka', '田中'],
-  ['watanabe', '渡辺'],
-  ['ito', '伊藤'],
-  ['yamamoto', '山本'],
-  ['nakamura', '中村'],
-  ['kobayashi', '小林'],
-  ['kato', '加藤'],
-  ['yoshida', '吉田'],
-  ['yamada', '山田'],
-  ['sasaki', '佐々木'],
-  ['yamaguchi', '山口'],
-  ['matsumoto', '松本'],
-  ['inoue', '井上'],
-  ['kimura', '木村'],
-  ['hayashi', '林'],
-  ['shimizu', '清水'],
-  ['mori', '森'],
+/** Family names: romaji (for addresses), kanji, and the reading in hiragana. */
+const familyNames: [string, string, string][] = [
+  ['sato', '佐藤', 'さとう'],
+  ['suzuki', '鈴木', 'すずき'],
+  ['takahashi', '高橋', 'たかはし'],
+  ['tanaka', '田中', 'たなか'],
+  ['watanabe', '渡辺', 'わたなべ'],
+  ['ito', '伊藤', 'いとう'],
+  ['yamamoto', '山本', 'やまもと'],
+  ['nakamura', '中村', 'なかむら'],
+  ['kobayashi', '小林', 'こばやし'],
+  ['kato', '加藤', 'かとう'],
+  ['yoshida', '吉田', 'よしだ'],
+  ['yamada', '山田', 'やまだ'],
+  ['sasaki', '佐々木', 'ささき'],
+  ['yamaguchi', '山口', 'やまぐち'],
+  ['matsumoto', '松本', 'まつもと'],
+  ['inoue', '井上', 'いのうえ'],
+  ['kimura', '木村', 'きむら'],
+  ['hayashi', '林', 'はやし'],
+  ['shimizu', '清水', 'しみず'],
+  ['mori', '森', 'もり'],
 ];
 
-const givenNames: [string, string][] = [
-  ['hiroshi', '浩'],
-  ['taro', '太郎'],
-  ['yuki', '由紀'],
-  ['akira', '明'],
-  ['haruka', '遥'],
-  ['kenji', '健二'],
-  ['yui', '結衣'],
-  ['daiki', '大輝'],
-  ['sakura', 'さくら'],
-  ['takumi', '拓海'],
-  ['aoi', '葵'],
-  ['ren', '蓮'],
-  ['mio', '美桜'],
-  ['sota', '蒼太'],
-  ['hina', '陽菜'],
-  ['kaito', '海斗'],
-  ['rin', '凛'],
-  ['yuto', '悠斗'],
-  ['nanami', '七海'],
-  ['shota', '翔太'],
+/** Given names: romaji, kanji (or kana), and the reading in hiragana. */
+const givenNames: [string, string, string][] = [
+  ['hiroshi', '浩', 'ひろし'],
+  ['taro', '太郎', 'たろう'],
+  ['yuki', '由紀', 'ゆき'],
+  ['akira', '明', 'あきら'],
+  ['haruka', '遥', 'はるか'],
+  ['kenji', '健二', 'けんじ'],
+  ['yui', '結衣', 'ゆい'],
+  ['daiki', '大輝', 'だいき'],
+  ['sakura', 'さくら', 'さくら'],
+  ['takumi', '拓海', 'たくみ'],
+  ['aoi', '葵', 'あおい'],
+  ['ren', '蓮', 'れん'],
+  ['mio', '美桜', 'みお'],
+  ['sota', '蒼太', 'そうた'],
+  ['hina', '陽菜', 'ひな'],
+  ['kaito', '海斗', 'かいと'],
+  ['rin', '凛', 'りん'],
+  ['yuto', '悠斗', 'ゆうと'],
+  ['nanami', '七海', 'ななみ'],
+  ['shota', '翔太', 'しょうた'],
 ];
 
 /** One seeded mail user. */
 export interface LabUser {
   address: string;
   displayName: string;
+  /** The display name's reading in hiragana, family name first (`さとう ひろし`). */
+  reading: string;
   password: string;
   /** Logical store name. */
   mailHost: string;
@@ -105,8 +109,9 @@ export function labUsers(count: number, domains: string[], stores: string[]): La
   const users: LabUser[] = [];
   const taken = new Set<string>();
   for (let i = 0; i < count; i++) {
-    const [familyRoman, familyKanji] = familyNames[i % familyNames.length]!;
-    const [givenRoman, givenKanji] = givenNames[Math.floor(i / familyNames.length) % givenNames.length]!;
+    const [familyRoman, familyKanji, familyKana] = familyNames[i % familyNames.length]!;
+    const [givenRoman, givenKanji, givenKana] =
+      givenNames[Math.floor(i / familyNames.length) % givenNames.length]!;
     // Decoupled from the name indexes so every domain gets every name.
     const domain = domains[Math.floor(i / 3) % domains.length]!;
     const base = `${givenRoman}.${familyRoman}`;
@@ -117,6 +122,7 @@ export function labUsers(count: number, domains: string[], stores: string[]): La
     users.push({
       address,
       displayName: `${familyKanji} ${givenKanji}`,
+      reading: `${familyKana} ${givenKana}`,
       password: randomBytes(9).toString('base64url'),
       mailHost: stores[i % stores.length]!,
     });

@@ -17,11 +17,13 @@ import { MovesView } from './views/moves/moves-view';
 import { NodeView } from './views/nodes/node-view';
 import { QueuesView } from './views/queues/queues-view';
 import { SpamView } from './views/spam/spam-view';
+import { MailTraceView } from './views/trace/mail-trace-view';
 
 const views: Record<ConsoleView, () => React.JSX.Element> = {
   dashboard: DashboardView,
   nodes: NodeView,
   queues: QueuesView,
+  trace: MailTraceView,
   spam: SpamView,
   audit: AuditView,
   directory: DirectoryView,

@@ -17,6 +17,7 @@ import { everyNodeGroups, type RoleGroupName, roleGroups } from '../../agent/con
 import { MethodError } from '../../agent/control/method-handler.js';
 import { type MethodTableDeps, methodTable } from '../../agent/control/method-table.js';
 import { LoginGuard } from '../../agent/mail/auth/login-guard.js';
+import { MailTraceLog } from '../../agent/mail/trace/mail-trace-log.js';
 import { CounterRegistry } from '../../agent/metrics/counter-registry.js';
 import { MetricsSampler } from '../../agent/metrics/metrics-sampler.js';
 import { roles } from '../../agent/roles.js';
@@ -55,6 +56,7 @@ beforeAll(async () => {
     proxy: { proxies: () => undefined, primaryAddress: async () => undefined },
     gateway: { gateway: () => undefined },
     dkim: { keys: () => undefined },
+    trace: { trace: new MailTraceLog() },
     moves: { moves: () => undefined },
     cutover: {
       holds: () => undefined,

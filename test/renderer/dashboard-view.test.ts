@@ -205,7 +205,7 @@ describe('dashboard in browser mode against a lab', () => {
       await page.keyboard.press('Tab');
       focused.push((await page.evaluate(() => document.activeElement?.textContent)) ?? '');
     }
-    expect(focused.slice(0, 5)).toEqual(['Nodes', 'Queues', 'Spam', 'Audit', 'Directory']);
+    expect(focused.slice(0, 5)).toEqual(['Nodes', 'Queues', 'Mail trace', 'Spam', 'Audit']);
     expect(focused.at(-1)).toBe('English');
     await page.keyboard.press('Shift+Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('日本語');

@@ -9,46 +9,22 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleetProfileSchema } from '../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../main/lab/lab-people.js';
 import {
   type ConsoleLab,
   consoleScreenshots as screenshots,
   startConsoleLab,
 } from '../support/console-lab.js';
+import { labImapLogin } from '../support/lab-imap-login.js';
 
 let consoleLab: ConsoleLab;
 let page: Page;
-let profile: ReturnType<typeof fleetProfileSchema.parse>;
 let users: Array<{ address: string; password: string; store: string }>;
 let pageErrors: string[];
 
-/** Logs in over IMAPS through the director's proxy; resolves true on success, false when refused. */
-async function imapLogin(address: string, password: string): Promise<boolean> {
-  const value = profile.nodes.find((n) => n.name === 'director01')?.services.imaps;
-  if (!value) throw new Error('fleet.json lists no imaps for director01');
-  const at = value.lastIndexOf(':');
-  const client = new ImapFlow({
-    host: value.slice(0, at),
-    port: Number(value.slice(at + 1)),
-    secure: true,
-    tls: { ca: [await readFile(String(profile.endpoints.tlsCaFile), 'utf8')], servername: 'localhost' },
-    auth: { user: address, pass: password },
-    logger: false,
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (error) {
-    if ((error as { authenticationFailed?: boolean }).authenticationFailed) return false;
-    throw error;
-  }
-  await client.logout();
-  return true;
-}
+const imapLogin = (address: string, password: string) => labImapLogin(consoleLab.home, address, password);
 
 const row = (address: string) => page.locator(`button.dir-row[data-address="${address}"]`);
 const search = (text: string) => page.locator('input[name="search"]').fill(text);
@@ -61,7 +37,6 @@ beforeAll(async () => {
   });
   ({ page, pageErrors } = consoleLab);
   const { home } = consoleLab;
-  profile = fleetProfileSchema.parse(JSON.parse(await readFile(join(home, 'fleet.json'), 'utf8')));
   users = parseLabUsers(await readFile(join(home, 'lab-users.csv'), 'utf8'));
   await page.locator('nav.app-nav a[data-view="directory"]').click();
 }, 200_000);

@@ -44,7 +44,7 @@ rootpw ${options.rootPassword}
 directory ${options.dataDir}
 dbnosync
 index objectClass eq
-index uid,cn,mail eq,sub
+index uid,cn,mail,msDS-PhoneticDisplayName eq,sub
 index mailLocalAddress,mailHost eq
 ${options.multiProvider ? multiProviderDatabaseLines(options.multiProvider) : ''}${fleetDatabaseRules(options.baseDn)}`;
 }

@@ -20,8 +20,8 @@ export const storeUsers = {
     quotaBytes: 5_000_000,
     extra: 'a.smith@alpha.example',
   },
-  carol: { mail: 'carol@alpha.example', password: 'carol-pw' },
-  dave: { mail: 'dave@beta.example', password: 'dave-pw' },
+  carol: { mail: 'carol@alpha.example', password: 'carol-password' },
+  dave: { mail: 'dave@beta.example', password: 'dave-password' },
   bob: { mail: 'bob@beta.example', password: 'bob-pw' },
   eve: { mail: 'eve@alpha.example', password: 'eve-pw' },
 } as const;

@@ -102,6 +102,7 @@ export const accessMatrix = {
   'dkim.records':         row(Y, Y, own, N, N),
   'dkim.rotate':          row(Y, N, own, N, N),
   'dkim.activate':        row(Y, N, own, N, N),
+  'mail.trace':           row(Y, Y, own, N, N),
   'auth.lockouts':        row(Y, Y, own, N, N),
   'auth.unlock':          row(Y, Y, own, N, N),
   'move.plan':            row(Y, Y, own, N, N),

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { adminTiers, nodeRoles, nodeStates } from '../directory/fleet-entries.js';
 import { dkimMethods } from './dkim-contract.js';
 import { gatewayStatus, spamStatistics } from './gateway-figures.js';
+import { mailTraceMethods } from './mail-trace-contract.js';
 import { mailUser } from './mail-user.js';
 import { moveMethods, moveNotifications } from './move-contract.js';
 import { nodeMetrics, serviceStatus } from './node-metrics.js';
@@ -356,6 +357,7 @@ export const methods = {
       "Forget the failed password checks of a login name or client address (mail: IMAP, POP3, SMTP AUTH), or of a directory entry or client address (the embedded directory's binds), on this node. Domain admins: their domains' mail users only.",
   },
   ...queueAdminMethods,
+  ...mailTraceMethods,
   ...moveMethods,
   ...replicationMethods,
   ...dkimMethods,

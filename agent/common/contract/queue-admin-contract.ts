@@ -64,7 +64,11 @@ export const queueListEntry = z.object({
   id: z.string(),
   sender: z.string(),
   receivedAt: z.number(),
+  /** When the queue gives up (its lifetime): unfinished recipients are then bounced to the sender. */
+  expiresAt: z.number().optional(),
   sizeBytes: z.number().int().nonnegative(),
+  /** The Subject, decoded (RFC 2047: `=?UTF-8?B?…?=` reads as written); queue.list fills it. */
+  subject: z.string().optional(),
   recipients: z.array(queueRecipient),
 });
 export type QueueListEntry = z.infer<typeof queueListEntry>;

@@ -89,6 +89,7 @@ export const entryAttributes = {
     'mail',
     'cn',
     'displayName',
+    'msDS-PhoneticDisplayName',
     'mailHost',
     'mailLocalAddress',
     'mailRoutingAddress',
@@ -206,6 +207,7 @@ const userSchema = z.object({
   uid: z.string().min(1),
   mail: z.string().min(3),
   displayName: z.string(),
+  reading: z.string().optional(),
   mailHost: z.string().min(1),
   mailLocalAddress: z.array(z.string()),
   mailRoutingAddress: z.string().optional(),
@@ -221,6 +223,7 @@ export function toMailUserEntry(record: LdapRecord): MailUserEntry {
     uid: first(record, 'uid'),
     mail: first(record, 'mail'),
     displayName: first(record, 'displayName') ?? first(record, 'cn') ?? '',
+    reading: first(record, 'msDS-PhoneticDisplayName'),
     mailHost: first(record, 'mailHost'),
     mailLocalAddress: all(record, 'mailLocalAddress'),
     mailRoutingAddress: first(record, 'mailRoutingAddress'),
@@ -229,6 +232,7 @@ export function toMailUserEntry(record: LdapRecord): MailUserEntry {
     moveState: parseMoveState(first(record, 'mailfleetMoveState')),
   });
   if (entry.moveState === undefined) delete entry.moveState;
+  if (entry.reading === undefined) delete entry.reading;
   if (entry.mailRoutingAddress === undefined) delete entry.mailRoutingAddress;
   if (entry.quotaBytes === undefined) delete entry.quotaBytes;
   return entry;

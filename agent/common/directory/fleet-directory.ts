@@ -46,6 +46,8 @@ export interface UserQuery {
 export interface MailUserInput {
   mail: string;
   displayName: string;
+  /** The reading (`msDS-PhoneticDisplayName`); `null` removes it. */
+  reading?: string | null;
   mailHost: string;
   mailLocalAddress?: string[];
   mailRoutingAddress?: string | null;

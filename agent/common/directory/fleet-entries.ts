@@ -98,6 +98,8 @@ export interface MailUserEntry {
   /** Primary address; also the IMAP/POP login name. */
   mail: string;
   displayName: string;
+  /** The reading of the display name in kana (`msDS-PhoneticDisplayName`), when the directory has one. */
+  reading?: string;
   /** Logical store name (not a machine): where this user's mailbox lives. */
   mailHost: string;
   /** Further addresses delivered to this mailbox. */

@@ -26,6 +26,7 @@ import {
 } from './directory-errors.js';
 import type { DirectoryLinkStatus, UnansweredUrl } from './directory-urls.js';
 import { passwordMatches } from './password-check.js';
+import { passwordPolicyReasonIn } from './password-policy.js';
 import { hasCaughtUp, readChangeStamps } from './replication-state.js';
 
 /** Where and as whom to bind. The password is fetched when a connection is made. */
@@ -141,13 +142,27 @@ export class LdapSession {
   /** Sets an entry's password with Password Modify, so the server hashes it. */
   async changePassword(dn: string, newPassword: string, notFound?: string): Promise<void> {
     const request = passwordModifyRequest(dn, newPassword);
-    // Setting the same password twice leaves the same entry.
-    await this.write(
-      `the password change of ${dn}`,
-      (client) => client.exop(passwordModifyOid, request),
-      notFound,
-      { idempotent: true },
-    );
+    let sent = 0;
+    try {
+      // Setting the same password twice leaves the same entry.
+      await this.write(
+        `the password change of ${dn}`,
+        (client) => {
+          sent++;
+          return client.exop(passwordModifyOid, request);
+        },
+        notFound,
+        { idempotent: true },
+      );
+    } catch (error) {
+      // Sent again after a lost answer, and now refused as the current password: the first landed.
+      const landed =
+        sent > 1 &&
+        error instanceof DirectoryError &&
+        error.code === 19 &&
+        passwordPolicyReasonIn(error.message) === 'is-old';
+      if (!landed) throw error;
+    }
   }
 
   /**

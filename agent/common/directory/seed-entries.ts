@@ -156,6 +156,8 @@ export interface MailUserSeed {
   /** Primary address, `local@domain`. */
   mail: string;
   displayName: string;
+  /** The reading of the display name (`msDS-PhoneticDisplayName`), in kana. */
+  reading?: string;
   /** Logical store name. */
   mailHost: string;
   mailLocalAddress?: string[];
@@ -191,6 +193,7 @@ export function mailUserAttributes(user: MailUserSeed): Record<string, string[]>
     mailHost: [user.mailHost],
     mailfleetMailboxState: [user.mailboxState ?? 'active'],
   };
+  setIfAny(attributes, 'msDS-PhoneticDisplayName', user.reading ? [user.reading] : []);
   setIfAny(attributes, 'mailLocalAddress', user.mailLocalAddress ?? []);
   setIfAny(attributes, 'mailRoutingAddress', user.mailRoutingAddress ? [user.mailRoutingAddress] : []);
   setIfAny(attributes, 'mailfleetQuota', user.quotaBytes !== undefined ? [String(user.quotaBytes)] : []);

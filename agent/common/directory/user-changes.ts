@@ -21,6 +21,9 @@ export function userChanges(address: string, change: Partial<MailUserInput>): Ch
     replace('displayName', [change.displayName]);
     replace('cn', [change.displayName]);
   }
+  if (change.reading !== undefined) {
+    replace('msDS-PhoneticDisplayName', change.reading === null ? [] : [change.reading]);
+  }
   if (change.mailHost !== undefined) replace('mailHost', [change.mailHost]);
   if (change.mailLocalAddress !== undefined) replace('mailLocalAddress', change.mailLocalAddress);
   if (change.mailRoutingAddress !== undefined) {
@@ -39,6 +42,7 @@ export function newUserAttributes(user: MailUserInput): Record<string, string[]>
     mail: user.mail,
     displayName: user.displayName,
     mailHost: user.mailHost,
+    ...(user.reading ? { reading: user.reading } : {}),
     ...(user.mailLocalAddress ? { mailLocalAddress: user.mailLocalAddress } : {}),
     ...(user.mailRoutingAddress ? { mailRoutingAddress: user.mailRoutingAddress } : {}),
     ...(user.quotaBytes !== undefined && user.quotaBytes !== null ? { quotaBytes: user.quotaBytes } : {}),

@@ -89,7 +89,7 @@ export class ControlModule implements AgentModule {
           onKick: (user) => this.runtime.find('mailAuthenticator')?.forgetUser(user),
           replication: () => this.runtime.find('replication'),
         },
-        queue: { queue: () => this.runtime.find('mailQueue'), router },
+        queue: { queue: () => this.runtime.find('mailQueue'), router, subjects: this.runtime.queueSubjects },
         route: { router, proxies },
         proxy: {
           proxies,
@@ -99,6 +99,7 @@ export class ControlModule implements AgentModule {
         dkim: { keys: () => this.runtime.find('dkim') },
         moves: { moves: () => this.runtime.find('moves') },
         cutover: { holds: () => this.runtime.find('cutoverHolds'), directory },
+        trace: { trace: this.runtime.mailTrace },
       }),
     });
     const control = new ControlServer({

@@ -20,6 +20,7 @@ import { MxResolver } from '../../mail/director/outbound/mx-resolver.js';
 import { MxTransport } from '../../mail/director/outbound/mx-transport.js';
 import { MailQueue } from '../../mail/director/queue/mail-queue.js';
 import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
+import { DirectorTraceRecorder } from '../../mail/trace/trace-recorders.js';
 import { dkimKeyDirPath, queueRootPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
@@ -65,6 +66,8 @@ export class DirectorMailModule implements AgentModule {
       }),
       ...(stsCa ? { tlsCa: stsCa } : {}),
     });
+    const traced = new DirectorTraceRecorder(this.runtime.mailTrace, () => clock.now());
+    const subjects = this.runtime.queueSubjects;
     const queue = new MailQueue({
       root: queueRootPath(config),
       clock,
@@ -83,6 +86,11 @@ export class DirectorMailModule implements AgentModule {
         maximalQueueLifetimeMs: settings.maximalQueueLifetimeMs,
       },
       log: (level, message, fields) => logger[level](message, fields),
+      onRecorded: (entry, records) => {
+        traced.recorded(entry, records);
+        if (entry.recipients.every((r) => r.state === 'delivered' || r.state === 'bounced'))
+          subjects.forget(entry.id);
+      },
     });
     await queue.start();
     this.queue = queue;
@@ -133,7 +141,16 @@ export class DirectorMailModule implements AgentModule {
       trustedNetworks: settings.trustedNetworks,
       maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
       routing: router,
-      queue,
+      // Each accepted message is noted in the mail trace with its Message-ID.
+      queue: {
+        enqueue: async (message) => {
+          const id = await queue.enqueue(message);
+          traced.received(id, message);
+          // Not awaited: the sender's 250 must not wait for the subject column.
+          void subjects.noteQueued(id, message.content).catch(() => {});
+          return id;
+        },
+      },
       // Through the node's login guard, like the proxy's logins: throttled, disabled refused.
       authenticate: (login, password, clientAddress) =>
         submissionLogins.authenticate(login, password, clientAddress),

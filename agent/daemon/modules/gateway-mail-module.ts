@@ -21,6 +21,7 @@ import type { RunningGateway } from '../../mail/gateway/running-gateway.js';
 import { SenderAuthenticator } from '../../mail/gateway/sender-authentication.js';
 import { SpamStatistics } from '../../mail/gateway/spam-statistics.js';
 import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
+import { gatewayTraceStep } from '../../mail/trace/trace-recorders.js';
 import { greylistDirPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
@@ -53,7 +54,11 @@ export class GatewayMailModule implements AgentModule {
     });
     greylist.open();
     this.greylist = greylist;
-    const statistics = new SpamStatistics({ clock });
+    const trace = this.runtime.mailTrace;
+    const statistics = new SpamStatistics({
+      clock,
+      onRecord: (decision, at) => trace.add(gatewayTraceStep(decision, at)),
+    });
     const harvestGuard = new RecipientHarvestGuard({ clock, ...settings.harvest });
     const recipients = new RecipientCheck(directory, clock);
     const spamPolicies = directorySpamPolicies({

@@ -6,13 +6,20 @@
  * only (unique-addresses.ts); that check follows the access check, so a writer who may not write
  * an entry learns nothing about the addresses of others.
  */
+import { passwordPolicyProblem, passwordPolicyRefusal } from '../../common/directory/password-policy.js';
 import type { DirectorySchema } from '../schema/directory-schema.js';
 import type { AccessPolicy, Identity, WrittenValues } from './access-control.js';
 import type { DirectoryDatabase, EntryChange } from './directory-database.js';
 import { validateEntry } from './entry-validation.js';
 import { LdapResultError, resultCodes } from './ldap-result-error.js';
-import { hashPassword, isSupportedHash } from './password-hash.js';
-import { parseEntryDn, type StoredAttribute, type StoredEntry, toStoredEntry } from './stored-entry.js';
+import { hashPassword, isSupportedHash, verifyPassword } from './password-hash.js';
+import {
+  parseEntryDn,
+  type StoredAttribute,
+  type StoredEntry,
+  toStoredEntry,
+  valuesOf,
+} from './stored-entry.js';
 import { UniqueAddresses } from './unique-addresses.js';
 
 /** One change of a modify request. */
@@ -176,6 +183,7 @@ export class WriteOperations {
     }
     const current = this.existing(targetDn);
     this.policy.checkWrite(identity, 'password', current);
+    checkPasswordPolicy(current, newPassword);
     const attributes = new Map(current.attributes);
     attributes.set('userpassword', { name: 'userPassword', values: [hashPassword(newPassword)] });
     const next: StoredEntry = { ...current, attributes };
@@ -278,6 +286,24 @@ export function hashPasswords(entry: StoredEntry): void {
     name: passwords.name,
     values: passwords.values.map((v) => (isSupportedHash(v) ? v : hashPassword(v))),
   });
+}
+
+/**
+ * The password policy (agent/common/directory/password-policy.ts) for a new password of `entry`:
+ * refused with constraintViolation, the reason in words, as slapd's ppolicy refuses a weak one.
+ * Checked after access, so a writer who may not set the password learns nothing about it.
+ */
+function checkPasswordPolicy(entry: StoredEntry, newPassword: string): void {
+  const problem = passwordPolicyProblem(newPassword, {
+    addresses: [...valuesOf(entry, 'mail'), ...valuesOf(entry, 'maillocaladdress')],
+    uid: valuesOf(entry, 'uid')[0],
+  });
+  const reason =
+    problem ??
+    (valuesOf(entry, 'userpassword').some((stored) => verifyPassword(newPassword, stored))
+      ? 'is-old'
+      : undefined);
+  if (reason) throw new LdapResultError(resultCodes.constraintViolation, passwordPolicyRefusal(reason));
 }
 
 /** The textual DN of the parent: everything after the first unescaped comma ('' for a one-RDN DN). */

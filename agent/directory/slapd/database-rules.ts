@@ -7,6 +7,7 @@
  * runs exactly them. docs/directory.md says what a site sets.
  */
 import type { DirectoryEntry } from '../../common/directory/directory-entry.js';
+import { passwordLimits } from '../../common/directory/password-policy.js';
 import { fleetAccessRules } from './access-rules.js';
 
 /** Modules the database lines need (`moduleload`, before the database). */
@@ -60,6 +61,11 @@ export function passwordPolicyEntries(baseDn: string): DirectoryEntry[] {
         pwdMaxFailure: [String(passwordPolicy.maxFailures)],
         pwdFailureCountInterval: [String(passwordPolicy.failureCountIntervalSeconds)],
         pwdLockoutDuration: [String(passwordPolicy.lockoutDurationSeconds)],
+        // The length and "not the current one" rules of the password policy
+        // (agent/common/directory/password-policy.ts) as slapo-ppolicy can say them.
+        pwdMinLength: [String(passwordLimits.minCharacters)],
+        pwdCheckQuality: ['2'],
+        pwdInHistory: ['1'],
       },
     },
   ];

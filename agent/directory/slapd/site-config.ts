@@ -41,7 +41,7 @@ export function renderSlapdSiteConfig(baseDn: string): string {
 ${slapdGlobalLines()}
 # --- in the database of ${baseDn}, after suffix, rootdn, directory and:
 # index objectClass eq
-# index uid,cn,mail eq,sub
+# index uid,cn,mail,msDS-PhoneticDisplayName eq,sub
 # index mailLocalAddress,mailHost eq
 # Then: the content of an add is checked attribute by attribute (so no admin attribute can be
 # added outside ou=admins); one holder per address (unique); a DN is locked for ${passwordPolicy.lockoutDurationSeconds / 60} minutes

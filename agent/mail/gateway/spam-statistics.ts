@@ -45,6 +45,8 @@ export interface SpamStatisticsOptions {
   maxClientsPerMinute?: number;
   /** Client addresses in the snapshot's top list (default 20). */
   topClients?: number;
+  /** Told every decision as it is counted (the mail trace). */
+  onRecord?: (decision: GatewayDecision, at: number) => void;
 }
 
 /** The plain, JSON-serialisable snapshot the console shows. */
@@ -149,6 +151,7 @@ export class SpamStatistics {
   /** Counts one decision. */
   record(decision: GatewayDecision): void {
     const at = this.options.clock.now();
+    this.options.onRecord?.(decision, at);
     const bucket = this.bucketFor(Math.floor(at / 60_000));
     bucket.counts[decision.outcome] += 1;
     countIn(bucket.byDomain, decision.domain, this.options.maxDomainsPerMinute ?? 1000, decision.outcome);

@@ -56,14 +56,27 @@ export const quotaSchema = z
   .nullable();
 
 /**
- * A new password: 8 to 128 characters, no control characters. It is sent to the server by Password
+ * A new password (the password policy, agent/common/directory/password-policy.ts, says what it may
+ * be; its rules are checked apart, with their own words). It is sent to the server by Password
  * Modify (the server hashes it) and never logged or returned.
  */
 export const newPasswordSchema = z
   .string()
-  .min(8, 'a password has at least 8 characters')
-  .max(128, 'a password has at most 128 characters')
-  .regex(/^[^\p{Cc}]+$/u, 'the password has control characters');
+  .min(1, 'a password is required')
+  // Only a bound on what is read: the password policy (length, blank, the address, the current
+  // password) is the directory's, checked with its words by checkPassword and again by the directory.
+  .max(1024, 'a password has at most 1024 characters');
+
+/**
+ * The reading of a display name (furigana), in kana as people type it; stored as typed
+ * (`msDS-PhoneticDisplayName`), matched by hiragana, katakana and romaji alike.
+ */
+export const readingSchema = z
+  .string()
+  .trim()
+  .min(1, 'the reading is empty')
+  .max(128, 'a reading has at most 128 characters')
+  .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'the reading has control characters');
 
 /** Further addresses of a mailbox (`mailLocalAddress`), unique, at most 50. */
 export const aliasAddressesSchema = z
@@ -79,6 +92,8 @@ export const userSummarySchema = z.object({
   mail: z.string(),
   uid: z.string(),
   displayName: z.string(),
+  /** The display name's reading in kana, `null` when the directory has none. */
+  reading: z.string().nullable(),
   domain: z.string(),
   logicalStore: z.string(),
   /** `mailLocalAddress` values. */
@@ -91,14 +106,20 @@ export const userSummarySchema = z.object({
 export type UserSummary = z.infer<typeof userSummarySchema>;
 
 /** Sort keys of the user list. */
-export const userSortKeys = ['mail', 'displayName', 'logicalStore'] as const;
+export const userSortKeys = ['mail', 'displayName', 'reading', 'logicalStore'] as const;
 /** A sort key of the user list. */
 export type UserSortKey = (typeof userSortKeys)[number];
 
+/** The longest search text: longer than any address or name, short enough to answer at once. */
+export const userSearchMaxCharacters = 200;
+
 /** A search of the user index: text, filters, sort, and the window the list shows. */
 export const userSearchSchema = z.strictObject({
-  /** Substring of the address, any further address, the display name or the uid. */
-  text: z.string().max(200).default(''),
+  /**
+   * Substring of the address, any further address, the display name, its reading (hiragana,
+   * katakana or romaji) or the uid.
+   */
+  text: z.string().max(userSearchMaxCharacters).default(''),
   domain: mailDomainNameSchema.optional(),
   logicalStore: logicalStoreNameSchema.optional(),
   sort: z.enum(userSortKeys).default('mail'),
@@ -145,6 +166,8 @@ export type UserPage = z.infer<typeof userPageSchema>;
 export const userUpdateSchema = z.strictObject({
   address: mailAddressSchema,
   displayName: displayNameSchema.optional(),
+  /** `null` removes the reading. */
+  reading: readingSchema.nullable().optional(),
   quotaBytes: quotaSchema.optional(),
   aliases: aliasAddressesSchema.optional(),
   forwardTo: mailAddressSchema.nullable().optional(),
@@ -168,6 +191,7 @@ export const passwordResetResultSchema = z.object({ address: z.string(), changed
 export const newUserSchema = z.strictObject({
   address: mailAddressSchema,
   displayName: displayNameSchema,
+  reading: readingSchema.optional(),
   logicalStore: logicalStoreNameSchema,
   password: newPasswordSchema,
   quotaBytes: quotaSchema.optional(),

@@ -14,6 +14,7 @@ export const directoryAdminErrorCodes = [
   'not-found',
   'already-exists',
   'constraint',
+  'password-policy',
   'invalid-value',
   'bad-credentials',
   'directory-down',
@@ -49,6 +50,10 @@ export const directoryAdminErrorTexts: Record<DirectoryAdminErrorCode, { en: str
   constraint: {
     en: 'The directory refused the values: they break one of its rules.',
     ja: 'ディレクトリの規則に反するため、値が受け付けられませんでした。',
+  },
+  'password-policy': {
+    en: 'The directory refused the password: it breaks the password rules.',
+    ja: 'パスワードの規則に合わないため、ディレクトリがパスワードを受け付けませんでした。',
   },
   'invalid-value': {
     en: 'The directory refused a value as invalid.',

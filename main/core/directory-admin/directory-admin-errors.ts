@@ -10,6 +10,12 @@ import {
   isConnectionError,
 } from '../../../agent/common/directory/directory-errors.js';
 import {
+  type PasswordPolicyReason,
+  passwordPolicyProblem,
+  passwordPolicyReasonIn,
+  passwordPolicyWords,
+} from '../../../agent/common/directory/password-policy.js';
+import {
   type DirectoryAdminError,
   type DirectoryAdminErrorCode,
   directoryAdminErrorTexts,
@@ -63,6 +69,27 @@ export function refuse(code: DirectoryAdminErrorCode, detail: string, field: str
   throw new AdminRefusal(directoryAdminError(code, detail, field));
 }
 
+/**
+ * A password refused by the password policy: the reason's own words (not the code's), so the
+ * person reads what to change. `field` is the input that carried it, when known.
+ */
+export function passwordError(
+  reason: PasswordPolicyReason,
+  field: string | null,
+  detail: string = `password policy: ${reason}`,
+): DirectoryAdminError {
+  return { code: 'password-policy', message: { ...passwordPolicyWords[reason] }, detail, field };
+}
+
+/**
+ * Refuses a password that breaks the policy's rules this side can see (all but "not the current
+ * one", which the directory checks), before the directory is asked; the directory checks again.
+ */
+export function checkPassword(password: string, addresses: string[], uid: string, field: string): void {
+  const reason = passwordPolicyProblem(password, { addresses, uid });
+  if (reason) throw new AdminRefusal(passwordError(reason, field));
+}
+
 /** Fields that exist on a user but are written by other operations, and which operation. */
 const notEditableHere: Record<string, string> = {
   logicalStore: 'the logical store is changed by a mailbox move, not by an edit',
@@ -92,6 +119,8 @@ export function toDirectoryAdminError(error: unknown): DirectoryAdminError {
   if (error instanceof DirectoryOutcomeUnknown) return directoryAdminError('outcome-unknown', error.message);
   if (error instanceof DirectoryError) {
     if (error.code === 19 && /non-unique/i.test(error.message)) return secondHolder(error.message);
+    const passwordReason = error.code === 19 ? passwordPolicyReasonIn(error.message) : undefined;
+    if (passwordReason) return passwordError(passwordReason, null, error.message);
     if (error.code === 50) {
       const foreign = foreignAddress(error.message);
       if (foreign) return foreign;

@@ -19,7 +19,7 @@ import {
   directoryAdminCalls,
   type UserPage,
 } from './directory-admin-contract.js';
-import { inputError, refuse, toDirectoryAdminError } from './directory-admin-errors.js';
+import { checkPassword, inputError, refuse, toDirectoryAdminError } from './directory-admin-errors.js';
 import { MailListAdmin } from './mail-list-admin.js';
 import { toUserSummary, UserIndex } from './user-index.js';
 
@@ -108,6 +108,7 @@ export class DirectoryAdmin {
         if (edit.aliases) await this.checkFurtherAddresses(edit.aliases, user.mail);
         const change: Partial<MailUserInput> = {};
         if (edit.displayName !== undefined) change.displayName = edit.displayName;
+        if (edit.reading !== undefined) change.reading = edit.reading;
         if (edit.quotaBytes !== undefined) change.quotaBytes = edit.quotaBytes;
         if (edit.aliases !== undefined) change.mailLocalAddress = edit.aliases;
         if (edit.forwardTo !== undefined) change.mailRoutingAddress = edit.forwardTo;
@@ -129,6 +130,7 @@ export class DirectoryAdmin {
       input,
       async ({ address, newPassword }) => {
         const user = await this.requireUser(address);
+        checkPassword(newPassword, [user.mail, ...user.mailLocalAddress], user.uid, 'newPassword');
         await this.directory.setPassword(user.mail, newPassword);
         return { address: user.mail, changed: true as const };
       },
@@ -156,11 +158,14 @@ export class DirectoryAdmin {
         if (holder) refuse('already-exists', `${user.address} is already used by ${holder}`, 'address');
 
         if (user.aliases) await this.checkFurtherAddresses(user.aliases, user.address);
+        const uid = user.address.slice(0, user.address.lastIndexOf('@'));
+        checkPassword(user.password, [user.address, ...(user.aliases ?? [])], uid, 'password');
         try {
           const added = await this.directory.addUser(
             {
               mail: user.address,
               displayName: user.displayName,
+              ...(user.reading ? { reading: user.reading } : {}),
               mailHost: user.logicalStore,
               mailLocalAddress: user.aliases ?? [],
               mailRoutingAddress: user.forwardTo ?? null,

@@ -2,7 +2,7 @@
  * Every user the admin may read, in memory, for instant search across 40,000 users: loaded once
  * with paged searches, then searched by substring of the address, any further address, the display
  * name (Japanese included) or the uid, filtered by domain and logical store, sorted, and cut into
- * windows for a virtualised list. Writes made through `DirectoryAdmin` update it in place; `load()`
+ * windows for a virtualised list. The reading (kana) is found by hiragana, katakana and romaji. Writes made through `DirectoryAdmin` update it in place; `load()`
  * again picks up what others changed.
  */
 import { InvalidDnError, parseDn } from '../../../agent/common/directory/distinguished-name.js';
@@ -15,7 +15,7 @@ import {
   type UserSummary,
   userSortKeys,
 } from './directory-admin-contract.js';
-import { foldSearchText, foldSortText } from './search-text.js';
+import { foldSearchText, foldSortText, readingSearchTexts } from './search-text.js';
 
 interface IndexedUser {
   entry: MailUserEntry;
@@ -38,6 +38,7 @@ export function toUserSummary(entry: MailUserEntry): UserSummary {
     mail: entry.mail.toLowerCase(),
     uid: entry.uid,
     displayName: entry.displayName,
+    reading: entry.reading ?? null,
     domain: domainOf(entry.mail),
     logicalStore: entry.mailHost,
     aliases: entry.mailLocalAddress.map((a) => a.toLowerCase()),
@@ -309,9 +310,10 @@ function code(codes: Map<string, number>, name: string): number {
 
 function indexed(entry: MailUserEntry): IndexedUser {
   const summary = toUserSummary(entry);
-  const haystack = [summary.mail, ...summary.aliases, summary.displayName, summary.uid]
-    .map(foldSearchText)
-    .join(separator);
+  const haystack = [
+    ...[summary.mail, ...summary.aliases, summary.displayName, summary.uid].map(foldSearchText),
+    ...(summary.reading ? readingSearchTexts(summary.reading) : []),
+  ].join(separator);
   return {
     entry,
     summary,
@@ -319,6 +321,8 @@ function indexed(entry: MailUserEntry): IndexedUser {
     sortKeys: {
       mail: summary.mail,
       displayName: foldSortText(summary.displayName),
+      // Users without a reading come after those with one, by display name.
+      reading: summary.reading ? foldSortText(summary.reading) : `\uffff${foldSortText(summary.displayName)}`,
       logicalStore: summary.logicalStore.toLowerCase(),
     },
   };

@@ -27,6 +27,7 @@ export const navEntries: readonly NavEntry[] = [
   { view: 'dashboard', label: 'nav.dashboard' },
   { view: 'nodes', label: 'nav.nodes' },
   { view: 'queues', label: 'nav.queues' },
+  { view: 'trace', label: 'nav.trace' },
   { view: 'spam', label: 'nav.spam' },
   { view: 'audit', label: 'nav.audit' },
   { view: 'directory', label: 'nav.directory' },

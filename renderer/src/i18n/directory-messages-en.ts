@@ -9,7 +9,8 @@ export const directoryMessagesEn = {
   'dir.domainUsers': plural({ one: '{n} user', other: '{n} users' }),
   'dir.loading': 'Reading the directory…',
   'dir.search.label': 'Search users',
-  'dir.search.hint': 'Part of the address, the name (kanji or kana) or the user ID',
+  'dir.search.hint':
+    'Part of the address, the name (kanji), its reading (hiragana, katakana or romaji) or the user ID',
   'dir.filter.domain': 'Domain',
   'dir.filter.store': 'Mail store',
   'dir.filter.all': 'All',
@@ -55,10 +56,12 @@ export const directoryMessagesEn = {
   'dir.password.title': 'Reset the password',
   'dir.password.new': 'New password',
   'dir.password.again': 'New password again',
-  'dir.password.hint': '8 to 128 characters. Tell it to the user by a safe route; it is not shown again.',
+  'dir.password.rules':
+    'At least 8 characters besides spaces, at most 128; not the address or login name, not the current password. Tell it to the user by a safe route: it is not shown again once set.',
+  'dir.password.show': 'Show the password',
+  'dir.password.generate': 'Make one up for me',
   'dir.password.submit': 'Set this password',
   'dir.password.mismatch': 'The two passwords are not the same.',
-  'dir.password.short': 'The password needs at least 8 characters.',
   'dir.delete.title': 'Delete this user',
   'dir.delete.warning':
     'The user can no longer receive mail or log in. Type the address {address} to confirm.',

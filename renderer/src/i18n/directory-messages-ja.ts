@@ -10,7 +10,8 @@ export const directoryMessagesJa = {
   'dir.domainUsers': '{n} 人',
   'dir.loading': 'ディレクトリを読み込んでいます…',
   'dir.search.label': '利用者を検索',
-  'dir.search.hint': 'アドレスの一部、氏名（漢字・かな）、利用者 ID で検索できます',
+  'dir.search.hint':
+    'アドレスの一部、氏名（漢字）、読み（ひらがな・カタカナ・ローマ字）、利用者 ID で検索できます',
   'dir.filter.domain': 'ドメイン',
   'dir.filter.store': 'メール格納先',
   'dir.filter.all': 'すべて',
@@ -52,10 +53,12 @@ export const directoryMessagesJa = {
   'dir.password.title': 'パスワードの再設定',
   'dir.password.new': '新しいパスワード',
   'dir.password.again': '新しいパスワード（確認のためもう一度）',
-  'dir.password.hint': '8〜128 文字。利用者には安全な方法で伝えてください。この画面には再表示されません。',
+  'dir.password.rules':
+    '空白以外で 8 文字以上、128 文字以内。メールアドレスやログイン名、現在のパスワードは使えません。利用者には安全な方法で伝えてください。設定後はこの画面に再表示されません。',
+  'dir.password.show': 'パスワードを表示する',
+  'dir.password.generate': '自動で作る',
   'dir.password.submit': 'このパスワードに変更',
   'dir.password.mismatch': '2 つのパスワードが一致しません。',
-  'dir.password.short': 'パスワードは 8 文字以上にしてください。',
   'dir.delete.title': 'この利用者を削除',
   'dir.delete.warning':
     '削除すると、この利用者はメールを受け取れず、ログインもできなくなります。確認のため、アドレス {address} を入力してください。',

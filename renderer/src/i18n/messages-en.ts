@@ -1,5 +1,6 @@
 /** English strings of the console. Keys are shared with messages-ja.ts, which must have every one. */
 
+import { clerkMessagesEn } from './clerk-messages-en';
 import { directoryMessagesEn } from './directory-messages-en';
 import { lockoutMessagesEn } from './lockout-messages-en';
 import { viewMessagesEn } from './messages-views-en';
@@ -122,6 +123,7 @@ export const messagesEn = {
   ...directoryMessagesEn,
   ...lockoutMessagesEn,
   ...moveMessagesEn,
+  ...clerkMessagesEn,
 } as const;
 
 /** A message key. */

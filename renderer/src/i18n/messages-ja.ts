@@ -1,4 +1,5 @@
 /** 日本語の文言。messages-en.ts と同じキーをすべて持つこと(型で確かめる)。 */
+import { clerkMessagesJa } from './clerk-messages-ja';
 import { directoryMessagesJa } from './directory-messages-ja';
 import { lockoutMessagesJa } from './lockout-messages-ja';
 import type { MessageKey } from './messages-en';
@@ -116,4 +117,5 @@ export const messagesJa = {
   ...directoryMessagesJa,
   ...lockoutMessagesJa,
   ...moveMessagesJa,
+  ...clerkMessagesJa,
 } as const satisfies Record<MessageKey, string>;

@@ -113,6 +113,7 @@ export class DirectoryService {
         text: query.text,
         ...(query.domain ? { domain: query.domain } : {}),
         ...(query.logicalStore ? { logicalStore: query.logicalStore } : {}),
+        ...(query.sort ? { sort: query.sort } : {}),
         offset,
         limit,
       });
@@ -132,6 +133,7 @@ export class DirectoryService {
           text: query.text,
           ...(query.domain ? { domain: query.domain } : {}),
           ...(query.logicalStore ? { logicalStore: query.logicalStore } : {}),
+          ...(query.sort ? { sort: query.sort } : {}),
           offset: block * searchBlockSize,
           limit: searchBlockSize,
         }),
@@ -174,11 +176,13 @@ export class DirectoryService {
     });
   }
 
-  /** Sets a new password; the password is not kept, logged or shown after this call. */
+  /**
+   * Sets a new password; the password is not kept, logged or shown after this call. The form says
+   * the result itself, under its button (not in the page's notice line at the top).
+   */
   async resetPassword(address: string, newPassword: string): Promise<DirectoryViewError | undefined> {
     return this.write(async () => {
       await acceptedValue(this.api.directory.resetPassword({ address, newPassword }));
-      this.store.getState().tell('passwordReset', address);
     });
   }
 

@@ -30,8 +30,9 @@ export async function refreshQueueEntries(api: ConsoleApi, store: QueuesStoreApi
   if (!node) return;
   store.getState().loadingEntries();
   try {
-    const listed = await api.queue.list({ node, ...agentFilterOf(filter), limit: queuePageSize });
-    store.getState().receiveEntries(node, listed.entries, listed.total, Date.now());
+    const applied = agentFilterOf(filter);
+    const listed = await api.queue.list({ node, ...applied, limit: queuePageSize });
+    store.getState().receiveEntries(node, listed.entries, listed.total, Date.now(), applied);
   } catch (error) {
     store.getState().failEntries(shownErrorOf(error));
   }

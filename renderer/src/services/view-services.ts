@@ -13,6 +13,7 @@ import { useQueuesStore } from '../store/queues/queues-store';
 import { useDnsRecordsStore } from '../store/spam/dns-records-store';
 import { useSpamFunnelStore } from '../store/spam/spam-funnel-store';
 import { useSpamStore } from '../store/spam/spam-store';
+import { useTraceStore } from '../store/trace/trace-store';
 import { refreshAuditTail } from './audit-service';
 import { consoleApi } from './console-services';
 import { refreshDnsRecords } from './dns-records-service';
@@ -27,6 +28,7 @@ import {
 } from './queue-service';
 import { refreshSpamFunnel } from './spam-funnel-service';
 import { refreshSpam } from './spam-service';
+import { traceMail } from './trace-service';
 
 /** Views call these; each resolves when the store has the answer (or the error). */
 export const viewServices = {
@@ -44,6 +46,7 @@ export const viewServices = {
   refreshAuditTail: (scope: string) => withApi((api) => refreshAuditTail(api, useAuditStore, scope)),
   refreshLockouts: () => withApi((api) => refreshLockouts(api, useLockoutsStore)),
   unlockLogin: (lockout: FleetLockout) => withApi((api) => unlockLogin(api, useLockoutsStore, lockout)),
+  traceMail: (text: string) => withApi((api) => traceMail(api, useTraceStore, text)),
   watchNode: (node: string | undefined) => watchNode(useFleetStore, useNodeStore, node),
   refreshNodeQueue: (node: string) => withApi((api) => refreshNodeQueue(api, useNodeStore, node)),
   restartConfirmedService: () => withApi((api) => restartConfirmedService(api, useNodeStore)),

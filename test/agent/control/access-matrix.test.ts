@@ -61,6 +61,7 @@ const sampleParams = {
     inScope: { domain: 'alpha.example', force: false },
     outOfScope: { domain: 'beta.example', force: false },
   },
+  'mail.trace': { inScope: { address: inside } },
   // The handler keeps a domain admin to its domains' login names (the user is inside `target`).
   'auth.lockouts': { inScope: {}, outOfScope: {} },
   'auth.unlock': {

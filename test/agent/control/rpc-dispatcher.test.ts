@@ -60,6 +60,7 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'dkim.records': unreachable,
     'dkim.rotate': unreachable,
     'dkim.activate': unreachable,
+    'mail.trace': unreachable,
     'queue.show': unreachable,
     'queue.showBody': unreachable,
     'queue.flush': unreachable,

@@ -109,7 +109,7 @@ describe.each(directoryBackends)('directory access rules on $name', (backend) =>
     await expectRefused(helpdesk.updateServer('store01', { state: 'failed' }), /update of server store01/);
     const added = await helpdesk.addUser(
       { mail: 'hd-made@beta.example', displayName: 'Made By Helpdesk', mailHost: 'store01' },
-      'pw-1',
+      'Helpdesk-Made-1',
     );
     expect(added.mail).toBe('hd-made@beta.example');
     await helpdesk.setPassword(seedNames.alice, 'reset-by-helpdesk');
@@ -135,7 +135,7 @@ describe.each(directoryBackends)('directory access rules on $name', (backend) =>
     expect(alice.mailboxState).toBe('disabled');
     await alphaAdmin.addUser(
       { mail: 'new-alpha@alpha.example', displayName: 'New Alpha', mailHost: 'store02' },
-      'pw-2',
+      'New-Alpha-Pw-2',
     );
     await alphaAdmin.deleteUser('new-alpha@alpha.example');
     await expectRefused(

@@ -38,7 +38,8 @@ describe('directory console calls', () => {
   it('refuse a reset with a password the schema refuses, without repeating the password', async () => {
     const reply = await dispatchConsoleCall(fleet.service, 'directory.resetPassword', {
       address: 'hanako.sato@example.ac.jp',
-      newPassword: 'short\u0007',
+      // Past the contract's bound on what is read (the policy's own rules are the directory's).
+      newPassword: 'short'.repeat(300),
     });
     expect(reply.ok).toBe(false);
     if (reply.ok) return;

@@ -50,6 +50,8 @@ export interface MailQueueOptions {
   /** DSNs and lifetime (queue-notices.ts); reportingMta defaults to `localhost`. */
   notices?: Partial<QueueNoticeSettings>;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  /** Told each durable outcome (deferred, delivered, bounced) once applied: the mail trace. */
+  onRecorded?: (entry: Readonly<QueueEntry>, records: readonly StateRecord[]) => void;
 }
 
 // Longest sleep of the retry timer, so a clock that jumps (tests, NTP) is noticed soon.
@@ -168,6 +170,11 @@ export class MailQueue {
   /** Recipients received and outcomes recorded since start (a copy), for the metrics' rates. */
   activity(): QueueActivityTotals {
     return { ...this.totals };
+  }
+
+  /** When a message received at `receivedAt` is given up and its unfinished recipients bounced. */
+  expiresAt(receivedAt: number): number {
+    return receivedAt + this.notices.settings.maximalQueueLifetimeMs;
   }
 
   /** Whether a recipient is held by its message or its user (store holds apply when it is routed). */
@@ -360,6 +367,7 @@ export class MailQueue {
       await this.spool.removeDurably(entry.id);
       countOutcomes(this.totals, records);
       for (const record of records) applyRecord(entry, record);
+      this.options.onRecorded?.(entry, records);
       this.forget(entry);
       return;
     }
@@ -368,6 +376,7 @@ export class MailQueue {
     await this.spool.record(entry.id, records);
     countOutcomes(this.totals, records);
     for (const record of records) applyRecord(entry, record);
+    this.options.onRecorded?.(entry, records);
     await this.notices.sendPlanned(entry, records);
     for (const record of records.filter((r) => r.s === 'bounced')) {
       const recipient = entry.recipients[record.i]?.address;

@@ -5,7 +5,7 @@
  * dropped.
  */
 import type { StateCreator } from 'zustand';
-import type { UserSummary } from '../../../../main/console/console-contract';
+import type { UserSortKey, UserSummary } from '../../../../main/console/console-contract';
 import type { DirectoryViewError } from '../shown-error';
 import type { DirectoryStore } from './directory-store';
 
@@ -17,6 +17,8 @@ export interface UserQuery {
   text: string;
   domain: string | undefined;
   logicalStore: string | undefined;
+  /** The list's order (the address when absent). */
+  sort?: UserSortKey | undefined;
 }
 
 export interface SearchState {

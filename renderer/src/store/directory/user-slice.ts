@@ -5,7 +5,7 @@ import type { DirectoryViewError } from '../shown-error';
 import type { DirectoryStore } from './directory-store';
 
 /** What the view says after a write went through. */
-export type DirectoryNotice = 'saved' | 'passwordReset' | 'added' | 'deleted';
+export type DirectoryNotice = 'saved' | 'added' | 'deleted';
 
 export interface UserState {
   /** The address whose page is open; undefined: none (or the add form, see `adding`). */

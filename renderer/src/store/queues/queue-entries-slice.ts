@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand';
 import type { ShownError } from '../shown-error';
 import type { LoadStatus } from './load-state';
-import { emptyQueueFilter, type QueueEntry, type QueueFilter } from './queue-filter';
+import { type AgentQueueFilter, emptyQueueFilter, type QueueEntry, type QueueFilter } from './queue-filter';
 import type { QueuesStore } from './queues-store';
 
 export interface QueueEntriesState {
@@ -15,13 +15,23 @@ export interface QueueEntriesState {
   entriesStatus: LoadStatus;
   entriesError: ShownError | undefined;
   entriesAt: number | undefined;
+  /** The agent filter the listed messages were read with (what is in force, not what is typed). */
+  entriesFilter: AgentQueueFilter | undefined;
 }
 
 export interface QueueEntriesActions {
   chooseEntriesNode(node: string): void;
   changeFilter(change: Partial<QueueFilter>): void;
   loadingEntries(): void;
-  receiveEntries(node: string, entries: QueueEntry[], total: number, at: number): void;
+  receiveEntries(
+    node: string,
+    entries: QueueEntry[],
+    total: number,
+    at: number,
+    filter?: AgentQueueFilter,
+  ): void;
+  /** Back to no filter (each visit of the Queues view starts so: a filter never lingers unseen). */
+  clearFilter(): void;
   failEntries(error: ShownError): void;
 }
 
@@ -33,6 +43,7 @@ export const queueEntriesInitialState: QueueEntriesState = {
   entriesStatus: 'idle',
   entriesError: undefined,
   entriesAt: undefined,
+  entriesFilter: undefined,
 };
 
 export const createQueueEntriesSlice: StateCreator<
@@ -47,13 +58,21 @@ export const createQueueEntriesSlice: StateCreator<
   changeFilter: (change) => set((s) => ({ filter: { ...s.filter, ...change } })),
   loadingEntries: () =>
     set((s) => (s.entriesStatus === 'ready' ? {} : { entriesStatus: 'loading', entriesError: undefined })),
-  receiveEntries: (node, entries, entriesTotal, at) =>
+  receiveEntries: (node, entries, entriesTotal, at, entriesFilter) =>
     set((s) =>
       // An answer for a node no longer chosen is dropped: the user moved on.
       s.entriesNode !== node
         ? {}
-        : { entries, entriesTotal, entriesAt: at, entriesStatus: 'ready', entriesError: undefined },
+        : {
+            entries,
+            entriesTotal,
+            entriesAt: at,
+            entriesStatus: 'ready',
+            entriesError: undefined,
+            entriesFilter,
+          },
     ),
+  clearFilter: () => set({ filter: emptyQueueFilter }),
   failEntries: (error) =>
     set((s) => ({ entriesStatus: s.entriesStatus === 'ready' ? 'ready' : 'error', entriesError: error })),
 });

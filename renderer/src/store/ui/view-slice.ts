@@ -11,6 +11,7 @@ export const consoleViews = [
   'dashboard',
   'nodes',
   'queues',
+  'trace',
   'spam',
   'audit',
   'directory',
@@ -19,10 +20,12 @@ export const consoleViews = [
 ] as const;
 export type ConsoleView = (typeof consoleViews)[number];
 
-/** A place in the console: a view, and for the node view which node. */
+/** A place in the console: a view, and for the node view which node, for the directory which user. */
 export interface ConsolePlace {
   view: ConsoleView;
   node?: string;
+  /** The user page open in the directory view (its primary address). */
+  user?: string;
 }
 
 export interface ViewState {
@@ -36,6 +39,7 @@ export interface ViewActions {
 /** The address fragment of a place: `#/queues`, `#/nodes/store03`. */
 export function hashOfPlace(place: ConsolePlace): string {
   if (place.view === 'nodes' && place.node) return `#/nodes/${encodeURIComponent(place.node)}`;
+  if (place.view === 'directory' && place.user) return `#/directory/${encodeURIComponent(place.user)}`;
   return `#/${place.view}`;
 }
 
@@ -48,9 +52,10 @@ export function placeOfHash(hash: string): ConsolePlace | undefined {
   if (!match) return hash === '' || hash === '#' ? { view: 'dashboard' } : undefined;
   const view = consoleViews.find((v) => v === match[1]);
   if (!view) return { view: 'dashboard' };
-  if (view === 'nodes' && match[2]) {
+  if ((view === 'nodes' || view === 'directory') && match[2]) {
     try {
-      return { view, node: decodeURIComponent(match[2]) };
+      const name = decodeURIComponent(match[2]);
+      return view === 'nodes' ? { view, node: name } : { view, user: name };
     } catch {
       return { view };
     }

@@ -9,6 +9,7 @@ import './directory.css';
 import { useTranslator } from '../../i18n/use-translator';
 import { directoryServices } from '../../services/console-services';
 import { useDirectoryStore } from '../../store/directory/directory-store';
+import { useUiStore } from '../../store/ui/ui-store';
 import { writeUsersDrag } from '../moves/move-drag';
 import { StoresList } from '../moves/stores-list';
 import { ErrorInWords } from './error-in-words';
@@ -30,6 +31,11 @@ export function DirectoryView() {
     void services?.loadOverview();
     void services?.search({});
   }, []);
+  // The address names the open user (#/directory/<address>): a link, back or forward opens it.
+  const user = useUiStore((s) => s.place.user);
+  useEffect(() => {
+    if (user && useDirectoryStore.getState().openAddress !== user) void directoryServices()?.openUser(user);
+  }, [user]);
   return (
     <section className="directory" aria-labelledby="directory-title">
       <h2 id="directory-title">{tr.t('dir.title')}</h2>

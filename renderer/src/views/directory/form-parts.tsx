@@ -114,11 +114,15 @@ export function useDirForm<K extends string>(initial: Record<K, string>) {
       onChange: (value) => set(name, value),
       error,
     }),
-    /** Runs one directory call; its refusal (or none) is what the form shows next. */
-    async send(call: () => Promise<DirectoryViewError | undefined> | undefined): Promise<void> {
+    /** Runs one directory call; its refusal (or none) is what the form shows next, and returned. */
+    async send(
+      call: () => Promise<DirectoryViewError | undefined> | undefined,
+    ): Promise<DirectoryViewError | undefined> {
       setBusy(true);
-      setError(await call());
+      const refused = await call();
+      setError(refused);
       setBusy(false);
+      return refused;
     },
   };
 }

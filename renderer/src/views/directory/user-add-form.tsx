@@ -11,9 +11,16 @@ import { badQuota } from './user-edit-form';
 export function UserAddForm() {
   const tr = useTranslator();
   const stores = useDirectoryStore((s) => s.overview?.logicalStores);
-  const form = useDirForm({ address: '', displayName: '', logicalStore: '', password: '', quota: '' });
+  const form = useDirForm({
+    address: '',
+    displayName: '',
+    reading: '',
+    logicalStore: '',
+    password: '',
+    quota: '',
+  });
   const submit = async () => {
-    const { address, displayName, logicalStore, password, quota } = form.values;
+    const { address, displayName, reading, logicalStore, password, quota } = form.values;
     const quotaBytes = quotaOfField(quota);
     if (Number.isNaN(quotaBytes)) return form.setError(badQuota(quota));
     // Cleared before the answer: the password lives only in this call from here on.
@@ -22,6 +29,7 @@ export function UserAddForm() {
       directoryServices()?.addUser({
         address: address.trim().toLowerCase(),
         displayName,
+        ...(reading.trim() === '' ? {} : { reading: reading.trim() }),
         logicalStore: logicalStore || (stores?.[0] ?? ''),
         password,
         quotaBytes,
@@ -41,6 +49,11 @@ export function UserAddForm() {
     >
       <TextField {...form.field('address')} type="email" label={tr.t('dir.addForm.address')} />
       <TextField {...form.field('displayName')} label={tr.t('dir.edit.displayName')} />
+      <TextField
+        {...form.field('reading')}
+        label={tr.t('dir.edit.reading')}
+        hint={tr.t('dir.edit.readingHint')}
+      />
       <ChoiceField
         {...form.field('logicalStore')}
         label={tr.t('dir.addForm.store')}
@@ -50,7 +63,7 @@ export function UserAddForm() {
         {...form.field('password')}
         type="password"
         label={tr.t('dir.addForm.password')}
-        hint={tr.t('dir.password.hint')}
+        hint={tr.t('dir.password.rules')}
       />
       <QuotaField {...form.field('quota')} emptyMeans={tr.t('dir.user.none')} />
       <ErrorInWords error={form.error} />

@@ -13,6 +13,7 @@ export function UserEditForm({ page }: { page: UserPage }) {
   const tr = useTranslator();
   const form = useDirForm({
     displayName: page.displayName,
+    reading: page.reading ?? '',
     quota: quotaField(page.quotaBytes),
     aliases: page.aliases.join('\n'),
     forwardTo: page.forwardTo ?? '',
@@ -21,13 +22,15 @@ export function UserEditForm({ page }: { page: UserPage }) {
     page.state === 'disabled' ? 'disabled' : 'active',
   );
   const submit = async () => {
-    const { displayName, quota, aliases, forwardTo } = form.values;
+    const { displayName, reading, quota, aliases, forwardTo } = form.values;
     const quotaBytes = quotaOfField(quota);
     if (Number.isNaN(quotaBytes)) return form.setError(badQuota(quota));
     await form.send(() =>
       directoryServices()?.saveUser({
         address: page.mail,
         displayName,
+        // Emptied: the reading is removed.
+        reading: reading.trim() === '' ? null : reading.trim(),
         quotaBytes,
         aliases: addressLines(aliases),
         forwardTo: forwardTo.trim() === '' ? null : forwardTo.trim(),
@@ -46,6 +49,11 @@ export function UserEditForm({ page }: { page: UserPage }) {
       onSubmit={submit}
     >
       <TextField {...form.field('displayName')} label={tr.t('dir.edit.displayName')} />
+      <TextField
+        {...form.field('reading')}
+        label={tr.t('dir.edit.reading')}
+        hint={tr.t('dir.edit.readingHint')}
+      />
       <QuotaField {...form.field('quota')} emptyMeans={defaultQuota} />
       <TextField {...form.field('aliases')} lines={3} label={tr.t('dir.edit.aliases')} />
       <TextField {...form.field('forwardTo')} type="email" label={tr.t('dir.edit.forwarding')} />

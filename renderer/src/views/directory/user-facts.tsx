@@ -38,6 +38,7 @@ export function UserFacts({
         }).format(usage.lastLoginAt);
   const facts: Array<[string, string, string]> = [
     ['address', tr.t('dir.user.address'), page.mail],
+    ['reading', tr.t('dir.fact.reading'), page.reading ?? none],
     ['uid', tr.t('dir.user.uid'), page.uid],
     [
       'store',

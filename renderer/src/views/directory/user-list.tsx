@@ -9,6 +9,7 @@ import { type MouseEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useTranslator } from '../../i18n/use-translator';
 import { directoryServices } from '../../services/console-services';
+import { goTo } from '../../services/navigation-service';
 import { useDirectoryStore } from '../../store/directory/directory-store';
 import { rowAt } from '../../store/directory/search-slice';
 import { userSelectionOf } from '../../store/directory/selection-slice';
@@ -105,10 +106,17 @@ export function UserList() {
                 if (event.shiftKey) void pickRange(index);
                 else if (event.ctrlKey || event.metaKey)
                   useDirectoryStore.getState().togglePicked(user.mail, index);
-                else void directoryServices()?.openUser(user.mail);
+                else {
+                  void directoryServices()?.openUser(user.mail);
+                  // The page has its own address (#/directory/<address>): back and forward work.
+                  goTo({ view: 'directory', user: user.mail });
+                }
               }}
             >
-              <span className="dir-row-name">{user.displayName}</span>
+              <span className="dir-row-title">
+                <span className="dir-row-name">{user.displayName}</span>
+                {user.reading && <span className="dir-row-reading">{user.reading}</span>}
+              </span>
               <span className="dir-row-address">{user.mail}</span>
               <span className="dir-row-store">{user.logicalStore}</span>
               {moving ? (

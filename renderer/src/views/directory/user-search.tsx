@@ -1,11 +1,18 @@
 /** The users tab's left side: search text, domain and store filters, the count, and the list. */
 import { useShallow } from 'zustand/react/shallow';
+import type { UserSortKey } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
 import { directoryServices } from '../../services/console-services';
 import { useDirectoryStore } from '../../store/directory/directory-store';
 import { ErrorInWords } from './error-in-words';
 import { PickBar } from './pick-bar';
 import { UserList } from './user-list';
+
+/** The longest search the directory answers (its contract's bound: userSearchMaxCharacters). */
+const searchMaxCharacters = 200;
+
+/** The list's orders (the contract's sort keys). */
+const userSortChoices: readonly UserSortKey[] = ['mail', 'displayName', 'reading', 'logicalStore'];
 
 /** Search and filters; every keystroke searches the whole index at once. */
 export function UserSearch() {
@@ -28,10 +35,17 @@ export function UserSearch() {
           type="search"
           name="search"
           value={query.text}
+          // The index answers at most this much; a longer paste is cut here, and said below.
+          maxLength={searchMaxCharacters}
           aria-describedby="dir-search-hint"
-          onChange={(e) => void search?.search({ text: e.target.value })}
+          onChange={(e) => void search?.search({ text: e.target.value.slice(0, searchMaxCharacters) })}
         />
         <small id="dir-search-hint">{tr.t('dir.search.hint')}</small>
+        {query.text.length >= searchMaxCharacters && (
+          <small className="dir-search-limit" role="status" data-testid="dir-search-limit">
+            {tr.t('dir.search.limit', { n: searchMaxCharacters })}
+          </small>
+        )}
       </label>
       <div className="dir-filters">
         <FilterSelect
@@ -48,6 +62,20 @@ export function UserSearch() {
           choices={overview?.logicalStores ?? []}
           onChange={(logicalStore) => void search?.search({ logicalStore })}
         />
+        <label className="dir-field">
+          <span>{tr.t('dir.sort.label')}</span>
+          <select
+            name="sort"
+            value={query.sort ?? 'mail'}
+            onChange={(e) => void search?.search({ sort: e.target.value as UserSortKey })}
+          >
+            {userSortChoices.map((key) => (
+              <option key={key} value={key}>
+                {tr.t(`dir.sort.${key}`)}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <div className="dir-count-line">
         <p className="dir-count" role="status" data-testid="dir-count">

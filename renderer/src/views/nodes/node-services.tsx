@@ -34,7 +34,9 @@ export function NodeServices({ node, services, reachable }: NodeServicesProps) {
               <th scope="col">{tr.t('node.services.name')}</th>
               <th scope="col">{tr.t('node.services.state')}</th>
               <th scope="col">{tr.t('node.services.since')}</th>
-              <th scope="col">{tr.t('node.services.restarts')}</th>
+              <th scope="col" className="number">
+                {tr.t('node.services.restarts')}
+              </th>
               <th scope="col">{tr.t('node.services.detail')}</th>
               <th scope="col">
                 <span className="visually-hidden">{tr.t('node.services.actions')}</span>
@@ -45,7 +47,12 @@ export function NodeServices({ node, services, reachable }: NodeServicesProps) {
             {services.map((service) => (
               <tr key={service.name} data-service={service.name}>
                 <th scope="row">{service.name}</th>
-                <td className={`service-${service.state}`}>{tr.t(`service.${service.state}`)}</td>
+                {/* A node that does not answer has no services known now: never green. */}
+                <td className={reachable ? `service-${service.state}` : 'service-unknown'}>
+                  {reachable
+                    ? tr.t(`service.${service.state}`)
+                    : tr.t('node.services.notKnown', { state: tr.t(`service.${service.state}`) })}
+                </td>
                 <td>{tr.dateTime(service.since)}</td>
                 <td className="number">{tr.number(service.restarts)}</td>
                 <td className="detail">{service.detail ?? ''}</td>

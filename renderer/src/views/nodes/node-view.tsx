@@ -14,6 +14,7 @@ import { useUiStore } from '../../store/ui/ui-store';
 import { hashOfPlace } from '../../store/ui/view-slice';
 import { NodeAudit } from './node-audit';
 import { NodeCharts } from './node-charts';
+import { NodeDownPanel } from './node-down-panel';
 import { NodeQueue } from './node-queue';
 import { NodeServices } from './node-services';
 
@@ -50,6 +51,7 @@ function NodePage({ node }: { node: ConsoleNodeView }) {
   const tr = useTranslator();
   const sample = node.sample;
   const queueRole = node.role === 'director' || node.role === 'gateway';
+  const at = useFleetStore((s) => s.snapshot?.at);
   return (
     <section aria-labelledby="node-title" className="node-page" data-node={node.name}>
       <div className="view-heading">
@@ -74,7 +76,7 @@ function NodePage({ node }: { node: ConsoleNodeView }) {
         </div>
         <div>
           <dt>{tr.t('node.uptime')}</dt>
-          <dd>{sample ? tr.duration(sample.uptimeSec * 1000) : '—'}</dd>
+          <dd>{sample && node.state === 'up' ? tr.duration(sample.uptimeSec * 1000) : '—'}</dd>
         </div>
         <div>
           <dt>{tr.t('node.lastFigures')}</dt>
@@ -86,7 +88,15 @@ function NodePage({ node }: { node: ConsoleNodeView }) {
           {tr.t(`problem.${node.problem.kind}`)} ({node.problem.message})
         </p>
       )}
-      <NodeCharts role={node.role} />
+      {/* Not answering: said first, in words; no charts waiting for figures that cannot come. */}
+      {node.state === 'up' ? (
+        <NodeCharts role={node.role} />
+      ) : (
+        <>
+          <NodeDownPanel node={node} now={at ?? node.since} />
+          <p className="view-state">{tr.t('nodeDown.noCharts', { node: node.name })}</p>
+        </>
+      )}
       <NodeServices node={node.name} services={sample?.services ?? []} reachable={node.state === 'up'} />
       {queueRole && <NodeQueue node={node.name} />}
       <NodeAudit node={node.name} />

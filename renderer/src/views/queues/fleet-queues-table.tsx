@@ -38,12 +38,20 @@ export function FleetQueuesTable() {
           <thead>
             <tr>
               <th scope="col">{tr.t('queues.node')}</th>
-              <th scope="col">{tr.t('queues.messages')}</th>
-              <th scope="col">{tr.t('queues.pending')}</th>
-              <th scope="col">{tr.t('queues.deferred')}</th>
-              <th scope="col">{tr.t('queues.held')}</th>
+              <th scope="col" className="number">
+                {tr.t('queues.messages')}
+              </th>
+              <th scope="col" className="number">
+                {tr.t('queues.pending')}
+              </th>
+              <th scope="col" className="number">
+                {tr.t('queues.deferred')}
+              </th>
+              <th scope="col" className="number">
+                {tr.t('queues.held')}
+              </th>
               {queueAgeBuckets.map((bucket) => (
-                <th key={bucket} scope="col">
+                <th key={bucket} scope="col" className="number">
                   {tr.t(`age.${bucket}`)}
                 </th>
               ))}

@@ -5,6 +5,7 @@
 import { useTranslator } from '../../i18n/use-translator';
 import { viewServices } from '../../services/view-services';
 import type { QueueEntry } from '../../store/queues/queue-filter';
+import { recipientStory } from './mail-story';
 
 /** The table. */
 export function QueueMessagesTable({
@@ -24,8 +25,11 @@ export function QueueMessagesTable({
           <th scope="col">{tr.t('queues.msg.id')}</th>
           <th scope="col">{tr.t('queues.msg.received')}</th>
           <th scope="col">{tr.t('queues.msg.sender')}</th>
+          <th scope="col">{tr.t('queues.msg.subject')}</th>
           <th scope="col">{tr.t('queues.msg.recipients')}</th>
-          <th scope="col">{tr.t('queues.msg.size')}</th>
+          <th scope="col" className="number">
+            {tr.t('queues.msg.size')}
+          </th>
           <th scope="col">
             <span className="visually-hidden">{tr.t('queues.actions')}</span>
           </th>
@@ -45,6 +49,8 @@ export function QueueMessagesTable({
                 </span>
               </td>
               <td className="detail">{entry.sender || tr.t('queues.msg.nullSender')}</td>
+              {/* Decoded by the agent (=?UTF-8?B?…?= reads as written). */}
+              <td className="queue-subject">{entry.subject || tr.t('queues.msg.noSubject')}</td>
               <td>
                 <ul className="plain-list">
                   {entry.recipients.map((r) => (
@@ -56,7 +62,13 @@ export function QueueMessagesTable({
                       {r.attempts > 0 && (
                         <span className="muted">{tr.t('queues.msg.attempts', { n: r.attempts })}</span>
                       )}
-                      {r.lastReason && <div className="reason">{r.lastReason}</div>}
+                      <p className="mail-story">{recipientStory(tr, r, entry.expiresAt, now)}</p>
+                      {r.lastReason && (
+                        <details className="raw-reply">
+                          <summary>{tr.t('story.rawReply')}</summary>
+                          <div className="reason">{r.lastReason}</div>
+                        </details>
+                      )}
                     </li>
                   ))}
                 </ul>

@@ -42,13 +42,17 @@ export function QueueShapeTable({ entries, now }: { entries: QueueEntry[]; now: 
           <thead>
             <tr>
               <th scope="col">{tr.t(`queues.shape.key.${grouping}`)}</th>
-              <th scope="col">{tr.t('queues.shape.total')}</th>
+              <th scope="col" className="number">
+                {tr.t('queues.shape.total')}
+              </th>
               {queueAgeBuckets.map((bucket) => (
-                <th key={bucket} scope="col">
+                <th key={bucket} scope="col" className="number">
                   {tr.t(`age.${bucket}`)}
                 </th>
               ))}
-              <th scope="col">{tr.t('queues.held')}</th>
+              <th scope="col" className="number">
+                {tr.t('queues.held')}
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -17,6 +17,7 @@ import { QueueFilters } from './queue-filters';
 import { QueueHeadersDialog } from './queue-headers-dialog';
 import { QueueHoldsPanel } from './queue-holds-panel';
 import { QueueMessagesTable } from './queue-messages-table';
+import { QueueScope } from './queue-scope';
 import { QueueShapeTable } from './queue-shape-table';
 
 /** The chosen node's messages under the filter. */
@@ -36,6 +37,7 @@ function QueueMessages({ node }: { node: string }) {
   const shown = entries;
   return (
     <>
+      <QueueScope node={node} />
       <QueueShapeTable entries={shown} now={now} />
       <section className="panel" aria-labelledby="queue-messages-title">
         <h3 id="queue-messages-title">{tr.t('queues.msg.title', { node })}</h3>
@@ -58,6 +60,9 @@ export function QueuesView() {
   const tr = useTranslator();
   const node = useQueuesStore((s) => s.entriesNode);
   const firstQueue = useQueuesStore((s) => s.fleetQueues?.queues[0]?.node);
+  // Every visit starts without a filter: one left from an earlier visit would hide mail unseen.
+  // (Before the refreshes below, which read the filter.)
+  useEffect(() => useQueuesStore.getState().clearFilter(), []);
   useRefresh(() => viewServices.refreshFleetQueues(), 5000, 'fleet');
   useRefresh(() => viewServices.refreshQueueEntries(), 5000, node ?? '');
   // The first director is where mail waits; show its messages until the user picks another queue.

@@ -13,9 +13,11 @@ export function SpamDomainsTable({ byDomain }: { byDomain: SpamStatistics['byDom
       <thead>
         <tr>
           <th scope="col">{tr.t('spam.domain')}</th>
-          <th scope="col">{tr.t('spam.total')}</th>
+          <th scope="col" className="number">
+            {tr.t('spam.total')}
+          </th>
           {spamOutcomes.map((o) => (
-            <th key={o} scope="col">
+            <th key={o} scope="col" className="number">
               {tr.t(spamOutcomeLabel(o))}
             </th>
           ))}
@@ -57,7 +59,9 @@ export function SpamDecisionsTable({ decisions }: { decisions: SpamStatistics['l
           <th scope="col">{tr.t('spam.decision.sender')}</th>
           <th scope="col">{tr.t('spam.decision.recipient')}</th>
           <th scope="col">{tr.t('spam.decision.reason')}</th>
-          <th scope="col">{tr.t('spam.decision.score')}</th>
+          <th scope="col" className="number">
+            {tr.t('spam.decision.score')}
+          </th>
         </tr>
       </thead>
       <tbody>

@@ -132,7 +132,10 @@ describe('RecipientRouter (embedded directory)', () => {
     now = 1_000_000;
     const r = router();
     expect(await r.expand('late@beta.example')).toEqual({ kind: 'unknown' });
-    await ldap.addUser({ mail: 'late@beta.example', displayName: 'Late Comer', mailHost: 'store01' }, 'pw');
+    await ldap.addUser(
+      { mail: 'late@beta.example', displayName: 'Late Comer', mailHost: 'store01' },
+      'Late-Comer-Pw-1',
+    );
     expect(await r.expand('late@beta.example')).toEqual({ kind: 'unknown' });
     r.invalidate({ domain: 'beta.example' });
     expect(await r.expand('late@beta.example')).toEqual({

@@ -1,0 +1,26 @@
+/** The Mail Trace: asks the console where mail went, by address or Message-ID. */
+import type { ConsoleApi } from '../../../main/console/console-contract';
+import type { useTraceStore } from '../store/trace/trace-store';
+import { shownErrorOf } from './shown-error';
+
+type TraceStoreApi = Pick<typeof useTraceStore, 'getState'>;
+
+/** An address has an @ and no angle brackets or spaces; anything else is read as a Message-ID. */
+export function traceQuery(text: string): { address: string } | { messageId: string } {
+  const trimmed = text.trim();
+  return /^[^\s<>@]*@[^\s<>@]*$/.test(trimmed) && !trimmed.includes('$')
+    ? { address: trimmed }
+    : { messageId: trimmed };
+}
+
+/** Traces `text` across every director and gateway into the store. */
+export async function traceMail(api: ConsoleApi, store: TraceStoreApi, text: string): Promise<void> {
+  const asked = text.trim();
+  store.getState().tracing(asked);
+  try {
+    const answer = await api.mail.trace(traceQuery(asked));
+    store.getState().receiveTrace(asked, answer, Date.now());
+  } catch (error) {
+    store.getState().failTrace(asked, shownErrorOf(error));
+  }
+}
