@@ -15,6 +15,7 @@ import { auditMethods } from './audit-methods.js';
 import { authMethods } from './auth-methods.js';
 import { type CutoverMethodDeps, cutoverMethods } from './cutover-methods.js';
 import type { AdminDomains } from './domain-scope.js';
+import { type FailoverMethodDeps, failoverMethods } from './failover-methods.js';
 import { type GatewayMethodDeps, gatewayMethods } from './gateway-methods.js';
 import { type RoleGroupMethod, type RoleGroupName, roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandler, type MethodHandlers } from './method-handler.js';
@@ -50,6 +51,8 @@ export interface MethodTableDeps {
   /** Mailbox moves (`move` and `sync` groups): the node's moves. */
   moves: Omit<MoveMethodDeps, 'adminDomains'> & SyncMethodDeps;
   cutover: CutoverMethodDeps;
+  /** Failover of logical stores (`failover` and `reroute` groups). */
+  failover: FailoverMethodDeps;
 }
 
 type RoleGroupHandlers<G extends RoleGroupName> = Pick<MethodHandlers, RoleGroupMethod<G>>;
@@ -63,6 +66,16 @@ const roleGroupHandlers: { [G in RoleGroupName]: (deps: MethodTableDeps) => Role
   move: (deps) => moveMethods({ ...deps.moves, adminDomains: deps.adminDomains }),
   sync: (deps) => syncMethods(deps.moves),
   cutover: (deps) => cutoverMethods(deps.cutover),
+  failover: (deps) => {
+    const all = failoverMethods(deps.failover);
+    return {
+      'failover.start': all['failover.start'],
+      'failover.list': all['failover.list'],
+      'failover.fence': all['failover.fence'],
+    };
+  },
+  // A director runs only this one: the job's calls, not the jobs.
+  reroute: (deps) => ({ 'failover.reroute': failoverMethods(deps.failover)['failover.reroute'] }),
 };
 
 /** Every method of the contract for a node that runs `groups` besides the every-node groups. */

@@ -162,6 +162,15 @@ const replicationSettingsSchema = z
   })
   .strict();
 
+const failoverSettingsSchema = z
+  .object({
+    /** How long a store node's proof that it still serves a store lasts (ms; default 4 s; docs/failover.md). */
+    leaseMs: z.number().int().min(500).max(120_000).optional(),
+    /** Pause after every journaled step of a failover job, for failure drills (ms; default 0). */
+    stepPauseMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .strict();
+
 export const agentConfigSchema = z
   .object({
     /** Node name: the `cn` of its server entry, e.g. `store05`. */
@@ -236,6 +245,8 @@ export const agentConfigSchema = z
     moves: moveSettingsSchema.optional(),
     /** Replication of logical stores (docs/replication.md); store and spare nodes. */
     replication: replicationSettingsSchema.optional(),
+    /** Failover of logical stores (docs/failover.md); store and spare nodes. */
+    failover: failoverSettingsSchema.optional(),
     log: z
       .object({ level: z.enum(logLevels).default('info') })
       .strict()

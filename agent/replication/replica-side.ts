@@ -5,6 +5,8 @@
  * once) writes its spooled deliveries into its copy, then copies its delta from the primary. A channel from a node the directory does not name for that
  * store is refused with an `error` frame and closed.
  */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { JsonLogger } from '../common/json-logger.js';
 import type { MessageBaseGenerator } from '../mail/store/maildir/message-file-name.js';
@@ -55,6 +57,8 @@ interface ReplicatedStore {
 /** The replicas this node holds. */
 export class ReplicaSide {
   private readonly stores = new Map<string, Promise<ReplicatedStore>>();
+  /** Stores being promoted here: their streams are refused from now on. */
+  private readonly promoting = new Set<string>();
   private closed = false;
 
   constructor(private readonly options: ReplicaSideOptions) {}
@@ -70,6 +74,8 @@ export class ReplicaSide {
       if (first.done) return;
       const hello = primaryFrame.parse(first.value.header);
       if (hello.kind !== 'hello') throw new Error('the stream must begin with hello');
+      if (this.promoting.has(hello.store))
+        throw new Error(`${this.options.node} is taking ${hello.store} over: its stream is closed`);
       await requireReplicaOf(this.options.directory, this.options.node, peer, hello.store);
       store = await this.storeOf(hello.store, peer);
       // One stream per store: a reconnecting primary replaces the old channel.
@@ -128,6 +134,49 @@ export class ReplicaSide {
       if (store?.channel === stream) store.channel = undefined;
       stream.end();
     }
+  }
+
+  /**
+   * Stops taking a store's stream for good (a failover promotes this copy): the channel is
+   * closed and every later hello refused, rounds in flight are waited for (at most `waitMs`), and
+   * the spooled deliveries are written into the copies. Resolves with the copies' root; the
+   * caller installs them (agent/failover/replica-promotion.ts) and then calls `forgetStore`.
+   */
+  async closeForPromotion(name: string, waitMs = 10_000): Promise<string> {
+    this.promoting.add(name);
+    // Opens the ledger and spool from disk when this process has not served the store yet.
+    const store = await this.storeOf(
+      name,
+      (await this.stores.get(name)?.catch(() => undefined))?.primary ?? '',
+    );
+    clearTimeout(store.timer);
+    store.timer = undefined;
+    store.channel?.destroy();
+    const deadline = this.options.now() + waitMs;
+    while (store.running.size > 0 && this.options.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const user of [...store.spooled.keys()]) await this.applySpool(store, user);
+    store.copies.forget();
+    return store.copies.root;
+  }
+
+  /** Drops a promoted store's ledger and spool (the copies are the store's mailboxes now). */
+  async forgetStore(name: string): Promise<void> {
+    const pending = this.stores.get(name);
+    this.stores.delete(name);
+    const store = await pending?.catch(() => undefined);
+    if (store) {
+      clearTimeout(store.timer);
+      await store.ledger.close();
+    }
+    const dir = join(this.options.dataDir, 'replication', 'replicas');
+    await rm(join(dir, `${name}.log`), { force: true });
+    await rm(join(dir, `${name}.spool`), { recursive: true, force: true });
+  }
+
+  /** Takes streams for a store again (a later placement names this node for it). */
+  reopen(name: string): void {
+    this.promoting.delete(name);
   }
 
   /** What the replica of each store owes, for status. */

@@ -62,6 +62,14 @@ beforeAll(async () => {
         listLogicalStores: async () => [],
       },
     },
+    failover: {
+      node: 'node01',
+      directory: { getLogicalStore: async () => undefined },
+      failover: () => undefined,
+      ownership: () => undefined,
+      router: () => undefined,
+      proxies: () => undefined,
+    },
   };
 });
 

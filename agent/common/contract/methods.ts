@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { adminTiers, nodeRoles, nodeStates } from '../directory/fleet-entries.js';
+import { failoverMethods } from './failover-contract.js';
 import { gatewayStatus, spamStatistics } from './gateway-figures.js';
 import { mailUser } from './mail-user.js';
 import { moveMethods, moveNotifications } from './move-contract.js';
@@ -357,6 +358,7 @@ export const methods = {
   ...queueAdminMethods,
   ...moveMethods,
   ...replicationMethods,
+  ...failoverMethods,
   'audit.tail': {
     params: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.object({ entries: z.array(auditEntry) }),

@@ -98,6 +98,14 @@ export class ControlModule implements AgentModule {
         gateway: { gateway: () => this.runtime.find('gateway') },
         moves: { moves: () => this.runtime.find('moves') },
         cutover: { holds: () => this.runtime.find('cutoverHolds'), directory },
+        failover: {
+          node: config.node,
+          directory,
+          failover: () => this.runtime.find('failover'),
+          ownership: () => this.runtime.find('storeOwnership'),
+          router,
+          proxies,
+        },
       }),
     });
     const control = new ControlServer({

@@ -63,6 +63,18 @@ export class ProxySessionRegistry {
     return closed;
   }
 
+  /** Closes every session relayed to a store node (a failover fenced it); returns how many. */
+  kickStoreNode(node: string): number {
+    let closed = 0;
+    for (const [id, entry] of this.entries) {
+      if (entry.session.storeNode !== node) continue;
+      this.entries.delete(id);
+      entry.close();
+      closed++;
+    }
+    return closed;
+  }
+
   /** Closes every session (the proxy stops). */
   closeAll(): void {
     for (const entry of this.entries.values()) entry.close();

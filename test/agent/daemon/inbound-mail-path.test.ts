@@ -377,6 +377,8 @@ describe('operations over the SSH RPC', () => {
       move: ['move.list', {}, 'sys'],
       sync: ['sync.figures', { user: alice }, 'peer'],
       cutover: ['cutover.release', { job: 'mv-store02-none', user: alice }, 'peer'],
+      failover: ['failover.list', {}, 'sys'],
+      reroute: ['failover.reroute', { store: 'store01', from: 'store01' }, 'peer'],
     };
     const nodes = [
       ['store01', 'store'],
@@ -398,6 +400,11 @@ describe('operations over the SSH RPC', () => {
           else if (group === 'cutover')
             await expect(answer, `${node} ${method}`).rejects.toThrow(
               `${alice} is not being moved by job mv-store02-none`,
+            );
+          // Answered by the group's handler: the directory names no failover node for store01.
+          else if (group === 'reroute')
+            await expect(answer, `${node} ${method}`).rejects.toThrow(
+              'the directory does not name store02 as the failover node of store01',
             );
           else await expect(answer, `${node} ${method}`).resolves.toBeTypeOf('object');
         }
