@@ -11,6 +11,7 @@ import type { LogicalStoreEntry } from '../common/directory/fleet-entries.js';
 import type { FailoverNode } from '../failover/failover-node.js';
 import type { StoreOwnership } from '../failover/store-ownership.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
+import type { MailQueue } from '../mail/director/queue/mail-queue.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
 import { roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
@@ -19,13 +20,15 @@ import { MethodError, type MethodHandlers } from './method-handler.js';
 export interface FailoverMethodDeps {
   /** This node's name. */
   node: string;
-  directory: Pick<FleetDirectory, 'getLogicalStore'>;
+  directory: Pick<FleetDirectory, 'getLogicalStore' | 'searchUsers'>;
   /** The node's failover jobs (store and spare nodes, once started). */
   failover: () => FailoverNode | undefined;
   /** The fence of the node's mail services (store and spare nodes). */
   ownership: () => StoreOwnership | undefined;
   router: () => RecipientRouter | undefined;
   proxies: () => DirectorProxies | undefined;
+  /** The director's queue: mail deferred for the store is tried again at once. */
+  queue: () => MailQueue | undefined;
 }
 
 /** The store entry, when the directory names `caller` as its failover node; else a refusal. */
@@ -81,7 +84,22 @@ export function failoverMethods(deps: FailoverMethodDeps): FailoverHandlers {
       if (!router && !proxies) throw new MethodError(rpcErrorCodes.notFound, roleGroups.reroute.absent);
       router?.invalidate({ logicalStore: store });
       proxies?.invalidate();
-      return { closed: proxies?.kickStoreNode(from) ?? 0 };
+      const closed = proxies?.kickStoreNode(from) ?? 0;
+      // Mail deferred while the store was down goes to its new node now, not at its next retry.
+      const queue = deps.queue();
+      if (queue) {
+        const users = new Set(
+          (await deps.directory.searchUsers({ mailHost: store })).map((u) => u.mail.toLowerCase()),
+        );
+        const due = queue
+          .list()
+          .filter((entry) =>
+            entry.recipients.some((r) => r.state === 'deferred' && users.has(r.address.toLowerCase())),
+          )
+          .map((entry) => entry.id);
+        if (due.length > 0) queue.flush(due, { resetBackoff: true });
+      }
+      return { closed };
     },
   };
 }

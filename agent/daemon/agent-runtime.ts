@@ -14,6 +14,7 @@ import type { ControlServer } from '../control/control-server.js';
 import type { BindLockout } from '../directory/embedded/bind-throttle.js';
 import type { DirectoryGuardFigures } from '../directory/embedded/embedded-directory-server.js';
 import type { FailoverNode } from '../failover/failover-node.js';
+import type { RedeliveryFilter } from '../failover/redelivery-filter.js';
 import type { StoreOwnership } from '../failover/store-ownership.js';
 import { LoginGuard } from '../mail/auth/login-guard.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
@@ -107,6 +108,8 @@ export interface AgentParts {
   replication: StoreReplication;
   /** The failover jobs this node runs (store and spare nodes; docs/failover.md). */
   failover: FailoverNode;
+  /** Deliveries a promotion found in place, so a director's redelivery is not stored twice. */
+  redeliveryFilter: RedeliveryFilter;
   /** The failover fence: whether this node may serve a logical store now (docs/failover.md). */
   storeOwnership: StoreOwnership;
   /** The holds mailbox moves placed on this director (director nodes). */

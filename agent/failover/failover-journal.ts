@@ -13,6 +13,8 @@ import { replaceFileAtomically } from '../common/durable-fs.js';
 export const failoverRecord = failoverJobView.extend({
   /** The store's epoch when the job started: the fence is written from it. */
   fromEpoch: z.number().int().nonnegative(),
+  /** The users whose copies the promotion installs (listed before the first is installed). */
+  promotedList: z.array(z.string()).optional(),
 });
 export type FailoverRecord = z.infer<typeof failoverRecord>;
 
@@ -52,6 +54,6 @@ export class FailoverJournal {
 
 /** The console's view of a record (the journal's own fields left out). */
 export function viewOf(record: FailoverRecord): FailoverJobView {
-  const { fromEpoch: _fromEpoch, ...view } = record;
+  const { fromEpoch: _fromEpoch, promotedList: _promotedList, ...view } = record;
   return view;
 }

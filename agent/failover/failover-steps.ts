@@ -9,7 +9,7 @@ import type { FleetDirectory } from '../common/directory/fleet-directory.js';
 import type { JsonLogger } from '../common/json-logger.js';
 import type { StoreReplication } from '../replication/store-replication.js';
 import type { FailoverRecord } from './failover-journal.js';
-import { installReplicaCopies, type PromotionStorage } from './replica-promotion.js';
+import { installReplicaCopies, type PromotionStorage, usersWithCopies } from './replica-promotion.js';
 
 /** What the steps use; the node's parts are looked up at each use (a service may restart). */
 export interface FailoverContext {
@@ -25,6 +25,10 @@ export interface FailoverContext {
   ) => Promise<MethodResult<M>>;
   replication: () => StoreReplication | undefined;
   storage: () => PromotionStorage | undefined;
+  /** Notes the recent INBOX messages of promoted users (redelivery-filter.ts); resolves once durable. */
+  noteRedeliveries: (users: readonly string[]) => Promise<number>;
+  /** Saves the job's record durably (the journal). */
+  save: (job: FailoverRecord) => Promise<void>;
   /** Forgets this node's cached view of a store it now serves (proofs, store list). */
   forgetStore: (store: string) => void;
   /** How long a store node's proof lasts: the wait for an old node that cannot be told. */
@@ -99,15 +103,18 @@ async function stopOld(context: FailoverContext, job: FailoverRecord): Promise<D
   const replicas = context.replication()?.replicas;
   if (!replicas) throw new Error('the replica side of this node is not running');
   await replicas.closeForPromotion(job.store);
+  // The lease runs from the fence: an answer within it ends the wait early.
+  const waitMs = context.leaseMs + 500;
+  const started = context.now();
   try {
-    await context.callPeer(job.failedNode, 'failover.fence', { store: job.store, epoch: job.epoch }, 3000);
+    await context.callPeer(job.failedNode, 'failover.fence', { store: job.store, epoch: job.epoch }, waitMs);
     return { next: 'promote', text: `${job.failedNode} answered: it stopped serving ${job.store}` };
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    await context.sleep(context.leaseMs + 500);
+    await context.sleep(Math.max(0, waitMs - (context.now() - started)));
     return {
       next: 'promote',
-      text: `${job.failedNode} could not be told to stop (${why}); waited ${((context.leaseMs + 500) / 1000).toFixed(1)} s, longer than a store's proof lasts, so it cannot serve ${job.store} any more`,
+      text: `${job.failedNode} could not be told to stop (${why}); waited ${(waitMs / 1000).toFixed(1)} s, longer than a store's proof lasts, so it cannot serve ${job.store} any more`,
     };
   }
 }
@@ -117,17 +124,23 @@ async function promote(context: FailoverContext, job: FailoverRecord): Promise<D
   const replicas = context.replication()?.replicas;
   if (!replicas) throw new Error('the replica side of this node is not running');
   const copiesRoot = await replicas.closeForPromotion(job.store);
-  const users = await installReplicaCopies({
+  // Listed in the journal before the first is installed: a restart in the middle knows them all.
+  if (!job.promotedList) {
+    job.promotedList = await usersWithCopies(copiesRoot);
+    await context.save(job);
+  }
+  await installReplicaCopies({
     copiesRoot,
     mailRoot: context.mailRoot,
     store: job.store,
     storage: context.storage(),
   });
+  const noted = await context.noteRedeliveries(job.promotedList);
   await replicas.forgetStore(job.store);
-  job.promotedUsers = (job.promotedUsers ?? 0) + users.length;
+  job.promotedUsers = job.promotedList.length;
   return {
     next: 'repoint',
-    text: `promoted the replica of ${job.store}: ${job.promotedUsers} mailboxes are in place on ${context.node}`,
+    text: `promoted the replica of ${job.store}: ${job.promotedUsers} mailboxes are in place on ${context.node} (${noted} recent deliveries noted, so the director's redeliveries are not stored twice)`,
   };
 }
 

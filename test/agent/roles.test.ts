@@ -64,11 +64,12 @@ beforeAll(async () => {
     },
     failover: {
       node: 'node01',
-      directory: { getLogicalStore: async () => undefined },
+      directory: { getLogicalStore: async () => undefined, searchUsers: async () => [] },
       failover: () => undefined,
       ownership: () => undefined,
       router: () => undefined,
       proxies: () => undefined,
+      queue: () => undefined,
     },
   };
 });

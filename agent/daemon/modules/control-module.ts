@@ -105,6 +105,7 @@ export class ControlModule implements AgentModule {
           ownership: () => this.runtime.find('storeOwnership'),
           router,
           proxies,
+          queue: () => this.runtime.find('mailQueue'),
         },
       }),
     });

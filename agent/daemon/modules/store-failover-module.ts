@@ -26,6 +26,7 @@ export class StoreFailoverModule implements AgentModule {
       return;
     }
     const directory = this.runtime.need('directory');
+    const journal = new FailoverJournal(config.dataDir);
     const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     const jobs = new FailoverNode({
       context: {
@@ -50,6 +51,9 @@ export class StoreFailoverModule implements AgentModule {
         },
         replication: () => this.runtime.find('replication'),
         storage: () => this.runtime.find('mailStorage'),
+        noteRedeliveries: async (users) =>
+          (await this.runtime.find('redeliveryFilter')?.noteRecent(mailRootPath(config), users)) ?? 0,
+        save: (job) => journal.save(job),
         forgetStore: (store) => {
           this.runtime.find('storeOwnership')?.forget(store);
           this.runtime.find('storeUsers')?.invalidate();
@@ -60,7 +64,7 @@ export class StoreFailoverModule implements AgentModule {
         sleep,
       },
       directory,
-      journal: new FailoverJournal(config.dataDir),
+      journal,
       logger,
       ...(config.failover?.stepPauseMs ? { stepPauseMs: config.failover.stepPauseMs } : {}),
     });

@@ -6,6 +6,7 @@
  * `mail` section runs no mail services (the module logs why and does nothing else).
  */
 import { hostname } from 'node:os';
+import { RedeliveryFilter } from '../../failover/redelivery-filter.js';
 import { StoreOwnership } from '../../failover/store-ownership.js';
 import { EmbeddedMailStack } from '../../mail/store/embedded-mail-stack.js';
 import { LmtpClientCheck } from '../../mail/store/lmtp/lmtp-client-check.js';
@@ -65,6 +66,8 @@ export class StoreMailModule implements AgentModule {
     });
     await ownership.start();
     this.ownership = ownership;
+    const redeliveries = new RedeliveryFilter(config.dataDir, () => clock.now());
+    await redeliveries.open();
     const mayServe = (store: string) => ownership.mayServe(store);
     const authenticator = new MailAuthenticator({
       users,
@@ -105,6 +108,7 @@ export class StoreMailModule implements AgentModule {
       recipientLookup: createRecipientLookup({ users, clock }),
       lmtpClientCheck: (address) => lmtpClients.verdict(address),
       mayServe,
+      isRedelivery: (user, data) => redeliveries.takeRedelivery(user, data),
       authenticate: authenticator.authenticate,
       ...(config.tls ? { tlsFiles: config.tls } : {}),
       maxMessageBytes: mail.maxMessageBytes,
@@ -117,6 +121,7 @@ export class StoreMailModule implements AgentModule {
     });
     this.runtime.set('storeUsers', users);
     this.runtime.set('storeOwnership', ownership);
+    this.runtime.set('redeliveryFilter', redeliveries);
     this.runtime.set('mailAuthenticator', authenticator);
     this.runtime.set('mailStack', stack);
     this.runtime.set('mailStorage', storage);
@@ -166,6 +171,7 @@ export class StoreMailModule implements AgentModule {
     this.runtime.set('mailAuthenticator', undefined);
     this.runtime.set('storeUsers', undefined);
     this.runtime.set('storeOwnership', undefined);
+    this.runtime.set('redeliveryFilter', undefined);
     this.ownership?.stop();
     this.ownership = undefined;
     this.runtime.set('serviceEndpoints', undefined);

@@ -45,6 +45,8 @@ export interface EmbeddedMailStackOptions {
   lmtpClientCheck?: LmtpServerOptions['clientCheck'];
   /** The failover fence (agent/failover/store-ownership.ts); absent: no fence. */
   mayServe?: LmtpServerOptions['mayServe'];
+  /** Deliveries held from before a failover (agent/failover/redelivery-filter.ts). */
+  isRedelivery?: LmtpServerOptions['isRedelivery'];
   authenticate: AuthenticateMailLogin;
   /** The certificate files; read at each IMAP/POP3 start. Without them no TLS is offered. */
   tlsFiles?: MailTlsFiles;
@@ -79,6 +81,7 @@ export class EmbeddedMailStack implements MailStack {
       maxMessageBytes: options.maxMessageBytes,
       ...(options.lmtpClientCheck ? { clientCheck: options.lmtpClientCheck } : {}),
       ...(options.mayServe ? { mayServe: options.mayServe } : {}),
+      ...(options.isRedelivery ? { isRedelivery: options.isRedelivery } : {}),
       log: options.log,
     });
     this.countedAuthenticate = async (login, password, clientAddress) => {

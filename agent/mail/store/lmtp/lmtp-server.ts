@@ -51,6 +51,11 @@ export interface LmtpServerOptions {
    * (451 4.3.0 when this node may not serve the recipient's store now). Absent: no fence.
    */
   mayServe?: MayServeStore;
+  /**
+   * Whether a delivery is one this node holds already from before a failover (the director sent
+   * it again because the failed node died before its 250): answered 250 and not stored twice.
+   */
+  isRedelivery?: (user: string, data: Buffer) => boolean;
   /** Structured log lines (no message content). */
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
@@ -231,6 +236,12 @@ export class LmtpServer {
       return await this.holds.track(recipient.user, async () => {
         // A hold may have started after RCPT: nothing may land once hold() has returned.
         if (this.holds.isHeld(recipient.user)) throw new MailStorageError('held', 'held');
+        if (this.options.isRedelivery?.(recipient.user, data)) {
+          this.log('info', 'LMTP delivery already held from before a failover: not stored twice', {
+            user: recipient.user,
+          });
+          return `<${rcpt}> ${id} delivered before the failover (not stored twice)`;
+        }
         const headers = traceHeaders({
           sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           recipient: rcpt,
