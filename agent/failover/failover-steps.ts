@@ -182,9 +182,13 @@ async function reroute(context: FailoverContext, job: FailoverRecord): Promise<D
   const told: string[] = [];
   const missed: string[] = [];
   let closed = 0;
+  // A director whose link is new may need a few seconds (its SSH handshake, its reading of this
+  // node's key): five attempts over about 8 s before the job goes on without it.
+  const waitsMs = [500, 1000, 2000, 4000];
   for (const director of directors) {
     let done = false;
-    for (let attempt = 0; attempt < 3 && !done; attempt++) {
+    let lastError = '';
+    for (let attempt = 0; attempt <= waitsMs.length && !done; attempt++) {
       try {
         const result = await context.callPeer(
           director.name,
@@ -195,14 +199,17 @@ async function reroute(context: FailoverContext, job: FailoverRecord): Promise<D
         closed += result.closed;
         done = true;
       } catch (error) {
+        lastError = error instanceof Error ? error.message : String(error);
         context.logger.warn('a director did not take the new route yet', {
           director: director.name,
-          error: error instanceof Error ? error.message : String(error),
+          error: lastError,
         });
-        if (attempt < 2) await context.sleep(500 * (attempt + 1));
+        const wait = waitsMs[attempt];
+        if (wait !== undefined) await context.sleep(wait);
       }
     }
-    (done ? told : missed).push(director.name);
+    if (done) told.push(director.name);
+    else missed.push(`${director.name} (${lastError})`);
   }
   const missedText =
     missed.length === 0

@@ -5,150 +5,38 @@
  * proxy with imapflow. No timing is asserted (the bench measures it): a state is waited for and
  * the suite's timeout bounds the wait; the login delay is printed.
  */
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FailoverJobView } from '../../../agent/common/contract/failover-contract.js';
 import { sendTestMessage } from '../../support/agent-processes.js';
 import { type CompiledAgent, compileAgent } from '../../support/compiled-agent.js';
 import {
   eventually,
   type ReplicationFleet,
-  type ReplicationNode,
-  replPassword,
-  replUser,
   startReplicationFleet,
 } from '../replication/replication-fleet.js';
+import {
+  everyMessageOnce,
+  failOver,
+  finished,
+  imapLogin,
+  inboxIds,
+  traffic,
+  useFleet,
+  users,
+} from './failover-helpers.js';
 
 let compiled: CompiledAgent;
 let fleet: ReplicationFleet;
-const users = [1, 2, 3, 4].map(replUser);
 
 beforeAll(async () => {
   compiled = await compileAgent();
   fleet = await startReplicationFleet(compiled, users.length, { spare: true });
+  useFleet(fleet);
 }, 240_000);
 
 afterAll(async () => {
   await fleet?.stop();
   await compiled?.remove();
 }, 60_000);
-
-/** An IMAP client of `user` on a port (the director's proxy unless told). */
-async function imapLogin(user: string, port = fleet.ports.director01.imap!): Promise<ImapFlow> {
-  const client = new ImapFlow({
-    host: '127.0.0.1',
-    port,
-    secure: false,
-    auth: { user, pass: replPassword },
-    logger: false,
-    // The failover closes proxied sessions: imapflow reports it as an error event.
-    emitLogs: false,
-  });
-  client.on('error', () => {});
-  await client.connect();
-  return client;
-}
-
-/** Every Message-ID in the user's INBOX through the proxy, duplicates kept. */
-async function inboxIds(user: string): Promise<string[]> {
-  const client = await imapLogin(user);
-  try {
-    const ids: string[] = [];
-    const lock = await client.getMailboxLock('INBOX');
-    try {
-      if ((client.mailbox && typeof client.mailbox === 'object' ? client.mailbox.exists : 0) === 0)
-        return ids;
-      for await (const message of client.fetch('1:*', { envelope: true })) {
-        if (message.envelope?.messageId) ids.push(message.envelope.messageId.replace(/^<|>$/g, ''));
-      }
-    } finally {
-      lock.release();
-    }
-    return ids;
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
-}
-
-/** The failover jobs of a node. */
-async function jobsOn(node: ReplicationNode): Promise<FailoverJobView[]> {
-  const rpc = await fleet.rpc(node);
-  try {
-    return (await rpc.client.call('failover.list', {})).jobs;
-  } finally {
-    rpc.close();
-  }
-}
-
-/** Starts a failover as a system admin does: names the failover node, then asks it. */
-async function failOver(
-  store: string,
-  to: ReplicationNode,
-  spare?: ReplicationNode,
-): Promise<FailoverJobView> {
-  await fleet.writer.setFailoverNode(store, to);
-  const rpc = await fleet.rpc(to);
-  try {
-    return (await rpc.client.call('failover.start', { store, ...(spare ? { spare } : {}) })).job;
-  } finally {
-    rpc.close();
-  }
-}
-
-/** Waits for a job to end; it must end `done`. */
-async function finished(node: ReplicationNode, job: string): Promise<FailoverJobView> {
-  const ended = await eventually(async () => {
-    const found = (await jobsOn(node)).find((j) => j.job === job);
-    return found && (found.step === 'done' || found.step === 'failed') ? found : undefined;
-  }, 500);
-  expect(ended.error, ended.history.map((h) => h.text).join('\n')).toBeUndefined();
-  expect(ended.step).toBe('done');
-  return ended;
-}
-
-/** Mail to the users through the director every 100 ms until stopped; the ids it accepted (250). */
-function traffic(prefix: string): { stop: () => Promise<string[]> } {
-  const accepted: string[] = [];
-  let running = true;
-  const loop = (async () => {
-    for (let n = 0; running; n++) {
-      const id = `${prefix}-${n}@failover.test`;
-      const sent = fleet.send(users[n % users.length]!, id).then((ok) => ok && accepted.push(id));
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      void sent;
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      // Sends still in flight finish before the list is read.
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      return [...accepted];
-    },
-  };
-}
-
-/** Waits until every accepted id is in its user's INBOX through the proxy; checks none is there twice. */
-async function everyMessageOnce(accepted: string[]): Promise<void> {
-  const byUser = new Map<string, string[]>();
-  for (const id of accepted) {
-    const n = Number(/-(\d+)@/.exec(id)?.[1]);
-    const user = users[n % users.length]!;
-    byUser.set(user, [...(byUser.get(user) ?? []), id]);
-  }
-  for (const [user, ids] of byUser) {
-    const held = await eventually(async () => {
-      const found = await inboxIds(user);
-      return ids.every((id) => found.includes(id)) ? found : undefined;
-    }, 1000);
-    for (const id of ids)
-      expect(
-        held.filter((x) => x === id),
-        `${id} in ${user}'s INBOX`,
-      ).toHaveLength(1);
-  }
-}
 
 describe('failover of store01', () => {
   it('fails a killed store over under traffic: every accepted message once through the proxy, and the store protected again by the spare', async () => {
