@@ -79,7 +79,8 @@ export class FailoverNode {
           ? `the replica of ${store} is on ${entry.replicaNode}, not on ${node}: start the failover there`
           : `${store} has no replica: there is nothing to fail over to`,
       );
-    if (entry.state !== 'serving') throw refuse(`${store} is ${entry.state} already (epoch ${entry.epoch})`);
+    // A store left `failed` by a job that stopped is failed over again (its fence is written anew).
+    if (entry.state === 'switching') throw refuse(`${store} is being switched over (epoch ${entry.epoch})`);
     if (spare !== undefined) {
       const server = await this.options.directory.getServer(spare);
       if (!server) throw refuse(`there is no node ${spare}`);

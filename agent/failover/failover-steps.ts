@@ -221,18 +221,33 @@ async function reroute(context: FailoverContext, job: FailoverRecord): Promise<D
   };
 }
 
-/** Waits until the spare holds the store in step (protected, nothing owed). */
+/**
+ * Waits until the spare holds the store in step. Protected alone is not that: a resync owes the
+ * replica every mailbox, and a small store counts as protected while it owes them (at most 64
+ * users owed). Nothing owed is not it either: a store under steady mail always owes its replica
+ * the last seconds (a user's deliveries wait 10 s for their indexes). So: protected with nothing
+ * owed, or protected for longer than `inStepAfterMs` with nothing owed for longer than that: the
+ * resync's mailboxes, owed since before, are copied.
+ */
+const inStepAfterMs = 15_000;
+
 async function rebuild(context: FailoverContext, job: FailoverRecord): Promise<Done> {
+  let protectedSince: number | undefined;
   for (;;) {
     const stream = context
       .replication()
       ?.status()
       .find((s) => s.store === job.store);
-    if (stream && stream.replicaNode === job.spare && stream.state === 'protected' && stream.lagChanges === 0)
-      return {
-        next: 'done',
-        text: `${job.spare} holds ${job.store} in step: the store is protected again`,
-      };
+    const now = context.now();
+    if (stream && stream.replicaNode === job.spare && stream.state === 'protected') {
+      protectedSince ??= now;
+      const settled = now - protectedSince > inStepAfterMs && stream.lagSeconds * 1000 < inStepAfterMs;
+      if (stream.lagChanges === 0 || settled)
+        return {
+          next: 'done',
+          text: `${job.spare} holds ${job.store} in step: the store is protected again`,
+        };
+    } else protectedSince = undefined;
     if (!stream)
       await context
         .replication()

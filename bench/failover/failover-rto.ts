@@ -4,17 +4,17 @@
  * node serving store01 is killed with SIGKILL (`mailfleet lab kill`), the failover is started as
  * the console's button starts it (planFailover + startFailover, the next node as new replica), and
  * two clocks run from that click: the first IMAP login of a store01 user through the director's
- * proxy (imapflow, STARTTLS with the lab CA, tried every 100 ms) and the first LMTP 250 for that
+ * proxy (imapflow as `lab traffic` logs in: STARTTLS with the lab CA, INBOX opened; tried every 100 ms) and the first LMTP 250 for that
  * user from the node the directory names as serving store01 (tried every 100 ms). Then the job is
  * waited for (the new replica in step), the killed node started again, and the next round fails
  * the store over again among the three (the killed node comes back fenced and is the next spare).
  */
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { ImapFlow } from 'imapflow';
 import type { FailoverJobView } from '../../agent/common/contract/failover-contract.js';
 import { planFailover, startFailover } from '../../main/core/failover/failover-plan.js';
 import { openFleet } from '../../main/core/open-fleet.js';
+import { imapSession } from '../../main/lab/traffic/mail-client-logins.js';
 import { sendTestMessage } from '../../test/support/agent-processes.js';
 import { runMailfleet } from '../../test/support/lab-process.js';
 import { percentile, round } from '../stats.js';
@@ -49,27 +49,7 @@ export async function measureFailoverRto(
   const imapPort = portOf(director?.services.imap, 'proxy IMAP');
   const user = lab.users.find((u) => u.store === 'store01');
   if (!user) throw new Error('the lab put no user on store01');
-  const login = async () => {
-    const client = new ImapFlow({
-      host: '127.0.0.1',
-      port: imapPort,
-      secure: false,
-      auth: { user: user.address, pass: user.password },
-      tls: { ca, servername: 'localhost' },
-      logger: false,
-      connectionTimeout: 5000,
-      greetingTimeout: 5000,
-    });
-    client.on('error', () => {});
-    try {
-      await client.connect();
-      await client.logout();
-      return true;
-    } catch {
-      client.close();
-      return false;
-    }
-  };
+  const login = async () => (await imapSession({ host: '127.0.0.1', port: imapPort }, user, ca)).ok;
   const lmtp = async (n: number, killed: string) => {
     const entry = await open.directory.getLogicalStore('store01');
     if (!entry || entry.servedBy === killed) return false;

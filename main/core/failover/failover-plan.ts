@@ -33,8 +33,8 @@ export function planFailover(
   const store = stores.find((s) => s.name === storeName);
   if (!store) return { refusal: `there is no logical store ${storeName}` };
   if (!store.replicaNode) return { refusal: `${storeName} has no replica: there is nothing to fail over to` };
-  if (store.state !== 'serving')
-    return { refusal: `${storeName} is ${store.state} already (a failover runs)` };
+  // A store left `failed` by a job that stopped is failed over again.
+  if (store.state === 'switching') return { refusal: `${storeName} is being switched over` };
   const busy = new Set(stores.flatMap((s) => [s.servedBy, ...(s.replicaNode ? [s.replicaNode] : [])]));
   const chosen = spare ?? servers.find((server) => server.role === 'spare' && !busy.has(server.name))?.name;
   if (spare !== undefined) {
