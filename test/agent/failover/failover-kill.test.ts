@@ -15,15 +15,7 @@ import {
   type ReplicationNode,
   startReplicationFleet,
 } from '../replication/replication-fleet.js';
-import {
-  everyMessageOnce,
-  failOver,
-  finished,
-  jobsOn,
-  traffic,
-  useFleet,
-  users,
-} from './failover-helpers.js';
+import { everyMessageOnce, failOver, finished, traffic, useFleet, users } from './failover-helpers.js';
 
 let compiled: CompiledAgent;
 let fleet: ReplicationFleet;
@@ -52,7 +44,7 @@ async function journaled(node: ReplicationNode, job: string, step: string): Prom
     for (;;) {
       const found = (await rpc.client.call('failover.list', {})).jobs.find((j) => j.job === job);
       if (found?.step === step) return;
-      if (found && found.history.some((h) => h.step === step))
+      if (found?.history.some((h) => h.step === step))
         throw new Error(`the job went past ${step} before the kill: ${found.step}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
