@@ -166,6 +166,12 @@ const failoverSettingsSchema = z
   .object({
     /** How long a store node's proof that it still serves a store lasts (ms; default 4 s; docs/failover.md). */
     leaseMs: z.number().int().min(500).max(120_000).optional(),
+    /**
+     * Automatic failover: a store whose replica this node holds, and whose entry names this node
+     * as its failover node, is failed over when its primary sent no stream for this long (s).
+     * Absent: off (the default).
+     */
+    autoAfterSeconds: z.number().int().min(1).max(86_400).optional(),
     /** Pause after every journaled step of a failover job, for failure drills (ms; default 0). */
     stepPauseMs: z.number().int().min(0).max(600_000).optional(),
   })

@@ -58,14 +58,25 @@ export class FailoverNode {
     return [...this.jobs.values()].sort((a, b) => b.startedAt - a.startedAt).map(viewOf);
   }
 
-  /** Checks and starts a failover of `store` to this node; resolves once it is journaled. */
-  async start(request: { store: string; spare?: string }): Promise<FailoverJobView> {
+  /** Whether a job of this store runs here now. */
+  isRunning(store: string): boolean {
+    return [...this.jobs.values()].some(
+      (job) => job.store === store && job.step !== 'done' && job.step !== 'failed',
+    );
+  }
+
+  /**
+   * Checks and starts a failover of `store` to this node; resolves once it is journaled. `by` says
+   * who asked (an administrator, or this node's automatic failover) in the job's first line.
+   */
+  async start(
+    request: { store: string; spare?: string },
+    by: 'administrator' | 'automatic' = 'administrator',
+  ): Promise<FailoverJobView> {
     const { node, now } = this.options.context;
     const { store, spare } = request;
     const refuse = (text: string) => new MethodError(rpcErrorCodes.refused, text);
-    for (const job of this.jobs.values())
-      if (job.store === store && job.step !== 'done' && job.step !== 'failed')
-        throw refuse(`${store} is already being failed over here (job ${job.job}, step ${job.step})`);
+    if (this.isRunning(store)) throw refuse(`${store} is already being failed over here`);
     const entry = await this.options.directory.getLogicalStore(store);
     if (!entry) throw new MethodError(rpcErrorCodes.notFound, `there is no logical store ${store}`);
     if (entry.servedBy === node) throw refuse(`${node} serves ${store} already`);
@@ -107,7 +118,7 @@ export class FailoverNode {
         {
           at,
           step: 'fence',
-          text: `failover of ${store} from ${entry.servedBy} to ${node}${spare ? `, new replica on ${spare}` : ''} started`,
+          text: `${by === 'automatic' ? 'automatic ' : ''}failover of ${store} from ${entry.servedBy} to ${node}${spare ? `, new replica on ${spare}` : ''} started`,
         },
       ],
     };

@@ -132,7 +132,7 @@ async function promote(context: FailoverContext, job: FailoverRecord): Promise<D
   await installReplicaCopies({
     copiesRoot,
     mailRoot: context.mailRoot,
-    store: job.store,
+    job: job.job,
     storage: context.storage(),
   });
   const noted = await context.noteRedeliveries(job.promotedList);

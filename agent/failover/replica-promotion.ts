@@ -20,9 +20,13 @@ import { maildirOfUser } from '../mail/store/maildir/mailbox-path.js';
 import { clearMoveMarker, installStaging } from '../moves/sync/move-commit.js';
 import { StagingMaildir } from '../moves/sync/staging-maildir.js';
 
-/** Where a promotion moves aside a mailbox that was in a user's place already (never overwritten). */
-export function promotionAsideRoot(mailRoot: string, store: string): string {
-  return join(mailRoot, '.mailfleet-kept', `promoted-${store}`);
+/**
+ * Where a promotion moves aside a mailbox that was in a user's place already (never overwritten):
+ * one folder per job, so a node that takes the same store over again (its old copy from an
+ * earlier turn in place) never meets an earlier job's.
+ */
+export function promotionAsideRoot(mailRoot: string, job: string): string {
+  return join(mailRoot, '.mailfleet-kept', job);
 }
 
 /** The users with a copy under a store's replica root (`<domain>/<local>/Maildir`). */
@@ -55,10 +59,11 @@ export interface PromotionStorage {
 export async function installReplicaCopies(options: {
   copiesRoot: string;
   mailRoot: string;
-  store: string;
+  /** The failover job: the folder a mailbox in the way is moved aside to. */
+  job: string;
   storage: PromotionStorage | undefined;
 }): Promise<string[]> {
-  const { copiesRoot, mailRoot, store, storage } = options;
+  const { copiesRoot, mailRoot, job, storage } = options;
   const users = await usersWithCopies(copiesRoot);
   for (const user of users) {
     const copy = maildirOfUser(copiesRoot, user).maildir;
@@ -70,7 +75,7 @@ export async function installReplicaCopies(options: {
     await installStaging(
       copy,
       maildirOfUser(mailRoot, user).maildir,
-      maildirOfUser(promotionAsideRoot(mailRoot, store), user).maildir,
+      maildirOfUser(promotionAsideRoot(mailRoot, job), user).maildir,
     );
     storage?.mailboxReplaced(user);
   }

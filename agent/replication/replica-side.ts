@@ -48,6 +48,8 @@ interface ReplicatedStore {
   copies: ReplicaCopies;
   primary: string;
   channel: Duplex | undefined;
+  /** When the primary's channel went away (undefined while it is there). */
+  lostAt: number | undefined;
   running: Set<string>;
   /** Users whose round failed: not before this time. */
   notBefore: Map<string, number>;
@@ -81,6 +83,7 @@ export class ReplicaSide {
       // One stream per store: a reconnecting primary replaces the old channel.
       store.channel?.destroy();
       store.channel = stream;
+      store.lostAt = undefined;
       if (store.ledger.journal !== hello.journal) await store.ledger.follow(hello.journal);
       await writeFrame(stream, { kind: 'ready', held: store.ledger.held });
       // Copies owed since before a restart start now.
@@ -131,7 +134,10 @@ export class ReplicaSide {
       logger.warn('replication stream refused or broken', { peer, error: message });
       if (stream.writable) await writeFrame(stream, { kind: 'error', message }).catch(() => {});
     } finally {
-      if (store?.channel === stream) store.channel = undefined;
+      if (store?.channel === stream) {
+        store.channel = undefined;
+        store.lostAt = this.options.now();
+      }
       stream.end();
     }
   }
@@ -172,6 +178,16 @@ export class ReplicaSide {
     const dir = join(this.options.dataDir, 'replication', 'replicas');
     await rm(join(dir, `${name}.log`), { force: true });
     await rm(join(dir, `${name}.spool`), { recursive: true, force: true });
+  }
+
+  /**
+   * How long the primary of a store placed here has sent no stream (ms): since its channel went
+   * away, or since `startedAt` when none came since this process started; 0 while one is open.
+   */
+  async primaryAbsentFor(name: string, startedAt: number): Promise<number> {
+    const store = await this.stores.get(name)?.catch(() => undefined);
+    if (store?.channel) return 0;
+    return this.options.now() - (store?.lostAt ?? startedAt);
   }
 
   /** Takes streams for a store again (a later placement names this node for it). */
@@ -269,6 +285,7 @@ export class ReplicaSide {
           copies: new ReplicaCopies(mailRoot, name, { openSync: () => openSync(store.primary) }, names),
           primary,
           channel: undefined,
+          lostAt: undefined,
           running: new Set(),
           notBefore: new Map(),
           timer: undefined,

@@ -44,9 +44,12 @@ export async function runFailoverBench(say: (line: string) => void): Promise<Rec
   let rto: Record<string, unknown>;
   try {
     rto = await measureFailoverRto(rtoLab, say);
-  } finally {
+  } catch (error) {
     await rtoLab.stop();
+    await rm(root, { recursive: true, force: true });
+    throw error;
   }
+  await rtoLab.stop();
   say('starting a two-store lab and Dovecot ...');
   const lab = await startBenchLab(join(root, 'lab'), [
     '--stores',

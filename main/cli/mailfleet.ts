@@ -28,6 +28,7 @@ const help = `mailfleet: run a mail system made of many small mail servers
   mailfleet replicas ring [--dry-run]       the default placement: each store on the next store node
   mailfleet failover STORE [--to SPARE]     fail a store over to its replica; new replica on the spare (system admins)
   mailfleet failover status [--json]        every failover job and its step
+  mailfleet failover arm|disarm STORE       let the replica's node fail the store over on its own
   mailfleet lab up|down|kill|start ...      a whole fleet on this machine (try 'mailfleet lab')
   mailfleet console [--web] [--port N]      the graphical console (--web: in your browser)
   mailfleet console --seal-secrets          seal the profile's key and password with the OS keychain

@@ -4,6 +4,7 @@
  * runtime as `failover` for the `failover.*` RPCs. Started after `store-moves`, whose peer links
  * it calls the fenced node and the directors through.
  */
+import { AutomaticFailover } from '../../failover/automatic-failover.js';
 import { FailoverJournal } from '../../failover/failover-journal.js';
 import { FailoverNode } from '../../failover/failover-node.js';
 import { defaultLeaseMs } from '../../failover/store-ownership.js';
@@ -15,6 +16,7 @@ import type { AgentRuntime } from '../agent-runtime.js';
 export class StoreFailoverModule implements AgentModule {
   readonly name = 'store-failover';
   private jobs: FailoverNode | undefined;
+  private automatic: AutomaticFailover | undefined;
 
   constructor(private readonly runtime: AgentRuntime) {}
 
@@ -71,9 +73,25 @@ export class StoreFailoverModule implements AgentModule {
     await jobs.open();
     this.jobs = jobs;
     this.runtime.set('failover', jobs);
+    const autoAfter = config.failover?.autoAfterSeconds;
+    if (autoAfter !== undefined) {
+      this.automatic = new AutomaticFailover({
+        node: config.node,
+        directory,
+        replicas: () => this.runtime.find('replication')?.replicas,
+        jobs,
+        afterMs: autoAfter * 1000,
+        logger,
+        now: () => clock.now(),
+      });
+      this.automatic.start();
+      logger.info('automatic failover is on', { afterSeconds: autoAfter });
+    }
   }
 
   async stop(): Promise<void> {
+    this.automatic?.stop();
+    this.automatic = undefined;
     this.runtime.set('failover', undefined);
     await this.jobs?.close();
     this.jobs = undefined;

@@ -11,7 +11,7 @@ import { formatTable } from '../output.js';
 import { answerTimeoutMs, openFleetFromFlag } from './fleet-options.js';
 
 const usage =
-  'usage: mailfleet failover STORE [--to SPARE] [--no-wait] [--json] | failover status [--json] [--fleet FILE]';
+  'usage: mailfleet failover STORE [--to SPARE] [--no-wait] [--json] | failover status [--json] | failover arm|disarm STORE [--fleet FILE]';
 
 export async function failoverCommand(argv: string[], out: (text: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,8 +25,9 @@ export async function failoverCommand(argv: string[], out: (text: string) => voi
     allowPositionals: true,
     strict: true,
   });
-  const [storeName] = positionals;
-  if (!storeName || positionals.length > 1) throw new Error(usage);
+  const [storeName, armed] = positionals;
+  const arming = storeName === 'arm' || storeName === 'disarm';
+  if (!storeName || positionals.length > (arming ? 2 : 1) || (arming && !armed)) throw new Error(usage);
   const open = await openFleetFromFlag(values.fleet, false);
   try {
     await open.fleet.settled(answerTimeoutMs);
@@ -34,6 +35,24 @@ export async function failoverCommand(argv: string[], out: (text: string) => voi
       open.directory.listLogicalStores(),
       open.directory.listServers(),
     ]);
+    if (arming && armed) {
+      // Automatic failover (an agent setting, off by default) acts only for a store whose entry
+      // names the replica's node as its failover node: that name is what arming writes.
+      const store = stores.find((s) => s.name === armed);
+      if (!store) throw new Error(`there is no logical store ${armed}`);
+      if (storeName === 'disarm') {
+        await open.directory.setFailoverNode(store.name, undefined);
+        out(`${store.name} is not failed over automatically now`);
+        return 0;
+      }
+      if (!store.replicaNode)
+        throw new Error(`${store.name} has no replica: there is nothing to fail over to`);
+      await open.directory.setFailoverNode(store.name, store.replicaNode);
+      out(
+        `${store.name} is failed over to ${store.replicaNode} automatically when ${store.servedBy} sends it nothing for as long as ${store.replicaNode}'s failover.autoAfterSeconds says (off when it is not set)`,
+      );
+      return 0;
+    }
     if (storeName === 'status') {
       const jobs: FailoverJobView[] = [];
       for (const server of servers.filter((s) => s.role === 'store' || s.role === 'spare')) {

@@ -26,7 +26,7 @@ export interface ReplicationFleetOptions {
   /** A spare node, `spare01` (the failover tests build the new replica there). */
   spare?: boolean;
   /** Agent settings of failover on the store nodes (docs/failover.md). */
-  failover?: { leaseMs?: number; stepPauseMs?: number };
+  failover?: { leaseMs?: number; stepPauseMs?: number; autoAfterSeconds?: number };
 }
 
 /** The users of the tests, and their password. */
