@@ -96,27 +96,29 @@ async function fence(context: FailoverContext, job: FailoverRecord): Promise<Don
 }
 
 /**
- * No more acks to the old node's stream, then the old node told to stop; when it cannot be told
- * (down, stopped, cut off), one lease is waited for: by then it saw the fence or holds no proof.
+ * The old node told to stop. When it answers (it runs and stopped serving: no 250 after this), the
+ * replica first copies what it still owes from it (the last flag and folder changes), so nothing is
+ * left behind. When it cannot be told (dead, stopped, cut off), one lease is waited for from the
+ * fence: by then it saw the fence or holds no proof. Then the replica takes no more of its stream.
  */
 async function stopOld(context: FailoverContext, job: FailoverRecord): Promise<Done> {
   const replicas = context.replication()?.replicas;
   if (!replicas) throw new Error('the replica side of this node is not running');
-  await replicas.closeForPromotion(job.store);
   // The lease runs from the fence: an answer within it ends the wait early.
   const waitMs = context.leaseMs + 500;
   const started = context.now();
+  let text: string;
   try {
     await context.callPeer(job.failedNode, 'failover.fence', { store: job.store, epoch: job.epoch }, waitMs);
-    return { next: 'promote', text: `${job.failedNode} answered: it stopped serving ${job.store}` };
+    const owed = await replicas.settle(job.store, 15_000);
+    text = `${job.failedNode} answered: it stopped serving ${job.store}; ${owed === 0 ? 'the replica copied what it still owed from it' : `${owed} mailbox(es) still owed changes from it after 15 s: the replica keeps what it has`}`;
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     await context.sleep(Math.max(0, waitMs - (context.now() - started)));
-    return {
-      next: 'promote',
-      text: `${job.failedNode} could not be told to stop (${why}); waited ${(waitMs / 1000).toFixed(1)} s, longer than a store's proof lasts, so it cannot serve ${job.store} any more`,
-    };
+    text = `${job.failedNode} could not be told to stop (${why}); waited ${(waitMs / 1000).toFixed(1)} s, longer than a store's proof lasts, so it cannot serve ${job.store} any more`;
   }
+  await replicas.closeForPromotion(job.store);
+  return { next: 'promote', text };
 }
 
 /** The replica's copies put in the store's place on this node. */

@@ -84,6 +84,14 @@ export class ReplicaSide {
       store.channel?.destroy();
       store.channel = stream;
       store.lostAt = undefined;
+      // A channel whose connection died may close without ending its frames: it counts as gone
+      // from its close (automatic failover reads how long the primary has been away).
+      const served = store;
+      stream.once('close', () => {
+        if (served.channel !== stream) return;
+        served.channel = undefined;
+        served.lostAt = this.options.now();
+      });
       if (store.ledger.journal !== hello.journal) await store.ledger.follow(hello.journal);
       await writeFrame(stream, { kind: 'ready', held: store.ledger.held });
       // Copies owed since before a restart start now.
@@ -166,10 +174,30 @@ export class ReplicaSide {
     return store.copies.root;
   }
 
+  /**
+   * Waits (at most `waitMs`) until the replica owes no user a copy: a failover whose old node
+   * answered and stopped lets the replica copy the last flag and folder changes from it first.
+   * Resolves with the users still owed (0 when in step).
+   */
+  async settle(name: string, waitMs: number): Promise<number> {
+    const store = await this.stores.get(name)?.catch(() => undefined);
+    if (!store) return 0;
+    const deadline = this.options.now() + waitMs;
+    // The changes still owed are copied now, not after their settle time.
+    for (const entry of store.ledger.pending.values()) entry.since = 0;
+    this.schedule(store);
+    while (store.ledger.pending.size > 0 && this.options.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    return store.ledger.pending.size;
+  }
+
   /** Drops a promoted store's ledger and spool (the copies are the store's mailboxes now). */
   async forgetStore(name: string): Promise<void> {
     const pending = this.stores.get(name);
     this.stores.delete(name);
+    // The store's state (failed, then served here) refuses its old node's stream from now on; a
+    // later placement of its replica here takes a stream again.
+    this.promoting.delete(name);
     const store = await pending?.catch(() => undefined);
     if (store) {
       clearTimeout(store.timer);
@@ -186,13 +214,8 @@ export class ReplicaSide {
    */
   async primaryAbsentFor(name: string, startedAt: number): Promise<number> {
     const store = await this.stores.get(name)?.catch(() => undefined);
-    if (store?.channel) return 0;
+    if (store?.channel && !store.channel.destroyed) return 0;
     return this.options.now() - (store?.lostAt ?? startedAt);
-  }
-
-  /** Takes streams for a store again (a later placement names this node for it). */
-  reopen(name: string): void {
-    this.promoting.delete(name);
   }
 
   /** What the replica of each store owes, for status. */

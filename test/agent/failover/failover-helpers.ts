@@ -3,14 +3,17 @@
  * through the director's proxy, mail through the director every 100 ms, and the checks.
  */
 import { ImapFlow } from 'imapflow';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { FailoverJobView } from '../../../agent/common/contract/failover-contract.js';
+import { type CompiledAgent, compileAgent } from '../../support/compiled-agent.js';
 import {
   eventually,
   type ReplicationFleet,
+  type ReplicationFleetOptions,
   type ReplicationNode,
   replPassword,
   replUser,
+  startReplicationFleet,
 } from '../replication/replication-fleet.js';
 
 /** The users of the tests (on store01 at the start). */
@@ -18,9 +21,26 @@ export const users = [1, 2, 3, 4].map(replUser);
 
 let fleet: ReplicationFleet;
 
-/** The fleet the helpers use. */
-export function useFleet(running: ReplicationFleet): void {
-  fleet = running;
+/**
+ * Starts the suite's fleet (with spare01) before its tests and stops it after; the helpers use it.
+ * Returns a getter for the tests.
+ */
+export function failoverFleet(options: ReplicationFleetOptions = {}): () => ReplicationFleet {
+  let compiled: CompiledAgent | undefined;
+  beforeAll(async () => {
+    compiled = await compileAgent();
+    fleet = await startReplicationFleet(compiled, users.length, { spare: true, ...options });
+  }, 240_000);
+  afterAll(async () => {
+    await fleet?.stop();
+    await compiled?.remove();
+  }, 60_000);
+  return () => fleet;
+}
+
+/** Waits until store01's primary says its replica is in step. */
+export async function store01Protected(): Promise<void> {
+  await eventually(async () => ((await fleet.stream()).state === 'protected' ? true : undefined));
 }
 
 /** An IMAP client of `user` on a port (the director's proxy unless told). */
@@ -138,4 +158,23 @@ export async function everyMessageOnce(accepted: string[]): Promise<void> {
         `${id} in ${user}'s INBOX`,
       ).toHaveLength(1);
   }
+}
+
+/** Mail through the director every 100 ms, then store01 killed with SIGKILL 2 s later. */
+export async function killStore01UnderTraffic(prefix: string): Promise<ReturnType<typeof traffic>> {
+  await store01Protected();
+  const load = traffic(prefix);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  await fleet.kill('store01');
+  return load;
+}
+
+/** store01 as the first failover leaves it: served by store02, its new replica on spare01, epoch 2 (fence, repoint). */
+export async function expectFailedOverToStore02(): Promise<void> {
+  expect(await fleet.writer.getLogicalStore('store01')).toMatchObject({
+    servedBy: 'store02',
+    replicaNode: 'spare01',
+    state: 'serving',
+    epoch: 2,
+  });
 }
