@@ -18,6 +18,7 @@ export type RoleModuleName =
   | 'store-mail'
   | 'store-moves'
   | 'store-replication'
+  | 'store-failover'
   | 'director-mail'
   | 'director-proxy'
   | 'cutover-holds'
@@ -40,22 +41,22 @@ export const roles: Readonly<Record<NodeRole, RoleSpec>> = {
   store: {
     // Replication first: the mail services' storage journals every change through it.
     modules: ['store-replication', 'store-mail'],
-    modulesAfterControl: ['store-moves'],
-    methodGroups: ['store', 'move', 'sync'],
+    modulesAfterControl: ['store-moves', 'store-failover'],
+    methodGroups: ['store', 'move', 'sync', 'failover'],
     checksPasswords: true,
   },
   spare: {
     // Replication first: the mail services' storage journals every change through it.
     modules: ['store-replication', 'store-mail'],
-    modulesAfterControl: ['store-moves'],
-    methodGroups: ['store', 'move', 'sync'],
+    modulesAfterControl: ['store-moves', 'store-failover'],
+    methodGroups: ['store', 'move', 'sync', 'failover'],
     checksPasswords: true,
   },
   director: {
     // The cutover holds act on the queue, the proxies and the routes: after the modules that make them.
     modules: ['director-mail', 'director-proxy', 'cutover-holds'],
     modulesAfterControl: [],
-    methodGroups: ['queue', 'route', 'proxy', 'cutover', 'dkim'],
+    methodGroups: ['queue', 'route', 'proxy', 'cutover', 'dkim', 'reroute'],
     checksPasswords: true,
   },
   gateway: {

@@ -77,6 +77,14 @@ export const roleGroups = {
   },
   // A move's target store holds the user's mail and logins on every director (peers only).
   cutover: { methods: ['cutover.hold', 'cutover.release'], absent: 'this node is not a director' },
+  // Failover of logical stores (docs/failover.md): run on the store node that holds the replica,
+  // which tells the fenced node to stop.
+  failover: {
+    methods: ['failover.start', 'failover.list', 'failover.fence'],
+    absent: 'this node runs no failover of logical stores',
+  },
+  // The failover job re-routes every director (peers only).
+  reroute: { methods: ['failover.reroute'], absent: 'this node is not a director' },
 } as const satisfies Record<string, RoleGroupSpec>;
 
 export type RoleGroupName = keyof typeof roleGroups;

@@ -16,6 +16,7 @@ import { authMethods } from './auth-methods.js';
 import { type CutoverMethodDeps, cutoverMethods } from './cutover-methods.js';
 import { type DkimMethodDeps, dkimMethods } from './dkim-methods.js';
 import type { AdminDomains } from './domain-scope.js';
+import { type FailoverMethodDeps, failoverMethods } from './failover-methods.js';
 import { type GatewayMethodDeps, gatewayMethods } from './gateway-methods.js';
 import { type RoleGroupMethod, type RoleGroupName, roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandler, type MethodHandlers } from './method-handler.js';
@@ -54,6 +55,8 @@ export interface MethodTableDeps {
   moves: Omit<MoveMethodDeps, 'adminDomains'> & SyncMethodDeps;
   cutover: CutoverMethodDeps;
   trace: Omit<TraceMethodDeps, 'adminDomains'>;
+  /** Failover of logical stores (`failover` and `reroute` groups). */
+  failover: FailoverMethodDeps;
 }
 
 type RoleGroupHandlers<G extends RoleGroupName> = Pick<MethodHandlers, RoleGroupMethod<G>>;
@@ -68,6 +71,16 @@ const roleGroupHandlers: { [G in RoleGroupName]: (deps: MethodTableDeps) => Role
   move: (deps) => moveMethods({ ...deps.moves, adminDomains: deps.adminDomains }),
   sync: (deps) => syncMethods(deps.moves),
   cutover: (deps) => cutoverMethods(deps.cutover),
+  failover: (deps) => {
+    const all = failoverMethods(deps.failover);
+    return {
+      'failover.start': all['failover.start'],
+      'failover.list': all['failover.list'],
+      'failover.fence': all['failover.fence'],
+    };
+  },
+  // A director runs only this one: the job's calls, not the jobs.
+  reroute: (deps) => ({ 'failover.reroute': failoverMethods(deps.failover)['failover.reroute'] }),
 };
 
 /** Every method of the contract for a node that runs `groups` besides the every-node groups. */

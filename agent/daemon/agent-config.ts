@@ -188,6 +188,21 @@ const replicationSettingsSchema = z
   })
   .strict();
 
+const failoverSettingsSchema = z
+  .object({
+    /** How long a store node's proof that it still serves a store lasts (ms; default 4 s; docs/failover.md). */
+    leaseMs: z.number().int().min(500).max(120_000).optional(),
+    /**
+     * Automatic failover: a store whose replica this node holds, and whose entry names this node
+     * as its failover node, is failed over when its primary sent no stream for this long (s).
+     * Absent: off (the default).
+     */
+    autoAfterSeconds: z.number().int().min(1).max(86_400).optional(),
+    /** Pause after every journaled step of a failover job, for failure drills (ms; default 0). */
+    stepPauseMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .strict();
+
 export const agentConfigSchema = z
   .object({
     /** Node name: the `cn` of its server entry, e.g. `store05`. */
@@ -262,6 +277,8 @@ export const agentConfigSchema = z
     moves: moveSettingsSchema.optional(),
     /** Replication of logical stores (docs/replication.md); store and spare nodes. */
     replication: replicationSettingsSchema.optional(),
+    /** Failover of logical stores (docs/failover.md); store and spare nodes. */
+    failover: failoverSettingsSchema.optional(),
     log: z
       .object({ level: z.enum(logLevels).default('info') })
       .strict()

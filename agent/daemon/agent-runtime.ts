@@ -13,6 +13,9 @@ import type { AuditLog } from '../control/audit-log.js';
 import type { ControlServer } from '../control/control-server.js';
 import type { BindLockout } from '../directory/embedded/bind-throttle.js';
 import type { DirectoryGuardFigures } from '../directory/embedded/embedded-directory-server.js';
+import type { FailoverNode } from '../failover/failover-node.js';
+import type { RedeliveryFilter } from '../failover/redelivery-filter.js';
+import type { StoreOwnership } from '../failover/store-ownership.js';
 import { LoginGuard } from '../mail/auth/login-guard.js';
 import type { DomainDkimKeys } from '../mail/director/dkim/domain-dkim-keys.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
@@ -108,6 +111,12 @@ export interface AgentParts {
   peerLinks: PeerLinks;
   /** Replication of the stores this node serves, and the replicas it holds (docs/replication.md). */
   replication: StoreReplication;
+  /** The failover jobs this node runs (store and spare nodes; docs/failover.md). */
+  failover: FailoverNode;
+  /** Deliveries a promotion found in place, so a director's redelivery is not stored twice. */
+  redeliveryFilter: RedeliveryFilter;
+  /** The failover fence: whether this node may serve a logical store now (docs/failover.md). */
+  storeOwnership: StoreOwnership;
   /** The holds mailbox moves placed on this director (director nodes). */
   cutoverHolds: CutoverHolds;
   /** Endpoints of services started by modules other than control and metrics (`imap=host:port`...), published at enrollment. */

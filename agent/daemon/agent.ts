@@ -26,6 +26,7 @@ import { EmbeddedDirectoryModule } from './modules/embedded-directory-module.js'
 import { EnrollmentModule } from './modules/enrollment-module.js';
 import { GatewayMailModule } from './modules/gateway-mail-module.js';
 import { MetricsModule } from './modules/metrics-module.js';
+import { StoreFailoverModule } from './modules/store-failover-module.js';
 import { StoreMailModule } from './modules/store-mail-module.js';
 import { StoreMovesModule } from './modules/store-moves-module.js';
 import { StoreReplicationModule } from './modules/store-replication-module.js';
@@ -183,6 +184,7 @@ export class Agent {
         new StoreMailModule(this.runtime, this.dependencies.imapServer ?? imapSessionService),
       'store-moves': () => new StoreMovesModule(this.runtime),
       'store-replication': () => new StoreReplicationModule(this.runtime),
+      'store-failover': () => new StoreFailoverModule(this.runtime),
       'director-mail': () => new DirectorMailModule(this.runtime),
       'director-proxy': () => new DirectorProxyModule(this.runtime),
       'cutover-holds': () => new CutoverHoldsModule(this.runtime),

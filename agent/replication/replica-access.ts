@@ -31,6 +31,9 @@ export async function requireReplicaOf(
   if (entry.replicaNode !== self)
     throw new ReplicaRefused(`the directory does not place the replica of ${store} on ${self}`);
   if (entry.servedBy !== primary) throw new ReplicaRefused(`${primary} does not serve ${store}`);
+  // A fenced primary (docs/failover.md) gets no ack: without one it gives no 250 while protected.
+  if (entry.state === 'failed')
+    throw new ReplicaRefused(`${store} was failed over (epoch ${entry.epoch}): ${primary} is fenced`);
   return entry;
 }
 

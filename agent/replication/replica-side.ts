@@ -5,6 +5,8 @@
  * once) writes its spooled deliveries into its copy, then copies its delta from the primary. A channel from a node the directory does not name for that
  * store is refused with an `error` frame and closed.
  */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { JsonLogger } from '../common/json-logger.js';
 import type { MessageBaseGenerator } from '../mail/store/maildir/message-file-name.js';
@@ -46,6 +48,8 @@ interface ReplicatedStore {
   copies: ReplicaCopies;
   primary: string;
   channel: Duplex | undefined;
+  /** When the primary's channel went away (undefined while it is there). */
+  lostAt: number | undefined;
   running: Set<string>;
   /** Users whose round failed: not before this time. */
   notBefore: Map<string, number>;
@@ -55,6 +59,8 @@ interface ReplicatedStore {
 /** The replicas this node holds. */
 export class ReplicaSide {
   private readonly stores = new Map<string, Promise<ReplicatedStore>>();
+  /** Stores being promoted here: their streams are refused from now on. */
+  private readonly promoting = new Set<string>();
   private closed = false;
 
   constructor(private readonly options: ReplicaSideOptions) {}
@@ -70,11 +76,22 @@ export class ReplicaSide {
       if (first.done) return;
       const hello = primaryFrame.parse(first.value.header);
       if (hello.kind !== 'hello') throw new Error('the stream must begin with hello');
+      if (this.promoting.has(hello.store))
+        throw new Error(`${this.options.node} is taking ${hello.store} over: its stream is closed`);
       await requireReplicaOf(this.options.directory, this.options.node, peer, hello.store);
       store = await this.storeOf(hello.store, peer);
       // One stream per store: a reconnecting primary replaces the old channel.
       store.channel?.destroy();
       store.channel = stream;
+      store.lostAt = undefined;
+      // A channel whose connection died may close without ending its frames: it counts as gone
+      // from its close (automatic failover reads how long the primary has been away).
+      const served = store;
+      stream.once('close', () => {
+        if (served.channel !== stream) return;
+        served.channel = undefined;
+        served.lostAt = this.options.now();
+      });
       if (store.ledger.journal !== hello.journal) await store.ledger.follow(hello.journal);
       await writeFrame(stream, { kind: 'ready', held: store.ledger.held });
       // Copies owed since before a restart start now.
@@ -125,9 +142,80 @@ export class ReplicaSide {
       logger.warn('replication stream refused or broken', { peer, error: message });
       if (stream.writable) await writeFrame(stream, { kind: 'error', message }).catch(() => {});
     } finally {
-      if (store?.channel === stream) store.channel = undefined;
+      if (store?.channel === stream) {
+        store.channel = undefined;
+        store.lostAt = this.options.now();
+      }
       stream.end();
     }
+  }
+
+  /**
+   * Stops taking a store's stream for good (a failover promotes this copy): the channel is
+   * closed and every later hello refused, rounds in flight are waited for (at most `waitMs`), and
+   * the spooled deliveries are written into the copies. Resolves with the copies' root; the
+   * caller installs them (agent/failover/replica-promotion.ts) and then calls `forgetStore`.
+   */
+  async closeForPromotion(name: string, waitMs = 10_000): Promise<string> {
+    this.promoting.add(name);
+    // Opens the ledger and spool from disk when this process has not served the store yet.
+    const store = await this.storeOf(
+      name,
+      (await this.stores.get(name)?.catch(() => undefined))?.primary ?? '',
+    );
+    clearTimeout(store.timer);
+    store.timer = undefined;
+    store.channel?.destroy();
+    const deadline = this.options.now() + waitMs;
+    while (store.running.size > 0 && this.options.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const user of [...store.spooled.keys()]) await this.applySpool(store, user);
+    store.copies.forget();
+    return store.copies.root;
+  }
+
+  /**
+   * Waits (at most `waitMs`) until the replica owes no user a copy: a failover whose old node
+   * answered and stopped lets the replica copy the last flag and folder changes from it first.
+   * Resolves with the users still owed (0 when in step).
+   */
+  async settle(name: string, waitMs: number): Promise<number> {
+    const store = await this.stores.get(name)?.catch(() => undefined);
+    if (!store) return 0;
+    const deadline = this.options.now() + waitMs;
+    // The changes still owed are copied now, not after their settle time.
+    for (const entry of store.ledger.pending.values()) entry.since = 0;
+    this.schedule(store);
+    while (store.ledger.pending.size > 0 && this.options.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    return store.ledger.pending.size;
+  }
+
+  /** Drops a promoted store's ledger and spool (the copies are the store's mailboxes now). */
+  async forgetStore(name: string): Promise<void> {
+    const pending = this.stores.get(name);
+    this.stores.delete(name);
+    // The store's state (failed, then served here) refuses its old node's stream from now on; a
+    // later placement of its replica here takes a stream again.
+    this.promoting.delete(name);
+    const store = await pending?.catch(() => undefined);
+    if (store) {
+      clearTimeout(store.timer);
+      await store.ledger.close();
+    }
+    const dir = join(this.options.dataDir, 'replication', 'replicas');
+    await rm(join(dir, `${name}.log`), { force: true });
+    await rm(join(dir, `${name}.spool`), { recursive: true, force: true });
+  }
+
+  /**
+   * How long the primary of a store placed here has sent no stream (ms): since its channel went
+   * away, or since `startedAt` when none came since this process started; 0 while one is open.
+   */
+  async primaryAbsentFor(name: string, startedAt: number): Promise<number> {
+    const store = await this.stores.get(name)?.catch(() => undefined);
+    if (store?.channel && !store.channel.destroyed) return 0;
+    return this.options.now() - (store?.lostAt ?? startedAt);
   }
 
   /** What the replica of each store owes, for status. */
@@ -220,6 +308,7 @@ export class ReplicaSide {
           copies: new ReplicaCopies(mailRoot, name, { openSync: () => openSync(store.primary) }, names),
           primary,
           channel: undefined,
+          lostAt: undefined,
           running: new Set(),
           notBefore: new Map(),
           timer: undefined,

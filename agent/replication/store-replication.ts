@@ -51,6 +51,8 @@ export class StoreReplication implements MailboxChangeFeed {
   private readonly userStores = new Map<string, { store: string; at: number }>();
   private timer: NodeJS.Timeout | undefined;
   private replicaSide: ReplicaSide | undefined;
+  /** Logical stores this node served at the last read of the directory. */
+  private servedHere = 1;
   /** Times any store went unprotected (a counter for /metrics). */
   private unprotectedBefore = 0;
 
@@ -75,6 +77,11 @@ export class StoreReplication implements MailboxChangeFeed {
       );
     }, this.options.refreshMs ?? 15_000);
     this.timer.unref();
+  }
+
+  /** Reads the placements now (a failover repointed a store to this node or placed its replica). */
+  refreshNow(): Promise<void> {
+    return this.refresh();
   }
 
   /** Serves channels for the replicas placed on this node. */
@@ -159,7 +166,9 @@ export class StoreReplication implements MailboxChangeFeed {
     const known = new Set([...this.streams.keys(), ...this.journals.keys()]);
     if (known.size === 0) return undefined;
     // The usual case: the node serves one replicated store, and every mailbox here is its.
-    if (known.size === 1) return [...known][0];
+    // One journal and one store served here: every mailbox is of it. A node serving two stores
+    // (after a failover) asks, so another store's users do not go to this one's replica.
+    if (known.size === 1 && this.servedHere <= 1) return [...known][0];
     const cached = this.userStores.get(user);
     if (cached && this.options.now() - cached.at < userStoreMaxAgeMs) return cached.store;
     const entry = await this.options.directory.findUserByAddress(user);
@@ -171,6 +180,7 @@ export class StoreReplication implements MailboxChangeFeed {
   /** Starts, replaces and stops streams to follow the directory's placements. */
   private async refresh(): Promise<void> {
     const stores = await this.options.directory.listLogicalStores();
+    this.servedHere = stores.filter((s) => s.servedBy === this.options.node).length;
     const wanted = new Map(
       stores
         .filter(

@@ -1,12 +1,12 @@
 /**
- * `npm run bench -- failover`: for now the cost of RPO 0 (docs/replication.md). A two-store lab
+ * `npm run bench -- failover`: the RTO of a failover over 10 failovers (failover-rto.ts,
+ * docs/failover.md), then the cost of RPO 0 (docs/replication.md). For the second, a two-store lab
  * (real agents) and Debian's Dovecot started in the same run, the same LMTP client for all three:
  * - store01 without a replica (nothing placed in the directory);
  * - the same store01 with its replica on store02 (each LMTP 250 waits for store02's ack after its
  *   fsync), once store01 says it is protected;
  * - Dovecot (the store bench's peer, its durable settings).
- * 4 KB messages, 20 concurrent LMTP connections. Ratios above 1.0 mean we are faster. The failover
- * part of the issue's bench (RTO over 10 failovers) comes with failover.
+ * 4 KB messages, 20 concurrent LMTP connections. Ratios above 1.0 mean we are faster.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { round } from '../stats.js';
 import { startDovecotPeer } from '../store/dovecot-peer.js';
 import { lmtpLoad } from '../store/lmtp-load.js';
 import { startBenchLab } from '../support/bench-lab.js';
+import { measureFailoverRto } from './failover-rto.js';
 
 const messages = 3000;
 const concurrency = 20;
@@ -27,7 +28,28 @@ function lmtpPortOf(endpoint: string | undefined): number {
 }
 
 export async function runFailoverBench(say: (line: string) => void): Promise<Record<string, unknown>> {
+  const loadAtStart = loadavg()[0] ?? 0;
   const root = await mkdtemp(join(tmpdir(), 'mailfleet-bench-failover-'));
+  say(`starting a lab of three stores and a spare for the RTO (load ${round(loadavg()[0] ?? 0, 2)}) ...`);
+  const rtoLab = await startBenchLab(join(root, 'rto-lab'), [
+    '--stores',
+    '3',
+    '--spares',
+    '1',
+    '--users',
+    '60',
+    '--domains',
+    '1',
+  ]);
+  let rto: Record<string, unknown>;
+  try {
+    rto = await measureFailoverRto(rtoLab, say);
+  } catch (error) {
+    await rtoLab.stop();
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+  await rtoLab.stop();
   say('starting a two-store lab and Dovecot ...');
   const lab = await startBenchLab(join(root, 'lab'), [
     '--stores',
@@ -95,6 +117,8 @@ export async function runFailoverBench(say: (line: string) => void): Promise<Rec
       `with replica / Dovecot: ${ratios.replicatedVsDovecot} (without replica / Dovecot: ${ratios.unreplicatedVsDovecot})`,
     );
     return {
+      rto,
+      load1Before: round(loadAtStart, 2),
       lmtpMessages: messages,
       concurrency,
       messageBytes: 4096,

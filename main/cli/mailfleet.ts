@@ -4,6 +4,7 @@
  */
 import { auditCommand } from './commands/audit.js';
 import { consoleCommand } from './commands/console.js';
+import { failoverCommand } from './commands/failover.js';
 import { labCommand } from './commands/lab.js';
 import { drainCommand, moveCommand, movesCommand } from './commands/moves.js';
 import { nodeCommand } from './commands/node.js';
@@ -25,6 +26,9 @@ const help = `mailfleet: run a mail system made of many small mail servers
   mailfleet replicas [--json]               each store's replica, protected / catching up / unprotected
   mailfleet replicas place STORE --on NODE  place a store's replica (--none: no replica; system admins)
   mailfleet replicas ring [--dry-run]       the default placement: each store on the next store node
+  mailfleet failover STORE [--to SPARE]     fail a store over to its replica; new replica on the spare (system admins)
+  mailfleet failover status [--json]        every failover job and its step
+  mailfleet failover arm|disarm STORE       let the replica's node fail the store over on its own
   mailfleet lab up|down|kill|start ...      a whole fleet on this machine (try 'mailfleet lab')
   mailfleet console [--web] [--port N]      the graphical console (--web: in your browser)
   mailfleet console --seal-secrets          seal the profile's key and password with the OS keychain
@@ -54,6 +58,8 @@ export async function main(argv: string[]): Promise<number> {
         return await drainCommand(rest, out, warn);
       case 'replicas':
         return await replicasCommand(rest, out);
+      case 'failover':
+        return await failoverCommand(rest, out);
       case 'lab':
         return await labCommand(rest, out);
       case 'console':

@@ -65,6 +65,15 @@ beforeAll(async () => {
         listLogicalStores: async () => [],
       },
     },
+    failover: {
+      node: 'node01',
+      directory: { getLogicalStore: async () => undefined, searchUsers: async () => [] },
+      failover: () => undefined,
+      ownership: () => undefined,
+      router: () => undefined,
+      proxies: () => undefined,
+      queue: () => undefined,
+    },
   };
 });
 

@@ -65,6 +65,11 @@ function row(system: Access, helpdesk: Access, domain: DomainAccess, user: Acces
  * allow no one else; docs/replication.md), not through an agent: an agent able to write placements
  * could place another store's replica on itself and receive its mail.
  *
+ * Failover (docs/failover.md): only a system admin starts one (it fences a node and repoints a
+ * store for all its users); the helpdesk sees the jobs' steps. The fenced node and the directors
+ * take `failover.fence` and `failover.reroute` from a peer only, and only from the node the
+ * store's entry names as its failover node (which only a system admin can write).
+ *
  * Moves: staff (system, helpdesk) move anyone; a domain admin moves, follows, cancels and rolls
  * back only its own domains' users (each user of a call is checked by the handler, and a listing
  * leaves others out); purging an old copy early is staff's (it only frees disk, which is theirs).
@@ -115,6 +120,10 @@ export const accessMatrix = {
   'move.subscribe':       row(Y, Y, own, N, N),
   'move.unsubscribe':     row(Y, Y, own, N, N),
   'replication.status':   row(Y, Y, N, N, N),
+  'failover.start':       row(Y, N, N, N, N),
+  'failover.list':        row(Y, Y, N, N, N),
+  'failover.fence':       row(N, N, N, N, Y),
+  'failover.reroute':     row(N, N, N, N, Y),
   'sync.figures':         row(N, N, N, N, Y),
   'sync.hold':            row(N, N, N, N, Y),
   'sync.release':         row(N, N, N, N, Y),

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { adminTiers, nodeRoles, nodeStates } from '../directory/fleet-entries.js';
 import { dkimMethods } from './dkim-contract.js';
+import { failoverMethods } from './failover-contract.js';
 import { gatewayStatus, spamStatistics } from './gateway-figures.js';
 import { mailTraceMethods } from './mail-trace-contract.js';
 import { mailUser } from './mail-user.js';
@@ -361,6 +362,7 @@ export const methods = {
   ...moveMethods,
   ...replicationMethods,
   ...dkimMethods,
+  ...failoverMethods,
   'audit.tail': {
     params: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.object({ entries: z.array(auditEntry) }),

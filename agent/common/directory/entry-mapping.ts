@@ -9,6 +9,7 @@ import {
   adminTiers,
   endpointValue,
   type LogicalStoreEntry,
+  logicalStoreStates,
   type MailAliasEntry,
   type MailDomainEntry,
   type MailGroupEntry,
@@ -81,7 +82,14 @@ export const entryAttributes = {
     'mailfleetEndpoint',
     'description',
   ],
-  logicalStore: ['cn', 'mailfleetServedBy', 'mailfleetReplicaNode'],
+  logicalStore: [
+    'cn',
+    'mailfleetServedBy',
+    'mailfleetReplicaNode',
+    'mailfleetStoreState',
+    'mailfleetStoreEpoch',
+    'mailfleetFailoverNode',
+  ],
   admin: ['uid', 'cn', 'displayName', 'mailfleetAdminTier', 'mailfleetAdminDomain', 'sshPublicKey'],
   domain: ['cn', 'description', 'mailfleetDefaultQuota', 'mailfleetSpamPolicy', 'mailfleetDkimKey'],
   user: [
@@ -141,6 +149,9 @@ const logicalStoreSchema = z.object({
   name: z.string().min(1),
   servedBy: z.string().min(1),
   replicaNode: z.string().min(1).optional(),
+  state: z.enum(logicalStoreStates),
+  epoch: integerText.pipe(z.number().int().nonnegative()),
+  failoverNode: z.string().min(1).optional(),
 });
 
 /** A logical store entry (`cn=<store>,ou=stores`). */
@@ -150,8 +161,12 @@ export function toLogicalStoreEntry(record: LdapRecord): LogicalStoreEntry {
     name: first(record, 'cn'),
     servedBy: first(record, 'mailfleetServedBy'),
     replicaNode: first(record, 'mailfleetReplicaNode'),
+    state: first(record, 'mailfleetStoreState')?.toLowerCase() ?? 'serving',
+    epoch: first(record, 'mailfleetStoreEpoch') ?? '0',
+    failoverNode: first(record, 'mailfleetFailoverNode'),
   });
   if (entry.replicaNode === undefined) delete entry.replicaNode;
+  if (entry.failoverNode === undefined) delete entry.failoverNode;
   return entry;
 }
 

@@ -16,6 +16,7 @@ import type {
   ServerEntry,
 } from './fleet-entries.js';
 import type { MoveStateChange } from './move-state.js';
+import type { StoreStateChange } from './store-state.js';
 
 /** How to reach and bind to the directory. The password is read from a file, never from a flag. */
 export interface DirectoryConnection {
@@ -94,6 +95,17 @@ export interface FleetDirectory {
    * system admin may write it (the directory's access rules, docs/directory.md).
    */
   setReplicaNode(store: string, replicaNode: string | undefined): Promise<void>;
+  /**
+   * Raises a logical store's epoch and writes its state (and serving or replica node) in one
+   * compare-and-set (store-state.ts); rejects with StoreEpochConflict when the epoch in place is
+   * not `change.fromEpoch`. A system admin, or the agent of the store's failover node, may write it.
+   */
+  changeStoreState(store: string, change: StoreStateChange): Promise<LogicalStoreEntry>;
+  /**
+   * Names the node whose agent runs the store's failover job (`undefined` removes it). Only a
+   * system admin may write it: it is what lets that agent write the store's state.
+   */
+  setFailoverNode(store: string, node: string | undefined): Promise<void>;
 
   listAdmins(): Promise<AdminEntry[]>;
   getAdmin(uid: string): Promise<AdminEntry | undefined>;

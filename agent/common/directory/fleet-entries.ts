@@ -49,6 +49,15 @@ export interface ServerEntry {
   description?: string;
 }
 
+/**
+ * What a logical store is doing (`mailfleetStoreState`, docs/failover.md): `serving` (its
+ * `servedBy` node serves it; also an entry without the attribute), `failed` (a failover fenced
+ * the node that served it: nobody serves it until the job repoints it) or `switching` (a planned
+ * switch-over: the node that serves it stops for the final copy).
+ */
+export const logicalStoreStates = ['serving', 'failed', 'switching'] as const;
+export type LogicalStoreState = (typeof logicalStoreStates)[number];
+
 /** A logical store (what users' `mailHost` names): `cn=<name>,ou=stores,<base>`. */
 export interface LogicalStoreEntry {
   dn: string;
@@ -58,6 +67,12 @@ export interface LogicalStoreEntry {
   servedBy: string;
   /** Node that holds the replica, if any. */
   replicaNode?: string;
+  /** `serving` when the entry has no state. */
+  state: LogicalStoreState;
+  /** Raised by every fence and repoint, never lowered (0 when the entry has none). */
+  epoch: number;
+  /** The node whose agent runs the store's failover job (written by a system admin). */
+  failoverNode?: string;
 }
 
 /** A console administrator: `uid=<id>,ou=admins,<base>`. */

@@ -50,6 +50,12 @@ import {
 } from './move-state.js';
 import { pagedSearch, type SearchSpec } from './paged-search.js';
 import { endpointValues, mailAliasEntry, mailGroupEntry } from './seed-entries.js';
+import {
+  StoreEpochConflict,
+  type StoreStateChange,
+  storeStateApplied,
+  storeStateChanges,
+} from './store-state.js';
 import { newUserAttributes, userChanges } from './user-changes.js';
 
 /** Tuning of {@link LdapFleetDirectory}. */
@@ -162,6 +168,52 @@ export class LdapFleetDirectory implements FleetDirectory {
     // A replace (of nothing, for a removal): sent again on another server, it leaves the same entry.
     await this.session.write(
       `placing the replica of ${store}`,
+      (c) => c.modify(this.tree.store(store), [new Change({ operation: 'replace', modification })]),
+      `no such logical store ${store}`,
+      idempotent,
+    );
+  }
+
+  async changeStoreState(store: string, change: StoreStateChange): Promise<LogicalStoreEntry> {
+    try {
+      await this.writeStoreState(store, change);
+    } catch (error) {
+      if (!(error instanceof DirectoryOutcomeUnknown)) throw error;
+      // The answer was lost: read the entry where it is now before anything is sent again (a
+      // change sent twice would be refused as a conflict with itself).
+      const entry = await this.getLogicalStore(store);
+      if (entry && storeStateApplied(entry, change)) return entry;
+      if (entry?.epoch === change.fromEpoch) await this.writeStoreState(store, change);
+      else throw new StoreEpochConflict(store, change.fromEpoch, entry?.epoch, { cause: error });
+    }
+    const entry = await this.getLogicalStore(store);
+    if (!entry) throw new StoreEpochConflict(store, change.fromEpoch, undefined);
+    return entry;
+  }
+
+  /** One compare-and-set modify of a store's epoch and state; a conflict names the epoch in place. */
+  private async writeStoreState(store: string, change: StoreStateChange): Promise<void> {
+    try {
+      await this.session.write(
+        `the failover state of ${store}`,
+        (c) => c.modify(this.tree.store(store), storeStateChanges(change)),
+        `no such logical store ${store}`,
+      );
+    } catch (error) {
+      if (!isMoveLockConflict(error)) throw error;
+      throw new StoreEpochConflict(store, change.fromEpoch, (await this.getLogicalStore(store))?.epoch, {
+        cause: error,
+      });
+    }
+  }
+
+  async setFailoverNode(store: string, node: string | undefined): Promise<void> {
+    const modification = new Attribute({
+      type: 'mailfleetFailoverNode',
+      values: node === undefined ? [] : [node],
+    });
+    await this.session.write(
+      `naming the failover node of ${store}`,
       (c) => c.modify(this.tree.store(store), [new Change({ operation: 'replace', modification })]),
       `no such logical store ${store}`,
       idempotent,

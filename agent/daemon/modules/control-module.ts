@@ -100,6 +100,15 @@ export class ControlModule implements AgentModule {
         moves: { moves: () => this.runtime.find('moves') },
         cutover: { holds: () => this.runtime.find('cutoverHolds'), directory },
         trace: { trace: this.runtime.mailTrace },
+        failover: {
+          node: config.node,
+          directory,
+          failover: () => this.runtime.find('failover'),
+          ownership: () => this.runtime.find('storeOwnership'),
+          router,
+          proxies,
+          queue: () => this.runtime.find('mailQueue'),
+        },
       }),
     });
     const control = new ControlServer({

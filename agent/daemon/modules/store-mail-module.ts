@@ -6,6 +6,8 @@
  * `mail` section runs no mail services (the module logs why and does nothing else).
  */
 import { hostname } from 'node:os';
+import { RedeliveryFilter } from '../../failover/redelivery-filter.js';
+import { StoreOwnership } from '../../failover/store-ownership.js';
 import { EmbeddedMailStack } from '../../mail/store/embedded-mail-stack.js';
 import { LmtpClientCheck } from '../../mail/store/lmtp/lmtp-client-check.js';
 import { MailAuthenticator } from '../../mail/store/mail-authenticator.js';
@@ -26,6 +28,7 @@ export class StoreMailModule implements AgentModule {
   readonly name = 'store-mail';
   private figures: StoreFigures | undefined;
   private registered: StoreMailService[] = [];
+  private ownership: StoreOwnership | undefined;
 
   constructor(
     private readonly runtime: AgentRuntime,
@@ -49,9 +52,27 @@ export class StoreMailModule implements AgentModule {
     }
     const directory = this.runtime.need('directory');
     const users = new StoreUsers({ directory, node: config.node, clock });
+    // The failover fence: no LMTP 250 and no login for a store this node cannot prove it serves.
+    const ownership = new StoreOwnership({
+      node: config.node,
+      directory,
+      dataDir: config.dataDir,
+      logger: this.runtime.logger.child('failover'),
+      ...(config.failover?.leaseMs ? { leaseMs: config.failover.leaseMs } : {}),
+      onLost: (store) => {
+        users.invalidate();
+        void this.closeSessionsOf(store);
+      },
+    });
+    await ownership.start();
+    this.ownership = ownership;
+    const redeliveries = new RedeliveryFilter(config.dataDir, () => clock.now());
+    await redeliveries.open();
+    const mayServe = (store: string) => ownership.mayServe(store);
     const authenticator = new MailAuthenticator({
       users,
       clock,
+      mayServe,
       guard: this.runtime.loginGuard,
       // Who failed and why, never with what password.
       onOutcome: ({ login, clientAddress, result, cached }) => {
@@ -86,6 +107,8 @@ export class StoreMailModule implements AgentModule {
       storage,
       recipientLookup: createRecipientLookup({ users, clock }),
       lmtpClientCheck: (address) => lmtpClients.verdict(address),
+      mayServe,
+      isRedelivery: (user, data) => redeliveries.takeRedelivery(user, data),
       authenticate: authenticator.authenticate,
       ...(config.tls ? { tlsFiles: config.tls } : {}),
       maxMessageBytes: mail.maxMessageBytes,
@@ -97,6 +120,8 @@ export class StoreMailModule implements AgentModule {
       log: (level, message, fields) => logger[level](message, fields),
     });
     this.runtime.set('storeUsers', users);
+    this.runtime.set('storeOwnership', ownership);
+    this.runtime.set('redeliveryFilter', redeliveries);
     this.runtime.set('mailAuthenticator', authenticator);
     this.runtime.set('mailStack', stack);
     this.runtime.set('mailStorage', storage);
@@ -145,8 +170,31 @@ export class StoreMailModule implements AgentModule {
     this.runtime.set('mailStorage', undefined);
     this.runtime.set('mailAuthenticator', undefined);
     this.runtime.set('storeUsers', undefined);
+    this.runtime.set('storeOwnership', undefined);
+    this.runtime.set('redeliveryFilter', undefined);
+    this.ownership?.stop();
+    this.ownership = undefined;
     this.runtime.set('serviceEndpoints', undefined);
     await stack?.close();
+  }
+
+  /** Closes the IMAP and POP3 sessions of a store's users (this node no longer serves it). */
+  private async closeSessionsOf(store: string): Promise<void> {
+    const stack = this.runtime.find('mailStack');
+    const users = this.runtime.find('storeUsers');
+    if (!stack || !users) return;
+    const names = new Set(stack.sessions().flatMap((session) => (session.user ? [session.user] : [])));
+    let closed = 0;
+    for (const name of names) {
+      const user = await users.find(name).catch(() => undefined);
+      // A user the directory cannot tell about is closed too: better a reconnect than a session
+      // on a store this node may have lost.
+      if (!user || user.entry.mailHost === store) closed += stack.kick(name);
+    }
+    this.runtime.logger.info('closed the sessions of a logical store this node no longer serves', {
+      store,
+      closed,
+    });
   }
 
   /**

@@ -24,6 +24,9 @@
  *   and mailfleetMailboxState (a mailbox move runs on the target store's agent and flips them);
  * - the server entry of a `director` node may modify a domain entry's mailfleetDkimKey (the
  *   director makes the DKIM keys and publishes their selectors and public keys there);
+ * - the server entry a logical store's `mailfleetFailoverNode` names (a system admin wrote it) may
+ *   modify that store's serving node, replica node, state and epoch (its failover job runs
+ *   there); no other node may, so a fenced node cannot write the store back to itself;
  * - any entry may change its own password.
  */
 import { formatDn } from '../../common/directory/distinguished-name.js';
@@ -67,6 +70,14 @@ export const moverAttributes: ReadonlySet<string> = new Set([
   'mailfleetmailboxstate',
 ]);
 
+/** What the failover node of a logical store may change on its entry (docs/failover.md). */
+export const storeStateAttributes: ReadonlySet<string> = new Set([
+  'mailfleetservedby',
+  'mailfleetreplicanode',
+  'mailfleetstorestate',
+  'mailfleetstoreepoch',
+]);
+
 /** Roles whose agents move mailboxes (the move job runs on the target store). */
 const moverRoles: ReadonlySet<string> = new Set(['store', 'spare']);
 
@@ -91,6 +102,7 @@ const tiers: ReadonlySet<string> = new Set<AdminTier>(['system', 'helpdesk', 'do
 /** Decides reads and writes for bound identities. */
 export class AccessPolicy {
   private readonly serversKey: string;
+  private readonly storesKey: string;
   private readonly domainsKey: string;
   private readonly adminsKey: string;
   private readonly domainsDepth: number;
@@ -101,6 +113,7 @@ export class AccessPolicy {
     private readonly entries: EntryIndex,
   ) {
     this.serversKey = parseEntryDn(schema, `ou=servers,${baseDn}`).key;
+    this.storesKey = parseEntryDn(schema, `ou=stores,${baseDn}`).key;
     const domains = parseEntryDn(schema, `ou=domains,${baseDn}`);
     this.domainsKey = domains.key;
     this.domainsDepth = domains.rdns.length;
@@ -229,12 +242,31 @@ export class AccessPolicy {
       attributes.every((a) => a === 'mailfleetdkimkey')
     )
       return this.nodeRole(identity) === 'director';
+    if (
+      kind === 'modify' &&
+      target.parentKey === this.storesKey &&
+      attributes.length > 0 &&
+      attributes.every((a) => storeStateAttributes.has(a))
+    )
+      return this.isFailoverNodeOf(identity, target);
     return (
       kind === 'modify' &&
       target.key === identity.key &&
       target.parentKey === this.serversKey &&
       attributes.every((a) => serverSelfAttributes.has(a))
     );
+  }
+
+  /** Whether the bound entry is the server entry the store entry names as its failover node. */
+  private isFailoverNodeOf(
+    identity: Extract<Identity, { kind: 'entry' }>,
+    target: Pick<StoredEntry, 'key'>,
+  ): boolean {
+    const self = this.entries.get(identity.key);
+    const store = this.entries.get(target.key);
+    if (self === undefined || store === undefined || self.parentKey !== this.serversKey) return false;
+    const named = valuesOf(store, 'mailfleetfailovernode')[0]?.toLowerCase();
+    return named !== undefined && valuesOf(self, 'cn').some((cn) => cn.toLowerCase() === named);
   }
 
   /** Whether the bound entry is the server entry of a store or spare node. */

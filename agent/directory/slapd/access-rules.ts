@@ -34,6 +34,9 @@ function whoClauses(baseDn: string) {
     moverNode: `dn.one="ou=servers,${baseDn}" set="user/mailfleetRole & ([store] | [spare])"`,
     // The agent of a director node: it makes the domains' DKIM keys and publishes their selectors.
     directorNode: `dn.one="ou=servers,${baseDn}" set="user/mailfleetRole & [director]"`,
+    // The agent of the node a system admin named to run a logical store's failover job (the
+    // store entry's mailfleetFailoverNode): it fences, repoints and switches that store only.
+    failoverNode: `dn.one="ou=servers,${baseDn}" set="this/mailfleetFailoverNode & user/cn"`,
   };
 }
 
@@ -136,6 +139,12 @@ ${domainReaders}
 
 access to dn.one="ou=admins,${baseDn}"
 ${adminEntryRights}
+
+access to dn.one="ou=stores,${baseDn}" attrs=mailfleetServedBy,mailfleetReplicaNode,mailfleetStoreState,mailfleetStoreEpoch
+  by ${who.system} write
+  by ${who.failoverNode} write
+  by users read
+  by * none
 
 access to *
   by ${who.system} write

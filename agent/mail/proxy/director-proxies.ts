@@ -36,6 +36,11 @@ export class DirectorProxies {
     return this.running().reduce((closed, proxy) => closed + proxy.kick(user), 0);
   }
 
+  /** Closes every session relayed to a store node on both proxies (a failover fenced it). */
+  kickStoreNode(node: string): number {
+    return this.running().reduce((closed, proxy) => closed + proxy.kickStoreNode(node), 0);
+  }
+
   /** Refuses the user's logins on both proxies until released (existing sessions stay: kick them). */
   hold(user: string): void {
     this.holds.hold(user);

@@ -165,6 +165,11 @@ export class MailProxyServer {
     return this.sessionRegistry.kick(user);
   }
 
+  /** Closes the sessions relayed to a store node; returns how many. */
+  kickStoreNode(node: string): number {
+    return this.sessionRegistry.kickStoreNode(node);
+  }
+
   /** Closes listeners and every connection. */
   async stop(): Promise<void> {
     const servers = this.servers;

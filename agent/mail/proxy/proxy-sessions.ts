@@ -53,9 +53,18 @@ export class ProxySessionRegistry {
   /** Closes every session of `user` (any case); returns how many. */
   kick(user: string): number {
     const wanted = user.toLowerCase();
+    return this.closeWhere((session) => session.user === wanted);
+  }
+
+  /** Closes every session relayed to a store node (a failover fenced it); returns how many. */
+  kickStoreNode(node: string): number {
+    return this.closeWhere((session) => session.storeNode === node);
+  }
+
+  private closeWhere(select: (session: ProxiedSession) => boolean): number {
     let closed = 0;
     for (const [id, entry] of this.entries) {
-      if (entry.session.user !== wanted) continue;
+      if (!select(entry.session)) continue;
       this.entries.delete(id);
       entry.close();
       closed++;

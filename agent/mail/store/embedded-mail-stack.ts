@@ -43,6 +43,10 @@ export interface EmbeddedMailStackOptions {
   recipientLookup: MailRecipientLookup;
   /** Who may deliver over LMTP (the directors); absent, anyone who reaches the port. */
   lmtpClientCheck?: LmtpServerOptions['clientCheck'];
+  /** The failover fence (agent/failover/store-ownership.ts); absent: no fence. */
+  mayServe?: LmtpServerOptions['mayServe'];
+  /** Deliveries held from before a failover (agent/failover/redelivery-filter.ts). */
+  isRedelivery?: LmtpServerOptions['isRedelivery'];
   authenticate: AuthenticateMailLogin;
   /** The certificate files; read at each IMAP/POP3 start. Without them no TLS is offered. */
   tlsFiles?: MailTlsFiles;
@@ -76,6 +80,8 @@ export class EmbeddedMailStack implements MailStack {
       serverName: options.serverName,
       maxMessageBytes: options.maxMessageBytes,
       ...(options.lmtpClientCheck ? { clientCheck: options.lmtpClientCheck } : {}),
+      ...(options.mayServe ? { mayServe: options.mayServe } : {}),
+      ...(options.isRedelivery ? { isRedelivery: options.isRedelivery } : {}),
       log: options.log,
     });
     this.countedAuthenticate = async (login, password, clientAddress) => {

@@ -11,7 +11,7 @@ import { type LoginGuard, loginGuardOf } from '../auth/login-guard.js';
 import type { LoginThrottlePolicy } from '../auth/login-throttle.js';
 import { PasswordChecksInFlight } from '../auth/password-checks-in-flight.js';
 import { LoginCache, type LoginCacheOptions } from './login-cache.js';
-import type { MailLoginFailure, MailLoginResult, MailLoginSuccess } from './mail-login.js';
+import type { MailLoginFailure, MailLoginResult, MailLoginSuccess, MayServeStore } from './mail-login.js';
 import type { StoreUser, StoreUsers } from './store-users.js';
 
 /** Options of {@link MailAuthenticator}. */
@@ -23,6 +23,11 @@ export interface MailAuthenticatorOptions {
   guard?: LoginGuard;
   userThrottle?: LoginThrottlePolicy;
   addressThrottle?: LoginThrottlePolicy;
+  /**
+   * The failover fence: a login of a store this node may not serve now is refused as temporary
+   * (cached or not), so a fenced node logs nobody in.
+   */
+  mayServe?: MayServeStore;
   /** Told about every outcome (counters); gets no password. */
   onOutcome?: (outcome: {
     login: string;
@@ -62,6 +67,14 @@ export class MailAuthenticator {
   ): Promise<MailLoginResult> => {
     const name = login.trim().toLowerCase();
     const result = await this.check(name, password, clientAddress);
+    const { mayServe } = this.options;
+    if (result.result.ok && mayServe && !(await mayServe(result.result.mailHost))) {
+      result.result = failure(
+        'unavailable',
+        `the mail store ${result.result.mailHost} is not served by this node now: try again shortly`,
+        5_000,
+      );
+    }
     this.options.onOutcome?.({ login: name, clientAddress, result: result.result, cached: result.cached });
     return result.result;
   };

@@ -59,7 +59,15 @@ export type AuthenticateMailLogin = (
 export interface MailRecipient {
   user: string;
   quotaBytes: number;
+  /** The logical store (`mailHost`) holding the mailbox; the fence checks it before each 250. */
+  store?: string;
 }
+
+/**
+ * Whether this node may serve a logical store now (the failover fence, agent/failover/
+ * store-ownership.ts). Never rejects.
+ */
+export type MayServeStore = (store: string) => Promise<boolean>;
 
 /**
  * Finds the local mailbox for an LMTP recipient address, or undefined when the address is not a

@@ -33,7 +33,11 @@ export function createRecipientLookup(options: RecipientLookupOptions): MailReci
     found.delete(key);
     const user = await options.users.find(key);
     if (!user?.servedHere || user.entry.mailboxState === 'disabled') return undefined;
-    const recipient: MailRecipient = { user: user.user, quotaBytes: user.quotaBytes };
+    const recipient: MailRecipient = {
+      user: user.user,
+      quotaBytes: user.quotaBytes,
+      store: user.entry.mailHost,
+    };
     found.set(key, { recipient, expiresAt: now + ttlMs });
     while (found.size > maxEntries) {
       const oldest = found.keys().next().value;

@@ -114,6 +114,12 @@ const sampleParams = {
   'sync.reverse': { inScope: { job: 'mv-none', requestedBy: 'sys' } },
   'cutover.hold': { inScope: { job: 'mv-none', user: inside } },
   'cutover.release': { inScope: { job: 'mv-none', user: inside } },
+  // No node is named the failover node of store01: an allowed caller is refused in words, and
+  // nothing is fenced or re-routed.
+  'failover.start': { inScope: { store: 'store01' } },
+  'failover.list': { inScope: {} },
+  'failover.fence': { inScope: { store: 'store01', epoch: 1 } },
+  'failover.reroute': { inScope: { store: 'store01', from: 'store01' } },
 } satisfies SampleParams;
 
 type Case =
@@ -193,6 +199,8 @@ test("the matrix keeps the lines issue 10 drew: peers get node.info and the move
     'sync.reverse',
     'cutover.hold',
     'cutover.release',
+    'failover.fence',
+    'failover.reroute',
   ];
   expect(allowedTo('peer').sort()).toEqual(['node.info', ...peerCalls].sort());
   expect(allowedTo('user')).toEqual([]);

@@ -378,6 +378,8 @@ describe('operations over the SSH RPC', () => {
       move: ['move.list', {}, 'sys'],
       sync: ['sync.figures', { user: alice }, 'peer'],
       cutover: ['cutover.release', { job: 'mv-store02-none', user: alice }, 'peer'],
+      failover: ['failover.list', {}, 'sys'],
+      reroute: ['failover.reroute', { store: 'store01', from: 'store01' }, 'peer'],
     };
     const nodes = [
       ['store01', 'store'],
@@ -403,6 +405,11 @@ describe('operations over the SSH RPC', () => {
           // This director has no `director.dkim`: the group's handler answers, in its words.
           else if (group === 'dkim')
             await expect(answer, `${node} ${method}`).rejects.toThrow('DKIM signing is not configured');
+          // Answered by the group's handler: the directory names no failover node for store01.
+          else if (group === 'reroute')
+            await expect(answer, `${node} ${method}`).rejects.toThrow(
+              'the directory does not name store02 as the failover node of store01',
+            );
           else await expect(answer, `${node} ${method}`).resolves.toBeTypeOf('object');
         }
       }

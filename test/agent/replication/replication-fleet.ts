@@ -18,9 +18,16 @@ import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directo
 import type { CompiledAgent } from '../../support/compiled-agent.js';
 import { storeSeedEntries } from '../../support/store-seed.js';
 
-export type ReplicationNode = 'store01' | 'store02' | 'store03' | 'director01';
-const nodes: ReplicationNode[] = ['store01', 'store02', 'store03', 'director01'];
+export type ReplicationNode = 'store01' | 'store02' | 'store03' | 'director01' | 'spare01';
 const storeNodes = ['store01', 'store02', 'store03'] as const;
+
+/** What a fleet runs besides the four nodes. */
+export interface ReplicationFleetOptions {
+  /** A spare node, `spare01` (the failover tests build the new replica there). */
+  spare?: boolean;
+  /** Agent settings of failover on the store nodes (docs/failover.md). */
+  failover?: { leaseMs?: number; stepPauseMs?: number; autoAfterSeconds?: number };
+}
 
 /** The users of the tests, and their password. */
 export const replUser = (i: number) => `r${String(i).padStart(2, '0')}@alpha.example`;
@@ -42,6 +49,8 @@ export interface ReplicationFleet {
   asPeer(from: ReplicationNode, to: ReplicationNode): Promise<RpcConnection>;
   kill(node: ReplicationNode): Promise<void>;
   start(node: ReplicationNode): Promise<void>;
+  /** Sends a signal to a node's agent process (SIGSTOP, SIGCONT). */
+  signal(node: ReplicationNode, signal: NodeJS.Signals): void;
   /** Sends one message through the director; true when it answered 250 (queued there). */
   send(to: string, messageId: string): Promise<boolean>;
   /** Delivers one message by LMTP straight to store01, as the director does; true at its 250. */
@@ -63,12 +72,22 @@ export interface ReplicationFleet {
 export async function startReplicationFleet(
   compiled: CompiledAgent,
   users: number,
+  options: ReplicationFleetOptions = {},
 ): Promise<ReplicationFleet> {
+  const nodes: ReplicationNode[] = [
+    'store01',
+    'store02',
+    'store03',
+    ...(options.spare ? (['spare01'] as const) : []),
+    'director01',
+  ];
+  const mailNodes: ReplicationNode[] = [...storeNodes, ...(options.spare ? (['spare01'] as const) : [])];
   const directory = await AgentTestDirectory.start({
     servers: [
       { name: 'store01', role: 'store' },
       { name: 'store02', role: 'store' },
       { name: 'store03', role: 'store' },
+      ...(options.spare ? [{ name: 'spare01', role: 'spare' as const }] : []),
       { name: 'director01', role: 'director' },
     ],
     admins: [
@@ -97,17 +116,18 @@ export async function startReplicationFleet(
       ),
     ],
   });
-  const free = await freePorts(16);
+  const free = await freePorts(20);
   let next = 0;
   const port = () => free[next++]!;
   const ports: Record<ReplicationNode, Record<string, number>> = {
     store01: { control: port(), lmtp: port(), imap: port(), pop3: port() },
     store02: { control: port(), lmtp: port(), imap: port(), pop3: port() },
     store03: { control: port(), lmtp: port(), imap: port(), pop3: port() },
+    spare01: { control: port(), lmtp: port(), imap: port(), pop3: port() },
     director01: { control: port(), smtp: port(), imap: port(), pop3: port() },
   };
   const configs = {} as Record<ReplicationNode, Record<string, unknown>>;
-  for (const node of storeNodes) {
+  for (const node of mailNodes) {
     configs[node] = {
       ...(await directory.agentConfig(node, { control: { host: '127.0.0.1', port: ports[node].control! } })),
       mail: {
@@ -119,6 +139,7 @@ export async function startReplicationFleet(
       // A dead replica is noticed at the first delivery that waits this long; a journal of 200
       // changes makes a replica away for more need a full resync (the last test).
       replication: { ackTimeoutMs: 2000, maxJournalRecords: 200 },
+      ...(options.failover ? { failover: options.failover } : {}),
       metricsHttp: undefined,
       log: { level: 'info' },
     };
@@ -193,6 +214,11 @@ export async function startReplicationFleet(
     },
     kill: agents.kill,
     start: agents.start,
+    signal: (node, signal) => {
+      const child = agents.child(node);
+      if (!child) throw new Error(`${node} is not running`);
+      child.child.kill(signal);
+    },
     send: (to, messageId) =>
       sendTestMessage({ port: ports.director01.smtp!, to, messageId, body: `replicated ${messageId}` }),
     deliver: (to, messageId) =>

@@ -13,7 +13,7 @@ import {
 } from 'smtp-server';
 import { messageDataProblem } from '../../protocol/smtp/message-data-check.js';
 import { closeSmtpServer, listenSmtpServer } from '../../protocol/smtp/smtp-listener.js';
-import type { MailRecipient, MailRecipientLookup } from '../mail-login.js';
+import type { MailRecipient, MailRecipientLookup, MayServeStore } from '../mail-login.js';
 import { type MailStorage, MailStorageError } from '../mail-storage.js';
 import { DeliveryHolds } from './delivery-holds.js';
 import type { LmtpClientVerdict } from './lmtp-client-check.js';
@@ -46,6 +46,16 @@ export interface LmtpServerOptions {
    * `refused` gets 554 5.7.1 at connect, `unknown` (the directory not read yet) 421 4.3.0.
    */
   clientCheck?: (clientAddress: string) => Promise<LmtpClientVerdict>;
+  /**
+   * The failover fence: checked at RCPT and again after the message is durable, before its 250
+   * (451 4.3.0 when this node may not serve the recipient's store now). Absent: no fence.
+   */
+  mayServe?: MayServeStore;
+  /**
+   * Whether a delivery is one this node holds already from before a failover (the director sent
+   * it again because the failed node died before its 250): answered 250 and not stored twice.
+   */
+  isRedelivery?: (user: string, data: Buffer) => boolean;
   /** Structured log lines (no message content). */
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
@@ -157,6 +167,8 @@ export class LmtpServer {
       throw this.refuse('temporaryFailures', replies.temporaryFailure(rcpt, 'directory unavailable'), error);
     }
     if (!recipient) throw this.refuse('unknownUser', replies.unknownUser(rcpt));
+    if (!(await this.serves(recipient)))
+      throw this.refuse('temporaryFailures', replies.temporaryFailure(rcpt, notServedHere(recipient)));
     if (this.holds.isHeld(recipient.user)) throw this.refuse('held', replies.held(rcpt));
     // Refuse early a mailbox that is already full (or would be with the announced SIZE).
     let quota: { usedBytes: number; limitBytes: number };
@@ -224,6 +236,12 @@ export class LmtpServer {
       return await this.holds.track(recipient.user, async () => {
         // A hold may have started after RCPT: nothing may land once hold() has returned.
         if (this.holds.isHeld(recipient.user)) throw new MailStorageError('held', 'held');
+        if (this.options.isRedelivery?.(recipient.user, data)) {
+          this.log('info', 'LMTP delivery already held from before a failover: not stored twice', {
+            user: recipient.user,
+          });
+          return `<${rcpt}> ${id} delivered before the failover (not stored twice)`;
+        }
         const headers = traceHeaders({
           sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           recipient: rcpt,
@@ -236,6 +254,10 @@ export class LmtpServer {
         const message = Buffer.concat([headers, data]);
         const mailbox = await this.options.storage.mailbox(recipient.user, recipient.quotaBytes);
         const { uid } = await mailbox.append('INBOX', message);
+        // The fence again, after the message is durable: a node fenced meanwhile (stopped, cut
+        // off, failed over) gives no 250; the director delivers it to the store's new node.
+        if (!(await this.serves(recipient)))
+          return this.refuse('temporaryFailures', replies.temporaryFailure(rcpt, notServedHere(recipient)));
         this.counters.deliveries++;
         this.counters.deliveredBytes += message.length;
         return `<${rcpt}> ${id} delivered (uid ${uid})`;
@@ -252,6 +274,12 @@ export class LmtpServer {
         error,
       );
     }
+  }
+
+  /** Whether the failover fence lets this node serve the recipient's store now. */
+  private async serves(recipient: MailRecipient): Promise<boolean> {
+    const { mayServe } = this.options;
+    return !mayServe || recipient.store === undefined || (await mayServe(recipient.store));
   }
 
   private refuse(
@@ -273,6 +301,10 @@ export class LmtpServer {
   private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
     this.options.log?.(level, message, fields);
   }
+}
+
+function notServedHere(recipient: MailRecipient): string {
+  return `mail store ${recipient.store ?? ''} is not served by this node now`;
 }
 
 /** A refusal at connect; smtp-server sends it without an automatic enhanced code, so the text has one. */

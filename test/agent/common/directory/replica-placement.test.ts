@@ -17,6 +17,8 @@ const store = (name: string, servedBy = name, replicaNode?: string): LogicalStor
   dn: `cn=${name},ou=stores,dc=test`,
   name,
   servedBy,
+  state: 'serving',
+  epoch: 0,
   ...(replicaNode ? { replicaNode } : {}),
 });
 

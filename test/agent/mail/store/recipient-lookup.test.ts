@@ -49,10 +49,12 @@ describe('createRecipientLookup', () => {
     expect(await lookup(storeUsers.alice.extra)).toEqual({
       user: storeUsers.alice.mail,
       quotaBytes: storeUsers.alice.quotaBytes,
+      store: 'store01',
     });
     expect(await lookup('CAROL@alpha.example')).toEqual({
       user: storeUsers.carol.mail,
       quotaBytes: alphaDefaultQuota,
+      store: 'store01',
     });
   });
 

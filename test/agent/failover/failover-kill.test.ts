@@ -1,0 +1,74 @@
+/**
+ * A failover whose parts are killed with SIGKILL while it runs (docs/failover.md, "What a crash
+ * leaves"): store01 is killed under traffic and failed over to store02 (which holds the replica
+ * and runs the job), new replica on spare01; the agents pause after each journaled step
+ * (`failover.stepPauseMs`) so each kill lands where it should. store02, the job's own agent and
+ * the replica holder, is killed after the job journaled `promote`; director01 after it journaled
+ * `reroute`; spare01 during `rebuild`. Each is started again; the job resumes and ends `done`,
+ * and every message the director accepted is in its INBOX once, through the proxy.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ReplicationNode } from '../replication/replication-fleet.js';
+import {
+  everyMessageOnce,
+  expectFailedOverToStore02,
+  failOver,
+  failoverFleet,
+  finished,
+  killStore01UnderTraffic,
+} from './failover-helpers.js';
+
+const fleet = failoverFleet({ failover: { stepPauseMs: 3000 } });
+
+/**
+ * Waits until the job on `node` has journaled `step` (it pauses there 3 s), asking on one
+ * connection every 50 ms so the pause is not missed; fails when the job went past it.
+ */
+async function journaled(node: ReplicationNode, job: string, step: string): Promise<void> {
+  const rpc = await fleet().rpc(node);
+  try {
+    for (;;) {
+      const found = (await rpc.client.call('failover.list', {})).jobs.find((j) => j.job === job);
+      if (found?.step === step) return;
+      if (found?.history.some((h) => h.step === step))
+        throw new Error(`the job went past ${step} before the kill: ${found.step}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    rpc.close();
+  }
+}
+
+describe('a failover survives the kill of its parts', () => {
+  it('resumes after the kill of the job agent (the replica holder), the director and the spare', async () => {
+    const load = await killStore01UnderTraffic('crash');
+    const job = await failOver('store01', 'store02', 'spare01');
+
+    // The job's own agent, holding the replica, after the old node was stopped and before the promotion.
+    await journaled('store02', job.job, 'promote');
+    await fleet().kill('store02');
+    await fleet().start('store02');
+
+    // The director, before the job re-routes it: the job tries it, goes on, and the director's
+    // own start reads the routes anew.
+    await journaled('store02', job.job, 'reroute');
+    await fleet().kill('director01');
+    await journaled('store02', job.job, 'rebuild');
+    await fleet().start('director01');
+
+    // The spare, while it copies the store.
+    await fleet().kill('spare01');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await fleet().start('spare01');
+
+    const ended = await finished('store02', job.job);
+    const steps = ended.history.map((h) => h.step);
+    expect(steps).toContain('promote');
+    expect(steps[steps.length - 1]).toBe('done');
+    const accepted = await load.stop();
+    expect(accepted.length).toBeGreaterThan(20);
+    await everyMessageOnce(accepted);
+    // One server in the directory; the epoch raised twice (fence, repoint).
+    await expectFailedOverToStore02();
+  }, 600_000);
+});

@@ -1,0 +1,198 @@
+/**
+ * Failover of a logical store with real agent processes over SSH (docs/failover.md): store01
+ * serves store01, store02 holds its replica, spare01 is the spare, director01 routes mail and
+ * proxies IMAP. Mail goes in through the director all along; users read it through the director's
+ * proxy with imapflow. No timing is asserted (the bench measures it): a state is waited for and
+ * the suite's timeout bounds the wait; the login delay is printed.
+ */
+import { describe, expect, it } from 'vitest';
+import { failoverSteps } from '../../../agent/common/contract/failover-contract.js';
+import { sendTestMessage } from '../../support/agent-processes.js';
+import { eventually } from '../replication/replication-fleet.js';
+import {
+  everyMessageOnce,
+  expectFailedOverToStore02,
+  failOver,
+  failoverFleet,
+  finished,
+  imapLogin,
+  inboxIds,
+  store01Protected,
+  traffic,
+  users,
+} from './failover-helpers.js';
+
+const fleet = failoverFleet();
+
+describe('failover of store01', () => {
+  it('fails a killed store over under traffic: every accepted message once through the proxy, and the store protected again by the spare', async () => {
+    await store01Protected();
+    // Clients idling through the proxy, as mail clients do.
+    const idlers = await Promise.all(users.map((user) => imapLogin(user)));
+    for (const client of idlers) await client.mailboxOpen('INBOX');
+    const load = traffic('kill');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await fleet().kill('store01');
+    const clickedAt = Date.now();
+    const job = await failOver('store01', 'store02', 'spare01');
+    expect(job).toMatchObject({
+      store: 'store01',
+      failedNode: 'store01',
+      takenOverBy: 'store02',
+      spare: 'spare01',
+    });
+    // The users log in again through the proxy, now to store02.
+    const loggedIn = await eventually(async () => {
+      const client = await imapLogin(users[0]!);
+      await client.logout();
+      return Date.now();
+    }, 250);
+    console.log(`failover: first IMAP login through the proxy ${loggedIn - clickedAt} ms after the click`);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const accepted = await load.stop();
+    for (const client of idlers) client.close();
+    expect(accepted.length).toBeGreaterThan(30);
+    const ended = await finished('store02', job.job);
+    // Every step once, in order, none failed.
+    expect(ended.history.map((h) => h.step)).toEqual(failoverSteps.filter((step) => step !== 'failed'));
+    await everyMessageOnce(accepted);
+    // One server in the directory; the epoch raised twice (fence, repoint).
+    await expectFailedOverToStore02();
+    const rpc = await fleet().rpc('store02');
+    try {
+      const { streams } = await rpc.client.call('replication.status', {});
+      expect(streams.find((s) => s.store === 'store01')).toMatchObject({
+        replicaNode: 'spare01',
+        state: 'protected',
+      });
+    } finally {
+      rpc.close();
+    }
+  }, 400_000);
+
+  it('split brain: a stopped node failed over and continued serves nothing of the store', async () => {
+    // store02 serves store01 now, spare01 holds its replica: stop store02, fail over to spare01.
+    const before = traffic('split');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    fleet().signal('store02', 'SIGSTOP');
+    let continued = false;
+    try {
+      const job = await failOver('store01', 'spare01');
+      await finished('spare01', job.job);
+      fleet().signal('store02', 'SIGCONT');
+      continued = true;
+      // Straight to store02's own LMTP and IMAP, as a director with an old route or a client
+      // that knows its address would: no 250, no login.
+      for (let i = 0; i < 3; i++)
+        expect(
+          await sendTestMessage({
+            port: fleet().ports.store02.lmtp!,
+            lmtp: true,
+            to: users[0]!,
+            messageId: `after-cont-${i}@failover.test`,
+            body: 'to a fenced node',
+          }),
+        ).toBe(false);
+      await expect(imapLogin(users[0]!, fleet().ports.store02.imap!)).rejects.toThrow();
+      expect(await fleet().writer.getLogicalStore('store01')).toMatchObject({
+        servedBy: 'spare01',
+        state: 'serving',
+      });
+      // What the director accepted before, during and after is there once, served by spare01.
+      const accepted = await before.stop();
+      await everyMessageOnce(accepted);
+      expect(await inboxIds(users[0]!)).not.toContain('after-cont-0@failover.test');
+    } finally {
+      if (!continued) fleet().signal('store02', 'SIGCONT');
+    }
+  }, 400_000);
+
+  it('a fenced node back after its kill serves nothing of the store, and can neither write it back nor fence its new node', async () => {
+    await fleet().start('store01');
+    const entry = await fleet().writer.getLogicalStore('store01');
+    expect(entry).toMatchObject({ servedBy: 'spare01', state: 'serving' });
+    const epoch = entry?.epoch ?? 0;
+    expect(
+      await sendTestMessage({
+        port: fleet().ports.store01.lmtp!,
+        lmtp: true,
+        to: users[1]!,
+        messageId: 'to-fenced-store01@failover.test',
+        body: 'to a fenced node',
+      }),
+    ).toBe(false);
+    await expect(imapLogin(users[1]!, fleet().ports.store01.imap!)).rejects.toThrow();
+    // Its own directory bind: the store's state is not its to write.
+    const asStore01 = fleet().directory.reader('store01');
+    try {
+      await expect(
+        asStore01.changeStoreState('store01', {
+          fromEpoch: epoch,
+          epoch: epoch + 1,
+          state: 'serving',
+          servedBy: 'store01',
+        }),
+      ).rejects.toThrow(/insufficient access/);
+    } finally {
+      await asStore01.close();
+    }
+    // As a peer: the store's new node takes no fence from it, and no director a re-route.
+    const toSpare = await fleet().asPeer('store01', 'spare01');
+    const toDirector = await fleet().asPeer('store01', 'director01');
+    try {
+      await expect(toSpare.client.call('failover.fence', { store: 'store01', epoch })).rejects.toThrow(
+        /does not name store01 as the failover node of store01/,
+      );
+      await expect(
+        toDirector.client.call('failover.reroute', { store: 'store01', from: 'spare01' }),
+      ).rejects.toThrow(/does not name store01 as the failover node of store01/);
+    } finally {
+      toSpare.close();
+      toDirector.close();
+    }
+    expect(await fleet().writer.getLogicalStore('store01')).toMatchObject({ servedBy: 'spare01', epoch });
+    expect(await inboxIds(users[1]!)).not.toContain('to-fenced-store01@failover.test');
+  }, 120_000);
+
+  it('fails over a store whose node still runs: it stops at once and the replica copies what it still owed', async () => {
+    // spare01 serves store01 now (the split brain test); its replica goes on store02 again.
+    await fleet().writer.setReplicaNode('store01', 'store02');
+    const protectedOnStore02 = async () => {
+      const rpc = await fleet().rpc('spare01');
+      try {
+        const { streams } = await rpc.client.call('replication.status', {});
+        const stream = streams.find((s) => s.store === 'store01');
+        return stream?.replicaNode === 'store02' && stream.state === 'protected' && stream.lagChanges === 0
+          ? true
+          : undefined;
+      } finally {
+        rpc.close();
+      }
+    };
+    await eventually(protectedOnStore02, 500);
+    const load = traffic('live');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const job = await failOver('store01', 'store02');
+    const ended = await finished('store02', job.job);
+    expect(ended.history.find((h) => h.step === 'promote')?.text).toMatch(
+      /^spare01 answered: it stopped serving store01/,
+    );
+    const accepted = await load.stop();
+    await everyMessageOnce(accepted);
+    expect(await fleet().writer.getLogicalStore('store01')).toMatchObject({
+      servedBy: 'store02',
+      state: 'serving',
+    });
+    // spare01 runs on and serves nothing of store01.
+    expect(
+      await sendTestMessage({
+        port: fleet().ports.spare01.lmtp!,
+        lmtp: true,
+        to: users[2]!,
+        messageId: 'to-stopped-spare01@failover.test',
+        body: 'to a node told to stop',
+      }),
+    ).toBe(false);
+    await expect(imapLogin(users[2]!, fleet().ports.spare01.imap!)).rejects.toThrow();
+  }, 400_000);
+});
