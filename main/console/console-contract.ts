@@ -15,6 +15,7 @@ import { fleetQueuesResult, nodeFailure } from './console-fleet-queues.js';
 import { consoleFleetPush, consoleFleetSnapshot } from './console-fleet-snapshot.js';
 import { mailTraceParams, mailTraceResult } from './console-mail-trace.js';
 import { directoryConsoleCalls } from './directory-calls.js';
+import { failoverConsoleCalls } from './failover-calls.js';
 import { moveConsoleCalls, moveProgressEvent } from './move-calls.js';
 
 // The page (renderer/) imports types from this file and from nowhere else outside renderer/
@@ -32,6 +33,8 @@ export type {
   MoveRefusal,
   MoveRefusalCode,
 } from '../../agent/common/contract/move-contract.js';
+// Shapes of the failover calls the page shows.
+export type { FailoverJobView, FailoverStep } from '../../agent/common/contract/failover-contract.js';
 export type { NodeMetrics, QuotaUser, ServiceStatus } from '../../agent/common/contract/node-metrics.js';
 export type { NodeRole } from '../../agent/common/directory/fleet-entries.js';
 export type {
@@ -49,6 +52,7 @@ export type { FleetLockout } from './console-fleet-lockouts.js';
 export type { FleetQueuesResult } from './console-fleet-queues.js';
 export type { ConsoleFleetPush, ConsoleFleetSnapshot, ConsoleNodeView } from './console-fleet-snapshot.js';
 export type { MailboxUsage } from './directory-calls.js';
+export type { FailoverOverview, FailoverPlanAnswer } from './failover-calls.js';
 export type { FleetMoveListResult, MoveStartAnswer, MoveSuggestion, StoreOnNode } from './move-calls.js';
 
 /** A node name as the directory spells it (`store07`, `director01`). */
@@ -198,6 +202,7 @@ export const consoleCalls = {
   },
   ...directoryConsoleCalls,
   ...moveConsoleCalls,
+  ...failoverConsoleCalls,
 } as const satisfies Record<string, ConsoleCallSpec>;
 
 /** Events main pushes to the renderer. */
