@@ -18,6 +18,8 @@ import { directoryConsoleCalls } from './directory-calls.js';
 import { failoverConsoleCalls } from './failover-calls.js';
 import { moveConsoleCalls, moveProgressEvent } from './move-calls.js';
 
+// Shapes of the failover calls the page shows.
+export type { FailoverJobView, FailoverStep } from '../../agent/common/contract/failover-contract.js';
 // The page (renderer/) imports types from this file and from nowhere else outside renderer/
 // (test/architecture/floors.test.ts): the shapes it shows are named here, wherever the agent's
 // contract or the console core declares them.
@@ -33,8 +35,6 @@ export type {
   MoveRefusal,
   MoveRefusalCode,
 } from '../../agent/common/contract/move-contract.js';
-// Shapes of the failover calls the page shows.
-export type { FailoverJobView, FailoverStep } from '../../agent/common/contract/failover-contract.js';
 export type { NodeMetrics, QuotaUser, ServiceStatus } from '../../agent/common/contract/node-metrics.js';
 export type { NodeRole } from '../../agent/common/directory/fleet-entries.js';
 export type {

@@ -57,14 +57,21 @@ export function failoverHandlers(failover: () => FailoverFleet | undefined) {
           try {
             jobs.push(...(await fleet.fleet.call(server.name, 'failover.list', {})).jobs);
           } catch (error) {
-            failures.push({ node: server.name, message: error instanceof Error ? error.message : String(error) });
+            failures.push({
+              node: server.name,
+              message: error instanceof Error ? error.message : String(error),
+            });
           }
         }),
       );
       return {
         mayFailOver: admin?.tier === 'system',
         stores: stores
-          .map((s) => ({ store: s.name, node: s.servedBy, ...(s.replicaNode ? { replicaNode: s.replicaNode } : {}) }))
+          .map((s) => ({
+            store: s.name,
+            node: s.servedBy,
+            ...(s.replicaNode ? { replicaNode: s.replicaNode } : {}),
+          }))
           .sort((a, b) => byName(a.store, b.store)),
         jobs: jobs.sort((a, b) => b.startedAt - a.startedAt),
         failures: failures.sort((a, b) => byName(a.node, b.node)),
