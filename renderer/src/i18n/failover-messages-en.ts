@@ -5,7 +5,7 @@ export const failoverMessagesEn = {
   'failover.dialog.title': 'Fail over {store}',
   'failover.dialog.planning': 'Working out the failover of {store}…',
   'failover.plan.serves':
-    '{takeOver} serves {store} from its replica, at once. {failed} is stopped for {store} for good.',
+    '{takeOver} serves {store} from its replica, at once. {failed} is cut off: it never serves {store} again, even when it comes back.',
   'failover.plan.spare': 'A new replica of {store} is built on {spare} in the background.',
   'failover.plan.noSpare': 'No spare is free: {store} has no replica after this until you place one.',
   'failover.plan.users':

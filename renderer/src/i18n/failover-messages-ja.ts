@@ -7,7 +7,7 @@ export const failoverMessagesJa = {
   'failover.dialog.title': '{store} のフェイルオーバー',
   'failover.dialog.planning': '{store} の切り替え手順を確認しています…',
   'failover.plan.serves':
-    '{takeOver} が複製から {store} をすぐに引き継ぎます。{failed} は今後 {store} を扱いません。',
+    '{takeOver} が複製から {store} をすぐに引き継ぎます。{failed} は切り離され、復旧しても {store} を扱いません。',
   'failover.plan.spare': '{store} の新しい複製を {spare} に裏で作ります。',
   'failover.plan.noSpare': '空いている予備機がありません。複製先を決めるまで {store} には複製がありません。',
   'failover.plan.users':
