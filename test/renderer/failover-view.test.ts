@@ -10,16 +10,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fleetProfileSchema } from '../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../main/lab/lab-people.js';
 import {
   type ConsoleLab,
   consoleScreenshots as screenshots,
   startConsoleLab,
 } from '../support/console-lab.js';
+import { labInboxSubjects } from '../support/lab-imap-login.js';
 import { runMailfleet } from '../support/lab-process.js';
 import { labSmtpTransport } from '../support/lab-smtp.js';
 
@@ -31,39 +30,8 @@ const mailfleet = (...args: string[]) => runMailfleet(consoleLab.home, ...args);
 const tile = (node: string) => page.locator(`.tile[data-node="${node}"]`);
 const dialog = () => page.locator('dialog.failover-dialog');
 
-/** The subjects in the user's INBOX, read over IMAPS through the director's proxy. */
-async function subjectsThroughProxy(): Promise<string[]> {
-  const profile = fleetProfileSchema.parse(
-    JSON.parse(await readFile(join(consoleLab.home, 'fleet.json'), 'utf8')),
-  );
-  const value = profile.nodes.find((n) => n.name === 'director01')?.services.imaps;
-  if (!value) throw new Error('fleet.json lists no imaps for director01');
-  const at = value.lastIndexOf(':');
-  const client = new ImapFlow({
-    host: value.slice(0, at),
-    port: Number(value.slice(at + 1)),
-    secure: true,
-    tls: { ca: [await readFile(String(profile.endpoints.tlsCaFile), 'utf8')], servername: 'localhost' },
-    auth: { user: user.address, pass: user.password },
-    logger: false,
-  });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock('INBOX');
-    try {
-      const subjects: string[] = [];
-      if (client.mailbox && client.mailbox.exists > 0)
-        for await (const message of client.fetch('1:*', { envelope: true }))
-          subjects.push(message.envelope?.subject ?? '');
-      return subjects;
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
-}
+/** The subjects in the user's INBOX, read over IMAPS through the director's proxy (imapflow). */
+const subjectsThroughProxy = () => labInboxSubjects(consoleLab.home, user.address, user.password);
 
 beforeAll(async () => {
   consoleLab = await startConsoleLab({

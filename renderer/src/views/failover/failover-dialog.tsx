@@ -3,7 +3,7 @@
  * store from its replica now, where the new replica goes, what users notice, whether anything is
  * lost) and one question; or why the store cannot be failed over. Mounted once for the window.
  */
-import { useEffect, useRef } from 'react';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { errorWords } from '../../components/error-words';
 import { useTranslator } from '../../i18n/use-translator';
 import { failoverServices } from '../../services/console-services';
@@ -60,48 +60,20 @@ function DialogBody({ dialog }: { dialog: Dialog }) {
 export function FailoverDialog() {
   const tr = useTranslator();
   const dialog = useFailoverStore((s) => s.dialog);
-  const element = useRef<HTMLDialogElement>(null);
-  const open = dialog !== undefined;
-  useEffect(() => {
-    const shown = element.current;
-    if (!shown) return;
-    if (open && !shown.open) shown.showModal();
-    if (!open && shown.open) shown.close();
-  }, [open]);
-  const busy = dialog?.step === 'planning' || dialog?.step === 'starting';
-  const close = () => failoverServices()?.close();
+  const asking = dialog?.step === 'plan' || dialog?.step === 'starting';
   return (
-    <dialog
-      ref={element}
-      className="confirm-dialog failover-dialog"
-      aria-labelledby="failover-dialog-title"
-      data-step={dialog?.step}
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) close();
-      }}
+    <ConfirmDialog
+      name="failover"
+      step={dialog?.step}
+      open={dialog !== undefined}
+      title={dialog ? tr.t('failover.dialog.title', { store: dialog.store }) : ''}
+      danger
+      busy={dialog?.step === 'planning' || dialog?.step === 'starting'}
+      {...(asking ? { confirmLabel: tr.t('failover.confirm', { node: dialog.plan.takeOverNode }) } : {})}
+      onConfirm={() => void failoverServices()?.confirm()}
+      onClose={() => failoverServices()?.close()}
     >
-      <h2 id="failover-dialog-title" className="confirm-dialog-title">
-        {dialog ? tr.t('failover.dialog.title', { store: dialog.store }) : ''}
-      </h2>
-      <div className="confirm-dialog-body" aria-live="polite">
-        {dialog && <DialogBody dialog={dialog} />}
-      </div>
-      <div className="confirm-dialog-buttons">
-        {(dialog?.step === 'plan' || dialog?.step === 'starting') && (
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={busy}
-            onClick={() => void failoverServices()?.confirm()}
-          >
-            {tr.t('failover.confirm', { node: dialog.plan.takeOverNode })}
-          </button>
-        )}
-        <button type="button" className="button" disabled={busy} onClick={close}>
-          {dialog?.step === 'plan' ? tr.t('action.cancel') : tr.t('action.close')}
-        </button>
-      </div>
-    </dialog>
+      {dialog && <DialogBody dialog={dialog} />}
+    </ConfirmDialog>
   );
 }
