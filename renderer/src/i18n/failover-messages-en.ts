@@ -2,6 +2,7 @@
 export const failoverMessagesEn = {
   'failover.button': 'Fail over to {node}',
   'failover.buttonOf': 'Fail {store} over to {node}',
+  'failover.systemOnly': 'A system admin can fail {store} over to {node}.',
   'failover.dialog.title': 'Fail over {store}',
   'failover.dialog.planning': 'Working out the failover of {store}…',
   'failover.plan.serves':

@@ -4,6 +4,7 @@ import type { failoverMessagesEn } from './failover-messages-en';
 export const failoverMessagesJa = {
   'failover.button': '{node} に切り替える（フェイルオーバー）',
   'failover.buttonOf': '{store} を {node} に切り替える（フェイルオーバー）',
+  'failover.systemOnly': '{store} の {node} への切り替え（フェイルオーバー）はシステム管理者が行えます。',
   'failover.dialog.title': '{store} のフェイルオーバー',
   'failover.dialog.planning': '{store} の切り替え手順を確認しています…',
   'failover.plan.serves':

@@ -57,18 +57,22 @@ export function jobsFromNode(overview: FailoverOverview | undefined, node: strin
   return [...newest.values()];
 }
 
-/** The stores `node` serves that have a replica to fail over to, and no failover under way. */
+/**
+ * The stores `node` serves that have a replica to fail over to, and no failover under way; `may`
+ * says whether this console's admin may start one (the button) or not (a line saying who can).
+ */
 export function storesToFailOver(
   overview: FailoverOverview | undefined,
   node: string,
-): Array<{ store: string; replicaNode: string }> {
-  if (!overview?.mayFailOver) return [];
+): { may: boolean; stores: Array<{ store: string; replicaNode: string }> } {
+  if (!overview) return { may: false, stores: [] };
   const running = new Set(
     overview.jobs.filter((j) => j.step !== 'done' && j.step !== 'failed').map((j) => j.store),
   );
-  return overview.stores.flatMap((s) =>
+  const stores = overview.stores.flatMap((s) =>
     s.node === node && s.replicaNode && !running.has(s.store)
       ? [{ store: s.store, replicaNode: s.replicaNode }]
       : [],
   );
+  return { may: overview.mayFailOver, stores };
 }

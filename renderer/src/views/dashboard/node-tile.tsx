@@ -56,7 +56,7 @@ export const NodeTile = memo(
           ])}
         </dl>
         {/* A store that is down: fail it over to its replica, then follow the job here. */}
-        {face.takesMoves && <FailoverPanel node={face.name} offer={face.state !== 'up'} />}
+        {face.takesMoves && <FailoverPanel node={face.name} down={face.state !== 'up'} />}
       </li>
     );
   },

@@ -48,33 +48,54 @@ function JobSteps({ job }: { job: FailoverJobView }) {
   );
 }
 
-/** The failover part of a node's tile or page; nothing when there is nothing to say. */
-export function FailoverPanel({ node, offer }: { node: string; offer: boolean }) {
+/**
+ * The failover part of a node's tile or page; nothing when there is nothing to say. The button is
+ * offered while the node is `down`, or always with `evenWhenUp` (its page: maintenance).
+ */
+export function FailoverPanel({
+  node,
+  down,
+  evenWhenUp,
+}: {
+  node: string;
+  down: boolean;
+  evenWhenUp?: boolean;
+}) {
+  const offer = down || evenWhenUp === true;
   const tr = useTranslator();
   const overview = useFailoverStore((s) => s.overview);
   const jobs = jobsFromNode(overview, node);
-  const stores = offer ? storesToFailOver(overview, node) : [];
-  if (jobs.length === 0 && stores.length === 0) return null;
+  const { may, stores } = offer ? storesToFailOver(overview, node) : { may: false, stores: [] };
+  if (jobs.length === 0 && (stores.length === 0 || (!may && !down))) return null;
   return (
     <div className="failover-panel" data-node={node}>
       {jobs.map((job) => (
         <JobSteps key={job.job} job={job} />
       ))}
-      {stores.map(({ store, replicaNode }) => (
-        <button
-          key={store}
-          type="button"
-          className="button button-danger failover-button"
-          data-store={store}
-          // Enter on the tile opens the node: not when it is meant for this button.
-          onKeyDown={(event) => event.stopPropagation()}
-          onClick={() => void failoverServices()?.plan(store)}
-        >
-          {stores.length > 1 || store !== node
-            ? tr.t('failover.buttonOf', { store, node: replicaNode })
-            : tr.t('failover.button', { node: replicaNode })}
-        </button>
-      ))}
+      {/* Another tier: no button (the agents would refuse it), only who can. */}
+      {!may &&
+        down &&
+        stores.map(({ store, replicaNode }) => (
+          <p key={store} className="failover-system-only muted" data-store={store}>
+            {tr.t('failover.systemOnly', { store, node: replicaNode })}
+          </p>
+        ))}
+      {may &&
+        stores.map(({ store, replicaNode }) => (
+          <button
+            key={store}
+            type="button"
+            className="button button-danger failover-button"
+            data-store={store}
+            // Enter on the tile opens the node: not when it is meant for this button.
+            onKeyDown={(event) => event.stopPropagation()}
+            onClick={() => void failoverServices()?.plan(store)}
+          >
+            {stores.length > 1 || store !== node
+              ? tr.t('failover.buttonOf', { store, node: replicaNode })
+              : tr.t('failover.button', { node: replicaNode })}
+          </button>
+        ))}
     </div>
   );
 }

@@ -90,7 +90,9 @@ function NodePage({ node }: { node: ConsoleNodeView }) {
         </p>
       )}
       {/* A store: fail it over to its replica (also for maintenance while it runs), and its jobs. */}
-      {(node.role === 'store' || node.role === 'spare') && <FailoverPanel node={node.name} offer />}
+      {(node.role === 'store' || node.role === 'spare') && (
+        <FailoverPanel node={node.name} down={node.state !== 'up'} evenWhenUp />
+      )}
       {/* Not answering: said first, in words; no charts waiting for figures that cannot come. */}
       {node.state === 'up' ? (
         <NodeCharts role={node.role} />
