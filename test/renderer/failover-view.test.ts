@@ -18,11 +18,14 @@ import {
   consoleScreenshots as screenshots,
   startConsoleLab,
 } from '../support/console-lab.js';
+import { type ConsoleProcess, startConsoleProcess } from '../support/console-process.js';
 import { labInboxSubjects } from '../support/lab-imap-login.js';
 import { runMailfleet } from '../support/lab-process.js';
 import { labSmtpTransport } from '../support/lab-smtp.js';
 
 let consoleLab: ConsoleLab;
+/** The console of the lab's helpdesk admin (no failover for that tier). */
+let helpdeskConsole: ConsoleProcess;
 let page: Page;
 let user: { address: string; password: string; store: string };
 
@@ -40,6 +43,9 @@ beforeAll(async () => {
     viewport: { width: 1400, height: 1100 },
   });
   page = consoleLab.page;
+  helpdeskConsole = await startConsoleProcess(join(consoleLab.home, 'fleet-labhelpdesk.json'), 30_000, {
+    settingsFile: join(consoleLab.home, 'console-helpdesk.json'),
+  });
   user = parseLabUsers(await readFile(join(consoleLab.home, 'lab-users.csv'), 'utf8')).find(
     (u) => u.store === 'store01',
   )!;
@@ -64,6 +70,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  await helpdeskConsole?.stop();
   await consoleLab?.stop();
 }, 120_000);
 
@@ -86,6 +93,22 @@ describe('failover in the console (browser mode, real lab)', () => {
     expect(await button.textContent()).toBe('Fail over to store02');
     // Only on the failed store: the others answer.
     expect(await page.locator('.failover-button').count()).toBe(1);
+
+    // The helpdesk admin's console offers no failover (the agents would refuse it), only who can.
+    const helpdesk = await consoleLab.browser.newPage({
+      viewport: { width: 1400, height: 1100 },
+      locale: 'en-US',
+    });
+    try {
+      await helpdesk.goto(helpdeskConsole.url);
+      const line = helpdesk.locator('.tile[data-node="store01"] .failover-system-only');
+      await expect
+        .poll(() => line.textContent(), { timeout: 30_000 })
+        .toBe('A system admin can fail store01 over to store02.');
+      expect(await helpdesk.locator('.failover-button').count()).toBe(0);
+    } finally {
+      await helpdesk.close();
+    }
 
     // Japanese first: the dialog is looked at, then cancelled (nothing starts).
     await page.getByRole('button', { name: '日本語' }).click();
