@@ -19,7 +19,7 @@ import { failoverConsoleCalls } from './failover-calls.js';
 import { moveConsoleCalls, moveProgressEvent } from './move-calls.js';
 
 // Shapes of the failover calls the page shows.
-export type { FailoverJobView, FailoverStep } from '../../agent/common/contract/failover-contract.js';
+export type { FailoverJobView } from '../../agent/common/contract/failover-contract.js';
 // The page (renderer/) imports types from this file and from nowhere else outside renderer/
 // (test/architecture/floors.test.ts): the shapes it shows are named here, wherever the agent's
 // contract or the console core declares them.
