@@ -2,6 +2,7 @@
 
 import { clerkMessagesEn } from './clerk-messages-en';
 import { directoryMessagesEn } from './directory-messages-en';
+import { failoverMessagesEn } from './failover-messages-en';
 import { lockoutMessagesEn } from './lockout-messages-en';
 import { viewMessagesEn } from './messages-views-en';
 import { moveMessagesEn } from './move-messages-en';
@@ -124,6 +125,7 @@ export const messagesEn = {
   ...lockoutMessagesEn,
   ...moveMessagesEn,
   ...clerkMessagesEn,
+  ...failoverMessagesEn,
 } as const;
 
 /** A message key. */

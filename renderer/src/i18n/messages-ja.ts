@@ -1,6 +1,7 @@
 /** 日本語の文言。messages-en.ts と同じキーをすべて持つこと(型で確かめる)。 */
 import { clerkMessagesJa } from './clerk-messages-ja';
 import { directoryMessagesJa } from './directory-messages-ja';
+import { failoverMessagesJa } from './failover-messages-ja';
 import { lockoutMessagesJa } from './lockout-messages-ja';
 import type { MessageKey } from './messages-en';
 import { viewMessagesJa } from './messages-views-ja';
@@ -118,4 +119,5 @@ export const messagesJa = {
   ...lockoutMessagesJa,
   ...moveMessagesJa,
   ...clerkMessagesJa,
+  ...failoverMessagesJa,
 } as const satisfies Record<MessageKey, string>;
