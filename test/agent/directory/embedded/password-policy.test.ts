@@ -69,9 +69,10 @@ describe.each(directoryBackends)('the password policy on $name', (backend) => {
     expect(await aliceBinds(seedPasswords.alice)).toBe(true);
   });
 
-  it.runIf(backend.name === 'embedded')(
-    'refuses, over raw LDAP, a password of spaces, a short one, the address and the current one',
-    async () => {
+  // slapd's ppolicy cannot say these rules (it would need a C check module: docs/directory-admin.md), so
+  // the test is registered for the embedded directory only, not skipped for slapd.
+  if (backend.name === 'embedded')
+    it('refuses, over raw LDAP, a password of spaces, a short one, the address and the current one', async () => {
       expect(await modify('        ')).toMatch(/password policy \(blank\)/);
       expect(await modify('　　　　　　　　')).toMatch(/password policy \(blank\)/);
       expect(await modify('  abc  de  ')).toMatch(/password policy \(too-short\)/);
@@ -88,8 +89,7 @@ describe.each(directoryBackends)('the password policy on $name', (backend) => {
       expect(await aliceBinds('        ')).toBe(false);
       expect(await modify('Quite-Good-Passphrase-7')).toBe('set');
       expect(await aliceBinds('Quite-Good-Passphrase-7')).toBe(true);
-    },
-  );
+    });
 
   it('comes back to the console core as password-policy, in English and Japanese', async () => {
     const directory = LdapFleetDirectory.withPassword({
