@@ -37,6 +37,8 @@ export interface MethodTableDeps {
   services: ServiceRegistry;
   sampler: MetricsSampler;
   audit: AuditLog;
+  /** The embedded directory's record of its writes (directory nodes only). */
+  directoryAudit: () => AuditLog | undefined;
   adminDomains: AdminDomains;
   now: () => number;
   /** The node's password-guessing guard (mail logins). */
@@ -89,7 +91,11 @@ export function methodTable(groups: readonly RoleGroupName[], deps: MethodTableD
     ...nodeMethods({ facts: deps.facts, services: deps.services, sampler: deps.sampler }),
     ...metricsMethods({ sampler: deps.sampler }),
     ...serviceMethods({ services: deps.services }),
-    ...auditMethods({ audit: deps.audit }),
+    ...auditMethods({
+      audit: deps.audit,
+      directoryAudit: deps.directoryAudit,
+      adminDomains: deps.adminDomains,
+    }),
     ...authMethods({
       guard: deps.loginGuard,
       directoryLockouts: deps.directoryLockouts,

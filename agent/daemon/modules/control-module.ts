@@ -78,6 +78,7 @@ export class ControlModule implements AgentModule {
         services,
         sampler,
         audit,
+        directoryAudit: () => this.runtime.find('directoryAudit'),
         adminDomains,
         now,
         loginGuard: this.runtime.loginGuard,
