@@ -22,6 +22,8 @@ export interface DirectoryWrite {
   entry: StoredEntry;
   /** Attribute names written or removed (lower-case canonical or schema spelling). */
   attributes: string[];
+  /** The bound admin's tier (`mailfleetAdminTier` of its entry), when the writer is an admin. */
+  writerTier?: string;
 }
 
 /** Records a committed write durably; rejects if the record could not be made. */
@@ -33,7 +35,7 @@ export function directoryChangeEntry(node: string, at: number, write: DirectoryW
   return {
     at: new Date(at).toISOString(),
     node,
-    caller: callerOf(write.identity),
+    caller: callerOf(write.identity, write.writerTier),
     method: `directory.${write.kind}`,
     // Over what was changed, not the values: a digest of a password would be a hash to guess at.
     paramsDigest: createHash('sha256')
@@ -44,14 +46,17 @@ export function directoryChangeEntry(node: string, at: number, write: DirectoryW
   };
 }
 
-/** The person: an admin's uid with kind `directory`, the root DN, or the DN of any other entry. */
-function callerOf(identity: Identity): AuditEntry['caller'] {
+/**
+ * The person, named as the control plane names callers: an admin by uid and tier, a node's agent
+ * by node name as `peer`; the root DN, or any other entry bound as itself, by DN.
+ */
+function callerOf(identity: Identity, tier: string | undefined): AuditEntry['caller'] {
   if (identity.kind === 'anonymous') return { kind: 'directory', id: 'anonymous' };
   if (identity.kind === 'root') return { kind: 'directory-root', id: identity.dn };
-  const first = identity.key.split(',');
-  const [rdn, container] = [first[0] ?? '', first[1] ?? ''];
-  // An admin's entry is uid=<admin>,ou=admins,<base>: named by uid, as the control plane names it.
-  if (rdn.startsWith('uid=') && container === 'ou=admins') return { kind: 'directory', id: rdn.slice(4) };
+  const [rdn = '', container = ''] = identity.key.split(/(?<!\\),/);
+  const name = rdn.slice(rdn.indexOf('=') + 1);
+  if (container === 'ou=admins') return { kind: tier ?? 'directory', id: keyValue(name) };
+  if (container === 'ou=servers') return { kind: 'peer', id: keyValue(name) };
   return { kind: 'directory', id: identity.dn };
 }
 

@@ -212,8 +212,10 @@ export class WriteOperations {
   private async commit(changes: EntryChange[], write: DirectoryWrite): Promise<void> {
     await this.db.commit(changes);
     if (!this.record) return;
+    const writer = write.identity.kind === 'entry' ? this.db.entries.get(write.identity.key) : undefined;
+    const writerTier = writer?.attributes.get('mailfleetadmintier')?.values[0];
     try {
-      await this.record(write);
+      await this.record(writerTier ? { ...write, writerTier } : write);
     } catch (error) {
       throw new LdapResultError(
         resultCodes.other,
