@@ -1,5 +1,6 @@
 /** English strings of the console. Keys are shared with messages-ja.ts, which must have every one. */
 
+import { auditMessagesEn } from './audit-messages-en';
 import { clerkMessagesEn } from './clerk-messages-en';
 import { directoryMessagesEn } from './directory-messages-en';
 import { lockoutMessagesEn } from './lockout-messages-en';
@@ -124,6 +125,7 @@ export const messagesEn = {
   ...lockoutMessagesEn,
   ...moveMessagesEn,
   ...clerkMessagesEn,
+  ...auditMessagesEn,
 } as const;
 
 /** A message key. */

@@ -1,4 +1,5 @@
 /** 日本語の文言。messages-en.ts と同じキーをすべて持つこと(型で確かめる)。 */
+import { auditMessagesJa } from './audit-messages-ja';
 import { clerkMessagesJa } from './clerk-messages-ja';
 import { directoryMessagesJa } from './directory-messages-ja';
 import { lockoutMessagesJa } from './lockout-messages-ja';
@@ -118,4 +119,5 @@ export const messagesJa = {
   ...lockoutMessagesJa,
   ...moveMessagesJa,
   ...clerkMessagesJa,
+  ...auditMessagesJa,
 } as const satisfies Record<MessageKey, string>;

@@ -1,0 +1,30 @@
+/**
+ * English strings of the audit log's targets and directory changes (issue 17, item 10). One block,
+ * so merges with other work on the translation tables stay easy.
+ */
+export const auditMessagesEn = {
+  'audit.target': 'On',
+  'audit.target.user': 'user {name}',
+  'audit.target.alias': 'alias {name}',
+  'audit.target.group': 'group {name}',
+  'audit.target.domain': 'domain {name}',
+  'audit.target.admin': 'administrator {name}',
+  'audit.target.server': 'node {name}',
+  'audit.target.store': 'mail store {name}',
+  'audit.target.message': 'message {name}',
+  'audit.target.entry': '{name}',
+  'audit.changed': 'changed: {list}',
+  'audit.attribute.userpassword': 'password (not recorded)',
+  'audit.attribute.displayname': 'name',
+  'audit.attribute.mailfleetquota': 'quota',
+  'audit.attribute.maillocaladdress': 'other addresses',
+  'audit.attribute.member': 'members',
+  'tier.directory': 'directory',
+  'tier.directory-root': 'directory root',
+  'method.directory.add': 'Add to the directory',
+  'method.directory.modify': 'Change in the directory',
+  'method.directory.delete': 'Delete from the directory',
+  'method.directory.rename': 'Rename in the directory',
+  'method.directory.password': 'Reset a password',
+  'method.auth.unlock': 'Unlock logins',
+} as const;
