@@ -2,17 +2,23 @@
  * `audit.tail`: the newest entries of this node's audit log, merged with the embedded directory's
  * record of its writes on the directory node. A department (`domain`) admin gets only the entries
  * that acted on something in its own domains: filtered here, on the agent, not in the console.
+ * On the host of slapd, its slapo-auditlog file is read the same way (`slapdAuditLog`).
  */
 import type { AuditEntry } from '../common/contract/methods.js';
 import type { AuditLog } from './audit-log.js';
 import { type AdminDomains, callerDomains } from './domain-scope.js';
 import type { MethodHandlers } from './method-handler.js';
 
+/** A log `audit.tail` reads besides the node's own: the newest `limit` entries, oldest first. */
+export interface AuditSource {
+  tail(limit: number): Promise<AuditEntry[]>;
+}
+
 /** What `audit.tail` reads. */
 export interface AuditMethodDeps {
   audit: AuditLog;
-  /** The embedded directory's audit log (directory nodes only). */
-  directoryAudit: () => AuditLog | undefined;
+  /** The directory's record of its writes: the embedded directory's log, or slapd's auditlog file. */
+  directoryAudit: () => AuditSource | undefined;
   adminDomains: AdminDomains;
 }
 

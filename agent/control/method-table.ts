@@ -11,7 +11,7 @@ import type { LoginGuard } from '../mail/auth/login-guard.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
 import type { ServiceRegistry } from '../services/service-registry.js';
 import type { AuditLog } from './audit-log.js';
-import { auditMethods } from './audit-methods.js';
+import { type AuditSource, auditMethods } from './audit-methods.js';
 import { authMethods } from './auth-methods.js';
 import { type CutoverMethodDeps, cutoverMethods } from './cutover-methods.js';
 import { type DkimMethodDeps, dkimMethods } from './dkim-methods.js';
@@ -38,7 +38,7 @@ export interface MethodTableDeps {
   sampler: MetricsSampler;
   audit: AuditLog;
   /** The embedded directory's record of its writes (directory nodes only). */
-  directoryAudit: () => AuditLog | undefined;
+  directoryAudit: () => AuditSource | undefined;
   adminDomains: AdminDomains;
   now: () => number;
   /** The node's password-guessing guard (mail logins). */

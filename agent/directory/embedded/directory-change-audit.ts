@@ -53,36 +53,60 @@ export function directoryChangeEntry(node: string, at: number, write: DirectoryW
 function callerOf(identity: Identity, tier: string | undefined): AuditEntry['caller'] {
   if (identity.kind === 'anonymous') return { kind: 'directory', id: 'anonymous' };
   if (identity.kind === 'root') return { kind: 'directory-root', id: identity.dn };
-  const [rdn = '', container = ''] = identity.key.split(/(?<!\\),/);
-  const name = rdn.slice(rdn.indexOf('=') + 1);
-  if (container === 'ou=admins') return { kind: tier ?? 'directory', id: keyValue(name) };
-  if (container === 'ou=servers') return { kind: 'peer', id: keyValue(name) };
-  return { kind: 'directory', id: identity.dn };
+  return writerOfDn(identity.key, identity.dn, tier);
+}
+
+/** The writer named by a normalized DN `key`: an admin by uid (and tier when known), a node as `peer`. */
+export function writerOfDn(key: string, dn: string, tier?: string): AuditEntry['caller'] {
+  const [rdn = '', container = ''] = key.split(/(?<!\\),/);
+  const name = keyValue(rdn.slice(rdn.indexOf('=') + 1));
+  if (container === 'ou=admins') return { kind: tier ?? 'directory', id: name };
+  if (container === 'ou=servers') return { kind: 'peer', id: name };
+  return { kind: 'directory', id: dn };
 }
 
 /** Which user, alias, group, domain, admin, server or store an entry is, from its DN and classes. */
 export function directoryTarget(entry: StoredEntry, attributes: string[]): AuditTarget {
-  const rdns = entry.key.split(/(?<!\\),/);
+  const classes = entry.attributes.get('objectclass')?.values ?? [];
+  return targetOfDn(entry.key, entry.rdn[0]?.value, classes, attributes);
+}
+
+/**
+ * The target named by a normalized DN `key` (lower-case types, `ou=domains` spelled so), the
+ * naming value as written, the entry's object classes (may be unknown: then an entry named by cn
+ * below a domain is a group when members were written, an alias otherwise) and the attributes.
+ */
+export function targetOfDn(
+  key: string,
+  writtenName: string | undefined,
+  classes: readonly string[],
+  attributes: readonly string[],
+): AuditTarget {
+  const rdns = key.split(/(?<!\\),/);
   const domainsAt = rdns.indexOf('ou=domains');
-  const classes = new Set((entry.attributes.get('objectclass')?.values ?? []).map((c) => c.toLowerCase()));
+  const classSet = new Set(classes.map((c) => c.toLowerCase()));
   const named = [...new Set(attributes.map((a) => a.toLowerCase()))].sort();
   const value = (rdn: string | undefined) => keyValue(rdn?.slice(rdn.indexOf('=') + 1) ?? '');
   // The name as written (the key's values are normalized, e.g. lower case).
-  const written = entry.rdn[0]?.value ?? value(rdns[0]);
+  const written = writtenName ?? value(rdns[0]);
   if (domainsAt >= 1) {
     const domain = value(rdns[domainsAt - 1]).toLowerCase();
     if (domainsAt === 1) return { kind: 'domain', name: domain, domain, attributes: named };
     const name = written;
     if (rdns[0]?.startsWith('uid='))
       return { kind: 'user', name: `${name}@${domain}`, domain, attributes: named };
-    const kind = classes.has('mailfleetgroup') || classes.has('groupofnames') ? 'group' : 'alias';
+    const group =
+      classSet.has('mailfleetmailgroup') ||
+      classSet.has('groupofnames') ||
+      (classSet.size === 0 && named.includes('member'));
+    const kind = group ? 'group' : 'alias';
     return { kind, name: name.includes('@') ? name : `${name}@${domain}`, domain, attributes: named };
   }
   const container = rdns[1];
   if (container === 'ou=admins') return { kind: 'admin', name: written, attributes: named };
   if (container === 'ou=servers') return { kind: 'server', name: written, attributes: named };
   if (container === 'ou=stores') return { kind: 'store', name: written, attributes: named };
-  return { kind: 'entry', name: entry.dn, attributes: named };
+  return { kind: 'entry', name: key, attributes: named };
 }
 
 // Entry keys escape `\`, `,`, `+` and `=` with a backslash (stored-entry.ts).
