@@ -10,9 +10,9 @@ import { hashPassword } from '../embedded/password-hash.js';
 import { formatLdif } from '../ldif.js';
 import {
   fleetDatabaseRules,
-  slapdAuditLogFile,
   passwordPolicy,
   passwordPolicyEntries,
+  slapdAuditLogFile,
   slapdGlobalLines,
   slapdIdleTimeoutSeconds,
 } from './database-rules.js';
