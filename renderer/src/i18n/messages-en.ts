@@ -6,6 +6,7 @@ import { directoryMessagesEn } from './directory-messages-en';
 import { lockoutMessagesEn } from './lockout-messages-en';
 import { viewMessagesEn } from './messages-views-en';
 import { moveMessagesEn } from './move-messages-en';
+import { plainWordsMessagesEn } from './plain-words-messages-en';
 import { plural } from './plural-text';
 export const messagesEn = {
   'app.title': 'mailfleet console',
@@ -126,6 +127,7 @@ export const messagesEn = {
   ...moveMessagesEn,
   ...clerkMessagesEn,
   ...auditMessagesEn,
+  ...plainWordsMessagesEn,
 } as const;
 
 /** A message key. */

@@ -6,6 +6,7 @@ import { lockoutMessagesJa } from './lockout-messages-ja';
 import type { MessageKey } from './messages-en';
 import { viewMessagesJa } from './messages-views-ja';
 import { moveMessagesJa } from './move-messages-ja';
+import { plainWordsMessagesJa } from './plain-words-messages-ja';
 
 export const messagesJa = {
   'app.title': 'mailfleet 管理コンソール',
@@ -120,4 +121,5 @@ export const messagesJa = {
   ...moveMessagesJa,
   ...clerkMessagesJa,
   ...auditMessagesJa,
+  ...plainWordsMessagesJa,
 } as const satisfies Record<MessageKey, string>;
