@@ -12,7 +12,7 @@ export const auditMessagesEn = {
   'audit.target.server': 'node {name}',
   'audit.target.store': 'mail store {name}',
   'audit.target.message': 'message {name}',
-  'audit.target.entry': '{name}',
+  'audit.target.entry': 'entry {name}',
   'audit.changed': 'changed: {list}',
   'audit.attribute.userpassword': 'password (not recorded)',
   'audit.attribute.displayname': 'name',

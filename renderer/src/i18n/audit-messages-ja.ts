@@ -11,7 +11,7 @@ export const auditMessagesJa = {
   'audit.target.server': 'ノード {name}',
   'audit.target.store': 'メール保管サーバー {name}',
   'audit.target.message': 'メール {name}',
-  'audit.target.entry': '{name}',
+  'audit.target.entry': 'エントリ {name}',
   'audit.changed': '変更した項目: {list}',
   'audit.attribute.userpassword': 'パスワード(値は記録しません)',
   'audit.attribute.displayname': '氏名',
