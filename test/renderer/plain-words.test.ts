@@ -59,7 +59,7 @@ describe('plain words on the dashboard', () => {
     await page.getByRole('button', { name: '日本語' }).click();
     await expect
       .poll(() => partial.textContent())
-      .toBe('応答している保管サーバーの分のみ(1 台が応答していません)');
+      .toBe('応答しているメール格納サーバーの分のみ(1 台が応答していません)');
     expect(await page.locator('nav.app-nav a[data-view="nodes"]').getAttribute('title')).toMatch(
       /^ノードとは/,
     );
