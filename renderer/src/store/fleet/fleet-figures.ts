@@ -24,8 +24,6 @@ export function share(used: number | undefined, total: number | undefined): numb
 /** What one node tile shows. */
 export interface NodeFigures {
   mailboxes?: number;
-  /** Store nodes not answering now: their mailboxes are not in `mailboxes`. */
-  storesNotAnswering: number;
   sessions?: number;
   deliveriesPerMin?: number;
   failedLoginsPerMin?: number;
@@ -160,6 +158,8 @@ export interface FleetTotals {
   up: number;
   notAnswering: number;
   mailboxes?: number;
+  /** Store nodes not answering now: their mailboxes are not in `mailboxes`. */
+  storesNotAnswering: number;
   sessions?: number;
   deliveriesPerMin?: number;
   failedLoginsPerMin?: number;
