@@ -19,6 +19,7 @@ const labFleetSuites = [
   'test/renderer/operations-views.test.ts',
   'test/renderer/directory-view.test.ts',
   'test/renderer/moves-view.test.ts',
+  'test/renderer/failover-view.test.ts',
 ];
 
 export default defineConfig({

@@ -15,8 +15,11 @@ import { fleetQueuesResult, nodeFailure } from './console-fleet-queues.js';
 import { consoleFleetPush, consoleFleetSnapshot } from './console-fleet-snapshot.js';
 import { mailTraceParams, mailTraceResult } from './console-mail-trace.js';
 import { directoryConsoleCalls } from './directory-calls.js';
+import { failoverConsoleCalls } from './failover-calls.js';
 import { moveConsoleCalls, moveProgressEvent } from './move-calls.js';
 
+// Shapes of the failover calls the page shows.
+export type { FailoverJobView } from '../../agent/common/contract/failover-contract.js';
 // The page (renderer/) imports types from this file and from nowhere else outside renderer/
 // (test/architecture/floors.test.ts): the shapes it shows are named here, wherever the agent's
 // contract or the console core declares them.
@@ -49,6 +52,7 @@ export type { FleetLockout } from './console-fleet-lockouts.js';
 export type { FleetQueuesResult } from './console-fleet-queues.js';
 export type { ConsoleFleetPush, ConsoleFleetSnapshot, ConsoleNodeView } from './console-fleet-snapshot.js';
 export type { MailboxUsage } from './directory-calls.js';
+export type { FailoverOverview, FailoverPlanAnswer } from './failover-calls.js';
 export type { FleetMoveListResult, MoveStartAnswer, MoveSuggestion, StoreOnNode } from './move-calls.js';
 
 /** A node name as the directory spells it (`store07`, `director01`). */
@@ -198,6 +202,7 @@ export const consoleCalls = {
   },
   ...directoryConsoleCalls,
   ...moveConsoleCalls,
+  ...failoverConsoleCalls,
 } as const satisfies Record<string, ConsoleCallSpec>;
 
 /** Events main pushes to the renderer. */

@@ -31,6 +31,7 @@ import {
 import { fleetMailTrace } from './console-mail-trace.js';
 import type { ConsoleSettingsStore } from './console-settings.js';
 import { type DirectoryAdministration, directoryHandlers } from './directory-handlers.js';
+import { type FailoverFleet, failoverHandlers } from './failover-handlers.js';
 import { moveHandlers } from './move-handlers.js';
 
 /** The part of FleetClient the console uses. */
@@ -46,6 +47,8 @@ export interface ConsoleServiceOptions {
   directory?: DirectoryAdministration;
   /** Mailbox moves; without them the `move.*` calls answer `unavailable`. */
   moves?: MoveFleet;
+  /** Failover of logical stores; without it the `failover.*` calls answer `unavailable`. */
+  failover?: FailoverFleet;
 }
 
 /** Events the service pushes to every window or browser connection. */
@@ -116,6 +119,7 @@ export class ConsoleService {
     },
     ...directoryHandlers(() => this.options),
     ...moveHandlers(() => this.options.moves),
+    ...failoverHandlers(() => this.options.failover),
   };
 
   private async locale(): Promise<{ locale: ConsoleLocale; system: ConsoleLocale }> {

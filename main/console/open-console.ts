@@ -33,6 +33,7 @@ export async function openConsole(
     // change. It shares the fleet's client, which fleet.close() closes.
     directory: { admin: new DirectoryAdmin({ directory: fleet.directory }), directory: fleet.directory },
     moves: { fleet: fleet.fleet, directory: fleet.directory },
+    failover: { fleet: fleet.fleet, directory: fleet.directory, adminUid: profile.admin.uid },
   });
   service.start();
   return {

@@ -11,6 +11,7 @@ import type { ConsoleView } from './store/ui/view-slice';
 import { AuditView } from './views/audit/audit-view';
 import { DashboardView } from './views/dashboard/dashboard-view';
 import { DirectoryView } from './views/directory/directory-view';
+import { FailoverDialog } from './views/failover/failover-dialog';
 import { LockoutsView } from './views/lockouts/lockouts-view';
 import { MoveDialog } from './views/moves/move-dialog';
 import { MovesView } from './views/moves/moves-view';
@@ -74,6 +75,7 @@ export function App() {
         <View />
       </main>
       <MoveDialog />
+      <FailoverDialog />
     </div>
   );
 }

@@ -17,12 +17,17 @@ interface ConfirmDialogProps {
   busy?: boolean;
   onConfirm(): void;
   onClose(): void;
+  /** Names this dialog (its class `<name>-dialog` and title id) when several are mounted at once. */
+  name?: string;
+  /** Where the dialog's flow stands (`data-step`), for tests and styles. */
+  step?: string;
 }
 
 /** The dialog; rendered always, shown while `open`. */
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const tr = useTranslator();
   const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = props.name ? `${props.name}-dialog-title` : 'confirm-dialog-title';
   useEffect(() => {
     const element = dialog.current;
     if (!element) return;
@@ -32,14 +37,15 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   return (
     <dialog
       ref={dialog}
-      className="confirm-dialog"
-      aria-labelledby="confirm-dialog-title"
+      className={props.name ? `confirm-dialog ${props.name}-dialog` : 'confirm-dialog'}
+      aria-labelledby={titleId}
+      data-step={props.step}
       onCancel={(event) => {
         event.preventDefault();
         if (!props.busy) props.onClose();
       }}
     >
-      <h2 id="confirm-dialog-title" className="confirm-dialog-title">
+      <h2 id={titleId} className="confirm-dialog-title">
         {props.title}
       </h2>
       <div className="confirm-dialog-body" aria-live="polite">

@@ -3,6 +3,7 @@
 import { auditMessagesEn } from './audit-messages-en';
 import { clerkMessagesEn } from './clerk-messages-en';
 import { directoryMessagesEn } from './directory-messages-en';
+import { failoverMessagesEn } from './failover-messages-en';
 import { lockoutMessagesEn } from './lockout-messages-en';
 import { viewMessagesEn } from './messages-views-en';
 import { moveMessagesEn } from './move-messages-en';
@@ -128,6 +129,7 @@ export const messagesEn = {
   ...clerkMessagesEn,
   ...auditMessagesEn,
   ...plainWordsMessagesEn,
+  ...failoverMessagesEn,
 } as const;
 
 /** A message key. */

@@ -2,6 +2,7 @@
 import { auditMessagesJa } from './audit-messages-ja';
 import { clerkMessagesJa } from './clerk-messages-ja';
 import { directoryMessagesJa } from './directory-messages-ja';
+import { failoverMessagesJa } from './failover-messages-ja';
 import { lockoutMessagesJa } from './lockout-messages-ja';
 import type { MessageKey } from './messages-en';
 import { viewMessagesJa } from './messages-views-ja';
@@ -122,4 +123,5 @@ export const messagesJa = {
   ...clerkMessagesJa,
   ...auditMessagesJa,
   ...plainWordsMessagesJa,
+  ...failoverMessagesJa,
 } as const satisfies Record<MessageKey, string>;

@@ -4,12 +4,14 @@
  */
 import type { ConsoleApi, ConsoleLocale } from '../../../main/console/console-contract';
 import { useDirectoryStore } from '../store/directory/directory-store';
+import { useFailoverStore } from '../store/failover/failover-store';
 import { useFleetStore } from '../store/fleet/fleet-store';
 import { useMovesStore } from '../store/moves/moves-store';
 import { useNodeStore } from '../store/nodes/node-store';
 import { useUiStore } from '../store/ui/ui-store';
 import { type ConsoleClient, openConsoleClient } from './console-client';
 import { DirectoryService } from './directory-service';
+import { FailoverService } from './failover-service';
 import { startFleetFeed } from './fleet-service';
 import { chooseLocale, loadLocale } from './locale-service';
 import { MoveService } from './move-service';
@@ -19,6 +21,7 @@ import { startNodeHistory } from './node-service';
 let client: ConsoleClient | undefined;
 let directory: DirectoryService | undefined;
 let moves: MoveService | undefined;
+let failover: FailoverService | undefined;
 
 /** Connects the window to the console and starts the feeds (once). */
 export function startConsoleServices(): void {
@@ -30,6 +33,7 @@ export function startConsoleServices(): void {
   startNodeHistory(useFleetStore, useNodeStore);
   void loadLocale(client.api, useUiStore).catch(() => {});
   moveServices()?.start();
+  failoverServices()?.start();
 }
 
 /** The user picked a language. */
@@ -53,4 +57,10 @@ export function moveServices(): MoveService | undefined {
   if (!moves && client)
     moves = new MoveService(client.api, useMovesStore, useDirectoryStore, directoryServices);
   return moves;
+}
+
+/** Failover's services (undefined before the console services start). */
+export function failoverServices(): FailoverService | undefined {
+  if (!failover && client) failover = new FailoverService(client.api, useFailoverStore);
+  return failover;
 }

@@ -6,6 +6,7 @@ import { memo } from 'react';
 import { useTranslator } from '../../i18n/use-translator';
 import { moveServices } from '../../services/console-services';
 import { goTo } from '../../services/navigation-service';
+import { FailoverPanel } from '../failover/failover-panel';
 import { useUsersDrop } from '../moves/use-users-drop';
 import type { TileFace } from './tile-face';
 
@@ -54,6 +55,8 @@ export const NodeTile = memo(
             </dd>,
           ])}
         </dl>
+        {/* A store that is down: fail it over to its replica, then follow the job here. */}
+        {face.takesMoves && <FailoverPanel node={face.name} down={face.state !== 'up'} />}
       </li>
     );
   },

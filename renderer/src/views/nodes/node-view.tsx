@@ -12,6 +12,7 @@ import { nodesByRole } from '../../store/fleet/fleet-selectors';
 import { useFleetStore } from '../../store/fleet/fleet-store';
 import { useUiStore } from '../../store/ui/ui-store';
 import { hashOfPlace } from '../../store/ui/view-slice';
+import { FailoverPanel } from '../failover/failover-panel';
 import { NodeAudit } from './node-audit';
 import { NodeCharts } from './node-charts';
 import { NodeDownPanel } from './node-down-panel';
@@ -89,6 +90,10 @@ function NodePage({ node }: { node: ConsoleNodeView }) {
         <p className="view-state view-state-error" role="alert">
           {tr.t(`problem.${node.problem.kind}`)} ({node.problem.message})
         </p>
+      )}
+      {/* A store: fail it over to its replica (also for maintenance while it runs), and its jobs. */}
+      {(node.role === 'store' || node.role === 'spare') && (
+        <FailoverPanel node={node.name} down={node.state !== 'up'} evenWhenUp />
       )}
       {/* Not answering: said first, in words; no charts waiting for figures that cannot come. */}
       {node.state === 'up' ? (

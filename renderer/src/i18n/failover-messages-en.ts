@@ -1,0 +1,32 @@
+/** English strings of the failover button, dialog and steps (spread into the one catalog, messages-en.ts). */
+export const failoverMessagesEn = {
+  'failover.button': 'Fail over to {node}',
+  'failover.buttonOf': 'Fail {store} over to {node}',
+  'failover.systemOnly': 'A system admin can fail {store} over to {node}.',
+  'failover.dialog.title': 'Fail over {store}',
+  'failover.dialog.planning': 'Working out the failover of {store}…',
+  'failover.plan.serves':
+    '{takeOver} serves {store} from its replica, at once. {failed} is cut off: it never serves {store} again, even when it comes back.',
+  'failover.plan.spare': 'A new replica of {store} is built on {spare} in the background.',
+  'failover.plan.noSpare': 'No spare is free: {store} has no replica after this until you place one.',
+  'failover.plan.users':
+    'Users of {store} cannot log in for a few seconds; their mail programs then connect again by themselves.',
+  'failover.plan.protected': 'Nothing is lost: every message {store} accepted is on {takeOver} too.',
+  'failover.plan.unprotected':
+    'The replica on {takeOver} was not up to date when {failed} stopped: mail that reached only {failed} stays on {failed} until it is repaired.',
+  'failover.plan.unknown':
+    'It is not known whether the replica on {takeOver} was up to date: mail that reached only {failed} stays on {failed} until it is repaired.',
+  'failover.ask': 'Fail {store} over to {takeOver}?',
+  'failover.confirm': 'Fail over to {node}',
+  'failover.refused': '{store} cannot be failed over: {reason}',
+  'failover.failed': 'The failover could not start: {reason}',
+  'failover.running': '{store}: failing over to {node}',
+  'failover.servedBy': '{store} served by {node}',
+  'failover.stopped': 'The failover of {store} stopped: {reason}',
+  'failover.step.fence': 'Fence {node}',
+  'failover.step.stop-old': 'Stop {node} serving it',
+  'failover.step.promote': 'Put the replica in place',
+  'failover.step.repoint': 'Serve it from the replica',
+  'failover.step.reroute': 'Send logins and mail there',
+  'failover.step.rebuild': 'Build the new replica',
+} as const;

@@ -1,0 +1,75 @@
+/**
+ * Failover in the page: the only code that calls `failover.*`. The overview (who may, stores,
+ * every node's jobs) is read every 2 s, so a running job's steps show as they happen; a button
+ * asks for the plan, the dialog shows it, and one confirmation starts the job.
+ */
+import type { ConsoleApi } from '../../../main/console/console-contract';
+import type { useFailoverStore } from '../store/failover/failover-store';
+import { shownErrorOf } from './shown-error';
+
+type FailoverStoreApi = Pick<typeof useFailoverStore, 'getState'>;
+
+// A job's steps take a second or two each: a 2 s read shows each of them without loading the nodes.
+const overviewEveryMs = 2000;
+
+/** The failover services of one window. */
+export class FailoverService {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly api: ConsoleApi,
+    private readonly store: FailoverStoreApi,
+  ) {}
+
+  /** Reads the overview now and every 2 s (once per window). */
+  start(): void {
+    if (this.timer) return;
+    const tick = async () => {
+      await this.refresh();
+      this.timer = setTimeout(() => void tick(), overviewEveryMs);
+    };
+    this.timer = setTimeout(() => void tick(), 0);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.store.getState().receiveOverview(await this.api.failover.overview({}));
+    } catch {
+      // Kept as it was: the next read tries again, and the dashboard says when the console is cut off.
+    }
+  }
+
+  /** The button: the plan of failing `store` over, in the dialog. */
+  async plan(store: string): Promise<void> {
+    const state = this.store.getState();
+    state.showDialog({ step: 'planning', store });
+    try {
+      const plan = await this.api.failover.plan({ store });
+      state.showDialog(
+        plan.possible ? { step: 'plan', store, plan } : { step: 'refused', store, refusal: plan.refusal },
+      );
+    } catch (error) {
+      state.showDialog({ step: 'failed', store, error: shownErrorOf(error) });
+    }
+  }
+
+  /** The confirmation: starts the job; the dialog closes and the tile follows the steps. */
+  async confirm(): Promise<void> {
+    const state = this.store.getState();
+    const dialog = state.dialog;
+    if (dialog?.step !== 'plan') return;
+    state.showDialog({ ...dialog, step: 'starting' });
+    try {
+      const { job } = await this.api.failover.start({ store: dialog.store });
+      state.jobStarted(job);
+      state.showDialog(undefined);
+      void this.refresh();
+    } catch (error) {
+      state.showDialog({ step: 'failed', store: dialog.store, error: shownErrorOf(error) });
+    }
+  }
+
+  close(): void {
+    this.store.getState().showDialog(undefined);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The failover store: who may fail a store over, where each logical store is served and its
+ * replica, every node's failover jobs (`failover.overview`, read every few seconds), and the
+ * dialog of the failover being asked for.
+ */
+import { create } from 'zustand';
+import type {
+  FailoverJobView,
+  FailoverOverview,
+  FailoverPlanAnswer,
+} from '../../../../main/console/console-contract';
+import type { ShownError } from '../shown-error';
+
+/** The dialog: planning, the plan asked about once, or why it cannot run or start. */
+export type FailoverDialog =
+  | { step: 'planning'; store: string }
+  | { step: 'plan' | 'starting'; store: string; plan: Extract<FailoverPlanAnswer, { possible: true }> }
+  | { step: 'refused'; store: string; refusal: string }
+  | { step: 'failed'; store: string; error: ShownError };
+
+export interface FailoverState {
+  overview: FailoverOverview | undefined;
+  dialog: FailoverDialog | undefined;
+}
+
+export interface FailoverActions {
+  receiveOverview(overview: FailoverOverview): void;
+  /** A job the page started, shown at once (the next overview brings its later steps). */
+  jobStarted(job: FailoverJobView): void;
+  showDialog(dialog: FailoverDialog | undefined): void;
+}
+
+/** Creates a failover store (one per window). */
+export function createFailoverStore() {
+  return create<FailoverState & FailoverActions>()((set) => ({
+    overview: undefined,
+    dialog: undefined,
+    receiveOverview: (overview) => set({ overview }),
+    jobStarted: (job) =>
+      set((s) =>
+        s.overview
+          ? { overview: { ...s.overview, jobs: [job, ...s.overview.jobs.filter((j) => j.job !== job.job)] } }
+          : {},
+      ),
+    showDialog: (dialog) => set({ dialog }),
+  }));
+}
+
+export const useFailoverStore = createFailoverStore();
+
+/** The newest job of each store that failed away from `node`. */
+export function jobsFromNode(overview: FailoverOverview | undefined, node: string): FailoverJobView[] {
+  const newest = new Map<string, FailoverJobView>();
+  for (const job of overview?.jobs ?? [])
+    if (job.failedNode === node && (newest.get(job.store)?.startedAt ?? -1) < job.startedAt)
+      newest.set(job.store, job);
+  return [...newest.values()];
+}
+
+/**
+ * The stores `node` serves that have a replica to fail over to, and no failover under way; `may`
+ * says whether this console's admin may start one (the button) or not (a line saying who can).
+ */
+export function storesToFailOver(
+  overview: FailoverOverview | undefined,
+  node: string,
+): { may: boolean; stores: Array<{ store: string; replicaNode: string }> } {
+  if (!overview) return { may: false, stores: [] };
+  const running = new Set(
+    overview.jobs.filter((j) => j.step !== 'done' && j.step !== 'failed').map((j) => j.store),
+  );
+  const stores = overview.stores.flatMap((s) =>
+    s.node === node && s.replicaNode && !running.has(s.store)
+      ? [{ store: s.store, replicaNode: s.replicaNode }]
+      : [],
+  );
+  return { may: overview.mayFailOver, stores };
+}
