@@ -11,7 +11,7 @@ import type { LoginGuard } from '../mail/auth/login-guard.js';
 import type { MetricsSampler } from '../metrics/metrics-sampler.js';
 import type { ServiceRegistry } from '../services/service-registry.js';
 import type { AuditLog } from './audit-log.js';
-import { auditMethods } from './audit-methods.js';
+import { type AuditSource, auditMethods } from './audit-methods.js';
 import { authMethods } from './auth-methods.js';
 import { type CutoverMethodDeps, cutoverMethods } from './cutover-methods.js';
 import { type DkimMethodDeps, dkimMethods } from './dkim-methods.js';
@@ -37,6 +37,8 @@ export interface MethodTableDeps {
   services: ServiceRegistry;
   sampler: MetricsSampler;
   audit: AuditLog;
+  /** The embedded directory's record of its writes (directory nodes only). */
+  directoryAudit: () => AuditSource | undefined;
   adminDomains: AdminDomains;
   now: () => number;
   /** The node's password-guessing guard (mail logins). */
@@ -89,7 +91,11 @@ export function methodTable(groups: readonly RoleGroupName[], deps: MethodTableD
     ...nodeMethods({ facts: deps.facts, services: deps.services, sampler: deps.sampler }),
     ...metricsMethods({ sampler: deps.sampler }),
     ...serviceMethods({ services: deps.services }),
-    ...auditMethods({ audit: deps.audit }),
+    ...auditMethods({
+      audit: deps.audit,
+      directoryAudit: deps.directoryAudit,
+      adminDomains: deps.adminDomains,
+    }),
     ...authMethods({
       guard: deps.loginGuard,
       directoryLockouts: deps.directoryLockouts,

@@ -10,9 +10,10 @@ import { z } from 'zod';
 import { allowedKinds, isAllowed, isDomainScoped } from '../common/contract/access-matrix.js';
 import { parseBoundedJson } from '../common/contract/bounded-json.js';
 import { type RpcResponse, rpcErrorCodes, rpcId, rpcRequest } from '../common/contract/json-rpc.js';
-import { type MethodName, methods } from '../common/contract/methods.js';
+import { type AuditTarget, type MethodName, methods } from '../common/contract/methods.js';
 import type { JsonLogger } from '../common/json-logger.js';
 import { type AuditLog, paramsDigest } from './audit-log.js';
+import { auditTargetOf } from './audit-target.js';
 import type { Caller } from './caller-key-cache.js';
 import { type AdminDomains, mailDomainOutOfScope, userOutOfScope } from './domain-scope.js';
 import { MethodError, type MethodHandler, type MethodHandlers, type RpcChannel } from './method-handler.js';
@@ -106,6 +107,8 @@ export class RpcDispatcher {
     }
     const method = name as MethodName;
     const spec = methods[method];
+    // What the call acts on, once its params are known to be well formed (a malformed call names nothing).
+    let target: AuditTarget | undefined;
     const audit = async (outcome: 'ok' | 'denied' | 'error', error?: string): Promise<void> => {
       if (!spec.audited) return;
       await this.options.audit.append({
@@ -118,6 +121,7 @@ export class RpcDispatcher {
         ...(error === undefined ? {} : { error }),
         // A dry run changes nothing; marked so that a reader does not count it as the action.
         ...(isDryRun(rawParams) ? { dryRun: true as const } : {}),
+        ...(target ? { target } : {}),
       });
     };
     const deny = async (message: string): Promise<Outcome> => {
@@ -136,6 +140,7 @@ export class RpcDispatcher {
       return { error: { code: rpcErrorCodes.invalidParams, message, data: { issues: params.error.issues } } };
     }
 
+    target = auditTargetOf(method, params.data);
     let outcome: Outcome;
     try {
       const refusal = await this.outOfScope(method, caller, params.data);

@@ -228,6 +228,11 @@ export const agentConfigSchema = z
     metricsHttp: listener.optional(),
     /** Default `<dataDir>/ssh_host_ed25519_key`; created on first start. */
     hostKeyFile: absolutePath.optional(),
+    /**
+     * On the host where slapd runs: its slapo-auditlog file (the shipped configuration writes
+     * /var/lib/ldap/mailfleet-audit.ldif), read into this node's `audit.tail`. Needs read access.
+     */
+    slapdAuditLog: absolutePath.optional(),
     /** Only on the node of role `directory`: the embedded LDAP server to start before anything else. */
     embeddedDirectory: z
       .object({

@@ -12,6 +12,7 @@ import type { JsonLogger } from '../common/json-logger.js';
 import type { AuditLog } from '../control/audit-log.js';
 import type { ControlServer } from '../control/control-server.js';
 import type { BindLockout } from '../directory/embedded/bind-throttle.js';
+import type { DirectoryChangeRecorder } from '../directory/embedded/directory-change-audit.js';
 import type { DirectoryGuardFigures } from '../directory/embedded/embedded-directory-server.js';
 import type { FailoverNode } from '../failover/failover-node.js';
 import type { RedeliveryFilter } from '../failover/redelivery-filter.js';
@@ -64,6 +65,8 @@ export type EmbeddedDirectoryStarter = (
   options: NonNullable<AgentConfig['embeddedDirectory']>,
   logger: JsonLogger,
   clock: Clock,
+  /** Records each committed write before it is acknowledged (the directory audit log). */
+  recordChange?: DirectoryChangeRecorder,
 ) => Promise<EmbeddedDirectoryHandle>;
 
 /** The embedded directory's locked DNs and addresses, for the helpdesk (`auth.lockouts`, `auth.unlock`). */
@@ -81,6 +84,8 @@ export interface AgentParts {
   hostKey: HostKey;
   sampler: MetricsSampler;
   audit: AuditLog;
+  /** The embedded directory's own audit log of every write (directory nodes): `audit.tail` merges it. */
+  directoryAudit: AuditLog;
   control: ControlServer;
   metricsHttp: MetricsHttpServer;
   /** Address consoles reach this node at (published in the server entry). */

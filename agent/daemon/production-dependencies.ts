@@ -11,7 +11,12 @@ import type { AgentDependencies } from './agent.js';
 import type { EmbeddedDirectoryStarter } from './agent-runtime.js';
 
 /** Starts the embedded LDAP server of the `directory` node. */
-export const startEmbeddedDirectory: EmbeddedDirectoryStarter = async (options, logger, clock) => {
+export const startEmbeddedDirectory: EmbeddedDirectoryStarter = async (
+  options,
+  logger,
+  clock,
+  recordChange,
+) => {
   const idle = options.idleTimeoutSeconds;
   const server = new EmbeddedDirectoryServer({
     dataDir: options.dataDir,
@@ -28,6 +33,7 @@ export const startEmbeddedDirectory: EmbeddedDirectoryStarter = async (options, 
       ...(idle === undefined ? {} : { idleTimeoutMs: idle * 1000 }),
     },
     onGuardEvent: directoryGuardLog(logger, clock),
+    ...(recordChange ? { recordChange } : {}),
   });
   await server.start();
   return {

@@ -45,6 +45,7 @@ beforeAll(async () => {
       clock: systemClock,
     }),
     audit: new AuditLog(join(dir, 'audit.log')),
+    directoryAudit: () => undefined,
     adminDomains: async () => [],
     now: () => systemClock.now(),
     loginGuard: new LoginGuard({ clock: systemClock }),

@@ -25,6 +25,8 @@ export interface SlapdConfigOptions {
   idleTimeoutSeconds?: number;
   /** One of several providers in multi-provider replication (the shipped multi-provider lines). */
   multiProvider?: MultiProviderOptions;
+  /** Where slapo-auditlog writes (the shipped path otherwise). */
+  auditLogFile?: string;
 }
 
 /** The whole slapd.conf. */
@@ -46,5 +48,5 @@ dbnosync
 index objectClass eq
 index uid,cn,mail,msDS-PhoneticDisplayName eq,sub
 index mailLocalAddress,mailHost eq
-${options.multiProvider ? multiProviderDatabaseLines(options.multiProvider) : ''}${fleetDatabaseRules(options.baseDn)}`;
+${options.multiProvider ? multiProviderDatabaseLines(options.multiProvider) : ''}${fleetDatabaseRules(options.baseDn, options.auditLogFile)}`;
 }

@@ -40,6 +40,7 @@ export async function startSlapd(
       rootPassword,
       dataDir,
       pidFile: join(workDir, 'slapd.pid'),
+      auditLogFile: join(workDir, 'audit.ldif'),
       schemaDir: shippedSchemaDir(),
       ...(settings.idleTimeoutSeconds === undefined
         ? {}
@@ -59,6 +60,7 @@ export async function startSlapd(
   let stopped = false;
   return {
     kind: 'slapd',
+    auditLogFile: join(workDir, 'audit.ldif'),
     get url() {
       return `ldap://127.0.0.1:${port}`;
     },

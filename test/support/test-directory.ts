@@ -17,6 +17,8 @@ export interface TestDirectory {
    * clock is the machine's.
    */
   advanceClock?(ms: number): void;
+  /** slapd's slapo-auditlog file (absent on the embedded directory, which records through the agent). */
+  auditLogFile?: string;
 }
 
 /** Settings a test may give a backend. */

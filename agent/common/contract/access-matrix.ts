@@ -83,7 +83,7 @@ export const accessMatrix = {
   'metrics.unsubscribe':  row(Y, Y, Y, N, N),
   'service.list':         row(Y, Y, Y, N, N),
   'service.restart':      row(Y, N, N, N, N),
-  'audit.tail':           row(Y, Y, N, N, N),
+  'audit.tail':           row(Y, Y, own, N, N),
   'mailbox.list':         row(Y, Y, own, N, N),
   'mailbox.stats':        row(Y, Y, own, N, N),
   'session.list':         row(Y, Y, own, N, N),

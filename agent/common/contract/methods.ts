@@ -34,6 +34,34 @@ const empty = z.object({}).strict();
 
 export const auditOutcomes = ['ok', 'denied', 'error'] as const;
 
+/** The kinds of thing an audit entry acted on. */
+export const auditTargetKinds = [
+  'user',
+  'alias',
+  'group',
+  'domain',
+  'admin',
+  'server',
+  'store',
+  'message',
+  'entry',
+] as const;
+
+/**
+ * What an audited call or directory change acted on: which user, alias, group, domain or message,
+ * and for a directory change which attributes (names only: never a value, so never a password).
+ */
+export const auditTarget = z.object({
+  kind: z.enum(auditTargetKinds),
+  /** The address, domain, queue ID or DN that names it. */
+  name: z.string(),
+  /** The mail domain it belongs to (lower case), when it belongs to one: what a department admin may see. */
+  domain: z.string().optional(),
+  /** Attributes a directory change wrote or removed, by name. */
+  attributes: z.array(z.string()).optional(),
+});
+export type AuditTarget = z.infer<typeof auditTarget>;
+
 /** One line of a node's append-only audit log. */
 export const auditEntry = z.object({
   at: z.string(),
@@ -46,6 +74,8 @@ export const auditEntry = z.object({
   error: z.string().optional(),
   /** The call only counted what it would touch (`dryRun: true`): nothing was changed. */
   dryRun: z.literal(true).optional(),
+  /** What it acted on, when the call or change names something. */
+  target: auditTarget.optional(),
 });
 export type AuditEntry = z.infer<typeof auditEntry>;
 

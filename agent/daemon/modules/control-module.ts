@@ -11,6 +11,7 @@ import { CallerKeyCache } from '../../control/caller-key-cache.js';
 import { ControlServer } from '../../control/control-server.js';
 import { methodTable } from '../../control/method-table.js';
 import { RpcDispatcher } from '../../control/rpc-dispatcher.js';
+import { SlapdAuditLog } from '../../directory/slapd/slapd-audit-log.js';
 import { syncSubsystem } from '../../moves/sync/sync-protocol.js';
 import { replicaSubsystem } from '../../replication/replication-protocol.js';
 import type { RoleSpec } from '../../roles.js';
@@ -62,6 +63,10 @@ export class ControlModule implements AgentModule {
     });
     await this.keys.start();
 
+    // On slapd's host: its own record of every write (slapo-auditlog), read at each audit.tail.
+    const slapdAudit = config.slapdAuditLog
+      ? new SlapdAuditLog(config.slapdAuditLog, config.node)
+      : undefined;
     const adminDomains = async (uid: string) => (await directory.getAdmin(uid))?.domains ?? [];
     const now = () => this.runtime.clock.now();
     const proxies = () => this.runtime.find('mailProxies');
@@ -78,6 +83,7 @@ export class ControlModule implements AgentModule {
         services,
         sampler,
         audit,
+        directoryAudit: () => this.runtime.find('directoryAudit') ?? slapdAudit,
         adminDomains,
         now,
         loginGuard: this.runtime.loginGuard,

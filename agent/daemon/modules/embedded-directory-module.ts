@@ -4,6 +4,9 @@
  * throttle and connection caps report as role counters, and its locked DNs and addresses are the
  * `directoryLockouts` part (for the helpdesk's lockout list).
  */
+import { join } from 'node:path';
+import { AuditLog } from '../../control/audit-log.js';
+import { directoryChangeEntry } from '../../directory/embedded/directory-change-audit.js';
 import type { DirectoryGuardFigures } from '../../directory/embedded/embedded-directory-server.js';
 import type { RoleCounter } from '../../metrics/counter-registry.js';
 import type { AgentModule } from '../agent-module.js';
@@ -54,11 +57,19 @@ export class EmbeddedDirectoryModule implements AgentModule {
     const options = this.runtime.config.embeddedDirectory;
     if (!options) return;
     const logger = this.runtime.logger.child('directory');
+    // The directory records its own writes, so a change made with anyone's bind, by any tool, is on
+    // record. Its own file: it starts before the control plane opens audit.log.
+    const audit = new AuditLog(join(this.runtime.config.dataDir, 'directory-audit.log'));
+    await audit.open();
+    this.runtime.set('directoryAudit', audit);
+    const { node } = this.runtime.config;
+    const recordChange = (write: Parameters<typeof directoryChangeEntry>[2]) =>
+      audit.append(directoryChangeEntry(node, this.runtime.clock.now(), write));
     let handle: EmbeddedDirectoryHandle | undefined;
     this.runtime.services.register({
       name: 'directory',
       start: async () => {
-        handle = await this.starter(options, logger, this.runtime.clock);
+        handle = await this.starter(options, logger, this.runtime.clock, recordChange);
         return handle.detail ?? `listening on ldap://${options.host}:${options.port}`;
       },
       stop: async () => {
@@ -96,5 +107,7 @@ export class EmbeddedDirectoryModule implements AgentModule {
     if (!this.runtime.services.has('directory')) return;
     await this.runtime.services.stop('directory');
     this.runtime.services.unregister('directory');
+    await this.runtime.find('directoryAudit')?.close();
+    this.runtime.set('directoryAudit', undefined);
   }
 }

@@ -24,6 +24,7 @@ import {
   type ConnectionRefusal,
   refuseConnection,
 } from './connection-limits.js';
+import type { DirectoryChangeRecorder } from './directory-change-audit.js';
 import { DirectoryDatabase } from './directory-database.js';
 import { clientAddress, FleetAddresses } from './fleet-addresses.js';
 import { type ConnectionState, LdapRequestHandlers } from './ldap-request-handlers.js';
@@ -64,6 +65,8 @@ export interface EmbeddedDirectoryOptions {
   clock?: Clock;
   /** Told about locks, throttled binds and refused connections, for the log (no passwords). */
   onGuardEvent?: (event: DirectoryGuardEvent) => void;
+  /** Records every committed write before it is acknowledged (the node's directory audit log). */
+  recordChange?: DirectoryChangeRecorder;
 }
 
 /** What the bind throttle and the connection caps report. */
@@ -134,7 +137,7 @@ export class EmbeddedDirectoryServer {
       baseDn,
       reads,
       binds: new BindGate(baseDn, schema, reads, throttle, fleet),
-      writes: new WriteOperations(database, schema, policy, baseDn),
+      writes: new WriteOperations(database, schema, policy, baseDn, this.options.recordChange),
       entries: database.entries,
       sizeLimit: this.options.sizeLimit ?? 500,
     });

@@ -9,6 +9,7 @@
 import { passwordPolicyProblem, passwordPolicyRefusal } from '../../common/directory/password-policy.js';
 import type { DirectorySchema } from '../schema/directory-schema.js';
 import type { AccessPolicy, Identity, WrittenValues } from './access-control.js';
+import type { DirectoryChangeRecorder, DirectoryWrite } from './directory-change-audit.js';
 import type { DirectoryDatabase, EntryChange } from './directory-database.js';
 import { validateEntry } from './entry-validation.js';
 import { LdapResultError, resultCodes } from './ldap-result-error.js';
@@ -38,6 +39,8 @@ export class WriteOperations {
     private readonly schema: DirectorySchema,
     private readonly policy: AccessPolicy,
     private readonly baseDn: string,
+    /** Told of every committed write before it is acknowledged (the audit record). */
+    private readonly record?: DirectoryChangeRecorder,
   ) {
     this.uniqueAddresses = new UniqueAddresses(baseDn, schema, db.entries);
   }
@@ -54,7 +57,12 @@ export class WriteOperations {
     hashPasswords(entry);
     validateEntry(this.schema, entry);
     this.uniqueAddresses.check(entry);
-    return this.db.commit([{ put: entry }]);
+    return this.commit([{ put: entry }], {
+      kind: 'add',
+      identity,
+      entry,
+      attributes: [...entry.attributes.keys()],
+    });
   }
 
   /** Applies a modify request's changes in order, all or nothing. */
@@ -76,7 +84,7 @@ export class WriteOperations {
     hashPasswords(next);
     validateEntry(this.schema, next);
     this.uniqueAddresses.check(next, written);
-    return this.db.commit([{ put: next }]);
+    return this.commit([{ put: next }], { kind: 'modify', identity, entry: next, attributes: touched });
   }
 
   /** Deletes a leaf entry. */
@@ -89,7 +97,7 @@ export class WriteOperations {
       );
     }
     this.policy.checkWrite(identity, 'delete', current);
-    return this.db.commit([{ remove: current }]);
+    return this.commit([{ remove: current }], { kind: 'delete', identity, entry: current, attributes: [] });
   }
 
   /** Renames (and optionally moves) a leaf entry. */
@@ -156,7 +164,8 @@ export class WriteOperations {
     this.uniqueAddresses.check(next, rdnValues, current.key);
     const changes: EntryChange[] =
       target.key === current.key ? [{ put: next }] : [{ remove: current }, { put: next }];
-    return this.db.commit(changes);
+    const renamed = newRdnParts.map((part) => this.attributeKey(part.type));
+    return this.commit(changes, { kind: 'rename', identity, entry: next, attributes: renamed });
   }
 
   /** Password Modify (RFC 3062): sets userPassword, hashed, for the identity itself or another entry. */
@@ -188,7 +197,31 @@ export class WriteOperations {
     attributes.set('userpassword', { name: 'userPassword', values: [hashPassword(newPassword)] });
     const next: StoredEntry = { ...current, attributes };
     validateEntry(this.schema, next);
-    return this.db.commit([{ put: next }]);
+    return this.commit([{ put: next }], {
+      kind: 'password',
+      identity,
+      entry: next,
+      attributes: ['userPassword'],
+    });
+  }
+
+  /**
+   * Commits, then records the write before it is acknowledged. A write that is durable but could
+   * not be recorded answers `other` (80): the client must not read it as a clean success.
+   */
+  private async commit(changes: EntryChange[], write: DirectoryWrite): Promise<void> {
+    await this.db.commit(changes);
+    if (!this.record) return;
+    const writer = write.identity.kind === 'entry' ? this.db.entries.get(write.identity.key) : undefined;
+    const writerTier = writer?.attributes.get('mailfleetadmintier')?.values[0];
+    try {
+      await this.record(writerTier ? { ...write, writerTier } : write);
+    } catch (error) {
+      throw new LdapResultError(
+        resultCodes.other,
+        `the change was made but could not be recorded in the audit log: ${(error as Error).message}`,
+      );
+    }
   }
 
   private existing(dn: string): StoredEntry {

@@ -11,7 +11,7 @@ import { passwordLimits } from '../../common/directory/password-policy.js';
 import { fleetAccessRules } from './access-rules.js';
 
 /** Modules the database lines need (`moduleload`, before the database). */
-export const slapdModules = ['back_mdb', 'pw-sha2', 'unique', 'ppolicy'] as const;
+export const slapdModules = ['back_mdb', 'pw-sha2', 'unique', 'ppolicy', 'auditlog'] as const;
 
 /**
  * Lockout of a DN after failed binds, the same on both servers (the embedded directory's per-DN
@@ -91,11 +91,25 @@ ppolicy_default "${passwordPolicyDn(baseDn)}"
 `;
 }
 
+/** Where the shipped configuration has slapd record every write (slapo-auditlog, LDIF). */
+export const slapdAuditLogFile = '/var/lib/ldap/mailfleet-audit.ldif';
+
+/**
+ * The audit log overlay (slapo-auditlog): slapd appends every write it commits, whoever binds, with
+ * the writer's DN, to `file`; the agent on the directory host reads it for `audit.tail`
+ * (agent/directory/slapd/slapd-audit-log.ts, docs/security.md).
+ */
+export function fleetAuditLog(file: string): string {
+  return `overlay auditlog
+auditlog ${file}
+`;
+}
+
 /**
  * The lines of the fleet's database after `suffix`, `rootdn`, `directory` and the indexes: add
  * checks per attribute, the overlays, the access rules.
  */
-export function fleetDatabaseRules(baseDn: string): string {
+export function fleetDatabaseRules(baseDn: string, auditLogFile = slapdAuditLogFile): string {
   return `add_content_acl on
-${fleetUniqueAddresses(baseDn)}${fleetPasswordPolicy(baseDn)}${fleetAccessRules(baseDn)}`;
+${fleetUniqueAddresses(baseDn)}${fleetPasswordPolicy(baseDn)}${fleetAuditLog(auditLogFile)}${fleetAccessRules(baseDn)}`;
 }

@@ -12,6 +12,7 @@ import {
   fleetDatabaseRules,
   passwordPolicy,
   passwordPolicyEntries,
+  slapdAuditLogFile,
   slapdGlobalLines,
   slapdIdleTimeoutSeconds,
 } from './database-rules.js';
@@ -46,6 +47,9 @@ ${slapdGlobalLines()}
 # Then: the content of an add is checked attribute by attribute (so no admin attribute can be
 # added outside ou=admins); one holder per address (unique); a DN is locked for ${passwordPolicy.lockoutDurationSeconds / 60} minutes
 # after ${passwordPolicy.maxFailures} failed binds in ${passwordPolicy.failureCountIntervalSeconds / 60} minutes (ppolicy; add mailfleet-ppolicy.ldif first);
+# every write recorded with the writer's DN in ${slapdAuditLogFile} (auditlog; the agent on this host
+# reads it for the console's Audit view: set slapdAuditLog in its configuration and let it read the
+# file, which holds password hashes: keep it 0640 openldap:mailfleet at most);
 # the access rules.
 ${fleetDatabaseRules(baseDn)}`;
 }

@@ -20,17 +20,19 @@ const springLoadMs = 700;
 export interface NavEntry {
   view: ConsoleView;
   label: MessageKey;
+  /** What the word means, on hover (jargon a clerk may not know). */
+  hint?: MessageKey;
 }
 
 /** The entries, in the order mail administrators work: overview, a node, queues, spam, audit. */
 export const navEntries: readonly NavEntry[] = [
   { view: 'dashboard', label: 'nav.dashboard' },
-  { view: 'nodes', label: 'nav.nodes' },
+  { view: 'nodes', label: 'nav.nodes', hint: 'term.node' },
   { view: 'queues', label: 'nav.queues' },
   { view: 'trace', label: 'nav.trace' },
   { view: 'spam', label: 'nav.spam' },
   { view: 'audit', label: 'nav.audit' },
-  { view: 'directory', label: 'nav.directory' },
+  { view: 'directory', label: 'nav.directory', hint: 'term.directory' },
   { view: 'moves', label: 'nav.moves' },
   { view: 'lockouts', label: 'nav.lockouts' },
 ];
@@ -51,6 +53,7 @@ export function AppNav() {
               href={hashOfPlace({ view: entry.view })}
               aria-current={entry.view === current ? 'page' : undefined}
               data-view={entry.view}
+              title={entry.hint ? tr.t(entry.hint) : undefined}
               onDragEnter={(event) => {
                 if (!mayCarryUsers([...event.dataTransfer.types]) || entry.view === current) return;
                 stop();

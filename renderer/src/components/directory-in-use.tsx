@@ -36,7 +36,10 @@ export function DirectoryInUse({ link, className }: { link: DirectoryLink | unde
   if (!link) return null;
   const trouble = link.unanswered.length > 0 || !link.inUse;
   return (
-    <p className={`directory-in-use${trouble ? ' directory-in-use-degraded' : ''} ${className ?? ''}`}>
+    <p
+      className={`directory-in-use${trouble ? ' directory-in-use-degraded' : ''} ${className ?? ''}`}
+      title={tr.t('term.directory')}
+    >
       {tr.t('directory.line', { status: directoryStatusText(tr, link) })}
     </p>
   );

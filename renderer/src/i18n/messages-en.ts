@@ -1,11 +1,13 @@
 /** English strings of the console. Keys are shared with messages-ja.ts, which must have every one. */
 
+import { auditMessagesEn } from './audit-messages-en';
 import { clerkMessagesEn } from './clerk-messages-en';
 import { directoryMessagesEn } from './directory-messages-en';
 import { failoverMessagesEn } from './failover-messages-en';
 import { lockoutMessagesEn } from './lockout-messages-en';
 import { viewMessagesEn } from './messages-views-en';
 import { moveMessagesEn } from './move-messages-en';
+import { plainWordsMessagesEn } from './plain-words-messages-en';
 import { plural } from './plural-text';
 export const messagesEn = {
   'app.title': 'mailfleet console',
@@ -125,6 +127,8 @@ export const messagesEn = {
   ...lockoutMessagesEn,
   ...moveMessagesEn,
   ...clerkMessagesEn,
+  ...auditMessagesEn,
+  ...plainWordsMessagesEn,
   ...failoverMessagesEn,
 } as const;
 

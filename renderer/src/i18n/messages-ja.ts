@@ -1,4 +1,5 @@
 /** 日本語の文言。messages-en.ts と同じキーをすべて持つこと(型で確かめる)。 */
+import { auditMessagesJa } from './audit-messages-ja';
 import { clerkMessagesJa } from './clerk-messages-ja';
 import { directoryMessagesJa } from './directory-messages-ja';
 import { failoverMessagesJa } from './failover-messages-ja';
@@ -6,6 +7,7 @@ import { lockoutMessagesJa } from './lockout-messages-ja';
 import type { MessageKey } from './messages-en';
 import { viewMessagesJa } from './messages-views-ja';
 import { moveMessagesJa } from './move-messages-ja';
+import { plainWordsMessagesJa } from './plain-words-messages-ja';
 
 export const messagesJa = {
   'app.title': 'mailfleet 管理コンソール',
@@ -119,5 +121,7 @@ export const messagesJa = {
   ...lockoutMessagesJa,
   ...moveMessagesJa,
   ...clerkMessagesJa,
+  ...auditMessagesJa,
+  ...plainWordsMessagesJa,
   ...failoverMessagesJa,
 } as const satisfies Record<MessageKey, string>;

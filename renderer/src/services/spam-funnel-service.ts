@@ -1,6 +1,6 @@
 /**
- * The dashboard's spam funnel read: `spam.statistics` of every gateway in the fleet snapshot, at
- * once, the answers summed by the funnel store. A gateway that does not answer is named, the
+ * The dashboard's spam funnel read: `spam.statistics` and `gateway.status` (is content scanned?)
+ * of every gateway in the fleet snapshot, at once, the answers summed by the funnel store. A gateway that does not answer is named, the
  * others still count.
  */
 import type { ConsoleApi } from '../../../main/console/console-contract';
@@ -21,9 +21,18 @@ export async function refreshSpamFunnel(
   if (!snapshot) return;
   const gateways = snapshot.nodes.filter((node) => node.role === 'gateway').map((node) => node.name);
   funnel.getState().loadingFunnel();
-  const settled = await Promise.allSettled(gateways.map((node) => api.spam.statistics({ node })));
+  // With each gateway's status: a gateway that scans no content counts no spam, and the funnel says so.
+  const settled = await Promise.allSettled(
+    gateways.map(async (node) => {
+      const [statistics, status] = await Promise.all([
+        api.spam.statistics({ node }),
+        api.gateway.status({ node }),
+      ]);
+      return { statistics, scanning: status.contentScanning.configured };
+    }),
+  );
   const answers = settled.flatMap((result, index) =>
-    result.status === 'fulfilled' ? [{ node: gateways[index] ?? '', statistics: result.value }] : [],
+    result.status === 'fulfilled' ? [{ node: gateways[index] ?? '', ...result.value }] : [],
   );
   const failures = settled.flatMap((result, index) =>
     result.status === 'rejected' ? [{ node: gateways[index] ?? '', error: shownErrorOf(result.reason) }] : [],

@@ -105,7 +105,7 @@ describe('authentication', () => {
     expect(denied).toBeInstanceOf(RpcCallError);
     expect((denied as RpcCallError).codeName).toBe('forbidden');
     expect((denied as RpcCallError).message).toBe(
-      'tier peer may not call audit.tail (allowed: system, helpdesk)',
+      'tier peer may not call audit.tail (allowed: system, helpdesk, domain)',
     );
     connection.close();
   });

@@ -158,6 +158,8 @@ export interface FleetTotals {
   up: number;
   notAnswering: number;
   mailboxes?: number;
+  /** Store nodes not answering now: their mailboxes are not in `mailboxes`. */
+  storesNotAnswering: number;
   sessions?: number;
   deliveriesPerMin?: number;
   failedLoginsPerMin?: number;
@@ -183,6 +185,7 @@ function computeTotals(snapshot: ConsoleFleetSnapshot): FleetTotals {
     up: up.length,
     notAnswering: snapshot.nodes.length - up.length,
     mailboxes: sum(figures.map((f) => f.mailboxes)),
+    storesNotAnswering: snapshot.nodes.filter((n) => n.role === 'store' && n.state !== 'up').length,
     sessions: sum(figures.map((f) => f.sessions)),
     deliveriesPerMin: sum(figures.map((f) => f.deliveriesPerMin)),
     failedLoginsPerMin: sum(figures.map((f) => f.failedLoginsPerMin)),

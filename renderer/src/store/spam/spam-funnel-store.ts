@@ -26,12 +26,15 @@ export interface SpamFunnelState {
   funnelFailures: FunnelFailure[];
   /** `ready` with no gateways: the fleet has none. */
   funnelStatus: LoadStatus;
+  /** Gateways that answered and scan no content (no spam can be counted there). */
+  funnelScanningOff: string[];
 }
 
 export interface SpamFunnelActions {
   loadingFunnel(): void;
   receiveFunnel(
-    answers: Array<{ node: string; statistics: SpamStatistics }>,
+    /** `scanning`: whether the gateway's content scanning is configured. */
+    answers: Array<{ node: string; statistics: SpamStatistics; scanning?: boolean }>,
     failures: FunnelFailure[],
   ): void;
 }
@@ -42,6 +45,7 @@ export const spamFunnelInitialState: SpamFunnelState = {
   funnelMinutes: 60,
   funnelFailures: [],
   funnelStatus: 'idle',
+  funnelScanningOff: [],
 };
 
 /** The totals of several gateways' statistics, outcome by outcome. */
@@ -72,6 +76,7 @@ export function createSpamFunnelStore() {
           funnelMinutes: answers[0]?.statistics.windowMinutes ?? 60,
           funnelFailures,
           funnelStatus: 'ready',
+          funnelScanningOff: answers.filter((a) => a.scanning === false).map((a) => a.node),
         };
       }),
   }));

@@ -1,6 +1,7 @@
 /**
  * Audit entries as a table, newest first: when, which node, who (tier and id), what (the method,
- * named in words where the console knows it), and the outcome in words and colour.
+ * named in words where the console knows it), on what (the user, message, domain; for a directory
+ * change the attributes, never their values), and the outcome in words and colour.
  */
 import type { AuditEntry } from '../../../../main/console/console-contract';
 import type { MessageKey } from '../../i18n/messages-en';
@@ -21,6 +22,19 @@ function callerWords(tr: Translator, caller: AuditEntry['caller']): string {
   return `${caller.id} (${tier})`;
 }
 
+/** What the entry acted on, in words: "user alice@alpha.example; changed: password (not recorded)". */
+export function targetWords(tr: Translator, target: AuditEntry['target']): string {
+  if (!target) return '';
+  const named = tr.t(`audit.target.${target.kind}` as MessageKey, { name: target.name });
+  const attributes = (target.attributes ?? []).map((name) => {
+    const key = `audit.attribute.${name.toLowerCase()}`;
+    return Object.hasOwn(messagesEn, key) ? tr.t(key as MessageKey) : name;
+  });
+  return attributes.length === 0
+    ? named
+    : `${named}; ${tr.t('audit.changed', { list: attributes.join(', ') })}`;
+}
+
 interface AuditTableProps {
   entries: AuditEntry[];
   /** Hide the node column on a node's own page. */
@@ -39,6 +53,7 @@ export function AuditTable({ entries, showNode = true, testId }: AuditTableProps
           {showNode && <th scope="col">{tr.t('audit.node')}</th>}
           <th scope="col">{tr.t('audit.who')}</th>
           <th scope="col">{tr.t('audit.what')}</th>
+          <th scope="col">{tr.t('audit.target')}</th>
           <th scope="col">{tr.t('audit.outcome')}</th>
         </tr>
       </thead>
@@ -55,6 +70,7 @@ export function AuditTable({ entries, showNode = true, testId }: AuditTableProps
               {methodWords(tr, entry.method)}
               {entry.dryRun && <span className="outcome-detail">{tr.t('audit.dryRun')}</span>}
             </td>
+            <td data-testid="audit-target">{targetWords(tr, entry.target)}</td>
             <td className={`outcome outcome-${entry.outcome}`}>
               {tr.t(`outcome.${entry.outcome}`)}
               {entry.error && <span className="outcome-detail">{entry.error}</span>}

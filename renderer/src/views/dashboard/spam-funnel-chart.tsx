@@ -49,6 +49,7 @@ export function SpamFunnelChart() {
   const gateways = useSpamFunnelStore((s) => s.funnelGateways);
   const failures = useSpamFunnelStore((s) => s.funnelFailures);
   const status = useSpamFunnelStore((s) => s.funnelStatus);
+  const scanningOff = useSpamFunnelStore((s) => s.funnelScanningOff);
   const steps = useMemo(() => (totals ? funnelSteps(totals, tr) : []), [totals, tr]);
   const format = useMemo(() => ({ count: (v: unknown) => tr.number(Number(v)) }), [tr]);
   const seen = steps[0]?.count ?? 0;
@@ -60,6 +61,13 @@ export function SpamFunnelChart() {
           <span className="chart-note"> · {tr.t('chart.funnel.gateways', { n: gateways.length })}</span>
         )}
       </figcaption>
+      {scanningOff.length > 0 && (
+        <p className="chart-note-line" data-testid="funnel-scanning-off">
+          {scanningOff.length === gateways.length
+            ? tr.t('chart.funnel.scanningOff')
+            : tr.t('chart.funnel.scanningOffSome', { gateways: scanningOff.join(', ') })}
+        </p>
+      )}
       {failures.map((failure) => (
         <p key={failure.node} className="chart-error" role="alert">
           {failure.node}: {tr.t('chart.funnel.error', { error: errorWords(tr, failure.error) })}
@@ -88,6 +96,9 @@ export function SpamFunnelChart() {
               </Bar>
             </BarChart>
           </ResponsiveContainer>
+          <p className="chart-note-line" data-testid="funnel-greylist-hint">
+            {tr.t('term.greylist')}
+          </p>
         </div>
       )}
       {totals && (

@@ -24,7 +24,9 @@ function NodeChooser({ nodes }: { nodes: ConsoleNodeView[] }) {
   const tr = useTranslator();
   return (
     <section aria-labelledby="nodes-title">
-      <h2 id="nodes-title">{tr.t('nodes.title')}</h2>
+      <h2 id="nodes-title" title={tr.t('term.node')}>
+        {tr.t('nodes.title')}
+      </h2>
       <p>{tr.t('nodes.choose')}</p>
       {nodesByRole(nodes).map((group) => (
         <div key={group.role} className="node-chooser-group">

@@ -41,7 +41,9 @@ export function QueueShapeTable({ entries, now }: { entries: QueueEntry[]; now: 
         <table className="table" data-testid="queue-shape">
           <thead>
             <tr>
-              <th scope="col">{tr.t(`queues.shape.key.${grouping}`)}</th>
+              <th scope="col" title={grouping === 'destination' ? tr.t('term.destination') : undefined}>
+                {tr.t(`queues.shape.key.${grouping}`)}
+              </th>
               <th scope="col" className="number">
                 {tr.t('queues.shape.total')}
               </th>
