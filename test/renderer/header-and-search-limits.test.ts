@@ -3,7 +3,7 @@
  * header with the navigation and the language switch stays in view on a long page; a user page
  * has its own address, so back and forward move between users; a 10,000-character paste into the
  * search box is cut to what the directory answers, said in words, and the count and rows stay
- * true. English and Japanese; screenshots go to test-output/console/.
+ * true. Each in English and in Japanese; screenshots go to test-output/console/.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -73,6 +73,32 @@ describe('the header, user addresses and the search limit', () => {
     await page.locator('input[name="search"]').fill('');
     await expect.poll(() => page.getByTestId('dir-count').textContent()).toBe('20 人中 20 人が該当');
     expect(await page.getByTestId('dir-search-limit').count()).toBe(0);
+  });
+
+  it('keeps the header in view in Japanese too, with the English switch at hand', async () => {
+    await page.locator(`button.dir-row[data-address="${users[3]!.address}"]`).click();
+    await expect.poll(title).toBe(users[3]!.address);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(300);
+    expect(await headerTop()).toBe(0);
+    expect(await page.getByRole('button', { name: 'English' }).isVisible()).toBe(true);
+    await page.goBack();
+    await expect.poll(title).not.toBe(users[3]!.address);
+    await page.screenshot({ path: join(screenshots, 'header-in-view-ja.png') });
+  });
+
+  it('says the search limit in English as well', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('input[name="search"]').fill('x'.repeat(10_000));
+    expect((await page.locator('input[name="search"]').inputValue()).length).toBe(200);
+    await expect
+      .poll(() => page.getByTestId('dir-search-limit').textContent())
+      .toContain('A search is at most 200 characters');
+    await expect.poll(() => page.getByTestId('dir-count').textContent()).toBe('No user matches.');
+    await page.screenshot({ path: join(screenshots, 'directory-search-limit-en.png') });
+    await page.locator('input[name="search"]').fill('');
+    await expect.poll(() => page.getByTestId('dir-count').textContent()).toBe('20 of 20 users match');
     expect(consoleLab.pageErrors).toEqual([]);
   });
 });
