@@ -61,12 +61,31 @@ export interface DnsResponder {
   stop(): Promise<void>;
 }
 
+/** Tries for a port free for both UDP and TCP when the caller lets the system pick one. */
+const freePortTries = 20;
+
 /** Starts a responder on `host` (default 127.0.0.1), port 0 = a free one. */
 export async function startDnsResponder(options: {
   zone: SimulatedZone;
   host?: string;
   port?: number;
 }): Promise<DnsResponder> {
+  if (options.port) return startOnPort(options, options.port);
+  // The system picks a free UDP port; its number may be taken for TCP by another process on a
+  // shared machine, so a TCP clash picks again rather than failing the lab.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnPort(options, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= freePortTries) throw error;
+    }
+  }
+}
+
+async function startOnPort(
+  options: { zone: SimulatedZone; host?: string },
+  requestedPort: number,
+): Promise<DnsResponder> {
   const host = options.host ?? '127.0.0.1';
   const zone = new Map(Object.entries(options.zone).map(([name, records]) => [normalize(name), records]));
   const queries: { name: string; type: number }[] = [];
@@ -79,7 +98,7 @@ export async function startDnsResponder(options: {
   socket.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind(options.port ?? 0, host, () => {
+    socket.bind(requestedPort, host, () => {
       socket.off('error', reject);
       resolve();
     });
