@@ -109,6 +109,12 @@ export interface FleetDirectory {
 
   listAdmins(): Promise<AdminEntry[]>;
   getAdmin(uid: string): Promise<AdminEntry | undefined>;
+  /**
+   * Checks an admin's password by binding as `uid=<uid>,ou=admins` on a separate connection (a
+   * password sign-in to an agent, docs/delegation.md). False for a wrong password, an unknown or
+   * locked admin: the directory answers all of them alike.
+   */
+  verifyAdminPassword(uid: string, password: string): Promise<boolean>;
 
   listDomains(): Promise<MailDomainEntry[]>;
   /**

@@ -377,6 +377,12 @@ export class LdapFleetDirectory implements FleetDirectory {
     return this.session.checkPassword(dn, password, `the password check of ${address}`);
   }
 
+  async verifyAdminPassword(uid: string, password: string): Promise<boolean> {
+    // An empty password would make a bind "unauthenticated", which some servers accept as anonymous.
+    if (password === '' || uid === '') return false;
+    return this.session.checkPassword(this.tree.admin(uid), password, `the password check of admin ${uid}`);
+  }
+
   async listAliases(domain: string): Promise<MailAliasEntry[]> {
     return (await this.list(mailAliasKind, this.tree.domain(domain))).sort((a, b) => compare(a.mail, b.mail));
   }
