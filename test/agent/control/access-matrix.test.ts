@@ -276,7 +276,8 @@ test('every method x every caller kind is allowed or refused as the matrix says,
           seen[method][which] = refused ? 'deny' : 'allow';
           continue;
         }
-        const otherDomains = which === 'domain (other domains)' || which === 'domain (password, other domains)';
+        const otherDomains =
+          which === 'domain (other domains)' || which === 'domain (password, other domains)';
         const callParams = otherDomains ? (params.outOfScope ?? params.inScope) : params.inScope;
         const connection = await connectionOf(loginOf[which]);
         const outcome = await connection.client.call(method, callParams as never).then(
