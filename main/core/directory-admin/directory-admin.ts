@@ -21,6 +21,7 @@ import {
 } from './directory-admin-contract.js';
 import { checkPassword, inputError, refuse, toDirectoryAdminError } from './directory-admin-errors.js';
 import { MailListAdmin } from './mail-list-admin.js';
+import { checkQuotaBudget } from './quota-budget.js';
 import { toUserSummary, UserIndex } from './user-index.js';
 
 /** A write made through {@link DirectoryAdmin}, for an audit trail. Never carries a password. */
@@ -106,6 +107,12 @@ export class DirectoryAdmin {
       async (edit) => {
         const user = await this.requireUser(edit.address);
         if (edit.aliases) await this.checkFurtherAddresses(edit.aliases, user.mail);
+        if (edit.quotaBytes !== undefined)
+          await checkQuotaBudget(this.directory, {
+            domain: user.mail.slice(user.mail.lastIndexOf('@') + 1),
+            user: user.mail,
+            quotaBytes: edit.quotaBytes,
+          });
         const change: Partial<MailUserInput> = {};
         if (edit.displayName !== undefined) change.displayName = edit.displayName;
         if (edit.reading !== undefined) change.reading = edit.reading;
@@ -160,6 +167,7 @@ export class DirectoryAdmin {
         if (user.aliases) await this.checkFurtherAddresses(user.aliases, user.address);
         const uid = user.address.slice(0, user.address.lastIndexOf('@'));
         checkPassword(user.password, [user.address, ...(user.aliases ?? [])], uid, 'password');
+        await checkQuotaBudget(this.directory, { domain, quotaBytes: user.quotaBytes ?? null });
         try {
           const added = await this.directory.addUser(
             {
