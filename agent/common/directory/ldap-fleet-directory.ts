@@ -243,6 +243,18 @@ export class LdapFleetDirectory implements FleetDirectory {
     );
   }
 
+  async setDomainSpamPolicy(domain: string, value: string | undefined): Promise<void> {
+    await this.session.write(
+      `writing the spam policy of ${domain}`,
+      (c) =>
+        c.modify(this.tree.domain(domain), [
+          replaceValues('mailfleetSpamPolicy', value === undefined ? [] : [value]),
+        ]),
+      `no such mail domain ${domain}`,
+      idempotent,
+    );
+  }
+
   async searchUsers(query: UserQuery): Promise<MailUserEntry[]> {
     const parts: LdapFilter[] = [equals('objectClass', 'mailfleetMailUser')];
     if (query.text) {

@@ -22,6 +22,7 @@ import {
 import { checkPassword, inputError, refuse, toDirectoryAdminError } from './directory-admin-errors.js';
 import { MailListAdmin } from './mail-list-admin.js';
 import { checkQuotaBudget } from './quota-budget.js';
+import { readSpamPolicy, writeSpamPolicy } from './spam-policy-admin.js';
 import { toUserSummary, UserIndex } from './user-index.js';
 
 /** A write made through {@link DirectoryAdmin}, for an audit trail. Never carries a password. */
@@ -267,6 +268,21 @@ export class DirectoryAdmin {
   /** Deletes a group. */
   deleteGroup(input: unknown): Promise<DirectoryAdminResult<DirectoryAdminValue<'deleteGroup'>>> {
     return this.run('deleteGroup', input, (group) => this.lists.deleteGroup(group), groupTarget);
+  }
+
+  /** A domain's spam policy as the gateway applies it. */
+  spamPolicy(input: unknown): Promise<DirectoryAdminResult<DirectoryAdminValue<'spamPolicy'>>> {
+    return this.run('spamPolicy', input, ({ domain }) => readSpamPolicy(this.directory, domain));
+  }
+
+  /** Sets a domain's spam policy (tag, or reject, and the thresholds); the directory decides who may. */
+  setSpamPolicy(input: unknown): Promise<DirectoryAdminResult<DirectoryAdminValue<'setSpamPolicy'>>> {
+    return this.run(
+      'setSpamPolicy',
+      input,
+      (policy) => writeSpamPolicy(this.directory, policy),
+      (policy) => policy.domain,
+    );
   }
 
   /** Closes the directory client. */
