@@ -15,6 +15,7 @@ import { sshAgentConnector } from './agent-connector.js';
 import { toDirectoryAdminError } from './directory-admin/directory-admin-errors.js';
 import { FleetClient } from './fleet-client.js';
 import type { KnownNodesStore } from './known-nodes.js';
+import type { AgentConnector } from './node-link.js';
 
 /** Where the directory is (a fleet profile without a key: docs/delegation.md). */
 export interface SignInDirectory {
@@ -53,6 +54,13 @@ export const signInRefusalTexts: Record<SignInRefusal, { en: string; ja: string 
 /** A signed-in fleet: close it on sign-out or idle time-out. */
 export interface PasswordFleet {
   admin: SignedInAdmin;
+  /**
+   * True once an agent refused the password (changed, locked, or the admin removed): the links
+   * stop signing in, so a changed password costs one failed check per agent at most, not one per
+   * reconnect (which would keep the admin's entry locked by the directory's throttle). The person
+   * signs in again.
+   */
+  readonly ended: boolean;
   /** The directory client bound as the admin (directory administration goes through it). */
   directory: LdapFleetDirectory;
   fleet: FleetClient;
@@ -108,9 +116,21 @@ export async function signInWithPassword(
       toDirectoryAdminError(error).code === 'directory-down' ? 'directory-down' : 'bad-credentials',
     );
   }
+  let ended = false;
+  const signIn = sshAgentConnector({ uid, password });
+  const connector: AgentConnector = async (server) => {
+    if (ended) throw new Error('the sign-in has ended: the password was refused; sign in again');
+    try {
+      return await signIn(server);
+    } catch (error) {
+      // ssh2 marks a refused login (as opposed to a node that did not answer) with this level.
+      if ((error as { level?: unknown }).level === 'client-authentication') ended = true;
+      throw error;
+    }
+  };
   const fleet = new FleetClient({
     directory,
-    connector: sshAgentConnector({ uid, password }),
+    connector,
     subscribe: options.subscribe,
     followMoves: options.followMoves ?? false,
     ...(options.knownNodes ? { knownNodes: options.knownNodes } : {}),
@@ -126,6 +146,9 @@ export async function signInWithPassword(
     ok: true,
     signedIn: {
       admin,
+      get ended() {
+        return ended;
+      },
       directory,
       fleet,
       close: async () => {

@@ -9,6 +9,7 @@ import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
 import { passwordModifyOid, passwordModifyRequest } from '../../../agent/common/directory/ldap-session.js';
+import { connectRpc } from '../../../agent/common/rpc/connect-rpc.js';
 import { RpcCallError } from '../../../agent/common/rpc/rpc-errors.js';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
@@ -123,6 +124,25 @@ describe('signing in with a password', () => {
       await client.unbind();
     }
     await expect(alpha.fleet.call('store01', 'node.info', {})).rejects.toThrow();
+    // The agent closed the session; the link's next sign-in is refused and the sign-in ends there.
+    for (let i = 0; i < 200 && !alpha.ended; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alpha.ended).toBe(true);
+    // Past a few reconnect intervals (0.5-3 s), the agent saw one failed sign-in, not one per retry.
+    await new Promise((r) => setTimeout(r, 4_000));
+    const sys = await connectRpc({
+      host: '127.0.0.1',
+      port: agent.endpoints().controlPort,
+      username: 'sys',
+      privateKey: sysKey.private,
+      pinnedHostKeys: (await directory.reader('store01').getServer('store01'))?.hostKeys ?? [],
+    });
+    try {
+      const { lockouts } = await sys.client.call('auth.lockouts', {});
+      const failures = lockouts.find((l) => l.name === 'alpha-clerk')?.failures ?? 0;
+      expect(failures).toBeLessThanOrEqual(2);
+    } finally {
+      sys.close();
+    }
     const again = await signInWithPassword(where(), 'alpha-clerk', alphaPassword, { subscribe: false });
     expect(again).toMatchObject({ ok: false, refusal: 'bad-credentials' });
   });
