@@ -6,7 +6,7 @@
  * through the shared throttle, and a changed password, a lowered tier or a deleted admin counts
  * from the next call of a session opened before.
  */
-import { Attribute, Change, Client } from 'ldapts';
+import { Attribute, Change, type Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { accessMatrix } from '../../../agent/common/contract/access-matrix.js';
 import type { MethodName } from '../../../agent/common/contract/methods.js';
@@ -18,6 +18,7 @@ import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
+import { writeAs } from '../../support/ldap-write-as.js';
 
 const sysKey = newKeyPair('sys');
 const sysPassword = 'Sys-Directory-Passw0rd';
@@ -94,15 +95,9 @@ describe.each([
   const as = (uid: PasswordAdmin) => signIn(uid, passwords[uid]);
 
   /** Writes to the directory as the system admin would from any LDAP tool. */
-  async function asSystemAdmin(change: (client: Client, tree: FleetTree) => Promise<void>): Promise<void> {
-    const client = new Client({ url: directory.url });
+  function asSystemAdmin(change: (client: Client, tree: FleetTree) => Promise<unknown>): Promise<void> {
     const tree = new FleetTree(directory.baseDn);
-    try {
-      await client.bind(tree.admin('sys'), sysPassword);
-      await change(client, tree);
-    } finally {
-      await client.unbind();
-    }
+    return writeAs(directory.url, tree.admin('sys'), sysPassword, (client) => change(client, tree));
   }
 
   const failureOf = (promise: Promise<unknown>) =>

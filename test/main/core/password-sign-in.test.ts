@@ -5,7 +5,6 @@
  * account and a password changed under an open session are refused in words.
  */
 
-import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
 import { passwordModifyOid, passwordModifyRequest } from '../../../agent/common/directory/ldap-session.js';
@@ -16,6 +15,7 @@ import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
 import { type PasswordFleet, signInWithPassword } from '../../../main/core/password-sign-in.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
+import { writeAs } from '../../support/ldap-write-as.js';
 
 const sysKey = newKeyPair('sys');
 const sysPassword = 'Sys-Directory-Passw0rd';
@@ -113,16 +113,9 @@ describe('signing in with a password', () => {
     const alpha = await signedIn('alpha-clerk', alphaPassword);
     expect((await alpha.fleet.call('store01', 'node.info', {})).name).toBe('store01');
     const tree = new FleetTree(directory.baseDn);
-    const client = new Client({ url: directory.url });
-    try {
-      await client.bind(tree.admin('sys'), sysPassword);
-      await client.exop(
-        passwordModifyOid,
-        passwordModifyRequest(tree.admin('alpha-clerk'), 'Alpha-Clerk-New-Pw1'),
-      );
-    } finally {
-      await client.unbind();
-    }
+    await writeAs(directory.url, tree.admin('sys'), sysPassword, (client) =>
+      client.exop(passwordModifyOid, passwordModifyRequest(tree.admin('alpha-clerk'), 'Alpha-Clerk-New-Pw1')),
+    );
     await expect(alpha.fleet.call('store01', 'node.info', {})).rejects.toThrow();
     // The agent closed the session; the link's next sign-in is refused and the sign-in ends there.
     for (let i = 0; i < 200 && !alpha.ended; i++) await new Promise((r) => setTimeout(r, 50));

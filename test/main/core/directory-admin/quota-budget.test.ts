@@ -10,6 +10,7 @@ import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-flee
 import type { DirectoryAdmin } from '../../../../main/core/directory-admin/directory-admin.js';
 import { directoryBackends } from '../../../support/directory-backends.js';
 import { seedNames, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
+import { writeAs } from '../../../support/ldap-write-as.js';
 import type { TestDirectory } from '../../../support/test-directory.js';
 import { tree, useAdminFixture } from './admin-fixture.js';
 import { refused, succeeded } from './admin-results.js';
@@ -34,22 +35,8 @@ async function alphaTotal(server: TestDirectory): Promise<number> {
   }
 }
 
-/** Writes to the directory as the system admin would from any LDAP tool. */
-async function asSystemAdmin(
-  server: TestDirectory,
-  change: (client: Client) => Promise<void>,
-): Promise<void> {
-  const client = new Client({ url: server.url });
-  try {
-    await client.bind(tree.admin(seedNames.admins.system), seedPasswords.system);
-    await change(client);
-  } finally {
-    await client.unbind();
-  }
-}
-
 function setBudget(server: TestDirectory, bytes: number): Promise<void> {
-  return asSystemAdmin(server, (client) =>
+  return writeAs(server.url, tree.admin(seedNames.admins.system), seedPasswords.system, (client) =>
     client.modify(
       tree.domain('alpha.example'),
       new Change({
