@@ -13,9 +13,10 @@ import { FleetTree } from '../../agent/common/directory/fleet-entries.js';
 import { LdapFleetDirectory } from '../../agent/common/directory/ldap-fleet-directory.js';
 import { sshAgentConnector } from './agent-connector.js';
 import { toDirectoryAdminError } from './directory-admin/directory-admin-errors.js';
-import { FleetClient } from './fleet-client.js';
+import type { FleetClient } from './fleet-client.js';
 import type { KnownNodesStore } from './known-nodes.js';
 import type { AgentConnector } from './node-link.js';
+import { startFleetClient } from './open-fleet.js';
 
 /** Where the directory is (a fleet profile without a key: docs/delegation.md). */
 export interface SignInDirectory {
@@ -128,20 +129,12 @@ export async function signInWithPassword(
       throw error;
     }
   };
-  const fleet = new FleetClient({
-    directory,
+  const { fleet, close } = await startFleetClient(directory, {
     connector,
     subscribe: options.subscribe,
     followMoves: options.followMoves ?? false,
     ...(options.knownNodes ? { knownNodes: options.knownNodes } : {}),
   });
-  try {
-    await fleet.start();
-  } catch (error) {
-    fleet.stop();
-    await directory.close().catch(() => {});
-    throw error;
-  }
   return {
     ok: true,
     signedIn: {
@@ -151,10 +144,7 @@ export async function signInWithPassword(
       },
       directory,
       fleet,
-      close: async () => {
-        fleet.stop();
-        await directory.close().catch(() => {});
-      },
+      close,
     },
   };
 }
