@@ -222,6 +222,8 @@ export const domainSummarySchema = z.object({
   name: z.string(),
   description: z.string().nullable(),
   defaultQuotaBytes: z.number().nullable(),
+  /** The department's quota budget (`mailfleetDomainQuota`), null when it has none. */
+  quotaBudgetBytes: z.number().nullable(),
   /** Users of the domain in the index. */
   users: z.number().int(),
 });

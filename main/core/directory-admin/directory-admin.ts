@@ -72,6 +72,7 @@ export class DirectoryAdmin {
           name: d.name,
           description: d.description ?? null,
           defaultQuotaBytes: d.defaultQuotaBytes ?? null,
+          quotaBudgetBytes: d.quotaBudgetBytes ?? null,
           users: counts.get(d.name) ?? 0,
         })),
         logicalStores: stores.map((s) => s.name),
