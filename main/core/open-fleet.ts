@@ -6,7 +6,7 @@
 import type { FleetDirectory } from '../../agent/common/directory/fleet-directory.js';
 import { LdapFleetDirectory } from '../../agent/common/directory/ldap-fleet-directory.js';
 import { sshAgentConnector } from './agent-connector.js';
-import { FleetClient } from './fleet-client.js';
+import { FleetClient, type FleetClientOptions } from './fleet-client.js';
 import type { FleetProfile } from './fleet-profile.js';
 import { KnownNodesFile } from './known-nodes.js';
 import { plainSecretVault, type SecretVault } from './secret-vault.js';
@@ -30,27 +30,33 @@ export async function openFleet(
   const bindPassword = await vault.read('directory-password', profile.directory.bindPasswordFile);
   const { url, baseDn, bindDn } = profile.directory;
   const directory = LdapFleetDirectory.withPassword({ url, baseDn, bindDn, bindPassword });
-  const fleet = new FleetClient({
-    directory,
+  const started = await startFleetClient(directory, {
     connector: sshAgentConnector({ uid: profile.admin.uid, privateKey }),
     subscribe: options.subscribe,
     followMoves: options.followMoves ?? false,
     knownNodes: new KnownNodesFile(profile.path.replace(/(\.json)?$/, '.known-nodes.json')),
   });
+  return { profile, directory, ...started };
+}
+
+/**
+ * Starts a FleetClient over a directory client already bound as the admin; if the start fails,
+ * both are closed. `close` stops the links and closes the directory client.
+ */
+export async function startFleetClient(
+  directory: FleetDirectory,
+  options: Omit<FleetClientOptions, 'directory'>,
+): Promise<{ fleet: FleetClient; close(): Promise<void> }> {
+  const fleet = new FleetClient({ directory, ...options });
+  const close = async () => {
+    fleet.stop();
+    await directory.close().catch(() => {});
+  };
   try {
     await fleet.start();
   } catch (error) {
-    fleet.stop();
-    await directory.close().catch(() => {});
+    await close();
     throw error;
   }
-  return {
-    profile,
-    directory,
-    fleet,
-    close: async () => {
-      fleet.stop();
-      await directory.close().catch(() => {});
-    },
-  };
+  return { fleet, close };
 }

@@ -109,6 +109,12 @@ export interface FleetDirectory {
 
   listAdmins(): Promise<AdminEntry[]>;
   getAdmin(uid: string): Promise<AdminEntry | undefined>;
+  /**
+   * Checks an admin's password by binding as `uid=<uid>,ou=admins` on a separate connection (a
+   * password sign-in to an agent, docs/delegation.md). False for a wrong password, an unknown or
+   * locked admin: the directory answers all of them alike.
+   */
+  verifyAdminPassword(uid: string, password: string): Promise<boolean>;
 
   listDomains(): Promise<MailDomainEntry[]>;
   /**
@@ -116,6 +122,12 @@ export interface FleetDirectory {
    * system admin may write the domain entry (the directory's access rules).
    */
   setDomainDkimKeys(domain: string, values: string[]): Promise<void>;
+  /**
+   * Replaces a domain's `mailfleetSpamPolicy` (the text form parseDomainSpamPolicy reads;
+   * undefined removes it: the gateway's default). A system admin or the domain's own department
+   * admin may write it (the directory's access rules; docs/delegation.md).
+   */
+  setDomainSpamPolicy(domain: string, value: string | undefined): Promise<void>;
   /** Users matching the query, read with paged searches. */
   searchUsers(query: UserQuery): Promise<MailUserEntry[]>;
   /** The user whose mail or mailLocalAddress is this address. */

@@ -243,6 +243,18 @@ export class LdapFleetDirectory implements FleetDirectory {
     );
   }
 
+  async setDomainSpamPolicy(domain: string, value: string | undefined): Promise<void> {
+    await this.session.write(
+      `writing the spam policy of ${domain}`,
+      (c) =>
+        c.modify(this.tree.domain(domain), [
+          replaceValues('mailfleetSpamPolicy', value === undefined ? [] : [value]),
+        ]),
+      `no such mail domain ${domain}`,
+      idempotent,
+    );
+  }
+
   async searchUsers(query: UserQuery): Promise<MailUserEntry[]> {
     const parts: LdapFilter[] = [equals('objectClass', 'mailfleetMailUser')];
     if (query.text) {
@@ -375,6 +387,12 @@ export class LdapFleetDirectory implements FleetDirectory {
       return false;
     }
     return this.session.checkPassword(dn, password, `the password check of ${address}`);
+  }
+
+  async verifyAdminPassword(uid: string, password: string): Promise<boolean> {
+    // An empty password would make a bind "unauthenticated", which some servers accept as anonymous.
+    if (password === '' || uid === '') return false;
+    return this.session.checkPassword(this.tree.admin(uid), password, `the password check of admin ${uid}`);
   }
 
   async listAliases(domain: string): Promise<MailAliasEntry[]> {
