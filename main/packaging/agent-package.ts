@@ -41,7 +41,7 @@ const projectManifest = z.object({
 });
 
 // Files of npm packages that the agent never reads at run time.
-const droppedFile = /(\.map|\.d\.ts|\.d\.mts|\.d\.cts|\.md|\.markdown|\.node|\.gyp|\.gypi)$/i;
+const droppedFile = /(\.map|\.[mc]?ts|\.md|\.markdown|\.node|\.gyp|\.gypi)$/i;
 const droppedDir = new Set([
   'test',
   'tests',

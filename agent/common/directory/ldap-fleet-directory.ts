@@ -25,6 +25,7 @@ import type {
   MailAliasInput,
   MailGroupInput,
   MailUserInput,
+  NewServer,
   UserQuery,
 } from './fleet-directory.js';
 import {
@@ -49,7 +50,13 @@ import {
   sameMoveState,
 } from './move-state.js';
 import { pagedSearch, type SearchSpec } from './paged-search.js';
-import { endpointValues, mailAliasEntry, mailGroupEntry } from './seed-entries.js';
+import {
+  endpointValues,
+  logicalStoreEntry,
+  mailAliasEntry,
+  mailGroupEntry,
+  serverEntry,
+} from './seed-entries.js';
 import {
   StoreEpochConflict,
   type StoreStateChange,
@@ -149,6 +156,47 @@ export class LdapFleetDirectory implements FleetDirectory {
       (c) => c.modify(dn, changes),
       `no such server ${name}`,
       idempotent,
+    );
+  }
+
+  async addServer(server: NewServer, bindPassword: string): Promise<ServerEntry> {
+    // The password goes in by Password Modify afterwards, so the server hashes it.
+    const { attributes } = serverEntry(this.tree, { ...server, password: '' });
+    delete attributes.userPassword;
+    await this.session.write(`adding the server ${server.name}`, (c) =>
+      c.add(this.tree.server(server.name), attributes),
+    );
+    await this.session.changePassword(
+      this.tree.server(server.name),
+      bindPassword,
+      `no such server ${server.name}`,
+    );
+    const added = await this.getServer(server.name);
+    if (!added) throw new DirectoryError(`the server ${server.name} was added but cannot be read back`);
+    return added;
+  }
+
+  async deleteServer(name: string): Promise<void> {
+    await this.session.write(
+      `deleting the server ${name}`,
+      (c) => c.del(this.tree.server(name)),
+      `no such server ${name}`,
+    );
+  }
+
+  async addLogicalStore(store: { name: string; servedBy: string }): Promise<LogicalStoreEntry> {
+    const { dn, attributes } = logicalStoreEntry(this.tree, store);
+    await this.session.write(`adding the logical store ${store.name}`, (c) => c.add(dn, attributes));
+    const added = await this.getLogicalStore(store.name);
+    if (!added) throw new DirectoryError(`the logical store ${store.name} was added but cannot be read back`);
+    return added;
+  }
+
+  async deleteLogicalStore(name: string): Promise<void> {
+    await this.session.write(
+      `deleting the logical store ${name}`,
+      (c) => c.del(this.tree.store(name)),
+      `no such logical store ${name}`,
     );
   }
 
