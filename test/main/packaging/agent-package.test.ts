@@ -29,10 +29,8 @@ let directory: AgentTestDirectory;
 let agent: UnitProcess | undefined;
 
 function installed(): boolean {
-  const status = spawnSync('dpkg-query', ['-W', '-f', '${Status}', agentPackageName], { encoding: 'utf8' });
-  return (
-    status.status === 0 && status.stdout.includes('installed') && !status.stdout.includes('not-installed')
-  );
+  const status = spawnSync('dpkg-query', ['-s', agentPackageName], { encoding: 'utf8' });
+  return /^Status: install ok installed$/m.test(status.stdout);
 }
 
 function accountExists(database: 'passwd' | 'group'): boolean {
