@@ -5,6 +5,7 @@
  * set with Password Modify so the server hashes them, and checked by a bind on a separate
  * short-lived connection.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Attribute, Change } from 'ldapts';
 import { DirectoryError, DirectoryOutcomeUnknown, ldapResultCodes } from './directory-errors.js';
@@ -160,9 +161,12 @@ export class LdapFleetDirectory implements FleetDirectory {
   }
 
   async addServer(server: NewServer, bindPassword: string): Promise<ServerEntry> {
-    // The password goes in by Password Modify afterwards, so the server hashes it.
-    const { attributes } = serverEntry(this.tree, { ...server, password: '' });
-    delete attributes.userPassword;
+    // simpleSecurityObject needs a userPassword: a throwaway random one, replaced at once by
+    // Password Modify so the server hashes the real one (slapd stores an added value as given).
+    const { attributes } = serverEntry(this.tree, {
+      ...server,
+      password: randomBytes(32).toString('base64url'),
+    });
     await this.session.write(`adding the server ${server.name}`, (c) =>
       c.add(this.tree.server(server.name), attributes),
     );

@@ -69,6 +69,8 @@ export interface AddedNode {
   version: string;
   /** From the start of the agent to its first answer. */
   answeredAfterMs: number;
+  /** When it first answered (ms since the epoch). */
+  answeredAt: number;
 }
 
 /** The agent.json of the new node (docs/agent.md, "Configuration"). */
@@ -204,7 +206,8 @@ export async function addNode(request: AddNodeRequest, context: AddNodeContext):
     hostKeyFingerprint: answer.fingerprint,
     ...(logicalStore ? { logicalStore } : {}),
     version: answer.version,
-    answeredAfterMs: Date.now() - started,
+    answeredAfterMs: answer.at - started,
+    answeredAt: answer.at,
   };
 }
 
@@ -213,7 +216,7 @@ async function waitForAnswer(
   request: AddNodeRequest,
   context: AddNodeContext,
   hostKey: string,
-): Promise<{ address: string; controlPort: number; fingerprint: string; version: string }> {
+): Promise<{ address: string; controlPort: number; fingerprint: string; version: string; at: number }> {
   const deadline = Date.now() + (request.answerTimeoutMs ?? 90_000);
   let last = 'no answer yet';
   while (Date.now() < deadline) {
@@ -238,6 +241,7 @@ async function waitForAnswer(
             controlPort: entry.controlPort,
             fingerprint: connection.hostKeyFingerprint,
             version: info.version,
+            at: Date.now(),
           };
         } finally {
           connection.close();
