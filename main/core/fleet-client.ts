@@ -82,6 +82,11 @@ export class FleetClient {
     this.schedule.start();
   }
 
+  /** Reads the server list now (a node was just added), instead of at the next refresh. */
+  async refreshDirectory(): Promise<void> {
+    if (this.started) await this.refreshServers(false);
+  }
+
   /** Closes every link and stops the timers. */
   stop(): void {
     this.started = false;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
 import { chooseProfilePath, type FleetProfile, loadFleetProfile } from '../../core/fleet-profile.js';
-import { type AddableRole, addableRoles, addNode } from '../../core/nodes/add-node.js';
+import { type AddableRole, addableRoles, addNode, askWithAdminKey } from '../../core/nodes/add-node.js';
 import { NodeRemovalRefused, removeNode } from '../../core/nodes/remove-node.js';
 import { plainSecretVault } from '../../core/secret-vault.js';
 import { buildAgentPackage } from '../../packaging/agent-package.js';
@@ -150,7 +150,7 @@ export async function nodeAddCommand(
         directory: open.directory,
         directoryUrl: open.profile.directory.url,
         baseDn: open.profile.directory.baseDn,
-        admin: { uid: open.profile.admin.uid, privateKey: open.privateKey },
+        askNode: askWithAdminKey({ uid: open.profile.admin.uid, privateKey: open.privateKey }),
         progress,
       },
     );

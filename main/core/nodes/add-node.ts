@@ -52,9 +52,54 @@ export interface AddNodeContext {
   /** The directory as the node should reach it (the profile's URLs unless told otherwise). */
   directoryUrl: DirectoryUrls;
   baseDn: string;
-  admin: { uid: string; privateKey: string };
+  /**
+   * How to ask the new node `node.info` once: with the admin's key over a connection of its own
+   * (the CLI), or through a console's fleet links (which pin the key from the new entry).
+   */
+  askNode: NodeAsker;
   /** Progress in words, one line per step. */
   progress?: (line: string) => void;
+}
+
+/** What `node.info` says, and the fingerprint of the host key the node presented. */
+export interface NodeAnswer {
+  name: string;
+  role: string;
+  version: string;
+  hostKeyFingerprint: string;
+}
+
+/** Asks `node.info` of the node at `address:controlPort`, accepting only `hostKey`. */
+export type NodeAsker = (node: {
+  name: string;
+  address: string;
+  controlPort: number;
+  hostKey: string;
+}) => Promise<NodeAnswer>;
+
+/** A {@link NodeAsker} with the admin's own key (the CLI). */
+export function askWithAdminKey(admin: { uid: string; privateKey: string }): NodeAsker {
+  return async ({ address, controlPort, hostKey }) => {
+    const connection = await connectRpc({
+      host: address,
+      port: controlPort,
+      username: admin.uid,
+      privateKey: admin.privateKey,
+      pinnedHostKeys: [hostKey],
+      readyTimeoutMs: 5000,
+    });
+    try {
+      const info = await connection.client.call('node.info', {});
+      return {
+        name: info.name,
+        role: info.role,
+        version: info.version,
+        hostKeyFingerprint: connection.hostKeyFingerprint,
+      };
+    } finally {
+      connection.close();
+    }
+  };
 }
 
 /** The node as it answered. */
@@ -223,29 +268,22 @@ async function waitForAnswer(
     const entry = await context.directory.getServer(request.name).catch(() => undefined);
     if (entry?.address && entry.controlPort) {
       try {
-        const connection = await connectRpc({
-          host: entry.address,
-          port: entry.controlPort,
-          username: context.admin.uid,
-          privateKey: context.admin.privateKey,
-          pinnedHostKeys: [hostKey],
-          readyTimeoutMs: 5000,
+        const info = await context.askNode({
+          name: request.name,
+          address: entry.address,
+          controlPort: entry.controlPort,
+          hostKey,
         });
-        try {
-          const info = await connection.client.call('node.info', {});
-          if (info.name !== request.name || info.role !== request.role) {
-            throw new Error(`the agent there says it is ${info.name} (${info.role})`);
-          }
-          return {
-            address: entry.address,
-            controlPort: entry.controlPort,
-            fingerprint: connection.hostKeyFingerprint,
-            version: info.version,
-            at: Date.now(),
-          };
-        } finally {
-          connection.close();
+        if (info.name !== request.name || info.role !== request.role) {
+          throw new Error(`the agent there says it is ${info.name} (${info.role})`);
         }
+        return {
+          address: entry.address,
+          controlPort: entry.controlPort,
+          fingerprint: info.hostKeyFingerprint,
+          version: info.version,
+          at: Date.now(),
+        };
       } catch (error) {
         last = error instanceof Error ? error.message : String(error);
       }
