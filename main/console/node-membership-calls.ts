@@ -5,7 +5,7 @@
  * the directory's access rules refuse the writes to anyone else anyway.
  */
 import { z } from 'zod';
-import { addableRoles, nodeNamePattern } from '../core/nodes/add-node.js';
+import { addableRoles, nodeNamePattern } from '../core/nodes/node-names.js';
 
 const port = z.number().int().min(1).max(65535);
 const absolutePath = z

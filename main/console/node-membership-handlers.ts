@@ -7,7 +7,8 @@ import type { z } from 'zod';
 import type { DirectoryUrls } from '../../agent/common/directory/directory-urls.js';
 import type { FleetDirectory } from '../../agent/common/directory/fleet-directory.js';
 import type { FleetClient } from '../core/fleet-client.js';
-import { type AddNodeRequest, addableRoles, addNode } from '../core/nodes/add-node.js';
+import { type AddNodeRequest, addNode } from '../core/nodes/add-node.js';
+import { addableRoles } from '../core/nodes/node-names.js';
 import { ConsoleCallError } from './console-call-error.js';
 import type { AddedNodeView, addNodeParams } from './node-membership-calls.js';
 

@@ -13,14 +13,8 @@ import type { FleetDirectory } from '../../../agent/common/directory/fleet-direc
 import { connectRpc } from '../../../agent/common/rpc/connect-rpc.js';
 import { generateEd25519KeyPair } from '../../../agent/common/rpc/ssh-key-generation.js';
 import { installScript, nodeLayout, shellQuote } from './node-install-script.js';
+import { type AddableRole, addableRoles, nodeNamePattern } from './node-names.js';
 import { mustRunOverSsh, type OpenSshTarget } from './openssh-host.js';
-
-/** The roles `node add` makes; a director or gateway needs mail settings written by hand. */
-export const addableRoles = ['store', 'spare'] as const;
-export type AddableRole = (typeof addableRoles)[number];
-
-/** A node name: the `cn` of its server entry, also a logical store's name for a store. */
-export const nodeNamePattern = /^[a-z][a-z0-9-]{0,62}$/;
 
 /** What to add and where. */
 export interface AddNodeRequest {

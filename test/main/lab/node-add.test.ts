@@ -19,6 +19,9 @@ import { type OpenFleet, openFleet } from '../../../main/core/open-fleet.js';
 import { findFreePorts } from '../../../main/lab/free-ports.js';
 import { parseLabUsers } from '../../../main/lab/lab-people.js';
 import { buildAgentPackage } from '../../../main/packaging/agent-package.js';
+import { launchChromium } from '../../support/chromium.js';
+import { consoleScreenshots } from '../../support/console-lab.js';
+import { startConsoleProcess } from '../../support/console-process.js';
 import { labInboxSubjects } from '../../support/lab-imap-login.js';
 import { type LabProcess, runMailfleet, startLabProcess } from '../../support/lab-process.js';
 import { labSmtpTransport } from '../../support/lab-smtp.js';
@@ -129,12 +132,12 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  // If a step failed half-way, the agent under the prefix must not outlive the test.
-  const pidFile = join(prefix ?? '/nonexistent', 'run/mailfleet-agent.pid');
-  if (existsSync(pidFile)) {
-    const pid = Number(await readFile(pidFile, 'utf8'));
+  // If a step failed half-way, an agent under a prefix must not outlive the test.
+  for (const root of [prefix, join(work ?? '/nonexistent', 'spare-root')]) {
+    const pidFile = join(root ?? '/nonexistent', 'run/mailfleet-agent.pid');
+    if (!existsSync(pidFile)) continue;
     try {
-      process.kill(pid, 'SIGKILL');
+      process.kill(Number(await readFile(pidFile, 'utf8')), 'SIGKILL');
     } catch {
       // Already gone.
     }
@@ -344,3 +347,69 @@ test('a new store joins the running lab through sshd, shows in the console withi
   expect(await fleet!.directory.getServer('store36')).toBeUndefined();
   expect(await fleet!.directory.getLogicalStore('store36')).toBeUndefined();
 }, 240_000);
+
+test("the console's Add node dialog (system admin, Japanese) adds a spare through sshd; it shows on the dashboard", async () => {
+  ensureSystemRequirements([
+    { program: '/usr/bin/chromium', debianPackage: 'chromium', why: 'the console in browser mode' },
+  ]);
+  const consoleProcess = await startConsoleProcess(join(home, 'fleet.json'), 60_000, {
+    lang: 'ja_JP.UTF-8',
+    settingsFile: join(work, 'console-settings.json'),
+  });
+  const browser = await launchChromium();
+  const sparePrefix = join(work, 'spare-root');
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(consoleProcess.url);
+    const button = page.getByRole('button', { name: 'ノードを追加' });
+    await button.waitFor({ timeout: 30_000 });
+    await button.click();
+    const dialog = page.locator('dialog.add-node-dialog');
+    await expect.poll(() => dialog.getAttribute('data-step')).toBe('form');
+    const [control, lmtp, imap, pop3] = (await findFreePorts(4)) as [number, number, number, number];
+    const fill = (name: string, value: string) => dialog.locator(`[name="${name}"]`).fill(value);
+    await fill('host', sshHost);
+    await fill('name', 'spare36');
+    await dialog.locator('select[name="role"]').selectOption('spare');
+    await fill('address', '127.0.0.1');
+    await fill('listen', '127.0.0.1');
+    await fill('controlPort', String(control));
+    await fill('lmtpPort', String(lmtp));
+    await fill('imapPort', String(imap));
+    await fill('pop3Port', String(pop3));
+    await fill('prefix', sparePrefix);
+    await fill('sshConfigFile', sshConfig);
+    await mkdir(consoleScreenshots, { recursive: true });
+    await page.screenshot({ path: join(consoleScreenshots, 'add-node-form-ja.png') });
+    await dialog.getByRole('button', { name: 'ノードを追加' }).click();
+    await expect.poll(() => dialog.getAttribute('data-step'), { timeout: 120_000 }).toBe('added');
+    await expect(dialog.locator('[data-added="spare36"]')).toBeDefined();
+    const words = await dialog.textContent();
+    expect(words).toMatch(/spare36 がフリートに加わり、127\.0\.0\.1:\d+ で応答しています/);
+    await page.screenshot({ path: join(consoleScreenshots, 'add-node-added-ja.png') });
+    await dialog.getByRole('button', { name: '閉じる' }).click();
+    // The new node's tile is on the dashboard, up.
+    const tile = page.locator('[data-node="spare36"]');
+    await tile.waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+    await consoleProcess.stop();
+  }
+  const removed = await runMailfleet(
+    home,
+    'node',
+    'remove',
+    'spare36',
+    '--host',
+    sshHost,
+    '--prefix',
+    sparePrefix,
+    '--ssh-config',
+    sshConfig,
+  );
+  expect(removed.code, removed.stderr).toBe(0);
+  expect(await readdir(sparePrefix)).toEqual([]);
+}, 300_000);
