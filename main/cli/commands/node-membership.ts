@@ -48,6 +48,15 @@ export const nodeRemoveUsage = `usage: mailfleet node remove NAME [--host HOST] 
   --fleet FILE          fleet profile
   --json                what was removed, as JSON`;
 
+/** The flags both subcommands take. */
+const sharedOptions = {
+  prefix: { type: 'string' },
+  'ssh-config': { type: 'string' },
+  fleet: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 /** The profile, its directory bound as the admin, and the admin's private key. */
 async function openProfile(fleetFlag: string | undefined): Promise<{
   profile: FleetProfile;
@@ -89,11 +98,7 @@ export async function nodeAddCommand(
       'control-port': { type: 'string' },
       'mail-ports': { type: 'string' },
       package: { type: 'string' },
-      prefix: { type: 'string' },
-      'ssh-config': { type: 'string' },
-      fleet: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...sharedOptions,
     },
     allowPositionals: true,
     strict: true,
@@ -177,11 +182,7 @@ export async function nodeRemoveCommand(
     args: argv,
     options: {
       host: { type: 'string' },
-      prefix: { type: 'string' },
-      'ssh-config': { type: 'string' },
-      fleet: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...sharedOptions,
     },
     allowPositionals: true,
     strict: true,
