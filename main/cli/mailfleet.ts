@@ -17,6 +17,8 @@ const help = `mailfleet: run a mail system made of many small mail servers
   mailfleet status [--json]                 every node, its role, and whether it answers
   mailfleet node NAME restart SERVICE       restart one service on one node
   mailfleet node NAME services|info         what a node runs
+  mailfleet node add HOST --name N --role store|spare   install the agent on HOST over ssh; it joins
+  mailfleet node remove NAME [--host HOST]  a node that serves no mail leaves the fleet
   mailfleet audit [NODE] [--limit N]        who did what, when, where
   mailfleet move USER... --to STORE [--dry-run] [--wait]   move mailboxes to another store
   mailfleet moves [--json] [--active]       every move job, its phase and progress; old copies kept
@@ -47,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'status':
         return await statusCommand(rest, out, warn);
       case 'node':
-        return await nodeCommand(rest, out);
+        return await nodeCommand(rest, out, warn);
       case 'audit':
         return await auditCommand(rest, out, warn);
       case 'move':

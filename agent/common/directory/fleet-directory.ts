@@ -12,6 +12,7 @@ import type {
   MailDomainEntry,
   MailGroupEntry,
   MailUserEntry,
+  NodeRole,
   NodeState,
   ServerEntry,
 } from './fleet-entries.js';
@@ -70,6 +71,17 @@ export interface MailGroupInput {
   memberDns: string[];
 }
 
+/** A new node's server entry: what `mailfleet node add` knows before the agent first starts. */
+export interface NewServer {
+  name: string;
+  role: NodeRole;
+  address: string;
+  controlPort: number;
+  /** The host key made for the node and pinned before it starts (OpenSSH one-line form). */
+  hostKeys: string[];
+  description?: string;
+}
+
 /** The fleet directory as the agents and the console use it. */
 export interface FleetDirectory {
   readonly tree: FleetTree;
@@ -87,6 +99,18 @@ export interface FleetDirectory {
       controlPort?: number;
     },
   ): Promise<void>;
+
+  /**
+   * Creates a node's server entry (`mailfleet node add`), its bind password set by Password Modify
+   * so the server hashes it. Only a system admin may (the directory's access rules).
+   */
+  addServer(server: NewServer, bindPassword: string): Promise<ServerEntry>;
+  /** Deletes a node's server entry (`mailfleet node remove`). */
+  deleteServer(name: string): Promise<void>;
+  /** Creates a logical store served by a node (a new store node's own store). */
+  addLogicalStore(store: { name: string; servedBy: string }): Promise<LogicalStoreEntry>;
+  /** Deletes a logical store entry (one no user's mailHost names). */
+  deleteLogicalStore(name: string): Promise<void>;
 
   listLogicalStores(): Promise<LogicalStoreEntry[]>;
   getLogicalStore(name: string): Promise<LogicalStoreEntry | undefined>;
