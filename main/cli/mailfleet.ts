@@ -72,6 +72,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Output piped into a reader that stops early (`| head`) ends the command quietly, not with a trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const exitCode = await main(process.argv.slice(2));
 // Exit explicitly: a half-closed SSH or LDAP socket must not keep a finished command hanging.
 process.exit(exitCode);

@@ -45,7 +45,10 @@ async function whyCommand(argv: string[], { out, warn }: CommandIo): Promise<num
   // As the console's Mail Trace reads what is typed; --message-id when a Message-ID looks like an address.
   const query = values['message-id'] ? { messageId: asked.trim() } : traceQuery(asked);
   return withFleet(values.fleet, async (open) => {
-    const trace = await fleetMailTrace(open.fleet, query);
+    let trace = await fleetMailTrace(open.fleet, query);
+    // A Message-ID often looks like an address (<local@host>): nothing by address, then by Message-ID.
+    if (trace.steps.length === 0 && 'address' in query)
+      trace = await fleetMailTrace(open.fleet, { messageId: query.address });
     // Mail still queued: the queue's sentence says what happens next (held, next try, given up when).
     const queueIds = [
       ...new Map(
