@@ -24,7 +24,7 @@ export interface CliLab {
 }
 
 /** Starts `lab up ...flags` before the file's tests (in `beforeAll`) and stops it after them. */
-export function useCliLab(name: string, flags: string[], timeoutMs = 90_000): CliLab {
+export function cliLabForFile(name: string, flags: string[], timeoutMs = 90_000): CliLab {
   let home: string | undefined;
   let lab: LabProcess | undefined;
   beforeAll(async () => {

@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FailoverJobView } from '../../../agent/common/contract/failover-contract.js';
-import { useCliLab } from '../../support/cli-lab.js';
+import { cliLabForFile } from '../../support/cli-lab.js';
 
 /** The CLI on this file's lab. */
-const { mailfleet, home } = useCliLab('failover-cli', [
+const { mailfleet, home } = cliLabForFile('failover-cli', [
   '--stores',
   '3',
   '--spares',

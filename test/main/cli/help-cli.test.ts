@@ -4,14 +4,13 @@
  * None of these needs a fleet: they run the real binary with no lab (daily-cli.test.ts completes
  * node names from a lab's profile).
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandTable } from '../../../main/cli/command-table.js';
-import { mailfleetCli, runMailfleetWith } from '../../support/lab-process.js';
+import { bashCompletes as bashCompletesOn } from '../../support/bash-completion.js';
+import { runMailfleetWith } from '../../support/lab-process.js';
 
 let home: string;
 /** The CLI with a profile path that does not exist: no command here may need one. */
@@ -25,21 +24,7 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-/** What bash completes for the words typed so far (the last one may be partly typed). */
-async function bashCompletes(...typed: string[]): Promise<string[]> {
-  const script = [
-    `mailfleet() { ${JSON.stringify(process.execPath)} ${JSON.stringify(mailfleetCli)} "$@"; }`,
-    'source <(mailfleet completion bash)',
-    `COMP_WORDS=(mailfleet ${typed.map((w) => `'${w}'`).join(' ')})`,
-    `COMP_CWORD=${typed.length}`,
-    '_mailfleet',
-    'printf "%s\\n" "${COMPREPLY[@]}"',
-  ].join('\n');
-  const { stdout } = await promisify(execFile)('bash', ['-c', script], {
-    env: { ...process.env, MAILFLEET_FLEET: join(home, 'fleet.json') },
-  });
-  return stdout.split('\n').filter(Boolean);
-}
+const bashCompletes = (...typed: string[]) => bashCompletesOn(join(home, 'fleet.json'), ...typed);
 
 describe('mailfleet --help', () => {
   it('prints the usage of every command with --help and with help CMD, and exits 0', async () => {

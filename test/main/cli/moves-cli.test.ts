@@ -12,10 +12,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { MoveJob } from '../../../agent/common/contract/move-contract.js';
 import { fleetProfileSchema } from '../../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../../main/lab/lab-people.js';
-import { useCliLab } from '../../support/cli-lab.js';
+import { cliLabForFile } from '../../support/cli-lab.js';
 
 /** The CLI on this file's lab. */
-const { mailfleet, home } = useCliLab('moves-cli', [
+const { mailfleet, home } = cliLabForFile('moves-cli', [
   '--stores',
   '2',
   '--spares',

@@ -5,10 +5,10 @@
  * changes nothing, and `--none` removes one.
  */
 import { describe, expect, it } from 'vitest';
-import { useCliLab } from '../../support/cli-lab.js';
+import { cliLabForFile } from '../../support/cli-lab.js';
 
 /** The CLI on this file's lab. */
-const { mailfleet } = useCliLab('replicas-cli', [
+const { mailfleet } = cliLabForFile('replicas-cli', [
   '--stores',
   '3',
   '--spares',
