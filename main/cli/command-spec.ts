@@ -23,8 +23,8 @@ export interface CommandSpec {
   subcommands?: string[];
   /** Flags (without `--`), for completion. */
   flags?: string[];
-  /** What the first word after the command (or after a subcommand) names, for completion. */
-  completes?: 'user' | 'node' | 'store';
+  /** What the command's other words name, for completion: node names or store node names. */
+  completes?: 'node' | 'store';
   run(argv: string[], io: CommandIo): Promise<number>;
 }
 

@@ -59,7 +59,6 @@ export const commandTable: CommandSpec[] = [
     usage: ['move USER... --to STORE [--dry-run] [--concurrency N] [--bandwidth MB] [--wait] [--json]'],
     details: ['--dry-run says what would move, how long it takes and how full the target gets.', profileLine],
     flags: ['fleet', 'json', 'to', 'dry-run', 'concurrency', 'bandwidth', 'wait', 'help'],
-    completes: 'user',
     run: (argv, io) => moveCommand(argv, io.out),
   },
   {

@@ -19,7 +19,7 @@ export function bashCompletion(table: CommandSpec[]): string {
   const cases = table
     .map((spec) => {
       const flags = (spec.flags ?? []).map((f) => `--${f}`).join(' ');
-      const names = spec.completes === 'node' || spec.completes === 'store' ? spec.completes : '';
+      const names = spec.completes ?? '';
       return `    ${spec.name}) flags="${flags}"; words="${firstWords(spec)}"; names="${names}" ;;`;
     })
     .join('\n');
@@ -56,7 +56,7 @@ export function zshCompletion(table: CommandSpec[]): string {
   const cases = table
     .map((spec) => {
       const flags = (spec.flags ?? []).map((f) => `--${f}`).join(' ');
-      const names = spec.completes === 'node' || spec.completes === 'store' ? spec.completes : '';
+      const names = spec.completes ?? '';
       return `    ${spec.name}) flags=(${flags}); subs=(${firstWords(spec)}); names=${names} ;;`;
     })
     .join('\n');

@@ -143,6 +143,5 @@ export const userSpec: CommandSpec = {
   ],
   subcommands: ['find', 'show', 'add', 'passwd', 'disable', 'enable'],
   flags: ['fleet', 'json', 'domain', 'store', 'limit', 'name', 'reading', 'help'],
-  completes: 'user',
   run: userCommand,
 };

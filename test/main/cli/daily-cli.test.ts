@@ -231,8 +231,13 @@ describe('mailfleet console, start and completion on a lab', () => {
     for (const command of ['console', 'start'] as const) {
       const running = await startConsoleProcess(profile, 60_000, { command });
       try {
-        const page = await fetch(running.url);
+        // The printed address works once: it trades its token for a session cookie, then the page loads.
+        const exchange = await fetch(running.url, { redirect: 'manual' });
+        expect(exchange.status).toBe(303);
+        const cookie = exchange.headers.get('set-cookie')!.split(';')[0]!;
+        const page = await fetch(new URL('/', running.url), { headers: { cookie } });
         expect(page.status).toBe(200);
+        expect(await page.text()).toMatch(/<html/i);
       } finally {
         await running.stop();
       }
