@@ -14,6 +14,7 @@ export async function bashCompletes(fleetProfile: string, ...typed: string[]): P
     `COMP_WORDS=(mailfleet ${typed.map((w) => `'${w}'`).join(' ')})`,
     `COMP_CWORD=${typed.length}`,
     '_mailfleet',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash array expansion, not a template
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
   const { stdout } = await promisify(execFile)('bash', ['-c', script], {

@@ -71,7 +71,7 @@ describe('mailfleet user and alias', () => {
       new RegExp(`^address: +${someone!.address}$`, 'm'),
     );
 
-    const address = 'hanako.cli@' + someone!.address.split('@')[1];
+    const address = `hanako.cli@${someone!.address.split('@')[1]}`;
     const password = 'Kq8#vTz2-Lm9w';
     // No password on stdin: refused before anything is written.
     const none = await mailfleet('user', 'add', address, '--name', '花子 CLI', '--store', 'store01');
