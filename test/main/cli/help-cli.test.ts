@@ -71,6 +71,23 @@ describe('mailfleet --help', () => {
   }, 60_000);
 });
 
+describe('mailfleet lab without a lab', () => {
+  it('refuses bad lab input in words before starting anything', async () => {
+    const nolab = join(home, 'no-lab');
+    const up = await mailfleet('lab', 'up', '--home', nolab, '--stores', 'many');
+    expect(up.code).toBe(1);
+    expect(up.stderr).toMatch(/--stores takes a whole number, not "many"/);
+    expect((await mailfleet('lab', 'down', '--home', nolab)).stderr).toMatch(/there is no lab at /);
+    expect((await mailfleet('lab', 'start', 'store01', '--home', nolab)).stderr).toMatch(
+      /no lab is running with its control socket at .*start one with 'mailfleet lab up'/,
+    );
+    expect((await mailfleet('lab', 'traffic', '--home', nolab, '--duration', '0.5s')).stderr).toMatch(
+      /--duration is at least 1s/,
+    );
+    expect((await mailfleet('lab', 'kill', '--home', nolab)).code).toBe(2);
+  }, 120_000);
+});
+
 describe('mailfleet completion', () => {
   it('completes commands, subcommands and flags in real bash from the command table', async () => {
     expect(await bashCompletes('qu')).toEqual(['queue']);
