@@ -4,9 +4,11 @@
  * None of these needs a fleet: they run the real binary with no lab (daily-cli.test.ts completes
  * node names from a lab's profile).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandTable } from '../../../main/cli/command-table.js';
 import { bashCompletes as bashCompletesOn } from '../../support/bash-completion.js';
@@ -96,8 +98,16 @@ describe('mailfleet completion', () => {
     expect(await bashCompletes('queue', 'list', '--old')).toEqual(['--older-than']);
     expect(await bashCompletes('lab', 'up', '--spar')).toEqual(['--spares']);
     expect(await bashCompletes('help', 'rep')).toEqual(['replicas']);
+    // zsh: the script parses, and compinit in real zsh files it as the completion of mailfleet.
     const zsh = await mailfleet('completion', 'zsh');
     expect(zsh.stdout).toMatch(/^#compdef mailfleet/);
     expect(zsh.stdout).toContain('queue) flags=(');
+    const script = join(home, 'mailfleet.zsh');
+    await writeFile(script, zsh.stdout);
+    const { stdout } = await promisify(execFile)('zsh', [
+      '-fc',
+      `autoload -U compinit; compinit -u -D; source ${script}; print -r -- $_comps[mailfleet]; whence -w _mailfleet`,
+    ]);
+    expect(stdout.trim().split('\n')).toEqual(['_mailfleet', '_mailfleet: function']);
   }, 60_000);
 });
