@@ -70,25 +70,27 @@ export function queueNodes(open: OpenFleet, node: string | undefined, words: Cli
 
 /**
  * Asks each node; a node that runs no queue (`not-found` from queue.*) is left out, and one that
- * fails otherwise is told on stderr, in words. Returns the answers of the nodes that answered.
+ * fails otherwise is told on stderr, in words, and counted in `failed`. The answers are in node order.
  */
 export async function askQueues<T>(
   nodes: string[],
   ask: (node: string) => Promise<T>,
   words: CliWords,
   warn: (text: string) => void,
-): Promise<Array<{ node: string; answer: T }>> {
+): Promise<Array<{ node: string; answer: T }> & { failed: number }> {
   const answers: Array<{ node: string; answer: T }> = [];
+  let failed = 0;
   await Promise.all(
     nodes.map(async (node) => {
       try {
         answers.push({ node, answer: await ask(node) });
       } catch (error) {
         if (nodes.length > 1 && /runs no mail queue/.test(String((error as Error).message))) return;
+        failed++;
         warn(`${node}: ${words.agentError(error)}`);
       }
     }),
   );
   answers.sort((a, b) => a.node.localeCompare(b.node, 'en', { numeric: true }));
-  return answers;
+  return Object.assign(answers, { failed });
 }

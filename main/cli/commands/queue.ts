@@ -124,7 +124,7 @@ async function queueCommand(argv: string[], { out, warn }: CommandIo): Promise<n
                 recipients: answer.recipients,
               }),
             );
-        return results.length === nodes.length ? 0 : 1;
+        return results.failed === 0 && results.length > 0 ? 0 : 1;
       }
     }
   });
@@ -197,7 +197,7 @@ async function holdOrRelease(
       out(words.say(action === 'hold' ? 'queue.held' : 'queue.released', { nodes: done.join(', ') }));
     if (notHeld.length > 0) out(words.say('queue.notHeld', { nodes: notHeld.join(', ') }));
   }
-  return answers.length === nodes.length && answers.length > 0 ? 0 : 1;
+  return answers.failed === 0 && answers.length > 0 ? 0 : 1;
 }
 
 /** `mailfleet queue`. */

@@ -188,7 +188,8 @@ describe('mailfleet queue and why', () => {
     expect(nothing.code).toBe(1);
     expect(nothing.stdout).toMatch(/no gateway or director has seen mail like this/);
 
-    expect((await mailfleet('queue', 'hold', id)).stdout).toMatch(/held on director01/);
+    const hold = await mailfleet('queue', 'hold', id);
+    expect([hold.code, hold.stdout.trim()]).toEqual([0, 'held on director01']);
     expect((await mailfleet('queue', 'show', id)).stdout).toMatch(/Held by an administrator/);
     expect((await mailfleet('queue', 'list', '--held', '--json')).stdout).toContain(id);
     expect((await mailfleet('queue', 'release', id)).stdout).toMatch(/released on director01/);
@@ -196,6 +197,7 @@ describe('mailfleet queue and why', () => {
     expect((await mailfleet('queue', 'hold', id, '--user', user.address)).code).toBe(2);
 
     const requeue = await mailfleet('queue', 'requeue', '--destination', 'lmtp:store02', '--dry-run');
+    expect(requeue.code).toBe(0);
     expect(requeue.stdout).toMatch(/would touch 1 message\(s\), 1 recipient\(s\) on director01/);
     const undecided = await mailfleet('queue', 'delete', id);
     expect(undecided.code).toBe(2);
@@ -206,6 +208,12 @@ describe('mailfleet queue and why', () => {
     expect((await mailfleet('queue', 'delete', id, '--no-bounce', '--dry-run')).stdout).toMatch(
       /would touch 1 message/,
     );
+    // The agent decides, not the CLI: deleting is for system admins, and the helpdesk admin is refused.
+    const helpdesk = join(home(), 'fleet-labhelpdesk.json');
+    const refused = await mailfleet('queue', 'delete', id, '--no-bounce', '--fleet', helpdesk);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^director01: not allowed for this administrator: /m);
+    expect((await mailfleet('queue', 'show', id, '--fleet', helpdesk)).stdout).toContain(id);
     expect((await mailfleet('queue', 'show', 'nosuchid')).stderr).toMatch(
       /no queue holds a message nosuchid/,
     );
