@@ -62,10 +62,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // A usage error (ours, or one of parseArgs's: an unknown flag, a missing value) shows the usage.
+    // (An agent's refusal has a numeric JSON-RPC code: only Node's string codes name parseArgs.)
+    const code = (error as { code?: unknown }).code;
     const usage =
       error instanceof UsageError ||
       /^usage:/.test(message) ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
     io.warn(`mailfleet ${command}: ${message.replace(/^usage:[\s\S]*/, cliWords().say('error.usage'))}`);
     if (usage) io.warn(`\n${commandHelp(spec)}`);
     return usage ? 2 : 1;
