@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { type LabProcess, runMailfleet, runMailfleetWith, startLabProcess } from './lab-process.js';
 
+/** Three stores and a spare, 30 users in 2 domains: a lab where replicas and failover have room. */
+export const storesAndSpareLab = ['--stores', '3', '--spares', '1', '--users', '30', '--domains', '2'];
+
 /** The lab of a CLI test file and the CLI on it. */
 export interface CliLab {
   /** The lab's home (fleet.json, lab-users.csv); set once the lab is up. */

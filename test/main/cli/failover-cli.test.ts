@@ -6,19 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FailoverJobView } from '../../../agent/common/contract/failover-contract.js';
-import { cliLabForFile } from '../../support/cli-lab.js';
+import { cliLabForFile, storesAndSpareLab } from '../../support/cli-lab.js';
 
 /** The CLI on this file's lab. */
-const { mailfleet, home } = cliLabForFile('failover-cli', [
-  '--stores',
-  '3',
-  '--spares',
-  '1',
-  '--users',
-  '30',
-  '--domains',
-  '2',
-]);
+const { mailfleet, home } = cliLabForFile('failover-cli', storesAndSpareLab);
 
 describe('mailfleet failover', () => {
   it('fails a killed store over to its replica, new replica on the spare, and says what it did', async () => {

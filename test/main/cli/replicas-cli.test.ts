@@ -5,19 +5,10 @@
  * changes nothing, and `--none` removes one.
  */
 import { describe, expect, it } from 'vitest';
-import { cliLabForFile } from '../../support/cli-lab.js';
+import { cliLabForFile, storesAndSpareLab } from '../../support/cli-lab.js';
 
 /** The CLI on this file's lab. */
-const { mailfleet } = cliLabForFile('replicas-cli', [
-  '--stores',
-  '3',
-  '--spares',
-  '1',
-  '--users',
-  '30',
-  '--domains',
-  '2',
-]);
+const { mailfleet } = cliLabForFile('replicas-cli', storesAndSpareLab);
 
 describe('mailfleet replicas', () => {
   it('writes the ring, then every store is protected; refuses a bad placement in words', async () => {
