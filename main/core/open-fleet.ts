@@ -19,6 +19,19 @@ export interface OpenFleet {
   close(): Promise<void>;
 }
 
+/**
+ * The directory client bound as the profile's admin, without any node link: for what only the
+ * directory answers (users, aliases). The directory's access rules decide what this admin may do.
+ */
+export async function openDirectory(
+  profile: FleetProfile,
+  vault: SecretVault = plainSecretVault(),
+): Promise<FleetDirectory> {
+  const bindPassword = await vault.read('directory-password', profile.directory.bindPasswordFile);
+  const { url, baseDn, bindDn } = profile.directory;
+  return LdapFleetDirectory.withPassword({ url, baseDn, bindDn, bindPassword });
+}
+
 /** Connects to the directory and starts links to every node it lists. */
 export async function openFleet(
   profile: FleetProfile,
@@ -27,9 +40,7 @@ export async function openFleet(
   const vault = options.vault ?? plainSecretVault();
   // Both read before anything connects, so a refused secret stops the start with its reason.
   const privateKey = await vault.read('admin-key', profile.admin.privateKeyFile);
-  const bindPassword = await vault.read('directory-password', profile.directory.bindPasswordFile);
-  const { url, baseDn, bindDn } = profile.directory;
-  const directory = LdapFleetDirectory.withPassword({ url, baseDn, bindDn, bindPassword });
+  const directory = await openDirectory(profile, vault);
   const started = await startFleetClient(directory, {
     connector: sshAgentConnector({ uid: profile.admin.uid, privateKey }),
     subscribe: options.subscribe,
