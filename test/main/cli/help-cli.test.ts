@@ -34,7 +34,8 @@ describe('mailfleet --help', () => {
       expect.arrayContaining(['status', 'node', 'audit', 'user', 'alias', 'queue', 'why', 'lab', 'console']),
     );
     for (const command of commandTable) {
-      const first = command.subcommands?.[0];
+      // A subcommand with its own, longer help (node add) is checked below.
+      const first = command.subcommands?.find((sub) => !command.ownHelp?.includes(sub));
       const viaFlag = await mailfleet(command.name, ...(first ? [first] : []), '--help');
       expect(viaFlag.code, command.name).toBe(0);
       expect(viaFlag.stdout).toMatch(new RegExp(`^usage:\\n  mailfleet ${command.name}\\b`));
@@ -45,6 +46,13 @@ describe('mailfleet --help', () => {
     const labUp = await mailfleet('lab', 'up', '--help');
     expect(labUp.code).toBe(0);
     expect(labUp.stdout).toMatch(/mailfleet lab up \[--home DIR\]/);
+    for (const command of commandTable) {
+      for (const sub of command.ownHelp ?? []) {
+        const own = await mailfleet(command.name, sub, '--help');
+        expect(own.code, `${command.name} ${sub}`).toBe(0);
+        expect(own.stdout).toMatch(new RegExp(`^usage: mailfleet ${command.name} ${sub}\\b`));
+      }
+    }
     // Where passwords come from is said in the help.
     expect((await mailfleet('user', '--help')).stdout).toMatch(/never taken from the command line/);
   }, 300_000);
