@@ -7,6 +7,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { DeliveryRules } from '../../mail/director/delivery-rules/delivery-rules.js';
+import { VacationRecord } from '../../mail/director/delivery-rules/vacation-record.js';
 import { DirectorAuthenticator } from '../../mail/director/director-authenticator.js';
 import { txtLookup } from '../../mail/director/dkim/department-dns.js';
 import { DkimKeyFiles } from '../../mail/director/dkim/dkim-key-files.js';
@@ -133,7 +136,16 @@ export class DirectorMailModule implements AgentModule {
       // Retired keys leave DNS and disk after their grace period; hourly is precise enough for days.
       this.dkimSweep = startPeriodicSweep(() => keys.sweep(), logger, 'the DKIM key sweep', 3_600_000);
     }
+    // Users' forwarding, vacation replies and spam limits (docs/self-service.md).
+    const rules = new DeliveryRules({
+      findUser: (address) => router.findUser(address),
+      vacations: new VacationRecord(join(config.dataDir, 'vacation')),
+      clock,
+      host: serverName,
+      log: (level, message, fields) => logger[level](message, fields),
+    });
     const smtp = new DirectorSmtpServer({
+      rules,
       host: settings.host,
       port: settings.smtpPort,
       serverName: config.address ?? config.node,
