@@ -107,7 +107,6 @@ export function vacationReply(options: {
 /** An RFC 2047 encoded word for text that is not plain ASCII. */
 function encodeWord(text: string): string {
   const clean = text.replace(/[\r\n]+/g, ' ');
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: printable ASCII is the test
   if (/^[\x20-\x7e]*$/.test(clean)) return clean;
   return `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?=`;
 }
