@@ -44,7 +44,7 @@ describe('the self-service page in Chromium against a director', () => {
     await page.fill('input[name=password]', password);
     await page.click('button[type=submit]');
   };
-  const alertText = (page: Page) => page.locator('[role=alert]').innerText();
+  const alertText = async (page: Page) => (await page.locator('[role=alert]').textContent()) ?? '';
 
   beforeAll(async () => {
     await mkdir(shots, { recursive: true });
@@ -116,7 +116,7 @@ describe('the self-service page in Chromium against a director', () => {
     await page.goto(`${base()}/?lang=ja`);
     await page.screenshot({ path: join(shots, 'self-service-sign-in-ja.png'), fullPage: true });
     await signIn(page, carol.mail, carol.password);
-    expect(await page.locator('#signed-in-address').innerText()).toBe(carol.mail);
+    expect(await page.locator('#signed-in-address').textContent()).toBe(carol.mail);
     await page.fill('textarea[name=forwardTo]', 'carol.home@outside.example');
     await page.check('input[name=keepCopy]');
     await page.check('input[name=vacationActive]');
@@ -126,7 +126,7 @@ describe('the self-service page in Chromium against a director', () => {
     await page.fill('textarea[name=vacationBody]', '12月14日まで不在です。');
     await page.check('input[name=spam][value=junk]');
     await page.click('form[action="/settings"] button[type=submit]');
-    expect(await page.locator('[role=status]').innerText()).toBe('保存しました。');
+    expect(await page.locator('[role=status]').textContent()).toBe('保存しました。');
     await page.screenshot({ path: join(shots, 'self-service-settings-ja.png'), fullPage: true });
     await page.goto(`${base()}/?lang=en`);
     await page.screenshot({ path: join(shots, 'self-service-settings-en.png'), fullPage: true });
@@ -198,7 +198,7 @@ describe('the self-service page in Chromium against a director', () => {
   it('ends an idle session and refuses a form without the session token', async () => {
     const page = await newPage();
     await signIn(page, 'dave@beta.example', storeUsers.dave.password, 'en');
-    expect(await page.locator('#signed-in-address').innerText()).toBe('dave@beta.example');
+    expect(await page.locator('#signed-in-address').textContent()).toBe('dave@beta.example');
     // Another page's form: the right cookie (the browser sends it) but not the token.
     const cookie = (await page.context().cookies()).find((c) => c.name === 'mf_self_service');
     const forged = await postForm(
@@ -237,7 +237,7 @@ describe('the self-service page in Chromium against a director', () => {
     expect(await alertText(page)).toBe('The current password is wrong. Nothing was changed.');
     expect(await fx.ldap.verifyPassword('dave@beta.example', storeUsers.dave.password)).toBe(true);
     await change(storeUsers.dave.password, 'a-better-passphrase');
-    expect(await page.locator('[role=status]').innerText()).toBe('Your password is changed.');
+    expect(await page.locator('[role=status]').textContent()).toBe('Your password is changed.');
     expect(await fx.ldap.verifyPassword('dave@beta.example', 'a-better-passphrase')).toBe(true);
   });
 });
