@@ -20,7 +20,7 @@ import { startPostfix, type TestPostfix } from '../../../support/postfix.js';
 import { storeUsers } from '../../../support/store-seed.js';
 import { type DirectorFixture, outsideZone, startDirectorFixture } from './director-fixture.js';
 
-const { carol } = storeUsers;
+const { carol, dave, bob } = storeUsers;
 const day = 86_400_000;
 const friend = 'friend@outside.example';
 const senders = ['sender@outside.example', 'other@outside.example', 'lists@outside.example'];
@@ -187,6 +187,45 @@ describe('self-service delivery with Debian Postfix as the outside world', () =>
           (error: { response?: string }) => error.response ?? String(error),
         );
       expect(percent).toMatch(/^550 5\.1\.1 /);
+    } finally {
+      transport.close();
+    }
+  });
+
+  it("files flagged spam into Junk for a user who chose it, and refuses it above a user's score", async () => {
+    await fx.ldap.setUserSelfService(dave.mail, { forwardTo: [], keepCopy: false, spam: { mode: 'junk' } });
+    await fx.ldap.setUserSelfService(bob.mail, {
+      forwardTo: [],
+      keepCopy: false,
+      spam: { mode: 'reject', rejectScore: 8 },
+    });
+    const transport = createTransport({
+      host: '127.0.0.1',
+      port: fx.smtp.port,
+      ignoreTLS: true,
+      localAddress: '127.0.0.2',
+    });
+    const spam = (to: string, subject: string) =>
+      transport
+        .sendMail({
+          envelope: { from: senders[0] as string, to: [to] },
+          raw: `X-Spam-Flag: YES\r\nX-Spam-Score: 9.5\r\nFrom: ${senders[0]}\r\nTo: ${to}\r\nSubject: ${subject}\r\n\r\nBuy\r\n`,
+        })
+        .then(
+          () => 'accepted',
+          (error: { response?: string }) => error.response ?? String(error),
+        );
+    try {
+      expect(await spam(dave.mail, 'junk-for-dave')).toBe('accepted');
+      await until(() => fx.queue.list().length === 0, 'an empty director queue');
+      const junk = await (await fx.stores.store01.storage.mailbox(dave.mail, 0)).openFolder('Junk');
+      const texts = await Promise.all(
+        junk.messages().map(async (m) => (await junk.read(m.uid)).toString('utf8')),
+      );
+      junk.close();
+      expect(texts.some((t) => t.includes('Subject: junk-for-dave'))).toBe(true);
+      expect((await fx.inbox('store01', dave.mail)).some((t) => t.includes('junk-for-dave'))).toBe(false);
+      expect(await spam(bob.mail, 'spam-for-bob')).toMatch(/^550 5\.7\.1 /);
     } finally {
       transport.close();
     }
