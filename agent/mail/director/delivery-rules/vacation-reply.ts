@@ -104,9 +104,23 @@ export function vacationReply(options: {
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}\r\n`, 'utf8');
 }
 
-/** An RFC 2047 encoded word for text that is not plain ASCII. */
+/**
+ * RFC 2047 encoded words for text that is not plain ASCII: at most 75 characters each (so a
+ * 256-character Japanese subject becomes several, on folded lines), never splitting a character.
+ */
 function encodeWord(text: string): string {
   const clean = text.replace(/[\r\n]+/g, ' ');
-  if (/^[\x20-\x7e]*$/.test(clean)) return clean;
-  return `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?=`;
+  if ([...clean].every((c) => c >= ' ' && c <= '~')) return clean;
+  const words: string[] = [];
+  let chunk = '';
+  for (const character of clean) {
+    // 45 bytes encode to 60 base64 characters: with `=?UTF-8?B?` and `?=` a word stays under 75.
+    if (Buffer.byteLength(chunk + character) > 45) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += character;
+  }
+  if (chunk !== '') words.push(chunk);
+  return words.map((word) => `=?UTF-8?B?${Buffer.from(word, 'utf8').toString('base64')}?=`).join('\r\n ');
 }

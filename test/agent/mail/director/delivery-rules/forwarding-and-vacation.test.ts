@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetTree } from '../../../../../agent/common/directory/fleet-entries.js';
 import { LdapFleetDirectory } from '../../../../../agent/common/directory/ldap-fleet-directory.js';
@@ -191,6 +192,22 @@ describe('the vacation decision (RFC 3834)', () => {
     expect(text).toContain('References: <m1@far.example> <m2@far.example>\r\n');
     expect(text).toContain(`From: ${carol.mail}\r\nTo: someone@far.example\r\n`);
     expect(text).toContain(`Subject: =?UTF-8?B?${Buffer.from('不在 / Away').toString('base64')}?=`);
+  });
+
+  it('folds a long Japanese subject into encoded words of at most 75 characters that read back whole', async () => {
+    const subject = '長期不在のお知らせ'.repeat(12);
+    const text = vacationReply({
+      vacation: { ...vacation, subject },
+      from: carol.mail,
+      mail: mail({}),
+      host: 'd',
+      now,
+    });
+    const field = /\r\nSubject: ((?:.|\r\n )*)\r\n/.exec(text.toString())?.[1] ?? '';
+    const words = field.split('\r\n ');
+    expect(words.length).toBeGreaterThan(1);
+    for (const word of words) expect(word.length).toBeLessThanOrEqual(75);
+    expect((await simpleParser(text)).subject).toBe(subject);
   });
 });
 
