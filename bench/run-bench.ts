@@ -7,6 +7,7 @@ import { runConsoleBench } from './console/console-bench.js';
 import { runControlBench } from './control/control-bench.js';
 import { runDirectorBench } from './director/director-bench.js';
 import { runFailoverBench } from './failover/failover-bench.js';
+import { runLabBench } from './lab/lab-start-bench.js';
 import { describeMachine, machineLine } from './machine.js';
 import { runMoveBench } from './move/move-bench.js';
 import { runStoreBench } from './store/store-bench.js';
@@ -16,6 +17,7 @@ const benches: Record<string, (say: (line: string) => void) => Promise<Record<st
   control: runControlBench,
   director: runDirectorBench,
   failover: runFailoverBench,
+  lab: runLabBench,
   move: runMoveBench,
   store: runStoreBench,
 };

@@ -1,6 +1,8 @@
 /**
- * The agent's SSH control server. Public-key authentication only: the key must belong to an admin
- * or a server entry in the directory (CallerKeyCache) and its signature must verify. The only thing
+ * The agent's SSH control server. Public-key authentication: the key must belong to an admin
+ * or a server entry in the directory (CallerKeyCache) and its signature must verify. When the agent
+ * is given a password check, an admin without a key may also sign in with the SSH `password` method
+ * (admin-password-check.ts, docs/delegation.md): an LDAP bind at login and again at every call. The only thing
  * an authenticated caller can open is the `mailfleet-rpc` subsystem, and a peer (another node's
  * agent) also the bulk channels of mailbox moves and replication (`peerSubsystems`); shells, exec, port forwarding
  * and SFTP are refused.
@@ -17,6 +19,7 @@ import ssh2 from 'ssh2';
 import { rpcSubsystem } from '../common/contract/json-rpc.js';
 import type { JsonLogger } from '../common/json-logger.js';
 import { parseSshPublicKey, type SshPublicKey } from '../common/rpc/ssh-public-key.js';
+import type { AdminPasswordCheck, PasswordSignIn } from './admin-password-check.js';
 import type { Caller, CallerKeyCache } from './caller-key-cache.js';
 import { controlLoginLimits, LoginGate, type LoginGateLimits, type LoginTicket } from './login-gate.js';
 import { RpcChannelSession, type SessionCaller } from './rpc-channel-session.js';
@@ -30,6 +33,8 @@ export interface ControlServerOptions {
   /** The node's private host key (OpenSSH PEM). */
   hostKey: string | Buffer;
   keys: CallerKeyCache;
+  /** Admins' password sign-in (docs/delegation.md); without it only keys are accepted. */
+  passwords?: AdminPasswordCheck;
   dispatcher: RpcDispatcher;
   logger: JsonLogger;
   /** How old the keys may be when a call of an open session is checked. Default 5 s. */
@@ -66,6 +71,8 @@ interface ControlConnection {
   readonly ip: string;
   readonly connection: ssh2.Connection;
   key?: SshPublicKey;
+  /** A password sign-in's password, kept for the check at every call; never logged. */
+  password?: string;
   username?: string;
   caller?: Caller;
   /** Its key is gone from the directory: closing. */
@@ -219,10 +226,18 @@ export class ControlServer {
         connection.end();
         return;
       }
+      if (context.method === 'password' && this.options.passwords) {
+        void this.checkPassword(context, ip, (caller, password) => {
+          state.caller = caller;
+          state.password = password;
+          state.username = context.username;
+        });
+        return;
+      }
       if (context.method !== 'publickey') {
         if (context.method !== 'none')
-          logger.warn('refused non-key authentication', { ip, method: context.method });
-        context.reject(['publickey']);
+          logger.warn('refused authentication method', { ip, method: context.method });
+        context.reject(this.methods());
         return;
       }
       void this.checkKey(context, ip, (caller, key) => {
@@ -280,7 +295,25 @@ export class ControlServer {
 
   /** The connection's caller now (keys at most callerMaxAgeMs old), or undefined once its key is gone. */
   private async confirm(state: ControlConnection): Promise<Caller | undefined> {
-    if (state.revoked || !state.key) return undefined;
+    if (state.revoked) return undefined;
+    // A password caller is checked against the directory at every call, not against cached keys.
+    const passwords = this.options.passwords;
+    if (state.password !== undefined && state.username !== undefined && passwords) {
+      const found = await passwords
+        .confirm(state.username, state.password, state.ip)
+        .catch((error: unknown) => {
+          // Fails closed: without the directory a password cannot be checked, and a password
+          // session has no last-read keys to fall back on; the console signs in again.
+          this.options.logger.warn('password session could not be checked', {
+            ip: state.ip,
+            caller: state.username,
+            error: String(error),
+          });
+          return undefined;
+        });
+      return this.settle(state, found);
+    }
+    if (!state.key) return undefined;
     const maxAge = this.options.callerMaxAgeMs ?? defaultCallerMaxAgeMs;
     return this.settle(state, await this.options.keys.current(state.key, state.username, maxAge));
   }
@@ -298,7 +331,7 @@ export class ControlServer {
     const before = state.caller;
     if (!found) {
       if (!state.revoked)
-        this.options.logger.warn('closing session: its key is no longer in the directory', {
+        this.options.logger.warn('closing session: its key or password is no longer valid in the directory', {
           ip: state.ip,
           caller: before?.id,
           kind: before?.kind,
@@ -319,6 +352,44 @@ export class ControlServer {
     return found;
   }
 
+  /** The authentication methods this server offers. */
+  private methods(): Array<'publickey' | 'password'> {
+    return this.options.passwords ? ['publickey', 'password'] : ['publickey'];
+  }
+
+  /** Accepts an admin's password if the directory binds it and the admin has a tier. */
+  private async checkPassword(
+    context: ssh2.PasswordAuthContext,
+    ip: string,
+    authenticated: (caller: Caller, password: string) => void,
+  ): Promise<void> {
+    const passwords = this.options.passwords;
+    if (!passwords) return context.reject(this.methods());
+    let outcome: PasswordSignIn;
+    try {
+      outcome = await passwords.signIn(context.username, context.password, ip);
+    } catch (error) {
+      // The directory did not answer: nobody can be checked, so nobody gets in.
+      this.options.logger.warn('password sign-in could not be checked', {
+        ip,
+        user: context.username,
+        error: String(error),
+      });
+      return context.reject(this.methods());
+    }
+    if ('refused' in outcome) {
+      this.options.logger.warn('refused password sign-in', {
+        ip,
+        user: context.username,
+        reason: outcome.refused,
+      });
+      return context.reject(this.methods());
+    }
+    // Recorded before accept(): ssh2 may emit `ready` from inside accept().
+    authenticated(outcome.caller, context.password);
+    context.accept();
+  }
+
   /** Accepts a key query or a signed attempt if the key is known and the signature verifies. */
   private async checkKey(
     context: ssh2.PublicKeyAuthContext,
@@ -329,7 +400,7 @@ export class ControlServer {
     const caller = key ? await this.options.keys.identify(key, context.username) : undefined;
     if (!key || !caller) {
       if (context.signature) this.options.logger.warn('refused unknown key', { ip, user: context.username });
-      context.reject(['publickey']);
+      context.reject(this.methods());
       return;
     }
     // Without a signature the client only asks whether the key would do; the answer reveals nothing more.
@@ -342,7 +413,7 @@ export class ControlServer {
       !(parsed instanceof Error) && parsed.verify(context.blob, context.signature, context.hashAlgo) === true;
     if (!verified) {
       this.options.logger.warn('refused bad key signature', { ip, user: context.username });
-      context.reject(['publickey']);
+      context.reject(this.methods());
       return;
     }
     // Recorded before accept(): ssh2 may emit `ready` from inside accept().

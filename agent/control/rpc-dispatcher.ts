@@ -98,7 +98,7 @@ export class RpcDispatcher {
       return {
         error: {
           code: rpcErrorCodes.forbidden,
-          message: `the key of ${channel.caller.id} is no longer in the directory: the session is closed`,
+          message: `the key or password of ${channel.caller.id} is no longer valid in the directory: the session is closed`,
         },
       };
     }

@@ -6,7 +6,6 @@
 
 import { LdapFleetDirectory } from '../common/directory/ldap-fleet-directory.js';
 import { directoryGuardLog } from '../directory/embedded/directory-guard-log.js';
-import { EmbeddedDirectoryServer } from '../directory/embedded/embedded-directory-server.js';
 import type { AgentDependencies } from './agent.js';
 import type { EmbeddedDirectoryStarter } from './agent-runtime.js';
 
@@ -18,6 +17,9 @@ export const startEmbeddedDirectory: EmbeddedDirectoryStarter = async (
   recordChange,
 ) => {
   const idle = options.idleTimeoutSeconds;
+  // Loaded here, not at the top: the LDAP server (ldapjs and the directory's indexes) costs every
+  // agent ~0.1 s of CPU to load, and only the directory node runs it (lab up starts 39 at once).
+  const { EmbeddedDirectoryServer } = await import('../directory/embedded/embedded-directory-server.js');
   const server = new EmbeddedDirectoryServer({
     dataDir: options.dataDir,
     baseDn: options.baseDn,

@@ -1,86 +1,84 @@
 /**
  * `mailfleet`: the console's command line. Every command works on the fleet profile named by
- * --fleet FILE, else MAILFLEET_FLEET, else the default lab's profile.
+ * --fleet FILE, else MAILFLEET_FLEET, else the default lab's profile. The commands are declared
+ * in command-table.ts; `--help` on any of them and `mailfleet help CMD` print its usage.
  */
-import { auditCommand } from './commands/audit.js';
-import { consoleCommand } from './commands/console.js';
-import { failoverCommand } from './commands/failover.js';
-import { labCommand } from './commands/lab.js';
-import { drainCommand, moveCommand, movesCommand } from './commands/moves.js';
-import { nodeCommand } from './commands/node.js';
-import { replicasCommand } from './commands/replicas.js';
-import { startCommand } from './commands/start.js';
-import { statusCommand } from './commands/status.js';
+import { cliWords } from './cli-words.js';
+import { asksForHelp, type CommandIo, commandHelp, UsageError } from './command-spec.js';
+import { commandTable } from './command-table.js';
 
-const help = `mailfleet: run a mail system made of many small mail servers
-
-  mailfleet status [--json]                 every node, its role, and whether it answers
-  mailfleet node NAME restart SERVICE       restart one service on one node
-  mailfleet node NAME services|info         what a node runs
-  mailfleet audit [NODE] [--limit N]        who did what, when, where
-  mailfleet move USER... --to STORE [--dry-run] [--wait]   move mailboxes to another store
-  mailfleet moves [--json] [--active]       every move job, its phase and progress; old copies kept
-  mailfleet moves show|cancel|rollback JOB  one move (cancel also takes a batch, mb-...)
-  mailfleet moves suggest [--json]          moves that even out disk use between the stores
-  mailfleet drain STORE [--to S1,S2] [--dry-run]   move every user of STORE to the other stores
-  mailfleet replicas [--json]               each store's replica, protected / catching up / unprotected
-  mailfleet replicas place STORE --on NODE  place a store's replica (--none: no replica; system admins)
-  mailfleet replicas ring [--dry-run]       the default placement: each store on the next store node
-  mailfleet failover STORE [--to SPARE]     fail a store over to its replica; new replica on the spare (system admins)
-  mailfleet failover status [--json]        every failover job and its step
-  mailfleet failover arm|disarm STORE       let the replica's node fail the store over on its own
-  mailfleet lab up|down|kill|start ...      a whole fleet on this machine (try 'mailfleet lab')
-  mailfleet console [--web] [--port N]      the graphical console (--web: in your browser)
-  mailfleet console --seal-secrets          seal the profile's key and password with the OS keychain
-  mailfleet start [--web]                   the lab (if no fleet is configured) and the console
-
-  --fleet FILE   fleet profile (default: $MAILFLEET_FLEET, else the default lab's fleet.json)
-  --json         machine-readable output`;
+function overview(): string {
+  const width = Math.max(...commandTable.map((c) => c.name.length));
+  return [
+    'mailfleet: run a mail system made of many small mail servers',
+    '',
+    ...commandTable.map((c) => `  mailfleet ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "  'mailfleet help COMMAND' or 'mailfleet COMMAND --help' says how to use one.",
+    "  --fleet FILE   fleet profile (default: $MAILFLEET_FLEET, else the default lab's fleet.json)",
+    '  --json         machine-readable output',
+  ].join('\n');
+}
 
 /** Runs one command; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const out = (text: string) => process.stdout.write(`${text}\n`);
-  const warn = (text: string) => process.stderr.write(`${text}\n`);
+  const io: CommandIo = {
+    out: (text) => process.stdout.write(`${text}\n`),
+    warn: (text) => process.stderr.write(`${text}\n`),
+  };
   const [command, ...rest] = argv;
-  try {
-    switch (command) {
-      case 'status':
-        return await statusCommand(rest, out, warn);
-      case 'node':
-        return await nodeCommand(rest, out);
-      case 'audit':
-        return await auditCommand(rest, out, warn);
-      case 'move':
-        return await moveCommand(rest, out);
-      case 'moves':
-        return await movesCommand(rest, out, warn);
-      case 'drain':
-        return await drainCommand(rest, out, warn);
-      case 'replicas':
-        return await replicasCommand(rest, out);
-      case 'failover':
-        return await failoverCommand(rest, out);
-      case 'lab':
-        return await labCommand(rest, out);
-      case 'console':
-        return await consoleCommand(rest, out);
-      case 'start':
-        return await startCommand(rest, out);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        out(help);
-        return command === undefined ? 2 : 0;
-      default:
-        warn(`unknown command ${JSON.stringify(command)}\n\n${help}`);
-        return 2;
+  if (command === undefined || command === '--help' || command === '-h') {
+    io.out(overview());
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'help') {
+    if (rest.length === 0) {
+      io.out(overview());
+      return 0;
     }
+    const asked = commandTable.find((c) => c.name === rest[0]);
+    if (!asked) {
+      io.warn(
+        `${cliWords().say('error.unknownCommand', { command: JSON.stringify(rest[0]) })}\n\n${overview()}`,
+      );
+      return 2;
+    }
+    io.out(commandHelp(asked));
+    return 0;
+  }
+  const spec = commandTable.find((c) => c.name === command);
+  if (!spec) {
+    io.warn(
+      `${cliWords().say('error.unknownCommand', { command: JSON.stringify(command) })}\n\n${overview()}`,
+    );
+    return 2;
+  }
+  if (asksForHelp(rest) && !spec.ownHelp?.includes(rest[0] ?? '')) {
+    io.out(commandHelp(spec));
+    return 0;
+  }
+  try {
+    return await spec.run(rest, io);
   } catch (error) {
-    warn(`mailfleet ${command}: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    const message = error instanceof Error ? error.message : String(error);
+    // A usage error (ours, or one of parseArgs's: an unknown flag, a missing value) shows the usage.
+    // (An agent's refusal has a numeric JSON-RPC code: only Node's string codes name parseArgs.)
+    const code = (error as { code?: unknown }).code;
+    const usage =
+      error instanceof UsageError ||
+      /^usage:/.test(message) ||
+      (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+    io.warn(`mailfleet ${command}: ${message.replace(/^usage:[\s\S]*/, cliWords().say('error.usage'))}`);
+    if (usage) io.warn(`\n${commandHelp(spec)}`);
+    return usage ? 2 : 1;
   }
 }
+
+// Output piped into a reader that stops early (`| head`) ends the command quietly, not with a trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const exitCode = await main(process.argv.slice(2));
 // Exit explicitly: a half-closed SSH or LDAP socket must not keep a finished command hanging.

@@ -36,8 +36,12 @@ export function consoleSettingsPath(env: NodeJS.ProcessEnv = process.env): strin
 export function electronBinary(): { path: string } | { missing: string } {
   const electronDir = join(packageRoot(), 'node_modules', 'electron');
   const pathFile = join(electronDir, 'path.txt');
+  // electron is an optional dependency: npm leaves it out when its binary cannot be downloaded.
   if (!existsSync(join(electronDir, 'package.json')))
-    return { missing: 'the electron package is not installed' };
+    return {
+      missing:
+        'Electron is not installed (npm install could not download it, for example without internet; it leaves Electron out and installs the rest)',
+    };
   if (!existsSync(pathFile)) {
     return {
       missing:

@@ -33,6 +33,7 @@ import type { ConsoleSettingsStore } from './console-settings.js';
 import { type DirectoryAdministration, directoryHandlers } from './directory-handlers.js';
 import { type FailoverFleet, failoverHandlers } from './failover-handlers.js';
 import { moveHandlers } from './move-handlers.js';
+import { type NodeMembership, nodeMembershipHandlers } from './node-membership-handlers.js';
 
 /** The part of FleetClient the console uses. */
 export type ConsoleFleet = Pick<FleetClient, 'snapshot' | 'call' | 'nodeNames' | 'events'>;
@@ -49,6 +50,8 @@ export interface ConsoleServiceOptions {
   moves?: MoveFleet;
   /** Failover of logical stores; without it the `failover.*` calls answer `unavailable`. */
   failover?: FailoverFleet;
+  /** Adding nodes ("Add node"); without it `fleet.addNode` answers `unavailable`. */
+  nodes?: NodeMembership;
 }
 
 /** Events the service pushes to every window or browser connection. */
@@ -120,6 +123,7 @@ export class ConsoleService {
     ...directoryHandlers(() => this.options),
     ...moveHandlers(() => this.options.moves),
     ...failoverHandlers(() => this.options.failover),
+    ...nodeMembershipHandlers(() => this.options.nodes),
   };
 
   private async locale(): Promise<{ locale: ConsoleLocale; system: ConsoleLocale }> {

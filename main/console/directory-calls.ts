@@ -76,6 +76,11 @@ export const directoryConsoleCalls = {
   'directory.addGroup': adminCall(directoryAdminCalls.addGroup, 'Add a group.'),
   'directory.setGroupMembers': adminCall(directoryAdminCalls.setGroupMembers, "Replace a group's members."),
   'directory.deleteGroup': adminCall(directoryAdminCalls.deleteGroup, 'Delete a group.'),
+  'directory.spamPolicy': adminCall(directoryAdminCalls.spamPolicy, "A domain's spam policy at the gateway."),
+  'directory.setSpamPolicy': adminCall(
+    directoryAdminCalls.setSpamPolicy,
+    "Set a domain's spam policy: tag, or reject, and the scores (its department admin or the system tier).",
+  ),
   'directory.mailbox': {
     params: userRefSchema,
     result: resultSchema(mailboxUsageSchema),

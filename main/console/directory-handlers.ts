@@ -52,6 +52,8 @@ export function directoryHandlers(
     'directory.addGroup': async (p: unknown) => admin().addGroup(p),
     'directory.setGroupMembers': async (p: unknown) => admin().setGroupMembers(p),
     'directory.deleteGroup': async (p: unknown) => admin().deleteGroup(p),
+    'directory.spamPolicy': async (p: unknown) => admin().spamPolicy(p),
+    'directory.setSpamPolicy': async (p: unknown) => admin().setSpamPolicy(p),
     'directory.mailbox': async (p: { address: string }): Promise<DirectoryAdminResult<MailboxUsage>> => {
       const page = await admin().user(p);
       if (!page.ok) return page;

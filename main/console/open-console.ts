@@ -2,10 +2,15 @@
  * Opens a console on a fleet profile: the fleet with live 1 Hz streams, and the console service on
  * it. The Electron main process and browser mode both start here.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DirectoryAdmin } from '../core/directory-admin/directory-admin.js';
 import { loadFleetProfile } from '../core/fleet-profile.js';
 import { openFleet } from '../core/open-fleet.js';
 import type { SecretVault } from '../core/secret-vault.js';
+import { buildAgentPackage } from '../packaging/agent-package.js';
 import type { ConsoleLocale } from './console-contract.js';
 import { consoleSettingsPath } from './console-paths.js';
 import { ConsoleService } from './console-service.js';
@@ -15,6 +20,26 @@ import { ConsoleSettingsFile, type ConsoleSettingsStore } from './console-settin
 export interface OpenConsole {
   service: ConsoleService;
   close(): Promise<void>;
+}
+
+/**
+ * The agent's .deb for "Add node": built on first use from this installation (dist/ is beside
+ * main/), shared by every later call, into a private temporary directory.
+ */
+function agentPackageOnce(): () => Promise<string> {
+  let built: Promise<string> | undefined;
+  return () => {
+    built ??= (async () => {
+      const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+      const dir = await mkdtemp(join(tmpdir(), 'mailfleet-console-package-'));
+      return (await buildAgentPackage(root, dir)).file;
+    })();
+    // A failed build is tried again at the next call.
+    built.catch(() => {
+      built = undefined;
+    });
+    return built;
+  };
 }
 
 /** Reads the profile, connects to the fleet and starts the service. */
@@ -34,6 +59,14 @@ export async function openConsole(
     directory: { admin: new DirectoryAdmin({ directory: fleet.directory }), directory: fleet.directory },
     moves: { fleet: fleet.fleet, directory: fleet.directory },
     failover: { fleet: fleet.fleet, directory: fleet.directory, adminUid: profile.admin.uid },
+    nodes: {
+      fleet: fleet.fleet,
+      directory: fleet.directory,
+      adminUid: profile.admin.uid,
+      directoryUrl: profile.directory.url,
+      baseDn: profile.directory.baseDn,
+      packageFile: agentPackageOnce(),
+    },
   });
   service.start();
   return {

@@ -24,7 +24,10 @@ export interface FleetClientOptions {
   followMoves?: boolean;
   /** Last known server list, used when the directory does not answer. */
   knownNodes?: KnownNodesStore;
-  /** How often to re-read the server list and host keys from the directory. */
+  /**
+   * How often to re-read the server list and host keys from the directory (default 3 s, so a node
+   * added from another console or the command line shows within seconds; one small search).
+   */
   directoryRefreshMs?: number;
   /** Publish at the latest this long after the previous push, even when nothing changed (ages grow). */
   snapshotIntervalMs?: number;
@@ -42,6 +45,9 @@ export interface FleetClientEvents extends Record<string, unknown> {
 
 /** Default wait after the first change: long enough to gather a second's samples into a few pushes. */
 export const defaultPushDelayMs = 150;
+
+/** How often a console re-reads the server list (see {@link FleetClientOptions}). */
+export const defaultDirectoryRefreshMs = 3000;
 
 /** Live fleet state for a console. */
 export class FleetClient {
@@ -70,10 +76,15 @@ export class FleetClient {
     await this.refreshServers(true);
     this.refreshTimer = setInterval(
       () => void this.refreshServers(false),
-      this.options.directoryRefreshMs ?? 30_000,
+      this.options.directoryRefreshMs ?? defaultDirectoryRefreshMs,
     );
     this.refreshTimer.unref();
     this.schedule.start();
+  }
+
+  /** Reads the server list now (a node was just added), instead of at the next refresh. */
+  async refreshDirectory(): Promise<void> {
+    if (this.started) await this.refreshServers(false);
   }
 
   /** Closes every link and stops the timers. */

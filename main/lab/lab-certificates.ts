@@ -23,7 +23,9 @@ export const mailRoles = new Set(['store', 'spare']);
 export const tlsRoles = new Set(['store', 'spare', 'director', 'gateway']);
 
 /** Makes the CA (if missing) and every mail node's certificate (if missing). */
-export async function ensureLabCertificates(layout: LabLayout, state: LabState): Promise<void> {
+export async function ensureLabCertificates<
+  State extends { nodes: readonly Pick<LabState['nodes'][number], 'name' | 'role'>[] },
+>(layout: LabLayout, state: State): Promise<void> {
   await mkdir(layout.tlsDir, { recursive: true, mode: 0o700 });
   if (!(await exists(layout.caCert)) || !(await exists(layout.caKey))) await makeCa(layout);
   const missing = [];

@@ -22,6 +22,7 @@ import {
   type LabSpec,
   type LabState,
   labMailPortNames,
+  labNodeRoles,
   labProxyPortNames,
   readLabState,
   writeLabState,
@@ -48,27 +49,34 @@ export async function runLab(
   if (running !== undefined) throw new Error(`a lab is already running at ${layout.home} (pid ${running})`);
 
   let state = await readLabState(layout.state);
-  if (state) {
-    say(
-      `reusing the lab at ${layout.home}: ${state.spec.stores} stores, ${state.spec.spares} spare, ` +
-        `${state.spec.users} users in ${state.spec.domains} domains`,
-    );
-  } else {
-    say(`creating a lab at ${layout.home}: ${spec.stores} stores, ${spec.spares} spare, ${spec.users} users`);
-    state = await createLab(layout, spec);
+  // The outside world and the scanners start while the lab is made or read: rspamd's first start
+  // alone takes seconds, and they need nothing from the lab's state.
+  const outsideStarting = startOutside(layout.home, say);
+  try {
+    if (state) {
+      say(
+        `reusing the lab at ${layout.home}: ${state.spec.stores} stores, ${state.spec.spares} spare, ` +
+          `${state.spec.users} users in ${state.spec.domains} domains`,
+      );
+    } else {
+      say(
+        `creating a lab at ${layout.home}: ${spec.stores} stores, ${spec.spares} spare, ${spec.users} users`,
+      );
+      // openssl runs in its own processes: the certificates are made while this one seeds the directory.
+      const certificates = ensureLabCertificates(layout, { nodes: labNodeRoles(spec) });
+      const created = createLab(layout, spec);
+      await Promise.all([certificates, created]);
+      state = await created;
+    }
+    state = await repickTakenPorts(layout, state);
+    await writeLabState(layout.state, state);
+    await ensureLabCertificates(layout, state);
+  } catch (error) {
+    await outsideStarting.then((started) => started.stop()).catch(() => {});
+    throw error;
   }
-  state = await repickTakenPorts(layout, state);
-  await writeLabState(layout.state, state);
-  await ensureLabCertificates(layout, state);
-  // The outside world the director sends to; it lives as long as this process (on fresh ports each time).
-  const internet = await startSimulatedInternet({
-    domains: labSimulatedDomains(),
-    nullMxDomains: [labNoMailDomain],
-    rules: labOutsideRules,
-    keepMessages: 1000,
-  });
+  const { internet, edge } = await outsideStarting;
   const outside = { dnsServers: internet.dnsServers, outboundPort: internet.outboundPort };
-  const edge = await startLabEdgeDaemons(layout.home, internet.dns.server, say);
   await writeLabFiles(layout, state, { ...settings, outside, edge });
 
   const supervisor = new LabSupervisor(layout, state, say);
@@ -97,6 +105,26 @@ export async function runLab(
   await stop();
   say('lab stopped');
   return 0;
+}
+
+/**
+ * The outside world the director sends to and the gateway's scanners; they live as long as this
+ * process (on fresh ports each time).
+ */
+async function startOutside(home: string, say: (line: string) => void) {
+  const internet = await startSimulatedInternet({
+    domains: labSimulatedDomains(),
+    nullMxDomains: [labNoMailDomain],
+    rules: labOutsideRules,
+    keepMessages: 1000,
+  });
+  try {
+    const edge = await startLabEdgeDaemons(home, internet.dns.server, say);
+    return { internet, edge, stop: () => Promise.all([internet.stop(), edge.stop()]).then(() => {}) };
+  } catch (error) {
+    await internet.stop();
+    throw error;
+  }
 }
 
 /** Polls over SSH until every node answers; prints the one line that says the lab is up. */

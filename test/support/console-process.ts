@@ -16,24 +16,29 @@ export interface ConsoleProcess {
 export async function startConsoleProcess(
   profile: string,
   timeoutMs: number,
-  options: { lang?: string; settingsFile?: string } = {},
+  options: {
+    lang?: string;
+    settingsFile?: string;
+    /** `start`: `mailfleet start --web` on the profile, which serves the same console. */
+    command?: 'console' | 'start';
+  } = {},
 ): Promise<ConsoleProcess> {
-  const child = spawn(
-    process.execPath,
-    [mailfleetCli, 'console', '--web', '--fleet', profile, '--port', '0'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        // The console's language follows the first of these that is set: only LANG decides here.
-        LC_ALL: '',
-        LC_MESSAGES: '',
-        LANGUAGE: '',
-        LANG: options.lang ?? 'en_US.UTF-8',
-        MAILFLEET_CONSOLE_SETTINGS: options.settingsFile ?? `${profile}.console-test.json`,
-      },
+  const args =
+    options.command === 'start'
+      ? ['start', '--web', '--fleet', profile]
+      : ['console', '--web', '--fleet', profile, '--port', '0'];
+  const child = spawn(process.execPath, [mailfleetCli, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      // The console's language follows the first of these that is set: only LANG decides here.
+      LC_ALL: '',
+      LC_MESSAGES: '',
+      LANGUAGE: '',
+      LANG: options.lang ?? 'en_US.UTF-8',
+      MAILFLEET_CONSOLE_SETTINGS: options.settingsFile ?? `${profile}.console-test.json`,
     },
-  );
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();

@@ -18,11 +18,25 @@ export async function runMailfleet(
   home: string,
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runMailfleetWith(home, {}, ...args);
+}
+
+/**
+ * As {@link runMailfleet}, with `input` written to its standard input (then closed) and `env` set
+ * over the test's environment (e.g. `LANG: 'ja_JP.UTF-8'`).
+ */
+export async function runMailfleetWith(
+  home: string,
+  options: { input?: string; env?: Record<string, string> },
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const run = promisify(execFile)(process.execPath, [mailfleetCli, ...args], {
+    env: { ...process.env, MAILFLEET_FLEET: join(home, 'fleet.json'), ...options.env },
+    timeout: 120_000,
+  });
+  run.child.stdin?.end(options.input ?? '');
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [mailfleetCli, ...args], {
-      env: { ...process.env, MAILFLEET_FLEET: join(home, 'fleet.json') },
-      timeout: 120_000,
-    });
+    const { stdout, stderr } = await run;
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

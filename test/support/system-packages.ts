@@ -92,6 +92,7 @@ export const systemRequirements: SystemRequirement[] = [
     debianPackage: 'fonts-ipafont-gothic',
     why: 'Japanese text in console screenshots (Chromium shows boxes without a Japanese font)',
   },
+  { program: '/usr/bin/zsh', debianPackage: 'zsh', why: "the zsh completion of 'mailfleet completion zsh'" },
 ];
 
 /** Installs what is missing (root on Debian) or throws naming the packages to install. */

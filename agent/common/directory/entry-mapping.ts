@@ -92,7 +92,14 @@ export const entryAttributes = {
     'mailfleetFailoverNode',
   ],
   admin: ['uid', 'cn', 'displayName', 'mailfleetAdminTier', 'mailfleetAdminDomain', 'sshPublicKey'],
-  domain: ['cn', 'description', 'mailfleetDefaultQuota', 'mailfleetSpamPolicy', 'mailfleetDkimKey'],
+  domain: [
+    'cn',
+    'description',
+    'mailfleetDefaultQuota',
+    'mailfleetSpamPolicy',
+    'mailfleetDkimKey',
+    'mailfleetDomainQuota',
+  ],
   user: [
     'uid',
     'mail',
@@ -198,6 +205,7 @@ const domainSchema = z.object({
   name: z.string().min(1),
   description: z.string().optional(),
   defaultQuotaBytes: integerText.optional(),
+  quotaBudgetBytes: integerText.optional(),
   spamPolicy: z.string().optional(),
   dkimKeys: z.array(z.string()).optional(),
 });
@@ -209,11 +217,13 @@ export function toMailDomainEntry(record: LdapRecord): MailDomainEntry {
     name: first(record, 'cn')?.toLowerCase(),
     description: first(record, 'description'),
     defaultQuotaBytes: first(record, 'mailfleetDefaultQuota'),
+    quotaBudgetBytes: first(record, 'mailfleetDomainQuota'),
     spamPolicy: first(record, 'mailfleetSpamPolicy'),
     dkimKeys: all(record, 'mailfleetDkimKey'),
   });
   if (entry.description === undefined) delete entry.description;
   if (entry.defaultQuotaBytes === undefined) delete entry.defaultQuotaBytes;
+  if (entry.quotaBudgetBytes === undefined) delete entry.quotaBudgetBytes;
   if (entry.spamPolicy === undefined) delete entry.spamPolicy;
   if (!entry.dkimKeys?.length) delete entry.dkimKeys;
   return entry;

@@ -12,6 +12,7 @@ import type {
   MailDomainEntry,
   MailGroupEntry,
   MailUserEntry,
+  NodeRole,
   NodeState,
   ServerEntry,
 } from './fleet-entries.js';
@@ -71,6 +72,17 @@ export interface MailGroupInput {
   memberDns: string[];
 }
 
+/** A new node's server entry: what `mailfleet node add` knows before the agent first starts. */
+export interface NewServer {
+  name: string;
+  role: NodeRole;
+  address: string;
+  controlPort: number;
+  /** The host key made for the node and pinned before it starts (OpenSSH one-line form). */
+  hostKeys: string[];
+  description?: string;
+}
+
 /** The fleet directory as the agents and the console use it. */
 export interface FleetDirectory {
   readonly tree: FleetTree;
@@ -88,6 +100,18 @@ export interface FleetDirectory {
       controlPort?: number;
     },
   ): Promise<void>;
+
+  /**
+   * Creates a node's server entry (`mailfleet node add`), its bind password set by Password Modify
+   * so the server hashes it. Only a system admin may (the directory's access rules).
+   */
+  addServer(server: NewServer, bindPassword: string): Promise<ServerEntry>;
+  /** Deletes a node's server entry (`mailfleet node remove`). */
+  deleteServer(name: string): Promise<void>;
+  /** Creates a logical store served by a node (a new store node's own store). */
+  addLogicalStore(store: { name: string; servedBy: string }): Promise<LogicalStoreEntry>;
+  /** Deletes a logical store entry (one no user's mailHost names). */
+  deleteLogicalStore(name: string): Promise<void>;
 
   listLogicalStores(): Promise<LogicalStoreEntry[]>;
   getLogicalStore(name: string): Promise<LogicalStoreEntry | undefined>;
@@ -110,6 +134,12 @@ export interface FleetDirectory {
 
   listAdmins(): Promise<AdminEntry[]>;
   getAdmin(uid: string): Promise<AdminEntry | undefined>;
+  /**
+   * Checks an admin's password by binding as `uid=<uid>,ou=admins` on a separate connection (a
+   * password sign-in to an agent, docs/delegation.md). False for a wrong password, an unknown or
+   * locked admin: the directory answers all of them alike.
+   */
+  verifyAdminPassword(uid: string, password: string): Promise<boolean>;
 
   listDomains(): Promise<MailDomainEntry[]>;
   /**
@@ -117,6 +147,12 @@ export interface FleetDirectory {
    * system admin may write the domain entry (the directory's access rules).
    */
   setDomainDkimKeys(domain: string, values: string[]): Promise<void>;
+  /**
+   * Replaces a domain's `mailfleetSpamPolicy` (the text form parseDomainSpamPolicy reads;
+   * undefined removes it: the gateway's default). A system admin or the domain's own department
+   * admin may write it (the directory's access rules; docs/delegation.md).
+   */
+  setDomainSpamPolicy(domain: string, value: string | undefined): Promise<void>;
   /** Users matching the query, read with paged searches. */
   searchUsers(query: UserQuery): Promise<MailUserEntry[]>;
   /** The user whose mail or mailLocalAddress is this address. */

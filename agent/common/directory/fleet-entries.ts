@@ -96,6 +96,11 @@ export interface MailDomainEntry {
   /** Default quota in bytes for new users of this domain. */
   defaultQuotaBytes?: number;
   /**
+   * `mailfleetDomainQuota`: the department's quota budget in bytes; its users' quotas (a user
+   * without one counting the default) may total at most this. Absent: no budget.
+   */
+  quotaBudgetBytes?: number;
+  /**
    * `mailfleetSpamPolicy` as written (`mode=reject; tag=6; reject=15; prefix=[SPAM] `); the gateway
    * parses it with parseDomainSpamPolicy. Absent: the default policy.
    */

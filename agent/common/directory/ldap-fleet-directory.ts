@@ -5,6 +5,7 @@
  * set with Password Modify so the server hashes them, and checked by a bind on a separate
  * short-lived connection.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Attribute, Change } from 'ldapts';
 import { DirectoryError, DirectoryOutcomeUnknown, ldapResultCodes } from './directory-errors.js';
@@ -25,6 +26,7 @@ import type {
   MailAliasInput,
   MailGroupInput,
   MailUserInput,
+  NewServer,
   UserQuery,
 } from './fleet-directory.js';
 import {
@@ -49,7 +51,13 @@ import {
   sameMoveState,
 } from './move-state.js';
 import { pagedSearch, type SearchSpec } from './paged-search.js';
-import { endpointValues, mailAliasEntry, mailGroupEntry } from './seed-entries.js';
+import {
+  endpointValues,
+  logicalStoreEntry,
+  mailAliasEntry,
+  mailGroupEntry,
+  serverEntry,
+} from './seed-entries.js';
 import {
   StoreEpochConflict,
   type StoreStateChange,
@@ -153,6 +161,50 @@ export class LdapFleetDirectory implements FleetDirectory {
     );
   }
 
+  async addServer(server: NewServer, bindPassword: string): Promise<ServerEntry> {
+    // simpleSecurityObject needs a userPassword: a throwaway random one, replaced at once by
+    // Password Modify so the server hashes the real one (slapd stores an added value as given).
+    const { attributes } = serverEntry(this.tree, {
+      ...server,
+      password: randomBytes(32).toString('base64url'),
+    });
+    await this.session.write(`adding the server ${server.name}`, (c) =>
+      c.add(this.tree.server(server.name), attributes),
+    );
+    await this.session.changePassword(
+      this.tree.server(server.name),
+      bindPassword,
+      `no such server ${server.name}`,
+    );
+    const added = await this.getServer(server.name);
+    if (!added) throw new DirectoryError(`the server ${server.name} was added but cannot be read back`);
+    return added;
+  }
+
+  async deleteServer(name: string): Promise<void> {
+    await this.session.write(
+      `deleting the server ${name}`,
+      (c) => c.del(this.tree.server(name)),
+      `no such server ${name}`,
+    );
+  }
+
+  async addLogicalStore(store: { name: string; servedBy: string }): Promise<LogicalStoreEntry> {
+    const { dn, attributes } = logicalStoreEntry(this.tree, store);
+    await this.session.write(`adding the logical store ${store.name}`, (c) => c.add(dn, attributes));
+    const added = await this.getLogicalStore(store.name);
+    if (!added) throw new DirectoryError(`the logical store ${store.name} was added but cannot be read back`);
+    return added;
+  }
+
+  async deleteLogicalStore(name: string): Promise<void> {
+    await this.session.write(
+      `deleting the logical store ${name}`,
+      (c) => c.del(this.tree.store(name)),
+      `no such logical store ${name}`,
+    );
+  }
+
   async listLogicalStores(): Promise<LogicalStoreEntry[]> {
     return (await this.list(logicalStoreKind, this.tree.stores)).sort(byName);
   }
@@ -239,6 +291,18 @@ export class LdapFleetDirectory implements FleetDirectory {
     await this.session.write(
       `writing the DKIM keys of ${domain}`,
       (c) => c.modify(this.tree.domain(domain), [new Change({ operation: 'replace', modification })]),
+      `no such mail domain ${domain}`,
+      idempotent,
+    );
+  }
+
+  async setDomainSpamPolicy(domain: string, value: string | undefined): Promise<void> {
+    await this.session.write(
+      `writing the spam policy of ${domain}`,
+      (c) =>
+        c.modify(this.tree.domain(domain), [
+          replaceValues('mailfleetSpamPolicy', value === undefined ? [] : [value]),
+        ]),
       `no such mail domain ${domain}`,
       idempotent,
     );
@@ -413,6 +477,12 @@ export class LdapFleetDirectory implements FleetDirectory {
       return false;
     }
     return this.session.checkPassword(dn, password, `the password check of ${address}`);
+  }
+
+  async verifyAdminPassword(uid: string, password: string): Promise<boolean> {
+    // An empty password would make a bind "unauthenticated", which some servers accept as anonymous.
+    if (password === '' || uid === '') return false;
+    return this.session.checkPassword(this.tree.admin(uid), password, `the password check of admin ${uid}`);
   }
 
   async listAliases(domain: string): Promise<MailAliasEntry[]> {

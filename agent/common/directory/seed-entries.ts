@@ -134,6 +134,7 @@ export function mailDomainEntry(
     name: string;
     description?: string;
     defaultQuotaBytes?: number;
+    quotaBudgetBytes?: number;
     spamPolicy?: string;
     dkimKeys?: string[];
   },
@@ -145,6 +146,11 @@ export function mailDomainEntry(
     attributes,
     'mailfleetDefaultQuota',
     domain.defaultQuotaBytes !== undefined ? [String(domain.defaultQuotaBytes)] : [],
+  );
+  setIfAny(
+    attributes,
+    'mailfleetDomainQuota',
+    domain.quotaBudgetBytes !== undefined ? [String(domain.quotaBudgetBytes)] : [],
   );
   setIfAny(attributes, 'mailfleetSpamPolicy', domain.spamPolicy ? [domain.spamPolicy] : []);
   setIfAny(attributes, 'mailfleetDkimKey', domain.dkimKeys ?? []);

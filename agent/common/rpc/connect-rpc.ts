@@ -1,5 +1,6 @@
 /**
- * Opens a control-plane connection to an agent: SSH with public-key auth, the node's host key
+ * Opens a control-plane connection to an agent: SSH with public-key auth (or an admin's directory
+ * password, docs/delegation.md), the node's host key
  * checked against the keys pinned from its server entry, then the `mailfleet-rpc` subsystem.
  * Used by the console core and by peer agents.
  */
@@ -16,8 +17,10 @@ export interface ConnectRpcOptions {
   port: number;
   /** Admin uid or node name; the agent identifies the caller by key, this is for its logs. */
   username: string;
-  /** OpenSSH private key (PEM text). */
-  privateKey: string | Buffer;
+  /** OpenSSH private key (PEM text). One of `privateKey` and `password` is required. */
+  privateKey?: string | Buffer;
+  /** An admin's directory password, for an admin without a key (the agent checks it by an LDAP bind). */
+  password?: string;
   /** The node's host keys as published in its server entry (OpenSSH one-line). Nothing else is accepted. */
   pinnedHostKeys: string[];
   /** Local address to connect from (a console on a machine with several). */
@@ -60,6 +63,8 @@ export class RpcConnection extends EventEmitter<{ close: [] }> {
  * is not pinned (before authenticating, so no signature is offered to an impostor).
  */
 export function connectRpc(options: ConnectRpcOptions): Promise<RpcConnection> {
+  if (options.privateKey === undefined && options.password === undefined)
+    return Promise.reject(new Error('connectRpc needs a private key or a password'));
   const pinned = options.pinnedHostKeys
     .map((line) => parseSshPublicKey(line))
     .filter((key): key is SshPublicKey => key !== undefined);
@@ -96,7 +101,9 @@ export function connectRpc(options: ConnectRpcOptions): Promise<RpcConnection> {
       host: options.host,
       port: options.port,
       username: options.username,
-      privateKey: options.privateKey,
+      // Only the one credential given: ssh2 would otherwise try a key, then the password.
+      ...(options.privateKey === undefined ? {} : { privateKey: options.privateKey }),
+      ...(options.password === undefined ? {} : { password: options.password }),
       ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
       keepaliveInterval: options.keepaliveIntervalMs ?? 15_000,
       readyTimeout: options.readyTimeoutMs ?? 20_000,

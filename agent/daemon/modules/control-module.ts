@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { AdminPasswordCheck } from '../../control/admin-password-check.js';
 import { AuditLog } from '../../control/audit-log.js';
 import { CallerKeyCache } from '../../control/caller-key-cache.js';
 import { ControlServer } from '../../control/control-server.js';
@@ -122,6 +123,8 @@ export class ControlModule implements AgentModule {
       port: config.control.port,
       hostKey: hostKey.privateKey,
       keys: this.keys,
+      // Admins without a key sign in with their directory password (docs/delegation.md).
+      passwords: new AdminPasswordCheck(directory, this.runtime.loginGuard),
       dispatcher,
       logger,
       // The bulk channels of mailbox moves and of replication, on the roles that hold mailboxes

@@ -24,6 +24,8 @@
  *   and mailfleetMailboxState (a mailbox move runs on the target store's agent and flips them);
  * - the server entry of a `director` node may modify a domain entry's mailfleetDkimKey (the
  *   director makes the DKIM keys and publishes their selectors and public keys there);
+ * - `domain` may modify the mailfleetSpamPolicy of its own domains' entries (the department sets
+ *   how the gateway treats its spam; docs/delegation.md);
  * - the server entry a logical store's `mailfleetFailoverNode` names (a system admin wrote it) may
  *   modify that store's serving node, replica node, state and epoch (its failover job runs
  *   there); no other node may, so a fenced node cannot write the store back to itself;
@@ -259,6 +261,16 @@ export class AccessPolicy {
       attributes.every((a) => a === 'mailfleetdkimkey')
     )
       return this.nodeRole(identity) === 'director';
+    if (
+      kind === 'modify' &&
+      target.parentKey === this.domainsKey &&
+      attributes.length > 0 &&
+      attributes.every((a) => a === 'mailfleetspampolicy')
+    )
+      return (
+        tier === 'domain' &&
+        standing.adminDomains.has(this.entries.get(target.key)?.rdn[0]?.value.toLowerCase() ?? '')
+      );
     if (
       kind === 'modify' &&
       target.parentKey === this.storesKey &&

@@ -11,6 +11,7 @@ import type { DirectorySchema } from '../schema/directory-schema.js';
 import type { AccessPolicy, Identity, WrittenValues } from './access-control.js';
 import type { DirectoryChangeRecorder, DirectoryWrite } from './directory-change-audit.js';
 import type { DirectoryDatabase, EntryChange } from './directory-database.js';
+import { DomainQuotaBudget } from './domain-quota-budget.js';
 import { validateEntry } from './entry-validation.js';
 import { LdapResultError, resultCodes } from './ldap-result-error.js';
 import { hashPassword, isSupportedHash, verifyPassword } from './password-hash.js';
@@ -33,6 +34,7 @@ export interface AttributeModification {
 /** Adds, modifies, deletes and renames entries for a bound identity. */
 export class WriteOperations {
   private readonly uniqueAddresses: UniqueAddresses;
+  private readonly quotaBudget: DomainQuotaBudget;
 
   constructor(
     private readonly db: DirectoryDatabase,
@@ -43,6 +45,7 @@ export class WriteOperations {
     private readonly record?: DirectoryChangeRecorder,
   ) {
     this.uniqueAddresses = new UniqueAddresses(baseDn, schema, db.entries);
+    this.quotaBudget = new DomainQuotaBudget(db.entries);
   }
 
   /** Adds an entry; its parent must exist unless it is the suffix entry. */
@@ -57,6 +60,7 @@ export class WriteOperations {
     hashPasswords(entry);
     validateEntry(this.schema, entry);
     this.uniqueAddresses.check(entry);
+    this.quotaBudget.check(entry);
     return this.commit([{ put: entry }], {
       kind: 'add',
       identity,
@@ -84,6 +88,7 @@ export class WriteOperations {
     hashPasswords(next);
     validateEntry(this.schema, next);
     this.uniqueAddresses.check(next, written);
+    this.quotaBudget.check(next, current);
     return this.commit([{ put: next }], { kind: 'modify', identity, entry: next, attributes: touched });
   }
 
@@ -162,6 +167,8 @@ export class WriteOperations {
     this.policy.checkWrite(identity, 'add', next, { attributes: [...attributes.keys()], values: rdnValues });
     validateEntry(this.schema, next);
     this.uniqueAddresses.check(next, rdnValues, current.key);
+    // Into another domain, the user's whole quota is new to that domain's budget.
+    this.quotaBudget.check(next, next.parentKey === current.parentKey ? current : undefined);
     const changes: EntryChange[] =
       target.key === current.key ? [{ put: next }] : [{ remove: current }, { put: next }];
     const renamed = newRdnParts.map((part) => this.attributeKey(part.type));

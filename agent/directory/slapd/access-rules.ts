@@ -145,6 +145,11 @@ access to ${domainEntry} attrs=mailfleetDkimKey
   by ${who.domainAdmin} read
 ${domainReaders}
 
+access to ${domainEntry} attrs=mailfleetSpamPolicy
+  by ${who.system} write
+  by ${who.domainAdmin} write
+${domainReaders}
+
 access to ${domainEntry} attrs=children
   by ${who.system} write
   by ${who.helpdesk} write

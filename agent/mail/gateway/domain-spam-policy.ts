@@ -1,77 +1,21 @@
 /**
  * A mail domain's spam policy: what the gateway does with a message rspamd scored, for recipients
- * of that domain. Departments choose; the directory holds it. The schema has no attribute for it
- * yet, so until it does every domain gets `defaultDomainSpamPolicy`. The proposed attribute
- * `mailfleetSpamPolicy` (IA5, single-valued, on `mailfleetMailDomain`) holds the text form that
- * `parseDomainSpamPolicy` reads: `mode=reject; tag=6; reject=15; prefix=[SPAM] `.
+ * of that domain. Departments choose (the console, docs/delegation.md); the directory holds it in
+ * `mailfleetSpamPolicy`, whose text form agent/common/directory/domain-spam-policy-text.ts reads.
  */
-import { z } from 'zod';
+import {
+  type DomainSpamPolicy,
+  defaultDomainSpamPolicy,
+} from '../../common/directory/domain-spam-policy-text.js';
 
-/** What a domain wants done with spam. */
-export interface DomainSpamPolicy {
-  /** `reject`: refuse at DATA above the reject score, tag above the tag score; `tag`: only tag; `off`: accept all. */
-  mode: 'reject' | 'tag' | 'off';
-  /** Tag at or above this score; `null` follows rspamd's own `add header`/`rewrite subject` action. */
-  tagScore: number | null;
-  /** Reject at or above this score; `null` follows rspamd's `reject` action. */
-  rejectScore: number | null;
-  /** Put in front of the Subject of tagged mail (empty: leave the subject alone). */
-  subjectPrefix: string;
-}
-
-/** What a domain gets when its entry says nothing: rspamd's thresholds, reject, `[SPAM] ` prefix. */
-export const defaultDomainSpamPolicy: DomainSpamPolicy = {
-  mode: 'reject',
-  tagScore: null,
-  rejectScore: null,
-  subjectPrefix: '[SPAM] ',
-};
+export {
+  type DomainSpamPolicy,
+  defaultDomainSpamPolicy,
+  parseDomainSpamPolicy,
+} from '../../common/directory/domain-spam-policy-text.js';
 
 /** Finds a domain's policy (the directory later; `defaultSpamPolicies` until the schema has it). */
 export type SpamPolicyLookup = (domain: string) => Promise<DomainSpamPolicy>;
 
 /** The lookup to use while the schema has no attribute: every domain gets the default. */
 export const defaultSpamPolicies: SpamPolicyLookup = async () => defaultDomainSpamPolicy;
-
-const score = z.coerce.number().finite().min(-1000).max(1000);
-const policyFieldsSchema = z
-  .object({
-    mode: z.enum(['reject', 'tag', 'off']).optional(),
-    tag: score.optional(),
-    reject: score.optional(),
-    // A subject prefix is header text: no line breaks or controls, kept short.
-    prefix: z
-      .string()
-      .max(40)
-      .regex(/^[^\p{Cc}]*$/u)
-      .optional(),
-  })
-  .strict();
-
-/**
- * Reads the text form of a policy (`key=value` pairs separated by `;`; keys mode, tag, reject,
- * prefix; missing keys take the default). Throws an Error naming the bad part.
- */
-export function parseDomainSpamPolicy(text: string): DomainSpamPolicy {
-  const fields: Record<string, string> = {};
-  for (const part of text.split(';')) {
-    if (part.trim() === '') continue;
-    const eq = part.indexOf('=');
-    if (eq < 0) throw new Error(`spam policy part ${JSON.stringify(part.trim())} is not key=value`);
-    const key = part.slice(0, eq).trim();
-    // The prefix keeps its trailing space (`[SPAM] `); other values are trimmed.
-    const value = key === 'prefix' ? part.slice(eq + 1).trimStart() : part.slice(eq + 1).trim();
-    if (key in fields) throw new Error(`spam policy names ${key} twice`);
-    fields[key] = value;
-  }
-  const parsed = policyFieldsSchema.safeParse(fields);
-  if (!parsed.success)
-    throw new Error(`spam policy ${JSON.stringify(text)}: ${z.prettifyError(parsed.error)}`);
-  const f = parsed.data;
-  return {
-    mode: f.mode ?? defaultDomainSpamPolicy.mode,
-    tagScore: f.tag ?? defaultDomainSpamPolicy.tagScore,
-    rejectScore: f.reject ?? defaultDomainSpamPolicy.rejectScore,
-    subjectPrefix: f.prefix ?? defaultDomainSpamPolicy.subjectPrefix,
-  };
-}

@@ -22,7 +22,7 @@ const usage = `usage:
   mailfleet lab kill NODE [--home DIR]     (SIGKILL, to simulate a crash)
   mailfleet lab start NODE [--home DIR]
   mailfleet lab traffic [--home DIR] [--rate 20] [--spam 0.3] [--duration 10m] [--logins N] [--seed N]
-                                           (mail through the gateway and director; stops on its own)`;
+                        [--end-grace 30s]  (mail through the gateway and director; stops on its own)`;
 
 function count(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
@@ -47,6 +47,7 @@ export async function labCommand(argv: string[], out: (text: string) => void): P
       duration: { type: 'string' },
       logins: { type: 'string' },
       seed: { type: 'string' },
+      'end-grace': { type: 'string' },
       'greylist-delay': { type: 'string' },
     },
     allowPositionals: true,

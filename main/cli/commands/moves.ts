@@ -25,7 +25,7 @@ import {
 } from '../../core/moves/fleet-moves.js';
 import { type Rebalance, suggestRebalance } from '../../core/moves/move-suggestions.js';
 import { formatTable } from '../output.js';
-import { answerTimeoutMs, openFleetFromFlag } from './fleet-options.js';
+import { withFleet } from './fleet-options.js';
 
 type Out = (text: string) => void;
 
@@ -37,20 +37,6 @@ const batchOptions = {
   bandwidth: { type: 'string' },
   wait: { type: 'boolean', default: false },
 } as const;
-
-/** Runs `body` on the fleet named by --fleet, once every node has answered or timed out. */
-async function withFleet<T>(
-  fleetFlag: string | undefined,
-  body: (fleet: MoveFleet) => Promise<T>,
-): Promise<T> {
-  const open = await openFleetFromFlag(fleetFlag, false);
-  try {
-    await open.fleet.settled(answerTimeoutMs);
-    return await body(open);
-  } finally {
-    await open.close();
-  }
-}
 
 function limits(values: { concurrency?: string; bandwidth?: string }) {
   const number = (text: string | undefined, what: string) => {

@@ -5,10 +5,20 @@
 import { parseArgs } from 'node:util';
 import { formatTable } from '../output.js';
 import { answerTimeoutMs, openFleetFromFlag } from './fleet-options.js';
+import { nodeAddCommand, nodeRemoveCommand } from './node-membership.js';
 
-const usage = 'usage: mailfleet node NAME (restart SERVICE | services | info) [--fleet FILE] [--json]';
+const usage =
+  'usage: mailfleet node NAME (restart SERVICE | services | info) [--fleet FILE] [--json]\n' +
+  '       mailfleet node add HOST --name NAME --role store|spare   (mailfleet node add --help)\n' +
+  '       mailfleet node remove NAME [--host HOST]                 (mailfleet node remove --help)';
 
-export async function nodeCommand(argv: string[], out: (text: string) => void): Promise<number> {
+export async function nodeCommand(
+  argv: string[],
+  out: (text: string) => void,
+  warn: (text: string) => void = (text) => process.stderr.write(`${text}\n`),
+): Promise<number> {
+  if (argv[0] === 'add') return nodeAddCommand(argv.slice(1), out, warn);
+  if (argv[0] === 'remove') return nodeRemoveCommand(argv.slice(1), out, warn);
   const { values, positionals } = parseArgs({
     args: argv,
     options: { fleet: { type: 'string' }, json: { type: 'boolean', default: false } },

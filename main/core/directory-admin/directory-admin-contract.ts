@@ -222,6 +222,8 @@ export const domainSummarySchema = z.object({
   name: z.string(),
   description: z.string().nullable(),
   defaultQuotaBytes: z.number().nullable(),
+  /** The department's quota budget (`mailfleetDomainQuota`), null when it has none. */
+  quotaBudgetBytes: z.number().nullable(),
   /** Users of the domain in the index. */
   users: z.number().int(),
 });
@@ -300,6 +302,42 @@ export const listDeletionResultSchema = z.object({ deleted: z.literal(true) });
 /** What a refresh of the index returns. */
 export const indexRefreshResultSchema = z.object({ indexed: z.number().int(), loadedAt: z.number() });
 
+/** A domain's spam policy as the gateway applies it (the default when its entry says nothing). */
+export const spamPolicySchema = z.object({
+  domain: z.string(),
+  mode: z.enum(['reject', 'tag', 'off']),
+  /** Tag at or above this score; null: rspamd's own threshold. */
+  tagScore: z.number().nullable(),
+  /** Reject at or above this score; null: rspamd's own threshold. */
+  rejectScore: z.number().nullable(),
+  subjectPrefix: z.string(),
+  /** True when the entry holds no (readable) policy and the gateway's default applies. */
+  isDefault: z.boolean(),
+});
+/** A domain's spam policy. */
+export type SpamPolicy = z.infer<typeof spamPolicySchema>;
+
+const spamScoreSchema = z.number().finite().min(-1000).max(1000);
+
+/** Sets a domain's spam policy: tag above a score, or also reject above a higher one. */
+export const spamPolicyWriteSchema = z
+  .strictObject({
+    domain: mailDomainNameSchema,
+    mode: z.enum(['tag', 'reject']),
+    tagScore: spamScoreSchema,
+    rejectScore: spamScoreSchema.nullable().optional(),
+  })
+  .refine((p) => p.mode === 'tag' || (p.rejectScore !== null && p.rejectScore !== undefined), {
+    message: 'rejecting needs a reject score',
+    path: ['rejectScore'],
+  })
+  .refine((p) => p.mode === 'tag' || (p.rejectScore ?? 0) > p.tagScore, {
+    message: 'the reject score must be above the tag score',
+    path: ['rejectScore'],
+  });
+/** Sets a domain's spam policy. */
+export type SpamPolicyWrite = z.infer<typeof spamPolicyWriteSchema>;
+
 /** The result of every call: the value, or an error in words (see directory-admin-errors.ts). */
 export function resultSchema<T extends z.ZodType>(value: T) {
   return z.discriminatedUnion('ok', [
@@ -334,6 +372,8 @@ export const directoryAdminCalls = {
   addGroup: { input: newGroupSchema, value: mailGroupSchema },
   setGroupMembers: { input: groupMembersWriteSchema, value: mailGroupSchema },
   deleteGroup: { input: groupRefSchema, value: listDeletionResultSchema },
+  spamPolicy: { input: domainRefSchema, value: spamPolicySchema },
+  setSpamPolicy: { input: spamPolicyWriteSchema, value: spamPolicySchema },
 } as const;
 
 /** The name of a call of `DirectoryAdmin`. */

@@ -20,6 +20,7 @@ export const directoryAdminErrorCodes = [
   'directory-down',
   'outcome-unknown',
   'directory-error',
+  'quota-over-budget',
 ] as const;
 /** An error code (also its message key). */
 export type DirectoryAdminErrorCode = (typeof directoryAdminErrorCodes)[number];
@@ -72,6 +73,10 @@ export const directoryAdminErrorTexts: Record<DirectoryAdminErrorCode, { en: str
     ja: '変更の途中でディレクトリが応答しなくなりました。変更が保存されたかどうかは分かりません。もう一度行う前に、項目を確認してください。',
   },
   'directory-error': { en: 'The directory refused the operation.', ja: 'ディレクトリが操作を拒否しました。' },
+  'quota-over-budget': {
+    en: 'This quota would take the department over its quota budget: nothing was changed. Give a smaller quota, or ask the system administrator for a larger budget.',
+    ja: 'この容量では部局の容量枠を超えるため、何も変更していません。より小さい容量を指定するか、システム管理者に容量枠の拡大を依頼してください。',
+  },
 };
 
 /** An error as the console receives it. */

@@ -119,6 +119,9 @@ export function toDirectoryAdminError(error: unknown): DirectoryAdminError {
   if (error instanceof DirectoryOutcomeUnknown) return directoryAdminError('outcome-unknown', error.message);
   if (error instanceof DirectoryError) {
     if (error.code === 19 && /non-unique/i.test(error.message)) return secondHolder(error.message);
+    // The embedded directory's own budget check (domain-quota-budget.ts), for writes not checked here first.
+    if (error.code === 19 && /quota budget of \S+ exceeded/.test(error.message))
+      return directoryAdminError('quota-over-budget', error.message, 'quotaBytes');
     const passwordReason = error.code === 19 ? passwordPolicyReasonIn(error.message) : undefined;
     if (passwordReason) return passwordError(passwordReason, null, error.message);
     if (error.code === 50) {

@@ -21,6 +21,8 @@ import {
 } from './directory-admin-contract.js';
 import { checkPassword, inputError, refuse, toDirectoryAdminError } from './directory-admin-errors.js';
 import { MailListAdmin } from './mail-list-admin.js';
+import { checkQuotaBudget } from './quota-budget.js';
+import { readSpamPolicy, writeSpamPolicy } from './spam-policy-admin.js';
 import { toUserSummary, UserIndex } from './user-index.js';
 
 /** A write made through {@link DirectoryAdmin}, for an audit trail. Never carries a password. */
@@ -70,6 +72,7 @@ export class DirectoryAdmin {
           name: d.name,
           description: d.description ?? null,
           defaultQuotaBytes: d.defaultQuotaBytes ?? null,
+          quotaBudgetBytes: d.quotaBudgetBytes ?? null,
           users: counts.get(d.name) ?? 0,
         })),
         logicalStores: stores.map((s) => s.name),
@@ -106,6 +109,12 @@ export class DirectoryAdmin {
       async (edit) => {
         const user = await this.requireUser(edit.address);
         if (edit.aliases) await this.checkFurtherAddresses(edit.aliases, user.mail);
+        if (edit.quotaBytes !== undefined)
+          await checkQuotaBudget(this.directory, {
+            domain: user.mail.slice(user.mail.lastIndexOf('@') + 1),
+            user: user.mail,
+            quotaBytes: edit.quotaBytes,
+          });
         const change: Partial<MailUserInput> = {};
         if (edit.displayName !== undefined) change.displayName = edit.displayName;
         if (edit.reading !== undefined) change.reading = edit.reading;
@@ -160,6 +169,7 @@ export class DirectoryAdmin {
         if (user.aliases) await this.checkFurtherAddresses(user.aliases, user.address);
         const uid = user.address.slice(0, user.address.lastIndexOf('@'));
         checkPassword(user.password, [user.address, ...(user.aliases ?? [])], uid, 'password');
+        await checkQuotaBudget(this.directory, { domain, quotaBytes: user.quotaBytes ?? null });
         try {
           const added = await this.directory.addUser(
             {
@@ -259,6 +269,21 @@ export class DirectoryAdmin {
   /** Deletes a group. */
   deleteGroup(input: unknown): Promise<DirectoryAdminResult<DirectoryAdminValue<'deleteGroup'>>> {
     return this.run('deleteGroup', input, (group) => this.lists.deleteGroup(group), groupTarget);
+  }
+
+  /** A domain's spam policy as the gateway applies it. */
+  spamPolicy(input: unknown): Promise<DirectoryAdminResult<DirectoryAdminValue<'spamPolicy'>>> {
+    return this.run('spamPolicy', input, ({ domain }) => readSpamPolicy(this.directory, domain));
+  }
+
+  /** Sets a domain's spam policy (tag, or reject, and the thresholds); the directory decides who may. */
+  setSpamPolicy(input: unknown): Promise<DirectoryAdminResult<DirectoryAdminValue<'setSpamPolicy'>>> {
+    return this.run(
+      'setSpamPolicy',
+      input,
+      (policy) => writeSpamPolicy(this.directory, policy),
+      (policy) => policy.domain,
+    );
   }
 
   /** Closes the directory client. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { findFreePorts } from '../free-ports.js';
 import { clamdProgram, type ForegroundClamd, startForegroundClamd } from './foreground-clamd.js';
 import { type ForegroundRspamd, rspamdProgram, startForegroundRspamd } from './foreground-rspamd.js';
+import { copyCompiledFiles, rspamdCompiledCacheDir } from './rspamd-compiled-cache.js';
 
 /** The scanners running for a lab. */
 export interface LabEdgeDaemons {
@@ -48,7 +49,10 @@ export async function startLabEdgeDaemons(
         // Its run directory holds sockets and pids of the last run: a fresh one each time.
         await rm(join(dir, 'run'), { recursive: true, force: true });
         await mkdir(dir, { recursive: true });
+        // What another lab compiled, so a new home starts warm; and what this one compiled, for the next.
+        await copyCompiledFiles(rspamdCompiledCacheDir(), join(dir, 'db'));
         rspamd = await startForegroundRspamd({ dir, ports: { normal, controller, proxy }, dnsServer });
+        await copyCompiledFiles(join(dir, 'db'), rspamdCompiledCacheDir());
       })().catch((error: unknown) => {
         say(
           `rspamd did not start: ${(error as Error).message.split('\n')[0]}; the gateway defers mail (451)`,

@@ -42,10 +42,11 @@ export async function runTraffic(
   const tally = new TrafficTally();
   const startedAt = Date.now();
   const deadline = startedAt + options.durationMs;
-  const open = new Set<Promise<void>>();
+  // Transactions under way, each a message or a mail-client session.
+  const open = new Map<Promise<void>, 'message' | 'login'>();
   const retries = new Set<NodeJS.Timeout>();
-  const track = (work: Promise<void>) => {
-    open.add(work);
+  const track = (work: Promise<void>, what: 'message' | 'login' = 'message') => {
+    open.set(work, what);
     void work.finally(() => open.delete(work));
   };
 
@@ -107,6 +108,7 @@ export async function runTraffic(
         session.then((outcome) =>
           tally.login(protocol ?? 'imap', outcome.ok, outcome.ok ? undefined : outcome.reason),
         ),
+        'login',
       );
     }
   };
@@ -121,11 +123,33 @@ export async function runTraffic(
       tally.leftGreylisted();
     }
     retries.clear();
-    // Transactions under way finish (each is bounded by the SMTP/IMAP client timeouts).
-    while (open.size > 0) await Promise.allSettled([...open]);
+    // After the duration, transactions under way may still end for options.endGraceMs; those still
+    // open then are counted as in flight (their outcome is not known), not waited for: a slow fleet
+    // must not hold the summary back, or lose it.
+    await drain(open, options.endGraceMs);
+    // What has not ended by now is counted as in flight; the summary is a copy made now.
+    for (const what of open.values()) tally.inFlight(what);
   }
   progress(`done: ${tally.progressLine(Date.now() - startedAt)}`);
-  return { run, summary: tally.summary(), accepted: tally.accepted };
+  return { run, summary: tally.summary(), accepted: [...tally.accepted] };
+}
+
+/**
+ * Waits until every open transaction has ended (retries of greylisted mail cannot start any more)
+ * or `graceMs` has passed. The timer also keeps Node's event loop alive while it waits.
+ */
+async function drain(open: Map<Promise<void>, unknown>, graceMs: number): Promise<void> {
+  const controller = new AbortController();
+  const grace = sleep(graceMs, undefined, { signal: controller.signal }).catch(() => {});
+  let timedOut = false;
+  void grace.then(() => {
+    timedOut = true;
+  });
+  try {
+    while (open.size > 0 && !timedOut) await Promise.race([Promise.allSettled([...open.keys()]), grace]);
+  } finally {
+    controller.abort();
+  }
 }
 
 /** Waits `ms` unless the deadline comes first or the run is aborted; false when the run should stop. */

@@ -16,6 +16,8 @@ export interface TrafficOptions {
   loginsPerSecond: number;
   /** Same seed, same mix. */
   seed: number;
+  /** After the duration, how long transactions under way may finish before the summary counts them as in flight. */
+  endGraceMs: number;
 }
 
 const durationPattern = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
@@ -37,6 +39,7 @@ const trafficOptionsSchema = z.object({
     .max(24 * 3_600_000, '--duration is at most 24h'),
   loginsPerSecond: z.number().min(0).max(200, '--logins is at most 200 per second'),
   seed: z.number().int().nonnegative(),
+  endGraceMs: z.number().min(0).max(600_000, '--end-grace is at most 10m'),
 });
 
 /** Raw flag values (strings from the command line). */
@@ -46,6 +49,7 @@ export interface TrafficFlags {
   duration?: string | undefined;
   logins?: string | undefined;
   seed?: string | undefined;
+  'end-grace'?: string | undefined;
 }
 
 function numberFlag(value: string | undefined, fallback: number, flag: string): number {
@@ -55,7 +59,7 @@ function numberFlag(value: string | undefined, fallback: number, flag: string): 
   return n;
 }
 
-/** Defaults: 20 messages/s, 30 % of outside mail spam, 10 minutes, a login every 2 s... */
+/** Defaults: 20 messages/s, 30 % of outside mail spam, 10 minutes, a login every 2 s..., 30 s for the last transactions. */
 export function parseTrafficOptions(flags: TrafficFlags): TrafficOptions {
   const ratePerSecond = numberFlag(flags.rate, 20, '--rate');
   const parsed = trafficOptionsSchema.safeParse({
@@ -65,6 +69,7 @@ export function parseTrafficOptions(flags: TrafficFlags): TrafficOptions {
     // ...and by default one login for every four messages, at least one every 2 s.
     loginsPerSecond: numberFlag(flags.logins, Math.max(0.5, ratePerSecond / 4), '--logins'),
     seed: numberFlag(flags.seed, Date.now() % 1_000_000, '--seed'),
+    endGraceMs: flags['end-grace'] === undefined ? 30_000 : parseDuration(flags['end-grace'], '--end-grace'),
   });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
   return parsed.data;

@@ -54,6 +54,12 @@ export interface TrafficSummary {
   /** Arrivals not sent because too many transactions were already open (the servers were slow). */
   skippedBusy: number;
   logins: { imapOk: number; imapFailed: number; pop3Ok: number; pop3Failed: number };
+  /**
+   * Transactions still under way when the summary was made (the run's end plus its grace time):
+   * messages whose SMTP transaction had not ended, so neither accepted nor refused is known, and
+   * mail-client sessions not yet over.
+   */
+  inFlightAtEnd: { messages: number; logins: number };
   /** A few example replies per outcome, to read what the servers said. */
   sampleReplies: Record<string, string>;
 }
@@ -79,6 +85,7 @@ export class TrafficTally {
     failed: 0,
     skippedBusy: 0,
     logins: { imapOk: 0, imapFailed: 0, pop3Ok: 0, pop3Failed: 0 },
+    inFlightAtEnd: { messages: 0, logins: 0 },
     sampleReplies: {},
   };
 
@@ -132,6 +139,12 @@ export class TrafficTally {
     this.summaryCounts.greylistedAtEnd++;
   }
 
+  /** A transaction was still under way when the run ended. */
+  inFlight(what: 'message' | 'login'): void {
+    if (what === 'message') this.summaryCounts.inFlightAtEnd.messages++;
+    else this.summaryCounts.inFlightAtEnd.logins++;
+  }
+
   /** A simulated mail-client session ended. */
   login(protocol: 'imap' | 'pop3', ok: boolean, reason?: string): void {
     const logins = this.summaryCounts.logins;
@@ -153,7 +166,10 @@ export class TrafficTally {
       `${Math.round(elapsedMs / 1000)} s: ${sent} messages offered, ${c.accepted} accepted, ` +
       `${c.greylisted} greylisted, ${c.refusedUnknownRecipient + c.refusedSpam + c.refusedOther} refused, ` +
       `${c.deferred + c.failed} deferred or failed; logins ${c.logins.imapOk + c.logins.pop3Ok} ok, ` +
-      `${c.logins.imapFailed + c.logins.pop3Failed} failed`
+      `${c.logins.imapFailed + c.logins.pop3Failed} failed` +
+      (c.inFlightAtEnd.messages + c.inFlightAtEnd.logins > 0
+        ? `; still in flight at the end: ${c.inFlightAtEnd.messages} messages, ${c.inFlightAtEnd.logins} logins`
+        : '')
     );
   }
 

@@ -2,40 +2,12 @@
  * English strings of the clerk's console (issue 17): why mail waits, the Mail Trace, the dead
  * node's page. One block, so merges with other work on the translation tables stay easy.
  */
+import { mailStoryWordsEn } from '../../../main/console/mail-story';
 import { plural } from './plural-text';
 
 export const clerkMessagesEn = {
-  'story.place.store': 'mail store {store}',
-  'story.place.remote': 'the receiving server of {domain}',
-  'story.place.unknown': 'the next server',
-  'story.delivered': 'Delivered to {place}.',
-  'story.bounced': 'Returned to the sender: {why}.',
-  'story.held': 'Held by an administrator: it is not delivered until someone releases it.',
-  'story.pending': 'Waiting for its first delivery to {place}.',
-  'story.nextAt': 'The next try is at {next}.',
-  'story.nextNow': 'The next try is now.',
-  'story.until':
-    'If it still cannot be delivered, it stays here until {expires} and is then returned to the sender.',
-  'story.deferred.no-answer': '{place} does not answer.',
-  'story.deferred.busy': '{place} is busy and asked to try again later.',
-  'story.deferred.mailbox-full': 'The mailbox is full ({place} cannot take more for now).',
-  'story.deferred.no-such-user': '{place} says there is no such user, for now.',
-  'story.deferred.expired': 'It has waited too long.',
-  'story.deferred.no-mail-domain': 'The address of {place} cannot be found for now.',
-  'story.deferred.refused': '{place} refused it for now.',
-  'story.deferred.try-later': '{place} asked to try again later.',
-  'story.deferred.permanent': '{place} refused it.',
-  'story.deferred.other': 'The last try at {place} did not work.',
-  'story.why.no-answer': 'the receiving server never answered',
-  'story.why.busy': 'the receiving server stayed busy',
-  'story.why.mailbox-full': 'the mailbox is full',
-  'story.why.no-such-user': 'there is no such user at the receiving end',
-  'story.why.expired': 'it waited too long without being delivered',
-  'story.why.no-mail-domain': 'the recipient’s domain does not receive mail',
-  'story.why.refused': 'the receiving server refused it',
-  'story.why.try-later': 'the receiving server kept asking to try later',
-  'story.why.permanent': 'the receiving server refused it for good',
-  'story.why.other': 'it could not be delivered',
+  // Why mail waits and the Mail Trace's steps: shared with the CLI (main/console/mail-story.ts).
+  ...mailStoryWordsEn,
   'story.rawReply': 'The server’s reply (for the technical staff)',
   'nav.trace': 'Mail trace',
   'dir.search.limit':
@@ -90,16 +62,4 @@ export const clerkMessagesEn = {
   'trace.failures': 'These servers did not answer, so their part is missing: {nodes}',
   'trace.pair': 'From {sender} to {recipient}',
   'trace.details': 'Details (for the technical staff)',
-  'trace.step.greylisted':
-    '{node} (the gateway) asked the sending server to try again in a few minutes: a first message from a new sender is held back once (greylisting), which real mail servers retry and most spam does not.',
-  'trace.step.refusedUnknownUser': '{node} (the gateway) refused it: there is no such user here.',
-  'trace.step.refusedForgedSender':
-    '{node} (the gateway) refused it: the sender claims a domain whose published policy (DMARC) says mail failing its checks must be refused.',
-  'trace.step.refusedVirus': '{node} (the gateway) refused it: it contains a virus.',
-  'trace.step.refusedSpam': '{node} (the gateway) refused it as spam.',
-  'trace.step.relayedScanned':
-    '{node} (the gateway) received it from {client}, checked it for spam and passed it to the director.',
-  'trace.step.relayedUnscanned':
-    '{node} (the gateway) received it from {client} and passed it to the director (content scanning is off, so it was not checked for spam).',
-  'trace.step.received': '{node} (the director) took it into its queue for delivery.',
 } as const;

@@ -1,37 +1,10 @@
 /** 事務担当者向けの文言(issue 17): メールが待っている理由、メール追跡、応答しないノードのページ。 */
+import { mailStoryWordsJa } from '../../../main/console/mail-story';
 import type { clerkMessagesEn } from './clerk-messages-en';
 
 export const clerkMessagesJa = {
-  'story.place.store': 'メール格納先 {store}',
-  'story.place.remote': '{domain} の受信サーバー',
-  'story.place.unknown': '次の配送先',
-  'story.delivered': '{place} に配達しました。',
-  'story.bounced': '差出人に返送しました（{why}）。',
-  'story.held': '管理者が保留にしています。解除されるまで配送しません。',
-  'story.pending': '{place} への最初の配送を待っています。',
-  'story.nextAt': '次は {next} に配送を試みます。',
-  'story.nextNow': 'まもなく配送を試みます。',
-  'story.until': '届かないままの場合、{expires} までここで待ち、その後差出人に返送します。',
-  'story.deferred.no-answer': '{place} が応答していません。',
-  'story.deferred.busy': '{place} が混み合っていて、後で送り直すよう求められました。',
-  'story.deferred.mailbox-full': '受信者のメールボックスがいっぱいです（{place} が今は受け取れません）。',
-  'story.deferred.no-such-user': '{place} から、今はその利用者がいないと返されました。',
-  'story.deferred.expired': '待ち時間が長くなりすぎました。',
-  'story.deferred.no-mail-domain': '{place} の場所が今は見つかりません。',
-  'story.deferred.refused': '{place} に今は受け取りを断られました。',
-  'story.deferred.try-later': '{place} から、後で送り直すよう求められました。',
-  'story.deferred.permanent': '{place} に受け取りを断られました。',
-  'story.deferred.other': '{place} への前回の配送はうまくいきませんでした。',
-  'story.why.no-answer': '受信サーバーが応答しませんでした',
-  'story.why.busy': '受信サーバーが混み合ったままでした',
-  'story.why.mailbox-full': 'メールボックスがいっぱいです',
-  'story.why.no-such-user': '受信側にその利用者がいません',
-  'story.why.expired': '配送できないまま待ち時間が長くなりすぎました',
-  'story.why.no-mail-domain': '宛先のドメインはメールを受け取りません',
-  'story.why.refused': '受信サーバーに受け取りを断られました',
-  'story.why.try-later': '受信サーバーから後で送り直すよう求められ続けました',
-  'story.why.permanent': '受信サーバーに受け取りを断られました（再送しても届きません）',
-  'story.why.other': '配送できませんでした',
+  // Why mail waits and the Mail Trace's steps: shared with the CLI (main/console/mail-story.ts).
+  ...mailStoryWordsJa,
   'story.rawReply': 'サーバーの応答（技術担当者向け）',
   'nav.trace': 'メール追跡',
   'dir.search.limit':
@@ -82,17 +55,4 @@ export const clerkMessagesJa = {
   'trace.failures': '次のサーバーが応答しなかったため、その部分は表示できません: {nodes}',
   'trace.pair': '{sender} から {recipient} へ',
   'trace.details': '詳細（技術担当者向け）',
-  'trace.step.greylisted':
-    '{node}（ゲートウェイ）が送信元のサーバーに数分後の再送を求めました。初めての送信元からのメールは一度だけ保留する仕組み（グレイリスト）で、正規のメールサーバーは再送しますが、迷惑メールの多くは再送しません。',
-  'trace.step.refusedUnknownUser':
-    '{node}（ゲートウェイ）が受け取りを拒否しました。この宛先の利用者はいません。',
-  'trace.step.refusedForgedSender':
-    '{node}（ゲートウェイ）が受け取りを拒否しました。送信者のドメインが公開している方針(DMARC)で、確認に通らないメールは拒否するよう求めているためです。',
-  'trace.step.refusedVirus': '{node}（ゲートウェイ）が受け取りを拒否しました。ウイルスが含まれていました。',
-  'trace.step.refusedSpam': '{node}（ゲートウェイ）が迷惑メールとして受け取りを拒否しました。',
-  'trace.step.relayedScanned':
-    '{node}（ゲートウェイ）が {client} から受け取り、迷惑メール検査をしてから振り分けサーバーに渡しました。',
-  'trace.step.relayedUnscanned':
-    '{node}（ゲートウェイ）が {client} から受け取り、振り分けサーバーに渡しました（内容検査が無効のため、迷惑メール検査はしていません）。',
-  'trace.step.received': '{node}（振り分けサーバー）が配送待ちキューに受け付けました。',
 } as const satisfies Record<keyof typeof clerkMessagesEn, string>;

@@ -1,5 +1,6 @@
 /** English strings of the console. Keys are shared with messages-ja.ts, which must have every one. */
 
+import { addNodeMessagesEn } from './add-node-messages-en';
 import { auditMessagesEn } from './audit-messages-en';
 import { clerkMessagesEn } from './clerk-messages-en';
 import { directoryMessagesEn } from './directory-messages-en';
@@ -130,6 +131,7 @@ export const messagesEn = {
   ...auditMessagesEn,
   ...plainWordsMessagesEn,
   ...failoverMessagesEn,
+  ...addNodeMessagesEn,
 } as const;
 
 /** A message key. */

@@ -1,4 +1,6 @@
 /** 日本語の文言。messages-en.ts と同じキーをすべて持つこと(型で確かめる)。 */
+
+import { addNodeMessagesJa } from './add-node-messages-ja';
 import { auditMessagesJa } from './audit-messages-ja';
 import { clerkMessagesJa } from './clerk-messages-ja';
 import { directoryMessagesJa } from './directory-messages-ja';
@@ -124,4 +126,5 @@ export const messagesJa = {
   ...auditMessagesJa,
   ...plainWordsMessagesJa,
   ...failoverMessagesJa,
+  ...addNodeMessagesJa,
 } as const satisfies Record<MessageKey, string>;

@@ -3,12 +3,14 @@
  * services/ touches the API.
  */
 import type { ConsoleApi, ConsoleLocale } from '../../../main/console/console-contract';
+import { useAddNodeStore } from '../store/add-node/add-node-store';
 import { useDirectoryStore } from '../store/directory/directory-store';
 import { useFailoverStore } from '../store/failover/failover-store';
 import { useFleetStore } from '../store/fleet/fleet-store';
 import { useMovesStore } from '../store/moves/moves-store';
 import { useNodeStore } from '../store/nodes/node-store';
 import { useUiStore } from '../store/ui/ui-store';
+import { AddNodeService } from './add-node-service';
 import { type ConsoleClient, openConsoleClient } from './console-client';
 import { DirectoryService } from './directory-service';
 import { FailoverService } from './failover-service';
@@ -22,6 +24,7 @@ let client: ConsoleClient | undefined;
 let directory: DirectoryService | undefined;
 let moves: MoveService | undefined;
 let failover: FailoverService | undefined;
+let addNode: AddNodeService | undefined;
 
 /** Connects the window to the console and starts the feeds (once). */
 export function startConsoleServices(): void {
@@ -34,6 +37,7 @@ export function startConsoleServices(): void {
   void loadLocale(client.api, useUiStore).catch(() => {});
   moveServices()?.start();
   failoverServices()?.start();
+  void addNodeServices()?.load();
 }
 
 /** The user picked a language. */
@@ -63,4 +67,10 @@ export function moveServices(): MoveService | undefined {
 export function failoverServices(): FailoverService | undefined {
   if (!failover && client) failover = new FailoverService(client.api, useFailoverStore);
   return failover;
+}
+
+/** "Add node"'s services (undefined before the console services start). */
+export function addNodeServices(): AddNodeService | undefined {
+  if (!addNode && client) addNode = new AddNodeService(client.api, useAddNodeStore);
+  return addNode;
 }

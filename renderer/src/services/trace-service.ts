@@ -1,17 +1,14 @@
 /** The Mail Trace: asks the console where mail went, by address or Message-ID. */
+
 import type { ConsoleApi } from '../../../main/console/console-contract';
+import { traceQuery as sharedTraceQuery } from '../../../main/console/mail-story';
 import type { useTraceStore } from '../store/trace/trace-store';
 import { shownErrorOf } from './shown-error';
 
 type TraceStoreApi = Pick<typeof useTraceStore, 'getState'>;
 
-/** An address has an @ and no angle brackets or spaces; anything else is read as a Message-ID. */
-export function traceQuery(text: string): { address: string } | { messageId: string } {
-  const trimmed = text.trim();
-  return /^[^\s<>@]*@[^\s<>@]*$/.test(trimmed) && !trimmed.includes('$')
-    ? { address: trimmed }
-    : { messageId: trimmed };
-}
+/** An address or a Message-ID, from what was typed (shared with the CLI's `mailfleet why`). */
+export const traceQuery = sharedTraceQuery;
 
 /** Traces `text` across every director and gateway into the store. */
 export async function traceMail(api: ConsoleApi, store: TraceStoreApi, text: string): Promise<void> {

@@ -33,7 +33,12 @@ export const callerKeys = {
   viewer: newKeyPair('viewer'),
   store02: newKeyPair('store02'),
 } satisfies Record<string, TestKeyPair>;
-export type CallerName = keyof typeof callerKeys;
+/** Admins without a key, who sign in with their directory password (docs/delegation.md). */
+export const callerPasswords = {
+  'hd-pw': 'Help-Desk-Passw0rd',
+  'alpha-pw': 'Alpha-Admin-Passw0rd',
+};
+export type CallerName = keyof typeof callerKeys | keyof typeof callerPasswords;
 
 /** The running store and how to reach it. */
 export interface AccessFixture {
@@ -63,6 +68,14 @@ export async function startAccessFixture(): Promise<AccessFixture> {
         sshPublicKeys: [callerKeys['alpha-admin'].public],
       },
       { uid: 'viewer', displayName: 'Viewer', tier: 'user', sshPublicKeys: [callerKeys.viewer.public] },
+      { uid: 'hd-pw', displayName: 'Help Desk Clerk', tier: 'helpdesk', password: callerPasswords['hd-pw'] },
+      {
+        uid: 'alpha-pw',
+        displayName: 'Alpha Clerk',
+        tier: 'domain',
+        domains: ['alpha.example'],
+        password: callerPasswords['alpha-pw'],
+      },
     ],
     extraEntries: (tree) => [
       ...storeSeedEntries(tree),
@@ -116,7 +129,9 @@ export async function startAccessFixture(): Promise<AccessFixture> {
         host: '127.0.0.1',
         port: agent.endpoints().controlPort,
         username: name,
-        privateKey: privateKey ?? callerKeys[name as CallerName].private,
+        ...(privateKey === undefined && name in callerPasswords
+          ? { password: callerPasswords[name as keyof typeof callerPasswords] }
+          : { privateKey: privateKey ?? callerKeys[name as keyof typeof callerKeys].private }),
         pinnedHostKeys: pinned,
         readyTimeoutMs: 20_000,
       }),

@@ -2,7 +2,8 @@
  * The tier x method matrix (agent/common/contract/access-matrix.ts), cell by cell, against a real store
  * agent over SSH: every method of the contract, called by every kind of caller (system, helpdesk,
  * a domain admin with params inside its domains and with another department's, a user-tier admin,
- * a peer's host key, and an unknown key), must be allowed or refused as the table says.
+ * a peer's host key, and an unknown key; and a helpdesk and a domain admin signed in with a password
+ * instead of a key, docs/delegation.md), must be allowed or refused as the table says.
  *
  * "Allowed" means the agent did not answer `forbidden` (a store has no queue, so queue methods
  * answer notFound: authorization came first). For a domain admin outside its domains, "refused"
@@ -129,7 +130,10 @@ type Case =
   | 'domain (other domains)'
   | 'user'
   | 'peer'
-  | 'unknown key';
+  | 'unknown key'
+  | 'helpdesk (password)'
+  | 'domain (password, own domains)'
+  | 'domain (password, other domains)';
 const cases: Case[] = [
   'system',
   'helpdesk',
@@ -138,6 +142,9 @@ const cases: Case[] = [
   'user',
   'peer',
   'unknown key',
+  'helpdesk (password)',
+  'domain (password, own domains)',
+  'domain (password, other domains)',
 ];
 const loginOf: Record<Exclude<Case, 'unknown key'>, CallerName> = {
   system: 'sys',
@@ -146,15 +153,22 @@ const loginOf: Record<Exclude<Case, 'unknown key'>, CallerName> = {
   'domain (other domains)': 'alpha-admin',
   user: 'viewer',
   peer: 'store02',
+  'helpdesk (password)': 'hd-pw',
+  'domain (password, own domains)': 'alpha-pw',
+  'domain (password, other domains)': 'alpha-pw',
 };
 
 /** What the matrix says for one cell. */
 function expected(row: AccessRow, which: Case): 'allow' | 'deny' {
   switch (which) {
     case 'domain (own domains)':
+    case 'domain (password, own domains)':
       return row.domain === 'deny' ? 'deny' : 'allow';
     case 'domain (other domains)':
+    case 'domain (password, other domains)':
       return row.domain === 'allow' ? 'allow' : 'deny';
+    case 'helpdesk (password)':
+      return row.helpdesk;
     case 'unknown key':
       return row.unknownKey;
     default:
@@ -262,7 +276,8 @@ test('every method x every caller kind is allowed or refused as the matrix says,
           seen[method][which] = refused ? 'deny' : 'allow';
           continue;
         }
-        const otherDomains = which === 'domain (other domains)';
+        const otherDomains =
+          which === 'domain (other domains)' || which === 'domain (password, other domains)';
         const callParams = otherDomains ? (params.outOfScope ?? params.inScope) : params.inScope;
         const connection = await connectionOf(loginOf[which]);
         const outcome = await connection.client.call(method, callParams as never).then(

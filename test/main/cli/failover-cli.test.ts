@@ -4,32 +4,12 @@
  * to store02 (its replica) with the new replica on the free spare and follows the job to its end;
  * `failover status` lists the job; a bad request is refused in words and changes nothing.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FailoverJobView } from '../../../agent/common/contract/failover-contract.js';
-import { type LabProcess, runMailfleet, startLabProcess } from '../../support/lab-process.js';
+import { cliLabForFile, storesAndSpareLab } from '../../support/cli-lab.js';
 
-let home: string;
-let lab: LabProcess | undefined;
-
-/** The CLI on this test's lab. */
-const mailfleet = (...args: string[]) => runMailfleet(home, ...args);
-
-beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'mailfleet-failover-cli-'));
-  lab = await startLabProcess(
-    home,
-    ['--stores', '3', '--spares', '1', '--users', '30', '--domains', '2'],
-    90_000,
-  );
-}, 120_000);
-
-afterAll(async () => {
-  await lab?.stop();
-  await rm(home, { recursive: true, force: true });
-});
+/** The CLI on this file's lab. */
+const { mailfleet, home } = cliLabForFile('failover-cli', storesAndSpareLab);
 
 describe('mailfleet failover', () => {
   it('fails a killed store over to its replica, new replica on the spare, and says what it did', async () => {
@@ -46,7 +26,7 @@ describe('mailfleet failover', () => {
     const missing = await mailfleet('failover', 'store09');
     expect(missing.stderr).toMatch(/there is no logical store store09/);
 
-    expect((await mailfleet('lab', 'kill', 'store01', '--home', home)).code).toBe(0);
+    expect((await mailfleet('lab', 'kill', 'store01', '--home', home())).code).toBe(0);
     const run = await mailfleet('failover', 'store01', '--json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

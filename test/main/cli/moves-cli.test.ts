@@ -5,42 +5,36 @@
  * changes nothing, `moves suggest` and `drain --dry-run` spread the users, `drain` moves every user
  * of a store to the other one.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { MoveJob } from '../../../agent/common/contract/move-contract.js';
 import { fleetProfileSchema } from '../../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../../main/lab/lab-people.js';
-import { type LabProcess, runMailfleet, startLabProcess } from '../../support/lab-process.js';
+import { cliLabForFile } from '../../support/cli-lab.js';
 
-let home: string;
-let lab: LabProcess | undefined;
+/** The CLI on this file's lab. */
+const { mailfleet, home } = cliLabForFile('moves-cli', [
+  '--stores',
+  '2',
+  '--spares',
+  '0',
+  '--users',
+  '30',
+  '--domains',
+  '2',
+]);
 let users: Array<{ address: string; password: string; store: string }>;
 
-/** The CLI on this test's lab. */
-const mailfleet = (...args: string[]) => runMailfleet(home, ...args);
-
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'mailfleet-moves-cli-'));
-  lab = await startLabProcess(
-    home,
-    ['--stores', '2', '--spares', '0', '--users', '30', '--domains', '2'],
-    90_000,
-  );
-  users = parseLabUsers(await readFile(join(home, 'lab-users.csv'), 'utf8'));
-}, 120_000);
-
-afterAll(async () => {
-  await lab?.stop();
-  await rm(home, { recursive: true, force: true });
+  users = parseLabUsers(await readFile(join(home(), 'lab-users.csv'), 'utf8'));
 });
 
 describe('mailfleet move, moves and drain', () => {
   it('moves a user with mail, lists the job, and refuses bad input in words', async () => {
     const user = users.find((u) => u.store === 'store01')!;
-    const profile = fleetProfileSchema.parse(JSON.parse(await readFile(join(home, 'fleet.json'), 'utf8')));
+    const profile = fleetProfileSchema.parse(JSON.parse(await readFile(join(home(), 'fleet.json'), 'utf8')));
     const lmtp = profile.nodes.find((n) => n.name === 'store01')!.services.lmtp!.split(':');
     const transport = createTransport({ host: lmtp[0], port: Number(lmtp[1]), lmtp: true, ignoreTLS: true });
     for (let i = 0; i < 5; i++)

@@ -4,31 +4,11 @@
  * then says protected, a placement on the serving node or the spare is refused in words and
  * changes nothing, and `--none` removes one.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LabProcess, runMailfleet, startLabProcess } from '../../support/lab-process.js';
+import { describe, expect, it } from 'vitest';
+import { cliLabForFile, storesAndSpareLab } from '../../support/cli-lab.js';
 
-let home: string;
-let lab: LabProcess | undefined;
-
-/** The CLI on this test's lab. */
-const mailfleet = (...args: string[]) => runMailfleet(home, ...args);
-
-beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'mailfleet-replicas-cli-'));
-  lab = await startLabProcess(
-    home,
-    ['--stores', '3', '--spares', '1', '--users', '30', '--domains', '2'],
-    90_000,
-  );
-}, 120_000);
-
-afterAll(async () => {
-  await lab?.stop();
-  await rm(home, { recursive: true, force: true });
-});
+/** The CLI on this file's lab. */
+const { mailfleet } = cliLabForFile('replicas-cli', storesAndSpareLab);
 
 describe('mailfleet replicas', () => {
   it('writes the ring, then every store is protected; refuses a bad placement in words', async () => {

@@ -17,6 +17,7 @@ import { fleetProfileSchema } from '../../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../../main/lab/lab-people.js';
 import { hostPort } from '../../../main/lab/traffic/traffic-targets.js';
 import { type LabProcess, mailfleetCli, startLabProcess } from '../../support/lab-process.js';
+import { pauseProcess, resumeProcess } from '../../support/paused-process.js';
 
 const run = promisify(execFile);
 let home: string;
@@ -95,6 +96,59 @@ describe('lab traffic', () => {
     const parsed = await simpleParser(japanese?.raw ?? Buffer.alloc(0));
     expect(parsed.subject).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
   }, 240_000);
+});
+
+describe('lab traffic with transactions still under way at the end', () => {
+  it('ends with exit code 0, its done: line and the JSON summary counting them as in flight', async () => {
+    // The director stops answering (SIGSTOP) half-way through the run: every submission and every
+    // IMAP/POP3 session through its proxy started after that is still open when the run ends, some
+    // of them after their greeting (where node-pop3 alone would wait for ever).
+    const director = Number((await readFile(join(home, 'nodes', 'director01', 'agent.pid'), 'utf8')).trim());
+    const traffic = run(
+      process.execPath,
+      [
+        mailfleetCli,
+        'lab',
+        'traffic',
+        '--home',
+        home,
+        '--rate',
+        '30',
+        '--logins',
+        '10',
+        '--duration',
+        '8s',
+        '--end-grace',
+        '2s',
+        '--seed',
+        '5',
+      ],
+      { timeout: 120_000 },
+    ).then(
+      (done) => ({ code: 0, stdout: done.stdout, stderr: done.stderr }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: error.code ?? -1,
+        stdout: error.stdout ?? '',
+        stderr: error.stderr ?? '',
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    await pauseProcess(director);
+    let ended: { code: number; stdout: string; stderr: string };
+    try {
+      ended = await traffic;
+    } finally {
+      resumeProcess(director);
+    }
+    expect(ended.code, ended.stderr).toBe(0);
+    const lines = ended.stdout.trim().split('\n');
+    expect(
+      lines.some((line) => /^done: .*still in flight at the end: \d+ messages, \d+ logins/.test(line)),
+    ).toBe(true);
+    const summary = JSON.parse(lines.at(-1) ?? '{}');
+    expect(summary.inFlightAtEnd.messages + summary.inFlightAtEnd.logins).toBeGreaterThan(0);
+    expect(summary.accepted).toBeGreaterThan(0);
+  }, 180_000);
 });
 
 /** The messages of traffic run `runId` in a user's INBOX, read through the director's proxy. */

@@ -5,7 +5,6 @@
  * (dkim-key-files.ts); a selector whose private key this director does not hold is skipped and
  * logged once. Never logs a key.
  */
-import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import type { Clock } from '../../../common/clock.js';
 import type { FleetDirectory } from '../../../common/directory/fleet-directory.js';
 import type { DkimKeyFiles } from './dkim-key-files.js';
@@ -108,6 +107,8 @@ export class DkimSigner {
       });
     }
     if (signatureData.length === 0) return { message, selectors: [] };
+    // Loaded on first use: only the director signs, and every agent would pay for loading it at start.
+    const { dkimSign } = await import('mailauth/lib/dkim/sign.js');
     const result = await dkimSign(message, {
       // Required by the type for the single-key form; each signatureData entry carries its own.
       signingDomain: domain.toLowerCase(),

@@ -28,6 +28,11 @@ export interface LoadedFolderIndex {
   table: MessageTable;
   /** What recovery changed, in words (empty when the file was consistent). */
   repairs: string[];
+  /**
+   * There was no index file: it must be written now. Not a repair by itself: every new folder
+   * starts so (the files it may already hold are reported as repairs).
+   */
+  created: boolean;
   /** Records whose file is gone (expunged): harmless, dropped at the next compaction. */
   deadRecords: number;
 }
@@ -170,8 +175,10 @@ export async function loadFolderIndex(
     });
   }
   let header = scanned?.header;
-  if (!scanned) repairs.push('no dovecot-uidlist: created');
-  else if (!header) {
+  if (!scanned) {
+    // A folder without files and without an index is new, not damaged: no repair to report.
+    if (names.length > 0) repairs.push('no dovecot-uidlist: created');
+  } else if (!header) {
     repairs.push('dovecot-uidlist header damaged: new UIDVALIDITY, messages renumbered');
     table = newTable();
     taken = new Uint8Array(names.length);
@@ -206,6 +213,7 @@ export async function loadFolderIndex(
     header: { ...header, uidNext },
     table,
     repairs,
+    created: !scanned,
     deadRecords: dropped,
   };
 }

@@ -99,14 +99,20 @@ export class FolderStore {
     await Promise.all(
       ['cur', 'new', 'tmp'].map((d) => mkdir(join(path, d), { recursive: true, mode: 0o700 })),
     );
-    const { header, table, repairs, deadRecords } = await loadFolderIndex(path, hooks.allocateUidValidity);
+    const { header, table, repairs, created, deadRecords } = await loadFolderIndex(
+      path,
+      hooks.allocateUidValidity,
+    );
     hooks.stats.foldersLoaded++;
     const memo = hooks.memo?.uidValidity === header.uidValidity ? hooks.memo : undefined;
     const uidNext = Math.max(header.uidNext, memo?.uidNext ?? 0);
     const keywords = await readKeywordTable(path);
-    // The uidlist rewrite (after a repair) and the mod-sequence file's run side by side.
-    const repairing =
-      repairs.length > 0 ? rewriteUidlist(path, { ...header, uidNext }, recordsOf(table)) : Promise.resolve();
+    // The uidlist (re)write, after a repair or for a new folder, and the mod-sequence file's load
+    // run side by side: a new folder's UIDVALIDITY is on disk before any client sees it.
+    const rewrite = repairs.length > 0 || created;
+    const repairing = rewrite
+      ? rewriteUidlist(path, { ...header, uidNext }, recordsOf(table))
+      : Promise.resolve();
     repairing.catch(() => undefined);
     const modseqs = await FolderModseqs.load(
       path,
@@ -132,7 +138,7 @@ export class FolderStore {
       if (row >= 0) table.setRecent(row, true);
     }
     // After a repair the file was rewritten with live records only.
-    store.deadRecords = repairs.length > 0 ? 0 : deadRecords;
+    store.deadRecords = rewrite ? 0 : deadRecords;
     store.diskTimes = await directoryTimes(path);
     if (repairs.length > 0) {
       hooks.stats.foldersRepaired++;

@@ -6,6 +6,7 @@ import { snapshotCommitted } from '../../services/render-probe';
 import { nodesByRole } from '../../store/fleet/fleet-selectors';
 import { useFleetStore } from '../../store/fleet/fleet-store';
 import { useUiStore } from '../../store/ui/ui-store';
+import { AddNodeButton } from './add-node-dialog';
 import { AlarmList } from './alarm-list';
 import { FleetCharts } from './fleet-charts';
 import { FleetTotalsBar } from './fleet-totals-bar';
@@ -50,6 +51,7 @@ export function DashboardView() {
       <div className="dashboard-heading">
         <h2 id="dashboard-title">{tr.t('dashboard.title')}</h2>
         <span className="dashboard-updated">{tr.t('dashboard.updated', { time: tr.time(snapshot.at) })}</span>
+        <AddNodeButton />
       </div>
       {snapshot.nodes.length === 0 ? (
         <p className="view-state">{tr.t('dashboard.empty')}</p>

@@ -42,8 +42,14 @@ describe.each(directoryBackends)('DirectoryAdmin on $name', (backend) => {
     expect(store02.total).toBe(10);
     const overview = succeeded('overview', await helpdesk.overview());
     expect(overview.domains).toEqual([
-      { name: 'alpha.example', description: 'Alpha department', defaultQuotaBytes: 1_073_741_824, users: 21 },
-      { name: 'beta.example', description: null, defaultQuotaBytes: null, users: 1 },
+      {
+        name: 'alpha.example',
+        description: 'Alpha department',
+        defaultQuotaBytes: 1_073_741_824,
+        quotaBudgetBytes: null,
+        users: 21,
+      },
+      { name: 'beta.example', description: null, defaultQuotaBytes: null, quotaBudgetBytes: null, users: 1 },
     ]);
     expect(overview.logicalStores).toEqual(['store01', 'store02']);
   });

@@ -59,6 +59,22 @@ describe('UID index recovery', () => {
     expect(uid).toBe(4);
   });
 
+  it('opens a new mailbox without calling it repaired, and keeps its UIDVALIDITY on disk', async () => {
+    const first = await inboxUids();
+    expect(repairs).toEqual([]);
+    await storage.close();
+    storage = new MaildirStorage({ root, hostName: 'store01', onRepair: (_u, _f, r) => repairs.push(...r) });
+    expect((await inboxUids()).uidValidity).toBe(first.uidValidity);
+    expect(repairs).toEqual([]);
+  });
+
+  it('reports files found without any index as a repair', async () => {
+    await prepare(['1.a', '2.b'], undefined);
+    expect((await inboxUids()).uids.map(([uid]) => uid)).toEqual([1, 2]);
+    expect(repairs).toContain('no dovecot-uidlist: created');
+    expect(repairs).toContain('2 file(s) without a UID given new UIDs');
+  });
+
   it('gives a file without a record a UID above every UID ever given', async () => {
     await prepare(['1.a', '2.b'], `3 V100 N9 G${guid}\n5 :1.a,S=7,W=7\n`);
     const state = await inboxUids();
