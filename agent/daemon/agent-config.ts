@@ -112,6 +112,8 @@ const directorServices = z
     submissionPort: port.optional(),
     /** Implicit-TLS submission port (465-style); off when absent. Needs `tls`. */
     submissionsPort: port.optional(),
+    /** HTTPS port of the users' self-service page (docs/self-service.md); off when absent. Needs `tls`. */
+    selfServicePort: port.optional(),
     /** Deliver remote recipients by MX over SMTP. Default true; false defers them (451 at RCPT). */
     outboundDelivery: z.boolean().default(true),
     /** Port of the remote MX hosts. Default 25; the lab and tests point it at a loopback port. */
@@ -313,6 +315,12 @@ export const agentConfigSchema = z
         code: 'custom',
         path: ['director', plainSubmission ? 'submissionPort' : 'submissionsPort'],
         message: 'submission ports need the tls section (certFile, keyFile)',
+      });
+    if (director?.selfServicePort !== undefined && !config.tls)
+      context.addIssue({
+        code: 'custom',
+        path: ['director', 'selfServicePort'],
+        message: 'the self-service page needs the tls section (certFile, keyFile)',
       });
   });
 

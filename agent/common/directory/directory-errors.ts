@@ -12,6 +12,7 @@ export const ldapResultCodes = {
   insufficientAccessRights: 50,
   busy: 51,
   unavailable: 52,
+  objectClassViolation: 65,
   entryAlreadyExists: 68,
 } as const;
 

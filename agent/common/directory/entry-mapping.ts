@@ -19,6 +19,7 @@ import {
   type ServerEntry,
 } from './fleet-entries.js';
 import { moveState, parseMoveState } from './move-state.js';
+import { readSelfService, selfServiceAttributes } from './user-self-service.js';
 
 const attributeValue = z.union([z.string(), z.instanceof(Buffer)]);
 const rawEntrySchema = z
@@ -111,6 +112,7 @@ export const entryAttributes = {
     'mailfleetQuota',
     'mailfleetMailboxState',
     'mailfleetMoveState',
+    ...selfServiceAttributes,
   ],
   alias: ['cn', 'mail', 'mailfleetForwardTo'],
   group: ['cn', 'mail', 'member'],
@@ -243,7 +245,7 @@ const userSchema = z.object({
 
 /** A mail user entry (`uid=<local>,cn=<domain>,ou=domains`). */
 export function toMailUserEntry(record: LdapRecord): MailUserEntry {
-  const entry = parseAs(userSchema, 'mail user', record, {
+  const entry: MailUserEntry = parseAs(userSchema, 'mail user', record, {
     dn: record.dn,
     uid: first(record, 'uid'),
     mail: first(record, 'mail'),
@@ -260,6 +262,8 @@ export function toMailUserEntry(record: LdapRecord): MailUserEntry {
   if (entry.reading === undefined) delete entry.reading;
   if (entry.mailRoutingAddress === undefined) delete entry.mailRoutingAddress;
   if (entry.quotaBytes === undefined) delete entry.quotaBytes;
+  const selfService = readSelfService((name) => all(record, name));
+  if (selfService) entry.selfService = selfService;
   return entry;
 }
 

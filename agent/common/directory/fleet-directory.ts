@@ -18,6 +18,7 @@ import type {
 } from './fleet-entries.js';
 import type { MoveStateChange } from './move-state.js';
 import type { StoreStateChange } from './store-state.js';
+import type { UserSelfService } from './user-self-service.js';
 
 /** How to reach and bind to the directory. The password is read from a file, never from a flag. */
 export interface DirectoryConnection {
@@ -164,6 +165,11 @@ export interface FleetDirectory {
    * with MoveLockConflict when the lock in place is not `change.from`.
    */
   changeMoveState(address: string, change: MoveStateChange): Promise<MailUserEntry>;
+  /**
+   * Writes a user's self-service settings (forwarding, vacation, spam handling) as a whole,
+   * giving the entry the mailfleetSelfService class when it has none (user-self-service.ts).
+   */
+  setUserSelfService(address: string, settings: UserSelfService): Promise<MailUserEntry>;
   /** Sets a user's password with the LDAP Password Modify extended operation, so the server hashes it. */
   setPassword(address: string, newPassword: string): Promise<void>;
   /** Checks a user's password by binding as the user on a separate connection. */

@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { escapeDnAttributeValue, parseDn, type Rdn } from './distinguished-name.js';
 import type { MoveState } from './move-state.js';
+import type { UserSelfService } from './user-self-service.js';
 
 /** What a node does in the fleet. The role comes from the node's server entry. */
 export const nodeRoles = ['store', 'spare', 'director', 'gateway', 'directory'] as const;
@@ -132,6 +133,8 @@ export interface MailUserEntry {
   mailboxState: 'active' | 'disabled' | 'moving';
   /** The move lock (`mailfleetMoveState`) while a move job moves this mailbox (move-state.ts). */
   moveState?: MoveState;
+  /** Forwarding, vacation reply and spam handling the user set (`mailfleetSelfService`), when any. */
+  selfService?: UserSelfService;
 }
 
 /** An alias address that forwards to one or more addresses: `cn=<alias>,cn=<domain>,ou=domains,<base>`. */

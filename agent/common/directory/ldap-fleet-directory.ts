@@ -65,6 +65,7 @@ import {
   storeStateChanges,
 } from './store-state.js';
 import { newUserAttributes, userChanges } from './user-changes.js';
+import { selfServiceClass, selfServiceValues, type UserSelfService } from './user-self-service.js';
 
 /** Tuning of {@link LdapFleetDirectory}. */
 export interface LdapFleetDirectoryOptions {
@@ -382,6 +383,43 @@ export class LdapFleetDirectory implements FleetDirectory {
       );
     }
     return this.requireUser(address);
+  }
+
+  async setUserSelfService(address: string, settings: UserSelfService): Promise<MailUserEntry> {
+    const user = await this.findUserByAddress(address);
+    if (!user) throw new DirectoryError(`no such user ${address}`, ldapResultCodes.noSuchObject);
+    // Replaces of the whole setting: sent again, they leave the same entry.
+    const changes = Object.entries(selfServiceValues(settings)).map(
+      ([type, values]) => new Change({ operation: 'replace', modification: new Attribute({ type, values }) }),
+    );
+    const what = `the self-service settings of ${user.mail}`;
+    const write = (withClass: boolean) =>
+      this.session.write(
+        what,
+        (c) =>
+          c.modify(user.dn, [
+            ...(withClass
+              ? [
+                  new Change({
+                    operation: 'add',
+                    modification: new Attribute({ type: 'objectClass', values: [selfServiceClass] }),
+                  }),
+                ]
+              : []),
+            ...changes,
+          ]),
+        `no such user ${address}`,
+        idempotent,
+      );
+    try {
+      await write(false);
+    } catch (error) {
+      // An entry made before the class existed: the class is added with the values, in one modify.
+      if (!(error instanceof DirectoryError) || error.code !== ldapResultCodes.objectClassViolation)
+        throw error;
+      await write(true);
+    }
+    return this.requireUser(user.mail);
   }
 
   async changeMoveState(address: string, change: MoveStateChange): Promise<MailUserEntry> {

@@ -7,6 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { LdapFleetDirectory } from '../../common/directory/ldap-fleet-directory.js';
+import { DeliveryRules } from '../../mail/director/delivery-rules/delivery-rules.js';
+import { VacationRecord } from '../../mail/director/delivery-rules/vacation-record.js';
 import { DirectorAuthenticator } from '../../mail/director/director-authenticator.js';
 import { txtLookup } from '../../mail/director/dkim/department-dns.js';
 import { DkimKeyFiles } from '../../mail/director/dkim/dkim-key-files.js';
@@ -19,6 +23,7 @@ import { MtaStsPolicies, tlsFailureTypes } from '../../mail/director/outbound/mt
 import { MxResolver } from '../../mail/director/outbound/mx-resolver.js';
 import { MxTransport } from '../../mail/director/outbound/mx-transport.js';
 import { MailQueue } from '../../mail/director/queue/mail-queue.js';
+import { SelfServiceServer } from '../../mail/director/self-service/self-service-server.js';
 import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
 import { DirectorTraceRecorder } from '../../mail/trace/trace-recorders.js';
 import { dkimKeyDirPath, queueRootPath } from '../agent-config.js';
@@ -33,6 +38,7 @@ const wildcardHosts = new Set(['0.0.0.0', '::', '']);
 export class DirectorMailModule implements AgentModule {
   readonly name = 'director-mail';
   private smtp: DirectorSmtpServer | undefined;
+  private selfService: SelfServiceServer | undefined;
   private queue: MailQueue | undefined;
   private removeCounters: (() => void) | undefined;
   private dkimSweep: NodeJS.Timeout | undefined;
@@ -133,7 +139,16 @@ export class DirectorMailModule implements AgentModule {
       // Retired keys leave DNS and disk after their grace period; hourly is precise enough for days.
       this.dkimSweep = startPeriodicSweep(() => keys.sweep(), logger, 'the DKIM key sweep', 3_600_000);
     }
+    // Users' forwarding, vacation replies and spam limits (docs/self-service.md).
+    const rules = new DeliveryRules({
+      findUser: (address) => router.findUser(address),
+      vacations: new VacationRecord(join(config.dataDir, 'vacation')),
+      clock,
+      host: serverName,
+      log: (level, message, fields) => logger[level](message, fields),
+    });
     const smtp = new DirectorSmtpServer({
+      rules,
       host: settings.host,
       port: settings.smtpPort,
       serverName: config.address ?? config.node,
@@ -181,6 +196,33 @@ export class DirectorMailModule implements AgentModule {
       stop: () => smtp.stop(),
     });
     await services.start('smtp');
+    if (settings.selfServicePort !== undefined && tls) {
+      const page = new SelfServiceServer({
+        host: settings.host,
+        port: settings.selfServicePort,
+        tls,
+        clock,
+        // The same guard as SMTP, IMAP and POP3 logins: guessing here slows those too.
+        authenticate: (address, password, client) => submissionLogins.authenticate(address, password, client),
+        // Not the router's cache: the page shows what was just saved.
+        findUser: (address) => directory.findUserByAddress(address),
+        expand: (address) => router.expand(address),
+        bindAs: (dn, password) =>
+          LdapFleetDirectory.withPassword({
+            url: config.directory.url,
+            baseDn: config.directory.baseDn,
+            bindDn: dn,
+            bindPassword: password,
+          }),
+        log: (level, message, fields) => logger[level](message, fields),
+      });
+      await page.start();
+      this.selfService = page;
+      this.runtime.set('serviceEndpoints', {
+        ...this.runtime.find('serviceEndpoints'),
+        'self-service': `${publishHost}:${page.port}`,
+      });
+    }
     logger.info('director mail routing started', {
       smtp: `${publishHost}:${smtp.port}`,
       queue: queue.summary().messages,
@@ -189,6 +231,12 @@ export class DirectorMailModule implements AgentModule {
 
   async stop(): Promise<void> {
     const { services } = this.runtime;
+    if (this.selfService) {
+      await this.selfService.stop();
+      this.selfService = undefined;
+      const { 'self-service': _page, ...rest } = this.runtime.find('serviceEndpoints') ?? {};
+      this.runtime.set('serviceEndpoints', rest);
+    }
     if (this.dkimSweep) clearInterval(this.dkimSweep);
     this.dkimSweep = undefined;
     this.removeCounters?.();

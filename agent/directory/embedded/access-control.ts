@@ -29,7 +29,10 @@
  * - the server entry a logical store's `mailfleetFailoverNode` names (a system admin wrote it) may
  *   modify that store's serving node, replica node, state and epoch (its failover job runs
  *   there); no other node may, so a fenced node cannot write the store back to itself;
- * - any entry may change its own password.
+ * - any entry may change its own password;
+ * - a mail user (an entry below the mail domains) may modify its own self-service attributes
+ *   (forwarding, vacation, spam handling: `selfServiceWritable`) and add the mailfleetSelfService
+ *   class to itself, nothing else of its entry (docs/self-service.md).
  */
 import { formatDn } from '../../common/directory/distinguished-name.js';
 import type { AdminTier } from '../../common/directory/fleet-entries.js';
@@ -78,6 +81,18 @@ export const storeStateAttributes: ReadonlySet<string> = new Set([
   'mailfleetreplicanode',
   'mailfleetstorestate',
   'mailfleetstoreepoch',
+]);
+
+/** What a mail user may change on its own entry besides its password (docs/self-service.md). */
+export const selfServiceWritable: ReadonlySet<string> = new Set([
+  'mailfleetforward',
+  'mailfleetforwardkeepcopy',
+  'mailfleetvacationactive',
+  'mailfleetvacationsubject',
+  'mailfleetvacationbody',
+  'mailfleetvacationstart',
+  'mailfleetvacationend',
+  'mailfleetspamhandling',
 ]);
 
 /** Roles whose agents move mailboxes (the move job runs on the target store). */
@@ -173,7 +188,7 @@ export class AccessPolicy {
     }
     const who = identity.dn;
     const standing = this.standing(identity);
-    if (!this.mayWrite(identity, standing, kind, target, written.attributes)) {
+    if (!this.mayWrite(identity, standing, kind, target, written)) {
       throw new LdapResultError(
         resultCodes.insufficientAccessRights,
         `insufficient access: ${who} may not ${describe(kind)} ${target.dn}`,
@@ -219,8 +234,9 @@ export class AccessPolicy {
     standing: Standing,
     kind: WriteKind,
     target: Pick<StoredEntry, 'key' | 'parentKey'>,
-    attributes: readonly string[],
+    written: WrittenValues,
   ): boolean {
+    const { attributes } = written;
     // A bound entry deleted since its bind may write nothing (slapd's sets on it are empty).
     if (!this.entries.has(identity.key)) return false;
     const { tier } = standing;
@@ -230,6 +246,7 @@ export class AccessPolicy {
     if (domain !== undefined) {
       if (tier === 'helpdesk') return true;
       if (tier === 'domain') return standing.adminDomains.has(domain);
+      if (kind === 'modify' && target.key === identity.key) return isSelfServiceWrite(written);
       return (
         kind === 'modify' &&
         this.isMoverNode(identity) &&
@@ -330,6 +347,24 @@ export class AccessPolicy {
     }
     return undefined;
   }
+}
+
+/**
+ * Whether a user's modify of its own entry touches only its self-service attributes, and
+ * objectClass only to add mailfleetSelfService (every objectClass change puts that one value in
+ * place: a delete of a class would put none).
+ */
+function isSelfServiceWrite(written: WrittenValues): boolean {
+  const classChanges = written.attributes.filter((a) => a === 'objectclass').length;
+  const classValues = written.values.filter(([a]) => a === 'objectclass');
+  return (
+    written.attributes.length > 0 &&
+    written.attributes.every((a) => a === 'objectclass' || selfServiceWritable.has(a)) &&
+    classValues.length === classChanges &&
+    classValues.every(
+      ([, values]) => values.length === 1 && values[0]?.toLowerCase() === 'mailfleetselfservice',
+    )
+  );
 }
 
 function describe(kind: WriteKind): string {

@@ -10,6 +10,11 @@
  * database (slapdDatabaseRules), so that an add is checked attribute by attribute.
  */
 
+import { selfServiceAttributes } from '../../common/directory/user-self-service.js';
+
+// A mail user writes these on its own entry (docs/self-service.md), and nothing else but its password.
+const selfServiceAttributeList = selfServiceAttributes.join(',');
+
 /** The tier tests of the rules, as `by` clauses' who parts. */
 function whoClauses(baseDn: string) {
   // An admin is an entry directly under ou=admins; the tier set alone would trust any entry.
@@ -112,6 +117,20 @@ access to ${belowDomain} attrs=mailHost,mailfleetMoveState,mailfleetMailboxState
   by ${who.helpdesk} write
   by ${who.domainAdmin} write
   by ${who.moverNode} write
+${domainReaders}
+
+access to ${belowDomain} attrs=${selfServiceAttributeList}
+  by ${who.system} write
+  by ${who.helpdesk} write
+  by ${who.domainAdmin} write
+  by self write
+${domainReaders}
+
+access to ${belowDomain} attrs=objectClass val=mailfleetSelfService
+  by ${who.system} write
+  by ${who.helpdesk} write
+  by ${who.domainAdmin} write
+  by self =w
 ${domainReaders}
 
 access to ${belowDomain}

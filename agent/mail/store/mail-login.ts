@@ -61,6 +61,8 @@ export interface MailRecipient {
   quotaBytes: number;
   /** The logical store (`mailHost`) holding the mailbox; the fence checks it before each 250. */
   store?: string;
+  /** The user files mail the gateway flagged as spam into Junk (self-service spam handling). */
+  spamToJunk?: boolean;
 }
 
 /**

@@ -37,6 +37,7 @@ export function createRecipientLookup(options: RecipientLookupOptions): MailReci
       user: user.user,
       quotaBytes: user.quotaBytes,
       store: user.entry.mailHost,
+      ...(user.entry.selfService?.spam ? { spamToJunk: true } : {}),
     };
     found.set(key, { recipient, expiresAt: now + ttlMs });
     while (found.size > maxEntries) {

@@ -19,6 +19,7 @@ import { closeSmtpServer, listenSmtpServer } from '../../protocol/smtp/smtp-list
 import { SmtpSmugglingGuard } from '../../protocol/smtp/smtp-smuggling-guard.js';
 import type { MailTlsCredentials } from '../../protocol/tls/mail-tls.js';
 import { isTrustedAddress, trustedNetworkList } from '../../protocol/trusted-networks.js';
+import type { AcceptedRecipient, DeliveryRules } from '../delivery-rules/delivery-rules.js';
 import type { DirectorLoginResult } from '../director-authenticator.js';
 import type { DkimSigning } from '../dkim/dkim-signer.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
@@ -67,6 +68,11 @@ export interface DirectorSmtpServerOptions {
    * is someone else's and is not signed.
    */
   signer?: { sign(message: Buffer, domain: string): Promise<DkimSigning> };
+  /**
+   * Users' forwarding, vacation replies and spam limits (delivery-rules.ts); absent, messages are
+   * queued as expanded and no reply is sent.
+   */
+  rules?: Pick<DeliveryRules, 'plan'>;
   /** Recipients per message (default 1,000). */
   maxRecipients?: number;
   /** Concurrent connections (default 500). */
@@ -90,7 +96,7 @@ function reply(code: number, text: string): Error {
 
 interface SessionState {
   /** RCPT address -> final targets. */
-  targets: Map<string, { mailboxes: string[]; remote: string[] }>;
+  targets: Map<string, AcceptedRecipient['expansion']>;
   /** After AUTH: the envelope senders the login may use (its own addresses). */
   senders?: ReadonlySet<string>;
 }
@@ -309,18 +315,12 @@ export class DirectorSmtpServer {
     const refusal = this.smuggling.dataRefusal(session, data);
     if (refusal) throw refusal;
     const state = this.state(session);
-    const recipients: IncomingMessage['recipients'] = [];
-    const seen = new Set<string>();
+    const accepted: AcceptedRecipient[] = [];
     for (const rcpt of session.envelope.rcptTo) {
-      const targets = state.targets.get(rcpt.address.toLowerCase());
-      if (!targets) continue;
-      for (const address of [...targets.mailboxes, ...targets.remote]) {
-        // An alias and its member in one envelope deliver one copy.
-        if (seen.has(address)) continue;
-        seen.add(address);
-        recipients.push({ address, original: rcpt.address });
-      }
+      const expansion = state.targets.get(rcpt.address.toLowerCase());
+      if (expansion) accepted.push({ rcpt: rcpt.address, expansion });
     }
+    const recipients = expandedRecipients(accepted);
     if (recipients.length === 0) throw reply(554, '5.5.1 no valid recipients');
     const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     let content: Buffer = Buffer.concat([Buffer.from(this.receivedHeader(session)), data]);
@@ -337,8 +337,31 @@ export class DirectorSmtpServer {
         throw reply(451, '4.3.0 could not sign the message, try again later');
       }
     }
+    if (!this.options.rules) return this.enqueue({ sender, recipients, content });
+    const plan = await this.options.rules.plan(sender, accepted, content).catch((error: unknown) => {
+      this.log('warn', 'directory lookup failed at DATA', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw reply(451, '4.4.3 directory unavailable, try again later');
+    });
+    if ('refuse' in plan) throw reply(plan.refuse.code, plan.refuse.text);
+    // Every copy durable before the 250; a failure after the first costs a duplicate on retry, never a loss.
+    const ids: string[] = [];
+    for (const message of plan.messages) ids.push(await this.enqueue(message));
+    // The replies are the user's, not the sender's: their failure is logged, the 250 stands.
     try {
-      return await this.options.queue.enqueue({ sender, recipients, content });
+      for (const answer of await plan.replies()) await this.options.queue.enqueue(answer);
+    } catch (error) {
+      this.log('error', 'vacation reply not queued', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    return ids.join(' ');
+  }
+
+  private async enqueue(message: IncomingMessage): Promise<string> {
+    try {
+      return await this.options.queue.enqueue(message);
     } catch (error) {
       this.log('error', 'queueing failed', { error: error instanceof Error ? error.message : String(error) });
       throw reply(451, '4.3.0 could not queue the message, try again later');
@@ -355,4 +378,20 @@ export class DirectorSmtpServer {
   private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
     this.options.log?.(level, message, fields);
   }
+}
+
+/** The recipients of the message itself, one per address (an alias and its member in one envelope deliver one copy). */
+function expandedRecipients(accepted: readonly AcceptedRecipient[]): IncomingMessage['recipients'] {
+  const recipients: IncomingMessage['recipients'] = [];
+  const seen = new Set<string>();
+  for (const { rcpt, expansion } of accepted) {
+    // Forwarded copies count: a user forwarding everything still has a valid recipient.
+    const forwarded = (expansion.forwards ?? []).flatMap((copy) => [...copy.mailboxes, ...copy.remote]);
+    for (const address of [...expansion.mailboxes, ...expansion.remote, ...forwarded]) {
+      if (seen.has(address)) continue;
+      seen.add(address);
+      recipients.push({ address, original: rcpt });
+    }
+  }
+  return recipients;
 }

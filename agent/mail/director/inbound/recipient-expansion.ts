@@ -10,7 +10,18 @@ export type RecipientExpansion =
    * Final targets: `mailboxes` are primary addresses of local users (stored on their logical store),
    * `remote` are addresses in other domains (forwards, alias members) for the outbound transport.
    */
-  | { kind: 'targets'; mailboxes: string[]; remote: string[] };
+  | { kind: 'targets'; mailboxes: string[]; remote: string[]; forwards?: ForwardedCopy[] };
+
+/**
+ * A user's self-service forwarding met in the expansion: a copy goes separately to these targets,
+ * marked `Delivered-To: <owner>` (docs/self-service.md), with the original envelope sender.
+ */
+export interface ForwardedCopy {
+  /** The forwarding user's primary address. */
+  owner: string;
+  mailboxes: string[];
+  remote: string[];
+}
 
 /** What `invalidate` drops from the routing caches. */
 export type RouteInvalidation = { user: string } | { domain: string } | { logicalStore: string };

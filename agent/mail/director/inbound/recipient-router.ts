@@ -16,7 +16,7 @@ import type {
   ServerEntry,
 } from '../../../common/directory/fleet-entries.js';
 import type { RouteDecision } from '../queue/delivery-transport.js';
-import type { RecipientExpansion, RouteInvalidation } from './recipient-expansion.js';
+import type { ForwardedCopy, RecipientExpansion, RouteInvalidation } from './recipient-expansion.js';
 import { TtlCache } from './ttl-cache.js';
 
 /** The directory reads routing needs. */
@@ -86,9 +86,20 @@ export class RecipientRouter {
   async expand(address: string): Promise<RecipientExpansion> {
     const mailboxes = new Set<string>();
     const remote = new Set<string>();
-    const result = await this.expandInto(address.toLowerCase(), 0, new Set(), mailboxes, remote);
+    const forwards: ForwardedCopy[] = [];
+    const result = await this.expandInto(address.toLowerCase(), 0, new Set(), mailboxes, remote, forwards);
     if (result !== 'ok') return { kind: result };
-    return { kind: 'targets', mailboxes: [...mailboxes], remote: [...remote] };
+    return {
+      kind: 'targets',
+      mailboxes: [...mailboxes],
+      remote: [...remote],
+      ...(forwards.length > 0 ? { forwards } : {}),
+    };
+  }
+
+  /** The user entry of a local address (cached), for the delivery rules; undefined when none. */
+  findUser(address: string): Promise<MailUserEntry | undefined> {
+    return this.user(address.toLowerCase());
   }
 
   /** Where a recipient's mail goes now: a local mailbox's store, or the remote domain's `smtp:<domain>` queue. */
@@ -147,6 +158,7 @@ export class RecipientRouter {
     seen: Set<string>,
     mailboxes: Set<string>,
     remote: Set<string>,
+    forwards: ForwardedCopy[],
   ): Promise<'ok' | 'unknown' | 'disabled'> {
     if (seen.has(address) || depth > maxExpansionDepth) return 'ok';
     seen.add(address);
@@ -159,9 +171,18 @@ export class RecipientRouter {
     if (user) {
       if (user.mailboxState === 'disabled') return 'disabled';
       if (user.mailRoutingAddress) {
-        return this.expandInto(user.mailRoutingAddress.toLowerCase(), depth + 1, seen, mailboxes, remote);
+        return this.expandInto(
+          user.mailRoutingAddress.toLowerCase(),
+          depth + 1,
+          seen,
+          mailboxes,
+          remote,
+          forwards,
+        );
       }
-      mailboxes.add(user.mail.toLowerCase());
+      const forwardTo = user.selfService?.forwardTo ?? [];
+      if (forwardTo.length === 0 || user.selfService?.keepCopy) mailboxes.add(user.mail.toLowerCase());
+      if (forwardTo.length > 0) await this.expandForward(user, forwardTo, depth, seen, mailboxes, forwards);
       return 'ok';
     }
     const lists = await this.domainEntries(domain);
@@ -175,9 +196,39 @@ export class RecipientRouter {
     if (!targets) return 'unknown';
     for (const target of targets) {
       // A disabled or vanished member of a list does not refuse the whole list.
-      await this.expandInto(target.toLowerCase(), depth + 1, seen, mailboxes, remote);
+      await this.expandInto(target.toLowerCase(), depth + 1, seen, mailboxes, remote, forwards);
     }
     return 'ok';
+  }
+
+  /**
+   * A user's self-service forwarding: its targets expanded into a copy of their own. A chain that
+   * comes back (to this user or one before it) is cut where it returns; when nothing is left to
+   * forward to, the mail is stored in the user's mailbox rather than lost.
+   */
+  private async expandForward(
+    user: MailUserEntry,
+    forwardTo: readonly string[],
+    depth: number,
+    seen: Set<string>,
+    mailboxes: Set<string>,
+    forwards: ForwardedCopy[],
+  ): Promise<void> {
+    const copyMailboxes = new Set<string>();
+    const copyRemote = new Set<string>();
+    // The user's other addresses are the user: forwarding to them is a loop as well.
+    for (const own of [user.mail, ...user.mailLocalAddress]) seen.add(own.toLowerCase());
+    // A local target that forwards on makes a copy of its own (marked with its own Delivered-To).
+    const copiesBefore = forwards.length;
+    for (const target of forwardTo)
+      await this.expandInto(target.toLowerCase(), depth + 1, seen, copyMailboxes, copyRemote, forwards);
+    copyMailboxes.delete(user.mail.toLowerCase());
+    if (copyMailboxes.size === 0 && copyRemote.size === 0) {
+      if (forwards.length > copiesBefore) return;
+      mailboxes.add(user.mail.toLowerCase());
+      return;
+    }
+    forwards.push({ owner: user.mail.toLowerCase(), mailboxes: [...copyMailboxes], remote: [...copyRemote] });
   }
 
   private async user(address: string): Promise<MailUserEntry | undefined> {

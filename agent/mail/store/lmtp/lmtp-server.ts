@@ -14,7 +14,7 @@ import {
 import { messageDataProblem } from '../../protocol/smtp/message-data-check.js';
 import { closeSmtpServer, listenSmtpServer } from '../../protocol/smtp/smtp-listener.js';
 import type { MailRecipient, MailRecipientLookup, MayServeStore } from '../mail-login.js';
-import { type MailStorage, MailStorageError } from '../mail-storage.js';
+import { type MailStorage, MailStorageError, type UserMailbox } from '../mail-storage.js';
 import { DeliveryHolds } from './delivery-holds.js';
 import type { LmtpClientVerdict } from './lmtp-client-check.js';
 import { type LmtpCounters, newLmtpCounters } from './lmtp-counters.js';
@@ -253,7 +253,11 @@ export class LmtpServer {
         });
         const message = Buffer.concat([headers, data]);
         const mailbox = await this.options.storage.mailbox(recipient.user, recipient.quotaBytes);
-        const { uid } = await mailbox.append('INBOX', message);
+        const { uid } = await appendDelivered(
+          mailbox,
+          recipient.spamToJunk === true && isFlaggedSpam(data),
+          message,
+        );
         // The fence again, after the message is durable: a node fenced meanwhile (stopped, cut
         // off, failed over) gives no 250; the director delivers it to the store's new node.
         if (!(await this.serves(recipient)))
@@ -310,4 +314,29 @@ function notServedHere(recipient: MailRecipient): string {
 /** A refusal at connect; smtp-server sends it without an automatic enhanced code, so the text has one. */
 function connectRefusal(code: number, text: string): Error {
   return Object.assign(new Error(text), { responseCode: code });
+}
+
+/** Whether the gateway flagged the message as spam (`X-Spam-Flag: YES` in its header). */
+function isFlaggedSpam(data: Buffer): boolean {
+  const end = data.indexOf('\r\n\r\n');
+  const header = data.subarray(0, end < 0 ? Math.min(data.length, 65_536) : end).toString('latin1');
+  return /^X-Spam-Flag:[ \t]*YES\b/im.test(header);
+}
+
+/**
+ * Stores a delivery: in INBOX, or for a user who files spam away, flagged spam in Junk (made
+ * first if the user has never logged in, which is when the special-use folders are made).
+ */
+async function appendDelivered(
+  mailbox: UserMailbox,
+  toJunk: boolean,
+  message: Buffer,
+): Promise<{ uid: number }> {
+  if (!toJunk) return mailbox.append('INBOX', message);
+  const folders = await mailbox.listFolders();
+  if (!folders.some((f) => f.name === 'Junk')) {
+    // Two deliveries at once may both make it; the one that finds it made goes on.
+    await mailbox.createFolder('Junk', { specialUse: '\\Junk' }).catch(() => {});
+  }
+  return mailbox.append('Junk', message);
 }

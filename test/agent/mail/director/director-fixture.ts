@@ -14,6 +14,8 @@ import {
   mailGroupEntry,
   serverEntry,
 } from '../../../../agent/common/directory/seed-entries.js';
+import { DeliveryRules } from '../../../../agent/mail/director/delivery-rules/delivery-rules.js';
+import { VacationRecord } from '../../../../agent/mail/director/delivery-rules/vacation-record.js';
 import { DirectorAuthenticator } from '../../../../agent/mail/director/director-authenticator.js';
 import {
   DirectorSmtpServer,
@@ -80,11 +82,15 @@ export interface FixtureOutbound {
   notices?: MailQueueOptions['notices'];
 }
 
-/** Starts the fixture; with `outbound`, remote recipients go out by MX. */
+/**
+ * Starts the fixture; with `outbound`, remote recipients go out by MX; with `vacationRoot`, the
+ * users' self-service delivery rules run (forwarding, vacation replies recorded there, spam limits).
+ */
 export async function startDirectorFixture(
   smtpOptions: Partial<DirectorSmtpServerOptions> = {},
   clock: Clock = { now: () => Date.now() },
   outbound?: FixtureOutbound,
+  vacationRoot?: string,
 ): Promise<DirectorFixture> {
   const baseDn = 'dc=mailfleet,dc=test';
   const tree = new FleetTree(baseDn);
@@ -175,6 +181,16 @@ export async function startDirectorFixture(
     authenticate: (login, password, clientAddress) => logins.authenticate(login, password, clientAddress),
     allowInsecureAuth: true,
     outboundEnabled: outbound !== undefined,
+    ...(vacationRoot
+      ? {
+          rules: new DeliveryRules({
+            findUser: (address) => router.findUser(address),
+            vacations: new VacationRecord(vacationRoot),
+            clock,
+            host: 'director01.test',
+          }),
+        }
+      : {}),
     ...smtpOptions,
   });
   await smtp.start();

@@ -5,6 +5,7 @@
  * leaves by MX, and a remote 5xx comes back to the local sender as a bounce DSN in the store.
  */
 import { readFile } from 'node:fs/promises';
+import { get as httpsGet } from 'node:https';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -51,6 +52,7 @@ describe('director role with outbound delivery and submission (real agents, simu
         smtpPort: 0,
         submissionPort: 0,
         submissionsPort: 0,
+        selfServicePort: 0,
         dnsServers: [dns.server],
         outboundPort: internet.port,
       },
@@ -62,6 +64,21 @@ describe('director role with outbound delivery and submission (real agents, simu
     await dns?.stop();
     await internet?.stop();
     await certificates?.remove();
+  });
+
+  it("publishes and serves the users' self-service page over HTTPS under the lab CA", async () => {
+    const endpoints = (await agents.directory.reader('director01').getServer('director01'))?.endpoints ?? {};
+    const port = Number(endpoints['self-service']?.split(':')[1]);
+    expect(port).toBeGreaterThan(0);
+    const page = await new Promise<string>((resolve, reject) => {
+      const req = httpsGet(`https://localhost:${port}/?lang=en`, { ca }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      });
+      req.on('error', reject);
+    });
+    expect(page).toContain('Sign in to your mail settings');
   });
 
   it('publishes the submission endpoints; submitted mail leaves by MX; a remote 5xx returns as a DSN', async () => {
