@@ -9,7 +9,7 @@ import { chooseProfilePath, loadFleetProfile } from '../../core/fleet-profile.js
 import { type CommandSpec, UsageError } from '../command-spec.js';
 import { commandTable } from '../command-table.js';
 
-/** The words that complete each command's first argument: its subcommands, else names. */
+/** The subcommands that complete a command's first argument (beside names, when it takes them). */
 function firstWords(spec: CommandSpec): string {
   return (spec.subcommands ?? []).join(' ');
 }
@@ -42,7 +42,10 @@ ${cases}
   if [[ "$cur" == -* ]]; then
     COMPREPLY=( $(compgen -W "$flags" -- "$cur") )
   elif [ "$COMP_CWORD" -eq 2 ] && [ -n "$words" ]; then
-    COMPREPLY=( $(compgen -W "$words" -- "$cur") )
+    # The first word is a subcommand or a name (node add | node store01 ...).
+    local named=""
+    [ -n "$names" ] && named=$("\${COMP_WORDS[0]}" completion --names "$names" 2>/dev/null)
+    COMPREPLY=( $(compgen -W "$words $named" -- "$cur") )
   elif [ -n "$names" ]; then
     COMPREPLY=( $(compgen -W "$("\${COMP_WORDS[0]}" completion --names "$names" 2>/dev/null)" -- "$cur") )
   fi
@@ -81,6 +84,7 @@ ${cases}
     compadd -- $flags
   elif (( CURRENT == 3 )) && (( \${#subs} > 0 )); then
     compadd -- $subs
+    [[ -n "$names" ]] && compadd -- \${(f)"$($words[1] completion --names $names 2>/dev/null)"}
   elif [[ -n "$names" ]]; then
     compadd -- \${(f)"$($words[1] completion --names $names 2>/dev/null)"}
   fi

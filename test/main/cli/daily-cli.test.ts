@@ -254,6 +254,7 @@ describe('mailfleet console, start and completion on a lab', () => {
       /--port takes 0 to 65535/,
     );
     expect(await bashCompletes(profile, 'node', 'st')).toEqual(['store01', 'store02']);
+    expect(await bashCompletes(profile, 'node', 'a')).toEqual(['add']);
     expect((await bashCompletes(profile, 'queue', 'list', '--node', 'dir')).sort()).toEqual([
       'director01',
       'directory01',
