@@ -14,9 +14,20 @@ import type { JsonLogger } from '../common/json-logger.js';
 import { MethodError } from '../control/method-handler.js';
 import { type FailoverJournal, type FailoverRecord, viewOf } from './failover-journal.js';
 import { type FailoverContext, FailoverStopped, runStep } from './failover-steps.js';
+import { beforeSwitchRepoint, rollBackSwitch } from './switchover-steps.js';
+import { takeOverHere } from './switchover-take-over.js';
 
 /** Waits before each retry of a step. */
 const retryDelaysMs = [500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000];
+
+/**
+ * Retries of a switch-over step before its repoint: the store's mail and logins are held
+ * meanwhile, so it is rolled back soon rather than held long.
+ */
+const switchRetryDelaysMs = [250, 500];
+
+/** Switch-overs rolled back before the job stops trying (each waits for the spare in step again). */
+const maxSwitchRollbacks = 3;
 
 /** What the node needs besides the steps' context. */
 export interface FailoverNodeOptions {
@@ -48,6 +59,9 @@ export class FailoverNode {
       this.jobs.set(record.job, record);
       if (record.step !== 'done' && record.step !== 'failed') {
         this.options.logger.info('resuming a failover job', { job: record.job, step: record.step });
+        // A switch-over cut off before its repoint held the store for as long as this agent was
+        // down: it is rolled back (as a move's cutover is) and tried again once the spare is in step.
+        if (beforeSwitchRepoint.includes(record.step)) record.resumeRollback = true;
         this.launch(record);
       }
     }
@@ -128,6 +142,49 @@ export class FailoverNode {
     return viewOf(record);
   }
 
+  /**
+   * Rolls a switch-over back (switchover-steps.ts) until the directory takes it, then the job waits
+   * for the spare in step again and retries, or stops after `maxSwitchRollbacks`.
+   */
+  private async rollBack(job: FailoverRecord, why: string): Promise<void> {
+    const { context, logger } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const text = await rollBackSwitch(context, job, why);
+        const last = (job.switchRollbacks ?? 0) >= maxSwitchRollbacks;
+        job.step = last ? 'failed' : 'rebuild';
+        job.updatedAt = context.now();
+        job.history.push({
+          at: job.updatedAt,
+          step: job.step,
+          text: last ? text : `${text}; tried again once ${job.spare} is in step`,
+        });
+        if (last)
+          job.error = `${text}; ${maxSwitchRollbacks} switch-overs were rolled back, so the job stopped trying`;
+        await this.options.journal.save(job);
+        logger.warn('switch-over rolled back', { job: job.job, why });
+        return;
+      } catch (error) {
+        if (this.closed) return;
+        const delay = retryDelaysMs[Math.min(attempt, retryDelaysMs.length - 1)]!;
+        logger.error('a switch-over cannot be rolled back yet; tried again', {
+          job: job.job,
+          error: String(error),
+          delay,
+        });
+        await context.sleep(delay);
+      }
+    }
+  }
+
+  /**
+   * The spare's part of a switch-over (`failover.takeOver`): `promote` puts the replica's copies in
+   * the store's place, `serve` reads the store's entry again once it names this node.
+   */
+  takeOver(request: { store: string; job: string; phase: 'promote' | 'serve' }) {
+    return takeOverHere(this.options.context, request);
+  }
+
   /** Stops running jobs where they are (they resume at the next start). */
   async close(): Promise<void> {
     this.closed = true;
@@ -151,6 +208,11 @@ export class FailoverNode {
     let attempt = 0;
     while (!this.closed && job.step !== 'done' && job.step !== 'failed') {
       try {
+        if (job.resumeRollback) {
+          delete job.resumeRollback;
+          await this.rollBack(job, 'the agent restarted during it');
+          continue;
+        }
         const done = await runStep(context, job);
         attempt = 0;
         job.step = done.next;
@@ -167,6 +229,18 @@ export class FailoverNode {
       } catch (error) {
         if (this.closed) return;
         const text = error instanceof Error ? error.message : String(error);
+        if (beforeSwitchRepoint.includes(job.step)) {
+          const quick = switchRetryDelaysMs[attempt];
+          if (error instanceof FailoverStopped || quick === undefined) {
+            attempt = 0;
+            await this.rollBack(job, text);
+            continue;
+          }
+          attempt++;
+          logger.warn('switch-over step failed; tried again', { job: job.job, step: job.step, error: text });
+          await context.sleep(quick);
+          continue;
+        }
         const delay = retryDelaysMs[attempt];
         if (error instanceof FailoverStopped || delay === undefined) {
           job.history.push({ at: context.now(), step: 'failed', text: `stopped at ${job.step}: ${text}` });

@@ -10,6 +10,7 @@ import type { JsonLogger } from '../common/json-logger.js';
 import type { StoreReplication } from '../replication/store-replication.js';
 import type { FailoverRecord } from './failover-journal.js';
 import { installReplicaCopies, type PromotionStorage, usersWithCopies } from './replica-promotion.js';
+import { switchHold, switchRelease, switchRepoint, switchShip } from './switchover-steps.js';
 
 /** What the steps use; the node's parts are looked up at each use (a service may restart). */
 export interface FailoverContext {
@@ -31,6 +32,10 @@ export interface FailoverContext {
   save: (job: FailoverRecord) => Promise<void>;
   /** Forgets this node's cached view of a store it now serves (proofs, store list). */
   forgetStore: (store: string) => void;
+  /** Stops this node serving a store at an epoch, durably (a switch-over away from it). */
+  fence: (store: string, epoch: number) => Promise<void>;
+  /** The users whose mailHost is the store (the directory's). */
+  storeUsers: (store: string) => Promise<string[]>;
   /** How long a store node's proof lasts: the wait for an old node that cannot be told. */
   leaseMs: number;
   logger: JsonLogger;
@@ -64,6 +69,14 @@ export function runStep(context: FailoverContext, job: FailoverRecord): Promise<
       return reroute(context, job);
     case 'rebuild':
       return rebuild(context, job);
+    case 'switch-hold':
+      return switchHold(context, job);
+    case 'switch-ship':
+      return switchShip(context, job);
+    case 'switch-repoint':
+      return switchRepoint(context, job);
+    case 'switch-release':
+      return switchRelease(context, job);
     case 'done':
     case 'failed':
       throw new Error(`the job is ${job.step}`);
@@ -246,8 +259,8 @@ async function rebuild(context: FailoverContext, job: FailoverRecord): Promise<D
       const settled = now - protectedSince > inStepAfterMs && stream.lagSeconds * 1000 < inStepAfterMs;
       if (stream.lagChanges === 0 || settled)
         return {
-          next: 'done',
-          text: `${job.spare} holds ${job.store} in step: the store is protected again`,
+          next: 'switch-hold',
+          text: `${job.spare} holds ${job.store} in step: the store is protected again; switching over to ${job.spare}`,
         };
     } else protectedSince = undefined;
     if (!stream)

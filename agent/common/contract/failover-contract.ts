@@ -20,7 +20,11 @@ const nodeName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a node name');
  * `promote` (the replica's copies put in the store's place), `repoint` (the store served by this
  * node, its replica placed on the spare), `reroute` (every director drops its routes and the
  * proxied sessions to the fenced node), `rebuild` (the spare copies the store until it is in
- * step), then `done`; or `failed` with the reason.
+ * step), then the planned switch-over to the spare (docs/failover.md, "The switch-over"):
+ * `switch-hold` (the store `switching`, the directors hold its mail and logins, this node refuses
+ * it), `switch-ship` (the last changes shipped, the spare's copy checked and put in place),
+ * `switch-repoint` (the store served by the spare, its replica on this node), `switch-release`
+ * (routes dropped, holds released), then `done`; or `failed` with the reason.
  */
 export const failoverSteps = [
   'fence',
@@ -29,6 +33,10 @@ export const failoverSteps = [
   'repoint',
   'reroute',
   'rebuild',
+  'switch-hold',
+  'switch-ship',
+  'switch-repoint',
+  'switch-release',
   'done',
   'failed',
 ] as const;
@@ -52,6 +60,10 @@ export const failoverJobView = z.object({
   updatedAt: z.number(),
   /** Users whose mailboxes the promotion put in place. */
   promotedUsers: z.number().int().nonnegative().optional(),
+  /** How long the switch-over to the spare held the store's mail and logins (ms), once done. */
+  switchPauseMs: z.number().nonnegative().optional(),
+  /** Switch-overs that were rolled back (the store stayed where it was) before the last try. */
+  switchRollbacks: z.number().int().nonnegative().optional(),
   /** What happened, step by step, in words. */
   history: z.array(z.object({ at: z.number(), step: z.enum(failoverSteps), text: z.string() })),
   /** Why the job stopped (step `failed`), in words. */
@@ -92,5 +104,36 @@ export const failoverMethods = {
     audited: true,
     summary:
       "Drop a director's routes to a failed-over logical store and close the proxied sessions to its old node; from the store's failover node only.",
+  },
+  'failover.hold': {
+    params: z.object({ store: logicalStoreName, job: failoverJobId }).strict(),
+    result: z.object({ users: z.number().int().nonnegative(), closed: z.number().int().nonnegative() }),
+    audited: true,
+    summary:
+      "Hold a logical store's mail in a director's queue and its users' proxy logins, and close their proxied sessions, for a switch-over; from the store's failover node only.",
+  },
+  'failover.release': {
+    params: z.object({ store: logicalStoreName, job: failoverJobId }).strict(),
+    result: z.object({ released: z.boolean() }),
+    audited: true,
+    summary:
+      "Drop a director's routes to a logical store and release the holds of its switch-over; from the store's failover node only.",
+  },
+  'failover.takeOver': {
+    params: z
+      .object({
+        store: logicalStoreName,
+        job: failoverJobId,
+        /** `promote`: put this replica's copies in the store's place; `serve`: read the store's entry again. */
+        phase: z.enum(['promote', 'serve']),
+      })
+      .strict(),
+    result: z.object({
+      users: z.number().int().nonnegative(),
+      messages: z.number().int().nonnegative(),
+    }),
+    audited: true,
+    summary:
+      "Take a logical store over from its serving node in a switch-over: the replica's copies put in place here; from the store's failover node only, while the store is switching.",
   },
 } as const;

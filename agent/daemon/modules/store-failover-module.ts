@@ -60,6 +60,11 @@ export class StoreFailoverModule implements AgentModule {
           this.runtime.find('storeOwnership')?.forget(store);
           this.runtime.find('storeUsers')?.invalidate();
         },
+        fence: async (store, epoch) => {
+          await this.runtime.find('storeOwnership')?.fence(store, epoch);
+        },
+        storeUsers: async (store) =>
+          (await directory.searchUsers({ mailHost: store })).map((user) => user.mail.toLowerCase()),
         leaseMs: config.failover?.leaseMs ?? defaultLeaseMs,
         logger,
         now: () => clock.now(),

@@ -120,6 +120,9 @@ const sampleParams = {
   'failover.list': { inScope: {} },
   'failover.fence': { inScope: { store: 'store01', epoch: 1 } },
   'failover.reroute': { inScope: { store: 'store01', from: 'store01' } },
+  'failover.hold': { inScope: { store: 'store01', job: 'fo-none' } },
+  'failover.release': { inScope: { store: 'store01', job: 'fo-none' } },
+  'failover.takeOver': { inScope: { store: 'store01', job: 'fo-none', phase: 'promote' } },
 } satisfies SampleParams;
 
 type Case =
@@ -201,6 +204,9 @@ test("the matrix keeps the lines issue 10 drew: peers get node.info and the move
     'cutover.release',
     'failover.fence',
     'failover.reroute',
+    'failover.hold',
+    'failover.release',
+    'failover.takeOver',
   ];
   expect(allowedTo('peer').sort()).toEqual(['node.info', ...peerCalls].sort());
   expect(allowedTo('user')).toEqual([]);
