@@ -171,15 +171,15 @@ export async function killStore01UnderTraffic(prefix: string): Promise<ReturnTyp
 
 /**
  * store01 as the first failover leaves it: served by the spare, its replica kept on store02 (the
- * node that took it over first), epoch 4 (fence, repoint, switching, switch-over's repoint); and
- * spare01 streams it to store02, protected.
+ * node that took it over first), at `epoch` (4: fence, repoint, switching, the switch-over's
+ * repoint; two more for each switch-over rolled back); and spare01 streams it to store02, protected.
  */
-export async function expectSwitchedToSpare01(): Promise<void> {
+export async function expectSwitchedToSpare01(epoch = 4): Promise<void> {
   expect(await fleet.writer.getLogicalStore('store01')).toMatchObject({
     servedBy: 'spare01',
     replicaNode: 'store02',
     state: 'serving',
-    epoch: 4,
+    epoch,
   });
   await eventually(async () => {
     const rpc = await fleet.rpc('spare01');
