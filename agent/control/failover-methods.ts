@@ -50,6 +50,7 @@ async function requireFailoverNode(
 type FailoverHandlers = Pick<
   MethodHandlers,
   | 'failover.start'
+  | 'failover.switch'
   | 'failover.list'
   | 'failover.fence'
   | 'failover.reroute'
@@ -69,6 +70,7 @@ export function failoverMethods(deps: FailoverMethodDeps): FailoverHandlers {
     'failover.start': async ({ store, spare }) => ({
       job: await needJobs().start({ store, ...(spare === undefined ? {} : { spare }) }),
     }),
+    'failover.switch': async ({ store, spare }) => ({ job: await needJobs().startSwitch({ store, spare }) }),
     'failover.list': () => ({ jobs: needJobs().list() }),
     'failover.fence': async ({ store, epoch }, { caller }) => {
       const entry = await requireFailoverNode(deps, store, caller.id);

@@ -80,6 +80,7 @@ const roleGroupHandlers: { [G in RoleGroupName]: (deps: MethodTableDeps) => Role
       'failover.list': all['failover.list'],
       'failover.fence': all['failover.fence'],
       'failover.takeOver': all['failover.takeOver'],
+      'failover.switch': all['failover.switch'],
     };
   },
   // A director runs only these: the job's calls, not the jobs.

@@ -185,6 +185,58 @@ export class FailoverNode {
     return takeOverHere(this.options.context, request);
   }
 
+  /**
+   * Checks and starts a planned switch-over ("Switch to spare") of a healthy `store` this node
+   * serves: nothing is fenced; the job begins at `rebuild` (which places the store's replica on the
+   * spare first when it is elsewhere) and ends with the switch-over. Resolves once journaled.
+   */
+  async startSwitch(request: { store: string; spare: string }): Promise<FailoverJobView> {
+    const { node, now } = this.options.context;
+    const { store, spare } = request;
+    const refuse = (text: string) => new MethodError(rpcErrorCodes.refused, text);
+    if (this.isRunning(store)) throw refuse(`a failover or switch-over of ${store} runs here already`);
+    const entry = await this.options.directory.getLogicalStore(store);
+    if (!entry) throw new MethodError(rpcErrorCodes.notFound, `there is no logical store ${store}`);
+    if (entry.servedBy !== node)
+      throw refuse(`${store} is served by ${entry.servedBy}, not by ${node}: start the switch-over there`);
+    if (entry.state !== 'serving')
+      throw refuse(`${store} is ${entry.state} (epoch ${entry.epoch}), not serving`);
+    if (entry.failoverNode !== node)
+      throw refuse(
+        `the directory does not name ${node} as the failover node of ${store}: a system admin names it first (mailfleet switch-to-spare does)`,
+      );
+    const server = await this.options.directory.getServer(spare);
+    if (!server) throw refuse(`there is no node ${spare}`);
+    if (server.role !== 'spare' && server.role !== 'store')
+      throw refuse(`${spare} is a ${server.role}, not a store or spare node`);
+    if (spare === node) throw refuse(`${node} serves ${store} already`);
+    const at = now();
+    const record: FailoverRecord = {
+      job: `fo-${store}-${at.toString(36)}`,
+      store,
+      failedNode: node,
+      takenOverBy: node,
+      spare,
+      planned: true,
+      step: 'rebuild',
+      epoch: entry.epoch,
+      fromEpoch: entry.epoch,
+      startedAt: at,
+      updatedAt: at,
+      history: [
+        {
+          at,
+          step: 'rebuild',
+          text: `switch-over of ${store} from ${node} to ${spare} started (planned: nothing is fenced); ${entry.replicaNode === spare ? `${spare} holds its replica already` : `its replica is built on ${spare} first`}`,
+        },
+      ],
+    };
+    await this.options.journal.save(record);
+    this.jobs.set(record.job, record);
+    this.launch(record);
+    return viewOf(record);
+  }
+
   /** Stops running jobs where they are (they resume at the next start). */
   async close(): Promise<void> {
     this.closed = true;

@@ -247,6 +247,7 @@ async function reroute(context: FailoverContext, job: FailoverRecord): Promise<D
 const inStepAfterMs = 15_000;
 
 async function rebuild(context: FailoverContext, job: FailoverRecord): Promise<Done> {
+  if (job.planned) await placeReplicaOnSpare(context, job);
   let protectedSince: number | undefined;
   for (;;) {
     const stream = context
@@ -270,4 +271,34 @@ async function rebuild(context: FailoverContext, job: FailoverRecord): Promise<D
         .catch(() => undefined);
     await context.sleep(1000);
   }
+}
+
+/**
+ * A planned switch-over whose store has its replica elsewhere places it on the spare first (one
+ * compare-and-set; the store stays served by this node): the spare's empty ledger asks for a full
+ * resync. The old replica is dropped from the placement, so the store is protected by the spare
+ * only once it is in step (the rebuild waits for that).
+ */
+async function placeReplicaOnSpare(context: FailoverContext, job: FailoverRecord): Promise<void> {
+  const entry = await context.directory.getLogicalStore(job.store);
+  if (!entry) throw new FailoverStopped(`there is no logical store ${job.store}`);
+  if (entry.servedBy !== context.node || entry.state !== 'serving')
+    throw new FailoverStopped(
+      `${job.store} is ${entry.state} on ${entry.servedBy} now, not served by ${context.node}`,
+    );
+  job.epoch = entry.epoch;
+  if (entry.replicaNode === job.spare) return;
+  await context.directory.changeStoreState(job.store, {
+    fromEpoch: entry.epoch,
+    epoch: entry.epoch + 1,
+    state: 'serving',
+    replicaNode: job.spare ?? null,
+  });
+  job.epoch = entry.epoch + 1;
+  await context.save(job);
+  context.forgetStore(job.store);
+  await context
+    .replication()
+    ?.refreshNow()
+    .catch(() => undefined);
 }

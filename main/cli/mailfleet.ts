@@ -11,6 +11,7 @@ import { nodeCommand } from './commands/node.js';
 import { replicasCommand } from './commands/replicas.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
+import { switchToSpareCommand } from './commands/switch-to-spare.js';
 
 const help = `mailfleet: run a mail system made of many small mail servers
 
@@ -29,6 +30,7 @@ const help = `mailfleet: run a mail system made of many small mail servers
   mailfleet failover STORE [--to SPARE]     fail a store over to its replica; new replica on the spare (system admins)
   mailfleet failover status [--json]        every failover job and its step
   mailfleet failover arm|disarm STORE       let the replica's node fail the store over on its own
+  mailfleet switch-to-spare STORE [--to SPARE]   move a healthy store to a spare (~2 s pause; system admins)
   mailfleet lab up|down|kill|start ...      a whole fleet on this machine (try 'mailfleet lab')
   mailfleet console [--web] [--port N]      the graphical console (--web: in your browser)
   mailfleet console --seal-secrets          seal the profile's key and password with the OS keychain
@@ -60,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
         return await replicasCommand(rest, out);
       case 'failover':
         return await failoverCommand(rest, out);
+      case 'switch-to-spare':
+        return await switchToSpareCommand(rest, out);
       case 'lab':
         return await labCommand(rest, out);
       case 'console':

@@ -58,6 +58,8 @@ export const failoverJobView = z.object({
   /** ms since the epoch. */
   startedAt: z.number(),
   updatedAt: z.number(),
+  /** A planned "Switch to spare" (maintenance): nothing fenced, the store served by this job's node. */
+  planned: z.boolean().optional(),
   /** Users whose mailboxes the promotion put in place. */
   promotedUsers: z.number().int().nonnegative().optional(),
   /** How long the switch-over to the spare held the store's mail and logins (ms), once done. */
@@ -84,6 +86,19 @@ export const failoverMethods = {
     audited: true,
     summary:
       "Fail a logical store over to this node, which holds its replica: fence the node that served it, promote the replica, repoint the store and re-route the directors; then rebuild a replica on the spare. The directory must name this node as the store's failover node.",
+  },
+  'failover.switch': {
+    params: z
+      .object({
+        store: logicalStoreName,
+        /** The spare that serves the store at the end (its replica is placed there first). */
+        spare: nodeName,
+      })
+      .strict(),
+    result: z.object({ job: failoverJobView }),
+    audited: true,
+    summary:
+      "Switch a healthy logical store this node serves over to a spare, for maintenance: its replica built on the spare, then a lossless cutover of about 2 s; this node keeps its replica. The directory must name this node as the store's failover node.",
   },
   'failover.list': {
     params: z.object({}).strict(),

@@ -123,6 +123,7 @@ const sampleParams = {
   'failover.hold': { inScope: { store: 'store01', job: 'fo-none' } },
   'failover.release': { inScope: { store: 'store01', job: 'fo-none' } },
   'failover.takeOver': { inScope: { store: 'store01', job: 'fo-none', phase: 'promote' } },
+  'failover.switch': { inScope: { store: 'store01', spare: 'spare01' } },
 } satisfies SampleParams;
 
 type Case =

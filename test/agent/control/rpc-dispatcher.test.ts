@@ -53,6 +53,7 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'failover.hold': unreachable,
     'failover.release': unreachable,
     'failover.takeOver': unreachable,
+    'failover.switch': unreachable,
     'queue.summary': unreachable,
     'queue.list': unreachable,
     'queue.hold': unreachable,

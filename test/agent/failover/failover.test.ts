@@ -58,6 +58,11 @@ describe('failover of store01', () => {
     expect(ended.history.map((h) => h.step)).toEqual(failoverSteps.filter((step) => step !== 'failed'));
     expect(ended.switchPauseMs).toBeGreaterThan(0);
     console.log(`failover: the switch-over to spare01 held mail and logins ${ended.switchPauseMs} ms`);
+    console.log(
+      ended.history
+        .map((h, i) => `${h.at - (ended.history[i - 1]?.at ?? h.at)} ms  ${h.step}: ${h.text}`)
+        .join('\n'),
+    );
     await everyMessageOnce(accepted);
     // One server in the directory (the spare), the replica kept on store02, protected.
     await expectSwitchedToSpare01();
