@@ -181,7 +181,7 @@ export class FailoverNode {
    * The spare's part of a switch-over (`failover.takeOver`): `promote` puts the replica's copies in
    * the store's place, `serve` reads the store's entry again once it names this node.
    */
-  takeOver(request: { store: string; job: string; phase: 'promote' | 'serve' }) {
+  takeOver(request: { store: string; job: string; phase: 'settle' | 'promote' | 'serve' }) {
     return takeOverHere(this.options.context, request);
   }
 

@@ -24,7 +24,7 @@ const settleWaitMs = 15_000;
 /** Runs one phase of a switch-over on the node that takes the store over. */
 export async function takeOverHere(
   context: FailoverContext,
-  request: { store: string; job: string; phase: 'promote' | 'serve' },
+  request: { store: string; job: string; phase: 'settle' | 'promote' | 'serve' },
 ): Promise<{ users: number; messages: number }> {
   const { store, job, phase } = request;
   const refuse = (text: string) => new MethodError(rpcErrorCodes.refused, text);
@@ -41,13 +41,18 @@ export async function takeOverHere(
       .catch(() => undefined);
     return { users: users.length, ...(await countMessages(context.mailRoot, users)) };
   }
-  if (entry.state !== 'switching')
-    throw refuse(`${store} is ${entry.state} (epoch ${entry.epoch}), not being switched over`);
   if (entry.replicaNode !== context.node)
     throw refuse(`the replica of ${store} is on ${entry.replicaNode ?? 'no node'}, not on ${context.node}`);
   const replicas = context.replication()?.replicas;
   if (!replicas) throw new Error('the replica side of this node is not running');
-  const owed = await replicas.settle(store, settleWaitMs);
+  if (phase === 'settle') {
+    // Before the hold: whatever is owed is copied while the store still serves.
+    const owed = await replicas.settle(store, settleWaitMs);
+    return { users: users.length, messages: owed };
+  }
+  if (entry.state !== 'switching')
+    throw refuse(`${store} is ${entry.state} (epoch ${entry.epoch}), not being switched over`);
+  const owed = await replicas.settle(store, settleWaitMs, { deliveriesWritten: true });
   if (owed > 0)
     throw refuse(`${owed} mailbox(es) of ${store} still owe changes after ${settleWaitMs / 1000} s`);
   const copiesRoot = await replicas.closeForPromotion(store);

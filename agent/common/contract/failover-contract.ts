@@ -139,8 +139,11 @@ export const failoverMethods = {
       .object({
         store: logicalStoreName,
         job: failoverJobId,
-        /** `promote`: put this replica's copies in the store's place; `serve`: read the store's entry again. */
-        phase: z.enum(['promote', 'serve']),
+        /**
+         * `settle`: copy what the replica owes now, before the store is held (shortens the pause);
+         * `promote`: put this replica's copies in the store's place; `serve`: read the store's entry again.
+         */
+        phase: z.enum(['settle', 'promote', 'serve']),
       })
       .strict(),
     result: z.object({
