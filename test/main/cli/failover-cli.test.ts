@@ -65,13 +65,48 @@ describe('mailfleet failover', () => {
       servedBy: string;
       replicaNode: string;
     }>;
+    // The job ends with the switch-over: the spare serves store01, store02 keeps its replica.
     expect(rows.find((r) => r.store === 'store01')).toMatchObject({
-      servedBy: 'store02',
-      replicaNode: 'spare01',
+      servedBy: 'spare01',
+      replicaNode: 'store02',
     });
-    // A store failed over already is not failed over to the same place again: its replica is on the spare now.
+    expect(job.switchPauseMs).toBeGreaterThan(0);
+    console.log(`failover-cli: the switch-over to spare01 held mail and logins ${job.switchPauseMs} ms`);
+    // A store failed over already is not failed over to the same place again: the spare serves it now.
     const again = await mailfleet('failover', 'store01', '--no-wait', '--to', 'spare01');
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/spare01 cannot hold the new replica of store01/);
+  }, 300_000);
+});
+
+describe('mailfleet switch-to-spare', () => {
+  it('moves a healthy store to another node with its replica built there first, and says what it did', async () => {
+    const help = await mailfleet('switch-to-spare', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/pause for about 2 s/);
+    // Refused in words, nothing written.
+    const director = await mailfleet('switch-to-spare', 'store02', '--to', 'director01');
+    expect(director.code).not.toBe(0);
+    expect(director.stderr).toMatch(/director01 is a director, not a store or spare node/);
+    const itself = await mailfleet('switch-to-spare', 'store02', '--to', 'store02');
+    expect(itself.stderr).toMatch(/store02 serves store02 already/);
+    // store01's node, repaired and started again, serves nothing: store02 goes there for maintenance.
+    expect((await mailfleet('lab', 'start', 'store01', '--home', home)).code).toBe(0);
+    const run = await mailfleet('switch-to-spare', 'store02', '--to', 'store01', '--json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const job = JSON.parse(run.stdout) as FailoverJobView;
+    expect(job).toMatchObject({ store: 'store02', planned: true, spare: 'store01', step: 'done' });
+    expect(job.history.map((h) => h.step)).not.toContain('fence');
+    console.log(`switch-to-spare: mail and logins held ${job.switchPauseMs} ms`);
+    const rows = JSON.parse((await mailfleet('replicas', '--json')).stdout) as Array<{
+      store: string;
+      servedBy: string;
+      replicaNode: string;
+    }>;
+    expect(rows.find((r) => r.store === 'store02')).toMatchObject({
+      servedBy: 'store01',
+      replicaNode: 'store02',
+    });
   }, 300_000);
 });
