@@ -51,6 +51,7 @@ type FailoverHandlers = Pick<
   MethodHandlers,
   | 'failover.start'
   | 'failover.switch'
+  | 'failover.makeSpare'
   | 'failover.list'
   | 'failover.fence'
   | 'failover.reroute'
@@ -72,6 +73,7 @@ export function failoverMethods(deps: FailoverMethodDeps): FailoverHandlers {
     }),
     'failover.switch': async ({ store, spare }) => ({ job: await needJobs().startSwitch({ store, spare }) }),
     'failover.list': () => ({ jobs: needJobs().list() }),
+    'failover.makeSpare': () => needJobs().makeSpare(),
     'failover.fence': async ({ store, epoch }, { caller }) => {
       const entry = await requireFailoverNode(deps, store, caller.id);
       if (entry.epoch < epoch)

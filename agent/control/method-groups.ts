@@ -80,7 +80,14 @@ export const roleGroups = {
   // Failover of logical stores (docs/failover.md): run on the store node that holds the replica,
   // which tells the fenced node to stop.
   failover: {
-    methods: ['failover.start', 'failover.list', 'failover.fence', 'failover.takeOver', 'failover.switch'],
+    methods: [
+      'failover.start',
+      'failover.list',
+      'failover.fence',
+      'failover.takeOver',
+      'failover.switch',
+      'failover.makeSpare',
+    ],
     absent: 'this node runs no failover of logical stores',
   },
   // The failover job re-routes every director, and holds and releases a switched store (peers only).

@@ -81,6 +81,7 @@ const roleGroupHandlers: { [G in RoleGroupName]: (deps: MethodTableDeps) => Role
       'failover.fence': all['failover.fence'],
       'failover.takeOver': all['failover.takeOver'],
       'failover.switch': all['failover.switch'],
+      'failover.makeSpare': all['failover.makeSpare'],
     };
   },
   // A director runs only these: the job's calls, not the jobs.

@@ -14,6 +14,7 @@ import type { JsonLogger } from '../common/json-logger.js';
 import { MethodError } from '../control/method-handler.js';
 import { type FailoverJournal, type FailoverRecord, viewOf } from './failover-journal.js';
 import { type FailoverContext, FailoverStopped, runStep } from './failover-steps.js';
+import { makeSpare } from './make-spare.js';
 import { beforeSwitchRepoint, rollBackSwitch } from './switchover-steps.js';
 import { takeOverHere } from './switchover-take-over.js';
 
@@ -32,7 +33,9 @@ const maxSwitchRollbacks = 3;
 /** What the node needs besides the steps' context. */
 export interface FailoverNodeOptions {
   context: FailoverContext;
-  directory: Pick<FleetDirectory, 'getLogicalStore' | 'getServer'>;
+  directory: Pick<FleetDirectory, 'getLogicalStore' | 'getServer' | 'listLogicalStores' | 'searchUsers'>;
+  /** The stores this node served at some epoch (its fence file). */
+  servedStores: () => string[];
   journal: FailoverJournal;
   logger: JsonLogger;
   /** Pause after every journaled step, for failure drills (0 in normal use). */
@@ -235,6 +238,19 @@ export class FailoverNode {
     this.jobs.set(record.job, record);
     this.launch(record);
     return viewOf(record);
+  }
+
+  /** "Make spare": wipes this node's old mail (make-spare.ts); refused while anyone needs it. */
+  makeSpare(): Promise<{ stores: string[]; mailboxes: number }> {
+    const { context } = this.options;
+    return makeSpare({
+      node: context.node,
+      mailRoot: context.mailRoot,
+      directory: this.options.directory,
+      servedStores: this.options.servedStores,
+      jobsRunning: () => [...this.jobs.values()].some((job) => job.step !== 'done' && job.step !== 'failed'),
+      logger: this.options.logger,
+    });
   }
 
   /** Stops running jobs where they are (they resume at the next start). */

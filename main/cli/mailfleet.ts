@@ -6,6 +6,7 @@ import { auditCommand } from './commands/audit.js';
 import { consoleCommand } from './commands/console.js';
 import { failoverCommand } from './commands/failover.js';
 import { labCommand } from './commands/lab.js';
+import { makeSpareCommand } from './commands/make-spare.js';
 import { drainCommand, moveCommand, movesCommand } from './commands/moves.js';
 import { nodeCommand } from './commands/node.js';
 import { replicasCommand } from './commands/replicas.js';
@@ -31,6 +32,7 @@ const help = `mailfleet: run a mail system made of many small mail servers
   mailfleet failover status [--json]        every failover job and its step
   mailfleet failover arm|disarm STORE       let the replica's node fail the store over on its own
   mailfleet switch-to-spare STORE [--to SPARE]   move a healthy store to a spare (~2 s pause; system admins)
+  mailfleet make-spare NODE                 after repair: wipe a node's old mail, make it the spare
   mailfleet lab up|down|kill|start ...      a whole fleet on this machine (try 'mailfleet lab')
   mailfleet console [--web] [--port N]      the graphical console (--web: in your browser)
   mailfleet console --seal-secrets          seal the profile's key and password with the OS keychain
@@ -64,6 +66,8 @@ export async function main(argv: string[]): Promise<number> {
         return await failoverCommand(rest, out);
       case 'switch-to-spare':
         return await switchToSpareCommand(rest, out);
+      case 'make-spare':
+        return await makeSpareCommand(rest, out);
       case 'lab':
         return await labCommand(rest, out);
       case 'console':

@@ -128,6 +128,7 @@ export const accessMatrix = {
   'failover.release':     row(N, N, N, N, Y),
   'failover.takeOver':    row(N, N, N, N, Y),
   'failover.switch':      row(Y, N, N, N, N),
+  'failover.makeSpare':   row(Y, N, N, N, N),
   'sync.figures':         row(N, N, N, N, Y),
   'sync.hold':            row(N, N, N, N, Y),
   'sync.release':         row(N, N, N, N, Y),

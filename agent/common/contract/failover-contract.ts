@@ -100,6 +100,17 @@ export const failoverMethods = {
     summary:
       "Switch a healthy logical store this node serves over to a spare, for maintenance: its replica built on the spare, then a lossless cutover of about 2 s; this node keeps its replica. The directory must name this node as the store's failover node.",
   },
+  'failover.makeSpare': {
+    params: z.object({}).strict(),
+    result: z.object({
+      /** The logical stores whose old mailboxes were wiped here. */
+      stores: z.array(logicalStoreName),
+      mailboxes: z.number().int().nonnegative(),
+    }),
+    audited: true,
+    summary:
+      "After repair: wipe the mail this node kept of the logical stores it served (it serves none and holds no replica now), so it can be the fleet's spare; refused while it serves a store or holds a replica.",
+  },
   'failover.list': {
     params: z.object({}).strict(),
     result: z.object({ jobs: z.array(failoverJobView) }),

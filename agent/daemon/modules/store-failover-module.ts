@@ -71,6 +71,7 @@ export class StoreFailoverModule implements AgentModule {
         sleep,
       },
       directory,
+      servedStores: () => this.runtime.find('storeOwnership')?.servedStores() ?? [],
       journal,
       logger,
       ...(config.failover?.stepPauseMs ? { stepPauseMs: config.failover.stepPauseMs } : {}),

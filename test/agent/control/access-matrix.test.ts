@@ -124,6 +124,8 @@ const sampleParams = {
   'failover.release': { inScope: { store: 'store01', job: 'fo-none' } },
   'failover.takeOver': { inScope: { store: 'store01', job: 'fo-none', phase: 'promote' } },
   'failover.switch': { inScope: { store: 'store01', spare: 'spare01' } },
+  // The node serves store01: an allowed caller is refused in words, and nothing is wiped.
+  'failover.makeSpare': { inScope: {} },
 } satisfies SampleParams;
 
 type Case =

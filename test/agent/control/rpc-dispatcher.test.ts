@@ -54,6 +54,7 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'failover.release': unreachable,
     'failover.takeOver': unreachable,
     'failover.switch': unreachable,
+    'failover.makeSpare': unreachable,
     'queue.summary': unreachable,
     'queue.list': unreachable,
     'queue.hold': unreachable,

@@ -90,9 +90,24 @@ describe('mailfleet switch-to-spare', () => {
     expect(director.stderr).toMatch(/director01 is a director, not a store or spare node/);
     const itself = await mailfleet('switch-to-spare', 'store02', '--to', 'store02');
     expect(itself.stderr).toMatch(/store02 serves store02 already/);
-    // store01's node, repaired and started again, serves nothing: store02 goes there for maintenance.
+    // store01's node, repaired and started again, serves nothing: made the spare (its old mail of
+    // store01 wiped), store02 goes there for maintenance.
     expect((await mailfleet('lab', 'start', 'store01', '--home', home)).code).toBe(0);
-    const run = await mailfleet('switch-to-spare', 'store02', '--to', 'store01', '--json');
+    const busy = await mailfleet('make-spare', 'store02');
+    expect(busy.code).not.toBe(0);
+    expect(busy.stderr).toMatch(/store02 still serves store02/);
+    const holding = await mailfleet('make-spare', 'store03');
+    expect(holding.stderr).toMatch(/store03 still serves store03/);
+    const made = await mailfleet('make-spare', 'store01', '--json');
+    expect(made.stderr).toBe('');
+    const wiped = JSON.parse(made.stdout) as { stores: string[]; mailboxes: number; role: string };
+    expect(wiped.stores).toContain('store01');
+    expect(wiped.mailboxes).toBeGreaterThan(0);
+    const servers = JSON.parse((await mailfleet('status', '--json')).stdout) as Array<{ name: string; role: string }>;
+    expect(servers.find((server) => server.name === 'store01')?.role).toBe('spare');
+      /"name":"store01"[^}]*"role":"spare"|"role":"spare"[^}]*"name":"store01"/,
+    );
+    const run = await mailfleet('switch-to-spare', 'store02', '--json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const job = JSON.parse(run.stdout) as FailoverJobView;
