@@ -103,10 +103,11 @@ describe('mailfleet switch-to-spare', () => {
     const wiped = JSON.parse(made.stdout) as { stores: string[]; mailboxes: number; role: string };
     expect(wiped.stores).toContain('store01');
     expect(wiped.mailboxes).toBeGreaterThan(0);
-    const servers = JSON.parse((await mailfleet('status', '--json')).stdout) as Array<{ name: string; role: string }>;
+    const servers = JSON.parse((await mailfleet('status', '--json')).stdout) as Array<{
+      name: string;
+      role: string;
+    }>;
     expect(servers.find((server) => server.name === 'store01')?.role).toBe('spare');
-      /"name":"store01"[^}]*"role":"spare"|"role":"spare"[^}]*"name":"store01"/,
-    );
     const run = await mailfleet('switch-to-spare', 'store02', '--json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
