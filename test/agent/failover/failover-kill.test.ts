@@ -7,7 +7,8 @@
  * `reroute`; spare01 during `rebuild`; then, in the switch-over to spare01, store02 (the job's
  * agent, serving the store) once the store is held (`switch-ship`), and spare01 at the next
  * try's `switch-ship`. Each is started again; each switch-over cut off before its repoint is
- * rolled back and tried again; the job ends `done` with spare01 serving the store and store02
+ * rolled back and tried again (the spare's kill may also be waited out: it is back within the 10 s
+ * the switch-over waits for its acknowledgement); the job ends `done` with spare01 serving the store and store02
  * holding its replica, and every message the director accepted is in its INBOX once, through
  * the proxy.
  */
@@ -81,8 +82,14 @@ describe('a failover survives the kill of its parts', () => {
     const steps = ended.history.map((h) => h.step);
     expect(steps).toContain('promote');
     expect(steps[steps.length - 1]).toBe('done');
-    expect(ended.switchRollbacks).toBe(2);
-    expect(ended.history.filter((h) => /was rolled back/.test(h.text))).toHaveLength(2);
+    // The restart of the job's agent rolls its switch-over back; the spare's kill either rolls the
+    // next back too (the take-over failed) or is waited out (it came back in step within 10 s).
+    const rollbacks = ended.switchRollbacks ?? 0;
+    expect(rollbacks).toBeGreaterThanOrEqual(1);
+    expect(ended.history.filter((h) => /was rolled back/.test(h.text))).toHaveLength(rollbacks);
+    expect(ended.history[ended.history.findIndex((h) => h.step === 'switch-ship') + 1]?.text).toMatch(
+      /^the switch-over to spare01 was rolled back \(the agent restarted during it\): store01 is served by store02 again, nothing lost/,
+    );
     console.log(
       `failover-kill: the last switch-over held mail and logins ${ended.switchPauseMs} ms (3 s step pauses included)`,
     );
@@ -90,6 +97,7 @@ describe('a failover survives the kill of its parts', () => {
     expect(accepted.length).toBeGreaterThan(20);
     await everyMessageOnce(accepted);
     // One server in the directory (the spare), the replica kept on store02, protected.
-    await expectSwitchedToSpare01(8);
+    // Two epochs per rollback (switching, serving again) besides the four of a clean run.
+    await expectSwitchedToSpare01(4 + 2 * rollbacks);
   }, 900_000);
 });
