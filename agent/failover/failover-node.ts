@@ -90,7 +90,7 @@ export class FailoverNode {
     request: { store: string; spare?: string },
     by: 'administrator' | 'automatic' = 'administrator',
   ): Promise<FailoverJobView> {
-    const { node, now } = this.options.context;
+    const { node } = this.options.context;
     const { store, spare } = request;
     const refuse = (text: string) => new MethodError(rpcErrorCodes.refused, text);
     if (this.isRunning(store)) throw refuse(`${store} is already being failed over here`);
@@ -119,30 +119,15 @@ export class FailoverNode {
           `${spare} cannot hold the new replica of ${store}: it ${spare === node ? 'takes the store over' : 'is the failed node'}`,
         );
     }
-    const at = now();
-    const record: FailoverRecord = {
-      job: `fo-${store}-${at.toString(36)}`,
+    return this.begin({
       store,
       failedNode: entry.servedBy,
       takenOverBy: node,
       ...(spare === undefined ? {} : { spare }),
       step: 'fence',
       epoch: entry.epoch,
-      fromEpoch: entry.epoch,
-      startedAt: at,
-      updatedAt: at,
-      history: [
-        {
-          at,
-          step: 'fence',
-          text: `${by === 'automatic' ? 'automatic ' : ''}failover of ${store} from ${entry.servedBy} to ${node}${spare ? `, new replica on ${spare}` : ''} started`,
-        },
-      ],
-    };
-    await this.options.journal.save(record);
-    this.jobs.set(record.job, record);
-    this.launch(record);
-    return viewOf(record);
+      text: `${by === 'automatic' ? 'automatic ' : ''}failover of ${store} from ${entry.servedBy} to ${node}${spare ? `, new replica on ${spare}` : ''} started`,
+    });
   }
 
   /**
@@ -194,7 +179,7 @@ export class FailoverNode {
    * spare first when it is elsewhere) and ends with the switch-over. Resolves once journaled.
    */
   async startSwitch(request: { store: string; spare: string }): Promise<FailoverJobView> {
-    const { node, now } = this.options.context;
+    const { node } = this.options.context;
     const { store, spare } = request;
     const refuse = (text: string) => new MethodError(rpcErrorCodes.refused, text);
     if (this.isRunning(store)) throw refuse(`a failover or switch-over of ${store} runs here already`);
@@ -213,9 +198,7 @@ export class FailoverNode {
     if (server.role !== 'spare' && server.role !== 'store')
       throw refuse(`${spare} is a ${server.role}, not a store or spare node`);
     if (spare === node) throw refuse(`${node} serves ${store} already`);
-    const at = now();
-    const record: FailoverRecord = {
-      job: `fo-${store}-${at.toString(36)}`,
+    return this.begin({
       store,
       failedNode: node,
       takenOverBy: node,
@@ -223,16 +206,28 @@ export class FailoverNode {
       planned: true,
       step: 'rebuild',
       epoch: entry.epoch,
-      fromEpoch: entry.epoch,
+      text: `switch-over of ${store} from ${node} to ${spare} started (planned: nothing is fenced); ${entry.replicaNode === spare ? `${spare} holds its replica already` : `its replica is built on ${spare} first`}`,
+    });
+  }
+
+  /** Journals a new job at its first step and runs it. */
+  private async begin(
+    start: Pick<
+      FailoverRecord,
+      'store' | 'failedNode' | 'takenOverBy' | 'spare' | 'planned' | 'step' | 'epoch'
+    > & {
+      text: string;
+    },
+  ): Promise<FailoverJobView> {
+    const { text, ...fields } = start;
+    const at = this.options.context.now();
+    const record: FailoverRecord = {
+      ...fields,
+      job: `fo-${start.store}-${at.toString(36)}`,
+      fromEpoch: start.epoch,
       startedAt: at,
       updatedAt: at,
-      history: [
-        {
-          at,
-          step: 'rebuild',
-          text: `switch-over of ${store} from ${node} to ${spare} started (planned: nothing is fenced); ${entry.replicaNode === spare ? `${spare} holds its replica already` : `its replica is built on ${spare} first`}`,
-        },
-      ],
+      history: [{ at, step: start.step, text }],
     };
     await this.options.journal.save(record);
     this.jobs.set(record.job, record);
