@@ -98,6 +98,11 @@ describe('mailfleet switch-to-spare', () => {
     expect(busy.stderr).toMatch(/store02 still serves store02/);
     const holding = await mailfleet('make-spare', 'store03');
     expect(holding.stderr).toMatch(/store03 still serves store03/);
+    // The ring put store03's replica on store01: someone needs it, so it is refused until placed elsewhere.
+    const protecting = await mailfleet('make-spare', 'store01');
+    expect(protecting.code).not.toBe(0);
+    expect(protecting.stderr).toMatch(/store01 holds the replica of store03, which keeps it protected/);
+    expect((await mailfleet('replicas', 'place', 'store03', '--on', 'store02')).code).toBe(0);
     const made = await mailfleet('make-spare', 'store01', '--json');
     expect(made.stderr).toBe('');
     const wiped = JSON.parse(made.stdout) as { stores: string[]; mailboxes: number; role: string };
