@@ -33,7 +33,10 @@ const maxSwitchRollbacks = 3;
 /** What the node needs besides the steps' context. */
 export interface FailoverNodeOptions {
   context: FailoverContext;
-  directory: Pick<FleetDirectory, 'getLogicalStore' | 'getServer' | 'listLogicalStores' | 'searchUsers'>;
+  directory: Pick<
+    FleetDirectory,
+    'getLogicalStore' | 'getServer' | 'listLogicalStores' | 'findUserByAddress'
+  >;
   /** The stores this node served at some epoch (its fence file). */
   servedStores: () => string[];
   journal: FailoverJournal;
