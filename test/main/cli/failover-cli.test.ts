@@ -4,12 +4,15 @@
  * to store02 (its replica) with the new replica on the free spare and follows the job to its end;
  * `failover status` lists the job; a bad request is refused in words and changes nothing.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailoverJobView } from '../../../agent/common/contract/failover-contract.js';
+import { parseLabUsers } from '../../../main/lab/lab-people.js';
+import { labInboxSubjects } from '../../support/lab-imap-login.js';
 import { type LabProcess, runMailfleet, startLabProcess } from '../../support/lab-process.js';
+import { labSmtpTransport } from '../../support/lab-smtp.js';
 
 let home: string;
 let lab: LabProcess | undefined;
@@ -46,6 +49,19 @@ describe('mailfleet failover', () => {
     const missing = await mailfleet('failover', 'store09');
     expect(missing.stderr).toMatch(/there is no logical store store09/);
 
+    // Mail for a user of store01 (through the director): store01's node holds a mailbox of it when
+    // it is killed, which make-spare wipes later.
+    const user = parseLabUsers(await readFile(join(home, 'lab-users.csv'), 'utf8')).find(
+      (u) => u.store === 'store01',
+    );
+    const transport = await labSmtpTransport(home, 'director01', '127.0.0.1');
+    await transport.sendMail({
+      envelope: { from: 'lab@outside.example', to: [user!.address] },
+      raw: `From: lab@outside.example\r\nTo: ${user!.address}\r\nSubject: before the failover\r\n\r\nbody\r\n`,
+    });
+    transport.close();
+    while (!(await labInboxSubjects(home, user!.address, user!.password)).includes('before the failover'))
+      await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await mailfleet('lab', 'kill', 'store01', '--home', home)).code).toBe(0);
     const run = await mailfleet('failover', 'store01', '--json');
     expect(run.stderr).toBe('');
