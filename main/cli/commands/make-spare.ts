@@ -39,6 +39,11 @@ export async function makeSpareCommand(argv: string[], out: (text: string) => vo
       throw new Error(`${node} is a ${server.role}: only a store node can be made the spare`);
     const wiped = await open.fleet.call(node, 'failover.makeSpare', {});
     await open.directory.updateServer(node, { role: 'spare' });
+    const after = await open.directory.getServer(node);
+    if (after?.role !== 'spare')
+      throw new Error(
+        `${node}'s old mail is wiped, but the directory did not take the role spare (it says ${after?.role ?? 'nothing'})`,
+      );
     out(
       values.json
         ? JSON.stringify({ node, role: 'spare', ...wiped }, null, 2)
