@@ -49,7 +49,15 @@ async function requireFailoverNode(
 
 type FailoverHandlers = Pick<
   MethodHandlers,
-  'failover.start' | 'failover.list' | 'failover.fence' | 'failover.reroute'
+  | 'failover.start'
+  | 'failover.switch'
+  | 'failover.makeSpare'
+  | 'failover.list'
+  | 'failover.fence'
+  | 'failover.reroute'
+  | 'failover.hold'
+  | 'failover.release'
+  | 'failover.takeOver'
 >;
 
 /** Handlers of the failover and reroute groups. */
@@ -63,7 +71,9 @@ export function failoverMethods(deps: FailoverMethodDeps): FailoverHandlers {
     'failover.start': async ({ store, spare }) => ({
       job: await needJobs().start({ store, ...(spare === undefined ? {} : { spare }) }),
     }),
+    'failover.switch': async ({ store, spare }) => ({ job: await needJobs().startSwitch({ store, spare }) }),
     'failover.list': () => ({ jobs: needJobs().list() }),
+    'failover.makeSpare': () => needJobs().makeSpare(),
     'failover.fence': async ({ store, epoch }, { caller }) => {
       const entry = await requireFailoverNode(deps, store, caller.id);
       if (entry.epoch < epoch)
@@ -101,5 +111,44 @@ export function failoverMethods(deps: FailoverMethodDeps): FailoverHandlers {
       }
       return { closed };
     },
+    // A switch-over (docs/failover.md): the store's mail and its users' logins held on this
+    // director while the spare takes it over; released (routes dropped first) when it serves.
+    'failover.hold': async ({ store }, { caller }) => {
+      await requireFailoverNode(deps, store, caller.id);
+      const queue = deps.queue();
+      const proxies = deps.proxies();
+      if (!queue && !proxies) throw new MethodError(rpcErrorCodes.notFound, roleGroups.reroute.absent);
+      const users = await storeUsersOf(deps, store);
+      // Durable: a director restarted meanwhile still holds; resolves once no delivery is in flight.
+      await queue?.hold({ logicalStore: store });
+      let closed = 0;
+      for (const user of users) {
+        proxies?.hold(user);
+        closed += proxies?.kick(user) ?? 0;
+      }
+      return { users: users.length, closed };
+    },
+    'failover.release': async ({ store }, { caller }) => {
+      await requireFailoverNode(deps, store, caller.id);
+      const queue = deps.queue();
+      const proxies = deps.proxies();
+      if (!queue && !proxies) throw new MethodError(rpcErrorCodes.notFound, roleGroups.reroute.absent);
+      deps.router()?.invalidate({ logicalStore: store });
+      proxies?.invalidate();
+      let released = false;
+      for (const user of await storeUsersOf(deps, store))
+        released = (proxies?.release(user) ?? false) || released;
+      released = ((await queue?.release({ logicalStore: store })) ?? false) || released;
+      return { released };
+    },
+    'failover.takeOver': async ({ store, job, phase }, { caller }) => {
+      await requireFailoverNode(deps, store, caller.id);
+      return needJobs().takeOver({ store, job, phase });
+    },
   };
+}
+
+/** The addresses of a store's users, lower case. */
+async function storeUsersOf(deps: FailoverMethodDeps, store: string): Promise<string[]> {
+  return (await deps.directory.searchUsers({ mailHost: store })).map((u) => u.mail.toLowerCase());
 }

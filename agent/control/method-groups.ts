@@ -80,11 +80,21 @@ export const roleGroups = {
   // Failover of logical stores (docs/failover.md): run on the store node that holds the replica,
   // which tells the fenced node to stop.
   failover: {
-    methods: ['failover.start', 'failover.list', 'failover.fence'],
+    methods: [
+      'failover.start',
+      'failover.list',
+      'failover.fence',
+      'failover.takeOver',
+      'failover.switch',
+      'failover.makeSpare',
+    ],
     absent: 'this node runs no failover of logical stores',
   },
-  // The failover job re-routes every director (peers only).
-  reroute: { methods: ['failover.reroute'], absent: 'this node is not a director' },
+  // The failover job re-routes every director, and holds and releases a switched store (peers only).
+  reroute: {
+    methods: ['failover.reroute', 'failover.hold', 'failover.release'],
+    absent: 'this node is not a director',
+  },
 } as const satisfies Record<string, RoleGroupSpec>;
 
 export type RoleGroupName = keyof typeof roleGroups;

@@ -79,10 +79,20 @@ const roleGroupHandlers: { [G in RoleGroupName]: (deps: MethodTableDeps) => Role
       'failover.start': all['failover.start'],
       'failover.list': all['failover.list'],
       'failover.fence': all['failover.fence'],
+      'failover.takeOver': all['failover.takeOver'],
+      'failover.switch': all['failover.switch'],
+      'failover.makeSpare': all['failover.makeSpare'],
     };
   },
-  // A director runs only this one: the job's calls, not the jobs.
-  reroute: (deps) => ({ 'failover.reroute': failoverMethods(deps.failover)['failover.reroute'] }),
+  // A director runs only these: the job's calls, not the jobs.
+  reroute: (deps) => {
+    const all = failoverMethods(deps.failover);
+    return {
+      'failover.reroute': all['failover.reroute'],
+      'failover.hold': all['failover.hold'],
+      'failover.release': all['failover.release'],
+    };
+  },
 };
 
 /** Every method of the contract for a node that runs `groups` besides the every-node groups. */

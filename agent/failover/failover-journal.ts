@@ -15,6 +15,10 @@ export const failoverRecord = failoverJobView.extend({
   fromEpoch: z.number().int().nonnegative(),
   /** The users whose copies the promotion installs (listed before the first is installed). */
   promotedList: z.array(z.string()).optional(),
+  /** When the switch-over began to hold the store (ms since the epoch): its pause runs from here. */
+  switchStartedAt: z.number().optional(),
+  /** Set at a restart that found the job before its switch-over's repoint: it is rolled back first. */
+  resumeRollback: z.boolean().optional(),
 });
 export type FailoverRecord = z.infer<typeof failoverRecord>;
 
@@ -54,6 +58,12 @@ export class FailoverJournal {
 
 /** The console's view of a record (the journal's own fields left out). */
 export function viewOf(record: FailoverRecord): FailoverJobView {
-  const { fromEpoch: _fromEpoch, promotedList: _promotedList, ...view } = record;
+  const {
+    fromEpoch: _fromEpoch,
+    promotedList: _promotedList,
+    switchStartedAt: _switchStartedAt,
+    resumeRollback: _resumeRollback,
+    ...view
+  } = record;
   return view;
 }

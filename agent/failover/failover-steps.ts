@@ -10,6 +10,7 @@ import type { JsonLogger } from '../common/json-logger.js';
 import type { StoreReplication } from '../replication/store-replication.js';
 import type { FailoverRecord } from './failover-journal.js';
 import { installReplicaCopies, type PromotionStorage, usersWithCopies } from './replica-promotion.js';
+import { switchHold, switchRelease, switchRepoint, switchShip } from './switchover-steps.js';
 
 /** What the steps use; the node's parts are looked up at each use (a service may restart). */
 export interface FailoverContext {
@@ -31,6 +32,10 @@ export interface FailoverContext {
   save: (job: FailoverRecord) => Promise<void>;
   /** Forgets this node's cached view of a store it now serves (proofs, store list). */
   forgetStore: (store: string) => void;
+  /** Stops this node serving a store at an epoch, durably (a switch-over away from it). */
+  fence: (store: string, epoch: number) => Promise<void>;
+  /** The users whose mailHost is the store (the directory's). */
+  storeUsers: (store: string) => Promise<string[]>;
   /** How long a store node's proof lasts: the wait for an old node that cannot be told. */
   leaseMs: number;
   logger: JsonLogger;
@@ -64,6 +69,14 @@ export function runStep(context: FailoverContext, job: FailoverRecord): Promise<
       return reroute(context, job);
     case 'rebuild':
       return rebuild(context, job);
+    case 'switch-hold':
+      return switchHold(context, job);
+    case 'switch-ship':
+      return switchShip(context, job);
+    case 'switch-repoint':
+      return switchRepoint(context, job);
+    case 'switch-release':
+      return switchRelease(context, job);
     case 'done':
     case 'failed':
       throw new Error(`the job is ${job.step}`);
@@ -234,6 +247,7 @@ async function reroute(context: FailoverContext, job: FailoverRecord): Promise<D
 const inStepAfterMs = 15_000;
 
 async function rebuild(context: FailoverContext, job: FailoverRecord): Promise<Done> {
+  if (job.planned) await placeReplicaOnSpare(context, job);
   let protectedSince: number | undefined;
   for (;;) {
     const stream = context
@@ -246,8 +260,8 @@ async function rebuild(context: FailoverContext, job: FailoverRecord): Promise<D
       const settled = now - protectedSince > inStepAfterMs && stream.lagSeconds * 1000 < inStepAfterMs;
       if (stream.lagChanges === 0 || settled)
         return {
-          next: 'done',
-          text: `${job.spare} holds ${job.store} in step: the store is protected again`,
+          next: 'switch-hold',
+          text: `${job.spare} holds ${job.store} in step: the store is protected again; switching over to ${job.spare}`,
         };
     } else protectedSince = undefined;
     if (!stream)
@@ -257,4 +271,34 @@ async function rebuild(context: FailoverContext, job: FailoverRecord): Promise<D
         .catch(() => undefined);
     await context.sleep(1000);
   }
+}
+
+/**
+ * A planned switch-over whose store has its replica elsewhere places it on the spare first (one
+ * compare-and-set; the store stays served by this node): the spare's empty ledger asks for a full
+ * resync. The old replica is dropped from the placement, so the store is protected by the spare
+ * only once it is in step (the rebuild waits for that).
+ */
+async function placeReplicaOnSpare(context: FailoverContext, job: FailoverRecord): Promise<void> {
+  const entry = await context.directory.getLogicalStore(job.store);
+  if (!entry) throw new FailoverStopped(`there is no logical store ${job.store}`);
+  if (entry.servedBy !== context.node || entry.state !== 'serving')
+    throw new FailoverStopped(
+      `${job.store} is ${entry.state} on ${entry.servedBy} now, not served by ${context.node}`,
+    );
+  job.epoch = entry.epoch;
+  if (entry.replicaNode === job.spare) return;
+  await context.directory.changeStoreState(job.store, {
+    fromEpoch: entry.epoch,
+    epoch: entry.epoch + 1,
+    state: 'serving',
+    replicaNode: job.spare ?? null,
+  });
+  job.epoch = entry.epoch + 1;
+  await context.save(job);
+  context.forgetStore(job.store);
+  await context
+    .replication()
+    ?.refreshNow()
+    .catch(() => undefined);
 }

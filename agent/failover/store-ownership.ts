@@ -149,6 +149,11 @@ export class StoreOwnership {
     });
   }
 
+  /** The logical stores this node served at some epoch (its disk may hold their mailboxes). */
+  servedStores(): string[] {
+    return Object.keys(this.file.stores).sort();
+  }
+
   /** Forgets the proofs (after a repoint that names this node): the next use reads again. */
   forget(store: string): void {
     this.proofs.delete(store);

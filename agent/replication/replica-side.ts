@@ -177,18 +177,26 @@ export class ReplicaSide {
   /**
    * Waits (at most `waitMs`) until the replica owes no user a copy: a failover whose old node
    * answered and stopped lets the replica copy the last flag and folder changes from it first.
-   * Resolves with the users still owed (0 when in step).
+   * With `deliveriesWritten`, a user owed only deliveries counts as in step: they are in the spool
+   * with their UIDs and written in at the promotion; their round would only copy mod-sequences (a
+   * switch-over holds the store meanwhile, so that round is not waited for). Resolves with the
+   * users still owed (0 when in step).
    */
-  async settle(name: string, waitMs: number): Promise<number> {
+  async settle(name: string, waitMs: number, options: { deliveriesWritten?: boolean } = {}): Promise<number> {
     const store = await this.stores.get(name)?.catch(() => undefined);
     if (!store) return 0;
     const deadline = this.options.now() + waitMs;
+    const owed = () =>
+      [...store.ledger.pending.values()].filter(
+        (entry) => !(options.deliveriesWritten && entry.deliveriesOnly),
+      ).length;
     // The changes still owed are copied now, not after their settle time.
-    for (const entry of store.ledger.pending.values()) entry.since = 0;
+    for (const entry of store.ledger.pending.values())
+      if (!(options.deliveriesWritten && entry.deliveriesOnly)) entry.since = 0;
     this.schedule(store);
-    while (store.ledger.pending.size > 0 && this.options.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    return store.ledger.pending.size;
+    while (owed() > 0 && this.options.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    return owed();
   }
 
   /** Drops a promoted store's ledger and spool (the copies are the store's mailboxes now). */

@@ -10,12 +10,14 @@ import { completionSpec } from './commands/completion.js';
 import { consoleCommand } from './commands/console.js';
 import { failoverCommand } from './commands/failover.js';
 import { labCommand } from './commands/lab.js';
+import { makeSpareCommand } from './commands/make-spare.js';
 import { drainCommand, moveCommand, movesCommand } from './commands/moves.js';
 import { nodeCommand } from './commands/node.js';
 import { queueSpec } from './commands/queue.js';
 import { replicasCommand } from './commands/replicas.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
+import { switchToSpareCommand } from './commands/switch-to-spare.js';
 import { userSpec } from './commands/user.js';
 import { whySpec } from './commands/why.js';
 
@@ -122,6 +124,36 @@ export const commandTable: CommandSpec[] = [
     flags: ['fleet', 'json', 'to', 'no-wait', 'help'],
     completes: 'store',
     run: (argv, io) => failoverCommand(argv, io.out),
+  },
+  {
+    name: 'switch-to-spare',
+    summary: 'move a healthy store to a spare for maintenance (about 2 s pause)',
+    usage: ['switch-to-spare STORE [--to SPARE] [--no-wait] [--json]   (system admins)'],
+    details: [
+      'Moves a healthy store to a spare node without losing mail: the spare gets a full copy first',
+      '(when it does not hold the replica yet), then mail and logins pause for about 2 s while the',
+      'spare takes over. The old node keeps the replica, so the store stays protected.',
+      '  --to SPARE   the node that serves the store afterwards (default: a free spare)',
+      "  --no-wait    start the job and return; follow it with 'mailfleet failover status'",
+      profileLine,
+    ],
+    flags: ['fleet', 'json', 'to', 'no-wait', 'help'],
+    completes: 'store',
+    run: (argv, io) => switchToSpareCommand(argv, io.out),
+  },
+  {
+    name: 'make-spare',
+    summary: "after repair: wipe a node's old mail and make it the spare",
+    usage: ['make-spare NODE [--json]   (system admins)'],
+    details: [
+      'After a failed store node is repaired: deletes the mail it still keeps of the stores it used',
+      'to serve (other nodes serve them now) and makes it the fleet spare. Refused while the node',
+      "serves a store or holds a store's replica.",
+      profileLine,
+    ],
+    flags: ['fleet', 'json', 'help'],
+    completes: 'node',
+    run: (argv, io) => makeSpareCommand(argv, io.out),
   },
   {
     name: 'lab',

@@ -3,7 +3,7 @@
  * IMAP proxy, the directory; every agent its own process; the ring of replicas placed),
  * `mailfleet console --web` on it and Debian's Chromium: store01's node is killed (SIGKILL), its
  * tile turns red and offers "Fail over to store02"; the dialog says the plan in words and asks
- * once; after one click the tile shows the job's steps, then "store01 served by store02"; a user
+ * once; after one click the tile shows the job's steps, then "store01 served by spare01" (after the switch-over to the spare); a user
  * of store01 logs in through the director's proxy (imapflow) and reads the mail delivered before
  * the kill. The dialog, the steps and the end in English and Japanese; screenshots in
  * test-output/console/failover-*.png.
@@ -119,7 +119,7 @@ describe('failover in the console (browser mode, real lab)', () => {
       'store01 を store02 に切り替えますか？',
     );
     expect(await dialog().locator('[data-fact="spare"]').textContent()).toBe(
-      'store01 の新しい複製を spare01 に裏で作ります。',
+      'store01 の新しい複製を spare01 に裏で作ります。複製が追いついたら spare01 が store01 を引き継ぎます（メールとログインが約 2 秒止まります）。store02 は複製を持ち続けます。',
     );
     await page.screenshot({ path: join(screenshots, 'failover-dialog-ja.png') });
     await dialog().getByRole('button', { name: 'キャンセル' }).click();
@@ -134,7 +134,7 @@ describe('failover in the console (browser mode, real lab)', () => {
       'store02 serves store01 from its replica, at once. store01 is cut off: it never serves store01 again, even when it comes back.',
     );
     expect(await dialog().locator('[data-fact="spare"]').textContent()).toBe(
-      'A new replica of store01 is built on spare01 in the background.',
+      'A new replica of store01 is built on spare01 in the background; once it is up to date, spare01 takes store01 over with a pause of about 2 s and store02 keeps the replica.',
     );
     expect(await dialog().locator('[data-fact="users"]').textContent()).toMatch(
       /cannot log in for a few seconds/,
@@ -147,7 +147,7 @@ describe('failover in the console (browser mode, real lab)', () => {
     await page.screenshot({ path: join(screenshots, 'failover-dialog-en.png') });
   });
 
-  it('one click: the tile shows the steps, then "served by store02", and store01\'s user logs in through the proxy', async () => {
+  it('one click: the tile shows the steps, then "served by spare01", and store01\'s user logs in through the proxy', async () => {
     const clickedAt = Date.now();
     await dialog().getByRole('button', { name: 'Fail over to store02' }).click();
     const job = tile('store01').locator('.failover-job');
@@ -160,6 +160,7 @@ describe('failover in the console (browser mode, real lab)', () => {
       'Serve it from the replica',
       'Send logins and mail there',
       'Build the new replica',
+      'Move it to spare01 (mail and logins pause about 2 s)',
     ]);
     expect(await dialog().getAttribute('open')).toBeNull();
     await page.screenshot({ path: join(screenshots, 'failover-steps-en.png') });
@@ -183,12 +184,12 @@ describe('failover in the console (browser mode, real lab)', () => {
     }
     // Only steps under way were shown (a small store's job is through them in a few seconds).
     for (const step of stepsSeen)
-      expect(['fence', 'stop-old', 'promote', 'repoint', 'reroute', 'rebuild']).toContain(step);
-    expect(await done.textContent()).toBe('store01 served by store02');
+      expect(['fence', 'stop-old', 'promote', 'repoint', 'reroute', 'rebuild', 'switch']).toContain(step);
+    expect(await done.textContent()).toBe('store01 served by spare01');
     expect(await tile('store01').locator('.failover-button').count()).toBe(0);
     await page.screenshot({ path: join(screenshots, 'failover-done-en.png') });
 
-    // The user's mail program: a login through the director's proxy reaches store02's copy.
+    // The user's mail program: a login through the director's proxy reaches spare01's copy.
     expect(await subjectsThroughProxy()).toEqual(['before the failover']);
     const rows = JSON.parse((await mailfleet('replicas', '--json')).stdout) as Array<{
       store: string;
@@ -196,18 +197,18 @@ describe('failover in the console (browser mode, real lab)', () => {
       replicaNode: string;
     }>;
     expect(rows.find((r) => r.store === 'store01')).toMatchObject({
-      servedBy: 'store02',
-      replicaNode: 'spare01',
+      servedBy: 'spare01',
+      replicaNode: 'store02',
     });
 
     await page.getByRole('button', { name: '日本語' }).click();
-    await expect.poll(() => done.textContent()).toBe('store01 は store02 が担当中');
+    await expect.poll(() => done.textContent()).toBe('store01 は spare01 が担当中');
     await page.screenshot({ path: join(screenshots, 'failover-done-ja.png') });
     // Its node page says the same.
     await tile('store01').locator('a.tile-name').click();
     await expect
       .poll(() => page.locator('.node-page .failover-done').textContent(), { timeout: 15_000 })
-      .toBe('store01 は store02 が担当中');
+      .toBe('store01 は spare01 が担当中');
     await page.getByRole('button', { name: 'English' }).click();
     expect(consoleLab.pageErrors).toEqual([]);
   }, 300_000);

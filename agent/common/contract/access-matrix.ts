@@ -66,9 +66,11 @@ function row(system: Access, helpdesk: Access, domain: DomainAccess, user: Acces
  * could place another store's replica on itself and receive its mail.
  *
  * Failover (docs/failover.md): only a system admin starts one (it fences a node and repoints a
- * store for all its users); the helpdesk sees the jobs' steps. The fenced node and the directors
- * take `failover.fence` and `failover.reroute` from a peer only, and only from the node the
- * store's entry names as its failover node (which only a system admin can write).
+ * store for all its users), a switch-over to a spare (`failover.switch`) or wipes a repaired node
+ * (`failover.makeSpare`); the helpdesk sees the jobs' steps. The fenced node, the spare and the
+ * directors take `failover.fence`, `failover.takeOver`, `failover.reroute`, `failover.hold` and
+ * `failover.release` from a peer only, and only from the node the store's entry names as its
+ * failover node (which only a system admin can write).
  *
  * Moves: staff (system, helpdesk) move anyone; a domain admin moves, follows, cancels and rolls
  * back only its own domains' users (each user of a call is checked by the handler, and a listing
@@ -124,6 +126,11 @@ export const accessMatrix = {
   'failover.list':        row(Y, Y, N, N, N),
   'failover.fence':       row(N, N, N, N, Y),
   'failover.reroute':     row(N, N, N, N, Y),
+  'failover.hold':        row(N, N, N, N, Y),
+  'failover.release':     row(N, N, N, N, Y),
+  'failover.takeOver':    row(N, N, N, N, Y),
+  'failover.switch':      row(Y, N, N, N, N),
+  'failover.makeSpare':   row(Y, N, N, N, N),
   'sync.figures':         row(N, N, N, N, Y),
   'sync.hold':            row(N, N, N, N, Y),
   'sync.release':         row(N, N, N, N, Y),

@@ -20,7 +20,11 @@ const nodeName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'a node name');
  * `promote` (the replica's copies put in the store's place), `repoint` (the store served by this
  * node, its replica placed on the spare), `reroute` (every director drops its routes and the
  * proxied sessions to the fenced node), `rebuild` (the spare copies the store until it is in
- * step), then `done`; or `failed` with the reason.
+ * step), then the planned switch-over to the spare (docs/failover.md, "The switch-over"):
+ * `switch-hold` (the store `switching`, the directors hold its mail and logins, this node refuses
+ * it), `switch-ship` (the last changes shipped, the spare's copy checked and put in place),
+ * `switch-repoint` (the store served by the spare, its replica on this node), `switch-release`
+ * (routes dropped, holds released), then `done`; or `failed` with the reason.
  */
 export const failoverSteps = [
   'fence',
@@ -29,6 +33,10 @@ export const failoverSteps = [
   'repoint',
   'reroute',
   'rebuild',
+  'switch-hold',
+  'switch-ship',
+  'switch-repoint',
+  'switch-release',
   'done',
   'failed',
 ] as const;
@@ -50,8 +58,14 @@ export const failoverJobView = z.object({
   /** ms since the epoch. */
   startedAt: z.number(),
   updatedAt: z.number(),
+  /** A planned "Switch to spare" (maintenance): nothing fenced, the store served by this job's node. */
+  planned: z.boolean().optional(),
   /** Users whose mailboxes the promotion put in place. */
   promotedUsers: z.number().int().nonnegative().optional(),
+  /** How long the switch-over to the spare held the store's mail and logins (ms), once done. */
+  switchPauseMs: z.number().nonnegative().optional(),
+  /** Switch-overs that were rolled back (the store stayed where it was) before the last try. */
+  switchRollbacks: z.number().int().nonnegative().optional(),
   /** What happened, step by step, in words. */
   history: z.array(z.object({ at: z.number(), step: z.enum(failoverSteps), text: z.string() })),
   /** Why the job stopped (step `failed`), in words. */
@@ -73,6 +87,30 @@ export const failoverMethods = {
     summary:
       "Fail a logical store over to this node, which holds its replica: fence the node that served it, promote the replica, repoint the store and re-route the directors; then rebuild a replica on the spare. The directory must name this node as the store's failover node.",
   },
+  'failover.switch': {
+    params: z
+      .object({
+        store: logicalStoreName,
+        /** The spare that serves the store at the end (its replica is placed there first). */
+        spare: nodeName,
+      })
+      .strict(),
+    result: z.object({ job: failoverJobView }),
+    audited: true,
+    summary:
+      "Switch a healthy logical store this node serves over to a spare, for maintenance: its replica built on the spare, then a lossless cutover of about 2 s; this node keeps its replica. The directory must name this node as the store's failover node.",
+  },
+  'failover.makeSpare': {
+    params: z.object({}).strict(),
+    result: z.object({
+      /** The logical stores whose old mailboxes were wiped here. */
+      stores: z.array(logicalStoreName),
+      mailboxes: z.number().int().nonnegative(),
+    }),
+    audited: true,
+    summary:
+      "After repair: wipe the mail this node kept of the logical stores it served (it serves none and holds no replica now), so it can be the fleet's spare; refused while it serves a store or holds a replica.",
+  },
   'failover.list': {
     params: z.object({}).strict(),
     result: z.object({ jobs: z.array(failoverJobView) }),
@@ -92,5 +130,39 @@ export const failoverMethods = {
     audited: true,
     summary:
       "Drop a director's routes to a failed-over logical store and close the proxied sessions to its old node; from the store's failover node only.",
+  },
+  'failover.hold': {
+    params: z.object({ store: logicalStoreName, job: failoverJobId }).strict(),
+    result: z.object({ users: z.number().int().nonnegative(), closed: z.number().int().nonnegative() }),
+    audited: true,
+    summary:
+      "Hold a logical store's mail in a director's queue and its users' proxy logins, and close their proxied sessions, for a switch-over; from the store's failover node only.",
+  },
+  'failover.release': {
+    params: z.object({ store: logicalStoreName, job: failoverJobId }).strict(),
+    result: z.object({ released: z.boolean() }),
+    audited: true,
+    summary:
+      "Drop a director's routes to a logical store and release the holds of its switch-over; from the store's failover node only.",
+  },
+  'failover.takeOver': {
+    params: z
+      .object({
+        store: logicalStoreName,
+        job: failoverJobId,
+        /**
+         * `settle`: copy what the replica owes now, before the store is held (shortens the pause);
+         * `promote`: put this replica's copies in the store's place; `serve`: read the store's entry again.
+         */
+        phase: z.enum(['settle', 'promote', 'serve']),
+      })
+      .strict(),
+    result: z.object({
+      users: z.number().int().nonnegative(),
+      messages: z.number().int().nonnegative(),
+    }),
+    audited: true,
+    summary:
+      "Take a logical store over from its serving node in a switch-over: the replica's copies put in place here; from the store's failover node only, while the store is switching.",
   },
 } as const;

@@ -89,10 +89,14 @@ export interface FleetDirectory {
 
   listServers(): Promise<ServerEntry[]>;
   getServer(name: string): Promise<ServerEntry | undefined>;
-  /** Records a node's state, host keys or endpoints (the agent publishes its own at start). */
+  /**
+   * Records a node's state, host keys or endpoints (the agent publishes its own at start); its role
+   * only with a system admin's bind ("Make spare").
+   */
   updateServer(
     name: string,
     change: {
+      role?: NodeRole;
       state?: NodeState;
       hostKeys?: string[];
       endpoints?: Record<string, string>;

@@ -37,6 +37,7 @@ import {
   type MailDomainEntry,
   type MailGroupEntry,
   type MailUserEntry,
+  type NodeRole,
   type NodeState,
   type ServerEntry,
   splitAddress,
@@ -135,6 +136,7 @@ export class LdapFleetDirectory implements FleetDirectory {
   async updateServer(
     name: string,
     change: {
+      role?: NodeRole;
       state?: NodeState;
       hostKeys?: string[];
       endpoints?: Record<string, string>;
@@ -145,6 +147,7 @@ export class LdapFleetDirectory implements FleetDirectory {
     const changes: Change[] = [];
     const replace = (type: string, values: string[]) =>
       changes.push(new Change({ operation: 'replace', modification: new Attribute({ type, values }) }));
+    if (change.role !== undefined) replace('mailfleetRole', [change.role]);
     if (change.state !== undefined) replace('mailfleetNodeState', [change.state]);
     if (change.hostKeys !== undefined) replace('sshPublicKey', change.hostKeys);
     if (change.endpoints !== undefined) replace('mailfleetEndpoint', endpointValues(change.endpoints));

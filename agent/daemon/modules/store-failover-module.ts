@@ -60,12 +60,18 @@ export class StoreFailoverModule implements AgentModule {
           this.runtime.find('storeOwnership')?.forget(store);
           this.runtime.find('storeUsers')?.invalidate();
         },
+        fence: async (store, epoch) => {
+          await this.runtime.find('storeOwnership')?.fence(store, epoch);
+        },
+        storeUsers: async (store) =>
+          (await directory.searchUsers({ mailHost: store })).map((user) => user.mail.toLowerCase()),
         leaseMs: config.failover?.leaseMs ?? defaultLeaseMs,
         logger,
         now: () => clock.now(),
         sleep,
       },
       directory,
+      servedStores: () => this.runtime.find('storeOwnership')?.servedStores() ?? [],
       journal,
       logger,
       ...(config.failover?.stepPauseMs ? { stepPauseMs: config.failover.stepPauseMs } : {}),

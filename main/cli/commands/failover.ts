@@ -9,6 +9,7 @@ import type { FailoverJobView } from '../../../agent/common/contract/failover-co
 import { planFailover, startFailover } from '../../core/failover/failover-plan.js';
 import { formatTable } from '../output.js';
 import { answerTimeoutMs, openFleetFromFlag } from './fleet-options.js';
+import { followFailoverJob } from './follow-failover-job.js';
 
 const usage =
   'usage: mailfleet failover STORE [--to SPARE] [--no-wait] [--json] | failover status [--json] | failover arm|disarm STORE [--fleet FILE]';
@@ -80,20 +81,7 @@ export async function failoverCommand(argv: string[], out: (text: string) => voi
       out(values.json ? JSON.stringify(job, null, 2) : `job ${job.job} started on ${plan.takeOverNode}`);
       return 0;
     }
-    let shown = 0;
-    for (;;) {
-      const answer = await open.fleet.call(plan.takeOverNode, 'failover.list', {}).catch(() => undefined);
-      const now = answer?.jobs.find((j) => j.job === job.job);
-      if (now && !values.json) {
-        for (const line of now.history.slice(shown)) out(`${new Date(line.at).toISOString()}  ${line.text}`);
-        shown = now.history.length;
-      }
-      if (now && (now.step === 'done' || now.step === 'failed')) {
-        if (values.json) out(JSON.stringify(now, null, 2));
-        return now.step === 'done' ? 0 : 1;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    return await followFailoverJob(open, plan.takeOverNode, job, values.json, out);
   } finally {
     await open.close();
   }

@@ -7,7 +7,8 @@ export const failoverMessagesEn = {
   'failover.dialog.planning': 'Working out the failover of {store}…',
   'failover.plan.serves':
     '{takeOver} serves {store} from its replica, at once. {failed} is cut off: it never serves {store} again, even when it comes back.',
-  'failover.plan.spare': 'A new replica of {store} is built on {spare} in the background.',
+  'failover.plan.spare':
+    'A new replica of {store} is built on {spare} in the background; once it is up to date, {spare} takes {store} over with a pause of about 2 s and {takeOver} keeps the replica.',
   'failover.plan.noSpare': 'No spare is free: {store} has no replica after this until you place one.',
   'failover.plan.users':
     'Users of {store} cannot log in for a few seconds; their mail programs then connect again by themselves.',
@@ -29,4 +30,5 @@ export const failoverMessagesEn = {
   'failover.step.repoint': 'Serve it from the replica',
   'failover.step.reroute': 'Send logins and mail there',
   'failover.step.rebuild': 'Build the new replica',
+  'failover.step.switch': 'Move it to {spare} (mail and logins pause about 2 s)',
 } as const;

@@ -9,7 +9,8 @@ export const failoverMessagesJa = {
   'failover.dialog.planning': '{store} の切り替え手順を確認しています…',
   'failover.plan.serves':
     '{takeOver} が複製から {store} をすぐに引き継ぎます。{failed} は切り離され、復旧しても {store} を扱いません。',
-  'failover.plan.spare': '{store} の新しい複製を {spare} に裏で作ります。',
+  'failover.plan.spare':
+    '{store} の新しい複製を {spare} に裏で作ります。複製が追いついたら {spare} が {store} を引き継ぎます（メールとログインが約 2 秒止まります）。{takeOver} は複製を持ち続けます。',
   'failover.plan.noSpare': '空いている予備機がありません。複製先を決めるまで {store} には複製がありません。',
   'failover.plan.users':
     '{store} の利用者は数秒間ログインできません。その後、メールソフトが自動でつなぎ直します。',
@@ -32,4 +33,5 @@ export const failoverMessagesJa = {
   'failover.step.repoint': '複製から提供を始める',
   'failover.step.reroute': 'ログインとメールの行き先を変える',
   'failover.step.rebuild': '新しい複製を作る',
+  'failover.step.switch': '{spare} に移す（メールとログインが約 2 秒止まります）',
 } as const satisfies Record<keyof typeof failoverMessagesEn, string>;

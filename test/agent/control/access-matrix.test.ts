@@ -121,6 +121,12 @@ const sampleParams = {
   'failover.list': { inScope: {} },
   'failover.fence': { inScope: { store: 'store01', epoch: 1 } },
   'failover.reroute': { inScope: { store: 'store01', from: 'store01' } },
+  'failover.hold': { inScope: { store: 'store01', job: 'fo-none' } },
+  'failover.release': { inScope: { store: 'store01', job: 'fo-none' } },
+  'failover.takeOver': { inScope: { store: 'store01', job: 'fo-none', phase: 'promote' } },
+  'failover.switch': { inScope: { store: 'store01', spare: 'spare01' } },
+  // The node serves store01: an allowed caller is refused in words, and nothing is wiped.
+  'failover.makeSpare': { inScope: {} },
 } satisfies SampleParams;
 
 type Case =
@@ -215,6 +221,9 @@ test("the matrix keeps the lines issue 10 drew: peers get node.info and the move
     'cutover.release',
     'failover.fence',
     'failover.reroute',
+    'failover.hold',
+    'failover.release',
+    'failover.takeOver',
   ];
   expect(allowedTo('peer').sort()).toEqual(['node.info', ...peerCalls].sort());
   expect(allowedTo('user')).toEqual([]);

@@ -2,14 +2,14 @@
  * Automatic failover (docs/failover.md): store02 holds store01's replica and runs with
  * `failover.autoAfterSeconds: 3`. Killed, store01 is not failed over while the directory does not
  * name store02 as its failover node (not armed); once a system admin names it, store02 fails the
- * store over on its own with the same fenced job, new replica on the free spare, and the mail is
- * there once.
+ * store over on its own with the same fenced job, new replica on the free spare, switched over to
+ * it, and the mail is there once.
  */
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../replication/replication-fleet.js';
 import {
   everyMessageOnce,
-  expectFailedOverToStore02,
+  expectSwitchedToSpare01,
   failoverFleet,
   finished,
   jobsOn,
@@ -38,9 +38,9 @@ describe('automatic failover', () => {
     const accepted = await load.stop();
     await finished('store02', job.job);
     await everyMessageOnce(accepted);
-    // One server in the directory; the epoch raised twice (fence, repoint).
-    await expectFailedOverToStore02();
-    // Once: the store is served by store02 now, which does not fail itself over.
+    // One server in the directory: the spare after the switch-over, the replica kept on store02.
+    await expectSwitchedToSpare01();
+    // Once: spare01 streams the store to store02 now, so store02 sees no silent primary.
     expect(await jobsOn('store02')).toHaveLength(1);
   }, 400_000);
 });

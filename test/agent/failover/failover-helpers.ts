@@ -169,12 +169,26 @@ export async function killStore01UnderTraffic(prefix: string): Promise<ReturnTyp
   return load;
 }
 
-/** store01 as the first failover leaves it: served by store02, its new replica on spare01, epoch 2 (fence, repoint). */
-export async function expectFailedOverToStore02(): Promise<void> {
+/**
+ * store01 as the first failover leaves it: served by the spare, its replica kept on store02 (the
+ * node that took it over first), at `epoch` (4: fence, repoint, switching, the switch-over's
+ * repoint; two more for each switch-over rolled back); and spare01 streams it to store02, protected.
+ */
+export async function expectSwitchedToSpare01(epoch = 4): Promise<void> {
   expect(await fleet.writer.getLogicalStore('store01')).toMatchObject({
-    servedBy: 'store02',
-    replicaNode: 'spare01',
+    servedBy: 'spare01',
+    replicaNode: 'store02',
     state: 'serving',
-    epoch: 2,
+    epoch,
   });
+  await eventually(async () => {
+    const rpc = await fleet.rpc('spare01');
+    try {
+      const { streams } = await rpc.client.call('replication.status', {});
+      const stream = streams.find((s) => s.store === 'store01');
+      return stream?.replicaNode === 'store02' && stream.state === 'protected' ? true : undefined;
+    } finally {
+      rpc.close();
+    }
+  }, 500);
 }

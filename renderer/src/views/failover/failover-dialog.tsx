@@ -26,7 +26,11 @@ function DialogBody({ dialog }: { dialog: Dialog }) {
             <li data-fact="serves">{tr.t('failover.plan.serves', names)}</li>
             <li data-fact="spare">
               {plan.spare
-                ? tr.t('failover.plan.spare', { store: plan.store, spare: plan.spare })
+                ? tr.t('failover.plan.spare', {
+                    store: plan.store,
+                    spare: plan.spare,
+                    takeOver: plan.takeOverNode,
+                  })
                 : tr.t('failover.plan.noSpare', { store: plan.store })}
             </li>
             <li data-fact="users">{tr.t('failover.plan.users', names)}</li>

@@ -1,8 +1,9 @@
 /**
  * A store node's failover, on its dashboard tile and its node page: for a system admin, "Fail over
  * to <replica node>" for each store it serves that has a replica (on the tile only while the node
- * is down); once a job runs, its steps (done, under way, to come), then "<store> served by <node>"
- * or why it stopped.
+ * is down); once a job runs, its steps (done, under way, to come; the switch-over to the spare
+ * shown as one step), then "<store> served by <node>" (the spare, after the switch-over) or why it
+ * stopped.
  */
 import type { FailoverJobView } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
@@ -11,14 +12,20 @@ import { jobsFromNode, storesToFailOver, useFailoverStore } from '../../store/fa
 import './failover.css';
 
 /** The steps shown while a job runs, in order (`done` and `failed` are its ends). */
-const shownSteps = ['fence', 'stop-old', 'promote', 'repoint', 'reroute', 'rebuild'] as const;
+const shownSteps = ['fence', 'stop-old', 'promote', 'repoint', 'reroute', 'rebuild', 'switch'] as const;
+
+/** The shown step of a job's step: the switch-over's four are one for the administrator. */
+function shownStepOf(step: FailoverJobView['step']): string {
+  return step.startsWith('switch-') ? 'switch' : step;
+}
 
 function JobSteps({ job }: { job: FailoverJobView }) {
   const tr = useTranslator();
   if (job.step === 'done')
     return (
       <p className="failover-done" data-store={job.store}>
-        {tr.t('failover.servedBy', { store: job.store, node: job.takenOverBy })}
+        {/* A job with a spare ends with the switch-over: the spare serves the store. */}
+        {tr.t('failover.servedBy', { store: job.store, node: job.spare ?? job.takenOverBy })}
       </p>
     );
   if (job.step === 'failed')
@@ -27,9 +34,9 @@ function JobSteps({ job }: { job: FailoverJobView }) {
         {tr.t('failover.stopped', { store: job.store, reason: job.error ?? '' })}
       </p>
     );
-  const at = shownSteps.indexOf(job.step as (typeof shownSteps)[number]);
+  const at = shownSteps.indexOf(shownStepOf(job.step) as (typeof shownSteps)[number]);
   return (
-    <div className="failover-job" data-store={job.store} data-step={job.step}>
+    <div className="failover-job" data-store={job.store} data-step={shownStepOf(job.step)}>
       <p className="failover-running">
         {tr.t('failover.running', { store: job.store, node: job.takenOverBy })}
       </p>
@@ -40,7 +47,7 @@ function JobSteps({ job }: { job: FailoverJobView }) {
             className={i < at ? 'step-done' : i === at ? 'step-now' : 'step-later'}
             data-step={step}
           >
-            {tr.t(`failover.step.${step}`, { node: job.failedNode })}
+            {tr.t(`failover.step.${step}`, { node: job.failedNode, spare: job.spare ?? '' })}
           </li>
         ))}
       </ol>
