@@ -60,7 +60,15 @@ export type SwitchPlanAnswer = z.infer<typeof switchPlanAnswer>;
 /** `failover.makeSparePlan`: whether a node can be made the spare now, or why not (in words). */
 export const makeSparePlanAnswer = z.discriminatedUnion('possible', [
   z.object({ possible: z.literal(true), node }),
-  z.object({ possible: z.literal(false), node, refusal: z.string() }),
+  z.object({
+    possible: z.literal(false),
+    node,
+    refusal: z.string(),
+    /** The stores the node still serves (the page says the refusal in its language from these). */
+    serves: z.array(z.string()),
+    /** The stores whose replica the node holds. */
+    holdsReplicaOf: z.array(z.string()),
+  }),
 ]);
 export type MakeSparePlanAnswer = z.infer<typeof makeSparePlanAnswer>;
 

@@ -7,7 +7,7 @@
 import type { FailoverJobView } from '../../agent/common/contract/failover-contract.js';
 import type { FleetDirectory } from '../../agent/common/directory/fleet-directory.js';
 import { planFailover, startFailover } from '../core/failover/failover-plan.js';
-import { makeSpare, makeSpareRefusal } from '../core/failover/make-spare.js';
+import { makeSpare, makeSpareBlockers, makeSpareRefusal } from '../core/failover/make-spare.js';
 import { planSwitchToSpare, startSwitchToSpare } from '../core/failover/switch-plan.js';
 import type { FleetClient } from '../core/fleet-client.js';
 import { ConsoleCallError } from './console-call-error.js';
@@ -132,7 +132,9 @@ export function failoverHandlers(failover: () => FailoverFleet | undefined) {
     'failover.makeSparePlan': async ({ node }: { node: string }): Promise<MakeSparePlanAnswer> => {
       const [stores, servers] = await layout(need());
       const refusal = makeSpareRefusal(stores, servers, node);
-      return refusal ? { possible: false, node, refusal } : { possible: true, node };
+      return refusal
+        ? { possible: false, node, refusal, ...makeSpareBlockers(stores, node) }
+        : { possible: true, node };
     },
     'failover.makeSpare': async ({ node }: { node: string }) => {
       const fleet = need();

@@ -19,9 +19,9 @@ import {
   startConsoleLab,
 } from '../support/console-lab.js';
 import { type ConsoleProcess, startConsoleProcess } from '../support/console-process.js';
+import { deliverThroughProxy, placeReplicaRing } from '../support/failover-lab.js';
 import { labInboxSubjects } from '../support/lab-imap-login.js';
 import { runMailfleet } from '../support/lab-process.js';
-import { labSmtpTransport } from '../support/lab-smtp.js';
 
 let consoleLab: ConsoleLab;
 /** The console of the lab's helpdesk admin (no failover for that tier). */
@@ -49,24 +49,9 @@ beforeAll(async () => {
   user = parseLabUsers(await readFile(join(consoleLab.home, 'lab-users.csv'), 'utf8')).find(
     (u) => u.store === 'store01',
   )!;
-  expect((await mailfleet('replicas', 'ring')).code).toBe(0);
-  for (let tries = 0; ; tries++) {
-    const rows = JSON.parse((await mailfleet('replicas', '--json')).stdout) as Array<{ state: string }>;
-    if (rows.every((r) => r.state === 'protected')) break;
-    if (tries > 120) throw new Error('the replicas never caught up');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+  await placeReplicaRing(consoleLab.home);
   // Mail acknowledged before the kill: the replica holds it (RPO 0), so it is read after the failover.
-  const transport = await labSmtpTransport(consoleLab.home, 'director01', '127.0.0.1');
-  await transport.sendMail({
-    envelope: { from: 'lab@outside.example', to: [user.address] },
-    raw: `From: lab@outside.example\r\nTo: ${user.address}\r\nSubject: before the failover\r\n\r\nbody\r\n`,
-  });
-  transport.close();
-  for (let tries = 0; !(await subjectsThroughProxy()).includes('before the failover'); tries++) {
-    if (tries > 300) throw new Error(`the mail for ${user.address} never arrived`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await deliverThroughProxy(consoleLab.home, user, 'before the failover');
 }, 300_000);
 
 afterAll(async () => {

@@ -16,6 +16,17 @@ export interface MadeSpare {
   mailboxes: number;
 }
 
+/** The stores `node` serves and those whose replica it holds: either keeps it from being the spare. */
+export function makeSpareBlockers(
+  stores: readonly LogicalStoreEntry[],
+  node: string,
+): { serves: string[]; holdsReplicaOf: string[] } {
+  return {
+    serves: stores.filter((s) => s.servedBy === node).map((s) => s.name),
+    holdsReplicaOf: stores.filter((s) => s.replicaNode === node).map((s) => s.name),
+  };
+}
+
 /**
  * Why `node` cannot be made the spare now, in words, or undefined when it can. The agent checks
  * the same (and refuses) before it wipes anything: this only says it before the admin asks.
@@ -29,12 +40,11 @@ export function makeSpareRefusal(
   if (!server) return `there is no node ${node}`;
   if (server.role !== 'store' && server.role !== 'spare')
     return `${node} is a ${server.role}: only a store node can be made the spare`;
-  const served = stores.filter((s) => s.servedBy === node).map((s) => s.name);
-  if (served.length > 0)
-    return `${node} still serves ${served.join(', ')}: switch it to a spare or fail it over first`;
-  const replicas = stores.filter((s) => s.replicaNode === node).map((s) => s.name);
-  if (replicas.length > 0)
-    return `${node} holds the replica of ${replicas.join(', ')}, which keeps it protected: place it on another node first`;
+  const { serves, holdsReplicaOf } = makeSpareBlockers(stores, node);
+  if (serves.length > 0)
+    return `${node} still serves ${serves.join(', ')}: switch it to a spare or fail it over first`;
+  if (holdsReplicaOf.length > 0)
+    return `${node} holds the replica of ${holdsReplicaOf.join(', ')}, which keeps it protected: place it on another node first`;
   return undefined;
 }
 

@@ -57,5 +57,8 @@ export const failoverMessagesEn = {
   'spare.make.confirm': 'Delete its old mail and make {node} the spare',
   'spare.make.done': '{node} is a spare now: {mailboxes} old mailbox(es) of {stores} deleted.',
   'spare.make.refused': '{node} cannot be made the spare: {reason}',
+  'spare.make.serves': '{node} still serves {stores}: switch it to a spare or fail it over first',
+  'spare.make.holdsReplica':
+    '{node} holds the replica of {stores}, which keeps it protected: place it on another node first',
   'spare.failed': 'It could not be done: {reason}',
 } as const;

@@ -61,5 +61,9 @@ export const failoverMessagesJa = {
   'spare.make.done':
     '{node} は予備機になりました。{stores} の古いメールボックス {mailboxes} 個を削除しました。',
   'spare.make.refused': '{node} は予備機にできません: {reason}',
+  'spare.make.serves':
+    '{node} はまだ {stores} を担当しています。先に予備機へ切り替えるかフェイルオーバーしてください',
+  'spare.make.holdsReplica':
+    '{node} は {stores} の複製を持っていて、{stores} を保護しています。先に複製を別のノードに移してください',
   'spare.failed': '実行できませんでした: {reason}',
 } as const satisfies Record<keyof typeof failoverMessagesEn, string>;

@@ -98,7 +98,14 @@ export class FailoverService {
       state.showSpareDialog(
         plan.possible
           ? { kind: 'makeSpare', step: 'plan', node }
-          : { kind: 'makeSpare', step: 'refused', name: node, refusal: plan.refusal },
+          : {
+              kind: 'makeSpare',
+              step: 'refused',
+              name: node,
+              refusal: plan.refusal,
+              serves: plan.serves,
+              holdsReplicaOf: plan.holdsReplicaOf,
+            },
       );
     } catch (error) {
       state.showSpareDialog({ kind: 'makeSpare', step: 'failed', name: node, error: shownErrorOf(error) });

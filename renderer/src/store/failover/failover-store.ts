@@ -33,7 +33,15 @@ export type SpareDialog =
     }
   | { kind: 'makeSpare'; step: 'planning' | 'plan' | 'starting'; node: string }
   | { kind: 'makeSpare'; step: 'done'; node: string; stores: string[]; mailboxes: number }
-  | { kind: 'switch' | 'makeSpare'; step: 'refused'; name: string; refusal: string }
+  | {
+      kind: 'switch' | 'makeSpare';
+      step: 'refused';
+      name: string;
+      refusal: string;
+      /** Make spare: the stores the node serves, or whose replica it holds (said in the page's words). */
+      serves?: string[];
+      holdsReplicaOf?: string[];
+    }
   | { kind: 'switch' | 'makeSpare'; step: 'failed'; name: string; error: ShownError };
 
 export interface FailoverState {

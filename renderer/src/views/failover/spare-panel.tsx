@@ -17,6 +17,19 @@ import {
 } from '../../store/failover/failover-store';
 import './failover.css';
 
+/** Why a node cannot be made the spare, in the page's language when the reason is one it knows. */
+function makeSpareReason(
+  tr: ReturnType<typeof useTranslator>,
+  dialog: Extract<Dialog, { step: 'refused' }>,
+): string {
+  const names = { node: dialog.name };
+  if (dialog.serves && dialog.serves.length > 0)
+    return tr.t('spare.make.serves', { ...names, stores: dialog.serves.join(', ') });
+  if (dialog.holdsReplicaOf && dialog.holdsReplicaOf.length > 0)
+    return tr.t('spare.make.holdsReplica', { ...names, stores: dialog.holdsReplicaOf.join(', ') });
+  return dialog.refusal;
+}
+
 function DialogBody({ dialog }: { dialog: Dialog }) {
   const tr = useTranslator();
   switch (dialog.step) {
@@ -72,7 +85,7 @@ function DialogBody({ dialog }: { dialog: Dialog }) {
         <p className="view-state-error spare-refused" role="alert">
           {dialog.kind === 'switch'
             ? tr.t('spare.switch.refused', { store: dialog.name, reason: dialog.refusal })
-            : tr.t('spare.make.refused', { node: dialog.name, reason: dialog.refusal })}
+            : tr.t('spare.make.refused', { node: dialog.name, reason: makeSpareReason(tr, dialog) })}
         </p>
       );
     case 'failed':
