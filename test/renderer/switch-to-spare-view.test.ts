@@ -171,11 +171,11 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
   }, 300_000);
 
   it('refuses Make spare in words for a node that serves a store, and for one that holds a replica', async () => {
-    // store01 holds store01's replica after the switch-over.
+    // store01 holds store01's replica after the switch-over (and store03's, from the ring).
     await nodePage().locator('.spare-make-button').click();
     await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('refused');
     expect(await dialog().locator('.spare-refused').textContent()).toBe(
-      'store01 cannot be made the spare: store01 holds the replica of store01, which keeps it protected: place it on another node first',
+      'store01 cannot be made the spare: store01 holds the replica of store01, store03, which keeps it protected: place it on another node first',
     );
     await dialog().getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => dialog().getAttribute('open')).toBeNull();
@@ -190,14 +190,19 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
     expect(await dialog().locator('.spare-refused').textContent()).toBe(
       'store02 cannot be made the spare: store02 still serves store02: switch it to a spare or fail it over first',
     );
+    await dialog().getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => dialog().getAttribute('open')).toBeNull();
+    // The same refusal in Japanese (the modal dialog is closed to reach the language buttons).
     await page.getByRole('button', { name: '日本語' }).click();
+    await store02.locator('.spare-make-button').click();
     await expect
-      .poll(() => dialog().locator('.spare-refused').textContent())
+      .poll(() => dialog().locator('.spare-refused').textContent(), { timeout: 30_000 })
       .toBe(
         'store02 は予備機にできません: store02 はまだ store02 を担当しています。先に予備機へ切り替えるかフェイルオーバーしてください',
       );
+    await dialog().getByRole('button', { name: '閉じる' }).click();
+    await expect.poll(() => dialog().getAttribute('open')).toBeNull();
     await page.getByRole('button', { name: 'English' }).click();
-    await dialog().getByRole('button', { name: 'Close' }).click();
     // Nothing was wiped or changed: store02 still serves store02.
     const rows = JSON.parse((await runMailfleet(consoleLab.home, 'replicas', '--json')).stdout) as Array<{
       store: string;
