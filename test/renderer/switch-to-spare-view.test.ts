@@ -98,7 +98,7 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
     await button.click();
     await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('plan');
     expect(await dialog().locator('.spare-ask').textContent()).toBe(
-      'store01 を store01 から spare01 に切り替えますか？',
+      'store01 を spare01 に切り替えますか？（今はノード store01 が担当）',
     );
     expect(await dialog().locator('[data-fact="pause"]').textContent()).toBe(
       'そのあと spare01 が引き継ぐ間、メールとログインが約 2 秒止まります。何も失われません。',
@@ -112,7 +112,7 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
     await button.click();
     await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('plan');
     expect(await dialog().locator('.spare-ask').textContent()).toBe(
-      'Switch store01 from store01 to spare01?',
+      'Switch store01 to spare01? (the node store01 serves it now)',
     );
     // The ring put store01's replica on store02: the spare gets a full copy first.
     expect(await dialog().locator('[data-fact="copy"]').textContent()).toBe(
@@ -120,6 +120,9 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
     );
     expect(await dialog().locator('[data-fact="pause"]').textContent()).toBe(
       'Then mail and logins pause for about 2 s while spare01 takes over; nothing is lost.',
+    );
+    expect(await dialog().locator('[data-fact="after"]').textContent()).toBe(
+      'After that spare01 serves store01; the node store01 keeps a replica of it, so store01 stays protected while store01 is maintained.',
     );
     await page.screenshot({ path: join(screenshots, 'switch-to-spare-dialog-en.png') });
 

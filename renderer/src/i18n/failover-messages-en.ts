@@ -36,14 +36,14 @@ export const failoverMessagesEn = {
   'spare.switch.buttonOf': 'Switch {store} to spare',
   'spare.switch.title': 'Switch {store} to a spare',
   'spare.switch.planning': 'Working out the switch-over of {store}…',
-  'spare.switch.ask': 'Switch {store} from {node} to {spare}?',
+  'spare.switch.ask': 'Switch {store} to {spare}? (the node {node} serves it now)',
   'spare.switch.copyFull':
     "First a full copy of all of {store}'s mail goes to {spare} (every mailbox, in the background; {store} keeps serving meanwhile).",
   'spare.switch.copyReplica':
     "{spare} holds {store}'s replica already: only the last changes are copied first.",
   'spare.switch.pause': 'Then mail and logins pause for about 2 s while {spare} takes over; nothing is lost.',
   'spare.switch.after':
-    'After that {spare} serves {store} and {node} keeps its replica, so {store} stays protected while {node} is maintained.',
+    'After that {spare} serves {store}; the node {node} keeps a replica of it, so {store} stays protected while {node} is maintained.',
   'spare.switch.confirm': 'Switch to {spare}',
   'spare.switch.refused': '{store} cannot be switched to a spare: {reason}',
   'spare.switching': '{store}: switching to {spare}',

@@ -39,14 +39,14 @@ export const failoverMessagesJa = {
   'spare.switch.buttonOf': '{store} を予備機に切り替える（保守）',
   'spare.switch.title': '{store} を予備機に切り替える',
   'spare.switch.planning': '{store} の切り替え手順を確認しています…',
-  'spare.switch.ask': '{store} を {node} から {spare} に切り替えますか？',
+  'spare.switch.ask': '{store} を {spare} に切り替えますか？（今はノード {node} が担当）',
   'spare.switch.copyFull':
     'まず {store} のメールをすべて {spare} にコピーします（全メールボックス、裏で行います。その間も {store} は使えます）。',
   'spare.switch.copyReplica': '{spare} は {store} の複製を持っています。最後の変更だけを先にコピーします。',
   'spare.switch.pause':
     'そのあと {spare} が引き継ぐ間、メールとログインが約 2 秒止まります。何も失われません。',
   'spare.switch.after':
-    '以後は {spare} が {store} を担当し、{node} は複製を持ち続けます。{node} の保守中も {store} は保護されています。',
+    '以後は {spare} が {store} を担当し、ノード {node} は {store} の複製を持ち続けます。{node} の保守中も {store} は保護されています。',
   'spare.switch.confirm': '{spare} に切り替える',
   'spare.switch.refused': '{store} は予備機に切り替えられません: {reason}',
   'spare.switching': '{store}: {spare} に切り替え中',
