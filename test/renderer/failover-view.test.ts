@@ -1,33 +1,18 @@
-/**
- * The failover's console walk against a real lab (three stores, a spare, the director with its
- * IMAP proxy, the directory; every agent its own process; the ring of replicas placed),
- * `mailfleet console --web` on it and Debian's Chromium: store01's node is killed (SIGKILL), its
- * tile turns red and offers "Fail over to store02"; the dialog says the plan in words and asks
- * once; after one click the tile shows the job's steps, then "store01 served by spare01" (after the switch-over to the spare); a user
- * of store01 logs in through the director's proxy (imapflow) and reads the mail delivered before
- * the kill. The dialog, the steps and the end in English and Japanese; screenshots in
- * test-output/console/failover-*.png.
- */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseLabUsers } from '../../main/lab/lab-people.js';
-import {
-  type ConsoleLab,
-  consoleScreenshots as screenshots,
-  startConsoleLab,
-} from '../support/console-lab.js';
-import { type ConsoleProcess, startConsoleProcess } from '../support/console-process.js';
-import { deliverThroughProxy, placeReplicaRing } from '../support/failover-lab.js';
+import { type ConsoleLab, consoleScreenshots as screenshots } from '../support/console-lab.js';
+import type { ConsoleProcess } from '../support/console-process.js';
+import { type FailoverLab, startFailoverLab } from '../support/failover-lab.js';
 import { labInboxSubjects } from '../support/lab-imap-login.js';
 import { runMailfleet } from '../support/lab-process.js';
 
+let lab: FailoverLab;
 let consoleLab: ConsoleLab;
 /** The console of the lab's helpdesk admin (no failover for that tier). */
 let helpdeskConsole: ConsoleProcess;
 let page: Page;
-let user: { address: string; password: string; store: string };
+let user: FailoverLab['user'];
 
 const mailfleet = (...args: string[]) => runMailfleet(consoleLab.home, ...args);
 const tile = (node: string) => page.locator(`.tile[data-node="${node}"]`);
@@ -37,26 +22,14 @@ const dialog = () => page.locator('dialog.failover-dialog');
 const subjectsThroughProxy = () => labInboxSubjects(consoleLab.home, user.address, user.password);
 
 beforeAll(async () => {
-  consoleLab = await startConsoleLab({
-    name: 'failover-e2e',
-    labFlags: ['--stores', '3', '--spares', '1', '--users', '30', '--domains', '2'],
-    viewport: { width: 1400, height: 1100 },
-  });
-  page = consoleLab.page;
-  helpdeskConsole = await startConsoleProcess(join(consoleLab.home, 'fleet-labhelpdesk.json'), 30_000, {
-    settingsFile: join(consoleLab.home, 'console-helpdesk.json'),
-  });
-  user = parseLabUsers(await readFile(join(consoleLab.home, 'lab-users.csv'), 'utf8')).find(
-    (u) => u.store === 'store01',
-  )!;
-  await placeReplicaRing(consoleLab.home);
   // Mail acknowledged before the kill: the replica holds it (RPO 0), so it is read after the failover.
-  await deliverThroughProxy(consoleLab.home, user, 'before the failover');
+  lab = await startFailoverLab('failover-e2e', 'before the failover');
+  ({ consoleLab, helpdeskConsole, user } = lab);
+  page = consoleLab.page;
 }, 300_000);
 
 afterAll(async () => {
-  await helpdeskConsole?.stop();
-  await consoleLab?.stop();
+  await lab?.stop();
 }, 120_000);
 
 describe('failover in the console (browser mode, real lab)', () => {

@@ -1,35 +1,18 @@
-/**
- * "Switch to spare" and "Make spare" in the console against a real lab (three stores, a spare,
- * the director with its IMAP proxy, the directory; every agent its own process; the ring of
- * replicas placed), `mailfleet console --web` on it and Debian's Chromium: on store01's node page
- * (store01 healthy) the system admin clicks "Switch to spare"; the dialog says the plan in words
- * (spare01, a full copy first, a pause of about 2 s, nothing lost) and asks once; after one click
- * the page shows the job's steps, then "store01 served by spare01", and a user of store01 logs in
- * through the director's proxy (imapflow) and reads the mail delivered before. "Make spare" is
- * refused in words for a node that still serves a store, and for one that holds a replica. The
- * helpdesk admin's console has neither button. Screenshots in
- * test-output/console/switch-to-spare-*.png.
- */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseLabUsers } from '../../main/lab/lab-people.js';
-import {
-  type ConsoleLab,
-  consoleScreenshots as screenshots,
-  startConsoleLab,
-} from '../support/console-lab.js';
-import { type ConsoleProcess, startConsoleProcess } from '../support/console-process.js';
-import { deliverThroughProxy, placeReplicaRing } from '../support/failover-lab.js';
+import { type ConsoleLab, consoleScreenshots as screenshots } from '../support/console-lab.js';
+import type { ConsoleProcess } from '../support/console-process.js';
+import { type FailoverLab, startFailoverLab } from '../support/failover-lab.js';
 import { labInboxSubjects } from '../support/lab-imap-login.js';
 import { runMailfleet } from '../support/lab-process.js';
 
+let lab: FailoverLab;
 let consoleLab: ConsoleLab;
 /** The console of the lab's helpdesk admin (no switch-over or Make spare for that tier). */
 let helpdeskConsole: ConsoleProcess;
 let page: Page;
-let user: { address: string; password: string; store: string };
+let user: FailoverLab['user'];
 
 const nodePage = () => page.locator('.node-page[data-node="store01"]');
 const dialog = () => page.locator('dialog.spare-dialog');
@@ -41,25 +24,13 @@ async function openNodePage(on: Page, node: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  consoleLab = await startConsoleLab({
-    name: 'switch-to-spare-e2e',
-    labFlags: ['--stores', '3', '--spares', '1', '--users', '30', '--domains', '2'],
-    viewport: { width: 1400, height: 1100 },
-  });
+  lab = await startFailoverLab('switch-to-spare-e2e', 'before the switch-over');
+  ({ consoleLab, helpdeskConsole, user } = lab);
   page = consoleLab.page;
-  helpdeskConsole = await startConsoleProcess(join(consoleLab.home, 'fleet-labhelpdesk.json'), 30_000, {
-    settingsFile: join(consoleLab.home, 'console-helpdesk.json'),
-  });
-  user = parseLabUsers(await readFile(join(consoleLab.home, 'lab-users.csv'), 'utf8')).find(
-    (u) => u.store === 'store01',
-  )!;
-  await placeReplicaRing(consoleLab.home);
-  await deliverThroughProxy(consoleLab.home, user, 'before the switch-over');
 }, 300_000);
 
 afterAll(async () => {
-  await helpdeskConsole?.stop();
-  await consoleLab?.stop();
+  await lab?.stop();
 }, 120_000);
 
 describe('Switch to spare and Make spare in the console (browser mode, real lab)', () => {

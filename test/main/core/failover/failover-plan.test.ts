@@ -1,31 +1,10 @@
 /** The plan of a failover (main/core/failover/failover-plan.ts): who is fenced, who serves, where the new replica goes. */
 import { describe, expect, it } from 'vitest';
-import type { LogicalStoreEntry, ServerEntry } from '../../../../agent/common/directory/fleet-entries.js';
 import { planFailover } from '../../../../main/core/failover/failover-plan.js';
+import { logicalStoreOf, serverEntryOf } from '../../../support/failover-entries.js';
 
-const server = (name: string, role: ServerEntry['role']): ServerEntry => ({
-  dn: `cn=${name},ou=servers,dc=test`,
-  name,
-  role,
-  state: 'active',
-  address: '127.0.0.1',
-  controlPort: 1,
-  hostKeys: [],
-  endpoints: {},
-});
-const store = (
-  name: string,
-  servedBy: string,
-  replicaNode?: string,
-  state: LogicalStoreEntry['state'] = 'serving',
-): LogicalStoreEntry => ({
-  dn: `cn=${name},ou=stores,dc=test`,
-  name,
-  servedBy,
-  state,
-  epoch: 0,
-  ...(replicaNode ? { replicaNode } : {}),
-});
+const server = serverEntryOf;
+const store = logicalStoreOf;
 const servers = [
   server('store01', 'store'),
   server('store02', 'store'),

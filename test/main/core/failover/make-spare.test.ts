@@ -1,26 +1,10 @@
 /** Whether a node can be made the spare (main/core/failover/make-spare.ts): refused in words while it serves or holds a replica. */
 import { describe, expect, it } from 'vitest';
-import type { LogicalStoreEntry, ServerEntry } from '../../../../agent/common/directory/fleet-entries.js';
 import { makeSpareRefusal } from '../../../../main/core/failover/make-spare.js';
+import { logicalStoreOf, serverEntryOf } from '../../../support/failover-entries.js';
 
-const server = (name: string, role: ServerEntry['role']): ServerEntry => ({
-  dn: `cn=${name},ou=servers,dc=test`,
-  name,
-  role,
-  state: 'active',
-  address: '127.0.0.1',
-  controlPort: 1,
-  hostKeys: [],
-  endpoints: {},
-});
-const store = (name: string, servedBy: string, replicaNode?: string): LogicalStoreEntry => ({
-  dn: `cn=${name},ou=stores,dc=test`,
-  name,
-  servedBy,
-  state: 'serving',
-  epoch: 0,
-  ...(replicaNode ? { replicaNode } : {}),
-});
+const server = serverEntryOf;
+const store = logicalStoreOf;
 const servers = [
   server('store01', 'store'),
   server('store02', 'store'),
