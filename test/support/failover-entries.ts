@@ -27,3 +27,13 @@ export const logicalStoreOf = (
   epoch: 0,
   ...(replicaNode ? { replicaNode } : {}),
 });
+
+/** The planning tests' fleet: three stores, two spares, a director. */
+export const failoverTestServers: ServerEntry[] = [
+  serverEntryOf('store01', 'store'),
+  serverEntryOf('store02', 'store'),
+  serverEntryOf('store03', 'store'),
+  serverEntryOf('spare01', 'spare'),
+  serverEntryOf('spare02', 'spare'),
+  serverEntryOf('director01', 'director'),
+];

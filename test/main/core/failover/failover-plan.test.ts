@@ -1,18 +1,10 @@
 /** The plan of a failover (main/core/failover/failover-plan.ts): who is fenced, who serves, where the new replica goes. */
 import { describe, expect, it } from 'vitest';
 import { planFailover } from '../../../../main/core/failover/failover-plan.js';
-import { logicalStoreOf, serverEntryOf } from '../../../support/failover-entries.js';
+import { failoverTestServers, logicalStoreOf } from '../../../support/failover-entries.js';
 
-const server = serverEntryOf;
 const store = logicalStoreOf;
-const servers = [
-  server('store01', 'store'),
-  server('store02', 'store'),
-  server('store03', 'store'),
-  server('spare01', 'spare'),
-  server('spare02', 'spare'),
-  server('director01', 'director'),
-];
+const servers = failoverTestServers;
 
 describe('planFailover', () => {
   it('fails a store over to its replica and puts the new replica on a free spare', () => {

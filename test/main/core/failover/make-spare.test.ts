@@ -1,17 +1,10 @@
 /** Whether a node can be made the spare (main/core/failover/make-spare.ts): refused in words while it serves or holds a replica. */
 import { describe, expect, it } from 'vitest';
 import { makeSpareRefusal } from '../../../../main/core/failover/make-spare.js';
-import { logicalStoreOf, serverEntryOf } from '../../../support/failover-entries.js';
+import { failoverTestServers, logicalStoreOf } from '../../../support/failover-entries.js';
 
-const server = serverEntryOf;
 const store = logicalStoreOf;
-const servers = [
-  server('store01', 'store'),
-  server('store02', 'store'),
-  server('store03', 'store'),
-  server('spare01', 'spare'),
-  server('director01', 'director'),
-];
+const servers = failoverTestServers;
 
 describe('makeSpareRefusal', () => {
   it('lets a store node that serves nothing and holds no replica be made the spare', () => {
