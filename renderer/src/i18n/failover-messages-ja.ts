@@ -46,7 +46,7 @@ export const failoverMessagesJa = {
   'spare.switch.pause':
     'そのあと {spare} が引き継ぐ間、メールとログインが約 2 秒止まります。何も失われません。',
   'spare.switch.after':
-    '以後は {spare} が {store} を担当し、ノード {node} は {store} の複製を持ち続けます。{node} の保守中も {store} は保護されています。',
+    '以後は {spare} が {store} を担当し、ノード {node} はその複製を持ち続けます。{node} の保守中も {store} は保護されています。',
   'spare.switch.confirm': '{spare} に切り替える',
   'spare.switch.refused': '{store} は予備機に切り替えられません: {reason}',
   'spare.switching': '{store}: {spare} に切り替え中',
@@ -64,6 +64,6 @@ export const failoverMessagesJa = {
   'spare.make.serves':
     '{node} はまだ {stores} を担当しています。先に予備機へ切り替えるかフェイルオーバーしてください',
   'spare.make.holdsReplica':
-    '{node} は {stores} の複製を持っていて、{stores} を保護しています。先に複製を別のノードに移してください',
+    '{node} は {stores} の複製を持っていて、それを保護しています。先に複製を別のノードに移してください',
   'spare.failed': '実行できませんでした: {reason}',
 } as const satisfies Record<keyof typeof failoverMessagesEn, string>;
