@@ -185,4 +185,34 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
     expect(rows.find((r) => r.store === 'store02')?.servedBy).toBe('store02');
     expect(consoleLab.pageErrors).toEqual([]);
   });
+
+  it('makes store01 the spare once it holds no replica: the dialog says its old mail is deleted, then what was', async () => {
+    // Move the replicas store01 holds elsewhere (the CLI), so nothing needs store01's disk.
+    expect(
+      (await runMailfleet(consoleLab.home, 'replicas', 'place', 'store01', '--on', 'store03')).code,
+    ).toBe(0);
+    expect(
+      (await runMailfleet(consoleLab.home, 'replicas', 'place', 'store03', '--on', 'store02')).code,
+    ).toBe(0);
+    await page.evaluate(() => {
+      window.location.hash = '#/nodes/store01';
+    });
+    await nodePage().locator('.spare-make-button').click();
+    await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('plan');
+    expect(await dialog().locator('[data-fact="wipe"]').textContent()).toBe(
+      'Every old copy of mail on store01 is deleted: the mailboxes of the stores it used to serve (other nodes serve them now) and any replica copies. This cannot be undone.',
+    );
+    await dialog().getByRole('button', { name: 'Delete its old mail and make store01 the spare' }).click();
+    await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 60_000 }).toBe('done');
+    expect(await dialog().locator('.failover-done').textContent()).toMatch(
+      /^store01 is a spare now: [1-9]\d* old mailbox\(es\) of .*store01.* deleted\.$/,
+    );
+    await dialog().getByRole('button', { name: 'Close' }).click();
+    // `done` comes only after the console read the role `spare` back from the directory.
+    // store01's users still read their mail: spare01 serves it.
+    expect(await labInboxSubjects(consoleLab.home, user.address, user.password)).toEqual([
+      'before the switch-over',
+    ]);
+    expect(consoleLab.pageErrors).toEqual([]);
+  }, 120_000);
 });
