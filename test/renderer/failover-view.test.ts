@@ -1,3 +1,14 @@
+/**
+ * The failover's console walk against a real lab (three stores, a spare, the director with its
+ * IMAP proxy, the directory; every agent its own process; the ring of replicas placed),
+ * `mailfleet console --web` on it and Debian's Chromium: store01's node is killed (SIGKILL), its
+ * tile turns red and offers "Fail over to store02"; the dialog says the plan in words and asks
+ * once; after one click the tile shows the job's steps, then "store01 served by spare01" (after the switch-over to the spare); a user
+ * of store01 logs in through the director's proxy (imapflow) and reads the mail delivered before
+ * the kill. The dialog, the steps and the end in English and Japanese; screenshots in
+ * test-output/console/failover-*.png. The lab set-up is test/support/failover-lab.ts (shared with
+ * switch-to-spare-view.test.ts).
+ */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

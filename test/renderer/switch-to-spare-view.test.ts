@@ -1,3 +1,17 @@
+/**
+ * "Switch to spare" and "Make spare" in the console against a real lab (three stores, a spare,
+ * the director with its IMAP proxy, the directory; every agent its own process; the ring of
+ * replicas placed; set-up shared with the failover walk in test/support/failover-lab.ts),
+ * `mailfleet console --web` on it and Debian's Chromium: on store01's node page (store01
+ * healthy) the system admin clicks "Switch to spare"; the dialog says the plan in words (spare01,
+ * a full copy first, a pause of about 2 s, nothing lost) and asks once; after one click the page
+ * shows the job's steps, then "store01 served by spare01", and a user of store01 logs in through
+ * the director's proxy (imapflow) and reads the mail delivered before. "Make spare" is refused
+ * in words for a node that still serves a store, and for one that holds a replica; once
+ * store01's replicas are placed elsewhere, Make spare deletes its old mail and says what. The
+ * helpdesk admin's console has neither button. Screenshots in
+ * test-output/console/switch-to-spare-*.png.
+ */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
