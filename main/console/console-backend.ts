@@ -8,7 +8,11 @@ import { DirectoryAdmin } from '../core/directory-admin/directory-admin.js';
 import type { FleetClient } from '../core/fleet-client.js';
 import type { ConsoleCallName, ConsoleCallResult, ConsoleLocale } from './console-contract.js';
 import type { ConsoleFleetSnapshot } from './console-fleet-snapshot.js';
-import { type ConsoleService, ConsoleService as Service, type ConsoleServiceOptions } from './console-service.js';
+import {
+  type ConsoleService,
+  ConsoleService as Service,
+  type ConsoleServiceOptions,
+} from './console-service.js';
 import type { ConsoleSettingsStore } from './console-settings.js';
 
 /** The part of a console service a transport uses. */

@@ -126,7 +126,10 @@ export class PasswordConsole {
 
   private async signIn(uid: string, password: string) {
     if (this.signingIn) {
-      return { ok: false as const, message: { en: 'A sign-in is already under way.', ja: 'サインイン中です。' } };
+      return {
+        ok: false as const,
+        message: { en: 'A sign-in is already under way.', ja: 'サインイン中です。' },
+      };
     }
     this.signingIn = true;
     try {

@@ -131,7 +131,12 @@ export async function consoleCommand(argv: string[], out: (text: string) => void
     throw new Error('--idle-minutes takes a number of minutes above 0, up to 1440 (fractions allowed)');
   const running = await startConsole(
     chooseProfilePath(values.profile ?? values.fleet),
-    { web: values.web, port, signIn: values['sign-in'], ...(idleMinutes !== undefined ? { idleMinutes } : {}) },
+    {
+      web: values.web,
+      port,
+      signIn: values['sign-in'],
+      ...(idleMinutes !== undefined ? { idleMinutes } : {}),
+    },
     out,
   );
   const signalled = new Promise<void>((resolve) => {
