@@ -71,7 +71,7 @@ export class PasswordConsole {
   /** Who is using the console now. */
   state(): SessionState {
     const current = this.live();
-    if (!current) return { state: 'signed-out', reason: this.reason };
+    if (!current) return { state: 'signed-out', reason: this.reason, idleMinutes: this.idleMs / 60_000 };
     return { state: 'signed-in', admin: current.signed.admin, idleMinutes: this.idleMs / 60_000 };
   }
 

@@ -27,7 +27,12 @@ export const sessionStateSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('key') }),
   z.object({ state: z.literal('signed-in'), admin: signedInAdminSchema, idleMinutes: z.number() }),
   /** The sign-in page; `reason` says why it came back (none at the first start). */
-  z.object({ state: z.literal('signed-out'), reason: z.enum(signedOutReasons).nullable() }),
+  z.object({
+    state: z.literal('signed-out'),
+    reason: z.enum(signedOutReasons).nullable(),
+    /** The idle time-out, for the page to say after an idle sign-out. */
+    idleMinutes: z.number(),
+  }),
 ]);
 /** Who is using the console now. */
 export type SessionState = z.infer<typeof sessionStateSchema>;

@@ -6,6 +6,7 @@ import { clerkMessagesEn } from './clerk-messages-en';
 import { directoryMessagesEn } from './directory-messages-en';
 import { failoverMessagesEn } from './failover-messages-en';
 import { lockoutMessagesEn } from './lockout-messages-en';
+import { signInMessagesEn } from './sign-in-messages-en';
 import { viewMessagesEn } from './messages-views-en';
 import { moveMessagesEn } from './move-messages-en';
 import { plainWordsMessagesEn } from './plain-words-messages-en';
@@ -132,6 +133,7 @@ export const messagesEn = {
   ...plainWordsMessagesEn,
   ...failoverMessagesEn,
   ...addNodeMessagesEn,
+  ...signInMessagesEn,
 } as const;
 
 /** A message key. */

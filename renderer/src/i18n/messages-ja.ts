@@ -6,6 +6,7 @@ import { clerkMessagesJa } from './clerk-messages-ja';
 import { directoryMessagesJa } from './directory-messages-ja';
 import { failoverMessagesJa } from './failover-messages-ja';
 import { lockoutMessagesJa } from './lockout-messages-ja';
+import { signInMessagesJa } from './sign-in-messages-ja';
 import type { MessageKey } from './messages-en';
 import { viewMessagesJa } from './messages-views-ja';
 import { moveMessagesJa } from './move-messages-ja';
@@ -127,4 +128,5 @@ export const messagesJa = {
   ...plainWordsMessagesJa,
   ...failoverMessagesJa,
   ...addNodeMessagesJa,
+  ...signInMessagesJa,
 } as const satisfies Record<MessageKey, string>;

@@ -84,7 +84,7 @@ describe('a console opened without a key', () => {
     const open = passwordConsole();
     expect(await dispatchConsoleCall(open, 'session.state', {})).toEqual({
       ok: true,
-      result: { state: 'signed-out', reason: null },
+      result: { state: 'signed-out', reason: null, idleMinutes: 30 },
     });
     expect(await dispatchConsoleCall(open, 'locale.get', {})).toMatchObject({ ok: true });
     expect(await dispatchConsoleCall(open, 'directory.search', {})).toMatchObject({
@@ -174,7 +174,7 @@ describe('a console opened without a key', () => {
     expect(open.state()).toMatchObject({ state: 'signed-in', admin: { tier: 'helpdesk' } });
     // Touched, it stays; untouched past 0.6 s, it ends.
     await until(() => open.state().state !== 'signed-in');
-    expect(open.state()).toEqual({ state: 'signed-out', reason: 'idle' });
+    expect(open.state()).toEqual({ state: 'signed-out', reason: 'idle', idleMinutes: 0.01 });
     expect(await dispatchConsoleCall(open, 'queue.fleet', {})).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
@@ -182,7 +182,7 @@ describe('a console opened without a key', () => {
     await dispatchConsoleCall(open, 'session.signIn', { uid: 'help', password: helpPassword });
     expect(await dispatchConsoleCall(open, 'session.signOut', {})).toEqual({
       ok: true,
-      result: { state: 'signed-out', reason: 'signed-out' },
+      result: { state: 'signed-out', reason: 'signed-out', idleMinutes: 0.01 },
     });
   });
 
@@ -207,6 +207,6 @@ describe('a console opened without a key', () => {
     // The agent refuses the next call and closes; the link's sign-in is refused: the session ends.
     await dispatchConsoleCall(open, 'audit.tail', { nodes: ['store01'], limit: 1 });
     await until(() => open.state().state !== 'signed-in');
-    expect(open.state()).toEqual({ state: 'signed-out', reason: 'password-refused' });
+    expect(open.state()).toMatchObject({ state: 'signed-out', reason: 'password-refused' });
   });
 });
