@@ -16,11 +16,15 @@ export interface ConsoleProcess {
 export async function startConsoleProcess(
   profile: string,
   timeoutMs: number,
-  options: { lang?: string; settingsFile?: string } = {},
+  options: {
+    lang?: string;
+    settingsFile?: string /** More `mailfleet console` flags (`--sign-in`). */;
+    args?: string[];
+  } = {},
 ): Promise<ConsoleProcess> {
   const child = spawn(
     process.execPath,
-    [mailfleetCli, 'console', '--web', '--fleet', profile, '--port', '0'],
+    [mailfleetCli, 'console', '--web', '--fleet', profile, '--port', '0', ...(options.args ?? [])],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
