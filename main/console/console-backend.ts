@@ -10,8 +10,8 @@ import type { ConsoleCallName, ConsoleCallResult, ConsoleLocale } from './consol
 import type { ConsoleFleetSnapshot } from './console-fleet-snapshot.js';
 import {
   type ConsoleService,
-  ConsoleService as Service,
   type ConsoleServiceOptions,
+  ConsoleService as Service,
 } from './console-service.js';
 import type { ConsoleSettingsStore } from './console-settings.js';
 

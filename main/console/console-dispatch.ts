@@ -6,9 +6,9 @@
  */
 
 import { consolePayloadLimits, valueLimitBreach } from '../../agent/common/contract/bounded-json.js';
+import type { ConsoleBackend } from './console-backend.js';
 import { consoleErrorOf } from './console-call-error.js';
 import { type ConsoleReply, consoleCalls, isConsoleCallName } from './console-contract.js';
-import type { ConsoleBackend } from './console-backend.js';
 
 /** Runs one call from a transport; never throws, the reply says what went wrong. */
 export async function dispatchConsoleCall(

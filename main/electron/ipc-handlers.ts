@@ -5,9 +5,9 @@
  * the console window's page.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { ConsoleBackend } from '../console/console-backend.js';
 import { type ConsoleReply, consoleCallNames } from '../console/console-contract.js';
 import { dispatchConsoleCall } from '../console/console-dispatch.js';
-import type { ConsoleBackend } from '../console/console-backend.js';
 import { isAppUrl } from './app-origin.js';
 import { callChannel, eventChannel } from './ipc-channels.js';
 

@@ -6,11 +6,11 @@ import { clerkMessagesEn } from './clerk-messages-en';
 import { directoryMessagesEn } from './directory-messages-en';
 import { failoverMessagesEn } from './failover-messages-en';
 import { lockoutMessagesEn } from './lockout-messages-en';
-import { signInMessagesEn } from './sign-in-messages-en';
 import { viewMessagesEn } from './messages-views-en';
 import { moveMessagesEn } from './move-messages-en';
 import { plainWordsMessagesEn } from './plain-words-messages-en';
 import { plural } from './plural-text';
+import { signInMessagesEn } from './sign-in-messages-en';
 export const messagesEn = {
   'app.title': 'mailfleet console',
   'app.skipToContent': 'Skip to content',

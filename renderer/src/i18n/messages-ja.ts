@@ -6,11 +6,11 @@ import { clerkMessagesJa } from './clerk-messages-ja';
 import { directoryMessagesJa } from './directory-messages-ja';
 import { failoverMessagesJa } from './failover-messages-ja';
 import { lockoutMessagesJa } from './lockout-messages-ja';
-import { signInMessagesJa } from './sign-in-messages-ja';
 import type { MessageKey } from './messages-en';
 import { viewMessagesJa } from './messages-views-ja';
 import { moveMessagesJa } from './move-messages-ja';
 import { plainWordsMessagesJa } from './plain-words-messages-ja';
+import { signInMessagesJa } from './sign-in-messages-ja';
 
 export const messagesJa = {
   'app.title': 'mailfleet 管理コンソール',
