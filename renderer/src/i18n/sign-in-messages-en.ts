@@ -9,7 +9,7 @@ export const signInMessagesEn = {
   'signIn.working': 'Signing in…',
   'signIn.loading': 'Opening the console…',
   'signIn.reason.signed-out': 'You signed out.',
-  'signIn.reason.idle': 'You were signed out because the console was not used for {minutes} minutes.',
+  'signIn.reason.idle': 'You were signed out because the console was not used for {time}.',
   'signIn.reason.password-refused':
     'You were signed out because your password is no longer accepted (it was changed, or your account was locked or removed). Sign in with your current password.',
   'signIn.failed': 'Signing in did not work: {detail}',

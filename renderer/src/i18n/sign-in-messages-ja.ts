@@ -11,7 +11,7 @@ export const signInMessagesJa = {
   'signIn.working': 'サインインしています…',
   'signIn.loading': 'コンソールを開いています…',
   'signIn.reason.signed-out': 'サインアウトしました。',
-  'signIn.reason.idle': 'コンソールが {minutes} 分間使われなかったため、サインアウトしました。',
+  'signIn.reason.idle': 'コンソールが {time} 使われなかったため、サインアウトしました。',
   'signIn.reason.password-refused':
     'パスワードが受け付けられなくなったため、サインアウトしました (変更された、またはアカウントがロック・削除された可能性があります)。現在のパスワードでサインインしてください。',
   'signIn.failed': 'サインインできませんでした: {detail}',

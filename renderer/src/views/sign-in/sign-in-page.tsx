@@ -36,6 +36,11 @@ export function SignInPage({ session }: { session: Extract<SessionState, { state
       .finally(() => setWorking(false));
   };
   const reason = session.reason;
+  // Under a minute (a short time-out set for a test) is said in seconds, not as "0 minutes".
+  const idleTime =
+    session.idleMinutes < 1
+      ? tr.t('duration.seconds', { n: Math.round(session.idleMinutes * 60) })
+      : tr.t('duration.minutes', { n: tr.number(session.idleMinutes, 1) });
   return (
     <div className="sign-in">
       <header className="sign-in-header">
@@ -45,7 +50,7 @@ export function SignInPage({ session }: { session: Extract<SessionState, { state
         <h1 className="sign-in-title">{tr.t('signIn.title')}</h1>
         {reason ? (
           <p className="sign-in-reason" role="status" data-reason={reason}>
-            {tr.t(`signIn.reason.${reason}`, { minutes: tr.number(session.idleMinutes) })}
+            {tr.t(`signIn.reason.${reason}`, { time: idleTime })}
           </p>
         ) : null}
         <p className="sign-in-intro">{tr.t('signIn.intro')}</p>
