@@ -16,6 +16,7 @@ import { Attribute, Change } from 'ldapts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetTree } from '../../agent/common/directory/fleet-entries.js';
+import { LdapFleetDirectory } from '../../agent/common/directory/ldap-fleet-directory.js';
 import { adminEntry } from '../../agent/common/directory/seed-entries.js';
 import { fleetProfileSchema } from '../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../main/lab/lab-people.js';
@@ -49,24 +50,25 @@ function asSystem(change: Parameters<typeof writeAs>[3]): Promise<void> {
   return writeAs(directoryUrl, new FleetTree(baseDn).admin('labadmin'), systemPassword, change);
 }
 
-/** The quotas the domain's users hold now (own or the domain default), in bytes. */
+/**
+ * The quotas the domain's users hold now (own, or the domain default), in bytes, read as the
+ * system admin with the same directory client and rule the console core's budget check uses.
+ */
 async function quotaInUse(domain: string): Promise<number> {
-  let total = 0;
-  await asSystem(async (client) => {
-    const tree = new FleetTree(baseDn);
-    const {
-      searchEntries: [entry],
-    } = await client.search(tree.domain(domain), { scope: 'base' });
-    const fallback = Number(entry?.mailfleetDefaultQuota ?? 0);
-    const { searchEntries } = await client.search(tree.domain(domain), {
-      scope: 'one',
-      filter: '(objectClass=mailfleetUser)',
-      attributes: ['mailfleetQuota'],
-      paged: { pageSize: 1000 },
-    });
-    for (const user of searchEntries) total += user.mailfleetQuota ? Number(user.mailfleetQuota) : fallback;
+  const directory = LdapFleetDirectory.withPassword({
+    url: directoryUrl,
+    baseDn,
+    bindDn: new FleetTree(baseDn).admin('labadmin'),
+    bindPassword: systemPassword,
   });
-  return total;
+  try {
+    const entry = (await directory.listDomains()).find((d) => d.name === domain);
+    const fallback = entry?.defaultQuotaBytes ?? 0;
+    const users = await directory.searchUsers({ domain });
+    return users.reduce((sum, u) => sum + (u.quotaBytes && u.quotaBytes > 0 ? u.quotaBytes : fallback), 0);
+  } finally {
+    await directory.close();
+  }
 }
 
 async function signIn(uid: string, password: string): Promise<void> {

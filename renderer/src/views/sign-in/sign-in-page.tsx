@@ -44,6 +44,7 @@ export function SignInPage({ session }: { session: Extract<SessionState, { state
   return (
     <div className="sign-in">
       <header className="sign-in-header">
+        <span className="sign-in-brand">{tr.t('app.title')}</span>
         <LocaleSwitch />
       </header>
       <main id="main" className="sign-in-main">
