@@ -34,6 +34,7 @@ const help = `mailfleet: run a mail system made of many small mail servers
   mailfleet lab up|down|kill|start ...      a whole fleet on this machine (try 'mailfleet lab')
   mailfleet console [--web] [--port N]      the graphical console (--web: in your browser)
   mailfleet console --seal-secrets          seal the profile's key and password with the OS keychain
+  mailfleet console --sign-in [--idle-minutes N]  open on the password sign-in page (no key; docs/delegation.md)
   mailfleet start [--web]                   the lab (if no fleet is configured) and the console
 
   --fleet FILE   fleet profile (default: $MAILFLEET_FLEET, else the default lab's fleet.json)

@@ -220,6 +220,7 @@ describe('delegated administration in the console', () => {
       .poll(() => alert.getAttribute('data-error-code'), { timeout: 60_000 })
       .toBe('quota-over-budget');
     expect(await alert.textContent()).toMatch(/budget/i);
+    await alert.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'delegation-over-budget-en.png') });
     // Nothing added: the address is not in the directory.
     let found = 0;
@@ -235,7 +236,8 @@ describe('delegated administration in the console', () => {
 
   it('says the same in Japanese', async () => {
     await page.getByRole('button', { name: '日本語' }).click();
-    await expect.poll(() => page.locator('.dir-error').textContent()).toMatch(/予算|上限|容量/);
+    await expect.poll(() => page.locator('.dir-error').textContent()).toMatch(/部局の容量枠を超える/);
+    await page.locator('.dir-error').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'delegation-over-budget-ja.png') });
     await page.evaluate(() => {
       window.location.hash = '#/queues';
