@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, protocol, safeStorage, session } from 'electron';
 import { packageRoot, rendererRoot } from '../console/console-paths.js';
-import { type OpenConsole, openConsole, signInOptions } from '../console/open-console.js';
+import { type OpenConsole, openConsole } from '../console/open-console.js';
+import { signInOptions } from '../console/sign-in-options.js';
 import { consoleLocaleFor } from '../console/system-locale.js';
 import { chooseProfilePath } from '../core/fleet-profile.js';
 import { appEntryUrl } from './app-origin.js';

@@ -16,6 +16,7 @@ import { dispatchConsoleCall } from '../../../main/console/console-dispatch.js';
 import { MemorySettings } from '../../../main/console/console-settings.js';
 import { tierMayCall } from '../../../main/console/console-tiers.js';
 import { PasswordConsole } from '../../../main/console/password-console.js';
+import { signInOptions } from '../../../main/console/sign-in-options.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
 import { writeAs } from '../../support/ldap-write-as.js';
 import { storeSeedEntries } from '../../support/store-seed.js';
@@ -208,5 +209,14 @@ describe('a console opened without a key', () => {
     await dispatchConsoleCall(open, 'audit.tail', { nodes: ['store01'], limit: 1 });
     await until(() => open.state().state !== 'signed-in');
     expect(open.state()).toMatchObject({ state: 'signed-out', reason: 'password-refused' });
+  });
+
+  it('takes the sign-in choices the Electron main process is given, and ignores a bad idle time', () => {
+    expect(signInOptions({ MAILFLEET_SIGN_IN: '1', MAILFLEET_IDLE_MINUTES: '10' })).toEqual({
+      signIn: true,
+      idleMinutes: 10,
+    });
+    expect(signInOptions({ MAILFLEET_IDLE_MINUTES: '-3' })).toEqual({});
+    expect(signInOptions({ MAILFLEET_IDLE_MINUTES: 'soon' })).toEqual({});
   });
 });
