@@ -6,21 +6,15 @@
  * a vacation ending before it starts and a bad address are refused in words, nothing changed.
  */
 import { describe, expect, it } from 'vitest';
-import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import { directoryBackends } from '../../../support/directory-backends.js';
-import { seedNames, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
+import { seedNames, seedPasswords } from '../../../support/directory-seed.js';
 import type { TestDirectory } from '../../../support/test-directory.js';
-import { tree, useAdminFixture } from './admin-fixture.js';
+import { asServer, useAdminFixture } from './admin-fixture.js';
 import { refused, succeeded } from './admin-results.js';
 
 /** The user's settings as the director reads them (bound as the director's server entry). */
 async function directorSees(server: TestDirectory, address: string) {
-  const directory = LdapFleetDirectory.withPassword({
-    url: server.url,
-    baseDn: testBaseDn,
-    bindDn: tree.server('director01'),
-    bindPassword: seedPasswords.server('director01'),
-  });
+  const directory = asServer(server, 'director01');
   try {
     return (await directory.findUserByAddress(address))?.selfService;
   } finally {
