@@ -50,6 +50,10 @@ export type {
   UserSummary,
   UserUpdate,
 } from '../core/directory-admin/directory-admin-contract.js';
+export type {
+  UserMailSettings,
+  UserMailSettingsWrite,
+} from '../core/directory-admin/user-mail-settings-contract.js';
 export type { FleetLockout } from './console-fleet-lockouts.js';
 export type { FleetQueuesResult } from './console-fleet-queues.js';
 export type { ConsoleFleetPush, ConsoleFleetSnapshot, ConsoleNodeView } from './console-fleet-snapshot.js';

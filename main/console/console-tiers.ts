@@ -53,6 +53,8 @@ const consoleOnlyCalls: Record<Exclude<ConsoleCallName, NodeCallName>, readonly 
   'directory.spamPolicy':    all,
   'directory.setSpamPolicy': all,
   'directory.mailbox':       all,
+  'directory.userMailSettings':    all,
+  'directory.setUserMailSettings': all,
   'move.plan':               all,
   'move.start':              all,
   'move.list':               all,
