@@ -10,6 +10,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -142,6 +143,11 @@ describe('self-service delivery with Debian Postfix as the outside world', () =>
     expect(reply).toContain(`From: ${carol.mail}`);
     expect(reply).toContain('In-Reply-To: <first@outside.example>');
     expect(reply).toContain('References: <first@outside.example>');
+    // The subject and the text carol typed on the page, Japanese as written.
+    const parsed = await simpleParser(reply as string);
+    expect(parsed.subject).toBe('不在のお知らせ');
+    expect(parsed.text).toContain('12月14日まで不在です。');
+    expect(parsed.text).toContain('I am away until 14 December.');
 
     await sendViaPostfix(senders[0] as string, 'second');
     await settled('second');
