@@ -57,6 +57,8 @@ export async function startSelfServicePage(fx: DirectorFixture, clock: Clock): P
     authenticate: (address, password, client) => logins.authenticate(address, password, client),
     findUser: (address) => fx.ldap.findUserByAddress(address),
     expand: (address) => fx.router.expand(address),
+    // As the director module wires it.
+    saved: (address) => fx.router.invalidate({ user: address }),
     bindAs: (dn, password) =>
       LdapFleetDirectory.withPassword({
         url,
