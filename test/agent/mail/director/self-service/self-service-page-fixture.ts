@@ -68,12 +68,7 @@ export async function startSelfServicePage(fx: DirectorFixture, clock: Clock): P
       }),
   });
   await server.start();
-  // Chromium trusts exactly the director's certificate (the test CA is not in its store).
-  const pem = await readFile(certificates.certFile, 'utf8');
-  const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
-  const browser = await launchChromium([
-    `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`,
-  ]);
+  const browser = await chromiumTrusting(certificates.certFile);
   const base = () => `https://127.0.0.1:${server.port}`;
   return {
     server,
@@ -81,29 +76,50 @@ export async function startSelfServicePage(fx: DirectorFixture, clock: Clock): P
     browser,
     base,
     newPage: async () => (await browser.newContext()).newPage(),
-    async signIn(page, address, password, language = 'ja') {
-      await page.goto(`${base()}/?lang=${language}`);
-      await page.fill('input[name=address]', address);
-      await page.fill('input[name=password]', password);
-      await page.click('button[type=submit]');
-    },
-    async saveSettings(page, settings) {
-      if (settings.forwardTo) await page.fill('textarea[name=forwardTo]', settings.forwardTo.join('\n'));
-      if (settings.keepCopy !== undefined) await page.setChecked('input[name=keepCopy]', settings.keepCopy);
-      if (settings.vacation) {
-        await page.check('input[name=vacationActive]');
-        await page.fill('input[name=vacationStart]', settings.vacation.start);
-        await page.fill('input[name=vacationEnd]', settings.vacation.end);
-        await page.fill('input[name=vacationSubject]', settings.vacation.subject);
-        await page.fill('textarea[name=vacationBody]', settings.vacation.body);
-      }
-      if (settings.spam) await page.check(`input[name=spam][value=${settings.spam}]`);
-      await page.click('form[action="/settings"] button[type=submit]');
-    },
+    signIn: (page, address, password, language) => signInOnPage(page, base(), address, password, language),
+    saveSettings: saveSettingsOnPage,
     async stop() {
       await browser.close();
       await server.stop();
       await certificates.remove();
     },
   };
+}
+
+/** Debian's Chromium trusting exactly the certificate in `certFile` (the test CA is not in its store). */
+export async function chromiumTrusting(certFile: string): Promise<Browser> {
+  const pem = await readFile(certFile, 'utf8');
+  const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+  return launchChromium([
+    `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`,
+  ]);
+}
+
+/** Opens the page at `base` in `language` and signs in with its form. */
+export async function signInOnPage(
+  page: Page,
+  base: string,
+  address: string,
+  password: string,
+  language: 'ja' | 'en' = 'ja',
+): Promise<void> {
+  await page.goto(`${base}/?lang=${language}`);
+  await page.fill('input[name=address]', address);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+}
+
+/** Fills the settings form of a signed-in page and saves it; fields left out are not touched. */
+export async function saveSettingsOnPage(page: Page, settings: PageSettings): Promise<void> {
+  if (settings.forwardTo) await page.fill('textarea[name=forwardTo]', settings.forwardTo.join('\n'));
+  if (settings.keepCopy !== undefined) await page.setChecked('input[name=keepCopy]', settings.keepCopy);
+  if (settings.vacation) {
+    await page.check('input[name=vacationActive]');
+    await page.fill('input[name=vacationStart]', settings.vacation.start);
+    await page.fill('input[name=vacationEnd]', settings.vacation.end);
+    await page.fill('input[name=vacationSubject]', settings.vacation.subject);
+    await page.fill('textarea[name=vacationBody]', settings.vacation.body);
+  }
+  if (settings.spam) await page.check(`input[name=spam][value=${settings.spam}]`);
+  await page.click('form[action="/settings"] button[type=submit]');
 }
