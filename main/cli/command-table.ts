@@ -186,13 +186,18 @@ export const commandTable: CommandSpec[] = [
   {
     name: 'console',
     summary: 'the graphical console (--web: in your browser)',
-    usage: ['console [--web] [--port N]', 'console --seal-secrets'],
+    usage: [
+      'console [--web] [--port N]',
+      'console --sign-in [--idle-minutes N]   open on the password sign-in page (no key; docs/delegation.md)',
+      'console --seal-secrets',
+    ],
     details: [
       'Without an Electron binary the console is served to your browser, at a URL printed here.',
+      'A profile without an admin key opens on the sign-in page too; sessions end after 30 idle minutes.',
       "--seal-secrets seals the profile's key and password with the OS keychain.",
       profileLine,
     ],
-    flags: ['fleet', 'profile', 'web', 'port', 'seal-secrets', 'help'],
+    flags: ['fleet', 'profile', 'web', 'port', 'seal-secrets', 'sign-in', 'idle-minutes', 'help'],
     run: (argv, io) => consoleCommand(argv, io.out),
   },
   {

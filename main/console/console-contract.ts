@@ -18,6 +18,7 @@ import { directoryConsoleCalls } from './directory-calls.js';
 import { failoverConsoleCalls } from './failover-calls.js';
 import { moveConsoleCalls, moveProgressEvent } from './move-calls.js';
 import { nodeMembershipConsoleCalls } from './node-membership-calls.js';
+import { sessionConsoleCalls } from './session-calls.js';
 
 // Shapes of the failover calls the page shows.
 export type { FailoverJobView } from '../../agent/common/contract/failover-contract.js';
@@ -49,6 +50,10 @@ export type {
   UserSummary,
   UserUpdate,
 } from '../core/directory-admin/directory-admin-contract.js';
+export type {
+  UserMailSettings,
+  UserMailSettingsWrite,
+} from '../core/directory-admin/user-mail-settings-contract.js';
 export type { FleetLockout } from './console-fleet-lockouts.js';
 export type { FleetQueuesResult } from './console-fleet-queues.js';
 export type { ConsoleFleetPush, ConsoleFleetSnapshot, ConsoleNodeView } from './console-fleet-snapshot.js';
@@ -61,6 +66,7 @@ export type {
 } from './failover-calls.js';
 export type { FleetMoveListResult, MoveStartAnswer, MoveSuggestion, StoreOnNode } from './move-calls.js';
 export type { AddedNodeView } from './node-membership-calls.js';
+export type { SessionState, SignedOutReason, SignInAnswer } from './session-calls.js';
 
 /** A node name as the directory spells it (`store07`, `director01`). */
 export const nodeName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a node name (store07, director01...)');
@@ -211,6 +217,7 @@ export const consoleCalls = {
   ...moveConsoleCalls,
   ...failoverConsoleCalls,
   ...nodeMembershipConsoleCalls,
+  ...sessionConsoleCalls,
 } as const satisfies Record<string, ConsoleCallSpec>;
 
 /** Events main pushes to the renderer. */

@@ -6,13 +6,13 @@
  */
 
 import { consolePayloadLimits, valueLimitBreach } from '../../agent/common/contract/bounded-json.js';
+import type { ConsoleBackend } from './console-backend.js';
 import { consoleErrorOf } from './console-call-error.js';
 import { type ConsoleReply, consoleCalls, isConsoleCallName } from './console-contract.js';
-import type { ConsoleService } from './console-service.js';
 
 /** Runs one call from a transport; never throws, the reply says what went wrong. */
 export async function dispatchConsoleCall(
-  service: ConsoleService,
+  service: ConsoleBackend,
   name: unknown,
   params: unknown,
 ): Promise<ConsoleReply> {

@@ -35,6 +35,11 @@ import { type FailoverFleet, failoverHandlers } from './failover-handlers.js';
 import { moveHandlers } from './move-handlers.js';
 import { type NodeMembership, nodeMembershipHandlers } from './node-membership-handlers.js';
 
+const keyConsoleSignIn = {
+  en: 'This console signs in with the fleet profile key; there is no password to give.',
+  ja: 'このコンソールはフリートプロファイルの鍵でサインインしています。パスワードは不要です。',
+};
+
 /** The part of FleetClient the console uses. */
 export type ConsoleFleet = Pick<FleetClient, 'snapshot' | 'call' | 'nodeNames' | 'events'>;
 
@@ -120,6 +125,11 @@ export class ConsoleService {
       await this.options.settings.write({ ...settings, locale });
       return this.locale();
     },
+    // A console opened with the profile's key: nobody signs in here (password-console.ts does).
+    'session.state': async () => ({ state: 'key' as const }),
+    'session.signIn': async () => ({ ok: false as const, message: keyConsoleSignIn }),
+    'session.signOut': async () => ({ state: 'key' as const }),
+    'session.touch': async () => ({ ok: true as const }),
     ...directoryHandlers(() => this.options),
     ...moveHandlers(() => this.options.moves),
     ...failoverHandlers(() => this.options.failover),

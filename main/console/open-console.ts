@@ -6,19 +6,19 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DirectoryAdmin } from '../core/directory-admin/directory-admin.js';
-import { loadFleetProfile } from '../core/fleet-profile.js';
+import { loadConsoleProfile } from '../core/fleet-profile.js';
 import { openFleet } from '../core/open-fleet.js';
 import type { SecretVault } from '../core/secret-vault.js';
 import { buildAgentPackage } from '../packaging/agent-package.js';
+import { type ConsoleBackend, consoleServiceOn } from './console-backend.js';
 import type { ConsoleLocale } from './console-contract.js';
 import { consoleSettingsPath } from './console-paths.js';
-import { ConsoleService } from './console-service.js';
 import { ConsoleSettingsFile, type ConsoleSettingsStore } from './console-settings.js';
+import { PasswordConsole } from './password-console.js';
 
 /** An open console: close it when the window or the server goes. */
 export interface OpenConsole {
-  service: ConsoleService;
+  service: ConsoleBackend;
   close(): Promise<void>;
 }
 
@@ -42,23 +42,42 @@ function agentPackageOnce(): () => Promise<string> {
   };
 }
 
-/** Reads the profile, connects to the fleet and starts the service. */
+/**
+ * Reads the profile, connects to the fleet and starts the service; or, for a profile without a
+ * key or when `signIn` is asked, a console that starts on the sign-in page (docs/delegation.md).
+ */
 export async function openConsole(
   profilePath: string,
-  options: { systemLocale: ConsoleLocale; settings?: ConsoleSettingsStore; vault?: SecretVault },
+  options: {
+    systemLocale: ConsoleLocale;
+    settings?: ConsoleSettingsStore;
+    vault?: SecretVault;
+    /** Open on the sign-in page even if the profile has a key. */
+    signIn?: boolean;
+    /** Idle minutes before a password session ends (default 30). */
+    idleMinutes?: number;
+  },
 ): Promise<OpenConsole> {
-  const profile = await loadFleetProfile(profilePath);
+  const loaded = await loadConsoleProfile(profilePath, options.signIn ?? false);
+  const settings = options.settings ?? new ConsoleSettingsFile(consoleSettingsPath());
+  if ('signIn' in loaded) {
+    const service = new PasswordConsole({
+      directory: loaded.signIn.directory,
+      settings,
+      systemLocale: options.systemLocale,
+      ...(options.idleMinutes !== undefined ? { idleMinutes: options.idleMinutes } : {}),
+    });
+    return { service, close: () => service.stop() };
+  }
+  const profile = loaded.key;
   // No vault: plain 0600 files (browser mode); the Electron shell brings the keychain's.
   const fleet = await openFleet(profile, { subscribe: true, followMoves: true, vault: options.vault });
-  const service = new ConsoleService({
+  const service = consoleServiceOn({
     fleet: fleet.fleet,
-    settings: options.settings ?? new ConsoleSettingsFile(consoleSettingsPath()),
+    directory: fleet.directory,
+    adminUid: profile.admin.uid,
+    settings,
     systemLocale: options.systemLocale,
-    // Bound as the admin's own directory entry: the directory's access rules decide what it may
-    // change. It shares the fleet's client, which fleet.close() closes.
-    directory: { admin: new DirectoryAdmin({ directory: fleet.directory }), directory: fleet.directory },
-    moves: { fleet: fleet.fleet, directory: fleet.directory },
-    failover: { fleet: fleet.fleet, directory: fleet.directory, adminUid: profile.admin.uid },
     nodes: {
       fleet: fleet.fleet,
       directory: fleet.directory,

@@ -15,10 +15,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { ConsoleBackend } from './console-backend.js';
 import type { ConsoleEventName, ConsoleEventPayload } from './console-contract.js';
 import { dispatchConsoleCall } from './console-dispatch.js';
 import type { ConsoleFleetPush } from './console-fleet-snapshot.js';
-import type { ConsoleService } from './console-service.js';
 import { rendererSecurityHeaders } from './content-security-policy.js';
 import { canonicalRequestPath, readStaticFile } from './static-files.js';
 import { WebSessionGate } from './web-session.js';
@@ -33,7 +33,7 @@ import {
 
 /** Options of {@link WebBridge}. */
 export interface WebBridgeOptions {
-  service: ConsoleService;
+  service: ConsoleBackend;
   /** The built renderer (dist/renderer). */
   rendererRoot: string;
   /** 0 picks a free port. */

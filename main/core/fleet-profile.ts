@@ -56,8 +56,44 @@ export function chooseProfilePath(flag: string | undefined, env: NodeJS.ProcessE
   return join(defaultLabHome(env), 'fleet.json');
 }
 
+/**
+ * A profile for signing in with a password (docs/delegation.md): where the directory is, and no
+ * key or bind password at all. A full profile also serves (its key is then not used).
+ */
+export const signInProfileSchema = z.object({
+  name: z.string().min(1),
+  directory: z.object({ url: directoryUrls, baseDn: z.string().min(1) }),
+});
+/** Where a console without a key finds the directory. */
+export type SignInProfile = z.infer<typeof signInProfileSchema>;
+
+/**
+ * Reads a profile for a console: a key profile (`admin` present) unless `signIn` is asked or the
+ * profile has no `admin`, in which case only the directory's place is read.
+ */
+export async function loadConsoleProfile(
+  path: string,
+  signIn: boolean,
+): Promise<{ key: FleetProfile } | { signIn: SignInProfile }> {
+  const json = await readProfileJson(path);
+  const hasKey = typeof json === 'object' && json !== null && 'admin' in json;
+  if (hasKey && !signIn) return { key: parseFleetProfile(path, json) };
+  const parsed = signInProfileSchema.safeParse(json);
+  if (!parsed.success) throw profileError(path, parsed.error);
+  return { signIn: parsed.data };
+}
+
+function profileError(path: string, error: z.ZodError): Error {
+  const issues = error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
+  return new Error(`fleet profile ${path} is not valid: ${issues.join('; ')}`);
+}
+
 /** Reads and checks a profile; errors name the file and the field in words. */
 export async function loadFleetProfile(path: string): Promise<FleetProfile> {
+  return parseFleetProfile(path, await readProfileJson(path));
+}
+
+async function readProfileJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -70,17 +106,16 @@ export async function loadFleetProfile(path: string): Promise<FleetProfile> {
     }
     throw error;
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new Error(`fleet profile ${path} is not valid JSON`);
   }
+}
+
+function parseFleetProfile(path: string, json: unknown): FleetProfile {
   const parsed = fleetProfileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
-    throw new Error(`fleet profile ${path} is not valid: ${issues.join('; ')}`);
-  }
+  if (!parsed.success) throw profileError(path, parsed.error);
   const base = dirname(path);
   const profile = parsed.data;
   return {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, protocol, safeStorage, session } from 'electron';
 import { packageRoot, rendererRoot } from '../console/console-paths.js';
 import { type OpenConsole, openConsole } from '../console/open-console.js';
+import { signInOptions } from '../console/sign-in-options.js';
 import { consoleLocaleFor } from '../console/system-locale.js';
 import { chooseProfilePath } from '../core/fleet-profile.js';
 import { appEntryUrl } from './app-origin.js';
@@ -56,6 +57,7 @@ if (passwordStoreRefusal) {
         systemLocale: consoleLocaleFor(app.getPreferredSystemLanguages()),
         // After ready: before it, Linux has not chosen its keyring.
         vault: consoleSecretVault(safeStorage, (line) => say(`mailfleet console: ${line}`)),
+        ...signInOptions(process.env),
       });
       registerConsoleIpc(ipcMain, opened.service);
       window = new BrowserWindow(

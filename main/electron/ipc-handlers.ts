@@ -5,9 +5,9 @@
  * the console window's page.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { ConsoleBackend } from '../console/console-backend.js';
 import { type ConsoleReply, consoleCallNames } from '../console/console-contract.js';
 import { dispatchConsoleCall } from '../console/console-dispatch.js';
-import type { ConsoleService } from '../console/console-service.js';
 import { isAppUrl } from './app-origin.js';
 import { callChannel, eventChannel } from './ipc-channels.js';
 
@@ -24,7 +24,7 @@ const refused: ConsoleReply = {
 };
 
 /** Registers a handler for every call; returns a function that removes them. */
-export function registerConsoleIpc(ipcMain: IpcMain, service: ConsoleService): () => void {
+export function registerConsoleIpc(ipcMain: IpcMain, service: ConsoleBackend): () => void {
   for (const name of consoleCallNames) {
     ipcMain.handle(callChannel(name), async (event, params: unknown): Promise<ConsoleReply> => {
       if (!isTrustedSender(event)) return refused;
@@ -37,7 +37,7 @@ export function registerConsoleIpc(ipcMain: IpcMain, service: ConsoleService): (
 }
 
 /** Pushes the service's events to one page while it shows the console. */
-export function forwardConsoleEvents(service: ConsoleService, contents: WebContents): void {
+export function forwardConsoleEvents(service: ConsoleBackend, contents: WebContents): void {
   service.events.on('fleet.snapshot', contents, (snapshot) => {
     if (contents.isDestroyed() || !isAppUrl(contents.getURL())) return;
     contents.send(eventChannel('fleet.snapshot'), snapshot);

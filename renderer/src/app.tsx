@@ -3,9 +3,12 @@ import { useEffect, useRef } from 'react';
 import { AppNav } from './components/app-nav';
 import { DirectoryInUse } from './components/directory-in-use';
 import { LocaleSwitch } from './components/locale-switch';
+import { SessionBadge } from './components/session-badge';
 import { StatusBanners } from './components/status-banners';
 import { useTranslator } from './i18n/use-translator';
+import { goTo } from './services/navigation-service';
 import { useFleetStore } from './store/fleet/fleet-store';
+import { useSessionStore, viewsOf } from './store/session/session-store';
 import { useUiStore } from './store/ui/ui-store';
 import type { ConsoleView } from './store/ui/view-slice';
 import { AuditView } from './views/audit/audit-view';
@@ -49,7 +52,14 @@ export function App() {
     }
     main.current?.focus();
   }, [view, node]);
+  const allowed = useSessionStore((s) => viewsOf(s.session));
   const View = views[view];
+  // A place the tier may not see (a typed or old address) shows nothing of that view; the first
+  // place of a tier without the dashboard is its first view.
+  const shown = allowed.includes(view);
+  useEffect(() => {
+    if (!shown && view === 'dashboard' && allowed[0]) goTo({ view: allowed[0] });
+  }, [shown, view, allowed]);
   const directoryLink = useFleetStore((s) => s.snapshot?.directory.link);
   useEffect(() => {
     document.documentElement.lang = tr.locale;
@@ -69,10 +79,17 @@ export function App() {
         </div>
         <AppNav />
         <LocaleSwitch />
+        <SessionBadge />
       </header>
       <StatusBanners />
       <main id="main" className="app-main" tabIndex={-1} ref={main} data-view={view}>
-        <View />
+        {shown ? (
+          <View />
+        ) : (
+          <p className="view-hidden" data-hidden-view={view}>
+            {tr.t('session.viewHidden')}
+          </p>
+        )}
       </main>
       <MoveDialog />
       <FailoverDialog />

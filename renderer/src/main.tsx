@@ -1,15 +1,21 @@
-/** The console page: mounts the app and connects it to the console. */
+/** The console page: asks who is using the console, then mounts the sign-in page or the app. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app';
-import { startConsoleServices } from './services/console-services';
+import { ConsoleRoot } from './console-root';
+import { connectConsole } from './services/console-services';
+import { startSession } from './services/session-service';
+import { useSessionStore } from './store/session/session-store';
 
-startConsoleServices();
+// Until main answers (the link may still be opening), nothing of the console is shown.
+const askWhoIsIn = (): void => {
+  void startSession(connectConsole(), useSessionStore).catch(() => setTimeout(askWhoIsIn, 2_000));
+};
+askWhoIsIn();
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <ConsoleRoot />
     </StrictMode>,
   );
 }

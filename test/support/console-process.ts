@@ -21,12 +21,14 @@ export async function startConsoleProcess(
     settingsFile?: string;
     /** `start`: `mailfleet start --web` on the profile, which serves the same console. */
     command?: 'console' | 'start';
+    /** More `mailfleet console` flags (`--sign-in`). */
+    args?: string[];
   } = {},
 ): Promise<ConsoleProcess> {
   const args =
     options.command === 'start'
       ? ['start', '--web', '--fleet', profile]
-      : ['console', '--web', '--fleet', profile, '--port', '0'];
+      : ['console', '--web', '--fleet', profile, '--port', '0', ...(options.args ?? [])];
   const child = spawn(process.execPath, [mailfleetCli, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

@@ -1,5 +1,6 @@
 /**
- * `mailfleet console [--web] [--fleet FILE] [--port N]`: the graphical console on a fleet. The
+ * `mailfleet console [--web] [--fleet FILE] [--port N] [--sign-in] [--idle-minutes N]`: the graphical
+ * console on a fleet (`--sign-in`: open on the password sign-in page, docs/delegation.md). The
  * Electron window when its binary is installed; otherwise (or with --web) browser mode: the same
  * renderer and contract on 127.0.0.1, at a URL with a one-time token that is printed here.
  * `--seal-secrets` starts Electron only to seal the profile's secrets with the OS keychain.
@@ -23,7 +24,7 @@ export interface RunningConsole {
 /** Starts the console on a profile: Electron, or browser mode saying why. */
 export async function startConsole(
   profilePath: string,
-  options: { web: boolean; port: number },
+  options: { web: boolean; port: number; signIn?: boolean; idleMinutes?: number },
   say: (line: string) => void,
 ): Promise<RunningConsole> {
   if (!existsSync(join(rendererRoot(), 'index.html'))) {
@@ -31,10 +32,14 @@ export async function startConsole(
   }
   if (!options.web) {
     const electron = electronBinary();
-    if ('path' in electron) return startElectron(electron.path, profilePath, say);
+    if ('path' in electron) return startElectron(electron.path, profilePath, options, say);
     say(`no Electron window: ${electron.missing}; serving the console to your browser instead`);
   }
-  const open = await openConsole(profilePath, { systemLocale: consoleLocaleFor(environmentLanguages()) });
+  const open = await openConsole(profilePath, {
+    systemLocale: consoleLocaleFor(environmentLanguages()),
+    ...(options.signIn ? { signIn: true } : {}),
+    ...(options.idleMinutes !== undefined ? { idleMinutes: options.idleMinutes } : {}),
+  });
   const bridge = new WebBridge({ service: open.service, rendererRoot: rendererRoot(), port: options.port });
   try {
     await bridge.start();
@@ -56,10 +61,20 @@ function electronMain(): string {
   return join(packageRoot(), 'dist', 'main', 'electron', 'electron-main.js');
 }
 
-function startElectron(binary: string, profilePath: string, say: (line: string) => void): RunningConsole {
+function startElectron(
+  binary: string,
+  profilePath: string,
+  options: { signIn?: boolean; idleMinutes?: number },
+  say: (line: string) => void,
+): RunningConsole {
   const child = spawn(binary, [electronMain()], {
     stdio: 'inherit',
-    env: { ...process.env, MAILFLEET_FLEET: profilePath },
+    env: {
+      ...process.env,
+      MAILFLEET_FLEET: profilePath,
+      ...(options.signIn ? { MAILFLEET_SIGN_IN: '1' } : {}),
+      ...(options.idleMinutes !== undefined ? { MAILFLEET_IDLE_MINUTES: String(options.idleMinutes) } : {}),
+    },
   });
   say(`console: Electron window (pid ${child.pid})`);
   const stopped = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -103,15 +118,25 @@ export async function consoleCommand(argv: string[], out: (text: string) => void
       web: { type: 'boolean', default: false },
       port: { type: 'string', default: '0' },
       'seal-secrets': { type: 'boolean', default: false },
+      'sign-in': { type: 'boolean', default: false },
+      'idle-minutes': { type: 'string' },
     },
     strict: true,
   });
   if (values['seal-secrets']) return sealSecrets(chooseProfilePath(values.profile ?? values.fleet), out);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port takes 0 to 65535');
+  const idleMinutes = values['idle-minutes'] === undefined ? undefined : Number(values['idle-minutes']);
+  if (idleMinutes !== undefined && !(Number.isFinite(idleMinutes) && idleMinutes > 0 && idleMinutes <= 1440))
+    throw new Error('--idle-minutes takes a number of minutes above 0, up to 1440 (fractions allowed)');
   const running = await startConsole(
     chooseProfilePath(values.profile ?? values.fleet),
-    { web: values.web, port },
+    {
+      web: values.web,
+      port,
+      signIn: values['sign-in'],
+      ...(idleMinutes !== undefined ? { idleMinutes } : {}),
+    },
     out,
   );
   const signalled = new Promise<void>((resolve) => {

@@ -6,6 +6,7 @@ import { useRef } from 'react';
 import type { MessageKey } from '../i18n/messages-en';
 import { useTranslator } from '../i18n/use-translator';
 import { goTo } from '../services/navigation-service';
+import { useSessionStore, viewsOf } from '../store/session/session-store';
 import { useUiStore } from '../store/ui/ui-store';
 import { type ConsoleView, hashOfPlace } from '../store/ui/view-slice';
 import { mayCarryUsers } from '../views/moves/move-drag';
@@ -41,31 +42,35 @@ export const navEntries: readonly NavEntry[] = [
 export function AppNav() {
   const tr = useTranslator();
   const current = useUiStore((s) => s.place.view);
+  // Views the signed-in tier may not see are left out, not greyed out.
+  const allowed = useSessionStore((s) => viewsOf(s.session));
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const stop = () => clearTimeout(timer.current);
   return (
     <nav aria-label={tr.t('nav.label')} className="app-nav">
       <ul className="app-nav-list">
-        {navEntries.map((entry) => (
-          <li key={entry.view}>
-            <a
-              className={entry.view === current ? 'app-nav-link app-nav-current' : 'app-nav-link'}
-              href={hashOfPlace({ view: entry.view })}
-              aria-current={entry.view === current ? 'page' : undefined}
-              data-view={entry.view}
-              title={entry.hint ? tr.t(entry.hint) : undefined}
-              onDragEnter={(event) => {
-                if (!mayCarryUsers([...event.dataTransfer.types]) || entry.view === current) return;
-                stop();
-                timer.current = setTimeout(() => goTo({ view: entry.view }), springLoadMs);
-              }}
-              onDragLeave={stop}
-              onDrop={stop}
-            >
-              {tr.t(entry.label)}
-            </a>
-          </li>
-        ))}
+        {navEntries
+          .filter((entry) => allowed.includes(entry.view))
+          .map((entry) => (
+            <li key={entry.view}>
+              <a
+                className={entry.view === current ? 'app-nav-link app-nav-current' : 'app-nav-link'}
+                href={hashOfPlace({ view: entry.view })}
+                aria-current={entry.view === current ? 'page' : undefined}
+                data-view={entry.view}
+                title={entry.hint ? tr.t(entry.hint) : undefined}
+                onDragEnter={(event) => {
+                  if (!mayCarryUsers([...event.dataTransfer.types]) || entry.view === current) return;
+                  stop();
+                  timer.current = setTimeout(() => goTo({ view: entry.view }), springLoadMs);
+                }}
+                onDragLeave={stop}
+                onDrop={stop}
+              >
+                {tr.t(entry.label)}
+              </a>
+            </li>
+          ))}
       </ul>
     </nav>
   );

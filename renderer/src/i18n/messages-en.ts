@@ -10,6 +10,7 @@ import { viewMessagesEn } from './messages-views-en';
 import { moveMessagesEn } from './move-messages-en';
 import { plainWordsMessagesEn } from './plain-words-messages-en';
 import { plural } from './plural-text';
+import { signInMessagesEn } from './sign-in-messages-en';
 export const messagesEn = {
   'app.title': 'mailfleet console',
   'app.skipToContent': 'Skip to content',
@@ -132,6 +133,7 @@ export const messagesEn = {
   ...plainWordsMessagesEn,
   ...failoverMessagesEn,
   ...addNodeMessagesEn,
+  ...signInMessagesEn,
 } as const;
 
 /** A message key. */

@@ -10,6 +10,7 @@ import type { MessageKey } from './messages-en';
 import { viewMessagesJa } from './messages-views-ja';
 import { moveMessagesJa } from './move-messages-ja';
 import { plainWordsMessagesJa } from './plain-words-messages-ja';
+import { signInMessagesJa } from './sign-in-messages-ja';
 
 export const messagesJa = {
   'app.title': 'mailfleet 管理コンソール',
@@ -127,4 +128,5 @@ export const messagesJa = {
   ...plainWordsMessagesJa,
   ...failoverMessagesJa,
   ...addNodeMessagesJa,
+  ...signInMessagesJa,
 } as const satisfies Record<MessageKey, string>;

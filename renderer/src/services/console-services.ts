@@ -2,7 +2,7 @@
  * The services the views use, on the one console client of this window. Views call these; only
  * services/ touches the API.
  */
-import type { ConsoleApi, ConsoleLocale } from '../../../main/console/console-contract';
+import type { ConsoleApi, ConsoleLocale, SessionState } from '../../../main/console/console-contract';
 import { useAddNodeStore } from '../store/add-node/add-node-store';
 import { useDirectoryStore } from '../store/directory/directory-store';
 import { useFailoverStore } from '../store/failover/failover-store';
@@ -26,18 +26,35 @@ let moves: MoveService | undefined;
 let failover: FailoverService | undefined;
 let addNode: AddNodeService | undefined;
 
-/** Connects the window to the console and starts the feeds (once). */
-export function startConsoleServices(): void {
-  if (client) return;
-  client = openConsoleClient();
-  client.onLinkState((state) => useUiStore.getState().showLink(state));
-  startFleetFeed(client.api, useFleetStore);
+let started = false;
+
+/**
+ * Connects the window to the console (once) and loads its language: enough for the sign-in page.
+ */
+export function connectConsole(): ConsoleApi {
+  if (!client) {
+    client = openConsoleClient();
+    client.onLinkState((state) => useUiStore.getState().showLink(state));
+    void loadLocale(client.api, useUiStore).catch(() => {});
+  }
+  return client.api;
+}
+
+/**
+ * Starts the feeds (once), for whoever is using the console: a signed-in helpdesk or department
+ * admin does not ask for what its tier may not see (failover, adding nodes).
+ */
+export function startConsoleServices(session?: SessionState): void {
+  const api = connectConsole();
+  if (started) return;
+  started = true;
+  startFleetFeed(api, useFleetStore);
   startNavigation(useUiStore);
   startNodeHistory(useFleetStore, useNodeStore);
-  void loadLocale(client.api, useUiStore).catch(() => {});
   moveServices()?.start();
-  failoverServices()?.start();
-  void addNodeServices()?.load();
+  const system = session?.state !== 'signed-in' || session.admin.tier === 'system';
+  if (system || session?.admin.tier === 'helpdesk') failoverServices()?.start();
+  if (system) void addNodeServices()?.load();
 }
 
 /** The user picked a language. */
