@@ -67,6 +67,11 @@ const consoleOnlyCalls: Record<Exclude<ConsoleCallName, NodeCallName>, readonly 
   'failover.overview':       staff,
   'failover.plan':           staff,
   'failover.start':          system,
+  // Switch to spare and Make spare (issue 13): planning for staff, the changes for system admins.
+  'failover.switchPlan':     staff,
+  'failover.switch':         system,
+  'failover.makeSparePlan':  staff,
+  'failover.makeSpare':      system,
   'fleet.addNodeForm':       system,
   'fleet.addNode':           system,
   'session.state':           all,
