@@ -1,15 +1,18 @@
 /**
  * `queue.summary`, `queue.list`, `queue.hold`, `queue.release` on a director's mail queue; the
- * queue operations (show, flush, requeue, delete) are in queue-admin-methods.ts. Staff tiers only
- * (the contract says so); the writes are audited by the dispatcher.
+ * queue operations (show, flush, requeue, delete) are in queue-admin-methods.ts. Staff tiers, and
+ * a department admin reads (list, show) its own domains' messages only (queue-scope.ts); the writes
+ * are audited by the dispatcher.
  */
 import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
 import type { MailQueue } from '../mail/director/queue/mail-queue.js';
 import type { QueueSubjects } from '../mail/director/queue/queue-subjects.js';
+import { type AdminDomains, callerDomains } from './domain-scope.js';
 import { roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 import { queueAdminMethods, queueListEntryOf, selectFor } from './queue-admin-methods.js';
+import { queueEntryForDomains, queueEntryInDomains } from './queue-scope.js';
 
 /** What the queue methods act on. */
 export interface QueueMethodDeps {
@@ -21,6 +24,8 @@ export interface QueueMethodDeps {
   now?: () => number;
   /** Decoded subjects of queued messages, for the list's subject column. */
   subjects?: QueueSubjects;
+  /** A department admin's domains, read from the directory at each call. */
+  adminDomains: AdminDomains;
 }
 
 type QueueMethods = Pick<
@@ -45,14 +50,17 @@ export function queueMethods(deps: QueueMethodDeps): QueueMethods {
   };
   return {
     'queue.summary': () => needQueue().summary(),
-    'queue.list': async ({ offset, limit, ...filter }) => {
+    'queue.list': async ({ offset, limit, ...filter }, { caller }) => {
       const queue = needQueue();
-      const matching = selectFor(queue, (deps.now ?? Date.now)(), filter);
+      const domains = await callerDomains(caller, deps.adminDomains);
+      const selected = selectFor(queue, (deps.now ?? Date.now)(), filter);
+      const matching = domains ? selected.filter((entry) => queueEntryInDomains(entry, domains)) : selected;
       // Only the page is copied out: the filter itself walks the live entries.
       const page = matching.slice(offset, offset + limit);
       const entries = await Promise.all(
         page.map(async (entry) => {
-          const listed = queueListEntryOf(queue, entry);
+          const whole = queueListEntryOf(queue, entry);
+          const listed = domains ? queueEntryForDomains(whole, domains) : whole;
           const subjects = deps.subjects;
           if (!subjects) return listed;
           // A message delivered meanwhile has no content left: listed without a subject.
