@@ -94,7 +94,7 @@ export function SpamPolicyForm({ domains }: { domains: readonly string[] }) {
       <h3 id="spam-policy-title">{tr.t('department.policy.title')}</h3>
       {policy && <PolicyNow policy={policy} />}
       <form
-        className="spam-policy-form"
+        className="inline-form spam-policy-form"
         onSubmit={(event) => {
           event.preventDefault();
           void save();
@@ -110,7 +110,7 @@ export function SpamPolicyForm({ domains }: { domains: readonly string[] }) {
             </select>
           </label>
         )}
-        <fieldset>
+        <fieldset className="spam-policy-modes">
           <legend>{tr.t('department.policy.mode')}</legend>
           {(['tag', 'reject'] as const).map((m) => (
             <label key={m}>
@@ -141,15 +141,15 @@ export function SpamPolicyForm({ domains }: { domains: readonly string[] }) {
             />
           </label>
         )}
-        <button type="submit" className="button">
+        <button type="submit" className="button button-primary">
           {tr.t('department.policy.save')}
         </button>
-        {message && (
-          <p role="status" className={message.ok ? 'spam-policy-saved' : 'spam-policy-refused'}>
-            {message.text}
-          </p>
-        )}
       </form>
+      {message && (
+        <p role="status" className={message.ok ? 'spam-policy-saved' : 'spam-policy-refused'}>
+          {message.text}
+        </p>
+      )}
     </section>
   );
 }
