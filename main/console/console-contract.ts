@@ -50,11 +50,20 @@ export type {
   UserSummary,
   UserUpdate,
 } from '../core/directory-admin/directory-admin-contract.js';
+export type {
+  UserMailSettings,
+  UserMailSettingsWrite,
+} from '../core/directory-admin/user-mail-settings-contract.js';
 export type { FleetLockout } from './console-fleet-lockouts.js';
 export type { FleetQueuesResult } from './console-fleet-queues.js';
 export type { ConsoleFleetPush, ConsoleFleetSnapshot, ConsoleNodeView } from './console-fleet-snapshot.js';
 export type { MailboxUsage } from './directory-calls.js';
-export type { FailoverOverview, FailoverPlanAnswer } from './failover-calls.js';
+export type {
+  FailoverOverview,
+  FailoverPlanAnswer,
+  MakeSparePlanAnswer,
+  SwitchPlanAnswer,
+} from './failover-calls.js';
 export type { FleetMoveListResult, MoveStartAnswer, MoveSuggestion, StoreOnNode } from './move-calls.js';
 export type { AddedNodeView } from './node-membership-calls.js';
 export type { SessionState, SignedOutReason, SignInAnswer } from './session-calls.js';

@@ -81,6 +81,14 @@ export const directoryConsoleCalls = {
     directoryAdminCalls.setSpamPolicy,
     "Set a domain's spam policy: tag, or reject, and the scores (its department admin or the system tier).",
   ),
+  'directory.userMailSettings': adminCall(
+    directoryAdminCalls.userMailSettings,
+    "A user's forwarding, vacation reply and spam handling (the self-service settings).",
+  ),
+  'directory.setUserMailSettings': adminCall(
+    directoryAdminCalls.setUserMailSettings,
+    "Set a user's forwarding, vacation reply and spam handling (its department admin, helpdesk or system tier).",
+  ),
   'directory.mailbox': {
     params: userRefSchema,
     result: resultSchema(mailboxUsageSchema),

@@ -54,6 +54,8 @@ export function directoryHandlers(
     'directory.deleteGroup': async (p: unknown) => admin().deleteGroup(p),
     'directory.spamPolicy': async (p: unknown) => admin().spamPolicy(p),
     'directory.setSpamPolicy': async (p: unknown) => admin().setSpamPolicy(p),
+    'directory.userMailSettings': async (p: unknown) => admin().userMailSettings(p),
+    'directory.setUserMailSettings': async (p: unknown) => admin().setUserMailSettings(p),
     'directory.mailbox': async (p: { address: string }): Promise<DirectoryAdminResult<MailboxUsage>> => {
       const page = await admin().user(p);
       if (!page.ok) return page;

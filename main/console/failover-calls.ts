@@ -41,6 +41,45 @@ export const failoverPlanAnswer = z.discriminatedUnion('possible', [
 ]);
 export type FailoverPlanAnswer = z.infer<typeof failoverPlanAnswer>;
 
+/** `failover.switchPlan`: a planned switch-over to a spare as it would run, or why there is none. */
+export const switchPlanAnswer = z.discriminatedUnion('possible', [
+  z.object({
+    possible: z.literal(true),
+    store: z.string(),
+    /** The node that serves the store now: it runs the job and keeps the store's replica. */
+    servingNode: node,
+    /** The node that serves the store at the end. */
+    spare: node,
+    /** The spare holds the store's replica already; else a full copy is built there first. */
+    spareHoldsReplica: z.boolean(),
+  }),
+  z.object({ possible: z.literal(false), refusal: z.string() }),
+]);
+export type SwitchPlanAnswer = z.infer<typeof switchPlanAnswer>;
+
+/** `failover.makeSparePlan`: whether a node can be made the spare now, or why not (in words). */
+export const makeSparePlanAnswer = z.discriminatedUnion('possible', [
+  z.object({ possible: z.literal(true), node }),
+  z.object({
+    possible: z.literal(false),
+    node,
+    refusal: z.string(),
+    /** The stores the node still serves (the page says the refusal in its language from these). */
+    serves: z.array(z.string()),
+    /** The stores whose replica the node holds. */
+    holdsReplicaOf: z.array(z.string()),
+  }),
+]);
+export type MakeSparePlanAnswer = z.infer<typeof makeSparePlanAnswer>;
+
+/** `failover.makeSpare`: what was wiped; the node is a spare now. */
+export const madeSpare = z.object({
+  node,
+  role: z.literal('spare'),
+  stores: z.array(z.string()),
+  mailboxes: z.number().int().nonnegative(),
+});
+
 /** Every `failover.*` call of the console. */
 export const failoverConsoleCalls = {
   'failover.overview': {
@@ -60,5 +99,28 @@ export const failoverConsoleCalls = {
     result: z.object({ job: failoverJobView }),
     summary:
       "Fail a logical store over as planned: name the replica's node as its failover node (the admin's own bind) and start the job there (system tier).",
+  },
+  'failover.switchPlan': {
+    params: z.object({ store: logicalStoreName }).strict(),
+    result: switchPlanAnswer,
+    summary:
+      'What switching a healthy logical store to a spare would do (which spare, whether a full copy goes there first). Changes nothing.',
+  },
+  'failover.switch': {
+    params: z.object({ store: logicalStoreName }).strict(),
+    result: z.object({ job: failoverJobView }),
+    summary:
+      "Switch a healthy logical store to a spare as planned: name its serving node as its failover node (the admin's own bind) and start the switch-over there (system tier).",
+  },
+  'failover.makeSparePlan': {
+    params: z.object({ node }).strict(),
+    result: makeSparePlanAnswer,
+    summary: 'Whether a repaired store node can be made the spare now, or why not. Changes nothing.',
+  },
+  'failover.makeSpare': {
+    params: z.object({ node }).strict(),
+    result: madeSpare,
+    summary:
+      "Make a repaired store node the spare: its agent deletes the mail it kept of the stores it served, then the admin's own bind gives it the role spare (system tier).",
   },
 } as const;

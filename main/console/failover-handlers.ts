@@ -7,14 +7,24 @@
 import type { FailoverJobView } from '../../agent/common/contract/failover-contract.js';
 import type { FleetDirectory } from '../../agent/common/directory/fleet-directory.js';
 import { planFailover, startFailover } from '../core/failover/failover-plan.js';
+import { makeSpare, makeSpareBlockers, makeSpareRefusal } from '../core/failover/make-spare.js';
+import { planSwitchToSpare, startSwitchToSpare } from '../core/failover/switch-plan.js';
 import type { FleetClient } from '../core/fleet-client.js';
 import { ConsoleCallError } from './console-call-error.js';
-import type { FailoverOverview, FailoverPlanAnswer } from './failover-calls.js';
+import type {
+  FailoverOverview,
+  FailoverPlanAnswer,
+  MakeSparePlanAnswer,
+  SwitchPlanAnswer,
+} from './failover-calls.js';
 
 /** What the failover calls need: the fleet, the admin's directory bind, and the admin's uid. */
 export interface FailoverFleet {
   fleet: Pick<FleetClient, 'call' | 'snapshot'>;
-  directory: Pick<FleetDirectory, 'listLogicalStores' | 'listServers' | 'setFailoverNode' | 'getAdmin'>;
+  directory: Pick<
+    FleetDirectory,
+    'listLogicalStores' | 'listServers' | 'setFailoverNode' | 'getAdmin' | 'getServer' | 'updateServer'
+  >;
   adminUid: string;
 }
 
@@ -33,6 +43,19 @@ export function failoverHandlers(failover: () => FailoverFleet | undefined) {
       fleet.directory.listServers(),
     ]);
     return planFailover(stores, servers, store);
+  };
+  const layout = (fleet: FailoverFleet) =>
+    Promise.all([fleet.directory.listLogicalStores(), fleet.directory.listServers()]);
+  // The switch-over and Make spare change the fleet: the console core asks the directory for the
+  // admin's tier first (the directory and the agents refuse other tiers anyway), so another
+  // tier gets "forbidden" in words before anything is written or wiped.
+  const needSystem = async (fleet: FailoverFleet) => {
+    const admin = await fleet.directory.getAdmin(fleet.adminUid);
+    if (admin?.tier !== 'system')
+      throw new ConsoleCallError(
+        'forbidden',
+        `only a system admin may do this (${fleet.adminUid} is not one)`,
+      );
   };
   return {
     'failover.overview': async (): Promise<FailoverOverview> => {
@@ -90,6 +113,36 @@ export function failoverHandlers(failover: () => FailoverFleet | undefined) {
       const planned = await plan(fleet, store);
       if ('refusal' in planned) throw new ConsoleCallError('refused', planned.refusal);
       return { job: await startFailover(fleet.directory, fleet.fleet, planned) };
+    },
+    'failover.switchPlan': async ({ store }: { store: string }): Promise<SwitchPlanAnswer> => {
+      const [stores, servers] = await layout(need());
+      const planned = planSwitchToSpare(stores, servers, store);
+      return 'refusal' in planned
+        ? { possible: false, refusal: planned.refusal }
+        : { possible: true, ...planned };
+    },
+    'failover.switch': async ({ store }: { store: string }) => {
+      const fleet = need();
+      await needSystem(fleet);
+      const [stores, servers] = await layout(fleet);
+      const planned = planSwitchToSpare(stores, servers, store);
+      if ('refusal' in planned) throw new ConsoleCallError('refused', planned.refusal);
+      return { job: await startSwitchToSpare(fleet.directory, fleet.fleet, planned) };
+    },
+    'failover.makeSparePlan': async ({ node }: { node: string }): Promise<MakeSparePlanAnswer> => {
+      const [stores, servers] = await layout(need());
+      const refusal = makeSpareRefusal(stores, servers, node);
+      return refusal
+        ? { possible: false, node, refusal, ...makeSpareBlockers(stores, node) }
+        : { possible: true, node };
+    },
+    'failover.makeSpare': async ({ node }: { node: string }) => {
+      const fleet = need();
+      await needSystem(fleet);
+      const [stores, servers] = await layout(fleet);
+      const refusal = makeSpareRefusal(stores, servers, node);
+      if (refusal) throw new ConsoleCallError('refused', refusal);
+      return makeSpare(fleet.directory, fleet.fleet, node);
     },
   };
 }

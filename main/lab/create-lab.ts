@@ -44,7 +44,7 @@ export async function createLab(layout: LabLayout, spec: LabSpec): Promise<LabSt
     roles.length * 2 +
       1 +
       mailNodes * labMailPortNames.length +
-      directors * (2 + labProxyPortNames.length) +
+      directors * (3 + labProxyPortNames.length) +
       gateways,
   );
   const take = () => ports.pop() as number;
@@ -53,6 +53,7 @@ export async function createLab(layout: LabLayout, spec: LabSpec): Promise<LabSt
     if (role === 'directory') node.ldapPort = take();
     if (role === 'director' || role === 'gateway') node.smtpPort = take();
     if (role === 'director') node.submissionPort = take();
+    if (role === 'director') node.selfServicePort = take();
     if (role === 'director')
       node.proxy = { imapPort: take(), imapsPort: take(), pop3Port: take(), pop3sPort: take() };
     if (mailRoles.has(role))

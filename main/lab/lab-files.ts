@@ -63,6 +63,8 @@ export function nodeAgentConfig(
       trustedNetworks: ['127.0.0.1/32'],
       // Users submit with AUTH after STARTTLS (the lab CA's certificate) and may then send outside.
       ...(node.submissionPort === undefined ? {} : { submissionPort: node.submissionPort }),
+      // Users set forwarding, a vacation reply and spam handling on the self-service page (HTTPS, the lab CA).
+      ...(node.selfServicePort === undefined ? {} : { selfServicePort: node.selfServicePort }),
       // Outside mail goes to the simulated internet `lab up` runs; without it, nowhere.
       ...(settings.outside
         ? { dnsServers: settings.outside.dnsServers, outboundPort: settings.outside.outboundPort }
@@ -115,6 +117,7 @@ export function nodeEndpoints(node: LabNode): Record<string, string> {
   if (node.ldapPort !== undefined) endpoints.ldap = `${loopback}:${node.ldapPort}`;
   if (node.smtpPort !== undefined) endpoints.smtp = `${loopback}:${node.smtpPort}`;
   if (node.submissionPort !== undefined) endpoints.submission = `${loopback}:${node.submissionPort}`;
+  if (node.selfServicePort !== undefined) endpoints['self-service'] = `${loopback}:${node.selfServicePort}`;
   if (node.proxy) {
     endpoints.imap = `${loopback}:${node.proxy.imapPort}`;
     endpoints.imaps = `${loopback}:${node.proxy.imapsPort}`;

@@ -87,6 +87,8 @@ const labNodeSchema = z.object({
   smtpPort: port.optional(),
   /** The director's submission port (STARTTLS, AUTH); labs made before it get it on the next `lab up`. */
   submissionPort: port.optional(),
+  /** The director's self-service HTTPS page (docs/self-service.md); labs made before it get it on the next `lab up`. */
+  selfServicePort: port.optional(),
   /** The director's IMAP/POP3 proxy; labs made before it get it on the next `lab up`. */
   proxy: labProxyPortsSchema.optional(),
 });

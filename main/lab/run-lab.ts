@@ -157,6 +157,9 @@ async function waitAllUp(
           `lab up: all ${up} nodes answering after ${seconds} s; fleet profile ${layout.profile}, ` +
             `users in ${layout.usersCsv}`,
         );
+        const page = state.nodes.find((node) => node.role === 'director')?.selfServicePort;
+        if (page !== undefined)
+          say(`self-service page for users: https://127.0.0.1:${page}/ (trust the lab CA, ${layout.caCert})`);
         await publishDomainRecords(open, state, dns, say);
         return true;
       }
@@ -212,6 +215,7 @@ async function repickTakenPorts(layout: LabLayout, state: LabState): Promise<Lab
       next.smtpPort = await keepOrPick(next.smtpPort, taken);
     if (next.role === 'director') {
       next.submissionPort = await keepOrPick(next.submissionPort, taken);
+      next.selfServicePort = await keepOrPick(next.selfServicePort, taken);
       next.proxy = await proxyPorts(next.proxy, taken);
     }
     nodes.push(next);
@@ -254,6 +258,7 @@ function savedPorts(state: LabState): Set<number> {
     for (const name of labMailPortNames) if (node.mail) ports.add(node.mail[name]);
     if (node.smtpPort !== undefined) ports.add(node.smtpPort);
     if (node.submissionPort !== undefined) ports.add(node.submissionPort);
+    if (node.selfServicePort !== undefined) ports.add(node.selfServicePort);
     for (const name of labProxyPortNames) if (node.proxy) ports.add(node.proxy[name]);
   }
   return ports;

@@ -5,7 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FailoverJobView, FailoverOverview } from '../../main/console/console-contract.js';
-import { jobsFromNode, storesToFailOver } from '../../renderer/src/store/failover/failover-store.js';
+import {
+  jobsFromNode,
+  storesToFailOver,
+  storesToSwitch,
+} from '../../renderer/src/store/failover/failover-store.js';
 
 function job(id: string, store: string, step: FailoverJobView['step'], startedAt: number): FailoverJobView {
   return {
@@ -62,5 +66,18 @@ describe('the failover store', () => {
     };
     expect(jobsFromNode(overview, 'store01').map((j) => j.job)).toEqual(['fo-store01-2', 'fo-store04-1']);
     expect(jobsFromNode(overview, 'store03')).toEqual([]);
+  });
+
+  it('offers Switch to spare for every store the node serves with no job under way, to a system admin only', () => {
+    const overview: FailoverOverview = {
+      mayFailOver: true,
+      stores,
+      jobs: [{ ...job('fo-store04-1', 'store04', 'rebuild', 1), planned: true }],
+      failures: [],
+    };
+    expect(storesToSwitch(overview, 'store01')).toEqual(['store01', 'store05']);
+    expect(storesToSwitch(overview, 'store03')).toEqual([]);
+    expect(storesToSwitch({ ...overview, mayFailOver: false }, 'store01')).toEqual([]);
+    expect(storesToSwitch(undefined, 'store01')).toEqual([]);
   });
 });

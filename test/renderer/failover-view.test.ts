@@ -6,28 +6,24 @@
  * once; after one click the tile shows the job's steps, then "store01 served by spare01" (after the switch-over to the spare); a user
  * of store01 logs in through the director's proxy (imapflow) and reads the mail delivered before
  * the kill. The dialog, the steps and the end in English and Japanese; screenshots in
- * test-output/console/failover-*.png.
+ * test-output/console/failover-*.png. The lab set-up is test/support/failover-lab.ts (shared with
+ * switch-to-spare-view.test.ts).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseLabUsers } from '../../main/lab/lab-people.js';
-import {
-  type ConsoleLab,
-  consoleScreenshots as screenshots,
-  startConsoleLab,
-} from '../support/console-lab.js';
-import { type ConsoleProcess, startConsoleProcess } from '../support/console-process.js';
+import { type ConsoleLab, consoleScreenshots as screenshots } from '../support/console-lab.js';
+import type { ConsoleProcess } from '../support/console-process.js';
+import { type FailoverLab, startFailoverLab } from '../support/failover-lab.js';
 import { labInboxSubjects } from '../support/lab-imap-login.js';
 import { runMailfleet } from '../support/lab-process.js';
-import { labSmtpTransport } from '../support/lab-smtp.js';
 
+let lab: FailoverLab;
 let consoleLab: ConsoleLab;
 /** The console of the lab's helpdesk admin (no failover for that tier). */
 let helpdeskConsole: ConsoleProcess;
 let page: Page;
-let user: { address: string; password: string; store: string };
+let user: FailoverLab['user'];
 
 const mailfleet = (...args: string[]) => runMailfleet(consoleLab.home, ...args);
 const tile = (node: string) => page.locator(`.tile[data-node="${node}"]`);
@@ -37,41 +33,14 @@ const dialog = () => page.locator('dialog.failover-dialog');
 const subjectsThroughProxy = () => labInboxSubjects(consoleLab.home, user.address, user.password);
 
 beforeAll(async () => {
-  consoleLab = await startConsoleLab({
-    name: 'failover-e2e',
-    labFlags: ['--stores', '3', '--spares', '1', '--users', '30', '--domains', '2'],
-    viewport: { width: 1400, height: 1100 },
-  });
-  page = consoleLab.page;
-  helpdeskConsole = await startConsoleProcess(join(consoleLab.home, 'fleet-labhelpdesk.json'), 30_000, {
-    settingsFile: join(consoleLab.home, 'console-helpdesk.json'),
-  });
-  user = parseLabUsers(await readFile(join(consoleLab.home, 'lab-users.csv'), 'utf8')).find(
-    (u) => u.store === 'store01',
-  )!;
-  expect((await mailfleet('replicas', 'ring')).code).toBe(0);
-  for (let tries = 0; ; tries++) {
-    const rows = JSON.parse((await mailfleet('replicas', '--json')).stdout) as Array<{ state: string }>;
-    if (rows.every((r) => r.state === 'protected')) break;
-    if (tries > 120) throw new Error('the replicas never caught up');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
   // Mail acknowledged before the kill: the replica holds it (RPO 0), so it is read after the failover.
-  const transport = await labSmtpTransport(consoleLab.home, 'director01', '127.0.0.1');
-  await transport.sendMail({
-    envelope: { from: 'lab@outside.example', to: [user.address] },
-    raw: `From: lab@outside.example\r\nTo: ${user.address}\r\nSubject: before the failover\r\n\r\nbody\r\n`,
-  });
-  transport.close();
-  for (let tries = 0; !(await subjectsThroughProxy()).includes('before the failover'); tries++) {
-    if (tries > 300) throw new Error(`the mail for ${user.address} never arrived`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  lab = await startFailoverLab('failover-e2e', 'before the failover');
+  ({ consoleLab, helpdeskConsole, user } = lab);
+  page = consoleLab.page;
 }, 300_000);
 
 afterAll(async () => {
-  await helpdeskConsole?.stop();
-  await consoleLab?.stop();
+  await lab?.stop();
 }, 120_000);
 
 describe('failover in the console (browser mode, real lab)', () => {

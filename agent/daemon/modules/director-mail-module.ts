@@ -207,6 +207,8 @@ export class DirectorMailModule implements AgentModule {
         // Not the router's cache: the page shows what was just saved.
         findUser: (address) => directory.findUserByAddress(address),
         expand: (address) => router.expand(address),
+        // Otherwise the router's cache (a minute) keeps delivering under the old settings.
+        saved: (address) => router.invalidate({ user: address }),
         bindAs: (dn, password) =>
           LdapFleetDirectory.withPassword({
             url: config.directory.url,

@@ -5,6 +5,7 @@
  * `spare` in the directory with the admin's own bind. System admins only.
  */
 import { parseArgs } from 'node:util';
+import { makeSpare } from '../../core/failover/make-spare.js';
 import { answerTimeoutMs, openFleetFromFlag } from './fleet-options.js';
 
 const usage = `usage: mailfleet make-spare NODE [--json] [--fleet FILE]
@@ -33,21 +34,11 @@ export async function makeSpareCommand(argv: string[], out: (text: string) => vo
   const open = await openFleetFromFlag(values.fleet, false);
   try {
     await open.fleet.settled(answerTimeoutMs);
-    const server = await open.directory.getServer(node);
-    if (!server) throw new Error(`there is no node ${node}`);
-    if (server.role !== 'store' && server.role !== 'spare')
-      throw new Error(`${node} is a ${server.role}: only a store node can be made the spare`);
-    const wiped = await open.fleet.call(node, 'failover.makeSpare', {});
-    await open.directory.updateServer(node, { role: 'spare' });
-    const after = await open.directory.getServer(node);
-    if (after?.role !== 'spare')
-      throw new Error(
-        `${node}'s old mail is wiped, but the directory did not take the role spare (it says ${after?.role ?? 'nothing'})`,
-      );
+    const made = await makeSpare(open.directory, open.fleet, node);
     out(
       values.json
-        ? JSON.stringify({ node, role: 'spare', ...wiped }, null, 2)
-        : `${node} is a spare now: ${wiped.mailboxes} old mailbox(es) of ${wiped.stores.length > 0 ? wiped.stores.join(', ') : 'no store'} deleted`,
+        ? JSON.stringify(made, null, 2)
+        : `${node} is a spare now: ${made.mailboxes} old mailbox(es) of ${made.stores.length > 0 ? made.stores.join(', ') : 'no store'} deleted`,
     );
     return 0;
   } finally {

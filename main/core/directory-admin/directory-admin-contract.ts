@@ -5,6 +5,11 @@
  */
 import { z } from 'zod';
 import { directoryAdminErrorSchema } from './directory-admin-error-words.js';
+import {
+  userMailSettingsRefSchema,
+  userMailSettingsSchema,
+  userMailSettingsWriteSchema,
+} from './user-mail-settings-contract.js';
 
 /** Longest address accepted (RFC 5321: 254 octets in a path). */
 const maxAddressLength = 254;
@@ -374,6 +379,8 @@ export const directoryAdminCalls = {
   deleteGroup: { input: groupRefSchema, value: listDeletionResultSchema },
   spamPolicy: { input: domainRefSchema, value: spamPolicySchema },
   setSpamPolicy: { input: spamPolicyWriteSchema, value: spamPolicySchema },
+  userMailSettings: { input: userMailSettingsRefSchema, value: userMailSettingsSchema },
+  setUserMailSettings: { input: userMailSettingsWriteSchema, value: userMailSettingsSchema },
 } as const;
 
 /** The name of a call of `DirectoryAdmin`. */

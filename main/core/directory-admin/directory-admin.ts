@@ -24,6 +24,7 @@ import { MailListAdmin } from './mail-list-admin.js';
 import { checkQuotaBudget } from './quota-budget.js';
 import { readSpamPolicy, writeSpamPolicy } from './spam-policy-admin.js';
 import { toUserSummary, UserIndex } from './user-index.js';
+import { userMailSettings, withAddressWords, writeUserMailSettings } from './user-mail-settings-admin.js';
 
 /** A write made through {@link DirectoryAdmin}, for an audit trail. Never carries a password. */
 export interface DirectoryAdminChange {
@@ -284,6 +285,26 @@ export class DirectoryAdmin {
       (policy) => writeSpamPolicy(this.directory, policy),
       (policy) => policy.domain,
     );
+  }
+
+  /** A user's forwarding, vacation reply and spam handling, read fresh from the directory. */
+  userMailSettings(input: unknown): Promise<DirectoryAdminResult<DirectoryAdminValue<'userMailSettings'>>> {
+    return this.run('userMailSettings', input, async ({ address }) =>
+      userMailSettings(await this.requireUser(address)),
+    );
+  }
+
+  /** Sets a user's mail settings, checked as the self-service page checks them; the directory decides who may. */
+  async setUserMailSettings(
+    input: unknown,
+  ): Promise<DirectoryAdminResult<DirectoryAdminValue<'setUserMailSettings'>>> {
+    const result = await this.run(
+      'setUserMailSettings',
+      input,
+      (write) => writeUserMailSettings(this.directory, write, (address) => this.requireUser(address)),
+      (write) => write.address,
+    );
+    return withAddressWords(result);
   }
 
   /** Closes the directory client. */

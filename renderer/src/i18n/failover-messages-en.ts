@@ -31,4 +31,34 @@ export const failoverMessagesEn = {
   'failover.step.reroute': 'Send logins and mail there',
   'failover.step.rebuild': 'Build the new replica',
   'failover.step.switch': 'Move it to {spare} (mail and logins pause about 2 s)',
+  // Switch to spare (maintenance) and Make spare, on a store node's page.
+  'spare.switch.button': 'Switch to spare',
+  'spare.switch.buttonOf': 'Switch {store} to spare',
+  'spare.switch.title': 'Switch {store} to a spare',
+  'spare.switch.planning': 'Working out the switch-over of {store}…',
+  'spare.switch.ask': 'Switch {store} to {spare}? (the node {node} serves it now)',
+  'spare.switch.copyFull':
+    "First a full copy of all of {store}'s mail goes to {spare} (every mailbox, in the background; {store} keeps serving meanwhile).",
+  'spare.switch.copyReplica':
+    "{spare} holds {store}'s replica already: only the last changes are copied first.",
+  'spare.switch.pause': 'Then mail and logins pause for about 2 s while {spare} takes over; nothing is lost.',
+  'spare.switch.after':
+    'After that {spare} serves {store}; the node {node} keeps a replica of it, so {store} stays protected while {node} is maintained.',
+  'spare.switch.confirm': 'Switch to {spare}',
+  'spare.switch.refused': '{store} cannot be switched to a spare: {reason}',
+  'spare.switching': '{store}: switching to {spare}',
+  'spare.step.copy': 'Copy it to {spare}',
+  'spare.make.button': 'Make spare',
+  'spare.make.title': 'Make {node} the spare',
+  'spare.make.planning': 'Checking whether {node} can be made the spare…',
+  'spare.make.ask': "Make {node} the fleet's spare?",
+  'spare.make.wipe':
+    'Every old copy of mail on {node} is deleted: the mailboxes of the stores it used to serve (other nodes serve them now) and any replica copies. This cannot be undone.',
+  'spare.make.confirm': 'Delete its old mail and make {node} the spare',
+  'spare.make.done': '{node} is a spare now: {mailboxes} old mailbox(es) of {stores} deleted.',
+  'spare.make.refused': '{node} cannot be made the spare: {reason}',
+  'spare.make.serves': '{node} still serves {stores}: switch it to a spare or fail it over first',
+  'spare.make.holdsReplica':
+    '{node} holds the replica of {stores}, which keeps it protected: place it on another node first',
+  'spare.failed': 'It could not be done: {reason}',
 } as const;

@@ -72,4 +72,78 @@ export class FailoverService {
   close(): void {
     this.store.getState().showDialog(undefined);
   }
+
+  /** "Switch to spare" on a healthy store: the plan in the spare dialog. */
+  async planSwitch(store: string): Promise<void> {
+    const state = this.store.getState();
+    state.showSpareDialog({ kind: 'switch', step: 'planning', store });
+    try {
+      const plan = await this.api.failover.switchPlan({ store });
+      state.showSpareDialog(
+        plan.possible
+          ? { kind: 'switch', step: 'plan', store, plan }
+          : { kind: 'switch', step: 'refused', name: store, refusal: plan.refusal },
+      );
+    } catch (error) {
+      state.showSpareDialog({ kind: 'switch', step: 'failed', name: store, error: shownErrorOf(error) });
+    }
+  }
+
+  /** "Make spare" on a node: whether it can be, in the spare dialog. */
+  async planMakeSpare(node: string): Promise<void> {
+    const state = this.store.getState();
+    state.showSpareDialog({ kind: 'makeSpare', step: 'planning', node });
+    try {
+      const plan = await this.api.failover.makeSparePlan({ node });
+      state.showSpareDialog(
+        plan.possible
+          ? { kind: 'makeSpare', step: 'plan', node }
+          : {
+              kind: 'makeSpare',
+              step: 'refused',
+              name: node,
+              refusal: plan.refusal,
+              serves: plan.serves,
+              holdsReplicaOf: plan.holdsReplicaOf,
+            },
+      );
+    } catch (error) {
+      state.showSpareDialog({ kind: 'makeSpare', step: 'failed', name: node, error: shownErrorOf(error) });
+    }
+  }
+
+  /**
+   * The spare dialog's confirmation: a switch-over starts (the dialog closes and the node view
+   * follows its steps), or the node is made the spare (the dialog says what was deleted).
+   */
+  async confirmSpare(): Promise<void> {
+    const state = this.store.getState();
+    const dialog = state.spareDialog;
+    if (dialog?.step !== 'plan') return;
+    state.showSpareDialog({ ...dialog, step: 'starting' });
+    const name = dialog.kind === 'switch' ? dialog.store : dialog.node;
+    try {
+      if (dialog.kind === 'switch') {
+        const { job } = await this.api.failover.switch({ store: dialog.store });
+        state.jobStarted(job);
+        state.showSpareDialog(undefined);
+      } else {
+        const made = await this.api.failover.makeSpare({ node: dialog.node });
+        state.showSpareDialog({
+          kind: 'makeSpare',
+          step: 'done',
+          node: made.node,
+          stores: made.stores,
+          mailboxes: made.mailboxes,
+        });
+      }
+      void this.refresh();
+    } catch (error) {
+      state.showSpareDialog({ kind: dialog.kind, step: 'failed', name, error: shownErrorOf(error) });
+    }
+  }
+
+  closeSpare(): void {
+    this.store.getState().showSpareDialog(undefined);
+  }
 }

@@ -22,10 +22,11 @@ afterAll(async () => {
 describe('directory console calls', () => {
   it('are all in the contract, each a verb of the directory domain', () => {
     const directoryCalls = consoleCallNames.filter((name) => name.startsWith('directory.'));
-    expect(directoryCalls).toHaveLength(19);
+    expect(directoryCalls).toHaveLength(21);
     expect(directoryCalls).toContain('directory.resetPassword');
     expect(directoryCalls).toContain('directory.setSpamPolicy');
     expect(directoryCalls).toContain('directory.mailbox');
+    expect(directoryCalls).toContain('directory.setUserMailSettings');
   });
 
   it('answer unavailable, in words, when the console has no directory administration', async () => {

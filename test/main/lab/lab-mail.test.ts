@@ -303,6 +303,28 @@ describe('the lab mail services', () => {
     }
   });
 
+  it("serves the self-service page over HTTPS on the director, with the lab CA's certificate, and says where", async () => {
+    const page = endpoint('director01', 'self-service');
+    const url = `https://127.0.0.1:${page.port}/`;
+    expect(lab?.output()).toContain(`self-service page for users: ${url}`);
+    // curl checks the certificate against the lab CA only (no -k): a wrong chain or name fails here.
+    const { stdout } = await run('curl', [
+      '--silent',
+      '--show-error',
+      '--fail',
+      '--cacert',
+      String(profile.endpoints.tlsCaFile),
+      '--header',
+      'Accept-Language: ja',
+      url,
+    ]);
+    expect(stdout).toMatch(/<form[^>]*action="\/sign-in"/);
+    expect(stdout).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+    // The director publishes the same endpoint at run time as lab.json gave it.
+    const state = labStateSchema.parse(JSON.parse(await readFile(join(home, 'lab.json'), 'utf8')));
+    expect(state.nodes.find((n) => n.name === 'director01')?.selfServicePort).toBe(page.port);
+  });
+
   it("refuses a user on another store's ports, naming their store", async () => {
     const user = users.find((u) => u.store === 'store02');
     if (!user) throw new Error('no lab user on store02');

@@ -51,6 +51,11 @@ export interface SelfServiceServerOptions {
   expand(address: string): Promise<RecipientExpansion>;
   /** A directory client bound as the user (closed after each request). */
   bindAs(dn: string, password: string): UserBoundDirectory;
+  /**
+   * Called after a user's settings are written (primary address): the director drops its cached
+   * routing of the user, so the very next message follows the new forwarding and vacation.
+   */
+  saved?(address: string): void;
   /** Idle time after which a session ends (default 30 minutes). */
   idleMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -205,6 +210,7 @@ export class SelfServiceServer {
     } finally {
       await directory.close();
     }
+    this.options.saved?.(session.user.address);
     this.log('info', 'self-service settings saved', { user: session.user.address });
     return this.render(response, language, session, { kind: 'done', text: say(language, 'saved') });
   }

@@ -8,6 +8,7 @@ import type {
   FailoverJobView,
   FailoverOverview,
   FailoverPlanAnswer,
+  SwitchPlanAnswer,
 } from '../../../../main/console/console-contract';
 import type { ShownError } from '../shown-error';
 
@@ -18,9 +19,35 @@ export type FailoverDialog =
   | { step: 'refused'; store: string; refusal: string }
   | { step: 'failed'; store: string; error: ShownError };
 
+/**
+ * The dialog of "Switch to spare" (a healthy store, maintenance) or "Make spare" (a repaired node):
+ * planning, the plan asked about once, what Make spare wiped, or why it cannot run or start.
+ */
+export type SpareDialog =
+  | { kind: 'switch'; step: 'planning'; store: string }
+  | {
+      kind: 'switch';
+      step: 'plan' | 'starting';
+      store: string;
+      plan: Extract<SwitchPlanAnswer, { possible: true }>;
+    }
+  | { kind: 'makeSpare'; step: 'planning' | 'plan' | 'starting'; node: string }
+  | { kind: 'makeSpare'; step: 'done'; node: string; stores: string[]; mailboxes: number }
+  | {
+      kind: 'switch' | 'makeSpare';
+      step: 'refused';
+      name: string;
+      refusal: string;
+      /** Make spare: the stores the node serves, or whose replica it holds (said in the page's words). */
+      serves?: string[];
+      holdsReplicaOf?: string[];
+    }
+  | { kind: 'switch' | 'makeSpare'; step: 'failed'; name: string; error: ShownError };
+
 export interface FailoverState {
   overview: FailoverOverview | undefined;
   dialog: FailoverDialog | undefined;
+  spareDialog: SpareDialog | undefined;
 }
 
 export interface FailoverActions {
@@ -28,6 +55,7 @@ export interface FailoverActions {
   /** A job the page started, shown at once (the next overview brings its later steps). */
   jobStarted(job: FailoverJobView): void;
   showDialog(dialog: FailoverDialog | undefined): void;
+  showSpareDialog(dialog: SpareDialog | undefined): void;
 }
 
 /** Creates a failover store (one per window). */
@@ -35,6 +63,7 @@ export function createFailoverStore() {
   return create<FailoverState & FailoverActions>()((set) => ({
     overview: undefined,
     dialog: undefined,
+    spareDialog: undefined,
     receiveOverview: (overview) => set({ overview }),
     jobStarted: (job) =>
       set((s) =>
@@ -43,6 +72,7 @@ export function createFailoverStore() {
           : {},
       ),
     showDialog: (dialog) => set({ dialog }),
+    showSpareDialog: (spareDialog) => set({ spareDialog }),
   }));
 }
 
@@ -75,4 +105,16 @@ export function storesToFailOver(
       : [],
   );
   return { may: overview.mayFailOver, stores };
+}
+
+/**
+ * The stores `node` serves with no job under way: a system admin may switch each to a spare
+ * (maintenance). Empty for any other tier (the agents would refuse it).
+ */
+export function storesToSwitch(overview: FailoverOverview | undefined, node: string): string[] {
+  if (!overview?.mayFailOver) return [];
+  const running = new Set(
+    overview.jobs.filter((j) => j.step !== 'done' && j.step !== 'failed').map((j) => j.store),
+  );
+  return overview.stores.filter((s) => s.node === node && !running.has(s.store)).map((s) => s.store);
 }

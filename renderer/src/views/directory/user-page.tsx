@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useTranslator } from '../../i18n/use-translator';
 import { useDirectoryStore } from '../../store/directory/directory-store';
 import { ErrorInWords } from './error-in-words';
+import { MailSettingsForm } from './mail-settings-form';
 import { PasswordResetForm } from './password-reset-form';
 import { UserAddForm } from './user-add-form';
 import { UserDeleteForm } from './user-delete-form';
@@ -54,6 +55,7 @@ export function UserPagePanel() {
       {/* Keyed by the entry as read: a saved edit or another user starts the forms afresh. */}
       <UserEditForm key={JSON.stringify(page)} page={page} />
       <PasswordResetForm key={`pw-${page.mail}`} address={page.mail} />
+      <MailSettingsForm key={`mail-${page.mail}`} address={page.mail} />
       <UserDeleteForm key={`del-${page.mail}`} address={page.mail} />
     </article>
   );

@@ -14,6 +14,9 @@ import './failover.css';
 /** The steps shown while a job runs, in order (`done` and `failed` are its ends). */
 const shownSteps = ['fence', 'stop-old', 'promote', 'repoint', 'reroute', 'rebuild', 'switch'] as const;
 
+/** The steps of a planned "Switch to spare" (maintenance): nothing is fenced or promoted. */
+const plannedSteps = ['rebuild', 'switch'] as const;
+
 /** The shown step of a job's step: the switch-over's four are one for the administrator. */
 function shownStepOf(step: FailoverJobView['step']): string {
   return step.startsWith('switch-') ? 'switch' : step;
@@ -34,20 +37,26 @@ function JobSteps({ job }: { job: FailoverJobView }) {
         {tr.t('failover.stopped', { store: job.store, reason: job.error ?? '' })}
       </p>
     );
-  const at = shownSteps.indexOf(shownStepOf(job.step) as (typeof shownSteps)[number]);
+  // A planned switch-over fences nothing: it copies the store to the spare, then moves it there.
+  const steps = job.planned ? plannedSteps : shownSteps;
+  const at = (steps as readonly string[]).indexOf(shownStepOf(job.step));
   return (
     <div className="failover-job" data-store={job.store} data-step={shownStepOf(job.step)}>
       <p className="failover-running">
-        {tr.t('failover.running', { store: job.store, node: job.takenOverBy })}
+        {job.planned
+          ? tr.t('spare.switching', { store: job.store, spare: job.spare ?? '' })
+          : tr.t('failover.running', { store: job.store, node: job.takenOverBy })}
       </p>
       <ol className="failover-steps">
-        {shownSteps.map((step, i) => (
+        {steps.map((step, i) => (
           <li
             key={step}
             className={i < at ? 'step-done' : i === at ? 'step-now' : 'step-later'}
             data-step={step}
           >
-            {tr.t(`failover.step.${step}`, { node: job.failedNode, spare: job.spare ?? '' })}
+            {job.planned && step === 'rebuild'
+              ? tr.t('spare.step.copy', { spare: job.spare ?? '' })
+              : tr.t(`failover.step.${step}`, { node: job.failedNode, spare: job.spare ?? '' })}
           </li>
         ))}
       </ol>

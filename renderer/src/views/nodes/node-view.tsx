@@ -13,6 +13,7 @@ import { useFleetStore } from '../../store/fleet/fleet-store';
 import { useUiStore } from '../../store/ui/ui-store';
 import { hashOfPlace } from '../../store/ui/view-slice';
 import { FailoverPanel } from '../failover/failover-panel';
+import { SparePanel } from '../failover/spare-panel';
 import { NodeAudit } from './node-audit';
 import { NodeCharts } from './node-charts';
 import { NodeDownPanel } from './node-down-panel';
@@ -93,7 +94,10 @@ function NodePage({ node }: { node: ConsoleNodeView }) {
       )}
       {/* A store: fail it over to its replica (also for maintenance while it runs), and its jobs. */}
       {(node.role === 'store' || node.role === 'spare') && (
-        <FailoverPanel node={node.name} down={node.state !== 'up'} evenWhenUp />
+        <>
+          <FailoverPanel node={node.name} down={node.state !== 'up'} evenWhenUp />
+          <SparePanel node={node.name} up={node.state === 'up'} role={node.role} />
+        </>
       )}
       {/* Not answering: said first, in words; no charts waiting for figures that cannot come. */}
       {node.state === 'up' ? (

@@ -2,7 +2,8 @@
  * The director role's outbound and submission wiring in real Agents: a director agent configured
  * with the `tls` section, submission ports and the simulated internet (`dnsServers`,
  * `outboundPort`) publishes its submission endpoints; mail submitted with AUTH for a remote domain
- * leaves by MX, and a remote 5xx comes back to the local sender as a bounce DSN in the store.
+ * leaves by MX, and a remote 5xx comes back to the local sender as a bounce DSN in the store;
+ * forwarding saved on the agent's self-service page (Chromium) acts on the very next message.
  */
 import { readFile } from 'node:fs/promises';
 import { get as httpsGet } from 'node:https';
@@ -20,6 +21,11 @@ import { storeUsers } from '../../../support/store-seed.js';
 import { makeTestCertificates, type TestCertificates } from '../../../support/test-certificates.js';
 import { type DirectorAgents, startDirectorAgents } from './director-agents.js';
 import { outsideZone } from './director-fixture.js';
+import {
+  chromiumTrusting,
+  saveSettingsOnPage,
+  signInOnPage,
+} from './self-service/self-service-page-fixture.js';
 
 const { carol } = storeUsers;
 
@@ -115,5 +121,38 @@ describe('director role with outbound delivery and submission (real agents, simu
       async () =>
         ((await directorRpc.client.call('queue.summary', {})) as { messages: number }).messages === 0,
     );
+  });
+
+  it('forwards the next message after carol saves forwarding on the page, though the router had her cached', async () => {
+    // Runs after the DSN test: the director routed carol's DSN, so its router has her cached.
+    const endpoints = (await agents.directory.reader('director01').getServer('director01'))?.endpoints ?? {};
+    const browser = await chromiumTrusting(certificates.certFile);
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await signInOnPage(
+        page,
+        `https://127.0.0.1:${endpoints['self-service']?.split(':')[1]}`,
+        carol.mail,
+        carol.password,
+        'en',
+      );
+      await saveSettingsOnPage(page, { forwardTo: ['friend@outside.example'], keepCopy: true });
+      expect(await page.locator('[role=status]').textContent()).toBe('Saved.');
+    } finally {
+      await browser.close();
+    }
+    const transport = createTransport({
+      host: '127.0.0.1',
+      port: Number(endpoints.smtp?.split(':')[1]),
+      ignoreTLS: true,
+    });
+    await transport.sendMail({
+      envelope: { from: 'writer@outside.example', to: [carol.mail] },
+      raw: `From: writer@outside.example\r\nTo: ${carol.mail}\r\nSubject: role-forward\r\n\r\nhi\r\n`,
+    });
+    transport.close();
+    await internet.waitForMessages(2);
+    expect(internet.messages[1]?.recipients).toEqual(['friend@outside.example']);
+    expect(internet.messages[1]?.content.toString()).toContain(`Delivered-To: ${carol.mail}`);
   });
 });

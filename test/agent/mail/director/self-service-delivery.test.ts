@@ -1,14 +1,16 @@
 /**
  * A user's self-service settings acting at delivery on the director, with Debian's Postfix as the
- * outside world (the sender's MTA, and the MX of outside.example keeping Maildirs): a vacation
+ * outside world (the sender's MTA, and the MX of outside.example keeping Maildirs). Carol sets her
+ * vacation reply and forwarding herself, signed into the self-service page in Chromium; then a vacation
  * reply goes back exactly once per sender in the period (RFC 3834), never to a message with
  * `Precedence: bulk` or `List-Id`; the forward arrives at its target marked Delivered-To, with a
  * copy kept; a message that comes back carrying the user's Delivered-To is stored, not sent round;
  * too many hops are refused; forwarding opens no relay.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,9 +21,15 @@ import { probeFreePort } from '../../../support/free-port.js';
 import { startPostfix, type TestPostfix } from '../../../support/postfix.js';
 import { storeUsers } from '../../../support/store-seed.js';
 import { type DirectorFixture, outsideZone, startDirectorFixture } from './director-fixture.js';
+import {
+  isoDay,
+  type SelfServicePage,
+  startSelfServicePage,
+} from './self-service/self-service-page-fixture.js';
 
 const { carol, dave, bob } = storeUsers;
 const day = 86_400_000;
+const shots = join(import.meta.dirname, '../../../../test-output/console');
 const friend = 'friend@outside.example';
 const senders = ['sender@outside.example', 'other@outside.example', 'lists@outside.example'];
 
@@ -37,6 +45,7 @@ describe('self-service delivery with Debian Postfix as the outside world', () =>
   let postfix: TestPostfix;
   let dns: DnsResponder;
   let fx: DirectorFixture;
+  let site: SelfServicePage;
   let vacationRoot: string;
 
   const message = (from: string, subject: string, extra = '') =>
@@ -82,24 +91,47 @@ describe('self-service delivery with Debian Postfix as the outside world', () =>
       { dnsServers: [dns.server], port: postfix.mxPort },
       vacationRoot,
     );
-    const now = Date.now();
-    await fx.ldap.setUserSelfService(carol.mail, {
-      forwardTo: [friend],
-      keepCopy: true,
-      vacation: {
-        active: true,
-        subject: '不在のお知らせ',
-        body: '12月14日まで不在です。\nI am away until 14 December.',
-        startsAt: now - day,
-        endsAt: now + 7 * day,
-      },
-    });
+    site = await startSelfServicePage(fx, { now: () => Date.now() });
   }, 60_000);
   afterAll(async () => {
+    await site?.stop();
     await fx?.stop();
     await dns?.stop();
     await postfix?.stop();
     if (vacationRoot) await rm(vacationRoot, { recursive: true, force: true });
+  });
+
+  it('takes the vacation reply and forwarding from carol on the self-service page in Chromium', async () => {
+    // Mail before she sets anything: stored only, and the director has carol in its routing cache,
+    // so what follows also shows a change on the page acts on the very next message.
+    await sendViaPostfix(senders[0] as string, 'before');
+    await settled('before');
+    expect(await postfix.mailbox(friend)).toHaveLength(0);
+    expect(await repliesTo(senders[0] as string)).toHaveLength(0);
+    const page = await site.newPage();
+    await site.signIn(page, carol.mail, carol.password, 'ja');
+    expect(await page.locator('#signed-in-address').textContent()).toBe(carol.mail);
+    const now = Date.now();
+    await site.saveSettings(page, {
+      forwardTo: [friend],
+      keepCopy: true,
+      vacation: {
+        start: isoDay(now - day),
+        end: isoDay(now + 7 * day),
+        subject: '不在のお知らせ',
+        body: '12月14日まで不在です。\nI am away until 14 December.',
+      },
+    });
+    expect(await page.locator('[role=status]').textContent()).toBe('保存しました。');
+    await mkdir(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, 'self-service-e2e-ja.png'), fullPage: true });
+    // What the page wrote is what the director reads at delivery.
+    const saved = (await fx.router.findUser(carol.mail))?.selfService;
+    expect(saved?.forwardTo).toEqual([friend]);
+    expect(saved?.keepCopy).toBe(true);
+    expect(saved?.vacation).toMatchObject({ active: true, subject: '不在のお知らせ' });
+    expect(saved?.vacation?.body).toContain('I am away until 14 December.');
+    await page.context().close();
   });
 
   it('replies once per sender in the period, forwards with a copy kept', async () => {
@@ -117,6 +149,11 @@ describe('self-service delivery with Debian Postfix as the outside world', () =>
     expect(reply).toContain(`From: ${carol.mail}`);
     expect(reply).toContain('In-Reply-To: <first@outside.example>');
     expect(reply).toContain('References: <first@outside.example>');
+    // The subject and the text carol typed on the page, Japanese as written.
+    const parsed = await simpleParser(reply as string);
+    expect(parsed.subject).toBe('不在のお知らせ');
+    expect(parsed.text).toContain('12月14日まで不在です。');
+    expect(parsed.text).toContain('I am away until 14 December.');
 
     await sendViaPostfix(senders[0] as string, 'second');
     await settled('second');

@@ -61,3 +61,13 @@ export function useAdminFixture(backend: (typeof directoryBackends)[number]): Ad
   });
   return fixture;
 }
+
+/** A directory client bound as a server's entry (`store01`, `director01`): how that node reads, for the tests to look through. */
+export function asServer(server: TestDirectory, name: string): LdapFleetDirectory {
+  return LdapFleetDirectory.withPassword({
+    url: server.url,
+    baseDn: testBaseDn,
+    bindDn: tree.server(name),
+    bindPassword: seedPasswords.server(name),
+  });
+}

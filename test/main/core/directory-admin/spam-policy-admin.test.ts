@@ -5,23 +5,16 @@
  * helpdesk and bad thresholds are refused in words, and nothing changes.
  */
 import { describe, expect, it } from 'vitest';
-import { LdapFleetDirectory } from '../../../../agent/common/directory/ldap-fleet-directory.js';
 import { directorySpamPolicies } from '../../../../agent/mail/gateway/directory-spam-policies.js';
 import { defaultDomainSpamPolicy } from '../../../../agent/mail/gateway/domain-spam-policy.js';
 import { directoryBackends } from '../../../support/directory-backends.js';
-import { seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
 import type { TestDirectory } from '../../../support/test-directory.js';
-import { tree, useAdminFixture } from './admin-fixture.js';
+import { asServer, useAdminFixture } from './admin-fixture.js';
 import { refused, succeeded } from './admin-results.js';
 
 /** The policy the gateway applies now, read as the gateway reads it (as a server entry). */
 async function gatewaySees(server: TestDirectory, domain: string) {
-  const directory = LdapFleetDirectory.withPassword({
-    url: server.url,
-    baseDn: testBaseDn,
-    bindDn: tree.server('store01'),
-    bindPassword: seedPasswords.server('store01'),
-  });
+  const directory = asServer(server, 'store01');
   try {
     return await directorySpamPolicies({ directory, clock: { now: () => Date.now() }, cacheMs: 0 })(domain);
   } finally {

@@ -1,39 +1,10 @@
 /** The plan of a failover (main/core/failover/failover-plan.ts): who is fenced, who serves, where the new replica goes. */
 import { describe, expect, it } from 'vitest';
-import type { LogicalStoreEntry, ServerEntry } from '../../../../agent/common/directory/fleet-entries.js';
 import { planFailover } from '../../../../main/core/failover/failover-plan.js';
+import { failoverTestServers, logicalStoreOf } from '../../../support/failover-entries.js';
 
-const server = (name: string, role: ServerEntry['role']): ServerEntry => ({
-  dn: `cn=${name},ou=servers,dc=test`,
-  name,
-  role,
-  state: 'active',
-  address: '127.0.0.1',
-  controlPort: 1,
-  hostKeys: [],
-  endpoints: {},
-});
-const store = (
-  name: string,
-  servedBy: string,
-  replicaNode?: string,
-  state: LogicalStoreEntry['state'] = 'serving',
-): LogicalStoreEntry => ({
-  dn: `cn=${name},ou=stores,dc=test`,
-  name,
-  servedBy,
-  state,
-  epoch: 0,
-  ...(replicaNode ? { replicaNode } : {}),
-});
-const servers = [
-  server('store01', 'store'),
-  server('store02', 'store'),
-  server('store03', 'store'),
-  server('spare01', 'spare'),
-  server('spare02', 'spare'),
-  server('director01', 'director'),
-];
+const store = logicalStoreOf;
+const servers = failoverTestServers;
 
 describe('planFailover', () => {
   it('fails a store over to its replica and puts the new replica on a free spare', () => {

@@ -7,93 +7,48 @@
  * before it starts, an expired session, a form without the session's token. Screenshots in
  * Japanese and English: test-output/console/self-service-*.png.
  */
-import { createHash, X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LdapFleetDirectory } from '../../../../../agent/common/directory/ldap-fleet-directory.js';
-import { DirectorAuthenticator } from '../../../../../agent/mail/director/director-authenticator.js';
-import { SelfServiceServer } from '../../../../../agent/mail/director/self-service/self-service-server.js';
 import { storeUsers } from '../../../../support/store-seed.js';
-import { makeTestCertificates, type TestCertificates } from '../../../../support/test-certificates.js';
 import { type DirectorFixture, startDirectorFixture } from '../director-fixture.js';
+import { isoDay, type SelfServicePage, startSelfServicePage } from './self-service-page-fixture.js';
 
 const { carol, alice } = storeUsers;
 const shots = join(import.meta.dirname, '../../../../../test-output/console');
 const day = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 describe('the self-service page in Chromium against a director', () => {
   let fx: DirectorFixture;
-  let certificates: TestCertificates;
-  let server: SelfServiceServer;
-  let browser: Browser;
+  let site: SelfServicePage;
   let vacationRoot: string;
   let now = Date.now();
   const clock = { now: () => now };
-  const base = () => `https://127.0.0.1:${server.port}`;
+  const base = () => site.base();
 
-  const newPage = async (): Promise<Page> => (await browser.newContext()).newPage();
-  const signIn = async (page: Page, address: string, password: string, language = 'ja') => {
-    await page.goto(`${base()}/?lang=${language}`);
-    await page.fill('input[name=address]', address);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-  };
+  const newPage = (): Promise<Page> => site.newPage();
+  const signIn = (page: Page, address: string, password: string, language: 'ja' | 'en' = 'ja') =>
+    site.signIn(page, address, password, language);
   const alertText = async (page: Page) => (await page.locator('[role=alert]').textContent()) ?? '';
 
   beforeAll(async () => {
     await mkdir(shots, { recursive: true });
-    certificates = await makeTestCertificates('director01');
     vacationRoot = await mkdtemp(join(tmpdir(), 'mailfleet-self-service-'));
     fx = await startDirectorFixture({}, clock, undefined, vacationRoot);
-    const url = fx.directory.url;
-    const logins = new DirectorAuthenticator({ directory: fx.ldap, clock });
-    server = new SelfServiceServer({
-      host: '127.0.0.1',
-      port: 0,
-      tls: certificates.credentials,
-      clock,
-      authenticate: (address, password, client) => logins.authenticate(address, password, client),
-      findUser: (address) => fx.ldap.findUserByAddress(address),
-      expand: (address) => fx.router.expand(address),
-      bindAs: (dn, password) =>
-        LdapFleetDirectory.withPassword({
-          url,
-          baseDn: 'dc=mailfleet,dc=test',
-          bindDn: dn,
-          bindPassword: password,
-        }),
-    });
-    await server.start();
-    // Chromium trusts exactly the director's certificate (the lab CA is not in its store).
-    const pem = await readFile(certificates.certFile, 'utf8');
-    const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`,
-      ],
-    });
+    site = await startSelfServicePage(fx, clock);
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await site?.stop();
     await fx?.stop();
-    await certificates?.remove();
     if (vacationRoot) await rm(vacationRoot, { recursive: true, force: true });
   });
 
   it('serves the page under the lab CA with secure cookies and a strict policy', async () => {
-    const ca = await readFile(certificates.caFile, 'utf8');
+    const ca = await readFile(site.certificates.caFile, 'utf8');
     const { status, headers } = await new Promise<{ status: number; headers: Record<string, unknown> }>(
       (resolve, reject) => {
         const req = httpsRequest(`${base()}/`, { ca: [ca] }, (res) => {
@@ -117,15 +72,17 @@ describe('the self-service page in Chromium against a director', () => {
     await page.screenshot({ path: join(shots, 'self-service-sign-in-ja.png'), fullPage: true });
     await signIn(page, carol.mail, carol.password);
     expect(await page.locator('#signed-in-address').textContent()).toBe(carol.mail);
-    await page.fill('textarea[name=forwardTo]', 'carol.home@outside.example');
-    await page.check('input[name=keepCopy]');
-    await page.check('input[name=vacationActive]');
-    await page.fill('input[name=vacationStart]', isoDay(now - day));
-    await page.fill('input[name=vacationEnd]', isoDay(now + 7 * day));
-    await page.fill('input[name=vacationSubject]', '不在のお知らせ');
-    await page.fill('textarea[name=vacationBody]', '12月14日まで不在です。');
-    await page.check('input[name=spam][value=junk]');
-    await page.click('form[action="/settings"] button[type=submit]');
+    await site.saveSettings(page, {
+      forwardTo: ['carol.home@outside.example'],
+      keepCopy: true,
+      vacation: {
+        start: isoDay(now - day),
+        end: isoDay(now + 7 * day),
+        subject: '不在のお知らせ',
+        body: '12月14日まで不在です。',
+      },
+      spam: 'junk',
+    });
     expect(await page.locator('[role=status]').textContent()).toBe('保存しました。');
     await page.screenshot({ path: join(shots, 'self-service-settings-ja.png'), fullPage: true });
     await page.goto(`${base()}/?lang=en`);
@@ -141,7 +98,6 @@ describe('the self-service page in Chromium against a director', () => {
     expect(saved?.spam).toEqual({ mode: 'junk' });
 
     // Mail to carol now: the forward and the vacation reply are queued (no outbound here: they wait).
-    fx.router.invalidate({ user: carol.mail });
     const transport = createTransport({ host: '127.0.0.1', port: fx.smtp.port, ignoreTLS: true });
     await transport.sendMail({
       envelope: { from: 'writer@outside.example', to: [carol.mail] },
