@@ -13,7 +13,7 @@ import { bodyOffset, readQueuedHeaders } from '../mail/director/queue/queue-head
 import { callerDomains } from './domain-scope.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 import type { QueueMethodDeps } from './queue-methods.js';
-import { queueEntryForDomains, queueEntryInDomains } from './queue-scope.js';
+import { queueEntriesOfDomains, queueEntryForDomains, queueEntryInDomains } from './queue-scope.js';
 
 type QueueAdminMethods = Pick<
   MethodHandlers,
@@ -47,15 +47,18 @@ export function queueListEntryOf(queue: MailQueue, entry: Readonly<QueueEntry>):
   };
 }
 
-/** The messages a list or bulk action means, oldest first. */
+/** The messages a list or bulk action means, oldest first (with `domains`, a department's view of them). */
 export function selectFor(
   queue: MailQueue,
   now: number,
   filter: QueueFilterParams | undefined,
   ids?: readonly string[],
+  domains?: ReadonlySet<string>,
 ): Readonly<QueueEntry>[] {
   const context = { now, isHeld: (id: string, address: string) => queue.isHeld(id, address) };
-  return selectQueueEntries(queue.entriesView(), filter ?? {}, context, ids);
+  // A department's filter matches only what it may see (queue-scope.ts).
+  const entries = domains ? queueEntriesOfDomains(queue.entriesView(), domains) : queue.entriesView();
+  return selectQueueEntries(entries, filter ?? {}, context, ids);
 }
 
 function unfinished(entries: readonly Readonly<QueueEntry>[]): number {

@@ -12,7 +12,6 @@ import { type AdminDomains, callerDomains } from './domain-scope.js';
 import { roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 import { queueAdminMethods, queueListEntryOf, selectFor } from './queue-admin-methods.js';
-import { queueEntryForDomains, queueEntryInDomains } from './queue-scope.js';
 
 /** What the queue methods act on. */
 export interface QueueMethodDeps {
@@ -53,14 +52,12 @@ export function queueMethods(deps: QueueMethodDeps): QueueMethods {
     'queue.list': async ({ offset, limit, ...filter }, { caller }) => {
       const queue = needQueue();
       const domains = await callerDomains(caller, deps.adminDomains);
-      const selected = selectFor(queue, (deps.now ?? Date.now)(), filter);
-      const matching = domains ? selected.filter((entry) => queueEntryInDomains(entry, domains)) : selected;
+      const matching = selectFor(queue, (deps.now ?? Date.now)(), filter, undefined, domains);
       // Only the page is copied out: the filter itself walks the live entries.
       const page = matching.slice(offset, offset + limit);
       const entries = await Promise.all(
         page.map(async (entry) => {
-          const whole = queueListEntryOf(queue, entry);
-          const listed = domains ? queueEntryForDomains(whole, domains) : whole;
+          const listed = queueListEntryOf(queue, entry);
           const subjects = deps.subjects;
           if (!subjects) return listed;
           // A message delivered meanwhile has no content left: listed without a subject.

@@ -7,10 +7,29 @@ import type { QueueListEntry } from '../common/contract/queue-admin-contract.js'
 import type { QueueEntry } from '../mail/director/queue/queue-entry.js';
 import { domainOf } from './domain-scope.js';
 
+/**
+ * The department's messages as it may see them, for its filters to match against: a recipient it
+ * may not see cannot be found by a recipient, reason or state filter either.
+ */
+export function* queueEntriesOfDomains(
+  entries: Iterable<Readonly<QueueEntry>>,
+  domains: ReadonlySet<string>,
+): Generator<Readonly<QueueEntry>> {
+  for (const entry of entries) {
+    if (!queueEntryInDomains(entry, domains)) continue;
+    if (entry.sender !== '' && domains.has(domainOf(entry.sender))) yield entry;
+    else yield { ...entry, recipients: entry.recipients.filter((r) => recipientInDomains(r, domains)) };
+  }
+}
+
+function recipientInDomains(r: { address: string; original: string }, domains: ReadonlySet<string>): boolean {
+  return domains.has(domainOf(r.address)) || domains.has(domainOf(r.original));
+}
+
 /** Whether a department with these domains may see the message (its sender or a recipient is theirs). */
 export function queueEntryInDomains(entry: Readonly<QueueEntry>, domains: ReadonlySet<string>): boolean {
   if (entry.sender !== '' && domains.has(domainOf(entry.sender))) return true;
-  return entry.recipients.some((r) => domains.has(domainOf(r.address)) || domains.has(domainOf(r.original)));
+  return entry.recipients.some((r) => recipientInDomains(r, domains));
 }
 
 /**
@@ -20,8 +39,5 @@ export function queueEntryInDomains(entry: Readonly<QueueEntry>, domains: Readon
  */
 export function queueEntryForDomains(entry: QueueListEntry, domains: ReadonlySet<string>): QueueListEntry {
   if (entry.sender !== '' && domains.has(domainOf(entry.sender))) return entry;
-  const recipients = entry.recipients.filter(
-    (r) => domains.has(domainOf(r.address)) || domains.has(domainOf(r.original)),
-  );
-  return { ...entry, recipients };
+  return { ...entry, recipients: entry.recipients.filter((r) => recipientInDomains(r, domains)) };
 }

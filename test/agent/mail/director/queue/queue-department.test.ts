@@ -76,6 +76,12 @@ describe('a department admin and the queue', () => {
     expect(sent?.recipients.map((r) => r.address)).toEqual(['someone@outside.example']);
     expect(JSON.stringify(listed.result)).not.toContain('beta.example');
     expect(JSON.stringify(listed.result)).toContain('4.4.1 store01: connection refused');
+    // Its filters match only what it may see: the other department's user on the shared message is not found.
+    const probe = await harness.call(alphaAdmin, 'queue.list', { recipient: 'dave@beta.example' });
+    expect(probe.result?.total).toBe(0);
+    expect(
+      (await harness.call(helpdesk, 'queue.list', { recipient: 'dave@beta.example' })).result?.total,
+    ).toBe(2);
     // Naming the other department's domain in the filter is refused outright.
     const other = await harness.call(alphaAdmin, 'queue.list', { domain: 'beta.example' });
     expect(other.error?.code).toBe(rpcErrorCodes.forbidden);
