@@ -21,6 +21,7 @@ const labFleetSuites = [
   'test/renderer/moves-view.test.ts',
   'test/renderer/failover-view.test.ts',
   'test/renderer/switch-to-spare-view.test.ts',
+  'test/renderer/department-views.test.ts',
   // npm install in a copy of the project, then a small lab and the console's start path.
   'test/main/install/fresh-install.test.ts',
 ];

@@ -1,6 +1,10 @@
-/** `gateway.status` and `spam.statistics` on a gateway node (staff only, in the contract). */
+/**
+ * `gateway.status` and `spam.statistics` on a gateway node: staff, and a department admin sees the
+ * spam figures of mail to its own domains only (filtered here, at each call).
+ */
 import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { RunningGateway } from '../mail/gateway/running-gateway.js';
+import { type AdminDomains, callerDomains } from './domain-scope.js';
 import { roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 
@@ -8,6 +12,8 @@ import { MethodError, type MethodHandlers } from './method-handler.js';
 export interface GatewayMethodDeps {
   /** The gateway's parts; undefined on nodes that are not gateways. */
   gateway: () => RunningGateway | undefined;
+  /** A department admin's domains, read from the directory at each call. */
+  adminDomains: AdminDomains;
 }
 
 type GatewayMethods = Pick<MethodHandlers, 'gateway.status' | 'spam.statistics'>;
@@ -25,6 +31,9 @@ export function gatewayMethods(deps: GatewayMethodDeps): GatewayMethods {
       if (!status) throw new MethodError(rpcErrorCodes.unavailable, "the gateway's smtp service is stopped");
       return status;
     },
-    'spam.statistics': () => needGateway().statistics.snapshot(),
+    'spam.statistics': async (_params, { caller }) => {
+      const gateway = needGateway();
+      return gateway.statistics.snapshot(await callerDomains(caller, deps.adminDomains));
+    },
   };
 }

@@ -48,10 +48,10 @@ export interface MethodTableDeps {
   /** Lifts one of them; false when it had none or the node runs no embedded directory. */
   directoryUnlock: (kind: BindLockout['kind'], key: string) => boolean;
   store: Omit<StoreMethodDeps, 'adminDomains'>;
-  queue: QueueMethodDeps;
+  queue: Omit<QueueMethodDeps, 'adminDomains'>;
   route: RouteMethodDeps;
   proxy: Omit<ProxyMethodDeps, 'adminDomains'>;
-  gateway: GatewayMethodDeps;
+  gateway: Omit<GatewayMethodDeps, 'adminDomains'>;
   dkim: DkimMethodDeps;
   /** Mailbox moves (`move` and `sync` groups): the node's moves. */
   moves: Omit<MoveMethodDeps, 'adminDomains'> & SyncMethodDeps;
@@ -65,10 +65,10 @@ type RoleGroupHandlers<G extends RoleGroupName> = Pick<MethodHandlers, RoleGroup
 
 const roleGroupHandlers: { [G in RoleGroupName]: (deps: MethodTableDeps) => RoleGroupHandlers<G> } = {
   store: (deps) => storeMethods({ ...deps.store, adminDomains: deps.adminDomains }),
-  queue: (deps) => queueMethods(deps.queue),
+  queue: (deps) => queueMethods({ ...deps.queue, adminDomains: deps.adminDomains }),
   route: (deps) => routeMethods(deps.route),
   proxy: (deps) => proxyMethods({ ...deps.proxy, adminDomains: deps.adminDomains }),
-  gateway: (deps) => gatewayMethods(deps.gateway),
+  gateway: (deps) => gatewayMethods({ ...deps.gateway, adminDomains: deps.adminDomains }),
   dkim: (deps) => dkimMethods(deps.dkim),
   move: (deps) => moveMethods({ ...deps.moves, adminDomains: deps.adminDomains }),
   sync: (deps) => syncMethods(deps.moves),

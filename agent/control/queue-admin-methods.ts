@@ -10,13 +10,18 @@ import type { MailQueue } from '../mail/director/queue/mail-queue.js';
 import { isFinal, type QueueEntry } from '../mail/director/queue/queue-entry.js';
 import { selectQueueEntries } from '../mail/director/queue/queue-filter.js';
 import { bodyOffset, readQueuedHeaders } from '../mail/director/queue/queue-headers.js';
+import { callerDomains } from './domain-scope.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 import type { QueueMethodDeps } from './queue-methods.js';
+import { queueEntriesOfDomains, queueEntryForDomains, queueEntryInDomains } from './queue-scope.js';
 
 type QueueAdminMethods = Pick<
   MethodHandlers,
   'queue.show' | 'queue.showBody' | 'queue.flush' | 'queue.requeue' | 'queue.delete'
 >;
+
+/** Header fields a department admin is shown of its own domains' queued mail. */
+const departmentHeaders = new Set(['from', 'subject', 'date', 'message-id']);
 
 // A body larger than this is shown cut: an answer line must stay under the RPC line limit (1 MiB).
 const maxBodyBytes = 256 * 1024;
@@ -42,15 +47,18 @@ export function queueListEntryOf(queue: MailQueue, entry: Readonly<QueueEntry>):
   };
 }
 
-/** The messages a list or bulk action means, oldest first. */
+/** The messages a list or bulk action means, oldest first (with `domains`, a department's view of them). */
 export function selectFor(
   queue: MailQueue,
   now: number,
   filter: QueueFilterParams | undefined,
   ids?: readonly string[],
+  domains?: ReadonlySet<string>,
 ): Readonly<QueueEntry>[] {
   const context = { now, isHeld: (id: string, address: string) => queue.isHeld(id, address) };
-  return selectQueueEntries(queue.entriesView(), filter ?? {}, context, ids);
+  // A department's filter matches only what it may see (queue-scope.ts).
+  const entries = domains ? queueEntriesOfDomains(queue.entriesView(), domains) : queue.entriesView();
+  return selectQueueEntries(entries, filter ?? {}, context, ids);
 }
 
 function unfinished(entries: readonly Readonly<QueueEntry>[]): number {
@@ -77,13 +85,23 @@ export function queueAdminMethods(deps: QueueMethodDeps, needQueue: () => MailQu
     }
   };
   return {
-    'queue.show': async ({ id }) => {
+    'queue.show': async ({ id }, { caller }) => {
       const queue = needQueue();
-      const entry = queueListEntryOf(queue, needEntry(queue, id));
+      const found = needEntry(queue, id);
+      // Another department's message answers as if it were not there: the id tells them nothing.
+      const domains = await callerDomains(caller, deps.adminDomains);
+      if (domains && !queueEntryInDomains(found, domains))
+        throw new MethodError(rpcErrorCodes.notFound, `no queued message ${id}`);
+      const whole = queueListEntryOf(queue, found);
+      const entry = domains ? queueEntryForDomains(whole, domains) : whole;
       const parsed = await readQueuedHeaders(await contentOf(queue, id));
+      // A department sees the fields that name the message, not To/Cc/Received (other departments' addresses).
+      const headers = domains
+        ? parsed.headers.filter((h) => departmentHeaders.has(h.name.toLowerCase()))
+        : parsed.headers;
       return {
         entry,
-        headers: parsed.headers,
+        headers,
         ...(parsed.subject === undefined ? {} : { subject: parsed.subject }),
         headersTruncated: parsed.truncated,
       };

@@ -1,12 +1,14 @@
 /**
  * `queue.summary`, `queue.list`, `queue.hold`, `queue.release` on a director's mail queue; the
- * queue operations (show, flush, requeue, delete) are in queue-admin-methods.ts. Staff tiers only
- * (the contract says so); the writes are audited by the dispatcher.
+ * queue operations (show, flush, requeue, delete) are in queue-admin-methods.ts. Staff tiers, and
+ * a department admin reads (list, show) its own domains' messages only (queue-scope.ts); the writes
+ * are audited by the dispatcher.
  */
 import { rpcErrorCodes } from '../common/contract/json-rpc.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
 import type { MailQueue } from '../mail/director/queue/mail-queue.js';
 import type { QueueSubjects } from '../mail/director/queue/queue-subjects.js';
+import { type AdminDomains, callerDomains } from './domain-scope.js';
 import { roleGroups } from './method-groups.js';
 import { MethodError, type MethodHandlers } from './method-handler.js';
 import { queueAdminMethods, queueListEntryOf, selectFor } from './queue-admin-methods.js';
@@ -21,6 +23,8 @@ export interface QueueMethodDeps {
   now?: () => number;
   /** Decoded subjects of queued messages, for the list's subject column. */
   subjects?: QueueSubjects;
+  /** A department admin's domains, read from the directory at each call. */
+  adminDomains: AdminDomains;
 }
 
 type QueueMethods = Pick<
@@ -45,9 +49,10 @@ export function queueMethods(deps: QueueMethodDeps): QueueMethods {
   };
   return {
     'queue.summary': () => needQueue().summary(),
-    'queue.list': async ({ offset, limit, ...filter }) => {
+    'queue.list': async ({ offset, limit, ...filter }, { caller }) => {
       const queue = needQueue();
-      const matching = selectFor(queue, (deps.now ?? Date.now)(), filter);
+      const domains = await callerDomains(caller, deps.adminDomains);
+      const matching = selectFor(queue, (deps.now ?? Date.now)(), filter, undefined, domains);
       // Only the page is copied out: the filter itself walks the live entries.
       const page = matching.slice(offset, offset + limit);
       const entries = await Promise.all(

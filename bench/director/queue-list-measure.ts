@@ -38,8 +38,10 @@ export async function measureQueueList(messages = 5000): Promise<Record<string, 
       );
     }
     await queue.settled();
-    const list = queueMethods({ queue: () => queue, router: () => undefined })['queue.list'];
-    const context = {} as Parameters<typeof list>[1];
+    const list = queueMethods({ queue: () => queue, router: () => undefined, adminDomains: async () => [] })[
+      'queue.list'
+    ];
+    const context = { caller: { kind: 'system', id: 'bench' } } as Parameters<typeof list>[1];
     const time = async (filter: Record<string, unknown>) => {
       const times: number[] = [];
       for (let n = 0; n < 20; n++) {

@@ -17,15 +17,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetTree } from '../../agent/common/directory/fleet-entries.js';
 import { LdapFleetDirectory } from '../../agent/common/directory/ldap-fleet-directory.js';
-import { adminEntry } from '../../agent/common/directory/seed-entries.js';
-import { fleetProfileSchema } from '../../main/core/fleet-profile.js';
 import { parseLabUsers } from '../../main/lab/lab-people.js';
 import { launchChromium } from '../support/chromium.js';
 import { consoleScreenshots as screenshots } from '../support/console-lab.js';
 import { type ConsoleProcess, startConsoleProcess } from '../support/console-process.js';
+import { addDepartmentAdmin, type LabDirectory, labDirectory } from '../support/department-admin.js';
 import { labImapLogin } from '../support/lab-imap-login.js';
 import { type LabProcess, startLabProcess } from '../support/lab-process.js';
-import { writeAs } from '../support/ldap-write-as.js';
 
 const clerkPassword = 'Dept-Clerk-Passw0rd-15';
 const gib = 1024 ** 3;
@@ -41,13 +39,14 @@ let theirs: string;
 let directoryUrl: string;
 let baseDn: string;
 let systemPassword: string;
+let directory: LabDirectory;
 const pageErrors: string[] = [];
 
 const domainOf = (address: string) => address.slice(address.indexOf('@') + 1);
 
 /** Writes as the lab's system admin, as one would with ldapmodify. */
-function asSystem(change: Parameters<typeof writeAs>[3]): Promise<void> {
-  return writeAs(directoryUrl, new FleetTree(baseDn).admin('labadmin'), systemPassword, change);
+function asSystem(change: Parameters<LabDirectory['asSystem']>[0]): Promise<void> {
+  return directory.asSystem(change);
 }
 
 /**
@@ -86,24 +85,18 @@ beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'mailfleet-delegation-e2e-'));
   await mkdir(screenshots, { recursive: true });
   lab = await startLabProcess(home, ['--stores', '2', '--users', '40000', '--domains', '20'], 900_000);
-  const profile = fleetProfileSchema.parse(JSON.parse(await readFile(join(home, 'fleet.json'), 'utf8')));
-  directoryUrl = Array.isArray(profile.directory.url) ? profile.directory.url[0]! : profile.directory.url;
-  baseDn = profile.directory.baseDn;
-  systemPassword = (await readFile(join(home, 'admin', 'labadmin.directory-password'), 'utf8')).trim();
+  directory = await labDirectory(home);
+  ({ directoryUrl, baseDn, systemPassword } = directory);
   users = parseLabUsers(await readFile(join(home, 'lab-users.csv'), 'utf8'));
   ours = domainOf(users[0]!.address);
   theirs = domainOf(users.find((u) => domainOf(u.address) !== ours)!.address);
   // A department administrator without a key, and its domain's budget: what is given now + 3 GiB.
   const tree = new FleetTree(baseDn);
-  await asSystem(async (client) => {
-    const entry = adminEntry(tree, {
-      uid: 'clerk15',
-      tier: 'domain',
-      displayName: 'Department clerk / 部局担当',
-      domains: [ours],
-      password: clerkPassword,
-    });
-    await client.add(entry.dn, entry.attributes);
+  await addDepartmentAdmin(directory, {
+    uid: 'clerk15',
+    displayName: 'Department clerk / 部局担当',
+    domains: [ours],
+    password: clerkPassword,
   });
   const budget = (await quotaInUse(ours)) + 3 * gib;
   await asSystem((client) =>
@@ -151,11 +144,12 @@ describe('delegated administration in the console', () => {
     await signIn('clerk15', clerkPassword);
     await page.locator('.session-badge').waitFor({ timeout: 60_000 });
     expect(await page.locator('.session-badge').textContent()).toContain(ours);
-    // Only the Directory and Mail trace are in the navigation: no dashboard, nodes, queues...
+    // Its Directory, Mail trace, and its domains' Queues and Spam (department-views.test.ts): no
+    // dashboard, nodes, audit...
     const views = await page
       .locator('nav.app-nav a')
       .evaluateAll((links) => links.map((link) => link.getAttribute('data-view')));
-    expect(views).toEqual(['trace', 'directory']);
+    expect(views).toEqual(['queues', 'trace', 'spam', 'directory']);
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/directory');
     const expected = users.filter((u) => domainOf(u.address) === ours).length;
     expect(Math.abs(expected - 2000)).toBeLessThan(5);
@@ -173,7 +167,7 @@ describe('delegated administration in the console', () => {
     });
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/directory');
     expect(await page.locator('.dashboard, [data-view="dashboard"] .tile').count()).toBe(0);
-    for (const hash of ['#/queues', '#/nodes/store01', '#/spam', '#/audit', '#/lockouts', '#/moves']) {
+    for (const hash of ['#/nodes/store01', '#/audit', '#/lockouts', '#/moves']) {
       await page.evaluate((h) => {
         window.location.hash = h;
       }, hash);
@@ -240,7 +234,7 @@ describe('delegated administration in the console', () => {
     await page.locator('.dir-error').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'delegation-over-budget-ja.png') });
     await page.evaluate(() => {
-      window.location.hash = '#/queues';
+      window.location.hash = '#/audit';
     });
     await expect
       .poll(() => page.locator('main#main').textContent())

@@ -33,6 +33,8 @@ export async function startConsoleLab(options: {
   name: string;
   labFlags: string[];
   viewport: { width: number; height: number };
+  /** Flags for `mailfleet console --web` (e.g. `--sign-in` for the password sign-in page). */
+  consoleArgs?: string[];
 }): Promise<ConsoleLab> {
   const home = await mkdtemp(join(tmpdir(), `mailfleet-${options.name}-`));
   await mkdir(consoleScreenshots, { recursive: true });
@@ -45,7 +47,11 @@ export async function startConsoleLab(options: {
   };
   try {
     started.lab = await startLabProcess(home, options.labFlags, 150_000);
-    started.console = await startConsoleProcess(join(home, 'fleet.json'), 30_000);
+    started.console = await startConsoleProcess(
+      join(home, 'fleet.json'),
+      30_000,
+      options.consoleArgs ? { args: options.consoleArgs } : undefined,
+    );
     started.browser = await launchChromium();
     const page = await started.browser.newPage({ viewport: options.viewport, locale: 'en-US' });
     const pageErrors: string[] = [];

@@ -72,6 +72,11 @@ function row(system: Access, helpdesk: Access, domain: DomainAccess, user: Acces
  * `failover.release` from a peer only, and only from the node the store's entry names as its
  * failover node (which only a system admin can write).
  *
+ * Queue and spam figures (issue 15): a department admin reads the queued mail with a sender or a
+ * recipient in its domains (`queue.list`, `queue.show`: read-only, its own recipients only, no
+ * To/Cc headers) and the spam figures of mail to its domains (`spam.statistics`), each filtered by
+ * the handler; holding, releasing, flushing, requeueing, deleting and the body stay staff's.
+ *
  * Moves: staff (system, helpdesk) move anyone; a domain admin moves, follows, cancels and rolls
  * back only its own domains' users (each user of a call is checked by the handler, and a listing
  * leaves others out); purging an old copy early is staff's (it only frees disk, which is theirs).
@@ -91,8 +96,8 @@ export const accessMatrix = {
   'session.list':         row(Y, Y, own, N, N),
   'session.kick':         row(Y, Y, own, N, N),
   'queue.summary':        row(Y, Y, N, N, N),
-  'queue.list':           row(Y, Y, N, N, N),
-  'queue.show':           row(Y, Y, N, N, N),
+  'queue.list':           row(Y, Y, own, N, N),
+  'queue.show':           row(Y, Y, own, N, N),
   'queue.showBody':       row(Y, N, N, N, N),
   'queue.hold':           row(Y, Y, N, N, N),
   'queue.release':        row(Y, Y, N, N, N),
@@ -105,7 +110,7 @@ export const accessMatrix = {
   'proxy.hold':           row(Y, Y, N, N, N),
   'proxy.release':        row(Y, Y, N, N, N),
   'gateway.status':       row(Y, Y, N, N, N),
-  'spam.statistics':      row(Y, Y, N, N, N),
+  'spam.statistics':      row(Y, Y, own, N, N),
   'dkim.records':         row(Y, Y, own, N, N),
   'dkim.rotate':          row(Y, N, own, N, N),
   'dkim.activate':        row(Y, N, own, N, N),

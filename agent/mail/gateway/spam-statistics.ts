@@ -184,8 +184,27 @@ export class SpamStatistics {
     return bucket && bucket.minute === minute ? { ...bucket.counts } : zeroCounts();
   }
 
-  /** The figures of the last `minutes` minutes, as a plain object. */
-  snapshot(): SpamStatisticsSnapshot {
+  /**
+   * The figures of the last `minutes` minutes, as a plain object. With `domains` (a department's),
+   * only mail to those recipient domains: per minute and totals from their domain counts, their
+   * decisions, and no client or From: domain lists (those mix every department's mail).
+   */
+  snapshot(domains?: ReadonlySet<string>): SpamStatisticsSnapshot {
+    const full = this.wholeSnapshot();
+    return domains ? forDomains(full, this.liveBuckets(), domains) : full;
+  }
+
+  private liveBuckets(): MinuteBucket[] {
+    const current = Math.floor(this.options.clock.now() / 60_000);
+    const live: MinuteBucket[] = [];
+    for (let minute = current - this.minutes + 1; minute <= current; minute += 1) {
+      const bucket = this.ring[minute % this.minutes];
+      if (bucket && bucket.minute === minute) live.push(bucket);
+    }
+    return live;
+  }
+
+  private wholeSnapshot(): SpamStatisticsSnapshot {
     const now = this.options.clock.now();
     const current = Math.floor(now / 60_000);
     const live: MinuteBucket[] = [];
@@ -248,4 +267,31 @@ function authenticationRows(buckets: readonly MinuteBucket[]): SpamStatisticsSna
     })
     .sort((a, b) => b.count - a.count || a.domain.localeCompare(b.domain) || a.check.localeCompare(b.check))
     .slice(0, maxAuthenticationRows);
+}
+
+/** A snapshot cut down to the mail of some recipient domains (a department's view). */
+function forDomains(
+  full: SpamStatisticsSnapshot,
+  live: readonly MinuteBucket[],
+  domains: ReadonlySet<string>,
+): SpamStatisticsSnapshot {
+  const byMinute = new Map<number, OutcomeCounts>();
+  for (const bucket of live) {
+    const counts = zeroCounts();
+    for (const [domain, domainCounts] of bucket.byDomain)
+      if (domains.has(domain)) addCounts(counts, domainCounts);
+    byMinute.set(bucket.minute * 60_000, counts);
+  }
+  const totals = zeroCounts();
+  for (const counts of byMinute.values()) addCounts(totals, counts);
+  return {
+    generatedAt: full.generatedAt,
+    windowMinutes: full.windowMinutes,
+    perMinute: full.perMinute.map(({ minute }) => ({ minute, ...(byMinute.get(minute) ?? zeroCounts()) })),
+    totals,
+    byDomain: full.byDomain.filter((row) => domains.has(row.domain)),
+    topClients: [],
+    lastDecisions: full.lastDecisions.filter((decision) => domains.has(decision.domain)),
+    authentication: [],
+  };
 }

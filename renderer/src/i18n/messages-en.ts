@@ -3,6 +3,7 @@
 import { addNodeMessagesEn } from './add-node-messages-en';
 import { auditMessagesEn } from './audit-messages-en';
 import { clerkMessagesEn } from './clerk-messages-en';
+import { departmentMessagesEn } from './department-messages-en';
 import { directoryMessagesEn } from './directory-messages-en';
 import { failoverMessagesEn } from './failover-messages-en';
 import { lockoutMessagesEn } from './lockout-messages-en';
@@ -134,6 +135,7 @@ export const messagesEn = {
   ...failoverMessagesEn,
   ...addNodeMessagesEn,
   ...signInMessagesEn,
+  ...departmentMessagesEn,
 } as const;
 
 /** A message key. */

@@ -3,6 +3,7 @@
 import { addNodeMessagesJa } from './add-node-messages-ja';
 import { auditMessagesJa } from './audit-messages-ja';
 import { clerkMessagesJa } from './clerk-messages-ja';
+import { departmentMessagesJa } from './department-messages-ja';
 import { directoryMessagesJa } from './directory-messages-ja';
 import { failoverMessagesJa } from './failover-messages-ja';
 import { lockoutMessagesJa } from './lockout-messages-ja';
@@ -129,4 +130,5 @@ export const messagesJa = {
   ...failoverMessagesJa,
   ...addNodeMessagesJa,
   ...signInMessagesJa,
+  ...departmentMessagesJa,
 } as const satisfies Record<MessageKey, string>;

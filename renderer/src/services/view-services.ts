@@ -4,12 +4,14 @@
  */
 
 import type { FleetLockout } from '../../../main/console/console-contract';
+import type { SpamPolicyWrite } from '../../../main/core/directory-admin/directory-admin-contract';
 import { useAuditStore } from '../store/audit/audit-store';
 import { useFleetStore } from '../store/fleet/fleet-store';
 import { useLockoutsStore } from '../store/lockouts/lockouts-store';
 import { useNodeStore } from '../store/nodes/node-store';
 import type { QueueActionRequest } from '../store/queues/queue-action-slice';
 import { useQueuesStore } from '../store/queues/queues-store';
+import { departmentDomains, useSessionStore } from '../store/session/session-store';
 import { useDnsRecordsStore } from '../store/spam/dns-records-store';
 import { useSpamFunnelStore } from '../store/spam/spam-funnel-store';
 import { useSpamStore } from '../store/spam/spam-store';
@@ -27,7 +29,7 @@ import {
   showQueueMessage,
 } from './queue-service';
 import { refreshSpamFunnel } from './spam-funnel-service';
-import { refreshSpam } from './spam-service';
+import { readSpamPolicy, refreshSpam, writeSpamPolicy } from './spam-service';
 import { traceMail } from './trace-service';
 
 /** Views call these; each resolves when the store has the answer (or the error). */
@@ -39,7 +41,10 @@ export const viewServices = {
   runQueueAction: () => withApi((api) => runQueueAction(api, useQueuesStore)),
   showQueueMessage: (node: string, id: string) =>
     withApi((api) => showQueueMessage(api, useQueuesStore, node, id)),
-  refreshSpam: () => withApi((api) => refreshSpam(api, useSpamStore)),
+  refreshSpam: () =>
+    withApi((api) =>
+      refreshSpam(api, useSpamStore, departmentDomains(useSessionStore.getState().session) !== undefined),
+    ),
   refreshDnsRecords: (domain: string) =>
     withApi((api) => refreshDnsRecords(api, useFleetStore, useDnsRecordsStore, domain)),
   refreshSpamFunnel: () => withApi((api) => refreshSpamFunnel(api, useFleetStore, useSpamFunnelStore)),
@@ -50,7 +55,16 @@ export const viewServices = {
   watchNode: (node: string | undefined) => watchNode(useFleetStore, useNodeStore, node),
   refreshNodeQueue: (node: string) => withApi((api) => refreshNodeQueue(api, useNodeStore, node)),
   restartConfirmedService: () => withApi((api) => restartConfirmedService(api, useNodeStore)),
+  readSpamPolicy: (domain: string) => readSpamPolicy(needApi(), domain),
+  writeSpamPolicy: (write: SpamPolicyWrite) => writeSpamPolicy(needApi(), write),
 };
+
+/** The console link, for calls whose answer the caller shows itself (the spam policy form). */
+function needApi(): NonNullable<ReturnType<typeof consoleApi>> {
+  const api = consoleApi();
+  if (!api) throw new Error('the console link is not open');
+  return api;
+}
 
 async function withApi(
   run: (api: NonNullable<ReturnType<typeof consoleApi>>) => Promise<void>,

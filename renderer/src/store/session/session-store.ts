@@ -22,12 +22,13 @@ export const useSessionStore = create<SessionStore>()((set) => ({
 /**
  * The views each tier sees (hidden, not greyed out, for the rest). A key profile and the system
  * tier see them all; the helpdesk all users and the queues; a department admin its users (the
- * Directory view: users, aliases, groups, quotas) and where its mail went (Mail trace).
+ * Directory view: users, aliases, groups, quotas), where its mail went (Mail trace), its domains'
+ * queued mail (read-only) and its domains' spam figures and policy.
  */
 const tierViews: Record<'system' | 'helpdesk' | 'domain', readonly ConsoleView[]> = {
   system: consoleViews,
   helpdesk: ['queues', 'trace', 'directory', 'moves', 'lockouts'],
-  domain: ['directory', 'trace'],
+  domain: ['directory', 'trace', 'queues', 'spam'],
 };
 
 /** The views this session may see; none while signed out. */
@@ -36,4 +37,11 @@ export function viewsOf(session: SessionState | undefined): readonly ConsoleView
   if (session.state === 'key') return consoleViews;
   if (session.state === 'signed-out') return [];
   return tierViews[session.admin.tier];
+}
+
+/** A signed-in department admin's domains, or undefined for anyone else (staff see everything). */
+export function departmentDomains(session: SessionState | undefined): readonly string[] | undefined {
+  return session?.state === 'signed-in' && session.admin.tier === 'domain'
+    ? session.admin.domains
+    : undefined;
 }

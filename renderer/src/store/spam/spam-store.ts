@@ -22,7 +22,8 @@ export interface SpamState {
 export interface SpamActions {
   chooseGateway(node: string): void;
   loadingSpam(): void;
-  receiveSpam(node: string, status: GatewayStatus, statistics: SpamStatistics): void;
+  /** `status` is absent for a department administrator (gateway.status is staff's). */
+  receiveSpam(node: string, status: GatewayStatus | undefined, statistics: SpamStatistics): void;
   failSpam(error: ShownError): void;
 }
 

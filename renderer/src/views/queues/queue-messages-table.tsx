@@ -1,6 +1,7 @@
 /**
  * The chosen node's queued messages (envelopes only): received, age, sender, each recipient with
- * state, attempts and last reply, size; a hold or release per message.
+ * state, attempts and last reply, size; a hold or release per message (none when `readOnly`: a
+ * department administrator's view, where the button is left out rather than refused later).
  */
 import { useTranslator } from '../../i18n/use-translator';
 import { viewServices } from '../../services/view-services';
@@ -12,10 +13,12 @@ export function QueueMessagesTable({
   node,
   entries,
   now,
+  readOnly = false,
 }: {
   node: string;
   entries: QueueEntry[];
   now: number;
+  readOnly?: boolean;
 }) {
   const tr = useTranslator();
   return (
@@ -82,19 +85,21 @@ export function QueueMessagesTable({
                 >
                   {tr.t('queues.msg.headers')}
                 </button>
-                <button
-                  type="button"
-                  className="button"
-                  onClick={() =>
-                    void viewServices.askQueueAction({
-                      kind: held ? 'release' : 'hold',
-                      node,
-                      hold: { messageId: entry.id },
-                    })
-                  }
-                >
-                  {tr.t(held ? 'queues.msg.release' : 'queues.msg.hold')}
-                </button>
+                {!readOnly && (
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() =>
+                      void viewServices.askQueueAction({
+                        kind: held ? 'release' : 'hold',
+                        node,
+                        hold: { messageId: entry.id },
+                      })
+                    }
+                  >
+                    {tr.t(held ? 'queues.msg.release' : 'queues.msg.hold')}
+                  </button>
+                )}
               </td>
             </tr>
           );

@@ -10,6 +10,8 @@ import { useTranslator } from '../../i18n/use-translator';
 import { queuePageSize } from '../../services/queue-service';
 import { viewServices } from '../../services/view-services';
 import { useQueuesStore } from '../../store/queues/queues-store';
+import { departmentDomains, useSessionStore } from '../../store/session/session-store';
+import { DepartmentQueues } from './department-queues';
 import { FleetQueuesTable } from './fleet-queues-table';
 import { QueueActionDialog } from './queue-action-dialog';
 import { QueueBulkActions } from './queue-bulk-actions';
@@ -55,8 +57,14 @@ function QueueMessages({ node }: { node: string }) {
   );
 }
 
-/** The view. */
+/** The view: a department administrator gets its read-only view of its own domains' mail. */
 export function QueuesView() {
+  const domains = useSessionStore((s) => departmentDomains(s.session));
+  return domains ? <DepartmentQueues domains={domains} /> : <StaffQueues />;
+}
+
+/** The staff's view: every queue, holds and actions. */
+function StaffQueues() {
   const tr = useTranslator();
   const node = useQueuesStore((s) => s.entriesNode);
   const firstQueue = useQueuesStore((s) => s.fleetQueues?.queues[0]?.node);

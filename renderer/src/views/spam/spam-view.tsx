@@ -1,7 +1,9 @@
 /**
  * The Spam view, for one gateway (a picker when the fleet has several): totals over the last hour,
  * decisions per minute, greylist and scanning figures (gateway.status), per domain, and the most
- * recent decisions with their reasons. Read every 5 s while shown.
+ * recent decisions with their reasons. Read every 5 s while shown. A department administrator
+ * sees the figures of mail to its own domains (the agent cuts them down), not the gateway's status
+ * or sender authentication (every department's mail), and its domains' spam policy form.
  */
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -10,11 +12,13 @@ import { useRefresh } from '../../components/use-refresh';
 import { useTranslator } from '../../i18n/use-translator';
 import { viewServices } from '../../services/view-services';
 import { useFleetStore } from '../../store/fleet/fleet-store';
+import { departmentDomains, useSessionStore } from '../../store/session/session-store';
 import { useSpamStore } from '../../store/spam/spam-store';
 import { DnsRecordsPanel } from './dns-records-panel';
 import { SenderAuthenticationTable } from './sender-authentication-table';
 import { SpamMinutesChart } from './spam-minutes-chart';
 import { spamOutcomeLabel, spamOutcomes } from './spam-outcomes';
+import { SpamPolicyForm } from './spam-policy-form';
 import { SpamDecisionsTable, SpamDomainsTable, shownDecisions } from './spam-tables';
 
 /** Greylist and scanning figures. */
@@ -82,6 +86,7 @@ export function SpamView() {
       error: s.spamError,
     })),
   );
+  const domains = useSessionStore((s) => departmentDomains(s.session));
   useEffect(() => {
     if (!node && gateways[0]) useSpamStore.getState().chooseGateway(gateways[0]);
   }, [node, gateways]);
@@ -109,6 +114,11 @@ export function SpamView() {
           </span>
         )}
       </div>
+      {domains && (
+        <p className="muted">
+          {tr.t('department.spam.intro', { domains: domains.join(tr.t('list.separator')) })}
+        </p>
+      )}
       {gateways.length === 0 ? (
         <p className="view-state">{tr.t('spam.noGateway')}</p>
       ) : (
@@ -129,10 +139,12 @@ export function SpamView() {
                 <h3 id="spam-domains-title">{tr.t('spam.domains.title')}</h3>
                 <SpamDomainsTable byDomain={statistics.byDomain} />
               </section>
-              <section className="panel" aria-labelledby="spam-auth-title">
-                <h3 id="spam-auth-title">{tr.t('spam.auth.title')}</h3>
-                <SenderAuthenticationTable rows={statistics.authentication} />
-              </section>
+              {!domains && (
+                <section className="panel" aria-labelledby="spam-auth-title">
+                  <h3 id="spam-auth-title">{tr.t('spam.auth.title')}</h3>
+                  <SenderAuthenticationTable rows={statistics.authentication} />
+                </section>
+              )}
               <section className="panel" aria-labelledby="spam-decisions-title">
                 <h3 id="spam-decisions-title">{tr.t('spam.decisions.title', { n: shownDecisions })}</h3>
                 <SpamDecisionsTable decisions={statistics.lastDecisions} />
@@ -141,7 +153,10 @@ export function SpamView() {
           )}
         </LoadStatusPanel>
       )}
-      <DnsRecordsPanel suggestions={statistics?.byDomain.map((row) => row.domain) ?? []} />
+      {domains && <SpamPolicyForm domains={domains} />}
+      <DnsRecordsPanel
+        suggestions={domains ? [...domains] : (statistics?.byDomain.map((row) => row.domain) ?? [])}
+      />
     </section>
   );
 }

@@ -114,4 +114,26 @@ describe('SpamStatistics', () => {
     expect(s.lastDecisions).toHaveLength(10);
     expect(s.totals.clean).toBe(100);
   });
+
+  it('gives a department the figures of mail to its own domains only', () => {
+    let now = start;
+    const stats = new SpamStatistics({ clock: { now: () => now } });
+    stats.record(decision('rejectedSpam', '192.0.2.1', 'alpha.example'));
+    stats.record(decision('tagged', '192.0.2.1', 'beta.example'));
+    now += 60_000;
+    stats.record(decision('clean', '192.0.2.2', 'alpha.example'));
+    stats.record(decision('rejectedSpam', '192.0.2.2', 'beta.example'));
+    stats.record(decision('rejectedSpam', '192.0.2.2', 'beta.example'));
+    const alpha = stats.snapshot(new Set(['alpha.example']));
+    expect(alpha.totals).toMatchObject({ rejectedSpam: 1, tagged: 0, clean: 1 });
+    expect(alpha.perMinute).toHaveLength(60);
+    expect(alpha.perMinute.at(-2)).toMatchObject({ minute: start, rejectedSpam: 1, tagged: 0 });
+    expect(alpha.perMinute.at(-1)).toMatchObject({ minute: start + 60_000, clean: 1, rejectedSpam: 0 });
+    expect(alpha.byDomain.map((d) => [d.domain, d.total])).toEqual([['alpha.example', 2]]);
+    expect(alpha.lastDecisions.map((d) => d.domain)).toEqual(['alpha.example', 'alpha.example']);
+    expect(alpha.topClients).toEqual([]);
+    expect(JSON.stringify(alpha)).not.toContain('beta.example');
+    // The whole gateway's figures are still there for staff.
+    expect(stats.snapshot().totals).toMatchObject({ rejectedSpam: 3, tagged: 1, clean: 1 });
+  });
 });

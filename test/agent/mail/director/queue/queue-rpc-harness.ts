@@ -29,7 +29,10 @@ export class QueueRpcHarness {
   constructor(
     readonly root: string,
     private readonly queueOptions: Omit<MailQueueOptions, 'root'>,
+    /** The delegated domains of each department admin (uid to domains). */
+    departments: Record<string, string[]> = {},
   ) {
+    const adminDomains = async (uid: string) => departments[uid] ?? [];
     this.audit = new AuditLog(join(root, 'audit.log'));
     const handlers = new Proxy({} as MethodHandlers, {
       get: (_target, name) =>
@@ -38,6 +41,7 @@ export class QueueRpcHarness {
             queue: () => this.queue,
             router: () => undefined,
             now: () => this.queueOptions.clock.now(),
+            adminDomains,
           }) as Record<string | symbol, unknown>
         )[name] ?? unreachable,
     });
@@ -46,7 +50,7 @@ export class QueueRpcHarness {
       handlers,
       audit: this.audit,
       logger: new JsonLogger('director01', 'control', 'error', () => {}),
-      adminDomains: async () => [],
+      adminDomains,
     });
   }
 
