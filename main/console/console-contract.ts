@@ -45,6 +45,8 @@ export type {
   MailAlias,
   MailGroup,
   NewUser,
+  SpamPolicy,
+  SpamPolicyWrite,
   UserPage,
   UserSortKey,
   UserSummary,

@@ -176,15 +176,23 @@ describe('delegated administration in the console', () => {
         'This page is not part of your role in the console.',
       );
     }
-    await page.evaluate(
-      (h) => {
-        window.location.hash = h;
-      },
-      `#/directory/${encodeURIComponent(other.address)}`,
-    );
-    await expect
-      .poll(() => page.locator('main#main').textContent())
-      .not.toContain(other.address.split('@')[0]);
+    // Another department's user by address: the same "not found" as an address no one has (the
+    // directory's rules hide the entry from this admin's bind), and nothing of the user's page.
+    const notFoundFor = async (address: string) => {
+      await page.evaluate(
+        (h) => {
+          window.location.hash = h;
+        },
+        `#/directory/${encodeURIComponent(address)}`,
+      );
+      const alert = page.locator(`.dir-error[data-error-code="not-found"]:has-text("${address}")`);
+      await alert.waitFor({ timeout: 30_000 });
+      expect(await page.locator('article.dir-page').count()).toBe(0);
+      return (await page.locator('.dir-error-words').textContent()) ?? '';
+    };
+    const forOther = await notFoundFor(other.address);
+    const forNoOne = await notFoundFor(`no.such.person.anywhere@${theirs}`);
+    expect(forOther).toBe(forNoOne);
   }, 300_000);
 
   it('adds a user within the budget, and refuses one over it in words with nothing added', async () => {

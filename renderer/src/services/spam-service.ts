@@ -3,11 +3,12 @@
  * department administrator reads only the figures of its domains: the gateway's status is staff's),
  * and a department's spam policy (`directory.spamPolicy`, `directory.setSpamPolicy`).
  */
-import type { ConsoleApi, DirectoryAdminResult } from '../../../main/console/console-contract';
 import type {
+  ConsoleApi,
+  DirectoryAdminResult,
   SpamPolicy,
   SpamPolicyWrite,
-} from '../../../main/core/directory-admin/directory-admin-contract';
+} from '../../../main/console/console-contract';
 import type { useSpamStore } from '../store/spam/spam-store';
 import { shownErrorOf } from './shown-error';
 

@@ -3,8 +3,7 @@
  * stores, for components to call (components never touch the API themselves).
  */
 
-import type { FleetLockout } from '../../../main/console/console-contract';
-import type { SpamPolicyWrite } from '../../../main/core/directory-admin/directory-admin-contract';
+import type { FleetLockout, SpamPolicyWrite } from '../../../main/console/console-contract';
 import { useAuditStore } from '../store/audit/audit-store';
 import { useFleetStore } from '../store/fleet/fleet-store';
 import { useLockoutsStore } from '../store/lockouts/lockouts-store';

@@ -5,7 +5,7 @@
  * may be changed; a refusal is shown in the directory's words.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { SpamPolicy } from '../../../../main/core/directory-admin/directory-admin-contract';
+import type { SpamPolicy } from '../../../../main/console/console-contract';
 import { useTranslator } from '../../i18n/use-translator';
 import { shownErrorOf } from '../../services/shown-error';
 import { viewServices } from '../../services/view-services';
