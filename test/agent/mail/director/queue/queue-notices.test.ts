@@ -49,9 +49,9 @@ async function route(address: string): Promise<RouteDecision> {
   };
 }
 
-async function until(check: () => boolean): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not reached');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -138,6 +138,8 @@ describe('MailQueue DSNs and lifetime', () => {
     expect(parsed.text).toContain('could not be delivered');
     expect(parsed.text).toContain('配送できませんでした');
     expect(parsed.text).toContain('<a@remote.test>: mx.remote.test[127.0.0.1] said: 550 5.1.1 no such user');
+    // The queue forgets a finished message before its files are unlinked (removeDurably).
+    await until(async () => (await readdir(join(root, 'messages'))).length === 0);
     expect(await readdir(join(root, 'messages'))).toEqual([]);
   });
 
@@ -150,6 +152,8 @@ describe('MailQueue DSNs and lifetime', () => {
     await until(() => queue.list().length === 0);
     await queue.settled();
     expect(transport.sent).toEqual([]);
+    // The queue forgets a finished message before its files are unlinked (removeDurably).
+    await until(async () => (await readdir(join(root, 'messages'))).length === 0);
     expect(await readdir(join(root, 'messages'))).toEqual([]);
   });
 
