@@ -16,12 +16,16 @@ export interface SelfServiceSession {
   user?: { address: string; dn: string; password: string };
 }
 
-// Sign-in pages fetched by anyone: a bound on memory, oldest dropped first.
-const maxSessions = 20_000;
+// Sign-in pages fetched by anyone: a bound on memory, oldest dropped first. Only sessions not
+// signed in count against it, so a stranger fetching the page in a loop cannot push signed-in
+// users out.
+const maxSessionsNotSignedIn = 20_000;
 
 /** The session store. */
 export class SelfServiceSessions {
   private readonly sessions = new Map<string, SelfServiceSession>();
+  /** Ids of the sessions not signed in, oldest first. */
+  private readonly notSignedIn = new Set<string>();
 
   constructor(
     private readonly clock: Clock,
@@ -38,7 +42,7 @@ export class SelfServiceSessions {
     if (!session) return { expired: false };
     const now = this.clock.now();
     if (now - session.lastUsedAt >= this.idleMs) {
-      this.sessions.delete(id);
+      this.end(id);
       return { expired: session.user !== undefined };
     }
     session.lastUsedAt = now;
@@ -47,19 +51,19 @@ export class SelfServiceSessions {
 
   /** A new session (not signed in). */
   create(): SelfServiceSession {
-    while (this.sessions.size >= maxSessions) {
-      const oldest = this.sessions.keys().next().value;
-      if (oldest === undefined) break;
-      this.sessions.delete(oldest);
+    for (const oldest of this.notSignedIn) {
+      if (this.notSignedIn.size < maxSessionsNotSignedIn) break;
+      this.end(oldest);
     }
     const session = { id: token(), csrf: token(), lastUsedAt: this.clock.now() };
     this.sessions.set(session.id, session);
+    this.notSignedIn.add(session.id);
     return session;
   }
 
   /** Signs a session in under a new id (no fixation: an id seen before sign-in is not the signed-in one). */
   signIn(session: SelfServiceSession, user: NonNullable<SelfServiceSession['user']>): SelfServiceSession {
-    this.sessions.delete(session.id);
+    this.end(session.id);
     const signedIn = { id: token(), csrf: token(), lastUsedAt: this.clock.now(), user };
     this.sessions.set(signedIn.id, signedIn);
     return signedIn;
@@ -68,6 +72,7 @@ export class SelfServiceSessions {
   /** Ends a session. */
   end(id: string): void {
     this.sessions.delete(id);
+    this.notSignedIn.delete(id);
   }
 
   /** Ends every session of a user (after a password change elsewhere, or a sign-out everywhere). */
