@@ -1,11 +1,11 @@
 /**
  * The agent's SSH control server. Public-key authentication: the key must belong to an admin
  * or a server entry in the directory (CallerKeyCache) and its signature must verify. When the agent
- * is given a password check, an admin without a key may also sign in with the SSH `password` method
- * (admin-password-check.ts, docs/delegation.md): an LDAP bind at login and again at every call. The only thing
- * an authenticated caller can open is the `mailfleet-rpc` subsystem, and a peer (another node's
- * agent) also the bulk channels of mailbox moves and replication (`peerSubsystems`); shells, exec, port forwarding
- * and SFTP are refused.
+ * is given a password check, an admin without a key may also sign in with the SSH `password`
+ * method (ssh-password-sign-in.ts over admin-password-check.ts, docs/delegation.md): an LDAP bind
+ * at login and again at every call. The only thing an authenticated caller can open is the
+ * `mailfleet-rpc` subsystem, and a peer (another node's agent) also the bulk channels of mailbox
+ * moves and replication (`peerSubsystems`); shells, exec, port forwarding and SFTP are refused.
  *
  * Connections are admitted as OpenSSH admits them (login-gate.ts: few unauthenticated connections
  * per address, early random drop past a threshold, a short login grace time), counted from the TCP
@@ -19,11 +19,12 @@ import ssh2 from 'ssh2';
 import { rpcSubsystem } from '../common/contract/json-rpc.js';
 import type { JsonLogger } from '../common/json-logger.js';
 import { parseSshPublicKey, type SshPublicKey } from '../common/rpc/ssh-public-key.js';
-import type { AdminPasswordCheck, PasswordSignIn } from './admin-password-check.js';
+import type { AdminPasswordCheck } from './admin-password-check.js';
 import type { Caller, CallerKeyCache } from './caller-key-cache.js';
 import { controlLoginLimits, LoginGate, type LoginGateLimits, type LoginTicket } from './login-gate.js';
 import { RpcChannelSession, type SessionCaller } from './rpc-channel-session.js';
 import type { RpcDispatcher } from './rpc-dispatcher.js';
+import { type ControlAuthMethod, SshPasswordSignIn } from './ssh-password-sign-in.js';
 
 /** Where and how the control server listens. */
 export interface ControlServerOptions {
@@ -97,8 +98,12 @@ export class ControlServer {
   private refusalsUnlogged = 0;
   private lastRefusalLogAt = Number.NEGATIVE_INFINITY;
   private channelFailures = 0;
+  /** The SSH `password` method, when the agent is given a password check. */
+  private readonly passwordSignIn: SshPasswordSignIn | undefined;
 
-  constructor(private readonly options: ControlServerOptions) {}
+  constructor(private readonly options: ControlServerOptions) {
+    this.passwordSignIn = options.passwords && new SshPasswordSignIn(options.passwords, options.logger);
+  }
 
   /** The port listened on (after the first start). */
   get port(): number {
@@ -226,8 +231,8 @@ export class ControlServer {
         connection.end();
         return;
       }
-      if (context.method === 'password' && this.options.passwords) {
-        void this.checkPassword(context, ip, (caller, password) => {
+      if (context.method === 'password' && this.passwordSignIn) {
+        void this.passwordSignIn.login(context, ip, this.methods(), (caller, password) => {
           state.caller = caller;
           state.password = password;
           state.username = context.username;
@@ -297,21 +302,8 @@ export class ControlServer {
   private async confirm(state: ControlConnection): Promise<Caller | undefined> {
     if (state.revoked) return undefined;
     // A password caller is checked against the directory at every call, not against cached keys.
-    const passwords = this.options.passwords;
-    if (state.password !== undefined && state.username !== undefined && passwords) {
-      const found = await passwords
-        .confirm(state.username, state.password, state.ip)
-        .catch((error: unknown) => {
-          // Fails closed: without the directory a password cannot be checked, and a password
-          // session has no last-read keys to fall back on; the console signs in again.
-          this.options.logger.warn('password session could not be checked', {
-            ip: state.ip,
-            caller: state.username,
-            error: String(error),
-          });
-          return undefined;
-        });
-      return this.settle(state, found);
+    if (state.password !== undefined && state.username !== undefined && this.passwordSignIn) {
+      return this.settle(state, await this.passwordSignIn.confirm(state.username, state.password, state.ip));
     }
     if (!state.key) return undefined;
     const maxAge = this.options.callerMaxAgeMs ?? defaultCallerMaxAgeMs;
@@ -353,41 +345,8 @@ export class ControlServer {
   }
 
   /** The authentication methods this server offers. */
-  private methods(): Array<'publickey' | 'password'> {
-    return this.options.passwords ? ['publickey', 'password'] : ['publickey'];
-  }
-
-  /** Accepts an admin's password if the directory binds it and the admin has a tier. */
-  private async checkPassword(
-    context: ssh2.PasswordAuthContext,
-    ip: string,
-    authenticated: (caller: Caller, password: string) => void,
-  ): Promise<void> {
-    const passwords = this.options.passwords;
-    if (!passwords) return context.reject(this.methods());
-    let outcome: PasswordSignIn;
-    try {
-      outcome = await passwords.signIn(context.username, context.password, ip);
-    } catch (error) {
-      // The directory did not answer: nobody can be checked, so nobody gets in.
-      this.options.logger.warn('password sign-in could not be checked', {
-        ip,
-        user: context.username,
-        error: String(error),
-      });
-      return context.reject(this.methods());
-    }
-    if ('refused' in outcome) {
-      this.options.logger.warn('refused password sign-in', {
-        ip,
-        user: context.username,
-        reason: outcome.refused,
-      });
-      return context.reject(this.methods());
-    }
-    // Recorded before accept(): ssh2 may emit `ready` from inside accept().
-    authenticated(outcome.caller, context.password);
-    context.accept();
+  private methods(): ControlAuthMethod[] {
+    return this.passwordSignIn ? ['publickey', 'password'] : ['publickey'];
   }
 
   /** Accepts a key query or a signed attempt if the key is known and the signature verifies. */

@@ -6,10 +6,9 @@
  * CR anywhere closes the session with 521, NUL bytes in DATA get 550 5.6.0: the director's guard
  * (../smtp-smuggling-guard.ts), at the edge.
  *
- * At end of DATA, in order: forged Authentication-Results removed; antivirus (clamd: a virus is
- * refused with 554 5.7.1 naming it); sender authentication (SPF, DKIM, DMARC, ARC: a DMARC reject
- * is refused with 550 5.7.1, a quarantine delivered marked as spam); the content scan; the
- * gateway's Authentication-Results on top; relay (docs/edge.md).
+ * At end of DATA, in order: forged Authentication-Results removed; the content checks
+ * (content-checks.ts: antivirus, sender authentication, the spam scan, the gateway's
+ * Authentication-Results on top); relay (docs/edge.md).
  */
 import type { AddressInfo, Socket } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -18,34 +17,25 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { SmtpClientLimit } from '../protocol/smtp/smtp-client-limit.js';
 import { closeSmtpServer, listenSmtpServer } from '../protocol/smtp/smtp-listener.js';
 import { SmtpSmugglingGuard } from '../protocol/smtp/smtp-smuggling-guard.js';
-import type { ClamdClient, VirusVerdict } from './clamd-client.js';
 import { clientNetwork } from './client-network.js';
+import { type ContentCheckOptions, ContentChecks } from './content-checks.js';
 import {
   type ContentScanningStatus,
   contentScanningStatus,
   type VirusScanningStatus,
   virusScanningStatus,
 } from './content-scanning-status.js';
-import type { SpamPolicyLookup } from './domain-spam-policy.js';
 import { greylistSender, parseEnvelopeAddress } from './envelope-address.js';
 import type { Greylist, GreylistCounts } from './greylist.js';
-import { withoutHeaderFields } from './header-fields.js';
 import { readMessage } from './read-message.js';
 import type { RecipientCheck } from './recipient-check.js';
 import type { RecipientHarvestGuard } from './recipient-harvest-guard.js';
-import type { RspamdClient } from './rspamd-client.js';
-import type { RspamdVerdict } from './rspamd-verdict.js';
-import {
-  type SenderAuthentication,
-  type SenderAuthenticator,
-  withoutAuthenticationResults,
-} from './sender-authentication.js';
-import { SmtpInputError, type SmtpReply } from './smtp-refusal.js';
-import { applySpamHeaders, decideSpamAction, type SpamDecision } from './spam-decision.js';
-import type { GatewayDecision, SpamStatistics } from './spam-statistics.js';
+import { withoutAuthenticationResults } from './sender-authentication.js';
+import { SmtpInputError, type SmtpReply, smtpError } from './smtp-refusal.js';
+import type { GatewayDecision } from './spam-statistics.js';
 
-/** What the gateway server is made of. */
-export interface GatewaySmtpServerOptions {
+/** What the gateway server is made of (the content checks' parts among them). */
+export interface GatewaySmtpServerOptions extends ContentCheckOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
@@ -53,14 +43,6 @@ export interface GatewaySmtpServerOptions {
   greylist: Greylist;
   recipients: RecipientCheck;
   harvestGuard: RecipientHarvestGuard;
-  statistics: SpamStatistics;
-  spamPolicies: SpamPolicyLookup;
-  /** Without a scanner the gateway accepts unscanned and its status says so. */
-  scanner?: RspamdClient;
-  /** Antivirus (clamd); without it no virus scan runs and the status says so. */
-  virusScanner?: ClamdClient;
-  /** SPF, DKIM, DMARC and ARC checks; without them no Authentication-Results is added. */
-  authenticator?: SenderAuthenticator;
   /** Where accepted mail goes (the director's inbound SMTP). */
   nextHop: { host: string; port: number };
   /** Certificate for STARTTLS (PEM); without it STARTTLS is not offered. */
@@ -71,13 +53,6 @@ export interface GatewaySmtpServerOptions {
   maxConnections?: number;
   /** Concurrent connections of one client address (default 50, Postfix anvil's). */
   maxConnectionsPerAddress?: number;
-  log?: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
-}
-
-function smtpError(reply: SmtpReply): Error {
-  // Enhanced codes are written into the text: smtp-server's own mapping would give 451 4.3.0, not the
-  // 4.7.1 greylisting senders expect; its automatic codes are turned off (hideENHANCEDSTATUSCODES).
-  return Object.assign(new Error(`${reply.enhanced} ${reply.message}`), { responseCode: reply.code });
 }
 
 function replyOf(error: unknown, fallback: SmtpReply): SmtpReply {
@@ -96,8 +71,6 @@ export interface GatewayStatus {
   blockedClients: string[];
 }
 
-const severity: Record<SpamDecision['action'], number> = { accept: 0, tag: 1, defer: 2, reject: 3 };
-
 /** The gateway's SMTP listener. */
 export class GatewaySmtpServer {
   private server: SMTPServer | null = null;
@@ -106,9 +79,11 @@ export class GatewaySmtpServer {
   private readonly maxMessageBytes: number;
   private readonly smuggling: SmtpSmugglingGuard;
   private readonly perAddress: SmtpClientLimit;
+  private readonly contentChecks: ContentChecks;
 
   constructor(private readonly options: GatewaySmtpServerOptions) {
     this.maxMessageBytes = options.maxMessageBytes ?? 50 * 1024 * 1024;
+    this.contentChecks = new ContentChecks(options);
     this.perAddress = new SmtpClientLimit(options.maxConnectionsPerAddress ?? 50);
     this.smuggling = new SmtpSmugglingGuard((message, fields) => options.log?.('warn', message, fields));
   }
@@ -282,7 +257,6 @@ export class GatewaySmtpServer {
   }
 
   private async onData(stream: Readable, session: SMTPServerSession): Promise<string> {
-    const o = this.options;
     const { message, tooBig } = await readMessage(stream, this.maxMessageBytes);
     if (tooBig) throw smtpError({ code: 552, enhanced: '5.3.4', message: 'message too big' });
     // Refused here, at the edge, before a scanner or the next hop sees it.
@@ -291,63 +265,16 @@ export class GatewaySmtpServer {
     const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const recipients = session.envelope.rcptTo.map((r) => parseEnvelopeAddress(r.address, 'recipient'));
     // An Authentication-Results from outside is a claim no one here made (RFC 8601 5): it goes.
-    const received = withoutAuthenticationResults(message);
-    await this.refuseViruses(received, session, recipients);
-    const authentication = await this.authenticate(received, session, sender);
-    if (authentication?.action === 'reject') {
-      for (const r of recipients) this.record(session, r, 'rejectedAuthentication', authentication.reason);
-      throw smtpError(
-        authentication.reply ?? { code: 550, enhanced: '5.7.1', message: 'rejected by DMARC policy' },
-      );
-    }
-    let outgoing = received;
-    let decision: SpamDecision | null = null;
-    let score: number | undefined;
-    if (o.scanner) {
-      let verdict: RspamdVerdict | null = null;
-      let failure: string | undefined;
-      try {
-        verdict = await o.scanner.scan(received, {
-          sender,
-          recipients,
-          clientAddress: clientNetwork(session.remoteAddress).address,
-          ...(session.hostNameAppearsAs ? { helo: session.hostNameAppearsAs } : {}),
-        });
-        score = verdict.score;
-      } catch (error) {
-        failure = (error as Error).message;
-      }
-      // One answer for the whole message: with recipients in domains of different policies, the
-      // mildest applies (a reject for one domain must not refuse mail another domain wants tagged).
-      const domains = [...new Set(recipients.map((r) => r.slice(r.lastIndexOf('@') + 1)))];
-      for (const domain of domains) {
-        const candidate = decideSpamAction(verdict, await o.spamPolicies(domain), failure);
-        if (!decision || severity[candidate.action] < severity[decision.action]) decision = candidate;
-      }
-    }
-    if (decision?.action === 'reject' || decision?.action === 'defer') {
-      if (decision.action === 'reject') {
-        for (const r of recipients) this.record(session, r, 'rejectedSpam', decision.reason, score);
-      }
-      throw smtpError(decision.reply);
-    }
-    if (decision?.action === 'tag')
-      outgoing = applySpamHeaders(received, decision.headers, decision.subjectPrefix);
-    if (decision?.action === 'accept') outgoing = applySpamHeaders(received, decision.headers);
-    const quarantined = authentication?.action === 'quarantine' && decision?.action !== 'tag';
-    if (quarantined) {
-      // Marked as spam the way a tag is (the flag and the domain's subject prefix), so mail clients
-      // and filters file it with the Junk.
-      const domain = recipients[0]?.slice(recipients[0].lastIndexOf('@') + 1) ?? '';
-      outgoing = applySpamHeaders(
-        withoutHeaderFields(outgoing, ['X-Spam-Flag']),
-        [['X-Spam-Flag', 'YES']],
-        (await o.spamPolicies(domain)).subjectPrefix,
-      );
-    }
-    if (authentication) outgoing = Buffer.concat([Buffer.from(authentication.header, 'latin1'), outgoing]);
+    const checked = await this.contentChecks.check({
+      message: withoutAuthenticationResults(message),
+      sender,
+      recipients,
+      remoteAddress: session.remoteAddress,
+      ...(session.hostNameAppearsAs ? { helo: session.hostNameAppearsAs } : {}),
+      record: (recipient, outcome, reason, score) => this.record(session, recipient, outcome, reason, score),
+    });
     try {
-      await this.relay?.sendMail({ envelope: { from: sender, to: recipients }, raw: outgoing });
+      await this.relay?.sendMail({ envelope: { from: sender, to: recipients }, raw: checked.message });
     } catch (error) {
       throw smtpError({
         code: 451,
@@ -355,65 +282,7 @@ export class GatewaySmtpServer {
         message: `next hop did not take the message (${(error as Error).message.slice(0, 100)}); please try again later`,
       });
     }
-    const outcome = quarantined ? 'quarantined' : decision?.action === 'tag' ? 'tagged' : 'clean';
-    const reason = quarantined
-      ? (authentication?.reason ?? '')
-      : (decision?.reason ?? 'content scanning: not configured');
-    for (const r of recipients) this.record(session, r, outcome, reason, score);
+    for (const r of recipients) this.record(session, r, checked.outcome, checked.reason, checked.score);
     return `2.0.0 relayed to ${recipients.length} recipient(s)`;
-  }
-
-  /** Refuses an infected message (554 5.7.1 naming the signature); a scanner failure defers. */
-  private async refuseViruses(
-    message: Buffer,
-    session: SMTPServerSession,
-    recipients: string[],
-  ): Promise<void> {
-    const scanner = this.options.virusScanner;
-    if (!scanner) return;
-    let verdict: VirusVerdict;
-    try {
-      verdict = await scanner.scan(message);
-    } catch (error) {
-      this.options.log?.('warn', 'virus scan failed: message deferred', { error: (error as Error).message });
-      throw smtpError({
-        code: 451,
-        enhanced: '4.7.1',
-        message: 'virus scanner unavailable, please try again later',
-      });
-    }
-    if (!verdict.infected) return;
-    for (const r of recipients) this.record(session, r, 'rejectedVirus', `virus: ${verdict.signature}`);
-    throw smtpError({
-      code: 554,
-      enhanced: '5.7.1',
-      message: `message refused: it contains a virus (${verdict.signature})`,
-    });
-  }
-
-  /** Sender authentication, counted per From: domain; a failure of the checks themselves is logged, not fatal. */
-  private async authenticate(
-    message: Buffer,
-    session: SMTPServerSession,
-    sender: string,
-  ): Promise<SenderAuthentication | undefined> {
-    const authenticator = this.options.authenticator;
-    if (!authenticator) return undefined;
-    try {
-      const result = await authenticator.check(message, {
-        clientAddress: clientNetwork(session.remoteAddress).address,
-        sender,
-        ...(session.hostNameAppearsAs ? { helo: session.hostNameAppearsAs } : {}),
-      });
-      this.options.statistics.recordAuthentication({
-        domain: result.fromDomain,
-        results: { spf: result.spf, dkim: result.dkim, dmarc: result.dmarc, arc: result.arc },
-      });
-      return result;
-    } catch (error) {
-      // DNS trouble is the sender's DMARC's temperror: delivered without a verdict, not refused.
-      this.options.log?.('warn', 'sender authentication failed', { error: (error as Error).message });
-      return undefined;
-    }
   }
 }
