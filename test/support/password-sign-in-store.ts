@@ -5,9 +5,11 @@
  * test names.
  */
 import type { Client } from 'ldapts';
+import type { LoginLockout } from '../../agent/common/contract/methods.js';
 import { FleetTree } from '../../agent/common/directory/fleet-entries.js';
 import { passwordModifyOid, passwordModifyRequest } from '../../agent/common/directory/ldap-session.js';
 import type { AdminSeed } from '../../agent/common/directory/seed-entries.js';
+import { connectRpc } from '../../agent/common/rpc/connect-rpc.js';
 import { Agent } from '../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../agent/daemon/production-dependencies.js';
@@ -19,6 +21,15 @@ export const systemAdmin = {
   key: newKeyPair('sys'),
   password: 'Sys-Directory-Passw0rd',
 };
+
+/** A department admin of alpha.example who signs in with a password only (no key). */
+export const alphaClerk = {
+  uid: 'alpha-clerk',
+  displayName: 'Alpha Clerk',
+  tier: 'domain',
+  domains: ['alpha.example'],
+  password: 'Alpha-Clerk-Passw0rd',
+} as const satisfies AdminSeed;
 
 /** What a password sign-in store starts with. */
 export interface PasswordSignInStoreOptions {
@@ -37,6 +48,8 @@ export interface PasswordSignInStore {
   agent: Agent;
   /** The host keys the directory pins for store01. */
   pinnedHostKeys: string[];
+  /** The agent's sign-in lockouts (`auth.lockouts`), read by the system admin with its key. */
+  lockouts(): Promise<LoginLockout[]>;
   /** Stops the agent, then the directory. */
   stop(): Promise<void>;
 }
@@ -78,6 +91,20 @@ export async function startPasswordSignInStore(
       directory,
       agent: started,
       pinnedHostKeys,
+      lockouts: async () => {
+        const sys = await connectRpc({
+          host: '127.0.0.1',
+          port: started.endpoints().controlPort,
+          username: 'sys',
+          privateKey: systemAdmin.key.private,
+          pinnedHostKeys,
+        });
+        try {
+          return (await sys.client.call('auth.lockouts', {})).lockouts;
+        } finally {
+          sys.close();
+        }
+      },
       stop: async () => {
         await started.stop();
         await directory.stop();

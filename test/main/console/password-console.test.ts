@@ -14,13 +14,14 @@ import { PasswordConsole } from '../../../main/console/password-console.js';
 import { signInOptions } from '../../../main/console/sign-in-options.js';
 import type { AgentTestDirectory } from '../../support/agent-test-directory.js';
 import {
+  alphaClerk,
   changeAdminPassword,
   type PasswordSignInStore,
   startPasswordSignInStore,
 } from '../../support/password-sign-in-store.js';
 import { storeSeedEntries } from '../../support/store-seed.js';
 
-const alphaPassword = 'Alpha-Clerk-Passw0rd';
+const alphaPassword = alphaClerk.password;
 const helpPassword = 'Help-Desk-Passw0rd';
 
 let store: PasswordSignInStore;
@@ -29,16 +30,7 @@ const consoles: PasswordConsole[] = [];
 
 beforeAll(async () => {
   store = await startPasswordSignInStore({
-    admins: [
-      {
-        uid: 'alpha-clerk',
-        displayName: 'Alpha Clerk',
-        tier: 'domain',
-        domains: ['alpha.example'],
-        password: alphaPassword,
-      },
-      { uid: 'help', displayName: 'Help Desk', tier: 'helpdesk', password: helpPassword },
-    ],
+    admins: [alphaClerk, { uid: 'help', displayName: 'Help Desk', tier: 'helpdesk', password: helpPassword }],
     extraEntries: storeSeedEntries,
   });
   directory = store.directory;
