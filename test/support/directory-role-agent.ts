@@ -21,6 +21,20 @@ import { probeFreePort } from './free-port.js';
 /** The directory node's own bind password. */
 const nodePassword = 'directory01-secret';
 
+/** The fleet tree's base entries and the directory node `directory01`'s own server entry. */
+export function directoryNodeEntries(tree: FleetTree): DirectoryEntry[] {
+  return [
+    ...directoryBaseEntries(tree),
+    serverEntry(tree, {
+      name: 'directory01',
+      role: 'directory',
+      address: '127.0.0.1',
+      controlPort: 1,
+      password: nodePassword,
+    }),
+  ];
+}
+
 /** What the directory node starts with. */
 export interface DirectoryRoleAgentOptions {
   /** The temporary directory's name prefix, after `mailfleet-`. */
@@ -63,14 +77,7 @@ export async function startDirectoryRoleAgent(
     const ldapDataDir = join(root, 'ldap');
     const nodeDataDir = join(root, 'node');
     await importDirectoryEntries(ldapDataDir, baseDn, [
-      ...directoryBaseEntries(tree),
-      serverEntry(tree, {
-        name: 'directory01',
-        role: 'directory',
-        address: '127.0.0.1',
-        controlPort: 1,
-        password: nodePassword,
-      }),
+      ...directoryNodeEntries(tree),
       ...options.entries(tree),
     ]);
     const ldapPort = await probeFreePort();
