@@ -15,12 +15,12 @@ const usage =
   'usage: mailfleet failover STORE [--to SPARE] [--no-wait] [--json] | failover status [--json] | failover arm|disarm STORE [--fleet FILE]';
 
 export async function failoverCommand(argv: string[], out: (text: string) => void): Promise<number> {
-  const values = failoverCliOptions(argv, true);
-  const { positionals } = values;
+  const options = failoverCliOptions(argv, true);
+  const { positionals } = options;
   const [storeName, armed] = positionals;
   const arming = storeName === 'arm' || storeName === 'disarm';
   if (!storeName || positionals.length > (arming ? 2 : 1) || (arming && !armed)) throw new Error(usage);
-  return withFleet(values.fleet, async (open) => {
+  return withFleet(options.fleet, async (open) => {
     const [stores, servers] = await Promise.all([
       open.directory.listLogicalStores(),
       open.directory.listServers(),
@@ -50,7 +50,7 @@ export async function failoverCommand(argv: string[], out: (text: string) => voi
         jobs.push(...(answer?.jobs ?? []));
       }
       out(
-        values.json
+        options.json
           ? JSON.stringify(jobs, null, 2)
           : formatTable(
               ['JOB', 'STORE', 'FROM', 'TO', 'SPARE', 'STEP'],
@@ -59,17 +59,17 @@ export async function failoverCommand(argv: string[], out: (text: string) => voi
       );
       return 0;
     }
-    const plan = planFailover(stores, servers, storeName, values.to);
+    const plan = planFailover(stores, servers, storeName, options.to);
     if ('refusal' in plan) throw new Error(plan.refusal);
-    if (!values.json)
+    if (!options.json)
       out(
         `failing ${plan.store} over: ${plan.failedNode} is fenced, ${plan.takeOverNode} (its replica) serves it at once${plan.spare ? `, and a new replica is built on ${plan.spare}` : ''}`,
       );
     const job = await startFailover(open.directory, open.fleet, plan);
-    if (values.noWait) {
-      out(values.json ? JSON.stringify(job, null, 2) : `job ${job.job} started on ${plan.takeOverNode}`);
+    if (options.noWait) {
+      out(options.json ? JSON.stringify(job, null, 2) : `job ${job.job} started on ${plan.takeOverNode}`);
       return 0;
     }
-    return await followFailoverJob(open, plan.takeOverNode, job, values.json, out);
+    return await followFailoverJob(open, plan.takeOverNode, job, options.json, out);
   });
 }

@@ -15,12 +15,12 @@ serve (other nodes serve them now) and makes it the fleet's spare, ready for the
 switch-over. Refused while the node serves a store or holds a store's replica. System admins only.`;
 
 export async function makeSpareCommand(argv: string[], out: (text: string) => void): Promise<number> {
-  const values = failoverCliOptions(argv, false);
-  const node = theOneTarget(values, usage);
-  return withFleet(values.fleet, async (open) => {
+  const options = failoverCliOptions(argv, false);
+  const node = theOneTarget(options, usage);
+  return withFleet(options.fleet, async (open) => {
     const made = await makeSpare(open.directory, open.fleet, node);
     out(
-      values.json
+      options.json
         ? JSON.stringify(made, null, 2)
         : `${node} is a spare now: ${made.mailboxes} old mailbox(es) of ${made.stores.length > 0 ? made.stores.join(', ') : 'no store'} deleted`,
     );

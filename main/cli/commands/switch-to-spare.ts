@@ -23,21 +23,21 @@ store's replica, so the store stays protected. System admins only.
   --json       the job as JSON`;
 
 export async function switchToSpareCommand(argv: string[], out: (text: string) => void): Promise<number> {
-  const values = failoverCliOptions(argv, true);
-  const storeName = theOneTarget(values, usage);
-  return withFleet(values.fleet, async (open) => {
+  const options = failoverCliOptions(argv, true);
+  const storeName = theOneTarget(options, usage);
+  return withFleet(options.fleet, async (open) => {
     const [stores, servers] = await Promise.all([
       open.directory.listLogicalStores(),
       open.directory.listServers(),
     ]);
-    const plan = planSwitchToSpare(stores, servers, storeName, values.to);
+    const plan = planSwitchToSpare(stores, servers, storeName, options.to);
     if ('refusal' in plan) throw new Error(plan.refusal);
-    if (!values.json) out(switchPlanInWords(plan));
+    if (!options.json) out(switchPlanInWords(plan));
     const job = await startSwitchToSpare(open.directory, open.fleet, plan);
-    if (values.noWait) {
-      out(values.json ? JSON.stringify(job, null, 2) : `job ${job.job} started on ${plan.servingNode}`);
+    if (options.noWait) {
+      out(options.json ? JSON.stringify(job, null, 2) : `job ${job.job} started on ${plan.servingNode}`);
       return 0;
     }
-    return await followFailoverJob(open, plan.servingNode, job, values.json, out);
+    return await followFailoverJob(open, plan.servingNode, job, options.json, out);
   });
 }
