@@ -2,7 +2,7 @@
  * The role table (agent/roles.ts) and the method table built from it (agent/control/method-table.ts):
  * every method of the contract belongs to one group, every role's table answers every method, and
  * the groups a role does not run refuse with not-found in the group's words. That each role's
- * agent really runs its groups is checked over SSH in test/agent/daemon/inbound-mail-path.test.ts.
+ * agent really runs its groups is checked over SSH in test/agent/daemon/role-method-groups.test.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

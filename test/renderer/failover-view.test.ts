@@ -13,15 +13,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleLab, consoleScreenshots as screenshots } from '../support/console-lab.js';
-import type { ConsoleProcess } from '../support/console-process.js';
 import { type FailoverLab, startFailoverLab } from '../support/failover-lab.js';
+import { dialogShows, onHelpdeskPage, readPlanInJapanese, replicaRows } from '../support/failover-walk.js';
 import { labInboxSubjects } from '../support/lab-imap-login.js';
 import { runMailfleet } from '../support/lab-process.js';
 
 let lab: FailoverLab;
 let consoleLab: ConsoleLab;
-/** The console of the lab's helpdesk admin (no failover for that tier). */
-let helpdeskConsole: ConsoleProcess;
 let page: Page;
 let user: FailoverLab['user'];
 
@@ -35,7 +33,7 @@ const subjectsThroughProxy = () => labInboxSubjects(consoleLab.home, user.addres
 beforeAll(async () => {
   // Mail acknowledged before the kill: the replica holds it (RPO 0), so it is read after the failover.
   lab = await startFailoverLab('failover-e2e', 'before the failover');
-  ({ consoleLab, helpdeskConsole, user } = lab);
+  ({ consoleLab, user } = lab);
   page = consoleLab.page;
 }, 300_000);
 
@@ -64,40 +62,33 @@ describe('failover in the console (browser mode, real lab)', () => {
     expect(await page.locator('.failover-button').count()).toBe(1);
 
     // The helpdesk admin's console offers no failover (the agents would refuse it), only who can.
-    const helpdesk = await consoleLab.browser.newPage({
-      viewport: { width: 1400, height: 1100 },
-      locale: 'en-US',
-    });
-    try {
-      await helpdesk.goto(helpdeskConsole.url);
+    await onHelpdeskPage(lab, async (helpdesk) => {
       const line = helpdesk.locator('.tile[data-node="store01"] .failover-system-only');
       await expect
         .poll(() => line.textContent(), { timeout: 30_000 })
         .toBe('A system admin can fail store01 over to store02.');
       expect(await helpdesk.locator('.failover-button').count()).toBe(0);
-    } finally {
-      await helpdesk.close();
-    }
+    });
 
     // Japanese first: the dialog is looked at, then cancelled (nothing starts).
-    await page.getByRole('button', { name: '日本語' }).click();
-    await expect.poll(() => button.textContent()).toBe('store02 に切り替える（フェイルオーバー）');
-    await button.click();
-    await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('plan');
-    expect(await dialog().locator('.failover-ask').textContent()).toBe(
-      'store01 を store02 に切り替えますか？',
-    );
-    expect(await dialog().locator('[data-fact="spare"]').textContent()).toBe(
-      'store01 の新しい複製を spare01 に裏で作ります。複製が追いついたら spare01 が store01 を引き継ぎます（メールとログインが約 2 秒止まります）。store02 は複製を持ち続けます。',
-    );
-    await page.screenshot({ path: join(screenshots, 'failover-dialog-ja.png') });
-    await dialog().getByRole('button', { name: 'キャンセル' }).click();
-    await expect.poll(() => dialog().getAttribute('open')).toBeNull();
-    await page.getByRole('button', { name: 'English' }).click();
-    await expect.poll(() => button.textContent()).toBe('Fail over to store02');
+    await readPlanInJapanese(page, {
+      button,
+      buttonJa: 'store02 に切り替える（フェイルオーバー）',
+      buttonEn: 'Fail over to store02',
+      dialog: dialog(),
+      read: async () => {
+        expect(await dialog().locator('.failover-ask').textContent()).toBe(
+          'store01 を store02 に切り替えますか？',
+        );
+        expect(await dialog().locator('[data-fact="spare"]').textContent()).toBe(
+          'store01 の新しい複製を spare01 に裏で作ります。複製が追いついたら spare01 が store01 を引き継ぎます（メールとログインが約 2 秒止まります）。store02 は複製を持ち続けます。',
+        );
+      },
+      screenshot: 'failover-dialog-ja.png',
+    });
 
     await button.click();
-    await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('plan');
+    await dialogShows(dialog(), 'plan');
     expect(await dialog().locator('.failover-ask').textContent()).toBe('Fail store01 over to store02?');
     expect(await dialog().locator('[data-fact="serves"]').textContent()).toBe(
       'store02 serves store01 from its replica, at once. store01 is cut off: it never serves store01 again, even when it comes back.',
@@ -160,11 +151,7 @@ describe('failover in the console (browser mode, real lab)', () => {
 
     // The user's mail program: a login through the director's proxy reaches spare01's copy.
     expect(await subjectsThroughProxy()).toEqual(['before the failover']);
-    const rows = JSON.parse((await mailfleet('replicas', '--json')).stdout) as Array<{
-      store: string;
-      servedBy: string;
-      replicaNode: string;
-    }>;
+    const rows = await replicaRows(consoleLab.home);
     expect(rows.find((r) => r.store === 'store01')).toMatchObject({
       servedBy: 'spare01',
       replicaNode: 'store02',

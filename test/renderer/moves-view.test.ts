@@ -13,7 +13,6 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +23,9 @@ import {
   consoleScreenshots as screenshots,
   startConsoleLab,
 } from '../support/console-lab.js';
+import { labInboxSubjects } from '../support/lab-imap-login.js';
 import { mailfleetCli } from '../support/lab-process.js';
+import { movesPage, percentIn } from './moves-page.js';
 
 const run = promisify(execFile);
 
@@ -49,78 +50,14 @@ async function labCommand(...args: string[]): Promise<void> {
   await run(process.execPath, [mailfleetCli, 'lab', ...args, '--home', consoleLab.home]);
 }
 
-/** The subjects in a user's INBOX, read over IMAPS through the director's proxy. */
+/** The subjects in a user's INBOX, sorted, read over IMAPS through the director's proxy. */
 async function inboxSubjects(user: { address: string; password: string }): Promise<string[]> {
-  const { host, port } = endpoint('director01', 'imaps');
-  const client = new ImapFlow({
-    host,
-    port,
-    secure: true,
-    tls: { ca: [await readFile(String(profile.endpoints.tlsCaFile), 'utf8')], servername: 'localhost' },
-    auth: { user: user.address, pass: user.password },
-    logger: false,
-  });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock('INBOX');
-    try {
-      const subjects: string[] = [];
-      if (client.mailbox && client.mailbox.exists > 0)
-        for await (const message of client.fetch('1:*', { envelope: true }))
-          subjects.push(message.envelope?.subject ?? '');
-      return subjects.sort();
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
+  return (await labInboxSubjects(consoleLab.home, user.address, user.password)).sort();
 }
 
-const row = (address: string) => page.locator(`button.dir-row[data-address="${address}"]`);
-const pickBox = (address: string) =>
-  page.locator(`li:has(button.dir-row[data-address="${address}"]) input.dir-pick`);
-const storeTile = (store: string) => page.locator(`.store-tile[data-store="${store}"]`);
-const dialog = () => page.locator('dialog.move-dialog');
-const jobRow = (address: string) => page.locator(`tr.move-row[data-user="${address}"]`);
-const tileDisk = (store: string) => storeTile(store).locator('[data-figure="disk"]').textContent();
-
-/** The percentage a text starts with ("27% full, 80 GB left", "27% 使用"). */
-function percentIn(text: string | null): number {
-  const match = /^(\d+)%/.exec(text ?? '');
-  if (!match) throw new Error(`no percentage in ${text}`);
-  return Number(match[1]);
-}
-
-/**
- * Presses Tab (or Shift+Tab) until the focused element matches `selector` (and has `text`, when
- * given), at most 60 times.
- */
-async function tabTo(selector: string, options: { text?: string; backwards?: boolean } = {}): Promise<void> {
-  for (let i = 0; i < 60; i++) {
-    await page.keyboard.press(options.backwards ? 'Shift+Tab' : 'Tab');
-    const hit = await page.evaluate(
-      ({ selector, text }) => {
-        const active = document.activeElement;
-        return !!active?.matches(selector) && (text === undefined || active.textContent === text);
-      },
-      { selector, text: options.text },
-    );
-    if (hit) return;
-  }
-  throw new Error(`Tab never reached ${selector} ${options.text ?? ''}`);
-}
-
-async function openDirectory(): Promise<void> {
-  await page.locator('nav.app-nav a[data-view="directory"]').click();
-  await storeTile('store02').waitFor();
-}
-
-async function search(text: string): Promise<void> {
-  await page.locator('input[name="search"]').fill(text);
-  await expect.poll(() => page.getByTestId('dir-count').textContent()).toMatch(/ match|該当/);
-}
+const { row, pickBox, storeTile, dialog, jobRow, tileDisk, tabTo, openDirectory, search } = movesPage(
+  () => page,
+);
 
 beforeAll(async () => {
   consoleLab = await startConsoleLab({

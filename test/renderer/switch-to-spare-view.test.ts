@@ -16,15 +16,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleLab, consoleScreenshots as screenshots } from '../support/console-lab.js';
-import type { ConsoleProcess } from '../support/console-process.js';
 import { type FailoverLab, startFailoverLab } from '../support/failover-lab.js';
+import { dialogShows, onHelpdeskPage, readPlanInJapanese, replicaRows } from '../support/failover-walk.js';
 import { labInboxSubjects } from '../support/lab-imap-login.js';
 import { runMailfleet } from '../support/lab-process.js';
 
 let lab: FailoverLab;
 let consoleLab: ConsoleLab;
-/** The console of the lab's helpdesk admin (no switch-over or Make spare for that tier). */
-let helpdeskConsole: ConsoleProcess;
 let page: Page;
 let user: FailoverLab['user'];
 
@@ -39,7 +37,7 @@ async function openNodePage(on: Page, node: string): Promise<void> {
 
 beforeAll(async () => {
   lab = await startFailoverLab('switch-to-spare-e2e', 'before the switch-over');
-  ({ consoleLab, helpdeskConsole, user } = lab);
+  ({ consoleLab, user } = lab);
   page = consoleLab.page;
 }, 300_000);
 
@@ -49,12 +47,7 @@ afterAll(async () => {
 
 describe('Switch to spare and Make spare in the console (browser mode, real lab)', () => {
   it("offers neither button to the helpdesk admin's console", async () => {
-    const helpdesk = await consoleLab.browser.newPage({
-      viewport: { width: 1400, height: 1100 },
-      locale: 'en-US',
-    });
-    try {
-      await helpdesk.goto(helpdeskConsole.url);
+    await onHelpdeskPage(lab, async (helpdesk) => {
       await expect
         .poll(() => helpdesk.locator('.tile[data-node="store01"]').getAttribute('data-state'), {
           timeout: 30_000,
@@ -64,9 +57,7 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
       // The node page's services are drawn (the overview has been read) and still no button.
       await helpdesk.waitForTimeout(3000);
       expect(await helpdesk.locator('.spare-switch-button, .spare-make-button').count()).toBe(0);
-    } finally {
-      await helpdesk.close();
-    }
+    });
   });
 
   it('switches healthy store01 to spare01 with one click and a confirmation; its user logs in through the proxy', async () => {
@@ -78,24 +69,24 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
     await button.waitFor({ timeout: 15_000 });
 
     // Japanese first: the dialog is looked at, then cancelled (nothing starts).
-    await page.getByRole('button', { name: '日本語' }).click();
-    await expect.poll(() => button.textContent()).toBe('予備機に切り替える（保守）');
-    await button.click();
-    await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('plan');
-    expect(await dialog().locator('.spare-ask').textContent()).toBe(
-      'store01 を spare01 に切り替えますか？（今はノード store01 が担当）',
-    );
-    expect(await dialog().locator('[data-fact="pause"]').textContent()).toBe(
-      'そのあと spare01 が引き継ぐ間、メールとログインが約 2 秒止まります。何も失われません。',
-    );
-    await page.screenshot({ path: join(screenshots, 'switch-to-spare-dialog-ja.png') });
-    await dialog().getByRole('button', { name: 'キャンセル' }).click();
-    await expect.poll(() => dialog().getAttribute('open')).toBeNull();
-    await page.getByRole('button', { name: 'English' }).click();
-    await expect.poll(() => button.textContent()).toBe('Switch to spare');
+    await readPlanInJapanese(page, {
+      button,
+      buttonJa: '予備機に切り替える（保守）',
+      buttonEn: 'Switch to spare',
+      dialog: dialog(),
+      read: async () => {
+        expect(await dialog().locator('.spare-ask').textContent()).toBe(
+          'store01 を spare01 に切り替えますか？（今はノード store01 が担当）',
+        );
+        expect(await dialog().locator('[data-fact="pause"]').textContent()).toBe(
+          'そのあと spare01 が引き継ぐ間、メールとログインが約 2 秒止まります。何も失われません。',
+        );
+      },
+      screenshot: 'switch-to-spare-dialog-ja.png',
+    });
 
     await button.click();
-    await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('plan');
+    await dialogShows(dialog(), 'plan');
     expect(await dialog().locator('.spare-ask').textContent()).toBe(
       'Switch store01 to spare01? (the node store01 serves it now)',
     );
@@ -145,11 +136,7 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
     expect(await labInboxSubjects(consoleLab.home, user.address, user.password)).toEqual([
       'before the switch-over',
     ]);
-    const rows = JSON.parse((await runMailfleet(consoleLab.home, 'replicas', '--json')).stdout) as Array<{
-      store: string;
-      servedBy: string;
-      replicaNode: string;
-    }>;
+    const rows = await replicaRows(consoleLab.home);
     expect(rows.find((r) => r.store === 'store01')).toMatchObject({
       servedBy: 'spare01',
       replicaNode: 'store01',
@@ -161,7 +148,7 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
   it('refuses Make spare in words for a node that serves a store, and for one that holds a replica', async () => {
     // store01 holds store01's replica after the switch-over (and store03's, from the ring).
     await nodePage().locator('.spare-make-button').click();
-    await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('refused');
+    await dialogShows(dialog(), 'refused');
     expect(await dialog().locator('.spare-refused').textContent()).toBe(
       'store01 cannot be made the spare: store01 holds the replica of store01, store03, which keeps it protected: place it on another node first',
     );
@@ -174,7 +161,7 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
     await page.locator('.node-page[data-node="store02"]').waitFor({ timeout: 15_000 });
     const store02 = page.locator('.node-page[data-node="store02"]');
     await store02.locator('.spare-make-button').click();
-    await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('refused');
+    await dialogShows(dialog(), 'refused');
     expect(await dialog().locator('.spare-refused').textContent()).toBe(
       'store02 cannot be made the spare: store02 still serves store02: switch it to a spare or fail it over first',
     );
@@ -192,10 +179,7 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
     await expect.poll(() => dialog().getAttribute('open')).toBeNull();
     await page.getByRole('button', { name: 'English' }).click();
     // Nothing was wiped or changed: store02 still serves store02.
-    const rows = JSON.parse((await runMailfleet(consoleLab.home, 'replicas', '--json')).stdout) as Array<{
-      store: string;
-      servedBy: string;
-    }>;
+    const rows = await replicaRows(consoleLab.home);
     expect(rows.find((r) => r.store === 'store02')?.servedBy).toBe('store02');
     expect(consoleLab.pageErrors).toEqual([]);
   });
@@ -212,12 +196,12 @@ describe('Switch to spare and Make spare in the console (browser mode, real lab)
       window.location.hash = '#/nodes/store01';
     });
     await nodePage().locator('.spare-make-button').click();
-    await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('plan');
+    await dialogShows(dialog(), 'plan');
     expect(await dialog().locator('[data-fact="wipe"]').textContent()).toBe(
       'Every old copy of mail on store01 is deleted: the mailboxes of the stores it used to serve (other nodes serve them now) and any replica copies. This cannot be undone.',
     );
     await dialog().getByRole('button', { name: 'Delete its old mail and make store01 the spare' }).click();
-    await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 60_000 }).toBe('done');
+    await dialogShows(dialog(), 'done', 60_000);
     expect(await dialog().locator('.failover-done').textContent()).toMatch(
       /^store01 is a spare now: [1-9]\d* old mailbox\(es\) of .*store01.* deleted\.$/,
     );

@@ -4,34 +4,23 @@
  * follows the job's steps until it is done. `mailfleet failover status` lists the failover jobs of
  * every store node. System admins only: the directory and the agents refuse anyone else.
  */
-import { parseArgs } from 'node:util';
 import type { FailoverJobView } from '../../../agent/common/contract/failover-contract.js';
 import { planFailover, startFailover } from '../../core/failover/failover-plan.js';
 import { formatTable } from '../output.js';
-import { answerTimeoutMs, openFleetFromFlag } from './fleet-options.js';
+import { failoverCliOptions } from './failover-cli-options.js';
+import { withFleet } from './fleet-options.js';
 import { followFailoverJob } from './follow-failover-job.js';
 
 const usage =
   'usage: mailfleet failover STORE [--to SPARE] [--no-wait] [--json] | failover status [--json] | failover arm|disarm STORE [--fleet FILE]';
 
 export async function failoverCommand(argv: string[], out: (text: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      fleet: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      to: { type: 'string' },
-      'no-wait': { type: 'boolean', default: false },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
+  const options = failoverCliOptions(argv, true);
+  const { positionals } = options;
   const [storeName, armed] = positionals;
   const arming = storeName === 'arm' || storeName === 'disarm';
   if (!storeName || positionals.length > (arming ? 2 : 1) || (arming && !armed)) throw new Error(usage);
-  const open = await openFleetFromFlag(values.fleet, false);
-  try {
-    await open.fleet.settled(answerTimeoutMs);
+  return withFleet(options.fleet, async (open) => {
     const [stores, servers] = await Promise.all([
       open.directory.listLogicalStores(),
       open.directory.listServers(),
@@ -61,7 +50,7 @@ export async function failoverCommand(argv: string[], out: (text: string) => voi
         jobs.push(...(answer?.jobs ?? []));
       }
       out(
-        values.json
+        options.json
           ? JSON.stringify(jobs, null, 2)
           : formatTable(
               ['JOB', 'STORE', 'FROM', 'TO', 'SPARE', 'STEP'],
@@ -70,19 +59,17 @@ export async function failoverCommand(argv: string[], out: (text: string) => voi
       );
       return 0;
     }
-    const plan = planFailover(stores, servers, storeName, values.to);
+    const plan = planFailover(stores, servers, storeName, options.to);
     if ('refusal' in plan) throw new Error(plan.refusal);
-    if (!values.json)
+    if (!options.json)
       out(
         `failing ${plan.store} over: ${plan.failedNode} is fenced, ${plan.takeOverNode} (its replica) serves it at once${plan.spare ? `, and a new replica is built on ${plan.spare}` : ''}`,
       );
     const job = await startFailover(open.directory, open.fleet, plan);
-    if (values['no-wait']) {
-      out(values.json ? JSON.stringify(job, null, 2) : `job ${job.job} started on ${plan.takeOverNode}`);
+    if (options.noWait) {
+      out(options.json ? JSON.stringify(job, null, 2) : `job ${job.job} started on ${plan.takeOverNode}`);
       return 0;
     }
-    return await followFailoverJob(open, plan.takeOverNode, job, values.json, out);
-  } finally {
-    await open.close();
-  }
+    return await followFailoverJob(open, plan.takeOverNode, job, options.json, out);
+  });
 }

@@ -5,9 +5,9 @@
  * Follows the job until it ends. System admins only: the directory and the agents refuse anyone
  * else.
  */
-import { parseArgs } from 'node:util';
 import { planSwitchToSpare, startSwitchToSpare, switchPlanInWords } from '../../core/failover/switch-plan.js';
-import { answerTimeoutMs, openFleetFromFlag } from './fleet-options.js';
+import { failoverCliOptions, theOneTarget } from './failover-cli-options.js';
+import { withFleet } from './fleet-options.js';
 import { followFailoverJob } from './follow-failover-job.js';
 
 const usage = `usage: mailfleet switch-to-spare STORE [--to SPARE] [--no-wait] [--json] [--fleet FILE]
@@ -23,41 +23,21 @@ store's replica, so the store stays protected. System admins only.
   --json       the job as JSON`;
 
 export async function switchToSpareCommand(argv: string[], out: (text: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      fleet: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      to: { type: 'string' },
-      'no-wait': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    out(usage);
-    return 0;
-  }
-  const [storeName] = positionals;
-  if (!storeName || positionals.length > 1) throw new Error(usage);
-  const open = await openFleetFromFlag(values.fleet, false);
-  try {
-    await open.fleet.settled(answerTimeoutMs);
+  const options = failoverCliOptions(argv, true);
+  const storeName = theOneTarget(options, usage);
+  return withFleet(options.fleet, async (open) => {
     const [stores, servers] = await Promise.all([
       open.directory.listLogicalStores(),
       open.directory.listServers(),
     ]);
-    const plan = planSwitchToSpare(stores, servers, storeName, values.to);
+    const plan = planSwitchToSpare(stores, servers, storeName, options.to);
     if ('refusal' in plan) throw new Error(plan.refusal);
-    if (!values.json) out(switchPlanInWords(plan));
+    if (!options.json) out(switchPlanInWords(plan));
     const job = await startSwitchToSpare(open.directory, open.fleet, plan);
-    if (values['no-wait']) {
-      out(values.json ? JSON.stringify(job, null, 2) : `job ${job.job} started on ${plan.servingNode}`);
+    if (options.noWait) {
+      out(options.json ? JSON.stringify(job, null, 2) : `job ${job.job} started on ${plan.servingNode}`);
       return 0;
     }
-    return await followFailoverJob(open, plan.servingNode, job, values.json, out);
-  } finally {
-    await open.close();
-  }
+    return await followFailoverJob(open, plan.servingNode, job, options.json, out);
+  });
 }

@@ -8,6 +8,7 @@ import type { FailoverJobView } from '../../../agent/common/contract/failover-co
 import type { FleetDirectory } from '../../../agent/common/directory/fleet-directory.js';
 import type { LogicalStoreEntry, ServerEntry } from '../../../agent/common/directory/fleet-entries.js';
 import type { FleetClient } from '../fleet-client.js';
+import { firstFreeSpare, refusalOfNode } from './spare-choice.js';
 
 /** A failover as it would run. */
 export interface FailoverPlan {
@@ -35,13 +36,10 @@ export function planFailover(
   if (!store.replicaNode) return { refusal: `${storeName} has no replica: there is nothing to fail over to` };
   // A store left `failed` by a job that stopped is failed over again.
   if (store.state === 'switching') return { refusal: `${storeName} is being switched over` };
-  const busy = new Set(stores.flatMap((s) => [s.servedBy, ...(s.replicaNode ? [s.replicaNode] : [])]));
-  const chosen = spare ?? servers.find((server) => server.role === 'spare' && !busy.has(server.name))?.name;
+  const chosen = spare ?? firstFreeSpare(stores, servers);
   if (spare !== undefined) {
-    const server = servers.find((s) => s.name === spare);
-    if (!server) return { refusal: `there is no node ${spare}` };
-    if (server.role !== 'spare' && server.role !== 'store')
-      return { refusal: `${spare} is a ${server.role}, not a store or spare node` };
+    const refusal = refusalOfNode(servers, spare);
+    if (refusal) return { refusal };
     if (spare === store.servedBy || spare === store.replicaNode)
       return { refusal: `${spare} cannot hold the new replica of ${storeName}` };
   }

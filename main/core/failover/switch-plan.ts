@@ -9,6 +9,7 @@ import type { FailoverJobView } from '../../../agent/common/contract/failover-co
 import type { FleetDirectory } from '../../../agent/common/directory/fleet-directory.js';
 import type { LogicalStoreEntry, ServerEntry } from '../../../agent/common/directory/fleet-entries.js';
 import type { FleetClient } from '../fleet-client.js';
+import { firstFreeSpare, refusalOfNode } from './spare-choice.js';
 
 /** A switch-over as it would run. */
 export interface SwitchPlan {
@@ -38,18 +39,12 @@ export function planSwitchToSpare(
     return {
       refusal: `${storeName} is ${store.state === 'failed' ? 'failed: fail it over instead' : 'being switched over already'}`,
     };
-  const busy = new Set(stores.flatMap((s) => [s.servedBy, ...(s.replicaNode ? [s.replicaNode] : [])]));
   const replicaServer = servers.find((s) => s.name === store.replicaNode);
   const chosen =
-    spare ??
-    (replicaServer?.role === 'spare'
-      ? replicaServer.name
-      : servers.find((server) => server.role === 'spare' && !busy.has(server.name))?.name);
+    spare ?? (replicaServer?.role === 'spare' ? replicaServer.name : firstFreeSpare(stores, servers));
   if (!chosen) return { refusal: `no spare is free: every node of role spare serves or holds a store` };
-  const server = servers.find((s) => s.name === chosen);
-  if (!server) return { refusal: `there is no node ${chosen}` };
-  if (server.role !== 'spare' && server.role !== 'store')
-    return { refusal: `${chosen} is a ${server.role}, not a store or spare node` };
+  const refusal = refusalOfNode(servers, chosen);
+  if (refusal) return { refusal };
   if (chosen === store.servedBy) return { refusal: `${chosen} serves ${storeName} already` };
   return {
     store: store.name,

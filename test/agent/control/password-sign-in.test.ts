@@ -6,22 +6,19 @@
  * through the shared throttle, and a changed password, a lowered tier or a deleted admin counts
  * from the next call of a session opened before.
  */
-import { Attribute, Change, type Client } from 'ldapts';
+import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { accessMatrix } from '../../../agent/common/contract/access-matrix.js';
 import type { MethodName } from '../../../agent/common/contract/methods.js';
-import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
-import { passwordModifyOid, passwordModifyRequest } from '../../../agent/common/directory/ldap-session.js';
 import { connectRpc, type RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
 import { RpcCallError } from '../../../agent/common/rpc/rpc-errors.js';
-import { Agent } from '../../../agent/daemon/agent.js';
-import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
-import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
-import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
-import { writeAs } from '../../support/ldap-write-as.js';
+import {
+  changeAdminPassword,
+  type PasswordSignInStore,
+  startPasswordSignInStore,
+  writeAsSystemAdmin,
+} from '../../support/password-sign-in-store.js';
 
-const sysKey = newKeyPair('sys');
-const sysPassword = 'Sys-Directory-Passw0rd';
 /** Password-only admins (no sshPublicKey), by uid. */
 const passwords = {
   hd: 'Help-Desk-Passw0rd',
@@ -37,68 +34,44 @@ describe.each([
   { backend: 'embedded', replicated: false },
   { backend: 'slapd', replicated: true },
 ])('password sign-in to an agent ($backend directory)', ({ replicated }) => {
-  let directory: AgentTestDirectory;
-  let agent: Agent;
-  let pinned: string[];
+  let store: PasswordSignInStore;
   const logLines: string[] = [];
 
   beforeAll(async () => {
-    directory = await AgentTestDirectory.start(
-      {
-        servers: [{ name: 'store01', role: 'store' }],
-        admins: [
-          {
-            uid: 'sys',
-            displayName: 'System',
-            tier: 'system',
-            sshPublicKeys: [sysKey.public],
-            password: sysPassword,
-          },
-          { uid: 'hd', displayName: 'Help Desk', tier: 'helpdesk', password: passwords.hd },
-          {
-            uid: 'alpha-admin',
-            displayName: 'Alpha Admin',
-            tier: 'domain',
-            domains: ['alpha.example'],
-            password: passwords['alpha-admin'],
-          },
-          { uid: 'mover', displayName: 'Mover', tier: 'helpdesk', password: passwords.mover },
-          { uid: 'demoted', displayName: 'Demoted', tier: 'helpdesk', password: passwords.demoted },
-          { uid: 'leaver', displayName: 'Leaver', tier: 'helpdesk', password: passwords.leaver },
-          { uid: 'guesser', displayName: 'Guesser', tier: 'helpdesk', password: passwords.guesser },
-        ],
-      },
-      { replicated },
-    );
-    agent = new Agent(
-      parseAgentConfig(await directory.agentConfig('store01', { log: { level: 'debug' } })),
-      productionDependencies({ logSink: (line) => logLines.push(line) }),
-    );
-    await agent.start();
-    pinned = (await directory.reader('store01').getServer('store01'))?.hostKeys ?? [];
+    store = await startPasswordSignInStore({
+      admins: [
+        { uid: 'hd', displayName: 'Help Desk', tier: 'helpdesk', password: passwords.hd },
+        {
+          uid: 'alpha-admin',
+          displayName: 'Alpha Admin',
+          tier: 'domain',
+          domains: ['alpha.example'],
+          password: passwords['alpha-admin'],
+        },
+        { uid: 'mover', displayName: 'Mover', tier: 'helpdesk', password: passwords.mover },
+        { uid: 'demoted', displayName: 'Demoted', tier: 'helpdesk', password: passwords.demoted },
+        { uid: 'leaver', displayName: 'Leaver', tier: 'helpdesk', password: passwords.leaver },
+        { uid: 'guesser', displayName: 'Guesser', tier: 'helpdesk', password: passwords.guesser },
+      ],
+      replicated,
+      logSink: (line) => logLines.push(line),
+    });
   }, 120_000);
 
   afterAll(async () => {
-    await agent?.stop();
-    await directory?.stop();
+    await store?.stop();
   });
 
   function signIn(uid: string, password: string): Promise<RpcConnection> {
     return connectRpc({
       host: '127.0.0.1',
-      port: agent.endpoints().controlPort,
+      port: store.agent.endpoints().controlPort,
       username: uid,
       password,
-      pinnedHostKeys: pinned,
+      pinnedHostKeys: store.pinnedHostKeys,
     });
   }
   const as = (uid: PasswordAdmin) => signIn(uid, passwords[uid]);
-
-  /** Writes to the directory as the system admin would from any LDAP tool. */
-  function asSystemAdmin(change: (client: Client, tree: FleetTree) => Promise<unknown>): Promise<void> {
-    const tree = new FleetTree(directory.baseDn);
-    return writeAs(directory.url, tree.admin('sys'), sysPassword, (client) => change(client, tree));
-  }
 
   const failureOf = (promise: Promise<unknown>) =>
     promise.then(
@@ -153,21 +126,9 @@ describe.each([
       expect(await failureOf(signIn('guesser', `wrong-${attempt}`))).toBeInstanceOf(Error);
     // The fourth failure set a delay: the right password is refused without asking the directory.
     expect(await failureOf(as('guesser'))).toBeInstanceOf(Error);
-    const sys = await connectRpc({
-      host: '127.0.0.1',
-      port: agent.endpoints().controlPort,
-      username: 'sys',
-      privateKey: sysKey.private,
-      pinnedHostKeys: pinned,
-    });
-    try {
-      const { lockouts } = await sys.client.call('auth.lockouts', {});
-      expect(lockouts).toEqual(
-        expect.arrayContaining([expect.objectContaining({ service: 'mail', kind: 'user', name: 'guesser' })]),
-      );
-    } finally {
-      sys.close();
-    }
+    expect(await store.lockouts()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ service: 'mail', kind: 'user', name: 'guesser' })]),
+    );
     // No log line holds a password, right or wrong.
     const logged = logLines.join('\n');
     for (const secret of [...Object.values(passwords), 'wrong-0', 'wrong-3'])
@@ -180,9 +141,7 @@ describe.each([
     expect((await mover.client.call('service.list', {})).services.length).toBeGreaterThan(0);
     const closed = new Promise<void>((resolve) => mover.once('close', resolve));
     const newPassword = 'Mover-New-Passw0rd';
-    await asSystemAdmin((client, tree) =>
-      client.exop(passwordModifyOid, passwordModifyRequest(tree.admin('mover'), newPassword)).then(() => {}),
-    );
+    await changeAdminPassword(store.directory, 'mover', newPassword);
     const refused = await failureOf(mover.client.call('service.list', {}));
     expect(refused).toBeInstanceOf(Error);
     await closed;
@@ -199,7 +158,7 @@ describe.each([
     expect((await demoted.client.call('audit.tail', { limit: 1 })).entries).toBeInstanceOf(Array);
     expect((await leaver.client.call('audit.tail', { limit: 1 })).entries).toBeInstanceOf(Array);
     const leaverClosed = new Promise<void>((resolve) => leaver.once('close', resolve));
-    await asSystemAdmin(async (client, tree) => {
+    await writeAsSystemAdmin(store.directory, async (client, tree) => {
       await client.modify(
         tree.admin('demoted'),
         new Change({

@@ -8,17 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
-import {
-  adminEntry,
-  directoryBaseEntries,
-  serverEntry,
-} from '../../../agent/common/directory/seed-entries.js';
+import { adminEntry } from '../../../agent/common/directory/seed-entries.js';
 import { connectRpc } from '../../../agent/common/rpc/connect-rpc.js';
 import { Agent } from '../../../agent/daemon/agent.js';
 import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
 import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
 import { importDirectoryEntries } from '../../../agent/directory/embedded/import-entries.js';
 import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
+import { directoryNodeEntries } from '../../support/directory-role-agent.js';
 
 const systemKey = newKeyPair('sys');
 const foreignKey = newKeyPair('someone-else');
@@ -136,14 +133,7 @@ describe('the directory role', () => {
     const tree = new FleetTree(baseDn);
     const ldapDataDir = join(root, 'ldap');
     await importDirectoryEntries(ldapDataDir, baseDn, [
-      ...directoryBaseEntries(tree),
-      serverEntry(tree, {
-        name: 'directory01',
-        role: 'directory',
-        address: '127.0.0.1',
-        controlPort: 1,
-        password: 'directory01-secret',
-      }),
+      ...directoryNodeEntries(tree),
       adminEntry(tree, { uid: 'sys', displayName: 'Sys', tier: 'system', sshPublicKeys: [systemKey.public] }),
     ]);
     const ldapPort = await freePort();

@@ -6,102 +6,61 @@
  * cannot keep a change off the record. A department admin reading the tail over SSH gets only the
  * entries of its own domains (the attack: reading another department's changes).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AuditEntry } from '../../../agent/common/contract/methods.js';
-import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
 import { passwordModifyOid, passwordModifyRequest } from '../../../agent/common/directory/ldap-session.js';
-import {
-  adminEntry,
-  directoryBaseEntries,
-  mailDomainEntry,
-  mailUserEntry,
-  serverEntry,
-} from '../../../agent/common/directory/seed-entries.js';
+import { adminEntry, mailDomainEntry, mailUserEntry } from '../../../agent/common/directory/seed-entries.js';
 import { connectRpc, type RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
-import { Agent } from '../../../agent/daemon/agent.js';
-import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
-import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
-import { importDirectoryEntries } from '../../../agent/directory/embedded/import-entries.js';
 import { newKeyPair } from '../../support/agent-test-directory.js';
-import { probeFreePort } from '../../support/free-port.js';
+import { type DirectoryRoleAgent, startDirectoryRoleAgent } from '../../support/directory-role-agent.js';
 
-const baseDn = 'dc=mailfleet,dc=lab';
-const tree = new FleetTree(baseDn);
 const keys = { sys: newKeyPair('sys'), 'alpha-admin': newKeyPair('alpha-admin') };
 const newPassword = 'Kakikukeko-2026!';
-let root: string;
-let agent: Agent;
-let ldapUrl: string;
-let nodeDataDir: string;
+let node: DirectoryRoleAgent;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'mailfleet-directory-audit-'));
-  const ldapDataDir = join(root, 'ldap');
-  nodeDataDir = join(root, 'node');
-  await importDirectoryEntries(ldapDataDir, baseDn, [
-    ...directoryBaseEntries(tree),
-    serverEntry(tree, {
-      name: 'directory01',
-      role: 'directory',
-      address: '127.0.0.1',
-      controlPort: 1,
-      password: 'directory01-secret',
-    }),
-    adminEntry(tree, {
-      uid: 'sys',
-      displayName: 'Sys',
-      tier: 'system',
-      password: 'sys-secret',
-      sshPublicKeys: [keys.sys.public],
-    }),
-    adminEntry(tree, { uid: 'hd', displayName: 'Help Desk', tier: 'helpdesk', password: 'hd-secret' }),
-    adminEntry(tree, {
-      uid: 'alpha-admin',
-      displayName: 'Alpha Admin',
-      tier: 'domain',
-      domains: ['alpha.example'],
-      sshPublicKeys: [keys['alpha-admin'].public],
-    }),
-    mailDomainEntry(tree, { name: 'alpha.example' }),
-    mailDomainEntry(tree, { name: 'beta.example' }),
-    mailUserEntry(tree, {
-      mail: 'alice@alpha.example',
-      displayName: 'Alice',
-      mailHost: 'store01',
-      password: 'alice-old-pw',
-    }),
-    mailUserEntry(tree, {
-      mail: 'frank@beta.example',
-      displayName: 'Frank',
-      mailHost: 'store01',
-      password: 'frank-old-pw',
-    }),
-  ]);
-  const ldapPort = await probeFreePort();
-  ldapUrl = `ldap://127.0.0.1:${ldapPort}`;
-  const bindPasswordFile = join(root, 'bind-password');
-  await writeFile(bindPasswordFile, 'directory01-secret', { mode: 0o600 });
-  agent = new Agent(
-    parseAgentConfig({
-      node: 'directory01',
-      dataDir: nodeDataDir,
-      directory: { url: ldapUrl, baseDn, bindDn: tree.server('directory01'), bindPasswordFile },
-      control: { host: '127.0.0.1', port: 0 },
-      metricsHttp: { host: '127.0.0.1', port: 0 },
-      embeddedDirectory: { host: '127.0.0.1', port: ldapPort, dataDir: ldapDataDir, baseDn },
-      log: { level: 'warn' },
-    }),
-    productionDependencies({ logSink: () => {} }),
-  );
-  await agent.start();
+  node = await startDirectoryRoleAgent({
+    name: 'directory-audit',
+    entries: (tree) => [
+      adminEntry(tree, {
+        uid: 'sys',
+        displayName: 'Sys',
+        tier: 'system',
+        password: 'sys-secret',
+        sshPublicKeys: [keys.sys.public],
+      }),
+      adminEntry(tree, { uid: 'hd', displayName: 'Help Desk', tier: 'helpdesk', password: 'hd-secret' }),
+      adminEntry(tree, {
+        uid: 'alpha-admin',
+        displayName: 'Alpha Admin',
+        tier: 'domain',
+        domains: ['alpha.example'],
+        sshPublicKeys: [keys['alpha-admin'].public],
+      }),
+      mailDomainEntry(tree, { name: 'alpha.example' }),
+      mailDomainEntry(tree, { name: 'beta.example' }),
+      mailUserEntry(tree, {
+        mail: 'alice@alpha.example',
+        displayName: 'Alice',
+        mailHost: 'store01',
+        password: 'alice-old-pw',
+      }),
+      mailUserEntry(tree, {
+        mail: 'frank@beta.example',
+        displayName: 'Frank',
+        mailHost: 'store01',
+        password: 'frank-old-pw',
+      }),
+    ],
+    log: 'warn',
+  });
+  const { tree } = node;
 
   // The helpdesk, bound as itself over plain LDAP, as the console core does.
-  const helpdesk = new Client({ url: ldapUrl });
+  const helpdesk = new Client({ url: node.ldapUrl });
   try {
     await helpdesk.bind(tree.admin('hd'), 'hd-secret');
     await helpdesk.exop(
@@ -121,21 +80,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await agent?.stop();
-  if (root) await rm(root, { recursive: true, force: true });
+  await node?.stop();
 });
 
 async function connect(name: keyof typeof keys): Promise<RpcConnection> {
-  const reader = LdapFleetDirectory.withPassword({
-    url: ldapUrl,
-    baseDn,
-    bindDn: tree.server('directory01'),
-    bindPassword: 'directory01-secret',
-  });
-  const pinned = (await reader.getServer('directory01'))?.hostKeys ?? [];
+  const pinned = await node.pinnedHostKeys();
   return connectRpc({
     host: '127.0.0.1',
-    port: agent.endpoints().controlPort,
+    port: node.agent.endpoints().controlPort,
     username: name,
     privateKey: keys[name].private,
     pinnedHostKeys: pinned,
@@ -188,7 +140,7 @@ describe('directory changes in the audit log', () => {
       caller: { kind: 'peer', id: 'directory01' },
       target: { name: 'directory01' },
     });
-    const file = await readFile(join(nodeDataDir, 'directory-audit.log'), 'utf8');
+    const file = await readFile(join(node.nodeDataDir, 'directory-audit.log'), 'utf8');
     expect(file).toContain('alice@alpha.example');
     expect(file).not.toContain(newPassword);
     expect(file).not.toMatch(/\{SSHA|\{ARGON|Frank S\./i);

@@ -3,80 +3,42 @@
  * password-guessing run against an admin DN from another address, and what the agent then says in
  * its role counters, its Prometheus endpoint and its log.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { InvalidCredentialsError } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
-import {
-  adminEntry,
-  directoryBaseEntries,
-  serverEntry,
-} from '../../../agent/common/directory/seed-entries.js';
-import { Agent } from '../../../agent/daemon/agent.js';
-import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
-import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
-import { importDirectoryEntries } from '../../../agent/directory/embedded/import-entries.js';
-import { probeFreePort } from '../../support/free-port.js';
+import { adminEntry } from '../../../agent/common/directory/seed-entries.js';
+import { type DirectoryRoleAgent, startDirectoryRoleAgent } from '../../support/directory-role-agent.js';
 import { tryBind } from '../../support/ldap-bind.js';
 
-const baseDn = 'dc=mailfleet,dc=lab';
-const tree = new FleetTree(baseDn);
 const attacker = '127.0.0.2';
-let root: string;
-let agent: Agent;
-let ldapUrl: string;
+let node: DirectoryRoleAgent;
 let clockOffset = 0;
 const logLines: string[] = [];
 
 function bindFrom(localAddress: string, dn: string, password: string): Promise<unknown> {
-  return tryBind(ldapUrl, dn, password, localAddress);
+  return tryBind(node.ldapUrl, dn, password, localAddress);
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'mailfleet-directory-guard-'));
-  const ldapDataDir = join(root, 'ldap');
-  await importDirectoryEntries(ldapDataDir, baseDn, [
-    ...directoryBaseEntries(tree),
-    serverEntry(tree, {
-      name: 'directory01',
-      role: 'directory',
-      address: '127.0.0.1',
-      controlPort: 1,
-      password: 'directory01-secret',
-    }),
-    adminEntry(tree, { uid: 'sys', displayName: 'Sys', tier: 'system', password: 'sys-secret' }),
-  ]);
-  const ldapPort = await probeFreePort();
-  ldapUrl = `ldap://127.0.0.1:${ldapPort}`;
-  const bindPasswordFile = join(root, 'bind-password');
-  await writeFile(bindPasswordFile, 'directory01-secret', { mode: 0o600 });
-  agent = new Agent(
-    parseAgentConfig({
-      node: 'directory01',
-      dataDir: join(root, 'node'),
-      directory: { url: ldapUrl, baseDn, bindDn: tree.server('directory01'), bindPasswordFile },
-      control: { host: '127.0.0.1', port: 0 },
-      metricsHttp: { host: '127.0.0.1', port: 0 },
-      embeddedDirectory: { host: '127.0.0.1', port: ldapPort, dataDir: ldapDataDir, baseDn },
-      log: { level: 'info' },
-    }),
-    productionDependencies({
+  node = await startDirectoryRoleAgent({
+    name: 'directory-guard',
+    entries: (tree) => [
+      adminEntry(tree, { uid: 'sys', displayName: 'Sys', tier: 'system', password: 'sys-secret' }),
+    ],
+    log: 'info',
+    dependencies: {
       clock: { now: () => Date.now() + clockOffset },
       logSink: (line) => logLines.push(line),
-    }),
-  );
-  await agent.start();
+    },
+  });
 });
 
 afterAll(async () => {
-  await agent?.stop();
-  if (root) await rm(root, { recursive: true, force: true });
+  await node?.stop();
 });
 
 describe('the directory role', () => {
   test('counts failed and throttled binds and locked DNs, and logs the lock', async () => {
+    const { agent, tree } = node;
     const before = agent.counters.readAll();
     expect(before).toMatchObject({ directory_locked_dns: 0, directory_binds_throttled_total: 0 });
     expect(before.directory_connections).toBeGreaterThanOrEqual(1);

@@ -8,24 +8,20 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
+import type { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
 import { mailUserEntry } from '../../../agent/common/directory/seed-entries.js';
-import { connectRpc, type RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
-import { agentProcesses, freePorts, sendTestMessage } from '../../support/agent-processes.js';
-import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
+import type { RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
+import { startAgentProcessFleet } from '../../support/agent-process-fleet.js';
+import { sendTestMessage } from '../../support/agent-processes.js';
+import type { AgentTestDirectory } from '../../support/agent-test-directory.js';
 import type { CompiledAgent } from '../../support/compiled-agent.js';
 import { storeSeedEntries } from '../../support/store-seed.js';
 
 export type CrashNode = 'store01' | 'store02' | 'director01';
-export const crashNodes: CrashNode[] = ['store01', 'store02', 'director01'];
 
 /** The users of the crash tests, and their password. */
 export const crashUser = (i: number) => `m${String(i).padStart(2, '0')}@alpha.example`;
 export const crashPassword = 'crash-pw';
-
-const sys = newKeyPair('sys');
-const sysPassword = 'sys-directory-pw';
 
 /** The running fleet. */
 export interface CrashFleet {
@@ -46,20 +42,11 @@ export interface CrashFleet {
 
 /** Starts the directory (with `users` users on store01) and the three agent processes. */
 export async function startCrashFleet(compiled: CompiledAgent, users: number): Promise<CrashFleet> {
-  const directory = await AgentTestDirectory.start({
-    servers: [
+  const fleet = await startAgentProcessFleet<CrashNode>(compiled, {
+    nodes: [
       { name: 'store01', role: 'store' },
       { name: 'store02', role: 'store' },
       { name: 'director01', role: 'director' },
-    ],
-    admins: [
-      {
-        uid: 'sys',
-        displayName: 'System',
-        tier: 'system',
-        sshPublicKeys: [sys.public],
-        password: sysPassword,
-      },
     ],
     extraEntries: (tree) => [
       ...storeSeedEntries(tree),
@@ -74,93 +61,20 @@ export async function startCrashFleet(compiled: CompiledAgent, users: number): P
         }),
       ),
     ],
+    mailNodeSettings: {
+      moves: { stepPauseMs: 1200, retryDelaysMs: [300, 600, 1000, 2000, 3000, 5000], cutoverAttempts: 6 },
+    },
   });
-  const free = await freePorts(12);
-  let next = 0;
-  const port = async () => free[next++]!;
-  const ports = {
-    store01: { control: await port(), lmtp: await port(), imap: await port(), pop3: await port() },
-    store02: { control: await port(), lmtp: await port(), imap: await port(), pop3: await port() },
-    director01: { control: await port(), smtp: await port(), imap: await port(), pop3: await port() },
-  };
-  const moves = { stepPauseMs: 1200, retryDelaysMs: [300, 600, 1000, 2000, 3000, 5000], cutoverAttempts: 6 };
-  const configs: Record<CrashNode, Record<string, unknown>> = {
-    store01: {
-      ...(await directory.agentConfig('store01', {
-        control: { host: '127.0.0.1', port: ports.store01.control },
-      })),
-      mail: {
-        host: '127.0.0.1',
-        lmtpPort: ports.store01.lmtp,
-        imapPort: ports.store01.imap,
-        pop3Port: ports.store01.pop3,
-      },
-      moves,
-      metricsHttp: undefined,
-      log: { level: 'info' },
-    },
-    store02: {
-      ...(await directory.agentConfig('store02', {
-        control: { host: '127.0.0.1', port: ports.store02.control },
-      })),
-      mail: {
-        host: '127.0.0.1',
-        lmtpPort: ports.store02.lmtp,
-        imapPort: ports.store02.imap,
-        pop3Port: ports.store02.pop3,
-      },
-      moves,
-      metricsHttp: undefined,
-      log: { level: 'info' },
-    },
-    director01: {
-      ...(await directory.agentConfig('director01', {
-        control: { host: '127.0.0.1', port: ports.director01.control },
-      })),
-      director: { host: '127.0.0.1', smtpPort: ports.director01.smtp, trustedNetworks: ['127.0.0.1/32'] },
-      proxy: {
-        host: '127.0.0.1',
-        imapPort: ports.director01.imap,
-        pop3Port: ports.director01.pop3,
-        failedLoginDelayMs: 0,
-      },
-      metricsHttp: undefined,
-      log: { level: 'info' },
-    },
-  };
-  const agents = agentProcesses(compiled, directory.root, configs);
-  const { start, kill } = agents;
-  try {
-    await agents.startAll(crashNodes);
-  } catch (error) {
-    await directory.stop();
-    throw error;
-  }
-  const writer = LdapFleetDirectory.withPassword({
-    url: directory.url,
-    baseDn: directory.baseDn,
-    bindDn: new FleetTree(directory.baseDn).admin('sys'),
-    bindPassword: sysPassword,
-  });
+  const { ports } = fleet;
   return {
-    directory,
-    writer,
-    dataDir: (node) => configs[node].dataDir as string,
-    rpc: async (node) => {
-      const entry = await directory.reader(node).getServer(node);
-      return connectRpc({
-        host: '127.0.0.1',
-        port: ports[node].control,
-        username: 'sys',
-        privateKey: sys.private,
-        pinnedHostKeys: entry?.hostKeys ?? [],
-        readyTimeoutMs: 5000,
-      });
-    },
-    kill,
-    start,
+    directory: fleet.directory,
+    writer: fleet.writer,
+    dataDir: fleet.dataDir,
+    rpc: fleet.rpc,
+    kill: fleet.agents.kill,
+    start: fleet.agents.start,
     send: (to, messageId, bodyBytes = 200) =>
-      sendTestMessage({ port: ports.director01.smtp, to, messageId, body: 'y'.repeat(bodyBytes) }),
+      sendTestMessage({ port: ports.director01.smtp!, to, messageId, body: 'y'.repeat(bodyBytes) }),
     messageIds: async (store, user) => {
       const client = new ImapFlow({
         host: '127.0.0.1',
@@ -187,11 +101,7 @@ export async function startCrashFleet(compiled: CompiledAgent, users: number): P
       }
       return ids;
     },
-    stop: async () => {
-      await writer.close();
-      for (const node of crashNodes) await kill(node);
-      await directory.stop();
-    },
+    stop: fleet.stop,
   };
 }
 

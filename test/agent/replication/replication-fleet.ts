@@ -9,17 +9,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoreReplication } from '../../../agent/common/contract/node-metrics.js';
-import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
-import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
+import type { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
 import { logicalStoreEntry, mailUserEntry } from '../../../agent/common/directory/seed-entries.js';
 import { connectRpc, type RpcConnection } from '../../../agent/common/rpc/connect-rpc.js';
-import { agentProcesses, freePorts, sendTestMessage } from '../../support/agent-processes.js';
-import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
+import { type NodePorts, startAgentProcessFleet } from '../../support/agent-process-fleet.js';
+import { sendTestMessage } from '../../support/agent-processes.js';
+import type { AgentTestDirectory } from '../../support/agent-test-directory.js';
 import type { CompiledAgent } from '../../support/compiled-agent.js';
 import { storeSeedEntries } from '../../support/store-seed.js';
 
 export type ReplicationNode = 'store01' | 'store02' | 'store03' | 'director01' | 'spare01';
-const storeNodes = ['store01', 'store02', 'store03'] as const;
 
 /** What a fleet runs besides the four nodes. */
 export interface ReplicationFleetOptions {
@@ -33,15 +32,12 @@ export interface ReplicationFleetOptions {
 export const replUser = (i: number) => `r${String(i).padStart(2, '0')}@alpha.example`;
 export const replPassword = 'repl-pw';
 
-const sys = newKeyPair('sys');
-const sysPassword = 'sys-directory-pw';
-
 /** The running fleet. */
 export interface ReplicationFleet {
   directory: AgentTestDirectory;
   /** Bound as the system admin. */
   writer: LdapFleetDirectory;
-  ports: Record<ReplicationNode, Record<string, number>>;
+  ports: Record<ReplicationNode, NodePorts>;
   dataDir(node: ReplicationNode): string;
   /** A new RPC connection as the system admin (the caller closes it). */
   rpc(node: ReplicationNode): Promise<RpcConnection>;
@@ -68,36 +64,19 @@ export interface ReplicationFleet {
   stop(): Promise<void>;
 }
 
-/** Starts the directory (with `users` users on store01) and the four agent processes. */
+/** Starts the directory (with `users` users on store01) and the four (with the spare, five) agent processes. */
 export async function startReplicationFleet(
   compiled: CompiledAgent,
   users: number,
   options: ReplicationFleetOptions = {},
 ): Promise<ReplicationFleet> {
-  const nodes: ReplicationNode[] = [
-    'store01',
-    'store02',
-    'store03',
-    ...(options.spare ? (['spare01'] as const) : []),
-    'director01',
-  ];
-  const mailNodes: ReplicationNode[] = [...storeNodes, ...(options.spare ? (['spare01'] as const) : [])];
-  const directory = await AgentTestDirectory.start({
-    servers: [
+  const fleet = await startAgentProcessFleet<ReplicationNode>(compiled, {
+    nodes: [
       { name: 'store01', role: 'store' },
       { name: 'store02', role: 'store' },
       { name: 'store03', role: 'store' },
-      ...(options.spare ? [{ name: 'spare01', role: 'spare' as const }] : []),
+      ...(options.spare ? [{ name: 'spare01', role: 'spare' } as const] : []),
       { name: 'director01', role: 'director' },
-    ],
-    admins: [
-      {
-        uid: 'sys',
-        displayName: 'System',
-        tier: 'system',
-        sshPublicKeys: [sys.public],
-        password: sysPassword,
-      },
     ],
     extraEntries: (tree) => [
       // The seed's domains and users, with this fleet's placement of store01's replica.
@@ -115,74 +94,14 @@ export async function startReplicationFleet(
         }),
       ),
     ],
-  });
-  const free = await freePorts(20);
-  let next = 0;
-  const port = () => free[next++]!;
-  const ports: Record<ReplicationNode, Record<string, number>> = {
-    store01: { control: port(), lmtp: port(), imap: port(), pop3: port() },
-    store02: { control: port(), lmtp: port(), imap: port(), pop3: port() },
-    store03: { control: port(), lmtp: port(), imap: port(), pop3: port() },
-    spare01: { control: port(), lmtp: port(), imap: port(), pop3: port() },
-    director01: { control: port(), smtp: port(), imap: port(), pop3: port() },
-  };
-  const configs = {} as Record<ReplicationNode, Record<string, unknown>>;
-  for (const node of mailNodes) {
-    configs[node] = {
-      ...(await directory.agentConfig(node, { control: { host: '127.0.0.1', port: ports[node].control! } })),
-      mail: {
-        host: '127.0.0.1',
-        lmtpPort: ports[node].lmtp,
-        imapPort: ports[node].imap,
-        pop3Port: ports[node].pop3,
-      },
+    mailNodeSettings: {
       // A dead replica is noticed at the first delivery that waits this long; a journal of 200
       // changes makes a replica away for more need a full resync (the last test).
       replication: { ackTimeoutMs: 2000, maxJournalRecords: 200 },
       ...(options.failover ? { failover: options.failover } : {}),
-      metricsHttp: undefined,
-      log: { level: 'info' },
-    };
-  }
-  configs.director01 = {
-    ...(await directory.agentConfig('director01', {
-      control: { host: '127.0.0.1', port: ports.director01.control! },
-    })),
-    director: { host: '127.0.0.1', smtpPort: ports.director01.smtp, trustedNetworks: ['127.0.0.1/32'] },
-    proxy: {
-      host: '127.0.0.1',
-      imapPort: ports.director01.imap,
-      pop3Port: ports.director01.pop3,
-      failedLoginDelayMs: 0,
     },
-    metricsHttp: undefined,
-    log: { level: 'info' },
-  };
-  const agents = agentProcesses(compiled, directory.root, configs);
-  try {
-    await agents.startAll(nodes);
-  } catch (error) {
-    await directory.stop();
-    throw error;
-  }
-  const writer = LdapFleetDirectory.withPassword({
-    url: directory.url,
-    baseDn: directory.baseDn,
-    bindDn: new FleetTree(directory.baseDn).admin('sys'),
-    bindPassword: sysPassword,
   });
-  const dataDir = (node: ReplicationNode) => configs[node].dataDir as string;
-  const pinned = async (node: ReplicationNode) =>
-    (await directory.reader(node).getServer(node))?.hostKeys ?? [];
-  const rpc = async (node: ReplicationNode) =>
-    connectRpc({
-      host: '127.0.0.1',
-      port: ports[node].control!,
-      username: 'sys',
-      privateKey: sys.private,
-      pinnedHostKeys: await pinned(node),
-      readyTimeoutMs: 5000,
-    });
+  const { directory, writer, ports, dataDir, rpc, agents, pinnedHostKeys: pinned } = fleet;
   const userPath = (user: string) => {
     const [local, domain] = user.split('@');
     return join(domain!, local!, 'Maildir');
@@ -258,11 +177,7 @@ export async function startReplicationFleet(
     },
     replicationLog: (node) =>
       (agents.child(node)?.logs ?? []).filter((line) => line.module === 'replication'),
-    stop: async () => {
-      await writer.close();
-      for (const node of nodes) await agents.kill(node);
-      await directory.stop();
-    },
+    stop: fleet.stop,
   };
 }
 

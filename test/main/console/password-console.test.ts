@@ -7,62 +7,38 @@
  * idle time-out and a password changed in the directory each bring the sign-in page back, saying why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
-import { passwordModifyOid, passwordModifyRequest } from '../../../agent/common/directory/ldap-session.js';
-import { Agent } from '../../../agent/daemon/agent.js';
-import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
-import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
 import { dispatchConsoleCall } from '../../../main/console/console-dispatch.js';
 import { MemorySettings } from '../../../main/console/console-settings.js';
 import { tierMayCall } from '../../../main/console/console-tiers.js';
 import { PasswordConsole } from '../../../main/console/password-console.js';
 import { signInOptions } from '../../../main/console/sign-in-options.js';
-import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
-import { writeAs } from '../../support/ldap-write-as.js';
+import type { AgentTestDirectory } from '../../support/agent-test-directory.js';
+import {
+  alphaClerk,
+  changeAdminPassword,
+  type PasswordSignInStore,
+  startPasswordSignInStore,
+} from '../../support/password-sign-in-store.js';
 import { storeSeedEntries } from '../../support/store-seed.js';
 
-const sysKey = newKeyPair('sys');
-const sysPassword = 'Sys-Directory-Passw0rd';
-const alphaPassword = 'Alpha-Clerk-Passw0rd';
+const alphaPassword = alphaClerk.password;
 const helpPassword = 'Help-Desk-Passw0rd';
 
+let store: PasswordSignInStore;
 let directory: AgentTestDirectory;
-let agent: Agent;
 const consoles: PasswordConsole[] = [];
 
 beforeAll(async () => {
-  directory = await AgentTestDirectory.start({
-    servers: [{ name: 'store01', role: 'store' }],
-    admins: [
-      {
-        uid: 'sys',
-        displayName: 'System',
-        tier: 'system',
-        sshPublicKeys: [sysKey.public],
-        password: sysPassword,
-      },
-      {
-        uid: 'alpha-clerk',
-        displayName: 'Alpha Clerk',
-        tier: 'domain',
-        domains: ['alpha.example'],
-        password: alphaPassword,
-      },
-      { uid: 'help', displayName: 'Help Desk', tier: 'helpdesk', password: helpPassword },
-    ],
+  store = await startPasswordSignInStore({
+    admins: [alphaClerk, { uid: 'help', displayName: 'Help Desk', tier: 'helpdesk', password: helpPassword }],
     extraEntries: storeSeedEntries,
   });
-  agent = new Agent(
-    parseAgentConfig(await directory.agentConfig('store01', { log: { level: 'warn' } })),
-    productionDependencies({ logSink: () => {} }),
-  );
-  await agent.start();
+  directory = store.directory;
 }, 60_000);
 
 afterAll(async () => {
   for (const open of consoles) await open.stop();
-  await agent?.stop();
-  await directory?.stop();
+  await store?.stop();
 });
 
 function passwordConsole(idleMinutes?: number): PasswordConsole {
@@ -214,10 +190,7 @@ describe('a console opened without a key', () => {
       failures = await auditFailures();
     }
     expect(failures).toBe(0);
-    const tree = new FleetTree(directory.baseDn);
-    await writeAs(directory.url, tree.admin('sys'), sysPassword, (client) =>
-      client.exop(passwordModifyOid, passwordModifyRequest(tree.admin('alpha-clerk'), 'Alpha-Clerk-New-Pw1')),
-    );
+    await changeAdminPassword(directory, 'alpha-clerk', 'Alpha-Clerk-New-Pw1');
     // The agent refuses the next call and closes; the link's sign-in is refused: the session ends.
     await dispatchConsoleCall(open, 'audit.tail', { nodes: ['store01'], limit: 1 });
     await until(() => open.state().state !== 'signed-in');

@@ -6,57 +6,32 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetTree } from '../../../agent/common/directory/fleet-entries.js';
-import { passwordModifyOid, passwordModifyRequest } from '../../../agent/common/directory/ldap-session.js';
-import { connectRpc } from '../../../agent/common/rpc/connect-rpc.js';
 import { RpcCallError } from '../../../agent/common/rpc/rpc-errors.js';
-import { Agent } from '../../../agent/daemon/agent.js';
-import { parseAgentConfig } from '../../../agent/daemon/agent-config.js';
-import { productionDependencies } from '../../../agent/daemon/production-dependencies.js';
 import { type PasswordFleet, signInWithPassword } from '../../../main/core/password-sign-in.js';
-import { AgentTestDirectory, newKeyPair } from '../../support/agent-test-directory.js';
-import { writeAs } from '../../support/ldap-write-as.js';
+import type { AgentTestDirectory } from '../../support/agent-test-directory.js';
+import {
+  alphaClerk,
+  changeAdminPassword,
+  type PasswordSignInStore,
+  startPasswordSignInStore,
+} from '../../support/password-sign-in-store.js';
 
-const sysKey = newKeyPair('sys');
-const sysPassword = 'Sys-Directory-Passw0rd';
-const alphaPassword = 'Alpha-Clerk-Passw0rd';
+const alphaPassword = alphaClerk.password;
 
+let store: PasswordSignInStore;
 let directory: AgentTestDirectory;
-let agent: Agent;
 const open: PasswordFleet[] = [];
 
 beforeAll(async () => {
-  directory = await AgentTestDirectory.start({
-    servers: [{ name: 'store01', role: 'store' }],
-    admins: [
-      {
-        uid: 'sys',
-        displayName: 'System',
-        tier: 'system',
-        sshPublicKeys: [sysKey.public],
-        password: sysPassword,
-      },
-      {
-        uid: 'alpha-clerk',
-        displayName: 'Alpha Clerk',
-        tier: 'domain',
-        domains: ['alpha.example'],
-        password: alphaPassword,
-      },
-      { uid: 'viewer', displayName: 'Viewer', tier: 'user', password: 'Viewer-Passw0rd' },
-    ],
+  store = await startPasswordSignInStore({
+    admins: [alphaClerk, { uid: 'viewer', displayName: 'Viewer', tier: 'user', password: 'Viewer-Passw0rd' }],
   });
-  agent = new Agent(
-    parseAgentConfig(await directory.agentConfig('store01', { log: { level: 'warn' } })),
-    productionDependencies({ logSink: () => {} }),
-  );
-  await agent.start();
+  directory = store.directory;
 }, 60_000);
 
 afterAll(async () => {
   for (const fleet of open) await fleet.close();
-  await agent?.stop();
-  await directory?.stop();
+  await store?.stop();
 });
 
 const where = () => ({ url: directory.urls, baseDn: directory.baseDn });
@@ -112,30 +87,15 @@ describe('signing in with a password', () => {
   it('ends the access of an open sign-in at the next call once the password is changed in the directory', async () => {
     const alpha = await signedIn('alpha-clerk', alphaPassword);
     expect((await alpha.fleet.call('store01', 'node.info', {})).name).toBe('store01');
-    const tree = new FleetTree(directory.baseDn);
-    await writeAs(directory.url, tree.admin('sys'), sysPassword, (client) =>
-      client.exop(passwordModifyOid, passwordModifyRequest(tree.admin('alpha-clerk'), 'Alpha-Clerk-New-Pw1')),
-    );
+    await changeAdminPassword(directory, 'alpha-clerk', 'Alpha-Clerk-New-Pw1');
     await expect(alpha.fleet.call('store01', 'node.info', {})).rejects.toThrow();
     // The agent closed the session; the link's next sign-in is refused and the sign-in ends there.
     for (let i = 0; i < 200 && !alpha.ended; i++) await new Promise((r) => setTimeout(r, 50));
     expect(alpha.ended).toBe(true);
     // Past a few reconnect intervals (0.5-3 s), the agent saw one failed sign-in, not one per retry.
     await new Promise((r) => setTimeout(r, 4_000));
-    const sys = await connectRpc({
-      host: '127.0.0.1',
-      port: agent.endpoints().controlPort,
-      username: 'sys',
-      privateKey: sysKey.private,
-      pinnedHostKeys: (await directory.reader('store01').getServer('store01'))?.hostKeys ?? [],
-    });
-    try {
-      const { lockouts } = await sys.client.call('auth.lockouts', {});
-      const failures = lockouts.find((l) => l.name === 'alpha-clerk')?.failures ?? 0;
-      expect(failures).toBeLessThanOrEqual(2);
-    } finally {
-      sys.close();
-    }
+    const failures = (await store.lockouts()).find((l) => l.name === 'alpha-clerk')?.failures ?? 0;
+    expect(failures).toBeLessThanOrEqual(2);
     const again = await signInWithPassword(where(), 'alpha-clerk', alphaPassword, { subscribe: false });
     expect(again).toMatchObject({ ok: false, refusal: 'bad-credentials' });
   });

@@ -6,10 +6,8 @@
  * mail for a user created on its logical store, sent to the director and read through the proxy.
  * `node remove` refuses while the store holds a mailbox and, once it does not, removes it cleanly.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -25,6 +23,7 @@ import { startConsoleProcess } from '../../support/console-process.js';
 import { labInboxSubjects } from '../../support/lab-imap-login.js';
 import { type LabProcess, runMailfleet, startLabProcess } from '../../support/lab-process.js';
 import { labSmtpTransport } from '../../support/lab-smtp.js';
+import { type LoopbackSshd, startLoopbackSshd } from '../../support/loopback-sshd.js';
 import { ensureSystemRequirements } from '../../support/system-packages.js';
 
 const repository = join(import.meta.dirname, '../../..');
@@ -34,78 +33,27 @@ const sshHost = 'mailfleet-test-node';
 let work: string;
 let home: string;
 let lab: LabProcess | undefined;
-let sshd: ChildProcess | undefined;
+let sshd: LoopbackSshd | undefined;
 let sshConfig: string;
 let packageFile: string;
 let prefix: string;
 let fleet: OpenFleet | undefined;
 
-async function startSshd(dir: string, adminPublicKey: string): Promise<string> {
-  mkdirSyncRun();
-  const hostKey = join(dir, 'ssh_host_ed25519_key');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
-  await writeFile(join(dir, 'authorized_keys'), `${adminPublicKey}\n`, { mode: 0o600 });
-  const [port] = (await findFreePorts(1)) as [number];
-  await writeFile(
-    join(dir, 'sshd_config'),
-    [
-      `Port ${port}`,
-      `ListenAddress ${hostAddress}`,
-      `HostKey ${hostKey}`,
-      `PidFile ${join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      'PubkeyAuthentication yes',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'UsePAM no',
-      'StrictModes no',
-      'AllowUsers root',
-      'PermitRootLogin prohibit-password',
-    ].join('\n'),
+/** `mailfleet node remove NAME` from the host through sshd, under the prefix it was installed in. */
+function removeNode(name: string, nodePrefix: string, ...more: string[]) {
+  return runMailfleet(
+    home,
+    'node',
+    'remove',
+    name,
+    '--host',
+    sshHost,
+    '--prefix',
+    nodePrefix,
+    '--ssh-config',
+    sshConfig,
+    ...more,
   );
-  sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: 'ignore' });
-  await waitForSshd(port);
-  // The admin's side: their key, and the host's key pinned in their known_hosts.
-  const hostPublic = execFileSync('ssh-keygen', ['-y', '-f', hostKey], { encoding: 'utf8' }).trim();
-  await writeFile(join(dir, 'known_hosts'), `${sshHost} ${hostPublic}\n`);
-  const config = join(dir, 'ssh_config');
-  await writeFile(
-    config,
-    [
-      `Host ${sshHost}`,
-      `  HostName ${hostAddress}`,
-      `  Port ${port}`,
-      '  User root',
-      `  IdentityFile ${join(dir, 'admin_ed25519')}`,
-      '  IdentitiesOnly yes',
-      `  HostKeyAlias ${sshHost}`,
-      `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
-      '  GlobalKnownHostsFile /dev/null',
-      '  StrictHostKeyChecking yes',
-    ].join('\n'),
-  );
-  return config;
-}
-
-async function waitForSshd(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, hostAddress);
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`sshd did not listen on ${hostAddress}:${port}`);
-}
-
-function mkdirSyncRun(): void {
-  execFileSync('mkdir', ['-p', '-m', '0755', '/run/sshd']);
 }
 
 beforeAll(async () => {
@@ -121,7 +69,13 @@ beforeAll(async () => {
   await mkdir(sshDir, { mode: 0o700 });
   const adminKey = generateEd25519KeyPair('admin');
   await writeFile(join(sshDir, 'admin_ed25519'), adminKey.private, { mode: 0o600 });
-  sshConfig = await startSshd(sshDir, adminKey.public);
+  sshd = await startLoopbackSshd({
+    dir: sshDir,
+    address: hostAddress,
+    alias: sshHost,
+    adminPublicKey: adminKey.public,
+  });
+  sshConfig = sshd.sshConfig;
   packageFile = (await buildAgentPackage(repository, join(work, 'package'))).file;
   lab = await startLabProcess(
     home,
@@ -144,7 +98,7 @@ afterAll(async () => {
   }
   await fleet?.close();
   await lab?.stop();
-  sshd?.kill('SIGTERM');
+  sshd?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -301,18 +255,7 @@ test('a new store joins the running lab through sshd, shows in the console withi
   expect(maildir.length).toBeGreaterThan(0);
 
   // While it holds a mailbox, node remove refuses and says what to do.
-  const refused = await runMailfleet(
-    home,
-    'node',
-    'remove',
-    'store36',
-    '--host',
-    sshHost,
-    '--prefix',
-    prefix,
-    '--ssh-config',
-    sshConfig,
-  );
+  const refused = await removeNode('store36', prefix);
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/store36 still serves mail, so it stays/);
   expect(refused.stderr).toMatch(
@@ -323,19 +266,7 @@ test('a new store joins the running lab through sshd, shows in the console withi
   // Once the mailbox is gone, it leaves: agent stopped, files removed, entries deleted.
   await fleet!.directory.deleteUser(address);
   const pid = Number(await readFile(join(prefix, 'run/mailfleet-agent.pid'), 'utf8'));
-  const removed = await runMailfleet(
-    home,
-    'node',
-    'remove',
-    'store36',
-    '--host',
-    sshHost,
-    '--prefix',
-    prefix,
-    '--ssh-config',
-    sshConfig,
-    '--json',
-  );
+  const removed = await removeNode('store36', prefix, '--json');
   expect(removed.code, removed.stderr).toBe(0);
   expect(JSON.parse(removed.stdout)).toEqual({
     name: 'store36',
@@ -398,18 +329,7 @@ test("the console's Add node dialog (system admin, Japanese) adds a spare throug
     await browser.close();
     await consoleProcess.stop();
   }
-  const removed = await runMailfleet(
-    home,
-    'node',
-    'remove',
-    'spare36',
-    '--host',
-    sshHost,
-    '--prefix',
-    sparePrefix,
-    '--ssh-config',
-    sshConfig,
-  );
+  const removed = await removeNode('spare36', sparePrefix);
   expect(removed.code, removed.stderr).toBe(0);
   expect(await readdir(sparePrefix)).toEqual([]);
 }, 300_000);

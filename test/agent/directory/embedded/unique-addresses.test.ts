@@ -1,7 +1,7 @@
 /**
  * The embedded directory's one-holder rule where it goes beyond slapd's unique overlay: a `mail`
  * value also collides with another entry's `mailLocalAddress` and the reverse (slapo-unique
- * compares each attribute with itself only; directory-access.test.ts checks what both servers
+ * compares each attribute with itself only; directory-access-writes.test.ts checks what both servers
  * refuse). Also: the refusal survives a restart (it is a check, nothing is journalled for it), a
  * rename cannot bring a held address, and entries outside ou=domains do not count.
  */
