@@ -119,7 +119,10 @@ export async function runMoveBench(say: (line: string) => void): Promise<Record<
         timed[way] = await rsync.copy(way, from, freshCopyIn(other));
         say(`  rsync ${way.padEnd(5)} ${round(timed[way]!, 2)} s, ${round(mb / timed[way]!, 1)} MB/s`);
       };
+      // Before the move: the move takes the mailbox away from this node.
       await timeRsync('local');
+      await timeRsync('ssh');
+      await timeRsync('fsync');
       await flushDisks();
       const job = (await moveAndWait(open, [big!.address], other, 0, 1))[0]!;
       const { events } = await open.fleet.call(other, 'move.show', { job: job.job });
@@ -130,8 +133,6 @@ export async function runMoveBench(say: (line: string) => void): Promise<Record<
       say(
         `  move        ${round(move, 2)} s, ${round(mb / move, 1)} MB/s (bulk copy ${round(bulkCopy, 2)} s, held ${job.cutoverPauseMs} ms)`,
       );
-      await timeRsync('ssh');
-      await timeRsync('fsync');
       figures.push({
         from: holder,
         to: other,
