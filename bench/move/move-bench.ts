@@ -188,7 +188,12 @@ export async function runMoveBench(say: (line: string) => void): Promise<Record<
     say(`cutover pause p99: ${round(pauseP99 / 1000, 2)} s (goal <= 2 s)`);
     return {
       bigMailbox: { messages: bigMessages, bytes: bigBytes },
-      rounds: figures.map((f) => ({ ...f, move: round(f.move, 3), bulkCopy: round(f.bulkCopy, 3) })),
+      rounds: figures.map((f) => ({
+        ...f,
+        rsync: Object.fromEntries(Object.entries(f.rsync).map(([k, v]) => [k, round(v, 3)])),
+        move: round(f.move, 3),
+        bulkCopy: round(f.bulkCopy, 3),
+      })),
       medians: {
         seconds: Object.fromEntries(Object.entries(medians).map(([k, v]) => [k, round(v, 3)])),
         moveMbPerSecond: round(mb / medians.move, 1),
