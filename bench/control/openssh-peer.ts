@@ -25,7 +25,7 @@ export async function startOpenSshPeer(dir: string, clientPublicKey: string): Pr
     {
       program: '/usr/sbin/sshd',
       debianPackage: 'openssh-server',
-      why: 'the control bench compares with OpenSSH',
+      why: 'the control and move benches compare with OpenSSH',
     },
     { program: '/usr/bin/ssh-keygen', debianPackage: 'openssh-client', why: 'host key for the OpenSSH peer' },
   ]);

@@ -1,77 +1,53 @@
 /**
  * `npm run bench -- move`: mailbox moves between two store agents of a real lab (every node its own
- * process), against `rsync -a` of the same Maildir between the two nodes' data directories:
+ * process), against rsync of the same Maildir (rsync-peer.ts), in the same run:
  *
- * - one 1 GiB mailbox (20,000 messages of mixed sizes) moved store01 -> store02 with no bandwidth
- *   limit: MB/s over the whole job (copy, catch-up, cutover with verification, flip) and over the
- *   bulk copy alone, and the ratio to rsync's MB/s (goal >= 0.8; rsync is timed after a first run
- *   so both read from a warm page cache; rsync fsyncs nothing, the move fdatasyncs every file);
+ * - one 1 GiB mailbox (20,000 messages of mixed sizes) moved back and forth between store01 and
+ *   store02, `rounds` times, each round also copying it with `rsync -a` between the two nodes' data
+ *   directories (the issue's peer), with rsync over OpenSSH and with `rsync -a --fsync`: MB/s of
+ *   each, the median of each, and the ratio of the medians (goal >= 0.8 against `rsync -a`). The
+ *   rounds interleave the two so that both see the same machine; `sync` runs between timed steps
+ *   so that none pays for the writeback of the one before; nothing is deleted before a timed step
+ *   (see rsync-peer.ts for why);
  * - the cutover pause (mail and logins held) of 50 moves of small mailboxes, one at a time:
  *   p50 and p99 (goal p99 <= 2 s);
  * - 1,000 users moved as one batch (10 messages each, concurrency 8): messages per second and wall
  *   time.
- *
- * The mailboxes are written into store01's Maildir directly, as another program (a restore) would;
- * the store numbers them when it first opens them, before the moves start.
  */
-import { execFile } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, utimesSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { MoveJob } from '../../agent/common/contract/move-contract.js';
 import { startMove } from '../../main/core/moves/fleet-moves.js';
 import { openFleet } from '../../main/core/open-fleet.js';
 import { ensureSystemRequirements } from '../../test/support/system-packages.js';
 import { percentile, round } from '../stats.js';
 import { startBenchLab } from '../support/bench-lab.js';
+import { mixedSize, nodeDataDir, userMaildir, writeMaildir } from './bench-mailboxes.js';
+import { flushDisks, type RsyncWay, startRsyncPeer } from './rsync-peer.js';
 
-const run = promisify(execFile);
 const bigMessages = 20_000;
+const rounds = 3;
 const pauseMoves = 50;
 const batchUsers = 1000;
 const batchMessagesEach = 10;
 const batchConcurrency = 8;
 
-/** Message sizes for the big mailbox: mostly small, some large, a few very large; about 1 GiB in all. */
-function mixedSize(i: number): number {
-  const r = (i * 2654435761) % 1000;
-  if (r < 700) return 4_000 + (r % 12) * 1_000; // 70 %: 4-15 kB
-  if (r < 950) return 60_000 + (r % 25) * 4_000; // 25 %: 60-156 kB
-  return 200_000 + (r % 50) * 8_000; // 5 %: 200-592 kB
+type OpenFleet = Awaited<ReturnType<typeof openFleet>>;
+
+/** One round's figures: seconds of each rsync way, of the move and of its bulk copy. */
+interface RoundFigures {
+  from: string;
+  to: string;
+  load1: number;
+  rsync: Record<RsyncWay, number>;
+  move: number;
+  bulkCopy: number;
+  cutoverPauseMs: number;
 }
 
-/** Writes `sizes.length` messages into `maildir`/new as another program would. */
-function writeMaildir(maildir: string, sizes: number[], tag: string): number {
-  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(maildir, sub), { recursive: true, mode: 0o700 });
-  const start = Date.UTC(2026, 0, 1) / 1000;
-  const line = `${'x'.repeat(78)}\r\n`;
-  let total = 0;
-  sizes.forEach((size, i) => {
-    const head = `From: s${i}@example.org\r\nTo: r@example.org\r\nSubject: ${tag} ${i}\r\nMessage-ID: <${tag}-${i}@bench>\r\n\r\n`;
-    const body = line.repeat(Math.max(0, Math.floor((size - head.length) / line.length)));
-    const data = Buffer.from(head + body);
-    const seconds = start + i;
-    const path = join(maildir, 'new', `${seconds}.M${i}P1Q${i}.bench,S=${data.length},W=${data.length}`);
-    const fd = openSync(path, 'wx', 0o600);
-    writeSync(fd, data);
-    closeSync(fd);
-    utimesSync(path, seconds, seconds);
-    total += data.length;
-  });
-  return total;
-}
-
-/** A user's Maildir under a lab node's mail root (its data directory's `mail`, as the lab configures it). */
-function userMaildir(home: string, node: string, address: string): string {
-  const config = JSON.parse(readFileSync(join(home, 'nodes', node, 'agent.json'), 'utf8')) as {
-    dataDir: string;
-    mail?: { root?: string };
-  };
-  const [local, domain] = address.split('@');
-  return join(config.mail?.root ?? join(config.dataDir, 'mail'), domain!, local!, 'Maildir');
-}
+const load1 = () => round(loadavg()[0] ?? 0, 2);
+const median = (values: number[]) => percentile(values, 50);
 
 export async function runMoveBench(say: (line: string) => void): Promise<Record<string, unknown>> {
   ensureSystemRequirements([
@@ -89,6 +65,7 @@ export async function runMoveBench(say: (line: string) => void): Promise<Record<
     '--domains',
     '2',
   ]);
+  const rsync = await startRsyncPeer(root);
   const open = await openFleet(lab.profile, { subscribe: false });
   try {
     await open.fleet.settled(10_000);
@@ -121,39 +98,64 @@ export async function runMoveBench(say: (line: string) => void): Promise<Record<
       );
     // The store numbers files written by another program when it first opens the mailbox.
     await open.fleet.call('store01', 'mailbox.stats', { user: big!.address });
+    const mb = bigBytes / 1e6;
+    say(`the big mailbox: ${round(mb, 0)} MB in ${bigMessages} messages`);
 
-    say(`rsync -a of the ${round(bigBytes / 1e6, 0)} MB Maildir between the two nodes' data directories ...`);
-    const rsyncTarget = join(lab.home, 'nodes', 'store02', 'rsync-copy');
-    const rsyncOnce = async () => {
-      await rm(rsyncTarget, { recursive: true, force: true });
-      const began = performance.now();
-      await run('rsync', ['-a', `${userMaildir(lab.home, 'store01', big!.address)}/`, `${rsyncTarget}/`]);
-      return (performance.now() - began) / 1000;
+    // A first rsync reads the mailbox once, as the move's source will have, so both start warm.
+    let copies = 0;
+    const freshCopyIn = (node: string) => join(nodeDataDir(lab.home, node), `rsync-copy-${++copies}`);
+    await rsync.copy('local', userMaildir(lab.home, 'store01', big!.address), freshCopyIn('store02'));
+
+    const figures: RoundFigures[] = [];
+    let holder = 'store01';
+    for (let r = 1; r <= rounds; r++) {
+      const other = holder === 'store01' ? 'store02' : 'store01';
+      const from = userMaildir(lab.home, holder, big!.address);
+      say(`round ${r} of ${rounds}: ${holder} -> ${other} (load ${load1()})`);
+      const load = load1();
+      const timed: Partial<Record<RsyncWay, number>> = {};
+      const timeRsync = async (way: RsyncWay) => {
+        await flushDisks();
+        timed[way] = await rsync.copy(way, from, freshCopyIn(other));
+        say(`  rsync ${way.padEnd(5)} ${round(timed[way]!, 2)} s, ${round(mb / timed[way]!, 1)} MB/s`);
+      };
+      // Before the move: the move takes the mailbox away from this node.
+      await timeRsync('local');
+      await timeRsync('ssh');
+      await timeRsync('fsync');
+      await flushDisks();
+      const job = (await moveAndWait(open, [big!.address], other, 0, 1))[0]!;
+      const { events } = await open.fleet.call(other, 'move.show', { job: job.job });
+      const copyEnd = events.find((e) => e.text.startsWith('copied'))?.at ?? job.finishedAt ?? 0;
+      const move = ((job.finishedAt ?? 0) - (job.startedAt ?? 0)) / 1000;
+      const bulkCopy = (copyEnd - (job.startedAt ?? 0)) / 1000;
+      if (job.phase !== 'done') throw new Error(`the big move ended ${job.phase}: ${job.result ?? ''}`);
+      say(
+        `  move        ${round(move, 2)} s, ${round(mb / move, 1)} MB/s (bulk copy ${round(bulkCopy, 2)} s, held ${job.cutoverPauseMs} ms)`,
+      );
+      figures.push({
+        from: holder,
+        to: other,
+        load1: load,
+        rsync: timed as Record<RsyncWay, number>,
+        move,
+        bulkCopy,
+        cutoverPauseMs: job.cutoverPauseMs ?? Number.NaN,
+      });
+      holder = other;
+    }
+    const medians = {
+      rsyncLocal: median(figures.map((f) => f.rsync.local)),
+      rsyncSsh: median(figures.map((f) => f.rsync.ssh)),
+      rsyncFsync: median(figures.map((f) => f.rsync.fsync)),
+      move: median(figures.map((f) => f.move)),
+      bulkCopy: median(figures.map((f) => f.bulkCopy)),
     };
-    await rsyncOnce();
-    const rsyncSeconds = await rsyncOnce();
-    await rm(rsyncTarget, { recursive: true, force: true });
-    const rsyncMBps = bigBytes / 1e6 / rsyncSeconds;
-    say(`  rsync: ${round(rsyncSeconds, 2)} s, ${round(rsyncMBps, 1)} MB/s`);
-
-    say('moving it to store02 (no bandwidth limit) ...');
-    const loadBefore = loadavg()[0] ?? 0;
-    const bigJob = await moveAndWait(open, [big!.address], 0, 1);
-    const job = bigJob[0]!;
-    const { events } = await open.fleet.call('store02', 'move.show', { job: job.job });
-    const copyEnd = events.find((e) => e.text.startsWith('copied'))?.at ?? job.finishedAt ?? 0;
-    const jobSeconds = ((job.finishedAt ?? 0) - (job.startedAt ?? 0)) / 1000;
-    const copySeconds = (copyEnd - (job.startedAt ?? 0)) / 1000;
-    const moveMBps = bigBytes / 1e6 / jobSeconds;
-    const copyMBps = bigBytes / 1e6 / copySeconds;
-    say(
-      `  move: ${round(jobSeconds, 2)} s in all (${round(moveMBps, 1)} MB/s), bulk copy ${round(copySeconds, 2)} s (${round(copyMBps, 1)} MB/s), held ${job.cutoverPauseMs} ms`,
-    );
 
     say(`${pauseMoves} moves of small mailboxes, one at a time ...`);
     const pauses: number[] = [];
     for (const user of small) {
-      const [moved] = await moveAndWait(open, [user.address], 0, 1);
+      const [moved] = await moveAndWait(open, [user.address], 'store02', 0, 1);
       pauses.push(moved!.cutoverPauseMs ?? Number.NaN);
     }
     const pauseP50 = percentile(pauses, 50);
@@ -165,6 +167,7 @@ export async function runMoveBench(say: (line: string) => void): Promise<Record<
     const batchJobs = await moveAndWait(
       open,
       batch.map((u) => u.address),
+      'store02',
       0,
       batchConcurrency,
     );
@@ -175,23 +178,30 @@ export async function runMoveBench(say: (line: string) => void): Promise<Record<
       `  ${batchDone} of ${batchUsers} done in ${round(batchSeconds, 1)} s: ${round(batchMessages / batchSeconds, 1)} messages/s`,
     );
 
-    const ratio = moveMBps / rsyncMBps;
+    const ratio = (peer: number) => round(peer / medians.move, 2);
     say(
-      `ratio to rsync -a: ${round(ratio, 2)} over the whole job, ${round(copyMBps / rsyncMBps, 2)} for the bulk copy (goal >= 0.8)`,
+      `medians over ${rounds} rounds: move ${round(medians.move, 2)} s (${round(mb / medians.move, 1)} MB/s), rsync -a ${round(medians.rsyncLocal, 2)} s, rsync -a over ssh ${round(medians.rsyncSsh, 2)} s, rsync -a --fsync ${round(medians.rsyncFsync, 2)} s`,
+    );
+    say(
+      `ratio to rsync -a: ${ratio(medians.rsyncLocal)} (goal >= 0.8); to rsync -a over ssh: ${ratio(medians.rsyncSsh)}; to rsync -a --fsync: ${ratio(medians.rsyncFsync)}; bulk copy to rsync -a: ${round(medians.rsyncLocal / medians.bulkCopy, 2)}`,
     );
     say(`cutover pause p99: ${round(pauseP99 / 1000, 2)} s (goal <= 2 s)`);
     return {
       bigMailbox: { messages: bigMessages, bytes: bigBytes },
-      rsync: { seconds: round(rsyncSeconds, 3), mbPerSecond: round(rsyncMBps, 1) },
-      move: {
-        seconds: round(jobSeconds, 3),
-        mbPerSecond: round(moveMBps, 1),
-        bulkCopySeconds: round(copySeconds, 3),
-        bulkCopyMbPerSecond: round(copyMBps, 1),
-        cutoverPauseMs: job.cutoverPauseMs,
-        ratioToRsync: round(ratio, 3),
-        bulkCopyRatioToRsync: round(copyMBps / rsyncMBps, 3),
-        load1Before: round(loadBefore, 2),
+      rounds: figures.map((f) => ({
+        ...f,
+        rsync: Object.fromEntries(Object.entries(f.rsync).map(([k, v]) => [k, round(v, 3)])),
+        move: round(f.move, 3),
+        bulkCopy: round(f.bulkCopy, 3),
+      })),
+      medians: {
+        seconds: Object.fromEntries(Object.entries(medians).map(([k, v]) => [k, round(v, 3)])),
+        moveMbPerSecond: round(mb / medians.move, 1),
+        rsyncMbPerSecond: round(mb / medians.rsyncLocal, 1),
+        ratioToRsync: ratio(medians.rsyncLocal),
+        ratioToRsyncOverSsh: ratio(medians.rsyncSsh),
+        ratioToRsyncFsync: ratio(medians.rsyncFsync),
+        bulkCopyRatioToRsync: round(medians.rsyncLocal / medians.bulkCopy, 2),
       },
       cutoverPause: { moves: pauseMoves, p50Ms: round(pauseP50, 0), p99Ms: round(pauseP99, 0) },
       batch: {
@@ -202,32 +212,34 @@ export async function runMoveBench(say: (line: string) => void): Promise<Record<
         seconds: round(batchSeconds, 1),
         messagesPerSecond: round(batchMessages / batchSeconds, 1),
       },
-      load1After: round(loadavg()[0] ?? 0, 2),
+      load1After: load1(),
     };
   } finally {
     await open.close();
+    await rsync.stop();
     await lab.stop();
     await rm(root, { recursive: true, force: true });
   }
 }
 
-/** Starts one batch to store02 and waits for every job to finish. */
+/** Starts one batch to `to` and waits for every job to finish. */
 async function moveAndWait(
-  open: Awaited<ReturnType<typeof openFleet>>,
+  open: OpenFleet,
   users: string[],
+  to: string,
   bandwidthBytesPerSecond: number,
   concurrency: number,
 ): Promise<MoveJob[]> {
   // As the console and the CLI start a batch (the answer waits as long as the batch needs).
   const started = await startMove(
     { fleet: open.fleet, directory: open.directory },
-    { users, to: 'store02', bandwidthBytesPerSecond, concurrency },
+    { users, to, bandwidthBytesPerSecond, concurrency },
   );
   const pending = new Set(started.jobs.map((j) => j.job));
   const finished = new Map<string, MoveJob>();
   while (pending.size > 0) {
     await new Promise((resolve) => setTimeout(resolve, pending.size > 50 ? 1000 : 100));
-    const { jobs } = await open.fleet.call('store02', 'move.list', { state: 'finished', limit: 10_000 });
+    const { jobs } = await open.fleet.call(to, 'move.list', { state: 'finished', limit: 10_000 });
     for (const job of jobs) {
       if (!pending.has(job.job)) continue;
       pending.delete(job.job);

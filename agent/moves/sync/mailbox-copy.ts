@@ -14,6 +14,7 @@
  */
 import type { MessageBaseGenerator } from '../../mail/store/maildir/message-file-name.js';
 import type { BandwidthLimit } from './bandwidth-limit.js';
+import { type BodyArena, giveBackArena, takeArena } from './body-arena.js';
 import type { IncomingMessage } from './staging-folder.js';
 import type { StagingMaildir } from './staging-maildir.js';
 import { type OpenSyncChannel, SyncRequestError, syncRequestFrames } from './sync-client.js';
@@ -175,10 +176,18 @@ class BatchWriter {
 
   constructor(private readonly write: (batch: IncomingMessage[]) => Promise<void>) {}
 
-  /** Waits for the previous batch's write (throwing its error), then starts this one's. */
-  async push(batch: IncomingMessage[]): Promise<void> {
-    await this.writing;
-    this.writing = this.write(batch);
+  /**
+   * Waits for the previous batch's write (throwing its error), then starts this one's; the
+   * batch's arena is given back once the write is over, whatever its outcome.
+   */
+  async push(batch: IncomingMessage[], arena: BodyArena): Promise<void> {
+    try {
+      await this.writing;
+    } catch (error) {
+      giveBackArena(arena);
+      throw error;
+    }
+    this.writing = this.write(batch).finally(() => giveBackArena(arena));
     // A failed write is thrown by the next push or by drain, not as an unhandled rejection.
     this.writing.catch(() => {});
   }
@@ -213,20 +222,28 @@ async function fetchInto(
   let batch: IncomingMessage[] = [];
   let batchBytes = 0;
   let batchBegan = 0;
+  // The bodies of the batch being received are copied into its arena as they arrive (body-arena.ts).
+  let arena = takeArena();
   const totals = { messages: 0, bytes: 0 };
   const flush = async () => {
     if (batch.length === 0) return;
     const next = batch;
+    const full = arena;
     batch = [];
     batchBytes = 0;
-    await writer.push(next);
+    arena = takeArena();
+    await writer.push(next, full);
   };
-  await receive();
-  await flush();
+  try {
+    await receive();
+    await flush();
+  } finally {
+    giveBackArena(arena);
+  }
   return totals;
 
   async function receive(): Promise<void> {
-    for await (const frame of syncRequestFrames(source.open, request)) {
+    for await (const frame of syncRequestFrames(source.open, request, (length) => arena.reserve(length))) {
       if (frame.kind === 'gone') continue;
       if (frame.kind !== 'message') throw new SyncRequestError(`unexpected ${frame.kind} in a fetch`);
       const listed = byUid.get(frame.uid);

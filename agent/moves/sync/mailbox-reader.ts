@@ -191,12 +191,14 @@ async function readGroup(
       if (!sizes.has(uid)) return undefined;
       const read = fromThreads.get(uid);
       if (read) {
-        // As `read` gives it: CRLF line ends (the same buffer, and digest, when it already has them).
+        // As `read` gives it: CRLF line ends (the thread checked; converted here when it has not).
+        if (read.crlf) return read;
         const body = toCrlf(read.body);
-        return body === read.body ? read : { body, digest: bodyDigest(body) };
+        return { body, digest: bodyDigest(body), crlf: true };
       }
+      // Read through the view, which gives CRLF line ends.
       const body = await readIfPresent(view, uid);
-      return body && { body, digest: bodyDigest(body) };
+      return body && { body, digest: bodyDigest(body), crlf: true };
     }),
   );
 }

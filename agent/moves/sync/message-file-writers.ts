@@ -35,13 +35,12 @@ const workerSource = `
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
 const { parentPort } = require('node:worker_threads');
-parentPort.on('message', ({ id, files, bytes }) => {
+parentPort.on('message', ({ id, files, memory }) => {
+  const shared = Buffer.from(memory);
   const digests = [];
-  let offset = 0;
   try {
     for (const file of files) {
-      const body = Buffer.from(bytes, offset, file.length);
-      offset += file.length;
+      const body = shared.subarray(file.offset, file.offset + file.length);
       const fd = fs.openSync(file.path, 'wx', 0o600);
       try {
         let written = 0;
@@ -65,19 +64,50 @@ parentPort.on('message', ({ id, files, bytes }) => {
 
 const threads = new FileThreads(workerSource, writerThreads);
 
-/** Writes files on one thread: their bodies copied into one buffer, moved (not copied again). */
+// A piece's bodies reach its thread in shared memory: where they already are when the caller
+// copied them into one SharedArrayBuffer (the move's body arenas, body-arena.ts), else copied into
+// the thread's own shared buffer, allocated once (grown for a larger piece) and reused. Why not a
+// new buffer moved to the thread per piece: that is 1 GiB of fresh memory per GiB written, and V8
+// answers memory outside its heap with garbage collections. A thread is given one piece at a time
+// and answers before it gets the next, so its buffer is never refilled while it reads it.
+const threadBuffers = new WeakMap<FileThread, Buffer>();
+const minThreadBufferBytes = 2 * pieceBytes;
+
+/** The shared memory all of `files` lie in, or undefined. */
+function sharedMemoryOf(files: readonly MessageFile[]): SharedArrayBuffer | undefined {
+  const memory = files[0]?.body.buffer;
+  if (!(memory instanceof SharedArrayBuffer)) return undefined;
+  return files.every((f) => f.body.buffer === memory) ? memory : undefined;
+}
+
+/** Writes files on one thread. */
 async function writeOn(thread: FileThread, files: readonly MessageFile[]): Promise<string[]> {
-  const bytes = new ArrayBuffer(files.reduce((sum, f) => sum + f.body.length, 0));
-  const view = new Uint8Array(bytes);
-  let offset = 0;
-  for (const file of files) {
-    view.set(file.body, offset);
-    offset += file.body.length;
+  let memory = sharedMemoryOf(files);
+  let placed: Array<{ path: string; offset: number; length: number; mtime: number }>;
+  if (memory) {
+    placed = files.map((f) => ({
+      path: f.path,
+      offset: f.body.byteOffset,
+      length: f.body.length,
+      mtime: f.mtime,
+    }));
+  } else {
+    const total = files.reduce((sum, f) => sum + f.body.length, 0);
+    let own = threadBuffers.get(thread);
+    if (!own || own.length < total) {
+      own = Buffer.from(new SharedArrayBuffer(Math.max(minThreadBufferBytes, total)));
+      threadBuffers.set(thread, own);
+    }
+    memory = own.buffer as SharedArrayBuffer;
+    let offset = 0;
+    placed = files.map((f) => {
+      f.body.copy(own!, offset);
+      const at = { path: f.path, offset, length: f.body.length, mtime: f.mtime };
+      offset += f.body.length;
+      return at;
+    });
   }
-  const answer = await thread.call(
-    { files: files.map((f) => ({ path: f.path, length: f.body.length, mtime: f.mtime })), bytes },
-    [bytes],
-  );
+  const answer = await thread.call({ files: placed, memory });
   return answer.digests as string[];
 }
 

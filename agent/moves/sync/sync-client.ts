@@ -4,7 +4,7 @@
  * An `error` frame, a frame that does not parse, or a channel that ends early rejects in words.
  */
 import type { Duplex } from 'node:stream';
-import { readFrames, writeFrame } from './sync-frames.js';
+import { type BodyDestination, readFrames, writeFrame } from './sync-frames.js';
 import { type SyncAnswer, type SyncRequest, syncAnswer } from './sync-protocol.js';
 
 /** Opens a fresh sync channel to the source. */
@@ -18,16 +18,20 @@ export class SyncRequestError extends Error {
   override readonly name = 'SyncRequestError';
 }
 
-/** Sends one request and yields its answers (without the final `end`). */
+/**
+ * Sends one request and yields its answers (without the final `end`); message bodies go where
+ * `bodyInto` says (see readFrames).
+ */
 export async function* syncRequestFrames(
   open: OpenSyncChannel,
   request: SyncRequest,
+  bodyInto?: BodyDestination,
 ): AsyncGenerator<SyncAnswerFrame> {
   const channel = await open();
   let ended = false;
   try {
     await writeFrame(channel, request);
-    for await (const frame of readFrames(channel)) {
+    for await (const frame of readFrames(channel, bodyInto)) {
       const parsed = syncAnswer.safeParse(frame.header);
       if (!parsed.success) throw new SyncRequestError(`the source sent a frame that is not an answer`);
       const answer = parsed.data;

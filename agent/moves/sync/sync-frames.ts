@@ -106,6 +106,18 @@ class PendingBytes {
     }
   }
 
+  /** Copies the next `into.length` bytes (at most `length`) into `into`, never keeping a view. */
+  takeInto(into: Buffer): void {
+    let filled = 0;
+    while (filled < into.length) {
+      const chunk = this.chunks[0]!;
+      const n = Math.min(chunk.length - this.offset, into.length - filled);
+      chunk.copy(into, filled, this.offset, this.offset + n);
+      filled += n;
+      this.advance(n);
+    }
+  }
+
   /** Takes a big-endian u32. */
   takeUInt32(): number {
     return this.take(4).readUInt32BE(0);
@@ -169,8 +181,26 @@ async function* chunksOf(stream: Readable): AsyncGenerator<Buffer> {
   }
 }
 
-/** Reads frames until the stream ends; throws SyncFrameError on a malformed or oversized frame. */
-export async function* readFrames(stream: Readable): AsyncGenerator<SyncFrame> {
+function takeBody(pending: PendingBytes, length: number, bodyInto?: BodyDestination) {
+  const into = bodyInto?.(length);
+  if (!into) return pending.take(length);
+  if (into.length !== length) throw new RangeError("a body destination must have the body's length");
+  pending.takeInto(into);
+  return into;
+}
+
+/**
+ * Where a frame's body goes: a buffer of exactly `length` bytes the body is copied into, or
+ * undefined for the default (a view of the chunk it came in, or a buffer of its own).
+ */
+export type BodyDestination = (length: number) => Buffer | undefined;
+
+/**
+ * Reads frames until the stream ends; throws SyncFrameError on a malformed or oversized frame.
+ * With `bodyInto`, bodies are copied into the caller's memory as soon as they are complete, so no
+ * chunk of the channel outlives its frame (the copy's target: see mailbox-copy.ts).
+ */
+export async function* readFrames(stream: Readable, bodyInto?: BodyDestination): AsyncGenerator<SyncFrame> {
   const pending = new PendingBytes();
   let headerLength: number | undefined;
   let header: unknown;
@@ -197,7 +227,7 @@ export async function* readFrames(stream: Readable): AsyncGenerator<SyncFrame> {
           throw new SyncFrameError(`frame body of ${bodyLength} bytes is over the limit`);
       }
       if (pending.length < bodyLength) break;
-      const body = bodyLength > 0 ? pending.take(bodyLength) : empty;
+      const body = bodyLength > 0 ? takeBody(pending, bodyLength, bodyInto) : empty;
       const frame: SyncFrame = { header, body };
       headerLength = undefined;
       header = undefined;

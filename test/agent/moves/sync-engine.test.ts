@@ -8,7 +8,7 @@
  * The move lock is checked against the embedded directory: a node the lock does not name as the
  * target gets nothing.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -233,6 +233,27 @@ describe('the sync engine', () => {
     const round = await copyRound(reopened, copySource());
     expect(round.figures.messagesCopied).toBe(2);
     expect((await verifyCopy(reopened, opener('store02'), lock.job, user)).differences).toEqual([]);
+  });
+
+  it('sends a message another program wrote with bare LF line ends as CRLF, and verifies it', async () => {
+    // As a restore or a migration leaves a file: LF line ends, straight into new/.
+    const inboxPath = maildirOfUser(join(work, 'source'), user).maildir;
+    const text = `From: restore@sci.univ.example\nTo: ${user}\nSubject: lf-only\nMessage-ID: <lf-only@engine>\n\nline one\nline two\n`;
+    await writeFile(join(inboxPath, 'new', `1700000000.M1P1Q1.restore,S=${text.length}`), text);
+    const inbox = await sourceMailbox.openFolder('INBOX');
+    inbox.close();
+
+    const stagingPath = join(work, 'lf-only', 'Maildir');
+    const staging = await StagingMaildir.open(stagingPath);
+    await copyRound(staging, copySource());
+    expect((await verifyCopy(staging, opener('store02'), lock.job, user)).differences).toEqual([]);
+    const copied: string[] = [];
+    for (const dir of ['new', 'cur'])
+      for (const name of await readdir(join(stagingPath, dir))) {
+        const body = await readFile(join(stagingPath, dir, name), 'latin1');
+        if (body.includes('<lf-only@engine>')) copied.push(body);
+      }
+    expect(copied).toEqual([text.replaceAll('\n', '\r\n')]);
   });
 
   it('gives the mailbox only to the node the move lock names as the target', async () => {
