@@ -8,6 +8,8 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { type AuditEntry, auditEntry } from '../common/contract/methods.js';
 
 const tailChunkBytes = 64 * 1024;
+// The most of the file one tail reads (about 50,000 entries).
+const maxScanBytes = 16 * 1024 * 1024;
 
 /** Appends to and reads back one audit log file. */
 export class AuditLog {
@@ -39,33 +41,36 @@ export class AuditLog {
     return write;
   }
 
-  /** The newest `limit` entries, oldest first, read backwards from the end of the file. */
-  async tail(limit: number): Promise<AuditEntry[]> {
+  /**
+   * The newest `limit` entries that `keep` accepts (every entry by default), oldest first, read
+   * backwards from the end of the file until enough are found, the file's start, or
+   * `maxScanBytes` read (a department admin's entries may be few among many: its tail is filled
+   * from as far back as that, not from a fixed multiple of `limit`).
+   */
+  async tail(limit: number, keep: (entry: AuditEntry) => boolean = () => true): Promise<AuditEntry[]> {
     await this.writes;
     const file = await open(this.path, 'r');
     try {
       const { size } = await file.stat();
       let position = size;
       let rest = Buffer.alloc(0);
-      const lines: string[] = [];
-      // Read whole chunks from the end until enough complete lines are in hand.
-      while (position > 0 && lines.length <= limit) {
+      const newestFirst: AuditEntry[] = [];
+      while (position > 0 && newestFirst.length < limit && size - position < maxScanBytes) {
         const length = Math.min(tailChunkBytes, position);
         position -= length;
         const chunk = Buffer.alloc(length);
         await file.read(chunk, 0, length, position);
-        const joined = Buffer.concat([chunk, rest]);
-        const parts = joined.toString('utf8').split('\n');
+        const parts = Buffer.concat([chunk, rest]).toString('utf8').split('\n');
         // The first part may be the end of a line that starts in an earlier chunk.
         rest = position > 0 ? Buffer.from(parts.shift() ?? '', 'utf8') : Buffer.alloc(0);
-        lines.unshift(...parts.filter((part) => part.trim() !== ''));
+        for (let i = parts.length - 1; i >= 0 && newestFirst.length < limit; i--) {
+          const line = parts[i]!;
+          if (line.trim() === '') continue;
+          const parsed = auditEntry.safeParse(safeJson(line));
+          if (parsed.success && keep(parsed.data)) newestFirst.push(parsed.data);
+        }
       }
-      const entries: AuditEntry[] = [];
-      for (const line of lines.slice(-limit)) {
-        const parsed = auditEntry.safeParse(safeJson(line));
-        if (parsed.success) entries.push(parsed.data);
-      }
-      return entries;
+      return newestFirst.reverse();
     } finally {
       await file.close();
     }

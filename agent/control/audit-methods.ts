@@ -9,9 +9,12 @@ import type { AuditLog } from './audit-log.js';
 import { type AdminDomains, callerDomains } from './domain-scope.js';
 import type { MethodHandlers } from './method-handler.js';
 
-/** A log `audit.tail` reads besides the node's own: the newest `limit` entries, oldest first. */
+/**
+ * A log `audit.tail` reads besides the node's own: the newest `limit` entries `keep` accepts,
+ * oldest first.
+ */
 export interface AuditSource {
-  tail(limit: number): Promise<AuditEntry[]>;
+  tail(limit: number, keep?: (entry: AuditEntry) => boolean): Promise<AuditEntry[]>;
 }
 
 /** What `audit.tail` reads. */
@@ -22,19 +25,20 @@ export interface AuditMethodDeps {
   adminDomains: AdminDomains;
 }
 
-// A department admin's share of the log may be thin; read this many more lines to fill its tail.
-const scopedReadFactor = 10;
-
 /** Handlers of the `audit.*` group. */
 export function auditMethods(deps: AuditMethodDeps): Pick<MethodHandlers, 'audit.tail'> {
   return {
     'audit.tail': async ({ limit }, { caller }) => {
       const domains = await callerDomains(caller, deps.adminDomains);
-      const read = domains ? limit * scopedReadFactor : limit;
+      // A department admin's entries are picked while the logs are read, so its tail is full even
+      // when other departments wrote far more since.
+      const keep = domains ? (entry: AuditEntry) => inDomains(entry, domains) : undefined;
       const directory = deps.directoryAudit();
-      const entries = [...(await deps.audit.tail(read)), ...(directory ? await directory.tail(read) : [])];
-      const shown = domains ? entries.filter((entry) => inDomains(entry, domains)) : entries;
-      return { entries: byTime(shown).slice(-limit) };
+      const entries = [
+        ...(await deps.audit.tail(limit, keep)),
+        ...(directory ? await directory.tail(limit, keep) : []),
+      ];
+      return { entries: byTime(entries).slice(-limit) };
     },
   };
 }

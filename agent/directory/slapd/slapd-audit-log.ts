@@ -49,8 +49,11 @@ export class SlapdAuditLog {
     private readonly node: string,
   ) {}
 
-  /** The newest `limit` writes, oldest first; none when the file does not exist yet. */
-  async tail(limit: number): Promise<AuditEntry[]> {
+  /**
+   * The newest `limit` writes that `keep` accepts (every one by default), oldest first, from the
+   * file's last 4 MiB; none when the file does not exist yet.
+   */
+  async tail(limit: number, keep: (entry: AuditEntry) => boolean = () => true): Promise<AuditEntry[]> {
     let text: string;
     try {
       const file = await open(this.path, 'r');
@@ -67,7 +70,7 @@ export class SlapdAuditLog {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    return parseSlapdAuditLog(text, this.node).slice(-limit);
+    return parseSlapdAuditLog(text, this.node).filter(keep).slice(-limit);
   }
 }
 

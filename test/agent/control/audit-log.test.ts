@@ -48,6 +48,20 @@ describe('AuditLog', () => {
     await log.close();
   });
 
+  test("a filtered tail is filled from far back: a department's few entries among many others", async () => {
+    const log = new AuditLog(join(dir, 'audit.log'));
+    await log.open();
+    // 3,000 entries, one in a hundred of the department's: its 15 newest lie 1,500 entries back,
+    // far beyond ten times the 15 asked for (what the earlier fixed read-ahead looked at).
+    await Promise.all(Array.from({ length: 3000 }, (_, i) => log.append(entry(i))));
+    const ours = (e: AuditEntry) => Number(e.caller.id.slice('admin'.length)) % 100 === 0;
+    const tail = await log.tail(15, ours);
+    expect(tail).toEqual(Array.from({ length: 15 }, (_, k) => entry(1500 + k * 100)));
+    // Fewer than asked in the whole file: all of them, oldest first.
+    expect(await log.tail(1000, ours)).toHaveLength(30);
+    await log.close();
+  });
+
   test('an empty log has no entries', async () => {
     const log = new AuditLog(join(dir, 'audit.log'));
     await log.open();
