@@ -4,8 +4,8 @@
  * loopback ports fixed before the fleet starts (so a node started again listens where it did) and
  * one raw message sent by SMTP or LMTP.
  */
-import { createServer } from 'node:net';
 import { createTransport } from 'nodemailer';
+import { findFreePorts } from '../../main/lab/free-ports.js';
 import { type AgentChild, spawnAgentChild } from './agent-child.js';
 import type { CompiledAgent } from './compiled-agent.js';
 
@@ -59,11 +59,15 @@ export function agentProcesses<N extends string>(
   };
 }
 
-/** `count` distinct free loopback ports (held open together while picked, then released). */
-export async function freePorts(count: number): Promise<number[]> {
-  const held = await Promise.all(Array.from({ length: count }, () => holdFreePort()));
-  for (const { close } of held) await close();
-  return held.map((h) => h.port);
+/**
+ * `count` distinct free loopback ports, from below the kernel's ephemeral range as the lab picks
+ * them (main/lab/free-ports.ts): a fleet's ports are fixed when it is made and bound seconds later
+ * (and again after a kill), and a port from `listen(0)` lies where every outgoing connection on the
+ * machine takes its local port (seen: EADDRINUSE for a store of the replication fleet while other
+ * suites ran).
+ */
+export function freePorts(count: number): Promise<number[]> {
+  return findFreePorts(count);
 }
 
 /** Sends one small message with this Message-ID by SMTP (or LMTP); true when it was accepted. */
@@ -87,16 +91,4 @@ export async function sendTestMessage(options: {
   } finally {
     transport.close();
   }
-}
-
-function holdFreePort(): Promise<{ port: number; close: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ port, close: () => new Promise((done) => server.close(() => done())) });
-    });
-  });
 }
