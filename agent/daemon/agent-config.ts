@@ -158,6 +158,22 @@ const directorServices = z
       })
       .strict()
       .optional(),
+    /**
+     * SRS for forwarded copies to other domains (docs/self-service.md "SRS"): on unless
+     * `enabled: false`; `domain` is the SRS domain (default: the director's own host name, its
+     * `address` or else the node name). The secrets live in `<dataDir>/srs-secrets` (0600).
+     */
+    srs: z
+      .object({
+        enabled: z.boolean().default(true),
+        domain: z
+          .string()
+          .max(253)
+          .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, 'a domain name')
+          .optional(),
+      })
+      .strict()
+      .default({ enabled: true }),
   })
   .strict();
 
@@ -362,6 +378,11 @@ export async function loadAgentConfig(path: string): Promise<AgentConfig> {
 /** Where the director's DKIM private keys live for this configuration. */
 export function dkimKeyDirPath(config: AgentConfig): string {
   return config.director?.dkim?.keyDir ?? join(config.dataDir, 'dkim');
+}
+
+/** Where the director's SRS secrets live (one a line, the first signs). */
+export function srsSecretsPath(config: AgentConfig): string {
+  return join(config.dataDir, 'srs-secrets');
 }
 
 /** Where the director's queue lives for this configuration. */

@@ -24,9 +24,11 @@ import { MxResolver } from '../../mail/director/outbound/mx-resolver.js';
 import { MxTransport } from '../../mail/director/outbound/mx-transport.js';
 import { MailQueue } from '../../mail/director/queue/mail-queue.js';
 import { SelfServiceServer } from '../../mail/director/self-service/self-service-server.js';
+import { SrsRewriter } from '../../mail/director/srs/srs-address.js';
+import { loadSrsSecrets } from '../../mail/director/srs/srs-secrets.js';
 import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
 import { DirectorTraceRecorder } from '../../mail/trace/trace-recorders.js';
-import { dkimKeyDirPath, queueRootPath } from '../agent-config.js';
+import { dkimKeyDirPath, queueRootPath, srsSecretsPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { registerQueueCounters } from './director-figures.js';
@@ -139,8 +141,18 @@ export class DirectorMailModule implements AgentModule {
       // Retired keys leave DNS and disk after their grace period; hourly is precise enough for days.
       this.dkimSweep = startPeriodicSweep(() => keys.sweep(), logger, 'the DKIM key sweep', 3_600_000);
     }
+    // The director's own name by default: in every configuration, no department's SPF or DMARC
+    // policy involved, and no SRS address can be taken for a user's (docs/self-service.md "SRS").
+    const srs = settings.srs.enabled
+      ? new SrsRewriter({
+          domain: settings.srs.domain ?? serverName,
+          secrets: await loadSrsSecrets(srsSecretsPath(config)),
+          now: () => clock.now(),
+        })
+      : undefined;
     // Users' forwarding, vacation replies and spam limits (docs/self-service.md).
     const rules = new DeliveryRules({
+      ...(srs ? { srs } : {}),
       findUser: (address) => router.findUser(address),
       vacations: new VacationRecord(join(config.dataDir, 'vacation')),
       clock,
@@ -149,6 +161,7 @@ export class DirectorMailModule implements AgentModule {
     });
     const smtp = new DirectorSmtpServer({
       rules,
+      ...(srs ? { srs } : {}),
       host: settings.host,
       port: settings.smtpPort,
       serverName: config.address ?? config.node,
@@ -227,6 +240,7 @@ export class DirectorMailModule implements AgentModule {
     }
     logger.info('director mail routing started', {
       smtp: `${publishHost}:${smtp.port}`,
+      srsDomain: srs?.domain ?? 'off',
       queue: queue.summary().messages,
     });
   }
