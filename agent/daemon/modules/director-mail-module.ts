@@ -74,6 +74,15 @@ export class DirectorMailModule implements AgentModule {
       }),
       ...(stsCa ? { tlsCa: stsCa } : {}),
     });
+    // The director's own name by default: in every configuration, no department's SPF or DMARC
+    // policy involved, and no SRS address can be taken for a user's (docs/self-service.md "SRS").
+    const srs = settings.srs.enabled
+      ? new SrsRewriter({
+          domain: settings.srs.domain ?? serverName,
+          secrets: await loadSrsSecrets(srsSecretsPath(config)),
+          now: () => clock.now(),
+        })
+      : undefined;
     const traced = new DirectorTraceRecorder(this.runtime.mailTrace, () => clock.now());
     const subjects = this.runtime.queueSubjects;
     const queue = new MailQueue({
@@ -92,6 +101,7 @@ export class DirectorMailModule implements AgentModule {
         reportingMta: serverName,
         delayWarningAfterMs: settings.delayWarningAfterMs,
         maximalQueueLifetimeMs: settings.maximalQueueLifetimeMs,
+        ...(srs ? { returnTo: (sender: string) => srs.returnTo(sender) } : {}),
       },
       log: (level, message, fields) => logger[level](message, fields),
       onRecorded: (entry, records) => {
@@ -141,15 +151,6 @@ export class DirectorMailModule implements AgentModule {
       // Retired keys leave DNS and disk after their grace period; hourly is precise enough for days.
       this.dkimSweep = startPeriodicSweep(() => keys.sweep(), logger, 'the DKIM key sweep', 3_600_000);
     }
-    // The director's own name by default: in every configuration, no department's SPF or DMARC
-    // policy involved, and no SRS address can be taken for a user's (docs/self-service.md "SRS").
-    const srs = settings.srs.enabled
-      ? new SrsRewriter({
-          domain: settings.srs.domain ?? serverName,
-          secrets: await loadSrsSecrets(srsSecretsPath(config)),
-          now: () => clock.now(),
-        })
-      : undefined;
     // Users' forwarding, vacation replies and spam limits (docs/self-service.md).
     const rules = new DeliveryRules({
       ...(srs ? { srs } : {}),

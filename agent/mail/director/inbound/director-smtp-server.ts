@@ -23,7 +23,8 @@ import type { AcceptedRecipient, DeliveryRules } from '../delivery-rules/deliver
 import type { DirectorLoginResult } from '../director-authenticator.js';
 import type { DkimSigning } from '../dkim/dkim-signer.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
-import type { SrsRewriter } from '../srs/srs-address.js';
+import { type SrsRewriter, srsRefusalWords } from '../srs/srs-address.js';
+import { expandedRecipients } from './accepted-recipients.js';
 import { hideAuthBeforeTls, limitCommandLines, maxAuthLineOctets } from './command-line-limit.js';
 import { alignedFromDomain } from './from-alignment.js';
 import type { RecipientExpansion } from './recipient-expansion.js';
@@ -307,12 +308,7 @@ export class DirectorSmtpServer {
     const reversal = srs.reverse(address);
     if (reversal.ok) return reversal.address;
     this.log('info', 'SRS address refused', { client: session.remoteAddress, reason: reversal.reason });
-    const why = {
-      malformed: 'it is malformed',
-      'bad hash': 'its hash is not ours',
-      expired: 'it is older than 21 days',
-    }[reversal.reason];
-    throw reply(550, `5.1.1 not a valid SRS address: ${why}`);
+    throw reply(550, `5.1.1 not a valid SRS address: ${srsRefusalWords[reversal.reason]}`);
   }
 
   private async lookUp(address: string): Promise<{ local: boolean; expansion: RecipientExpansion }> {
@@ -408,20 +404,4 @@ export class DirectorSmtpServer {
   private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
     this.options.log?.(level, message, fields);
   }
-}
-
-/** The recipients of the message itself, one per address (an alias and its member in one envelope deliver one copy). */
-function expandedRecipients(accepted: readonly AcceptedRecipient[]): IncomingMessage['recipients'] {
-  const recipients: IncomingMessage['recipients'] = [];
-  const seen = new Set<string>();
-  for (const { rcpt, expansion } of accepted) {
-    // Forwarded copies count: a user forwarding everything still has a valid recipient.
-    const forwarded = (expansion.forwards ?? []).flatMap((copy) => [...copy.mailboxes, ...copy.remote]);
-    for (const address of [...expansion.mailboxes, ...expansion.remote, ...forwarded]) {
-      if (seen.has(address)) continue;
-      seen.add(address);
-      recipients.push({ address, original: rcpt });
-    }
-  }
-  return recipients;
 }

@@ -29,6 +29,13 @@ export type SrsReversal =
   | { ok: true; address: string }
   | { ok: false; reason: 'malformed' | 'bad hash' | 'expired' };
 
+/** Why an SRS address is refused, in the words of the 550 reply. */
+export const srsRefusalWords: Record<Extract<SrsReversal, { ok: false }>['reason'], string> = {
+  malformed: 'it is malformed',
+  'bad hash': 'its hash is not ours',
+  expired: `it is older than ${srsMaxAgeDays} days`,
+};
+
 /** Options of {@link SrsRewriter}. */
 export interface SrsRewriterOptions {
   /** The SRS domain: the domain of every rewritten sender, and the one bounces come back to. */
@@ -104,6 +111,13 @@ export class SrsRewriter {
     const age = this.ageInDays(stamp);
     if (age === undefined || age > srsMaxAgeDays) return { ok: false, reason: 'expired' };
     return { ok: true, address: `${local}@${host}` };
+  }
+
+  /** Where mail to `address` goes: the address an SRS address of ours leads back to, else itself. */
+  returnTo(address: string): string {
+    if (!this.isSrsAddress(address)) return address;
+    const reversal = this.reverse(address);
+    return reversal.ok ? reversal.address : address;
   }
 
   private timestamp(): string {
