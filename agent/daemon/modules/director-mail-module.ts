@@ -6,6 +6,7 @@
  * logs why).
  */
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LdapFleetDirectory } from '../../common/directory/ldap-fleet-directory.js';
@@ -35,6 +36,11 @@ import { registerQueueCounters } from './director-figures.js';
 import { startPeriodicSweep } from './periodic-sweep.js';
 
 const wildcardHosts = new Set(['0.0.0.0', '::', '']);
+
+/** A DNS name with at least two labels, not an IP address. */
+function isDomainName(name: string): boolean {
+  return isIP(name) === 0 && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(name);
+}
 
 /** Lifecycle module: the director's SMTP routing and queue. */
 export class DirectorMailModule implements AgentModule {
@@ -74,15 +80,20 @@ export class DirectorMailModule implements AgentModule {
       }),
       ...(stsCa ? { tlsCa: stsCa } : {}),
     });
-    // The director's own name by default: in every configuration, no department's SPF or DMARC
-    // policy involved, and no SRS address can be taken for a user's (docs/self-service.md "SRS").
-    const srs = settings.srs.enabled
-      ? new SrsRewriter({
-          domain: settings.srs.domain ?? serverName,
-          secrets: await loadSrsSecrets(srsSecretsPath(config)),
-          now: () => clock.now(),
-        })
-      : undefined;
+    // The director's own name by default: no department's SPF or DMARC policy involved, and no
+    // SRS address can be taken for a user's (docs/self-service.md "SRS"). A bare node name or an
+    // IP address cannot receive the bounces: then SRS waits for `director.srs.domain`.
+    const srsDomain = settings.srs.domain ?? (isDomainName(serverName) ? serverName : undefined);
+    if (settings.srs.enabled && !srsDomain)
+      logger.warn('SRS is off: the director has no domain name; set director.srs.domain', { serverName });
+    const srs =
+      settings.srs.enabled && srsDomain
+        ? new SrsRewriter({
+            domain: srsDomain,
+            secrets: await loadSrsSecrets(srsSecretsPath(config)),
+            now: () => clock.now(),
+          })
+        : undefined;
     const traced = new DirectorTraceRecorder(this.runtime.mailTrace, () => clock.now());
     const subjects = this.runtime.queueSubjects;
     const queue = new MailQueue({
