@@ -23,7 +23,7 @@ import type { AcceptedRecipient, DeliveryRules } from '../delivery-rules/deliver
 import type { DirectorLoginResult } from '../director-authenticator.js';
 import type { DkimSigning } from '../dkim/dkim-signer.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
-import { type SrsRewriter, srsRefusalWords } from '../srs/srs-address.js';
+import { type SrsRewriter, srsRefusalWords } from '../../srs/srs-address.js';
 import { expandedRecipients } from './accepted-recipients.js';
 import { hideAuthBeforeTls, limitCommandLines, maxAuthLineOctets } from './command-line-limit.js';
 import { alignedFromDomain } from './from-alignment.js';

@@ -12,8 +12,8 @@ import { get as httpsGet } from 'node:https';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SrsRewriter } from '../../../../agent/mail/director/srs/srs-address.js';
-import { loadSrsSecrets } from '../../../../agent/mail/director/srs/srs-secrets.js';
+import { SrsRewriter } from '../../../../agent/mail/srs/srs-address.js';
+import { loadSrsSecrets } from '../../../../agent/mail/srs/srs-secrets.js';
 import {
   type DnsResponder,
   startDnsResponder,

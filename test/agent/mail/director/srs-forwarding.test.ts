@@ -16,8 +16,8 @@ import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryRules } from '../../../../agent/mail/director/delivery-rules/delivery-rules.js';
 import { VacationRecord } from '../../../../agent/mail/director/delivery-rules/vacation-record.js';
-import { SrsRewriter } from '../../../../agent/mail/director/srs/srs-address.js';
-import { loadSrsSecrets } from '../../../../agent/mail/director/srs/srs-secrets.js';
+import { SrsRewriter } from '../../../../agent/mail/srs/srs-address.js';
+import { loadSrsSecrets } from '../../../../agent/mail/srs/srs-secrets.js';
 import {
   type DnsResponder,
   startDnsResponder,

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile } from 'node:fs/promises';
-import { isMissing, replaceFileAtomically } from '../../../common/durable-fs.js';
+import { isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
 
 /** Reads the secrets, creating the file with a fresh secret when there is none. */
 export async function loadSrsSecrets(path: string): Promise<string[]> {

@@ -9,9 +9,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SrsRewriter, srsMaxAgeDays } from '../../../../../agent/mail/director/srs/srs-address.js';
-import { loadSrsSecrets } from '../../../../../agent/mail/director/srs/srs-secrets.js';
-import { startPostsrsd, type TestPostsrsd } from '../../../../support/postsrsd.js';
+import { SrsRewriter, srsMaxAgeDays } from '../../../../agent/mail/srs/srs-address.js';
+import { loadSrsSecrets } from '../../../../agent/mail/srs/srs-secrets.js';
+import { startPostsrsd, type TestPostsrsd } from '../../../support/postsrsd.js';
 
 const day = 86_400_000;
 const domain = 'director01.univ.example';
