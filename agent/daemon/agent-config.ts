@@ -11,6 +11,7 @@ import { logLevels } from '../common/json-logger.js';
 import { trustedNetworkList } from '../mail/protocol/trusted-networks.js';
 import { gatewaySettingsSchema } from './gateway-config.js';
 import { proxySettingsSchema } from './proxy-config.js';
+import { directorSrsSchema } from './srs-config.js';
 
 const absolutePath = z.string().refine(isAbsolute, 'must be an absolute path');
 const host = z.string().min(1).max(255);
@@ -158,22 +159,8 @@ const directorServices = z
       })
       .strict()
       .optional(),
-    /**
-     * SRS for forwarded copies to other domains (docs/self-service.md "SRS"): on unless
-     * `enabled: false`; `domain` is the SRS domain (default: the director's own host name, its
-     * `address` or else the node name). The secrets live in `<dataDir>/srs-secrets` (0600).
-     */
-    srs: z
-      .object({
-        enabled: z.boolean().default(true),
-        domain: z
-          .string()
-          .max(253)
-          .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, 'a domain name')
-          .optional(),
-      })
-      .strict()
-      .default({ enabled: true }),
+    /** SRS for users' forwarded copies to other domains (srs-config.ts). */
+    srs: directorSrsSchema,
   })
   .strict();
 

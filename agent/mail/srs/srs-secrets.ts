@@ -8,13 +8,16 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile } from 'node:fs/promises';
 import { isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
 
-/** Reads the secrets, creating the file with a fresh secret when there is none. */
-export async function loadSrsSecrets(path: string): Promise<string[]> {
+/**
+ * Reads the secrets; with `create` (the director), makes the file with a fresh secret when there is
+ * none. A gateway only reads its copy of the director's file.
+ */
+export async function loadSrsSecrets(path: string, create = true): Promise<string[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if (!isMissing(error)) throw error;
+    if (!isMissing(error) || !create) throw error;
     // Durable before the first SRS address leaves: a secret lost in a crash would strand its bounces.
     await replaceFileAtomically(path, `${randomBytes(32).toString('base64')}\n`);
     await chmod(path, 0o600);

@@ -13,10 +13,10 @@
  */
 import type { Clock } from '../../../common/clock.js';
 import type { MailUserEntry } from '../../../common/directory/fleet-entries.js';
+import type { SrsRewriter } from '../../srs/srs-address.js';
 import type { RecipientExpansion } from '../inbound/recipient-expansion.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
 import { readQueuedHeaders } from '../queue/queue-headers.js';
-import type { SrsRewriter } from '../../srs/srs-address.js';
 import type { VacationRecord } from './vacation-record.js';
 import { addressesIn, type HeaderField, vacationDecision, vacationReply } from './vacation-reply.js';
 

@@ -19,11 +19,11 @@ import { closeSmtpServer, listenSmtpServer } from '../../protocol/smtp/smtp-list
 import { SmtpSmugglingGuard } from '../../protocol/smtp/smtp-smuggling-guard.js';
 import type { MailTlsCredentials } from '../../protocol/tls/mail-tls.js';
 import { isTrustedAddress, trustedNetworkList } from '../../protocol/trusted-networks.js';
+import { type SrsRewriter, srsRefusalWords } from '../../srs/srs-address.js';
 import type { AcceptedRecipient, DeliveryRules } from '../delivery-rules/delivery-rules.js';
 import type { DirectorLoginResult } from '../director-authenticator.js';
 import type { DkimSigning } from '../dkim/dkim-signer.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
-import { type SrsRewriter, srsRefusalWords } from '../../srs/srs-address.js';
 import { expandedRecipients } from './accepted-recipients.js';
 import { hideAuthBeforeTls, limitCommandLines, maxAuthLineOctets } from './command-line-limit.js';
 import { alignedFromDomain } from './from-alignment.js';
