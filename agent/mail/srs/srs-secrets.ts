@@ -17,7 +17,9 @@ export async function loadSrsSecrets(path: string, create = true): Promise<strin
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if (!isMissing(error) || !create) throw error;
+    if (!isMissing(error)) throw error;
+    if (!create)
+      throw new Error(`the SRS secrets file ${path} is missing: copy the director's srs-secrets there`);
     // Durable before the first SRS address leaves: a secret lost in a crash would strand its bounces.
     await replaceFileAtomically(path, `${randomBytes(32).toString('base64')}\n`);
     await chmod(path, 0o600);
