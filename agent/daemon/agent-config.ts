@@ -11,6 +11,7 @@ import { logLevels } from '../common/json-logger.js';
 import { trustedNetworkList } from '../mail/protocol/trusted-networks.js';
 import { gatewaySettingsSchema } from './gateway-config.js';
 import { proxySettingsSchema } from './proxy-config.js';
+import { directorSrsSchema } from './srs-config.js';
 
 const absolutePath = z.string().refine(isAbsolute, 'must be an absolute path');
 const host = z.string().min(1).max(255);
@@ -158,6 +159,8 @@ const directorServices = z
       })
       .strict()
       .optional(),
+    /** SRS for users' forwarded copies to other domains (srs-config.ts). */
+    srs: directorSrsSchema,
   })
   .strict();
 
@@ -362,6 +365,11 @@ export async function loadAgentConfig(path: string): Promise<AgentConfig> {
 /** Where the director's DKIM private keys live for this configuration. */
 export function dkimKeyDirPath(config: AgentConfig): string {
   return config.director?.dkim?.keyDir ?? join(config.dataDir, 'dkim');
+}
+
+/** Where the director's SRS secrets live (one a line, the first signs). */
+export function srsSecretsPath(config: AgentConfig): string {
+  return join(config.dataDir, 'srs-secrets');
 }
 
 /** Where the director's queue lives for this configuration. */

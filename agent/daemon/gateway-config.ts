@@ -5,6 +5,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { gatewaySrsSchema } from './srs-config.js';
 
 const port = z.number().int().min(0).max(65535);
 // Messages from 1 KiB to 2 GiB.
@@ -55,6 +56,8 @@ export const gatewaySettingsSchema = z
       .object({ dnsServers: z.array(z.string().min(1).max(64)).max(8).optional() })
       .strict()
       .optional(),
+    /** SRS addresses checked at RCPT with the director's secrets, valid ones passed on (srs-config.ts). */
+    srs: gatewaySrsSchema.optional(),
     greylist: z
       .object({
         /** Where the greylist journal lives; default `<dataDir>/greylist`. */

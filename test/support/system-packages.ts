@@ -78,6 +78,11 @@ export const systemRequirements: SystemRequirement[] = [
     why: 'director interop: Postfix as the outside sender and receiver, and the director bench peer',
   },
   {
+    program: '/usr/sbin/postsrsd',
+    debianPackage: 'postsrsd',
+    why: "SRS interop: the director's SRS addresses checked against postsrsd's, both ways",
+  },
+  {
     program: '/usr/bin/chromium',
     debianPackage: 'chromium',
     why: 'console end-to-end tests in browser mode (playwright-core drives Debian Chromium)',

@@ -6,6 +6,7 @@
  * logs why).
  */
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { LdapFleetDirectory } from '../../common/directory/ldap-fleet-directory.js';
@@ -25,14 +26,21 @@ import { MxTransport } from '../../mail/director/outbound/mx-transport.js';
 import { MailQueue } from '../../mail/director/queue/mail-queue.js';
 import { SelfServiceServer } from '../../mail/director/self-service/self-service-server.js';
 import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
+import { SrsRewriter } from '../../mail/srs/srs-address.js';
+import { loadSrsSecrets } from '../../mail/srs/srs-secrets.js';
 import { DirectorTraceRecorder } from '../../mail/trace/trace-recorders.js';
-import { dkimKeyDirPath, queueRootPath } from '../agent-config.js';
+import { dkimKeyDirPath, queueRootPath, srsSecretsPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { registerQueueCounters } from './director-figures.js';
 import { startPeriodicSweep } from './periodic-sweep.js';
 
 const wildcardHosts = new Set(['0.0.0.0', '::', '']);
+
+/** A DNS name with at least two labels, not an IP address. */
+function isDomainName(name: string): boolean {
+  return isIP(name) === 0 && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(name);
+}
 
 /** Lifecycle module: the director's SMTP routing and queue. */
 export class DirectorMailModule implements AgentModule {
@@ -72,6 +80,20 @@ export class DirectorMailModule implements AgentModule {
       }),
       ...(stsCa ? { tlsCa: stsCa } : {}),
     });
+    // The director's own name by default: no department's SPF or DMARC policy involved, and no
+    // SRS address can be taken for a user's (docs/self-service.md "SRS"). A bare node name or an
+    // IP address cannot receive the bounces: then SRS waits for `director.srs.domain`.
+    const srsDomain = settings.srs.domain ?? (isDomainName(serverName) ? serverName : undefined);
+    if (settings.srs.enabled && !srsDomain)
+      logger.warn('SRS is off: the director has no domain name; set director.srs.domain', { serverName });
+    const srs =
+      settings.srs.enabled && srsDomain
+        ? new SrsRewriter({
+            domain: srsDomain,
+            secrets: await loadSrsSecrets(srsSecretsPath(config)),
+            now: () => clock.now(),
+          })
+        : undefined;
     const traced = new DirectorTraceRecorder(this.runtime.mailTrace, () => clock.now());
     const subjects = this.runtime.queueSubjects;
     const queue = new MailQueue({
@@ -90,6 +112,7 @@ export class DirectorMailModule implements AgentModule {
         reportingMta: serverName,
         delayWarningAfterMs: settings.delayWarningAfterMs,
         maximalQueueLifetimeMs: settings.maximalQueueLifetimeMs,
+        ...(srs ? { returnTo: (sender: string) => srs.returnTo(sender) } : {}),
       },
       log: (level, message, fields) => logger[level](message, fields),
       onRecorded: (entry, records) => {
@@ -141,6 +164,7 @@ export class DirectorMailModule implements AgentModule {
     }
     // Users' forwarding, vacation replies and spam limits (docs/self-service.md).
     const rules = new DeliveryRules({
+      ...(srs ? { srs } : {}),
       findUser: (address) => router.findUser(address),
       vacations: new VacationRecord(join(config.dataDir, 'vacation')),
       clock,
@@ -149,6 +173,7 @@ export class DirectorMailModule implements AgentModule {
     });
     const smtp = new DirectorSmtpServer({
       rules,
+      ...(srs ? { srs } : {}),
       host: settings.host,
       port: settings.smtpPort,
       serverName: config.address ?? config.node,
@@ -227,6 +252,7 @@ export class DirectorMailModule implements AgentModule {
     }
     logger.info('director mail routing started', {
       smtp: `${publishHost}:${smtp.port}`,
+      srsDomain: srs?.domain ?? 'off',
       queue: queue.summary().messages,
     });
   }

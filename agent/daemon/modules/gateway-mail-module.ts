@@ -21,6 +21,8 @@ import type { RunningGateway } from '../../mail/gateway/running-gateway.js';
 import { SenderAuthenticator } from '../../mail/gateway/sender-authentication.js';
 import { SpamStatistics } from '../../mail/gateway/spam-statistics.js';
 import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
+import { SrsRewriter } from '../../mail/srs/srs-address.js';
+import { loadSrsSecrets } from '../../mail/srs/srs-secrets.js';
 import { gatewayTraceStep } from '../../mail/trace/trace-recorders.js';
 import { greylistDirPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
@@ -82,6 +84,14 @@ export class GatewayMailModule implements AgentModule {
             : {}),
         })
       : undefined;
+    // A copy of the director's secrets: a fresh one made here would refuse every real bounce.
+    const srs = settings.srs
+      ? new SrsRewriter({
+          domain: settings.srs.domain,
+          secrets: await loadSrsSecrets(settings.srs.secretsFile, false),
+          now: () => clock.now(),
+        })
+      : undefined;
     const nextHop = `${settings.nextHop.host}:${settings.nextHop.port}`;
     let port = settings.smtpPort;
 
@@ -109,6 +119,7 @@ export class GatewayMailModule implements AgentModule {
           ...(scanner ? { scanner } : {}),
           ...(virusScanner ? { virusScanner } : {}),
           ...(authenticator ? { authenticator } : {}),
+          ...(srs ? { srs } : {}),
           nextHop: settings.nextHop,
           ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
           maxMessageBytes: settings.maxMessageBytes,

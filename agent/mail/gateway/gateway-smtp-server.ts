@@ -17,6 +17,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { SmtpClientLimit } from '../protocol/smtp/smtp-client-limit.js';
 import { closeSmtpServer, listenSmtpServer } from '../protocol/smtp/smtp-listener.js';
 import { SmtpSmugglingGuard } from '../protocol/smtp/smtp-smuggling-guard.js';
+import { type SrsRewriter, srsRefusalWords } from '../srs/srs-address.js';
 import { clientNetwork } from './client-network.js';
 import { type ContentCheckOptions, ContentChecks } from './content-checks.js';
 import {
@@ -53,6 +54,11 @@ export interface GatewaySmtpServerOptions extends ContentCheckOptions {
   maxConnections?: number;
   /** Concurrent connections of one client address (default 50, Postfix anvil's). */
   maxConnectionsPerAddress?: number;
+  /**
+   * The director's SRS domain and secrets (../srs/srs-address.ts): an SRS address of that domain is
+   * the bounce of a forward coming home, passed on only with a valid hash and age, else 550.
+   */
+  srs?: Pick<SrsRewriter, 'isSrsAddress' | 'reverse'>;
 }
 
 function replyOf(error: unknown, fallback: SmtpReply): SmtpReply {
@@ -225,9 +231,27 @@ export class GatewaySmtpServer {
       const guard = o.harvestGuard.check(client);
       if (guard.action === 'drop') throw smtpError(guard.reply);
       const recipient = parseEnvelopeAddress(rawRecipient, 'recipient');
+      const srs = o.srs?.isSrsAddress(recipient) ? o.srs.reverse(recipient) : undefined;
+      if (srs && !srs.ok) {
+        // A forged SRS address counts like an unknown user: guessing hashes is harvesting.
+        this.record(
+          session,
+          recipient,
+          'rejectedUnknownRecipient',
+          `not a valid SRS address (${srs.reason})`,
+        );
+        const verdict = o.harvestGuard.recordUnknownRecipient(client);
+        if (verdict.action === 'drop') throw smtpError(verdict.reply);
+        throw smtpError({
+          code: 550,
+          enhanced: '5.1.1',
+          message: `not a valid SRS address: ${srsRefusalWords[srs.reason]}`,
+        });
+      }
       let status: Awaited<ReturnType<RecipientCheck['status']>>;
       try {
-        status = await o.recipients.status(recipient);
+        // A valid SRS address is the director's to route (it checks the hash again).
+        status = srs ? 'user' : await o.recipients.status(recipient);
       } catch {
         throw smtpError({
           code: 451,

@@ -3,8 +3,9 @@
  * (docs/self-service.md), between DATA and the queue:
  * - hop counting: more than `maxHops` Received fields is a loop (554 5.4.6, RFC 5321 6.3);
  * - forwarding: each forwarding user's copy is queued on its own, with `Delivered-To: <user>` on
- *   top and the original envelope sender (SRS-free); a message that already carries that user's
- *   Delivered-To has been round once (a loop through another system) and is stored instead;
+ *   top; its targets in other domains get the envelope sender rewritten by SRS (../srs/), local
+ *   targets the original one; a message that already carries that user's Delivered-To has been
+ *   round once (a loop through another system) and is stored instead;
  * - spam: a user who rejects above a score does not get a message the gateway scored that high
  *   (the whole message is refused when no recipient is left);
  * - vacation: after the message is queued, each addressed user on vacation answers it once per
@@ -12,6 +13,7 @@
  */
 import type { Clock } from '../../../common/clock.js';
 import type { MailUserEntry } from '../../../common/directory/fleet-entries.js';
+import type { SrsRewriter } from '../../srs/srs-address.js';
 import type { RecipientExpansion } from '../inbound/recipient-expansion.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
 import { readQueuedHeaders } from '../queue/queue-headers.js';
@@ -25,6 +27,11 @@ export interface DeliveryRulesOptions {
   clock: Clock;
   /** Host name for the replies' Message-IDs. */
   host: string;
+  /**
+   * SRS: the envelope sender of forwarded copies to other domains (srs-address.ts `forward`);
+   * absent, forwarded copies keep the original sender.
+   */
+  srs?: Pick<SrsRewriter, 'forward'>;
   /** Received fields beyond which a message is refused as looping (default 50, Postfix's hopcount_limit). */
   maxHops?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -81,11 +88,16 @@ export class DeliveryRules {
           add(copy.owner, rcpt);
           continue;
         }
-        copies.push({
-          sender,
-          recipients: [...copy.mailboxes, ...copy.remote].map((address) => ({ address, original: rcpt })),
-          content: Buffer.concat([Buffer.from(`Delivered-To: ${copy.owner}\r\n`), content]),
-        });
+        const forwarded = Buffer.concat([Buffer.from(`Delivered-To: ${copy.owner}\r\n`), content]);
+        const to = (addresses: readonly string[]) =>
+          addresses.map((address) => ({ address, original: rcpt }));
+        // Local targets get the original sender: SPF is not checked again inside the fleet.
+        if (copy.mailboxes.length > 0)
+          copies.push({ sender, recipients: to(copy.mailboxes), content: forwarded });
+        if (copy.remote.length > 0) {
+          const outbound = this.options.srs?.forward(sender) ?? sender;
+          copies.push({ sender: outbound, recipients: to(copy.remote), content: forwarded });
+        }
       }
     }
     const users = new Map<string, MailUserEntry>();

@@ -19,10 +19,12 @@ import { closeSmtpServer, listenSmtpServer } from '../../protocol/smtp/smtp-list
 import { SmtpSmugglingGuard } from '../../protocol/smtp/smtp-smuggling-guard.js';
 import type { MailTlsCredentials } from '../../protocol/tls/mail-tls.js';
 import { isTrustedAddress, trustedNetworkList } from '../../protocol/trusted-networks.js';
+import { type SrsRewriter, srsRefusalWords } from '../../srs/srs-address.js';
 import type { AcceptedRecipient, DeliveryRules } from '../delivery-rules/delivery-rules.js';
 import type { DirectorLoginResult } from '../director-authenticator.js';
 import type { DkimSigning } from '../dkim/dkim-signer.js';
 import type { IncomingMessage } from '../queue/queue-entry.js';
+import { expandedRecipients } from './accepted-recipients.js';
 import { hideAuthBeforeTls, limitCommandLines, maxAuthLineOctets } from './command-line-limit.js';
 import { alignedFromDomain } from './from-alignment.js';
 import type { RecipientExpansion } from './recipient-expansion.js';
@@ -73,6 +75,12 @@ export interface DirectorSmtpServerOptions {
    * queued as expanded and no reply is sent.
    */
   rules?: Pick<DeliveryRules, 'plan'>;
+  /**
+   * SRS (../srs/srs-address.ts): an RCPT that is an SRS address of its domain is the bounce of a
+   * forward coming home. It is accepted only with our hash and at most 21 days old, from anyone
+   * (the hash is the permission), and goes to the one address it encodes; otherwise 550 in words.
+   */
+  srs?: Pick<SrsRewriter, 'isSrsAddress' | 'reverse'>;
   /** Recipients per message (default 1,000). */
   maxRecipients?: number;
   /** Concurrent connections (default 500). */
@@ -278,26 +286,44 @@ export class DirectorSmtpServer {
     const refusal = this.smuggling.refusal(session);
     if (refusal) throw refusal;
     if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw reply(501, '5.1.3 bad recipient address syntax');
-    let local: boolean;
-    let expansion: RecipientExpansion;
+    const srs = this.options.srs;
+    // Checked before the relay rule: the SRS domain need not be a mail domain of the directory.
+    const target = srs?.isSrsAddress(address) ? this.srsTarget(srs, address, session) : address;
+    const { local, expansion } = await this.lookUp(target);
+    if (!local) {
+      if (target === address && !this.mayRelay(session)) throw reply(554, '5.7.1 relay access denied');
+      if (!this.options.outboundEnabled) throw reply(451, '4.3.2 outbound delivery not available yet');
+    }
+    if (expansion.kind === 'unknown') throw reply(550, '5.1.1 no such user here');
+    if (expansion.kind === 'disabled') throw reply(550, '5.2.1 mailbox disabled');
+    this.state(session).targets.set(address.toLowerCase(), expansion);
+  }
+
+  /** The address an SRS recipient leads back to; a forged, expired or garbled one is refused. */
+  private srsTarget(
+    srs: NonNullable<DirectorSmtpServerOptions['srs']>,
+    address: string,
+    session: SMTPServerSession,
+  ): string {
+    const reversal = srs.reverse(address);
+    if (reversal.ok) return reversal.address;
+    this.log('info', 'SRS address refused', { client: session.remoteAddress, reason: reversal.reason });
+    throw reply(550, `5.1.1 not a valid SRS address: ${srsRefusalWords[reversal.reason]}`);
+  }
+
+  private async lookUp(address: string): Promise<{ local: boolean; expansion: RecipientExpansion }> {
     try {
-      local = await this.options.routing.isLocalDomain(domainOf(address));
-      expansion = local
+      const local = await this.options.routing.isLocalDomain(domainOf(address));
+      const expansion: RecipientExpansion = local
         ? await this.options.routing.expand(address)
         : { kind: 'targets', mailboxes: [], remote: [address] };
+      return { local, expansion };
     } catch (error) {
       this.log('warn', 'directory lookup failed at RCPT', {
         error: error instanceof Error ? error.message : String(error),
       });
       throw reply(451, '4.4.3 directory unavailable, try again later');
     }
-    if (!local) {
-      if (!this.mayRelay(session)) throw reply(554, '5.7.1 relay access denied');
-      if (!this.options.outboundEnabled) throw reply(451, '4.3.2 outbound delivery not available yet');
-    }
-    if (expansion.kind === 'unknown') throw reply(550, '5.1.1 no such user here');
-    if (expansion.kind === 'disabled') throw reply(550, '5.2.1 mailbox disabled');
-    this.state(session).targets.set(address.toLowerCase(), expansion);
   }
 
   private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
@@ -378,20 +404,4 @@ export class DirectorSmtpServer {
   private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
     this.options.log?.(level, message, fields);
   }
-}
-
-/** The recipients of the message itself, one per address (an alias and its member in one envelope deliver one copy). */
-function expandedRecipients(accepted: readonly AcceptedRecipient[]): IncomingMessage['recipients'] {
-  const recipients: IncomingMessage['recipients'] = [];
-  const seen = new Set<string>();
-  for (const { rcpt, expansion } of accepted) {
-    // Forwarded copies count: a user forwarding everything still has a valid recipient.
-    const forwarded = (expansion.forwards ?? []).flatMap((copy) => [...copy.mailboxes, ...copy.remote]);
-    for (const address of [...expansion.mailboxes, ...expansion.remote, ...forwarded]) {
-      if (seen.has(address)) continue;
-      seen.add(address);
-      recipients.push({ address, original: rcpt });
-    }
-  }
-  return recipients;
 }

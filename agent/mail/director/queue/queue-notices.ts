@@ -26,6 +26,11 @@ export interface QueueNoticeSettings {
   delayWarningAfterMs: number;
   /** Recipients still queued after this long are bounced. Default 5 days. */
   maximalQueueLifetimeMs: number;
+  /**
+   * Where a DSN to this envelope sender goes; default the sender itself. With SRS, a forwarded
+   * copy's sender is our SRS address: its DSN goes straight to the address that encodes.
+   */
+  returnTo?: (sender: string) => string;
 }
 
 /** The defaults (Postfix's delay_warning_time 4h and maximal_queue_lifetime 5d). */
@@ -189,7 +194,7 @@ export class QueueNotices {
       size: content.length,
       recipients: [
         {
-          address: entry.sender.toLowerCase(),
+          address: (this.settings.returnTo?.(entry.sender) ?? entry.sender).toLowerCase(),
           original: entry.sender,
           state: 'pending',
           attempts: 0,

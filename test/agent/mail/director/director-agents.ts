@@ -25,11 +25,13 @@ export interface DirectorAgents {
 
 /**
  * Starts the directory, the store agent and the director agent (with `directorConfig` merged in);
- * `clock` is the agents' time (default the system's).
+ * `clock` is the agents' time (default the system's); `logSink` gets the agents' log lines
+ * (default: dropped).
  */
 export async function startDirectorAgents(
   directorConfig: Partial<AgentConfigInput>,
   clock: { now(): number } = { now: () => Date.now() },
+  logSink: (line: string) => void = () => {},
 ): Promise<DirectorAgents> {
   const keys = { hd: newKeyPair('hd'), sys: newKeyPair('sys'), alpha: newKeyPair('alpha') };
   const directory = await AgentTestDirectory.start({
@@ -50,7 +52,7 @@ export async function startDirectorAgents(
     ],
     extraEntries: storeSeedEntries,
   });
-  const dependencies = productionDependencies({ clock, logSink: () => {} });
+  const dependencies = productionDependencies({ clock, logSink });
   const store = new Agent(
     parseAgentConfig(
       await directory.agentConfig('store01', {

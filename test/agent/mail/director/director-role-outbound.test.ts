@@ -3,12 +3,17 @@
  * with the `tls` section, submission ports and the simulated internet (`dnsServers`,
  * `outboundPort`) publishes its submission endpoints; mail submitted with AUTH for a remote domain
  * leaves by MX, and a remote 5xx comes back to the local sender as a bounce DSN in the store;
- * forwarding saved on the agent's self-service page (Chromium) acts on the very next message.
+ * forwarding saved on the agent's self-service page (Chromium) acts on the very next message, and
+ * the forward leaves with an SRS0 sender signed with the secret the agent made in its data
+ * directory (0600, never in the log).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { get as httpsGet } from 'node:https';
+import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SrsRewriter } from '../../../../agent/mail/srs/srs-address.js';
+import { loadSrsSecrets } from '../../../../agent/mail/srs/srs-secrets.js';
 import {
   type DnsResponder,
   startDnsResponder,
@@ -35,6 +40,7 @@ describe('director role with outbound delivery and submission (real agents, simu
   let internet: SimulatedMailHost;
   let certificates: TestCertificates;
   let ca: Buffer;
+  const logLines: string[] = [];
 
   const until = async (check: () => Promise<boolean> | boolean) => {
     const deadline = Date.now() + 30_000;
@@ -51,18 +57,23 @@ describe('director role with outbound delivery and submission (real agents, simu
       rules: [{ match: 'nobody@outside.example', action: 'reject', reply: '550 5.1.1 unknown here' }],
     });
     dns = await startDnsResponder({ zone: outsideZone });
-    agents = await startDirectorAgents({
-      tls: { certFile: certificates.certFile, keyFile: certificates.keyFile },
-      director: {
-        host: '127.0.0.1',
-        smtpPort: 0,
-        submissionPort: 0,
-        submissionsPort: 0,
-        selfServicePort: 0,
-        dnsServers: [dns.server],
-        outboundPort: internet.port,
+    agents = await startDirectorAgents(
+      {
+        tls: { certFile: certificates.certFile, keyFile: certificates.keyFile },
+        director: {
+          host: '127.0.0.1',
+          smtpPort: 0,
+          submissionPort: 0,
+          submissionsPort: 0,
+          selfServicePort: 0,
+          dnsServers: [dns.server],
+          outboundPort: internet.port,
+          srs: { domain: 'director01.univ.example' },
+        },
       },
-    });
+      undefined,
+      (line) => logLines.push(line),
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -154,5 +165,16 @@ describe('director role with outbound delivery and submission (real agents, simu
     await internet.waitForMessages(2);
     expect(internet.messages[1]?.recipients).toEqual(['friend@outside.example']);
     expect(internet.messages[1]?.content.toString()).toContain(`Delivered-To: ${carol.mail}`);
+    const sender = internet.messages[1]?.sender as string;
+    expect(sender).toMatch(
+      /^SRS0=[A-Za-z0-9+/]{4}=[A-Z2-7]{2}=outside\.example=writer@director01\.univ\.example$/,
+    );
+    const secretsFile = join(agents.director.config.dataDir, 'srs-secrets');
+    expect((await stat(secretsFile)).mode & 0o777).toBe(0o600);
+    const secrets = await loadSrsSecrets(secretsFile);
+    const srs = new SrsRewriter({ domain: 'director01.univ.example', secrets, now: () => Date.now() });
+    expect(srs.reverse(sender)).toEqual({ ok: true, address: 'writer@outside.example' });
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.some((line) => line.includes(secrets[0] as string))).toBe(false);
   });
 });
