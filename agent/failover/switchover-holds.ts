@@ -119,6 +119,10 @@ export class SwitchoverHolds {
       // Only a later epoch settles it: a directory provider that has not replicated the
       // `switching` write yet shows the epoch before the hold, which must not release it.
       if (!entry || entry.state === 'switching' || entry.epoch <= hold.epoch) {
+        this.options.logger.info(
+          `keeping the hold of ${hold.store} placed by switch-over ${hold.job}: ${entry ? `the directory shows ${hold.store} ${entry.state} at epoch ${entry.epoch}` : `the directory has no entry for ${hold.store}`}`,
+          { store: hold.store, job: hold.job },
+        );
         for (const user of await this.usersOf(hold.store)) this.options.proxies()?.hold(user);
         continue;
       }
