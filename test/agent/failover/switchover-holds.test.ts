@@ -114,9 +114,13 @@ describe('switch-over holds on a director', () => {
     expect(unreachable.list()).toHaveLength(1);
     expect(queueHoldsStore01()).toBe(true);
 
-    // Rolled back, then held again by the next try at a later epoch, which the sweep keeps too.
+    // Rolled back and switching again at a later epoch: kept while it says switching, whether
+    // this director was asked to hold again yet or not.
     await write('serving');
     const again = await write('switching');
+    await restarted.sweep();
+    expect(restarted.list()).toMatchObject([{ store: 'store01', job: 'job-1', epoch: switching }]);
+    expect(queueHoldsStore01()).toBe(true);
     await restarted.hold('store01', 'job-1', again);
     await restarted.sweep();
     expect(restarted.list()).toMatchObject([{ store: 'store01', job: 'job-1', epoch: again }]);
