@@ -82,7 +82,7 @@ function quotaSection(language: PageLanguage, user: MailUserEntry, use: QuotaUse
   const limitOfEntry = user.quotaBytes ? bytesInWords(user.quotaBytes) : say(language, 'quotaDomainDefault');
   const legend = `<legend>${w('quota')}</legend>`;
   if (!use)
-    return `<fieldset>${legend}<p>${w('quotaLimit')}: <span id="quota-limit">${escapeHtml(limitOfEntry)}</span></p><p id="quota-use-missing" role="status">${w('quotaUseUnavailable')}</p></fieldset>`;
+    return `<fieldset>${legend}<p>${w('quotaLimit')}: <span id="quota-limit">${escapeHtml(limitOfEntry)}</span></p><p id="quota-use-missing">${w('quotaUseUnavailable')}</p></fieldset>`;
   if (!('usedBytes' in use))
     return `<fieldset>${legend}<p id="quota-use">${w('quotaLimit')}: <span id="quota-limit">${w('quotaNoLimit')}</span></p></fieldset>`;
   const used = bytesInWords(use.usedBytes);
