@@ -14,7 +14,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { FleetDirectory } from '../common/directory/fleet-directory.js';
-import { isMissing, readWholeFile, replaceFileAtomically } from '../common/durable-fs.js';
+import { DurableRecordList } from '../common/durable-record-list.js';
 import type { JsonLogger } from '../common/json-logger.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
 import type { MailQueue } from '../mail/director/queue/mail-queue.js';
@@ -38,28 +38,20 @@ type SwitchoverHold = z.infer<typeof heldSchema>[number];
 
 /** The switch-over holds of one director. */
 export class SwitchoverHolds {
-  private readonly file: string;
-  private held: SwitchoverHold[] = [];
-  /** One change of the file at a time, in call order. */
-  private writing: Promise<unknown> = Promise.resolve();
+  private readonly held: DurableRecordList<SwitchoverHold>;
 
   constructor(private readonly options: SwitchoverHoldsOptions) {
-    this.file = join(options.dataDir, 'switchover-holds.json');
+    this.held = new DurableRecordList(join(options.dataDir, 'switchover-holds.json'), heldSchema);
   }
 
   /** Reads the holds written before a restart. */
-  async load(): Promise<void> {
-    try {
-      this.held = heldSchema.parse(JSON.parse((await readWholeFile(this.file)).toString('utf8')));
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-      this.held = [];
-    }
+  load(): Promise<void> {
+    return this.held.load();
   }
 
   /** The holds in force (for status and tests). */
   list(): ReadonlyArray<Readonly<SwitchoverHold>> {
-    return this.held;
+    return this.held.list();
   }
 
   /**
@@ -70,9 +62,10 @@ export class SwitchoverHolds {
    */
   async hold(store: string, job: string, epoch: number): Promise<{ users: number; closed: number }> {
     const since = this.options.now();
-    await this.save(() => {
-      this.held = [...this.held.filter((h) => h.store !== store), { store, job, epoch, since }];
-    });
+    await this.held.change((held) => [
+      ...held.filter((h) => h.store !== store),
+      { store, job, epoch, since },
+    ]);
     // Durable: a director restarted meanwhile still holds.
     await this.options.queue()?.hold({ logicalStore: store });
     const proxies = this.options.proxies();
@@ -87,14 +80,14 @@ export class SwitchoverHolds {
 
   /** Drops the store's cached routes, then lifts the holds; true when this director held it. */
   async release(store: string): Promise<{ released: boolean }> {
-    const known = this.held.some((h) => h.store === store);
+    const known = this.held.list().some((h) => h.store === store);
     this.options.router()?.invalidate({ logicalStore: store });
     const proxies = this.options.proxies();
     proxies?.invalidate();
     let released = known;
     for (const user of await this.usersOf(store)) released = (proxies?.release(user) ?? false) || released;
     released = ((await this.options.queue()?.release({ logicalStore: store })) ?? false) || released;
-    if (known) await this.save(() => (this.held = this.held.filter((h) => h.store !== store)));
+    if (known) await this.held.change((held) => held.filter((h) => h.store !== store));
     return { released };
   }
 
@@ -104,7 +97,7 @@ export class SwitchoverHolds {
    * that cannot be read, or that has no entry for the store, leaves the hold as it is.
    */
   async sweep(): Promise<void> {
-    for (const hold of [...this.held]) {
+    for (const hold of [...this.held.list()]) {
       let entry: Awaited<ReturnType<SwitchoverHoldsOptions['directory']['getLogicalStore']>>;
       try {
         entry = await this.options.directory.getLogicalStore(hold.store);
@@ -139,14 +132,5 @@ export class SwitchoverHolds {
   private async usersOf(store: string): Promise<string[]> {
     if (!this.options.proxies()) return [];
     return (await this.options.directory.searchUsers({ mailHost: store })).map((u) => u.mail.toLowerCase());
-  }
-
-  private save(change: () => void): Promise<void> {
-    const run = this.writing.then(async () => {
-      change();
-      await replaceFileAtomically(this.file, `${JSON.stringify(this.held)}\n`);
-    });
-    this.writing = run.catch(() => {});
-    return run;
   }
 }

@@ -9,9 +9,7 @@
 import { SwitchoverHolds } from '../../failover/switchover-holds.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
-import { startPeriodicSweep } from './periodic-sweep.js';
-
-const sweepIntervalMs = 60_000;
+import { directorHoldParts, startSweptHolds } from './director-holds.js';
 
 /** Lifecycle module: a director's switch-over holds. */
 export class SwitchoverHoldsModule implements AgentModule {
@@ -23,17 +21,17 @@ export class SwitchoverHoldsModule implements AgentModule {
   async start(): Promise<void> {
     const logger = this.runtime.logger.child('failover');
     const holds = new SwitchoverHolds({
-      dataDir: this.runtime.config.dataDir,
-      queue: () => this.runtime.find('mailQueue'),
-      proxies: () => this.runtime.find('mailProxies'),
-      router: () => this.runtime.find('recipientRouter'),
+      ...directorHoldParts(this.runtime),
       directory: this.runtime.need('directory'),
       logger,
-      now: () => this.runtime.clock.now(),
     });
-    await holds.load();
-    this.runtime.set('switchoverHolds', holds);
-    this.timer = startPeriodicSweep(() => holds.sweep(), logger, 'switch-over hold sweep', sweepIntervalMs);
+    this.timer = await startSweptHolds(
+      this.runtime,
+      'switchoverHolds',
+      holds,
+      logger,
+      'switch-over hold sweep',
+    );
   }
 
   async stop(): Promise<void> {
