@@ -22,6 +22,7 @@ export type RoleModuleName =
   | 'director-mail'
   | 'director-proxy'
   | 'cutover-holds'
+  | 'switchover-holds'
   | 'gateway-mail';
 
 /** One row of the table. */
@@ -53,8 +54,9 @@ export const roles: Readonly<Record<NodeRole, RoleSpec>> = {
     checksPasswords: true,
   },
   director: {
-    // The cutover holds act on the queue, the proxies and the routes: after the modules that make them.
-    modules: ['director-mail', 'director-proxy', 'cutover-holds'],
+    // The move and switch-over holds act on the queue, the proxies and the routes: after the
+    // modules that make them.
+    modules: ['director-mail', 'director-proxy', 'cutover-holds', 'switchover-holds'],
     modulesAfterControl: [],
     methodGroups: ['queue', 'route', 'proxy', 'cutover', 'dkim', 'reroute'],
     checksPasswords: true,

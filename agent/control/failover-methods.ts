@@ -10,6 +10,7 @@ import type { FleetDirectory } from '../common/directory/fleet-directory.js';
 import type { LogicalStoreEntry } from '../common/directory/fleet-entries.js';
 import type { FailoverNode } from '../failover/failover-node.js';
 import type { StoreOwnership } from '../failover/store-ownership.js';
+import type { SwitchoverHolds } from '../failover/switchover-holds.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
 import type { MailQueue } from '../mail/director/queue/mail-queue.js';
 import type { DirectorProxies } from '../mail/proxy/director-proxies.js';
@@ -29,6 +30,8 @@ export interface FailoverMethodDeps {
   proxies: () => DirectorProxies | undefined;
   /** The director's queue: mail deferred for the store is tried again at once. */
   queue: () => MailQueue | undefined;
+  /** The director's switch-over holds (agent/failover/switchover-holds.ts). */
+  switchoverHolds: () => SwitchoverHolds | undefined;
 }
 
 /** The store entry, when the directory names `caller` as its failover node; else a refusal. */
@@ -66,6 +69,13 @@ export function failoverMethods(deps: FailoverMethodDeps): FailoverHandlers {
     const jobs = deps.failover();
     if (!jobs) throw new MethodError(rpcErrorCodes.notFound, roleGroups.failover.absent);
     return jobs;
+  };
+  const needHolds = (): SwitchoverHolds => {
+    const holds = deps.switchoverHolds();
+    // A director that runs neither a queue nor a proxy has nothing to hold.
+    if (!holds || (!deps.queue() && !deps.proxies()))
+      throw new MethodError(rpcErrorCodes.notFound, roleGroups.reroute.absent);
+    return holds;
   };
   return {
     'failover.start': async ({ store, spare }) => ({
@@ -112,43 +122,19 @@ export function failoverMethods(deps: FailoverMethodDeps): FailoverHandlers {
       return { closed };
     },
     // A switch-over (docs/failover.md): the store's mail and its users' logins held on this
-    // director while the spare takes it over; released (routes dropped first) when it serves.
-    'failover.hold': async ({ store }, { caller }) => {
-      await requireFailoverNode(deps, store, caller.id);
-      const queue = deps.queue();
-      const proxies = deps.proxies();
-      if (!queue && !proxies) throw new MethodError(rpcErrorCodes.notFound, roleGroups.reroute.absent);
-      const users = await storeUsersOf(deps, store);
-      // Durable: a director restarted meanwhile still holds; resolves once no delivery is in flight.
-      await queue?.hold({ logicalStore: store });
-      let closed = 0;
-      for (const user of users) {
-        proxies?.hold(user);
-        closed += proxies?.kick(user) ?? 0;
-      }
-      return { users: users.length, closed };
+    // director while the spare takes it over; released (routes dropped first) when it serves, or
+    // by the holds' sweep once the directory shows the switch-over settled.
+    'failover.hold': async ({ store, job }, { caller }) => {
+      const entry = await requireFailoverNode(deps, store, caller.id);
+      return needHolds().hold(store, job, entry.epoch);
     },
     'failover.release': async ({ store }, { caller }) => {
       await requireFailoverNode(deps, store, caller.id);
-      const queue = deps.queue();
-      const proxies = deps.proxies();
-      if (!queue && !proxies) throw new MethodError(rpcErrorCodes.notFound, roleGroups.reroute.absent);
-      deps.router()?.invalidate({ logicalStore: store });
-      proxies?.invalidate();
-      let released = false;
-      for (const user of await storeUsersOf(deps, store))
-        released = (proxies?.release(user) ?? false) || released;
-      released = ((await queue?.release({ logicalStore: store })) ?? false) || released;
-      return { released };
+      return needHolds().release(store);
     },
     'failover.takeOver': async ({ store, job, phase }, { caller }) => {
       await requireFailoverNode(deps, store, caller.id);
       return needJobs().takeOver({ store, job, phase });
     },
   };
-}
-
-/** The addresses of a store's users, lower case. */
-async function storeUsersOf(deps: FailoverMethodDeps, store: string): Promise<string[]> {
-  return (await deps.directory.searchUsers({ mailHost: store })).map((u) => u.mail.toLowerCase());
 }

@@ -17,6 +17,7 @@ import type { DirectoryGuardFigures } from '../directory/embedded/embedded-direc
 import type { FailoverNode } from '../failover/failover-node.js';
 import type { RedeliveryFilter } from '../failover/redelivery-filter.js';
 import type { StoreOwnership } from '../failover/store-ownership.js';
+import type { SwitchoverHolds } from '../failover/switchover-holds.js';
 import { LoginGuard } from '../mail/auth/login-guard.js';
 import type { DomainDkimKeys } from '../mail/director/dkim/domain-dkim-keys.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
@@ -124,6 +125,8 @@ export interface AgentParts {
   storeOwnership: StoreOwnership;
   /** The holds mailbox moves placed on this director (director nodes). */
   cutoverHolds: CutoverHolds;
+  /** The holds switch-overs placed on this director (director nodes). */
+  switchoverHolds: SwitchoverHolds;
   /** Endpoints of services started by modules other than control and metrics (`imap=host:port`...), published at enrollment. */
   serviceEndpoints: Record<string, string>;
 }

@@ -30,6 +30,7 @@ import { StoreFailoverModule } from './modules/store-failover-module.js';
 import { StoreMailModule } from './modules/store-mail-module.js';
 import { StoreMovesModule } from './modules/store-moves-module.js';
 import { StoreReplicationModule } from './modules/store-replication-module.js';
+import { SwitchoverHoldsModule } from './modules/switchover-holds-module.js';
 import type { ProcessFaultCount } from './process-faults.js';
 
 /** What an Agent is built with besides its configuration. */
@@ -188,6 +189,7 @@ export class Agent {
       'director-mail': () => new DirectorMailModule(this.runtime),
       'director-proxy': () => new DirectorProxyModule(this.runtime),
       'cutover-holds': () => new CutoverHoldsModule(this.runtime),
+      'switchover-holds': () => new SwitchoverHoldsModule(this.runtime),
       'gateway-mail': () => new GatewayMailModule(this.runtime),
     };
     return [

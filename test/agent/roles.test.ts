@@ -74,6 +74,7 @@ beforeAll(async () => {
       router: () => undefined,
       proxies: () => undefined,
       queue: () => undefined,
+      switchoverHolds: () => undefined,
     },
   };
 });

@@ -115,6 +115,7 @@ export class ControlModule implements AgentModule {
           router,
           proxies,
           queue: () => this.runtime.find('mailQueue'),
+          switchoverHolds: () => this.runtime.find('switchoverHolds'),
         },
       }),
     });

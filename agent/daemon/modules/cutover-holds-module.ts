@@ -9,9 +9,7 @@
 import { CutoverHolds } from '../../moves/cutover-holds.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
-import { startPeriodicSweep } from './periodic-sweep.js';
-
-const sweepIntervalMs = 60_000;
+import { directorHoldParts, startSweptHolds } from './director-holds.js';
 
 /** Lifecycle module: a director's cutover holds. */
 export class CutoverHoldsModule implements AgentModule {
@@ -23,17 +21,11 @@ export class CutoverHoldsModule implements AgentModule {
   async start(): Promise<void> {
     const logger = this.runtime.logger.child('moves');
     const holds = new CutoverHolds({
-      dataDir: this.runtime.config.dataDir,
-      queue: () => this.runtime.find('mailQueue'),
-      proxies: () => this.runtime.find('mailProxies'),
-      router: () => this.runtime.find('recipientRouter'),
+      ...directorHoldParts(this.runtime),
       directory: this.runtime.need('directory'),
       logger,
-      now: () => this.runtime.clock.now(),
     });
-    await holds.load();
-    this.runtime.set('cutoverHolds', holds);
-    this.timer = startPeriodicSweep(() => holds.sweep(), logger, 'cutover hold sweep', sweepIntervalMs);
+    this.timer = await startSweptHolds(this.runtime, 'cutoverHolds', holds, logger, 'cutover hold sweep');
   }
 
   async stop(): Promise<void> {

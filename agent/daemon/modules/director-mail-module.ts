@@ -241,6 +241,12 @@ export class DirectorMailModule implements AgentModule {
             bindDn: dn,
             bindPassword: password,
           }),
+        // Asked of the user's store with its own password, along the proxy's path (it starts later).
+        quotaUse: async (user, password, timeoutMs) => {
+          const proxies = this.runtime.find('mailProxies');
+          if (!proxies) throw new Error('this director runs no IMAP proxy to reach the stores');
+          return proxies.quotaUse(user, password, timeoutMs);
+        },
         log: (level, message, fields) => logger[level](message, fields),
       });
       await page.start();

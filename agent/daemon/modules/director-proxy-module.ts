@@ -91,8 +91,11 @@ export class DirectorProxyModule implements AgentModule {
     ];
     this.runtime.set(
       'mailProxies',
-      new DirectorProxies(holds, locator, () =>
-        this.registered.flatMap((service) => (service.running ? [service.running] : [])),
+      new DirectorProxies(
+        holds,
+        locator,
+        () => this.registered.flatMap((service) => (service.running ? [service.running] : [])),
+        shared.storeConnect,
       ),
     );
     for (const service of this.registered) {

@@ -7,7 +7,9 @@
 import type { ProxyHolds } from './proxy-holds.js';
 import type { MailProxyServer } from './proxy-server.js';
 import type { ProxiedSession } from './proxy-sessions.js';
+import type { StoreConnectOptions } from './store-connection.js';
 import type { StoreLocator } from './store-locator.js';
+import { type QuotaUse, readQuotaUseAtStore } from './store-quota-use.js';
 
 /** A proxied session with an id unique across both proxies (`imap-3`, `pop3-1`). */
 export type DirectorProxySession = Omit<ProxiedSession, 'id'> & { id: string };
@@ -19,7 +21,22 @@ export class DirectorProxies {
     private readonly locator: StoreLocator,
     /** The proxies listening now (one may be stopped by `service.stop`). */
     private readonly running: () => MailProxyServer[],
+    /** How the proxies reach stores (TLS, CA). */
+    private readonly storeConnect: StoreConnectOptions = {},
   ) {}
+
+  /**
+   * A user's quota use at the node serving its logical store, logged in there with the user's own
+   * password as the proxy logs in (the self-service page: a user reads only its own use).
+   */
+  async quotaUse(
+    user: { mail: string; mailHost: string },
+    password: string,
+    timeoutMs: number,
+  ): Promise<QuotaUse> {
+    const endpoint = await this.locator.locate(user.mailHost, 'imap');
+    return readQuotaUseAtStore(endpoint, user.mail, password, { ...this.storeConnect, timeoutMs });
+  }
 
   /** Relayed sessions of both proxies, optionally of one user only. */
   sessions(user?: string): DirectorProxySession[] {

@@ -50,7 +50,7 @@ const imapGreeting: StoreGreeting = {
 };
 
 /** Reads up to the tagged reply of `tag`; a continuation means the store wants more than we send. */
-async function tagged(
+export async function tagged(
   connection: StoreConnection,
   tag: string,
 ): Promise<{ untagged: string[]; reply: string }> {

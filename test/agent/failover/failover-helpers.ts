@@ -105,6 +105,27 @@ export async function failOver(
   }
 }
 
+/**
+ * Waits until the job on `node` has journaled `step` for the `time`th time (a fleet with
+ * `failover.stepPauseMs` pauses there), asking on one connection every 50 ms so the pause is not
+ * missed; fails when the job went past it.
+ */
+export async function journaled(node: ReplicationNode, job: string, step: string, time = 1): Promise<void> {
+  const rpc = await fleet.rpc(node);
+  try {
+    for (;;) {
+      const found = (await rpc.client.call('failover.list', {})).jobs.find((j) => j.job === job);
+      const times = found?.history.filter((h) => h.step === step).length ?? 0;
+      if (found?.step === step && times === time) return;
+      if (times > time || (times === time && found?.step !== step))
+        throw new Error(`the job went past ${step} before the kill: ${found?.step}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    rpc.close();
+  }
+}
+
 /** Waits for a job to end; it must end `done`. */
 export async function finished(node: ReplicationNode, job: string): Promise<FailoverJobView> {
   const ended = await eventually(async () => {

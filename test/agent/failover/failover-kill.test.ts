@@ -13,37 +13,17 @@
  * the proxy.
  */
 import { describe, expect, it } from 'vitest';
-import type { ReplicationNode } from '../replication/replication-fleet.js';
 import {
   everyMessageOnce,
   expectSwitchedToSpare01,
   failOver,
   failoverFleet,
   finished,
+  journaled,
   killStore01UnderTraffic,
 } from './failover-helpers.js';
 
 const fleet = failoverFleet({ failover: { stepPauseMs: 3000 } });
-
-/**
- * Waits until the job on `node` has journaled `step` for the `time`th time (it pauses there 3 s),
- * asking on one connection every 50 ms so the pause is not missed; fails when the job went past it.
- */
-async function journaled(node: ReplicationNode, job: string, step: string, time = 1): Promise<void> {
-  const rpc = await fleet().rpc(node);
-  try {
-    for (;;) {
-      const found = (await rpc.client.call('failover.list', {})).jobs.find((j) => j.job === job);
-      const times = found?.history.filter((h) => h.step === step).length ?? 0;
-      if (found?.step === step && times === time) return;
-      if (times > time || (times === time && found?.step !== step))
-        throw new Error(`the job went past ${step} before the kill: ${found?.step}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  } finally {
-    rpc.close();
-  }
-}
 
 describe('a failover survives the kill of its parts', () => {
   it('resumes after the kill of the job agent (the replica holder), the director and the spare', async () => {

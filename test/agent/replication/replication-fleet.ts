@@ -61,6 +61,8 @@ export interface ReplicationFleet {
   replicaHolds(user: string): Promise<string[]>;
   /** A running node's log lines about replication. */
   replicationLog(node: ReplicationNode): Array<Record<string, unknown>>;
+  /** A running node's log lines of one module (`failover`, `moves`...). */
+  moduleLog(node: ReplicationNode, module: string): Array<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -177,6 +179,7 @@ export async function startReplicationFleet(
     },
     replicationLog: (node) =>
       (agents.child(node)?.logs ?? []).filter((line) => line.module === 'replication'),
+    moduleLog: (node, module) => (agents.child(node)?.logs ?? []).filter((line) => line.module === module),
     stop: fleet.stop,
   };
 }

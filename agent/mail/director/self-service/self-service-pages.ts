@@ -4,6 +4,7 @@
  */
 import type { MailUserEntry } from '../../../common/directory/fleet-entries.js';
 import { toGeneralizedTime } from '../../../common/directory/user-self-service.js';
+import type { QuotaUse } from '../../proxy/store-quota-use.js';
 import { type PageLanguage, say, type WordKey } from './self-service-words.js';
 
 /** A message shown above the form: a refusal (nothing changed) or a confirmation. */
@@ -16,7 +17,7 @@ const style = `body{font-family:system-ui,"Hiragino Sans","Noto Sans CJK JP",san
 h1{font-size:1.4rem}fieldset{border:1px solid #c9d1dc;border-radius:6px;margin:1rem 0;padding:.8rem 1rem}
 legend{font-weight:600}label{display:block;margin:.5rem 0}input[type=text],input[type=email],input[type=password],input[type=date],input[type=number],textarea{width:100%;box-sizing:border-box;padding:.35rem;font:inherit}
 textarea{min-height:5rem}.refused{background:#fde8e8;border:1px solid #d33;padding:.6rem}.done{background:#e6f6ea;border:1px solid #2a7;padding:.6rem}
-button{font:inherit;padding:.4rem 1.2rem}.top{display:flex;justify-content:space-between;align-items:center;gap:1rem}`;
+button{font:inherit;padding:.4rem 1.2rem}meter{width:100%;height:1.2rem}.top{display:flex;justify-content:space-between;align-items:center;gap:1rem}`;
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -66,14 +67,36 @@ function dateValue(ms: number | undefined): string {
 
 function bytesInWords(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  // A small mailbox would read "0 MB": one decimal below 10 MB.
+  if (bytes < 10 * 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
   return `${Math.round(bytes / 1024 ** 2)} MB`;
 }
 
-/** The settings page of a signed-in user. */
+/**
+ * The quota section: "使用中 X MB / 上限 Y MB" and a `<meter>` (drawn by the browser: the page has
+ * no script), or the limit alone and why the use is missing. The store's limit wins over the
+ * entry's: it includes the department default.
+ */
+function quotaSection(language: PageLanguage, user: MailUserEntry, use: QuotaUse | undefined): string {
+  const w = (key: WordKey) => escapeHtml(say(language, key));
+  const limitOfEntry = user.quotaBytes ? bytesInWords(user.quotaBytes) : say(language, 'quotaDomainDefault');
+  const legend = `<legend>${w('quota')}</legend>`;
+  if (!use)
+    return `<fieldset>${legend}<p>${w('quotaLimit')}: <span id="quota-limit">${escapeHtml(limitOfEntry)}</span></p><p id="quota-use-missing">${w('quotaUseUnavailable')}</p></fieldset>`;
+  if (!('usedBytes' in use))
+    return `<fieldset>${legend}<p id="quota-use">${w('quotaLimit')}: <span id="quota-limit">${w('quotaNoLimit')}</span></p></fieldset>`;
+  const used = bytesInWords(use.usedBytes);
+  const limit = bytesInWords(use.limitBytes);
+  const meter = `<meter id="quota-meter" min="0" max="${use.limitBytes}" value="${Math.min(use.usedBytes, use.limitBytes)}" low="${Math.floor(use.limitBytes * 0.8)}" high="${Math.floor(use.limitBytes * 0.95)}" optimum="0">${escapeHtml(used)} / ${escapeHtml(limit)}</meter>`;
+  return `<fieldset>${legend}<p id="quota-use">${w('quotaInUse')} <span id="quota-used">${escapeHtml(used)}</span> / ${w('quotaLimit')} <span id="quota-limit">${escapeHtml(limit)}</span></p>${meter}</fieldset>`;
+}
+
+/** The settings page of a signed-in user, with its quota use (undefined: not available now). */
 export function settingsPage(
   language: PageLanguage,
   csrf: string,
   user: MailUserEntry,
+  use: QuotaUse | undefined,
   shown?: PageNotice,
 ): string {
   const w = (key: WordKey) => escapeHtml(say(language, key));
@@ -82,7 +105,6 @@ export function settingsPage(
   const spam = settings?.spam;
   const checked = (on: boolean | undefined) => (on ? ' checked' : '');
   const hidden = `<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">`;
-  const quota = user.quotaBytes ? bytesInWords(user.quotaBytes) : say(language, 'quotaDomainDefault');
   return page(
     language,
     say(language, 'title'),
@@ -104,7 +126,7 @@ export function settingsPage(
 <label><input type="radio" name="spam" value="reject"${checked(spam?.mode === 'reject')}> ${w('spamReject')}
 <input type="number" name="rejectScore" min="1" max="100" step="0.5" value="${spam?.mode === 'reject' ? spam.rejectScore : 15}"></label></fieldset>
 <button type="submit">${w('save')}</button></form>
-<fieldset><legend>${w('quota')}</legend><p>${w('quotaLimit')}: <span id="quota-limit">${escapeHtml(quota)}</span></p></fieldset>
+${quotaSection(language, user, use)}
 <form method="post" action="/password">${hidden}<fieldset><legend>${w('changePassword')}</legend>
 <label>${w('currentPassword')}<input type="password" name="current" autocomplete="current-password" required></label>
 <label>${w('newPassword')}<input type="password" name="next" autocomplete="new-password" required></label>

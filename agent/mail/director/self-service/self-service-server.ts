@@ -24,9 +24,11 @@ import {
   type UserSelfService,
 } from '../../../common/directory/user-self-service.js';
 import type { MailTlsCredentials } from '../../protocol/tls/mail-tls.js';
+import type { QuotaUse } from '../../proxy/store-quota-use.js';
 import type { DirectorLoginResult } from '../director-authenticator.js';
 import type { RecipientExpansion } from '../inbound/recipient-expansion.js';
 import { type PageNotice, settingsPage, signInPage } from './self-service-pages.js';
+import { quotaAnswerMs, quotaUseWithin } from './self-service-quota.js';
 import { csrfMatches, type SelfServiceSession, SelfServiceSessions } from './self-service-sessions.js';
 import { type PageLanguage, say } from './self-service-words.js';
 
@@ -56,6 +58,13 @@ export interface SelfServiceServerOptions {
    * routing of the user, so the very next message follows the new forwarding and vacation.
    */
   saved?(address: string): void;
+  /**
+   * The user's quota use at its store, asked with the user's own password (the director's proxy
+   * path); absent on a director without a proxy (the page then says the use is not available).
+   */
+  quotaUse?(user: MailUserEntry, password: string, timeoutMs: number): Promise<QuotaUse>;
+  /** How long the page waits for the store's answer (default 3 s). */
+  quotaAnswerMs?: number;
   /** Idle time after which a session ends (default 30 minutes). */
   idleMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -275,13 +284,28 @@ export class SelfServiceServer {
     shown?: PageNotice,
     address = '',
   ): Promise<void> {
-    const user = session.user ? await this.options.findUser(session.user.address) : undefined;
-    const html = user
-      ? settingsPage(language, session.csrf, user, shown)
-      : signInPage(language, session.csrf, address, shown);
+    const signedIn = session.user;
+    const user = signedIn ? await this.options.findUser(signedIn.address) : undefined;
+    const html =
+      user && signedIn
+        ? settingsPage(language, session.csrf, user, await this.quotaUseOf(user, signedIn.password), shown)
+        : signInPage(language, session.csrf, address, shown);
     const cookie = `${cookieName}=${session.id}; Path=/; Secure; HttpOnly; SameSite=Strict`;
     response.appendHeader('Set-Cookie', cookie);
     this.send(response, shown?.kind === 'refused' ? 400 : 200, 'text/html; charset=utf-8', html);
+  }
+
+  /** The signed-in user's own use, read with its own password; undefined when not available now. */
+  private quotaUseOf(user: MailUserEntry, password: string): Promise<QuotaUse | undefined> {
+    const read = this.options.quotaUse;
+    if (!read) return Promise.resolve(undefined);
+    const withinMs = this.options.quotaAnswerMs ?? quotaAnswerMs;
+    return quotaUseWithin(
+      () => read(user, password, withinMs),
+      withinMs,
+      (why) =>
+        this.log('warn', 'the quota use of a self-service user is not available', { user: user.mail, why }),
+    );
   }
 
   private send(response: ServerResponse, status: number, type: string, body: string): void {

@@ -29,6 +29,12 @@ const words = {
   quota: { ja: '容量', en: 'Mailbox size' },
   quotaLimit: { ja: '上限', en: 'Limit' },
   quotaDomainDefault: { ja: '部局の既定値', en: 'the department default' },
+  quotaInUse: { ja: '使用中', en: 'In use' },
+  quotaNoLimit: { ja: '上限なし', en: 'no limit' },
+  quotaUseUnavailable: {
+    ja: '使用量はいま確認できません（メールボックスのサーバーが応答しません）。しばらくしてから再読み込みしてください。',
+    en: 'The use is not available right now (the mailbox server does not answer). Reload the page later.',
+  },
   changePassword: { ja: 'パスワードの変更', en: 'Change your password' },
   currentPassword: { ja: '現在のパスワード', en: 'Current password' },
   newPassword: { ja: '新しいパスワード', en: 'New password' },
