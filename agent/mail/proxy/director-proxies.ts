@@ -4,12 +4,14 @@
  * `route.invalidate` use; the lifecycle module owns the proxies themselves (it rebuilds one on
  * `service.restart`, hence the `running` callback rather than fixed objects).
  */
+
+import type { QuotaUse } from '../../common/quota-use.js';
 import type { ProxyHolds } from './proxy-holds.js';
 import type { MailProxyServer } from './proxy-server.js';
 import type { ProxiedSession } from './proxy-sessions.js';
 import type { StoreConnectOptions } from './store-connection.js';
 import type { StoreLocator } from './store-locator.js';
-import { type QuotaUse, readQuotaUseAtStore } from './store-quota-use.js';
+import { readQuotaUseAtStore } from './store-quota-use.js';
 
 /** A proxied session with an id unique across both proxies (`imap-3`, `pop3-1`). */
 export type DirectorProxySession = Omit<ProxiedSession, 'id'> & { id: string };

@@ -3,13 +3,11 @@
  * (the proxy's path to the store: no new trust, the store's own login check decides, so a user can
  * read only its own use): `GETQUOTAROOT INBOX` (RFC 9208), then `LOGOUT`.
  */
+import type { QuotaUse } from '../../common/quota-use.js';
 import { imapStoreLogin, tagged } from './imap-store-login.js';
 import type { StoreConnectOptions } from './store-connection.js';
 import { StoreConnectionError } from './store-connection.js';
 import type { StoreEndpoint } from './store-locator.js';
-
-/** A mailbox's use and limit in bytes; a mailbox without a limit says neither. */
-export type QuotaUse = { usedBytes: number; limitBytes: number } | { limitBytes: 0 };
 
 /** `* QUOTA "" (STORAGE <used KiB> <limit KiB>)`, or `()` when there is no limit. */
 const quotaLine = /^\* QUOTA (?:"[^"]*"|\S+) \((?:STORAGE (\d{1,15}) (\d{1,15}))?[^)]*\)$/i;

@@ -4,7 +4,7 @@
  */
 import type { MailUserEntry } from '../../../common/directory/fleet-entries.js';
 import { toGeneralizedTime } from '../../../common/directory/user-self-service.js';
-import type { QuotaUse } from '../../proxy/store-quota-use.js';
+import type { QuotaUse } from '../../../common/quota-use.js';
 import { type PageLanguage, say, type WordKey } from './self-service-words.js';
 
 /** A message shown above the form: a refusal (nothing changed) or a confirmation. */

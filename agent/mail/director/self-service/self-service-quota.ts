@@ -3,7 +3,7 @@
  * proxy path, logged in with the user's own password), within a short time so the page never
  * waits on a store that does not answer: then the page says the use is not available right now.
  */
-import type { QuotaUse } from '../../proxy/store-quota-use.js';
+import type { QuotaUse } from '../../../common/quota-use.js';
 
 /** How long the page waits for the store by default. */
 export const quotaAnswerMs = 3000;

@@ -23,8 +23,8 @@ import {
   selfServiceProblem,
   type UserSelfService,
 } from '../../../common/directory/user-self-service.js';
+import type { QuotaUse } from '../../../common/quota-use.js';
 import type { MailTlsCredentials } from '../../protocol/tls/mail-tls.js';
-import type { QuotaUse } from '../../proxy/store-quota-use.js';
 import type { DirectorLoginResult } from '../director-authenticator.js';
 import type { RecipientExpansion } from '../inbound/recipient-expansion.js';
 import { type PageNotice, settingsPage, signInPage } from './self-service-pages.js';
