@@ -66,11 +66,14 @@ const threads = new FileThreads(workerSource, writerThreads);
 
 // A piece's bodies reach its thread in shared memory: where they already are when the caller
 // copied them into one SharedArrayBuffer (the move's body arenas, body-arena.ts), else copied into
-// the thread's own shared buffer, allocated once (grown for a larger piece) and reused. Why not a
-// new buffer moved to the thread per piece: that is 1 GiB of fresh memory per GiB written, and V8
-// answers memory outside its heap with garbage collections. A thread is given one piece at a time
-// and answers before it gets the next, so its buffer is never refilled while it reads it.
-const threadBuffers = new WeakMap<FileThread, Buffer>();
+// the thread's own shared buffer, allocated once (grown for a larger piece) and reused while the
+// thread has no other piece of it in hand. Why not a new buffer per piece: that is 1 GiB of fresh
+// memory per GiB written, and V8 answers memory outside its heap with garbage collections. Several
+// writes run at once (a replica's streams, a failover's copies of many users), so a thread can be
+// given a second piece before it has read the first: that piece gets a buffer of its own, never
+// the one the thread is reading (measured the hard way: the failover tests hung on copies whose
+// bodies a later piece had overwritten, and whose digests then never matched).
+const threadBuffers = new WeakMap<FileThread, { bytes: Buffer; busy: boolean }>();
 const minThreadBufferBytes = 2 * pieceBytes;
 
 /** The shared memory all of `files` lie in, or undefined. */
@@ -83,6 +86,7 @@ function sharedMemoryOf(files: readonly MessageFile[]): SharedArrayBuffer | unde
 /** Writes files on one thread. */
 async function writeOn(thread: FileThread, files: readonly MessageFile[]): Promise<string[]> {
   let memory = sharedMemoryOf(files);
+  let lent: { busy: boolean } | undefined;
   let placed: Array<{ path: string; offset: number; length: number; mtime: number }>;
   if (memory) {
     placed = files.map((f) => ({
@@ -94,21 +98,29 @@ async function writeOn(thread: FileThread, files: readonly MessageFile[]): Promi
   } else {
     const total = files.reduce((sum, f) => sum + f.body.length, 0);
     let own = threadBuffers.get(thread);
-    if (!own || own.length < total) {
-      own = Buffer.from(new SharedArrayBuffer(Math.max(minThreadBufferBytes, total)));
+    if (own?.busy) own = { bytes: Buffer.from(new SharedArrayBuffer(total)), busy: false };
+    else if (!own || own.bytes.length < total) {
+      own = { bytes: Buffer.from(new SharedArrayBuffer(Math.max(minThreadBufferBytes, total))), busy: false };
       threadBuffers.set(thread, own);
     }
-    memory = own.buffer as SharedArrayBuffer;
+    const bytes = own.bytes;
+    memory = bytes.buffer as SharedArrayBuffer;
     let offset = 0;
     placed = files.map((f) => {
-      f.body.copy(own!, offset);
+      f.body.copy(bytes, offset);
       const at = { path: f.path, offset, length: f.body.length, mtime: f.mtime };
       offset += f.body.length;
       return at;
     });
+    lent = own;
+    own.busy = true;
   }
-  const answer = await thread.call({ files: placed, memory });
-  return answer.digests as string[];
+  try {
+    const answer = await thread.call({ files: placed, memory });
+    return answer.digests as string[];
+  } finally {
+    if (lent) lent.busy = false;
+  }
 }
 
 /**
