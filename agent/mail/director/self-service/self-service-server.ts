@@ -17,16 +17,12 @@ import type { Clock } from '../../../common/clock.js';
 import type { FleetDirectory } from '../../../common/directory/fleet-directory.js';
 import type { MailUserEntry } from '../../../common/directory/fleet-entries.js';
 import { passwordPolicyProblem, passwordPolicyWords } from '../../../common/directory/password-policy.js';
-import {
-  fromGeneralizedTime,
-  selfServiceChange,
-  selfServiceProblem,
-  type UserSelfService,
-} from '../../../common/directory/user-self-service.js';
+import { selfServiceProblem } from '../../../common/directory/user-self-service.js';
 import type { QuotaUse } from '../../../common/quota-use.js';
 import type { MailTlsCredentials } from '../../protocol/tls/mail-tls.js';
 import type { DirectorLoginResult } from '../director-authenticator.js';
 import type { RecipientExpansion } from '../inbound/recipient-expansion.js';
+import { readForm, settingsFromForm } from './self-service-form.js';
 import { type PageNotice, settingsPage, signInPage } from './self-service-pages.js';
 import { quotaAnswerMs, quotaUseWithin } from './self-service-quota.js';
 import { csrfMatches, type SelfServiceSession, SelfServiceSessions } from './self-service-sessions.js';
@@ -71,8 +67,6 @@ export interface SelfServiceServerOptions {
 }
 
 const cookieName = 'mf_self_service';
-// Forms are small; a larger body is not one of ours.
-const maxBodyBytes = 32 * 1024;
 
 /** The director's self-service HTTPS page. */
 export class SelfServiceServer {
@@ -335,40 +329,6 @@ function badSetting(language: PageLanguage, problem: string): PageNotice {
   return { kind: 'refused', text: `${say(language, 'badSetting')} ${problem}` };
 }
 
-/** The settings a form asks for, or what is wrong with it in words. */
-export function settingsFromForm(form: URLSearchParams): UserSelfService | string {
-  const forwardTo = (form.get('forwardTo') ?? '')
-    .split(/[\r\n,]+/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
-  const start = form.get('vacationStart') ?? '';
-  const end = form.get('vacationEnd') ?? '';
-  const active = form.get('vacationActive') === 'on';
-  const subject = form.get('vacationSubject') ?? '';
-  const body = form.get('vacationBody') ?? '';
-  const hasVacation = active || start !== '' || end !== '' || subject !== '' || body !== '';
-  const date = (text: string) => fromGeneralizedTime(`${text.replaceAll('-', '')}000000Z`);
-  if (hasVacation && (!/^\d{4}-\d{2}-\d{2}$/.test(start) || !/^\d{4}-\d{2}-\d{2}$/.test(end)))
-    return 'the vacation needs a start and an end date';
-  const spamMode = form.get('spam') ?? 'none';
-  const score = Number(form.get('rejectScore'));
-  const parsed = selfServiceChange.safeParse({
-    forwardTo,
-    keepCopy: form.get('keepCopy') === 'on',
-    ...(hasVacation ? { vacation: { active, subject, body, startsAt: date(start), endsAt: date(end) } } : {}),
-    ...(spamMode === 'junk'
-      ? { spam: { mode: 'junk' } }
-      : spamMode === 'reject'
-        ? { spam: { mode: 'reject', rejectScore: score } }
-        : {}),
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return `${issue?.path.join(' ') ?? ''}: ${issue?.message ?? 'invalid'}`;
-  }
-  return parsed.data;
-}
-
 function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
@@ -397,16 +357,4 @@ function sameOrigin(request: IncomingMessage): boolean {
   } catch {
     return false;
   }
-}
-
-async function readForm(request: IncomingMessage): Promise<URLSearchParams | undefined> {
-  if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers['content-type'] ?? '')) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
