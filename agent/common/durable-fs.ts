@@ -61,10 +61,18 @@ export async function writeNewFileDurably(path: string, data: Buffer, mtime: Dat
 
 /** Appends to a file (created if missing) and fdatasyncs: resolves once the bytes are durable. */
 export async function appendDurably(path: string, data: Buffer): Promise<void> {
+  await appendToFile(path, data, { sync: true });
+}
+
+/**
+ * Appends to a file (created if missing); with `sync: false` the bytes are only written (the
+ * caller flushes the whole file system later: file-system-flush.ts).
+ */
+export async function appendToFile(path: string, data: Buffer, { sync }: { sync: boolean }): Promise<void> {
   const fd = await openFd(path, 'a', 0o600);
   try {
     await writeWhole(fd, data);
-    await fdatasyncFd(fd);
+    if (sync) await fdatasyncFd(fd);
   } finally {
     await closeFd(fd);
   }

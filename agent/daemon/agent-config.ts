@@ -179,6 +179,16 @@ const moveSettingsSchema = z
      * operator (or a test) stops a node at a chosen step and watches the move recover.
      */
     stepPauseMs: z.number().int().min(0).max(600_000).optional(),
+    /**
+     * Bytes to copy from which a copy round writes its files without an fsync each and flushes
+     * the file system once at its end (default 32 MiB; docs/moves.md "Durability of the copy").
+     */
+    bulkRoundBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 40)
+      .optional(),
   })
   .strict();
 

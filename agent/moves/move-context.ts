@@ -11,6 +11,7 @@ import type { MessageBaseGenerator } from '../mail/store/maildir/message-file-na
 import type { MoveJobRecord, MoveJournal } from './move-journal.js';
 import type { PeerLinks } from './peer-links.js';
 import type { SourceSide } from './source-side.js';
+import { bulkRoundBytes } from './sync/mailbox-copy.js';
 
 /** Retries and thresholds of the move jobs (defaults in `defaultMoveTuning`; tests shorten them). */
 export interface MoveTuning {
@@ -27,6 +28,8 @@ export interface MoveTuning {
   keepDays: number;
   /** A pause after every journaled step (failure drills; 0 in normal use). */
   stepPauseMs: number;
+  /** A copy round with this many bytes or more to copy is written unflushed, then flushed once. */
+  bulkRoundBytes: number;
 }
 
 export const defaultMoveTuning: MoveTuning = {
@@ -37,6 +40,7 @@ export const defaultMoveTuning: MoveTuning = {
   cutoverAttempts: 3,
   keepDays: 7,
   stepPauseMs: 0,
+  bulkRoundBytes: bulkRoundBytes,
 };
 
 /** A node's moves, as its jobs see them. */

@@ -108,6 +108,7 @@ export class MoveRunner {
       user: this.record.user,
       limit,
       names: this.context.names,
+      bulkFromBytes: this.context.tuning.bulkRoundBytes,
       signal: AbortSignal.any([this.stop, this.cancel]),
       onProgress: (messages, bytes) => this.progress(messages, bytes),
     };

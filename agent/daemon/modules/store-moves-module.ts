@@ -53,6 +53,7 @@ export class StoreMovesModule implements AgentModule {
       ...(settings?.retryDelaysMs ? { retryDelaysMs: settings.retryDelaysMs } : {}),
       ...(settings?.cutoverAttempts ? { cutoverAttempts: settings.cutoverAttempts } : {}),
       ...(settings?.stepPauseMs ? { stepPauseMs: settings.stepPauseMs } : {}),
+      ...(settings?.bulkRoundBytes === undefined ? {} : { bulkRoundBytes: settings.bulkRoundBytes }),
     };
     this.links = new PeerLinks({
       node: config.node,

@@ -11,7 +11,8 @@
  * threads at once (their fdatasyncs wait on the disk together).
  *
  * Durability is the same as `writeNewFileDurably`: a file is complete and fdatasynced when its
- * batch resolves; a failed write removes its file (the caller fsyncs the directories after).
+ * batch resolves; a failed write removes its file (the caller fsyncs the directories after). A
+ * bulk copy asks for no fdatasync and flushes the file system once instead (staging-maildir.ts).
  */
 import { type FileThread, FileThreads } from './file-thread.js';
 
@@ -35,7 +36,7 @@ const workerSource = `
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
 const { parentPort } = require('node:worker_threads');
-parentPort.on('message', ({ id, files, memory }) => {
+parentPort.on('message', ({ id, files, memory, sync }) => {
   const shared = Buffer.from(memory);
   const digests = [];
   try {
@@ -46,7 +47,7 @@ parentPort.on('message', ({ id, files, memory }) => {
         let written = 0;
         while (written < body.length) written += fs.writeSync(fd, body, written, body.length - written);
         fs.futimesSync(fd, file.mtime / 1000, file.mtime / 1000);
-        fs.fdatasyncSync(fd);
+        if (sync) fs.fdatasyncSync(fd);
       } catch (error) {
         fs.closeSync(fd);
         fs.rmSync(file.path, { force: true });
@@ -84,7 +85,7 @@ function sharedMemoryOf(files: readonly MessageFile[]): SharedArrayBuffer | unde
 }
 
 /** Writes files on one thread. */
-async function writeOn(thread: FileThread, files: readonly MessageFile[]): Promise<string[]> {
+async function writeOn(thread: FileThread, files: readonly MessageFile[], sync: boolean): Promise<string[]> {
   let memory = sharedMemoryOf(files);
   let lent: { busy: boolean } | undefined;
   let placed: Array<{ path: string; offset: number; length: number; mtime: number }>;
@@ -116,7 +117,7 @@ async function writeOn(thread: FileThread, files: readonly MessageFile[]): Promi
     own.busy = true;
   }
   try {
-    const answer = await thread.call({ files: placed, memory });
+    const answer = await thread.call({ files: placed, memory, sync });
     return answer.digests as string[];
   } finally {
     if (lent) lent.busy = false;
@@ -124,13 +125,17 @@ async function writeOn(thread: FileThread, files: readonly MessageFile[]): Promi
 }
 
 /**
- * Writes new files (O_EXCL: never over another), each with its mtime, fdatasynced; resolves with
- * each body's SHA-256 (hex, in the order given) once every file is durable. On a failure the
+ * Writes new files (O_EXCL: never over another), each with its mtime, fdatasynced unless `sync`
+ * is false (the caller then flushes the file system later: file-system-flush.ts); resolves with
+ * each body's SHA-256 (hex, in the order given) once every file is written. On a failure the
  * file that failed is removed, no more pieces are started, and it rejects once the pieces under
  * way are done (files written stay: the caller's records do not name them, so a reload removes
  * them as any file cut short).
  */
-export async function writeMessageFiles(files: readonly MessageFile[]): Promise<string[]> {
+export async function writeMessageFiles(
+  files: readonly MessageFile[],
+  { sync = true }: { sync?: boolean } = {},
+): Promise<string[]> {
   // Small pieces that each thread takes in turn as it finishes the last (not one share each: on a
   // loaded machine one thread waiting for a core would hold up the whole batch).
   const pieces: Array<{ from: number; to: number }> = [];
@@ -153,7 +158,7 @@ export async function writeMessageFiles(files: readonly MessageFile[]): Promise<
     while (next < pieces.length && failure === undefined) {
       const { from, to } = pieces[next++]!;
       try {
-        const written = await writeOn(thread, files.slice(from, to));
+        const written = await writeOn(thread, files.slice(from, to), sync);
         written.forEach((digest, i) => {
           digests[from + i] = digest;
         });

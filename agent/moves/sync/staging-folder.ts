@@ -9,6 +9,10 @@
  *   them in `mailfleet-move-digests`;
  * - at load, a record whose file is there is a copied message; a file without a record was cut
  *   short by a crash and is removed (it is copied again); a record without a file was expunged;
+ * - a bulk copy writes the same steps without the fsyncs and flushes the file system once at the
+ *   end of its round (staging-maildir.ts keeps the boot it wrote in): after a process crash the
+ *   page cache still holds every step in order, and after a reboot `load` reads every file back
+ *   and keeps only those whose body digest is the one recorded;
  * - flag changes rename the file; expunges unlink it.
  *
  * `finalize` writes what the live store reads besides the files: the uidlist compacted with the
@@ -19,10 +23,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  appendDurably,
+  appendToFile,
   fsyncDirectory,
   isMissing,
   readdirOrEmpty,
+  readWholeFile,
+  replaceFileAtomically,
   writeNewFileDurably,
 } from '../../common/durable-fs.js';
 import { KeywordTable, systemFlagLetters } from '../../mail/store/maildir/keyword-table.js';
@@ -101,8 +107,16 @@ export class StagingFolder {
     return folder;
   }
 
-  /** The folder as left on disk by an earlier run; undefined when it has no usable uidlist. */
-  static async load(name: string, path: string): Promise<StagingFolder | undefined> {
+  /**
+   * The folder as left on disk by an earlier run; undefined when it has no usable uidlist. With
+   * `verifyBodies` (unflushed writes of another boot), every recorded file is read back and kept
+   * only when its body has the recorded digest; the rest are removed (they are copied again).
+   */
+  static async load(
+    name: string,
+    path: string,
+    { verifyBodies = false }: { verifyBodies?: boolean } = {},
+  ): Promise<StagingFolder | undefined> {
     const uidlist = await readUidlist(path);
     if (!uidlist?.header) return undefined;
     const { uidValidity, uidNext, guid } = uidlist.header;
@@ -128,6 +142,10 @@ export class StagingFolder {
       files.delete(record.base);
       const size = file.size ?? (await stat(join(path, file.name))).size;
       const digest = digests.get(record.uid);
+      if (verifyBodies && !(digest && (await hasDigest(join(path, file.name), size, digest)))) {
+        await rm(join(path, file.name), { force: true });
+        continue;
+      }
       folder.messages.set(record.uid, {
         uid: record.uid,
         base: record.base,
@@ -140,6 +158,15 @@ export class StagingFolder {
     // Files with no record were written by a run cut short before their records: copied again.
     for (const file of files.values()) await rm(join(path, file.name), { force: true });
     await emptyDirectory(join(path, 'tmp'));
+    if (verifyBodies) {
+      // The records and digests as checked, written whole (a power loss may have torn a tail).
+      await folder.writeIndex();
+      await replaceFileAtomically(
+        join(path, digestsFileName),
+        [...folder.messages.values()].map((m) => `${m.uid} ${m.digest}\n`).join(''),
+      );
+      await Promise.all([fsyncDirectory(join(path, 'cur')), fsyncDirectory(join(path, 'new'))]);
+    }
     return folder;
   }
 
@@ -163,9 +190,14 @@ export class StagingFolder {
 
   /**
    * Adds messages durably (files, then the directories, then their records): after it resolves
-   * they are found again by `load` after any crash.
+   * they are found again by `load` after any crash. With `sync: false` the same steps in the same
+   * order without their fsyncs: the caller flushes the file system later (staging-maildir.ts).
    */
-  async add(incoming: readonly IncomingMessage[], names: MessageBaseGenerator): Promise<void> {
+  async add(
+    incoming: readonly IncomingMessage[],
+    names: MessageBaseGenerator,
+    { sync = true }: { sync?: boolean } = {},
+  ): Promise<void> {
     const staged: StagedMessage[] = [];
     const bodies = new Map<number, IncomingMessage>();
     // Letters first, one by one: a new keyword's letter is written before any file uses it.
@@ -192,11 +224,12 @@ export class StagingFolder {
         const { body, internalDate } = bodies.get(message.uid)!;
         return { path: this.filePath(message), body, mtime: internalDate };
       }),
+      { sync },
     );
     staged.forEach((message, i) => {
       message.digest = digests[i]!;
     });
-    await Promise.all([fsyncDirectory(join(this.path, 'cur')), fsyncDirectory(join(this.path, 'new'))]);
+    if (sync) await this.sync();
     staged.sort((a, b) => a.uid - b.uid);
     // Records in UID order: a message older than the last recorded one makes the file rewritten.
     if (staged[0]!.uid <= this.lastUid()) {
@@ -206,12 +239,14 @@ export class StagingFolder {
       await appendUidlistRecords(
         this.path,
         staged.map((m) => ({ uid: m.uid, base: m.base, extensions: '' })),
+        { sync },
       );
       for (const message of staged) this.messages.set(message.uid, message);
     }
-    await appendDurably(
+    await appendToFile(
       join(this.path, digestsFileName),
       Buffer.from(staged.map((m) => `${m.uid} ${m.digest}\n`).join('')),
+      { sync },
     );
   }
 
@@ -313,6 +348,12 @@ async function readDigests(path: string): Promise<Map<number, string>> {
     if (match) digests.set(Number(match[1]), match[2]!);
   }
   return digests;
+}
+
+/** Whether the file holds `size` bytes whose digest is `digest`. */
+async function hasDigest(path: string, size: number, digest: string): Promise<boolean> {
+  const body = await readWholeFile(path);
+  return body.length === size && bodyDigest(body) === digest;
 }
 
 async function emptyDirectory(path: string): Promise<void> {

@@ -4,41 +4,104 @@
  * Folders are StagingFolders; the mailbox-wide files (subscriptions, special uses, the last
  * UIDVALIDITY given) are written by `finalize`, after which the directory is renamed into the
  * user's place in one step (move-commit.ts).
+ *
+ * Unflushed writes: a bulk copy writes its files and records without an fsync each and flushes
+ * the file system once at the end of its round (file-system-flush.ts). Before its first such
+ * write it records the boot in `mailfleet-unflushed` (durably); the flush removes that file. So
+ * at `open` the file says that writes may not have reached the disk: written in this boot (a
+ * process crashed), they are in the page cache and one flush makes them durable; written in an
+ * earlier boot (a power loss, a kernel crash), each recorded message is read back and kept only
+ * when its body has the digest recorded with it (the rest are copied again).
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
+import { fsyncDirectory, isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
+import { currentBootId, flushFileSystem } from '../../common/file-system-flush.js';
 import { specialUseFolders } from '../../mail/store/mail-storage.js';
 import { folderDirectoryName, folderNameOfDirectory } from '../../mail/store/maildir/folder-names.js';
 import { writeSubscriptions } from '../../mail/store/maildir/mailbox-files.js';
 import { StagingFolder } from './staging-folder.js';
 import type { ManifestFolder } from './sync-protocol.js';
 
+const unflushedFileName = 'mailfleet-unflushed';
+
 /** A mailbox being copied in. */
 export class StagingMaildir {
+  /** `mailfleet-unflushed` is on disk. */
+  private unflushed = false;
+  /** Unflushed writes begun so far (a flush clears the mark only if none began while it ran). */
+  private unflushedWrites = 0;
+  /** The mark's steps, one at a time (a write never begins while the mark is being removed). */
+  private markSteps: Promise<unknown> = Promise.resolve();
+
   private constructor(
     readonly path: string,
     readonly folders: Map<string, StagingFolder>,
   ) {}
 
-  /** The copy left by an earlier run (after a restart), or a new empty one. */
+  /**
+   * The copy left by an earlier run (after a restart), or a new empty one; writes left unflushed
+   * by an earlier run are made durable first, or checked when the machine restarted since.
+   */
   static async open(path: string): Promise<StagingMaildir> {
     await Promise.all(
       ['cur', 'new', 'tmp'].map((d) => mkdir(join(path, d), { recursive: true, mode: 0o700 })),
     );
+    const writtenInBoot = await readUnflushedMark(path);
+    const verifyBodies = writtenInBoot !== undefined && writtenInBoot !== (await currentBootId());
     const folders = new Map<string, StagingFolder>();
-    const inbox = await StagingFolder.load('INBOX', path);
+    const inbox = await StagingFolder.load('INBOX', path, { verifyBodies });
     if (inbox) folders.set('INBOX', inbox);
     for (const entry of await readdir(path, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       const name = folderNameOfDirectory(entry.name);
       if (name === undefined) continue;
-      const folder = await StagingFolder.load(name, join(path, entry.name));
+      const folder = await StagingFolder.load(name, join(path, entry.name), { verifyBodies });
       // A folder cut short before its uidlist was written is made again from the source.
       if (folder) folders.set(name, folder);
       else await rm(join(path, entry.name), { recursive: true, force: true });
     }
-    return new StagingMaildir(path, folders);
+    const staging = new StagingMaildir(path, folders);
+    if (writtenInBoot !== undefined) {
+      staging.unflushed = true;
+      await staging.flush();
+    }
+    return staging;
+  }
+
+  /**
+   * Called before writes that will not be fsynced one by one: records this boot in
+   * `mailfleet-unflushed` (durably) unless it is there already.
+   */
+  beginUnflushedWrites(): Promise<void> {
+    this.unflushedWrites++;
+    return this.inTurn(async () => {
+      if (this.unflushed) return;
+      await replaceFileAtomically(join(this.path, unflushedFileName), `${await currentBootId()}\n`);
+      this.unflushed = true;
+    });
+  }
+
+  /**
+   * Makes every write so far durable (one flush of the file system) and, when no unflushed write
+   * began meanwhile, removes `mailfleet-unflushed`. Call it once the writes begun are done.
+   */
+  async flush(): Promise<void> {
+    if (!this.unflushed) return;
+    const writes = this.unflushedWrites;
+    await flushFileSystem(this.path);
+    await this.inTurn(async () => {
+      if (!this.unflushed || writes !== this.unflushedWrites) return;
+      await rm(join(this.path, unflushedFileName), { force: true });
+      await fsyncDirectory(this.path);
+      this.unflushed = false;
+    });
+  }
+
+  private inTurn(step: () => Promise<void>): Promise<void> {
+    const run = this.markSteps.then(step);
+    this.markSteps = run.catch(() => {});
+    return run;
   }
 
   /**
@@ -88,6 +151,17 @@ export class StagingMaildir {
     await replaceFileAtomically(join(this.path, 'mailfleet-uidvalidity'), `${lastUidValidity}\n`);
     // The store recomputes quota figures when maildirsize is missing.
     await rm(join(this.path, 'maildirsize'), { force: true });
+  }
+}
+
+/** The boot `mailfleet-unflushed` names, or undefined when there is none. */
+async function readUnflushedMark(path: string): Promise<string | undefined> {
+  try {
+    // An empty or torn mark still says "unflushed", by a boot no one knows: checked.
+    return (await readFile(join(path, unflushedFileName), 'utf8')).trim();
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
   }
 }
 

@@ -62,7 +62,14 @@ export async function startCrashFleet(compiled: CompiledAgent, users: number): P
       ),
     ],
     mailNodeSettings: {
-      moves: { stepPauseMs: 1200, retryDelaysMs: [300, 600, 1000, 2000, 3000, 5000], cutoverAttempts: 6 },
+      moves: {
+        stepPauseMs: 1200,
+        retryDelaysMs: [300, 600, 1000, 2000, 3000, 5000],
+        cutoverAttempts: 6,
+        // Every round written as a big mailbox's bulk copy is (unflushed, one flush at its end),
+        // so each kill lands among writes not yet flushed, and the restart makes them durable.
+        bulkRoundBytes: 0,
+      },
     },
   });
   const { ports } = fleet;

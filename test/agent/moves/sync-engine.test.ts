@@ -8,12 +8,14 @@
  * The move lock is checked against the embedded directory: a node the lock does not name as the
  * target gets nothing.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MoveState } from '../../../agent/common/directory/move-state.js';
+import { currentBootId } from '../../../agent/common/file-system-flush.js';
 import { JsonLogger } from '../../../agent/common/json-logger.js';
 import type { UserMailbox } from '../../../agent/mail/store/mail-storage.js';
 import { maildirOfUser } from '../../../agent/mail/store/maildir/mailbox-path.js';
@@ -254,6 +256,65 @@ describe('the sync engine', () => {
         if (body.includes('<lf-only@engine>')) copied.push(body);
       }
     expect(copied).toEqual([text.replaceAll('\n', '\r\n')]);
+  });
+
+  it('writes a bulk round unflushed under a mark of the boot, and flushes it and drops the mark at its end', async () => {
+    const stagingPath = join(work, 'bulk', 'Maildir');
+    const mark = join(stagingPath, 'mailfleet-unflushed');
+    const markSeen: boolean[] = [];
+    const watching = { onProgress: () => markSeen.push(existsSync(mark)) };
+    const staging = await StagingMaildir.open(stagingPath);
+    const round = await copyRound(staging, { ...copySource(), ...watching, bulkFromBytes: 0 });
+    expect(round.figures.messagesCopied).toBeGreaterThan(10);
+    expect(markSeen.length).toBeGreaterThan(0);
+    expect(markSeen.every(Boolean)).toBe(true);
+    expect(existsSync(mark)).toBe(false);
+    expect((await verifyCopy(staging, opener('store02'), lock.job, user)).differences).toEqual([]);
+
+    // A small mailbox is below the default threshold: written one file at a time, no mark.
+    markSeen.length = 0;
+    const small = await StagingMaildir.open(join(work, 'not-bulk', 'Maildir'));
+    await copyRound(small, { ...copySource(), ...watching });
+    expect(markSeen.length).toBeGreaterThan(0);
+    expect(markSeen.some(Boolean)).toBe(false);
+  });
+
+  it('keeps what a bulk round wrote when its process was killed in this boot, and flushes it at open', async () => {
+    const stagingPath = join(work, 'bulk-killed', 'Maildir');
+    const first = await copyRound(await StagingMaildir.open(stagingPath), {
+      ...copySource(),
+      bulkFromBytes: 0,
+    });
+    // As a kill -9 before the round's flush leaves it: the mark of this boot still there.
+    await writeFile(join(stagingPath, 'mailfleet-unflushed'), `${await currentBootId()}\n`);
+    const reopened = await StagingMaildir.open(stagingPath);
+    expect(existsSync(join(stagingPath, 'mailfleet-unflushed'))).toBe(false);
+    const counted = [...reopened.folders.values()].reduce((sum, f) => sum + f.messages.size, 0);
+    expect(counted).toBe(first.figures.messagesCopied);
+    const again = await copyRound(reopened, copySource());
+    expect(again.figures.messagesCopied).toBe(0);
+  });
+
+  it('after a reboot, reads a bulk round back and copies again each message whose body did not reach the disk', async () => {
+    const stagingPath = join(work, 'bulk-rebooted', 'Maildir');
+    await copyRound(await StagingMaildir.open(stagingPath), { ...copySource(), bulkFromBytes: 0 });
+    // As a power loss can leave unflushed files: one cut short, one the right length but zeros.
+    const inboxFiles = (await readdir(join(stagingPath, 'new'))).sort();
+    expect(inboxFiles.length).toBeGreaterThan(2);
+    const [short, zeroed] = [
+      join(stagingPath, 'new', inboxFiles[0]!),
+      join(stagingPath, 'new', inboxFiles[1]!),
+    ];
+    await truncate(short, 10);
+    await writeFile(zeroed, Buffer.alloc((await readFile(zeroed)).length));
+    await writeFile(join(stagingPath, 'mailfleet-unflushed'), '00000000-0000-4000-8000-000000000000\n');
+
+    const reopened = await StagingMaildir.open(stagingPath);
+    expect(existsSync(short) || existsSync(zeroed)).toBe(false);
+    expect(existsSync(join(stagingPath, 'mailfleet-unflushed'))).toBe(false);
+    const round = await copyRound(reopened, copySource());
+    expect(round.figures.messagesCopied).toBe(2);
+    expect((await verifyCopy(reopened, opener('store02'), lock.job, user)).differences).toEqual([]);
   });
 
   it('gives the mailbox only to the node the move lock names as the target', async () => {

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendDurably, isMissing, replaceFileAtomically } from '../../../common/durable-fs.js';
+import { appendToFile, isMissing, replaceFileAtomically } from '../../../common/durable-fs.js';
 import { TextChunks } from './text-chunks.js';
 import {
   formatUidlistHeader,
@@ -29,14 +29,19 @@ export async function readUidlist(folderPath: string): Promise<ParsedUidlist | u
   }
 }
 
-/** Appends records and fdatasyncs; resolves once they are durable. */
+/**
+ * Appends records and fdatasyncs; resolves once they are durable (with `sync: false`, once they
+ * are written: a bulk copy flushes its file system later).
+ */
 export async function appendUidlistRecords(
   folderPath: string,
   records: readonly UidlistRecord[],
+  { sync = true }: { sync?: boolean } = {},
 ): Promise<void> {
-  await appendDurably(
+  await appendToFile(
     join(folderPath, uidlistFileName),
     Buffer.from(records.map(formatUidlistRecord).join('')),
+    { sync },
   );
 }
 
