@@ -22,7 +22,7 @@ import { type BodyArena, giveBackArena, takeArena } from './body-arena.js';
 import type { IncomingMessage } from './staging-folder.js';
 import type { StagingMaildir } from './staging-maildir.js';
 import { type OpenSyncChannel, SyncRequestError, syncRequestFrames } from './sync-client.js';
-import type { ManifestFolder, ManifestMessage } from './sync-protocol.js';
+import { type ManifestFolder, type ManifestMessage, maxFetchUids } from './sync-protocol.js';
 import { formatUidSet, parseUidSet } from './uid-set.js';
 
 /** The source's mailbox as one manifest showed it. */
@@ -63,10 +63,16 @@ export interface CopySource {
 /** Bytes to copy from which a round writes unflushed and flushes once at its end. */
 export const bulkRoundBytes = 32 * 1024 * 1024;
 
-// A fetch asks for at most this many messages or bytes (a channel each), and writes land in
-// batches of this many bytes: large enough for few fsyncs, small enough to resume cheaply.
-const fetchMaxMessages = 2000;
-const fetchMaxBytes = 64 * 1024 * 1024;
+// A fetch asks for at most this many messages (all the source takes in one) or bytes, a channel
+// each. Few and large: each fetch costs a channel, the source's scan of the folder (30-70 ms for
+// 20,000 messages) and a pipeline that drains and fills again; measured on a 1 GiB move here,
+// 16 fetches of 2,000 messages took 7.7 s to copy, 4 fetches 5.4-6.1 s and one 5.6 s, with about
+// a quarter less CPU.
+// Nothing is held per fetch (bodies stream under back-pressure), so size costs no memory.
+const fetchMaxMessages = maxFetchUids;
+const fetchMaxBytes = 1024 * 1024 * 1024;
+// Writes land in batches of this many bytes: large enough for few fsyncs, small enough to resume
+// cheaply.
 const writeBatchBytes = 8 * 1024 * 1024;
 const writeBatchMessages = 256;
 // ...or what arrived in this long: under a bandwidth limit (400 kB/s takes 20 s to fill 8 MiB)
