@@ -33,6 +33,9 @@ export class StagingMaildir {
   private unflushedWrites = 0;
   /** The mark's steps, one at a time (a write never begins while the mark is being removed). */
   private markSteps: Promise<unknown> = Promise.resolve();
+  /** A flush started ahead of the round's end (`flushAhead`), and whether it failed. */
+  private flushingAhead: Promise<void> | undefined;
+  private flushAheadFailure: unknown;
 
   private constructor(
     readonly path: string,
@@ -89,6 +92,13 @@ export class StagingMaildir {
   async flush(): Promise<void> {
     if (!this.unflushed) return;
     const writes = this.unflushedWrites;
+    await this.flushingAhead;
+    if (this.flushAheadFailure !== undefined) {
+      // A write-back error is reported once: the flush that saw it fails the round.
+      const failure = this.flushAheadFailure;
+      this.flushAheadFailure = undefined;
+      throw failure;
+    }
     await flushFileSystem(this.path);
     await this.inTurn(async () => {
       if (!this.unflushed || writes !== this.unflushedWrites) return;
@@ -96,6 +106,22 @@ export class StagingMaildir {
       await fsyncDirectory(this.path);
       this.unflushed = false;
     });
+  }
+
+  /**
+   * Starts a flush and does not wait for it (unless one is running): during a bulk round, so that
+   * the disk writes what was written while the copy goes on, and the flush at the round's end
+   * finds little left to write. Makes nothing durable by itself: only `flush` removes the mark.
+   */
+  flushAhead(): void {
+    if (this.flushingAhead) return;
+    this.flushingAhead = flushFileSystem(this.path)
+      .catch((error: unknown) => {
+        this.flushAheadFailure ??= error;
+      })
+      .finally(() => {
+        this.flushingAhead = undefined;
+      });
   }
 
   private inTurn(step: () => Promise<void>): Promise<void> {

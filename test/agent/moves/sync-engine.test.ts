@@ -9,7 +9,7 @@
  * target gets nothing.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -315,6 +315,21 @@ describe('the sync engine', () => {
     const round = await copyRound(reopened, copySource());
     expect(round.figures.messagesCopied).toBe(2);
     expect((await verifyCopy(reopened, opener('store02'), lock.job, user)).differences).toEqual([]);
+  });
+
+  it('fails the round when a flush started ahead failed, and flushes and drops the mark once it can', async () => {
+    const stagingPath = join(work, 'flush-ahead', 'Maildir');
+    const staging = await StagingMaildir.open(stagingPath);
+    await staging.beginUnflushedWrites();
+    // The copy's directory gone while the flush ahead starts: `sync -f` fails, as on a write-back error.
+    await rename(stagingPath, `${stagingPath}.away`);
+    staging.flushAhead();
+    await expect(staging.flush()).rejects.toThrow(/flushing the file system of .* failed/);
+    await rename(`${stagingPath}.away`, stagingPath);
+    expect(existsSync(join(stagingPath, 'mailfleet-unflushed'))).toBe(true);
+    staging.flushAhead();
+    await staging.flush();
+    expect(existsSync(join(stagingPath, 'mailfleet-unflushed'))).toBe(false);
   });
 
   it('gives the mailbox only to the node the move lock names as the target', async () => {
