@@ -23,15 +23,22 @@ export interface SyncFrame {
 
 const empty = Buffer.alloc(0);
 
+// A body up to this size goes out in one write with its header: each write on an SSH channel is
+// a packet of its own (encrypted and written to the socket on its own), and many messages are
+// smaller than this (70 % of the move bench's mix). A larger body is written as it is, not copied.
+const joinedBodyBytes = 16 * 1024;
+
 /** Writes one frame; resolves once the stream has room for more. */
 export async function writeFrame(stream: Writable, header: unknown, body: Buffer = empty): Promise<void> {
   const json = Buffer.from(JSON.stringify(header));
-  const lengths = Buffer.alloc(4);
-  lengths.writeUInt32BE(json.length);
-  const bodyLength = Buffer.alloc(4);
-  bodyLength.writeUInt32BE(body.length);
-  const ok = stream.write(Buffer.concat([lengths, json, bodyLength]));
-  const okBody = body.length === 0 ? ok : stream.write(body);
+  const joined = body.length <= joinedBodyBytes;
+  const frame = Buffer.allocUnsafe(8 + json.length + (joined ? body.length : 0));
+  frame.writeUInt32BE(json.length, 0);
+  json.copy(frame, 4);
+  frame.writeUInt32BE(body.length, 4 + json.length);
+  if (joined) body.copy(frame, 8 + json.length);
+  const ok = stream.write(frame);
+  const okBody = joined ? ok : stream.write(body);
   if (!okBody || !ok) await waitForDrain(stream);
 }
 
