@@ -1,7 +1,8 @@
 /**
  * A small list of records kept in one JSON file of a data directory, replaced atomically at each
- * change (temp file, fsync, rename): what a director writes down about the holds it placed, so a
- * restart knows them. Changes run one at a time, in call order.
+ * change (temp file, fsync, rename): what a director writes down about the holds it placed (a
+ * move's cutover holds, a switch-over's holds), so a restart knows them. Changes run one at a
+ * time, in call order.
  */
 import type { z } from 'zod';
 import { isMissing, readWholeFile, replaceFileAtomically } from './durable-fs.js';

@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { isMissing, readWholeFile, replaceFileAtomically } from '../common/durable-fs.js';
+import { DurableRecordList } from '../common/durable-record-list.js';
 import type { JsonLogger } from '../common/json-logger.js';
 import type { RecipientRouter } from '../mail/director/inbound/recipient-router.js';
 import type { MailQueue } from '../mail/director/queue/mail-queue.js';
@@ -35,28 +35,20 @@ type CutoverHold = z.infer<typeof heldSchema>[number];
 
 /** The move holds of one director. */
 export class CutoverHolds {
-  private readonly file: string;
-  private held: CutoverHold[] = [];
-  /** One change of the file at a time, in call order. */
-  private writing: Promise<unknown> = Promise.resolve();
+  private readonly held: DurableRecordList<CutoverHold>;
 
   constructor(private readonly options: CutoverHoldsOptions) {
-    this.file = join(options.dataDir, 'cutover-holds.json');
+    this.held = new DurableRecordList(join(options.dataDir, 'cutover-holds.json'), heldSchema);
   }
 
   /** Reads the holds written before a restart. */
-  async load(): Promise<void> {
-    try {
-      this.held = heldSchema.parse(JSON.parse((await readWholeFile(this.file)).toString('utf8')));
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-      this.held = [];
-    }
+  load(): Promise<void> {
+    return this.held.load();
   }
 
   /** The holds in force (for status). */
   list(): ReadonlyArray<Readonly<CutoverHold>> {
-    return this.held;
+    return this.held.list();
   }
 
   /**
@@ -65,8 +57,11 @@ export class CutoverHolds {
    * and the kick. Returns how many proxied sessions were closed.
    */
   async hold(job: string, user: string): Promise<{ sessionsClosed: number }> {
-    if (!this.held.some((h) => h.job === job && h.user === user)) {
-      await this.save(() => this.held.push({ job, user, since: this.options.now() }));
+    if (!this.list().some((h) => h.job === job && h.user === user)) {
+      const since = this.options.now();
+      await this.held.change((held) =>
+        held.some((h) => h.job === job && h.user === user) ? [...held] : [...held, { job, user, since }],
+      );
     }
     await this.options.queue()?.hold({ user });
     const proxies = this.options.proxies();
@@ -76,14 +71,13 @@ export class CutoverHolds {
 
   /** Drops the user's cached routes, then lifts the holds; true when this director held them. */
   async release(job: string, user: string): Promise<{ released: boolean }> {
-    const known = this.held.some((h) => h.job === job && h.user === user);
+    const known = this.list().some((h) => h.job === job && h.user === user);
     this.options.router()?.invalidate({ user });
     const proxies = this.options.proxies();
     proxies?.invalidate();
     const proxyReleased = proxies?.release(user) ?? false;
     const queueReleased = (await this.options.queue()?.release({ user })) ?? false;
-    if (known)
-      await this.save(() => (this.held = this.held.filter((h) => !(h.job === job && h.user === user))));
+    if (known) await this.held.change((held) => held.filter((h) => !(h.job === job && h.user === user)));
     return { released: known || proxyReleased || queueReleased };
   }
 
@@ -93,7 +87,7 @@ export class CutoverHolds {
    * be read leaves every hold as it is.
    */
   async sweep(): Promise<void> {
-    for (const hold of [...this.held]) {
+    for (const hold of [...this.list()]) {
       let lockedByJob: boolean;
       try {
         const entry = await this.options.directory.findUserByAddress(hold.user);
@@ -116,14 +110,5 @@ export class CutoverHolds {
       });
       await this.release(hold.job, hold.user);
     }
-  }
-
-  private save(change: () => void): Promise<void> {
-    const run = this.writing.then(async () => {
-      change();
-      await replaceFileAtomically(this.file, `${JSON.stringify(this.held)}\n`);
-    });
-    this.writing = run.catch(() => {});
-    return run;
   }
 }
