@@ -9,9 +9,16 @@
  * binding it a few seconds later, another program's connection can take it (seen: two of 39 nodes
  * failing with EADDRINUSE while other test suites ran). Below the range only a program that binds
  * that very port on purpose can collide.
+ *
+ * One process never hands out a port twice: `lab up` chooses its nodes' ports while its scanners
+ * and simulated outside world choose theirs, and a port chosen by one but not yet bound looks free
+ * to the other.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+
+/** Every port this process has handed out (a few hundred numbers at most, for a 39-node lab). */
+const handedOut = new Set<number>();
 
 /** Lowest port handed out; below it lie the well-known and most registered service ports. */
 const lowestLabPort = 10_000;
@@ -40,11 +47,13 @@ export async function findFreePorts(count: number, host = '127.0.0.1'): Promise<
       const port = low + Math.floor(Math.random() * (high - low + 1));
       if (tried.has(port)) continue;
       tried.add(port);
+      if (handedOut.has(port)) continue;
       const server = await holdPort(port, host);
       if (!server) continue;
       servers.push(server);
       ports.push(port);
     }
+    for (const port of ports) handedOut.add(port);
     return ports;
   } finally {
     await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
@@ -58,6 +67,14 @@ function holdPort(port: number, host: string): Promise<Server | undefined> {
     server.once('error', () => resolve(undefined));
     server.listen(port, host, () => resolve(server));
   });
+}
+
+/**
+ * Marks ports as handed out, so `findFreePorts` in this process never returns them: a reused lab's
+ * saved ports, before its scanners choose theirs.
+ */
+export function reservePorts(ports: Iterable<number>): void {
+  for (const port of ports) handedOut.add(port);
 }
 
 /** Whether a TCP port can be bound on `host` right now. */

@@ -32,12 +32,12 @@ export class LabSupervisor {
     this.control = await serveLabControl(this.layout.controlSocket, (request) => this.handle(request));
     const directory = this.state.nodes.filter((n) => n.role === 'directory');
     for (const node of directory) {
-      await this.startNode(node);
+      await this.startNode(node.name);
       if (node.ldapPort !== undefined) await waitForPort(node.ldapPort, 30_000, node.name);
     }
     const others = this.state.nodes.filter((n) => n.role !== 'directory');
     for (let i = 0; i < others.length; i += startWave) {
-      await Promise.all(others.slice(i, i + startWave).map((n) => this.startNode(n)));
+      await Promise.all(others.slice(i, i + startWave).map((n) => this.startNode(n.name)));
     }
   }
 
@@ -58,10 +58,11 @@ export class LabSupervisor {
     await rm(this.layout.supervisorPid, { force: true });
   }
 
-  private async startNode(node: LabNode): Promise<number> {
-    const running = await runningNodePid(this.layout, node.name);
+  /** Starts the node named `name` unless it runs; resolves with its pid. */
+  async startNode(name: string): Promise<number> {
+    const running = await runningNodePid(this.layout, name);
     if (running !== undefined) return running;
-    return spawnNode(this.layout, node.name);
+    return spawnNode(this.layout, name);
   }
 
   private async handle(request: LabControlRequest): Promise<LabControlReply> {

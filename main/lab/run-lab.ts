@@ -9,26 +9,24 @@ import { openFleet } from '../core/open-fleet.js';
 import { createLab } from './create-lab.js';
 import { publishLabDomainRecords } from './edge/lab-domain-records.js';
 import { startLabEdgeDaemons } from './edge/lab-edge-daemons.js';
-import { findFreePorts, isPortFree } from './free-ports.js';
-import { ensureLabCertificates, mailRoles } from './lab-certificates.js';
+import { reservePorts } from './free-ports.js';
+import { ensureLabCertificates } from './lab-certificates.js';
 import { writeLabFiles } from './lab-files.js';
 import type { LabLayout } from './lab-layout.js';
 import { labNoMailDomain, labOutsideRules, labSimulatedDomains } from './lab-outside-world.js';
 import {
   defaultLabSettings,
-  type LabMailPorts,
-  type LabProxyPorts,
   type LabSettings,
   type LabSpec,
   type LabState,
-  labMailPortNames,
   labNodeRoles,
-  labProxyPortNames,
   readLabState,
   writeLabState,
 } from './lab-plan.js';
+import { repickTakenPorts, savedPorts } from './lab-ports.js';
 import { LabSupervisor } from './lab-supervisor.js';
 import { runningNodePid } from './node-process.js';
+import { readNodeStartFailure } from './node-start-failure.js';
 import type { DnsResponder } from './simulated-internet/dns-responder.js';
 import { startSimulatedInternet } from './simulated-internet/simulated-internet.js';
 import { runningSupervisorPid } from './supervisor-pid.js';
@@ -49,6 +47,8 @@ export async function runLab(
   if (running !== undefined) throw new Error(`a lab is already running at ${layout.home} (pid ${running})`);
 
   let state = await readLabState(layout.state);
+  // The scanners and the outside world choose their ports while the lab's are checked: never one of these.
+  if (state) reservePorts(savedPorts(state));
   // The outside world and the scanners start while the lab is made or read: rspamd's first start
   // alone takes seconds, and they need nothing from the lab's state.
   const outsideStarting = startOutside(layout.home, say);
@@ -91,8 +91,22 @@ export async function runLab(
   });
   try {
     await supervisor.start();
+    // A node whose port another program took before the agent bound it starts again on new ports.
+    const restartOnNewPorts = async (name: string) => {
+      state = await repickTakenPorts(layout, state as LabState);
+      await writeLabState(layout.state, state);
+      await writeLabFiles(layout, state, { ...settings, outside, edge });
+      await supervisor.startNode(name);
+      return state;
+    };
     const waited = await Promise.race([
-      waitAllUp(layout, state, began, say, internet.dns, edge.ready),
+      waitAllUp(layout, state, {
+        began,
+        say,
+        dns: internet.dns,
+        scannersReady: edge.ready,
+        restartOnNewPorts,
+      }),
       signalled.then(() => undefined),
     ]);
     if (waited === undefined) say('stopping before every node was up');
@@ -127,22 +141,69 @@ async function startOutside(home: string, say: (line: string) => void) {
   }
 }
 
-/** Polls over SSH until every node answers; prints the one line that says the lab is up. */
-async function waitAllUp(
-  layout: LabLayout,
-  state: LabState,
-  began: number,
-  say: (line: string) => void,
-  dns: DnsResponder,
-  scannersReady: Promise<void>,
-) {
-  const profile = await loadFleetProfile(layout.profile);
+/** What {@link waitAllUp} needs besides the layout and the nodes. */
+interface WaitAllUpOptions {
+  /** When `lab up` started (the line it prints says how long the whole start took). */
+  began: number;
+  say: (line: string) => void;
+  dns: DnsResponder;
+  scannersReady: Promise<void>;
+  /** Gives a stopped node new ports for those taken, rewrites the lab's files and starts it. */
+  restartOnNewPorts: (name: string) => Promise<LabState>;
+}
+
+/** How often the nodes' processes are checked while the lab waits for them to answer. */
+const processCheckMs = 1000;
+
+/**
+ * How often one node is started again because another program took its port: a port is taken by
+ * chance, so a second time is rare and a third means something holds ports on purpose.
+ */
+const maxPortRestarts = 3;
+
+/**
+ * Polls over SSH until every node answers; prints the one line that says the lab is up. A node
+ * whose agent stops meanwhile is named at once with its own words, or, when another program took
+ * one of its ports, started again on new ports.
+ */
+async function waitAllUp(layout: LabLayout, started: LabState, options: WaitAllUpOptions) {
+  const { say } = options;
+  let state = started;
   const deadline = Date.now() + allUpTimeoutMs;
+  const restarts = new Map<string, number>();
+  let nextProcessCheck = Date.now() + processCheckMs;
   let open: Awaited<ReturnType<typeof openFleet>> | undefined;
   try {
     while (Date.now() < deadline) {
+      if (Date.now() >= nextProcessCheck) {
+        nextProcessCheck = Date.now() + processCheckMs;
+        const up = new Set(
+          open
+            ? nodeStatuses(open.fleet.snapshot())
+                .filter((s) => s.state === 'up')
+                .map((s) => s.name)
+            : [],
+        );
+        for (const node of state.nodes) {
+          if (up.has(node.name) || (await runningNodePid(layout, node.name)) !== undefined) continue;
+          const failure = await readNodeStartFailure(layout.nodeLog(node.name));
+          const tries = restarts.get(node.name) ?? 0;
+          if (!failure.portTaken || tries >= maxPortRestarts) {
+            say(
+              `${node.name} stopped while starting: ${failure.reason} (its log: ${layout.nodeLog(node.name)})`,
+            );
+            return false;
+          }
+          restarts.set(node.name, tries + 1);
+          say(`${node.name} could not start: ${failure.reason}; starting it again on new ports`);
+          state = await options.restartOnNewPorts(node.name);
+          // Its control port may have changed: the fleet is opened again from the rewritten profile.
+          await open?.close();
+          open = undefined;
+        }
+      }
       try {
-        open ??= await openFleet(profile, { subscribe: false });
+        open ??= await openFleet(await loadFleetProfile(layout.profile), { subscribe: false });
       } catch {
         await new Promise((r) => setTimeout(r, 250));
         continue;
@@ -151,8 +212,8 @@ async function waitAllUp(
       const up = statuses.filter((s) => s.state === 'up').length;
       if (statuses.length === state.nodes.length && up === statuses.length) {
         // The gateway scans with them: "up" means they answer too (they started beside the agents).
-        await scannersReady;
-        const seconds = ((Date.now() - began) / 1000).toFixed(1);
+        await options.scannersReady;
+        const seconds = ((Date.now() - options.began) / 1000).toFixed(1);
         say(
           `lab up: all ${up} nodes answering after ${seconds} s; fleet profile ${layout.profile}, ` +
             `users in ${layout.usersCsv}`,
@@ -160,13 +221,15 @@ async function waitAllUp(
         const page = state.nodes.find((node) => node.role === 'director')?.selfServicePort;
         if (page !== undefined)
           say(`self-service page for users: https://127.0.0.1:${page}/ (trust the lab CA, ${layout.caCert})`);
-        await publishDomainRecords(open, state, dns, say);
+        await publishDomainRecords(open, state, options.dns, say);
         return true;
       }
       await new Promise((r) => setTimeout(r, 250));
     }
     const statuses = open ? nodeStatuses(open.fleet.snapshot()) : [];
-    const down = statuses.filter((s) => s.state !== 'up').map((s) => s.name);
+    const down = statuses
+      .filter((s) => s.state !== 'up')
+      .map((s) => (s.problem ? `${s.name} (${s.problem})` : s.name));
     say(`not every node answered within ${allUpTimeoutMs / 1000} s; still down: ${down.join(', ') || 'all'}`);
     return false;
   } finally {
@@ -193,82 +256,4 @@ async function publishDomainRecords(
   } catch (error) {
     say(`the lab domains' DNS records could not be published: ${(error as Error).message}`);
   }
-}
-
-/** Keeps the saved ports, except those something else has taken since; those get new free ports. */
-async function repickTakenPorts(layout: LabLayout, state: LabState): Promise<LabState> {
-  const nodes = [];
-  const taken = savedPorts(state);
-  for (const node of state.nodes) {
-    if ((await runningNodePid(layout, node.name)) !== undefined) {
-      nodes.push(node); // our own agent holds its ports
-      continue;
-    }
-    const next = { ...node };
-    if (!(await isPortFree(next.controlPort))) [next.controlPort] = (await findFreePorts(1)) as [number];
-    if (!(await isPortFree(next.metricsPort))) [next.metricsPort] = (await findFreePorts(1)) as [number];
-    if (next.ldapPort !== undefined && !(await isPortFree(next.ldapPort))) {
-      [next.ldapPort] = (await findFreePorts(1)) as [number];
-    }
-    if (mailRoles.has(next.role)) next.mail = await mailPorts(next.mail, taken);
-    if (next.role === 'director' || next.role === 'gateway')
-      next.smtpPort = await keepOrPick(next.smtpPort, taken);
-    if (next.role === 'director') {
-      next.submissionPort = await keepOrPick(next.submissionPort, taken);
-      next.selfServicePort = await keepOrPick(next.selfServicePort, taken);
-      next.proxy = await proxyPorts(next.proxy, taken);
-    }
-    nodes.push(next);
-  }
-  return { ...state, nodes };
-}
-
-/** A mail node's ports: the saved ones that are still free, new free ports for the rest (or all, for an older lab). */
-async function mailPorts(saved: LabMailPorts | undefined, taken: Set<number>): Promise<LabMailPorts> {
-  const ports = {} as LabMailPorts;
-  for (const name of labMailPortNames) {
-    const port = saved?.[name];
-    if (port !== undefined && (await isPortFree(port))) {
-      ports[name] = port;
-      continue;
-    }
-    // Ports saved for other nodes are free while those nodes are down: never hand them out twice.
-    let fresh = (await findFreePorts(1))[0] as number;
-    while (taken.has(fresh)) fresh = (await findFreePorts(1))[0] as number;
-    taken.add(fresh);
-    ports[name] = fresh;
-  }
-  return ports;
-}
-
-/** The director's proxy ports: the saved ones still free, new ones for the rest (or all, for an older lab). */
-async function proxyPorts(saved: LabProxyPorts | undefined, taken: Set<number>): Promise<LabProxyPorts> {
-  const ports = {} as LabProxyPorts;
-  for (const name of labProxyPortNames) ports[name] = await keepOrPick(saved?.[name], taken);
-  return ports;
-}
-
-/** Every port lab.json assigns. */
-function savedPorts(state: LabState): Set<number> {
-  const ports = new Set<number>();
-  for (const node of state.nodes) {
-    ports.add(node.controlPort);
-    ports.add(node.metricsPort);
-    if (node.ldapPort !== undefined) ports.add(node.ldapPort);
-    for (const name of labMailPortNames) if (node.mail) ports.add(node.mail[name]);
-    if (node.smtpPort !== undefined) ports.add(node.smtpPort);
-    if (node.submissionPort !== undefined) ports.add(node.submissionPort);
-    if (node.selfServicePort !== undefined) ports.add(node.selfServicePort);
-    for (const name of labProxyPortNames) if (node.proxy) ports.add(node.proxy[name]);
-  }
-  return ports;
-}
-
-/** A saved port if it is still free, else a fresh one no other node of the lab holds (labs made before it get one). */
-async function keepOrPick(saved: number | undefined, taken: Set<number>): Promise<number> {
-  if (saved !== undefined && (await isPortFree(saved))) return saved;
-  let fresh = (await findFreePorts(1))[0] as number;
-  while (taken.has(fresh)) fresh = (await findFreePorts(1))[0] as number;
-  taken.add(fresh);
-  return fresh;
 }

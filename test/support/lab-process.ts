@@ -85,7 +85,8 @@ export async function startLabProcess(home: string, flags: string[], timeoutMs: 
   const began = Date.now();
   while (!/lab up: all \d+ nodes answering/.test(output)) {
     if (child.exitCode !== null) throw new Error(`lab up exited: ${output}`);
-    if (Date.now() - began > timeoutMs) {
+    // `lab up` has said which node did not come up and why: no use waiting out the rest.
+    if (Date.now() - began > timeoutMs || /stopped while starting|not every node answered/.test(output)) {
       await lab.stop();
       throw new Error(`lab never came up: ${output}`);
     }

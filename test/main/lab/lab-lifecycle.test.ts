@@ -1,15 +1,17 @@
 /**
  * A small lab's life: up, the CLI as a lower tier, the directory down, `lab down` from another
- * process, and a second `lab up` on the same home reusing its data.
+ * process, a second `lab up` on the same home reusing its data, and a third where a node's port is
+ * taken as it starts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LdapFleetDirectory } from '../../../agent/common/directory/ldap-fleet-directory.js';
 import { loadFleetProfile } from '../../../main/core/fleet-profile.js';
+import { type LabState, labStateSchema } from '../../../main/lab/lab-plan.js';
 import { type LabProcess, mailfleetCli, startLabProcess } from '../../support/lab-process.js';
 
 const run = promisify(execFile);
@@ -103,4 +105,33 @@ describe('a small lab', () => {
       await directory.close();
     }
   });
+
+  it('starts a node again on new ports when another program took one of them as it started', {
+    timeout: 120_000,
+  }, async () => {
+    await mailfleet('fleet.json', 'lab', 'down', '--home', home);
+    if (lab.child.exitCode === null) await new Promise((r) => lab.child.once('exit', r));
+    // Both stores keep the same saved control port: each is free when `lab up` checks it, and the
+    // store that binds it second finds it taken, as when another program takes it in between.
+    const statePath = join(home, 'lab.json');
+    const state = readState(await readFile(statePath, 'utf8'));
+    const shared = state.nodes.find((n) => n.name === 'store01')!.controlPort;
+    const nodes = state.nodes.map((n) => (n.name === 'store02' ? { ...n, controlPort: shared } : n));
+    await writeFile(statePath, JSON.stringify({ ...state, nodes }));
+
+    lab = await labUp();
+    expect(lab.output()).toMatch(
+      new RegExp(`store0[12] could not start: .*EADDRINUSE.*${shared}; starting it again on new ports`),
+    );
+    const after = readState(await readFile(statePath, 'utf8')).nodes;
+    const ports = after.filter((n) => n.name.startsWith('store')).map((n) => n.controlPort);
+    expect(new Set(ports).size).toBe(ports.length);
+    const { stdout } = await mailfleet('fleet.json', 'status', '--json');
+    const rows = JSON.parse(stdout) as { name: string; state: string }[];
+    expect(rows.filter((r) => r.state !== 'up')).toEqual([]);
+  });
 });
+
+function readState(text: string): LabState {
+  return labStateSchema.parse(JSON.parse(text));
+}
