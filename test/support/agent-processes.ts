@@ -4,6 +4,7 @@
  * loopback ports fixed before the fleet starts (so a node started again listens where it did) and
  * one raw message sent by SMTP or LMTP.
  */
+import { once } from 'node:events';
 import { createTransport } from 'nodemailer';
 import { findFreePorts } from '../../main/lab/free-ports.js';
 import { type AgentChild, spawnAgentChild } from './agent-child.js';
@@ -20,6 +21,9 @@ export interface AgentProcesses<N extends string> {
   startAll(nodes: readonly N[]): Promise<void>;
 }
 
+/** How many times a node is started when one of its ports is taken at that moment. */
+const portTakenTries = 4;
+
 /** Agents started from `configs` (written to `<configDir>/<node>.json` at each start). */
 export function agentProcesses<N extends string>(
   compiled: CompiledAgent,
@@ -28,14 +32,26 @@ export function agentProcesses<N extends string>(
 ): AgentProcesses<N> {
   const running = new Map<N, AgentChild>();
   const start = async (node: N) => {
-    const child = await spawnAgentChild({
-      bin: compiled.bin,
-      config: JSON.parse(JSON.stringify(configs[node])),
-      configDir,
-      configFile: `${node}.json`,
-    });
-    running.set(node, child);
-    await child.waitForLog('started');
+    for (let attempt = 1; ; attempt++) {
+      const child = await spawnAgentChild({
+        bin: compiled.bin,
+        config: JSON.parse(JSON.stringify(configs[node])),
+        configDir,
+        configFile: `${node}.json`,
+      });
+      running.set(node, child);
+      try {
+        await child.waitForLog('started');
+        return;
+      } catch (error) {
+        // Another suite's free-port search binds ports for a moment to check them (free-ports.ts):
+        // a node's fixed port can be taken just then. It is free again shortly after.
+        await outputEnded(child);
+        const portTaken = child.stderr.some((line) => /EADDRINUSE/.test(line));
+        if (!portTaken || attempt >= portTakenTries) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
   };
   const kill = async (node: N) => {
     const child = running.get(node);
@@ -57,6 +73,13 @@ export function agentProcesses<N extends string>(
       }
     },
   };
+}
+
+/** Resolves once the exited child's stdout and stderr are read to their end. */
+async function outputEnded(agent: AgentChild): Promise<void> {
+  const { child } = agent;
+  if (child.stdout?.closed !== false && child.stderr?.closed !== false) return;
+  await once(child, 'close');
 }
 
 /**
