@@ -24,6 +24,7 @@ import { SrsRewriter } from '../../../../agent/mail/srs/srs-address.js';
 import { loadSrsSecrets } from '../../../../agent/mail/srs/srs-secrets.js';
 import { seedEntries, seedPasswords, testBaseDn } from '../../../support/directory-seed.js';
 import { startEmbeddedDirectory } from '../../../support/embedded-directory.js';
+import { forgedSrsHash } from '../../../support/forged-srs.js';
 import type { TestDirectory } from '../../../support/test-directory.js';
 import { type RecordingSink, startRecordingSink } from './recording-sink.js';
 
@@ -119,7 +120,7 @@ describe('SRS at the gateway', () => {
 
   it('refuses a forged hash and a stamp older than 21 days at RCPT, in words, without greylisting first', async () => {
     const valid = director.forward('victim@outside.example');
-    const forged = valid.replace(/^SRS0=(.)/, (_, first: string) => `SRS0=${first === 'A' ? 'B' : 'A'}`);
+    const forged = forgedSrsHash(valid);
     expect(await bounce(forged, '127.0.0.3')).toMatch(
       /^550 5\.1\.1 not a valid SRS address: its hash is not ours/,
     );

@@ -11,19 +11,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SrsRewriter, srsMaxAgeDays } from '../../../../agent/mail/srs/srs-address.js';
 import { loadSrsSecrets } from '../../../../agent/mail/srs/srs-secrets.js';
+import { forgedSrsHash } from '../../../support/forged-srs.js';
 import { startPostsrsd, type TestPostsrsd } from '../../../support/postsrsd.js';
 
 const day = 86_400_000;
 const domain = 'director01.univ.example';
 const secret = 'dGhlLXRlc3Qtc2VjcmV0LW9mLXRoZS1kaXJlY3Rvcg==';
-
-/** One hash character changed, the rest as it was. */
-function forged(address: string): string {
-  return address.replace(
-    /^(SRS[01]=)(.)/,
-    (_, tag: string, first: string) => `${tag}${first === 'A' ? 'B' : 'A'}`,
-  );
-}
 
 describe('SRS addresses, checked against postsrsd', () => {
   let postsrsd: TestPostsrsd;
@@ -82,7 +75,7 @@ describe('SRS addresses, checked against postsrsd', () => {
   it('refuses a forged hash, a garbled address and a stamp older than 21 days, like postsrsd', async () => {
     const now = Date.now();
     const rewritten = ours(now).forward('sender@outside.example');
-    const fake = forged(rewritten);
+    const fake = forgedSrsHash(rewritten);
     expect(ours(now).reverse(fake)).toEqual({ ok: false, reason: 'bad hash' });
     expect(await postsrsd.reverse(fake)).toMatch(/^500 /);
     const garbled = `SRS0=${rewritten.slice(5, 9)}=J2=outside.example@${domain}`;
