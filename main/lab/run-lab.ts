@@ -213,6 +213,9 @@ async function waitAllUp(layout: LabLayout, started: LabState, options: WaitAllU
       if (statuses.length === state.nodes.length && up === statuses.length) {
         // The gateway scans with them: "up" means they answer too (they started beside the agents).
         await options.scannersReady;
+        // Before the line that says the lab is up: whoever waits for it sends mail next, and the
+        // gateway checks the lab domains' SPF, DKIM and DMARC in the DNS.
+        await publishDomainRecords(open, state, options.dns, say);
         const seconds = ((Date.now() - options.began) / 1000).toFixed(1);
         say(
           `lab up: all ${up} nodes answering after ${seconds} s; fleet profile ${layout.profile}, ` +
@@ -221,7 +224,6 @@ async function waitAllUp(layout: LabLayout, started: LabState, options: WaitAllU
         const page = state.nodes.find((node) => node.role === 'director')?.selfServicePort;
         if (page !== undefined)
           say(`self-service page for users: https://127.0.0.1:${page}/ (trust the lab CA, ${layout.caCert})`);
-        await publishDomainRecords(open, state, options.dns, say);
         return true;
       }
       await new Promise((r) => setTimeout(r, 250));
