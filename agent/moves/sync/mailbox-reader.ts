@@ -117,7 +117,7 @@ export async function sendMessages(
     // Groups are read ahead of the one being sent (up to readAheadBytes, at least one): the reader
     // threads read the next messages while the current ones are framed, encrypted and wait for
     // the channel's window, instead of the two taking turns.
-    const reads: Array<Promise<Array<ReadBody | undefined>>> = [];
+    const reads: Array<Promise<ReadGroup>> = [];
     let readBytes = 0;
     let readNext = 0;
     const fill = () => {
@@ -132,8 +132,9 @@ export async function sendMessages(
     };
     for (const group of groups) {
       fill();
-      const bodies = await reads.shift()!;
+      const { bodies, release } = await reads.shift()!;
       readBytes -= group.bytes;
+      let sent: Promise<void> = Promise.resolve();
       for (const [i, uid] of group.uids.entries()) {
         const read = bodies[i];
         if (!read) {
@@ -141,8 +142,20 @@ export async function sendMessages(
           continue;
         }
         digests.set(folder, uidValidity, uid, read.digest);
-        await answer(out, { kind: 'message', uid, size: read.body.length }, read.body);
+        let taken!: () => void;
+        sent = new Promise((resolve) => {
+          taken = resolve;
+        });
+        await writeFrame(
+          out,
+          { kind: 'message', uid, size: read.body.length } satisfies SyncAnswer,
+          read.body,
+          taken,
+        );
       }
+      // The stream takes its writes in order: once it took the group's last body, the group's
+      // memory holds nothing it still needs (a failed request never gives it back).
+      void sent.then(release);
     }
   } finally {
     view.close();
@@ -169,6 +182,12 @@ function readGroups(uids: readonly number[], sizes: ReadonlyMap<number, number>)
   return groups;
 }
 
+/** A group's bodies (undefined: gone) and the giving back of the memory they lie in. */
+interface ReadGroup {
+  bodies: Array<ReadBody | undefined>;
+  release(): void;
+}
+
 /**
  * Reads a group of messages (undefined: gone, or not listed in the view): on the reader threads
  * when the storage says where its files are, else (and for a file a flag change renamed
@@ -178,15 +197,22 @@ async function readGroup(
   view: FolderView,
   uids: readonly number[],
   sizes: ReadonlyMap<number, number>,
-): Promise<Array<ReadBody | undefined>> {
+): Promise<ReadGroup> {
   const listed = uids.filter((uid) => sizes.has(uid));
   const found = view.messageFilePaths?.(listed) ?? [];
   const paths = new Map<number, string>();
   for (const [i, uid] of listed.entries()) if (found[i] !== undefined) paths.set(uid, found[i]);
   const located = [...paths.keys()];
-  const read = located.length > 0 ? await readMessageFiles(located.map((uid) => paths.get(uid)!)) : [];
-  const fromThreads = new Map(located.map((uid, k) => [uid, read[k]]));
-  return Promise.all(
+  const expectedBytes = located.reduce((sum, uid) => sum + (sizes.get(uid) ?? 0), 0);
+  const read =
+    located.length > 0
+      ? await readMessageFiles(
+          located.map((uid) => paths.get(uid)!),
+          expectedBytes,
+        )
+      : { bodies: [], release: () => {} };
+  const fromThreads = new Map(located.map((uid, k) => [uid, read.bodies[k]]));
+  const bodies = await Promise.all(
     uids.map(async (uid) => {
       if (!sizes.has(uid)) return undefined;
       const read = fromThreads.get(uid);
@@ -201,6 +227,7 @@ async function readGroup(
       return body && { body, digest: bodyDigest(body), crlf: true };
     }),
   );
+  return { bodies, release: read.release };
 }
 
 /** Sends every folder's digest (count, UIDs, bytes, and the digest over UID, size and body). */

@@ -28,8 +28,17 @@ const empty = Buffer.alloc(0);
 // smaller than this (70 % of the move bench's mix). A larger body is written as it is, not copied.
 const joinedBodyBytes = 16 * 1024;
 
-/** Writes one frame; resolves once the stream has room for more. */
-export async function writeFrame(stream: Writable, header: unknown, body: Buffer = empty): Promise<void> {
+/**
+ * Writes one frame; resolves once the stream has room for more. `written` is called once the
+ * stream has taken the body's bytes (encrypted into its packets, for SSH), or failed: until then
+ * the stream may still hold the body itself, so its memory must not be reused.
+ */
+export async function writeFrame(
+  stream: Writable,
+  header: unknown,
+  body: Buffer = empty,
+  written?: () => void,
+): Promise<void> {
   const json = Buffer.from(JSON.stringify(header));
   const joined = body.length <= joinedBodyBytes;
   const frame = Buffer.allocUnsafe(8 + json.length + (joined ? body.length : 0));
@@ -37,8 +46,8 @@ export async function writeFrame(stream: Writable, header: unknown, body: Buffer
   json.copy(frame, 4);
   frame.writeUInt32BE(body.length, 4 + json.length);
   if (joined) body.copy(frame, 8 + json.length);
-  const ok = stream.write(frame);
-  const okBody = joined ? ok : stream.write(body);
+  const ok = stream.write(frame, joined ? written : undefined);
+  const okBody = joined ? ok : stream.write(body, written);
   if (!okBody || !ok) await waitForDrain(stream);
 }
 
@@ -119,7 +128,10 @@ class PendingBytes {
     while (filled < into.length) {
       const chunk = this.chunks[0]!;
       const n = Math.min(chunk.length - this.offset, into.length - filled);
-      chunk.copy(into, filled, this.offset, this.offset + n);
+      // `fill` with a source exactly as long as the range is one native memcpy. Not `copy`: on
+      // Node 20 it is TypedArray#set, which copies into shared memory (the move's arenas) on V8's
+      // slow byte-safe path, measured 3 times slower.
+      into.fill(chunk.subarray(this.offset, this.offset + n), filled, filled + n);
       filled += n;
       this.advance(n);
     }
