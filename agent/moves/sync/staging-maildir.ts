@@ -5,41 +5,31 @@
  * UIDVALIDITY given) are written by `finalize`, after which the directory is renamed into the
  * user's place in one step (move-commit.ts).
  *
- * Unflushed writes: a bulk copy writes its files and records without an fsync each and flushes
- * the file system once at the end of its round (file-system-flush.ts). Before its first such
+ * Unflushed writes (unflushed-writes.ts): a bulk copy writes its files and records without an
+ * fsync each and flushes the file system once at the end of its round. Before its first such
  * write it records the boot in `mailfleet-unflushed` (durably); the flush removes that file. So
  * at `open` the file says that writes may not have reached the disk: written in this boot (a
  * process crashed), they are in the page cache and one flush makes them durable; written in an
  * earlier boot (a power loss, a kernel crash), each recorded message is read back and kept only
  * when its body has the digest recorded with it (the rest are copied again).
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsyncDirectory, isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
-import { currentBootId, flushFileSystem } from '../../common/file-system-flush.js';
+import { isMissing, replaceFileAtomically } from '../../common/durable-fs.js';
+import { currentBootId } from '../../common/file-system-flush.js';
 import { specialUseFolders } from '../../mail/store/mail-storage.js';
 import { folderDirectoryName, folderNameOfDirectory } from '../../mail/store/maildir/folder-names.js';
 import { writeSubscriptions } from '../../mail/store/maildir/mailbox-files.js';
 import { StagingFolder } from './staging-folder.js';
 import type { ManifestFolder } from './sync-protocol.js';
-
-const unflushedFileName = 'mailfleet-unflushed';
+import { UnflushedWrites } from './unflushed-writes.js';
 
 /** A mailbox being copied in. */
 export class StagingMaildir {
-  /** `mailfleet-unflushed` is on disk. */
-  private unflushed = false;
-  /** Unflushed writes begun so far (a flush clears the mark only if none began while it ran). */
-  private unflushedWrites = 0;
-  /** The mark's steps, one at a time (a write never begins while the mark is being removed). */
-  private markSteps: Promise<unknown> = Promise.resolve();
-  /** A flush started ahead of the round's end (`flushAhead`), and whether it failed. */
-  private flushingAhead: Promise<void> | undefined;
-  private flushAheadFailure: unknown;
-
   private constructor(
     readonly path: string,
     readonly folders: Map<string, StagingFolder>,
+    private readonly unflushed: UnflushedWrites,
   ) {}
 
   /**
@@ -50,7 +40,7 @@ export class StagingMaildir {
     await Promise.all(
       ['cur', 'new', 'tmp'].map((d) => mkdir(join(path, d), { recursive: true, mode: 0o700 })),
     );
-    const writtenInBoot = await readUnflushedMark(path);
+    const writtenInBoot = await UnflushedWrites.readMark(path);
     const verifyBodies = writtenInBoot !== undefined && writtenInBoot !== (await currentBootId());
     const folders = new Map<string, StagingFolder>();
     const inbox = await StagingFolder.load('INBOX', path, { verifyBodies });
@@ -64,12 +54,9 @@ export class StagingMaildir {
       if (folder) folders.set(name, folder);
       else await rm(join(path, entry.name), { recursive: true, force: true });
     }
-    const staging = new StagingMaildir(path, folders);
-    if (writtenInBoot !== undefined) {
-      staging.unflushed = true;
-      await staging.flush();
-    }
-    return staging;
+    const unflushed = new UnflushedWrites(path, writtenInBoot !== undefined);
+    await unflushed.flush();
+    return new StagingMaildir(path, folders, unflushed);
   }
 
   /**
@@ -77,57 +64,20 @@ export class StagingMaildir {
    * `mailfleet-unflushed` (durably) unless it is there already.
    */
   beginUnflushedWrites(): Promise<void> {
-    this.unflushedWrites++;
-    return this.inTurn(async () => {
-      if (this.unflushed) return;
-      await replaceFileAtomically(join(this.path, unflushedFileName), `${await currentBootId()}\n`);
-      this.unflushed = true;
-    });
+    return this.unflushed.begin();
   }
 
   /**
    * Makes every write so far durable (one flush of the file system) and, when no unflushed write
    * began meanwhile, removes `mailfleet-unflushed`. Call it once the writes begun are done.
    */
-  async flush(): Promise<void> {
-    if (!this.unflushed) return;
-    const writes = this.unflushedWrites;
-    await this.flushingAhead;
-    if (this.flushAheadFailure !== undefined) {
-      // A write-back error is reported once: the flush that saw it fails the round.
-      const failure = this.flushAheadFailure;
-      this.flushAheadFailure = undefined;
-      throw failure;
-    }
-    await flushFileSystem(this.path);
-    await this.inTurn(async () => {
-      if (!this.unflushed || writes !== this.unflushedWrites) return;
-      await rm(join(this.path, unflushedFileName), { force: true });
-      await fsyncDirectory(this.path);
-      this.unflushed = false;
-    });
+  flush(): Promise<void> {
+    return this.unflushed.flush();
   }
 
-  /**
-   * Starts a flush and does not wait for it (unless one is running): during a bulk round, so that
-   * the disk writes what was written while the copy goes on, and the flush at the round's end
-   * finds little left to write. Makes nothing durable by itself: only `flush` removes the mark.
-   */
+  /** Starts a flush ahead of the round's end and does not wait for it (UnflushedWrites#flushAhead). */
   flushAhead(): void {
-    if (this.flushingAhead) return;
-    this.flushingAhead = flushFileSystem(this.path)
-      .catch((error: unknown) => {
-        this.flushAheadFailure ??= error;
-      })
-      .finally(() => {
-        this.flushingAhead = undefined;
-      });
-  }
-
-  private inTurn(step: () => Promise<void>): Promise<void> {
-    const run = this.markSteps.then(step);
-    this.markSteps = run.catch(() => {});
-    return run;
+    this.unflushed.flushAhead();
   }
 
   /**
@@ -177,17 +127,6 @@ export class StagingMaildir {
     await replaceFileAtomically(join(this.path, 'mailfleet-uidvalidity'), `${lastUidValidity}\n`);
     // The store recomputes quota figures when maildirsize is missing.
     await rm(join(this.path, 'maildirsize'), { force: true });
-  }
-}
-
-/** The boot `mailfleet-unflushed` names, or undefined when there is none. */
-async function readUnflushedMark(path: string): Promise<string | undefined> {
-  try {
-    // An empty or torn mark still says "unflushed", by a boot no one knows: checked.
-    return (await readFile(join(path, unflushedFileName), 'utf8')).trim();
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
   }
 }
 
