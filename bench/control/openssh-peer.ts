@@ -4,13 +4,9 @@
  * agent, so the ratio shows what the agent's SSH server and JSON-RPC dispatch cost over OpenSSH's
  * transport floor.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import ssh2 from 'ssh2';
-import { findFreePorts } from '../../main/lab/free-ports.js';
-import { waitForPort } from '../../main/lab/lab-supervisor.js';
+import { startForegroundSshd } from '../../test/support/foreground-sshd.js';
 import { ensureSystemRequirements } from '../../test/support/system-packages.js';
 
 export interface OpenSshPeer {
@@ -29,51 +25,14 @@ export async function startOpenSshPeer(dir: string, clientPublicKey: string): Pr
     },
     { program: '/usr/bin/ssh-keygen', debianPackage: 'openssh-client', why: 'host key for the OpenSSH peer' },
   ]);
-  mkdirSync(dir, { recursive: true });
-  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  const hostKeyPath = join(dir, 'host_ed25519');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKeyPath]);
-  writeFileSync(join(dir, 'authorized_keys'), `${clientPublicKey}\n`, { mode: 0o600 });
-  const [port] = (await findFreePorts(1)) as [number];
-  const config = [
-    `Port ${port}`,
-    'ListenAddress 127.0.0.1',
-    `HostKey ${hostKeyPath}`,
-    `PidFile ${join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-    'PubkeyAuthentication yes',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'UsePAM no',
-    'StrictModes no',
-    `AllowUsers ${userInfo().username}`,
-    'PermitRootLogin prohibit-password',
-    'Subsystem echo /bin/cat',
-  ].join('\n');
-  writeFileSync(join(dir, 'sshd_config'), `${config}\n`);
-  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const sshd = await startForegroundSshd({
+    dir,
+    address: '127.0.0.1',
+    user: userInfo().username,
+    authorizedKey: clientPublicKey,
+    extraConfig: ['Subsystem echo /bin/cat'],
   });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  try {
-    await waitForPort(port, 10_000, 'sshd');
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}: ${stderr}`);
-  }
-  const hostKey = execFileSync('ssh-keygen', ['-y', '-f', hostKeyPath], { encoding: 'utf8' }).trim();
-  return {
-    port,
-    hostKey,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
+  return { port: sshd.port, hostKey: sshd.hostPublicKey, stop: () => sshd.stop() };
 }
 
 /** An echo channel on the peer: `roundTrip(line)` sends a line and waits for it to come back. */

@@ -77,11 +77,16 @@ export class LabSupervisor {
   }
 }
 
-/** Waits until something accepts TCP connections on 127.0.0.1:port. */
-export async function waitForPort(port: number, timeoutMs: number, what: string): Promise<void> {
+/** Waits until something accepts TCP connections on `host` (default 127.0.0.1) `port`. */
+export async function waitForPort(
+  port: number,
+  timeoutMs: number,
+  what: string,
+  host = '127.0.0.1',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     try {
       await once(socket, 'connect');
       socket.destroy();

@@ -98,7 +98,7 @@ afterAll(async () => {
   }
   await fleet?.close();
   await lab?.stop();
-  sshd?.stop();
+  await sshd?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
