@@ -318,6 +318,23 @@ describe('dashboard when the console itself goes away', () => {
       .poll(() => page.getByRole('alert').first().textContent(), { timeout: 10_000 })
       .toContain('コンソールとの接続が切れました');
     expect(await page.locator('section.dashboard').getAttribute('class')).toContain('dashboard-frozen');
+    // And never unfrozen for a moment while the page tries to reconnect (every 2 s): each try used
+    // to flip it back for as long as the try took.
+    const classesSeen = await page.evaluate(
+      () =>
+        new Promise<string[]>((resolve) => {
+          const section = document.querySelector('section.dashboard');
+          const seen: string[] = [];
+          const observer = new MutationObserver(() => seen.push(section?.className ?? 'gone'));
+          if (section) observer.observe(section, { attributes: true, attributeFilter: ['class'] });
+          setTimeout(() => {
+            observer.disconnect();
+            resolve(seen);
+          }, 4500);
+        }),
+    );
+    expect(classesSeen.filter((c) => !c.includes('dashboard-frozen'))).toEqual([]);
+    expect(await page.getByRole('alert').first().textContent()).toContain('コンソールとの接続が切れました');
     await page.screenshot({ path: join(screenshots, 'dashboard-link-lost-ja.png'), fullPage: true });
   });
 });

@@ -92,7 +92,10 @@ export class WebSocketConsoleLink {
 
   private connect(): Promise<void> {
     this.opened ??= new Promise<void>((resolve) => {
-      this.setState('connecting');
+      // After a loss the link stays 'closed' (its banner says it is reconnecting) until a socket
+      // opens: each retry's moment of 'connecting' made the banner blink away and the dashboard's
+      // old figures look live again.
+      if (this.state !== 'closed') this.setState('connecting');
       const socket = new WebSocket(this.url);
       this.socket = socket;
       socket.onopen = () => {
