@@ -134,7 +134,13 @@ export async function sendMessages(
       fill();
       const { bodies, release } = await reads.shift()!;
       readBytes -= group.bytes;
-      let sent: Promise<void> = Promise.resolve();
+      // The stream takes its writes in order: once it took the group's last body, the group's
+      // memory holds nothing it still needs (a failed request never gives it back).
+      let last = -1;
+      bodies.forEach((read, i) => {
+        if (read) last = i;
+      });
+      if (last < 0) release();
       for (const [i, uid] of group.uids.entries()) {
         const read = bodies[i];
         if (!read) {
@@ -142,20 +148,13 @@ export async function sendMessages(
           continue;
         }
         digests.set(folder, uidValidity, uid, read.digest);
-        let taken!: () => void;
-        sent = new Promise((resolve) => {
-          taken = resolve;
-        });
         await writeFrame(
           out,
           { kind: 'message', uid, size: read.body.length } satisfies SyncAnswer,
           read.body,
-          taken,
+          i === last ? release : undefined,
         );
       }
-      // The stream takes its writes in order: once it took the group's last body, the group's
-      // memory holds nothing it still needs (a failed request never gives it back).
-      void sent.then(release);
     }
   } finally {
     view.close();
