@@ -13,7 +13,8 @@
  * that the kernel first zeroes. Not shared memory: on Node 20 every copy out of a
  * SharedArrayBuffer (SSH copying a body into its packets) takes V8's slow byte-safe path.
  */
-import { hasOnlyCrlf } from '../../mail/store/maildir/crlf.js';
+import { makeCrlfCheck } from '../../mail/store/maildir/crlf.js';
+import { crlfCheckModule } from '../../mail/store/maildir/crlf-check-module.js';
 import { FileThreads } from './file-thread.js';
 
 /** A body read, with its SHA-256 (hex). */
@@ -49,7 +50,7 @@ const { createHash } = require('node:crypto');
 const { parentPort } = require('node:worker_threads');
 // The store's own check (crlf.ts), its source put here: every line of 1 GiB checked on the agent's
 // main thread cost it 0.4 s a move.
-const hasOnlyCrlf = ${hasOnlyCrlf.toString()};
+const hasOnlyCrlf = (${makeCrlfCheck.toString()})(${JSON.stringify(crlfCheckModule)});
 function readInto(path, memory, offset) {
   let fd;
   try {
