@@ -335,6 +335,13 @@ describe('dashboard when the console itself goes away', () => {
     );
     expect(classesSeen.filter((c) => !c.includes('dashboard-frozen'))).toEqual([]);
     expect(await page.getByRole('alert').first().textContent()).toContain('コンソールとの接続が切れました');
+    // A chart whose next read failed says so in Japanese, not "a node does not answer" with the
+    // page's English detail: no node was asked.
+    const chartError = page.locator('[data-chart="chart-spam-funnel"] .chart-error').first();
+    await expect
+      .poll(() => chartError.textContent(), { timeout: 20_000 })
+      .toContain('コンソールとの接続が切れています');
+    expect(await chartError.textContent()).not.toMatch(/not connected|ノードが現在応答していません/);
     await page.screenshot({ path: join(screenshots, 'dashboard-link-lost-ja.png'), fullPage: true });
   });
 });

@@ -4,5 +4,6 @@ import type { ShownError } from '../store/shown-error';
 
 /** The sentence for an error (the agent's own message stays, for the technical staff). */
 export function errorWords(tr: Translator, error: ShownError): string {
+  if (error.kind === 'link') return tr.t('error.link-lost');
   return tr.t(`error.${error.code}`, { detail: error.message });
 }

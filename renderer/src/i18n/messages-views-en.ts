@@ -19,6 +19,7 @@ export const viewMessagesEn = {
   'error.not-found': 'Not found: {detail}',
   'error.refused': 'Refused: {detail}',
   'error.failed': 'It did not work: {detail}',
+  'error.link-lost': 'The connection to the console is lost. Trying again…',
   'roleOne.store': 'store',
   'roleOne.spare': 'spare',
   'roleOne.director': 'director',

@@ -17,6 +17,7 @@ export const viewMessagesJa = {
   'error.not-found': '見つかりません: {detail}',
   'error.refused': '受け付けられませんでした: {detail}',
   'error.failed': '処理できませんでした: {detail}',
+  'error.link-lost': 'コンソールとの接続が切れています。再接続しています…',
   'roleOne.store': 'メール格納サーバー',
   'roleOne.spare': '予備サーバー',
   'roleOne.director': '振り分けサーバー',

@@ -12,6 +12,16 @@ export class ConsoleError extends Error {
   }
 }
 
+/**
+ * The page has no link to the console at the moment (it is reconnecting): no node was asked, so
+ * the views say that in their own words rather than "a node does not answer".
+ */
+export class ConsoleLinkLost extends ConsoleError {
+  constructor() {
+    super('unavailable', 'the console is not connected');
+  }
+}
+
 /** The result of a reply envelope, or its error thrown as a ConsoleError. */
 export function unwrapReply(reply: ConsoleReply): unknown {
   if (reply.ok) return reply.result;

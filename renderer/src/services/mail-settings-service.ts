@@ -9,6 +9,7 @@ import type {
   UserMailSettingsWrite,
 } from '../../../main/console/console-contract';
 import type { DirectoryViewError } from '../store/shown-error';
+import { ConsoleLinkLost } from './console-error';
 import { consoleApi } from './console-services';
 import { shownErrorOf } from './shown-error';
 
@@ -20,7 +21,7 @@ export type MailSettingsAnswer =
 async function answerOf(
   call: (() => Promise<DirectoryAdminResult<UserMailSettings>>) | undefined,
 ): Promise<MailSettingsAnswer> {
-  if (!call) return { ok: false, error: shownErrorOf(new Error('the console is not connected yet')) };
+  if (!call) return { ok: false, error: shownErrorOf(new ConsoleLinkLost()) };
   try {
     const result = await call();
     if (result.ok) return { ok: true, settings: result.value };

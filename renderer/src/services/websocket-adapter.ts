@@ -5,7 +5,7 @@
  * A lost connection is retried every 2 s; calls made meanwhile fail as `unavailable`.
  */
 import type { ConsoleApi, ConsoleEventPayload, ConsoleReply } from '../../../main/console/console-contract';
-import { ConsoleError, unwrapReply } from './console-error';
+import { ConsoleLinkLost, unwrapReply } from './console-error';
 
 type SnapshotListener = (snapshot: ConsoleEventPayload<'fleet.snapshot'>) => void;
 type ProgressListener = (progress: ConsoleEventPayload<'move.progress'>) => void;
@@ -77,7 +77,7 @@ export class WebSocketConsoleLink {
     await this.connect();
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) {
-      throw new ConsoleError('unavailable', 'the console is not connected');
+      throw new ConsoleLinkLost();
     }
     const id = this.nextId++;
     const reply = new Promise<ConsoleReply>((resolve) => this.pending.set(id, { resolve }));

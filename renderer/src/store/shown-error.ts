@@ -5,9 +5,12 @@
  */
 import type { ConsoleErrorCode } from '../../../main/console/console-contract';
 
-/** A console call that failed: the link, a node, or the agent's refusal. */
+/**
+ * A console call that failed: a node, or the agent's refusal (`console`), or the page's link to
+ * the console, down while it reconnects (`link`: no node was asked).
+ */
 export interface ShownError {
-  kind: 'console';
+  kind: 'console' | 'link';
   code: ConsoleErrorCode;
   message: string;
 }

@@ -11,8 +11,12 @@ export function ErrorInWords({ error }: { error: DirectoryViewError | undefined 
   const tr = useTranslator();
   if (!error) return null;
   const words =
-    error.kind === 'directory' ? error.message[tr.locale] : tr.t(`consoleError.${error.code}` as MessageKey);
-  const detail = error.kind === 'directory' ? error.detail : error.message;
+    error.kind === 'directory'
+      ? error.message[tr.locale]
+      : error.kind === 'link'
+        ? tr.t('error.link-lost')
+        : tr.t(`consoleError.${error.code}` as MessageKey);
+  const detail = error.kind === 'directory' ? error.detail : error.kind === 'link' ? null : error.message;
   return (
     <div className="dir-error" role="alert" data-error-code={error.code}>
       <p className="dir-error-title">{tr.t('dir.error.title')}</p>
