@@ -16,21 +16,28 @@ export interface FailoverCliOptions {
   to: string | undefined;
   /** `--no-wait`: start the job and return (commands that start a job). */
   noWait: boolean;
+  /**
+   * `--abandon-switch-over` (`failover` only): the store is left `switching` by a switch-over
+   * whose node is gone; write it `failed` first (abandon-switch-over.ts).
+   */
+  abandonSwitchOver: boolean;
   /** The words that are not flags: the store or node, or a subcommand and its store. */
   positionals: string[];
 }
 
 /**
  * Parses a failover command's arguments. Only a command that starts a job (`startsJob`) knows
- * `--to` and `--no-wait`; `make-spare` refuses them as unknown flags.
+ * `--to` and `--no-wait`; `make-spare` refuses them as unknown flags. Only `failover` (`abandons`)
+ * knows `--abandon-switch-over`.
  */
-export function failoverCliOptions(argv: string[], startsJob: boolean): FailoverCliOptions {
+export function failoverCliOptions(argv: string[], startsJob: boolean, abandons = false): FailoverCliOptions {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
       fleet: { type: 'string' },
       json: { type: 'boolean', default: false },
       ...(startsJob ? { to: { type: 'string' }, 'no-wait': { type: 'boolean', default: false } } : {}),
+      ...(abandons ? { 'abandon-switch-over': { type: 'boolean', default: false } } : {}),
     },
     allowPositionals: true,
     strict: true,
@@ -40,6 +47,7 @@ export function failoverCliOptions(argv: string[], startsJob: boolean): Failover
     json: values.json === true,
     to: typeof values.to === 'string' ? values.to : undefined,
     noWait: values['no-wait'] === true,
+    abandonSwitchOver: values['abandon-switch-over'] === true,
     positionals,
   };
 }

@@ -5,6 +5,7 @@
  * every store node. System admins only: the directory and the agents refuse anyone else.
  */
 import type { FailoverJobView } from '../../../agent/common/contract/failover-contract.js';
+import { abandonSwitchOver } from '../../core/failover/abandon-switch-over.js';
 import { planFailover, startFailover } from '../../core/failover/failover-plan.js';
 import { formatTable } from '../output.js';
 import { failoverCliOptions } from './failover-cli-options.js';
@@ -12,15 +13,22 @@ import { withFleet } from './fleet-options.js';
 import { followFailoverJob } from './follow-failover-job.js';
 
 const usage =
-  'usage: mailfleet failover STORE [--to SPARE] [--no-wait] [--json] | failover status [--json] | failover arm|disarm STORE [--fleet FILE]';
+  'usage: mailfleet failover STORE [--to SPARE] [--abandon-switch-over] [--no-wait] [--json] | failover status [--json] | failover arm|disarm STORE [--fleet FILE]';
 
 export async function failoverCommand(argv: string[], out: (text: string) => void): Promise<number> {
-  const options = failoverCliOptions(argv, true);
+  const options = failoverCliOptions(argv, true, true);
   const { positionals } = options;
   const [storeName, armed] = positionals;
   const arming = storeName === 'arm' || storeName === 'disarm';
   if (!storeName || positionals.length > (arming ? 2 : 1) || (arming && !armed)) throw new Error(usage);
+  if (options.abandonSwitchOver && (arming || storeName === 'status')) throw new Error(usage);
   return withFleet(options.fleet, async (open) => {
+    if (options.abandonSwitchOver) {
+      const failed = await abandonSwitchOver(open.directory, open.fleet, storeName);
+      out(
+        `${failed.name} is failed at epoch ${failed.epoch}: its switch-over on ${failed.servedBy} is abandoned (${failed.servedBy} does not answer); the directors release its held mail once it is served again`,
+      );
+    }
     const [stores, servers] = await Promise.all([
       open.directory.listLogicalStores(),
       open.directory.listServers(),

@@ -35,7 +35,10 @@ export function planFailover(
   if (!store) return { refusal: `there is no logical store ${storeName}` };
   if (!store.replicaNode) return { refusal: `${storeName} has no replica: there is nothing to fail over to` };
   // A store left `failed` by a job that stopped is failed over again.
-  if (store.state === 'switching') return { refusal: `${storeName} is being switched over` };
+  if (store.state === 'switching')
+    return {
+      refusal: `${storeName} is being switched over by ${store.servedBy}: it finishes or rolls back on its own; if ${store.servedBy} never comes back, run: mailfleet failover ${storeName} --abandon-switch-over`,
+    };
   const chosen = spare ?? firstFreeSpare(stores, servers);
   if (spare !== undefined) {
     const refusal = refusalOfNode(servers, spare);

@@ -10,6 +10,8 @@
  * every message it accepted is in its user's INBOX exactly once, read through the proxy.
  */
 import { describe, expect, it } from 'vitest';
+import { abandonSwitchOver } from '../../../main/core/failover/abandon-switch-over.js';
+import type { FleetClient } from '../../../main/core/fleet-client.js';
 import { eventually } from '../replication/replication-fleet.js';
 import {
   everyMessageOnce,
@@ -22,6 +24,18 @@ import {
 } from './failover-helpers.js';
 
 const fleet = failoverFleet({ failover: { stepPauseMs: 3000 } });
+
+/** Calls to the fleet's agents, one connection each, as the console's fleet client makes them. */
+const nodeCalls = {
+  call: async (node: string, method: string, params: unknown) => {
+    const rpc = await fleet().rpc(node as 'store01');
+    try {
+      return await rpc.client.call(method as 'failover.list', params as Record<string, never>);
+    } finally {
+      rpc.close();
+    }
+  },
+} as unknown as Pick<FleetClient, 'call'>;
 
 /** Whether the director's queue holds store01, and how many messages it has. */
 async function directorQueue(): Promise<{ storeHeld: boolean; messages: number }> {
@@ -65,6 +79,10 @@ describe('a switch-over whose job node never comes back', () => {
       .finally(() => rpc.close());
     // The directors hold the store from `switch-hold`; the job pauses 3 s after journaling the next step.
     await journaled('store01', job.job, 'switch-ship');
+    // Not abandoned while its node answers: the job finishes or rolls back on its own.
+    await expect(abandonSwitchOver(fleet().writer, nodeCalls, 'store01')).rejects.toThrow(
+      `store01 answers and runs the switch-over of store01 (job ${job.job}, step switch-ship): it finishes the switch-over or rolls it back on its own; nothing changed`,
+    );
     await fleet().kill('store01');
     const switching = await fleet().writer.getLogicalStore('store01');
     expect(switching).toMatchObject({ state: 'switching', servedBy: 'store01' });
@@ -84,10 +102,12 @@ describe('a switch-over whose job node never comes back', () => {
     expect(sweepLines('releasing')).toEqual([]);
     expect(await directorQueue()).toEqual({ storeHeld: true, messages: 8 });
 
-    // A system admin settles the store: written `failed` (as a fence writes it), then failed over to
-    // spare01, which holds its replica. Nobody runs `queue release`.
+    // A system admin settles the store (`mailfleet failover store01 --abandon-switch-over`): written
+    // `failed` at the next epoch (as a fence writes it), then failed over to spare01, which holds its
+    // replica. Nobody runs `queue release`.
     const epoch = switching?.epoch ?? 0;
-    await fleet().writer.changeStoreState('store01', { fromEpoch: epoch, epoch: epoch + 1, state: 'failed' });
+    const failed = await abandonSwitchOver(fleet().writer, nodeCalls, 'store01');
+    expect(failed).toMatchObject({ state: 'failed', epoch: epoch + 1, servedBy: 'store01' });
     const failover = await failOver('store01', 'spare01');
     await finished('spare01', failover.job);
 

@@ -30,6 +30,11 @@ describe('mailfleet failover', () => {
     expect(director.stderr).toMatch(/director01 is a director, not a store or spare node/);
     const missing = await mailfleet('failover', 'store09');
     expect(missing.stderr).toMatch(/there is no logical store store09/);
+    const notSwitching = await mailfleet('failover', 'store02', '--abandon-switch-over');
+    expect(notSwitching.code).not.toBe(0);
+    expect(notSwitching.stderr).toMatch(
+      /store02 is not being switched over \(it is serving\): there is nothing to abandon/,
+    );
 
     // Mail for a user of store01 (through the director): store01's node holds a mailbox of it when
     // it is killed, which make-spare wipes later.

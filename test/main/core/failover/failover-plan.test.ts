@@ -27,7 +27,10 @@ describe('planFailover', () => {
     expect(planFailover(stores, servers, 'store01')).toEqual({
       refusal: 'store01 has no replica: there is nothing to fail over to',
     });
-    expect(planFailover(stores, servers, 'store02')).toEqual({ refusal: 'store02 is being switched over' });
+    expect(planFailover(stores, servers, 'store02')).toEqual({
+      refusal:
+        'store02 is being switched over by store02: it finishes or rolls back on its own; if store02 never comes back, run: mailfleet failover store02 --abandon-switch-over',
+    });
     const replicated = [store('store01', 'store01', 'store02')];
     expect(planFailover(replicated, servers, 'store01', 'director01')).toEqual({
       refusal: 'director01 is a director, not a store or spare node',
