@@ -105,6 +105,7 @@ export function methodTable(groups: readonly RoleGroupName[], deps: MethodTableD
       audit: deps.audit,
       directoryAudit: deps.directoryAudit,
       adminDomains: deps.adminDomains,
+      now: deps.now,
     }),
     ...authMethods({
       guard: deps.loginGuard,
