@@ -6,6 +6,9 @@
  *   top; its targets in other domains get the envelope sender rewritten by SRS (../srs/), local
  *   targets the original one; a message that already carries that user's Delivered-To has been
  *   round once (a loop through another system) and is stored instead;
+ * - aliases, groups and routing addresses that lead to other domains: those targets get a copy
+ *   of their own with the SRS sender too (the receiver's SPF check would otherwise ask the
+ *   original sender's domain about the director), the message itself unchanged;
  * - spam: a user who rejects above a score does not get a message the gateway scored that high
  *   (the whole message is refused when no recipient is left);
  * - vacation: after the message is queued, each addressed user on vacation answers it once per
@@ -28,8 +31,8 @@ export interface DeliveryRulesOptions {
   /** Host name for the replies' Message-IDs. */
   host: string;
   /**
-   * SRS: the envelope sender of forwarded copies to other domains (srs-address.ts `forward`);
-   * absent, forwarded copies keep the original sender.
+   * SRS: the envelope sender of forwarded copies, and of alias, group and routing-address targets,
+   * to other domains (srs-address.ts `forward`); absent, they keep the original sender.
    */
   srs?: Pick<SrsRewriter, 'forward'>;
   /** Received fields beyond which a message is refused as looping (default 50, Postfix's hopcount_limit). */
@@ -72,15 +75,19 @@ export class DeliveryRules {
       headers.filter((h) => h.name.toLowerCase() === 'delivered-to').flatMap((h) => addressesIn(h.value)),
     );
     const main: IncomingMessage['recipients'] = [];
+    // Other domains' addresses a local address led to: with SRS, they leave with its sender.
+    const led: IncomingMessage['recipients'] = [];
     const copies: IncomingMessage[] = [];
     const seen = new Set<string>();
-    const add = (address: string, original: string) => {
+    const add = (address: string, original: string, to = main) => {
       if (seen.has(address)) return;
       seen.add(address);
-      main.push({ address, original });
+      to.push({ address, original });
     };
     for (const { rcpt, expansion } of recipients) {
-      for (const address of [...expansion.mailboxes, ...expansion.remote]) add(address, rcpt);
+      for (const address of expansion.mailboxes) add(address, rcpt);
+      for (const address of expansion.remote)
+        add(address, rcpt, expansion.relay || !this.options.srs ? main : led);
       for (const copy of expansion.forwards ?? []) {
         if (deliveredTo.has(copy.owner)) {
           // Forwarded by this user before and come back: stored, not sent round again.
@@ -100,6 +107,8 @@ export class DeliveryRules {
         }
       }
     }
+    if (this.options.srs && led.length > 0)
+      copies.push({ sender: this.options.srs.forward(sender), recipients: led, content });
     const users = new Map<string, MailUserEntry>();
     for (const { address } of main) {
       const user = await this.options.findUser(address);

@@ -316,7 +316,7 @@ export class DirectorSmtpServer {
       const local = await this.options.routing.isLocalDomain(domainOf(address));
       const expansion: RecipientExpansion = local
         ? await this.options.routing.expand(address)
-        : { kind: 'targets', mailboxes: [], remote: [address] };
+        : { kind: 'targets', mailboxes: [], remote: [address], relay: true };
       return { local, expansion };
     } catch (error) {
       this.log('warn', 'directory lookup failed at RCPT', {

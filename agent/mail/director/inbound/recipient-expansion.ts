@@ -8,9 +8,12 @@ export type RecipientExpansion =
   | { kind: 'disabled' }
   /**
    * Final targets: `mailboxes` are primary addresses of local users (stored on their logical store),
-   * `remote` are addresses in other domains (forwards, alias members) for the outbound transport.
+   * `remote` are addresses in other domains for the outbound transport: what a local address's
+   * aliases, groups and routing addresses (`mailRoutingAddress`) lead to, which leaves with an SRS
+   * sender (docs/self-service.md); or, with `relay`, the RCPT itself, an address not of ours
+   * (relayed submission, or an SRS bounce going home), which leaves with the sender as given.
    */
-  | { kind: 'targets'; mailboxes: string[]; remote: string[]; forwards?: ForwardedCopy[] };
+  | { kind: 'targets'; mailboxes: string[]; remote: string[]; forwards?: ForwardedCopy[]; relay?: true };
 
 /**
  * A user's self-service forwarding met in the expansion: a copy goes separately to these targets,

@@ -28,7 +28,7 @@ import { startPostfix, type TestPostfix } from '../../../support/postfix.js';
 import { storeUsers } from '../../../support/store-seed.js';
 import { type DirectorFixture, outsideZone, startDirectorFixture } from './director-fixture.js';
 
-const { carol, dave } = storeUsers;
+const { alice, carol, dave } = storeUsers;
 const day = 86_400_000;
 // The default SRS domain: the director's own host name (the fixture's serverName).
 const srsDomain = 'director01.test';
@@ -84,6 +84,15 @@ describe('SRS on the director, with Debian Postfix as the outside world', () => 
           () => 'accepted',
           (error: { response?: string }) => error.response ?? String(error),
         );
+    } finally {
+      transport.close();
+    }
+  };
+  /** Mail from the outside sender's Postfix to `to`. */
+  const sendTo = async (to: string, subject: string) => {
+    const transport = createTransport({ host: '127.0.0.1', port: postfix.port, ignoreTLS: true });
+    try {
+      await transport.sendMail({ envelope: { from: sender, to: [to] }, raw: message(sender, subject) });
     } finally {
       transport.close();
     }
@@ -215,5 +224,40 @@ describe('SRS on the director, with Debian Postfix as the outside world', () => 
       async () => (await withSubject(friend, 'stranger')).length === before + 1,
       'the bounce-like mail',
     );
+  });
+
+  it("sends an alias's and a routing address's targets in other domains with an SRS sender; the alias's local member keeps the sender", async () => {
+    // An alias of a department with a member outside and one inside; a user routed outside.
+    const list = 'outside-list@alpha.example';
+    await fx.ldap.addAlias({ mail: list, forwardTo: [friend, dave.mail] });
+    await sendTo(list, 'alias-outside');
+    await until(
+      async () => (await withSubject(friend, 'alias-outside')).length === 1,
+      'the alias copy at friend@',
+    );
+    const [copy] = await withSubject(friend, 'alias-outside');
+    const envelopeSender = returnPath(copy) as string;
+    expect(envelopeSender).toMatch(
+      /^SRS0=[A-Za-z0-9+/]{4}=[A-Z2-7]{2}=outside\.example=sender@director01\.test$/,
+    );
+    expect(srs.reverse(envelopeSender)).toEqual({ ok: true, address: sender });
+    // Not a user's forward: no Delivered-To of ours (Postfix adds its own at the final delivery).
+    expect(copy).not.toMatch(/Delivered-To: \S*@(alpha|beta)\.example/);
+    await until(
+      async () => (await fx.inbox('store01', dave.mail)).some((t) => t.includes('Subject: alias-outside')),
+      "dave's copy of the alias's mail",
+    );
+    const local = (await fx.inbox('store01', dave.mail)).find((t) => t.includes('Subject: alias-outside'));
+    expect(returnPath(local)).toBe(sender);
+
+    await fx.ldap.modifyUser(alice.mail, { mailRoutingAddress: friend });
+    try {
+      await sendTo(alice.mail, 'routed-outside');
+      await until(async () => (await withSubject(friend, 'routed-outside')).length === 1, 'the routed copy');
+      const [routed] = await withSubject(friend, 'routed-outside');
+      expect(srs.reverse(returnPath(routed) as string)).toEqual({ ok: true, address: sender });
+    } finally {
+      await fx.ldap.modifyUser(alice.mail, { mailRoutingAddress: null });
+    }
   });
 });
