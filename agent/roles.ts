@@ -58,7 +58,7 @@ export const roles: Readonly<Record<NodeRole, RoleSpec>> = {
     // modules that make them.
     modules: ['director-mail', 'director-proxy', 'cutover-holds', 'switchover-holds'],
     modulesAfterControl: [],
-    methodGroups: ['queue', 'route', 'proxy', 'cutover', 'dkim', 'reroute'],
+    methodGroups: ['queue', 'route', 'proxy', 'cutover', 'dkim', 'reroute', 'srs'],
     checksPasswords: true,
   },
   gateway: {

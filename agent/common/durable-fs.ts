@@ -122,6 +122,16 @@ export function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
+/** A text file's content, or undefined when it is not there. */
+export async function readTextIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await fs.promises.readFile(path, 'utf8');
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
 /** The names in a directory; none when the directory does not exist (yet, or any more). */
 export async function readdirOrEmpty(path: string): Promise<string[]> {
   try {

@@ -90,6 +90,8 @@ export const roleGroups = {
     ],
     absent: 'this node runs no failover of logical stores',
   },
+  // A gateway fetches the director's SRS secrets to check bounces (peers of role gateway only).
+  srs: { methods: ['srs.secrets'], absent: 'this node is not a director' },
   // The failover job re-routes every director, and holds and releases a switched store (peers only).
   reroute: {
     methods: ['failover.reroute', 'failover.hold', 'failover.release'],

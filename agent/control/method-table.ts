@@ -27,6 +27,7 @@ import { type ProxyMethodDeps, proxyMethods } from './proxy-methods.js';
 import { type QueueMethodDeps, queueMethods } from './queue-methods.js';
 import { type RouteMethodDeps, routeMethods } from './route-methods.js';
 import { serviceMethods } from './service-methods.js';
+import { type SrsMethodDeps, srsMethods } from './srs-methods.js';
 import { type StoreMethodDeps, storeMethods } from './store-methods.js';
 import { type SyncMethodDeps, syncMethods } from './sync-methods.js';
 import { type TraceMethodDeps, traceMethods } from './trace-methods.js';
@@ -53,6 +54,8 @@ export interface MethodTableDeps {
   proxy: Omit<ProxyMethodDeps, 'adminDomains'>;
   gateway: Omit<GatewayMethodDeps, 'adminDomains'>;
   dkim: DkimMethodDeps;
+  /** The director's SRS secrets, for gateways (`srs` group). */
+  srs: SrsMethodDeps;
   /** Mailbox moves (`move` and `sync` groups): the node's moves. */
   moves: Omit<MoveMethodDeps, 'adminDomains'> & SyncMethodDeps;
   cutover: CutoverMethodDeps;
@@ -70,6 +73,7 @@ const roleGroupHandlers: { [G in RoleGroupName]: (deps: MethodTableDeps) => Role
   proxy: (deps) => proxyMethods({ ...deps.proxy, adminDomains: deps.adminDomains }),
   gateway: (deps) => gatewayMethods({ ...deps.gateway, adminDomains: deps.adminDomains }),
   dkim: (deps) => dkimMethods(deps.dkim),
+  srs: (deps) => srsMethods(deps.srs),
   move: (deps) => moveMethods({ ...deps.moves, adminDomains: deps.adminDomains }),
   sync: (deps) => syncMethods(deps.moves),
   cutover: (deps) => cutoverMethods(deps.cutover),

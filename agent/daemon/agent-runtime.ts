@@ -101,6 +101,8 @@ export interface AgentParts {
   recipientRouter: RecipientRouter;
   /** The director's DKIM keys of every domain (director nodes with `director.dkim`). */
   dkim: DomainDkimKeys;
+  /** The director's SRS domain and secrets (`srs.secrets` gives them to gateways). */
+  srs: { domain: string; secrets: readonly string[] };
   /** The director's durable mail queue (director nodes). */
   mailQueue: MailQueue;
   /** The director's IMAP/POP3 proxies, for the proxy RPCs and route.invalidate (director nodes). */

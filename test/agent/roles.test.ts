@@ -57,6 +57,7 @@ beforeAll(async () => {
     proxy: { proxies: () => undefined, primaryAddress: async () => undefined },
     gateway: { gateway: () => undefined },
     dkim: { keys: () => undefined },
+    srs: { srs: () => undefined, roleOf: async () => undefined },
     trace: { trace: new MailTraceLog() },
     moves: { moves: () => undefined },
     cutover: {

@@ -110,6 +110,7 @@ export const accessMatrix = {
   'proxy.hold':           row(Y, Y, N, N, N),
   'proxy.release':        row(Y, Y, N, N, N),
   'gateway.status':       row(Y, Y, N, N, N),
+  'srs.secrets':          row(N, N, N, N, Y),
   'spam.statistics':      row(Y, Y, own, N, N),
   'dkim.records':         row(Y, Y, own, N, N),
   'dkim.rotate':          row(Y, N, own, N, N),

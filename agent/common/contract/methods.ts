@@ -24,6 +24,7 @@ import { queueAdminMethods } from './queue-admin-contract.js';
 import { queueMethods } from './queue-contract.js';
 import { replicationMethods } from './replication-contract.js';
 import { routeMethods } from './route-contract.js';
+import { srsMethods } from './srs-contract.js';
 import { storeMethods } from './store-contract.js';
 
 export type { CallerKind } from './access-matrix.js';
@@ -57,6 +58,7 @@ export const methods = {
   ...storeMethods,
   ...queueMethods,
   ...routeMethods,
+  ...srsMethods,
   ...proxyMethods,
   ...gatewayMethods,
   ...loginLockoutMethods,

@@ -104,6 +104,10 @@ export class ControlModule implements AgentModule {
         },
         gateway: { gateway: () => this.runtime.find('gateway') },
         dkim: { keys: () => this.runtime.find('dkim') },
+        srs: {
+          srs: () => this.runtime.find('srs'),
+          roleOf: async (node) => (await this.runtime.need('directory').getServer(node))?.role,
+        },
         moves: { moves: () => this.runtime.find('moves') },
         cutover: { holds: () => this.runtime.find('cutoverHolds'), directory },
         trace: { trace: this.runtime.mailTrace },

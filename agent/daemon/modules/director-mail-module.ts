@@ -86,14 +86,13 @@ export class DirectorMailModule implements AgentModule {
     const srsDomain = settings.srs.domain ?? (isDomainName(serverName) ? serverName : undefined);
     if (settings.srs.enabled && !srsDomain)
       logger.warn('SRS is off: the director has no domain name; set director.srs.domain', { serverName });
+    const srsSecrets = settings.srs.enabled && srsDomain ? await loadSrsSecrets(srsSecretsPath(config)) : [];
     const srs =
       settings.srs.enabled && srsDomain
-        ? new SrsRewriter({
-            domain: srsDomain,
-            secrets: await loadSrsSecrets(srsSecretsPath(config)),
-            now: () => clock.now(),
-          })
+        ? new SrsRewriter({ domain: srsDomain, secrets: srsSecrets, now: () => clock.now() })
         : undefined;
+    // The gateways ask for them (`srs.secrets`, peers of role gateway only) to check bounces.
+    this.runtime.set('srs', srs && srsDomain ? { domain: srsDomain, secrets: srsSecrets } : undefined);
     const traced = new DirectorTraceRecorder(this.runtime.mailTrace, () => clock.now());
     const subjects = this.runtime.queueSubjects;
     const queue = new MailQueue({

@@ -8,6 +8,7 @@
  * whose configuration has no `gateway` section runs none of it.
  */
 
+import { existsSync, readFileSync } from 'node:fs';
 import { spamOutcomes } from '../../common/contract/gateway-figures.js';
 import { ClamdClient } from '../../mail/gateway/clamd-client.js';
 import { directorySpamPolicies } from '../../mail/gateway/directory-spam-policies.js';
@@ -23,11 +24,22 @@ import { SpamStatistics } from '../../mail/gateway/spam-statistics.js';
 import { loadMailTls } from '../../mail/protocol/tls/mail-tls.js';
 import { SrsRewriter } from '../../mail/srs/srs-address.js';
 import { loadSrsSecrets } from '../../mail/srs/srs-secrets.js';
+import { refreshSrsSecretsCopy } from '../../mail/srs/srs-secrets-copy.js';
 import { gatewayTraceStep } from '../../mail/trace/trace-recorders.js';
-import { greylistDirPath } from '../agent-config.js';
+import { PeerLinks } from '../../moves/peer-links.js';
+import { greylistDirPath, hostKeyPath } from '../agent-config.js';
 import type { AgentModule } from '../agent-module.js';
 import type { AgentRuntime } from '../agent-runtime.js';
 import { addServiceEndpoints, publishHost, removeServiceEndpoints } from './service-endpoints.js';
+
+/** How often the gateway asks the directors for their SRS secrets (a change of secret on a director). */
+const srsRefreshMs = 10 * 60_000;
+/** How soon it asks again while it has no secret. */
+const srsRetryMs = 5_000;
+/** How long one director has to answer. */
+const srsAskTimeoutMs = 10_000;
+
+type LogFn = (message: string, fields?: Record<string, unknown>) => void;
 
 /** Lifecycle module: the gateway's greylisting, recipient check, scanning and SMTP relay. */
 export class GatewayMailModule implements AgentModule {
@@ -36,6 +48,8 @@ export class GatewayMailModule implements AgentModule {
   private smtp: GatewaySmtpServer | undefined;
   private registered = false;
   private removeCounters: Array<() => void> = [];
+  private srsRefresh: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(private readonly runtime: AgentRuntime) {}
 
@@ -84,14 +98,9 @@ export class GatewayMailModule implements AgentModule {
             : {}),
         })
       : undefined;
-    // A copy of the director's secrets: a fresh one made here would refuse every real bounce.
-    const srs = settings.srs
-      ? new SrsRewriter({
-          domain: settings.srs.domain,
-          secrets: await loadSrsSecrets(settings.srs.secretsFile, false),
-          now: () => clock.now(),
-        })
-      : undefined;
+    // A copy of the director's secrets (a fresh one made here would refuse every real bounce),
+    // asked of the directors at start and every 10 minutes (srs-secrets-copy.ts).
+    const srs = settings.srs ? await this.startSrs(settings.srs, logger) : undefined;
     const nextHop = `${settings.nextHop.host}:${settings.nextHop.port}`;
     let port = settings.smtpPort;
 
@@ -170,7 +179,74 @@ export class GatewayMailModule implements AgentModule {
     });
   }
 
+  /**
+   * The SRS check with the director's secrets: asked of the directors first (over the agents' SSH,
+   * as a peer), else the copy in `secretsFile`; kept in step every 10 minutes after.
+   */
+  private async startSrs(
+    settings: { domain: string; secretsFile: string },
+    logger: { info: LogFn; warn: LogFn },
+  ): Promise<SrsRewriter> {
+    const { config, clock } = this.runtime;
+    const directory = this.runtime.need('directory');
+    this.stopped = false;
+    // The control module loads the host key after this module starts; before, it is read from its
+    // file (there from the node's second start on). One connection per round, closed after it.
+    const refresh = async () => {
+      const peers = new PeerLinks({
+        node: config.node,
+        privateKey: () =>
+          this.runtime.find('hostKey')?.privateKey ?? readFileSync(hostKeyPath(config), 'utf8'),
+        directory,
+        callTimeoutMs: srsAskTimeoutMs,
+      });
+      try {
+        return await refreshSrsSecretsCopy({
+          file: settings.secretsFile,
+          domain: settings.domain,
+          directors: async () =>
+            (await directory.listServers()).filter((s) => s.role === 'director').map((s) => s.name),
+          ask: (director) => peers.call(director, 'srs.secrets', {}),
+          log: (level, message, fields) => logger[level](message, fields),
+        });
+      } finally {
+        peers.close();
+      }
+    };
+    const fetched = existsSync(hostKeyPath(config)) ? await refresh().catch(() => undefined) : undefined;
+    const copy =
+      fetched ??
+      (await loadSrsSecrets(settings.secretsFile, false).catch((error: Error) => {
+        logger.warn('no usable copy of the SRS secrets', { error: error.message });
+        return [];
+      }));
+    if (copy.length === 0)
+      logger.warn(
+        "no copy of the director's SRS secrets yet: SRS bounces are answered 451 until a director gives them",
+        { file: settings.secretsFile },
+      );
+    const srs = new SrsRewriter({ domain: settings.domain, secrets: copy, now: () => clock.now() });
+    // Asked again soon while there is none (a new node's host key reaches the directors at its
+    // control module's start), then every 10 minutes.
+    const again = async () => {
+      const latest = await refresh().catch((error: unknown) => {
+        logger.warn('the SRS secrets were not brought in step', { error: String(error) });
+        return undefined;
+      });
+      if (latest) srs.replaceSecrets(latest);
+      if (this.stopped) return;
+      this.srsRefresh = setTimeout(() => void again(), srs.hasSecrets() ? srsRefreshMs : srsRetryMs);
+      this.srsRefresh.unref();
+    };
+    this.srsRefresh = setTimeout(() => void again(), srs.hasSecrets() ? srsRefreshMs : srsRetryMs);
+    this.srsRefresh.unref();
+    return srs;
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.srsRefresh) clearTimeout(this.srsRefresh);
+    this.srsRefresh = undefined;
     const { services } = this.runtime;
     for (const remove of this.removeCounters) remove();
     this.removeCounters = [];

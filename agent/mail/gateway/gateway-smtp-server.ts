@@ -58,7 +58,7 @@ export interface GatewaySmtpServerOptions extends ContentCheckOptions {
    * The director's SRS domain and secrets (../srs/srs-address.ts): an SRS address of that domain is
    * the bounce of a forward coming home, passed on only with a valid hash and age, else 550.
    */
-  srs?: Pick<SrsRewriter, 'isSrsAddress' | 'reverse'>;
+  srs?: Pick<SrsRewriter, 'isSrsAddress' | 'reverse' | 'hasSecrets'>;
 }
 
 function replyOf(error: unknown, fallback: SmtpReply): SmtpReply {
@@ -231,7 +231,16 @@ export class GatewaySmtpServer {
       const guard = o.harvestGuard.check(client);
       if (guard.action === 'drop') throw smtpError(guard.reply);
       const recipient = parseEnvelopeAddress(rawRecipient, 'recipient');
-      const srs = o.srs?.isSrsAddress(recipient) ? o.srs.reverse(recipient) : undefined;
+      const isSrs = o.srs?.isSrsAddress(recipient) === true;
+      // A gateway whose copy of the director's secrets has not come yet cannot judge the hash: a
+      // bounce refused for good here would be lost, so it is asked to come again.
+      if (isSrs && !o.srs?.hasSecrets())
+        throw smtpError({
+          code: 451,
+          enhanced: '4.3.0',
+          message: "the director's SRS secrets have not reached this gateway yet, please try again later",
+        });
+      const srs = isSrs ? o.srs?.reverse(recipient) : undefined;
       if (srs && !srs.ok) {
         // A forged SRS address counts like an unknown user: guessing hashes is harvesting.
         this.record(

@@ -40,7 +40,10 @@ export const srsRefusalWords: Record<Extract<SrsReversal, { ok: false }>['reason
 export interface SrsRewriterOptions {
   /** The SRS domain: the domain of every rewritten sender, and the one bounces come back to. */
   domain: string;
-  /** The first signs; all are accepted on the way back (a change of secret keeps old bounces valid). */
+  /**
+   * The first signs; all are accepted on the way back (a change of secret keeps old bounces valid).
+   * Empty only on a gateway waiting for the director's (it answers SRS recipients "try later").
+   */
   secrets: readonly string[];
   /** Now, in ms since the epoch. */
   now: () => number;
@@ -49,18 +52,32 @@ export interface SrsRewriterOptions {
 /** Rewrites forwarded senders into the SRS domain and leads SRS addresses back. */
 export class SrsRewriter {
   readonly domain: string;
-  readonly #secrets: readonly string[];
+  #secrets: readonly string[];
   readonly #now: () => number;
 
   constructor(options: SrsRewriterOptions) {
-    if (options.secrets.length === 0) throw new Error('SRS needs at least one secret');
     this.domain = options.domain.toLowerCase();
     this.#secrets = [...options.secrets];
     this.#now = options.now;
   }
 
+  /**
+   * Takes the secrets in use from now on (a gateway's copy brought in step with the director's,
+   * srs-secrets-copy.ts): the first signs, every one is accepted on the way back.
+   */
+  replaceSecrets(secrets: readonly string[]): void {
+    if (secrets.length === 0) throw new Error('SRS needs at least one secret');
+    this.#secrets = [...secrets];
+  }
+
+  /** Whether there is a secret to check a hash with (a gateway may still wait for the director's). */
+  hasSecrets(): boolean {
+    return this.#secrets.length > 0;
+  }
+
   /** The envelope sender for a forwarded copy going to another domain. */
   forward(sender: string): string {
+    if (this.#secrets.length === 0) throw new Error('SRS has no secret to sign with');
     const at = sender.lastIndexOf('@');
     // The null sender stays null (a bounce must never get a bounce); a bare name has no domain to check.
     if (sender === '' || at <= 0) return sender;

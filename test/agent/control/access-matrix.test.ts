@@ -122,6 +122,7 @@ const sampleParams = {
   'failover.list': { inScope: {} },
   'failover.fence': { inScope: { store: 'store01', epoch: 1 } },
   'failover.reroute': { inScope: { store: 'store01', from: 'store01' } },
+  'srs.secrets': { inScope: {} },
   'failover.hold': { inScope: { store: 'store01', job: 'fo-none' } },
   'failover.release': { inScope: { store: 'store01', job: 'fo-none' } },
   'failover.takeOver': { inScope: { store: 'store01', job: 'fo-none', phase: 'promote' } },
@@ -225,6 +226,7 @@ test("the matrix keeps the lines issue 10 drew: peers get node.info and the move
     'failover.hold',
     'failover.release',
     'failover.takeOver',
+    'srs.secrets',
   ];
   expect(allowedTo('peer').sort()).toEqual(['node.info', ...peerCalls].sort());
   expect(allowedTo('user')).toEqual([]);

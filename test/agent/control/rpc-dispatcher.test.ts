@@ -50,6 +50,7 @@ function dispatcher(overrides: Partial<MethodHandlers>): RpcDispatcher {
     'failover.list': unreachable,
     'failover.fence': unreachable,
     'failover.reroute': unreachable,
+    'srs.secrets': unreachable,
     'failover.hold': unreachable,
     'failover.release': unreachable,
     'failover.takeOver': unreachable,

@@ -44,6 +44,7 @@ describe('method groups by role', () => {
       cutover: ['cutover.release', { job: 'mv-store02-none', user: alice }, 'peer'],
       failover: ['failover.list', {}, 'sys'],
       reroute: ['failover.reroute', { store: 'store01', from: 'store01' }, 'peer'],
+      srs: ['srs.secrets', {}, 'peer'],
     };
     const nodes = [
       ['store01', 'store'],
@@ -73,6 +74,11 @@ describe('method groups by role', () => {
           else if (group === 'reroute')
             await expect(answer, `${node} ${method}`).rejects.toThrow(
               'the directory does not name store02 as the failover node of store01',
+            );
+          // Answered by the group's handler: a store's agent is no gateway, so it gets no secrets.
+          else if (group === 'srs')
+            await expect(answer, `${node} ${method}`).rejects.toThrow(
+              'store02 is not a gateway node: only gateways get the SRS secrets',
             );
           else await expect(answer, `${node} ${method}`).resolves.toBeTypeOf('object');
         }

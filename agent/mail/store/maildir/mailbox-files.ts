@@ -4,27 +4,18 @@
  * so a folder deleted and created again in the same second still gets a new one; Dovecot's own
  * `dovecot-uidvalidity` is taken into account too) and `mailfleet-lastlogin`.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMissing, replaceFileAtomically } from '../../../common/durable-fs.js';
+import { readTextIfPresent, replaceFileAtomically } from '../../../common/durable-fs.js';
 import { decodeMailboxNameOrUndefined, encodeMailboxName } from '../../protocol/imap/mutf7.js';
 import { normaliseFolderName } from './folder-names.js';
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
-  }
-}
 
 /**
  * Subscribed folder names. Lines are modified UTF-7 (Dovecot 2.3); a line that is not valid
  * modified UTF-7 is taken as UTF-8 (older writers). Lines that are not valid names are skipped.
  */
 export async function readSubscriptions(maildir: string): Promise<Set<string>> {
-  const text = (await readOptional(join(maildir, 'subscriptions'))) ?? '';
+  const text = (await readTextIfPresent(join(maildir, 'subscriptions'))) ?? '';
   const names = new Set<string>();
   for (const line of text.split('\n')) {
     // Dovecot's version-2 format (a `V\t2` header, tab-separated levels) is not written by 2.3.
@@ -47,9 +38,9 @@ export async function writeSubscriptions(maildir: string, names: Iterable<string
 /** A UIDVALIDITY never given before in this mailbox (by us or by Dovecot): now in seconds, or one more than the last. */
 export async function allocateUidValidity(maildir: string, now = Date.now()): Promise<number> {
   const path = join(maildir, 'mailfleet-uidvalidity');
-  const ours = Number((await readOptional(path))?.trim() ?? '0');
+  const ours = Number((await readTextIfPresent(path))?.trim() ?? '0');
   const dovecots = Number.parseInt(
-    (await readOptional(join(maildir, 'dovecot-uidvalidity')))?.trim() ?? '0',
+    (await readTextIfPresent(join(maildir, 'dovecot-uidvalidity')))?.trim() ?? '0',
     16,
   );
   const last = Math.max(Number.isSafeInteger(ours) ? ours : 0, Number.isSafeInteger(dovecots) ? dovecots : 0);
@@ -60,7 +51,7 @@ export async function allocateUidValidity(maildir: string, now = Date.now()): Pr
 
 /** When the user last logged in on this store (ms), if recorded. */
 export async function readLastLogin(maildir: string): Promise<number | undefined> {
-  const text = await readOptional(join(maildir, 'mailfleet-lastlogin'));
+  const text = await readTextIfPresent(join(maildir, 'mailfleet-lastlogin'));
   const value = Number(text?.trim());
   return text !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
