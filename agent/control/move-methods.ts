@@ -58,10 +58,13 @@ export function moveMethods(deps: MoveMethodDeps): MoveMethods {
   const subscriptions = new Map<string, { channelId: string; stop: () => void }>();
 
   return {
-    'move.plan': async ({ users, to }, { caller }) => {
+    'move.plan': async ({ users, to, concurrency, bandwidthBytesPerSecond }, { caller }) => {
       const moves = needMoves();
       await checkGiven(caller, users);
-      return moves.plan({ users, to }, await requesterOf(caller));
+      return moves.plan({ users, to }, await requesterOf(caller), {
+        ...(concurrency === undefined ? {} : { concurrency }),
+        ...(bandwidthBytesPerSecond === undefined ? {} : { bandwidthBytesPerSecond }),
+      });
     },
     'move.start': async (params, { caller }) => {
       const moves = needMoves();

@@ -17,7 +17,7 @@ import {
 import { MethodError } from '../control/method-handler.js';
 import { type MoveContext, stagingPathOf } from './move-context.js';
 import type { MoveBatchRecord, MoveJobRecord } from './move-journal.js';
-import type { MoveNode, MoveRequest, MoveRequester } from './move-node.js';
+import type { MoveNode, MoveRequest, MoveRequester, MoveSpeed } from './move-node.js';
 import { type MovableUser, planMoves } from './move-planner.js';
 import { contractJob, MoveScheduler, newMoveId } from './move-scheduler.js';
 import type { SyncSource } from './sync/sync-source.js';
@@ -51,10 +51,10 @@ export class MoveEngine implements MoveNode {
     await this.context.sourceSide.sweep(this.context.tuning.keepDays);
   }
 
-  plan(request: MoveRequest, requester: MoveRequester): Promise<MovePlan> {
+  plan(request: MoveRequest, requester: MoveRequester, speed: Partial<MoveSpeed> = {}): Promise<MovePlan> {
     return this.planFor(request, requester, {
-      concurrency: 2,
-      bandwidthBytesPerSecond: this.defaults.bandwidthBytesPerSecond,
+      concurrency: speed.concurrency ?? 2,
+      bandwidthBytesPerSecond: speed.bandwidthBytesPerSecond ?? this.defaults.bandwidthBytesPerSecond,
     }).then((p) => p.plan);
   }
 

@@ -27,12 +27,19 @@ export interface MoveRequester {
   sees(user: string): boolean;
 }
 
+/** A batch's speed: moves at once, and bytes per second for the whole batch (0 = no limit). */
+export interface MoveSpeed {
+  concurrency: number;
+  bandwidthBytesPerSecond: number;
+}
+
 /** The moves of one store node. */
 export interface MoveNode {
   // Target side: administrators, through the console or the CLI.
-  plan(request: MoveRequest, requester: MoveRequester): Promise<MovePlan>;
+  /** `speed`: the batch's, for the estimated time (the node's defaults when absent). */
+  plan(request: MoveRequest, requester: MoveRequester, speed?: Partial<MoveSpeed>): Promise<MovePlan>;
   start(
-    request: MoveRequest & { concurrency: number; bandwidthBytesPerSecond: number },
+    request: MoveRequest & MoveSpeed,
     requester: MoveRequester,
   ): Promise<{ batch: MoveBatch; jobs: MoveJob[] }>;
   list(

@@ -181,6 +181,7 @@ export async function planMoves(
     estimatedSeconds: Math.round(
       movingBytes / rate + (movable.length * perMailboxSeconds) / batch.concurrency,
     ),
+    speed: { concurrency: batch.concurrency, bandwidthBytesPerSecond: batch.bandwidthBytesPerSecond },
     refusals,
   };
   return { plan, movable };

@@ -77,8 +77,22 @@ export function moveHandlers(moves: () => MoveFleet | undefined) {
     return fleet;
   };
   return {
-    'move.plan': async ({ users, to }: { users: string[]; to: string }) =>
-      planMove(await withStore(to), users, to),
+    'move.plan': async ({
+      users,
+      to,
+      ...speed
+    }: {
+      users: string[];
+      to: string;
+      concurrency?: number | undefined;
+      bandwidthBytesPerSecond?: number | undefined;
+    }) =>
+      planMove(await withStore(to), users, to, {
+        ...(speed.concurrency === undefined ? {} : { concurrency: speed.concurrency }),
+        ...(speed.bandwidthBytesPerSecond === undefined
+          ? {}
+          : { bandwidthBytesPerSecond: speed.bandwidthBytesPerSecond }),
+      }),
     'move.start': async (request: {
       users: string[];
       to: string;

@@ -119,8 +119,29 @@ describe('mailbox moves in the console (browser mode, real lab)', () => {
       Math.abs(percentIn(await fact('disk-after')) - percentIn(await tileDisk('store02'))),
     ).toBeLessThanOrEqual(1);
     expect(await fact('time')).toMatch(/^about \d+ (s|min)$/);
+    // The speed the plan is for: the agent's defaults, 2 at once and 40 MiB/s (41.9 MB/s).
+    const atOnce = dialog().getByLabel('Mailboxes moved at once (1 to 16)');
+    const limit = dialog().getByLabel('Data for the whole move, at most (MB per second, 0 = no limit)');
+    expect(await atOnce.inputValue()).toBe('2');
+    expect(await limit.inputValue()).toBe('41.9');
+    const confirm = dialog().getByRole('button', { name: 'Move 3 mailboxes' });
+    const timeAtDefaults = await fact('time');
+    // Out of range: said in words, and nothing can start.
+    await atOnce.fill('0');
+    expect(await dialog().getByTestId('move-speed').getByRole('alert').textContent()).toBe(
+      'Give 1 to 16 mailboxes at once, and 0 or more MB per second.',
+    );
+    expect(await confirm.isDisabled()).toBe(true);
+    // A slower batch: the plan is asked again for it (its estimate follows), then it can start.
+    await atOnce.fill('3');
+    await limit.fill('0.5');
+    await expect.poll(() => confirm.isEnabled(), { timeout: 30_000 }).toBe(true);
+    expect(await dialog().getAttribute('data-step')).toBe('plan');
+    expect(await fact('time')).toMatch(/^about \d+ (s|min)$/);
+    expect(await fact('time')).not.toBe(timeAtDefaults);
+    expect(await atOnce.inputValue()).toBe('3');
     await page.screenshot({ path: join(screenshots, 'move-dialog-en.png') });
-    await dialog().getByRole('button', { name: 'Move 3 mailboxes' }).click();
+    await confirm.click();
     await expect.poll(() => dialog().getAttribute('data-step'), { timeout: 30_000 }).toBe('started');
     expect(await dialog().locator('.move-started').textContent()).toBe(
       'Started: 3 moves to store02. Follow them under Moves.',
@@ -143,6 +164,23 @@ describe('mailbox moves in the console (browser mode, real lab)', () => {
       );
       expect(await jobRow(user.address).locator('.move-pause').textContent()).toMatch(/^\d+\.?\d* s$/);
     }
+    // The batch ran at the speed the dialog said.
+    const listed = JSON.parse(
+      (
+        await run(process.execPath, [
+          mailfleetCli,
+          'moves',
+          '--json',
+          '--fleet',
+          join(consoleLab.home, 'fleet.json'),
+        ])
+      ).stdout,
+    ) as {
+      batches: Array<{ target: string; jobs: number; concurrency: number; bandwidthBytesPerSecond: number }>;
+    };
+    expect(listed.batches.filter((b) => b.target === 'store02' && b.jobs === 3)).toEqual([
+      expect.objectContaining({ concurrency: 3, bandwidthBytesPerSecond: 500_000 }),
+    ]);
     // The old copies the source keeps, with the date its server deletes them.
     await expect
       .poll(() => page.getByTestId('kept-copies').locator('tbody tr').count(), { timeout: 15_000 })

@@ -201,6 +201,10 @@ export const movePlan = z.object({
   }),
   /** At the batch's bandwidth limit and the copy rate this node has seen. */
   estimatedSeconds: z.number().nonnegative(),
+  /** The batch speed the estimate is for (absent from agents before it was added). */
+  speed: z
+    .object({ concurrency: z.number().int().min(1), bandwidthBytesPerSecond: z.number().int().min(0) })
+    .optional(),
   refusals: z.array(moveRefusal),
 });
 export type MovePlan = z.infer<typeof movePlan>;
@@ -219,7 +223,14 @@ const moveRequest = {
 
 export const moveMethods = {
   'move.plan': {
-    params: z.object(moveRequest).strict(),
+    params: z
+      .object({
+        ...moveRequest,
+        /** The batch's speed the estimated time is for (the node's defaults when absent). */
+        concurrency: z.number().int().min(1).max(16).optional(),
+        bandwidthBytesPerSecond: z.number().int().min(0).optional(),
+      })
+      .strict(),
     result: movePlan,
     audited: false,
     summary:

@@ -68,7 +68,7 @@ export async function moveCommand(argv: string[], out: Out): Promise<number> {
   const to = values.to;
   return withFleet(values.fleet, async (fleet) => {
     if (values['dry-run']) {
-      const plan = await planMove(fleet, positionals, to);
+      const plan = await planMove(fleet, positionals, to, limits(values));
       out(values.json ? JSON.stringify(plan, null, 2) : planText(plan));
       return plan.refusals.length > 0 ? 1 : 0;
     }

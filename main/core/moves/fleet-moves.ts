@@ -45,11 +45,12 @@ export async function planMove(
   fleet: MoveFleet,
   users: string[],
   to: string,
+  speed: { concurrency?: number; bandwidthBytesPerSecond?: number } = {},
 ): Promise<MethodResult<'move.plan'>> {
   return fleet.fleet.call(
     await nodeOfStore(fleet, to),
     'move.plan',
-    { users, to },
+    { users, to, ...speed },
     { timeoutMs: batchCallTimeoutMs(users.length) },
   );
 }

@@ -24,6 +24,12 @@ export const moveMessagesEn = {
     'The move runs on the server {node}: it goes on if you close the console. Follow it under Moves.',
   'move.plan.during':
     'Users keep reading and receiving mail during the copy. At the end their mail waits a few seconds while the last changes are copied; nothing is lost.',
+  'move.speed.title': 'Speed of the move',
+  'move.speed.concurrency': 'Mailboxes moved at once (1 to 16)',
+  'move.speed.bandwidth': 'Data for the whole move, at most (MB per second, 0 = no limit)',
+  'move.speed.hint':
+    'Smaller numbers keep mail fast for the users of both servers while the move runs; the estimated time above follows them.',
+  'move.speed.invalid': 'Give 1 to 16 mailboxes at once, and 0 or more MB per second.',
   'move.plan.refusedTitle': plural({
     one: '{n} user cannot be moved:',
     other: '{n} users cannot be moved:',

@@ -119,13 +119,34 @@ export class MoveService {
           ? selection.addresses
           : ((await this.directory()?.addressesOf(selection.query, selection.total)) ?? []);
       const plan = await this.api.move.plan({ users, to });
+      this.planned = { users, to };
       this.moves.getState().advanceDialog(serial, { step: 'plan', to, plan });
     } catch (error) {
       this.moves.getState().advanceDialog(serial, { step: 'failed', to, error: shownErrorOf(error) });
     }
   }
 
-  /** Starts the batch the dialog shows: the users of its plan that can move. */
+  /** The users and store of the dialog's plan, to plan again at another speed. */
+  private planned: { users: string[]; to: string } | undefined;
+
+  /** The dialog's plan asked again at another batch speed (its estimated time follows it). */
+  async changeSpeed(speed: { concurrency: number; bandwidthBytesPerSecond: number }): Promise<void> {
+    const state = this.moves.getState();
+    const dialog = state.dialog;
+    const planned = this.planned;
+    if ((dialog?.step !== 'plan' && dialog?.step !== 'replanning') || planned?.to !== dialog.to) return;
+    const serial = state.openDialog({ step: 'replanning', to: dialog.to, plan: dialog.plan });
+    try {
+      const plan = await this.api.move.plan({ ...planned, ...speed });
+      this.moves.getState().advanceDialog(serial, { step: 'plan', to: dialog.to, plan });
+    } catch (error) {
+      this.moves
+        .getState()
+        .advanceDialog(serial, { step: 'failed', to: dialog.to, error: shownErrorOf(error) });
+    }
+  }
+
+  /** Starts the batch the dialog shows: the users of its plan that can move, at its speed. */
   async confirmMove(): Promise<void> {
     const state = this.moves.getState();
     const dialog = state.dialog;
@@ -135,7 +156,7 @@ export class MoveService {
     if (users.length === 0) return;
     const serial = state.openDialog({ step: 'starting', to, plan });
     try {
-      const answer = await this.api.move.start({ users, to });
+      const answer = await this.api.move.start({ users, to, ...(plan.speed ?? {}) });
       if (answer.started) {
         this.moves.getState().receiveStarted(answer.jobs);
         this.moves.getState().advanceDialog(serial, { step: 'started', to, jobs: answer.jobs });

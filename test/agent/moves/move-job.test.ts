@@ -113,6 +113,17 @@ describe('a move job', () => {
     expect(plan).toMatchObject({ target: 'store02', mailboxes: 1, messages: 12, refusals: [] });
     expect(plan.bytes).toBeGreaterThan(0);
     expect(plan.targetDisk.usedAfterBytes).toBe(plan.targetDisk.usedBytes + plan.bytes);
+    // The speed the estimate is for: the node's defaults, or the one asked (the console's fields).
+    expect(plan.speed).toEqual({ concurrency: 2, bandwidthBytesPerSecond: 40 * 1024 * 1024 });
+    const slow = await store02.client.call('move.plan', {
+      users: [dave.mail],
+      to: 'store02',
+      concurrency: 1,
+      bandwidthBytesPerSecond: 1000,
+    });
+    expect(slow.speed).toEqual({ concurrency: 1, bandwidthBytesPerSecond: 1000 });
+    expect(slow.estimatedSeconds).toBeGreaterThanOrEqual(Math.floor(plan.bytes / 1000));
+    expect(slow.estimatedSeconds).toBeGreaterThan(plan.estimatedSeconds);
     const started = await store02.client.call('move.start', { users: [dave.mail], to: 'store02' });
     expect(started.jobs).toHaveLength(1);
     const job = started.jobs[0]!.job;

@@ -18,6 +18,8 @@ export type MoveDialog =
   /** Reading who is selected and asking the target for its plan. */
   | { step: 'planning'; to: string; count: number }
   | { step: 'plan'; to: string; plan: MovePlan }
+  /** Asking the target again for the plan at another speed (the old one stays shown). */
+  | { step: 'replanning'; to: string; plan: MovePlan }
   | { step: 'starting'; to: string; plan: MovePlan }
   | { step: 'started'; to: string; jobs: MoveJob[] }
   /** The target refused the batch when starting it (something changed since the plan). */

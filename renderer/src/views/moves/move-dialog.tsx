@@ -4,7 +4,7 @@
  * target's disk would be, about how long it takes, who cannot move and why, and asks to confirm;
  * then what starting answered. Mounted once for the window: drops come from several views.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import './moves.css';
 import { errorWords } from '../../components/error-words';
 import { useTranslator } from '../../i18n/use-translator';
@@ -13,6 +13,7 @@ import { goTo } from '../../services/navigation-service';
 import { type MoveDialog as Dialog, movableUsers } from '../../store/moves/move-dialog-slice';
 import { useMovesStore } from '../../store/moves/moves-store';
 import { MovePlanFacts, RefusalList } from './move-plan-facts';
+import { MoveSpeedFields } from './move-speed-fields';
 
 /** The dialog; shown while the moves store has one. */
 export function MoveDialog() {
@@ -26,7 +27,12 @@ export function MoveDialog() {
     if (open && !shown.open) shown.showModal();
     if (!open && shown.open) shown.close();
   }, [open]);
-  const busy = dialog?.step === 'planning' || dialog?.step === 'starting';
+  // Whether the plan shown is for the speed its fields say (after a change it is asked again).
+  const [speedSettled, setSpeedSettled] = useState(true);
+  useEffect(() => {
+    if (!open) setSpeedSettled(true);
+  }, [open]);
+  const busy = dialog?.step === 'planning' || dialog?.step === 'starting' || dialog?.step === 'replanning';
   const close = () => moveServices()?.closeDialog();
   return (
     <dialog
@@ -43,19 +49,20 @@ export function MoveDialog() {
         {tr.t('move.dialog.title')}
       </h2>
       <div className="confirm-dialog-body" aria-live="polite">
-        {dialog && <DialogBody dialog={dialog} />}
+        {dialog && <DialogBody dialog={dialog} onSpeedSettled={setSpeedSettled} />}
       </div>
       <div className="confirm-dialog-buttons">
-        {(dialog?.step === 'plan' || dialog?.step === 'starting') && movableUsers(dialog.plan).length > 0 && (
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={busy}
-            onClick={() => void moveServices()?.confirmMove()}
-          >
-            {tr.t('move.confirm', { n: movableUsers(dialog.plan).length })}
-          </button>
-        )}
+        {(dialog?.step === 'plan' || dialog?.step === 'starting' || dialog?.step === 'replanning') &&
+          movableUsers(dialog.plan).length > 0 && (
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={busy || !speedSettled}
+              onClick={() => void moveServices()?.confirmMove()}
+            >
+              {tr.t('move.confirm', { n: movableUsers(dialog.plan).length })}
+            </button>
+          )}
         {dialog?.step === 'started' && (
           <button
             type="button"
@@ -69,7 +76,7 @@ export function MoveDialog() {
           </button>
         )}
         <button type="button" className="button" disabled={busy} onClick={close}>
-          {dialog?.step === 'plan' || dialog?.step === 'choose-store'
+          {dialog?.step === 'plan' || dialog?.step === 'replanning' || dialog?.step === 'choose-store'
             ? tr.t('action.cancel')
             : tr.t('action.close')}
         </button>
@@ -78,7 +85,13 @@ export function MoveDialog() {
   );
 }
 
-function DialogBody({ dialog }: { dialog: Dialog }) {
+function DialogBody({
+  dialog,
+  onSpeedSettled,
+}: {
+  dialog: Dialog;
+  onSpeedSettled: (settled: boolean) => void;
+}) {
   const tr = useTranslator();
   switch (dialog.step) {
     case 'choose-store':
@@ -109,6 +122,7 @@ function DialogBody({ dialog }: { dialog: Dialog }) {
     case 'planning':
       return <p role="status">{tr.t('move.dialog.planning', { n: dialog.count, store: dialog.to })}</p>;
     case 'plan':
+    case 'replanning':
     case 'starting': {
       const movable = movableUsers(dialog.plan).length;
       return (
@@ -124,6 +138,13 @@ function DialogBody({ dialog }: { dialog: Dialog }) {
           <RefusalList plan={dialog.plan} refusals={dialog.plan.refusals} />
           {movable > 0 && dialog.plan.refusals.length > 0 && (
             <p className="hint">{tr.t('move.plan.someRefused')}</p>
+          )}
+          {movable > 0 && (
+            <MoveSpeedFields
+              speed={dialog.plan.speed}
+              disabled={dialog.step === 'starting'}
+              onSettled={onSpeedSettled}
+            />
           )}
           {movable > 0 && (
             <>
