@@ -134,8 +134,11 @@ export class CallerKeyCache {
       if (!this.source.tree.isAdminEntry(admin.dn)) continue;
       for (const line of admin.sshPublicKeys) add(line, { kind: admin.tier, id: admin.uid });
     }
-    for (const server of servers)
+    for (const server of servers) {
+      // The same for peers: a host key counts only on an entry directly under ou=servers.
+      if (!this.source.tree.isServerEntry(server.dn)) continue;
       for (const line of server.hostKeys) add(line, { kind: 'peer', id: server.name });
+    }
     this.callers = callers;
     this.options.onServers?.(servers);
     for (const listener of this.refreshListeners) listener();

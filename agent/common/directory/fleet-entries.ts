@@ -198,24 +198,36 @@ export class FleetTree {
    * domains count (a look-alike below a mail domain is not an admin, whatever it holds).
    */
   isAdminEntry(dn: string): boolean {
-    let rdns: Rdn[];
-    try {
-      rdns = parseDn(dn);
-    } catch {
-      return false;
-    }
-    const admins = parseDn(this.admins);
-    if (rdns.length !== admins.length + 1) return false;
-    // ou and dc compare without case; the RDNs are compared part by part, not as text.
-    const same = (a: Rdn, b: Rdn) =>
-      a.length === b.length &&
-      a.every(
-        (part, i) =>
-          part.type.toLowerCase() === b[i]?.type.toLowerCase() &&
-          part.value.toLowerCase() === b[i]?.value.toLowerCase(),
-      );
-    return admins.every((rdn, i) => same(rdn, rdns[i + 1] as Rdn));
+    return isDirectlyUnder(dn, this.admins);
   }
+
+  /**
+   * Whether `dn` is a server entry: directly under ou=servers. Only there does a host key make a
+   * peer (a look-alike elsewhere, whatever it holds, is no node of the fleet).
+   */
+  isServerEntry(dn: string): boolean {
+    return isDirectlyUnder(dn, this.servers);
+  }
+}
+
+/** Whether `dn` is one RDN below `parent`; ou and dc compare without case, RDNs part by part. */
+function isDirectlyUnder(dn: string, parent: string): boolean {
+  let rdns: Rdn[];
+  try {
+    rdns = parseDn(dn);
+  } catch {
+    return false;
+  }
+  const above = parseDn(parent);
+  if (rdns.length !== above.length + 1) return false;
+  const same = (a: Rdn, b: Rdn) =>
+    a.length === b.length &&
+    a.every(
+      (part, i) =>
+        part.type.toLowerCase() === b[i]?.type.toLowerCase() &&
+        part.value.toLowerCase() === b[i]?.value.toLowerCase(),
+    );
+  return above.every((rdn, i) => same(rdn, rdns[i + 1] as Rdn));
 }
 
 /** Splits `local@domain`; throws on anything that is not a plain address. */

@@ -100,4 +100,28 @@ describe('CallerKeyCache', () => {
     for (const line of [belowDomain, fakeAdmins, otherBase])
       expect(await cache.identify(parseSshPublicKey(line)!)).toBeUndefined();
   });
+
+  test('maps a host key to a peer only from an entry directly under ou=servers', async () => {
+    const [real, belowDomain, fakeServers] = [key(), key(), key()];
+    const { source } = memorySource(
+      [],
+      [
+        { ...storeServerEntry('store05', [real]), dn: 'CN=store05, OU=Servers, DC=X' },
+        // Look-alikes named like real nodes: a gateway (which gets the SRS secrets) and a store.
+        {
+          ...storeServerEntry('gateway01', [belowDomain]),
+          dn: 'cn=gateway01,cn=alpha.example,ou=domains,dc=x',
+        },
+        {
+          ...storeServerEntry('store01', [fakeServers]),
+          dn: 'cn=store01,ou=servers,cn=alpha.example,ou=domains,dc=x',
+        },
+      ],
+    );
+    const cache = new CallerKeyCache(source);
+    await cache.refresh();
+    expect(await cache.identify(parseSshPublicKey(real)!)).toEqual({ kind: 'peer', id: 'store05' });
+    for (const line of [belowDomain, fakeServers])
+      expect(await cache.identify(parseSshPublicKey(line)!)).toBeUndefined();
+  });
 });
