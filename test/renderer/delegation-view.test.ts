@@ -210,6 +210,13 @@ describe('delegated administration in the console', () => {
       .poll(() => page.locator('#dir-page-title').textContent(), { timeout: 60_000 })
       .toContain(added);
 
+    // The department's card says what its quotas total against the budget (within it).
+    const budgetLine = page.locator('.dir-domain', { hasText: ours }).getByTestId('domain-budget');
+    await expect
+      .poll(() => budgetLine.textContent(), { timeout: 30_000 })
+      .toMatch(/^Quotas [\d.]+ [KMGT]?B of [\d.]+ [KMGT]?B$/);
+    expect(await budgetLine.getAttribute('class')).not.toContain('dir-domain-over-budget');
+
     const over = `over.budget.user@${ours}`;
     await page.getByRole('button', { name: 'Add a user' }).click();
     await page.locator('input[name="address"]').fill(over);

@@ -229,6 +229,12 @@ export const domainSummarySchema = z.object({
   defaultQuotaBytes: z.number().nullable(),
   /** The department's quota budget (`mailfleetDomainQuota`), null when it has none. */
   quotaBudgetBytes: z.number().nullable(),
+  /**
+   * The quotas its users have in the index, the default counted for those without one. Over the
+   * budget only after a write that did not go through the console's check (with slapd, which cannot
+   * sum them, an `ldapmodify` by hand; docs/delegation.md): the view says so.
+   */
+  quotaGivenBytes: z.number(),
   /** Users of the domain in the index. */
   users: z.number().int(),
 });

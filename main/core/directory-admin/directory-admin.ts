@@ -68,12 +68,16 @@ export class DirectoryAdmin {
         this.directory.listLogicalStores(),
       ]);
       const counts = this.index.countByDomain();
+      const given = this.index.quotaGivenByDomain(
+        new Map(domains.map((d) => [d.name, d.defaultQuotaBytes ?? 0])),
+      );
       return {
         domains: domains.map((d) => ({
           name: d.name,
           description: d.description ?? null,
           defaultQuotaBytes: d.defaultQuotaBytes ?? null,
           quotaBudgetBytes: d.quotaBudgetBytes ?? null,
+          quotaGivenBytes: given.get(d.name) ?? 0,
           users: counts.get(d.name) ?? 0,
         })),
         logicalStores: stores.map((s) => s.name),

@@ -163,6 +163,20 @@ export class UserIndex {
     return counts;
   }
 
+  /**
+   * The quotas given to each domain's users, a user without one of its own counting its domain's
+   * default (`defaults`, bytes by domain), as the quota budget counts them (quota-budget.ts).
+   */
+  quotaGivenByDomain(defaults: ReadonlyMap<string, number>): Map<string, number> {
+    const given = new Map<string, number>();
+    for (const { entry, summary } of this.users.values()) {
+      const own =
+        entry.quotaBytes && entry.quotaBytes > 0 ? entry.quotaBytes : (defaults.get(summary.domain) ?? 0);
+      given.set(summary.domain, (given.get(summary.domain) ?? 0) + own);
+    }
+    return given;
+  }
+
   /** Adds a user or replaces it with what the directory now holds. */
   upsert(entry: MailUserEntry): void {
     this.writesDuringLoad?.push({ upsert: entry });

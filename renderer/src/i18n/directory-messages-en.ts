@@ -7,6 +7,8 @@ export const directoryMessagesEn = {
   'dir.tab.lists': 'Aliases and groups',
   'dir.domains': 'Mail domains',
   'dir.domainUsers': plural({ one: '{n} user', other: '{n} users' }),
+  'dir.domainBudget': 'Quotas {given} of {budget}',
+  'dir.domainOverBudget': 'Over its quota budget: {given} of {budget}',
   'dir.loading': 'Reading the directory…',
   'dir.search.label': 'Search users',
   'dir.search.hint':

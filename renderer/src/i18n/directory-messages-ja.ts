@@ -8,6 +8,8 @@ export const directoryMessagesJa = {
   'dir.tab.lists': '別名とグループ',
   'dir.domains': 'メールドメイン',
   'dir.domainUsers': '{n} 人',
+  'dir.domainBudget': '容量 {given} / 容量枠 {budget}',
+  'dir.domainOverBudget': '容量枠を超えています: {given} / {budget}',
   'dir.loading': 'ディレクトリを読み込んでいます…',
   'dir.search.label': '利用者を検索',
   'dir.search.hint':

@@ -69,6 +69,26 @@ export function DirectoryView() {
                   <span className="dir-domain-name">{domain.name}</span>
                   {domain.description && <span className="dir-domain-description">{domain.description}</span>}
                   <span className="dir-domain-users">{tr.t('dir.domainUsers', { n: domain.users })}</span>
+                  {domain.quotaBudgetBytes !== null && (
+                    <span
+                      className={
+                        domain.quotaGivenBytes > domain.quotaBudgetBytes
+                          ? 'dir-domain-budget dir-domain-over-budget'
+                          : 'dir-domain-budget'
+                      }
+                      data-testid="domain-budget"
+                    >
+                      {tr.t(
+                        domain.quotaGivenBytes > domain.quotaBudgetBytes
+                          ? 'dir.domainOverBudget'
+                          : 'dir.domainBudget',
+                        {
+                          given: tr.bytes(domain.quotaGivenBytes),
+                          budget: tr.bytes(domain.quotaBudgetBytes),
+                        },
+                      )}
+                    </span>
+                  )}
                 </button>
               </li>
             ))}
