@@ -47,9 +47,18 @@ describe.each(directoryBackends)('DirectoryAdmin on $name', (backend) => {
         description: 'Alpha department',
         defaultQuotaBytes: 1_073_741_824,
         quotaBudgetBytes: null,
+        // alice's own 2,000,000 bytes, and the domain's 1 GiB for each of the 20 bulk users.
+        quotaGivenBytes: 2_000_000 + 20 * 1_073_741_824,
         users: 21,
       },
-      { name: 'beta.example', description: null, defaultQuotaBytes: null, quotaBudgetBytes: null, users: 1 },
+      {
+        name: 'beta.example',
+        description: null,
+        defaultQuotaBytes: null,
+        quotaBudgetBytes: null,
+        quotaGivenBytes: 0,
+        users: 1,
+      },
     ]);
     expect(overview.logicalStores).toEqual(['store01', 'store02']);
   });
