@@ -228,18 +228,19 @@ export class GatewayMailModule implements AgentModule {
     const srs = new SrsRewriter({ domain: settings.domain, secrets: copy, now: () => clock.now() });
     // Asked again soon while there is none (a new node's host key reaches the directors at its
     // control module's start), then every 10 minutes.
+    const schedule = () => {
+      this.srsRefresh = setTimeout(() => void again(), srs.hasSecrets() ? srsRefreshMs : srsRetryMs);
+      this.srsRefresh.unref();
+    };
     const again = async () => {
       const latest = await refresh().catch((error: unknown) => {
         logger.warn('the SRS secrets were not brought in step', { error: String(error) });
         return undefined;
       });
       if (latest) srs.replaceSecrets(latest);
-      if (this.stopped) return;
-      this.srsRefresh = setTimeout(() => void again(), srs.hasSecrets() ? srsRefreshMs : srsRetryMs);
-      this.srsRefresh.unref();
+      if (!this.stopped) schedule();
     };
-    this.srsRefresh = setTimeout(() => void again(), srs.hasSecrets() ? srsRefreshMs : srsRetryMs);
-    this.srsRefresh.unref();
+    schedule();
     return srs;
   }
 

@@ -6,7 +6,6 @@
  * has. Before, an administrator copied the file by hand after every change of secret, and a
  * forgotten copy refused the bounces of forwarded mail. The secrets are never logged.
  */
-import { chmod } from 'node:fs/promises';
 import { readTextIfPresent, replaceFileAtomically } from '../../common/durable-fs.js';
 
 /** What the copy needs. */
@@ -50,8 +49,8 @@ export async function refreshSrsSecretsCopy(options: SrsSecretsCopyOptions): Pro
     }
     const text = `${answer.secrets.join('\n')}\n`;
     if ((await readTextIfPresent(options.file)) !== text) {
+      // Written 0600 from the start (durable-fs opens the temporary file with that mode).
       await replaceFileAtomically(options.file, text);
-      await chmod(options.file, 0o600);
       options.log('info', "the copy of the director's SRS secrets was brought in step", {
         director,
         secrets: answer.secrets.length,
