@@ -9,6 +9,7 @@ import { runDirectorBench } from './director/director-bench.js';
 import { runFailoverBench } from './failover/failover-bench.js';
 import { runLabBench } from './lab/lab-start-bench.js';
 import { describeMachine, machineLine } from './machine.js';
+import { runMoveFloorBench } from './move/floor-bench.js';
 import { runMoveBench } from './move/move-bench.js';
 import { runStoreBench } from './store/store-bench.js';
 
@@ -19,6 +20,7 @@ const benches: Record<string, (say: (line: string) => void) => Promise<Record<st
   failover: runFailoverBench,
   lab: runLabBench,
   move: runMoveBench,
+  'move-floor': runMoveFloorBench,
   store: runStoreBench,
 };
 
