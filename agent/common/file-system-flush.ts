@@ -8,23 +8,121 @@
  * (the sync engine's big rounds, staging-maildir.ts) writes unsynced and flushes once.
  *
  * Node has no syncfs binding: `sync -f PATH` (coreutils) calls syncfs on PATH's file system, and
- * exits non-zero when it fails (since Linux 5.8 that includes write-back errors).
+ * exits non-zero when it fails (since Linux 5.8 that includes write-back errors). It runs from one
+ * shell kept for the purpose (below), not from a child spawned per flush.
  *
  * What an unflushed write survives: a process crash (kill -9) leaves its bytes in the page cache,
  * where the next process reads them; a power loss or kernel crash may lose them. So whoever
  * writes unflushed records the boot it wrote in, and after a different boot checks what it wrote.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+
+// The flusher: one `sh` kept for the process's life, reading a path a line and answering a line
+// (`sync -f`'s exit status, then what it printed). Why not one `sync` child per flush: each spawn
+// forks this process, and after a fork every page the agent writes is a copy-on-write fault until
+// the child has exec'd. Measured on the target of a 1 GiB move (a 500 MB agent, 8 flushes started
+// ahead): 180,000 page faults and about 10 CPU-s, against 50,000-66,000 faults and 5.7-6.5 CPU-s
+// with no flush ahead at all. The shell is forked once; its own forks of `sync` are small.
+const flusherScript =
+  'while IFS= read -r p; do out=$(sync -f -- "$p" 2>&1); s=$?; printf \'%s %s\\n\' "$s" "$(printf %s "$out" | tr \'\\n\' \' \')"; done';
+
+// A flush that takes longer than this is reported failed (and the flusher started again).
+const flushTimeoutMs = 10 * 60_000;
+
+interface Waiting {
+  path: string;
+  resolve(): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** The `sh` that runs the flushes, one at a time, in the order asked. */
+class Flusher {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting: Waiting[] = [];
+  stopped = false;
+
+  constructor() {
+    this.child = spawn('sh', ['-c', flusherScript], { stdio: 'pipe' });
+    // Idle, it keeps no process alive; a flush under way does (ref'd while anyone waits).
+    this.unref();
+    this.child.stderr.resume();
+    createInterface({ input: this.child.stdout }).on('line', (line) => this.answer(line));
+    const fail = (error: Error) => this.stop(error);
+    this.child.on('error', fail);
+    this.child.on('exit', () => fail(new Error('the file system flusher stopped')));
+    this.child.stdin.on('error', fail);
+  }
+
+  flush(path: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => this.stop(new Error(`flushing the file system of ${path} took over 10 minutes`)),
+        flushTimeoutMs,
+      );
+      timer.unref();
+      if (this.waiting.length === 0) this.ref();
+      this.waiting.push({ path, resolve, reject, timer });
+      this.child.stdin.write(`${path}\n`);
+    });
+  }
+
+  private answer(line: string): void {
+    const waiting = this.waiting.shift();
+    if (!waiting) return;
+    clearTimeout(waiting.timer);
+    if (this.waiting.length === 0) this.unref();
+    const space = line.indexOf(' ');
+    const status = line.slice(0, space);
+    if (status === '0') {
+      waiting.resolve();
+      return;
+    }
+    const said = line.slice(space + 1).trim() || `sync exited ${status}`;
+    waiting.reject(new Error(`flushing the file system of ${waiting.path} failed: ${said}`));
+  }
+
+  /** Fails every flush waiting and ends the child; the next flush starts a new one. */
+  stop(error: Error): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const waiting of this.waiting.splice(0)) {
+      clearTimeout(waiting.timer);
+      waiting.reject(new Error(`flushing the file system of ${waiting.path} failed: ${error.message}`));
+    }
+    this.child.kill('SIGKILL');
+  }
+
+  // The child and its three pipes each keep the event loop alive while ref'd.
+  private ref(): void {
+    this.child.ref();
+    for (const pipe of this.pipes()) pipe.ref?.();
+  }
+
+  private unref(): void {
+    this.child.unref();
+    for (const pipe of this.pipes()) pipe.unref?.();
+  }
+
+  private pipes(): Array<{ ref?: () => void; unref?: () => void }> {
+    return [this.child.stdin, this.child.stdout, this.child.stderr] as unknown as Array<{
+      ref?: () => void;
+      unref?: () => void;
+    }>;
+  }
+}
+
+let flusher: Flusher | undefined;
 
 /** Flushes every file and directory change of the file system that holds `path`. */
 export function flushFileSystem(path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile('sync', ['-f', path], { timeout: 10 * 60_000 }, (error, _stdout, stderr) => {
-      if (!error) return resolve();
-      reject(new Error(`flushing the file system of ${path} failed: ${stderr.trim() || error.message}`));
-    });
-  });
+  // One line a path: a path with a line break in it cannot be asked for (no mail root has one).
+  if (/[\n\r]/.test(path))
+    return Promise.reject(new Error(`cannot flush ${JSON.stringify(path)}: a line break`));
+  if (!flusher || flusher.stopped) flusher = new Flusher();
+  return flusher.flush(path);
 }
 
 let cachedBootId: string | undefined;
