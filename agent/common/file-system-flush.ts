@@ -31,11 +31,16 @@ const flusherScript =
 // A flush that takes longer than this is reported failed (and the flusher started again).
 const flushTimeoutMs = 10 * 60_000;
 
+/** A flush asked for and not answered yet. */
 interface Waiting {
   path: string;
   resolve(): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
+  /** The flusher it was last asked of. */
+  flusher?: Flusher;
+  /** Whether it was already asked again of a new flusher (after the first one died). */
+  retried: boolean;
 }
 
 /** The `sh` that runs the flushes, one at a time, in the order asked. */
@@ -50,23 +55,18 @@ class Flusher {
     this.unref();
     this.child.stderr.resume();
     createInterface({ input: this.child.stdout }).on('line', (line) => this.answer(line));
-    const fail = (error: Error) => this.stop(error);
-    this.child.on('error', fail);
-    this.child.on('exit', () => fail(new Error('the file system flusher stopped')));
-    this.child.stdin.on('error', fail);
+    const died = (error: Error) => this.stop(error, true);
+    this.child.on('error', died);
+    this.child.on('exit', () => died(new Error('the file system flusher stopped')));
+    this.child.stdin.on('error', died);
   }
 
-  flush(path: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => this.stop(new Error(`flushing the file system of ${path} took over 10 minutes`)),
-        flushTimeoutMs,
-      );
-      timer.unref();
-      if (this.waiting.length === 0) this.ref();
-      this.waiting.push({ path, resolve, reject, timer });
-      this.child.stdin.write(`${path}\n`);
-    });
+  /** Asks for one flush (answered in order). */
+  ask(waiting: Waiting): void {
+    waiting.flusher = this;
+    if (this.waiting.length === 0) this.ref();
+    this.waiting.push(waiting);
+    this.child.stdin.write(`${waiting.path}\n`);
   }
 
   private answer(line: string): void {
@@ -84,15 +84,24 @@ class Flusher {
     waiting.reject(new Error(`flushing the file system of ${waiting.path} failed: ${said}`));
   }
 
-  /** Fails every flush waiting and ends the child; the next flush starts a new one. */
-  stop(error: Error): void {
+  /**
+   * Ends the child; the next flush starts a new one. When it died (killed, or its pipe broke, which
+   * a flush asked just before Node saw the death meets), the flushes waiting are asked once more of
+   * a new flusher (a flush run twice does no harm); else, or the second time, they fail.
+   */
+  stop(error: Error, died = false): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.child.kill('SIGKILL');
     for (const waiting of this.waiting.splice(0)) {
+      if (died && !waiting.retried) {
+        waiting.retried = true;
+        runningFlusher().ask(waiting);
+        continue;
+      }
       clearTimeout(waiting.timer);
       waiting.reject(new Error(`flushing the file system of ${waiting.path} failed: ${error.message}`));
     }
-    this.child.kill('SIGKILL');
   }
 
   // The child and its three pipes each keep the event loop alive while ref'd.
@@ -116,13 +125,38 @@ class Flusher {
 
 let flusher: Flusher | undefined;
 
+/**
+ * Starts the flusher now if it is not running: a store agent calls it at its start, while the
+ * process is small, so that the fork lands there and not in the middle of its first bulk copy.
+ */
+export function startFileSystemFlusher(): void {
+  runningFlusher();
+}
+
+function runningFlusher(): Flusher {
+  if (!flusher || flusher.stopped) flusher = new Flusher();
+  return flusher;
+}
+
 /** Flushes every file and directory change of the file system that holds `path`. */
 export function flushFileSystem(path: string): Promise<void> {
   // One line a path: a path with a line break in it cannot be asked for (no mail root has one).
   if (/[\n\r]/.test(path))
     return Promise.reject(new Error(`cannot flush ${JSON.stringify(path)}: a line break`));
-  if (!flusher || flusher.stopped) flusher = new Flusher();
-  return flusher.flush(path);
+  return new Promise((resolve, reject) => {
+    const waiting: Waiting = {
+      path,
+      resolve,
+      reject,
+      retried: false,
+      timer: setTimeout(
+        () => waiting.flusher?.stop(new Error(`flushing the file system of ${path} took over 10 minutes`)),
+        flushTimeoutMs,
+      ),
+    };
+    waiting.timer.unref();
+    runningFlusher().ask(waiting);
+  });
 }
 
 let cachedBootId: string | undefined;

@@ -12,6 +12,7 @@
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { defaultMoveBandwidth } from '../../common/contract/move-contract.js';
+import { startFileSystemFlusher } from '../../common/file-system-flush.js';
 import { MessageBaseGenerator } from '../../mail/store/maildir/message-file-name.js';
 import { defaultMoveTuning } from '../../moves/move-context.js';
 import { MoveEngine } from '../../moves/move-engine.js';
@@ -55,6 +56,8 @@ export class StoreMovesModule implements AgentModule {
       ...(settings?.stepPauseMs ? { stepPauseMs: settings.stepPauseMs } : {}),
       ...(settings?.bulkRoundBytes === undefined ? {} : { bulkRoundBytes: settings.bulkRoundBytes }),
     };
+    // Before the engine holds any memory (file-system-flush.ts: the flusher's fork).
+    startFileSystemFlusher();
     this.links = new PeerLinks({
       node: config.node,
       privateKey: () => this.runtime.need('hostKey').privateKey,

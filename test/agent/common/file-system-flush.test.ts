@@ -50,10 +50,12 @@ describe('flushFileSystem', () => {
     await flushFileSystem(dir);
   });
 
-  it('starts a new shell when the last one was killed', async () => {
+  it('starts a new shell when the last one was killed, also for a flush asked before the death was seen', async () => {
     await flushFileSystem(dir);
     const [killed] = shellChildren();
     process.kill(killed!, 'SIGKILL');
+    // Asked at once: written to the dead shell's pipe, then asked again of a new shell.
+    await flushFileSystem(dir);
     await expect.poll(() => shellChildren().includes(killed!)).toBe(false);
     await flushFileSystem(dir);
     const now = shellChildren();
