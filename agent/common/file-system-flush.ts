@@ -23,8 +23,8 @@ import { createInterface } from 'node:readline';
 // (`sync -f`'s exit status, then what it printed). Why not one `sync` child per flush: each spawn
 // forks this process, and after a fork every page the agent writes is a copy-on-write fault until
 // the child has exec'd. Measured on the target of a 1 GiB move (a 500 MB agent, 8 flushes started
-// ahead): 180,000 page faults and about 10 CPU-s, against 50,000-66,000 faults and 5.7-6.5 CPU-s
-// with no flush ahead at all. The shell is forked once; its own forks of `sync` are small.
+// ahead): 170,000-183,000 page faults and 10.4-12.8 CPU-s; with this shell 60,000-86,000 and
+// 6.8-9.9 CPU-s. The shell is forked once; its own forks of `sync` are small.
 const flusherScript =
   'while IFS= read -r p; do out=$(sync -f -- "$p" 2>&1); s=$?; printf \'%s %s\\n\' "$s" "$(printf %s "$out" | tr \'\\n\' \' \')"; done';
 

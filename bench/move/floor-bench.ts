@@ -19,7 +19,7 @@ import { ensureSystemRequirements } from '../../test/support/system-packages.js'
 import { percentile, round } from '../stats.js';
 import { mixedSize, writeMaildir } from './bench-mailboxes.js';
 import type { FloorFigures } from './floor-copy.js';
-import { flushDisks, startRsyncPeer } from './rsync-peer.js';
+import { flushDisks, rsyncLocally } from './rsync-peer.js';
 
 const messages = 20_000;
 const rounds = 3;
@@ -83,7 +83,6 @@ export async function runMoveFloorBench(say: (line: string) => void): Promise<Re
     { program: '/usr/bin/rsync', debianPackage: 'rsync', why: 'the move-floor bench compares with rsync -a' },
   ]);
   const root = await mkdtemp(join(tmpdir(), 'mailfleet-bench-move-floor-'));
-  const rsync = await startRsyncPeer(root);
   try {
     const hostKey = join(root, 'host_ed25519');
     writeFileSync(hostKey, generateEd25519KeyPair().private, { mode: 0o600 });
@@ -99,12 +98,12 @@ export async function runMoveFloorBench(say: (line: string) => void): Promise<Re
     let copies = 0;
     const fresh = () => join(root, `copy-${++copies}`);
     // A first copy reads the Maildir once, so both start from the page cache.
-    await rsync.copy('local', maildir, fresh());
+    await rsyncLocally(maildir, fresh());
     const figures: FloorRound[] = [];
     for (let r = 1; r <= rounds; r++) {
       say(`round ${r} of ${rounds}`);
       await flushDisks();
-      const rsyncSeconds = await rsync.copy('local', maildir, fresh());
+      const rsyncSeconds = await rsyncLocally(maildir, fresh());
       say(`  rsync -a    ${round(rsyncSeconds, 2)} s, ${round(mb / rsyncSeconds, 1)} MB/s`);
       await flushDisks();
       const floor = await floorCopy(maildir, hostKey, join(fresh(), 'Maildir'));
@@ -131,7 +130,6 @@ export async function runMoveFloorBench(say: (line: string) => void): Promise<Re
       ratioToRsync: ratio,
     };
   } finally {
-    await rsync.stop();
     await rm(root, { recursive: true, force: true });
   }
 }
